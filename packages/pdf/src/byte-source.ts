@@ -1,0 +1,86 @@
+/**
+ * Random access to a PDF's bytes. The reader parses through this so that a large file on disk can be read in
+ * windows without loading it whole (a Node implementation lives in @kyso/core); in the browser it is a Uint8Array.
+ */
+export interface ByteSource {
+  readonly length: number;
+  /** Bytes [start, end), clamped to the source. May return a view; callers must not mutate it. */
+  read(start: number, end: number): Uint8Array;
+}
+
+export class BytesSource implements ByteSource {
+  constructor(readonly bytes: Uint8Array) {}
+  get length(): number {
+    return this.bytes.length;
+  }
+  read(start: number, end: number): Uint8Array {
+    return this.bytes.subarray(Math.max(0, start), Math.min(this.bytes.length, end));
+  }
+}
+
+export function toSource(input: Uint8Array | ByteSource): ByteSource {
+  return input instanceof Uint8Array ? new BytesSource(input) : input;
+}
+
+/** Finds `needle` at or after `from` (absolute), reading in chunks; -1 when absent before `limit`. */
+export function indexOf(source: ByteSource, needle: Uint8Array, from: number, limit = source.length): number {
+  const chunk = 1 << 16;
+  let pos = Math.max(0, from);
+  while (pos < limit) {
+    const end = Math.min(limit, pos + chunk + needle.length - 1);
+    const buf = source.read(pos, end);
+    const i = indexOfBytes(buf, needle, 0);
+    if (i >= 0) return pos + i;
+    if (end >= limit) break;
+    pos += chunk;
+  }
+  return -1;
+}
+
+/** Finds the last `needle` that starts before `before` and at or after `floor`; -1 when absent. */
+export function lastIndexOf(source: ByteSource, needle: Uint8Array, before: number, floor = 0): number {
+  const chunk = 1 << 16;
+  let end = Math.min(source.length, before + needle.length - 1);
+  while (end > floor) {
+    const start = Math.max(floor, end - chunk - needle.length + 1);
+    const buf = source.read(start, end);
+    const i = lastIndexOfBytes(buf, needle);
+    if (i >= 0 && start + i < before) return start + i;
+    if (start <= floor) break;
+    end = start + needle.length - 1;
+  }
+  return -1;
+}
+
+export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const n = needle.length;
+  const first = needle[0];
+  const last = hay.length - n;
+  outer: for (let i = from; i <= last; i++) {
+    if (hay[i] !== first) continue;
+    for (let j = 1; j < n; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+export function lastIndexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const n = needle.length;
+  outer: for (let i = hay.length - n; i >= 0; i--) {
+    for (let j = 0; j < n; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+export const ascii = (s: string): Uint8Array => {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+};
+
+export const latin1 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x2000) s += String.fromCharCode(...b.subarray(i, i + 0x2000));
+  return s;
+};

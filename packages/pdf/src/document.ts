@@ -1,0 +1,609 @@
+/**
+ * A PDF file as a chain of revisions. Each incremental update is its own revision with its byte span, trailer
+ * and the objects it defines; any object can be read as of any revision. Damaged files are recovered by scanning
+ * and flagged as such; encrypted files are detected and reported.
+ */
+import { ascii, indexOf, lastIndexOf, latin1, toSource, type ByteSource } from './byte-source.js';
+import { PdfError } from './errors.js';
+import { decodeStream } from './filters.js';
+import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type ParseContext } from './parser.js';
+import { scanObjects, type ScanResult } from './recovery.js';
+import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
+import { IncrementalWriter } from './incremental-writer.js';
+
+export interface PdfWarning {
+  code: string;
+  message: string;
+  offset?: number;
+}
+
+export type RevisionKind = 'table' | 'stream' | 'hybrid' | 'recovered';
+
+export interface Revision {
+  /** 0 for the original document, then one per incremental update. */
+  index: number;
+  /** Byte span [start, end): from the previous revision's end to just after this revision's %%EOF and EOL. */
+  start: number;
+  end: number;
+  /** Offset of this revision's "%%EOF" marker (-1 when it has none). */
+  eofOffset: number;
+  /** The startxref value that opens this revision's cross-reference data. */
+  xrefOffset: number;
+  kind: RevisionKind;
+  sections: XrefSection[];
+  trailer: PdfDict;
+  /** This revision's own entries (not inherited ones). */
+  entries: Map<number, XrefEntry>;
+}
+
+export interface EncryptionInfo {
+  filter: string | undefined;
+  v: number | undefined;
+  r: number | undefined;
+}
+
+export interface TrailingBytes {
+  offset: number;
+  length: number;
+  /** Only whitespace and NULs (harmless padding) versus real content. */
+  whitespaceOnly: boolean;
+}
+
+export interface UnreferencedObject {
+  num: number;
+  gen: number;
+  offset: number;
+  /** The revision whose byte span holds it. */
+  revision: number;
+}
+
+export interface PageRef {
+  ref: PdfRef;
+  dict: PdfDict;
+}
+
+export interface LoadOptions {
+  /** Refuse to recover a damaged file (throw instead). Default false: recover and flag. */
+  strict?: boolean;
+}
+
+const STARTXREF = ascii('startxref');
+const EOF_MARK = ascii('%%EOF');
+const HEADER = ascii('%PDF-');
+
+export class PdfDocument {
+  readonly source: ByteSource;
+  readonly version: string;
+  /** Offset of "%PDF-" (normally 0). */
+  readonly headerOffset: number;
+  readonly revisions: Revision[] = [];
+  readonly warnings: PdfWarning[] = [];
+  /** True when cross-reference data was missing or wrong and objects were located by scanning. */
+  recovered = false;
+  readonly encryption: EncryptionInfo | null;
+
+  private scan: Map<string, number> | null = null;
+  private scanResult: ScanResult | null = null;
+  private cache = new Map<number, { num: number; gen: number; value: PdfObject }>();
+  private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
+  private resolving = 0;
+  readonly ctx: ParseContext;
+
+  private constructor(source: ByteSource, options: LoadOptions) {
+    this.source = source;
+    if (source.length === 0) throw new PdfError('PDF_EMPTY');
+    const head = source.read(0, 1024);
+    this.headerOffset = indexOfHeader(head);
+    if (this.headerOffset < 0) throw new PdfError('PDF_NOT_PDF');
+    const vm = /^%PDF-(\d\.\d)/.exec(latin1(head.subarray(this.headerOffset, this.headerOffset + 16)));
+    this.version = vm ? vm[1] : '1.4';
+    this.ctx = {
+      source,
+      resolveLength: (ref) => this.resolveLength(ref),
+      onWarning: (code, message, offset) => this.warn(code, message, offset),
+    };
+    try {
+      this.readChain();
+    } catch (e) {
+      if (options.strict || !(e instanceof PdfError) || e.code === 'PDF_LIMIT') throw e;
+      this.warn('RECOVERED', `cross-reference data unusable (${e.messageEn}); objects located by scanning`);
+      this.recoverAll();
+    }
+    const enc = this.trailer.get('Encrypt');
+    if (enc !== undefined && enc !== null) {
+      const d = this.resolve(enc);
+      const dict = d instanceof PdfDict ? d : undefined;
+      const v = dict?.get('V');
+      const r = dict?.get('R');
+      this.encryption = {
+        filter: dict?.getName('Filter'),
+        v: typeof v === 'number' ? v : undefined,
+        r: typeof r === 'number' ? r : undefined,
+      };
+    } else this.encryption = null;
+    if (!this.encryption && !(this.catalog() instanceof PdfDict)) {
+      if (this.recovered || options.strict) throw new PdfError('PDF_NO_CATALOG');
+      this.warn('RECOVERED', 'the catalog could not be read through the cross-reference data');
+      this.recoverAll();
+      if (!(this.catalog() instanceof PdfDict)) throw new PdfError('PDF_NO_CATALOG');
+    }
+  }
+
+  /** Reads a PDF. Throws PdfError for input that is not a PDF or cannot be read even by recovery. */
+  static load(input: Uint8Array | ByteSource, options: LoadOptions = {}): PdfDocument {
+    return new PdfDocument(toSource(input), options);
+  }
+
+  get length(): number {
+    return this.source.length;
+  }
+
+  /** The newest revision. */
+  get latest(): Revision {
+    return this.revisions[this.revisions.length - 1];
+  }
+
+  /** The newest revision's trailer. */
+  get trailer(): PdfDict {
+    return this.latest.trailer;
+  }
+
+  private warn(code: string, message: string, offset?: number): void {
+    if (this.warnings.length < 1000) this.warnings.push(offset === undefined ? { code, message } : { code, message, offset });
+  }
+
+  // ---------------------------------------------------------------- cross-reference chain and revisions
+
+  private readChain(): void {
+    const src = this.source;
+    const sx = lastIndexOf(src, STARTXREF, src.length, Math.max(0, src.length - (1 << 20)));
+    if (sx < 0) throw new PdfError('PDF_XREF', {}, 'no startxref');
+    const startxref = withWindow(src, sx + STARTXREF.length, (lx) => {
+      const t = lx.next();
+      return t.t === 'num' && t.int ? t.v : -1;
+    }, 64);
+    if (startxref < 0 || startxref >= src.length) throw new PdfError('PDF_XREF', { offset: sx }, 'bad startxref');
+
+    // Walk /Prev from the newest section; a section whose /Prev points forward (linearised files: the
+    // first-page table points to the main table) belongs to the same revision as the one that points to it.
+    const groups: { xrefOffset: number; sections: XrefSection[] }[] = [];
+    const seen = new Set<number>();
+    let next: number | undefined = startxref;
+    let prevOffset = Infinity;
+    while (next !== undefined) {
+      if (seen.has(next)) {
+        this.warn('XREF_PREV_LOOP', 'the /Prev chain loops; stopped following it', next);
+        break;
+      }
+      if (seen.size > 10_000) throw new PdfError('PDF_LIMIT', {}, 'too many xref sections');
+      seen.add(next);
+      let section: XrefSection;
+      try {
+        section = this.readSection(next);
+      } catch (e) {
+        if (groups.length === 0) throw e;
+        this.warn('XREF_PREV_BROKEN', 'an older cross-reference section is unreadable; objects located by scanning', next);
+        this.recovered = true;
+        break;
+      }
+      const sections = [section];
+      const stm = section.kind === 'table' ? section.trailer.get('XRefStm') : undefined;
+      if (typeof stm === 'number' && !seen.has(stm)) {
+        try {
+          sections.push(this.readSection(stm));
+          seen.add(stm);
+        } catch {
+          this.warn('XREF_STM_BROKEN', 'the /XRefStm of a hybrid file is unreadable', stm);
+        }
+      }
+      if (section.offset > prevOffset && groups.length > 0) groups[groups.length - 1].sections.push(...sections);
+      else groups.push({ xrefOffset: next, sections });
+      prevOffset = section.offset;
+      const prev = section.trailer.get('Prev');
+      next = typeof prev === 'number' && Number.isInteger(prev) && prev >= 0 && prev < src.length ? prev : undefined;
+      if (prev !== undefined && next === undefined) this.warn('XREF_PREV_BAD', 'a /Prev value is not a valid offset');
+    }
+    groups.reverse();
+    let start = 0;
+    for (const g of groups) {
+      const maxOffset = Math.max(...g.sections.map((s) => s.offset));
+      const eof = indexOf(src, EOF_MARK, maxOffset);
+      let end: number;
+      if (eof < 0) {
+        this.warn('NO_EOF', 'a revision has no %%EOF marker', maxOffset);
+        end = src.length;
+      } else end = afterEol(src, eof + EOF_MARK.length);
+      if (end <= start) {
+        this.warn('REVISION_ORDER', 'cross-reference sections are out of file order', maxOffset);
+      }
+      const entries = new Map<number, XrefEntry>();
+      // Precedence inside one revision: the section read first (the table of a hybrid file, the first-page
+      // table of a linearised one) wins; the others fill in objects it marks free or omits.
+      for (const s of g.sections) {
+        for (const [num, e] of s.entries) {
+          const had = entries.get(num);
+          if (!had || (had.type === 'free' && e.type !== 'free')) entries.set(num, e);
+        }
+      }
+      const kinds = new Set(g.sections.map((s) => s.kind));
+      const first = g.sections[0];
+      const hybrid = first.kind === 'table' && first.trailer.has('XRefStm');
+      this.revisions.push({
+        index: this.revisions.length,
+        start,
+        end: Math.max(end, start),
+        eofOffset: eof,
+        xrefOffset: g.xrefOffset,
+        kind: hybrid ? 'hybrid' : kinds.has('table') ? 'table' : 'stream',
+        sections: g.sections,
+        trailer: first.trailer,
+        entries,
+      });
+      start = Math.max(end, start);
+    }
+  }
+
+  private readSection(offset: number): XrefSection {
+    try {
+      return readXrefSection(this.ctx, offset);
+    } catch (e) {
+      // Files with junk before %PDF- count offsets from the header.
+      if (this.headerOffset > 0) return readXrefSection(this.ctx, offset + this.headerOffset);
+      throw e;
+    }
+  }
+
+  /** Rebuilds the object table from a scan of the whole file: one 'recovered' revision. */
+  private recoverAll(): void {
+    this.recovered = true;
+    this.revisions.length = 0;
+    this.cache.clear();
+    const scan = this.scanAll();
+    const entries = new Map<number, XrefEntry>();
+    for (const o of scan.objects) entries.set(o.num, { type: 'offset', offset: o.offset, gen: o.gen });
+    const trailer = new PdfDict();
+    const rev: Revision = {
+      index: 0,
+      start: 0,
+      end: this.source.length,
+      eofOffset: lastIndexOf(this.source, EOF_MARK, this.source.length),
+      xrefOffset: -1,
+      kind: 'recovered',
+      sections: [],
+      trailer,
+      entries,
+    };
+    if (rev.eofOffset >= 0) rev.end = afterEol(this.source, rev.eofOffset + EOF_MARK.length);
+    this.revisions.push(rev);
+    // Trailers: the "trailer" dictionaries, then xref streams; later ones win.
+    for (const t of scan.trailers) {
+      try {
+        const d = withWindow(this.source, t, (lx) => {
+          lx.next();
+          return new ObjectParser(lx, this.ctx).parse(0);
+        });
+        if (d instanceof PdfDict) for (const [k, v] of d.map) if (k !== 'Prev' && k !== 'XRefStm') trailer.set(k, v);
+      } catch {
+        /* a damaged trailer: skip it */
+      }
+    }
+    // Object streams and xref streams are only known after parsing each object.
+    for (const o of scan.objects) {
+      let value: PdfObject;
+      try {
+        value = parseIndirectAt(this.ctx, o.offset).value;
+      } catch {
+        continue;
+      }
+      if (!(value instanceof PdfStream)) continue;
+      const type = value.dict.getName('Type');
+      if (type === 'XRef') {
+        for (const k of ['Root', 'Info', 'ID', 'Encrypt']) {
+          const v = value.dict.get(k);
+          if (v !== undefined) trailer.set(k, v);
+        }
+      } else if (type === 'ObjStm') {
+        try {
+          const stm = this.objectStream(o.num, value);
+          stm.nums.forEach((num, index) => {
+            if (!entries.has(num)) entries.set(num, { type: 'compressed', stream: o.num, index });
+          });
+        } catch {
+          /* an unreadable object stream */
+        }
+      }
+    }
+    if (!(this.resolve(trailer.get('Root')) instanceof PdfDict)) {
+      for (const o of scan.objects) {
+        const v = this.getObject(new PdfRef(o.num, o.gen));
+        if (v instanceof PdfDict && v.getName('Type') === 'Catalog') trailer.set('Root', new PdfRef(o.num, o.gen));
+      }
+    }
+  }
+
+  private scanAll(): ScanResult {
+    if (!this.scanResult) this.scanResult = scanObjects(this.source, 0, this.source.length);
+    return this.scanResult;
+  }
+
+  private scanIndex(): Map<string, number> {
+    if (!this.scan) {
+      this.scan = new Map();
+      for (const o of this.scanAll().objects) this.scan.set(`${o.num} ${o.gen}`, o.offset);
+    }
+    return this.scan;
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  /** The entry for object `num` as of revision `rev` (inherited from older revisions), if any. */
+  entry(num: number, rev = this.revisions.length - 1): { entry: XrefEntry; revision: number } | undefined {
+    for (let r = Math.min(rev, this.revisions.length - 1); r >= 0; r--) {
+      const e = this.revisions[r].entries.get(num);
+      if (e) return { entry: e, revision: r };
+    }
+    return undefined;
+  }
+
+  /**
+   * The object `ref` as of revision `rev` (default: the newest), or undefined when it is free or missing.
+   * Throws PdfError only for limits (depth, size) and encryption; damage is recovered and flagged.
+   */
+  getObject(ref: PdfRef | number, rev = this.revisions.length - 1): PdfObject | undefined {
+    const num = typeof ref === 'number' ? ref : ref.num;
+    const found = this.entry(num, rev);
+    if (!found) return this.recovered ? this.fromScan(num, typeof ref === 'number' ? undefined : ref.gen) : undefined;
+    const e = found.entry;
+    if (e.type === 'free') return undefined;
+    if (e.type === 'offset') {
+      const cached = this.cache.get(e.offset);
+      if (cached && cached.num === num) return cached.value;
+      // Files with junk before %PDF- may count offsets from the header.
+      for (const off of this.headerOffset > 0 ? [e.offset, e.offset + this.headerOffset] : [e.offset]) {
+        try {
+          const obj = parseIndirectAt(this.ctx, off);
+          if (obj.num === num) {
+            this.cache.set(e.offset, obj);
+            return obj.value;
+          }
+        } catch (err) {
+          if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+        }
+      }
+      this.warn('XREF_OFFSET_WRONG', `object ${num} is not at the offset its xref entry gives`, e.offset);
+      this.recovered = true;
+      return this.fromScan(num, e.gen);
+    }
+    // compressed
+    if (this.encryption) throw new PdfError('PDF_ENCRYPTED', { object: num }, 'objects in object streams are encrypted');
+    try {
+      const stmObj = this.getObject(e.stream, found.revision);
+      if (!(stmObj instanceof PdfStream)) throw new PdfError('PDF_OBJECT_MISSING', { object: e.stream }, 'object stream missing');
+      const stm = this.objectStream(e.stream, stmObj);
+      let i = e.index;
+      if (stm.nums[i] !== num) i = stm.nums.indexOf(num);
+      if (i < 0) return undefined;
+      return parseDirect(stm.data, stm.first + stm.offsets[i], this.ctx);
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
+      this.warn('OBJSTM_BROKEN', `object ${num} could not be read from object stream ${e.stream}`);
+      return undefined;
+    }
+  }
+
+  private fromScan(num: number, gen?: number): PdfObject | undefined {
+    const idx = this.scanIndex();
+    let offset = gen === undefined ? undefined : idx.get(`${num} ${gen}`);
+    if (offset === undefined) for (const [k, v] of idx) if (k.startsWith(`${num} `)) offset = v;
+    if (offset === undefined) return undefined;
+    try {
+      const obj = parseIndirectAt(this.ctx, offset);
+      this.cache.set(offset, obj);
+      return obj.value;
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      return undefined;
+    }
+  }
+
+  private objectStream(num: number, stream: PdfStream): { offsets: number[]; nums: number[]; first: number; data: Uint8Array } {
+    const key = stream.data.kind === 'source' ? `${num}@${stream.data.start}` : `${num}`;
+    const hit = this.objStmCache.get(key);
+    if (hit) return hit;
+    const data = decodeStream(stream, (o) => this.resolve(o));
+    const n = this.resolve(stream.dict.get('N'));
+    const first = this.resolve(stream.dict.get('First'));
+    if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || first < 0 || first > data.length) {
+      throw new PdfError('PDF_SYNTAX', { object: num }, 'bad object stream header');
+    }
+    const nums: number[] = [];
+    const offsets: number[] = [];
+    const header = latin1(data.subarray(0, first));
+    const ints = header.trim().split(/\s+/).map(Number);
+    for (let i = 0; i + 1 < ints.length && nums.length < n; i += 2) {
+      nums.push(ints[i]);
+      offsets.push(ints[i + 1]);
+    }
+    const res = { offsets, nums, first, data };
+    if (this.objStmCache.size > 64) this.objStmCache.clear();
+    this.objStmCache.set(key, res);
+    return res;
+  }
+
+  private resolveLength(ref: PdfRef): number | undefined {
+    if (this.resolving > 4) return undefined;
+    this.resolving++;
+    try {
+      const v = this.getObject(ref);
+      return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      this.resolving--;
+    }
+  }
+
+  /** Follows references (bounded) to a direct object, as of revision `rev`. */
+  resolve(o: PdfObject | undefined, rev = this.revisions.length - 1): PdfObject | undefined {
+    let depth = 0;
+    while (o instanceof PdfRef) {
+      if (++depth > LIMITS.maxResolveDepth) throw new PdfError('PDF_TOO_DEEP', { ref: o.key }, 'reference chain too long');
+      o = this.getObject(o, rev);
+    }
+    return o;
+  }
+
+  /** Resolves `dict[key]`. */
+  get(dict: PdfDict | undefined, key: string, rev = this.revisions.length - 1): PdfObject | undefined {
+    return dict ? this.resolve(dict.get(key), rev) : undefined;
+  }
+
+  getDict(dict: PdfDict | undefined, key: string, rev = this.revisions.length - 1): PdfDict | undefined {
+    const v = this.get(dict, key, rev);
+    return v instanceof PdfDict ? v : v instanceof PdfStream ? v.dict : undefined;
+  }
+
+  /** The document catalog as of revision `rev`. */
+  catalog(rev = this.revisions.length - 1): PdfDict | undefined {
+    const r = this.revisions[Math.min(rev, this.revisions.length - 1)];
+    const root = this.resolve(r.trailer.get('Root'), rev);
+    return root instanceof PdfDict ? root : undefined;
+  }
+
+  /** The trailer as of revision `rev`. */
+  trailerAt(rev: number): PdfDict {
+    return this.revisions[rev].trailer;
+  }
+
+  /** Decodes a stream's data through its filters. */
+  decode(stream: PdfStream, maxBytes?: number): Uint8Array {
+    return decodeStream(stream, (o) => this.resolve(o), maxBytes);
+  }
+
+  /** The pages in order as of revision `rev`; cycles and absurd depth in the page tree are cut and flagged. */
+  pages(rev = this.revisions.length - 1): PageRef[] {
+    const out: PageRef[] = [];
+    const cat = this.catalog(rev);
+    const root = cat?.get('Pages');
+    if (!(root instanceof PdfRef)) return out;
+    const seen = new Set<string>();
+    const walk = (ref: PdfRef, depth: number): void => {
+      if (depth > 64 || seen.has(ref.key) || out.length > 1_000_000) {
+        this.warn('PAGE_TREE', 'the page tree has a cycle or is too deep');
+        return;
+      }
+      seen.add(ref.key);
+      const node = this.resolve(ref, rev);
+      if (!(node instanceof PdfDict)) return;
+      const kids = this.resolve(node.get('Kids'), rev);
+      if (node.getName('Type') === 'Page' || (!Array.isArray(kids) && node.getName('Type') !== 'Pages')) {
+        out.push({ ref, dict: node });
+        return;
+      }
+      if (Array.isArray(kids)) for (const k of kids) if (k instanceof PdfRef) walk(k, depth + 1);
+    };
+    walk(root, 0);
+    return out;
+  }
+
+  /** An inheritable page attribute (Resources, MediaBox, CropBox, Rotate), looked up through /Parent. */
+  pageAttribute(page: PdfDict, key: string, rev = this.revisions.length - 1): PdfObject | undefined {
+    let node: PdfDict | undefined = page;
+    for (let i = 0; node && i < 64; i++) {
+      const v = node.get(key);
+      if (v !== undefined) return this.resolve(v, rev);
+      const p = this.resolve(node.get('Parent'), rev);
+      node = p instanceof PdfDict ? p : undefined;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- facts for the verifier
+
+  /** Bytes after the newest revision's %%EOF (and its EOL), if any. */
+  trailingBytes(): TrailingBytes | null {
+    const end = this.latest.end;
+    if (end >= this.source.length) return null;
+    const length = this.source.length - end;
+    let whitespaceOnly = true;
+    for (let p = end; p < this.source.length && whitespaceOnly; p += 1 << 16) {
+      const b = this.source.read(p, Math.min(this.source.length, p + (1 << 16)));
+      for (const c of b) if (c !== 0 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 32) { whitespaceOnly = false; break; }
+    }
+    return { offset: end, length, whitespaceOnly };
+  }
+
+  /**
+   * Objects whose bytes lie inside a revision's span but that no cross-reference section of that revision
+   * points to: content added without a proper update (incremental-saving attacks). Scans the file.
+   */
+  unreferencedObjects(): UnreferencedObject[] {
+    const out: UnreferencedObject[] = [];
+    if (this.revisions[0]?.kind === 'recovered') return out;
+    const scan = this.scanAll();
+    for (const rev of this.revisions) {
+      const referenced = new Set<number>();
+      for (const s of rev.sections) {
+        if (s.kind === 'stream') referenced.add(s.offset);
+        for (const e of s.entries.values()) if (e.type === 'offset') referenced.add(e.offset);
+      }
+      for (const o of scan.objects) {
+        if (o.offset < rev.start || o.offset >= rev.end) continue;
+        if (!referenced.has(o.offset)) out.push({ num: o.num, gen: o.gen, offset: o.offset, revision: rev.index });
+      }
+    }
+    return out;
+  }
+
+  /** Object numbers this revision defines or replaces (in use), and those it frees. */
+  changes(rev: number): { defined: number[]; freed: number[] } {
+    const defined: number[] = [];
+    const freed: number[] = [];
+    for (const [num, e] of this.revisions[rev].entries) {
+      if (e.type === 'free') {
+        if (num !== 0) freed.push(num);
+      } else defined.push(num);
+    }
+    return { defined: defined.sort((a, b) => a - b), freed: freed.sort((a, b) => a - b) };
+  }
+
+  /** Largest object number in use anywhere, plus one (at least the trailer's /Size). */
+  get nextObjectNumber(): number {
+    let n = 0;
+    const size = this.trailer.get('Size');
+    if (typeof size === 'number') n = size;
+    for (const r of this.revisions) for (const k of r.entries.keys()) if (k + 1 > n) n = k + 1;
+    return n;
+  }
+
+  /** Starts an incremental update (append-only). */
+  update(): IncrementalWriter {
+    if (this.encryption) throw new PdfError('PDF_ENCRYPTED', {}, 'cannot update an encrypted file');
+    return new IncrementalWriter(this);
+  }
+
+  /** The /Type of a dictionary or stream, if any. */
+  static typeOf(o: PdfObject | undefined): string | undefined {
+    if (o instanceof PdfDict) return o.getName('Type');
+    if (o instanceof PdfStream) return o.dict.getName('Type');
+    return undefined;
+  }
+}
+
+function indexOfHeader(head: Uint8Array): number {
+  outer: for (let i = 0; i + HEADER.length <= head.length; i++) {
+    for (let j = 0; j < HEADER.length; j++) if (head[i + j] !== HEADER[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Position after an optional EOL (CRLF, LF or CR) at `pos`. */
+function afterEol(source: ByteSource, pos: number): number {
+  const b = source.read(pos, pos + 2);
+  if (b[0] === 13 && b[1] === 10) return pos + 2;
+  if (b[0] === 10 || b[0] === 13) return pos + 1;
+  return pos;
+}
+

@@ -1,0 +1,200 @@
+/** Byte classes and a tokenizer over one window of a file (absolute offsets = base + index). */
+
+export const WS = new Uint8Array(256);
+for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
+export const DELIM = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+
+export const isRegular = (c: number): boolean => !WS[c] && !DELIM[c];
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Thrown when a token runs off the end of the window; the caller retries with a larger window. */
+export class EndOfWindow extends Error {
+  constructor() {
+    super('end of window');
+  }
+}
+
+export type Token =
+  | { t: 'num'; v: number; int: boolean; start: number }
+  | { t: 'name'; v: string; start: number }
+  | { t: 'str'; v: Uint8Array; hex: boolean; start: number; end: number }
+  | { t: 'kw'; v: string; start: number }
+  | { t: 'punct'; v: '[' | ']' | '<<' | '>>' | '{' | '}'; start: number }
+  | { t: 'eof'; start: number };
+
+export class Lexer {
+  pos: number;
+  /** True when the window ends at the end of the file (no more data can be had). */
+  constructor(
+    readonly buf: Uint8Array,
+    readonly base: number,
+    start: number,
+    readonly final: boolean,
+  ) {
+    this.pos = start - base;
+  }
+
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  private more(): never | void {
+    if (!this.final) throw new EndOfWindow();
+  }
+
+  skipWs(): void {
+    const b = this.buf;
+    for (;;) {
+      while (this.pos < b.length && WS[b[this.pos]]) this.pos++;
+      if (this.pos < b.length && b[this.pos] === 37 /* % */) {
+        while (this.pos < b.length && b[this.pos] !== 10 && b[this.pos] !== 13) this.pos++;
+        if (this.pos >= b.length) this.more();
+        continue;
+      }
+      if (this.pos >= b.length) this.more();
+      return;
+    }
+  }
+
+  peekByte(): number {
+    return this.pos < this.buf.length ? this.buf[this.pos] : -1;
+  }
+
+  next(): Token {
+    this.skipWs();
+    const b = this.buf;
+    const start = this.base + this.pos;
+    if (this.pos >= b.length) return { t: 'eof', start };
+    const c = b[this.pos];
+    switch (c) {
+      case 91: this.pos++; return { t: 'punct', v: '[', start };
+      case 93: this.pos++; return { t: 'punct', v: ']', start };
+      case 123: this.pos++; return { t: 'punct', v: '{', start };
+      case 125: this.pos++; return { t: 'punct', v: '}', start };
+      case 60: // <
+        if (this.pos + 1 >= b.length) this.more();
+        if (b[this.pos + 1] === 60) { this.pos += 2; return { t: 'punct', v: '<<', start }; }
+        return this.hexString(start);
+      case 62: // >
+        if (this.pos + 1 >= b.length) this.more();
+        if (b[this.pos + 1] === 62) { this.pos += 2; return { t: 'punct', v: '>>', start }; }
+        this.pos++;
+        return { t: 'kw', v: '>', start };
+      case 40: return this.literalString(start);
+      case 47: return this.name(start);
+      case 41: this.pos++; return { t: 'kw', v: ')', start };
+    }
+    if (isDigit(c) || c === 43 || c === 45 || c === 46) return this.number(start);
+    // keyword: a run of regular characters
+    let e = this.pos;
+    while (e < b.length && isRegular(b[e])) e++;
+    if (e >= b.length) this.more();
+    if (e === this.pos) e++; // a stray delimiter byte; consume it as a one-byte keyword
+    let v = '';
+    for (let i = this.pos; i < e && i - this.pos < 64; i++) v += String.fromCharCode(b[i]);
+    this.pos = e;
+    return { t: 'kw', v, start };
+  }
+
+  private number(start: number): Token {
+    const b = this.buf;
+    let e = this.pos;
+    while (e < b.length && (isDigit(b[e]) || b[e] === 43 || b[e] === 45 || b[e] === 46)) e++;
+    if (e >= b.length) this.more();
+    let s = '';
+    for (let i = this.pos; i < e && i - this.pos < 64; i++) s += String.fromCharCode(b[i]);
+    this.pos = e;
+    // Lenient like other readers: "--5", "5-" and "." read as the number they start with, else 0.
+    const m = /^[+-]*(\d*\.?\d*)/.exec(s.replace(/^([+-])[+-]+/, '$1'));
+    const neg = s.startsWith('-');
+    let v = m && m[1] && m[1] !== '.' ? Number(m[1]) : 0;
+    if (!Number.isFinite(v)) v = 0;
+    if (neg) v = -v;
+    return { t: 'num', v, int: !s.includes('.'), start };
+  }
+
+  private name(start: number): Token {
+    const b = this.buf;
+    let e = this.pos + 1;
+    while (e < b.length && isRegular(b[e])) e++;
+    if (e >= b.length) this.more();
+    let v = '';
+    for (let i = this.pos + 1; i < e; i++) {
+      const c = b[i];
+      if (c === 35 /* # */ && i + 2 < e) {
+        const h = hexVal(b[i + 1]) * 16 + hexVal(b[i + 2]);
+        if (h >= 0 && hexVal(b[i + 1]) >= 0 && hexVal(b[i + 2]) >= 0) {
+          v += String.fromCharCode(h);
+          i += 2;
+          continue;
+        }
+      }
+      v += String.fromCharCode(c);
+    }
+    this.pos = e;
+    return { t: 'name', v, start };
+  }
+
+  private hexString(start: number): Token {
+    const b = this.buf;
+    let e = this.pos + 1;
+    while (e < b.length && b[e] !== 62) e++;
+    if (e >= b.length) this.more();
+    const out = new Uint8Array((e - this.pos) >> 1);
+    let n = 0;
+    let hi = -1;
+    for (let i = this.pos + 1; i < e; i++) {
+      const h = hexVal(b[i]);
+      if (h < 0) continue;
+      if (hi < 0) hi = h;
+      else { out[n++] = (hi << 4) | h; hi = -1; }
+    }
+    if (hi >= 0) out[n++] = hi << 4;
+    this.pos = e + 1;
+    return { t: 'str', v: out.subarray(0, n), hex: true, start, end: this.base + this.pos };
+  }
+
+  private literalString(start: number): Token {
+    const b = this.buf;
+    const out: number[] = [];
+    let depth = 1;
+    let i = this.pos + 1;
+    while (true) {
+      if (i >= b.length) { this.more(); break; }
+      const c = b[i++];
+      if (c === 92 /* \ */) {
+        if (i >= b.length) { this.more(); break; }
+        const d = b[i++];
+        switch (d) {
+          case 110: out.push(10); break;
+          case 114: out.push(13); break;
+          case 116: out.push(9); break;
+          case 98: out.push(8); break;
+          case 102: out.push(12); break;
+          case 13: if (b[i] === 10) i++; break; // line continuation
+          case 10: break;
+          default:
+            if (d >= 48 && d <= 55) {
+              let v = d - 48;
+              for (let k = 0; k < 2 && i < b.length && b[i] >= 48 && b[i] <= 55; k++) v = v * 8 + (b[i++] - 48);
+              out.push(v & 0xff);
+            } else out.push(d);
+        }
+        continue;
+      }
+      if (c === 40) depth++;
+      else if (c === 41 && --depth === 0) break;
+      out.push(c);
+    }
+    this.pos = i;
+    return { t: 'str', v: Uint8Array.from(out), hex: false, start, end: this.base + this.pos };
+  }
+}
+
+export function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}

@@ -1,0 +1,67 @@
+/** Rebuilding a damaged file's object table by scanning its bytes for "n g obj" and trailers. */
+import { ascii, indexOfBytes, type ByteSource } from './byte-source.js';
+import { isDigit, WS } from './lexer.js';
+
+export interface ScannedObject {
+  num: number;
+  gen: number;
+  offset: number;
+}
+
+export interface ScanResult {
+  /** Every "n g obj" header found, in file order. */
+  objects: ScannedObject[];
+  /** Offsets of "trailer" keywords. */
+  trailers: number[];
+}
+
+const OBJ = ascii('obj');
+const TRAILER = ascii('trailer');
+
+/** Scans [start, end) for object headers and trailers, in 1 MiB windows. */
+export function scanObjects(source: ByteSource, start = 0, end = source.length): ScanResult {
+  const objects: ScannedObject[] = [];
+  const trailers: number[] = [];
+  const chunk = 1 << 20;
+  const overlap = 64;
+  for (let base = start; base < end; base += chunk) {
+    const winStart = Math.max(start, base - overlap);
+    const buf = source.read(winStart, Math.min(end, base + chunk));
+    const from = base - winStart;
+    for (let i = indexOfBytes(buf, OBJ, from); i >= 0; i = indexOfBytes(buf, OBJ, i + 3)) {
+      const h = headerBefore(buf, i);
+      if (h) {
+        const offset = winStart + h.at;
+        if (offset >= base - overlap && (objects.length === 0 || objects[objects.length - 1].offset < offset)) {
+          objects.push({ num: h.num, gen: h.gen, offset });
+        }
+      }
+    }
+    for (let i = indexOfBytes(buf, TRAILER, from); i >= 0; i = indexOfBytes(buf, TRAILER, i + 7)) {
+      const off = winStart + i;
+      if (trailers.length === 0 || trailers[trailers.length - 1] < off) trailers.push(off);
+    }
+  }
+  return { objects, trailers };
+}
+
+/** Reads "num gen " backwards from `objAt` (the "obj" keyword); the header must start a token. */
+function headerBefore(buf: Uint8Array, objAt: number): { num: number; gen: number; at: number } | null {
+  const after = buf[objAt + 3];
+  if (after !== undefined && !WS[after] && after !== 60 && after !== 91 && after !== 47 && after !== 40) return null;
+  let p = objAt - 1;
+  if (p < 0 || !WS[buf[p]]) return null;
+  while (p >= 0 && WS[buf[p]]) p--;
+  let e = p + 1;
+  while (p >= 0 && isDigit(buf[p])) p--;
+  if (p + 1 === e || e - p - 1 > 5) return null;
+  const gen = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
+  if (p < 0 || !WS[buf[p]]) return null;
+  while (p >= 0 && WS[buf[p]]) p--;
+  e = p + 1;
+  while (p >= 0 && isDigit(buf[p])) p--;
+  if (p + 1 === e || e - p - 1 > 10) return null;
+  if (p >= 0 && !WS[buf[p]] && buf[p] !== 62 /* > */ && buf[p] !== 93 /* ] */ && buf[p] !== 41 /* ) */) return null;
+  const num = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
+  return { num, gen, at: p + 1 };
+}
