@@ -1,0 +1,30 @@
+/** The exit codes of the kyso command (sysexits where they apply) and its usage errors. */
+export const EXIT = {
+  OK: 0,
+  USAGE: 64,
+  DATA: 65,
+  NO_INPUT: 66,
+  SOFTWARE: 70,
+} as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const HELP = `kyso — ký số: sign, certify and verify Vietnamese administrative PDFs
+
+Usage:
+  kyso <command> [options]
+
+Commands:
+  inspect FILE.pdf [--json]   List a PDF's revisions (incremental updates), their byte spans and the objects
+                              each defines; report encryption, recovery, bytes after the last %%EOF and
+                              objects no cross-reference section points to.
+  help                        Show this help.
+  version                     Print the version.
+
+Exit codes: 0 success, 64 usage error, 65 the input is not a readable PDF, 66 the input file cannot be opened.
+`;

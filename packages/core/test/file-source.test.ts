@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PdfDocument } from '@kyso/pdf';
+import { FileSource } from '@kyso/core';
+import { corpusBytes, corpusDir } from '../../../tests/helpers/producers.js';
+import { join } from 'node:path';
+import { scratch } from '../../../tests/helpers/tools.js';
+
+const tmp = scratch('kyso-fs-');
+afterAll(() => tmp.cleanup());
+
+describe('FileSource', () => {
+  it('reads a PDF from disk to the same revisions and objects as from memory', () => {
+    const rel = 'dss/pades-signed-filled-form.pdf';
+    const src = new FileSource(join(corpusDir, rel));
+    try {
+      const a = PdfDocument.load(src);
+      const b = PdfDocument.load(corpusBytes(rel));
+      expect(a.revisions.map((r) => [r.start, r.end, r.kind])).toEqual(b.revisions.map((r) => [r.start, r.end, r.kind]));
+      expect(a.pages().length).toBe(b.pages().length);
+      expect(a.unreferencedObjects()).toEqual(b.unreferencedObjects());
+    } finally {
+      src.close();
+    }
+  });
+
+  it('serves reads across window boundaries and past the end', () => {
+    const bytes = new Uint8Array(200_000).map((_, i) => i & 0xff);
+    const src = new FileSource(tmp.file('bytes.bin', bytes));
+    expect(Buffer.from(src.read(65_530, 65_546))).toEqual(Buffer.from(bytes.subarray(65_530, 65_546)));
+    expect(Buffer.from(src.read(10, 150_000))).toEqual(Buffer.from(bytes.subarray(10, 150_000)));
+    expect(src.read(199_990, 300_000).length).toBe(10);
+    expect(src.read(300_000, 300_010).length).toBe(0);
+    src.close();
+    expect(() => src.read(0, 1)).toThrow();
+  });
+});
