@@ -1,6 +1,17 @@
 /**
- * @kyso/core — signing and e-copy certification for kyso. Today it holds the Node file access the signer will
- * stream through; PAdES signing and certification arrive with their issues (see the README's status table).
+ * @kyso/core — PAdES signing (prepare → sign → finish, signers, appearances, timestamps) and, to come, e-copy
+ * certification.
  */
 export { KysoError, PdfError } from '@kyso/pdf';
 export { FileSource } from './io/file-source.js';
+export type { Signer, SignerAlgorithm, SignatureScheme, HashAlgorithm } from './signing/signer.js';
+export { Pkcs12Signer, type Pkcs12Options } from './signing/signers/pkcs12.js';
+export { SignError, SIGN_MESSAGES, type SignErrorCode } from './signing/errors.js';
+export type { SignatureOptions, VisibleSignature, AppearanceBuilder, Level } from './signing/options.js';
+export { prepare, type Prepared, type PrepareOptions, type SignerIdentity } from './signing/prepare.js';
+export { finish, finishUpdate, embedCms, type FinishOptions, type Finished, type SignatureResult, type TimestampProvider } from './signing/finish.js';
+export { signPdf, signFile, type SignPdfOptions } from './signing/sign-pdf.js';
+export { checkState, type SigningState } from './signing/state.js';
+export { listFields, docMdpLevel, type FieldInfo } from './signing/fields.js';
+export { parseCertificate, type CertificateInfo } from './cms/certificate.js';
+export { pdfDateVietnam, parsePdfDate } from './signing/pdf-date.js';

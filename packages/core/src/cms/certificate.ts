@@ -1,0 +1,152 @@
+/** The fields of an X.509 certificate that signing needs: identity, validity, key usage and where to ask status. */
+import { children, decodeOid, read, toHex, type Node } from './der.js';
+import { OID } from './oids.js';
+
+export interface CertificateInfo {
+  der: Uint8Array;
+  serialNumber: Uint8Array;
+  serialHex: string;
+  /** The issuer and subject Names as DER (exact bytes, for IssuerAndSerialNumber). */
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  subjectAttributes: Record<string, string>;
+  issuerAttributes: Record<string, string>;
+  notBefore: Date;
+  notAfter: Date;
+  /** SubjectPublicKeyInfo DER. */
+  spki: Uint8Array;
+  publicKeyAlgorithm: string;
+  /** KeyUsage bit names present, or undefined when the extension is absent. */
+  keyUsage?: string[];
+  extKeyUsage?: string[];
+  ocspUrls: string[];
+  crlUrls: string[];
+  caIssuerUrls: string[];
+  isCA: boolean;
+}
+
+const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const NAME_KEYS: Record<string, string> = {
+  [OID.commonName]: 'CN',
+  [OID.organizationName]: 'O',
+  [OID.organizationalUnitName]: 'OU',
+  [OID.countryName]: 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.12': 'T',
+  '2.5.4.5': 'SERIALNUMBER',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'E',
+};
+
+export function parseCertificate(der: Uint8Array): CertificateInfo {
+  const cert = read(der);
+  const [tbs] = children(cert);
+  const f = children(tbs);
+  let i = 0;
+  if (f[0].tag === 0xa0) i++; // version
+  const serial = f[i++];
+  i++; // signature algorithm
+  const issuer = f[i++];
+  const validity = children(f[i++]);
+  const subject = f[i++];
+  const spki = f[i++];
+  const info: CertificateInfo = {
+    der,
+    serialNumber: serial.content,
+    serialHex: toHex(serial.content),
+    issuer: issuer.bytes,
+    subject: subject.bytes,
+    subjectAttributes: nameAttributes(subject),
+    issuerAttributes: nameAttributes(issuer),
+    notBefore: readTime(validity[0]),
+    notAfter: readTime(validity[1]),
+    spki: spki.bytes,
+    publicKeyAlgorithm: decodeOid(children(children(spki)[0])[0].content),
+    ocspUrls: [],
+    crlUrls: [],
+    caIssuerUrls: [],
+    isCA: false,
+  };
+  for (; i < f.length; i++) {
+    if (f[i].tag !== 0xa3) continue;
+    for (const ext of children(children(f[i])[0])) {
+      const parts = children(ext);
+      const id = decodeOid(parts[0].content);
+      const value = read(parts[parts.length - 1].content);
+      readExtension(info, id, value);
+    }
+  }
+  return info;
+}
+
+function readExtension(info: CertificateInfo, id: string, value: Node): void {
+  switch (id) {
+    case OID.keyUsage: {
+      const bits = value.content;
+      const used: string[] = [];
+      for (let b = 0; b < KEY_USAGE_BITS.length; b++) {
+        const byte = bits[1 + (b >> 3)];
+        if (byte !== undefined && byte & (0x80 >> (b & 7))) used.push(KEY_USAGE_BITS[b]);
+      }
+      info.keyUsage = used;
+      break;
+    }
+    case OID.extKeyUsage:
+      info.extKeyUsage = children(value).map((n) => decodeOid(n.content));
+      break;
+    case '2.5.29.19': // basicConstraints
+      info.isCA = children(value).some((n) => n.tag === 0x01 && n.content[0] !== 0);
+      break;
+    case OID.authorityInfoAccess:
+      for (const ad of children(value)) {
+        const [method, location] = children(ad);
+        if (location.tag !== 0x86) continue;
+        const url = new TextDecoder().decode(location.content);
+        const m = decodeOid(method.content);
+        if (m === OID.ocsp) info.ocspUrls.push(url);
+        else if (m === OID.caIssuers) info.caIssuerUrls.push(url);
+      }
+      break;
+    case OID.crlDistributionPoints:
+      for (const dp of children(value)) {
+        for (const field of children(dp)) {
+          if (field.tag !== 0xa0) continue; // distributionPoint
+          for (const full of children(field)) {
+            if (full.tag !== 0xa0) continue; // fullName
+            for (const gn of children(full)) if (gn.tag === 0x86) info.crlUrls.push(new TextDecoder().decode(gn.content));
+          }
+        }
+      }
+      break;
+  }
+}
+
+function nameAttributes(name: Node): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rdn of children(name)) {
+    for (const atv of children(rdn)) {
+      const [type, value] = children(atv);
+      const key = NAME_KEYS[decodeOid(type.content)] ?? decodeOid(type.content);
+      const text = value.tag === 0x1e ? utf16(value.content) : new TextDecoder().decode(value.content);
+      out[key] = out[key] ? `${out[key]}, ${text}` : text;
+    }
+  }
+  return out;
+}
+
+function utf16(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
+  return s;
+}
+
+function readTime(n: Node): Date {
+  const s = new TextDecoder().decode(n.content);
+  if (n.tag === 0x17) {
+    // UTCTime YYMMDDHHMMSSZ: years 50–99 are 19xx (RFC 5280)
+    const yy = Number(s.slice(0, 2));
+    return new Date(Date.UTC(yy >= 50 ? 1900 + yy : 2000 + yy, Number(s.slice(2, 4)) - 1, Number(s.slice(4, 6)), Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12))));
+  }
+  return new Date(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14))));
+}

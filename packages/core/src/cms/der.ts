@@ -1,0 +1,156 @@
+/**
+ * A small DER encoder and reader: enough to build CMS structures quickly (signing is a hot path) and to pick the
+ * fields kyso needs out of certificates. Full parsing and validation use pkijs in @kyso/verify.
+ */
+
+export type Der = Uint8Array;
+
+function lengthBytes(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  while (n > 0) {
+    out.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  }
+  return [0x80 | out.length, ...out];
+}
+
+/** A TLV with `tag` around the concatenation of `parts`. */
+export function tlv(tag: number, ...parts: Der[]): Der {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const head = [tag, ...lengthBytes(len)];
+  const out = new Uint8Array(head.length + len);
+  out.set(head, 0);
+  let o = head.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export const seq = (...parts: Der[]): Der => tlv(0x30, ...parts);
+/** SET OF in DER order: elements sorted by their encodings (X.690 §11.6), as signed attributes require. */
+export const setOf = (...parts: Der[]): Der => tlv(0x31, ...[...parts].sort(compareBytes));
+export const octets = (b: Uint8Array): Der => tlv(0x04, b);
+export const nullDer = (): Der => new Uint8Array([0x05, 0x00]);
+export const bool = (v: boolean): Der => new Uint8Array([0x01, 0x01, v ? 0xff : 0x00]);
+export const utf8 = (s: string): Der => tlv(0x0c, new TextEncoder().encode(s));
+/** [n] EXPLICIT */
+export const explicit = (n: number, inner: Der): Der => tlv(0xa0 | n, inner);
+/** [n] IMPLICIT for a constructed type: the inner content under a context tag. */
+export const implicitConstructed = (n: number, ...contents: Der[]): Der => tlv(0xa0 | n, ...contents);
+
+export function integer(v: number | bigint | Uint8Array): Der {
+  let bytes: number[];
+  if (v instanceof Uint8Array) {
+    bytes = [...v];
+    while (bytes.length > 1 && bytes[0] === 0 && bytes[1] < 0x80) bytes.shift();
+    if (bytes.length === 0) bytes = [0];
+    if (bytes[0] >= 0x80) bytes.unshift(0);
+  } else {
+    let n = BigInt(v);
+    if (n < 0n) throw new Error('negative INTEGER not supported');
+    bytes = [];
+    do {
+      bytes.unshift(Number(n & 0xffn));
+      n >>= 8n;
+    } while (n > 0n);
+    if (bytes[0] >= 0x80) bytes.unshift(0);
+  }
+  return tlv(0x02, new Uint8Array(bytes));
+}
+
+export function oid(dotted: string): Der {
+  const parts = dotted.split('.').map((p) => BigInt(p));
+  const body: number[] = [Number(parts[0] * 40n + parts[1])];
+  for (const p of parts.slice(2)) {
+    const stack: number[] = [];
+    let n = p;
+    do {
+      stack.unshift(Number(n & 0x7fn));
+      n >>= 7n;
+    } while (n > 0n);
+    for (let i = 0; i < stack.length - 1; i++) stack[i] |= 0x80;
+    body.push(...stack);
+  }
+  return tlv(0x06, new Uint8Array(body));
+}
+
+export function generalizedTime(d: Date): Der {
+  const s = d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  return tlv(0x18, new TextEncoder().encode(s));
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+// ------------------------------------------------------------------ reading
+
+export interface Node {
+  tag: number;
+  /** Offset of the tag byte within the buffer read. */
+  start: number;
+  /** Offset of the content. */
+  contentStart: number;
+  /** End of the content (exclusive). */
+  end: number;
+  /** The whole TLV. */
+  bytes: Uint8Array;
+  /** The content only. */
+  content: Uint8Array;
+}
+
+export class DerError extends Error {}
+
+/** Reads the TLV at `pos` of `buf`. Definite lengths only (DER). */
+export function read(buf: Uint8Array, pos = 0): Node {
+  if (pos + 2 > buf.length) throw new DerError('truncated DER');
+  const tag = buf[pos];
+  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag numbers not supported');
+  let p = pos + 1;
+  let len = buf[p++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new DerError('unsupported DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p++];
+  }
+  const end = p + len;
+  if (end > buf.length) throw new DerError('DER length past the end');
+  return { tag, start: pos, contentStart: p, end, bytes: buf.subarray(pos, end), content: buf.subarray(p, end) };
+}
+
+/** The children of a constructed node. */
+export function children(node: Node): Node[] {
+  const out: Node[] = [];
+  let p = 0;
+  while (p < node.content.length) {
+    const c = read(node.content, p);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+export function decodeOid(content: Uint8Array): string {
+  const parts: bigint[] = [];
+  let n = 0n;
+  for (const b of content) {
+    n = (n << 7n) | BigInt(b & 0x7f);
+    if (!(b & 0x80)) {
+      parts.push(n);
+      n = 0n;
+    }
+  }
+  const first = parts[0] ?? 0n;
+  const a = first < 80n ? first / 40n : 2n;
+  return [a, first - a * 40n, ...parts.slice(1)].join('.');
+}
+
+export const toHex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+export const fromHex = (h: string): Uint8Array => new Uint8Array((h.match(/../g) ?? []).map((x) => parseInt(x, 16)));

@@ -1,0 +1,50 @@
+/**
+ * The CMS signed attributes of a PAdES baseline signature (ETSI EN 319 142-1 §6.3): content-type, message-digest
+ * and signing-certificate-v2. No signing-time attribute: PAdES puts the claimed time in the signature dictionary's
+ * /M. Extra attributes (e.g. adbe-revocationInfoArchival) can be added by the caller.
+ */
+import { createHash } from 'node:crypto';
+import type { HashAlgorithm } from '../signing/signer.js';
+import { NODE_HASH } from '../signing/signer.js';
+import { HASH_OID } from './algorithms.js';
+import type { CertificateInfo } from './certificate.js';
+import { explicit, integer, octets, oid, seq, setOf, tlv, type Der } from './der.js';
+import { OID } from './oids.js';
+
+export const attribute = (type: string, ...values: Der[]): Der => seq(oid(type), setOf(...values));
+
+/** ESSCertIDv2 with issuerSerial; the hash algorithm is omitted when it is the default SHA-256 (DER). */
+export function signingCertificateV2(cert: CertificateInfo, hash: HashAlgorithm = 'SHA-256'): Der {
+  const certHash = createHash(NODE_HASH[hash]).update(cert.der).digest();
+  const issuerSerial = seq(seq(explicit(4, cert.issuer)), integer(cert.serialNumber));
+  const id = hash === 'SHA-256'
+    ? seq(octets(certHash), issuerSerial)
+    : seq(seq(oid(HASH_OID[hash])), octets(certHash), issuerSerial);
+  return attribute(OID.signingCertificateV2, seq(seq(id)));
+}
+
+export interface SignedAttributesInput {
+  digest: Uint8Array;
+  certificate: CertificateInfo;
+  hash: HashAlgorithm;
+  extra?: Der[];
+}
+
+/** The signed attributes as the SET the signer signs (tag 0x31); inside SignerInfo it is re-tagged [0]. */
+export function signedAttributes(input: SignedAttributesInput): Der {
+  return setOf(
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.messageDigest, octets(input.digest)),
+    signingCertificateV2(input.certificate, input.hash),
+    ...(input.extra ?? []),
+  );
+}
+
+/** Re-tags a DER SET (0x31) as [0] IMPLICIT (0xA0), keeping the content bytes identical. */
+export function asImplicit(set: Der, n: number): Der {
+  const out = set.slice();
+  out[0] = 0xa0 | n;
+  return out;
+}
+
+export { tlv };

@@ -1,0 +1,101 @@
+/**
+ * Step 3 of signing: take the signature value (or a complete CMS made elsewhere), add a signature timestamp when
+ * the level asks for one, check that it fits the placeholder, and write it into the update. The original bytes
+ * are never changed; the output is the original followed by the update.
+ */
+import { createHash } from 'node:crypto';
+import { toSource, type ByteSource } from '@kyso/pdf';
+import { parseCertificate } from '../cms/certificate.js';
+import { children, read } from '../cms/der.js';
+import { signedData } from '../cms/signed-data.js';
+import { digestWithUpdate } from './digest.js';
+import { SignError } from './errors.js';
+import { verifyWithCertificate } from './signers/pkcs12.js';
+import { NODE_HASH, type HashAlgorithm } from './signer.js';
+import { checkState, unb64, type SigningState } from './state.js';
+
+/** Gets an RFC 3161 TimeStampToken (DER ContentInfo) for a message imprint. */
+export type TimestampProvider = (imprint: Uint8Array, hash: HashAlgorithm) => Promise<Uint8Array>;
+
+export type SignatureResult = { signatureValue: Uint8Array } | { cms: Uint8Array };
+
+export interface FinishOptions {
+  timestamper?: TimestampProvider;
+  /** Re-hash the input to make sure it is the one prepared (default true; in-process composition skips it). */
+  checkInput?: boolean;
+  /** The update bytes when the caller still has them (saves decoding the state). */
+  update?: Uint8Array;
+}
+
+export interface Finished {
+  /** The bytes to append to the original input. */
+  update: Uint8Array;
+  cms: Uint8Array;
+  state: SigningState;
+}
+
+export async function finishUpdate(input: Uint8Array | ByteSource, rawState: SigningState, result: SignatureResult, options: FinishOptions = {}): Promise<Finished> {
+  const state = checkState(rawState);
+  const source = toSource(input);
+  if (source.length !== state.inputLength) throw new SignError('SIGN_INPUT_CHANGED', { expected: state.inputLength, got: source.length });
+  const update = (options.update ?? unb64(state.update)).slice();
+  if (options.checkInput !== false) {
+    const digest = digestWithUpdate(source, update, state.contentsStart, state.contentsEnd, state.hash);
+    if (Buffer.compare(Buffer.from(digest), Buffer.from(unb64(state.documentDigest))) !== 0) throw new SignError('SIGN_INPUT_CHANGED');
+  }
+  let cms: Uint8Array;
+  if ('cms' in result) {
+    cms = checkExternalCms(result.cms);
+  } else {
+    const cert = parseCertificate(unb64(state.certificate));
+    const attrs = unb64(state.signedAttributes);
+    if (!verifyWithCertificate(cert, state.algorithm, attrs, result.signatureValue)) throw new SignError('SIGN_BAD_SIGNATURE_VALUE');
+    let token: Uint8Array | undefined;
+    if (state.level !== 'B-B') {
+      if (!options.timestamper) throw new SignError('SIGN_BAD_OPTIONS', { level: state.level }, 'a timestamp authority is needed for this level');
+      const imprint = new Uint8Array(createHash(NODE_HASH[state.hash]).update(result.signatureValue).digest());
+      token = await options.timestamper(imprint, state.hash);
+    }
+    cms = signedData({
+      algorithm: state.algorithm,
+      certificate: cert,
+      certificates: [unb64(state.certificate), ...state.chain.map(unb64)],
+      signedAttributes: attrs,
+      signatureValue: result.signatureValue,
+      timestampToken: token,
+    });
+  }
+  embedCms(update, state, cms);
+  return { update, cms, state };
+}
+
+/** Finishes in memory: the whole signed file. */
+export async function finish(input: Uint8Array, state: SigningState, result: SignatureResult, options: FinishOptions = {}): Promise<Uint8Array> {
+  const done = await finishUpdate(input, state, result, options);
+  const out = new Uint8Array(input.length + done.update.length);
+  out.set(input, 0);
+  out.set(done.update, input.length);
+  return out;
+}
+
+/** Writes the CMS as hex into the /Contents placeholder of `update`. */
+export function embedCms(update: Uint8Array, state: SigningState, cms: Uint8Array): void {
+  const capacity = (state.contentsEnd - state.contentsStart - 2) / 2;
+  if (cms.length > capacity) {
+    throw new SignError('SIGN_PLACEHOLDER_TOO_SMALL', { needed: cms.length, available: capacity }, `${cms.length} > ${capacity} bytes`);
+  }
+  const hex = Buffer.from(cms.buffer, cms.byteOffset, cms.byteLength).toString('hex').toUpperCase();
+  const at = state.contentsStart + 1 - state.inputLength;
+  for (let i = 0; i < hex.length; i++) update[at + i] = hex.charCodeAt(i);
+}
+
+/** A CMS from an external signer: it must at least be one DER ContentInfo. */
+function checkExternalCms(cms: Uint8Array): Uint8Array {
+  try {
+    const ci = read(cms);
+    if (ci.tag !== 0x30 || ci.end !== cms.length || children(ci).length !== 2) throw new Error('not a ContentInfo');
+  } catch {
+    throw new SignError('SIGN_BAD_SIGNATURE_VALUE', {}, 'the CMS is not a DER ContentInfo');
+  }
+  return cms;
+}

@@ -1,0 +1,40 @@
+/** What to produce: the signature's placement, metadata and permissions (no key material here). */
+import type { IncrementalWriter, PdfRef } from '@kyso/pdf';
+
+/** Builds a widget appearance (a Form XObject) of the given size into the update; returns its reference. */
+export type AppearanceBuilder = (w: IncrementalWriter, size: { width: number; height: number }) => PdfRef;
+
+export interface VisibleSignature {
+  /** 1-based page number. */
+  page: number;
+  /** [x, y, width, height] in PDF points from the page's lower-left corner. */
+  rect: [number, number, number, number];
+}
+
+export type Level = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
+export interface SignatureOptions {
+  /** An existing empty signature field to sign, or the name of the new field. Default: "Signature<n>". */
+  fieldName?: string;
+  /** Place a new field visibly; omit for an invisible signature (or to sign an existing field where it is). */
+  visible?: VisibleSignature;
+  /** Draws the visible appearance; default: an empty appearance. */
+  appearance?: AppearanceBuilder;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** /Name in the signature dictionary; default: the certificate's common name. */
+  signerName?: string;
+  /** The claimed signing time (/M). Default: now. */
+  signingTime?: Date;
+  /** Make this a certification signature with DocMDP permission P (1 no changes, 2 form filling and signing, 3 also annotations). */
+  certify?: 1 | 2 | 3;
+  /** FieldMDP: lock fields when this signature is applied. */
+  lock?: { action: 'All' } | { action: 'Include' | 'Exclude'; fields: string[] };
+  /** Bytes reserved for the CMS; default: estimated from the chain, key size and timestamp. */
+  placeholderBytes?: number;
+  /** Reserve room for an RFC 3161 signature timestamp (B-T and above). */
+  timestamp?: boolean;
+  /** SubFilter: PAdES (default) or the legacy PKCS#7 detached. */
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+}

@@ -1,0 +1,73 @@
+/**
+ * Step 1 of signing: place the signature in an incremental update, compute the document digest over the
+ * ByteRange, and build the signed attributes, which are the data to sign. The result is plain JSON.
+ */
+import { createPublicKey } from 'node:crypto';
+import { PdfDocument, type ByteSource } from '@kyso/pdf';
+import { parseCertificate } from '../cms/certificate.js';
+import { signedAttributes } from '../cms/signed-attributes.js';
+import { digestWithUpdate } from './digest.js';
+import { estimateCmsBytes } from './estimate.js';
+import type { Level, SignatureOptions } from './options.js';
+import { placeSignature } from './placeholder.js';
+import type { SignerAlgorithm } from './signer.js';
+import { b64, type SigningState } from './state.js';
+
+/** Who will sign, as far as prepare needs to know: the certificate, its chain and the algorithm. No key. */
+export interface SignerIdentity {
+  certificate: Uint8Array;
+  chain: readonly Uint8Array[];
+  algorithm: SignerAlgorithm;
+}
+
+export interface PrepareOptions extends SignatureOptions {
+  level?: Level;
+}
+
+export interface Prepared {
+  state: SigningState;
+  /** The DER of the signed attributes: what the signer signs. */
+  dataToSign: Uint8Array;
+  /** The update bytes (also in the state, base64), kept here to avoid decoding in-process. */
+  update: Uint8Array;
+}
+
+export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: SignerIdentity, options: PrepareOptions = {}): Prepared {
+  const doc = input instanceof PdfDocument ? input : PdfDocument.load(input);
+  const cert = parseCertificate(signer.certificate);
+  const level = options.level ?? (options.timestamp ? 'B-T' : 'B-B');
+  const timestamp = options.timestamp ?? level !== 'B-B';
+  let keyBits: number | undefined;
+  if (signer.algorithm.scheme.kind !== 'ecdsa') {
+    keyBits = createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength;
+  }
+  const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp });
+  const signingTime = options.signingTime ?? new Date();
+  const placed = placeSignature(doc, {
+    ...options,
+    signerName: options.signerName ?? cert.subjectAttributes.CN ?? 'kyso',
+    placeholderBytes,
+    signingTime,
+  });
+  const hash = signer.algorithm.hash;
+  const digest = digestWithUpdate(doc.source, placed.update.bytes, placed.contentsStart, placed.contentsEnd, hash);
+  const attrs = signedAttributes({ digest, certificate: cert, hash });
+  const state: SigningState = {
+    v: 1,
+    level,
+    inputLength: doc.length,
+    update: b64(placed.update.bytes),
+    contentsStart: placed.contentsStart,
+    contentsEnd: placed.contentsEnd,
+    byteRange: placed.byteRange,
+    hash,
+    documentDigest: b64(digest),
+    signedAttributes: b64(attrs),
+    certificate: b64(signer.certificate),
+    chain: signer.chain.map(b64),
+    algorithm: signer.algorithm,
+    fieldName: placed.fieldName,
+    signingTime: signingTime.toISOString(),
+  };
+  return { state, dataToSign: attrs, update: placed.update.bytes };
+}

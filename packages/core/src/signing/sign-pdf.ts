@@ -1,0 +1,52 @@
+/** signPdf and signFile: prepare → sign → finish in one call, in memory or file to file. */
+import { closeSync, copyFileSync, openSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PdfDocument } from '@kyso/pdf';
+import { FileSource } from '../io/file-source.js';
+import { finish, finishUpdate, type TimestampProvider } from './finish.js';
+import { prepare, type PrepareOptions } from './prepare.js';
+import type { Signer } from './signer.js';
+
+export interface SignPdfOptions extends PrepareOptions {
+  /** Needed for B-T and above. */
+  timestamper?: TimestampProvider;
+}
+
+/** Signs a PDF held in memory; returns the input's bytes followed by the signature's update. */
+export async function signPdf(input: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Uint8Array> {
+  const prepared = prepare(input, signer, options);
+  const signatureValue = await signer.sign(prepared.dataToSign);
+  return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+}
+
+/**
+ * Signs the file at `inPath` into `outPath` without holding it in memory: the input is parsed through a windowed
+ * reader and hashed in chunks, the output is a copy of the input plus the update, written to a temporary file in
+ * the output's directory and renamed into place only when complete (no partial output on any error).
+ */
+export async function signFile(inPath: string, outPath: string, signer: Signer, options: SignPdfOptions = {}): Promise<{ fieldName: string; bytes: number }> {
+  const source = new FileSource(inPath);
+  let tmp: string | undefined;
+  try {
+    const doc = PdfDocument.load(source);
+    const prepared = prepare(doc, signer, options);
+    const signatureValue = await signer.sign(prepared.dataToSign);
+    const done = await finishUpdate(source, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+    tmp = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
+    copyFileSync(inPath, tmp);
+    const fd = openSync(tmp, 'r+');
+    try {
+      writeSync(fd, done.update, 0, done.update.length, source.length);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, outPath);
+    tmp = undefined;
+    return { fieldName: done.state.fieldName, bytes: source.length + done.update.length };
+  } finally {
+    source.close();
+    if (tmp) rmSync(tmp, { force: true });
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * A Signer from a PKCS#12 file: parsed once (node-forge decrypts the bags), then every signature is made with a
+ * Node crypto KeyObject, which is fast and reusable across many documents.
+ */
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import { parseCertificate, type CertificateInfo } from '../../cms/certificate.js';
+import { SignError } from '../errors.js';
+import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
+
+export interface Pkcs12Options {
+  hash?: HashAlgorithm;
+  /** For RSA keys: PKCS#1 v1.5 (default, what most validators expect) or RSASSA-PSS. */
+  rsaScheme?: 'rsa-pkcs1' | 'rsa-pss';
+}
+
+export class Pkcs12Signer implements Signer {
+  readonly certificate: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+  readonly algorithm: SignerAlgorithm;
+  readonly info: CertificateInfo;
+  private readonly key: KeyObject;
+
+  private constructor(key: KeyObject, certificate: Uint8Array, chain: Uint8Array[], algorithm: SignerAlgorithm) {
+    this.key = key;
+    this.certificate = certificate;
+    this.chain = chain;
+    this.algorithm = algorithm;
+    this.info = parseCertificate(certificate);
+  }
+
+  /** Opens a .p12/.pfx. The password is used here only and never stored or reported. */
+  static open(p12: Uint8Array, password: string, options: Pkcs12Options = {}): Pkcs12Signer {
+    let parsed: forge.pkcs12.Pkcs12Pfx;
+    try {
+      const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
+      parsed = forge.pkcs12.pkcs12FromAsn1(asn1, password);
+    } catch (e) {
+      const msg = String((e as Error).message ?? e);
+      if (/password|MAC|Invalid PKCS#12 MAC/i.test(msg)) throw new SignError('SIGN_BAD_PASSWORD');
+      throw new SignError('SIGN_BAD_KEYSTORE');
+    }
+    const keyBags = [
+      ...(parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+      ...(parsed.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+    ];
+    if (keyBags.length === 0) throw new SignError('SIGN_NO_KEY');
+    const keyBag = keyBags[0];
+    const pkcs8 = keyBag.key
+      ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key as forge.pki.rsa.PrivateKey))
+      : (keyBag as unknown as { asn1: forge.asn1.Asn1 }).asn1;
+    let key: KeyObject;
+    try {
+      key = createPrivateKey({ key: Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+    } catch {
+      throw new SignError('SIGN_UNSUPPORTED_KEY');
+    }
+    const certBags = parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+    const certs = certBags.map((b) => {
+      const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forge.asn1.Asn1 }).asn1;
+      return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+    });
+    // The signer's certificate is the one whose public key matches the private key.
+    const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    const leafIndex = certs.findIndex((c) => Buffer.from(parseCertificate(c).spki).equals(pub));
+    if (certs.length === 0) throw new SignError('SIGN_NO_CERTIFICATE');
+    if (leafIndex < 0) throw new SignError('SIGN_KEY_MISMATCH');
+    const leaf = certs[leafIndex];
+    const chain = orderChain(leaf, certs.filter((_, i) => i !== leafIndex));
+    return new Pkcs12Signer(key, leaf, chain, algorithmFor(key, options));
+  }
+
+  async sign(data: Uint8Array): Promise<Uint8Array> {
+    return this.signSync(data);
+  }
+
+  /** Synchronous signing, for callers that sign many documents in a tight loop. */
+  signSync(data: Uint8Array): Uint8Array {
+    const s = this.algorithm.scheme;
+    const hash = NODE_HASH[this.algorithm.hash];
+    if (s.kind === 'rsa-pss') {
+      return nodeSign(hash, data, { key: this.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: s.saltLength });
+    }
+    return nodeSign(hash, data, s.kind === 'ecdsa' ? { key: this.key, dsaEncoding: 'der' } : this.key);
+  }
+}
+
+/** Picks the signature scheme for a key: its type and, for EC, its curve. */
+export function algorithmFor(key: KeyObject, options: Pkcs12Options = {}): SignerAlgorithm {
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa') {
+    const hash = options.hash ?? 'SHA-256';
+    return options.rsaScheme === 'rsa-pss'
+      ? { hash, scheme: { kind: 'rsa-pss', saltLength: { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash] } }
+      : { hash, scheme: { kind: 'rsa-pkcs1' } };
+  }
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : undefined;
+    if (!namedCurve) throw new SignError('SIGN_UNSUPPORTED_KEY', { curve });
+    const hash = options.hash ?? (namedCurve === 'P-256' ? 'SHA-256' : namedCurve === 'P-384' ? 'SHA-384' : 'SHA-512');
+    return { hash, scheme: { kind: 'ecdsa', namedCurve } };
+  }
+  throw new SignError('SIGN_UNSUPPORTED_KEY', { type });
+}
+
+/** Orders `others` from the leaf's issuer upwards; certificates not on the path go last. */
+function orderChain(leaf: Uint8Array, others: Uint8Array[]): Uint8Array[] {
+  const infos = others.map((c) => ({ der: c, info: parseCertificate(c) }));
+  const out: Uint8Array[] = [];
+  let current = parseCertificate(leaf);
+  for (let guard = 0; guard < 10; guard++) {
+    const next = infos.find((x) => !out.includes(x.der) && Buffer.from(x.info.subject).equals(Buffer.from(current.issuer)));
+    if (!next || Buffer.from(current.subject).equals(Buffer.from(current.issuer))) break;
+    out.push(next.der);
+    current = next.info;
+  }
+  for (const x of infos) if (!out.includes(x.der)) out.push(x.der);
+  return out;
+}
+
+/** True when `signature` over `data` verifies with the certificate's public key (used to check external values). */
+export function verifyWithCertificate(cert: CertificateInfo, alg: SignerAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
+  const key = createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' });
+  const hash = NODE_HASH[alg.hash];
+  try {
+    if (alg.scheme.kind === 'rsa-pss') return nodeVerify(hash, data, { key, padding: 6, saltLength: alg.scheme.saltLength }, signature);
+    if (alg.scheme.kind === 'ecdsa') return nodeVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
+    return nodeVerify(hash, data, key, signature);
+  } catch {
+    return false;
+  }
+}
