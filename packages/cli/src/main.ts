@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { KysoError } from '@kyso/core';
 import { inspect } from './commands/inspect.js';
+import { sign } from './commands/sign.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
-export function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): number {
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -23,6 +24,8 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
       }
       case 'inspect':
         return inspect(rest, out);
+      case 'sign':
+        return await sign(rest, out, err);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -45,4 +48,4 @@ export function main(argv: string[], out = (s: string) => process.stdout.write(s
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -15,3 +15,17 @@ export { checkState, type SigningState } from './signing/state.js';
 export { listFields, docMdpLevel, type FieldInfo } from './signing/fields.js';
 export { parseCertificate, type CertificateInfo } from './cms/certificate.js';
 export { pdfDateVietnam, parsePdfDate } from './signing/pdf-date.js';
+export { WebCryptoSigner, type WebCryptoSignerInit } from './signing/signers/webcrypto.js';
+export { ecdsaRawToDer } from './cms/ecdsa.js';
+export {
+  Pkcs11Signer,
+  openPkcs11Signer,
+  loadPkcs11js,
+  Pkcs11SignerError,
+  PKCS11_MESSAGES,
+  type Pkcs11SignerOptions,
+  type Pkcs11KeySelector,
+  type Pkcs11ErrorCode,
+} from './signing/signers/pkcs11.js';
+export { toSignpdfSigner } from './signing/signers/signpdf.js';
+export { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy, type CertificateCheckResult, type RevocationAnswer, type RevocationChecker } from './signing/certificate-check.js';

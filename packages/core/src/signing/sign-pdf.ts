@@ -7,14 +7,30 @@ import { FileSource } from '../io/file-source.js';
 import { finish, finishUpdate, type TimestampProvider } from './finish.js';
 import { prepare, type PrepareOptions } from './prepare.js';
 import type { Signer } from './signer.js';
+import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
 
 export interface SignPdfOptions extends PrepareOptions {
   /** Needed for B-T and above. */
   timestamper?: TimestampProvider;
+  /** The pre-signing certificate check; `false` skips it (only for tests of the signing mechanics). */
+  certificateCheck?: CertificateCheckPolicy | false;
+  /** Receives warnings such as "revocation status could not be checked". */
+  onWarning?: (message: string) => void;
+}
+
+/** Runs the pre-signing check and fixes the signing time used by both the check and /M. */
+async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPdfOptions> {
+  const signingTime = options.signingTime ?? new Date();
+  if (options.certificateCheck !== false) {
+    const res = await checkSignerCertificate(signer.certificate, signer.chain, signingTime, options.certificateCheck ?? DEFAULT_CHECK_POLICY);
+    for (const w of res.warnings) options.onWarning?.(w);
+  }
+  return { ...options, signingTime };
 }
 
 /** Signs a PDF held in memory; returns the input's bytes followed by the signature's update. */
 export async function signPdf(input: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Uint8Array> {
+  options = await precheck(signer, options);
   const prepared = prepare(input, signer, options);
   const signatureValue = await signer.sign(prepared.dataToSign);
   return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
@@ -26,6 +42,7 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
  * the output's directory and renamed into place only when complete (no partial output on any error).
  */
 export async function signFile(inPath: string, outPath: string, signer: Signer, options: SignPdfOptions = {}): Promise<{ fieldName: string; bytes: number }> {
+  options = await precheck(signer, options);
   const source = new FileSource(inPath);
   let tmp: string | undefined;
   try {

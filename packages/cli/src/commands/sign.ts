@@ -1,0 +1,86 @@
+/** `kyso sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [...]`: a PAdES signature appended to the file. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
+import { readPassword } from '../secrets.js';
+import { UsageError } from '../usage.js';
+import { appearanceFromArgs, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
+
+export const SIGN_HELP = `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE)
+  [--level B-B|B-T] [--tsa URL] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
+  [--certify 1|2|3] [--field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
+  [--revocation require|if-available|off]`;
+
+export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      p12: { type: 'string' },
+      'password-env': { type: 'string' },
+      'password-file': { type: 'string' },
+      password: { type: 'string' },
+      level: { type: 'string', default: 'B-B' },
+      tsa: { type: 'string' },
+      visible: { type: 'boolean' },
+      page: { type: 'string' },
+      rect: { type: 'string' },
+      'signature-image': { type: 'string' },
+      'seal-image': { type: 'string' },
+      certify: { type: 'string' },
+      field: { type: 'string' },
+      reason: { type: 'string' },
+      location: { type: 'string' },
+      hash: { type: 'string' },
+      pss: { type: 'boolean' },
+      revocation: { type: 'string' },
+    },
+  });
+  if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
+  if (positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
+  if (!values.output) throw new UsageError('-o OUT.pdf is required');
+  if (!values.p12) throw new UsageError('--p12 FILE is required');
+  const level = values.level;
+  if (level !== 'B-B' && level !== 'B-T') {
+    throw new UsageError(`level ${level} is not available in this version of kyso (B-B and B-T are)`);
+  }
+  if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+  const hash = values.hash as 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined;
+  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new UsageError('--hash must be SHA-256, SHA-384 or SHA-512');
+  const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
+  const signer = Pkcs12Signer.open(readFileSync(values.p12), password, { hash, rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1' });
+
+  const options: SignPdfOptions = {
+    level,
+    reason: values.reason,
+    location: values.location,
+    fieldName: values.field,
+    timestamper: values.tsa ? cliTimestamper(values.tsa) : undefined,
+    certificateCheck: cliRevocationPolicy(values.revocation),
+    onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+  };
+  if (values.certify !== undefined) {
+    const p = Number(values.certify);
+    if (p !== 1 && p !== 2 && p !== 3) throw new UsageError('--certify must be 1, 2 or 3');
+    options.certify = p;
+  }
+  if (values.visible || values.rect || values.page) {
+    const page = values.page ? Number(values.page) : 1;
+    if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a positive integer');
+    const rect = (values.rect ?? '36,36,240,90').split(',').map(Number);
+    if (rect.length !== 4 || rect.some((n) => !Number.isFinite(n))) throw new UsageError('--rect must be x,y,w,h in points');
+    options.visible = { page, rect: rect as [number, number, number, number] };
+  }
+  if (options.visible || values.field) {
+    options.appearance = appearanceFromArgs(signer, {
+      reason: values.reason,
+      location: values.location,
+      signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined,
+      sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined,
+    });
+  }
+  const res = await signFile(positionals[0], values.output, signer, options);
+  out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
+  return 0;
+}

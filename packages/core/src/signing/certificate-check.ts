@@ -1,0 +1,63 @@
+/**
+ * Before signing (Circular 15/2025 Art. 5 S1, DOMAIN.md §10.1): the signer's certificate must be valid at the
+ * signing time, allowed to sign, and not revoked when its CA's OCSP responder or CRL can be reached. An invalid
+ * certificate refuses to sign with a typed error; an unreachable status service is a warning or, by policy, a
+ * refusal.
+ */
+import { parseCertificate, type CertificateInfo } from '../cms/certificate.js';
+import { SignError } from './errors.js';
+
+export interface RevocationAnswer {
+  status: 'good' | 'revoked' | 'unknown';
+  source: 'ocsp' | 'crl' | null;
+  revocationTime?: Date;
+  warnings: string[];
+}
+
+/** Asks the CA whether `cert` (issued by `issuer`, both DER) is revoked. */
+export type RevocationChecker = (cert: Uint8Array, issuer: Uint8Array, at: Date) => Promise<RevocationAnswer>;
+
+export interface CertificateCheckPolicy {
+  /** 'require': refuse when the status cannot be had; 'if-available': warn and go on; 'off': do not ask. */
+  revocation: 'require' | 'if-available' | 'off';
+  checker?: RevocationChecker;
+}
+
+export interface CertificateCheckResult {
+  certificate: CertificateInfo;
+  revocation: RevocationAnswer | null;
+  warnings: string[];
+}
+
+export const DEFAULT_CHECK_POLICY: CertificateCheckPolicy = { revocation: 'if-available' };
+
+export async function checkSignerCertificate(
+  certificate: Uint8Array,
+  chain: readonly Uint8Array[],
+  at: Date,
+  policy: CertificateCheckPolicy = DEFAULT_CHECK_POLICY,
+): Promise<CertificateCheckResult> {
+  const cert = parseCertificate(certificate);
+  const subject = cert.subjectAttributes.CN;
+  if (at < cert.notBefore) throw new SignError('SIGN_CERT_NOT_YET_VALID', { subject, notBefore: cert.notBefore.toISOString() });
+  if (at > cert.notAfter) throw new SignError('SIGN_CERT_EXPIRED', { subject, notAfter: cert.notAfter.toISOString() });
+  if (cert.keyUsage && !cert.keyUsage.includes('digitalSignature') && !cert.keyUsage.includes('nonRepudiation')) {
+    throw new SignError('SIGN_CERT_KEY_USAGE', { subject, keyUsage: cert.keyUsage });
+  }
+  const warnings: string[] = [];
+  let revocation: RevocationAnswer | null = null;
+  if (policy.revocation !== 'off') {
+    const issuer = chain.find((c) => Buffer.from(parseCertificate(c).subject).equals(Buffer.from(cert.issuer)));
+    if (!issuer || !policy.checker) {
+      revocation = { status: 'unknown', source: null, warnings: [issuer ? 'no revocation checker configured' : "the issuer's certificate is not in the chain"] };
+    } else {
+      revocation = await policy.checker(certificate, issuer, at);
+    }
+    warnings.push(...revocation.warnings);
+    if (revocation.status === 'revoked') {
+      throw new SignError('SIGN_CERT_REVOKED', { subject, source: revocation.source, revocationTime: revocation.revocationTime?.toISOString() });
+    }
+    if (revocation.status === 'unknown' && policy.revocation === 'require') throw new SignError('SIGN_CERT_STATUS_UNKNOWN', { subject });
+  }
+  return { certificate: cert, revocation, warnings };
+}
