@@ -58,14 +58,27 @@ subj=$(openssl x509 -in "$WORK/signer.pem" -noout -subject -nameopt utf8,sep_com
 ok "signer subject is UTF8String: ${subj#subject=}"
 
 # --- OCSP ------------------------------------------------------------------
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Start the responder on 39601, or the next free port. No TCP probing: with
+# OpenSSL 3.0 an `openssl ocsp -port` responder that receives a connection
+# which closes without a request spins at 100% CPU and stops answering. So we
+# just try to bind and wait for the "waiting for OCSP client connections" line.
+start_responder() { # PORT -> 0 if listening
+  openssl ocsp -index "$DIR/ocsp-index.txt" -CA "$DIR/intermediate-ca.pem" \
+    -rsigner "$WORK/ocsp.pem" -rkey "$WORK/ocsp.key" -port "$1" -ndays 1 \
+    >"$WORK/ocsp-server.log" 2>&1 &
+  OCSP_PID=$!
+  for _ in $(seq 100); do
+    grep -q 'waiting for OCSP client connections' "$WORK/ocsp-server.log" && return 0
+    kill -0 "$OCSP_PID" 2>/dev/null || { OCSP_PID=""; return 1; }
+    sleep 0.1
+  done
+  fail "OCSP responder did not start: $(cat "$WORK/ocsp-server.log")"
+}
 PORT=39601
-while port_busy "$PORT"; do PORT=$((PORT + 17)); done
-openssl ocsp -index "$DIR/ocsp-index.txt" -CA "$DIR/intermediate-ca.pem" \
-  -rsigner "$WORK/ocsp.pem" -rkey "$WORK/ocsp.key" -port "$PORT" -ndays 1 \
-  >"$WORK/ocsp-server.log" 2>&1 &
-OCSP_PID=$!
-for _ in $(seq 50); do port_busy "$PORT" && break; sleep 0.1; done
+until start_responder "$PORT"; do
+  PORT=$((PORT + 17))
+  (( PORT < 39601 + 17 * 20 )) || fail "no free port for the OCSP responder"
+done
 
 ocsp_status() {
   openssl ocsp -issuer "$DIR/intermediate-ca.pem" -cert "$WORK/$1.pem" \

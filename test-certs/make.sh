@@ -194,6 +194,7 @@ export_p12() { # NAME FRIENDLY_NAME  -> $OUT/NAME.p12 (key + leaf + intermediate
   # key bag and the certificate bags, HMAC-SHA256 MAC.
   ossl pkcs12 -export -inkey "$WORK/keys/$1.key" -in "$WORK/certs/$1.pem" \
     -certfile "$OUT/ca-chain.pem" -name "$2" -passout "pass:$PASS" -out "$OUT/$1.p12"
+  chmod 644 "$OUT/$1.p12"   # openssl creates it 0600; these are public test fixtures
 }
 
 # ---------------------------------------------------------------------------
@@ -279,8 +280,9 @@ make_person expired   rsa "Phạm Văn Hết Hạn"        "CCCD:027180004321" \
   20200101000000Z 20210101000000Z
 
 revoke revoked keyCompromise
-# Mark the expired leaf 'E' in the index (openssl prints a notice on stderr).
-ossl ca -config "$WORK/openssl.cnf" -name CA_int -updatedb 2>/dev/null
+# Mark the expired leaf 'E' in the index.
+ossl ca -config "$WORK/openssl.cnf" -name CA_int -updatedb 2>"$WORK/updatedb.log" \
+  || { cat "$WORK/updatedb.log" >&2; exit 1; }
 
 make_crl CA_int  "$OUT/crl.pem"
 make_crl CA_root "$OUT/root-crl.pem"
