@@ -29,3 +29,20 @@ export {
 } from './signing/signers/pkcs11.js';
 export { toSignpdfSigner } from './signing/signers/signpdf.js';
 export { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy, type CertificateCheckResult, type RevocationAnswer, type RevocationChecker } from './signing/certificate-check.js';
+export { onlineRevocationChecker } from './signing/revocation-checker.js';
+export * from './timestamp/index.js';
+export {
+  buildSignatureAppearance,
+  createSignatureAppearance,
+  signatureAppearance,
+  composeSignatureLines,
+  formatVietnamTime,
+  AppearanceError,
+  APPEARANCE_MESSAGES,
+  type SignatureAppearanceSpec,
+  type AppearanceContent,
+  type SignatureFields,
+  type AppearanceLanguage,
+  type AppearanceErrorCode,
+  type FontFace,
+} from './appearance/index.js';

@@ -3,23 +3,30 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { PDFDocument } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, textString } from '@kyso/pdf';
 import {
   AppearanceError,
   composeSignatureLines,
   createSignatureAppearance,
   embedImage,
+  fitText,
   fontFileUrl,
   formatVietnamTime,
   loadFont,
+  signatureAppearance,
   type AppearanceLayout,
   type Rect,
   type SignatureAppearanceSpec,
+  wrapLine,
 } from '../src/appearance/index.js';
-import { qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
+import { subsetTrueType } from '../src/appearance/ttf-subset.js';
+import { signPdf } from '@kyso/core';
+import { openSigner } from '../../../tests/helpers/keys.js';
+import { pdfsig, qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
 
 const tmp = scratch('kyso-appearance-');
-afterAll(() => (process.env.KYSO_KEEP_SCRATCH ? console.log(tmp.dir) : tmp.cleanup()));
+afterAll(() => tmp.cleanup());
 
 const UPPER = 'ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ';
 const VIETNAMESE_LETTERS = UPPER + UPPER.toLowerCase();
@@ -74,14 +81,15 @@ interface Built {
   path: string;
   bytes: Uint8Array;
   layout: AppearanceLayout;
-  rect: [number, number, number, number];
+  /** The widget's rectangle on the page. */
+  box: Rect;
   doc: PdfDocument;
 }
 
 async function buildPdf(name: string, spec: Omit<SignatureAppearanceSpec, 'width' | 'height'>, box = { x: 300, y: 80, width: 260, height: 90 }): Promise<Built> {
   const doc = PdfDocument.load(basePdf);
   const w = doc.update();
-  const { ref: ap, layout } = await createSignatureAppearance(w, { ...spec, width: box.width, height: box.height } as SignatureAppearanceSpec);
+  const { ref: ap, layout } = createSignatureAppearance(w, { ...spec, width: box.width, height: box.height } as SignatureAppearanceSpec);
   const page = doc.pages()[0];
   const rect: [number, number, number, number] = [box.x, box.y, box.x + box.width, box.y + box.height];
   const widget = w.add(
@@ -101,7 +109,7 @@ async function buildPdf(name: string, spec: Omit<SignatureAppearanceSpec, 'width
   w.set(rootRef, doc.catalog()!.clone().set('AcroForm', new PdfDict({ Fields: [widget] })));
   const bytes = w.write();
   const path = tmp.file(`${name}.pdf`, bytes);
-  return { path, bytes, layout, rect, doc: PdfDocument.load(bytes) };
+  return { path, bytes, layout, box, doc: PdfDocument.load(bytes) };
 }
 
 function pdftotext(path: string): string {
@@ -163,6 +171,26 @@ describe('appearance font', () => {
     expect(loadFont('regular')).toBe(loadFont('regular')); // parsed once
   });
 
+  it('subsets to exactly the same outlines and advances (composite glyphs included), as a valid sfnt', () => {
+    const bytes = readFileSync(fontFileUrl('regular'));
+    const font = loadFont('regular');
+    const gids = [...new Set([...(VIETNAMESE_LETTERS + 'Đđ AZaz09:+-')].map((c) => font.glyphForCodePoint(c.codePointAt(0)!).id))];
+    const { bytes: sub, newIds } = subsetTrueType(new Uint8Array(bytes), gids);
+    expect(gids.map((g) => newIds.get(g))).toEqual(gids.map((_, i) => i + 1));
+    const parsed = fontkit.create(Buffer.from(sub));
+    expect(parsed.numGlyphs).toBe(newIds.size); // used glyphs, .notdef and the components of composites
+    expect(newIds.size).toBeGreaterThan(gids.length + 1);
+    for (const gid of gids) {
+      const a = font.getGlyph(gid);
+      const b = parsed.getGlyph(newIds.get(gid)!);
+      expect(b.path.toSVG()).toBe(a.path.toSVG());
+      expect(b.advanceWidth).toBe(a.advanceWidth);
+    }
+    // fontconfig (FreeType) reads it as a font.
+    const path = tmp.file('subset.ttf', sub);
+    expect(run('fc-scan', ['--format', '%{fontformat}', path]).stdout).toBe('TrueType');
+  });
+
   it('is Times New Roman metric-compatible (advance widths of the standard Times-Roman AFM)', () => {
     const font = loadFont('regular');
     const w = (c: string): number => Math.round((font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth * 1000) / font.unitsPerEm);
@@ -197,10 +225,29 @@ describe('signature information text', () => {
   });
 });
 
+describe('text fitting', () => {
+  const mono = { widthOf: (t: string, size: number) => t.length * size * 0.5, ascent: 0.9, descent: -0.2 };
+  it('wraps at spaces and breaks a word only when asked and it is wider than the line', () => {
+    expect(wrapLine('aa bb cc', 4.9, 2, mono)).toEqual(['aa', 'bb', 'cc']);
+    expect(wrapLine('aa bb cc', 3, 1, mono)).toEqual(['aa bb', 'cc']);
+    expect(wrapLine('abcdefgh', 3, 1, mono)).toEqual(['abcdef', 'gh']);
+    expect(wrapLine('abcdefgh', 3, 1, mono, false)).toEqual(['abcdefgh']);
+    expect(wrapLine('ấấấấ'.normalize('NFD'), 1, 1, mono).join('')).toBe('ấấấấ'.normalize('NFD')); // whole graphemes
+  });
+  it('picks the largest size that fits, and shrinks rather than break a word', () => {
+    expect(fitText(['abcd', 'ef'], 100, 100, 10, mono).size).toBe(10);
+    const f = fitText(['2026-03-15T09:41:27+07:00'], 50, 100, 10, mono);
+    expect(f.lines).toEqual(['2026-03-15T09:41:27+07:00']);
+    expect(f.size).toBeCloseTo(4, 0);
+    expect(mono.widthOf(f.lines[0], f.size)).toBeLessThanOrEqual(50);
+  });
+});
+
 describe('visible signature appearance in a PDF', () => {
   let full: Built;
   beforeAll(async () => {
-    full = await buildPdf('full', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() });
+    // Wide enough for every line at 10 pt beside the images, so each line extracts whole.
+    full = await buildPdf('full', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 160, y: 80, width: 400, height: 110 });
   });
 
   it('writes a file qpdf accepts', () => {
@@ -222,8 +269,8 @@ describe('visible signature appearance in a PDF', () => {
 
   it('renders: text, the blue signature and the red seal are visible inside the widget', () => {
     const img = render(full.path, 'full');
-    const [x1, y1] = full.rect;
-    const widget: Rect = { x: x1, y: y1, width: 260, height: 90 };
+    const widget = full.box;
+    const { x: x1, y: y1 } = widget;
     const { signature, seal, text } = full.layout;
     expect(full.layout.arrangement).toBe('images-left');
     expect(countPixels(img, widget, nonWhite)).toBeGreaterThan(1500);
@@ -240,7 +287,7 @@ describe('visible signature appearance in a PDF', () => {
 
   it('lays the seal over the left third of the signature image, text beside, all within the box', () => {
     const { signature, seal, text } = full.layout;
-    const box: Rect = { x: 0, y: 0, width: 260, height: 90 };
+    const box: Rect = { ...full.box, x: 0, y: 0 };
     expect(seal!.x + seal!.width).toBeCloseTo(signature!.x + signature!.width / 3, 6);
     expect(seal!.x).toBeLessThan(signature!.x); // sticks out on the left
     expect(seal!.width / seal!.height).toBeCloseTo(1, 6); // its own aspect ratio
@@ -248,6 +295,8 @@ describe('visible signature appearance in a PDF', () => {
     for (const r of [signature!, seal!, text!.rect]) expect(inside(r, box)).toBe(true);
     expect(text!.rect.x).toBeGreaterThanOrEqual(signature!.x + signature!.width);
     expect(text!.fitted.complete).toBe(true);
+    expect(text!.fitted.size).toBe(10);
+    expect(text!.fitted.lines).toEqual(composeSignatureLines(FIELDS));
   });
 
   it('embeds a small subset font with /W, Identity CIDToGIDMap and ToUnicode', () => {
@@ -286,8 +335,9 @@ describe('visible signature appearance in a PDF', () => {
     const text = pdftotext(built.path);
     for (const line of lines) expect(text).toContain(line);
     // Decomposed input (NFD) is drawn and extracted as the precomposed letters.
-    const nfd = await buildPdf('nfd', { lines: ['Nguyễn Thị Lấp Lánh'.normalize('NFD')] });
+    const nfd = await buildPdf('nfd', { lines: ['Nguyễn Thị Lấp Lánh'.normalize('NFD')], fontFace: 'bold' });
     expect(pdftotext(nfd.path)).toContain('Nguyễn Thị Lấp Lánh');
+    expect(run('pdffonts', [nfd.path]).stdout).toMatch(/[A-Z]{6}\+LiberationSerif-Bold\s+CID TrueType/);
   });
 
   it('wraps and shrinks text into a small box without leaving it', async () => {
@@ -297,6 +347,7 @@ describe('visible signature appearance in a PDF', () => {
     expect(text!.fitted.size).toBeLessThan(10);
     expect(text!.fitted.complete).toBe(true);
     expect(text!.fitted.lines.length).toBeGreaterThan(5); // wrapped
+    expect(text!.fitted.lines.some((l) => l.endsWith('2026-03-15T09:41:27+07:00'))).toBe(true); // words are not broken
     const extracted = pdftotext(built.path).replace(/\s+/g, ' ');
     for (const word of composeSignatureLines(FIELDS).join(' ').split(' ')) expect(extracted).toContain(word);
     const img = render(built.path, 'small');
@@ -306,11 +357,25 @@ describe('visible signature appearance in a PDF', () => {
     expect(qpdfCheck(built.path).status).toBe(0);
   });
 
+  it('keeps text inside a box too small for it: smallest size, lines dropped, clipped', async () => {
+    const box = { x: 100, y: 600, width: 40, height: 8 };
+    const built = await buildPdf('tiny', { fields: FIELDS }, box);
+    const { fitted } = built.layout.text!;
+    expect(fitted.complete).toBe(false);
+    expect(fitted.lines.length).toBeGreaterThan(0);
+    expect(fitted.height).toBeLessThanOrEqual(box.height);
+    const img = render(built.path, 'tiny');
+    const all = countPixels(img, { x: 0, y: 0, width: 595.28, height: PAGE_HEIGHT }, nonWhite);
+    expect(all).toBeGreaterThan(0);
+    expect(countPixels(img, { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 }, nonWhite)).toBe(all);
+  });
+
   it('puts the images on top when the box is tall and narrow', async () => {
     const built = await buildPdf('tall', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 60, y: 400, width: 150, height: 200 });
     const { arrangement, signature, seal, text } = built.layout;
     expect(arrangement).toBe('images-top');
     expect(text!.rect.y + text!.rect.height).toBeLessThanOrEqual(Math.min(signature!.y, seal!.y) + 1e-6);
+    expect(text!.fitted.lines.some((l) => l.endsWith('2026-03-15T09:41:27+07:00'))).toBe(true);
     const img = render(built.path, 'tall');
     expect(countPixels(img, offset(seal!, 60, 400), red)).toBeGreaterThan(100);
     const extracted = pdftotext(built.path).replace(/\s+/g, ' ');
@@ -325,7 +390,7 @@ describe('visible signature appearance in a PDF', () => {
     expect(built.layout.arrangement).toBe('images');
     expect(qpdfCheck(built.path).status).toBe(0);
     const img = render(built.path, 'images');
-    expect(countPixels(img, offset(built.layout.seal!, 300, 80), red)).toBeGreaterThan(100);
+    expect(countPixels(img, offset(built.layout.seal!, built.box.x, built.box.y), red)).toBeGreaterThan(100);
 
     // A JPEG made by poppler from the rendering above.
     const jpegPrefix = `${tmp.dir}/jpeg`;
@@ -338,7 +403,7 @@ describe('visible signature appearance in a PDF', () => {
     expect(Buffer.from(dct[0].raw()).equals(Buffer.from(jpeg))).toBe(true); // passed through unchanged
     expect(dct[0].dict.getName('ColorSpace')).toBe('DeviceRGB');
     const jpegImg = render(withJpeg.path, 'jpeg');
-    expect(countPixels(jpegImg, offset(withJpeg.layout.signature!, 300, 80), red)).toBeGreaterThan(20);
+    expect(countPixels(jpegImg, offset(withJpeg.layout.signature!, withJpeg.box.x, withJpeg.box.y), red)).toBeGreaterThan(20);
   });
 
   it('refuses bad and absurdly large images with a typed error', () => {
@@ -362,12 +427,50 @@ describe('visible signature appearance in a PDF', () => {
     expect(code(jpegHeader(20_000, 10))).toBe('APPEARANCE_IMAGE_TOO_LARGE');
   });
 
-  it('refuses characters the font lacks and a bad box with a typed error', async () => {
+  it('refuses characters the font lacks and a bad box with a typed error, writing nothing', () => {
     const w = PdfDocument.load(basePdf).update();
-    await expect(createSignatureAppearance(w, { width: 100, height: 50, lines: ['漢字'] })).rejects.toMatchObject({
-      code: 'APPEARANCE_UNSUPPORTED_CHAR',
+    const failure = (spec: SignatureAppearanceSpec): AppearanceError => {
+      try {
+        createSignatureAppearance(w, spec);
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppearanceError);
+        return e as AppearanceError;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(failure({ width: 100, height: 50, lines: ['漢字'] }).code).toBe('APPEARANCE_UNSUPPORTED_CHAR');
+    expect(failure({ width: 0, height: 50, lines: ['a'] }).code).toBe('APPEARANCE_BAD_SPEC');
+    expect(failure({ width: 100, height: 50, lines: ['a'], fontSize: Number.NaN }).code).toBe('APPEARANCE_BAD_SPEC');
+    expect(failure({ width: 100, height: 50, lines: ['ok'], sealImage: new Uint8Array([1, 2]) }).code).toBe('APPEARANCE_BAD_IMAGE');
+    const missing = failure({ width: 100, height: 50, lines: ['€ 漢'], sealImage: sealPng() });
+    expect(missing.code).toBe('APPEARANCE_UNSUPPORTED_CHAR');
+    expect(missing.details).toEqual({ characters: ['漢'] });
+    expect(missing.messageVi).toContain('Phông chữ');
+    expect(w.size).toBe(0); // a refusal leaves the update untouched
+  });
+});
+
+describe('as the signing appearance', () => {
+  it('signs with a visible appearance: the signature verifies and the appearance shows and extracts', async () => {
+    const out = await signPdf(basePdf, openSigner(), {
+      certificateCheck: false,
+      visible: { page: 1, rect: [300, 80, 260, 90] },
+      appearance: signatureAppearance({ fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }),
+      signingTime: FIELDS.signingTime,
     });
-    await expect(createSignatureAppearance(w, { width: 0, height: 50, lines: ['a'] })).rejects.toMatchObject({ code: 'APPEARANCE_BAD_SPEC' });
+    const path = tmp.file('signed.pdf', out);
+    expect(qpdfCheck(path).status).toBe(0);
+    const sig = pdfsig(path);
+    expect(sig.stdout).toContain('Signature is Valid');
+    const text = pdftotext(path).replace(/\s+/g, ' ');
+    for (const word of composeSignatureLines(FIELDS).join(' ').split(' ')) expect(text).toContain(word);
+    const img = render(path, 'signed');
+    const widget = { x: 300, y: 80, width: 260, height: 90 };
+    expect(countPixels(img, widget, red)).toBeGreaterThan(200);
+    expect(countPixels(img, widget, blue)).toBeGreaterThan(100);
+    expect(countPixels(img, widget, dark)).toBeGreaterThan(300);
+    // MuPDF draws a signed field's own appearance (an unsigned one gets its "SIGN" placeholder instead).
+    expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain('2026-03-15T09:41:27+07:00');
   });
 });
 
@@ -425,17 +528,3 @@ function palettePng(): Uint8Array {
 function jpegHeader(width: number, height: number): Uint8Array {
   return new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0, 0xff, 0xd9]);
 }
-
-import { layoutAppearance as __la } from '../src/appearance/index.js';
-import { embedFont as __ef } from '../src/appearance/font.js';
-it('DEBUG layouts', async () => {
-  const w = PdfDocument.load(basePdf).update();
-  const lines = composeSignatureLines(FIELDS);
-  const font = await __ef(w, 'regular', lines.join(''));
-  for (const [W, H] of [[260, 90], [150, 200], [200, 70], [300, 100], [180, 120], [400, 110], [120, 60], [100, 100]]) {
-    for (const imgs of [{ signatureAspect: 2.5, sealAspect: 1 }, {}]) {
-      const l = __la({ width: W, height: H, lines, ...imgs, maxFontSize: 10, font });
-      console.log(W, H, Object.keys(imgs).length ? 'img' : 'noimg', l.arrangement, l.text?.fitted.size, l.text?.fitted.lines.length, l.text?.fitted.complete);
-    }
-  }
-});

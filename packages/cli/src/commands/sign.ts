@@ -51,8 +51,10 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
   const signer = Pkcs12Signer.open(readFileSync(values.p12), password, { hash, rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1' });
 
+  const signingTime = new Date();
   const options: SignPdfOptions = {
     level,
+    signingTime,
     reason: values.reason,
     location: values.location,
     fieldName: values.field,
@@ -78,6 +80,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       location: values.location,
       signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined,
       sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined,
+      signingTime,
     });
   }
   const res = await signFile(positionals[0], values.output, signer, options);

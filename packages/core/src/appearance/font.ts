@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
-import type { Font, Subset } from '@pdf-lib/fontkit';
+import type { Font } from '@pdf-lib/fontkit';
 import { PdfDict, PdfName, PdfStream, ascii, deflate, textString } from '@kyso/pdf';
 import type { IncrementalWriter, PdfRef } from '@kyso/pdf';
 import { AppearanceError } from './errors.js';
+import { subsetTrueType } from './ttf-subset.js';
 
 export type FontFace = 'regular' | 'bold';
 
@@ -20,16 +21,21 @@ const FILES: Record<FontFace, string> = {
 /** The font file's location; `../../assets` holds from both src/appearance and dist/appearance. */
 export const fontFileUrl = (face: FontFace): URL => new URL(`../../assets/fonts/${FILES[face]}`, import.meta.url);
 
-const cache = new Map<FontFace, Font>();
+const cache = new Map<FontFace, { bytes: Uint8Array; font: Font }>();
 
-/** The parsed font, read and parsed once per process. */
-export function loadFont(face: FontFace = 'regular'): Font {
-  let font = cache.get(face);
-  if (!font) {
-    font = fontkit.create(readFileSync(fontFileUrl(face)));
-    cache.set(face, font);
+function loaded(face: FontFace): { bytes: Uint8Array; font: Font } {
+  let entry = cache.get(face);
+  if (!entry) {
+    const buffer = readFileSync(fontFileUrl(face)); // fontkit 1.x reads through Buffer methods
+    entry = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), font: fontkit.create(buffer) };
+    cache.set(face, entry);
   }
-  return font;
+  return entry;
+}
+
+/** The parsed font (fontkit), read and parsed once per process. */
+export function loadFont(face: FontFace = 'regular'): Font {
+  return loaded(face).font;
 }
 
 /** NFC (precomposed Vietnamese letters, as TCVN 6909 / Unicode text normally is); control characters become spaces. */
@@ -54,28 +60,24 @@ export interface EmbeddedFont {
  * Writes a subset of `face` holding the glyphs of `usedText` (NFC) and returns how to draw with it. Every
  * character must have a glyph: a character the font lacks is refused rather than drawn as an empty box.
  */
-export async function embedFont(w: IncrementalWriter, face: FontFace, usedText: string): Promise<EmbeddedFont> {
-  const font = loadFont(face);
+export function embedFont(w: IncrementalWriter, face: FontFace, usedText: string): EmbeddedFont {
+  const { bytes, font } = loaded(face);
   const scale = 1000 / font.unitsPerEm;
-  const subset = font.createSubset();
-  const cidOf = new Map<number, number>(); // code point → CID (= glyph id in the subset)
-  const unicodeOf = new Map<number, number>(); // CID → code point, for ToUnicode
-  const widths: number[] = [0]; // by CID, in 1/1000 em; CID 0 is .notdef
+  const glyphOf = new Map<number, number>(); // code point → original glyph id
+  const advance = new Map<number, number>(); // original glyph id → advance width, font units
   const missing = new Set<string>();
   let top = font.ascent;
   let bottom = font.descent;
   for (const ch of normalizeText(usedText)) {
     const cp = ch.codePointAt(0)!;
-    if (cidOf.has(cp)) continue;
+    if (glyphOf.has(cp)) continue;
     if (!font.hasGlyphForCodePoint(cp)) {
       missing.add(ch);
       continue;
     }
     const glyph = font.glyphForCodePoint(cp);
-    const cid = subset.includeGlyph(glyph);
-    cidOf.set(cp, cid);
-    if (!unicodeOf.has(cid)) unicodeOf.set(cid, cp);
-    widths[cid] = Math.round(glyph.advanceWidth * scale);
+    glyphOf.set(cp, glyph.id);
+    advance.set(glyph.id, glyph.advanceWidth);
     top = Math.max(top, glyph.bbox.maxY);
     bottom = Math.min(bottom, glyph.bbox.minY);
   }
@@ -84,7 +86,14 @@ export async function embedFont(w: IncrementalWriter, face: FontFace, usedText: 
     throw new AppearanceError('APPEARANCE_UNSUPPORTED_CHAR', { characters: [...missing] }, list.join(', '));
   }
 
-  const ttf = await encodeSubset(subset);
+  // CIDs are the subset's glyph ids: the used glyphs are 1..n in order of first use.
+  const { bytes: ttf, newIds } = subsetTrueType(bytes, [...advance.keys()]);
+  const cidOf = new Map([...glyphOf].map(([cp, gid]) => [cp, newIds.get(gid)!]));
+  const unicodeOf = new Map<number, number>(); // CID → code point, for ToUnicode (first one when glyphs are shared)
+  for (const [cp, cid] of cidOf) if (!unicodeOf.has(cid)) unicodeOf.set(cid, cp);
+  const widths: number[] = [0]; // by CID, in 1/1000 em; CID 0 is .notdef
+  for (const [gid, adv] of advance) widths[newIds.get(gid)!] = Math.round(adv * scale);
+
   const baseFont = PdfName.of(`${subsetTag(face, [...cidOf.keys()])}+${font.postscriptName ?? 'LiberationSerif'}`);
   const fontFile = w.add(
     PdfStream.fromBytes(new PdfDict({ Length1: ttf.length, Filter: PdfName.of('FlateDecode') }), deflate(ttf)),
@@ -143,26 +152,6 @@ export async function embedFont(w: IncrementalWriter, face: FontFace, usedText: 
     ascent: top / font.unitsPerEm,
     descent: bottom / font.unitsPerEm,
   };
-}
-
-/** fontkit 1.x only offers the subset as an event stream (it encodes on a later tick). */
-function encodeSubset(subset: Subset): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const parts: Uint8Array[] = [];
-    const stream = subset.encodeStream();
-    stream.on('data', (chunk) => parts.push(chunk)).on('end', () => resolve(concatBytes(parts)));
-    (stream as unknown as { on(e: 'error', cb: (err: unknown) => void): void }).on('error', reject);
-  });
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');

@@ -12,8 +12,8 @@ export const IMAGE_LIMITS = {
   maxBytes: 20 * 1024 * 1024,
   /** Width or height, in pixels. */
   maxSide: 10_000,
-  /** Width × height (bounds the decoded size: 25 M pixels is 100 MB of RGBA). */
-  maxPixels: 25_000_000,
+  /** Width × height; bounds the decoded size (16 M pixels is 64 MB of RGBA), far above any scanned seal. */
+  maxPixels: 16_000_000,
 } as const;
 
 export interface EmbeddedImage {
@@ -25,6 +25,14 @@ export interface EmbeddedImage {
 
 export type ImageFormat = 'png' | 'jpeg';
 
+/** A checked, decoded image whose PDF objects are not written yet. */
+export interface PreparedImage {
+  readonly width: number;
+  readonly height: number;
+  /** Writes the image (and its soft mask) and returns its reference. */
+  add(w: IncrementalWriter): PdfRef;
+}
+
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export function imageFormat(bytes: Uint8Array): ImageFormat | undefined {
@@ -35,13 +43,19 @@ export function imageFormat(bytes: Uint8Array): ImageFormat | undefined {
 
 /** Adds `bytes` (PNG or JPEG) as an image XObject; `role` only names the image in errors. */
 export function embedImage(w: IncrementalWriter, bytes: Uint8Array, role = 'image'): EmbeddedImage {
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) bad(role, 'empty');
+  const image = prepareImage(bytes, role);
+  return { ref: image.add(w), width: image.width, height: image.height };
+}
+
+/** Checks and decodes `bytes` without writing anything, so a bad image leaves the update untouched. */
+export function prepareImage(bytes: Uint8Array, role = 'image'): PreparedImage {
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0) bad(role, 'empty or not bytes');
   if (bytes.length > IMAGE_LIMITS.maxBytes) {
     throw new AppearanceError('APPEARANCE_IMAGE_TOO_LARGE', { role, bytes: bytes.length }, `${bytes.length} bytes`);
   }
   const format = imageFormat(bytes);
-  if (format === 'png') return embedPng(w, bytes, role);
-  if (format === 'jpeg') return embedJpeg(w, bytes, role);
+  if (format === 'png') return preparePng(bytes, role);
+  if (format === 'jpeg') return prepareJpeg(bytes, role);
   return bad(role, 'neither PNG nor JPEG');
 }
 
@@ -56,7 +70,7 @@ function checkSize(role: string, width: number, height: number): void {
   }
 }
 
-function embedPng(w: IncrementalWriter, bytes: Uint8Array, role: string): EmbeddedImage {
+function preparePng(bytes: Uint8Array, role: string): PreparedImage {
   // IHDR is the first chunk: length, "IHDR", width, height.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') bad(role, 'PNG without IHDR');
@@ -88,11 +102,17 @@ function embedPng(w: IncrementalWriter, bytes: Uint8Array, role: string): Embedd
     if (alpha) alpha[p] = data[s + 3];
   }
 
-  const dict = imageDict(width, height, grey ? 'DeviceGray' : 'DeviceRGB', 'FlateDecode');
-  if (alpha) {
-    dict.set('SMask', w.add(PdfStream.fromBytes(imageDict(width, height, 'DeviceGray', 'FlateDecode'), deflate(alpha))));
-  }
-  return { ref: w.add(PdfStream.fromBytes(dict, deflate(colour))), width, height };
+  return {
+    width,
+    height,
+    add(w) {
+      const dict = imageDict(width, height, grey ? 'DeviceGray' : 'DeviceRGB', 'FlateDecode');
+      if (alpha) {
+        dict.set('SMask', w.add(PdfStream.fromBytes(imageDict(width, height, 'DeviceGray', 'FlateDecode'), deflate(alpha))));
+      }
+      return w.add(PdfStream.fromBytes(dict, deflate(colour)));
+    },
+  };
 }
 
 function imageDict(width: number, height: number, colourSpace: string, filter: string): PdfDict {
@@ -139,7 +159,7 @@ export function readJpegHeader(bytes: Uint8Array): { width: number; height: numb
   throw new Error('no frame header');
 }
 
-function embedJpeg(w: IncrementalWriter, bytes: Uint8Array, role: string): EmbeddedImage {
+function prepareJpeg(bytes: Uint8Array, role: string): PreparedImage {
   let header: ReturnType<typeof readJpegHeader>;
   try {
     header = readJpegHeader(bytes);
@@ -152,5 +172,5 @@ function embedJpeg(w: IncrementalWriter, bytes: Uint8Array, role: string): Embed
   if (!space) bad(role, `JPEG with ${components} components`);
   const dict = imageDict(width, height, space, 'DCTDecode');
   if (components === 4 && adobe) dict.set('Decode', [1, 0, 1, 0, 1, 0, 1, 0]); // Adobe CMYK JPEGs store inverted values
-  return { ref: w.add(PdfStream.fromBytes(dict, bytes)), width, height };
+  return { width, height, add: (w) => w.add(PdfStream.fromBytes(dict, bytes)) };
 }

@@ -6,6 +6,7 @@
  */
 import { parseCertificate, type CertificateInfo } from '../cms/certificate.js';
 import { SignError } from './errors.js';
+import { onlineRevocationChecker } from './revocation-checker.js';
 
 export interface RevocationAnswer {
   status: 'good' | 'revoked' | 'unknown';
@@ -20,6 +21,7 @@ export type RevocationChecker = (cert: Uint8Array, issuer: Uint8Array, at: Date)
 export interface CertificateCheckPolicy {
   /** 'require': refuse when the status cannot be had; 'if-available': warn and go on; 'off': do not ask. */
   revocation: 'require' | 'if-available' | 'off';
+  /** Default: ask the CA's OCSP responder, then its CRL (onlineRevocationChecker). */
   checker?: RevocationChecker;
 }
 
@@ -48,10 +50,11 @@ export async function checkSignerCertificate(
   let revocation: RevocationAnswer | null = null;
   if (policy.revocation !== 'off') {
     const issuer = chain.find((c) => Buffer.from(parseCertificate(c).subject).equals(Buffer.from(cert.issuer)));
-    if (!issuer || !policy.checker) {
-      revocation = { status: 'unknown', source: null, warnings: [issuer ? 'no revocation checker configured' : "the issuer's certificate is not in the chain"] };
+    if (!issuer) {
+      revocation = { status: 'unknown', source: null, warnings: ["the issuer's certificate is not in the chain"] };
     } else {
-      revocation = await policy.checker(certificate, issuer, at);
+      // The status is asked now: the CA answers about the present, which is what a signer about to sign needs.
+      revocation = await (policy.checker ?? onlineRevocationChecker())(certificate, issuer, new Date());
     }
     warnings.push(...revocation.warnings);
     if (revocation.status === 'revoked') {

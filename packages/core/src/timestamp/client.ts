@@ -1,0 +1,209 @@
+/**
+ * RFC 3161 over HTTP (§3.4): POST a TimeStampReq, check the answer fully before anyone embeds it — status, nonce,
+ * imprint, policy, the TSA certificate's EKU and validity, and the token's signature with its ESS binding.
+ * Uses fetch, so it also runs in browsers (where the TSA must allow CORS, or `fetch` goes through a proxy).
+ */
+import { TsaError } from './errors.js';
+import { bytesEqual } from './bytes.js';
+import { HASH_OID, type TimestampHash } from './oids.js';
+import { buildTimestampRequest } from './request.js';
+import { parseTimestampResponse } from './response.js';
+import { decodeTimestampToken, type DecodedToken } from './token.js';
+import { checkTsaCertificate } from './tsa-certificate.js';
+import { verifyTimestampToken } from './token-signature.js';
+import { KysoError } from '@kyso/pdf';
+
+export interface RequestTimestampOptions {
+  url: string;
+  /** Whole exchange, body included (default 10 000 ms). */
+  timeoutMs?: number;
+  /** TSA policy OID to request; the token must then carry it. */
+  policy?: string;
+  fetch?: typeof fetch;
+  /** Extra HTTP headers (e.g. Authorization for a commercial TSA). */
+  headers?: Record<string, string>;
+  /** Largest response accepted (default 1 MiB). */
+  maxResponseBytes?: number;
+}
+
+export interface TimestampResult {
+  /** The TimeStampToken ContentInfo DER, ready for the signature-time-stamp unsigned attribute or a DocTimeStamp. */
+  token: Uint8Array;
+  genTime: Date;
+  /** Lowercase hex. */
+  serialNumber: string;
+  /** DER of the TSA certificate that signed the token. */
+  tsaCertificate: Uint8Array;
+  /** DER of every certificate the token carries (the TSA's chain, for LTV). */
+  certificates: Uint8Array[];
+  policy: string;
+  status: 'granted' | 'grantedWithMods';
+}
+
+export const DEFAULT_TSA_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_TSA_RESPONSE_BYTES = 1 << 20;
+
+export async function requestTimestamp(
+  imprint: Uint8Array,
+  hash: TimestampHash,
+  options: RequestTimestampOptions,
+): Promise<TimestampResult> {
+  const url = safeUrl(options.url);
+  const request = buildTimestampRequest(imprint, hash, { policy: options.policy });
+  const { body, contentType } = await post(options, url, request.der);
+
+  let response;
+  try {
+    response = parseTimestampResponse(body);
+  } catch (e) {
+    if (e instanceof KysoError) (e.details as Record<string, unknown>).contentType = contentType;
+    throw e instanceof KysoError ? withUrl(e, url) : e;
+  }
+  if (response.status !== 0 && response.status !== 1) {
+    throw new TsaError(
+      'TSA_REJECTED',
+      { url, status: response.statusName, failInfo: response.failInfo, statusText: response.statusText },
+      [response.statusName, ...response.failInfo, ...response.statusText].join('; '),
+    );
+  }
+  if (!response.token) throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'granted without a token' }, 'granted without a token');
+
+  let decoded: DecodedToken;
+  try {
+    decoded = decodeTimestampToken(response.token);
+  } catch (e) {
+    if (e instanceof KysoError) throw new TsaError('TSA_BAD_RESPONSE', { url, ...e.details }, e.messageEn);
+    throw e;
+  }
+  const tst = decoded.parsed;
+  if (tst.nonce !== request.nonce) {
+    throw new TsaError('TSA_NONCE_MISMATCH', { url, sent: request.nonce, received: tst.nonce ?? null });
+  }
+  if (tst.hashOid !== HASH_OID[hash] || !bytesEqual(tst.imprint, imprint)) {
+    throw new TsaError('TSA_IMPRINT_MISMATCH', { url, hash, receivedHash: tst.hash });
+  }
+  if (options.policy !== undefined && tst.policy !== options.policy) {
+    throw new TsaError('TSA_POLICY_MISMATCH', { url, requested: options.policy, received: tst.policy });
+  }
+  if (!tst.tsaCertificate) throw new TsaError('TSA_NO_CERTIFICATE', { url, certificates: tst.certificates.length });
+  try {
+    checkTsaCertificate(decoded.certs[decoded.signerIndex].cert, tst.genTime);
+    await verifyTimestampToken(decoded);
+  } catch (e) {
+    throw e instanceof KysoError ? withUrl(e, url) : e;
+  }
+
+  return {
+    token: response.token,
+    genTime: tst.genTime,
+    serialNumber: tst.serialNumber,
+    tsaCertificate: tst.tsaCertificate,
+    certificates: tst.certificates,
+    policy: tst.policy,
+    status: response.status === 0 ? 'granted' : 'grantedWithMods',
+  };
+}
+
+/** The URL for messages and details, without user:password. Throws TSA_BAD_REQUEST unless http(s). */
+function safeUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new TsaError('TSA_BAD_REQUEST', {}, 'the TSA URL is not a URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TsaError('TSA_BAD_REQUEST', { protocol: u.protocol }, 'the TSA URL must be http(s)');
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+function withUrl(e: KysoError, url: string): KysoError {
+  (e.details as Record<string, unknown>).url ??= url;
+  return e;
+}
+
+async function post(options: RequestTimestampOptions, url: string, der: Uint8Array): Promise<{ body: Uint8Array; contentType?: string }> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TSA_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_TSA_RESPONSE_BYTES;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const headers = new Headers(options.headers);
+  headers.set('content-type', 'application/timestamp-query');
+  if (!headers.has('accept')) headers.set('accept', 'application/timestamp-reply');
+
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const failed = (e: unknown): TsaError => {
+    if (e instanceof TsaError) return e;
+    if (timedOut) return new TsaError('TSA_TIMEOUT', { url, timeoutMs }, `no answer within ${timeoutMs} ms`);
+    return new TsaError('TSA_UNREACHABLE', { url }, causeText(e));
+  };
+  try {
+    let response: Response;
+    try {
+      // options.url, not the redacted one: credentials in the URL are the caller's choice to send.
+      response = await doFetch(options.url, { method: 'POST', headers, body: der.slice(), signal: controller.signal, redirect: 'follow' });
+    } catch (e) {
+      throw failed(e);
+    }
+    if (!response.ok) {
+      const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
+      await response.body?.cancel().catch(() => {});
+      throw new TsaError('TSA_HTTP_STATUS', { url, status: response.status, contentType }, `HTTP ${response.status}`);
+    }
+    const body = await readCapped(response, maxBytes, url).catch((e: unknown) => {
+      throw failed(e);
+    });
+    const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
+    if (body.length === 0) throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'empty body', contentType }, 'empty body');
+    return { body, contentType };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const tooLarge = () => new TsaError('TSA_BAD_RESPONSE', { url, reason: 'too large', maxBytes }, `larger than ${maxBytes} bytes`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) {
+    const all = new Uint8Array(await response.arrayBuffer());
+    if (all.length > maxBytes) throw tooLarge();
+    return all;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** A short reason (Node puts the socket error in `cause`); never request or response bytes. */
+function causeText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${e.message}: ${String(detail)}` : e.message;
+}

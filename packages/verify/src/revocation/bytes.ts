@@ -1,0 +1,41 @@
+/** Byte helpers shared by the revocation modules (browser-safe: no Buffer). */
+
+/** A standalone ArrayBuffer with exactly these bytes (pkijs and WebCrypto want ArrayBuffers, not views). */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s.toUpperCase();
+}
+
+/** DER as given, or decoded from PEM text (any label); anything else is returned unchanged for the parser to reject. */
+export function pemOrDer(input: Uint8Array): Uint8Array {
+  if (input[0] === 0x30) return input; // a DER SEQUENCE
+  const text = new TextDecoder('latin1').decode(input);
+  const m = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(text);
+  if (!m) return input;
+  try {
+    const bin = atob(m[1].replace(/\s+/g, ''));
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return input;
+  }
+}
+
+/** Serial numbers compare as integers: drop the sign-padding zero bytes DER may carry. */
+export function normaliseSerial(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  return bytes.subarray(i);
+}

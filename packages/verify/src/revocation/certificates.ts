@@ -1,0 +1,146 @@
+/** The certificate facts revocation checking needs: where to ask, who issued it, what it may sign. */
+import * as asn1js from 'asn1js';
+import { Certificate, type CRLDistributionPoints, type ExtKeyUsage, type InfoAccess, type RelativeDistinguishedNames } from 'pkijs';
+import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
+import { RevocationError } from './messages.js';
+
+/** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
+export type CertificateInput = Uint8Array | Certificate;
+
+export const OID = {
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  adOcsp: '1.3.6.1.5.5.7.48.1',
+  crlDistributionPoints: '2.5.29.31',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  basicConstraints: '2.5.29.19',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  kpOcspSigning: '1.3.6.1.5.5.7.3.9',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+} as const;
+
+const GENERAL_NAME_URI = 6;
+
+// The exact bytes each parsed certificate came from (re-encoding could differ for non-DER input).
+const originalDer = new WeakMap<Certificate, Uint8Array>();
+
+/** Parses DER/PEM into a pkijs Certificate; a certificate that cannot be read is a caller error. */
+export function toCertificate(input: CertificateInput): Certificate {
+  if (input instanceof Certificate) return input;
+  const der = pemOrDer(input);
+  try {
+    const asn1 = asn1js.fromBER(toArrayBuffer(der));
+    if (asn1.offset === -1) throw new Error(asn1.result.error);
+    const cert = new Certificate({ schema: asn1.result });
+    originalDer.set(cert, der.slice(0, asn1.offset));
+    return cert;
+  } catch (e) {
+    throw new RevocationError('REVOCATION_BAD_CERTIFICATE', {}, e instanceof Error ? e.message : String(e));
+  }
+}
+
+export function certificateDer(cert: Certificate): Uint8Array {
+  return originalDer.get(cert) ?? new Uint8Array(cert.toSchema().toBER(false));
+}
+
+function extension(cert: Certificate, oid: string) {
+  return cert.extensions?.find((e) => e.extnID === oid);
+}
+
+/** The OCSP responder URLs in the Authority Information Access extension, in certificate order. */
+export function ocspUrls(input: CertificateInput): string[] {
+  const aia = extension(toCertificate(input), OID.authorityInfoAccess)?.parsedValue as InfoAccess | undefined;
+  return (aia?.accessDescriptions ?? [])
+    .filter((d) => d.accessMethod === OID.adOcsp && d.accessLocation.type === GENERAL_NAME_URI)
+    .map((d) => String(d.accessLocation.value));
+}
+
+/**
+ * The CRL URLs of the certificate's distribution points. Points with a cRLIssuer (indirect CRLs) or a reasons
+ * subset (partitioned CRLs) are left out: checkCrl only accepts complete CRLs signed by the certificate's issuer.
+ */
+export function crlUrls(input: CertificateInput): string[] {
+  const cdp = extension(toCertificate(input), OID.crlDistributionPoints)?.parsedValue as CRLDistributionPoints | undefined;
+  const urls: string[] = [];
+  for (const dp of cdp?.distributionPoints ?? []) {
+    if (dp.cRLIssuer || dp.reasons || !Array.isArray(dp.distributionPoint)) continue;
+    for (const name of dp.distributionPoint) if (name.type === GENERAL_NAME_URI) urls.push(String(name.value));
+  }
+  return urls;
+}
+
+/** Only http(s) addresses are fetched (ldap:// and file:// are common in CDPs but out of scope). */
+export function isHttpUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/** A Name's DER: the bytes it was read from, else its encoding. */
+export function nameDer(name: RelativeDistinguishedNames): Uint8Array {
+  return name.valueBeforeDecode.byteLength > 0 ? new Uint8Array(name.valueBeforeDecode) : new Uint8Array(name.toSchema().toBER(false));
+}
+
+/** Name equality: identical DER, or equal after pkijs's RFC 5280 string preparation. */
+export function namesEqual(a: RelativeDistinguishedNames, b: RelativeDistinguishedNames): boolean {
+  if (bytesEqual(nameDer(a), nameDer(b))) return true;
+  try {
+    return a.isEqual(b);
+  } catch {
+    return false;
+  }
+}
+
+export function subjectKeyId(cert: Certificate): Uint8Array | undefined {
+  const ski = extension(cert, OID.subjectKeyIdentifier)?.parsedValue;
+  return ski instanceof asn1js.OctetString ? ski.valueBlock.valueHexView : undefined;
+}
+
+export function authorityKeyId(cert: Certificate): Uint8Array | undefined {
+  const aki = extension(cert, OID.authorityKeyIdentifier)?.parsedValue as { keyIdentifier?: asn1js.OctetString } | undefined;
+  return aki?.keyIdentifier?.valueBlock.valueHexView;
+}
+
+/** Whether `issuer` names itself as `cert`'s issuer: issuer/subject names, and key identifiers when both exist. */
+export function isIssuerOf(issuerInput: CertificateInput, certInput: CertificateInput): boolean {
+  const issuer = toCertificate(issuerInput);
+  const cert = toCertificate(certInput);
+  if (!namesEqual(cert.issuer, issuer.subject)) return false;
+  const aki = authorityKeyId(cert);
+  const ski = subjectKeyId(issuer);
+  return !aki || !ski || bytesEqual(aki, ski);
+}
+
+/** The certificate's serial number as unsigned big-endian bytes. */
+export function serialNumber(cert: Certificate): Uint8Array {
+  return normaliseSerial(cert.serialNumber.valueBlock.valueHexView);
+}
+
+export function extendedKeyUsages(cert: Certificate): string[] | undefined {
+  const eku = extension(cert, OID.extKeyUsage)?.parsedValue as ExtKeyUsage | undefined;
+  return eku?.keyPurposes;
+}
+
+export function hasOcspNoCheck(cert: Certificate): boolean {
+  return extension(cert, OID.ocspNoCheck) !== undefined;
+}
+
+const KEY_USAGE_BITS = { digitalSignature: 0, nonRepudiation: 1, keyCertSign: 5, cRLSign: 6 } as const;
+
+/** Whether the KeyUsage extension allows a use; a certificate without the extension allows every use. */
+export function keyUsageAllows(cert: Certificate, use: keyof typeof KEY_USAGE_BITS): boolean {
+  const ku = extension(cert, OID.keyUsage)?.parsedValue;
+  if (!(ku instanceof asn1js.BitString)) return true;
+  const bit = KEY_USAGE_BITS[use];
+  const bytes = ku.valueBlock.valueHexView;
+  return bit >> 3 < bytes.length && (bytes[bit >> 3] & (0x80 >> (bit & 7))) !== 0;
+}
+
+export function isCa(cert: Certificate): boolean {
+  const bc = extension(cert, OID.basicConstraints)?.parsedValue as { cA?: boolean } | undefined;
+  return bc?.cA === true;
+}
+
+export function isValidAt(cert: Certificate, at: Date): boolean {
+  const t = at.getTime();
+  return cert.notBefore.value.getTime() <= t && t <= cert.notAfter.value.getTime();
+}

@@ -1,0 +1,210 @@
+/**
+ * Online revocation checking for one certificate (DOMAIN.md §10.3 item 1.2): OCSP when the certificate names a
+ * responder, else (or when OCSP gives no usable answer) the CRL from its distribution point; when neither answers,
+ * status 'unknown' with a warning. The raw responses that decided are returned for embedding in a DSS.
+ */
+import { KysoError } from '@kyso/pdf';
+import type { Certificate } from 'pkijs';
+import { crlUrls, isHttpUrl, isIssuerOf, ocspUrls, toCertificate, type CertificateInput } from './certificates.js';
+import { checkCrl } from './crl.js';
+import { fetchCrl, fetchOcsp, type FetchLike } from './fetch.js';
+import type { RevocationCode } from './messages.js';
+import { buildOcspRequest, checkOcspResponse } from './ocsp.js';
+import type { RevocationReason } from './reasons.js';
+
+export type RevocationSource = 'ocsp' | 'crl';
+/** 'ocsp-and-crl' asks both (for LTV evidence: DOMAIN.md §10.1 S9 keeps the CRL too); a revocation from either wins. */
+export type RevocationPreference = 'ocsp-then-crl' | 'crl-then-ocsp' | 'ocsp-and-crl';
+
+export interface CheckRevocationOptions {
+  /** The validation time answers must be current at (default: now). Compare revocationTime with the signing time yourself. */
+  at?: Date;
+  prefer?: RevocationPreference;
+  /** Per request (default 10 s). */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /** Ask this responder / CRL URL instead of the ones the certificate names. */
+  ocspUrlOverride?: string;
+  crlUrlOverride?: string;
+  /** Send a nonce in OCSP requests (default true). */
+  nonce?: boolean;
+  maxCrlBytes?: number;
+  clockSkewMs?: number;
+}
+
+export interface RevocationAttempt {
+  source: RevocationSource;
+  url: string;
+  outcome: 'good' | 'revoked' | 'unknown' | 'unusable' | 'error';
+  /** Why a response could not be relied on. */
+  problems: RevocationCode[];
+  /** The transport failure, when there was one. */
+  error?: { code: string; messageVi: string; messageEn: string };
+}
+
+export interface RevocationEvidence {
+  /** DER OCSPResponses that gave a usable answer. */
+  ocspResponses: Uint8Array[];
+  /** DER CRLs that gave a usable answer. */
+  crls: Uint8Array[];
+  /** DER certificates needed to validate that evidence (delegated OCSP responders). */
+  certificates: Uint8Array[];
+}
+
+export interface RevocationCheck {
+  status: 'good' | 'revoked' | 'unknown';
+  /** What decided the status; null when nothing did. */
+  source: RevocationSource | null;
+  url?: string;
+  revocationTime?: Date;
+  reason?: RevocationReason;
+  /** thisUpdate / nextUpdate of the deciding response or CRL. */
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  checkedAt: Date;
+  evidence: RevocationEvidence;
+  /** Codes of REVOCATION_MESSAGES; 'REVOCATION_STATUS_UNKNOWN' whenever status is 'unknown'. */
+  warnings: RevocationCode[];
+  attempts: RevocationAttempt[];
+}
+
+interface Answer {
+  status: 'good' | 'revoked';
+  source: RevocationSource;
+  url: string;
+  revocationTime?: Date;
+  reason?: RevocationReason;
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+}
+
+/** A certificate may list several addresses; asking a few bounds the time spent on a dead CA. */
+const MAX_URLS_PER_SOURCE = 3;
+
+class Run {
+  readonly result: RevocationCheck;
+  constructor(at: Date) {
+    this.result = { status: 'unknown', source: null, checkedAt: at, evidence: { ocspResponses: [], crls: [], certificates: [] }, warnings: [], attempts: [] };
+  }
+  warn(...codes: RevocationCode[]): void {
+    for (const c of codes) if (!this.result.warnings.includes(c)) this.result.warnings.push(c);
+  }
+  attempt(a: Omit<RevocationAttempt, 'problems'> & { problems?: RevocationCode[] }): void {
+    this.result.attempts.push({ problems: [], ...a });
+  }
+  failed(source: RevocationSource, url: string, e: unknown): void {
+    const error =
+      e instanceof KysoError
+        ? { code: e.code, messageVi: e.messageVi, messageEn: e.messageEn }
+        : { code: 'REVOCATION_BAD_RESPONSE', messageVi: 'Lỗi không mong đợi khi kiểm tra trạng thái.', messageEn: e instanceof Error ? e.message : String(e) };
+    this.attempt({ source, url, outcome: 'error', error });
+  }
+}
+
+export async function checkRevocation(
+  certInput: CertificateInput,
+  issuerInput: CertificateInput,
+  options: CheckRevocationOptions = {},
+): Promise<RevocationCheck> {
+  const cert = toCertificate(certInput);
+  const issuer = toCertificate(issuerInput);
+  const at = options.at ?? new Date();
+  const run = new Run(at);
+  if (!isIssuerOf(issuer, cert)) {
+    run.warn('REVOCATION_ISSUER_MISMATCH', 'REVOCATION_STATUS_UNKNOWN');
+    return run.result;
+  }
+
+  const urls: Record<RevocationSource, string[]> = {
+    ocsp: options.ocspUrlOverride ? [options.ocspUrlOverride] : ocspUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
+    crl: options.crlUrlOverride ? [options.crlUrlOverride] : crlUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
+  };
+  if (urls.ocsp.length === 0 && urls.crl.length === 0) {
+    run.warn('REVOCATION_NO_SOURCE', 'REVOCATION_STATUS_UNKNOWN');
+    return run.result;
+  }
+
+  const prefer = options.prefer ?? 'ocsp-then-crl';
+  const order: RevocationSource[] = prefer === 'crl-then-ocsp' ? ['crl', 'ocsp'] : ['ocsp', 'crl'];
+  let decided: Answer | undefined;
+  for (const source of order) {
+    if (urls[source].length === 0) continue;
+    if (decided && prefer !== 'ocsp-and-crl') break;
+    const answer = source === 'ocsp' ? await askOcsp(run, urls.ocsp, cert, issuer, at, options) : await askCrl(run, urls.crl, cert, issuer, at, options);
+    if (!answer) run.warn(source === 'ocsp' ? 'OCSP_UNAVAILABLE' : 'CRL_UNAVAILABLE');
+    else if (!decided || (answer.status === 'revoked' && decided.status !== 'revoked')) decided = answer;
+  }
+
+  if (!decided) {
+    run.warn('REVOCATION_STATUS_UNKNOWN');
+    return run.result;
+  }
+  return { ...run.result, ...decided };
+}
+
+async function askOcsp(
+  run: Run,
+  urls: string[],
+  cert: Certificate,
+  issuer: Certificate,
+  at: Date,
+  options: CheckRevocationOptions,
+): Promise<Answer | undefined> {
+  for (const url of urls) {
+    try {
+      const request = await buildOcspRequest(cert, issuer, { nonce: options.nonce ?? true });
+      const der = await fetchOcsp(url, request.der, { timeoutMs: options.timeoutMs, fetch: options.fetch });
+      const checked = await checkOcspResponse(der, cert, issuer, { at, nonce: request.nonce, clockSkewMs: options.clockSkewMs });
+      run.attempt({ source: 'ocsp', url, outcome: checked.status, problems: checked.problems });
+      if (checked.status === 'unknown') run.warn('OCSP_CERT_UNKNOWN');
+      if (checked.status !== 'good' && checked.status !== 'revoked') continue;
+      run.warn(...checked.warnings);
+      run.result.evidence.ocspResponses.push(checked.der);
+      if (checked.responder === 'delegated' && checked.responderCertificate) run.result.evidence.certificates.push(checked.responderCertificate);
+      return {
+        status: checked.status,
+        source: 'ocsp',
+        url,
+        revocationTime: checked.revocationTime,
+        reason: checked.revocationReason,
+        thisUpdate: checked.thisUpdate,
+        nextUpdate: checked.nextUpdate,
+      };
+    } catch (e) {
+      run.failed('ocsp', url, e);
+    }
+  }
+  return undefined;
+}
+
+async function askCrl(
+  run: Run,
+  urls: string[],
+  cert: Certificate,
+  issuer: Certificate,
+  at: Date,
+  options: CheckRevocationOptions,
+): Promise<Answer | undefined> {
+  for (const url of urls) {
+    try {
+      const der = await fetchCrl(url, { timeoutMs: options.timeoutMs, fetch: options.fetch, maxBytes: options.maxCrlBytes });
+      const checked = await checkCrl(der, cert, issuer, { at, clockSkewMs: options.clockSkewMs });
+      run.attempt({ source: 'crl', url, outcome: checked.status, problems: checked.problems });
+      if (checked.status === 'unusable') continue;
+      run.warn(...checked.warnings);
+      run.result.evidence.crls.push(checked.der);
+      return {
+        status: checked.status,
+        source: 'crl',
+        url,
+        revocationTime: checked.revocationTime,
+        reason: checked.reason,
+        thisUpdate: checked.thisUpdate,
+        nextUpdate: checked.nextUpdate,
+      };
+    } catch (e) {
+      run.failed('crl', url, e);
+    }
+  }
+  return undefined;
+}

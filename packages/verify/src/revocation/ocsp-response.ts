@@ -1,0 +1,148 @@
+/** Reading OCSP responses (RFC 6960 §4.2): the facts, without judging whether they can be relied on. */
+import * as asn1js from 'asn1js';
+import { BasicOCSPResponse, OCSPResponse, RelativeDistinguishedNames, type Extension, type SingleResponse } from 'pkijs';
+import { normaliseSerial, toArrayBuffer, toHex } from './bytes.js';
+import { certificateDer, nameDer } from './certificates.js';
+import { RevocationError } from './messages.js';
+import { reasonName, type RevocationReason } from './reasons.js';
+
+export const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+export const ID_PKIX_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
+
+export const OCSP_RESPONSE_STATUSES = [
+  'successful',
+  'malformedRequest',
+  'internalError',
+  'tryLater',
+  undefined, // 4 is not used
+  'sigRequired',
+  'unauthorized',
+] as const;
+export type OcspResponseStatus = Exclude<(typeof OCSP_RESPONSE_STATUSES)[number], undefined>;
+export type OcspCertStatus = 'good' | 'revoked' | 'unknown';
+
+export interface OcspSingleResponse {
+  /** The serial number the answer is about, uppercase hex. */
+  serialNumber: string;
+  certStatus: OcspCertStatus;
+  revocationTime?: Date;
+  revocationReason?: RevocationReason;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+}
+
+export type OcspResponderId = { byName: Uint8Array } | { byKeyHash: Uint8Array };
+
+export interface OcspResponseFacts {
+  /** The exact bytes read (what a DSS embeds). */
+  der: Uint8Array;
+  responseStatus: OcspResponseStatus;
+  /** The rest is present for a successful basic response. */
+  producedAt?: Date;
+  responderId?: OcspResponderId;
+  /** Every SingleResponse; the flat fields below repeat the first one (responses usually carry exactly one). */
+  responses: OcspSingleResponse[];
+  certStatus?: OcspCertStatus;
+  revocationTime?: Date;
+  revocationReason?: RevocationReason;
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  /** The certificates included in the response (DER), usually the delegated responder's. */
+  certificates: Uint8Array[];
+  nonce?: Uint8Array;
+}
+
+/** The facts and, for a successful basic response, the parsed structure checkOcspResponse works on. */
+export interface DecodedOcspResponse {
+  facts: OcspResponseFacts;
+  basic?: BasicOCSPResponse;
+}
+
+function decodeCertStatus(raw: unknown): Pick<OcspSingleResponse, 'certStatus' | 'revocationTime' | 'revocationReason'> {
+  const node = raw as asn1js.BaseBlock & { valueBlock: { value?: asn1js.BaseBlock[] } };
+  if (node?.idBlock?.tagClass !== 3) throw new Error('certStatus is not context-tagged');
+  switch (node.idBlock.tagNumber) {
+    case 0:
+      return { certStatus: 'good' };
+    case 2:
+      return { certStatus: 'unknown' };
+    case 1: {
+      const [time, reason] = node.valueBlock.value ?? [];
+      if (!(time instanceof asn1js.GeneralizedTime)) throw new Error('RevokedInfo without revocationTime');
+      const enumerated = (reason as asn1js.Constructed | undefined)?.valueBlock.value[0];
+      const code = enumerated instanceof asn1js.Enumerated ? enumerated.valueBlock.valueDec : undefined;
+      return { certStatus: 'revoked', revocationTime: time.toDate(), revocationReason: code === undefined ? undefined : reasonName(code) };
+    }
+    default:
+      throw new Error('unknown certStatus');
+  }
+}
+
+/** The nonce's bytes: RFC 8954 wraps them in an OCTET STRING inside extnValue; some responders do not. */
+function nonceValue(ext: Extension): Uint8Array {
+  const inner = ext.extnValue.valueBlock.valueHexView;
+  const asn1 = asn1js.fromBER(toArrayBuffer(inner));
+  if (asn1.offset === inner.length && asn1.result instanceof asn1js.OctetString && !asn1.result.idBlock.isConstructed) {
+    return new Uint8Array(asn1.result.valueBlock.valueHexView);
+  }
+  return new Uint8Array(inner);
+}
+
+export function decodeSingle(single: SingleResponse): OcspSingleResponse {
+  return {
+    serialNumber: toHex(normaliseSerial(single.certID.serialNumber.valueBlock.valueHexView)),
+    ...decodeCertStatus(single.certStatus),
+    thisUpdate: single.thisUpdate,
+    nextUpdate: single.nextUpdate,
+  };
+}
+
+export function decodeOcspResponse(input: Uint8Array): DecodedOcspResponse {
+  const der = input.slice();
+  const asn1 = asn1js.fromBER(toArrayBuffer(der));
+  if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
+  const response = new OCSPResponse({ schema: asn1.result });
+  const statusCode = response.responseStatus.valueBlock.valueDec;
+  const responseStatus = OCSP_RESPONSE_STATUSES[statusCode];
+  if (responseStatus === undefined) throw new Error(`unknown responseStatus ${statusCode}`);
+  const facts: OcspResponseFacts = { der, responseStatus, responses: [], certificates: [] };
+  if (responseStatus !== 'successful' || !response.responseBytes) return { facts };
+  if (response.responseBytes.responseType !== ID_PKIX_OCSP_BASIC) return { facts };
+
+  const inner = response.responseBytes.response.valueBlock.valueHexView;
+  const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner));
+  if (basicAsn1.offset === -1 || basicAsn1.offset !== inner.length) throw new Error('BasicOCSPResponse is not DER');
+  const basic = new BasicOCSPResponse({ schema: basicAsn1.result });
+  const data = basic.tbsResponseData;
+  const rid = data.responderID as unknown;
+  facts.producedAt = data.producedAt;
+  facts.responderId =
+    rid instanceof RelativeDistinguishedNames
+      ? { byName: nameDer(rid) }
+      : { byKeyHash: new Uint8Array((rid as asn1js.OctetString).valueBlock.valueHexView) };
+  facts.responses = data.responses.map(decodeSingle);
+  const first = facts.responses[0];
+  if (first) {
+    facts.certStatus = first.certStatus;
+    facts.revocationTime = first.revocationTime;
+    facts.revocationReason = first.revocationReason;
+    facts.thisUpdate = first.thisUpdate;
+    facts.nextUpdate = first.nextUpdate;
+  }
+  facts.certificates = (basic.certs ?? []).map(certificateDer);
+  const nonceExt = data.responseExtensions?.find((e) => e.extnID === ID_PKIX_OCSP_NONCE);
+  if (nonceExt) facts.nonce = nonceValue(nonceExt);
+  return { facts, basic };
+}
+
+/**
+ * Reads an OCSP response's facts without judging them. Throws RevocationError REVOCATION_BAD_RESPONSE when the
+ * bytes are not an OCSP response; use checkOcspResponse to decide whether the answer can be relied on.
+ */
+export function parseOcspResponse(der: Uint8Array): OcspResponseFacts {
+  try {
+    return decodeOcspResponse(der).facts;
+  } catch (e) {
+    throw new RevocationError('REVOCATION_BAD_RESPONSE', {}, `OCSP: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
