@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { docMdpLevel, signFile, signPdf, SignError, toSignpdfSigner } from '@kyso/core';
+import { docMdpLevel, Pkcs11Signer, signFile, signPdf, SignError, toSignpdfSigner } from '@kyso/core';
+import { initSoftHsmToken } from './helpers/softhsm.js';
 import { PdfDocument } from '@kyso/pdf';
 import { corpusBytes, corpusRows, fixture, pdfLibDoc, producerSamples } from './helpers/producers.js';
 import { makeNssDb } from './helpers/nss.js';
@@ -138,6 +139,33 @@ describe('several signatures in sequence', () => {
 describe('revocation before signing', () => {
   it('refuses revoked.p12: the OCSP responder says it is revoked', async () => {
     await expect(signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('revoked.p12'), check)).rejects.toMatchObject({ code: 'SIGN_CERT_REVOKED' });
+  });
+});
+
+describe('PKCS#11 (SoftHSM2)', () => {
+  it('signs PDFs with RSA and EC keys held in a token; pdfsig says valid and trusted', async () => {
+    const token = initSoftHsmToken();
+    try {
+      for (const key of [token.keys.rsa, token.keys.ec]) {
+        const hsm = await Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: token.pin, key: { label: key.label }, chain: key.chain });
+        try {
+          const out = await signPdf(await pdfLibDoc({ objectStreams: true }), hsm, check);
+          expect(nss.pdfsig(tmp.file(`hsm-${key.label}.pdf`, out)).signatures[0]).toMatchObject({ valid: true, trusted: true });
+        } finally {
+          await hsm.close();
+        }
+      }
+    } finally {
+      token.cleanup();
+    }
+  });
+});
+
+describe('certification levels', () => {
+  it.each([1, 2, 3] as const)('a DocMDP P=%i certification validates and records /Perms', async (p) => {
+    const out = await signPdf(await pdfLibDoc({ objectStreams: false }), signer, { ...check, certify: p });
+    expect(docMdpLevel(PdfDocument.load(out))).toBe(p);
+    expect(nss.pdfsig(tmp.file(`certify-${p}.pdf`, out)).signatures[0]).toMatchObject({ valid: true, trusted: true });
   });
 });
 

@@ -26,7 +26,8 @@ Commands:
   sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [options]
                               Append a PAdES signature (B-B, or B-T with --tsa URL). Options:
                               --level B-B|B-T  --tsa URL  --visible --page N --rect x,y,w,h
-                              --signature-image PNG  --seal-image PNG  --certify 1|2|3  --field NAME
+                              --signature-image PNG  --seal-image PNG  --certify 1|2|3  --field NAME (an existing empty field)
+                              --new-field NAME
                               --reason TEXT  --location TEXT  --hash SHA-256|SHA-384|SHA-512  --pss
                               --password-file FILE  --revocation require|if-available|off
                               Passwords are read from the environment or a file, never from arguments.

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import forge from 'node-forge';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -83,6 +84,25 @@ describe('PAdES B-B signing', () => {
     expect((await cmsOf(out)).verified).toBe(true);
   });
 
+  it('signs with an ECDSA P-384 key and certificate (made by openssl in the test)', async () => {
+    const dir = scratch('kyso-p384-');
+    try {
+      const key = dir.file('k.pem');
+      const crt = dir.file('c.pem');
+      const out = dir.file('p384.p12');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', '/CN=Kiểm thử P-384', '-utf8'], { stdio: 'pipe' });
+      execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', out, '-passout', 'pass:p384'], { stdio: 'pipe' });
+      const p384 = Pkcs12Signer.open(new Uint8Array(readFileSync(out)), 'p384');
+      expect(p384.algorithm).toEqual({ hash: 'SHA-384', scheme: { kind: 'ecdsa', namedCurve: 'P-384' } });
+      const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), p384, { certificateCheck: { revocation: 'off' } });
+      const { sd, verified } = await cmsOf(pdf);
+      expect(verified).toBe(true);
+      expect(sd.signerInfos[0].signatureAlgorithm.algorithmId).toBe('1.2.840.10045.4.3.3');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it('reuses one parsed PKCS#12 for many documents', async () => {
     const signer = openSigner();
     const outs = await Promise.all([1, 2, 3, 4, 5].map(async (i) => signPdf(await pdfLibDoc({ objectStreams: i % 2 === 0, text: `doc ${i}` }), signer, noCheck)));
@@ -163,6 +183,8 @@ describe('bad input gives typed errors and no output file', () => {
   it('a field name that is not a signature field, a page out of range, a bad rectangle', async () => {
     const signer = openSigner();
     await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'HoTen' })).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
+    await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'KhongCo' })).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
+    await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, newFieldName: 'HoTen' })).rejects.toMatchObject({ code: 'SIGN_BAD_OPTIONS' });
     await expect(signPdf(await pdf(), signer, { ...noCheck, visible: { page: 9, rect: [0, 0, 10, 10] } })).rejects.toMatchObject({ code: 'SIGN_PAGE_OUT_OF_RANGE' });
     await expect(signPdf(await pdf(), signer, { ...noCheck, visible: { page: 1, rect: [0, 0, -1, 10] } })).rejects.toMatchObject({ code: 'SIGN_BAD_RECT' });
   });

@@ -8,7 +8,7 @@ import { appearanceFromArgs, cliTimestamper, cliRevocationPolicy } from '../sign
 
 export const SIGN_HELP = `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE)
   [--level B-B|B-T] [--tsa URL] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
-  [--certify 1|2|3] [--field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
+  [--certify 1|2|3] [--field NAME | --new-field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
   [--revocation require|if-available|off]`;
 
 export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -30,6 +30,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       'seal-image': { type: 'string' },
       certify: { type: 'string' },
       field: { type: 'string' },
+      'new-field': { type: 'string' },
       reason: { type: 'string' },
       location: { type: 'string' },
       hash: { type: 'string' },
@@ -58,6 +59,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     reason: values.reason,
     location: values.location,
     fieldName: values.field,
+    newFieldName: values['new-field'],
     timestamper: values.tsa ? cliTimestamper(values.tsa) : undefined,
     certificateCheck: cliRevocationPolicy(values.revocation),
     onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),

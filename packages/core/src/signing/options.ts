@@ -14,8 +14,10 @@ export interface VisibleSignature {
 export type Level = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
 export interface SignatureOptions {
-  /** An existing empty signature field to sign, or the name of the new field. Default: "Signature<n>". */
+  /** An existing empty signature field to sign (by its fully qualified name); absent → SIGN_FIELD_NOT_FOUND. */
   fieldName?: string;
+  /** The name of the new field when no existing one is signed. Default: "Signature<n>". */
+  newFieldName?: string;
   /** Place a new field visibly; omit for an invisible signature (or to sign an existing field where it is). */
   visible?: VisibleSignature;
   /** Draws the visible appearance; default: an empty appearance. */

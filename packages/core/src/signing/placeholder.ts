@@ -45,14 +45,18 @@ export function placeSignature(doc: PdfDocument, opts: SignatureOptions & { sign
   if (opts.certify && fields.some((f) => f.type === 'Sig' && f.signed)) {
     throw new SignError('SIGN_BAD_OPTIONS', {}, 'a certification signature must be the first signature');
   }
-  const existing = opts.fieldName ? fields.find((f) => f.name === opts.fieldName) : undefined;
+  const existing = opts.fieldName !== undefined ? fields.find((f) => f.name === opts.fieldName) : undefined;
+  if (opts.fieldName !== undefined && !existing) throw new SignError('SIGN_FIELD_NOT_FOUND', { field: opts.fieldName });
+  if (opts.newFieldName !== undefined && fields.some((f) => f.name === opts.newFieldName)) {
+    throw new SignError('SIGN_BAD_OPTIONS', { field: opts.newFieldName }, 'a field with that name exists; sign it with fieldName');
+  }
   if (existing && existing.type !== 'Sig') throw new SignError('SIGN_FIELD_NOT_FOUND', { field: opts.fieldName }, 'the field is not a signature field');
   if (existing?.signed) throw new SignError('SIGN_FIELD_SIGNED', { field: opts.fieldName });
   if (existing) {
     const locks = lockedFields(doc, fields);
     if (locks.all || locks.names.has(existing.name)) throw new SignError('SIGN_FIELD_LOCKED', { field: existing.name });
   }
-  const fieldName = existing?.name ?? opts.fieldName ?? uniqueName(fields);
+  const fieldName = existing?.name ?? opts.newFieldName ?? uniqueName(fields);
 
   const hexLen = opts.placeholderBytes * 2;
   const sig = new PdfDict();
