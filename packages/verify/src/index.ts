@@ -4,3 +4,4 @@
  */
 export { INDICATIONS, SUB_INDICATIONS, INDICATION_LABELS, type Indication, type SubIndication } from './indications.js';
 export * from './revocation/index.js';
+export { readCapped, causeText } from './net/http.js';

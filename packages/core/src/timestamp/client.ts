@@ -3,6 +3,7 @@
  * imprint, policy, the TSA certificate's EKU and validity, and the token's signature with its ESS binding.
  * Uses fetch, so it also runs in browsers (where the TSA must allow CORS, or `fetch` goes through a proxy).
  */
+import { causeText, readCapped } from '@kyso/verify';
 import { TsaError } from './errors.js';
 import { bytesEqual } from './bytes.js';
 import { HASH_OID, type TimestampHash } from './oids.js';
@@ -155,7 +156,7 @@ async function post(options: RequestTimestampOptions, url: string, der: Uint8Arr
       await response.body?.cancel().catch(() => {});
       throw new TsaError('TSA_HTTP_STATUS', { url, status: response.status, contentType }, `HTTP ${response.status}`);
     }
-    const body = await readCapped(response, maxBytes, url).catch((e: unknown) => {
+    const body = await readCapped(response, maxBytes, () => new TsaError('TSA_BAD_RESPONSE', { url, reason: 'too large', maxBytes }, `larger than ${maxBytes} bytes`)).catch((e: unknown) => {
       throw failed(e);
     });
     const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
@@ -164,46 +165,4 @@ async function post(options: RequestTimestampOptions, url: string, der: Uint8Arr
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const tooLarge = () => new TsaError('TSA_BAD_RESPONSE', { url, reason: 'too large', maxBytes }, `larger than ${maxBytes} bytes`);
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge();
-  }
-  if (!response.body) {
-    const all = new Uint8Array(await response.arrayBuffer());
-    if (all.length > maxBytes) throw tooLarge();
-    return all;
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** A short reason (Node puts the socket error in `cause`); never request or response bytes. */
-function causeText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const detail = cause?.code ?? cause?.message;
-  return detail ? `${e.message}: ${String(detail)}` : e.message;
 }

@@ -3,6 +3,7 @@
  * cap. Uses the global `fetch` (Node 18+, browsers) unless one is given — a browser app usually passes a fetch
  * that goes through its own proxy, since OCSP responders and CRL servers rarely send CORS headers.
  */
+import { causeText, readCapped } from '../net/http.js';
 import { isHttpUrl } from './certificates.js';
 import { RevocationError } from './messages.js';
 
@@ -57,7 +58,7 @@ async function exchange(url: string, init: RequestInit, options: RevocationFetch
       await response.body?.cancel().catch(() => {});
       throw new RevocationError('REVOCATION_BAD_RESPONSE', { url, status: response.status }, `HTTP ${response.status}`);
     }
-    const body = await readCapped(response, maxBytes, url).catch((e: unknown) => {
+    const body = await readCapped(response, maxBytes, () => new RevocationError('REVOCATION_TOO_LARGE', { url, maxBytes })).catch((e: unknown) => {
       if (e instanceof RevocationError) throw e;
       if (timedOut) throw new RevocationError('REVOCATION_TIMEOUT', { url, timeoutMs });
       throw new RevocationError('REVOCATION_UNREACHABLE', { url }, causeText(e));
@@ -67,46 +68,4 @@ async function exchange(url: string, init: RequestInit, options: RevocationFetch
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const tooLarge = () => new RevocationError('REVOCATION_TOO_LARGE', { url, maxBytes });
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge();
-  }
-  if (!response.body) {
-    const all = new Uint8Array(await response.arrayBuffer());
-    if (all.length > maxBytes) throw tooLarge();
-    return all;
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** A short reason for logs (Node puts the socket error in `cause`); never the request or response bytes. */
-function causeText(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const detail = cause?.code ?? cause?.message;
-  return detail ? `${e.message}: ${String(detail)}` : e.message;
 }
