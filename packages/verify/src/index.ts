@@ -5,3 +5,18 @@
 export { INDICATIONS, SUB_INDICATIONS, INDICATION_LABELS, type Indication, type SubIndication } from './indications.js';
 export * from './revocation/index.js';
 export { readCapped, causeText } from './net/http.js';
+export * from './signature/index.js';
+export {
+  analyseModifications,
+  changesAfter,
+  revisionChanges,
+  RefIndex,
+  classify,
+  permittedLevel,
+  LEVELS,
+  type ModificationAnalysis,
+  type ModificationChange,
+  type AnalyseOptions,
+  type ModificationLevel,
+  type ObjectChange,
+} from './modifications/index.js';

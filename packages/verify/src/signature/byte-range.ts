@@ -1,0 +1,162 @@
+/** ByteRange sanity facts: shape, bounds, overlap, the gap being exactly /Contents, and what the ranges cover. */
+import type { PdfObject, Span } from '@kyso/pdf';
+
+export type Coverage = 'ENTIRE_FILE' | 'ENTIRE_REVISION' | 'PARTIAL' | 'UNCLEAR';
+
+export type ByteRangeProblem =
+  | 'BYTERANGE_MISSING'
+  | 'BYTERANGE_NOT_FOUR_INTEGERS'
+  | 'BYTERANGE_NOT_INTEGERS'
+  | 'BYTERANGE_NEGATIVE'
+  | 'BYTERANGE_NOT_FROM_START'
+  | 'BYTERANGE_OUT_OF_BOUNDS'
+  | 'BYTERANGE_OVERLAP'
+  | 'BYTERANGE_GAP_NOT_CONTENTS'
+  | 'CONTENTS_MISSING'
+  | 'CONTENTS_SPAN_UNKNOWN'
+  | 'CONTENTS_NOT_HEX'
+  | 'COVERAGE_PARTIAL';
+
+/** The parts of a revision the coverage check needs (structurally a `Revision` of @kyso/pdf). */
+export interface RevisionBounds {
+  index: number;
+  start: number;
+  end: number;
+  eofOffset: number;
+}
+
+export interface ByteRangeFacts {
+  /** The ranges as [offset, length] pairs when the array is pairs of non-negative integers within the file; else null. */
+  ranges: Array<[number, number]> | null;
+  /** Exactly four non-negative integers, from 0, in bounds, no overlap, gap = /Contents. */
+  wellFormed: boolean;
+  coverage: Coverage;
+  /** For ENTIRE_REVISION (and ENTIRE_FILE when it is also a revision's end): the revision whose end the ranges reach. */
+  coveredRevision: number | null;
+  /** The covered end (c+d), when known. */
+  coveredEnd: number | null;
+  /** The uncovered gap [a+b, c), when four numbers were given. */
+  gap: Span | null;
+  /**
+   * The /Contents string read now sits elsewhere than the gap, but the gap holds a hex string with the same bytes
+   * (the signature dictionary was rewritten by a later revision: a matter for modification analysis).
+   */
+  contentsRelocated: boolean;
+  fileLength: number;
+  problems: ByteRangeProblem[];
+}
+
+export interface ByteRangeInput {
+  byteRange: PdfObject[] | null;
+  contentsSpan: Span | null;
+  hasContents: boolean;
+  /** The /Contents bytes, to compare with the gap's when the spans differ. */
+  contents?: Uint8Array | null;
+}
+
+/** `pdf`: the file's bytes (or just its length, which skips the comparison of the gap's bytes). */
+export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | number, revisions: readonly RevisionBounds[] = []): ByteRangeFacts {
+  const fileLength = typeof pdf === 'number' ? pdf : pdf.length;
+  const bytes = typeof pdf === 'number' ? null : pdf;
+  const problems: ByteRangeProblem[] = [];
+  const facts: ByteRangeFacts = {
+    ranges: null,
+    wellFormed: false,
+    coverage: 'UNCLEAR',
+    coveredRevision: null,
+    coveredEnd: null,
+    gap: null,
+    contentsRelocated: false,
+    fileLength,
+    problems,
+  };
+  if (!sig.hasContents) problems.push('CONTENTS_MISSING');
+  const br = sig.byteRange;
+  if (!br || br.length === 0) {
+    problems.push('BYTERANGE_MISSING');
+    return facts;
+  }
+  if (br.length !== 4) problems.push('BYTERANGE_NOT_FOUR_INTEGERS');
+  if (!br.every((v) => typeof v === 'number' && Number.isSafeInteger(v))) {
+    problems.push('BYTERANGE_NOT_INTEGERS');
+    return facts;
+  }
+  const n = br as number[];
+  if (n.some((v) => v < 0)) {
+    problems.push('BYTERANGE_NEGATIVE');
+    return facts;
+  }
+  if (n.length % 2 !== 0) return facts;
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < n.length; i += 2) ranges.push([n[i], n[i + 1]]);
+  if (ranges.some(([o, l]) => o + l > fileLength)) {
+    problems.push('BYTERANGE_OUT_OF_BOUNDS');
+    return facts;
+  }
+  for (let i = 1; i < ranges.length; i++) {
+    if (ranges[i][0] < ranges[i - 1][0] + ranges[i - 1][1]) {
+      problems.push('BYTERANGE_OVERLAP');
+      return facts;
+    }
+  }
+  facts.ranges = ranges;
+  if (ranges[0][0] !== 0) problems.push('BYTERANGE_NOT_FROM_START');
+  if (ranges.length === 2) {
+    const gap = { start: ranges[0][0] + ranges[0][1], end: ranges[1][0] };
+    facts.gap = gap;
+    const gapHex = bytes ? hexStringAt(bytes, gap) : undefined;
+    if (sig.contentsSpan && sig.contentsSpan.start === gap.start && sig.contentsSpan.end === gap.end) {
+      if (bytes && gapHex === null) problems.push('CONTENTS_NOT_HEX');
+    } else if (gapHex && sig.contents && sameBytes(gapHex, sig.contents)) {
+      facts.contentsRelocated = true;
+    } else if (!sig.contentsSpan && sig.hasContents && !bytes) {
+      problems.push('CONTENTS_SPAN_UNKNOWN');
+    } else {
+      problems.push('BYTERANGE_GAP_NOT_CONTENTS');
+    }
+  }
+  const last = ranges[ranges.length - 1];
+  const end = last[0] + last[1];
+  facts.coveredEnd = end;
+  const rev = revisions.find((r) => r.end === end || (r.eofOffset >= 0 && end >= r.eofOffset + 5 && end <= r.end));
+  facts.coveredRevision = rev ? rev.index : null;
+  if (end === fileLength) facts.coverage = 'ENTIRE_FILE';
+  else if (rev) facts.coverage = 'ENTIRE_REVISION';
+  else facts.coverage = 'PARTIAL';
+  // Bytes uncovered other than the single /Contents gap make the coverage partial whatever its end.
+  if (ranges.length !== 2 || ranges[0][0] !== 0) facts.coverage = 'PARTIAL';
+  if (facts.coverage === 'PARTIAL') problems.push('COVERAGE_PARTIAL');
+  facts.wellFormed = n.length === 4 && problems.every((p) => p === 'COVERAGE_PARTIAL');
+  return facts;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const hexValue = (c: number): number =>
+  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+const isWhite = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+
+/** The bytes of the hex string `<...>` filling exactly `span`, or null when the span holds anything else. */
+export function hexStringAt(pdf: Uint8Array, span: Span): Uint8Array | null {
+  if (span.end - span.start < 2 || pdf[span.start] !== 0x3c || pdf[span.end - 1] !== 0x3e) return null;
+  const out = new Uint8Array(Math.ceil((span.end - span.start - 2) / 2));
+  let n = 0;
+  let hi = -1;
+  for (let i = span.start + 1; i < span.end - 1; i++) {
+    const c = pdf[i];
+    if (isWhite(c)) continue;
+    const v = hexValue(c);
+    if (v < 0) return null;
+    if (hi < 0) hi = v;
+    else {
+      out[n++] = (hi << 4) | v;
+      hi = -1;
+    }
+  }
+  if (hi >= 0) out[n++] = hi << 4;
+  return out.subarray(0, n);
+}

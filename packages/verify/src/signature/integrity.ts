@@ -1,0 +1,304 @@
+/**
+ * Integrity facts of one signature (no trust, no verdict): ByteRange sanity, the digest of the covered bytes,
+ * whether it matches what the CMS signed, whether the signature verifies with the signer certificate's key,
+ * and whether the signing-certificate attribute binds that certificate. WebCrypto only (browser-safe).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { PdfDocument } from '@kyso/pdf';
+import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type RevisionBounds } from './byte-range.js';
+import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
+import type { FoundSignature } from './find-signatures.js';
+
+export type IntegrityProblem =
+  | ByteRangeProblem
+  | CmsProblem
+  | 'CONTENTS_NOT_COVERED_CORRECTLY'
+  | 'DIGEST_MISMATCH'
+  | 'DIGEST_NOT_COMPUTED'
+  | 'ECONTENT_IN_DETACHED'
+  | 'ECONTENT_MISSING'
+  | 'TSTINFO_MALFORMED'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_ALGORITHM_UNSUPPORTED'
+  | 'SIGNING_CERTIFICATE_ATTRIBUTE_MISSING'
+  | 'SIGNING_CERTIFICATE_NOT_BOUND';
+
+export interface IntegrityFacts {
+  byteRange: ByteRangeFacts;
+  cms: CmsFacts;
+  /** The digest algorithm used over the covered bytes. */
+  digestAlgorithm: HashName | undefined;
+  /** Digest of the covered bytes (the ranges, concatenated); null when it could not be computed. */
+  computedDigest: Uint8Array | null;
+  /** The digest the CMS signed for the document (message-digest attribute, eContent or TSTInfo message imprint). */
+  signedDigest: Uint8Array | null;
+  /** Covered bytes match what was signed; null when not determinable. */
+  digestMatches: boolean | null;
+  /** The signature value verifies with the signer certificate's public key; null when not determinable. */
+  signatureValid: boolean | null;
+  /** The signature algorithm as run (e.g. "RSASSA-PKCS1-v1_5/SHA-256", "ECDSA P-256/SHA-256"). */
+  signatureAlgorithm: string | undefined;
+  /** The signing-certificate(-v2) attribute names the signer certificate; null when the attribute is absent. */
+  signingCertificateBound: boolean | null;
+  /** Digest matches and signature valid. */
+  intact: boolean;
+  problems: IntegrityProblem[];
+}
+
+const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+
+function ab(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function eq(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export async function digest(alg: HashName, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest(alg, ab(data)));
+}
+
+function concatRanges(pdf: Uint8Array, ranges: Array<[number, number]>): Uint8Array {
+  const total = ranges.reduce((n, [, l]) => n + l, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const [s, l] of ranges) {
+    out.set(pdf.subarray(s, s + l), o);
+    o += l;
+  }
+  return out;
+}
+
+export interface IntegrityOptions {
+  /** The loaded document (for revision ends); loaded from `pdfBytes` when absent. */
+  doc?: PdfDocument;
+}
+
+/** Gathers the integrity facts of one signature. Never throws for hostile data. */
+export async function checkIntegrity(pdfBytes: Uint8Array, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
+  let revisions: RevisionBounds[] = [];
+  try {
+    revisions = (options.doc ?? PdfDocument.load(pdfBytes)).revisions;
+  } catch {
+    revisions = [];
+  }
+  const byteRange = checkByteRange(
+    { byteRange: signature.byteRange, contentsSpan: signature.contentsSpan, hasContents: signature.contents !== null, contents: signature.contents },
+    pdfBytes,
+    revisions,
+  );
+  const cms = parseCms(signature.contents);
+  const facts: IntegrityFacts = {
+    byteRange,
+    cms,
+    digestAlgorithm: undefined,
+    computedDigest: null,
+    signedDigest: null,
+    digestMatches: null,
+    signatureValid: null,
+    signatureAlgorithm: undefined,
+    signingCertificateBound: null,
+    intact: false,
+    problems: [...byteRange.problems, ...cms.problems],
+  };
+  try {
+    await evaluate(pdfBytes, signature, facts);
+  } catch {
+    if (!facts.problems.includes('CMS_MALFORMED')) facts.problems.push('CMS_MALFORMED');
+  }
+  facts.intact = facts.digestMatches === true && facts.signatureValid === true;
+  return facts;
+}
+
+async function evaluate(pdf: Uint8Array, sig: FoundSignature, f: IntegrityFacts): Promise<void> {
+  const cms = f.cms;
+  const p = f.problems;
+  const covered = f.byteRange.ranges ? concatRanges(pdf, f.byteRange.ranges) : null;
+  if (!cms.parsed || !cms.signerInfo) return;
+  const isDocTimestamp = sig.kind === 'doc-timestamp' || cms.eContentType === OID.tstInfo;
+  const isSha1Legacy = sig.subFilter === 'adbe.pkcs7.sha1';
+  const signerHash = cms.digestAlgorithm;
+
+  // 1. What the signature value is computed over (before its own hashing).
+  let signedContent: Uint8Array | null = null;
+  if (isDocTimestamp) {
+    // The TSTInfo's message imprint is the document digest; the signed attributes digest the TSTInfo.
+    if (!cms.eContent) p.push('ECONTENT_MISSING');
+    else {
+      try {
+        const tst = new pkijs.TSTInfo({ schema: asn1js.fromBER(ab(cms.eContent)).result });
+        const alg = hashByOid(tst.messageImprint.hashAlgorithm.algorithmId);
+        f.digestAlgorithm = alg;
+        f.signedDigest = new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView);
+        if (alg && covered) f.computedDigest = await digest(alg, covered);
+        else if (!alg) p.push('DIGEST_ALGORITHM_UNSUPPORTED');
+      } catch {
+        p.push('TSTINFO_MALFORMED');
+      }
+      signedContent = cms.eContent;
+    }
+  } else if (isSha1Legacy) {
+    // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges.
+    f.digestAlgorithm = 'SHA-1';
+    if (!cms.eContent) p.push('ECONTENT_MISSING');
+    else {
+      f.signedDigest = cms.eContent;
+      if (covered) f.computedDigest = await digest('SHA-1', covered);
+      signedContent = cms.eContent;
+    }
+  } else {
+    if (cms.eContent) p.push('ECONTENT_IN_DETACHED');
+    f.digestAlgorithm = signerHash;
+    if (signerHash && covered) f.computedDigest = await digest(signerHash, covered);
+    signedContent = covered;
+    if (cms.hasSignedAttributes) f.signedDigest = cms.messageDigest;
+  }
+
+  // 2. The document digest check (for doc timestamps and sha1: also the signed attributes over the eContent).
+  if (cms.hasSignedAttributes) {
+    if (isDocTimestamp || isSha1Legacy) {
+      const inner = signedContent && signerHash ? await digest(signerHash, signedContent) : null;
+      const attrOk = eq(inner, cms.messageDigest);
+      const docOk = f.computedDigest && f.signedDigest ? eq(f.computedDigest, f.signedDigest) : null;
+      f.digestMatches = docOk === null ? null : docOk && attrOk;
+    } else if (f.computedDigest && f.signedDigest) {
+      f.digestMatches = eq(f.computedDigest, f.signedDigest);
+    }
+  } else if ((isDocTimestamp || isSha1Legacy) && f.computedDigest && f.signedDigest) {
+    f.digestMatches = eq(f.computedDigest, f.signedDigest);
+  }
+
+  // 3. The signature value.
+  const data = cms.hasSignedAttributes ? cms.signedAttributesDer : signedContent;
+  if (cms.signerCertificate && data && cms.signature) {
+    const res = await verifySignature(cms, cms.signerCertificate, data);
+    f.signatureAlgorithm = res.name;
+    f.signatureValid = res.valid;
+    if (res.valid === null) p.push('SIGNATURE_ALGORITHM_UNSUPPORTED');
+    else if (!res.valid) p.push('SIGNATURE_INVALID');
+  }
+  // Without signed attributes the signature is over the content itself: it is the digest check.
+  if (!cms.hasSignedAttributes && !isDocTimestamp && !isSha1Legacy) f.digestMatches = f.signatureValid;
+
+  if (f.digestMatches === false) p.push('DIGEST_MISMATCH');
+  else if (f.digestMatches === null) p.push('DIGEST_NOT_COMPUTED');
+
+  // 4. Signing-certificate binding.
+  if (cms.signingCertificate && cms.signerCertificate) {
+    f.signingCertificateBound = await bindsCertificate(cms, cms.signerCertificate);
+    if (!f.signingCertificateBound) p.push('SIGNING_CERTIFICATE_NOT_BOUND');
+  } else if (cms.hasSignedAttributes && !cms.signingCertificate && sig.subFilter === 'ETSI.CAdES.detached') {
+    p.push('SIGNING_CERTIFICATE_ATTRIBUTE_MISSING');
+  }
+}
+
+async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise<boolean> {
+  const der = new Uint8Array(cert.toSchema(true).toBER(false));
+  const first = cms.signingCertificate?.[0];
+  if (!first) return false;
+  const alg = hashByOid(first.hashAlgorithm);
+  if (!alg) return false;
+  if (!eq(await digest(alg, der), first.hash)) return false;
+  if (first.issuerSerial) {
+    if (!sameSerial(first.issuerSerial.serial, new Uint8Array(cert.serialNumber.valueBlock.valueHexView))) return false;
+    if (first.issuerSerial.issuerDer) {
+      try {
+        const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(ab(first.issuerSerial.issuerDer)).result });
+        if (!name.isEqual(cert.issuer)) return false;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+const CURVES: Record<string, { name: string; size: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 },
+  '1.3.132.0.34': { name: 'P-384', size: 48 },
+  '1.3.132.0.35': { name: 'P-521', size: 66 },
+};
+
+const SIG_HASH: Record<string, HashName> = {
+  '1.2.840.113549.1.1.5': 'SHA-1',
+  '1.2.840.113549.1.1.11': 'SHA-256',
+  '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
+  '1.2.840.10045.4.1': 'SHA-1',
+  '1.2.840.10045.4.3.2': 'SHA-256',
+  '1.2.840.10045.4.3.3': 'SHA-384',
+  '1.2.840.10045.4.3.4': 'SHA-512',
+};
+
+/** DER ECDSA-Sig-Value → raw r||s of the curve's size; null when malformed. */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
+  const asn = asn1js.fromBER(ab(der));
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return null;
+  const [r, s] = asn.result.valueBlock.value;
+  if (!(r instanceof asn1js.Integer) || !(s instanceof asn1js.Integer)) return null;
+  const out = new Uint8Array(size * 2);
+  for (const [k, int] of [r, s].entries()) {
+    let v = new Uint8Array(int.valueBlock.valueHexView);
+    while (v.length > size && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) return null;
+    out.set(v, k * size + size - v.length);
+  }
+  return out;
+}
+
+async function verifySignature(
+  cms: CmsFacts,
+  cert: pkijs.Certificate,
+  data: Uint8Array,
+): Promise<{ valid: boolean | null; name: string | undefined }> {
+  const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+  const keyAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+  const sigOid = cms.signatureAlgorithmOid ?? '';
+  const sigValue = cms.signature as Uint8Array;
+  const digestHash = cms.digestAlgorithm;
+  try {
+    if (sigOid === '1.2.840.113549.1.1.10') {
+      const params = new pkijs.RSASSAPSSParams({ schema: cms.signatureAlgorithmParams });
+      const hash = hashByOid(params.hashAlgorithm.algorithmId);
+      const mgfHash = params.maskGenAlgorithm.algorithmParams
+        ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
+        : '1.3.14.3.2.26';
+      if (!hash || hashByOid(mgfHash) !== hash || params.trailerField !== 1) return { valid: null, name: 'RSASSA-PSS' };
+      const key = await subtle().importKey('spki', ab(spki), { name: 'RSA-PSS', hash }, false, ['verify']);
+      const valid = await subtle().verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, ab(sigValue), ab(data));
+      return { valid, name: `RSASSA-PSS/${hash}/salt ${params.saltLength}` };
+    }
+    if (keyAlg === '1.2.840.113549.1.1.1' || sigOid === '1.2.840.113549.1.1.1') {
+      const hash = SIG_HASH[sigOid] ?? (sigOid === '1.2.840.113549.1.1.1' ? digestHash : undefined);
+      if (!hash) return { valid: null, name: 'RSASSA-PKCS1-v1_5' };
+      const key = await subtle().importKey('spki', ab(spki), { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
+      const valid = await subtle().verify({ name: 'RSASSA-PKCS1-v1_5' }, key, ab(sigValue), ab(data));
+      return { valid, name: `RSASSA-PKCS1-v1_5/${hash}` };
+    }
+    if (keyAlg === '1.2.840.10045.2.1') {
+      const curveParam = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
+      const curve = curveParam instanceof asn1js.ObjectIdentifier ? CURVES[curveParam.valueBlock.toString()] : undefined;
+      const hash = SIG_HASH[sigOid] ?? (sigOid === '1.2.840.10045.2.1' ? digestHash : undefined);
+      if (!curve || !hash) return { valid: null, name: 'ECDSA' };
+      const raw = ecdsaDerToRaw(sigValue, curve.size);
+      const name = `ECDSA ${curve.name}/${hash}`;
+      if (!raw) return { valid: false, name };
+      const key = await subtle().importKey('spki', ab(spki), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      const valid = await subtle().verify({ name: 'ECDSA', hash }, key, ab(raw), ab(data));
+      return { valid, name };
+    }
+    if (keyAlg === '1.3.101.112' || keyAlg === '1.3.101.113') {
+      const name = keyAlg === '1.3.101.112' ? 'Ed25519' : 'Ed448';
+      const key = await subtle().importKey('spki', ab(spki), { name }, false, ['verify']);
+      const valid = await subtle().verify({ name }, key, ab(sigValue), ab(data));
+      return { valid, name };
+    }
+  } catch {
+    return { valid: null, name: undefined };
+  }
+  return { valid: null, name: undefined };
+}
