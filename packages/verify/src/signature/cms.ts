@@ -20,7 +20,8 @@ export type CmsProblem =
   | 'SIGNED_ATTRIBUTE_MALFORMED'
   | 'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED';
 
-export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/** Digests WebCrypto runs natively (SHA-1/2) and the ones computed in JS because WebCrypto lacks them. */
+export type HashName = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SHA-512/256' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE256';
 
 export const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -40,6 +41,14 @@ const HASHES: Record<string, HashName> = {
   '2.16.840.1.101.3.4.2.1': 'SHA-256',
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
+  '2.16.840.1.101.3.4.2.4': 'SHA-224',
+  '2.16.840.1.101.3.4.2.6': 'SHA-512/256',
+  '2.16.840.1.101.3.4.2.8': 'SHA3-256',
+  '2.16.840.1.101.3.4.2.9': 'SHA3-384',
+  '2.16.840.1.101.3.4.2.10': 'SHA3-512',
+  // id-shake256 and id-shake256-len: with Ed448 (RFC 8419) the output is 512 bits.
+  '2.16.840.1.101.3.4.2.12': 'SHAKE256',
+  '2.16.840.1.101.3.4.2.18': 'SHAKE256',
   // Some signers put the signature algorithm where the digest algorithm belongs.
   '1.2.840.113549.1.1.5': 'SHA-1',
   '1.2.840.113549.1.1.11': 'SHA-256',

@@ -6,6 +6,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PdfDocument } from '@kyso/pdf';
+import { sha224, sha512_256 } from '@noble/hashes/sha2';
+import { sha3_256, sha3_384, sha3_512, shake256 } from '@noble/hashes/sha3';
 import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type RevisionBounds } from './byte-range.js';
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
@@ -58,7 +60,18 @@ function eq(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return true;
 }
 
+const JS_HASHES: Partial<Record<HashName, (data: Uint8Array) => Uint8Array>> = {
+  'SHA-224': (d) => sha224(d),
+  'SHA-512/256': (d) => sha512_256(d),
+  'SHA3-256': (d) => sha3_256(d),
+  'SHA3-384': (d) => sha3_384(d),
+  'SHA3-512': (d) => sha3_512(d),
+  SHAKE256: (d) => shake256(d, { dkLen: 64 }),
+};
+
 export async function digest(alg: HashName, data: Uint8Array): Promise<Uint8Array> {
+  const js = JS_HASHES[alg];
+  if (js) return js(data);
   return new Uint8Array(await subtle().digest(alg, ab(data)));
 }
 
