@@ -31,6 +31,7 @@ export { toSignpdfSigner } from './signing/signers/signpdf.js';
 export { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy, type CertificateCheckResult, type RevocationAnswer, type RevocationChecker } from './signing/certificate-check.js';
 export { onlineRevocationChecker } from './signing/revocation-checker.js';
 export * from './timestamp/index.js';
+export * from './fees/index.js';
 export {
   buildSignatureAppearance,
   createSignatureAppearance,
