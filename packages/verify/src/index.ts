@@ -20,3 +20,4 @@ export {
   type ModificationLevel,
   type ObjectChange,
 } from './modifications/index.js';
+export * from './timestamp/index.js';

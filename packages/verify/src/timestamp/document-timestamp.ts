@@ -1,0 +1,49 @@
+/**
+ * Document timestamps (PAdES B-LTA, ISO 32000-2 §12.8.5): a /Type /DocTimeStamp signature with SubFilter
+ * ETSI.RFC3161 whose /Contents is a TimeStampToken with the imprint over the ByteRange bytes. The ByteRange and
+ * coverage facts come from the signature module's checkIntegrity; the token facts from checkTimestampToken.
+ */
+import type { PdfDocument } from '@kyso/pdf';
+import type { FoundSignature } from '../signature/find-signatures.js';
+import { checkIntegrity, type IntegrityFacts } from '../signature/integrity.js';
+import { checkTimestampToken, type TimestampCheck } from './check.js';
+
+export interface DocumentTimestampFacts {
+  integrity: IntegrityFacts;
+  timestamp: TimestampCheck;
+  /** What is wrong with the signature dictionary for a document timestamp. */
+  problems: ('DOCTS_SUBFILTER' | 'DOCTS_TYPE')[];
+}
+
+export interface DocumentTimestampOptions {
+  /** The loaded document (for revision bounds). */
+  doc?: PdfDocument;
+  /** Certificates to find the TSA's in when the token does not carry it. */
+  certificates?: Uint8Array[];
+}
+
+/** Facts of one document timestamp. Never throws for hostile data. */
+export async function checkDocumentTimestamp(
+  pdf: Uint8Array,
+  signature: FoundSignature,
+  options: DocumentTimestampOptions = {},
+): Promise<DocumentTimestampFacts> {
+  const integrity = await checkIntegrity(pdf, signature, { doc: options.doc });
+  const ranges = integrity.byteRange.ranges;
+  const covered = ranges ? concat(pdf, ranges) : undefined;
+  const timestamp = await checkTimestampToken(signature.contents ?? new Uint8Array(0), { data: covered, certificates: options.certificates });
+  const problems: DocumentTimestampFacts['problems'] = [];
+  if (signature.subFilter !== 'ETSI.RFC3161') problems.push('DOCTS_SUBFILTER');
+  if (signature.type !== 'DocTimeStamp') problems.push('DOCTS_TYPE');
+  return { integrity, timestamp, problems };
+}
+
+function concat(pdf: Uint8Array, ranges: Array<[number, number]>): Uint8Array {
+  const out = new Uint8Array(ranges.reduce((n, [, l]) => n + l, 0));
+  let o = 0;
+  for (const [s, l] of ranges) {
+    out.set(pdf.subarray(s, s + l), o);
+    o += l;
+  }
+  return out;
+}
