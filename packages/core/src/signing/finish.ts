@@ -79,7 +79,7 @@ export async function finish(input: Uint8Array, state: SigningState, result: Sig
 }
 
 /** Writes the CMS as hex into the /Contents placeholder of `update`. */
-export function embedCms(update: Uint8Array, state: SigningState, cms: Uint8Array): void {
+export function embedCms(update: Uint8Array, state: Pick<SigningState, 'contentsStart' | 'contentsEnd' | 'inputLength'>, cms: Uint8Array): void {
   const capacity = (state.contentsEnd - state.contentsStart - 2) / 2;
   if (cms.length > capacity) {
     throw new SignError('SIGN_PLACEHOLDER_TOO_SMALL', { needed: cms.length, available: capacity }, `${cms.length} > ${capacity} bytes`);

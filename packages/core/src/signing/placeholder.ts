@@ -36,12 +36,24 @@ export interface PlacedSignature {
   byteRange: [number, number, number, number];
 }
 
-export function placeSignature(doc: PdfDocument, opts: SignatureOptions & { signerName: string; placeholderBytes: number; signingTime: Date }): PlacedSignature {
+export interface PlaceOptions extends SignatureOptions {
+  signerName: string;
+  placeholderBytes: number;
+  signingTime: Date;
+  /**
+   * A document timestamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161): no /M, /Name or reason, and allowed
+   * under DocMDP P=1, which does not forbid DSS updates and document timestamps (ETSI EN 319 142-1 §5.4).
+   */
+  docTimestamp?: boolean;
+}
+
+export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSignature {
   if (doc.recovered) throw new SignError('SIGN_RECOVERED_INPUT');
   const w = doc.update();
   const fields = listFields(doc);
   const mdp = docMdpLevel(doc);
-  if (mdp === 1) throw new SignError('SIGN_FIELD_LOCKED', { docMdp: 1 }, 'a certification signature forbids any change');
+  if (opts.docTimestamp && (opts.certify || opts.lock)) throw new SignError('SIGN_BAD_OPTIONS', {}, 'a document timestamp cannot certify or lock fields');
+  if (mdp === 1 && !opts.docTimestamp) throw new SignError('SIGN_FIELD_LOCKED', { docMdp: 1 }, 'a certification signature forbids any change');
   if (opts.certify && fields.some((f) => f.type === 'Sig' && f.signed)) {
     throw new SignError('SIGN_BAD_OPTIONS', {}, 'a certification signature must be the first signature');
   }
@@ -56,20 +68,22 @@ export function placeSignature(doc: PdfDocument, opts: SignatureOptions & { sign
     const locks = lockedFields(doc, fields);
     if (locks.all || locks.names.has(existing.name)) throw new SignError('SIGN_FIELD_LOCKED', { field: existing.name });
   }
-  const fieldName = existing?.name ?? opts.newFieldName ?? uniqueName(fields);
+  const fieldName = existing?.name ?? opts.newFieldName ?? uniqueName(fields, opts.docTimestamp ? 'Timestamp' : 'Signature');
 
   const hexLen = opts.placeholderBytes * 2;
   const sig = new PdfDict();
-  sig.set('Type', PdfName.of('Sig'));
+  sig.set('Type', PdfName.of(opts.docTimestamp ? 'DocTimeStamp' : 'Sig'));
   sig.set('Filter', PdfName.of('Adobe.PPKLite'));
-  sig.set('SubFilter', PdfName.of(opts.subFilter ?? 'ETSI.CAdES.detached'));
+  sig.set('SubFilter', PdfName.of(opts.docTimestamp ? 'ETSI.RFC3161' : (opts.subFilter ?? 'ETSI.CAdES.detached')));
   sig.set('ByteRange', new PdfPlaceholder(BYTERANGE_ID, ascii('[' + ' '.repeat(BYTERANGE_WIDTH - 2) + ']')));
   sig.set('Contents', new PdfPlaceholder(CONTENTS_ID, ascii('<' + '0'.repeat(hexLen) + '>')));
-  sig.set('M', new PdfString(ascii(pdfDateVietnam(opts.signingTime))));
-  sig.set('Name', textString(opts.signerName));
-  if (opts.reason) sig.set('Reason', textString(opts.reason));
-  if (opts.location) sig.set('Location', textString(opts.location));
-  if (opts.contactInfo) sig.set('ContactInfo', textString(opts.contactInfo));
+  if (!opts.docTimestamp) {
+    sig.set('M', new PdfString(ascii(pdfDateVietnam(opts.signingTime))));
+    sig.set('Name', textString(opts.signerName));
+    if (opts.reason) sig.set('Reason', textString(opts.reason));
+    if (opts.location) sig.set('Location', textString(opts.location));
+    if (opts.contactInfo) sig.set('ContactInfo', textString(opts.contactInfo));
+  }
   sig.set('Prop_Build', new PdfDict({ App: new PdfDict({ Name: PdfName.of('kyso'), REx: textString('0.1.0') }) }));
   const sigRef = w.allocate();
 
@@ -208,9 +222,9 @@ function addField(doc: PdfDocument, w: IncrementalWriter, acro: PdfDict, acroRef
   if (acroRef) w.set(acroRef, acro);
 }
 
-function uniqueName(fields: FieldInfo[]): string {
+function uniqueName(fields: FieldInfo[], stem: string): string {
   const names = new Set(fields.map((f) => f.name));
-  for (let i = 1; ; i++) if (!names.has(`Signature${i}`)) return `Signature${i}`;
+  for (let i = 1; ; i++) if (!names.has(`${stem}${i}`)) return `${stem}${i}`;
 }
 
 function rectSize(rect: PdfObject[]): { width: number; height: number } {

@@ -22,6 +22,8 @@ export interface SignerIdentity {
 
 export interface PrepareOptions extends SignatureOptions {
   level?: Level;
+  /** Bytes to reserve for the signature timestamp token when known (at least the default reserve is kept). */
+  timestampBytes?: number;
 }
 
 export interface Prepared {
@@ -41,7 +43,7 @@ export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: Si
   if (signer.algorithm.scheme.kind !== 'ecdsa') {
     keyBits = createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength;
   }
-  const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp });
+  const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp, timestampBytes: options.timestampBytes });
   const signingTime = options.signingTime ?? new Date();
   const placed = placeSignature(doc, {
     ...options,

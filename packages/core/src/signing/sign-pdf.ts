@@ -8,6 +8,12 @@ import { finish, finishUpdate, type TimestampProvider } from './finish.js';
 import { prepare, type PrepareOptions } from './prepare.js';
 import type { Signer } from './signer.js';
 import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
+import { estimateTokenBytes, TOKEN_MARGIN } from './doc-timestamp.js';
+import { concat, extendUpdates, writeAppended, type ExtendOptions } from '../ltv/augment.js';
+import { ChainedSource } from '../ltv/chained-source.js';
+
+/** How B-LT and B-LTA gather and embed validation data (see @kyso/core's ltv/). */
+export type LtvSigningOptions = Pick<ExtendOptions, 'policy' | 'extraCertificates' | 'fetch' | 'ocspUrlOverride' | 'crlUrlOverride' | 'docTimestampBytes' | 'hash'>;
 
 export interface SignPdfOptions extends PrepareOptions {
   /** Needed for B-T and above. */
@@ -16,6 +22,27 @@ export interface SignPdfOptions extends PrepareOptions {
   certificateCheck?: CertificateCheckPolicy | false;
   /** Receives warnings such as "revocation status could not be checked". */
   onWarning?: (message: string) => void;
+  /** B-LT and B-LTA: validation-data policy, extra certificates and fetch overrides. */
+  ltv?: LtvSigningOptions;
+}
+
+const isLtv = (o: SignPdfOptions): boolean => o.level === 'B-LT' || o.level === 'B-LTA';
+
+/**
+ * B-LT and B-LTA: the DSS for the new signature (its chain and its timestamp's TSA chain) and, for B-LTA, a
+ * document timestamp, as updates after the signature's. A revoked certificate in the chain refuses to sign
+ * unless the caller's policy says otherwise.
+ */
+async function ltvUpdates(signed: Uint8Array | ChainedSource, fieldName: string, options: SignPdfOptions): Promise<Uint8Array[]> {
+  const { updates } = await extendUpdates(signed, {
+    ...options.ltv,
+    policy: { revoked: 'error', ...options.ltv?.policy },
+    level: options.level as 'B-LT' | 'B-LTA',
+    timestamper: options.timestamper,
+    fields: [fieldName],
+    onWarning: options.onWarning,
+  });
+  return updates;
 }
 
 /** Runs the pre-signing check and fixes the signing time used by both the check and /M. */
@@ -25,7 +52,12 @@ async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPd
     const res = await checkSignerCertificate(signer.certificate, signer.chain, signingTime, options.certificateCheck ?? DEFAULT_CHECK_POLICY);
     for (const w of res.warnings) options.onWarning?.(w);
   }
-  return { ...options, signingTime };
+  // LT/LTA ask the TSA's token size anyway (for the document timestamp): the signature's reserve uses it too.
+  let timestampBytes = options.timestampBytes;
+  if (isLtv(options) && options.timestamper && options.placeholderBytes === undefined && timestampBytes === undefined) {
+    timestampBytes = (await estimateTokenBytes(options.timestamper, signer.algorithm.hash)) + TOKEN_MARGIN;
+  }
+  return { ...options, signingTime, timestampBytes };
 }
 
 /** Signs a PDF held in memory; returns the input's bytes followed by the signature's update. */
@@ -33,7 +65,10 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
   options = await precheck(signer, options);
   const prepared = prepare(input, signer, options);
   const signatureValue = await signer.sign(prepared.dataToSign);
-  return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  if (!isLtv(options)) return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  const signed = concat(input, [done.update]);
+  return concat(signed, await ltvUpdates(signed, done.state.fieldName, options));
 }
 
 /**
@@ -50,6 +85,11 @@ export async function signFile(inPath: string, outPath: string, signer: Signer, 
     const prepared = prepare(doc, signer, options);
     const signatureValue = await signer.sign(prepared.dataToSign);
     const done = await finishUpdate(source, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+    if (isLtv(options)) {
+      const more = await ltvUpdates(new ChainedSource(source, [done.update]), done.state.fieldName, options);
+      const bytes = writeAppended(inPath, outPath, source.length, [done.update, ...more]);
+      return { fieldName: done.state.fieldName, bytes };
+    }
     tmp = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
     copyFileSync(inPath, tmp);
     const fd = openSync(tmp, 'r+');
