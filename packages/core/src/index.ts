@@ -47,4 +47,6 @@ export {
   type AppearanceErrorCode,
   type FontFace,
 } from './appearance/index.js';
+export { docTimestampUpdate, timestampPdf, estimateTokenBytes, TOKEN_MARGIN, type DocTimestampOptions, type DocTimestamped } from './signing/doc-timestamp.js';
+export * from './ltv/index.js';
 export * from './ecopy/index.js';
