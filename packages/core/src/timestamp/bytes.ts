@@ -1,6 +1,6 @@
 /** Byte helpers that work in Node and in browsers (no Buffer). */
 
-export function toHex(b: Uint8Array): string {
+function toHex(b: Uint8Array): string {
   let s = '';
   for (const x of b) s += x.toString(16).padStart(2, '0');
   return s;
@@ -11,12 +11,6 @@ export function integerHex(content: Uint8Array): string {
   let i = 0;
   while (i < content.length - 1 && content[i] === 0) i++;
   return toHex(content.subarray(i));
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** A standalone ArrayBuffer holding exactly `b` (WebCrypto and asn1js want ArrayBuffers). */

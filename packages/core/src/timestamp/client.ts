@@ -3,15 +3,12 @@
  * imprint, policy, the TSA certificate's EKU and validity, and the token's signature with its ESS binding.
  * Uses fetch, so it also runs in browsers (where the TSA must allow CORS, or `fetch` goes through a proxy).
  */
-import { causeText, readCapped } from '@kyso/verify';
+import { causeText, checkTimestampToken, readCapped } from '@kyso/verify';
 import { TsaError } from './errors.js';
-import { bytesEqual } from './bytes.js';
-import { HASH_OID, type TimestampHash } from './oids.js';
+import type { TimestampHash } from './oids.js';
+import { badTokenError, certificateError, signatureError } from './problems.js';
 import { buildTimestampRequest } from './request.js';
 import { parseTimestampResponse } from './response.js';
-import { decodeTimestampToken, type DecodedToken } from './token.js';
-import { checkTsaCertificate } from './tsa-certificate.js';
-import { verifyTimestampToken } from './token-signature.js';
 import { KysoError } from '@kyso/pdf';
 
 export interface RequestTimestampOptions {
@@ -69,38 +66,27 @@ export async function requestTimestamp(
   }
   if (!response.token) throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'granted without a token' }, 'granted without a token');
 
-  let decoded: DecodedToken;
-  try {
-    decoded = decodeTimestampToken(response.token);
-  } catch (e) {
-    if (e instanceof KysoError) throw new TsaError('TSA_BAD_RESPONSE', { url, ...e.details }, e.messageEn);
-    throw e;
-  }
-  const tst = decoded.parsed;
-  if (tst.nonce !== request.nonce) {
-    throw new TsaError('TSA_NONCE_MISMATCH', { url, sent: request.nonce, received: tst.nonce ?? null });
-  }
-  if (tst.hashOid !== HASH_OID[hash] || !bytesEqual(tst.imprint, imprint)) {
-    throw new TsaError('TSA_IMPRINT_MISMATCH', { url, hash, receivedHash: tst.hash });
-  }
-  if (options.policy !== undefined && tst.policy !== options.policy) {
-    throw new TsaError('TSA_POLICY_MISMATCH', { url, requested: options.policy, received: tst.policy });
-  }
-  if (!tst.tsaCertificate) throw new TsaError('TSA_NO_CERTIFICATE', { url, certificates: tst.certificates.length });
-  try {
-    checkTsaCertificate(decoded.certs[decoded.signerIndex].cert, tst.genTime);
-    await verifyTimestampToken(decoded);
-  } catch (e) {
-    throw e instanceof KysoError ? withUrl(e, url) : e;
-  }
+  // One pass of @kyso/verify's checks; the first problem, in the order a caller can act on, becomes the error.
+  const check = await checkTimestampToken(response.token, { digest: { hash, value: imprint }, nonce: request.nonce, policy: options.policy });
+  const p = check.problems;
+  const bad = badTokenError(check.trailingBytes > 0 ? [...p, 'TST_TRAILING_DATA'] : p);
+  if (bad || !check.parsed) throw new TsaError('TSA_BAD_RESPONSE', { url, ...(bad?.details ?? {}) }, bad?.messageEn ?? 'the token does not parse');
+  if (p.includes('TST_NONCE_MISMATCH')) throw new TsaError('TSA_NONCE_MISMATCH', { url, sent: request.nonce, received: check.nonce ?? null });
+  if (p.includes('TST_IMPRINT_MISMATCH')) throw new TsaError('TSA_IMPRINT_MISMATCH', { url, hash, receivedHash: check.hash });
+  if (p.includes('TST_POLICY_MISMATCH')) throw new TsaError('TSA_POLICY_MISMATCH', { url, requested: options.policy, received: check.policy });
+  if (p.includes('TST_CERTIFICATE_NOT_FOUND')) throw new TsaError('TSA_NO_CERTIFICATE', { url, certificates: check.certificates.length });
+  const certificateProblem = certificateError(p, { url, subject: check.tsaCertificateFacts?.subject });
+  if (certificateProblem) throw certificateProblem;
+  const signatureProblem = signatureError(p, { url });
+  if (signatureProblem) throw signatureProblem;
 
   return {
     token: response.token,
-    genTime: tst.genTime,
-    serialNumber: tst.serialNumber,
-    tsaCertificate: tst.tsaCertificate,
-    certificates: tst.certificates,
-    policy: tst.policy,
+    genTime: check.genTime!,
+    serialNumber: check.serialNumber!,
+    tsaCertificate: check.tsaCertificate!,
+    certificates: check.certificates,
+    policy: check.policy!,
     status: response.status === 0 ? 'granted' : 'grantedWithMods',
   };
 }

@@ -103,8 +103,10 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
   }
   if (c.imprintMatches === false) add('TST_IMPRINT_MISMATCH');
   if (options.nonce !== undefined) {
-    const sent = typeof options.nonce === 'string' ? options.nonce.replace(/^0+(?=.)/, '').toLowerCase() : integerHex(options.nonce);
-    if (c.nonce !== sent) add('TST_NONCE_MISMATCH');
+    // Compared as numbers: hex digits without leading zeros.
+    const number = (hex: string | undefined) => hex?.toLowerCase().replace(/^0+(?=.)/, '');
+    const sent = typeof options.nonce === 'string' ? options.nonce : integerHex(options.nonce);
+    if (c.nonce === undefined || number(c.nonce) !== number(sent)) add('TST_NONCE_MISMATCH');
   }
   if (options.policy !== undefined && c.policy !== options.policy) add('TST_POLICY_MISMATCH');
 

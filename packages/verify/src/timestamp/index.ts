@@ -1,5 +1,5 @@
 /** RFC 3161 timestamps for the verifier (browser-safe): token facts, their verification, signature and document timestamps. */
-export { readTimestampToken, decodeTimestampToken, integerHex, type TimestampTokenFacts, type TimestampAccuracy, type DecodedTimestampToken } from './token.js';
+export { readTimestampToken, type TimestampTokenFacts, type TimestampAccuracy } from './token.js';
 export { checkTimestampToken, type TimestampCheck, type TimestampCheckOptions } from './check.js';
 export { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
 export { checkSignatureTimestamps, signatureTimestampTokens, type SignatureTimestamp, type SignatureTimestampOptions } from './signature-timestamp.js';
