@@ -32,6 +32,7 @@ export { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPoli
 export { onlineRevocationChecker } from './signing/revocation-checker.js';
 export * from './timestamp/index.js';
 export * from './fees/index.js';
+export * from './register/index.js';
 export {
   buildSignatureAppearance,
   createSignatureAppearance,

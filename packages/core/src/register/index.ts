@@ -1,0 +1,34 @@
+/** The certification register (sổ chứng thực): the interface, its SQLite adapter, numbers and refusal grounds. */
+export { RegisterError, REGISTER_MESSAGES, type RegisterErrorCode } from './errors.js';
+export type {
+  CertificationRegister,
+  Authority,
+  AuthorityInput,
+  Book,
+  Certifier,
+  CompetenceBasis,
+  Requester,
+  DeliveryChannel,
+  OriginalInput,
+  ReserveInput,
+  Reservation,
+  CompleteInput,
+  RefusalInput,
+  RefusalRecord,
+  RegisterEntry,
+  CertificationRequestRecord,
+  RequestState,
+  EntryState,
+  EntryKey,
+} from './types.js';
+export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
+export {
+  formatCertificationNumber,
+  DEFAULT_NUMBER_TEMPLATE,
+  type CertificationNumberParts,
+  type CertificationNumberTemplate,
+} from './certification-number.js';
+export { vietnamYear } from './vietnam-calendar.js';
+export { canonicalJson } from './fingerprint.js';
+export { openSqliteRegister, SqliteRegister, type SqliteRegisterOptions } from './sqlite/sqlite-register.js';
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './sqlite/migrations.js';

@@ -1,0 +1,116 @@
+/**
+ * The SQLite schema as ordered migrations (data, not code paths). Each runs once, in its own transaction, and is
+ * recorded in `schema_version`; a file written by a newer kyso (a higher version) is refused rather than guessed at.
+ * Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'authorities, books (volumes per year), requests, entries, stored e-copies',
+    sql: `
+CREATE TABLE authorities (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  book_types TEXT NOT NULL,            -- JSON array of book symbols, e.g. ["SCT/BS"]
+  electronic_book_type TEXT,           -- a separate e-copy book, or NULL for a shared sequence
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE books (
+  id INTEGER PRIMARY KEY,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  book_type TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  volume INTEGER NOT NULL CHECK (volume >= 1),
+  opened_at TEXT NOT NULL,
+  closed_at TEXT,
+  UNIQUE (authority_id, book_type, year, volume)
+);
+
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  idempotency_key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('certification', 'refusal')),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'issued', 'void', 'refused')),
+  requester_json TEXT NOT NULL,
+  certifier_json TEXT NOT NULL,
+  fee_total INTEGER,
+  fee_json TEXT,
+  fee_receipt_no TEXT,
+  delivery_channel TEXT,
+  delivery_address TEXT,
+  refusal_code TEXT,
+  refusal_text TEXT,
+  refusal_document TEXT,
+  void_reason TEXT,
+  created_at TEXT NOT NULL,
+  completed_at TEXT,
+  UNIQUE (authority_id, idempotency_key),
+  CHECK ((kind = 'refusal') = (state = 'refused')),
+  CHECK (kind = 'certification' OR (fee_total IS NULL AND refusal_code IS NOT NULL))
+);
+CREATE INDEX requests_pending ON requests (state) WHERE state = 'pending';
+
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES requests(id),
+  original_index INTEGER NOT NULL,
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  book_id INTEGER NOT NULL REFERENCES books(id),
+  book_type TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  volume INTEGER NOT NULL,
+  seq_no INTEGER NOT NULL CHECK (seq_no >= 1),
+  certification_number TEXT NOT NULL,
+  certified_at TEXT NOT NULL,
+  requester_name TEXT NOT NULL,
+  document_name TEXT NOT NULL,
+  original_pages INTEGER NOT NULL CHECK (original_pages >= 1),
+  paper_copies INTEGER NOT NULL CHECK (paper_copies >= 0),
+  electronic_copy INTEGER NOT NULL CHECK (electronic_copy IN (0, 1)),
+  fee_amount INTEGER NOT NULL CHECK (fee_amount >= 0),
+  certifier_name TEXT NOT NULL,
+  certifier_title TEXT,
+  certifier_basis TEXT NOT NULL,
+  certifier_basis_ref TEXT,
+  ecopy_sha256 TEXT,
+  delivery_channel TEXT,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'issued', 'void')),
+  void_reason TEXT,
+  notes TEXT,
+  vneid_data_used INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (authority_id, book_type, year, seq_no),
+  UNIQUE (request_id, original_index),
+  CHECK (state <> 'issued' OR electronic_copy = 0 OR ecopy_sha256 IS NOT NULL)
+);
+CREATE INDEX entries_ecopy_sha256 ON entries (ecopy_sha256) WHERE ecopy_sha256 IS NOT NULL;
+
+-- The book is a permanent archive (Decree 23/2015 Art. 14.1): entries are never deleted, and a number, once
+-- written, never moves.
+CREATE TRIGGER entries_permanent BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'register entries are permanent'); END;
+CREATE TRIGGER entries_number_fixed BEFORE UPDATE OF authority_id, book_type, year, volume, seq_no, certification_number, request_id ON entries
+BEGIN SELECT RAISE(ABORT, 'a certification number never changes'); END;
+CREATE TRIGGER requests_permanent BEFORE DELETE ON requests
+BEGIN SELECT RAISE(ABORT, 'register requests are permanent'); END;
+
+CREATE TABLE ecopies (
+  entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+  sha256 TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  stored_at TEXT NOT NULL
+);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
