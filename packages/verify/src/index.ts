@@ -21,3 +21,4 @@ export {
   type ObjectChange,
 } from './modifications/index.js';
 export * from './timestamp/index.js';
+export * from './evidence/index.js';
