@@ -1,0 +1,201 @@
+/**
+ * The register under several operating-system processes on one SQLite file: numbers stay exactly 1..N with no
+ * duplicate when processes certify at once, and a process SIGKILLed at any point (after reserving, or in the middle
+ * of a transaction) leaves no gap, no orphan number and no half entry; a retry with the same key completes.
+ *
+ * The worker (workers/register-worker.ts) is bundled from the current sources with esbuild, beside
+ * packages/core/node_modules so that it finds better-sqlite3 the way the library does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import Database from 'better-sqlite3';
+import { openSqliteRegister, type SqliteRegister } from '@kyso/core';
+import { WORKER_AUTHORITY, buildECopy, requestFor } from './workers/register-requests.js';
+import { scratch } from '../../../tests/helpers/tools.js';
+
+const coreDir = fileURLToPath(new URL('..', import.meta.url));
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const bundleDir = join(coreDir, 'node_modules', '.cache', `kyso-register-worker-${process.pid}`);
+const worker = join(bundleDir, 'register-worker.mjs');
+const tmp = scratch('kyso-register-procs-');
+
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  await build({
+    entryPoints: [join(coreDir, 'test', 'workers', 'register-worker.ts')],
+    outfile: worker,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    alias: Object.fromEntries(['pdf', 'verify'].map((p) => [`@kyso/${p}`, join(repo, 'packages', p, 'src', 'index.ts')])),
+    logLevel: 'error',
+  });
+});
+afterAll(() => {
+  rmSync(bundleDir, { recursive: true, force: true });
+  tmp.cleanup();
+});
+
+interface Line {
+  key: string;
+  seqNo: number;
+  resumed?: boolean;
+  state?: string;
+}
+
+interface Running {
+  child: ChildProcess;
+  lines: Line[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  /** Resolves once `n` lines have been printed. */
+  waitLines(n: number): Promise<void>;
+}
+
+function start(args: Record<string, unknown>): Running {
+  const child = spawn(process.execPath, [worker, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Line[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  let buf = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buf.slice(0, i)) as Line);
+      buf = buf.slice(i + 1);
+    }
+    for (const w of waiters.filter((w) => lines.length >= w.n)) w.resolve();
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      for (const w of waiters) w.resolve(); // nobody waits forever on a dead worker
+      resolve({ code, signal, stderr });
+    }),
+  );
+  return {
+    child,
+    lines,
+    exited,
+    waitLines: (n) => (lines.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+  };
+}
+
+async function freshDb(): Promise<string> {
+  const path = tmp.file(`${Math.random().toString(36).slice(2)}.sqlite`);
+  const reg = openSqliteRegister(path);
+  await reg.upsertAuthority(WORKER_AUTHORITY);
+  await reg.close();
+  return path;
+}
+
+/** The book's invariants, read with plain SQL: 1..N, each number one entry of one request, nothing half-written. */
+function checkBook(path: string): { n: number; pending: string[] } {
+  const db = new Database(path, { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    const seqs = (db.prepare('SELECT seq_no FROM entries ORDER BY seq_no').all() as { seq_no: number }[]).map((r) => r.seq_no);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const reqs = db.prepare("SELECT r.idempotency_key AS key, r.state, COUNT(e.id) AS n FROM requests r LEFT JOIN entries e ON e.request_id = r.id GROUP BY r.id").all() as {
+      key: string;
+      state: string;
+      n: number;
+    }[];
+    expect(reqs.every((r) => r.n === 1)).toBe(true); // one original per request: no request without its entry
+    expect(reqs).toHaveLength(seqs.length);
+    const halfIssued = db.prepare("SELECT COUNT(*) AS n FROM entries e JOIN requests r ON r.id = e.request_id WHERE e.state <> r.state OR (e.state = 'issued' AND e.ecopy_sha256 IS NULL)").get() as {
+      n: number;
+    };
+    expect(halfIssued.n).toBe(0);
+    const storedWithoutIssue = db.prepare("SELECT COUNT(*) AS n FROM ecopies c JOIN entries e ON e.id = c.entry_id WHERE e.state <> 'issued'").get() as { n: number };
+    expect(storedWithoutIssue.n).toBe(0);
+    return { n: seqs.length, pending: reqs.filter((r) => r.state === 'pending').map((r) => r.key) };
+  } finally {
+    db.close();
+  }
+}
+
+/** What a retry does: reserve again with the same key (same request), rebuild the e-copy, complete. */
+async function retry(reg: SqliteRegister, key: string): Promise<number> {
+  const { request, resumed } = await reg.reserve(requestFor(key));
+  expect(resumed).toBe(true);
+  const entry = request.entries[0];
+  const pdf = buildECopy(key, entry.seqNo);
+  await reg.complete(request.id, { eCopies: [{ entryId: entry.id, sha256: createHash('sha256').update(pdf).digest('hex'), pdf }] });
+  return entry.seqNo;
+}
+
+describe('several processes on one register file', () => {
+  it('5 processes certifying 20 requests each at once get exactly the numbers 1..100', async () => {
+    const db = await freshDb();
+    const workers = Array.from({ length: 5 }, (_, w) => start({ db, mode: 'certify', prefix: `w${w}`, count: 20 }));
+    const results = await Promise.all(workers.map((w) => w.exited));
+    for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
+    const all = workers.flatMap((w) => w.lines.map((l) => l.seqNo));
+    expect([...all].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    for (const w of workers) {
+      const mine = w.lines.map((l) => l.seqNo);
+      expect(mine).toEqual([...mine].sort((a, b) => a - b)); // each process sees its numbers increase
+    }
+    expect(checkBook(db)).toEqual({ n: 100, pending: [] });
+    const reg = openSqliteRegister(db);
+    const entries = await reg.listEntries({ authorityId: WORKER_AUTHORITY.id });
+    expect(entries.every((e) => e.state === 'issued' && e.fee > 0)).toBe(true);
+    expect(new Set(entries.map((e) => e.eCopySha256)).size).toBe(100);
+    await reg.close();
+  });
+});
+
+describe('a process killed mid-way', () => {
+  it('SIGKILL after reserving and before completing: the number stays pending, nobody else takes it, and a retry with the same key completes it', async () => {
+    const db = await freshDb();
+    const victim = start({ db, mode: 'reserve-and-hang', prefix: 'crash-1' });
+    await victim.waitLines(1);
+    expect(victim.lines[0]).toMatchObject({ key: 'crash-1', seqNo: 1, state: 'pending' });
+    victim.child.kill('SIGKILL');
+    expect((await victim.exited).signal).toBe('SIGKILL');
+    expect(checkBook(db)).toEqual({ n: 1, pending: ['crash-1'] });
+
+    const others = start({ db, mode: 'certify', prefix: 'after', count: 3 });
+    expect((await others.exited).code).toBe(0);
+    expect(others.lines.map((l) => l.seqNo)).toEqual([2, 3, 4]);
+
+    const reg = openSqliteRegister(db);
+    expect(await retry(reg, 'crash-1')).toBe(1);
+    const { request } = await reg.reserve(requestFor('crash-1'));
+    expect(request.state).toBe('issued');
+    await reg.close();
+    expect(checkBook(db)).toEqual({ n: 4, pending: [] });
+  });
+
+  it('SIGKILL at arbitrary points while 3 processes certify in a loop: no gap, no orphan, no half entry; retries complete every pending request', async () => {
+    const db = await freshDb();
+    const loops = Array.from({ length: 3 }, (_, w) => start({ db, mode: 'loop', prefix: `loop${w}` }));
+    await Promise.all(loops.map((l) => l.waitLines(8)));
+    // Kill them one after another, each at whatever point of reserve → build → complete it has reached.
+    for (const l of loops) {
+      l.child.kill('SIGKILL');
+      await l.exited;
+    }
+    const { n, pending } = checkBook(db);
+    expect(n).toBeGreaterThanOrEqual(24);
+    const reg = openSqliteRegister(db);
+    for (const key of pending) await retry(reg, key);
+    // A key a killed process had not reserved yet starts a fresh request with the next number.
+    const next = await reg.reserve(requestFor('loop-new'));
+    expect(next.resumed).toBe(false);
+    expect(next.request.entries[0].seqNo).toBe(n + 1);
+    await reg.voidPending(next.request.id, 'Kiểm thử: hủy yêu cầu chưa hoàn tất');
+    await reg.close();
+    const after = checkBook(db);
+    expect(after).toEqual({ n: n + 1, pending: [] });
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * A separate process that certifies against one register file, for the concurrency and crash tests. It is bundled
+ * by esbuild from the current sources (register-processes.test.ts), so it needs no prior build.
+ *
+ * argv[2] is JSON: { db, mode, prefix, count?, clock? }
+ * - mode 'certify': `count` requests, each reserve → (the e-copy work) → complete; one JSON line per completion.
+ * - mode 'loop': the same until killed.
+ * - mode 'reserve-and-hang': reserve one request (key = prefix), print it, then wait to be killed before completing.
+ */
+import { createHash } from 'node:crypto';
+import { openSqliteRegister } from '../../src/register/index.js';
+import { buildECopy, requestFor } from './register-requests.js';
+
+interface Args {
+  db: string;
+  mode: 'certify' | 'loop' | 'reserve-and-hang';
+  prefix: string;
+  count?: number;
+  clock?: string;
+}
+
+const args = JSON.parse(process.argv[2]) as Args;
+const reg = openSqliteRegister(args.db, args.clock ? { clock: () => new Date(args.clock!) } : {});
+
+async function certifyOne(key: string): Promise<void> {
+  const { request, resumed } = await reg.reserve(requestFor(key));
+  const entry = request.entries[0];
+  const pdf = buildECopy(key, entry.seqNo);
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  await reg.complete(request.id, { eCopies: [{ entryId: entry.id, sha256, pdf }] });
+  process.stdout.write(`${JSON.stringify({ key, seqNo: entry.seqNo, resumed, pid: process.pid })}\n`);
+}
+
+if (args.mode === 'certify') {
+  for (let i = 0; i < (args.count ?? 1); i++) await certifyOne(`${args.prefix}-${i}`);
+  await reg.close();
+} else if (args.mode === 'loop') {
+  for (let i = 0; ; i++) await certifyOne(`${args.prefix}-${i}`);
+} else {
+  const { request } = await reg.reserve(requestFor(args.prefix));
+  process.stdout.write(`${JSON.stringify({ key: args.prefix, seqNo: request.entries[0].seqNo, state: request.state })}\n`);
+  setInterval(() => undefined, 1_000); // hold the process (and no transaction) until SIGKILL
+}
