@@ -1,4 +1,11 @@
 /** The electronic copy (bản sao điện tử): the scan, the conversion mark, the statement and two PAdES signatures. */
+export { buildElectronicCopy } from './build.js';
+export { assembleElectronicCopy, statementLines, DEFAULT_TEXT_COLOR } from './assemble.js';
+export { signElectronicCopy, CERTIFIER_FIELD, AUTHORITY_FIELD } from './sign.js';
+export { MARK_LAYOUT, STATEMENT_LAYOUT } from './layout.js';
+export { SCAN_LIMITS } from './scan.js';
+export { SCAN_IMAGE_LIMITS } from './image-pages.js';
+export { qrMatrix, QR_QUIET_ZONE, QR_MAX_LENGTH, type QrMatrix } from './qr.js';
 export { EcopyError, ECOPY_MESSAGES, type EcopyErrorCode } from './errors.js';
 export { STATEMENT_WORDING, MARK_WORDING, SIGNATURE_WORDING, DEFAULT_BOOK_TYPE, statementText, markText } from './wording.js';
 export type {
