@@ -37,7 +37,7 @@ export interface DssRead {
   refs: { certs: number[]; ocsps: number[]; crls: number[] };
 }
 
-const NAMEOPT = ['-nameopt', 'RFC2253'];
+const NAMEOPT = ['-nameopt', 'RFC2253,-esc_msb']; // UTF-8 names as they are
 
 function openssl(args: string[], input: Uint8Array): string {
   const r = run('openssl', args, input);

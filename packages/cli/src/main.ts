@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { KysoError } from '@kyso/core';
 import { inspect } from './commands/inspect.js';
 import { sign } from './commands/sign.js';
+import { extend } from './commands/extend.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
@@ -26,6 +27,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return inspect(rest, out);
       case 'sign':
         return await sign(rest, out, err);
+      case 'extend':
+        return await extend(rest, out, err);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

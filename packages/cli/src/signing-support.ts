@@ -1,5 +1,6 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
-import { signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type TimestampProvider } from '@kyso/core';
+import { readFileSync } from 'node:fs';
+import { pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
 import { UsageError } from './usage.js';
 
 export interface AppearanceArgs {
@@ -27,13 +28,13 @@ export function appearanceFromArgs(signer: Pkcs12Signer, args: AppearanceArgs): 
   });
 }
 
-export function cliTimestamper(url: string): TimestampProvider {
+export function cliTimestamper(url: string, timeoutMs?: number): TimestampProvider {
   try {
     new URL(url);
   } catch {
     throw new UsageError(`--tsa must be a URL: ${url}`);
   }
-  return tsaTimestamper(url);
+  return tsaTimestamper(url, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
 export function cliRevocationPolicy(mode: string | undefined): CertificateCheckPolicy {
@@ -42,4 +43,18 @@ export function cliRevocationPolicy(mode: string | undefined): CertificateCheckP
     throw new UsageError('--revocation must be require, if-available or off');
   }
   return { revocation };
+}
+
+const REVOCATION_DATA: readonly RevocationSources[] = ['ocsp-then-crl', 'ocsp', 'crl', 'ocsp-and-crl'];
+
+/** `--revocation-data`: which revocation sources B-LT/B-LTA embed (policy as data, see @kyso/core's LtvPolicy). */
+export function cliRevocationSources(value: string | undefined): RevocationSources | undefined {
+  if (value === undefined) return undefined;
+  if (!REVOCATION_DATA.includes(value as RevocationSources)) throw new UsageError(`--revocation-data must be ${REVOCATION_DATA.join(', ')}`);
+  return value as RevocationSources;
+}
+
+/** Certificates from `--trust` files (PEM with one or more certificates, or one DER certificate). */
+export function cliCertificates(paths: readonly string[] | undefined): Uint8Array[] {
+  return (paths ?? []).flatMap((p) => pemOrDerCertificates(new Uint8Array(readFileSync(p))));
 }

@@ -24,13 +24,20 @@ Commands:
                               each defines; report encryption, recovery, bytes after the last %%EOF and
                               objects no cross-reference section points to.
   sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [options]
-                              Append a PAdES signature (B-B, or B-T with --tsa URL). Options:
-                              --level B-B|B-T  --tsa URL  --visible --page N --rect x,y,w,h
+                              Append a PAdES signature (B-B; B-T, B-LT or B-LTA with --tsa URL). Options:
+                              --level B-B|B-T|B-LT|B-LTA  --tsa URL  --visible --page N --rect x,y,w,h
                               --signature-image PNG  --seal-image PNG  --certify 1|2|3  --field NAME (an existing empty field)
                               --new-field NAME
                               --reason TEXT  --location TEXT  --hash SHA-256|SHA-384|SHA-512  --pss
                               --password-file FILE  --revocation require|if-available|off
+                              --revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl  --trust PEM (B-LT/B-LTA)
                               Passwords are read from the environment or a file, never from arguments.
+  extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
+                              Augment every signature of a signed PDF, appending updates only (earlier signatures
+                              stay valid). B-T: a signature without a timestamp gets a document timestamp (its CMS
+                              cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the DSS, then a new
+                              archive timestamp (renews an LTA file). Options: --revocation-data (as sign)
+                              --revocation require|if-available  --timeout MS
   help                        Show this help.
   version                     Print the version.
 

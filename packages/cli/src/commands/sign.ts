@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { readPassword } from '../secrets.js';
 import { UsageError } from '../usage.js';
-import { appearanceFromArgs, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
+import { appearanceFromArgs, cliCertificates, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
 
 export const SIGN_HELP = `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE)
-  [--level B-B|B-T] [--tsa URL] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
+  [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--trust PEM ...] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
   [--certify 1|2|3] [--field NAME | --new-field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
   [--revocation require|if-available|off]`;
 
@@ -36,6 +36,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       hash: { type: 'string' },
       pss: { type: 'boolean' },
       revocation: { type: 'string' },
+      'revocation-data': { type: 'string' },
+      trust: { type: 'string', multiple: true },
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
@@ -43,10 +45,11 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   if (!values.p12) throw new UsageError('--p12 FILE is required');
   const level = values.level;
-  if (level !== 'B-B' && level !== 'B-T') {
-    throw new UsageError(`level ${level} is not available in this version of kyso (B-B and B-T are)`);
+  if (level !== 'B-B' && level !== 'B-T' && level !== 'B-LT' && level !== 'B-LTA') {
+    throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA (got ${level})`);
   }
-  if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+  if (level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
+  const revocationData = cliRevocationSources(values['revocation-data']);
   const hash = values.hash as 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined;
   if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new UsageError('--hash must be SHA-256, SHA-384 or SHA-512');
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
@@ -64,6 +67,9 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     certificateCheck: cliRevocationPolicy(values.revocation),
     onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
   };
+  if (level === 'B-LT' || level === 'B-LTA') {
+    options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust) };
+  }
   if (values.certify !== undefined) {
     const p = Number(values.certify);
     if (p !== 1 && p !== 2 && p !== 3) throw new UsageError('--certify must be 1, 2 or 3');

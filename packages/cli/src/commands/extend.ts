@@ -1,0 +1,51 @@
+/**
+ * `kyso extend FILE -o OUT --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]`: augments every signature of a
+ * signed PDF (kyso's or anyone's) by appending updates — a document timestamp for signatures without a timestamp
+ * (their CMS cannot change), the DSS with chains and OCSP/CRL data, and for B-LTA a new archive timestamp.
+ */
+import { parseArgs } from 'node:util';
+import { extendFile, type ExtendLevel } from '@kyso/core';
+import { UsageError } from '../usage.js';
+import { cliCertificates, cliRevocationSources, cliTimestamper } from '../signing-support.js';
+
+export const EXTEND_HELP = `kyso extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
+  [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]`;
+
+const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
+
+export async function extend(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      level: { type: 'string' },
+      tsa: { type: 'string' },
+      trust: { type: 'string', multiple: true },
+      'revocation-data': { type: 'string' },
+      revocation: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
+  if (!values.output) throw new UsageError('-o OUT.pdf is required');
+  const level = values.level as ExtendLevel | undefined;
+  if (!level || !LEVELS.includes(level)) throw new UsageError('--level must be B-T, B-LT or B-LTA');
+  if (level === 'B-LTA' && !values.tsa) throw new UsageError('--level B-LTA needs --tsa URL');
+  const missing = values.revocation ?? 'require';
+  if (missing !== 'require' && missing !== 'if-available') throw new UsageError('--revocation must be require or if-available');
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
+
+  const res = await extendFile(positionals[0], values.output, {
+    level,
+    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs) : undefined,
+    extraCertificates: cliCertificates(values.trust),
+    // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
+    policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
+    onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+  });
+  const what = res.added.length ? res.added.join(', ') : 'nothing to add';
+  out(`Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`);
+  return 0;
+}
