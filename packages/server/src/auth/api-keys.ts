@@ -1,0 +1,58 @@
+/**
+ * API keys: 256 random bits, shown once to whoever creates them, stored only as their SHA-256 (a fast hash is
+ * enough for high-entropy keys; there is nothing to brute-force). Lookup compares every stored hash in constant
+ * time, so neither timing nor an early exit tells which key was close.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyConfig } from '../config/schema.js';
+
+const PREFIX = 'kyso_';
+
+/** A new API key (`kyso_` + 43 base64url characters). */
+export function generateApiKey(): string {
+  return PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** The hex SHA-256 stored in the configuration for `key`. */
+export function apiKeyHash(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** A new key and the configuration entry that grants it (what `kyso serve create-key` prints). */
+export function createApiKey(entry: Omit<ApiKeyConfig, 'sha256'>): { key: string; entry: ApiKeyConfig } {
+  const key = generateApiKey();
+  return { key, entry: { ...entry, sha256: apiKeyHash(key) } };
+}
+
+/** The identity an accepted API key gives a request. */
+export interface Principal {
+  keyId: string;
+  unit: string;
+  aliases: readonly string[];
+  externalCertificates: boolean;
+}
+
+export class ApiKeyRegistry {
+  private readonly entries: { hash: Buffer; principal: Principal }[];
+
+  constructor(keys: readonly ApiKeyConfig[]) {
+    this.entries = keys.map((k) => ({
+      hash: Buffer.from(k.sha256, 'hex'),
+      principal: { keyId: k.id, unit: k.unit, aliases: [...k.aliases], externalCertificates: k.externalCertificates },
+    }));
+  }
+
+  /** The principal of `presented`, or null. Every entry is compared, whatever matches. */
+  find(presented: string): Principal | null {
+    const h = createHash('sha256').update(presented, 'utf8').digest();
+    let found: Principal | null = null;
+    for (const e of this.entries) {
+      if (timingSafeEqual(h, e.hash) && !found) found = e.principal;
+    }
+    return found;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The service configuration, validated with zod at start. Secrets never appear here as values: key passwords and
+ * PINs are named by an environment variable or a file, and API keys are stored as SHA-256 hashes.
+ */
+import { z } from 'zod';
+
+const secretRef = z
+  .object({
+    /** Name of the environment variable holding the secret. */
+    env: z.string().min(1).optional(),
+    /** Path of a file holding the secret (a trailing newline is ignored). */
+    file: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.env === undefined) !== (s.file === undefined), { message: 'give exactly one of env or file' });
+
+const hash = z.enum(['SHA-256', 'SHA-384', 'SHA-512']);
+
+const pkcs12Key = z
+  .object({
+    type: z.literal('pkcs12'),
+    file: z.string().min(1),
+    password: secretRef,
+    hash: hash.optional(),
+    rsaScheme: z.enum(['rsa-pkcs1', 'rsa-pss']).optional(),
+  })
+  .strict();
+
+const pkcs11Key = z
+  .object({
+    type: z.literal('pkcs11'),
+    library: z.string().min(1),
+    slot: z.number().int().min(0).optional(),
+    tokenLabel: z.string().min(1).optional(),
+    pin: secretRef,
+    keyLabel: z.string().min(1).optional(),
+    /** CKA_ID as hex. */
+    keyId: z.string().regex(/^[0-9a-fA-F]+$/).optional(),
+    /** PEM or DER of the certificate, when the token does not hold it. */
+    certificateFile: z.string().min(1).optional(),
+    chainFiles: z.array(z.string().min(1)).optional(),
+    hash: hash.optional(),
+    rsaScheme: z.enum(['rsa-pkcs1', 'rsa-pss']).optional(),
+  })
+  .strict();
+
+/** A certificate whose key lives elsewhere (a remote signing CA, a token): only two-step signing can use it. */
+const externalKey = z
+  .object({
+    type: z.literal('external'),
+    certificateFile: z.string().min(1),
+    chainFiles: z.array(z.string().min(1)).default([]),
+    hash: hash.optional(),
+  })
+  .strict();
+
+export const keyConfigSchema = z.discriminatedUnion('type', [pkcs12Key, pkcs11Key, externalKey]);
+export type KeyConfig = z.infer<typeof keyConfigSchema>;
+
+export const apiKeyConfigSchema = z
+  .object({
+    /** A public name for the key (logged; the key itself never is). */
+    id: z.string().min(1).max(100),
+    /** The organisational unit the key acts for. */
+    unit: z.string().min(1).max(300),
+    /** Hex SHA-256 of the key (see `kyso serve create-key`). */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (the SHA-256 of the key)'),
+    /** The signing-key aliases this API key may sign with. */
+    aliases: z.array(z.string().min(1)).default([]),
+    /** Whether it may open two-step sessions with a certificate it supplies itself. */
+    externalCertificates: z.boolean().default(false),
+  })
+  .strict();
+export type ApiKeyConfig = z.infer<typeof apiKeyConfigSchema>;
+
+const access = z.enum(['public', 'api-key']);
+const positiveInt = z.number().int().positive();
+
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Where the database and temporary files live. */
+    dataDir: z.string().min(1).default('./data'),
+    /** The SQLite file; default DATA_DIR/kyso.sqlite. */
+    database: z.string().min(1).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Trust X-Forwarded-For from this many proxies (Express "trust proxy"); 0 when clients connect directly. */
+    trustProxy: z.number().int().min(0).default(0),
+    access: z
+      .object({
+        verify: access.default('public'),
+        feeQuote: access.default('public'),
+        registerLookup: access.default('public'),
+      })
+      .strict()
+      .default({ verify: 'public', feeQuote: 'public', registerLookup: 'public' }),
+    limits: z
+      .object({
+        /** Largest accepted request body (PDF), bytes. */
+        maxBodyBytes: positiveInt.default(50 * 1024 * 1024),
+        /** Bodies above this are streamed to a temporary file instead of kept in memory. */
+        memoryBodyBytes: positiveInt.default(4 * 1024 * 1024),
+        /** Largest JSON body, bytes. */
+        maxJsonBytes: positiveInt.default(1024 * 1024),
+        /** Time to receive a request and to answer it, ms. */
+        requestTimeoutMs: positiveInt.default(120_000),
+        /** Time given to requests in flight at shutdown, ms. */
+        shutdownGraceMs: positiveInt.default(30_000),
+        /** Signing operations run at once (CPU-bound). Default: the number of CPUs. */
+        signingConcurrency: positiveInt.optional(),
+        /** Signing operations allowed to wait; beyond this the service answers 503 with Retry-After. */
+        signingQueue: z.number().int().min(0).default(256),
+        /** Per API key (or per client address for open routes): a token bucket. */
+        rateLimit: z
+          .object({ burst: positiveInt.default(120), perSecond: z.number().positive().default(20) })
+          .strict()
+          .default({ burst: 120, perSecond: 20 }),
+      })
+      .strict()
+      .default({
+        maxBodyBytes: 50 * 1024 * 1024,
+        memoryBodyBytes: 4 * 1024 * 1024,
+        maxJsonBytes: 1024 * 1024,
+        requestTimeoutMs: 120_000,
+        shutdownGraceMs: 30_000,
+        signingQueue: 256,
+        rateLimit: { burst: 120, perSecond: 20 },
+      }),
+    signing: z
+      .object({
+        /** RFC 3161 TSA for B-T. */
+        tsaUrl: z.url().optional(),
+        /** The pre-signing revocation check of the signer's certificate. */
+        revocation: z.enum(['require', 'if-available', 'off']).default('if-available'),
+        /** How long a certificate check result is reused, seconds. */
+        certificateCheckCacheSeconds: z.number().int().min(0).default(300),
+        /** Lifetime of a two-step signing session, seconds. */
+        sessionTtlSeconds: positiveInt.default(900),
+      })
+      .strict()
+      .default({ revocation: 'if-available', certificateCheckCacheSeconds: 300, sessionTtlSeconds: 900 }),
+    verification: z
+      .object({
+        /** PEM files of trusted roots for /v1/verify. */
+        trustRoots: z.array(z.string().min(1)).default([]),
+        /** Ask OCSP responders and CRL servers during verification. */
+        online: z.boolean().default(false),
+      })
+      .strict()
+      .default({ trustRoots: [], online: false }),
+    /** Signing keys by alias. */
+    keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema).default({}),
+    apiKeys: z.array(apiKeyConfigSchema).default([]),
+  })
+  .strict();
+
+export type ServiceConfig = z.infer<typeof configSchema>;
+export type ServiceConfigInput = z.input<typeof configSchema>;

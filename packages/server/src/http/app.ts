@@ -1,0 +1,163 @@
+/**
+ * The Express application: request ids and logs, metrics, authentication, the rate limit, input validation,
+ * timeouts and one error handler that answers every failure as RFC 9457 problem+json.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { KysoError } from '@kyso/core';
+import type { Principal } from '../auth/api-keys.js';
+import { ServiceError, statusFor } from '../errors.js';
+import { readJsonBody } from '../io/json-body.js';
+import { discardBody } from '../io/request-body.js';
+import type { Logger } from '../observability/logger.js';
+import { problemDetails } from '../problem.js';
+import { accessOf, type RouteContext, type RouteDef } from './route.js';
+import type { Services } from './services.js';
+
+interface Locals {
+  log: Logger;
+  requestId: string;
+  route?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp(services: Services, routes: readonly RouteDef[]): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('trust proxy', services.config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.get('X-Request-Id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const log = services.logger.child({ reqId: requestId });
+    (res.locals as Locals).log = log;
+    (res.locals as Locals).requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    services.lifecycle.inFlight++;
+    let counted = false;
+    const done = (): void => {
+      if (counted) return;
+      counted = true;
+      services.lifecycle.inFlight--;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (res.locals as Locals).route ?? 'unmatched';
+      services.metrics.observe(req.method, route, res.statusCode, seconds);
+      // The route template, never the URL: query strings carry reasons and names, ids are not for logs.
+      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished }, 'request');
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    if (!services.lifecycle.accepting) {
+      res.setHeader('Connection', 'close');
+      return next(new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5));
+    }
+    next();
+  });
+
+  for (const route of routes) {
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
+    app[route.method](expressPath, (req: Request, res: Response, next: NextFunction) => {
+      (res.locals as Locals).route = route.path;
+      handle(route, req, res, services).catch(next);
+    });
+  }
+
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(new ServiceError('SERVICE_NOT_FOUND')));
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const log = (res.locals as Locals).log ?? services.logger;
+    const error = asKysoError(err, log);
+    const status = statusFor(error);
+    if (!req.complete) discardBody(req);
+    if (res.headersSent) {
+      // The answer had begun (a streamed PDF): all that can be done is to cut it, so the client sees it incomplete.
+      log.warn({ code: error.code }, 'failed while answering');
+      res.destroy();
+      return;
+    }
+    if (status >= 500) log.warn({ code: error.code, status }, 'request failed');
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kyso"');
+    if (error instanceof ServiceError && error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+    res.status(status).type('application/problem+json').send(JSON.stringify(problemDetails(error, status, req.path)));
+  });
+  return app;
+}
+
+async function handle(route: RouteDef, req: Request, res: Response, services: Services): Promise<void> {
+  const { log } = res.locals as Locals;
+  const principal = authenticate(req, services);
+  if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+  if (route.rateLimited) {
+    const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
+    if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
+  }
+  const query = route.query ? parse(route.query, req.query, 'query') : {};
+  const params = route.params ? parse(route.params, req.params, 'path') : {};
+  let body: unknown;
+  if (route.body?.kind === 'json') body = parse(route.body.schema, await readJsonBody(req, services.config.limits.maxJsonBytes), 'body');
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    if (res.headersSent) return;
+    timedOut = true;
+    log.warn({ route: route.path }, 'request timed out');
+    const e = new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
+    if (!req.complete) discardBody(req);
+    res.setHeader('Retry-After', '5');
+    res.setHeader('Connection', 'close');
+    res.status(503).type('application/problem+json').send(JSON.stringify(problemDetails(e, 503, req.path)));
+  }, services.config.limits.requestTimeoutMs);
+  const ctx: RouteContext<unknown, unknown, unknown> = {
+    req,
+    res,
+    log: principal ? log.child({ apiKey: principal.keyId, unit: principal.unit }) : log,
+    principal,
+    query,
+    params,
+    body,
+    services,
+    get timedOut() {
+      return timedOut;
+    },
+  };
+  try {
+    await route.handler(ctx);
+  } catch (e) {
+    if (timedOut) return; // already answered; the late failure only matters to the log
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The API key's principal; null when none was given. A key given but not known is refused (401). */
+function authenticate(req: Request, services: Services): Principal | null {
+  const auth = req.get('Authorization');
+  const presented = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? req.get('X-API-Key');
+  if (presented === undefined) {
+    if (auth !== undefined) throw new ServiceError('SERVICE_UNAUTHENTICATED', {}, 'use Authorization: Bearer <key>');
+    return null;
+  }
+  const principal = services.apiKeys.find(presented);
+  if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+  return principal;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  // Paths and reasons only: never echo values, which may be document metadata.
+  const detail = r.error.issues.map((i) => `${where}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');
+  throw new ServiceError('SERVICE_BAD_REQUEST', {}, detail);
+}
+
+function asKysoError(err: unknown, log: Logger): KysoError {
+  if (err instanceof KysoError) return err;
+  log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'internal error');
+  return new ServiceError('SERVICE_INTERNAL');
+}

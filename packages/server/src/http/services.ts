@@ -1,0 +1,32 @@
+/** What the routes are given: the service's parts, made once at start. */
+import type { ApiKeyRegistry } from '../auth/api-keys.js';
+import type { ServiceConfig } from '../config/schema.js';
+import type { Db } from '../db/database.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { RateLimiter } from '../limits/rate-limit.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { SigningService } from '../signing/signing-service.js';
+
+export interface Lifecycle {
+  /** False once shutdown began: new requests are refused, requests in flight finish. */
+  accepting: boolean;
+  /** Requests being answered now. */
+  inFlight: number;
+}
+
+export interface Services {
+  config: ServiceConfig;
+  development: boolean;
+  logger: Logger;
+  db: Db;
+  keyRing: KeyRing;
+  apiKeys: ApiKeyRegistry;
+  sessions: SessionStore;
+  signing: SigningService;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+  lifecycle: Lifecycle;
+  now: () => number;
+}

@@ -1,0 +1,45 @@
+/** POST /v1/sign: the PDF in, the PDF signed with one of the service's keys out. */
+import { z } from 'zod';
+import { defineRoute } from '../http/route.js';
+import { sendSignedPdf } from '../http/pdf-response.js';
+import { readPdfBody } from '../io/request-body.js';
+import { SignQuerySchema } from '../openapi/common-schemas.js';
+import { keyFor } from './authorize.js';
+
+export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
+  method: 'post',
+  path: '/v1/sign',
+  operationId: 'signPdf',
+  summary: 'Sign a PDF (PAdES) with a key the service holds',
+  description:
+    'The body is the PDF. The answer is the same bytes followed by an incremental update holding the signature; ' +
+    'earlier signatures stay valid. The API key must be allowed the key alias.',
+  tag: 'signing',
+  access: 'api-key',
+  rateLimited: true,
+  query: SignQuerySchema,
+  body: { kind: 'pdf', description: 'The PDF to sign.' },
+  responses: {
+    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field the signature went into.' } },
+  },
+  async handler({ req, res, query, principal, services, log }) {
+    const entry = keyFor(principal, services.keyRing, query.key);
+    const body = await readPdfBody(req, bodyLimits(services));
+    try {
+      const input = body.input();
+      const { update, fieldName } = await services.signing.sign(entry, input, query);
+      log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
+      await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, { 'Kyso-Field-Name': encodeURIComponent(fieldName) });
+    } finally {
+      body.dispose();
+    }
+  },
+});
+
+export function bodyLimits(services: { config: { dataDir: string; limits: { maxBodyBytes: number; memoryBodyBytes: number } } }) {
+  return {
+    maxBytes: services.config.limits.maxBodyBytes,
+    memoryBytes: services.config.limits.memoryBodyBytes,
+    tmpDir: `${services.config.dataDir}/tmp`,
+  };
+}

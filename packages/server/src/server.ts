@@ -1,0 +1,167 @@
+/**
+ * Starting and stopping the service: database, keys, the HTTP server with its timeouts, and a graceful shutdown
+ * that stops accepting, lets requests in flight finish (up to a grace period), then closes keys and database.
+ */
+import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { ApiKeyRegistry } from './auth/api-keys.js';
+import type { LoadedConfig } from './config/load.js';
+import { openDatabase, type Db } from './db/database.js';
+import { createApp } from './http/app.js';
+import { defineRoute, type RouteDef } from './http/route.js';
+import type { Services } from './http/services.js';
+import { KeyRing } from './keys/key-ring.js';
+import { RateLimiter } from './limits/rate-limit.js';
+import { WorkQueue } from './limits/work-queue.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { openApiDocument } from './openapi/document.js';
+import { ROUTES } from './routes/index.js';
+import { SessionStore } from './sessions/session-store.js';
+import { CertificateChecks } from './signing/certificate-checks.js';
+import { SigningService } from './signing/signing-service.js';
+
+export interface StartOptions {
+  /** Where log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** The clock (tests move it to expire sessions). */
+  now?: () => number;
+}
+
+export interface RunningService {
+  /** http://host:port */
+  url: string;
+  port: number;
+  server: Server;
+  services: Services;
+  /** Graceful shutdown; resolves when requests in flight are done and the database is closed. */
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** How long an expired session is kept, to answer "expired" rather than "not found". */
+const EXPIRED_SESSION_GRACE_MS = 24 * 3600 * 1000;
+
+export async function startService(loaded: LoadedConfig, options: StartOptions = {}): Promise<RunningService> {
+  const { config } = loaded;
+  const now = options.now ?? Date.now;
+  const logger = createLogger(config.logLevel, options.logDestination);
+  if (loaded.development) {
+    logger.warn(
+      { keys: Object.keys(config.keys), database: config.database },
+      'DEVELOPMENT SETUP: signing with the public TEST certificates of test-certs/ and a throwaway API key. Not for production: give a configuration file (KYSO_CONFIG or --config).',
+    );
+  }
+  let db: Db | undefined;
+  let keyRing: KeyRing | undefined;
+  try {
+    db = openDatabase(config.database!);
+    keyRing = await KeyRing.open(config.keys, loaded.env);
+  } catch (e) {
+    db?.close();
+    throw e;
+  }
+  const queue = new WorkQueue(config.limits.signingConcurrency ?? availableParallelism(), config.limits.signingQueue);
+  const lifecycle = { accepting: true, inFlight: 0 };
+  const metrics = new Metrics([
+    { name: 'kyso_signing_in_flight', help: 'Signing operations running now.', value: () => queue.inFlight },
+    { name: 'kyso_signing_queued', help: 'Signing operations waiting for a slot.', value: () => queue.queued },
+    { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
+  ]);
+  const sessions = new SessionStore(db, now);
+  const services: Services = {
+    config,
+    development: loaded.development,
+    logger,
+    db,
+    keyRing,
+    apiKeys: new ApiKeyRegistry(config.apiKeys),
+    sessions,
+    signing: new SigningService(
+      queue,
+      new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now),
+      config.signing.tsaUrl,
+      (w) => logger.warn({ warning: w }, 'signing warning'),
+    ),
+    metrics,
+    rateLimiter: new RateLimiter(config.limits.rateLimit, now),
+    lifecycle,
+    now,
+  };
+
+  const routes: RouteDef[] = [...ROUTES];
+  let document: unknown;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      tag: 'system',
+      access: 'public',
+      rateLimited: false,
+      responses: { 200: { description: 'The OpenAPI document.', text: 'application/json' } },
+      handler({ res }) {
+        res.json(document);
+      },
+    }),
+  );
+  document = openApiDocument(routes, config, VERSION);
+  const app = createApp(services, routes);
+
+  const server = createServer({ requestTimeout: config.limits.requestTimeoutMs, headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs) }, app);
+  server.keepAliveTimeout = 5_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await keyRing.close();
+    db.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, keys: keyRing.aliases(), apiKeys: services.apiKeys.size, source: loaded.source }, 'kyso service listening');
+
+  const purge = setInterval(() => {
+    try {
+      sessions.purgeExpired(EXPIRED_SESSION_GRACE_MS);
+    } catch (e) {
+      logger.warn({ err: (e as Error).message }, 'purging expired sessions failed');
+    }
+  }, 60_000);
+  purge.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      lifecycle.accepting = false;
+      clearInterval(purge);
+      logger.info({ inFlight: lifecycle.inFlight }, 'shutting down: no new connections, draining requests in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + config.limits.shutdownGraceMs;
+      while (lifecycle.inFlight > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        server.closeIdleConnections();
+      }
+      if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
+      server.closeAllConnections();
+      await closed;
+      await keyRing.close();
+      db.close();
+      logger.info('stopped');
+    })());
+
+  return { url, port, server, services, close };
+}

@@ -1,0 +1,42 @@
+/**
+ * The pre-signing certificate check (validity, key usage, revocation) with its good answers reused for a while:
+ * a service signing thousands of documents with one seal asks the CA once per period, not once per document,
+ * and concurrent first requests share one check.
+ */
+import { createHash } from 'node:crypto';
+import { checkSignerCertificate, type SignerIdentity } from '@kyso/core';
+
+export class CertificateChecks {
+  private readonly good = new Map<string, number>();
+  private readonly pending = new Map<string, Promise<string[]>>();
+
+  constructor(
+    private readonly policy: { revocation: 'require' | 'if-available' | 'off' },
+    private readonly cacheMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Throws the typed SignError when the certificate may not sign at `at`; returns warnings otherwise. */
+  async check(identity: SignerIdentity, at: Date): Promise<string[]> {
+    const cert = identity.certificate;
+    const id = createHash('sha256').update(cert).digest('hex');
+    const until = this.good.get(id);
+    // Validity is checked against the signing time each time; only the CA's answer is reused.
+    if (until !== undefined && this.now() < until) {
+      await checkSignerCertificate(cert, identity.chain, at, { revocation: 'off' });
+      return [];
+    }
+    let p = this.pending.get(id);
+    if (!p) {
+      p = checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation })
+        .then((res) => {
+          const known = res.revocation === null || res.revocation.status === 'good';
+          if (known && this.cacheMs > 0) this.good.set(id, this.now() + this.cacheMs);
+          return res.warnings;
+        })
+        .finally(() => this.pending.delete(id));
+      this.pending.set(id, p);
+    }
+    return p;
+  }
+}

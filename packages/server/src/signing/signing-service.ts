@@ -1,0 +1,112 @@
+/**
+ * The service's signing: the options a request gives turned into @kyso/core signing options, the certificate
+ * check, and the CPU-heavy steps run through the bounded work queue. Documents are never modified: the answer is
+ * the input's bytes followed by the signature's incremental update.
+ */
+import { createHash } from 'node:crypto';
+import {
+  finishUpdate,
+  prepare,
+  signatureAppearance,
+  tsaTimestamper,
+  type CertificateInfo,
+  type PrepareOptions,
+  type SignerIdentity,
+  type SignatureResult,
+  type SigningState,
+  type TimestampProvider,
+} from '@kyso/core';
+import { ServiceError } from '../errors.js';
+import type { ByteSource } from '../io/byte-source.js';
+import type { WorkQueue } from '../limits/work-queue.js';
+import type { KeyEntry } from '../keys/key-ring.js';
+import type { CertificateChecks } from './certificate-checks.js';
+
+/** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
+export interface RequestedSignature {
+  level: 'B-B' | 'B-T';
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  field?: string;
+  newField?: string;
+  certify?: '1' | '2' | '3';
+  page?: number;
+  rect?: string;
+}
+
+const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+
+export class SigningService {
+  private readonly timestamper?: TimestampProvider;
+
+  constructor(
+    readonly queue: WorkQueue,
+    private readonly checks: CertificateChecks,
+    tsaUrl: string | undefined,
+    private readonly onWarning: (message: string) => void,
+  ) {
+    this.timestamper = tsaUrl ? tsaTimestamper(tsaUrl) : undefined;
+  }
+
+  /** Signs with a key the service holds; returns the update to append to the input. */
+  async sign(entry: KeyEntry, input: Uint8Array | ByteSource, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
+    const signer = entry.signer;
+    if (!signer) throw new ServiceError('SERVICE_BAD_REQUEST', { key: entry.alias }, 'this key has no private key here; use two-step signing');
+    const options = await this.options(entry.identity, entry.certificate, requested);
+    const { state, signatureValue, update } = await this.queue.run(async () => {
+      const prepared = prepare(input, signer, options);
+      return { state: prepared.state, update: prepared.update, signatureValue: await signer.sign(prepared.dataToSign) };
+    });
+    const done = await finishUpdate(input, state, { signatureValue }, { timestamper: this.timestamper, checkInput: false, update });
+    return { update: done.update, fieldName: state.fieldName };
+  }
+
+  /** Step 1 of two-step signing: the state and the data the remote key must sign. */
+  async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: Uint8Array | ByteSource, requested: RequestedSignature) {
+    const options = await this.options(identity, certificate, requested);
+    const prepared = await this.queue.run(async () => prepare(input, identity, options));
+    const digest = createHash(NODE_HASH[prepared.state.hash]).update(prepared.dataToSign).digest();
+    return { state: prepared.state, dataToSign: prepared.dataToSign, digestToSign: new Uint8Array(digest) };
+  }
+
+  /** Step 2: the signature value (or a whole CMS) into the stored state; the input is re-hashed and checked. */
+  async complete(input: ByteSource, state: SigningState, result: SignatureResult): Promise<Uint8Array> {
+    if (state.level !== 'B-B' && !this.timestamper && !('cms' in result)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
+    const done = await this.queue.run(() => finishUpdate(input, state, result, { timestamper: this.timestamper, checkInput: true }));
+    return done.update;
+  }
+
+  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareOptions> {
+    if (r.level === 'B-T' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
+    const signingTime = new Date();
+    for (const w of await this.checks.check(identity, signingTime)) this.onWarning(w);
+    const options: PrepareOptions = {
+      level: r.level,
+      signingTime,
+      reason: r.reason,
+      location: r.location,
+      contactInfo: r.contactInfo,
+      fieldName: r.field,
+      newFieldName: r.newField,
+      certify: r.certify ? (Number(r.certify) as 1 | 2 | 3) : undefined,
+    };
+    if (r.page !== undefined || r.rect !== undefined) {
+      const rect = (r.rect ?? '36,36,240,90').split(',').map((n) => Number(n.trim()));
+      options.visible = { page: r.page ?? 1, rect: rect as [number, number, number, number] };
+    }
+    if (options.visible || r.field) {
+      const subject = cert.subjectAttributes;
+      options.appearance = signatureAppearance({
+        fields: {
+          signer: subject.CN ?? '',
+          organisation: subject.O && subject.O !== subject.CN ? subject.O : undefined,
+          reason: r.reason,
+          location: r.location,
+          signingTime,
+        },
+      });
+    }
+    return options;
+  }
+}
