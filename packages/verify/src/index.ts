@@ -22,3 +22,5 @@ export {
 } from './modifications/index.js';
 export * from './timestamp/index.js';
 export * from './evidence/index.js';
+export * from './trust/index.js';
+export * from './crypto-policy/index.js';

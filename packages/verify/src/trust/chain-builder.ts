@@ -1,0 +1,122 @@
+/**
+ * Candidate certification paths from a leaf to the trust anchors, depth first: issuers are matched by name and
+ * AKI/SKI (isIssuerOf), every matching candidate is an alternative (cross certificates, re-keyed CAs, a wrong
+ * certificate with the right name), no certificate or subject key appears twice in a path, and depth, paths and
+ * work are bounded. Paths are only candidates: path-validation.ts decides which one holds.
+ */
+import type * as pkijs from 'pkijs';
+import { bytesEqual } from '../revocation/bytes.js';
+import { authorityKeyId, isIssuerOf, subjectKeyId } from '../revocation/certificates.js';
+import { fetchCaIssuers, DEFAULT_AIA_MAX_FETCHES, type AiaFetch, type AiaOptions } from './aia.js';
+import { readExtensions } from './extensions.js';
+import { isSelfIssued, sameCertificate, sameEntity } from './names.js';
+
+export interface CandidatePath {
+  /** Leaf first; ends with the anchor when `anchor` is set. */
+  chain: pkijs.Certificate[];
+  anchor: pkijs.Certificate | null;
+  /** Why a path without anchor stopped. */
+  stop?: 'NO_ISSUER' | 'TOO_LONG';
+}
+
+export interface BuilderContext {
+  anchors: readonly pkijs.Certificate[];
+  /** Candidate intermediates; AIA answers are added to it. */
+  pool: pkijs.Certificate[];
+  /** Most certificates in a path, anchor included. */
+  maxDepth: number;
+  /** Preferred validity time when ordering alternatives. */
+  at: Date;
+  aia?: AiaOptions;
+  aiaLog: AiaFetch[];
+  /** Certificates added to the pool from AIA answers. */
+  fetched: pkijs.Certificate[];
+}
+
+/** Most issuer expansions per search, against pathological pools (many cross certificates). */
+const MAX_EXPANSIONS = 2_000;
+
+function issuersIn(list: readonly pkijs.Certificate[], cert: pkijs.Certificate): pkijs.Certificate[] {
+  return list.filter((c) => {
+    try {
+      return isIssuerOf(c, cert);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Key-identifier matches first, then certificates valid at the preferred time, then the newest. */
+function preferenceOrder(cert: pkijs.Certificate, candidates: pkijs.Certificate[], at: Date): pkijs.Certificate[] {
+  const aki = authorityKeyId(cert);
+  const t = at.getTime();
+  const score = (c: pkijs.Certificate): number => {
+    const ski = subjectKeyId(c);
+    let s = 0;
+    if (aki && ski && bytesEqual(aki, ski)) s += 4;
+    if (c.notBefore.value.getTime() <= t && t <= c.notAfter.value.getTime()) s += 2;
+    if (readExtensions(c).basicConstraints?.cA) s += 1;
+    return s;
+  };
+  return candidates
+    .map((c, i) => ({ c, i, s: score(c) }))
+    .sort((a, b) => b.s - a.s || b.c.notBefore.value.getTime() - a.c.notBefore.value.getTime() || a.i - b.i)
+    .map((x) => x.c);
+}
+
+async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried: Set<string>): Promise<void> {
+  const aia = ctx.aia;
+  if (!aia?.enabled) return;
+  const limit = aia.maxFetches ?? DEFAULT_AIA_MAX_FETCHES;
+  for (const url of readExtensions(cert).caIssuers) {
+    if (tried.has(url)) continue;
+    tried.add(url);
+    if (ctx.aiaLog.filter((r) => r.outcome !== 'AIA_LIMIT').length >= limit) {
+      ctx.aiaLog.push({ url, outcome: 'AIA_LIMIT', certificates: 0 });
+      return;
+    }
+    const { certificates, record } = await fetchCaIssuers(url, aia);
+    ctx.aiaLog.push(record);
+    for (const c of certificates) {
+      if (ctx.pool.some((p) => sameCertificate(p, c)) || ctx.anchors.some((a) => sameCertificate(a, c))) continue;
+      ctx.pool.push(c);
+      ctx.fetched.push(c);
+    }
+    if (issuersIn(certificates, cert).length > 0) return;
+  }
+}
+
+/** Yields candidate paths, complete ones (ending at an anchor) as they are found, dead ends too. */
+export async function* candidatePaths(leaf: pkijs.Certificate, ctx: BuilderContext): AsyncGenerator<CandidatePath> {
+  let expansions = 0;
+  const triedUrls = new Set<string>();
+
+  async function* extend(path: pkijs.Certificate[]): AsyncGenerator<CandidatePath> {
+    const cur = path[path.length - 1];
+    // The current certificate carries an anchor's name and key: the path ends here, at that anchor.
+    const asAnchor = ctx.anchors.find((a) => sameEntity(a, cur));
+    if (asAnchor) {
+      yield { chain: path.length === 1 ? path : [...path.slice(0, -1), asAnchor], anchor: asAnchor };
+      return;
+    }
+    if (path.length >= ctx.maxDepth || ++expansions > MAX_EXPANSIONS) {
+      yield { chain: path, anchor: null, stop: 'TOO_LONG' };
+      return;
+    }
+    const inPath = (c: pkijs.Certificate) => path.some((p) => sameEntity(p, c));
+    let anchors = issuersIn(ctx.anchors, cur);
+    const poolIssuers = () =>
+      issuersIn(ctx.pool, cur).filter((c) => !inPath(c) && !ctx.anchors.some((a) => sameEntity(a, c)));
+    let pool = poolIssuers();
+    if (anchors.length === 0 && pool.length === 0 && !(isSelfIssued(cur) && path.length > 1)) {
+      await fetchIssuers(cur, ctx, triedUrls);
+      anchors = issuersIn(ctx.anchors, cur);
+      pool = poolIssuers();
+    }
+    for (const a of preferenceOrder(cur, anchors, ctx.at)) yield { chain: [...path, a], anchor: a };
+    for (const c of preferenceOrder(cur, pool, ctx.at)) yield* extend([...path, c]);
+    if (anchors.length === 0 && pool.length === 0) yield { chain: path, anchor: null, stop: 'NO_ISSUER' };
+  }
+
+  yield* extend([leaf]);
+}
