@@ -149,6 +149,14 @@ export const configSchema = z
       })
       .strict()
       .default({ trustRoots: [], online: false }),
+    /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
+    fees: z
+      .object({
+        electronicCopyFreeWhenParallel: z.boolean().default(true),
+        doubleSidedCardPages: z.union([z.literal(1), z.literal(2)]).default(1),
+      })
+      .strict()
+      .default({ electronicCopyFreeWhenParallel: true, doubleSidedCardPages: 1 }),
     /** Signing keys by alias. */
     keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema).default({}),
     apiKeys: z.array(apiKeyConfigSchema).default([]),

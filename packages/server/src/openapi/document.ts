@@ -123,8 +123,10 @@ function toSchema(s: z.ZodType, io: 'input' | 'output', components: Record<strin
   const body = rewrite(js) as Json;
   delete body.id;
   if (id) {
-    components[id] = body;
-    return { $ref: `#/components/schemas/${id}` };
+    const ref = `#/components/schemas/${id}`;
+    // zod may already have put the identified root into $defs and answered with a bare reference to it.
+    if (body.$ref !== ref) components[id] = body;
+    return { $ref: ref };
   }
   return body;
 }

@@ -1,7 +1,8 @@
 /** The route table: every route the service answers, in the order of the OpenAPI document. */
 import type { RouteDef } from '../http/route.js';
+import { feeQuoteRoute } from './fees.js';
 import { signRoute } from './sign.js';
 import { completeSessionRoute, createSessionRoute } from './signing-sessions.js';
 import { healthRoute, metricsRoute, readyRoute } from './system.js';
 
-export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, signRoute, createSessionRoute, completeSessionRoute];
+export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute];
