@@ -35,8 +35,10 @@ export const MARK_LAYOUT = {
 
 export const STATEMENT_LAYOUT = {
   margin: 36,
-  columnWidth: 260,
+  columnWidth: 280,
   maxFontSize: 13,
+  /** Down to this size a smaller font is preferred to wrapping a line. */
+  noWrapMinFontSize: 11,
   minFontSize: 8,
   lineSpacing: 1.3,
   /** Below the date, before the certifier's role. */
@@ -111,11 +113,15 @@ export function layoutStatement(
   const beside = besideRoom >= L.minAuthorityWidth;
   const authorityWidth = beside ? Math.min(L.authorityWidth, besideRoom) : Math.min(L.authorityWidth, column);
   const ascentOf = (f: Face): number => fonts[f].ascent;
-  for (let size: number = L.maxFontSize; size >= L.minFontSize; size -= 0.5) {
+  const attempts: [number, boolean][] = [];
+  for (let size: number = L.maxFontSize; size >= L.noWrapMinFontSize; size -= 0.5) attempts.push([size, false]);
+  for (let size: number = L.maxFontSize; size >= L.minFontSize; size -= 0.5) attempts.push([size, true]);
+  for (const [size, wrap] of attempts) {
     type Item = { text: string; face: Face; size: number } | { gap: number } | { signature: true } | { authority: true };
     const items: Item[] = [];
     const text = (t: string, face: Face, s = size): void => {
-      for (const line of wrapLine(t, column, s, fonts[face])) items.push({ text: line, face, size: s });
+      const lines = wrap ? wrapLine(t, column, s, fonts[face]) : [t];
+      for (const line of lines) items.push({ text: line, face, size: s });
     };
     for (const l of st.head) text(l, 'regular');
     items.push({ gap: size * L.headGap });

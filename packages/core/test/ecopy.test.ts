@@ -1,0 +1,226 @@
+/**
+ * The electronic copy end to end, checked by independent tools: pdfsig (NSS trusting the test root) for both
+ * signatures, qpdf --check for structure, pdftotext for the statement and mark, pdfinfo for pages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
+import { PdfDict, PdfDocument, PdfString } from '@kyso/pdf';
+import { buildElectronicCopy, tsaTimestamper, type ElectronicCopy, type ScanSource } from '@kyso/core';
+import { fixture, pdfLibDoc, qpdfTransform } from '../../../tests/helpers/producers.js';
+import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
+import { openSigner } from '../../../tests/helpers/keys.js';
+import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
+import { qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
+import { CERTIFICATION, CONVERSION, EXPECTED_MARK, EXPECTED_STATEMENT, renderJpeg, scanPng } from './fixtures/ecopy/scans.js';
+
+const tmp = scratch('kyso-ecopy-');
+let nss: NssDb;
+beforeAll(() => {
+  nss = makeNssDb();
+});
+afterAll(() => {
+  nss?.cleanup();
+  tmp.cleanup();
+});
+
+const certifier = { signer: openSigner('signer.p12') };
+const authority = { signer: openSigner('seal.p12') };
+
+async function build(scan: ScanSource, extra: Partial<Parameters<typeof buildElectronicCopy>[0]> = {}): Promise<ElectronicCopy> {
+  return buildElectronicCopy({ scan, conversion: CONVERSION, certification: CERTIFICATION, certifier, authority, ...extra });
+}
+
+/** pdftotext's lines of one page, blank lines dropped. */
+function textLines(path: string, page: number): string[] {
+  const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
+  expect(r.status).toBe(0);
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** Every `expected` line appears, in order, as a whole line of `lines`. */
+function expectInOrder(lines: string[], expected: string[]): void {
+  let at = -1;
+  for (const e of expected) {
+    const i = lines.indexOf(e, at + 1);
+    expect(i, `"${e}" after line ${at} in:\n${lines.join('\n')}`).toBeGreaterThan(at);
+    at = i;
+  }
+}
+
+/** Every `expected` line appears, in order, in the page's text with line breaks read as spaces (wrapped lines). */
+function expectInOrderWrapped(lines: string[], expected: string[]): void {
+  const text = lines.join(' ');
+  let at = -1;
+  for (const e of expected) {
+    const i = text.indexOf(e, at + 1);
+    expect(i, `"${e}" after ${at} in:\n${text}`).toBeGreaterThan(at);
+    at = i;
+  }
+}
+
+/** What every e-copy must satisfy, whatever its input; on small pages the mark's lines may wrap. */
+function checkCopy(name: string, copy: ElectronicCopy, originalPages: number, opts: { markWraps?: boolean } = {}): string {
+  const path = tmp.file(`${name.replace(/[^a-z0-9]+/gi, '-')}.pdf`, copy.bytes);
+  expect(copy.sha256).toBe(createHash('sha256').update(copy.bytes).digest('hex'));
+  expect(copy.originalPages).toBe(originalPages);
+
+  const sigs = nss.pdfsig(path);
+  expect(sigs.signatures.map((s) => s.field)).toEqual(['NguoiThucHienChungThuc', 'CoQuanChungThuc']);
+  expect(sigs.signatures.map((s) => s.signerCN)).toEqual(['Nguyễn Thị Lấp Lánh Ánh', 'Ủy ban nhân dân phường Kinh Bắc']);
+  for (const s of sigs.signatures) expect(s, s.raw).toMatchObject({ valid: true, trusted: true });
+  expect(sigs.signatures[1].totalDocumentSigned).toBe(true);
+
+  const check = qpdfCheck(path);
+  expect(check.status, check.stdout + check.stderr).toBe(0);
+  const info = run('pdfinfo', [path]).stdout;
+  expect(info).toMatch(new RegExp(`^Pages:\\s+${copy.pages}$`, 'm'));
+
+  (opts.markWraps ? expectInOrderWrapped : expectInOrder)(textLines(path, 1), EXPECTED_MARK);
+  expectInOrder(textLines(path, copy.statement.page), EXPECTED_STATEMENT);
+  return path;
+}
+
+describe('an e-copy from a scanned PDF', () => {
+  const producers: [string, () => Promise<Uint8Array>][] = [
+    ['pdf-lib, classic xref', () => pdfLibDoc({ pages: 3, objectStreams: false })],
+    ['pdf-lib, object streams', () => pdfLibDoc({ pages: 2, objectStreams: true })],
+    ['qpdf, linearised', async () => qpdfTransform(await pdfLibDoc({ pages: 2, objectStreams: false }), ['--linearize'])],
+    ['LibreOffice (Vietnamese text)', async () => fixture('libreoffice-vi.pdf')],
+    ['Ghostscript', async () => fixture('ghostscript.pdf')],
+  ];
+  for (const [name, make] of producers) {
+    it(`${name}: keeps the scan byte for byte, two valid trusted signatures, the statement and mark read back`, async () => {
+      const pdf = await make();
+      const pages = PdfDocument.load(pdf).pages().length;
+      const copy = await build({ pdf });
+      expect(Buffer.from(copy.bytes.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
+      expect(copy.pages).toBe(pages + (copy.statementOnAddedPage ? 1 : 0));
+      expect(copy.statementOnAddedPage).toBe(false); // these are full-size pages: the statement fits the last one
+      expect(copy.statement.page).toBe(pages);
+      checkCopy(name, copy, pages);
+    });
+  }
+
+  it('leaves the scan\'s own text where it was (page content is wrapped, not replaced)', async () => {
+    const pdf = await pdfLibDoc({ pages: 2, objectStreams: false });
+    const path = checkCopy('own-text', await build({ pdf }), 2);
+    expect(textLines(path, 1)).toContain('kyso test page 1');
+    expect(textLines(path, 2)).toContain('kyso test page 2');
+  });
+
+  it('the certifier\'s signature certifies the document (DocMDP P=2) and stays valid after the authority\'s', async () => {
+    const pdf = await pdfLibDoc({ pages: 1, objectStreams: true });
+    const copy = await build({ pdf });
+    const doc = PdfDocument.load(copy.bytes);
+    const perms = doc.getDict(doc.catalog(), 'Perms');
+    expect(perms?.has('DocMDP')).toBe(true);
+    // The revision the certifier signed, alone: pdfsig finds one signature covering all of it.
+    const sig1 = doc.revisions[doc.revisions.length - 2];
+    const first = tmp.file('first-revision.pdf', copy.bytes.subarray(0, sig1.end));
+    const alone = nss.pdfsig(first).signatures;
+    expect(alone).toHaveLength(1);
+    expect(alone[0]).toMatchObject({ field: 'NguoiThucHienChungThuc', valid: true, trusted: true, totalDocumentSigned: true });
+    // In the whole file it is still valid, now followed by the authority's revision.
+    const both = nss.pdfsig(tmp.file('both.pdf', copy.bytes)).signatures;
+    expect(both[0]).toMatchObject({ valid: true, totalDocumentSigned: false });
+    expect(both[1]).toMatchObject({ valid: true, totalDocumentSigned: true });
+  });
+
+  it('on a one-page scan the mark and the statement share the page without overlapping', async () => {
+    const pdf = await pdfLibDoc({ pages: 1, objectStreams: false });
+    const copy = await build({ pdf });
+    expect(copy.pages).toBe(1);
+    expect(copy.statement.page).toBe(1);
+    const m = copy.mark.rect;
+    const s = copy.statement.rect;
+    expect(s.y + s.height).toBeLessThanOrEqual(m.y);
+    checkCopy('one-page', copy, 1);
+  });
+});
+
+describe('an e-copy from scanned images', () => {
+  it('JPEG (rendered by pdftoppm at 100 dpi) and PNG pages: page size from the resolution, JPEG embedded unchanged', async () => {
+    const source = await pdfLibDoc({ pages: 2, objectStreams: false });
+    const jpeg = renderJpeg(source, 100, 1);
+    const png = scanPng(827, 1170, { dpi: 100, seed: 7 });
+    const copy = await build({ images: [jpeg, png] });
+    checkCopy('jpeg-png', copy, 2);
+    // The JPEG's bytes are in the file as they are (DCTDecode passthrough: the scan is not re-encoded).
+    expect(Buffer.from(copy.bytes).indexOf(Buffer.from(jpeg))).toBeGreaterThan(0);
+    const doc = await PDFDocument.load(copy.bytes, { updateMetadata: false });
+    const sizes = doc.getPages().map((p) => p.getSize());
+    // 827 × 1170 pixels at 100 dpi = 595.44 × 842.4 pt
+    for (const s of sizes) {
+      expect(s.width).toBeCloseTo(595.44, 1);
+      expect(s.height).toBeCloseTo(842.4, 1);
+    }
+  });
+
+  it('images without a resolution are fitted to A4, turned to their orientation', async () => {
+    const portrait = scanPng(600, 800, { seed: 1 });
+    const landscape = scanPng(900, 500, { seed: 2 });
+    const copy = await build({ images: [portrait, { bytes: landscape }] });
+    checkCopy('fit-a4', copy, 2);
+    const doc = await PDFDocument.load(copy.bytes, { updateMetadata: false });
+    const [p1, p2] = doc.getPages().map((p) => p.getSize());
+    expect([p1.width, p1.height]).toEqual([595.28, 841.89]);
+    expect([p2.width, p2.height]).toEqual([841.89, 595.28]);
+  });
+
+  it('a caller-given resolution wins over the file\'s, and imagePageSize a4 ignores both', async () => {
+    const png = scanPng(850, 1100, { dpi: 300, seed: 3 }); // 2.83 × 3.67 in at 300 dpi; 8.5 × 11 in at 100 dpi
+    const letter = await build({ images: [{ bytes: png, dpi: 100 }] });
+    const a4 = await build({ images: [png] }, { imagePageSize: 'a4' });
+    const size = async (b: Uint8Array) => (await PDFDocument.load(b, { updateMetadata: false })).getPage(0).getSize();
+    expect(await size(letter.bytes)).toEqual({ width: 612, height: 792 });
+    expect(await size(a4.bytes)).toEqual({ width: 595.28, height: 841.89 });
+    checkCopy('given-dpi', letter, 1);
+  });
+
+  it('two small card-sized images (a CCCD, both sides) get the statement on an added A4 page', async () => {
+    const front = scanPng(1012, 638, { dpi: 300, seed: 4 });
+    const back = scanPng(1012, 638, { dpi: 300, seed: 5, alpha: true });
+    const copy = await build({ images: [front, back] });
+    expect(copy.originalPages).toBe(2);
+    expect(copy.pages).toBe(3);
+    expect(copy.statementOnAddedPage).toBe(true);
+    expect(copy.statement.page).toBe(3);
+    const doc = await PDFDocument.load(copy.bytes, { updateMetadata: false });
+    expect(doc.getPage(0).getSize().width).toBeCloseTo(242.88, 1); // 1012 px at 300 dpi
+    expect(doc.getPage(2).getSize()).toEqual({ width: 595.28, height: 841.89 });
+    checkCopy('card', copy, 2, { markWraps: true });
+  });
+});
+
+describe('PAdES B-T', () => {
+  let tsa: TsaServer;
+  beforeAll(async () => {
+    tsa = await startTsa();
+  });
+  afterAll(async () => {
+    await tsa?.stop();
+  });
+
+  it('both signatures carry a signature timestamp from the TSA; pdfsig says valid and trusted', async () => {
+    const before = tsa.requests;
+    const copy = await build({ pdf: await pdfLibDoc({ pages: 2, objectStreams: true }) }, { timestamper: tsaTimestamper(tsa.url) });
+    expect(tsa.requests).toBe(before + 2);
+    expect(copy.signatures.certifier.level).toBe('B-T');
+    expect(copy.signatures.authority.level).toBe('B-T');
+    const path = checkCopy('b-t', copy, 2);
+    expect(nss.pdfsig(path).signatures).toHaveLength(2);
+    // each CMS holds an id-aa-signatureTimeStampToken (1.2.840.113549.1.9.16.2.14) in its unsigned attributes
+    const tokenOid = Buffer.from([0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e]);
+    const doc = PdfDocument.load(copy.bytes);
+    const acro = doc.getDict(doc.catalog(), 'AcroForm')!;
+    const fields = doc.resolve(acro.get('Fields')) as unknown[];
+    expect(fields).toHaveLength(2);
+    for (const f of fields) {
+      const field = doc.resolve(f as never) as PdfDict;
+      const v = doc.resolve(field.get('V')) as PdfDict;
+      const cms = Buffer.from((v.get('Contents') as PdfString).bytes);
+      expect(cms.indexOf(tokenOid)).toBeGreaterThan(0);
+    }
+  });
+});
