@@ -22,5 +22,15 @@ export {
 } from './modifications/index.js';
 export * from './timestamp/index.js';
 export * from './evidence/index.js';
+export { validatePdf, validatePdfDetailed, readCertificates, type ValidationResult } from './validate/validate-pdf.js';
+export type { ValidateOptions, CertificateSource as CertificateSourceInput } from './validate/options.js';
+export type { DocumentFacts, SignatureFacts, ChainFacts, TimestampFacts, RevocationFacts, CertificateRevocation, RevocationStatus, PadesLevel } from './validate/facts.js';
+export { summariseCertificate, summariseName, type CertificateSummary, type NameSummary } from './validate/certificate-summary.js';
+export { signatureTransforms, allFieldNames, lockedFieldNames, type SignatureTransforms } from './validate/transforms.js';
+export { pdfDateToIso } from './validate/pdf-date.js';
+export { decide, DEFAULT_VERDICT_POLICY, type Verdict, type VerdictPolicy } from './policy/verdict.js';
+export { FINDINGS, finding, type Finding, type FindingCode } from './policy/findings.js';
+export { validationReport, signatureReport, type ValidationReport, type SignatureReport, type SignerReport } from './report/report.js';
+export { humanReport, vietnamTime, type Language } from './report/human.js';
 export * from './trust/index.js';
 export * from './crypto-policy/index.js';

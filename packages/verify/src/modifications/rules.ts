@@ -165,8 +165,20 @@ function judgeAnnots(ctx: RuleContext, before: PdfObject | undefined, after: Pdf
   return c('annotations-changed', level, 'page annotations changed');
 }
 
+/** Keys of a page tree node that change what is shown (structure and inheritable attributes, ISO 32000-1 7.7.3). */
+const PAGES_RENDERING_KEYS = new Set(['Type', 'Kids', 'Count', 'Parent', 'Resources', 'MediaBox', 'CropBox', 'Rotate']);
+
 function judgePage(ctx: RuleContext, before: PdfDict, after: PdfObject | undefined): Classification {
   const a = dictOf(after);
+  if (a && before.getName('Type') === 'Pages' && a.getName('Type') === 'Pages') {
+    // Producers stamp private keys on the page tree when they save (iText's /ITXT): readers ignore them.
+    const d = diffKeys(before, a);
+    const changed = [...d.added, ...d.removed, ...d.changed];
+    if (changed.length > 0 && changed.every((k) => !PAGES_RENDERING_KEYS.has(k))) {
+      return c('page-tree-private-keys', 'FORM_FILLING', `page tree node: only private keys changed (/${changed.join(', /')})`);
+    }
+    return c('page-tree', 'OTHER', 'page tree changed');
+  }
   if (!a || before.getName('Type') !== 'Page' || a.getName('Type') !== 'Page') return c('page-tree', 'OTHER', 'page tree changed');
   const d = diffKeys(before, a);
   const other = [...d.added, ...d.removed, ...d.changed].filter((k) => k !== 'Annots');

@@ -1,0 +1,46 @@
+/**
+ * What the verdict policy can say about a signature, as codes with Vietnamese and English text (policy as data).
+ * A finding is either a reason for the indication or a warning that leaves it unchanged.
+ */
+export const FINDINGS = {
+  CMS_UNREADABLE: ['Không đọc được dữ liệu chữ ký (CMS) hoặc dữ liệu sai định dạng.', 'The signature data (CMS) is unreadable or malformed.'],
+  BYTERANGE_INVALID: ['Vùng dữ liệu được ký (ByteRange) không hợp lệ.', 'The signed byte range (ByteRange) is not valid.'],
+  COVERAGE_INCOMPLETE: ['Chữ ký không bao phủ trọn vẹn phiên bản tài liệu đã ký.', 'The signature does not cover the whole signed revision.'],
+  ECONTENT_IN_DETACHED: ['Chữ ký kiểu tách rời nhưng lại chứa nội dung nhúng.', 'A detached signature carries encapsulated content.'],
+  HASH_MISMATCH: ['Tài liệu đã bị thay đổi sau khi ký: giá trị băm không khớp.', 'The document was altered after signing: the digest does not match.'],
+  SIGNATURE_INVALID: ['Giá trị chữ ký không khớp với khóa công khai của chứng thư số.', "The signature value does not verify with the certificate's public key."],
+  ALGORITHM_UNSUPPORTED: ['Thuật toán chữ ký hoặc băm không được hỗ trợ.', 'The signature or digest algorithm is not supported.'],
+  SIGNER_CERTIFICATE_MISSING: ['Không tìm thấy chứng thư số của người ký trong chữ ký.', "The signer's certificate is not in the signature."],
+  SIGNER_CERTIFICATE_NOT_BOUND: ['Thuộc tính signing-certificate không khớp với chứng thư số của người ký.', "The signing-certificate attribute does not match the signer's certificate."],
+  MODIFIED_DISALLOWED: ['Tài liệu bị sửa đổi sau khi ký theo cách không được phép.', 'The document was modified after signing in a way that is not permitted.'],
+  MODIFIED_ALLOWED: ['Tài liệu có thay đổi được phép sau khi ký (chữ ký, dấu thời gian, điền biểu mẫu, chú thích hoặc dữ liệu xác thực).', 'The document has permitted changes after signing (signatures, timestamps, form filling, annotations or validation data).'],
+  CRYPTO_REJECTED: ['Thuật toán hoặc độ dài khóa không đạt yêu cầu (Thông tư 15/2025/TT-BKHCN, Phụ lục I).', 'An algorithm or key size does not meet the policy (Circular 15/2025/TT-BKHCN, Annex I).'],
+  CRYPTO_FLAGGED: ['Thuật toán được chấp nhận nhưng không phải loại khuyến nghị (ví dụ RSA PKCS#1 v1.5).', 'An accepted but not recommended algorithm is used (e.g. RSA PKCS#1 v1.5).'],
+  NO_CHAIN: ['Không xây dựng được đường dẫn tin cậy tới chứng thư số gốc được tin cậy.', 'No certification path to a trusted root was found.'],
+  CHAIN_INVALID: ['Đường dẫn chứng thư số không hợp lệ.', 'The certification path is not valid.'],
+  NOT_YET_VALID: ['Chứng thư số chưa có hiệu lực tại thời điểm ký.', 'The certificate was not yet valid at signing time.'],
+  EXPIRED: ['Chứng thư số đã hết hạn tại thời điểm ký.', 'The certificate had expired at signing time.'],
+  EXPIRED_NO_POE: ['Chứng thư số đã hết hạn và không có dấu thời gian chứng minh chữ ký được tạo trước đó.', 'The certificate has expired and no timestamp proves the signature was made before.'],
+  REVOKED: ['Chứng thư số đã bị thu hồi trước thời điểm ký.', 'The certificate was revoked before signing time.'],
+  REVOKED_NO_POE: ['Chứng thư số đã bị thu hồi; không có dấu thời gian chứng minh chữ ký được tạo trước khi thu hồi.', 'The certificate is revoked; no timestamp proves the signature was made before the revocation.'],
+  REVOKED_LATER: ['Chứng thư số bị thu hồi sau thời điểm ký đã được chứng minh bằng dấu thời gian.', 'The certificate was revoked after the signing time proven by a timestamp.'],
+  REVOCATION_UNKNOWN: ['Không kiểm tra được tình trạng thu hồi của chứng thư số (OCSP/CRL).', 'The revocation status of the certificate could not be checked (OCSP/CRL).'],
+  TIMESTAMP_INVALID: ['Dấu thời gian không hợp lệ nên không được dùng làm bằng chứng thời gian.', 'A timestamp is not valid and is not used as proof of time.'],
+  TIMESTAMP_UNTRUSTED: ['Dấu thời gian không thuộc đơn vị cung cấp dấu thời gian được tin cậy.', 'A timestamp is not from a trusted timestamp authority.'],
+  TRUSTED: ['Chữ ký toàn vẹn, chứng thư số tin cậy và có hiệu lực tại thời điểm ký.', 'The signature is intact and its certificate trusted and valid at signing time.'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type FindingCode = keyof typeof FINDINGS;
+
+export interface Finding {
+  code: FindingCode;
+  vi: string;
+  en: string;
+  /** Facts behind the finding (a certificate name, a time, a count); never key material. */
+  detail?: string;
+}
+
+export function finding(code: FindingCode, detail?: string): Finding {
+  const [vi, en] = FINDINGS[code];
+  return detail ? { code, vi, en, detail } : { code, vi, en };
+}

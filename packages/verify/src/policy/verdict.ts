@@ -1,0 +1,142 @@
+/**
+ * Turns one signature's facts into an ETSI EN 319 102-1 verdict. The order follows the standard's building blocks:
+ * format and integrity (TOTAL-FAILED) first, then what the document became afterwards, then the certification path,
+ * validity at the best signature time and revocation (X.509 validation), and last the algorithms (signature
+ * acceptance validation): an untrusted chain is reported before a weak algorithm, as EU DSS does.
+ */
+import type { Indication, SubIndication } from '../indications.js';
+import { SUB_INDICATIONS } from '../indications.js';
+import type { SignatureFacts } from '../validate/facts.js';
+import { finding, type Finding } from './findings.js';
+
+export interface VerdictPolicy {
+  /** An unknown revocation status: 'warn' passes with a warning (DOMAIN.md §10.3 1.2), 'require' is INDETERMINATE / TRY_LATER. */
+  revocation: 'warn' | 'require';
+}
+
+export const DEFAULT_VERDICT_POLICY: VerdictPolicy = { revocation: 'warn' };
+
+export interface Verdict {
+  indication: Indication;
+  subIndication: SubIndication | null;
+  /** Why the indication is what it is (the first is the deciding one). */
+  reasons: Finding[];
+  /** Facts a person should know that do not change the indication. */
+  warnings: Finding[];
+}
+
+const FORMAT_PROBLEMS = new Set([
+  'CMS_NOT_DER',
+  'CMS_INTEGER_NOT_MINIMAL',
+  'CMS_NOT_SIGNED_DATA',
+  'CMS_MALFORMED',
+  'CMS_NO_SIGNER',
+  'CMS_MULTIPLE_SIGNERS',
+  'CONTENT_TYPE_ATTRIBUTE_MISSING',
+  'MESSAGE_DIGEST_ATTRIBUTE_MISSING',
+  'SIGNED_ATTRIBUTE_MALFORMED',
+  'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED',
+  'ECONTENT_MISSING',
+  'TSTINFO_MALFORMED',
+]);
+
+function verdict(sub: SubIndication, reasons: Finding[], warnings: Finding[]): Verdict {
+  return { indication: SUB_INDICATIONS[sub], subIndication: sub, reasons, warnings };
+}
+
+export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDICT_POLICY): Verdict {
+  const warnings: Finding[] = [];
+  const i = f.integrity;
+  const problems = new Set<string>(i.problems);
+
+  // 1. Format: the CMS, the ByteRange and what it covers.
+  if (!i.cms.parsed || [...problems].some((p) => FORMAT_PROBLEMS.has(p))) {
+    return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '))], warnings);
+  }
+  if (problems.has('ECONTENT_IN_DETACHED')) return verdict('FORMAT_FAILURE', [finding('ECONTENT_IN_DETACHED')], warnings);
+  if (!i.byteRange.wellFormed) return verdict('FORMAT_FAILURE', [finding('BYTERANGE_INVALID', i.byteRange.problems.join(', '))], warnings);
+  if (i.byteRange.coverage === 'PARTIAL' || i.byteRange.coverage === 'UNCLEAR') {
+    return verdict('FORMAT_FAILURE', [finding('COVERAGE_INCOMPLETE', i.byteRange.coverage)], warnings);
+  }
+
+  // 2. Integrity.
+  if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH')], warnings);
+  if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING')], warnings);
+  if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID')], warnings);
+  if (i.digestMatches === null || i.signatureValid === null) {
+    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm)], warnings);
+  }
+  if (i.signingCertificateBound === false) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_NOT_BOUND')], warnings);
+
+  // A digest the signature scheme itself forbids (RFC 8419: Ed448 with SHAKE256 only) or broken PSS parameters make
+  // the signature unacceptable whoever signed it: decided before trust, unlike a policy's weak-algorithm rule.
+  const malformed = f.crypto.rejected.filter((u) => u.subject === 'signature' && (u.outcome === 'DIGEST_NOT_ALLOWED_FOR_SCHEME' || u.outcome === 'PSS_PARAMETERS'));
+  if (malformed.length > 0) {
+    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('CRYPTO_REJECTED', malformed.map((u) => `signature: ${u.algorithm} (${u.rule})`).join('; '))], warnings);
+  }
+
+  // 3. What later revisions did to the document.
+  if (f.modifications.verdict === 'DISALLOWED') {
+    const first = f.modifications.changes.find((c) => !c.allowed);
+    const detail = first
+      ? `revision ${first.revision}, object ${first.object}: ${first.reason}`
+      : f.modifications.trailingBytes
+        ? `${f.modifications.trailingBytes.length} bytes after the last %%EOF`
+        : `${f.modifications.unreferencedObjects.length} objects no cross-reference section refers to`;
+    return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail)], warnings);
+  }
+  if (f.modifications.verdict === 'ALLOWED') warnings.push(finding('MODIFIED_ALLOWED'));
+
+  // Timestamps that failed are not proof of anything; say so.
+  for (const ts of f.timestamps) {
+    if (!ts.intact) warnings.push(finding('TIMESTAMP_INVALID', `${ts.kind} ${ts.time}: ${ts.problems.join(', ')}`));
+    else if (!ts.trusted) warnings.push(finding('TIMESTAMP_UNTRUSTED', `${ts.kind} ${ts.time}`));
+  }
+
+  // 4. The certification path.
+  if (!f.chain.found) return verdict('NO_CERTIFICATE_CHAIN_FOUND', [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)], warnings);
+  if (f.chain.problems.length > 0) return verdict('CERTIFICATE_CHAIN_GENERAL_FAILURE', [finding('CHAIN_INVALID', f.chain.problems.join(', '))], warnings);
+
+  // 5. Validity at the best signature time (a timestamp is proof of existence; without one it is the validation time).
+  const proven = f.bestSignatureTime.source !== 'validation-time';
+  const atBest = f.chain.validity.find((v) => v.at === f.bestSignatureTime.time);
+  if (atBest?.status === 'NOT_YET_VALID') return verdict('NOT_YET_VALID', [finding('NOT_YET_VALID', atBest.certificate)], warnings);
+  if (atBest?.status === 'EXPIRED') {
+    return proven
+      ? verdict('EXPIRED', [finding('EXPIRED', atBest.certificate)], warnings)
+      : verdict('OUT_OF_BOUNDS_NO_POE', [finding('EXPIRED_NO_POE', atBest.certificate)], warnings);
+  }
+
+  // 6. Revocation of each certificate of the path.
+  const best = Date.parse(f.bestSignatureTime.time);
+  const claimed = f.claimedSigningTime ? Date.parse(f.claimedSigningTime) : NaN;
+  for (const [k, r] of f.revocation.certificates.entries()) {
+    if (r.status === 'REVOKED') {
+      const at = r.revokedAt ? Date.parse(r.revokedAt) : -Infinity;
+      const detail = `${r.certificate}${r.revokedAt ? `, ${r.revokedAt}` : ''}${r.reason ? ` (${r.reason})` : ''}`;
+      if (at > best && proven) {
+        warnings.push(finding('REVOKED_LATER', detail));
+        continue;
+      }
+      // Revoked before the proven time, or the signer's own claimed time is already after the revocation.
+      if (proven || (Number.isFinite(claimed) && claimed >= at)) return verdict('REVOKED', [finding('REVOKED', detail)], warnings);
+      return verdict(k === 0 ? 'REVOKED_NO_POE' : 'REVOKED_CA_NO_POE', [finding('REVOKED_NO_POE', detail)], warnings);
+    }
+    if (r.status === 'UNKNOWN' || r.status === 'NOT_CHECKED') {
+      const detail = `${r.certificate}${r.problems.length ? `: ${r.problems.join(', ')}` : ''}`;
+      if (policy.revocation === 'require') return verdict('TRY_LATER', [finding('REVOCATION_UNKNOWN', detail)], warnings);
+      warnings.push(finding('REVOCATION_UNKNOWN', detail));
+    }
+  }
+
+  // 8. Algorithms (signature acceptance validation comes after the X.509 checks, ETSI EN 319 102-1 §5.2.8).
+  const where = (u: SignatureFacts['crypto']['uses'][number]): string => (u.subject === 'signature' ? 'signature' : `certificate ${u.index ?? '?'}`);
+  if (f.crypto.rejected.length > 0) {
+    const detail = f.crypto.rejected.map((u) => `${where(u)}: ${u.algorithm} (${u.rule})`).join('; ');
+    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('CRYPTO_REJECTED', detail)], warnings);
+  }
+  const flagged = f.crypto.uses.filter((u) => u.accepted && u.flag);
+  if (flagged.length > 0) warnings.push(finding('CRYPTO_FLAGGED', [...new Set(flagged.map((u) => `${where(u)}: ${u.algorithm}`))].join('; ')));
+
+  return { indication: 'TOTAL-PASSED', subIndication: null, reasons: [finding('TRUSTED')], warnings };
+}

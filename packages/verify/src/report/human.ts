@@ -1,0 +1,90 @@
+/**
+ * The report a person reads, in Vietnamese or English, with the fields Circular 15/2025 Art. 6 (DOMAIN.md §10.2
+ * V11) requires: valid or not, the issuing CA, the signer, the managing unit, signing time or timestamp, integrity,
+ * validity at signing time and the certificate's validity period. Times are shown in Vietnam time (UTC+07:00).
+ */
+import { INDICATION_LABELS } from '../indications.js';
+import type { SignatureReport, ValidationReport } from './report.js';
+
+export type Language = 'vi' | 'en';
+
+const L = {
+  title: { vi: 'KẾT QUẢ KIỂM TRA CHỮ KÝ SỐ', en: 'DIGITAL SIGNATURE VALIDATION REPORT' },
+  none: { vi: 'Tài liệu không có chữ ký số.', en: 'The document has no digital signature.' },
+  validatedAt: { vi: 'Thời điểm kiểm tra', en: 'Validated at' },
+  signature: { vi: 'Chữ ký', en: 'Signature' },
+  timestamp: { vi: 'Dấu thời gian tài liệu', en: 'Document timestamp' },
+  certification: { vi: 'Chữ ký chứng nhận', en: 'Certification signature' },
+  field: { vi: 'Trường chữ ký', en: 'Field' },
+  result: { vi: 'Kết quả', en: 'Result' },
+  signer: { vi: 'Người ký', en: 'Signer' },
+  issuer: { vi: 'Tổ chức cấp chứng thư số', en: 'Issuing CA' },
+  managing: { vi: 'Đơn vị quản lý chứng thư số (gốc tin cậy)', en: 'Certificate-managing unit (trust anchor)' },
+  signingTime: { vi: 'Thời điểm ký', en: 'Signing time' },
+  byTimestamp: { vi: 'theo dấu thời gian', en: 'from a timestamp' },
+  claimed: { vi: 'do phần mềm ký khai báo, chưa được chứng minh', en: 'claimed by the signing software, not proven' },
+  integrity: { vi: 'Tính toàn vẹn', en: 'Integrity' },
+  intact: { vi: 'Toàn vẹn, không bị thay đổi sau khi ký', en: 'Intact, not altered after signing' },
+  notIntact: { vi: 'Không toàn vẹn', en: 'Not intact' },
+  modifiedAllowed: { vi: 'có thay đổi được phép sau khi ký', en: 'with permitted changes after signing' },
+  modifiedDisallowed: { vi: 'có thay đổi KHÔNG được phép sau khi ký', en: 'with changes after signing that are NOT permitted' },
+  validAtSigning: { vi: 'Hiệu lực chứng thư tại thời điểm ký', en: 'Certificate valid at signing time' },
+  yes: { vi: 'Còn hiệu lực', en: 'Yes' },
+  no: { vi: 'Không còn hiệu lực', en: 'No' },
+  unknown: { vi: 'Chưa xác định', en: 'Unknown' },
+  period: { vi: 'Thời hạn chứng thư số', en: 'Certificate validity period' },
+  from: { vi: 'từ', en: 'from' },
+  to: { vi: 'đến', en: 'to' },
+  level: { vi: 'Định dạng', en: 'Format' },
+  reasons: { vi: 'Lý do', en: 'Reasons' },
+  warnings: { vi: 'Cảnh báo', en: 'Warnings' },
+} as const;
+
+/** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
+export function vietnamTime(iso: string | null): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return iso;
+  const d = new Date(t + 7 * 3600_000).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 19)} (UTC+07:00)`;
+}
+
+function who(name: { commonName: string | null; organization: string | null; subject: string } | null): string {
+  if (!name) return '—';
+  const parts = [name.commonName, name.organization].filter((x): x is string => !!x);
+  return parts.length ? parts.join(', ') : name.subject;
+}
+
+function signatureLines(s: SignatureReport, lang: Language): string[] {
+  const t = (k: keyof typeof L): string => L[k][lang];
+  const heading = s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
+  const label = INDICATION_LABELS[s.indication][lang] + (s.subIndication ? ` (${s.indication} / ${s.subIndication})` : ` (${s.indication})`);
+  const integrity =
+    (s.intact ? t('intact') : t('notIntact')) +
+    (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : '');
+  const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${s.signingTimeSource === 'timestamp' ? t('byTimestamp') : t('claimed')}` : '—';
+  const valid = s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no');
+  const lines = [
+    `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
+    `  ${t('result')}: ${label}`,
+    `  ${t('signer')}: ${who(s.signer)}`,
+    `  ${t('issuer')}: ${who(s.signer?.issuer ?? null)}`,
+    `  ${t('managing')}: ${s.trustedChain && s.chain.length ? s.chain[s.chain.length - 1] : t('unknown')}`,
+    `  ${t('signingTime')}: ${time}`,
+    `  ${t('integrity')}: ${integrity}`,
+    `  ${t('validAtSigning')}: ${valid}`,
+    `  ${t('period')}: ${s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—'}`,
+  ];
+  if (s.level) lines.push(`  ${t('level')}: PAdES ${s.level}`);
+  const decisive = s.indication === 'TOTAL-PASSED' ? [] : s.reasons;
+  if (decisive.length) lines.push(`  ${t('reasons')}:`, ...decisive.map((r) => `    - ${r[lang]}${r.detail ? ` [${r.detail}]` : ''}`));
+  if (s.warnings.length) lines.push(`  ${t('warnings')}:`, ...s.warnings.map((w) => `    - ${w[lang]}${w.detail ? ` [${w.detail}]` : ''}`));
+  return lines;
+}
+
+export function humanReport(report: ValidationReport, lang: Language = 'vi'): string {
+  const lines = [L.title[lang], `${L.validatedAt[lang]}: ${vietnamTime(report.validationTime)}`, ''];
+  if (report.signatures.length === 0) lines.push(L.none[lang]);
+  for (const s of report.signatures) lines.push(...signatureLines(s, lang), '');
+  return lines.join('\n').trimEnd() + '\n';
+}

@@ -1,0 +1,126 @@
+/**
+ * The validation report: per signature, in the order applied, the verdict with the facts a person and a program
+ * need (the DESIGN.md `--json` contract, extended). Built from facts and verdicts; adds no judgement of its own.
+ */
+import type { Indication, SubIndication } from '../indications.js';
+import type { Finding } from '../policy/findings.js';
+import type { Verdict } from '../policy/verdict.js';
+import type { CertificateSummary } from '../validate/certificate-summary.js';
+import type { DocumentFacts, PadesLevel, RevocationStatus, SignatureFacts } from '../validate/facts.js';
+import type { Coverage, SignatureKind } from '../signature/index.js';
+
+export interface SignerReport {
+  commonName: string | null;
+  organization: string | null;
+  organizationalUnit: string | null;
+  subject: string;
+  serialNumber: string;
+  /** The issuing CA (DOMAIN.md §10.2 V11). */
+  issuer: { commonName: string | null; organization: string | null; subject: string };
+  /** The certificate's validity period. */
+  validFrom: string;
+  validTo: string;
+  publicKey: string;
+}
+
+export interface SignatureReport {
+  index: number;
+  fieldName: string | null;
+  kind: SignatureKind;
+  indication: Indication;
+  subIndication: SubIndication | null;
+  /** The signed bytes are unchanged and the signature value verifies. */
+  intact: boolean;
+  coverage: Coverage;
+  modifications: 'NONE' | 'ALLOWED' | 'DISALLOWED';
+  signer: SignerReport | null;
+  /** The best known signing time: a trusted timestamp's when there is one, else the time the signer claims (/M). */
+  signingTime: string | null;
+  signingTimeSource: 'timestamp' | 'claimed' | null;
+  claimedSigningTime: string | null;
+  level: PadesLevel | null;
+  subFilter: string | null;
+  /** The revision (0-based) whose bytes the signature covers. */
+  revision: number;
+  reason: string | null;
+  location: string | null;
+  /** The signer's certificate was within its validity period at the best signature time. */
+  certificateValidAtSigningTime: boolean | null;
+  /** A path to a trust anchor was found (signer first). */
+  trustedChain: boolean;
+  chain: string[];
+  timestamps: { kind: 'signature-timestamp' | 'document-timestamp'; time: string; intact: boolean; trusted: boolean; tsa: string | null }[];
+  revocation: { certificate: string; status: RevocationStatus; source: string | null; revokedAt: string | null }[];
+  /** Changes after this signature that were not plain additions of signatures or validation data. */
+  changes: { revision: number; kind: string; allowed: boolean; reason: string }[];
+  certification: { docMdp: 1 | 2 | 3 } | null;
+  reasons: Finding[];
+  warnings: Finding[];
+}
+
+export interface ValidationReport {
+  validationTime: string;
+  revisions: number;
+  recovered: boolean;
+  signatures: SignatureReport[];
+}
+
+function signerReport(c: CertificateSummary | null): SignerReport | null {
+  if (!c) return null;
+  return {
+    commonName: c.commonName ?? null,
+    organization: c.organization ?? null,
+    organizationalUnit: c.organizationalUnit ?? null,
+    subject: c.text,
+    serialNumber: c.serialNumber,
+    issuer: { commonName: c.issuer.commonName ?? null, organization: c.issuer.organization ?? null, subject: c.issuer.text },
+    validFrom: c.notBefore,
+    validTo: c.notAfter,
+    publicKey: c.publicKey,
+  };
+}
+
+export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport {
+  const tsTime = f.bestSignatureTime.source === 'validation-time' ? null : f.bestSignatureTime.time;
+  const validity = f.chain.validity.find((x) => x.at === f.bestSignatureTime.time);
+  return {
+    index: f.index,
+    fieldName: f.fieldName,
+    kind: f.kind,
+    indication: v.indication,
+    subIndication: v.subIndication,
+    intact: f.integrity.intact,
+    coverage: f.integrity.byteRange.coverage,
+    modifications: f.modifications.verdict,
+    signer: signerReport(f.signer),
+    signingTime: tsTime ?? f.claimedSigningTime,
+    signingTimeSource: tsTime ? 'timestamp' : f.claimedSigningTime ? 'claimed' : null,
+    claimedSigningTime: f.claimedSigningTime,
+    level: f.level,
+    subFilter: f.subFilter ?? null,
+    revision: f.signedRevision,
+    reason: f.reason ?? null,
+    location: f.location ?? null,
+    certificateValidAtSigningTime: validity ? validity.status === 'VALID' : null,
+    trustedChain: f.chain.found,
+    chain: f.chain.path.map((c) => c.commonName ?? c.text),
+    timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
+    revocation: f.revocation.certificates.map((r) => ({ certificate: r.certificate, status: r.status, source: r.source ?? null, revokedAt: r.revokedAt ?? null })),
+    changes: f.modifications.changes
+      .filter((c) => c.level !== 'NONE' && c.level !== 'LTA_UPDATES')
+      .slice(0, 50)
+      .map((c) => ({ revision: c.revision, kind: c.kind, allowed: c.allowed, reason: c.reason })),
+    certification: f.transforms.docMdp && f.kind === 'certification' ? { docMdp: f.transforms.docMdp } : null,
+    reasons: v.reasons,
+    warnings: v.warnings,
+  };
+}
+
+export function validationReport(doc: DocumentFacts, verdicts: Verdict[]): ValidationReport {
+  return {
+    validationTime: doc.validationTime,
+    revisions: doc.revisions,
+    recovered: doc.recovered,
+    signatures: doc.signatures.map((f, k) => signatureReport(f, verdicts[k])),
+  };
+}

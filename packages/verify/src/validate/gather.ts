@@ -1,0 +1,131 @@
+/**
+ * Gathers the facts of every signature of a document (no verdicts): integrity, coverage, the permissions in force,
+ * what later revisions changed, the signer's path to a trust anchor, timestamps and the best signature time,
+ * revocation, algorithms and the PAdES level.
+ */
+import type * as pkijs from 'pkijs';
+import type { PdfDocument } from '@kyso/pdf';
+import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
+import { analyseModifications } from '../modifications/index.js';
+import { checkIntegrity, findSignatures, type FoundSignature, type IntegrityFacts } from '../signature/index.js';
+import { summariseCertificate } from './certificate-summary.js';
+import { chainOf, type TrustContext } from './chain.js';
+import type { DocumentFacts, PadesLevel, SignatureFacts, TimestampFacts } from './facts.js';
+import { pdfDateToIso } from './pdf-date.js';
+import { revocationOf } from './revocation-facts.js';
+import { documentTimestampTime, signatureTimestamps } from './times.js';
+import { allFieldNames, lockedFieldNames, signatureTransforms, type SignatureTransforms } from './transforms.js';
+
+interface Base {
+  found: FoundSignature;
+  integrity: IntegrityFacts;
+  transforms: SignatureTransforms;
+  signedRevision: number;
+}
+
+export async function gatherFacts(bytes: Uint8Array, doc: PdfDocument, ctx: TrustContext): Promise<DocumentFacts> {
+  const validationTime = ctx.at;
+  const found = findSignatures(doc);
+  const bases: Base[] = [];
+  for (const s of found) {
+    const integrity = await checkIntegrity(bytes, s, { doc });
+    const signedRevision = integrity.byteRange.coveredRevision ?? s.revision;
+    bases.push({ found: s, integrity, transforms: signatureTransforms(doc, s), signedRevision });
+  }
+
+  // Permissions in force: DocMDP of the certification signature; field locks of signatures applied so far.
+  const certifying = bases.find((b) => b.found.kind === 'certification');
+  const fields = allFieldNames(doc);
+
+  // Document timestamps first: their times are proof of existence for the signatures they cover.
+  const docTimestamps: { base: Base; facts: TimestampFacts }[] = [];
+  const all: SignatureFacts[] = new Array(bases.length);
+  // Last to first, so every document timestamp applied after a signature is known when that signature is judged.
+  for (let index = bases.length - 1; index >= 0; index--) {
+    const b = bases[index];
+    const locks = bases.filter((o) => o.signedRevision <= b.signedRevision).map((o) => o.transforms.fieldLock);
+    const modifications = analyseModifications(doc, Math.max(b.signedRevision, 0), {
+      docMdp: certifying && certifying.signedRevision <= b.signedRevision ? certifying.transforms.docMdp : undefined,
+      lockedFields: lockedFieldNames(locks, fields),
+    });
+    const cms = b.integrity.cms;
+    const signerCert = cms.signerCertificate;
+    const pool = [...cms.certificates, ...ctx.documentCertificates];
+
+    // Times: the signature's own timestamps, then document timestamps applied after it.
+    const own = b.found.kind === 'doc-timestamp' ? [] : await signatureTimestamps(cms, ctx);
+    const later = docTimestamps.filter((d) => d.base.signedRevision > b.signedRevision).map((d) => d.facts);
+    const timestamps = [...own, ...later];
+    const proofs = timestamps.filter((t) => t.intact && t.trusted).sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
+    const bestSignatureTime = proofs[0]
+      ? { time: proofs[0].time, source: proofs[0].kind }
+      : { time: validationTime.toISOString(), source: 'validation-time' as const };
+    const best = new Date(bestSignatureTime.time);
+
+    const claimedTime = b.found.kind === 'doc-timestamp' ? documentTimestampTime(cms) : pdfDateToIso(b.found.signingTime) ?? cms.signingTimeAttribute?.toISOString() ?? null;
+    const times = [...new Set([bestSignatureTime.time, validationTime.toISOString(), ...(b.found.kind === 'doc-timestamp' && claimedTime ? [claimedTime] : [])])].map((t) => new Date(t));
+    const chain = signerCert
+      ? await chainOf(signerCert, pool, ctx, times, b.found.kind === 'doc-timestamp' ? 'timestamping' : 'signing')
+      : { facts: { found: false, path: [], problems: [], validity: [] }, certs: [] as pkijs.Certificate[], anchor: undefined };
+    const revocation = chain.facts.found ? await revocationOf(chain.certs, best, b.signedRevision, ctx) : { certificates: [] };
+    const crypto = evaluateCryptoPolicy(
+      { signature: cms, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
+      ctx.cryptoPolicy,
+    );
+
+    const facts: SignatureFacts = {
+      index,
+      fieldName: b.found.fieldName,
+      kind: b.found.kind,
+      filter: b.found.filter,
+      subFilter: b.found.subFilter,
+      signedRevision: b.signedRevision,
+      claimedSigningTime: claimedTime,
+      reason: b.found.reason,
+      location: b.found.location,
+      integrity: b.integrity,
+      transforms: b.transforms,
+      modifications,
+      signer: signerCert ? summariseCertificate(signerCert) : null,
+      chain: chain.facts,
+      timestamps,
+      bestSignatureTime,
+      revocation,
+      crypto,
+      level: null,
+    };
+    all[index] = facts;
+    if (b.found.kind === 'doc-timestamp') {
+      const time = claimedTime;
+      if (time) {
+        const validAtTime = chain.facts.validity.find((v) => v.at === new Date(time).toISOString())?.status === 'VALID';
+        docTimestamps.push({
+          base: b,
+          facts: {
+            kind: 'document-timestamp',
+            time,
+            intact: b.integrity.intact,
+            trusted: chain.facts.found && chain.facts.problems.length === 0 && validAtTime,
+            tsa: facts.signer,
+            problems: b.integrity.problems,
+            signatureIndex: index,
+          },
+        });
+      }
+    }
+  }
+  for (const f of all) f.level = padesLevel(f, all, ctx);
+  return { validationTime: validationTime.toISOString(), revisions: doc.revisions.length, recovered: doc.recovered, signatures: all };
+}
+
+/** PAdES baseline level by what the file holds: CAdES-detached (B-B), a timestamp (B-T), validation data after
+ * the signature (B-LT), and a document timestamp over that data (B-LTA). */
+function padesLevel(f: SignatureFacts, all: SignatureFacts[], ctx: TrustContext): PadesLevel | null {
+  if (f.kind === 'doc-timestamp' || f.subFilter !== 'ETSI.CAdES.detached') return null;
+  const hasTimestamp = f.timestamps.some((t) => t.intact);
+  if (!hasTimestamp) return 'B-B';
+  const dssRevision = ctx.validationDataRevision(f);
+  if (dssRevision === null) return 'B-T';
+  const archived = all.some((o) => o.kind === 'doc-timestamp' && o.integrity.intact && o.signedRevision >= dssRevision);
+  return archived ? 'B-LTA' : 'B-LT';
+}

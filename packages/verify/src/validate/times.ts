@@ -1,0 +1,61 @@
+/** Timestamps as proof of existence: each signature timestamp verified, its TSA's path built and judged at its time. */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { toCertificate } from '../revocation/index.js';
+import type { CmsFacts } from '../signature/index.js';
+import { checkSignatureTimestamps } from '../timestamp/index.js';
+import { summariseCertificate } from './certificate-summary.js';
+import { chainOf, type TrustContext } from './chain.js';
+import type { TimestampFacts } from './facts.js';
+
+function certs(ders: readonly Uint8Array[]): pkijs.Certificate[] {
+  const out: pkijs.Certificate[] = [];
+  for (const der of ders) {
+    try {
+      out.push(toCertificate(der));
+    } catch {
+      // unreadable: the path simply cannot use it
+    }
+  }
+  return out;
+}
+
+export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Promise<TimestampFacts[]> {
+  if (!cms.signerInfo) return [];
+  const checks = await checkSignatureTimestamps(cms, { certificates: ctx.evidence.certificates.map((c) => c.der) });
+  const out: TimestampFacts[] = [];
+  for (const ts of checks) {
+    const c = ts.check;
+    const tsaCert = c.tsaCertificate ? certs([c.tsaCertificate])[0] : undefined;
+    let trusted = false;
+    const problems: string[] = [...c.problems];
+    if (tsaCert && c.genTime) {
+      const chain = await chainOf(tsaCert, [...certs(c.certificates), ...ctx.documentCertificates], ctx, [c.genTime], 'timestamping');
+      trusted = chain.facts.found && chain.facts.problems.length === 0 && chain.facts.validity[0]?.status === 'VALID';
+      if (!chain.facts.found) problems.push('TSA_NO_CHAIN');
+      problems.push(...chain.facts.problems);
+      if (chain.facts.validity[0]?.status !== 'VALID') problems.push(`TSA_CERTIFICATE_${chain.facts.validity[0]?.status ?? 'UNKNOWN'}`);
+    }
+    out.push({
+      kind: 'signature-timestamp',
+      time: (c.genTime ?? new Date(0)).toISOString(),
+      intact: c.valid && c.imprintMatches === true && !!c.genTime,
+      trusted,
+      tsa: tsaCert ? summariseCertificate(tsaCert) : null,
+      problems,
+    });
+  }
+  return out;
+}
+
+/** A document timestamp's genTime (from the TSTInfo its CMS encapsulates), as ISO; null when unreadable. */
+export function documentTimestampTime(cms: CmsFacts): string | null {
+  if (!cms.eContent) return null;
+  try {
+    const asn = asn1js.fromBER(cms.eContent.slice().buffer);
+    if (asn.offset === -1) return null;
+    return new pkijs.TSTInfo({ schema: asn.result }).genTime.toISOString();
+  } catch {
+    return null;
+  }
+}

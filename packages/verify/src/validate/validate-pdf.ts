@@ -1,0 +1,71 @@
+/**
+ * validatePdf: every signature and document timestamp of a PDF, facts first, then the verdict of each under the
+ * caller's policy, as the report of the DESIGN.md contract. Browser-safe. A file that is not a readable PDF is a
+ * PdfError (typed); a damaged signature is a verdict, never an exception.
+ */
+import * as pkijs from 'pkijs';
+import { PdfDocument } from '@kyso/pdf';
+import { collectEvidence } from '../evidence/index.js';
+import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.js';
+import { validationReport, type ValidationReport } from '../report/report.js';
+import { toCertificate } from '../revocation/index.js';
+import type { TrustContext } from './chain.js';
+import type { DocumentFacts, SignatureFacts } from './facts.js';
+import { gatherFacts } from './gather.js';
+import type { CertificateSource, ValidateOptions } from './options.js';
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Every certificate of the sources (a PEM text may hold several). Unreadable ones are an error: the caller gave them. */
+export function readCertificates(sources: readonly CertificateSource[] = []): pkijs.Certificate[] {
+  const out: pkijs.Certificate[] = [];
+  for (const s of sources) {
+    if (s instanceof pkijs.Certificate) out.push(s);
+    else {
+      const text = typeof s === 'string' ? s : s[0] === 0x2d ? new TextDecoder().decode(s) : null;
+      if (text !== null) for (const block of text.match(PEM_BLOCK) ?? [text]) out.push(toCertificate(new TextEncoder().encode(block)));
+      else out.push(toCertificate(s as Uint8Array));
+    }
+  }
+  return out;
+}
+
+export interface ValidationResult {
+  report: ValidationReport;
+  facts: DocumentFacts;
+  verdicts: Verdict[];
+}
+
+export async function validatePdfDetailed(bytes: Uint8Array, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const doc = PdfDocument.load(bytes);
+  const evidence = await collectEvidence(doc);
+  const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
+  const ctx: TrustContext = {
+    at: options.at ?? new Date(),
+    anchors: readCertificates(options.trustAnchors),
+    intermediates: readCertificates(options.intermediates),
+    documentCertificates,
+    evidence,
+    online: options.online ?? false,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? 5000,
+    cryptoPolicy: options.cryptoPolicy,
+    validationDataRevision: (f: SignatureFacts) => {
+      const vri = evidence.vri.find((v) => v.signatureField === f.fieldName && v.revision > f.signedRevision);
+      if (vri) return vri.revision;
+      const revs = [...evidence.ocspResponses, ...evidence.crls]
+        .filter((i) => i.origins.some((o) => o.source === 'dss' || o.source === 'vri'))
+        .map((i) => i.firstRevision)
+        .filter((r) => r > f.signedRevision);
+      return revs.length ? Math.min(...revs) : null;
+    },
+  };
+  const facts = await gatherFacts(bytes, doc, ctx);
+  const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
+  const verdicts = facts.signatures.map((f) => decide(f, policy));
+  return { report: validationReport(facts, verdicts), facts, verdicts };
+}
+
+export async function validatePdf(bytes: Uint8Array, options: ValidateOptions = {}): Promise<ValidationReport> {
+  return (await validatePdfDetailed(bytes, options)).report;
+}
