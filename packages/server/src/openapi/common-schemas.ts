@@ -67,6 +67,7 @@ export const SessionCreatedSchema = z
     signatureAlgorithm: z.string().meta({ example: 'rsa-pkcs1', description: 'rsa-pkcs1, rsa-pss or ecdsa-P-256/384/521.' }),
     dataToSign: base64.meta({ description: 'The DER of the CMS signed attributes: sign this (hash-and-sign).' }),
     digestToSign: base64.meta({ description: 'The hash of dataToSign, for devices that sign a precomputed digest.' }),
+    documentDigest: base64.meta({ description: 'The hash over the ByteRange (the message digest inside dataToSign), for signers that build the whole CMS.' }),
     complete: z.string().meta({ description: 'Where to POST the signature value.' }),
   })
   .meta({ id: 'SigningSession' });

@@ -64,6 +64,7 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
         signatureAlgorithm: scheme.kind === 'ecdsa' ? `ecdsa-${scheme.namedCurve}` : scheme.kind,
         dataToSign: Buffer.from(prepared.dataToSign).toString('base64'),
         digestToSign: Buffer.from(prepared.digestToSign).toString('base64'),
+        documentDigest: prepared.state.documentDigest,
         complete: `/v1/signing-sessions/${rec.id}/complete`,
       } satisfies z.infer<typeof SessionCreatedSchema>);
     } finally {
