@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { KysoError } from '@kyso/core';
 import { inspect } from './commands/inspect.js';
 import { sign } from './commands/sign.js';
+import { verify } from './commands/verify.js';
 import { extend } from './commands/extend.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
@@ -25,6 +26,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       }
       case 'inspect':
         return inspect(rest, out);
+      case 'verify':
+        return await verify(rest, out);
       case 'sign':
         return await sign(rest, out, err);
       case 'extend':

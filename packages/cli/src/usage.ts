@@ -38,6 +38,12 @@ Commands:
                               cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the DSS, then a new
                               archive timestamp (renews an LTA file). Options: --revocation-data (as sign)
                               --revocation require|if-available  --timeout MS
+  verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]
+                              Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity,
+                              coverage, changes after signing, path to the given roots, timestamps, revocation from
+                              the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
+                              --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
+                              Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
   help                        Show this help.
   version                     Print the version.
 

@@ -1,0 +1,70 @@
+/**
+ * `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]`: every signature
+ * and document timestamp, with an ETSI verdict each. Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any
+ * INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a readable PDF.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { humanReport, validatePdf, type ValidationReport } from '@kyso/verify';
+import { UsageError } from '../usage.js';
+
+export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATURE: 3 } as const;
+
+export function exitCodeFor(report: ValidationReport): number {
+  const s = report.signatures;
+  if (s.length === 0) return VERIFY_EXIT.NO_SIGNATURE;
+  if (s.some((x) => x.indication === 'TOTAL-FAILED')) return VERIFY_EXIT.FAILED;
+  if (s.some((x) => x.indication === 'INDETERMINATE')) return VERIFY_EXIT.INDETERMINATE;
+  return VERIFY_EXIT.PASSED;
+}
+
+function readTrust(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --trust ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      trust: { type: 'string', multiple: true },
+      intermediate: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      online: { type: 'boolean' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      timeout: { type: 'string' },
+      'require-revocation': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('verify takes exactly one FILE.pdf');
+  let at: Date | undefined;
+  if (values.at !== undefined) {
+    at = new Date(values.at);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.at) || Number.isNaN(at.getTime())) throw new UsageError(`--at wants an ISO 8601 time, got '${values.at}'`);
+  }
+  const lang = values.lang ?? 'vi';
+  if (lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang is vi or en, got '${lang}'`);
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout wants milliseconds (a positive integer)');
+
+  const anchors = (values.trust ?? []).map(readTrust);
+  const intermediates = (values.intermediate ?? []).map(readTrust);
+  const bytes = new Uint8Array(readFileSync(positionals[0]));
+  const report = await validatePdf(bytes, {
+    trustAnchors: anchors,
+    intermediates,
+    at,
+    online: values.online ?? false,
+    timeoutMs,
+    verdictPolicy: values['require-revocation'] ? { revocation: 'require' } : undefined,
+  });
+  if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
+  else out(humanReport(report, lang).trimEnd());
+  return exitCodeFor(report);
+}
