@@ -28,3 +28,8 @@ export function formatCertificationNumber(parts: CertificationNumberParts, templ
     .replaceAll('{year}', String(parts.year))
     .replaceAll('{book}', parts.bookType);
 }
+
+/** The volume as written on the book's cover and in the statement ("quyển số 01/2026"), as the default template writes it. */
+export function volumeLabel(parts: Pick<CertificationNumberParts, 'volume' | 'year'>): string {
+  return `${String(parts.volume).padStart(2, '0')}/${parts.year}`;
+}

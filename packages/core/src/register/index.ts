@@ -24,6 +24,7 @@ export type {
 export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
 export {
   formatCertificationNumber,
+  volumeLabel,
   DEFAULT_NUMBER_TEMPLATE,
   type CertificationNumberParts,
   type CertificationNumberTemplate,

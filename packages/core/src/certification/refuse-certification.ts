@@ -1,0 +1,55 @@
+/**
+ * Refusing a certification (Decree 23/2015 Art. 22; DOMAIN.md §4.2): recorded in the register with the ground,
+ * who refused and when; no number is taken and no fee is charged. The slip's text cites the ground.
+ */
+import { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, type RefusalCode } from '../register/refusal-grounds.js';
+import type { CertificationRegister, CertificationRequestRecord, Certifier, Requester } from '../register/types.js';
+
+export interface RefuseCertificationInput {
+  register: CertificationRegister;
+  idempotencyKey: string;
+  authority: string;
+  /** Who refused. */
+  certifier: Certifier;
+  requester: Requester;
+  documentName: string;
+  reason: RefusalCode;
+  /** The officer's explanation (what was seen on the original). */
+  text?: string;
+}
+
+export interface RefusalResult {
+  request: CertificationRequestRecord;
+  /** The key was already known: the earlier refusal is returned. */
+  resumed: boolean;
+  /** The refusal slip's lines, in Vietnamese. */
+  slip: string[];
+}
+
+export async function refuseCertification(input: RefuseCertificationInput): Promise<RefusalResult> {
+  const { request, resumed } = await input.register.recordRefusal({
+    idempotencyKey: input.idempotencyKey,
+    authorityId: input.authority,
+    certifier: input.certifier,
+    requester: input.requester,
+    documentName: input.documentName,
+    code: input.reason,
+    text: input.text,
+  });
+  return { request, resumed, slip: refusalSlip(request) };
+}
+
+/** The slip handed to the requester: what was refused, on which ground of Art. 22, by whom and when. */
+export function refusalSlip(request: CertificationRequestRecord): string[] {
+  const r = request.refusal;
+  if (!r) return [];
+  const lines = [
+    'TỪ CHỐI CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH',
+    `Người yêu cầu: ${request.requester.name}`,
+    `Giấy tờ, văn bản: ${r.documentName}`,
+    `Lý do: ${REFUSAL_GROUNDS[r.code].vi} (${REFUSAL_LEGAL_BASIS})`,
+  ];
+  if (r.text) lines.push(`Ghi chú: ${r.text}`);
+  lines.push(`Người từ chối: ${request.certifier.name}${request.certifier.title ? `, ${request.certifier.title}` : ''}`, `Thời điểm: ${request.createdAt}`);
+  return lines;
+}
