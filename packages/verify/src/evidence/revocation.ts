@@ -92,12 +92,15 @@ export async function findEmbeddedRevocation(
     if (item.firstRevision > maxRevision || !item.facts) continue;
     const single = item.facts.responses.find((r) => r.serialNumber === serial);
     if (!single) continue; // about other certificates
-    candidates.push(await judgeOcsp(item, cert, issuer, at, freshness, skew, single.thisUpdate));
+    const judged = await judgeOcsp(item, cert, issuer, at, freshness, skew, single.thisUpdate);
+    // Same serial, another issuer's certificate (the CertID's issuer hashes differ): not a candidate.
+    if (!judged.problems.includes('OCSP_CERT_NOT_IN_RESPONSE')) candidates.push(judged);
   }
   for (const item of pool.crls) {
     if (item.firstRevision > maxRevision || !item.facts) continue;
     if (!sameName(item.facts.issuer, issuer)) continue; // another CA's
-    candidates.push(await judgeCrl(item, cert, issuer, at, freshness, skew));
+    const judged = await judgeCrl(item, cert, issuer, at, freshness, skew);
+    if (!judged.problems.includes('CRL_ISSUER_MISMATCH')) candidates.push(judged);
   }
 
   const usable = candidates
