@@ -12,7 +12,9 @@ import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, type PdfObject } from
 import { signPdf } from '@kyso/core';
 import {
   EVIDENCE_MESSAGES,
+  checkDocumentTimestamp,
   checkRevocation,
+  checkSignatureTimestamps,
   cmsEvidence,
   collectEvidence,
   describeEvidenceProblem,
@@ -313,5 +315,32 @@ describe('a kyso-signed file with a DSS of the test PKI’s real OCSP responses 
     expect(found.problems).toEqual([]);
     expect(found.items.every((i) => i.kind === 'certificate' && i.source === 'cms')).toBe(true);
     expect(found.items.map((i) => hex(i.der))).toContain(hex(certDer('signer')));
+  });
+});
+
+describe('hostile input', () => {
+  it('mutated LTA files: gathering evidence and checking timestamps give facts, never an exception', async () => {
+    const original = new Uint8Array(readFileSync(join(CORPUS, LTA2)));
+    let seed = 20261122;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let checked = 0;
+    for (let i = 0; i < 60; i++) {
+      const bytes = original.slice();
+      for (let k = 0; k < 8; k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      let doc: PdfDocument;
+      try {
+        doc = PdfDocument.load(bytes);
+      } catch {
+        continue; // the PDF layer's typed error: nothing for this module to read
+      }
+      const pool = await collectEvidence(doc);
+      expect(Array.isArray(pool.problems)).toBe(true);
+      for (const s of findSignatures(doc)) {
+        if (s.kind === 'doc-timestamp') expect((await checkDocumentTimestamp(bytes, s, { doc })).timestamp).toBeDefined();
+        else expect(Array.isArray(await checkSignatureTimestamps(parseCms(s.contents)))).toBe(true);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
   });
 });

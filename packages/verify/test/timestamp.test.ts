@@ -269,6 +269,22 @@ describe('what is not a token', () => {
     expect((await checkTimestampToken(padded, { data: DATA })).problems).toEqual(['TST_TRAILING_DATA']);
   });
 
+  it('mutated tokens give facts, never an exception; a mutation in the signed part is never valid', async () => {
+    const { token } = await stamp(tsa, DATA);
+    const eContent = tstInfoOf(token);
+    const signedStart = Buffer.from(token).indexOf(Buffer.from(eContent));
+    let seed = 3161;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 150; i++) {
+      const bad = token.slice();
+      const at = i % 2 === 0 ? Math.floor(random() * bad.length) : signedStart + Math.floor(random() * eContent.length);
+      bad[at] ^= 1 + Math.floor(random() * 255);
+      const c = await checkTimestampToken(bad, { data: DATA });
+      expect(Array.isArray(c.problems)).toBe(true);
+      if (at >= signedStart && at < signedStart + eContent.length) expect(c.valid).toBe(false);
+    }
+  });
+
   it('every problem code has a Vietnamese and an English message', () => {
     for (const code of Object.keys(TIMESTAMP_MESSAGES) as (keyof typeof TIMESTAMP_MESSAGES)[]) {
       const { vi, en } = describeTimestampProblem(code);

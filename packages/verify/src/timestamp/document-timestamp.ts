@@ -29,9 +29,16 @@ export async function checkDocumentTimestamp(
   options: DocumentTimestampOptions = {},
 ): Promise<DocumentTimestampFacts> {
   const integrity = await checkIntegrity(pdf, signature, { doc: options.doc });
-  const ranges = integrity.byteRange.ranges;
-  const covered = ranges ? concat(pdf, ranges) : undefined;
-  const timestamp = await checkTimestampToken(signature.contents ?? new Uint8Array(0), { data: covered, certificates: options.certificates });
+  const contents = signature.contents ?? new Uint8Array(0);
+  let timestamp: TimestampCheck;
+  if (integrity.computedDigest && integrity.digestAlgorithm) {
+    // The integrity check already hashed the covered bytes with the token's imprint algorithm: no second pass.
+    const digest = { hash: integrity.digestAlgorithm, value: integrity.computedDigest };
+    timestamp = await checkTimestampToken(contents, { digest, certificates: options.certificates });
+  } else {
+    const ranges = integrity.byteRange.ranges;
+    timestamp = await checkTimestampToken(contents, { data: ranges ? concat(pdf, ranges) : undefined, certificates: options.certificates });
+  }
   const problems: DocumentTimestampFacts['problems'] = [];
   if (signature.subFilter !== 'ETSI.RFC3161') problems.push('DOCTS_SUBFILTER');
   if (signature.type !== 'DocTimeStamp') problems.push('DOCTS_TYPE');
