@@ -81,6 +81,31 @@ describe('the rendered e-copy', () => {
     expect(want.filter(Boolean).length).toBeGreaterThan(200);
   });
 
+  it('with a signature image and a seal image: the seal (red) inside the authority\'s widget, the signature (blue) in the certifier\'s', async () => {
+    const { PNG } = await import('pngjs');
+    const image = (w: number, h: number, paint: (x: number, y: number) => [number, number, number, number]): Uint8Array => {
+      const img = new PNG({ width: w, height: h });
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data.set(paint(x, y), (y * w + x) * 4);
+      return new Uint8Array(PNG.sync.write(img));
+    };
+    const seal = image(200, 200, (x, y) => (Math.abs(Math.hypot(x - 100, y - 100) - 85) < 10 ? [215, 20, 30, 255] : [0, 0, 0, 0]));
+    const stroke = image(300, 120, (x, y) => (Math.abs(y - 60 - 35 * Math.sin(x / 22)) < 5 && x > 10 && x < 290 ? [20, 40, 200, 255] : [0, 0, 0, 0]));
+    const withImages = await buildElectronicCopy({
+      scan: { pdf: await pdfLibDoc({ pages: 1, objectStreams: false }) },
+      conversion: CONVERSION,
+      certification: CERTIFICATION,
+      certifier: { ...parties.certifier, signatureImage: stroke },
+      authority: { ...parties.authority, sealImage: seal },
+    });
+    const file = tmp.file('images.pdf', withImages.bytes);
+    const page = renderPage(file, 1, 72);
+    const isRed = ([r, g, b]: [number, number, number]): boolean => r > 150 && r - g > 80 && r - b > 80;
+    const { certifier, authority } = withImages.signatures;
+    expect(countIn(page, A4_HEIGHT, authority.rect, isRed)).toBeGreaterThan(100);
+    expect(countIn(page, A4_HEIGHT, { x: 0, y: 0, width: 595.28, height: A4_HEIGHT }, isRed)).toBe(countIn(page, A4_HEIGHT, authority.rect, isRed));
+    expect(countIn(page, A4_HEIGHT, certifier.rect, isBlue)).toBeGreaterThan(100);
+  });
+
   it('on rotated pages (90° first, 180° last) the mark sits at the displayed top-left and every line reads back', async () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.TimesRoman);

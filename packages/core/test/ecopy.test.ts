@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { PdfDict, PdfDocument, PdfString } from '@kyso/pdf';
-import { buildElectronicCopy, tsaTimestamper, type ElectronicCopy, type ScanSource } from '@kyso/core';
+import {
+  assembleElectronicCopy,
+  authoritySignatureOptions,
+  buildElectronicCopy,
+  certifierSignatureOptions,
+  finish,
+  prepare,
+  signPdf,
+  tsaTimestamper,
+  type ElectronicCopy,
+  type ScanSource,
+} from '@kyso/core';
 import { fixture, pdfLibDoc, qpdfTransform } from '../../../tests/helpers/producers.js';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
@@ -190,6 +201,24 @@ describe('an e-copy from scanned images', () => {
     expect(doc.getPage(0).getSize().width).toBeCloseTo(242.88, 1); // 1012 px at 300 dpi
     expect(doc.getPage(2).getSize()).toEqual({ width: 595.28, height: 841.89 });
     checkCopy('card', copy, 2, { markWraps: true });
+  });
+});
+
+describe('two-step signing (the key signs elsewhere)', () => {
+  it('the assembled copy and the signature options drive prepare → sign → finish to the same valid e-copy', async () => {
+    const assembled = assembleElectronicCopy({ scan: { pdf: await pdfLibDoc({ pages: 2, objectStreams: false }) }, conversion: CONVERSION, certification: CERTIFICATION });
+    const time = new Date();
+    const options = certifierSignatureOptions(assembled, { signerName: 'Nguyễn Thị Lấp Lánh Ánh', signingTime: time });
+    const prepared = prepare(assembled.bytes, certifier.signer, options);
+    const state = JSON.parse(JSON.stringify(prepared.state)); // plain data: a service can stop here
+    const signatureValue = await certifier.signer.sign(prepared.dataToSign); // "elsewhere"
+    const first = await finish(assembled.bytes, state, { signatureValue });
+    const both = await signPdf(first, authority.signer, authoritySignatureOptions(assembled, { signerName: 'Ủy ban nhân dân phường Kinh Bắc', signingTime: new Date() }));
+    const sigs = nss.pdfsig(tmp.file('two-step.pdf', both)).signatures;
+    expect(sigs.map((s) => [s.field, s.valid, s.trusted])).toEqual([
+      ['NguoiThucHienChungThuc', true, true],
+      ['CoQuanChungThuc', true, true],
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { PdfDocument, PdfStream } from '@kyso/pdf';
 import { signatureAppearance, type AppearanceContent } from '../appearance/signature-appearance.js';
 import { parseCertificate } from '../cms/certificate.js';
-import type { AppearanceBuilder, Level } from '../signing/options.js';
+import type { AppearanceBuilder, Level, SignatureOptions } from '../signing/options.js';
 import { signPdf } from '../signing/sign-pdf.js';
 import { EcopyError } from './errors.js';
 import { pageFrame, uprightFormMatrix, type PageFrame } from './page-frame.js';
@@ -31,28 +31,25 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   const certifierTime = options.certifierSigningTime ?? new Date();
   const withCertifier = await signPdf(assembled.bytes, certifier.signer, {
     ...common,
-    ...placement(assembled.bytes, assembled.certifierSignature, {
-      fields: { signer: name(certifier.signer.certificate), signingTime: certifierTime },
+    ...certifierSignatureOptions(assembled, {
+      signerName: name(certifier.signer.certificate),
+      signingTime: certifierTime,
       signatureImage: certifier.signatureImage,
+      reason: certifier.reason,
+      location: certifier.location,
+      docMdp: options.docMdp,
     }),
-    newFieldName: CERTIFIER_FIELD,
-    reason: certifier.reason ?? SIGNATURE_WORDING.certifierReason,
-    location: certifier.location,
-    signingTime: certifierTime,
-    certify: options.docMdp === false ? undefined : (options.docMdp ?? 2),
   });
 
   const authorityTime = options.authoritySigningTime ?? new Date();
   const bytes = await signPdf(withCertifier, authority.signer, {
     ...common,
-    ...placement(withCertifier, assembled.authoritySignature, {
-      fields: { signer: name(authority.signer.certificate), signingTime: authorityTime },
+    ...authoritySignatureOptions(assembled, {
+      signerName: name(authority.signer.certificate),
+      signingTime: authorityTime,
       sealImage: authority.sealImage,
+      location: authority.location,
     }),
-    newFieldName: AUTHORITY_FIELD,
-    reason: SIGNATURE_WORDING.authorityReason,
-    location: authority.location,
-    signingTime: authorityTime,
   });
 
   const { bytes: _unsigned, ...facts } = assembled;
@@ -67,8 +64,43 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   };
 }
 
-/** The widget's place and an appearance that reads upright on a rotated page. */
-function placement(pdf: Uint8Array, place: PagePlace, content: AppearanceContent): { visible: { page: number; rect: [number, number, number, number] }; appearance: AppearanceBuilder } {
+/** What the certifier's signature shows and claims; for `prepare` when the key signs elsewhere (two-step). */
+export function certifierSignatureOptions(
+  assembled: AssembledCopy,
+  o: { signerName: string; signingTime: Date; signatureImage?: Uint8Array; reason?: string; location?: string; docMdp?: 2 | 3 | false },
+): SignatureOptions {
+  return {
+    ...placement(assembled.bytes, assembled.certifierSignature, {
+      fields: { signer: o.signerName, signingTime: o.signingTime },
+      signatureImage: o.signatureImage,
+    }),
+    newFieldName: CERTIFIER_FIELD,
+    reason: o.reason ?? SIGNATURE_WORDING.certifierReason,
+    location: o.location,
+    signingTime: o.signingTime,
+    certify: o.docMdp === false ? undefined : (o.docMdp ?? 2),
+  };
+}
+
+/** What the authority's signature shows and claims; apply it to the certifier-signed file. */
+export function authoritySignatureOptions(
+  assembled: AssembledCopy,
+  o: { signerName: string; signingTime: Date; sealImage?: Uint8Array; location?: string },
+): SignatureOptions {
+  return {
+    ...placement(assembled.bytes, assembled.authoritySignature, {
+      fields: { signer: o.signerName, signingTime: o.signingTime },
+      sealImage: o.sealImage,
+    }),
+    newFieldName: AUTHORITY_FIELD,
+    reason: SIGNATURE_WORDING.authorityReason,
+    location: o.location,
+    signingTime: o.signingTime,
+  };
+}
+
+/** The widget's place and an appearance that reads upright on a rotated page (pages keep their /Rotate). */
+function placement(pdf: Uint8Array, place: PagePlace, content: AppearanceContent): Pick<SignatureOptions, 'visible' | 'appearance'> {
   const { x, y, width, height } = place.rect;
   return { visible: { page: place.page, rect: [x, y, width, height] }, appearance: upright(signatureAppearance(content), frameOf(pdf, place.page)) };
 }
