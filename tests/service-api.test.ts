@@ -71,6 +71,7 @@ describe('system routes', () => {
       ['/v1/signing-sessions', 'post'],
       ['/v1/signing-sessions/{id}/complete', 'post'],
       ['/v1/fees/quote', 'post'],
+      ['/v1/verify', 'post'],
     ]) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
@@ -198,6 +199,59 @@ describe('POST /v1/sign', () => {
     expect(chunked.type).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(chunked.body).code).toBe('SERVICE_BODY_TOO_LARGE');
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('POST /v1/verify', () => {
+  const verify = (body: Uint8Array, query = '', headers: Record<string, string> = {}) => postPdf(`${svc.url}/v1/verify${query}`, body, headers);
+
+  it('reports a PDF signed by the service as TOTAL-PASSED without an API key (open by default)', async () => {
+    const signed = new Uint8Array(await (await postPdf(`${svc.url}/v1/sign?key=seal&reason=${encodeURIComponent('Sao y')}`, pdf, bearer(svc.keys.full))).arrayBuffer());
+    const res = await verify(signed);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { signatures: Record<string, any>[] };
+    expect(report.signatures).toHaveLength(1);
+    expect(report.signatures[0]).toMatchObject({
+      kind: 'approval',
+      indication: 'TOTAL-PASSED',
+      intact: true,
+      coverage: 'ENTIRE_FILE',
+      modifications: 'NONE',
+      level: 'B-B',
+      reason: 'Sao y',
+      trustedChain: true,
+    });
+    expect(report.signatures[0].signer.commonName).toBe('Ủy ban nhân dân phường Kinh Bắc');
+  });
+
+  it('reports a changed signed PDF as TOTAL-FAILED, an unsigned one with no signatures, a non-PDF as 422', async () => {
+    const signed = new Uint8Array(await (await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, bearer(svc.keys.full))).arrayBuffer());
+    const tampered = signed.slice();
+    // A byte inside the first stream's data: the file still parses, the signed bytes differ.
+    const at = Buffer.from(tampered).indexOf('stream\n') + 'stream\n'.length + 4;
+    expect(at).toBeGreaterThan(20);
+    tampered[at] ^= 0xff;
+    const failed = (await (await verify(tampered)).json()) as { signatures: { indication: string; intact: boolean }[] };
+    expect(failed.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', intact: false });
+    const unsigned = (await (await verify(pdf)).json()) as { signatures: unknown[] };
+    expect(unsigned.signatures).toEqual([]);
+    await expectProblem(await verify(new TextEncoder().encode('%PDF-1.7 nothing else')), 422, 'PDF_NO_CATALOG');
+    await expectProblem(await verify(new TextEncoder().encode('not a PDF at all')), 422, 'PDF_NOT_PDF');
+  });
+
+  it('refuses online revocation checks the configuration does not allow, and a bad time', async () => {
+    await expectProblem(await verify(pdf, '?online=true'), 400, 'SERVICE_BAD_REQUEST');
+    await expectProblem(await verify(pdf, '?at=yesterday'), 400, 'SERVICE_BAD_REQUEST');
+  });
+
+  it('needs an API key when the configuration closes it', async () => {
+    const closed = await startTestService({ config: { access: { verify: 'api-key' } } });
+    try {
+      await expectProblem(await postPdf(`${closed.url}/v1/verify`, pdf), 401, 'SERVICE_UNAUTHENTICATED');
+      expect((await postPdf(`${closed.url}/v1/verify`, pdf, bearer(closed.keys.signerOnly))).status).toBe(200);
+    } finally {
+      await closed.stop();
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';
+import { readTrustAnchors } from './routes/verify.js';
 import { SessionStore } from './sessions/session-store.js';
 import { CertificateChecks } from './signing/certificate-checks.js';
 import { SigningService } from './signing/signing-service.js';
@@ -56,6 +57,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       'DEVELOPMENT SETUP: signing with the public TEST certificates of test-certs/ and a throwaway API key. Not for production: give a configuration file (KYSO_CONFIG or --config).',
     );
   }
+  const trustAnchors = readTrustAnchors(config.verification.trustRoots);
   let db: Db | undefined;
   let keyRing: KeyRing | undefined;
   try {
@@ -65,11 +67,14 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     db?.close();
     throw e;
   }
-  const queue = new WorkQueue(config.limits.signingConcurrency ?? availableParallelism(), config.limits.signingQueue);
+  const concurrency = config.limits.signingConcurrency ?? availableParallelism();
+  const queue = new WorkQueue(concurrency, config.limits.signingQueue);
+  const verifyQueue = new WorkQueue(concurrency, config.limits.signingQueue);
   const lifecycle = { accepting: true, inFlight: 0 };
   const metrics = new Metrics([
     { name: 'kyso_signing_in_flight', help: 'Signing operations running now.', value: () => queue.inFlight },
     { name: 'kyso_signing_queued', help: 'Signing operations waiting for a slot.', value: () => queue.queued },
+    { name: 'kyso_verifications_in_flight', help: 'Verifications running now.', value: () => verifyQueue.inFlight },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
   const sessions = new SessionStore(db, now);
@@ -79,6 +84,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     logger,
     db,
     keyRing,
+    trustAnchors,
     apiKeys: new ApiKeyRegistry(config.apiKeys),
     sessions,
     signing: new SigningService(
@@ -87,6 +93,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       config.signing.tsaUrl,
       (w) => logger.warn({ warning: w }, 'signing warning'),
     ),
+    verifyQueue,
     metrics,
     rateLimiter: new RateLimiter(config.limits.rateLimit, now),
     lifecycle,

@@ -107,9 +107,9 @@ export const configSchema = z
         requestTimeoutMs: positiveInt.default(120_000),
         /** Time given to requests in flight at shutdown, ms. */
         shutdownGraceMs: positiveInt.default(30_000),
-        /** Signing operations run at once (CPU-bound). Default: the number of CPUs. */
+        /** Signing operations run at once (CPU-bound; verifications have a queue of their own this size). Default: the number of CPUs. */
         signingConcurrency: positiveInt.optional(),
-        /** Signing operations allowed to wait; beyond this the service answers 503 with Retry-After. */
+        /** Operations allowed to wait for a slot; beyond this the service answers 503 with Retry-After. */
         signingQueue: z.number().int().min(0).default(256),
         /** Per API key (or per client address for open routes): a token bucket. */
         rateLimit: z

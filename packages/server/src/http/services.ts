@@ -4,6 +4,7 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
+import type { WorkQueue } from '../limits/work-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -22,9 +23,13 @@ export interface Services {
   logger: Logger;
   db: Db;
   keyRing: KeyRing;
+  /** PEM texts of the roots /v1/verify trusts. */
+  trustAnchors: string[];
   apiKeys: ApiKeyRegistry;
   sessions: SessionStore;
   signing: SigningService;
+  /** The bound on concurrent verifications (CPU-bound like signing, counted apart). */
+  verifyQueue: WorkQueue;
   metrics: Metrics;
   rateLimiter: RateLimiter;
   lifecycle: Lifecycle;

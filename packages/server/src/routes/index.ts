@@ -4,5 +4,6 @@ import { feeQuoteRoute } from './fees.js';
 import { signRoute } from './sign.js';
 import { completeSessionRoute, createSessionRoute } from './signing-sessions.js';
 import { healthRoute, metricsRoute, readyRoute } from './system.js';
+import { verifyRoute } from './verify.js';
 
-export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute];
+export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, verifyRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute];

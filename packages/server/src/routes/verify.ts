@@ -1,0 +1,121 @@
+/**
+ * POST /v1/verify: every signature of the PDF with its ETSI verdict (@kyso/verify's report, the DESIGN.md
+ * `--json` contract). Trust anchors come from the configuration; online revocation only where it allows it.
+ */
+import { readFileSync } from 'node:fs';
+import { validatePdf } from '@kyso/verify';
+import { z } from 'zod';
+import { ServiceError } from '../errors.js';
+import { defineRoute } from '../http/route.js';
+import { readPdfBody } from '../io/request-body.js';
+import { bodyLimits } from './sign.js';
+
+const FindingSchema = z.object({ code: z.string(), vi: z.string(), en: z.string(), detail: z.string().optional() });
+
+const SignatureReportSchema = z.object({
+  index: z.number().int(),
+  fieldName: z.string().nullable(),
+  kind: z.enum(['approval', 'certification', 'doc-timestamp']),
+  indication: z.enum(['TOTAL-PASSED', 'TOTAL-FAILED', 'INDETERMINATE']),
+  subIndication: z.string().nullable(),
+  intact: z.boolean(),
+  coverage: z.enum(['ENTIRE_FILE', 'ENTIRE_REVISION', 'PARTIAL', 'UNCLEAR']),
+  modifications: z.enum(['NONE', 'ALLOWED', 'DISALLOWED']),
+  signer: z
+    .object({
+      commonName: z.string().nullable(),
+      organization: z.string().nullable(),
+      organizationalUnit: z.string().nullable(),
+      subject: z.string(),
+      serialNumber: z.string(),
+      issuer: z.object({ commonName: z.string().nullable(), organization: z.string().nullable(), subject: z.string() }),
+      validFrom: z.string(),
+      validTo: z.string(),
+      publicKey: z.string(),
+    })
+    .nullable(),
+  signingTime: z.string().nullable(),
+  signingTimeSource: z.enum(['timestamp', 'claimed']).nullable(),
+  claimedSigningTime: z.string().nullable(),
+  level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).nullable(),
+  subFilter: z.string().nullable(),
+  revision: z.number().int(),
+  reason: z.string().nullable(),
+  location: z.string().nullable(),
+  certificateValidAtSigningTime: z.boolean().nullable(),
+  trustedChain: z.boolean(),
+  chain: z.array(z.string()),
+  timestamps: z.array(
+    z.object({ kind: z.enum(['signature-timestamp', 'document-timestamp']), time: z.string(), intact: z.boolean(), trusted: z.boolean(), tsa: z.string().nullable() }),
+  ),
+  revocation: z.array(
+    z.object({ certificate: z.string(), status: z.enum(['GOOD', 'REVOKED', 'UNKNOWN', 'NOT_CHECKED']), source: z.string().nullable(), revokedAt: z.string().nullable() }),
+  ),
+  changes: z.array(z.object({ revision: z.number().int(), kind: z.string(), allowed: z.boolean(), reason: z.string() })),
+  certification: z.object({ docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]) }).nullable(),
+  reasons: z.array(FindingSchema),
+  warnings: z.array(FindingSchema),
+});
+
+export const ValidationReportSchema = z
+  .object({
+    validationTime: z.string(),
+    revisions: z.number().int(),
+    recovered: z.boolean(),
+    signatures: z.array(SignatureReportSchema).meta({ description: 'In the order they were applied (revision order).' }),
+  })
+  .meta({ id: 'ValidationReport' });
+
+export const VerifyQuerySchema = z.object({
+  at: z.iso.datetime({ offset: true }).optional().meta({ description: 'Validate as of this time (default now).' }),
+  online: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Ask OCSP responders and CRL servers (only where the service allows it; default: its setting).' }),
+});
+
+export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
+  method: 'post',
+  path: '/v1/verify',
+  operationId: 'verifyPdf',
+  summary: 'Verify every signature of a PDF',
+  description:
+    'The body is the PDF. Each signature gets an ETSI EN 319 102-1 indication (TOTAL-PASSED, TOTAL-FAILED, ' +
+    'INDETERMINATE) with its sub-indication, the signer, times, level and the reasons in Vietnamese and English. ' +
+    'A PDF without signatures answers with an empty list.',
+  tag: 'verification',
+  access: 'verify',
+  rateLimited: true,
+  query: VerifyQuerySchema,
+  body: { kind: 'pdf', description: 'The PDF to verify.' },
+  responses: { 200: { description: 'The validation report.', json: ValidationReportSchema } },
+  async handler({ req, res, query, services, log }) {
+    const online = query.online === undefined ? services.config.verification.online : query.online === 'true';
+    if (online && !services.config.verification.online) {
+      throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'online revocation checking is disabled on this service');
+    }
+    const body = await readPdfBody(req, bodyLimits(services));
+    try {
+      // The validator reads the whole file; a spooled body is loaded here, after the size limit was enforced.
+      const bytes = body.bytes ?? new Uint8Array(readFileSync(body.path!));
+      const report = await services.verifyQueue.run(() =>
+        validatePdf(bytes, { trustAnchors: services.trustAnchors, at: query.at ? new Date(query.at) : undefined, online }),
+      );
+      log.info({ bytes: body.size, signatures: report.signatures.length, indications: report.signatures.map((s) => s.indication) }, 'verified');
+      res.json(report);
+    } finally {
+      body.dispose();
+    }
+  },
+});
+
+/** The configured trust roots, read once at start (a missing file is a configuration error). */
+export function readTrustAnchors(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (e) {
+      throw new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  });
+}
