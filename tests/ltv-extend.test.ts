@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { PdfDocument } from '@kyso/pdf';
 import { findSignatures } from '@kyso/verify';
-import { extendPdf, signPdf, tsaTimestamper, type ExtendOptions } from '@kyso/core';
+import { extendPdf, gatherValidationData, signPdf, tsaTimestamper, type ExtendOptions } from '@kyso/core';
 import { corpusBytes, corpusDir, corpusRows, pdfLibDoc } from './helpers/producers.js';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { openSigner } from './helpers/keys.js';
@@ -113,6 +113,25 @@ describe('extend kyso files', () => {
   it('the same file with the signing policy (revoked: error) is refused with a typed error', async () => {
     const input = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('revoked.p12'), { certificateCheck: false, level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
     await expect(extendPdf(input, { level: 'B-LT', timestamper: tsaTimestamper(tsa.url), policy: { revoked: 'error' } })).rejects.toMatchObject({ code: 'LTV_CERT_REVOKED' });
+  });
+});
+
+describe('chains the signature does not carry', () => {
+  it('are completed from the caIssuers URL, or refused with LTV_CHAIN_INCOMPLETE when fetching is off', async () => {
+    // A signature whose CMS holds only the signer's certificate (many real tokens sign so) and no timestamp.
+    const target = { label: 'Signature1', vriKey: 'B'.repeat(40), leaves: [openSigner().certificate], certificates: [] };
+    await expect(gatherValidationData([target], { policy: { fetchIssuers: false } })).rejects.toMatchObject({ code: 'LTV_CHAIN_INCOMPLETE' });
+    // The intermediate from http://127.0.0.1:39602/intermediate-ca.cer, the root from its own caIssuers URL.
+    const data = await gatherValidationData([target]);
+    expect(data.certificates.map((d) => certFacts(d).subject.replace(/^.*CN=([^,]+).*$/, '$1'))).toEqual([
+      'Nguyễn Thị Lấp Lánh Ánh',
+      'Kyso Test Intermediate CA',
+      'Kyso Test Root CA',
+      'Kyso Test OCSP Responder',
+    ]);
+    expect(data.report.map((r) => r.status)).toEqual(['good', 'good', 'root', 'ocsp-nocheck']);
+    expect(data.vri.get('B'.repeat(40))!.ocsps.length).toBe(1);
+    expect(data.vri.get('B'.repeat(40))!.crls.length).toBe(1); // the intermediate's status, from the root's CRL
   });
 });
 

@@ -6,6 +6,10 @@ export const LTV_MESSAGES = {
     'Không lấy được thông tin trạng thái chứng thư số (OCSP/CRL) để lưu trữ dài hạn.',
     'The certificate status (OCSP/CRL) needed for long-term validation could not be obtained.',
   ],
+  LTV_CHAIN_INCOMPLETE: [
+    'Không dựng được chuỗi chứng thư số đến chứng thư số gốc.',
+    'The certificate chain could not be built up to a root certificate.',
+  ],
   LTV_CERT_REVOKED: ['Chứng thư số trong chuỗi chứng thực đã bị thu hồi.', 'A certificate of the chain has been revoked.'],
   LTV_NO_SIGNATURES: ['Tài liệu không có chữ ký số nào để bổ sung.', 'The document has no signature to extend.'],
   LTV_BAD_SIGNATURE: ['Không đọc được một chữ ký số trong tài liệu.', 'A signature of the document cannot be read.'],

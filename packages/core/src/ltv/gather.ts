@@ -86,8 +86,9 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
     ? (c: PooledCertificate) => fetchIssuerCertificates(c, { timeoutMs: policy.timeoutMs, maxBytes: policy.maxCertificateBytes, fetch: options.fetch })
     : undefined;
 
+  // Any certificate the file carries may complete any chain (a TSA token often holds the CA chain a CMS lacks).
+  for (const target of targets) pool.addAll(target.certificates);
   for (const target of targets) {
-    pool.addAll(target.certificates);
     const mine = { certs: new Bag(), ocsps: new Bag(), crls: new Bag() };
     const queue = target.leaves.map((d) => pool.add(d)).filter((c): c is PooledCertificate => !!c);
     const done = new Set<string>();
@@ -111,7 +112,10 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
         const issuer = chain[i + 1];
         if (!issuer) {
           report.set(c.id, { subject, id: c.id, status: 'unknown', attempts: [] });
-          decide(policy, { status: 'unknown', ocsps: [], crls: [], certificates: [], attempts: [] }, subject, target.label, warn, `the issuer of "${subject}" was not found`);
+          // Without the issuer neither an OCSP CertID nor a CRL signature can be checked.
+          const text = `the issuer of "${subject}" is not among the known certificates (give it with extraCertificates / --trust)`;
+          if (policy.missing === 'error') throw new LtvError('LTV_CHAIN_INCOMPLETE', { subject, signature: target.label }, text);
+          warn(`LTV_CHAIN_INCOMPLETE: ${text} (${target.label})`);
           continue;
         }
         let pending = statuses.get(c.id);
@@ -139,7 +143,7 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
 }
 
 /** Applies the policy to one certificate's status: an error, a warning, or nothing. */
-function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label: string, warn: (m: string) => void, why?: string): void {
+function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label: string, warn: (m: string) => void): void {
   if (st.status === 'revoked') {
     const details = { subject, signature: label, revocationTime: st.revocationTime?.toISOString() };
     if (policy.revoked === 'error') throw new LtvError('LTV_CERT_REVOKED', details, `${subject}, ${st.revocationTime?.toISOString() ?? 'time unknown'}`);
@@ -147,7 +151,7 @@ function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label
     return;
   }
   if (st.status === 'unknown') {
-    const text = why ?? describeAttempts(st.attempts);
+    const text = describeAttempts(st.attempts);
     if (policy.missing === 'error') {
       throw new LtvError('LTV_REVOCATION_UNAVAILABLE', { subject, signature: label, attempts: st.attempts }, `${subject}: ${text}`);
     }
