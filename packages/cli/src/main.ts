@@ -6,6 +6,8 @@ import { inspect } from './commands/inspect.js';
 import { sign } from './commands/sign.js';
 import { verify } from './commands/verify.js';
 import { extend } from './commands/extend.js';
+import { fee } from './commands/fee.js';
+import { certify } from './commands/certify.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
@@ -32,6 +34,10 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return await sign(rest, out, err);
       case 'extend':
         return await extend(rest, out, err);
+      case 'fee':
+        return fee(rest, out);
+      case 'certify':
+        return await certify(rest, out, err);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -44,6 +44,17 @@ Commands:
                               the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
                               --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
                               Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
+  fee --pages N [--copies N] [--electronic] [--json]
+                              The certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items; repeat
+                              --pages for several originals. Options: --card  --contract-copy  --service ITEM[:N]
+                              --charge-parallel-ecopy  --date YYYY-MM-DD
+  certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE --certifier-p12 FILE
+          --authority-p12 FILE --password-env VAR [--json]
+                              Certify an electronic copy of a scanned paper original: number it in the register
+                              (SQLite file), add the conversion mark and statement, sign as certifier then authority,
+                              write the file atomically. Options: --requester NAME --document NAME --certifier-title T
+                              --idempotency-key KEY --tsa URL --book TYPE; --refuse CODE (Decree 23 Art. 22, recorded,
+                              no number, no fee); --void-pending KEY --reason TEXT. 'kyso certify --help' for all.
   help                        Show this help.
   version                     Print the version.
 

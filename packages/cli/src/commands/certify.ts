@@ -1,0 +1,256 @@
+/**
+ * `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE --certifier-p12 FILE
+ * --authority-p12 FILE --password-env VAR [--json]`: certifies an electronic copy of a scanned paper original,
+ * numbers it in the register (a SQLite file) and writes the e-copy atomically (a temporary file renamed into place).
+ *
+ * Also `--refuse CODE` (a refusal on a Decree 23/2015 Art. 22 ground: recorded, no number, no fee) and
+ * `--void-pending KEY --reason TEXT` (an abandoned pending request voided; its number stays in the book).
+ *
+ * The authority is the owner of the seal certificate (its O, else CN), registered in the file on first use; the
+ * certifier is the personal certificate's CN. Without --idempotency-key a new key is made and printed first, so
+ * that a run that dies can be resumed (same key, same number) by running it again with that key.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  Pkcs12Signer,
+  REFUSAL_GROUNDS,
+  certifyElectronicCopy,
+  formatVnd,
+  isRefusalCode,
+  openSqliteRegister,
+  refuseCertification,
+  type CertificationRegister,
+  type CertifiedElectronicCopy,
+  type Certifier,
+  type DeliveryChannel,
+  type ScanSource,
+} from '@kyso/core';
+import { readPassword } from '../secrets.js';
+import { cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
+import { UsageError } from '../usage.js';
+
+export const CERTIFY_HELP = `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE
+  --certifier-p12 FILE --authority-p12 FILE (--password-env VAR | --password-file FILE) [--json]
+  --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
+  --requester NAME  --document NAME  --certifier-title TEXT
+  --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
+  --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
+  --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
+  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --authority-password-env VAR
+  --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
+  --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
+kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
+  --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
+kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR`;
+
+const BASES = new Set(['own-competence', 'authorised', 'assigned']);
+const CHANNELS = new Set(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']);
+
+export async function certify(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      scan: { type: 'string', multiple: true },
+      'paper-copies': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      db: { type: 'string' },
+      'certifier-p12': { type: 'string' },
+      'authority-p12': { type: 'string' },
+      'password-env': { type: 'string' },
+      'password-file': { type: 'string' },
+      'authority-password-env': { type: 'string' },
+      password: { type: 'string' },
+      json: { type: 'boolean' },
+      requester: { type: 'string' },
+      document: { type: 'string' },
+      'certifier-title': { type: 'string' },
+      'certifier-basis': { type: 'string' },
+      'basis-ref': { type: 'string' },
+      'idempotency-key': { type: 'string' },
+      'authority-id': { type: 'string' },
+      book: { type: 'string' },
+      'electronic-book': { type: 'string' },
+      tsa: { type: 'string' },
+      level: { type: 'string' },
+      revocation: { type: 'string' },
+      'signature-image': { type: 'string' },
+      'seal-image': { type: 'string' },
+      'verification-url': { type: 'string' },
+      delivery: { type: 'string' },
+      email: { type: 'string' },
+      'fee-receipt': { type: 'string' },
+      refuse: { type: 'string' },
+      note: { type: 'string' },
+      'void-pending': { type: 'string' },
+      reason: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    out(CERTIFY_HELP);
+    return 0;
+  }
+  if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
+  if (positionals.length) throw new UsageError(`certify takes no positional arguments (got '${positionals[0]}')`);
+  if (!values.db) throw new UsageError('--db FILE (the certification register) is required');
+  if (!values['authority-p12']) throw new UsageError('--authority-p12 FILE (the seal) is required');
+
+  const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
+  const authorityPassword = values['authority-password-env'] ? readPassword({ passwordEnv: values['authority-password-env'] }) : password;
+  const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword);
+  const sealSubject = seal.info.subjectAttributes;
+  const authorityName = sealSubject.O ?? sealSubject.CN;
+  if (!authorityName) throw new UsageError("the seal certificate names no organisation (O) or common name (CN); give --authority-id");
+  const authorityId = values['authority-id'] ?? authorityName;
+
+  const register = openSqliteRegister(values.db);
+  try {
+    if (!(await register.getAuthority(authorityId))) {
+      await register.upsertAuthority({ id: authorityId, name: authorityName, electronicBookType: values['electronic-book'] ?? null });
+    }
+    if (values['void-pending'] !== undefined) return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
+
+    if (!values['certifier-p12']) throw new UsageError('--certifier-p12 FILE (the certifier) is required');
+    const personal = Pkcs12Signer.open(readFileSync(values['certifier-p12']), password);
+    const basis = values['certifier-basis'] ?? 'own-competence';
+    if (!BASES.has(basis)) throw new UsageError('--certifier-basis must be own-competence, authorised or assigned');
+    const certifier: Certifier = {
+      name: personal.info.subjectAttributes.CN ?? '',
+      ...(values['certifier-title'] ? { title: values['certifier-title'] } : {}),
+      basis: basis as Certifier['basis'],
+      ...(values['basis-ref'] ? { basisReference: values['basis-ref'] } : {}),
+    };
+    const key = values['idempotency-key'] ?? randomUUID();
+    if (!values['idempotency-key']) err(`kyso: mã yêu cầu / idempotency key: ${key}`);
+    const requester = { name: values.requester ?? '(không ghi tên)' };
+    const documentName = values.document ?? 'Giấy tờ, văn bản';
+
+    if (values.refuse !== undefined) {
+      if (!isRefusalCode(values.refuse)) throw new UsageError(`--refuse must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')}`);
+      const r = await refuseCertification({ register, idempotencyKey: key, authority: authorityId, certifier, requester, documentName, reason: values.refuse, text: values.note });
+      out(values.json ? JSON.stringify({ idempotencyKey: key, requestId: r.request.id, state: r.request.state, refusal: r.request.refusal, resumed: r.resumed }, null, 2) : r.slip.join('\n'));
+      return 0;
+    }
+
+    if (!values.scan?.length) throw new UsageError('--scan FILE is required');
+    if (!values.output) throw new UsageError('-o ECOPY.pdf is required');
+    if (values['paper-copies'] === undefined) throw new UsageError('--paper-copies N is required (0 for an electronic copy only)');
+    if (!/^\d{1,9}$/.test(values['paper-copies'])) throw new UsageError('--paper-copies must be a whole number, 0 or more');
+    const level = values.level ?? (values.tsa ? 'B-T' : 'B-B');
+    if (level !== 'B-B' && level !== 'B-T') throw new UsageError('--level must be B-B or B-T');
+    if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+    const delivery = deliveryOf(values.delivery, values.email);
+    const template = values['verification-url'];
+
+    const result = await certifyElectronicCopy({
+      register,
+      idempotencyKey: key,
+      authority: authorityId,
+      book: values.book,
+      certifier,
+      requester,
+      documentName,
+      scan: readScans(values.scan),
+      paperCopies: Number(values['paper-copies']),
+      signers: {
+        certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
+        authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },
+      },
+      tsa: values.tsa ? cliTimestamper(values.tsa) : undefined,
+      level,
+      certificateCheck: cliRevocationPolicy(values.revocation),
+      delivery,
+      feeReceiptNo: values['fee-receipt'],
+      verificationRef: template
+        ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
+        : undefined,
+      onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+    });
+    writeAtomically(values.output, result.pdf);
+    out(values.json ? JSON.stringify(report(result, key, values.output), null, 2) : human(result, values.output));
+    return 0;
+  } finally {
+    await register.close();
+  }
+}
+
+async function voidPending(register: CertificationRegister, authorityId: string, key: string, reason: string | undefined, json: boolean | undefined, out: (s: string) => void): Promise<number> {
+  if (!reason) throw new UsageError('--void-pending needs --reason TEXT');
+  const request = await register.findRequestByKey(authorityId, key);
+  if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
+  const voided = await register.voidPending(request.id, reason);
+  const numbers = voided.entries.map((e) => e.certificationNumber);
+  out(json ? JSON.stringify({ idempotencyKey: key, requestId: voided.id, state: voided.state, numbers, reason }, null, 2) : `Đã hủy / Voided: ${numbers.join(', ')} (${reason})`);
+  return 0;
+}
+
+function deliveryOf(channel: string | undefined, email: string | undefined): { channel: DeliveryChannel; address?: string } | undefined {
+  if (channel === undefined) return email ? { channel: 'EMAIL', address: email } : undefined;
+  if (!CHANNELS.has(channel)) throw new UsageError('--delivery must be KHO_DVCQG, EMAIL or IN_PERSON');
+  if (channel === 'EMAIL' && !email) throw new UsageError('--delivery EMAIL needs --email ADDRESS');
+  return { channel: channel as DeliveryChannel, ...(email ? { address: email } : {}) };
+}
+
+/** One PDF, or images (one per page, in order); what is not a PDF is handed on as an image and judged there. */
+function readScans(paths: string[]): ScanSource {
+  const files = paths.map((p) => new Uint8Array(readFileSync(p)));
+  const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
+  const pdfs = files.filter(isPdf).length;
+  if (pdfs === 0) return { images: files };
+  if (pdfs === 1 && files.length === 1) return { pdf: files[0] };
+  throw new UsageError('give one scanned PDF, or images only (one per page)');
+}
+
+/** The e-copy appears whole or not at all: a temporary file beside the target, renamed into place. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    writeFileSync(tmp, bytes, { flush: true });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function report(r: CertifiedElectronicCopy, key: string, output: string) {
+  const e = r.entry;
+  return {
+    number: e.seqNo,
+    book: e.bookType,
+    year: e.year,
+    volume: e.volume,
+    certificationNumber: e.certificationNumber,
+    certifiedAt: e.certifiedAt,
+    authority: e.authorityId,
+    certifier: e.certifier,
+    requester: e.requesterName,
+    document: e.documentName,
+    pages: e.originalPages,
+    paperCopies: e.paperCopies,
+    electronicCopy: e.electronicCopy,
+    sha256: r.sha256,
+    output,
+    fee: r.fee,
+    idempotencyKey: key,
+    requestId: r.request.id,
+    state: r.request.state,
+    resumed: r.resumed,
+    replayed: r.replayed,
+  };
+}
+
+function human(r: CertifiedElectronicCopy, output: string): string {
+  const e = r.entry;
+  return [
+    `Đã chứng thực bản sao điện tử / Electronic copy certified: ${output}${r.replayed ? ' (đã cấp trước đó / issued earlier)' : ''}`,
+    `  Số chứng thực / Number: ${e.certificationNumber}`,
+    `  Ngày / Date: ${e.certifiedAt}`,
+    `  Bản chính / Original: ${e.documentName}, ${e.originalPages} trang / pages; ${e.paperCopies} bản giấy / paper copies + 1 bản điện tử / e-copy`,
+    `  Phí / Fee: ${formatVnd(r.fee.total)}`,
+    `  SHA-256: ${r.sha256}`,
+  ].join('\n');
+}
