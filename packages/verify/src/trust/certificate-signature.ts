@@ -6,9 +6,30 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CURVES, ED25519, ED448, EC_PUBLIC_KEY, RSA_ENCRYPTION, RSASSA_PSS, signatureAlgorithmInfo, type DigestName } from '../crypto-policy/algorithms.js';
+import {
+  CURVES,
+  DSA_KEY,
+  ED25519,
+  ED448,
+  EC_PUBLIC_KEY,
+  RSA_ENCRYPTION,
+  RSASSA_PSS,
+  signatureAlgorithmInfo,
+  type DigestName,
+  type SignatureScheme,
+} from '../crypto-policy/algorithms.js';
 
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported';
+
+const KEY_FAMILY_BY_OID: Record<string, string> = { [RSA_ENCRYPTION]: 'RSA', [RSASSA_PSS]: 'RSA', [EC_PUBLIC_KEY]: 'EC', [ED25519]: 'Ed25519', [ED448]: 'Ed448', [DSA_KEY]: 'DSA' };
+const SCHEME_FAMILY: Record<SignatureScheme, string> = {
+  'RSASSA-PKCS1-v1_5': 'RSA',
+  'RSASSA-PSS': 'RSA',
+  ECDSA: 'EC',
+  Ed25519: 'Ed25519',
+  Ed448: 'Ed448',
+  DSA: 'DSA',
+};
 
 const WEBCRYPTO_DIGESTS = new Set<DigestName>(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
@@ -53,6 +74,9 @@ export async function verifyWithKey(
   if (!subtle) return 'unsupported';
   const info = signatureAlgorithmInfo(algorithm.algorithmId, algorithm.algorithmParams);
   const keyOid = issuerKey.algorithm.algorithmId;
+  // A key of another family cannot have made the signature (a wrong issuer with the right name): invalid, not unsupported.
+  const family = KEY_FAMILY_BY_OID[keyOid];
+  if (info.scheme && family && SCHEME_FAMILY[info.scheme] !== family) return 'invalid';
   const spki = () => new Uint8Array(issuerKey.toSchema().toBER(false));
   let key: CryptoKey;
   try {

@@ -83,8 +83,8 @@ const DEFAULT_MAX_PATHS = 16;
 function readAnchor(input: CertificateInput, index: number): pkijs.Certificate {
   try {
     return toCertificate(input);
-  } catch (e) {
-    throw new TrustError('TRUST_BAD_CERTIFICATE', { anchor: index }, e instanceof Error ? e.message : String(e));
+  } catch {
+    throw new TrustError('TRUST_BAD_CERTIFICATE', { anchor: index });
   }
 }
 
@@ -93,8 +93,8 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
   let leaf: pkijs.Certificate;
   try {
     leaf = toCertificate(leafInput);
-  } catch (e) {
-    throw new TrustError('TRUST_BAD_CERTIFICATE', { leaf: true }, e instanceof Error ? e.message : String(e));
+  } catch {
+    throw new TrustError('TRUST_BAD_CERTIFICATE', { leaf: true });
   }
   const anchors = options.anchors.map(readAnchor);
   const pool: pkijs.Certificate[] = [];
