@@ -1,6 +1,7 @@
 /**
- * @kyso/verify — PDF signature validation (browser-safe). Today: the ETSI verdict vocabulary and revocation checking
- * (OCSP, CRL); the validator itself arrives with its issue (see the README's status table).
+ * @kyso/verify — PDF signature validation with ETSI EN 319 102-1 verdicts, browser-safe: `validatePdf` and its
+ * building blocks (signatures and integrity, modification analysis, trust paths, timestamps, embedded and online
+ * revocation, the crypto policy, reports in Vietnamese and English).
  */
 export { INDICATIONS, SUB_INDICATIONS, INDICATION_LABELS, type Indication, type SubIndication } from './indications.js';
 export * from './revocation/index.js';
