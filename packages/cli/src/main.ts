@@ -8,6 +8,7 @@ import { verify } from './commands/verify.js';
 import { extend } from './commands/extend.js';
 import { fee } from './commands/fee.js';
 import { certify } from './commands/certify.js';
+import { serve } from './commands/serve.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
@@ -38,6 +39,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return fee(rest, out);
       case 'certify':
         return await certify(rest, out, err);
+      case 'serve':
+        return await serve(rest, out, err);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

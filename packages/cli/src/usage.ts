@@ -55,6 +55,10 @@ Commands:
                               write the file atomically. Options: --requester NAME --document NAME --certifier-title T
                               --idempotency-key KEY --tsa URL --book TYPE; --refuse CODE (Decree 23 Art. 22, recorded,
                               no number, no fee); --void-pending KEY --reason TEXT. 'kyso certify --help' for all.
+  serve [--port N] [--host ADDRESS] [--config FILE]
+                              Run the HTTP service (default 127.0.0.1:8080; without a configuration: the development
+                              setup on test-certs/ with a throwaway API key). 'kyso serve create-key --id ID --unit UNIT
+                              --aliases a,b' makes an API key and prints its configuration entry.
   help                        Show this help.
   version                     Print the version.
 

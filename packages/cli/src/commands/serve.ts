@@ -1,0 +1,59 @@
+/**
+ * `kyso serve [--port N] [--host H] [--config FILE]`: the HTTP service (@kyso/server) until SIGTERM/SIGINT.
+ * `kyso serve create-key --id ID --unit UNIT [--aliases a,b] [--external-certificates]`: a new API key, printed
+ * once, with the configuration entry (its SHA-256) to add to the service's `apiKeys`.
+ */
+import { parseArgs } from 'node:util';
+import { createApiKey, runService, ServiceError } from '@kyso/server';
+import { UsageError } from '../usage.js';
+
+export const SERVE_HELP = `kyso serve [--port N] [--host ADDRESS] [--config FILE]
+kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]`;
+
+/** sysexits: a configuration error, and a service that cannot start (port taken). */
+const EX_CONFIG = 78;
+const EX_UNAVAILABLE = 69;
+
+export async function serve(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (argv[0] === 'create-key') return createKey(argv.slice(1), out);
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } },
+  });
+  if (positionals.length) throw new UsageError(`serve takes no arguments (got ${positionals.join(' ')})`);
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (got ${values.port})`);
+  }
+  try {
+    await runService({ configFile: values.config, port, host: values.host, say: err });
+    return 0;
+  } catch (e) {
+    if (e instanceof ServiceError && e.code === 'SERVICE_CONFIG_INVALID') {
+      err(`kyso serve: ${e.code}\n  ${e.messageVi}\n  ${e.messageEn}`);
+      return EX_CONFIG;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      err(`kyso serve: cannot listen (${code}): ${(e as Error).message}`);
+      return EX_UNAVAILABLE;
+    }
+    throw e;
+  }
+}
+
+function createKey(argv: string[], out: (s: string) => void): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: { id: { type: 'string' }, unit: { type: 'string' }, aliases: { type: 'string' }, 'external-certificates': { type: 'boolean' } },
+  });
+  if (!values.id || !values.unit) throw new UsageError('create-key needs --id ID and --unit UNIT');
+  const aliases = (values.aliases ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const { key, entry } = createApiKey({ id: values.id, unit: values.unit, aliases, externalCertificates: !!values['external-certificates'] });
+  out(`API key (shown only now; give it to the caller, keep no copy): ${key}`);
+  out('Add this entry to "apiKeys" in the service configuration (it holds only the key\'s SHA-256):');
+  out(JSON.stringify(entry, null, 2));
+  return 0;
+}
