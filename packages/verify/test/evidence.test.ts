@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, type PdfObject } from '@kyso/pdf';
 import { signPdf } from '@kyso/core';
@@ -180,6 +181,33 @@ describe('the evidence pool', () => {
     expect(r.status).toBe('good');
     expect(r.source).toBe('ocsp');
     expect(r.decidedBy?.origins).toEqual([{ source: 'revocation-archival', revision: 1, signatureField: 'Signature1' }]);
+  });
+
+  it('CAdES certificate-values and revocation-values unsigned attributes are read (EXPLICIT-tagged lists)', async () => {
+    const dss = readDss(load(LTA), 3);
+    const signed = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner());
+    const contents = findSignatures(PdfDocument.load(signed))[0].contents!;
+    const asn = asn1js.fromBER(contents.slice().buffer as ArrayBuffer);
+    const sd = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn.result }).content });
+    const basic = new Uint8Array(pkijs.OCSPResponse.fromBER(dss.ocsps[0].slice().buffer as ArrayBuffer).responseBytes!.response.valueBlock.valueHexView);
+    const node = (b: Uint8Array) => asn1js.fromBER(b.slice().buffer as ArrayBuffer).result;
+    const tagged = (tag: number, items: Uint8Array[]) =>
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: tag }, value: [new asn1js.Sequence({ value: items.map(node) })] });
+    sd.signerInfos[0].unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+      type: 1,
+      attributes: [
+        new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.23', values: [new asn1js.Sequence({ value: dss.certs.slice(0, 2).map(node) })] }),
+        new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.24', values: [new asn1js.Sequence({ value: [tagged(0, dss.crls), tagged(1, [basic])] })] }),
+      ],
+    });
+    const cms = new Uint8Array(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false));
+    const found = cmsEvidence(cms);
+    expect(found.problems).toEqual([]);
+    const cades = found.items.filter((i) => i.source === 'cades-unsigned');
+    expect(cades.map((i) => i.kind)).toEqual(['certificate', 'certificate', 'crl', 'ocsp']);
+    expect(hex(cades[2].der)).toBe(hex(dss.crls[0]));
+    expect(cades[3].wrappedBasicResponse).toBe(true);
+    expect(parseOcspResponse(cades[3].der).responses).toEqual(parseOcspResponse(dss.ocsps[0]).responses);
   });
 
   it('CAdES revocation values hold BasicOCSPResponses: wrapped, they read as OCSP responses', () => {
