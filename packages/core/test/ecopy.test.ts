@@ -42,6 +42,16 @@ async function build(scan: ScanSource, extra: Partial<Parameters<typeof buildEle
   return buildElectronicCopy({ scan, conversion: CONVERSION, certification: CERTIFICATION, certifier, authority, ...extra });
 }
 
+/** The component count in a JPEG's baseline frame header. */
+function readJpegComponents(jpeg: Uint8Array): number {
+  for (let i = 2; i + 4 < jpeg.length; ) {
+    const length = (jpeg[i + 2] << 8) | jpeg[i + 3];
+    if (jpeg[i + 1] === 0xc0) return jpeg[i + 9];
+    i += 2 + length;
+  }
+  return 0;
+}
+
 /** pdftotext's lines of one page, blank lines dropped. */
 function textLines(path: string, page: number): string[] {
   const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
@@ -99,6 +109,8 @@ describe('an e-copy from a scanned PDF', () => {
     ['qpdf, linearised', async () => qpdfTransform(await pdfLibDoc({ pages: 2, objectStreams: false }), ['--linearize'])],
     ['LibreOffice (Vietnamese text)', async () => fixture('libreoffice-vi.pdf')],
     ['Ghostscript', async () => fixture('ghostscript.pdf')],
+    ['hybrid xref (table + /XRefStm)', async () => fixture('hybrid-xref.pdf')],
+    ['earlier incremental updates', async () => fixture('incremental-classic.pdf')],
   ];
   for (const [name, make] of producers) {
     it(`${name}: keeps the scan byte for byte, two valid trusted signatures, the statement and mark read back`, async () => {
@@ -171,12 +183,17 @@ describe('an e-copy from scanned images', () => {
   it('images without a resolution are fitted to A4, turned to their orientation', async () => {
     const portrait = scanPng(600, 800, { seed: 1 });
     const landscape = scanPng(900, 500, { seed: 2 });
-    const copy = await build({ images: [portrait, { bytes: landscape }] });
-    checkCopy('fit-a4', copy, 2);
+    // a one-component (greyscale) JPEG whose JFIF header states no resolution (density units 0)
+    const grey = renderJpeg(await pdfLibDoc({ pages: 1, objectStreams: false }), 40, 1, { gray: true });
+    grey[13] = 0;
+    expect(readJpegComponents(grey)).toBe(1);
+    const copy = await build({ images: [portrait, { bytes: landscape }, grey] });
+    checkCopy('fit-a4', copy, 3);
     const doc = await PDFDocument.load(copy.bytes, { updateMetadata: false });
-    const [p1, p2] = doc.getPages().map((p) => p.getSize());
+    const [p1, p2, p3] = doc.getPages().map((p) => p.getSize());
     expect([p1.width, p1.height]).toEqual([595.28, 841.89]);
     expect([p2.width, p2.height]).toEqual([841.89, 595.28]);
+    expect([p3.width, p3.height]).toEqual([595.28, 841.89]);
   });
 
   it('a caller-given resolution wins over the file\'s, and imagePageSize a4 ignores both', async () => {
