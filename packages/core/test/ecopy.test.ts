@@ -18,9 +18,10 @@ import {
   type ElectronicCopy,
   type ScanSource,
 } from '@kyso/core';
+import { validatePdf } from '@kyso/verify';
 import { fixture, pdfLibDoc, qpdfTransform } from '../../../tests/helpers/producers.js';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
-import { openSigner } from '../../../tests/helpers/keys.js';
+import { openSigner, pem } from '../../../tests/helpers/keys.js';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
 import { CERTIFICATION, CONVERSION, EXPECTED_MARK, EXPECTED_STATEMENT, renderJpeg, scanPng } from './fixtures/ecopy/scans.js';
@@ -148,6 +149,11 @@ describe('an e-copy from a scanned PDF', () => {
     const both = nss.pdfsig(tmp.file('both.pdf', copy.bytes)).signatures;
     expect(both[0]).toMatchObject({ valid: true, totalDocumentSigned: false });
     expect(both[1]).toMatchObject({ valid: true, totalDocumentSigned: true });
+    const report = await validatePdf(copy.bytes, { trustAnchors: [pem('root-ca.pem')], online: true });
+    expect(report.signatures.map((r) => [r.kind, r.indication, r.intact, r.modifications])).toEqual([
+      ['certification', 'TOTAL-PASSED', true, 'ALLOWED'],
+      ['approval', 'TOTAL-PASSED', true, 'NONE'],
+    ]);
   });
 
   it('on a one-page scan the mark and the statement share the page without overlapping', async () => {
@@ -256,6 +262,12 @@ describe('PAdES B-T', () => {
     expect(copy.signatures.authority.level).toBe('B-T');
     const path = checkCopy('b-t', copy, 2);
     expect(nss.pdfsig(path).signatures).toHaveLength(2);
+    // @kyso/verify, checking revocation online against the test OCSP responder: both TOTAL-PASSED, in order
+    const report = await validatePdf(copy.bytes, { trustAnchors: [pem('root-ca.pem')], online: true });
+    expect(report.signatures.map((r) => [r.fieldName, r.kind, r.indication, r.modifications, r.level])).toEqual([
+      ['NguoiThucHienChungThuc', 'certification', 'TOTAL-PASSED', 'ALLOWED', 'B-T'],
+      ['CoQuanChungThuc', 'approval', 'TOTAL-PASSED', 'NONE', 'B-T'],
+    ]);
     // each CMS holds an id-aa-signatureTimeStampToken (1.2.840.113549.1.9.16.2.14) in its unsigned attributes
     const tokenOid = Buffer.from([0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e]);
     const doc = PdfDocument.load(copy.bytes);
