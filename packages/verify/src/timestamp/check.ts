@@ -10,7 +10,7 @@ import * as pkijs from 'pkijs';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
-import { decodeTimestampToken, integerHex, namesSigner, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
+import { decodeTimestampToken, integerHex, namesSigner, view, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
 import { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
 
 export interface TimestampCheckOptions {
@@ -51,10 +51,6 @@ function cryptoEngine(): pkijs.CryptoEngine {
 
 async function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest(name, toArrayBuffer(data)));
-}
-
-function view(b: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Verifies a TimeStampToken (DER; trailing zero padding allowed). Never throws. */

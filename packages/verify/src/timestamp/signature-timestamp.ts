@@ -6,6 +6,7 @@ import type * as pkijs from 'pkijs';
 import type { CmsFacts } from '../signature/cms.js';
 import { checkTimestampToken, type TimestampCheck } from './check.js';
 import { TSP_OID } from './oids.js';
+import { view } from './token.js';
 
 export interface SignatureTimestamp {
   /** Position among the signature's timestamp tokens, in attribute order. */
@@ -18,10 +19,6 @@ export interface SignatureTimestamp {
 export interface SignatureTimestampOptions {
   /** Certificates to find the TSA's in when a token does not carry it (e.g. the DSS's). */
   certificates?: Uint8Array[];
-}
-
-function view(b: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** The DER of every signature timestamp token of a SignerInfo, as embedded, in attribute order. */

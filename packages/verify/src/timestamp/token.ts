@@ -61,7 +61,8 @@ export interface DecodedTimestampToken {
   signerIndex: number;
 }
 
-function view(b: ArrayBuffer | ArrayBufferView): Uint8Array {
+/** A Uint8Array over exactly these bytes, whichever view pkijs or asn1js handed out. */
+export function view(b: ArrayBuffer | ArrayBufferView): Uint8Array {
   return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
