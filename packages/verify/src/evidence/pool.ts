@@ -85,7 +85,8 @@ class Pool {
   visited = 0;
 
   problem(code: EvidenceProblem, revision: number, signatureField?: string | null): void {
-    if (this.result.problems.some((p) => p.code === code && p.revision === revision && p.signatureField === signatureField)) return;
+    // A DSS problem stays while the DSS is unchanged: reported once, at the revision it first shows.
+    if (this.result.problems.some((p) => p.code === code && p.signatureField === signatureField)) return;
     this.result.problems.push(signatureField === undefined ? { code, revision } : { code, revision, signatureField });
   }
 
