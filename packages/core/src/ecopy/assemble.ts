@@ -57,8 +57,9 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     const sameSize = { width: last.frame.width, height: last.frame.height };
     const fits = layoutStatement(st, sameSize, fonts, 'top');
     const size = fits ? sameSize : { width: A4[0], height: A4[1] };
-    statement = fits ?? layoutStatement(st, size, fonts, 'top')!;
-    if (!statement) throw new EcopyError('ECOPY_PAGE_TOO_SMALL', {}, 'the statement does not fit an A4 page');
+    const onAdded = fits ?? layoutStatement(st, size, fonts, 'top');
+    if (!onAdded) throw new EcopyError('ECOPY_PAGE_TOO_SMALL', {}, 'the statement does not fit an A4 page');
+    statement = onAdded;
     statementPage = addPage(base, size);
     added = true;
   }

@@ -52,7 +52,7 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
     }),
   });
 
-  const { bytes: _unsigned, ...facts } = assembled;
+  const { bytes: _unsignedBytes, ...facts } = assembled; // the facts stay, the bytes are the signed ones
   return {
     ...facts,
     bytes,
