@@ -19,6 +19,8 @@ interface Locals {
   log: Logger;
   requestId: string;
   route?: string;
+  /** The API key's public id and unit, for the request's log line. */
+  caller?: { apiKey: string; unit: string };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -48,7 +50,8 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
       const route = (res.locals as Locals).route ?? 'unmatched';
       services.metrics.observe(req.method, route, res.statusCode, seconds);
       // The route template, never the URL: query strings carry reasons and names, ids are not for logs.
-      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished }, 'request');
+      const { caller } = res.locals as Locals;
+      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished, ...caller }, 'request');
     };
     res.on('finish', done);
     res.on('close', done);
@@ -91,6 +94,7 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
 async function handle(route: RouteDef, req: Request, res: Response, services: Services): Promise<void> {
   const { log } = res.locals as Locals;
   const principal = authenticate(req, services);
+  if (principal) (res.locals as Locals).caller = { apiKey: principal.keyId, unit: principal.unit };
   if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
   if (route.rateLimited) {
     const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
