@@ -52,3 +52,16 @@ describe('LT/LTA files validate offline', () => {
     expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
   });
 });
+
+describe('a document timestamp on a certified document', () => {
+  it('is permitted under DocMDP P=1 (ETSI EN 319 142-1): the certification stays TOTAL-PASSED', async () => {
+    const signer = openSigner();
+    const certified = await signPdf(await pdfLibDoc({ objectStreams: false }), signer, { ...check, certify: 1 });
+    const { pdf } = await extendPdf(certified, { level: 'B-LTA', timestamper: tsaTimestamper(tsa.url) });
+    const report = await validatePdf(pdf, offline());
+    expect(report.signatures.map((s) => [s.kind, s.indication, s.modifications])).toEqual([
+      ['certification', 'TOTAL-PASSED', 'ALLOWED'],
+      ['doc-timestamp', 'TOTAL-PASSED', 'NONE'],
+    ]);
+  });
+});

@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-/** The kyso command: dispatches to one module per command and maps errors to exit codes. */
+/**
+ * The kyso command: dispatches to one module per command and maps errors to exit codes. Each command's module is
+ * loaded when it runs, so `kyso verify` does not pay for the signing, register and server code.
+ */
 import { readFileSync } from 'node:fs';
-import { KysoError } from '@kyso/core';
-import { inspect } from './commands/inspect.js';
-import { sign } from './commands/sign.js';
-import { verify } from './commands/verify.js';
-import { extend } from './commands/extend.js';
-import { fee } from './commands/fee.js';
-import { certify } from './commands/certify.js';
-import { serve } from './commands/serve.js';
+import { KysoError } from '@kyso/pdf';
 import { EXIT, HELP, UsageError } from './usage.js';
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
@@ -28,19 +24,19 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return EXIT.OK;
       }
       case 'inspect':
-        return inspect(rest, out);
+        return (await import('./commands/inspect.js')).inspect(rest, out);
       case 'verify':
-        return await verify(rest, out);
+        return await (await import('./commands/verify.js')).verify(rest, out);
       case 'sign':
-        return await sign(rest, out, err);
+        return await (await import('./commands/sign.js')).sign(rest, out, err);
       case 'extend':
-        return await extend(rest, out, err);
+        return await (await import('./commands/extend.js')).extend(rest, out, err);
       case 'fee':
-        return fee(rest, out);
+        return (await import('./commands/fee.js')).fee(rest, out);
       case 'certify':
-        return await certify(rest, out, err);
+        return await (await import('./commands/certify.js')).certify(rest, out, err);
       case 'serve':
-        return await serve(rest, out, err);
+        return await (await import('./commands/serve.js')).serve(rest, out, err);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

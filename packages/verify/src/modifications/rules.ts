@@ -116,6 +116,13 @@ function sigValueLevel(ctx: RuleContext, v: PdfObject | undefined): Modification
   return d?.getName('Type') === 'DocTimeStamp' || d?.getName('SubFilter') === 'ETSI.RFC3161' ? 'LTA_UPDATES' : 'FORM_FILLING';
 }
 
+/** The level of a new signature widget: its field's value (the widget itself, or its /Parent field) decides. */
+function widgetSigValueLevel(ctx: RuleContext, widget: PdfDict): ModificationLevel {
+  if (widget.has('V')) return sigValueLevel(ctx, widget.get('V'));
+  const parent = dictOf(resolve(ctx, widget.get('Parent'), ctx.revision));
+  return parent?.has('V') ? sigValueLevel(ctx, parent.get('V')) : 'FORM_FILLING';
+}
+
 function refsOf(o: PdfObject | undefined): PdfRef[] {
   return Array.isArray(o) ? o.filter((x): x is PdfRef => x instanceof PdfRef) : [];
 }
@@ -159,7 +166,8 @@ function judgeAnnots(ctx: RuleContext, before: PdfObject | undefined, after: Pdf
       // a bare widget (no /FT, no /Parent) belongs to a field reached through an indirect /Kids array: that field
       // is judged where /Fields gains it
       if (!info.isSig && (d.has('FT') || d.has('Parent'))) return c('annotation-added', 'OTHER', `new form field widget ${r.num}`);
-      level = maxLevel(level, 'FORM_FILLING');
+      // A document timestamp's (invisible) widget is part of an LTA update, which DocMDP P=1 permits (ETSI EN 319 142-1).
+      level = maxLevel(level, widgetSigValueLevel(ctx, d));
     } else level = maxLevel(level, 'ANNOTATIONS');
   }
   return c('annotations-changed', level, 'page annotations changed');
