@@ -228,9 +228,7 @@ export class SqliteRegister implements CertificationRegister {
       const last = this.#lastVolume(authorityId, bookType, year);
       if (last && !last.closed_at) this.#db.prepare('UPDATE books SET closed_at = ? WHERE id = ?').run(now, last.id);
       const volume = (last?.volume ?? 0) + 1;
-      this.#db
-        .prepare('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, ?, ?)')
-        .run(authorityId, bookType, year, volume, now);
+      this.#insertVolume(authorityId, bookType, year, volume, now);
       return toBook(this.#lastVolume(authorityId, bookType, year)!);
     });
   }
@@ -241,7 +239,7 @@ export class SqliteRegister implements CertificationRegister {
       const now = this.#now().toISOString();
       if (!this.#lastVolume(authorityId, bookType, year)) {
         // A year without certifications still gets a (closed) book, so that the closing is on record.
-        this.#db.prepare('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, 1, ?)').run(authorityId, bookType, year, now);
+        this.#insertVolume(authorityId, bookType, year, 1, now);
       }
       this.#db.prepare('UPDATE books SET closed_at = ? WHERE authority_id = ? AND book_type = ? AND year = ? AND closed_at IS NULL').run(now, authorityId, bookType, year);
       const entries = (
@@ -555,8 +553,12 @@ export class SqliteRegister implements CertificationRegister {
     const last = this.#lastVolume(authorityId, bookType, year);
     if (last && last.closed_at) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
     if (last) return last;
-    this.#db.prepare('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, 1, ?)').run(authorityId, bookType, year, at);
+    this.#insertVolume(authorityId, bookType, year, 1, at);
     return this.#lastVolume(authorityId, bookType, year)!;
+  }
+
+  #insertVolume(authorityId: string, bookType: string, year: number, volume: number, openedAt: string): void {
+    this.#db.prepare('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, ?, ?)').run(authorityId, bookType, year, volume, openedAt);
   }
 
   /** Only ever called inside a write transaction: the write lock makes MAX+1 safe across processes. */
