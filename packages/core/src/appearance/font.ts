@@ -4,7 +4,8 @@
  * strings back.
  */
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { createRequire } from 'node:module';
+import type fontkitModule from '@pdf-lib/fontkit';
 import type { Font } from '@pdf-lib/fontkit';
 import { PdfDict, PdfName, PdfStream, ascii, deflate, textString } from '@kyso/pdf';
 import type { IncrementalWriter, PdfRef } from '@kyso/pdf';
@@ -23,11 +24,15 @@ export const fontFileUrl = (face: FontFace): URL => new URL(`../../assets/fonts/
 
 const cache = new Map<FontFace, { bytes: Uint8Array; font: Font }>();
 
+// Loaded on first use: fontkit costs tens of milliseconds at import, and only visible signatures need it.
+const require = createRequire(import.meta.url);
+const fontkit = (): typeof fontkitModule => require('@pdf-lib/fontkit') as typeof fontkitModule;
+
 function loaded(face: FontFace): { bytes: Uint8Array; font: Font } {
   let entry = cache.get(face);
   if (!entry) {
     const buffer = readFileSync(fontFileUrl(face)); // fontkit 1.x reads through Buffer methods
-    entry = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), font: fontkit.create(buffer) };
+    entry = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), font: fontkit().create(buffer) };
     cache.set(face, entry);
   }
   return entry;

@@ -2,7 +2,12 @@
  * Signature and seal images as PDF image XObjects: PNG (any colour type; transparency becomes an /SMask) and JPEG
  * (passed through as DCTDecode). Sizes are checked from the header before anything is decoded.
  */
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
+import type { PNG as PngClass } from 'pngjs';
+
+// Loaded on first use (only PNG images need it).
+const require = createRequire(import.meta.url);
+const pngjs = (): { PNG: typeof PngClass } => require('pngjs') as { PNG: typeof PngClass };
 import { PdfDict, PdfName, PdfStream, deflate } from '@kyso/pdf';
 import type { IncrementalWriter, PdfRef } from '@kyso/pdf';
 import { AppearanceError } from './errors.js';
@@ -76,9 +81,9 @@ function preparePng(bytes: Uint8Array, role: string): PreparedImage {
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') bad(role, 'PNG without IHDR');
   checkSize(role, view.getUint32(16), view.getUint32(20));
 
-  let png: PNG;
+  let png: PngClass;
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)); // always 8-bit RGBA
+    png = pngjs().PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)); // always 8-bit RGBA
   } catch (e) {
     return bad(role, `PNG not decodable: ${(e as Error).message}`);
   }

@@ -26,7 +26,9 @@ export interface FittedText {
 export const LINE_SPACING = 1.15;
 export const MIN_FONT_SIZE = 2;
 
-const graphemes = new Intl.Segmenter('vi', { granularity: 'grapheme' });
+// Made on first use: building a Segmenter loads ICU data, which signing without an appearance never needs.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter('vi', { granularity: 'grapheme' }));
 
 /**
  * Wraps one line to `maxWidth` at spaces. A word wider than `maxWidth` is split between graphemes when
@@ -47,7 +49,7 @@ export function wrapLine(line: string, maxWidth: number, size: number, font: Fon
       current = word;
       continue;
     }
-    for (const { segment } of graphemes.segment(word)) {
+    for (const { segment } of graphemes().segment(word)) {
       if (current && font.widthOf(current + segment, size) > maxWidth) {
         out.push(current);
         current = '';

@@ -2,7 +2,8 @@
  * The verification QR code as vector rectangles (the `qrcode` package gives the module matrix; nothing is
  * rasterised). Dark modules of a row are merged into runs, so a version-5 code is a few hundred `re` operators.
  */
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
+import type QRCode from 'qrcode';
 import { EcopyError } from './errors.js';
 
 /** ISO/IEC 18004 asks for a quiet zone of four modules on every side. */
@@ -24,7 +25,7 @@ export function qrMatrix(text: string): QrMatrix {
   }
   let code: QRCode.QRCode;
   try {
-    code = QRCode.create(text, { errorCorrectionLevel: 'M' });
+    code = (createRequire(import.meta.url)('qrcode') as typeof QRCode).create(text, { errorCorrectionLevel: 'M' });
   } catch (e) {
     throw new EcopyError('ECOPY_QR_TOO_LONG', { length: text.length }, (e as Error).message);
   }

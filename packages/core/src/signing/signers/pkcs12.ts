@@ -3,10 +3,14 @@
  * Node crypto KeyObject, which is fast and reusable across many documents.
  */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forgeModule from 'node-forge';
 import { parseCertificate, type CertificateInfo } from '../../cms/certificate.js';
 import { SignError } from '../errors.js';
 import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
+
+// node-forge (large) is loaded when a .p12 is first opened, not when @kyso/core is imported.
+const require = createRequire(import.meta.url);
 
 export interface Pkcs12Options {
   hash?: HashAlgorithm;
@@ -31,7 +35,8 @@ export class Pkcs12Signer implements Signer {
 
   /** Opens a .p12/.pfx. The password is used here only and never stored or reported. */
   static open(p12: Uint8Array, password: string, options: Pkcs12Options = {}): Pkcs12Signer {
-    let parsed: forge.pkcs12.Pkcs12Pfx;
+    const forge = require('node-forge') as typeof forgeModule;
+    let parsed: forgeModule.pkcs12.Pkcs12Pfx;
     try {
       const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
       parsed = forge.pkcs12.pkcs12FromAsn1(asn1, password);
@@ -47,8 +52,8 @@ export class Pkcs12Signer implements Signer {
     if (keyBags.length === 0) throw new SignError('SIGN_NO_KEY');
     const keyBag = keyBags[0];
     const pkcs8 = keyBag.key
-      ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key as forge.pki.rsa.PrivateKey))
-      : (keyBag as unknown as { asn1: forge.asn1.Asn1 }).asn1;
+      ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key as forgeModule.pki.rsa.PrivateKey))
+      : (keyBag as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
     let key: KeyObject;
     try {
       key = createPrivateKey({ key: Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
@@ -57,7 +62,7 @@ export class Pkcs12Signer implements Signer {
     }
     const certBags = parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
     const certs = certBags.map((b) => {
-      const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forge.asn1.Asn1 }).asn1;
+      const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
       return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
     });
     // The signer's certificate is the one whose public key matches the private key.
