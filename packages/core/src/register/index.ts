@@ -33,3 +33,4 @@ export { vietnamYear } from './vietnam-calendar.js';
 export { canonicalJson } from './fingerprint.js';
 export { openSqliteRegister, SqliteRegister, type SqliteRegisterOptions } from './sqlite/sqlite-register.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './sqlite/migrations.js';
+export { applyMigrations } from './sqlite/migrate.js';

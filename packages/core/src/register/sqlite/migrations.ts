@@ -1,7 +1,6 @@
 /**
- * The SQLite schema as ordered migrations (data, not code paths). Each runs once, in its own transaction, and is
- * recorded in `schema_version`; a file written by a newer kyso (a higher version) is refused rather than guessed at.
- * Never edit a released migration: append a new one.
+ * The SQLite schema as ordered migrations (data, not code paths), numbered 1, 2, 3, …; `applyMigrations` runs the
+ * ones a file lacks and records them in `schema_version`. Never edit a released migration: append a new one.
  */
 export interface Migration {
   version: number;

@@ -39,7 +39,7 @@ import {
   checkReserveInput,
 } from '../validate-input.js';
 import { vietnamYear } from '../vietnam-calendar.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { applyMigrations } from './migrate.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -75,38 +75,13 @@ export function openSqliteRegister(path: string, options: SqliteRegisterOptions 
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL'); // a legal record: a committed number survives a power cut, not just a crash
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    applyMigrations(db);
   } catch (e) {
     db.close();
     if (e instanceof RegisterError) throw e;
     throw new RegisterError('REGISTER_OPEN_FAILED', { path, reason: sqliteCode(e) });
   }
   return new SqliteRegister(db, options);
-}
-
-/** Applies the migrations the file lacks, under the write lock so that concurrent openers migrate once. */
-function migrate(db: Db): void {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
-  if (hasTable) {
-    const v = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_version').get() as { v: number }).v;
-    if (v === SCHEMA_VERSION) return;
-    if (v > SCHEMA_VERSION) throw new RegisterError('REGISTER_SCHEMA_TOO_NEW', { fileVersion: v, knownVersion: SCHEMA_VERSION });
-  }
-  const run = db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_version').get() as { v: number }).v;
-    if (current > SCHEMA_VERSION) throw new RegisterError('REGISTER_SCHEMA_TOO_NEW', { fileVersion: current, knownVersion: SCHEMA_VERSION });
-    for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
-      try {
-        db.exec(m.sql);
-      } catch (e) {
-        throw new RegisterError('REGISTER_MIGRATION_FAILED', { version: m.version, reason: sqliteCode(e) }, (e as Error).message);
-      }
-      db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(m.version, m.description, new Date().toISOString());
-    }
-  });
-  run.immediate();
 }
 
 function sqliteCode(e: unknown): string {
