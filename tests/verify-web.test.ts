@@ -1,0 +1,233 @@
+/**
+ * examples/verify-web in a real headless Chromium (Debian's /usr/bin/chromium through playwright-core): the page,
+ * running @kyso/verify on WebCrypto, reaches the same verdicts as validatePdf in Node for the same bytes, trust
+ * roots and validation time, shows them in Vietnamese, and talks to nothing but its own origin.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
+import { signPdf } from '@kyso/core';
+import { corpusDir, pdfLibDoc, repoRoot } from './helpers/producers.js';
+import { openSigner, pem } from './helpers/keys.js';
+// @ts-expect-error -- plain ESM scripts with JSDoc types, run by node without a TypeScript step
+import { buildVerifyWeb } from '../examples/verify-web/build.mjs';
+// @ts-expect-error -- as above
+import { serveVerifyWeb } from '../examples/verify-web/serve.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+interface Case {
+  /** The file name the page is given. */
+  name: string;
+  bytes: Uint8Array;
+  /** A corpus root (path under the corpus), or 'kyso' for the kyso test root preloaded by ?test-root=1, or none. */
+  root: string | 'kyso' | null;
+  at: Date;
+}
+
+/** The corpus rows used here: RSA and ECDSA (P-384) signatures, which WebCrypto in Chromium verifies. */
+const CORPUS = [
+  'pyhanko/certified-with-indirect-refs-in-dir.pdf', // TOTAL-PASSED, certification signature
+  'pyhanko/pades-lta-dss-indirect-arrs-test-2.pdf', // two signatures and a document timestamp, DSS updates
+  'pyhanko/minimal-signed-twice-no-sig-type.pdf', // ECDSA P-384, untrusted: INDETERMINATE
+  'dss/dss-2236/hide.pdf', // shadow attack: TOTAL-FAILED
+];
+
+function corpusCase(path: string): Case {
+  const row = readFileSync(join(corpusDir, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .find((cols) => cols[0] === path);
+  if (!row) throw new Error(`${path} is not in the corpus manifest`);
+  const [, , , root, time] = row;
+  if (time === 'now') throw new Error(`${path}: pick rows with a fixed validation time`);
+  return { name: basename(path), bytes: new Uint8Array(readFileSync(join(corpusDir, path))), root: root === 'none' ? null : root, at: new Date(time) };
+}
+
+function anchorsFor(c: Case): string[] {
+  if (c.root === 'kyso') return [pem('root-ca.pem')];
+  return c.root ? [readFileSync(join(corpusDir, c.root), 'utf8')] : [];
+}
+
+/** What must agree between the page and Node, signature by signature. */
+function verdicts(report: ValidationReport) {
+  return report.signatures.map((s) => ({
+    fieldName: s.fieldName,
+    kind: s.kind,
+    indication: s.indication,
+    subIndication: s.subIndication,
+    intact: s.intact,
+    coverage: s.coverage,
+    modifications: s.modifications,
+    signer: s.signer?.commonName ?? null,
+    signingTime: s.signingTime,
+    level: s.level,
+    certificateValidAtSigningTime: s.certificateValidAtSigningTime,
+    reasons: s.reasons.map((r) => r.code),
+    warnings: s.warnings.map((w) => w.code),
+  }));
+}
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+let kyso: Case;
+let built: { inputs: string[] };
+const requests: string[] = [];
+const pageErrors: string[] = [];
+const work = mkdtempSync(join(tmpdir(), 'kyso-verify-web-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+  built = await buildVerifyWeb();
+  server = await serveVerifyWeb();
+  // Root in containers has no user namespaces for Chromium's sandbox.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+
+  const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const bytes = await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner('signer.p12'), {
+    signingTime,
+    reason: 'Phê duyệt kết quả giải quyết thủ tục hành chính',
+    location: 'Bắc Ninh',
+  });
+  kyso = { name: 'ket-qua-da-ky.pdf', bytes, root: 'kyso', at: new Date(signingTime.getTime() + 3600_000) };
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function openPage(query: Record<string, string>): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('response', (r) => void (r.status() >= 400 && pageErrors.push(`HTTP ${r.status()} ${r.url()}`)));
+  page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+  await page.goto(`${server.url}?${new URLSearchParams(query)}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+/** Chooses the roots (a corpus root by file; the kyso root comes from ?test-root=1), then the PDF; waits for the report. */
+async function checkInPage(c: Case, opts: { withRoot?: boolean } = {}): Promise<{ page: Page; report: ValidationReport }> {
+  const withRoot = opts.withRoot ?? true;
+  const page = await openPage({ at: c.at.toISOString(), ...(withRoot && c.root === 'kyso' ? { 'test-root': '1' } : {}) });
+  if (withRoot && c.root && c.root !== 'kyso') {
+    const root = join(corpusDir, c.root);
+    await page.setInputFiles('#trust-input', { name: basename(root), mimeType: 'application/x-pem-file', buffer: readFileSync(root) });
+  }
+  await page.setInputFiles('#pdf-input', { name: c.name, mimeType: 'application/pdf', buffer: Buffer.from(c.bytes) });
+  await page.waitForFunction((name) => {
+    const box = document.getElementById('report');
+    return box?.dataset.file === name && (box.dataset.state === 'done' || box.dataset.state === 'error');
+  }, c.name);
+  const report = (await page.evaluate(() => window.__kysoLastReport)) as ValidationReport;
+  return { page, report };
+}
+
+describe('verify-web page in headless Chromium', () => {
+  it('gives the kyso-signed PDF the same verdict as Node, in Vietnamese, with the test root preloaded', async () => {
+    const { page, report } = await checkInPage(kyso);
+    const node = await validatePdf(kyso.bytes, { trustAnchors: anchorsFor(kyso), at: kyso.at, online: false });
+    expect(verdicts(report)).toEqual(verdicts(node));
+    expect(report.validationTime).toBe(kyso.at.toISOString());
+    expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED']);
+
+    const card = page.locator('article.signature').first();
+    await expect.poll(() => card.getAttribute('class')).toContain('passed');
+    const text = await card.innerText();
+    expect(text).toContain('Chữ ký hợp lệ');
+    expect(text).toContain('Nguyễn Thị Lấp Lánh Ánh');
+    expect(await card.locator('[data-field="issuer"] dd').innerText()).toContain('Kyso Test Intermediate CA');
+    expect(await card.locator('[data-field="anchor"] dd').innerText()).toContain('Kyso Test Root CA');
+    expect(await card.locator('[data-field="signing-time"] dd').innerText()).toContain(vietnamTime(node.signatures[0].signingTime));
+    expect(await card.locator('[data-field="integrity"] dd').innerText()).toBe('Toàn vẹn, không bị thay đổi sau khi ký');
+    expect(await card.locator('[data-field="valid-at-signing"] dd').innerText()).toBe('Còn hiệu lực');
+    expect(await card.locator('[data-field="reason"] dd').innerText()).toBe('Phê duyệt kết quả giải quyết thủ tục hành chính');
+    expect(await card.locator('[data-field="level"] dd').innerText()).toContain('PAdES B-B');
+    expect(await page.locator('#trust-list').innerText()).toContain('chỉ dùng để thử nghiệm');
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+
+    // The English toggle re-renders the same report.
+    await page.click('#lang-toggle');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await card.innerText()).toContain('The signature is valid');
+    expect(await page.locator('#drop-label').innerText()).toBe('Drop a PDF file here or choose a file');
+    await page.close();
+  });
+
+  it('trusts nothing unless a root is chosen: the same file is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND', async () => {
+    const { page, report } = await checkInPage(kyso, { withRoot: false });
+    const node = await validatePdf(kyso.bytes, { at: kyso.at, online: false });
+    expect(verdicts(report)).toEqual(verdicts(node));
+    expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual([['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']]);
+    expect(await page.locator('#drop-label').innerText()).toBe('Kéo thả tệp PDF vào đây hoặc chọn tệp');
+    const card = page.locator('article.signature.indeterminate');
+    expect(await card.innerText()).toContain('Chưa xác định được tính hợp lệ của chữ ký');
+    expect(await card.locator('[data-field="reasons"]').innerText()).toContain('Không xây dựng được đường dẫn tin cậy');
+    await page.close();
+  });
+
+  it.each(CORPUS)('%s: the page and Node agree on every signature', async (path) => {
+    const c = corpusCase(path);
+    const { page, report } = await checkInPage(c);
+    const node = await validatePdf(c.bytes, { trustAnchors: anchorsFor(c), at: c.at, online: false });
+    expect(node.signatures.length).toBeGreaterThan(0);
+    expect(verdicts(report)).toEqual(verdicts(node));
+
+    // Each card shows its verdict in Vietnamese with the matching colour.
+    const cards = page.locator('article.signature');
+    expect(await cards.count()).toBe(node.signatures.length);
+    for (const [k, s] of node.signatures.entries()) {
+      const card = cards.nth(k);
+      const expected = { 'TOTAL-PASSED': ['passed', 'Chữ ký hợp lệ'], 'TOTAL-FAILED': ['failed', 'Chữ ký không hợp lệ'], INDETERMINATE: ['indeterminate', 'Chưa xác định được tính hợp lệ'] }[s.indication];
+      expect(await card.getAttribute('class')).toContain(expected[0]);
+      expect(await card.locator('.verdict').innerText()).toContain(expected[1]);
+      if (s.modifications === 'DISALLOWED') expect(await card.innerText()).toContain('có thay đổi KHÔNG được phép sau khi ký');
+    }
+    await page.close();
+  });
+
+  it('shows a Vietnamese error, not a report, for a file that is not a PDF', async () => {
+    const junk = new TextEncoder().encode('đây không phải là tệp PDF');
+    const page = await openPage({});
+    await page.setInputFiles('#pdf-input', { name: 'khong-phai-pdf.pdf', mimeType: 'application/pdf', buffer: Buffer.from(junk) });
+    await page.waitForSelector('#report[data-state="error"]');
+    const nodeError = await validatePdf(junk).then(
+      () => null,
+      (e: { code: string; messageVi: string }) => e,
+    );
+    expect(nodeError).not.toBeNull();
+    const shown = await page.evaluate(() => window.__kysoLastError);
+    expect(shown?.code).toBe(nodeError!.code);
+    expect(await page.locator('#report .error').innerText()).toContain(nodeError!.messageVi);
+    expect(await page.evaluate(() => window.__kysoLastReport)).toBeNull();
+    await page.close();
+  });
+
+  it('loaded nothing but its own origin and raised no error', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(server.url))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('verify-web bundle', () => {
+  it('refuses to bundle a Node built-in for the browser', async () => {
+    for (const spec of ['node:crypto', 'buffer']) {
+      const entry = join(work, `uses-${spec.replace(':', '-')}.ts`);
+      writeFileSync(entry, `import * as m from '${spec}';\nconsole.log(m);\n`);
+      await expect(buildVerifyWeb({ entry, outdir: join(work, 'out') })).rejects.toThrow(/Node built-in/);
+    }
+  });
+
+  it('bundles @kyso/verify and @kyso/pdf from their sources, with the test root beside it', () => {
+    expect(built.inputs.some((p) => p.includes('packages/verify/src/'))).toBe(true);
+    expect(built.inputs.some((p) => p.includes('packages/pdf/src/'))).toBe(true);
+    expect(readFileSync(join(repoRoot, 'examples/verify-web/dist/kyso-test-root-ca.pem'), 'utf8')).toBe(pem('root-ca.pem'));
+  });
+});
