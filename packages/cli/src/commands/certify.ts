@@ -11,7 +11,8 @@
  * that a run that dies can be resumed (same key, same number) by running it again with that key.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   Pkcs12Signer,
@@ -143,6 +144,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     if (level !== 'B-B' && level !== 'B-T') throw new UsageError('--level must be B-B or B-T');
     if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
     const delivery = deliveryOf(values.delivery, values.email);
+    checkWritable(values.output);
     const template = values['verification-url'];
 
     const result = await certifyElectronicCopy({
@@ -202,6 +204,16 @@ function readScans(paths: string[]): ScanSource {
   if (pdfs === 0) return { images: files };
   if (pdfs === 1 && files.length === 1) return { pdf: files[0] };
   throw new UsageError('give one scanned PDF, or images only (one per page)');
+}
+
+/** Before a number is taken: the e-copy must have somewhere to go. */
+function checkWritable(output: string): void {
+  const dir = dirname(resolve(output));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write the e-copy into ${dir}`);
+  }
 }
 
 /** The e-copy appears whole or not at all: a temporary file beside the target, renamed into place. */
