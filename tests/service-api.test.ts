@@ -72,6 +72,10 @@ describe('system routes', () => {
       ['/v1/signing-sessions/{id}/complete', 'post'],
       ['/v1/fees/quote', 'post'],
       ['/v1/verify', 'post'],
+      ['/v1/certifications', 'post'],
+      ['/v1/certifications/{id}', 'get'],
+      ['/v1/certifications/{id}/ecopy.pdf', 'get'],
+      ['/v1/register/entries', 'get'],
     ]) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }

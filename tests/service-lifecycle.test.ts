@@ -119,7 +119,8 @@ describe('kyso serve', () => {
     expect(exp.status, exp.stderr).toBe(0);
     const { keys, entries } = makeKeys();
     const config = join(dir, 'kyso.json');
-    writeFileSync(config, JSON.stringify({ dataDir: 'data', keys: { seal: { type: 'pkcs12', file: 'seal.p12', password: { env: 'SEAL_PASSWORD' } } }, apiKeys: entries }));
+    const sealOnly = entries.map((e) => ({ ...e, aliases: ['seal'] }));
+    writeFileSync(config, JSON.stringify({ dataDir: 'data', keys: { seal: { type: 'pkcs12', file: 'seal.p12', password: { env: 'SEAL_PASSWORD' } } }, apiKeys: sealOnly }));
     const child = startCli(['--port', '0', '--config', config], { SEAL_PASSWORD: password }, dir);
     try {
       const url = await child.url;

@@ -65,9 +65,25 @@ const STATUS_BY_CODE: Record<string, number> = {
   SIGN_PAGE_OUT_OF_RANGE: 400,
   SIGN_BAD_RECT: 400,
   SIGN_FIELD_NOT_FOUND: 400,
+  REGISTER_BUSY: 503,
+  REGISTER_UNKNOWN_AUTHORITY: 404,
+  REGISTER_NOT_FOUND: 404,
+  REGISTER_UNKNOWN_BOOK: 400,
+  REGISTER_BAD_INPUT: 400,
+  REGISTER_BOOK_CLOSED: 409,
+  REGISTER_IDEMPOTENCY_CONFLICT: 409,
+  REGISTER_NOT_PENDING: 409,
+  REGISTER_ECOPY_MISMATCH: 409,
+  CERTIFY_BAD_INPUT: 400,
+  CERTIFY_VOIDED: 409,
+  CERTIFY_REFUSED: 409,
+  CERTIFY_ISSUED_NOT_STORED: 409,
+  CERTIFY_STORED_COPY_MISMATCH: 500,
+  ECOPY_BAD_INPUT: 400,
 };
 const STATUS_BY_PREFIX: [string, number][] = [
   ['TSA_', 502], // the timestamp authority failed us
+  ['REGISTER_', 503], // the register's storage (open, schema, disk) is not usable
   ['PKCS11_', 503], // the token or HSM is not usable right now
   ['SIGN_', 422],
   ['PDF_', 422],

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { openSqliteRegister, type CertificationRegister } from '@kyso/core';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ApiKeyRegistry } from './auth/api-keys.js';
@@ -60,10 +61,17 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const trustAnchors = readTrustAnchors(config.verification.trustRoots);
   let db: Db | undefined;
   let keyRing: KeyRing | undefined;
+  let register: CertificationRegister | undefined;
   try {
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
+    register = openSqliteRegister(config.certification.register!);
+    for (const [unit, a] of Object.entries(config.certification.authorities)) {
+      await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
+    }
   } catch (e) {
+    await register?.close();
+    await keyRing?.close();
     db?.close();
     throw e;
   }
@@ -87,6 +95,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     trustAnchors,
     apiKeys: new ApiKeyRegistry(config.apiKeys),
     sessions,
+    register,
     signing: new SigningService(
       queue,
       new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now),
@@ -131,6 +140,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       });
     });
   } catch (e) {
+    await register.close();
     await keyRing.close();
     db.close();
     throw e;
@@ -165,6 +175,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
       server.closeAllConnections();
       await closed;
+      await register.close();
       await keyRing.close();
       db.close();
       logger.info('stopped');

@@ -39,6 +39,7 @@ export function developmentSetup(env: Record<string, string | undefined>): Devel
       },
       apiKeys: [{ id: 'dev', unit: 'Development', sha256: apiKeyHash(apiKey), aliases: ['signer', 'seal'], externalCertificates: true }],
       verification: { trustRoots: [join(TEST_CERTS_DIR, 'root-ca.pem')], online: false },
+      certification: { authorities: { Development: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
     },
   };
 }

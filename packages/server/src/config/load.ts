@@ -89,6 +89,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw configError(describeIssues(parsed.error, file ?? 'the environment'));
   const config = parsed.data;
+  checkReferences(config);
   // Relative paths in a file are relative to the file, so a deployment can move as one folder.
   const base = file ? dirname(resolve(file)) : resolve(options.cwd ?? process.cwd());
   resolvePaths(config, base);
@@ -124,6 +125,17 @@ function describeIssues(error: z.ZodError, where: string): string {
   return `in ${where}: ${lines.join('; ')}`;
 }
 
+/** Aliases named elsewhere in the configuration must exist, and B-T needs a TSA. */
+function checkReferences(config: ServiceConfig): void {
+  for (const [unit, a] of Object.entries(config.certification.authorities)) {
+    if (!config.keys[a.sealKey]) throw configError(`certification.authorities["${unit}"].sealKey: no key has the alias "${a.sealKey}"`);
+  }
+  for (const k of config.apiKeys) {
+    for (const alias of k.aliases) if (!config.keys[alias]) throw configError(`apiKeys "${k.id}": no key has the alias "${alias}"`);
+  }
+  if (config.certification.level === 'B-T' && !config.signing.tsaUrl) throw configError('certification.level B-T needs signing.tsaUrl');
+}
+
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
   let o = obj;
   for (const p of path.slice(0, -1)) {
@@ -138,6 +150,7 @@ function resolvePaths(config: ServiceConfig, base: string): void {
   config.dataDir = abs(config.dataDir);
   config.database = config.database ? abs(config.database) : join(config.dataDir, 'kyso.sqlite');
   config.verification.trustRoots = config.verification.trustRoots.map(abs);
+  config.certification.register = config.certification.register ? abs(config.certification.register) : join(config.dataDir, 'register.sqlite');
   for (const key of Object.values(config.keys)) {
     if (key.type === 'pkcs12') {
       key.file = abs(key.file);

@@ -157,6 +157,35 @@ export const configSchema = z
       })
       .strict()
       .default({ electronicCopyFreeWhenParallel: true, doubleSidedCardPages: 1 }),
+    /** E-copy certification: the register and, per API-key unit, the authority it certifies as. */
+    certification: z
+      .object({
+        /** The register's SQLite file; default DATA_DIR/register.sqlite. */
+        register: z.string().min(1).optional(),
+        /** PAdES level of the certifier's and the authority's signatures (B-T needs signing.tsaUrl). */
+        level: z.enum(['B-B', 'B-T']).default('B-B'),
+        /** The QR code's verification reference: a URL with {authority} {book} {year} {seq} filled in. */
+        verificationUrl: z.string().min(1).optional(),
+        /** Keyed by the API keys' unit: the unit is the authority's id in the register. */
+        authorities: z
+          .record(
+            z.string().min(1),
+            z
+              .object({
+                /** The authority's name as it appears on the mark and the statement. */
+                name: z.string().min(1),
+                /** Alias of the authority's seal key (an organisation certificate). */
+                sealKey: z.string().min(1),
+                bookTypes: z.array(z.string().min(1)).optional(),
+                electronicBookType: z.string().min(1).nullable().optional(),
+                location: z.string().optional(),
+              })
+              .strict(),
+          )
+          .default({}),
+      })
+      .strict()
+      .default({ level: 'B-B', authorities: {} }),
     /** Signing keys by alias. */
     keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema).default({}),
     apiKeys: z.array(apiKeyConfigSchema).default([]),

@@ -103,7 +103,10 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   const query = route.query ? parse(route.query, req.query, 'query') : {};
   const params = route.params ? parse(route.params, req.params, 'path') : {};
   let body: unknown;
-  if (route.body?.kind === 'json') body = parse(route.body.schema, await readJsonBody(req, services.config.limits.maxJsonBytes), 'body');
+  if (route.body?.kind === 'json') {
+    const max = route.body.maxBytes?.(services.config) ?? services.config.limits.maxJsonBytes;
+    body = parse(route.body.schema, await readJsonBody(req, max), 'body');
+  }
 
   let timedOut = false;
   const timer = setTimeout(() => {

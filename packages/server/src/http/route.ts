@@ -59,7 +59,7 @@ export interface RouteDef<Q = unknown, P = unknown, B = unknown> {
   params?: z.ZodType<P>;
   headers?: HeaderSpec[];
   /** The request body: a PDF (streamed, application/pdf) or JSON validated by `schema`. */
-  body?: { kind: 'pdf'; description: string } | { kind: 'json'; schema: z.ZodType<B> };
+  body?: { kind: 'pdf'; description: string } | { kind: 'json'; schema: z.ZodType<B>; /** Default limits.maxJsonBytes. */ maxBytes?: (config: ServiceConfig) => number };
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<Q, P, B>) => Promise<void> | void;
 }

@@ -1,4 +1,5 @@
 /** What the routes are given: the service's parts, made once at start. */
+import type { CertificationRegister } from '@kyso/core';
 import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { Db } from '../db/database.js';
@@ -27,6 +28,8 @@ export interface Services {
   trustAnchors: string[];
   apiKeys: ApiKeyRegistry;
   sessions: SessionStore;
+  /** The certification register (SQLite). */
+  register?: CertificationRegister;
   signing: SigningService;
   /** The bound on concurrent verifications (CPU-bound like signing, counted apart). */
   verifyQueue: WorkQueue;

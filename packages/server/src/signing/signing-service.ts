@@ -38,7 +38,8 @@ export interface RequestedSignature {
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
 
 export class SigningService {
-  private readonly timestamper?: TimestampProvider;
+  /** The configured TSA, for the routes that pass it on (certification). */
+  readonly timestamper?: TimestampProvider;
 
   constructor(
     readonly queue: WorkQueue,

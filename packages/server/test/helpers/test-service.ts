@@ -63,6 +63,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     apiKeys: entries,
     signing: { revocation: 'require' },
     verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
+    certification: { authorities: { 'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
     ...options.config,
   };
   const configFile = join(dataDir, 'kyso.json');

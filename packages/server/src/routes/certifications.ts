@@ -1,0 +1,286 @@
+/**
+ * E-copy certification over HTTP (Decree 45/2020 Art. 10; DOMAIN.md §5.2): the scan and the request in, a number
+ * from the register and the e-copy signed by the certifier and then by the authority out. The API key's unit is
+ * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
+ * idempotency key never take a second number.
+ */
+import { certifyElectronicCopy, parseCertificate, type CertificationRequestRecord, type RegisterEntry, type ScanSource } from '@kyso/core';
+import { z } from 'zod';
+import type { Principal } from '../auth/api-keys.js';
+import { ServiceError } from '../errors.js';
+import { defineRoute } from '../http/route.js';
+import type { Services } from '../http/services.js';
+import { base64 } from '../openapi/common-schemas.js';
+import { keyFor } from './authorize.js';
+import { FeeQuoteSchema } from './fees.js';
+
+export const CertificationRequestSchema = z
+  .object({
+    idempotencyKey: z.string().min(1).max(200).meta({ description: 'Identifies the request across retries (e.g. the dossier code).' }),
+    certifierKey: z.string().min(1).meta({ description: "Alias of the certifier's personal signing key." }),
+    certifier: z
+      .object({
+        name: z.string().min(1).max(200).optional().meta({ description: "Default: the certificate's common name." }),
+        title: z.string().max(200).optional(),
+        basis: z.enum(['own-competence', 'authorised', 'assigned']),
+        basisReference: z.string().max(500).optional(),
+      })
+      .strict(),
+    requester: z.object({ name: z.string().min(1).max(200), idNumber: z.string().max(50).optional(), email: z.email().optional() }).strict(),
+    documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
+    paperCopies: z.number().int().min(0).max(10_000).meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
+    scan: z
+      .union([
+        z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
+        z
+          .object({
+            images: z
+              .array(z.object({ data: base64.meta({ description: 'JPEG or PNG.' }), dpi: z.number().positive().max(2400).optional() }).strict())
+              .min(1)
+              .max(500),
+          })
+          .strict(),
+      ])
+      .meta({ description: 'base64; one PDF, or one image per page in page order.' }),
+    book: z.string().min(1).max(50).optional(),
+    delivery: z.object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() }).strict().optional(),
+    feeReceiptNo: z.string().max(100).optional(),
+    notes: z.string().max(2000).optional(),
+    vneidDataUsed: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'CertificationRequest' });
+
+const EntrySchema = z.object({
+  certificationNumber: z.string(),
+  bookType: z.string(),
+  year: z.number().int(),
+  volume: z.number().int(),
+  seqNo: z.number().int(),
+  certifiedAt: z.string(),
+  documentName: z.string(),
+  originalPages: z.number().int(),
+  paperCopies: z.number().int(),
+  electronicCopy: z.boolean(),
+  fee: z.number().int(),
+  eCopySha256: z.string().nullable(),
+  state: z.enum(['pending', 'issued', 'void']),
+});
+
+export const CertificationSchema = z
+  .object({
+    id: z.string(),
+    idempotencyKey: z.string(),
+    authority: z.string(),
+    state: z.enum(['pending', 'issued', 'void', 'refused']),
+    requester: z.object({ name: z.string(), idNumber: z.string().optional(), email: z.string().optional() }),
+    certifier: z.object({ name: z.string(), title: z.string().optional(), basis: z.string(), basisReference: z.string().optional() }),
+    fee: FeeQuoteSchema.nullable(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    entries: z.array(EntrySchema),
+    ecopy: z.string().nullable().meta({ description: 'Where to GET the e-copy PDF.' }),
+    resumed: z.boolean().optional().meta({ description: 'The idempotency key was known: no new number was taken.' }),
+  })
+  .meta({ id: 'Certification' });
+
+export const PublicEntrySchema = z
+  .object({
+    certificationNumber: z.string(),
+    authority: z.object({ id: z.string(), name: z.string() }),
+    bookType: z.string(),
+    year: z.number().int(),
+    volume: z.number().int(),
+    seqNo: z.number().int(),
+    certifiedAt: z.string(),
+    state: z.enum(['pending', 'issued', 'void']),
+    electronicCopy: z.boolean(),
+    eCopySha256: z.string().nullable().meta({ description: 'Compare with the SHA-256 of the e-copy you hold.' }),
+  })
+  .meta({ id: 'PublicRegisterEntry', description: 'What the public may see of a register entry: no names, no document, no fee.' });
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+export const certifyRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof CertificationRequestSchema>>({
+  method: 'post',
+  path: '/v1/certifications',
+  operationId: 'certifyElectronicCopy',
+  summary: 'Certify an electronic copy of a paper original',
+  description:
+    "The API key's unit is the certifying authority. The service numbers the copy in the register, adds the conversion " +
+    "mark and the statement, signs as the certifier and then with the authority's seal. 201 for a new certification, 200 " +
+    'when the idempotency key was already issued (the same copy and number).',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  body: { kind: 'json', schema: CertificationRequestSchema, maxBytes: (c) => Math.ceil((c.limits.maxBodyBytes * 4) / 3) + 64 * 1024 },
+  responses: { 201: { description: 'Certified.', json: CertificationSchema }, 200: { description: 'Already certified (replay).', json: CertificationSchema } },
+  async handler({ res, body, principal, services, log }) {
+    const { authority, register } = authorityOf(principal, services);
+    const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
+    const seal = keyFor(principal, services.keyRing, authority.sealKey);
+    if (!certifierKey.signer || !seal.signer) throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
+    const scan: ScanSource =
+      'pdf' in body.scan
+        ? { pdf: new Uint8Array(Buffer.from(body.scan.pdf, 'base64')) }
+        : { images: body.scan.images.map((i) => ({ bytes: new Uint8Array(Buffer.from(i.data, 'base64')), dpi: i.dpi })) };
+    const certifierName = body.certifier.name ?? parseCertificate(certifierKey.identity.certificate).subjectAttributes.CN;
+    if (!certifierName) throw new ServiceError('SERVICE_BAD_REQUEST', {}, "certifier.name is needed: the certificate names no common name");
+    const template = services.config.certification.verificationUrl;
+    const result = await services.signing.queue.run(() =>
+      certifyElectronicCopy({
+        register,
+        idempotencyKey: body.idempotencyKey,
+        authority: principal!.unit,
+        book: body.book,
+        certifier: { ...body.certifier, name: certifierName },
+        requester: body.requester,
+        documentName: body.documentName,
+        scan,
+        paperCopies: body.paperCopies,
+        signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
+        tsa: services.signing.timestamper,
+        level: services.config.certification.level,
+        certificateCheck: { revocation: services.config.signing.revocation },
+        delivery: body.delivery,
+        feeReceiptNo: body.feeReceiptNo,
+        notes: body.notes,
+        vneidDataUsed: body.vneidDataUsed,
+        verificationRef: template ? (e: RegisterEntry) => fillTemplate(template, e) : undefined,
+        onWarning: (w) => log.warn({ warning: w }, 'certification warning'),
+      }),
+    );
+    log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
+    res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
+  },
+});
+
+export const getCertificationRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>>({
+  method: 'get',
+  path: '/v1/certifications/{id}',
+  operationId: 'getCertification',
+  summary: 'A certification request of your unit, with its numbers and fee',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  responses: { 200: { description: 'The request.', json: CertificationSchema }, 404: { description: "No such request in your unit's register." } },
+  async handler({ res, params, principal, services }) {
+    res.json(certificationView(await ownRequest(params.id, principal, services)));
+  },
+});
+
+export const getECopyRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>>({
+  method: 'get',
+  path: '/v1/certifications/{id}/ecopy.pdf',
+  operationId: 'getElectronicCopy',
+  summary: 'The issued e-copy (PDF) of a certification request of your unit',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  responses: { 200: { description: 'The e-copy.', pdf: true }, 404: { description: 'No such request, or no issued e-copy.' } },
+  async handler({ res, params, principal, services }) {
+    const request = await ownRequest(params.id, principal, services);
+    const entry = request.entries.find((e) => e.electronicCopy && e.state === 'issued');
+    const pdf = entry ? await services.register!.getECopy(entry.id) : null;
+    if (!entry || !pdf) throw new ServiceError('SERVICE_NOT_FOUND', {}, 'this request has no issued e-copy');
+    res.status(200).type('application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="ecopy-${entry.year}-${entry.seqNo}.pdf"`);
+    res.setHeader('Kyso-Certification-Number', encodeURIComponent(entry.certificationNumber));
+    res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+  },
+});
+
+export const RegisterLookupQuerySchema = z.object({
+  authority: z.string().min(1).max(200).meta({ description: "The authority's id (its unit)." }),
+  book: z.string().min(1).max(50).meta({ description: 'Book type, e.g. SCT/BS.', example: 'SCT/BS' }),
+  year: z.coerce.number().int().min(2000).max(2200),
+  number: z.coerce.number().int().min(1).meta({ description: 'The sequence number in the year.' }),
+});
+
+export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuerySchema>>({
+  method: 'get',
+  path: '/v1/register/entries',
+  operationId: 'lookupRegisterEntry',
+  summary: 'Public register lookup by number, book and year',
+  description: 'Shows that a certification number exists, when and by whom it was issued, its state and the SHA-256 of the e-copy; nothing personal.',
+  tag: 'certification',
+  access: 'registerLookup',
+  rateLimited: true,
+  query: RegisterLookupQuerySchema,
+  responses: { 200: { description: 'The public part of the entry.', json: PublicEntrySchema }, 404: { description: 'No such entry.' } },
+  async handler({ res, query, services }) {
+    const register = services.register;
+    if (!register) throw new ServiceError('SERVICE_NOT_FOUND');
+    const entry = await register.findEntry({ authorityId: query.authority, bookType: query.book, year: query.year, seqNo: query.number });
+    if (!entry || entry.state === 'pending') throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such entry in the register');
+    const authority = await register.getAuthority(entry.authorityId);
+    res.json({
+      certificationNumber: entry.certificationNumber,
+      authority: { id: entry.authorityId, name: authority?.name ?? entry.authorityId },
+      bookType: entry.bookType,
+      year: entry.year,
+      volume: entry.volume,
+      seqNo: entry.seqNo,
+      certifiedAt: entry.certifiedAt,
+      state: entry.state,
+      electronicCopy: entry.electronicCopy,
+      eCopySha256: entry.eCopySha256,
+    } satisfies z.infer<typeof PublicEntrySchema>);
+  },
+});
+
+function authorityOf(principal: Principal | null, services: Services) {
+  if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+  const authority = services.config.certification.authorities[principal.unit];
+  if (!authority || !services.register) throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key\'s unit is not a certifying authority here');
+  return { authority, register: services.register };
+}
+
+async function ownRequest(id: string, principal: Principal | null, services: Services): Promise<CertificationRequestRecord> {
+  const { register } = authorityOf(principal, services);
+  const request = await register.getRequest(id);
+  // Another unit's request is "not found": its existence is not theirs to learn.
+  if (!request || request.authorityId !== principal!.unit || request.kind !== 'certification') throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such certification in your register');
+  return request;
+}
+
+function certificationView(r: CertificationRequestRecord) {
+  const issued = r.entries.some((e) => e.electronicCopy && e.state === 'issued');
+  return {
+    id: r.id,
+    idempotencyKey: r.idempotencyKey,
+    authority: r.authorityId,
+    state: r.state,
+    requester: r.requester,
+    certifier: r.certifier,
+    fee: r.fee,
+    createdAt: r.createdAt,
+    completedAt: r.completedAt,
+    entries: r.entries.map((e) => ({
+      certificationNumber: e.certificationNumber,
+      bookType: e.bookType,
+      year: e.year,
+      volume: e.volume,
+      seqNo: e.seqNo,
+      certifiedAt: e.certifiedAt,
+      documentName: e.documentName,
+      originalPages: e.originalPages,
+      paperCopies: e.paperCopies,
+      electronicCopy: e.electronicCopy,
+      fee: e.fee,
+      eCopySha256: e.eCopySha256,
+      state: e.state,
+    })),
+    ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
+  };
+}
+
+function fillTemplate(template: string, e: RegisterEntry): string {
+  return template
+    .replaceAll('{authority}', encodeURIComponent(e.authorityId))
+    .replaceAll('{book}', encodeURIComponent(e.bookType))
+    .replaceAll('{year}', String(e.year))
+    .replaceAll('{seq}', String(e.seqNo));
+}
