@@ -19,6 +19,7 @@ import { computeCopyFee, type FeeQuote } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { volumeLabel } from '../register/certification-number.js';
 import { RegisterError } from '../register/errors.js';
+import { vietnamYear } from '../register/vietnam-calendar.js';
 import type {
   Authority,
   CertificationRegister,
@@ -197,9 +198,9 @@ async function replay(register: CertificationRegister, request: CertificationReq
   return { pdf, sha256: digest, entry, request, fee: request.fee!, resumed: true, replayed: true };
 }
 
-function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, entry: Pick<RegisterEntry, 'seqNo' | 'volume' | 'year' | 'bookType' | 'certifiedAt'> & Partial<RegisterEntry>) {
+function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, entry: RegisterEntry) {
   const at = new Date(entry.certifiedAt);
-  const ref = typeof input.verificationRef === 'function' ? input.verificationRef(entry as RegisterEntry) : input.verificationRef;
+  const ref = typeof input.verificationRef === 'function' ? input.verificationRef(entry) : input.verificationRef;
   return {
     scan: input.scan,
     conversion: { convertedAt: at, convertedBy: input.convertedBy ?? input.certifier.name, organisation: authority.name, verificationRef: ref },
@@ -219,14 +220,13 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
 
 /** An entry-shaped stand-in for the dry assembly: the widest number a year plausibly reaches. */
 function provisionalEntry(input: CertifyElectronicCopyInput, authority: Authority, bookType: string, now: Date): RegisterEntry {
-  const year = new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
   return {
     id: 0,
     requestId: '',
     originalIndex: 0,
     authorityId: authority.id,
     bookType,
-    year,
+    year: vietnamYear(now),
     volume: 99,
     seqNo: 999_999,
     certificationNumber: '',
