@@ -12,9 +12,7 @@ import { validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
 import { signPdf } from '@kyso/core';
 import { corpusDir, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { openSigner, pem } from './helpers/keys.js';
-// @ts-expect-error -- plain ESM scripts with JSDoc types, run by node without a TypeScript step
 import { buildVerifyWeb } from '../examples/verify-web/build.mjs';
-// @ts-expect-error -- as above
 import { serveVerifyWeb } from '../examples/verify-web/serve.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -113,20 +111,40 @@ async function openPage(query: Record<string, string>): Promise<Page> {
 }
 
 /** Chooses the roots (a corpus root by file; the kyso root comes from ?test-root=1), then the PDF; waits for the report. */
-async function checkInPage(c: Case, opts: { withRoot?: boolean } = {}): Promise<{ page: Page; report: ValidationReport }> {
+async function checkInPage(c: Case, opts: { withRoot?: boolean; drop?: boolean } = {}): Promise<{ page: Page; report: ValidationReport }> {
   const withRoot = opts.withRoot ?? true;
   const page = await openPage({ at: c.at.toISOString(), ...(withRoot && c.root === 'kyso' ? { 'test-root': '1' } : {}) });
   if (withRoot && c.root && c.root !== 'kyso') {
     const root = join(corpusDir, c.root);
     await page.setInputFiles('#trust-input', { name: basename(root), mimeType: 'application/x-pem-file', buffer: readFileSync(root) });
   }
-  await page.setInputFiles('#pdf-input', { name: c.name, mimeType: 'application/pdf', buffer: Buffer.from(c.bytes) });
-  await page.waitForFunction((name) => {
-    const box = document.getElementById('report');
-    return box?.dataset.file === name && (box.dataset.state === 'done' || box.dataset.state === 'error');
-  }, c.name);
-  const report = (await page.evaluate(() => window.__kysoLastReport)) as ValidationReport;
-  return { page, report };
+  if (opts.drop) {
+    // What a person's drag and drop delivers: a drop event whose DataTransfer holds the file.
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, base64 }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], name, { type: 'application/pdf' }));
+        return dt;
+      },
+      { name: c.name, base64: Buffer.from(c.bytes).toString('base64') },
+    );
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+  } else {
+    await page.setInputFiles('#pdf-input', { name: c.name, mimeType: 'application/pdf', buffer: Buffer.from(c.bytes) });
+  }
+  return { page, report: await reportAfter(page, c.name, 0) };
+}
+
+/** Waits for a finished validation of `name` newer than run number `after`, and returns the page's report. */
+async function reportAfter(page: Page, name: string, after: number): Promise<ValidationReport> {
+  await page.waitForFunction(
+    ([file, run]) => {
+      const box = document.getElementById('report');
+      return box?.dataset.file === file && Number(box.dataset.run) > run && (box.dataset.state === 'done' || box.dataset.state === 'error');
+    },
+    [name, after] as const,
+  );
+  return (await page.evaluate(() => window.__kysoLastReport)) as ValidationReport;
 }
 
 describe('verify-web page in headless Chromium', () => {
@@ -160,15 +178,26 @@ describe('verify-web page in headless Chromium', () => {
     await page.close();
   });
 
-  it('trusts nothing unless a root is chosen: the same file is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND', async () => {
-    const { page, report } = await checkInPage(kyso, { withRoot: false });
+  it('trusts nothing unless a root is chosen; a dropped file is re-validated when the root is then chosen', async () => {
+    const { page, report } = await checkInPage(kyso, { withRoot: false, drop: true });
     const node = await validatePdf(kyso.bytes, { at: kyso.at, online: false });
     expect(verdicts(report)).toEqual(verdicts(node));
     expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual([['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']]);
     expect(await page.locator('#drop-label').innerText()).toBe('Kéo thả tệp PDF vào đây hoặc chọn tệp');
+    expect(await page.locator('#trust-list').innerText()).toBe('Chưa chọn chứng thư gốc nào.');
     const card = page.locator('article.signature.indeterminate');
     expect(await card.innerText()).toContain('Chưa xác định được tính hợp lệ của chữ ký');
     expect(await card.locator('[data-field="reasons"]').innerText()).toContain('Không xây dựng được đường dẫn tin cậy');
+
+    // Choosing the root (the PEM file, as a person would) re-validates the same bytes.
+    const run = Number(await page.getAttribute('#report', 'data-run'));
+    await page.setInputFiles('#trust-input', join(repoRoot, 'test-certs', 'root-ca.pem'));
+    const trusted = await reportAfter(page, kyso.name, run);
+    const nodeTrusted = await validatePdf(kyso.bytes, { trustAnchors: anchorsFor(kyso), at: kyso.at, online: false });
+    expect(verdicts(trusted)).toEqual(verdicts(nodeTrusted));
+    expect(trusted.signatures[0].indication).toBe('TOTAL-PASSED');
+    expect(await page.locator('#trust-list').innerText()).toContain('Kyso Test Root CA');
+    expect(await page.locator('article.signature.passed .verdict').innerText()).toContain('Chữ ký hợp lệ');
     await page.close();
   });
 

@@ -106,6 +106,7 @@ async function validateCurrent(): Promise<void> {
   const { name, bytes } = current;
   reportBox.dataset.state = 'working';
   reportBox.dataset.file = name;
+  reportBox.dataset.run = String(mine);
   reportBox.setAttribute('aria-busy', 'true');
   reportBox.replaceChildren(el('p', { class: 'working' }, `${t('working')}: ${name}…`));
   const trustAnchors = [...testRoots, ...chosenRoots].flatMap((r) => (r.cert ? [r.cert] : []));
