@@ -44,6 +44,7 @@ let chosenRoots: Root[] = [];
 let current: { name: string; bytes: Uint8Array } | null = null;
 let shown: { name: string; report: ValidationReport } | { name: string; error: { code: string; vi: string; en: string } } | null = null;
 let run = 0;
+let jsonUrl: string | null = null;
 
 const t = (k: TextKey): string => TEXT[k][lang];
 
@@ -89,7 +90,9 @@ function renderShown(): void {
   if ('report' in shown) {
     const nodes = renderReport(shown.report, shown.name, lang);
     const json = new Blob([JSON.stringify(shown.report, null, 2)], { type: 'application/json' });
-    const link = el('a', { href: URL.createObjectURL(json), download: `${shown.name.replace(/\.pdf$/i, '')}.kyso-report.json`, class: 'download' }, t('downloadJson'));
+    if (jsonUrl) URL.revokeObjectURL(jsonUrl); // one report at a time: free the previous one's copy
+    jsonUrl = URL.createObjectURL(json);
+    const link = el('a', { href: jsonUrl, download: `${shown.name.replace(/\.pdf$/i, '')}.kyso-report.json`, class: 'download' }, t('downloadJson'));
     reportBox.replaceChildren(...nodes, el('p', {}, link));
   } else {
     reportBox.replaceChildren(
