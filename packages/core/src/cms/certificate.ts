@@ -1,4 +1,5 @@
 /** The fields of an X.509 certificate that signing needs: identity, validity, key usage and where to ask status. */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { children, decodeOid, read, toHex, type Node } from './der.js';
 import { OID } from './oids.js';
 
@@ -39,7 +40,21 @@ const NAME_KEYS: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'E',
 };
 
+// A service signs many documents with the same few certificates: their parse is remembered (small, exact-bytes key).
+const parsed = new Map<string, CertificateInfo>();
+const PARSED_MAX = 64;
+
 export function parseCertificate(der: Uint8Array): CertificateInfo {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const info = parseCertificateUncached(der);
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(key, info);
+  return info;
+}
+
+function parseCertificateUncached(der: Uint8Array): CertificateInfo {
   const cert = read(der);
   const [tbs] = children(cert);
   const f = children(tbs);
@@ -150,3 +165,18 @@ function readTime(n: Node): Date {
   }
   return new Date(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14))));
 }
+
+const publicKeys = new Map<string, KeyObject>();
+
+/** The KeyObject of a SubjectPublicKeyInfo, remembered: importing a key costs more than an RSA verification. */
+export function publicKeyOf(spki: Uint8Array): KeyObject {
+  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString('latin1');
+  let key = publicKeys.get(id);
+  if (!key) {
+    if (publicKeys.size >= 64) publicKeys.delete(publicKeys.keys().next().value as string);
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    publicKeys.set(id, key);
+  }
+  return key;
+}
+

@@ -2,9 +2,8 @@
  * Step 1 of signing: place the signature in an incremental update, compute the document digest over the
  * ByteRange, and build the signed attributes, which are the data to sign. The result is plain JSON.
  */
-import { createPublicKey } from 'node:crypto';
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
-import { parseCertificate } from '../cms/certificate.js';
+import { parseCertificate, publicKeyOf } from '../cms/certificate.js';
 import { signedAttributes } from '../cms/signed-attributes.js';
 import { digestWithUpdate } from './digest.js';
 import { estimateCmsBytes } from './estimate.js';
@@ -41,7 +40,7 @@ export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: Si
   const timestamp = options.timestamp ?? level !== 'B-B';
   let keyBits: number | undefined;
   if (signer.algorithm.scheme.kind !== 'ecdsa') {
-    keyBits = createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength;
+    keyBits = publicKeyOf(cert.spki).asymmetricKeyDetails?.modulusLength;
   }
   const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp, timestampBytes: options.timestampBytes });
   const signingTime = options.signingTime ?? new Date();

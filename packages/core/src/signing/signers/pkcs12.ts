@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
-import { parseCertificate, type CertificateInfo } from '../../cms/certificate.js';
+import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
 import { SignError } from '../errors.js';
 import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
 
@@ -126,7 +126,7 @@ function orderChain(leaf: Uint8Array, others: Uint8Array[]): Uint8Array[] {
 
 /** True when `signature` over `data` verifies with the certificate's public key (used to check external values). */
 export function verifyWithCertificate(cert: CertificateInfo, alg: SignerAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
-  const key = createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' });
+  const key = publicKeyOf(cert.spki);
   const hash = NODE_HASH[alg.hash];
   try {
     if (alg.scheme.kind === 'rsa-pss') return nodeVerify(hash, data, { key, padding: 6, saltLength: alg.scheme.saltLength }, signature);
