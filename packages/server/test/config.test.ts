@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiKeyHash, loadConfig, ServiceError } from '@kyso/server';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function configFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-config-'));
+  dirs.push(dir);
+  const file = join(dir, 'kyso.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function refusal(f: () => unknown): ServiceError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ServiceError);
+    expect((e as ServiceError).code).toBe('SERVICE_CONFIG_INVALID');
+    return e as ServiceError;
+  }
+  throw new Error('expected a configuration error');
+}
+
+const seal = { type: 'pkcs12', file: 'seal.p12', password: { env: 'SEAL_PW' } };
+
+describe('loadConfig', () => {
+  it('reads the file, lets the environment win, and resolves paths relative to the file', () => {
+    const file = configFile({ port: 9000, dataDir: 'state', keys: { seal }, apiKeys: [{ id: 'a', unit: 'U', sha256: apiKeyHash('k'), aliases: ['seal'] }] });
+    const { config, development } = loadConfig({ file, env: { PORT: '9100', KYSO_LOG_LEVEL: 'warn' } });
+    expect(development).toBe(false);
+    expect(config.port).toBe(9100);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.logLevel).toBe('warn');
+    const dir = join(file, '..');
+    expect(config.dataDir).toBe(join(dir, 'state'));
+    expect(config.database).toBe(join(dir, 'state', 'kyso.sqlite'));
+    expect(config.certification.register).toBe(join(dir, 'state', 'register.sqlite'));
+    expect(config.keys.seal).toMatchObject({ type: 'pkcs12', file: join(dir, 'seal.p12') });
+    expect(config.access).toEqual({ verify: 'public', feeQuote: 'public', registerLookup: 'public' });
+    expect(config.apiKeys[0].externalCertificates).toBe(false);
+  });
+
+  it('names the bad value: a wrong type, an unknown field, a bad hash, an alias that does not exist, a bad PORT', () => {
+    expect(refusal(() => loadConfig({ file: configFile({ limits: { maxBodyBytes: 'lots' }, apiKeys: [] }), env: {} })).messageEn).toMatch(/limits\.maxBodyBytes/);
+    expect(refusal(() => loadConfig({ file: configFile({ prot: 80 }), env: {} })).messageEn).toMatch(/prot/);
+    expect(refusal(() => loadConfig({ file: configFile({ apiKeys: [{ id: 'a', unit: 'U', sha256: 'abc' }] }), env: {} })).messageEn).toMatch(/apiKeys\.0\.sha256/);
+    expect(refusal(() => loadConfig({ file: configFile({ apiKeys: [{ id: 'a', unit: 'U', sha256: apiKeyHash('k'), aliases: ['nope'] }] }), env: {} })).messageEn).toMatch(
+      /apiKeys "a": no key has the alias "nope"/,
+    );
+    expect(refusal(() => loadConfig({ file: configFile({ keys: { seal: { ...seal, password: {} } } }), env: {} })).messageEn).toMatch(/keys\.seal\.password/);
+    expect(refusal(() => loadConfig({ file: configFile({}), env: { PORT: 'http' } })).messageEn).toContain('PORT must be a whole number (got "http")');
+    expect(refusal(() => loadConfig({ file: configFile('{ not json'), env: {} })).messageEn).toMatch(/not valid JSON/);
+    expect(refusal(() => loadConfig({ file: join(tmpdir(), 'no-such-kyso.json'), env: {} })).messageEn).toMatch(/cannot read the configuration file .*ENOENT/);
+    expect(refusal(() => loadConfig({ file: configFile({ certification: { level: 'B-T' } }), env: {} })).messageEn).toMatch(/needs signing\.tsaUrl/);
+    const vi = refusal(() => loadConfig({ file: configFile({ port: -1 }), env: {} })).messageVi;
+    expect(vi).toContain('Cấu hình dịch vụ không hợp lệ.');
+  });
+
+  it('with neither a file nor keys gives the development setup: test certificates, a dev API key, ./data', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'kyso-dev-'));
+    dirs.push(cwd);
+    const loaded = loadConfig({ env: {}, cwd });
+    expect(loaded.development).toBe(true);
+    expect(Object.keys(loaded.config.keys)).toEqual(['signer', 'seal']);
+    expect(loaded.config.dataDir).toBe(join(cwd, 'data'));
+    expect(loaded.devApiKey).toMatch(/^kyso_[A-Za-z0-9_-]{43}$/);
+    expect(loaded.config.apiKeys[0].sha256).toBe(apiKeyHash(loaded.devApiKey!));
+    // A chosen dev key is not printed again.
+    const chosen = loadConfig({ env: { KYSO_DEV_API_KEY: 'kyso_chosen' }, cwd });
+    expect(chosen.devApiKey).toBeUndefined();
+    expect(chosen.config.apiKeys[0].sha256).toBe(apiKeyHash('kyso_chosen'));
+  });
+});
