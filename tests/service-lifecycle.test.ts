@@ -79,6 +79,38 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('request timeout', () => {
+  it('answers a body that does not arrive in time with 408 problem+json and keeps serving', async () => {
+    const svc = await startTestService({ config: { limits: { requestTimeoutMs: 400 } } });
+    try {
+      const stalled = halfSentOnly(`${svc.url}/v1/sign?key=seal`, pdf, { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) });
+      const res = await stalled;
+      expect(res.status).toBe(408);
+      expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ code: 'SERVICE_REQUEST_TIMEOUT', status: 408 });
+      expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
+/** Sends half the body and never the rest; resolves with the answer the server gives anyway. */
+function halfSentOnly(url: string, body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, body: Buffer.concat(chunks) });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.write(body.subarray(0, Math.floor(body.length / 2)));
+  });
+}
+
 interface Child {
   proc: ChildProcess;
   url: Promise<string>;

@@ -129,7 +129,8 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   document = openApiDocument(routes, config, VERSION);
   const app = createApp(services, routes);
 
-  const server = createServer({ requestTimeout: config.limits.requestTimeoutMs, headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs) }, app);
+  // Node's own request timeout is the backstop (a bare 408); the app's timer answers first, as problem+json.
+  const server = createServer({ requestTimeout: config.limits.requestTimeoutMs + 5_000, headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs) }, app);
   server.keepAliveTimeout = 5_000;
   try {
     await new Promise<void>((resolve, reject) => {

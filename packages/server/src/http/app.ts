@@ -112,12 +112,15 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   const timer = setTimeout(() => {
     if (res.headersSent) return;
     timedOut = true;
-    log.warn({ route: route.path }, 'request timed out');
-    const e = new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
-    if (!req.complete) discardBody(req);
-    res.setHeader('Retry-After', '5');
+    // Still receiving: the client was too slow (408). Received: we were (503, try later).
+    const receiving = !req.complete;
+    log.warn({ route: route.path, receiving }, 'request timed out');
+    const e = receiving ? new ServiceError('SERVICE_REQUEST_TIMEOUT') : new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
+    const status = statusFor(e);
+    if (receiving) discardBody(req);
+    else res.setHeader('Retry-After', '5');
     res.setHeader('Connection', 'close');
-    res.status(503).type('application/problem+json').send(JSON.stringify(problemDetails(e, 503, req.path)));
+    res.status(status).type('application/problem+json').send(JSON.stringify(problemDetails(e, status, req.path)));
   }, services.config.limits.requestTimeoutMs);
   const ctx: RouteContext<unknown, unknown, unknown> = {
     req,
