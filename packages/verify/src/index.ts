@@ -33,5 +33,6 @@ export { decide, DEFAULT_VERDICT_POLICY, type Verdict, type VerdictPolicy } from
 export { FINDINGS, finding, type Finding, type FindingCode } from './policy/findings.js';
 export { validationReport, signatureReport, type ValidationReport, type SignatureReport, type SignerReport } from './report/report.js';
 export { humanReport, vietnamTime, type Language } from './report/human.js';
+export { etsiValidationReportXml, validatePdfEtsiXml, escapeXmlText, escapeXmlAttribute, ETSI_VR_NAMESPACE, XMLDSIG_NAMESPACE, KYSO_REPORT_NAMESPACE, type EtsiXmlOptions } from './report/etsi-xml.js';
 export * from './trust/index.js';
 export * from './crypto-policy/index.js';
