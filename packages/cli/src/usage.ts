@@ -43,6 +43,7 @@ Commands:
                               coverage, changes after signing, path to the given roots, timestamps, revocation from
                               the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
                               --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
+                              --xml (the ETSI TS 119 102-2 XML validation report instead; not with --json)
                               Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
   fee --pages N [--copies N] [--electronic] [--json]
                               The certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items; repeat

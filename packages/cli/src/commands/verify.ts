@@ -1,12 +1,13 @@
 /**
- * `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]`: every signature
- * and document timestamp, with an ETSI verdict each. Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any
- * INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a readable PDF.
+ * `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json | --xml] [--lang vi|en]`: every
+ * signature and document timestamp, with an ETSI verdict each (`--xml`: the ETSI TS 119 102-2 validation report).
+ * Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a
+ * readable PDF.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
-import { humanReport, validatePdf, type ValidationReport } from '@kyso/verify';
+import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { UsageError } from '../usage.js';
 
 export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATURE: 3 } as const;
@@ -36,6 +37,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
       at: { type: 'string' },
       online: { type: 'boolean' },
       json: { type: 'boolean' },
+      xml: { type: 'boolean' },
       lang: { type: 'string' },
       timeout: { type: 'string' },
       'require-revocation': { type: 'boolean' },
@@ -43,6 +45,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one FILE.pdf');
+  if (values.json && values.xml) throw new UsageError('--json and --xml cannot be used together');
   let at: Date | undefined;
   if (values.at !== undefined) {
     at = new Date(values.at);
@@ -56,14 +59,20 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   const anchors = (values.trust ?? []).map(readTrust);
   const intermediates = (values.intermediate ?? []).map(readTrust);
   const bytes = new Uint8Array(readFileSync(positionals[0]));
-  const report = await validatePdf(bytes, {
+  const options = {
     trustAnchors: anchors,
     intermediates,
     at,
     online: values.online ?? false,
     timeoutMs,
-    verdictPolicy: values['require-revocation'] ? { revocation: 'require' } : undefined,
-  });
+    verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
+  };
+  if (values.xml) {
+    const { report, xml } = await validatePdfEtsiXml(bytes, options);
+    out(xml.trimEnd());
+    return exitCodeFor(report);
+  }
+  const report = await validatePdf(bytes, options);
   if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
   else out(humanReport(report, lang).trimEnd());
   return exitCodeFor(report);
