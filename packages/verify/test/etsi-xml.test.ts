@@ -315,7 +315,9 @@ describe('corpus files', () => {
       if (facts.signatures[k].bestSignatureTime.source !== 'validation-time') expect(kid(best, 'vr:POEObject').attrs.VOReference).toMatch(/^T-/);
       expect(s.level).not.toBeNull();
     }
-    expect(objects.get(tokenId)).toBeDefined();
+    const token = objects.get(tokenId)!;
+    expect(kid(token, 'vr:ObjectType').text).toBe('urn:etsi:019102:validationObject:timestamp');
+    expect(kid(kid(kid(token, 'vr:ValidationReport'), 'vr:SignatureValidationStatus'), 'vr:MainIndication').text).toBe(INDICATION_URI[report.signatures[1].indication]);
     // The DSS's revocation data is listed, and the certificates' statuses point at it.
     const revocationObjects = [...objects.values()].filter((o) => /OCSPResponse|CRL$/.test(kid(o, 'vr:ObjectType').text));
     expect(revocationObjects.length).toBeGreaterThan(0);

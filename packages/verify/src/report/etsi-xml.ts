@@ -220,14 +220,19 @@ class Objects {
   }
 
   /** A timestamp token, with a small validation report of its own (status, TSA certificate). */
-  async timestamp(der: Uint8Array, facts: TimestampFacts | null): Promise<string> {
+  /** `verdict`: for a document timestamp, its own verdict (the status of its report) rather than a summary. */
+  async timestamp(der: Uint8Array, facts: TimestampFacts | null, verdict?: Verdict): Promise<string> {
     const id = `T-${hex(await sha256(der))}`;
     if (this.byId.has(id)) return id;
     const tsa = facts ? await this.certificateBySummary(facts.tsa) : null;
     let status = '';
     if (facts) {
-      const main = facts.intact && facts.trusted ? MAIN['TOTAL-PASSED'] : facts.intact ? MAIN.INDETERMINATE : MAIN['TOTAL-FAILED'];
-      const sub = !facts.intact ? null : !facts.trusted && facts.problems.includes('TSA_NO_CHAIN') ? subIndicationUri('NO_CERTIFICATE_CHAIN_FOUND') : null;
+      const main = verdict ? MAIN[verdict.indication] : facts.intact && facts.trusted ? MAIN['TOTAL-PASSED'] : facts.intact ? MAIN.INDETERMINATE : MAIN['TOTAL-FAILED'];
+      const sub = verdict
+        ? verdict.subIndication && subIndicationUri(verdict.subIndication)
+        : facts.intact && !facts.trusted && facts.problems.includes('TSA_NO_CHAIN')
+          ? subIndicationUri('NO_CERTIFICATE_CHAIN_FOUND')
+          : null;
       status = el(
         'vr:ValidationReport',
         null,
@@ -248,7 +253,6 @@ class Objects {
         { id },
         tx('vr:ObjectType', OBJECT_TYPE.timestamp),
         el('vr:ValidationObjectRepresentation', null, tx('vr:base64', base64(der))),
-        facts ? el('vr:POE', null, tx('vr:POETime', facts.time), tx('vr:TypeOfProof', POE_VALIDATION)) : null,
         status,
       ),
     });
@@ -301,12 +305,14 @@ function processFor(f: SignatureFacts): string {
   return PROCESS.Basic;
 }
 
-/** kyso judges AdES conformance and trust, not EU qualification (no trusted lists): the quality says as much. */
+/**
+ * kyso judges PAdES conformance and validity, not EU qualification (no trusted lists, so no QES / AdES-QC): the
+ * quality URIs are kyso's own and say only that much.
+ */
 function qualityFor(f: SignatureFacts, v: Verdict): string {
-  const ades = f.subFilter === 'ETSI.CAdES.detached';
-  if (v.indication === 'TOTAL-PASSED') return ades ? 'urn:kyso:signatureQuality:AdES' : 'urn:kyso:signatureQuality:notAdES-valid';
-  if (v.indication === 'INDETERMINATE') return ades ? 'urn:kyso:signatureQuality:indeterminateAdES' : 'urn:kyso:signatureQuality:indeterminate';
-  return 'urn:kyso:signatureQuality:notAdES';
+  if (v.indication === 'TOTAL-FAILED') return 'urn:kyso:signatureQuality:failed';
+  if (v.indication === 'INDETERMINATE') return 'urn:kyso:signatureQuality:indeterminate';
+  return f.subFilter === 'ETSI.CAdES.detached' ? 'urn:kyso:signatureQuality:AdES' : 'urn:kyso:signatureQuality:notAdES';
 }
 
 function uniqueId(used: Set<string>, id: string): string {
@@ -368,7 +374,11 @@ export async function etsiValidationReportXml(pdf: Uint8Array, result: Validatio
         .find((t) => t.kind === 'document-timestamp' && t.signatureIndex === f.index);
       docTimestampIds.set(
         f.index,
-        await objects.timestamp(der, tsFacts ?? { kind: 'document-timestamp', time: f.claimedSigningTime ?? '', intact: f.integrity.intact, trusted: false, tsa: f.signer, problems: f.integrity.problems }),
+        await objects.timestamp(
+          der,
+          tsFacts ?? { kind: 'document-timestamp', time: f.claimedSigningTime ?? '', intact: f.integrity.intact, trusted: false, tsa: f.signer, problems: f.integrity.problems },
+          verdicts[f.index],
+        ),
       );
     }
   }
