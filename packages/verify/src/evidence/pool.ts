@@ -4,7 +4,8 @@
  * each with every place it was found and the first revision it appeared in. The validator needs that revision:
  * revocation data added after a signature's time is only evidence if something proves it existed in time.
  */
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
+import { toCertificate } from '../revocation/certificates.js';
 import type { PdfDocument } from '@kyso/pdf';
 import { parseCrl, type CrlFacts } from '../revocation/crl.js';
 import { parseOcspResponse, type OcspResponseFacts } from '../revocation/ocsp-response.js';
@@ -115,7 +116,7 @@ class Pool {
     if (kind === 'certificate') {
       let certificate: pkijs.Certificate | null = null;
       try {
-        certificate = pkijs.Certificate.fromBER(toArrayBuffer(der));
+        certificate = toCertificate(der);
       } catch {
         fail('CERTIFICATE_UNREADABLE');
       }

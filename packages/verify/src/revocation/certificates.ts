@@ -25,23 +25,63 @@ const GENERAL_NAME_URI = 6;
 // The exact bytes each parsed certificate came from (re-encoding could differ for non-DER input).
 const originalDer = new WeakMap<Certificate, Uint8Array>();
 
+/**
+ * Parsed certificates by their exact bytes, shared across validations: parsing with pkijs costs about a millisecond
+ * per certificate and a service sees the same CA and signer certificates in document after document. pkijs
+ * Certificate objects are not modified by kyso, so sharing them is safe. Bounded; cleared when full.
+ */
+const parsedByDer = new Map<string, { der: Uint8Array; cert: Certificate }[]>();
+const PARSED_MAX = 512;
+let parsedCount = 0;
+
+function derKey(der: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i], 0x01000193);
+  return `${der.length}:${(h >>> 0).toString(36)}`;
+}
+
 /** Parses DER/PEM into a pkijs Certificate; a certificate that cannot be read is a caller error. */
 export function toCertificate(input: CertificateInput): Certificate {
   if (input instanceof Certificate) return input;
   const der = pemOrDer(input);
+  const key = derKey(der);
+  const known = parsedByDer.get(key)?.find((e) => e.der.length === der.length && e.der.every((b, i) => b === der[i]));
+  if (known) return known.cert;
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
     const cert = new Certificate({ schema: asn1.result });
-    originalDer.set(cert, der.slice(0, asn1.offset));
+    const exact = der.slice(0, asn1.offset);
+    originalDer.set(cert, exact);
+    if (asn1.offset === der.length) {
+      if (parsedCount >= PARSED_MAX) {
+        parsedByDer.clear();
+        parsedCount = 0;
+      }
+      const bucket = parsedByDer.get(key) ?? [];
+      bucket.push({ der: exact, cert });
+      parsedByDer.set(key, bucket);
+      parsedCount++;
+    }
     return cert;
   } catch (e) {
     throw new RevocationError('REVOCATION_BAD_CERTIFICATE', {}, e instanceof Error ? e.message : String(e));
   }
 }
 
+/** Records the bytes a certificate was decoded from (e.g. inside a CMS), so it is never re-encoded. */
+export function rememberCertificateDer(cert: Certificate, der: Uint8Array): void {
+  if (!originalDer.has(cert)) originalDer.set(cert, der);
+}
+
 export function certificateDer(cert: Certificate): Uint8Array {
-  return originalDer.get(cert) ?? new Uint8Array(cert.toSchema().toBER(false));
+  let der = originalDer.get(cert);
+  if (!der) {
+    // Re-encoding is costly with asn1js and path building compares certificates often: encode each one once.
+    der = new Uint8Array(cert.toSchema().toBER(false));
+    originalDer.set(cert, der);
+  }
+  return der;
 }
 
 function extension(cert: Certificate, oid: string) {

@@ -5,6 +5,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
   | 'CMS_NOT_DER'
@@ -178,6 +179,32 @@ export function parseCms(contents: Uint8Array | null): CmsFacts {
   return f;
 }
 
+/**
+ * Takes the certificates field ([0] IMPLICIT) out of a SignedData before pkijs reads it, and reads each certificate
+ * through toCertificate instead: its shared cache spares re-parsing the CA and signer certificates a service sees in
+ * every document. Returns the parsed certificates (other CertificateChoices are skipped, as before) or null when
+ * the field is absent or the structure is not what it should be (then pkijs reads it as usual).
+ */
+function takeCertificates(signedData: unknown): pkijs.Certificate[] | null {
+  if (!(signedData instanceof asn1js.Sequence)) return null;
+  const items = signedData.valueBlock.value;
+  const at = items.findIndex((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
+  if (at < 0 || !(items[at] instanceof asn1js.Constructed)) return null;
+  const certs: pkijs.Certificate[] = [];
+  for (const e of (items[at] as asn1js.Constructed).valueBlock.value) {
+    if (!(e instanceof asn1js.Sequence)) continue; // other CertificateChoices: not X.509 certificates
+    const raw = e.valueBeforeDecodeView;
+    if (!raw || raw.byteLength === 0) return null;
+    try {
+      certs.push(toCertificate(u8(raw).slice()));
+    } catch {
+      return null;
+    }
+  }
+  items.splice(at, 1);
+  return certs;
+}
+
 function parseInto(f: CmsFacts, contents: Uint8Array): void {
   const asn = asn1js.fromBER(ab(contents));
   if (asn.offset === -1 || asn.result.error) {
@@ -202,12 +229,14 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     return;
   }
   let sd: pkijs.SignedData;
+  const certificates = takeCertificates(ci.content);
   try {
     sd = new pkijs.SignedData({ schema: ci.content });
   } catch {
     f.problems.push('CMS_MALFORMED');
     return;
   }
+  if (certificates) sd.certificates = certificates;
   f.signedData = sd;
   f.certificates = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   f.eContentType = sd.encapContentInfo?.eContentType;

@@ -119,9 +119,44 @@ export async function verifyWithKey(
   }
 }
 
+/**
+ * Outcomes already computed, across validations: a certificate's signature by a given key is a fact of their bytes,
+ * and a service sees the same CA certificates in every document. Keyed by the exact bytes (a hash to find the
+ * bucket, then a byte comparison), bounded.
+ */
+const known = new Map<string, { tbs: Uint8Array; signature: Uint8Array; key: Uint8Array; result: SignatureCheck }[]>();
+const KNOWN_MAX = 512;
+let knownCount = 0;
+
+function fnv(h: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
+}
+
+const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** Whether `issuerKey` made `cert`'s signature. */
-export function verifyCertificateSignature(cert: pkijs.Certificate, issuerKey: pkijs.PublicKeyInfo): Promise<SignatureCheck> {
-  return verifyWithKey(new Uint8Array(cert.tbsView), new Uint8Array(cert.signatureValue.valueBlock.valueHexView), cert.signatureAlgorithm, issuerKey);
+export async function verifyCertificateSignature(cert: pkijs.Certificate, issuerKey: pkijs.PublicKeyInfo): Promise<SignatureCheck> {
+  const tbs = new Uint8Array(cert.tbsView);
+  const signature = new Uint8Array(cert.signatureValue.valueBlock.valueHexView);
+  const key = new Uint8Array(issuerKey.subjectPublicKey.valueBlock.valueHexView);
+  const params = issuerKey.algorithm.algorithmParams;
+  const keyAlg = `${issuerKey.algorithm.algorithmId}/${params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : ''}`;
+  const id = `${keyAlg}:${tbs.length}:${(fnv(fnv(fnv(0x811c9dc5, tbs), signature), key) >>> 0).toString(36)}`;
+  const hit = known.get(id)?.find((e) => same(e.tbs, tbs) && same(e.signature, signature) && same(e.key, key));
+  if (hit) return hit.result;
+  const result = await verifyWithKey(tbs, signature, cert.signatureAlgorithm, issuerKey);
+  if (result !== 'unsupported') {
+    if (knownCount >= KNOWN_MAX) {
+      known.clear();
+      knownCount = 0;
+    }
+    const bucket = known.get(id) ?? [];
+    bucket.push({ tbs, signature, key: key.slice(), result });
+    known.set(id, bucket);
+    knownCount++;
+  }
+  return result;
 }
 
 /** RFC 5280 §4.1.1.2: the signature algorithm inside the signed part must equal the outer one. */
