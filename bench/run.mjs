@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Pkcs12Signer, signPdf } from '../packages/core/dist/index.js';
+import { validatePdf } from '../packages/verify/dist/index.js';
 import { bigPdf, pagesPdf } from './workloads.mjs';
 import { serviceBench } from './service.mjs';
 
@@ -155,8 +156,11 @@ try {
     rmSync(join(work, 'huge-1gb-kyso.pdf'));
   }
 
-  // 7. The service, on loopback with autocannon.
-  for (const r of await serviceBench({ root, onePage, signed: await signPdf(onePage, rsa, { certificateCheck: false }) })) results.push(r);
+  // 7. The service, on loopback with autocannon; baselines: kyso in process, one core.
+  const signed = await signPdf(onePage, rsa, { certificateCheck: false });
+  const rootPemText = readFileSync(join(root, 'test-certs/root-ca.pem'), 'utf8');
+  const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 });
+  for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: kysoRate, inProcessVerifyRate: verifyRate })) results.push(r);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
