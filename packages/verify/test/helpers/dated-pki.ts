@@ -1,0 +1,71 @@
+/**
+ * A throwaway two-level PKI with chosen validity periods, made with `openssl ca` (which, unlike `req -x509` in
+ * OpenSSL 3.0, takes explicit start and end dates). test-certs/ cannot serve "a leaf that was valid in 2020"
+ * because its CAs only start in 2026; this can.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface DatedPki {
+  rootPem: string;
+  /** The leaf's PKCS#12 (key, leaf, root), password `password`. */
+  p12: Uint8Array;
+  password: string;
+}
+
+/** ASN.1 GeneralizedTime as `openssl ca -startdate/-enddate` wants it. */
+const asn1Time = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+
+export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string }): DatedPki {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-dated-pki-'));
+  const f = (n: string): string => join(dir, n);
+  const openssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'pipe', timeout: 30_000 });
+  };
+  try {
+    writeFileSync(f('index.txt'), '');
+    writeFileSync(f('serial'), '1000\n');
+    writeFileSync(
+      f('ca.cnf'),
+      `[ ca ]
+default_ca = CA_default
+[ CA_default ]
+database = ${f('index.txt')}
+new_certs_dir = ${dir}
+serial = ${f('serial')}
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+[ policy_any ]
+commonName = supplied
+organizationName = optional
+countryName = optional
+[ root_ext ]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ leaf_ext ]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+`,
+    );
+    const cnf = f('ca.cnf');
+    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.csr'), '-subj', '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Dated Test Root', '-utf8');
+    openssl('ca', '-batch', '-notext', '-utf8', '-config', cnf, '-selfsign', '-keyfile', f('root.key'), '-in', f('root.csr'), '-out', f('root.pem'),
+      '-startdate', asn1Time(options.root[0]), '-enddate', asn1Time(options.root[1]), '-extensions', 'root_ext');
+    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', `/C=VN/CN=${options.leafName ?? 'Đỗ Thị Hết Hạn'}`, '-utf8');
+    openssl('ca', '-batch', '-notext', '-utf8', '-config', cnf, '-cert', f('root.pem'), '-keyfile', f('root.key'), '-in', f('leaf.csr'), '-out', f('leaf.pem'),
+      '-startdate', asn1Time(options.leaf[0]), '-enddate', asn1Time(options.leaf[1]), '-extensions', 'leaf_ext');
+    const password = 'dated-test';
+    openssl('pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-certfile', f('root.pem'), '-out', f('leaf.p12'), '-passout', `pass:${password}`);
+    return { rootPem: readFileSync(f('root.pem'), 'utf8'), p12: new Uint8Array(readFileSync(f('leaf.p12'))), password };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
