@@ -25,12 +25,15 @@ import { readTrustAnchors } from './routes/verify.js';
 import { SessionStore } from './sessions/session-store.js';
 import { CertificateChecks } from './signing/certificate-checks.js';
 import { SigningService } from './signing/signing-service.js';
+import { VerificationPool } from './verification/verification-pool.js';
 
 export interface StartOptions {
   /** Where log lines go (default stdout). */
   logDestination?: DestinationStream;
   /** The clock (tests move it to expire sessions). */
   now?: () => number;
+  /** The verification worker's entry file (default: the built one next to the pool; tests start their own). */
+  verificationWorkerUrl?: URL;
 }
 
 export interface RunningService {
@@ -62,7 +65,17 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   let db: Db | undefined;
   let keyRing: KeyRing | undefined;
   let register: CertificationRegister | undefined;
+  let verification: VerificationPool | undefined;
   try {
+    verification = await VerificationPool.start({
+      workers: config.verification.workers ?? availableParallelism(),
+      maxQueued: config.limits.signingQueue,
+      trustAnchors,
+      // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
+      jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
+      workerUrl: options.verificationWorkerUrl,
+      onWorkerLost: (e) => logger.error(e, 'verification worker lost; replacing it'),
+    });
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
     register = openSqliteRegister(config.certification.register!);
@@ -73,16 +86,18 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     await register?.close();
     await keyRing?.close();
     db?.close();
+    await verification?.close(0);
     throw e;
   }
   const concurrency = config.limits.signingConcurrency ?? availableParallelism();
   const queue = new WorkQueue(concurrency, config.limits.signingQueue);
-  const verifyQueue = new WorkQueue(concurrency, config.limits.signingQueue);
   const lifecycle = { accepting: true, inFlight: 0 };
   const metrics = new Metrics([
     { name: 'kyso_signing_in_flight', help: 'Signing operations running now.', value: () => queue.inFlight },
     { name: 'kyso_signing_queued', help: 'Signing operations waiting for a slot.', value: () => queue.queued },
-    { name: 'kyso_verifications_in_flight', help: 'Verifications running now.', value: () => verifyQueue.inFlight },
+    { name: 'kyso_verifications_in_flight', help: 'Verifications running now (in worker threads).', value: () => verification.inFlight },
+    { name: 'kyso_verifications_queued', help: 'Verifications waiting for a worker.', value: () => verification.queued },
+    { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed or stuck).', value: () => verification.workersReplaced },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
   const sessions = new SessionStore(db, now);
@@ -102,7 +117,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       config.signing.tsaUrl,
       (w) => logger.warn({ warning: w }, 'signing warning'),
     ),
-    verifyQueue,
+    verification,
     metrics,
     rateLimiter: new RateLimiter(config.limits.rateLimit, now),
     lifecycle,
@@ -144,6 +159,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     await register.close();
     await keyRing.close();
     db.close();
+    await verification.close(0);
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
@@ -176,6 +192,8 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
       server.closeAllConnections();
       await closed;
+      // Verifications still running belong to requests already answered (timed out); they get what grace is left.
+      await verification.close(Math.max(0, deadline - Date.now()));
       await register.close();
       await keyRing.close();
       db.close();

@@ -146,6 +146,8 @@ export const configSchema = z
         trustRoots: z.array(z.string().min(1)).default([]),
         /** Ask OCSP responders and CRL servers during verification. */
         online: z.boolean().default(false),
+        /** Worker threads that run verifications (one each at a time; they wait in a queue of `limits.signingQueue`). Default: the number of CPUs. */
+        workers: positiveInt.optional(),
       })
       .strict()
       .default({ trustRoots: [], online: false }),

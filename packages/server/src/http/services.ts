@@ -5,11 +5,11 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
-import type { WorkQueue } from '../limits/work-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { SigningService } from '../signing/signing-service.js';
+import type { VerificationPool } from '../verification/verification-pool.js';
 
 export interface Lifecycle {
   /** False once shutdown began: new requests are refused, requests in flight finish. */
@@ -24,15 +24,15 @@ export interface Services {
   logger: Logger;
   db: Db;
   keyRing: KeyRing;
-  /** PEM texts of the roots /v1/verify trusts. */
+  /** PEM texts of the roots /v1/verify trusts (the verification workers hold them parsed). */
   trustAnchors: string[];
   apiKeys: ApiKeyRegistry;
   sessions: SessionStore;
   /** The certification register (SQLite). */
   register?: CertificationRegister;
   signing: SigningService;
-  /** The bound on concurrent verifications (CPU-bound like signing, counted apart). */
-  verifyQueue: WorkQueue;
+  /** The worker threads that run verifications, with their own queue (off the request thread). */
+  verification: VerificationPool;
   metrics: Metrics;
   rateLimiter: RateLimiter;
   lifecycle: Lifecycle;

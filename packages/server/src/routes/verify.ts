@@ -3,7 +3,6 @@
  * `--json` contract). Trust anchors come from the configuration; online revocation only where it allows it.
  */
 import { readFileSync } from 'node:fs';
-import { validatePdf } from '@kyso/verify';
 import { z } from 'zod';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
@@ -97,10 +96,9 @@ export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       // The validator reads the whole file; a spooled body is loaded here, after the size limit was enforced.
-      const bytes = body.bytes ?? new Uint8Array(readFileSync(body.path!));
-      const report = await services.verifyQueue.run(() =>
-        validatePdf(bytes, { trustAnchors: services.trustAnchors, at: query.at ? new Date(query.at) : undefined, online }),
-      );
+      const bytes = body.bytes ?? readFileSync(body.path!);
+      // validatePdf in a worker thread, with the configured trust anchors; the bytes move there (not copied).
+      const report = await services.verification.verify(bytes, { at: query.at ? new Date(query.at) : undefined, online, transfer: true });
       log.info({ bytes: body.size, signatures: report.signatures.length, indications: report.signatures.map((s) => s.indication) }, 'verified');
       res.json(report);
     } finally {

@@ -1,0 +1,45 @@
+/**
+ * A verification worker thread: loads @kyso/verify once, parses the trust anchors once, then answers one
+ * `verify` message at a time with exactly what `validatePdf` returns (or the error it threw).
+ *
+ * Started by `VerificationPool` from the built file (dist/verification/worker.js), never imported.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readCertificates, validatePdf, type CertificateSourceInput } from '@kyso/verify';
+import { toWorkerError, type VerifyMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('kyso verification worker: start it as a worker thread (VerificationPool)');
+
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+let anchors: CertificateSourceInput[] | undefined;
+try {
+  anchors = readCertificates((workerData as WorkerInit).trustAnchors);
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'init-failed', error: toWorkerError(e) });
+  port.close();
+}
+
+if (anchors) {
+  const trustAnchors = anchors;
+  port.on('message', (m: VerifyMessage) => {
+    void verify(m, trustAnchors);
+  });
+}
+
+async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]): Promise<void> {
+  try {
+    const report = await validatePdf(m.bytes, { trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
+    post({ type: 'result', id: m.id, report });
+  } catch (e) {
+    const error = toWorkerError(e);
+    try {
+      post({ type: 'failed', id: m.id, error });
+    } catch {
+      // The details held something structured clone refuses (a function, a class with private state): drop them.
+      post({ type: 'failed', id: m.id, error: error.kind === 'kyso' ? { ...error, details: {} } : error });
+    }
+  }
+}
