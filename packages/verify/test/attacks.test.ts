@@ -481,6 +481,75 @@ describe('shadow attacks', () => {
   });
 });
 
+describe('cross-reference tricks in the update', () => {
+  /**
+   * A hand-written incremental update: objects `num gen obj … endobj`, an xref table with them (and `free` entries),
+   * a trailer with /Prev (the signed revision's xref unless told otherwise) and the signed file's /Root.
+   */
+  function rawUpdate(bytes: Uint8Array, options: { objects?: [number, number, string][]; free?: number[]; existing?: Map<number, number>; prev?: number }): Uint8Array {
+    const doc = PdfDocument.load(bytes);
+    let body = '\n';
+    const entries = new Map<number, string>();
+    for (const [num, offset] of options.existing ?? []) entries.set(num, `${String(offset).padStart(10, '0')} 00000 n \n`);
+    for (const [num, gen, text] of options.objects ?? []) {
+      entries.set(num, `${String(bytes.length + body.length).padStart(10, '0')} ${String(gen).padStart(5, '0')} n \n`);
+      body += `${num} ${gen} obj\n${text}\nendobj\n`;
+    }
+    for (const num of options.free ?? []) entries.set(num, `0000000000 00001 f \n`);
+    const xrefAt = bytes.length + body.length;
+    body += 'xref\n';
+    for (const num of [...entries.keys()].sort((a, b) => a - b)) body += `${num} 1\n${entries.get(num)}`;
+    const root = doc.trailer.get('Root') as PdfRef;
+    body += `trailer\n<</Size ${doc.trailer.get('Size') as number}/Root ${root.num} ${root.gen} R/Prev ${options.prev ?? doc.latest.xrefOffset}>>\nstartxref\n${xrefAt}\n%%EOF\n`;
+    return concat(bytes, body);
+  }
+
+  it('the page content stream freed in the update (an "f" entry): the text disappears → DISALLOWED', async () => {
+    const page = firstPage(PdfDocument.load(approval));
+    const [s] = await neverPassed(rawUpdate(approval, { free: [page.contents[0].num] }));
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
+  it('the content stream redefined under another generation number (6 1 obj for 6 0 R) → never TOTAL-PASSED', async () => {
+    const page = firstPage(PdfDocument.load(approval));
+    const text = `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`;
+    const [s] = await neverPassed(rawUpdate(approval, { objects: [[page.contents[0].num, 1, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]] }));
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
+  it('an update whose /Prev skips the signed revision (the signature update left out of the chain) → TOTAL-FAILED, coverage PARTIAL', async () => {
+    const doc = PdfDocument.load(approval);
+    const page = firstPage(doc);
+    const unsignedXref = doc.revisions[doc.revisions.length - 2].xrefOffset;
+    // The signature update's objects stay listed at their old offsets (so the field is still found); the page text changes.
+    const existing = new Map([...doc.latest.entries].flatMap(([num, e]) => (e.type === 'offset' ? [[num, e.offset] as [number, number]] : [])));
+    const text = `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`;
+    const attacked = rawUpdate(approval, { existing, objects: [[page.contents[0].num, 0, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]], prev: unsignedXref });
+    const reread = PdfDocument.load(attacked);
+    expect(reread.revisions.map((r) => r.xrefOffset)).not.toContain(doc.latest.xrefOffset); // the signed revision is gone from the chain
+    expect(latin1(reread.decode(reread.resolve(page.contents[0]) as PdfStream))).toContain('9/2026');
+    // The signed bytes now end inside a revision, not at one: the signature covers part of a revision only.
+    const [s] = await neverPassed(attacked);
+    expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
+    expect(s.coverage).toBe('PARTIAL');
+  });
+
+  it('hide-and-replace written with an xref stream after the signed xref table → DISALLOWED', async () => {
+    const doc = PdfDocument.load(approval);
+    const w = doc.update();
+    const page = firstPage(doc);
+    const evilContent = w.add(stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`));
+    const evilPage = w.add(page.dict.clone().set('Contents', evilContent).set('Parent', w.allocate()));
+    const pages = (evilPage as PdfRef).num + 1;
+    w.set(new PdfRef(pages, 0), new PdfDict({ Type: PdfName.of('Pages'), Kids: [evilPage], Count: 1 }));
+    w.setTrailer('Root', w.add(asDict(doc.catalog()).clone().set('Pages', new PdfRef(pages, 0))));
+    const attacked = w.write({ xrefStyle: 'stream' });
+    expect(PdfDocument.load(attacked).latest.kind).toBe('stream');
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+});
+
 describe('certification attacks', () => {
   let p2: Uint8Array;
   beforeAll(async () => {
