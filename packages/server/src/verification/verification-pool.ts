@@ -64,6 +64,8 @@ interface Slot {
   worker: Worker | null;
   /** True once the worker answered `ready` (anchors parsed). */
   ready: boolean;
+  /** Settles when the worker is ready, or failed to start. */
+  starting: Promise<void>;
   job: Job | null;
 }
 
@@ -106,7 +108,7 @@ export class VerificationPool {
     }
     this.queue = new WorkQueue(options.workers, options.maxQueued);
     for (let i = 0; i < options.workers; i++) {
-      const slot: Slot = { worker: null, ready: false, job: null };
+      const slot: Slot = { worker: null, ready: false, starting: Promise.resolve(), job: null };
       this.slots.push(slot);
       this.idle.push(slot);
     }
@@ -180,7 +182,7 @@ export class VerificationPool {
     slot.worker = worker;
     slot.ready = false;
     let uncaught: Error | undefined;
-    return new Promise<void>((resolveReady, rejectReady) => {
+    slot.starting = new Promise<void>((resolveReady, rejectReady) => {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'ready') {
           slot.ready = true;
@@ -196,11 +198,11 @@ export class VerificationPool {
         uncaught = e;
       });
       worker.on('exit', (exitCode) => {
+        rejectReady(uncaught ?? new Error(`kyso verification worker exited with code ${exitCode} while starting`));
         if (slot.worker !== worker) return; // terminated on purpose (timeout, shutdown)
         slot.worker = null;
         const wasReady = slot.ready;
         slot.ready = false;
-        rejectReady(uncaught ?? new Error(`kyso verification worker exited with code ${exitCode} while starting`));
         if (this.closed) return;
         const hadRequest = this.settle(slot, new ServiceError('SERVICE_INTERNAL', {}, 'the verification worker stopped unexpectedly'));
         if (wasReady || hadRequest) this.options.onWorkerLost?.({ reason: 'crashed', exitCode, error: uncaught?.message, hadRequest });
@@ -209,6 +211,7 @@ export class VerificationPool {
         if (wasReady) this.replace(slot);
       });
     });
+    return slot.starting;
   }
 
   private replace(slot: Slot): void {
@@ -218,10 +221,13 @@ export class VerificationPool {
     });
   }
 
-  private runOn(slot: Slot, bytes: Uint8Array, options: VerifyOptions): Promise<ValidationReport> {
-    if (this.closed) return Promise.reject(new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5));
-    if (!slot.worker) this.replace(slot);
-    const worker = slot.worker!;
+  private async runOn(slot: Slot, bytes: Uint8Array, options: VerifyOptions): Promise<ValidationReport> {
+    if (!this.closed && !slot.worker) this.replace(slot);
+    // A replacement may still be loading: the job waits for it rather than for a message queue it cannot see.
+    await slot.starting.catch(() => {});
+    const worker = slot.worker;
+    if (this.closed) throw new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5);
+    if (!worker || !slot.ready) throw new ServiceError('SERVICE_INTERNAL', {}, 'the verification worker could not start');
     return new Promise<ValidationReport>((resolve, reject) => {
       const job: Job = { id: this.nextId++, resolve, reject };
       slot.job = job;
