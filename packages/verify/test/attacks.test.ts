@@ -6,7 +6,7 @@
  * legitimate changes beside them (an annotation where DocMDP allows it, a second signature) must still pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, stringText, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
 import { parsePdfsig } from '../../../tests/helpers/nss.js';
 import { pdfsig, scratch } from '../../../tests/helpers/tools.js';
@@ -478,6 +478,82 @@ describe('shadow attacks', () => {
     expect(poppler.valid).toBe(true);
     expect(poppler.totalDocumentSigned).toBe(false);
     expect((await firstSignature(attacked)).indication).toBe('TOTAL-FAILED');
+  });
+});
+
+describe('other changes after signing', () => {
+  it('the signed field’s own appearance redefined (the visible signature says something else) → DISALLOWED', async () => {
+    const visible = await kysoSign(input, { visible: { page: 1, rect: [300, 50, 200, 60] } });
+    const attacked = update(visible, (w, doc) => {
+      const acro = asDict(doc.resolve(doc.catalog()?.get('AcroForm')));
+      const widget = asDict(doc.resolve((doc.resolve(acro.get('Fields')) as PdfRef[])[0]));
+      const apRef = asDict(doc.resolve(widget.get('AP'))).get('N') as PdfRef;
+      w.set(apRef, stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 200, 60] }, 'BT /Helv 12 Tf 5 20 Td (DA THU HOI) Tj ET'));
+    });
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
+  for (const [what, entry] of [
+    ['/OpenAction with JavaScript', new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('app.alert(1)')) })],
+    ['/Names /JavaScript', new PdfDict({ JavaScript: new PdfDict({ Names: [new PdfString(bytesOf('x')), new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('1')) })] }) })],
+  ] as const) {
+    it(`${what} added to the catalog → DISALLOWED`, async () => {
+      const key = what.startsWith('/OpenAction') ? 'OpenAction' : 'Names';
+      const attacked = update(approval, (w, doc) => w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set(key, entry)));
+      const [s] = await neverPassed(attacked);
+      expect(s.modifications, explain(s)).toBe('DISALLOWED');
+    });
+  }
+
+  it('a later signature does not whitewash a content change made in the same update as it', async () => {
+    const changed = update(approval, (w, doc) => {
+      const page = firstPage(doc);
+      w.set(page.contents[0], stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`));
+    });
+    const [first, second] = (await validate(await kysoSign(changed, { p12: 'seal.p12' }))).signatures;
+    expect(first.modifications, explain(first)).toBe('DISALLOWED');
+    expect(verdictOf(first), explain(first)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
+    expect(verdictOf(second), explain(second)).toBe('TOTAL-PASSED/-'); // the seal signed what it saw
+  });
+
+  describe('FieldMDP', () => {
+    let locked: Uint8Array;
+    beforeAll(async () => {
+      const { PDFDocument, StandardFonts } = await import('pdf-lib');
+      const pdf = await PDFDocument.create();
+      const page = pdf.addPage([595, 842]);
+      page.drawText('To khai', { x: 50, y: 780, size: 14, font: await pdf.embedFont(StandardFonts.Helvetica) });
+      const form = pdf.getForm();
+      form.createTextField('HoTen').addToPage(page, { x: 50, y: 700, width: 300, height: 20 });
+      form.createTextField('GhiChu').addToPage(page, { x: 50, y: 650, width: 300, height: 20 });
+      locked = await kysoSign(await pdf.save({ useObjectStreams: false }), { lock: { action: 'Include', fields: ['HoTen'] } });
+    });
+
+    function fill(bytes: Uint8Array, name: string, value: string): Uint8Array {
+      return update(bytes, (w, doc) => {
+        const acro = asDict(doc.resolve(doc.catalog()?.get('AcroForm')));
+        for (const ref of doc.resolve(acro.get('Fields')) as PdfRef[]) {
+          const field = asDict(doc.resolve(ref));
+          const t = field.get('T');
+          if (t instanceof PdfString && stringText(t) === name) w.set(ref, field.clone().set('V', new PdfString(bytesOf(value))));
+        }
+        expect(w.size, `field ${name} not found`).toBe(1);
+      });
+    }
+
+    it('filling a field the signature locked → DISALLOWED', async () => {
+      const [s] = await neverPassed(fill(locked, 'HoTen', 'Nguyen Van Gia'));
+      expect(s.modifications, explain(s)).toBe('DISALLOWED');
+      expect(s.changes.some((c) => c.kind === 'locked-field-changed')).toBe(true);
+    });
+
+    it('filling a field it did not lock → ALLOWED, still TOTAL-PASSED', async () => {
+      const s = await firstSignature(fill(locked, 'GhiChu', 'Da nhan ho so'));
+      expect(s.modifications, explain(s)).toBe('ALLOWED');
+      expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
+      expect(s.changes.map((c) => [c.kind, c.allowed])).toEqual([['form-filled', true]]);
+    });
   });
 });
 
