@@ -460,6 +460,36 @@ describe('shadow attacks', () => {
     }));
   });
 
+  it('hide-and-replace: only the trailer /Root switched to a second catalog prepared in the signed revision, sharing its AcroForm (the update defines no object)', async () => {
+    // The shadow document offers an empty signature field in an indirect AcroForm that both catalogs use; the
+    // victim signs that field; the attacker's update then only names the other catalog in its trailer.
+    const plain = await plainPdf();
+    const doc = PdfDocument.load(plain);
+    const w = doc.update();
+    const page = firstPage(doc);
+    const field = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('ChuKy')), Rect: [0, 0, 0, 0], F: 132, P: page.ref }));
+    const acroForm = w.add(new PdfDict({ Fields: [field], SigFlags: 3 }));
+    w.set(page.ref, page.dict.clone().set('Annots', [field]));
+    w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', acroForm));
+    const hiddenContent = w.add(stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 1/2026 - HUY BO) Tj ET`));
+    const hiddenPages = w.allocate();
+    const hiddenPage = w.add(new PdfDict({ Type: PdfName.of('Page'), Parent: hiddenPages, MediaBox: [0, 0, 595, 842], Resources: page.dict.get('Resources') as PdfObject, Contents: hiddenContent, Annots: [field] }));
+    w.set(hiddenPages, new PdfDict({ Type: PdfName.of('Pages'), Kids: [hiddenPage], Count: 1 }));
+    const hiddenCatalog = w.add(new PdfDict({ Type: PdfName.of('Catalog'), Pages: hiddenPages, AcroForm: acroForm }));
+    const signedShadow = await kysoSign(w.write(), { fieldName: 'ChuKy' });
+    const before = await firstSignature(signedShadow);
+    expect(verdictOf(before), explain(before)).toBe('TOTAL-PASSED/-');
+
+    const attacked = update(signedShadow, (u) => u.setTrailer('Root', hiddenCatalog));
+    const reread = PdfDocument.load(attacked);
+    expect(reread.latest.entries.size).toBe(0);
+    expect(reread.pages()[0].ref.num).toBe(hiddenPage.num);
+    const [s] = await neverPassed(attacked);
+    expect(s.fieldName).toBe('ChuKy');
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+    expect(s.changes.find((c) => !c.allowed)?.reason, explain(s)).toMatch(/trailer \/Root switched to existing object \d+: catalog \/Pages changed/);
+  });
+
   it('hide-and-replace: the catalog redefined to use the hidden page tree', async () => {
     await expectCaught(update(signed, (w, doc) => w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('Pages', shadow.hiddenPages))));
   });

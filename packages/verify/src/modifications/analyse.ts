@@ -2,9 +2,9 @@
  * Modification analysis for one signature: every change made by revisions after the one it signs, classified by
  * the whitelisting rules, plus the incremental-saving facts (bytes after the last %%EOF, objects no xref refers to).
  */
-import type { PdfDocument } from '@kyso/pdf';
+import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
-import { classify, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
+import { classify, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
 
 export interface ModificationChange {
   revision: number;
@@ -63,6 +63,17 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
       }
       level = maxLevel(level, cl.level);
       changes.push({ revision: k, object: ch.object, kind: cl.kind, change: ch.change, level: cl.level, allowed: levelRank(cl.level) <= levelRank(permitted), reason: cl.reason });
+    }
+    const root = doc.revisions[k].trailer.get('Root');
+    let switched;
+    try {
+      switched = classifyRootSwitch(ctx);
+    } catch (e) {
+      switched = { kind: 'unreadable', level: 'OTHER' as const, reason: `could not analyse the trailer /Root: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (switched && root instanceof PdfRef) {
+      level = maxLevel(level, switched.level);
+      changes.push({ revision: k, object: root.num, kind: switched.kind, change: 'replaced', level: switched.level, allowed: levelRank(switched.level) <= levelRank(permitted), reason: switched.reason });
     }
     indexes.delete(k - 1);
   }

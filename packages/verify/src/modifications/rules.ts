@@ -276,6 +276,19 @@ function judgeCatalog(ctx: RuleContext, before: PdfObject | undefined, after: Pd
   return c('catalog', level, `catalog updated: ${reasons.join(', ') || 'no effective change'}`);
 }
 
+/**
+ * A trailer whose /Root names another catalog that already exists (the update defines no object for it): the whole
+ * document is swapped for one prepared in the signed revision (shadow hide-and-replace). Judged as the catalog
+ * changing from the old one to that one.
+ */
+export function classifyRootSwitch(ctx: RuleContext): Classification | undefined {
+  const oldRoot = rootNum(ctx.doc, ctx.revision - 1);
+  const newRoot = rootNum(ctx.doc, ctx.revision);
+  if (newRoot === undefined || newRoot === oldRoot || ctx.changed.has(newRoot)) return undefined;
+  const r = judgeCatalog(ctx, safe(() => ctx.doc.catalog(ctx.revision - 1), undefined), safe(() => ctx.doc.catalog(ctx.revision), undefined));
+  return { ...r, reason: `trailer /Root switched to existing object ${newRoot}: ${r.reason}` };
+}
+
 /** A field, widget or annotation dictionary that is redefined. */
 /**
  * When a widget's /AP is replaced, the old appearance objects must not be used anywhere else: otherwise the update
