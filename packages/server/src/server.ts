@@ -66,27 +66,30 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   let keyRing: KeyRing | undefined;
   let register: CertificationRegister | undefined;
   let verification: VerificationPool | undefined;
+  // The workers load the validator while the keys and databases open.
+  const verificationStarting = VerificationPool.start({
+    workers: config.verification.workers ?? availableParallelism(),
+    maxQueued: config.limits.signingQueue,
+    trustAnchors,
+    // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
+    jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
+    workerUrl: options.verificationWorkerUrl,
+    onWorkerLost: (e) => logger.error(e, 'verification worker lost; replacing it'),
+  });
+  verificationStarting.catch(() => {}); // awaited below; a failure elsewhere first must not leave it unhandled
   try {
-    verification = await VerificationPool.start({
-      workers: config.verification.workers ?? availableParallelism(),
-      maxQueued: config.limits.signingQueue,
-      trustAnchors,
-      // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
-      jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
-      workerUrl: options.verificationWorkerUrl,
-      onWorkerLost: (e) => logger.error(e, 'verification worker lost; replacing it'),
-    });
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
     register = openSqliteRegister(config.certification.register!);
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
       await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
     }
+    verification = await verificationStarting;
   } catch (e) {
     await register?.close();
     await keyRing?.close();
     db?.close();
-    await verification?.close(0);
+    await (await verificationStarting.catch(() => undefined))?.close(0);
     throw e;
   }
   const concurrency = config.limits.signingConcurrency ?? availableParallelism();

@@ -1,6 +1,7 @@
 /**
  * POST /v1/verify: every signature of the PDF with its ETSI verdict (@kyso/verify's report, the DESIGN.md
  * `--json` contract). Trust anchors come from the configuration; online revocation only where it allows it.
+ * `validatePdf` runs in the verification worker pool (src/verification), never on the request thread.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
