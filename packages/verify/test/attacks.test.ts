@@ -707,6 +707,18 @@ describe('certification attacks', () => {
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
   });
 
+  it('P=1: a "document timestamp" whose widget paints over the page is not an LTA update → the certification is never TOTAL-PASSED', async () => {
+    const p1 = await kysoSign(input, { certify: 1 });
+    const attacked = addField(p1, (w, page) => {
+      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 0 0 595 842 re f BT /Helv 30 Tf 50 600 Td (DA HUY) Tj ET'));
+      const ts = w.add(new PdfDict({ Type: PdfName.of('DocTimeStamp'), Filter: PdfName.of('Adobe.PPKLite'), SubFilter: PdfName.of('ETSI.RFC3161'), ByteRange: [0, 0, 0, 0], Contents: new PdfString(new Uint8Array(16), true) }));
+      return new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Timestamp1')), V: ts, Rect: [0, 0, 595, 842], F: 4, P: page, AP: new PdfDict({ N: ap }) });
+    });
+    const [certification] = await neverPassed(attacked);
+    expect(certification.kind).toBe('certification');
+    expect(certification.modifications, explain(certification)).toBe('DISALLOWED');
+  });
+
   it('P=2: /Perms removed from the catalog is DISALLOWED', async () => {
     const attacked = update(p2, (w, doc) => {
       const catalog = asDict(doc.catalog()).clone();

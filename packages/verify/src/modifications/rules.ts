@@ -116,28 +116,43 @@ function sigValueLevel(ctx: RuleContext, v: PdfObject | undefined): Modification
   return d?.getName('Type') === 'DocTimeStamp' || d?.getName('SubFilter') === 'ETSI.RFC3161' ? 'LTA_UPDATES' : 'FORM_FILLING';
 }
 
+/** A widget with an area on the page that is neither Hidden nor NoView: it paints its appearance. */
+function visibleWidget(ctx: RuleContext, w: PdfDict | undefined): boolean {
+  const rect = resolve(ctx, w?.get('Rect'), ctx.revision);
+  const f = resolve(ctx, w?.get('F'), ctx.revision);
+  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((x) => typeof x === 'number')) return false;
+  const [x1, y1, x2, y2] = rect as number[];
+  return x1 !== x2 && y1 !== y2 && !(typeof f === 'number' && (f & 0x22) !== 0);
+}
+
+/** A field's widgets: the field itself (merged field and widget) and its /Kids. */
+function widgetsOf(ctx: RuleContext, d: PdfDict): (PdfDict | undefined)[] {
+  return [d, ...refsOf(resolve(ctx, d.get('Kids'), ctx.revision)).map((r) => dictOf(resolve(ctx, r, ctx.revision)))];
+}
+
 /**
  * A new signature field that is not signed in the same revision. Invisible, it only prepares a signature
  * (FORM_FILLING); with an area on a page it paints whatever its appearance holds, as an annotation does — the
  * "sneaky signature" of Rohlmann et al. 2021, which DocMDP P=1 and P=2 must not let through — so ANNOTATIONS.
  */
 function emptySigFieldLevel(ctx: RuleContext, d: PdfDict): ModificationLevel {
-  const widgets = [d, ...refsOf(resolve(ctx, d.get('Kids'), ctx.revision)).map((r) => dictOf(resolve(ctx, r, ctx.revision)))];
-  const visible = widgets.some((w) => {
-    const rect = resolve(ctx, w?.get('Rect'), ctx.revision);
-    const f = resolve(ctx, w?.get('F'), ctx.revision);
-    if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((x) => typeof x === 'number')) return false;
-    const [x1, y1, x2, y2] = rect as number[];
-    return x1 !== x2 && y1 !== y2 && !(typeof f === 'number' && (f & 0x22) !== 0); // not Hidden, not NoView
-  });
-  return visible ? 'ANNOTATIONS' : 'FORM_FILLING';
+  return widgetsOf(ctx, d).some((w) => visibleWidget(ctx, w)) ? 'ANNOTATIONS' : 'FORM_FILLING';
+}
+
+/**
+ * A new signature field signed in the same revision: a document timestamp is an LTA update only with an invisible
+ * widget; a visible one paints on the page like a visible signature (FORM_FILLING: DocMDP P=1 forbids it).
+ */
+function newSigFieldLevel(ctx: RuleContext, d: PdfDict, v: PdfObject | undefined): ModificationLevel {
+  const level = sigValueLevel(ctx, v);
+  return level === 'LTA_UPDATES' && widgetsOf(ctx, d).some((w) => visibleWidget(ctx, w)) ? 'FORM_FILLING' : level;
 }
 
 /** The level of a new signature widget: its field's value (the widget itself, or its /Parent field) decides. */
 function widgetSigValueLevel(ctx: RuleContext, widget: PdfDict): ModificationLevel {
-  if (widget.has('V')) return sigValueLevel(ctx, widget.get('V'));
+  if (widget.has('V')) return newSigFieldLevel(ctx, widget, widget.get('V'));
   const parent = dictOf(resolve(ctx, widget.get('Parent'), ctx.revision));
-  return parent?.has('V') ? sigValueLevel(ctx, parent.get('V')) : emptySigFieldLevel(ctx, widget);
+  return parent?.has('V') ? newSigFieldLevel(ctx, widget, parent.get('V')) : emptySigFieldLevel(ctx, widget);
 }
 
 function refsOf(o: PdfObject | undefined): PdfRef[] {
@@ -159,7 +174,7 @@ function judgeFieldList(ctx: RuleContext, before: PdfObject | undefined, after: 
     if (!d) return c('field-added', 'OTHER', `${what}: entry ${r.num} is not a field`);
     const info = fieldInfo(ctx, d, ctx.revision);
     if (!info.isSig) return c('field-added', 'OTHER', `${what}: new non-signature field ${info.name || r.num}`);
-    level = maxLevel(level, d.has('V') ? sigValueLevel(ctx, d.get('V')) : emptySigFieldLevel(ctx, d));
+    level = maxLevel(level, d.has('V') ? newSigFieldLevel(ctx, d, d.get('V')) : emptySigFieldLevel(ctx, d));
   }
   return c('signature-field-added', level, `${what}: signature fields added`);
 }
