@@ -719,6 +719,17 @@ describe('certification attacks', () => {
     expect(certification.modifications, explain(certification)).toBe('DISALLOWED');
   });
 
+  it('P=2: a bare widget (no field, only in the page /Annots) painting over the page is DISALLOWED', async () => {
+    const attacked = update(p2, (w, doc) => {
+      const page = firstPage(doc);
+      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 0 0 595 842 re f'));
+      const widget = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 595, 842], F: 4, P: page.ref, AP: new PdfDict({ N: ap }) }));
+      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), widget]));
+    });
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
   it('P=2: /Perms removed from the catalog is DISALLOWED', async () => {
     const attacked = update(p2, (w, doc) => {
       const catalog = asDict(doc.catalog()).clone();
