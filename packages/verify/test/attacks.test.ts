@@ -640,6 +640,45 @@ describe('cross-reference tricks in the update', () => {
     expect(s.coverage).toBe('PARTIAL');
   });
 
+  it('an appended redefinition behind a broken startxref (the reader must recover by scanning, and shows it) → TOTAL-FAILED', async () => {
+    const page = firstPage(PdfDocument.load(approval));
+    const text = `BT /${page.fontName} 28 Tf 50 600 Td (Da huy) Tj ET`;
+    const attacked = concat(approval, `\n${page.contents[0].num} 0 obj\n<< /Length ${text.length} >>\nstream\n${text}\nendstream\nendobj\nstartxref\n999999\n%%EOF\n`);
+    const reread = PdfDocument.load(attacked);
+    expect(reread.recovered).toBe(true);
+    expect(latin1(reread.decode(reread.resolve(page.contents[0]) as PdfStream))).toContain('Da huy');
+    const report = await validate(attacked);
+    expect(report.recovered).toBe(true);
+    const [s] = report.signatures;
+    expect(s.indication, explain(s)).toBe('TOTAL-FAILED');
+  });
+
+  it('a hybrid update: an empty xref table whose trailer /XRefStm hides the redefinition in an xref stream → DISALLOWED', async () => {
+    const doc = PdfDocument.load(approval);
+    const page = firstPage(doc);
+    const size = doc.trailer.get('Size') as number;
+    const text = `BT /${page.fontName} 28 Tf 50 600 Td (Da huy) Tj ET`;
+    let body = '\n';
+    const objAt = approval.length + body.length;
+    body += `${page.contents[0].num} 0 obj\n<< /Length ${text.length} >>\nstream\n${text}\nendstream\nendobj\n`;
+    const streamAt = approval.length + body.length;
+    const rows = Buffer.alloc(14);
+    rows[0] = 1;
+    rows.writeUInt32BE(objAt, 1);
+    rows[7] = 1;
+    rows.writeUInt32BE(streamAt, 8);
+    body += `${size} 0 obj\n<< /Type /XRef /Size ${size + 1} /Index [${page.contents[0].num} 1 ${size} 1] /W [1 4 2] /Length 14 >>\nstream\n${rows.toString('latin1')}\nendstream\nendobj\n`;
+    const xrefAt = approval.length + body.length;
+    const root = doc.trailer.get('Root') as PdfRef;
+    body += `xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size ${size + 1} /Root ${root.num} 0 R /Prev ${doc.latest.xrefOffset} /XRefStm ${streamAt} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+    const attacked = concat(approval, body);
+    const reread = PdfDocument.load(attacked);
+    expect(reread.latest.kind).toBe('hybrid');
+    expect(latin1(reread.decode(reread.resolve(page.contents[0]) as PdfStream))).toContain('Da huy');
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
   it('hide-and-replace written with an xref stream after the signed xref table → DISALLOWED', async () => {
     const doc = PdfDocument.load(approval);
     const w = doc.update();
