@@ -769,6 +769,73 @@ describe('certification attacks', () => {
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });
 
+  it('P=2: a new visible signature field whose value is the certification’s own signature dictionary (no new signature) is DISALLOWED', async () => {
+    const attacked = update(p2, (w, doc) => {
+      const page = firstPage(doc);
+      const catalog = asDict(doc.catalog());
+      const acro = asDict(doc.resolve(catalog.get('AcroForm')));
+      const fields = doc.resolve(acro.get('Fields')) as PdfRef[];
+      const certValue = asDict(doc.resolve(fields[0])).get('V') as PdfRef;
+      const widget = sneakyField(w, page.ref).set('V', certValue);
+      const ref = w.add(widget);
+      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), ref]));
+      w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('AcroForm', acro.clone().set('Fields', [...fields, ref])));
+    });
+    const report = await validate(attacked);
+    expect(report.signatures).toHaveLength(1); // the same signature dictionary, reported once
+    const [s] = report.signatures;
+    expect(s.indication, explain(s)).not.toBe('TOTAL-PASSED');
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
+  /** A P=2 certified file with an empty signature field "ChoKy" (no widget) prepared before certification. */
+  async function certifiedWithEmptyField(): Promise<Uint8Array> {
+    const prepared = update(input, (w, doc) => {
+      const field = w.add(new PdfDict({ FT: PdfName.of('Sig'), T: new PdfString(bytesOf('ChoKy')) }));
+      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', new PdfDict({ Fields: [field] })));
+    });
+    return kysoSign(prepared, { certify: 2 });
+  }
+
+  it('P=2: signing the empty field prepared before certification is ALLOWED (both TOTAL-PASSED)', async () => {
+    const twice = await kysoSign(await certifiedWithEmptyField(), { p12: 'seal.p12', fieldName: 'ChoKy' });
+    const [first, second] = (await validate(twice)).signatures;
+    expect([first.fieldName, second.fieldName]).toEqual(['Signature1', 'ChoKy']);
+    expect(first.modifications, explain(first)).toBe('ALLOWED');
+    expect(verdictOf(first), explain(first)).toBe('TOTAL-PASSED/-');
+    expect(verdictOf(second), explain(second)).toBe('TOTAL-PASSED/-');
+  });
+
+  it('P=2: an empty field given the certification’s signature dictionary as its value (a borrowed signature) is DISALLOWED', async () => {
+    const attacked = update(await certifiedWithEmptyField(), (w, doc) => {
+      const acro = asDict(doc.resolve(asDict(doc.catalog()).get('AcroForm')));
+      const refs = doc.resolve(acro.get('Fields')) as PdfRef[];
+      const named = (n: string) => refs.find((r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === n) as PdfRef;
+      const certValue = asDict(doc.resolve(named('Signature1'))).get('V') as PdfRef;
+      w.set(named('ChoKy'), asDict(doc.resolve(named('ChoKy'))).clone().set('V', certValue));
+    });
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+    expect(s.changes.find((c) => !c.allowed)?.kind, explain(s)).toBe('signature-reused');
+  });
+
+  it('P=2: a visible widget added as a kid of an empty signature field prepared before certification is DISALLOWED', async () => {
+    const attacked = update(await certifiedWithEmptyField(), (w, doc) => {
+      const page = firstPage(doc);
+      const acro = asDict(doc.resolve(asDict(doc.catalog()).get('AcroForm')));
+      const fieldRef = (doc.resolve(acro.get('Fields')) as PdfRef[]).find((r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === 'ChoKy') as PdfRef;
+      const kid = sneakyField(w, page.ref);
+      kid.delete('FT');
+      kid.delete('T');
+      kid.set('Parent', fieldRef);
+      const kidRef = w.add(kid);
+      w.set(fieldRef, asDict(doc.resolve(fieldRef)).clone().set('Kids', [kidRef]));
+      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), kidRef]));
+    });
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
   it('P=2: /Perms removed from the catalog is DISALLOWED', async () => {
     const attacked = update(p2, (w, doc) => {
       const catalog = asDict(doc.catalog()).clone();

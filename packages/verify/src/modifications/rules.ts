@@ -125,6 +125,15 @@ function visibleWidget(ctx: RuleContext, w: PdfDict | undefined): boolean {
   return x1 !== x2 && y1 !== y2 && !(typeof f === 'number' && (f & 0x22) !== 0);
 }
 
+/**
+ * A signature value that already existed before this revision (another field's signature dictionary, reused): no
+ * new signature was made, so the field counts as unsigned — else a widget could borrow a signature to paint on the
+ * page where DocMDP only permits signing.
+ */
+function reusedValue(ctx: RuleContext, v: PdfObject | undefined): boolean {
+  return v instanceof PdfRef && !ctx.changed.has(v.num) && dictOf(resolve(ctx, v, ctx.revision - 1)) !== undefined;
+}
+
 /** A field's widgets: the field itself (merged field and widget) and its /Kids. */
 function widgetsOf(ctx: RuleContext, d: PdfDict): (PdfDict | undefined)[] {
   return [d, ...refsOf(resolve(ctx, d.get('Kids'), ctx.revision)).map((r) => dictOf(resolve(ctx, r, ctx.revision)))];
@@ -144,6 +153,7 @@ function emptySigFieldLevel(ctx: RuleContext, d: PdfDict): ModificationLevel {
  * widget; a visible one paints on the page like a visible signature (FORM_FILLING: DocMDP P=1 forbids it).
  */
 function newSigFieldLevel(ctx: RuleContext, d: PdfDict, v: PdfObject | undefined): ModificationLevel {
+  if (reusedValue(ctx, v)) return emptySigFieldLevel(ctx, d);
   const level = sigValueLevel(ctx, v);
   return level === 'LTA_UPDATES' && widgetsOf(ctx, d).some((w) => visibleWidget(ctx, w)) ? 'FORM_FILLING' : level;
 }
@@ -352,6 +362,7 @@ function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after
         const shared = sharedAppearance(ctx, num, before.get('AP'));
         if (shared !== undefined) return c('appearance-clobbered', 'OTHER', `field ${info.name}: old appearance object ${shared} is also used elsewhere`);
       }
+      if (k === 'V' && info.isSig && reusedValue(ctx, a.get('V'))) return c('signature-reused', 'OTHER', `field ${info.name}: /V is an earlier signature dictionary, not a new signature`);
       level = maxLevel(level, k === 'V' && info.isSig ? sigValueLevel(ctx, a.get('V')) : 'FORM_FILLING');
     } else if (k === 'Kids') {
       const r = judgeFieldList(ctx, before.get('Kids'), a.get('Kids'), `field ${info.name} /Kids`);
@@ -428,7 +439,8 @@ export function classify(ctx: RuleContext, ch: ObjectChange): Classification {
   if (t === 'Sig' || t === 'DocTimeStamp' || refs.some((r) => r.path[0] === 'V' && bd?.has('ByteRange'))) return c('signature-dictionary-changed', 'OTHER', 'signature dictionary of an earlier signature changed');
   if (refs.some((r) => r.path[0] === 'Perms') || refs.some((r) => r.from === oldRoot && r.path[0] === 'Perms')) return c('perms-changed', 'OTHER', '/Perms changed');
   if (t === 'Page' || t === 'Pages') return judgePage(ctx, bd!, ch.after);
-  if (refs.every((r) => r.from === oldRoot && r.path[0] === 'AcroForm')) return judgeAcroForm(ctx, before, ch.after);
+  // the AcroForm dictionary itself (not a field the catalog's direct AcroForm lists: those are judged as fields below)
+  if (refs.every((r) => r.from === oldRoot && r.path.length === 1 && r.path[0] === 'AcroForm')) return judgeAcroForm(ctx, before, ch.after);
   if (Array.isArray(before)) {
     if (refs.every((r) => r.path.length === 1 && r.path[0] === 'Annots' && r.from !== 'trailer' && dictOf(safe(() => doc.getObject(r.from as number, k - 1), undefined))?.getName('Type') === 'Page'))
       return judgeAnnots(ctx, before, ch.after);
