@@ -219,6 +219,23 @@ describe('a second signature', () => {
     expect(report.signatures[1].signer?.organizationalUnit).toBe('Văn phòng');
   });
 
+  it('a later update that drops the second signature from the form (hiding a signer) leaves the first DISALLOWED', async () => {
+    const twice = await kysoSign(approval, { p12: 'seal.p12' });
+    const attacked = update(twice, (w, doc) => {
+      const catalog = asDict(doc.catalog());
+      const acro = asDict(doc.resolve(catalog.get('AcroForm')));
+      const fields = doc.resolve(acro.get('Fields')) as PdfRef[];
+      const newAcro = acro.clone().set('Fields', fields.slice(0, 1));
+      const acroRef = catalog.get('AcroForm');
+      if (acroRef instanceof PdfRef) w.set(acroRef, newAcro);
+      else w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('AcroForm', newAcro));
+    });
+    const report = await validate(attacked);
+    expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1']);
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
   it('a second signature on a P=2 certified file is allowed (P=2 permits signing)', async () => {
     const certified = await kysoSign(input, { certify: 2 });
     const twice = await kysoSign(certified, { p12: 'seal.p12', visible: { page: 1, rect: [300, 50, 200, 60] } });
