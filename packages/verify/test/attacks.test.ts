@@ -836,6 +836,20 @@ describe('certification attacks', () => {
     expect(s.changes.find((c) => !c.allowed)?.kind, explain(s)).toBe('signature-reused');
   });
 
+  it('P=2: a visible widget whose /Parent is the certification’s own (signed) field, added only to the page /Annots, is DISALLOWED', async () => {
+    const attacked = update(p2, (w, doc) => {
+      const page = firstPage(doc);
+      const acro = asDict(doc.resolve(asDict(doc.catalog()).get('AcroForm')));
+      const signedField = (doc.resolve(acro.get('Fields')) as PdfRef[])[0];
+      const widget = sneakyField(w, page.ref);
+      for (const k of ['FT', 'T']) widget.delete(k);
+      widget.set('Parent', signedField);
+      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), w.add(widget)]));
+    });
+    const [s] = await neverPassed(attacked);
+    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+  });
+
   it('P=2: a visible widget added as a kid of an empty signature field prepared before certification is DISALLOWED', async () => {
     const attacked = update(await certifiedWithEmptyField(), (w, doc) => {
       const page = firstPage(doc);
