@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { fixture, pdfLibDoc } from './helpers/producers.js';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { startTsa, type TsaServer } from './helpers/pki-servers.js';
-import { scratch } from './helpers/tools.js';
+import { qpdfCheck, scratch } from './helpers/tools.js';
+import { expectAllValid, expectChainCovered, readDss } from './helpers/ltv.js';
+import { PdfDocument } from '@kyso/pdf';
+import { findSignatures, validatePdf } from '@kyso/verify';
+import { readFileSync } from 'node:fs';
+import { TEST_CERTS } from './helpers/pki-servers.js';
 import { bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
 
 let svc: TestService;
@@ -132,6 +137,26 @@ describe('POST /v1/sign', () => {
     expect(tsa.requests).toBe(before + 1);
     const sigs = pdfsigOf(new Uint8Array(await res.arrayBuffer()), 'sign-bt.pdf');
     expect(sigs[0]).toMatchObject({ valid: true, trusted: true, signerCN: 'Nguyễn Thị Lấp Lánh Ánh' });
+  });
+
+  it.each(['B-LT', 'B-LTA'] as const)('signs at %s: the DSS covers both chains, pdfsig and openssl accept it, it validates offline', async (level) => {
+    const res = await postPdf(`${svc.url}/v1/sign?key=signer&level=${level}`, pdf, bearer(svc.keys.full));
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
+    const out = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
+    const path = tmp.file(`sign-${level}.pdf`, out);
+    expect(qpdfCheck(path).status).toBe(0);
+    const found = findSignatures(PdfDocument.load(out));
+    expect(found.map((s) => s.kind)).toEqual(level === 'B-LTA' ? ['approval', 'doc-timestamp'] : ['approval']);
+    expectAllValid(nss, path, out, found, { caFile: join(TEST_CERTS, 'ca-chain.pem') });
+    expectChainCovered(readDss(PdfDocument.load(out)), found[0]);
+    const noNetwork = async (url: string): Promise<never> => {
+      throw new Error(`offline: ${url}`);
+    };
+    const report = await validatePdf(out, { trustAnchors: [readFileSync(join(TEST_CERTS, 'root-ca.pem'), 'utf8')], online: false, fetch: noNetwork });
+    expect(report.signatures.map((s) => [s.indication, s.level])).toEqual(
+      level === 'B-LTA' ? [['TOTAL-PASSED', 'B-LTA'], ['TOTAL-PASSED', null]] : [['TOTAL-PASSED', 'B-LT']],
+    );
   });
 
   it('signs a signed PDF again and keeps the first signature valid', async () => {

@@ -13,6 +13,10 @@ import { pdfLibDoc } from './helpers/producers.js';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { leafPem, pemToDer, TEST_CERTS } from './helpers/pki-servers.js';
 import { scratch } from './helpers/tools.js';
+import { startTsa } from './helpers/pki-servers.js';
+import { expectAllValid, expectChainCovered, readDss } from './helpers/ltv.js';
+import { PdfDocument } from '@kyso/pdf';
+import { findSignatures } from '@kyso/verify';
 import { bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
 
 interface Session {
@@ -93,6 +97,42 @@ describe('two-step signing', () => {
     } finally {
       if (second) await second.stop();
       else await first.stop();
+    }
+  });
+
+  it('at B-LTA: completing adds the signature timestamp, the DSS for both chains and the document timestamp', async () => {
+    const person = holder('signer');
+    const tsa = await startTsa();
+    const svc = await startTestService({ config: { signing: { revocation: 'require', tsaUrl: tsa.url } } });
+    try {
+      const session = await openSession(svc, '?level=B-LTA', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+      const res = await complete(svc, session, { signatureValue: b64(nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), person.key)) });
+      expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
+      const out = new Uint8Array(await res.arrayBuffer());
+      expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
+      const found = findSignatures(PdfDocument.load(out));
+      expect(found.map((s) => s.kind)).toEqual(['approval', 'doc-timestamp']);
+      expectAllValid(nss, tmp.file('two-step-lta.pdf', out), out, found, { caFile: join(TEST_CERTS, 'ca-chain.pem') });
+      expectChainCovered(readDss(PdfDocument.load(out)), found[0]);
+      expect(tsa.requests).toBeGreaterThanOrEqual(2); // the signature's timestamp and the document timestamp
+    } finally {
+      await svc.stop();
+      await tsa.stop();
+    }
+  });
+
+  it('without a configured TSA, B-T, B-LT and B-LTA are refused up front (400) in both signing routes', async () => {
+    const svc = await startTestService();
+    try {
+      for (const level of ['B-T', 'B-LT', 'B-LTA']) {
+        for (const route of ['/v1/sign?key=signer&', '/v1/signing-sessions?key=officer&']) {
+          const res = await postPdf(`${svc.url}${route}level=${level}`, pdf, bearer(svc.keys.full));
+          expect(res.status, `${route}${level}`).toBe(400);
+          expect(await res.json()).toMatchObject({ code: 'SERVICE_TSA_NOT_CONFIGURED' });
+        }
+      }
+    } finally {
+      await svc.stop();
     }
   });
 

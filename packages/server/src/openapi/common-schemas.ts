@@ -32,7 +32,10 @@ const rect = z
 
 /** What to produce: shared by one-step signing and two-step sessions. */
 export const signatureOptionsShape = {
-  level: z.enum(['B-B', 'B-T']).default('B-B').meta({ description: 'PAdES baseline level (B-T needs the service to have a TSA).' }),
+  level: z
+    .enum(['B-B', 'B-T', 'B-LT', 'B-LTA'])
+    .default('B-B')
+    .meta({ description: 'PAdES baseline level. B-T and above need the service to have a TSA; B-LT adds the DSS (chains, OCSP/CRL) and B-LTA a document timestamp over it.' }),
   reason: z.string().max(500).optional(),
   location: z.string().max(500).optional(),
   contactInfo: z.string().max(500).optional(),

@@ -5,8 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ChainedSource,
+  estimateTokenBytes,
+  extendUpdates,
   finishUpdate,
   prepare,
+  TOKEN_MARGIN,
   signatureAppearance,
   tsaTimestamper,
   type CertificateInfo,
@@ -24,7 +28,7 @@ import type { CertificateChecks } from './certificate-checks.js';
 
 /** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
 export interface RequestedSignature {
-  level: 'B-B' | 'B-T';
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   reason?: string;
   location?: string;
   contactInfo?: string;
@@ -36,6 +40,17 @@ export interface RequestedSignature {
 }
 
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+
+const isLtv = (level: string): level is 'B-LT' | 'B-LTA' => level === 'B-LT' || level === 'B-LTA';
+
+/** The input followed by the signature's update, as one readable source for the LTV step. */
+function withUpdate(input: Uint8Array | ByteSource, update: Uint8Array): Uint8Array | ByteSource {
+  if (!(input instanceof Uint8Array)) return new ChainedSource(input, [update]);
+  const out = new Uint8Array(input.length + update.length);
+  out.set(input, 0);
+  out.set(update, input.length);
+  return out;
+}
 
 export class SigningService {
   /** The configured TSA, for the routes that pass it on (certification). */
@@ -60,7 +75,7 @@ export class SigningService {
       return { state: prepared.state, update: prepared.update, signatureValue: await signer.sign(prepared.dataToSign) };
     });
     const done = await finishUpdate(input, state, { signatureValue }, { timestamper: this.timestamper, checkInput: false, update });
-    return { update: done.update, fieldName: state.fieldName };
+    return { update: await this.ltv(input, done.update, state), fieldName: state.fieldName };
   }
 
   /** Step 1 of two-step signing: the state and the data the remote key must sign. */
@@ -75,11 +90,33 @@ export class SigningService {
   async complete(input: ByteSource, state: SigningState, result: SignatureResult): Promise<Uint8Array> {
     if (state.level !== 'B-B' && !this.timestamper && !('cms' in result)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const done = await this.queue.run(() => finishUpdate(input, state, result, { timestamper: this.timestamper, checkInput: true }));
-    return done.update;
+    return this.ltv(input, done.update, state);
+  }
+
+  /**
+   * B-LT and B-LTA: the signature's update followed by the DSS (the signer's and the TSA's chains with OCSP/CRL)
+   * and, for B-LTA, a document timestamp. A revoked certificate in the chain refuses the request (nothing is sent).
+   */
+  private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState): Promise<Uint8Array> {
+    if (!isLtv(state.level)) return update;
+    const { updates } = await extendUpdates(withUpdate(input, update), {
+      level: state.level,
+      timestamper: this.timestamper,
+      fields: [state.fieldName],
+      policy: { revoked: 'error' },
+      onWarning: this.onWarning,
+    });
+    const out = new Uint8Array(update.length + updates.reduce((n, u) => n + u.length, 0));
+    let at = 0;
+    for (const u of [update, ...updates]) {
+      out.set(u, at);
+      at += u.length;
+    }
+    return out;
   }
 
   private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareOptions> {
-    if (r.level === 'B-T' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
+    if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
     for (const w of await this.checks.check(identity, signingTime)) this.onWarning(w);
     const options: PrepareOptions = {
@@ -92,6 +129,8 @@ export class SigningService {
       newFieldName: r.newField,
       certify: r.certify ? (Number(r.certify) as 1 | 2 | 3) : undefined,
     };
+    // LT/LTA ask the TSA's token size anyway (for the document timestamp): the signature's reserve uses it too.
+    if (isLtv(r.level) && this.timestamper) options.timestampBytes = (await estimateTokenBytes(this.timestamper, identity.algorithm.hash)) + TOKEN_MARGIN;
     if (r.page !== undefined || r.rect !== undefined) {
       const rect = (r.rect ?? '36,36,240,90').split(',').map((n) => Number(n.trim()));
       options.visible = { page: r.page ?? 1, rect: rect as [number, number, number, number] };
