@@ -140,7 +140,7 @@ try {
     if (!p.stdout.includes('Signature is Valid')) throw new Error(`pdfsig: ${p.stdout.slice(0, 300)}`);
     pv.push(p.ms);
   }
-  record('verify 50 MB one-signature PDF: validatePdf (read + validate) vs pdfsig process', median(kl), median(pv), 'ms', 1.0, 'lower', 'baseline: poppler pdfsig with an NSS db, whole process');
+  record('verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate) vs pdfsig process', median(kl), median(pv), 'ms', 1.0, 'lower', 'baseline: poppler pdfsig with an NSS db, whole process');
   record('verify 50 MB one-signature PDF: `kyso verify` process vs pdfsig process', median(kv), median(pv), 'ms', null, null, 'both whole processes (Node start and module loading included)');
   rmSync(big);
   rmSync(join(work, 'big-50mb-signpdf.pdf'), { force: true });

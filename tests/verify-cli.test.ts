@@ -235,3 +235,23 @@ describe('kyso verify options', () => {
     expect(required.report.signatures[0].subIndication).toBe('TRY_LATER');
   });
 });
+
+describe('kyso verify: a file over 16 MiB (read in windows, never whole)', () => {
+  it('a 20 MB signed file is TOTAL-PASSED, the same file with one byte flipped deep inside the signed range is HASH_FAILURE', async () => {
+    const { PDFDocument } = await import('pdf-lib');
+    const { randomBytes } = await import('node:crypto');
+    const doc = await PDFDocument.load(await plainPdf());
+    await doc.attach(randomBytes(20 * 1024 * 1024), 'scan.bin', { mimeType: 'application/octet-stream' });
+    const signed = await kysoSign(await doc.save({ useObjectStreams: false }));
+    expect(signed.length).toBeGreaterThan(20 * 1024 * 1024);
+    const good = await json(tmp.file('big-signed.pdf', signed), '--trust', ROOT);
+    expect(good.run.code, good.run.stderr).toBe(0);
+    expect(good.report.signatures.map((x) => [x.indication, x.coverage])).toEqual([['TOTAL-PASSED', 'ENTIRE_FILE']]);
+    const flipped = signed.slice();
+    flipped[Math.floor(signed.length / 2)] ^= 0x01; // inside the attachment's data, far from any window edge
+    const bad = await json(tmp.file('big-flipped.pdf', flipped), '--trust', ROOT);
+    expect(bad.run.code).toBe(1);
+    expect([bad.report.signatures[0].indication, bad.report.signatures[0].subIndication]).toEqual(['TOTAL-FAILED', 'HASH_FAILURE']);
+  });
+});
+

@@ -7,9 +7,10 @@ export default defineConfig({
   root,
   resolve: {
     // Tests run against the sources; the CLI tests run the built workspace.
-    alias: Object.fromEntries(
-      ['pdf', 'verify', 'core', 'server', 'cli'].map((p) => [`@kyso/${p}`, `${root}packages/${p}/src/index.ts`]),
-    ),
+    alias: Object.fromEntries([
+      ['@kyso/core/file-source', `${root}packages/core/src/io/file-source.ts`],
+      ...['pdf', 'verify', 'core', 'server', 'cli'].map((p) => [`@kyso/${p}`, `${root}packages/${p}/src/index.ts`]),
+    ]),
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts', 'examples/**/*.test.ts'],

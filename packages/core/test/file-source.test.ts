@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { PdfDocument } from '@kyso/pdf';
+import { chunksOf, PdfDocument } from '@kyso/pdf';
 import { FileSource } from '@kyso/core';
 import { corpusBytes, corpusDir } from '../../../tests/helpers/producers.js';
 import { join } from 'node:path';
@@ -32,5 +32,26 @@ describe('FileSource', () => {
     expect(src.read(300_000, 300_010).length).toBe(0);
     src.close();
     expect(() => src.read(0, 1)).toThrow();
+  });
+
+  it('hands out consecutive pieces of at most 1 MiB that together are the bytes asked for (chunksOf)', () => {
+    const bytes = new Uint8Array(2_500_000).map((_, i) => (i * 7) & 0xff);
+    const src = new FileSource(tmp.file('chunks.bin', bytes));
+    try {
+      const collect = (start: number, end: number) => {
+        const parts: Uint8Array[] = [];
+        for (const piece of chunksOf(src, start, end)) {
+          expect(piece.length).toBeLessThanOrEqual(1 << 20);
+          parts.push(piece.slice()); // each piece is valid only until the next
+        }
+        return Buffer.concat(parts);
+      };
+      expect(collect(0, bytes.length)).toEqual(Buffer.from(bytes));
+      expect(collect(123, 2_000_001)).toEqual(Buffer.from(bytes.subarray(123, 2_000_001)));
+      expect(collect(2_400_000, 9_000_000)).toEqual(Buffer.from(bytes.subarray(2_400_000)));
+      expect(collect(5, 5).length).toBe(0);
+    } finally {
+      src.close();
+    }
   });
 });

@@ -6,6 +6,24 @@ export interface ByteSource {
   readonly length: number;
   /** Bytes [start, end), clamped to the source. May return a view; callers must not mutate it. */
   read(start: number, end: number): Uint8Array;
+  /**
+   * Optional: bytes [start, end) as consecutive pieces, each a transient view valid only until the next one is
+   * produced. A file-backed source reuses one buffer here, so hashing a large file allocates nothing per piece.
+   */
+  chunks?(start: number, end: number): Iterable<Uint8Array>;
+}
+
+const CHUNK = 1 << 20;
+
+/** Bytes [start, end) of `source` as consecutive pieces (transient views: use each before asking for the next). */
+export function* chunksOf(source: ByteSource, start: number, end: number): Iterable<Uint8Array> {
+  start = Math.max(0, start);
+  end = Math.min(source.length, end);
+  if (source.chunks) {
+    yield* source.chunks(start, end);
+    return;
+  }
+  for (let at = start; at < end; at += CHUNK) yield source.read(at, Math.min(end, at + CHUNK));
 }
 
 export class BytesSource implements ByteSource {

@@ -8,9 +8,12 @@ import { PdfError } from './errors.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type ParseContext } from './parser.js';
-import { scanObjects, type ScanResult } from './recovery.js';
+import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
 import { IncrementalWriter } from './incremental-writer.js';
+
+/** An xref offset this far from the next one is parsed to see whether it is a stream whose data can be skipped. */
+const LARGE_OBJECT_GAP = 1 << 16;
 
 export interface PdfWarning {
   code: string;
@@ -335,6 +338,43 @@ export class PdfDocument {
     return this.scan;
   }
 
+  /**
+   * "n g obj" headers in the file, outside the data of large streams the xref sections point at: a stream's data
+   * is not objects to a reader (an embedded uncompressed PDF would otherwise show as "unreferenced objects"), and
+   * skipping a 50 MB image keeps the check from scanning it. Streams are found from the gaps between xref
+   * offsets, so only objects followed by a large gap are parsed here.
+   */
+  private headersOutsideStreamData(): ScannedObject[] {
+    const numAt = new Map<number, number>();
+    for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
+    const offsets = [...numAt.keys()].sort((a, b) => a - b);
+    const skips: [number, number][] = [];
+    for (let i = 0; i < offsets.length; i++) {
+      const at = offsets[i];
+      if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
+      let parsed = this.cache.get(at);
+      if (!parsed) {
+        try {
+          parsed = parseIndirectAt(this.ctx, at);
+        } catch {
+          continue; // damaged or over a limit: its bytes are scanned like any others
+        }
+      }
+      const v = parsed.value;
+      if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
+      const start = v.data.start;
+      if (start > at && (skips.length === 0 || start >= skips[skips.length - 1][1])) skips.push([start, start + v.data.length]);
+    }
+    if (skips.length === 0) return this.scanAll().objects;
+    const out: ScannedObject[] = [];
+    let from = 0;
+    for (const [start, end] of [...skips, [this.source.length, this.source.length] as [number, number]]) {
+      if (start > from) for (const o of scanObjects(this.source, from, start).objects) out.push(o);
+      from = Math.max(from, end);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- objects
 
   /** The entry for object `num` as of revision `rev` (inherited from older revisions), if any. */
@@ -541,14 +581,14 @@ export class PdfDocument {
   unreferencedObjects(): UnreferencedObject[] {
     const out: UnreferencedObject[] = [];
     if (this.revisions[0]?.kind === 'recovered') return out;
-    const scan = this.scanAll();
+    const scanned = this.headersOutsideStreamData();
     for (const rev of this.revisions) {
       const referenced = new Set<number>();
       for (const s of rev.sections) {
         if (s.kind === 'stream') referenced.add(s.offset);
         for (const e of s.entries.values()) if (e.type === 'offset') referenced.add(e.offset);
       }
-      for (const o of scan.objects) {
+      for (const o of scanned) {
         if (o.offset < rev.start || o.offset >= rev.end) continue;
         if (!referenced.has(o.offset)) out.push({ num: o.num, gen: o.gen, offset: o.offset, revision: rev.index });
       }

@@ -147,6 +147,29 @@ describe('damage, encryption and facts for the verifier', () => {
     expect(doc.unreferencedObjects()).toEqual([expect.objectContaining({ num: 77, gen: 0, revision: 0 })]);
   });
 
+  it('does not take object headers inside a large stream\'s data for unreferenced objects, and still finds those outside', () => {
+    // An attachment holding an uncompressed PDF: its data is full of "n g obj" that are no objects of this file.
+    const inner = '%PDF-1.4\n12 0 obj\n<</Inside true>>\nendobj\n'.padEnd(100_000, ' ') + '\n13 0 obj\n<</AlsoInside true>>\nendobj\n';
+    const parts: string[] = ['%PDF-1.7\n'];
+    const offsets: number[] = [];
+    const length = () => parts.reduce((n, p) => n + p.length, 0);
+    const obj = (n: number, body: string) => {
+      offsets[n] = length();
+      parts.push(`${n} 0 obj\n${body}\nendobj\n`);
+    };
+    obj(1, '<</Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(a.pdf) 4 0 R] >> >> >>');
+    obj(2, '<</Type /Pages /Kids [3 0 R] /Count 1>>');
+    obj(3, '<</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>>');
+    obj(4, `<</Type /EmbeddedFile /Length ${inner.length}>>\nstream\n${inner}\nendstream`);
+    parts.push('77 0 obj\n<</Sneaky true>>\nendobj\n');
+    const xref = length();
+    parts.push(`xref\n0 5\n0000000000 65535 f \n${offsets.slice(1).map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+    parts.push(`trailer\n<</Size 5 /Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`);
+    const doc = PdfDocument.load(new Uint8Array(Buffer.from(parts.join(''), 'latin1')));
+    expect(doc.recovered).toBe(false);
+    expect(doc.unreferencedObjects()).toEqual([expect.objectContaining({ num: 77, gen: 0, revision: 0 })]);
+  });
+
   it('keeps the file span of signature-like strings for ByteRange checks', () => {
     const body = '%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n3 0 obj\n<</Contents <00ff>>>\nendobj\n';
     const xrefAt = body.length;

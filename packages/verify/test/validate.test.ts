@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Pkcs12Signer, signPdf, tsaTimestamper } from '@kyso/core';
+import { Pkcs12Signer, signPdf, timestampPdf, tsaTimestamper } from '@kyso/core';
+import { randomBytes } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
+import { BytesSource, type ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdf, vietnamTime, type SignatureReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { datedPki } from './helpers/dated-pki.js';
@@ -297,3 +300,39 @@ describe('the human report (DOMAIN.md §10.2 V11)', () => {
     expect(humanReport(report, 'en')).toContain('The document has no digital signature.');
   });
 });
+
+describe('input read in windows (a ByteSource)', () => {
+  it('gives the same report as the bytes, for two signatures and a document timestamp over a 3 MB file, and never reads more than 1 MiB at once', async () => {
+    const doc = await PDFDocument.load(await plainPdf());
+    await doc.attach(randomBytes(3 * 1024 * 1024), 'scan.bin', { mimeType: 'application/octet-stream' });
+    const big = await doc.save({ useObjectStreams: false });
+    const once = await kysoSign(big, { signingTime: claimed });
+    const twice = await kysoSign(once, { p12: 'seal.p12', level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
+    const stamped = await timestampPdf(twice, { timestamper: tsaTimestamper(tsa.url) });
+    let largest = 0;
+    let total = 0;
+    const inner = new BytesSource(stamped);
+    // copies, as a file-backed source would hand out: nothing may rely on views of one whole buffer
+    const windowed: ByteSource = {
+      length: stamped.length,
+      read(start, end) {
+        const piece = inner.read(start, end);
+        largest = Math.max(largest, piece.length);
+        total += piece.length;
+        return piece.slice();
+      },
+    };
+    const at = new Date();
+    const fromBytes = await validate(stamped, { at });
+    const fromSource = await validatePdf(windowed, { trustAnchors: [ROOT_PEM], at });
+    expect(fromSource).toEqual(fromBytes);
+    expect(fromSource.signatures.map((x) => [x.kind, x.indication])).toEqual([
+      ['approval', 'TOTAL-PASSED'],
+      ['approval', 'TOTAL-PASSED'],
+      ['doc-timestamp', 'TOTAL-PASSED'],
+    ]);
+    expect(largest).toBeLessThanOrEqual(1 << 20);
+    expect(total).toBeGreaterThan(3 * stamped.length - 3 * 1024 * 1024); // three digests over (nearly) the whole file
+  });
+});
+

@@ -4,11 +4,24 @@
  * Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a
  * readable PDF.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { UsageError } from '../usage.js';
+
+/** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
+const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
+
+async function openPdf(path: string): Promise<Uint8Array | import('@kyso/pdf').ByteSource> {
+  if (statSync(path).size >= WINDOWED_FROM_BYTES) {
+    const { FileSource } = await import('@kyso/core/file-source');
+    return new FileSource(path);
+  }
+  // A plain view over the file's buffer (a Buffer's own slice() would share memory with other Buffers).
+  const file = readFileSync(path);
+  return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+}
 
 export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATURE: 3 } as const;
 
@@ -58,7 +71,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
 
   const anchors = (values.trust ?? []).map(readTrust);
   const intermediates = (values.intermediate ?? []).map(readTrust);
-  const bytes = new Uint8Array(readFileSync(positionals[0]));
+  const bytes = await openPdf(positionals[0]);
   const options = {
     trustAnchors: anchors,
     intermediates,
@@ -67,13 +80,17 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };
-  if (values.xml) {
-    const { report, xml } = await validatePdfEtsiXml(bytes, options);
-    out(xml.trimEnd());
+  try {
+    if (values.xml) {
+      const { report, xml } = await validatePdfEtsiXml(bytes, options);
+      out(xml.trimEnd());
+      return exitCodeFor(report);
+    }
+    const report = await validatePdf(bytes, options);
+    if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
+    else out(humanReport(report, lang).trimEnd());
     return exitCodeFor(report);
+  } finally {
+    if (!(bytes instanceof Uint8Array)) (bytes as { close?: () => void }).close?.();
   }
-  const report = await validatePdf(bytes, options);
-  if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
-  else out(humanReport(report, lang).trimEnd());
-  return exitCodeFor(report);
 }

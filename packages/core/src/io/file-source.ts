@@ -11,6 +11,7 @@ export class FileSource implements ByteSource {
   private cacheStart = 0;
   private cache: Uint8Array = new Uint8Array(0);
   private static readonly WINDOW = 1 << 16;
+  private static readonly CHUNK = 1 << 20;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'r');
@@ -33,6 +34,20 @@ export class FileSource implements ByteSource {
     this.cache = this.readExact(wStart, wLen);
     this.cacheStart = wStart;
     return this.cache.subarray(0, len);
+  }
+
+  /** Consecutive pieces read into one reused buffer: each is valid only until the next is produced. */
+  *chunks(start: number, end: number): Iterable<Uint8Array> {
+    if (this.fd === null) throw new Error('FileSource is closed');
+    start = Math.max(0, start);
+    end = Math.min(this.length, end);
+    const buf = new Uint8Array(Math.min(FileSource.CHUNK, Math.max(0, end - start)));
+    for (let at = start; at < end; ) {
+      const n = readSync(this.fd, buf, 0, Math.min(buf.length, end - at), at);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+      at += n;
+    }
   }
 
   private readExact(start: number, len: number): Uint8Array {

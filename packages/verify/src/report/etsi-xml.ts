@@ -5,7 +5,7 @@
  * Browser-safe: the XML is a string built here with every text and attribute escaped; no XML library, no Node.
  */
 import type * as pkijs from 'pkijs';
-import { PdfDocument } from '@kyso/pdf';
+import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { collectEvidence, type EvidencePool } from '../evidence/index.js';
 import type { SubIndication } from '../indications.js';
 import type { Finding } from '../policy/findings.js';
@@ -338,7 +338,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * `pdf` is the same file: the report carries the tokens and validation data it holds. Pass the trust anchors and
  * intermediates the validation was given so the chains can refer to their certificates.
  */
-export async function etsiValidationReportXml(pdf: Uint8Array, result: ValidationResult, options: EtsiXmlOptions = {}): Promise<string> {
+export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, result: ValidationResult, options: EtsiXmlOptions = {}): Promise<string> {
   const { facts, verdicts } = result;
   let found: FoundSignature[] = [];
   let evidence = options.evidence;
@@ -646,7 +646,7 @@ async function matchRevocation(
 /**
  * Validates a PDF (as validatePdfDetailed) and returns the result with its ETSI TS 119 102-2 XML report.
  */
-export async function validatePdfEtsiXml(pdf: Uint8Array, options: ValidateOptions = {}): Promise<ValidationResult & { xml: string }> {
+export async function validatePdfEtsiXml(pdf: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult & { xml: string }> {
   const result = await validatePdfDetailed(pdf, options);
   const xml = await etsiValidationReportXml(pdf, result, { trustAnchors: options.trustAnchors, intermediates: options.intermediates });
   return { ...result, xml };

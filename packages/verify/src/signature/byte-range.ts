@@ -1,5 +1,5 @@
 /** ByteRange sanity facts: shape, bounds, overlap, the gap being exactly /Contents, and what the ranges cover. */
-import type { PdfObject, Span } from '@kyso/pdf';
+import type { ByteSource, PdfObject, Span } from '@kyso/pdf';
 
 export type Coverage = 'ENTIRE_FILE' | 'ENTIRE_REVISION' | 'PARTIAL' | 'UNCLEAR';
 
@@ -54,8 +54,8 @@ export interface ByteRangeInput {
   contents?: Uint8Array | null;
 }
 
-/** `pdf`: the file's bytes (or just its length, which skips the comparison of the gap's bytes). */
-export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | number, revisions: readonly RevisionBounds[] = []): ByteRangeFacts {
+/** `pdf`: the file (or just its length, which skips the comparison of the gap's bytes). */
+export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource | number, revisions: readonly RevisionBounds[] = []): ByteRangeFacts {
   const fileLength = typeof pdf === 'number' ? pdf : pdf.length;
   const bytes = typeof pdf === 'number' ? null : pdf;
   const problems: ByteRangeProblem[] = [];
@@ -104,7 +104,7 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | number, re
   if (ranges.length === 2) {
     const gap = { start: ranges[0][0] + ranges[0][1], end: ranges[1][0] };
     facts.gap = gap;
-    const gapHex = bytes ? hexStringAt(bytes, gap) : undefined;
+    const gapHex = bytes ? hexStringAt(bytes instanceof Uint8Array ? bytes : bytes.read(gap.start, gap.end), bytes instanceof Uint8Array ? gap : { start: 0, end: gap.end - gap.start }) : undefined;
     if (sig.contentsSpan && sig.contentsSpan.start === gap.start && sig.contentsSpan.end === gap.end) {
       if (bytes && gapHex === null) problems.push('CONTENTS_NOT_HEX');
     } else if (gapHex && sig.contents && sameBytes(gapHex, sig.contents)) {

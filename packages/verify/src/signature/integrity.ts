@@ -5,12 +5,11 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { PdfDocument } from '@kyso/pdf';
-import { sha224, sha512_256 } from '@noble/hashes/sha2';
-import { sha3_256, sha3_384, sha3_512, shake256 } from '@noble/hashes/sha3';
+import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type RevisionBounds } from './byte-range.js';
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
+import { coveredBytes, digest, digestRanges } from './range-digest.js';
 
 export type IntegrityProblem =
   | ByteRangeProblem
@@ -60,40 +59,14 @@ function eq(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return true;
 }
 
-const JS_HASHES: Partial<Record<HashName, (data: Uint8Array) => Uint8Array>> = {
-  'SHA-224': (d) => sha224(d),
-  'SHA-512/256': (d) => sha512_256(d),
-  'SHA3-256': (d) => sha3_256(d),
-  'SHA3-384': (d) => sha3_384(d),
-  'SHA3-512': (d) => sha3_512(d),
-  SHAKE256: (d) => shake256(d, { dkLen: 64 }),
-};
-
-export async function digest(alg: HashName, data: Uint8Array): Promise<Uint8Array> {
-  const js = JS_HASHES[alg];
-  if (js) return js(data);
-  // a view, not a copy: the covered bytes can be the whole (large) file
-  return new Uint8Array(await subtle().digest(alg, data as Uint8Array<ArrayBuffer>));
-}
-
-function concatRanges(pdf: Uint8Array, ranges: Array<[number, number]>): Uint8Array {
-  const total = ranges.reduce((n, [, l]) => n + l, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const [s, l] of ranges) {
-    out.set(pdf.subarray(s, s + l), o);
-    o += l;
-  }
-  return out;
-}
-
 export interface IntegrityOptions {
   /** The loaded document (for revision ends); loaded from `pdfBytes` when absent. */
   doc?: PdfDocument;
 }
 
 /** Gathers the integrity facts of one signature. Never throws for hostile data. */
-export async function checkIntegrity(pdfBytes: Uint8Array, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
+/** `pdf`: the file's bytes, or a ByteSource over it (a file on disk is then read in windows, never whole). */
+export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
   let revisions: RevisionBounds[] = [];
   try {
     revisions = (options.doc ?? PdfDocument.load(pdfBytes)).revisions;
@@ -128,10 +101,12 @@ export async function checkIntegrity(pdfBytes: Uint8Array, signature: FoundSigna
   return facts;
 }
 
-async function evaluate(pdf: Uint8Array, sig: FoundSignature, f: IntegrityFacts): Promise<void> {
+async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: IntegrityFacts): Promise<void> {
   const cms = f.cms;
   const p = f.problems;
-  const covered = f.byteRange.ranges ? concatRanges(pdf, f.byteRange.ranges) : null;
+  // The covered bytes are hashed range by range (no copy of a large file); glued together only when the
+  // signature is over the content itself (CMS without signed attributes).
+  const ranges = f.byteRange.ranges;
   if (!cms.parsed || !cms.signerInfo) return;
   const isDocTimestamp = sig.kind === 'doc-timestamp' || cms.eContentType === OID.tstInfo;
   const isSha1Legacy = sig.subFilter === 'adbe.pkcs7.sha1';
@@ -148,7 +123,7 @@ async function evaluate(pdf: Uint8Array, sig: FoundSignature, f: IntegrityFacts)
         const alg = hashByOid(tst.messageImprint.hashAlgorithm.algorithmId);
         f.digestAlgorithm = alg;
         f.signedDigest = new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView);
-        if (alg && covered) f.computedDigest = await digest(alg, covered);
+        if (alg && ranges) f.computedDigest = await digestRanges(alg, pdf, ranges);
         else if (!alg) p.push('DIGEST_ALGORITHM_UNSUPPORTED');
       } catch {
         p.push('TSTINFO_MALFORMED');
@@ -161,14 +136,14 @@ async function evaluate(pdf: Uint8Array, sig: FoundSignature, f: IntegrityFacts)
     if (!cms.eContent) p.push('ECONTENT_MISSING');
     else {
       f.signedDigest = cms.eContent;
-      if (covered) f.computedDigest = await digest('SHA-1', covered);
+      if (ranges) f.computedDigest = await digestRanges('SHA-1', pdf, ranges);
       signedContent = cms.eContent;
     }
   } else {
     if (cms.eContent) p.push('ECONTENT_IN_DETACHED');
     f.digestAlgorithm = signerHash;
-    if (signerHash && covered) f.computedDigest = await digest(signerHash, covered);
-    signedContent = covered;
+    if (signerHash && ranges) f.computedDigest = await digestRanges(signerHash, pdf, ranges);
+    signedContent = !cms.hasSignedAttributes && ranges ? coveredBytes(pdf, ranges) : null;
     if (cms.hasSignedAttributes) f.signedDigest = cms.messageDigest;
   }
 

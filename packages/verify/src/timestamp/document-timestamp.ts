@@ -3,7 +3,8 @@
  * ETSI.RFC3161 whose /Contents is a TimeStampToken with the imprint over the ByteRange bytes. The ByteRange and
  * coverage facts come from the signature module's checkIntegrity; the token facts from checkTimestampToken.
  */
-import type { PdfDocument } from '@kyso/pdf';
+import type { ByteSource, PdfDocument } from '@kyso/pdf';
+import { coveredBytes } from '../signature/range-digest.js';
 import type { FoundSignature } from '../signature/find-signatures.js';
 import { checkIntegrity, type IntegrityFacts } from '../signature/integrity.js';
 import { checkTimestampToken, type TimestampCheck } from './check.js';
@@ -24,7 +25,7 @@ export interface DocumentTimestampOptions {
 
 /** Facts of one document timestamp. Never throws for hostile data. */
 export async function checkDocumentTimestamp(
-  pdf: Uint8Array,
+  pdf: Uint8Array | ByteSource,
   signature: FoundSignature,
   options: DocumentTimestampOptions = {},
 ): Promise<DocumentTimestampFacts> {
@@ -37,20 +38,10 @@ export async function checkDocumentTimestamp(
     timestamp = await checkTimestampToken(contents, { digest, certificates: options.certificates });
   } else {
     const ranges = integrity.byteRange.ranges;
-    timestamp = await checkTimestampToken(contents, { data: ranges ? concat(pdf, ranges) : undefined, certificates: options.certificates });
+    timestamp = await checkTimestampToken(contents, { data: ranges ? coveredBytes(pdf, ranges) : undefined, certificates: options.certificates });
   }
   const problems: DocumentTimestampFacts['problems'] = [];
   if (signature.subFilter !== 'ETSI.RFC3161') problems.push('DOCTS_SUBFILTER');
   if (signature.type !== 'DocTimeStamp') problems.push('DOCTS_TYPE');
   return { integrity, timestamp, problems };
-}
-
-function concat(pdf: Uint8Array, ranges: Array<[number, number]>): Uint8Array {
-  const out = new Uint8Array(ranges.reduce((n, [, l]) => n + l, 0));
-  let o = 0;
-  for (const [s, l] of ranges) {
-    out.set(pdf.subarray(s, s + l), o);
-    o += l;
-  }
-  return out;
 }

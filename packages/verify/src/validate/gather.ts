@@ -4,7 +4,7 @@
  * revocation, algorithms and the PAdES level.
  */
 import type * as pkijs from 'pkijs';
-import type { PdfDocument } from '@kyso/pdf';
+import type { ByteSource, PdfDocument } from '@kyso/pdf';
 import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
 import { analyseModifications } from '../modifications/index.js';
 import { checkIntegrity, findSignatures, type FoundSignature, type IntegrityFacts } from '../signature/index.js';
@@ -23,7 +23,7 @@ interface Base {
   signedRevision: number;
 }
 
-export async function gatherFacts(bytes: Uint8Array, doc: PdfDocument, ctx: TrustContext): Promise<DocumentFacts> {
+export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocument, ctx: TrustContext): Promise<DocumentFacts> {
   const validationTime = ctx.at;
   const found = findSignatures(doc);
   const bases: Base[] = [];

@@ -4,7 +4,7 @@
  * PdfError (typed); a damaged signature is a verdict, never an exception.
  */
 import * as pkijs from 'pkijs';
-import { PdfDocument } from '@kyso/pdf';
+import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { collectEvidence } from '../evidence/index.js';
 import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.js';
 import { validationReport, type ValidationReport } from '../report/report.js';
@@ -36,7 +36,11 @@ export interface ValidationResult {
   verdicts: Verdict[];
 }
 
-export async function validatePdfDetailed(bytes: Uint8Array, options: ValidateOptions = {}): Promise<ValidationResult> {
+/**
+ * Validates every signature and document timestamp of the PDF. `bytes` may be a ByteSource (e.g. a file read in
+ * windows), so a large file is parsed and hashed without being held in memory.
+ */
+export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult> {
   const doc = PdfDocument.load(bytes);
   const evidence = await collectEvidence(doc);
   const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
@@ -66,6 +70,6 @@ export async function validatePdfDetailed(bytes: Uint8Array, options: ValidateOp
   return { report: validationReport(facts, verdicts), facts, verdicts };
 }
 
-export async function validatePdf(bytes: Uint8Array, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validatePdf(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationReport> {
   return (await validatePdfDetailed(bytes, options)).report;
 }
