@@ -372,3 +372,18 @@ describe('hostile input', () => {
     expect(checked).toBeGreaterThan(30);
   });
 });
+
+describe('one parse per /Contents, shared by the signature facts and the evidence pool', () => {
+  it('reading the CMS facts first leaves the shared tree whole: the evidence still holds every certificate, in any order, twice', async () => {
+    const signed = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { certificateCheck: false });
+    const [sig] = findSignatures(PdfDocument.load(signed));
+    const first = parseCms(sig.contents);
+    const evidence = cmsEvidence(sig.contents).items.filter((i) => i.kind === 'certificate');
+    const again = parseCms(sig.contents);
+    expect(first.certificates.length).toBe(3); // the signer, the intermediate and the root, as the .p12 holds them
+    expect(again.certificates.length).toBe(first.certificates.length);
+    expect(evidence.map((i) => hex(i.der)).sort()).toEqual(first.certificates.map((c) => hex(new Uint8Array(c.toSchema().toBER(false)))).sort());
+    expect(again.signerCertificate).toBe(first.signerCertificate);
+    expect(cmsEvidence(sig.contents).items.filter((i) => i.kind === 'certificate')).toHaveLength(evidence.length);
+  });
+});

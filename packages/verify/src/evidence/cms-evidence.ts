@@ -7,6 +7,7 @@
 import * as asn1js from 'asn1js';
 import { toArrayBuffer } from '../revocation/bytes.js';
 import type { EvidenceProblem } from './messages.js';
+import { berOf } from '../signature/ber.js';
 
 export type EvidenceKind = 'certificate' | 'ocsp' | 'crl';
 /** Where an item sat: a DSS, a VRI entry, the revocation-archival attribute, the CMS fields, CAdES attributes, a timestamp token. */
@@ -62,7 +63,7 @@ const oidOf = (n: Node | undefined): string | undefined => (n instanceof asn1js.
 /** The SignedData SEQUENCE inside a ContentInfo's DER (trailing padding allowed), or undefined. */
 export function signedDataNode(der: Uint8Array): Node | undefined {
   if (der.length === 0) return undefined;
-  const asn = asn1js.fromBER(toArrayBuffer(der));
+  const asn = berOf(der);
   if (asn.offset === -1 || asn.result.error) return undefined;
   const [type, content] = children(asn.result as Node);
   if (oidOf(type) !== EVIDENCE_OID.signedData || !isContext(content, 0)) return undefined;

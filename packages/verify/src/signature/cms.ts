@@ -5,6 +5,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { berOf } from './ber.js';
 import { toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
@@ -185,7 +186,7 @@ export function parseCms(contents: Uint8Array | null): CmsFacts {
  * every document. Returns the parsed certificates (other CertificateChoices are skipped, as before) or null when
  * the field is absent or the structure is not what it should be (then pkijs reads it as usual).
  */
-function takeCertificates(signedData: unknown): pkijs.Certificate[] | null {
+function takeCertificates(signedData: unknown): { certs: pkijs.Certificate[]; restore: () => void } | null {
   if (!(signedData instanceof asn1js.Sequence)) return null;
   const items = signedData.valueBlock.value;
   const at = items.findIndex((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
@@ -201,12 +202,13 @@ function takeCertificates(signedData: unknown): pkijs.Certificate[] | null {
       return null;
     }
   }
-  items.splice(at, 1);
-  return certs;
+  const [taken] = items.splice(at, 1);
+  // The tree is shared (berOf): the field goes back once pkijs has read the rest.
+  return { certs, restore: () => void items.splice(at, 0, taken) };
 }
 
 function parseInto(f: CmsFacts, contents: Uint8Array): void {
-  const asn = asn1js.fromBER(ab(contents));
+  const asn = berOf(contents);
   if (asn.offset === -1 || asn.result.error) {
     f.problems.push('CMS_NOT_DER');
     return;
@@ -229,14 +231,16 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     return;
   }
   let sd: pkijs.SignedData;
-  const certificates = takeCertificates(ci.content);
+  const taken = takeCertificates(ci.content);
   try {
     sd = new pkijs.SignedData({ schema: ci.content });
   } catch {
     f.problems.push('CMS_MALFORMED');
     return;
+  } finally {
+    taken?.restore();
   }
-  if (certificates) sd.certificates = certificates;
+  if (taken) sd.certificates = taken.certs;
   f.signedData = sd;
   f.certificates = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   f.eContentType = sd.encapContentInfo?.eContentType;

@@ -10,6 +10,7 @@ import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type Revisi
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
+import { certificateDer } from '../revocation/certificates.js';
 
 export type IntegrityProblem =
   | ByteRangeProblem
@@ -186,7 +187,7 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
 }
 
 async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise<boolean> {
-  const der = new Uint8Array(cert.toSchema(true).toBER(false));
+  const der = certificateDer(cert); // the bytes it was read from, not a re-encoding
   const first = cms.signingCertificate?.[0];
   if (!first) return false;
   const alg = hashByOid(first.hashAlgorithm);
@@ -239,12 +240,36 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null 
   return out;
 }
 
+// Encoding a certificate's SubjectPublicKeyInfo with asn1js is costly; certificates are shared (toCertificate).
+const spkis = new WeakMap<pkijs.Certificate, Uint8Array>();
+function spkiOf(cert: pkijs.Certificate): Uint8Array {
+  let spki = spkis.get(cert);
+  if (!spki) {
+    spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+    spkis.set(cert, spki);
+  }
+  return spki;
+}
+
+// Imported public keys per certificate and algorithm: a service checks the same signers' keys again and again.
+const keys = new WeakMap<pkijs.Certificate, Map<string, CryptoKey>>();
+async function verifyKey(cert: pkijs.Certificate, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
+  const id = JSON.stringify(algorithm);
+  let byAlg = keys.get(cert);
+  const known = byAlg?.get(id);
+  if (known) return known;
+  const key = await subtle().importKey('spki', ab(spki), algorithm, false, ['verify']);
+  if (!byAlg) keys.set(cert, (byAlg = new Map()));
+  byAlg.set(id, key);
+  return key;
+}
+
 async function verifySignature(
   cms: CmsFacts,
   cert: pkijs.Certificate,
   data: Uint8Array,
 ): Promise<{ valid: boolean | null; name: string | undefined }> {
-  const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+  const spki = spkiOf(cert);
   const keyAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
   const sigOid = cms.signatureAlgorithmOid ?? '';
   const sigValue = cms.signature as Uint8Array;
@@ -257,14 +282,14 @@ async function verifySignature(
         ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
         : '1.3.14.3.2.26';
       if (!hash || hashByOid(mgfHash) !== hash || params.trailerField !== 1) return { valid: null, name: 'RSASSA-PSS' };
-      const key = await subtle().importKey('spki', ab(spki), { name: 'RSA-PSS', hash }, false, ['verify']);
+      const key = await verifyKey(cert, spki, { name: 'RSA-PSS', hash });
       const valid = await subtle().verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, ab(sigValue), ab(data));
       return { valid, name: `RSASSA-PSS/${hash}/salt ${params.saltLength}` };
     }
     if (keyAlg === '1.2.840.113549.1.1.1' || sigOid === '1.2.840.113549.1.1.1') {
       const hash = SIG_HASH[sigOid] ?? (sigOid === '1.2.840.113549.1.1.1' ? digestHash : undefined);
       if (!hash) return { valid: null, name: 'RSASSA-PKCS1-v1_5' };
-      const key = await subtle().importKey('spki', ab(spki), { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
+      const key = await verifyKey(cert, spki, { name: 'RSASSA-PKCS1-v1_5', hash });
       const valid = await subtle().verify({ name: 'RSASSA-PKCS1-v1_5' }, key, ab(sigValue), ab(data));
       return { valid, name: `RSASSA-PKCS1-v1_5/${hash}` };
     }
@@ -276,13 +301,13 @@ async function verifySignature(
       const raw = ecdsaDerToRaw(sigValue, curve.size);
       const name = `ECDSA ${curve.name}/${hash}`;
       if (!raw) return { valid: false, name };
-      const key = await subtle().importKey('spki', ab(spki), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      const key = await verifyKey(cert, spki, { name: 'ECDSA', namedCurve: curve.name });
       const valid = await subtle().verify({ name: 'ECDSA', hash }, key, ab(raw), ab(data));
       return { valid, name };
     }
     if (keyAlg === '1.3.101.112' || keyAlg === '1.3.101.113') {
       const name = keyAlg === '1.3.101.112' ? 'Ed25519' : 'Ed448';
-      const key = await subtle().importKey('spki', ab(spki), { name }, false, ['verify']);
+      const key = await verifyKey(cert, spki, { name });
       const valid = await subtle().verify({ name }, key, ab(sigValue), ab(data));
       return { valid, name };
     }

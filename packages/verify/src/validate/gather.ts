@@ -23,9 +23,10 @@ interface Base {
   signedRevision: number;
 }
 
-export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocument, ctx: TrustContext): Promise<DocumentFacts> {
+/** `signatures`: the document's findSignatures, when the caller already has them (their CMS parses are shared). */
+export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocument, ctx: TrustContext, signatures?: FoundSignature[]): Promise<DocumentFacts> {
   const validationTime = ctx.at;
-  const found = findSignatures(doc);
+  const found = signatures ?? findSignatures(doc);
   const bases: Base[] = [];
   for (const s of found) {
     const integrity = await checkIntegrity(bytes, s, { doc });

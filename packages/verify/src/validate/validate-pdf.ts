@@ -12,6 +12,7 @@ import { toCertificate } from '../revocation/index.js';
 import type { TrustContext } from './chain.js';
 import type { DocumentFacts, SignatureFacts } from './facts.js';
 import { gatherFacts } from './gather.js';
+import { findSignatures } from '../signature/index.js';
 import type { CertificateSource, ValidateOptions } from './options.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -42,7 +43,9 @@ export interface ValidationResult {
  */
 export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult> {
   const doc = PdfDocument.load(bytes);
-  const evidence = await collectEvidence(doc);
+  // One list of signatures for the evidence pool and the facts: each CMS is parsed once (signature/ber.ts).
+  const signatures = findSignatures(doc);
+  const evidence = await collectEvidence(doc, { signatures });
   const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
   const ctx: TrustContext = {
     at: options.at ?? new Date(),
@@ -64,7 +67,7 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
       return revs.length ? Math.min(...revs) : null;
     },
   };
-  const facts = await gatherFacts(bytes, doc, ctx);
+  const facts = await gatherFacts(bytes, doc, ctx, signatures);
   const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
   const verdicts = facts.signatures.map((f) => decide(f, policy));
   return { report: validationReport(facts, verdicts), facts, verdicts };
