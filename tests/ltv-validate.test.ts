@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { validatePdf, type FetchLike } from '@kyso/verify';
-import { extendPdf, parseCertificate, signPdf, tsaTimestamper } from '@kyso/core';
+import { extendPdf, Pkcs12Signer, signPdf, tsaTimestamper } from '@kyso/core';
+import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
 import { pdfLibDoc } from './helpers/producers.js';
 import { openSigner } from './helpers/keys.js';
 import { startTsa, TEST_CERTS, type TsaServer } from './helpers/pki-servers.js';
@@ -30,7 +31,7 @@ const offline = (at?: Date) => ({ trustAnchors: [root], online: false, fetch: no
 const check = { certificateCheck: { revocation: 'require' as const } };
 
 describe('LT/LTA files validate offline', () => {
-  it.each(['B-LT', 'B-LTA'] as const)('%s, now and after the signer certificate expired', async (level) => {
+  it.each(['B-LT', 'B-LTA'] as const)('%s with the test PKI: offline TOTAL-PASSED now; after the TSA certificate expired (the same day as the signer\'s) INDETERMINATE until an archive timestamp is renewed', async (level) => {
     const signer = openSigner();
     const pdf = await signPdf(await pdfLibDoc({ objectStreams: true }), signer, { ...check, level, timestamper: tsaTimestamper(tsa.url) });
     fetched = 0;
@@ -39,9 +40,34 @@ describe('LT/LTA files validate offline', () => {
       level === 'B-LTA' ? [['approval', 'TOTAL-PASSED', null], ['doc-timestamp', 'TOTAL-PASSED', null]] : [['approval', 'TOTAL-PASSED', null]],
     );
     expect(now.signatures[0].level).toBe(level);
-    const later = new Date(parseCertificate(signer.certificate).notAfter.getTime() + 24 * 3600_000);
-    const afterExpiry = await validatePdf(pdf, offline(later));
-    expect(afterExpiry.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+    const tsaEnd = Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!);
+    const late = await validatePdf(pdf, offline(new Date(tsaEnd + 24 * 3600_000)));
+    expect([late.signatures[0].indication, late.signatures[0].subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
+    expect(late.signatures[0].timestamps.every((t) => !t.provesExistence)).toBe(true);
+    expect(fetched).toBe(0);
+  });
+
+  it.each(['B-LT', 'B-LTA'] as const)('%s by a signer whose certificate ends years before the TSA\'s: offline TOTAL-PASSED after the signer certificate expired (proof of existence)', async (level) => {
+    const day = 86_400_000;
+    const crlUrl = 'http://127.0.0.1:39609/dated-root.crl'; // nothing listens there: the fetch below serves it
+    const short = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Phạm Văn Ngắn Hạn', crlUrl });
+    const fetchWithCrl: FetchLike = async (url, init) => (url === crlUrl ? new Response(short.crlDer!.slice()) : fetch(url, init));
+    const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), Pkcs12Signer.open(short.p12, short.password), {
+      certificateCheck: false,
+      level,
+      timestamper: tsaTimestamper(tsa.url),
+      ltv: { fetch: fetchWithCrl },
+    });
+    const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, short.rootPem] });
+    fetched = 0;
+    const now = await validatePdf(pdf, anchors());
+    expect(now.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', level });
+    const signerEnd = Date.parse(now.signatures[0].signer!.validTo);
+    const afterSigner = new Date(signerEnd + 30 * day);
+    expect(afterSigner.getTime()).toBeLessThan(Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!));
+    const late = await validatePdf(pdf, anchors(afterSigner));
+    expect(late.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTimeSource: 'timestamp', certificateValidAtSigningTime: true });
+    expect(late.signatures[0].revocation[0]).toMatchObject({ certificate: 'Phạm Văn Ngắn Hạn', status: 'GOOD' });
     expect(fetched).toBe(0);
   });
 

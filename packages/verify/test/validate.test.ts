@@ -224,15 +224,32 @@ describe('B-T with a real RFC 3161 TSA', () => {
     expect(u.timestamps[0].trusted).toBe(false);
   });
 
-  it('validated after the signer certificate expired: the timestamp proves it was valid at signing → still TOTAL-PASSED (DOMAIN.md §10.3)', async () => {
-    const after = new Date(Date.parse(s.signer!.validTo) + 30 * 24 * 3600_000);
-    const [late] = (await validate(bt, { at: after })).signatures;
+  it('validated after the signer certificate expired but while the TSA is valid: the timestamp proves it was valid at signing → still TOTAL-PASSED (DOMAIN.md §10.3)', async () => {
+    // A signer certificate that ends long before the test TSA's (test-certs' leaves all end on the same day).
+    const short = datedPki({ root: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 10 * 365 * 86_400_000)], leaf: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 365 * 86_400_000)], leafName: 'Phạm Văn Ngắn Hạn' });
+    const signed = await signPdf(input, Pkcs12Signer.open(short.p12, short.password), { certificateCheck: false, level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
+    const anchors = { trustAnchors: [ROOT_PEM, short.rootPem] };
+    const [now] = (await validate(signed, anchors)).signatures;
+    const after = new Date(Date.parse(now.signer!.validTo) + 30 * 24 * 3600_000);
+    expect(after.getTime()).toBeLessThan(Date.parse(s.timestamps[0].tsaValidUntil!));
+    const [late] = (await validate(signed, { ...anchors, at: after })).signatures;
     expect(verdictOf(late), explain(late)).toBe('TOTAL-PASSED/-');
     expect(late.signingTimeSource).toBe('timestamp');
     expect(late.certificateValidAtSigningTime).toBe(true);
+    expect(late.timestamps[0]).toMatchObject({ trusted: true, provesExistence: true });
     // without the timestamp the same expiry is OUT_OF_BOUNDS_NO_POE
-    const [bare] = (await validate(bb, { at: after })).signatures;
-    expect(verdictOf(bare), explain(bare)).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
+    const bare = await signPdf(input, Pkcs12Signer.open(short.p12, short.password), { certificateCheck: false });
+    const [b] = (await validate(bare, { ...anchors, at: after })).signatures;
+    expect(verdictOf(b), explain(b)).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
+  });
+
+  it('validated after the TSA certificate expired too, with no archive timestamp made before: the timestamp proves nothing any more → INDETERMINATE / OUT_OF_BOUNDS_NO_POE (EN 319 102-1)', async () => {
+    const after = new Date(Date.parse(s.timestamps[0].tsaValidUntil!) + 24 * 3600_000);
+    const [late] = (await validate(bt, { at: after })).signatures;
+    expect(verdictOf(late), explain(late)).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
+    expect(late.signingTimeSource).toBe('claimed'); // the timestamp no longer counts; /M is only a claim
+    expect(late.timestamps[0]).toMatchObject({ intact: true, trusted: true, provesExistence: false });
+    expect(codes(late.warnings)).toContain('TIMESTAMP_EXPIRED_NO_POE');
   });
 });
 

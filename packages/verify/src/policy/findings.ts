@@ -26,6 +26,10 @@ export const FINDINGS = {
   REVOKED_LATER: ['Chứng thư số bị thu hồi sau thời điểm ký đã được chứng minh bằng dấu thời gian.', 'The certificate was revoked after the signing time proven by a timestamp.'],
   REVOCATION_UNKNOWN: ['Không kiểm tra được tình trạng thu hồi của chứng thư số (OCSP/CRL).', 'The revocation status of the certificate could not be checked (OCSP/CRL).'],
   TIMESTAMP_INVALID: ['Dấu thời gian không hợp lệ nên không được dùng làm bằng chứng thời gian.', 'A timestamp is not valid and is not used as proof of time.'],
+  TIMESTAMP_EXPIRED_NO_POE: [
+    'Chứng thư số của đơn vị cấp dấu thời gian đã hết hạn và không có dấu thời gian lưu trữ nào được tạo trước khi hết hạn: dấu thời gian không còn là bằng chứng về thời điểm.',
+    'The timestamp authority\'s certificate has expired and no archive timestamp was made before it did: the timestamp no longer proves the time.',
+  ],
   TIMESTAMP_UNTRUSTED: ['Dấu thời gian không thuộc đơn vị cung cấp dấu thời gian được tin cậy.', 'A timestamp is not from a trusted timestamp authority.'],
   TRUSTED: ['Chữ ký toàn vẹn, chứng thư số tin cậy và có hiệu lực tại thời điểm ký.', 'The signature is intact and its certificate trusted and valid at signing time.'],
 } as const satisfies Record<string, readonly [string, string]>;

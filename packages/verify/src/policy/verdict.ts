@@ -91,6 +91,7 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   for (const ts of f.timestamps) {
     if (!ts.intact) warnings.push(finding('TIMESTAMP_INVALID', `${ts.kind} ${ts.time}: ${ts.problems.join(', ')}`));
     else if (!ts.trusted) warnings.push(finding('TIMESTAMP_UNTRUSTED', `${ts.kind} ${ts.time}`));
+    else if (!ts.provesExistence) warnings.push(finding('TIMESTAMP_EXPIRED_NO_POE', `${ts.kind} ${ts.time}: TSA valid until ${ts.validUntil}`));
   }
 
   // 4. The certification path.

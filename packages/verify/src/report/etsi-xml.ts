@@ -376,7 +376,7 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
         f.index,
         await objects.timestamp(
           der,
-          tsFacts ?? { kind: 'document-timestamp', time: f.claimedSigningTime ?? '', intact: f.integrity.intact, trusted: false, tsa: f.signer, problems: f.integrity.problems },
+          tsFacts ?? { kind: 'document-timestamp', time: f.claimedSigningTime ?? '', intact: f.integrity.intact, trusted: false, tsa: f.signer, validUntil: null, provesExistence: false, problems: f.integrity.problems },
           verdicts[f.index],
         ),
       );

@@ -49,7 +49,7 @@ export interface SignatureReport {
   /** A path to a trust anchor was found (signer first). */
   trustedChain: boolean;
   chain: string[];
-  timestamps: { kind: 'signature-timestamp' | 'document-timestamp'; time: string; intact: boolean; trusted: boolean; tsa: string | null }[];
+  timestamps: { kind: 'signature-timestamp' | 'document-timestamp'; time: string; intact: boolean; trusted: boolean; provesExistence: boolean; tsaValidUntil: string | null; tsa: string | null }[];
   revocation: { certificate: string; status: RevocationStatus; source: string | null; revokedAt: string | null }[];
   /** Changes after this signature that were not plain additions of signatures or validation data. */
   changes: { revision: number; kind: string; allowed: boolean; reason: string }[];
@@ -104,7 +104,7 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     certificateValidAtSigningTime: validity ? validity.status === 'VALID' : null,
     trustedChain: f.chain.found,
     chain: f.chain.path.map((c) => c.commonName ?? c.text),
-    timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
+    timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, provesExistence: t.provesExistence, tsaValidUntil: t.validUntil, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
     revocation: f.revocation.certificates.map((r) => ({ certificate: r.certificate, status: r.status, source: r.source ?? null, revokedAt: r.revokedAt ?? null })),
     changes: f.modifications.changes
       .filter((c) => c.level !== 'NONE' && c.level !== 'LTA_UPDATES')

@@ -31,6 +31,14 @@ export interface TimestampFacts {
   /** The TSA's chain reaches a trust anchor and is valid at the time of use. */
   trusted: boolean;
   tsa: CertificateSummary | null;
+  /**
+   * The end of the TSA chain's validity (its earliest notAfter), ISO; null when no chain was built. Until then
+   * the token proves existence on its own; after it only with a later proof of its own (EN 319 102-1 §5.6: an
+   * archive or document timestamp made before then).
+   */
+  validUntil: string | null;
+  /** Usable as proof of existence at the validation time: intact, trusted, and valid now or proven before validUntil. */
+  provesExistence: boolean;
   problems: string[];
   /** For document timestamps: the index (in the report) of the doc-timestamp signature. */
   signatureIndex?: number;

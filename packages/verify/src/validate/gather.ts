@@ -13,7 +13,7 @@ import { chainOf, type TrustContext } from './chain.js';
 import type { DocumentFacts, PadesLevel, SignatureFacts, TimestampFacts } from './facts.js';
 import { pdfDateToIso } from './pdf-date.js';
 import { revocationOf } from './revocation-facts.js';
-import { documentTimestampTime, signatureTimestamps } from './times.js';
+import { chainValidUntil, documentTimestampTime, provesExistence, signatureTimestamps } from './times.js';
 import { allFieldNames, lockedFieldNames, signatureTransforms, type SignatureTransforms } from './transforms.js';
 
 interface Base {
@@ -56,8 +56,12 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
     // Times: the signature's own timestamps, then document timestamps applied after it.
     const own = b.found.kind === 'doc-timestamp' ? [] : await signatureTimestamps(cms, ctx);
     const later = docTimestamps.filter((d) => d.base.signedRevision > b.signedRevision).map((d) => d.facts);
+    for (const t of own) {
+      t.provesExistence = provesExistence(t, validationTime, later);
+      if (t.intact && t.trusted && !t.provesExistence) t.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');
+    }
     const timestamps = [...own, ...later];
-    const proofs = timestamps.filter((t) => t.intact && t.trusted).sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
+    const proofs = timestamps.filter((t) => t.provesExistence).sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
     const bestSignatureTime = proofs[0]
       ? { time: proofs[0].time, source: proofs[0].kind }
       : { time: validationTime.toISOString(), source: 'validation-time' as const };
@@ -100,18 +104,20 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
       const time = claimedTime;
       if (time) {
         const validAtTime = chain.facts.validity.find((v) => v.at === new Date(time).toISOString())?.status === 'VALID';
-        docTimestamps.push({
-          base: b,
-          facts: {
-            kind: 'document-timestamp',
-            time,
-            intact: b.integrity.intact,
-            trusted: chain.facts.found && chain.facts.problems.length === 0 && validAtTime,
-            tsa: facts.signer,
-            problems: b.integrity.problems,
-            signatureIndex: index,
-          },
-        });
+        const ts: TimestampFacts = {
+          kind: 'document-timestamp',
+          time,
+          intact: b.integrity.intact,
+          trusted: chain.facts.found && chain.facts.problems.length === 0 && validAtTime,
+          tsa: facts.signer,
+          validUntil: chain.facts.found ? chainValidUntil(chain.certs) : null,
+          provesExistence: false,
+          problems: [...b.integrity.problems],
+          signatureIndex: index,
+        };
+        ts.provesExistence = provesExistence(ts, validationTime, later);
+        if (ts.intact && ts.trusted && !ts.provesExistence) ts.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');
+        docTimestamps.push({ base: b, facts: ts });
       }
     }
   }

@@ -28,6 +28,7 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
     const c = ts.check;
     const tsaCert = c.tsaCertificate ? certs([c.tsaCertificate])[0] : undefined;
     let trusted = false;
+    let validUntil: string | null = null;
     const problems: string[] = [...c.problems];
     if (tsaCert && c.genTime) {
       const chain = await chainOf(tsaCert, [...certs(c.certificates), ...ctx.documentCertificates], ctx, [c.genTime], 'timestamping');
@@ -35,6 +36,7 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
       if (!chain.facts.found) problems.push('TSA_NO_CHAIN');
       problems.push(...chain.facts.problems);
       if (chain.facts.validity[0]?.status !== 'VALID') problems.push(`TSA_CERTIFICATE_${chain.facts.validity[0]?.status ?? 'UNKNOWN'}`);
+      validUntil = chainValidUntil(chain.certs);
     }
     out.push({
       kind: 'signature-timestamp',
@@ -42,10 +44,29 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
       intact: c.valid && c.imprintMatches === true && !!c.genTime,
       trusted,
       tsa: tsaCert ? summariseCertificate(tsaCert) : null,
+      validUntil,
+      provesExistence: false, // decided with the later timestamps in view (gather.ts)
       problems,
     });
   }
   return out;
+}
+
+/** The earliest notAfter of a built chain (ISO), or null for none. */
+export function chainValidUntil(chain: readonly pkijs.Certificate[]): string | null {
+  if (chain.length === 0) return null;
+  return new Date(Math.min(...chain.map((c) => c.notAfter.value.getTime()))).toISOString();
+}
+
+/**
+ * Whether a timestamp proves existence at the validation time `at`: it must be intact and trusted at its own time,
+ * and its TSA chain still valid at `at`, or the timestamp itself covered by a later document timestamp that proves
+ * existence and was made before the chain ran out (the archive-timestamp chain of PAdES B-LTA).
+ */
+export function provesExistence(t: TimestampFacts, at: Date, later: readonly TimestampFacts[]): boolean {
+  if (!t.intact || !t.trusted) return false;
+  if (t.validUntil === null || at.getTime() <= Date.parse(t.validUntil)) return true;
+  return later.some((d) => d.provesExistence && Date.parse(d.time) <= Date.parse(t.validUntil!));
 }
 
 /** A document timestamp's genTime (from the TSTInfo its CMS encapsulates), as ISO; null when unreadable. */

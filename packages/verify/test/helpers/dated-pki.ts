@@ -13,12 +13,14 @@ export interface DatedPki {
   /** The leaf's PKCS#12 (key, leaf, root), password `password`. */
   p12: Uint8Array;
   password: string;
+  /** With `crlUrl`: the root's CRL (DER, nothing revoked, valid `crlDays`), which the leaf names at that URL. */
+  crlDer?: Uint8Array;
 }
 
 /** ASN.1 GeneralizedTime as `openssl ca -startdate/-enddate` wants it. */
 const asn1Time = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 
-export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string }): DatedPki {
+export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string; crlUrl?: string; crlDays?: number }): DatedPki {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-dated-pki-'));
   const f = (n: string): string => join(dir, n);
   const openssl = (...args: string[]): void => {
@@ -53,7 +55,7 @@ basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature,nonRepudiation
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-`,
+${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}`,
     );
     const cnf = f('ca.cnf');
     openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.csr'), '-subj', '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Dated Test Root', '-utf8');
@@ -64,7 +66,15 @@ authorityKeyIdentifier = keyid
       '-startdate', asn1Time(options.leaf[0]), '-enddate', asn1Time(options.leaf[1]), '-extensions', 'leaf_ext');
     const password = 'dated-test';
     openssl('pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-certfile', f('root.pem'), '-out', f('leaf.p12'), '-passout', `pass:${password}`);
-    return { rootPem: readFileSync(f('root.pem'), 'utf8'), p12: new Uint8Array(readFileSync(f('leaf.p12'))), password };
+    let crlDer: Uint8Array | undefined;
+    if (options.crlUrl) {
+      writeFileSync(f('crlnumber'), '01\n');
+      writeFileSync(cnf, readFileSync(cnf, 'utf8').replace('[ policy_any ]', `crlnumber = ${f('crlnumber')}\ndefault_crl_days = ${options.crlDays ?? 3650}\n[ policy_any ]`));
+      openssl('ca', '-batch', '-config', cnf, '-gencrl', '-cert', f('root.pem'), '-keyfile', f('root.key'), '-out', f('root.crl'));
+      openssl('crl', '-in', f('root.crl'), '-outform', 'DER', '-out', f('root.crl.der'));
+      crlDer = new Uint8Array(readFileSync(f('root.crl.der')));
+    }
+    return { rootPem: readFileSync(f('root.pem'), 'utf8'), p12: new Uint8Array(readFileSync(f('leaf.p12'))), password, crlDer };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
