@@ -46,7 +46,15 @@ const SignatureReportSchema = z.object({
   trustedChain: z.boolean(),
   chain: z.array(z.string()),
   timestamps: z.array(
-    z.object({ kind: z.enum(['signature-timestamp', 'document-timestamp']), time: z.string(), intact: z.boolean(), trusted: z.boolean(), tsa: z.string().nullable() }),
+    z.object({
+      kind: z.enum(['signature-timestamp', 'document-timestamp']),
+      time: z.string(),
+      intact: z.boolean(),
+      trusted: z.boolean(),
+      provesExistence: z.boolean().meta({ description: 'Usable as proof of existence now: its TSA chain is valid, or a later proving document timestamp was made before it ran out.' }),
+      tsaValidUntil: z.string().nullable().meta({ description: "The TSA chain's earliest notAfter (ISO 8601)." }),
+      tsa: z.string().nullable(),
+    }),
   ),
   revocation: z.array(
     z.object({ certificate: z.string(), status: z.enum(['GOOD', 'REVOKED', 'UNKNOWN', 'NOT_CHECKED']), source: z.string().nullable(), revokedAt: z.string().nullable() }),
