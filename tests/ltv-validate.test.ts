@@ -91,3 +91,48 @@ describe('a document timestamp on a certified document', () => {
     ]);
   });
 });
+
+describe('archive timestamp renewal', () => {
+  it('an LTA file renewed by a second TSA before the first TSA certificate ran out validates after it did; the same file unrenewed does not', async () => {
+    const day = 86_400_000;
+    const second = datedPki({
+      root: [new Date(Date.now() - day), new Date(Date.now() + 40 * 365 * day)],
+      leaf: [new Date(Date.now() - day), new Date(Date.now() + 30 * 365 * day)],
+      leafName: 'Kyso Second TSA',
+      purpose: 'timestamping',
+    });
+    const tsa2 = await startTsa({ signer: { certPem: second.leafCertPem, keyPem: second.leafKeyPem, chainPem: second.rootPem } });
+    try {
+      const lta = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { ...check, level: 'B-LTA', timestamper: tsaTimestamper(tsa.url) });
+      const { pdf: renewed, report } = await extendPdf(lta, { level: 'B-LTA', timestamper: tsaTimestamper(tsa2.url) });
+      expect(report.added).toEqual(['dss', 'doc-timestamp']);
+      const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, second.rootPem] });
+      fetched = 0;
+      const now = await validatePdf(renewed, anchors());
+      expect(now.signatures.map((s) => [s.kind, s.indication])).toEqual([
+        ['approval', 'TOTAL-PASSED'],
+        ['doc-timestamp', 'TOTAL-PASSED'],
+        ['doc-timestamp', 'TOTAL-PASSED'],
+      ]);
+      const firstTsaEnd = Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!);
+      const after = new Date(firstTsaEnd + 30 * day); // the signer's certificate has expired by then too
+      expect(after.getTime()).toBeGreaterThan(Date.parse(now.signatures[0].signer!.validTo));
+
+      const late = await validatePdf(renewed, anchors(after));
+      expect(late.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTimeSource: 'timestamp', certificateValidAtSigningTime: true });
+      // the signature timestamp and the first archive timestamp now prove existence through the second
+      expect(late.signatures[0].timestamps.map((t) => [t.kind, t.tsa, t.provesExistence])).toEqual([
+        ['signature-timestamp', 'Kyso Test TSA', true],
+        ['document-timestamp', 'Kyso Test TSA', true],
+        ['document-timestamp', 'Kyso Second TSA', true],
+      ]);
+
+      const unrenewed = await validatePdf(lta, anchors(after));
+      expect([unrenewed.signatures[0].indication, unrenewed.signatures[0].subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
+      expect(fetched).toBe(0);
+    } finally {
+      await tsa2.stop();
+    }
+  });
+});
+

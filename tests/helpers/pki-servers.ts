@@ -170,6 +170,8 @@ export interface TsaOptions {
   policy?: string;
   /** Hash of the ESS certificate identifier: 'sha256' gives signing-certificate-v2, 'sha1' the v1 attribute. */
   essCertIdAlg?: 'sha1' | 'sha256';
+  /** Another TSA identity (PEM texts): its certificate, key and the CA certificates its tokens carry. Default: test-certs/tsa.p12. */
+  signer?: { certPem: string; keyPem: string; chainPem: string };
 }
 
 export interface TsaServer {
@@ -187,7 +189,7 @@ export interface TsaServer {
 export const TSA_DEFAULT_POLICY = '1.2.3.4.1';
 export const TSA_OTHER_POLICY = '1.2.3.4.2';
 
-function tsaConfig(dir: string, policy: string, essCertIdAlg: string): string {
+function tsaConfig(dir: string, policy: string, essCertIdAlg: string, chainFile = join(TEST_CERTS, 'ca-chain.pem')): string {
   const common = `serial = ${join(dir, 'serial')}
 signer_digest = sha256
 default_policy = ${policy}
@@ -197,7 +199,7 @@ ordering = no
 tsa_name = no
 ess_cert_id_alg = ${essCertIdAlg}
 ess_cert_id_chain = no
-certs = ${join(TEST_CERTS, 'ca-chain.pem')}
+certs = ${chainFile}
 crypto_device = builtin
 `;
   // tsa_reject accepts only MD5 imprints, so openssl itself answers every real query with rejection/badAlg.
@@ -211,12 +213,19 @@ ${common}digests = md5
 }
 
 export async function startTsa(options: TsaOptions = {}): Promise<TsaServer> {
-  const tsa = leafPem('tsa');
   const dir = mkdtempSync(join(tmpdir(), 'kyso-tsa-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);
+  const tsa = options.signer ? { cert: join(dir, 'signer.pem'), key: join(dir, 'signer.key') } : leafPem('tsa');
+  let chainFile: string | undefined;
+  if (options.signer) {
+    writeFileSync(tsa.cert, options.signer.certPem);
+    writeFileSync(tsa.key, options.signer.keyPem, { mode: 0o600 });
+    chainFile = join(dir, 'chain.pem');
+    writeFileSync(chainFile, options.signer.chainPem);
+  }
   const config = join(dir, 'tsa.cnf');
-  writeFileSync(config, tsaConfig(dir, options.policy ?? TSA_DEFAULT_POLICY, options.essCertIdAlg ?? 'sha256'));
+  writeFileSync(config, tsaConfig(dir, options.policy ?? TSA_DEFAULT_POLICY, options.essCertIdAlg ?? 'sha256', chainFile));
   const delayMs = options.delayMs ?? 3000;
   let seq = 0;
   // openssl ts -reply reads and rewrites the serial file: one at a time.

@@ -55,7 +55,10 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
 
     // Times: the signature's own timestamps, then document timestamps applied after it.
     const own = b.found.kind === 'doc-timestamp' ? [] : await signatureTimestamps(cms, ctx);
-    const later = docTimestamps.filter((d) => d.base.signedRevision > b.signedRevision).map((d) => d.facts);
+    const later = docTimestamps
+      .filter((d) => d.base.signedRevision > b.signedRevision)
+      .sort((x, y) => x.base.signedRevision - y.base.signedRevision) // in the order they were applied
+      .map((d) => d.facts);
     for (const t of own) {
       t.provesExistence = provesExistence(t, validationTime, later);
       if (t.intact && t.trusted && !t.provesExistence) t.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');

@@ -13,6 +13,9 @@ export interface DatedPki {
   /** The leaf's PKCS#12 (key, leaf, root), password `password`. */
   p12: Uint8Array;
   password: string;
+  /** The leaf's certificate and private key (PEM), for a TSA made from it. */
+  leafCertPem: string;
+  leafKeyPem: string;
   /** With `crlUrl`: the root's CRL (DER, nothing revoked, valid `crlDays`), which the leaf names at that URL. */
   crlDer?: Uint8Array;
 }
@@ -20,7 +23,7 @@ export interface DatedPki {
 /** ASN.1 GeneralizedTime as `openssl ca -startdate/-enddate` wants it. */
 const asn1Time = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 
-export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string; crlUrl?: string; crlDays?: number }): DatedPki {
+export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string; crlUrl?: string; crlDays?: number; purpose?: 'signing' | 'timestamping' }): DatedPki {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-dated-pki-'));
   const f = (n: string): string => join(dir, n);
   const openssl = (...args: string[]): void => {
@@ -52,7 +55,7 @@ keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 [ leaf_ext ]
 basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,nonRepudiation
+keyUsage = critical,digitalSignature${options.purpose === 'timestamping' ? '\nextendedKeyUsage = critical,timeStamping' : ',nonRepudiation'}
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 ${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}`,
@@ -74,7 +77,14 @@ ${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}`,
       openssl('crl', '-in', f('root.crl'), '-outform', 'DER', '-out', f('root.crl.der'));
       crlDer = new Uint8Array(readFileSync(f('root.crl.der')));
     }
-    return { rootPem: readFileSync(f('root.pem'), 'utf8'), p12: new Uint8Array(readFileSync(f('leaf.p12'))), password, crlDer };
+    return {
+      rootPem: readFileSync(f('root.pem'), 'utf8'),
+      p12: new Uint8Array(readFileSync(f('leaf.p12'))),
+      password,
+      leafCertPem: readFileSync(f('leaf.pem'), 'utf8'),
+      leafKeyPem: readFileSync(f('leaf.key'), 'utf8'),
+      crlDer,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
