@@ -234,6 +234,21 @@ describe('POST /v1/sign', () => {
 describe('POST /v1/verify', () => {
   const verify = (body: Uint8Array, query = '', headers: Record<string, string> = {}) => postPdf(`${svc.url}/v1/verify${query}`, body, headers);
 
+  it('verifies a body spooled to a temporary file (read by the worker in windows): the same report as in memory, a flipped byte caught, the file removed', async () => {
+    const big = await pdfLibDoc({ pages: 400, objectStreams: false, text: 'Trang dai '.repeat(8) });
+    expect(big.length).toBeGreaterThan(64 * 1024); // above this service's memoryBodyBytes
+    const signed = new Uint8Array(await (await postPdf(`${svc.url}/v1/sign?key=signer`, big, bearer(svc.keys.full))).arrayBuffer());
+    const res = await verify(signed);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { signatures: Record<string, any>[] };
+    expect(report.signatures.map((x) => [x.indication, x.coverage])).toEqual([['TOTAL-PASSED', 'ENTIRE_FILE']]);
+    const flipped = signed.slice();
+    flipped[Math.floor(big.length / 2)] ^= 0x01;
+    const bad = (await (await verify(flipped)).json()) as { signatures: Record<string, any>[] };
+    expect([bad.signatures[0].indication, bad.signatures[0].subIndication]).toEqual(['TOTAL-FAILED', 'HASH_FAILURE']);
+    expect(readdirSync(join(svc.dataDir, 'tmp'))).toEqual([]);
+  });
+
   it('reports a PDF signed by the service as TOTAL-PASSED without an API key (open by default)', async () => {
     const signed = new Uint8Array(await (await postPdf(`${svc.url}/v1/sign?key=seal&reason=${encodeURIComponent('Sao y')}`, pdf, bearer(svc.keys.full))).arrayBuffer());
     const res = await verify(signed);

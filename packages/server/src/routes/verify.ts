@@ -104,10 +104,10 @@ export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
     }
     const body = await readPdfBody(req, bodyLimits(services));
     try {
-      // The validator reads the whole file; a spooled body is loaded here, after the size limit was enforced.
-      const bytes = body.bytes ?? readFileSync(body.path!);
-      // validatePdf in a worker thread, with the configured trust anchors; the bytes move there (not copied).
-      const report = await services.verification.verify(bytes, { at: query.at ? new Date(query.at) : undefined, online, transfer: true });
+      // validatePdf in a worker thread, with the configured trust anchors: a body held in memory moves there (not
+      // copied); a body spooled to a temporary file is read there in windows, never whole.
+      const input = body.bytes ?? { path: body.path! };
+      const report = await services.verification.verify(input, { at: query.at ? new Date(query.at) : undefined, online, transfer: true });
       log.info({ bytes: body.size, signatures: report.signatures.length, indications: report.signatures.map((s) => s.indication) }, 'verified');
       res.json(report);
     } finally {

@@ -9,11 +9,15 @@ export interface WorkerInit {
   trustAnchors: string[];
 }
 
-/** One validation; `bytes` is usually transferred, not copied. */
+/**
+ * One validation: of `bytes` (usually transferred, not copied) or of the file at `path` (a body spooled to disk,
+ * which the worker reads in windows and never loads whole).
+ */
 export interface VerifyMessage {
   type: 'verify';
   id: number;
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
+  path?: string;
   /** ISO time to validate as of; null for now. */
   at: string | null;
   online: boolean;

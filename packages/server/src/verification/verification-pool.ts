@@ -134,7 +134,8 @@ export class VerificationPool {
   }
 
   /** What `validatePdf(bytes, { trustAnchors, at, online })` returns, computed in a worker; or what it throws. */
-  async verify(bytes: Uint8Array, options: VerifyOptions = {}): Promise<ValidationReport> {
+  /** Validates bytes, or the file at `{ path }` (read by the worker in windows; it must stay until the answer). */
+  async verify(bytes: Uint8Array | { path: string }, options: VerifyOptions = {}): Promise<ValidationReport> {
     if (this.closing) throw new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5);
     try {
       return await this.queue.run(() => {
@@ -221,7 +222,7 @@ export class VerificationPool {
     });
   }
 
-  private async runOn(slot: Slot, bytes: Uint8Array, options: VerifyOptions): Promise<ValidationReport> {
+  private async runOn(slot: Slot, input: Uint8Array | { path: string }, options: VerifyOptions): Promise<ValidationReport> {
     if (!this.closed && !slot.worker) this.replace(slot);
     // A replacement may still be loading: the job waits for it rather than for a message queue it cannot see.
     await slot.starting.catch(() => {});
@@ -231,9 +232,12 @@ export class VerificationPool {
     return new Promise<ValidationReport>((resolve, reject) => {
       const job: Job = { id: this.nextId++, resolve, reject };
       slot.job = job;
-      const message: VerifyMessage = { type: 'verify', id: job.id, bytes, at: options.at ? options.at.toISOString() : null, online: options.online ?? false };
-      const buffer = bytes.buffer;
-      const transfer = options.transfer && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+      const at = options.at ? options.at.toISOString() : null;
+      const online = options.online ?? false;
+      const bytes = input instanceof Uint8Array ? input : undefined;
+      const message: VerifyMessage = bytes ? { type: 'verify', id: job.id, bytes, at, online } : { type: 'verify', id: job.id, path: (input as { path: string }).path, at, online };
+      const buffer = bytes?.buffer;
+      const transfer = bytes && options.transfer && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
       try {
         worker.postMessage(message, transfer);
       } catch (e) {

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readCertificates, validatePdf, type CertificateSourceInput } from '@kyso/verify';
+import { FileSource } from '@kyso/core/file-source';
 import { toWorkerError, type VerifyMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
 
 const port = parentPort;
@@ -30,8 +31,11 @@ if (anchors) {
 }
 
 async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]): Promise<void> {
+  let file: FileSource | undefined;
   try {
-    const report = await validatePdf(m.bytes, { trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
+    if (m.path !== undefined) file = new FileSource(m.path);
+    const input = file ?? m.bytes ?? new Uint8Array(0);
+    const report = await validatePdf(input, { trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
     post({ type: 'result', id: m.id, report });
   } catch (e) {
     const error = toWorkerError(e);
@@ -41,5 +45,7 @@ async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]):
       // The details held something structured clone refuses (a function, a class with private state): drop them.
       post({ type: 'failed', id: m.id, error: error.kind === 'kyso' ? { ...error, details: {} } : error });
     }
+  } finally {
+    file?.close();
   }
 }
