@@ -3,7 +3,8 @@
  * kyso signs here (B-B, certified, two signatures, ECDSA, B-T) are mutated — bits, signature-aware edits of the
  * numbers after /ByteRange, /Prev, startxref and /Length, hex digits inside /Contents, cross-overs between files,
  * cuts, duplicated tails — and each result is validated in a worker thread with a 5 s watchdog and a heap cap.
- * Every file must end in a well-formed report or a typed KysoError: no crash, no hang, no memory blow-up.
+ * Every file must end in a well-formed report or a typed KysoError: no crash, no hang, no memory blow-up; and read
+ * in windows (as a FileSource reads a file on disk) it must end exactly as it does from memory.
  *
  * Seeded and bounded: KYSO_VERIFY_FUZZ_SEED reproduces a run (the seed is in the test's name and printed on
  * failure), KYSO_VERIFY_FUZZ_COUNT sets how many mutations (default 300).

@@ -20,16 +20,36 @@ function malformed(report) {
   return undefined;
 }
 
-async function validateOne(job) {
+/** The same file read the way a FileSource reads it: in windows, each read a fresh copy (no view of one buffer). */
+function windowed(bytes) {
+  return { length: bytes.length, read: (start, end) => bytes.slice(Math.max(0, start), Math.min(bytes.length, end)) };
+}
+
+/** How one validation ended, comparable between the two ways of reading the file. */
+async function outcomeOf(input, job, at) {
   try {
-    const report = await validatePdf(new Uint8Array(job.bytes), { trustAnchors: job.anchors, at: job.at ? new Date(job.at) : undefined, online: false });
-    const problem = malformed(report);
-    if (problem) return { outcome: 'crash', message: `malformed report: ${problem}` };
-    return { outcome: 'report', signatures: report.signatures.length, passed: report.signatures.filter((s) => s.indication === 'TOTAL-PASSED').length };
+    const report = await validatePdf(input, { trustAnchors: job.anchors, at, online: false });
+    return { report };
   } catch (e) {
-    if (e instanceof KysoError) return { outcome: 'error', code: e.code };
-    return { outcome: 'crash', message: String(e && e.stack ? e.stack : e) };
+    if (e instanceof KysoError) return { code: e.code };
+    return { crash: String(e && e.stack ? e.stack : e) };
   }
+}
+
+async function validateOne(job) {
+  const bytes = new Uint8Array(job.bytes);
+  // One validation time for both readings, so that they must agree to the letter.
+  const at = job.at ? new Date(job.at) : new Date();
+  const whole = await outcomeOf(bytes, job, at);
+  const inWindows = await outcomeOf(windowed(bytes), job, at);
+  if (whole.crash) return { outcome: 'crash', message: whole.crash };
+  if (inWindows.crash) return { outcome: 'crash', message: `read in windows: ${inWindows.crash}` };
+  if (JSON.stringify(whole) !== JSON.stringify(inWindows)) return { outcome: 'crash', message: 'read in windows, the file gets another outcome than in memory' };
+  if (whole.code) return { outcome: 'error', code: whole.code };
+  const report = whole.report;
+  const problem = malformed(report);
+  if (problem) return { outcome: 'crash', message: `malformed report: ${problem}` };
+  return { outcome: 'report', signatures: report.signatures.length, passed: report.signatures.filter((s) => s.indication === 'TOTAL-PASSED').length };
 }
 
 parentPort.on('message', async (msg) => {
