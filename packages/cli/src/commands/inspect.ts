@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { PdfDocument } from '@kyso/pdf';
-import { FileSource } from '@kyso/core';
+import { FileSource } from '@kyso/core/file-source';
 import { UsageError } from '../usage.js';
 
 export interface InspectReport {
