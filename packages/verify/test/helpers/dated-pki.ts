@@ -23,7 +23,16 @@ export interface DatedPki {
 /** ASN.1 GeneralizedTime as `openssl ca -startdate/-enddate` wants it. */
 const asn1Time = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 
-export function datedPki(options: { root: [Date, Date]; leaf: [Date, Date]; leafName?: string; crlUrl?: string; crlDays?: number; purpose?: 'signing' | 'timestamping' }): DatedPki {
+export function datedPki(options: {
+  root: [Date, Date];
+  leaf: [Date, Date];
+  leafName?: string;
+  crlUrl?: string;
+  crlDays?: number;
+  /** An OCSP responder the leaf names (Authority Information Access); nothing here answers it. */
+  ocspUrl?: string;
+  purpose?: 'signing' | 'timestamping';
+}): DatedPki {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-dated-pki-'));
   const f = (n: string): string => join(dir, n);
   const openssl = (...args: string[]): void => {
@@ -58,7 +67,7 @@ basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature${options.purpose === 'timestamping' ? '\nextendedKeyUsage = critical,timeStamping' : ',nonRepudiation'}
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}`,
+${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}${options.ocspUrl ? `authorityInfoAccess = OCSP;URI:${options.ocspUrl}\n` : ''}`,
     );
     const cnf = f('ca.cnf');
     openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.csr'), '-subj', '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Dated Test Root', '-utf8');
