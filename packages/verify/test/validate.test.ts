@@ -10,7 +10,7 @@ import { Pkcs12Signer, signPdf, timestampPdf, tsaTimestamper } from '@kyso/core'
 import { randomBytes } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { BytesSource, type ByteSource } from '@kyso/pdf';
-import { humanReport, validatePdf, vietnamTime, type SignatureReport } from '@kyso/verify';
+import { humanReport, validatePdf, vietnamTime, type FetchLike, type SignatureReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { datedPki } from './helpers/dated-pki.js';
 import { CERTS, INTERMEDIATE_PEM, ROOT_PEM, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
@@ -241,6 +241,28 @@ describe('B-T with a real RFC 3161 TSA', () => {
     const bare = await signPdf(input, Pkcs12Signer.open(short.p12, short.password), { certificateCheck: false });
     const [b] = (await validate(bare, { ...anchors, at: after })).signatures;
     expect(verdictOf(b), explain(b)).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
+  });
+
+  it('a TSA whose certificate was revoked before the token: online, the timestamp is no proof (TIMESTAMP_UNTRUSTED); offline, with no status for the TSA, it still counts', async () => {
+    const day = 86_400_000;
+    const crlUrl = 'http://127.0.0.1:39609/revoked-tsa-root.crl'; // nothing listens there: the fetch below serves it
+    const bad = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leafName: 'Kyso Revoked TSA', purpose: 'timestamping', crlUrl, revokeLeaf: true });
+    await new Promise((r) => setTimeout(r, 1100)); // the token's time after the revocation's second
+    const revokedTsa = await startTsa({ signer: { certPem: bad.leafCertPem, keyPem: bad.leafKeyPem, chainPem: bad.rootPem } });
+    try {
+      const signed = await kysoSign(input, { level: 'B-T', timestamper: tsaTimestamper(revokedTsa.url) });
+      const trustAnchors = [ROOT_PEM, bad.rootPem];
+      const [offline] = (await validate(signed, { trustAnchors })).signatures;
+      expect(offline.timestamps[0]).toMatchObject({ trusted: true, provesExistence: true, tsa: 'Kyso Revoked TSA' });
+      const withCrl: FetchLike = async (url, init) => (url === crlUrl ? new Response(bad.crlDer!.slice()) : fetch(url, init));
+      const [online] = (await validate(signed, { trustAnchors, online: true, fetch: withCrl })).signatures;
+      expect(online.timestamps[0]).toMatchObject({ trusted: false, provesExistence: false });
+      expect(codes(online.warnings)).toContain('TIMESTAMP_UNTRUSTED');
+      expect(online.signingTimeSource).toBe('claimed');
+      expect(verdictOf(online), explain(online)).toBe('TOTAL-PASSED/-'); // the signer's own certificate is fine now
+    } finally {
+      await revokedTsa.stop();
+    }
   });
 
   it('validated after the TSA certificate expired too, with no archive timestamp made before: the timestamp proves nothing any more → INDETERMINATE / OUT_OF_BOUNDS_NO_POE (EN 319 102-1)', async () => {

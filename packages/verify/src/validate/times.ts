@@ -6,6 +6,7 @@ import type { CmsFacts } from '../signature/index.js';
 import { checkSignatureTimestamps } from '../timestamp/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import { chainOf, type TrustContext } from './chain.js';
+import { revocationOf } from './revocation-facts.js';
 import type { TimestampFacts } from './facts.js';
 
 function certs(ders: readonly Uint8Array[]): pkijs.Certificate[] {
@@ -37,6 +38,17 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
       problems.push(...chain.facts.problems);
       if (chain.facts.validity[0]?.status !== 'VALID') problems.push(`TSA_CERTIFICATE_${chain.facts.validity[0]?.status ?? 'UNKNOWN'}`);
       validUntil = chainValidUntil(chain.certs);
+      // A TSA certificate revoked before the token's time makes the token no proof (EN 319 102-1 §5.4). Known
+      // status only: no status data is not a reason to distrust a timestamp.
+      if (trusted && chain.facts.found) {
+        const revoked = (await revocationOf(chain.certs, c.genTime, 0, ctx)).certificates.find(
+          (r) => r.status === 'REVOKED' && (!r.revokedAt || Date.parse(r.revokedAt) <= c.genTime!.getTime()),
+        );
+        if (revoked) {
+          trusted = false;
+          problems.push(`TSA_CERTIFICATE_REVOKED (${revoked.certificate}${revoked.revokedAt ? ` at ${revoked.revokedAt}` : ''})`);
+        }
+      }
     }
     out.push({
       kind: 'signature-timestamp',

@@ -16,7 +16,7 @@ export interface DatedPki {
   /** The leaf's certificate and private key (PEM), for a TSA made from it. */
   leafCertPem: string;
   leafKeyPem: string;
-  /** With `crlUrl`: the root's CRL (DER, nothing revoked, valid `crlDays`), which the leaf names at that URL. */
+  /** With `crlUrl`: the root's CRL (DER, valid `crlDays`; the leaf in it when `revokeLeaf`), which the leaf names at that URL. */
   crlDer?: Uint8Array;
 }
 
@@ -31,6 +31,8 @@ export function datedPki(options: {
   crlDays?: number;
   /** An OCSP responder the leaf names (Authority Information Access); nothing here answers it. */
   ocspUrl?: string;
+  /** Revoke the leaf (now, reason keyCompromise) in the CRL made for `crlUrl`. */
+  revokeLeaf?: boolean;
   purpose?: 'signing' | 'timestamping';
 }): DatedPki {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-dated-pki-'));
@@ -82,6 +84,7 @@ ${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}${opti
     if (options.crlUrl) {
       writeFileSync(f('crlnumber'), '01\n');
       writeFileSync(cnf, readFileSync(cnf, 'utf8').replace('[ policy_any ]', `crlnumber = ${f('crlnumber')}\ndefault_crl_days = ${options.crlDays ?? 3650}\n[ policy_any ]`));
+      if (options.revokeLeaf) openssl('ca', '-batch', '-config', cnf, '-revoke', f('leaf.pem'), '-crl_reason', 'keyCompromise', '-cert', f('root.pem'), '-keyfile', f('root.key'));
       openssl('ca', '-batch', '-config', cnf, '-gencrl', '-cert', f('root.pem'), '-keyfile', f('root.key'), '-out', f('root.crl'));
       openssl('crl', '-in', f('root.crl'), '-outform', 'DER', '-out', f('root.crl.der'));
       crlDer = new Uint8Array(readFileSync(f('root.crl.der')));
