@@ -108,7 +108,7 @@ export async function extendUpdates(input: Uint8Array | ByteSource, options: Ext
 /** Augments a PDF held in memory; returns the input's bytes followed by the updates. */
 export async function extendPdf(input: Uint8Array, options: ExtendOptions): Promise<{ pdf: Uint8Array; report: ExtendReport }> {
   const { updates, report } = await extendUpdates(input, options);
-  return { pdf: concat(input, updates), report };
+  return { pdf: appendUpdates(input, updates), report };
 }
 
 /**
@@ -126,7 +126,8 @@ export async function extendFile(inPath: string, outPath: string, options: Exten
   }
 }
 
-export function concat(input: Uint8Array, updates: readonly Uint8Array[]): Uint8Array {
+/** `input` followed by `updates`, as one new array. */
+export function appendUpdates(input: Uint8Array, updates: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(input.length + updates.reduce((n, u) => n + u.length, 0));
   out.set(input, 0);
   let at = input.length;

@@ -12,6 +12,7 @@ export {
 export type { RevocationAttemptFacts } from './revocation.js';
 export { addDss, buildDssUpdate, vriKey, type DssContent } from './dss.js';
 export { existingSignatures, type ExistingSignature } from './signatures.js';
-export { extendUpdates, extendPdf, extendFile, type ExtendLevel, type ExtendOptions, type ExtendReport, type Extended } from './augment.js';
+export { appendUpdates, extendUpdates, extendPdf, extendFile, type ExtendLevel, type ExtendOptions, type ExtendReport, type Extended } from './augment.js';
 export { ChainedSource } from './chained-source.js';
 export { pemOrDerCertificates } from './issuer-fetch.js';
+export { isLtvLevel, ltvTimestampBytes, ltvUpdatesAfter, type LtvSigningOptions } from './new-signature.js';

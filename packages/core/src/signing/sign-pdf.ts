@@ -8,12 +8,8 @@ import { finish, finishUpdate, type TimestampProvider } from './finish.js';
 import { prepare, type PrepareOptions } from './prepare.js';
 import type { Signer } from './signer.js';
 import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
-import { estimateTokenBytes, TOKEN_MARGIN } from './doc-timestamp.js';
-import { concat, extendUpdates, writeAppended, type ExtendOptions } from '../ltv/augment.js';
-import { ChainedSource } from '../ltv/chained-source.js';
-
-/** How B-LT and B-LTA gather and embed validation data (see @kyso/core's ltv/). */
-export type LtvSigningOptions = Pick<ExtendOptions, 'policy' | 'extraCertificates' | 'fetch' | 'ocspUrlOverride' | 'crlUrlOverride' | 'docTimestampBytes' | 'hash'>;
+import { appendUpdates, writeAppended } from '../ltv/augment.js';
+import { isLtvLevel, ltvTimestampBytes, ltvUpdatesAfter, type LtvSigningOptions } from '../ltv/new-signature.js';
 
 export interface SignPdfOptions extends PrepareOptions {
   /** Needed for B-T and above. */
@@ -26,25 +22,6 @@ export interface SignPdfOptions extends PrepareOptions {
   ltv?: LtvSigningOptions;
 }
 
-const isLtv = (o: SignPdfOptions): boolean => o.level === 'B-LT' || o.level === 'B-LTA';
-
-/**
- * B-LT and B-LTA: the DSS for the new signature (its chain and its timestamp's TSA chain) and, for B-LTA, a
- * document timestamp, as updates after the signature's. A revoked certificate in the chain refuses to sign
- * unless the caller's policy says otherwise.
- */
-async function ltvUpdates(signed: Uint8Array | ChainedSource, fieldName: string, options: SignPdfOptions): Promise<Uint8Array[]> {
-  const { updates } = await extendUpdates(signed, {
-    ...options.ltv,
-    policy: { revoked: 'error', ...options.ltv?.policy },
-    level: options.level as 'B-LT' | 'B-LTA',
-    timestamper: options.timestamper,
-    fields: [fieldName],
-    onWarning: options.onWarning,
-  });
-  return updates;
-}
-
 /** Runs the pre-signing check and fixes the signing time used by both the check and /M. */
 async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPdfOptions> {
   const signingTime = options.signingTime ?? new Date();
@@ -52,10 +29,9 @@ async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPd
     const res = await checkSignerCertificate(signer.certificate, signer.chain, signingTime, options.certificateCheck ?? DEFAULT_CHECK_POLICY);
     for (const w of res.warnings) options.onWarning?.(w);
   }
-  // LT/LTA ask the TSA's token size anyway (for the document timestamp): the signature's reserve uses it too.
   let timestampBytes = options.timestampBytes;
-  if (isLtv(options) && options.timestamper && options.placeholderBytes === undefined && timestampBytes === undefined) {
-    timestampBytes = (await estimateTokenBytes(options.timestamper, signer.algorithm.hash)) + TOKEN_MARGIN;
+  if (isLtvLevel(options.level) && options.timestamper && options.placeholderBytes === undefined && timestampBytes === undefined) {
+    timestampBytes = await ltvTimestampBytes(options.timestamper, signer.algorithm.hash);
   }
   return { ...options, signingTime, timestampBytes };
 }
@@ -65,10 +41,11 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
   options = await precheck(signer, options);
   const prepared = prepare(input, signer, options);
   const signatureValue = await signer.sign(prepared.dataToSign);
-  if (!isLtv(options)) return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  const level = options.level;
+  if (!isLtvLevel(level)) return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
   const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
-  const signed = concat(input, [done.update]);
-  return concat(signed, await ltvUpdates(signed, done.state.fieldName, options));
+  const more = await ltvUpdatesAfter(input, done.update, done.state.fieldName, { ...options, level });
+  return appendUpdates(input, [done.update, ...more]);
 }
 
 /**
@@ -85,8 +62,9 @@ export async function signFile(inPath: string, outPath: string, signer: Signer, 
     const prepared = prepare(doc, signer, options);
     const signatureValue = await signer.sign(prepared.dataToSign);
     const done = await finishUpdate(source, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
-    if (isLtv(options)) {
-      const more = await ltvUpdates(new ChainedSource(source, [done.update]), done.state.fieldName, options);
+    const level = options.level;
+    if (isLtvLevel(level)) {
+      const more = await ltvUpdatesAfter(source, done.update, done.state.fieldName, { ...options, level });
       const bytes = writeAppended(inPath, outPath, source.length, [done.update, ...more]);
       return { fieldName: done.state.fieldName, bytes };
     }

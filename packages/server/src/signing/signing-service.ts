@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ChainedSource,
-  estimateTokenBytes,
-  extendUpdates,
+  appendUpdates,
   finishUpdate,
+  isLtvLevel,
+  ltvTimestampBytes,
+  ltvUpdatesAfter,
   prepare,
-  TOKEN_MARGIN,
   signatureAppearance,
   tsaTimestamper,
   type CertificateInfo,
@@ -40,17 +40,6 @@ export interface RequestedSignature {
 }
 
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
-
-const isLtv = (level: string): level is 'B-LT' | 'B-LTA' => level === 'B-LT' || level === 'B-LTA';
-
-/** The input followed by the signature's update, as one readable source for the LTV step. */
-function withUpdate(input: Uint8Array | ByteSource, update: Uint8Array): Uint8Array | ByteSource {
-  if (!(input instanceof Uint8Array)) return new ChainedSource(input, [update]);
-  const out = new Uint8Array(input.length + update.length);
-  out.set(input, 0);
-  out.set(update, input.length);
-  return out;
-}
 
 export class SigningService {
   /** The configured TSA, for the routes that pass it on (certification). */
@@ -98,21 +87,9 @@ export class SigningService {
    * and, for B-LTA, a document timestamp. A revoked certificate in the chain refuses the request (nothing is sent).
    */
   private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState): Promise<Uint8Array> {
-    if (!isLtv(state.level)) return update;
-    const { updates } = await extendUpdates(withUpdate(input, update), {
-      level: state.level,
-      timestamper: this.timestamper,
-      fields: [state.fieldName],
-      policy: { revoked: 'error' },
-      onWarning: this.onWarning,
-    });
-    const out = new Uint8Array(update.length + updates.reduce((n, u) => n + u.length, 0));
-    let at = 0;
-    for (const u of [update, ...updates]) {
-      out.set(u, at);
-      at += u.length;
-    }
-    return out;
+    if (!isLtvLevel(state.level)) return update;
+    const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper: this.timestamper, onWarning: this.onWarning });
+    return appendUpdates(update, more);
   }
 
   private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareOptions> {
@@ -129,8 +106,7 @@ export class SigningService {
       newFieldName: r.newField,
       certify: r.certify ? (Number(r.certify) as 1 | 2 | 3) : undefined,
     };
-    // LT/LTA ask the TSA's token size anyway (for the document timestamp): the signature's reserve uses it too.
-    if (isLtv(r.level) && this.timestamper) options.timestampBytes = (await estimateTokenBytes(this.timestamper, identity.algorithm.hash)) + TOKEN_MARGIN;
+    if (isLtvLevel(r.level) && this.timestamper) options.timestampBytes = await ltvTimestampBytes(this.timestamper, identity.algorithm.hash);
     if (r.page !== undefined || r.rect !== undefined) {
       const rect = (r.rect ?? '36,36,240,90').split(',').map((n) => Number(n.trim()));
       options.visible = { page: r.page ?? 1, rect: rect as [number, number, number, number] };
