@@ -84,6 +84,19 @@ export function certificateDer(cert: Certificate): Uint8Array {
   return der;
 }
 
+// Encoding a SubjectPublicKeyInfo with asn1js is costly and parsed certificates are shared (toCertificate): once each.
+const publicKeyDer = new WeakMap<Certificate, Uint8Array>();
+
+/** The DER of a certificate's SubjectPublicKeyInfo. */
+export function subjectPublicKeyInfoDer(cert: Certificate): Uint8Array {
+  let der = publicKeyDer.get(cert);
+  if (!der) {
+    der = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+    publicKeyDer.set(cert, der);
+  }
+  return der;
+}
+
 function extension(cert: Certificate, oid: string) {
   return cert.extensions?.find((e) => e.extnID === oid);
 }

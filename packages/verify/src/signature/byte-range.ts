@@ -1,5 +1,5 @@
 /** ByteRange sanity facts: shape, bounds, overlap, the gap being exactly /Contents, and what the ranges cover. */
-import type { ByteSource, PdfObject, Span } from '@kyso/pdf';
+import { toSource, type ByteSource, type PdfObject, type Span } from '@kyso/pdf';
 
 export type Coverage = 'ENTIRE_FILE' | 'ENTIRE_REVISION' | 'PARTIAL' | 'UNCLEAR';
 
@@ -104,7 +104,8 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
   if (ranges.length === 2) {
     const gap = { start: ranges[0][0] + ranges[0][1], end: ranges[1][0] };
     facts.gap = gap;
-    const gapHex = bytes ? hexStringAt(bytes instanceof Uint8Array ? bytes : bytes.read(gap.start, gap.end), bytes instanceof Uint8Array ? gap : { start: 0, end: gap.end - gap.start }) : undefined;
+    const gapBytes = bytes ? toSource(bytes).read(gap.start, gap.end) : undefined; // a view when in memory
+    const gapHex = gapBytes ? hexStringAt(gapBytes, { start: 0, end: gapBytes.length }) : undefined;
     if (sig.contentsSpan && sig.contentsSpan.start === gap.start && sig.contentsSpan.end === gap.end) {
       if (bytes && gapHex === null) problems.push('CONTENTS_NOT_HEX');
     } else if (gapHex && sig.contents && sameBytes(gapHex, sig.contents)) {

@@ -10,7 +10,7 @@ import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type Revisi
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
-import { certificateDer } from '../revocation/certificates.js';
+import { certificateDer, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 
 export type IntegrityProblem =
   | ByteRangeProblem
@@ -65,8 +65,10 @@ export interface IntegrityOptions {
   doc?: PdfDocument;
 }
 
-/** Gathers the integrity facts of one signature. Never throws for hostile data. */
-/** `pdf`: the file's bytes, or a ByteSource over it (a file on disk is then read in windows, never whole). */
+/**
+ * Gathers the integrity facts of one signature. Never throws for hostile data. `pdfBytes`: the file's bytes, or a
+ * ByteSource over it (a file on disk is then read in windows, never whole).
+ */
 export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
   let revisions: RevisionBounds[] = [];
   try {
@@ -240,17 +242,6 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null 
   return out;
 }
 
-// Encoding a certificate's SubjectPublicKeyInfo with asn1js is costly; certificates are shared (toCertificate).
-const spkis = new WeakMap<pkijs.Certificate, Uint8Array>();
-function spkiOf(cert: pkijs.Certificate): Uint8Array {
-  let spki = spkis.get(cert);
-  if (!spki) {
-    spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-    spkis.set(cert, spki);
-  }
-  return spki;
-}
-
 // Imported public keys per certificate and algorithm: a service checks the same signers' keys again and again.
 const keys = new WeakMap<pkijs.Certificate, Map<string, CryptoKey>>();
 async function verifyKey(cert: pkijs.Certificate, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
@@ -269,7 +260,7 @@ async function verifySignature(
   cert: pkijs.Certificate,
   data: Uint8Array,
 ): Promise<{ valid: boolean | null; name: string | undefined }> {
-  const spki = spkiOf(cert);
+  const spki = subjectPublicKeyInfoDer(cert);
   const keyAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
   const sigOid = cms.signatureAlgorithmOid ?? '';
   const sigValue = cms.signature as Uint8Array;

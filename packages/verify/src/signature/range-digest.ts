@@ -15,7 +15,7 @@ import type { HashName } from './cms.js';
 export type Ranges = ReadonlyArray<readonly [number, number]>;
 
 interface Hasher {
-  update(data: Uint8Array): Hasher;
+  update(data: Uint8Array): unknown;
   digest(): Uint8Array;
 }
 
@@ -54,11 +54,7 @@ function pieceHasher(alg: HashName): Hasher | undefined {
   const node = name ? runtimeCrypto() : null;
   if (!node || !name) return undefined;
   const h = node.createHash(name);
-  const hasher: Hasher = {
-    update: (d) => (h.update(d), hasher),
-    digest: () => new Uint8Array(h.digest()),
-  };
-  return hasher;
+  return { update: (d) => h.update(d), digest: () => new Uint8Array(h.digest()) };
 }
 
 /** The covered bytes as one buffer: a view of bytes in memory when there is one range, else a copy. */

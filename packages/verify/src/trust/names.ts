@@ -1,7 +1,7 @@
 /** Readable distinguished names for facts and problems ("CN=…, O=…, C=VN"), and certificate identity helpers. */
 import type * as pkijs from 'pkijs';
 import { bytesEqual, toHex } from '../revocation/bytes.js';
-import { certificateDer, namesEqual } from '../revocation/certificates.js';
+import { certificateDer, namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 
 const SHORT: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -33,10 +33,6 @@ export function serialHex(cert: pkijs.Certificate): string {
   return toHex(new Uint8Array(cert.serialNumber.valueBlock.valueHexView));
 }
 
-function spkiDer(cert: pkijs.Certificate): Uint8Array {
-  return new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-}
-
 /** The same certificate (identical DER). */
 export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
   return a === b || bytesEqual(certificateDer(a), certificateDer(b));
@@ -44,7 +40,7 @@ export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boo
 
 /** The same subject: name and public key (what RFC 5280 calls the trust anchor, whatever certificate carries it). */
 export function sameEntity(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
-  return sameCertificate(a, b) || (namesEqual(a.subject, b.subject) && bytesEqual(spkiDer(a), spkiDer(b)));
+  return sameCertificate(a, b) || (namesEqual(a.subject, b.subject) && bytesEqual(subjectPublicKeyInfoDer(a), subjectPublicKeyInfoDer(b)));
 }
 
 /** Issuer and subject names are equal (RFC 5280 "self-issued"; a self-signed certificate is one too). */

@@ -13,7 +13,7 @@ import { chainOf, type TrustContext } from './chain.js';
 import type { DocumentFacts, PadesLevel, SignatureFacts, TimestampFacts } from './facts.js';
 import { pdfDateToIso } from './pdf-date.js';
 import { revocationOf } from './revocation-facts.js';
-import { chainValidUntil, documentTimestampTime, provesExistence, signatureTimestamps } from './times.js';
+import { chainValidUntil, documentTimestampTime, settleProof, signatureTimestamps } from './times.js';
 import { allFieldNames, lockedFieldNames, signatureTransforms, type SignatureTransforms } from './transforms.js';
 
 interface Base {
@@ -55,14 +55,8 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
 
     // Times: the signature's own timestamps, then document timestamps applied after it.
     const own = b.found.kind === 'doc-timestamp' ? [] : await signatureTimestamps(cms, ctx);
-    const later = docTimestamps
-      .filter((d) => d.base.signedRevision > b.signedRevision)
-      .sort((x, y) => x.base.signedRevision - y.base.signedRevision) // in the order they were applied
-      .map((d) => d.facts);
-    for (const t of own) {
-      t.provesExistence = provesExistence(t, validationTime, later);
-      if (t.intact && t.trusted && !t.provesExistence) t.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');
-    }
+    const later = docTimestamps.filter((d) => d.base.signedRevision > b.signedRevision).map((d) => d.facts);
+    for (const t of own) settleProof(t, validationTime, later);
     const timestamps = [...own, ...later];
     const proofs = timestamps.filter((t) => t.provesExistence).sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
     const bestSignatureTime = proofs[0]
@@ -118,9 +112,8 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
           problems: [...b.integrity.problems],
           signatureIndex: index,
         };
-        ts.provesExistence = provesExistence(ts, validationTime, later);
-        if (ts.intact && ts.trusted && !ts.provesExistence) ts.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');
-        docTimestamps.push({ base: b, facts: ts });
+        settleProof(ts, validationTime, later);
+        docTimestamps.unshift({ base: b, facts: ts }); // walked last to first: kept in the order they were applied
       }
     }
   }

@@ -40,9 +40,10 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
       validUntil = chainValidUntil(chain.certs);
       // A TSA certificate revoked before the token's time makes the token no proof (EN 319 102-1 §5.4). Known
       // status only: no status data is not a reason to distrust a timestamp.
-      if (trusted && chain.facts.found) {
-        const revoked = (await revocationOf(chain.certs, c.genTime, 0, ctx)).certificates.find(
-          (r) => r.status === 'REVOKED' && (!r.revokedAt || Date.parse(r.revokedAt) <= c.genTime!.getTime()),
+      if (trusted) {
+        const genTime = c.genTime;
+        const revoked = (await revocationOf(chain.certs, genTime, 0, ctx)).certificates.find(
+          (r) => r.status === 'REVOKED' && (!r.revokedAt || Date.parse(r.revokedAt) <= genTime.getTime()),
         );
         if (revoked) {
           trusted = false;
@@ -79,6 +80,12 @@ export function provesExistence(t: TimestampFacts, at: Date, later: readonly Tim
   if (!t.intact || !t.trusted) return false;
   if (t.validUntil === null || at.getTime() <= Date.parse(t.validUntil)) return true;
   return later.some((d) => d.provesExistence && Date.parse(d.time) <= Date.parse(t.validUntil!));
+}
+
+/** Decides `t.provesExistence` with the later document timestamps in view; a trusted token that no longer proves says why. */
+export function settleProof(t: TimestampFacts, at: Date, later: readonly TimestampFacts[]): void {
+  t.provesExistence = provesExistence(t, at, later);
+  if (t.intact && t.trusted && !t.provesExistence) t.problems.push('TSA_CERTIFICATE_EXPIRED_NO_POE');
 }
 
 /** A document timestamp's genTime (from the TSTInfo its CMS encapsulates), as ISO; null when unreadable. */
