@@ -7,20 +7,22 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
+import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { UsageError } from '../usage.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
 
-async function openPdf(path: string): Promise<Uint8Array | import('@kyso/pdf').ByteSource> {
+async function openPdf(path: string): Promise<{ input: Uint8Array | ByteSource; close(): void }> {
   if (statSync(path).size >= WINDOWED_FROM_BYTES) {
     const { FileSource } = await import('@kyso/core/file-source');
-    return new FileSource(path);
+    const source = new FileSource(path);
+    return { input: source, close: () => source.close() };
   }
   // A plain view over the file's buffer (a Buffer's own slice() would share memory with other Buffers).
   const file = readFileSync(path);
-  return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  return { input: new Uint8Array(file.buffer, file.byteOffset, file.byteLength), close: () => {} };
 }
 
 export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATURE: 3 } as const;
@@ -71,7 +73,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
 
   const anchors = (values.trust ?? []).map(readTrust);
   const intermediates = (values.intermediate ?? []).map(readTrust);
-  const bytes = await openPdf(positionals[0]);
+  const pdf = await openPdf(positionals[0]);
   const options = {
     trustAnchors: anchors,
     intermediates,
@@ -82,15 +84,15 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   };
   try {
     if (values.xml) {
-      const { report, xml } = await validatePdfEtsiXml(bytes, options);
+      const { report, xml } = await validatePdfEtsiXml(pdf.input, options);
       out(xml.trimEnd());
       return exitCodeFor(report);
     }
-    const report = await validatePdf(bytes, options);
+    const report = await validatePdf(pdf.input, options);
     if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
     else out(humanReport(report, lang).trimEnd());
     return exitCodeFor(report);
   } finally {
-    if (!(bytes instanceof Uint8Array)) (bytes as { close?: () => void }).close?.();
+    pdf.close();
   }
 }

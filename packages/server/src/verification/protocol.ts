@@ -13,15 +13,13 @@ export interface WorkerInit {
  * One validation: of `bytes` (usually transferred, not copied) or of the file at `path` (a body spooled to disk,
  * which the worker reads in windows and never loads whole).
  */
-export interface VerifyMessage {
+export type VerifyMessage = {
   type: 'verify';
   id: number;
-  bytes?: Uint8Array;
-  path?: string;
   /** ISO time to validate as of; null for now. */
   at: string | null;
   online: boolean;
-}
+} & ({ bytes: Uint8Array; path?: undefined } | { path: string; bytes?: undefined });
 
 /** An error as it crosses the boundary: a kyso error keeps its code and messages (hence its HTTP status). */
 export type WorkerError =

@@ -133,8 +133,10 @@ export class VerificationPool {
     return this.replaced;
   }
 
-  /** What `validatePdf(bytes, { trustAnchors, at, online })` returns, computed in a worker; or what it throws. */
-  /** Validates bytes, or the file at `{ path }` (read by the worker in windows; it must stay until the answer). */
+  /**
+   * What `validatePdf(input, { trustAnchors, at, online })` returns, computed in a worker; or what it throws. The
+   * input is bytes, or the file at `{ path }` (read by the worker in windows; it must stay until the answer).
+   */
   async verify(bytes: Uint8Array | { path: string }, options: VerifyOptions = {}): Promise<ValidationReport> {
     if (this.closing) throw new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5);
     try {
@@ -232,10 +234,14 @@ export class VerificationPool {
     return new Promise<ValidationReport>((resolve, reject) => {
       const job: Job = { id: this.nextId++, resolve, reject };
       slot.job = job;
-      const at = options.at ? options.at.toISOString() : null;
-      const online = options.online ?? false;
       const bytes = input instanceof Uint8Array ? input : undefined;
-      const message: VerifyMessage = bytes ? { type: 'verify', id: job.id, bytes, at, online } : { type: 'verify', id: job.id, path: (input as { path: string }).path, at, online };
+      const message: VerifyMessage = {
+        type: 'verify',
+        id: job.id,
+        ...(input instanceof Uint8Array ? { bytes: input } : { path: input.path }),
+        at: options.at ? options.at.toISOString() : null,
+        online: options.online ?? false,
+      };
       const buffer = bytes?.buffer;
       const transfer = bytes && options.transfer && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
       try {

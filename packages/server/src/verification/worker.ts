@@ -33,8 +33,7 @@ if (anchors) {
 async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]): Promise<void> {
   let file: FileSource | undefined;
   try {
-    if (m.path !== undefined) file = new FileSource(m.path);
-    const input = file ?? m.bytes ?? new Uint8Array(0);
+    const input = m.path !== undefined ? (file = new FileSource(m.path)) : m.bytes;
     const report = await validatePdf(input, { trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
     post({ type: 'result', id: m.id, report });
   } catch (e) {
