@@ -359,6 +359,7 @@ export class PdfDocument {
         } catch {
           continue; // damaged or over a limit: its bytes are scanned like any others
         }
+        this.cache.set(at, parsed); // getObject finds it here (it checks the number)
       }
       const v = parsed.value;
       if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
@@ -368,10 +369,14 @@ export class PdfDocument {
     if (skips.length === 0) return this.scanAll().objects;
     const out: ScannedObject[] = [];
     let from = 0;
-    for (const [start, end] of [...skips, [this.source.length, this.source.length] as [number, number]]) {
-      if (start > from) for (const o of scanObjects(this.source, from, start).objects) out.push(o);
-      from = Math.max(from, end);
+    const scanTo = (to: number): void => {
+      if (to > from) for (const o of scanObjects(this.source, from, to).objects) out.push(o);
+    };
+    for (const [start, end] of skips) {
+      scanTo(start);
+      from = end; // skips ascend and do not overlap
     }
+    scanTo(this.source.length);
     return out;
   }
 
