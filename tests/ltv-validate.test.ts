@@ -49,14 +49,13 @@ describe('LT/LTA files validate offline', () => {
 
   it.each(['B-LT', 'B-LTA'] as const)('%s by a signer whose certificate ends years before the TSA\'s: offline TOTAL-PASSED after the signer certificate expired (proof of existence)', async (level) => {
     const day = 86_400_000;
-    const crlUrl = 'http://127.0.0.1:39609/dated-root.crl'; // nothing listens there: the fetch below serves it
+    const crlUrl = 'http://127.0.0.1:39609/dated-root.crl'; // nothing listens there: short.fetchWithCrl serves it
     const short = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Phạm Văn Ngắn Hạn', crlUrl });
-    const fetchWithCrl: FetchLike = async (url, init) => (url === crlUrl ? new Response(short.crlDer!.slice()) : fetch(url, init));
     const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), Pkcs12Signer.open(short.p12, short.password), {
       certificateCheck: false,
       level,
       timestamper: tsaTimestamper(tsa.url),
-      ltv: { fetch: fetchWithCrl },
+      ltv: { fetch: short.fetchWithCrl },
     });
     const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, short.rootPem] });
     fetched = 0;

@@ -10,7 +10,7 @@ import { Pkcs12Signer, signPdf, timestampPdf, tsaTimestamper } from '@kyso/core'
 import { randomBytes } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { BytesSource, type ByteSource } from '@kyso/pdf';
-import { humanReport, validatePdf, vietnamTime, type FetchLike, type SignatureReport } from '@kyso/verify';
+import { humanReport, validatePdf, vietnamTime, type SignatureReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { datedPki } from './helpers/dated-pki.js';
 import { CERTS, INTERMEDIATE_PEM, ROOT_PEM, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
@@ -245,7 +245,7 @@ describe('B-T with a real RFC 3161 TSA', () => {
 
   it('a TSA whose certificate was revoked before the token: online, the timestamp is no proof (TIMESTAMP_UNTRUSTED); offline, with no status for the TSA, it still counts', async () => {
     const day = 86_400_000;
-    const crlUrl = 'http://127.0.0.1:39609/revoked-tsa-root.crl'; // nothing listens there: the fetch below serves it
+    const crlUrl = 'http://127.0.0.1:39609/revoked-tsa-root.crl'; // nothing listens there: bad.fetchWithCrl serves it
     const bad = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leafName: 'Kyso Revoked TSA', purpose: 'timestamping', crlUrl, revokeLeaf: true });
     await new Promise((r) => setTimeout(r, 1100)); // the token's time after the revocation's second
     const revokedTsa = await startTsa({ signer: { certPem: bad.leafCertPem, keyPem: bad.leafKeyPem, chainPem: bad.rootPem } });
@@ -254,8 +254,7 @@ describe('B-T with a real RFC 3161 TSA', () => {
       const trustAnchors = [ROOT_PEM, bad.rootPem];
       const [offline] = (await validate(signed, { trustAnchors })).signatures;
       expect(offline.timestamps[0]).toMatchObject({ trusted: true, provesExistence: true, tsa: 'Kyso Revoked TSA' });
-      const withCrl: FetchLike = async (url, init) => (url === crlUrl ? new Response(bad.crlDer!.slice()) : fetch(url, init));
-      const [online] = (await validate(signed, { trustAnchors, online: true, fetch: withCrl })).signatures;
+      const [online] = (await validate(signed, { trustAnchors, online: true, fetch: bad.fetchWithCrl })).signatures;
       expect(online.timestamps[0]).toMatchObject({ trusted: false, provesExistence: false });
       expect(codes(online.warnings)).toContain('TIMESTAMP_UNTRUSTED');
       expect(online.signingTimeSource).toBe('claimed');

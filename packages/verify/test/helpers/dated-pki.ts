@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FetchLike } from '@kyso/verify';
 
 export interface DatedPki {
   rootPem: string;
@@ -18,6 +19,8 @@ export interface DatedPki {
   leafKeyPem: string;
   /** With `crlUrl`: the root's CRL (DER, valid `crlDays`; the leaf in it when `revokeLeaf`), which the leaf names at that URL. */
   crlDer?: Uint8Array;
+  /** With `crlUrl`: a fetch that answers that URL with the CRL (nothing listens there) and passes any other on. */
+  fetchWithCrl?: FetchLike;
 }
 
 /** ASN.1 GeneralizedTime as `openssl ca -startdate/-enddate` wants it. */
@@ -96,8 +99,13 @@ ${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}${opti
       leafCertPem: readFileSync(f('leaf.pem'), 'utf8'),
       leafKeyPem: readFileSync(f('leaf.key'), 'utf8'),
       crlDer,
+      fetchWithCrl: crlDer && options.crlUrl ? withCrl(options.crlUrl, crlDer) : undefined,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function withCrl(crlUrl: string, crlDer: Uint8Array): FetchLike {
+  return async (url, init) => (url === crlUrl ? new Response(crlDer.slice()) : fetch(url, init));
 }
