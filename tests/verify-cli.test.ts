@@ -14,7 +14,7 @@ import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
 import { kysoSign, offsetOf, plainPdf } from '../packages/verify/test/helpers/signed-pdfs.js';
 
 const ROOT = join(repoRoot, 'test-certs/root-ca.pem');
-const OTHER_ROOT = join(repoRoot, '../shared/corpus/pyhanko/roots/testing-ca-root.pem');
+const OTHER_ROOT = join(repoRoot, 'tests/fixtures/corpus/pyhanko/roots/testing-ca-root.pem');
 const tmp = scratch('kyso-verify-cli-');
 afterAll(() => tmp.cleanup());
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const fixturesDir = join(repoRoot, 'tests', 'fixtures');
-export const corpusDir = join(repoRoot, '..', 'shared', 'corpus');
+export const corpusDir = join(repoRoot, 'tests', 'fixtures', 'corpus');
 
 export interface Sample {
   name: string;

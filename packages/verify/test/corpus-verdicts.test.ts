@@ -2,11 +2,12 @@
  * Every row of the shared corpus (public signed PDFs from pyHanko's and EU DSS's own test suites) gets the verdict
  * its expected column maps to (corpus README), validated at its validation_time with its trust_root, offline.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { validatePdf, type SignatureReport } from '@kyso/verify';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 
 interface Row {
   path: string;

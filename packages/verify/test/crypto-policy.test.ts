@@ -2,6 +2,7 @@
  * The crypto policy (DOMAIN.md §10.4) over real signatures and certificates: the corpus' CMS (RSA, Ed448 with
  * SHAKE256 and with a disallowed digest), and chains openssl makes (RSA-1024 with SHA-1, PSS, ECDSA curves).
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { PdfDocument } from '@kyso/pdf';
 import * as pkijs from 'pkijs';
@@ -20,7 +21,7 @@ import { findSignatures } from '../src/signature/find-signatures.js';
 import { buildTrustPath } from '../src/trust/index.js';
 import { CA_EXT, LEAF_EXT, MiniPki, pemToDer } from './fixtures/trust/mini-pki.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 const pki = new MiniPki();
 afterAll(() => pki.cleanup());
 

@@ -4,6 +4,7 @@
  * revocation lookup over it — on the public corpus and on a kyso-signed file given a DSS with the test PKI's real
  * OCSP responses and CRL.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ import { TEST_CERTS, leafPem, pemToDer } from '../../../tests/helpers/pki-server
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { corpusRows, pdfLibDoc } from '../../../tests/helpers/producers.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 const LTA = 'pyhanko/pades-lta-dss-indirect-arrs-test.pdf';
 const LTA2 = 'pyhanko/pades-lta-dss-indirect-arrs-test-2.pdf';
 const ARCHIVAL = '1.2.840.113583.1.1.8';

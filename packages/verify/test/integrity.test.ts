@@ -1,4 +1,5 @@
 /** Integrity facts (ByteRange, digest, CMS signature, signing-certificate binding) on the public corpus and on files kyso signs. */
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { checkIntegrity, type IntegrityFacts } from '../src/signature/integrity.
 import { checkByteRange } from '../src/signature/byte-range.js';
 import { parseCms } from '../src/signature/cms.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 const CERTS = new URL('../../../test-certs/', import.meta.url);
 
 function walk(dir: string): string[] {

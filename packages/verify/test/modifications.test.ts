@@ -1,9 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, stringText, type PdfObject } from '@kyso/pdf';
 import { analyseModifications, type ModificationAnalysis } from '../src/modifications/analyse.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 
 interface Sig {
   name: string;

@@ -3,6 +3,7 @@
  * cms signs with certificates made here (no EKU, a non-critical EKU, RSASSA-PSS, ECDSA), kyso's own B-T
  * signatures, and the corpus's signature and document timestamps.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ import { openSigner } from '../../../tests/helpers/keys.js';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 const DATA = new TextEncoder().encode('Kết quả giải quyết thủ tục hành chính — dấu thời gian');
 const OTHER = new TextEncoder().encode('Kết quả khác');
 const tmp = scratch('kyso-verify-tsp-');

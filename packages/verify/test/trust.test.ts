@@ -3,6 +3,7 @@
  * openssl makes in a temp directory (cross certificates, re-keyed CAs, constraint violations, PSS/ECDSA/EdDSA),
  * the public corpus' roots with the certificates inside its CMS, and AIA fetching from HTTP servers on 127.0.0.1.
  */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +26,7 @@ import {
 import { TestPki } from '../../../tests/helpers/revocation-servers.js';
 import { CA_EXT, LEAF_EXT, MiniPki, pemToDer, type Issued } from './fixtures/trust/mini-pki.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 const testPki = new TestPki();
 const pki = new MiniPki();
 

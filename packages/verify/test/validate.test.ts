@@ -4,6 +4,7 @@
  * or not), B-T with a real RFC 3161 TSA, and the human report in Vietnamese and English with the fields of
  * DOMAIN.md §10.2 V11.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Pkcs12Signer, signPdf, timestampPdf, tsaTimestamper } from '@kyso/core';
@@ -15,7 +16,7 @@ import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js'
 import { datedPki } from './helpers/dated-pki.js';
 import { CERTS, INTERMEDIATE_PEM, ROOT_PEM, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 
-const PYHANKO_ROOT = readFileSync('/work/shared/corpus/pyhanko/roots/testing-ca-root.pem', 'utf8');
+const PYHANKO_ROOT = readFileSync(fileURLToPath(new URL('../../../tests/fixtures/corpus/pyhanko/roots/testing-ca-root.pem', import.meta.url)), 'utf8');
 const codes = (fs: { code: string }[]): string[] => fs.map((f) => f.code);
 
 /** The revocation time test-certs/ocsp-index.txt records for revoked.p12 (the OCSP responder answers from it). */

@@ -9,6 +9,7 @@
  * Seeded and bounded: KYSO_VERIFY_FUZZ_SEED reproduces a run (the seed is in the test's name and printed on
  * failure), KYSO_VERIFY_FUZZ_COUNT sets how many mutations (default 300).
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PdfDocument, PdfRef, PdfStream } from '@kyso/pdf';
@@ -17,7 +18,7 @@ import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js'
 import { validateIsolated, type ValidationJob } from './helpers/isolated-validator.js';
 import { ROOT_PEM, bytesOf, concat, kysoSign, latin1, plainPdf } from './helpers/signed-pdfs.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 
 interface Source {
   name: string;
