@@ -50,12 +50,12 @@ describe.concurrent('kyso fee', () => {
     expect(r.stdout).toContain('[226/2016/TT-BTC Điều 4 mục 1]');
   });
 
-  it('bad input: 0 pages or negative copies are typed errors (65), a fraction a usage error (64)', async () => {
+  it('bad input: 0 pages or negative copies are typed errors, a fraction a parse error, both usage (64)', async () => {
     const [zero, negative, fraction] = await Promise.all([kyso('--pages', '0'), kyso('--pages', '3', '--copies=-1'), kyso('--pages', '2.5')]);
-    expect(zero.code).toBe(65);
+    expect(zero.code).toBe(64);
     expect(zero.stderr).toContain('FEE_BAD_PAGES');
     expect(zero.stderr).toContain('Số trang của bản chính phải là số nguyên dương.');
-    expect(negative.code).toBe(65);
+    expect(negative.code).toBe(64);
     expect(negative.stderr).toContain('FEE_BAD_COPIES');
     expect(fraction.code).toBe(64);
     expect(fraction.stderr).toContain('--pages must be a whole number');

@@ -93,7 +93,7 @@ describe('kyso extend', () => {
     expectAllValid(nss, outPath, out, findSignatures(PdfDocument.load(out)), { caFile: CA_CHAIN, trusted: false });
   });
 
-  it('usage errors exit 64; a TSA that is down exits 65 with a typed error and no output', async () => {
+  it('usage errors exit 64; a TSA that is down exits 69 with a typed error and no output', async () => {
     const inPath = tmp.file('x.pdf', await pdfLibDoc({ objectStreams: false }));
     const outPath = join(tmp.dir, 'x-out.pdf');
     expect((await kyso(['extend', inPath, '-o', outPath, '--level', 'B-B'])).status).toBe(64);
@@ -102,7 +102,7 @@ describe('kyso extend', () => {
     const signed = join(tmp.dir, 'x-signed.pdf');
     expect((await kyso(['sign', inPath, '-o', signed, '--p12', p12, '--password-env', 'KYSO_PW'])).status).toBe(0);
     const down = await kyso(['extend', signed, '-o', outPath, '--level', 'B-LTA', '--tsa', `http://127.0.0.1:${await freePort()}/`]);
-    expect(down.status).toBe(65);
+    expect(down.status).toBe(69); // a service did not answer
     expect(down.stderr).toContain('TSA_UNREACHABLE');
     expect(down.stderr).toContain('Không kết nối được');
     expect(existsSync(outPath)).toBe(false);

@@ -155,14 +155,15 @@ describe('kyso sign (command line)', () => {
     const p12 = join(repoRoot, 'test-certs/signer.p12');
     expect((await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password', 'kyso-test'])).status).toBe(64);
     const wrong = await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password-env', 'KYSO_PW'], { KYSO_PW: 'nope-secret' });
-    expect(wrong.status).toBe(65);
+    expect(wrong.status).toBe(77); // credentials refused
     expect(wrong.stderr).toContain('SIGN_BAD_PASSWORD');
     expect(wrong.stderr).not.toContain('nope-secret');
     const expired = await kyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/expired.p12'), '--password-env', 'KYSO_PW'], { KYSO_PW: 'kyso-test' });
-    expect(expired.status).toBe(65);
+    expect(expired.status).toBe(77);
     expect(expired.stderr).toContain('SIGN_CERT_EXPIRED');
     expect(expired.stderr).toContain('hết hạn');
     const revoked = await kyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/revoked.p12'), '--password-env', 'KYSO_PW'], { KYSO_PW: 'kyso-test' });
+    expect(revoked.status).toBe(77);
     expect(revoked.stderr).toContain('SIGN_CERT_REVOKED');
     expect(existsSync(outPath)).toBe(false);
   });

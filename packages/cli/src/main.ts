@@ -1,62 +1,117 @@
 #!/usr/bin/env node
 /**
- * The kyso command: dispatches to one module per command and maps errors to exit codes. Each command's module is
- * loaded when it runs, so `kyso verify` does not pay for the signing, register and server code.
+ * The kyso command: dispatches to one module per command and maps errors to exit codes (exit-codes.ts). Each
+ * command's module is loaded when it runs, so `kyso verify` does not pay for the signing, register and server code,
+ * and `--help` loads none.
  */
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { KysoError } from '@kyso/pdf';
-import { EXIT, HELP, UsageError } from './usage.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { commandHelp, COMMANDS, generalHelp, isCommand } from './help.js';
+import { suggest, UsageError } from './usage.js';
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+type Print = (s: string) => void;
+
+/** Whether the arguments ask for help (before a `--`, which ends the options). */
+function wantsHelp(args: string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+/** The output path named by -o/--output, to tell an unwritable output (73) from an unreadable input (66). */
+function outputPath(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a === '-o' || a === '--output') && i + 1 < args.length) return args[i + 1];
+    if (a.startsWith('--output=')) return a.slice('--output='.length);
+  }
+  return undefined;
+}
+
+async function run(command: string, rest: string[], out: Print, err: Print): Promise<number> {
+  switch (command) {
+    case 'inspect':
+      return (await import('./commands/inspect.js')).inspect(rest, out);
+    case 'verify':
+      return await (await import('./commands/verify.js')).verify(rest, out);
+    case 'sign':
+      return await (await import('./commands/sign.js')).sign(rest, out, err);
+    case 'extend':
+      return await (await import('./commands/extend.js')).extend(rest, out, err);
+    case 'fee':
+      return (await import('./commands/fee.js')).fee(rest, out);
+    case 'certify':
+      return await (await import('./commands/certify.js')).certify(rest, out, err);
+    case 'serve':
+      return await (await import('./commands/serve.js')).serve(rest, out, err);
+    default: {
+      const meant = suggest(command, Object.keys(COMMANDS));
+      throw new UsageError(
+        `unknown command '${command}'${meant ? `; did you mean '${meant}'?` : ''}`,
+        `Không có lệnh '${command}'${meant ? `; có phải ý bạn là '${meant}'?` : '.'}`,
+      );
+    }
+  }
+}
+
+export async function main(argv: string[], out: Print = (s) => process.stdout.write(s + '\n'), err: Print = (s) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(HELP);
-        return EXIT.OK;
-      case 'version':
-      case '--version': {
-        const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-        out(pkg.version);
-        return EXIT.OK;
-      }
-      case 'inspect':
-        return (await import('./commands/inspect.js')).inspect(rest, out);
-      case 'verify':
-        return await (await import('./commands/verify.js')).verify(rest, out);
-      case 'sign':
-        return await (await import('./commands/sign.js')).sign(rest, out, err);
-      case 'extend':
-        return await (await import('./commands/extend.js')).extend(rest, out, err);
-      case 'fee':
-        return (await import('./commands/fee.js')).fee(rest, out);
-      case 'certify':
-        return await (await import('./commands/certify.js')).certify(rest, out, err);
-      case 'serve':
-        return await (await import('./commands/serve.js')).serve(rest, out, err);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+    if (command === undefined || command === '--help' || command === '-h') {
+      out(generalHelp());
+      return EXIT.OK;
     }
+    if (isCommand(command) && wantsHelp(rest)) {
+      out(commandHelp(command));
+      return EXIT.OK;
+    }
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) out(generalHelp());
+      else if (isCommand(topic)) out(commandHelp(topic));
+      else return await run(topic, [], out, err); // an unknown topic: the same "did you mean" as an unknown command
+      return EXIT.OK;
+    }
+    if (command === 'version' || command === '--version') {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      out(pkg.version);
+      return EXIT.OK;
+    }
+    return await run(command, rest, out, err);
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      err(`kyso: ${e.message}\nRun 'kyso help' for usage.`);
+    if (e instanceof UsageError) {
+      const topic = command !== undefined && command !== 'help' && isCommand(command) ? ` ${command}` : '';
+      err(`kyso: ${e.messageVi}\n  ${e.message}\nXem / see 'kyso help${topic}'.`);
       return EXIT.USAGE;
     }
     if (e instanceof KysoError) {
       err(`kyso: ${e.code}\n  ${e.messageVi}\n  ${e.messageEn}`);
-      return EXIT.DATA;
+      return exitCodeFor(e.code);
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      err(`kyso: cannot open input (${code}): ${(e as Error).message}`);
+    const errno = e as NodeJS.ErrnoException & { path?: string; dest?: string };
+    if (errno.code === 'ENOENT' || errno.code === 'EACCES' || errno.code === 'EISDIR' || errno.code === 'ENOTDIR' || errno.code === 'EROFS') {
+      const output = outputPath(rest);
+      // copyFile names its destination in `dest`; outputs are written through a temporary file named after them
+      const isOutput = (p: string | undefined): p is string =>
+        output !== undefined && p !== undefined && dirname(p) === dirname(output) && basename(p).includes(basename(output));
+      if (output !== undefined && [errno.dest, errno.path].some(isOutput)) {
+        err(`kyso: không ghi được tệp kết quả ${output} (${errno.code})\n  cannot write the output ${output} (${errno.code})`);
+        return EXIT.CANT_CREATE;
+      }
+      const path = errno.path ?? '';
+      err(`kyso: không mở được tệp ${path} (${errno.code})\n  cannot open ${path} (${errno.code})`);
       return EXIT.NO_INPUT;
     }
-    err(`kyso: internal error: ${(e as Error).message}`);
+    err(`kyso: lỗi nội bộ / internal error: ${(e as Error).message}`);
     return EXIT.SOFTWARE;
   }
 }
 
+// `pnpm kyso ...` runs in the repository root; relative paths are the user's, from the folder pnpm was started in.
+const script = process.env.npm_lifecycle_event;
+if (process.env.INIT_CWD && (script === 'kyso' || script === 'serve')) process.chdir(process.env.INIT_CWD);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,67 +1,71 @@
-/** The exit codes of the kyso command (sysexits where they apply) and its usage errors. */
-export const EXIT = {
-  OK: 0,
-  USAGE: 64,
-  DATA: 65,
-  NO_INPUT: 66,
-  SOFTWARE: 70,
-} as const;
+/** Usage errors of the kyso command, and argument parsing that turns Node's parse errors into them. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+export { EXIT } from './exit-codes.js';
+
+/** The command was used wrongly. `message` is English; `messageVi` its Vietnamese, without English inside. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  readonly messageVi: string;
+  constructor(message: string, messageVi = 'Lệnh dùng không đúng cú pháp.') {
     super(message);
     this.name = 'UsageError';
+    this.messageVi = messageVi;
   }
 }
 
-export const HELP = `kyso — ký số: sign, certify and verify Vietnamese administrative PDFs
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
+  }
+  return row[b.length]!;
+}
 
-Usage:
-  kyso <command> [options]
+/** The closest candidate when it is close enough to be a typo. */
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
 
-Commands:
-  inspect FILE.pdf [--json]   List a PDF's revisions (incremental updates), their byte spans and the objects
-                              each defines; report encryption, recovery, bytes after the last %%EOF and
-                              objects no cross-reference section points to.
-  sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [options]
-                              Append a PAdES signature (B-B; B-T, B-LT or B-LTA with --tsa URL). Options:
-                              --level B-B|B-T|B-LT|B-LTA  --tsa URL  --visible --page N --rect x,y,w,h
-                              --signature-image PNG  --seal-image PNG  --certify 1|2|3  --field NAME (an existing empty field)
-                              --new-field NAME
-                              --reason TEXT  --location TEXT  --hash SHA-256|SHA-384|SHA-512  --pss
-                              --password-file FILE  --revocation require|if-available|off
-                              --revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl  --trust PEM (B-LT/B-LTA)
-                              Passwords are read from the environment or a file, never from arguments.
-  extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
-                              Augment every signature of a signed PDF, appending updates only (earlier signatures
-                              stay valid). B-T: a signature without a timestamp gets a document timestamp (its CMS
-                              cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the DSS, then a new
-                              archive timestamp (renews an LTA file). Options: --revocation-data (as sign)
-                              --revocation require|if-available  --timeout MS
-  verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]
-                              Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity,
-                              coverage, changes after signing, path to the given roots, timestamps, revocation from
-                              the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
-                              --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
-                              --xml (the ETSI TS 119 102-2 XML validation report instead; not with --json)
-                              Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
-  fee --pages N [--copies N] [--electronic] [--json]
-                              The certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items; repeat
-                              --pages for several originals. Options: --card  --contract-copy  --service ITEM[:N]
-                              --charge-parallel-ecopy  --date YYYY-MM-DD
-  certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE --certifier-p12 FILE
-          --authority-p12 FILE --password-env VAR [--json]
-                              Certify an electronic copy of a scanned paper original: number it in the register
-                              (SQLite file), add the conversion mark and statement, sign as certifier then authority,
-                              write the file atomically. Options: --requester NAME --document NAME --certifier-title T
-                              --idempotency-key KEY --tsa URL --book TYPE; --refuse CODE (Decree 23 Art. 22, recorded,
-                              no number, no fee); --void-pending KEY --reason TEXT. 'kyso certify --help' for all.
-  serve [--port N] [--host ADDRESS] [--config FILE]
-                              Run the HTTP service (default 127.0.0.1:8080; without a configuration: the development
-                              setup on test-certs/ with a throwaway API key). 'kyso serve create-key --id ID --unit UNIT
-                              --aliases a,b' makes an API key and prints its configuration entry.
-  help                        Show this help.
-  version                     Print the version.
-
-Exit codes: 0 success, 64 usage error, 65 the input is not a readable PDF, 66 the input file cannot be opened.
-`;
+/**
+ * `parseArgs` for one command: an unknown option, a missing value or a stray argument becomes a UsageError that
+ * names the command and, for a typo, the option meant ("--levle" → "--level").
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS')) throw e;
+    const message = (e as Error).message;
+    const option = /'(-{1,2}[^'\s]+)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+      const known = Object.keys(config.options ?? {}).map((o) => `--${o}`);
+      const meant = suggest(option.split('=')[0]!, known);
+      throw new UsageError(
+        `kyso ${command} has no option ${option}${meant ? `; did you mean ${meant}?` : ''}`,
+        `Lệnh kyso ${command} không có tùy chọn ${option}${meant ? `; có phải ý bạn là ${meant}?` : '.'}`,
+      );
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+      throw new UsageError(`kyso ${command}: ${option} needs a value`, `Lệnh kyso ${command}: tùy chọn ${option} cần một giá trị.`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      throw new UsageError(`kyso ${command} takes no arguments here: ${message.replace(/^.*?'([^']*)'.*$/s, '$1')}`,
+        `Lệnh kyso ${command} không nhận đối số này.`);
+    }
+    throw new UsageError(`kyso ${command}: ${message}`);
+  }
+}

@@ -44,7 +44,7 @@ export type PdfErrorCode = keyof typeof PDF_MESSAGES;
 export class PdfError extends KysoError {
   constructor(code: PdfErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = PDF_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'PdfError';
   }
 }

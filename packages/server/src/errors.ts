@@ -33,7 +33,7 @@ export class ServiceError extends KysoError {
 
   constructor(code: ServiceErrorCode, details: Record<string, unknown> = {}, detailEn?: string, retryAfter?: number) {
     const [vi, en] = SERVICE_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'ServiceError';
     this.retryAfter = retryAfter;
   }

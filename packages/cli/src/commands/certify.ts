@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   Pkcs12Signer,
   REFUSAL_GROUNDS,
@@ -30,31 +29,16 @@ import {
 } from '@kyso/core';
 import { readPassword } from '../secrets.js';
 import { cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
-import { UsageError } from '../usage.js';
-
-export const CERTIFY_HELP = `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE
-  --certifier-p12 FILE --authority-p12 FILE (--password-env VAR | --password-file FILE) [--json]
-  --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
-  --requester NAME  --document NAME  --certifier-title TEXT
-  --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
-  --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
-  --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
-  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --authority-password-env VAR
-  --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
-  --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
-kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
-  --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
-kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR`;
+import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
 const CHANNELS = new Set(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']);
 
 export async function certify(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('certify', {
     args: argv,
     allowPositionals: true,
     options: {
-      help: { type: 'boolean', short: 'h' },
       scan: { type: 'string', multiple: true },
       'paper-copies': { type: 'string' },
       output: { type: 'string', short: 'o' },
@@ -90,10 +74,6 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       reason: { type: 'string' },
     },
   });
-  if (values.help) {
-    out(CERTIFY_HELP);
-    return 0;
-  }
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
   if (positionals.length) throw new UsageError(`certify takes no positional arguments (got '${positionals[0]}')`);
   if (!values.db) throw new UsageError('--db FILE (the certification register) is required');

@@ -3,18 +3,14 @@
  * signed PDF (kyso's or anyone's) by appending updates — a document timestamp for signatures without a timestamp
  * (their CMS cannot change), the DSS with chains and OCSP/CRL data, and for B-LTA a new archive timestamp.
  */
-import { parseArgs } from 'node:util';
 import { extendFile, type ExtendLevel } from '@kyso/core';
-import { UsageError } from '../usage.js';
+import { parseCommandArgs, UsageError } from '../usage.js';
 import { cliCertificates, cliRevocationSources, cliTimestamper } from '../signing-support.js';
-
-export const EXTEND_HELP = `kyso extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
-  [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]`;
 
 const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
 export async function extend(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('extend', {
     args: argv,
     allowPositionals: true,
     options: {

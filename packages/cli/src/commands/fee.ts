@@ -1,26 +1,14 @@
 /** `kyso fee --pages N [--copies N] [--electronic] [--json]`: the certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items. */
-import { parseArgs } from 'node:util';
 import { computeFee, formatVnd, type FeeQuote, type OriginalForFee, type ServiceForFee } from '@kyso/core';
-import { UsageError } from '../usage.js';
-
-export const FEE_HELP = `kyso fee --pages N [--copies N] [--electronic] [--json]
-  Several originals: repeat --pages (and --copies, once per original or once for all).
-  --copies N         paper copies of each original (default 1, or 0 with --electronic)
-  --electronic       an electronic copy of each original too (free when paper copies are issued in parallel)
-  --card             the original is a two-sided card (counted as 1 page)
-  --contract-copy    copies of a certified contract (item 3d) instead of item 1
-  --service ITEM[:N] SIGNATURE, CONTRACT, CONTRACT_AMENDMENT or CONTRACT_CORRECTION, N cases (default 1)
-  --charge-parallel-ecopy   charge the e-copy even when issued with paper copies
-  --date YYYY-MM-DD  the day whose tariff applies (default today)`;
+import { parseCommandArgs, UsageError } from '../usage.js';
 
 const SERVICES = new Set(['SIGNATURE', 'CONTRACT', 'CONTRACT_AMENDMENT', 'CONTRACT_CORRECTION']);
 
 export function fee(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('fee', {
     args: argv,
     allowPositionals: true,
     options: {
-      help: { type: 'boolean', short: 'h' },
       pages: { type: 'string', multiple: true },
       copies: { type: 'string', multiple: true },
       electronic: { type: 'boolean' },
@@ -32,10 +20,6 @@ export function fee(argv: string[], out: (s: string) => void): number {
       json: { type: 'boolean' },
     },
   });
-  if (values.help) {
-    out(FEE_HELP);
-    return 0;
-  }
   if (positionals.length) throw new UsageError(`fee takes no positional arguments (got '${positionals[0]}')`);
   const pages = (values.pages ?? []).map((p) => integer(p, '--pages'));
   const copies = (values.copies ?? []).map((c) => integer(c, '--copies'));

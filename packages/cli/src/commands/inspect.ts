@@ -1,9 +1,8 @@
 /** `kyso inspect FILE.pdf [--json]`: the revision structure of a PDF, as facts. */
-import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { PdfDocument } from '@kyso/pdf';
 import { FileSource } from '@kyso/core/file-source';
-import { UsageError } from '../usage.js';
+import { parseCommandArgs, UsageError } from '../usage.js';
 
 export interface InspectReport {
   file: string;
@@ -19,7 +18,7 @@ export interface InspectReport {
 }
 
 export function inspect(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('inspect', { args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE.pdf');
   const path = positionals[0];
   const source = new FileSource(path);

@@ -3,12 +3,8 @@
  * `kyso serve create-key --id ID --unit UNIT [--aliases a,b] [--external-certificates]`: a new API key, printed
  * once, with the configuration entry (its SHA-256) to add to the service's `apiKeys`.
  */
-import { parseArgs } from 'node:util';
 import { createApiKey, runService, ServiceError } from '@kyso/server';
-import { UsageError } from '../usage.js';
-
-export const SERVE_HELP = `kyso serve [--port N] [--host ADDRESS] [--config FILE]
-kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]`;
+import { parseCommandArgs, UsageError } from '../usage.js';
 
 /** sysexits: a configuration error, and a service that cannot start (port taken). */
 const EX_CONFIG = 78;
@@ -16,7 +12,7 @@ const EX_UNAVAILABLE = 69;
 
 export async function serve(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (argv[0] === 'create-key') return createKey(argv.slice(1), out);
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('serve', {
     args: argv,
     allowPositionals: true,
     options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } },
@@ -45,7 +41,7 @@ export async function serve(argv: string[], out: (s: string) => void, err: (s: s
 }
 
 function createKey(argv: string[], out: (s: string) => void): number {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('serve create-key', {
     args: argv,
     options: { id: { type: 'string' }, unit: { type: 'string' }, aliases: { type: 'string' }, 'external-certificates': { type: 'boolean' } },
   });

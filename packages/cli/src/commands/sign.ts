@@ -1,18 +1,12 @@
 /** `kyso sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [...]`: a PAdES signature appended to the file. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { readPassword } from '../secrets.js';
-import { UsageError } from '../usage.js';
+import { parseCommandArgs, UsageError } from '../usage.js';
 import { appearanceFromArgs, cliCertificates, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
 
-export const SIGN_HELP = `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE)
-  [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--trust PEM ...] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
-  [--certify 1|2|3] [--field NAME | --new-field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
-  [--revocation require|if-available|off]`;
-
 export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('sign', {
     args: argv,
     allowPositionals: true,
     options: {

@@ -5,11 +5,10 @@
  * readable PDF.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
-import { UsageError } from '../usage.js';
+import { parseCommandArgs, UsageError } from '../usage.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -44,7 +43,7 @@ function readTrust(path: string): string {
 }
 
 export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('verify', {
     args: argv,
     options: {
       trust: { type: 'string', multiple: true },

@@ -26,7 +26,7 @@ export type AppearanceErrorCode = keyof typeof APPEARANCE_MESSAGES;
 export class AppearanceError extends KysoError {
   constructor(code: AppearanceErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = APPEARANCE_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'AppearanceError';
   }
 }

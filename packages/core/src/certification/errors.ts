@@ -23,7 +23,7 @@ export type CertifyErrorCode = keyof typeof CERTIFY_MESSAGES;
 export class CertificationError extends KysoError {
   constructor(code: CertifyErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = CERTIFY_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'CertificationError';
   }
 }

@@ -29,7 +29,7 @@ export type EcopyErrorCode = keyof typeof ECOPY_MESSAGES;
 export class EcopyError extends KysoError {
   constructor(code: EcopyErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = ECOPY_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'EcopyError';
   }
 }

@@ -19,7 +19,7 @@ export type FeeErrorCode = keyof typeof FEE_MESSAGES;
 export class FeeError extends KysoError {
   constructor(code: FeeErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = FEE_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'FeeError';
   }
 }

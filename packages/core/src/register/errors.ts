@@ -28,7 +28,7 @@ export type RegisterErrorCode = keyof typeof REGISTER_MESSAGES;
 export class RegisterError extends KysoError {
   constructor(code: RegisterErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = REGISTER_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'RegisterError';
   }
 }

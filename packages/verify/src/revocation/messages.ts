@@ -73,7 +73,7 @@ export class RevocationError extends KysoError {
 
   constructor(code: RevocationErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = REVOCATION_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'RevocationError';
   }
 }

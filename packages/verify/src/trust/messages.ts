@@ -67,7 +67,7 @@ export class TrustError extends KysoError {
 
   constructor(code: TrustErrorCode, details: Record<string, unknown> = {}, detailEn?: string) {
     const [vi, en] = TRUST_MESSAGES[code];
-    super(code, detailEn ? `${vi} (${detailEn})` : vi, detailEn ? `${en} (${detailEn})` : en, details);
+    super(code, vi, detailEn ? `${en} (${detailEn})` : en, details);
     this.name = 'TrustError';
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * Every command's help, in one module that imports nothing, so `kyso CMD --help` and `kyso help CMD` answer at once
+ * without loading the command's code.
+ */
+export interface CommandHelp {
+  /** One line for the general help. */
+  summary: string;
+  /** The whole help of the command. */
+  text: string;
+}
+
+const EXIT_LINE = `Exit codes: 0 success, 64 usage, 65 bad input data (not a readable PDF, a bad scan), 66 an input cannot be opened,
+69 a service did not answer (TSA, OCSP/CRL, PKCS#11), 70 internal error, 73 the output cannot be written, 74 storage
+I/O, 75 busy (try again), 77 credentials refused (password, PIN, a certificate that may not sign), 78 configuration,
+79 the register's state refuses (conflict, book closed).`;
+
+export const COMMANDS = {
+  inspect: {
+    summary: 'the revisions, byte spans and anomalies of a PDF',
+    text: `kyso inspect FILE.pdf [--json]
+  List a PDF's revisions (incremental updates), their byte spans and the objects each defines; report encryption,
+  recovery, bytes after the last %%EOF and objects no cross-reference section points to.`,
+  },
+  verify: {
+    summary: 'validate every signature and document timestamp of a PDF',
+    text: `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json | --xml] [--lang vi|en]
+  Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity, coverage, changes after
+  signing, path to the trusted roots, timestamps, revocation from the file or, with --online, OCSP/CRL).
+  --trust ROOT.pem      a trust anchor (repeatable)
+  --intermediate PEM    an intermediate CA certificate offered for path building (repeatable)
+  --at ISO-TIME         validate as of this time (default now)
+  --online              also ask OCSP responders and CRL servers (and AIA for missing issuers)
+  --timeout MS          per network request
+  --require-revocation  an unknown revocation status is INDETERMINATE, not a warning
+  --json                the report as JSON, signatures in the order applied
+  --xml                 the ETSI TS 119 102-2 XML validation report (not with --json)
+  --lang vi|en          the language of the human report (default vi)
+Exit: 0 every signature TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 the file never held
+a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened.`,
+  },
+  sign: {
+    summary: 'append a PAdES signature (B-B, B-T, B-LT, B-LTA)',
+    text: `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE) [options]
+  Append a PAdES signature; the input's bytes are never changed (earlier signatures stay valid).
+  --level B-B|B-T|B-LT|B-LTA   B-T and above need --tsa URL
+  --tsa URL                    an RFC 3161 timestamp server
+  --visible --page N --rect x,y,w,h   a visible signature (points from the page's lower left corner)
+  --signature-image PNG  --seal-image PNG
+  --certify 1|2|3              a certification signature (DocMDP: 1 no changes, 2 form filling, 3 also annotations)
+  --field NAME                 sign this existing empty signature field
+  --new-field NAME             the name of the new signature field
+  --reason TEXT  --location TEXT
+  --hash SHA-256|SHA-384|SHA-512  --pss (RSASSA-PSS instead of PKCS#1 v1.5)
+  --revocation require|if-available|off   the signer's certificate status check before signing
+  --revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl   what B-LT/B-LTA embed
+  --trust PEM                  roots for the chains B-LT/B-LTA embed (repeatable)
+Passwords are read from the environment or a file, never from arguments.`,
+  },
+  extend: {
+    summary: 'augment the signatures of a signed PDF to B-T, B-LT or B-LTA',
+    text: `kyso extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
+  [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]
+  Augment every signature of a signed PDF (kyso's or anyone's), appending updates only. B-T: a signature without a
+  timestamp gets a document timestamp (its CMS cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the
+  DSS, then a new archive timestamp (renews an LTA file).`,
+  },
+  fee: {
+    summary: 'the certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items',
+    text: `kyso fee --pages N [--copies N] [--electronic] [--card] [--json]
+  Several originals: repeat --pages (and --copies, once per original or once for all).
+  --copies N         paper copies of each original (default 1, or 0 with --electronic)
+  --electronic       an electronic copy of each original too (collected once when paper copies are issued in parallel)
+  --card             the original is a two-sided card (counted as 1 page)
+  --contract-copy    copies of a certified contract (item 3d) instead of item 1
+  --service ITEM[:N] SIGNATURE, CONTRACT, CONTRACT_AMENDMENT or CONTRACT_CORRECTION, N cases (default 1)
+  --charge-parallel-ecopy   charge the e-copy even when issued with paper copies
+  --date YYYY-MM-DD  the day whose tariff applies (default today)`,
+  },
+  certify: {
+    summary: 'certify an electronic copy of a paper original (register, mark, statement, two signatures)',
+    text: `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE
+  --certifier-p12 FILE --authority-p12 FILE (--password-env VAR | --password-file FILE) [--json]
+  Number the copy in the register (SQLite file), add the conversion mark and statement, sign as certifier then as
+  authority, write the file atomically.
+  --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
+  --requester NAME  --document NAME  --certifier-title TEXT
+  --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
+  --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
+  --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
+  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --authority-password-env VAR
+  --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
+  --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
+kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
+  --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
+  Record a refusal (Decree 23/2015 Art. 22): no number, no fee.
+kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR
+  Void a number left pending by a failed certification (the register keeps it, marked void).`,
+  },
+  serve: {
+    summary: 'run the HTTP service',
+    text: `kyso serve [--port N] [--host ADDRESS] [--config FILE]
+  Run the HTTP service (default 127.0.0.1:8080). Without a configuration: the development setup on test-certs/
+  with a throwaway API key. See packages/server/README.md for the configuration.
+kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]
+  Make an API key; prints it once, with the configuration entry (its SHA-256) to add to "apiKeys".`,
+  },
+  help: {
+    summary: "this help; 'kyso help CMD' for one command",
+    text: `kyso help [COMMAND]
+  The general help, or one command's (the same as 'kyso COMMAND --help').`,
+  },
+  version: {
+    summary: 'print the version',
+    text: `kyso version
+  Print the version of kyso.`,
+  },
+} as const satisfies Record<string, CommandHelp>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export function commandHelp(name: CommandName): string {
+  return `${COMMANDS[name].text}\n\n${EXIT_LINE}`;
+}
+
+export function generalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
+  return `kyso — ký số: sign, certify and verify Vietnamese administrative PDFs
+
+Usage:
+  kyso <command> [options]        'kyso <command> --help' or 'kyso help <command>' for one command
+
+Commands:
+${lines.join('\n')}
+
+${EXIT_LINE}
+`;
+}
