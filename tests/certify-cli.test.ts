@@ -10,7 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteRegister } from '@kyso/core';
+import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { startTsa, type TsaServer } from './helpers/pki-servers.js';

@@ -11,14 +11,13 @@ import {
   KysoError,
   certifyElectronicCopy,
   certifyPaperCopies,
-  openSqliteRegister,
   planElectronicCopy,
   refuseCertification,
   tsaTimestamper,
   type CertifyElectronicCopyInput,
   type Certifier,
-  type SqliteRegister,
 } from '@kyso/core';
+import { openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import Database from 'better-sqlite3';
-import { openSqliteRegister, type SqliteRegister } from '@kyso/core';
+import { openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
 import { WORKER_AUTHORITY, buildECopy, requestFor } from './workers/register-requests.js';
 import { scratch } from '../../../tests/helpers/tools.js';
 

@@ -9,16 +9,18 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   KysoError,
-  MIGRATIONS,
   RegisterError,
-  applyMigrations,
-  SCHEMA_VERSION,
   computeCopyFee,
-  openSqliteRegister,
   type Certifier,
   type ReserveInput,
-  type SqliteRegister,
 } from '@kyso/core';
+import {
+  MIGRATIONS,
+  applyMigrations,
+  SCHEMA_VERSION,
+  openSqliteRegister,
+  type SqliteRegister,
+} from '@kyso/core/register-sqlite';
 import { scratch } from '../../../tests/helpers/tools.js';
 
 const tmp = scratch('kyso-register-');

@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { openSqliteRegister, type CertificationRegister } from '@kyso/core';
+import { type CertificationRegister } from '@kyso/core';
+import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ApiKeyRegistry } from './auth/api-keys.js';

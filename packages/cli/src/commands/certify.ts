@@ -19,7 +19,6 @@ import {
   certifyElectronicCopy,
   formatVnd,
   isRefusalCode,
-  openSqliteRegister,
   refuseCertification,
   type CertificationRegister,
   type CertifiedElectronicCopy,
@@ -27,6 +26,7 @@ import {
   type DeliveryChannel,
   type ScanSource,
 } from '@kyso/core';
+import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { readPassword } from '../secrets.js';
 import { cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';

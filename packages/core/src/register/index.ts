@@ -1,4 +1,7 @@
-/** The certification register (sổ chứng thực): the interface, its SQLite adapter, numbers and refusal grounds. */
+/**
+ * The certification register (sổ chứng thực): the interface, numbers and refusal grounds. The SQLite adapter is
+ * `@kyso/core/register-sqlite`.
+ */
 export { RegisterError, REGISTER_MESSAGES, type RegisterErrorCode } from './errors.js';
 export type {
   CertificationRegister,
@@ -31,6 +34,3 @@ export {
 } from './certification-number.js';
 export { vietnamYear } from './vietnam-calendar.js';
 export { canonicalJson } from './fingerprint.js';
-export { openSqliteRegister, SqliteRegister, type SqliteRegisterOptions } from './sqlite/sqlite-register.js';
-export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './sqlite/migrations.js';
-export { applyMigrations } from './sqlite/migrate.js';

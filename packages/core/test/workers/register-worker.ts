@@ -8,7 +8,7 @@
  * - mode 'reserve-and-hang': reserve one request (key = prefix), print it, then wait to be killed before completing.
  */
 import { createHash } from 'node:crypto';
-import { openSqliteRegister } from '../../src/register/index.js';
+import { openSqliteRegister } from '../../src/register/sqlite/index.js';
 import { buildECopy, requestFor } from './register-requests.js';
 
 interface Args {
