@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import * as pkijs from 'pkijs';
 import { PdfDict, PdfDocument, PdfString } from '@kyso/pdf';
-import { formatVietnamTime, parseTimestampToken, signatureAppearance, signFile, signPdf, tsaTimestamper } from '@kyso/core';
+import { formatVietnamDisplayTime, parseTimestampToken, signatureAppearance, signFile, signPdf, tsaTimestamper } from '@kyso/core';
 import { fixture, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { makeNssDb } from './helpers/nss.js';
 import { openSigner } from './helpers/keys.js';
@@ -104,7 +104,7 @@ describe('visible signatures in Vietnamese', () => {
     });
     const path = tmp.file('visible.pdf', out);
     const text = run('pdftotext', ['-layout', path, '-']).stdout.replace(/\s+/g, ' ');
-    for (const line of ['Ký bởi: Nguyễn Thị Lấp Lánh Ánh', 'Ủy ban nhân dân phường Kinh Bắc', `Ngày ký: ${formatVietnamTime(signingTime)}`]) {
+    for (const line of ['Ký bởi: Nguyễn Thị Lấp Lánh Ánh', 'Ủy ban nhân dân phường Kinh Bắc', `Ngày ký: ${formatVietnamDisplayTime(signingTime)}`]) {
       expect(text).toContain(line);
     }
     run('pdftoppm', ['-r', '72', '-png', '-f', '1', '-l', '1', path, join(tmp.dir, 'visible')]);

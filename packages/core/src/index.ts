@@ -40,6 +40,7 @@ export {
   signatureAppearance,
   composeSignatureLines,
   formatVietnamTime,
+  formatVietnamDisplayTime,
   AppearanceError,
   APPEARANCE_MESSAGES,
   type SignatureAppearanceSpec,

@@ -13,6 +13,7 @@ import {
   fitText,
   fontFileUrl,
   formatVietnamTime,
+  formatVietnamDisplayTime,
   loadFont,
   signatureAppearance,
   type AppearanceLayout,
@@ -200,6 +201,16 @@ describe('appearance font', () => {
 });
 
 describe('signature information text', () => {
+  it('names an organisation seal once: an organisation equal to the signer is left out', () => {
+    const seal = { signer: 'Ủy ban nhân dân phường Kinh Bắc', organisation: 'ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC ', signingTime: FIELDS.signingTime };
+    expect(composeSignatureLines(seal)).toEqual(['Ký bởi: Ủy ban nhân dân phường Kinh Bắc', 'Ngày ký: 15/03/2026 09:41:27 +07:00']);
+  });
+
+  it('writes the signing time day first in Vietnam time, as Vietnamese documents do', () => {
+    expect(formatVietnamDisplayTime(new Date('2026-12-03T09:37:27Z'))).toBe('03/12/2026 16:37:27 +07:00');
+    expect(formatVietnamDisplayTime(new Date('2025-12-31T17:00:00Z'))).toBe('01/01/2026 00:00:00 +07:00');
+  });
+
   it('formats Vietnam time as ISO 8601 with +07:00 to the second', () => {
     expect(formatVietnamTime(new Date('2026-03-15T02:41:27.900Z'))).toBe('2026-03-15T09:41:27+07:00');
     expect(formatVietnamTime(new Date('2025-12-31T17:00:00Z'))).toBe('2026-01-01T00:00:00+07:00');
@@ -213,11 +224,11 @@ describe('signature information text', () => {
       'Cơ quan: Ủy ban nhân dân phường Kinh Bắc',
       'Lý do: Chứng thực bản sao điện tử',
       'Nơi ký: Bắc Ninh',
-      'Ngày ký: 2026-03-15T09:41:27+07:00',
+      'Ngày ký: 15/03/2026 09:41:27 +07:00',
     ]);
     expect(composeSignatureLines({ signer: 'A', organisation: ' ', signingTime: FIELDS.signingTime }, 'en')).toEqual([
       'Signed by: A',
-      'Date: 2026-03-15T09:41:27+07:00',
+      'Date: 15/03/2026 09:41:27 +07:00',
     ]);
     expect(composeSignatureLines(FIELDS, 'vi-en')[0]).toBe('Ký bởi / Signed by: Nguyễn Thị Lấp Lánh Ánh');
     for (const lang of ['vi', 'en', 'vi-en'] as const)
@@ -264,7 +275,7 @@ describe('visible signature appearance in a PDF', () => {
   it('pdftotext gives back every line exactly, diacritics included', () => {
     const text = pdftotext(full.path);
     for (const line of composeSignatureLines(FIELDS)) expect(text).toContain(line);
-    expect(text).toMatch(/Ngày ký: 2026-03-15T09:41:27\+07:00/);
+    expect(text).toMatch(/Ngày ký: 15\/03\/2026 09:41:27 \+07:00/);
   });
 
   it('renders: text, the blue signature and the red seal are visible inside the widget', () => {
@@ -347,7 +358,7 @@ describe('visible signature appearance in a PDF', () => {
     expect(text!.fitted.size).toBeLessThan(10);
     expect(text!.fitted.complete).toBe(true);
     expect(text!.fitted.lines.length).toBeGreaterThan(5); // wrapped
-    expect(text!.fitted.lines.some((l) => l.endsWith('2026-03-15T09:41:27+07:00'))).toBe(true); // words are not broken
+    expect(text!.fitted.lines.some((l) => /(^| )09:41:27 \+07:00$/.test(l))).toBe(true); // words are not broken
     const extracted = pdftotext(built.path).replace(/\s+/g, ' ');
     for (const word of composeSignatureLines(FIELDS).join(' ').split(' ')) expect(extracted).toContain(word);
     const img = render(built.path, 'small');
@@ -371,15 +382,15 @@ describe('visible signature appearance in a PDF', () => {
   });
 
   it('puts the images on top when the box is tall and narrow', async () => {
-    const built = await buildPdf('tall', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 60, y: 400, width: 150, height: 200 });
+    const built = await buildPdf('tall', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 60, y: 400, width: 80, height: 320 });
     const { arrangement, signature, seal, text } = built.layout;
     expect(arrangement).toBe('images-top');
     expect(text!.rect.y + text!.rect.height).toBeLessThanOrEqual(Math.min(signature!.y, seal!.y) + 1e-6);
-    expect(text!.fitted.lines.some((l) => l.endsWith('2026-03-15T09:41:27+07:00'))).toBe(true);
+    expect(text!.fitted.lines.some((l) => l.endsWith('+07:00'))).toBe(true);
     const img = render(built.path, 'tall');
     expect(countPixels(img, offset(seal!, 60, 400), red)).toBeGreaterThan(100);
     const extracted = pdftotext(built.path).replace(/\s+/g, ' ');
-    expect(extracted).toContain('2026-03-15T09:41:27+07:00');
+    expect(extracted).toContain('15/03/2026 09:41:27 +07:00');
   });
 
   it('draws images alone, and accepts grey, palette and JPEG images', async () => {
@@ -470,7 +481,7 @@ describe('as the signing appearance', () => {
     expect(countPixels(img, widget, blue)).toBeGreaterThan(100);
     expect(countPixels(img, widget, dark)).toBeGreaterThan(300);
     // MuPDF draws a signed field's own appearance (an unsigned one gets its "SIGN" placeholder instead).
-    expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain('2026-03-15T09:41:27+07:00');
+    expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain('15/03/2026 09:41:27 +07:00');
   });
 });
 

@@ -15,6 +15,7 @@ export { layoutAppearance, type AppearanceLayout, type LayoutInput, type PlacedL
 export {
   composeSignatureLines,
   formatVietnamTime,
+  formatVietnamDisplayTime,
   type AppearanceLanguage,
   type SignatureFields,
 } from './signature-lines.js';

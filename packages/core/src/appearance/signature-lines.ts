@@ -1,6 +1,6 @@
 /**
  * The signature-information text of a visible signature (Decree 30/2020 Phụ lục I, DOMAIN.md §9): who signed,
- * the organisation, reason, place and the signing time in Vietnam time as ISO 8601 with +07:00. It states facts
+ * the organisation, reason, place and the signing time in Vietnam time (day first, with +07:00). It states facts
  * only; whether the signature is valid is for the verifier to say, never the static image.
  */
 import { AppearanceError } from './errors.js';
@@ -41,17 +41,31 @@ export function formatVietnamTime(date: Date): string {
   );
 }
 
-/** The labelled lines, in order; empty optional fields are left out. */
+/**
+ * `date` as Vietnamese documents write it, day first, in Vietnam time with its offset:
+ * `15/03/2026 09:41:27 +07:00`.
+ */
+export function formatVietnamDisplayTime(date: Date): string {
+  const iso = formatVietnamTime(date); // validates, and fixes the fields
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 19)} +07:00`;
+}
+
+/**
+ * The labelled lines, in order; empty optional fields are left out, and so is an organisation that only repeats the
+ * signer (an organisation's seal names it once).
+ */
 export function composeSignatureLines(fields: SignatureFields, lang: AppearanceLanguage = 'vi'): string[] {
   const label = (key: keyof SignatureFields): string => {
     const [vi, en] = LABELS[key];
     return lang === 'vi' ? vi : lang === 'en' ? en : `${vi} / ${en}`;
   };
   const lines = [`${label('signer')}: ${fields.signer.trim()}`];
+  const same = (a: string, b: string): boolean => a.normalize('NFC').toLocaleLowerCase('vi') === b.normalize('NFC').toLocaleLowerCase('vi');
   for (const key of ['organisation', 'reason', 'location'] as const) {
     const value = fields[key]?.trim();
-    if (value) lines.push(`${label(key)}: ${value}`);
+    if (!value || (key === 'organisation' && same(value, fields.signer.trim()))) continue;
+    lines.push(`${label(key)}: ${value}`);
   }
-  lines.push(`${label('signingTime')}: ${formatVietnamTime(fields.signingTime)}`);
+  lines.push(`${label('signingTime')}: ${formatVietnamDisplayTime(fields.signingTime)}`);
   return lines;
 }
