@@ -26,6 +26,10 @@ describe.concurrent('kyso fee', () => {
     [['--pages', '10', '--electronic'], 12_000],
     [['--pages', '1', '--copies', '2', '--pages', '3', '--copies', '1'], 9_000],
     [['--card', '--copies', '2', '--service', 'SIGNATURE'], 14_000],
+    // --card belongs to the original whose --pages precedes it
+    [['--pages', '1', '--copies', '2', '--card', '--pages', '3', '--copies', '1'], 9_000],
+    [['--pages', '2', '--card', '--copies', '2'], 4_000],
+    [['--pages', '3', '--pages', '2', '--card', '--copies', '1'], 7_000],
     [['--pages', '10', '--copies', '2', '--electronic', '--charge-parallel-ecopy'], 36_000],
   ])('kyso fee %s → %i VND', async (args, expected) => {
     expect(await total(...args)).toBe(expected);

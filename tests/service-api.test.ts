@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, pdfLibDoc } from './helpers/producers.js';
+import { fixture, pdfLibDoc, repoRoot } from './helpers/producers.js';
+import { spawnSync } from 'node:child_process';
+import { computeFee } from '@kyso/core';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { startTsa, type TsaServer } from './helpers/pki-servers.js';
 import { qpdfCheck, scratch } from './helpers/tools.js';
@@ -311,6 +313,22 @@ describe('POST /v1/fees/quote', () => {
     expect(quote).toMatchObject({ currency: 'VND', total: 24_000 });
     expect(quote.lines.map((l) => l.amount)).toEqual([24_000, 0]);
     expect(quote.lines[1].waiver).toBeDefined();
+  });
+
+  it('agrees with the library and `kyso fee` on mixed card and paper requests (cards count one page whatever their sides)', async () => {
+    const cases: { body: { originals: { pages?: number; doubleSidedCard?: boolean; paperCopies?: number; electronicCopy?: boolean }[] }; cli: string[]; total: number }[] = [
+      { body: { originals: [{ doubleSidedCard: true, paperCopies: 2 }, { pages: 3, paperCopies: 1 }] }, cli: ['--card', '--copies', '2', '--pages', '3', '--copies', '1'], total: 9_000 },
+      { body: { originals: [{ pages: 1, doubleSidedCard: true, paperCopies: 2 }, { pages: 3, paperCopies: 1 }] }, cli: ['--pages', '1', '--copies', '2', '--card', '--pages', '3', '--copies', '1'], total: 9_000 },
+      { body: { originals: [{ pages: 2, doubleSidedCard: true, paperCopies: 2, electronicCopy: true }] }, cli: ['--pages', '2', '--card', '--copies', '2', '--electronic'], total: 4_000 },
+      { body: { originals: [{ pages: 10, paperCopies: 2, electronicCopy: true }, { pages: 250, paperCopies: 1 }] }, cli: ['--pages', '10', '--copies', '2', '--pages', '250', '--copies', '1', '--electronic'], total: 224_000 },
+    ];
+    for (const c of cases) {
+      const res = await fetch(`${svc.url}/v1/fees/quote`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(c.body) });
+      const http = (await res.json()) as { total: number };
+      const lib = computeFee(c.body);
+      const cli = spawnSync(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'fee', ...c.cli, '--json'], { encoding: 'utf8' });
+      expect([http.total, lib.total, (JSON.parse(cli.stdout) as { total: number }).total], c.cli.join(' ')).toEqual([c.total, c.total, c.total]);
+    }
   });
 
   it('caps a copy at 200,000 VND and answers bad input with 400 or the fee error as 422', async () => {

@@ -70,7 +70,8 @@ Passwords are read from the environment or a file, never from arguments.`,
   Several originals: repeat --pages (and --copies, once per original or once for all).
   --copies N         paper copies of each original (default 1, or 0 with --electronic)
   --electronic       an electronic copy of each original too (collected once when paper copies are issued in parallel)
-  --card             the original is a two-sided card (counted as 1 page)
+  --card             the original of the --pages just before is a card (1 page whatever its sides);
+                     before any --pages, a card original of its own
   --contract-copy    copies of a certified contract (item 3d) instead of item 1
   --service ITEM[:N] SIGNATURE, CONTRACT, CONTRACT_AMENDMENT or CONTRACT_CORRECTION, N cases (default 1)
   --charge-parallel-ecopy   charge the e-copy even when issued with paper copies
@@ -83,6 +84,7 @@ Passwords are read from the environment or a file, never from arguments.`,
   Number the copy in the register (SQLite file), add the conversion mark and statement, sign as certifier then as
   authority, write the file atomically.
   --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
+  --card             the original is a card (CCCD, driving licence): the fee counts one page whatever its sides
   --requester NAME  --document NAME  --certifier-title TEXT
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)

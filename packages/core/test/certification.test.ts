@@ -186,6 +186,15 @@ describe('certifyElectronicCopy', () => {
     expect(res).toMatchObject({ resumed: true, replayed: false, entry: { id: reserved.request.entries[0].id, seqNo: 1, state: 'issued' } });
   });
 
+  it('a card scanned front and back is one page for the fee: two paper copies cost 4,000', async () => {
+    const reg = await freshRegister();
+    const card = await planElectronicCopy(input(reg, 'card', { scan: pages(2), paperCopies: 2, originalIsCard: true, documentName: 'Căn cước công dân' }));
+    expect(card.fee.total).toBe(4_000);
+    expect(card.fee.lines[0]).toMatchObject({ original: 1, pages: 1, card: true });
+    const sheets = await planElectronicCopy(input(reg, 'sheets', { scan: pages(2), paperCopies: 2 }));
+    expect(sheets.fee.total).toBe(8_000); // the same two pages as a two-page document
+  });
+
   it('a voided request cannot be resumed', async () => {
     const reg = await freshRegister();
     const plan = await planElectronicCopy(input(reg, 'void-me'));

@@ -36,10 +36,22 @@ describe('DOMAIN.md §2.3 worked examples', () => {
   it('mixed request: 2 copies of a 1-page CCCD + 1 copy of a 3-page transcript: 9,000 in two lines', () => {
     const q = computeCopyFee({ originals: [{ doubleSidedCard: true, paperCopies: 2, label: 'CCCD' }, { pages: 3, paperCopies: 1, label: 'Học bạ' }] });
     expect(q.total).toBe(9_000);
-    expect(q.lines.map((l) => [l.original, l.pages, l.quantity, l.amount])).toEqual([
-      [0, 1, 2, 4_000],
-      [1, 3, 1, 5_000],
+    expect(q.lines.map((l) => [l.original, l.pages, l.card ?? false, l.quantity, l.amount])).toEqual([
+      [1, 1, true, 2, 4_000],
+      [2, 3, false, 1, 5_000],
     ]);
+  });
+
+  it('a card scanned front and back is one page: 2 copies cost 4,000, not 8,000', () => {
+    expect(computeCopyFee({ originals: [{ doubleSidedCard: true, pages: 2, paperCopies: 2 }] }).total).toBe(4_000);
+    expect(() => computeCopyFee({ originals: [{ doubleSidedCard: true, pages: 3, paperCopies: 1 }] })).toThrow(expect.objectContaining({ code: 'FEE_BAD_PAGES' }));
+  });
+
+  it('each line shows the page split and counts originals from 1', () => {
+    const [line] = computeCopyFee({ originals: [{ pages: 10, paperCopies: 1 }] }).lines;
+    expect(line).toMatchObject({ original: 1, pageRates: [{ pages: 2, rate: 2_000 }, { pages: 8, rate: 1_000 }] });
+    expect(line!.descriptionVi).toContain('bản chính số 1, 10 trang (2 × 2.000 + 8 × 1.000)');
+    expect(line!.descriptionEn).toContain('(2 × 2.000 + 8 × 1.000)');
   });
 
   it('paper + electronic in parallel: 2 paper copies + 1 e-copy of a 10-page original cost 24,000 (the e-copy is free)', () => {
@@ -47,6 +59,9 @@ describe('DOMAIN.md §2.3 worked examples', () => {
     expect(q.total).toBe(24_000);
     const e = q.lines.find((l) => l.medium === 'electronic');
     expect(e).toMatchObject({ amount: 0, quantity: 1, waiver: { code: 'ELECTRONIC_COPY_PARALLEL' } });
+    // collected once by policy, never called an exemption
+    expect(e!.descriptionVi).toContain('phí đã thu một lần');
+    expect(e!.descriptionVi).not.toMatch(/miễn/i);
   });
 
   it('an e-copy only (no paper) of a 10-page original counts as one copy: 12,000', () => expect(copies(10, 0, true)).toBe(12_000));

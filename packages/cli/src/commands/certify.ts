@@ -41,6 +41,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     options: {
       scan: { type: 'string', multiple: true },
       'paper-copies': { type: 'string' },
+      card: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       db: { type: 'string' },
       'certifier-p12': { type: 'string' },
@@ -137,6 +138,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       documentName,
       scan: readScans(values.scan),
       paperCopies: Number(values['paper-copies']),
+      originalIsCard: values.card === true,
       signers: {
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },

@@ -5,9 +5,10 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 const SERVICES = new Set(['SIGNATURE', 'CONTRACT', 'CONTRACT_AMENDMENT', 'CONTRACT_CORRECTION']);
 
 export function fee(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseCommandArgs('fee', {
+  const { values, positionals, tokens } = parseCommandArgs('fee', {
     args: argv,
     allowPositionals: true,
+    tokens: true,
     options: {
       pages: { type: 'string', multiple: true },
       copies: { type: 'string', multiple: true },
@@ -21,14 +22,14 @@ export function fee(argv: string[], out: (s: string) => void): number {
     },
   });
   if (positionals.length) throw new UsageError(`fee takes no positional arguments (got '${positionals[0]}')`);
-  const pages = (values.pages ?? []).map((p) => integer(p, '--pages'));
+  const pages = originalsInOrder(tokens);
   const copies = (values.copies ?? []).map((c) => integer(c, '--copies'));
-  if (values.card && pages.length === 0) pages.push(1);
   if (copies.length > 1 && copies.length !== pages.length) throw new UsageError('give --copies once, or once per --pages');
   if (copies.length && !pages.length) throw new UsageError('--copies needs --pages N');
   const defaultCopies = values.electronic ? 0 : 1;
   const originals: OriginalForFee[] = pages.map((p, i) => ({
-    ...(values.card ? { doubleSidedCard: true } : { pages: p }),
+    ...(p.card ? { doubleSidedCard: true } : {}),
+    ...(p.pages !== undefined ? { pages: p.pages } : {}),
     paperCopies: copies.length === 0 ? defaultCopies : copies[copies.length === 1 ? 0 : i],
     electronicCopy: values.electronic === true,
     item: values['contract-copy'] ? 'CONTRACT_COPY' : 'COPY_FROM_ORIGINAL',
@@ -50,6 +51,24 @@ export function fee(argv: string[], out: (s: string) => void): number {
   return 0;
 }
 
+/**
+ * The originals in the order given: each `--pages N` opens one; `--card` marks the original whose `--pages` came
+ * last, or, before any `--pages`, is an original of its own (a card, one page), so the flag belongs to one original.
+ */
+function originalsInOrder(tokens: readonly { kind: string; name?: string; value?: string }[]): { pages?: number; card: boolean }[] {
+  const out: { pages?: number; card: boolean }[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'pages') out.push({ pages: integer(t.value ?? '', '--pages'), card: false });
+    else if (t.name === 'card') {
+      const current = out.at(-1);
+      if (current) current.card = true;
+      else out.push({ card: true });
+    }
+  }
+  return out;
+}
+
 /** Digits only: "2.5", "1e3" and "" are usage errors; the library judges the value (0 pages is its typed error). */
 function integer(s: string, flag: string): number {
   if (!/^-?\d{1,15}$/.test(s.trim())) throw new UsageError(`${flag} must be a whole number (got '${s}')`);
@@ -59,7 +78,7 @@ function integer(s: string, flag: string): number {
 function human(q: FeeQuote): string {
   const lines = [`Phí chứng thực / Certification fee — ${q.tariff.legalBasis} (${q.date})`];
   for (const l of q.lines) {
-    const amount = l.waiver ? `${formatVnd(0)} (miễn / waived)` : `${l.quantity} × ${formatVnd(l.unitAmount)} = ${formatVnd(l.amount)}${l.capped ? ' (mức tối đa / capped)' : ''}`;
+    const amount = l.waiver ? `${formatVnd(0)} (đã thu một lần / collected once)` : `${l.quantity} × ${formatVnd(l.unitAmount)} = ${formatVnd(l.amount)}${l.capped ? ' (mức tối đa / capped)' : ''}`;
     lines.push(`  ${l.descriptionVi}`, `    ${l.descriptionEn}`, `    ${amount}   [${l.legalBasis}]`);
   }
   lines.push(`Tổng cộng / Total: ${formatVnd(q.total)}`);

@@ -52,6 +52,11 @@ export interface CertifyElectronicCopyInput {
   /** The scanned paper original: a PDF, or one JPEG/PNG image per page. */
   scan: ScanSource;
   /** Paper copies issued in parallel from the same original (default 0). They share the entry and the fee. */
+  /**
+   * The original is a card (CCCD, driving licence…): one original of one page for the fee whatever its scanned
+   * sides (Circular 226 counts the original's pages; a card is one sheet). Default false.
+   */
+  originalIsCard?: boolean;
   paperCopies?: number;
   /** The certifier's personal key and the authority's seal key. */
   signers: { certifier: CertifierParty; authority: AuthorityParty };
@@ -124,7 +129,7 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
   const provisional = provisionalEntry(input, authority, bookType, now);
   const dry = assembleElectronicCopy(assembleInput(input, authority, provisional));
   const paperCopies = input.paperCopies ?? 0;
-  const fee = computeCopyFee({ originals: [{ pages: dry.originalPages, paperCopies, electronicCopy: true, label: input.documentName }], at: now }, input.feePolicy);
+  const fee = computeCopyFee({ originals: [{ pages: dry.originalPages, doubleSidedCard: input.originalIsCard === true, paperCopies, electronicCopy: true, label: input.documentName }], at: now }, input.feePolicy);
   return {
     authority,
     pages: dry.originalPages,

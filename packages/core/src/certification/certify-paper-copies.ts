@@ -27,7 +27,7 @@ export async function certifyPaperCopies(input: CertifyPaperCopiesInput): Promis
     requester: input.requester,
     originals: input.originals.map((o, i) => ({
       documentName: o.documentName,
-      pages: pageLines.find((l) => l.original === i)?.pages ?? (o.pages as number),
+      pages: pageLines.find((l) => l.original === i + 1)?.pages ?? (o.pages as number),
       paperCopies: o.paperCopies,
       electronicCopy: false,
       bookType: o.bookType,

@@ -38,14 +38,18 @@ export interface FeeRequest {
 
 export interface FeeLine {
   item: FeeItemCode;
-  /** Index of the original in the request, for copy lines. */
+  /** The original's number in the request, counted from 1, for copy lines. */
   original?: number;
   label?: string;
   descriptionVi: string;
   descriptionEn: string;
   legalBasis: string;
-  /** Pages of the original, for copy lines. */
+  /** Pages of the original the fee counts (a two-sided card counts as the policy's `doubleSidedCardPages`). */
   pages?: number;
+  /** A two-sided card, counted as one original whatever its sides. */
+  card?: boolean;
+  /** How one copy's fee splits over the pages: e.g. 2 pages × 2,000 then 8 pages × 1,000 (before any cap). */
+  pageRates?: { pages: number; rate: number }[];
   /** 'paper' | 'electronic' for copy lines. */
   medium?: 'paper' | 'electronic';
   quantity: number;
@@ -56,7 +60,7 @@ export interface FeeLine {
   amount: number;
   /** The per-copy cap applied to this original. */
   capped?: boolean;
-  /** Why a line costs nothing, e.g. the parallel e-copy policy. */
+  /** Why a line costs nothing: the parallel e-copy's fee was collected once with the paper copies (a policy, not an exemption). */
   waiver?: { code: 'ELECTRONIC_COPY_PARALLEL'; basis: string };
 }
 
@@ -75,10 +79,18 @@ export interface FeeQuote {
 export const PARALLEL_ECOPY_BASIS = 'Chính sách thu phí một lần khi cấp song song bản sao giấy và bản sao điện tử (không thu thêm phí cho bản điện tử)';
 
 /** The fee of one copy of an original of `pages` pages: 2,000/page for pages 1–2, 1,000/page from page 3, at most 200,000 (per item data). */
-export function perCopyFee(pages: number, item: PerPageItem): { amount: number; capped: boolean } {
+export function perCopyFee(pages: number, item: PerPageItem): { amount: number; capped: boolean; pageRates: { pages: number; rate: number }[] } {
   checkPages(pages);
-  const raw = item.firstPagesRate * Math.min(pages, item.firstPages) + item.laterPagesRate * Math.max(0, pages - item.firstPages);
-  return raw > item.capPerCopy ? { amount: item.capPerCopy, capped: true } : { amount: raw, capped: false };
+  const first = Math.min(pages, item.firstPages);
+  const later = Math.max(0, pages - item.firstPages);
+  const pageRates = [{ pages: first, rate: item.firstPagesRate }, ...(later > 0 ? [{ pages: later, rate: item.laterPagesRate }] : [])];
+  const raw = pageRates.reduce((sum, r) => sum + r.pages * r.rate, 0);
+  return raw > item.capPerCopy ? { amount: item.capPerCopy, capped: true, pageRates } : { amount: raw, capped: false, pageRates };
+}
+
+/** "2 × 2.000 + 8 × 1.000" (pages × rate), as the fee lines and the CLI show the split. */
+export function formatPageRates(rates: readonly { pages: number; rate: number }[]): string {
+  return rates.map((r) => `${r.pages} × ${formatVnd(r.rate).replace(/ đ$/, '')}`).join(' + ');
 }
 
 /** The whole request's fee with its line items. */
@@ -130,14 +142,18 @@ function copyLines(o: OriginalForFee, index: number, tariff: Tariff, policy: Fee
   if (o.electronicCopy !== undefined && typeof o.electronicCopy !== 'boolean') throw new FeeError('FEE_BAD_COPIES', { original: index, electronicCopy: o.electronicCopy });
   const electronic = o.electronicCopy === true;
   if (paper === 0 && !electronic) throw new FeeError('FEE_NO_COPIES', { original: index });
-  const { amount: unit, capped } = perCopyFee(pages, item);
-  const base = { item: code, original: index, label: o.label, legalBasis: item.legalBasis, pages, unit: 'copy' as const, unitAmount: unit, capped };
+  const { amount: unit, capped, pageRates } = perCopyFee(pages, item);
+  const card = o.doubleSidedCard === true;
+  const base = { item: code, original: index + 1, label: o.label, legalBasis: item.legalBasis, pages, ...(card ? { card } : {}), pageRates, unit: 'copy' as const, unitAmount: unit, capped };
+  const split = formatPageRates(pageRates);
+  const originalVi = `bản chính số ${index + 1}${card ? ` là thẻ, tính ${pages} trang dù có hai mặt` : `, ${pages} trang`} (${split}${capped ? `; mức tối đa ${formatVnd(unit)}` : ''})`;
+  const originalEn = `original no. ${index + 1}${card ? `, a card counted as ${pages} page${pages === 1 ? '' : 's'} whatever its sides` : `, ${pages} page${pages === 1 ? '' : 's'}`} (${split}${capped ? `; capped at ${formatVnd(unit)}` : ''})`;
   const lines: FeeLine[] = [];
   if (paper > 0) {
     lines.push({
       ...base,
-      descriptionVi: `${item.nameVi}: bản chính ${pages} trang, ${paper} bản sao giấy`,
-      descriptionEn: `${item.nameEn}: ${pages}-page original, ${paper} paper ${paper === 1 ? 'copy' : 'copies'}`,
+      descriptionVi: `${item.nameVi}: ${originalVi}, ${paper} bản sao giấy`,
+      descriptionEn: `${item.nameEn}: ${originalEn}, ${paper} paper ${paper === 1 ? 'copy' : 'copies'}`,
       medium: 'paper',
       quantity: paper,
       amount: paper * unit,
@@ -147,8 +163,8 @@ function copyLines(o: OriginalForFee, index: number, tariff: Tariff, policy: Fee
     const waived = paper > 0 && policy.electronicCopyFreeWhenParallel;
     lines.push({
       ...base,
-      descriptionVi: `${item.nameVi}: bản chính ${pages} trang, 1 bản sao điện tử${waived ? ' (cấp song song với bản giấy, không thu thêm phí)' : ''}`,
-      descriptionEn: `${item.nameEn}: ${pages}-page original, 1 electronic copy${waived ? ' (issued in parallel with paper copies, no further fee)' : ''}`,
+      descriptionVi: `${item.nameVi}: ${originalVi}, 1 bản sao điện tử${waived ? ' (cấp song song với bản giấy: phí đã thu một lần, theo chính sách)' : ''}`,
+      descriptionEn: `${item.nameEn}: ${originalEn}, 1 electronic copy${waived ? ' (issued in parallel with paper copies: the fee was collected once, by policy)' : ''}`,
       medium: 'electronic',
       quantity: 1,
       unitAmount: waived ? 0 : unit,

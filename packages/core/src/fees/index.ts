@@ -9,6 +9,7 @@ export {
   perCopyFee,
   chargeablePages,
   formatVnd,
+  formatPageRates,
   PARALLEL_ECOPY_BASIS,
   type FeeRequest,
   type FeeQuote,

@@ -29,6 +29,7 @@ export const CertificationRequestSchema = z
     requester: z.object({ name: z.string().min(1).max(200), idNumber: z.string().max(50).optional(), email: z.email().optional() }).strict(),
     documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
     paperCopies: z.number().int().min(0).max(10_000).meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
+    originalIsCard: z.boolean().optional().meta({ description: 'The original is a card (CCCD, driving licence): the fee counts one page whatever its scanned sides.' }),
     scan: z
       .union([
         z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
@@ -138,6 +139,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         documentName: body.documentName,
         scan,
         paperCopies: body.paperCopies,
+        originalIsCard: body.originalIsCard,
         signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
         tsa: services.signing.timestamper,
         level: services.config.certification.level,

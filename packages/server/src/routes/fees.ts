@@ -33,12 +33,14 @@ export const FeeQuoteRequestSchema = z
 
 const FeeLineSchema = z.object({
   item: z.string(),
-  original: z.number().int().optional(),
+  original: z.number().int().min(1).optional().meta({ description: "The original's number in the request, from 1." }),
   label: z.string().optional(),
   descriptionVi: z.string(),
   descriptionEn: z.string(),
   legalBasis: z.string(),
   pages: z.number().int().optional(),
+  card: z.boolean().optional().meta({ description: 'A card: one page whatever its sides.' }),
+  pageRates: z.array(z.object({ pages: z.number().int(), rate: z.number().int() })).optional().meta({ description: "How one copy's fee splits over the original's pages (before any cap)." }),
   medium: z.enum(['paper', 'electronic']).optional(),
   quantity: z.number().int(),
   unit: z.enum(['copy', 'case', 'contract']),

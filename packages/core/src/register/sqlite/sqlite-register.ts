@@ -241,10 +241,11 @@ export class SqliteRegister implements CertificationRegister {
     const perOriginalFee = input.originals.map(() => 0);
     for (const line of input.fee.lines) {
       if (line.original === undefined) continue;
-      if (!Number.isInteger(line.original) || line.original < 0 || line.original >= input.originals.length) {
+      // fee lines count originals from 1
+      if (!Number.isInteger(line.original) || line.original < 1 || line.original > input.originals.length) {
         throw new RegisterError('REGISTER_BAD_INPUT', { field: 'fee.lines' }, 'a fee line names an original the request does not have');
       }
-      perOriginalFee[line.original] += line.amount;
+      perOriginalFee[line.original - 1] += line.amount;
     }
     return this.#write(() => {
       const existing = this.#requestRowByKey(input.authorityId, input.idempotencyKey);
