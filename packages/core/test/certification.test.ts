@@ -12,6 +12,7 @@ import {
   certifyElectronicCopy,
   certifyPaperCopies,
   planElectronicCopy,
+  STATEMENT_WORDING,
   refuseCertification,
   tsaTimestamper,
   type CertifyElectronicCopyInput,
@@ -118,7 +119,7 @@ describe('certifyElectronicCopy', () => {
     expect(last.slice(at, at + 3)).toEqual([
       'Chứng thực bản sao đúng với bản chính.',
       `Số chứng thực ${res.entry.certificationNumber}`,
-      'Ngày 15 tháng 03 năm 2026',
+      'Ngày 15 tháng 3 năm 2026',
     ]);
     expect(last).toContain('PHÓ CHỦ TỊCH');
     expect(textLines(path, 1)).toContain('Tra cứu: https://dichvucong.example.vn/tra-cuu/2026-1');
@@ -184,6 +185,13 @@ describe('certifyElectronicCopy', () => {
     expect(reserved.request.state).toBe('pending');
     const res = await certifyElectronicCopy(input(reg, 'crashed'));
     expect(res).toMatchObject({ resumed: true, replayed: false, entry: { id: reserved.request.entries[0].id, seqNo: 1, state: 'issued' } });
+  });
+
+  it('writes dates as Decree 30/2020 does: a zero before days below 10 and months 1 and 2 only', () => {
+    expect(STATEMENT_WORDING.date(5, 3, 2026)).toBe('Ngày 05 tháng 3 năm 2026');
+    expect(STATEMENT_WORDING.date(15, 1, 2026)).toBe('Ngày 15 tháng 01 năm 2026');
+    expect(STATEMENT_WORDING.date(1, 2, 2026)).toBe('Ngày 01 tháng 02 năm 2026');
+    expect(STATEMENT_WORDING.date(31, 12, 2026)).toBe('Ngày 31 tháng 12 năm 2026');
   });
 
   it('a card scanned front and back is one page for the fee: two paper copies cost 4,000', async () => {
@@ -267,8 +275,12 @@ describe('refusals and paper copies', () => {
     });
     expect(r.request).toMatchObject({ state: 'refused', fee: null, entries: [] });
     expect(r.slip).toContain(
-      'Lý do: Giấy tờ, văn bản do cá nhân tự lập nhưng không có xác nhận và đóng dấu của cơ quan, tổ chức có thẩm quyền (Điều 22 Nghị định 23/2015/NĐ-CP)',
+      'Lý do: Giấy tờ, văn bản do cá nhân tự lập nhưng không có xác nhận và đóng dấu của cơ quan, tổ chức có thẩm quyền (khoản 6 Điều 22 Nghị định 23/2015/NĐ-CP)',
     );
+    // the authority by name, and the time in Vietnam time, never UTC
+    expect(r.slip).toContain(`Cơ quan: ${(await reg.getAuthority(AUTH))!.name}`);
+    const when = r.slip.find((l) => l.startsWith('Thời điểm: '));
+    expect(when).toMatch(/^Thời điểm: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} \+07:00$/);
     expect(await reg.listEntries({ authorityId: AUTH })).toEqual([]);
     expect(await code(certifyElectronicCopy(input(reg, 'refuse')))).toBe('REGISTER_IDEMPOTENCY_CONFLICT');
     expect((await certifyElectronicCopy(input(reg, 'after-refusal'))).entry.seqNo).toBe(1);

@@ -18,6 +18,7 @@ import {
   REFUSAL_GROUNDS,
   certifyElectronicCopy,
   formatVnd,
+  formatVietnamDisplayTime,
   isRefusalCode,
   refuseCertification,
   type CertificationRegister,
@@ -242,7 +243,7 @@ function human(r: CertifiedElectronicCopy, output: string): string {
   return [
     `Đã chứng thực bản sao điện tử / Electronic copy certified: ${output}${r.replayed ? ' (đã cấp trước đó / issued earlier)' : ''}`,
     `  Số chứng thực / Number: ${e.certificationNumber}`,
-    `  Ngày / Date: ${e.certifiedAt}`,
+    `  Ngày / Date: ${formatVietnamDisplayTime(new Date(e.certifiedAt))}`,
     `  Bản chính / Original: ${e.documentName}, ${e.originalPages} trang / pages; ${e.paperCopies} bản giấy / paper copies + 1 bản điện tử / e-copy`,
     `  Phí / Fee: ${formatVnd(r.fee.total)}`,
     `  SHA-256: ${r.sha256}`,

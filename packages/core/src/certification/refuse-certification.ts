@@ -2,7 +2,8 @@
  * Refusing a certification (Decree 23/2015 Art. 22; DOMAIN.md §4.2): recorded in the register with the ground,
  * who refused and when; no number is taken and no fee is charged. The slip's text cites the ground.
  */
-import { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, type RefusalCode } from '../register/refusal-grounds.js';
+import { formatVietnamDisplayTime } from '../appearance/signature-lines.js';
+import { REFUSAL_GROUNDS, refusalClause, type RefusalCode } from '../register/refusal-grounds.js';
 import type { CertificationRegister, CertificationRequestRecord, Certifier, Requester } from '../register/types.js';
 
 export interface RefuseCertificationInput {
@@ -36,20 +37,28 @@ export async function refuseCertification(input: RefuseCertificationInput): Prom
     code: input.reason,
     text: input.text,
   });
-  return { request, resumed, slip: refusalSlip(request) };
+  const authority = await input.register.getAuthority(input.authority);
+  return { request, resumed, slip: refusalSlip(request, authority?.name) };
 }
 
-/** The slip handed to the requester: what was refused, on which ground of Art. 22, by whom and when. */
-export function refusalSlip(request: CertificationRequestRecord): string[] {
+/**
+ * The slip handed to the requester: which authority refused what, on which clause of Art. 22, by whom and when (in
+ * Vietnam time).
+ */
+export function refusalSlip(request: CertificationRequestRecord, authorityName?: string): string[] {
   const r = request.refusal;
   if (!r) return [];
   const lines = [
     'TỪ CHỐI CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH',
+    `Cơ quan: ${authorityName ?? request.authorityId}`,
     `Người yêu cầu: ${request.requester.name}`,
     `Giấy tờ, văn bản: ${r.documentName}`,
-    `Lý do: ${REFUSAL_GROUNDS[r.code].vi} (${REFUSAL_LEGAL_BASIS})`,
+    `Lý do: ${REFUSAL_GROUNDS[r.code].vi} (${refusalClause(r.code)})`,
   ];
   if (r.text) lines.push(`Ghi chú: ${r.text}`);
-  lines.push(`Người từ chối: ${request.certifier.name}${request.certifier.title ? `, ${request.certifier.title}` : ''}`, `Thời điểm: ${request.createdAt}`);
+  lines.push(
+    `Người từ chối: ${request.certifier.name}${request.certifier.title ? `, ${request.certifier.title}` : ''}`,
+    `Thời điểm: ${formatVietnamDisplayTime(new Date(request.createdAt))}`,
+  );
   return lines;
 }

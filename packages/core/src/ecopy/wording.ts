@@ -13,7 +13,8 @@ export const STATEMENT_WORDING = {
   legalBasis: 'Nghị định 23/2015/NĐ-CP Điều 20; Nghị định 280/2025/NĐ-CP, Mẫu số 01 (lời chứng chứng thực bản sao từ bản chính)',
   sentence: 'Chứng thực bản sao đúng với bản chính.',
   number: (n: string, book: string, bookType: string) => `Số chứng thực ${n} quyển số ${book} ${bookType}`,
-  date: (d: number, m: number, y: number) => `Ngày ${pad2(d)} tháng ${pad2(m)} năm ${y}`,
+  // Decree 30/2020: a zero before days below 10 and before months 1 and 2 only ("ngày 05 tháng 3", "tháng 01")
+  date: (d: number, m: number, y: number) => `Ngày ${pad2(d)} tháng ${m < 3 ? pad2(m) : String(m)} năm ${y}`,
   role: 'NGƯỜI THỰC HIỆN CHỨNG THỰC',
   instruction: '(Ký, ghi rõ họ, chữ đệm, tên và đóng dấu)',
 } as const;

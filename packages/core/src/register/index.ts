@@ -24,7 +24,7 @@ export type {
   EntryState,
   EntryKey,
 } from './types.js';
-export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
+export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, refusalClause, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
 export {
   formatCertificationNumber,
   volumeLabel,
