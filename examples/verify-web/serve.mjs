@@ -70,6 +70,7 @@ export function serveVerifyWeb(options = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildVerifyWeb();
-  const { url } = await serveVerifyWeb({ port: Number(process.argv[2] ?? 8080) });
+  // 8080 is the service's (pnpm serve), so both can run at once
+  const { url } = await serveVerifyWeb({ port: Number(process.argv[2] ?? 8081) });
   console.log(`kyso verify page: ${url}  (add ?test-root=1 to trust the kyso test root, ?at=ISO-TIME to validate as of a time)`);
 }

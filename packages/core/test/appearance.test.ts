@@ -483,6 +483,23 @@ describe('as the signing appearance', () => {
     // MuPDF draws a signed field's own appearance (an unsigned one gets its "SIGN" placeholder instead).
     expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain('15/03/2026 09:41:27 +07:00');
   });
+
+  it('a visible signature given no appearance gets the standard one, its time taken from the signature itself', async () => {
+    const signingTime = new Date('2026-12-03T09:37:27Z');
+    const out = await signPdf(basePdf, openSigner(), {
+      certificateCheck: false,
+      visible: { page: 1, rect: [300, 80, 260, 90] },
+      reason: 'Phê duyệt',
+      location: 'Bắc Ninh',
+      signingTime,
+    });
+    const path = tmp.file('signed-default.pdf', out);
+    expect(pdfsig(path).stdout).toContain('Signature is Valid');
+    const text = pdftotext(path).replace(/\s+/g, ' ');
+    for (const line of ['Ký bởi: Nguyễn Thị Lấp Lánh Ánh', 'Lý do: Phê duyệt', 'Nơi ký: Bắc Ninh', 'Ngày ký: 03/12/2026 16:37:27 +07:00']) expect(text).toContain(line);
+    const img = render(path, 'signed-default');
+    expect(countPixels(img, { x: 300, y: 80, width: 260, height: 90 }, dark)).toBeGreaterThan(300);
+  });
 });
 
 // --- hand-made image headers ----------------------------------------------------------------------------------

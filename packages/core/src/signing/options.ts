@@ -20,7 +20,10 @@ export interface SignatureOptions {
   newFieldName?: string;
   /** Place a new field visibly; omit for an invisible signature (or to sign an existing field where it is). */
   visible?: VisibleSignature;
-  /** Draws the visible appearance; default: an empty appearance. */
+  /**
+   * Draws the visible appearance. Default for a new visible field: the standard text block (signer, organisation,
+   * reason, place, and the signature's own claimed time); an existing field signed without one keeps an empty one.
+   */
   appearance?: AppearanceBuilder;
   reason?: string;
   location?: string;

@@ -5,6 +5,7 @@
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { parseCertificate, publicKeyOf } from '../cms/certificate.js';
 import { signedAttributes } from '../cms/signed-attributes.js';
+import { defaultAppearance } from './default-appearance.js';
 import { digestWithUpdate } from './digest.js';
 import { estimateCmsBytes } from './estimate.js';
 import type { Level, SignatureOptions } from './options.js';
@@ -44,8 +45,11 @@ export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: Si
   }
   const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp, timestampBytes: options.timestampBytes });
   const signingTime = options.signingTime ?? new Date();
+  // A visible signature without an appearance gets the standard one, with this signature's own time.
+  const appearance = options.appearance ?? (options.visible ? defaultAppearance(cert, options, signingTime) : undefined);
   const placed = placeSignature(doc, {
     ...options,
+    appearance,
     signerName: options.signerName ?? cert.subjectAttributes.CN ?? 'kyso',
     placeholderBytes,
     signingTime,
