@@ -1,6 +1,7 @@
 /**
- * The service's SQLite database (better-sqlite3, WAL): signing sessions live here so that any instance on the same
- * file can complete them and a restart in between loses nothing. Migrations are numbered and idempotent.
+ * The service's SQLite database (better-sqlite3, WAL): the two-step signing sessions, so that any instance on the
+ * same file can complete them and a restart in between loses nothing. It holds nothing else and lives in a
+ * directory of its own, apart from the register. Migrations are numbered and idempotent.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +26,13 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (session_id, seq)
    );`,
+  // Completion is idempotent (the result is kept for retries); expired sessions keep only a notice; caps per key.
+  `ALTER TABLE signing_sessions ADD COLUMN file_name TEXT;
+   ALTER TABLE signing_sessions ADD COLUMN completed_at INTEGER;
+   ALTER TABLE signing_sessions ADD COLUMN submission_sha256 TEXT;
+   ALTER TABLE signing_sessions ADD COLUMN result BLOB;
+   ALTER TABLE signing_sessions ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX signing_sessions_key ON signing_sessions (api_key_id, purged);`,
 ];
 
 export function openDatabase(path: string): Db {
