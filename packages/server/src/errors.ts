@@ -15,7 +15,7 @@ export const SERVICE_MESSAGES = {
   SERVICE_REQUEST_TIMEOUT: ['Không nhận đủ nội dung yêu cầu trong thời gian cho phép.', 'The request was not received in time.'],
   SERVICE_BAD_REQUEST: ['Yêu cầu không hợp lệ.', 'The request is not valid.'],
   SERVICE_NOT_FOUND: ['Không tìm thấy tài nguyên.', 'The resource was not found.'],
-  SERVICE_SESSION_NOT_FOUND: ['Không tìm thấy phiên ký (hoặc phiên đã hoàn tất).', 'The signing session was not found (or is already complete).'],
+  SERVICE_SESSION_NOT_FOUND: ['Không tìm thấy phiên ký.', 'The signing session was not found.'],
   SERVICE_SESSION_EXPIRED: ['Phiên ký đã hết hạn.', 'The signing session has expired.'],
   SERVICE_SESSION_COMPLETED: ['Phiên ký đã hoàn tất với một chữ ký khác.', 'The signing session was already completed with another signature.'],
   SERVICE_SESSION_LIMIT: ['Khóa API đã mở quá nhiều phiên ký; hãy hoàn tất hoặc chờ phiên cũ hết hạn.', 'This API key holds too many signing sessions; complete them or wait for them to expire.'],
