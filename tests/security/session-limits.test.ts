@@ -80,6 +80,27 @@ describe('session caps (issue 14, item 5)', () => {
   });
 });
 
+describe('the attack of the issue on the default configuration (issue 14, item 5)', () => {
+  it('25 sessions of 8 MiB from one key: 20 are stored, the other 5 are 429, other keys can still open sessions', async () => {
+    const svc = await startTestService();
+    try {
+      const eight = largePdf(8 * MiB);
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i += 5) {
+        const batch = await Promise.all(Array.from({ length: 5 }, () => openSession(svc, eight, svc.keys.full)));
+        statuses.push(...batch.map((r) => r.status));
+        await Promise.all(batch.map((r) => r.arrayBuffer()));
+      }
+      expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+      expect(svc.services.sessions.usage('full')).toEqual({ sessions: 20, bytes: 20 * eight.length });
+      expect((await openSession(svc, small, svc.keys.signerOnly)).status).toBe(201);
+    } finally {
+      await svc.stop();
+    }
+  }, 120_000);
+});
+
 describe('expired sessions are purged (issue 14, item 5)', () => {
   it('on access: the document goes at once, 410 while the notice is kept, 404 after it', async () => {
     let offset = 0;
@@ -124,10 +145,13 @@ describe('expired sessions are purged (issue 14, item 5)', () => {
     try {
       expect((await openSession(first, largePdf(3 * MiB), first.keys.full)).status).toBe(201);
       expect(chunks(first)).toBeGreaterThanOrEqual(3);
+      expect(first.services.sessions.fileBytes()).toBeGreaterThan(3 * MiB);
       await first.close();
       offset = 61_000;
       second = await first.restart();
       expect(chunks(second)).toBe(0);
+      // The pages are given back, not only freed inside the file.
+      expect(second.services.sessions.fileBytes()).toBeLessThan(MiB);
     } finally {
       if (second) await second.stop();
       else await first.stop();

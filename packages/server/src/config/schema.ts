@@ -80,11 +80,11 @@ const positiveInt = z.number().int().positive();
 const sessionsSchema = z
   .object({
     /** Open sessions (pending, or completed and kept for retries) one API key may hold. */
-    maxPerKey: positiveInt.default(50),
+    maxPerKey: positiveInt.default(20),
     /** Bytes (stored PDFs and results) one API key's sessions may hold. */
-    maxBytesPerKey: positiveInt.default(512 * 1024 * 1024),
+    maxBytesPerKey: positiveInt.default(256 * 1024 * 1024),
     /** Bytes all sessions together may hold. */
-    maxTotalBytes: positiveInt.default(4 * 1024 * 1024 * 1024),
+    maxTotalBytes: positiveInt.default(2 * 1024 * 1024 * 1024),
     /** A completed session's result is kept at least this long for retries with the same signature, seconds. */
     completedRetentionSeconds: z.number().int().min(0).default(600),
     /** After expiry only a notice (no document) is kept this long, to answer 410 rather than 404, seconds. */
@@ -93,7 +93,7 @@ const sessionsSchema = z
     purgeIntervalSeconds: positiveInt.default(60),
   })
   .strict()
-  .default({ maxPerKey: 50, maxBytesPerKey: 512 * 1024 * 1024, maxTotalBytes: 4 * 1024 * 1024 * 1024, completedRetentionSeconds: 600, expiredNoticeSeconds: 86_400, purgeIntervalSeconds: 60 });
+  .default({ maxPerKey: 20, maxBytesPerKey: 256 * 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 * 1024, completedRetentionSeconds: 600, expiredNoticeSeconds: 86_400, purgeIntervalSeconds: 60 });
 
 /** HTTP policy: CORS and the limit on failed authentication. */
 const httpSchema = z

@@ -184,6 +184,7 @@ export class SessionStore {
       n++;
     }
     this.db.prepare('DELETE FROM signing_sessions WHERE purged = 1 AND expires_at < ?').run(t - this.limits.expiredNoticeMs);
+    if (n > 0) this.db.pragma('incremental_vacuum');
     return n;
   }
 
@@ -200,6 +201,11 @@ export class SessionStore {
       this.db.prepare('DELETE FROM signing_session_chunks WHERE session_id = ?').run(id);
       this.db.prepare("UPDATE signing_sessions SET state = '', result = NULL, purged = 1 WHERE id = ?").run(id);
     })();
+  }
+
+  /** Bytes the database file holds in pages (free pages are given back after each purge). */
+  fileBytes(): number {
+    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
   }
 
   private checkCaps(apiKeyId: string, adding: number): void {
