@@ -66,7 +66,8 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
     const allowedOrigin = origin !== undefined && corsAllows(cors, origin);
     if (cors.origins.length) res.setHeader('Vary', 'Origin');
     if (allowedOrigin) for (const [k, v] of Object.entries(corsHeaders(cors, origin))) res.setHeader(k, v);
-    if (req.method === 'OPTIONS') {
+    // A CORS preflight (an OPTIONS from a browser page); any other OPTIONS falls through to 404.
+    if (req.method === 'OPTIONS' && origin !== undefined) {
       (res.locals as Locals).route = 'preflight';
       if (!allowedOrigin || !req.get('Access-Control-Request-Method')) return next(new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED'));
       for (const [k, v] of Object.entries(preflightHeaders(cors))) res.setHeader(k, v);

@@ -27,7 +27,10 @@ export function isBase64(s: string): boolean {
   return s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
 }
 
-export const base64 = z.string().refine(isBase64, 'not valid base64 (RFC 4648, padded, no whitespace)');
+export const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not valid base64 (RFC 4648, padded, no whitespace)')
+  .refine((s) => s.length % 4 === 0, 'not valid base64 (RFC 4648, padded, no whitespace)');
 
 /** The file name for a PDF download (Content-Disposition). */
 const fileName = z
