@@ -29,7 +29,7 @@ export function isBase64(s: string): boolean {
 
 export const base64 = z
   .string()
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not valid base64 (RFC 4648, padded, no whitespace)')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'not valid base64 (RFC 4648, padded, no whitespace)', abort: true })
   .refine((s) => s.length % 4 === 0, 'not valid base64 (RFC 4648, padded, no whitespace)');
 
 /** The file name for a PDF download (Content-Disposition). */
