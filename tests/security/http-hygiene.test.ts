@@ -51,6 +51,12 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
       expect(problem.code).toBe('SERVICE_BAD_REQUEST');
       expect(problem.detail).toContain('"levle"');
     }
+    // A name that may be data is not echoed.
+    const hidden = await fetch(`${svc.url}/healthz?${encodeURIComponent('Nguyễn Văn A')}=1`);
+    expect(hidden.status).toBe(400);
+    const detail = ((await hidden.json()) as { detail: string }).detail;
+    expect(detail).toContain('(a parameter not shown)');
+    expect(detail).not.toContain('Nguy');
     // A repeated known parameter is no way around it either.
     expect((await postPdf(`${svc.url}/v1/sign?key=signer&level=B-B&level=B-LT`, pdf, bearer(svc.keys.full))).status).toBe(400);
   });

@@ -36,7 +36,8 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Session documents are the citizens' papers: the directory is the service user's alone.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   try {
     // Purged session documents give their pages back to the file system (incremental vacuum after each purge);

@@ -172,8 +172,10 @@ function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): vo
   const known = route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : [];
   const unknown = Object.keys(query).filter((k) => !known.includes(k));
   if (unknown.length === 0) return;
-  const names = unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(', ');
-  throw new ServiceError('SERVICE_BAD_REQUEST', {}, `query: unknown parameter${unknown.length > 1 ? 's' : ''} ${names}`);
+  // Names that look like parameter names are echoed (a typo is then easy to see); anything else might be data.
+  const names = unknown.map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? JSON.stringify(k) : '(a parameter not shown)'));
+  const shown = [...new Set(names)].slice(0, 5).join(', ');
+  throw new ServiceError('SERVICE_BAD_REQUEST', {}, `query: unknown parameter${unknown.length > 1 ? 's' : ''} ${shown}`);
 }
 
 /** The API key's principal; null when none was given. A key given but not known is refused (401). */
