@@ -215,7 +215,7 @@ describe('kyso serve', () => {
       expect(await child.exit).toBe(0);
       const logs = child.stdout();
       expect(logs).toContain('DEVELOPMENT SETUP');
-      expect(logs).toContain(join(dir, 'data', 'kyso.sqlite'));
+      expect(logs).toContain(join(dir, 'data', 'sessions', 'sessions.sqlite'));
       expect(logs).not.toContain(devKey);
       expect(logs).not.toContain('kyso-test');
     } finally {

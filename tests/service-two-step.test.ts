@@ -89,11 +89,14 @@ describe('two-step signing', () => {
       await first.close(); // the database stays; a new instance picks the session up
       second = await first.restart();
       const signatureValue = nodeSign('sha256', dataToSign, person.key);
-      await expectValid(await complete(second, session, { signatureValue: b64(signatureValue) }), 'two-step-restart.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
-      // A completed session is gone.
+      const signed = await expectValid(await complete(second, session, { signatureValue: b64(signatureValue) }), 'two-step-restart.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
+      // Completion is idempotent: the same signature again gets the same PDF; another one is a conflict.
       const again = await complete(second, session, { signatureValue: b64(signatureValue) });
-      expect(again.status).toBe(404);
-      expect(((await again.json()) as { code: string }).code).toBe('SERVICE_SESSION_NOT_FOUND');
+      expect(again.status).toBe(200);
+      expect(Buffer.from(await again.arrayBuffer()).equals(Buffer.from(signed))).toBe(true);
+      const other = await complete(second, session, { signatureValue: b64(nodeSign('sha256', Buffer.from('other'), person.key)) });
+      expect(other.status).toBe(409);
+      expect(((await other.json()) as { code: string }).code).toBe('SERVICE_SESSION_COMPLETED');
     } finally {
       if (second) await second.stop();
       else await first.stop();

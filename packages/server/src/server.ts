@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { type CertificationRegister } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { removeSpooledBodies } from './io/request-body.js';
+import { AuthFailureLimiter } from './limits/auth-failures.js';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ApiKeyRegistry } from './auth/api-keys.js';
@@ -49,9 +51,6 @@ export interface RunningService {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** How long an expired session is kept, to answer "expired" rather than "not found". */
-const EXPIRED_SESSION_GRACE_MS = 24 * 3600 * 1000;
-
 export async function startService(loaded: LoadedConfig, options: StartOptions = {}): Promise<RunningService> {
   const { config } = loaded;
   const now = options.now ?? Date.now;
@@ -79,6 +78,9 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   });
   verificationStarting.catch(() => {}); // awaited below; a failure elsewhere first must not leave it unhandled
   try {
+    // Bodies spooled by a process that crashed: nothing will ever remove them otherwise (dataDir is this instance's).
+    const removed = removeSpooledBodies(`${config.dataDir}/tmp`);
+    if (removed > 0) logger.warn({ removed }, 'removed request bodies left by an earlier process');
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
     register = openSqliteRegister(config.certification.register!);
@@ -104,7 +106,26 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed or stuck).', value: () => verification.workersReplaced },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
-  const sessions = new SessionStore(db, now);
+  const sessions = new SessionStore(
+    db,
+    {
+      maxPerKey: config.sessions.maxPerKey,
+      maxBytesPerKey: config.sessions.maxBytesPerKey,
+      maxTotalBytes: config.sessions.maxTotalBytes,
+      completedRetentionMs: config.sessions.completedRetentionSeconds * 1000,
+      expiredNoticeMs: config.sessions.expiredNoticeSeconds * 1000,
+    },
+    now,
+  );
+  const purgeSessions = (): void => {
+    try {
+      const purged = sessions.purgeExpired();
+      if (purged > 0) logger.info({ purged }, 'expired signing sessions purged');
+    } catch (e) {
+      logger.warn({ err: (e as Error).message }, 'purging expired sessions failed');
+    }
+  };
+  purgeSessions();
   const services: Services = {
     config,
     development: loaded.development,
@@ -124,6 +145,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     verification,
     metrics,
     rateLimiter: new RateLimiter(config.limits.rateLimit, now),
+    authFailures: new AuthFailureLimiter(config.http.authFailures, now),
     lifecycle,
     now,
   };
@@ -139,6 +161,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       tag: 'system',
       access: 'public',
       rateLimited: false,
+      anonymous: true,
       responses: { 200: { description: 'The OpenAPI document.', text: 'application/json' } },
       handler({ res }) {
         res.json(document);
@@ -171,13 +194,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const url = `http://${host}:${port}`;
   logger.info({ url, keys: keyRing.aliases(), apiKeys: services.apiKeys.size, source: loaded.source }, 'kyso service listening');
 
-  const purge = setInterval(() => {
-    try {
-      sessions.purgeExpired(EXPIRED_SESSION_GRACE_MS);
-    } catch (e) {
-      logger.warn({ err: (e as Error).message }, 'purging expired sessions failed');
-    }
-  }, 60_000);
+  const purge = setInterval(purgeSessions, config.sessions.purgeIntervalSeconds * 1000);
   purge.unref();
 
   let closing: Promise<void> | undefined;

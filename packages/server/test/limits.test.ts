@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '@kyso/server';
 import { RateLimiter } from '../src/limits/rate-limit.js';
+import { AuthFailureLimiter } from '../src/limits/auth-failures.js';
+import { contentDisposition } from '../src/http/pdf-response.js';
+import { isBase64 } from '../src/openapi/common-schemas.js';
 import { WorkQueue } from '../src/limits/work-queue.js';
 import { ApiKeyRegistry, apiKeyHash, createApiKey } from '../src/auth/api-keys.js';
 
@@ -15,6 +18,39 @@ describe('RateLimiter (token bucket)', () => {
     now = 2000;
     expect(rl.take('a')).toEqual({ allowed: true });
     expect(rl.take('a').allowed).toBe(false);
+  });
+});
+
+describe('AuthFailureLimiter (failed authentications per address, fixed window)', () => {
+  it('blocks an address after max failures until its window ends; other addresses are free', () => {
+    let now = 0;
+    const l = new AuthFailureLimiter({ max: 2, windowSeconds: 10 }, () => now);
+    expect(l.blockedFor('a')).toBe(0);
+    l.fail('a');
+    now = 3000;
+    l.fail('a');
+    expect(l.blockedFor('a')).toBe(7);
+    expect(l.blockedFor('b')).toBe(0);
+    now = 9500;
+    expect(l.blockedFor('a')).toBe(1);
+    now = 10_000;
+    expect(l.blockedFor('a')).toBe(0);
+    l.fail('a');
+    expect(l.blockedFor('a')).toBe(0);
+  });
+});
+
+describe('HTTP helpers', () => {
+  it('contentDisposition: ASCII fallback without quotes or separators, the exact name in UTF-8, always .pdf', () => {
+    expect(contentDisposition('signed.pdf')).toBe(`attachment; filename="signed.pdf"; filename*=UTF-8''signed.pdf`);
+    expect(contentDisposition('Quyết định số 12.pdf')).toBe(`attachment; filename="Quyet dinh so 12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20s%E1%BB%91%2012.pdf`);
+    expect(contentDisposition('a"b\r\n/c')).toBe(`attachment; filename="a_b_c.pdf"; filename*=UTF-8''a%22b_c.pdf`);
+    expect(contentDisposition('Đơn')).toMatch(/^attachment; filename="Don.pdf"/);
+  });
+
+  it('isBase64: padded RFC 4648 only', () => {
+    for (const ok of ['', 'AAAA', 'QUI=', 'QQ==', 'a+/9']) expect(isBase64(ok), ok).toBe(true);
+    for (const bad of ['A', 'AAA', 'A=AA', 'QQ=', 'QUJD RA==', 'QUJDRA=\n', '@@@@', 'QQ===']) expect(isBase64(bad), bad).toBe(false);
   });
 });
 

@@ -148,9 +148,13 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 function resolvePaths(config: ServiceConfig, base: string): void {
   const abs = (p: string): string => (isAbsolute(p) ? p : join(base, p));
   config.dataDir = abs(config.dataDir);
-  config.database = config.database ? abs(config.database) : join(config.dataDir, 'kyso.sqlite');
+  config.database = config.database ? abs(config.database) : join(config.dataDir, 'sessions', 'sessions.sqlite');
   config.verification.trustRoots = config.verification.trustRoots.map(abs);
   config.certification.register = config.certification.register ? abs(config.certification.register) : join(config.dataDir, 'register.sqlite');
+  // Session data (large, short-lived, anyone with a key can fill it) must not share a directory with the register.
+  if (dirname(config.database) === dirname(config.certification.register)) {
+    throw configError(`database (${config.database}) must be in a directory of its own, not next to the register (certification.register)`);
+  }
   for (const key of Object.values(config.keys)) {
     if (key.type === 'pkcs12') {
       key.file = abs(key.file);

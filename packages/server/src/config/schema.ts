@@ -76,13 +76,53 @@ export type ApiKeyConfig = z.infer<typeof apiKeyConfigSchema>;
 const access = z.enum(['public', 'api-key']);
 const positiveInt = z.number().int().positive();
 
+/** Two-step sessions: what one API key may hold, how long results and expiry notices are kept. */
+const sessionsSchema = z
+  .object({
+    /** Open sessions (pending, or completed and kept for retries) one API key may hold. */
+    maxPerKey: positiveInt.default(20),
+    /** Bytes (stored PDFs and results) one API key's sessions may hold. */
+    maxBytesPerKey: positiveInt.default(256 * 1024 * 1024),
+    /** Bytes all sessions together may hold. */
+    maxTotalBytes: positiveInt.default(2 * 1024 * 1024 * 1024),
+    /** A completed session's result is kept at least this long for retries with the same signature, seconds. */
+    completedRetentionSeconds: z.number().int().min(0).default(600),
+    /** After expiry only a notice (no document) is kept this long, to answer 410 rather than 404, seconds. */
+    expiredNoticeSeconds: z.number().int().min(0).default(86_400),
+    /** How often expired sessions are purged, seconds (also at start and when an expired session is touched). */
+    purgeIntervalSeconds: positiveInt.default(60),
+  })
+  .strict()
+  .default({ maxPerKey: 20, maxBytesPerKey: 256 * 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 * 1024, completedRetentionSeconds: 600, expiredNoticeSeconds: 86_400, purgeIntervalSeconds: 60 });
+
+/** HTTP policy: CORS and the limit on failed authentication. */
+const httpSchema = z
+  .object({
+    /** CORS, off unless origins are listed: exact origins (scheme://host[:port]) or "*". */
+    cors: z
+      .object({
+        origins: z.array(z.union([z.literal('*'), z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')])).default([]),
+        /** How long a browser may cache a preflight answer, seconds. */
+        maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+      })
+      .strict()
+      .default({ origins: [], maxAgeSeconds: 600 }),
+    /** Failed authentications per client address: beyond `max` in `windowSeconds`, 429 with Retry-After until the window ends. */
+    authFailures: z
+      .object({ max: positiveInt.default(10), windowSeconds: positiveInt.default(60) })
+      .strict()
+      .default({ max: 10, windowSeconds: 60 }),
+  })
+  .strict()
+  .default({ cors: { origins: [], maxAgeSeconds: 600 }, authFailures: { max: 10, windowSeconds: 60 } });
+
 export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     /** Where the database and temporary files live. */
     dataDir: z.string().min(1).default('./data'),
-    /** The SQLite file; default DATA_DIR/kyso.sqlite. */
+    /** The two-step sessions' SQLite file; default DATA_DIR/sessions/sessions.sqlite (apart from the register). */
     database: z.string().min(1).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Trust X-Forwarded-For from this many proxies (Express "trust proxy"); 0 when clients connect directly. */
@@ -188,6 +228,8 @@ export const configSchema = z
       })
       .strict()
       .default({ level: 'B-B', authorities: {} }),
+    sessions: sessionsSchema,
+    http: httpSchema,
     /** Signing keys by alias. */
     keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema).default({}),
     apiKeys: z.array(apiKeyConfigSchema).default([]),

@@ -1,6 +1,7 @@
 /**
- * The service's SQLite database (better-sqlite3, WAL): signing sessions live here so that any instance on the same
- * file can complete them and a restart in between loses nothing. Migrations are numbered and idempotent.
+ * The service's SQLite database (better-sqlite3, WAL): the two-step signing sessions, so that any instance on the
+ * same file can complete them and a restart in between loses nothing. It holds nothing else and lives in a
+ * directory of its own, apart from the register. Migrations are numbered and idempotent.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,13 +26,26 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (session_id, seq)
    );`,
+  // Completion is idempotent (the result is kept for retries); expired sessions keep only a notice; caps per key.
+  `ALTER TABLE signing_sessions ADD COLUMN file_name TEXT;
+   ALTER TABLE signing_sessions ADD COLUMN completed_at INTEGER;
+   ALTER TABLE signing_sessions ADD COLUMN submission_sha256 TEXT;
+   ALTER TABLE signing_sessions ADD COLUMN result BLOB;
+   ALTER TABLE signing_sessions ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX signing_sessions_key ON signing_sessions (api_key_id, purged);`,
 ];
 
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Session documents are the citizens' papers: the directory is the service user's alone.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   try {
+    // Purged session documents give their pages back to the file system (incremental vacuum after each purge);
+    // this takes effect only on a new file, before its first table.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
+    // Documents pass through the WAL: after a checkpoint it is cut back to this size instead of staying at its peak.
+    db.pragma('journal_size_limit = 67108864');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // Several instances (or a restart racing the old process) share the file: wait for a lock instead of failing.

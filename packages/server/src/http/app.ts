@@ -1,10 +1,12 @@
 /**
- * The Express application: request ids and logs, metrics, authentication, the rate limit, input validation,
- * timeouts and one error handler that answers every failure as RFC 9457 problem+json.
+ * The Express application: request ids and logs, metrics, the headers every answer carries, CORS, authentication
+ * (with a limit on failures per address), the rate limit, input validation, timeouts and one error handler that
+ * answers every failure as RFC 9457 problem+json. Order per request: the timer starts, then the caller is
+ * authenticated and authorised, query and path are checked, and only then is a body read.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { KysoError } from '@kyso/core';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError, statusFor } from '../errors.js';
@@ -12,6 +14,7 @@ import { readJsonBody } from '../io/json-body.js';
 import { discardBody } from '../io/request-body.js';
 import type { Logger } from '../observability/logger.js';
 import { problemDetails } from '../problem.js';
+import { corsAllows, corsHeaders, preflightHeaders } from './cors.js';
 import { accessOf, type RouteContext, type RouteDef } from './route.js';
 import type { Services } from './services.js';
 
@@ -55,6 +58,22 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
     };
     res.on('finish', done);
     res.on('close', done);
+    // Every answer: no MIME sniffing, and nothing kept by caches (signed PDFs, certification data, reports).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    const cors = services.config.http.cors;
+    const origin = req.get('Origin');
+    const allowedOrigin = origin !== undefined && corsAllows(cors, origin);
+    if (cors.origins.length) res.setHeader('Vary', 'Origin');
+    if (allowedOrigin) for (const [k, v] of Object.entries(corsHeaders(cors, origin))) res.setHeader(k, v);
+    // A CORS preflight (an OPTIONS from a browser page); any other OPTIONS falls through to 404.
+    if (req.method === 'OPTIONS' && origin !== undefined) {
+      (res.locals as Locals).route = 'preflight';
+      if (!allowedOrigin || !req.get('Access-Control-Request-Method')) return next(new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED'));
+      for (const [k, v] of Object.entries(preflightHeaders(cors))) res.setHeader(k, v);
+      res.status(204).end();
+      return;
+    }
     if (!services.lifecycle.accepting) {
       res.setHeader('Connection', 'close');
       return next(new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5));
@@ -93,21 +112,7 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
 
 async function handle(route: RouteDef, req: Request, res: Response, services: Services): Promise<void> {
   const { log } = res.locals as Locals;
-  const principal = authenticate(req, services);
-  if (principal) (res.locals as Locals).caller = { apiKey: principal.keyId, unit: principal.unit };
-  if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
-  if (route.rateLimited) {
-    const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
-    if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
-  }
-  const query = route.query ? parse(route.query, req.query, 'query') : {};
-  const params = route.params ? parse(route.params, req.params, 'path') : {};
-  let body: unknown;
-  if (route.body?.kind === 'json') {
-    const max = route.body.maxBytes?.(services.config) ?? services.config.limits.maxJsonBytes;
-    body = parse(route.body.schema, await readJsonBody(req, max), 'body');
-  }
-
+  // The timer runs from the start, so it covers receiving every body (JSON too), not only the handler.
   let timedOut = false;
   const timer = setTimeout(() => {
     if (res.headersSent) return;
@@ -122,20 +127,37 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     res.setHeader('Connection', 'close');
     res.status(status).type('application/problem+json').send(JSON.stringify(problemDetails(e, status, req.path)));
   }, services.config.limits.requestTimeoutMs);
-  const ctx: RouteContext<unknown, unknown, unknown> = {
-    req,
-    res,
-    log: principal ? log.child({ apiKey: principal.keyId, unit: principal.unit }) : log,
-    principal,
-    query,
-    params,
-    body,
-    services,
-    get timedOut() {
-      return timedOut;
-    },
-  };
   try {
+    // Health, readiness and the like never look at credentials: a stale key must not make them fail.
+    const principal = route.anonymous ? null : authenticate(req, services);
+    if (principal) (res.locals as Locals).caller = { apiKey: principal.keyId, unit: principal.unit };
+    if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+    if (route.rateLimited) {
+      const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
+      if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
+    }
+    refuseUnknownQuery(route, req.query as Record<string, unknown>);
+    const query = route.query ? parse(route.query, req.query, 'query') : {};
+    const params = route.params ? parse(route.params, req.params, 'path') : {};
+    const ctx: RouteContext<unknown, unknown, unknown> = {
+      req,
+      res,
+      log: principal ? log.child({ apiKey: principal.keyId, unit: principal.unit }) : log,
+      principal,
+      query,
+      params,
+      body: undefined,
+      services,
+      get timedOut() {
+        return timedOut;
+      },
+    };
+    // What the caller may do is settled before any body is read: a key without the right never makes us read one.
+    await route.authorize?.(ctx as RouteContext<unknown, unknown, undefined>);
+    if (route.body?.kind === 'json') {
+      const max = route.body.maxBytes?.(services.config) ?? services.config.limits.maxJsonBytes;
+      ctx.body = parse(route.body.schema, await readJsonBody(req, max), 'body');
+    }
     await route.handler(ctx);
   } catch (e) {
     if (timedOut) return; // already answered; the late failure only matters to the log
@@ -145,16 +167,31 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   }
 }
 
+/** Query parameters a route does not define are refused (400), as unknown JSON fields are: a typo is not ignored. */
+function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): void {
+  const known = route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : [];
+  const unknown = Object.keys(query).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  // Names that look like parameter names are echoed (a typo is then easy to see); anything else might be data.
+  const names = unknown.map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? JSON.stringify(k) : '(a parameter not shown)'));
+  const shown = [...new Set(names)].slice(0, 5).join(', ');
+  throw new ServiceError('SERVICE_BAD_REQUEST', {}, `query: unknown parameter${unknown.length > 1 ? 's' : ''} ${shown}`);
+}
+
 /** The API key's principal; null when none was given. A key given but not known is refused (401). */
 function authenticate(req: Request, services: Services): Principal | null {
   const auth = req.get('Authorization');
   const presented = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? req.get('X-API-Key');
-  if (presented === undefined) {
-    if (auth !== undefined) throw new ServiceError('SERVICE_UNAUTHENTICATED', {}, 'use Authorization: Bearer <key>');
-    return null;
+  if (presented === undefined && auth === undefined) return null;
+  // An address that failed too often is refused whatever it presents now, a right key included.
+  const client = `ip:${req.ip}`;
+  const wait = services.authFailures.blockedFor(client);
+  if (wait > 0) throw new ServiceError('SERVICE_AUTH_RATE_LIMITED', {}, undefined, wait);
+  const principal = presented === undefined ? null : services.apiKeys.find(presented);
+  if (!principal) {
+    services.authFailures.fail(client);
+    throw new ServiceError('SERVICE_UNAUTHENTICATED', {}, presented === undefined ? 'use Authorization: Bearer <key>' : undefined);
   }
-  const principal = services.apiKeys.find(presented);
-  if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
   return principal;
 }
 

@@ -1,4 +1,7 @@
-/** Sending a signed PDF: the input's bytes as received, then the signature's update, streamed with backpressure. */
+/**
+ * Sending a signed PDF: the input's bytes as received, then the signature's update, streamed with backpressure,
+ * as a download with its file name (Content-Disposition).
+ */
 import { createReadStream } from 'node:fs';
 import type { Response } from 'express';
 import type { ByteSource } from '../io/byte-source.js';
@@ -9,6 +12,7 @@ export async function sendSignedPdf(res: Response, input: { bytes?: Uint8Array; 
   const length = (input.bytes?.length ?? input.size ?? input.source?.length ?? 0) + update.length;
   res.status(200);
   res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', contentDisposition('signed.pdf'));
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.setHeader('Content-Length', String(length));
   if (input.bytes) {
@@ -41,4 +45,15 @@ function drained(res: Response): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+/**
+ * `attachment` with the file name: an ASCII fallback (anything else becomes _) and the exact name in UTF-8
+ * (RFC 6266/8187), so Vietnamese names survive and no quote or control character reaches the header.
+ */
+export function contentDisposition(fileName: string): string {
+  const base = fileName.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'signed.pdf';
+  const name = /\.pdf$/i.test(base) ? base : `${base}.pdf`;
+  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D')).replace(/[^A-Za-z0-9._ -]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
 }

@@ -55,12 +55,19 @@ export interface RouteDef<Q = unknown, P = unknown, B = unknown> {
   access: Access;
   /** Whether the rate limit applies (all /v1 routes; not health, readiness, metrics, the document). */
   rateLimited: boolean;
+  /** The route never looks at credentials (health, readiness, metrics, the document): a bad key does not fail it. */
+  anonymous?: boolean;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   headers?: HeaderSpec[];
   /** The request body: a PDF (streamed, application/pdf) or JSON validated by `schema`. */
   body?: { kind: 'pdf'; description: string } | { kind: 'json'; schema: z.ZodType<B>; /** Default limits.maxJsonBytes. */ maxBytes?: (config: ServiceConfig) => number };
   responses: Record<number, ResponseSpec>;
+  /**
+   * Authorisation that needs the query, path or principal but not the body: runs before any body is read, so a
+   * caller without the right is refused without the service reading (or parsing) what it sent.
+   */
+  authorize?: (ctx: RouteContext<Q, P, undefined>) => Promise<void> | void;
   handler: (ctx: RouteContext<Q, P, B>) => Promise<void> | void;
 }
 

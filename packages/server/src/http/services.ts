@@ -4,6 +4,7 @@ import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { AuthFailureLimiter } from '../limits/auth-failures.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -35,6 +36,8 @@ export interface Services {
   verification: VerificationPool;
   metrics: Metrics;
   rateLimiter: RateLimiter;
+  /** Failed authentications per client address. */
+  authFailures: AuthFailureLimiter;
   lifecycle: Lifecycle;
   now: () => number;
 }

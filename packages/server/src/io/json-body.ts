@@ -31,6 +31,12 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       if (!done) reject(e);
       done = true;
     });
+    // Closed before the end (a timeout answered it, the client went away): settle, so nothing waits forever.
+    req.on('close', () => {
+      if (done || req.complete) return;
+      done = true;
+      reject(new ServiceError('SERVICE_BAD_REQUEST', {}, 'the request was aborted'));
+    });
     req.on('end', () => {
       if (done) return;
       done = true;

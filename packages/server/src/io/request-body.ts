@@ -3,7 +3,7 @@
  * (413) past the size limit without buffering the rest. The body is only ever handed on as a ByteSource.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -136,7 +136,33 @@ export function readPdfBody(req: IncomingMessage, limits: BodyLimits): Promise<P
     req.on('end', onEnd);
     req.on('error', (e) => fail(e));
     req.on('aborted', () => fail(new ServiceError('SERVICE_BAD_REQUEST', {}, 'the request was aborted')));
+    // Closed before the end (a timeout answered it, the client went away): settle, so nothing waits forever.
+    req.on('close', () => {
+      if (!req.complete) fail(new ServiceError('SERVICE_BAD_REQUEST', {}, 'the request was aborted'));
+    });
   });
+}
+
+const SPOOLED = /^body-[A-Za-z0-9_-]+\.pdf$/;
+
+/**
+ * Removes the bodies spooled under `tmpDir` (at start: a process that crashed left them, nobody else will). Only
+ * files named as `readPdfBody` names them are touched. Returns how many went.
+ */
+export function removeSpooledBodies(tmpDir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return 0; // no directory yet
+  }
+  let n = 0;
+  for (const name of names) {
+    if (!SPOOLED.test(name)) continue;
+    rmSync(join(tmpDir, name), { force: true });
+    n++;
+  }
+  return n;
 }
 
 function memoryBody(buf: Buffer): PdfBody {

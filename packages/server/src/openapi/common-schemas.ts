@@ -22,7 +22,23 @@ export const ReadySchema = z
   })
   .meta({ id: 'Readiness' });
 
-export const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+/** Strict base64 (RFC 4648 §4, padded): what Buffer.from would silently truncate or skip is refused (400). */
+export function isBase64(s: string): boolean {
+  return s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+}
+
+export const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'not valid base64 (RFC 4648, padded, no whitespace)', abort: true })
+  .refine((s) => s.length % 4 === 0, 'not valid base64 (RFC 4648, padded, no whitespace)');
+
+/** The file name for a PDF download (Content-Disposition). */
+const fileName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'a file name without path separators or control characters')
+  .meta({ description: 'The file name of the signed PDF (Content-Disposition); default signed.pdf.', example: 'quyet-dinh-12.pdf' });
 
 const hash = z.enum(['SHA-256', 'SHA-384', 'SHA-512']);
 const rect = z
@@ -46,12 +62,14 @@ export const signatureOptionsShape = {
   rect: rect.optional(),
 };
 
-export const SignQuerySchema = z.object({
+export const SignQuerySchema = z.strictObject({
   key: z.string().min(1).meta({ description: 'Alias of the signing key held by the service.' }),
+  filename: fileName.optional(),
   ...signatureOptionsShape,
 });
 
-export const SessionQuerySchema = z.object({
+export const SessionQuerySchema = z.strictObject({
+  filename: fileName.optional(),
   key: z
     .string()
     .min(1)

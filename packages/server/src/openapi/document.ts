@@ -52,15 +52,18 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
     const add = (status: number, description: string, retry = false): void => {
       if (!responses[status]) responses[status] = problemResponse(description, retry);
     };
-    if (r.query || r.params || r.body) add(400, 'The request is not valid.');
+    // Every route refuses unknown query parameters.
+    add(400, r.query || r.params || r.body ? 'The request is not valid.' : 'The request is not valid (this route takes no query parameters).');
     if (access === 'api-key') add(401, 'The API key is missing or wrong.');
     if (access === 'api-key') add(403, 'The API key may not do this.');
     if (r.body) {
+      add(408, 'The body was not received within the request timeout.');
       add(413, 'The body is too large.');
       add(415, 'Wrong Content-Type.');
     }
     if (r.body?.kind === 'pdf') add(422, 'The PDF cannot be processed (the error code says why).');
     if (r.rateLimited) add(429, 'Rate limit reached.', true);
+    if (!r.anonymous) add(429, 'Too many failed authentications from this address.', true);
     if (r.rateLimited) add(503, 'Busy, not ready or timed out.', true);
     add(500, 'Internal error.');
 
@@ -71,7 +74,8 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
       tags: [r.tag],
       parameters,
       responses,
-      security: access === 'api-key' ? [{ bearer: [] }, { apiKeyHeader: [] }] : [{}, { bearer: [] }, { apiKeyHeader: [] }],
+      // Anonymous routes (health, readiness, metrics, this document) never look at credentials.
+      security: r.anonymous ? [{}] : access === 'api-key' ? [{ bearer: [] }, { apiKeyHeader: [] }] : [{}, { bearer: [] }, { apiKeyHeader: [] }],
     };
     if (r.body?.kind === 'pdf') {
       op.requestBody = { required: true, description: r.body.description, content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } };

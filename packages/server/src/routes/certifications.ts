@@ -116,6 +116,11 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
   rateLimited: true,
   body: { kind: 'json', schema: CertificationRequestSchema, maxBytes: (c) => Math.ceil((c.limits.maxBodyBytes * 4) / 3) + 64 * 1024 },
   responses: { 201: { description: 'Certified.', json: CertificationSchema }, 200: { description: 'Already certified (replay).', json: CertificationSchema } },
+  // Before the (large) body is read: the unit must be an authority here and the key allowed its seal.
+  authorize({ principal, services }) {
+    const { authority } = authorityOf(principal, services);
+    keyFor(principal, services.keyRing, authority.sealKey);
+  },
   async handler({ res, body, principal, services, log }) {
     const { authority, register } = authorityOf(principal, services);
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);

@@ -1,7 +1,7 @@
 /** POST /v1/sign: the PDF in, the PDF signed with one of the service's keys out. */
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { sendSignedPdf } from '../http/pdf-response.js';
+import { contentDisposition, sendSignedPdf } from '../http/pdf-response.js';
 import { readPdfBody } from '../io/request-body.js';
 import { SignQuerySchema } from '../openapi/common-schemas.js';
 import { keyFor } from './authorize.js';
@@ -29,7 +29,10 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
       const input = body.input();
       const { update, fieldName } = await services.signing.sign(entry, input, query);
       log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
-      await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, { 'Kyso-Field-Name': encodeURIComponent(fieldName) });
+      await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
+        'Kyso-Field-Name': encodeURIComponent(fieldName),
+        'Content-Disposition': contentDisposition(query.filename ?? 'signed.pdf'),
+      });
     } finally {
       body.dispose();
     }

@@ -2,19 +2,22 @@
  * Two-step signing for keys the service does not hold (an officer's USB token, a remote signing CA):
  * POST /v1/signing-sessions stores the prepared document and returns the data to sign; the signature value (or
  * a whole CMS) made elsewhere goes to POST /v1/signing-sessions/{id}/complete, which returns the signed PDF.
- * Sessions live in the database, so any instance on it can complete them, also after a restart.
+ * Sessions live in their own database, so any instance on it can complete them, also after a restart. Completion
+ * is idempotent: the result is stored before it is sent, and the same signature sent again gets the same PDF.
  */
+import { createHash } from 'node:crypto';
 import { parseCertificate, type SignerIdentity } from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
-import { sendSignedPdf } from '../http/pdf-response.js';
+import { contentDisposition, sendSignedPdf } from '../http/pdf-response.js';
 import type { Services } from '../http/services.js';
 import { asSource } from '../io/byte-source.js';
 import { readPdfBody } from '../io/request-body.js';
 import { algorithmForCertificate } from '../keys/certificates.js';
-import { SessionCompleteSchema, SessionCreatedSchema, SessionIdParamsSchema, SessionQuerySchema } from '../openapi/common-schemas.js';
+import { isBase64, SessionCompleteSchema, SessionCreatedSchema, SessionIdParamsSchema, SessionQuerySchema } from '../openapi/common-schemas.js';
+import type { SessionRecord } from '../sessions/session-store.js';
 import { keyFor } from './authorize.js';
 import { bodyLimits } from './sign.js';
 
@@ -39,9 +42,16 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
     },
   ],
   body: { kind: 'pdf', description: 'The PDF to sign.' },
-  responses: { 201: { description: 'The session and the data to sign.', json: SessionCreatedSchema } },
+  responses: {
+    201: { description: 'The session and the data to sign.', json: SessionCreatedSchema },
+    413: { description: "The PDF would take this API key's sessions past their byte quota (SERVICE_SESSION_QUOTA)." },
+    429: { description: 'This API key holds its maximum of open sessions (SERVICE_SESSION_LIMIT), with Retry-After.' },
+  },
   async handler({ req, res, query, principal, services, log }) {
     const { identity, label } = signerFor(req.get(CERTIFICATES_HEADER), query, principal, services);
+    // The caps are checked before the body is read (and again, exactly, when the session is stored).
+    const declared = Number(req.headers['content-length']);
+    services.sessions.admit(principal!.keyId, Number.isFinite(declared) ? declared : undefined);
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       const input = body.input();
@@ -53,6 +63,7 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
         state: prepared.state,
         ttlMs: services.config.signing.sessionTtlSeconds * 1000,
         input: asSource(input),
+        fileName: query.filename,
       });
       log.info({ session: rec.id, signer: label, level: query.level, bytes: body.size }, 'signing session created');
       const scheme = prepared.state.algorithm.scheme;
@@ -78,7 +89,10 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
   path: '/v1/signing-sessions/{id}/complete',
   operationId: 'completeSigningSession',
   summary: 'Two-step signing, step 2: give the signature value and get the signed PDF',
-  description: 'Only API keys of the unit that opened the session may complete it. A completed session is gone.',
+  description:
+    'Only API keys of the unit that opened the session may complete it. Idempotent: the result is stored before it ' +
+    'is sent, and the same body sent again (until the session expires, at least sessions.completedRetentionSeconds ' +
+    'after completion) gets the same signed PDF; a different signature after completion is 409.',
   tag: 'signing',
   access: 'api-key',
   rateLimited: true,
@@ -86,24 +100,70 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
   body: { kind: 'json', schema: SessionCompleteSchema },
   responses: {
     200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field.' } },
-    404: { description: 'No such session (or it is complete, or it belongs to another unit).' },
+    404: { description: 'No such session (or it belongs to another unit).' },
+    409: { description: 'The session was already completed with another signature (SERVICE_SESSION_COMPLETED).' },
     410: { description: 'The session has expired.' },
   },
+  // The session must exist, be this unit's and be live before its body is read.
+  authorize({ params, principal, services }) {
+    ownSession(params.id, principal, services);
+  },
   async handler({ res, params, body, principal, services, log }) {
-    const rec = services.sessions.get(params.id);
-    // Another unit's session is "not found": its existence is not theirs to learn.
-    if (!rec || rec.unit !== principal!.unit) throw new ServiceError('SERVICE_SESSION_NOT_FOUND');
-    if (services.now() >= rec.expiresAt) throw new ServiceError('SERVICE_SESSION_EXPIRED', { expiredAt: new Date(rec.expiresAt).toISOString() });
-    const result = body.cms
-      ? { cms: new Uint8Array(Buffer.from(body.cms, 'base64')) }
-      : { signatureValue: new Uint8Array(Buffer.from(body.signatureValue!, 'base64')) };
-    const input = services.sessions.input(rec);
-    const update = await services.signing.complete(input, rec.state, result);
-    if (!services.sessions.delete(rec.id)) throw new ServiceError('SERVICE_SESSION_NOT_FOUND');
-    log.info({ session: rec.id, fieldName: rec.state.fieldName }, 'signing session completed');
-    await sendSignedPdf(res, { source: input }, update, { 'Kyso-Field-Name': encodeURIComponent(rec.state.fieldName) });
+    let rec = ownSession(params.id, principal, services);
+    const submission = body.cms ? { cms: decode(body.cms) } : { signatureValue: decode(body.signatureValue!) };
+    const digest = submissionDigest(submission);
+    const release = services.sessions.pin(rec.id);
+    res.once('close', release);
+    try {
+      let update: Uint8Array | undefined;
+      if (!rec.completed) {
+        const input = services.sessions.input(rec);
+        const made = await services.signing.complete(input, rec.state, submission);
+        // Stored before anything is sent: a lost answer is fetched again with the same body.
+        if (services.sessions.markCompleted(rec.id, digest, made)) {
+          update = made;
+          log.info({ session: rec.id, fieldName: rec.state.fieldName }, 'signing session completed');
+        } else {
+          rec = ownSession(params.id, principal, services); // completed by another request meanwhile
+        }
+      }
+      if (!update) {
+        if (rec.completed?.submissionSha256 !== digest) {
+          throw new ServiceError('SERVICE_SESSION_COMPLETED', {}, 'send the same body as the completion that succeeded to get its PDF again');
+        }
+        update = services.sessions.result(rec.id);
+        if (!update) throw new ServiceError('SERVICE_SESSION_EXPIRED');
+        log.info({ session: rec.id }, 'signing session result sent again');
+      }
+      await sendSignedPdf(res, { source: services.sessions.input(rec) }, update, {
+        'Kyso-Field-Name': encodeURIComponent(rec.state.fieldName),
+        'Content-Disposition': contentDisposition(rec.fileName ?? 'signed.pdf'),
+      });
+    } finally {
+      if (!res.headersSent) release();
+    }
   },
 });
+
+/** The caller's unit's live session: another unit's is "not found" (its existence is not theirs to learn). */
+function ownSession(id: string, principal: Principal | null, services: Services): SessionRecord {
+  const found = services.sessions.get(id);
+  if (found.kind === 'absent' || (found.kind === 'expired' ? found.unit : found.session.unit) !== principal!.unit) {
+    throw new ServiceError('SERVICE_SESSION_NOT_FOUND');
+  }
+  if (found.kind === 'expired') throw new ServiceError('SERVICE_SESSION_EXPIRED', { expiredAt: new Date(found.expiresAt).toISOString() });
+  return found.session;
+}
+
+function decode(b64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+/** What completed a session, as a hash: a retry is recognised by it without keeping the signature itself. */
+function submissionDigest(s: { cms: Uint8Array } | { signatureValue: Uint8Array }): string {
+  const [kind, bytes] = 'cms' in s ? ['cms', s.cms] : ['signatureValue', s.signatureValue];
+  return createHash('sha256').update(kind).update('\0').update(bytes).digest('hex');
+}
 
 /** The signer's identity: a key alias the caller may use, or the certificates it supplies. */
 function signerFor(
@@ -121,7 +181,9 @@ function signerFor(
   if (!principal?.externalCertificates) {
     throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key may not sign with certificates it supplies');
   }
-  const certs = header.split(',').map((s) => s.trim()).filter(Boolean).map((s) => new Uint8Array(Buffer.from(s, 'base64')));
+  const parts = header.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!parts.every(isBase64)) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
+  const certs = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
   if (certs.length === 0) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
   let info;
   try {

@@ -11,6 +11,7 @@ export const healthRoute = defineRoute({
   tag: 'system',
   access: 'public',
   rateLimited: false,
+  anonymous: true,
   responses: { 200: { description: 'Alive.', json: HealthSchema } },
   handler({ res }) {
     res.json({ status: 'ok' });
@@ -25,6 +26,7 @@ export const readyRoute = defineRoute({
   tag: 'system',
   access: 'public',
   rateLimited: false,
+  anonymous: true,
   responses: { 200: { description: 'Ready.', json: ReadySchema }, 503: { description: 'Not ready.', json: ReadySchema } },
   handler({ res, services }) {
     const checks = {
@@ -45,6 +47,7 @@ export const metricsRoute = defineRoute({
   tag: 'system',
   access: 'public',
   rateLimited: false,
+  anonymous: true,
   responses: { 200: { description: 'The metrics.', text: 'text/plain; version=0.0.4' } },
   handler({ res, services }) {
     res.type('text/plain; version=0.0.4; charset=utf-8').send(services.metrics.render());

@@ -1,13 +1,30 @@
 /**
- * Two-step signing sessions in the database: the prepared state (plain JSON, no key material) and the input PDF,
- * stored in 1 MiB chunks so that neither storing nor finishing needs the whole document in one buffer.
+ * Two-step signing sessions in their own database: the prepared state (plain JSON, no key material) and the input
+ * PDF, stored in 1 MiB chunks so that neither storing nor finishing needs the whole document in one buffer.
+ *
+ * Completion is idempotent: the first completion stores its result (the update appended to the input) with the
+ * hash of what completed it, and the session keeps its document until it expires, so a retry with the same
+ * signature gets the same signed PDF and a dropped answer loses nothing. Expired sessions lose their document and
+ * state at once (a purge at start, periodically and on access) and keep only a small notice for a while, so a late
+ * client hears "expired" rather than "not found". Each API key may hold a bounded number of sessions and bytes.
  */
 import { randomBytes } from 'node:crypto';
 import type { ByteSource } from '../io/byte-source.js';
 import type { SigningState } from '@kyso/core';
 import type { Db } from '../db/database.js';
+import { ServiceError } from '../errors.js';
 
 const CHUNK = 1 << 20;
+
+export interface SessionLimits {
+  maxPerKey: number;
+  maxBytesPerKey: number;
+  maxTotalBytes: number;
+  /** A completed session is kept at least this long after completion (for retries), ms. */
+  completedRetentionMs: number;
+  /** How long an expired session's notice (no document) is kept, ms. */
+  expiredNoticeMs: number;
+}
 
 export interface SessionRecord {
   id: string;
@@ -15,9 +32,19 @@ export interface SessionRecord {
   apiKeyId: string;
   state: SigningState;
   inputLength: number;
+  /** The name given for the signed PDF (Content-Disposition). */
+  fileName: string | null;
   createdAt: number;
   expiresAt: number;
+  /** Set once completed: when, and the SHA-256 (hex) of the submission that completed it. */
+  completed: { at: number; submissionSha256: string } | null;
 }
+
+/** What `get` finds: a live session, an expired one (its document already gone), or nothing. */
+export type SessionLookup = { kind: 'live'; session: SessionRecord } | { kind: 'expired'; unit: string; expiresAt: number } | { kind: 'absent' };
+
+/** Bytes a session holds in the database: its input and, once completed, its result. */
+const HELD_BYTES = 'input_length + COALESCE(LENGTH(result), 0)';
 
 interface Row {
   id: string;
@@ -25,42 +52,81 @@ interface Row {
   api_key_id: string;
   state: string;
   input_length: number;
+  file_name: string | null;
   created_at: number;
   expires_at: number;
+  completed_at: number | null;
+  submission_sha256: string | null;
+  purged: number;
 }
 
 export class SessionStore {
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
+  /** Sessions whose document is being read right now (an answer streaming): the purge leaves them alone. */
+  private readonly pinned = new Map<string, number>();
 
-  /** Stores a prepared session with its input; returns the new session's id. */
-  create(args: { unit: string; apiKeyId: string; state: SigningState; ttlMs: number; input: ByteSource }): SessionRecord {
+  constructor(private readonly db: Db, private readonly limits: SessionLimits, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Refuses early, before a body is read, when the key already holds its maximum of sessions or the declared
+   * size cannot fit. `create` checks again, exactly, in its transaction.
+   */
+  admit(apiKeyId: string, declaredBytes: number | undefined): void {
+    this.purgeExpired();
+    this.checkCaps(apiKeyId, declaredBytes ?? 0);
+  }
+
+  /** Stores a prepared session with its input; the caps are checked in the same transaction. */
+  create(args: { unit: string; apiKeyId: string; state: SigningState; ttlMs: number; input: ByteSource; fileName?: string }): SessionRecord {
     const id = randomBytes(18).toString('base64url');
     const createdAt = this.now();
-    const rec: SessionRecord = { id, unit: args.unit, apiKeyId: args.apiKeyId, state: args.state, inputLength: args.input.length, createdAt, expiresAt: createdAt + args.ttlMs };
+    const rec: SessionRecord = {
+      id,
+      unit: args.unit,
+      apiKeyId: args.apiKeyId,
+      state: args.state,
+      inputLength: args.input.length,
+      fileName: args.fileName ?? null,
+      createdAt,
+      expiresAt: createdAt + args.ttlMs,
+      completed: null,
+    };
     const insertSession = this.db.prepare(
-      'INSERT INTO signing_sessions (id, unit, api_key_id, state, input_length, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO signing_sessions (id, unit, api_key_id, state, input_length, file_name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertChunk = this.db.prepare('INSERT INTO signing_session_chunks (session_id, seq, data) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
-      insertSession.run(id, rec.unit, rec.apiKeyId, JSON.stringify(rec.state), rec.inputLength, rec.createdAt, rec.expiresAt);
-      for (let seq = 0, at = 0; at < args.input.length; seq++, at += CHUNK) {
-        insertChunk.run(id, seq, args.input.read(at, Math.min(args.input.length, at + CHUNK)));
-      }
-    })();
+    this.db
+      .transaction(() => {
+        this.checkCaps(rec.apiKeyId, rec.inputLength);
+        insertSession.run(id, rec.unit, rec.apiKeyId, JSON.stringify(rec.state), rec.inputLength, rec.fileName, rec.createdAt, rec.expiresAt);
+        for (let seq = 0, at = 0; at < args.input.length; seq++, at += CHUNK) {
+          insertChunk.run(id, seq, args.input.read(at, Math.min(args.input.length, at + CHUNK)));
+        }
+      })
+      .immediate();
     return rec;
   }
 
-  get(id: string): SessionRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM signing_sessions WHERE id = ?').get(id) as Row | undefined;
-    if (!row) return undefined;
+  /** The session under `id`; an expired one is purged on the spot (its document and state go). */
+  get(id: string): SessionLookup {
+    const row = this.db.prepare('SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return { kind: 'absent' };
+    if (row.purged || this.now() >= row.expires_at) {
+      if (!row.purged && !this.pinned.has(id)) this.purgeOne(id);
+      return { kind: 'expired', unit: row.unit, expiresAt: row.expires_at };
+    }
     return {
-      id: row.id,
-      unit: row.unit,
-      apiKeyId: row.api_key_id,
-      state: JSON.parse(row.state) as SigningState,
-      inputLength: row.input_length,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
+      kind: 'live',
+      session: {
+        id: row.id,
+        unit: row.unit,
+        apiKeyId: row.api_key_id,
+        state: JSON.parse(row.state) as SigningState,
+        inputLength: row.input_length,
+        fileName: row.file_name,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        completed: row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
+      },
     };
   }
 
@@ -69,17 +135,94 @@ export class SessionStore {
     return new ChunkSource(this.db, rec.id, rec.inputLength);
   }
 
-  /** Removes a session; false when it was already gone (completed by someone else meanwhile). */
-  delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM signing_sessions WHERE id = ?').run(id).changes === 1;
+  /** The stored result of a completed session (the update appended to the input). */
+  result(id: string): Uint8Array | undefined {
+    const data = this.db.prepare('SELECT result FROM signing_sessions WHERE id = ? AND purged = 0').pluck().get(id) as Buffer | null | undefined;
+    return data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
   }
 
   /**
-   * Removes sessions expired for longer than `graceMs`. Recently expired ones are kept a while so that a late
-   * client hears "expired" rather than "not found".
+   * Records the completion: the result and the hash of the submission. Only the first completion wins; false
+   * when the session was completed (or purged) meanwhile. The session stays (for retries) until it expires, at
+   * least `completedRetentionMs` from now.
    */
-  purgeExpired(graceMs: number): number {
-    return this.db.prepare('DELETE FROM signing_sessions WHERE expires_at < ?').run(this.now() - graceMs).changes;
+  markCompleted(id: string, submissionSha256: string, result: Uint8Array): boolean {
+    const at = this.now();
+    return (
+      this.db
+        .prepare(
+          'UPDATE signing_sessions SET completed_at = ?, submission_sha256 = ?, result = ?, expires_at = MAX(expires_at, ?) WHERE id = ? AND completed_at IS NULL AND purged = 0',
+        )
+        .run(at, submissionSha256, result, at + this.limits.completedRetentionMs, id).changes === 1
+    );
+  }
+
+  /** Keeps the purge away from a session while its document is read; call the returned function when done. */
+  pin(id: string): () => void {
+    this.pinned.set(id, (this.pinned.get(id) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.pinned.get(id) ?? 1) - 1;
+      if (n <= 0) this.pinned.delete(id);
+      else this.pinned.set(id, n);
+    };
+  }
+
+  /**
+   * Purges expired sessions: their chunks, state and result go at once, a notice row stays `expiredNoticeMs`.
+   * Returns how many sessions lost their data.
+   */
+  purgeExpired(): number {
+    const t = this.now();
+    const expired = this.db.prepare('SELECT id FROM signing_sessions WHERE purged = 0 AND expires_at <= ?').pluck().all(t) as string[];
+    let n = 0;
+    for (const id of expired) {
+      if (this.pinned.has(id)) continue;
+      this.purgeOne(id);
+      n++;
+    }
+    this.db.prepare('DELETE FROM signing_sessions WHERE purged = 1 AND expires_at < ?').run(t - this.limits.expiredNoticeMs);
+    if (n > 0) this.db.pragma('incremental_vacuum');
+    return n;
+  }
+
+  /** Sessions one API key holds now and their bytes (for tests and logs). */
+  usage(apiKeyId: string): { sessions: number; bytes: number } {
+    const r = this.db
+      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
+      .get(apiKeyId) as { n: number; bytes: number };
+    return { sessions: r.n, bytes: r.bytes };
+  }
+
+  private purgeOne(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM signing_session_chunks WHERE session_id = ?').run(id);
+      this.db.prepare("UPDATE signing_sessions SET state = '', result = NULL, purged = 1 WHERE id = ?").run(id);
+    })();
+  }
+
+  /** Bytes the database file holds in pages (free pages are given back after each purge). */
+  fileBytes(): number {
+    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
+  }
+
+  private checkCaps(apiKeyId: string, adding: number): void {
+    const t = this.now();
+    const mine = this.db
+      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes, MIN(expires_at) AS firstExpiry FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
+      .get(apiKeyId) as { n: number; bytes: number; firstExpiry: number | null };
+    const { maxPerKey, maxBytesPerKey, maxTotalBytes } = this.limits;
+    if (mine.n >= maxPerKey) {
+      const wait = Math.max(1, Math.ceil(((mine.firstExpiry ?? t) - t) / 1000));
+      throw new ServiceError('SERVICE_SESSION_LIMIT', { maxPerKey }, `at most ${maxPerKey} sessions per API key`, wait);
+    }
+    if (mine.bytes + adding > maxBytesPerKey) {
+      throw new ServiceError('SERVICE_SESSION_QUOTA', { maxBytesPerKey }, `at most ${maxBytesPerKey} bytes of sessions per API key`);
+    }
+    const total = this.db.prepare(`SELECT COALESCE(SUM(${HELD_BYTES}), 0) FROM signing_sessions WHERE purged = 0`).pluck().get() as number;
+    if (total + adding > maxTotalBytes) throw new ServiceError('SERVICE_SESSION_STORAGE_FULL', {}, undefined, 60);
   }
 }
 
@@ -113,7 +256,8 @@ class ChunkSource implements ByteSource {
   private chunk(seq: number): Uint8Array {
     if (seq !== this.cachedSeq) {
       const data = this.select.get(this.id, seq) as Buffer | undefined;
-      if (!data) throw new Error(`signing session ${this.id} lost chunk ${seq}`);
+      // Typed, so the answer is a problem (before streaming) and never a bare crash.
+      if (!data) throw new ServiceError('SERVICE_SESSION_EXPIRED', {}, 'the session\u2019s document is gone');
       this.cached = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       this.cachedSeq = seq;
     }
