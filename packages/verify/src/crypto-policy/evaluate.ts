@@ -40,6 +40,7 @@ export interface AlgorithmUse {
   outcome: CryptoOutcome;
   /** The policy rule that decided, e.g. "digests.SHA-1 (until 2014-01-01T00:00:00Z)" or "keys.RSA ≥ 2048". */
   rule: string;
+  /** A fact about the algorithm the policy attaches whatever the outcome (e.g. SHA_1, RSA_PKCS1_V1_5). */
   flag?: CryptoFlag;
 }
 
@@ -48,7 +49,7 @@ export interface CryptoFacts {
   uses: AlgorithmUse[];
   /** The uses the policy does not accept (empty when every use is accepted). */
   rejected: AlgorithmUse[];
-  /** Flags of accepted uses, each once. */
+  /** Flags of every use (accepted or not), each once. */
   flags: CryptoFlag[];
 }
 
@@ -84,14 +85,15 @@ function untilText(bound: DateBound): string {
 type Decision = Pick<AlgorithmUse, 'accepted' | 'outcome' | 'rule' | 'flag'>;
 
 const accept = (rule: string, flag?: CryptoFlag): Decision => ({ accepted: true, outcome: 'ACCEPTED', rule, ...(flag ? { flag } : {}) });
-const reject = (outcome: CryptoOutcome, rule: string): Decision => ({ accepted: false, outcome, rule });
+// A flag is a fact about the algorithm, so a rejected use keeps it too (a report still says "SHA-1").
+const reject = (outcome: CryptoOutcome, rule: string, flag?: CryptoFlag): Decision => ({ accepted: false, outcome, rule, ...(flag ? { flag } : {}) });
 
 function decideDigest(policy: CryptoPolicy, digest: DigestName | undefined, at: Date): Decision {
   if (!digest) return reject('UNKNOWN_ALGORITHM', 'digests');
   const bound = policy.digests[digest];
   if (!bound) return reject('NOT_ALLOWED', `digests: ${digest} not listed`);
   const rule = `digests.${digest}${untilText(bound)}`;
-  return inForce(bound, at) ? accept(rule) : reject('EXPIRED', rule);
+  return inForce(bound, at) ? accept(rule, bound.flag) : reject('EXPIRED', rule, bound.flag);
 }
 
 function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined, at: Date): Decision {
@@ -99,7 +101,7 @@ function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined,
   const rule = policy.schemes[scheme];
   if (!rule) return reject('NOT_ALLOWED', `schemes: ${scheme} not listed`);
   const text = `schemes.${scheme}${untilText(rule)}`;
-  return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text);
+  return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text, rule.flag);
 }
 
 const SCHEME_KEY: Record<SignatureScheme, KeyFamily> = {
@@ -210,6 +212,6 @@ export function evaluateCryptoPolicy(input: CryptoPolicyInput, policy: CryptoPol
     ...(input.signature ? signatureAlgorithmUses(input.signature, input.at, policy) : []),
     ...(input.chain ? chainAlgorithmUses(input.chain, input.chainAt ?? input.at, policy, input.anchor) : []),
   ];
-  const flags = [...new Set(uses.filter((u) => u.accepted && u.flag).map((u) => u.flag as CryptoFlag))];
+  const flags = [...new Set(uses.filter((u) => u.flag).map((u) => u.flag as CryptoFlag))];
   return { policyId: policy.id, uses, rejected: uses.filter((u) => !u.accepted), flags };
 }
