@@ -92,12 +92,16 @@ describe('SHA-1 and RSA below 2048 bits', () => {
     expect(facts.rejected[0].rule).toBe(`digests.SHA-1 (until ${LEGACY_CUTOFF})`);
     expect(facts.rejected[1].rule).toBe(`keys.RSA ≥ 1024 (until ${LEGACY_CUTOFF})`);
     expect(facts.rejected[1].keyBits).toBe(1024);
+    // SHA-1 keeps its flag when rejected, so a report can name it whatever the outcome
+    expect(facts.rejected.filter((u) => u.algorithm === 'SHA-1').every((u) => u.flag === 'SHA_1')).toBe(true);
+    expect(facts.flags).toEqual(expect.arrayContaining(['SHA_1', 'RSA_PKCS1_V1_5']));
   });
 
   it('accepts them for a signature whose best time is before the cut-off', () => {
     const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: BEFORE_CUTOFF });
     expect(facts.rejected).toEqual([]);
     expect(facts.uses.every((u) => u.at === BEFORE_CUTOFF)).toBe(true);
+    expect(facts.uses.filter((u) => u.flag === 'SHA_1').map(brief)).toEqual(['signature digest SHA-1: ACCEPTED', 'certificate#0 digest SHA-1: ACCEPTED']);
   });
 
   it('evaluates the chain at its own time when asked', () => {

@@ -82,7 +82,7 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
   const validity = (v: ValidityAt | null): string =>
     !v ? t('unknown') : v.status === 'VALID' ? t('withinPeriod') : `${v.status === 'EXPIRED' ? t('expired') : t('notYetValid')}${v.certificate ? ` (${v.certificate})` : ''}`;
-  const unproven = s.bestSignatureTime.source === 'validation-time' && s.kind !== 'doc-timestamp';
+  const unproven = s.bestSignatureTime.source === 'validation-time';
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
     `  ${t('result')}: ${label}`,
