@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf } from '@kyso/core';
+import { ValidationReportSchema } from '../packages/server/src/routes/verify.js';
 import { repoRoot } from './helpers/producers.js';
 import { scratch } from './helpers/tools.js';
 import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
@@ -158,6 +159,14 @@ describe('--json carries the new facts beside the old fields', () => {
     const human = await kyso(SHA1_PDF);
     expect(human.stdout).toContain('Chữ ký hoặc chứng thư số trong đường dẫn dùng hàm băm SHA-1, không còn an toàn.');
     expect(lastLine(human.stdout)).toBe('Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 2 chữ ký: 2 chưa xác định được tính hợp lệ (số 1, 2).');
+  });
+
+  it('the service documents the same report (POST /v1/verify schema): a real report parses whole, nothing stripped', async () => {
+    for (const args of [[files['expired-2020.pdf'], '--trust', files['old-root.pem']], [files['signed.pdf'], '--trust', ROOT], [files['unsigned.pdf']]]) {
+      const { report } = await json(...args);
+      const { file: _file, ...rest } = report;
+      expect(ValidationReportSchema.parse(rest)).toEqual(rest);
+    }
   });
 
   it('--xml: both validity facts and the note', async () => {
