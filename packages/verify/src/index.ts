@@ -33,7 +33,7 @@ export { decide, DEFAULT_VERDICT_POLICY, CRYPTO_FLAG_FINDINGS, type Verdict, typ
 export { FINDINGS, finding, type Finding, type FindingCode } from './policy/findings.js';
 export { validationReport, signatureReport, type ValidationReport, type SignatureReport, type SignerReport, type ValidityAt } from './report/report.js';
 export { conclusionOf, type Conclusion, type ConclusionResult, type ConclusionInput } from './report/conclusion.js';
-export { humanReport, vietnamTime, type Language, type HumanReportOptions } from './report/human.js';
+export { humanReport, vietnamTime, validityText, revocationText, type Language, type HumanReportOptions } from './report/human.js';
 export { etsiValidationReportXml, validatePdfEtsiXml, escapeXmlText, escapeXmlAttribute, ETSI_VR_NAMESPACE, XMLDSIG_NAMESPACE, KYSO_REPORT_NAMESPACE, type EtsiXmlOptions } from './report/etsi-xml.js';
 export * from './trust/index.js';
 export * from './crypto-policy/index.js';

@@ -80,8 +80,7 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   // Validity at the signing time shown (the timestamp's, else the claim), and, when nothing proves that time, at
   // the validation time the verdict judges by. Never "still valid": revocation is its own line.
   const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
-  const validity = (v: ValidityAt | null): string =>
-    !v ? t('unknown') : v.status === 'VALID' ? t('withinPeriod') : `${v.status === 'EXPIRED' ? t('expired') : t('notYetValid')}${v.certificate ? ` (${v.certificate})` : ''}`;
+  const validity = (v: ValidityAt | null): string => validityText(v, lang);
   const unproven = s.bestSignatureTime.source === 'validation-time';
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
@@ -104,8 +103,16 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   return lines;
 }
 
+/** A path's validity at one time in words: within its period, expired or not yet valid (naming the certificate). */
+export function validityText(v: ValidityAt | null, lang: Language): string {
+  const t = (k: keyof typeof L): string => L[k][lang];
+  if (!v) return t('unknown');
+  if (v.status === 'VALID') return t('withinPeriod');
+  return `${v.status === 'EXPIRED' ? t('expired') : t('notYetValid')}${v.certificate ? ` (${v.certificate})` : ''}`;
+}
+
 /** What is known of the path's revocation status, said as it is: checked and good, revoked, unknown, not checked. */
-function revocationText(s: SignatureReport, lang: Language): string {
+export function revocationText(s: Pick<SignatureReport, 'revocation'>, lang: Language): string {
   const t = (k: keyof typeof L): string => L[k][lang];
   if (s.revocation.length === 0) return t('revNoPath');
   const one = (r: SignatureReport['revocation'][number]): string =>
