@@ -39,7 +39,11 @@ export const FINDINGS = {
     'The timestamp authority\'s certificate has expired and no archive timestamp was made before it did: the timestamp no longer proves the time.',
   ],
   TIMESTAMP_UNTRUSTED: ['Dấu thời gian không thuộc đơn vị cung cấp dấu thời gian được tin cậy.', 'A timestamp is not from a trusted timestamp authority.'],
-  TRUSTED: ['Chữ ký toàn vẹn, chứng thư số tin cậy và có hiệu lực tại thời điểm ký.', 'The signature is intact and its certificate trusted and valid at signing time.'],
+  // Says no more than the verdict knows: revocation may not have been checked (see the report's revocation).
+  TRUSTED: [
+    'Chữ ký toàn vẹn; chứng thư số tin cậy, trong thời hạn hiệu lực tại thời điểm ký và không được biết là đã bị thu hồi.',
+    'The signature is intact; its certificate is trusted, within its validity period at signing time and not known to be revoked.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type FindingCode = keyof typeof FINDINGS;
