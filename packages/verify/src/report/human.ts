@@ -26,6 +26,7 @@ const L = {
   signingTime: { vi: 'Thời điểm ký', en: 'Signing time' },
   byTimestamp: { vi: 'theo dấu thời gian', en: 'from a timestamp' },
   claimed: { vi: 'do phần mềm ký khai báo, chưa được chứng minh', en: 'claimed by the signing software, not proven' },
+  ownTime: { vi: 'thời điểm ghi trong dấu thời gian', en: 'the time the timestamp states' },
   integrity: { vi: 'Tính toàn vẹn', en: 'Integrity' },
   intact: { vi: 'Toàn vẹn, không bị thay đổi sau khi ký', en: 'Intact, not altered after signing' },
   notIntact: { vi: 'Không toàn vẹn', en: 'Not intact' },
@@ -76,7 +77,9 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   const integrity =
     (s.intact ? t('intact') : t('notIntact')) +
     (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : '');
-  const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${s.signingTimeSource === 'timestamp' ? t('byTimestamp') : t('claimed')}` : '—';
+  // A document timestamp's own time comes from its TSA's token, not from signing software.
+  const source = s.signingTimeSource === 'timestamp' ? t('byTimestamp') : s.kind === 'doc-timestamp' ? t('ownTime') : t('claimed');
+  const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${source}` : '—';
   // Validity at the signing time shown (the timestamp's, else the claim), and, when nothing proves that time, at
   // the validation time the verdict judges by. Never "still valid": revocation is its own line.
   const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
