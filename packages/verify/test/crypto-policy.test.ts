@@ -110,6 +110,16 @@ describe('SHA-1 and RSA below 2048 bits', () => {
     expect(facts.rejected).toHaveLength(3);
   });
 
+  it('adbe.pkcs7.sha1 with a SHA-256 SignerInfo: the document digest is still SHA-1, a use of its own (flagged, rejected after the cut-off)', () => {
+    const sha256Signer = { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: OID.sha256WithRsa, signerCertificate: null, documentDigest: 'SHA-1' as const };
+    const facts = evaluateCryptoPolicy({ signature: sha256Signer, at: AFTER_CUTOFF });
+    expect(facts.rejected.map(brief)).toEqual(['signature document-digest SHA-1: EXPIRED']);
+    expect(facts.rejected[0]).toMatchObject({ flag: 'SHA_1', oid: OID.sha1 });
+    // the same digest as the SignerInfo's is not counted twice
+    const same = evaluateCryptoPolicy({ signature: { ...signature, documentDigest: 'SHA-1' }, at: BEFORE_CUTOFF });
+    expect(same.uses.filter((u) => u.algorithm === 'SHA-1' && u.subject === 'signature')).toHaveLength(1);
+  });
+
   it('rejects a key below every size rule as too small, whatever the time', () => {
     const tiny = cert(pki.issue({ name: 'tiny', subject: '/CN=Tiny', keyPath: pki.key('rsa1024', 'tiny-1024'), ext: LEAF_EXT }).der);
     // A caller's policy with a 3072-bit floor and no dated exception: RSA-1024 is simply too small.

@@ -5,6 +5,7 @@
  */
 import type * as pkijs from 'pkijs';
 import {
+  DIGEST_OIDS,
   digestByOid,
   publicKeyInfo,
   signatureAlgorithmInfo,
@@ -25,10 +26,12 @@ export interface AlgorithmUse {
   /** Certificate uses: the certificate's position in the chain (0 = the signer's certificate). */
   index?: number;
   /**
-   * digest: a digest (the SignerInfo's, or the one a signature algorithm names); mgf-digest: RSASSA-PSS's MGF1
-   * digest; signature-scheme: the padding/algorithm; public-key: a key (the signer's, or a certificate's).
+   * digest: a digest (the SignerInfo's, or the one a signature algorithm names); document-digest: the digest over
+   * the signed bytes when it is another (adbe.pkcs7.sha1's SHA-1, a document timestamp's imprint); mgf-digest:
+   * RSASSA-PSS's MGF1 digest; signature-scheme: the padding/algorithm; public-key: a key (the signer's, or a
+   * certificate's).
    */
-  kind: 'digest' | 'mgf-digest' | 'signature-scheme' | 'public-key';
+  kind: 'digest' | 'document-digest' | 'mgf-digest' | 'signature-scheme' | 'public-key';
   /** A readable name: "SHA-256", "RSASSA-PSS", "RSA-2048", "EC P-256", or the OID when unknown. */
   algorithm: string;
   oid: string;
@@ -59,6 +62,8 @@ export interface SignatureAlgorithmsInput {
   signatureAlgorithmOid?: string;
   signatureAlgorithmParams?: unknown;
   signerCertificate?: pkijs.Certificate | null;
+  /** The digest over the document's bytes when the SignerInfo's digest is not it (IntegrityFacts.digestAlgorithm). */
+  documentDigest?: DigestName;
 }
 
 export interface CryptoPolicyInput {
@@ -178,6 +183,12 @@ export function signatureAlgorithmUses(input: SignatureAlgorithmsInput, at: Date
     at,
     ...decideDigest(policy, messageDigest, at),
   });
+  // The document is only as safe as the digest over its bytes: with adbe.pkcs7.sha1 that is SHA-1 whatever the
+  // SignerInfo says.
+  if (input.documentDigest && input.documentDigest !== messageDigest) {
+    const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === input.documentDigest) ?? '';
+    out.push({ ...where, kind: 'document-digest', algorithm: input.documentDigest, oid, at, ...decideDigest(policy, input.documentDigest, at) });
+  }
   const info = signatureAlgorithmInfo(input.signatureAlgorithmOid, input.signatureAlgorithmParams);
   out.push(...schemeUses(policy, info, at, messageDigest, where));
   if (input.signerCertificate) {

@@ -74,7 +74,7 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
       : { facts: { found: false, path: [], problems: [], validity: [] }, certs: [] as pkijs.Certificate[], anchor: undefined };
     const revocation = chain.facts.found ? await revocationOf(chain.certs, best, b.signedRevision, ctx) : { certificates: [] };
     const crypto = evaluateCryptoPolicy(
-      { signature: cms, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
+      { signature: { ...cms, documentDigest: b.integrity.digestAlgorithm }, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
       ctx.cryptoPolicy,
     );
 
