@@ -164,7 +164,10 @@ describe('verify-web page in headless Chromium', () => {
     expect(await card.locator('[data-field="anchor"] dd').innerText()).toContain('Kyso Test Root CA');
     expect(await card.locator('[data-field="signing-time"] dd').innerText()).toContain(vietnamTime(node.signatures[0].signingTime));
     expect(await card.locator('[data-field="integrity"] dd').innerText()).toBe('Toàn vẹn, không bị thay đổi sau khi ký');
-    expect(await card.locator('[data-field="valid-at-signing"] dd').innerText()).toBe('Còn hiệu lực');
+    expect(await card.locator('[data-field="valid-at-signing"] dd').innerText()).toBe('trong thời hạn hiệu lực');
+    expect(await card.locator('[data-field="revocation"] dd').innerText()).toBe('chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(await page.locator('#report').innerText()).not.toMatch(/còn hiệu lực/i);
+    expect(await page.locator('p.conclusion').innerText()).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
     expect(await card.locator('[data-field="reason"] dd').innerText()).toBe('Phê duyệt kết quả giải quyết thủ tục hành chính');
     expect(await card.locator('[data-field="level"] dd').innerText()).toContain('PAdES B-B');
     expect(await page.locator('#trust-list').innerText()).toContain('chỉ dùng để thử nghiệm');

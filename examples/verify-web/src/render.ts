@@ -2,7 +2,7 @@
  * The report as HTML: one card per signature with the fields of Circular 15/2025 Art. 6 (DOMAIN.md §10.2 V11).
  * Names and reasons come from the file being checked, so everything is written as text nodes, never as markup.
  */
-import { INDICATION_LABELS, vietnamTime, type SignatureReport, type ValidationReport } from '@kyso/verify';
+import { INDICATION_LABELS, conclusionOf, revocationText, validityText, vietnamTime, type SignatureReport, type ValidationReport } from '@kyso/verify';
 import { COVERAGE, TEXT, type Language, type TextKey } from './text.js';
 
 type Child = Node | string | null | undefined | false;
@@ -50,7 +50,11 @@ function signatureCard(s: SignatureReport, lang: Language, id: string): HTMLElem
       (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : ''),
   );
   row('coverage', 'coverage', COVERAGE[s.coverage]?.[lang] ?? s.coverage);
-  row('valid-at-signing', 'validAtSigning', s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no'));
+  // What is known, as the text report says it: never "còn hiệu lực" (still valid) when revocation was not checked.
+  const v = s.certificateValidity;
+  row('valid-at-signing', 'validAtSigning', validityText(s.signingTimeSource === 'timestamp' ? v.atBestSignatureTime : v.atClaimedTime, lang));
+  if (s.bestSignatureTime.source === 'validation-time') row('valid-at-validation', 'validAtBest', validityText(v.atBestSignatureTime, lang));
+  row('revocation', 'revocation', revocationText(s, lang));
   row('period', 'period', s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—');
   row('level', 'level', [s.level ? `PAdES ${s.level}` : null, s.subFilter].filter(Boolean).join(' — ') || '—');
   if (s.reason) row('reason', 'reason', s.reason);
@@ -114,5 +118,6 @@ export function renderReport(report: ValidationReport, fileName: string, lang: L
   if (report.recovered) out.push(el('p', { class: 'notice', role: 'note' }, t('recovered')));
   if (report.signatures.length === 0) out.push(el('p', { class: 'none' }, t('none')));
   report.signatures.forEach((s, k) => out.push(signatureCard(s, lang, `sig-${k + 1}-title`)));
+  out.push(el('p', { class: 'conclusion', 'data-field': 'conclusion' }, conclusionOf(report.signatures)[lang]));
   return out;
 }

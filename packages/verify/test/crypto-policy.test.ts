@@ -92,18 +92,32 @@ describe('SHA-1 and RSA below 2048 bits', () => {
     expect(facts.rejected[0].rule).toBe(`digests.SHA-1 (until ${LEGACY_CUTOFF})`);
     expect(facts.rejected[1].rule).toBe(`keys.RSA ≥ 1024 (until ${LEGACY_CUTOFF})`);
     expect(facts.rejected[1].keyBits).toBe(1024);
+    // SHA-1 keeps its flag when rejected, so a report can name it whatever the outcome
+    expect(facts.rejected.filter((u) => u.algorithm === 'SHA-1').every((u) => u.flag === 'SHA_1')).toBe(true);
+    expect(facts.flags).toEqual(expect.arrayContaining(['SHA_1', 'RSA_PKCS1_V1_5']));
   });
 
   it('accepts them for a signature whose best time is before the cut-off', () => {
     const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: BEFORE_CUTOFF });
     expect(facts.rejected).toEqual([]);
     expect(facts.uses.every((u) => u.at === BEFORE_CUTOFF)).toBe(true);
+    expect(facts.uses.filter((u) => u.flag === 'SHA_1').map(brief)).toEqual(['signature digest SHA-1: ACCEPTED', 'certificate#0 digest SHA-1: ACCEPTED']);
   });
 
   it('evaluates the chain at its own time when asked', () => {
     const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: BEFORE_CUTOFF, chainAt: AFTER_CUTOFF });
     expect(facts.rejected.every((u) => u.subject === 'certificate')).toBe(true);
     expect(facts.rejected).toHaveLength(3);
+  });
+
+  it('adbe.pkcs7.sha1 with a SHA-256 SignerInfo: the document digest is still SHA-1, a use of its own (flagged, rejected after the cut-off)', () => {
+    const sha256Signer = { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: OID.sha256WithRsa, signerCertificate: null, documentDigest: 'SHA-1' as const };
+    const facts = evaluateCryptoPolicy({ signature: sha256Signer, at: AFTER_CUTOFF });
+    expect(facts.rejected.map(brief)).toEqual(['signature document-digest SHA-1: EXPIRED']);
+    expect(facts.rejected[0]).toMatchObject({ flag: 'SHA_1', oid: OID.sha1 });
+    // the same digest as the SignerInfo's is not counted twice
+    const same = evaluateCryptoPolicy({ signature: { ...signature, documentDigest: 'SHA-1' }, at: BEFORE_CUTOFF });
+    expect(same.uses.filter((u) => u.algorithm === 'SHA-1' && u.subject === 'signature')).toHaveLength(1);
   });
 
   it('rejects a key below every size rule as too small, whatever the time', () => {

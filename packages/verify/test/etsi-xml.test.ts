@@ -284,7 +284,7 @@ describe('corpus files', () => {
     referencesResolve(doc);
     for (const [k, s] of result.report.signatures.entries()) {
       const codes = descendants(reports[k], 'kyso:Finding').map((f) => f.attrs.code);
-      expect(codes).toEqual([...s.reasons, ...s.warnings].map((f) => f.code));
+      expect(codes).toEqual([...s.reasons, ...s.warnings, ...s.notes].map((f) => f.code));
       expect(descendants(reports[k], 'kyso:PdfSignature')[0].attrs.modifications).toBe(s.modifications);
     }
   });

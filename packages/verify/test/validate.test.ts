@@ -98,8 +98,10 @@ describe('trust', () => {
     const signer = Pkcs12Signer.open(new Uint8Array(readFileSync(`${CERTS}signer.p12`)), 'kyso-test', { rsaScheme: 'rsa-pss' });
     const pss = (await validate(await signPdf(input, signer, { certificateCheck: false }))).signatures[0];
     expect(verdictOf(pss), explain(pss)).toBe('TOTAL-PASSED/-');
-    const flagged = pss.warnings.find((w) => w.code === 'CRYPTO_FLAGGED');
-    expect(flagged?.detail ?? '').not.toMatch(/^signature:/);
+    // the PKCS#1 v1.5 note names the certificates (signed v1.5 by the CA), not the PSS signature itself
+    const flagged = pss.notes.find((w) => w.code === 'CRYPTO_FLAGGED');
+    expect(flagged?.detail).toMatch(/^certificate 0: RSASSA-PKCS1-v1_5/);
+    expect(codes(pss.warnings)).not.toContain('CRYPTO_FLAGGED');
   });
 });
 
@@ -135,10 +137,14 @@ describe('validity at the best signature time', () => {
       pdf = await signPdf(input, signer, { certificateCheck: false, signingTime: new Date('2020-06-01T00:00:00Z') });
     });
 
-    it('now: INDETERMINATE / OUT_OF_BOUNDS_NO_POE (expired, nothing proves the signature is older)', async () => {
+    it('now: INDETERMINATE / OUT_OF_BOUNDS_NO_POE (expired, nothing proves the signature is older); valid at the claimed time, as a fact', async () => {
       const [s] = (await validatePdf(pdf, { trustAnchors: [pki.rootPem] })).signatures;
       expect(verdictOf(s), explain(s)).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
-      expect(s.certificateValidAtSigningTime).toBe(false);
+      // /M (2020-06-01) is inside the leaf's period: said, but not proven; at the validation time it has expired
+      expect(s.certificateValidAtSigningTime).toBe(true);
+      expect(s.certificateValidAtClaimedTime).toBe(true);
+      expect(s.certificateValidAtBestSignatureTime).toBe(false);
+      expect(s.bestSignatureTime.source).toBe('validation-time');
     });
 
     it('at 2020-07-01 (--at): TOTAL-PASSED, the certificate valid at that time', async () => {
@@ -294,7 +300,11 @@ describe('the human report (DOMAIN.md §10.2 V11)', () => {
     expect(text).toContain('Đơn vị quản lý chứng thư số (gốc tin cậy): Kyso Test Root CA');
     expect(text).toContain(`Thời điểm ký: ${vietnamTime(s.signingTime)} — theo dấu thời gian`);
     expect(text).toContain('Tính toàn vẹn: Toàn vẹn, không bị thay đổi sau khi ký');
-    expect(text).toContain('Hiệu lực chứng thư tại thời điểm ký: Còn hiệu lực');
+    expect(text).toContain('Hiệu lực chứng thư tại thời điểm ký: trong thời hạn hiệu lực');
+    // offline, no OCSP/CRL in the file: said so, and never "còn hiệu lực" (still valid)
+    expect(text).toContain('Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(text).not.toMatch(/còn hiệu lực/i);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
     expect(text).toContain(`Thời hạn chứng thư số: từ ${vietnamTime(s.signer!.validFrom)} đến ${vietnamTime(s.signer!.validTo)}`);
     expect(text).toContain('Định dạng: PAdES B-T');
     expect(vietnamTime(s.signer!.validFrom)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC\+07:00\)$/);
@@ -311,7 +321,9 @@ describe('the human report (DOMAIN.md §10.2 V11)', () => {
     expect(text).toContain('Issuing CA: Kyso Test Intermediate CA, Kyso Thử Nghiệm');
     expect(text).toContain(`Signing time: ${vietnamTime(s.signingTime)} — from a timestamp`);
     expect(text).toContain('Integrity: Intact, not altered after signing');
-    expect(text).toContain('Certificate valid at signing time: Yes');
+    expect(text).toContain('Certificate at signing time: within its validity period');
+    expect(text).toContain('Revocation status: not checked (no OCSP/CRL data in the document, not checked online)');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Conclusion: the document has 1 signature, valid.');
     expect(text).toContain(`Certificate validity period: from ${vietnamTime(s.signer!.validFrom)} to ${vietnamTime(s.signer!.validTo)}`);
     expect(text).not.toMatch(/Kết quả|Người ký/);
   });

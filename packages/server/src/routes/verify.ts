@@ -12,6 +12,8 @@ import { bodyLimits } from './sign.js';
 
 const FindingSchema = z.object({ code: z.string(), vi: z.string(), en: z.string(), detail: z.string().optional() });
 
+const ValidityAtSchema = z.object({ time: z.string(), status: z.enum(['VALID', 'EXPIRED', 'NOT_YET_VALID']), certificate: z.string().nullable() });
+
 const SignatureReportSchema = z.object({
   index: z.number().int(),
   fieldName: z.string().nullable(),
@@ -42,7 +44,11 @@ const SignatureReportSchema = z.object({
   revision: z.number().int(),
   reason: z.string().nullable(),
   location: z.string().nullable(),
-  certificateValidAtSigningTime: z.boolean().nullable(),
+  certificateValidAtSigningTime: z.boolean().nullable().meta({ description: 'Within its validity period at signingTime (the timestamp’s, else the claimed time).' }),
+  certificateValidAtClaimedTime: z.boolean().nullable().meta({ description: 'At the time the signer claims (/M or signingTime attribute): a fact, not proof.' }),
+  certificateValidAtBestSignatureTime: z.boolean().nullable().meta({ description: 'At the best signature time (a proving timestamp, else the validation time): what the verdict judges.' }),
+  bestSignatureTime: z.object({ time: z.string(), source: z.enum(['signature-timestamp', 'document-timestamp', 'validation-time']) }),
+  certificateValidity: z.object({ atClaimedTime: ValidityAtSchema.nullable(), atBestSignatureTime: ValidityAtSchema.nullable() }),
   trustedChain: z.boolean(),
   chain: z.array(z.string()),
   timestamps: z.array(
@@ -63,6 +69,7 @@ const SignatureReportSchema = z.object({
   certification: z.object({ docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]) }).nullable(),
   reasons: z.array(FindingSchema),
   warnings: z.array(FindingSchema),
+  notes: z.array(FindingSchema).meta({ description: 'Technical facts that are not problems (e.g. CRYPTO_FLAGGED: RSA PKCS#1 v1.5).' }),
 });
 
 export const ValidationReportSchema = z
@@ -71,6 +78,18 @@ export const ValidationReportSchema = z
     revisions: z.number().int(),
     recovered: z.boolean(),
     signatures: z.array(SignatureReportSchema).meta({ description: 'In the order they were applied (revision order).' }),
+    conclusion: z
+      .object({
+        result: z.enum(['PASSED', 'FAILED', 'INDETERMINATE', 'NO_SIGNATURE']),
+        signatures: z.number().int(),
+        documentTimestamps: z.number().int(),
+        passed: z.array(z.number().int()),
+        failed: z.array(z.number().int()),
+        indeterminate: z.array(z.number().int()),
+        vi: z.string(),
+        en: z.string(),
+      })
+      .meta({ description: 'The one-line outcome of the whole file, in Vietnamese and English.' }),
   })
   .meta({ id: 'ValidationReport' });
 

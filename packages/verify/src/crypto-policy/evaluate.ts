@@ -5,6 +5,7 @@
  */
 import type * as pkijs from 'pkijs';
 import {
+  DIGEST_OIDS,
   digestByOid,
   publicKeyInfo,
   signatureAlgorithmInfo,
@@ -25,10 +26,12 @@ export interface AlgorithmUse {
   /** Certificate uses: the certificate's position in the chain (0 = the signer's certificate). */
   index?: number;
   /**
-   * digest: a digest (the SignerInfo's, or the one a signature algorithm names); mgf-digest: RSASSA-PSS's MGF1
-   * digest; signature-scheme: the padding/algorithm; public-key: a key (the signer's, or a certificate's).
+   * digest: a digest (the SignerInfo's, or the one a signature algorithm names); document-digest: the digest over
+   * the signed bytes when it is another (adbe.pkcs7.sha1's SHA-1, a document timestamp's imprint); mgf-digest:
+   * RSASSA-PSS's MGF1 digest; signature-scheme: the padding/algorithm; public-key: a key (the signer's, or a
+   * certificate's).
    */
-  kind: 'digest' | 'mgf-digest' | 'signature-scheme' | 'public-key';
+  kind: 'digest' | 'document-digest' | 'mgf-digest' | 'signature-scheme' | 'public-key';
   /** A readable name: "SHA-256", "RSASSA-PSS", "RSA-2048", "EC P-256", or the OID when unknown. */
   algorithm: string;
   oid: string;
@@ -40,6 +43,7 @@ export interface AlgorithmUse {
   outcome: CryptoOutcome;
   /** The policy rule that decided, e.g. "digests.SHA-1 (until 2014-01-01T00:00:00Z)" or "keys.RSA ≥ 2048". */
   rule: string;
+  /** A fact about the algorithm the policy attaches whatever the outcome (e.g. SHA_1, RSA_PKCS1_V1_5). */
   flag?: CryptoFlag;
 }
 
@@ -48,7 +52,7 @@ export interface CryptoFacts {
   uses: AlgorithmUse[];
   /** The uses the policy does not accept (empty when every use is accepted). */
   rejected: AlgorithmUse[];
-  /** Flags of accepted uses, each once. */
+  /** Flags of every use (accepted or not), each once. */
   flags: CryptoFlag[];
 }
 
@@ -58,6 +62,8 @@ export interface SignatureAlgorithmsInput {
   signatureAlgorithmOid?: string;
   signatureAlgorithmParams?: unknown;
   signerCertificate?: pkijs.Certificate | null;
+  /** The digest over the document's bytes when the SignerInfo's digest is not it (IntegrityFacts.digestAlgorithm). */
+  documentDigest?: DigestName;
 }
 
 export interface CryptoPolicyInput {
@@ -84,14 +90,15 @@ function untilText(bound: DateBound): string {
 type Decision = Pick<AlgorithmUse, 'accepted' | 'outcome' | 'rule' | 'flag'>;
 
 const accept = (rule: string, flag?: CryptoFlag): Decision => ({ accepted: true, outcome: 'ACCEPTED', rule, ...(flag ? { flag } : {}) });
-const reject = (outcome: CryptoOutcome, rule: string): Decision => ({ accepted: false, outcome, rule });
+// A flag is a fact about the algorithm, so a rejected use keeps it too (a report still says "SHA-1").
+const reject = (outcome: CryptoOutcome, rule: string, flag?: CryptoFlag): Decision => ({ accepted: false, outcome, rule, ...(flag ? { flag } : {}) });
 
 function decideDigest(policy: CryptoPolicy, digest: DigestName | undefined, at: Date): Decision {
   if (!digest) return reject('UNKNOWN_ALGORITHM', 'digests');
   const bound = policy.digests[digest];
   if (!bound) return reject('NOT_ALLOWED', `digests: ${digest} not listed`);
   const rule = `digests.${digest}${untilText(bound)}`;
-  return inForce(bound, at) ? accept(rule) : reject('EXPIRED', rule);
+  return inForce(bound, at) ? accept(rule, bound.flag) : reject('EXPIRED', rule, bound.flag);
 }
 
 function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined, at: Date): Decision {
@@ -99,7 +106,7 @@ function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined,
   const rule = policy.schemes[scheme];
   if (!rule) return reject('NOT_ALLOWED', `schemes: ${scheme} not listed`);
   const text = `schemes.${scheme}${untilText(rule)}`;
-  return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text);
+  return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text, rule.flag);
 }
 
 const SCHEME_KEY: Record<SignatureScheme, KeyFamily> = {
@@ -176,6 +183,12 @@ export function signatureAlgorithmUses(input: SignatureAlgorithmsInput, at: Date
     at,
     ...decideDigest(policy, messageDigest, at),
   });
+  // The document is only as safe as the digest over its bytes: with adbe.pkcs7.sha1 that is SHA-1 whatever the
+  // SignerInfo says.
+  if (input.documentDigest && input.documentDigest !== messageDigest) {
+    const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === input.documentDigest) ?? '';
+    out.push({ ...where, kind: 'document-digest', algorithm: input.documentDigest, oid, at, ...decideDigest(policy, input.documentDigest, at) });
+  }
   const info = signatureAlgorithmInfo(input.signatureAlgorithmOid, input.signatureAlgorithmParams);
   out.push(...schemeUses(policy, info, at, messageDigest, where));
   if (input.signerCertificate) {
@@ -210,6 +223,6 @@ export function evaluateCryptoPolicy(input: CryptoPolicyInput, policy: CryptoPol
     ...(input.signature ? signatureAlgorithmUses(input.signature, input.at, policy) : []),
     ...(input.chain ? chainAlgorithmUses(input.chain, input.chainAt ?? input.at, policy, input.anchor) : []),
   ];
-  const flags = [...new Set(uses.filter((u) => u.accepted && u.flag).map((u) => u.flag as CryptoFlag))];
+  const flags = [...new Set(uses.filter((u) => u.flag).map((u) => u.flag as CryptoFlag))];
   return { policyId: policy.id, uses, rejected: uses.filter((u) => !u.accepted), flags };
 }

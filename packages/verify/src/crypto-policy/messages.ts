@@ -16,10 +16,14 @@ export const CRYPTO_POLICY_MESSAGES = {
     'The digest algorithm may not be used with this signature scheme.',
   ],
   PSS_PARAMETERS: ['Tham số RSASSA-PSS không hợp lệ.', 'The RSASSA-PSS parameters are invalid.'],
-  // Flags on accepted uses.
+  // Flags (facts about an algorithm, whatever the outcome).
   RSA_PKCS1_V1_5: [
     'Chữ ký dùng RSA PKCS#1 v1.5; tiêu chuẩn khuyến nghị RSASSA-PSS.',
     'The signature uses RSA PKCS#1 v1.5; the standard recommends RSASSA-PSS.',
+  ],
+  SHA_1: [
+    'Dùng hàm băm SHA-1, không còn an toàn; chỉ được chấp nhận cho chữ ký được chứng minh đã tạo trước thời điểm giới hạn.',
+    'SHA-1 is used, a hash function that is no longer secure; accepted only for signatures proven to be made before the cut-off.',
   ],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -14,13 +14,21 @@ export interface KeySizeRule extends DateBound {
   minBits: number;
 }
 
-/** Notes attached to an accepted use that a report should show. */
-export type CryptoFlag = 'RSA_PKCS1_V1_5';
+/**
+ * Facts about an algorithm a report should show, attached to every use of it whether accepted or not: PKCS#1 v1.5
+ * (accepted, a more recommended scheme exists) and SHA-1 (broken for collisions, accepted only for old signatures).
+ */
+export type CryptoFlag = 'RSA_PKCS1_V1_5' | 'SHA_1';
+
+/** A digest's rule: its end, and a flag every use of it carries. */
+export interface DigestRule extends DateBound {
+  flag?: CryptoFlag;
+}
 
 export interface SchemeRule extends DateBound {
   /** Digests the scheme may be used with in a signature (EdDSA fixes them, RFC 8419); absent: any accepted digest. */
   digests?: readonly DigestName[];
-  /** Attached to every accepted use of the scheme. */
+  /** Attached to every use of the scheme. */
   flag?: CryptoFlag;
 }
 
@@ -28,7 +36,7 @@ export interface CryptoPolicy {
   /** A stable name for reports. */
   id: string;
   description: string;
-  digests: Readonly<Partial<Record<DigestName, DateBound>>>;
+  digests: Readonly<Partial<Record<DigestName, DigestRule>>>;
   schemes: Readonly<Partial<Record<SignatureScheme, SchemeRule>>>;
   /** A key is accepted when one rule of its family has `minBits` ≤ its size and is in force at the time of use. */
   keys: Readonly<Partial<Record<KeyFamily, readonly KeySizeRule[]>>>;
@@ -45,13 +53,13 @@ export const LEGACY_CUTOFF = '2014-01-01T00:00:00Z';
 /**
  * kyso's default: Annex I's digests (SHA-2 incl. SHA-512/224 and /256, SHA3, SHAKE), RSA ≥ 2048 (PKCS#1 v1.5
  * accepted but flagged, PSS accepted), ECDSA ≥ 256 bits on the NIST and Brainpool curves, Ed25519 (with SHA-512)
- * and Ed448 (with SHAKE256) as EU DSS and pyHanko accept them, SHA-1 and RSA-1024 only before LEGACY_CUTOFF.
+ * and Ed448 (with SHAKE256) as EU DSS and pyHanko accept them, SHA-1 (always flagged) and RSA-1024 only before LEGACY_CUTOFF.
  */
 export const DEFAULT_CRYPTO_POLICY: CryptoPolicy = {
   id: 'kyso-default-2025',
   description: 'Circular 15/2025/TT-BKHCN Annex I, with SHA-1 and RSA < 2048 accepted only before 2014-01-01',
   digests: {
-    'SHA-1': { until: LEGACY_CUTOFF },
+    'SHA-1': { until: LEGACY_CUTOFF, flag: 'SHA_1' },
     'SHA-256': {},
     'SHA-384': {},
     'SHA-512': {},

@@ -1,6 +1,7 @@
 /**
  * What the verdict policy can say about a signature, as codes with Vietnamese and English text (policy as data).
- * A finding is either a reason for the indication or a warning that leaves it unchanged.
+ * A finding is a reason for the indication, a warning that leaves it unchanged but a reader should weigh, or a note
+ * (a technical fact, nothing wrong: shown in JSON and XML, in the human report only on request).
  */
 export const FINDINGS = {
   CMS_UNREADABLE: ['Không đọc được dữ liệu chữ ký (CMS) hoặc dữ liệu sai định dạng.', 'The signature data (CMS) is unreadable or malformed.'],
@@ -15,7 +16,14 @@ export const FINDINGS = {
   MODIFIED_DISALLOWED: ['Tài liệu bị sửa đổi sau khi ký theo cách không được phép.', 'The document was modified after signing in a way that is not permitted.'],
   MODIFIED_ALLOWED: ['Tài liệu có thay đổi được phép sau khi ký (chữ ký, dấu thời gian, điền biểu mẫu, chú thích hoặc dữ liệu xác thực).', 'The document has permitted changes after signing (signatures, timestamps, form filling, annotations or validation data).'],
   CRYPTO_REJECTED: ['Thuật toán hoặc độ dài khóa không đạt yêu cầu (Thông tư 15/2025/TT-BKHCN, Phụ lục I).', 'An algorithm or key size does not meet the policy (Circular 15/2025/TT-BKHCN, Annex I).'],
-  CRYPTO_FLAGGED: ['Thuật toán được chấp nhận nhưng không phải loại khuyến nghị (ví dụ RSA PKCS#1 v1.5).', 'An accepted but not recommended algorithm is used (e.g. RSA PKCS#1 v1.5).'],
+  CRYPTO_FLAGGED: [
+    'Ghi chú kỹ thuật: thuật toán được chấp nhận; tiêu chuẩn khuyến nghị loại khác (ví dụ RSASSA-PSS thay cho RSA PKCS#1 v1.5).',
+    'Technical note: the algorithm is accepted; the standard recommends another (e.g. RSASSA-PSS instead of RSA PKCS#1 v1.5).',
+  ],
+  SHA1_USED: [
+    'Chữ ký hoặc chứng thư số trong đường dẫn dùng hàm băm SHA-1, không còn an toàn.',
+    'The signature or a certificate of its path uses SHA-1, a hash function that is no longer secure.',
+  ],
   NO_CHAIN: ['Không xây dựng được đường dẫn tin cậy tới chứng thư số gốc được tin cậy.', 'No certification path to a trusted root was found.'],
   CHAIN_INVALID: ['Đường dẫn chứng thư số không hợp lệ.', 'The certification path is not valid.'],
   NOT_YET_VALID: ['Chứng thư số chưa có hiệu lực tại thời điểm ký.', 'The certificate was not yet valid at signing time.'],
@@ -31,7 +39,11 @@ export const FINDINGS = {
     'The timestamp authority\'s certificate has expired and no archive timestamp was made before it did: the timestamp no longer proves the time.',
   ],
   TIMESTAMP_UNTRUSTED: ['Dấu thời gian không thuộc đơn vị cung cấp dấu thời gian được tin cậy.', 'A timestamp is not from a trusted timestamp authority.'],
-  TRUSTED: ['Chữ ký toàn vẹn, chứng thư số tin cậy và có hiệu lực tại thời điểm ký.', 'The signature is intact and its certificate trusted and valid at signing time.'],
+  // Says no more than the verdict knows: revocation may not have been checked (see the report's revocation).
+  TRUSTED: [
+    'Chữ ký toàn vẹn; chứng thư số tin cậy, trong thời hạn hiệu lực tại thời điểm ký và không được biết là đã bị thu hồi.',
+    'The signature is intact; its certificate is trusted, within its validity period at signing time and not known to be revoked.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type FindingCode = keyof typeof FINDINGS;

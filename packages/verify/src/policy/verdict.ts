@@ -4,10 +4,11 @@
  * validity at the best signature time and revocation (X.509 validation), and last the algorithms (signature
  * acceptance validation): an untrusted chain is reported before a weak algorithm, as EU DSS does.
  */
+import type { CryptoFlag } from '../crypto-policy/index.js';
 import type { Indication, SubIndication } from '../indications.js';
 import { SUB_INDICATIONS } from '../indications.js';
 import type { SignatureFacts } from '../validate/facts.js';
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding, type FindingCode } from './findings.js';
 
 export interface VerdictPolicy {
   /** An unknown revocation status: 'warn' passes with a warning (DOMAIN.md §10.3 1.2), 'require' is INDETERMINATE / TRY_LATER. */
@@ -23,7 +24,19 @@ export interface Verdict {
   reasons: Finding[];
   /** Facts a person should know that do not change the indication. */
   warnings: Finding[];
+  /** Technical facts that are not a problem (e.g. RSA PKCS#1 v1.5): for programs and details, not a warning. */
+  notes: Finding[];
 }
+
+/**
+ * What each crypto flag becomes in the report, whatever the indication: SHA-1 is a warning a reader must see (the
+ * hash is broken, even where an old signature still passes); PKCS#1 v1.5, which nearly every Vietnamese signature
+ * uses and the policy accepts, only a note.
+ */
+export const CRYPTO_FLAG_FINDINGS: Readonly<Record<CryptoFlag, { code: FindingCode; severity: 'warning' | 'note' }>> = {
+  SHA_1: { code: 'SHA1_USED', severity: 'warning' },
+  RSA_PKCS1_V1_5: { code: 'CRYPTO_FLAGGED', severity: 'note' },
+};
 
 const FORMAT_PROBLEMS = new Set([
   'CMS_NOT_DER',
@@ -40,11 +53,31 @@ const FORMAT_PROBLEMS = new Set([
   'TSTINFO_MALFORMED',
 ]);
 
+type Use = SignatureFacts['crypto']['uses'][number];
+const where = (u: Use): string => (u.subject === 'signature' ? 'signature' : `certificate ${u.index ?? '?'}`);
+
+/** The flagged algorithm uses as findings of their severity, one per flag, naming each use ("signature: SHA-1"). */
+function flagFindings(f: SignatureFacts, severity: 'warning' | 'note'): Finding[] {
+  const out: Finding[] = [];
+  for (const [flag, { code, severity: s }] of Object.entries(CRYPTO_FLAG_FINDINGS) as [CryptoFlag, (typeof CRYPTO_FLAG_FINDINGS)[CryptoFlag]][]) {
+    if (s !== severity) continue;
+    const uses = f.crypto.uses.filter((u) => u.flag === flag);
+    if (uses.length > 0) out.push(finding(code, [...new Set(uses.map((u) => `${where(u)}: ${u.algorithm}`))].join('; ')));
+  }
+  return out;
+}
+
 function verdict(sub: SubIndication, reasons: Finding[], warnings: Finding[]): Verdict {
-  return { indication: SUB_INDICATIONS[sub], subIndication: sub, reasons, warnings };
+  return { indication: SUB_INDICATIONS[sub], subIndication: sub, reasons, warnings, notes: [] };
 }
 
 export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDICT_POLICY): Verdict {
+  const v = judge(f, policy);
+  // Flagged algorithms are reported whatever the verdict, so SHA-1 shows even when trust or format fails first.
+  return { ...v, warnings: [...flagFindings(f, 'warning'), ...v.warnings], notes: [...flagFindings(f, 'note'), ...v.notes] };
+}
+
+function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   const warnings: Finding[] = [];
   const i = f.integrity;
   const problems = new Set<string>(i.problems);
@@ -131,13 +164,10 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   }
 
   // 8. Algorithms (signature acceptance validation comes after the X.509 checks, ETSI EN 319 102-1 §5.2.8).
-  const where = (u: SignatureFacts['crypto']['uses'][number]): string => (u.subject === 'signature' ? 'signature' : `certificate ${u.index ?? '?'}`);
   if (f.crypto.rejected.length > 0) {
     const detail = f.crypto.rejected.map((u) => `${where(u)}: ${u.algorithm} (${u.rule})`).join('; ');
     return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('CRYPTO_REJECTED', detail)], warnings);
   }
-  const flagged = f.crypto.uses.filter((u) => u.accepted && u.flag);
-  if (flagged.length > 0) warnings.push(finding('CRYPTO_FLAGGED', [...new Set(flagged.map((u) => `${where(u)}: ${u.algorithm}`))].join('; ')));
 
-  return { indication: 'TOTAL-PASSED', subIndication: null, reasons: [finding('TRUSTED')], warnings };
+  return { indication: 'TOTAL-PASSED', subIndication: null, reasons: [finding('TRUSTED')], warnings, notes: [] };
 }

@@ -10,6 +10,7 @@ import { collectEvidence, type EvidencePool } from '../evidence/index.js';
 import type { SubIndication } from '../indications.js';
 import type { Finding } from '../policy/findings.js';
 import type { Verdict } from '../policy/verdict.js';
+import { validityAt, type ValidityAt } from './report.js';
 import { findSignatures, type FoundSignature } from '../signature/index.js';
 import { signatureTimestampTokens } from '../timestamp/index.js';
 import { summariseCertificate, type CertificateSummary } from '../validate/certificate-summary.js';
@@ -580,6 +581,8 @@ async function signatureReportXml(
       additional([
         ...v.reasons.map((r) => reportData('urn:kyso:validation:reason', findingXml(r))),
         ...v.warnings.map((w) => reportData('urn:kyso:validation:warning', findingXml(w))),
+        ...v.notes.map((n) => reportData('urn:kyso:validation:note', findingXml(n))),
+        certificateValidityXml(f),
         reportData(
           'urn:kyso:validation:pdf-signature',
           el('kyso:PdfSignature', {
@@ -615,6 +618,21 @@ async function signatureReportXml(
     quality,
     process,
     status,
+  );
+}
+
+/**
+ * The signer path's validity at the claimed signing time (/M or the signingTime attribute, not proven) and at the
+ * best signature time (what the verdict judges), as two separate facts.
+ */
+function certificateValidityXml(f: SignatureFacts): string {
+  const claimed = validityAt(f, f.claimedSigningTime);
+  const best = validityAt(f, f.bestSignatureTime.time);
+  const at = (basis: string, v: ValidityAt, source?: string): string =>
+    el('kyso:ValidityAt', { basis, time: v.time, source, status: v.status, certificate: v.certificate });
+  return reportData(
+    'urn:kyso:validation:certificate-validity',
+    el('kyso:CertificateValidity', null, claimed ? at('claimed-signing-time', claimed) : null, best ? at('best-signature-time', best, f.bestSignatureTime.source) : null),
   );
 }
 

@@ -2,9 +2,12 @@
  * The report a person reads, in Vietnamese or English, with the fields Circular 15/2025 Art. 6 (DOMAIN.md §10.2
  * V11) requires: valid or not, the issuing CA, the signer, the managing unit, signing time or timestamp, integrity,
  * validity at signing time and the certificate's validity period. Times are shown in Vietnam time (UTC+07:00).
+ * It says what is known and no more: validity at the claimed time is not called proven, a certificate whose
+ * revocation was not checked is never called "still valid", and the file ends with one conclusion line.
  */
 import { INDICATION_LABELS } from '../indications.js';
-import type { SignatureReport, ValidationReport } from './report.js';
+import { conclusionOf } from './conclusion.js';
+import type { SignatureReport, ValidationReport, ValidityAt } from './report.js';
 
 export type Language = 'vi' | 'en';
 
@@ -23,14 +26,25 @@ const L = {
   signingTime: { vi: 'Thời điểm ký', en: 'Signing time' },
   byTimestamp: { vi: 'theo dấu thời gian', en: 'from a timestamp' },
   claimed: { vi: 'do phần mềm ký khai báo, chưa được chứng minh', en: 'claimed by the signing software, not proven' },
+  ownTime: { vi: 'thời điểm ghi trong dấu thời gian', en: 'the time the timestamp states' },
   integrity: { vi: 'Tính toàn vẹn', en: 'Integrity' },
   intact: { vi: 'Toàn vẹn, không bị thay đổi sau khi ký', en: 'Intact, not altered after signing' },
   notIntact: { vi: 'Không toàn vẹn', en: 'Not intact' },
   modifiedAllowed: { vi: 'có thay đổi được phép sau khi ký', en: 'with permitted changes after signing' },
   modifiedDisallowed: { vi: 'có thay đổi KHÔNG được phép sau khi ký', en: 'with changes after signing that are NOT permitted' },
-  validAtSigning: { vi: 'Hiệu lực chứng thư tại thời điểm ký', en: 'Certificate valid at signing time' },
-  yes: { vi: 'Còn hiệu lực', en: 'Yes' },
-  no: { vi: 'Không còn hiệu lực', en: 'No' },
+  validAtSigning: { vi: 'Hiệu lực chứng thư tại thời điểm ký', en: 'Certificate at signing time' },
+  validAtBest: { vi: 'Hiệu lực chứng thư tại thời điểm kiểm tra', en: 'Certificate at the validation time' },
+  noProof: { vi: 'không có dấu thời gian chứng minh thời điểm ký', en: 'no timestamp proves the signing time' },
+  withinPeriod: { vi: 'trong thời hạn hiệu lực', en: 'within its validity period' },
+  expired: { vi: 'đã hết hạn', en: 'expired' },
+  notYetValid: { vi: 'chưa đến thời hạn hiệu lực', en: 'not yet valid' },
+  revocation: { vi: 'Tình trạng thu hồi', en: 'Revocation status' },
+  revNoPath: { vi: 'chưa kiểm tra (không có đường dẫn tin cậy)', en: 'not checked (no trusted path)' },
+  revNotChecked: { vi: 'chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)', en: 'not checked (no OCSP/CRL data in the document, not checked online)' },
+  revUnknown: { vi: 'không xác định được', en: 'could not be determined' },
+  revGood: { vi: 'không bị thu hồi', en: 'not revoked' },
+  revRevoked: { vi: 'ĐÃ BỊ THU HỒI', en: 'REVOKED' },
+  at: { vi: 'lúc', en: 'at' },
   unknown: { vi: 'Chưa xác định', en: 'Unknown' },
   period: { vi: 'Thời hạn chứng thư số', en: 'Certificate validity period' },
   from: { vi: 'từ', en: 'from' },
@@ -38,6 +52,7 @@ const L = {
   level: { vi: 'Định dạng', en: 'Format' },
   reasons: { vi: 'Lý do', en: 'Reasons' },
   warnings: { vi: 'Cảnh báo', en: 'Warnings' },
+  notes: { vi: 'Ghi chú kỹ thuật', en: 'Technical notes' },
 } as const;
 
 /** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
@@ -55,15 +70,21 @@ function who(name: { commonName: string | null; organization: string | null; sub
   return parts.length ? parts.join(', ') : name.subject;
 }
 
-function signatureLines(s: SignatureReport, lang: Language): string[] {
+function signatureLines(s: SignatureReport, lang: Language, details: boolean): string[] {
   const t = (k: keyof typeof L): string => L[k][lang];
   const heading = s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
   const label = INDICATION_LABELS[s.indication][lang] + (s.subIndication ? ` (${s.indication} / ${s.subIndication})` : ` (${s.indication})`);
   const integrity =
     (s.intact ? t('intact') : t('notIntact')) +
     (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : '');
-  const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${s.signingTimeSource === 'timestamp' ? t('byTimestamp') : t('claimed')}` : '—';
-  const valid = s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no');
+  // A document timestamp's own time comes from its TSA's token, not from signing software.
+  const source = s.signingTimeSource === 'timestamp' ? t('byTimestamp') : s.kind === 'doc-timestamp' ? t('ownTime') : t('claimed');
+  const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${source}` : '—';
+  // Validity at the signing time shown (the timestamp's, else the claim), and, when nothing proves that time, at
+  // the validation time the verdict judges by. Never "still valid": revocation is its own line.
+  const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
+  const validity = (v: ValidityAt | null): string => validityText(v, lang);
+  const unproven = s.bestSignatureTime.source === 'validation-time';
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
     `  ${t('result')}: ${label}`,
@@ -72,19 +93,54 @@ function signatureLines(s: SignatureReport, lang: Language): string[] {
     `  ${t('managing')}: ${s.trustedChain && s.chain.length ? s.chain[s.chain.length - 1] : t('unknown')}`,
     `  ${t('signingTime')}: ${time}`,
     `  ${t('integrity')}: ${integrity}`,
-    `  ${t('validAtSigning')}: ${valid}`,
+    `  ${t('validAtSigning')}: ${validity(atSigning)}`,
+    ...(unproven ? [`  ${t('validAtBest')} (${t('noProof')}): ${validity(s.certificateValidity.atBestSignatureTime)}`] : []),
+    `  ${t('revocation')}: ${revocationText(s, lang)}`,
     `  ${t('period')}: ${s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—'}`,
   ];
   if (s.level) lines.push(`  ${t('level')}: PAdES ${s.level}`);
   const decisive = s.indication === 'TOTAL-PASSED' ? [] : s.reasons;
   if (decisive.length) lines.push(`  ${t('reasons')}:`, ...decisive.map((r) => `    - ${r[lang]}${r.detail ? ` [${r.detail}]` : ''}`));
   if (s.warnings.length) lines.push(`  ${t('warnings')}:`, ...s.warnings.map((w) => `    - ${w[lang]}${w.detail ? ` [${w.detail}]` : ''}`));
+  if (details && s.notes.length) lines.push(`  ${t('notes')}:`, ...s.notes.map((n) => `    - ${n[lang]}${n.detail ? ` [${n.detail}]` : ''}`));
   return lines;
 }
 
-export function humanReport(report: ValidationReport, lang: Language = 'vi'): string {
+/** A path's validity at one time in words: within its period, expired or not yet valid (naming the certificate). */
+export function validityText(v: ValidityAt | null, lang: Language): string {
+  const t = (k: keyof typeof L): string => L[k][lang];
+  if (!v) return t('unknown');
+  if (v.status === 'VALID') return t('withinPeriod');
+  return `${v.status === 'EXPIRED' ? t('expired') : t('notYetValid')}${v.certificate ? ` (${v.certificate})` : ''}`;
+}
+
+/** What is known of the path's revocation status, said as it is: checked and good, revoked, unknown, not checked. */
+export function revocationText(s: Pick<SignatureReport, 'revocation'>, lang: Language): string {
+  const t = (k: keyof typeof L): string => L[k][lang];
+  if (s.revocation.length === 0) return t('revNoPath');
+  const one = (r: SignatureReport['revocation'][number]): string =>
+    r.status === 'GOOD'
+      ? `${t('revGood')}${r.source ? ` (${r.source})` : ''}`
+      : r.status === 'REVOKED'
+        ? `${t('revRevoked')}${r.revokedAt ? ` ${t('at')} ${vietnamTime(r.revokedAt)}` : ''}`
+        : r.status === 'UNKNOWN'
+          ? t('revUnknown')
+          : t('revNotChecked');
+  const texts = s.revocation.map(one);
+  if (texts.every((x) => x === texts[0]) && s.revocation.every((r) => r.status !== 'REVOKED')) return texts[0];
+  return s.revocation.map((r, k) => `${r.certificate}: ${texts[k]}`).join('; ');
+}
+
+export interface HumanReportOptions {
+  /** Also list each signature's technical notes (e.g. RSA PKCS#1 v1.5), which are not problems. Default false. */
+  details?: boolean;
+}
+
+/** The report a person reads; it ends with the file's one-line conclusion. */
+export function humanReport(report: ValidationReport, lang: Language = 'vi', options: HumanReportOptions = {}): string {
   const lines = [L.title[lang], `${L.validatedAt[lang]}: ${vietnamTime(report.validationTime)}`, ''];
-  if (report.signatures.length === 0) lines.push(L.none[lang]);
-  for (const s of report.signatures) lines.push(...signatureLines(s, lang), '');
+  if (report.signatures.length === 0) lines.push(L.none[lang], '');
+  for (const s of report.signatures) lines.push(...signatureLines(s, lang, options.details ?? false), '');
+  lines.push(conclusionOf(report.signatures)[lang]);
   return lines.join('\n').trimEnd() + '\n';
 }

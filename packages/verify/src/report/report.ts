@@ -8,6 +8,7 @@ import type { Verdict } from '../policy/verdict.js';
 import type { CertificateSummary } from '../validate/certificate-summary.js';
 import type { DocumentFacts, PadesLevel, RevocationStatus, SignatureFacts } from '../validate/facts.js';
 import type { Coverage, SignatureKind } from '../signature/index.js';
+import { conclusionOf, type Conclusion } from './conclusion.js';
 
 export interface SignerReport {
   commonName: string | null;
@@ -44,8 +45,26 @@ export interface SignatureReport {
   revision: number;
   reason: string | null;
   location: string | null;
-  /** The signer's certificate was within its validity period at the best signature time. */
+  /**
+   * The signer's path was within its validity period at `signingTime` (the timestamp's when one proves it, else the
+   * claimed time); null when there is no signing time. A fact for the reader, not the verdict's basis: see
+   * `certificateValidAtBestSignatureTime`.
+   */
   certificateValidAtSigningTime: boolean | null;
+  /** Within its validity period at the time the signer claims (/M, else the CMS signingTime attribute): not proven. */
+  certificateValidAtClaimedTime: boolean | null;
+  /**
+   * Within its validity period at the best signature time: the earliest timestamp that proves existence, else the
+   * validation time. This is what the verdict judges (EN 319 102-1: expired without such proof is OUT_OF_BOUNDS_NO_POE).
+   */
+  certificateValidAtBestSignatureTime: boolean | null;
+  /** The earliest time the signature is proven to have existed, and what proves it. */
+  bestSignatureTime: { time: string; source: 'signature-timestamp' | 'document-timestamp' | 'validation-time' };
+  /** The same two facts in full: the status at each time and the first certificate of the path out of its period. */
+  certificateValidity: {
+    atClaimedTime: ValidityAt | null;
+    atBestSignatureTime: ValidityAt | null;
+  };
   /** A path to a trust anchor was found (signer first). */
   trustedChain: boolean;
   chain: string[];
@@ -56,6 +75,15 @@ export interface SignatureReport {
   certification: { docMdp: 1 | 2 | 3 } | null;
   reasons: Finding[];
   warnings: Finding[];
+  /** Technical facts that are not problems (e.g. CRYPTO_FLAGGED for RSA PKCS#1 v1.5). */
+  notes: Finding[];
+}
+
+export interface ValidityAt {
+  time: string;
+  status: 'VALID' | 'EXPIRED' | 'NOT_YET_VALID';
+  /** The first certificate of the path (signer first) out of its period at that time; null when VALID. */
+  certificate: string | null;
 }
 
 export interface ValidationReport {
@@ -63,6 +91,8 @@ export interface ValidationReport {
   revisions: number;
   recovered: boolean;
   signatures: SignatureReport[];
+  /** The one-line outcome for the whole file (vi/en), as the human report ends with it. */
+  conclusion: Conclusion;
 }
 
 function signerReport(c: CertificateSummary | null): SignerReport | null {
@@ -80,9 +110,20 @@ function signerReport(c: CertificateSummary | null): SignerReport | null {
   };
 }
 
+/** The path's validity at `time` as the facts hold it (asked for in gather.ts); null when not asked or no path. */
+export function validityAt(f: SignatureFacts, time: string | null): ValidityAt | null {
+  if (!time || !Number.isFinite(Date.parse(time))) return null;
+  const iso = new Date(time).toISOString();
+  const v = f.chain.validity.find((x) => x.at === iso);
+  return v ? { time: iso, status: v.status, certificate: v.certificate ?? null } : null;
+}
+
+const validAt = (v: ValidityAt | null): boolean | null => (v ? v.status === 'VALID' : null);
+
 export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport {
   const tsTime = f.bestSignatureTime.source === 'validation-time' ? null : f.bestSignatureTime.time;
-  const validity = f.chain.validity.find((x) => x.at === f.bestSignatureTime.time);
+  const atClaimedTime = validityAt(f, f.claimedSigningTime);
+  const atBestSignatureTime = validityAt(f, f.bestSignatureTime.time);
   return {
     index: f.index,
     fieldName: f.fieldName,
@@ -101,7 +142,11 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     revision: f.signedRevision,
     reason: f.reason ?? null,
     location: f.location ?? null,
-    certificateValidAtSigningTime: validity ? validity.status === 'VALID' : null,
+    certificateValidAtSigningTime: validAt(tsTime ? atBestSignatureTime : atClaimedTime),
+    certificateValidAtClaimedTime: validAt(atClaimedTime),
+    certificateValidAtBestSignatureTime: validAt(atBestSignatureTime),
+    bestSignatureTime: { ...f.bestSignatureTime },
+    certificateValidity: { atClaimedTime, atBestSignatureTime },
     trustedChain: f.chain.found,
     chain: f.chain.path.map((c) => c.commonName ?? c.text),
     timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, provesExistence: t.provesExistence, tsaValidUntil: t.validUntil, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
@@ -113,14 +158,16 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     certification: f.transforms.docMdp && f.kind === 'certification' ? { docMdp: f.transforms.docMdp } : null,
     reasons: v.reasons,
     warnings: v.warnings,
+    notes: v.notes,
   };
 }
 
 export function validationReport(doc: DocumentFacts, verdicts: Verdict[]): ValidationReport {
-  return {
+  const report = {
     validationTime: doc.validationTime,
     revisions: doc.revisions,
     recovered: doc.recovered,
     signatures: doc.signatures.map((f, k) => signatureReport(f, verdicts[k])),
   };
+  return { ...report, conclusion: conclusionOf(report.signatures) };
 }

@@ -18,7 +18,10 @@ export interface ChainFacts {
   path: CertificateSummary[];
   /** Structural problems of the path (signatures, CA flags, constraints), as codes; empty when sound. */
   problems: string[];
-  /** The first certificate of the path not valid at a time, per time asked about. */
+  /**
+   * The first certificate of the path not valid at a time, per time asked about: the best signature time, the
+   * validation time and the claimed signing time (ISO, as SignatureFacts gives them).
+   */
   validity: { at: string; status: 'VALID' | 'EXPIRED' | 'NOT_YET_VALID'; certificate?: string }[];
 }
 

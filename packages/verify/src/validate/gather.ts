@@ -65,13 +65,16 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
     const best = new Date(bestSignatureTime.time);
 
     const claimedTime = b.found.kind === 'doc-timestamp' ? documentTimestampTime(cms) : pdfDateToIso(b.found.signingTime) ?? cms.signingTimeAttribute?.toISOString() ?? null;
-    const times = [...new Set([bestSignatureTime.time, validationTime.toISOString(), ...(b.found.kind === 'doc-timestamp' && claimedTime ? [claimedTime] : [])])].map((t) => new Date(t));
+    // Validity is asked at the best signature time (the verdict's), the validation time and the claimed time (a
+    // fact for the report: a file signed inside its certificate's period says so even when nothing proves it).
+    const claimedIso = claimedTime && Number.isFinite(Date.parse(claimedTime)) ? new Date(claimedTime).toISOString() : null;
+    const times = [...new Set([bestSignatureTime.time, validationTime.toISOString(), ...(claimedIso ? [claimedIso] : [])])].map((t) => new Date(t));
     const chain = signerCert
       ? await chainOf(signerCert, pool, ctx, times, b.found.kind === 'doc-timestamp' ? 'timestamping' : 'signing')
       : { facts: { found: false, path: [], problems: [], validity: [] }, certs: [] as pkijs.Certificate[], anchor: undefined };
     const revocation = chain.facts.found ? await revocationOf(chain.certs, best, b.signedRevision, ctx) : { certificates: [] };
     const crypto = evaluateCryptoPolicy(
-      { signature: cms, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
+      { signature: { ...cms, documentDigest: b.integrity.digestAlgorithm }, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
       ctx.cryptoPolicy,
     );
 

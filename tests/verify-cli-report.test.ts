@@ -1,0 +1,179 @@
+/**
+ * What `kyso verify` (the built CLI) says about a file beyond the verdict (issue 13, "real files must not fail"):
+ * the human report ends with one conclusion line (vi by default, en with --lang en) for passed, failed,
+ * indeterminate and unsigned files; it never says "còn hiệu lực" when revocation was not checked and does not show
+ * the PKCS#1 v1.5 note; SHA-1 is a warning by default; --json carries the new facts (certificateValidAtClaimedTime,
+ * certificateValidAtBestSignatureTime, bestSignatureTime, certificateValidity, notes, conclusion) beside the old
+ * fields, and --xml the two validity facts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { Pkcs12Signer, signPdf } from '@kyso/core';
+import { ValidationReportSchema } from '../packages/server/src/routes/verify.js';
+import { repoRoot } from './helpers/producers.js';
+import { scratch } from './helpers/tools.js';
+import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
+import { kysoSign, offsetOf, plainPdf } from '../packages/verify/test/helpers/signed-pdfs.js';
+
+const ROOT = join(repoRoot, 'test-certs/root-ca.pem');
+const SHA1_PDF = join(repoRoot, 'tests/fixtures/corpus/dss/pkcs7_sha1.pdf');
+const tmp = scratch('kyso-verify-cli-report-');
+afterAll(() => tmp.cleanup());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function kyso(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface Finding {
+  code: string;
+  vi: string;
+  en: string;
+  detail?: string;
+}
+
+interface JsonReport {
+  file: string;
+  validationTime: string;
+  signatures: {
+    indication: string;
+    subIndication: string | null;
+    signingTime: string | null;
+    claimedSigningTime: string | null;
+    certificateValidAtSigningTime: boolean | null;
+    certificateValidAtClaimedTime: boolean | null;
+    certificateValidAtBestSignatureTime: boolean | null;
+    bestSignatureTime: { time: string; source: string };
+    certificateValidity: { atClaimedTime: { status: string } | null; atBestSignatureTime: { status: string } | null };
+    reasons: Finding[];
+    warnings: Finding[];
+    notes: Finding[];
+  }[];
+  conclusion: { result: string; signatures: number; vi: string; en: string };
+}
+
+async function json(...args: string[]): Promise<{ run: Run; report: JsonReport }> {
+  const run = await kyso(...args, '--json');
+  return { run, report: JSON.parse(run.stdout) as JsonReport };
+}
+
+const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
+const codes = (fs: Finding[]): string[] => fs.map((f) => f.code);
+const files: Record<string, string> = {};
+
+beforeAll(async () => {
+  const input = await plainPdf();
+  const signed = await kysoSign(input);
+  const tampered = signed.slice();
+  tampered[offsetOf(signed, '/MediaBox', { first: true }) + 1] ^= 0x03;
+  // A leaf valid only in 2020, signed (claimed) in June 2020, no timestamp.
+  const old = datedPki({ root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')], leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')], leafName: 'Đỗ Văn Năm Hai Không' });
+  const expired = await signPdf(input, Pkcs12Signer.open(old.p12, old.password), { certificateCheck: false, signingTime: new Date('2020-06-01T00:00:00Z') });
+  for (const [name, bytes] of Object.entries({ 'unsigned.pdf': input, 'signed.pdf': signed, 'tampered.pdf': tampered, 'expired-2020.pdf': expired })) {
+    files[name] = tmp.file(name, bytes);
+  }
+  files['old-root.pem'] = tmp.file('old-root.pem', new TextEncoder().encode(old.rootPem));
+});
+
+describe('the human report ends with the conclusion (vi by default, en with --lang en)', () => {
+  it('passed (exit 0): one signature, valid; no "còn hiệu lực" offline; no PKCS#1 v1.5 note', async () => {
+    const r = await kyso(files['signed.pdf'], '--trust', ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastLine(r.stdout)).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
+    expect(r.stdout).toContain('Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(r.stdout).not.toMatch(/còn hiệu lực/i);
+    expect(r.stdout).not.toMatch(/PKCS#1|RSASSA-PKCS1/);
+    const en = await kyso(files['signed.pdf'], '--trust', ROOT, '--lang', 'en');
+    expect(lastLine(en.stdout)).toBe('Conclusion: the document has 1 signature, valid.');
+  });
+
+  it('failed (exit 1)', async () => {
+    const r = await kyso(files['tampered.pdf'], '--trust', ROOT);
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stdout)).toBe('Kết luận: KHÔNG HỢP LỆ — tài liệu có 1 chữ ký: 1 không hợp lệ (số 1).');
+    const en = await kyso(files['tampered.pdf'], '--trust', ROOT, '--lang', 'en');
+    expect(lastLine(en.stdout)).toBe('Conclusion: NOT VALID — the document has 1 signature: 1 not valid (no. 1).');
+  });
+
+  it('indeterminate (exit 2, nothing trusted)', async () => {
+    const r = await kyso(files['signed.pdf']);
+    expect(r.code).toBe(2);
+    expect(lastLine(r.stdout)).toBe('Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 1 chữ ký: 1 chưa xác định được tính hợp lệ (số 1).');
+    const en = await kyso(files['signed.pdf'], '--lang', 'en');
+    expect(lastLine(en.stdout)).toBe('Conclusion: INDETERMINATE — the document has 1 signature: 1 indeterminate (no. 1).');
+  });
+
+  it('no signature (exit 3)', async () => {
+    const r = await kyso(files['unsigned.pdf']);
+    expect(r.code).toBe(3);
+    expect(lastLine(r.stdout)).toBe('Kết luận: tài liệu không có chữ ký số.');
+    const en = await kyso(files['unsigned.pdf'], '--lang', 'en');
+    expect(lastLine(en.stdout)).toBe('Conclusion: the document has no digital signature.');
+  });
+});
+
+describe('--json carries the new facts beside the old fields', () => {
+  it('a 2020 certificate, signed in its period, validated now without a timestamp: valid at the claimed time, not at the best signature time, OUT_OF_BOUNDS_NO_POE (exit 2)', async () => {
+    const { run, report } = await json(files['expired-2020.pdf'], '--trust', files['old-root.pem']);
+    expect(run.code).toBe(2);
+    const [s] = report.signatures;
+    expect(`${s.indication}/${s.subIndication}`).toBe('INDETERMINATE/OUT_OF_BOUNDS_NO_POE');
+    expect(s).toMatchObject({
+      claimedSigningTime: '2020-06-01T00:00:00.000Z',
+      signingTime: '2020-06-01T00:00:00.000Z',
+      certificateValidAtSigningTime: true,
+      certificateValidAtClaimedTime: true,
+      certificateValidAtBestSignatureTime: false,
+      bestSignatureTime: { time: report.validationTime, source: 'validation-time' },
+      certificateValidity: { atClaimedTime: { status: 'VALID' }, atBestSignatureTime: { status: 'EXPIRED' } },
+    });
+    expect(report.conclusion).toMatchObject({ result: 'INDETERMINATE', signatures: 1 });
+    const human = await kyso(files['expired-2020.pdf'], '--trust', files['old-root.pem'], '--lang', 'en');
+    expect(human.stdout).toContain('Certificate at signing time: within its validity period');
+    expect(human.stdout).toContain('Certificate at the validation time (no timestamp proves the signing time): expired (Đỗ Văn Năm Hai Không)');
+  });
+
+  it('RSA PKCS#1 v1.5: CRYPTO_FLAGGED in notes, not in warnings; the conclusion in the JSON', async () => {
+    const { run, report } = await json(files['signed.pdf'], '--trust', ROOT);
+    expect(run.code).toBe(0);
+    const [s] = report.signatures;
+    expect(codes(s.notes)).toEqual(['CRYPTO_FLAGGED']);
+    expect(codes(s.warnings)).not.toContain('CRYPTO_FLAGGED');
+    expect(report.conclusion).toMatchObject({ result: 'PASSED', signatures: 1, vi: 'Kết luận: tài liệu có 1 chữ ký, hợp lệ.', en: 'Conclusion: the document has 1 signature, valid.' });
+  });
+
+  it('SHA-1 (EU DSS pkcs7_sha1.pdf, nothing trusted): the warning in --json and in the default human report', async () => {
+    const { run, report } = await json(SHA1_PDF);
+    expect(run.code).toBe(2);
+    for (const s of report.signatures) expect(codes(s.warnings)).toContain('SHA1_USED');
+    const human = await kyso(SHA1_PDF);
+    expect(human.stdout).toContain('Chữ ký hoặc chứng thư số trong đường dẫn dùng hàm băm SHA-1, không còn an toàn.');
+    expect(lastLine(human.stdout)).toBe('Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 2 chữ ký: 2 chưa xác định được tính hợp lệ (số 1, 2).');
+  });
+
+  it('the service documents the same report (POST /v1/verify schema): a real report parses whole, nothing stripped', async () => {
+    for (const args of [[files['expired-2020.pdf'], '--trust', files['old-root.pem']], [files['signed.pdf'], '--trust', ROOT], [files['unsigned.pdf']]]) {
+      const { report } = await json(...args);
+      const { file: _file, ...rest } = report;
+      expect(ValidationReportSchema.parse(rest)).toEqual(rest);
+    }
+  });
+
+  it('--xml: both validity facts and the note', async () => {
+    const r = await kyso(files['expired-2020.pdf'], '--trust', files['old-root.pem'], '--xml');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('<kyso:ValidityAt basis="claimed-signing-time" time="2020-06-01T00:00:00.000Z" status="VALID"/>');
+    expect(r.stdout).toMatch(/<kyso:ValidityAt basis="best-signature-time" time="[^"]+" source="validation-time" status="EXPIRED" certificate="Đỗ Văn Năm Hai Không"\/>/);
+    expect(r.stdout).toContain('<vr:Type>urn:kyso:validation:note</vr:Type>');
+  });
+});
