@@ -7,8 +7,16 @@ export const FINDINGS = {
   BYTERANGE_INVALID: ['Vùng dữ liệu được ký (ByteRange) không hợp lệ.', 'The signed byte range (ByteRange) is not valid.'],
   COVERAGE_INCOMPLETE: ['Chữ ký không bao phủ trọn vẹn phiên bản tài liệu đã ký.', 'The signature does not cover the whole signed revision.'],
   ECONTENT_IN_DETACHED: ['Chữ ký kiểu tách rời nhưng lại chứa nội dung nhúng.', 'A detached signature carries encapsulated content.'],
+  CONTENT_TYPE_MISMATCH: [
+    'Thuộc tính content-type được ký không khớp với loại nội dung thực tế của chữ ký (RFC 5652 §11.1).',
+    'The signed content-type attribute does not match the type of the content signed (RFC 5652 §11.1).',
+  ],
   HASH_MISMATCH: ['Tài liệu đã bị thay đổi sau khi ký: giá trị băm không khớp.', 'The document was altered after signing: the digest does not match.'],
   SIGNATURE_INVALID: ['Giá trị chữ ký không khớp với khóa công khai của chứng thư số.', "The signature value does not verify with the certificate's public key."],
+  SIGNATURE_ALGORITHM_MISMATCH: [
+    'Thuật toán chữ ký được khai báo không khớp với loại khóa của người ký hoặc với thuật toán băm.',
+    "The declared signature algorithm does not agree with the signer's key type or with the digest algorithm.",
+  ],
   ALGORITHM_UNSUPPORTED: ['Thuật toán chữ ký hoặc băm không được hỗ trợ.', 'The signature or digest algorithm is not supported.'],
   SIGNER_CERTIFICATE_MISSING: ['Không tìm thấy chứng thư số của người ký trong chữ ký.', "The signer's certificate is not in the signature."],
   SIGNER_CERTIFICATE_NOT_BOUND: ['Thuộc tính signing-certificate không khớp với chứng thư số của người ký.', "The signing-certificate attribute does not match the signer's certificate."],

@@ -36,6 +36,7 @@ const FORMAT_PROBLEMS = new Set([
   'MESSAGE_DIGEST_ATTRIBUTE_MISSING',
   'SIGNED_ATTRIBUTE_MALFORMED',
   'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED',
+  'SIGNED_ATTRIBUTE_REPEATED',
   'ECONTENT_MISSING',
   'TSTINFO_MALFORMED',
 ]);
@@ -50,6 +51,9 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   const problems = new Set<string>(i.problems);
 
   // 1. Format: the CMS, the ByteRange and what it covers.
+  if (problems.has('CONTENT_TYPE_MISMATCH')) {
+    return verdict('FORMAT_FAILURE', [finding('CONTENT_TYPE_MISMATCH', `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`)], warnings);
+  }
   if (!i.cms.parsed || [...problems].some((p) => FORMAT_PROBLEMS.has(p))) {
     return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '))], warnings);
   }
@@ -62,6 +66,7 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   // 2. Integrity.
   if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH')], warnings);
   if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING')], warnings);
+  if (i.algorithmMismatch) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail)], warnings);
   if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID')], warnings);
   if (i.digestMatches === null || i.signatureValid === null) {
     return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm)], warnings);
