@@ -26,6 +26,10 @@ export const FINDINGS = {
   CRYPTO_FLAGGED: ['Thuật toán được chấp nhận nhưng không phải loại khuyến nghị (ví dụ RSA PKCS#1 v1.5).', 'An accepted but not recommended algorithm is used (e.g. RSA PKCS#1 v1.5).'],
   NO_CHAIN: ['Không xây dựng được đường dẫn tin cậy tới chứng thư số gốc được tin cậy.', 'No certification path to a trusted root was found.'],
   CHAIN_INVALID: ['Đường dẫn chứng thư số không hợp lệ.', 'The certification path is not valid.'],
+  SIGNER_CERTIFICATE_UNFIT: [
+    'Chứng thư số của người ký không dành cho việc ký tài liệu (keyUsage hoặc extendedKeyUsage không cho phép).',
+    "The signer's certificate is not for signing documents (its keyUsage or extendedKeyUsage does not allow it).",
+  ],
   NOT_YET_VALID: ['Chứng thư số chưa có hiệu lực tại thời điểm ký.', 'The certificate was not yet valid at signing time.'],
   EXPIRED: ['Chứng thư số đã hết hạn tại thời điểm ký.', 'The certificate had expired at signing time.'],
   EXPIRED_NO_POE: ['Chứng thư số đã hết hạn và không có dấu thời gian chứng minh chữ ký được tạo trước đó.', 'The certificate has expired and no timestamp proves the signature was made before.'],

@@ -102,6 +102,7 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   // 4. The certification path.
   if (!f.chain.found) return verdict('NO_CERTIFICATE_CHAIN_FOUND', [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)], warnings);
   if (f.chain.problems.length > 0) return verdict('CERTIFICATE_CHAIN_GENERAL_FAILURE', [finding('CHAIN_INVALID', f.chain.problems.join(', '))], warnings);
+  if (f.chain.constraints?.length) return verdict('CHAIN_CONSTRAINTS_FAILURE', [finding('SIGNER_CERTIFICATE_UNFIT', f.chain.constraints.join(', '))], warnings);
 
   // 5. Validity at the best signature time (a timestamp is proof of existence; without one it is the validation time).
   const proven = f.bestSignatureTime.source !== 'validation-time';
