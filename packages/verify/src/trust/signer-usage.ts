@@ -4,10 +4,11 @@
  * This is the signer's certificate only: a TSA's is judged by its timeStamping EKU (RFC 3161), and Vietnamese TSA
  * certificates that also set keyCertSign are not affected.
  *
- * The EKU set follows RFC 5280 §4.2.1.12 (an EKU present restricts the key to its purposes, critical or not) as
- * pyHanko applies it when a purpose set is configured, with the purposes that signing products and EU DSS recognise
- * for document signatures. clientAuth or serverAuth alone do not qualify (pyHanko's documentation calls such
- * certificates banned from document signing under a strict reading, which kyso takes: fail closed).
+ * The EKU rule follows RFC 5280 §4.2.1.12 (an EKU present restricts the key to its purposes, critical or not): a
+ * certificate only for TLS servers, code signing, timestamping or OCSP signing does not sign documents. The accepted
+ * set is the document-signing purposes plus clientAuth: citizens' eID signing certificates often carry clientAuth
+ * alone (the corpus's dss/pdf-removed-pages.pdf: a Cypriot signer, keyUsage digitalSignature, EKU clientAuth), and
+ * EU DSS and pyHanko both accept them by default (neither checks the signer's EKU unless configured to).
  */
 import type * as pkijs from 'pkijs';
 import { KEY_PURPOSES, readExtensions, type KeyUsageName } from './extensions.js';
@@ -22,6 +23,8 @@ export const DOCUMENT_SIGNING_PURPOSES: Readonly<Record<string, string>> = {
   documentSigning: KEY_PURPOSES.documentSigning,
   /** id-kp-emailProtection: S/MIME signing; the usual purpose of Vietnamese personal and organisation certificates. */
   emailProtection: KEY_PURPOSES.emailProtection,
+  /** id-kp-clientAuth: eID and token certificates that sign documents and log in with one key (see above). */
+  clientAuth: KEY_PURPOSES.clientAuth,
   /** Adobe Authentic Documents Trust (Adobe PDF signing). */
   adobeAuthenticDocuments: '1.2.840.113583.1.1.5',
   /** Microsoft document signing (szOID_KP_DOCUMENT_SIGNING). */
