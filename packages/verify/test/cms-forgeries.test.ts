@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PdfDocument } from '@kyso/pdf';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { buildDssUpdate, tsaTimestamper } from '@kyso/core';
+import { buildDssUpdate, timestampPdf, tsaTimestamper } from '@kyso/core';
 import { checkTimestampToken } from '@kyso/verify';
 import { concat, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 import { verifySignatureValue } from '../src/crypto-policy/verify-signature.js';
@@ -333,6 +333,40 @@ describe('timestamp tokens go through the same rules', () => {
     const s = await verdict(pdf);
     expect(s.timestamps[0]).toMatchObject({ intact: false, provesExistence: false });
     expect(s.warnings.find((x) => x.code === 'TIMESTAMP_INVALID')?.detail).toContain('TST_SIGNATURE_ALGORITHM_MISMATCH');
+  });
+
+  describe('a document timestamp is a signature like the others: its CMS gets the same rules', () => {
+    let lta: Uint8Array;
+    beforeAll(async () => {
+      lta = await timestampPdf(rsaSigned, { timestamper: tsaTimestamper(tsa.url) });
+    });
+    const docTs = async (pdf: Uint8Array) => {
+      const report = await validate(pdf);
+      const found = report.signatures.find((x) => x.kind === 'doc-timestamp');
+      expect(found).toBeDefined();
+      return found!;
+    };
+
+    it('control: re-signed unchanged, the document timestamp passes', async () => {
+      const s = await docTs(await forgeCms(lta, (_sd, si) => resign(si, TSA_KEY, { kind: 'rsa-v15', hash: 'sha256' })));
+      expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
+    });
+
+    it('content-type attribute id-data over a TSTInfo: TOTAL-FAILED/FORMAT_FAILURE, CONTENT_TYPE_MISMATCH', async () => {
+      const forged = await forgeCms(lta, (_sd, si) => {
+        setAttribute(si, OIDS.contentType, oid(OIDS.data));
+        resign(si, TSA_KEY, { kind: 'rsa-v15', hash: 'sha256' });
+      });
+      const s = await docTs(forged);
+      expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
+      expect(s.reasons[0].code).toBe('CONTENT_TYPE_MISMATCH');
+    });
+
+    it('ecdsa-with-SHA256 declared over the TSA’s RSA signature: TOTAL-FAILED/SIG_CRYPTO_FAILURE', async () => {
+      const s = await docTs(await forgeCms(lta, (_sd, si) => void (si.signatureAlgorithm = alg(OIDS.ecdsaWithSha256, undefined))));
+      expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/SIG_CRYPTO_FAILURE');
+      expect(s.reasons[0].code).toBe('SIGNATURE_ALGORITHM_MISMATCH');
+    });
   });
 
   it('a digestAlgorithm that disagrees with the signature algorithm’s hash (SHA-384 vs sha256WithRSA): refused', async () => {
