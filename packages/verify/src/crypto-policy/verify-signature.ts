@@ -89,6 +89,22 @@ function asRsaEncryptionSpki(spki: pkijs.PublicKeyInfo): Uint8Array {
   return new Uint8Array(copy.toSchema().toBER(false));
 }
 
+/**
+ * Imported keys by SPKI bytes and import parameters: a service verifies the same signers, TSAs and responders again
+ * and again. Bounded; cleared when full.
+ */
+const imported = new Map<string, CryptoKey>();
+const IMPORTED_MAX = 256;
+async function importKey(spki: Uint8Array, params: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
+  const id = `${JSON.stringify(params)}:${Array.from(spki, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const known = imported.get(id);
+  if (known) return known;
+  const key = await globalThis.crypto.subtle.importKey('spki', ab(spki), params, false, ['verify']);
+  if (imported.size >= IMPORTED_MAX) imported.clear();
+  imported.set(id, key);
+  return key;
+}
+
 const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): SignatureOutcome => ({ result: 'invalid', mismatch: kind, detail, name });
 
 /** Verifies one signature value. Never throws: an algorithm or key WebCrypto lacks is 'unsupported'. */
@@ -117,7 +133,7 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         // id-RSASSA-PSS keys are for PSS only (RFC 4055 §1.2).
         if (keyOid !== RSA_ENCRYPTION) return mismatch('KEY_TYPE', 'RSASSA-PKCS1-v1_5 with an id-RSASSA-PSS key', name);
         if (!hash || !WEBCRYPTO_DIGESTS.has(hash)) return { result: 'unsupported', name };
-        const k = await subtle.importKey('spki', ab(spki()), { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
+        const k = await importKey(spki(), { name: 'RSASSA-PKCS1-v1_5', hash });
         return { result: (await subtle.verify('RSASSA-PKCS1-v1_5', k, ab(signature), ab(data))) ? 'valid' : 'invalid', name };
       }
       case 'RSASSA-PSS': {
@@ -130,7 +146,7 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         if (pss.mgfDigest !== hash) {
           return { result: (await emsaPssVerify(key, signature, data, hash, pss.mgfDigest, pss.saltLength)) ? 'valid' : 'invalid', name };
         }
-        const k = await subtle.importKey('spki', ab(der), { name: 'RSA-PSS', hash }, false, ['verify']);
+        const k = await importKey(der, { name: 'RSA-PSS', hash });
         // WebCrypto checks the salt length exactly, so parameters that do not describe the signature fail here.
         return { result: (await subtle.verify({ name: 'RSA-PSS', saltLength: pss.saltLength }, k, ab(signature), ab(data))) ? 'valid' : 'invalid', name };
       }
@@ -141,13 +157,13 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         if (!curve?.webCrypto || !hash || !WEBCRYPTO_DIGESTS.has(hash)) return { result: 'unsupported', name };
         const raw = ecdsaDerToRaw(signature, curve.bytes);
         if (!raw) return { result: 'invalid', name };
-        const k = await subtle.importKey('spki', ab(spki()), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+        const k = await importKey(spki(), { name: 'ECDSA', namedCurve: curve.name });
         return { result: (await subtle.verify({ name: 'ECDSA', hash }, k, ab(raw), ab(data))) ? 'valid' : 'invalid', name };
       }
       case 'Ed25519':
       case 'Ed448': {
         // Where the platform lacks the curve (Ed448 in most browsers), importKey throws: 'unsupported' below.
-        const k = await subtle.importKey('spki', ab(spki()), { name: info.scheme }, false, ['verify']);
+        const k = await importKey(spki(), { name: info.scheme });
         return { result: (await subtle.verify({ name: info.scheme }, k, ab(signature), ab(data))) ? 'valid' : 'invalid', name: info.scheme };
       }
       default:
