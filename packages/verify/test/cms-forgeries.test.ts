@@ -29,6 +29,7 @@ import {
   setAttribute,
   sha,
   signBytes,
+  signedAttributesDer,
 } from './helpers/cms-forge.js';
 import { leafPem, startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 
@@ -189,6 +190,36 @@ describe('the signature algorithm must agree with the key and the digest', () =>
     expect(s.reasons[0].code).toBe('SIGNATURE_INVALID');
   });
 
+  it('RSASSA-PSS with MGF1 SHA-1 (WebCrypto cannot express it), signed so by openssl: verified intact by kyso’s own EMSA-PSS check', async () => {
+    const tmp = scratch('kyso-pss-mgf1-');
+    try {
+      let attrs = new Uint8Array();
+      const forged = await forgeCms(rsaSigned, (_sd, si) => {
+        si.signatureAlgorithm = pssAlgorithm(OIDS.sha256, OIDS.sha1, 32);
+        attrs = signedAttributesDer(si);
+        const r = run('openssl', ['dgst', '-sha256', '-sign', leafPem('signer').key, '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_mgf1_md:sha1',
+          '-sigopt', 'rsa_pss_saltlen:32', '-out', tmp.file('sig.bin'), tmp.file('attrs.der', attrs)]);
+        expect(r.status, r.stderr).toBe(0);
+        si.signature = new asn1js.OctetString({ valueHex: new Uint8Array(readFileSync(tmp.file('sig.bin'))).buffer });
+      });
+      const s = await verdict(forged);
+      // The signature verifies; whether MGF1 SHA-1 is acceptable is the crypto policy's question, not integrity's.
+      expect(s.intact, explain(s)).toBe(true);
+      expect(s.subIndication).not.toBe('SIG_CRYPTO_FAILURE');
+      // One flipped bit of the same signature value is invalid.
+      const broken = await forgeCms(forged, (_sd, si) => {
+        const v = new Uint8Array(si.signature.valueBlock.valueHexView).slice();
+        v[v.length - 5] ^= 0x01;
+        si.signature = new asn1js.OctetString({ valueHex: v.buffer });
+      });
+      const b = await verdict(broken);
+      expect(verdictOf(b), explain(b)).toBe('TOTAL-FAILED/SIG_CRYPTO_FAILURE');
+      expect(attrs.length).toBeGreaterThan(0);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('RSASSA-PSS hash SHA-384 declared with digestAlgorithm SHA-256: SIGNATURE_ALGORITHM_MISMATCH', async () => {
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
       si.signatureAlgorithm = pssAlgorithm(OIDS.sha384, OIDS.sha384, 32);
@@ -291,7 +322,7 @@ describe('timestamp tokens go through the same rules', () => {
 
   /** Edits the signature timestamp token inside the B-T signature's unsigned attributes (not covered by the signature). */
   async function forgeToken(edit: (sd: pkijs.SignedData, si: pkijs.SignerInfo) => void | Promise<void>): Promise<{ pdf: Uint8Array; token: Uint8Array }> {
-    let token = new Uint8Array();
+    let token: Uint8Array = new Uint8Array();
     const pdf = await forgeCms(bt, async (_sd, si) => {
       const attr = si.unsignedAttrs!.attributes.find((a) => a.type === OIDS.timestampToken)!;
       const tsd = parseSignedData(new Uint8Array((attr.values[0] as asn1js.Sequence).toBER(false)));
