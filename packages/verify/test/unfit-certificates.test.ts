@@ -89,6 +89,12 @@ describe('the signer certificate must be one for signing documents', () => {
     expect(s.reasons[0].vi).toMatch(/không dành cho việc ký/);
   });
 
+  it('without a trusted path the verdict is the path’s, and the unfit certificate is still said (a warning)', async () => {
+    const s = await signAndValidate('eku-server', ['ca', 'root'], { anchors: [] });
+    expect(verdictOf(s), explain(s)).toBe('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
+    expect(s.warnings.find((w) => w.code === 'SIGNER_CERTIFICATE_UNFIT')?.detail).toBe('SIGNER_EXTENDED_KEY_USAGE (1.3.6.1.5.5.7.3.1)');
+  });
+
   it.each(['ku-nonrepudiation', 'eku-client', 'eku-client-email', 'eku-docsigning', 'eku-adobe', 'eku-any'])('%s is fit → TOTAL-PASSED', async (leaf) => {
     const s = await signAndValidate(leaf, ['ca', 'root']);
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');

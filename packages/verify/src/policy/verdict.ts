@@ -99,10 +99,12 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
     else if (!ts.provesExistence) warnings.push(finding('TIMESTAMP_EXPIRED_NO_POE', `${ts.kind} ${ts.time}: TSA valid until ${ts.validUntil}`));
   }
 
-  // 4. The certification path.
+  // 4. The certification path. An unfit signer certificate is said even when the path decides the verdict.
+  const unfit = f.chain.constraints?.length ? f.chain.constraints.join(', ') : undefined;
+  if (unfit && (!f.chain.found || f.chain.problems.length > 0)) warnings.push(finding('SIGNER_CERTIFICATE_UNFIT', unfit));
   if (!f.chain.found) return verdict('NO_CERTIFICATE_CHAIN_FOUND', [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)], warnings);
   if (f.chain.problems.length > 0) return verdict('CERTIFICATE_CHAIN_GENERAL_FAILURE', [finding('CHAIN_INVALID', f.chain.problems.join(', '))], warnings);
-  if (f.chain.constraints?.length) return verdict('CHAIN_CONSTRAINTS_FAILURE', [finding('SIGNER_CERTIFICATE_UNFIT', f.chain.constraints.join(', '))], warnings);
+  if (unfit) return verdict('CHAIN_CONSTRAINTS_FAILURE', [finding('SIGNER_CERTIFICATE_UNFIT', unfit)], warnings);
 
   // 5. Validity at the best signature time (a timestamp is proof of existence; without one it is the validation time).
   const proven = f.bestSignatureTime.source !== 'validation-time';
