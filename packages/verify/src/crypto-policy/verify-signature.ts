@@ -222,6 +222,8 @@ async function emsaPssVerify(key: pkijs.PublicKeyInfo, signature: Uint8Array, me
   const n = toBig(new Uint8Array(rsa.modulus.valueBlock.valueHexView));
   const e = toBig(new Uint8Array(rsa.publicExponent.valueBlock.valueHexView));
   const modBits = n.toString(2).length;
+  // Bounds for hostile keys (exponentiation in JS): real RSA keys stay far inside them (FIPS 186-5: e < 2^256).
+  if (modBits > 16384 || e.toString(2).length > 256 || e < 3n) return false;
   const k = Math.ceil(modBits / 8);
   const s = toBig(signature);
   if (signature.length !== k || s >= n) return false;
