@@ -12,7 +12,7 @@ import { PdfDocument } from '@kyso/pdf';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { buildDssUpdate, timestampPdf, tsaTimestamper } from '@kyso/core';
-import { checkTimestampToken } from '@kyso/verify';
+import { checkCrl, checkTimestampToken } from '@kyso/verify';
 import { concat, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 import { verifySignatureValue } from '../src/crypto-policy/verify-signature.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
@@ -31,7 +31,7 @@ import {
   signBytes,
   signedAttributesDer,
 } from './helpers/cms-forge.js';
-import { leafPem, startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
+import { leafPem, pemToDer, startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 
 const RSA_KEY = readFileSync(leafPem('signer').key, 'utf8');
 const EC_KEY = readFileSync(leafPem('signer-ec').key, 'utf8');
@@ -489,6 +489,18 @@ describe('OCSP responses and CRLs embedded as evidence are checked by the same m
     const s = await verdict(withDss([], [forged]));
     expect(signerStatus(s).status).not.toBe('GOOD');
     expect(s.warnings.find((x) => x.code === 'REVOCATION_UNKNOWN')?.detail, explain(s)).toContain('CRL_SIGNATURE_ALGORITHM_MISMATCH');
+  });
+
+  it('a CRL whose signed algorithm (tbsCertList.signature) differs from the outer one is refused (RFC 5280 §5.1.1.2)', async () => {
+    const signerCert = pemToDer(readFileSync(leafPem('signer').cert, 'utf8'));
+    const intermediate = pemToDer(readFileSync(join(certsDir, 'intermediate-ca.pem'), 'utf8'));
+    const control = await checkCrl(crlWithAlgorithm(intermediateCrl, null), signerCert, intermediate, { at: new Date() });
+    expect(control.problems).toEqual([]);
+    const crl = pkijs.CertificateRevocationList.fromBER(intermediateCrl.slice().buffer as ArrayBuffer);
+    crl.signature = alg(OIDS.sha384WithRsa);
+    const inner = await checkCrl(new Uint8Array(crl.toSchema(true).toBER(false)), signerCert, intermediate, { at: new Date() });
+    expect(inner.problems).toContain('CRL_SIGNATURE_ALGORITHM_MISMATCH');
+    expect(inner.status).not.toBe('good');
   });
 
   it('the shared check on bytes signed here: an RSA signature passes only under an RSA identifier', async () => {
