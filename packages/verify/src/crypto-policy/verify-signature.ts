@@ -40,6 +40,8 @@ export interface SignatureInput {
   algorithm: { oid: string | undefined; params?: unknown };
   /** The signer's public key. */
   key: pkijs.PublicKeyInfo;
+  /** The key's DER when the caller has it already (spares encoding it again). */
+  keyDer?: Uint8Array;
   /**
    * The digest the enclosing structure declares (a CMS SignerInfo's digestAlgorithm). Required for a bare key OID
    * (rsaEncryption, id-ecPublicKey as the signature algorithm); otherwise it must equal the algorithm's own digest.
@@ -125,7 +127,7 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
     return mismatch('DIGEST', `${info.scheme} with ${info.digest} but digest algorithm ${input.digest}`, info.scheme);
   }
   const hash = bare ? input.digest : info.digest;
-  const spki = () => new Uint8Array(key.toSchema().toBER(false));
+  const spki = () => input.keyDer ?? new Uint8Array(key.toSchema().toBER(false));
   try {
     switch (info.scheme) {
       case 'RSASSA-PKCS1-v1_5': {

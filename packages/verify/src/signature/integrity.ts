@@ -10,7 +10,7 @@ import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type Revisi
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
-import { certificateDer } from '../revocation/certificates.js';
+import { certificateDer, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import { verifySignatureValue, type AlgorithmMismatch, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
 
 export { ecdsaDerToRaw } from '../crypto-policy/verify-signature.js';
@@ -232,6 +232,7 @@ async function verifySignature(cms: CmsFacts, cert: pkijs.Certificate, data: Uin
     signature: cms.signature as Uint8Array,
     algorithm: { oid: cms.signatureAlgorithmOid, params: cms.signatureAlgorithmParams },
     key: cert.subjectPublicKeyInfo,
+    keyDer: subjectPublicKeyInfoDer(cert),
     digest: cms.digestAlgorithm,
   });
 }

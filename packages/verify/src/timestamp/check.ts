@@ -8,6 +8,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
+import { subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 import { decodeTimestampToken, integerHex, namesSigner, view, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
@@ -242,6 +243,7 @@ async function verifySignerInfo(signerInfo: pkijs.SignerInfo, cert: pkijs.Certif
     signature: view(signerInfo.signature.valueBlock.valueHexView),
     algorithm: { oid: signerInfo.signatureAlgorithm.algorithmId, params: signerInfo.signatureAlgorithm.algorithmParams },
     key: cert.subjectPublicKeyInfo,
+    keyDer: subjectPublicKeyInfoDer(cert),
     digest: digestName as DigestName,
   });
 }
