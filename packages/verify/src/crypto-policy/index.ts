@@ -24,3 +24,4 @@ export {
   type SignatureAlgorithmInfo,
   type PublicKeyFacts,
 } from './algorithms.js';
+export { verifySignatureValue, type SignatureOutcome, type SignatureInput, type AlgorithmMismatch } from './verify-signature.js';

@@ -8,8 +8,16 @@ export const FINDINGS = {
   BYTERANGE_INVALID: ['Vùng dữ liệu được ký (ByteRange) không hợp lệ.', 'The signed byte range (ByteRange) is not valid.'],
   COVERAGE_INCOMPLETE: ['Chữ ký không bao phủ trọn vẹn phiên bản tài liệu đã ký.', 'The signature does not cover the whole signed revision.'],
   ECONTENT_IN_DETACHED: ['Chữ ký kiểu tách rời nhưng lại chứa nội dung nhúng.', 'A detached signature carries encapsulated content.'],
+  CONTENT_TYPE_MISMATCH: [
+    'Thuộc tính content-type được ký không khớp với loại nội dung thực tế của chữ ký (RFC 5652 §11.1).',
+    'The signed content-type attribute does not match the type of the content signed (RFC 5652 §11.1).',
+  ],
   HASH_MISMATCH: ['Tài liệu đã bị thay đổi sau khi ký: giá trị băm không khớp.', 'The document was altered after signing: the digest does not match.'],
   SIGNATURE_INVALID: ['Giá trị chữ ký không khớp với khóa công khai của chứng thư số.', "The signature value does not verify with the certificate's public key."],
+  SIGNATURE_ALGORITHM_MISMATCH: [
+    'Thuật toán chữ ký được khai báo không khớp với loại khóa của người ký hoặc với thuật toán băm.',
+    "The declared signature algorithm does not agree with the signer's key type or with the digest algorithm.",
+  ],
   ALGORITHM_UNSUPPORTED: ['Thuật toán chữ ký hoặc băm không được hỗ trợ.', 'The signature or digest algorithm is not supported.'],
   SIGNER_CERTIFICATE_MISSING: ['Không tìm thấy chứng thư số của người ký trong chữ ký.', "The signer's certificate is not in the signature."],
   SIGNER_CERTIFICATE_NOT_BOUND: ['Thuộc tính signing-certificate không khớp với chứng thư số của người ký.', "The signing-certificate attribute does not match the signer's certificate."],
@@ -26,6 +34,10 @@ export const FINDINGS = {
   ],
   NO_CHAIN: ['Không xây dựng được đường dẫn tin cậy tới chứng thư số gốc được tin cậy.', 'No certification path to a trusted root was found.'],
   CHAIN_INVALID: ['Đường dẫn chứng thư số không hợp lệ.', 'The certification path is not valid.'],
+  SIGNER_CERTIFICATE_UNFIT: [
+    'Chứng thư số của người ký không dành cho việc ký tài liệu (keyUsage hoặc extendedKeyUsage không cho phép).',
+    "The signer's certificate is not for signing documents (its keyUsage or extendedKeyUsage does not allow it).",
+  ],
   NOT_YET_VALID: ['Chứng thư số chưa có hiệu lực tại thời điểm ký.', 'The certificate was not yet valid at signing time.'],
   EXPIRED: ['Chứng thư số đã hết hạn tại thời điểm ký.', 'The certificate had expired at signing time.'],
   EXPIRED_NO_POE: ['Chứng thư số đã hết hạn và không có dấu thời gian chứng minh chữ ký được tạo trước đó.', 'The certificate has expired and no timestamp proves the signature was made before.'],

@@ -49,6 +49,7 @@ const FORMAT_PROBLEMS = new Set([
   'MESSAGE_DIGEST_ATTRIBUTE_MISSING',
   'SIGNED_ATTRIBUTE_MALFORMED',
   'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED',
+  'SIGNED_ATTRIBUTE_REPEATED',
   'ECONTENT_MISSING',
   'TSTINFO_MALFORMED',
 ]);
@@ -83,6 +84,9 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   const problems = new Set<string>(i.problems);
 
   // 1. Format: the CMS, the ByteRange and what it covers.
+  if (problems.has('CONTENT_TYPE_MISMATCH')) {
+    return verdict('FORMAT_FAILURE', [finding('CONTENT_TYPE_MISMATCH', `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`)], warnings);
+  }
   if (!i.cms.parsed || [...problems].some((p) => FORMAT_PROBLEMS.has(p))) {
     return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '))], warnings);
   }
@@ -95,6 +99,7 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   // 2. Integrity.
   if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH')], warnings);
   if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING')], warnings);
+  if (i.algorithmMismatch) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail)], warnings);
   if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID')], warnings);
   if (i.digestMatches === null || i.signatureValid === null) {
     return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm)], warnings);
@@ -127,9 +132,12 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
     else if (!ts.provesExistence) warnings.push(finding('TIMESTAMP_EXPIRED_NO_POE', `${ts.kind} ${ts.time}: TSA valid until ${ts.validUntil}`));
   }
 
-  // 4. The certification path.
+  // 4. The certification path. An unfit signer certificate is said even when the path decides the verdict.
+  const unfit = f.chain.constraints?.length ? f.chain.constraints.join(', ') : undefined;
+  if (unfit && (!f.chain.found || f.chain.problems.length > 0)) warnings.push(finding('SIGNER_CERTIFICATE_UNFIT', unfit));
   if (!f.chain.found) return verdict('NO_CERTIFICATE_CHAIN_FOUND', [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)], warnings);
   if (f.chain.problems.length > 0) return verdict('CERTIFICATE_CHAIN_GENERAL_FAILURE', [finding('CHAIN_INVALID', f.chain.problems.join(', '))], warnings);
+  if (unfit) return verdict('CHAIN_CONSTRAINTS_FAILURE', [finding('SIGNER_CERTIFICATE_UNFIT', unfit)], warnings);
 
   // 5. Validity at the best signature time (a timestamp is proof of existence; without one it is the validation time).
   const proven = f.bestSignatureTime.source !== 'validation-time';

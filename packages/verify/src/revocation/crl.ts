@@ -41,6 +41,7 @@ export type CrlProblem = Extract<
   | 'CRL_ISSUER_NOT_CRL_SIGNER'
   | 'CRL_SIGNATURE_INVALID'
   | 'CRL_SIGNATURE_UNSUPPORTED'
+  | 'CRL_SIGNATURE_ALGORITHM_MISMATCH'
   | 'CRL_NOT_YET_VALID'
   | 'CRL_EXPIRED'
   | 'CRL_OUT_OF_SCOPE'
@@ -185,6 +186,8 @@ export async function checkCrl(
   const signature = await verifySignature(crl.tbsView, crl.signatureValue, issuer.subjectPublicKeyInfo, crl.signatureAlgorithm);
   if (signature === 'invalid') problems.push('CRL_SIGNATURE_INVALID');
   if (signature === 'unsupported') problems.push('CRL_SIGNATURE_UNSUPPORTED');
+  // RFC 5280 §5.1.1.2: the algorithm inside the signed part must be the one outside it.
+  if (signature === 'mismatch' || crl.signature.algorithmId !== crl.signatureAlgorithm.algorithmId) problems.push('CRL_SIGNATURE_ALGORITHM_MISMATCH');
 
   const t = at.getTime();
   if (facts.thisUpdate.getTime() > t + skew) problems.push('CRL_NOT_YET_VALID');

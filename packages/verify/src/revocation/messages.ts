@@ -22,6 +22,10 @@ export const REVOCATION_MESSAGES = {
   OCSP_RESPONDER_NOT_AUTHORISED: ['Bên ký phản hồi OCSP không được tổ chức cấp chứng thư số ủy quyền.', 'The OCSP response was signed by a party the issuing CA has not authorised.'],
   OCSP_RESPONDER_EXPIRED: ['Chứng thư số của máy chủ OCSP không còn hiệu lực khi ký phản hồi.', 'The OCSP responder certificate was not valid when the response was produced.'],
   OCSP_SIGNATURE_INVALID: ['Chữ ký trên phản hồi OCSP không hợp lệ.', 'The OCSP response signature is invalid.'],
+  OCSP_SIGNATURE_ALGORITHM_MISMATCH: [
+    'Thuật toán ký khai báo trong phản hồi OCSP không khớp với khóa của bên trả lời.',
+    "The OCSP response's declared signature algorithm does not agree with the responder's key.",
+  ],
   OCSP_SIGNATURE_UNSUPPORTED: ['Thuật toán ký của phản hồi OCSP không được hỗ trợ.', 'The OCSP response signature algorithm is not supported.'],
   OCSP_NOT_YET_VALID: ['Phản hồi OCSP có thời điểm phát hành sau thời điểm kiểm tra.', 'The OCSP response is dated after the validation time.'],
   OCSP_EXPIRED: ['Phản hồi OCSP đã hết hạn tại thời điểm kiểm tra.', 'The OCSP response had expired at the validation time.'],
@@ -33,6 +37,10 @@ export const REVOCATION_MESSAGES = {
   CRL_ISSUER_MISMATCH: ['CRL không do tổ chức cấp chứng thư số này phát hành.', 'The CRL was not issued by this certificate’s issuer.'],
   CRL_ISSUER_NOT_CRL_SIGNER: ['Chứng thư số của tổ chức cấp không được phép ký CRL.', 'The issuer certificate may not sign CRLs.'],
   CRL_SIGNATURE_INVALID: ['Chữ ký trên CRL không hợp lệ.', 'The CRL signature is invalid.'],
+  CRL_SIGNATURE_ALGORITHM_MISMATCH: [
+    'Thuật toán ký khai báo trong CRL không khớp với khóa của đơn vị phát hành.',
+    "The CRL's declared signature algorithm does not agree with the issuer's key.",
+  ],
   CRL_SIGNATURE_UNSUPPORTED: ['Thuật toán ký của CRL không được hỗ trợ.', 'The CRL signature algorithm is not supported.'],
   CRL_NOT_YET_VALID: ['CRL có thời điểm phát hành sau thời điểm kiểm tra.', 'The CRL is dated after the validation time.'],
   CRL_EXPIRED: ['CRL đã hết hạn tại thời điểm kiểm tra.', 'The CRL had expired at the validation time.'],

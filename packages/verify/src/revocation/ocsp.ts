@@ -56,6 +56,7 @@ export type OcspProblem = Extract<
   | 'OCSP_RESPONDER_EXPIRED'
   | 'OCSP_SIGNATURE_INVALID'
   | 'OCSP_SIGNATURE_UNSUPPORTED'
+  | 'OCSP_SIGNATURE_ALGORITHM_MISMATCH'
   | 'OCSP_NOT_YET_VALID'
   | 'OCSP_EXPIRED'
   | 'OCSP_NONCE_MISMATCH'
@@ -135,6 +136,7 @@ async function judgeResponder(
   const signature = await verifySignature(data.tbsView, basic.signature, candidate.subjectPublicKeyInfo, basic.signatureAlgorithm);
   if (signature === 'invalid') problems.push('OCSP_SIGNATURE_INVALID');
   if (signature === 'unsupported') problems.push('OCSP_SIGNATURE_UNSUPPORTED');
+  if (signature === 'mismatch') problems.push('OCSP_SIGNATURE_ALGORITHM_MISMATCH');
   return { kind, cert: candidate, problems, warnings };
 }
 

@@ -18,6 +18,8 @@ export type CmsProblem =
   | 'SIGNER_CERTIFICATE_NOT_FOUND'
   | 'DIGEST_ALGORITHM_UNSUPPORTED'
   | 'CONTENT_TYPE_ATTRIBUTE_MISSING'
+  | 'CONTENT_TYPE_MISMATCH'
+  | 'SIGNED_ATTRIBUTE_REPEATED'
   | 'MESSAGE_DIGEST_ATTRIBUTE_MISSING'
   | 'SIGNED_ATTRIBUTE_MALFORMED'
   | 'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED';
@@ -296,6 +298,10 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
       f.signedAttributesDer = new Uint8Array(set.toBER(false));
     }
     for (const attr of si.signedAttrs.attributes) {
+      // RFC 5652 §11 and RFC 5035: one instance each of these; a second could say something else than the first.
+      if (SINGLE_INSTANCE.has(attr.type) && f.signedAttributeTypes.includes(attr.type) && !f.problems.includes('SIGNED_ATTRIBUTE_REPEATED')) {
+        f.problems.push('SIGNED_ATTRIBUTE_REPEATED');
+      }
       f.signedAttributeTypes.push(attr.type);
       try {
         const v = attr.values[0];
@@ -318,6 +324,9 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     }
     if (f.contentTypeAttribute === undefined && !f.signedAttributeTypes.includes(OID.contentType)) f.problems.push('CONTENT_TYPE_ATTRIBUTE_MISSING');
     if (f.messageDigest === null && !f.signedAttributeTypes.includes(OID.messageDigest)) f.problems.push('MESSAGE_DIGEST_ATTRIBUTE_MISSING');
+    // RFC 5652 §11.1: the content-type attribute must name the content signed, or the signature could be re-read as
+    // a signature over another type of content.
+    if (f.contentTypeAttribute !== undefined && f.contentTypeAttribute !== f.eContentType) f.problems.push('CONTENT_TYPE_MISMATCH');
   }
 
   // Unsigned attributes.
@@ -332,6 +341,8 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     }
   }
 }
+
+const SINGLE_INSTANCE = new Set<string>([OID.contentType, OID.messageDigest, OID.signingTime, OID.signingCertificate, OID.signingCertificateV2]);
 
 function octets(v: asn1js.OctetString): Uint8Array {
   // Constructed (BER) octet strings are concatenated.

@@ -11,6 +11,9 @@ import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, t
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
 import { certificateDer, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
+import { verifySignatureValue, type AlgorithmMismatch, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
+
+export { ecdsaDerToRaw } from '../crypto-policy/verify-signature.js';
 
 export type IntegrityProblem =
   | ByteRangeProblem
@@ -23,6 +26,7 @@ export type IntegrityProblem =
   | 'TSTINFO_MALFORMED'
   | 'SIGNATURE_INVALID'
   | 'SIGNATURE_ALGORITHM_UNSUPPORTED'
+  | 'SIGNATURE_ALGORITHM_MISMATCH'
   | 'SIGNING_CERTIFICATE_ATTRIBUTE_MISSING'
   | 'SIGNING_CERTIFICATE_NOT_BOUND';
 
@@ -41,14 +45,17 @@ export interface IntegrityFacts {
   signatureValid: boolean | null;
   /** The signature algorithm as run (e.g. "RSASSA-PKCS1-v1_5/SHA-256", "ECDSA P-256/SHA-256"). */
   signatureAlgorithm: string | undefined;
+  /**
+   * The signature algorithm cannot describe this signature: another key family than the signer's key, a digest other
+   * than the SignerInfo's digestAlgorithm, impossible PSS parameters (then signatureValid is false).
+   */
+  algorithmMismatch: { kind: AlgorithmMismatch; detail: string } | null;
   /** The signing-certificate(-v2) attribute names the signer certificate; null when the attribute is absent. */
   signingCertificateBound: boolean | null;
   /** Digest matches and signature valid. */
   intact: boolean;
   problems: IntegrityProblem[];
 }
-
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 
 function ab(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
@@ -91,6 +98,7 @@ export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signatur
     digestMatches: null,
     signatureValid: null,
     signatureAlgorithm: undefined,
+    algorithmMismatch: null,
     signingCertificateBound: null,
     intact: false,
     problems: [...byteRange.problems, ...cms.problems],
@@ -169,9 +177,12 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
   if (cms.signerCertificate && data && cms.signature) {
     const res = await verifySignature(cms, cms.signerCertificate, data);
     f.signatureAlgorithm = res.name;
-    f.signatureValid = res.valid;
-    if (res.valid === null) p.push('SIGNATURE_ALGORITHM_UNSUPPORTED');
-    else if (!res.valid) p.push('SIGNATURE_INVALID');
+    f.signatureValid = res.result === 'unsupported' ? null : res.result === 'valid';
+    if (res.mismatch) {
+      f.algorithmMismatch = { kind: res.mismatch, detail: res.detail ?? res.mismatch };
+      p.push('SIGNATURE_ALGORITHM_MISMATCH');
+    } else if (res.result === 'unsupported') p.push('SIGNATURE_ALGORITHM_UNSUPPORTED');
+    else if (res.result === 'invalid') p.push('SIGNATURE_INVALID');
   }
   // Without signed attributes the signature is over the content itself: it is the digest check.
   if (!cms.hasSignedAttributes && !isDocTimestamp && !isSha1Legacy) f.digestMatches = f.signatureValid;
@@ -188,122 +199,40 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
   }
 }
 
+/**
+ * The first ESSCertID(v2) of each signing-certificate attribute present (v1 and v2 both, when a signer put both: a
+ * correct one must not excuse a wrong one) names the signer certificate: its hash, and the issuer and serial when given.
+ */
 async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise<boolean> {
   const der = certificateDer(cert); // the bytes it was read from, not a re-encoding
-  const first = cms.signingCertificate?.[0];
-  if (!first) return false;
-  const alg = hashByOid(first.hashAlgorithm);
-  if (!alg) return false;
-  if (!eq(await digest(alg, der), first.hash)) return false;
-  if (first.issuerSerial) {
-    if (!sameSerial(first.issuerSerial.serial, new Uint8Array(cert.serialNumber.valueBlock.valueHexView))) return false;
-    if (first.issuerSerial.issuerDer) {
-      try {
-        const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(ab(first.issuerSerial.issuerDer)).result });
-        if (!name.isEqual(cert.issuer)) return false;
-      } catch {
-        return false;
-      }
+  const firsts = ([1, 2] as const).map((v) => cms.signingCertificate?.find((r) => r.version === v)).filter((r) => r !== undefined);
+  if (firsts.length === 0) return false;
+  for (const ref of firsts) {
+    const alg = hashByOid(ref.hashAlgorithm);
+    if (!alg) return false;
+    if (!eq(await digest(alg, der), ref.hash)) return false;
+    if (!ref.issuerSerial) continue;
+    if (!sameSerial(ref.issuerSerial.serial, new Uint8Array(cert.serialNumber.valueBlock.valueHexView))) return false;
+    // An IssuerSerial without a directoryName names no issuer kyso can compare: not bound.
+    if (!ref.issuerSerial.issuerDer) return false;
+    try {
+      const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(ab(ref.issuerSerial.issuerDer)).result });
+      if (!name.isEqual(cert.issuer)) return false;
+    } catch {
+      return false;
     }
   }
   return true;
 }
 
-const CURVES: Record<string, { name: string; size: number }> = {
-  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 },
-  '1.3.132.0.34': { name: 'P-384', size: 48 },
-  '1.3.132.0.35': { name: 'P-521', size: 66 },
-};
-
-const SIG_HASH: Record<string, HashName> = {
-  '1.2.840.113549.1.1.5': 'SHA-1',
-  '1.2.840.113549.1.1.11': 'SHA-256',
-  '1.2.840.113549.1.1.12': 'SHA-384',
-  '1.2.840.113549.1.1.13': 'SHA-512',
-  '1.2.840.10045.4.1': 'SHA-1',
-  '1.2.840.10045.4.3.2': 'SHA-256',
-  '1.2.840.10045.4.3.3': 'SHA-384',
-  '1.2.840.10045.4.3.4': 'SHA-512',
-};
-
-/** DER ECDSA-Sig-Value → raw r||s of the curve's size; null when malformed. */
-export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
-  const asn = asn1js.fromBER(ab(der));
-  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return null;
-  const [r, s] = asn.result.valueBlock.value;
-  if (!(r instanceof asn1js.Integer) || !(s instanceof asn1js.Integer)) return null;
-  const out = new Uint8Array(size * 2);
-  for (const [k, int] of [r, s].entries()) {
-    let v = new Uint8Array(int.valueBlock.valueHexView);
-    while (v.length > size && v[0] === 0) v = v.subarray(1);
-    if (v.length > size) return null;
-    out.set(v, k * size + size - v.length);
-  }
-  return out;
-}
-
-// Imported public keys per certificate and algorithm: a service checks the same signers' keys again and again.
-const keys = new WeakMap<pkijs.Certificate, Map<string, CryptoKey>>();
-async function verifyKey(cert: pkijs.Certificate, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
-  const id = JSON.stringify(algorithm);
-  let byAlg = keys.get(cert);
-  const known = byAlg?.get(id);
-  if (known) return known;
-  const key = await subtle().importKey('spki', ab(spki), algorithm, false, ['verify']);
-  if (!byAlg) keys.set(cert, (byAlg = new Map()));
-  byAlg.set(id, key);
-  return key;
-}
-
-async function verifySignature(
-  cms: CmsFacts,
-  cert: pkijs.Certificate,
-  data: Uint8Array,
-): Promise<{ valid: boolean | null; name: string | undefined }> {
-  const spki = subjectPublicKeyInfoDer(cert);
-  const keyAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
-  const sigOid = cms.signatureAlgorithmOid ?? '';
-  const sigValue = cms.signature as Uint8Array;
-  const digestHash = cms.digestAlgorithm;
-  try {
-    if (sigOid === '1.2.840.113549.1.1.10') {
-      const params = new pkijs.RSASSAPSSParams({ schema: cms.signatureAlgorithmParams });
-      const hash = hashByOid(params.hashAlgorithm.algorithmId);
-      const mgfHash = params.maskGenAlgorithm.algorithmParams
-        ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
-        : '1.3.14.3.2.26';
-      if (!hash || hashByOid(mgfHash) !== hash || params.trailerField !== 1) return { valid: null, name: 'RSASSA-PSS' };
-      const key = await verifyKey(cert, spki, { name: 'RSA-PSS', hash });
-      const valid = await subtle().verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, ab(sigValue), ab(data));
-      return { valid, name: `RSASSA-PSS/${hash}/salt ${params.saltLength}` };
-    }
-    if (keyAlg === '1.2.840.113549.1.1.1' || sigOid === '1.2.840.113549.1.1.1') {
-      const hash = SIG_HASH[sigOid] ?? (sigOid === '1.2.840.113549.1.1.1' ? digestHash : undefined);
-      if (!hash) return { valid: null, name: 'RSASSA-PKCS1-v1_5' };
-      const key = await verifyKey(cert, spki, { name: 'RSASSA-PKCS1-v1_5', hash });
-      const valid = await subtle().verify({ name: 'RSASSA-PKCS1-v1_5' }, key, ab(sigValue), ab(data));
-      return { valid, name: `RSASSA-PKCS1-v1_5/${hash}` };
-    }
-    if (keyAlg === '1.2.840.10045.2.1') {
-      const curveParam = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
-      const curve = curveParam instanceof asn1js.ObjectIdentifier ? CURVES[curveParam.valueBlock.toString()] : undefined;
-      const hash = SIG_HASH[sigOid] ?? (sigOid === '1.2.840.10045.2.1' ? digestHash : undefined);
-      if (!curve || !hash) return { valid: null, name: 'ECDSA' };
-      const raw = ecdsaDerToRaw(sigValue, curve.size);
-      const name = `ECDSA ${curve.name}/${hash}`;
-      if (!raw) return { valid: false, name };
-      const key = await verifyKey(cert, spki, { name: 'ECDSA', namedCurve: curve.name });
-      const valid = await subtle().verify({ name: 'ECDSA', hash }, key, ab(raw), ab(data));
-      return { valid, name };
-    }
-    if (keyAlg === '1.3.101.112' || keyAlg === '1.3.101.113') {
-      const name = keyAlg === '1.3.101.112' ? 'Ed25519' : 'Ed448';
-      const key = await verifyKey(cert, spki, { name });
-      const valid = await subtle().verify({ name }, key, ab(sigValue), ab(data));
-      return { valid, name };
-    }
-  } catch {
-    return { valid: null, name: undefined };
-  }
-  return { valid: null, name: undefined };
+/** Checks the SignerInfo's signature value: the algorithm must agree with the key and with the digest algorithm. */
+async function verifySignature(cms: CmsFacts, cert: pkijs.Certificate, data: Uint8Array): Promise<SignatureOutcome> {
+  return verifySignatureValue({
+    data,
+    signature: cms.signature as Uint8Array,
+    algorithm: { oid: cms.signatureAlgorithmOid, params: cms.signatureAlgorithmParams },
+    key: cert.subjectPublicKeyInfo,
+    keyDer: subjectPublicKeyInfoDer(cert),
+    digest: cms.digestAlgorithm,
+  });
 }

@@ -1,17 +1,20 @@
 /**
  * Verifies an RFC 3161 TimeStampToken: the message imprint against the data (with the token's own hash
- * algorithm), the CMS signature (content-type and message-digest signed attributes, then the signature by RSA
- * PKCS#1 v1.5, RSASSA-PSS or ECDSA through WebCrypto), the ESS signing-certificate(-v2) binding of the TSA
+ * algorithm), the CMS signature (content-type and message-digest signed attributes, then the signature through
+ * kyso's algorithm check: RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA by WebCrypto, the algorithm agreeing with the key and digest), the ESS signing-certificate(-v2) binding of the TSA
  * certificate (RFC 5035, RFC 5816), and the TSA certificate's critical timeStamping EKU. Facts, never throws;
  * trust in the TSA (its chain) is the trust module's, fed with `certificates` and `tsaCertificate`.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
+import { subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 import { decodeTimestampToken, integerHex, namesSigner, view, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
 import { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
+import { verifySignatureValue, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
+import type { DigestName } from '../crypto-policy/algorithms.js';
 
 export interface TimestampCheckOptions {
   /** The stamped data: hashed with the token's own imprint algorithm and compared with the imprint. */
@@ -40,13 +43,6 @@ export interface TimestampCheck extends TimestampTokenFacts {
   tsaCertificateFacts: TsaCertificateFacts | null;
   /** Every check ran and none found a problem (trust in the TSA's chain is not part of this). */
   valid: boolean;
-}
-
-let engine: pkijs.CryptoEngine | undefined;
-/** An engine of our own over globalThis.crypto, so an application's pkijs setEngine() does not change these checks. */
-function cryptoEngine(): pkijs.CryptoEngine {
-  engine ??= new pkijs.CryptoEngine({ name: 'kyso-tsp', crypto: globalThis.crypto as never });
-  return engine;
 }
 
 async function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
@@ -151,6 +147,7 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
     return found[0].values[0];
   };
   const contentType = single(TSP_OID.contentType);
+  // RFC 5652 §11.1: it must equal eContentType, which for a token must be id-ct-TSTInfo (checked when decoding).
   if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== TSP_OID.tstInfo) add('TST_CONTENT_TYPE_ATTRIBUTE');
   const messageDigest = single(TSP_OID.messageDigest);
   if (!(messageDigest instanceof asn1js.OctetString)) add('TST_MESSAGE_DIGEST_MISSING');
@@ -169,10 +166,11 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
 
   // 4. The signature itself.
   if (cert && digestName) {
-    const result = await verifySignerInfo(signerInfo, cert, digestName);
-    c.signatureValid = result === 'unsupported' ? null : result === 'valid';
-    if (result === 'unsupported') add('TST_SIGNATURE_UNSUPPORTED');
-    if (result === 'invalid') add('TST_SIGNATURE_INVALID');
+    const outcome = await verifySignerInfo(signerInfo, cert, digestName);
+    c.signatureValid = outcome.result === 'unsupported' ? null : outcome.result === 'valid';
+    if (outcome.mismatch) add('TST_SIGNATURE_ALGORITHM_MISMATCH');
+    else if (outcome.result === 'unsupported') add('TST_SIGNATURE_UNSUPPORTED');
+    else if (outcome.result === 'invalid') add('TST_SIGNATURE_INVALID');
   }
 }
 
@@ -232,18 +230,20 @@ function issuerSerialMatches(value: asn1js.AsnType, cert: pkijs.Certificate): bo
   });
 }
 
-async function verifySignerInfo(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate, digestName: string): Promise<'valid' | 'invalid' | 'unsupported'> {
+/**
+ * The SignerInfo's signature through kyso's own algorithm check (not pkijs' engine): the algorithm must agree with the
+ * TSA key and with the digest algorithm, or the token is refused whatever its bytes.
+ */
+async function verifySignerInfo(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate, digestName: string): Promise<SignatureOutcome> {
   const signedAttrs = signerInfo.signedAttrs;
-  if (!signedAttrs) return 'invalid';
+  if (!signedAttrs) return { result: 'invalid' };
   // encodedValue is the attributes' original encoding re-tagged as SET OF: the bytes that were signed.
-  const data = signedAttrs.encodedValue;
-  const alg = signerInfo.signatureAlgorithm;
-  // A bare key OID (rsaEncryption, id-ecPublicKey) names no hash: it is the SignerInfo's digest algorithm.
-  const bareKey = alg.algorithmId === TSP_OID.rsaEncryption || alg.algorithmId === TSP_OID.ecPublicKey;
-  try {
-    const ok = await cryptoEngine().verifyWithPublicKey(data, signerInfo.signature, cert.subjectPublicKeyInfo, alg, bareKey ? digestName : undefined);
-    return ok ? 'valid' : 'invalid';
-  } catch {
-    return 'unsupported';
-  }
+  return verifySignatureValue({
+    data: new Uint8Array(signedAttrs.encodedValue),
+    signature: view(signerInfo.signature.valueBlock.valueHexView),
+    algorithm: { oid: signerInfo.signatureAlgorithm.algorithmId, params: signerInfo.signatureAlgorithm.algorithmParams },
+    key: cert.subjectPublicKeyInfo,
+    keyDer: subjectPublicKeyInfoDer(cert),
+    digest: digestName as DigestName,
+  });
 }

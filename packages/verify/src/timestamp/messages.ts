@@ -25,6 +25,10 @@ export const TIMESTAMP_MESSAGES = {
   TST_MESSAGE_DIGEST_MISMATCH: ['Thuộc tính message-digest không khớp với TSTInfo (dấu thời gian đã bị sửa).', 'The message-digest attribute does not match the TSTInfo (the timestamp was altered).'],
   TST_ATTRIBUTE_REPEATED: ['Một thuộc tính được ký của dấu thời gian bị lặp.', 'A signed attribute of the timestamp is repeated.'],
   TST_SIGNATURE_INVALID: ['Chữ ký trên dấu thời gian không hợp lệ.', 'The signature on the timestamp token does not verify.'],
+  TST_SIGNATURE_ALGORITHM_MISMATCH: [
+    'Thuật toán ký khai báo trong dấu thời gian không khớp với khóa của TSA hoặc với thuật toán băm.',
+    'The timestamp’s declared signature algorithm does not agree with the TSA key or with the digest algorithm.',
+  ],
   TST_SIGNATURE_UNSUPPORTED: ['Thuật toán ký của dấu thời gian không được hỗ trợ.', 'The timestamp’s signature algorithm is not supported.'],
   TST_SIGNING_CERTIFICATE_MISSING: ['Dấu thời gian không có thuộc tính ESS signing-certificate gắn với chứng thư số của TSA.', 'No ESS signing-certificate attribute binds the TSA certificate.'],
   TST_SIGNING_CERTIFICATE_MALFORMED: ['Thuộc tính ESS signing-certificate của dấu thời gian không hợp lệ.', 'The timestamp’s ESS signing-certificate attribute is malformed.'],

@@ -14,4 +14,5 @@ export { verifyCertificateSignature, type SignatureCheck as CertificateSignature
 export { readExtensions, KEY_PURPOSES, KEY_USAGES, EXTENSION_OIDS, ANY_POLICY, type CertificateExtensions, type KeyUsageName } from './extensions.js';
 export { fetchCaIssuers, parseCaIssuersBody, DEFAULT_AIA_TIMEOUT_MS, DEFAULT_AIA_MAX_BYTES, DEFAULT_AIA_MAX_FETCHES, type AiaOptions, type AiaFetch, type AiaOutcome } from './aia.js';
 export { nameText, sameEntity } from './names.js';
+export { signerUsageProblems, SIGNING_KEY_USAGES, DOCUMENT_SIGNING_PURPOSES, type SignerUsageCode, type SignerUsageProblem } from './signer-usage.js';
 export { TRUST_MESSAGES, TrustError, describeTrustCode, type TrustCode, type TrustErrorCode } from './messages.js';

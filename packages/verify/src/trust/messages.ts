@@ -26,6 +26,15 @@ export const TRUST_MESSAGES = {
   NOT_CA: ['Chứng thư số cấp cho chứng thư số khác nhưng không phải của tổ chức cấp (CA).', 'A certificate that issued another is not a CA certificate.'],
   PATH_LENGTH: ['Đường dẫn vượt quá giới hạn độ dài (pathLenConstraint) của một CA.', 'The path exceeds a CA’s path length constraint.'],
   KEY_USAGE: ['Khóa của CA không được phép ký chứng thư số (thiếu keyCertSign).', 'The CA key may not sign certificates (no keyCertSign).'],
+  // The signer's certificate for document signing (signer-usage.ts).
+  SIGNER_KEY_USAGE: [
+    'Khóa của chứng thư số người ký không được phép dùng để ký (keyUsage thiếu digitalSignature và nonRepudiation).',
+    "The signer certificate's key may not sign (keyUsage has neither digitalSignature nor nonRepudiation).",
+  ],
+  SIGNER_EXTENDED_KEY_USAGE: [
+    'Mục đích sử dụng mở rộng (EKU) của chứng thư số người ký không cho phép ký tài liệu.',
+    "The signer certificate's extended key usage does not allow document signing.",
+  ],
   CRITICAL_EXTENSION: ['Chứng thư số có phần mở rộng bắt buộc không được hỗ trợ.', 'The certificate has an unsupported critical extension.'],
   EXTENSION_MALFORMED: ['Một phần mở rộng của chứng thư số không đúng cấu trúc.', 'A certificate extension is malformed.'],
   DUPLICATE_EXTENSION: ['Chứng thư số có phần mở rộng bị lặp.', 'The certificate repeats an extension.'],

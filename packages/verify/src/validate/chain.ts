@@ -3,7 +3,7 @@ import type * as pkijs from 'pkijs';
 import type { CryptoPolicy } from '../crypto-policy/index.js';
 import type { EvidencePool } from '../evidence/index.js';
 import type { FetchLike } from '../revocation/index.js';
-import { buildTrustPath, extendedKeyUsageAllows, KEY_PURPOSES, validAt, type PathFacts } from '../trust/index.js';
+import { buildTrustPath, extendedKeyUsageAllows, KEY_PURPOSES, signerUsageProblems, validAt, type PathFacts } from '../trust/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import type { ChainFacts, SignatureFacts } from './facts.js';
 
@@ -54,6 +54,8 @@ export async function chainOf(
   if (purpose === 'timestamping' && !extendedKeyUsageAllows(path.leafExtendedKeyUsage, KEY_PURPOSES.timeStamping, { strict: true })) {
     problems.push('TSA_EXTENDED_KEY_USAGE');
   }
+  // A signer's certificate must be one for signing documents (trust/signer-usage.ts); a fact kept apart from the path's.
+  const constraints = purpose === 'signing' ? signerUsageProblems(leaf).map((p) => `${p.code} (${p.detail})`) : [];
   const validity = times.map((t) => {
     const v = validAt(path, t);
     return v.status === 'VALID'
@@ -61,7 +63,7 @@ export async function chainOf(
       : { at: t.toISOString(), status: v.status, certificate: summariseCertificate(v.certificate).commonName ?? `#${v.index}` };
   });
   return {
-    facts: { found: path.found, path: path.chain.map(summariseCertificate), problems, validity },
+    facts: { found: path.found, path: path.chain.map(summariseCertificate), problems, ...(constraints.length ? { constraints } : {}), validity },
     certs: path.chain,
     anchor: path.anchor,
     path,

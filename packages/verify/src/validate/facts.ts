@@ -18,6 +18,8 @@ export interface ChainFacts {
   path: CertificateSummary[];
   /** Structural problems of the path (signatures, CA flags, constraints), as codes; empty when sound. */
   problems: string[];
+  /** Why the signer's own certificate may not sign documents (keyUsage, extendedKeyUsage), as codes with detail; empty or absent when fit. */
+  constraints?: string[];
   /**
    * The first certificate of the path not valid at a time, per time asked about: the best signature time, the
    * validation time and the claimed signing time (ISO, as SignatureFacts gives them).
