@@ -35,4 +35,5 @@ export { validationReport, signatureReport, type ValidationReport, type Signatur
 export { humanReport, vietnamTime, type Language } from './report/human.js';
 export { etsiValidationReportXml, validatePdfEtsiXml, escapeXmlText, escapeXmlAttribute, ETSI_VR_NAMESPACE, XMLDSIG_NAMESPACE, KYSO_REPORT_NAMESPACE, type EtsiXmlOptions } from './report/etsi-xml.js';
 export * from './trust/index.js';
+export * from './trust-profiles/index.js';
 export * from './crypto-policy/index.js';
