@@ -27,6 +27,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return (await import('./commands/inspect.js')).inspect(rest, out);
       case 'verify':
         return await (await import('./commands/verify.js')).verify(rest, out);
+      case 'trust':
+        return (await import('./commands/trust.js')).trust(rest, out);
       case 'sign':
         return await (await import('./commands/sign.js')).sign(rest, out, err);
       case 'extend':

@@ -40,11 +40,18 @@ Commands:
                               --revocation require|if-available  --timeout MS
   verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]
                               Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity,
-                              coverage, changes after signing, path to the given roots, timestamps, revocation from
-                              the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
-                              --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
+                              coverage, changes after signing, path to a trusted root, timestamps, revocation from
+                              the file or, with --online, OCSP/CRL). Trusts the bundled Vietnamese roots (profile vn)
+                              and their intermediates by default; --trust FILE / --trust-dir DIR add roots;
+                              --trust-profile vn|vn-all|none; --no-default-trust for none (kyso trust list shows
+                              them). Options: --intermediate PEM  --timeout MS
+                              --require-revocation (unknown status: INDETERMINATE)
                               --xml (the ETSI TS 119 102-2 XML validation report instead; not with --json)
                               Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
+  trust list [--json] [--all] [--trust-profile vn|vn-all|none] [--trust FILE] [--trust-dir DIR]
+                              The roots kyso verify trusts with the same options: fingerprint (SHA-256), validity,
+                              origin (bundled and corroborated, or your file); --all adds the intermediate and TSA
+                              certificates offered for path building. 'kyso trust --help' for all.
   fee --pages N [--copies N] [--electronic] [--json]
                               The certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items; repeat
                               --pages for several originals. Options: --card  --contract-copy  --service ITEM[:N]
