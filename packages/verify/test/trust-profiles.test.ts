@@ -16,6 +16,8 @@ import { KysoError } from '@kyso/pdf';
 import {
   buildTrustPath,
   customTrustProfile,
+  extendedKeyUsageAllows,
+  KEY_PURPOSES,
   toCertificate,
   trustProfile,
   validatePdf,
@@ -25,7 +27,7 @@ import {
 } from '@kyso/verify';
 import { namesEqual } from '../src/revocation/certificates.js';
 import { buildTrustData, OUTPUT, readManifest, VN_DIR } from '../scripts/build-trust-data.mjs';
-import { CERTS, INTERMEDIATE_PEM, ROOT_PEM, explain, kysoSign, p12Signer, plainPdf, verdictOf } from './helpers/signed-pdfs.js';
+import { CERTS, INTERMEDIATE_PEM, REPO, ROOT_PEM, explain, kysoSign, p12Signer, plainPdf, verdictOf } from './helpers/signed-pdfs.js';
 
 const manifest = readManifest();
 const pemOf = (file: string): Uint8Array => new Uint8Array(readFileSync(join(VN_DIR, file)));
@@ -151,6 +153,18 @@ describe('paths to the bundled roots, offline', () => {
   });
 });
 
+describe('the bundled TSA certificates as timestamp signers', () => {
+  // Their published quirk: keyCertSign with CA:FALSE (and the FPT one a critical AIA). As the signer of a token they
+  // must still give a clean path and the critical timeStamping purpose RFC 3161 asks for.
+  it.each(manifest.filter((r) => r.role === 'tsa').map((r) => [r.file] as const))('%s', async (file) => {
+    const vn = trustProfile('vn');
+    const path = await buildTrustPath(pemOf(file), { anchors: vn.anchors.map((a) => a.certificate), certificates: vn.extraCertificates.map((c) => c.certificate), at: new Date('2025-01-01T00:00:00Z') });
+    expect(path.found).toBe(true);
+    expect(path.problems).toEqual([]);
+    expect(extendedKeyUsageAllows(path.leafExtendedKeyUsage, KEY_PURPOSES.timeStamping, { strict: true })).toBe(true);
+  });
+});
+
 describe('look-alike roots are never trusted', () => {
   const fakeRoot = LOOK_ALIKE.find((r) => r.role === 'root')!;
   const fakeCa = LOOK_ALIKE.find((r) => r.role === 'intermediate')!;
@@ -272,5 +286,34 @@ describe('validatePdf with a trust profile', () => {
     const { xml } = await validatePdfEtsiXml(leafOnly, { trustProfile: testPki });
     expect(xml).toContain('<vr:TrustAnchor');
     expect(xml).toContain('urn:etsi:019102:mainindication:total-passed');
+  });
+});
+
+describe('the corpus with the profile vn added', () => {
+  const CORPUS = join(REPO, 'tests/fixtures/corpus');
+  const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.split('\t'))
+    .map(([path, , , root, time]) => ({ path, root, at: time === 'now' ? undefined : new Date(time) }));
+
+  // kyso verify now trusts vn by default: no file of other producers may change verdict because of it.
+  it('every one of the 46 rows gets the same verdicts with its root as with its root and vn', async () => {
+    expect(rows).toHaveLength(46);
+    const at = new Date();
+    for (const r of rows) {
+      const bytes = new Uint8Array(readFileSync(join(CORPUS, r.path)));
+      const trustAnchors = r.root === 'none' ? [] : [readFileSync(join(CORPUS, r.root), 'utf8')];
+      const options = { trustAnchors, at: r.at ?? at };
+      const verdicts = async (o: Parameters<typeof validatePdf>[1]) => {
+        try {
+          return (await validatePdf(bytes, o)).signatures.map((s) => [verdictOf(s), s.chain.join(' > '), s.reasons.map((x) => x.code).join(',')]);
+        } catch (e) {
+          return String(e);
+        }
+      };
+      expect(await verdicts({ ...options, trustProfile: 'vn' }), r.path).toEqual(await verdicts(options));
+    }
   });
 });
