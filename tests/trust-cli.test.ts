@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/producers.js';
 import { scratch } from './helpers/tools.js';
-import { kysoSign, plainPdf } from '../packages/verify/test/helpers/signed-pdfs.js';
+import { signPdf, type Signer } from '@kyso/core';
+import { kysoSign, p12Signer, plainPdf } from '../packages/verify/test/helpers/signed-pdfs.js';
 
 const ROOT = join(repoRoot, 'test-certs/root-ca.pem');
 const VN = join(repoRoot, 'packages/verify/trust-data/vn');
@@ -48,10 +49,15 @@ const manifest = readFileSync(join(VN, 'MANIFEST.tsv'), 'utf8')
 const shipped = manifest.filter((r) => r.file.startsWith('certs/'));
 
 let signed: string;
+let leafOnly: string;
 let rootDir: string;
 
 beforeAll(async () => {
   signed = tmp.file('signed.pdf', await kysoSign(await plainPdf(), { reason: 'Phê duyệt' }));
+  // As Vietnamese products sign: the CMS carries the signer's certificate only.
+  const full = p12Signer();
+  const bare: Signer = { certificate: full.certificate, chain: [], algorithm: full.algorithm, sign: (d) => full.sign(d) };
+  leafOnly = tmp.file('leaf-only.pdf', await signPdf(await plainPdf(), bare, { certificateCheck: false }));
   rootDir = join(tmp.dir, 'roots');
   mkdirSync(rootDir);
   copyFileSync(ROOT, join(rootDir, 'kyso-root.pem'));
@@ -160,6 +166,15 @@ describe('kyso verify and its default trust', () => {
     expect([...j.anchors, ...j.extraCertificates].some((c) => c.origin.file?.includes('look-alike'))).toBe(false);
     const withFake = JSON.parse((await kyso('trust', 'list', '--json', '--trust', fake)).stdout) as { anchors: ListedCertificate[] };
     expect(withFake.anchors.at(-1)?.origin).toEqual({ kind: 'given', source: fake });
+  });
+
+  it('a leaf-only signature: no path with the root alone, TOTAL-PASSED when --intermediate offers its CA (never trusted by itself)', async () => {
+    const INTERMEDIATE = join(repoRoot, 'test-certs/intermediate-ca.pem');
+    expect((await kyso('verify', leafOnly, '--trust', ROOT)).stdout).toContain('INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND');
+    const r = await kyso('verify', leafOnly, '--trust', ROOT, '--intermediate', INTERMEDIATE);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`tệp ${INTERMEDIATE} (1 chứng thư trung gian, --intermediate)`);
+    expect((await kyso('verify', leafOnly, '--intermediate', INTERMEDIATE)).code).toBe(2);
   });
 
   it('usage errors for trust options', async () => {

@@ -89,27 +89,27 @@ export function selectTrust(values: TrustValues): TrustSelection {
   const base = bundled ? trustProfile(bundled) : undefined;
   if (anchorFiles.length === 0 && extraFiles.length === 0 && base) return { profile: base, bundled, given: [] };
 
-  const given: TrustSelection['given'] = [];
-  const read = (list: { source: string; option: TrustSelection['given'][number]['option'] }[]) =>
-    list.map(({ source, option }) => {
-      const certificates = readCertFile(source, option);
-      try {
-        const n = customTrustProfile({ name: 'file', anchors: [{ source, certificates }] }).anchors.length;
-        given.push({ source, option, certificates: n });
-      } catch (e) {
-        if (e instanceof TrustProfileError) throw new UsageError(`${option} ${source}: not a certificate (PEM or DER)`);
-        throw e;
-      }
-      return { source, certificates };
-    });
+  const read = (list: { source: string; option: string }[]) => list.map(({ source, option }) => ({ source, certificates: readCertFile(source, option) }));
+  const optionOf = (source: string) => [...anchorFiles, ...extraFiles].find((f) => f.source === source)?.option ?? '--trust';
   const anchors = read(anchorFiles);
   const extraCertificates = read(extraFiles);
   const name = [bundled, anchors.length ? 'given' : null].filter(Boolean).join('+') || 'none';
-  return {
-    profile: customTrustProfile({ name, base, anchors, extraCertificates, description: base?.description }),
-    bundled,
-    given,
-  };
+  let profile: TrustProfile;
+  try {
+    profile = customTrustProfile({ name, base, anchors, extraCertificates, description: base?.description });
+  } catch (e) {
+    if (e instanceof TrustProfileError && typeof e.details.source === 'string') {
+      throw new UsageError(`${optionOf(e.details.source)} ${e.details.source}: not a certificate (PEM or DER)`);
+    }
+    throw e;
+  }
+  // How many certificates each file gave, for the report's "where the trust came from".
+  const count = (list: readonly TrustedCertificate[], source: string) => list.filter((c) => c.origin.kind === 'given' && c.origin.source === source).length;
+  const given = [
+    ...anchorFiles.map((f) => ({ ...f, certificates: count(profile.anchors, f.source) })),
+    ...extraFiles.map((f) => ({ ...f, certificates: count(profile.extraCertificates, f.source) })),
+  ];
+  return { profile, bundled, given };
 }
 
 /** Where a certificate comes from, for people. */
