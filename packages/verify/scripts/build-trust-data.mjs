@@ -11,6 +11,8 @@
  * Only rows under certs/ are emitted: look-alike/ holds a FAKE root kept as a test fixture, never shipped as data.
  */
 import { X509Certificate, createHash } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +36,38 @@ function unescapeName(text) {
     } else bytes.push(...Buffer.from(text[i], 'utf8'));
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+// The attribute names of src/trust/names.ts's nameText, so the module's names read as the validator prints them.
+const SHORT = {
+  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.42': 'GN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
+  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.97': 'organizationIdentifier',
+  '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC', '1.2.840.113549.1.9.1': 'E',
+};
+
+/** @param {pkijs.RelativeDistinguishedNames} name */
+function nameText(name) {
+  return [...name.typesAndValues]
+    .reverse()
+    .map((atv) => `${SHORT[atv.type] ?? atv.type}=${String(atv.value?.valueBlock?.value ?? '')}`)
+    .join(', ');
+}
+
+const hex = (/** @type {ArrayBuffer | Uint8Array} */ b) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex').toUpperCase();
+
+/** The key identifiers path building matches issuers by (RFC 5280 §4.2.1.1-2), so a profile can pre-select without parsing. */
+function keyIds(der) {
+  const asn1 = asn1js.fromBER(new Uint8Array(der));
+  const cert = new pkijs.Certificate({ schema: asn1.result });
+  const ext = (oid) => cert.extensions?.find((e) => e.extnID === oid)?.parsedValue;
+  const ski = ext('2.5.29.14');
+  const aki = ext('2.5.29.35');
+  return {
+    subjectText: nameText(cert.subject),
+    issuerText: nameText(cert.issuer),
+    subjectKeyId: ski instanceof asn1js.OctetString ? hex(ski.valueBlock.valueHexView) : null,
+    authorityKeyId: aki?.keyIdentifier ? hex(aki.keyIdentifier.valueBlock.valueHexView) : null,
+  };
 }
 
 /** "May 16 01:12:49 2008 GMT" (OpenSSL's form, the manifest's and node:crypto's) as an ISO time. */
@@ -70,11 +104,18 @@ export function readManifest(dir = VN_DIR) {
     if (period.notBefore !== isoTime(x509.validFrom, file) || period.notAfter !== isoTime(x509.validTo, file)) {
       throw new Error(`${file}: validity ${x509.validFrom} – ${x509.validTo}, the manifest says ${notBefore} – ${notAfter}`);
     }
+    const ids = keyIds(der);
+    // The manifest writes names as OpenSSL does (RFC 2253 order, "," between attributes, \XX for non-ASCII bytes).
+    for (const [said, is] of [[subject, ids.subjectText], [issuer, ids.issuerText]]) {
+      if (unescapeName(said) !== is.replace(/, /g, ',')) throw new Error(`${file}: the manifest names '${unescapeName(said)}', the certificate '${is}'`);
+    }
     return {
       file,
       role,
-      subject: unescapeName(subject),
-      issuer: unescapeName(issuer),
+      subject: ids.subjectText,
+      issuer: ids.issuerText,
+      subjectKeyId: ids.subjectKeyId,
+      authorityKeyId: ids.authorityKeyId,
       sha256,
       ...period,
       corroborated: corroborated === 'yes',

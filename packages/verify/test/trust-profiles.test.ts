@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf, type Signer } from '@kyso/core';
 import { KysoError } from '@kyso/pdf';
+import type * as pkijs from 'pkijs';
 import {
   buildTrustPath,
   customTrustProfile,
@@ -25,7 +26,10 @@ import {
   TrustProfileError,
   type TrustProfile,
 } from '@kyso/verify';
-import { namesEqual } from '../src/revocation/certificates.js';
+import { authorityKeyId, namesEqual, subjectKeyId } from '../src/revocation/certificates.js';
+import { toHex } from '../src/revocation/bytes.js';
+import { nameText } from '../src/trust/names.js';
+import { resolveTrust } from '../src/validate/trust-sources.js';
 import { buildTrustData, OUTPUT, readManifest, VN_DIR } from '../scripts/build-trust-data.mjs';
 import { CERTS, INTERMEDIATE_PEM, REPO, ROOT_PEM, explain, kysoSign, p12Signer, plainPdf, verdictOf } from './helpers/signed-pdfs.js';
 
@@ -62,6 +66,13 @@ describe('the bundled data', () => {
         // The profile hashes the DER it parsed; the manifest's value was checked against openssl's reading above.
         const row = manifest.find((r) => c.origin.kind === 'bundled' && r.file === c.origin.file);
         expect(c.sha256).toBe(row?.sha256);
+        // The facts shown before parsing are the parsed certificate's.
+        const cert = c.certificate;
+        expect(c.subject).toBe(nameText(cert.subject));
+        expect(c.issuer).toBe(nameText(cert.issuer));
+        expect([c.notBefore, c.notAfter]).toEqual([cert.notBefore.value, cert.notAfter.value]);
+        expect(c.subjectKeyId).toBe(toHex(subjectKeyId(cert)!));
+        expect(c.authorityKeyId).toBe(authorityKeyId(cert) ? toHex(authorityKeyId(cert)!) : null);
       }
     }
   });
@@ -150,6 +161,35 @@ describe('paths to the bundled roots, offline', () => {
       expect(path.chain.map((c) => c.subject)).toHaveLength(2);
       expect(vn.anchors.find((a) => a.certificate === path.anchor)?.origin).toMatchObject({ file: 'certs/vn-national-root-ca-sha256-2014.pem', corroborated: true });
     }
+  });
+});
+
+describe('which profile certificates a validation uses (resolveTrust)', () => {
+  const cert = (file: string) => toCertificate(pemOf(file));
+  const names = (list: readonly pkijs.Certificate[]) => list.map((c) => nameText(c.subject));
+
+  it('a VNPT SmartCA RS certificate in the document brings its own CA certificate and the 2014 national root, not the rest', () => {
+    const { anchors, intermediates } = resolveTrust({ trustProfile: 'vn' }, [cert('certs/vnpt-smartca-rs-2021.pem')]);
+    expect(names(anchors)).toEqual([trustProfile('vn').anchors.find((a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem')!.subject]);
+    expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
+  });
+
+  it('everything when a document certificate has no authority key identifier, when online, or without the document', () => {
+    const all = trustProfile('vn');
+    for (const r of [
+      resolveTrust({ trustProfile: 'vn' }, [cert('certs/mic-national-root-ca-sha1-2008.pem')]),
+      resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]),
+      resolveTrust({ trustProfile: 'vn' }),
+    ]) {
+      expect(r.anchors).toHaveLength(all.anchors.length);
+      expect(r.intermediates).toHaveLength(all.extraCertificates.length);
+    }
+  });
+
+  it('a test-PKI document needs none of the bundled certificates; the caller’s own always come through', () => {
+    const r = resolveTrust({ trustProfile: 'vn', trustAnchors: [ROOT_PEM], intermediates: [INTERMEDIATE_PEM] }, [toCertificate(new TextEncoder().encode(INTERMEDIATE_PEM))]);
+    expect(names(r.anchors)).toEqual(['CN=Kyso Test Root CA, O=Kyso Thử Nghiệm, C=VN']);
+    expect(names(r.intermediates)).toEqual(['CN=Kyso Test Intermediate CA, O=Kyso Thử Nghiệm, C=VN']);
   });
 });
 
@@ -270,6 +310,14 @@ describe('validatePdf with a trust profile', () => {
     // The intermediate alone is offered, never trusted: as an extra certificate without the root, no path.
     const noRoot = customTrustProfile({ name: 'no-root', extraCertificates: [{ source: 'intermediate', certificates: INTERMEDIATE_PEM }] });
     expect(verdictOf((await validatePdf(leafOnly, { trustProfile: noRoot })).signatures[0])).toBe('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
+  it('the caller’s intermediates link to a profile’s root (the profile’s certificates are chosen by key identifiers from the document’s and the caller’s)', async () => {
+    const rootOnly = customTrustProfile({ name: 'root-only', anchors: [{ source: 'root', certificates: ROOT_PEM }] });
+    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: rootOnly, intermediates: [INTERMEDIATE_PEM] })).signatures[0])).toBe('TOTAL-PASSED/-');
+    // The same with the bundled profile around it: its certificates are not needed, and do not change the result.
+    const withVn = customTrustProfile({ name: 'vn+root', base: trustProfile('vn'), anchors: [{ source: 'root', certificates: ROOT_PEM }] });
+    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: withVn, intermediates: [INTERMEDIATE_PEM] })).signatures[0])).toBe('TOTAL-PASSED/-');
   });
 
   it('extending vn with the caller’s roots: vn alone does not trust the test PKI, vn plus its root does', async () => {

@@ -11,9 +11,12 @@ export interface BundledCertificateRecord {
   file: string;
   /** root: a trust anchor candidate; intermediate and tsa: offered for path building only, never trusted. */
   role: 'root' | 'intermediate' | 'tsa';
-  /** Subject and issuer as OpenSSL prints them (most specific first), UTF-8. */
+  /** Subject and issuer as nameText prints them ("CN=…, O=…, C=VN"), read from the certificate. */
   subject: string;
   issuer: string;
+  /** The subject and authority key identifiers (upper-case hex), null when absent. */
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
   /** SHA-256 of the DER, upper-case hex. */
   sha256: string;
   /** ISO times. */

@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import { KysoError } from '@kyso/pdf';
 import type * as pkijs from 'pkijs';
 import { toHex } from '../revocation/bytes.js';
-import { certificateDer } from '../revocation/certificates.js';
+import { authorityKeyId, certificateDer, subjectKeyId } from '../revocation/certificates.js';
 import { nameText } from '../trust/names.js';
 import { readCertificates } from '../validate/read-certificates.js';
 import type { CertificateSource } from '../validate/options.js';
@@ -37,10 +37,14 @@ export type TrustOrigin =
     };
 
 export interface TrustedCertificate {
-  certificate: pkijs.Certificate;
+  /** Parsed on first use for bundled certificates (parsing all of them costs more than most validations need). */
+  readonly certificate: pkijs.Certificate;
   /** "CN=…, O=…, C=VN". */
   subject: string;
   issuer: string;
+  /** Subject and authority key identifiers, upper-case hex; null when the certificate has none. */
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
   /** SHA-256 of the DER, upper-case hex. */
   sha256: string;
   notBefore: Date;
@@ -89,10 +93,14 @@ function fingerprint(cert: pkijs.Certificate): string {
 }
 
 function entry(certificate: pkijs.Certificate, origin: TrustOrigin): TrustedCertificate {
+  const ski = subjectKeyId(certificate);
+  const aki = authorityKeyId(certificate);
   return {
     certificate,
     subject: nameText(certificate.subject),
     issuer: nameText(certificate.issuer),
+    subjectKeyId: ski ? toHex(ski) : null,
+    authorityKeyId: aki ? toHex(aki) : null,
     sha256: fingerprint(certificate),
     notBefore: certificate.notBefore.value,
     notAfter: certificate.notAfter.value,
@@ -100,12 +108,28 @@ function entry(certificate: pkijs.Certificate, origin: TrustOrigin): TrustedCert
   };
 }
 
+/** A bundled certificate: the facts from the generated module, the certificate parsed when first asked for. */
 function bundledEntry(dataSet: string, r: BundledCertificateRecord): TrustedCertificate {
-  const cert = parseBundled(r);
-  const e = entry(cert, { kind: 'bundled', dataSet, file: r.file, role: r.role, corroborated: r.corroborated, independentCopies: r.independentCopies });
-  // The generator checked the manifest against the PEM; this checks the module against the manifest's fingerprint.
-  if (e.sha256 !== r.sha256) throw new TrustProfileError('TRUST_PROFILE_BAD_CERTIFICATE', { file: r.file }, `${r.file}: fingerprint mismatch`);
-  return e;
+  let parsed: pkijs.Certificate | undefined;
+  return {
+    get certificate(): pkijs.Certificate {
+      if (!parsed) {
+        const cert = parseBundled(r);
+        // The generator checked the manifest against the PEM; this checks the bytes trusted against the fingerprint shown.
+        if (fingerprint(cert) !== r.sha256) throw new TrustProfileError('TRUST_PROFILE_BAD_CERTIFICATE', { file: r.file }, `${r.file}: fingerprint mismatch`);
+        parsed = cert;
+      }
+      return parsed;
+    },
+    subject: r.subject,
+    issuer: r.issuer,
+    subjectKeyId: r.subjectKeyId,
+    authorityKeyId: r.authorityKeyId,
+    sha256: r.sha256,
+    notBefore: new Date(r.notBefore),
+    notAfter: new Date(r.notAfter),
+    origin: { kind: 'bundled', dataSet, file: r.file, role: r.role, corroborated: r.corroborated, independentCopies: r.independentCopies },
+  };
 }
 
 const cache = new Map<TrustProfileName, TrustProfile>();

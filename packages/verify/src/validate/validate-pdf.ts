@@ -35,8 +35,9 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
   const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
   const ctx: TrustContext = {
     at: options.at ?? new Date(),
-    // The profile's anchors and extra certificates join the caller's (trust-sources.ts).
-    ...resolveTrust(options),
+    // The profile's anchors and extra certificates join the caller's; of a bundled profile, those that can link
+    // to the document's certificates (trust-sources.ts).
+    ...resolveTrust(options, documentCertificates),
     documentCertificates,
     evidence,
     online: options.online ?? false,
