@@ -6,6 +6,8 @@ export interface ManifestRow {
   role: 'root' | 'intermediate' | 'tsa';
   subject: string;
   issuer: string;
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
   sha256: string;
   notBefore: string;
   notAfter: string;

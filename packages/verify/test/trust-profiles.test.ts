@@ -111,6 +111,13 @@ describe('trustProfile', () => {
     }
   });
 
+  it('a bundled profile cannot be changed by a caller (it is shared by every validation)', () => {
+    const vn = trustProfile('vn');
+    expect(() => (vn.anchors as TrustProfile['anchors'][number][]).push(trustProfile('vn-all').anchors[0])).toThrow(TypeError);
+    expect(() => Object.assign(vn.anchors[0], { sha256: 'X' })).toThrow(TypeError);
+    expect(trustProfile('vn').anchors).toHaveLength(4);
+  });
+
   it('an unknown profile name is a typed error (vi/en)', async () => {
     const e = (() => {
       try {

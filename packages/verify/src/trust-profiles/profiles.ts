@@ -141,7 +141,8 @@ export function isTrustProfileName(name: string): name is TrustProfileName {
 /**
  * A bundled profile: `vn` trusts the Vietnamese roots marked corroborated in the manifest, `vn-all` every bundled
  * root (to be confirmed against rootca.gov.vn / ca.gov.vn before production use). Both offer every bundled
- * intermediate and TSA certificate for path building, never as an anchor. Parsed once, then shared.
+ * intermediate and TSA certificate for path building, never as an anchor. Built once and shared, frozen so no
+ * caller can add to what everyone trusts; certificates are parsed on first use.
  */
 export function trustProfile(name: TrustProfileName | string): TrustProfile {
   if (!isTrustProfileName(name)) throw new TrustProfileError('TRUST_PROFILE_UNKNOWN', { name }, `'${name}'; known: ${TRUST_PROFILE_NAMES.join(', ')}`);
@@ -149,12 +150,13 @@ export function trustProfile(name: TrustProfileName | string): TrustProfile {
   if (cached) return cached;
   const rows = VN_TRUST_DATA;
   const isAnchor = (r: BundledCertificateRecord) => r.role === 'root' && (name === 'vn-all' || r.corroborated);
-  const profile: TrustProfile = {
+  const frozen = (list: TrustedCertificate[]) => Object.freeze(list.map((e) => Object.freeze(e)));
+  const profile: TrustProfile = Object.freeze({
     name,
     description: DESCRIPTIONS[name],
-    anchors: rows.filter(isAnchor).map((r) => bundledEntry('vn', r)),
-    extraCertificates: rows.filter((r) => r.role !== 'root').map((r) => bundledEntry('vn', r)),
-  };
+    anchors: frozen(rows.filter(isAnchor).map((r) => bundledEntry('vn', r))),
+    extraCertificates: frozen(rows.filter((r) => r.role !== 'root').map((r) => bundledEntry('vn', r))),
+  });
   cache.set(name, profile);
   return profile;
 }
