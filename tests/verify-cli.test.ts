@@ -96,7 +96,7 @@ describe('kyso verify: exit codes', () => {
     expect(r.stdout).toContain('TOTAL-FAILED / HASH_FAILURE');
   });
 
-  it('2: INDETERMINATE and none failed (nothing trusted without --trust)', async () => {
+  it('2: INDETERMINATE and none failed (the test PKI is not under the default profile vn)', async () => {
     const r = await kyso(files['signed.pdf']);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND');

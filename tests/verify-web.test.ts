@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
+import { trustProfile, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
 import { signPdf } from '@kyso/core';
 import { corpusDir, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { openSigner, pem } from './helpers/keys.js';
@@ -181,13 +181,19 @@ describe('verify-web page in headless Chromium', () => {
     await page.close();
   });
 
-  it('trusts nothing unless a root is chosen; a dropped file is re-validated when the root is then chosen', async () => {
+  it('trusts the bundled profile vn by default (not the test PKI); a dropped file is re-validated when a root is then chosen', async () => {
     const { page, report } = await checkInPage(kyso, { withRoot: false, drop: true });
-    const node = await validatePdf(kyso.bytes, { at: kyso.at, online: false });
+    const node = await validatePdf(kyso.bytes, { trustProfile: 'vn', at: kyso.at, online: false });
     expect(verdicts(report)).toEqual(verdicts(node));
     expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual([['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']]);
     expect(await page.locator('#drop-label').innerText()).toBe('Kéo thả tệp PDF vào đây hoặc chọn tệp');
     expect(await page.locator('#trust-list').innerText()).toBe('Chưa chọn chứng thư gốc nào.');
+    // Where the trust comes from: the bundled profile, named, with its anchors' fingerprints.
+    const vn = trustProfile('vn');
+    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({ profile: 'vn', bundledAnchors: vn.anchors.map((a) => a.sha256), chosenRoots: 0 });
+    expect(await page.locator('#bundled-trust').innerText()).toContain(`Đang tin cậy hồ sơ tích hợp sẵn "vn": ${vn.anchors.length} chứng thư số gốc`);
+    expect(await page.locator('#bundled-list').innerText()).toContain(vn.anchors.find((a) => a.subject.includes('Vietnam National Root CA'))!.sha256);
+    expect(await page.inputValue('#trust-profile')).toBe('vn');
     const card = page.locator('article.signature.indeterminate');
     expect(await card.innerText()).toContain('Chưa xác định được tính hợp lệ của chữ ký');
     expect(await card.locator('[data-field="reasons"]').innerText()).toContain('Không xây dựng được đường dẫn tin cậy');
@@ -201,6 +207,22 @@ describe('verify-web page in headless Chromium', () => {
     expect(trusted.signatures[0].indication).toBe('TOTAL-PASSED');
     expect(await page.locator('#trust-list').innerText()).toContain('Kyso Test Root CA');
     expect(await page.locator('article.signature.passed .verdict').innerText()).toContain('Chữ ký hợp lệ');
+    await page.close();
+  });
+
+  it('?trust=none uses no bundled root; choosing vn-all re-validates with every bundled root', async () => {
+    const page = await openPage({ at: kyso.at.toISOString(), trust: 'none' });
+    expect(await page.inputValue('#trust-profile')).toBe('none');
+    expect(await page.locator('#bundled-trust').innerText()).toBe('Không dùng chứng thư gốc tích hợp sẵn: chỉ các chứng thư gốc bạn chọn dưới đây được tin cậy.');
+    await page.setInputFiles('#pdf-input', { name: kyso.name, mimeType: 'application/pdf', buffer: Buffer.from(kyso.bytes) });
+    await reportAfter(page, kyso.name, 0);
+    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({ profile: null, bundledAnchors: [], chosenRoots: 0 });
+    const run = Number(await page.getAttribute('#report', 'data-run'));
+    await page.selectOption('#trust-profile', 'vn-all');
+    const again = await reportAfter(page, kyso.name, run);
+    expect(verdicts(again)).toEqual(verdicts(await validatePdf(kyso.bytes, { trustProfile: 'vn-all', at: kyso.at, online: false })));
+    expect((await page.evaluate(() => window.__kysoTrust))?.bundledAnchors).toEqual(trustProfile('vn-all').anchors.map((a) => a.sha256));
+    expect(await page.locator('#bundled-trust').innerText()).toContain('rootca.gov.vn');
     await page.close();
   });
 

@@ -1,11 +1,12 @@
 /**
  * The page's logic: read the chosen PDF and trust roots as bytes, run @kyso/verify's validatePdf here in the page
  * (WebCrypto, no network: online revocation is off and the CSP allows no connection but to this origin), render
- * the report. Query parameters: `at=ISO-TIME` (validate as of that time), `test-root=1` (also trust the kyso
- * test root shipped in dist/, for demos and tests only), `lang=en`.
+ * the report. Trust: the bundled profile `vn` by default (bundled in the script, nothing fetched), plus the roots
+ * the person adds. Query parameters: `at=ISO-TIME` (validate as of that time), `trust=vn|vn-all|none` (the bundled
+ * profile), `test-root=1` (also trust the kyso test root shipped in dist/, for demos and tests only), `lang=en`.
  */
 import { KysoError } from '@kyso/pdf';
-import { readCertificates, summariseCertificate, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
+import { readCertificates, summariseCertificate, trustProfile, validatePdf, vietnamTime, type TrustProfileName, type ValidationReport } from '@kyso/verify';
 import { el, renderReport } from './render.js';
 import { TEXT, type Language, type TextKey } from './text.js';
 
@@ -15,6 +16,8 @@ declare global {
     __kysoLastReport?: ValidationReport | null;
     /** The last error shown instead of a report: { code, vi, en }. */
     __kysoLastError?: { code: string; vi: string; en: string } | null;
+    /** What the last validation trusted: the bundled profile (or null) and the SHA-256 of each bundled anchor. */
+    __kysoTrust?: { profile: TrustProfileName | null; bundledAnchors: string[]; chosenRoots: number };
   }
 }
 
@@ -28,6 +31,8 @@ interface Root {
 const params = new URLSearchParams(location.search);
 let lang: Language = params.get('lang') === 'en' ? 'en' : 'vi';
 const atParam = params.get('at');
+const trustParam = params.get('trust');
+let profileName: TrustProfileName | null = trustParam === 'none' ? null : trustParam === 'vn-all' ? 'vn-all' : 'vn';
 const at = atParam && Number.isFinite(Date.parse(atParam)) ? new Date(atParam) : undefined;
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -35,6 +40,9 @@ const pdfInput = byId<HTMLInputElement>('pdf-input');
 const dropZone = byId<HTMLElement>('drop-zone');
 const trustInput = byId<HTMLInputElement>('trust-input');
 const trustList = byId<HTMLElement>('trust-list');
+const profileSelect = byId<HTMLSelectElement>('trust-profile');
+const bundledTrust = byId<HTMLElement>('bundled-trust');
+const bundledList = byId<HTMLElement>('bundled-list');
 const atNote = byId<HTMLElement>('at-note');
 const reportBox = byId<HTMLElement>('report');
 const langToggle = byId<HTMLButtonElement>('lang-toggle');
@@ -75,12 +83,30 @@ function renderTrust(): void {
   );
 }
 
+/** The bundled profile in use: its name, what it is, and each anchor with its fingerprint and validity. */
+function renderBundled(): void {
+  profileSelect.value = profileName ?? 'none';
+  if (!profileName) {
+    bundledTrust.textContent = t('bundledNone');
+    bundledList.replaceChildren();
+    return;
+  }
+  const p = trustProfile(profileName);
+  bundledTrust.textContent = `${t('bundledTrust')} "${p.name}": ${p.anchors.length} ${t('bundledRoots')}, ${p.extraCertificates.length} ${t('bundledExtras')}. ${p.description[lang]}.`;
+  bundledList.replaceChildren(
+    ...p.anchors.map((a) =>
+      el('li', {}, `${summariseCertificate(a.certificate).commonName ?? a.subject} — ${t('validUntil')} ${vietnamTime(a.notAfter.toISOString())} — SHA-256 `, el('code', {}, a.sha256)),
+    ),
+  );
+}
+
 function renderStatic(): void {
   document.documentElement.lang = lang;
   for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) node.textContent = t(node.dataset.text as TextKey);
   document.title = t('title');
   langToggle.setAttribute('lang', lang === 'vi' ? 'en' : 'vi');
   atNote.textContent = atParam ? (at ? `${t('atNote')}: ${vietnamTime(at.toISOString())}` : t('atInvalid')) : '';
+  renderBundled();
   renderTrust();
   renderShown();
 }
@@ -115,7 +141,7 @@ async function validateCurrent(): Promise<void> {
   const trustAnchors = [...testRoots, ...chosenRoots].flatMap((r) => (r.cert ? [r.cert] : []));
   let result: typeof shown;
   try {
-    const report = await validatePdf(bytes, { trustAnchors, at, online: false });
+    const report = await validatePdf(bytes, { trustProfile: profileName ?? undefined, trustAnchors, at, online: false });
     result = { name, report };
   } catch (e) {
     // A file that is not a readable PDF is a typed KysoError with both languages; anything else is a bug to show.
@@ -127,6 +153,7 @@ async function validateCurrent(): Promise<void> {
   }
   if (mine !== run) return;
   shown = result;
+  window.__kysoTrust = { profile: profileName, bundledAnchors: profileName ? trustProfile(profileName).anchors.map((a) => a.sha256) : [], chosenRoots: trustAnchors.length };
   window.__kysoLastReport = 'report' in result ? result.report : null;
   window.__kysoLastError = 'error' in result ? result.error : null;
   renderShown();
@@ -141,6 +168,13 @@ async function openPdf(file: File | undefined): Promise<void> {
 }
 
 pdfInput.addEventListener('change', () => void openPdf(pdfInput.files?.[0]));
+
+profileSelect.addEventListener('change', async () => {
+  const v = profileSelect.value;
+  profileName = v === 'vn' || v === 'vn-all' ? v : null;
+  renderBundled();
+  await validateCurrent(); // the verdict depends on the roots: show it for the profile now chosen
+});
 
 trustInput.addEventListener('change', async () => {
   const files = [...(trustInput.files ?? [])];

@@ -26,7 +26,12 @@ export const COMMANDS = {
     text: `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json | --xml] [--lang vi|en]
   Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity, coverage, changes after
   signing, path to the trusted roots, timestamps, revocation from the file or, with --online, OCSP/CRL).
-  --trust ROOT.pem      a trust anchor (repeatable)
+  Trusts the bundled Vietnamese roots (profile vn) and their intermediates by default ('kyso trust list').
+  --trust ROOT.pem      also trust this root (PEM with one or more certificates, or DER; repeatable)
+  --trust-dir DIR       also trust every .pem/.crt/.cer/.der file in DIR (repeatable)
+  --trust-profile vn|vn-all|none   the bundled profile (vn-all: every bundled root, to confirm against
+                        rootca.gov.vn / ca.gov.vn before production use)
+  --no-default-trust    no bundled profile: only the roots given
   --intermediate PEM    an intermediate CA certificate offered for path building (repeatable)
   --at ISO-TIME         validate as of this time (default now)
   --online              also ask OCSP responders and CRL servers (and AIA for missing issuers)
@@ -105,6 +110,27 @@ kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --p
   with a throwaway API key. See packages/server/README.md for the configuration.
 kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]
   Make an API key; prints it once, with the configuration entry (its SHA-256) to add to "apiKeys".`,
+  },
+  trust: {
+    summary: 'the roots kyso verify trusts (bundled Vietnamese profile, your files)',
+    text: `kyso trust list [options]
+  The certificates kyso verify trusts with the same trust options: each anchor with its SHA-256 fingerprint,
+  validity and origin.
+
+Options:
+  --trust-profile vn|vn-all|none   the bundled profile (default vn: the Vietnamese roots corroborated in at least
+                                   two independent public copies; vn-all: every bundled root, to confirm against
+                                   rootca.gov.vn / ca.gov.vn before production use; none: no bundled root)
+  --profile NAME                   the same as --trust-profile
+  --no-default-trust               no bundled profile (only the files given below)
+  --trust FILE                     also trust the roots in FILE (PEM, one or more, or DER); repeatable
+  --trust-dir DIR                  also trust every .pem/.crt/.cer/.der file in DIR; repeatable
+  --intermediate FILE              offer FILE's certificates for path building (never trusted)
+  --all                            also list the intermediate and TSA certificates offered for path building
+  --json                           JSON instead of text
+  --lang vi|en                     language of the text (default vi)
+
+Replace the bundled list with your own: --no-default-trust --trust-dir DIR.`,
   },
   help: {
     summary: "this help; 'kyso help CMD' for one command",

@@ -71,6 +71,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     workers: config.verification.workers ?? availableParallelism(),
     maxQueued: config.limits.signingQueue,
     trustAnchors,
+    trustProfile: config.verification.trustProfile === 'none' ? null : config.verification.trustProfile,
     // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
     jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
     workerUrl: options.verificationWorkerUrl,

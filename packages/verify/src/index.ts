@@ -36,4 +36,5 @@ export { conclusionOf, type Conclusion, type ConclusionResult, type ConclusionIn
 export { humanReport, vietnamTime, validityText, revocationText, type Language, type HumanReportOptions } from './report/human.js';
 export { etsiValidationReportXml, validatePdfEtsiXml, escapeXmlText, escapeXmlAttribute, ETSI_VR_NAMESPACE, XMLDSIG_NAMESPACE, KYSO_REPORT_NAMESPACE, type EtsiXmlOptions } from './report/etsi-xml.js';
 export * from './trust/index.js';
+export * from './trust-profiles/index.js';
 export * from './crypto-policy/index.js';

@@ -1,14 +1,17 @@
 /**
  * `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json | --xml] [--lang vi|en]`: every
  * signature and document timestamp, with an ETSI verdict each (`--xml`: the ETSI TS 119 102-2 validation report).
+ * Trust: the bundled profile `vn` unless told otherwise, plus the operator's roots (../trust-sources.ts); the human
+ * report and the JSON say where it came from.
  * Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a
  * readable PDF.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
-import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
+import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
+import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -34,20 +37,11 @@ export function exitCodeFor(report: ValidationReport): number {
   return VERIFY_EXIT.PASSED;
 }
 
-function readTrust(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read --trust ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('verify', {
     args: argv,
     options: {
-      trust: { type: 'string', multiple: true },
-      intermediate: { type: 'string', multiple: true },
+      ...TRUST_OPTIONS,
       at: { type: 'string' },
       online: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -70,12 +64,10 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout wants milliseconds (a positive integer)');
 
-  const anchors = (values.trust ?? []).map(readTrust);
-  const intermediates = (values.intermediate ?? []).map(readTrust);
+  const trust = selectTrust(values);
   const pdf = await openPdf(positionals[0]);
   const options = {
-    trustAnchors: anchors,
-    intermediates,
+    trustProfile: trust.profile,
     at,
     online: values.online ?? false,
     timeoutMs,
@@ -87,11 +79,39 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
       out(xml.trimEnd());
       return exitCodeFor(report);
     }
-    const report = await validatePdf(pdf.input, options);
-    if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report }, null, 2));
-    else out(humanReport(report, lang).trimEnd());
+    const { report, facts } = await validatePdfDetailed(pdf.input, options);
+    const anchors = facts.signatures.map((f) => (f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined));
+    if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report, trust: trustJson(trust, report, anchors) }, null, 2));
+    else out([trustSummary(trust, lang), ...anchorLines(report, anchors, lang), '', humanReport(report, lang).trimEnd()].join('\n'));
     return exitCodeFor(report);
   } finally {
     pdf.close();
   }
+}
+
+type Anchor = ReturnType<typeof anchorFor>;
+
+/** The trust of the run, for the JSON: where it came from and, per signature, the anchor its path ended at. */
+function trustJson(trust: TrustSelection, report: ValidationReport, anchors: Anchor[]) {
+  return {
+    profile: trust.bundled,
+    anchors: trust.profile.anchors.length,
+    extraCertificates: trust.profile.extraCertificates.length,
+    given: trust.given,
+    signatures: report.signatures.map((s, i) => ({
+      fieldName: s.fieldName,
+      anchor: anchors[i] ? { subject: anchors[i].subject, sha256: anchors[i].sha256, origin: anchors[i].origin } : null,
+    })),
+  };
+}
+
+/** Per signature whose path reached an anchor: which one, and where that anchor came from. */
+function anchorLines(report: ValidationReport, anchors: Anchor[], lang: 'vi' | 'en'): string[] {
+  const lines = report.signatures.flatMap((s, i) => {
+    const a = anchors[i];
+    if (!a) return [];
+    const name = s.fieldName ?? `#${i + 1}`;
+    return [lang === 'vi' ? `  ${name}: chứng thư số gốc "${a.subject}" — ${originText(a, 'vi')}` : `  ${name}: root "${a.subject}" — ${originText(a, 'en')}`];
+  });
+  return lines.length ? [lang === 'vi' ? 'Chứng thư số gốc của từng chữ ký:' : 'Root of each signature:', ...lines] : [];
 }

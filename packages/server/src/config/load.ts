@@ -41,6 +41,7 @@ const ENV_MAP: { name: string; path: string[]; kind: 'int' | 'string' | 'bool' }
   { name: 'KYSO_TSA_URL', path: ['signing', 'tsaUrl'], kind: 'string' },
   { name: 'KYSO_MAX_BODY_BYTES', path: ['limits', 'maxBodyBytes'], kind: 'int' },
   { name: 'KYSO_VERIFY_ONLINE', path: ['verification', 'online'], kind: 'bool' },
+  { name: 'KYSO_TRUST_PROFILE', path: ['verification', 'trustProfile'], kind: 'string' },
 ];
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {

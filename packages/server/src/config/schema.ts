@@ -182,15 +182,17 @@ export const configSchema = z
       .default({ revocation: 'if-available', certificateCheckCacheSeconds: 300, sessionTtlSeconds: 900 }),
     verification: z
       .object({
-        /** PEM files of trusted roots for /v1/verify. */
+        /** PEM/DER files, or folders of them (.pem .crt .cer .der), of roots trusted besides the profile's. */
         trustRoots: z.array(z.string().min(1)).default([]),
+        /** The bundled trust profile of @kyso/verify ('vn': corroborated Vietnamese roots); 'none' trusts trustRoots alone. */
+        trustProfile: z.enum(['vn', 'vn-all', 'none']).default('vn'),
         /** Ask OCSP responders and CRL servers during verification. */
         online: z.boolean().default(false),
         /** Worker threads that run verifications (one each at a time; they wait in a queue of `limits.signingQueue`). Default: the number of CPUs. */
         workers: positiveInt.optional(),
       })
       .strict()
-      .default({ trustRoots: [], online: false }),
+      .default({ trustRoots: [], trustProfile: 'vn', online: false }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({

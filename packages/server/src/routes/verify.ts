@@ -3,7 +3,8 @@
  * `--json` contract). Trust anchors come from the configuration; online revocation only where it allows it.
  * `validatePdf` runs in the verification worker pool (src/verification), never on the request thread.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
@@ -135,13 +136,30 @@ export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
   },
 });
 
-/** The configured trust roots, read once at start (a missing file is a configuration error). */
+/** The configured trust roots, read once at start: files (PEM or DER) and folders of them (a missing or empty one is a configuration error). */
 export function readTrustAnchors(paths: readonly string[]): string[] {
-  return paths.map((p) => {
+  const fail = (p: string, why: string): never => {
+    throw new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: cannot read ${p} (${why})`);
+  };
+  const files = paths.flatMap((p) => {
     try {
-      return readFileSync(p, 'utf8');
+      if (!statSync(p).isDirectory()) return [p];
+      const inside = readdirSync(p).filter((n) => /\.(pem|crt|cer|der)$/i.test(n)).sort();
+      return inside.length ? inside.map((n) => join(p, n)) : fail(p, 'a folder with no .pem, .crt, .cer or .der file');
     } catch (e) {
-      throw new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (e instanceof ServiceError) throw e;
+      return fail(p, (e as NodeJS.ErrnoException).code ?? 'error');
     }
+  });
+  return files.map((p) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(p);
+    } catch (e) {
+      return fail(p, (e as NodeJS.ErrnoException).code ?? 'error');
+    }
+    // The workers take PEM texts: a DER certificate is armoured here.
+    const text = bytes.toString('latin1');
+    return text.includes('-----BEGIN') ? bytes.toString('utf8') : `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`;
   });
 }

@@ -4,9 +4,11 @@
  */
 import type { ValidationReport } from '@kyso/verify';
 
-/** What a worker is started with (`workerData`): the PEM texts of the roots it trusts, parsed once. */
+/** What a worker is started with (`workerData`): the PEM texts of the roots it trusts and the bundled profile, parsed once. */
 export interface WorkerInit {
   trustAnchors: string[];
+  /** @kyso/verify's bundled profile ('vn', 'vn-all'); null for none. */
+  trustProfile: 'vn' | 'vn-all' | null;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface VerificationPoolOptions {
   maxQueued: number;
   /** PEM texts of the roots to trust (a text may hold several certificates). */
   trustAnchors: readonly string[];
+  /** @kyso/verify's bundled trust profile; null or absent for none. */
+  trustProfile?: 'vn' | 'vn-all' | null;
   /** A validation running longer than this is abandoned and its worker replaced (default: no limit). */
   jobTimeoutMs?: number;
   /** The worker's entry file (default: `verificationWorkerUrl()`); tests pass their own. */
@@ -180,7 +182,7 @@ export class VerificationPool {
 
   /** Starts the slot's worker; resolves when it is ready, rejects when it cannot start. */
   private spawn(slot: Slot): Promise<void> {
-    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors] };
+    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors], trustProfile: this.options.trustProfile ?? null };
     const worker = new Worker(this.workerUrl, { workerData: init, name: 'kyso-verify' });
     slot.worker = worker;
     slot.ready = false;

@@ -5,7 +5,7 @@
  * Started by `VerificationPool` from the built file (dist/verification/worker.js), never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readCertificates, validatePdf, type CertificateSourceInput } from '@kyso/verify';
+import { readCertificates, trustProfile as bundledProfile, validatePdf, type CertificateSourceInput, type TrustProfile } from '@kyso/verify';
 import { FileSource } from '@kyso/core/file-source';
 import { toWorkerError, type VerifyMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
 
@@ -15,8 +15,11 @@ if (!port) throw new Error('kyso verification worker: start it as a worker threa
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 let anchors: CertificateSourceInput[] | undefined;
+let profile: TrustProfile | undefined;
 try {
-  anchors = readCertificates((workerData as WorkerInit).trustAnchors);
+  const init = workerData as WorkerInit;
+  anchors = readCertificates(init.trustAnchors);
+  profile = init.trustProfile ? bundledProfile(init.trustProfile) : undefined;
   post({ type: 'ready' });
 } catch (e) {
   post({ type: 'init-failed', error: toWorkerError(e) });
@@ -34,7 +37,7 @@ async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]):
   let file: FileSource | undefined;
   try {
     const input = m.path !== undefined ? (file = new FileSource(m.path)) : m.bytes;
-    const report = await validatePdf(input, { trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
+    const report = await validatePdf(input, { trustProfile: profile, trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
     post({ type: 'result', id: m.id, report });
   } catch (e) {
     const error = toWorkerError(e);

@@ -17,6 +17,7 @@ import { summariseCertificate, type CertificateSummary } from '../validate/certi
 import type { SignatureFacts, TimestampFacts } from '../validate/facts.js';
 import type { CertificateSource, ValidateOptions } from '../validate/options.js';
 import { readCertificates, validatePdfDetailed, type ValidationResult } from '../validate/validate-pdf.js';
+import { resolveTrust } from '../validate/trust-sources.js';
 
 export const ETSI_VR_NAMESPACE = 'http://uri.etsi.org/19102/v1.2.1#';
 export const XMLDSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
@@ -666,6 +667,7 @@ async function matchRevocation(
  */
 export async function validatePdfEtsiXml(pdf: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult & { xml: string }> {
   const result = await validatePdfDetailed(pdf, options);
-  const xml = await etsiValidationReportXml(pdf, result, { trustAnchors: options.trustAnchors, intermediates: options.intermediates });
+  const trust = resolveTrust(options); // the profile's certificates too, so chains can refer to them
+  const xml = await etsiValidationReportXml(pdf, result, { trustAnchors: trust.anchors, intermediates: trust.intermediates });
   return { ...result, xml };
 }

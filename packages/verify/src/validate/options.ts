@@ -2,15 +2,22 @@
 import type { CryptoPolicy } from '../crypto-policy/index.js';
 import type { VerdictPolicy } from '../policy/verdict.js';
 import type { FetchLike } from '../revocation/index.js';
+import type { TrustProfile, TrustProfileName } from '../trust-profiles/profiles.js';
 
 /** A certificate as DER or PEM bytes, a PEM string, or parsed by pkijs. */
 export type CertificateSource = Uint8Array | string | import('pkijs').Certificate;
 
 export interface ValidateOptions {
-  /** The roots to trust (several allowed). Nothing is trusted by default. */
+  /** The roots to trust (several allowed), besides the profile's. Nothing is trusted by default. */
   trustAnchors?: readonly CertificateSource[];
-  /** Extra intermediate certificates to build paths with. */
+  /** Extra intermediate certificates to build paths with, besides the profile's. */
   intermediates?: readonly CertificateSource[];
+  /**
+   * A trust profile: its anchors are trusted and its extra certificates (intermediates, TSA certificates) offered
+   * for path building, never trusted. A bundled name ('vn': corroborated Vietnamese roots; 'vn-all': every bundled
+   * Vietnamese root) or a profile made with customTrustProfile. None by default.
+   */
+  trustProfile?: TrustProfileName | TrustProfile;
   /** Validate as of this time (default: now). */
   at?: Date;
   /** Fetch OCSP responses and CRLs (and missing issuers) from the network. Default false: embedded data only. */

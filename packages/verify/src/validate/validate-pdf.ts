@@ -8,28 +8,14 @@ import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { collectEvidence } from '../evidence/index.js';
 import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.js';
 import { validationReport, type ValidationReport } from '../report/report.js';
-import { toCertificate } from '../revocation/index.js';
 import type { TrustContext } from './chain.js';
 import type { DocumentFacts, SignatureFacts } from './facts.js';
 import { gatherFacts } from './gather.js';
 import { findSignatures } from '../signature/index.js';
-import type { CertificateSource, ValidateOptions } from './options.js';
+import type { ValidateOptions } from './options.js';
+import { resolveTrust } from './trust-sources.js';
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** Every certificate of the sources (a PEM text may hold several). Unreadable ones are an error: the caller gave them. */
-export function readCertificates(sources: readonly CertificateSource[] = []): pkijs.Certificate[] {
-  const out: pkijs.Certificate[] = [];
-  for (const s of sources) {
-    if (s instanceof pkijs.Certificate) out.push(s);
-    else {
-      const text = typeof s === 'string' ? s : s[0] === 0x2d ? new TextDecoder().decode(s) : null;
-      if (text !== null) for (const block of text.match(PEM_BLOCK) ?? [text]) out.push(toCertificate(new TextEncoder().encode(block)));
-      else out.push(toCertificate(s as Uint8Array));
-    }
-  }
-  return out;
-}
+export { readCertificates } from './read-certificates.js';
 
 export interface ValidationResult {
   report: ValidationReport;
@@ -49,8 +35,9 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
   const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
   const ctx: TrustContext = {
     at: options.at ?? new Date(),
-    anchors: readCertificates(options.trustAnchors),
-    intermediates: readCertificates(options.intermediates),
+    // The profile's anchors and extra certificates join the caller's; of a bundled profile, those that can link
+    // to the document's certificates (trust-sources.ts).
+    ...resolveTrust(options, documentCertificates),
     documentCertificates,
     evidence,
     online: options.online ?? false,

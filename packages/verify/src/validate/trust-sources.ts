@@ -1,0 +1,69 @@
+/** The anchors and path-building pool of a validation: the caller's certificates plus the trust profile's. */
+import type * as pkijs from 'pkijs';
+import { toHex } from '../revocation/bytes.js';
+import { authorityKeyId, subjectKeyId } from '../revocation/certificates.js';
+import { trustProfile, type TrustedCertificate } from '../trust-profiles/profiles.js';
+import type { ValidateOptions } from './options.js';
+import { readCertificates } from './read-certificates.js';
+
+/**
+ * The profile's certificates that can take part in a path from the document's certificates. Path building links a
+ * certificate to an issuer whose SKI equals its AKI when both are present (isIssuerOf), and ends at an anchor with
+ * a document certificate's name and key: so an extra certificate is kept when its SKI is the AKI of a document
+ * certificate or of an extra kept so far, an anchor when its SKI is one of those AKIs or a document certificate's
+ * own SKI. A document certificate without an AKI, or an extra without one, keeps everything; a profile certificate
+ * without an SKI is always kept. Nothing that could be in a path is left out, and most files need only a few of
+ * the bundled certificates parsed.
+ */
+function usableFor(
+  documentCertificates: readonly pkijs.Certificate[],
+  anchors: readonly TrustedCertificate[],
+  extras: readonly TrustedCertificate[],
+): { anchors: readonly TrustedCertificate[]; extras: readonly TrustedCertificate[] } {
+  const wanted = new Set<string>();
+  for (const c of documentCertificates) {
+    const aki = authorityKeyId(c);
+    if (!aki) return { anchors, extras };
+    wanted.add(toHex(aki));
+    const ski = subjectKeyId(c);
+    if (ski) wanted.add(toHex(ski));
+  }
+  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId);
+  const chosen = new Set<TrustedCertificate>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of extras) {
+      if (chosen.has(t) || !keep(t)) continue;
+      if (t.authorityKeyId === null) return { anchors, extras };
+      chosen.add(t);
+      wanted.add(t.authorityKeyId);
+      grew = true;
+    }
+  }
+  return { anchors: anchors.filter(keep), extras: extras.filter((t) => chosen.has(t)) };
+}
+
+/**
+ * `documentCertificates`: every certificate the document carries (CMS, DSS, timestamp tokens), when known — the
+ * profile's certificates are then narrowed to those that can link to them (not when online: AIA may bring issuers
+ * the document does not carry).
+ */
+export function resolveTrust(
+  options: Pick<ValidateOptions, 'trustAnchors' | 'intermediates' | 'trustProfile' | 'online'>,
+  documentCertificates?: readonly pkijs.Certificate[],
+): {
+  anchors: pkijs.Certificate[];
+  intermediates: pkijs.Certificate[];
+} {
+  const profile = options.trustProfile === undefined ? null : typeof options.trustProfile === 'string' ? trustProfile(options.trustProfile) : options.trustProfile;
+  const given = readCertificates(options.intermediates);
+  let anchors: readonly TrustedCertificate[] = profile?.anchors ?? [];
+  let extra: readonly TrustedCertificate[] = profile?.extraCertificates ?? [];
+  // The caller's intermediates may need a profile certificate as their issuer, as the document's may.
+  if (profile && documentCertificates && !options.online) ({ anchors, extras: extra } = usableFor([...documentCertificates, ...given], anchors, extra));
+  return {
+    anchors: [...anchors.map((a) => a.certificate), ...readCertificates(options.trustAnchors)],
+    // The caller's first: given intermediates are the more specific choice when several issuers match equally.
+    intermediates: [...given, ...extra.map((c) => c.certificate)],
+  };
+}
