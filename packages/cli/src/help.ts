@@ -112,7 +112,7 @@ kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-cert
   Make an API key; prints it once, with the configuration entry (its SHA-256) to add to "apiKeys".`,
   },
   trust: {
-    summary: 'the roots kyso verify trusts (bundled Vietnamese profile, your files)',
+    summary: "'kyso trust list': the roots kyso verify trusts (bundled Vietnamese profile, your files)",
     text: `kyso trust list [options]
   The certificates kyso verify trusts with the same trust options: each anchor with its SHA-256 fingerprint,
   validity and origin.
