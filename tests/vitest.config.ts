@@ -9,6 +9,7 @@ export default defineConfig({
     // Tests run against the sources; the CLI tests run the built workspace.
     alias: Object.fromEntries([
       ['@kyso/core/file-source', `${root}packages/core/src/io/file-source.ts`],
+      ['@kyso/core/guarded-fetch', `${root}packages/core/src/net/guarded-fetch.ts`],
       ...['pdf', 'verify', 'core', 'server', 'cli'].map((p) => [`@kyso/${p}`, `${root}packages/${p}/src/index.ts`]),
     ]),
   },
