@@ -12,7 +12,7 @@ import {
   ltvUpdatesAfter,
   prepare,
   signatureAppearance,
-  tsaTimestamper,
+  requestTimestamp,
   type CertificateInfo,
   type PrepareOptions,
   type SignerIdentity,
@@ -25,6 +25,7 @@ import type { ByteSource } from '../io/byte-source.js';
 import type { WorkQueue } from '../limits/work-queue.js';
 import type { KeyEntry } from '../keys/key-ring.js';
 import type { CertificateChecks } from './certificate-checks.js';
+import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
 
 /** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
 export interface RequestedSignature {
@@ -50,8 +51,12 @@ export class SigningService {
     private readonly checks: CertificateChecks,
     tsaUrl: string | undefined,
     private readonly onWarning: (message: string) => void,
+    private readonly network?: ServiceFetch,
   ) {
-    this.timestamper = tsaUrl ? tsaTimestamper(tsaUrl) : undefined;
+    // Each token through a guarded fetch of its own (the TSA's host is in the allow-list).
+    this.timestamper = tsaUrl
+      ? async (imprint, hash) => (await requestTimestamp(imprint, hash, { url: tsaUrl, fetch: network?.forRequest() })).token
+      : undefined;
   }
 
   /** Signs with a key the service holds; returns the update to append to the input. */
@@ -88,8 +93,20 @@ export class SigningService {
    */
   private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState): Promise<Uint8Array> {
     if (!isLtvLevel(state.level)) return update;
-    const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper: this.timestamper, onWarning: this.onWarning });
+    const more = await ltvUpdatesAfter(input, update, state.fieldName, {
+      level: state.level,
+      timestamper: this.timestamper,
+      onWarning: this.onWarning,
+      ltv: { fetch: await this.ltvFetch(state) },
+    });
     return appendUpdates(update, more);
+  }
+
+  /** The signer's chain data comes through the guarded fetch, and only for a certificate the service vouches for. */
+  private async ltvFetch(state: SigningState) {
+    if (!this.network) return undefined;
+    const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+    return (await this.network.mayFetchFor(der(state.certificate), state.chain.map(der))) ? this.network.forRequest() : noNetwork;
   }
 
   private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareOptions> {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { KysoError } from '@kyso/core';
-import type { ValidationReport } from '@kyso/verify';
+import { fetchPolicy, type FetchPolicy, type ValidationReport } from '@kyso/verify';
 import { ServiceError } from '../errors.js';
 import { WorkQueue } from '../limits/work-queue.js';
 import type { VerifyMessage, WorkerError, WorkerInit, WorkerMessage } from './protocol.js';
@@ -23,6 +23,8 @@ export interface VerificationPoolOptions {
   maxQueued: number;
   /** PEM texts of the roots to trust (a text may hold several certificates). */
   trustAnchors: readonly string[];
+  /** What online verifications may fetch (default: the built-in policy, no allow-list). */
+  fetchPolicy?: FetchPolicy;
   /** A validation running longer than this is abandoned and its worker replaced (default: no limit). */
   jobTimeoutMs?: number;
   /** The worker's entry file (default: `verificationWorkerUrl()`); tests pass their own. */
@@ -180,7 +182,7 @@ export class VerificationPool {
 
   /** Starts the slot's worker; resolves when it is ready, rejects when it cannot start. */
   private spawn(slot: Slot): Promise<void> {
-    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors] };
+    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors], fetchPolicy: this.options.fetchPolicy ?? fetchPolicy() };
     const worker = new Worker(this.workerUrl, { workerData: init, name: 'kyso-verify' });
     slot.worker = worker;
     slot.ready = false;
