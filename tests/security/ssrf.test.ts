@@ -7,6 +7,7 @@
  * servers on 127.0.0.1 still answer through the allow-list, and a certificate with 50 addresses is held to the
  * per-request budget.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
@@ -19,6 +20,9 @@ import { bearer, postPdf, startTestService, TEST_CERTS, type TestService } from 
 import { urlPki, type UrlPki } from './helpers/url-pki.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
 /** A TCP listener that only counts who connects (and hangs up on them). */
 interface Trap {
@@ -223,5 +227,36 @@ describe('the Node transport refuses before connecting', () => {
     expect((await f(`http://127.0.0.1:${counter.port}/x`)).status).toBe(404);
     await expect(f(`http://127.0.0.1:${trap4.port}/x`)).rejects.toMatchObject({ code: 'FETCH_PORT_REFUSED' });
     expect(trapped()).toBe(0);
+  });
+});
+
+describe('kyso verify --online (the built CLI)', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, [CLI, 'verify', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+
+  it('fetches nothing from the addresses an uploaded file names; the allow-list still reaches the test PKI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kyso-ssrf-cli-'));
+    try {
+      const file = join(dir, 'hostile.pdf');
+      writeFileSync(file, await sign(trusted));
+      const root = join(dir, 'root.pem');
+      writeFileSync(root, trusted.rootPem);
+      const r = await run([file, '--trust', root, '--online', '--json']);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.signatures[0].revocation[0].status).toBe('UNKNOWN');
+      expect(trapped()).toBe(0);
+
+      const good = join(dir, 'good.pdf');
+      writeFileSync(good, await signPdf(await pdf(), Pkcs12Signer.open(new Uint8Array(readFileSync(join(TEST_CERTS, 'signer.p12'))), 'kyso-test'), { certificateCheck: false }));
+      const ok = await run([good, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--online', '--json'], { KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' });
+      expect(ok.code).toBe(0);
+      expect((JSON.parse(ok.stdout) as Report).signatures[0].revocation.map((x) => x.status)).toEqual(['GOOD', 'GOOD']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

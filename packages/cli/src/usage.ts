@@ -37,13 +37,15 @@ Commands:
                               stay valid). B-T: a signature without a timestamp gets a document timestamp (its CMS
                               cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the DSS, then a new
                               archive timestamp (renews an LTA file). Options: --revocation-data (as sign)
-                              --revocation require|if-available  --timeout MS
+                              --revocation require|if-available  --timeout MS  --allow-host HOST:PORT (as verify)
   verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json] [--lang vi|en]
                               Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity,
                               coverage, changes after signing, path to the given roots, timestamps, revocation from
                               the file or, with --online, OCSP/CRL). Nothing is trusted without --trust. Options:
                               --intermediate PEM  --timeout MS  --require-revocation (unknown status: INDETERMINATE)
                               --xml (the ETSI TS 119 102-2 XML validation report instead; not with --json)
+                              --allow-host HOST:PORT (also KYSO_FETCH_ALLOW_HOSTS): fetch from this host although it
+                              is internal or on another port (online fetches reach public addresses on 80/443 only)
                               Exit: 0 all valid, 1 any invalid, 2 any indeterminate, 3 no signature.
   fee --pages N [--copies N] [--electronic] [--json]
                               The certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items; repeat

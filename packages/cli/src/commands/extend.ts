@@ -6,10 +6,11 @@
 import { parseArgs } from 'node:util';
 import { extendFile, type ExtendLevel } from '@kyso/core';
 import { UsageError } from '../usage.js';
-import { cliCertificates, cliRevocationSources, cliTimestamper } from '../signing-support.js';
+import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper } from '../signing-support.js';
 
 export const EXTEND_HELP = `kyso extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
-  [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]`;
+  [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]
+  [--allow-host HOST:PORT ...]`;
 
 const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
@@ -25,6 +26,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       'revocation-data': { type: 'string' },
       revocation: { type: 'string' },
       timeout: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
@@ -37,9 +39,12 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
 
+  // The file's certificates are anyone's: their OCSP/CRL/AIA addresses go through the guarded fetch.
+  const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
   const res = await extendFile(positionals[0], values.output, {
     level,
-    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs) : undefined,
+    fetch,
+    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs, fetch) : undefined,
     extraCertificates: cliCertificates(values.trust),
     // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
     policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdf, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { UsageError } from '../usage.js';
+import { cliGuardedFetch } from '../signing-support.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -56,6 +57,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
       lang: { type: 'string' },
       timeout: { type: 'string' },
       'require-revocation': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
     },
     allowPositionals: true,
   });
@@ -79,6 +81,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
     intermediates,
     at,
     online: values.online ?? false,
+    fetch: values.online ? cliGuardedFetch(values['allow-host']) : undefined,
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };

@@ -98,7 +98,8 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
         resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
       },
     );
-    req.on('error', (e) => reject(e instanceof FetchError ? e : Object.assign(new Error(e.message), { cause: e })));
+    // An abort rejects with its reason (the caller's timeout, or the budget's FetchError), not Node's AbortError.
+    req.on('error', (e) => reject(init.signal?.aborted ? init.signal.reason : e instanceof FetchError ? e : Object.assign(new Error(e.message), { cause: e })));
     req.end(body);
   });
 

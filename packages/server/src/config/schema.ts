@@ -167,12 +167,12 @@ export const configSchema = z
         perHostConcurrency: positiveInt.default(2),
         /** Per request: HTTP requests (redirect hops count), response bytes, and wall time from the first one. */
         budget: z
-          .object({ maxRequests: positiveInt.default(16), maxBytes: positiveInt.default(48 * 1024 * 1024), totalMs: positiveInt.default(30_000) })
+          .object({ maxRequests: positiveInt.default(32), maxBytes: positiveInt.default(48 * 1024 * 1024), totalMs: positiveInt.default(30_000) })
           .strict()
-          .default({ maxRequests: 16, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 }),
+          .default({ maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 }),
       })
       .strict()
-      .default({ allowHosts: [], allowPorts: [80, 443], maxRedirects: 3, perHostConcurrency: 2, budget: { maxRequests: 16, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 } }),
+      .default({ allowHosts: [], allowPorts: [80, 443], maxRedirects: 3, perHostConcurrency: 2, budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 } }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({

@@ -12,7 +12,9 @@ import {
   ltvUpdatesAfter,
   prepare,
   signatureAppearance,
+  onlineRevocationChecker,
   requestTimestamp,
+  type RevocationChecker,
   type CertificateInfo,
   type PrepareOptions,
   type SignerIdentity,
@@ -100,6 +102,14 @@ export class SigningService {
       ltv: { fetch: await this.ltvFetch(state) },
     });
     return appendUpdates(update, more);
+  }
+
+  /**
+   * The revocation check for the service's own keys (certification's certifier and seal) through a guarded fetch
+   * with a budget of its own; undefined without a network (the library default).
+   */
+  revocationChecker(): RevocationChecker | undefined {
+    return this.network ? onlineRevocationChecker({ fetch: this.network.forRequest() }) : undefined;
   }
 
   /** The signer's chain data comes through the guarded fetch, and only for a certificate the service vouches for. */

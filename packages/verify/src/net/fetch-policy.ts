@@ -35,7 +35,7 @@ export interface FetchPolicyInput extends Partial<Omit<FetchPolicy, 'budget'>> {
   budget?: Partial<FetchBudget>;
 }
 
-export const DEFAULT_FETCH_BUDGET: FetchBudget = { maxRequests: 16, maxBytes: 48 << 20, totalMs: 30_000 };
+export const DEFAULT_FETCH_BUDGET: FetchBudget = { maxRequests: 32, maxBytes: 48 << 20, totalMs: 30_000 };
 
 export const DEFAULT_FETCH_POLICY: FetchPolicy = {
   allowHosts: [],

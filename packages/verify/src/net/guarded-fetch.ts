@@ -148,6 +148,11 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
       if (e instanceof FetchError) refuse(shown, e);
       throw e;
     }
+    if (response.type === 'opaqueredirect') {
+      // A browser's manual redirect hides its target: it cannot be checked, so it is not followed.
+      release();
+      refuse(shown, new FetchError('FETCH_TOO_MANY_REDIRECTS', {}, 'a redirect whose target cannot be checked'));
+    }
     if (!response.body || NULL_BODY.has(response.status)) {
       release();
       return response;
