@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs12Signer, signPdf } from '@kyso/core';
 import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
 import { bearer, postPdf, startTestService, TEST_CERTS, type TestService } from '../../packages/server/test/helpers/test-service.js';
-import { urlPki, type UrlPki } from './helpers/url-pki.js';
+import { buildTrustPath } from '@kyso/verify';
+import { impostorCa, urlPki, type UrlPki } from './helpers/url-pki.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +92,12 @@ let untrusted: UrlPki;
 let trusted: UrlPki;
 let redirected: UrlPki;
 let fifty: UrlPki;
+let unanchored: UrlPki;
+let anchored: UrlPki;
+let namesake: UrlPki;
+let hanging: Awaited<ReturnType<typeof httpServer>>;
+let slowSvc: TestService;
+let slow: UrlPki;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'kyso-ssrf-'));
@@ -116,6 +123,17 @@ beforeAll(async () => {
   untrusted = urlPki({ ...hostileUrls, leafName: 'Không Tin Cậy' });
   trusted = urlPki({ ...hostileUrls, leafName: 'Tin Cậy Nhưng Độc', rootInP12: true });
   redirected = urlPki({ ocsp: [`http://127.0.0.1:${redirector.port}/ocsp`], crl: [`http://127.0.0.1:${redirector.port}/r.crl`], leafName: 'Chuyển Hướng', rootInP12: true });
+  // Never answers: the budget's time must end what it holds.
+  hanging = await httpServer(() => {});
+  // Same allow-listed addresses; one chains to a configured root, the other to a root nobody configured.
+  const counted = (tag: string) => ({ ocsp: [`http://127.0.0.1:${counter.port}/${tag}/ocsp`], crl: [`http://127.0.0.1:${counter.port}/${tag}/r.crl`] });
+  unanchored = urlPki({ ...counted('unanchored'), leafName: 'Không Có Gốc', rootInP12: true });
+  anchored = urlPki({ ...counted('anchored'), leafName: 'Có Gốc', rootName: 'Kyso SSRF Anchored Root', rootInP12: true });
+  // A root of the configured root's name (no key identifiers to tell them apart): a path "to the anchor" whose
+  // top signature does not verify.
+  namesake = urlPki({ ...counted('namesake'), leafName: 'Trùng Tên', rootName: 'Kyso SSRF Anchored Root', rootInP12: true });
+  const hang = Array.from({ length: 3 }, (_, i) => `http://127.0.0.1:${hanging.port}/${i}`);
+  slow = urlPki({ ocsp: hang, crl: hang, leafName: 'Chậm', rootInP12: true });
   const many = Array.from({ length: 50 }, (_, i) => `http://127.0.0.1:${counter.port}/${i}`);
   fifty = urlPki({ caIssuers: many, ocsp: many, crl: many, leafName: 'Năm Mươi Địa Chỉ', rootInP12: true });
 
@@ -124,7 +142,14 @@ beforeAll(async () => {
     writeFileSync(p, pem);
     return p;
   };
-  const roots = [join(TEST_CERTS, 'root-ca.pem'), rootFile('trusted.pem', trusted.rootPem), rootFile('redirected.pem', redirected.rootPem), rootFile('fifty.pem', fifty.rootPem)];
+  const roots = [
+    join(TEST_CERTS, 'root-ca.pem'),
+    rootFile('trusted.pem', trusted.rootPem),
+    rootFile('redirected.pem', redirected.rootPem),
+    rootFile('fifty.pem', fifty.rootPem),
+    rootFile('anchored.pem', anchored.rootPem),
+    rootFile('slow.pem', slow.rootPem),
+  ];
   const allowPorts = [80, 443, p4, ...(trap6 ? [trap6.port] : [])];
   svc = await startTestService({
     config: {
@@ -138,11 +163,20 @@ beforeAll(async () => {
       fetch: { allowHosts: [`127.0.0.1:${counter.port}`], budget: { maxRequests: 2 } },
     },
   });
+  slowSvc = await startTestService({
+    config: {
+      verification: { trustRoots: roots, online: true, workers: 1 },
+      fetch: { allowHosts: [`127.0.0.1:${hanging.port}`], budget: { totalMs: 3000 } },
+    },
+  });
 });
 
 afterAll(async () => {
   await svc?.stop();
   await budgetSvc?.stop();
+  await slowSvc?.stop();
+  hanging?.server.closeAllConnections();
+  await hanging?.close();
   await trap4?.close();
   await trap6?.close();
   await redirector?.close();
@@ -192,6 +226,44 @@ describe('/v1/verify?online=true with certificates that name the inside', () => 
     // The next verification has a budget of its own.
     await verifyOnline(budgetSvc, await sign(fifty));
     expect(counter.requests - before).toBe(4);
+  });
+});
+
+describe('what is fetched at all', () => {
+  it('OCSP and CRL only for a certificate authenticated from a configured root (not one of its name) — the same allow-listed addresses', async () => {
+    let before = counter.requests;
+    const none = await verifyOnline(svc, await sign(unanchored));
+    expect(none.signatures[0].trustedChain).toBe(false);
+    expect(counter.requests - before).toBe(0);
+    before = counter.requests;
+    await verifyOnline(svc, await sign(namesake));
+    expect(counter.requests - before).toBe(0);
+    before = counter.requests;
+    const some = await verifyOnline(svc, await sign(anchored));
+    expect(some.signatures[0].trustedChain).toBe(true);
+    expect(counter.requests - before).toBeGreaterThan(0);
+  });
+
+  it("AIA: the leaf's caIssuers are followed, an answer whose key does not verify the leaf is not followed further", async () => {
+    const pki = urlPki({ caIssuers: ['http://aia.example/issuer.cer'], leafName: 'Lá' });
+    const impostor = impostorCa(pki.rootPem, ['http://aia.example/next.cer']);
+    const asked: string[] = [];
+    const fetch = async (url: string) => {
+      asked.push(url);
+      return url.endsWith('/issuer.cer') ? new Response(impostor.slice()) : new Response('no', { status: 404 });
+    };
+    const path = await buildTrustPath(pki.leafDer, { anchors: [], aia: { enabled: true, fetch } });
+    expect(path.found).toBe(false);
+    expect(path.aia.map((a) => a.url)).toEqual(['http://aia.example/issuer.cer']);
+    expect(asked).toEqual(['http://aia.example/issuer.cer']);
+  });
+
+  it("the budget's time ends a verification held by a responder that never answers (one request, the rest refused)", async () => {
+    const before = hanging.requests;
+    const report = await verifyOnline(slowSvc, await sign(slow));
+    expect(report.signatures[0].trustedChain).toBe(true);
+    expect(report.signatures[0].revocation[0]).toMatchObject({ status: 'UNKNOWN' });
+    expect(hanging.requests - before).toBe(1);
   });
 });
 
