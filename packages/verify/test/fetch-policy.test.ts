@@ -194,6 +194,18 @@ describe('guardedFetch', () => {
     expect(seen[1]).toEqual({ url: 'http://a.example/get', method: 'GET', body: undefined });
   });
 
+  it('an Authorization header does not follow a redirect to another origin', async () => {
+    const seen: Array<string | null> = [];
+    const t: FetchTransport = async (url, init) => {
+      seen.push(new Headers(init.headers).get('authorization'));
+      if (url.endsWith('/same')) return new Response(null, { status: 307, headers: { location: '/other-path' } });
+      if (url.endsWith('/other-path')) return new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/x' } });
+      return new Response('x');
+    };
+    await guardedFetch({ transport: t })('http://tsa.example/same', { method: 'POST', headers: { authorization: 'Basic c2VjcmV0' }, body: new Uint8Array([1]) });
+    expect(seen).toEqual(['Basic c2VjcmV0', 'Basic c2VjcmV0', null]);
+  });
+
   it('one budget: request count over the guarded fetch\'s life', async () => {
     const t = tableTransport(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`http://ca.example/${i}`, () => new Response('x')])));
     const f = guardedFetch({ transport: t, policy: { budget: { maxRequests: 5 } } });

@@ -233,6 +233,13 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
         if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
           current = { ...current, method: 'GET', body: undefined };
         }
+        // Credentials meant for one origin do not follow a redirect to another (as the Fetch standard does).
+        if (new URL(next).origin !== new URL(url).origin && current.headers) {
+          const headers = new Headers(current.headers);
+          headers.delete('authorization');
+          headers.delete('cookie');
+          current = { ...current, headers };
+        }
         url = next;
       }
     } catch (e) {
