@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkSignerCertificate, onlineRevocationChecker, type SignerIdentity } from '@kyso/core';
+import type { FetchLike } from '@kyso/verify';
 import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
 
 export class CertificateChecks {
@@ -20,7 +21,8 @@ export class CertificateChecks {
   ) {}
 
   /** Throws the typed SignError when the certificate may not sign at `at`; returns warnings otherwise. */
-  async check(identity: SignerIdentity, at: Date): Promise<string[]> {
+  /** `fetch`: the request's guarded fetch (its budget); default, one of the network's own. */
+  async check(identity: SignerIdentity, at: Date, fetch?: FetchLike): Promise<string[]> {
     const cert = identity.certificate;
     const id = createHash('sha256').update(cert).digest('hex');
     const until = this.good.get(id);
@@ -31,7 +33,7 @@ export class CertificateChecks {
     }
     let p = this.pending.get(id);
     if (!p) {
-      p = this.checker(identity)
+      p = this.checker(identity, fetch)
         .then((checker) => checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation, checker }))
         .then((res) => {
           const known = res.revocation === null || res.revocation.status === 'good';
@@ -45,9 +47,9 @@ export class CertificateChecks {
   }
 
   /** Asks the CA through the guarded fetch — and not at all for a certificate the service does not vouch for. */
-  private async checker(identity: SignerIdentity) {
+  private async checker(identity: SignerIdentity, fetch: FetchLike | undefined) {
     if (!this.network) return undefined;
-    const fetch = (await this.network.mayFetchFor(identity.certificate, identity.chain)) ? this.network.forRequest() : noNetwork;
-    return onlineRevocationChecker({ fetch });
+    const allowed = await this.network.mayFetchFor(identity.certificate, identity.chain);
+    return onlineRevocationChecker({ fetch: allowed ? (fetch ?? this.network.forRequest()) : noNetwork });
   }
 }
