@@ -159,7 +159,7 @@ export const configSchema = z
     fetch: z
       .object({
         /** `host:port` (or `host` for allowPorts) of the operator's own OCSP/CRL/TSA services, e.g. "127.0.0.1:39601". */
-        allowHosts: z.array(z.string().min(1).max(300)).default([]),
+        allowHosts: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'host or host:port (IPv6 as [::1]:8080), no scheme or path').max(300)).default([]),
         allowPorts: z.array(z.number().int().min(1).max(65535)).min(1).default([80, 443]),
         /** Redirect hops followed, each re-checked. */
         maxRedirects: z.number().int().min(0).max(10).default(3),
