@@ -327,6 +327,8 @@ describe('kyso verify --online (the built CLI)', () => {
       const ok = await run([good, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--online', '--json'], { KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' });
       expect(ok.code).toBe(0);
       expect((JSON.parse(ok.stdout) as Report).signatures[0].revocation.map((x) => x.status)).toEqual(['GOOD', 'GOOD']);
+      // An allow-list entry is a host, not a URL.
+      expect((await run([good, '--online', '--allow-host', 'http://127.0.0.1:39601/'])).code).toBe(64);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
