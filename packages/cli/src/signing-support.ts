@@ -1,6 +1,6 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
 import { readFileSync } from 'node:fs';
-import { pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
+import { onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
 import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
 import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
@@ -62,12 +62,13 @@ export function cliGuardedFetch(allowHosts: readonly string[] | undefined, named
   return nodeGuardedFetch({ allowHosts: [...(allowHosts ?? []), ...env, ...named], budget: { maxRequests: 256, totalMs: 600_000 } });
 }
 
-export function cliRevocationPolicy(mode: string | undefined): CertificateCheckPolicy {
+/** `fetch`: the run's guarded fetch, through which the signer's CA is asked. */
+export function cliRevocationPolicy(mode: string | undefined, fetch?: GuardedFetch): CertificateCheckPolicy {
   const revocation = mode ?? 'if-available';
   if (revocation !== 'require' && revocation !== 'if-available' && revocation !== 'off') {
     throw new UsageError('--revocation must be require, if-available or off');
   }
-  return { revocation };
+  return fetch ? { revocation, checker: onlineRevocationChecker({ fetch }) } : { revocation };
 }
 
 const REVOCATION_DATA: readonly RevocationSources[] = ['ocsp-then-crl', 'ocsp', 'crl', 'ocsp-and-crl'];

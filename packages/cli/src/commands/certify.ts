@@ -29,7 +29,7 @@ import {
   type ScanSource,
 } from '@kyso/core';
 import { readPassword } from '../secrets.js';
-import { cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
+import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
 import { UsageError } from '../usage.js';
 
 export const CERTIFY_HELP = `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE
@@ -39,7 +39,7 @@ export const CERTIFY_HELP = `kyso certify --scan FILE [--scan FILE ...] --paper-
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
   --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
-  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --authority-password-env VAR
+  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --allow-host HOST:PORT  --authority-password-env VAR
   --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
   --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
@@ -76,6 +76,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       book: { type: 'string' },
       'electronic-book': { type: 'string' },
       tsa: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       level: { type: 'string' },
       revocation: { type: 'string' },
       'signature-image': { type: 'string' },
@@ -146,6 +147,8 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
     const template = values['verification-url'];
+    // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
+    const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
 
     const result = await certifyElectronicCopy({
       register,
@@ -161,9 +164,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },
       },
-      tsa: values.tsa ? cliTimestamper(values.tsa) : undefined,
+      tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
       level,
-      certificateCheck: cliRevocationPolicy(values.revocation),
+      certificateCheck: cliRevocationPolicy(values.revocation, fetch),
       delivery,
       feeReceiptNo: values['fee-receipt'],
       verificationRef: template

@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { readPassword } from '../secrets.js';
 import { UsageError } from '../usage.js';
-import { appearanceFromArgs, cliCertificates, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
+import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
 
 export const SIGN_HELP = `kyso sign IN.pdf -o OUT.pdf --p12 FILE (--password-env VAR | --password-file FILE)
-  [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--trust PEM ...] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG]
+  [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--trust PEM ...] [--visible --page N --rect x,y,w,h] [--signature-image PNG] [--seal-image PNG] [--allow-host HOST:PORT ...]
   [--certify 1|2|3] [--field NAME | --new-field NAME] [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss]
   [--revocation require|if-available|off]`;
 
@@ -23,6 +23,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       password: { type: 'string' },
       level: { type: 'string', default: 'B-B' },
       tsa: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       visible: { type: 'boolean' },
       page: { type: 'string' },
       rect: { type: 'string' },
@@ -56,6 +57,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   const signer = Pkcs12Signer.open(readFileSync(values.p12), password, { hash, rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1' });
 
   const signingTime = new Date();
+  // The CA's OCSP/CRL and the TSA through the guarded fetch (the --tsa host allowed by naming it).
+  const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
   const options: SignPdfOptions = {
     level,
     signingTime,
@@ -63,12 +66,12 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     location: values.location,
     fieldName: values.field,
     newFieldName: values['new-field'],
-    timestamper: values.tsa ? cliTimestamper(values.tsa) : undefined,
-    certificateCheck: cliRevocationPolicy(values.revocation),
+    timestamper: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
+    certificateCheck: cliRevocationPolicy(values.revocation, fetch),
     onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
   };
   if (level === 'B-LT' || level === 'B-LTA') {
-    options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust) };
+    options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust), fetch };
   }
   if (values.certify !== undefined) {
     const p = Number(values.certify);
