@@ -48,7 +48,7 @@ interface Result {
 
 function kyso(args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

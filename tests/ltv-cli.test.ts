@@ -33,7 +33,7 @@ afterAll(async () => {
 // Asynchronous: the TSA the command calls runs in this process and must keep answering.
 const kyso = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' } }, (error, stdout, stderr) => {
       resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

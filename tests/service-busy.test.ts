@@ -38,6 +38,7 @@ beforeAll(async () => {
     config: {
       verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem'), rootFile], online: true, workers: 1 },
       limits: { signingQueue: 0 },
+      fetch: { allowHosts: [new URL(ocspUrl).host] },
     },
   });
 });

@@ -24,6 +24,9 @@ interface Run {
   stderr: string;
 }
 
+/** The test PKI's OCSP responder and CA server (127.0.0.1, not 80/443): --online reaches them only allow-listed. */
+const TEST_PKI_HOSTS = ['--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
+
 function kyso(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
@@ -219,7 +222,7 @@ describe('kyso verify options', () => {
   });
 
   it('--online: signer.p12 is good (OCSP, CRL for its CA) → 0; revoked.p12 → 1 / REVOKED', async () => {
-    const [good, revoked] = await Promise.all([json(files['signed.pdf'], '--trust', ROOT, '--online'), json(files['revoked.pdf'], '--trust', ROOT, '--online')]);
+    const [good, revoked] = await Promise.all([json(files['signed.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS), json(files['revoked.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS)]);
     expect(good.run.code, good.run.stderr).toBe(0);
     expect(good.report.signatures[0].revocation.map((r) => r.status)).toEqual(['GOOD', 'GOOD']);
     expect(revoked.run.code).toBe(1);

@@ -34,7 +34,10 @@ export const COMMANDS = {
   --no-default-trust    no bundled profile: only the roots given
   --intermediate PEM    an intermediate CA certificate offered for path building (repeatable)
   --at ISO-TIME         validate as of this time (default now)
-  --online              also ask OCSP responders and CRL servers (and AIA for missing issuers)
+  --online              also ask OCSP responders and CRL servers (and AIA for missing issuers), only for
+                        certificates authenticated from a trusted root, on public addresses and ports 80/443
+  --allow-host HOST:PORT  fetch from this host although it is internal or on another port (repeatable; also
+                        KYSO_FETCH_ALLOW_HOSTS=h1:p1,h2:p2)
   --timeout MS          per network request
   --require-revocation  an unknown revocation status is INDETERMINATE, not a warning
   --json                the report as JSON, signatures in the order applied
@@ -59,12 +62,14 @@ a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened.`,
   --revocation require|if-available|off   the signer's certificate status check before signing
   --revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl   what B-LT/B-LTA embed
   --trust PEM                  roots for the chains B-LT/B-LTA embed (repeatable)
+  --allow-host HOST:PORT       your own OCSP/CRL/TSA host on an internal address or another port (repeatable)
 Passwords are read from the environment or a file, never from arguments.`,
   },
   extend: {
     summary: 'augment the signatures of a signed PDF to B-T, B-LT or B-LTA',
     text: `kyso extend FILE.pdf -o OUT.pdf --level B-T|B-LT|B-LTA [--tsa URL] [--trust PEM ...]
   [--revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl] [--revocation require|if-available] [--timeout MS]
+  [--allow-host HOST:PORT ...]
   Augment every signature of a signed PDF (kyso's or anyone's), appending updates only. B-T: a signature without a
   timestamp gets a document timestamp (its CMS cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the
   DSS, then a new archive timestamp (renews an LTA file).`,
@@ -94,7 +99,7 @@ Passwords are read from the environment or a file, never from arguments.`,
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
   --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
-  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --authority-password-env VAR
+  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --allow-host HOST:PORT  --authority-password-env VAR
   --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
   --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED

@@ -53,3 +53,4 @@ export {
 export { docTimestampUpdate, timestampPdf, estimateTokenBytes, TOKEN_MARGIN, type DocTimestampOptions, type DocTimestamped } from './signing/doc-timestamp.js';
 export * from './ltv/index.js';
 export * from './ecopy/index.js';
+export { nodeTransport, nodeGuardedFetch } from './net/guarded-fetch.js';

@@ -25,6 +25,7 @@ import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';
 import { readTrustAnchors } from './routes/verify.js';
+import { ServiceFetch, serviceFetchPolicy } from './net/service-fetch.js';
 import { SessionStore } from './sessions/session-store.js';
 import { CertificateChecks } from './signing/certificate-checks.js';
 import { SigningService } from './signing/signing-service.js';
@@ -72,6 +73,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     maxQueued: config.limits.signingQueue,
     trustAnchors,
     trustProfile: config.verification.trustProfile === 'none' ? null : config.verification.trustProfile,
+    fetchPolicy: serviceFetchPolicy(config),
     // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
     jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
     workerUrl: options.verificationWorkerUrl,
@@ -127,6 +129,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     }
   };
   purgeSessions();
+  const network = new ServiceFetch(config, keyRing.aliases().map((a) => keyRing!.get(a)!.identity.certificate), trustAnchors);
   const services: Services = {
     config,
     development: loaded.development,
@@ -139,9 +142,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     register,
     signing: new SigningService(
       queue,
-      new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now),
+      new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now, network),
       config.signing.tsaUrl,
       (w) => logger.warn({ warning: w }, 'signing warning'),
+      network,
     ),
     verification,
     metrics,

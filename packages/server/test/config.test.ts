@@ -61,6 +61,20 @@ describe('loadConfig', () => {
     expect(vi).toContain('Cấu hình dịch vụ không hợp lệ.');
   });
 
+  it('the fetch policy: defaults, and an allow-list entry must be host or host:port', () => {
+    const { config } = loadConfig({ file: configFile({ apiKeys: [], fetch: { allowHosts: ['ocsp.internal:8080', '[::1]:39601', '10.0.0.5'] } }), env: {} });
+    expect(config.fetch).toEqual({
+      allowHosts: ['ocsp.internal:8080', '[::1]:39601', '10.0.0.5'],
+      allowPorts: [80, 443],
+      maxRedirects: 3,
+      perHostConcurrency: 2,
+      budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 },
+    });
+    expect(refusal(() => loadConfig({ file: configFile({ fetch: { allowHosts: ['http://ocsp.internal/'] } }), env: {} })).messageEn).toMatch(/fetch\.allowHosts\.0/);
+    expect(refusal(() => loadConfig({ file: configFile({ fetch: { maxRedirects: 50 } }), env: {} })).messageEn).toMatch(/fetch\.maxRedirects/);
+    expect(refusal(() => loadConfig({ file: configFile({ fetch: { budget: { maxRequests: 0 } } }), env: {} })).messageEn).toMatch(/fetch\.budget\.maxRequests/);
+  });
+
   it('with neither a file nor keys gives the development setup: test certificates, a dev API key, ./data', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'kyso-dev-'));
     dirs.push(cwd);

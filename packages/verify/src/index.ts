@@ -5,7 +5,7 @@
  */
 export { INDICATIONS, SUB_INDICATIONS, INDICATION_LABELS, type Indication, type SubIndication } from './indications.js';
 export * from './revocation/index.js';
-export { readCapped, causeText } from './net/http.js';
+export * from './net/index.js';
 export * from './signature/index.js';
 export {
   analyseModifications,

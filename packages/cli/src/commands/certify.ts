@@ -29,7 +29,7 @@ import {
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { readPassword } from '../secrets.js';
-import { cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
+import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
@@ -62,6 +62,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       book: { type: 'string' },
       'electronic-book': { type: 'string' },
       tsa: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       level: { type: 'string' },
       revocation: { type: 'string' },
       'signature-image': { type: 'string' },
@@ -128,6 +129,8 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
     const template = values['verification-url'];
+    // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
+    const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
 
     const result = await certifyElectronicCopy({
       register,
@@ -144,9 +147,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },
       },
-      tsa: values.tsa ? cliTimestamper(values.tsa) : undefined,
+      tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
       level,
-      certificateCheck: cliRevocationPolicy(values.revocation),
+      certificateCheck: cliRevocationPolicy(values.revocation, fetch),
       delivery,
       feeReceiptNo: values['fee-receipt'],
       verificationRef: template

@@ -5,7 +5,7 @@
  */
 import { extendFile, type ExtendLevel } from '@kyso/core';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { cliCertificates, cliRevocationSources, cliTimestamper } from '../signing-support.js';
+import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper } from '../signing-support.js';
 
 const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
@@ -21,6 +21,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       'revocation-data': { type: 'string' },
       revocation: { type: 'string' },
       timeout: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
@@ -33,9 +34,12 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
 
+  // The file's certificates are anyone's: their OCSP/CRL/AIA addresses go through the guarded fetch.
+  const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
   const res = await extendFile(positionals[0], values.output, {
     level,
-    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs) : undefined,
+    fetch,
+    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs, fetch) : undefined,
     extraCertificates: cliCertificates(values.trust),
     // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
     policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },

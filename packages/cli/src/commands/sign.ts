@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { appearanceFromArgs, cliCertificates, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
+import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
 
 export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('sign', {
@@ -17,6 +17,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       password: { type: 'string' },
       level: { type: 'string', default: 'B-B' },
       tsa: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       visible: { type: 'boolean' },
       page: { type: 'string' },
       rect: { type: 'string' },
@@ -50,6 +51,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   const signer = Pkcs12Signer.open(readFileSync(values.p12), password, { hash, rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1' });
 
   const signingTime = new Date();
+  // The CA's OCSP/CRL and the TSA through the guarded fetch (the --tsa host allowed by naming it).
+  const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
   const options: SignPdfOptions = {
     level,
     signingTime,
@@ -57,12 +60,12 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     location: values.location,
     fieldName: values.field,
     newFieldName: values['new-field'],
-    timestamper: values.tsa ? cliTimestamper(values.tsa) : undefined,
-    certificateCheck: cliRevocationPolicy(values.revocation),
+    timestamper: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
+    certificateCheck: cliRevocationPolicy(values.revocation, fetch),
     onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
   };
   if (level === 'B-LT' || level === 'B-LTA') {
-    options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust) };
+    options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust), fetch };
   }
   if (values.certify !== undefined) {
     const p = Number(values.certify);

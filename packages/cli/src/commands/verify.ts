@@ -12,6 +12,7 @@ import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
+import { cliGuardedFetch } from '../signing-support.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -49,6 +50,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
       lang: { type: 'string' },
       timeout: { type: 'string' },
       'require-revocation': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
     },
     allowPositionals: true,
   });
@@ -70,6 +72,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
     trustProfile: trust.profile,
     at,
     online: values.online ?? false,
+    fetch: values.online ? cliGuardedFetch(values['allow-host']) : undefined,
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };

@@ -59,13 +59,13 @@ export class CertificatePool {
   /**
    * The chain from `leaf` upwards (leaf first), as far as the pool (and `fetchIssuer`, for a missing link) reaches.
    */
-  async chain(leaf: PooledCertificate, fetchIssuer?: (c: PooledCertificate) => Promise<Uint8Array[]>): Promise<PooledCertificate[]> {
+  async chain(leaf: PooledCertificate, fetchIssuer?: (c: PooledCertificate, child?: PooledCertificate) => Promise<Uint8Array[]>): Promise<PooledCertificate[]> {
     const out = [leaf];
     let current = leaf;
     while (out.length < MAX_CHAIN && !isSelfIssued(current)) {
       let issuer = this.issuerOf(current);
       if (!issuer && fetchIssuer) {
-        for (const der of await fetchIssuer(current)) this.add(der);
+        for (const der of await fetchIssuer(current, out.length > 1 ? out[out.length - 2] : undefined)) this.add(der);
         issuer = this.issuerOf(current);
       }
       if (!issuer || out.some((c) => c.id === issuer.id)) break;

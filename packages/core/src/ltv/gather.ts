@@ -4,7 +4,7 @@
  * and, unless it carries ocsp-nocheck, the status of a delegated OCSP responder. The result is grouped per target
  * for /VRI and merged for the DSS arrays.
  */
-import type { FetchLike } from '@kyso/verify';
+import { verifyCertificateSignature, type FetchLike } from '@kyso/verify';
 import { CertificatePool, certificateId, hasOcspNoCheck, isSelfIssued, type PooledCertificate } from './certificate-pool.js';
 import { LtvError } from './errors.js';
 import { fetchIssuerCertificates } from './issuer-fetch.js';
@@ -82,8 +82,12 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
     warnings.push(m);
     options.onWarning?.(m);
   };
+  // The leaf's caIssuers URLs are followed; beyond it only those of a certificate whose key verified the one below.
   const fetchIssuer = policy.fetchIssuers
-    ? (c: PooledCertificate) => fetchIssuerCertificates(c, { timeoutMs: policy.timeoutMs, maxBytes: policy.maxCertificateBytes, fetch: options.fetch })
+    ? async (c: PooledCertificate, child?: PooledCertificate) =>
+        child && (await verifyCertificateSignature(child.cert, c.cert.subjectPublicKeyInfo)) !== 'valid'
+          ? []
+          : fetchIssuerCertificates(c, { timeoutMs: policy.timeoutMs, maxBytes: policy.maxCertificateBytes, fetch: options.fetch })
     : undefined;
 
   // Any certificate the file carries may complete any chain (a TSA token often holds the CA chain a CMS lacks).

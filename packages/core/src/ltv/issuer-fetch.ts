@@ -1,5 +1,5 @@
 /** Fetches a missing issuer certificate from the Authority Information Access caIssuers URL (RFC 5280 §4.2.2.1). */
-import { readCapped, type FetchLike } from '@kyso/verify';
+import { httpExchange, type FetchLike } from '@kyso/verify';
 import type { PooledCertificate } from './certificate-pool.js';
 
 /** DER or PEM certificates from the certificate's caIssuers URLs; failures give nothing (the chain stays short). */
@@ -9,22 +9,9 @@ export async function fetchIssuerCertificates(
 ): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const url of cert.info.caIssuerUrls.filter((u) => /^https?:\/\//i.test(u)).slice(0, 2)) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    try {
-      const doFetch = options.fetch ?? ((u: string, i?: RequestInit) => globalThis.fetch(u, i));
-      const res = await doFetch(url, { signal: controller.signal, redirect: 'follow' });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => {});
-        continue;
-      }
-      const body = await readCapped(res, options.maxBytes, () => new Error('too large'));
-      out.push(...pemOrDerCertificates(body));
-    } catch {
-      /* unreachable or too slow: the chain simply ends here */
-    } finally {
-      clearTimeout(timer);
-    }
+    // Unreachable, refused, too slow or too large: the chain simply ends here.
+    const r = await httpExchange(url, { method: 'GET' }, options);
+    if (r.ok) out.push(...pemOrDerCertificates(r.body));
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * reason, never evidence.
  */
 import { KysoError } from '@kyso/pdf';
-import { buildOcspRequest, checkCrl, checkOcspResponse, fetchCrl, fetchOcsp, type FetchLike } from '@kyso/verify';
+import { buildOcspRequest, checkCrl, checkOcspResponse, fetchCrl, fetchOcsp, verifyCertificateSignature, type FetchLike } from '@kyso/verify';
 import type { PooledCertificate } from './certificate-pool.js';
 import type { LtvPolicy } from './policy.js';
 
@@ -74,6 +74,8 @@ export class RevocationCollector {
 
   async status(cert: PooledCertificate, issuer: PooledCertificate): Promise<CertificateStatus> {
     const out: CertificateStatus = { status: 'unknown', ocsps: [], crls: [], certificates: [], attempts: [] };
+    // No request for a certificate its issuer's key does not verify: its URLs are not the CA's word.
+    if ((await verifyCertificateSignature(cert.cert, issuer.cert.subjectPublicKeyInfo)) !== 'valid') return out;
     const { order, all, fallback } = plan(cert, this.settings);
     let answered = 0;
     let asked = 0;

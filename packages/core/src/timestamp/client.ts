@@ -3,7 +3,7 @@
  * imprint, policy, the TSA certificate's EKU and validity, and the token's signature with its ESS binding.
  * Uses fetch, so it also runs in browsers (where the TSA must allow CORS, or `fetch` goes through a proxy).
  */
-import { causeText, checkTimestampToken, readCapped } from '@kyso/verify';
+import { checkTimestampToken, httpExchange, type FetchLike } from '@kyso/verify';
 import { TsaError } from './errors.js';
 import type { TimestampHash } from './oids.js';
 import { badTokenError, certificateError, signatureError } from './problems.js';
@@ -17,7 +17,8 @@ export interface RequestTimestampOptions {
   timeoutMs?: number;
   /** TSA policy OID to request; the token must then carry it. */
   policy?: string;
-  fetch?: typeof fetch;
+  /** Default: the global fetch; the service passes its guarded fetch (the TSA's host in its allow-list). */
+  fetch?: FetchLike;
   /** Extra HTTP headers (e.g. Authorization for a commercial TSA). */
   headers?: Record<string, string>;
   /** Largest response accepted (default 1 MiB). */
@@ -113,42 +114,22 @@ function withUrl(e: KysoError, url: string): KysoError {
 async function post(options: RequestTimestampOptions, url: string, der: Uint8Array): Promise<{ body: Uint8Array; contentType?: string }> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TSA_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_TSA_RESPONSE_BYTES;
-  const doFetch = options.fetch ?? globalThis.fetch;
   const headers = new Headers(options.headers);
   headers.set('content-type', 'application/timestamp-query');
   if (!headers.has('accept')) headers.set('accept', 'application/timestamp-reply');
-
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const failed = (e: unknown): TsaError => {
-    if (e instanceof TsaError) return e;
-    if (timedOut) return new TsaError('TSA_TIMEOUT', { url, timeoutMs }, `no answer within ${timeoutMs} ms`);
-    return new TsaError('TSA_UNREACHABLE', { url }, causeText(e));
-  };
-  try {
-    let response: Response;
-    try {
-      // options.url, not the redacted one: credentials in the URL are the caller's choice to send.
-      response = await doFetch(options.url, { method: 'POST', headers, body: der.slice(), signal: controller.signal, redirect: 'follow' });
-    } catch (e) {
-      throw failed(e);
-    }
-    if (!response.ok) {
-      const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
-      await response.body?.cancel().catch(() => {});
-      throw new TsaError('TSA_HTTP_STATUS', { url, status: response.status, contentType }, `HTTP ${response.status}`);
-    }
-    const body = await readCapped(response, maxBytes, () => new TsaError('TSA_BAD_RESPONSE', { url, reason: 'too large', maxBytes }, `larger than ${maxBytes} bytes`)).catch((e: unknown) => {
-      throw failed(e);
-    });
-    const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
-    if (body.length === 0) throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'empty body', contentType }, 'empty body');
-    return { body, contentType };
-  } finally {
-    clearTimeout(timer);
+  // options.url, not the redacted one: credentials in the URL are the caller's choice to send.
+  const r = await httpExchange(options.url, { method: 'POST', headers, body: der.slice() }, { timeoutMs, maxBytes, fetch: options.fetch });
+  if (r.ok) return { body: r.body, contentType: r.contentType };
+  switch (r.failure) {
+    case 'timeout':
+      throw new TsaError('TSA_TIMEOUT', { url, timeoutMs }, `no answer within ${timeoutMs} ms`);
+    case 'status':
+      throw new TsaError('TSA_HTTP_STATUS', { url, status: r.status, contentType: r.contentType }, r.detail);
+    case 'too-large':
+      throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'too large', maxBytes }, `larger than ${maxBytes} bytes`);
+    case 'empty':
+      throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'empty body', contentType: r.contentType }, 'empty body');
+    default:
+      throw new TsaError('TSA_UNREACHABLE', { url, ...(r.code ? { refused: r.code } : {}) }, r.detail);
   }
 }

@@ -39,6 +39,8 @@ export function developmentSetup(env: Record<string, string | undefined>): Devel
       },
       apiKeys: [{ id: 'dev', unit: 'Development', sha256: apiKeyHash(apiKey), aliases: ['signer', 'seal'], externalCertificates: true }],
       verification: { trustRoots: [join(TEST_CERTS_DIR, 'root-ca.pem')], online: false },
+      // The test PKI's OCSP responder and CA server (what test-certs name) are this setup's own services.
+      fetch: { allowHosts: ['127.0.0.1:39601', '127.0.0.1:39602'] },
       certification: { authorities: { Development: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
     },
   };

@@ -193,6 +193,28 @@ export const configSchema = z
       })
       .strict()
       .default({ trustRoots: [], trustProfile: 'vn', online: false }),
+    /**
+     * What the service may fetch for a request (OCSP, CRL, AIA caIssuers of certificates, the TSA): http(s) only,
+     * global unicast addresses only (checked on the resolved address), on these ports, within one budget per request.
+     * The operator's own services on other addresses or ports go in allowHosts (signing.tsaUrl's host is added).
+     */
+    fetch: z
+      .object({
+        /** `host:port` (or `host` for allowPorts) of the operator's own OCSP/CRL/TSA services, e.g. "127.0.0.1:39601". */
+        allowHosts: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'host or host:port (IPv6 as [::1]:8080), no scheme or path').max(300)).default([]),
+        allowPorts: z.array(z.number().int().min(1).max(65535)).min(1).default([80, 443]),
+        /** Redirect hops followed, each re-checked. */
+        maxRedirects: z.number().int().min(0).max(10).default(3),
+        /** Requests to one host at once, per process (and per verification worker). */
+        perHostConcurrency: positiveInt.default(2),
+        /** Per request: HTTP requests (redirect hops count), response bytes, and wall time from the first one. */
+        budget: z
+          .object({ maxRequests: positiveInt.default(32), maxBytes: positiveInt.default(48 * 1024 * 1024), totalMs: positiveInt.default(30_000) })
+          .strict()
+          .default({ maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 }),
+      })
+      .strict()
+      .default({ allowHosts: [], allowPorts: [80, 443], maxRedirects: 3, perHostConcurrency: 2, budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 } }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({

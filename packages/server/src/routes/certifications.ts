@@ -148,7 +148,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
         tsa: services.signing.timestamper,
         level: services.config.certification.level,
-        certificateCheck: { revocation: services.config.signing.revocation },
+        certificateCheck: { revocation: services.config.signing.revocation, checker: services.signing.revocationChecker() },
         delivery: body.delivery,
         feeReceiptNo: body.feeReceiptNo,
         notes: body.notes,

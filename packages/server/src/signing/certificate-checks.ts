@@ -4,7 +4,9 @@
  * and concurrent first requests share one check.
  */
 import { createHash } from 'node:crypto';
-import { checkSignerCertificate, type SignerIdentity } from '@kyso/core';
+import { checkSignerCertificate, onlineRevocationChecker, type SignerIdentity } from '@kyso/core';
+import type { FetchLike } from '@kyso/verify';
+import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
 
 export class CertificateChecks {
   private readonly good = new Map<string, number>();
@@ -14,10 +16,13 @@ export class CertificateChecks {
     private readonly policy: { revocation: 'require' | 'if-available' | 'off' },
     private readonly cacheMs: number,
     private readonly now: () => number,
+    /** The guarded network; absent (tests of the cache): the default fetch. */
+    private readonly network?: ServiceFetch,
   ) {}
 
   /** Throws the typed SignError when the certificate may not sign at `at`; returns warnings otherwise. */
-  async check(identity: SignerIdentity, at: Date): Promise<string[]> {
+  /** `fetch`: the request's guarded fetch (its budget); default, one of the network's own. */
+  async check(identity: SignerIdentity, at: Date, fetch?: FetchLike): Promise<string[]> {
     const cert = identity.certificate;
     const id = createHash('sha256').update(cert).digest('hex');
     const until = this.good.get(id);
@@ -28,7 +33,8 @@ export class CertificateChecks {
     }
     let p = this.pending.get(id);
     if (!p) {
-      p = checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation })
+      p = this.checker(identity, fetch)
+        .then((checker) => checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation, checker }))
         .then((res) => {
           const known = res.revocation === null || res.revocation.status === 'good';
           if (known && this.cacheMs > 0) this.good.set(id, this.now() + this.cacheMs);
@@ -38,5 +44,12 @@ export class CertificateChecks {
       this.pending.set(id, p);
     }
     return p;
+  }
+
+  /** Asks the CA through the guarded fetch — and not at all for a certificate the service does not vouch for. */
+  private async checker(identity: SignerIdentity, fetch: FetchLike | undefined) {
+    if (!this.network) return undefined;
+    const allowed = await this.network.mayFetchFor(identity.certificate, identity.chain);
+    return onlineRevocationChecker({ fetch: allowed ? (fetch ?? this.network.forRequest()) : noNetwork });
   }
 }

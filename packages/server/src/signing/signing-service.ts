@@ -12,7 +12,9 @@ import {
   ltvUpdatesAfter,
   prepare,
   signatureAppearance,
-  tsaTimestamper,
+  onlineRevocationChecker,
+  requestTimestamp,
+  type RevocationChecker,
   type CertificateInfo,
   type PrepareOptions,
   type SignerIdentity,
@@ -25,6 +27,8 @@ import type { ByteSource } from '../io/byte-source.js';
 import type { WorkQueue } from '../limits/work-queue.js';
 import type { KeyEntry } from '../keys/key-ring.js';
 import type { CertificateChecks } from './certificate-checks.js';
+import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
+import type { FetchLike } from '@kyso/verify';
 
 /** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
 export interface RequestedSignature {
@@ -50,26 +54,32 @@ export class SigningService {
     private readonly checks: CertificateChecks,
     tsaUrl: string | undefined,
     private readonly onWarning: (message: string) => void,
+    private readonly network?: ServiceFetch,
   ) {
-    this.timestamper = tsaUrl ? tsaTimestamper(tsaUrl) : undefined;
+    // Each token through a guarded fetch of its own (the TSA's host is in the allow-list).
+    this.timestamper = tsaUrl
+      ? async (imprint, hash) => (await requestTimestamp(imprint, hash, { url: tsaUrl, fetch: network?.forRequest() })).token
+      : undefined;
   }
 
   /** Signs with a key the service holds; returns the update to append to the input. */
   async sign(entry: KeyEntry, input: Uint8Array | ByteSource, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
     const signer = entry.signer;
     if (!signer) throw new ServiceError('SERVICE_BAD_REQUEST', { key: entry.alias }, 'this key has no private key here; use two-step signing');
-    const options = await this.options(entry.identity, entry.certificate, requested);
+    // One budget for the request's certificate check and LTV data (each TSA token has its own: the TSA is the operator's).
+    const fetch = this.network?.forRequest();
+    const options = await this.options(entry.identity, entry.certificate, requested, fetch);
     const { state, signatureValue, update } = await this.queue.run(async () => {
       const prepared = prepare(input, signer, options);
       return { state: prepared.state, update: prepared.update, signatureValue: await signer.sign(prepared.dataToSign) };
     });
     const done = await finishUpdate(input, state, { signatureValue }, { timestamper: this.timestamper, checkInput: false, update });
-    return { update: await this.ltv(input, done.update, state), fieldName: state.fieldName };
+    return { update: await this.ltv(input, done.update, state, fetch), fieldName: state.fieldName };
   }
 
   /** Step 1 of two-step signing: the state and the data the remote key must sign. */
   async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: Uint8Array | ByteSource, requested: RequestedSignature) {
-    const options = await this.options(identity, certificate, requested);
+    const options = await this.options(identity, certificate, requested, this.network?.forRequest());
     const prepared = await this.queue.run(async () => prepare(input, identity, options));
     const digest = createHash(NODE_HASH[prepared.state.hash]).update(prepared.dataToSign).digest();
     return { state: prepared.state, dataToSign: prepared.dataToSign, digestToSign: new Uint8Array(digest) };
@@ -79,23 +89,43 @@ export class SigningService {
   async complete(input: ByteSource, state: SigningState, result: SignatureResult): Promise<Uint8Array> {
     if (state.level !== 'B-B' && !this.timestamper && !('cms' in result)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const done = await this.queue.run(() => finishUpdate(input, state, result, { timestamper: this.timestamper, checkInput: true }));
-    return this.ltv(input, done.update, state);
+    return this.ltv(input, done.update, state, this.network?.forRequest());
   }
 
   /**
    * B-LT and B-LTA: the signature's update followed by the DSS (the signer's and the TSA's chains with OCSP/CRL)
    * and, for B-LTA, a document timestamp. A revoked certificate in the chain refuses the request (nothing is sent).
    */
-  private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState): Promise<Uint8Array> {
+  private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, fetch: FetchLike | undefined): Promise<Uint8Array> {
     if (!isLtvLevel(state.level)) return update;
-    const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper: this.timestamper, onWarning: this.onWarning });
+    const more = await ltvUpdatesAfter(input, update, state.fieldName, {
+      level: state.level,
+      timestamper: this.timestamper,
+      onWarning: this.onWarning,
+      ltv: { fetch: await this.ltvFetch(state, fetch) },
+    });
     return appendUpdates(update, more);
   }
 
-  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareOptions> {
+  /**
+   * The revocation check for the service's own keys (certification's certifier and seal) through a guarded fetch
+   * with a budget of its own; undefined without a network (the library default).
+   */
+  revocationChecker(): RevocationChecker | undefined {
+    return this.network ? onlineRevocationChecker({ fetch: this.network.forRequest() }) : undefined;
+  }
+
+  /** The signer's chain data comes through the guarded fetch, and only for a certificate the service vouches for. */
+  private async ltvFetch(state: SigningState, fetch: FetchLike | undefined) {
+    if (!this.network) return undefined;
+    const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+    return (await this.network.mayFetchFor(der(state.certificate), state.chain.map(der))) ? fetch : noNetwork;
+  }
+
+  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature, fetch: FetchLike | undefined): Promise<PrepareOptions> {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
-    for (const w of await this.checks.check(identity, signingTime)) this.onWarning(w);
+    for (const w of await this.checks.check(identity, signingTime, fetch)) this.onWarning(w);
     const options: PrepareOptions = {
       level: r.level,
       signingTime,

@@ -2,13 +2,15 @@
  * The messages between the verification pool (the service's thread) and its workers. Everything here crosses a
  * thread boundary by structured clone, so it is plain data: no classes, no functions.
  */
-import type { ValidationReport } from '@kyso/verify';
+import type { FetchPolicy, ValidationReport } from '@kyso/verify';
 
 /** What a worker is started with (`workerData`): the PEM texts of the roots it trusts and the bundled profile, parsed once. */
 export interface WorkerInit {
   trustAnchors: string[];
   /** @kyso/verify's bundled profile ('vn', 'vn-all'); null for none. */
   trustProfile: 'vn' | 'vn-all' | null;
+  /** The service's fetch policy (plain data): online verifications fetch only through it. */
+  fetchPolicy: FetchPolicy;
 }
 
 /**

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { KysoError } from '@kyso/core';
-import type { ValidationReport } from '@kyso/verify';
+import { fetchPolicy, type FetchPolicy, type ValidationReport } from '@kyso/verify';
 import { ServiceError } from '../errors.js';
 import { WorkQueue } from '../limits/work-queue.js';
 import type { VerifyMessage, WorkerError, WorkerInit, WorkerMessage } from './protocol.js';
@@ -25,6 +25,8 @@ export interface VerificationPoolOptions {
   trustAnchors: readonly string[];
   /** @kyso/verify's bundled trust profile; null or absent for none. */
   trustProfile?: 'vn' | 'vn-all' | null;
+  /** What online verifications may fetch (default: the built-in policy, no allow-list). */
+  fetchPolicy?: FetchPolicy;
   /** A validation running longer than this is abandoned and its worker replaced (default: no limit). */
   jobTimeoutMs?: number;
   /** The worker's entry file (default: `verificationWorkerUrl()`); tests pass their own. */
@@ -182,7 +184,7 @@ export class VerificationPool {
 
   /** Starts the slot's worker; resolves when it is ready, rejects when it cannot start. */
   private spawn(slot: Slot): Promise<void> {
-    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors], trustProfile: this.options.trustProfile ?? null };
+    const init: WorkerInit = { trustAnchors: [...this.options.trustAnchors], trustProfile: this.options.trustProfile ?? null, fetchPolicy: this.options.fetchPolicy ?? fetchPolicy() };
     const worker = new Worker(this.workerUrl, { workerData: init, name: 'kyso-verify' });
     slot.worker = worker;
     slot.ready = false;

@@ -7,10 +7,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readCertificates, trustProfile as bundledProfile, validatePdf, type CertificateSourceInput, type TrustProfile } from '@kyso/verify';
 import { FileSource } from '@kyso/core/file-source';
+import { FetchGate, nodeGuardedFetch } from '@kyso/core/guarded-fetch';
 import { toWorkerError, type VerifyMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('kyso verification worker: start it as a worker thread (VerificationPool)');
+
+const { fetchPolicy } = workerData as WorkerInit;
+const gate = new FetchGate(fetchPolicy.perHostConcurrency);
 
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
@@ -37,7 +41,9 @@ async function verify(m: VerifyMessage, trustAnchors: CertificateSourceInput[]):
   let file: FileSource | undefined;
   try {
     const input = m.path !== undefined ? (file = new FileSource(m.path)) : m.bytes;
-    const report = await validatePdf(input, { trustProfile: profile, trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online });
+    // One guarded fetch per verification: its budget covers every OCSP, CRL and AIA request of this document.
+    const fetch = m.online ? nodeGuardedFetch(fetchPolicy, gate) : undefined;
+    const report = await validatePdf(input, { trustProfile: profile, trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online, fetch });
     post({ type: 'result', id: m.id, report });
   } catch (e) {
     const error = toWorkerError(e);

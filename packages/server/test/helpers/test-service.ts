@@ -11,6 +11,8 @@ import { createApiKey, loadConfig, startService, type RunningService, type Servi
 
 export const TEST_CERTS = fileURLToPath(new URL('../../../../test-certs/', import.meta.url));
 export const PASSWORD_ENV = 'KYSO_TEST_P12_PASSWORD';
+/** Where test-certs' certificates send OCSP and CRL/caIssuers requests (tests/helpers/pki-servers.ts serves them). */
+export const TEST_PKI_HOSTS = ['127.0.0.1:39601', '127.0.0.1:39602'];
 
 /** Keys for the tests: `full` may sign with everything and supply certificates, `signerOnly` only "signer". */
 export interface TestKeys {
@@ -65,6 +67,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
     certification: { authorities: { 'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
     ...options.config,
+    // The test PKI's OCSP responder and CA server (test-certs name them) are the operator's own services here.
+    fetch: { ...options.config?.fetch, allowHosts: [...TEST_PKI_HOSTS, ...(options.config?.fetch?.allowHosts ?? [])] },
   };
   const configFile = join(dataDir, 'kyso.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));

@@ -1,4 +1,79 @@
-/** HTTP helpers shared by every network client of kyso (OCSP, CRL, TSA): bounded bodies and safe error text. */
+/**
+ * The one HTTP exchange of kyso's network clients (OCSP, CRL, AIA caIssuers, TSA): a timeout over the whole
+ * exchange, a body cap, and a typed outcome instead of an exception, which each client maps to its own codes.
+ * What may be contacted at all is the injected fetch's business (guardedFetch); redirects are left to it too.
+ */
+import { FetchError } from './messages.js';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ExchangeOptions {
+  /** Whole exchange, body included. */
+  timeoutMs: number;
+  /** Largest body accepted. */
+  maxBytes: number;
+  /** Default: the global fetch. */
+  fetch?: FetchLike;
+}
+
+export type ExchangeFailure = 'timeout' | 'unreachable' | 'refused' | 'status' | 'too-large' | 'empty';
+
+export type ExchangeResult =
+  | { ok: true; body: Uint8Array; contentType?: string }
+  | {
+      ok: false;
+      failure: ExchangeFailure;
+      /** Short English text (socket error, HTTP status, refusal code), never response bytes. */
+      detail: string;
+      status?: number;
+      contentType?: string;
+      /** Set when the guarded fetch refused (failure 'refused', or a budget that ran out mid-body). */
+      code?: string;
+    };
+
+class TooLarge extends Error {}
+
+/** Sends `init` to `url` and reads the answer within the limits. Never throws. */
+export async function httpExchange(url: string, init: RequestInit, options: ExchangeOptions): Promise<ExchangeResult> {
+  const doFetch = options.fetch ?? ((input: string, i?: RequestInit) => globalThis.fetch(input, i));
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const failed = (e: unknown): ExchangeResult => {
+    const refusal = e instanceof FetchError ? e : (e as { cause?: unknown })?.cause instanceof FetchError ? ((e as { cause: FetchError }).cause) : undefined;
+    if (refusal) return { ok: false, failure: 'refused', detail: refusal.code, code: refusal.code };
+    if (e instanceof TooLarge) return { ok: false, failure: 'too-large', detail: `over ${options.maxBytes} bytes` };
+    if (timedOut) return { ok: false, failure: 'timeout', detail: `${options.timeoutMs} ms` };
+    return { ok: false, failure: 'unreachable', detail: causeText(e) };
+  };
+  try {
+    let response: Response;
+    try {
+      response = await doFetch(url, { ...init, signal: controller.signal, redirect: 'follow', cache: 'no-store' });
+    } catch (e) {
+      return failed(e);
+    }
+    const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      return { ok: false, failure: 'status', detail: `HTTP ${response.status}`, status: response.status, ...(contentType ? { contentType } : {}) };
+    }
+    let body: Uint8Array;
+    try {
+      body = await readCapped(response, options.maxBytes, () => new TooLarge());
+    } catch (e) {
+      return failed(e);
+    }
+    if (body.length === 0) return { ok: false, failure: 'empty', detail: 'empty body', ...(contentType ? { contentType } : {}) };
+    return { ok: true, body, ...(contentType ? { contentType } : {}) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 
 /** Reads a response body, refusing (with `tooLarge()`) anything past `maxBytes`, declared or streamed. */
 export async function readCapped(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {

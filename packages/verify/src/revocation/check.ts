@@ -11,6 +11,7 @@ import { fetchCrl, fetchOcsp, type FetchLike } from './fetch.js';
 import type { RevocationCode } from './messages.js';
 import { buildOcspRequest, checkOcspResponse } from './ocsp.js';
 import type { RevocationReason } from './reasons.js';
+import { verifyCertificateSignature } from '../trust/certificate-signature.js';
 
 export type RevocationSource = 'ocsp' | 'crl';
 /** 'ocsp-and-crl' asks both (for LTV evidence: DOMAIN.md §10.1 S9 keeps the CRL too); a revocation from either wins. */
@@ -110,7 +111,9 @@ export async function checkRevocation(
   const issuer = toCertificate(issuerInput);
   const at = options.at ?? new Date();
   const run = new Run(at);
-  if (!isIssuerOf(issuer, cert)) {
+  // Nothing is fetched for a certificate its issuer's key does not verify: the URLs it names are not the CA's
+  // (an uploaded document can name any address; see the fetch policy in net/).
+  if (!isIssuerOf(issuer, cert) || (await verifyCertificateSignature(cert, issuer.subjectPublicKeyInfo)) !== 'valid') {
     run.warn('REVOCATION_ISSUER_MISMATCH', 'REVOCATION_STATUS_UNKNOWN');
     return run.result;
   }

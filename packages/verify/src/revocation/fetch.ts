@@ -3,11 +3,11 @@
  * cap. Uses the global `fetch` (Node 18+, browsers) unless one is given — a browser app usually passes a fetch
  * that goes through its own proxy, since OCSP responders and CRL servers rarely send CORS headers.
  */
-import { causeText, readCapped } from '../net/http.js';
+import { httpExchange, type FetchLike } from '../net/http.js';
 import { isHttpUrl } from './certificates.js';
 import { RevocationError } from './messages.js';
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type { FetchLike };
 
 export interface RevocationFetchOptions {
   /** Whole exchange, body included (default 10 s). */
@@ -39,33 +39,19 @@ async function exchange(url: string, init: RequestInit, options: RevocationFetch
   if (!isHttpUrl(url)) throw new RevocationError('REVOCATION_UNSUPPORTED_URL', { url });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? defaultMax;
-  const doFetch = options.fetch ?? ((input: string, i?: RequestInit) => globalThis.fetch(input, i));
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  try {
-    let response: Response;
-    try {
-      response = await doFetch(url, { ...init, signal: controller.signal, redirect: 'follow', cache: 'no-store' });
-    } catch (e) {
-      if (timedOut) throw new RevocationError('REVOCATION_TIMEOUT', { url, timeoutMs });
-      throw new RevocationError('REVOCATION_UNREACHABLE', { url }, causeText(e));
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
-      throw new RevocationError('REVOCATION_BAD_RESPONSE', { url, status: response.status }, `HTTP ${response.status}`);
-    }
-    const body = await readCapped(response, maxBytes, () => new RevocationError('REVOCATION_TOO_LARGE', { url, maxBytes })).catch((e: unknown) => {
-      if (e instanceof RevocationError) throw e;
-      if (timedOut) throw new RevocationError('REVOCATION_TIMEOUT', { url, timeoutMs });
-      throw new RevocationError('REVOCATION_UNREACHABLE', { url }, causeText(e));
-    });
-    if (body.length === 0) throw new RevocationError('REVOCATION_BAD_RESPONSE', { url }, 'empty body');
-    return body;
-  } finally {
-    clearTimeout(timer);
+  const r = await httpExchange(url, init, { timeoutMs, maxBytes, fetch: options.fetch });
+  if (r.ok) return r.body;
+  switch (r.failure) {
+    case 'timeout':
+      throw new RevocationError('REVOCATION_TIMEOUT', { url, timeoutMs });
+    case 'too-large':
+      throw new RevocationError('REVOCATION_TOO_LARGE', { url, maxBytes });
+    case 'status':
+      throw new RevocationError('REVOCATION_BAD_RESPONSE', { url, status: r.status }, r.detail);
+    case 'empty':
+      throw new RevocationError('REVOCATION_BAD_RESPONSE', { url }, r.detail);
+    default:
+      // Unreachable, or refused by the fetch policy (the refusal code is the detail): nothing was learnt.
+      throw new RevocationError('REVOCATION_UNREACHABLE', { url, ...(r.code ? { refused: r.code } : {}) }, r.detail);
   }
 }

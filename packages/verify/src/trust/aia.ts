@@ -6,9 +6,9 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { causeText, readCapped } from '../net/http.js';
+import { httpExchange } from '../net/http.js';
 import { pemOrDer, toArrayBuffer } from '../revocation/bytes.js';
-import type { FetchLike } from '../revocation/fetch.js';
+import type { FetchLike } from '../net/http.js';
 import type { TrustCode } from './messages.js';
 
 export interface AiaOptions {
@@ -38,15 +38,6 @@ export interface AiaFetch {
 export const DEFAULT_AIA_TIMEOUT_MS = 5_000;
 export const DEFAULT_AIA_MAX_BYTES = 256 << 10;
 export const DEFAULT_AIA_MAX_FETCHES = 4;
-
-class AiaFailure extends Error {
-  constructor(
-    readonly outcome: Exclude<AiaOutcome, 'OK'>,
-    detail?: string,
-  ) {
-    super(detail ?? outcome);
-  }
-}
 
 /** Every certificate in an AIA answer: DER, PEM (one or more blocks) or a certs-only CMS. */
 export function parseCaIssuersBody(body: Uint8Array): pkijs.Certificate[] {
@@ -86,35 +77,12 @@ export async function fetchCaIssuers(url: string, options: AiaOptions = {}): Pro
   if (!/^https?:\/\//i.test(url)) return fail('AIA_UNSUPPORTED_URL');
   const timeoutMs = options.timeoutMs ?? DEFAULT_AIA_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_AIA_MAX_BYTES;
-  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  try {
-    let response: Response;
-    try {
-      response = await doFetch(url, { method: 'GET', signal: controller.signal, redirect: 'follow', cache: 'no-store' });
-    } catch (e) {
-      throw timedOut ? new AiaFailure('AIA_TIMEOUT', `${timeoutMs} ms`) : new AiaFailure('AIA_UNREACHABLE', causeText(e));
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
-      throw new AiaFailure('AIA_BAD_RESPONSE', `HTTP ${response.status}`);
-    }
-    const body = await readCapped(response, maxBytes, () => new AiaFailure('AIA_TOO_LARGE', `over ${maxBytes} bytes`)).catch((e: unknown) => {
-      if (e instanceof AiaFailure) throw e;
-      throw timedOut ? new AiaFailure('AIA_TIMEOUT', `${timeoutMs} ms`) : new AiaFailure('AIA_UNREACHABLE', causeText(e));
-    });
-    const certificates = parseCaIssuersBody(body);
-    if (certificates.length === 0) throw new AiaFailure('AIA_BAD_RESPONSE', 'no certificate in the answer');
-    return { certificates, record: { url, outcome: 'OK', certificates: certificates.length } };
-  } catch (e) {
-    if (e instanceof AiaFailure) return fail(e.outcome, e.message === e.outcome ? undefined : e.message);
-    return fail('AIA_UNREACHABLE', causeText(e));
-  } finally {
-    clearTimeout(timer);
+  const r = await httpExchange(url, { method: 'GET' }, { timeoutMs, maxBytes, fetch: options.fetch });
+  if (!r.ok) {
+    const outcome = r.failure === 'timeout' ? 'AIA_TIMEOUT' : r.failure === 'too-large' ? 'AIA_TOO_LARGE' : r.failure === 'status' || r.failure === 'empty' ? 'AIA_BAD_RESPONSE' : 'AIA_UNREACHABLE';
+    return fail(outcome, r.detail);
   }
+  const certificates = parseCaIssuersBody(r.body);
+  if (certificates.length === 0) return fail('AIA_BAD_RESPONSE', 'no certificate in the answer');
+  return { certificates, record: { url, outcome: 'OK', certificates: certificates.length } };
 }

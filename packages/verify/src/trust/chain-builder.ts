@@ -8,6 +8,7 @@ import type * as pkijs from 'pkijs';
 import { bytesEqual } from '../revocation/bytes.js';
 import { authorityKeyId, isIssuerOf, subjectKeyId } from '../revocation/certificates.js';
 import { fetchCaIssuers, DEFAULT_AIA_MAX_FETCHES, type AiaFetch, type AiaOptions } from './aia.js';
+import { verifyCertificateSignature } from './certificate-signature.js';
 import { readExtensions } from './extensions.js';
 import { isSelfIssued, sameCertificate, sameEntity } from './names.js';
 
@@ -86,6 +87,18 @@ async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried:
   }
 }
 
+/**
+ * Whose caIssuers URLs are followed: the leaf's (path building needs them, as in pyHanko and DSS — the fetch
+ * policy and budget bound what that costs), and beyond it only a certificate whose key verifies the signature on
+ * the certificate below it, so a fetched or document-supplied "issuer" that did not issue anything cannot steer
+ * the next request.
+ */
+async function mayChase(path: readonly pkijs.Certificate[]): Promise<boolean> {
+  if (path.length === 1) return true;
+  const cur = path[path.length - 1];
+  return (await verifyCertificateSignature(path[path.length - 2], cur.subjectPublicKeyInfo)) === 'valid';
+}
+
 /** Yields candidate paths, complete ones (ending at an anchor) as they are found, dead ends too. */
 export async function* candidatePaths(leaf: pkijs.Certificate, ctx: BuilderContext): AsyncGenerator<CandidatePath> {
   let expansions = 0;
@@ -108,7 +121,7 @@ export async function* candidatePaths(leaf: pkijs.Certificate, ctx: BuilderConte
     const poolIssuers = () =>
       issuersIn(ctx.pool, cur).filter((c) => !inPath(c) && !ctx.anchors.some((a) => sameEntity(a, c)));
     let pool = poolIssuers();
-    if (anchors.length === 0 && pool.length === 0 && !(isSelfIssued(cur) && path.length > 1)) {
+    if (anchors.length === 0 && pool.length === 0 && !(isSelfIssued(cur) && path.length > 1) && (await mayChase(path))) {
       await fetchIssuers(cur, ctx, triedUrls);
       anchors = issuersIn(ctx.anchors, cur);
       pool = poolIssuers();

@@ -6,6 +6,8 @@ import type * as pkijs from 'pkijs';
 import { findEmbeddedRevocation, type EmbeddedRevocationFacts } from '../evidence/index.js';
 import { checkRevocation } from '../revocation/index.js';
 import { hasOcspNoCheck } from '../revocation/certificates.js';
+import { verifyCertificateSignature } from '../trust/certificate-signature.js';
+import { sameCertificate } from '../trust/names.js';
 import { summariseCertificate } from './certificate-summary.js';
 import type { TrustContext } from './chain.js';
 import type { CertificateRevocation, RevocationFacts } from './facts.js';
@@ -28,7 +30,21 @@ function fromEmbedded(cert: pkijs.Certificate, e: EmbeddedRevocationFacts): Cert
   };
 }
 
-async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best: Date, ctx: TrustContext): Promise<CertificateRevocation> {
+/**
+ * Whether `path[i]` is authenticated from a trust anchor: the path ends at one of the caller's anchors and every
+ * signature from `path[i]` up to it verifies. Only such certificates are asked about online — the OCSP and CRL
+ * addresses of any other one are the document's word, not a CA's (an uploaded PDF can name any address).
+ */
+async function authenticated(path: readonly pkijs.Certificate[], i: number, ctx: TrustContext): Promise<boolean> {
+  const top = path[path.length - 1];
+  if (!top || !ctx.anchors.some((a) => sameCertificate(a, top))) return false;
+  for (let k = i; k + 1 < path.length; k++) {
+    if ((await verifyCertificateSignature(path[k], path[k + 1].subjectPublicKeyInfo)) !== 'valid') return false;
+  }
+  return true;
+}
+
+async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best: Date, ctx: TrustContext, mayFetch: () => Promise<boolean>): Promise<CertificateRevocation> {
   let embedded: EmbeddedRevocationFacts | null = null;
   if (ctx.evidence.ocspResponses.length + ctx.evidence.crls.length > 0) {
     // Long-term rule first (status data issued after the signing time shows it was not revoked then), then data
@@ -39,6 +55,9 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best
       if (current.status !== 'unknown') embedded = current;
     }
     if (embedded.status !== 'unknown') return fromEmbedded(cert, embedded);
+  }
+  if (ctx.online && !(await mayFetch())) {
+    return { certificate: name(cert), status: 'NOT_CHECKED', problems: ['REVOCATION_NOT_FETCHED_UNAUTHENTICATED'] };
   }
   if (ctx.online) {
     const r = await checkRevocation(cert, issuer, { at: ctx.at, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch });
@@ -61,7 +80,7 @@ export async function revocationOf(path: readonly pkijs.Certificate[], best: Dat
   const certificates: CertificateRevocation[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
     // An OCSP responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime (RFC 6960 §4.2.2.2.1).
-    if (i > 0 || !hasOcspNoCheck(path[i])) certificates.push(await statusOf(path[i], path[i + 1], best, ctx));
+    if (i > 0 || !hasOcspNoCheck(path[i])) certificates.push(await statusOf(path[i], path[i + 1], best, ctx, () => authenticated(path, i, ctx)));
   }
   return { certificates };
 }

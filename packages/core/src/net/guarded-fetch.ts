@@ -1,0 +1,111 @@
+/**
+ * The Node transport of @kyso/verify's guarded fetch: node:http/https with a `lookup` that resolves the name once,
+ * asks the AddressGuard about every address it got, and hands the connection exactly the address it checked — so
+ * a name cannot resolve to a public address for the check and to 127.0.0.1 for the connection (DNS rebinding).
+ * IP literals (which Node connects to without a lookup) are checked before the request. Redirects are returned,
+ * not followed: the guarded fetch follows them, checking each hop.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
+import {
+  classifyAddress,
+  FetchError,
+  FetchGate,
+  guardedFetch,
+  type AddressGuard,
+  type FetchPolicy,
+  type FetchPolicyInput,
+  type FetchTransport,
+  type GuardedFetch,
+} from '@kyso/verify';
+
+const NULL_BODY = new Set([204, 205, 304]);
+
+/** A lookup that only ever yields addresses `guard` accepts; any refused address refuses the whole name. */
+function guardedLookup(guard: AddressGuard, host: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return (callback as (e: Error) => void)(err);
+      const list = addresses ?? [];
+      // A name with one internal address among public ones is refused too: the connection could pick any.
+      const refused = list.map((a) => ({ a, why: guard(a.address) })).find((x) => x.why !== null);
+      if (list.length === 0 || refused) {
+        const e = new FetchError('FETCH_ADDRESS_REFUSED', { host, range: refused?.why ?? 'none' }, `${host} resolves to a ${refused?.why ?? 'missing'} address`);
+        return (callback as (e: Error) => void)(e);
+      }
+      if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
+      (callback as (e: null, a: string, f: number) => void)(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+function toHeaders(res: IncomingMessage): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+  }
+  return h;
+}
+
+function bodyBytes(body: RequestInit['body']): Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  throw new TypeError('the guarded Node transport sends bytes or strings only');
+}
+
+/** One HTTP(S) exchange over Node, connecting only to addresses `guard` accepts; redirects come back unfollowed. */
+export const nodeTransport: FetchTransport = (url, init, guard) =>
+  new Promise<Response>((resolve, reject) => {
+    const u = new URL(url);
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    // Node connects to an IP literal without calling lookup: check it here.
+    if (classifyAddress(host)) {
+      const why = guard(host);
+      if (why !== null) return reject(new FetchError('FETCH_ADDRESS_REFUSED', { host, range: why }));
+    }
+    const body = bodyBytes(init.body);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
+    if (body) headers['content-length'] = String(body.length);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      u,
+      {
+        method: init.method ?? 'GET',
+        headers,
+        lookup: guardedLookup(guard, host),
+        // A fresh connection per request: no pooled socket outlives the check that opened it.
+        agent: false,
+        signal: init.signal ?? undefined,
+      },
+      (res) => {
+        const status = res.statusCode ?? 502;
+        const responseHeaders = toHeaders(res);
+        if (NULL_BODY.has(status) || status < 200) {
+          res.resume();
+          resolve(new Response(null, { status: status < 200 ? 502 : status, headers: responseHeaders }));
+          return;
+        }
+        const stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
+        resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
+      },
+    );
+    // An abort rejects with its reason (the caller's timeout, or the budget's FetchError), not Node's AbortError.
+    req.on('error', (e) => reject(init.signal?.aborted ? init.signal.reason : e instanceof FetchError ? e : Object.assign(new Error(e.message), { cause: e })));
+    req.end(body);
+  });
+
+/** The guarded fetch over Node: `policy`'s checks, the resolved-address check, one budget. One per request. */
+export function nodeGuardedFetch(policy: FetchPolicy | FetchPolicyInput = {}, gate?: FetchGate): GuardedFetch {
+  return guardedFetch({ policy, transport: nodeTransport, gate });
+}
+
+export { FetchGate };
