@@ -69,6 +69,8 @@ export interface CertifyElectronicCopyInput {
   verificationRef?: string | ((entry: RegisterEntry) => string);
   statementPlacement?: StatementPlacement;
   imagePageSize?: ImagePageSize;
+  /** Pixels the scan's PNG images may decode to in all (default 100 M; ECOPY_IMAGE_TOO_LARGE beyond). */
+  maxDecodedPixels?: number;
   notes?: string;
   vneidDataUsed?: boolean;
   /** Keep the issued file in the register (default true) so that a retry after issue gives it back. */
@@ -215,6 +217,7 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
     },
     statementPlacement: input.statementPlacement,
     imagePageSize: input.imagePageSize,
+    maxDecodedPixels: input.maxDecodedPixels,
   };
 }
 
