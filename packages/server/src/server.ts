@@ -81,6 +81,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     jobTimeoutMs,
     resourceLimits: resources.workerResourceLimits,
     maxDecodedBytes: resources.maxDecodedBytes,
+    nice: resources.workerNice,
     workerUrl: options.verificationWorkerUrl,
     onWorkerLost,
   });
@@ -92,6 +93,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       resourceLimits: resources.workerResourceLimits,
       maxDecodedBytes: resources.maxDecodedBytes,
       maxDecodedPixels: resources.maxDecodedPixels,
+      nice: resources.workerNice,
       tsaUrl: config.signing.tsaUrl,
       workerUrl: options.signingWorkerUrl,
       onWorkerLost,

@@ -163,6 +163,8 @@ export const configSchema = z
         maxDecodedPixels: positiveInt.default(100_000_000),
         /** Time limit of one job in a worker, ms: its worker is terminated and replaced (503 SERVICE_TIMEOUT). Default: limits.requestTimeoutMs + 5 s. */
         jobTimeoutMs: positiveInt.optional(),
+        /** Nice value of the worker threads (Linux, 0–19): the heavy work yields the CPU to the request thread. */
+        workerNice: z.number().int().min(0).max(19).default(10),
         /** Node's resourceLimits for every verification and signing worker; a worker over them is replaced and its request answered 422 PDF_LIMIT. */
         workerResourceLimits: z
           .object({
@@ -175,7 +177,7 @@ export const configSchema = z
           .default({ maxOldGenerationSizeMb: 1024 }),
       })
       .strict()
-      .default({ maxDecodedBytes: 512 * 1024 * 1024, maxDecodedPixels: 100_000_000, workerResourceLimits: { maxOldGenerationSizeMb: 1024 } }),
+      .default({ maxDecodedBytes: 512 * 1024 * 1024, maxDecodedPixels: 100_000_000, workerNice: 10, workerResourceLimits: { maxOldGenerationSizeMb: 1024 } }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({

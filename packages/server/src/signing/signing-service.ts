@@ -55,6 +55,8 @@ export interface SigningPoolOptions {
   maxDecodedBytes?: number;
   /** Pixels a certification's PNG scan may decode to in all (default: @kyso/core's, 100 M). */
   maxDecodedPixels?: number;
+  /** The workers' nice value (Linux): signings yield the CPU to the request thread. */
+  nice?: number;
   /** RFC 3161 TSA for B-T and later. */
   tsaUrl?: string;
   /** The worker's entry file (default: `signingWorkerUrl()`); tests pass their own. */
@@ -92,7 +94,7 @@ export class SigningService {
       workers: options.workers,
       maxQueued: options.maxQueued,
       workerUrl: options.workerUrl ?? signingWorkerUrl(),
-      workerData: { tsaUrl: options.tsaUrl, maxDecodedBytes: options.maxDecodedBytes, maxDecodedPixels: options.maxDecodedPixels },
+      workerData: { tsaUrl: options.tsaUrl, maxDecodedBytes: options.maxDecodedBytes, maxDecodedPixels: options.maxDecodedPixels, nice: options.nice },
       jobTimeoutMs: options.jobTimeoutMs,
       resourceLimits: options.resourceLimits,
       onWorkerLost: options.onWorkerLost,

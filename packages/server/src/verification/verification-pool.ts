@@ -25,6 +25,8 @@ export interface VerificationPoolOptions {
   resourceLimits?: ResourceLimits;
   /** The per-document budget of decoded bytes in the workers (default: @kyso/pdf's, 512 MiB). */
   maxDecodedBytes?: number;
+  /** The workers' nice value (Linux): validations yield the CPU to the request thread. */
+  nice?: number;
   /** The worker's entry file (default: `verificationWorkerUrl()`); tests pass their own. */
   workerUrl?: URL;
   /** Told when a worker stops unexpectedly (for the log); the pool replaces it. */
@@ -58,7 +60,7 @@ export class VerificationPool {
       workers: options.workers,
       maxQueued: options.maxQueued,
       workerUrl: options.workerUrl ?? verificationWorkerUrl(),
-      workerData: { trustAnchors: [...options.trustAnchors], maxDecodedBytes: options.maxDecodedBytes },
+      workerData: { trustAnchors: [...options.trustAnchors], maxDecodedBytes: options.maxDecodedBytes, nice: options.nice },
       jobTimeoutMs: options.jobTimeoutMs,
       resourceLimits: options.resourceLimits,
       initError: (e) => new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: ${describeWorkerError(e)}`),

@@ -3,6 +3,8 @@
  * `ready`, then answers each `job` with what the handler returns (or the error it threw). A job reaches what only
  * the service's thread holds (keys, the register) through `calls.call(method, ...args)`.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { PDF_LIMITS as LIMITS } from '@kyso/core';
 import { fromWorkerError, toWorkerError, type FromWorker, type ToWorker } from './protocol.js';
@@ -18,6 +20,21 @@ export type JobHandler<J, R> = (job: J, calls: JobCalls) => Promise<{ result: R;
 export interface CommonWorkerInit {
   /** The per-document budget of decoded bytes (@kyso/pdf `LIMITS.maxDocumentDecodedBytes`) for this thread. */
   maxDecodedBytes?: number;
+  /** The thread's nice value (Linux): heavy jobs yield the CPU to the request thread. */
+  nice?: number;
+}
+
+/**
+ * Lowers this thread's scheduling priority. Linux schedules threads one by one and setpriority() takes a thread
+ * id, which /proc/thread-self names; elsewhere (or when refused) the thread keeps its priority.
+ */
+function lowerPriority(nice: number): void {
+  try {
+    const tid = Number(/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    /* not Linux, or not allowed: same priority as the request thread */
+  }
 }
 
 export function serveJobs<J, R>(init: CommonWorkerInit, start: () => JobHandler<J, R> | Promise<JobHandler<J, R>>): void {
@@ -25,6 +42,7 @@ export function serveJobs<J, R>(init: CommonWorkerInit, start: () => JobHandler<
   if (!port) throw new Error('kyso worker: start it as a worker thread (WorkerPool)');
   const post = (m: FromWorker<R>, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   if (init.maxDecodedBytes !== undefined) LIMITS.maxDocumentDecodedBytes = init.maxDecodedBytes;
+  if (init.nice) lowerPriority(init.nice);
 
   let nextCall = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
