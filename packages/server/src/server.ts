@@ -126,9 +126,11 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     { name: 'kyso_signing_in_flight', help: 'Signings and certifications running now (in worker threads).', value: () => signing.inFlight },
     { name: 'kyso_signing_queued', help: 'Signings and certifications waiting for a worker.', value: () => signing.queued },
     { name: 'kyso_signing_workers_replaced', help: 'Signing workers replaced since start (crashed, out of memory or stuck).', value: () => signing.workersReplaced },
+    { name: 'kyso_signing_workers_recycled', help: 'Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give memory back.', value: () => signing.workersRecycled },
     { name: 'kyso_verifications_in_flight', help: 'Verifications running now (in worker threads).', value: () => verification.inFlight },
     { name: 'kyso_verifications_queued', help: 'Verifications waiting for a worker.', value: () => verification.queued },
     { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed, out of memory or stuck).', value: () => verification.workersReplaced },
+    { name: 'kyso_verification_workers_recycled', help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.', value: () => verification.workersRecycled },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
   const sessions = new SessionStore(db, now);

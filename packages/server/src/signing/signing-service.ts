@@ -117,6 +117,11 @@ export class SigningService {
     return this.pool.workersReplaced;
   }
 
+  /** Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give its memory back. */
+  get workersRecycled(): number {
+    return this.pool.workersRecycled;
+  }
+
   /** Signs with a key the service holds; returns the update to append to the input. */
   async sign(entry: KeyEntry, input: SigningInput, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
     const signer = entry.signer;

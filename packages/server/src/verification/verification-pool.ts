@@ -88,6 +88,11 @@ export class VerificationPool {
     return this.pool.workersReplaced;
   }
 
+  /** Workers restarted after a validation refused for a limit (PDF_LIMIT), to give its memory back. */
+  get workersRecycled(): number {
+    return this.pool.workersRecycled;
+  }
+
   /**
    * What `validatePdf(input, { trustAnchors, at, online })` returns, computed in a worker; or what it throws. The
    * input is bytes, or the file at `{ path }` (read by the worker in windows; it must stay until the answer).

@@ -101,6 +101,7 @@ export class WorkerPool<J, R, I = unknown> {
   private closed = false;
   private drainWaiters: (() => void)[] = [];
   private replaced = 0;
+  private recycled = 0;
 
   /** Starts the workers and waits until each is ready. */
   static async start<J, R, I>(options: WorkerPoolOptions<I>): Promise<WorkerPool<J, R, I>> {
@@ -144,6 +145,11 @@ export class WorkerPool<J, R, I = unknown> {
   /** Workers replaced since start (crashed, out of memory or timed out). */
   get workersReplaced(): number {
     return this.replaced;
+  }
+
+  /** Workers restarted after a job refused for a limit (PDF_LIMIT), to give its memory back. */
+  get workersRecycled(): number {
+    return this.recycled;
   }
 
   /** Runs `job` on a worker; resolves with its result or rejects with its (kyso) error. */
@@ -206,7 +212,10 @@ export class WorkerPool<J, R, I = unknown> {
           void this.answerCall(slot, worker, m);
         } else if (slot.job && m.id === slot.job.id) {
           if (m.type === 'result') this.settle(slot, null, m.result);
-          else this.settle(slot, fromWorkerError(m.error));
+          else {
+            this.settle(slot, fromWorkerError(m.error));
+            if (m.error.kind === 'kyso' && m.error.code === 'PDF_LIMIT') this.recycle(slot, worker);
+          }
         }
       });
       worker.on('error', (e) => {
@@ -229,6 +238,21 @@ export class WorkerPool<J, R, I = unknown> {
       });
     });
     return slot.starting;
+  }
+
+  /**
+   * A job refused for a limit (PDF_LIMIT) left its worker holding up to a budget of decoded data until the next
+   * garbage collection: a fresh worker gives that memory back now.
+   */
+  private recycle(slot: Slot<R>, worker: Worker): void {
+    if (slot.worker !== worker || this.closed) return;
+    slot.worker = null;
+    slot.ready = false;
+    this.recycled++;
+    void worker.terminate();
+    this.spawn(slot).catch(() => {
+      /* its exit handler leaves the slot empty; the next job on it tries again */
+    });
   }
 
   private replace(slot: Slot<R>): void {
