@@ -73,6 +73,7 @@ export function signingWorkerUrl(): URL {
 export type SigningInput = { bytes: Uint8Array; path?: undefined } | { path: string; bytes?: undefined };
 
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+const COPY_PIECE = 1 << 20;
 
 export class SigningService {
   /** The configured TSA (this thread asks it for the size of a token, to reserve room for LT/LTA). */
@@ -147,8 +148,9 @@ export class SigningService {
   /** Step 2: the signature value (or a whole CMS) into the stored state; the input is re-hashed and checked. */
   async complete(input: ByteSource, state: SigningState, signature: SignatureResult): Promise<Uint8Array> {
     if (state.level !== 'B-B' && !this.timestamper && !('cms' in signature)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
-    // The stored input is read here once (a copy, no parsing) and moved to the worker.
-    const bytes = input.read(0, input.length).slice();
+    // The stored input is copied here once, piece by piece into a buffer of its own (no parsing), and moved.
+    const bytes = new Uint8Array(input.length);
+    for (let at = 0; at < input.length; at += COPY_PIECE) bytes.set(input.read(at, Math.min(input.length, at + COPY_PIECE)), at);
     const result = await this.pool.run(
       { kind: 'complete', input: { bytes }, state, result: signature },
       { transfer: transferable(bytes, true), calls: async (method, args) => this.warn(method, args) },
