@@ -221,9 +221,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
       server.closeAllConnections();
       await closed;
-      // Verifications still running belong to requests already answered (timed out); they get what grace is left.
-      await verification.close(Math.max(0, deadline - Date.now()));
-      await signing.close(Math.max(0, deadline - Date.now()));
+      // Jobs still running belong to requests already answered (timed out); they get what grace is left, before
+      // the register they may still write to is closed.
+      const grace = Math.max(0, deadline - Date.now());
+      await Promise.all([verification.close(grace), signing.close(grace)]);
       await register.close();
       await keyRing.close();
       db.close();

@@ -28,7 +28,7 @@ import {
 import { FileSource } from '@kyso/core/file-source';
 import type { ByteSource } from '../io/byte-source.js';
 import { serveJobs, type JobCalls } from '../workers/worker-runtime.js';
-import type { CertifyData, JobInput, PrepareData, RegisterCall, SigningJob, SigningResult, SigningWorkerInit } from './protocol.js';
+import type { CertifyData, PrepareData, RegisterCall, SigningJob, SigningResult, SigningWorkerInit } from './protocol.js';
 
 const init = workerData as SigningWorkerInit;
 
