@@ -5,7 +5,7 @@
  * PNG scans that compress to almost nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ export interface ChildService {
   keys: TestKeys;
   /** A /proc/PID/status figure in bytes: VmRSS now, VmHWM the peak since start. */
   memory(field: 'VmRSS' | 'VmHWM'): number;
+  /** The nice value of each of the server's threads (/proc/PID/task/TID/stat). */
+  threadNice(): number[];
   /** What the server wrote so far (log lines on stdout, the banner on stderr). */
   output(): string;
   stop(): Promise<void>;
@@ -77,6 +79,13 @@ export async function startChildService(config: Partial<ServiceConfigInput> = {}
       return Number(m[1]) * 1024;
     },
     output: () => out + err,
+    threadNice() {
+      return readdirSync(`/proc/${proc.pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${proc.pid}/task/${tid}/stat`, 'utf8');
+        // after "pid (comm) ": state is field 3, nice field 19
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    },
     async stop() {
       proc.kill('SIGTERM');
       await exited;
