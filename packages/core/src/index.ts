@@ -2,7 +2,7 @@
  * @kyso/core — PAdES signing (prepare → sign → finish, signers, appearances, timestamps) and, to come, e-copy
  * certification.
  */
-export { KysoError, PdfError } from '@kyso/pdf';
+export { KysoError, PdfError, LIMITS as PDF_LIMITS } from '@kyso/pdf';
 export { FileSource } from './io/file-source.js';
 export type { Signer, SignerAlgorithm, SignatureScheme, HashAlgorithm } from './signing/signer.js';
 export { Pkcs12Signer, type Pkcs12Options } from './signing/signers/pkcs12.js';

@@ -163,6 +163,21 @@ describe('scanned images that cannot be certified', () => {
     }
   });
 
+  it('the scan\'s PNG images together over maxDecodedPixels: refused from their headers before any is decoded', () => {
+    // Seven 4000 × 4000 headers (each under the 16 M per-image bound): 112 M pixels > the 100 M default. The
+    // headers alone are no decodable PNG, so reaching the decoder would say ECOPY_IMAGE_UNSUPPORTED instead.
+    const many = Array.from({ length: 7 }, () => pngHeader(4000, 4000));
+    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: many } })), 'ECOPY_IMAGE_TOO_LARGE');
+    expect(e.details).toEqual({ pixels: 112_000_000, maxDecodedPixels: 100_000_000 });
+    // configurable: two real 1000 × 1000 scans pass under 3 M and are refused under 1.5 M
+    const two = [scanPng(1000, 1000), scanPng(1000, 1000)];
+    expect(assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 3_000_000 })).originalPages).toBe(2);
+    expect(expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 1_500_000 })), 'ECOPY_IMAGE_TOO_LARGE').details).toEqual({
+      pixels: 2_000_000,
+      maxDecodedPixels: 1_500_000,
+    });
+  });
+
   it('absurd dimensions: too many pixels, too thin, too tiny, a page larger than PDF allows', () => {
     expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [pngHeader(100_000, 100_000)] } })), 'ECOPY_IMAGE_TOO_LARGE');
     expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [jpegHeader(40_000, 1000)] } })), 'ECOPY_IMAGE_TOO_LARGE');

@@ -5,7 +5,7 @@
  */
 import { ascii, indexOf, lastIndexOf, latin1, toSource, type ByteSource } from './byte-source.js';
 import { PdfError } from './errors.js';
-import { decodeStream } from './filters.js';
+import { DecodeBudget, decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type ParseContext } from './parser.js';
 import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
@@ -69,6 +69,11 @@ export interface PageRef {
 export interface LoadOptions {
   /** Refuse to recover a damaged file (throw instead). Default false: recover and flag. */
   strict?: boolean;
+  /**
+   * Decoded bytes all of this document's streams may produce together (default `LIMITS.maxDocumentDecodedBytes`,
+   * 512 MiB); beyond it reading throws PDF_LIMIT.
+   */
+  maxDecodedBytes?: number;
 }
 
 const STARTXREF = ascii('startxref');
@@ -92,9 +97,12 @@ export class PdfDocument {
   private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
   private resolving = 0;
   readonly ctx: ParseContext;
+  /** What is left of the decoded-bytes allowance (`LoadOptions.maxDecodedBytes`). */
+  readonly decodeBudget: DecodeBudget;
 
   private constructor(source: ByteSource, options: LoadOptions) {
     this.source = source;
+    this.decodeBudget = new DecodeBudget(options.maxDecodedBytes ?? LIMITS.maxDocumentDecodedBytes);
     if (source.length === 0) throw new PdfError('PDF_EMPTY');
     const head = source.read(0, 1024);
     this.headerOffset = indexOfHeader(head);
@@ -312,8 +320,8 @@ export class PdfDocument {
           stm.nums.forEach((num, index) => {
             if (!entries.has(num)) entries.set(num, { type: 'compressed', stream: o.num, index });
           });
-        } catch {
-          /* an unreadable object stream */
+        } catch (err) {
+          if (err instanceof PdfError && err.code === 'PDF_LIMIT') throw err; // over the budget: not "unreadable"
         }
       }
     }
@@ -456,7 +464,7 @@ export class PdfDocument {
     const key = stream.data.kind === 'source' ? `${num}@${stream.data.start}` : `${num}`;
     const hit = this.objStmCache.get(key);
     if (hit) return hit;
-    const data = decodeStream(stream, (o) => this.resolve(o));
+    const data = decodeStream(stream, (o) => this.resolve(o), undefined, this.decodeBudget);
     const n = this.resolve(stream.dict.get('N'));
     const first = this.resolve(stream.dict.get('First'));
     if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || first < 0 || first > data.length) {
@@ -521,9 +529,9 @@ export class PdfDocument {
     return this.revisions[rev].trailer;
   }
 
-  /** Decodes a stream's data through its filters. */
+  /** Decodes a stream's data through its filters, charged to the document's decoded-bytes budget. */
   decode(stream: PdfStream, maxBytes?: number): Uint8Array {
-    return decodeStream(stream, (o) => this.resolve(o), maxBytes);
+    return decodeStream(stream, (o) => this.resolve(o), maxBytes, this.decodeBudget);
   }
 
   /** The pages in order as of revision `rev`; cycles and absurd depth in the page tree are cut and flagged. */

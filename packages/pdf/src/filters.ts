@@ -10,17 +10,55 @@ export type Resolver = (o: PdfObject | undefined) => PdfObject | undefined;
 /** Filters that produce image data kyso does not decode; decoding stops before them. */
 const IMAGE_FILTERS = new Set(['DCTDecode', 'JPXDecode', 'CCITTFaxDecode', 'JBIG2Decode', 'Crypt']);
 
-/** Decodes a stream's data through its /Filter chain, bounded by `maxBytes`. */
-export function decodeStream(stream: PdfStream, resolve: Resolver = (o) => o, maxBytes = LIMITS.maxDecodedBytes): Uint8Array {
+/**
+ * A document's allowance of decoded bytes, shared by all its streams. The per-stream cap alone let a small file
+ * with many object streams (each just under it) take gigabytes; this bounds the sum.
+ */
+export class DecodeBudget {
+  /** Decoded bytes charged so far. */
+  used = 0;
+  constructor(readonly limit: number) {
+    if (!(limit >= 0)) throw new RangeError('DecodeBudget: limit must be ≥ 0');
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.limit - this.used);
+  }
+
+  /** Counts `n` decoded bytes; PDF_LIMIT once the sum passes the limit. */
+  charge(n: number): void {
+    this.used += n;
+    if (this.used > this.limit) throw this.exceeded();
+  }
+
+  exceeded(): PdfError {
+    return new PdfError('PDF_LIMIT', { limit: 'maxDecodedBytes', maxDecodedBytes: this.limit }, `the document decodes to more than ${this.limit} bytes in all`);
+  }
+}
+
+/**
+ * Decodes a stream's data through its /Filter chain, bounded by `maxBytes` and, when given, by what is left of
+ * the document's `budget` (which is then charged with the result).
+ */
+export function decodeStream(stream: PdfStream, resolve: Resolver = (o) => o, maxBytes = LIMITS.maxDecodedBytes, budget?: DecodeBudget): Uint8Array {
   const filters = asArray(resolve(stream.dict.get('Filter'))).map((f) => resolve(f));
   const parms = asArray(resolve(stream.dict.get('DecodeParms') ?? stream.dict.get('DP')));
+  // Each filter stops as soon as its output passes the cap, so an over-budget stream is never decoded whole.
+  const byBudget = budget !== undefined && budget.remaining < maxBytes;
+  const cap = byBudget ? budget.remaining : maxBytes;
   let data = stream.raw();
-  for (let i = 0; i < filters.length; i++) {
-    const f = filters[i];
-    if (!(f instanceof PdfName)) throw new PdfError('PDF_FILTER', {}, 'filter is not a name');
-    const p = resolve(parms[i]);
-    data = applyFilter(f.name, data, p instanceof PdfDict ? p : undefined, maxBytes, resolve);
+  try {
+    for (let i = 0; i < filters.length; i++) {
+      const f = filters[i];
+      if (!(f instanceof PdfName)) throw new PdfError('PDF_FILTER', {}, 'filter is not a name');
+      const p = resolve(parms[i]);
+      data = applyFilter(f.name, data, p instanceof PdfDict ? p : undefined, cap, resolve);
+    }
+  } catch (e) {
+    if (byBudget && e instanceof PdfError && e.code === 'PDF_LIMIT') throw budget.exceeded();
+    throw e;
   }
+  budget?.charge(data.length);
   return data;
 }
 

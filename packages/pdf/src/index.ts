@@ -37,6 +37,6 @@ export {
 export type { XrefEntry, XrefSection } from './xref.js';
 export { IncrementalWriter, type IncrementalUpdate, type BuildOptions, type XrefStyle } from './incremental-writer.js';
 export { ByteWriter, ObjectSerializer, formatNumber, formatName } from './serializer.js';
-export { decodeStream, deflate, inflate } from './filters.js';
+export { decodeStream, deflate, inflate, DecodeBudget } from './filters.js';
 export { encodeText, decodeText, textString, stringText } from './text.js';
 export { LIMITS } from './parser.js';

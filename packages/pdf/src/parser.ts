@@ -13,6 +13,11 @@ export const LIMITS = {
   maxResolveDepth: 32,
   /** Largest decoded stream accepted by the filters. */
   maxDecodedBytes: 256 << 20,
+  /**
+   * Decoded bytes one document may produce over all its streams (object streams, content, DSS items…): the
+   * default of `LoadOptions.maxDecodedBytes`. Many streams each under `maxDecodedBytes` cannot add up past it.
+   */
+  maxDocumentDecodedBytes: 512 << 20,
 };
 
 export interface IndirectObject {

@@ -19,17 +19,17 @@ import { defineRoute, type RouteDef } from './http/route.js';
 import type { Services } from './http/services.js';
 import { KeyRing } from './keys/key-ring.js';
 import { RateLimiter } from './limits/rate-limit.js';
-import { WorkQueue } from './limits/work-queue.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';
 import { readTrustAnchors } from './routes/verify.js';
-import { ServiceFetch, serviceFetchPolicy } from './net/service-fetch.js';
+import { ServiceFetch } from './net/service-fetch.js';
 import { SessionStore } from './sessions/session-store.js';
 import { CertificateChecks } from './signing/certificate-checks.js';
 import { SigningService } from './signing/signing-service.js';
 import { VerificationPool } from './verification/verification-pool.js';
+import type { WorkerLost } from './workers/worker-pool.js';
 
 export interface StartOptions {
   /** Where log lines go (default stdout). */
@@ -38,6 +38,8 @@ export interface StartOptions {
   now?: () => number;
   /** The verification worker's entry file (default: the built one next to the pool; tests start their own). */
   verificationWorkerUrl?: URL;
+  /** The signing worker's entry file (default: the built one next to the service; tests start their own). */
+  signingWorkerUrl?: URL;
 }
 
 export interface RunningService {
@@ -67,19 +69,48 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   let keyRing: KeyRing | undefined;
   let register: CertificationRegister | undefined;
   let verification: VerificationPool | undefined;
-  // The workers load the validator while the keys and databases open.
+  let signing: SigningService | undefined;
+  const { resources } = config;
+  // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
+  const jobTimeoutMs = resources.jobTimeoutMs ?? config.limits.requestTimeoutMs + 5_000;
+  const onWorkerLost = (e: WorkerLost): void => logger.error(e, `${e.pool} worker lost; replacing it`);
+  // The key ring's certificates are known once it opens (below); the network asks for them when it first needs them.
+  const network = new ServiceFetch(config, () => (keyRing ? keyRing.aliases().map((a) => keyRing!.get(a)!.identity.certificate) : []), trustAnchors);
+  // The workers load their packages while the keys and databases open.
   const verificationStarting = VerificationPool.start({
     workers: config.verification.workers ?? availableParallelism(),
     maxQueued: config.limits.signingQueue,
     trustAnchors,
     trustProfile: config.verification.trustProfile === 'none' ? null : config.verification.trustProfile,
-    fetchPolicy: serviceFetchPolicy(config),
-    // The request has been answered 503 by then; a worker still busy with it is stuck, not slow.
-    jobTimeoutMs: config.limits.requestTimeoutMs + 5_000,
+    fetchPolicy: network.policy,
+    jobTimeoutMs,
+    resourceLimits: resources.workerResourceLimits,
+    maxDecodedBytes: resources.maxDecodedBytes,
+    nice: resources.workerNice,
     workerUrl: options.verificationWorkerUrl,
-    onWorkerLost: (e) => logger.error(e, 'verification worker lost; replacing it'),
+    onWorkerLost,
   });
-  verificationStarting.catch(() => {}); // awaited below; a failure elsewhere first must not leave it unhandled
+  const signingStarting = SigningService.start(
+    {
+      workers: config.limits.signingConcurrency ?? availableParallelism(),
+      maxQueued: config.limits.signingQueue,
+      jobTimeoutMs,
+      resourceLimits: resources.workerResourceLimits,
+      maxDecodedBytes: resources.maxDecodedBytes,
+      maxDecodedPixels: resources.maxDecodedPixels,
+      nice: resources.workerNice,
+      tsaUrl: config.signing.tsaUrl,
+      fetchPolicy: network.policy,
+      workerUrl: options.signingWorkerUrl,
+      onWorkerLost,
+    },
+    new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now, network),
+    (w) => logger.warn({ warning: w }, 'signing warning'),
+    network,
+  );
+  // Awaited below; a failure elsewhere first must not leave them unhandled.
+  verificationStarting.catch(() => {});
+  signingStarting.catch(() => {});
   try {
     // Bodies spooled by a process that crashed: nothing will ever remove them otherwise (dataDir is this instance's).
     const removed = removeSpooledBodies(`${config.dataDir}/tmp`);
@@ -91,22 +122,25 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
     }
     verification = await verificationStarting;
+    signing = await signingStarting;
   } catch (e) {
     await register?.close();
     await keyRing?.close();
     db?.close();
     await (await verificationStarting.catch(() => undefined))?.close(0);
+    await (await signingStarting.catch(() => undefined))?.close(0);
     throw e;
   }
-  const concurrency = config.limits.signingConcurrency ?? availableParallelism();
-  const queue = new WorkQueue(concurrency, config.limits.signingQueue);
   const lifecycle = { accepting: true, inFlight: 0 };
   const metrics = new Metrics([
-    { name: 'kyso_signing_in_flight', help: 'Signing operations running now.', value: () => queue.inFlight },
-    { name: 'kyso_signing_queued', help: 'Signing operations waiting for a slot.', value: () => queue.queued },
+    { name: 'kyso_signing_in_flight', help: 'Signings and certifications running now (in worker threads).', value: () => signing.inFlight },
+    { name: 'kyso_signing_queued', help: 'Signings and certifications waiting for a worker.', value: () => signing.queued },
+    { name: 'kyso_signing_workers_replaced', help: 'Signing workers replaced since start (crashed, out of memory or stuck).', value: () => signing.workersReplaced },
+    { name: 'kyso_signing_workers_recycled', help: 'Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give memory back.', value: () => signing.workersRecycled },
     { name: 'kyso_verifications_in_flight', help: 'Verifications running now (in worker threads).', value: () => verification.inFlight },
     { name: 'kyso_verifications_queued', help: 'Verifications waiting for a worker.', value: () => verification.queued },
-    { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed or stuck).', value: () => verification.workersReplaced },
+    { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed, out of memory or stuck).', value: () => verification.workersReplaced },
+    { name: 'kyso_verification_workers_recycled', help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.', value: () => verification.workersRecycled },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
   const sessions = new SessionStore(
@@ -129,7 +163,6 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     }
   };
   purgeSessions();
-  const network = new ServiceFetch(config, keyRing.aliases().map((a) => keyRing!.get(a)!.identity.certificate), trustAnchors);
   const services: Services = {
     config,
     development: loaded.development,
@@ -140,13 +173,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     apiKeys: new ApiKeyRegistry(config.apiKeys),
     sessions,
     register,
-    signing: new SigningService(
-      queue,
-      new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now, network),
-      config.signing.tsaUrl,
-      (w) => logger.warn({ warning: w }, 'signing warning'),
-      network,
-    ),
+    signing,
     verification,
     metrics,
     rateLimiter: new RateLimiter(config.limits.rateLimit, now),
@@ -192,6 +219,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     await keyRing.close();
     db.close();
     await verification.close(0);
+    await signing.close(0);
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
@@ -218,8 +246,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
       server.closeAllConnections();
       await closed;
-      // Verifications still running belong to requests already answered (timed out); they get what grace is left.
-      await verification.close(Math.max(0, deadline - Date.now()));
+      // Jobs still running belong to requests already answered (timed out); they get what grace is left, before
+      // the register they may still write to is closed.
+      const grace = Math.max(0, deadline - Date.now());
+      await Promise.all([verification.close(grace), signing.close(grace)]);
       await register.close();
       await keyRing.close();
       db.close();

@@ -75,6 +75,19 @@ describe('loadConfig', () => {
     expect(refusal(() => loadConfig({ file: configFile({ fetch: { budget: { maxRequests: 0 } } }), env: {} })).messageEn).toMatch(/fetch\.budget\.maxRequests/);
   });
 
+  it('resources: the per-request limits default to 512 MiB decoded, 100 M pixels, nice 10, a 1024 MB worker heap; bad values are named', () => {
+    const { config } = loadConfig({ file: configFile({ keys: { seal } }), env: { SEAL_PW: 'x' } });
+    expect(config.resources).toEqual({ maxDecodedBytes: 512 * 1024 * 1024, maxDecodedPixels: 100_000_000, workerNice: 10, workerResourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const set = loadConfig({
+      file: configFile({ keys: { seal }, resources: { maxDecodedBytes: 1 << 20, jobTimeoutMs: 5000, workerNice: 0, workerResourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 8 } } }),
+      env: { SEAL_PW: 'x' },
+    }).config.resources;
+    expect(set).toEqual({ maxDecodedBytes: 1 << 20, maxDecodedPixels: 100_000_000, jobTimeoutMs: 5000, workerNice: 0, workerResourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 8 } });
+    expect(refusal(() => loadConfig({ file: configFile({ keys: { seal }, resources: { workerNice: 20 } }), env: {} })).messageEn).toMatch(/resources\.workerNice/);
+    expect(refusal(() => loadConfig({ file: configFile({ keys: { seal }, resources: { maxDecodedBytes: 0 } }), env: {} })).messageEn).toMatch(/resources\.maxDecodedBytes/);
+    expect(refusal(() => loadConfig({ file: configFile({ keys: { seal }, resources: { workerResourceLimits: { heapMb: 1 } } }), env: {} })).messageEn).toMatch(/resources\.workerResourceLimits/);
+  });
+
   it('with neither a file nor keys gives the development setup: test certificates, a dev API key, ./data', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'kyso-dev-'));
     dirs.push(cwd);

@@ -40,7 +40,8 @@ beforeAll(async () => {
       "import { parentPort } from 'node:worker_threads';",
       // Registered first, so the real worker never sees a marker message.
       'parentPort.on("message", (m) => {',
-      '  const head = new TextDecoder().decode(m.bytes.subarray(0, 6));',
+      "  if (m.type !== 'job' || !m.job.bytes) return;",
+      '  const head = new TextDecoder().decode(m.job.bytes.subarray(0, 6));',
       "  if (head === '%CRASH') throw new Error('the worker fell over');",
       "  if (head === '%HANG-') for (;;);",
       '});',
@@ -144,7 +145,7 @@ describe('VerificationPool', () => {
       expect(crashed.code).toBe('SERVICE_INTERNAL');
       expect(statusFor(crashed)).toBe(500);
       expect((await queuedBehind).signatures[0].indication).toBe('TOTAL-PASSED');
-      expect(lost).toEqual([{ reason: 'crashed', exitCode: 1, error: 'the worker fell over', hadRequest: true }]);
+      expect(lost).toEqual([{ pool: 'verification', reason: 'crashed', exitCode: 1, error: 'the worker fell over', hadRequest: true }]);
       expect(pool.workersReplaced).toBe(1);
       expect(await pool.verify(signed, { at: AT })).toStrictEqual(await validatePdf(signed, { trustAnchors: anchors, at: AT }));
     } finally {
@@ -159,7 +160,7 @@ describe('VerificationPool', () => {
       const stuck = await rejection(pool.verify(HANG));
       expect(stuck.code).toBe('SERVICE_TIMEOUT');
       expect(statusFor(stuck)).toBe(503);
-      expect(lost).toEqual([{ reason: 'timed-out', exitCode: -1, hadRequest: true }]);
+      expect(lost).toEqual([{ pool: 'verification', reason: 'timed-out', exitCode: -1, hadRequest: true }]);
       expect((await pool.verify(signed, { at: AT })).signatures[0].indication).toBe('TOTAL-PASSED');
       expect(pool.workersReplaced).toBe(1);
     } finally {

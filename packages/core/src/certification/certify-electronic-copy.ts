@@ -36,8 +36,11 @@ import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
 import { CertificationError } from './errors.js';
 
+/** The part of the register the certification uses (a register reached from another thread need offer no more). */
+export type CertifyRegister = Pick<CertificationRegister, 'getAuthority' | 'findRequestByKey' | 'reserve' | 'complete' | 'getRequest' | 'getECopy'>;
+
 export interface CertifyElectronicCopyInput {
-  register: CertificationRegister;
+  register: CertifyRegister;
   /** Identifies the request across retries (e.g. the dossier code of the one-stop-shop system). */
   idempotencyKey: string;
   /** The certifying authority's id in the register; its registered name goes on the mark and the statement. */
@@ -74,6 +77,8 @@ export interface CertifyElectronicCopyInput {
   verificationRef?: string | ((entry: RegisterEntry) => string);
   statementPlacement?: StatementPlacement;
   imagePageSize?: ImagePageSize;
+  /** Pixels the scan's PNG images may decode to in all (default 100 M; ECOPY_IMAGE_TOO_LARGE beyond). */
+  maxDecodedPixels?: number;
   notes?: string;
   vneidDataUsed?: boolean;
   /** Keep the issued file in the register (default true) so that a retry after issue gives it back. */
@@ -194,7 +199,7 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
   }
 }
 
-async function replay(register: CertificationRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
+async function replay(register: CertifyRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
   const entry = request.entries[0];
   const pdf = await register.getECopy(entry.id);
   if (!pdf) throw new CertificationError('CERTIFY_ISSUED_NOT_STORED', { requestId: request.id, certificationNumber: entry.certificationNumber });
@@ -220,6 +225,7 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
     },
     statementPlacement: input.statementPlacement,
     imagePageSize: input.imagePageSize,
+    maxDecodedPixels: input.maxDecodedPixels,
   };
 }
 

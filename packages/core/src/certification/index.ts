@@ -5,6 +5,7 @@ export {
   planElectronicCopy,
   issueElectronicCopy,
   type CertifyElectronicCopyInput,
+  type CertifyRegister,
   type CertifiedElectronicCopy,
   type ElectronicCopyPlan,
 } from './certify-electronic-copy.js';

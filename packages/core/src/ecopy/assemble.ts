@@ -22,7 +22,7 @@ export const DEFAULT_TEXT_COLOR: readonly [number, number, number] = [0, 0, 1];
 /** Builds the unsigned e-copy. Throws `EcopyError` on bad input; nothing is returned half-made. */
 export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   checkAssembleInput(input);
-  const base = loadScan(input.scan, input.imagePageSize ?? 'auto');
+  const base = loadScan(input.scan, input.imagePageSize ?? 'auto', input.maxDecodedPixels);
   const { w } = base;
   const mark = markText(input.conversion);
   const st = statementText(input.certification);

@@ -5,7 +5,7 @@
 import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, type IncrementalWriter } from '@kyso/pdf';
 import { listFields } from '../signing/fields.js';
 import { EcopyError } from './errors.js';
-import { emptyPdf, imageContent, imagePage } from './image-pages.js';
+import { checkDecodedPixels, emptyPdf, imageContent, imagePage } from './image-pages.js';
 import { intersectBoxes, MAX_PAGE_SIDE, pageFrame, type PageFrame } from './page-frame.js';
 import type { ImagePageSize, ScanSource } from './types.js';
 
@@ -36,9 +36,9 @@ export interface Base {
   pagesRoot: { ref: PdfRef; dict: PdfDict };
 }
 
-export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto'): Base {
+export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto', maxDecodedPixels?: number): Base {
   if (scan && scan.pdf !== undefined) return fromPdf(scan.pdf);
-  if (scan && Array.isArray(scan.images)) return fromImages(scan.images, imageMode);
+  if (scan && Array.isArray(scan.images)) return fromImages(scan.images, imageMode, maxDecodedPixels);
   throw new EcopyError('ECOPY_BAD_INPUT', {}, 'scan: give { pdf } or { images }');
 }
 
@@ -89,9 +89,10 @@ function numbers(o: unknown): number[] | undefined {
   return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number') ? (o as number[]) : undefined;
 }
 
-function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize): Base {
+function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize, maxDecodedPixels?: number): Base {
   if (images.length === 0) throw new EcopyError('ECOPY_NO_PAGES');
   if (images.length > SCAN_LIMITS.maxPages) throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: images.length }, `${images.length} pages`);
+  checkDecodedPixels(images, maxDecodedPixels);
   // Every image is checked and decoded before anything is written.
   const prepared = images.map((img, i) => imagePage(img, i, mode));
   const doc = PdfDocument.load(emptyPdf());

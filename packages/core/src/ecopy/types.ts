@@ -66,6 +66,8 @@ export interface AssembleInput {
   certification: CertificationInfo;
   statementPlacement?: StatementPlacement;
   imagePageSize?: ImagePageSize;
+  /** Pixels the scan's PNG images may decode to in all (default SCAN_IMAGE_LIMITS.maxDecodedPixels, 100 M). */
+  maxDecodedPixels?: number;
   /** Text colour of the statement and the mark, DeviceRGB 0–1; default blue (practice, DOMAIN.md §6.4). */
   textColor?: readonly [number, number, number];
 }

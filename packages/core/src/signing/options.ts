@@ -14,6 +14,8 @@ export interface VisibleSignature {
 export type Level = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
 export interface SignatureOptions {
+  /** Decoded bytes the input's streams may produce in all (@kyso/pdf LoadOptions; default 512 MiB); beyond: PDF_LIMIT. */
+  maxDecodedBytes?: number;
   /** An existing empty signature field to sign (by its fully qualified name); absent → SIGN_FIELD_NOT_FOUND. */
   fieldName?: string;
   /** The name of the new field when no existing one is signed. Default: "Signature<n>". */

@@ -35,7 +35,7 @@ export interface Prepared {
 }
 
 export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: SignerIdentity, options: PrepareOptions = {}): Prepared {
-  const doc = input instanceof PdfDocument ? input : PdfDocument.load(input);
+  const doc = input instanceof PdfDocument ? input : PdfDocument.load(input, { maxDecodedBytes: options.maxDecodedBytes });
   const cert = parseCertificate(signer.certificate);
   const level = options.level ?? (options.timestamp ? 'B-T' : 'B-B');
   const timestamp = options.timestamp ?? level !== 'B-B';

@@ -58,7 +58,7 @@ export async function signFile(inPath: string, outPath: string, signer: Signer, 
   const source = new FileSource(inPath);
   let tmp: string | undefined;
   try {
-    const doc = PdfDocument.load(source);
+    const doc = PdfDocument.load(source, { maxDecodedBytes: options.maxDecodedBytes });
     const prepared = prepare(doc, signer, options);
     const signatureValue = await signer.sign(prepared.dataToSign);
     const done = await finishUpdate(source, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });

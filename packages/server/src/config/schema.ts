@@ -147,7 +147,7 @@ export const configSchema = z
         requestTimeoutMs: positiveInt.default(120_000),
         /** Time given to requests in flight at shutdown, ms. */
         shutdownGraceMs: positiveInt.default(30_000),
-        /** Signing operations run at once (CPU-bound; verifications have a queue of their own this size). Default: the number of CPUs. */
+        /** Signing worker threads: signings, two-step steps and certifications run at once (verifications have workers of their own). Default: the number of CPUs. */
         signingConcurrency: positiveInt.optional(),
         /** Operations allowed to wait for a slot; beyond this the service answers 503 with Retry-After. */
         signingQueue: z.number().int().min(0).default(256),
@@ -215,6 +215,33 @@ export const configSchema = z
       })
       .strict()
       .default({ allowHosts: [], allowPorts: [80, 443], maxRedirects: 3, perHostConcurrency: 2, budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 } }),
+    /**
+     * What one request may cost the service (issue 14): decoded bytes per PDF, decoded pixels per scan, time and
+     * heap per worker job. Verification, signing, two-step and certification all run in worker threads.
+     */
+    resources: z
+      .object({
+        /** Decoded bytes one PDF's streams may produce in all; beyond, 422 PDF_LIMIT. */
+        maxDecodedBytes: positiveInt.default(512 * 1024 * 1024),
+        /** Pixels a certification's PNG scan images may decode to in all; beyond, 422 ECOPY_IMAGE_TOO_LARGE. */
+        maxDecodedPixels: positiveInt.default(100_000_000),
+        /** Time limit of one job in a worker, ms: its worker is terminated and replaced (503 SERVICE_TIMEOUT). Default: limits.requestTimeoutMs + 5 s. */
+        jobTimeoutMs: positiveInt.optional(),
+        /** Nice value of the worker threads (Linux, 0–19): the heavy work yields the CPU to the request thread. */
+        workerNice: z.number().int().min(0).max(19).default(10),
+        /** Node's resourceLimits for every verification and signing worker; a worker over them is replaced and its request answered 422 PDF_LIMIT. */
+        workerResourceLimits: z
+          .object({
+            maxOldGenerationSizeMb: positiveInt.default(1024),
+            maxYoungGenerationSizeMb: positiveInt.optional(),
+            codeRangeSizeMb: positiveInt.optional(),
+            stackSizeMb: positiveInt.optional(),
+          })
+          .strict()
+          .default({ maxOldGenerationSizeMb: 1024 }),
+      })
+      .strict()
+      .default({ maxDecodedBytes: 512 * 1024 * 1024, maxDecodedPixels: 100_000_000, workerNice: 10, workerResourceLimits: { maxOldGenerationSizeMb: 1024 } }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({

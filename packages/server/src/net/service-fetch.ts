@@ -23,22 +23,26 @@ const sha256 = (der: Uint8Array): string => createHash('sha256').update(der).dig
 export class ServiceFetch {
   readonly policy: FetchPolicy;
   private readonly gate: FetchGate;
-  private readonly configured: Set<string>;
+  private configuredSet: Set<string> | undefined;
   private readonly anchors: ReturnType<typeof readCertificates>;
 
   /**
-   * `configuredCertificates`: the key ring's certificates (the operator put them there); `trustRoots`: PEM texts
-   * of verification.trustRoots.
+   * `configuredCertificates`: the key ring's certificates (the operator put them there), asked for when first
+   * needed (the key ring opens after the workers start); `trustRoots`: PEM texts of verification.trustRoots.
    */
   constructor(
     config: Pick<ServiceConfig, 'fetch' | 'signing'>,
-    configuredCertificates: Iterable<Uint8Array>,
+    private readonly configuredCertificates: () => Iterable<Uint8Array>,
     trustRoots: readonly string[],
   ) {
     this.anchors = readCertificates(trustRoots);
     this.policy = serviceFetchPolicy(config);
     this.gate = new FetchGate(this.policy.perHostConcurrency);
-    this.configured = new Set([...configuredCertificates].map(sha256));
+  }
+
+  private get configured(): Set<string> {
+    this.configuredSet ??= new Set([...this.configuredCertificates()].map(sha256));
+    return this.configuredSet;
   }
 
   /** A guarded fetch with a budget of its own: one per request. */

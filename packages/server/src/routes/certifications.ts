@@ -4,13 +4,15 @@
  * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
  * idempotency key never take a second number.
  */
-import { certifyElectronicCopy, parseCertificate, type CertificationRequestRecord, type RegisterEntry, type ScanSource } from '@kyso/core';
+import { parseCertificate, type CertificationRequestRecord } from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import type { Services } from '../http/services.js';
 import { base64 } from '../openapi/common-schemas.js';
+import type { CertifyData } from '../signing/protocol.js';
+import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
 import { FeeQuoteSchema } from './fees.js';
 
@@ -126,16 +128,16 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
     const seal = keyFor(principal, services.keyRing, authority.sealKey);
     if (!certifierKey.signer || !seal.signer) throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
-    const scan: ScanSource =
+    const scan: CertifyData['scan'] =
       'pdf' in body.scan
         ? { pdf: new Uint8Array(Buffer.from(body.scan.pdf, 'base64')) }
         : { images: body.scan.images.map((i) => ({ bytes: new Uint8Array(Buffer.from(i.data, 'base64')), dpi: i.dpi })) };
     const certifierName = body.certifier.name ?? parseCertificate(certifierKey.identity.certificate).subjectAttributes.CN;
     if (!certifierName) throw new ServiceError('SERVICE_BAD_REQUEST', {}, "certifier.name is needed: the certificate names no common name");
-    const template = services.config.certification.verificationUrl;
-    const result = await services.signing.queue.run(() =>
-      certifyElectronicCopy({
-        register,
+    // Assembly, image decoding and both signatures run in a signing worker; the keys sign and the register is
+    // written here, at the worker's call.
+    const result = await services.signing.certify(
+      {
         idempotencyKey: body.idempotencyKey,
         authority: principal!.unit,
         book: body.book,
@@ -145,17 +147,20 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         scan,
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
-        signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
-        tsa: services.signing.timestamper,
+        certifierIdentity: identityOf(certifierKey.identity),
+        authorityIdentity: identityOf(seal.identity),
+        location: authority.location,
         level: services.config.certification.level,
-        certificateCheck: { revocation: services.config.signing.revocation, checker: services.signing.revocationChecker() },
+        certificateCheck: { revocation: services.config.signing.revocation }, // asked in the worker through a guarded fetch
         delivery: body.delivery,
         feeReceiptNo: body.feeReceiptNo,
         notes: body.notes,
         vneidDataUsed: body.vneidDataUsed,
-        verificationRef: template ? (e: RegisterEntry) => fillTemplate(template, e) : undefined,
-        onWarning: (w) => log.warn({ warning: w }, 'certification warning'),
-      }),
+        verificationUrl: services.config.certification.verificationUrl,
+      },
+      { certifier: certifierKey.signer, authority: seal.signer },
+      register,
+      (w) => log.warn({ warning: w }, 'certification warning'),
     );
     log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
     res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
@@ -282,12 +287,4 @@ function certificationView(r: CertificationRequestRecord) {
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
   };
-}
-
-function fillTemplate(template: string, e: RegisterEntry): string {
-  return template
-    .replaceAll('{authority}', encodeURIComponent(e.authorityId))
-    .replaceAll('{book}', encodeURIComponent(e.bookType))
-    .replaceAll('{year}', String(e.year))
-    .replaceAll('{seq}', String(e.seqNo));
 }

@@ -26,8 +26,8 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
     const entry = keyFor(principal, services.keyRing, query.key);
     const body = await readPdfBody(req, bodyLimits(services));
     try {
-      const input = body.input();
-      const { update, fieldName } = await services.signing.sign(entry, input, query);
+      // The PDF work runs in a signing worker: a body in memory is copied there, a spooled one read there.
+      const { update, fieldName } = await services.signing.sign(entry, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
       log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
       await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
         'Kyso-Field-Name': encodeURIComponent(fieldName),

@@ -56,7 +56,7 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
     try {
       const input = body.input();
       const certificate = parseCertificate(identity.certificate);
-      const prepared = await services.signing.prepareExternal(identity, certificate, input, query);
+      const prepared = await services.signing.prepareExternal(identity, certificate, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
       const rec = services.sessions.create({
         unit: principal!.unit,
         apiKeyId: principal!.keyId,

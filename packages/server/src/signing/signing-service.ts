@@ -1,34 +1,35 @@
 /**
- * The service's signing: the options a request gives turned into @kyso/core signing options, the certificate
- * check, and the CPU-heavy steps run through the bounded work queue. Documents are never modified: the answer is
- * the input's bytes followed by the signature's incremental update.
+ * The service's signing: the options a request gives turned into @kyso/core signing options and the certificate
+ * check (on this thread: cached, network-bound), then the PDF work — parsing, placeholder, hashing, TSA, LTV,
+ * e-copy assembly — in the signing worker pool (workers/worker-pool.ts), off the request thread. Keys never
+ * leave this thread: the worker sends the data to sign back here and gets the signature value (PKCS#11 sessions
+ * stay where the token was opened; PKCS#12 keys stay where the file was opened — one RSA/ECDSA operation per
+ * signature, about a millisecond, is all the key work there is). Documents are never modified: the answer is the
+ * input's bytes followed by the signature's incremental update.
  */
 import { createHash } from 'node:crypto';
+import type { ResourceLimits } from 'node:worker_threads';
 import {
-  appendUpdates,
-  finishUpdate,
   isLtvLevel,
   ltvTimestampBytes,
-  ltvUpdatesAfter,
-  prepare,
-  signatureAppearance,
-  onlineRevocationChecker,
   requestTimestamp,
-  type RevocationChecker,
   type CertificateInfo,
-  type PrepareOptions,
+  type CertificationRegister,
+  type CertificationRequestRecord,
   type SignerIdentity,
   type SignatureResult,
   type SigningState,
+  type Signer,
   type TimestampProvider,
 } from '@kyso/core';
 import { ServiceError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
-import type { WorkQueue } from '../limits/work-queue.js';
 import type { KeyEntry } from '../keys/key-ring.js';
+import { builtWorkerUrl, transferable, WorkerPool, type WorkerLost } from '../workers/worker-pool.js';
+import type { FetchPolicy } from '@kyso/verify';
+import type { ServiceFetch } from '../net/service-fetch.js';
 import type { CertificateChecks } from './certificate-checks.js';
-import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
-import type { FetchLike } from '@kyso/verify';
+import { REGISTER_CALLS, type CertifyData, type JobInput, type PrepareData, type RegisterCall, type SigningJob, type SigningResult, type SigningWorkerInit } from './protocol.js';
 
 /** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
 export interface RequestedSignature {
@@ -43,14 +44,47 @@ export interface RequestedSignature {
   rect?: string;
 }
 
+export interface SigningPoolOptions {
+  /** Worker threads (each runs one signing or certification at a time). */
+  workers: number;
+  /** Jobs allowed to wait for a worker; beyond this SERVICE_BUSY (503, Retry-After). */
+  maxQueued: number;
+  /** A job running longer than this has its worker terminated and replaced (503 SERVICE_TIMEOUT). */
+  jobTimeoutMs?: number;
+  /** Each worker's heap limits (a worker over them is replaced; its request gets 422 PDF_LIMIT). */
+  resourceLimits?: ResourceLimits;
+  /** The per-document budget of decoded bytes in the workers (default: @kyso/pdf's, 512 MiB). */
+  maxDecodedBytes?: number;
+  /** Pixels a certification's PNG scan may decode to in all (default: @kyso/core's, 100 M). */
+  maxDecodedPixels?: number;
+  /** The workers' nice value (Linux): signings yield the CPU to the request thread. */
+  nice?: number;
+  /** RFC 3161 TSA for B-T and later. */
+  tsaUrl?: string;
+  /** What the workers may fetch (TSA, LTV data, the certification keys' status). */
+  fetchPolicy: FetchPolicy;
+  /** The worker's entry file (default: `signingWorkerUrl()`); tests pass their own. */
+  workerUrl?: URL;
+  onWorkerLost?: (event: WorkerLost) => void;
+}
+
+/** The built signing worker next to this module (dist/signing/worker.js). */
+export function signingWorkerUrl(): URL {
+  return builtWorkerUrl('signing/worker.js');
+}
+
+/** A document as the routes hold it: bytes in memory, or the path of a body spooled to disk. */
+export type SigningInput = { bytes: Uint8Array; path?: undefined } | { path: string; bytes?: undefined };
+
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+const COPY_PIECE = 1 << 20;
 
 export class SigningService {
-  /** The configured TSA, for the routes that pass it on (certification). */
+  /** The configured TSA (this thread asks it for the size of a token, to reserve room for LT/LTA). */
   readonly timestamper?: TimestampProvider;
 
-  constructor(
-    readonly queue: WorkQueue,
+  private constructor(
+    private readonly pool: WorkerPool<SigningJob, SigningResult, SigningWorkerInit>,
     private readonly checks: CertificateChecks,
     tsaUrl: string | undefined,
     private readonly onWarning: (message: string) => void,
@@ -62,71 +96,148 @@ export class SigningService {
       : undefined;
   }
 
+  /** Starts the signing workers and waits until each has loaded @kyso/core. */
+  static async start(options: SigningPoolOptions, checks: CertificateChecks, onWarning: (message: string) => void, network?: ServiceFetch): Promise<SigningService> {
+    const pool = await WorkerPool.start<SigningJob, SigningResult, SigningWorkerInit>({
+      name: 'signing',
+      workers: options.workers,
+      maxQueued: options.maxQueued,
+      workerUrl: options.workerUrl ?? signingWorkerUrl(),
+      workerData: { tsaUrl: options.tsaUrl, fetchPolicy: options.fetchPolicy, maxDecodedBytes: options.maxDecodedBytes, maxDecodedPixels: options.maxDecodedPixels, nice: options.nice },
+      jobTimeoutMs: options.jobTimeoutMs,
+      resourceLimits: options.resourceLimits,
+      onWorkerLost: options.onWorkerLost,
+    });
+    return new SigningService(pool, checks, options.tsaUrl, onWarning, network);
+  }
+
+  /** Signings and certifications running now (in worker threads). */
+  get inFlight(): number {
+    return this.pool.inFlight;
+  }
+
+  /** Signings and certifications waiting for a worker. */
+  get queued(): number {
+    return this.pool.queued;
+  }
+
+  /** Signing workers replaced since start (crashed, out of memory or timed out). */
+  get workersReplaced(): number {
+    return this.pool.workersReplaced;
+  }
+
+  /** Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give its memory back. */
+  get workersRecycled(): number {
+    return this.pool.workersRecycled;
+  }
+
   /** Signs with a key the service holds; returns the update to append to the input. */
-  async sign(entry: KeyEntry, input: Uint8Array | ByteSource, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
+  async sign(entry: KeyEntry, input: SigningInput, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
     const signer = entry.signer;
     if (!signer) throw new ServiceError('SERVICE_BAD_REQUEST', { key: entry.alias }, 'this key has no private key here; use two-step signing');
-    // One budget for the request's certificate check and LTV data (each TSA token has its own: the TSA is the operator's).
-    const fetch = this.network?.forRequest();
-    const options = await this.options(entry.identity, entry.certificate, requested, fetch);
-    const { state, signatureValue, update } = await this.queue.run(async () => {
-      const prepared = prepare(input, signer, options);
-      return { state: prepared.state, update: prepared.update, signatureValue: await signer.sign(prepared.dataToSign) };
-    });
-    const done = await finishUpdate(input, state, { signatureValue }, { timestamper: this.timestamper, checkInput: false, update });
-    return { update: await this.ltv(input, done.update, state, fetch), fieldName: state.fieldName };
+    const options = await this.options(entry.identity, entry.certificate, requested);
+    const ltvNetwork = await this.mayFetchFor(entry.identity.certificate, entry.identity.chain);
+    const result = await this.pool.run(
+      { kind: 'sign', input: jobInput(input), identity: identityOf(entry.identity), options, ltvNetwork },
+      { calls: async (method, args) => (method === 'sign' ? signer.sign(args[0] as Uint8Array) : this.warn(method, args)) },
+    );
+    if (result.kind !== 'update') throw unexpected(result.kind);
+    return { update: result.update, fieldName: result.fieldName };
   }
 
   /** Step 1 of two-step signing: the state and the data the remote key must sign. */
-  async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: Uint8Array | ByteSource, requested: RequestedSignature) {
-    const options = await this.options(identity, certificate, requested, this.network?.forRequest());
-    const prepared = await this.queue.run(async () => prepare(input, identity, options));
-    const digest = createHash(NODE_HASH[prepared.state.hash]).update(prepared.dataToSign).digest();
-    return { state: prepared.state, dataToSign: prepared.dataToSign, digestToSign: new Uint8Array(digest) };
+  async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: SigningInput, requested: RequestedSignature) {
+    const options = await this.options(identity, certificate, requested);
+    const result = await this.pool.run({ kind: 'prepare', input: jobInput(input), identity: identityOf(identity), options });
+    if (result.kind !== 'prepared') throw unexpected(result.kind);
+    const digest = createHash(NODE_HASH[result.state.hash]).update(result.dataToSign).digest();
+    return { state: result.state, dataToSign: result.dataToSign, digestToSign: new Uint8Array(digest) };
   }
 
   /** Step 2: the signature value (or a whole CMS) into the stored state; the input is re-hashed and checked. */
-  async complete(input: ByteSource, state: SigningState, result: SignatureResult): Promise<Uint8Array> {
-    if (state.level !== 'B-B' && !this.timestamper && !('cms' in result)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
-    const done = await this.queue.run(() => finishUpdate(input, state, result, { timestamper: this.timestamper, checkInput: true }));
-    return this.ltv(input, done.update, state, this.network?.forRequest());
-  }
-
-  /**
-   * B-LT and B-LTA: the signature's update followed by the DSS (the signer's and the TSA's chains with OCSP/CRL)
-   * and, for B-LTA, a document timestamp. A revoked certificate in the chain refuses the request (nothing is sent).
-   */
-  private async ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, fetch: FetchLike | undefined): Promise<Uint8Array> {
-    if (!isLtvLevel(state.level)) return update;
-    const more = await ltvUpdatesAfter(input, update, state.fieldName, {
-      level: state.level,
-      timestamper: this.timestamper,
-      onWarning: this.onWarning,
-      ltv: { fetch: await this.ltvFetch(state, fetch) },
-    });
-    return appendUpdates(update, more);
-  }
-
-  /**
-   * The revocation check for the service's own keys (certification's certifier and seal) through a guarded fetch
-   * with a budget of its own; undefined without a network (the library default).
-   */
-  revocationChecker(): RevocationChecker | undefined {
-    return this.network ? onlineRevocationChecker({ fetch: this.network.forRequest() }) : undefined;
-  }
-
-  /** The signer's chain data comes through the guarded fetch, and only for a certificate the service vouches for. */
-  private async ltvFetch(state: SigningState, fetch: FetchLike | undefined) {
-    if (!this.network) return undefined;
+  async complete(input: ByteSource, state: SigningState, signature: SignatureResult): Promise<Uint8Array> {
+    if (state.level !== 'B-B' && !this.timestamper && !('cms' in signature)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
+    // The stored input is copied here once, piece by piece into a buffer of its own (no parsing), and moved.
+    const bytes = new Uint8Array(input.length);
+    for (let at = 0; at < input.length; at += COPY_PIECE) bytes.set(input.read(at, Math.min(input.length, at + COPY_PIECE)), at);
     const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
-    return (await this.network.mayFetchFor(der(state.certificate), state.chain.map(der))) ? fetch : noNetwork;
+    const ltvNetwork = await this.mayFetchFor(der(state.certificate), state.chain.map(der));
+    const result = await this.pool.run(
+      { kind: 'complete', input: { bytes }, state, result: signature, ltvNetwork },
+      { transfer: transferable(bytes, true), calls: async (method, args) => this.warn(method, args) },
+    );
+    if (result.kind !== 'update') throw unexpected(result.kind);
+    return result.update;
   }
 
-  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature, fetch: FetchLike | undefined): Promise<PrepareOptions> {
+  /**
+   * An e-copy certification in a worker. The keys sign here; the register is written here, one call at a time
+   * (reserve, then complete — each its own transaction). A worker that dies or overruns between the two leaves
+   * the request `pending` under its number, as any failure after reserving does: the error names it
+   * (details.certification) and a retry with the same idempotency key resumes under the same number.
+   */
+  async certify(
+    data: CertifyData,
+    keys: { certifier: Signer; authority: Signer },
+    register: CertificationRegister,
+    onWarning: (message: string) => void,
+  ): Promise<{ request: CertificationRequestRecord; resumed: boolean; replayed: boolean }> {
+    let reserved: CertificationRequestRecord | undefined;
+    const transfer = 'pdf' in data.scan ? transferable(data.scan.pdf, true) : data.scan.images.flatMap((i) => transferable(i.bytes, true));
+    try {
+      const result = await this.pool.run(
+        { kind: 'certify', data },
+        {
+          transfer,
+          calls: async (method, args) => {
+            if (method === 'sign') {
+              const [role, toSign] = args as ['certifier' | 'authority', Uint8Array];
+              return keys[role].sign(toSign);
+            }
+            if (method === 'warn') return void onWarning(String(args[0]));
+            if (method !== 'register' || !REGISTER_CALLS.includes(args[0] as RegisterCall)) throw new ServiceError('SERVICE_INTERNAL', {}, `a certification worker may not call ${method}`);
+            const [name, ...rest] = args as [RegisterCall, ...unknown[]];
+            const value = await (register[name] as (...a: unknown[]) => Promise<unknown>).apply(register, rest);
+            if (name === 'reserve') reserved = (value as { request: CertificationRequestRecord }).request;
+            if (name === 'complete') reserved = undefined;
+            return value;
+          },
+        },
+      );
+      if (result.kind !== 'certified') throw unexpected(result.kind);
+      return result;
+    } catch (e) {
+      const pending = reserved?.state === 'pending' ? reserved : undefined;
+      if (pending && e instanceof Error && 'details' in e && e.details && typeof e.details === 'object' && !('certification' in e.details)) {
+        const entry = pending.entries[0];
+        Object.assign(e.details, { certification: { requestId: pending.id, idempotencyKey: pending.idempotencyKey, certificationNumber: entry?.certificationNumber, state: 'pending' } });
+      }
+      throw e;
+    }
+  }
+
+  /** Stops the workers after the jobs in flight and in line (up to `graceMs`). */
+  close(graceMs?: number): Promise<void> {
+    return this.pool.close(graceMs);
+  }
+
+  private async warn(method: string, args: unknown[]): Promise<null> {
+    if (method !== 'warn') throw new ServiceError('SERVICE_INTERNAL', {}, `a signing worker may not call ${method}`);
+    this.onWarning(String(args[0]));
+    return null;
+  }
+
+  /** Whether the workers may fetch the signer's chain data: only for a certificate the service vouches for. */
+  private async mayFetchFor(certificate: Uint8Array, chain: readonly Uint8Array[]): Promise<boolean> {
+    return this.network ? this.network.mayFetchFor(certificate, chain) : false;
+  }
+
+  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareData> {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
-    for (const w of await this.checks.check(identity, signingTime, fetch)) this.onWarning(w);
-    const options: PrepareOptions = {
+    // One budget for the request's certificate check (the LTV data gets its own in the worker).
+    for (const w of await this.checks.check(identity, signingTime, this.network?.forRequest())) this.onWarning(w);
+    const options: PrepareData = {
       level: r.level,
       signingTime,
       reason: r.reason,
@@ -143,16 +254,28 @@ export class SigningService {
     }
     if (options.visible || r.field) {
       const subject = cert.subjectAttributes;
-      options.appearance = signatureAppearance({
-        fields: {
-          signer: subject.CN ?? '',
-          organisation: subject.O && subject.O !== subject.CN ? subject.O : undefined,
-          reason: r.reason,
-          location: r.location,
-          signingTime,
-        },
-      });
+      options.appearanceFields = {
+        signer: subject.CN ?? '',
+        organisation: subject.O && subject.O !== subject.CN ? subject.O : undefined,
+        reason: r.reason,
+        location: r.location,
+        signingTime,
+      };
     }
     return options;
   }
+}
+
+/** The public half of a signer, as plain data (a Pkcs12Signer or PKCS#11 signer carries its key; this does not). */
+export function identityOf(s: SignerIdentity): SignerIdentity {
+  return { certificate: s.certificate, chain: [...s.chain], algorithm: s.algorithm };
+}
+
+/** Bytes are copied to the worker (the route still sends them back); a spooled body goes as its path. */
+function jobInput(input: SigningInput): JobInput {
+  return input.bytes ? { bytes: input.bytes } : { path: input.path! };
+}
+
+function unexpected(kind: string): Error {
+  return new ServiceError('SERVICE_INTERNAL', {}, `the signing worker answered ${kind}`);
 }

@@ -28,4 +28,6 @@ export interface ValidateOptions {
   timeoutMs?: number;
   cryptoPolicy?: CryptoPolicy;
   verdictPolicy?: Partial<VerdictPolicy>;
+  /** Decoded bytes the file's streams may produce in all (@kyso/pdf LoadOptions; default 512 MiB); beyond: PDF_LIMIT. */
+  maxDecodedBytes?: number;
 }
