@@ -590,6 +590,7 @@ async function signatureReportXml(
             modifications: f.modifications.verdict,
             level: f.level ?? undefined,
             docMdp: f.kind === 'certification' ? f.transforms.docMdp : undefined,
+            hiddenByRevision: f.hidden?.revision,
           }),
         ),
       ]),

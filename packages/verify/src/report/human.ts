@@ -38,6 +38,7 @@ const L = {
   level: { vi: 'Định dạng', en: 'Format' },
   reasons: { vi: 'Lý do', en: 'Reasons' },
   warnings: { vi: 'Cảnh báo', en: 'Warnings' },
+  hidden: { vi: 'CHỮ KÝ BỊ CHE GIẤU bởi bản cập nhật (phiên bản, đánh số từ 0)', en: 'HIDDEN SIGNATURE, hidden by the update (revision, counted from 0)' },
 } as const;
 
 /** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
@@ -66,6 +67,7 @@ function signatureLines(s: SignatureReport, lang: Language): string[] {
   const valid = s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no');
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
+    ...(s.hidden ? [`  ${t('hidden')} ${s.hidden.revision} [${s.hidden.detail}]`] : []),
     `  ${t('result')}: ${label}`,
     `  ${t('signer')}: ${who(s.signer)}`,
     `  ${t('issuer')}: ${who(s.signer?.issuer ?? null)}`,
