@@ -188,7 +188,12 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
       else if (known.found.kind === 'approval' && found.kind === 'certification') known.found.kind = 'certification';
     }
   }
-  for (const c of candidates) if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1) };
+  for (const c of candidates) {
+    if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1) };
+    // Versions of one redefined dictionary: each belongs to the revision that defined what was read.
+    const ref = c.found.ref;
+    if (ref && candidates.some((o) => o !== c && o.found.ref?.equals(ref))) c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
+  }
   return candidates
     .map((c, i) => ({ s: c.found, i }))
     .sort((x, y) => {
