@@ -324,3 +324,37 @@ describe('another producer and document timestamps', () => {
     expect(report.signatures.find((s) => s.hidden)?.kind).toBe('doc-timestamp');
   });
 });
+
+describe('bounded work cannot push a signature out of sight', () => {
+  it('a 3,000-field form over 200 later revisions, then the signature dropped: still found and hidden (targeted walk past the visit budget)', async () => {
+    const withForm = update(await plainPdf(), (w, doc) => {
+      const fields = Array.from({ length: 3000 }, (_, i) => w.add(new PdfDict({ FT: PdfName.of('Tx'), T: new PdfString(bytesOf(`o${i}`)) })));
+      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', w.add(new PdfDict({ Fields: fields }))));
+    });
+    const signed = await kysoSign(withForm);
+    // 200 updates that list object 0 only (hand-written: each is still a revision walked whole)
+    const base = PdfDocument.load(signed);
+    const root = base.trailer.get('Root') as PdfRef;
+    let prev = base.latest.xrefOffset;
+    let tail = '';
+    for (let k = 0; k < 200; k++) {
+      const at = signed.length + tail.length;
+      tail += `xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size ${base.nextObjectNumber} /Root ${root.num} ${root.gen} R /Prev ${prev} >>\nstartxref\n${at}\n%%EOF\n`;
+      prev = at;
+    }
+    const bytes = concat(signed, tail);
+    const hidden = update(bytes, (w, doc) => {
+      const f = formOf(doc);
+      const target = f.fields[f.fields.length - 1]; // kyso appends its field
+      expect(asDict(doc.resolve(target)).has('V')).toBe(true);
+      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, -1)));
+    });
+    const doc = PdfDocument.load(hidden);
+    expect(doc.revisions).toHaveLength(204);
+    const t0 = performance.now();
+    const found = findSignatures(doc);
+    const ms = performance.now() - t0;
+    expect(found.map((s) => [s.fieldName, s.revision, s.hidden?.cause])).toEqual([['Signature1', 2, 'field-removed']]);
+    console.log(`findSignatures over 204 revisions of a 3,000-field form: ${ms.toFixed(0)} ms`);
+  });
+});

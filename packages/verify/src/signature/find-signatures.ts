@@ -144,8 +144,31 @@ function walkRevision(doc: PdfDocument, rev: number, budget: { left: number }): 
   return { sightings, fields: fieldValues, acroForm: acroForm !== undefined };
 }
 
-/** Field visits over all revisions beyond the newest one's; past it older revisions are not walked (DESIGN: bounded work). */
+/**
+ * Field visits over the older revisions (the newest is always walked whole). Past it, only the older revisions that
+ * define a signature dictionary or a signed field themselves are walked, with as much again: a huge form repeated
+ * over many revisions cannot push a signature out of sight, and the work stays bounded.
+ */
 const MAX_HISTORY_VISITS = 200_000;
+
+/** A signature dictionary, or a field whose /V is one (written directly or by reference). */
+function signatureBearing(doc: PdfDocument, o: PdfObject | undefined, rev: number): boolean {
+  if (!(o instanceof PdfDict)) return false;
+  if (o.has('ByteRange')) return true;
+  const type = o.get('Type');
+  if (type instanceof PdfName && (type.name === 'Sig' || type.name === 'DocTimeStamp') && o.has('Contents')) return true;
+  const v = o.get('V');
+  if (v instanceof PdfDict) return v.has('ByteRange');
+  return v instanceof PdfRef && safe(() => asDict(doc.getObject(v, rev))?.has('ByteRange') ?? false, false);
+}
+
+/** Whether revision `rev`'s own entries define a signature dictionary or a signed field. */
+function definesSignature(doc: PdfDocument, rev: number): boolean {
+  for (const [num, e] of doc.revisions[rev].entries) {
+    if (e.type !== 'free' && signatureBearing(doc, safe(() => doc.getObject(num, rev), undefined), rev)) return true;
+  }
+  return false;
+}
 
 interface Candidate {
   found: FoundSignature;
@@ -175,8 +198,14 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
   const last = doc.revisions.length - 1;
   const candidates: Candidate[] = [];
   const budget = { left: MAX_FIELDS + MAX_HISTORY_VISITS };
-  // Newest first: it is always walked whole; older revisions while the budget lasts.
-  for (let rev = last; rev >= 0 && budget.left > 0; rev--) {
+  let targeted = false;
+  // Newest first: it is always walked whole; older revisions while the budget lasts, then only those that sign.
+  for (let rev = last; rev >= 0; rev--) {
+    if (budget.left <= 0 && !targeted) {
+      targeted = true;
+      budget.left = MAX_HISTORY_VISITS;
+    }
+    if (targeted && (budget.left <= 0 || !definesSignature(doc, rev))) continue;
     const catalog = safe(() => doc.catalog(rev), undefined);
     const perms = safe(() => doc.getDict(catalog, 'Perms', rev), undefined);
     const docMdpRaw = perms?.get('DocMDP');
