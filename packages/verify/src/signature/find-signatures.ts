@@ -197,6 +197,7 @@ function sameSignature(a: FoundSignature, b: FoundSignature): boolean {
 export function findSignatures(doc: PdfDocument): FoundSignature[] {
   const last = doc.revisions.length - 1;
   const candidates: Candidate[] = [];
+  const byObject = new Map<string, Candidate[]>();
   const budget = { left: MAX_FIELDS + MAX_HISTORY_VISITS };
   let targeted = false;
   // Newest first: it is always walked whole; older revisions while the budget lasts, then only those that sign.
@@ -212,16 +213,28 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
     const docMdpDict = safe(() => asDict(doc.resolve(docMdpRaw, rev)), undefined);
     for (const s of walkRevision(doc, rev, budget).sightings) {
       const found = describe(doc, s.sig, s.sigRef, s.fieldRef, s.field, s.name, docMdpRaw, docMdpDict, rev);
-      const known = candidates.find((c) => sameSignature(c.found, found));
-      if (!known) candidates.push({ found, lastSeen: rev });
+      const key = found.ref ? found.ref.key : 'direct';
+      let bucket = byObject.get(key);
+      if (!bucket) byObject.set(key, (bucket = []));
+      const known = bucket.find((c) => sameSignature(c.found, found));
+      if (!known) {
+        const c = { found, lastSeen: rev };
+        candidates.push(c);
+        bucket.push(c);
+      }
       else if (known.found.kind === 'approval' && found.kind === 'certification') known.found.kind = 'certification';
     }
   }
+  const walks = new Map<number, ReturnType<typeof walkRevision> | undefined>();
+  const walkAt = (rev: number) => {
+    if (!walks.has(rev)) walks.set(rev, safe(() => walkRevision(doc, rev, { left: MAX_FIELDS }), undefined));
+    return walks.get(rev);
+  };
   for (const c of candidates) {
-    if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1) };
+    if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1, walkAt(c.lastSeen + 1)) };
     // Versions of one redefined dictionary: each belongs to the revision that defined what was read.
     const ref = c.found.ref;
-    if (ref && candidates.some((o) => o !== c && o.found.ref?.equals(ref))) c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
+    if (ref && (byObject.get(ref.key)?.length ?? 0) > 1) c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
   }
   return candidates
     .map((c, i) => ({ s: c.found, i }))
@@ -237,8 +250,7 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
 }
 
 /** Why revision `rev` no longer reaches a signature the revision before it reached. */
-function hiddenCause(doc: PdfDocument, s: FoundSignature, rev: number): HiddenCause {
-  const walk = safe(() => walkRevision(doc, rev, { left: MAX_FIELDS }), undefined);
+function hiddenCause(doc: PdfDocument, s: FoundSignature, rev: number, walk: ReturnType<typeof walkRevision> | undefined): HiddenCause {
   if (walk && !walk.acroForm) return 'acroform-removed';
   const e = s.ref ? safe(() => doc.entry(s.ref!.num, rev), undefined) : undefined;
   if (s.ref && (!e || e.entry.type === 'free')) return 'signature-freed';
