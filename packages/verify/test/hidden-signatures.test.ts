@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timestampPdf, tsaTimestamper } from '@kyso/core';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
-import { findSignatures, humanReport, type SignatureReport, type ValidationReport } from '@kyso/verify';
+import { analyseModifications, findSignatures, humanReport, withHidingChanges, type SignatureReport, type ValidationReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { REPO, bytesOf, concat, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 
@@ -207,6 +207,8 @@ describe('every way of hiding a signature: still reported, never passed', () => 
         expect.arrayContaining(['Signature1', 'Signature2']),
       );
       expectHidden(report, expected, 3);
+      // The whitelisting rules alone (without the hiding change) also refuse the update: two independent reasons.
+      expect(analyseModifications(PdfDocument.load(attacked), 1).verdict).toBe('DISALLOWED');
     });
   }
 
@@ -255,6 +257,21 @@ describe('every way of hiding a signature: still reported, never passed', () => 
     expect(last.hidden).toBeNull();
     expect(verdictOf(last), explain(last)).toBe('TOTAL-PASSED/-');
     expect(last.revision).toBe(4);
+  });
+
+  it('the hiding rule stands on its own: an analysis the rules called ALLOWED becomes DISALLOWED with a signature-hidden change', () => {
+    const attacked = update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1))); });
+    const found = findSignatures(PdfDocument.load(attacked));
+    const allowed = { level: 'FORM_FILLING' as const, verdict: 'ALLOWED' as const, permitted: 'ANNOTATIONS' as const, changes: [], trailingBytes: null, unreferencedObjects: [] };
+    const first = withHidingChanges(allowed, 1, found, found[0]);
+    expect(first.verdict).toBe('DISALLOWED');
+    expect(first.changes).toEqual([
+      { revision: 3, object: found[1].ref!.num, kind: 'signature-hidden', change: 'replaced', level: 'OTHER', allowed: false, reason: 'Signature2 (revision 2) hidden by revision 3: its field was removed from the form' },
+    ]);
+    // the hidden signature itself, even with a ByteRange naming no revision before the update
+    expect(withHidingChanges(allowed, 5, found, found[1]).verdict).toBe('DISALLOWED');
+    // a signature made after the hiding update is not concerned
+    expect(withHidingChanges(allowed, 3, found, found[0])).toBe(allowed);
   });
 
   it('findSignatures reads a hidden signature as of the last revision that reached it (the one it signed)', () => {
