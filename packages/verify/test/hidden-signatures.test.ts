@@ -296,6 +296,32 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   });
 });
 
+describe('a hidden certification signature', () => {
+  it('certified (P=2), then the certification field and /Perms removed and a text annotation added: still reported as the certification, hidden, failed', async () => {
+    const certified = await kysoSign(await plainPdf(), { certify: 2 });
+    const attacked = update(certified, (w, doc) => {
+      const f = formOf(doc);
+      const catalog = f.catalog.clone().set('AcroForm', f.acro.clone().set('Fields', []));
+      catalog.delete('Perms');
+      w.set(doc.trailer.get('Root') as PdfRef, catalog);
+      const page = doc.pages()[0];
+      const note = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [10, 10, 30, 30], Contents: new PdfString(bytesOf('Da sua')) }));
+      const annots = (doc.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? [];
+      w.set(page.ref, page.dict.clone().set('Annots', [...annots, note]));
+    });
+    const resigned = await kysoSign(attacked, { p12: 'seal.p12' });
+    const report = await validate(resigned);
+    const [cert, later] = report.signatures;
+    expect(cert.kind).toBe('certification');
+    expect(cert.hidden?.cause).toBe('field-removed');
+    expect(cert.indication, explain(cert)).toBe('TOTAL-FAILED');
+    expect(cert.reasons[0].code).toBe('SIGNATURE_HIDDEN');
+    // the later signature signed the altered document as it is: it is judged on its own revision
+    expect(later.hidden).toBeNull();
+    expect(report.signatures.some((s) => s.indication === 'TOTAL-PASSED' && s.hidden)).toBe(false);
+  });
+});
+
 describe('another producer and document timestamps', () => {
   it('a LibreOffice form signed twice by kyso, the second field dropped: reported hidden, other form fields untouched', async () => {
     const form = new Uint8Array(readFileSync(`${REPO}tests/fixtures/libreoffice-form.pdf`));
