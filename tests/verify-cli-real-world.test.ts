@@ -155,7 +155,9 @@ describe('kyso verify: hidden signatures', () => {
     for (const r of [vi, en, xml]) expect(r.code, r.stderr).toBe(1);
     expect(vi.stdout).toContain('CHỮ KÝ BỊ CHE GIẤU');
     expect(vi.stdout).toContain('Chữ ký này đã bị một lần cập nhật sau đó che giấu');
-    expect(en.stdout).toContain('HIDDEN SIGNATURE, hidden by the update (revision, counted from 0) 3 [Signature2 (revision 2) hidden by revision 3: its field was removed from the form]');
+    expect(vi.stdout).toContain('CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.');
+    expect(en.stdout).toContain('HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.');
+    expect(en.stdout).toContain('Signature2 (revision 2) hidden by revision 3: its field was removed from the form'); // the reason's detail
     expect(xml.stdout).toContain('hiddenByRevision="3"');
     expect(xml.stdout).toContain('SIGNATURE_HIDDEN');
   });

@@ -291,7 +291,8 @@ describe('every way of hiding a signature: still reported, never passed', () => 
     const en = humanReport(report, 'en');
     expect(vi).toContain('CHỮ KÝ BỊ CHE GIẤU');
     expect(vi).toContain('Chữ ký này đã bị một lần cập nhật sau đó che giấu');
-    expect(en).toContain('HIDDEN SIGNATURE, hidden by the update (revision, counted from 0) 3 [Signature2 (revision 2) hidden by revision 3: its field was removed from the form]');
+    expect(vi).toContain('CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.');
+    expect(en).toContain('HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.');
     expect(en).toContain('A later update hid this signature');
   });
 });

@@ -38,8 +38,20 @@ const L = {
   level: { vi: 'Định dạng', en: 'Format' },
   reasons: { vi: 'Lý do', en: 'Reasons' },
   warnings: { vi: 'Cảnh báo', en: 'Warnings' },
-  hidden: { vi: 'CHỮ KÝ BỊ CHE GIẤU bởi bản cập nhật (phiên bản, đánh số từ 0)', en: 'HIDDEN SIGNATURE, hidden by the update (revision, counted from 0)' },
+  hidden: { vi: 'CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản', en: 'HIDDEN SIGNATURE: the update at revision' },
+  countedFrom0: { vi: '(đánh số từ 0) đã', en: '(counted from 0)' },
 } as const;
+
+/** What the hiding update did, as `hidden.cause` names it. */
+const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> = {
+  'acroform-removed': { vi: 'xóa biểu mẫu (AcroForm)', en: 'removed the AcroForm' },
+  'field-removed': { vi: 'gỡ trường chữ ký khỏi biểu mẫu', en: 'removed its field from the form' },
+  'value-removed': { vi: 'xóa giá trị (/V) của trường chữ ký', en: "removed the field's value (/V)" },
+  'value-replaced': { vi: 'trỏ giá trị (/V) của trường chữ ký sang một từ điển khác', en: "pointed the field's value (/V) at another dictionary" },
+  'signature-freed': { vi: 'xóa (giải phóng) từ điển chữ ký', en: 'freed the signature dictionary' },
+  'signature-redefined': { vi: 'định nghĩa lại từ điển chữ ký', en: 'redefined the signature dictionary' },
+  unreachable: { vi: 'làm biểu mẫu không còn dẫn tới chữ ký', en: 'left the form no longer reaching it' },
+};
 
 /** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
 export function vietnamTime(iso: string | null): string {
@@ -67,7 +79,7 @@ function signatureLines(s: SignatureReport, lang: Language): string[] {
   const valid = s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no');
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
-    ...(s.hidden ? [`  ${t('hidden')} ${s.hidden.revision} [${s.hidden.detail}]`] : []),
+    ...(s.hidden ? [`  ${t('hidden')} ${s.hidden.revision} ${t('countedFrom0')} ${(HIDDEN_CAUSES[s.hidden.cause] ?? HIDDEN_CAUSES.unreachable)[lang]}.`] : []),
     `  ${t('result')}: ${label}`,
     `  ${t('signer')}: ${who(s.signer)}`,
     `  ${t('issuer')}: ${who(s.signer?.issuer ?? null)}`,
