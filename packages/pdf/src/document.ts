@@ -70,6 +70,12 @@ export interface PageRef {
 export interface LoadOptions {
   /** Refuse to recover a damaged file (throw instead). Default false: recover and flag. */
   strict?: boolean;
+  /**
+   * Also read revisions older than the oldest one the /Prev chain reaches: an update whose trailer has no /Prev
+   * (a whole new table) cuts the history off, and a signed revision before it would vanish from view. Costs one
+   * backward scan of the file for %%EOF; the verifier asks for it. Default false.
+   */
+  fullHistory?: boolean;
 }
 
 const STARTXREF = ascii('startxref');
@@ -133,6 +139,7 @@ export class PdfDocument {
     if (!this.encryption && !this.recovered && !options.strict && this.catalog() instanceof PdfDict && !(this.getDict(this.catalog(), 'Pages') instanceof PdfDict)) {
       this.readChainBeforeFragment();
     }
+    if (options.fullHistory && !this.encryption && !this.recovered && this.catalog() instanceof PdfDict) this.readCutHistory();
     if (!this.encryption && !(this.catalog() instanceof PdfDict)) {
       if (this.recovered || options.strict) throw new PdfError('PDF_NO_CATALOG');
       if (this.readChainBeforeFragment()) return;
@@ -296,6 +303,39 @@ export class PdfDocument {
     this.revisions.push(...saved);
     this.cache.clear();
     return false;
+  }
+
+  /**
+   * Revisions before the oldest one the chain reaches (LoadOptions.fullHistory): while a %%EOF lies before that
+   * revision's cross-reference data and the startxref before it opens a chain that reaches a catalog, that chain's
+   * revisions are put in front (the cut-off revision then starts where they end). Warning XREF_CHAIN_CUT.
+   */
+  private readCutHistory(): void {
+    const src = this.source;
+    for (let n = 0; n < 16; n++) {
+      const first = this.revisions[0];
+      if (first.kind === 'recovered') return;
+      const minOffset = Math.min(...first.sections.map((x) => x.offset));
+      const eof = lastIndexOf(src, EOF_MARK, minOffset);
+      if (eof < 0) return;
+      const newer = this.revisions.splice(0);
+      const warnings = this.warnings.length;
+      try {
+        this.readChain(eof);
+        const last = this.latest;
+        if (!(this.catalog() instanceof PdfDict) || last.end > minOffset || this.revisions.some((r) => r.sections.some((x) => x.offset >= minOffset))) throw new PdfError('PDF_XREF');
+      } catch (e) {
+        this.revisions.length = 0;
+        this.revisions.push(...newer);
+        this.warnings.length = warnings;
+        if (e instanceof PdfError && e.code === 'PDF_LIMIT') throw e;
+        return;
+      }
+      const end = this.latest.end;
+      this.warn('XREF_CHAIN_CUT', `an update without /Prev cut the history off; ${this.revisions.length} earlier revision(s) read from the %%EOF at ${eof}`, first.start);
+      newer[0] = { ...newer[0], start: end };
+      for (const r of newer) this.revisions.push({ ...r, index: this.revisions.length });
+    }
   }
 
   /** Each `xref` table after the newest revision read so far, as one more revision (see readChainBeforeFragment). */

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timestampPdf, tsaTimestamper } from '@kyso/core';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import { ByteWriter, ObjectSerializer, PdfDict, PdfDocument, PdfName, PdfRef, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import { analyseModifications, findSignatures, humanReport, withHidingChanges, type SignatureReport, type ValidationReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
-import { REPO, bytesOf, concat, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
+import { REPO, bytesOf, concat, explain, kysoSign, latin1, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 
 const asDict = (o: PdfObject | undefined): PdfDict => {
   if (!(o instanceof PdfDict)) throw new Error('expected a dictionary');
@@ -294,6 +294,49 @@ describe('every way of hiding a signature: still reported, never passed', () => 
     expect(vi).toContain('CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.');
     expect(en).toContain('HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.');
     expect(en).toContain('A later update hid this signature');
+  });
+});
+
+describe('history cut off by an update without /Prev', () => {
+  /** Appends a new catalog (its AcroForm's /Fields cut) and a whole new xref table, every object at its current offset, with no /Prev. */
+  function freshTable(bytes: Uint8Array, keep: (fields: PdfRef[]) => PdfRef[]): Uint8Array {
+    const doc = PdfDocument.load(bytes);
+    const f = formOf(doc);
+    const root = doc.trailer.get('Root') as PdfRef;
+    const out = new ByteWriter();
+    new ObjectSerializer(out, 0).write(f.catalog.clone().set('AcroForm', f.acro.clone().set('Fields', keep(f.fields))));
+    const catalog = `\n${root.num} ${root.gen} obj\n${latin1(out.toBytes())}\nendobj\n`;
+    const size = doc.nextObjectNumber;
+    const rows = ['0000000000 65535 f '];
+    for (let num = 1; num < size; num++) {
+      const e = doc.entry(num)?.entry;
+      if (num === root.num) rows.push(`${String(bytes.length + 1).padStart(10, '0')} ${String(root.gen).padStart(5, '0')} n `);
+      else if (e?.type === 'offset') rows.push(`${String(e.offset).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n `);
+      else rows.push('0000000000 00001 f ');
+    }
+    const xrefAt = bytes.length + catalog.length;
+    return concat(bytes, catalog, `xref\n0 ${size}\n${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root ${root.num} ${root.gen} R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  }
+
+  it('a whole new table without /Prev that drops the second signature: the earlier revisions are read, the signature found hidden', async () => {
+    const attacked = freshTable(two, (f) => f.slice(0, 1));
+    expect(PdfDocument.load(attacked).revisions, 'the chain alone shows one revision').toHaveLength(1);
+    const full = PdfDocument.load(attacked, { fullHistory: true });
+    expect(full.revisions).toHaveLength(4);
+    expect(full.warnings.map((w) => w.code)).toContain('XREF_CHAIN_CUT');
+    expectHidden(await validate(attacked), { Signature2: 'field-removed' }, 3);
+  });
+
+  it('the same, every signature dropped: both reported hidden — never "no signature"', async () => {
+    const report = await validate(freshTable(two, () => []));
+    expect(report.signatures.map((s) => s.hidden?.cause)).toEqual(['field-removed', 'field-removed']);
+    expectHidden(report, { Signature1: 'field-removed', Signature2: 'field-removed' }, 3);
+  });
+
+  it('a file with one revision is read as before (no earlier %%EOF)', () => {
+    const doc = PdfDocument.load(two, { fullHistory: true });
+    expect(doc.revisions).toHaveLength(3);
+    expect(doc.warnings.map((w) => w.code)).not.toContain('XREF_CHAIN_CUT');
   });
 });
 

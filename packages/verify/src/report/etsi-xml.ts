@@ -343,7 +343,7 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
   let found: FoundSignature[] = [];
   let evidence = options.evidence;
   if (facts.signatures.length > 0) {
-    const doc = PdfDocument.load(pdf);
+    const doc = PdfDocument.load(pdf, { fullHistory: true });
     found = findSignatures(doc);
     evidence ??= await collectEvidence(doc, { signatures: found });
   }

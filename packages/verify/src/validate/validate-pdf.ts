@@ -42,7 +42,7 @@ export interface ValidationResult {
  * windows), so a large file is parsed and hashed without being held in memory.
  */
 export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const doc = PdfDocument.load(bytes);
+  const doc = PdfDocument.load(bytes, { fullHistory: true }) // an update without /Prev must not cut a signed revision out of view;
   // One list of signatures for the evidence pool and the facts: each CMS is parsed once (signature/ber.ts).
   const signatures = findSignatures(doc);
   const evidence = await collectEvidence(doc, { signatures });
