@@ -316,7 +316,7 @@ export class PdfDocument {
       const first = this.revisions[0];
       if (first.kind === 'recovered') return;
       const minOffset = Math.min(...first.sections.map((x) => x.offset));
-      const eof = lastIndexOf(src, EOF_MARK, minOffset);
+      const eof = this.lastEofOutsideStreams(minOffset);
       if (eof < 0) return;
       const newer = this.revisions.splice(0);
       const warnings = this.warnings.length;
@@ -336,6 +336,46 @@ export class PdfDocument {
       newer[0] = { ...newer[0], start: end };
       for (const r of newer) this.revisions.push({ ...r, index: this.revisions.length });
     }
+  }
+
+  /**
+   * The last %%EOF before `before`, outside the data of large streams the entries point at: a 50 MB scan is then
+   * not searched (and an embedded file's %%EOF is none of this file's). The signed bytes of a cut-off revision cannot
+   * be made stream data by a later update: a stream's length is fixed where the stream was written.
+   */
+  private lastEofOutsideStreams(before: number): number {
+    const numAt = new Map<number, number>();
+    for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
+    const offsets = [...numAt.keys()].sort((a, b) => a - b);
+    const spans: [number, number][] = [];
+    for (let i = 0; i < offsets.length; i++) {
+      const at = offsets[i];
+      if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
+      let parsed = this.cache.get(at);
+      if (!parsed) {
+        try {
+          parsed = parseIndirectAt(this.ctx, at);
+        } catch {
+          continue;
+        }
+        this.cache.set(at, parsed);
+      }
+      const v = parsed.value;
+      if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
+      const start = v.data.start;
+      if (start > at && (spans.length === 0 || start >= spans[spans.length - 1][1])) spans.push([start, start + v.data.length]);
+    }
+    let end = before;
+    for (let i = spans.length - 1; i >= 0; i--) {
+      const [start, stop] = spans[i];
+      if (start >= end) continue;
+      if (stop < end) {
+        const at = lastIndexOf(this.source, EOF_MARK, end, stop);
+        if (at >= 0) return at;
+      }
+      end = start;
+    }
+    return lastIndexOf(this.source, EOF_MARK, end, 0);
   }
 
   /** Each `xref` table after the newest revision read so far, as one more revision (see readChainBeforeFragment). */
