@@ -73,7 +73,7 @@ export interface LoadOptions {
   /**
    * Also read revisions older than the oldest one the /Prev chain reaches: an update whose trailer has no /Prev
    * (a whole new table) cuts the history off, and a signed revision before it would vanish from view. Costs one
-   * backward scan of the file for %%EOF; the verifier asks for it. Default false.
+   * backward scan for %%EOF outside large streams' data; the verifier asks for it. Default false.
    */
   fullHistory?: boolean;
 }
