@@ -320,6 +320,7 @@ export class PdfDocument {
       if (eof < 0) return;
       const newer = this.revisions.splice(0);
       const warnings = this.warnings.length;
+      const recovered = this.recovered;
       try {
         this.readChain(eof);
         const last = this.latest;
@@ -328,6 +329,7 @@ export class PdfDocument {
         this.revisions.length = 0;
         this.revisions.push(...newer);
         this.warnings.length = warnings;
+        this.recovered = recovered;
         if (e instanceof PdfError && e.code === 'PDF_LIMIT') throw e;
         return;
       }
