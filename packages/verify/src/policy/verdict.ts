@@ -45,23 +45,6 @@ function verdict(sub: SubIndication, reasons: Finding[], warnings: Finding[]): V
 }
 
 export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDICT_POLICY): Verdict {
-  const v = decideSignature(f, policy);
-  if (!f.hidden) return v;
-  // A hidden signature never passes; it says so first when the hiding decided, else right after the deciding reason.
-  const hidden = finding('SIGNATURE_HIDDEN', f.hiddenDetail ?? `revision ${f.hidden.revision}: ${f.hidden.cause}`);
-  if (v.indication === 'TOTAL-PASSED') return verdict('FORMAT_FAILURE', [hidden], v.warnings);
-  const byModification = v.reasons[0]?.code === 'MODIFIED_DISALLOWED';
-  return { ...v, reasons: byModification ? [hidden, ...v.reasons] : [v.reasons[0], hidden, ...v.reasons.slice(1)] };
-}
-
-/** Fragments appended after the signed revision: what they are, in one line. */
-function fragmentDetail(f: SignatureFacts): string {
-  return f.xrefFragments
-    .map((x) => `revision ${x.revision}: ${x.length} bytes at offset ${x.offset}, ${x.entries} xref entries${x.readByKeyword ? ', startxref/Prev do not lead to it' : ''}`)
-    .join('; ');
-}
-
-function decideSignature(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   const warnings: Finding[] = [];
   const i = f.integrity;
   const problems = new Set<string>(i.problems);
@@ -103,7 +86,7 @@ function decideSignature(f: SignatureFacts, policy: VerdictPolicy): Verdict {
     return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail)], warnings);
   }
   // Appended xref sections that change nothing are said as such, not as "permitted changes".
-  if (f.xrefFragments.length > 0) warnings.push(finding('XREF_FRAGMENT_APPENDED', fragmentDetail(f)));
+  if (f.xrefFragments.length > 0) warnings.push(finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; ')));
   if (f.modifications.verdict === 'ALLOWED' && !(f.xrefFragments.length > 0 && f.modifications.changes.every((c) => c.level === 'NONE'))) {
     warnings.push(finding('MODIFIED_ALLOWED'));
   }

@@ -38,9 +38,22 @@ const L = {
   level: { vi: 'Định dạng', en: 'Format' },
   reasons: { vi: 'Lý do', en: 'Reasons' },
   warnings: { vi: 'Cảnh báo', en: 'Warnings' },
-  hidden: { vi: 'CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản', en: 'HIDDEN SIGNATURE: the update at revision' },
-  countedFrom0: { vi: '(đánh số từ 0) đã', en: '(counted from 0)' },
 } as const;
+
+/** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
+export function vietnamTime(iso: string | null): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return iso;
+  const d = new Date(t + 7 * 3600_000).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 19)} (UTC+07:00)`;
+}
+
+/** A hidden signature's line: which update hid it (revision counted from 0) and what it did, by `hidden.cause`. */
+function hiddenLine(h: { revision: number; cause: string }, lang: Language): string {
+  const cause = (HIDDEN_CAUSES[h.cause] ?? HIDDEN_CAUSES.unreachable)[lang];
+  return lang === 'vi' ? `CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản ${h.revision} (đánh số từ 0) đã ${cause}.` : `HIDDEN SIGNATURE: the update at revision ${h.revision} (counted from 0) ${cause}.`;
+}
 
 /** What the hiding update did, as `hidden.cause` names it. */
 const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> = {
@@ -52,15 +65,6 @@ const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> = {
   'signature-redefined': { vi: 'định nghĩa lại từ điển chữ ký', en: 'redefined the signature dictionary' },
   unreachable: { vi: 'làm biểu mẫu không còn dẫn tới chữ ký', en: 'left the form no longer reaching it' },
 };
-
-/** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
-export function vietnamTime(iso: string | null): string {
-  if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const d = new Date(t + 7 * 3600_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 19)} (UTC+07:00)`;
-}
 
 function who(name: { commonName: string | null; organization: string | null; subject: string } | null): string {
   if (!name) return '—';
@@ -79,7 +83,7 @@ function signatureLines(s: SignatureReport, lang: Language): string[] {
   const valid = s.certificateValidAtSigningTime === null ? t('unknown') : s.certificateValidAtSigningTime ? t('yes') : t('no');
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
-    ...(s.hidden ? [`  ${t('hidden')} ${s.hidden.revision} ${t('countedFrom0')} ${(HIDDEN_CAUSES[s.hidden.cause] ?? HIDDEN_CAUSES.unreachable)[lang]}.`] : []),
+    ...(s.hidden ? [`  ${hiddenLine(s.hidden, lang)}`] : []),
     `  ${t('result')}: ${label}`,
     `  ${t('signer')}: ${who(s.signer)}`,
     `  ${t('issuer')}: ${who(s.signer?.issuer ?? null)}`,

@@ -14,6 +14,8 @@ export interface XrefFragment {
   entries: number;
   /** The section was found by its keyword, not through startxref and /Prev. */
   readByKeyword: boolean;
+  /** The above in words (for the warning). */
+  detail: string;
 }
 
 /** Every revision after the first whose entries only list object 0 or repeat an entry already in force. */
@@ -38,7 +40,10 @@ export function xrefFragments(doc: PdfDocument): XrefFragment[] {
       }
     }
     if (changes) continue;
-    out.push({ revision: rev.index, offset: rev.start, length: rev.end - rev.start, entries: rev.entries.size, readByKeyword: byKeyword !== undefined && rev.start >= byKeyword });
+    const readByKeyword = byKeyword !== undefined && rev.start >= byKeyword;
+    const length = rev.end - rev.start;
+    const detail = `revision ${rev.index}: ${length} bytes at offset ${rev.start}, ${rev.entries.size} xref entries${readByKeyword ? ', startxref/Prev do not lead to it' : ''}`;
+    out.push({ revision: rev.index, offset: rev.start, length, entries: rev.entries.size, readByKeyword, detail });
   }
   return out;
 }

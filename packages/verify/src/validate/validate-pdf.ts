@@ -5,6 +5,7 @@
  */
 import * as pkijs from 'pkijs';
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
+import { withHiddenSignature } from '../policy/hidden-signature.js';
 import { collectEvidence } from '../evidence/index.js';
 import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.js';
 import { validationReport, type ValidationReport } from '../report/report.js';
@@ -69,7 +70,7 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
   };
   const facts = await gatherFacts(bytes, doc, ctx, signatures);
   const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
-  const verdicts = facts.signatures.map((f) => decide(f, policy));
+  const verdicts = facts.signatures.map((f) => withHiddenSignature(f, decide(f, policy)));
   return { report: validationReport(facts, verdicts), facts, verdicts };
 }
 
