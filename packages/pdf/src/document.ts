@@ -7,6 +7,7 @@ import { ascii, indexOf, lastIndexOf, latin1, toSource, type ByteSource } from '
 import { PdfError } from './errors.js';
 import { DecodeBudget, decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { WS } from './lexer.js';
 import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type ParseContext } from './parser.js';
 import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
@@ -74,11 +75,18 @@ export interface LoadOptions {
    * 512 MiB); beyond it reading throws PDF_LIMIT.
    */
   maxDecodedBytes?: number;
+  /**
+   * Also read revisions older than the oldest one the /Prev chain reaches: an update whose trailer has no /Prev
+   * (a whole new table) cuts the history off, and a signed revision before it would vanish from view. Costs one
+   * backward scan for %%EOF outside large streams' data; the verifier asks for it. Default false.
+   */
+  fullHistory?: boolean;
 }
 
 const STARTXREF = ascii('startxref');
 const EOF_MARK = ascii('%%EOF');
 const HEADER = ascii('%PDF-');
+const XREF = ascii('xref');
 
 export class PdfDocument {
   readonly source: ByteSource;
@@ -118,8 +126,10 @@ export class PdfDocument {
       this.readChain();
     } catch (e) {
       if (options.strict || !(e instanceof PdfError) || e.code === 'PDF_LIMIT') throw e;
-      this.warn('RECOVERED', `cross-reference data unusable (${e.messageEn}); objects located by scanning`);
-      this.recoverAll();
+      if (!this.readChainBeforeFragment()) {
+        this.warn('RECOVERED', `cross-reference data unusable (${e.messageEn}); objects located by scanning`);
+        this.recoverAll();
+      }
     }
     const enc = this.trailer.get('Encrypt');
     if (enc !== undefined && enc !== null) {
@@ -133,8 +143,14 @@ export class PdfDocument {
         r: typeof r === 'number' ? r : undefined,
       };
     } else this.encryption = null;
+    // A catalog whose page tree does not resolve: an update without /Prev that redefines the catalog cut the chain.
+    if (!this.encryption && !this.recovered && !options.strict && this.catalog() instanceof PdfDict && !(this.getDict(this.catalog(), 'Pages') instanceof PdfDict)) {
+      this.readChainBeforeFragment();
+    }
+    if (options.fullHistory && !this.encryption && !this.recovered && this.catalog() instanceof PdfDict) this.readCutHistory();
     if (!this.encryption && !(this.catalog() instanceof PdfDict)) {
       if (this.recovered || options.strict) throw new PdfError('PDF_NO_CATALOG');
+      if (this.readChainBeforeFragment()) return;
       this.warn('RECOVERED', 'the catalog could not be read through the cross-reference data');
       this.recoverAll();
       if (!(this.catalog() instanceof PdfDict)) throw new PdfError('PDF_NO_CATALOG');
@@ -166,9 +182,10 @@ export class PdfDocument {
 
   // ---------------------------------------------------------------- cross-reference chain and revisions
 
-  private readChain(): void {
+  /** `before`: read the chain of the last startxref before this offset (default: the file's end). */
+  private readChain(before = this.source.length): void {
     const src = this.source;
-    const sx = lastIndexOf(src, STARTXREF, src.length, Math.max(0, src.length - (1 << 20)));
+    const sx = lastIndexOf(src, STARTXREF, before, Math.max(0, before - (1 << 20)));
     if (sx < 0) throw new PdfError('PDF_XREF', {}, 'no startxref');
     const startxref = withWindow(src, sx + STARTXREF.length, (lx) => {
       const t = lx.next();
@@ -252,6 +269,150 @@ export class PdfDocument {
         entries,
       });
       start = Math.max(end, start);
+    }
+  }
+
+  /**
+   * Real signing products append, after the last signed revision's %%EOF, a cross-reference fragment (an `xref`
+   * table, often empty, and a trailer) whose startxref is off or whose trailer has no /Prev, so the chain cannot be
+   * read from the end. The revisions are then read from the newest earlier %%EOF whose startxref opens a chain that
+   * reaches a catalog, and each `xref` table after it, found by its keyword, becomes one more revision (its entries
+   * as written: a fragment that redefines objects is judged like any update). Bytes after that chain that hold no
+   * readable table stay trailing bytes. False (the revisions read before kept) when no earlier %%EOF gives such a chain.
+   */
+  private readChainBeforeFragment(): boolean {
+    const src = this.source;
+    const saved = this.revisions.splice(0);
+    let eof = lastIndexOf(src, EOF_MARK, src.length);
+    for (let tries = 0; eof > 0 && tries < 16; tries++) {
+      eof = lastIndexOf(src, EOF_MARK, eof, Math.max(0, eof - (1 << 24)));
+      if (eof < 0) break;
+      this.revisions.length = 0;
+      this.cache.clear();
+      try {
+        this.readChain(eof);
+        if (!(this.catalog() instanceof PdfDict) || this.latest.end > eof + EOF_MARK.length + 2) continue;
+      } catch (e) {
+        if (e instanceof PdfError && e.code === 'PDF_LIMIT') throw e;
+        continue;
+      }
+      const before = this.revisions.length;
+      this.appendFragments();
+      // No table after it: the tail is not a fragment (an object appended without xref) — recovery by scanning shows it.
+      if (this.revisions.length === before) break;
+      this.warn(
+        'XREF_FRAGMENT',
+        `the cross-reference data after offset ${this.revisions[before - 1].end} does not continue the chain (startxref off or no /Prev); ${this.revisions.length - before} section(s) after it read by their keyword`,
+        this.revisions[before - 1].end,
+      );
+      return true;
+    }
+    this.revisions.length = 0;
+    this.revisions.push(...saved);
+    this.cache.clear();
+    return false;
+  }
+
+  /**
+   * Revisions before the oldest one the chain reaches (LoadOptions.fullHistory): while a %%EOF lies before that
+   * revision's cross-reference data and the startxref before it opens a chain that reaches a catalog, that chain's
+   * revisions are put in front (the cut-off revision then starts where they end). Warning XREF_CHAIN_CUT.
+   */
+  private readCutHistory(): void {
+    const src = this.source;
+    for (let n = 0; n < 16; n++) {
+      const first = this.revisions[0];
+      if (first.kind === 'recovered') return;
+      const minOffset = Math.min(...first.sections.map((x) => x.offset));
+      const eof = this.lastEofOutsideStreams(minOffset);
+      if (eof < 0) return;
+      const newer = this.revisions.splice(0);
+      const warnings = this.warnings.length;
+      const recovered = this.recovered;
+      try {
+        this.readChain(eof);
+        const last = this.latest;
+        if (!(this.catalog() instanceof PdfDict) || last.end > minOffset || this.revisions.some((r) => r.sections.some((x) => x.offset >= minOffset))) throw new PdfError('PDF_XREF');
+      } catch (e) {
+        this.revisions.length = 0;
+        this.revisions.push(...newer);
+        this.warnings.length = warnings;
+        this.recovered = recovered;
+        if (e instanceof PdfError && e.code === 'PDF_LIMIT') throw e;
+        return;
+      }
+      const end = this.latest.end;
+      this.warn('XREF_CHAIN_CUT', `an update without /Prev cut the history off; ${this.revisions.length} earlier revision(s) read from the %%EOF at ${eof}`, first.start);
+      newer[0] = { ...newer[0], start: end };
+      for (const r of newer) this.revisions.push({ ...r, index: this.revisions.length });
+    }
+  }
+
+  /**
+   * The last %%EOF before `before`, outside the data of large streams the entries point at: a 50 MB scan is then
+   * not searched (and an embedded file's %%EOF is none of this file's). The signed bytes of a cut-off revision cannot
+   * be made stream data by a later update: a stream's length is fixed where the stream was written.
+   */
+  private lastEofOutsideStreams(before: number): number {
+    const numAt = new Map<number, number>();
+    for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
+    const offsets = [...numAt.keys()].sort((a, b) => a - b);
+    const spans: [number, number][] = [];
+    for (let i = 0; i < offsets.length; i++) {
+      const at = offsets[i];
+      if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
+      let parsed = this.cache.get(at);
+      if (!parsed) {
+        try {
+          parsed = parseIndirectAt(this.ctx, at);
+        } catch {
+          continue;
+        }
+        this.cache.set(at, parsed);
+      }
+      const v = parsed.value;
+      if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
+      const start = v.data.start;
+      if (start > at && (spans.length === 0 || start >= spans[spans.length - 1][1])) spans.push([start, start + v.data.length]);
+    }
+    let end = before;
+    for (let i = spans.length - 1; i >= 0; i--) {
+      const [start, stop] = spans[i];
+      if (start >= end) continue;
+      if (stop < end) {
+        const at = lastIndexOf(this.source, EOF_MARK, end, stop);
+        if (at >= 0) return at;
+      }
+      end = start;
+    }
+    return lastIndexOf(this.source, EOF_MARK, end, 0);
+  }
+
+  /** Each `xref` table after the newest revision read so far, as one more revision (see readChainBeforeFragment). */
+  private appendFragments(): void {
+    const src = this.source;
+    for (let n = 0; n < 16; n++) {
+      const prev = this.latest;
+      let at = indexOf(src, XREF, prev.end);
+      // "startxref" contains "xref": a table keyword starts a token
+      while (at > prev.end && !WS[src.read(at - 1, at)[0]]) at = indexOf(src, XREF, at + 4);
+      if (at < 0) return;
+      let section: XrefSection;
+      try {
+        section = readXrefSection(this.ctx, at);
+      } catch (e) {
+        if (e instanceof PdfError && e.code === 'PDF_LIMIT') throw e;
+        return;
+      }
+      if (section.kind !== 'table') return;
+      const eof = indexOf(src, EOF_MARK, at);
+      const end = eof < 0 ? src.length : afterEol(src, eof + EOF_MARK.length);
+      // The fragment's trailer speaks for this revision; what it omits (often /Root, /Info) stays as before.
+      const trailer = new PdfDict();
+      for (const [k, v] of prev.trailer.map) if (k !== 'Prev' && k !== 'XRefStm') trailer.set(k, v);
+      for (const [k, v] of section.trailer.map) if (k !== 'Prev' && k !== 'XRefStm') trailer.set(k, v);
+      this.revisions.push({ index: this.revisions.length, start: prev.end, end, eofOffset: eof, xrefOffset: at, kind: 'table', sections: [section], trailer, entries: new Map(section.entries) });
+      if (eof < 0) return;
     }
   }
 

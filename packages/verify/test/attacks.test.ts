@@ -219,7 +219,7 @@ describe('a second signature', () => {
     expect(report.signatures[1].signer?.organizationalUnit).toBe('Văn phòng');
   });
 
-  it('a later update that drops the second signature from the form (hiding a signer) leaves the first DISALLOWED', async () => {
+  it('a later update that drops the second signature from the form (hiding a signer): both reported, the second as hidden, both DISALLOWED', async () => {
     const twice = await kysoSign(approval, { p12: 'seal.p12' });
     const attacked = update(twice, (w, doc) => {
       const catalog = asDict(doc.catalog());
@@ -231,9 +231,9 @@ describe('a second signature', () => {
       else w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('AcroForm', newAcro));
     });
     const report = await validate(attacked);
-    expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1']);
-    const [s] = await neverPassed(attacked);
-    expect(s.modifications, explain(s)).toBe('DISALLOWED');
+    expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1', 'Signature2']);
+    expect(report.signatures.map((s) => s.hidden?.cause ?? null)).toEqual([null, 'field-removed']);
+    for (const s of await neverPassed(attacked)) expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });
 
   it('a second signature on a P=2 certified file is allowed (P=2 permits signing)', async () => {

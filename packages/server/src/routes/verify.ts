@@ -68,6 +68,10 @@ const SignatureReportSchema = z.object({
   ),
   changes: z.array(z.object({ revision: z.number().int(), kind: z.string(), allowed: z.boolean(), reason: z.string() })),
   certification: z.object({ docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]) }).nullable(),
+  hidden: z
+    .object({ revision: z.number().int(), cause: z.string(), detail: z.string() })
+    .nullable()
+    .meta({ description: 'A signature a later update hid (removed from the form, its value replaced): that update, how, in words. Null when the document still shows it.' }),
   reasons: z.array(FindingSchema),
   warnings: z.array(FindingSchema),
   notes: z.array(FindingSchema).meta({ description: 'Technical facts that are not problems (e.g. CRYPTO_FLAGGED: RSA PKCS#1 v1.5).' }),

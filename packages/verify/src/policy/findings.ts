@@ -22,6 +22,14 @@ export const FINDINGS = {
   SIGNER_CERTIFICATE_MISSING: ['Không tìm thấy chứng thư số của người ký trong chữ ký.', "The signer's certificate is not in the signature."],
   SIGNER_CERTIFICATE_NOT_BOUND: ['Thuộc tính signing-certificate không khớp với chứng thư số của người ký.', "The signing-certificate attribute does not match the signer's certificate."],
   MODIFIED_DISALLOWED: ['Tài liệu bị sửa đổi sau khi ký theo cách không được phép.', 'The document was modified after signing in a way that is not permitted.'],
+  SIGNATURE_HIDDEN: [
+    'Chữ ký này đã bị một lần cập nhật sau đó che giấu (gỡ khỏi biểu mẫu hoặc thay thế): tài liệu hiện tại không còn hiển thị chữ ký này.',
+    'A later update hid this signature (removed it from the form or replaced it): the document as it stands no longer shows it.',
+  ],
+  XREF_FRAGMENT_APPENDED: [
+    'Sau phiên bản đã ký có thêm một đoạn bảng tham chiếu chéo (xref) và trailer, không thay đổi đối tượng nào.',
+    'A cross-reference section and trailer were appended after the signed revision; they change no object.',
+  ],
   MODIFIED_ALLOWED: ['Tài liệu có thay đổi được phép sau khi ký (chữ ký, dấu thời gian, điền biểu mẫu, chú thích hoặc dữ liệu xác thực).', 'The document has permitted changes after signing (signatures, timestamps, form filling, annotations or validation data).'],
   CRYPTO_REJECTED: ['Thuật toán hoặc độ dài khóa không đạt yêu cầu (Thông tư 15/2025/TT-BKHCN, Phụ lục I).', 'An algorithm or key size does not meet the policy (Circular 15/2025/TT-BKHCN, Annex I).'],
   CRYPTO_FLAGGED: [

@@ -123,7 +123,11 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
         : `${f.modifications.unreferencedObjects.length} objects no cross-reference section refers to`;
     return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail)], warnings);
   }
-  if (f.modifications.verdict === 'ALLOWED') warnings.push(finding('MODIFIED_ALLOWED'));
+  // Appended xref sections that change nothing are said as such, not as "permitted changes".
+  if (f.xrefFragments.length > 0) warnings.push(finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; ')));
+  if (f.modifications.verdict === 'ALLOWED' && !(f.xrefFragments.length > 0 && f.modifications.changes.every((c) => c.level === 'NONE'))) {
+    warnings.push(finding('MODIFIED_ALLOWED'));
+  }
 
   // Timestamps that failed are not proof of anything; say so.
   for (const ts of f.timestamps) {

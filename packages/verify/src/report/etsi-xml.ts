@@ -345,7 +345,7 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
   let found: FoundSignature[] = [];
   let evidence = options.evidence;
   if (facts.signatures.length > 0) {
-    const doc = PdfDocument.load(pdf);
+    const doc = PdfDocument.load(pdf, { fullHistory: true });
     found = findSignatures(doc);
     evidence ??= await collectEvidence(doc, { signatures: found });
   }
@@ -594,6 +594,7 @@ async function signatureReportXml(
             modifications: f.modifications.verdict,
             level: f.level ?? undefined,
             docMdp: f.kind === 'certification' ? f.transforms.docMdp : undefined,
+            hiddenByRevision: f.hidden?.revision,
           }),
         ),
       ]),

@@ -64,6 +64,23 @@ export function vietnamTime(iso: string | null): string {
   return `${d.slice(0, 10)} ${d.slice(11, 19)} (UTC+07:00)`;
 }
 
+/** A hidden signature's line: which update hid it (revision counted from 0) and what it did, by `hidden.cause`. */
+function hiddenLine(h: { revision: number; cause: string }, lang: Language): string {
+  const cause = (HIDDEN_CAUSES[h.cause] ?? HIDDEN_CAUSES.unreachable)[lang];
+  return lang === 'vi' ? `CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản ${h.revision} (đánh số từ 0) đã ${cause}.` : `HIDDEN SIGNATURE: the update at revision ${h.revision} (counted from 0) ${cause}.`;
+}
+
+/** What the hiding update did, as `hidden.cause` names it. */
+const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> = {
+  'acroform-removed': { vi: 'xóa biểu mẫu (AcroForm)', en: 'removed the AcroForm' },
+  'field-removed': { vi: 'gỡ trường chữ ký khỏi biểu mẫu', en: 'removed its field from the form' },
+  'value-removed': { vi: 'xóa giá trị (/V) của trường chữ ký', en: "removed the field's value (/V)" },
+  'value-replaced': { vi: 'trỏ giá trị (/V) của trường chữ ký sang một từ điển khác', en: "pointed the field's value (/V) at another dictionary" },
+  'signature-freed': { vi: 'xóa (giải phóng) từ điển chữ ký', en: 'freed the signature dictionary' },
+  'signature-redefined': { vi: 'định nghĩa lại từ điển chữ ký', en: 'redefined the signature dictionary' },
+  unreachable: { vi: 'làm biểu mẫu không còn dẫn tới chữ ký', en: 'left the form no longer reaching it' },
+};
+
 function who(name: { commonName: string | null; organization: string | null; subject: string } | null): string {
   if (!name) return '—';
   const parts = [name.commonName, name.organization].filter((x): x is string => !!x);
@@ -87,6 +104,7 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   const unproven = s.bestSignatureTime.source === 'validation-time';
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
+    ...(s.hidden ? [`  ${hiddenLine(s.hidden, lang)}`] : []),
     `  ${t('result')}: ${label}`,
     `  ${t('signer')}: ${who(s.signer)}`,
     `  ${t('issuer')}: ${who(s.signer?.issuer ?? null)}`,

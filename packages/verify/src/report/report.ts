@@ -73,6 +73,8 @@ export interface SignatureReport {
   /** Changes after this signature that were not plain additions of signatures or validation data. */
   changes: { revision: number; kind: string; allowed: boolean; reason: string }[];
   certification: { docMdp: 1 | 2 | 3 } | null;
+  /** Null when the document as it stands still shows the signature; else the later update that hid it, and how. */
+  hidden: { revision: number; cause: string; detail: string } | null;
   reasons: Finding[];
   warnings: Finding[];
   /** Technical facts that are not problems (e.g. CRYPTO_FLAGGED for RSA PKCS#1 v1.5). */
@@ -156,6 +158,7 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
       .slice(0, 50)
       .map((c) => ({ revision: c.revision, kind: c.kind, allowed: c.allowed, reason: c.reason })),
     certification: f.transforms.docMdp && f.kind === 'certification' ? { docMdp: f.transforms.docMdp } : null,
+    hidden: f.hidden ? { revision: f.hidden.revision, cause: f.hidden.cause, detail: f.hiddenDetail ?? '' } : null,
     reasons: v.reasons,
     warnings: v.warnings,
     notes: v.notes,

@@ -1,6 +1,8 @@
 /**
- * Lists a document's signatures (approval, certification, document timestamp) in the order they were applied:
- * the AcroForm field tree (recursive /Kids, cycles cut) gives every /FT /Sig field with a value.
+ * Lists a document's signatures (approval, certification, document timestamp) in the order they were applied.
+ * Every revision's own AcroForm is walked as of that revision (recursive /Kids, cycles cut), so a signature that a
+ * later update made unreachable — its field dropped from /Fields, the AcroForm removed, /V removed or pointed
+ * elsewhere, the signature dictionary freed or redefined — is still found, and marked with the update that hid it.
  */
 import { PdfDict, PdfName, PdfRef, PdfString, PdfStream, stringText, type PdfDocument, type PdfObject, type Span } from '@kyso/pdf';
 
@@ -35,6 +37,8 @@ export interface FoundSignature {
   contentsIndirect: boolean;
   /** Index of the revision whose entries first define the signature dictionary (or its field); -1 when unknown. */
   revision: number;
+  /** Null when the newest revision's AcroForm still reaches the signature; else the update that hid it and how. */
+  hidden: HiddenSignature | null;
 }
 
 const MAX_FIELDS = 10_000;
@@ -72,51 +76,168 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** Every signature of the document (as of its newest revision), in revision order. Never throws for damaged data. */
-export function findSignatures(doc: PdfDocument): FoundSignature[] {
-  const out: FoundSignature[] = [];
-  const catalog = safe(() => doc.catalog(), undefined);
-  if (!catalog) return out;
-  const acroForm = safe(() => doc.getDict(catalog, 'AcroForm'), undefined);
-  const fields = safe(() => doc.get(acroForm, 'Fields'), undefined);
-  const perms = safe(() => doc.getDict(catalog, 'Perms'), undefined);
-  const docMdpRaw = perms?.get('DocMDP');
-  const docMdpDict = safe(() => asDict(doc.resolve(docMdpRaw)), undefined);
+/** How a later update made a signature unreachable from the newest revision's AcroForm. */
+export type HiddenCause =
+  | 'acroform-removed'
+  | 'field-removed'
+  | 'value-removed'
+  | 'value-replaced'
+  | 'signature-freed'
+  | 'signature-redefined'
+  | 'unreachable';
 
+export interface HiddenSignature {
+  /** The update that hid it: the first revision after the last one whose AcroForm still reached it. */
+  revision: number;
+  cause: HiddenCause;
+}
+
+/** One signature field with a value, as one revision's AcroForm reaches it. */
+interface Sighting {
+  sig: PdfDict;
+  sigRef: PdfRef | null;
+  fieldRef: PdfRef | null;
+  field: PdfDict;
+  name: string | null;
+}
+
+/** Field nodes one walk visits: key → the field's raw /V (for telling why a signature is no longer reached). */
+type FieldValues = Map<string, PdfObject | undefined>;
+
+/** Walks one revision's AcroForm field tree as of that revision. */
+function walkRevision(doc: PdfDocument, rev: number, budget: { left: number }): { sightings: Sighting[]; fields: FieldValues; acroForm: boolean } {
+  const sightings: Sighting[] = [];
+  const fieldValues: FieldValues = new Map();
+  const catalog = safe(() => doc.catalog(rev), undefined);
+  const acroForm = safe(() => doc.getDict(catalog, 'AcroForm', rev), undefined);
+  const fields = safe(() => doc.get(acroForm, 'Fields', rev), undefined);
   const seenNodes = new Set<unknown>();
   const seenSigs = new Set<unknown>();
   let visited = 0;
-
   const visit = (item: PdfObject | undefined, parentName: string | null, inheritedFt: string | undefined, depth: number): void => {
-    if (depth > 64 || ++visited > MAX_FIELDS) return;
+    if (depth > 64 || ++visited > MAX_FIELDS || --budget.left < 0) return;
     const fieldRef = item instanceof PdfRef ? item : null;
-    const node = safe(() => asDict(doc.resolve(item)), undefined);
+    const node = safe(() => asDict(doc.resolve(item, rev)), undefined);
     if (!node) return;
     const nodeKey = fieldRef ? fieldRef.key : node;
     if (seenNodes.has(nodeKey)) return;
     seenNodes.add(nodeKey);
-    const partial = text(safe(() => doc.get(node, 'T'), undefined));
+    const partial = text(safe(() => doc.get(node, 'T', rev), undefined));
     const name = partial === undefined ? parentName : parentName === null ? partial : `${parentName}.${partial}`;
-    const ftObj = safe(() => doc.get(node, 'FT'), undefined);
+    const ftObj = safe(() => doc.get(node, 'FT', rev), undefined);
     const ft = ftObj instanceof PdfName ? ftObj.name : inheritedFt;
     const vRaw = node.get('V');
+    if (fieldRef) fieldValues.set(fieldRef.key, vRaw);
     if (ft === 'Sig' && vRaw !== undefined && vRaw !== null) {
       const sigRef = vRaw instanceof PdfRef ? vRaw : null;
-      const sig = safe(() => asDict(doc.resolve(vRaw)), undefined);
+      const sig = safe(() => asDict(doc.resolve(vRaw, rev)), undefined);
       const sigKey = sigRef ? sigRef.key : sig;
       if (sig && !seenSigs.has(sigKey)) {
         seenSigs.add(sigKey);
-        out.push(describe(doc, sig, sigRef, fieldRef, node, name, docMdpRaw, docMdpDict));
+        sightings.push({ sig, sigRef, fieldRef, field: node, name });
       }
     }
-    const kids = safe(() => doc.get(node, 'Kids'), undefined);
+    const kids = safe(() => doc.get(node, 'Kids', rev), undefined);
     if (Array.isArray(kids)) for (const k of kids) visit(k, name, ft, depth + 1);
   };
-
   if (Array.isArray(fields)) for (const f of fields) visit(f, null, undefined, 0);
+  return { sightings, fields: fieldValues, acroForm: acroForm !== undefined };
+}
 
-  return out
-    .map((s, i) => ({ s, i }))
+/**
+ * Field visits over the older revisions (the newest is always walked whole). Past it, only the older revisions that
+ * define a signature dictionary or a signed field themselves are walked, with as much again: a huge form repeated
+ * over many revisions cannot push a signature out of sight, and the work stays bounded.
+ */
+const MAX_HISTORY_VISITS = 200_000;
+
+/** A signature dictionary, or a field whose /V is one (written directly or by reference). */
+function signatureBearing(doc: PdfDocument, o: PdfObject | undefined, rev: number): boolean {
+  if (!(o instanceof PdfDict)) return false;
+  if (o.has('ByteRange')) return true;
+  const type = o.get('Type');
+  if (type instanceof PdfName && (type.name === 'Sig' || type.name === 'DocTimeStamp') && o.has('Contents')) return true;
+  const v = o.get('V');
+  if (v instanceof PdfDict) return v.has('ByteRange');
+  return v instanceof PdfRef && safe(() => asDict(doc.getObject(v, rev))?.has('ByteRange') ?? false, false);
+}
+
+/** Whether revision `rev`'s own entries define a signature dictionary or a signed field. */
+function definesSignature(doc: PdfDocument, rev: number): boolean {
+  for (const [num, e] of doc.revisions[rev].entries) {
+    if (e.type !== 'free' && signatureBearing(doc, safe(() => doc.getObject(num, rev), undefined), rev)) return true;
+  }
+  return false;
+}
+
+interface Candidate {
+  found: FoundSignature;
+  lastSeen: number;
+}
+
+/** The same signature: the same dictionary object (or both direct) with the same /ByteRange and /Contents bytes. */
+function sameSignature(a: FoundSignature, b: FoundSignature): boolean {
+  if ((a.ref === null) !== (b.ref === null) || (a.ref && b.ref && !a.ref.equals(b.ref))) return false;
+  const ar = a.byteRange;
+  const br = b.byteRange;
+  if ((ar === null) !== (br === null) || (ar && br && (ar.length !== br.length || ar.some((v, i) => v !== br[i])))) return false;
+  const ac = a.contents;
+  const bc = b.contents;
+  if (ac === null || bc === null) return ac === bc && a.contentsSpan?.start === b.contentsSpan?.start;
+  if (ac.length !== bc.length) return false;
+  for (let i = 0; i < ac.length; i++) if (ac[i] !== bc[i]) return false;
+  return true;
+}
+
+/**
+ * Every signature the document ever held, in revision order. Reachable ones are read as of the newest revision;
+ * one that a later update hid is read as of the last revision that still reached it and carries `hidden`. Never
+ * throws for damaged data.
+ */
+export function findSignatures(doc: PdfDocument): FoundSignature[] {
+  const last = doc.revisions.length - 1;
+  const candidates: Candidate[] = [];
+  const byObject = new Map<string, Candidate[]>();
+  const budget = { left: MAX_FIELDS + MAX_HISTORY_VISITS };
+  let targeted = false;
+  // Newest first: it is always walked whole; older revisions while the budget lasts, then only those that sign.
+  for (let rev = last; rev >= 0; rev--) {
+    if (budget.left <= 0 && !targeted) {
+      targeted = true;
+      budget.left = MAX_HISTORY_VISITS;
+    }
+    if (targeted && (budget.left <= 0 || !definesSignature(doc, rev))) continue;
+    const catalog = safe(() => doc.catalog(rev), undefined);
+    const perms = safe(() => doc.getDict(catalog, 'Perms', rev), undefined);
+    const docMdpRaw = perms?.get('DocMDP');
+    const docMdpDict = safe(() => asDict(doc.resolve(docMdpRaw, rev)), undefined);
+    for (const s of walkRevision(doc, rev, budget).sightings) {
+      const found = describe(doc, s.sig, s.sigRef, s.fieldRef, s.field, s.name, docMdpRaw, docMdpDict, rev);
+      const key = found.ref ? found.ref.key : 'direct';
+      let bucket = byObject.get(key);
+      if (!bucket) byObject.set(key, (bucket = []));
+      const known = bucket.find((c) => sameSignature(c.found, found));
+      if (!known) {
+        const c = { found, lastSeen: rev };
+        candidates.push(c);
+        bucket.push(c);
+      }
+      else if (known.found.kind === 'approval' && found.kind === 'certification') known.found.kind = 'certification';
+    }
+  }
+  const walks = new Map<number, ReturnType<typeof walkRevision> | undefined>();
+  const walkAt = (rev: number) => {
+    if (!walks.has(rev)) walks.set(rev, safe(() => walkRevision(doc, rev, { left: MAX_FIELDS }), undefined));
+    return walks.get(rev);
+  };
+  for (const c of candidates) {
+    if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1, walkAt(c.lastSeen + 1)) };
+    // Versions of one redefined dictionary: each belongs to the revision that defined what was read.
+    const ref = c.found.ref;
+    if (ref && (byObject.get(ref.key)?.length ?? 0) > 1) c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
+  }
+  return candidates
+    .map((c, i) => ({ s: c.found, i }))
     .sort((x, y) => {
       const rx = x.s.revision < 0 ? Number.MAX_SAFE_INTEGER : x.s.revision;
       const ry = y.s.revision < 0 ? Number.MAX_SAFE_INTEGER : y.s.revision;
@@ -126,6 +247,21 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
       return ex !== ey ? ex - ey : x.i - y.i;
     })
     .map((e) => e.s);
+}
+
+/** Why revision `rev` no longer reaches a signature the revision before it reached. */
+function hiddenCause(doc: PdfDocument, s: FoundSignature, rev: number, walk: ReturnType<typeof walkRevision> | undefined): HiddenCause {
+  if (walk && !walk.acroForm) return 'acroform-removed';
+  const e = s.ref ? safe(() => doc.entry(s.ref!.num, rev), undefined) : undefined;
+  if (s.ref && (!e || e.entry.type === 'free')) return 'signature-freed';
+  if (walk && s.fieldRef) {
+    if (!walk.fields.has(s.fieldRef.key)) return 'field-removed';
+    const v = walk.fields.get(s.fieldRef.key);
+    if (v === undefined || v === null) return 'value-removed';
+    if (!(v instanceof PdfRef) || !s.ref || !v.equals(s.ref)) return 'value-replaced';
+  }
+  if (e && e.revision === rev) return 'signature-redefined';
+  return 'unreachable';
 }
 
 function rangeEnd(br: PdfObject[] | null): number {
@@ -144,12 +280,13 @@ function describe(
   fieldName: string | null,
   docMdpRaw: PdfObject | undefined,
   docMdpDict: PdfDict | undefined,
+  rev: number,
 ): FoundSignature {
-  const get = (k: string): PdfObject | undefined => safe(() => doc.get(sig, k), undefined);
+  const get = (k: string): PdfObject | undefined => safe(() => doc.get(sig, k, rev), undefined);
   const type = text(get('Type'));
   const subFilter = text(get('SubFilter'));
   const brRaw = get('ByteRange');
-  const byteRange = Array.isArray(brRaw) ? brRaw.map((v) => safe(() => doc.resolve(v), undefined) ?? null) : null;
+  const byteRange = Array.isArray(brRaw) ? brRaw.map((v) => safe(() => doc.resolve(v, rev), undefined) ?? null) : null;
   const contentsRaw = sig.get('Contents');
   const contentsObj = get('Contents');
   const contents = contentsObj instanceof PdfString ? contentsObj.bytes : null;
@@ -158,7 +295,7 @@ function describe(
 
   let kind: SignatureKind = 'approval';
   if (type === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161') kind = 'doc-timestamp';
-  else if (isCertification(doc, sig, ref, docMdpRaw, docMdpDict)) kind = 'certification';
+  else if (isCertification(doc, sig, ref, docMdpRaw, docMdpDict, rev)) kind = 'certification';
 
   let revision = ref ? firstRevisionOf(doc, ref.num) : -1;
   if (revision < 0 && fieldRef) revision = firstRevisionOf(doc, fieldRef.num);
@@ -183,6 +320,7 @@ function describe(
     contentsSpan,
     contentsIndirect,
     revision,
+    hidden: null,
   };
 }
 
@@ -192,14 +330,15 @@ function isCertification(
   ref: PdfRef | null,
   docMdpRaw: PdfObject | undefined,
   docMdpDict: PdfDict | undefined,
+  rev: number,
 ): boolean {
   if (docMdpRaw instanceof PdfRef && ref && docMdpRaw.equals(ref)) return true;
   if (docMdpDict && docMdpDict === sig) return true;
-  const refs = safe(() => doc.get(sig, 'Reference'), undefined);
+  const refs = safe(() => doc.get(sig, 'Reference', rev), undefined);
   if (Array.isArray(refs)) {
     for (const r of refs.slice(0, 32)) {
-      const d = safe(() => asDict(doc.resolve(r)), undefined);
-      const tm = d ? safe(() => doc.get(d, 'TransformMethod'), undefined) : undefined;
+      const d = safe(() => asDict(doc.resolve(r, rev)), undefined);
+      const tm = d ? safe(() => doc.get(d, 'TransformMethod', rev), undefined) : undefined;
       if (tm instanceof PdfName && tm.name === 'DocMDP') return true;
     }
   }

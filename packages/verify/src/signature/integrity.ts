@@ -79,7 +79,7 @@ export interface IntegrityOptions {
 export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
   let revisions: RevisionBounds[] = [];
   try {
-    revisions = (options.doc ?? PdfDocument.load(pdfBytes)).revisions;
+    revisions = (options.doc ?? PdfDocument.load(pdfBytes, { fullHistory: true })).revisions;
   } catch {
     revisions = [];
   }

@@ -2,7 +2,7 @@
  * The facts gathered for each signature before any verdict: integrity, coverage, modifications, signer and chain,
  * times (claimed and timestamped), revocation and algorithms. The verdict policy (../policy) reads only these.
  */
-import type { IntegrityFacts, SignatureKind } from '../signature/index.js';
+import type { HiddenSignature, IntegrityFacts, SignatureKind, XrefFragment } from '../signature/index.js';
 import type { ModificationAnalysis } from '../modifications/index.js';
 import type { CertificateSummary } from './certificate-summary.js';
 import type { SignatureTransforms } from './transforms.js';
@@ -94,6 +94,12 @@ export interface SignatureFacts {
   revocation: RevocationFacts;
   crypto: CryptoFacts;
   level: PadesLevel | null;
+  /** Null when the newest revision's form still reaches the signature; else the later update that hid it. */
+  hidden: HiddenSignature | null;
+  /** What `hidden` says, in words (field, revisions, how); null when not hidden. */
+  hiddenDetail: string | null;
+  /** Revisions after the signed one that change no object (appended xref sections and trailers). */
+  xrefFragments: XrefFragment[];
 }
 
 export interface DocumentFacts {

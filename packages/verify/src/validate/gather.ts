@@ -7,7 +7,7 @@ import type * as pkijs from 'pkijs';
 import type { ByteSource, PdfDocument } from '@kyso/pdf';
 import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
 import { analyseModifications } from '../modifications/index.js';
-import { checkIntegrity, findSignatures, type FoundSignature, type IntegrityFacts } from '../signature/index.js';
+import { checkIntegrity, describeHidden, findSignatures, withHidingChanges, xrefFragments, type FoundSignature, type IntegrityFacts } from '../signature/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import { chainOf, type TrustContext } from './chain.js';
 import type { DocumentFacts, PadesLevel, SignatureFacts, TimestampFacts } from './facts.js';
@@ -36,6 +36,7 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
 
   // Permissions in force: DocMDP of the certification signature; field locks of signatures applied so far.
   const certifying = bases.find((b) => b.found.kind === 'certification');
+  const fragments = xrefFragments(doc);
   const fields = allFieldNames(doc);
 
   // Document timestamps first: their times are proof of existence for the signatures they cover.
@@ -45,10 +46,12 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
   for (let index = bases.length - 1; index >= 0; index--) {
     const b = bases[index];
     const locks = bases.filter((o) => o.signedRevision <= b.signedRevision).map((o) => o.transforms.fieldLock);
-    const modifications = analyseModifications(doc, Math.max(b.signedRevision, 0), {
+    const analysis = analyseModifications(doc, Math.max(b.signedRevision, 0), {
       docMdp: certifying && certifying.signedRevision <= b.signedRevision ? certifying.transforms.docMdp : undefined,
       lockedFields: lockedFieldNames(locks, fields),
     });
+    // A signature a later update hid is a disallowed change for every signature made before that update.
+    const modifications = withHidingChanges(analysis, b.signedRevision, found, b.found);
     const cms = b.integrity.cms;
     const signerCert = cms.signerCertificate;
     const pool = [...cms.certificates, ...ctx.documentCertificates];
@@ -98,6 +101,9 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
       revocation,
       crypto,
       level: null,
+      hidden: b.found.hidden,
+      hiddenDetail: b.found.hidden ? describeHidden(b.found) : null,
+      xrefFragments: fragments.filter((x) => x.revision > b.signedRevision),
     };
     all[index] = facts;
     if (b.found.kind === 'doc-timestamp') {

@@ -5,6 +5,7 @@
  */
 import * as pkijs from 'pkijs';
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
+import { withHiddenSignature } from '../policy/hidden-signature.js';
 import { collectEvidence } from '../evidence/index.js';
 import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.js';
 import { validationReport, type ValidationReport } from '../report/report.js';
@@ -28,7 +29,8 @@ export interface ValidationResult {
  * windows), so a large file is parsed and hashed without being held in memory.
  */
 export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const doc = PdfDocument.load(bytes, { maxDecodedBytes: options.maxDecodedBytes });
+  // an update without /Prev must not cut a signed revision out of view
+  const doc = PdfDocument.load(bytes, { maxDecodedBytes: options.maxDecodedBytes, fullHistory: true });
   // One list of signatures for the evidence pool and the facts: each CMS is parsed once (signature/ber.ts).
   const signatures = findSignatures(doc);
   const evidence = await collectEvidence(doc, { signatures });
@@ -56,7 +58,7 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
   };
   const facts = await gatherFacts(bytes, doc, ctx, signatures);
   const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
-  const verdicts = facts.signatures.map((f) => decide(f, policy));
+  const verdicts = facts.signatures.map((f) => withHiddenSignature(f, decide(f, policy)));
   return { report: validationReport(facts, verdicts), facts, verdicts };
 }
 
