@@ -1,0 +1,56 @@
+/**
+ * Whether each cross-reference entry points at its own object: the "n g obj" header at the entry's offset. A
+ * header that names another object or generation is how an "object swap" is written (the entry for 8 points at
+ * "6 0 obj"), and readers disagree on such an entry: some take the bytes at the offset, others reject them and
+ * rebuild the table by scanning. Facts only; what a mismatch means is the verifier's decision.
+ */
+import type { ByteSource } from './byte-source.js';
+import { Lexer } from './lexer.js';
+
+export interface ObjectHeader {
+  num: number;
+  gen: number;
+}
+
+export interface HeaderMismatch {
+  /** The revision whose cross-reference section holds the entry. */
+  revision: number;
+  /** The object number and generation the entry is for. */
+  num: number;
+  gen: number;
+  /** The offset the entry gives. */
+  offset: number;
+  /** The header found there; null when no "n g obj" header starts at the offset. */
+  found: ObjectHeader | null;
+}
+
+const WINDOW = 1 << 16;
+const HEADER_BYTES = 256;
+
+/** Reads "n g obj" headers at many offsets, one window read per neighbourhood (offsets are best asked in order). */
+export class HeaderReader {
+  private start = -1;
+  private buf: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly source: ByteSource) {}
+
+  /** The header at `offset`, or null when the bytes there do not start with "n g obj". */
+  at(offset: number): ObjectHeader | null {
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.source.length) return null;
+    if (offset < this.start || offset + HEADER_BYTES > this.start + this.buf.length) {
+      this.start = offset;
+      this.buf = this.source.read(offset, offset + WINDOW);
+    }
+    const final = this.start + this.buf.length >= this.source.length;
+    const lx = new Lexer(this.buf, this.start, offset, final);
+    try {
+      const a = lx.next();
+      const b = lx.next();
+      const c = lx.next();
+      if (a.t !== 'num' || b.t !== 'num' || c.t !== 'kw' || c.v !== 'obj' || !a.int || !b.int || a.v < 0 || b.v < 0) return null;
+      return { num: a.v, gen: b.v };
+    } catch {
+      return null; // a token or comment running past the window, or bytes that do not lex: no header
+    }
+  }
+}

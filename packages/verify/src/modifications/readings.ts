@@ -1,0 +1,214 @@
+/**
+ * Object swaps: a cross-reference entry whose bytes carry another object's header ("6 0 obj" where 8 is expected,
+ * "5 1 obj" for 5 0). Viewers read such a file differently — some take the bytes at the offset (MuPDF for a
+ * generation mismatch), some reject the entry and rebuild the table by scanning for the last "n g obj" (poppler,
+ * MuPDF for a number mismatch) — so one file can show different pages. Here every content-bearing object (the
+ * catalog, the page tree, pages and everything they draw: contents, resources, XObjects, annotations and their
+ * appearances) is read each way and compared with kyso's own reading. Facts only; analyse.ts decides.
+ */
+import { PdfDict, PdfRef, PdfStream, type PdfDocument, type PdfObject } from '@kyso/pdf';
+import { sameValue } from './diff.js';
+
+/** A cross-reference entry whose bytes do not begin with its own "num gen obj" (from @kyso/pdf). */
+export interface XrefAnomaly {
+  revision: number;
+  object: number;
+  gen: number;
+  offset: number;
+  /** What the bytes at the offset say: another number, another generation, or no object header at all. */
+  kind: 'number-mismatch' | 'generation-mismatch' | 'no-object-header';
+  /** The header found, as "n g". */
+  found: string | null;
+}
+
+export type ContentRole = 'catalog' | 'page-tree' | 'page' | 'page-contents' | 'resources' | 'xobject' | 'annotation' | 'appearance' | 'page-object';
+
+/**
+ * 'offset': follow the entry's offset whatever the header says; 'scan': the last "n g obj" in the file;
+ * 'generation': honour generation numbers, so a reference whose generation is not the entry's reads as null.
+ */
+export type Reading = 'offset' | 'scan' | 'generation';
+
+/** A content-bearing object that a viewer reading the file another way shows differently from kyso's reading. */
+export interface ReadingDifference {
+  /** The state read: the file as of this revision. */
+  revision: number;
+  object: number;
+  role: ContentRole;
+  reading: Reading;
+}
+
+/** Bounds on the content-bearing closure; past them the closure is incomplete and the reading counts as different. */
+export const READING_LIMITS = { maxObjects: 100_000, maxDepth: 64 };
+
+export function xrefAnomalies(doc: PdfDocument): XrefAnomaly[] {
+  return doc.headerMismatches().map((m) => ({
+    revision: m.revision,
+    object: m.num,
+    gen: m.gen,
+    offset: m.offset,
+    kind: !m.found ? 'no-object-header' : m.found.num !== m.num ? 'number-mismatch' : 'generation-mismatch',
+    found: m.found ? `${m.found.num} ${m.found.gen}` : null,
+  }));
+}
+
+const ROLE_RANK: ContentRole[] = ['page-object', 'resources', 'xobject', 'annotation', 'appearance', 'page-contents', 'page', 'page-tree', 'catalog'];
+
+/** The role an object reached under `key` from a parent of role `parent` plays. */
+function roleUnder(parent: ContentRole, key: string, value: PdfObject | undefined): ContentRole {
+  const type = value instanceof PdfDict ? value.getName('Type') : value instanceof PdfStream ? value.dict.getName('Type') : undefined;
+  if (type === 'Page') return 'page';
+  if (type === 'Pages') return 'page-tree';
+  if (parent === 'appearance' || key === 'AP') return 'appearance';
+  if (parent === 'xobject' || key === 'XObject') return 'xobject';
+  if (key === 'Annots' || parent === 'annotation') return 'annotation';
+  if (key === 'Resources' || parent === 'resources') return 'resources';
+  if (key === 'Contents' && parent === 'page') return 'page-contents';
+  if (parent === 'page-contents') return 'page-contents';
+  return 'page-object';
+}
+
+export interface ContentClosure {
+  /** Object number → the generation it is referenced with and its role. */
+  objects: Map<number, { gen: number; role: ContentRole }>;
+  complete: boolean;
+}
+
+/**
+ * What the document as of `rev` shows, by object: from the catalog through /Pages and every page, all they refer
+ * to except back-pointers (/Parent, /P) — contents, resources, XObjects, annotations and appearances.
+ */
+export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
+  const objects = new Map<number, { gen: number; role: ContentRole }>();
+  let complete = true;
+  const queue: PdfRef[] = [];
+  const read = (ref: PdfRef): PdfObject | undefined => {
+    try {
+      return doc.getObject(ref, rev);
+    } catch {
+      complete = false;
+      return undefined;
+    }
+  };
+  const add = (ref: PdfRef, role: ContentRole): void => {
+    const had = objects.get(ref.num);
+    if (had) {
+      if (ROLE_RANK.indexOf(role) > ROLE_RANK.indexOf(had.role)) had.role = role;
+      return;
+    }
+    if (objects.size >= READING_LIMITS.maxObjects) {
+      complete = false;
+      return;
+    }
+    objects.set(ref.num, { gen: ref.gen, role });
+    queue.push(ref);
+  };
+  const visit = (o: PdfObject | undefined, role: ContentRole, key: string, depth: number): void => {
+    if (o === undefined || o === null) return;
+    if (depth > READING_LIMITS.maxDepth) {
+      complete = false;
+      return;
+    }
+    if (o instanceof PdfRef) {
+      add(o, roleUnder(role, key, read(o)));
+      return;
+    }
+    if (Array.isArray(o)) for (const x of o) visit(x, role, key, depth + 1);
+    else if (o instanceof PdfStream) visit(o.dict, role, key, depth + 1);
+    else if (o instanceof PdfDict) {
+      for (const [k, v] of o.map) {
+        if (k === 'Parent' || k === 'P') continue;
+        visit(v, v instanceof PdfRef ? role : roleUnder(role, k, v), k, depth + 1);
+      }
+    }
+  };
+  const root = doc.revisions[rev]?.trailer.get('Root');
+  if (root instanceof PdfRef) {
+    objects.set(root.num, { gen: root.gen, role: 'catalog' });
+    const catalog = read(root);
+    if (catalog instanceof PdfDict) visit(catalog.get('Pages'), 'catalog', 'Pages', 0);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const ref = queue[i];
+    const entry = objects.get(ref.num)!;
+    const value = read(ref);
+    if (value instanceof PdfDict || value instanceof PdfStream || Array.isArray(value)) {
+      const dict = value instanceof PdfStream ? value.dict : value;
+      if (Array.isArray(dict)) visit(dict, entry.role, '', 1);
+      else for (const [k, v] of dict.map) if (k !== 'Parent' && k !== 'P') visit(v, entry.role, k, 1);
+    }
+  }
+  return { objects, complete };
+}
+
+/**
+ * Content-bearing objects of `closure` that a viewer shows differently from kyso's reading of the file as of
+ * `rev`: following the entry's offset whatever its header says, or taking the last "n g obj" (of that
+ * generation, or of the highest generation for the number) before the revision's end.
+ */
+export function readingDifferences(doc: PdfDocument, rev: number, closure: ContentClosure): ReadingDifference[] {
+  const out: ReadingDifference[] = [];
+  const end = doc.revisions[rev].end;
+  for (const [num, { gen, role }] of closure.objects) {
+    let normal: PdfObject | undefined;
+    try {
+      normal = doc.getObject(new PdfRef(num, gen), rev);
+    } catch {
+      normal = undefined;
+    }
+    const e = doc.entry(num, rev)?.entry;
+    const entryGen = e?.type === 'offset' ? e.gen : e?.type === 'compressed' ? 0 : undefined;
+    const readings: [Reading, () => PdfObject | undefined][] = [
+      ['generation', () => (entryGen !== undefined && entryGen !== gen ? undefined : normal)],
+      [
+        'offset',
+        () => (e?.type === 'offset' ? doc.objectAt(e.offset)?.value ?? normal : normal),
+      ],
+      ['scan', () => doc.scannedObject(num, gen, end)?.value ?? normal],
+      ['scan', () => doc.scannedObject(num, undefined, end)?.value ?? normal],
+    ];
+    for (const [reading, read] of readings) {
+      let other: PdfObject | undefined;
+      let differs: boolean;
+      try {
+        other = read();
+        differs = !sameValue(normal, other);
+      } catch {
+        differs = true; // unreadable one way: cannot tell what that viewer shows
+      }
+      if (differs) {
+        out.push({ revision: rev, object: num, role, reading });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const ROLE_TEXT: Record<ContentRole, string> = {
+  catalog: 'the catalog',
+  'page-tree': 'a page tree node',
+  page: 'a page',
+  'page-contents': 'page contents',
+  resources: 'page resources',
+  xobject: 'a drawn XObject',
+  annotation: 'an annotation',
+  appearance: "an annotation's appearance",
+  'page-object': 'an object of a page',
+};
+
+const READING_TEXT: Record<Reading, string> = {
+  offset: 'a viewer that follows the cross-reference offset',
+  scan: 'a viewer that rebuilds the cross-reference table by scanning',
+  generation: 'a viewer that honours generation numbers (the reference and the entry differ)',
+};
+
+export function describeDifference(d: ReadingDifference): string {
+  const how = READING_TEXT[d.reading];
+  return `object swap: ${how} shows ${ROLE_TEXT[d.role]} (object ${d.object}) different from the cross-reference reading`;
+}
+
+export function describeAnomaly(a: XrefAnomaly): string {
+  const at = `the cross-reference entry for object ${a.object} ${a.gen} (revision ${a.revision}) points at offset ${a.offset}`;
+  return a.found ? `${at}, where the header says "${a.found} obj"` : `${at}, where no object header is`;
+}
