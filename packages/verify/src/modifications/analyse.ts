@@ -146,10 +146,11 @@ function objectSwaps(
   }
   const swap = (revision: number, object: number, kind: string, reason: string): ModificationChange =>
     ({ revision, object, kind, change: 'replaced', level: 'OTHER', allowed: false, reason });
-  for (const a of anomalies) if (a.revision > signedRevision) changes.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
+  const mismatches: ModificationChange[] = [];
+  for (const a of anomalies) if (a.revision > signedRevision) mismatches.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
   // Entries of another generation in an update can redefine what a "n 0 R" shows for some viewers only.
   const regenerated = doc.revisions.slice(signedRevision + 1).some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
-  if (anomalies.length === 0 && !regenerated) return { changes, anomalies, signedReadings: [] };
+  if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
 
   const closures = new Map<number, ContentClosure>();
   const closureAt = (rev: number): ContentClosure => {
@@ -189,5 +190,5 @@ function objectSwaps(
     }
   }
   closures.clear();
-  return { changes, anomalies, signedReadings };
+  return { changes: [...changes, ...mismatches], anomalies, signedReadings };
 }

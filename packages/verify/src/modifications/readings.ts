@@ -103,24 +103,25 @@ export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
     objects.set(ref.num, { gen: ref.gen, role });
     queue.push(ref);
   };
-  const visit = (o: PdfObject | undefined, role: ContentRole, key: string, depth: number): void => {
+  /** `o` found under `key` in an object of role `parent`. */
+  const visit = (o: PdfObject | undefined, parent: ContentRole, key: string, depth: number): void => {
     if (o === undefined || o === null) return;
     if (depth > READING_LIMITS.maxDepth) {
       complete = false;
       return;
     }
-    if (o instanceof PdfRef) {
-      add(o, roleUnder(role, key, read(o)));
-      return;
-    }
-    if (Array.isArray(o)) for (const x of o) visit(x, role, key, depth + 1);
-    else if (o instanceof PdfStream) visit(o.dict, role, key, depth + 1);
+    if (o instanceof PdfRef) add(o, roleUnder(parent, key, read(o)));
+    else if (Array.isArray(o)) for (const x of o) visit(x, parent, key, depth + 1);
     else if (o instanceof PdfDict) {
-      for (const [k, v] of o.map) {
-        if (k === 'Parent' || k === 'P') continue;
-        visit(v, v instanceof PdfRef ? role : roleUnder(role, k, v), k, depth + 1);
-      }
+      const role = roleUnder(parent, key, o);
+      for (const [k, v] of o.map) if (k !== 'Parent' && k !== 'P') visit(v, role, k, depth + 1);
     }
+  };
+  /** The entries of an indirect object of role `role`. */
+  const visitEntries = (value: PdfObject | undefined, role: ContentRole): void => {
+    const dict = value instanceof PdfStream ? value.dict : value;
+    if (Array.isArray(dict)) for (const x of dict) visit(x, role, '', 1);
+    else if (dict instanceof PdfDict) for (const [k, v] of dict.map) if (k !== 'Parent' && k !== 'P') visit(v, role, k, 1);
   };
   const root = doc.revisions[rev]?.trailer.get('Root');
   if (root instanceof PdfRef) {
@@ -128,16 +129,7 @@ export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
     const catalog = read(root);
     if (catalog instanceof PdfDict) visit(catalog.get('Pages'), 'catalog', 'Pages', 0);
   }
-  for (let i = 0; i < queue.length; i++) {
-    const ref = queue[i];
-    const entry = objects.get(ref.num)!;
-    const value = read(ref);
-    if (value instanceof PdfDict || value instanceof PdfStream || Array.isArray(value)) {
-      const dict = value instanceof PdfStream ? value.dict : value;
-      if (Array.isArray(dict)) visit(dict, entry.role, '', 1);
-      else for (const [k, v] of dict.map) if (k !== 'Parent' && k !== 'P') visit(v, entry.role, k, 1);
-    }
-  }
+  for (let i = 0; i < queue.length; i++) visitEntries(read(queue[i]), objects.get(queue[i].num)!.role);
   return { objects, complete };
 }
 

@@ -88,7 +88,9 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   if (m.verdict === 'DISALLOWED') {
     const first = m.changes.find((c) => !c.allowed);
     if (first && (first.kind === 'object-swap' || first.kind === 'xref-entry-mismatch')) {
-      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', `revision ${first.revision}, object ${first.object}: ${first.reason}`)], warnings);
+      // what each viewer shows differently, then the entries that let it
+      const swaps = m.changes.filter((c) => c.kind === 'object-swap' || c.kind === 'xref-entry-mismatch').slice(0, 3);
+      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '))], warnings);
     }
     if (!first && m.trailingBytes === null && m.unreferencedObjects.length === 0 && m.incomplete.length > 0) {
       return verdict('FORMAT_FAILURE', [finding('MODIFICATIONS_NOT_ANALYSED', m.incomplete[0])], warnings);
