@@ -126,8 +126,8 @@ export interface IncomingRef {
 export const REF_INDEX_LIMITS = {
   /** Objects visited from the trailer. */
   maxObjects: 200_000,
-  /** Incoming references kept, over all objects (none is dropped per object). */
-  maxReferences: 2_000_000,
+  /** Incoming references kept, over all objects (none is dropped per object); bounds the index's memory. */
+  maxReferences: 1_000_000,
   /** Nesting of arrays and dictionaries inside one object. */
   maxDepth: 32,
 };
@@ -168,7 +168,10 @@ export class RefIndex {
         }
         return;
       }
-      if (Array.isArray(o)) for (const x of o) visit(x, from, [...path, '[]'], depth + 1);
+      if (Array.isArray(o)) {
+        const items = [...path, '[]']; // one path shared by every item: a long array costs no copy per item
+        for (const x of o) visit(x, from, items, depth + 1);
+      }
       else if (o instanceof PdfStream) visit(o.dict, from, path, depth + 1);
       else if (o instanceof PdfDict) for (const [k, v] of o.map) visit(v, from, [...path, k], depth + 1);
     };
