@@ -5,7 +5,7 @@
  * rebuild the table by scanning. Facts only; what a mismatch means is the verifier's decision.
  */
 import type { ByteSource } from './byte-source.js';
-import { Lexer } from './lexer.js';
+import { DELIM, isDigit, Lexer, WS } from './lexer.js';
 
 export interface ObjectHeader {
   num: number;
@@ -41,6 +41,9 @@ export class HeaderReader {
       this.start = offset;
       this.buf = this.source.read(offset, offset + WINDOW);
     }
+    const fast = plainHeader(this.buf, offset - this.start);
+    if (fast) return fast;
+    // comments or unusual whitespace between the tokens: the lexer decides
     const final = this.start + this.buf.length >= this.source.length;
     const lx = new Lexer(this.buf, this.start, offset, final);
     try {
@@ -53,4 +56,27 @@ export class HeaderReader {
       return null; // a token or comment running past the window, or bytes that do not lex: no header
     }
   }
+}
+
+/** "digits WS+ digits WS+ obj" then a delimiter or whitespace, as nearly every writer puts it; null otherwise. */
+function plainHeader(b: Uint8Array, i: number): ObjectHeader | null {
+  const int = (): number => {
+    let v = 0;
+    const from = i;
+    while (i < b.length && isDigit(b[i]) && i - from < 10) v = v * 10 + (b[i++] - 48);
+    return i > from && !isDigit(b[i]) ? v : -1;
+  };
+  const ws = (): boolean => {
+    const from = i;
+    while (i < b.length && WS[b[i]]) i++;
+    return i > from;
+  };
+  const num = int();
+  if (num < 0 || !ws()) return null;
+  const gen = int();
+  if (gen < 0 || !ws()) return null;
+  if (b[i] !== 0x6f || b[i + 1] !== 0x62 || b[i + 2] !== 0x6a) return null;
+  const after = b[i + 3];
+  if (after !== undefined && !WS[after] && !DELIM[after]) return null;
+  return { num, gen };
 }

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
+import { analyseModifications } from '../src/modifications/analyse.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { bytesOf, concat, explain, kysoSign, plainPdf, REPO, validate, verdictOf } from './helpers/signed-pdfs.js';
 
@@ -288,6 +289,24 @@ describe('harmless mismatches are still reported', () => {
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(s.modifications).toBe('NONE');
     expect(s.warnings.find((w) => w.code === 'XREF_ANOMALY')?.detail).toMatch(new RegExp(`entry ${info.num} 0 → "${spare} 0 obj"`));
+  });
+
+  it('a file whose every entry points at no object (broken offsets, read by scanning) then annotated: anomalies reported, no reading differs, ALLOWED', () => {
+    // kyso refuses to sign a damaged file, so the analysis is asked directly, the first revision taken as signed.
+    // Its objects are found by scanning; the update rewrites the page, whose scan in the whole file is the new one:
+    // as of the signed revision only the bytes before its end count, so nothing reads differently.
+    const broken = new Uint8Array(readFileSync(`${REPO}tests/fixtures/broken-xref-offsets.pdf`));
+    const before = PdfDocument.load(broken);
+    expect(before.headerMismatches().length).toBeGreaterThan(0);
+    expect(before.headerMismatches().every((m) => m.found === null)).toBe(true);
+    const w = before.update();
+    const { ref, dict } = before.pages()[0];
+    const annot = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [10, 10, 30, 30], Contents: new PdfString(bytesOf('Da xem')) }));
+    w.set(ref, dict.clone().set('Annots', [annot]));
+    const a = analyseModifications(PdfDocument.load(w.write()), 0);
+    expect(a.xrefAnomalies.every((x) => x.kind === 'no-object-header' && x.revision === 0)).toBe(true);
+    expect(a.signedReadings).toEqual([]);
+    expect(a.verdict, JSON.stringify(a.changes)).toBe('ALLOWED');
   });
 
   it('inside the signed revision, the page contents read differently by viewers: TOTAL-FAILED / FORMAT_FAILURE (SIGNED_CONTENT_AMBIGUOUS)', async () => {

@@ -142,13 +142,19 @@ export function readingDifferences(doc: PdfDocument, rev: number, closure: Conte
   const out: ReadingDifference[] = [];
   const end = doc.revisions[rev].end;
   for (const [num, { gen, role }] of closure.objects) {
+    const e = doc.entry(num, rev)?.entry;
+    // kyso's reading as of this state: getObject, except that where it falls back to a scan it scans the whole
+    // file, later revisions included; as of an earlier state only the bytes before its end count.
     let normal: PdfObject | undefined;
     try {
-      normal = doc.getObject(new PdfRef(num, gen), rev);
+      const at = e?.type === 'offset' ? doc.objectAt(e.offset) : undefined;
+      normal =
+        e?.type === 'offset' && at?.num !== num
+          ? (doc.scannedObject(num, gen, end)?.value ?? doc.getObject(new PdfRef(num, gen), rev))
+          : doc.getObject(new PdfRef(num, gen), rev);
     } catch {
       normal = undefined;
     }
-    const e = doc.entry(num, rev)?.entry;
     const entryGen = e?.type === 'offset' ? e.gen : e?.type === 'compressed' ? 0 : undefined;
     const readings: [Reading, () => PdfObject | undefined][] = [
       ['generation', () => (entryGen !== undefined && entryGen !== gen ? undefined : normal)],
