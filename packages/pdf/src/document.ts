@@ -629,6 +629,15 @@ export class PdfDocument {
         }
         if (!found || found.num !== a.num || found.gen !== a.gen) out.push({ ...a, found });
       }
+      // Compressed entries: the number the object stream lists at the entry's index is the object's header (an
+      // encrypted file's object streams cannot be read without decrypting: not checked).
+      for (const rev of this.encryption ? [] : this.revisions) {
+        for (const [num, e] of rev.entries) {
+          if (e.type !== 'compressed') continue;
+          const listed = this.listedInStream(e.stream, e.index, rev.index);
+          if (listed !== num) out.push({ revision: rev.index, num, gen: 0, stream: { num: e.stream, index: e.index }, found: listed === undefined ? null : { num: listed, gen: 0 } });
+        }
+      }
       out.sort((a, b) => a.revision - b.revision || a.num - b.num);
     }
     this.mismatches = out;
@@ -648,6 +657,34 @@ export class PdfDocument {
       return obj;
     } catch (err) {
       if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      return undefined;
+    }
+  }
+
+  /** The number object stream `stream` (as of revision `rev`) lists at `index`; undefined when it cannot be read. */
+  private listedInStream(stream: number, index: number, rev: number): number | undefined {
+    try {
+      const stmObj = this.getObject(stream, rev);
+      return stmObj instanceof PdfStream ? this.objectStream(stream, stmObj).nums[index] : undefined;
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * The object at `index` of object stream `stream` (as of revision `rev`), whatever number the stream lists there:
+   * what a reader that trusts a compressed entry's index shows. Undefined when it cannot be read.
+   */
+  compressedAt(stream: number, index: number, rev = this.revisions.length - 1): PdfObject | undefined {
+    try {
+      const stmObj = this.getObject(stream, rev);
+      if (!(stmObj instanceof PdfStream)) return undefined;
+      const stm = this.objectStream(stream, stmObj);
+      if (index < 0 || index >= stm.offsets.length) return undefined;
+      return parseDirect(stm.data, stm.first + stm.offsets[index], this.ctx);
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
       return undefined;
     }
   }

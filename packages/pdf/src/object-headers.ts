@@ -18,9 +18,14 @@ export interface HeaderMismatch {
   /** The object number and generation the entry is for. */
   num: number;
   gen: number;
-  /** The offset the entry gives. */
-  offset: number;
-  /** The header found there; null when no "n g obj" header starts at the offset. */
+  /** The offset the entry gives (an entry for an object in a file position). */
+  offset?: number;
+  /** The object stream and index the entry gives (an entry for a compressed object). */
+  stream?: { num: number; index: number };
+  /**
+   * The header found there — the "n g obj" at the offset, or the number the object stream lists at the index (its
+   * generation is 0) — or null when there is none.
+   */
   found: ObjectHeader | null;
 }
 

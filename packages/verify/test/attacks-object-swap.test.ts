@@ -183,7 +183,7 @@ describe('number mismatch', () => {
     // kyso's own reading rejects the header and falls back to the signed object: by itself it saw no change
     const doc = PdfDocument.load(forged);
     expect(doc.headerMismatches()).toEqual([{ revision: doc.revisions.length - 1, num: f.contents.num, gen: 0, offset: expect.any(Number), found: { num: spare, gen: 0 } }]);
-    const s = await swapCaught(forged, /follows the cross-reference offset shows page contents/);
+    const s = await swapCaught(forged, /follows the cross-reference offset.* shows page contents/);
     expect(s.reasons[0].detail).toMatch(new RegExp(`header says "${spare} 0 obj"`));
   });
 
@@ -191,7 +191,7 @@ describe('number mismatch', () => {
     const spare = PdfDocument.load(signed).nextObjectNumber + 5;
     const forged = forge(signed, [{ header: [spare, 0], body: streamText(FORGED(f.font)) }], [[f.contents.num, 0, 0]], 'stream');
     expect(PdfDocument.load(forged).latest.kind).toBe('stream');
-    await swapCaught(forged, /follows the cross-reference offset shows page contents/);
+    await swapCaught(forged, /follows the cross-reference offset.* shows page contents/);
   });
 
   it('the reverse: a new entry points at "N 0 obj" redefining the page contents (scanning readers take it) → OBJECT_SWAP', async () => {
@@ -269,6 +269,44 @@ describe('other producers', () => {
       await swapCaught(forge(base, [{ header: [spare, 0], body: streamText(FORGED(p.font)) }], [[p.contents.num, 0, 0]], style), /page contents/);
     });
   }
+});
+
+describe('compressed entries', () => {
+  it('qpdf object streams: the entry for the page resources names index 0 of a new object stream that lists another object there → OBJECT_SWAP', async () => {
+    const base = await kysoSign(new Uint8Array(readFileSync(`${REPO}tests/fixtures/qpdf-objstm.pdf`)));
+    const doc = PdfDocument.load(base);
+    const p = facts(base);
+    expect(p.resources && doc.entry(p.resources.num)?.entry.type, 'the resources are a compressed object').toBe('compressed');
+    const res = asDict(doc.resolve(p.resources));
+    const spare = doc.nextObjectNumber + 3;
+    // the forged resources: the page's font swapped for Courier
+    const forgedRes = `<< /Font << /${p.font} << /Type /Font /Subtype /Type1 /BaseFont /Courier >> >> >>`;
+    expect(res.has('Font')).toBe(true);
+    const header = `${spare} 0 `;
+    const objStm = `<< /Type /ObjStm /N 1 /First ${header.length} /Length ${header.length + forgedRes.length} >>\nstream\n${header}${forgedRes}\nendstream`;
+    const stmNum = spare + 1;
+    const xrefNum = spare + 2;
+    let body = '\n';
+    const stmAt = base.length + body.length;
+    body += `${stmNum} 0 obj\n${objStm}\nendobj\n`;
+    const xrefAt = base.length + body.length;
+    // rows (W [1 4 2]): the resources compressed at (stmNum, 0), the object stream, the xref stream itself
+    const rows: [number, number, number, number][] = [[p.resources!.num, 2, stmNum, 0], [stmNum, 1, stmAt, 0], [xrefNum, 1, xrefAt, 0]];
+    rows.sort((a, b) => a[0] - b[0]);
+    const data = Buffer.alloc(rows.length * 7);
+    rows.forEach(([, type, f2, f3], k) => {
+      data[k * 7] = type;
+      data.writeUInt32BE(f2, k * 7 + 1);
+      data.writeUInt16BE(f3, k * 7 + 5);
+    });
+    const root = asRef(doc.trailer.get('Root'));
+    body += `${xrefNum} 0 obj\n<< /Type /XRef /Size ${xrefNum + 1} /Index [${rows.map((r) => `${r[0]} 1`).join(' ')}] /W [1 4 2] /Root ${root.num} 0 R /Prev ${doc.latest.xrefOffset} /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`;
+    const forged = concat(base, body);
+    const reread = PdfDocument.load(forged);
+    expect(reread.headerMismatches()).toEqual([{ revision: reread.revisions.length - 1, num: p.resources!.num, gen: 0, stream: { num: stmNum, index: 0 }, found: { num: spare, gen: 0 } }]);
+    const s = await swapCaught(forged, /object stream index\) shows page resources/);
+    expect(s.reasons[0].detail).toMatch(new RegExp(`index 0 of object stream ${stmNum}, where the stream lists object ${spare}`));
+  });
 });
 
 describe('harmless mismatches are still reported', () => {

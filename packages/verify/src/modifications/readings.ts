@@ -14,8 +14,10 @@ export interface XrefAnomaly {
   revision: number;
   object: number;
   gen: number;
-  offset: number;
-  /** What the bytes at the offset say: another number, another generation, or no object header at all. */
+  /** Where the entry points: a file offset, or an index in an object stream. */
+  offset?: number;
+  stream?: { num: number; index: number };
+  /** What is there: another number, another generation, or no object header at all. */
   kind: 'number-mismatch' | 'generation-mismatch' | 'no-object-header';
   /** The header found, as "n g". */
   found: string | null;
@@ -46,7 +48,8 @@ export function xrefAnomalies(doc: PdfDocument): XrefAnomaly[] {
     revision: m.revision,
     object: m.num,
     gen: m.gen,
-    offset: m.offset,
+    ...(m.offset !== undefined ? { offset: m.offset } : {}),
+    ...(m.stream ? { stream: m.stream } : {}),
     kind: !m.found ? 'no-object-header' : m.found.num !== m.num ? 'number-mismatch' : 'generation-mismatch',
     found: m.found ? `${m.found.num} ${m.found.gen}` : null,
   }));
@@ -160,7 +163,12 @@ export function readingDifferences(doc: PdfDocument, rev: number, closure: Conte
       ['generation', () => (entryGen !== undefined && entryGen !== gen ? undefined : normal)],
       [
         'offset',
-        () => (e?.type === 'offset' ? doc.objectAt(e.offset)?.value ?? normal : normal),
+        () =>
+          e?.type === 'offset'
+            ? (doc.objectAt(e.offset)?.value ?? normal)
+            : e?.type === 'compressed'
+              ? (doc.compressedAt(e.stream, e.index, rev) ?? normal)
+              : normal,
       ],
       ['scan', () => doc.scannedObject(num, gen, end)?.value ?? normal],
       ['scan', () => doc.scannedObject(num, undefined, end)?.value ?? normal],
@@ -196,7 +204,7 @@ const ROLE_TEXT: Record<ContentRole, string> = {
 };
 
 const READING_TEXT: Record<Reading, string> = {
-  offset: 'a viewer that follows the cross-reference offset',
+  offset: 'a viewer that follows the cross-reference offset (or object stream index)',
   scan: 'a viewer that rebuilds the cross-reference table by scanning',
   generation: 'a viewer that honours generation numbers (the reference and the entry differ)',
 };
@@ -206,7 +214,13 @@ export function describeDifference(d: ReadingDifference): string {
   return `object swap: ${how} shows ${ROLE_TEXT[d.role]} (object ${d.object}) different from the cross-reference reading`;
 }
 
+/** "offset 1234" or "index 0 of object stream 12". */
+export function anomalyPlace(a: XrefAnomaly): string {
+  return a.stream ? `index ${a.stream.index} of object stream ${a.stream.num}` : `offset ${a.offset}`;
+}
+
 export function describeAnomaly(a: XrefAnomaly): string {
-  const at = `the cross-reference entry for object ${a.object} ${a.gen} (revision ${a.revision}) points at offset ${a.offset}`;
-  return a.found ? `${at}, where the header says "${a.found} obj"` : `${at}, where no object header is`;
+  const at = `the cross-reference entry for object ${a.object} ${a.gen} (revision ${a.revision}) points at ${anomalyPlace(a)}`;
+  if (!a.found) return `${at}, where no object is`;
+  return a.stream ? `${at}, where the stream lists object ${a.found.split(' ')[0]}` : `${at}, where the header says "${a.found} obj"`;
 }

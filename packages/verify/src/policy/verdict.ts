@@ -8,6 +8,7 @@ import type { Indication, SubIndication } from '../indications.js';
 import { SUB_INDICATIONS } from '../indications.js';
 import type { SignatureFacts } from '../validate/facts.js';
 import { finding, type Finding } from './findings.js';
+import { anomalyPlace } from '../modifications/readings.js';
 
 export interface VerdictPolicy {
   /** An unknown revocation status: 'warn' passes with a warning (DOMAIN.md §10.3 1.2), 'require' is INDETERMINATE / TRY_LATER. */
@@ -78,7 +79,7 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   // 3. What the signed revision shows, and what later revisions did to the document.
   const m = f.modifications;
   if (m.xrefAnomalies.length > 0) {
-    const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${a.offset}`);
+    const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`);
     warnings.push(finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`));
   }
   if (m.signedReadings.length > 0) {
