@@ -631,10 +631,13 @@ export class PdfDocument {
       }
       // Compressed entries: the number the object stream lists at the entry's index is the object's header (an
       // encrypted file's object streams cannot be read without decrypting: not checked).
+      const lists = new Map<string, number[] | undefined>(); // each object stream's numbers, read once per revision
       for (const rev of this.encryption ? [] : this.revisions) {
         for (const [num, e] of rev.entries) {
           if (e.type !== 'compressed') continue;
-          const listed = this.listedInStream(e.stream, e.index, rev.index);
+          const key = `${e.stream} ${rev.index}`;
+          if (!lists.has(key)) lists.set(key, this.listedInStream(e.stream, rev.index));
+          const listed = lists.get(key)?.[e.index];
           if (listed !== num) out.push({ revision: rev.index, num, gen: 0, stream: { num: e.stream, index: e.index }, found: listed === undefined ? null : { num: listed, gen: 0 } });
         }
       }
@@ -661,11 +664,11 @@ export class PdfDocument {
     }
   }
 
-  /** The number object stream `stream` (as of revision `rev`) lists at `index`; undefined when it cannot be read. */
-  private listedInStream(stream: number, index: number, rev: number): number | undefined {
+  /** The object numbers object stream `stream` (as of revision `rev`) lists; undefined when it cannot be read. */
+  private listedInStream(stream: number, rev: number): number[] | undefined {
     try {
       const stmObj = this.getObject(stream, rev);
-      return stmObj instanceof PdfStream ? this.objectStream(stream, stmObj).nums[index] : undefined;
+      return stmObj instanceof PdfStream ? this.objectStream(stream, stmObj).nums : undefined;
     } catch (err) {
       if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
       return undefined;
