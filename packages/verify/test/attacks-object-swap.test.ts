@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
 import { analyseModifications } from '../src/modifications/analyse.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
@@ -36,6 +36,13 @@ const asDict = (o: PdfObject | undefined): PdfDict => {
   if (!(o instanceof PdfDict)) throw new Error('expected a dictionary');
   return o;
 };
+function update(bytes: Uint8Array, change: (w: IncrementalWriter, doc: PdfDocument) => void): Uint8Array {
+  const doc = PdfDocument.load(bytes);
+  const w = doc.update();
+  change(w, doc);
+  return w.write();
+}
+
 const asRef = (o: PdfObject | undefined): PdfRef => {
   if (!(o instanceof PdfRef)) throw new Error('expected a reference');
   return o;
@@ -345,6 +352,26 @@ describe('harmless mismatches are still reported', () => {
     expect(a.xrefAnomalies.every((x) => x.kind === 'no-object-header' && x.revision === 0)).toBe(true);
     expect(a.signedReadings).toEqual([]);
     expect(a.verdict, JSON.stringify(a.changes)).toBe('ALLOWED');
+  });
+
+  it('a legitimate update reusing an annotation number with generation 1, references updated: every reading agrees, ALLOWED', async () => {
+    const annotated = update(signed, (w, doc) => {
+      const { ref, dict } = doc.pages()[0];
+      const a = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [10, 10, 30, 30], Contents: new PdfString(bytesOf('Mot')) }));
+      const old = doc.resolve(dict.get('Annots'));
+      w.set(ref, dict.clone().set('Annots', [...(Array.isArray(old) ? old : []), a]));
+    });
+    const reused = update(annotated, (w, doc) => {
+      const { ref, dict } = doc.pages()[0];
+      const annots = dict.get('Annots') as PdfRef[];
+      const again = new PdfRef(annots[annots.length - 1].num, 1);
+      w.set(again, new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [10, 10, 30, 30], Contents: new PdfString(bytesOf('Hai')) }));
+      w.set(ref, dict.clone().set('Annots', [...annots.slice(0, -1), again]));
+    });
+    expect(PdfDocument.load(reused).headerMismatches()).toEqual([]);
+    const [s] = (await validate(reused)).signatures;
+    expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
+    expect(s.modifications).toBe('ALLOWED');
   });
 
   it('inside the signed revision, the page contents read differently by viewers: TOTAL-FAILED / FORMAT_FAILURE (SIGNED_CONTENT_AMBIGUOUS)', async () => {

@@ -127,8 +127,9 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 /**
  * Object swaps, judged by every reading a common viewer makes. A cross-reference entry in a revision after the
  * signed one whose bytes carry another header is a disallowed change whatever it points at; and whenever the file
- * has such entries, the content-bearing objects of the signed revision and of each later one are read by
- * following the offsets and by scanning: a content-bearing object that reads differently is named. In the signed
+ * has such entries (or an update uses generations above 0), the content-bearing objects of the signed revision and
+ * of each later state are read by following the offsets, by scanning and with generations honoured: a
+ * content-bearing object that reads differently is named. In the signed
  * revision itself that is reported as signedReadings (the verdict policy decides).
  */
 function objectSwaps(
@@ -152,23 +153,14 @@ function objectSwaps(
   const regenerated = doc.revisions.slice(signedRevision + 1).some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
   if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
 
-  const closures = new Map<number, ContentClosure>();
-  const closureAt = (rev: number): ContentClosure => {
-    let c = closures.get(rev);
-    if (!c) closures.set(rev, (c = contentClosure(doc, rev)));
-    return c;
-  };
+  const closureAt = (rev: number): ContentClosure => contentClosure(doc, rev);
   const reported = new Set<string>();
   let signedReadings: ReadingDifference[] = [];
   const first = anomalies.length > 0 ? Math.min(...anomalies.map((a) => a.revision)) : signedRevision + 1;
   for (let rev = Math.max(signedRevision, first); rev < doc.revisions.length; rev++) {
-    // The objects the signed revision shows and those this state shows, read as of this state.
-    const closure: ContentClosure = { objects: new Map(closureAt(signedRevision).objects), complete: closureAt(signedRevision).complete };
-    if (rev !== signedRevision) {
-      const own = closureAt(rev);
-      for (const [num, v] of own.objects) if (!closure.objects.has(num)) closure.objects.set(num, v);
-      closure.complete &&= own.complete;
-    }
+    // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
+    // the same (what changed from the signed revision by kyso's reading is the rules' part).
+    const closure = closureAt(rev);
     if (!closure.complete) incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
     let diffs: ReadingDifference[];
     try {
@@ -189,6 +181,5 @@ function objectSwaps(
       changes.push(swap(rev, d.object, 'object-swap', describeDifference(d)));
     }
   }
-  closures.clear();
   return { changes: [...changes, ...mismatches], anomalies, signedReadings };
 }
