@@ -9,8 +9,9 @@
  *   a reader that follows the offset without checking the header shows FORGED TEXT.
  *
  * and with the update writing "4 1 obj" behind the entry "4 0": MuPDF follows the offset and draws FORGED TEXT while
- * poppler rebuilds the table, finds only a generation 1 and draws an empty page. The test "the two viewers differ"
- * below runs both tools on that file and asserts it. kyso judges an update by every such reading: each forgery
+ * poppler rebuilds the table, finds only a generation 1 and draws an empty page (`mutool draw -r 36` paints 337 dark
+ * pixels, `pdftoppm -r 36 -gray` none). The test "the two viewers differ" below renders a kyso-signed file forged
+ * that way with both tools and asserts it. kyso judges an update by every such reading: each forgery
  * here, built on kyso-signed files (pdf-lib input, a qpdf object-stream file, LibreOffice), must be TOTAL-FAILED or
  * INDETERMINATE with the modifications DISALLOWED and an OBJECT_SWAP finding, and every header mismatch is reported
  * as an XREF_ANOMALY warning.
@@ -20,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
 import { analyseModifications } from '../src/modifications/analyse.js';
+import { READING_LIMITS } from '../src/modifications/readings.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { bytesOf, concat, explain, kysoSign, plainPdf, REPO, validate, verdictOf } from './helpers/signed-pdfs.js';
 
@@ -47,6 +49,16 @@ const asRef = (o: PdfObject | undefined): PdfRef => {
   if (!(o instanceof PdfRef)) throw new Error('expected a reference');
   return o;
 };
+
+/** Pixels darker than mid-grey in a binary PGM (P5, 8 bits) as mutool and pdftoppm write it. */
+function darkPixels(path: string): number {
+  const bytes = readFileSync(path);
+  const head = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 64).toString('latin1'));
+  if (!head) throw new Error(`${path} is not a binary PGM`);
+  let dark = 0;
+  for (const b of bytes.subarray(head[0].length)) if (b < 128) dark++;
+  return dark;
+}
 
 /** Bytes written by hand in an update: the header they carry ("6 0") and the object's body. */
 interface Written {
@@ -249,14 +261,15 @@ describe('generation mismatch', () => {
     expect(s.changes.map((c) => c.kind)).toContain('object-swap');
   });
 
-  it('the two viewers differ on that file: mutool draws the forged text, poppler (pdftotext) an empty page', () => {
+  it('the two viewers differ on that file: mutool draw paints the forged text, pdftoppm (poppler) a blank page', () => {
     const forged = forge(signed, [{ header: [f.contents.num, 1], body: streamText(FORGED(f.font)) }], [[f.contents.num, 0, 0]], 'table');
     const path = tmp.file('gen-mismatch.pdf', forged);
-    const mupdf = run('mutool', ['draw', '-q', '-F', 'txt', path]);
-    const poppler = run('pdftotext', [path, '-']);
-    expect(mupdf.stdout).toContain('DA HUY');
-    expect(poppler.stdout).not.toContain('DA HUY');
-    expect(poppler.stdout).not.toContain('Quyet dinh so 1/2026');
+    expect(run('mutool', ['draw', '-q', '-F', 'txt', path]).stdout).toContain('DA HUY');
+    expect(run('mutool', ['draw', '-q', '-r', '36', '-o', `${tmp.dir}/mupdf.pgm`, path]).status).toBe(0);
+    expect(run('pdftoppm', ['-r', '36', '-gray', '-singlefile', path, `${tmp.dir}/poppler`]).status).toBe(0);
+    expect(darkPixels(`${tmp.dir}/mupdf.pgm`), 'MuPDF follows the offset: text is painted').toBeGreaterThan(50);
+    expect(darkPixels(`${tmp.dir}/poppler.pgm`), 'poppler rebuilds the table, finds no "4 0 obj" of generation 0: blank').toBe(0);
+    expect(run('pdftotext', [path, '-']).stdout).not.toContain('DA HUY');
   });
 });
 
@@ -372,6 +385,24 @@ describe('harmless mismatches are still reported', () => {
     const [s] = (await validate(reused)).signatures;
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(s.modifications).toBe('ALLOWED');
+  });
+
+  it('inside the signed revision, a mismatch on /Info and a page nested past what the readings follow: cannot tell → not TOTAL-PASSED', async () => {
+    // the page carries a private entry nested deeper than READING_LIMITS.maxDepth: the content-bearing objects
+    // cannot all be read each way, so the signed revision is not cleared
+    const plain = await plainPdf();
+    let deep: PdfObject = [new PdfRef(1, 0)];
+    for (let i = 0; i < READING_LIMITS.maxDepth + 2; i++) deep = [deep];
+    const nested = update(plain, (w, doc) => {
+      const { ref, dict } = doc.pages()[0];
+      w.set(ref, dict.clone().set('PieceInfo', deep));
+    });
+    const info = asRef(PdfDocument.load(nested).trailer.get('Info'));
+    const odd = forge(nested, [{ header: [PdfDocument.load(nested).nextObjectNumber + 7, 0], body: '<< /Producer (odd producer) >>' }], [[info.num, 0, 0]], 'table');
+    const [s] = (await validate(await kysoSign(odd))).signatures;
+    expect(s.indication, explain(s)).not.toBe('TOTAL-PASSED');
+    expect(s.reasons[0].code, explain(s)).toBe('MODIFICATIONS_NOT_ANALYSED');
+    expect(s.reasons[0].detail).toMatch(/content-bearing objects could not all be read/);
   });
 
   it('inside the signed revision, the page contents read differently by viewers: TOTAL-FAILED / FORMAT_FAILURE (SIGNED_CONTENT_AMBIGUOUS)', async () => {
