@@ -290,3 +290,35 @@ describe('the appearance walk', () => {
     expect(a.changes.find((c) => !c.allowed)?.kind).toBe('appearance-clobbered');
   });
 });
+
+describe('the walk up to the catalog', () => {
+  /** The catalog's /DSS leads through a chain of `length` indirect dictionaries to a leaf the update rewrites. */
+  function dssChain(length: number): Uint8Array {
+    const base = update(plain, (w, doc) => {
+      let next: PdfObject = w.add(new PdfDict({ Leaf: 0 }));
+      for (let i = 0; i < length; i++) next = w.add(new PdfDict({ Next: next }));
+      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('DSS', next));
+    });
+    return update(base, (w, doc) => {
+      let d = asDict(doc.resolve(asDict(doc.catalog()).get('DSS')));
+      let ref = asDict(doc.catalog()).get('DSS') as PdfRef;
+      while (d.has('Next')) {
+        ref = d.get('Next') as PdfRef;
+        d = asDict(doc.resolve(ref));
+      }
+      w.set(ref, new PdfDict({ Leaf: 1 }));
+    });
+  }
+
+  it('control: an object 5 links under /DSS rewritten is a DSS update (LTA_UPDATES), allowed', () => {
+    const a = analyseLast(dssChain(5));
+    expect(a.verdict).toBe('ALLOWED');
+    expect(a.changes.map((c) => c.kind)).toEqual(['dss']);
+  });
+
+  it('the same 300 links down (past the walk of 256): no role, OTHER', () => {
+    const a = analyseLast(dssChain(300));
+    expect(a.verdict).toBe('DISALLOWED');
+    expect(a.changes.find((c) => !c.allowed)?.level).toBe('OTHER');
+  });
+});
