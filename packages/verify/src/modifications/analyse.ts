@@ -129,8 +129,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
  * signed one whose bytes carry another header is a disallowed change whatever it points at; and whenever the file
  * has such entries (or an update uses generations above 0), the content-bearing objects of the signed revision and
  * of each later state are read by following the offsets, by scanning and with generations honoured: a
- * content-bearing object that reads differently is named. In the signed
- * revision itself that is reported as signedReadings (the verdict policy decides).
+ * content-bearing object that reads differently is named. In the signed revision itself that is reported as
+ * signedReadings (the verdict policy decides).
  */
 function objectSwaps(
   doc: PdfDocument,
