@@ -257,6 +257,26 @@ describe('a removed field is never allowed', () => {
     expect(analyseLast(grown).verdict).toBe('ALLOWED');
   });
 
+  it('a text field slipped in among a signature field\'s /Kids → OTHER (before: ignored for signature fields, FORM_FILLING)', () => {
+    const grown = update(twoWidgetSigField(plain), (w, doc) => {
+      const [ref, d] = fieldOf(doc);
+      const text = w.add(new PdfDict({ FT: PdfName.of('Tx'), T: new PdfString(bytesOf('soTien')), V: new PdfString(bytesOf('1.000.000')) }));
+      w.set(ref, d.clone().set('Kids', [...(d.get('Kids') as PdfRef[]), text]));
+    });
+    const a = analyseLast(grown);
+    expect(a.verdict).toBe('DISALLOWED');
+    expect(a.changes.find((c) => !c.allowed)).toMatchObject({ kind: 'field-added', level: 'OTHER' });
+  });
+
+  it('control: a bare widget (no /Parent, /FT or /T) added to the signature field\'s /Kids is allowed', () => {
+    const grown = update(twoWidgetSigField(plain), (w, doc) => {
+      const [ref, d] = fieldOf(doc);
+      const bare = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 0, 0], F: 132 }));
+      w.set(ref, d.clone().set('Kids', [...(d.get('Kids') as PdfRef[]), bare]));
+    });
+    expect(analyseLast(grown).verdict).toBe('ALLOWED');
+  });
+
   it('the field dropped from /AcroForm /Fields → OTHER', () => {
     const forged = update(twoWidgetSigField(plain), (w, doc) => {
       const catalog = asDict(doc.catalog());

@@ -180,6 +180,15 @@ function added(before: PdfRef[], after: PdfRef[]): PdfRef[] {
   return after.filter((a) => !before.some((b) => b.equals(a)));
 }
 
+function onlyBareWidgetsAdded(ctx: RuleContext, before: PdfObject | undefined, after: PdfObject | undefined): boolean {
+  const b = refsOf(resolve(ctx, before, ctx.revision - 1));
+  const a = refsOf(resolve(ctx, after, ctx.revision));
+  return added(b, a).every((r) => {
+    const d = dictOf(resolve(ctx, r, ctx.revision));
+    return !!d && d.getName('Subtype') === 'Widget' && !d.has('FT') && !d.has('T') && !d.has('Kids');
+  });
+}
+
 /** New entries in /Fields or /Kids: signature fields (FORM_FILLING, doc timestamps LTA_UPDATES); anything else is OTHER. */
 function judgeFieldList(ctx: RuleContext, before: PdfObject | undefined, after: PdfObject | undefined, what: string): Classification {
   const b = refsOf(resolve(ctx, before, ctx.revision - 1));
@@ -383,8 +392,9 @@ function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after
       level = maxLevel(level, k === 'V' && info.isSig ? sigValueLevel(ctx, a.get('V')) : 'FORM_FILLING');
     } else if (k === 'Kids') {
       const r = judgeFieldList(ctx, before.get('Kids'), a.get('Kids'), `field ${info.name} /Kids`);
-      // widgets (not fields) added as kids of a signature field are acceptable when signing it; a removed kid never is
-      if (r.level === 'OTHER' && (!info.isSig || r.kind === 'field-removed')) return r;
+      // bare widgets (no /FT, no /T) added as kids of a signature field are acceptable when signing it; a removed
+      // kid or a new field under it never is
+      if (r.level === 'OTHER' && !(info.isSig && r.kind === 'field-added' && onlyBareWidgetsAdded(ctx, before.get('Kids'), a.get('Kids')))) return r;
       level = maxLevel(level, 'FORM_FILLING');
     } else if (info.isSig && !info.signed && (k === 'F' || k === 'MK' || k === 'DA') && a.has('V')) level = maxLevel(level, 'FORM_FILLING');
     else return c('field-changed', 'OTHER', `field ${info.name || '(widget)'} /${k} changed`);
