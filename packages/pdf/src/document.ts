@@ -11,7 +11,7 @@ import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type Pa
 import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
 import { IncrementalWriter } from './incremental-writer.js';
-import { HeaderReader, type HeaderMismatch } from './object-headers.js';
+import { HeaderReader, type HeaderMismatch, type ObjectHeader } from './object-headers.js';
 
 /** An xref offset this far from the next one is parsed to see whether it is a stream whose data can be skipped. */
 const LARGE_OBJECT_GAP = 1 << 16;
@@ -90,6 +90,9 @@ export class PdfDocument {
   private scan: Map<string, number> | null = null;
   private scanOffsets: Map<string, ScannedObject[]> | null = null;
   private mismatches: HeaderMismatch[] | null = null;
+  /** Single header look-ups (a small window), and offsets where no object parses. */
+  private headers: HeaderReader | null = null;
+  private unparsable = new Set<number>();
   private scanResult: ScanResult | null = null;
   private cache = new Map<number, { num: number; gen: number; value: PdfObject }>();
   private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
@@ -409,6 +412,8 @@ export class PdfDocument {
       if (cached && cached.num === num) return cached.value;
       // Files with junk before %PDF- may count offsets from the header.
       for (const off of this.headerOffset > 0 ? [e.offset, e.offset + this.headerOffset] : [e.offset]) {
+        // another object's header or none: not parsed (garbage at a wrong offset can lex for megabytes)
+        if (this.headerAt(off)?.num !== num) continue;
         try {
           const obj = parseIndirectAt(this.ctx, off);
           if (obj.num === num) {
@@ -654,14 +659,20 @@ export class PdfDocument {
   objectAt(offset: number): { num: number; gen: number; value: PdfObject } | undefined {
     const cached = this.cache.get(offset);
     if (cached) return cached;
+    if (this.unparsable.has(offset) || !this.headerAt(offset)) return undefined;
     try {
       const obj = parseIndirectAt(this.ctx, offset);
       this.cache.set(offset, obj);
       return obj;
     } catch (err) {
       if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      if (this.unparsable.size < 100_000) this.unparsable.add(offset);
       return undefined;
     }
+  }
+
+  private headerAt(offset: number): ObjectHeader | null {
+    return (this.headers ??= new HeaderReader(this.source, 512)).at(offset);
   }
 
   /** The object numbers object stream `stream` (as of revision `rev`) lists; undefined when it cannot be read. */

@@ -37,14 +37,18 @@ export class HeaderReader {
   private start = -1;
   private buf: Uint8Array = new Uint8Array(0);
 
-  constructor(private readonly source: ByteSource) {}
+  /** `window`: bytes read at a time — large for many offsets in order, small for single look-ups. */
+  constructor(
+    private readonly source: ByteSource,
+    private readonly window = WINDOW,
+  ) {}
 
   /** The header at `offset`, or null when the bytes there do not start with "n g obj". */
   at(offset: number): ObjectHeader | null {
     if (!Number.isInteger(offset) || offset < 0 || offset >= this.source.length) return null;
     if (offset < this.start || offset + HEADER_BYTES > this.start + this.buf.length) {
       this.start = offset;
-      this.buf = this.source.read(offset, offset + WINDOW);
+      this.buf = this.source.read(offset, offset + Math.max(this.window, HEADER_BYTES));
     }
     const fast = plainHeader(this.buf, offset - this.start);
     if (fast) return fast;

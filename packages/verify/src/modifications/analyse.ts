@@ -124,6 +124,27 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** Each state's readings, once per document: every signature of a file asks for the same states. */
+const readStates = new WeakMap<PdfDocument, Map<number, { complete: boolean; diffs: ReadingDifference[] | string }>>();
+
+function readState(doc: PdfDocument, rev: number): { complete: boolean; diffs: ReadingDifference[] | string } {
+  let states = readStates.get(doc);
+  if (!states) readStates.set(doc, (states = new Map()));
+  let state = states.get(rev);
+  if (!state) {
+    let closure: ContentClosure = { objects: new Map(), complete: false };
+    let diffs: ReadingDifference[] | string;
+    try {
+      closure = contentClosure(doc, rev);
+      diffs = readingDifferences(doc, rev, closure);
+    } catch (e) {
+      diffs = message(e);
+    }
+    states.set(rev, (state = { complete: closure.complete, diffs }));
+  }
+  return state;
+}
+
 /**
  * Object swaps, judged by every reading a common viewer makes. A cross-reference entry in a revision after the
  * signed one whose bytes carry another header is a disallowed change whatever it points at; and whenever the file
@@ -153,22 +174,19 @@ function objectSwaps(
   const regenerated = doc.revisions.slice(signedRevision + 1).some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
   if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
 
-  const closureAt = (rev: number): ContentClosure => contentClosure(doc, rev);
   const reported = new Set<string>();
   let signedReadings: ReadingDifference[] = [];
   const first = anomalies.length > 0 ? Math.min(...anomalies.map((a) => a.revision)) : signedRevision + 1;
   for (let rev = Math.max(signedRevision, first); rev < doc.revisions.length; rev++) {
     // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
     // the same (what changed from the signed revision by kyso's reading is the rules' part).
-    const closure = closureAt(rev);
-    if (!closure.complete) incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
-    let diffs: ReadingDifference[];
-    try {
-      diffs = readingDifferences(doc, rev, closure);
-    } catch (e) {
-      incomplete.push(`revision ${rev}: the objects could not be read each way: ${message(e)}`);
+    const state = readState(doc, rev);
+    if (!state.complete) incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
+    if (typeof state.diffs === 'string') {
+      incomplete.push(`revision ${rev}: the objects could not be read each way: ${state.diffs}`);
       continue;
     }
+    const diffs = state.diffs;
     if (rev === signedRevision) {
       signedReadings = diffs;
       for (const d of diffs) reported.add(`${d.object} ${d.reading}`);
