@@ -98,8 +98,7 @@ function fieldInfo(ctx: RuleContext, d: PdfDict, rev: number): FieldInfo {
   let ft: string | undefined;
   let v: PdfObject | undefined;
   let node: PdfDict | undefined = d;
-  let i = 0;
-  for (; node && i < MAX_FIELD_DEPTH; i++) {
+  for (let i = 0; node && i < MAX_FIELD_DEPTH; i++) {
     const t = node.get('T');
     if (t instanceof PdfString) parts.unshift(stringText(t));
     ft ??= node.getName('FT');
