@@ -12,6 +12,7 @@ import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type Pa
 import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
 import { IncrementalWriter } from './incremental-writer.js';
+import { HeaderReader, type HeaderMismatch, type ObjectHeader } from './object-headers.js';
 
 /** An xref offset this far from the next one is parsed to see whether it is a stream whose data can be skipped. */
 const LARGE_OBJECT_GAP = 1 << 16;
@@ -100,6 +101,11 @@ export class PdfDocument {
   readonly encryption: EncryptionInfo | null;
 
   private scan: Map<string, number> | null = null;
+  private scanOffsets: Map<string, ScannedObject[]> | null = null;
+  private mismatches: HeaderMismatch[] | null = null;
+  /** Single header look-ups (a small window), and offsets where no object parses. */
+  private headers: HeaderReader | null = null;
+  private unparsable = new Set<number>();
   private scanResult: ScanResult | null = null;
   private cache = new Map<number, { num: number; gen: number; value: PdfObject }>();
   private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
@@ -575,6 +581,8 @@ export class PdfDocument {
       if (cached && cached.num === num) return cached.value;
       // Files with junk before %PDF- may count offsets from the header.
       for (const off of this.headerOffset > 0 ? [e.offset, e.offset + this.headerOffset] : [e.offset]) {
+        // another object's header or none: not parsed (garbage at a wrong offset can lex for megabytes)
+        if (this.headerAt(off)?.num !== num) continue;
         try {
           const obj = parseIndirectAt(this.ctx, off);
           if (obj.num === num) {
@@ -768,6 +776,127 @@ export class PdfDocument {
       }
     }
     return out;
+  }
+
+  /**
+   * Cross-reference entries (each revision's own, those that give an offset) whose bytes do not begin with the
+   * entry's own "num gen obj": another number, another generation, or no header at all. kyso's own reading takes
+   * the bytes at the offset when only the generation differs and falls back to a scan when the number differs;
+   * other readers differ (see objectAt and scannedObject). Read once, header bytes only.
+   */
+  headerMismatches(): HeaderMismatch[] {
+    if (this.mismatches) return this.mismatches;
+    const out: HeaderMismatch[] = [];
+    if (this.revisions[0]?.kind !== 'recovered') {
+      const reader = new HeaderReader(this.source);
+      const asked: { revision: number; num: number; gen: number; offset: number }[] = [];
+      for (const rev of this.revisions) {
+        for (const [num, e] of rev.entries) if (e.type === 'offset') asked.push({ revision: rev.index, num, gen: e.gen, offset: e.offset });
+      }
+      asked.sort((a, b) => a.offset - b.offset);
+      for (const a of asked) {
+        let found = reader.at(a.offset);
+        // Files with junk before %PDF- may count offsets from the header (getObject reads them so too).
+        if ((!found || found.num !== a.num || found.gen !== a.gen) && this.headerOffset > 0) {
+          const shifted = reader.at(a.offset + this.headerOffset);
+          if (shifted && shifted.num === a.num && shifted.gen === a.gen) found = shifted;
+        }
+        if (!found || found.num !== a.num || found.gen !== a.gen) out.push({ ...a, found });
+      }
+      // Compressed entries: the number the object stream lists at the entry's index is the object's header (an
+      // encrypted file's object streams cannot be read without decrypting: not checked).
+      const lists = new Map<string, number[] | undefined>(); // each object stream's numbers, read once per revision
+      for (const rev of this.encryption ? [] : this.revisions) {
+        for (const [num, e] of rev.entries) {
+          if (e.type !== 'compressed') continue;
+          const key = `${e.stream} ${rev.index}`;
+          if (!lists.has(key)) lists.set(key, this.listedInStream(e.stream, rev.index));
+          const listed = lists.get(key)?.[e.index];
+          if (listed !== num) out.push({ revision: rev.index, num, gen: 0, stream: { num: e.stream, index: e.index }, found: listed === undefined ? null : { num: listed, gen: 0 } });
+        }
+      }
+      out.sort((a, b) => a.revision - b.revision || a.num - b.num);
+    }
+    this.mismatches = out;
+    return out;
+  }
+
+  /**
+   * The object whose bytes start at `offset`, whatever its header says: what a reader that follows a
+   * cross-reference entry without checking the header shows for that entry. Undefined when nothing parses there.
+   */
+  objectAt(offset: number): { num: number; gen: number; value: PdfObject } | undefined {
+    const cached = this.cache.get(offset);
+    if (cached) return cached;
+    if (this.unparsable.has(offset) || !this.headerAt(offset)) return undefined;
+    try {
+      const obj = parseIndirectAt(this.ctx, offset);
+      this.cache.set(offset, obj);
+      return obj;
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      if (this.unparsable.size < 100_000) this.unparsable.add(offset);
+      return undefined;
+    }
+  }
+
+  private headerAt(offset: number): ObjectHeader | null {
+    return (this.headers ??= new HeaderReader(this.source, 512)).at(offset);
+  }
+
+  /** The object numbers object stream `stream` (as of revision `rev`) lists; undefined when it cannot be read. */
+  private listedInStream(stream: number, rev: number): number[] | undefined {
+    try {
+      const stmObj = this.getObject(stream, rev);
+      return stmObj instanceof PdfStream ? this.objectStream(stream, stmObj).nums : undefined;
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP')) throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * The object at `index` of object stream `stream` (as of revision `rev`), whatever number the stream lists there:
+   * what a reader that trusts a compressed entry's index shows. Undefined when it cannot be read.
+   */
+  compressedAt(stream: number, index: number, rev = this.revisions.length - 1): PdfObject | undefined {
+    try {
+      const stmObj = this.getObject(stream, rev);
+      if (!(stmObj instanceof PdfStream)) return undefined;
+      const stm = this.objectStream(stream, stmObj);
+      if (index < 0 || index >= stm.offsets.length) return undefined;
+      return parseDirect(stm.data, stm.first + stm.offsets[index], this.ctx);
+    } catch (err) {
+      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * What a reader that rebuilds the object table by scanning takes for object `num` among the bytes before `end`:
+   * the last "num gen obj" header there (with `gen` undefined: the last header of the highest generation for
+   * that number). Headers inside stream data count, as they do for such readers. Undefined when there is none
+   * (objects kept in object streams have no header) or it does not parse.
+   */
+  scannedObject(num: number, gen: number | undefined, end = this.source.length): { offset: number; gen: number; value: PdfObject } | undefined {
+    if (!this.scanOffsets) {
+      this.scanOffsets = new Map();
+      for (const o of this.scanAll().objects) {
+        for (const key of [`${o.num} ${o.gen}`, `${o.num}`]) {
+          let list = this.scanOffsets.get(key);
+          if (!list) this.scanOffsets.set(key, (list = []));
+          list.push(o);
+        }
+      }
+    }
+    let best: ScannedObject | undefined;
+    for (const o of this.scanOffsets.get(gen === undefined ? `${num}` : `${num} ${gen}`) ?? []) {
+      if (o.offset >= end) break; // in file order
+      if (!best || o.gen >= best.gen) best = o;
+    }
+    if (!best) return undefined;
+    const obj = this.objectAt(best.offset);
+    return obj ? { offset: best.offset, gen: obj.gen, value: obj.value } : undefined;
   }
 
   /** Object numbers this revision defines or replaces (in use), and those it frees. */

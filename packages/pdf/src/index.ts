@@ -35,6 +35,7 @@ export {
   type LoadOptions,
 } from './document.js';
 export type { XrefEntry, XrefSection } from './xref.js';
+export { HeaderReader, type HeaderMismatch, type ObjectHeader } from './object-headers.js';
 export { IncrementalWriter, type IncrementalUpdate, type BuildOptions, type XrefStyle } from './incremental-writer.js';
 export { ByteWriter, ObjectSerializer, formatNumber, formatName } from './serializer.js';
 export { decodeStream, deflate, inflate, DecodeBudget } from './filters.js';

@@ -5,6 +5,7 @@
 import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
 import { classify, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
+import { contentClosure, describeAnomaly, describeDifference, readingDifferences, xrefAnomalies, type ContentClosure, type ReadingDifference, type XrefAnomaly } from './readings.js';
 
 export interface ModificationChange {
   revision: number;
@@ -30,6 +31,18 @@ export interface ModificationAnalysis {
   trailingBytes: { offset: number; length: number } | null;
   /** Objects in revisions after the signed one that no cross-reference section refers to. */
   unreferencedObjects: { num: number; gen: number; offset: number; revision: number }[];
+  /**
+   * Cross-reference entries anywhere in the file whose bytes carry another object's header (or none): structural
+   * anomalies. In a revision after the signed one each is a disallowed change ('xref-entry-mismatch').
+   */
+  xrefAnomalies: XrefAnomaly[];
+  /**
+   * Content-bearing objects of the signed revision itself that viewers read differently (the offset versus a scan
+   * for the last "n g obj"): the signed bytes show different pages in different viewers.
+   */
+  signedReadings: ReadingDifference[];
+  /** Why the analysis could not be completed (a traversal bound, an unreadable object); any → DISALLOWED. */
+  incomplete: string[];
 }
 
 export interface AnalyseOptions {
@@ -50,10 +63,15 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
     if (!i) indexes.set(rev, (i = new RefIndex(doc, rev)));
     return i;
   };
+  const incomplete: string[] = [];
   const all = changesAfter(doc, signedRevision);
+  for (const ch of all) if (ch.unreadable) incomplete.push(`revision ${ch.revision}, object ${ch.object}: ${ch.unreadable}`);
   for (let k = signedRevision + 1; k < doc.revisions.length; k++) {
     const revChanges = all.filter((ch) => ch.revision === k);
     const ctx = { doc, revision: k, before: index(k - 1), after: index(k), changed: new Set(revChanges.map((ch) => ch.object)), lockedFields };
+    for (const [state, i] of [[k - 1, ctx.before], [k, ctx.after]] as const) {
+      if (!i.complete) incomplete.push(`revision ${state}: the reference index is incomplete (${i.incompleteReason})`);
+    }
     for (const ch of revChanges) {
       let cl;
       try {
@@ -80,13 +98,106 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
   const tb = doc.trailingBytes();
   const trailingBytes = tb && !tb.whitespaceOnly ? { offset: tb.offset, length: tb.length } : null;
   let unreferencedObjects: ModificationAnalysis['unreferencedObjects'] = [];
+  const later = signedRevision < doc.revisions.length - 1;
   try {
     unreferencedObjects = doc.unreferencedObjects().filter((o) => o.revision > signedRevision);
-  } catch {
-    unreferencedObjects = [];
+  } catch (e) {
+    if (later) incomplete.push(`objects outside the cross-reference data could not be looked for: ${message(e)}`);
   }
-  const later = signedRevision < doc.revisions.length - 1;
-  const bad = changes.some((ch) => !ch.allowed) || trailingBytes !== null || unreferencedObjects.length > 0;
+  const swaps = objectSwaps(doc, signedRevision, incomplete);
+  const bad = changes.some((ch) => !ch.allowed) || swaps.changes.length > 0 || trailingBytes !== null || unreferencedObjects.length > 0 || incomplete.length > 0;
   const verdict = bad ? 'DISALLOWED' : later ? 'ALLOWED' : 'NONE';
-  return { level, verdict, permitted, changes, trailingBytes, unreferencedObjects };
+  for (const ch of swaps.changes) level = maxLevel(level, ch.level);
+  return {
+    level,
+    verdict,
+    permitted,
+    // an object swap is what happened, whatever else the update did: it is named first
+    changes: [...swaps.changes, ...changes],
+    trailingBytes,
+    unreferencedObjects,
+    xrefAnomalies: swaps.anomalies,
+    signedReadings: swaps.signedReadings,
+    incomplete,
+  };
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Each state's readings, once per document: every signature of a file asks for the same states. */
+const readStates = new WeakMap<PdfDocument, Map<number, { complete: boolean; diffs: ReadingDifference[] | string }>>();
+
+function readState(doc: PdfDocument, rev: number): { complete: boolean; diffs: ReadingDifference[] | string } {
+  let states = readStates.get(doc);
+  if (!states) readStates.set(doc, (states = new Map()));
+  let state = states.get(rev);
+  if (!state) {
+    let closure: ContentClosure = { objects: new Map(), complete: false };
+    let diffs: ReadingDifference[] | string;
+    try {
+      closure = contentClosure(doc, rev);
+      diffs = readingDifferences(doc, rev, closure);
+    } catch (e) {
+      diffs = message(e);
+    }
+    states.set(rev, (state = { complete: closure.complete, diffs }));
+  }
+  return state;
+}
+
+/**
+ * Object swaps, judged by every reading a common viewer makes. A cross-reference entry in a revision after the
+ * signed one whose bytes carry another header is a disallowed change whatever it points at; and whenever the file
+ * has such entries (or an update uses generations above 0), the content-bearing objects of the signed revision and
+ * of each later state are read by following the offsets, by scanning and with generations honoured: a
+ * content-bearing object that reads differently is named. In the signed revision itself that is reported as
+ * signedReadings (the verdict policy decides).
+ */
+function objectSwaps(
+  doc: PdfDocument,
+  signedRevision: number,
+  incomplete: string[],
+): { changes: ModificationChange[]; anomalies: XrefAnomaly[]; signedReadings: ReadingDifference[] } {
+  const changes: ModificationChange[] = [];
+  let anomalies: XrefAnomaly[];
+  try {
+    anomalies = xrefAnomalies(doc);
+  } catch (e) {
+    incomplete.push(`object headers could not be checked: ${message(e)}`);
+    return { changes, anomalies: [], signedReadings: [] };
+  }
+  const swap = (revision: number, object: number, kind: string, reason: string): ModificationChange =>
+    ({ revision, object, kind, change: 'replaced', level: 'OTHER', allowed: false, reason });
+  const mismatches: ModificationChange[] = [];
+  for (const a of anomalies) if (a.revision > signedRevision) mismatches.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
+  // Entries of another generation in an update can redefine what a "n 0 R" shows for some viewers only.
+  const regenerated = doc.revisions.slice(signedRevision + 1).some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
+  if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
+
+  const reported = new Set<string>();
+  let signedReadings: ReadingDifference[] = [];
+  const first = anomalies.length > 0 ? Math.min(...anomalies.map((a) => a.revision)) : signedRevision + 1;
+  for (let rev = Math.max(signedRevision, first); rev < doc.revisions.length; rev++) {
+    // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
+    // the same (what changed from the signed revision by kyso's reading is the rules' part).
+    const state = readState(doc, rev);
+    if (!state.complete) incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
+    if (typeof state.diffs === 'string') {
+      incomplete.push(`revision ${rev}: the objects could not be read each way: ${state.diffs}`);
+      continue;
+    }
+    const diffs = state.diffs;
+    if (rev === signedRevision) {
+      signedReadings = diffs;
+      for (const d of diffs) reported.add(`${d.object} ${d.reading}`);
+      continue;
+    }
+    for (const d of diffs) {
+      const key = `${d.object} ${d.reading}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      changes.push(swap(rev, d.object, 'object-swap', describeDifference(d)));
+    }
+  }
+  return { changes: [...changes, ...mismatches], anomalies, signedReadings };
 }

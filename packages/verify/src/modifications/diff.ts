@@ -21,6 +21,8 @@ export interface ObjectChange {
   keysChanged: string[];
   /** True when old and new values are structurally equal (a rewrite without effect). */
   identical: boolean;
+  /** Set when the old or new value could not be read (a limit): the change cannot be judged. */
+  unreadable?: string;
 }
 
 function safe<T>(fn: () => T, fallback: T): T {
@@ -81,13 +83,23 @@ export function revisionChanges(doc: PdfDocument, k: number): ObjectChange[] {
   const { defined, freed } = doc.changes(k);
   for (const [nums, isFree] of [[defined, false], [freed, true]] as const) {
     for (const num of nums) {
-      const before = safe(() => doc.getObject(num, k - 1), undefined);
-      const after = isFree ? undefined : safe(() => doc.getObject(num, k), undefined);
-      if (isFree && before === undefined) continue; // freeing what was already free: no effect
-      const change: ChangeKind = isFree ? 'freed' : before === undefined ? 'new' : 'replaced';
-      const identical = change === 'replaced' && sameValue(before, after);
+      // A value that cannot be read (a limit) is not "absent": the change is kept and marked unjudgeable.
+      let unreadable: string | undefined;
+      const read = (rev: number): PdfObject | undefined => {
+        try {
+          return doc.getObject(num, rev);
+        } catch (e) {
+          unreadable ??= `object ${num} could not be read as of revision ${rev}: ${e instanceof Error ? e.message : String(e)}`;
+          return undefined;
+        }
+      };
+      const before = read(k - 1);
+      const after = isFree ? undefined : read(k);
+      if (isFree && before === undefined && !unreadable) continue; // freeing what was already free: no effect
+      const change: ChangeKind = isFree ? 'freed' : before === undefined && !unreadable ? 'new' : 'replaced';
+      const identical = !unreadable && change === 'replaced' && sameValue(before, after);
       const d = change === 'replaced' ? diffKeys(before, after) : { added: [], removed: [], changed: [] };
-      out.push({ revision: k, object: num, change, before, after, keysAdded: d.added, keysRemoved: d.removed, keysChanged: d.changed, identical });
+      out.push({ revision: k, object: num, change, before, after, keysAdded: d.added, keysRemoved: d.removed, keysChanged: d.changed, identical, ...(unreadable ? { unreadable } : {}) });
     }
   }
   return out;
@@ -106,44 +118,77 @@ export interface IncomingRef {
   path: string[];
 }
 
-/** Who references what, as of one revision: object number → incoming references. Traversal is bounded. */
+/**
+ * Bounds of the reference index. Past any of them the index is incomplete, and an incomplete index grants no role:
+ * the analysis is DISALLOWED (an object the traversal never reached would otherwise look unreferenced, and a
+ * truncated list of referrers could hide the one reference that is not whitelisted).
+ */
+export const REF_INDEX_LIMITS = {
+  /** Objects visited from the trailer. */
+  maxObjects: 200_000,
+  /** Incoming references kept, over all objects (none is dropped per object); bounds the index's memory. */
+  maxReferences: 1_000_000,
+  /** Nesting of arrays and dictionaries inside one object. */
+  maxDepth: 32,
+};
+
+/** Who references what, as of one revision: object number → every incoming reference. Traversal is bounded. */
 export class RefIndex {
   readonly incoming = new Map<number, IncomingRef[]>();
-  /** False when the traversal hit its bound (the index is then incomplete). */
+  /** False when the traversal hit a bound or an object could not be read (the index is then incomplete). */
   complete = true;
+  /** Why the index is incomplete (the first bound hit). */
+  incompleteReason: string | undefined;
 
   constructor(
     readonly doc: PdfDocument,
     readonly rev: number,
-    maxObjects = 200_000,
+    limits: Partial<typeof REF_INDEX_LIMITS> = {},
   ) {
+    const { maxObjects, maxReferences, maxDepth } = { ...REF_INDEX_LIMITS, ...limits };
     const trailer = doc.revisions[rev].trailer;
     const queue: number[] = [];
     const seen = new Set<number>();
+    let references = 0;
+    const stop = (reason: string): void => {
+      this.complete = false;
+      this.incompleteReason ??= reason;
+    };
     const visit = (o: PdfObject | undefined, from: number | 'trailer', path: string[], depth: number): void => {
-      if (depth > 32 || o === undefined || o === null) return;
+      if (o === undefined || o === null || !this.complete) return;
+      if (depth > maxDepth) return stop(`nesting deeper than ${maxDepth} in object ${from}`);
       if (o instanceof PdfRef) {
+        if (++references > maxReferences) return stop(`more than ${maxReferences} references`);
         let list = this.incoming.get(o.num);
         if (!list) this.incoming.set(o.num, (list = []));
-        if (list.length < 64) list.push({ from, path });
+        list.push({ from, path });
         if (!seen.has(o.num)) {
           seen.add(o.num);
           queue.push(o.num);
         }
         return;
       }
-      if (Array.isArray(o)) for (const x of o) visit(x, from, [...path, '[]'], depth + 1);
+      if (Array.isArray(o)) {
+        const items = [...path, '[]']; // one path shared by every item: a long array costs no copy per item
+        for (const x of o) visit(x, from, items, depth + 1);
+      }
       else if (o instanceof PdfStream) visit(o.dict, from, path, depth + 1);
       else if (o instanceof PdfDict) for (const [k, v] of o.map) visit(v, from, [...path, k], depth + 1);
     };
     for (const [k, v] of trailer.map) if (k !== 'Prev' && k !== 'XRefStm') visit(v, 'trailer', [k], 0);
-    for (let i = 0; i < queue.length; i++) {
-      if (i > maxObjects) {
-        this.complete = false;
+    for (let i = 0; i < queue.length && this.complete; i++) {
+      if (i >= maxObjects) {
+        stop(`more than ${maxObjects} objects`);
         break;
       }
       const num = queue[i];
-      const value = safe(() => doc.getObject(num, rev), undefined);
+      let value: PdfObject | undefined;
+      try {
+        value = doc.getObject(num, rev);
+      } catch (e) {
+        stop(`object ${num} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        break;
+      }
       visit(value, num, [], 0);
     }
   }

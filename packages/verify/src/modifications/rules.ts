@@ -81,11 +81,16 @@ function isAnnotLike(d: PdfDict | undefined): boolean {
 
 interface FieldInfo {
   name: string;
+  /** The /Parent chain was longer than the walk: name, type and value may be wrong, so nothing is granted. */
+  truncated: boolean;
   isSig: boolean;
   signed: boolean;
   isWidget: boolean;
   isField: boolean;
 }
+
+/** Deepest /Parent chain of a field walked; a deeper one is not judged (fieldInfo's truncated). */
+const MAX_FIELD_DEPTH = 32;
 
 /** Field facts of a field/widget dictionary, as of `rev` (walks /Parent for /FT, /T and /V). */
 function fieldInfo(ctx: RuleContext, d: PdfDict, rev: number): FieldInfo {
@@ -93,7 +98,7 @@ function fieldInfo(ctx: RuleContext, d: PdfDict, rev: number): FieldInfo {
   let ft: string | undefined;
   let v: PdfObject | undefined;
   let node: PdfDict | undefined = d;
-  for (let i = 0; node && i < 32; i++) {
+  for (let i = 0; node && i < MAX_FIELD_DEPTH; i++) {
     const t = node.get('T');
     if (t instanceof PdfString) parts.unshift(stringText(t));
     ft ??= node.getName('FT');
@@ -104,6 +109,7 @@ function fieldInfo(ctx: RuleContext, d: PdfDict, rev: number): FieldInfo {
   const vd = dictOf(v);
   return {
     name: parts.join('.'),
+    truncated: node !== undefined,
     isSig: ft === 'Sig',
     signed: ft === 'Sig' && !!vd && (vd.has('ByteRange') || vd.has('Contents')),
     isWidget: d.getName('Subtype') === 'Widget',
@@ -171,6 +177,15 @@ function refsOf(o: PdfObject | undefined): PdfRef[] {
 
 function added(before: PdfRef[], after: PdfRef[]): PdfRef[] {
   return after.filter((a) => !before.some((b) => b.equals(a)));
+}
+
+function onlyBareWidgetsAdded(ctx: RuleContext, before: PdfObject | undefined, after: PdfObject | undefined): boolean {
+  const b = refsOf(resolve(ctx, before, ctx.revision - 1));
+  const a = refsOf(resolve(ctx, after, ctx.revision));
+  return added(b, a).every((r) => {
+    const d = dictOf(resolve(ctx, r, ctx.revision));
+    return !!d && d.getName('Subtype') === 'Widget' && !d.has('FT') && !d.has('T') && !d.has('Kids');
+  });
 }
 
 /** New entries in /Fields or /Kids: signature fields (FORM_FILLING, doc timestamps LTA_UPDATES); anything else is OTHER. */
@@ -322,8 +337,16 @@ export function classifyRootSwitch(ctx: RuleContext): Classification | undefined
  */
 function sharedAppearance(ctx: RuleContext, owner: number, oldAp: PdfObject | undefined): number | undefined {
   const refs: PdfRef[] = [];
+  let tooDeep: number | undefined;
   const collect = (o: PdfObject | undefined, depth: number): void => {
-    if (depth > 3 || o === undefined || o === null) return;
+    if (o === undefined || o === null) return;
+    // An indirect /AP whose /N is an indirect state dictionary reaches its streams at depth 4; anything nested
+    // deeper is not followed, so it counts as shared (unknown) rather than as unused.
+    if (depth > 6) {
+      if (o instanceof PdfRef) tooDeep ??= o.num;
+      else if (o instanceof PdfDict && [...o.map.values()].some((v) => v instanceof PdfRef || v instanceof PdfDict)) tooDeep ??= owner;
+      return;
+    }
     if (o instanceof PdfRef) {
       refs.push(o);
       const v = resolve(ctx, o, ctx.revision - 1);
@@ -333,6 +356,7 @@ function sharedAppearance(ctx: RuleContext, owner: number, oldAp: PdfObject | un
     if (o instanceof PdfDict) for (const v of o.map.values()) collect(v, depth + 1);
   };
   collect(oldAp, 0);
+  if (tooDeep !== undefined) return tooDeep;
   const apObjects = new Set<number>([owner, ...refs.map((r) => r.num)]);
   for (const r of refs) {
     for (const inc of ctx.before.refs(r.num)) if (inc.from === 'trailer' || !apObjects.has(inc.from)) return r.num;
@@ -344,6 +368,7 @@ function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after
   const a = dictOf(after);
   if (!a) return c('field', 'OTHER', 'field or annotation replaced by a non-dictionary');
   const info = fieldInfo(ctx, before, ctx.revision - 1);
+  if (info.truncated) return c('field-not-judged', 'OTHER', `field hierarchy deeper than ${MAX_FIELD_DEPTH}: not judged`);
   if (!info.isField && !info.isWidget) return c('annotation-changed', 'ANNOTATIONS', 'annotation changed');
   const d = diffKeys(before, a);
   // Setting the ReadOnly bit of /Ff (what a FieldMDP-locking signature does to the fields it locks) is harmless.
@@ -366,10 +391,9 @@ function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after
       level = maxLevel(level, k === 'V' && info.isSig ? sigValueLevel(ctx, a.get('V')) : 'FORM_FILLING');
     } else if (k === 'Kids') {
       const r = judgeFieldList(ctx, before.get('Kids'), a.get('Kids'), `field ${info.name} /Kids`);
-      if (r.level === 'OTHER') {
-        // widgets (not fields) added as kids of a signature field are acceptable when signing it
-        if (!info.isSig) return r;
-      }
+      // bare widgets (no /FT, no /T) added as kids of a signature field are acceptable when signing it; a removed
+      // kid or a new field under it never is
+      if (r.level === 'OTHER' && !(info.isSig && r.kind === 'field-added' && onlyBareWidgetsAdded(ctx, before.get('Kids'), a.get('Kids')))) return r;
       level = maxLevel(level, 'FORM_FILLING');
     } else if (info.isSig && !info.signed && (k === 'F' || k === 'MK' || k === 'DA') && a.has('V')) level = maxLevel(level, 'FORM_FILLING');
     else return c('field-changed', 'OTHER', `field ${info.name || '(widget)'} /${k} changed`);
@@ -398,6 +422,7 @@ function judgeAppearance(ctx: RuleContext, num: number): Classification | undefi
   let level: ModificationLevel = 'NONE';
   for (const o of owners) {
     const info = fieldInfo(ctx, o, ctx.revision - 1);
+    if (info.truncated) return c('appearance-changed', 'OTHER', `appearance of a field deeper than ${MAX_FIELD_DEPTH} levels: not judged`);
     if (info.signed) return c('appearance-changed', 'OTHER', `appearance of signed field ${info.name} changed`);
     if (ctx.lockedFields.has(info.name)) return c('appearance-changed', 'OTHER', `appearance of locked field ${info.name} changed`);
     level = maxLevel(level, info.isWidget || info.isField ? 'FORM_FILLING' : 'ANNOTATIONS');
@@ -408,7 +433,12 @@ function judgeAppearance(ctx: RuleContext, num: number): Classification | undefi
 /** Classifies one change. */
 export function classify(ctx: RuleContext, ch: ObjectChange): Classification {
   const { doc, revision: k } = ctx;
+  if (ch.unreadable) return c('unreadable', 'OTHER', `could not analyse: ${ch.unreadable}`);
   if (ch.identical) return c('unchanged', 'NONE', 'rewritten without change');
+  // Roles come from who refers to an object; an incomplete index cannot say, so nothing is whitelisted.
+  if (!ctx.before.complete || !ctx.after.complete) {
+    return c('not-judged', 'OTHER', `not judged: the reference index is incomplete (${ctx.before.incompleteReason ?? ctx.after.incompleteReason})`);
+  }
   const newRoot = rootNum(doc, k);
   const oldRoot = rootNum(doc, k - 1);
   if (ch.change === 'new') {

@@ -30,6 +30,22 @@ export const FINDINGS = {
     'Sau phiên bản đã ký có thêm một đoạn bảng tham chiếu chéo (xref) và trailer, không thay đổi đối tượng nào.',
     'A cross-reference section and trailer were appended after the signed revision; they change no object.',
   ],
+  OBJECT_SWAP: [
+    'Tài liệu bị tráo đối tượng sau khi ký: bảng tham chiếu chéo trỏ tới một đối tượng khác, nên các trình xem PDF có thể hiển thị nội dung khác nhau.',
+    'An object was swapped after signing: a cross-reference entry points at another object, so PDF viewers can show different content.',
+  ],
+  MODIFICATIONS_NOT_ANALYSED: [
+    'Không phân tích được đầy đủ các thay đổi sau khi ký (vượt giới hạn hoặc không đọc được): không thể coi là được phép.',
+    'The changes made after signing could not be fully analysed (a limit was reached or an object is unreadable): they cannot be taken as permitted.',
+  ],
+  SIGNED_CONTENT_AMBIGUOUS: [
+    'Phiên bản tài liệu đã ký có bảng tham chiếu chéo trỏ sai đối tượng: các trình xem PDF khác nhau hiển thị nội dung khác nhau, không xác định được nội dung nào đã được ký.',
+    'The signed revision has cross-reference entries pointing at other objects: different PDF viewers show different content, so what was signed cannot be told.',
+  ],
+  XREF_ANOMALY: [
+    'Cấu trúc bất thường: có mục tham chiếu chéo trỏ tới đối tượng mang số hoặc thế hệ khác.',
+    'Structural anomaly: a cross-reference entry points at an object with another number or generation.',
+  ],
   MODIFIED_ALLOWED: ['Tài liệu có thay đổi được phép sau khi ký (chữ ký, dấu thời gian, điền biểu mẫu, chú thích hoặc dữ liệu xác thực).', 'The document has permitted changes after signing (signatures, timestamps, form filling, annotations or validation data).'],
   CRYPTO_REJECTED: ['Thuật toán hoặc độ dài khóa không đạt yêu cầu (Thông tư 15/2025/TT-BKHCN, Phụ lục I).', 'An algorithm or key size does not meet the policy (Circular 15/2025/TT-BKHCN, Annex I).'],
   CRYPTO_FLAGGED: [

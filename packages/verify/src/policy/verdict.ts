@@ -9,6 +9,7 @@ import type { Indication, SubIndication } from '../indications.js';
 import { SUB_INDICATIONS } from '../indications.js';
 import type { SignatureFacts } from '../validate/facts.js';
 import { finding, type Finding, type FindingCode } from './findings.js';
+import { anomalyPlace } from '../modifications/readings.js';
 
 export interface VerdictPolicy {
   /** An unknown revocation status: 'warn' passes with a warning (DOMAIN.md §10.3 1.2), 'require' is INDETERMINATE / TRY_LATER. */
@@ -113,14 +114,31 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
     return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('CRYPTO_REJECTED', malformed.map((u) => `signature: ${u.algorithm} (${u.rule})`).join('; '))], warnings);
   }
 
-  // 3. What later revisions did to the document.
-  if (f.modifications.verdict === 'DISALLOWED') {
-    const first = f.modifications.changes.find((c) => !c.allowed);
+  // 3. What the signed revision shows, and what later revisions did to the document.
+  const m = f.modifications;
+  if (m.xrefAnomalies.length > 0) {
+    const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`);
+    warnings.push(finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`));
+  }
+  if (m.signedReadings.length > 0) {
+    const d = m.signedReadings[0];
+    return verdict('FORMAT_FAILURE', [finding('SIGNED_CONTENT_AMBIGUOUS', `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`)], warnings);
+  }
+  if (m.verdict === 'DISALLOWED') {
+    const first = m.changes.find((c) => !c.allowed);
+    if (first && (first.kind === 'object-swap' || first.kind === 'xref-entry-mismatch')) {
+      // what each viewer shows differently, then the entries that let it
+      const swaps = m.changes.filter((c) => c.kind === 'object-swap' || c.kind === 'xref-entry-mismatch').slice(0, 3);
+      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '))], warnings);
+    }
+    if (!first && m.trailingBytes === null && m.unreferencedObjects.length === 0 && m.incomplete.length > 0) {
+      return verdict('FORMAT_FAILURE', [finding('MODIFICATIONS_NOT_ANALYSED', m.incomplete[0])], warnings);
+    }
     const detail = first
       ? `revision ${first.revision}, object ${first.object}: ${first.reason}`
-      : f.modifications.trailingBytes
-        ? `${f.modifications.trailingBytes.length} bytes after the last %%EOF`
-        : `${f.modifications.unreferencedObjects.length} objects no cross-reference section refers to`;
+      : m.trailingBytes
+        ? `${m.trailingBytes.length} bytes after the last %%EOF`
+        : `${m.unreferencedObjects.length} objects no cross-reference section refers to`;
     return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail)], warnings);
   }
   // Appended xref sections that change nothing are said as such, not as "permitted changes".
