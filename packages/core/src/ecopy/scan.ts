@@ -1,12 +1,14 @@
 /**
- * The scanned original as a PDF to stamp: a scanned PDF is checked and kept byte for byte (the stamp is an
- * incremental update after it); images become pages of a new PDF, written in the same update as the stamp.
+ * The scanned original as a PDF to stamp: a scanned PDF is checked and kept byte for byte (the frames and the
+ * stamp are an incremental update after it: a page's new boxes, and its own content wrapped in `q cm … Q` to put
+ * it in its area); images become pages of a new PDF, written in the same update as the stamp.
  */
-import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, type IncrementalWriter } from '@kyso/pdf';
+import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, deflate, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import { listFields } from '../signing/fields.js';
 import { EcopyError } from './errors.js';
+import type { Frame, OriginalSize } from './frame-plan.js';
 import { emptyPdf, imageContent, imagePage } from './image-pages.js';
-import { intersectBoxes, MAX_PAGE_SIDE, pageFrame, type PageFrame } from './page-frame.js';
+import { apply, intersectBoxes, invert, MAX_PAGE_SIDE, multiply, pageFrame, type Matrix, type PageFrame } from './page-frame.js';
 import type { ImagePageSize, ScanSource } from './types.js';
 
 export const SCAN_LIMITS = {
@@ -30,15 +32,19 @@ export interface Base {
   doc: PdfDocument;
   w: IncrementalWriter;
   pageCount: number;
-  /** 0-based; a page as the update sees it (staged pages included). */
-  page(index: number): BasePage;
-  /** The page tree's root, as the update sees it. */
+  /** The original's pages as shown (sizes in points). */
+  originals: OriginalSize[];
+  /** Whether pages may share a frame (image scans: a card's two sides on one sheet). */
+  together: boolean;
+  /** Writes the frames (each page of the original in its area) and returns the frame pages in order. */
+  frame(frames: readonly Frame[]): BasePage[];
+  /** The page tree's root, as the update sees it (after `frame`). */
   pagesRoot: { ref: PdfRef; dict: PdfDict };
 }
 
-export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto'): Base {
+export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto', card = false): Base {
   if (scan && scan.pdf !== undefined) return fromPdf(scan.pdf);
-  if (scan && Array.isArray(scan.images)) return fromImages(scan.images, imageMode);
+  if (scan && Array.isArray(scan.images)) return fromImages(scan.images, imageMode, card);
   throw new EcopyError('ECOPY_BAD_INPUT', {}, 'scan: give { pdf } or { images }');
 }
 
@@ -57,24 +63,27 @@ function fromPdf(bytes: Uint8Array): Base {
     const root = doc.resolve(rootRef);
     if (!(rootRef instanceof PdfRef) || !(root instanceof PdfDict)) throw new EcopyError('ECOPY_SCAN_UNREADABLE', {}, 'no page tree');
     const w = doc.update();
-    return {
+    const framesOf = pages.map(({ ref, dict }, index) => {
+      const media = numbers(doc.pageAttribute(dict, 'MediaBox')) ?? DEFAULT_BOX;
+      const crop = numbers(doc.pageAttribute(dict, 'CropBox'));
+      const box = crop ? intersectBoxes(media, crop) : media;
+      const rotate = doc.pageAttribute(dict, 'Rotate');
+      const frame = box && pageFrame(box, typeof rotate === 'number' ? rotate : 0);
+      if (!box || !frame || frame.width > MAX_PAGE_SIDE || frame.height > MAX_PAGE_SIDE) {
+        throw new EcopyError('ECOPY_PAGE_INVALID', { page: index + 1, box }, `page ${index + 1}`);
+      }
+      return { ref, dict, box, frame };
+    });
+    const base: Base = {
       doc,
       w,
       pageCount: pages.length,
+      originals: framesOf.map((p) => ({ width: p.frame.width, height: p.frame.height })),
+      together: false,
       pagesRoot: { ref: rootRef, dict: root },
-      page(index) {
-        const { ref, dict } = pages[index];
-        const media = numbers(doc.pageAttribute(dict, 'MediaBox')) ?? DEFAULT_BOX;
-        const crop = numbers(doc.pageAttribute(dict, 'CropBox'));
-        const box = crop ? intersectBoxes(media, crop) : media;
-        const rotate = doc.pageAttribute(dict, 'Rotate');
-        const frame = box && pageFrame(box, typeof rotate === 'number' ? rotate : 0);
-        if (!frame || frame.width > MAX_PAGE_SIDE || frame.height > MAX_PAGE_SIDE) {
-          throw new EcopyError('ECOPY_PAGE_INVALID', { page: index + 1, box }, `page ${index + 1}`);
-        }
-        return { ref, dict, frame };
-      },
+      frame: (frames) => frames.map((f) => reframePage(doc, w, framesOf[f.slots[0].original], f)),
     };
+    return base;
   } catch (e) {
     if (e instanceof EcopyError) throw e;
     if (e instanceof KysoError) {
@@ -89,31 +98,104 @@ function numbers(o: unknown): number[] | undefined {
   return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number') ? (o as number[]) : undefined;
 }
 
-function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize): Base {
+/**
+ * Moves a page of a scanned PDF into its frame: new MediaBox and CropBox (the frame's size, /Rotate kept), its
+ * content under a `cm` that scales and places its visible box in the slot's area and a clip to that box (what lay
+ * outside the CropBox stays hidden), its annotations' rectangles moved with it. A page that needs no change is
+ * left as it is.
+ */
+function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef; dict: PdfDict; box: number[]; frame: PageFrame }, f: Frame): BasePage {
+  const { area, scale } = f.slots[0];
+  const r = page.frame.rotate;
+  const media = r === 90 || r === 270 ? [0, 0, round(f.height), round(f.width)] : [0, 0, round(f.width), round(f.height)];
+  const frame = pageFrame(media, r)!;
+  // old user space → as shown → scaled into the area → the new page's user space
+  const m = multiply(multiply(invert(page.frame.matrix), [scale, 0, 0, scale, area.x, area.y]), frame.matrix);
+  const same = m.every((v, i) => Math.abs(v - [1, 0, 0, 1, 0, 0][i]) < 1e-6) && page.box.every((v, i) => Math.abs(v - media[i]) < 1e-6);
+  if (same) return { ref: page.ref, dict: page.dict, frame: page.frame };
+
+  const resolve = (o: unknown): unknown => (o instanceof PdfRef ? (w.staged(o) ?? doc.resolve(o)) : o);
+  const dict = page.dict.clone();
+  for (const key of ['Resources', 'Rotate'] as const) {
+    const inherited = doc.pageAttribute(page.dict, key);
+    if (inherited !== undefined && !dict.has(key)) dict.set(key, inherited);
+  }
+  dict.set('MediaBox', media);
+  dict.set('CropBox', media);
+  for (const key of ['TrimBox', 'BleedBox', 'ArtBox']) dict.delete(key); // in the old coordinates; the frame is the page now
+  const raw = dict.get('Contents');
+  const value = resolve(raw);
+  const existing = Array.isArray(value) ? value : raw instanceof PdfRef ? [raw] : [];
+  const [x0, y0, x1, y1] = page.box;
+  const stream = (text: string): PdfRef => w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
+  if (existing.length > 0) {
+    const head = `q ${m.map(fmt).join(' ')} cm ${fmt(x0)} ${fmt(y0)} ${fmt(x1 - x0)} ${fmt(y1 - y0)} re W n\n`;
+    dict.set('Contents', [stream(head), ...existing, stream('Q\n')]);
+  }
+  const annots = resolve(dict.get('Annots'));
+  if (Array.isArray(annots)) {
+    const moved = annots.map((a: PdfObject) => {
+      const annot = resolve(a);
+      if (!(annot instanceof PdfDict)) return a;
+      const rect = numbers(resolve(annot.get('Rect')));
+      if (!rect) return a;
+      const [ax, ay] = apply(m, rect[0], rect[1]);
+      const [bx, by] = apply(m, rect[2], rect[3]);
+      const copy = annot.clone().set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
+      if (a instanceof PdfRef) {
+        w.set(a, copy);
+        return a;
+      }
+      return copy;
+    });
+    dict.set('Annots', moved);
+  }
+  w.set(page.ref, dict);
+  return { ref: page.ref, dict, frame };
+}
+
+function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize, card: boolean): Base {
   if (images.length === 0) throw new EcopyError('ECOPY_NO_PAGES');
   if (images.length > SCAN_LIMITS.maxPages) throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: images.length }, `${images.length} pages`);
   // Every image is checked and decoded before anything is written.
-  const prepared = images.map((img, i) => imagePage(img, i, mode));
+  const prepared = images.map((img, i) => imagePage(img, i, mode, card));
   const doc = PdfDocument.load(emptyPdf());
   const w = doc.update();
   const rootRef = doc.catalog()!.get('Pages') as PdfRef;
-  const pages: BasePage[] = [];
-  for (const p of prepared) {
-    const ref = w.allocate();
-    const image = p.add(w);
-    const dict = new PdfDict({
-      Type: PdfName.of('Page'),
-      Parent: rootRef,
-      MediaBox: [0, 0, round(p.width), round(p.height)],
-      Resources: new PdfDict({ XObject: new PdfDict({ Scan: image }) }),
-      Contents: w.add(imageContent(p)),
-    });
-    w.set(ref, dict);
-    pages.push({ ref, dict, frame: pageFrame([0, 0, round(p.width), round(p.height)], 0)! });
-  }
-  const root = new PdfDict({ Type: PdfName.of('Pages'), Kids: pages.map((p) => p.ref), Count: pages.length });
-  w.set(rootRef, root);
-  return { doc, w, pageCount: pages.length, pagesRoot: { ref: rootRef, dict: root }, page: (i) => pages[i] };
+  const base: Base = {
+    doc,
+    w,
+    pageCount: prepared.length,
+    originals: prepared.map((p) => ({ width: p.width, height: p.height, sheet: p.sheet })),
+    together: true,
+    pagesRoot: { ref: rootRef, dict: new PdfDict() },
+    frame(frames) {
+      const pages = frames.map((f) => {
+        const ref = w.allocate();
+        const box = [0, 0, round(f.width), round(f.height)];
+        const xobjects = new PdfDict();
+        f.slots.forEach((s, i) => xobjects.set(`Scan${i + 1}`, prepared[s.original].add(w)));
+        const dict = new PdfDict({
+          Type: PdfName.of('Page'),
+          Parent: rootRef,
+          MediaBox: box,
+          Resources: new PdfDict({ XObject: xobjects }),
+          Contents: w.add(imageContent(f.slots.map((s) => s.area))),
+        });
+        w.set(ref, dict);
+        return { ref, dict, frame: pageFrame(box, 0)! };
+      });
+      const root = new PdfDict({ Type: PdfName.of('Pages'), Kids: pages.map((p) => p.ref), Count: pages.length });
+      w.set(rootRef, root);
+      base.pagesRoot = { ref: rootRef, dict: root };
+      return pages;
+    },
+  };
+  return base;
 }
 
+const fmt = (v: number): string => {
+  const s = (Math.round(v * 10000) / 10000).toFixed(4).replace(/\.?0+$/, '');
+  return s === '-0' ? '0' : s;
+};
 const round = (v: number): number => Math.round(v * 100) / 100;

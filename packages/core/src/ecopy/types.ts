@@ -50,7 +50,12 @@ export interface CertificationInfo {
   authorityName: string;
 }
 
-/** Where the statement goes: `auto` is the last page when it has room, else an added page. */
+/**
+ * Where the statement goes, never over the scan: `last-page` in a band reserved at the bottom of the last page,
+ * the scan scaled into the room above it; `new-page` on an added certification page; `auto` (default) the band
+ * when the last page's scan keeps most of its size there (FRAME_LAYOUT.autoKeep: a card on its A4 sheet), else an
+ * added page.
+ */
 export type StatementPlacement = 'auto' | 'last-page' | 'new-page';
 
 /**
@@ -66,6 +71,12 @@ export interface AssembleInput {
   certification: CertificationInfo;
   statementPlacement?: StatementPlacement;
   imagePageSize?: ImagePageSize;
+  /**
+   * The original is a card (CCCD, driving licence): an image side without a known resolution is shown at the
+   * ID-1 size (85.6 × 54 mm). Small originals are shown at real size on an A4 sheet either way, two image sides
+   * on one sheet.
+   */
+  originalIsCard?: boolean;
   /** Text colour of the statement and the mark, DeviceRGB 0–1; default blue (practice, DOMAIN.md §6.4). */
   textColor?: readonly [number, number, number];
 }
@@ -131,6 +142,8 @@ export interface AssembledCopy {
   /** Pages of the e-copy: the original's, plus one when the statement needed an added page. */
   pages: number;
   statementOnAddedPage: boolean;
+  /** Where each page of the original is drawn (index 0 is its page 1): nothing else is drawn inside these. */
+  scanAreas: PagePlace[];
   mark: PagePlace & { qr?: PageRect; lines: string[] };
   statement: PagePlace & { lines: string[] };
   /** The signature widgets' places, for `signElectronicCopy` or an external (two-step) signer. */
