@@ -54,7 +54,8 @@ export interface CertifyElectronicCopyInput {
   /** Paper copies issued in parallel from the same original (default 0). They share the entry and the fee. */
   /**
    * The original is a card (CCCD, driving licence…): one original of one page for the fee whatever its scanned
-   * sides (Circular 226 counts the original's pages; a card is one sheet). Default false.
+   * sides (Circular 226 counts the original's pages; a card is one sheet); an image side without a known
+   * resolution is shown at the ID-1 size (AssembleInput.originalIsCard). Default false.
    */
   originalIsCard?: boolean;
   paperCopies?: number;
@@ -220,6 +221,7 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
     },
     statementPlacement: input.statementPlacement,
     imagePageSize: input.imagePageSize,
+    originalIsCard: input.originalIsCard,
   };
 }
 

@@ -52,6 +52,7 @@ export function checkAssembleInput(input: AssembleInput): void {
     bad('statementPlacement', String(input.statementPlacement));
   }
   if (input.imagePageSize !== undefined && !['auto', 'a4'].includes(input.imagePageSize)) bad('imagePageSize', String(input.imagePageSize));
+  if (input.originalIsCard !== undefined && typeof input.originalIsCard !== 'boolean') bad('originalIsCard', 'true or false');
   const color = input.textColor;
   if (color !== undefined && !(Array.isArray(color) && color.length === 3 && color.every((x) => Number.isFinite(x) && x >= 0 && x <= 1))) {
     bad('textColor', 'three numbers from 0 to 1');

@@ -30,6 +30,10 @@ export const CertificationRequestSchema = z
     documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
     paperCopies: z.number().int().min(0).max(10_000).meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
     originalIsCard: z.boolean().optional().meta({ description: 'The original is a card (CCCD, driving licence): the fee counts one page whatever its scanned sides.' }),
+    statementPlacement: z
+      .enum(['auto', 'last-page', 'new-page'])
+      .optional()
+      .meta({ description: "Where the statement goes, never over the scan: a band under the last page's scan, an added page, or auto (default: under it when the scan keeps its size there)." }),
     scan: z
       .union([
         z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
@@ -140,6 +144,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         scan,
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
+        statementPlacement: body.statementPlacement,
         signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
         tsa: services.signing.timestamper,
         level: services.config.certification.level,
