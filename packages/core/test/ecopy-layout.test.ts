@@ -131,13 +131,25 @@ const kinds: Kind[] = [
     },
   },
   {
-    name: 'a card, front and back, as a two-page PDF scan',
-    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: CARD }, { size: CARD }]) }),
+    name: 'a card, front and back, as a two-page PDF scan (the back scanned turned: /Rotate 90, a link on it)',
+    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: CARD }, { size: [CARD[1], CARD[0]], rotate: 90, link: true }]) }),
     expect: (c) => {
-      // each side at real size on its A4 sheet; the statement under the back
-      expect(c.pages).toBe(2);
-      expect(c.statement.page).toBe(2);
-      for (const a of c.scanAreas) expect(a.rect.width).toBeCloseTo(CARD[0], 0);
+      // both sides at real size on one A4 sheet, the statement under them
+      expect(c.pages).toBe(1);
+      expect(c.scanAreas.map((a) => a.page)).toEqual([1, 1]);
+      for (const a of c.scanAreas) {
+        expect(a.rect.width).toBeCloseTo(CARD[0], 0);
+        expect(a.rect.height).toBeCloseTo(CARD[1], 0);
+      }
+    },
+  },
+  {
+    name: 'two small pages that are not a pair (three pages of receipts), PDF scan: each on its own sheet at real size',
+    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: CARD }, { size: CARD }, { size: [300, 400] }]) }),
+    expect: (c) => {
+      expect(c.scanAreas.map((a) => a.page)).toEqual([1, 2, 3]);
+      expect(c.scanAreas[2].rect.width).toBeCloseTo(300, 0);
+      expect(c.statement.page).toBe(3);
     },
   },
   {

@@ -3,12 +3,12 @@
  * stamp are an incremental update after it: a page's new boxes, and its own content wrapped in `q cm … Q` to put
  * it in its area); images become pages of a new PDF, written in the same update as the stamp.
  */
-import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, deflate, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, decodeStream, deflate, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
 import { listFields } from '../signing/fields.js';
 import { EcopyError } from './errors.js';
 import type { Frame, OriginalSize } from './frame-plan.js';
 import { emptyPdf, imageContent, imagePage } from './image-pages.js';
-import { apply, intersectBoxes, invert, MAX_PAGE_SIDE, multiply, pageFrame, type Matrix, type PageFrame } from './page-frame.js';
+import { apply, intersectBoxes, invert, MAX_PAGE_SIDE, multiply, pageFrame, type PageFrame } from './page-frame.js';
 import type { ImagePageSize, ScanSource } from './types.js';
 
 export const SCAN_LIMITS = {
@@ -34,7 +34,7 @@ export interface Base {
   pageCount: number;
   /** The original's pages as shown (sizes in points). */
   originals: OriginalSize[];
-  /** Whether pages may share a frame (image scans: a card's two sides on one sheet). */
+  /** Whether pages may share a frame (a card's two sides on one sheet: two images, or a two-page PDF). */
   together: boolean;
   /** Writes the frames (each page of the original in its area) and returns the frame pages in order. */
   frame(frames: readonly Frame[]): BasePage[];
@@ -74,14 +74,23 @@ function fromPdf(bytes: Uint8Array): Base {
       }
       return { ref, dict, box, frame };
     });
+    // Two pages (a card's sides) may share a sheet: they are drawn there as Form XObjects of their content.
+    const forms = pages.length === 2 ? framesOf.map((p) => pageContent(doc, p.dict)) : undefined;
     const base: Base = {
       doc,
       w,
       pageCount: pages.length,
       originals: framesOf.map((p) => ({ width: p.frame.width, height: p.frame.height })),
-      together: false,
+      together: forms !== undefined && forms.every((f) => f !== undefined),
       pagesRoot: { ref: rootRef, dict: root },
-      frame: (frames) => frames.map((f) => reframePage(doc, w, framesOf[f.slots[0].original], f)),
+      frame(frames) {
+        if (frames.length === 1 && frames[0].slots.length > 1) {
+          const sheet = composePages(doc, w, rootRef, framesOf, forms as Uint8Array[], frames[0]);
+          base.pagesRoot = { ref: rootRef, dict: sheet.root };
+          return [sheet.page];
+        }
+        return frames.map((f) => reframePage(doc, w, framesOf[f.slots[0].original], f));
+      },
     };
     return base;
   } catch (e) {
@@ -152,6 +161,87 @@ function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef
   }
   w.set(page.ref, dict);
   return { ref: page.ref, dict, frame };
+}
+
+/** A page's content streams decoded and joined, or undefined when a filter cannot be decoded. */
+function pageContent(doc: PdfDocument, dict: PdfDict): Uint8Array | undefined {
+  try {
+    const raw = dict.get('Contents');
+    const value = doc.resolve(raw);
+    const list = Array.isArray(value) ? value : value instanceof PdfStream ? [value] : [];
+    const parts = list.map((c) => {
+      const stream = doc.resolve(c);
+      return stream instanceof PdfStream ? decodeStream(stream, (o) => doc.resolve(o)) : new Uint8Array();
+    });
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      out[at + p.length] = 0x0a; // content streams join at token boundaries
+      at += p.length + 1;
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Two pages on one sheet (a card's front and back): each page's content becomes a Form XObject (BBox its visible
+ * box, its own resources) drawn into its slot on a new, unrotated page, which replaces them in the page tree; the
+ * original page objects stay in the file, unchanged. Annotations move to the sheet with their rectangles.
+ */
+function composePages(
+  doc: PdfDocument,
+  w: IncrementalWriter,
+  rootRef: PdfRef,
+  pages: { ref: PdfRef; dict: PdfDict; box: number[]; frame: PageFrame }[],
+  contents: Uint8Array[],
+  f: Frame,
+): { page: BasePage; root: PdfDict } {
+  const ref = w.allocate();
+  const box = [0, 0, round(f.width), round(f.height)];
+  const xobjects = new PdfDict();
+  const ops: string[] = [];
+  const annots: PdfObject[] = [];
+  for (const [k, slot] of f.slots.entries()) {
+    const page = pages[slot.original];
+    const m = multiply(invert(page.frame.matrix), [slot.scale, 0, 0, slot.scale, slot.area.x, slot.area.y]);
+    const form = new PdfDict({
+      Type: PdfName.of('XObject'),
+      Subtype: PdfName.of('Form'),
+      BBox: page.box,
+      Resources: (doc.pageAttribute(page.dict, 'Resources') as PdfObject | undefined) ?? new PdfDict(),
+      Filter: PdfName.of('FlateDecode'),
+    });
+    const group = page.dict.get('Group');
+    if (group !== undefined) form.set('Group', group);
+    xobjects.set(`Side${k + 1}`, w.add(PdfStream.fromBytes(form, deflate(contents[slot.original]))));
+    ops.push(`q ${m.map(fmt).join(' ')} cm /Side${k + 1} Do Q`);
+    const own = doc.resolve(page.dict.get('Annots'));
+    if (Array.isArray(own)) {
+      for (const a of own) {
+        const annot = doc.resolve(a);
+        const rect = annot instanceof PdfDict ? numbers(doc.resolve(annot.get('Rect'))) : undefined;
+        if (!(annot instanceof PdfDict) || !rect) continue;
+        const [ax, ay] = apply(m, rect[0], rect[1]);
+        const [bx, by] = apply(m, rect[2], rect[3]);
+        const moved = annot.clone().set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
+        if (moved.has('P')) moved.set('P', ref);
+        if (a instanceof PdfRef) {
+          w.set(a, moved);
+          annots.push(a);
+        } else annots.push(moved);
+      }
+    }
+  }
+  const stream = PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n') + '\n')));
+  const dict = new PdfDict({ Type: PdfName.of('Page'), Parent: rootRef, MediaBox: box, CropBox: box, Rotate: 0, Resources: new PdfDict({ XObject: xobjects }), Contents: w.add(stream) });
+  if (annots.length > 0) dict.set('Annots', annots);
+  w.set(ref, dict);
+  const root = (doc.resolve(rootRef) as PdfDict).clone().set('Kids', [ref]).set('Count', 1);
+  w.set(rootRef, root);
+  return { page: { ref, dict, frame: pageFrame(box, 0)! }, root };
 }
 
 function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize, card: boolean): Base {
