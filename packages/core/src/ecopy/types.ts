@@ -1,8 +1,9 @@
 /**
  * What the e-copy builder takes and gives back. The e-copy (bản sao điện tử được chứng thực từ bản chính,
- * DOMAIN.md §5.2, §7) is the scanned paper original, its pages unchanged, plus the conversion mark on the first
- * page (Decree 137/2024 Art. 4), the certification statement on the last page (DOMAIN.md §6.4), the certifier's
- * signature and then the authority's (two PAdES signatures, Decree 45/2020 Art. 10).
+ * DOMAIN.md §5.2, §7) is the scanned paper original, each page laid into a frame with nothing drawn over it, plus
+ * the conversion mark in a band on the first page (Decree 137/2024 Art. 4), the certification statement in a band
+ * on the last page or on an added page (DOMAIN.md §6.4), the certifier's signature and then the authority's (two
+ * PAdES signatures, Decree 45/2020 Art. 10).
  */
 import type { CertificateCheckPolicy } from '../signing/certificate-check.js';
 import type { TimestampProvider } from '../signing/finish.js';
@@ -135,11 +136,11 @@ export interface PagePlace {
 
 /** The document before signing, and where everything was put. */
 export interface AssembledCopy {
-  /** The scan (for images: a PDF made from them) followed by one incremental update with the mark and statement. */
+  /** The scan (for images: a PDF made from them) followed by one incremental update with the frames, mark and statement. */
   bytes: Uint8Array;
   /** Pages of the original as scanned (what the fee counts, DOMAIN.md §2.1). */
   originalPages: number;
-  /** Pages of the e-copy: the original's, plus one when the statement needed an added page. */
+  /** Pages of the e-copy: one frame per page of the original (two small sides share one), plus an added statement page. */
   pages: number;
   statementOnAddedPage: boolean;
   /** Where each page of the original is drawn (index 0 is its page 1): nothing else is drawn inside these. */
