@@ -203,6 +203,13 @@ describe('certification data that cannot be written', () => {
     expect(e.details).toMatchObject({ field: 'conversion.convertedBy' });
   });
 
+  it('a placement that is not one of auto, last-page, new-page (over the scan is not one), a card flag that is not a boolean', () => {
+    const placement = expectRefusal(() => assembleElectronicCopy(assembleInput({ statementPlacement: 'over-scan' as 'auto' })), 'ECOPY_BAD_INPUT');
+    expect(placement.details).toMatchObject({ field: 'statementPlacement' });
+    const card = expectRefusal(() => assembleElectronicCopy(assembleInput({ originalIsCard: 'yes' as unknown as boolean })), 'ECOPY_BAD_INPUT');
+    expect(card.details).toMatchObject({ field: 'originalIsCard' });
+  });
+
   it('a verification reference too long for a QR code', () => {
     expectRefusal(() => assembleElectronicCopy(assembleInput({ conversion: { ...CONVERSION, verificationRef: `https://x.vn/${'a'.repeat(600)}` } })), 'ECOPY_QR_TOO_LONG');
   });

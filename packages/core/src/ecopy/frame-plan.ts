@@ -100,9 +100,10 @@ function frameFor(group: number[], originals: readonly OriginalSize[], top: numb
   const sheet = group.length === 1 && pages[0].sheet ? pages[0].sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: pages[0].width, height: pages[0].height };
   const margin = small ? FRAME_LAYOUT.margin : 0;
   const gap = FRAME_LAYOUT.gap;
-  const areaW = sheet.width - 2 * margin;
-  const areaH = sheet.height - top - bottom - 2 * margin - gap * (pages.length - 1);
   const widest = Math.max(...pages.map((p) => p.width));
+  // A small original as wide as the sheet (A5 landscape) gives up the side margins, not its real size.
+  const areaW = sheet.width - 2 * Math.max(0, Math.min(margin, (sheet.width - widest) / 2));
+  const areaH = sheet.height - top - bottom - 2 * margin - gap * (pages.length - 1);
   const tall = pages.reduce((s, p) => s + p.height, 0);
   // Small originals at real size when they fit; others scaled to fill their area (never enlarged).
   const scale = Math.max(0, Math.min(1, areaW / widest, areaH / tall));
