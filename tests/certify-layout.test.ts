@@ -1,6 +1,6 @@
 /**
- * Where the statement goes, chosen through `kyso certify --statement-placement` and `POST /v1/certifications`
- * (`statementPlacement`), and a card's two sides on one sheet through `--card` / `originalIsCard`: the e-copy's
+ * Where the statement and the mark go, chosen through `kyso certify --statement-placement / --mark-placement` and
+ * `POST /v1/certifications` (`statementPlacement`, `markPlacement`), and a card's two sides on one sheet through `--card` / `originalIsCard`: the e-copy's
  * pages as pdfinfo counts them, the statement's page as pdftotext reads it, both signatures valid in pdfsig.
  * Runs the built CLI and server (`pnpm build` first).
  */
@@ -17,6 +17,7 @@ const tmp = scratch('kyso-certify-layout-');
 const CLI = join(repoRoot, 'packages/cli/dist/main.js');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 const STATEMENT = 'Chứng thực bản sao đúng với bản chính.';
+const MARK = 'BẢN ĐIỆN TỬ CHUYỂN ĐỔI TỪ VĂN BẢN GIẤY';
 let nss: NssDb;
 let svc: TestService;
 let onePage: Uint8Array;
@@ -77,6 +78,18 @@ describe('kyso certify --statement-placement and --card', () => {
     expect(pagesOf(added.out)).toBe(2);
   });
 
+  it('--mark-placement statement-page puts the mark on the certification page with the statement, none on the scan\'s page', async () => {
+    const r = await certify([tmp.file('one-m.pdf', onePage)], ['--mark-placement', 'statement-page']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(pagesOf(r.out)).toBe(2);
+    expect(textOf(r.out, 1)).not.toContain(MARK);
+    expect(textOf(r.out, 2)).toEqual(expect.arrayContaining([MARK, STATEMENT]));
+    expectValid(r.out);
+    const bad = await certify([tmp.file('one-n.pdf', onePage)], ['--mark-placement', 'on-the-scan']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--mark-placement must be first-page or statement-page');
+  });
+
   it('a card scanned front and back without a resolution: one sheet with both sides and the statement', async () => {
     const front = tmp.file('front.png', scanPng(1000, 631, { seed: 1 }));
     const back = tmp.file('back.png', scanPng(1000, 631, { seed: 2 }));
@@ -125,9 +138,23 @@ describe('POST /v1/certifications statementPlacement', () => {
     }
   });
 
+  it('markPlacement statement-page: the mark on the certification page, with the statement', async () => {
+    const res = await post('LAYOUT-mark', { markPlacement: 'statement-page' });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const cert = (await res.json()) as { ecopy: string };
+    const pdf = await fetch(`${svc.url}${cert.ecopy}`, { headers: bearer(svc.keys.full) });
+    const path = tmp.file('service-mark.pdf', new Uint8Array(await pdf.arrayBuffer()));
+    expect(pagesOf(path)).toBe(2);
+    expect(textOf(path, 1)).not.toContain(MARK);
+    expect(textOf(path, 2)).toEqual(expect.arrayContaining([MARK, STATEMENT]));
+    expectValid(path);
+  });
+
   it('an unknown placement is refused before anything is numbered', async () => {
-    const res = await post('LAYOUT-bad', { statementPlacement: 'over-the-scan' });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { type?: string; detail?: string }).detail ?? '').toContain('statementPlacement');
+    for (const [field, value] of [['statementPlacement', 'over-the-scan'], ['markPlacement', 'on-the-scan']]) {
+      const res = await post(`LAYOUT-bad-${field}`, { [field]: value });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { detail?: string }).detail ?? '').toContain(field);
+    }
   });
 });

@@ -87,6 +87,7 @@ Passwords are read from the environment or a file, never from arguments.`,
   --card             the original is a card (CCCD, driving licence): the fee counts one page whatever its sides
   --statement-placement auto|last-page|new-page  the statement under the last page's scan or on an added page
                      (never over the scan; auto: under it when the scan keeps its size there, as a card does)
+  --mark-placement first-page|statement-page  the conversion mark above the first page's scan or with the statement
   --requester NAME  --document NAME  --certifier-title TEXT
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planFrames, isSmall, FRAME_LAYOUT, type FramePlan, type OriginalSize } from '../src/ecopy/frame-plan.js';
-import type { PageRect, StatementPlacement } from '@kyso/core';
+import type { MarkPlacement, PageRect, StatementPlacement } from '@kyso/core';
 
 const meets = (a: PageRect, b: PageRect): boolean => a.x < b.x + b.width - 1e-6 && b.x < a.x + a.width - 1e-6 && a.y < b.y + b.height - 1e-6 && b.y < a.y + a.height - 1e-6;
 const inside = (a: PageRect, w: number, h: number): boolean => a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.width <= w + 1e-6 && a.y + a.height <= h + 1e-6;
@@ -15,19 +15,20 @@ const inside = (a: PageRect, w: number, h: number): boolean => a.x >= -1e-6 && a
 const side = fc.double({ min: 72, max: 3000, noNaN: true });
 const original = fc.record({ width: side, height: side });
 const placement = fc.constantFrom<StatementPlacement>('auto', 'last-page', 'new-page');
+const markPlacement = fc.constantFrom<MarkPlacement>('first-page', 'statement-page');
 /** A statement band like the real one: about 260 pt, or none when the frame is too small for it. */
 const band = (size: { width: number; height: number }): number | undefined => (size.width >= 200 && size.height >= 300 ? 260 : undefined);
 
 describe('planFrames', () => {
   it('places every page whole, once, inside its frame, with the bands outside every scan area', () => {
     fc.assert(
-      fc.property(fc.array(original, { minLength: 1, maxLength: 5 }), fc.boolean(), placement, (originals, together, where) => {
-        const plan = planFrames(originals, { together, placement: where, statementBand: band });
+      fc.property(fc.array(original, { minLength: 1, maxLength: 5 }), fc.boolean(), placement, markPlacement, (originals, together, where, mark) => {
+        const plan = planFrames(originals, { together, placement: where, mark, statementBand: band });
         if ('error' in plan) {
           expect(where).toBe('last-page');
           return;
         }
-        check(plan, originals, where);
+        check(plan, originals, where, mark);
       }),
       { numRuns: 400 },
     );
@@ -42,6 +43,12 @@ describe('planFrames', () => {
     expect([plan.frames[0].width, plan.frames[0].height]).toEqual([...FRAME_LAYOUT.sheet]);
   });
 
+  it('with the mark on the certification page, every page of a long A4 original is shown at full size', () => {
+    const a4 = { width: 595.28, height: 841.89 };
+    const plan = planFrames([a4, a4, a4], { together: false, placement: 'new-page', mark: 'statement-page', statementBand: band }) as FramePlan;
+    expect(plan.frames.flatMap((f) => f.slots.map((s) => s.scale))).toEqual([1, 1, 1]);
+  });
+
   it('a full A4 page: auto gives a certification page, last-page a band with the page shown smaller', () => {
     const a4 = { width: 595.28, height: 841.89 };
     const auto = planFrames([a4], { together: false, placement: 'auto', statementBand: band }) as FramePlan;
@@ -53,12 +60,14 @@ describe('planFrames', () => {
   });
 });
 
-function check(plan: FramePlan, originals: OriginalSize[], where: StatementPlacement): void {
+function check(plan: FramePlan, originals: OriginalSize[], where: StatementPlacement, mark: MarkPlacement): void {
   const placed = plan.frames.flatMap((f) => f.slots.map((s) => s.original)).sort((a, b) => a - b);
   expect(placed).toEqual(originals.map((_, i) => i));
   if (where === 'new-page') expect(plan.statementOnAddedPage).toBe(true);
   plan.frames.forEach((f, i) => {
-    expect(f.markBand !== undefined).toBe(i === 0);
+    // the mark's band: above the first scan, or with the statement (its band's frame; none when it is on an added page)
+    const last = i === plan.frames.length - 1;
+    expect(f.markBand !== undefined).toBe(mark === 'first-page' ? i === 0 : last && !plan.statementOnAddedPage);
     if (f.statementBand) expect(i).toBe(plan.frames.length - 1);
     for (const s of f.slots) {
       const o = originals[s.original];

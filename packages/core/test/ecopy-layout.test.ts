@@ -180,6 +180,26 @@ const kinds: Kind[] = [
     },
   },
   {
+    name: 'an A4 letterhead page with the mark on the certification page (statement-page): the scan at full size, untouched',
+    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: A4 }]) }),
+    extra: { markPlacement: 'statement-page' },
+    expect: (c) => {
+      expect(c.pages).toBe(2);
+      expect([c.mark.page, c.statement.page]).toEqual([2, 2]);
+      expect(c.scanAreas[0].rect).toEqual({ x: 0, y: 0, width: 595.28, height: 841.89 });
+      expect(c.mark.rect.y).toBeGreaterThanOrEqual(c.statement.rect.y + c.statement.rect.height);
+    },
+  },
+  {
+    name: 'a card, front and back, PNG at 300 dpi, the mark with the statement: one sheet all the same',
+    scan: async () => ({ images: [edgeToEdgePng(1012, 638, 300), edgeToEdgePng(1012, 638, 300)] }),
+    extra: { markPlacement: 'statement-page' },
+    expect: (c) => {
+      expect(c.pages).toBe(1);
+      expect([c.mark.page, c.statement.page]).toEqual([1, 1]);
+    },
+  },
+  {
     name: 'a landscape page, PDF scan',
     scan: async () => ({ pdf: await edgeToEdgePdf([{ size: [A4[1], A4[0]] }]) }),
     expect: (c) => expect(c.pages).toBe(2),
@@ -313,7 +333,7 @@ describe('nothing is drawn over the original', () => {
       expect(sigs.signatures[1].totalDocumentSigned).toBe(true);
       const check = qpdfCheck(path);
       expect(check.status, check.stdout + check.stderr).toBe(0);
-      expectInOrder(textLines(path, 1), EXPECTED_MARK);
+      expectInOrder(textLines(path, copy.mark.page), EXPECTED_MARK);
       expectInOrder(textLines(path, copy.pages), EXPECTED_STATEMENT);
       expect(copy.statement.page).toBe(copy.pages);
 

@@ -27,6 +27,7 @@ import {
   type DeliveryChannel,
   type ScanSource,
   type StatementPlacement,
+  type MarkPlacement,
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { readPassword } from '../secrets.js';
@@ -36,6 +37,7 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
 const CHANNELS = new Set(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']);
 const PLACEMENTS = new Set<string>(['auto', 'last-page', 'new-page'] satisfies StatementPlacement[]);
+const MARK_PLACEMENTS = new Set<string>(['first-page', 'statement-page'] satisfies MarkPlacement[]);
 
 export async function certify(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('certify', {
@@ -46,6 +48,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       'paper-copies': { type: 'string' },
       card: { type: 'boolean' },
       'statement-placement': { type: 'string' },
+      'mark-placement': { type: 'string' },
       output: { type: 'string', short: 'o' },
       db: { type: 'string' },
       'certifier-p12': { type: 'string' },
@@ -130,6 +133,8 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
     const placement = values['statement-placement'];
     if (placement !== undefined && !PLACEMENTS.has(placement)) throw new UsageError('--statement-placement must be auto, last-page or new-page');
+    const markPlacement = values['mark-placement'];
+    if (markPlacement !== undefined && !MARK_PLACEMENTS.has(markPlacement)) throw new UsageError('--mark-placement must be first-page or statement-page');
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
     const template = values['verification-url'];
@@ -146,6 +151,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       paperCopies: Number(values['paper-copies']),
       originalIsCard: values.card === true,
       statementPlacement: placement as StatementPlacement | undefined,
+      markPlacement: markPlacement as MarkPlacement | undefined,
       signers: {
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },

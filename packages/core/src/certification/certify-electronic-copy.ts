@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { assembleElectronicCopy, buildElectronicCopy } from '../ecopy/index.js';
-import type { AuthorityParty, CertifierParty, ImagePageSize, ScanSource, StatementPlacement } from '../ecopy/index.js';
+import type { AuthorityParty, CertifierParty, ImagePageSize, MarkPlacement, ScanSource, StatementPlacement } from '../ecopy/index.js';
 import { computeCopyFee, type FeeQuote } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { volumeLabel } from '../register/certification-number.js';
@@ -74,6 +74,7 @@ export interface CertifyElectronicCopyInput {
   /** A verification reference carried by the QR code, from the entry (e.g. a portal URL with the number). */
   verificationRef?: string | ((entry: RegisterEntry) => string);
   statementPlacement?: StatementPlacement;
+  markPlacement?: MarkPlacement;
   imagePageSize?: ImagePageSize;
   notes?: string;
   vneidDataUsed?: boolean;
@@ -220,6 +221,7 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
       authorityName: authority.name,
     },
     statementPlacement: input.statementPlacement,
+    markPlacement: input.markPlacement,
     imagePageSize: input.imagePageSize,
     originalIsCard: input.originalIsCard,
   };

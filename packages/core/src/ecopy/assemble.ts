@@ -10,7 +10,7 @@ import { embedFont, type EmbeddedFont } from '../appearance/font.js';
 import { EcopyError } from './errors.js';
 import { A4 } from './image-pages.js';
 import { planFrames } from './frame-plan.js';
-import { layoutMark, layoutStatement, MARK_LAYOUT, STATEMENT_LAYOUT, type Face, type PlacedText, type StatementLayout } from './layout.js';
+import { layoutMark, layoutStatement, MARK_LAYOUT, STATEMENT_LAYOUT, type Face, type MarkLayout, type PlacedText, type StatementLayout } from './layout.js';
 import { pageFrame, toUserRect, type PageFrame } from './page-frame.js';
 import { qrMatrix, qrOperators } from './qr.js';
 import { loadScan, type Base, type BasePage } from './scan.js';
@@ -31,43 +31,56 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   const color = input.textColor ?? DEFAULT_TEXT_COLOR;
   const fonts = embedFonts(w, mark, st);
 
-  // The frames: every page of the original in its own area, the mark's band on the first, the statement's band
-  // on the last when it has room (and the caller allows), else an added certification page.
+  // The frames: every page of the original in its own area, the mark's band on the first (or with the statement),
+  // the statement's band on the last when it has room (and the caller allows), else an added certification page.
   const placement = input.statementPlacement ?? 'auto';
   const bandFor = (size: { width: number; height: number }): number | undefined => {
     const l = layoutStatement(st, size, fonts, 'bottom');
     return l && l.rect.y + l.rect.height + STATEMENT_LAYOUT.gap;
   };
-  const plan = planFrames(base.originals, { together: base.together, placement, statementBand: bandFor });
+  const markWithStatement = input.markPlacement === 'statement-page';
+  const plan = planFrames(base.originals, { together: base.together, placement, mark: input.markPlacement ?? 'first-page', statementBand: bandFor });
   if ('error' in plan) {
     throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: plan.page }, `no room for the statement under the scan on page ${plan.page}`);
   }
-  const firstFrame = plan.frames[0];
-  const markLayout = layoutMark(mark, input.conversion.verificationRef !== undefined, firstFrame, fonts);
-  if (!markLayout) {
-    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: 1, width: firstFrame.width, height: firstFrame.height }, 'no room for the conversion mark on page 1');
-  }
-  const qr = input.conversion.verificationRef !== undefined ? qrMatrix(input.conversion.verificationRef.trim()) : undefined;
+  const withQr = input.conversion.verificationRef !== undefined;
+  const qr = withQr ? qrMatrix(input.conversion.verificationRef!.trim()) : undefined;
 
   const lastFrame = plan.frames[plan.frames.length - 1];
+  const markFrame = markWithStatement ? lastFrame : plan.frames[0];
   let statement: StatementLayout;
+  let markLayout: MarkLayout | undefined;
   let addedSize: { width: number; height: number } | undefined;
   if (!plan.statementOnAddedPage) {
     statement = layoutStatement(st, lastFrame, fonts, 'bottom')!;
+    markLayout = layoutMark(mark, withQr, markFrame, fonts);
   } else {
-    // An added page the size of the last one when the statement fits there, else A4.
+    // An added page the size of the last one when the statement (and the mark, when it goes there) fits, else A4.
+    const placeOn = (size: { width: number; height: number }): { statement: StatementLayout; mark?: MarkLayout } | undefined => {
+      const m = markWithStatement ? layoutMark(mark, withQr, size, fonts) : undefined;
+      if (markWithStatement && !m) return undefined;
+      const s = layoutStatement(st, size, fonts, 'top', m ? m.rect.y - STATEMENT_LAYOUT.gap : undefined);
+      return s && { statement: s, mark: m };
+    };
     const sameSize = { width: lastFrame.width, height: lastFrame.height };
-    const fits = layoutStatement(st, sameSize, fonts, 'top');
+    const fits = placeOn(sameSize);
     addedSize = fits ? sameSize : { width: A4[0], height: A4[1] };
-    const onAdded = fits ?? layoutStatement(st, addedSize, fonts, 'top');
+    const onAdded = fits ?? placeOn(addedSize);
     if (!onAdded) throw new EcopyError('ECOPY_PAGE_TOO_SMALL', {}, 'the statement does not fit an A4 page');
-    statement = onAdded;
+    statement = onAdded.statement;
+    markLayout = markWithStatement ? onAdded.mark : layoutMark(mark, withQr, markFrame, fonts);
   }
 
+  const statementIndex = addedSize ? plan.frames.length : plan.frames.length - 1;
+  const markIndex = markWithStatement ? statementIndex : 0;
+  if (!markLayout) {
+    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: markIndex + 1, width: markFrame.width, height: markFrame.height }, `no room for the conversion mark on page ${markIndex + 1}`);
+  }
+
+  // Everything fits: write the frames, then the stamp.
   const pages = base.frame(plan.frames);
-  const first = pages[0];
   const statementPage = addedSize ? addPage(base, addedSize) : pages[pages.length - 1];
-  const statementIndex = addedSize ? pages.length : pages.length - 1;
+  const markPage = markWithStatement ? statementPage : pages[0];
 
   const markForm = w.add(form(markLayout.rect, fonts, color, markOperators(markLayout, qr, color), markLayout.lines));
   const statementForm = w.add(form(statement.rect, fonts, color, [], statement.lines));
@@ -77,7 +90,7 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     entry.forms.push([name, ref]);
     draws.set(index, entry);
   };
-  drawOn(0, first, 'KysoMark', markForm);
+  drawOn(markIndex, markPage, 'KysoMark', markForm);
   drawOn(statementIndex, statementPage, 'KysoStatement', statementForm);
   for (const { page, forms } of draws.values()) drawForms(base, page, forms);
 
@@ -95,9 +108,9 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     statementOnAddedPage: addedSize !== undefined,
     scanAreas,
     mark: {
-      page: 1,
-      rect: user(first.frame, markLayout.rect),
-      qr: markLayout.qr && user(first.frame, markLayout.qr),
+      page: markIndex + 1,
+      rect: user(markPage.frame, markLayout.rect),
+      qr: markLayout.qr && user(markPage.frame, markLayout.qr),
       lines: mark,
     },
     statement: { page: statementPageNo, rect: user(statementPage.frame, statement.rect), lines: statementLines(st) },

@@ -5,7 +5,7 @@
  * the lower-left of the page as shown, y up); sizes are data (FRAME_LAYOUT).
  */
 import { MARK_LAYOUT } from './layout.js';
-import type { PageRect, StatementPlacement } from './types.js';
+import type { MarkPlacement, PageRect, StatementPlacement } from './types.js';
 
 export const FRAME_LAYOUT = {
   /** The frame's own sheet for small originals. */
@@ -45,7 +45,7 @@ export interface Frame {
   width: number;
   height: number;
   slots: Slot[];
-  /** The mark's band (first frame only). */
+  /** The mark's band (the first frame, or the statement's frame when the mark goes with the statement). */
   markBand?: PageRect;
   /** The statement's band (the last frame when the statement is under the scan). */
   statementBand?: PageRect;
@@ -71,18 +71,26 @@ export const isSmall = (o: { width: number; height: number }): boolean => {
  */
 export function planFrames(
   originals: readonly OriginalSize[],
-  opts: { together: boolean; placement: StatementPlacement; statementBand: (size: { width: number; height: number }) => number | undefined },
+  opts: {
+    together: boolean;
+    placement: StatementPlacement;
+    /** Where the mark goes: over the first page's scan, or with the statement (its band's page, or the added page). */
+    mark?: MarkPlacement;
+    statementBand: (size: { width: number; height: number }) => number | undefined;
+  },
 ): FramePlan | { error: 'statement'; page: number } {
   const groups: number[][] =
     opts.together && originals.length === 2 && originals.every(isSmall) ? [[0, 1]] : originals.map((_, i) => [i]);
   const last = groups.length - 1;
-  const frames = groups.map((g, i) => frameFor(g, originals, i === 0 ? FRAME_LAYOUT.markBand : 0, 0));
+  const withStatement = opts.mark === 'statement-page';
+  const frames = groups.map((g, i) => frameFor(g, originals, i === 0 && !withStatement ? FRAME_LAYOUT.markBand : 0, 0));
 
   let statementOnAddedPage = opts.placement === 'new-page';
   if (opts.placement !== 'new-page') {
     const without = frames[last];
     const band = opts.statementBand(without);
-    const withBand = band === undefined ? undefined : frameFor(groups[last], originals, last === 0 ? FRAME_LAYOUT.markBand : 0, band);
+    const top = last === 0 || withStatement ? FRAME_LAYOUT.markBand : 0;
+    const withBand = band === undefined ? undefined : frameFor(groups[last], originals, top, band);
     const kept = withBand ? Math.min(...withBand.slots.map((s, k) => s.scale / without.slots[k].scale)) : 0;
     const smallest = withBand ? Math.min(...withBand.slots.map((s) => s.scale)) : 0;
     const ok = withBand !== undefined && smallest >= FRAME_LAYOUT.minScale;

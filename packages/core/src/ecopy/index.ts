@@ -15,6 +15,7 @@ export type {
   ConversionInfo,
   CertificationInfo,
   StatementPlacement,
+  MarkPlacement,
   ImagePageSize,
   AssembleInput,
   CertifierParty,

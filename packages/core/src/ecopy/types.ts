@@ -60,6 +60,13 @@ export interface CertificationInfo {
 export type StatementPlacement = 'auto' | 'last-page' | 'new-page';
 
 /**
+ * Where the conversion mark goes, never over the scan: `first-page` (default) in a band above the first page's
+ * scan; `statement-page` with the statement, above it (on the added certification page, or in a band above the
+ * last page's scan), so that no page of the scan is scaled for the mark.
+ */
+export type MarkPlacement = 'first-page' | 'statement-page';
+
+/**
  * The page of an image: `auto` uses its resolution (given, or declared by the file) for the page size and fits it
  * to A4 when no resolution is known; `a4` always fits it to an A4 page (turned to the image's orientation).
  */
@@ -71,6 +78,7 @@ export interface AssembleInput {
   conversion: ConversionInfo;
   certification: CertificationInfo;
   statementPlacement?: StatementPlacement;
+  markPlacement?: MarkPlacement;
   imagePageSize?: ImagePageSize;
   /**
    * The original is a card (CCCD, driving licence): an image side without a known resolution is shown at the
@@ -145,6 +153,7 @@ export interface AssembledCopy {
   statementOnAddedPage: boolean;
   /** Where each page of the original is drawn (index 0 is its page 1): nothing else is drawn inside these. */
   scanAreas: PagePlace[];
+  /** The mark's place: page 1, or the statement's page with `markPlacement: 'statement-page'`. */
   mark: PagePlace & { qr?: PageRect; lines: string[] };
   statement: PagePlace & { lines: string[] };
   /** The signature widgets' places, for `signElectronicCopy` or an external (two-step) signer. */

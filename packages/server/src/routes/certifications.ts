@@ -34,6 +34,10 @@ export const CertificationRequestSchema = z
       .enum(['auto', 'last-page', 'new-page'])
       .optional()
       .meta({ description: "Where the statement goes, never over the scan: a band under the last page's scan, an added page, or auto (default: under it when the scan keeps its size there)." }),
+    markPlacement: z
+      .enum(['first-page', 'statement-page'])
+      .optional()
+      .meta({ description: "Where the conversion mark goes, never over the scan: above the first page's scan (default) or with the statement." }),
     scan: z
       .union([
         z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
@@ -145,6 +149,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
         statementPlacement: body.statementPlacement,
+        markPlacement: body.markPlacement,
         signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
         tsa: services.signing.timestamper,
         level: services.config.certification.level,
