@@ -66,7 +66,7 @@ function edgeToEdgePng(width: number, height: number, dpi?: number): Uint8Array 
 }
 
 /** A PDF page with content to its edges (grey ground, black border, lines of print), optionally rotated or cropped. */
-async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; crop?: [number, number, number, number]; link?: boolean }[]): Promise<Uint8Array> {
+async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; crop?: [number, number, number, number]; link?: boolean; extraQ?: boolean }[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont('Times-Roman');
   for (const p of pages) {
@@ -79,6 +79,8 @@ async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; c
     const e = Math.min(cw, ch) * 0.02;
     page.drawRectangle({ x: x0, y: y0, width: cw, height: ch, borderColor: rgb(0, 0, 0), borderWidth: 2 * e, opacity: 0 });
     for (let y = y0 + ch - 40; y > y0 + 30; y -= 24) page.drawText('CHU TICH (da ky, dong dau)', { x: x0 + cw * 0.1, y, size: 11, font });
+    // a malformed page: one Q more than its q, then black over everything (it must not escape its frame)
+    if (p.extraQ) page.node.addContentStream(doc.context.register(doc.context.flateStream('Q 0 g 0 0 5000 5000 re f\n')));
     if (p.crop) page.setCropBox(x0, y0, cw, ch);
     if (p.rotate) page.setRotation(degrees(p.rotate));
     if (p.link) {
@@ -198,6 +200,11 @@ const kinds: Kind[] = [
       expect(c.pages).toBe(1);
       expect([c.mark.page, c.statement.page]).toEqual([1, 1]);
     },
+  },
+  {
+    name: 'a page whose content restores one graphics state more than it saved, PDF scan (drawn as a Form XObject)',
+    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: A4, extraQ: true }]) }),
+    expect: (c) => expect(c.pages).toBe(2),
   },
   {
     name: 'a landscape page, PDF scan',

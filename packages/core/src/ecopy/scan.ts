@@ -8,6 +8,7 @@ import { listFields } from '../signing/fields.js';
 import { EcopyError } from './errors.js';
 import type { Frame, OriginalSize } from './frame-plan.js';
 import { emptyPdf, imageContent, imagePage } from './image-pages.js';
+import { saveRestoreBalanced } from './save-restore.js';
 import { apply, intersectBoxes, invert, MAX_PAGE_SIDE, multiply, pageFrame, type PageFrame } from './page-frame.js';
 import type { ImagePageSize, ScanSource } from './types.js';
 
@@ -137,7 +138,25 @@ function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef
   const existing = Array.isArray(value) ? value : raw instanceof PdfRef ? [raw] : [];
   const [x0, y0, x1, y1] = page.box;
   const stream = (text: string): PdfRef => w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
-  if (existing.length > 0) {
+  const content = existing.length > 0 ? pageContent(doc, page.dict) : undefined;
+  if (content !== undefined && !saveRestoreBalanced(content)) {
+    // An extra Q would escape the wrapping: the content is drawn as a Form XObject instead, which keeps its own
+    // graphics state and is clipped to its BBox whatever it does.
+    const form = new PdfDict({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: page.box, Filter: PdfName.of('FlateDecode') });
+    const own = resolve(dict.get('Resources'));
+    form.set('Resources', own instanceof PdfDict ? own : new PdfDict());
+    const group = dict.get('Group');
+    if (group !== undefined) form.set('Group', group);
+    const ref = w.add(PdfStream.fromBytes(form, deflate(content)));
+    const resources = own instanceof PdfDict ? own.clone() : new PdfDict();
+    const xo = resolve(resources.get('XObject'));
+    const xobjects = xo instanceof PdfDict ? xo.clone() : new PdfDict();
+    let name = 'KysoScan';
+    for (let i = 2; xobjects.has(name); i++) name = `KysoScan${i}`;
+    xobjects.set(name, ref);
+    dict.set('Resources', resources.set('XObject', xobjects));
+    dict.set('Contents', stream(`q ${m.map(fmt).join(' ')} cm /${name} Do Q\n`));
+  } else if (existing.length > 0) {
     const head = `q ${m.map(fmt).join(' ')} cm ${fmt(x0)} ${fmt(y0)} ${fmt(x1 - x0)} ${fmt(y1 - y0)} re W n\n`;
     dict.set('Contents', [stream(head), ...existing, stream('Q\n')]);
   }
