@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PDFArray, PDFDocument, PDFName, PDFString, degrees, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
-import { PdfDocument } from '@kyso/pdf';
+import { PdfDict, PdfDocument } from '@kyso/pdf';
 import { assembleElectronicCopy, buildElectronicCopy, type AssembleInput, type ElectronicCopy, type PageRect, type ScanSource } from '@kyso/core';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
@@ -66,13 +66,14 @@ function edgeToEdgePng(width: number, height: number, dpi?: number): Uint8Array 
 }
 
 /** A PDF page with content to its edges (grey ground, black border, lines of print), optionally rotated or cropped. */
-async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; crop?: [number, number, number, number]; link?: boolean; extraQ?: boolean }[]): Promise<Uint8Array> {
+async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; crop?: [number, number, number, number]; link?: boolean; extraQ?: boolean; origin?: [number, number] }[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont('Times-Roman');
   for (const p of pages) {
     const page = doc.addPage(p.size);
     const [w, h] = p.size;
-    const [x0, y0, cw, ch] = p.crop ?? [0, 0, w, h];
+    const [x0, y0, cw, ch] = p.crop ?? (p.origin ? [...p.origin, w, h] : [0, 0, w, h]);
+    if (p.origin) page.setMediaBox(p.origin[0], p.origin[1], w, h);
     // what lies outside the CropBox is dark: it must stay hidden
     if (p.crop) page.drawRectangle({ x: 0, y: 0, width: w, height: h, color: rgb(0.1, 0.1, 0.1) });
     page.drawRectangle({ x: x0, y: y0, width: cw, height: ch, color: rgb(0.75, 0.75, 0.75) });
@@ -222,11 +223,26 @@ const kinds: Kind[] = [
     expect: (c) => expect(c.pages).toBe(2),
   },
   {
-    name: 'a three-page original, PDF scan (a CropBox off the origin, a rotated page, a link)',
-    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: A4, link: true }, { size: [700, 950], crop: [50, 60, 595.28, 841.89], link: true }, { size: A4, rotate: 180 }]) }),
+    name: 'a four-page original, PDF scan (a CropBox off the origin, a MediaBox off the origin, a rotated page, links)',
+    scan: async () =>
+      ({ pdf: await edgeToEdgePdf([{ size: A4, link: true }, { size: [700, 950], crop: [50, 60, 595.28, 841.89], link: true }, { size: A4, origin: [-200, 300], link: true }, { size: A4, rotate: 180 }]) }),
     expect: (c) => {
-      expect(c.pages).toBe(4);
-      expect(c.scanAreas.map((a) => a.page)).toEqual([1, 2, 3]);
+      expect(c.pages).toBe(5);
+      expect(c.scanAreas.map((a) => a.page)).toEqual([1, 2, 3, 4]);
+      // the middle pages at full size, moved to the origin
+      expect(c.scanAreas[1].rect).toEqual({ x: 0, y: 0, width: 595.28, height: 841.89 });
+      expect(c.scanAreas[2].rect).toEqual({ x: 0, y: 0, width: 595.28, height: 841.89 });
+      // each link (20 pt in from its visible box's lower-left corner, 100 × 20 pt) moved and scaled with its page
+      const doc = PdfDocument.load(c.bytes);
+      for (const k of [0, 1, 2]) {
+        const { rect, page } = c.scanAreas[k];
+        const s = rect.width / 595.28;
+        const annots = doc.resolve(doc.pages()[page - 1].dict.get('Annots')) as unknown[];
+        const link = annots.map((a) => doc.resolve(a as never) as PdfDict).find((a) => (a.get('Subtype') as { name: string }).name === 'Link')!;
+        const got = link.get('Rect') as number[];
+        const want = [rect.x + 20 * s, rect.y + 20 * s, rect.x + 120 * s, rect.y + 40 * s];
+        got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 1));
+      }
     },
   },
   {
