@@ -1,5 +1,6 @@
 // Makes the README's pictures of e-copies (docs/ecopy-*.png): a citizen ID card scanned front and back, and a
-// full-page A4 letterhead decision, each certified with the test PKI and rendered by poppler at 100 dpi.
+// full-page A4 letterhead decision, each certified with the test PKI (the test certifier's name; a stand-in seal and
+// signature drawn here) and rendered by poppler at 100 dpi.
 // The "originals" are invented (made-up names and numbers) and printed by headless Chromium, then "scanned" by
 // pdftoppm to JPEG. Run after `pnpm build`: node docs/make-ecopy-pictures.mjs
 import { execFileSync } from 'node:child_process';
@@ -7,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
 import { Pkcs12Signer, buildElectronicCopy } from '../packages/core/dist/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -58,14 +60,29 @@ function scan(name, html, dpi) {
   return new Uint8Array(readFileSync(join(dir, `${name}.jpg`)));
 }
 
+/** A PNG with a transparent background painted pixel by pixel. */
+function png(w, h, paint) {
+  const img = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data.set(paint(x, y), (y * w + x) * 4);
+  return new Uint8Array(PNG.sync.write(img));
+}
+// A stand-in red seal (a ring with a star) and a blue handwritten stroke.
+const seal = png(240, 240, (x, y) => {
+  const r = Math.hypot(x - 120, y - 120);
+  const a = Math.atan2(y - 120, x - 120);
+  const star = r < 40 * (0.55 + 0.45 * Math.abs(Math.cos((5 * a) / 2)));
+  return (r > 100 && r < 112) || (r > 84 && r < 88) || star ? [210, 25, 35, 235] : [0, 0, 0, 0];
+});
+const stroke = png(320, 110, (x, y) => (Math.abs(y - 55 - 30 * Math.sin(x / 19) * Math.exp(-x / 400)) < 3.5 && x > 12 && x < 300 ? [25, 45, 170, 255] : [0, 0, 0, 0]));
+
 async function certify(images, originalIsCard) {
   const copy = await buildElectronicCopy({
     scan: { images },
     originalIsCard,
-    conversion: { convertedAt: new Date('2026-03-05T02:41:27Z'), convertedBy: 'Trần Văn Đức', organisation: 'Ủy ban nhân dân phường Kinh Bắc', verificationRef: 'https://dichvucong.example.gov.vn/tra-cuu/ban-sao/2026-000099' },
-    certification: { number: 99, book: '01/2026', date: new Date('2026-03-05T02:41:27Z'), certifierName: 'Nguyễn Thị Mẫu', certifierTitle: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', authorityName: 'Ủy ban nhân dân phường Kinh Bắc' },
-    certifier: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'signer.p12')), 'kyso-test') },
-    authority: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'seal.p12')), 'kyso-test') },
+    conversion: { convertedAt: new Date('2026-03-05T02:41:27Z'), convertedBy: 'Nguyễn Thị Lấp Lánh Ánh', organisation: 'Ủy ban nhân dân phường Kinh Bắc', verificationRef: 'https://dichvucong.example.gov.vn/tra-cuu/ban-sao/2026-000099' },
+    certification: { number: 99, book: '01/2026', date: new Date('2026-03-05T02:41:27Z'), certifierName: 'Nguyễn Thị Lấp Lánh Ánh', certifierTitle: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', authorityName: 'Ủy ban nhân dân phường Kinh Bắc' },
+    certifier: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'signer.p12')), 'kyso-test'), signatureImage: stroke },
+    authority: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'seal.p12')), 'kyso-test'), sealImage: seal },
     certificateCheck: false, // pictures only; the tests check the signatures
   });
   return copy;
