@@ -174,6 +174,14 @@ const kinds: Kind[] = [
     },
   },
   {
+    name: 'an A4 letterhead page, content to the edges, JPEG scan at 150 dpi',
+    scan: async () => ({ images: [renderJpeg(await edgeToEdgePdf([{ size: A4 }]), 150)] }),
+    expect: (c) => {
+      expect(c.pages).toBe(2);
+      expect(c.scanAreas[0].rect.height).toBeCloseTo(A4[1] - 66, 0);
+    },
+  },
+  {
     name: 'an A4 letterhead page with the statement in a band under it (last-page)',
     scan: async () => ({ pdf: await edgeToEdgePdf([{ size: A4 }]) }),
     extra: { statementPlacement: 'last-page' },
