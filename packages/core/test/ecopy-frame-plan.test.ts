@@ -12,7 +12,7 @@ import type { MarkPlacement, PageRect, StatementPlacement } from '@kyso/core';
 const meets = (a: PageRect, b: PageRect): boolean => a.x < b.x + b.width - 1e-6 && b.x < a.x + a.width - 1e-6 && a.y < b.y + b.height - 1e-6 && b.y < a.y + a.height - 1e-6;
 const inside = (a: PageRect, w: number, h: number): boolean => a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.width <= w + 1e-6 && a.y + a.height <= h + 1e-6;
 
-const side = fc.double({ min: 72, max: 3000, noNaN: true });
+const side = fc.oneof(fc.double({ min: 72, max: 3000, noNaN: true }), fc.constantFrom(72, 80, 100, 14_400));
 const original = fc.record({ width: side, height: side });
 const placement = fc.constantFrom<StatementPlacement>('auto', 'last-page', 'new-page');
 const markPlacement = fc.constantFrom<MarkPlacement>('first-page', 'statement-page');
@@ -79,6 +79,8 @@ function check(plan: FramePlan, originals: OriginalSize[], where: StatementPlace
       for (const b of [f.markBand, f.statementBand]) if (b) expect(meets(s.area, b)).toBe(false);
       for (const t of f.slots) if (t !== s) expect(meets(s.area, t.area)).toBe(false);
       if (f.statementBand && where === 'last-page') expect(s.scale).toBeGreaterThanOrEqual(FRAME_LAYOUT.minScale);
+      // the mark's band alone never shrinks a scan below minScale (a low strip's frame grows instead)
+      if (!f.statementBand) expect(s.scale).toBeGreaterThanOrEqual(FRAME_LAYOUT.minScale);
       // a small original alone on its sheet, with no statement band, is at real size
       if (isSmall(o) && f.slots.length === 1 && !f.statementBand) expect(s.scale).toBe(1);
     }

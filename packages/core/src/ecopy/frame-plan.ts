@@ -105,7 +105,9 @@ export function planFrames(
 function frameFor(group: number[], originals: readonly OriginalSize[], top: number, bottom: number): Frame {
   const pages = group.map((i) => originals[i]);
   const small = pages.every(isSmall);
-  const sheet = group.length === 1 && pages[0].sheet ? pages[0].sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: pages[0].width, height: pages[0].height };
+  let sheet = group.length === 1 && pages[0].sheet ? pages[0].sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: pages[0].width, height: pages[0].height };
+  // A low, wide page (a strip) would shrink to nothing under the mark's band alone: the frame grows by the band.
+  if (!small && bottom === 0 && sheet.height - top < FRAME_LAYOUT.minScale * sheet.height) sheet = { width: sheet.width, height: sheet.height + top };
   const margin = small ? FRAME_LAYOUT.margin : 0;
   const gap = FRAME_LAYOUT.gap;
   const widest = Math.max(...pages.map((p) => p.width));
