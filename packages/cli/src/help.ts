@@ -95,6 +95,9 @@ Passwords are read from the environment or a file, never from arguments.`,
   authority, write the file atomically.
   --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
   --card             the original is a card (CCCD, driving licence): the fee counts one page whatever its sides
+  --statement-placement auto|last-page|new-page  the statement under the last page's scan or on an added page
+                     (never over the scan; auto: under it when the scan keeps its size there, as a card does)
+  --mark-placement first-page|statement-page  the conversion mark above the first page's scan or with the statement
   --requester NAME  --document NAME  --certifier-title TEXT
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)

@@ -128,15 +128,15 @@ describe('a scanned PDF that cannot be certified', () => {
     expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf } })), 'ECOPY_PAGE_INVALID');
   });
 
-  it('has a first page too small for the conversion mark', async () => {
-    const pdf = await pdfWithPage([80, 80]);
+  it('has a first page too narrow for the conversion mark (a strip taller than A5 is not put on a sheet)', async () => {
+    const pdf = await pdfWithPage([80, 900]);
     const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf } })), 'ECOPY_PAGE_TOO_SMALL');
     expect(e.details).toMatchObject({ page: 1 });
   });
 
-  it('has a last page too small for the statement when the caller insists on the last page', async () => {
-    const card = scanPng(1012, 638, { dpi: 300 });
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [card] }, statementPlacement: 'last-page' })), 'ECOPY_PAGE_TOO_SMALL');
+  it('has a last page too low for the statement under the scan when the caller insists on the last page', async () => {
+    const banner = scanPng(2800, 600, { dpi: 144 }); // 1400 × 300 pt: under a statement band it would be shown below FRAME_LAYOUT.minScale
+    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [banner] }, statementPlacement: 'last-page' })), 'ECOPY_PAGE_TOO_SMALL');
     expect(e.details).toMatchObject({ page: 1 });
   });
 });
@@ -216,6 +216,13 @@ describe('certification data that cannot be written', () => {
   it('a conversion without the converter\'s name', () => {
     const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ conversion: { ...CONVERSION, convertedBy: ' ' } })), 'ECOPY_BAD_INPUT');
     expect(e.details).toMatchObject({ field: 'conversion.convertedBy' });
+  });
+
+  it('a placement that is not one of auto, last-page, new-page (over the scan is not one), a card flag that is not a boolean', () => {
+    const placement = expectRefusal(() => assembleElectronicCopy(assembleInput({ statementPlacement: 'over-scan' as 'auto' })), 'ECOPY_BAD_INPUT');
+    expect(placement.details).toMatchObject({ field: 'statementPlacement' });
+    const card = expectRefusal(() => assembleElectronicCopy(assembleInput({ originalIsCard: 'yes' as unknown as boolean })), 'ECOPY_BAD_INPUT');
+    expect(card.details).toMatchObject({ field: 'originalIsCard' });
   });
 
   it('a verification reference too long for a QR code', () => {

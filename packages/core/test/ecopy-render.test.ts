@@ -43,7 +43,8 @@ describe('the rendered e-copy', () => {
   });
 
   it('draws the statement (blue) inside its rectangle on the last page', () => {
-    const page = renderPage(path, 2, 72);
+    expect(copy.statement.page).toBe(copy.pages);
+    const page = renderPage(path, copy.statement.page, 72);
     expect(countIn(page, A4_HEIGHT, copy.statement.rect, isBlue)).toBeGreaterThan(1000);
     const above = { x: 0, y: copy.statement.rect.y + copy.statement.rect.height + 1, width: 595.28, height: 400 };
     expect(countIn(page, A4_HEIGHT, above, isBlue)).toBe(0);
@@ -98,7 +99,7 @@ describe('the rendered e-copy', () => {
       authority: { ...parties.authority, sealImage: seal },
     });
     const file = tmp.file('images.pdf', withImages.bytes);
-    const page = renderPage(file, 1, 72);
+    const page = renderPage(file, withImages.statement.page, 72);
     const isRed = ([r, g, b]: [number, number, number]): boolean => r > 150 && r - g > 80 && r - b > 80;
     const { certifier, authority } = withImages.signatures;
     expect(countIn(page, A4_HEIGHT, authority.rect, isRed)).toBeGreaterThan(100);
@@ -114,7 +115,8 @@ describe('the rendered e-copy', () => {
       p.setRotation(degrees(r));
       p.drawText(`page turned ${r}`, { x: 72, y: 700, size: 14, font });
     }
-    const rotated = await buildElectronicCopy({ scan: { pdf: await doc.save() }, conversion: CONVERSION, certification: CERTIFICATION, ...parties });
+    // the statement in the band under the last page's scan, so that it is laid out on the turned page
+    const rotated = await buildElectronicCopy({ scan: { pdf: await doc.save() }, conversion: CONVERSION, certification: CERTIFICATION, statementPlacement: 'last-page', ...parties });
     const file = tmp.file('rotated.pdf', rotated.bytes);
     const lines = (page: number) => run('pdftotext', ['-f', String(page), '-l', String(page), file, '-']).stdout.split('\n').map((l) => l.trim());
     const inOrder = (got: string[], want: string[]) => {

@@ -119,9 +119,10 @@ describe('an e-copy from a scanned PDF', () => {
       const pages = PdfDocument.load(pdf).pages().length;
       const copy = await build({ pdf });
       expect(Buffer.from(copy.bytes.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
-      expect(copy.pages).toBe(pages + (copy.statementOnAddedPage ? 1 : 0));
-      expect(copy.statementOnAddedPage).toBe(false); // these are full-size pages: the statement fits the last one
-      expect(copy.statement.page).toBe(pages);
+      // full-size pages: under the scan the statement would shrink it too much, so it gets a certification page
+      expect(copy.statementOnAddedPage).toBe(true);
+      expect(copy.pages).toBe(pages + 1);
+      expect(copy.statement.page).toBe(pages + 1);
       checkCopy(name, copy, pages);
     });
   }
@@ -156,14 +157,16 @@ describe('an e-copy from a scanned PDF', () => {
     ]);
   });
 
-  it('on a one-page scan the mark and the statement share the page without overlapping', async () => {
+  it('on a one-page scan with statementPlacement last-page the mark, the scan and the statement share the page in their own bands', async () => {
     const pdf = await pdfLibDoc({ pages: 1, objectStreams: false });
-    const copy = await build({ pdf });
+    const copy = await build({ pdf }, { statementPlacement: 'last-page' });
     expect(copy.pages).toBe(1);
     expect(copy.statement.page).toBe(1);
     const m = copy.mark.rect;
     const s = copy.statement.rect;
-    expect(s.y + s.height).toBeLessThanOrEqual(m.y);
+    const scan = copy.scanAreas[0].rect;
+    expect(s.y + s.height).toBeLessThanOrEqual(scan.y);
+    expect(scan.y + scan.height).toBeLessThanOrEqual(m.y);
     checkCopy('one-page', copy, 1);
   });
 });
@@ -212,18 +215,18 @@ describe('an e-copy from scanned images', () => {
     checkCopy('given-dpi', letter, 1);
   });
 
-  it('two small card-sized images (a CCCD, both sides) get the statement on an added A4 page', async () => {
+  it('two small card-sized images (a CCCD, both sides) go on one A4 sheet at real size, with the mark and the statement', async () => {
     const front = scanPng(1012, 638, { dpi: 300, seed: 4 });
     const back = scanPng(1012, 638, { dpi: 300, seed: 5, alpha: true });
     const copy = await build({ images: [front, back] });
     expect(copy.originalPages).toBe(2);
-    expect(copy.pages).toBe(3);
-    expect(copy.statementOnAddedPage).toBe(true);
-    expect(copy.statement.page).toBe(3);
+    expect(copy.pages).toBe(1);
+    expect(copy.statementOnAddedPage).toBe(false);
+    expect(copy.statement.page).toBe(1);
     const doc = await PDFDocument.load(copy.bytes, { updateMetadata: false });
-    expect(doc.getPage(0).getSize().width).toBeCloseTo(242.88, 1); // 1012 px at 300 dpi
-    expect(doc.getPage(2).getSize()).toEqual({ width: 595.28, height: 841.89 });
-    checkCopy('card', copy, 2, { markWraps: true });
+    expect(doc.getPage(0).getSize()).toEqual({ width: 595.28, height: 841.89 });
+    for (const a of copy.scanAreas) expect(a.rect.width).toBeCloseTo(242.88, 1); // 1012 px at 300 dpi
+    checkCopy('card', copy, 2);
   });
 });
 

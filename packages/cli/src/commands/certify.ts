@@ -26,6 +26,8 @@ import {
   type Certifier,
   type DeliveryChannel,
   type ScanSource,
+  type StatementPlacement,
+  type MarkPlacement,
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { readPassword } from '../secrets.js';
@@ -34,6 +36,8 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
 const CHANNELS = new Set(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']);
+const PLACEMENTS = new Set<string>(['auto', 'last-page', 'new-page'] satisfies StatementPlacement[]);
+const MARK_PLACEMENTS = new Set<string>(['first-page', 'statement-page'] satisfies MarkPlacement[]);
 
 export async function certify(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('certify', {
@@ -43,6 +47,8 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       scan: { type: 'string', multiple: true },
       'paper-copies': { type: 'string' },
       card: { type: 'boolean' },
+      'statement-placement': { type: 'string' },
+      'mark-placement': { type: 'string' },
       output: { type: 'string', short: 'o' },
       db: { type: 'string' },
       'certifier-p12': { type: 'string' },
@@ -126,6 +132,10 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const level = values.level ?? (values.tsa ? 'B-T' : 'B-B');
     if (level !== 'B-B' && level !== 'B-T') throw new UsageError('--level must be B-B or B-T');
     if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+    const placement = values['statement-placement'];
+    if (placement !== undefined && !PLACEMENTS.has(placement)) throw new UsageError('--statement-placement must be auto, last-page or new-page');
+    const markPlacement = values['mark-placement'];
+    if (markPlacement !== undefined && !MARK_PLACEMENTS.has(markPlacement)) throw new UsageError('--mark-placement must be first-page or statement-page');
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
     const template = values['verification-url'];
@@ -143,6 +153,8 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       scan: readScans(values.scan),
       paperCopies: Number(values['paper-copies']),
       originalIsCard: values.card === true,
+      statementPlacement: placement as StatementPlacement | undefined,
+      markPlacement: markPlacement as MarkPlacement | undefined,
       signers: {
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },

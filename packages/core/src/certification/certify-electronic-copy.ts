@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { assembleElectronicCopy, buildElectronicCopy } from '../ecopy/index.js';
-import type { AuthorityParty, CertifierParty, ImagePageSize, ScanSource, StatementPlacement } from '../ecopy/index.js';
+import type { AuthorityParty, CertifierParty, ImagePageSize, MarkPlacement, ScanSource, StatementPlacement } from '../ecopy/index.js';
 import { computeCopyFee, type FeeQuote } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { volumeLabel } from '../register/certification-number.js';
@@ -57,7 +57,8 @@ export interface CertifyElectronicCopyInput {
   /** Paper copies issued in parallel from the same original (default 0). They share the entry and the fee. */
   /**
    * The original is a card (CCCD, driving licence…): one original of one page for the fee whatever its scanned
-   * sides (Circular 226 counts the original's pages; a card is one sheet). Default false.
+   * sides (Circular 226 counts the original's pages; a card is one sheet); an image side without a known
+   * resolution is shown at the ID-1 size (AssembleInput.originalIsCard). Default false.
    */
   originalIsCard?: boolean;
   paperCopies?: number;
@@ -76,6 +77,7 @@ export interface CertifyElectronicCopyInput {
   /** A verification reference carried by the QR code, from the entry (e.g. a portal URL with the number). */
   verificationRef?: string | ((entry: RegisterEntry) => string);
   statementPlacement?: StatementPlacement;
+  markPlacement?: MarkPlacement;
   imagePageSize?: ImagePageSize;
   /** Pixels the scan's PNG images may decode to in all (default 100 M; ECOPY_IMAGE_TOO_LARGE beyond). */
   maxDecodedPixels?: number;
@@ -224,8 +226,10 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
       authorityName: authority.name,
     },
     statementPlacement: input.statementPlacement,
+    markPlacement: input.markPlacement,
     imagePageSize: input.imagePageSize,
     maxDecodedPixels: input.maxDecodedPixels,
+    originalIsCard: input.originalIsCard,
   };
 }
 

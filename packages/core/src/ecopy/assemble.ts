@@ -1,18 +1,20 @@
 /**
- * Assembling the unsigned e-copy: the scan, then one incremental update that draws the conversion mark on the
- * first page and the statement on the last page (or an added page), as Form XObjects in page content, with the
- * embedded Liberation Serif subset (ToUnicode: text extraction gives the Vietnamese back exactly).
+ * Assembling the unsigned e-copy: the scan, then one incremental update that lays every page of the original
+ * into a frame (frame-plan.ts) and draws the conversion mark in the first frame's top band and the statement in
+ * the last frame's bottom band (or on an added page), never over the scan, as Form XObjects in page content, with
+ * the embedded Liberation Serif subset (ToUnicode: text extraction gives the Vietnamese back exactly).
  */
 import { PdfDict, PdfName, PdfRef, PdfStream, ascii, deflate, type IncrementalWriter } from '@kyso/pdf';
 import { AppearanceError } from '../appearance/errors.js';
 import { embedFont, type EmbeddedFont } from '../appearance/font.js';
 import { EcopyError } from './errors.js';
 import { A4 } from './image-pages.js';
-import { layoutMark, layoutStatement, MARK_LAYOUT, STATEMENT_LAYOUT, type Face, type PlacedText, type StatementLayout } from './layout.js';
+import { planFrames } from './frame-plan.js';
+import { layoutMark, layoutStatement, MARK_LAYOUT, STATEMENT_LAYOUT, type Face, type MarkLayout, type PlacedText, type StatementLayout } from './layout.js';
 import { pageFrame, toUserRect, type PageFrame } from './page-frame.js';
 import { qrMatrix, qrOperators } from './qr.js';
 import { loadScan, type Base, type BasePage } from './scan.js';
-import type { AssembleInput, AssembledCopy, PageRect } from './types.js';
+import type { AssembleInput, AssembledCopy, PagePlace, PageRect } from './types.js';
 import { checkAssembleInput } from './validate.js';
 import { markText, statementText, type StatementText } from './wording.js';
 
@@ -22,47 +24,63 @@ export const DEFAULT_TEXT_COLOR: readonly [number, number, number] = [0, 0, 1];
 /** Builds the unsigned e-copy. Throws `EcopyError` on bad input; nothing is returned half-made. */
 export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   checkAssembleInput(input);
-  const base = loadScan(input.scan, input.imagePageSize ?? 'auto', input.maxDecodedPixels);
+  const base = loadScan(input.scan, input.imagePageSize ?? 'auto', input.originalIsCard === true, input.maxDecodedPixels);
   const { w } = base;
   const mark = markText(input.conversion);
   const st = statementText(input.certification);
   const color = input.textColor ?? DEFAULT_TEXT_COLOR;
   const fonts = embedFonts(w, mark, st);
 
-  // The mark: top-left of the first page.
-  const first = base.page(0);
-  const markLayout = layoutMark(mark, input.conversion.verificationRef !== undefined, first.frame, fonts);
-  if (!markLayout) {
-    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: 1, width: first.frame.width, height: first.frame.height }, 'no room for the conversion mark on page 1');
-  }
-  const qr = input.conversion.verificationRef !== undefined ? qrMatrix(input.conversion.verificationRef.trim()) : undefined;
-
-  // The statement: the last page when it has room (and the caller allows), else an added page.
+  // The frames: every page of the original in its own area, the mark's band on the first (or with the statement),
+  // the statement's band on the last when it has room (and the caller allows), else an added certification page.
   const placement = input.statementPlacement ?? 'auto';
-  const lastIndex = base.pageCount - 1;
-  const last = base.page(lastIndex);
-  const ceiling = lastIndex === 0 ? markLayout.rect.y - STATEMENT_LAYOUT.gap : last.frame.height;
-  const onLast = placement === 'new-page' ? undefined : layoutStatement(st, last.frame, fonts, 'bottom', ceiling);
-  if (!onLast && placement === 'last-page') {
-    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: lastIndex + 1, width: last.frame.width, height: last.frame.height }, `no room for the statement on page ${lastIndex + 1}`);
+  const bandFor = (size: { width: number; height: number }): number | undefined => {
+    const l = layoutStatement(st, size, fonts, 'bottom');
+    return l && l.rect.y + l.rect.height + STATEMENT_LAYOUT.gap;
+  };
+  const markWithStatement = input.markPlacement === 'statement-page';
+  const plan = planFrames(base.originals, { together: base.together, placement, mark: input.markPlacement ?? 'first-page', statementBand: bandFor });
+  if ('error' in plan) {
+    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: plan.page }, `no room for the statement under the scan on page ${plan.page}`);
   }
-  let statementPage: BasePage;
+  const withQr = input.conversion.verificationRef !== undefined;
+  const qr = withQr ? qrMatrix(input.conversion.verificationRef!.trim()) : undefined;
+
+  const lastFrame = plan.frames[plan.frames.length - 1];
+  const markFrame = markWithStatement ? lastFrame : plan.frames[0];
   let statement: StatementLayout;
-  let added = false;
-  if (onLast) {
-    statementPage = last;
-    statement = onLast;
+  let markLayout: MarkLayout | undefined;
+  let addedSize: { width: number; height: number } | undefined;
+  if (!plan.statementOnAddedPage) {
+    statement = layoutStatement(st, lastFrame, fonts, 'bottom')!;
+    markLayout = layoutMark(mark, withQr, markFrame, fonts);
   } else {
-    // An added page the size of the last one when the statement fits there, else A4.
-    const sameSize = { width: last.frame.width, height: last.frame.height };
-    const fits = layoutStatement(st, sameSize, fonts, 'top');
-    const size = fits ? sameSize : { width: A4[0], height: A4[1] };
-    const onAdded = fits ?? layoutStatement(st, size, fonts, 'top');
+    // An added page the size of the last one when the statement (and the mark, when it goes there) fits, else A4.
+    const placeOn = (size: { width: number; height: number }): { statement: StatementLayout; mark?: MarkLayout } | undefined => {
+      const m = markWithStatement ? layoutMark(mark, withQr, size, fonts) : undefined;
+      if (markWithStatement && !m) return undefined;
+      const s = layoutStatement(st, size, fonts, 'top', m ? m.rect.y - STATEMENT_LAYOUT.gap : undefined);
+      return s && { statement: s, mark: m };
+    };
+    const sameSize = { width: lastFrame.width, height: lastFrame.height };
+    const fits = placeOn(sameSize);
+    addedSize = fits ? sameSize : { width: A4[0], height: A4[1] };
+    const onAdded = fits ?? placeOn(addedSize);
     if (!onAdded) throw new EcopyError('ECOPY_PAGE_TOO_SMALL', {}, 'the statement does not fit an A4 page');
-    statement = onAdded;
-    statementPage = addPage(base, size);
-    added = true;
+    statement = onAdded.statement;
+    markLayout = markWithStatement ? onAdded.mark : layoutMark(mark, withQr, markFrame, fonts);
   }
+
+  const statementIndex = addedSize ? plan.frames.length : plan.frames.length - 1;
+  const markIndex = markWithStatement ? statementIndex : 0;
+  if (!markLayout) {
+    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: markIndex + 1, width: markFrame.width, height: markFrame.height }, `no room for the conversion mark on page ${markIndex + 1}`);
+  }
+
+  // Everything fits: write the frames, then the stamp.
+  const pages = base.frame(plan.frames);
+  const statementPage = addedSize ? addPage(base, addedSize) : pages[pages.length - 1];
+  const markPage = markWithStatement ? statementPage : pages[0];
 
   const markForm = w.add(form(markLayout.rect, fonts, color, markOperators(markLayout, qr, color), markLayout.lines));
   const statementForm = w.add(form(statement.rect, fonts, color, [], statement.lines));
@@ -72,23 +90,27 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     entry.forms.push([name, ref]);
     draws.set(index, entry);
   };
-  drawOn(0, first, 'KysoMark', markForm);
-  const statementIndex = added ? base.pageCount : lastIndex;
+  drawOn(markIndex, markPage, 'KysoMark', markForm);
   drawOn(statementIndex, statementPage, 'KysoStatement', statementForm);
   for (const { page, forms } of draws.values()) drawForms(base, page, forms);
 
   const bytes = w.write();
   const user = (frame: PageFrame, r: PageRect): PageRect => roundRect(toUserRect(frame, r));
+  const scanAreas: PagePlace[] = [];
+  plan.frames.forEach((f, i) => {
+    for (const s of f.slots) scanAreas[s.original] = { page: i + 1, rect: user(pages[i].frame, s.area) };
+  });
   const statementPageNo = statementIndex + 1;
   return {
     bytes,
     originalPages: base.pageCount,
-    pages: base.pageCount + (added ? 1 : 0),
-    statementOnAddedPage: added,
+    pages: pages.length + (addedSize ? 1 : 0),
+    statementOnAddedPage: addedSize !== undefined,
+    scanAreas,
     mark: {
-      page: 1,
-      rect: user(first.frame, markLayout.rect),
-      qr: markLayout.qr && user(first.frame, markLayout.qr),
+      page: markIndex + 1,
+      rect: user(markPage.frame, markLayout.rect),
+      qr: markLayout.qr && user(markPage.frame, markLayout.qr),
       lines: mark,
     },
     statement: { page: statementPageNo, rect: user(statementPage.frame, statement.rect), lines: statementLines(st) },

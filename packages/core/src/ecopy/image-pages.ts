@@ -1,12 +1,13 @@
 /**
  * Scanned images (JPEG or PNG, one per page) as PDF pages. JPEG data is embedded as it is (DCTDecode: no
  * re-encoding, so the scan is not degraded); PNG is decoded and re-compressed (transparency as /SMask). The page
- * is the image's physical size when its resolution is known, else the image fitted to A4.
+ * is shown at its physical size when its resolution is known, a card side at the ID-1 size, else fitted to A4.
  */
 import { PdfDict, PdfName, PdfStream, ascii, deflate, type IncrementalWriter, type PdfRef } from '@kyso/pdf';
 import { AppearanceError } from '../appearance/errors.js';
 import { imageFormat, prepareImage, readJpegHeader } from '../appearance/image.js';
 import { EcopyError } from './errors.js';
+import { CARD_SIZE } from './frame-plan.js';
 import { MAX_PAGE_SIDE, MIN_PAGE_SIDE } from './page-frame.js';
 import type { ImagePageSize, ScanImage } from './types.js';
 
@@ -32,11 +33,11 @@ export const SCAN_IMAGE_LIMITS = {
 export const A4: readonly [number, number] = [595.28, 841.89];
 
 export interface ImagePage {
-  /** Page size in points. */
+  /** The image as shown, in points: its physical size when its resolution is known. */
   width: number;
   height: number;
-  /** Where the image is drawn on the page. */
-  image: { x: number; y: number; width: number; height: number };
+  /** The A4 sheet the image was fitted to (no resolution known, or `a4` asked). */
+  sheet?: { width: number; height: number };
   /** Writes the image XObject. */
   add(w: IncrementalWriter): PdfRef;
 }
@@ -60,8 +61,11 @@ export function checkDecodedPixels(images: readonly (Uint8Array | ScanImage)[], 
   }
 }
 
-/** Reads, checks and sizes one scanned image (nothing is written yet). */
-export function imagePage(input: Uint8Array | ScanImage, index: number, mode: ImagePageSize): ImagePage {
+/**
+ * Reads, checks and sizes one scanned image (nothing is written yet). `card`: an image without a known
+ * resolution is a card (CCCD) side, shown at the ID-1 size.
+ */
+export function imagePage(input: Uint8Array | ScanImage, index: number, mode: ImagePageSize, card = false): ImagePage {
   const { bytes, dpi } = input instanceof Uint8Array ? { bytes: input, dpi: undefined } : input;
   const where = { image: index + 1 };
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new EcopyError('ECOPY_IMAGE_UNSUPPORTED', where, `image ${index + 1}: empty`);
@@ -93,22 +97,24 @@ export function imagePage(input: Uint8Array | ScanImage, index: number, mode: Im
   }
   const { width, height } = px;
   const density = dpi !== undefined ? { x: dpi, y: dpi } : plausible(declared);
-  let page: Pick<ImagePage, 'width' | 'height' | 'image'>;
+  let size: Pick<ImagePage, 'width' | 'height' | 'sheet'>;
   if (mode === 'auto' && density) {
     const w = (width / density.x) * 72;
     const h = (height / density.y) * 72;
     if (w > MAX_PAGE_SIDE || h > MAX_PAGE_SIDE || w < MIN_PAGE_SIDE || h < MIN_PAGE_SIDE) {
       throw new EcopyError('ECOPY_IMAGE_BAD_SIZE', { ...where, width, height, dpi: density }, `image ${index + 1}: ${w.toFixed(0)} × ${h.toFixed(0)} pt at its resolution`);
     }
-    page = { width: w, height: h, image: { x: 0, y: 0, width: w, height: h } };
+    size = { width: w, height: h };
+  } else if (mode === 'auto' && card) {
+    // The card's long side at the ID-1 size, the image's own proportions kept.
+    const scale = CARD_SIZE[0] / Math.max(width, height);
+    size = { width: width * scale, height: height * scale };
   } else {
     const [pw, ph] = width > height ? [A4[1], A4[0]] : A4;
     const scale = Math.min(pw / width, ph / height);
-    const iw = width * scale;
-    const ih = height * scale;
-    page = { width: pw, height: ph, image: { x: (pw - iw) / 2, y: (ph - ih) / 2, width: iw, height: ih } };
+    size = { width: width * scale, height: height * scale, sheet: { width: pw, height: ph } };
   }
-  return { ...page, add: (w) => px.add(w) };
+  return { ...size, add: (w) => px.add(w) };
 }
 
 function checkDimensions(width: number, height: number, index: number): void {
@@ -214,12 +220,9 @@ export function emptyPdf(): Uint8Array {
   return out;
 }
 
-/** The content stream drawing a page's image. */
-export function imageContent(page: ImagePage): PdfStream {
-  const { x, y, width, height } = page.image;
+/** The content stream drawing images (named /Scan1, /Scan2 … in the page's resources) into their areas. */
+export function imageContent(areas: readonly { x: number; y: number; width: number; height: number }[]): PdfStream {
   const f = (v: number): string => String(Math.round(v * 1000) / 1000);
-  return PdfStream.fromBytes(
-    new PdfDict({ Filter: PdfName.of('FlateDecode') }),
-    deflate(ascii(`q ${f(width)} 0 0 ${f(height)} ${f(x)} ${f(y)} cm /Scan Do Q\n`)),
-  );
+  const ops = areas.map((a, i) => `q ${f(a.width)} 0 0 ${f(a.height)} ${f(a.x)} ${f(a.y)} cm /Scan${i + 1} Do Q`);
+  return PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n') + '\n')));
 }

@@ -3,6 +3,7 @@ export { buildElectronicCopy } from './build.js';
 export { assembleElectronicCopy, statementLines, DEFAULT_TEXT_COLOR } from './assemble.js';
 export { signElectronicCopy, certifierSignatureOptions, authoritySignatureOptions, CERTIFIER_FIELD, AUTHORITY_FIELD } from './sign.js';
 export { MARK_LAYOUT, STATEMENT_LAYOUT } from './layout.js';
+export { FRAME_LAYOUT, CARD_SIZE } from './frame-plan.js';
 export { SCAN_LIMITS } from './scan.js';
 export { SCAN_IMAGE_LIMITS } from './image-pages.js';
 export { qrMatrix, QR_QUIET_ZONE, QR_MAX_LENGTH, type QrMatrix } from './qr.js';
@@ -14,6 +15,7 @@ export type {
   ConversionInfo,
   CertificationInfo,
   StatementPlacement,
+  MarkPlacement,
   ImagePageSize,
   AssembleInput,
   CertifierParty,

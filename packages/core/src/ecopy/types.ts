@@ -1,8 +1,9 @@
 /**
  * What the e-copy builder takes and gives back. The e-copy (bản sao điện tử được chứng thực từ bản chính,
- * DOMAIN.md §5.2, §7) is the scanned paper original, its pages unchanged, plus the conversion mark on the first
- * page (Decree 137/2024 Art. 4), the certification statement on the last page (DOMAIN.md §6.4), the certifier's
- * signature and then the authority's (two PAdES signatures, Decree 45/2020 Art. 10).
+ * DOMAIN.md §5.2, §7) is the scanned paper original, each page laid into a frame with nothing drawn over it, plus
+ * the conversion mark in a band on the first page (Decree 137/2024 Art. 4), the certification statement in a band
+ * on the last page or on an added page (DOMAIN.md §6.4), the certifier's signature and then the authority's (two
+ * PAdES signatures, Decree 45/2020 Art. 10).
  */
 import type { CertificateCheckPolicy } from '../signing/certificate-check.js';
 import type { TimestampProvider } from '../signing/finish.js';
@@ -50,8 +51,20 @@ export interface CertificationInfo {
   authorityName: string;
 }
 
-/** Where the statement goes: `auto` is the last page when it has room, else an added page. */
+/**
+ * Where the statement goes, never over the scan: `last-page` in a band reserved at the bottom of the last page,
+ * the scan scaled into the room above it; `new-page` on an added certification page; `auto` (default) the band
+ * when the last page's scan keeps most of its size there (FRAME_LAYOUT.autoKeep: a card on its A4 sheet), else an
+ * added page.
+ */
 export type StatementPlacement = 'auto' | 'last-page' | 'new-page';
+
+/**
+ * Where the conversion mark goes, never over the scan: `first-page` (default) in a band above the first page's
+ * scan; `statement-page` with the statement, above it (on the added certification page, or in a band above the
+ * last page's scan), so that no page of the scan is scaled for the mark.
+ */
+export type MarkPlacement = 'first-page' | 'statement-page';
 
 /**
  * The page of an image: `auto` uses its resolution (given, or declared by the file) for the page size and fits it
@@ -65,9 +78,16 @@ export interface AssembleInput {
   conversion: ConversionInfo;
   certification: CertificationInfo;
   statementPlacement?: StatementPlacement;
+  markPlacement?: MarkPlacement;
   imagePageSize?: ImagePageSize;
   /** Pixels the scan's PNG images may decode to in all (default SCAN_IMAGE_LIMITS.maxDecodedPixels, 100 M). */
   maxDecodedPixels?: number;
+  /**
+   * The original is a card (CCCD, driving licence): an image side without a known resolution is shown at the
+   * ID-1 size (85.6 × 54 mm). Small originals are shown at real size on an A4 sheet either way, two image sides
+   * on one sheet.
+   */
+  originalIsCard?: boolean;
   /** Text colour of the statement and the mark, DeviceRGB 0–1; default blue (practice, DOMAIN.md §6.4). */
   textColor?: readonly [number, number, number];
 }
@@ -126,13 +146,16 @@ export interface PagePlace {
 
 /** The document before signing, and where everything was put. */
 export interface AssembledCopy {
-  /** The scan (for images: a PDF made from them) followed by one incremental update with the mark and statement. */
+  /** The scan (for images: a PDF made from them) followed by one incremental update with the frames, mark and statement. */
   bytes: Uint8Array;
   /** Pages of the original as scanned (what the fee counts, DOMAIN.md §2.1). */
   originalPages: number;
-  /** Pages of the e-copy: the original's, plus one when the statement needed an added page. */
+  /** Pages of the e-copy: one frame per page of the original (two small sides share one), plus an added statement page. */
   pages: number;
   statementOnAddedPage: boolean;
+  /** Where each page of the original is drawn (index 0 is its page 1): nothing else is drawn inside these. */
+  scanAreas: PagePlace[];
+  /** The mark's place: page 1, or the statement's page with `markPlacement: 'statement-page'`. */
   mark: PagePlace & { qr?: PageRect; lines: string[] };
   statement: PagePlace & { lines: string[] };
   /** The signature widgets' places, for `signElectronicCopy` or an external (two-step) signer. */

@@ -51,7 +51,11 @@ export function checkAssembleInput(input: AssembleInput): void {
   if (input.statementPlacement !== undefined && !['auto', 'last-page', 'new-page'].includes(input.statementPlacement)) {
     bad('statementPlacement', String(input.statementPlacement));
   }
+  if (input.markPlacement !== undefined && !['first-page', 'statement-page'].includes(input.markPlacement)) {
+    bad('markPlacement', String(input.markPlacement));
+  }
   if (input.imagePageSize !== undefined && !['auto', 'a4'].includes(input.imagePageSize)) bad('imagePageSize', String(input.imagePageSize));
+  if (input.originalIsCard !== undefined && typeof input.originalIsCard !== 'boolean') bad('originalIsCard', 'true or false');
   const color = input.textColor;
   if (color !== undefined && !(Array.isArray(color) && color.length === 3 && color.every((x) => Number.isFinite(x) && x >= 0 && x <= 1))) {
     bad('textColor', 'three numbers from 0 to 1');

@@ -32,6 +32,14 @@ export const CertificationRequestSchema = z
     documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
     paperCopies: z.number().int().min(0).max(10_000).meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
     originalIsCard: z.boolean().optional().meta({ description: 'The original is a card (CCCD, driving licence): the fee counts one page whatever its scanned sides.' }),
+    statementPlacement: z
+      .enum(['auto', 'last-page', 'new-page'])
+      .optional()
+      .meta({ description: "Where the statement goes, never over the scan: a band under the last page's scan, an added page, or auto (default: under it when the scan keeps its size there)." }),
+    markPlacement: z
+      .enum(['first-page', 'statement-page'])
+      .optional()
+      .meta({ description: "Where the conversion mark goes, never over the scan: above the first page's scan (default) or with the statement." }),
     scan: z
       .union([
         z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
@@ -150,6 +158,8 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         certifierIdentity: identityOf(certifierKey.identity),
         authorityIdentity: identityOf(seal.identity),
         location: authority.location,
+        statementPlacement: body.statementPlacement,
+        markPlacement: body.markPlacement,
         level: services.config.certification.level,
         certificateCheck: { revocation: services.config.signing.revocation }, // asked in the worker through a guarded fetch
         delivery: body.delivery,

@@ -3,7 +3,7 @@
  * material ever crosses — the worker asks the service's thread to `sign` the data to sign and gets the value
  * back (PKCS#11 sessions and PKCS#12 keys stay where they were opened).
  */
-import type { Certifier, CertificationRequestRecord, DeliveryChannel, Level, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState } from '@kyso/core';
+import type { Certifier, CertificationRequestRecord, DeliveryChannel, Level, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
 import type { CertificateCheckPolicy } from '@kyso/core';
 import type { FetchPolicy } from '@kyso/verify';
 import type { CommonWorkerInit } from '../workers/worker-runtime.js';
@@ -41,8 +41,11 @@ export interface CertifyData {
   documentName: string;
   scan: { pdf: Uint8Array } | { images: { bytes: Uint8Array; dpi?: number }[] };
   paperCopies: number;
-  /** The original is a card: the fee counts one page whatever its sides. */
+  /** The original is a card: the fee counts one page whatever its sides, an image side without a resolution is ID-1 sized. */
   originalIsCard?: boolean;
+  /** Where the statement and the mark go (never over the scan). */
+  statementPlacement?: StatementPlacement;
+  markPlacement?: MarkPlacement;
   /** The two keys' public halves; their `sign` is a call back to the service's thread. */
   certifierIdentity: SignerIdentity;
   authorityIdentity: SignerIdentity;

@@ -110,6 +110,8 @@ async function certify(data: CertifyData, calls: JobCalls, tsa: TimestampProvide
     scan: data.scan,
     paperCopies: data.paperCopies,
     originalIsCard: data.originalIsCard,
+    statementPlacement: data.statementPlacement,
+    markPlacement: data.markPlacement,
     signers: {
       certifier: { signer: signer('certifier', data.certifierIdentity), location: data.location },
       authority: { signer: signer('authority', data.authorityIdentity), location: data.location },
