@@ -10,6 +10,7 @@ import { parseCertificate } from '../cms/certificate.js';
 import type { AppearanceBuilder, Level, SignatureOptions } from '../signing/options.js';
 import { signPdf } from '../signing/sign-pdf.js';
 import { EcopyError } from './errors.js';
+import { addLongTermEvidence, longTermPlan } from './long-term.js';
 import { pageFrame, uprightFormMatrix, type PageFrame } from './page-frame.js';
 import type { AssembledCopy, ElectronicCopy, PagePlace, SignCopyOptions } from './types.js';
 import { SIGNATURE_WORDING } from './wording.js';
@@ -24,7 +25,10 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   if (Buffer.from(certifier.signer.certificate).equals(Buffer.from(authority.signer.certificate))) {
     throw new EcopyError('ECOPY_BAD_INPUT', { field: 'signer' }, 'the certifier and the authority must sign with different certificates');
   }
-  const level: Level = options.level ?? (options.timestamper ? 'B-T' : 'B-B');
+  // Each signature is made at B-B or B-T; the DSS for both (and a document timestamp) follow them, once.
+  const plan = longTermPlan(options.level, options.timestamper);
+  const level: Level = plan.signatureLevel;
+  if (level === 'B-T' && !options.timestamper) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'timestamper', level: options.level }, `level ${String(options.level)} needs a timestamper`);
   const common = { level, timestamper: options.timestamper, certificateCheck: options.certificateCheck, onWarning: options.onWarning };
   const name = (cert: Uint8Array): string => parseCertificate(cert).subjectAttributes.CN ?? '';
 
@@ -42,7 +46,7 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   });
 
   const authorityTime = options.authoritySigningTime ?? new Date();
-  const bytes = await signPdf(withCertifier, authority.signer, {
+  const both = await signPdf(withCertifier, authority.signer, {
     ...common,
     ...authoritySignatureOptions(assembled, {
       signerName: name(authority.signer.certificate),
@@ -52,15 +56,23 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
     }),
   });
 
+  const { bytes, evidence } = await addLongTermEvidence(both, plan, {
+    fields: [CERTIFIER_FIELD, AUTHORITY_FIELD],
+    timestamper: options.timestamper,
+    ltv: options.ltv,
+    onWarning: options.onWarning,
+  });
+
   const { bytes: _unsignedBytes, ...facts } = assembled; // the facts stay, the bytes are the signed ones
   return {
     ...facts,
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     signatures: {
-      certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level, ...assembled.certifierSignature },
-      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level, ...assembled.authoritySignature },
+      certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level: evidence.level, ...assembled.certifierSignature },
+      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level: evidence.level, ...assembled.authoritySignature },
     },
+    evidence,
   };
 }
 
