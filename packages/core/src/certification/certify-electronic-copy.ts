@@ -35,6 +35,7 @@ import { checkSignerCertificate, type CertificateCheckPolicy } from '../signing/
 import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
 import type { LtvSigningOptions } from '../ltv/new-signature.js';
+import { withCertifierTitle } from './certifier-title.js';
 import { CertificationError } from './errors.js';
 
 export interface CertifyElectronicCopyInput {
@@ -125,6 +126,7 @@ export async function certifyElectronicCopy(input: CertifyElectronicCopyInput): 
 /** Step 1: every check that does not need a number, and the fee. Records nothing. */
 export async function planElectronicCopy(input: CertifyElectronicCopyInput): Promise<ElectronicCopyPlan> {
   checkInput(input);
+  input = titled(input);
   const authority = await input.register.getAuthority(input.authority);
   if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: input.authority });
   const bookType = input.book ?? (input.paperCopies ? authority.bookTypes[0] : (authority.electronicBookType ?? authority.bookTypes[0]));
@@ -167,6 +169,7 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
 
 /** Step 3: builds the e-copy under the reserved number and completes the entry; or gives back an issued one. */
 export async function issueElectronicCopy(input: CertifyElectronicCopyInput, plan: ElectronicCopyPlan, reservation: Reservation): Promise<CertifiedElectronicCopy> {
+  input = titled(input);
   const { request } = reservation;
   if (request.state === 'issued') return replay(input.register, request);
   if (request.state === 'void') throw new CertificationError('CERTIFY_VOIDED', { requestId: request.id, voidReason: request.voidReason });
@@ -201,6 +204,9 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
     throw e;
   }
 }
+
+/** A title is always printed: the given one, else the basis's usual one (certifier-title.ts). */
+const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({ ...input, certifier: withCertifierTitle(input.certifier) });
 
 async function replay(register: CertificationRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
   const entry = request.entries[0];

@@ -2,7 +2,7 @@
 export { buildElectronicCopy } from './build.js';
 export { assembleElectronicCopy, statementLines, DEFAULT_TEXT_COLOR } from './assemble.js';
 export { addLongTermEvidence, longTermPlan, type CopyLevel, type LongTermPlan } from './long-term.js';
-export { signElectronicCopy, certifierSignatureOptions, authoritySignatureOptions, CERTIFIER_FIELD, AUTHORITY_FIELD } from './sign.js';
+export { signElectronicCopy, certifierSignatureOptions, authoritySignatureOptions, CERTIFIER_FIELD, AUTHORITY_FIELD, SEAL_SIZE_MM } from './sign.js';
 export { MARK_LAYOUT, STATEMENT_LAYOUT } from './layout.js';
 export { SCAN_LIMITS } from './scan.js';
 export { SCAN_IMAGE_LIMITS } from './image-pages.js';

@@ -85,6 +85,8 @@ export interface AuthorityParty {
   signer: Signer;
   /** The authority's seal, red, PNG with a transparent background, or JPEG. */
   sealImage?: Uint8Array;
+  /** The seal's real height in millimetres, as printed (default SEAL_SIZE_MM, UNCONFIRMED: DOMAIN.md §9 gives no figure). */
+  sealSizeMm?: number;
   location?: string;
 }
 

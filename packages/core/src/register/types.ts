@@ -233,6 +233,8 @@ export interface CertificationRegister {
   /** Creates the authority, or updates its name and book configuration. */
   upsertAuthority(input: AuthorityInput): Promise<Authority>;
   getAuthority(id: string): Promise<Authority | null>;
+  /** Every authority the register keeps, by id. */
+  listAuthorities(): Promise<Authority[]>;
   /** Opens the next volume (quyển) of a book for the year; numbering continues. */
   openVolume(authorityId: string, bookType: string, year: number): Promise<Book>;
   /** Closes a year's book (every volume) and returns how many entries it holds (Decree 23/2015 Art. 13.1). */

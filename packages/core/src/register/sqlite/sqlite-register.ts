@@ -197,6 +197,10 @@ export class SqliteRegister implements CertificationRegister {
     return this.#read(() => this.#authority(id));
   }
 
+  async listAuthorities(): Promise<Authority[]> {
+    return this.#read(() => (this.#db.prepare('SELECT id FROM authorities ORDER BY id').all() as { id: string }[]).map((r) => this.#authority(r.id)!));
+  }
+
   async openVolume(authorityId: string, bookType: string, year: number): Promise<Book> {
     if (!Number.isSafeInteger(year) || year < 1900 || year > 9999) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'year' }, 'year');
     return this.#write(() => {
