@@ -4,7 +4,18 @@
  * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
  * idempotency key never take a second number.
  */
-import { certifyElectronicCopy, parseCertificate, type CertificationRequestRecord, type RegisterEntry, type ScanSource } from '@kyso/core';
+import { readFileSync } from 'node:fs';
+import {
+  Pkcs12Signer,
+  certifyElectronicCopy,
+  certifyPaperCopies,
+  parseCertificate,
+  withCertifierTitle,
+  type CertificationRequestRecord,
+  type RegisterEntry,
+  type ScanSource,
+  type Signer,
+} from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
@@ -44,6 +55,10 @@ export const CertificationRequestSchema = z
       ])
       .meta({ description: 'base64; one PDF, or one image per page in page order.' }),
     book: z.string().min(1).max(50).optional(),
+    signatureScheme: z
+      .enum(['rsa-pkcs1', 'rsa-pss'])
+      .optional()
+      .meta({ description: "RSA scheme of both signatures (RSASSA-PSS is what Circular 15/2025 Annex I names); default: certification.rsaScheme, else each key's own." }),
     delivery: z.object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() }).strict().optional(),
     feeReceiptNo: z.string().max(100).optional(),
     notes: z.string().max(2000).optional(),
@@ -66,6 +81,18 @@ const EntrySchema = z.object({
   fee: z.number().int(),
   eCopySha256: z.string().nullable(),
   state: z.enum(['pending', 'issued', 'void']),
+  signingEvidence: z
+    .object({
+      level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']),
+      dss: z.object({ offset: z.number().int(), length: z.number().int(), sha256: z.string() }).nullable(),
+      ocsps: z.array(z.string()),
+      crls: z.array(z.string()),
+      certificates: z.array(z.object({ subject: z.string(), sha256: z.string(), status: z.string(), sources: z.array(z.string()) })),
+      documentTimestamps: z.array(z.string()),
+      gatheredAt: z.string().nullable(),
+    })
+    .nullable()
+    .meta({ description: "The e-copy's long-term evidence as the register keeps it: the level, where the DSS lies in the file and its SHA-256, digests of the OCSP/CRL in it." }),
 });
 
 export const CertificationSchema = z
@@ -126,6 +153,9 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
     const seal = keyFor(principal, services.keyRing, authority.sealKey);
     if (!certifierKey.signer || !seal.signer) throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
+    const scheme = body.signatureScheme ?? services.config.certification.rsaScheme;
+    const certifierSigner = withScheme(certifierKey.signer, scheme, body.certifierKey);
+    const sealSigner = withScheme(seal.signer, scheme, authority.sealKey);
     const scan: ScanSource =
       'pdf' in body.scan
         ? { pdf: new Uint8Array(Buffer.from(body.scan.pdf, 'base64')) }
@@ -139,13 +169,16 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         idempotencyKey: body.idempotencyKey,
         authority: principal!.unit,
         book: body.book,
-        certifier: { ...body.certifier, name: certifierName },
+        certifier: withCertifierTitle({ ...body.certifier, name: certifierName }, authority.certifierTitle),
         requester: body.requester,
         documentName: body.documentName,
         scan,
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
-        signers: { certifier: { signer: certifierKey.signer!, location: authority.location }, authority: { signer: seal.signer!, location: authority.location } },
+        signers: {
+          certifier: { signer: certifierSigner, location: authority.location },
+          authority: { signer: sealSigner, location: authority.location, sealImage: sealImageOf(authority.sealImage), sealSizeMm: authority.sealSizeMm },
+        },
         tsa: services.signing.timestamper,
         level: services.config.certification.level,
         certificateCheck: { revocation: services.config.signing.revocation },
@@ -238,7 +271,7 @@ export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuer
   },
 });
 
-function authorityOf(principal: Principal | null, services: Services) {
+export function authorityOf(principal: Principal | null, services: Services) {
   if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
   const authority = services.config.certification.authorities[principal.unit];
   if (!authority || !services.register) throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key\'s unit is not a certifying authority here');
@@ -253,7 +286,7 @@ async function ownRequest(id: string, principal: Principal | null, services: Ser
   return request;
 }
 
-function certificationView(r: CertificationRequestRecord) {
+export function certificationView(r: CertificationRequestRecord) {
   const issued = r.entries.some((e) => e.electronicCopy && e.state === 'issued');
   return {
     id: r.id,
@@ -279,9 +312,33 @@ function certificationView(r: CertificationRequestRecord) {
       fee: e.fee,
       eCopySha256: e.eCopySha256,
       state: e.state,
+      signingEvidence: e.signingEvidence,
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
   };
+}
+
+/**
+ * The signer with the asked RSA scheme: a PKCS#12 key switches per request; a PKCS#11 key's scheme is fixed when it
+ * is opened (keys.ALIAS.rsaScheme), so another one is refused rather than silently ignored. ECDSA keys stay ECDSA.
+ */
+function withScheme(signer: Signer, scheme: 'rsa-pkcs1' | 'rsa-pss' | undefined, alias: string): Signer {
+  const kind = signer.algorithm.scheme.kind;
+  if (!scheme || kind === 'ecdsa' || kind === scheme) return signer;
+  if (signer instanceof Pkcs12Signer) return signer.withRsaScheme(scheme);
+  throw new ServiceError('SERVICE_BAD_REQUEST', { key: alias, signatureScheme: scheme }, `the key "${alias}" signs with ${kind}; its scheme is set in keys.${alias}.rsaScheme`);
+}
+
+/** Seal images by path, read once (the configuration checked that the file exists). */
+const sealImages = new Map<string, Uint8Array>();
+function sealImageOf(path: string | undefined): Uint8Array | undefined {
+  if (!path) return undefined;
+  let image = sealImages.get(path);
+  if (!image) {
+    image = new Uint8Array(readFileSync(path));
+    sealImages.set(path, image);
+  }
+  return image;
 }
 
 function fillTemplate(template: string, e: RegisterEntry): string {
