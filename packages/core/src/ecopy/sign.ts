@@ -83,7 +83,7 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
     sha256: createHash('sha256').update(bytes).digest('hex'),
     signatures: {
       certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level: evidence.level, ...assembled.certifierSignature },
-      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level: evidence.level, ...assembled.authoritySignature },
+      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level: evidence.level, ...authorityWidget(assembled, authority.sealImage, authority.sealSizeMm).place },
     },
     evidence,
   };
@@ -112,15 +112,7 @@ export function authoritySignatureOptions(
   assembled: AssembledCopy,
   o: { signerName: string; signingTime: Date; sealImage?: Uint8Array; sealSizeMm?: number; location?: string },
 ): SignatureOptions {
-  let place = assembled.authoritySignature;
-  let imageHeight: number | undefined;
-  if (o.sealImage) {
-    const mm = o.sealSizeMm ?? SEAL_SIZE_MM;
-    if (!(Number.isFinite(mm) && mm >= 10 && mm <= 80)) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'sealSizeMm', sealSizeMm: mm }, 'the seal size is 10-80 mm');
-    const seal = prepareImage(o.sealImage, 'seal image');
-    imageHeight = mm * POINTS_PER_MM;
-    place = sealSized(assembled.bytes, place, imageHeight * (seal.width / seal.height), imageHeight);
-  }
+  const { place, imageHeight } = authorityWidget(assembled, o.sealImage, o.sealSizeMm);
   return {
     ...placement(assembled.bytes, place, {
       fields: { signer: o.signerName, signingTime: o.signingTime },
@@ -132,6 +124,19 @@ export function authoritySignatureOptions(
     location: o.location,
     signingTime: o.signingTime,
   };
+}
+
+/**
+ * Where the authority's widget goes and how tall its seal is drawn: the assembled place, grown for a seal image at
+ * its real size (`sealSizeMm`, default SEAL_SIZE_MM).
+ */
+export function authorityWidget(assembled: AssembledCopy, sealImage?: Uint8Array, sealSizeMm?: number): { place: PagePlace; imageHeight?: number } {
+  if (!sealImage) return { place: assembled.authoritySignature };
+  const mm = sealSizeMm ?? SEAL_SIZE_MM;
+  if (!(Number.isFinite(mm) && mm >= 10 && mm <= 80)) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'sealSizeMm', sealSizeMm: mm }, 'the seal size is 10-80 mm');
+  const seal = prepareImage(sealImage, 'seal image');
+  const imageHeight = mm * POINTS_PER_MM;
+  return { place: sealSized(assembled.bytes, assembled.authoritySignature, imageHeight * (seal.width / seal.height), imageHeight), imageHeight };
 }
 
 /**
