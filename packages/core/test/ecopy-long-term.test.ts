@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePdf, type FetchLike } from '@kyso/verify';
-import { KysoError, Pkcs12Signer, certifyElectronicCopy, tsaTimestamper, type CertifyElectronicCopyInput } from '@kyso/core';
-import { openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
+import { KysoError, Pkcs12Signer, certifyElectronicCopy, certifyPaperCopies, tsaTimestamper, type CertifyElectronicCopyInput } from '@kyso/core';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, applyMigrations, openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
 import { datedPki } from '../../verify/test/helpers/dated-pki.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { startTsa, TEST_CERTS, type TsaServer } from '../../../tests/helpers/pki-servers.js';
@@ -176,6 +177,31 @@ describe('after the certifier\'s certificate has expired', () => {
       expect(late.signatures[0]).toMatchObject({ signingTimeSource: 'timestamp', certificateValidAtSigningTime: true });
       expect(late.signatures[0].revocation[0]).toMatchObject({ certificate: 'Lê Thị Ngắn Hạn', status: 'GOOD' });
       expect(fetched).toBe(0);
+    } finally {
+      await reg.close();
+    }
+  });
+});
+
+describe('a register file from before the evidence column (schema 1)', () => {
+  it('migrates on open; a paper entry has no evidence, the next e-copy records its own, in one sequence', async () => {
+    const path = tmp.file('v1.sqlite');
+    const db = new Database(path);
+    expect(applyMigrations(db, MIGRATIONS.slice(0, 1))).toEqual({ from: 0, to: 1 });
+    db.close();
+    const reg = openSqliteRegister(path);
+    try {
+      expect(reg.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+      await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Kinh Bắc' });
+      const paper = await certifyPaperCopies({
+        register: reg, idempotencyKey: 'p-1', authority: AUTH, certifier: { name: 'Nguyễn Thị Lấp Lánh Ánh', basis: 'own-competence' },
+        requester: { name: 'Trần Văn Bình' }, originals: [{ documentName: 'Giấy khai sinh', pages: 1, paperCopies: 1 }],
+      });
+      expect(paper.request.entries.map((e) => [e.seqNo, e.signingEvidence])).toEqual([[1, null]]);
+      expect(paper.request.certifier.title).toBe('CHỦ TỊCH'); // the basis's usual title, recorded as printed
+      const r = await certifyElectronicCopy(input(reg, 'e-1'));
+      expect(r.entry.seqNo).toBe(2);
+      expect(r.entry.signingEvidence?.dss).not.toBeNull();
     } finally {
       await reg.close();
     }
