@@ -55,11 +55,12 @@ export async function certifyPaper(argv: string[], out: (s: string) => void, err
     ...(values['basis-ref'] ? { basisReference: values['basis-ref'] } : {}),
   };
   const key = values['idempotency-key'] ?? randomUUID();
-  if (!values['idempotency-key']) err(`kyso: mã yêu cầu / idempotency key: ${key}`);
 
   const register = openSqliteRegister(values.db);
   try {
     const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'] });
+    // Printed before booking, so a run that dies can be repeated with the same key (same numbers).
+    if (!values['idempotency-key']) err(`kyso: mã yêu cầu / idempotency key: ${key}`);
     const { request, resumed } = await certifyPaperCopies({
       register,
       idempotencyKey: key,
