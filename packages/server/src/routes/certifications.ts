@@ -175,6 +175,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         scan,
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
+        feePolicy: services.config.fees, // as /v1/fees/quote and the paper route compute it
         signers: {
           certifier: { signer: certifierSigner, location: authority.location },
           authority: { signer: sealSigner, location: authority.location, sealImage: sealImageOf(authority.sealImage), sealSizeMm: authority.sealSizeMm },
