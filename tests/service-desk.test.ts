@@ -2,9 +2,11 @@
  * What the desk books, through a real listening service (issue 15 items 2, 5, 6): with a TSA configured an e-copy is
  * B-LTA and its evidence comes back with the entry; paper-only requests with several originals take their numbers in
  * the sequence the e-copies share, the fee once; the configured title is printed; the seal image is drawn;
- * RSASSA-PSS per request or by configuration; bad paper requests are 400 with nothing booked.
+ * RSASSA-PSS per request; bad paper requests are 400 with nothing booked; a new seal key and name for the unit keep
+ * the numbering.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { pdfLibDoc } from './helpers/producers.js';
 import { startTsa, type TsaServer } from './helpers/pki-servers.js';
@@ -149,5 +151,23 @@ describe('the desk through the service', () => {
     expect(other.status).toBe(403);
     const scheme = await post('/v1/certifications', ecopyRequest('HS-scheme', { signatureScheme: 'rsa-oaep' }));
     expect(scheme.status).toBe(400);
+  });
+
+  it('a new seal key and a new name for the unit (a commune merger) keep the year\'s numbering after a restart', async () => {
+    const before = (await (await post('/v1/certifications', ecopyRequest('HS-merge-1'))).json()) as Record<string, any>;
+    const n = before.entries[0].seqNo;
+    const config = JSON.parse(readFileSync(svc.configFile, 'utf8'));
+    config.certification.authorities[UNIT] = { ...config.certification.authorities[UNIT], name: 'Ủy ban nhân dân phường Kinh Bắc Mới', sealKey: 'signer-ec' };
+    writeFileSync(svc.configFile, JSON.stringify(config));
+    await svc.close();
+    svc = await svc.restart();
+    const after = await post('/v1/certifications', ecopyRequest('HS-merge-2'));
+    expect(after.status, await after.clone().text()).toBe(201);
+    const cert = (await after.json()) as Record<string, any>;
+    expect(cert).toMatchObject({ authority: UNIT, entries: [{ seqNo: n + 1 }] });
+    const pdf = await ecopyBytes(cert);
+    expect(run('pdftotext', [tmp.file('merged.pdf', pdf), '-']).stdout).toContain('Ủy ban nhân dân phường Kinh Bắc Mới');
+    const report = (await (await postPdf(`${svc.url}/v1/verify`, pdf)).json()) as { signatures: { indication: string }[] };
+    expect(report.signatures.slice(0, 2).map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
   });
 });
