@@ -4,17 +4,13 @@
  * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
  * idempotency key never take a second number.
  */
-import { readFileSync } from 'node:fs';
 import {
-  Pkcs12Signer,
   certifyElectronicCopy,
-  certifyPaperCopies,
   parseCertificate,
   withCertifierTitle,
   type CertificationRequestRecord,
   type RegisterEntry,
   type ScanSource,
-  type Signer,
 } from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
@@ -23,6 +19,7 @@ import { defineRoute } from '../http/route.js';
 import type { Services } from '../http/services.js';
 import { base64 } from '../openapi/common-schemas.js';
 import { keyFor } from './authorize.js';
+import { sealImageOf, withScheme } from './certification-signers.js';
 import { FeeQuoteSchema } from './fees.js';
 
 export const CertificationRequestSchema = z
@@ -317,29 +314,6 @@ export function certificationView(r: CertificationRequestRecord) {
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
   };
-}
-
-/**
- * The signer with the asked RSA scheme: a PKCS#12 key switches per request; a PKCS#11 key's scheme is fixed when it
- * is opened (keys.ALIAS.rsaScheme), so another one is refused rather than silently ignored. ECDSA keys stay ECDSA.
- */
-function withScheme(signer: Signer, scheme: 'rsa-pkcs1' | 'rsa-pss' | undefined, alias: string): Signer {
-  const kind = signer.algorithm.scheme.kind;
-  if (!scheme || kind === 'ecdsa' || kind === scheme) return signer;
-  if (signer instanceof Pkcs12Signer) return signer.withRsaScheme(scheme);
-  throw new ServiceError('SERVICE_BAD_REQUEST', { key: alias, signatureScheme: scheme }, `the key "${alias}" signs with ${kind}; its scheme is set in keys.${alias}.rsaScheme`);
-}
-
-/** Seal images by path, read once (the configuration checked that the file exists). */
-const sealImages = new Map<string, Uint8Array>();
-function sealImageOf(path: string | undefined): Uint8Array | undefined {
-  if (!path) return undefined;
-  let image = sealImages.get(path);
-  if (!image) {
-    image = new Uint8Array(readFileSync(path));
-    sealImages.set(path, image);
-  }
-  return image;
 }
 
 function fillTemplate(template: string, e: RegisterEntry): string {
