@@ -205,9 +205,6 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
   }
 }
 
-/** A title is always printed: the given one, else the basis's usual one (certifier-title.ts). */
-const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({ ...input, certifier: withCertifierTitle(input.certifier) });
-
 async function replay(register: CertificationRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
   const entry = request.entries[0];
   const pdf = await register.getECopy(entry.id);
@@ -307,3 +304,6 @@ function checkInput(input: CertifyElectronicCopyInput): void {
     bad('signers', 'the certifier and the authority must sign with different certificates');
   }
 }
+
+/** A title is always printed: the given one, else the basis's usual one (certifier-title.ts). */
+const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({ ...input, certifier: withCertifierTitle(input.certifier) });
