@@ -129,7 +129,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     if (!values.output) throw new UsageError('-o ECOPY.pdf is required');
     if (values['paper-copies'] === undefined) throw new UsageError('--paper-copies N is required (0 for an electronic copy only)');
     if (!/^\d{1,9}$/.test(values['paper-copies'])) throw new UsageError('--paper-copies must be a whole number, 0 or more');
-    const level = values.level ?? 'auto';
+    const level = (values.level ?? 'auto') as CopyLevel;
     if (!LEVELS.has(level)) throw new UsageError('--level must be auto, B-B, B-T, B-LT or B-LTA');
     if (level !== 'auto' && level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
     const delivery = deliveryOf(values.delivery, values.email);
@@ -152,7 +152,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined, ...(sealSizeMm ? { sealSizeMm } : {}) },
       },
       tsa: values.tsa ? cliTimestamper(values.tsa) : undefined,
-      level: level as CopyLevel,
+      level,
       certificateCheck: cliRevocationPolicy(values.revocation),
       delivery,
       feeReceiptNo: values['fee-receipt'],
