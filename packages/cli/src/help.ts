@@ -89,27 +89,47 @@ Passwords are read from the environment or a file, never from arguments.`,
   },
   certify: {
     summary: 'certify an electronic copy of a paper original (register, mark, statement, two signatures)',
-    text: `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE
+    text: `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE [--authority-id CODE]
   --certifier-p12 FILE --authority-p12 FILE (--password-env VAR | --password-file FILE) [--json]
   Number the copy in the register (SQLite file), add the conversion mark and statement, sign as certifier then as
-  authority, write the file atomically.
+  authority, add the long-term evidence (DSS; with --tsa a document timestamp), write the file atomically.
   --scan FILE        one scanned PDF, or one JPEG/PNG per page in order
   --card             the original is a card (CCCD, driving licence): the fee counts one page whatever its sides
   --statement-placement auto|last-page|new-page  the statement under the last page's scan or on an added page
                      (never over the scan; auto: under it when the scan keeps its size there, as a card does)
   --mark-placement first-page|statement-page  the conversion mark above the first page's scan or with the statement
-  --requester NAME  --document NAME  --certifier-title TEXT
+  --authority-id CODE  the authority's unit code, which numbers the book (or KYSO_AUTHORITY_ID, or the register's
+                     only authority); never the seal's name, so a new seal keeps the year's numbering
+  --authority-name NAME  the name printed on the mark and statement (registers or renames the authority)
+  --requester NAME  --document NAME  --certifier-title TEXT (or KYSO_CERTIFIER_TITLE; default by basis)
   --certifier-basis own-competence|authorised|assigned  --basis-ref TEXT (the authorising decision)
   --idempotency-key KEY (a retry with the same key resumes; default: a new key, printed)
-  --authority-id ID  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
-  --tsa URL  --level B-B|B-T  --revocation require|if-available|off  --allow-host HOST:PORT  --authority-password-env VAR
-  --signature-image PNG  --seal-image PNG  --verification-url URL ({seq}, {year}, {book} filled in)
+  --book TYPE  --electronic-book TYPE (a separate e-copy book, set when the authority is first registered)
+  --tsa URL  --level auto|B-B|B-T|B-LT|B-LTA (auto: B-LTA with --tsa, else B-B with the DSS; one step lower, with
+                     a warning, when OCSP/CRL cannot be had)  --revocation require|if-available|off
+  --allow-host HOST:PORT  your own OCSP/CRL/TSA host on an internal address or another port
+  --rsa-scheme rsa-pkcs1|rsa-pss, --pss (or KYSO_RSA_SCHEME; default PKCS#1 v1.5: Circular 15/2025 Annex I names
+                     PSS, Vietnamese tokens still sign v1.5)  --authority-password-env VAR
+  --signature-image PNG  --seal-image PNG  --seal-size-mm N (or KYSO_SEAL_SIZE_MM; default 36, UNCONFIRMED)
+  --verification-url URL ({seq}, {year}, {book} filled in)
   --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
   --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
   Record a refusal (Decree 23/2015 Art. 22): no number, no fee.
 kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR
   Void a number left pending by a failed certification (the register keeps it, marked void).`,
+  },
+  'certify-paper': {
+    summary: 'book paper copies only (no e-copy): one number per original, one fee',
+    text: `kyso certify-paper --db FILE --certifier NAME [--authority-id CODE]
+  --original NAME --pages N [--copies N] [--card] [--original NAME ...] [--json]
+  Record a paper-only certification (Decree 23/2015 Art. 20): each original gets its own number in the same book
+  sequence as kyso certify; the fee is collected once. Nothing is signed here: the certifier signs and seals paper.
+  --original NAME    opens an original; the --pages, --copies (default 1) and --card after it belong to it
+  --card             a card (CCCD, driving licence): one page for the fee whatever its sides
+  --certifier-title TEXT (or KYSO_CERTIFIER_TITLE)  --certifier-basis own-competence|authorised|assigned
+  --basis-ref TEXT  --requester NAME  --authority-name NAME  --book TYPE  --note TEXT  --fee-receipt NO
+  --idempotency-key KEY (a retry with the same key gives back the same numbers)`,
   },
   serve: {
     summary: 'run the HTTP service',

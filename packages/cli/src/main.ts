@@ -46,6 +46,8 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
       return (await import('./commands/fee.js')).fee(rest, out);
     case 'certify':
       return await (await import('./commands/certify.js')).certify(rest, out, err);
+    case 'certify-paper':
+      return await (await import('./commands/certify-paper.js')).certifyPaper(rest, out, err);
     case 'serve':
       return await (await import('./commands/serve.js')).serve(rest, out, err);
     case 'trust':

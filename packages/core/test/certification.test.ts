@@ -137,12 +137,16 @@ describe('certifyElectronicCopy', () => {
     expect(await reg.listEntries({ authorityId: AUTH })).toHaveLength(1);
   });
 
-  it('with a TSA the signatures are B-T and still verify', async () => {
+  it('with a TSA the copy is B-LTA (two signature timestamps, the document timestamp and its size probe) and still verifies', async () => {
     const reg = await freshRegister();
     const before = tsa.requests;
     const res = await certifyElectronicCopy(input(reg, 'bt', { scan: pages(1), tsa: tsaTimestamper(tsa.url) }));
-    expect(tsa.requests - before).toBe(2);
-    for (const s of nss.pdfsig(tmp.file('bt.pdf', res.pdf)).signatures) expect(s, s.raw).toMatchObject({ valid: true, trusted: true });
+    expect(tsa.requests - before).toBe(4);
+    expect(res.entry.signingEvidence?.level).toBe('B-LTA');
+    // pdfsig does not verify document timestamps ("not yet verified"): the two signatures are what it judges.
+    const sigs = nss.pdfsig(tmp.file('bt.pdf', res.pdf)).signatures;
+    expect(sigs.map((s) => s.field)).toEqual(['NguoiThucHienChungThuc', 'CoQuanChungThuc', 'Timestamp1']);
+    for (const s of sigs.slice(0, 2)) expect(s, s.raw).toMatchObject({ valid: true, trusted: true });
   });
 
   it('a retry after issue gives back the same file: no second entry, no second fee', async () => {

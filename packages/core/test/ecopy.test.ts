@@ -40,7 +40,9 @@ const certifier = { signer: openSigner('signer.p12') };
 const authority = { signer: openSigner('seal.p12') };
 
 async function build(scan: ScanSource, extra: Partial<Parameters<typeof buildElectronicCopy>[0]> = {}): Promise<ElectronicCopy> {
-  return buildElectronicCopy({ scan, conversion: CONVERSION, certification: CERTIFICATION, certifier, authority, ...extra });
+  // B-B: these tests read the two signatures' own revisions; the long-term default (a DSS and a document timestamp
+  // after them) is ecopy-long-term.test.ts's.
+  return buildElectronicCopy({ scan, conversion: CONVERSION, certification: CERTIFICATION, certifier, authority, level: 'B-B', ...extra });
 }
 
 /** The component count in a JPEG's baseline frame header. */
@@ -259,7 +261,7 @@ describe('PAdES B-T', () => {
 
   it('both signatures carry a signature timestamp from the TSA; pdfsig says valid and trusted', async () => {
     const before = tsa.requests;
-    const copy = await build({ pdf: await pdfLibDoc({ pages: 2, objectStreams: true }) }, { timestamper: tsaTimestamper(tsa.url) });
+    const copy = await build({ pdf: await pdfLibDoc({ pages: 2, objectStreams: true }) }, { timestamper: tsaTimestamper(tsa.url), level: 'B-T' });
     expect(tsa.requests).toBe(before + 2);
     expect(copy.signatures.certifier.level).toBe('B-T');
     expect(copy.signatures.authority.level).toBe('B-T');

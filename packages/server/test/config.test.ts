@@ -57,6 +57,11 @@ describe('loadConfig', () => {
     expect(refusal(() => loadConfig({ file: configFile('{ not json'), env: {} })).messageEn).toMatch(/not valid JSON/);
     expect(refusal(() => loadConfig({ file: join(tmpdir(), 'no-such-kyso.json'), env: {} })).messageEn).toMatch(/cannot read the configuration file .*ENOENT/);
     expect(refusal(() => loadConfig({ file: configFile({ certification: { level: 'B-T' } }), env: {} })).messageEn).toMatch(/needs signing\.tsaUrl/);
+    expect(refusal(() => loadConfig({ file: configFile({ certification: { level: 'B-LTA' } }), env: {} })).messageEn).toMatch(/B-LTA needs signing\.tsaUrl/);
+    expect(refusal(() => loadConfig({ file: configFile({ certification: { rsaScheme: 'rsa-oaep' } }), env: {} })).messageEn).toMatch(/certification\.rsaScheme/);
+    const noSeal = { keys: { seal }, certification: { authorities: { U: { name: 'UBND', sealKey: 'seal', sealImage: 'no-such-seal.png' } } } };
+    expect(refusal(() => loadConfig({ file: configFile(noSeal), env: {} })).messageEn).toMatch(/sealImage: no file at .*no-such-seal\.png/);
+    expect(refusal(() => loadConfig({ file: configFile({ certification: { authorities: { U: { name: 'UBND', sealKey: 'seal', sealSizeMm: 200 } } } }), env: {} })).messageEn).toMatch(/sealSizeMm/);
     const vi = refusal(() => loadConfig({ file: configFile({ port: -1 }), env: {} })).messageVi;
     expect(vi).toContain('Cấu hình dịch vụ không hợp lệ.');
   });

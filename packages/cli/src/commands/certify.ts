@@ -6,8 +6,9 @@
  * Also `--refuse CODE` (a refusal on a Decree 23/2015 Art. 22 ground: recorded, no number, no fee) and
  * `--void-pending KEY --reason TEXT` (an abandoned pending request voided; its number stays in the book).
  *
- * The authority is the owner of the seal certificate (its O, else CN), registered in the file on first use; the
- * certifier is the personal certificate's CN. Without --idempotency-key a new key is made and printed first, so
+ * The authority is its unit code (--authority-id, KYSO_AUTHORITY_ID, or the register's only authority: desk.ts),
+ * never the seal certificate's name, so a new seal keeps the year's numbering; it is registered on first use under
+ * --authority-name (else the seal's O, else CN). The certifier is the personal certificate's CN. Without --idempotency-key a new key is made and printed first, so
  * that a run that dies can be resumed (same key, same number) by running it again with that key.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,6 +24,7 @@ import {
   refuseCertification,
   type CertificationRegister,
   type CertifiedElectronicCopy,
+  type CopyLevel,
   type Certifier,
   type DeliveryChannel,
   type ScanSource,
@@ -30,11 +32,13 @@ import {
   type MarkPlacement,
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
 import { readPassword } from '../secrets.js';
 import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
+const LEVELS = new Set(['auto', 'B-B', 'B-T', 'B-LT', 'B-LTA']);
 const CHANNELS = new Set(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']);
 const PLACEMENTS = new Set<string>(['auto', 'last-page', 'new-page'] satisfies StatementPlacement[]);
 const MARK_PLACEMENTS = new Set<string>(['first-page', 'statement-page'] satisfies MarkPlacement[]);
@@ -65,6 +69,10 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       'basis-ref': { type: 'string' },
       'idempotency-key': { type: 'string' },
       'authority-id': { type: 'string' },
+      'authority-name': { type: 'string' },
+      'seal-size-mm': { type: 'string' },
+      'rsa-scheme': { type: 'string' },
+      pss: { type: 'boolean' },
       book: { type: 'string' },
       'electronic-book': { type: 'string' },
       tsa: { type: 'string' },
@@ -90,26 +98,25 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
 
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
   const authorityPassword = values['authority-password-env'] ? readPassword({ passwordEnv: values['authority-password-env'] }) : password;
-  const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword);
+  const rsaScheme = deskRsaScheme(values['rsa-scheme'], values.pss);
+  const sealSizeMm = deskSealSizeMm(values['seal-size-mm']);
+  const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword, { rsaScheme } /* an EC key keeps ECDSA */);
   const sealSubject = seal.info.subjectAttributes;
-  const authorityName = sealSubject.O ?? sealSubject.CN;
-  if (!authorityName) throw new UsageError("the seal certificate names no organisation (O) or common name (CN); give --authority-id");
-  const authorityId = values['authority-id'] ?? authorityName;
 
   const register = openSqliteRegister(values.db);
   try {
-    if (!(await register.getAuthority(authorityId))) {
-      await register.upsertAuthority({ id: authorityId, name: authorityName, electronicBookType: values['electronic-book'] ?? null });
-    }
+    const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'], sealName: sealSubject.O ?? sealSubject.CN, electronicBook: values['electronic-book'] });
+    const authorityId = authority.id;
     if (values['void-pending'] !== undefined) return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
 
     if (!values['certifier-p12']) throw new UsageError('--certifier-p12 FILE (the certifier) is required');
-    const personal = Pkcs12Signer.open(readFileSync(values['certifier-p12']), password);
+    const personal = Pkcs12Signer.open(readFileSync(values['certifier-p12']), password, { rsaScheme });
     const basis = values['certifier-basis'] ?? 'own-competence';
     if (!BASES.has(basis)) throw new UsageError('--certifier-basis must be own-competence, authorised or assigned');
+    const title = deskCertifierTitle(values['certifier-title']);
     const certifier: Certifier = {
       name: personal.info.subjectAttributes.CN ?? '',
-      ...(values['certifier-title'] ? { title: values['certifier-title'] } : {}),
+      ...(title ? { title } : {}),
       basis: basis as Certifier['basis'],
       ...(values['basis-ref'] ? { basisReference: values['basis-ref'] } : {}),
     };
@@ -129,9 +136,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     if (!values.output) throw new UsageError('-o ECOPY.pdf is required');
     if (values['paper-copies'] === undefined) throw new UsageError('--paper-copies N is required (0 for an electronic copy only)');
     if (!/^\d{1,9}$/.test(values['paper-copies'])) throw new UsageError('--paper-copies must be a whole number, 0 or more');
-    const level = values.level ?? (values.tsa ? 'B-T' : 'B-B');
-    if (level !== 'B-B' && level !== 'B-T') throw new UsageError('--level must be B-B or B-T');
-    if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+    const level = (values.level ?? 'auto') as CopyLevel;
+    if (!LEVELS.has(level)) throw new UsageError('--level must be auto, B-B, B-T, B-LT or B-LTA');
+    if (level !== 'auto' && level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
     const placement = values['statement-placement'];
     if (placement !== undefined && !PLACEMENTS.has(placement)) throw new UsageError('--statement-placement must be auto, last-page or new-page');
     const markPlacement = values['mark-placement'];
@@ -157,11 +164,12 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       markPlacement: markPlacement as MarkPlacement | undefined,
       signers: {
         certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
-        authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined },
+        authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined, ...(sealSizeMm ? { sealSizeMm } : {}) },
       },
       tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
       level,
       certificateCheck: cliRevocationPolicy(values.revocation, fetch),
+      ltv: { fetch }, // the long-term evidence (the signers' chains' OCSP/CRL) through the same guarded fetch
       delivery,
       feeReceiptNo: values['fee-receipt'],
       verificationRef: template
@@ -243,6 +251,8 @@ function report(r: CertifiedElectronicCopy, key: string, output: string) {
     paperCopies: e.paperCopies,
     electronicCopy: e.electronicCopy,
     sha256: r.sha256,
+    level: e.signingEvidence?.level ?? null,
+    signingEvidence: e.signingEvidence,
     output,
     fee: r.fee,
     idempotencyKey: key,
@@ -260,6 +270,8 @@ function human(r: CertifiedElectronicCopy, output: string): string {
     `  Số chứng thực / Number: ${e.certificationNumber}`,
     `  Ngày / Date: ${formatVietnamDisplayTime(new Date(e.certifiedAt))}`,
     `  Bản chính / Original: ${e.documentName}, ${e.originalPages} trang / pages; ${e.paperCopies} bản giấy / paper copies + 1 bản điện tử / e-copy`,
+    `  Người chứng thực / Certifier: ${e.certifier.name}${e.certifier.title ? `, ${e.certifier.title}` : ''}`,
+    `  Mức chữ ký / Signature level: ${e.signingEvidence?.level ?? '-'}${e.signingEvidence?.dss ? ' (DSS)' : ''}`,
     `  Phí / Fee: ${formatVnd(r.fee.total)}`,
     `  SHA-256: ${r.sha256}`,
   ].join('\n');

@@ -20,6 +20,8 @@ export interface LayoutInput {
   /** Width / height of each image, when there is one. */
   signatureAspect?: number;
   sealAspect?: number;
+  /** The images' group drawn exactly this tall (points) on the left when the box holds it: a seal at real size. */
+  imageHeight?: number;
   maxFontSize: number;
   font: FontMetrics;
 }
@@ -107,6 +109,14 @@ export function layoutAppearance(input: LayoutInput): AppearanceLayout {
   }
 
   const gap = pad;
+  // A fixed image height (a seal at its real size): images left at that height, the text in what remains.
+  const fixed = input.imageHeight;
+  if (fixed && fixed <= inner.height + 0.01 && fixed * group.perHeight <= inner.width - (hasText ? gap : 0) + 0.01) {
+    const placed = group.place(inner.x, inner.y + (inner.height - fixed) / 2, fixed);
+    const w = fixed * group.perHeight;
+    if (!hasText) return { arrangement: 'images', ...placed };
+    return { arrangement: 'images-left', ...placed, text: textIn({ x: inner.x + w + gap, y: inner.y, width: inner.width - w - gap, height: inner.height }) };
+  }
   // Images left, text right.
   const left = fitGroup({ ...inner, width: inner.width * IMAGE_SHARE }, 'left');
   const rightRect: Rect = { x: inner.x + left.width + gap, y: inner.y, width: inner.width - left.width - gap, height: inner.height };

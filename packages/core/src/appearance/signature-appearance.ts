@@ -20,6 +20,11 @@ interface AppearanceStyle {
   signatureImage?: Uint8Array;
   /** The organisation's seal, PNG (transparent background) or JPEG; drawn over the signature image's left third. */
   sealImage?: Uint8Array;
+  /**
+   * The images' height in points, exactly, when the box holds it beside the text (a seal at its real size, Decree
+   * 30/2020: "actual size"); default: as large as the box allows.
+   */
+  imageHeight?: number;
   /** Largest font size; smaller when the text needs it to fit. Default 10. */
   fontSize?: number;
   fontFace?: FontFace;
@@ -76,6 +81,9 @@ function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalW
   if (color.length !== 3 || !color.every((c) => Number.isFinite(c) && c >= 0 && c <= 1)) {
     throw new AppearanceError('APPEARANCE_BAD_SPEC', { textColor: color }, 'text colour');
   }
+  if (content.imageHeight !== undefined && !(Number.isFinite(content.imageHeight) && content.imageHeight > 0 && content.imageHeight <= MAX_SIDE)) {
+    throw new AppearanceError('APPEARANCE_BAD_SPEC', { imageHeight: content.imageHeight }, `image height ${content.imageHeight}`);
+  }
   const source = content.lines ?? composeSignatureLines(content.fields, content.lang);
   let lines = source.flatMap((l) => l.split(/\r\n|\r|\n/)).map((l) => normalizeText(l).trimEnd());
   if (!lines.some((l) => l.trim())) lines = [];
@@ -94,6 +102,7 @@ function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalW
       lines,
       signatureAspect: signature && signature.width / signature.height,
       sealAspect: seal && seal.width / seal.height,
+      imageHeight: content.imageHeight,
       maxFontSize,
       font: font ?? { widthOf: () => 0, ascent: 0, descent: 0 },
     });

@@ -34,6 +34,8 @@ import type {
 import { checkSignerCertificate, type CertificateCheckPolicy } from '../signing/certificate-check.js';
 import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
+import type { LtvSigningOptions } from '../ltv/new-signature.js';
+import { withCertifierTitle } from './certifier-title.js';
 import { CertificationError } from './errors.js';
 
 /** The part of the register the certification uses (a register reached from another thread need offer no more). */
@@ -64,9 +66,15 @@ export interface CertifyElectronicCopyInput {
   paperCopies?: number;
   /** The certifier's personal key and the authority's seal key. */
   signers: { certifier: CertifierParty; authority: AuthorityParty };
-  /** An RFC 3161 timestamper: the signatures become B-T (or the given `level`). */
+  /** An RFC 3161 timestamper: with it the default level is B-LTA. */
   tsa?: TimestampProvider;
-  level?: Level;
+  /**
+   * Default `auto`: B-LTA with a timestamper, else B-B with a DSS (both signers' chains and OCSP/CRL), each one
+   * step lower with a warning when revocation data cannot be had. The register keeps the evidence with the entry.
+   */
+  level?: Level | 'auto';
+  /** How the long-term validation data is gathered (policy, extra certificates, fetch). */
+  ltv?: LtvSigningOptions;
   /** The pre-signing certificate check (default: revocation if available). */
   certificateCheck?: CertificateCheckPolicy | false;
   delivery?: { channel: DeliveryChannel; address?: string };
@@ -125,6 +133,7 @@ export async function certifyElectronicCopy(input: CertifyElectronicCopyInput): 
 /** Step 1: every check that does not need a number, and the fee. Records nothing. */
 export async function planElectronicCopy(input: CertifyElectronicCopyInput): Promise<ElectronicCopyPlan> {
   checkInput(input);
+  input = titled(input);
   const authority = await input.register.getAuthority(input.authority);
   if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: input.authority });
   const bookType = input.book ?? (input.paperCopies ? authority.bookTypes[0] : (authority.electronicBookType ?? authority.bookTypes[0]));
@@ -167,6 +176,7 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
 
 /** Step 3: builds the e-copy under the reserved number and completes the entry; or gives back an issued one. */
 export async function issueElectronicCopy(input: CertifyElectronicCopyInput, plan: ElectronicCopyPlan, reservation: Reservation): Promise<CertifiedElectronicCopy> {
+  input = titled(input);
   const { request } = reservation;
   if (request.state === 'issued') return replay(input.register, request);
   if (request.state === 'void') throw new CertificationError('CERTIFY_VOIDED', { requestId: request.id, voidReason: request.voidReason });
@@ -180,13 +190,14 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
       authority: input.signers.authority,
       level: input.level,
       timestamper: input.tsa,
+      ltv: input.ltv,
       certificateCheck: input.certificateCheck,
       onWarning: input.onWarning,
     });
     const store = input.storeECopy ?? true;
     let done: CertificationRequestRecord;
     try {
-      done = await input.register.complete(request.id, { eCopies: [{ entryId: entry.id, sha256: ecopy.sha256, pdf: store ? ecopy.bytes : undefined }] });
+      done = await input.register.complete(request.id, { eCopies: [{ entryId: entry.id, sha256: ecopy.sha256, pdf: store ? ecopy.bytes : undefined, evidence: ecopy.evidence }] });
     } catch (e) {
       // Two calls raced on one key and the other completed first: its copy is the issued one.
       const now = await input.register.getRequest(request.id);
@@ -259,6 +270,7 @@ function provisionalEntry(input: CertifyElectronicCopyInput, authority: Authorit
     voidReason: null,
     notes: null,
     vneidDataUsed: false,
+    signingEvidence: null,
   };
 }
 
@@ -294,8 +306,14 @@ function checkInput(input: CertifyElectronicCopyInput): void {
   if (!input.scan || typeof input.scan !== 'object' || (input.scan.pdf === undefined && !Array.isArray(input.scan.images))) bad('scan', 'give { pdf } or { images }');
   if (input.scan.pdf !== undefined && !(input.scan.pdf instanceof Uint8Array)) bad('scan.pdf', 'bytes');
   if (input.scan.images?.some((i) => !(i instanceof Uint8Array) && !(i?.bytes instanceof Uint8Array))) bad('scan.images', 'bytes for every image');
+  const levels = ['auto', 'B-B', 'B-T', 'B-LT', 'B-LTA'];
+  if (input.level !== undefined && !levels.includes(input.level)) bad('level', levels.join(', '));
+  if (input.level !== undefined && input.level !== 'auto' && input.level !== 'B-B' && !input.tsa) bad('level', `${input.level} needs a timestamper (tsa)`);
   if (!input.signers?.certifier?.signer || !input.signers?.authority?.signer) bad('signers', 'both the certifier and the authority sign');
   if (Buffer.from(input.signers.certifier.signer.certificate).equals(Buffer.from(input.signers.authority.signer.certificate))) {
     bad('signers', 'the certifier and the authority must sign with different certificates');
   }
 }
+
+/** A title is always printed: the given one, else the basis's usual one (certifier-title.ts). */
+const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({ ...input, certifier: withCertifierTitle(input.certifier) });

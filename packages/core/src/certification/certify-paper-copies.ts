@@ -4,6 +4,7 @@
  */
 import { computeCopyFee } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
+import { withCertifierTitle } from './certifier-title.js';
 import type { CertificationRegister, CertificationRequestRecord, Certifier, Requester } from '../register/types.js';
 
 export interface CertifyPaperCopiesInput {
@@ -23,7 +24,7 @@ export async function certifyPaperCopies(input: CertifyPaperCopiesInput): Promis
   const { request, resumed } = await input.register.reserve({
     idempotencyKey: input.idempotencyKey,
     authorityId: input.authority,
-    certifier: input.certifier,
+    certifier: withCertifierTitle(input.certifier),
     requester: input.requester,
     originals: input.originals.map((o, i) => ({
       documentName: o.documentName,

@@ -11,3 +11,4 @@ export {
 } from './certify-electronic-copy.js';
 export { certifyPaperCopies, type CertifyPaperCopiesInput } from './certify-paper-copies.js';
 export { refuseCertification, refusalSlip, type RefuseCertificationInput, type RefusalResult } from './refuse-certification.js';
+export { DEFAULT_CERTIFIER_TITLES, withCertifierTitle } from './certifier-title.js';

@@ -4,6 +4,7 @@
  */
 import { formatVietnamDisplayTime } from '../appearance/signature-lines.js';
 import { REFUSAL_GROUNDS, refusalClause, type RefusalCode } from '../register/refusal-grounds.js';
+import { withCertifierTitle } from './certifier-title.js';
 import type { CertificationRegister, CertificationRequestRecord, Certifier, Requester } from '../register/types.js';
 
 export interface RefuseCertificationInput {
@@ -31,7 +32,7 @@ export async function refuseCertification(input: RefuseCertificationInput): Prom
   const { request, resumed } = await input.register.recordRefusal({
     idempotencyKey: input.idempotencyKey,
     authorityId: input.authority,
-    certifier: input.certifier,
+    certifier: withCertifierTitle(input.certifier),
     requester: input.requester,
     documentName: input.documentName,
     code: input.reason,

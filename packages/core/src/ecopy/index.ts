@@ -1,7 +1,8 @@
 /** The electronic copy (bản sao điện tử): the scan, the conversion mark, the statement and two PAdES signatures. */
 export { buildElectronicCopy } from './build.js';
 export { assembleElectronicCopy, statementLines, DEFAULT_TEXT_COLOR } from './assemble.js';
-export { signElectronicCopy, certifierSignatureOptions, authoritySignatureOptions, CERTIFIER_FIELD, AUTHORITY_FIELD } from './sign.js';
+export { addLongTermEvidence, longTermPlan, type CopyLevel, type LongTermPlan } from './long-term.js';
+export { signElectronicCopy, certifierSignatureOptions, authoritySignatureOptions, CERTIFIER_FIELD, AUTHORITY_FIELD, SEAL_SIZE_MM } from './sign.js';
 export { MARK_LAYOUT, STATEMENT_LAYOUT } from './layout.js';
 export { FRAME_LAYOUT, CARD_SIZE } from './frame-plan.js';
 export { SCAN_LIMITS } from './scan.js';

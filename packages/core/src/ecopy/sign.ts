@@ -5,14 +5,27 @@
  */
 import { createHash } from 'node:crypto';
 import { PdfDocument, PdfStream } from '@kyso/pdf';
+import { prepareImage } from '../appearance/image.js';
 import { signatureAppearance, type AppearanceContent } from '../appearance/signature-appearance.js';
 import { parseCertificate } from '../cms/certificate.js';
 import type { AppearanceBuilder, Level, SignatureOptions } from '../signing/options.js';
 import { signPdf } from '../signing/sign-pdf.js';
 import { EcopyError } from './errors.js';
+import { addLongTermEvidence, longTermPlan } from './long-term.js';
 import { pageFrame, uprightFormMatrix, type PageFrame } from './page-frame.js';
 import type { AssembledCopy, ElectronicCopy, PagePlace, SignCopyOptions } from './types.js';
 import { SIGNATURE_WORDING } from './wording.js';
+
+/**
+ * The seal's printed diameter when none is configured, millimetres. DOMAIN.md §9 asks for the seal "at actual size"
+ * without a figure: 36 mm is a common round seal of a commune People's Committee, UNCONFIRMED as a rule; a
+ * deployment sets its own seal's size (AuthorityParty.sealSizeMm, CLI --seal-size-mm, the service's
+ * certification.authorities[unit].sealSizeMm).
+ */
+export const SEAL_SIZE_MM = 36;
+const POINTS_PER_MM = 72 / 25.4;
+/** Room the authority's text (its name and the signing time) keeps beside a real-size seal, points. */
+const SEAL_TEXT_WIDTH = 110;
 
 export const CERTIFIER_FIELD = 'NguoiThucHienChungThuc';
 export const AUTHORITY_FIELD = 'CoQuanChungThuc';
@@ -24,7 +37,10 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   if (Buffer.from(certifier.signer.certificate).equals(Buffer.from(authority.signer.certificate))) {
     throw new EcopyError('ECOPY_BAD_INPUT', { field: 'signer' }, 'the certifier and the authority must sign with different certificates');
   }
-  const level: Level = options.level ?? (options.timestamper ? 'B-T' : 'B-B');
+  // Each signature is made at B-B or B-T; the DSS for both (and a document timestamp) follow them, once.
+  const plan = longTermPlan(options.level, options.timestamper);
+  const level: Level = plan.signatureLevel;
+  if (level === 'B-T' && !options.timestamper) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'timestamper', level: options.level }, `level ${String(options.level)} needs a timestamper`);
   const common = { level, timestamper: options.timestamper, certificateCheck: options.certificateCheck, onWarning: options.onWarning };
   const name = (cert: Uint8Array): string => parseCertificate(cert).subjectAttributes.CN ?? '';
 
@@ -42,14 +58,22 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
   });
 
   const authorityTime = options.authoritySigningTime ?? new Date();
-  const bytes = await signPdf(withCertifier, authority.signer, {
+  const both = await signPdf(withCertifier, authority.signer, {
     ...common,
     ...authoritySignatureOptions(assembled, {
       signerName: name(authority.signer.certificate),
       signingTime: authorityTime,
       sealImage: authority.sealImage,
+      sealSizeMm: authority.sealSizeMm,
       location: authority.location,
     }),
+  });
+
+  const { bytes, evidence } = await addLongTermEvidence(both, plan, {
+    fields: [CERTIFIER_FIELD, AUTHORITY_FIELD],
+    timestamper: options.timestamper,
+    ltv: options.ltv,
+    onWarning: options.onWarning,
   });
 
   const { bytes: _unsignedBytes, ...facts } = assembled; // the facts stay, the bytes are the signed ones
@@ -58,9 +82,10 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     signatures: {
-      certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level, ...assembled.certifierSignature },
-      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level, ...assembled.authoritySignature },
+      certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level: evidence.level, ...assembled.certifierSignature },
+      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level: evidence.level, ...authorityWidget(assembled, authority.sealImage, authority.sealSizeMm).place },
     },
+    evidence,
   };
 }
 
@@ -85,18 +110,52 @@ export function certifierSignatureOptions(
 /** What the authority's signature shows and claims; apply it to the certifier-signed file. */
 export function authoritySignatureOptions(
   assembled: AssembledCopy,
-  o: { signerName: string; signingTime: Date; sealImage?: Uint8Array; location?: string },
+  o: { signerName: string; signingTime: Date; sealImage?: Uint8Array; sealSizeMm?: number; location?: string },
 ): SignatureOptions {
+  const { place, imageHeight } = authorityWidget(assembled, o.sealImage, o.sealSizeMm);
   return {
-    ...placement(assembled.bytes, assembled.authoritySignature, {
+    ...placement(assembled.bytes, place, {
       fields: { signer: o.signerName, signingTime: o.signingTime },
       sealImage: o.sealImage,
+      imageHeight,
     }),
     newFieldName: AUTHORITY_FIELD,
     reason: SIGNATURE_WORDING.authorityReason,
     location: o.location,
     signingTime: o.signingTime,
   };
+}
+
+/**
+ * Where the authority's widget goes and how tall its seal is drawn: the assembled place, grown for a seal image at
+ * its real size (`sealSizeMm`, default SEAL_SIZE_MM).
+ */
+export function authorityWidget(assembled: AssembledCopy, sealImage?: Uint8Array, sealSizeMm?: number): { place: PagePlace; imageHeight?: number } {
+  if (!sealImage) return { place: assembled.authoritySignature };
+  const mm = sealSizeMm ?? SEAL_SIZE_MM;
+  if (!(Number.isFinite(mm) && mm >= 10 && mm <= 80)) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'sealSizeMm', sealSizeMm: mm }, 'the seal size is 10-80 mm');
+  const seal = prepareImage(sealImage, 'seal image');
+  const imageHeight = mm * POINTS_PER_MM;
+  return { place: sealSized(assembled.bytes, assembled.authoritySignature, imageHeight * (seal.width / seal.height), imageHeight), imageHeight };
+}
+
+/**
+ * The authority's widget grown (about its centre, kept on the page) to hold the seal at its real size with the text
+ * beside it; a larger widget stays as it is. The appearance draws the seal at exactly that size (imageHeight).
+ */
+function sealSized(pdf: Uint8Array, place: PagePlace, sealWidth: number, sealHeight: number): PagePlace {
+  const pad = 4; // the appearance's inner padding (appearance/layout.ts), each side
+  const width = Math.max(place.rect.width, sealWidth + SEAL_TEXT_WIDTH + 3 * pad);
+  const height = Math.max(place.rect.height, sealHeight + 2 * pad);
+  if (width === place.rect.width && height === place.rect.height) return place;
+  const doc = PdfDocument.load(pdf);
+  const dict = doc.pages()[place.page - 1]?.dict;
+  const box = dict ? doc.pageAttribute(dict, 'MediaBox') : undefined;
+  const [x0, y0, x1, y1] = Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number') ? (box as number[]) : [0, 0, 595.28, 841.89];
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), Math.max(lo, hi));
+  const cx = place.rect.x + place.rect.width / 2;
+  const cy = place.rect.y + place.rect.height / 2;
+  return { page: place.page, rect: { x: clamp(cx - width / 2, x0, x1 - width), y: clamp(cy - height / 2, y0, y1 - height), width, height } };
 }
 
 /** The widget's place and an appearance that reads upright on a rotated page (pages keep their /Rotate). */

@@ -5,6 +5,8 @@
  * on the last page or on an added page (DOMAIN.md §6.4), the certifier's signature and then the authority's (two
  * PAdES signatures, Decree 45/2020 Art. 10).
  */
+import type { LtvSigningOptions } from '../ltv/new-signature.js';
+import type { SigningEvidence } from '../register/types.js';
 import type { CertificateCheckPolicy } from '../signing/certificate-check.js';
 import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
@@ -105,6 +107,8 @@ export interface AuthorityParty {
   signer: Signer;
   /** The authority's seal, red, PNG with a transparent background, or JPEG. */
   sealImage?: Uint8Array;
+  /** The seal's real height in millimetres, as printed (default SEAL_SIZE_MM, UNCONFIRMED: DOMAIN.md §9 gives no figure). */
+  sealSizeMm?: number;
   location?: string;
 }
 
@@ -112,9 +116,15 @@ export interface AuthorityParty {
 export interface SignCopyOptions {
   certifier: CertifierParty;
   authority: AuthorityParty;
-  /** Default: B-T when a timestamper is given, else B-B. */
-  level?: Level;
+  /**
+   * Default `auto`: B-LTA when a timestamper is given (both signatures timestamped, one DSS with both signers'
+   * chains and OCSP/CRL, a document timestamp), else B-B with that DSS; one step lower, with a warning, when the
+   * revocation data cannot be had. An explicit level is met or the copy is refused.
+   */
+  level?: Level | 'auto';
   timestamper?: TimestampProvider;
+  /** How the DSS's validation data is gathered (policy, extra certificates, fetch). */
+  ltv?: LtvSigningOptions;
   /**
    * DocMDP permission of the certifier's signature, which certifies the document: 2 (default; only further
    * signatures and form filling allowed), 3 (also annotations) or false for an approval signature.
@@ -177,4 +187,6 @@ export interface ElectronicCopy extends Omit<AssembledCopy, 'bytes'> {
   /** SHA-256 of `bytes`, lowercase hex. */
   sha256: string;
   signatures: { certifier: SignatureFacts; authority: SignatureFacts };
+  /** The long-term evidence in the file, as the register keeps it. */
+  evidence: SigningEvidence;
 }

@@ -19,6 +19,7 @@ export type {
   RefusalInput,
   RefusalRecord,
   RegisterEntry,
+  SigningEvidence,
   CertificationRequestRecord,
   RequestState,
   EntryState,

@@ -139,6 +139,29 @@ export interface RegisterEntry {
   voidReason: string | null;
   notes: string | null;
   vneidDataUsed: boolean;
+  /** The e-copy's long-term evidence (DOMAIN.md §6.3, §7): what its DSS holds and where; null without an e-copy. */
+  signingEvidence: SigningEvidence | null;
+}
+
+/**
+ * What an issued e-copy carries to be validated after its signers' certificates expire or are revoked (DOMAIN.md
+ * §6.3 "the signing evidence", §7): the level reached, where the DSS lies in the file (the file is stored with the
+ * entry, or held by the citizen: its SHA-256 is the entry's), and digests of the revocation data in it.
+ */
+export interface SigningEvidence {
+  /** The PAdES level of both signatures as made: B-LTA, B-LT, B-T or B-B. */
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  /** The DSS update in the e-copy: byte offset, length and SHA-256 of those bytes; null when none was embedded. */
+  dss: { offset: number; length: number; sha256: string } | null;
+  /** SHA-256 (hex) of each OCSP response and CRL (DER) embedded in the DSS. */
+  ocsps: string[];
+  crls: string[];
+  /** Each certificate of both signers' (and their TSAs') chains, and its status when gathered. */
+  certificates: { subject: string; sha256: string; status: 'good' | 'revoked' | 'unknown' | 'root' | 'ocsp-nocheck'; sources: ('ocsp' | 'crl')[] }[];
+  /** Document timestamps added after the DSS (B-LTA). */
+  documentTimestamps: string[];
+  /** When the validation data was gathered (ISO 8601 UTC). */
+  gatheredAt: string | null;
 }
 
 export interface CertificationRequestRecord {
@@ -189,7 +212,14 @@ export interface Reservation {
 
 export interface CompleteInput {
   /** The issued e-copy of each original that has one. */
-  eCopies: { entryId: number; sha256: string; /** Stored for later retrieval (retention: DOMAIN.md §7). */ pdf?: Uint8Array }[];
+  eCopies: {
+    entryId: number;
+    sha256: string;
+    /** Stored for later retrieval (retention: DOMAIN.md §7). */
+    pdf?: Uint8Array;
+    /** The e-copy's long-term evidence, kept with the entry. */
+    evidence?: SigningEvidence;
+  }[];
 }
 
 export interface EntryKey {
@@ -203,6 +233,8 @@ export interface CertificationRegister {
   /** Creates the authority, or updates its name and book configuration. */
   upsertAuthority(input: AuthorityInput): Promise<Authority>;
   getAuthority(id: string): Promise<Authority | null>;
+  /** Every authority the register keeps, by id. */
+  listAuthorities(): Promise<Authority[]>;
   /** Opens the next volume (quyển) of a book for the year; numbering continues. */
   openVolume(authorityId: string, bookType: string, year: number): Promise<Book>;
   /** Closes a year's book (every volume) and returns how many entries it holds (Decree 23/2015 Art. 13.1). */

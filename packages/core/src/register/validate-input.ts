@@ -94,5 +94,6 @@ export function checkCompleteInput(input: CompleteInput): void {
     if (!Number.isSafeInteger(e.entryId)) bad(`eCopies[${i}].entryId`, 'an entry id');
     if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) bad(`eCopies[${i}].sha256`, 'lowercase hex SHA-256');
     if (e.pdf !== undefined && !(e.pdf instanceof Uint8Array)) bad(`eCopies[${i}].pdf`, 'bytes');
+    if (e.evidence !== undefined && (typeof e.evidence !== 'object' || e.evidence === null || typeof e.evidence.level !== 'string')) bad(`eCopies[${i}].evidence`, 'a SigningEvidence object');
   });
 }

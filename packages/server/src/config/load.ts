@@ -2,7 +2,7 @@
  * Configuration from a JSON file and the environment (the environment wins), validated once at start. With
  * neither a file nor keys it falls back to the development setup (test certificates, a dev API key).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ServiceError } from '../errors.js';
@@ -134,7 +134,8 @@ function checkReferences(config: ServiceConfig): void {
   for (const k of config.apiKeys) {
     for (const alias of k.aliases) if (!config.keys[alias]) throw configError(`apiKeys "${k.id}": no key has the alias "${alias}"`);
   }
-  if (config.certification.level === 'B-T' && !config.signing.tsaUrl) throw configError('certification.level B-T needs signing.tsaUrl');
+  const level = config.certification.level;
+  if (level !== 'auto' && level !== 'B-B' && !config.signing.tsaUrl) throw configError(`certification.level ${level} needs signing.tsaUrl`);
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
@@ -152,6 +153,11 @@ function resolvePaths(config: ServiceConfig, base: string): void {
   config.database = config.database ? abs(config.database) : join(config.dataDir, 'sessions', 'sessions.sqlite');
   config.verification.trustRoots = config.verification.trustRoots.map(abs);
   config.certification.register = config.certification.register ? abs(config.certification.register) : join(config.dataDir, 'register.sqlite');
+  for (const [unit, a] of Object.entries(config.certification.authorities)) {
+    if (!a.sealImage) continue;
+    a.sealImage = abs(a.sealImage);
+    if (!existsSync(a.sealImage)) throw configError(`certification.authorities["${unit}"].sealImage: no file at ${a.sealImage}`);
+  }
   // Session data (large, short-lived, anyone with a key can fill it) must not share a directory with the register.
   if (dirname(config.database) === dirname(config.certification.register)) {
     throw configError(`database (${config.database}) must be in a directory of its own, not next to the register (certification.register)`);

@@ -255,8 +255,18 @@ export const configSchema = z
       .object({
         /** The register's SQLite file; default DATA_DIR/register.sqlite. */
         register: z.string().min(1).optional(),
-        /** PAdES level of the certifier's and the authority's signatures (B-T needs signing.tsaUrl). */
-        level: z.enum(['B-B', 'B-T']).default('B-B'),
+        /**
+         * PAdES level of the e-copies. auto (default): B-LTA with signing.tsaUrl (both signatures timestamped, one
+         * DSS with both signers' chains and OCSP/CRL, a document timestamp), else B-B with that DSS; one step lower,
+         * logged as a warning, when the revocation data cannot be had. B-T, B-LT and B-LTA need signing.tsaUrl.
+         */
+        level: z.enum(['auto', 'B-B', 'B-T', 'B-LT', 'B-LTA']).default('auto'),
+        /**
+         * RSA scheme of the certifier's and the authority's signatures when the request names none; absent: each
+         * key's own (keys.ALIAS.rsaScheme, PKCS#1 v1.5 by default). Circular 15/2025 Annex I names RSASSA-PSS;
+         * Vietnamese tokens still sign v1.5 (DOMAIN.md §10.4).
+         */
+        rsaScheme: z.enum(['rsa-pkcs1', 'rsa-pss']).optional(),
         /** The QR code's verification reference: a URL with {authority} {book} {year} {seq} filled in. */
         verificationUrl: z.string().min(1).optional(),
         /** Keyed by the API keys' unit: the unit is the authority's id in the register. */
@@ -272,13 +282,19 @@ export const configSchema = z
                 bookTypes: z.array(z.string().min(1)).optional(),
                 electronicBookType: z.string().min(1).nullable().optional(),
                 location: z.string().optional(),
+                /** The certifier's title when a request gives none, e.g. "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH"; else by basis. */
+                certifierTitle: z.string().min(1).max(200).optional(),
+                /** The seal image (PNG with transparency, or JPEG) drawn on every e-copy under the authority's signature. */
+                sealImage: z.string().min(1).optional(),
+                /** The seal's real height in millimetres (default 36, UNCONFIRMED: DOMAIN.md §9 says "actual size"). */
+                sealSizeMm: z.number().min(10).max(80).optional(),
               })
               .strict(),
           )
           .default({}),
       })
       .strict()
-      .default({ level: 'B-B', authorities: {} }),
+      .default({ level: 'auto', authorities: {} }),
     sessions: sessionsSchema,
     http: httpSchema,
     /** Signing keys by alias. */

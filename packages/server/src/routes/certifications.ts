@@ -4,7 +4,7 @@
  * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
  * idempotency key never take a second number.
  */
-import { parseCertificate, type CertificationRequestRecord } from '@kyso/core';
+import { parseCertificate, withCertifierTitle, type CertificationRequestRecord } from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
@@ -14,6 +14,7 @@ import { base64 } from '../openapi/common-schemas.js';
 import type { CertifyData } from '../signing/protocol.js';
 import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
+import { sealImageOf, withScheme } from './certification-signers.js';
 import { FeeQuoteSchema } from './fees.js';
 
 export const CertificationRequestSchema = z
@@ -54,6 +55,10 @@ export const CertificationRequestSchema = z
       ])
       .meta({ description: 'base64; one PDF, or one image per page in page order.' }),
     book: z.string().min(1).max(50).optional(),
+    signatureScheme: z
+      .enum(['rsa-pkcs1', 'rsa-pss'])
+      .optional()
+      .meta({ description: "RSA scheme of both signatures (RSASSA-PSS is what Circular 15/2025 Annex I names); default: certification.rsaScheme, else each key's own." }),
     delivery: z.object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() }).strict().optional(),
     feeReceiptNo: z.string().max(100).optional(),
     notes: z.string().max(2000).optional(),
@@ -76,6 +81,18 @@ const EntrySchema = z.object({
   fee: z.number().int(),
   eCopySha256: z.string().nullable(),
   state: z.enum(['pending', 'issued', 'void']),
+  signingEvidence: z
+    .object({
+      level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']),
+      dss: z.object({ offset: z.number().int(), length: z.number().int(), sha256: z.string() }).nullable(),
+      ocsps: z.array(z.string()),
+      crls: z.array(z.string()),
+      certificates: z.array(z.object({ subject: z.string(), sha256: z.string(), status: z.string(), sources: z.array(z.string()) })),
+      documentTimestamps: z.array(z.string()),
+      gatheredAt: z.string().nullable(),
+    })
+    .nullable()
+    .meta({ description: "The e-copy's long-term evidence as the register keeps it: the level, where the DSS lies in the file and its SHA-256, digests of the OCSP/CRL in it." }),
 });
 
 export const CertificationSchema = z
@@ -136,6 +153,10 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
     const seal = keyFor(principal, services.keyRing, authority.sealKey);
     if (!certifierKey.signer || !seal.signer) throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
+    // The RSA scheme the request or the configuration asks for; the keys stay here, switched before they sign.
+    const scheme = body.signatureScheme ?? services.config.certification.rsaScheme;
+    const certifierSigner = withScheme(certifierKey.signer, scheme, body.certifierKey);
+    const sealSigner = withScheme(seal.signer, scheme, authority.sealKey);
     const scan: CertifyData['scan'] =
       'pdf' in body.scan
         ? { pdf: new Uint8Array(Buffer.from(body.scan.pdf, 'base64')) }
@@ -149,15 +170,18 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         idempotencyKey: body.idempotencyKey,
         authority: principal!.unit,
         book: body.book,
-        certifier: { ...body.certifier, name: certifierName },
+        certifier: withCertifierTitle({ ...body.certifier, name: certifierName }, authority.certifierTitle),
         requester: body.requester,
         documentName: body.documentName,
         scan,
         paperCopies: body.paperCopies,
         originalIsCard: body.originalIsCard,
-        certifierIdentity: identityOf(certifierKey.identity),
-        authorityIdentity: identityOf(seal.identity),
+        certifierIdentity: identityOf(certifierSigner),
+        authorityIdentity: identityOf(sealSigner),
         location: authority.location,
+        sealImage: sealImageOf(authority.sealImage),
+        sealSizeMm: authority.sealSizeMm,
+        feePolicy: services.config.fees, // as /v1/fees/quote and the paper route compute it
         statementPlacement: body.statementPlacement,
         markPlacement: body.markPlacement,
         level: services.config.certification.level,
@@ -168,7 +192,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         vneidDataUsed: body.vneidDataUsed,
         verificationUrl: services.config.certification.verificationUrl,
       },
-      { certifier: certifierKey.signer, authority: seal.signer },
+      { certifier: certifierSigner, authority: sealSigner },
       register,
       (w) => log.warn({ warning: w }, 'certification warning'),
     );
@@ -253,7 +277,7 @@ export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuer
   },
 });
 
-function authorityOf(principal: Principal | null, services: Services) {
+export function authorityOf(principal: Principal | null, services: Services) {
   if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
   const authority = services.config.certification.authorities[principal.unit];
   if (!authority || !services.register) throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key\'s unit is not a certifying authority here');
@@ -268,7 +292,7 @@ async function ownRequest(id: string, principal: Principal | null, services: Ser
   return request;
 }
 
-function certificationView(r: CertificationRequestRecord) {
+export function certificationView(r: CertificationRequestRecord) {
   const issued = r.entries.some((e) => e.electronicCopy && e.state === 'issued');
   return {
     id: r.id,
@@ -294,6 +318,7 @@ function certificationView(r: CertificationRequestRecord) {
       fee: e.fee,
       eCopySha256: e.eCopySha256,
       state: e.state,
+      signingEvidence: e.signingEvidence,
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
   };

@@ -3,7 +3,7 @@
  * material ever crosses — the worker asks the service's thread to `sign` the data to sign and gets the value
  * back (PKCS#11 sessions and PKCS#12 keys stay where they were opened).
  */
-import type { Certifier, CertificationRequestRecord, DeliveryChannel, Level, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
+import type { Certifier, CertificationRequestRecord, CopyLevel, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
 import type { CertificateCheckPolicy } from '@kyso/core';
 import type { FetchPolicy } from '@kyso/verify';
 import type { CommonWorkerInit } from '../workers/worker-runtime.js';
@@ -50,7 +50,12 @@ export interface CertifyData {
   certifierIdentity: SignerIdentity;
   authorityIdentity: SignerIdentity;
   location?: string;
-  level: Level;
+  /** The authority's seal image and the size it is drawn at (real size, mm). */
+  sealImage?: Uint8Array;
+  sealSizeMm?: number;
+  /** The service's fee policy (as /v1/fees/quote computes it). */
+  feePolicy?: Partial<FeePolicy>;
+  level: CopyLevel;
   certificateCheck: CertificateCheckPolicy | false;
   delivery?: { channel: DeliveryChannel; address?: string };
   feeReceiptNo?: string;

@@ -110,11 +110,13 @@ async function certify(data: CertifyData, calls: JobCalls, tsa: TimestampProvide
     scan: data.scan,
     paperCopies: data.paperCopies,
     originalIsCard: data.originalIsCard,
+    feePolicy: data.feePolicy,
+    ltv: { fetch: guarded() }, // the keys are the service's own: their chains' data through a guarded fetch
     statementPlacement: data.statementPlacement,
     markPlacement: data.markPlacement,
     signers: {
       certifier: { signer: signer('certifier', data.certifierIdentity), location: data.location },
-      authority: { signer: signer('authority', data.authorityIdentity), location: data.location },
+      authority: { signer: signer('authority', data.authorityIdentity), location: data.location, sealImage: data.sealImage, sealSizeMm: data.sealSizeMm },
     },
     tsa,
     level: data.level,

@@ -110,6 +110,13 @@ CREATE TABLE ecopies (
 );
 `,
   },
+  {
+    version: 2,
+    description: "each issued e-copy's long-term evidence (level, where its DSS lies, digests of the OCSP/CRL in it)",
+    sql: `
+ALTER TABLE entries ADD COLUMN signing_evidence_json TEXT;  -- JSON SigningEvidence, NULL for paper-only entries
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

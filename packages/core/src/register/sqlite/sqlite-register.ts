@@ -27,6 +27,7 @@ import type {
   EntryState,
   RefusalInput,
   RegisterEntry,
+  SigningEvidence,
   Reservation,
   ReserveInput,
 } from '../types.js';
@@ -132,6 +133,7 @@ interface EntryRow {
   certifier_basis: RegisterEntry['certifier']['basis'];
   certifier_basis_ref: string | null;
   ecopy_sha256: string | null;
+  signing_evidence_json: string | null;
   delivery_channel: DeliveryChannel | null;
   state: EntryState;
   void_reason: string | null;
@@ -193,6 +195,10 @@ export class SqliteRegister implements CertificationRegister {
 
   async getAuthority(id: string): Promise<Authority | null> {
     return this.#read(() => this.#authority(id));
+  }
+
+  async listAuthorities(): Promise<Authority[]> {
+    return this.#read(() => (this.#db.prepare('SELECT id FROM authorities ORDER BY id').all() as { id: string }[]).map((r) => this.#authority(r.id)!));
   }
 
   async openVolume(authorityId: string, bookType: string, year: number): Promise<Book> {
@@ -350,11 +356,11 @@ export class SqliteRegister implements CertificationRegister {
       }
       if (row.state !== 'pending') throw new RegisterError('REGISTER_NOT_PENDING', { requestId, state: row.state });
       const now = this.#now().toISOString();
-      const setEntry = this.#db.prepare("UPDATE entries SET state = 'issued', ecopy_sha256 = ? WHERE id = ?");
+      const setEntry = this.#db.prepare("UPDATE entries SET state = 'issued', ecopy_sha256 = ?, signing_evidence_json = ? WHERE id = ?");
       const store = this.#db.prepare('INSERT INTO ecopies (entry_id, sha256, bytes, stored_at) VALUES (?, ?, ?, ?)');
       for (const e of entries) {
         const g = given.get(e.id);
-        setEntry.run(g?.sha256 ?? null, e.id);
+        setEntry.run(g?.sha256 ?? null, g?.evidence ? JSON.stringify(g.evidence) : null, e.id);
         if (g?.pdf) store.run(e.id, g.sha256, Buffer.from(g.pdf.buffer, g.pdf.byteOffset, g.pdf.byteLength), now);
       }
       this.#db.prepare("UPDATE requests SET state = 'issued', completed_at = ? WHERE id = ?").run(now, requestId);
@@ -624,6 +630,7 @@ function toEntry(r: EntryRow): RegisterEntry {
     voidReason: r.void_reason,
     notes: r.notes,
     vneidDataUsed: r.vneid_data_used === 1,
+    signingEvidence: r.signing_evidence_json ? (JSON.parse(r.signing_evidence_json) as SigningEvidence) : null,
   };
 }
 

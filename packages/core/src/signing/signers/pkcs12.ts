@@ -79,6 +79,16 @@ export class Pkcs12Signer implements Signer {
     return this.signSync(data);
   }
 
+  /**
+   * The same key and certificate signing with the other RSA scheme (PKCS#1 v1.5 or RSASSA-PSS, DOMAIN.md §10.4), for
+   * a caller that chooses per request. An EC key has no RSA scheme: SIGN_BAD_OPTIONS.
+   */
+  withRsaScheme(rsaScheme: 'rsa-pkcs1' | 'rsa-pss'): Pkcs12Signer {
+    if (this.algorithm.scheme.kind === 'ecdsa') throw new SignError('SIGN_BAD_OPTIONS', { rsaScheme, key: 'ec' });
+    if (this.algorithm.scheme.kind === rsaScheme) return this;
+    return new Pkcs12Signer(this.key, this.certificate, [...this.chain], algorithmFor(this.key, { hash: this.algorithm.hash, rsaScheme }));
+  }
+
   /** Synchronous signing, for callers that sign many documents in a tight loop. */
   signSync(data: Uint8Array): Uint8Array {
     const s = this.algorithm.scheme;
