@@ -7,7 +7,7 @@
  * Only openssl and Node built-ins: the same real tools the tests use (tests/helpers/pki-servers.ts adds fault modes
  * for the tests; this is the plain, well-behaved set).
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,6 @@ const port = (name, dflt) => Number(process.env[`KYSO_DEV_${name}_PORT`] ?? dflt
 const PORTS = { ocsp: port('OCSP', 39601), ca: port('CA', 39602), tsa: port('TSA', 39603) };
 
 const work = mkdtempSync(join(tmpdir(), 'kyso-dev-pki-'));
-const children = [];
 const servers = [];
 
 function openssl(args) {
@@ -53,23 +52,49 @@ function listen(server, port, name) {
   });
 }
 
-/** openssl ocsp for the intermediate CA over ocsp-index.txt; ready when it says so on stderr/stdout. */
+/**
+ * The OCSP responder for the intermediate CA over ocsp-index.txt: each request answered by one run of
+ * `openssl ocsp -reqin … -respout …` (not `openssl ocsp -port`, which in OpenSSL 3.0 spins and stops answering after
+ * a client that connects and leaves without a request). POST, and GET with the request in the path (RFC 6960 A.1).
+ */
 function startOcsp() {
   const signer = pem('ocsp');
-  const child = spawn('openssl', ['ocsp', '-index', join(CERTS, 'ocsp-index.txt'), '-CA', join(CERTS, 'intermediate-ca.pem'),
-    '-rsigner', signer.cert, '-rkey', signer.key, '-port', String(PORTS.ocsp), '-nmin', '60', '-timeout', '5', '-ignore_err'],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const look = (c) => {
-      out += c;
-      if (out.includes('waiting for OCSP client connections')) resolve();
-    };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-    child.once('exit', (code) => reject(new Error(`the OCSP responder stopped (exit ${code}): ${out.slice(-500)}`)));
+  let n = 0;
+  const answer = (der, res) => {
+    const q = join(work, `o${++n}.req`);
+    const r = join(work, `o${n}.resp`);
+    writeFileSync(q, der);
+    execFile('openssl', ['ocsp', '-index', join(CERTS, 'ocsp-index.txt'), '-CA', join(CERTS, 'intermediate-ca.pem'),
+      '-rsigner', signer.cert, '-rkey', signer.key, '-reqin', q, '-respout', r, '-nmin', '60'], { timeout: 15_000 }, (err) => {
+      let body;
+      try {
+        body = err ? undefined : readFileSync(r);
+      } catch {
+        body = undefined;
+      }
+      rmSync(q, { force: true });
+      rmSync(r, { force: true });
+      if (!body) return void res.writeHead(500).end();
+      res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': body.length }).end(body);
+    });
+  };
+  const server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      const der = Buffer.from(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1)), 'base64');
+      return der.length ? answer(der, res) : void res.writeHead(400).end();
+    }
+    if (req.method !== 'POST') return void res.writeHead(405).end();
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > 65_536) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => answer(Buffer.concat(chunks), res));
   });
+  server.requestTimeout = 5000;
+  return listen(server, PORTS.ocsp, 'the OCSP responder');
 }
 
 const TYPES = { '.crl': 'application/pkix-crl', '.cer': 'application/pkix-cert' };
@@ -149,7 +174,6 @@ crypto_device = builtin
 }
 
 function stop() {
-  for (const c of children) c.kill('SIGTERM');
   for (const s of servers) s.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -65,7 +65,7 @@ export interface SignatureReport {
     atClaimedTime: ValidityAt | null;
     atBestSignatureTime: ValidityAt | null;
   };
-  /** A path to a trust anchor was found (signer first). */
+  /** A path to a trust anchor was found and it validates (RFC 5280: signatures, CA flags, constraints); signer first. */
   trustedChain: boolean;
   chain: string[];
   timestamps: { kind: 'signature-timestamp' | 'document-timestamp'; time: string; intact: boolean; trusted: boolean; provesExistence: boolean; tsaValidUntil: string | null; tsa: string | null }[];
@@ -149,7 +149,8 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     certificateValidAtBestSignatureTime: validAt(atBestSignatureTime),
     bestSignatureTime: { ...f.bestSignatureTime },
     certificateValidity: { atClaimedTime, atBestSignatureTime },
-    trustedChain: f.chain.found,
+    // a path reached by name alone (a look-alike root) is found but not trusted
+    trustedChain: f.chain.found && f.chain.problems.length === 0,
     chain: f.chain.path.map((c) => c.commonName ?? c.text),
     timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, provesExistence: t.provesExistence, tsaValidUntil: t.validUntil, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
     revocation: f.revocation.certificates.map((r) => ({ certificate: r.certificate, status: r.status, source: r.source ?? null, revokedAt: r.revokedAt ?? null })),
