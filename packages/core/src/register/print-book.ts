@@ -48,8 +48,8 @@ export const BOOK_COLUMNS = [
 ] as const;
 
 const CHANNELS: Record<DeliveryChannel, string> = {
-  KHO_DVCQG: 'gửi vào kho dữ liệu trên Cổng Dịch vụ công quốc gia',
-  EMAIL: 'gửi qua thư điện tử',
+  KHO_DVCQG: 'gửi kho dữ liệu Cổng DVCQG',
+  EMAIL: 'gửi thư điện tử',
   IN_PERSON: 'giao trực tiếp',
 };
 
