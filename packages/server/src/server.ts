@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { type CertificationRegister } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { type CertificationRegister, type SigningJournal } from '@kyso/core';
+import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { removeSpooledBodies } from './io/request-body.js';
 import { AuthFailureLimiter } from './limits/auth-failures.js';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +66,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   let db: Db | undefined;
   let keyRing: KeyRing | undefined;
   let register: CertificationRegister | undefined;
+  let journal: SigningJournal | undefined;
   let verification: VerificationPool | undefined;
   // The workers load the validator while the keys and databases open.
   const verificationStarting = VerificationPool.start({
@@ -87,11 +88,13 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
     register = openSqliteRegister(config.certification.register!);
+    journal = openSqliteJournal(config.certification.register!);
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
       await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
     }
     verification = await verificationStarting;
   } catch (e) {
+    await journal?.close();
     await register?.close();
     await keyRing?.close();
     db?.close();
@@ -140,6 +143,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     apiKeys: new ApiKeyRegistry(config.apiKeys),
     sessions,
     register,
+    journal,
     signing: new SigningService(
       queue,
       new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now, network),
@@ -188,6 +192,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       });
     });
   } catch (e) {
+    await journal!.close();
     await register.close();
     await keyRing.close();
     db.close();
@@ -220,6 +225,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       await closed;
       // Verifications still running belong to requests already answered (timed out); they get what grace is left.
       await verification.close(Math.max(0, deadline - Date.now()));
+      await journal!.close();
       await register.close();
       await keyRing.close();
       db.close();

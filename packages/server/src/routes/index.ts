@@ -2,10 +2,12 @@
 import type { RouteDef } from '../http/route.js';
 import { certifyRoute, getCertificationRoute, getECopyRoute, registerLookupRoute } from './certifications.js';
 import { feeQuoteRoute } from './fees.js';
+import { journalRoute } from './journal.js';
+import { listRegisterRoute, registerBookRoute } from './register.js';
 import { signRoute } from './sign.js';
 import { completeSessionRoute, createSessionRoute } from './signing-sessions.js';
 import { healthRoute, metricsRoute, readyRoute } from './system.js';
 import { verifyRoute } from './verify.js';
 
 export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, verifyRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute,
-  certifyRoute, getCertificationRoute, getECopyRoute, registerLookupRoute];
+  certifyRoute, getCertificationRoute, getECopyRoute, registerLookupRoute, listRegisterRoute, registerBookRoute, journalRoute];
