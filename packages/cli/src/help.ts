@@ -120,7 +120,7 @@ ${JOURNAL_HELP} (both signatures, the unit being the authority)`,
     text: `kyso serve [--port N] [--host ADDRESS] [--config FILE]
   Run the HTTP service (default 127.0.0.1:8080). Without a configuration: the development setup on test-certs/
   with a throwaway API key. See packages/server/README.md for the configuration.
-kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]
+kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates] [--scopes register:read,journal:read]
   Make an API key; prints it once, with the configuration entry (its SHA-256) to add to "apiKeys".`,
   },
   trust: {
