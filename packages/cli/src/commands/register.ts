@@ -7,6 +7,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
   printRegisterBook,
+  RegisterError,
   vietnamDayEnd,
   vietnamDayStart,
   type CertificationRegister,
@@ -195,10 +196,7 @@ async function show(argv: string[], out: Print): Promise<number> {
   const reg = await openDb(values.db);
   try {
     const entry = await reg.findEntry(key);
-    if (!entry) {
-      const { RegisterError } = await import('@kyso/core');
-      throw new RegisterError('REGISTER_NOT_FOUND', key);
-    }
+    if (!entry) throw new RegisterError('REGISTER_NOT_FOUND', key);
     const request = await reg.getRequest(entry.requestId);
     const full = { ...entryJson(entry), feeReceiptNo: request?.feeReceiptNo ?? null, requestState: request?.state ?? null, idempotencyKey: request?.idempotencyKey ?? null };
     if (values.json) out(JSON.stringify(full, null, 2));
@@ -249,10 +247,7 @@ async function print(argv: string[], out: Print): Promise<number> {
   const reg = await openDb(values.db);
   try {
     const authority = await reg.getAuthority(values.authority);
-    if (!authority) {
-      const { RegisterError } = await import('@kyso/core');
-      throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: values.authority });
-    }
+    if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: values.authority });
     const entries: RegisterEntry[] = [];
     for await (const e of allEntries(reg, { authorityId: authority.id, bookType, year, certifiedFrom: period.from, certifiedTo: period.to })) entries.push(e);
     const closure = year !== undefined ? await reg.getBookClosure(authority.id, bookType, year) : null;
