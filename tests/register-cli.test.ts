@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { computeCopyFee, Pkcs12Signer, type ReserveInput } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { pdfLibDoc, repoRoot } from './helpers/producers.js';
+import { leafPem, startTsa } from './helpers/pki-servers.js';
 import { run, scratch } from './helpers/tools.js';
 import { scanPng } from '../packages/core/test/fixtures/ecopy/scans.js';
 
@@ -254,6 +255,26 @@ describe('the signing journal from the CLI', () => {
       expect(bytes.includes(signed.subarray(signed.length - 600, signed.length - 300))).toBe(false);
       expect(bytes.includes(key.subarray(key.length - 64))).toBe(false);
       expect(bytes.includes(Buffer.from('kyso-test'))).toBe(false);
+    }
+  });
+
+  it('kyso extend --journal records the document timestamp as the TSA\'s signature', async () => {
+    const tsa = await startTsa();
+    try {
+      const journal = tmp.file('extend-journal.sqlite');
+      const signed = tmp.file('bb.pdf');
+      expect((await kyso(['sign', tmp.file('in2.pdf', await pdfLibDoc({ pages: 1 })), '-o', signed, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off'])).code).toBe(0);
+      const extended = tmp.file('bt.pdf');
+      const res = await kyso(['extend', signed, '-o', extended, '--level', 'B-T', '--tsa', tsa.url, '--journal', journal, '--unit', 'UBND-X', '--dossier', 'HS-9']);
+      expect(res.code, res.stderr).toBe(0);
+      const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
+      const tsaDer = Buffer.from(readFileSync(leafPem('tsa').cert, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      expect(records).toMatchObject([
+        { operation: 'extend', unit: 'UBND-X', keyAlias: new URL(tsa.url).host, level: 'B-T', dossierId: 'HS-9',
+          signerCertSha256: createHash('sha256').update(tsaDer).digest('hex'), documentSha256: createHash('sha256').update(readFileSync(extended)).digest('hex') },
+      ]);
+    } finally {
+      await tsa.stop();
     }
   });
 
