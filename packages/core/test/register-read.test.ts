@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { JournalError, KysoError, RegisterError, computeCopyFee, printRegisterBook, vietnamDayEnd, vietnamDayStart, type ReserveInput } from '@kyso/core';
 import { SCHEMA_VERSION, openSqliteJournal, openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
@@ -234,6 +234,5 @@ describe('the signing journal store', () => {
     expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
     await again.close();
     expect(new JournalError('JOURNAL_STORAGE').messageEn).toContain('journal');
-    writeFileSync(tmp.file('unused'), '');
   });
 });
