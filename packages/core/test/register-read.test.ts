@@ -187,6 +187,21 @@ describe('the printed book', () => {
     expect(first.length).toBeGreaterThan(2_000);
   });
 
+  it('clips a cell too long for a page with "…" and prints a character the font lacks as "?"', async () => {
+    const { reg } = await fresh();
+    const long = 'Ghi chú rất dài '.repeat(120);
+    const input = request('long', { requester: 'Nguyễn Văn 😀 An' });
+    input.originals[0].notes = long;
+    await reg.reserve(input);
+    const entries = (await reg.searchEntries({ authorityId: AUTH })).entries;
+    const file = tmp.file('long.pdf', printRegisterBook({ authority: { id: AUTH, name: 'UBND' }, bookType: 'SCT/BS', entries }));
+    expect(run('qpdf', ['--check', file]).status).toBe(0);
+    const text = run('pdftotext', [file, '-']).stdout.normalize('NFC');
+    expect(text).toContain('…');
+    expect(text).toContain('Nguyễn Văn ? An');
+    expect(Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [file]).stdout)![1])).toBe(1);
+  });
+
   it('prints an empty period and refuses input it cannot print', () => {
     const pdf = printRegisterBook({ authority: { id: AUTH, name: 'UBND' }, bookType: 'SCTĐT/BS', year: 2026, entries: [] });
     const file = tmp.file('empty.pdf', pdf);
