@@ -82,7 +82,10 @@ describe('system routes', () => {
       ['/v1/certifications', 'post'],
       ['/v1/certifications/{id}', 'get'],
       ['/v1/certifications/{id}/ecopy.pdf', 'get'],
+      ['/v1/register/lookup', 'get'],
       ['/v1/register/entries', 'get'],
+      ['/v1/register/book.pdf', 'get'],
+      ['/v1/journal', 'get'],
     ]) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }

@@ -81,7 +81,7 @@ describe('POST /v1/certifications', () => {
     expect(await replay.json()).toMatchObject({ id: cert.id, resumed: true, entries: [{ certificationNumber: entry.certificationNumber }] });
 
     // The public lookup shows the number, the authority, the date and the hash, nothing personal.
-    const lookup = await fetch(`${svc.url}/v1/register/entries?authority=${encodeURIComponent(AUTHORITY)}&book=${encodeURIComponent('SCT/BS')}&year=${year}&number=1`);
+    const lookup = await fetch(`${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=${encodeURIComponent('SCT/BS')}&year=${year}&number=1`);
     expect(lookup.status).toBe(200);
     const text = await lookup.text();
     expect(JSON.parse(text)).toEqual({
@@ -97,7 +97,7 @@ describe('POST /v1/certifications', () => {
       eCopySha256: entry.eCopySha256,
     });
     for (const hidden of ['Trần Thị Bình', '027190009999', 'Bằng tốt nghiệp', 'Quyết định']) expect(text).not.toContain(hidden);
-    const none = await fetch(`${svc.url}/v1/register/entries?authority=${encodeURIComponent(AUTHORITY)}&book=SCT%2FBS&year=${year}&number=99`);
+    const none = await fetch(`${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=SCT%2FBS&year=${year}&number=99`);
     expect(none.status).toBe(404);
   });
 

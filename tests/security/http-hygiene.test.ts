@@ -42,7 +42,10 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
       ['POST', '/v1/certifications', json({}, svc.keys.full)],
       ['GET', '/v1/certifications/x', { headers: bearer(svc.keys.full) }],
       ['GET', '/v1/certifications/x/ecopy.pdf', { headers: bearer(svc.keys.full) }],
-      ['GET', '/v1/register/entries?authority=a&book=SCT%2FBS&year=2026&number=1', {}],
+      ['GET', '/v1/register/lookup?authority=a&book=SCT%2FBS&year=2026&number=1', {}],
+      ['GET', '/v1/register/entries', { headers: bearer(svc.keys.full) }],
+      ['GET', '/v1/register/book.pdf?year=2026', { headers: bearer(svc.keys.full) }],
+      ['GET', '/v1/journal', { headers: bearer(svc.keys.full) }],
     ];
     for (const [method, path, init] of routes) {
       const res = await fetch(`${svc.url}${path}${path.includes('?') ? '&' : '?'}levle=B-LT`, { method, ...init });

@@ -14,6 +14,10 @@ const EXIT_LINE = `Exit codes: 0 success, 64 usage, 65 bad input data (not a rea
 I/O, 75 busy (try again), 77 credentials refused (password, PIN, a certificate that may not sign), 78 configuration,
 79 the register's state refuses (conflict, book closed).`;
 
+const JOURNAL_HELP = `  --journal FILE               record the signature in the signing journal (a SQLite file: the register's, or its own)
+  --unit UNIT                  the unit journaled (default: the certificate's organisation, else its holder)
+  --procedure CODE  --dossier ID   the procedure code and dossier id journaled with it`;
+
 export const COMMANDS = {
   inspect: {
     summary: 'the revisions, byte spans and anomalies of a PDF',
@@ -63,6 +67,7 @@ a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened.`,
   --revocation-data ocsp-then-crl|ocsp|crl|ocsp-and-crl   what B-LT/B-LTA embed
   --trust PEM                  roots for the chains B-LT/B-LTA embed (repeatable)
   --allow-host HOST:PORT       your own OCSP/CRL/TSA host on an internal address or another port (repeatable)
+${JOURNAL_HELP}
 Passwords are read from the environment or a file, never from arguments.`,
   },
   extend: {
@@ -72,7 +77,8 @@ Passwords are read from the environment or a file, never from arguments.`,
   [--allow-host HOST:PORT ...]
   Augment every signature of a signed PDF (kyso's or anyone's), appending updates only. B-T: a signature without a
   timestamp gets a document timestamp (its CMS cannot change). B-LT: also the DSS (chains, OCSP/CRL). B-LTA: the
-  DSS, then a new archive timestamp (renews an LTA file).`,
+  DSS, then a new archive timestamp (renews an LTA file).
+${JOURNAL_HELP} (a document timestamp is journaled as the TSA's signature; DSS data alone is not a signature)`,
   },
   fee: {
     summary: 'the certification fee (Circular 226/2016/TT-BTC Art. 4) with its line items',
@@ -117,7 +123,8 @@ kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEG
   --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
   Record a refusal (Decree 23/2015 Art. 22): no number, no fee.
 kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR
-  Void a number left pending by a failed certification (the register keeps it, marked void).`,
+  Void a number left pending by a failed certification (the register keeps it, marked void).
+${JOURNAL_HELP} (both signatures, the unit being the authority)`,
   },
   'certify-paper': {
     summary: 'book paper copies only (no e-copy): one number per original, one fee',
@@ -136,7 +143,7 @@ kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --p
     text: `kyso serve [--port N] [--host ADDRESS] [--config FILE]
   Run the HTTP service (default 127.0.0.1:8080). Without a configuration: the development setup on test-certs/
   with a throwaway API key. See packages/server/README.md for the configuration.
-kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates]
+kyso serve create-key --id ID --unit UNIT [--aliases ALIAS,...] [--external-certificates] [--scopes register:read,journal:read]
   Make an API key; prints it once, with the configuration entry (its SHA-256) to add to "apiKeys".`,
   },
   trust: {
@@ -159,6 +166,29 @@ Options:
   --lang vi|en                     language of the text (default vi)
 
 Replace the bundled list with your own: --no-default-trust --trust-dir DIR.`,
+  },
+  register: {
+    summary: 'read the certification register: list, show, export (CSV/JSON), print the book, close a year',
+    text: `kyso register list --db FILE [filters] [--limit N] [--json]
+kyso register export --db FILE [filters] [--format csv|json] [-o FILE]
+kyso register show --db FILE --authority ID [--book TYPE] --year N --number N [--json]
+kyso register print --db FILE --authority ID [--book TYPE] (--year N | --from DATE --to DATE) -o BOOK.pdf
+kyso register close --db FILE --authority ID [--book TYPE] --year N [--json]
+  Entries come in the book's order (authority, book, year, number). print: the book of a year or a period as a
+  PDF laid out like the paper book (landscape A4, the form's columns, page numbers). close: refused while an entry
+  of that book is pending (void or complete it first); records the count of numbers used (Decree 23/2015 Art. 13.1).
+Filters:
+  --authority ID  --book TYPE (e.g. SCT/BS)  --year N  --from-number N  --to-number N
+  --from YYYY-MM-DD  --to YYYY-MM-DD   certification days in Vietnam time, both inclusive
+  --requester TEXT     part of the requester's name, any case
+  --state pending|issued|void[,...]  --channel KHO_DVCQG|EMAIL|IN_PERSON`,
+  },
+  journal: {
+    summary: 'list the signing journal (who signed what, when)',
+    text: `kyso journal list --journal FILE [--unit UNIT] [--key ALIAS] [--procedure CODE] [--dossier ID]
+  [--document SHA256] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  The records kyso sign/extend/certify --journal FILE (or the service) wrote, oldest first: time, unit, key alias,
+  signer (certificate CN and SHA-256), level, the signed output's SHA-256, procedure code and dossier id.`,
   },
   help: {
     summary: "this help; 'kyso help CMD' for one command",

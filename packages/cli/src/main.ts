@@ -52,6 +52,10 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
       return await (await import('./commands/serve.js')).serve(rest, out, err);
     case 'trust':
       return (await import('./commands/trust.js')).trust(rest, out);
+    case 'register':
+      return await (await import('./commands/register.js')).register(rest, out);
+    case 'journal':
+      return await (await import('./commands/journal.js')).journal(rest, out);
     default: {
       const meant = suggest(command, Object.keys(COMMANDS));
       throw new UsageError(

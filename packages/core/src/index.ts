@@ -33,6 +33,7 @@ export { onlineRevocationChecker } from './signing/revocation-checker.js';
 export * from './timestamp/index.js';
 export * from './fees/index.js';
 export * from './register/index.js';
+export * from './journal/index.js';
 export * from './certification/index.js';
 export {
   buildSignatureAppearance,

@@ -46,6 +46,7 @@ afterAll(() => {
 interface Line {
   key: string;
   seqNo: number;
+  sha256?: string | null;
   resumed?: boolean;
   state?: string;
 }
@@ -151,6 +152,28 @@ describe('several processes on one register file', () => {
     expect(entries.every((e) => e.state === 'issued' && e.fee > 0)).toBe(true);
     expect(new Set(entries.map((e) => e.eCopySha256)).size).toBe(100);
     await reg.close();
+  });
+});
+
+describe('reading the register across processes', () => {
+  it('readers paging through the book while 3 processes certify see every number once and in order; a final listing equals what the writers wrote', async () => {
+    const db = await freshDb();
+    const writers = Array.from({ length: 3 }, (_, w) => start({ db, mode: 'certify', prefix: `rw${w}`, count: 15 }));
+    const readers = Array.from({ length: 2 }, () => start({ db, mode: 'list', prefix: WORKER_AUTHORITY.id, count: 4, rounds: 5 }));
+    for (const r of await Promise.all([...writers, ...readers].map((p) => p.exited))) expect(r).toMatchObject({ code: 0, stderr: '' });
+    // A page never repeats or skips: within a round, numbers strictly increase from 1 with no hole.
+    for (const r of readers) {
+      const rounds = new Map<string, number[]>();
+      for (const l of r.lines) rounds.set(l.key, [...(rounds.get(l.key) ?? []), l.seqNo]);
+      for (const seqs of rounds.values()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    }
+    const written = new Map(writers.flatMap((w) => w.lines.map((l) => [l.seqNo, l.sha256] as const)));
+    expect(written.size).toBe(45);
+    const final = start({ db, mode: 'list', prefix: WORKER_AUTHORITY.id, count: 7 });
+    expect(await final.exited).toMatchObject({ code: 0, stderr: '' });
+    expect(final.lines.map((l) => [l.seqNo, l.sha256])).toEqual([...written].sort((a, b) => a[0] - b[0]));
+    expect(final.lines.every((l) => l.state === 'issued')).toBe(true);
+    expect(checkBook(db)).toEqual({ n: 45, pending: [] });
   });
 });
 

@@ -83,7 +83,7 @@ describe('schema and migrations', () => {
     await reg.close();
     const db = new Database(path, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(['authorities', 'books', 'ecopies', 'entries', 'requests', 'schema_version']);
+    expect(tables).toEqual(expect.arrayContaining(['authorities', 'book_closures', 'books', 'ecopies', 'entries', 'requests', 'schema_version', 'signing_journal']));
     expect(db.prepare('SELECT version, description FROM schema_version').all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -116,18 +116,20 @@ describe('schema and migrations', () => {
 
   it('upgrades an older file in version order, once; a failing migration leaves the file as it was', () => {
     const db = new Database(dbPath());
-    const top = MIGRATIONS.length;
-    const v2 = { version: top + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TEXT NOT NULL);' };
-    const v3 = { version: top + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
+    const k = MIGRATIONS.length; // the tests' own migrations come after the shipped ones
+    const v2 = { version: k + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TEXT NOT NULL);' };
+    const v3 = { version: k + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
     expect(applyMigrations(db, MIGRATIONS.slice(0, 1))).toEqual({ from: 0, to: 1 });
-    expect(applyMigrations(db, MIGRATIONS)).toEqual({ from: 1, to: top });
+    expect(applyMigrations(db, MIGRATIONS)).toEqual({ from: 1, to: k });
     expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).toContain('signing_evidence_json');
-    expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: top, to: top + 1 });
-    expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: top + 1, to: top + 1 });
-    expect(() => applyMigrations(db, [...MIGRATIONS, v2, v3])).toThrow(expect.objectContaining({ code: 'REGISTER_MIGRATION_FAILED', details: expect.objectContaining({ version: top + 2 }) }));
+    expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: k, to: k + 1 });
+    expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: k + 1, to: k + 1 });
+    expect(() => applyMigrations(db, [...MIGRATIONS, v2, v3])).toThrow(expect.objectContaining({ code: 'REGISTER_MIGRATION_FAILED', details: expect.objectContaining({ version: k + 2 }) }));
     // v3's first statement was rolled back with the rest.
     expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).not.toContain('channel_note');
-    expect((db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([...MIGRATIONS.map((m) => m.version), top + 1]);
+    expect((db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual(
+      Array.from({ length: k + 1 }, (_, i) => i + 1),
+    );
     expect(() => applyMigrations(db, MIGRATIONS)).toThrow(expect.objectContaining({ code: 'REGISTER_SCHEMA_TOO_NEW' }));
     expect(() => applyMigrations(db, [v2])).toThrow(expect.objectContaining({ code: 'REGISTER_MIGRATION_FAILED' }));
     db.close();

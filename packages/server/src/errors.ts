@@ -90,6 +90,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   REGISTER_IDEMPOTENCY_CONFLICT: 409,
   REGISTER_NOT_PENDING: 409,
   REGISTER_ECOPY_MISMATCH: 409,
+  REGISTER_BOOK_PENDING: 409,
+  REGISTER_BAD_CURSOR: 400,
+  JOURNAL_BAD_INPUT: 400,
+  JOURNAL_BAD_CURSOR: 400,
   CERTIFY_BAD_INPUT: 400,
   CERTIFY_VOIDED: 409,
   CERTIFY_REFUSED: 409,
@@ -100,6 +104,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 const STATUS_BY_PREFIX: [string, number][] = [
   ['TSA_', 502], // the timestamp authority failed us
   ['REGISTER_', 503], // the register's storage (open, schema, disk) is not usable
+  ['JOURNAL_', 503], // the journal's storage (in the register's file) is not usable
   ['PKCS11_', 503], // the token or HSM is not usable right now
   ['SIGN_', 422],
   ['PDF_', 422],

@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { type CertificationRegister } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { type CertificationRegister, type SigningJournal } from '@kyso/core';
+import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { removeSpooledBodies } from './io/request-body.js';
 import { AuthFailureLimiter } from './limits/auth-failures.js';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +68,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   let db: Db | undefined;
   let keyRing: KeyRing | undefined;
   let register: CertificationRegister | undefined;
+  let journal: SigningJournal | undefined;
   let verification: VerificationPool | undefined;
   let signing: SigningService | undefined;
   const { resources } = config;
@@ -118,12 +119,14 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
     register = openSqliteRegister(config.certification.register!);
+    journal = openSqliteJournal(config.certification.register!);
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
       await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
     }
     verification = await verificationStarting;
     signing = await signingStarting;
   } catch (e) {
+    await journal?.close();
     await register?.close();
     await keyRing?.close();
     db?.close();
@@ -173,6 +176,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     apiKeys: new ApiKeyRegistry(config.apiKeys),
     sessions,
     register,
+    journal,
     signing,
     verification,
     metrics,
@@ -215,6 +219,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       });
     });
   } catch (e) {
+    await journal!.close();
     await register.close();
     await keyRing.close();
     db.close();
@@ -250,6 +255,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       // the register they may still write to is closed.
       const grace = Math.max(0, deadline - Date.now());
       await Promise.all([verification.close(grace), signing.close(grace)]);
+      await journal!.close();
       await register.close();
       await keyRing.close();
       db.close();

@@ -90,7 +90,7 @@ describe('API keys', () => {
     expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(entry)).not.toContain(key);
     const registry = new ApiKeyRegistry([entry, createApiKey({ id: 'y', unit: 'V', aliases: [], externalCertificates: true }).entry]);
-    expect(registry.find(key)).toEqual({ keyId: 'x', unit: 'U', aliases: ['seal'], externalCertificates: false });
+    expect(registry.find(key)).toEqual({ keyId: 'x', unit: 'U', aliases: ['seal'], externalCertificates: false, scopes: [] });
     expect(registry.find(key + 'x')).toBeNull();
     expect(registry.find(entry.sha256)).toBeNull();
   });

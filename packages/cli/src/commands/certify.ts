@@ -11,7 +11,7 @@
  * --authority-name (else the seal's O, else CN). The certifier is the personal certificate's CN. Without --idempotency-key a new key is made and printed first, so
  * that a run that dies can be resumed (same key, same number) by running it again with that key.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
@@ -33,6 +33,7 @@ import {
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
+import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
@@ -89,6 +90,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       note: { type: 'string' },
       'void-pending': { type: 'string' },
       reason: { type: 'string' },
+      ...JOURNAL_OPTIONS,
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
@@ -149,37 +151,46 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
     const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
 
-    const result = await certifyElectronicCopy({
-      register,
-      idempotencyKey: key,
-      authority: authorityId,
-      book: values.book,
-      certifier,
-      requester,
-      documentName,
-      scan: readScans(values.scan),
-      paperCopies: Number(values['paper-copies']),
-      originalIsCard: values.card === true,
-      statementPlacement: placement as StatementPlacement | undefined,
-      markPlacement: markPlacement as MarkPlacement | undefined,
-      signers: {
-        certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
-        authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined, ...(sealSizeMm ? { sealSizeMm } : {}) },
-      },
-      tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
-      level,
-      certificateCheck: cliRevocationPolicy(values.revocation, fetch),
-      ltv: { fetch }, // the long-term evidence (the signers' chains' OCSP/CRL) through the same guarded fetch
-      delivery,
-      feeReceiptNo: values['fee-receipt'],
-      verificationRef: template
-        ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
-        : undefined,
-      onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
-    });
-    writeAtomically(values.output, result.pdf);
-    out(values.json ? JSON.stringify(report(result, key, values.output), null, 2) : human(result, values.output));
-    return 0;
+    const journal = await openCliJournal(values);
+    try {
+      const result = await certifyElectronicCopy({
+        register,
+        idempotencyKey: key,
+        authority: authorityId,
+        book: values.book,
+        certifier,
+        requester,
+        documentName,
+        scan: readScans(values.scan),
+        paperCopies: Number(values['paper-copies']),
+        originalIsCard: values.card === true,
+        statementPlacement: placement as StatementPlacement | undefined,
+        markPlacement: markPlacement as MarkPlacement | undefined,
+        signers: {
+          certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
+          authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined, ...(sealSizeMm ? { sealSizeMm } : {}) },
+        },
+        tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
+        level,
+        certificateCheck: cliRevocationPolicy(values.revocation, fetch),
+        ltv: { fetch }, // the long-term evidence (the signers' chains' OCSP/CRL) through the same guarded fetch
+        delivery,
+        feeReceiptNo: values['fee-receipt'],
+        verificationRef: template
+          ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
+          : undefined,
+        onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+      });
+      writeAtomically(values.output, result.pdf);
+      // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each.
+      const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
+      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level, outputSha256, unit: authorityId });
+      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level, outputSha256, unit: authorityId });
+      out(values.json ? JSON.stringify(report(result, key, values.output), null, 2) : human(result, values.output));
+      return 0;
+    } finally {
+      await journal?.close();
+    }
   } finally {
     await register.close();
   }

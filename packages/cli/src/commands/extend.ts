@@ -3,7 +3,8 @@
  * signed PDF (kyso's or anyone's) by appending updates — a document timestamp for signatures without a timestamp
  * (their CMS cannot change), the DSS with chains and OCSP/CRL data, and for B-LTA a new archive timestamp.
  */
-import { extendFile, type ExtendLevel } from '@kyso/core';
+import { extendFile, parseTimestampToken, type ExtendLevel, type TimestampProvider } from '@kyso/core';
+import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper } from '../signing-support.js';
 
@@ -22,6 +23,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       revocation: { type: 'string' },
       timeout: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      ...JOURNAL_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
@@ -36,16 +38,35 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
 
   // The file's certificates are anyone's: their OCSP/CRL/AIA addresses go through the guarded fetch.
   const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
-  const res = await extendFile(positionals[0], values.output, {
-    level,
-    fetch,
-    timestamper: values.tsa ? cliTimestamper(values.tsa, timeoutMs, fetch) : undefined,
-    extraCertificates: cliCertificates(values.trust),
-    // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
-    policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
-    onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
-  });
-  const what = res.added.length ? res.added.join(', ') : 'nothing to add';
-  out(`Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`);
-  return 0;
+  const journal = await openCliJournal(values);
+  // The journal names the TSA's certificate for the document timestamp it signed: kept from its last token.
+  let tsaCertificate: Uint8Array | undefined;
+  const tsa = values.tsa ? cliTimestamper(values.tsa, timeoutMs, fetch) : undefined;
+  const timestamper: TimestampProvider | undefined = tsa
+    ? async (imprint, hash) => {
+        const token = await tsa(imprint, hash);
+        tsaCertificate = parseTimestampToken(token).tsaCertificate ?? tsaCertificate;
+        return token;
+      }
+    : undefined;
+  try {
+    const res = await extendFile(positionals[0], values.output, {
+      level,
+      fetch,
+      timestamper,
+      extraCertificates: cliCertificates(values.trust),
+      // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
+      policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
+      onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+    });
+    // A document timestamp is a signature (the TSA's); DSS data alone is not, and is not journaled.
+    if (journal && res.added.includes('doc-timestamp') && tsaCertificate) {
+      await journal.record({ operation: 'extend', keyFile: new URL(values.tsa!).host, certificate: tsaCertificate, level, outputPath: values.output });
+    }
+    const what = res.added.length ? res.added.join(', ') : 'nothing to add';
+    out(`Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`);
+    return 0;
+  } finally {
+    await journal?.close();
+  }
 }

@@ -1,6 +1,7 @@
 /** `kyso sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [...]`: a PAdES signature appended to the file. */
 import { readFileSync } from 'node:fs';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
+import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
@@ -33,6 +34,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       revocation: { type: 'string' },
       'revocation-data': { type: 'string' },
       trust: { type: 'string', multiple: true },
+      ...JOURNAL_OPTIONS,
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
@@ -88,7 +90,13 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       signingTime,
     });
   }
-  const res = await signFile(positionals[0], values.output, signer, options);
-  out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
-  return 0;
+  const journal = await openCliJournal(values);
+  try {
+    const res = await signFile(positionals[0], values.output, signer, options);
+    await journal?.record({ operation: 'sign', keyFile: values.p12, certificate: signer.certificate, level, outputPath: values.output });
+    out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
+    return 0;
+  } finally {
+    await journal?.close();
+  }
 }

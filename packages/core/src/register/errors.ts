@@ -12,6 +12,11 @@ export const REGISTER_MESSAGES = {
   REGISTER_UNKNOWN_AUTHORITY: ['Không có cơ quan thực hiện chứng thực này trong sổ.', 'The certifying authority is not in the register.'],
   REGISTER_UNKNOWN_BOOK: ['Cơ quan không có loại sổ chứng thực này.', 'The authority keeps no certification book of this type.'],
   REGISTER_BOOK_CLOSED: ['Sổ chứng thực của năm này đã khóa.', "This year's certification book is closed."],
+  REGISTER_BOOK_PENDING: [
+    'Sổ chứng thực còn yêu cầu đang xử lý; hãy hoàn tất hoặc hủy trước khi khóa sổ.',
+    'The book still has pending entries; complete or void them before closing it.',
+  ],
+  REGISTER_BAD_CURSOR: ['Con trỏ phân trang không hợp lệ.', 'The paging cursor is invalid.'],
   REGISTER_BAD_INPUT: ['Thông tin ghi sổ không hợp lệ.', 'The register entry data is invalid.'],
   REGISTER_IDEMPOTENCY_CONFLICT: [
     'Mã yêu cầu (idempotency key) đã được dùng cho một yêu cầu khác.',

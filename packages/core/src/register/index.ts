@@ -24,6 +24,10 @@ export type {
   RequestState,
   EntryState,
   EntryKey,
+  EntryQuery,
+  EntryPage,
+  EntryPageRequest,
+  BookClosure,
 } from './types.js';
 export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, refusalClause, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
 export {
@@ -34,4 +38,6 @@ export {
   type CertificationNumberTemplate,
 } from './certification-number.js';
 export { vietnamYear } from './vietnam-calendar.js';
+export { vietnamDayStart, vietnamDayEnd } from './vietnam-day.js';
+export { printRegisterBook, BOOK_TITLES, BOOK_COLUMNS, type PrintBookInput } from './print-book.js';
 export { canonicalJson } from './fingerprint.js';

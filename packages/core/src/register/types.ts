@@ -229,6 +229,52 @@ export interface EntryKey {
   seqNo: number;
 }
 
+/**
+ * A search of the book. Every field narrows; none given lists every entry. Number and date ranges are inclusive at
+ * the start and the end (`certifiedTo` is exclusive: a period is [from, to)).
+ */
+export interface EntryQuery {
+  authorityId?: string;
+  bookType?: string;
+  year?: number;
+  /** Sequence numbers in the year, inclusive. */
+  numberFrom?: number;
+  numberTo?: number;
+  /** Certification instants: from (inclusive) … to (exclusive). */
+  certifiedFrom?: Date | string;
+  certifiedTo?: Date | string;
+  /** Part of the requester's name, without regard to case (Vietnamese letters included). */
+  requester?: string;
+  state?: EntryState | readonly EntryState[];
+  channel?: DeliveryChannel;
+}
+
+/** A page of a search, in the book's order (authority, book, year, number); `after` continues after `nextCursor`. */
+export interface EntryPageRequest {
+  /** Entries per page (default 100, at most 1000). */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  after?: string;
+}
+
+export interface EntryPage {
+  entries: RegisterEntry[];
+  /** Give it as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A year's book as closed (Decree 23/2015 Art. 13.1): the count of numbers used, issued and voided. */
+export interface BookClosure {
+  authorityId: string;
+  bookType: string;
+  year: number;
+  /** Numbers 1..numbersUsed were used (the book has no gaps). */
+  numbersUsed: number;
+  issued: number;
+  voided: number;
+  closedAt: string;
+}
+
 export interface CertificationRegister {
   /** Creates the authority, or updates its name and book configuration. */
   upsertAuthority(input: AuthorityInput): Promise<Authority>;
@@ -237,8 +283,14 @@ export interface CertificationRegister {
   listAuthorities(): Promise<Authority[]>;
   /** Opens the next volume (quyển) of a book for the year; numbering continues. */
   openVolume(authorityId: string, bookType: string, year: number): Promise<Book>;
-  /** Closes a year's book (every volume) and returns how many entries it holds (Decree 23/2015 Art. 13.1). */
-  closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; books: Book[] }>;
+  /**
+   * Closes a year's book (every volume) and records the count of numbers used (Decree 23/2015 Art. 13.1). Refused
+   * (`REGISTER_BOOK_PENDING`) while an entry of that book is pending: complete or void it first. Closing a closed
+   * book again returns the closing on record.
+   */
+  closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; closure: BookClosure; books: Book[] }>;
+  /** The closing of a year's book, or null while it is open. */
+  getBookClosure(authorityId: string, bookType: string, year: number): Promise<BookClosure | null>;
   listBooks(authorityId: string, year?: number): Promise<Book[]>;
 
   /** Allocates numbers and writes pending entries in one transaction; idempotent by key. */
@@ -255,6 +307,10 @@ export interface CertificationRegister {
   findEntry(key: EntryKey): Promise<RegisterEntry | null>;
   findEntriesByECopyHash(sha256: string): Promise<RegisterEntry[]>;
   listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]>;
+  /** Searches the book: entries in a stable order (authority, book, year, number), a page at a time. */
+  searchEntries(query: EntryQuery, page?: EntryPageRequest): Promise<EntryPage>;
+  /** One entry by its id. */
+  getEntry(entryId: number): Promise<RegisterEntry | null>;
   listPending(authorityId?: string): Promise<CertificationRequestRecord[]>;
   /** The stored e-copy of an entry, if it was stored at `complete`. */
   getECopy(entryId: number): Promise<Uint8Array | null>;

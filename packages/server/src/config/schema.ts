@@ -57,6 +57,10 @@ const externalKey = z
 export const keyConfigSchema = z.discriminatedUnion('type', [pkcs12Key, pkcs11Key, externalKey]);
 export type KeyConfig = z.infer<typeof keyConfigSchema>;
 
+/** Rights beyond signing (policy as data): reading the register's entries, reading the signing journal. */
+export const API_KEY_SCOPES = ['register:read', 'journal:read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export const apiKeyConfigSchema = z
   .object({
     /** A public name for the key (logged; the key itself never is). */
@@ -69,6 +73,8 @@ export const apiKeyConfigSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     /** Whether it may open two-step sessions with a certificate it supplies itself. */
     externalCertificates: z.boolean().default(false),
+    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `journal:read` (GET /v1/journal); both for the key's unit only. */
+    scopes: z.array(z.enum(API_KEY_SCOPES)).default([]),
   })
   .strict();
 export type ApiKeyConfig = z.infer<typeof apiKeyConfigSchema>;

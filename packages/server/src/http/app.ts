@@ -15,6 +15,7 @@ import { discardBody } from '../io/request-body.js';
 import type { Logger } from '../observability/logger.js';
 import { problemDetails } from '../problem.js';
 import { corsAllows, corsHeaders, preflightHeaders } from './cors.js';
+import { requireScope } from '../routes/authorize.js';
 import { accessOf, type RouteContext, type RouteDef } from './route.js';
 import type { Services } from './services.js';
 
@@ -132,6 +133,7 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     const principal = route.anonymous ? null : authenticate(req, services);
     if (principal) (res.locals as Locals).caller = { apiKey: principal.keyId, unit: principal.unit };
     if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+    if (route.scope) requireScope(principal, route.scope);
     if (route.rateLimited) {
       const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
       if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);

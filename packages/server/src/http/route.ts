@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
-import type { ServiceConfig } from '../config/schema.js';
+import type { ApiKeyScope, ServiceConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Services } from './services.js';
 
@@ -53,6 +53,8 @@ export interface RouteDef<Q = unknown, P = unknown, B = unknown> {
   description?: string;
   tag: string;
   access: Access;
+  /** An API-key scope the caller must hold besides a key (checked before query, path and body). */
+  scope?: ApiKeyScope;
   /** Whether the rate limit applies (all /v1 routes; not health, readiness, metrics, the document). */
   rateLimited: boolean;
   /** The route never looks at credentials (health, readiness, metrics, the document): a bad key does not fail it. */

@@ -1,5 +1,5 @@
 /** What the routes are given: the service's parts, made once at start. */
-import type { CertificationRegister } from '@kyso/core';
+import type { CertificationRegister, SigningJournal } from '@kyso/core';
 import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { Db } from '../db/database.js';
@@ -31,6 +31,8 @@ export interface Services {
   sessions: SessionStore;
   /** The certification register (SQLite). */
   register?: CertificationRegister;
+  /** The signing journal: in the register's file (a permanent record, unlike the sessions database). */
+  journal?: SigningJournal;
   signing: SigningService;
   /** The worker threads that run verifications, with their own queue (off the request thread). */
   verification: VerificationPool;

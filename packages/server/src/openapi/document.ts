@@ -55,7 +55,7 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
     // Every route refuses unknown query parameters.
     add(400, r.query || r.params || r.body ? 'The request is not valid.' : 'The request is not valid (this route takes no query parameters).');
     if (access === 'api-key') add(401, 'The API key is missing or wrong.');
-    if (access === 'api-key') add(403, 'The API key may not do this.');
+    if (access === 'api-key') add(403, r.scope ? `The API key may not do this, or lacks the scope ${r.scope}.` : 'The API key may not do this.');
     if (r.body) {
       add(408, 'The body was not received within the request timeout.');
       add(413, 'The body is too large.');
@@ -72,6 +72,7 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],
+      ...(r.scope ? { 'x-kyso-scope': r.scope } : {}),
       parameters,
       responses,
       // Anonymous routes (health, readiness, metrics, this document) never look at credentials.
@@ -93,7 +94,10 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
       description:
         'Ký số: PAdES signing, two-step signing, verification, e-copy certification and fees for Vietnamese ' +
         'one-stop-shop software. Errors are RFC 9457 problem details carrying the kyso error code and the ' +
-        'message in English (detail) and Vietnamese (detailVi).',
+        'message in English (detail) and Vietnamese (detailVi). API keys sign with the aliases they are given; ' +
+        'reading needs its own scopes (x-kyso-scope on an operation): register:read for the register entries and ' +
+        'the printed book, journal:read for the signing journal, each for the key\'s own unit only. Signing ' +
+        'operations accept Kyso-Procedure-Code and Kyso-Dossier-Id headers, recorded in the signing journal.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,

@@ -1,5 +1,6 @@
 /** Which signing keys a caller may use. */
 import type { Principal } from '../auth/api-keys.js';
+import type { ApiKeyScope } from '../config/schema.js';
 import { ServiceError } from '../errors.js';
 import type { KeyEntry, KeyRing } from '../keys/key-ring.js';
 
@@ -11,4 +12,11 @@ export function keyFor(principal: Principal | null, keyRing: KeyRing, alias: str
   const entry = keyRing.get(alias);
   if (!entry) throw new ServiceError('SERVICE_UNKNOWN_KEY_ALIAS', { key: alias });
   return entry;
+}
+
+/** The principal if its API key holds `scope` (403 otherwise; 401 without a key). */
+export function requireScope(principal: Principal | null, scope: ApiKeyScope): Principal {
+  if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
+  if (!principal.scopes.includes(scope)) throw new ServiceError('SERVICE_FORBIDDEN', { scope }, `this API key lacks the "${scope}" scope`);
+  return principal;
 }

@@ -15,6 +15,7 @@ import type { CertifyData } from '../signing/protocol.js';
 import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
+import { JOURNAL_HEADERS, journalCodes, journalSignature } from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
 
 export const CertificationRequestSchema = z
@@ -141,14 +142,17 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
   tag: 'certification',
   access: 'api-key',
   rateLimited: true,
+  headers: JOURNAL_HEADERS,
   body: { kind: 'json', schema: CertificationRequestSchema, maxBytes: (c) => Math.ceil((c.limits.maxBodyBytes * 4) / 3) + 64 * 1024 },
   responses: { 201: { description: 'Certified.', json: CertificationSchema }, 200: { description: 'Already certified (replay).', json: CertificationSchema } },
   // Before the (large) body is read: the unit must be an authority here and the key allowed its seal.
-  authorize({ principal, services }) {
+  authorize({ req, principal, services }) {
     const { authority } = authorityOf(principal, services);
     keyFor(principal, services.keyRing, authority.sealKey);
+    journalCodes(req);
   },
-  async handler({ res, body, principal, services, log }) {
+  async handler({ req, res, body, principal, services, log }) {
+    const codes = journalCodes(req);
     const { authority, register } = authorityOf(principal, services);
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
     const seal = keyFor(principal, services.keyRing, authority.sealKey);
@@ -196,6 +200,13 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
       register,
       (w) => log.warn({ warning: w }, 'certification warning'),
     );
+    if (!result.replayed) {
+      // Both signatures are over the e-copy as issued: each journaled with its hash (a replay signs nothing).
+      const level = services.config.certification.level;
+      for (const key of [certifierKey, seal]) {
+        await journalSignature(services, principal!, { operation: 'certify', keyAlias: key.alias, certificate: key.identity.certificate, level, documentSha256: result.sha256, codes });
+      }
+    }
     log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
     res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
   },
@@ -247,7 +258,7 @@ export const RegisterLookupQuerySchema = z.object({
 
 export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuerySchema>>({
   method: 'get',
-  path: '/v1/register/entries',
+  path: '/v1/register/lookup',
   operationId: 'lookupRegisterEntry',
   summary: 'Public register lookup by number, book and year',
   description: 'Shows that a certification number exists, when and by whom it was issued, its state and the SHA-256 of the e-copy; nothing personal.',

@@ -3,10 +3,12 @@ import type { RouteDef } from '../http/route.js';
 import { certifyRoute, getCertificationRoute, getECopyRoute, registerLookupRoute } from './certifications.js';
 import { feeQuoteRoute } from './fees.js';
 import { certifyPaperRoute } from './paper-certifications.js';
+import { journalRoute } from './journal.js';
+import { listRegisterRoute, registerBookRoute } from './register.js';
 import { signRoute } from './sign.js';
 import { completeSessionRoute, createSessionRoute } from './signing-sessions.js';
 import { healthRoute, metricsRoute, readyRoute } from './system.js';
 import { verifyRoute } from './verify.js';
 
 export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, verifyRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute,
-  certifyRoute, certifyPaperRoute, getCertificationRoute, getECopyRoute, registerLookupRoute];
+  certifyRoute, certifyPaperRoute, getCertificationRoute, getECopyRoute, registerLookupRoute, listRegisterRoute, registerBookRoute, journalRoute];

@@ -5,6 +5,7 @@ import { contentDisposition, sendSignedPdf } from '../http/pdf-response.js';
 import { readPdfBody } from '../io/request-body.js';
 import { SignQuerySchema } from '../openapi/common-schemas.js';
 import { keyFor } from './authorize.js';
+import { JOURNAL_HEADERS, journalCodes, journalSignature, outputSha256 } from '../signing/journal-record.js';
 
 export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   method: 'post',
@@ -18,16 +19,24 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   access: 'api-key',
   rateLimited: true,
   query: SignQuerySchema,
+  headers: JOURNAL_HEADERS,
   body: { kind: 'pdf', description: 'The PDF to sign.' },
   responses: {
     200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field the signature went into.' } },
   },
+  authorize({ req }) {
+    journalCodes(req); // a malformed code is refused before the body is read
+  },
   async handler({ req, res, query, principal, services, log }) {
     const entry = keyFor(principal, services.keyRing, query.key);
+    const codes = journalCodes(req);
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       // The PDF work runs in a signing worker: a body in memory is copied there, a spooled one read there.
       const { update, fieldName } = await services.signing.sign(entry, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
+      // Journaled before the PDF is sent: no signature leaves the service unrecorded.
+      const documentSha256 = await outputSha256({ bytes: body.bytes, path: body.path }, update);
+      await journalSignature(services, principal!, { operation: 'sign', keyAlias: entry.alias, certificate: entry.identity.certificate, level: query.level, documentSha256, codes });
       log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
       await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
         'Kyso-Field-Name': encodeURIComponent(fieldName),

@@ -19,6 +19,7 @@ import { algorithmForCertificate } from '../keys/certificates.js';
 import { isBase64, SessionCompleteSchema, SessionCreatedSchema, SessionIdParamsSchema, SessionQuerySchema } from '../openapi/common-schemas.js';
 import type { SessionRecord } from '../sessions/session-store.js';
 import { keyFor } from './authorize.js';
+import { JOURNAL_HEADERS, journalCodes, journalSignature, outputSha256 } from '../signing/journal-record.js';
 import { bodyLimits } from './sign.js';
 
 export const CERTIFICATES_HEADER = 'Kyso-Signer-Certificates';
@@ -97,6 +98,7 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
   access: 'api-key',
   rateLimited: true,
   params: SessionIdParamsSchema,
+  headers: JOURNAL_HEADERS,
   body: { kind: 'json', schema: SessionCompleteSchema },
   responses: {
     200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field.' } },
@@ -105,11 +107,13 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
     410: { description: 'The session has expired.' },
   },
   // The session must exist, be this unit's and be live before its body is read.
-  authorize({ params, principal, services }) {
+  authorize({ req, params, principal, services }) {
     ownSession(params.id, principal, services);
+    journalCodes(req);
   },
-  async handler({ res, params, body, principal, services, log }) {
+  async handler({ req, res, params, body, principal, services, log }) {
     let rec = ownSession(params.id, principal, services);
+    const codes = journalCodes(req);
     const submission = body.cms ? { cms: decode(body.cms) } : { signatureValue: decode(body.signatureValue!) };
     const digest = submissionDigest(submission);
     const release = services.sessions.pin(rec.id);
@@ -119,6 +123,16 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
       if (!rec.completed) {
         const input = services.sessions.input(rec);
         const made = await services.signing.complete(input, rec.state, submission);
+        // Journaled before it is stored and sent (two completions racing may both journal: a duplicate, never a gap).
+        const certificate = decode(rec.state.certificate);
+        await journalSignature(services, principal!, {
+          operation: 'sign',
+          keyAlias: services.keyRing.aliases().find((a) => Buffer.from(services.keyRing.get(a)!.identity.certificate).equals(certificate)) ?? 'external',
+          certificate,
+          level: rec.state.level,
+          documentSha256: await outputSha256({ source: input }, made),
+          codes,
+        });
         // Stored before anything is sent: a lost answer is fetched again with the same body.
         if (services.sessions.markCompleted(rec.id, digest, made)) {
           update = made;

@@ -3,7 +3,7 @@
  * material ever crosses — the worker asks the service's thread to `sign` the data to sign and gets the value
  * back (PKCS#11 sessions and PKCS#12 keys stay where they were opened).
  */
-import type { Certifier, CertificationRequestRecord, CopyLevel, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
+import type { Certifier, CertificationRequestRecord, CopyLevel, PrintBookInput, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
 import type { CertificateCheckPolicy } from '@kyso/core';
 import type { FetchPolicy } from '@kyso/verify';
 import type { CommonWorkerInit } from '../workers/worker-runtime.js';
@@ -73,12 +73,15 @@ export type SigningJob =
   /** Two-step step 2: the stored input re-hashed and checked, the signature embedded, LTV. */
   | { kind: 'complete'; input: JobInput; state: SigningState; result: SignatureResult; ltvNetwork: boolean }
   /** An e-copy certification end to end; the register is reached by `register` calls. */
-  | { kind: 'certify'; data: CertifyData };
+  | { kind: 'certify'; data: CertifyData }
+  /** The register's book for a period as a PDF (the entries read on the service's thread, the layout here). */
+  | { kind: 'print-book'; book: PrintBookInput };
 
 export type SigningResult =
   | { kind: 'update'; update: Uint8Array; fieldName: string }
   | { kind: 'prepared'; state: SigningState; dataToSign: Uint8Array }
-  | { kind: 'certified'; request: CertificationRequestRecord; resumed: boolean; replayed: boolean };
+  | { kind: 'certified'; request: CertificationRequestRecord; resumed: boolean; replayed: boolean; sha256: string }
+  | { kind: 'pdf'; pdf: Uint8Array };
 
 /** The register methods a certification job may call (and nothing else: no voiding, no closing books). */
 export const REGISTER_CALLS = ['getAuthority', 'findRequestByKey', 'reserve', 'complete', 'getRequest', 'getECopy'] as const;

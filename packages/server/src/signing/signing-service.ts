@@ -16,6 +16,7 @@ import {
   type CertificateInfo,
   type CertificationRegister,
   type CertificationRequestRecord,
+  type PrintBookInput,
   type SignerIdentity,
   type SignatureResult,
   type SigningState,
@@ -181,7 +182,7 @@ export class SigningService {
     keys: { certifier: Signer; authority: Signer },
     register: CertificationRegister,
     onWarning: (message: string) => void,
-  ): Promise<{ request: CertificationRequestRecord; resumed: boolean; replayed: boolean }> {
+  ): Promise<{ request: CertificationRequestRecord; resumed: boolean; replayed: boolean; sha256: string }> {
     let reserved: CertificationRequestRecord | undefined;
     const transfer = 'pdf' in data.scan ? transferable(data.scan.pdf, true) : data.scan.images.flatMap((i) => transferable(i.bytes, true));
     try {
@@ -214,6 +215,13 @@ export class SigningService {
       }
       throw e;
     }
+  }
+
+  /** The register's book as a PDF, laid out in a worker (thousands of entries take seconds). */
+  async printBook(book: PrintBookInput): Promise<Uint8Array> {
+    const result = await this.pool.run({ kind: 'print-book', book });
+    if (result.kind !== 'pdf') throw unexpected(result.kind);
+    return result.pdf;
   }
 
   /** Stops the workers after the jobs in flight and in line (up to `graceMs`). */

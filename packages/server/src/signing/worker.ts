@@ -13,6 +13,7 @@ import {
   isLtvLevel,
   ltvUpdatesAfter,
   prepare,
+  printRegisterBook,
   RegisterError,
   onlineRevocationChecker,
   requestTimestamp,
@@ -52,6 +53,10 @@ serveJobs<SigningJob, SigningResult>(init, () => {
     : undefined;
   return async (job, calls) => {
     if (job.kind === 'certify') return { result: await certify(job.data, calls, timestamper) };
+    if (job.kind === 'print-book') {
+      const pdf = printRegisterBook(job.book);
+      return { result: { kind: 'pdf', pdf }, transfer: whole(pdf) };
+    }
     const file = job.input.path !== undefined ? new FileSource(job.input.path) : undefined;
     const input: Uint8Array | ByteSource = file ?? job.input.bytes!;
     try {
@@ -130,7 +135,7 @@ async function certify(data: CertifyData, calls: JobCalls, tsa: TimestampProvide
     verificationRef: template ? (e: RegisterEntry) => fillTemplate(template, e) : undefined,
     onWarning: (w) => void calls.call('warn', w).catch(() => {}),
   });
-  return { kind: 'certified', request: result.request, resumed: result.resumed, replayed: result.replayed };
+  return { kind: 'certified', request: result.request, resumed: result.resumed, replayed: result.replayed, sha256: result.sha256 };
 }
 
 /** The register on the service's thread: each method a call; its typed errors typed again here. */

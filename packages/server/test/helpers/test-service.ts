@@ -14,7 +14,10 @@ export const PASSWORD_ENV = 'KYSO_TEST_P12_PASSWORD';
 /** Where test-certs' certificates send OCSP and CRL/caIssuers requests (tests/helpers/pki-servers.ts serves them). */
 export const TEST_PKI_HOSTS = ['127.0.0.1:39601', '127.0.0.1:39602'];
 
-/** Keys for the tests: `full` may sign with everything and supply certificates, `signerOnly` only "signer". */
+/**
+ * Keys for the tests: `full` may sign with everything, supply certificates and read the register and the journal;
+ * `signerOnly` only signs with "signer" (no read scope); `otherUnit` is another unit's, with both read scopes.
+ */
 export interface TestKeys {
   full: string;
   signerOnly: string;
@@ -40,9 +43,9 @@ export interface TestServiceOptions {
 }
 
 export function makeKeys(): { keys: TestKeys; entries: NonNullable<ServiceConfigInput['apiKeys']> } {
-  const full = createApiKey({ id: 'full', unit: 'UBND phường Kinh Bắc', aliases: ['signer', 'seal', 'signer-ec', 'officer'], externalCertificates: true });
+  const full = createApiKey({ id: 'full', unit: 'UBND phường Kinh Bắc', aliases: ['signer', 'seal', 'signer-ec', 'officer'], externalCertificates: true, scopes: ['register:read', 'journal:read'] });
   const signerOnly = createApiKey({ id: 'signer-only', unit: 'UBND phường Kinh Bắc', aliases: ['signer'], externalCertificates: false });
-  const otherUnit = createApiKey({ id: 'other-unit', unit: 'UBND phường Đông Ngàn', aliases: ['signer'], externalCertificates: true });
+  const otherUnit = createApiKey({ id: 'other-unit', unit: 'UBND phường Đông Ngàn', aliases: ['signer'], externalCertificates: true, scopes: ['register:read', 'journal:read'] });
   return { keys: { full: full.key, signerOnly: signerOnly.key, otherUnit: otherUnit.key }, entries: [full.entry, signerOnly.entry, otherUnit.entry] };
 }
 

@@ -6,3 +6,4 @@
 export { openSqliteRegister, SqliteRegister, type SqliteRegisterOptions } from './sqlite-register.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { applyMigrations } from './migrate.js';
+export { openSqliteJournal, SqliteJournal } from './sqlite-journal.js';

@@ -117,6 +117,49 @@ CREATE TABLE ecopies (
 ALTER TABLE entries ADD COLUMN signing_evidence_json TEXT;  -- JSON SigningEvidence, NULL for paper-only entries
 `,
   },
+  {
+    version: 3,
+    description: "a year's book closing with the count of numbers used (Art. 13.1); the signing journal",
+    sql: `
+-- One row per closed year's book: the count of numbers used is recorded when it closes (Decree 23/2015 Art. 13.1).
+CREATE TABLE book_closures (
+  authority_id TEXT NOT NULL REFERENCES authorities(id),
+  book_type TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  numbers_used INTEGER NOT NULL CHECK (numbers_used >= 0),
+  issued INTEGER NOT NULL CHECK (issued >= 0),
+  voided INTEGER NOT NULL CHECK (voided >= 0),
+  closed_at TEXT NOT NULL,
+  PRIMARY KEY (authority_id, book_type, year),
+  CHECK (issued + voided = numbers_used)
+);
+CREATE TRIGGER book_closures_permanent BEFORE DELETE ON book_closures
+BEGIN SELECT RAISE(ABORT, 'a book closing is permanent'); END;
+CREATE TRIGGER book_closures_fixed BEFORE UPDATE ON book_closures
+BEGIN SELECT RAISE(ABORT, 'a book closing is permanent'); END;
+
+-- Who signed what, when: facts only (no document bytes, no key material). Append-only.
+CREATE TABLE signing_journal (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('service', 'cli')),
+  operation TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  key_alias TEXT NOT NULL,
+  signer_name TEXT NOT NULL,
+  signer_cert_sha256 TEXT NOT NULL CHECK (length(signer_cert_sha256) = 64),
+  level TEXT NOT NULL,
+  document_sha256 TEXT NOT NULL CHECK (length(document_sha256) = 64),
+  procedure_code TEXT,
+  dossier_id TEXT
+);
+CREATE INDEX signing_journal_unit_at ON signing_journal (unit, at, id);
+CREATE TRIGGER signing_journal_permanent BEFORE DELETE ON signing_journal
+BEGIN SELECT RAISE(ABORT, 'the signing journal is append-only'); END;
+CREATE TRIGGER signing_journal_fixed BEFORE UPDATE ON signing_journal
+BEGIN SELECT RAISE(ABORT, 'the signing journal is append-only'); END;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -19,11 +19,15 @@ import type {
   Authority,
   AuthorityInput,
   Book,
+  BookClosure,
   CertificationRegister,
   CertificationRequestRecord,
   CompleteInput,
   DeliveryChannel,
   EntryKey,
+  EntryPage,
+  EntryPageRequest,
+  EntryQuery,
   EntryState,
   RefusalInput,
   RegisterEntry,
@@ -41,6 +45,7 @@ import {
 } from '../validate-input.js';
 import { vietnamYear } from '../vietnam-calendar.js';
 import { applyMigrations } from './migrate.js';
+import { checkYear, decodeCursor, encodeCursor, entryWhere, pageLimit, registerFunctions } from './entry-query.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -76,6 +81,7 @@ export function openSqliteRegister(path: string, options: SqliteRegisterOptions 
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL'); // a legal record: a committed number survives a power cut, not just a crash
     db.pragma('foreign_keys = ON');
+    registerFunctions(db);
     applyMigrations(db);
   } catch (e) {
     db.close();
@@ -202,9 +208,11 @@ export class SqliteRegister implements CertificationRegister {
   }
 
   async openVolume(authorityId: string, bookType: string, year: number): Promise<Book> {
-    if (!Number.isSafeInteger(year) || year < 1900 || year > 9999) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'year' }, 'year');
+    checkYear(year);
     return this.#write(() => {
       this.#requireBookType(this.#requireAuthority(authorityId), bookType);
+      // A closed year stays closed: a new volume would reopen it.
+      if (this.#closure(authorityId, bookType, year)) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
       const now = this.#now().toISOString();
       const last = this.#lastVolume(authorityId, bookType, year);
       if (last && !last.closed_at) this.#db.prepare('UPDATE books SET closed_at = ? WHERE id = ?').run(now, last.id);
@@ -214,21 +222,40 @@ export class SqliteRegister implements CertificationRegister {
     });
   }
 
-  async closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; books: Book[] }> {
+  async closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; closure: BookClosure; books: Book[] }> {
+    checkYear(year);
     return this.#write(() => {
       this.#requireBookType(this.#requireAuthority(authorityId), bookType);
+      const booksOf = () =>
+        (this.#db.prepare('SELECT * FROM books WHERE authority_id = ? AND book_type = ? AND year = ? ORDER BY volume').all(authorityId, bookType, year) as BookRow[]).map(toBook);
+      const recorded = this.#closure(authorityId, bookType, year);
+      if (recorded) return { entries: recorded.numbersUsed, closure: recorded, books: booksOf() };
+      const counts = this.#db
+        .prepare(
+          `SELECT COUNT(*) AS n, COALESCE(MAX(seq_no), 0) AS top, COALESCE(SUM(state = 'pending'), 0) AS pending,
+             COALESCE(SUM(state = 'issued'), 0) AS issued, COALESCE(SUM(state = 'void'), 0) AS voided
+           FROM entries WHERE authority_id = ? AND book_type = ? AND year = ?`,
+        )
+        .get(authorityId, bookType, year) as { n: number; top: number; pending: number; issued: number; voided: number };
+      // A pending number is neither used nor abandoned yet: the closing count would be wrong either way.
+      if (counts.pending > 0) throw new RegisterError('REGISTER_BOOK_PENDING', { authorityId, bookType, year, pending: counts.pending });
+      // Numbers are written without gaps, so the count of entries is the highest number; a difference is a damaged book.
+      if (counts.top !== counts.n) throw new RegisterError('REGISTER_STORAGE', { authorityId, bookType, year }, `${counts.n} entries but number ${counts.top}`);
       const now = this.#now().toISOString();
       if (!this.#lastVolume(authorityId, bookType, year)) {
         // A year without certifications still gets a (closed) book, so that the closing is on record.
         this.#insertVolume(authorityId, bookType, year, 1, now);
       }
       this.#db.prepare('UPDATE books SET closed_at = ? WHERE authority_id = ? AND book_type = ? AND year = ? AND closed_at IS NULL').run(now, authorityId, bookType, year);
-      const entries = (
-        this.#db.prepare('SELECT COUNT(*) AS n FROM entries WHERE authority_id = ? AND book_type = ? AND year = ?').get(authorityId, bookType, year) as { n: number }
-      ).n;
-      const books = (this.#db.prepare('SELECT * FROM books WHERE authority_id = ? AND book_type = ? AND year = ? ORDER BY volume').all(authorityId, bookType, year) as BookRow[]).map(toBook);
-      return { entries, books };
+      this.#db
+        .prepare('INSERT INTO book_closures (authority_id, book_type, year, numbers_used, issued, voided, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(authorityId, bookType, year, counts.n, counts.issued, counts.voided, now);
+      return { entries: counts.n, closure: this.#closure(authorityId, bookType, year)!, books: booksOf() };
     });
+  }
+
+  async getBookClosure(authorityId: string, bookType: string, year: number): Promise<BookClosure | null> {
+    return this.#read(() => this.#closure(authorityId, bookType, year));
   }
 
   async listBooks(authorityId: string, year?: number): Promise<Book[]> {
@@ -454,6 +481,32 @@ export class SqliteRegister implements CertificationRegister {
     });
   }
 
+  async searchEntries(query: EntryQuery, page: EntryPageRequest = {}): Promise<EntryPage> {
+    const { where, args } = entryWhere(query);
+    const limit = pageLimit(page.limit);
+    if (page.after !== undefined) {
+      const [a, b, y, n] = decodeCursor(page.after);
+      where.push('(authority_id, book_type, year, seq_no) > (?, ?, ?, ?)');
+      args.push(a, b, y, n);
+    }
+    return this.#read(() => {
+      const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY authority_id, book_type, year, seq_no LIMIT ?`;
+      const rows = this.#db.prepare(sql).all(...args, limit + 1) as EntryRow[];
+      const more = rows.length > limit;
+      const entries = rows.slice(0, limit).map(toEntry);
+      const last = entries[entries.length - 1];
+      return { entries, nextCursor: more && last ? encodeCursor([last.authorityId, last.bookType, last.year, last.seqNo]) : null };
+    });
+  }
+
+  async getEntry(entryId: number): Promise<RegisterEntry | null> {
+    if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    return this.#read(() => {
+      const row = this.#db.prepare('SELECT * FROM entries WHERE id = ?').get(entryId) as EntryRow | undefined;
+      return row ? toEntry(row) : null;
+    });
+  }
+
   async listPending(authorityId?: string): Promise<CertificationRequestRecord[]> {
     return this.#read(() => {
       const rows = (
@@ -511,6 +564,15 @@ export class SqliteRegister implements CertificationRegister {
     const row = this.#db.prepare('SELECT * FROM authorities WHERE id = ?').get(id) as AuthorityRow | undefined;
     return row
       ? { id: row.id, name: row.name, bookTypes: JSON.parse(row.book_types) as string[], electronicBookType: row.electronic_book_type, createdAt: row.created_at }
+      : null;
+  }
+
+  #closure(authorityId: string, bookType: string, year: number): BookClosure | null {
+    const r = this.#db.prepare('SELECT * FROM book_closures WHERE authority_id = ? AND book_type = ? AND year = ?').get(authorityId, bookType, year) as
+      | { authority_id: string; book_type: string; year: number; numbers_used: number; issued: number; voided: number; closed_at: string }
+      | undefined;
+    return r
+      ? { authorityId: r.authority_id, bookType: r.book_type, year: r.year, numbersUsed: r.numbers_used, issued: r.issued, voided: r.voided, closedAt: r.closed_at }
       : null;
   }
 
