@@ -34,6 +34,7 @@ export * from './timestamp/index.js';
 export * from './fees/index.js';
 export * from './register/index.js';
 export * from './certification/index.js';
+export * from './deadlines/index.js';
 export {
   buildSignatureAppearance,
   createSignatureAppearance,
