@@ -10,3 +10,4 @@ export {
 } from './certify-electronic-copy.js';
 export { certifyPaperCopies, type CertifyPaperCopiesInput } from './certify-paper-copies.js';
 export { refuseCertification, refusalSlip, type RefuseCertificationInput, type RefusalResult } from './refuse-certification.js';
+export { appointmentSlip, appointmentSlipLines, APPOINTMENT_SLIP_LAYOUT, type AppointmentSlipInput, type AppointmentSlip } from './appointment-slip.js';
