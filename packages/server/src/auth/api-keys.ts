@@ -4,7 +4,7 @@
  * time, so neither timing nor an early exit tells which key was close.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyConfig } from '../config/schema.js';
+import type { ApiKeyConfig, ApiKeyScope } from '../config/schema.js';
 
 const PREFIX = 'kyso_';
 
@@ -19,9 +19,9 @@ export function apiKeyHash(key: string): string {
 }
 
 /** A new key and the configuration entry that grants it (what `kyso serve create-key` prints). */
-export function createApiKey(entry: Omit<ApiKeyConfig, 'sha256'>): { key: string; entry: ApiKeyConfig } {
+export function createApiKey(entry: Omit<ApiKeyConfig, 'sha256' | 'scopes'> & { scopes?: ApiKeyConfig['scopes'] }): { key: string; entry: ApiKeyConfig } {
   const key = generateApiKey();
-  return { key, entry: { ...entry, sha256: apiKeyHash(key) } };
+  return { key, entry: { ...entry, scopes: entry.scopes ?? [], sha256: apiKeyHash(key) } };
 }
 
 /** The identity an accepted API key gives a request. */
@@ -30,6 +30,7 @@ export interface Principal {
   unit: string;
   aliases: readonly string[];
   externalCertificates: boolean;
+  scopes: readonly ApiKeyScope[];
 }
 
 export class ApiKeyRegistry {
@@ -38,7 +39,7 @@ export class ApiKeyRegistry {
   constructor(keys: readonly ApiKeyConfig[]) {
     this.entries = keys.map((k) => ({
       hash: Buffer.from(k.sha256, 'hex'),
-      principal: { keyId: k.id, unit: k.unit, aliases: [...k.aliases], externalCertificates: k.externalCertificates },
+      principal: { keyId: k.id, unit: k.unit, aliases: [...k.aliases], externalCertificates: k.externalCertificates, scopes: [...(k.scopes ?? [])] },
     }));
   }
 
