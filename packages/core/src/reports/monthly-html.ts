@@ -24,6 +24,16 @@ export const percent = (r: number | null): string => (r === null ? '—' : `${(M
 const monthLabel = (m: string): string => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
 
 type Kind = 'count' | 'vnd' | 'rate' | 'minutes';
+
+/** The Art. 22 grounds in a few words, for a table row (the full text is REFUSAL_GROUNDS). */
+const REFUSAL_SHORT: Record<RefusalCode, string> = {
+  ALTERED: 'bản chính bị tẩy xóa, sửa chữa',
+  DAMAGED: 'bản chính hư hỏng, cũ nát',
+  SECRET_OR_NO_COPY: 'đóng dấu mật hoặc không được sao chụp',
+  UNLAWFUL_CONTENT: 'nội dung trái pháp luật, đạo đức xã hội',
+  NOT_LEGALISED: 'chưa hợp pháp hóa lãnh sự',
+  SELF_MADE_UNCERTIFIED: 'cá nhân tự lập, không có xác nhận',
+};
 const ROWS: [label: string, field: string, kind: Kind, get: (f: UnitFigures) => number | null][] = [
   ['Số việc chứng thực (số chứng thực đã cấp)', 'certifications.total', 'count', (f) => f.certifications.total],
   ['— chỉ bản giấy', 'certifications.paper', 'count', (f) => f.certifications.paper],
@@ -33,7 +43,7 @@ const ROWS: [label: string, field: string, kind: Kind, get: (f: UnitFigures) => 
   ['Kết quả điện tử đã ký số', 'electronicResultsSigned', 'count', (f) => f.electronicResultsSigned],
   ['Từ chối chứng thực', 'refusals.total', 'count', (f) => f.refusals.total],
   ...(Object.keys(REFUSAL_GROUNDS) as RefusalCode[]).map(
-    (c) => [`— ${REFUSAL_GROUNDS[c].vi.split(/[;,]/)[0]} (${c})`, `refusals.byGround.${c}`, 'count', (f: UnitFigures) => f.refusals.byGround[c]] as [string, string, Kind, (f: UnitFigures) => number],
+    (c) => [`— ${REFUSAL_SHORT[c]} (${c})`, `refusals.byGround.${c}`, 'count', (f: UnitFigures) => f.refusals.byGround[c]] as [string, string, Kind, (f: UnitFigures) => number],
   ),
   ['Lệ phí đã thu (đồng)', 'fees.total', 'vnd', (f) => f.fees.total],
   ['— tiền mặt', 'fees.cash', 'vnd', (f) => f.fees.cash],
