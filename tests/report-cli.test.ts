@@ -134,5 +134,8 @@ describe('kyso report monthly on a register with known answers', () => {
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(64);
     }
     expect((await kyso(['report', 'weekly', '--db', db])).code).toBe(64);
+    const missing = tmp.file('no-such.sqlite');
+    expect((await kyso(['report', 'monthly', '--db', missing, '--month', '2026-03'])).code).toBe(64);
+    expect(existsSync(missing)).toBe(false); // not created by asking
   });
 });

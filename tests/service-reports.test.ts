@@ -20,7 +20,8 @@ let svc: TestService;
 let scan: Uint8Array;
 
 beforeAll(async () => {
-  svc = await startTestService({ config: { apiKeys: [full.entry, province.entry, noScope.entry] } });
+  // Revocation checks are not what this file tests: off, so it does not depend on the shared test OCSP responder.
+  svc = await startTestService({ config: { apiKeys: [full.entry, province.entry, noScope.entry], signing: { revocation: 'off' } } });
   scan = await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay khai sinh' });
 });
 afterAll(async () => {
