@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
-import { appointmentSlip, monthlyReport, monthlyReportCsv, RegisterError } from '@kyso/core';
+import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError } from '@kyso/core';
 import { MIGRATIONS, applyMigrations, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { certifier, expectKnownMarch, fillKnownRegister, input, issue, KNOWN_TOTALS, vn } from './helpers/known-register.js';
@@ -164,6 +164,15 @@ describe('the monthly figures', () => {
     expect(row('A')).toMatchObject({ month: '2026-03', certifications: '4', certifications_both: '1', refusals_ALTERED: '1', fees_total_vnd: '18000', fees_online_vnd: '8000', rate_on_time: '0.6667', average_processing_minutes: '1950', rate_digitisation: '0.75' });
     expect(row('*')).toMatchObject({ certifications: '5', fees_total_vnd: '20000', rate_on_time: '0.75' });
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    await reg.close();
+  });
+
+  it('escapes unit names in the HTML page: a name is text, never markup', async () => {
+    const reg = await fillKnownRegister(tmp.file('html.sqlite'));
+    await reg.upsertAuthority({ id: 'C', name: '<script>alert("x")</script> & "Ủy ban"' });
+    const html = monthlyReportHtml(await monthlyReport(reg, { month: '2026-03', now: vn('2026-04-05T09:00:00') }));
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Ủy ban&quot;');
     await reg.close();
   });
 
