@@ -118,7 +118,14 @@ ${JOURNAL_HELP} (a document timestamp is journaled as the TSA's signature; DSS d
                      PSS, Vietnamese tokens still sign v1.5)  --authority-password-env VAR
   --signature-image PNG  --seal-image PNG  --seal-size-mm N (or KYSO_SEAL_SIZE_MM; default 36, UNCONFIRMED)
   --verification-url URL ({seq}, {year}, {book} filled in)
-  --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO
+  --delivery KHO_DVCQG|EMAIL|IN_PERSON  --email ADDRESS  --fee-receipt NO  --payment cash|online
+  --received-at TIME  when the complete request was received (ISO 8601 with offset; default now): due the same
+                     working day, or the next when received after 15:00 (Decree 23/2015 Art. 7)
+  --extension-days N --extension-reason TEXT [--written-agreement]   an extension (Art. 21: up to 2 working days,
+                     more only by written agreement)
+  --slip FILE.pdf    also write the appointment slip (phiếu hẹn) with the due time
+kyso certify --deliver KEY [--at TIME] --db FILE --authority-p12 FILE --password-env VAR
+  Record that the e-copy was delivered (its return time, for the deadline and the monthly figures).
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
   --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
   Record a refusal (Decree 23/2015 Art. 22): no number, no fee.
@@ -137,6 +144,19 @@ ${JOURNAL_HELP} (both signatures, the unit being the authority)`,
   --certifier-title TEXT (or KYSO_CERTIFIER_TITLE)  --certifier-basis own-competence|authorised|assigned
   --basis-ref TEXT  --requester NAME  --authority-name NAME  --book TYPE  --note TEXT  --fee-receipt NO
   --idempotency-key KEY (a retry with the same key gives back the same numbers)`,
+  },
+  report: {
+    summary: 'the monthly figures per unit (certifications, refusals, fees, on-time rate) as text, JSON, CSV or HTML',
+    text: `kyso report monthly --db FILE --month YYYY-MM [--unit ID] [--json | --csv | --html] [-o FILE]
+  The month's figures from the register, per unit and in total: certifications (paper, electronic, both), refusals
+  by Decree 23/2015 Art. 22 ground, fees by payment channel, the on-time rate and average processing time
+  (Art. 7 and 21), electronic results signed, and the month-over-month trend.
+  --unit ID                 one unit (default: every unit in the register)
+  --results-returned N  --dossiers-received N  --dossiers-digitised N   totals from the one-stop software (with
+                            --unit): the e-result and digitisation rates are computed from them
+  --trend-months N          months in the trend (default 6)
+  --json | --csv | --html   the report as JSON, CSV (UTF-8 with BOM) or a self-contained HTML page with SVG charts
+  -o FILE                   write it to FILE (atomically) instead of standard output`,
   },
   serve: {
     summary: 'run the HTTP service',

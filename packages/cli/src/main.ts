@@ -50,6 +50,8 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
       return await (await import('./commands/certify-paper.js')).certifyPaper(rest, out, err);
     case 'serve':
       return await (await import('./commands/serve.js')).serve(rest, out, err);
+    case 'report':
+      return await (await import('./commands/report.js')).report(rest, out);
     case 'trust':
       return (await import('./commands/trust.js')).trust(rest, out);
     case 'register':

@@ -35,6 +35,8 @@ export * from './fees/index.js';
 export * from './register/index.js';
 export * from './journal/index.js';
 export * from './certification/index.js';
+export * from './deadlines/index.js';
+export * from './reports/index.js';
 export {
   buildSignatureAppearance,
   createSignatureAppearance,

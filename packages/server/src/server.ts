@@ -118,7 +118,13 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     if (removed > 0) logger.warn({ removed }, 'removed request bodies left by an earlier process');
     db = openDatabase(config.database!);
     keyRing = await KeyRing.open(config.keys, loaded.env);
-    register = openSqliteRegister(config.certification.register!);
+    const d = config.certification.deadlines;
+    register = openSqliteRegister(config.certification.register!, {
+      deadlines: {
+        calendar: { weekend: d.weekend, extraDaysOff: d.extraDaysOff, extraWorkdays: d.extraWorkdays },
+        policy: { cutoff: d.cutoff, closeOfBusiness: d.closeOfBusiness },
+      },
+    });
     journal = openSqliteJournal(config.certification.register!);
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
       await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });

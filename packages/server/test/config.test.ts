@@ -93,6 +93,18 @@ describe('loadConfig', () => {
     expect(refusal(() => loadConfig({ file: configFile({ keys: { seal }, resources: { workerResourceLimits: { heapMb: 1 } } }), env: {} })).messageEn).toMatch(/resources\.workerResourceLimits/);
   });
 
+  it('API-key scopes (default none; reports, reports:all) and the deadline calendar (defaults, HH:MM, dates)', () => {
+    const key = { id: 'a', unit: 'U', sha256: apiKeyHash('k'), aliases: ['seal'] };
+    const { config } = loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key, { ...key, id: 'b', scopes: ['reports:all'] }] }), env: {} });
+    expect(config.apiKeys.map((k) => k.scopes)).toEqual([[], ['reports:all']]);
+    expect(config.certification.deadlines).toEqual({ weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' });
+    const withDeadlines = loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key], certification: { deadlines: { weekend: [0], extraDaysOff: ['2026-09-03'], cutoff: '16:30' } } }), env: {} });
+    expect(withDeadlines.config.certification.deadlines).toMatchObject({ weekend: [0], extraDaysOff: ['2026-09-03'], cutoff: '16:30', closeOfBusiness: '17:00' });
+    refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [{ ...key, scopes: ['admin'] }] }), env: {} }));
+    refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key], certification: { deadlines: { cutoff: '25:00' } } }), env: {} }));
+    refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key], certification: { deadlines: { extraDaysOff: ['03/09/2026'] } } }), env: {} }));
+  });
+
   it('with neither a file nor keys gives the development setup: test certificates, a dev API key, ./data', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'kyso-dev-'));
     dirs.push(cwd);

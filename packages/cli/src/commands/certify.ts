@@ -3,8 +3,13 @@
  * --authority-p12 FILE --password-env VAR [--json]`: certifies an electronic copy of a scanned paper original,
  * numbers it in the register (a SQLite file) and writes the e-copy atomically (a temporary file renamed into place).
  *
- * Also `--refuse CODE` (a refusal on a Decree 23/2015 Art. 22 ground: recorded, no number, no fee) and
- * `--void-pending KEY --reason TEXT` (an abandoned pending request voided; its number stays in the book).
+ * Also `--refuse CODE` (a refusal on a Decree 23/2015 Art. 22 ground: recorded, no number, no fee),
+ * `--void-pending KEY --reason TEXT` (an abandoned pending request voided; its number stays in the book) and
+ * `--deliver KEY [--at TIME]` (the e-copy's delivery recorded: its return time for the deadline).
+ *
+ * The receipt time (`--received-at`, default now), an extension (`--extension-days N --extension-reason TEXT
+ * [--written-agreement]`) and the payment channel (`--payment cash|online`) are recorded with the request; the due
+ * time follows Decree 23/2015 Art. 7 and 21, and `--slip FILE.pdf` writes the appointment slip (phiếu hẹn).
  *
  * The authority is its unit code (--authority-id, KYSO_AUTHORITY_ID, or the register's only authority: desk.ts),
  * never the seal certificate's name, so a new seal keeps the year's numbering; it is registered on first use under
@@ -16,6 +21,7 @@ import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, resolve } from 'node:path';
 import {
   Pkcs12Signer,
+  appointmentSlip,
   REFUSAL_GROUNDS,
   certifyElectronicCopy,
   formatVnd,
@@ -27,6 +33,8 @@ import {
   type CopyLevel,
   type Certifier,
   type DeliveryChannel,
+  type Extension,
+  type PaymentChannel,
   type ScanSource,
   type StatementPlacement,
   type MarkPlacement,
@@ -91,6 +99,14 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       'void-pending': { type: 'string' },
       reason: { type: 'string' },
       ...JOURNAL_OPTIONS,
+      'received-at': { type: 'string' },
+      'extension-days': { type: 'string' },
+      'extension-reason': { type: 'string' },
+      'written-agreement': { type: 'boolean' },
+      payment: { type: 'string' },
+      slip: { type: 'string' },
+      deliver: { type: 'string' },
+      at: { type: 'string' },
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
@@ -110,6 +126,10 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'], sealName: sealSubject.O ?? sealSubject.CN, electronicBook: values['electronic-book'] });
     const authorityId = authority.id;
     if (values['void-pending'] !== undefined) return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
+    if (values.deliver !== undefined) return await deliver(register, authorityId, values.deliver, values.at, values.json, out);
+    const receivedAt = instantOption(values['received-at'], '--received-at');
+    const extension = extensionOf(values['extension-days'], values['extension-reason'], values['written-agreement']);
+    const paymentChannel = paymentOf(values.payment);
 
     if (!values['certifier-p12']) throw new UsageError('--certifier-p12 FILE (the certifier) is required');
     const personal = Pkcs12Signer.open(readFileSync(values['certifier-p12']), password, { rsaScheme });
@@ -129,7 +149,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
 
     if (values.refuse !== undefined) {
       if (!isRefusalCode(values.refuse)) throw new UsageError(`--refuse must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')}`);
-      const r = await refuseCertification({ register, idempotencyKey: key, authority: authorityId, certifier, requester, documentName, reason: values.refuse, text: values.note });
+      const r = await refuseCertification({ register, idempotencyKey: key, authority: authorityId, certifier, requester, documentName, reason: values.refuse, text: values.note, receivedAt });
       out(values.json ? JSON.stringify({ idempotencyKey: key, requestId: r.request.id, state: r.request.state, refusal: r.request.refusal, resumed: r.resumed }, null, 2) : r.slip.join('\n'));
       return 0;
     }
@@ -147,6 +167,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     if (markPlacement !== undefined && !MARK_PLACEMENTS.has(markPlacement)) throw new UsageError('--mark-placement must be first-page or statement-page');
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
+    if (values.slip) checkWritable(values.slip);
     const template = values['verification-url'];
     // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
     const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
@@ -176,17 +197,21 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         ltv: { fetch }, // the long-term evidence (the signers' chains' OCSP/CRL) through the same guarded fetch
         delivery,
         feeReceiptNo: values['fee-receipt'],
+        receivedAt,
+        extension,
+        paymentChannel,
         verificationRef: template
           ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
           : undefined,
         onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
       });
       writeAtomically(values.output, result.pdf);
+      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
       // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each.
       const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
       await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level, outputSha256, unit: authorityId });
       await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level, outputSha256, unit: authorityId });
-      out(values.json ? JSON.stringify(report(result, key, values.output), null, 2) : human(result, values.output));
+      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
       return 0;
     } finally {
       await journal?.close();
@@ -204,6 +229,44 @@ async function voidPending(register: CertificationRegister, authorityId: string,
   const numbers = voided.entries.map((e) => e.certificationNumber);
   out(json ? JSON.stringify({ idempotencyKey: key, requestId: voided.id, state: voided.state, numbers, reason }, null, 2) : `Đã hủy / Voided: ${numbers.join(', ')} (${reason})`);
   return 0;
+}
+
+async function deliver(register: CertificationRegister, authorityId: string, key: string, at: string | undefined, json: boolean | undefined, out: (s: string) => void): Promise<number> {
+  const request = await register.findRequestByKey(authorityId, key);
+  if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
+  const done = await register.recordDelivery(request.id, { at: instantOption(at, '--at') });
+  out(
+    json
+      ? JSON.stringify({ idempotencyKey: key, requestId: done.id, deliveredAt: done.deliveredAt, dueAt: done.dueAt, deadline: done.deadline }, null, 2)
+      : `Đã trả kết quả / Delivered: ${formatVietnamDisplayTime(new Date(done.deliveredAt!))}${done.dueAt ? ` (hạn / due ${formatVietnamDisplayTime(new Date(done.dueAt))}: ${done.deadline})` : ''}`,
+  );
+  return 0;
+}
+
+/** An ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00. */
+function instantOption(v: string | undefined, flag: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+    throw new UsageError(`${flag} must be an ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00`, `${flag} phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-03-10T09:30:00+07:00`);
+  }
+  return v;
+}
+
+function extensionOf(days: string | undefined, reason: string | undefined, written: boolean | undefined): Extension | undefined {
+  if (days === undefined) {
+    if (reason !== undefined || written) throw new UsageError('--extension-reason and --written-agreement go with --extension-days N');
+    return undefined;
+  }
+  if (!/^\d{1,2}$/.test(days) || Number(days) < 1) throw new UsageError('--extension-days must be a whole number of working days, 1 or more');
+  if (!reason) throw new UsageError('--extension-days needs --extension-reason TEXT (Decree 23/2015 Art. 21)');
+  return { workingDays: Number(days), reason, ...(written ? { writtenAgreement: true } : {}) };
+}
+
+function paymentOf(v: string | undefined): PaymentChannel | undefined {
+  if (v === undefined) return undefined;
+  const up = v.toUpperCase();
+  if (up !== 'CASH' && up !== 'ONLINE') throw new UsageError('--payment must be cash or online');
+  return up;
 }
 
 function deliveryOf(channel: string | undefined, email: string | undefined): { channel: DeliveryChannel; address?: string } | undefined {
@@ -271,6 +334,10 @@ function report(r: CertifiedElectronicCopy, key: string, output: string) {
     state: r.request.state,
     resumed: r.resumed,
     replayed: r.replayed,
+    receivedAt: r.request.receivedAt,
+    dueAt: r.request.dueAt,
+    extension: r.request.extension,
+    paymentChannel: r.request.paymentChannel,
   };
 }
 
@@ -284,6 +351,7 @@ function human(r: CertifiedElectronicCopy, output: string): string {
     `  Người chứng thực / Certifier: ${e.certifier.name}${e.certifier.title ? `, ${e.certifier.title}` : ''}`,
     `  Mức chữ ký / Signature level: ${e.signingEvidence?.level ?? '-'}${e.signingEvidence?.dss ? ' (DSS)' : ''}`,
     `  Phí / Fee: ${formatVnd(r.fee.total)}`,
+    ...(r.request.dueAt ? [`  Hẹn trả / Due: ${formatVietnamDisplayTime(new Date(r.request.dueAt))}`] : []),
     `  SHA-256: ${r.sha256}`,
   ].join('\n');
 }

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { assembleElectronicCopy, buildElectronicCopy } from '../ecopy/index.js';
 import type { AuthorityParty, CertifierParty, ImagePageSize, MarkPlacement, ScanSource, StatementPlacement } from '../ecopy/index.js';
+import type { Extension } from '../deadlines/due-time.js';
 import { computeCopyFee, type FeeQuote } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { volumeLabel } from '../register/certification-number.js';
@@ -26,6 +27,7 @@ import type {
   CertificationRequestRecord,
   Certifier,
   DeliveryChannel,
+  PaymentChannel,
   RegisterEntry,
   Requester,
   Reservation,
@@ -79,6 +81,12 @@ export interface CertifyElectronicCopyInput {
   certificateCheck?: CertificateCheckPolicy | false;
   delivery?: { channel: DeliveryChannel; address?: string };
   feeReceiptNo?: string;
+  /** How the fee was paid (CASH or ONLINE), for the monthly figures. */
+  paymentChannel?: PaymentChannel;
+  /** When the complete request was received (default: now); the due time runs from it (Decree 23/2015 Art. 7). */
+  receivedAt?: Date | string;
+  /** An extension agreed at receipt (Art. 21), with its reason. */
+  extension?: Extension;
   feePolicy?: Partial<FeePolicy>;
   /** The conversion mark's converter (default: the certifier's name). */
   convertedBy?: string;
@@ -170,6 +178,9 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
       fee,
       feeReceiptNo: input.feeReceiptNo,
       delivery: input.delivery,
+      receivedAt: input.receivedAt,
+      extension: input.extension,
+      paymentChannel: input.paymentChannel,
     },
   };
 }

@@ -5,7 +5,8 @@
 import { computeCopyFee } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { withCertifierTitle } from './certifier-title.js';
-import type { CertificationRegister, CertificationRequestRecord, Certifier, Requester } from '../register/types.js';
+import type { Extension } from '../deadlines/due-time.js';
+import type { CertificationRegister, CertificationRequestRecord, Certifier, PaymentChannel, Requester } from '../register/types.js';
 
 export interface CertifyPaperCopiesInput {
   register: CertificationRegister;
@@ -16,6 +17,11 @@ export interface CertifyPaperCopiesInput {
   originals: { documentName: string; pages?: number; doubleSidedCard?: boolean; paperCopies: number; bookType?: string; notes?: string }[];
   feePolicy?: Partial<FeePolicy>;
   feeReceiptNo?: string;
+  paymentChannel?: PaymentChannel;
+  /** When the complete request was received (default: now). */
+  receivedAt?: Date | string;
+  /** An extension agreed at receipt (Decree 23/2015 Art. 21). */
+  extension?: Extension;
 }
 
 export async function certifyPaperCopies(input: CertifyPaperCopiesInput): Promise<{ request: CertificationRequestRecord; resumed: boolean }> {
@@ -36,6 +42,9 @@ export async function certifyPaperCopies(input: CertifyPaperCopiesInput): Promis
     })),
     fee,
     feeReceiptNo: input.feeReceiptNo,
+    paymentChannel: input.paymentChannel,
+    receivedAt: input.receivedAt,
+    extension: input.extension,
   });
   if (request.state !== 'pending') return { request, resumed };
   return { request: await input.register.complete(request.id, { eCopies: [] }), resumed };

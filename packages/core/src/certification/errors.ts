@@ -16,6 +16,10 @@ export const CERTIFY_MESSAGES = {
     'Bản sao điện tử đã lưu không khớp với mã băm trong sổ chứng thực.',
     'The stored electronic copy does not match the hash in the register.',
   ],
+  CERTIFY_NO_DUE_TIME: [
+    'Yêu cầu không có thời hạn trả kết quả nên không lập được phiếu hẹn.',
+    'The request has no due time, so no appointment slip can be made.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type CertifyErrorCode = keyof typeof CERTIFY_MESSAGES;

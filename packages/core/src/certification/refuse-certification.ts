@@ -18,6 +18,8 @@ export interface RefuseCertificationInput {
   reason: RefusalCode;
   /** The officer's explanation (what was seen on the original). */
   text?: string;
+  /** When the request was received (default: now). */
+  receivedAt?: Date | string;
 }
 
 export interface RefusalResult {
@@ -37,6 +39,7 @@ export async function refuseCertification(input: RefuseCertificationInput): Prom
     documentName: input.documentName,
     code: input.reason,
     text: input.text,
+    receivedAt: input.receivedAt,
   });
   const authority = await input.register.getAuthority(input.authority);
   return { request, resumed, slip: refusalSlip(request, authority?.name) };

@@ -24,6 +24,7 @@ export const REGISTER_MESSAGES = {
   ],
   REGISTER_NOT_FOUND: ['Không tìm thấy yêu cầu hoặc mục trong sổ.', 'The request or entry was not found in the register.'],
   REGISTER_NOT_PENDING: ['Yêu cầu không ở trạng thái đang xử lý.', 'The request is not pending.'],
+  REGISTER_NOT_ISSUED: ['Yêu cầu chưa được cấp bản sao nên chưa thể ghi nhận việc trả kết quả.', 'The request is not issued, so no delivery can be recorded.'],
   REGISTER_ECOPY_MISMATCH: ['Thông tin bản sao điện tử không khớp với mục trong sổ.', 'The electronic copy does not match the register entry.'],
   REGISTER_BAD_REFUSAL_CODE: ['Lý do từ chối không thuộc các trường hợp của Điều 22 Nghị định 23/2015/NĐ-CP.', 'The refusal reason is not one of the grounds of Decree 23/2015 Art. 22.'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -12,6 +12,8 @@ export type {
   CompetenceBasis,
   Requester,
   DeliveryChannel,
+  DeliveryInput,
+  PaymentChannel,
   OriginalInput,
   ReserveInput,
   Reservation,

@@ -18,6 +18,7 @@
  * So the book has no gap (every number 1..N of a year is an entry) and no orphan (every number belongs to an entry
  * written in the same transaction that allocated it).
  */
+import type { DeadlineState, Extension } from '../deadlines/due-time.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
 import type { RefusalCode } from './refusal-grounds.js';
 
@@ -44,6 +45,9 @@ export interface Requester {
 
 /** Where the e-copy goes (Decree 45/2020; DOMAIN.md §7): the requester's repository on the national portal, or e-mail. */
 export type DeliveryChannel = 'KHO_DVCQG' | 'EMAIL' | 'IN_PERSON';
+
+/** How the fee was paid: at the counter, or online (the national portal's payment platform, a bank transfer). */
+export type PaymentChannel = 'CASH' | 'ONLINE';
 
 export interface AuthorityInput {
   /** A stable code chosen by the deployment, e.g. the unit's code in the national catalogue. */
@@ -105,6 +109,12 @@ export interface ReserveInput {
   fee: FeeQuote;
   feeReceiptNo?: string;
   delivery?: { channel: DeliveryChannel; address?: string };
+  /** When the complete request was received (default: now); the due time runs from it (Art. 7). */
+  receivedAt?: Date | string;
+  /** An extension agreed at receipt (Art. 21): up to 2 working days, more by written agreement, with its reason. */
+  extension?: Extension;
+  /** How the fee was paid. */
+  paymentChannel?: PaymentChannel;
 }
 
 export type RequestState = 'pending' | 'issued' | 'void' | 'refused';
@@ -178,6 +188,18 @@ export interface CertificationRequestRecord {
   delivery: { channel: DeliveryChannel; address?: string } | null;
   createdAt: string;
   completedAt: string | null;
+  /** When the complete request was received (ISO 8601 UTC). */
+  receivedAt: string | null;
+  /** When it is due (Decree 23/2015 Art. 7 and 21); null for a refusal or a request recorded before deadlines. */
+  dueAt: string | null;
+  extension: Extension | null;
+  paymentChannel: PaymentChannel | null;
+  /** When the e-copy was delivered (`recordDelivery`). */
+  deliveredAt: string | null;
+  /** When the result was returned: the delivery of the e-copy, or the issue of paper copies alone. */
+  returnedAt: string | null;
+  /** Against the due time, at the register's clock: open, overdue, returned on time or late; null without a due time. */
+  deadline: DeadlineState | null;
   voidReason: string | null;
   refusal: RefusalRecord | null;
   entries: RegisterEntry[];
@@ -202,6 +224,8 @@ export interface RefusalInput {
   documentName: string;
   code: RefusalCode;
   text?: string;
+  /** When the request was received (default: now). */
+  receivedAt?: Date | string;
 }
 
 export interface Reservation {
@@ -220,6 +244,11 @@ export interface CompleteInput {
     /** The e-copy's long-term evidence, kept with the entry. */
     evidence?: SigningEvidence;
   }[];
+}
+
+export interface DeliveryInput {
+  /** When it was delivered (default: now). */
+  at?: Date | string;
 }
 
 export interface EntryKey {
@@ -301,6 +330,17 @@ export interface CertificationRegister {
   voidPending(requestId: string, reason: string): Promise<CertificationRequestRecord>;
   /** Records a refusal (no number, no fee); idempotent by key. */
   recordRefusal(input: RefusalInput): Promise<{ request: CertificationRequestRecord; resumed: boolean }>;
+
+  /**
+   * Records that the e-copy of an issued request was delivered (its return time, for the deadline and the monthly
+   * figures). A repeat keeps the first delivery.
+   */
+  recordDelivery(requestId: string, input?: DeliveryInput): Promise<CertificationRequestRecord>;
+  /**
+   * The requests of a period for reports: recorded in [from, to), or returned in it, or still pending; of one
+   * authority or all. Entries included.
+   */
+  requestsForReport(filter: { from: string; to: string; authorityId?: string }): Promise<CertificationRequestRecord[]>;
 
   getRequest(requestId: string): Promise<CertificationRequestRecord | null>;
   findRequestByKey(authorityId: string, idempotencyKey: string): Promise<CertificationRequestRecord | null>;

@@ -72,6 +72,31 @@ export function checkReserveInput(input: ReserveInput): void {
     text(input.delivery.address, 'delivery.address', false);
     if (input.delivery.channel === 'EMAIL' && !input.delivery.address) bad('delivery.address', 'an e-mail address is required for EMAIL');
   }
+  checkPaymentChannel(input.paymentChannel);
+}
+
+const PAYMENT_CHANNELS = new Set(['CASH', 'ONLINE']);
+/** A receipt or delivery time may be this far ahead of the register's clock (clocks of two machines differ). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+/** And at most this far back (a request is settled within days; a year covers any written extension). */
+export const MAX_BACKDATE_MS = 366 * 86_400_000;
+
+/** A time the caller gives (a Date or ISO 8601 with an offset), checked against `now`. */
+export function checkInstant(v: Date | string | undefined, field: string, now: Date, notBefore?: string): Date {
+  if (v === undefined) return now;
+  let d: Date;
+  if (v instanceof Date) d = v;
+  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) d = new Date(v);
+  else bad(field, 'an ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00');
+  if (Number.isNaN(d.getTime())) bad(field, 'not a valid time');
+  if (d.getTime() > now.getTime() + CLOCK_SKEW_MS) bad(field, 'in the future');
+  if (d.getTime() < now.getTime() - MAX_BACKDATE_MS) bad(field, 'more than a year ago');
+  if (notBefore && d.getTime() < Date.parse(notBefore)) bad(field, `before ${notBefore}`);
+  return d;
+}
+
+export function checkPaymentChannel(v: unknown): void {
+  if (v !== undefined && !PAYMENT_CHANNELS.has(v as string)) bad('paymentChannel', 'CASH or ONLINE');
 }
 
 export function checkRefusalInput(input: RefusalInput): void {

@@ -57,8 +57,8 @@ const externalKey = z
 export const keyConfigSchema = z.discriminatedUnion('type', [pkcs12Key, pkcs11Key, externalKey]);
 export type KeyConfig = z.infer<typeof keyConfigSchema>;
 
-/** Rights beyond signing (policy as data): reading the register's entries, reading the signing journal. */
-export const API_KEY_SCOPES = ['register:read', 'journal:read'] as const;
+/** Rights beyond signing (policy as data): reading the register's entries and the signing journal (the key's unit), the monthly figures (`reports`: the key's unit; `reports:all`: any unit and all units together). */
+export const API_KEY_SCOPES = ['register:read', 'journal:read', 'reports', 'reports:all'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const apiKeyConfigSchema = z
@@ -73,7 +73,7 @@ export const apiKeyConfigSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     /** Whether it may open two-step sessions with a certificate it supplies itself. */
     externalCertificates: z.boolean().default(false),
-    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `journal:read` (GET /v1/journal); both for the key's unit only. */
+    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `journal:read` (GET /v1/journal), both for the key's unit only; `reports` the monthly figures of the key's unit, `reports:all` those of any unit and of all units together (a province's department). */
     scopes: z.array(z.enum(API_KEY_SCOPES)).default([]),
   })
   .strict();
@@ -275,6 +275,25 @@ export const configSchema = z
         rsaScheme: z.enum(['rsa-pkcs1', 'rsa-pss']).optional(),
         /** The QR code's verification reference: a URL with {authority} {book} {year} {seq} filled in. */
         verificationUrl: z.string().min(1).optional(),
+        /**
+         * Deadlines (Decree 23/2015 Art. 7 and 21): the working-day calendar (Vietnamese public holidays 2025–2030 are
+         * built in) and the hours; see @kyso/core's WorkingCalendar and DeadlinePolicy.
+         */
+        deadlines: z
+          .object({
+            /** Weekly rest days, 0 = Sunday … 6 = Saturday. */
+            weekend: z.array(z.number().int().min(0).max(6)).max(6).default([0, 6]),
+            /** Further days off (YYYY-MM-DD), e.g. a province's decision. */
+            extraDaysOff: z.array(z.iso.date()).default([]),
+            /** Further working days on a weekend (YYYY-MM-DD). */
+            extraWorkdays: z.array(z.iso.date()).default([]),
+            /** Requests received after this time (Vietnam time) are due the next working day. */
+            cutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('15:00'),
+            /** The closing time on the due day (Vietnam time). */
+            closeOfBusiness: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('17:00'),
+          })
+          .strict()
+          .default({ weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' }),
         /** Keyed by the API keys' unit: the unit is the authority's id in the register. */
         authorities: z
           .record(
@@ -300,7 +319,7 @@ export const configSchema = z
           .default({}),
       })
       .strict()
-      .default({ level: 'auto', authorities: {} }),
+      .default({ level: 'auto', deadlines: { weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' }, authorities: {} }),
     sessions: sessionsSchema,
     http: httpSchema,
     /** Signing keys by alias. */

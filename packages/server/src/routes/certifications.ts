@@ -4,7 +4,7 @@
  * the authority; it must be allowed both the certifier's key and the authority's seal. Retries with the same
  * idempotency key never take a second number.
  */
-import { parseCertificate, withCertifierTitle, type CertificationRequestRecord } from '@kyso/core';
+import { appointmentSlip, parseCertificate, withCertifierTitle, type CertificationRequestRecord } from '@kyso/core';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
@@ -17,6 +17,15 @@ import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
 import { JOURNAL_HEADERS, journalCodes, journalSignature } from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
+
+export const ExtensionSchema = z
+  .object({
+    workingDays: z.number().int().min(1).max(30),
+    reason: z.string().min(1).max(2000).meta({ description: 'nhiều loại giấy tờ, nhiều trang, nhiều bản, nội dung phức tạp…' }),
+    writtenAgreement: z.boolean().optional().meta({ description: 'The requester agreed in writing: needed beyond 2 working days.' }),
+  })
+  .strict()
+  .meta({ id: 'DeadlineExtension', description: 'An extension agreed at receipt (Decree 23/2015 Art. 21).' });
 
 export const CertificationRequestSchema = z
   .object({
@@ -62,6 +71,12 @@ export const CertificationRequestSchema = z
       .meta({ description: "RSA scheme of both signatures (RSASSA-PSS is what Circular 15/2025 Annex I names); default: certification.rsaScheme, else each key's own." }),
     delivery: z.object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() }).strict().optional(),
     feeReceiptNo: z.string().max(100).optional(),
+    paymentChannel: z.enum(['CASH', 'ONLINE']).optional().meta({ description: 'How the fee was paid (for the monthly figures).' }),
+    receivedAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: 'When the complete request was received (default: now); the due time runs from it (Decree 23/2015 Art. 7: same working day, or the next when received after 15:00).', example: '2026-03-10T09:30:00+07:00' }),
+    extension: ExtensionSchema.optional(),
     notes: z.string().max(2000).optional(),
     vneidDataUsed: z.boolean().optional(),
   })
@@ -107,8 +122,16 @@ export const CertificationSchema = z
     fee: FeeQuoteSchema.nullable(),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
+    receivedAt: z.string().nullable(),
+    dueAt: z.string().nullable().meta({ description: 'When the result is due (Decree 23/2015 Art. 7 and 21), UTC.' }),
+    extension: ExtensionSchema.nullable(),
+    paymentChannel: z.enum(['CASH', 'ONLINE']).nullable(),
+    deliveredAt: z.string().nullable().meta({ description: 'When the e-copy was delivered (POST …/delivery).' }),
+    returnedAt: z.string().nullable(),
+    deadline: z.enum(['open', 'overdue', 'returned-on-time', 'returned-late']).nullable(),
     entries: z.array(EntrySchema),
     ecopy: z.string().nullable().meta({ description: 'Where to GET the e-copy PDF.' }),
+    appointmentSlip: z.string().nullable().meta({ description: 'Where to GET the appointment slip (phiếu hẹn) PDF, when the result is due on a later day.' }),
     resumed: z.boolean().optional().meta({ description: 'The idempotency key was known: no new number was taken.' }),
   })
   .meta({ id: 'Certification' });
@@ -192,6 +215,9 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
         certificateCheck: { revocation: services.config.signing.revocation }, // asked in the worker through a guarded fetch
         delivery: body.delivery,
         feeReceiptNo: body.feeReceiptNo,
+        paymentChannel: body.paymentChannel,
+        receivedAt: body.receivedAt,
+        extension: body.extension,
         notes: body.notes,
         vneidDataUsed: body.vneidDataUsed,
         verificationUrl: services.config.certification.verificationUrl,
@@ -246,6 +272,50 @@ export const getECopyRoute = defineRoute<Record<string, never>, z.infer<typeof I
     res.setHeader('Content-Disposition', `attachment; filename="ecopy-${entry.year}-${entry.seqNo}.pdf"`);
     res.setHeader('Kyso-Certification-Number', encodeURIComponent(entry.certificationNumber));
     res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+  },
+});
+
+const DeliverySchema = z
+  .object({ at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was delivered (default: now).' }) })
+  .strict()
+  .meta({ id: 'DeliveryRecord' });
+
+export const recordDeliveryRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>, z.infer<typeof DeliverySchema>>({
+  method: 'post',
+  path: '/v1/certifications/{id}/delivery',
+  operationId: 'recordDelivery',
+  summary: "Record that the e-copy was delivered (its return time)",
+  description: 'The return time the deadline and the monthly on-time rate are judged by. A repeat keeps the first delivery.',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  body: { kind: 'json', schema: DeliverySchema },
+  responses: { 200: { description: 'The request, delivered.', json: CertificationSchema }, 404: { description: "No such request in your unit's register." }, 409: { description: 'Not issued yet.' } },
+  async handler({ res, params, body, principal, services }) {
+    const request = await ownRequest(params.id, principal, services);
+    res.json(certificationView(await services.register!.recordDelivery(request.id, { at: body.at })));
+  },
+});
+
+export const appointmentSlipRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>>({
+  method: 'get',
+  path: '/v1/certifications/{id}/appointment-slip.pdf',
+  operationId: 'getAppointmentSlip',
+  summary: 'The appointment slip (phiếu hẹn trả kết quả) of a certification request of your unit',
+  description: 'One A4 page in Vietnamese: the authority, the requester, the documents, the receipt and due times in Vietnam time, any extension (Decree 23/2015 Art. 21).',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  responses: { 200: { description: 'The slip.', pdf: true }, 404: { description: 'No such request.' }, 409: { description: 'The request has no due time.' } },
+  async handler({ res, params, principal, services }) {
+    const request = await ownRequest(params.id, principal, services);
+    const authority = services.config.certification.authorities[principal!.unit];
+    const slip = appointmentSlip({ request, authorityName: authority?.name ?? request.authorityId });
+    res.status(200).type('application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="phieu-hen-${request.entries[0]?.year ?? ''}-${request.entries[0]?.seqNo ?? ''}.pdf"`);
+    res.end(Buffer.from(slip.pdf.buffer, slip.pdf.byteOffset, slip.pdf.byteLength));
   },
 });
 
@@ -315,6 +385,13 @@ export function certificationView(r: CertificationRequestRecord) {
     fee: r.fee,
     createdAt: r.createdAt,
     completedAt: r.completedAt,
+    receivedAt: r.receivedAt,
+    dueAt: r.dueAt,
+    extension: r.extension,
+    paymentChannel: r.paymentChannel,
+    deliveredAt: r.deliveredAt,
+    returnedAt: r.returnedAt,
+    deadline: r.deadline,
     entries: r.entries.map((e) => ({
       certificationNumber: e.certificationNumber,
       bookType: e.bookType,
@@ -332,5 +409,6 @@ export function certificationView(r: CertificationRequestRecord) {
       signingEvidence: e.signingEvidence,
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
+    appointmentSlip: r.dueAt && r.receivedAt && r.state !== 'void' ? `/v1/certifications/${encodeURIComponent(r.id)}/appointment-slip.pdf` : null,
   };
 }

@@ -3,7 +3,7 @@
  * material ever crosses — the worker asks the service's thread to `sign` the data to sign and gets the value
  * back (PKCS#11 sessions and PKCS#12 keys stay where they were opened).
  */
-import type { Certifier, CertificationRequestRecord, CopyLevel, PrintBookInput, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
+import type { Certifier, CertificationRequestRecord, CopyLevel, Extension, PaymentChannel, PrintBookInput, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
 import type { CertificateCheckPolicy } from '@kyso/core';
 import type { FetchPolicy } from '@kyso/verify';
 import type { CommonWorkerInit } from '../workers/worker-runtime.js';
@@ -59,6 +59,10 @@ export interface CertifyData {
   certificateCheck: CertificateCheckPolicy | false;
   delivery?: { channel: DeliveryChannel; address?: string };
   feeReceiptNo?: string;
+  /** Deadlines (Decree 23/2015 Art. 7, 21): when the complete request was received, an agreed extension; how the fee was paid. */
+  receivedAt?: Date | string;
+  extension?: Extension;
+  paymentChannel?: PaymentChannel;
   notes?: string;
   vneidDataUsed?: boolean;
   /** The QR code's reference: a URL with {authority} {book} {year} {seq} filled in from the entry. */

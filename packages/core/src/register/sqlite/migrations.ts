@@ -160,6 +160,22 @@ CREATE TRIGGER signing_journal_fixed BEFORE UPDATE ON signing_journal
 BEGIN SELECT RAISE(ABORT, 'the signing journal is append-only'); END;
 `,
   },
+  {
+    version: 4,
+    description: 'deadlines (receipt, due time, extension), delivery time, payment channel',
+    sql: `
+-- Decree 23/2015 Art. 7 and 21: when the complete request was received and when it is due (with any extension and
+-- its reason); when the result was delivered (the e-copy's return); how the fee was paid (cash or online).
+ALTER TABLE requests ADD COLUMN received_at TEXT;
+ALTER TABLE requests ADD COLUMN due_at TEXT;
+ALTER TABLE requests ADD COLUMN extension_json TEXT;
+ALTER TABLE requests ADD COLUMN payment_channel TEXT CHECK (payment_channel IS NULL OR payment_channel IN ('CASH', 'ONLINE'));
+ALTER TABLE requests ADD COLUMN delivered_at TEXT;
+-- Requests written before: received when they were recorded (their due time is unknown and stays NULL).
+UPDATE requests SET received_at = created_at;
+CREATE INDEX requests_authority_created ON requests (authority_id, created_at);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

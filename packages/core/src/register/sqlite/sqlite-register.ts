@@ -10,6 +10,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
+import { computeDueTime, deadlineState, type DeadlinePolicy, type Extension } from '../../deadlines/due-time.js';
+import { WorkingCalendar, type WorkingCalendarConfig } from '../../deadlines/working-calendar.js';
 import type { FeeQuote } from '../../fees/compute-fee.js';
 import { DEFAULT_NUMBER_TEMPLATE, formatCertificationNumber, type CertificationNumberTemplate } from '../certification-number.js';
 import { RegisterError } from '../errors.js';
@@ -24,10 +26,12 @@ import type {
   CertificationRequestRecord,
   CompleteInput,
   DeliveryChannel,
+  DeliveryInput,
   EntryKey,
   EntryPage,
   EntryPageRequest,
   EntryQuery,
+  PaymentChannel,
   EntryState,
   RefusalInput,
   RegisterEntry,
@@ -38,6 +42,7 @@ import type {
 import {
   checkAuthorityInput,
   checkCompleteInput,
+  checkInstant,
   checkKey,
   checkRefusalCode,
   checkRefusalInput,
@@ -56,6 +61,8 @@ export interface SqliteRegisterOptions {
   busyTimeoutMs?: number;
   /** How numbers are written (default `{seq} quyển số {volume2}/{year} {book}`). */
   numberTemplate?: CertificationNumberTemplate;
+  /** The working-day calendar and the deadline policy the due times are computed with (default: Vietnam's, 15:00). */
+  deadlines?: { calendar?: WorkingCalendar | WorkingCalendarConfig; policy?: Partial<DeadlinePolicy> };
 }
 
 const requireCjs = createRequire(import.meta.url);
@@ -115,6 +122,11 @@ interface RequestRow {
   void_reason: string | null;
   created_at: string;
   completed_at: string | null;
+  received_at: string | null;
+  due_at: string | null;
+  extension_json: string | null;
+  payment_channel: PaymentChannel | null;
+  delivered_at: string | null;
 }
 
 interface EntryRow {
@@ -169,11 +181,16 @@ export class SqliteRegister implements CertificationRegister {
   readonly #db: Db;
   readonly #clock: () => Date;
   readonly #template: CertificationNumberTemplate;
+  readonly #calendar: WorkingCalendar;
+  readonly #deadlinePolicy: Partial<DeadlinePolicy> | undefined;
 
   constructor(db: Db, options: SqliteRegisterOptions = {}) {
     this.#db = db;
     this.#clock = options.clock ?? (() => new Date());
     this.#template = options.numberTemplate ?? DEFAULT_NUMBER_TEMPLATE;
+    const cal = options.deadlines?.calendar;
+    this.#calendar = cal instanceof WorkingCalendar ? cal : new WorkingCalendar(cal);
+    this.#deadlinePolicy = options.deadlines?.policy;
   }
 
   /** The schema version of the open file. */
@@ -280,6 +297,9 @@ export class SqliteRegister implements CertificationRegister {
       }
       perOriginalFee[line.original - 1] += line.amount;
     }
+    // The receipt and due time are fixed at the first reservation (a retry keeps them, like the fee).
+    const received = checkInstant(input.receivedAt, 'receivedAt', this.#now());
+    const due = computeDueTime(received, { calendar: this.#calendar, policy: this.#deadlinePolicy, extension: input.extension ?? null });
     return this.#write(() => {
       const existing = this.#requestRowByKey(input.authorityId, input.idempotencyKey);
       if (existing) return { request: this.#resumable(existing, fingerprint, 'certification'), resumed: true };
@@ -296,8 +316,9 @@ export class SqliteRegister implements CertificationRegister {
       this.#db
         .prepare(
           `INSERT INTO requests (id, authority_id, idempotency_key, fingerprint, kind, state, requester_json, certifier_json,
-             fee_total, fee_json, fee_receipt_no, delivery_channel, delivery_address, created_at)
-           VALUES (?, ?, ?, ?, 'certification', 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+             fee_total, fee_json, fee_receipt_no, delivery_channel, delivery_address, created_at,
+             received_at, due_at, extension_json, payment_channel)
+           VALUES (?, ?, ?, ?, 'certification', 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -312,6 +333,10 @@ export class SqliteRegister implements CertificationRegister {
           input.delivery?.channel ?? null,
           input.delivery?.address ?? null,
           at,
+          due.receivedAt,
+          due.dueAt,
+          due.extension ? JSON.stringify(due.extension) : null,
+          input.paymentChannel ?? null,
         );
       const insert = this.#db.prepare(
         `INSERT INTO entries (request_id, original_index, authority_id, book_id, book_type, year, volume, seq_no, certification_number,
@@ -414,6 +439,7 @@ export class SqliteRegister implements CertificationRegister {
     checkRefusalInput(input);
     checkRefusalCode(input.code);
     const fingerprint = refusalFingerprint(input);
+    const received = checkInstant(input.receivedAt, 'receivedAt', this.#now());
     return this.#write(() => {
       const existing = this.#requestRowByKey(input.authorityId, input.idempotencyKey);
       if (existing) return { request: this.#resumable(existing, fingerprint, 'refusal'), resumed: true };
@@ -422,8 +448,8 @@ export class SqliteRegister implements CertificationRegister {
       this.#db
         .prepare(
           `INSERT INTO requests (id, authority_id, idempotency_key, fingerprint, kind, state, requester_json, certifier_json,
-             refusal_code, refusal_text, refusal_document, created_at, completed_at)
-           VALUES (?, ?, ?, ?, 'refusal', 'refused', ?, ?, ?, ?, ?, ?, ?)`,
+             refusal_code, refusal_text, refusal_document, created_at, completed_at, received_at)
+           VALUES (?, ?, ?, ?, 'refusal', 'refused', ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -437,8 +463,38 @@ export class SqliteRegister implements CertificationRegister {
           input.documentName,
           this.#now().toISOString(),
           this.#now().toISOString(),
+          received.toISOString(),
         );
       return { request: this.#request(id)!, resumed: false };
+    });
+  }
+
+  async recordDelivery(requestId: string, input: DeliveryInput = {}): Promise<CertificationRequestRecord> {
+    if (!input || typeof input !== 'object') throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
+    const now = this.#now();
+    return this.#write(() => {
+      const row = this.#requestRow(requestId);
+      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row.state !== 'issued') throw new RegisterError('REGISTER_NOT_ISSUED', { requestId, state: row.state });
+      if (!this.#entryRows(requestId).some((e) => e.electronic_copy === 1)) {
+        throw new RegisterError('REGISTER_BAD_INPUT', { field: 'requestId', requestId }, 'the request has no electronic copy to deliver');
+      }
+      if (row.delivered_at) return this.#request(requestId)!; // delivered once: the first time stands
+      const at = checkInstant(input.at, 'at', now, row.completed_at ?? row.created_at);
+      this.#db.prepare('UPDATE requests SET delivered_at = ? WHERE id = ?').run(at.toISOString(), requestId);
+      return this.#request(requestId)!;
+    });
+  }
+
+  async requestsForReport(filter: { from: string; to: string; authorityId?: string }): Promise<CertificationRequestRecord[]> {
+    const from = isoInstant(filter?.from, 'from');
+    const to = isoInstant(filter?.to, 'to');
+    return this.#read(() => {
+      const args: unknown[] = [to, from, from, from];
+      let sql = `SELECT id FROM requests WHERE created_at < ? AND (created_at >= ? OR completed_at >= ? OR delivered_at >= ? OR state = 'pending')`;
+      if (filter.authorityId !== undefined) (sql += ' AND authority_id = ?'), args.push(filter.authorityId);
+      const rows = this.#db.prepare(`${sql} ORDER BY created_at, id`).all(...args) as { id: string }[];
+      return rows.map((r) => this.#request(r.id)!);
     });
   }
 
@@ -636,6 +692,10 @@ export class SqliteRegister implements CertificationRegister {
     const row = this.#requestRow(id);
     if (!row) return null;
     const code = row.refusal_code;
+    const entries = this.#entryRows(id).map(toEntry);
+    const returnedAt =
+      row.state !== 'issued' ? null : entries.some((e) => e.electronicCopy) ? row.delivered_at : row.completed_at;
+    const deadline = row.state === 'void' || row.state === 'refused' ? null : deadlineState(row.due_at, returnedAt, this.#now());
     return {
       id: row.id,
       authorityId: row.authority_id,
@@ -649,13 +709,26 @@ export class SqliteRegister implements CertificationRegister {
       delivery: row.delivery_channel ? { channel: row.delivery_channel, ...(row.delivery_address ? { address: row.delivery_address } : {}) } : null,
       createdAt: row.created_at,
       completedAt: row.completed_at,
+      receivedAt: row.received_at,
+      dueAt: row.due_at,
+      extension: row.extension_json ? (JSON.parse(row.extension_json) as Extension) : null,
+      paymentChannel: row.payment_channel,
+      deliveredAt: row.delivered_at,
+      returnedAt,
+      deadline,
       voidReason: row.void_reason,
       refusal: code
         ? { code, groundVi: REFUSAL_GROUNDS[code].vi, legalBasis: REFUSAL_LEGAL_BASIS, text: row.refusal_text, documentName: row.refusal_document ?? '' }
         : null,
-      entries: this.#entryRows(id).map(toEntry),
+      entries,
     };
   }
+}
+
+function isoInstant(v: unknown, field: string): string {
+  const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw new RegisterError('REGISTER_BAD_INPUT', { field }, `${field}: an ISO 8601 time`);
+  return d.toISOString();
 }
 
 function toBook(r: BookRow): Book {
