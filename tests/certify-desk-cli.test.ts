@@ -46,7 +46,7 @@ interface Result {
 function kyso(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KYSO_') || k === 'KYSO_NEW_SEAL_PW'));
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...clean, KYSO_PW: 'kyso-test', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...clean, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -44,7 +44,7 @@ function kyso(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 let n = 0;
 function certify(scans: string[], extra: string[]): Promise<{ code: number; stdout: string; stderr: string; out: string }> {
   const out = tmp.file(`ecopy-${++n}.pdf`);
-  const args = ['certify', ...scans.flatMap((s) => ['--scan', s]), '--paper-copies', '0', '-o', out, '--db', tmp.file(`reg-${n}.sqlite`)];
+  const args = ['certify', ...scans.flatMap((s) => ['--scan', s]), '--paper-copies', '0', '-o', out, '--db', tmp.file(`reg-${n}.sqlite`), '--authority-id', 'UBND-KINH-BAC'];
   args.push('--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--json', ...extra);
   return kyso(args).then((r) => ({ ...r, out }));
 }

@@ -307,7 +307,8 @@ function expectInOrder(lines: string[], expected: string[]): void {
 describe('nothing is drawn over the original', () => {
   for (const kind of kinds) {
     it(kind.name, async () => {
-      const copy = await buildElectronicCopy({ scan: await kind.scan(), conversion: CONVERSION, certification: CERTIFICATION, ...parties, ...kind.extra });
+      // B-B: the two signatures are the whole file (the long-term evidence is tested in ecopy-long-term.test.ts)
+      const copy = await buildElectronicCopy({ scan: await kind.scan(), conversion: CONVERSION, certification: CERTIFICATION, level: 'B-B', ...parties, ...kind.extra });
       kind.expect(copy);
       const path = tmp.file(`${kind.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.pdf`, copy.bytes);
       const doc = PdfDocument.load(copy.bytes);
