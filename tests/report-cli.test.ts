@@ -13,6 +13,8 @@ import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { run, scratch } from './helpers/tools.js';
 import { fillKnownRegister, KNOWN_TOTALS } from '../packages/core/test/helpers/known-register.js';
+/** The authority's unit code (kyso certify names the book by it, never by the seal's name). */
+const UNIT = 'Ủy ban nhân dân phường Kinh Bắc';
 
 const tmp = scratch('kyso-report-cli-');
 const CLI = join(repoRoot, 'packages/cli/dist/main.js');
@@ -34,10 +36,10 @@ function kyso(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 
 const base = (db: string, key: string, out: string, extra: string[] = []) => [
   'certify', '--scan', scan, '--paper-copies', '0', '-o', out, '--db', db,
-  '--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW',
+  '--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--authority-id', UNIT,
   '--revocation', 'off', '--json', '--idempotency-key', key, '--requester', 'Vũ Thị Lan', '--document', 'Học bạ THPT', ...extra,
 ];
-const sealArgs = (db: string) => ['--db', db, '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW'];
+const sealArgs = (db: string) => ['--db', db, '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--authority-id', UNIT];
 
 describe('kyso certify with deadlines', () => {
   const db = tmp.file('reg.sqlite');

@@ -209,8 +209,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
       // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each.
       const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
-      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level, outputSha256, unit: authorityId });
-      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level, outputSha256, unit: authorityId });
+      const madeLevel = result.entry.signingEvidence?.level ?? 'B-B'; // as made: auto picks one
+      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId });
+      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId });
       out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
       return 0;
     } finally {

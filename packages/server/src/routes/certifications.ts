@@ -228,7 +228,8 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     );
     if (!result.replayed) {
       // Both signatures are over the e-copy as issued: each journaled with its hash (a replay signs nothing).
-      const level = services.config.certification.level;
+      // the level as made (auto picks one per request), from the evidence the register keeps
+      const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
       for (const key of [certifierKey, seal]) {
         await journalSignature(services, principal!, { operation: 'certify', keyAlias: key.alias, certificate: key.identity.certificate, level, documentSha256: result.sha256, codes });
       }
