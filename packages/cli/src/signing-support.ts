@@ -1,8 +1,9 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
 import { readFileSync } from 'node:fs';
-import { onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
+import { nodeGuardedFetch, onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
 import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
+import { cliFetchOptions } from './fetch-policy.js';
 
 export interface AppearanceArgs {
   reason?: string;
@@ -38,7 +39,10 @@ export function cliTimestamper(url: string, timeoutMs?: number, fetch?: GuardedF
   return tsaTimestamper(url, { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(fetch ? { fetch } : {}) });
 }
 
-export { cliGuardedFetch } from './guarded-fetch.js';
+/** The run's guarded fetch (fetch-policy.ts), from @kyso/core's own copy of the code. */
+export function cliGuardedFetch(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): GuardedFetch {
+  return nodeGuardedFetch(cliFetchOptions(allowHosts, namedUrls));
+}
 
 /** `fetch`: the run's guarded fetch, through which the signer's CA is asked. */
 export function cliRevocationPolicy(mode: string | undefined, fetch?: GuardedFetch): CertificateCheckPolicy {

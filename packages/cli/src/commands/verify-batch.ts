@@ -13,9 +13,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { KysoError } from '@kyso/pdf';
 import type { ValidationReport } from '@kyso/verify';
 import { EXIT, exitCodeFor as exitCodeForError } from '../exit-codes.js';
+import { isKysoError } from '../kyso-error.js';
 import { UsageError } from '../usage.js';
 import { openPdf, validateOpened, verifyContext, VERIFY_EXIT, type VerifyContext, type VerifyValues } from './verify.js';
 
@@ -102,7 +102,7 @@ function failure(path: string, e: unknown, ctx: VerifyContext): FileOutcome {
   let exit: number;
   let error: { code: string; vi: string; en: string };
   const errno = e as NodeJS.ErrnoException;
-  if (e instanceof KysoError) {
+  if (isKysoError(e)) {
     exit = exitCodeForError(e.code);
     error = { code: e.code, vi: e.messageVi, en: e.messageEn };
   } else if (typeof errno.code === 'string' && /^E[A-Z]+$/.test(errno.code)) {

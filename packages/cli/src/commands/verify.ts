@@ -12,7 +12,8 @@ import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
-import { cliGuardedFetch } from '../guarded-fetch.js';
+import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
+import { cliFetchOptions } from '../fetch-policy.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -90,7 +91,7 @@ export function verifyContext(values: VerifyValues): VerifyContext {
     trustProfile: trust.profile,
     at,
     online: values.online ?? false,
-    fetch: values.online ? cliGuardedFetch(values['allow-host']) : undefined,
+    fetch: values.online ? nodeGuardedFetch(cliFetchOptions(values['allow-host'])) : undefined,
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };

@@ -1,9 +1,8 @@
 /**
- * The command line's guarded fetch, in a module of its own so that `kyso verify` loads only the fetch and not the
- * signing code of @kyso/core.
+ * The command line's fetch policy, in a module that imports no library: `kyso verify` builds its fetch from
+ * @kyso/core/guarded-fetch (bundled with the verifier, commands/verify.ts), the signing commands from @kyso/core
+ * (signing-support.ts), so neither loads the other's copy of the code.
  */
-import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
-import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
 
 /**
@@ -12,7 +11,7 @@ import { UsageError } from './usage.js';
  * user names are allowed whatever their address: `--allow-host HOST:PORT`, KYSO_FETCH_ALLOW_HOSTS (comma-separated)
  * and the --tsa URL's host.
  */
-export function cliGuardedFetch(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): GuardedFetch {
+export function cliFetchOptions(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): { allowHosts: string[]; budget: { maxRequests: number; totalMs: number } } {
   const env = (process.env.KYSO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
   const named: string[] = [];
   for (const u of namedUrls) {
@@ -26,6 +25,6 @@ export function cliGuardedFetch(allowHosts: readonly string[] | undefined, named
   }
   for (const h of allowHosts ?? []) if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host wants HOST or HOST:PORT, got '${h}'`);
   // A command line run may cover many signatures: a larger budget than the service's per request.
-  return nodeGuardedFetch({ allowHosts: [...(allowHosts ?? []), ...env, ...named], budget: { maxRequests: 256, totalMs: 600_000 } });
+  return { allowHosts: [...(allowHosts ?? []), ...env, ...named], budget: { maxRequests: 256, totalMs: 600_000 } };
 }
 
