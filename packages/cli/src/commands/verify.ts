@@ -70,6 +70,8 @@ function parseVerifyArgs(argv: string[]) {
 export interface VerifyContext {
   trust: TrustSelection;
   options: Parameters<typeof validatePdfDetailed>[1] & {};
+  /** With --online: a guarded fetch with its own request budget, one per file (a batch would exhaust one budget). */
+  fetchForFile?: () => NonNullable<VerifyContext['options']['fetch']>;
   json: boolean;
   lang: 'vi' | 'en';
 }
@@ -91,11 +93,18 @@ export function verifyContext(values: VerifyValues): VerifyContext {
     trustProfile: trust.profile,
     at,
     online: values.online ?? false,
-    fetch: values.online ? nodeGuardedFetch(cliFetchOptions(values['allow-host'])) : undefined,
+    fetch: undefined,
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };
-  return { trust, options, json: values.json ?? false, lang };
+  const fetchOptions = values.online ? cliFetchOptions(values['allow-host']) : undefined; // --allow-host checked here
+  const fetchForFile = fetchOptions ? () => nodeGuardedFetch(fetchOptions) : undefined;
+  return { trust, options, fetchForFile, json: values.json ?? false, lang };
+}
+
+/** The validation options for one file: the run's, with a fresh guarded fetch when online. */
+export function fileOptions(ctx: VerifyContext): VerifyContext['options'] {
+  return ctx.fetchForFile ? { ...ctx.options, fetch: ctx.fetchForFile() } : ctx.options;
 }
 
 export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
@@ -107,7 +116,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   const pdf = await openPdf(positionals[0]!);
   try {
     if (values.xml) {
-      const { report, xml } = await validatePdfEtsiXml(pdf.input, ctx.options);
+      const { report, xml } = await validatePdfEtsiXml(pdf.input, fileOptions(ctx));
       out(xml.trimEnd());
       return exitCodeFor(report);
     }
@@ -122,7 +131,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
 /** One opened file validated: its exit code and its report (pretty JSON, one JSON line, or the human report). */
 export async function validateOpened(input: Uint8Array | ByteSource, file: string, ctx: VerifyContext, oneLine: boolean): Promise<{ exit: number; report: ValidationReport; text: string }> {
   const { trust, lang } = ctx;
-  const { report, facts } = await validatePdfDetailed(input, ctx.options);
+  const { report, facts } = await validatePdfDetailed(input, fileOptions(ctx));
   const anchors = facts.signatures.map((f) => (f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined));
   const exit = exitCodeFor(report);
   let text: string;
