@@ -30,8 +30,8 @@ const freePort = () =>
     });
   });
 
-/** Starts the services; returns { stop(), note } where note says which pieces were already served. */
-export async function startTestPki(root) {
+/** dev-pki as a child, serving the pieces not already served here on their own ports (the rest on spare ports). */
+async function spawnDevPki(root) {
   const env = { ...process.env, KYSO_DEV_TSA_PORT: String(await freePort()) };
   const reused = [];
   for (const [name, port] of Object.entries(PKI_PORTS)) {
@@ -57,13 +57,37 @@ export async function startTestPki(root) {
     });
   });
   child.removeAllListeners('exit');
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return { reused, stop };
+}
+
+/**
+ * Starts the services; returns { note, ensure(), stop() }. A service found running belongs to someone else and may
+ * stop mid-run (a test run's shared responder leaves with its last user): ensure() starts the bench's own on that
+ * port when it is free again.
+ */
+export async function startTestPki(root) {
+  let current = await spawnDevPki(root);
+  const notes = [current.reused.length ? `already served on this machine, used as found: ${current.reused.join(', ')}` : 'started by the bench'];
   return {
-    note: reused.length ? `already served on this machine, used as found: ${reused.join(', ')}` : 'started by the bench',
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
+    get note() {
+      return notes.join('; ');
+    },
+    async ensure() {
+      if (!current.reused.length) return false;
+      const gone = [];
+      for (const [name, port] of Object.entries(PKI_PORTS)) if (!(await listening(port))) gone.push(`${name} ${port}`);
+      if (!gone.length) return false;
+      await current.stop();
+      current = await spawnDevPki(root);
+      notes.push(`the services found were gone (${gone.join(', ')}), the bench's own started`);
+      return true;
+    },
+    stop: () => current.stop(),
   };
 }

@@ -104,6 +104,7 @@ const pdfsigVersion = (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.
 console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`);
 
 let pki = null;
+let pkiNote = '';
 try {
   const onePage = await pagesPdf(1);
   const hundred = await pagesPdf(100);
@@ -173,26 +174,50 @@ try {
   };
   const pdfsigOk = (r, what, { trusted = true } = {}) => {
     const v = pdfsigVerdicts(r.stdout);
-    sane(v.valid === 1 && (!trusted || v.trusted === 1), `${what}: pdfsig did not report "Signature is Valid."${trusted ? ' and "Certificate is Trusted."' : ''}:\n${r.stdout.slice(0, 600)}`);
+    sane(v.valid === 1 && (!trusted || v.trusted === 1), `${what}: pdfsig did not report "Signature is Valid."${trusted ? ' and "Certificate is Trusted."' : ''}:\n${r.stdout.split('\n').slice(-4).join('\n')}`);
   };
+  /** pdfsig asks the OCSP responder: when the one found on the machine went away, the bench's own is started and
+   * the run repeated once (its time replaces the failed one's). */
+  const pdfsigTrusted = async (args, what) => {
+    let r = wall('pdfsig', args);
+    const v = pdfsigVerdicts(r.stdout);
+    if ((v.valid !== 1 || v.trusted !== 1) && (await pki.ensure())) {
+      console.error(`test PKI services: ${pki.note}`);
+      r = wall('pdfsig', args);
+    }
+    pdfsigOk(r, what);
+    return r;
+  };
+  /** An online run, repeated once if it failed because the services found on the machine went away (pdfsigTrusted). */
+  const onlineRun = async (run, ok) => {
+    let r = run();
+    if (!ok(r) && (await pki.ensure())) {
+      console.error(`test PKI services: ${pki.note}`);
+      r = run();
+    }
+    return r;
+  };
+  const goodOnline = (r) => r.status === 0 && r.report?.signatures?.[0]?.indication === 'TOTAL-PASSED' && (r.report.signatures[0].revocation ?? []).some((x) => /^good$/i.test(x.status));
   const kv = [];
   const kl = [];
   const pv = [];
   const ki = [];
   const pi = [];
   for (let i = 0; i < 5; i++) {
-    const k = kysoVerify(signed50, ['--trust', rootPem, ...online]);
+    const k = await onlineRun(() => kysoVerify(signed50, ['--trust', rootPem, ...online]), goodOnline);
     passedTrusted(k, 'verify 50 MB --online');
     const rev = k.report.signatures[0].revocation ?? [];
     sane(rev.length > 0 && rev.every((x) => /^good$/i.test(x.status)), `verify 50 MB --online: kyso did not get a good revocation status from the test PKI: ${JSON.stringify(rev)}`);
     kv.push(k);
-    const lib = wall(process.execPath, [join(root, 'bench/child-verify.mjs'), signed50, rootPem, 'online']);
-    const libResult = JSON.parse(lib.stdout.trim() || '{}');
+    const libRun = () => {
+      const r = wall(process.execPath, [join(root, 'bench/child-verify.mjs'), signed50, rootPem, 'online']);
+      return { ...r, result: JSON.parse(r.stdout.trim() || '{}') };
+    };
+    const lib = await onlineRun(libRun, (r) => r.result.indication === 'TOTAL-PASSED' && (r.result.revocation ?? []).some((x) => /^good$/i.test(x.status)));
+    const libResult = lib.result;
     sane(libResult.indication === 'TOTAL-PASSED', `validatePdf 50 MB online: ${lib.stdout} ${lib.stderr.slice(0, 300)}`);
     kl.push(libResult.ms);
-    const p = wall('pdfsig', ['-nssdir', `sql:${nss}`, signed50]);
-    pdfsigOk(p, 'verify 50 MB');
-    pv.push(p);
+    pv.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, signed50], 'verify 50 MB'));
     // Integrity only: pdfsig without certificate validation; kyso with nothing trusted (no path can be built).
     const kn = kysoVerify(signed50, ['--no-default-trust']);
     sane(kn.report?.signatures?.[0]?.intact === true, `verify 50 MB integrity only: kyso did not find the signature intact (exit ${kn.status})`);
@@ -228,12 +253,10 @@ try {
     const ks = wall(process.execPath, [cli, 'sign', onePath, '-o', out, '--p12', join(root, 'test-certs/signer.p12'), '--password-env', 'KYSO_BENCH_P12', '--revocation', 'off'], { env: { ...process.env, KYSO_BENCH_P12: PASSWORD } });
     sane(ks.status === 0 && statSync(out).size > onePage.length, `kyso sign 1 page: exit ${ks.status} ${ks.stderr.slice(0, 300)}`);
     ks1.push(ks);
-    const ko = kysoVerify(oneSigned, ['--trust', rootPem, ...online]);
+    const ko = await onlineRun(() => kysoVerify(oneSigned, ['--trust', rootPem, ...online]), goodOnline);
     passedTrusted(ko, 'verify 1 page --online');
     ko1.push(ko);
-    const p = wall('pdfsig', ['-nssdir', `sql:${nss}`, oneSigned]);
-    pdfsigOk(p, 'verify 1 page');
-    pv1.push(p);
+    pv1.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, oneSigned], 'verify 1 page'));
   }
   const node0 = medianOf(n0);
   record('`kyso verify` 1-page PDF, whole process, vs `node -e 0`', medianOf(kv1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'offline, --trust the test root; baseline: bare Node start in the same run');
@@ -242,27 +265,39 @@ try {
 
   // Batches: many results at once; kyso's batch against a shell loop of pdfsig over the same files, both online.
   const loopPdfsig = (dir) => wall('sh', ['-c', 'for f in "$1"/*.pdf; do pdfsig -nssdir "sql:$2" "$f" || exit 1; done', 'sh', dir, nss]);
-  const batch = (dir, count, what) => {
-    const k = wall(process.execPath, [cli, 'verify', dir, '--json', '--trust', rootPem, ...online]);
-    const lines = k.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const batch = async (dir, count, what) => {
+    const k = await onlineRun(
+      () => {
+        const r = wall(process.execPath, [cli, 'verify', dir, '--json', '--trust', rootPem, ...online]);
+        return { ...r, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+      },
+      (r) => r.status === 0,
+    );
+    const lines = k.lines;
     sane(k.status === 0 && lines.length === count && lines.every((l) => l.exit === 0 && l.signatures[0]?.indication === 'TOTAL-PASSED'), `${what}: kyso's batch did not pass all ${count} files (exit ${k.status}, ${lines.length} lines) ${k.stderr.slice(0, 300)}`);
-    const p = loopPdfsig(dir);
-    const v = pdfsigVerdicts(p.stdout);
+    let p = loopPdfsig(dir);
+    let v = pdfsigVerdicts(p.stdout);
+    if ((v.valid !== count || v.trusted !== count) && (await pki.ensure())) {
+      console.error(`test PKI services: ${pki.note}`);
+      p = loopPdfsig(dir);
+      v = pdfsigVerdicts(p.stdout);
+    }
     sane(p.status === 0 && v.valid === count && v.trusted === count, `${what}: pdfsig's loop reported ${v.valid} valid, ${v.trusted} trusted of ${count}`);
     return { k, p };
   };
   const dir1k = join(work, 'batch-1k');
   mkdirSync(dir1k);
   for (let i = 0; i < 1000; i++) writeFileSync(join(dir1k, `r${String(i).padStart(4, '0')}.pdf`), await signPdf(onePage, rsa, { certificateCheck: false }));
-  const b1k = batch(dir1k, 1000, '1,000 one-page files');
+  const b1k = await batch(dir1k, 1000, '1,000 one-page files');
   record('verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig', 1000 / (b1k.k.ms / 1000), 1000 / (b1k.p.ms / 1000), 'files/s', T.ratioAtLeast(3), `kyso: ${cpus().length} worker threads (default), one process; peak RSS ${round(b1k.k.rssMB)} MB`);
   rmSync(dir1k, { recursive: true });
   const dir20 = join(work, 'batch-20x50mb');
   mkdirSync(dir20);
   for (let i = 0; i < 20; i++) copyFileSync(signed50, join(dir20, `big${String(i).padStart(2, '0')}.pdf`));
-  const b20 = batch(dir20, 20, '20 files of 50 MB');
+  const b20 = await batch(dir20, 20, '20 files of 50 MB');
   record('verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig', b20.k.ms, b20.p.ms, 'ms', T.ratioAtMost(1.0), `kyso peak RSS ${round(b20.k.rssMB)} MB (FileSource: read in windows)`);
   rmSync(dir20, { recursive: true });
+  pkiNote = pki.note;
   await pki.stop();
   pki = null;
   rmSync(big);
@@ -306,4 +341,5 @@ for (const r of results) {
   console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
 }
 writeFileSync(join(root, 'bench/last-run.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
 console.log('\nwritten: bench/last-run.json');

@@ -13,6 +13,8 @@ import { scratch } from './helpers/tools.js';
 import { kysoSign, offsetOf, plainPdf } from '../packages/verify/test/helpers/signed-pdfs.js';
 
 const ROOT = join(repoRoot, 'test-certs/root-ca.pem');
+/** The test PKI's OCSP responder and CA server (tests/global-setup.ts), allow-listed as `kyso verify --online` needs. */
+const TEST_PKI_HOSTS = ['--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
 const tmp = scratch('kyso-verify-batch-');
 afterAll(() => tmp.cleanup());
 
@@ -24,7 +26,7 @@ interface Run {
 
 function kyso(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -137,6 +139,27 @@ describe('kyso verify on a folder (batch)', () => {
     ]);
     expect(parsed[1]!.error!.code).toBe('ENOENT');
   });
+
+  it('--online: 150 files in one thread all get their revocation status (each file its own request budget, the CRLs and CA certificates fetched kept for the run); a revoked signer among them fails the batch', async () => {
+    const dir = join(tmp.dir, 'online');
+    mkdirSync(dir);
+    const input = await plainPdf();
+    for (let i = 0; i < 150; i++) tmp.file(`online/r${String(i).padStart(3, '0')}.pdf`, await kysoSign(input, {}));
+    tmp.file('online/revoked.pdf', await kysoSign(input, { p12: 'revoked.p12' }));
+    const r = await kyso(dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', '1');
+    expect(r.code, r.stderr).toBe(1);
+    const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string }[] }[] });
+    expect(parsed).toHaveLength(151);
+    const revoked = parsed.find((l) => l.file.endsWith('revoked.pdf'))!;
+    expect(revoked.exit).toBe(1);
+    expect(revoked.signatures[0]!.subIndication).toBe('REVOKED');
+    const others = parsed.filter((l) => l !== revoked);
+    for (const l of others) {
+      expect(l.exit, l.file).toBe(0);
+      expect(l.signatures[0]!.revocation.length).toBeGreaterThan(0);
+      expect(l.signatures[0]!.revocation.every((x) => /^good$/i.test(x.status)), l.file).toBe(true);
+    }
+  }, 120_000);
 
   it.each([
     [['--xml'], /--xml reports one file/],

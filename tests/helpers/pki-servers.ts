@@ -463,25 +463,57 @@ async function spawnService(cmd: string, args: string[], ready: string, name: st
 }
 
 /**
- * `openssl ocsp` for the intermediate CA over test-certs/ocsp-index.txt, signed by ocsp.p12, responses valid for
- * 60 minutes. Readiness is read from its log, never probed by connecting: OpenSSL 3.0's responder spins forever
- * after a connection that closes without a request. -timeout bounds a client that sends half a request.
+ * The OCSP responder for the intermediate CA over test-certs/ocsp-index.txt, signed by ocsp.p12, responses valid
+ * for 60 minutes: a small Node HTTP server (its own process) that answers each request by running
+ * `openssl ocsp -reqin … -respout …` once. Not `openssl ocsp -port`: OpenSSL 3.0's responder spins at full CPU and
+ * answers nothing more after a connection that closes without a request, which a client that gives up (a timeout,
+ * a budget) can cause; one wedged responder then failed every later test that asks it.
  */
 export function startOcspResponder(port = OCSP_PORT): Promise<ServiceProcess> {
   const ocsp = leafPem('ocsp');
-  const args = [
-    'ocsp',
-    '-index', join(TEST_CERTS, 'ocsp-index.txt'),
-    '-CA', join(TEST_CERTS, 'intermediate-ca.pem'),
-    '-rsigner', ocsp.cert,
-    '-rkey', ocsp.key,
-    '-port', String(port),
-    '-nmin', '60',
-    '-timeout', '5',
-    '-ignore_err',
-  ];
-  return spawnService('openssl', args, 'waiting for OCSP client connections', 'ocsp', port);
+  const args = ['-e', OCSP_SCRIPT, TEST_CERTS, ocsp.cert, ocsp.key, String(port)];
+  return spawnService(process.execPath, args, 'waiting for OCSP client connections', 'ocsp', port);
 }
+
+const OCSP_SCRIPT = `
+const http = require('node:http'), fs = require('node:fs'), path = require('node:path'), os = require('node:os');
+const { execFile } = require('node:child_process');
+const [certs, cert, key, port] = process.argv.slice(1);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-ocsp-'));
+let n = 0;
+const answer = (der, res) => {
+  const q = path.join(dir, 'q' + (++n) + '.der'), r = path.join(dir, 'r' + n + '.der');
+  fs.writeFileSync(q, der);
+  execFile('openssl', ['ocsp', '-index', path.join(certs, 'ocsp-index.txt'), '-CA', path.join(certs, 'intermediate-ca.pem'),
+    '-rsigner', cert, '-rkey', key, '-reqin', q, '-respout', r, '-nmin', '60'], { timeout: 15000 }, (err) => {
+    let body;
+    try { body = err ? undefined : fs.readFileSync(r); } catch { body = undefined; }
+    fs.rmSync(q, { force: true }); fs.rmSync(r, { force: true });
+    if (!body) { res.writeHead(500).end(); return; }
+    res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': body.length }).end(body);
+  });
+};
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET') {
+    // RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER request}
+    const b64 = decodeURIComponent(new URL(req.url, 'http://x').pathname.slice(1));
+    const der = Buffer.from(b64, 'base64');
+    if (der.length === 0) { res.writeHead(400).end(); return; }
+    answer(der, res);
+    return;
+  }
+  if (req.method !== 'POST') { res.writeHead(405).end(); return; }
+  const chunks = []; let size = 0;
+  req.on('data', (c) => { size += c.length; if (size > 65536) req.destroy(); else chunks.push(c); });
+  req.on('end', () => answer(Buffer.concat(chunks), res));
+});
+server.requestTimeout = 5000;
+server.on('error', (e) => { console.log('error: ' + e.message); process.exit(1); });
+server.listen(Number(port), '127.0.0.1', () => console.log('waiting for OCSP client connections on ' + port));
+const stop = () => server.close(() => { fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+`;
 
 const CA_HTTP_SCRIPT = `
 const http = require('node:http'), fs = require('node:fs'), path = require('node:path');

@@ -129,7 +129,7 @@ const AHEAD_PER_JOB = 4;
 export async function verifyBatch(values: VerifyValues, paths: readonly string[], out: (s: string) => void): Promise<number> {
   if (values.xml) throw new UsageError('--xml reports one file; use --json for several');
   const jobs = parseJobs(values.jobs);
-  const ctx = verifyContext(values); // usage errors before any file is read
+  const ctx = await verifyContext(values); // usage errors before any file is read
   const files = batchFiles(paths);
   const counts = new Map<number, number>();
   const emit = (o: FileOutcome): void => {

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { checkPath } from './verify-batch.js';
 import { verifyContext, type VerifyValues } from './verify.js';
 
-const ctx = verifyContext((workerData as { values: VerifyValues }).values);
+const ctx = await verifyContext((workerData as { values: VerifyValues }).values);
 parentPort!.on('message', (m: { index: number; path: string }) => {
   void checkPath(m.path, ctx).then((o) => parentPort!.postMessage({ index: m.index, ...o }));
 });

@@ -12,8 +12,8 @@ import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
-import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
 import { cliFetchOptions } from '../fetch-policy.js';
+import { runFetchCache } from '../fetch-cache.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
@@ -70,14 +70,17 @@ function parseVerifyArgs(argv: string[]) {
 export interface VerifyContext {
   trust: TrustSelection;
   options: Parameters<typeof validatePdfDetailed>[1] & {};
-  /** With --online: a guarded fetch with its own request budget, one per file (a batch would exhaust one budget). */
+  /**
+   * With --online: a guarded fetch with its own request budget, one per file (a batch would exhaust one budget),
+   * behind the run's cache of GET answers (fetch-cache.ts).
+   */
   fetchForFile?: () => NonNullable<VerifyContext['options']['fetch']>;
   json: boolean;
   lang: 'vi' | 'en';
 }
 
 /** Checks the options (usage errors before any file is read) and builds the run's context. */
-export function verifyContext(values: VerifyValues): VerifyContext {
+export async function verifyContext(values: VerifyValues): Promise<VerifyContext> {
   if (values.json && values.xml) throw new UsageError('--json and --xml cannot be used together');
   let at: Date | undefined;
   if (values.at !== undefined) {
@@ -98,7 +101,10 @@ export function verifyContext(values: VerifyValues): VerifyContext {
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };
   const fetchOptions = values.online ? cliFetchOptions(values['allow-host']) : undefined; // --allow-host checked here
-  const fetchForFile = fetchOptions ? () => nodeGuardedFetch(fetchOptions) : undefined;
+  // The network code (node:http, node:https, node:dns) loads only for --online.
+  const nodeGuardedFetch = fetchOptions ? (await import('@kyso/core/guarded-fetch')).nodeGuardedFetch : undefined;
+  const cached = runFetchCache();
+  const fetchForFile = fetchOptions && nodeGuardedFetch ? () => cached(nodeGuardedFetch(fetchOptions)) : undefined;
   return { trust, options, fetchForFile, json: values.json ?? false, lang };
 }
 
@@ -112,7 +118,7 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   if (positionals.length === 0) throw new UsageError('verify takes exactly one FILE.pdf, or several files and folders (a batch)');
   const { isBatch, verifyBatch } = await import('./verify-batch.js');
   if (isBatch(positionals)) return verifyBatch(values, positionals, out);
-  const ctx = verifyContext(values);
+  const ctx = await verifyContext(values);
   const pdf = await openPdf(positionals[0]!);
   try {
     if (values.xml) {
