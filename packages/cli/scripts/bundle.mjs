@@ -29,10 +29,13 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  sourcemap: true,
+  // No source maps: the published package maps only what it ships (src/), and a bundle's map would name node_modules.
+  sourcemap: false,
   legalComments: 'linked',
   // CommonJS dependencies inside the bundle require Node's built-ins.
   banner: { js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url);" },
   plugins: [{ name: 'kyso-external', setup: (b) => b.onResolve({ filter: EXTERNAL }, (a) => ({ path: a.path, external: true })) }],
   logLevel: 'warning',
 });
+// tsc's maps of the two files the bundle replaced would describe code that is no longer there.
+for (const f of ['main.js.map', 'commands/verify-worker.js.map']) rmSync(join(dist, f), { force: true });
