@@ -44,7 +44,8 @@ kyso verify FILE|DIR ... [--jobs N] [--json] [options as above]
   --json                the report as JSON, signatures in the order applied
   --xml                 the ETSI TS 119 102-2 XML validation report (not with --json)
   --lang vi|en          the language of the human report (default vi)
-  --jobs N              a batch's worker threads (default the core count)
+  --jobs N              a batch's files validated at once: this thread and N-1 worker threads
+                        (default the core count)
 Several files or a folder (its *.pdf files, sorted, recursively): one line per file in that order (--json: one
 JSON object per line, with the file's own exit code, or its error if it could not be read), then a count.
 Exit: 0 every signature TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 the file never held

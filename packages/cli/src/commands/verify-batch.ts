@@ -2,8 +2,8 @@
  * `kyso verify FILE|DIR ... [--jobs N] [--json]`: many results at once (archives, one-stop systems). Folders are
  * walked for *.pdf files (sorted, recursively); every file gets one line, in the order given, whatever order the
  * workers finish in: with --json one JSON object per line (NDJSON: the single-file report plus `exit`, or `error`
- * for a file that could not be read), otherwise one human line, then a count. Files are spread over worker threads
- * (--jobs, default the core count; --jobs 1 runs in this thread); large files are read in windows (FileSource).
+ * for a file that could not be read), otherwise one human line, then a count. Files are validated --jobs at a time
+ * (default the core count): in this thread and --jobs - 1 worker threads; large files are read in windows (FileSource).
  * Memory stays bounded: folders are walked lazily and at most a few files per worker are in flight or waiting.
  *
  * The exit code summarises all files, worst first: 1 any file TOTAL-FAILED or not checkable (not a readable PDF,
@@ -139,7 +139,7 @@ export async function verifyBatch(values: VerifyValues, paths: readonly string[]
   if (jobs === 1) {
     for (const path of files) emit(await checkPath(path, ctx));
   } else {
-    await inWorkers(files, jobs, values, emit);
+    await inWorkers(files, jobs, values, ctx, emit);
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (total === 0) throw new UsageError('no PDF file in the given folders');
@@ -159,11 +159,19 @@ interface Done extends FileOutcome {
   index: number;
 }
 
-/** Spreads the files over `jobs` worker threads and emits the outcomes in the files' order. */
-function inWorkers(files: Iterator<string>, jobs: number, values: VerifyValues, emit: (o: FileOutcome) => void): Promise<void> {
+/** Where a file is validated: this thread, or a worker. */
+interface Runner {
+  send(job: { index: number; path: string }): void;
+}
+
+/**
+ * Spreads the files over `jobs` runners — this thread (the verifier is already loaded here) and `jobs - 1` worker
+ * threads — and emits the outcomes in the files' order.
+ */
+function inWorkers(files: Iterator<string>, jobs: number, values: VerifyValues, ctx: VerifyContext, emit: (o: FileOutcome) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
-    const idle: Worker[] = [];
+    const idle: Runner[] = [];
     const waiting = new Map<number, FileOutcome>();
     let dispatched = 0;
     let printed = 0;
@@ -183,28 +191,35 @@ function inWorkers(files: Iterator<string>, jobs: number, values: VerifyValues, 
           exhausted = true;
           break;
         }
-        idle.pop()!.postMessage({ index: dispatched++, path: next.value });
+        idle.pop()!.send({ index: dispatched++, path: next.value });
       }
       if (exhausted && printed === dispatched) finish();
     };
+    const done = (runner: Runner, m: Done): void => {
+      if (failed) return;
+      waiting.set(m.index, m);
+      idle.push(runner);
+      for (let o = waiting.get(printed); o; o = waiting.get(printed)) {
+        waiting.delete(printed++);
+        emit(o);
+      }
+      feed();
+    };
+    const local: Runner = {
+      send: (job) => void checkPath(job.path, ctx).then((o) => done(local, { index: job.index, ...o }), finish),
+    };
+    idle.push(local);
     const url = new URL('./verify-worker.js', import.meta.url);
-    for (let i = 0; i < jobs; i++) {
+    for (let i = 1; i < jobs; i++) {
       const w = new Worker(url, { workerData: { values } });
-      w.on('message', (m: Done) => {
-        waiting.set(m.index, m);
-        idle.push(w);
-        for (let o = waiting.get(printed); o; o = waiting.get(printed)) {
-          waiting.delete(printed++);
-          emit(o);
-        }
-        feed();
-      });
+      const runner: Runner = { send: (job) => w.postMessage(job) };
+      w.on('message', (m: Done) => done(runner, m));
       w.on('error', finish);
       w.on('exit', (code) => {
         if (code !== 0 && !failed && !(exhausted && printed === dispatched)) finish(new Error(`a verification worker stopped (exit ${code})`));
       });
       workers.push(w);
-      idle.push(w);
+      idle.push(runner);
     }
     feed();
   });
