@@ -5,7 +5,7 @@
 // files. @kyso/core's main entry, its SQLite register and @kyso/server stay external (they find fonts, native
 // modules and worker files next to their own files), so the signing commands load the installed packages.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -15,7 +15,7 @@ const EXTERNAL = /^(@kyso\/core|@kyso\/core\/register-sqlite|@kyso\/server|bette
 const CHUNK = /^(chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?$/;
 
 // The chunks of an earlier bundle (their names carry a content hash).
-for (const f of readdirSync(join(dist, 'commands'))) if (CHUNK.test(f)) rmSync(join(dist, 'commands', f));
+if (existsSync(join(dist, 'commands'))) for (const f of readdirSync(join(dist, 'commands'))) if (CHUNK.test(f)) rmSync(join(dist, 'commands', f));
 
 await build({
   absWorkingDir: cli,
