@@ -28,6 +28,7 @@ export const COMMANDS = {
   verify: {
     summary: 'validate every signature and document timestamp of a PDF',
     text: `kyso verify FILE.pdf [--trust ROOT.pem ...] [--at ISO-TIME] [--online] [--json | --xml] [--lang vi|en]
+kyso verify FILE|DIR ... [--jobs N] [--json] [options as above]
   Validate every signature and document timestamp (ETSI EN 319 102-1 verdicts: integrity, coverage, changes after
   signing, path to the trusted roots, timestamps, revocation from the file or, with --online, OCSP/CRL).
   Trusts the bundled Vietnamese roots (profile vn) and their intermediates by default ('kyso trust list').
@@ -47,8 +48,13 @@ export const COMMANDS = {
   --json                the report as JSON, signatures in the order applied
   --xml                 the ETSI TS 119 102-2 XML validation report (not with --json)
   --lang vi|en          the language of the human report (default vi)
+  --jobs N              a batch's files validated at once: this thread and N-1 worker threads
+                        (default the core count)
+Several files or a folder (its *.pdf files, sorted, recursively): one line per file in that order (--json: one
+JSON object per line, with the file's own exit code, or its error if it could not be read), then a count.
 Exit: 0 every signature TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 the file never held
-a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened.`,
+a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened. A batch exits with its worst file:
+1 any failed or unreadable file, else 2 any INDETERMINATE, else 3 any unsigned, else 0.`,
   },
   sign: {
     summary: 'append a PAdES signature (B-B, B-T, B-LT, B-LTA)',

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { KysoError } from '@kyso/pdf';
+import { isKysoError } from './kyso-error.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { commandHelp, COMMANDS, generalHelp, isCommand } from './help.js';
 import { suggest, UsageError } from './usage.js';
@@ -98,7 +98,7 @@ export async function main(argv: string[], out: Print = (s) => process.stdout.wr
       err(`kyso: ${e.messageVi}\n  ${e.message}\nXem / see 'kyso help${topic}'.`);
       return EXIT.USAGE;
     }
-    if (e instanceof KysoError) {
+    if (isKysoError(e)) {
       err(`kyso: ${e.code}\n  ${e.messageVi}\n  ${e.messageEn}`);
       return exitCodeFor(e.code);
     }

@@ -1,9 +1,9 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
 import { readFileSync } from 'node:fs';
-import { onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
-import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
+import { nodeGuardedFetch, onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
 import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
+import { cliFetchOptions } from './fetch-policy.js';
 
 export interface AppearanceArgs {
   reason?: string;
@@ -39,27 +39,9 @@ export function cliTimestamper(url: string, timeoutMs?: number, fetch?: GuardedF
   return tsaTimestamper(url, { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(fetch ? { fetch } : {}) });
 }
 
-/**
- * What a command fetches for a document (OCSP, CRL, AIA of its certificates): through the guarded fetch — http(s),
- * ports 80/443, public addresses only (checked after resolution), few redirects, one budget for the run. Hosts the
- * user names are allowed whatever their address: `--allow-host HOST:PORT`, KYSO_FETCH_ALLOW_HOSTS (comma-separated)
- * and the --tsa URL's host.
- */
+/** The run's guarded fetch (fetch-policy.ts), from @kyso/core's own copy of the code. */
 export function cliGuardedFetch(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): GuardedFetch {
-  const env = (process.env.KYSO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  const named: string[] = [];
-  for (const u of namedUrls) {
-    if (!u) continue;
-    try {
-      const url = new URL(u);
-      named.push(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
-    } catch {
-      /* reported by the option's own check */
-    }
-  }
-  for (const h of allowHosts ?? []) if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host wants HOST or HOST:PORT, got '${h}'`);
-  // A command line run may cover many signatures: a larger budget than the service's per request.
-  return nodeGuardedFetch({ allowHosts: [...(allowHosts ?? []), ...env, ...named], budget: { maxRequests: 256, totalMs: 600_000 } });
+  return nodeGuardedFetch(cliFetchOptions(allowHosts, namedUrls));
 }
 
 /** `fetch`: the run's guarded fetch, through which the signer's CA is asked. */

@@ -145,7 +145,12 @@ export function trustSummary(sel: TrustSelection, lang: 'vi' | 'en'): string {
 /** The anchor of a path (its last certificate's summary), found among the selection's anchors. */
 export function anchorFor(sel: TrustSelection, last: CertificateSummary | undefined): TrustedCertificate | undefined {
   if (!last) return undefined;
+  const notBefore = Date.parse(last.notBefore);
+  const notAfter = Date.parse(last.notAfter);
   return sel.profile.anchors.find((a) => {
+    // The validity period first, from the facts the profile already has: a bundled anchor's certificate is parsed
+    // only when first asked for (tens of milliseconds for every root of the profile, at each call).
+    if (a.notBefore.getTime() !== notBefore || a.notAfter.getTime() !== notAfter) return false;
     const s = summariseCertificate(a.certificate);
     return s.serialNumber === last.serialNumber && s.text === last.text && s.issuer.text === last.issuer.text;
   });

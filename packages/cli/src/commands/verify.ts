@@ -4,7 +4,7 @@
  * Trust: the bundled profile `vn` unless told otherwise, plus the operator's roots (../trust-sources.ts); the human
  * report and the JSON say where it came from.
  * Exit 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed), 3 no signature; 64 usage, 65 not a
- * readable PDF.
+ * readable PDF. Several files or a folder: the batch (verify-batch.ts), one line per file.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -12,12 +12,13 @@ import type { ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
-import { cliGuardedFetch } from '../signing-support.js';
+import { cliFetchOptions } from '../fetch-policy.js';
+import { runFetchCache } from '../fetch-cache.js';
 
 /** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
 const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
 
-async function openPdf(path: string): Promise<{ input: Uint8Array | ByteSource; close(): void }> {
+export async function openPdf(path: string): Promise<{ input: Uint8Array | ByteSource; close(): void }> {
   if (statSync(path).size >= WINDOWED_FROM_BYTES) {
     const { FileSource } = await import('@kyso/core/file-source');
     const source = new FileSource(path);
@@ -38,8 +39,16 @@ export function exitCodeFor(report: ValidationReport): number {
   return VERIFY_EXIT.PASSED;
 }
 
-export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseCommandArgs('verify', {
+/** The options of `kyso verify`, parsed and checked once (the batch's workers get them as plain data). */
+export interface VerifyArgs {
+  values: VerifyValues;
+  positionals: string[];
+}
+
+export type VerifyValues = ReturnType<typeof parseVerifyArgs>['values'];
+
+function parseVerifyArgs(argv: string[]) {
+  return parseCommandArgs('verify', {
     args: argv,
     options: {
       ...TRUST_OPTIONS,
@@ -51,10 +60,27 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
       timeout: { type: 'string' },
       'require-revocation': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true },
+      jobs: { type: 'string' },
     },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError('verify takes exactly one FILE.pdf');
+}
+
+/** What every file of a run is validated with: the trust and the validation options. */
+export interface VerifyContext {
+  trust: TrustSelection;
+  options: Parameters<typeof validatePdfDetailed>[1] & {};
+  /**
+   * With --online: a guarded fetch with its own request budget, one per file (a batch would exhaust one budget),
+   * behind the run's cache of GET answers (fetch-cache.ts).
+   */
+  fetchForFile?: () => NonNullable<VerifyContext['options']['fetch']>;
+  json: boolean;
+  lang: 'vi' | 'en';
+}
+
+/** Checks the options (usage errors before any file is read) and builds the run's context. */
+export async function verifyContext(values: VerifyValues): Promise<VerifyContext> {
   if (values.json && values.xml) throw new UsageError('--json and --xml cannot be used together');
   let at: Date | undefined;
   if (values.at !== undefined) {
@@ -65,31 +91,60 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   if (lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang is vi or en, got '${lang}'`);
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout wants milliseconds (a positive integer)');
-
   const trust = selectTrust(values);
-  const pdf = await openPdf(positionals[0]);
   const options = {
     trustProfile: trust.profile,
     at,
     online: values.online ?? false,
-    fetch: values.online ? cliGuardedFetch(values['allow-host']) : undefined,
+    fetch: undefined,
     timeoutMs,
     verdictPolicy: values['require-revocation'] ? { revocation: 'require' as const } : undefined,
   };
+  const fetchOptions = values.online ? cliFetchOptions(values['allow-host']) : undefined; // --allow-host checked here
+  // The network code (node:http, node:https, node:dns) loads only for --online.
+  const nodeGuardedFetch = fetchOptions ? (await import('@kyso/core/guarded-fetch')).nodeGuardedFetch : undefined;
+  const cached = runFetchCache();
+  const fetchForFile = fetchOptions && nodeGuardedFetch ? () => cached(nodeGuardedFetch(fetchOptions)) : undefined;
+  return { trust, options, fetchForFile, json: values.json ?? false, lang };
+}
+
+/** The validation options for one file: the run's, with a fresh guarded fetch when online. */
+export function fileOptions(ctx: VerifyContext): VerifyContext['options'] {
+  return ctx.fetchForFile ? { ...ctx.options, fetch: ctx.fetchForFile() } : ctx.options;
+}
+
+export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseVerifyArgs(argv);
+  if (positionals.length === 0) throw new UsageError('verify takes exactly one FILE.pdf, or several files and folders (a batch)');
+  const { isBatch, verifyBatch } = await import('./verify-batch.js');
+  if (isBatch(positionals)) return verifyBatch(values, positionals, out);
+  const ctx = await verifyContext(values);
+  const pdf = await openPdf(positionals[0]!);
   try {
     if (values.xml) {
-      const { report, xml } = await validatePdfEtsiXml(pdf.input, options);
+      const { report, xml } = await validatePdfEtsiXml(pdf.input, fileOptions(ctx));
       out(xml.trimEnd());
       return exitCodeFor(report);
     }
-    const { report, facts } = await validatePdfDetailed(pdf.input, options);
-    const anchors = facts.signatures.map((f) => (f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined));
-    if (values.json) out(JSON.stringify({ file: basename(positionals[0]), ...report, trust: trustJson(trust, report, anchors) }, null, 2));
-    else out([trustSummary(trust, lang), ...anchorLines(report, anchors, lang), '', humanReport(report, lang).trimEnd()].join('\n'));
-    return exitCodeFor(report);
+    const checked = await validateOpened(pdf.input, basename(positionals[0]!), ctx, false);
+    out(checked.text);
+    return checked.exit;
   } finally {
     pdf.close();
   }
+}
+
+/** One opened file validated: its exit code and its report (pretty JSON, one JSON line, or the human report). */
+export async function validateOpened(input: Uint8Array | ByteSource, file: string, ctx: VerifyContext, oneLine: boolean): Promise<{ exit: number; report: ValidationReport; text: string }> {
+  const { trust, lang } = ctx;
+  const { report, facts } = await validatePdfDetailed(input, fileOptions(ctx));
+  const anchors = facts.signatures.map((f) => (f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined));
+  const exit = exitCodeFor(report);
+  let text: string;
+  if (oneLine) text = JSON.stringify({ file, exit, ...report, trust: trustJson(trust, report, anchors) });
+  else if (ctx.json) text = JSON.stringify({ file, ...report, trust: trustJson(trust, report, anchors) }, null, 2);
+  else text = [trustSummary(trust, lang), ...anchorLines(report, anchors, lang), '', humanReport(report, lang).trimEnd()].join('\n');
+  return { exit, report, text };
 }
 
 type Anchor = ReturnType<typeof anchorFor>;
