@@ -360,27 +360,7 @@ export class PdfDocument {
    * be made stream data by a later update: a stream's length is fixed where the stream was written.
    */
   private lastEofOutsideStreams(before: number): number {
-    const numAt = new Map<number, number>();
-    for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
-    const offsets = [...numAt.keys()].sort((a, b) => a - b);
-    const spans: [number, number][] = [];
-    for (let i = 0; i < offsets.length; i++) {
-      const at = offsets[i];
-      if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
-      let parsed = this.cache.get(at);
-      if (!parsed) {
-        try {
-          parsed = parseIndirectAt(this.ctx, at);
-        } catch {
-          continue;
-        }
-        this.cache.set(at, parsed);
-      }
-      const v = parsed.value;
-      if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
-      const start = v.data.start;
-      if (start > at && (spans.length === 0 || start >= spans[spans.length - 1][1])) spans.push([start, start + v.data.length]);
-    }
+    const spans = this.largeStreamSpans();
     let end = before;
     for (let i = spans.length - 1; i >= 0; i--) {
       const [start, stop] = spans[i];
@@ -514,16 +494,15 @@ export class PdfDocument {
   }
 
   /**
-   * "n g obj" headers in the file, outside the data of large streams the xref sections point at: a stream's data
-   * is not objects to a reader (an embedded uncompressed PDF would otherwise show as "unreferenced objects"), and
-   * skipping a 50 MB image keeps the check from scanning it. Streams are found from the gaps between xref
-   * offsets, so only objects followed by a large gap are parsed here.
+   * The byte spans of large streams' data, ascending and not overlapping: streams are found from the gaps between
+   * the offsets the xref sections give, so only objects followed by a large gap are parsed (and kept in the object
+   * cache, where getObject finds them after checking the number).
    */
-  private headersOutsideStreamData(): ScannedObject[] {
+  private largeStreamSpans(): [number, number][] {
     const numAt = new Map<number, number>();
     for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
     const offsets = [...numAt.keys()].sort((a, b) => a - b);
-    const skips: [number, number][] = [];
+    const spans: [number, number][] = [];
     for (let i = 0; i < offsets.length; i++) {
       const at = offsets[i];
       if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
@@ -534,13 +513,24 @@ export class PdfDocument {
         } catch {
           continue; // damaged or over a limit: its bytes are scanned like any others
         }
-        this.cache.set(at, parsed); // getObject finds it here (it checks the number)
+        this.cache.set(at, parsed);
       }
       const v = parsed.value;
       if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
       const start = v.data.start;
-      if (start > at && (skips.length === 0 || start >= skips[skips.length - 1][1])) skips.push([start, start + v.data.length]);
+      if (start > at && (spans.length === 0 || start >= spans[spans.length - 1][1])) spans.push([start, start + v.data.length]);
     }
+    return spans;
+  }
+
+  /**
+   * "n g obj" headers in the file, outside the data of large streams the xref sections point at: a stream's data
+   * is not objects to a reader (an embedded uncompressed PDF would otherwise show as "unreferenced objects"), and
+   * skipping a 50 MB image keeps the check from scanning it. Streams are found from the gaps between xref
+   * offsets, so only objects followed by a large gap are parsed here.
+   */
+  private headersOutsideStreamData(): ScannedObject[] {
+    const skips = this.largeStreamSpans();
     if (skips.length === 0) return this.scanAll().objects;
     const out: ScannedObject[] = [];
     let from = 0;

@@ -26,6 +26,7 @@ import {
 import { ServiceError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import type { KeyEntry } from '../keys/key-ring.js';
+import { Pooled } from '../workers/pooled.js';
 import { builtWorkerUrl, transferable, WorkerPool, type WorkerLost } from '../workers/worker-pool.js';
 import type { FetchPolicy } from '@kyso/verify';
 import type { ServiceFetch } from '../net/service-fetch.js';
@@ -80,7 +81,7 @@ export type SigningInput = { bytes: Uint8Array; path?: undefined } | { path: str
 const NODE_HASH = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
 const COPY_PIECE = 1 << 20;
 
-export class SigningService {
+export class SigningService extends Pooled {
   /** The configured TSA (this thread asks it for the size of a token, to reserve room for LT/LTA). */
   readonly timestamper?: TimestampProvider;
 
@@ -91,6 +92,7 @@ export class SigningService {
     private readonly onWarning: (message: string) => void,
     private readonly network?: ServiceFetch,
   ) {
+    super(pool);
     // Each token through a guarded fetch of its own (the TSA's host is in the allow-list).
     this.timestamper = tsaUrl
       ? async (imprint, hash) => (await requestTimestamp(imprint, hash, { url: tsaUrl, fetch: network?.forRequest() })).token
@@ -110,26 +112,6 @@ export class SigningService {
       onWorkerLost: options.onWorkerLost,
     });
     return new SigningService(pool, checks, options.tsaUrl, onWarning, network);
-  }
-
-  /** Signings and certifications running now (in worker threads). */
-  get inFlight(): number {
-    return this.pool.inFlight;
-  }
-
-  /** Signings and certifications waiting for a worker. */
-  get queued(): number {
-    return this.pool.queued;
-  }
-
-  /** Signing workers replaced since start (crashed, out of memory or timed out). */
-  get workersReplaced(): number {
-    return this.pool.workersReplaced;
-  }
-
-  /** Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give its memory back. */
-  get workersRecycled(): number {
-    return this.pool.workersRecycled;
   }
 
   /** Signs with a key the service holds; returns the update to append to the input. */

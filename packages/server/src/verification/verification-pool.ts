@@ -7,6 +7,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { fetchPolicy, type FetchPolicy, type ValidationReport } from '@kyso/verify';
 import { ServiceError } from '../errors.js';
 import { describeWorkerError } from '../workers/protocol.js';
+import { Pooled } from '../workers/pooled.js';
 import { builtWorkerUrl, transferable, WorkerPool, type WorkerLost } from '../workers/worker-pool.js';
 import type { VerifyJob, VerifyResult, WorkerInit } from './protocol.js';
 
@@ -54,8 +55,10 @@ export function verificationWorkerUrl(): URL {
   return builtWorkerUrl('verification/worker.js');
 }
 
-export class VerificationPool {
-  private constructor(private readonly pool: WorkerPool<VerifyJob, VerifyResult, WorkerInit>) {}
+export class VerificationPool extends Pooled {
+  private constructor(private readonly pool: WorkerPool<VerifyJob, VerifyResult, WorkerInit>) {
+    super(pool);
+  }
 
   /** Starts the workers and waits until each has loaded the validator and parsed the anchors. */
   static async start(options: VerificationPoolOptions): Promise<VerificationPool> {
@@ -77,30 +80,6 @@ export class VerificationPool {
       onWorkerLost: options.onWorkerLost,
     });
     return new VerificationPool(pool);
-  }
-
-  get size(): number {
-    return this.pool.size;
-  }
-
-  /** Validations running now. */
-  get inFlight(): number {
-    return this.pool.inFlight;
-  }
-
-  /** Validations waiting for a worker. */
-  get queued(): number {
-    return this.pool.queued;
-  }
-
-  /** Workers replaced since start (crashed, out of memory or timed out). */
-  get workersReplaced(): number {
-    return this.pool.workersReplaced;
-  }
-
-  /** Workers restarted after a validation refused for a limit (PDF_LIMIT), to give its memory back. */
-  get workersRecycled(): number {
-    return this.pool.workersRecycled;
   }
 
   /**
