@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import type { ServiceConfigInput } from '@kyso/server';
-import { leafPem } from '../../helpers/pki-servers.js';
-import { makeKeys, PASSWORD_ENV, TEST_CERTS, type TestKeys } from '../../../packages/server/test/helpers/test-service.js';
+import { baseTestConfig, makeKeys, PASSWORD_ENV, type TestKeys } from '../../../packages/server/test/helpers/test-service.js';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 
@@ -32,22 +31,10 @@ export interface ChildService {
 export async function startChildService(config: Partial<ServiceConfigInput> = {}): Promise<ChildService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kyso-security-'));
   const { keys, entries } = makeKeys();
-  const p12 = (name: string) => ({ type: 'pkcs12' as const, file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
   const full: ServiceConfigInput = {
-    host: '127.0.0.1',
-    port: 0,
-    dataDir,
+    ...baseTestConfig(dataDir, entries),
     logLevel: 'warn',
-    keys: {
-      signer: p12('signer.p12'),
-      seal: p12('seal.p12'),
-      'signer-ec': p12('signer-ec.p12'),
-      officer: { type: 'external', certificateFile: leafPem('signer').cert, chainFiles: [join(TEST_CERTS, 'intermediate-ca.pem')] },
-    },
-    apiKeys: entries,
     signing: { revocation: 'off' },
-    verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
-    certification: { authorities: { 'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
     ...config,
   };
   const configFile = join(dataDir, 'kyso.json');

@@ -49,11 +49,13 @@ export function makeKeys(): { keys: TestKeys; entries: NonNullable<ServiceConfig
   return { keys: { full: full.key, signerOnly: signerOnly.key, otherUnit: otherUnit.key }, entries: [full.entry, signerOnly.entry, otherUnit.entry] };
 }
 
-export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kyso-service-'));
-  const { keys, entries } = makeKeys();
+/**
+ * The configuration every test service starts from (in process or as a child): the test PKI's keys, the API keys of
+ * makeKeys, one authority; `dataDir` is the test's own.
+ */
+export function baseTestConfig(dataDir: string, entries: NonNullable<ServiceConfigInput['apiKeys']>): ServiceConfigInput {
   const p12 = (name: string) => ({ type: 'pkcs12' as const, file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
-  const config: ServiceConfigInput = {
+  return {
     host: '127.0.0.1',
     port: 0,
     dataDir,
@@ -69,6 +71,14 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     signing: { revocation: 'require' },
     verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
     certification: { authorities: { 'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+  };
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kyso-service-'));
+  const { keys, entries } = makeKeys();
+  const config: ServiceConfigInput = {
+    ...baseTestConfig(dataDir, entries),
     ...options.config,
     // The test PKI's OCSP responder and CA server (test-certs name them) are the operator's own services here.
     fetch: { ...options.config?.fetch, allowHosts: [...TEST_PKI_HOSTS, ...(options.config?.fetch?.allowHosts ?? [])] },
