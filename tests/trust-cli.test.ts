@@ -4,8 +4,8 @@
  * TOTAL-PASSED with --trust test-certs/root-ca.pem or --trust-dir; --no-default-trust trusts nothing bundled; the
  * report says where the trust came from. Run `pnpm build` first.
  */
+import { runKyso, type CliRun } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/producers.js';
@@ -18,19 +18,9 @@ const VN = join(repoRoot, 'packages/verify/trust-data/vn');
 const tmp = scratch('kyso-trust-cli-');
 afterAll(() => tmp.cleanup());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function kyso(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const kyso = (...args: string[]): Promise<Run> => runKyso([...args]);
 
 interface ListedCertificate {
   subject: string;

@@ -4,8 +4,8 @@
  * 1 any file TOTAL-FAILED or not checkable, else 2 any INDETERMINATE, else 3 any unsigned, else 0. The same lines,
  * in the same order, whether one thread or two workers do the work.
  */
+import { runKyso, type CliRun } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/producers.js';
@@ -18,19 +18,9 @@ const TEST_PKI_HOSTS = ['--allow-host', '127.0.0.1:39601', '--allow-host', '127.
 const tmp = scratch('kyso-verify-batch-');
 afterAll(() => tmp.cleanup());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function kyso(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const kyso = (...args: string[]): Promise<Run> => runKyso(['verify', ...args], { timeoutMs: 120_000 });
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l !== '');
 

@@ -4,8 +4,8 @@
  * that names the fragment); a signature a later update hid is reported — JSON, human report and ETSI XML — and the
  * exit code is 1 (never 0, never 3 "no signature"), even when every signature of the file was hidden.
  */
+import { runKyso, type CliRun } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PdfDict, PdfDocument, PdfRef, type PdfObject } from '@kyso/pdf';
 import { repoRoot } from './helpers/producers.js';
@@ -17,19 +17,9 @@ const ROOT = join(repoRoot, 'test-certs/root-ca.pem');
 const tmp = scratch('kyso-verify-real-');
 afterAll(() => tmp.cleanup());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function kyso(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const kyso = (...args: string[]): Promise<Run> => runKyso(['verify', ...args]);
 
 interface JsonSignature {
   fieldName: string | null;

@@ -6,8 +6,8 @@
  * certificateValidAtBestSignatureTime, bestSignatureTime, certificateValidity, notes, conclusion) beside the old
  * fields, and --xml the two validity facts.
  */
+import { runKyso, type CliRun } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf } from '@kyso/core';
 import { ValidationReportSchema } from '../packages/server/src/routes/verify.js';
@@ -21,19 +21,9 @@ const SHA1_PDF = join(repoRoot, 'tests/fixtures/corpus/dss/pkcs7_sha1.pdf');
 const tmp = scratch('kyso-verify-cli-report-');
 afterAll(() => tmp.cleanup());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function kyso(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const kyso = (...args: string[]): Promise<Run> => runKyso(['verify', ...args], { timeoutMs: 60_000 });
 
 interface Finding {
   code: string;
