@@ -42,6 +42,18 @@ function pem(name) {
   return { cert, key };
 }
 
+/** A request body of at most 64 KiB (an OCSP or timestamp query); a larger one drops the connection. */
+function readSmallBody(req, done) {
+  const chunks = [];
+  let size = 0;
+  req.on('data', (c) => {
+    size += c.length;
+    if (size > 65_536) req.destroy();
+    else chunks.push(c);
+  });
+  req.on('end', () => done(Buffer.concat(chunks)));
+}
+
 function listen(server, port, name) {
   return new Promise((resolve, reject) => {
     server.once('error', (e) => reject(new Error(`${name}: port ${port} is taken (${e.message}); is another pnpm pki or test run using it?`)));
@@ -84,14 +96,7 @@ function startOcsp() {
       return der.length ? answer(der, res) : void res.writeHead(400).end();
     }
     if (req.method !== 'POST') return void res.writeHead(405).end();
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > 65_536) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', () => answer(Buffer.concat(chunks), res));
+    readSmallBody(req, (der) => answer(der, res));
   });
   server.requestTimeout = 5000;
   return listen(server, PORTS.ocsp, 'the OCSP responder');
@@ -156,15 +161,8 @@ crypto_device = builtin
   };
   const server = createServer((req, res) => {
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > 65_536) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      reply(Buffer.concat(chunks)).then(
+    readSmallBody(req, (query) => {
+      reply(query).then(
         (der) => res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': der.length }).end(der),
         (e) => res.writeHead(400, { 'content-type': 'text/plain' }).end(`not a timestamp query: ${e.message.slice(0, 300)}`),
       );
