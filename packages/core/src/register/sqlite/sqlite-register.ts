@@ -51,6 +51,7 @@ import {
 import { vietnamYear } from '../vietnam-calendar.js';
 import { applyMigrations } from './migrate.js';
 import { checkYear, decodeCursor, encodeCursor, entryWhere, pageLimit, registerFunctions } from './entry-query.js';
+import { elementAt } from '../../collections/element-at.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -295,7 +296,7 @@ export class SqliteRegister implements CertificationRegister {
       if (!Number.isInteger(line.original) || line.original < 1 || line.original > input.originals.length) {
         throw new RegisterError('REGISTER_BAD_INPUT', { field: 'fee.lines' }, 'a fee line names an original the request does not have');
       }
-      perOriginalFee[line.original - 1] += line.amount;
+      perOriginalFee[line.original - 1]! += line.amount; // 1 <= original <= originals.length, checked above
     }
     // The receipt and due time are fixed at the first reservation (a retry keeps them, like the fee).
     const received = checkInstant(input.receivedAt, 'receivedAt', this.#now());
@@ -306,8 +307,7 @@ export class SqliteRegister implements CertificationRegister {
       const authority = this.#requireAuthority(input.authorityId);
       const bookTypes = input.originals.map((o) => {
         const t = o.bookType ?? (o.paperCopies === 0 && o.electronicCopy && authority.electronicBookType ? authority.electronicBookType : authority.bookTypes[0]);
-        this.#requireBookType(authority, t);
-        return t;
+        return this.#requireBookType(authority, t);
       });
       const now = this.#now();
       const at = now.toISOString();
@@ -345,9 +345,10 @@ export class SqliteRegister implements CertificationRegister {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       );
       input.originals.forEach((o, i) => {
-        const book = this.#currentVolume(input.authorityId, bookTypes[i], year, at);
-        const seqNo = this.#nextSeq(input.authorityId, bookTypes[i], year);
-        const number = formatCertificationNumber({ seqNo, volume: book.volume, year, bookType: bookTypes[i] }, this.#template);
+        const bookType = elementAt(bookTypes, i); // one per original
+        const book = this.#currentVolume(input.authorityId, bookType, year, at);
+        const seqNo = this.#nextSeq(input.authorityId, bookType, year);
+        const number = formatCertificationNumber({ seqNo, volume: book.volume, year, bookType }, this.#template);
         insert.run(
           id,
           i,
@@ -638,8 +639,10 @@ export class SqliteRegister implements CertificationRegister {
     return a;
   }
 
-  #requireBookType(a: Authority, bookType: string): void {
-    if (!a.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
+  /** The book type, when the authority keeps it (an authority without books has none to default to). */
+  #requireBookType(a: Authority, bookType: string | undefined): string {
+    if (bookType === undefined || !a.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
+    return bookType;
   }
 
   #lastVolume(authorityId: string, bookType: string, year: number): BookRow | undefined {
