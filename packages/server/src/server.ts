@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { type CertificationRegister, type SigningJournal } from '@kyso/core';
+import type { CertificationRegister, SigningJournal } from '@kyso/core';
 import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { removeSpooledBodies } from './io/request-body.js';
 import { AuthFailureLimiter } from './limits/auth-failures.js';
@@ -19,7 +19,7 @@ import { defineRoute, type RouteDef } from './http/route.js';
 import type { Services } from './http/services.js';
 import { KeyRing } from './keys/key-ring.js';
 import { RateLimiter } from './limits/rate-limit.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';

@@ -383,7 +383,7 @@ export class SqliteRegister implements CertificationRegister {
     checkCompleteInput(input);
     return this.#write(() => {
       const row = this.#requestRow(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       const entries = this.#entryRows(requestId);
       const given = new Map<number, CompleteInput['eCopies'][number]>();
       for (const e of input.eCopies) {
@@ -427,7 +427,7 @@ export class SqliteRegister implements CertificationRegister {
     }
     return this.#write(() => {
       const row = this.#requestRow(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       if (row.state !== 'pending') throw new RegisterError('REGISTER_NOT_PENDING', { requestId, state: row.state });
       const now = this.#now().toISOString();
       this.#db.prepare("UPDATE entries SET state = 'void', void_reason = ? WHERE request_id = ?").run(reason, requestId);
@@ -475,7 +475,7 @@ export class SqliteRegister implements CertificationRegister {
     const now = this.#now();
     return this.#write(() => {
       const row = this.#requestRow(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       if (row.state !== 'issued') throw new RegisterError('REGISTER_NOT_ISSUED', { requestId, state: row.state });
       if (!this.#entryRows(requestId).some((e) => e.electronic_copy === 1)) {
         throw new RegisterError('REGISTER_BAD_INPUT', { field: 'requestId', requestId }, 'the request has no electronic copy to deliver');
@@ -654,7 +654,7 @@ export class SqliteRegister implements CertificationRegister {
   /** The open volume of the year's book, opening volume 1 on the year's first certification. */
   #currentVolume(authorityId: string, bookType: string, year: number, at: string): BookRow {
     const last = this.#lastVolume(authorityId, bookType, year);
-    if (last && last.closed_at) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
+    if (last?.closed_at) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
     if (last) return last;
     this.#insertVolume(authorityId, bookType, year, 1, at);
     return this.#lastVolume(authorityId, bookType, year)!;
