@@ -41,7 +41,10 @@ export function registerStores(tmp: { file(name: string): string }): RegisterSto
     async sql<R>(location: string, query: string, args: unknown[] = []) {
       const db = new Database(location);
       try {
-        return db.prepare(query).all(...args) as R[];
+        const stmt = db.prepare(query);
+        if (stmt.reader) return stmt.all(...args) as R[];
+        stmt.run(...args);
+        return [];
       } finally {
         db.close();
       }
