@@ -78,8 +78,8 @@ export function bookTypeFor(authority: Authority, original: OriginalInput): stri
   return t;
 }
 
-function requireBookType(a: Authority, bookType: string): void {
-  if (!a.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
+function requireBookType(a: Authority, bookType: string | undefined): asserts bookType is string {
+  if (bookType === undefined || !a.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
 }
 
 async function requireAuthority(tx: RegisterReads, id: string): Promise<Authority> {
