@@ -26,7 +26,8 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       ...JOURNAL_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   const level = values.level as ExtendLevel | undefined;
   if (!level || !LEVELS.includes(level)) throw new UsageError('--level must be B-T, B-LT or B-LTA');
@@ -50,7 +51,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       }
     : undefined;
   try {
-    const res = await extendFile(positionals[0], values.output, {
+    const res = await extendFile(input, values.output, {
       level,
       fetch,
       timestamper,

@@ -38,7 +38,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
-  if (positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   if (!values.p12) throw new UsageError('--p12 FILE is required');
   const level = values.level;
@@ -92,7 +93,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   }
   const journal = await openCliJournal(values);
   try {
-    const res = await signFile(positionals[0], values.output, signer, options);
+    const res = await signFile(input, values.output, signer, options);
     await journal?.record({ operation: 'sign', keyFile: values.p12, certificate: signer.certificate, level, outputPath: values.output });
     out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
     return 0;

@@ -178,4 +178,4 @@ CREATE INDEX requests_authority_created ON requests (authority_id, created_at);
   },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version)); // the last migration's
