@@ -110,6 +110,18 @@ describe('schema and migrations on PostgreSQL', () => {
     }
     expect((await reg.listEntries({ authorityId: AUTH })).map((e) => [e.seqNo, e.state])).toEqual([[1, 'issued']]);
   });
+
+  it("a register's journal shares its pool: closing the journal leaves the register open", async () => {
+    const url = await cluster.createDatabase();
+    const reg = await open(url, { poolSize: 2 });
+    const journal = reg.journal();
+    const r = await journal.record({ source: 'service', operation: 'certify', unit: 'U', keyAlias: 'seal', signerName: 'S', signerCertSha256: sha('c'), level: 'B-LTA', documentSha256: sha('d') });
+    expect((await journal.list({ unit: 'U' })).records).toEqual([r]);
+    await journal.close();
+    await reg.upsertAuthority({ id: AUTH, name: 'UBND' });
+    expect(reg.poolStats().total).toBeLessThanOrEqual(2);
+    expect((await reg.listAuthorities()).map((a) => a.id)).toEqual([AUTH]);
+  });
 });
 
 describe('numbering under concurrency on PostgreSQL', () => {
@@ -136,6 +148,7 @@ describe('numbering under concurrency on PostgreSQL', () => {
     const keys = Array.from({ length: 25 }, (_, i) => `race-${i}`);
     const tries = await Promise.all(keys.flatMap((k) => regs.map((r) => r.reserve(request(k)).then((x) => ({ k, ...x })))));
     for (const k of keys) {
+      // Three of the four writers of each key lose the insert race on the key's unique constraint and resume.
       const mine = tries.filter((t) => t.k === k);
       expect(new Set(mine.map((t) => t.request.id)).size).toBe(1);
       expect(new Set(mine.map((t) => t.request.entries[0]!.seqNo)).size).toBe(1);

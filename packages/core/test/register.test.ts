@@ -374,6 +374,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       expect((await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 1 }))?.requestId).not.toBe(two.id);
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 2 })).toBeNull();
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCTĐT/BS', year: 2026, seqNo: 1 })).toBeNull();
+      // Numbers and ids beyond any book's range are no entry on either store (not a storage error).
+      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 ** 40 })).toBeNull();
+      expect(await reg.getEntry(2 ** 40)).toBeNull();
+      expect(await reg.getECopy(2 ** 40)).toBeNull();
+      await rejects(reg.searchEntries({ numberFrom: 2 ** 40 }), 'REGISTER_BAD_INPUT');
+      await rejects(reg.listEntries({ authorityId: AUTH, year: 1e12 }), 'REGISTER_BAD_INPUT');
       const h = two.entries[0].eCopySha256!;
       expect(await reg.findEntriesByECopyHash(h.toUpperCase())).toEqual([two.entries[0]]);
       expect(await reg.findEntriesByECopyHash(sha('nothing'))).toEqual([]);
