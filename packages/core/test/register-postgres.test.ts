@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { computeCopyFee, type CertificationRegister, type ReserveInput } from '@kyso/core';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION, openPostgresJournal, openPostgresRegister, type PgRegister } from '@kyso/core/register-postgres';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION, applyPgMigrations, openPostgresJournal, openPostgresRegister, type PgRegister } from '@kyso/core/register-postgres';
 import { startPostgres, type PostgresCluster } from '../../../tests/helpers/postgres.js';
 
 let cluster: PostgresCluster;
@@ -74,6 +74,30 @@ describe('schema and migrations on PostgreSQL', () => {
     const again = await open(url);
     expect((await again.listEntries({ authorityId: AUTH })).map((e) => e.seqNo)).toEqual([1]);
     expect((await sql<{ n: number }>(url, 'SELECT COUNT(*)::int AS n FROM schema_version'))[0]!.n).toBe(PG_MIGRATIONS.length);
+  });
+
+  it('upgrades an older database in version order, once; a failing migration leaves the database as it was', async () => {
+    const url = await cluster.createDatabase();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const k = PG_MIGRATIONS.length;
+      const next = { version: k + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TIMESTAMPTZ NOT NULL);' };
+      const broken = { version: k + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
+      expect(await applyPgMigrations(c)).toEqual({ from: 0, to: k });
+      expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k, to: k + 1 });
+      expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k + 1, to: k + 1 });
+      await expect(applyPgMigrations(c, [...PG_MIGRATIONS, next, broken])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED', details: { version: k + 2 } });
+      // The broken migration's first statement was rolled back with the rest.
+      const columns = (await c.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'entries'")).rows.map((r: { column_name: string }) => r.column_name);
+      expect(columns).toContain('requester_folded');
+      expect(columns).not.toContain('channel_note');
+      expect((await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: k + 1 }, (_, i) => i + 1));
+      await expect(applyPgMigrations(c, PG_MIGRATIONS)).rejects.toMatchObject({ code: 'REGISTER_SCHEMA_TOO_NEW' });
+      await expect(applyPgMigrations(c, [next])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED' });
+    } finally {
+      await c.end();
+    }
   });
 
   it('refuses a database written by a newer schema, bad options, and an unreachable server without showing the password', async () => {
