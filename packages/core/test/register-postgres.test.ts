@@ -204,3 +204,22 @@ describe('numbering under concurrency on PostgreSQL', () => {
     expect(await certify(reg, 'blocked')).toBe(2);
   });
 });
+
+describe('when the server goes away', () => {
+  it('a register whose server stopped answers with REGISTER_BUSY (try again), never an untyped error, and closes cleanly', async () => {
+    const own = await startPostgres();
+    try {
+      const url = await own.createDatabase();
+      const reg = await openPostgresRegister({ url, poolSize: 2, connectTimeoutMs: 2_000 });
+      await reg.upsertAuthority({ id: AUTH, name: 'UBND' });
+      expect(await certify(reg, 'before')).toBe(1);
+      await own.stop();
+      await expect(reg.reserve(request('after'))).rejects.toMatchObject({ code: 'REGISTER_BUSY' });
+      await expect(reg.listPending()).rejects.toMatchObject({ code: 'REGISTER_BUSY' });
+      await reg.close();
+      await expect(reg.listPending()).rejects.toMatchObject({ code: 'REGISTER_CLOSED' });
+    } finally {
+      await own.stop();
+    }
+  });
+});
