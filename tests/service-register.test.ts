@@ -214,3 +214,58 @@ describe('the signing journal (GET /v1/journal)', () => {
     expect(signParams).toEqual(expect.arrayContaining(['Kyso-Procedure-Code', 'Kyso-Dossier-Id']));
   });
 });
+
+describe("closing a year's book (POST /v1/register/books/close)", () => {
+  const close = (key: string | undefined, body: unknown) =>
+    fetch(`${svc.url}/v1/register/books/close`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) }, body: JSON.stringify(body) });
+
+  it('needs the register:close scope, refuses while an entry is pending, then records the count of numbers used', async () => {
+    const reg = openSqliteRegister(registerFile);
+    try {
+      const { entries } = await reg.searchEntries({ authorityId: UNIT }, { limit: 1000 });
+      const year = entries[0].year;
+      expect((await close(undefined, { year })).status).toBe(401);
+      for (const key of [svc.keys.signerOnly, svc.keys.otherUnit]) {
+        const res = await close(key, { year }); // otherUnit may read, not close
+        expect(res.status).toBe(403);
+        expect(((await res.json()) as { detail: string }).detail).toContain('register:close');
+      }
+      for (const bad of [{}, { year: 'x' }, { year, book: '' }, { year, extra: 1 }]) expect((await close(svc.keys.full, bad)).status, JSON.stringify(bad)).toBe(400);
+      expect((await close(svc.keys.full, { year, book: 'SCT/XX' })).status).toBe(400); // not a book this authority keeps
+
+      const pending = entries.filter((e) => e.state === 'pending');
+      expect(pending.length).toBeGreaterThan(0);
+      const refused = await close(svc.keys.full, { year });
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ code: 'REGISTER_BOOK_PENDING' });
+      expect(await reg.getBookClosure(UNIT, 'SCT/BS', year)).toBeNull();
+
+      for (const id of new Set(pending.map((e) => e.requestId))) await reg.voidPending(id, 'Người yêu cầu không quay lại');
+      const res = await close(svc.keys.full, { year });
+      expect(res.status).toBe(200);
+      const closing = (await res.json()) as { numbersUsed: number; issued: number; voided: number; year: number; authority: string; volumes: { closedAt: string | null }[] };
+      const all = (await reg.searchEntries({ authorityId: UNIT, year }, { limit: 1000 })).entries;
+      expect(closing).toMatchObject({
+        authority: UNIT,
+        year,
+        numbersUsed: all.length,
+        issued: all.filter((e) => e.state === 'issued').length,
+        voided: all.filter((e) => e.state === 'void').length,
+      });
+      expect(closing.numbersUsed).toBe(Math.max(...all.map((e) => e.seqNo)));
+      expect(closing.voided).toBe(pending.length);
+      expect(closing.volumes.every((v) => v.closedAt !== null)).toBe(true);
+      expect(await reg.getBookClosure(UNIT, 'SCT/BS', year)).toMatchObject({ numbersUsed: closing.numbersUsed });
+
+      // Final: a repeat answers the same closing; no number is given in the closed book.
+      expect(await (await close(svc.keys.full, { year })).json()).toEqual(closing);
+      const after = await certify('HS-AFTER-CLOSE');
+      expect(after.status).toBe(409);
+      expect(await after.json()).toMatchObject({ code: 'REGISTER_BOOK_CLOSED' });
+    } finally {
+      await reg.close();
+    }
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    expect(doc.paths['/v1/register/books/close'].post['x-kyso-scope']).toBe('register:close');
+  });
+});

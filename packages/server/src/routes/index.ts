@@ -5,7 +5,7 @@ import { monthlyReportPageRoute, monthlyReportRoute } from './reports.js';
 import { feeQuoteRoute } from './fees.js';
 import { certifyPaperRoute } from './paper-certifications.js';
 import { journalRoute } from './journal.js';
-import { listRegisterRoute, registerBookRoute } from './register.js';
+import { closeBookRoute, listRegisterRoute, registerBookRoute } from './register.js';
 import { signRoute } from './sign.js';
 import { completeSessionRoute, createSessionRoute } from './signing-sessions.js';
 import { healthRoute, metricsRoute, readyRoute } from './system.js';
@@ -13,4 +13,4 @@ import { verifyRoute } from './verify.js';
 
 export const ROUTES: readonly RouteDef[] = [healthRoute, readyRoute, metricsRoute, verifyRoute, signRoute, createSessionRoute, completeSessionRoute, feeQuoteRoute,
   certifyRoute, certifyPaperRoute, getCertificationRoute, getECopyRoute, recordDeliveryRoute, appointmentSlipRoute, registerLookupRoute,
-  listRegisterRoute, registerBookRoute, journalRoute, monthlyReportRoute, monthlyReportPageRoute];
+  listRegisterRoute, registerBookRoute, closeBookRoute, journalRoute, monthlyReportRoute, monthlyReportPageRoute];
