@@ -8,10 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeCopyFee, Pkcs12Signer, type ReserveInput } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
+import { failJournalWrites } from './helpers/journal-failure.js';
 import { pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { leafPem, startTsa } from './helpers/pki-servers.js';
 import { run, scratch } from './helpers/tools.js';
@@ -298,5 +299,74 @@ describe('the signing journal from the CLI', () => {
       ['certify', AUTH, 'seal.p12', sha, 'HS-7'],
     ]);
     expect((await kyso(['sign', out, '-o', tmp.file('x.pdf'), '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--unit', 'X'])).code).toBe(64);
+  });
+});
+
+describe('a journal that cannot be written (exit 74, no signed output left)', () => {
+  /** Runs `fn` with `file` immutable: read-only even for root, as SQLite finds it on opening. */
+  async function readOnly<T>(file: string, fn: () => Promise<T>): Promise<T> {
+    expect(run('chattr', ['+i', file]).status).toBe(0);
+    try {
+      return await fn();
+    } finally {
+      run('chattr', ['-i', file]);
+    }
+  }
+  const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+  it('kyso sign --journal on a read-only journal exits 74 (JOURNAL_STORAGE); the output is not written, an earlier one untouched', async () => {
+    const dir = tmp.file('ro-journal');
+    mkdirSync(dir);
+    const journal = join(dir, 'journal.sqlite');
+    await (await openSqliteJournal(journal)).close();
+    const input = tmp.file('ro-in.pdf', await pdfLibDoc({ pages: 1 }));
+    const output = join(dir, 'signed.pdf');
+    const args = ['sign', input, '-o', output, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--journal', journal];
+    const res = await readOnly(journal, () => kyso(args));
+    expect(res.code).toBe(74);
+    expect(res.stderr).toContain('JOURNAL_STORAGE');
+    expect(res.stderr).toContain('Lỗi lưu trữ nhật ký ký số.');
+    expect(existsSync(output)).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+    // Signing in place (-o the input): the input stays as it was.
+    const before = readFileSync(input);
+    const inPlace = await readOnly(journal, () => kyso([...args.slice(0, 1), input, '-o', input, ...args.slice(4)]));
+    expect(inPlace.code).toBe(74);
+    expect(readFileSync(input).equals(before)).toBe(true);
+    // Writable again: signed and journaled.
+    expect((await kyso(args)).code).toBe(0);
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as { documentSha256: string }[];
+    expect(records.map((r) => r.documentSha256)).toEqual([createHash('sha256').update(readFileSync(output)).digest('hex')]);
+  });
+
+  it('kyso certify --journal whose writes fail (disk full) exits 74 without the e-copy; the retry replays it and journals both signatures', async () => {
+    const journal = tmp.file('full-journal.sqlite');
+    await (await openSqliteJournal(journal)).close();
+    const reg = tmp.file('full-register.sqlite');
+    const out = tmp.file('full-ecopy.pdf');
+    const scan = tmp.file('full-scan.png', scanPng(620, 877, { dpi: 75, seed: 5 }));
+    const args = ['certify', '--scan', scan, '--paper-copies', '0', '-o', out, '--db', reg, '--certifier-p12', certs('signer.p12'),
+      '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--authority-id', AUTH, '--journal', journal,
+      '--idempotency-key', 'HS-FULL', '--json'];
+    const restore = failJournalWrites(journal);
+    let failed!: Result;
+    try {
+      failed = await kyso(args);
+    } finally {
+      restore();
+    }
+    expect(failed.code).toBe(74);
+    expect(failed.stderr).toContain('JOURNAL_STORAGE');
+    expect(existsSync(out)).toBe(false);
+    const retry = await kyso(args);
+    expect(retry.code, retry.stderr).toBe(0);
+    const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
+    expect(records.map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
+      ['certify', 'signer.p12', sha],
+      ['certify', 'seal.p12', sha],
+    ]);
+    expect((await kyso(args)).code).toBe(0); // a replay of a journaled copy records nothing more
+    expect(JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout)).toHaveLength(2);
   });
 });

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeCopyFee, Pkcs12Signer } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { failJournalWrites } from './helpers/journal-failure.js';
 import { pdfLibDoc } from './helpers/producers.js';
 import { run, scratch } from './helpers/tools.js';
 import { TEST_CERTS, bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
@@ -212,6 +213,65 @@ describe('the signing journal (GET /v1/journal)', () => {
     expect(doc.paths['/v1/register/entries'].get['x-kyso-scope']).toBe('register:read');
     const signParams = (doc.paths['/v1/sign'].post.parameters as { name: string; in: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
     expect(signParams).toEqual(expect.arrayContaining(['Kyso-Procedure-Code', 'Kyso-Dossier-Id']));
+  });
+});
+
+describe('a journal that cannot be written', () => {
+  const journalCount = async () => ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
+
+  it('POST /v1/sign answers 503 JOURNAL_STORAGE and no PDF: no signature leaves unjournaled', async () => {
+    const before = await journalCount();
+    const restore = failJournalWrites(registerFile);
+    try {
+      const res = await postPdf(`${svc.url}/v1/sign?key=signer`, await pdfLibDoc({ pages: 1 }), bearer(svc.keys.full));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await res.json()) as { code: string; detailVi: string };
+      expect(problem.code).toBe('JOURNAL_STORAGE');
+      expect(problem.detailVi).toBe('Lỗi lưu trữ nhật ký ký số.');
+    } finally {
+      restore();
+    }
+    expect(await journalCount()).toBe(before);
+  });
+
+  it('a certification answers 503; its retry replays the issued copy and journals the two signatures then, once', async () => {
+    const restore = failJournalWrites(registerFile);
+    let failed!: Response;
+    try {
+      failed = await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' });
+    } finally {
+      restore();
+    }
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
+    const journaled = async () => ((await (await get('/v1/journal?dossierId=HS-JFAIL', svc.keys.full)).json()) as { records: Record<string, unknown>[] }).records;
+    expect(await journaled()).toEqual([]);
+    // The number and the copy were issued before the journal failed (the register is written first): a retry
+    // with the same key gets the same copy, and the journal gets its signatures.
+    const retry = await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' });
+    expect(retry.status).toBe(200);
+    const cert = (await retry.json()) as { entries: { eCopySha256: string }[] };
+    const ecopy = await get(`/v1/certifications/${(cert as unknown as { id: string }).id}/ecopy.pdf`, svc.keys.full);
+    expect(sha(new Uint8Array(await ecopy.arrayBuffer()))).toBe(cert.entries[0].eCopySha256);
+    expect((await journaled()).map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
+      ['certify', 'signer', cert.entries[0].eCopySha256],
+      ['certify', 'seal', cert.entries[0].eCopySha256],
+    ]);
+    expect((await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' })).status).toBe(200);
+    expect(await journaled()).toHaveLength(2); // a replay of a journaled copy records nothing
+  });
+
+  it('a closed journal database (storage gone) answers 503 too', async () => {
+    const other = await startTestService();
+    try {
+      await other.services.journal!.close();
+      const res = await postPdf(`${other.url}/v1/sign?key=signer`, await pdfLibDoc({ pages: 1 }), bearer(other.keys.full));
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
+    } finally {
+      await other.stop();
+    }
   });
 });
 

@@ -205,13 +205,15 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
           : undefined,
         onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
       });
-      writeAtomically(values.output, result.pdf);
-      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
-      // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each.
+      // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each. They are
+      // journaled before the file is written, so a journal that fails (exit 74) leaves no unjournaled copy; the
+      // register keeps the issued copy, and a retry with the same key replays it and journals what is missing.
       const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
       const madeLevel = result.entry.signingEvidence?.level ?? 'B-B'; // as made: auto picks one
-      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId });
-      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId });
+      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
+      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
+      writeAtomically(values.output, result.pdf);
+      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
       out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
       return 0;
     } finally {

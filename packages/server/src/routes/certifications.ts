@@ -15,7 +15,7 @@ import type { CertifyData } from '../signing/protocol.js';
 import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
-import { JOURNAL_HEADERS, journalCodes, journalSignature } from '../signing/journal-record.js';
+import { JOURNAL_HEADERS, journalCodes, journalMissingSignatures, journalSignature } from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
 
 export const ExtensionSchema = z
@@ -226,13 +226,18 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
       register,
       (w) => log.warn({ warning: w }, 'certification warning'),
     );
+    // Both signatures are over the e-copy as issued: each journaled with its hash, the level as made (auto picks one
+    // per request) from the evidence the register keeps.
+    const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
     if (!result.replayed) {
-      // Both signatures are over the e-copy as issued: each journaled with its hash (a replay signs nothing).
-      // the level as made (auto picks one per request), from the evidence the register keeps
-      const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
       for (const key of [certifierKey, seal]) {
         await journalSignature(services, principal!, { operation: 'certify', keyAlias: key.alias, certificate: key.identity.certificate, level, documentSha256: result.sha256, codes });
       }
+    } else {
+      // A replay signs nothing; it journals only what a first attempt issued but could not journal (its 503).
+      const keys = [certifierKey, seal].map((k) => ({ keyAlias: k.alias, certificate: k.identity.certificate }));
+      const added = await journalMissingSignatures(services, principal!, { operation: 'certify', keys, level, documentSha256: result.sha256, codes });
+      if (added) log.warn({ request: result.request.id, added }, 'journaled on replay the signatures a failed journal write had missed');
     }
     log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
     res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
