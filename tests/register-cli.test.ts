@@ -59,11 +59,16 @@ beforeAll(async () => {
   let now = new Date('2026-03-02T02:00:00Z');
   const reg = openSqliteRegister(db, { clock: () => now });
   await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Kinh Bắc' });
+  const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
-    now = new Date(Date.UTC(2026, 2, 2 + i, 2)); // one a day from 2 March
+    now = new Date(Date.UTC(2026, 2, 2 + i, 2)); // one a day from 2 March, 09:00 Vietnam time: due 17:00 that day
     const { request: r } = await reg.reserve(request(i));
     await reg.complete(r.id, { eCopies: r.entries.map((e) => ({ entryId: e.id, sha256: createHash('sha256').update(`e${i}`).digest('hex') })) });
+    ids.push(r.id);
   }
+  // The first e-copy delivered the same afternoon (on time), the second two days later (late); the rest never.
+  await reg.recordDelivery(ids[0], { at: '2026-03-02T16:00:00+07:00' });
+  await reg.recordDelivery(ids[1], { at: '2026-03-05T08:00:00+07:00' });
   now = new Date('2026-03-20T02:00:00Z');
   pendingId = (await reg.reserve(request(12))).request.id;
   await reg.close();
@@ -110,9 +115,16 @@ describe('kyso register', () => {
     expect(listed.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
       entries.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
+    // Each entry flagged against its due time (17:00 of its day), as it stands now: long past March.
+    expect(listed.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(entries.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
+    expect(listed.map((e) => e.deadline)).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
+    expect(listed[0].dueAt).toBe('2026-03-02T10:00:00.000Z');
     const table = await kyso(['register', 'list', '--db', db]);
     expect(table.code).toBe(0);
     for (const name of NAMES) expect(table.stdout).toContain(name);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/state\s+deadline$/);
+    expect(lines.slice(1, 14).map((l) => l.split(/\s+/).pop())).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
     expect(table.stdout).toContain('13 mục / entries');
   });
 
@@ -148,6 +160,9 @@ describe('kyso register', () => {
     expect(col('fee')).toEqual(entries.map((e) => String(e.fee)));
     expect(col('certificationNumber')).toEqual(entries.map((e) => e.certificationNumber));
     expect(col('notes')[3]).toBe("'=SUM(A1) thử công thức");
+    expect(col('deadline')).toEqual(entries.map((e) => e.deadline!.state));
+    expect(col('dueAt')).toEqual(entries.map((e) => e.deadline!.dueAt));
+    expect(col('returnedAt')).toEqual(entries.map((e) => e.deadline!.returnedAt ?? ''));
     const asJson = await kyso(['register', 'export', '--db', db, '--format', 'json', '--state', 'issued']);
     expect(asJson.code).toBe(0);
     expect((JSON.parse(asJson.stdout) as { seqNo: number }[]).map((e) => e.seqNo)).toEqual(entries.filter((e) => e.state === 'issued').map((e) => e.seqNo));

@@ -89,6 +89,9 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
     expect(seen.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
       expected.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
+    // Each entry flagged against its request's due time: the same due and return times and state as the library's.
+    expect(seen.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(expected.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
+    expect(seen.every((e) => typeof e.dueAt === 'string' && ['open', 'overdue', 'returned-on-time'].includes(e.deadline as string))).toBe(true);
 
     const seqs = async (q: string) => ((await (await get(`/v1/register/entries?${q}`, svc.keys.full)).json()) as { entries: { seqNo: number }[] }).entries.map((e) => e.seqNo);
     expect(await seqs(`requester=${encodeURIComponent('lê văn')}`)).toEqual([4, 7, 10, 13, 16, 19, 22]);

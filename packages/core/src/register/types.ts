@@ -20,6 +20,7 @@
  */
 import type { DeadlineState, Extension } from '../deadlines/due-time.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
+import type { EntryDeadline } from './entry-deadline.js';
 import type { RefusalCode } from './refusal-grounds.js';
 
 /** The legal basis of the certifier's competence (Decree 23/2015 Art. 2.9 and Art. 5 as amended by Decree 280/2025). */
@@ -151,6 +152,11 @@ export interface RegisterEntry {
   vneidDataUsed: boolean;
   /** The e-copy's long-term evidence (DOMAIN.md §6.3, §7): what its DSS holds and where; null without an e-copy. */
   signingEvidence: SigningEvidence | null;
+  /**
+   * The request's due time, return time and where the entry stands against it at the register's clock (open,
+   * overdue, returned on time or late). Set by every read of the SQLite register; optional for other stores.
+   */
+  deadline?: EntryDeadline;
 }
 
 /**

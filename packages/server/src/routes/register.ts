@@ -60,6 +60,12 @@ export const RegisterEntrySchema = z
     eCopySha256: z.string().nullable(),
     vneidDataUsed: z.boolean(),
     notes: z.string().nullable(),
+    dueAt: z.string().nullable().meta({ description: "The request's due time (Decree 23/2015 Art. 7 and 21), ISO 8601 UTC; null when not recorded." }),
+    returnedAt: z.string().nullable().meta({ description: 'When the result was returned (the e-copy delivered, or paper copies alone issued).' }),
+    deadline: z
+      .enum(['open', 'overdue', 'returned-on-time', 'returned-late'])
+      .nullable()
+      .meta({ description: 'Where the entry stands against its due time now: open, overdue (past due, not returned), returned on time or late; null without a due time or when void.' }),
   })
   .meta({ id: 'RegisterEntry' });
 
@@ -114,6 +120,9 @@ function entryView(e: RegisterEntry): z.infer<typeof RegisterEntrySchema> {
     eCopySha256: e.eCopySha256,
     vneidDataUsed: e.vneidDataUsed,
     notes: e.notes,
+    dueAt: e.deadline?.dueAt ?? null,
+    returnedAt: e.deadline?.returnedAt ?? null,
+    deadline: e.deadline?.state ?? null,
   };
 }
 

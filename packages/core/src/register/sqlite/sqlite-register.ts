@@ -10,7 +10,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { computeDueTime, deadlineState, type DeadlinePolicy, type Extension } from '../../deadlines/due-time.js';
+import { computeDueTime, type DeadlinePolicy, type Extension } from '../../deadlines/due-time.js';
+import { requestDeadline, type EntryDeadline } from '../entry-deadline.js';
 import { WorkingCalendar, type WorkingCalendarConfig } from '../../deadlines/working-calendar.js';
 import type { FeeQuote } from '../../fees/compute-fee.js';
 import { DEFAULT_NUMBER_TEMPLATE, formatCertificationNumber, type CertificationNumberTemplate } from '../certification-number.js';
@@ -515,14 +516,14 @@ export class SqliteRegister implements CertificationRegister {
       const row = this.#db
         .prepare('SELECT * FROM entries WHERE authority_id = ? AND book_type = ? AND year = ? AND seq_no = ?')
         .get(key.authorityId, key.bookType, key.year, key.seqNo) as EntryRow | undefined;
-      return row ? toEntry(row) : null;
+      return row ? this.#flag([toEntry(row)])[0] : null;
     });
   }
 
   async findEntriesByECopyHash(sha256: string): Promise<RegisterEntry[]> {
     const h = String(sha256).toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(h)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'sha256' }, 'a hex SHA-256');
-    return this.#read(() => (this.#db.prepare('SELECT * FROM entries WHERE ecopy_sha256 = ? ORDER BY id').all(h) as EntryRow[]).map(toEntry));
+    return this.#read(() => this.#flag((this.#db.prepare('SELECT * FROM entries WHERE ecopy_sha256 = ? ORDER BY id').all(h) as EntryRow[]).map(toEntry)));
   }
 
   async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
@@ -533,7 +534,7 @@ export class SqliteRegister implements CertificationRegister {
       if (filter.year !== undefined) (where.push('year = ?'), args.push(filter.year));
       if (filter.state !== undefined) (where.push('state = ?'), args.push(filter.state));
       const rows = this.#db.prepare(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY year, book_type, seq_no`).all(...args) as EntryRow[];
-      return rows.map(toEntry);
+      return this.#flag(rows.map(toEntry));
     });
   }
 
@@ -549,7 +550,7 @@ export class SqliteRegister implements CertificationRegister {
       const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY authority_id, book_type, year, seq_no LIMIT ?`;
       const rows = this.#db.prepare(sql).all(...args, limit + 1) as EntryRow[];
       const more = rows.length > limit;
-      const entries = rows.slice(0, limit).map(toEntry);
+      const entries = this.#flag(rows.slice(0, limit).map(toEntry));
       const last = entries[entries.length - 1];
       return { entries, nextCursor: more && last ? encodeCursor([last.authorityId, last.bookType, last.year, last.seqNo]) : null };
     });
@@ -559,7 +560,7 @@ export class SqliteRegister implements CertificationRegister {
     if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
     return this.#read(() => {
       const row = this.#db.prepare('SELECT * FROM entries WHERE id = ?').get(entryId) as EntryRow | undefined;
-      return row ? toEntry(row) : null;
+      return row ? this.#flag([toEntry(row)])[0] : null;
     });
   }
 
@@ -669,6 +670,31 @@ export class SqliteRegister implements CertificationRegister {
     return r.n + 1;
   }
 
+  /** Each entry's deadline, from its request's due and return times (read in the caller's transaction). */
+  #flag(entries: RegisterEntry[]): RegisterEntry[] {
+    if (entries.length === 0) return entries;
+    const now = this.#now();
+    const ids = [...new Set(entries.map((e) => e.requestId))];
+    const byRequest = new Map<string, EntryDeadline>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.#db
+        .prepare(
+          `SELECT r.id, r.state, r.due_at, r.completed_at, r.delivered_at,
+             EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy = 1) AS e
+           FROM requests r WHERE r.id IN (${chunk.map(() => '?').join(', ')})`,
+        )
+        .all(...chunk) as { id: string; state: RequestRow['state']; due_at: string | null; completed_at: string | null; delivered_at: string | null; e: number }[];
+      for (const r of rows) {
+        byRequest.set(r.id, requestDeadline({ state: r.state, dueAt: r.due_at, completedAt: r.completed_at, deliveredAt: r.delivered_at, hasElectronicCopy: r.e === 1 }, now));
+      }
+    }
+    return entries.map((e) => {
+      const deadline = byRequest.get(e.requestId);
+      return deadline ? { ...e, deadline } : e;
+    });
+  }
+
   #requestRow(id: string): RequestRow | undefined {
     return this.#db.prepare('SELECT * FROM requests WHERE id = ?').get(id) as RequestRow | undefined;
   }
@@ -692,10 +718,14 @@ export class SqliteRegister implements CertificationRegister {
     const row = this.#requestRow(id);
     if (!row) return null;
     const code = row.refusal_code;
-    const entries = this.#entryRows(id).map(toEntry);
-    const returnedAt =
-      row.state !== 'issued' ? null : entries.some((e) => e.electronicCopy) ? row.delivered_at : row.completed_at;
-    const deadline = row.state === 'void' || row.state === 'refused' ? null : deadlineState(row.due_at, returnedAt, this.#now());
+    const rows = this.#entryRows(id).map(toEntry);
+    const flag = requestDeadline(
+      { state: row.state, dueAt: row.due_at, completedAt: row.completed_at, deliveredAt: row.delivered_at, hasElectronicCopy: rows.some((e) => e.electronicCopy) },
+      this.#now(),
+    );
+    const entries = rows.map((e) => ({ ...e, deadline: flag }));
+    const returnedAt = flag.returnedAt;
+    const deadline = flag.state;
     return {
       id: row.id,
       authorityId: row.authority_id,
