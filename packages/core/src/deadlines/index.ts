@@ -14,3 +14,4 @@ export {
   type DueTime,
   type Extension,
 } from './due-time.js';
+export { planLaterExtension, type ExtensionRecord, type ExtendableRequest, type LaterExtensionPlan } from './later-extension.js';

@@ -13,6 +13,7 @@ export type {
   Requester,
   DeliveryChannel,
   DeliveryInput,
+  LaterExtensionInput,
   PaymentChannel,
   OriginalInput,
   ReserveInput,

@@ -19,6 +19,7 @@
  * written in the same transaction that allocated it).
  */
 import type { DeadlineState, Extension } from '../deadlines/due-time.js';
+import type { ExtensionRecord } from '../deadlines/later-extension.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
 import type { EntryDeadline } from './entry-deadline.js';
 import type { RefusalCode } from './refusal-grounds.js';
@@ -252,6 +253,12 @@ export interface CompleteInput {
   }[];
 }
 
+export interface LaterExtensionInput {
+  extension: Extension;
+  /** When it was agreed (default: now); not before the receipt, not after the due time. */
+  at?: Date | string;
+}
+
 export interface DeliveryInput {
   /** When it was delivered (default: now). */
   at?: Date | string;
@@ -342,6 +349,14 @@ export interface CertificationRegister {
    * figures). A repeat keeps the first delivery.
    */
   recordDelivery(requestId: string, input?: DeliveryInput): Promise<CertificationRequestRecord>;
+  /**
+   * Records an extension agreed after receipt (Decree 23/2015 Art. 21): before the request is due and before its
+   * result is returned, all extensions together within the limits (2 working days, more by written agreement). The
+   * request's due time moves; each extension is kept (`listExtensions`). Optional for other stores.
+   */
+  extendDeadline?(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord>;
+  /** The extensions agreed after receipt, oldest first. */
+  listExtensions?(requestId: string): Promise<ExtensionRecord[]>;
   /**
    * The requests of a period for reports: recorded in [from, to), or returned in it, or still pending; of one
    * authority or all. Entries included.

@@ -11,6 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { computeDueTime, type DeadlinePolicy, type Extension } from '../../deadlines/due-time.js';
+import { planLaterExtension, type ExtensionRecord } from '../../deadlines/later-extension.js';
 import { requestDeadline, type EntryDeadline } from '../entry-deadline.js';
 import { WorkingCalendar, type WorkingCalendarConfig } from '../../deadlines/working-calendar.js';
 import type { FeeQuote } from '../../fees/compute-fee.js';
@@ -28,6 +29,7 @@ import type {
   CompleteInput,
   DeliveryChannel,
   DeliveryInput,
+  LaterExtensionInput,
   EntryKey,
   EntryPage,
   EntryPageRequest,
@@ -485,6 +487,39 @@ export class SqliteRegister implements CertificationRegister {
       this.#db.prepare('UPDATE requests SET delivered_at = ? WHERE id = ?').run(at.toISOString(), requestId);
       return this.#request(requestId)!;
     });
+  }
+
+  async extendDeadline(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord> {
+    if (!input || typeof input !== 'object') throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
+    const now = this.#now();
+    return this.#write(() => {
+      const row = this.#requestRow(requestId);
+      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      const current = this.#request(requestId)!;
+      const at = checkInstant(input.at, 'at', now, row.received_at ?? row.created_at);
+      const plan = planLaterExtension(current, input.extension, at, { calendar: this.#calendar, policy: this.#deadlinePolicy });
+      this.#db.prepare('UPDATE requests SET due_at = ?, extension_json = ? WHERE id = ?').run(plan.due.dueAt, JSON.stringify(plan.total), requestId);
+      const r = plan.record;
+      this.#db
+        .prepare('INSERT INTO request_extensions (request_id, agreed_at, working_days, reason, written_agreement, due_before, due_after) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(requestId, r.agreedAt, r.workingDays, r.reason, r.writtenAgreement ? 1 : 0, r.dueBefore, r.dueAfter);
+      return this.#request(requestId)!;
+    });
+  }
+
+  async listExtensions(requestId: string): Promise<ExtensionRecord[]> {
+    return this.#read(() =>
+      (
+        this.#db.prepare('SELECT * FROM request_extensions WHERE request_id = ? ORDER BY id').all(requestId) as {
+          agreed_at: string;
+          working_days: number;
+          reason: string;
+          written_agreement: number;
+          due_before: string;
+          due_after: string;
+        }[]
+      ).map((r) => ({ agreedAt: r.agreed_at, workingDays: r.working_days, reason: r.reason, writtenAgreement: r.written_agreement === 1, dueBefore: r.due_before, dueAfter: r.due_after })),
+    );
   }
 
   async requestsForReport(filter: { from: string; to: string; authorityId?: string }): Promise<CertificationRequestRecord[]> {
