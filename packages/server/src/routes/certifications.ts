@@ -304,6 +304,43 @@ export const recordDeliveryRoute = defineRoute<Record<string, never>, z.infer<ty
   },
 });
 
+const LaterExtensionSchema = ExtensionSchema.extend({
+  at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was agreed (default: now); not before the receipt, not after the due time.' }),
+})
+  .strict()
+  .meta({ id: 'LaterExtension', description: 'An extension agreed after receipt (Decree 23/2015 Art. 21).' });
+
+export const extendDeadlineRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>, z.infer<typeof LaterExtensionSchema>>({
+  method: 'post',
+  path: '/v1/certifications/{id}/extension',
+  operationId: 'extendDeadline',
+  summary: 'Record an extension agreed after receipt; the due time moves (a new appointment slip gives it)',
+  description:
+    'Decree 23/2015 Art. 21: when the office cannot meet the time limit (several originals, many pages or copies, ' +
+    'content hard to check) it may run up to 2 working days longer, or longer by written agreement with the ' +
+    'requester. Every extension of the request counts together, from the due day it had without one; it must be ' +
+    'agreed before the request is due (409 DEADLINE_PASSED) and before the result is returned (409 ' +
+    'DEADLINE_NOT_EXTENSIBLE). Each one is kept in the register with its reason; GET ' +
+    '/v1/certifications/{id}/appointment-slip.pdf then gives the new slip.',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  body: { kind: 'json', schema: LaterExtensionSchema },
+  responses: {
+    200: { description: 'The request with its new due time and whole extension.', json: CertificationSchema },
+    404: { description: "No such request in your unit's register." },
+    409: { description: 'Already due, returned, or void.' },
+  },
+  async handler({ res, params, body, principal, services }) {
+    const request = await ownRequest(params.id, principal, services);
+    const register = services.register!;
+    if (!register.extendDeadline) throw new ServiceError('SERVICE_NOT_FOUND', {}, 'this register keeps no later extensions');
+    const { at, ...extension } = body;
+    res.json(certificationView(await register.extendDeadline(request.id, { extension, at })));
+  },
+});
+
 export const appointmentSlipRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>>({
   method: 'get',
   path: '/v1/certifications/{id}/appointment-slip.pdf',
