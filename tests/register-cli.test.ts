@@ -3,7 +3,9 @@
  * test with known entries is listed (table, JSON), searched, exported (CSV, JSON) and shown exactly as written; the
  * book is printed (pdftoppm renders it, pdftotext shows every entry); a year's closing is refused while an entry is
  * pending and then records the count; `kyso sign --journal` and `kyso certify --journal` journal their signatures
- * with the output's SHA-256 and the certificate's, and the journal file holds no PDF bytes and no key material.
+ * with the output's SHA-256 and the certificate's, and the journal file holds no PDF bytes and no key material;
+ * a journal that cannot be written (read-only, inserts failing as on a full disk) exits 74 with no output left;
+ * several kyso processes writing one register at once, read meanwhile and after by list and export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -383,5 +385,55 @@ describe('a journal that cannot be written (exit 74, no signed output left)', ()
     ]);
     expect((await kyso(args)).code).toBe(0); // a replay of a journaled copy records nothing more
     expect(JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout)).toHaveLength(2);
+  });
+});
+
+describe('several processes writing one register, the CLI reading it', () => {
+  it('3 kyso processes certify at once while readers list: every listing is 1..k with no gap; list and export equal what the writers reported', async () => {
+    const shared = tmp.file('shared-register.sqlite');
+    const reg = openSqliteRegister(shared);
+    await reg.upsertAuthority({ id: 'UBND-MULTI', name: 'Ủy ban nhân dân xã Đa Tiến' });
+    await reg.close();
+    type Reported = { number: number; certificationNumber: string; certifiedAt: string; document: string; fee: number };
+    const writer = async (w: number) => {
+      const out: (Reported & { requester: string })[] = [];
+      for (let i = 0; i < 4; i++) {
+        const requester = `Người yêu cầu ${w}-${i} Đặng`;
+        const r = await kyso(['certify-paper', '--db', shared, '--authority-id', 'UBND-MULTI', '--certifier', 'Nguyễn Thị Hồng', '--requester', requester,
+          '--idempotency-key', `P-${w}-${i}`, '--original', `Giấy tờ số ${w}-${i}`, '--pages', String(1 + i), '--copies', String(1 + w), '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        for (const e of (JSON.parse(r.stdout) as { entries: Reported[] }).entries) out.push({ ...e, requester });
+      }
+      return out;
+    };
+    const reader = async () => {
+      const seen: number[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await kyso(['register', 'list', '--db', shared, '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        seen.push((JSON.parse(r.stdout) as { seqNo: number }[]).map((e) => e.seqNo));
+      }
+      return seen;
+    };
+    const [written, ...reads] = await Promise.all([Promise.all([0, 1, 2].map(writer)), reader(), reader()]);
+    // Mid-write listings: whatever was committed, in order, without a hole.
+    for (const seqs of reads.flat()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const expected = written.flat().sort((a, b) => a.number - b.number);
+    expect(expected.map((e) => e.number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const row = (e: { seqNo: number | string; certificationNumber: string; requester: string; documentName: string; fee: number | string; certifiedAt: string }) =>
+      [String(e.seqNo), e.certificationNumber, e.requester, e.documentName, String(e.fee), e.certifiedAt];
+    const want = expected.map((e) => row({ seqNo: e.number, certificationNumber: e.certificationNumber, requester: e.requester, documentName: e.document, fee: e.fee, certifiedAt: e.certifiedAt }));
+
+    const listed = JSON.parse((await kyso(['register', 'list', '--db', shared, '--json'])).stdout) as Parameters<typeof row>[0][];
+    expect(listed.map(row)).toEqual(want);
+    const asJson = JSON.parse((await kyso(['register', 'export', '--db', shared, '--format', 'json'])).stdout) as Parameters<typeof row>[0][];
+    expect(asJson.map(row)).toEqual(want);
+    const csvFile = tmp.file('shared-export.csv');
+    expect((await kyso(['register', 'export', '--db', shared, '-o', csvFile])).code).toBe(0);
+    const [head, ...rows] = parseCsv(readFileSync(csvFile, 'utf8').slice(1));
+    const col = (r: string[], name: string) => r[head.indexOf(name)]!;
+    expect(rows.map((r) => [col(r, 'seqNo'), col(r, 'certificationNumber'), col(r, 'requester'), col(r, 'documentName'), col(r, 'fee'), col(r, 'certifiedAt')])).toEqual(want);
+    // Paper copies alone are returned when issued: each on time or late against its own due time, never pending.
+    expect(listed.every((e) => ['returned-on-time', 'returned-late'].includes((e as unknown as { deadline: string }).deadline))).toBe(true);
   });
 });
