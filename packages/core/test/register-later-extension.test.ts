@@ -2,27 +2,32 @@
  * Extensions agreed after receipt (Decree 23/2015 Art. 21; docs/domain.md §5.3): the due time moves by working days
  * counted from the request's own due day (weekends, Tết), all extensions together within 2 working days unless the
  * requester agrees in writing; refused once the request is due, returned, void or refused; each one kept in the
- * register (migration 5) and the new appointment slip (pdftotext) giving the new due time.
+ * register (SQLite migration 5, PostgreSQL 2) and the new appointment slip (pdftotext) giving the new due time. On
+ * both stores.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { appointmentSlip } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { input, issue, vn } from './helpers/known-register.js';
+import { STORE_NAMES, registerStores } from './helpers/register-stores.js';
 
 const tmp = scratch('kyso-later-extension-');
-afterAll(() => tmp.cleanup());
-let n = 0;
+const stores = registerStores(tmp);
+afterAll(async () => {
+  await stores.stop();
+  tmp.cleanup();
+});
 const paper = [{ pages: 30, paperCopies: 4, electronicCopy: false }];
 
-async function open(startLocal: string) {
-  let now = vn(startLocal);
-  const reg = openSqliteRegister(tmp.file(`x${++n}.sqlite`), { clock: () => now });
-  await reg.upsertAuthority({ id: 'A', name: 'Ủy ban nhân dân phường Hàng Bạc' });
-  return { reg, at: (local: string) => (now = vn(local)) };
-}
+describe.each(STORE_NAMES)('an extension agreed after receipt, on %s', (storeName) => {
+  const store = stores.get(storeName);
+  async function open(startLocal: string) {
+    let now = vn(startLocal);
+    const reg = await store.open(await store.location(), { clock: () => now });
+    await reg.upsertAuthority({ id: 'A', name: 'Ủy ban nhân dân phường Hàng Bạc' });
+    return { reg, at: (local: string) => (now = vn(local)) };
+  }
 
-describe('an extension agreed after receipt', () => {
   it('moves the due time by working days, counts every extension together, needs a written agreement beyond 2 days', async () => {
     const { reg, at } = await open('2026-03-16T09:00:00'); // Monday
     const r = (await reg.reserve(input('A', 'k', paper))).request;
@@ -50,7 +55,7 @@ describe('an extension agreed after receipt', () => {
 
     // The new slip gives the new due time and the whole extension.
     const slip = appointmentSlip({ request: three, authorityName: 'Ủy ban nhân dân phường Hàng Bạc' });
-    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file('slip.pdf', slip.pdf), '-']).stdout.replace(/\s+/g, ' ');
+    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file(`slip-${storeName}.pdf`, slip.pdf), '-']).stdout.replace(/\s+/g, ' ');
     expect(text).toContain('Hẹn trả kết quả: 19/03/2026 17:00:00 +07:00');
     expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nội dung phức tạp, khó kiểm tra; Nhiều bản sao; Cần xác minh');
     expect(text).toContain('theo thỏa thuận bằng văn bản');

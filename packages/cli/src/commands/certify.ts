@@ -267,7 +267,6 @@ async function extendLater(
 ): Promise<number> {
   const request = await register.findRequestByKey(authority.id, key);
   if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
-  if (!register.extendDeadline) throw new UsageError('this register keeps no later extensions');
   const done = await register.extendDeadline(request.id, { extension, at: instantOption(at, '--at') });
   if (slip) writeAtomically(slip, appointmentSlip({ request: done, authorityName: authority.name }).pdf);
   out(

@@ -155,7 +155,7 @@ export interface RegisterEntry {
   signingEvidence: SigningEvidence | null;
   /**
    * The request's due time, return time and where the entry stands against it at the register's clock (open,
-   * overdue, returned on time or late). Set by every read of the SQLite register; optional for other stores.
+   * overdue, returned on time or late). Set on every entry the register reads (RegisterBook, both stores).
    */
   deadline?: EntryDeadline;
 }
@@ -352,11 +352,11 @@ export interface CertificationRegister {
   /**
    * Records an extension agreed after receipt (Decree 23/2015 Art. 21): before the request is due and before its
    * result is returned, all extensions together within the limits (2 working days, more by written agreement). The
-   * request's due time moves; each extension is kept (`listExtensions`). Optional for other stores.
+   * request's due time moves; each extension is kept (`listExtensions`).
    */
-  extendDeadline?(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord>;
+  extendDeadline(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord>;
   /** The extensions agreed after receipt, oldest first. */
-  listExtensions?(requestId: string): Promise<ExtensionRecord[]>;
+  listExtensions(requestId: string): Promise<ExtensionRecord[]>;
   /**
    * The requests of a period for reports: recorded in [from, to), or returned in it, or still pending; of one
    * authority or all. Entries included.
