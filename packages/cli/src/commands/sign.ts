@@ -1,7 +1,7 @@
 /** `kyso sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [...]`: a PAdES signature appended to the file. */
 import { readFileSync } from 'node:fs';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
-import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
+import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
@@ -93,8 +93,12 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   }
   const journal = await openCliJournal(values);
   try {
-    const res = await signFile(input, values.output, signer, options);
-    await journal?.record({ operation: 'sign', keyFile: values.p12, certificate: signer.certificate, level, outputPath: values.output });
+    const res = await journaledOutput(
+      journal,
+      values.output,
+      (path) => signFile(input, path, signer, options),
+      (j, path) => j.record({ operation: 'sign', keyFile: values.p12!, certificate: signer.certificate, level, outputPath: path }),
+    );
     out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
     return 0;
   } finally {
