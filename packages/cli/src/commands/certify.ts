@@ -43,7 +43,7 @@ import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
 import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
-import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
+import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper, cliWarningPrinter } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
@@ -203,7 +203,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         verificationRef: template
           ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
           : undefined,
-        onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+        onWarning: cliWarningPrinter(err),
       });
       writeAtomically(values.output, result.pdf);
       if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);

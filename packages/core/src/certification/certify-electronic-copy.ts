@@ -39,6 +39,7 @@ import type { Level } from '../signing/options.js';
 import type { LtvSigningOptions } from '../ltv/new-signature.js';
 import { withCertifierTitle } from './certifier-title.js';
 import { CertificationError } from './errors.js';
+import type { OnSigningWarning } from '../signing/warnings.js';
 
 /** The part of the register the certification uses (a register reached from another thread need offer no more). */
 export type CertifyRegister = Pick<CertificationRegister, 'getAuthority' | 'findRequestByKey' | 'reserve' | 'complete' | 'getRequest' | 'getECopy'>;
@@ -101,7 +102,7 @@ export interface CertifyElectronicCopyInput {
   vneidDataUsed?: boolean;
   /** Keep the issued file in the register (default true) so that a retry after issue gives it back. */
   storeECopy?: boolean;
-  onWarning?: (message: string) => void;
+  onWarning?: OnSigningWarning;
 }
 
 export interface ElectronicCopyPlan {

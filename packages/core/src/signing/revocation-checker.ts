@@ -6,12 +6,8 @@ import type { RevocationChecker } from './certificate-check.js';
 export function onlineRevocationChecker(options: { timeoutMs?: number; fetch?: FetchLike } = {}): RevocationChecker {
   return async (cert, issuer, at) => {
     const res = await checkRevocation(cert, issuer, { at, timeoutMs: options.timeoutMs ?? 10_000, fetch: options.fetch });
-    // Warnings go to people: "code: Vietnamese / English".
-    const warnings = res.warnings.map((w) => {
-      if (!(w in REVOCATION_MESSAGES)) return w;
-      const d = describeRevocationCode(w as RevocationCode);
-      return `${w}: ${d.vi} / ${d.en}`;
-    });
+    // The reasons become a typed warning's detail ("code: English"); its Vietnamese text is the warning's own.
+    const warnings = res.warnings.map((w) => (w in REVOCATION_MESSAGES ? `${w}: ${describeRevocationCode(w as RevocationCode).en}` : w));
     return { status: res.status, source: res.source, revocationTime: res.revocationTime, warnings };
   };
 }

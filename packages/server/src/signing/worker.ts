@@ -26,6 +26,7 @@ import {
   type SignerIdentity,
   type SigningState,
   type TimestampProvider,
+  type OnSigningWarning,
 } from '@kyso/core';
 import { FileSource } from '@kyso/core/file-source';
 import { FetchGate, nodeGuardedFetch } from '@kyso/core/guarded-fetch';
@@ -60,7 +61,7 @@ serveJobs<SigningJob, SigningResult>(init, () => {
     const file = job.input.path !== undefined ? new FileSource(job.input.path) : undefined;
     const input: Uint8Array | ByteSource = file ?? job.input.bytes!;
     try {
-      const warn = (w: string): void => void calls.call('warn', w).catch(() => {});
+      const warn: OnSigningWarning = (w) => void calls.call('warn', w).catch(() => {});
       if (job.kind === 'prepare') {
         const prepared = prepare(input, job.identity, prepareOptions(job.options));
         return { result: { kind: 'prepared', state: prepared.state, dataToSign: prepared.dataToSign } };
@@ -90,7 +91,7 @@ function prepareOptions(data: PrepareData): PrepareOptions {
  * B-LT and B-LTA: the signature's update followed by the DSS and, for B-LTA, a document timestamp. The signer's
  * chain data is fetched through a guarded fetch, and only when the service's thread vouched for the certificate.
  */
-async function ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, timestamper: TimestampProvider | undefined, onWarning: (w: string) => void, network: boolean): Promise<Uint8Array> {
+async function ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, timestamper: TimestampProvider | undefined, onWarning: OnSigningWarning, network: boolean): Promise<Uint8Array> {
   if (!isLtvLevel(state.level)) return update;
   const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper, onWarning, ltv: { fetch: network ? guarded() : noNetwork } });
   return appendUpdates(update, more);
