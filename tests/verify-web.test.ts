@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { trustProfile, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
+import { placeText, trustProfile, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
 import { signPdf } from '@kyso/core';
 import { corpusDir, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { openSigner, pem } from './helpers/keys.js';
@@ -271,7 +271,10 @@ describe('verify-web page in headless Chromium', () => {
       const { plain, technical } = await plainAndTechnical(card);
       expect(plain).not.toMatch(CODE);
       expect(technical).toContain(s.subIndication ? `${s.indication} / ${s.subIndication}` : s.indication);
-      for (const f of [...(s.indication === 'TOTAL-PASSED' ? [] : s.reasons), ...s.warnings]) expect(technical).toContain(f.code);
+      for (const f of [...(s.indication === 'TOTAL-PASSED' ? [] : s.reasons), ...s.warnings]) {
+        expect(technical).toContain(f.code);
+        if (f.where) expect(technical).toContain(placeText(f.where, 'vi')); // where in the file, e.g. the swapped object
+      }
     }
     await page.close();
   });

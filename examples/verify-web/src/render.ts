@@ -4,7 +4,7 @@
  * A citizen reads plain words; the codes (indication, findings, the changes' kinds) and their technical facts stay
  * in each card's closed "technical details" section, for whoever must look further.
  */
-import { INDICATION_LABELS, conclusionOf, revocationText, validityText, vietnamTime, type SignatureReport, type ValidationReport } from '@kyso/verify';
+import { INDICATION_LABELS, conclusionOf, placeText, revocationText, validityText, vietnamTime, type SignatureReport, type ValidationReport } from '@kyso/verify';
 import { COVERAGE, TEXT, type Language, type TextKey } from './text.js';
 
 type Child = Node | string | null | undefined | false;
@@ -99,7 +99,7 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
     el('summary', {}, t('technical')),
     el('p', { class: 'code', 'data-field': 'indication-code' }, `${t('resultCode')}: ${code}`),
     coded.length
-      ? el('ul', { class: 'codes' }, ...coded.map((f) => el('li', { 'data-code': f.code }, el('code', {}, f.code), f.detail ? ` — ${f.detail}` : '')))
+      ? el('ul', { class: 'codes' }, ...coded.map((f) => el('li', { 'data-code': f.code }, el('code', {}, f.code), f.detail ? ` — ${f.detail}` : '', f.where ? ` (${placeText(f.where, lang)})` : '')))
       : null,
     s.subFilter ? el('p', {}, `SubFilter: ${s.subFilter}`) : null,
     changes,
