@@ -230,6 +230,15 @@ Filters:
 
 export type CommandName = keyof typeof COMMANDS;
 
+/** The commands that take a subcommand, and those subcommands: each answers --help with its command's help. */
+export const SUBCOMMANDS = {
+  register: ['list', 'export', 'show', 'print', 'close'],
+  report: ['monthly'],
+  trust: ['list'],
+  journal: ['list'],
+  serve: ['create-key'],
+} as const satisfies Partial<Record<CommandName, readonly string[]>>;
+
 export function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
 }
