@@ -16,6 +16,7 @@ export function withHiddenSignature(f: SignatureFacts, v: Verdict): Verdict {
     ...(f.signatureObject ? { object: f.signatureObject } : {}),
   });
   if (v.indication === 'TOTAL-PASSED') return { ...v, indication: SUB_INDICATIONS.FORMAT_FAILURE, subIndication: 'FORMAT_FAILURE', reasons: [hidden] };
-  const byModification = v.reasons[0]?.code === 'MODIFIED_DISALLOWED';
-  return { ...v, reasons: byModification ? [hidden, ...v.reasons] : [v.reasons[0], hidden, ...v.reasons.slice(1)] };
+  const [main, ...rest] = v.reasons;
+  const byModification = main?.code === 'MODIFIED_DISALLOWED';
+  return { ...v, reasons: byModification || !main ? [hidden, ...v.reasons] : [main, hidden, ...rest] };
 }
