@@ -65,6 +65,13 @@ describe('signing warnings in the service’s answers', () => {
     expect(res.headers.get('Kyso-Warnings-Detail')).toBeNull();
   });
 
+  it('POST /v1/sign with a visible box too small for its text: APPEARANCE_TEXT_UNREADABLE', async () => {
+    const res = await postPdf(`${svc.url}/v1/sign?key=signer&page=1&rect=36,36,60,14`, pdf, bearer(svc.keys.full));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Kyso-Warnings')).toBe('APPEARANCE_TEXT_UNREADABLE');
+    expect(detailOf(res)[0]!.detail).toContain('60×14 pt box');
+  });
+
   it('POST /v1/signing-sessions: the certificate check’s warnings in the JSON (empty when none)', async () => {
     const warned = await postPdf(`${svc.url}/v1/signing-sessions?key=signer-ec`, pdf, bearer(svc.keys.full));
     expect(warned.status).toBe(201);
@@ -73,6 +80,10 @@ describe('signing warnings in the service’s answers', () => {
     const quiet = await postPdf(`${svc.url}/v1/signing-sessions?key=signer`, pdf, bearer(svc.keys.full));
     expect(quiet.status).toBe(201);
     expect(((await quiet.json()) as { warnings: unknown[] }).warnings).toEqual([]);
+    // the appearance is drawn at step 1: its warning comes with it
+    const small = await postPdf(`${svc.url}/v1/signing-sessions?key=signer&page=1&rect=36,36,60,14`, pdf, bearer(svc.keys.full));
+    expect(small.status).toBe(201);
+    expect(((await small.json()) as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['APPEARANCE_TEXT_UNREADABLE']);
   });
 
   it('the OpenAPI document names the headers, the JSON fields and the SigningWarning schema with its codes', async () => {

@@ -74,6 +74,16 @@ describe('signPdf returns its warnings', () => {
     expect(report.signatures[0]!.timestamps.length).toBe(1);
   });
 
+  it('a visible box too small for its text: APPEARANCE_TEXT_UNREADABLE with the size printed; a box of the usual size: none', async () => {
+    const input = await pdfLibDoc({ objectStreams: false });
+    const check = { revocation: 'if-available' as const, checker: good };
+    const tiny = await signPdf(input, openSigner('signer.p12'), { certificateCheck: check, visible: { page: 1, rect: [36, 36, 60, 14] }, reason: 'Phê duyệt', location: 'Bắc Ninh' });
+    expect(tiny.warnings.map((w) => w.code)).toEqual(['APPEARANCE_TEXT_UNREADABLE']);
+    expect(tiny.warnings[0]!.detail).toMatch(/^text at \d+(\.\d)? pt in a 60×14 pt box/);
+    const usual = await signPdf(input, openSigner('signer.p12'), { certificateCheck: check, visible: { page: 1, rect: [36, 36, 260, 90] }, reason: 'Phê duyệt', location: 'Bắc Ninh' });
+    expect(usual.warnings).toEqual([]);
+  });
+
   it('signFile returns the same warnings beside the field name', async () => {
     const inPath = join(tmp.dir, 'in.pdf');
     const outPath = join(tmp.dir, 'out.pdf');

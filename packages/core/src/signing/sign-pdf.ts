@@ -17,8 +17,6 @@ export interface SignPdfOptions extends PrepareOptions {
   timestamper?: TimestampProvider;
   /** The pre-signing certificate check; `false` skips it (only for tests of the signing mechanics). */
   certificateCheck?: CertificateCheckPolicy | false;
-  /** Receives each warning as it happens; the result carries them all too (`SignedPdf.warnings`, `signFile`'s `warnings`). */
-  onWarning?: OnSigningWarning;
   /** B-LT and B-LTA: validation-data policy, extra certificates and fetch overrides. */
   ltv?: LtvSigningOptions;
 }

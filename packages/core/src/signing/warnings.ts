@@ -21,6 +21,10 @@ export const SIGNING_WARNINGS = {
     'Một chứng thư số trong chuỗi đã bị thu hồi; bằng chứng thu hồi được nhúng vào tài liệu.',
     'A certificate of the chain is revoked; the revocation evidence is embedded in the document.',
   ],
+  APPEARANCE_TEXT_UNREADABLE: [
+    'Khung chữ ký quá nhỏ: thông tin chữ ký được in với cỡ chữ rất nhỏ hoặc bị lược bớt dòng.',
+    'The signature box is too small: the signature information is printed very small or lines were left out.',
+  ],
   ECOPY_LEVEL_LOWERED: [
     'Bản sao điện tử được cấp ở mức thấp hơn, không kèm dữ liệu xác thực dài hạn, vì không lấy được dữ liệu thu hồi (OCSP/CRL).',
     'The e-copy is issued one level lower, without long-term validation data, because the revocation data (OCSP/CRL) could not be had.',

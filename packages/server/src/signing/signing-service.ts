@@ -134,7 +134,10 @@ export class SigningService extends Pooled {
   async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: SigningInput, requested: RequestedSignature) {
     const warnings = this.requestWarnings();
     const options = await this.options(identity, certificate, requested, warnings.add);
-    const result = await this.pool.run({ kind: 'prepare', input: jobInput(input), identity: identityOf(identity), options });
+    const result = await this.pool.run(
+      { kind: 'prepare', input: jobInput(input), identity: identityOf(identity), options },
+      { calls: async (method, args) => this.warn(method, args, warnings.add) },
+    );
     if (result.kind !== 'prepared') throw unexpected(result.kind);
     const digest = createHash(NODE_HASH[result.state.hash]).update(result.dataToSign).digest();
     return { state: result.state, dataToSign: result.dataToSign, digestToSign: new Uint8Array(digest), warnings: warnings.list };

@@ -23,7 +23,8 @@ export const SigningWarningSchema = z
     description:
       'The signature was made, but a reader should know this: SIGN_REVOCATION_UNCHECKED (the signer’s status could not be ' +
       'checked before signing), LTV_REVOCATION_UNAVAILABLE / LTV_CHAIN_INCOMPLETE (validation data not embedded), ' +
-      'LTV_CERT_REVOKED (a revoked certificate’s evidence embedded), ECOPY_LEVEL_LOWERED (an e-copy issued a level lower).',
+      'LTV_CERT_REVOKED (a revoked certificate’s evidence embedded), ECOPY_LEVEL_LOWERED (an e-copy issued a level lower), ' +
+      'APPEARANCE_TEXT_UNREADABLE (the visible box too small for its text).',
   });
 
 /** The response headers a signed PDF may carry, for the OpenAPI document. */

@@ -63,11 +63,11 @@ serveJobs<SigningJob, SigningResult>(init, () => {
     try {
       const warn: OnSigningWarning = (w) => void calls.call('warn', w).catch(() => {});
       if (job.kind === 'prepare') {
-        const prepared = prepare(input, job.identity, prepareOptions(job.options));
+        const prepared = prepare(input, job.identity, prepareOptions(job.options, warn));
         return { result: { kind: 'prepared', state: prepared.state, dataToSign: prepared.dataToSign } };
       }
       if (job.kind === 'sign') {
-        const prepared = prepare(input, job.identity, prepareOptions(job.options));
+        const prepared = prepare(input, job.identity, prepareOptions(job.options, warn));
         const signatureValue = await calls.call<Uint8Array>('sign', prepared.dataToSign);
         const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper, checkInput: false, update: prepared.update });
         const update = await ltv(input, done.update, prepared.state, timestamper, warn, job.ltvNetwork);
@@ -82,9 +82,9 @@ serveJobs<SigningJob, SigningResult>(init, () => {
   };
 });
 
-function prepareOptions(data: PrepareData): PrepareOptions {
+function prepareOptions(data: PrepareData, onWarning: OnSigningWarning): PrepareOptions {
   const { appearanceFields, ...options } = data;
-  return appearanceFields ? { ...options, appearance: signatureAppearance({ fields: appearanceFields }) } : options;
+  return appearanceFields ? { ...options, onWarning, appearance: signatureAppearance({ fields: appearanceFields }) } : { ...options, onWarning };
 }
 
 /**
