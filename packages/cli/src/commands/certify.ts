@@ -38,6 +38,7 @@ import {
   type ScanSource,
   type StatementPlacement,
   type MarkPlacement,
+  type SigningWarning,
 } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
@@ -171,6 +172,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const template = values['verification-url'];
     // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
     const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
+    // Printed as they come, and kept for the JSON answer.
+    const warnings: SigningWarning[] = [];
+    const printWarning = cliWarningPrinter(err);
 
     const journal = await openCliJournal(values);
     try {
@@ -203,7 +207,10 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         verificationRef: template
           ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
           : undefined,
-        onWarning: cliWarningPrinter(err),
+        onWarning: (w) => {
+          warnings.push(w);
+          printWarning(w);
+        },
       });
       writeAtomically(values.output, result.pdf);
       if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
@@ -212,7 +219,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       const madeLevel = result.entry.signingEvidence?.level ?? 'B-B'; // as made: auto picks one
       await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId });
       await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId });
-      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
+      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}), warnings }, null, 2) : human(result, values.output));
       return 0;
     } finally {
       await journal?.close();

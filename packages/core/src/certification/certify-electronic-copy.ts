@@ -132,6 +132,8 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The whole flow: plan → reserve → build, sign and complete. */
 export async function certifyElectronicCopy(input: CertifyElectronicCopyInput): Promise<CertifiedElectronicCopy> {
+  // Each signer's certificate is checked before the number is taken and again as it signs: say each warning once.
+  input = { ...input, onWarning: onceEach(input.onWarning) };
   const plan = await planElectronicCopy(input);
   const known = await input.register.findRequestByKey(input.authority, input.idempotencyKey);
   if (!known && input.certificateCheck !== false) await checkSigners(input);
@@ -283,6 +285,17 @@ function provisionalEntry(input: CertifyElectronicCopyInput, authority: Authorit
     notes: null,
     vneidDataUsed: false,
     signingEvidence: null,
+  };
+}
+
+function onceEach(onWarning: OnSigningWarning | undefined): OnSigningWarning | undefined {
+  if (!onWarning) return undefined;
+  const seen = new Set<string>();
+  return (w) => {
+    const key = `${w.code}\u0000${w.detail ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    onWarning(w);
   };
 }
 

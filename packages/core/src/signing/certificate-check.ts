@@ -62,7 +62,10 @@ export async function checkSignerCertificate(
       throw new SignError('SIGN_CERT_REVOKED', { subject, source: revocation.source, revocationTime: revocation.revocationTime?.toISOString() });
     }
     if (revocation.status === 'unknown' && policy.revocation === 'require') throw new SignError('SIGN_CERT_STATUS_UNKNOWN', { subject });
-    if (revocation.status === 'unknown') warnings.push(signingWarning('SIGN_REVOCATION_UNCHECKED', [subject, ...revocation.warnings].filter(Boolean).join('; ')));
+    if (revocation.status === 'unknown') {
+      const why = revocation.warnings.join(', ');
+      warnings.push(signingWarning('SIGN_REVOCATION_UNCHECKED', [subject, why].filter(Boolean).join(': ')));
+    }
   }
   return { certificate: cert, revocation, warnings };
 }
