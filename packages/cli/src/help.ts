@@ -74,7 +74,9 @@ a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened. A ba
   --trust PEM                  roots for the chains B-LT/B-LTA embed (repeatable)
   --allow-host HOST:PORT       your own OCSP/CRL/TSA host on an internal address or another port (repeatable)
 ${JOURNAL_HELP}
-Passwords are read from the environment or a file, never from arguments.`,
+Passwords are read from the environment or a file, never from arguments. Warnings (the signer's status not
+checked, validation data not embedded, a box too small for its text) go to standard error, Vietnamese then English
+with the code; the signature is still made (exit 0).`,
   },
   extend: {
     summary: 'augment the signatures of a signed PDF to B-T, B-LT or B-LTA',
