@@ -58,6 +58,15 @@ describe('signing warnings in the service’s answers', () => {
     expect(svc.logs.some((l) => l.includes('SIGN_REVOCATION_UNCHECKED'))).toBe(true);
   });
 
+  it('examples/node-client gives the signed bytes their warnings, as the library does', async () => {
+    const { KysoClient } = (await import('../examples/node-client/kyso-client.mjs')) as {
+      KysoClient: new (o: { url: string; apiKey: string }) => { sign(pdf: Uint8Array, o: { key: string }): Promise<Uint8Array & { warnings: { code: string }[] }> };
+    };
+    const client = new KysoClient({ url: svc.url, apiKey: svc.keys.full });
+    expect((await client.sign(pdf, { key: 'signer-ec' })).warnings.map((w) => w.code)).toEqual(['SIGN_REVOCATION_UNCHECKED']);
+    expect((await client.sign(pdf, { key: 'signer' })).warnings).toEqual([]);
+  });
+
   it('POST /v1/sign with a key whose CA answers: no warning headers', async () => {
     const res = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, bearer(svc.keys.full));
     expect(res.status).toBe(200);
