@@ -95,6 +95,25 @@ describe('signing warnings in the service’s answers', () => {
     expect(((await small.json()) as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['APPEARANCE_TEXT_UNREADABLE']);
   });
 
+  it('POST /v1/certifications: the warnings in the JSON — a certifier whose CA does not answer, each warning once', async () => {
+    const body = {
+      idempotencyKey: 'HS-WARN-1',
+      certifierKey: 'signer-ec',
+      certifier: { basis: 'own-competence' },
+      requester: { name: 'Trần Thị Bình' },
+      documentName: 'Bằng tốt nghiệp',
+      paperCopies: 1,
+      scan: { pdf: Buffer.from(pdf).toString('base64') },
+    };
+    const res = await fetch(`${svc.url}/v1/certifications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(svc.keys.full) }, body: JSON.stringify(body) });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const cert = (await res.json()) as { state: string; warnings: { code: string; detail?: string }[] };
+    expect(cert.state).toBe('issued');
+    const unchecked = cert.warnings.filter((w) => w.code === 'SIGN_REVOCATION_UNCHECKED');
+    expect(unchecked.map((w) => w.detail?.split(':')[0])).toEqual(['Trần Văn Không Kiểm Tra']); // the seal's CA answered
+    expect(cert.warnings.map((w) => w.code)).toContain('ECOPY_LEVEL_LOWERED'); // no DSS for the unchecked chain
+  });
+
   it('the OpenAPI document names the headers, the JSON fields and the SigningWarning schema with its codes', async () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
