@@ -68,7 +68,7 @@ describe('schema and migrations on PostgreSQL', () => {
     for (const r of regs) expect(await r.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     expect(await sql(url, 'SELECT version, description FROM schema_version ORDER BY version')).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
     const tables = (await sql<{ t: string }>(url, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.t);
-    expect(tables).toEqual(['authorities', 'book_closures', 'book_locks', 'books', 'ecopies', 'entries', 'requests', 'schema_version', 'signing_journal']);
+    expect(tables).toEqual(['authorities', 'book_closures', 'book_locks', 'books', 'ecopies', 'entries', 'request_extensions', 'requests', 'schema_version', 'signing_journal']);
     await regs[0]!.upsertAuthority({ id: AUTH, name: 'UBND' });
     expect(await certify(regs[3]!, 'k1')).toBe(1);
     const again = await open(url);
