@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
-import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError } from '@kyso/core';
+import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError, type CertificationRegister } from '@kyso/core';
 import { MIGRATIONS, applyMigrations, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { certifier, expectKnownMarch, fillKnownRegister, input, issue, KNOWN_TOTALS, vn } from './helpers/known-register.js';
@@ -254,3 +254,29 @@ describe('the SQLite file', () => {
     await reg.close();
   });
 });
+
+describe('one history, two stores', () => {
+  it('SQLite and PostgreSQL return the same records, books, closings and pages for the same history (only the request ids differ)', async () => {
+    const [a, b] = await Promise.all(
+      STORE_NAMES.map((name) => fillKnownRegister('', async (clock) => stores.get(name).open(await stores.get(name).location(), { clock }))),
+    );
+    const view = async (reg: CertificationRegister) => {
+      const all = await reg.requestsForReport({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
+      const ids = new Map(all.map((r) => [r.id, `${r.authorityId}/${r.idempotencyKey}`]));
+      const anonymous = <T>(v: T): T => JSON.parse(JSON.stringify(v), (k, x) => ((k === 'id' || k === 'requestId') && ids.has(x) ? ids.get(x) : x)) as T;
+      const closing = await reg.closeBook('A', 'SCT/BS', 2026).catch((e: RegisterError) => e.code);
+      return anonymous({
+        requests: [...all].sort((x, y) => (ids.get(x.id)! < ids.get(y.id)! ? -1 : 1)),
+        pending: await reg.listPending(),
+        books: await reg.listBooks('A'),
+        authorities: await reg.listAuthorities(),
+        page: await reg.searchEntries({ requester: 'trần' }, { limit: 3 }),
+        closing,
+      });
+    };
+    const [va, vb] = [await view(a), await view(b)];
+    expect(va.requests.length).toBeGreaterThan(5);
+    expect(vb).toEqual(va);
+  });
+});
+

@@ -316,7 +316,8 @@ function readScans(paths: string[]): ScanSource {
   const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
   const pdfs = files.filter(isPdf).length;
   if (pdfs === 0) return { images: files };
-  if (pdfs === 1 && files.length === 1) return { pdf: files[0] };
+  const [only] = files;
+  if (only && pdfs === 1 && files.length === 1) return { pdf: only };
   throw new UsageError('give one scanned PDF, or images only (one per page)');
 }
 

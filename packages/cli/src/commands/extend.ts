@@ -26,7 +26,8 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       ...JOURNAL_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   const level = values.level as ExtendLevel | undefined;
   if (!level || !LEVELS.includes(level)) throw new UsageError('--level must be B-T, B-LT or B-LTA');
@@ -55,7 +56,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       journal,
       output,
       (path) =>
-        extendFile(positionals[0], path, {
+        extendFile(input, path, {
           level,
           fetch,
           timestamper,

@@ -38,7 +38,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
-  if (positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   if (!values.p12) throw new UsageError('--p12 FILE is required');
   const level = values.level;
@@ -95,7 +96,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     const res = await journaledOutput(
       journal,
       values.output,
-      (path) => signFile(positionals[0], path, signer, options),
+      (path) => signFile(input, path, signer, options),
       (j, path) => j.record({ operation: 'sign', keyFile: values.p12!, certificate: signer.certificate, level, outputPath: path }),
     );
     out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);

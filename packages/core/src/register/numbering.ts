@@ -28,7 +28,7 @@ import { planLaterExtension, type ExtensionRecord } from '../deadlines/later-ext
 import { requestDeadline, type EntryDeadline } from './entry-deadline.js';
 import { WorkingCalendar, type WorkingCalendarConfig } from '../deadlines/working-calendar.js';
 import { DEFAULT_NUMBER_TEMPLATE, formatCertificationNumber, type CertificationNumberTemplate } from './certification-number.js';
-import { checkYear, encodeCursor, entrySearch, pageLimit } from './entry-query.js';
+import { MAX_SEQ, checkYear, encodeCursor, entrySearch, pageLimit } from './entry-query.js';
 import { RegisterError } from './errors.js';
 import { refusalFingerprint, reserveFingerprint } from './fingerprint.js';
 import { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS } from './refusal-grounds.js';
@@ -416,6 +416,8 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async findEntry(key: EntryKey): Promise<RegisterEntry | null> {
+    // A number outside any book's range is no entry (and never reaches a store's integer column).
+    if (!key || !Number.isSafeInteger(key.year) || !Number.isSafeInteger(key.seqNo) || key.year < 0 || key.year > 9999 || key.seqNo < 1 || key.seqNo > MAX_SEQ) return null;
     return this.#store.read(async (tx) => {
       const e = await tx.entry(key);
       return e ? (await this.#flagged(tx, [e]))[0]! : null;
@@ -429,6 +431,7 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
+    if (filter?.year !== undefined) checkYear(filter.year);
     return this.#store.read(async (tx) => this.#flagged(tx, await tx.listEntries(filter)));
   }
 
@@ -446,6 +449,7 @@ export class RegisterBook implements CertificationRegister {
 
   async getEntry(entryId: number): Promise<RegisterEntry | null> {
     if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    if (entryId < 1 || entryId > MAX_SEQ) return null; // ids are positive 32-bit integers in both stores
     return this.#store.read(async (tx) => {
       const e = await tx.entryById(entryId);
       return e ? (await this.#flagged(tx, [e]))[0]! : null;
@@ -458,6 +462,7 @@ export class RegisterBook implements CertificationRegister {
 
   async getECopy(entryId: number): Promise<Uint8Array | null> {
     if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    if (entryId < 1 || entryId > MAX_SEQ) return null;
     return this.#store.read((tx) => tx.ecopy(entryId));
   }
 

@@ -1,6 +1,7 @@
 /**
  * The certification register (sổ chứng thực, Decree 23/2015 Art. 13–14; DOMAIN.md §6) as an interface, so that the
- * embedded SQLite adapter and a later PostgreSQL one are interchangeable. Every method is async for that reason.
+ * embedded SQLite store and the PostgreSQL one are interchangeable. Every method is async for that reason. The
+ * rules behind it are in numbering.ts, once for both stores.
  *
  * The model:
  * - an **authority** (cơ quan thực hiện chứng thực) keeps **books** by type (`SCT/BS`; optionally a separate

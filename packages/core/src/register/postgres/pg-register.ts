@@ -27,6 +27,7 @@ import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry,
 import type { ExtensionRecord } from '../../deadlines/later-extension.js';
 import type { RequestDeadlineFacts } from '../entry-deadline.js';
 import { applyPgMigrations } from './migrate.js';
+import { PgJournal } from './pg-journal.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
 import { checkPoolOptions, createPool, describeUrl, isRetryable, loadPg, pgFault, type PgClient, type PgPool, type PgPoolOptions } from './pool.js';
 import { isoOrNull, toAuthority, toBook, toClosure, toEntry, toRequest, type AuthorityRow, type BookRow, type ClosureRow, type EntryRow, type RequestRow } from './rows.js';
@@ -80,6 +81,11 @@ export class PgRegister extends RegisterBook {
   poolStats(): { total: number; idle: number; waiting: number } {
     return this.#store.poolStats();
   }
+
+  /** The signing journal in the same database on the same pool (one pool per instance); close the register last. */
+  journal(): PgJournal {
+    return this.#store.journal();
+  }
 }
 
 /** The store over a pool; also used by tests and tools that need the same connections. */
@@ -112,6 +118,10 @@ export class PgStore implements RegisterStore {
 
   poolStats(): { total: number; idle: number; waiting: number } {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
+  journal(): PgJournal {
+    return new PgJournal(this.#pool, { ownsPool: false });
   }
 
   async #transaction<T>(begin: string, fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
@@ -424,8 +434,6 @@ class PgTx implements RegisterWrites {
   }
 
   async entryById(id: number): Promise<RegisterEntry | null> {
-    // Outside the integer column's range nothing can match (and PostgreSQL would refuse the comparison).
-    if (!Number.isSafeInteger(id) || id < -2_147_483_648 || id > 2_147_483_647) return null;
     const row = await this.#one<EntryRow>('SELECT * FROM entries WHERE id = $1', [id]);
     return row ? toEntry(row) : null;
   }
@@ -451,7 +459,6 @@ class PgTx implements RegisterWrites {
   }
 
   async ecopy(entryId: number): Promise<Uint8Array | null> {
-    if (entryId < -2_147_483_648 || entryId > 2_147_483_647) return null;
     const row = await this.#one<{ bytes: Buffer }>('SELECT bytes FROM ecopies WHERE entry_id = $1', [entryId]);
     return row ? new Uint8Array(row.bytes) : null;
   }

@@ -200,4 +200,4 @@ BEGIN SELECT RAISE(ABORT, 'an extension on record is permanent'); END;
   },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version)); // the last migration's
