@@ -510,15 +510,8 @@ export class RegisterBook implements CertificationRegister {
   async #flagged(tx: RegisterReads, entries: RegisterEntry[]): Promise<RegisterEntry[]> {
     if (entries.length === 0) return entries;
     const now = this.#now();
-    const flags = new Map<string, EntryDeadline>();
-    for (const id of new Set(entries.map((e) => e.requestId))) {
-      const row = await tx.requestById(id);
-      if (!row) continue;
-      // When it is returned depends on whether any original has an e-copy: only an issued request needs to know.
-      const hasElectronicCopy =
-        row.state === 'issued' && (entries.some((e) => e.requestId === id && e.electronicCopy) || (await tx.entriesOf(id)).some((e) => e.electronicCopy));
-      flags.set(id, requestDeadline({ ...row, hasElectronicCopy }, now));
-    }
+    const facts = await tx.deadlineFacts([...new Set(entries.map((e) => e.requestId))]);
+    const flags = new Map<string, EntryDeadline>([...facts].map(([id, f]) => [id, requestDeadline(f, now)]));
     return entries.map((e) => {
       const deadline = flags.get(e.requestId);
       return deadline ? { ...e, deadline } : e;
