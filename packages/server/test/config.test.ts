@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
     const dir = join(file, '..');
     expect(config.dataDir).toBe(join(dir, 'state'));
-    expect(config.database).toBe(join(dir, 'state', 'sessions', 'sessions.sqlite'));
+    expect(config.database.path).toBe(join(dir, 'state', 'sessions', 'sessions.sqlite'));
     expect(config.certification.register).toBe(join(dir, 'state', 'register.sqlite'));
     expect(config.keys.seal).toMatchObject({ type: 'pkcs12', file: join(dir, 'seal.p12') });
     expect(config.access).toEqual({ verify: 'public', feeQuote: 'public', registerLookup: 'public' });

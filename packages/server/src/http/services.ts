@@ -2,7 +2,6 @@
 import type { CertificationRegister, SigningJournal } from '@kyso/core';
 import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
-import type { Db } from '../db/database.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AuthFailureLimiter } from '../limits/auth-failures.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
@@ -23,13 +22,12 @@ export interface Services {
   config: ServiceConfig;
   development: boolean;
   logger: Logger;
-  db: Db;
   keyRing: KeyRing;
   /** PEM texts of the roots /v1/verify trusts (the verification workers hold them parsed). */
   trustAnchors: string[];
   apiKeys: ApiKeyRegistry;
   sessions: SessionStore;
-  /** The certification register (SQLite). */
+  /** The certification register (SQLite, or PostgreSQL with database.url). */
   register?: CertificationRegister;
   /** The signing journal: in the register's file (a permanent record, unlike the sessions database). */
   journal?: SigningJournal;
