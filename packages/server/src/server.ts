@@ -16,7 +16,6 @@ import { createApp } from './http/app.js';
 import { defineRoute, type RouteDef } from './http/route.js';
 import type { Services } from './http/services.js';
 import { KeyRing } from './keys/key-ring.js';
-import { RateLimiter } from './limits/rate-limit.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
@@ -111,7 +110,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     // Bodies spooled by a process that crashed: nothing will ever remove them otherwise (dataDir is this instance's).
     const removed = removeSpooledBodies(`${config.dataDir}/tmp`);
     if (removed > 0) logger.warn({ removed }, 'removed request bodies left by an earlier process');
-    stores = await openStores(config, now, (e) => logger.warn({ err: e.message }, 'an idle database connection failed; replaced'));
+    stores = await openStores(config, now, {
+      onIdleError: (e) => logger.warn({ err: e.message }, 'an idle database connection failed; replaced'),
+      onRateFallback: (e) => logger.warn({ err: e.message }, 'shared rate limit unavailable; this instance counted the request'),
+    });
     keyRing = await KeyRing.open(config.keys, loaded.env);
     logger.info({ store: stores.kind, where: stores.where }, 'state opened');
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
@@ -138,11 +140,12 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     { name: 'kyso_verification_workers_recycled', help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.', value: () => verification.workersRecycled },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
-  const { sessions, register, journal } = stores;
+  const { sessions, register, journal, tidy } = stores;
   const purgeSessions = async (): Promise<void> => {
     try {
       const purged = await sessions.purgeExpired();
       if (purged > 0) logger.info({ purged }, 'expired signing sessions purged');
+      await tidy();
     } catch (e) {
       logger.warn({ err: (e as Error).message }, 'purging expired sessions failed');
     }
@@ -161,7 +164,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     signing,
     verification,
     metrics,
-    rateLimiter: new RateLimiter(config.limits.rateLimit, now),
+    rateLimiter: stores.rateLimiter,
     authFailures: new AuthFailureLimiter(config.http.authFailures, now),
     lifecycle,
     now,

@@ -1,5 +1,5 @@
 /**
- * The service's PostgreSQL pool (node-postgres) for the two-step sessions when `database.url` names PostgreSQL:
+ * The service's PostgreSQL pool (node-postgres) for the two-step sessions and the per-key rate limits when `database.url` names PostgreSQL:
  * several instances share the sessions through it. Every statement has a timeout (a stuck lock or a lost server
  * answers as an error, not a hung request); migrations are numbered and run at start under an advisory lock, so
  * instances starting together apply each one exactly once.
@@ -45,6 +45,12 @@ const MIGRATIONS: string[] = [
      seq INTEGER NOT NULL,
      data BYTEA NOT NULL,
      PRIMARY KEY (session_id, seq)
+   );`,
+  // Per-key request counters shared by the instances (limits/shared-rate-limit.ts).
+  `CREATE TABLE rate_windows (
+     client TEXT PRIMARY KEY,
+     window_start BIGINT NOT NULL,
+     count INTEGER NOT NULL
    );`,
 ];
 

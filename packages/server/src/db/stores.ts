@@ -13,6 +13,8 @@ import { openPostgres, redactUrl } from './postgres.js';
 import { PgSessionStore } from '../sessions/pg-session-store.js';
 import type { SessionLimits, SessionStore } from '../sessions/session-store.js';
 import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
+import { RateLimiter, type RateLimits } from '../limits/rate-limit.js';
+import { SharedRateLimiter } from '../limits/shared-rate-limit.js';
 
 export interface Stores {
   kind: 'sqlite' | 'postgres';
@@ -21,6 +23,10 @@ export interface Stores {
   sessions: SessionStore;
   register: CertificationRegister;
   journal: SigningJournal;
+  /** Per-key rate limits: shared through PostgreSQL, or this instance's buckets with SQLite. */
+  rateLimiter: RateLimits;
+  /** Periodic upkeep besides the session purge (ended rate windows). */
+  tidy(): Promise<void>;
   /** Closes the journal, the register and the sessions (their pools), in that order. */
   close(): Promise<void>;
 }
@@ -36,7 +42,14 @@ export function sessionLimits(config: ServiceConfig): SessionLimits {
   };
 }
 
-export async function openStores(config: ServiceConfig, now: () => number, onIdleError: (e: Error) => void): Promise<Stores> {
+export interface StoreEvents {
+  /** An idle PostgreSQL connection failed (the pool replaces it). */
+  onIdleError(e: Error): void;
+  /** The shared rate limit could not be asked; this instance's bucket answered. */
+  onRateFallback(e: Error): void;
+}
+
+export async function openStores(config: ServiceConfig, now: () => number, events: StoreEvents): Promise<Stores> {
   const d = config.certification.deadlines;
   const deadlines = {
     calendar: { weekend: d.weekend, extraDaysOff: d.extraDaysOff, extraWorkdays: d.extraWorkdays },
@@ -46,9 +59,12 @@ export async function openStores(config: ServiceConfig, now: () => number, onIdl
   let sessions: SessionStore | undefined;
   let register: CertificationRegister | undefined;
   let journal: SigningJournal | undefined;
+  let shared: SharedRateLimiter | undefined;
   try {
     if (url) {
-      sessions = new PgSessionStore(await openPostgres({ url, poolSize, statementTimeoutMs, onIdleError }), sessionLimits(config), now);
+      const pool = await openPostgres({ url, poolSize, statementTimeoutMs, onIdleError: events.onIdleError });
+      sessions = new PgSessionStore(pool, sessionLimits(config), now);
+      shared = new SharedRateLimiter(pool, config.limits.rateLimit, now, events.onRateFallback);
       ({ register, journal } = await openPostgresRegisterAndJournal({ url, poolSize, statementTimeoutMs, deadlines }));
     } else {
       sessions = new SqliteSessionStore(openDatabase(config.database.path!), sessionLimits(config), now);
@@ -66,6 +82,10 @@ export async function openStores(config: ServiceConfig, now: () => number, onIdl
     kind: url ? 'postgres' : 'sqlite',
     where: url ? redactUrl(url) : `${config.database.path} (sessions), ${config.certification.register} (register)`,
     ...opened,
+    rateLimiter: shared ?? new RateLimiter(config.limits.rateLimit, now),
+    async tidy() {
+      await shared?.forgetOld();
+    },
     async close() {
       await opened.journal.close();
       await opened.register.close();

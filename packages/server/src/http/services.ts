@@ -4,7 +4,7 @@ import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AuthFailureLimiter } from '../limits/auth-failures.js';
-import type { RateLimiter } from '../limits/rate-limit.js';
+import type { RateLimits } from '../limits/rate-limit.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -35,7 +35,8 @@ export interface Services {
   /** The worker threads that run verifications, with their own queue (off the request thread). */
   verification: VerificationPool;
   metrics: Metrics;
-  rateLimiter: RateLimiter;
+  /** Per key shared through PostgreSQL when database.url is set; otherwise this instance's buckets. */
+  rateLimiter: RateLimits;
   /** Failed authentications per client address. */
   authFailures: AuthFailureLimiter;
   lifecycle: Lifecycle;
