@@ -142,12 +142,15 @@ function checkReferences(config: ServiceConfig): void {
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  const parents = path.slice(0, -1);
+  const last = path.at(-1);
+  if (last === undefined) return;
   let o = obj;
-  for (const p of path.slice(0, -1)) {
+  for (const p of parents) {
     if (typeof o[p] !== 'object' || o[p] === null) o[p] = {};
     o = o[p] as Record<string, unknown>;
   }
-  o[path[path.length - 1]] = value;
+  o[last] = value;
 }
 
 function resolvePaths(config: ServiceConfig, base: string): void {
