@@ -177,8 +177,8 @@ export class PdfDocument {
     return this.revision(this.revisions.length - 1);
   }
 
-  /** Revision `rev`; a typed error (not a crash) when the file has no such revision. */
-  private revision(rev: number): Revision {
+  /** Revision `rev` (0 = the oldest); PDF_XREF when the file has no such revision. */
+  revision(rev: number): Revision {
     const r = this.revisions[rev];
     if (!r) throw new PdfError('PDF_XREF', { revision: rev }, 'no such revision');
     return r;

@@ -11,7 +11,7 @@ import type { JournalPage, JournalQuery, JournalRecord, JournalRecordInput, Sign
 import { checkQuery, checkRecordInput, journalInstant } from '../../journal/validate.js';
 import { RegisterError } from '../errors.js';
 import { applyMigrations } from './migrate.js';
-import { registerFunctions } from './entry-query.js';
+import { registerFunctions } from './functions.js';
 
 const requireCjs = createRequire(import.meta.url);
 

@@ -1,11 +1,11 @@
 /**
- * A search of the book as SQL: the query checked (bad input is a typed error, never a malformed statement), the
- * WHERE clause built from parameters only, and the paging cursor (keyset on the book's order, so a page never
- * skips or repeats an entry while others are being written).
+ * The rules of a search of the book, for every store: the query checked (bad input is a typed error, never a
+ * malformed statement) and normalised into an `EntrySearch` whose values a store binds as parameters; the page size;
+ * and the paging cursor (keyset on the book's order, so a page never skips or repeats an entry while others are
+ * being written). Each store turns an `EntrySearch` into its own SQL.
  */
-import type BetterSqlite3 from 'better-sqlite3';
-import { RegisterError } from '../errors.js';
-import type { DeliveryChannel, EntryQuery, EntryState } from '../types.js';
+import { RegisterError } from './errors.js';
+import type { DeliveryChannel, EntryQuery, EntryState } from './types.js';
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
@@ -20,21 +20,32 @@ export function checkYear(year: unknown, field = 'year'): asserts year is number
   if (!Number.isSafeInteger(year) || (year as number) < 1900 || (year as number) > 9999) bad(field, 'a year from 1900 to 9999');
 }
 
-/** Case and composition folded the same way on both sides (SQLite's LIKE folds ASCII only, not "Đ" or "Ễ"). */
+/** Case and composition folded the same way by every store (SQL's own case folding differs by engine and locale). */
 export function foldName(s: string): string {
   return s.normalize('NFC').toLocaleLowerCase('vi');
 }
 
-/** SQL functions the queries use; registered on every connection. */
-export function registerFunctions(db: BetterSqlite3.Database): void {
-  db.function('kyso_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldName(v) : null));
+/** A checked query: every field a value to bind; instants as stored (toISOString), the requester already folded. */
+export interface EntrySearch {
+  authorityId?: string;
+  bookType?: string;
+  year?: number;
+  numberFrom?: number;
+  numberTo?: number;
+  certifiedFrom?: string;
+  certifiedTo?: string;
+  requesterFolded?: string;
+  states?: EntryState[];
+  channel?: DeliveryChannel;
+  /** Continue after this place in the book's order. */
+  after?: CursorKey;
 }
 
 function instant(v: Date | string | undefined, field: string): string | undefined {
   if (v === undefined) return undefined;
   const d = v instanceof Date ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? new Date(v) : undefined;
   if (!d || Number.isNaN(d.getTime())) bad(field, 'an ISO 8601 instant');
-  // Stored instants are toISOString() strings: compared as text, they sort as time.
+  // Stored instants are toISOString() strings (or timestamps read back as them): they compare as time.
   return d.toISOString();
 }
 
@@ -50,39 +61,33 @@ function name(v: string | undefined, field: string, max: number): string | undef
   return v;
 }
 
-/** The WHERE conditions and their arguments for `q` (every value a parameter). */
-export function entryWhere(q: EntryQuery): { where: string[]; args: unknown[] } {
+/** Checks `q` and the paging cursor and returns what the store searches for. */
+export function entrySearch(q: EntryQuery, after?: string): EntrySearch {
   if (!q || typeof q !== 'object') bad('query', 'an object');
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const add = (sql: string, ...a: unknown[]) => (where.push(sql), args.push(...a));
-  const authority = name(q.authorityId, 'authorityId', 200);
-  if (authority !== undefined) add('authority_id = ?', authority);
-  const book = name(q.bookType, 'bookType', 50);
-  if (book !== undefined) add('book_type = ?', book);
-  if (q.year !== undefined) (checkYear(q.year), add('year = ?', q.year));
-  const from = seq(q.numberFrom, 'numberFrom');
-  const to = seq(q.numberTo, 'numberTo');
-  if (from !== undefined && to !== undefined && from > to) bad('numberTo', 'not below numberFrom');
-  if (from !== undefined) add('seq_no >= ?', from);
-  if (to !== undefined) add('seq_no <= ?', to);
-  const after = instant(q.certifiedFrom, 'certifiedFrom');
-  const before = instant(q.certifiedTo, 'certifiedTo');
-  if (after !== undefined && before !== undefined && after > before) bad('certifiedTo', 'not before certifiedFrom');
-  if (after !== undefined) add('certified_at >= ?', after);
-  if (before !== undefined) add('certified_at < ?', before);
+  const s: EntrySearch = {};
+  s.authorityId = name(q.authorityId, 'authorityId', 200);
+  s.bookType = name(q.bookType, 'bookType', 50);
+  if (q.year !== undefined) (checkYear(q.year), (s.year = q.year));
+  s.numberFrom = seq(q.numberFrom, 'numberFrom');
+  s.numberTo = seq(q.numberTo, 'numberTo');
+  if (s.numberFrom !== undefined && s.numberTo !== undefined && s.numberFrom > s.numberTo) bad('numberTo', 'not below numberFrom');
+  s.certifiedFrom = instant(q.certifiedFrom, 'certifiedFrom');
+  s.certifiedTo = instant(q.certifiedTo, 'certifiedTo');
+  if (s.certifiedFrom !== undefined && s.certifiedTo !== undefined && s.certifiedFrom > s.certifiedTo) bad('certifiedTo', 'not before certifiedFrom');
   const requester = name(q.requester, 'requester', 200);
-  if (requester !== undefined) add('instr(kyso_fold(requester_name), ?) > 0', foldName(requester.trim()));
+  if (requester !== undefined) s.requesterFolded = foldName(requester.trim());
   if (q.state !== undefined) {
     const states = typeof q.state === 'string' ? [q.state] : [...q.state];
-    if (states.length === 0 || !states.every((s) => STATES.includes(s))) bad('state', STATES.join(', '));
-    add(`state IN (${states.map(() => '?').join(', ')})`, ...states);
+    if (states.length === 0 || !states.every((x) => STATES.includes(x))) bad('state', STATES.join(', '));
+    s.states = states;
   }
   if (q.channel !== undefined) {
     if (!CHANNELS.includes(q.channel)) bad('channel', CHANNELS.join(', '));
-    add('delivery_channel = ?', q.channel);
+    s.channel = q.channel;
   }
-  return { where, args };
+  if (after !== undefined) s.after = decodeCursor(after);
+  for (const k of Object.keys(s) as (keyof EntrySearch)[]) if (s[k] === undefined) delete s[k];
+  return s;
 }
 
 export function pageLimit(limit: number | undefined): number {
@@ -91,7 +96,7 @@ export function pageLimit(limit: number | undefined): number {
   return limit;
 }
 
-type CursorKey = [authorityId: string, bookType: string, year: number, seqNo: number];
+export type CursorKey = [authorityId: string, bookType: string, year: number, seqNo: number];
 
 /** Opaque to callers: the last entry's place in the book's order. */
 export function encodeCursor(key: CursorKey): string {
