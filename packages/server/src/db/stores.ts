@@ -5,9 +5,9 @@
  * three never end up split between the two kinds.
  */
 import type { CertificationRegister, SigningJournal } from '@kyso/core';
-import { openSqliteJournal, openSqliteRegister, type SqliteRegisterOptions } from '@kyso/core/register-sqlite';
+import { openPostgresJournal, openPostgresRegister } from '@kyso/core/register-postgres';
+import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
 import type { ServiceConfig } from '../config/schema.js';
-import { configError } from '../config/load.js';
 import { openDatabase } from './database.js';
 import { openPostgres, redactUrl } from './postgres.js';
 import { PgSessionStore } from '../sessions/pg-session-store.js';
@@ -65,7 +65,9 @@ export async function openStores(config: ServiceConfig, now: () => number, event
       const pool = await openPostgres({ url, poolSize, statementTimeoutMs, onIdleError: events.onIdleError });
       sessions = new PgSessionStore(pool, sessionLimits(config), now);
       shared = new SharedRateLimiter(pool, config.limits.rateLimit, now, events.onRateFallback);
-      ({ register, journal } = await openPostgresRegisterAndJournal({ url, poolSize, statementTimeoutMs, deadlines }));
+      // Each its own pool (the register's numbering holds row locks; sessions and rate limits never wait on them).
+      register = await openPostgresRegister({ url, poolSize, statementTimeoutMs, deadlines });
+      journal = await openPostgresJournal({ url, poolSize, statementTimeoutMs });
     } else {
       sessions = new SqliteSessionStore(openDatabase(config.database.path!), sessionLimits(config), now);
       register = openSqliteRegister(config.certification.register!, { deadlines });
@@ -92,13 +94,4 @@ export async function openStores(config: ServiceConfig, now: () => number, event
       await opened.sessions.close();
     },
   };
-}
-
-async function openPostgresRegisterAndJournal(_: {
-  url: string;
-  poolSize: number;
-  statementTimeoutMs: number;
-  deadlines: SqliteRegisterOptions['deadlines'];
-}): Promise<{ register: CertificationRegister; journal: SigningJournal }> {
-  throw configError('database.url: the PostgreSQL register is not in this build yet');
 }
