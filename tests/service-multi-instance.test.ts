@@ -48,6 +48,7 @@ beforeAll(async () => {
       signing: { revocation: 'off' },
       certification: { ...base.certification, level: 'B-B' },
       limits: { signingConcurrency: 1, rateLimit: { burst: 100_000, perSecond: 100_000 } },
+      verification: { ...base.verification, workers: 1 },
     };
     writeFileSync(join(dir, 'kyso.json'), JSON.stringify(config));
     return { name, child: startServe(['--config', join(dir, 'kyso.json')], { [PASSWORD_ENV]: 'kyso-test' }, dir) };

@@ -92,11 +92,14 @@ async function migrate(pool: pg.Pool): Promise<void> {
     }
     await client.query('COMMIT');
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    client.release(!rolledBack);
     throw e;
-  } finally {
-    client.release();
   }
+  client.release();
 }
 
 /**

@@ -191,15 +191,20 @@ export class PgSessionStore implements SessionStore {
 
   private async transaction(work: (c: pg.PoolClient) => Promise<void>): Promise<void> {
     const c = await guard(() => this.pool.connect());
+    let broken = false;
     try {
       await c.query('BEGIN');
       await work(c);
       await c.query('COMMIT');
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
+      // A connection that cannot even roll back is not given to the next caller.
+      broken = !(await c.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
       throw databaseUnavailable(e);
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 }
