@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SigningState } from '@kyso/core';
-import { openPostgres, PgSessionStore, SqliteSessionStore, type SessionLimits, type SessionStore } from '@kyso/server';
+import { SqliteSessionStore, type SessionLimits, type SessionStore } from '@kyso/server';
+// The PostgreSQL pieces are not in the package's exports (their types would make pg's types a dependency).
+import { openPostgres } from '../../packages/server/src/db/postgres.js';
+import { PgSessionStore } from '../../packages/server/src/sessions/pg-session-store.js';
 import { openDatabase } from '../../packages/server/src/db/database.js';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 
@@ -136,7 +139,9 @@ describe('PostgreSQL session store only', () => {
     const pools = await Promise.all(Array.from({ length: 4 }, () => openPostgres({ url, poolSize: 2, statementTimeoutMs: 10_000 })));
     try {
       const { stdout } = await run('psql', [url, '-tA', '-c', 'SELECT version FROM kyso_server_migrations ORDER BY version']);
-      expect(stdout.trim().split('\n')).toEqual(['1']);
+      // Without the lock, the second CREATE TABLE of a racing instance would fail ("already exists"); with it, each
+      // version (1 sessions, 2 rate windows) is recorded once.
+      expect(stdout.trim().split('\n')).toEqual(['1', '2']);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }

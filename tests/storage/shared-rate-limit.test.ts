@@ -4,7 +4,7 @@
  * answer falls back to the instance's own bucket instead of failing the request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '@kyso/server';
+import { openPostgres } from '../../packages/server/src/db/postgres.js';
 import { SharedRateLimiter } from '../../packages/server/src/limits/shared-rate-limit.js';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 

@@ -11,5 +11,3 @@ export { startService, type RunningService, type StartOptions } from './server.j
 export { runService, type RunOptions } from './run.js';
 export type { SessionStore, SessionRecord, SessionLookup, SessionLimits } from './sessions/session-store.js';
 export { SqliteSessionStore } from './sessions/sqlite-session-store.js';
-export { PgSessionStore } from './sessions/pg-session-store.js';
-export { openPostgres, type PostgresOptions } from './db/postgres.js';
