@@ -2,10 +2,12 @@
  * Several instances on one PostgreSQL database (issue 17): three `kyso serve` processes, 200 certifications with
  * idempotency keys spread over them, one instance killed with SIGKILL mid-way and its requests retried on the
  * others. The book holds 1..200 with no gap or duplicate, every retried request gets its first number, the count
- * is right; a two-step session prepared on one instance is completed on another; SIGTERM drains and exits 0.
+ * is right; a two-step session prepared on one instance is completed on another; SIGTERM answers the certification
+ * in flight, then exits 0, and the numbering goes on without a gap.
  */
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,12 +188,34 @@ describe('three instances on one PostgreSQL database', () => {
     expect(Buffer.from(await onA.arrayBuffer()).equals(signed)).toBe(true);
   });
 
-  it('SIGTERM: an instance drains, closes its pools and exits 0; the other still answers', async () => {
+  it('SIGTERM mid-certification: the instance answers it, closes its pools and exits 0; the book goes on at 201 on the other', async () => {
     const [a, b] = instances as [Instance, Instance];
+    // The body in two halves: the request is in flight on B when SIGTERM arrives.
+    const json = Buffer.from(JSON.stringify(body('MI-DRAIN')));
+    const req = httpRequest(`${b.url}/v1/certifications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(json.length), ...bearer(keys.full) },
+    });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+      });
+      req.on('error', reject);
+    });
+    req.write(json.subarray(0, 100));
+    await new Promise((r) => setTimeout(r, 500));
     b.child.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    req.end(json.subarray(100));
+    const drained = await answer;
+    expect(drained.status, drained.text).toBe(201);
+    expect((JSON.parse(drained.text) as { entries: { seqNo: number }[] }).entries[0]!.seqNo).toBe(N + 1);
     expect(await b.child.exit).toBe(0);
     b.alive = false;
-    expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
     expect(b.child.stdout()).toContain('"msg":"stopped"');
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
+    expect((await certify(a, 'MI-AFTER')).seqNo).toBe(N + 2);
   });
 });
