@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
-import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError } from '@kyso/core';
+import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError, type CertificationRegister } from '@kyso/core';
 import { MIGRATIONS, applyMigrations, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
 import { certifier, expectKnownMarch, fillKnownRegister, input, issue, KNOWN_TOTALS, vn } from './helpers/known-register.js';
@@ -46,6 +46,56 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       expect((await reg.getRequest(a.id))!.deadline).toBe('overdue');
       await reg.complete(a.id, { eCopies: [] });
       expect(await reg.getRequest(a.id)).toMatchObject({ deadline: 'returned-late', returnedAt: vn('2026-03-13T17:00:01').toISOString() });
+    });
+
+    it('flags each entry in every listing: open, overdue now, returned on time, returned late; none when void', async () => {
+      const { reg, at } = await open('2026-03-10T09:00:00');
+      await reg.upsertAuthority({ id: 'A', name: 'UBND phường Hàng Bạc' });
+      const paper = [{ pages: 1, paperCopies: 1, electronicCopy: false }];
+      const onTime = await issue(reg, input('A', 'on-time', paper)); // paper alone: returned when issued, 09:00
+      const late = (await reg.reserve(input('A', 'late', [...paper, ...paper]))).request; // two entries, one request
+      const ecopy = await issue(reg, input('A', 'ecopy', [{ pages: 1, paperCopies: 0, electronicCopy: true }]));
+      const voided = (await reg.reserve(input('A', 'void', paper))).request;
+      await reg.voidPending(voided.id, 'Người yêu cầu rút hồ sơ');
+      at('2026-03-10T16:59:00');
+      const open1 = (await reg.reserve(input('A', 'open', paper, { receivedAt: '2026-03-10T16:00:00+07:00' }))).request; // after 15:00: due the 11th
+      const flags = async () => (await reg.searchEntries({ authorityId: 'A' })).entries.map((e) => [e.requestId, e.deadline?.state]);
+      expect(await flags()).toEqual([
+        [onTime.id, 'returned-on-time'],
+        [late.id, 'open'],
+        [late.id, 'open'],
+        [ecopy.id, 'open'],
+        [voided.id, null],
+        [open1.id, 'open'],
+      ]);
+      at('2026-03-10T17:30:00'); // past the 10th's closing: what was not returned is overdue now
+      expect(await flags()).toEqual([
+        [onTime.id, 'returned-on-time'],
+        [late.id, 'overdue'],
+        [late.id, 'overdue'],
+        [ecopy.id, 'overdue'], // issued, not delivered
+        [voided.id, null],
+        [open1.id, 'open'],
+      ]);
+      await reg.complete(late.id, { eCopies: [] });
+      await reg.recordDelivery(ecopy.id, { at: '2026-03-10T16:30:00+07:00' });
+      const entries = (await reg.searchEntries({ authorityId: 'A' })).entries;
+      const due10 = vn('2026-03-10T17:00:00').toISOString();
+      expect(entries.map((e) => e.deadline)).toEqual([
+        { dueAt: due10, returnedAt: vn('2026-03-10T09:00:00').toISOString(), state: 'returned-on-time' },
+        { dueAt: due10, returnedAt: vn('2026-03-10T17:30:00').toISOString(), state: 'returned-late' },
+        { dueAt: due10, returnedAt: vn('2026-03-10T17:30:00').toISOString(), state: 'returned-late' },
+        { dueAt: due10, returnedAt: vn('2026-03-10T16:30:00').toISOString(), state: 'returned-on-time' },
+        { dueAt: due10, returnedAt: null, state: null },
+        { dueAt: vn('2026-03-11T17:00:00').toISOString(), returnedAt: null, state: 'open' },
+      ]);
+      // Every read gives the same flag: the other listings, one entry, a request's entries.
+      expect((await reg.listEntries({ authorityId: 'A' })).map((e) => e.deadline)).toEqual(entries.map((e) => e.deadline));
+      expect((await reg.getEntry(entries[1]!.id))!.deadline).toEqual(entries[1]!.deadline);
+      expect((await reg.findEntry({ authorityId: 'A', bookType: 'SCT/BS', year: 2026, seqNo: 2 }))!.deadline).toEqual(entries[1]!.deadline);
+      expect((await reg.findEntriesByECopyHash(entries[3]!.eCopySha256!))[0]!.deadline).toEqual(entries[3]!.deadline);
+      expect((await reg.getRequest(late.id))!.entries.map((e) => e.deadline?.state)).toEqual(['returned-late', 'returned-late']);
+      expect((await reg.getRequest(late.id))!.deadline).toBe('returned-late');
     });
 
     it('keeps the first receipt and due time on a retry, and records an extension with its reason', async () => {
@@ -204,3 +254,29 @@ describe('the SQLite file', () => {
     await reg.close();
   });
 });
+
+describe('one history, two stores', () => {
+  it('SQLite and PostgreSQL return the same records, books, closings and pages for the same history (only the request ids differ)', async () => {
+    const [a, b] = await Promise.all(
+      STORE_NAMES.map((name) => fillKnownRegister('', async (clock) => stores.get(name).open(await stores.get(name).location(), { clock }))),
+    );
+    const view = async (reg: CertificationRegister) => {
+      const all = await reg.requestsForReport({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
+      const ids = new Map(all.map((r) => [r.id, `${r.authorityId}/${r.idempotencyKey}`]));
+      const anonymous = <T>(v: T): T => JSON.parse(JSON.stringify(v), (k, x) => ((k === 'id' || k === 'requestId') && ids.has(x) ? ids.get(x) : x)) as T;
+      const closing = await reg.closeBook('A', 'SCT/BS', 2026).catch((e: RegisterError) => e.code);
+      return anonymous({
+        requests: [...all].sort((x, y) => (ids.get(x.id)! < ids.get(y.id)! ? -1 : 1)),
+        pending: await reg.listPending(),
+        books: await reg.listBooks('A'),
+        authorities: await reg.listAuthorities(),
+        page: await reg.searchEntries({ requester: 'trần' }, { limit: 3 }),
+        closing,
+      });
+    };
+    const [va, vb] = [await view(a), await view(b)];
+    expect(va.requests.length).toBeGreaterThan(5);
+    expect(vb).toEqual(va);
+  });
+});
+

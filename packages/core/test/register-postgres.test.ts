@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { computeCopyFee, type CertificationRegister, type ReserveInput } from '@kyso/core';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION, openPostgresJournal, openPostgresRegister, type PgRegister } from '@kyso/core/register-postgres';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION, applyPgMigrations, openPostgresJournal, openPostgresRegister, type PgRegister } from '@kyso/core/register-postgres';
 import { startPostgres, type PostgresCluster } from '../../../tests/helpers/postgres.js';
 
 let cluster: PostgresCluster;
@@ -68,12 +68,36 @@ describe('schema and migrations on PostgreSQL', () => {
     for (const r of regs) expect(await r.schemaVersion()).toBe(PG_SCHEMA_VERSION);
     expect(await sql(url, 'SELECT version, description FROM schema_version ORDER BY version')).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
     const tables = (await sql<{ t: string }>(url, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.t);
-    expect(tables).toEqual(['authorities', 'book_closures', 'book_locks', 'books', 'ecopies', 'entries', 'requests', 'schema_version', 'signing_journal']);
+    expect(tables).toEqual(['authorities', 'book_closures', 'book_locks', 'books', 'ecopies', 'entries', 'request_extensions', 'requests', 'schema_version', 'signing_journal']);
     await regs[0]!.upsertAuthority({ id: AUTH, name: 'UBND' });
     expect(await certify(regs[3]!, 'k1')).toBe(1);
     const again = await open(url);
     expect((await again.listEntries({ authorityId: AUTH })).map((e) => e.seqNo)).toEqual([1]);
     expect((await sql<{ n: number }>(url, 'SELECT COUNT(*)::int AS n FROM schema_version'))[0]!.n).toBe(PG_MIGRATIONS.length);
+  });
+
+  it('upgrades an older database in version order, once; a failing migration leaves the database as it was', async () => {
+    const url = await cluster.createDatabase();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const k = PG_MIGRATIONS.length;
+      const next = { version: k + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TIMESTAMPTZ NOT NULL);' };
+      const broken = { version: k + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
+      expect(await applyPgMigrations(c)).toEqual({ from: 0, to: k });
+      expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k, to: k + 1 });
+      expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k + 1, to: k + 1 });
+      await expect(applyPgMigrations(c, [...PG_MIGRATIONS, next, broken])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED', details: { version: k + 2 } });
+      // The broken migration's first statement was rolled back with the rest.
+      const columns = (await c.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'entries'")).rows.map((r: { column_name: string }) => r.column_name);
+      expect(columns).toContain('requester_folded');
+      expect(columns).not.toContain('channel_note');
+      expect((await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: k + 1 }, (_, i) => i + 1));
+      await expect(applyPgMigrations(c, PG_MIGRATIONS)).rejects.toMatchObject({ code: 'REGISTER_SCHEMA_TOO_NEW' });
+      await expect(applyPgMigrations(c, [next])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED' });
+    } finally {
+      await c.end();
+    }
   });
 
   it('refuses a database written by a newer schema, bad options, and an unreachable server without showing the password', async () => {
@@ -110,6 +134,18 @@ describe('schema and migrations on PostgreSQL', () => {
     }
     expect((await reg.listEntries({ authorityId: AUTH })).map((e) => [e.seqNo, e.state])).toEqual([[1, 'issued']]);
   });
+
+  it("a register's journal shares its pool: closing the journal leaves the register open", async () => {
+    const url = await cluster.createDatabase();
+    const reg = await open(url, { poolSize: 2 });
+    const journal = reg.journal();
+    const r = await journal.record({ source: 'service', operation: 'certify', unit: 'U', keyAlias: 'seal', signerName: 'S', signerCertSha256: sha('c'), level: 'B-LTA', documentSha256: sha('d') });
+    expect((await journal.list({ unit: 'U' })).records).toEqual([r]);
+    await journal.close();
+    await reg.upsertAuthority({ id: AUTH, name: 'UBND' });
+    expect(reg.poolStats().total).toBeLessThanOrEqual(2);
+    expect((await reg.listAuthorities()).map((a) => a.id)).toEqual([AUTH]);
+  });
 });
 
 describe('numbering under concurrency on PostgreSQL', () => {
@@ -136,6 +172,7 @@ describe('numbering under concurrency on PostgreSQL', () => {
     const keys = Array.from({ length: 25 }, (_, i) => `race-${i}`);
     const tries = await Promise.all(keys.flatMap((k) => regs.map((r) => r.reserve(request(k)).then((x) => ({ k, ...x })))));
     for (const k of keys) {
+      // Three of the four writers of each key lose the insert race on the key's unique constraint and resume.
       const mine = tries.filter((t) => t.k === k);
       expect(new Set(mine.map((t) => t.request.id)).size).toBe(1);
       expect(new Set(mine.map((t) => t.request.entries[0]!.seqNo)).size).toBe(1);
@@ -165,5 +202,24 @@ describe('numbering under concurrency on PostgreSQL', () => {
     }
     expect(await reg.findRequestByKey(AUTH, 'blocked')).toBeNull();
     expect(await certify(reg, 'blocked')).toBe(2);
+  });
+});
+
+describe('when the server goes away', () => {
+  it('a register whose server stopped answers with REGISTER_BUSY (try again), never an untyped error, and closes cleanly', async () => {
+    const own = await startPostgres();
+    try {
+      const url = await own.createDatabase();
+      const reg = await openPostgresRegister({ url, poolSize: 2, connectTimeoutMs: 2_000 });
+      await reg.upsertAuthority({ id: AUTH, name: 'UBND' });
+      expect(await certify(reg, 'before')).toBe(1);
+      await own.stop();
+      await expect(reg.reserve(request('after'))).rejects.toMatchObject({ code: 'REGISTER_BUSY' });
+      await expect(reg.listPending()).rejects.toMatchObject({ code: 'REGISTER_BUSY' });
+      await reg.close();
+      await expect(reg.listPending()).rejects.toMatchObject({ code: 'REGISTER_CLOSED' });
+    } finally {
+      await own.stop();
+    }
   });
 });

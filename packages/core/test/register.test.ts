@@ -252,6 +252,13 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       expect((await reg.getAuthority('UBND-XA-B'))?.bookTypes).toEqual(['SCT/BS', 'SCTĐT/BS']);
     });
 
+    it('50 reservations at once on one register (one connection or one pool) get exactly 1..50', async () => {
+      const { reg } = await fresh();
+      const all = await Promise.all(Array.from({ length: 50 }, (_, i) => issue(reg, `p${i}`)));
+      expect(all.map((r) => r.entries[0]!.seqNo).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect((await reg.listEntries({ authorityId: AUTH, state: 'issued' })).map((e) => e.seqNo)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
     it('renders numbers with a configured template', async () => {
       const { reg } = await fresh('2026-03-10T03:00:00Z', { numberTemplate: '{seq2}/{year}/{book}, quyển {volume}' });
       expect((await issue(reg, 't')).entries[0].certificationNumber).toBe('01/2026/SCT/BS, quyển 1');
@@ -370,12 +377,20 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const two = await issue(reg, 'l2');
       set('2027-01-05T03:00:00Z');
       await issue(reg, 'l3');
-      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 })).toEqual(two.entries[0]);
+      // Read at the same clock (an entry's deadline flag is where it stands now).
+      const twoNow = (await reg.getRequest(two.id))!;
+      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 })).toEqual(twoNow.entries[0]);
       expect((await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 1 }))?.requestId).not.toBe(two.id);
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 2 })).toBeNull();
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCTĐT/BS', year: 2026, seqNo: 1 })).toBeNull();
+      // Numbers and ids beyond any book's range are no entry on either store (not a storage error).
+      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 ** 40 })).toBeNull();
+      expect(await reg.getEntry(2 ** 40)).toBeNull();
+      expect(await reg.getECopy(2 ** 40)).toBeNull();
+      await rejects(reg.searchEntries({ numberFrom: 2 ** 40 }), 'REGISTER_BAD_INPUT');
+      await rejects(reg.listEntries({ authorityId: AUTH, year: 1e12 }), 'REGISTER_BAD_INPUT');
       const h = two.entries[0].eCopySha256!;
-      expect(await reg.findEntriesByECopyHash(h.toUpperCase())).toEqual([two.entries[0]]);
+      expect(await reg.findEntriesByECopyHash(h.toUpperCase())).toEqual([twoNow.entries[0]]);
       expect(await reg.findEntriesByECopyHash(sha('nothing'))).toEqual([]);
       await rejects(reg.findEntriesByECopyHash('xyz'), 'REGISTER_BAD_INPUT');
       expect((await reg.findRequestByKey(AUTH, 'l2'))?.id).toBe(two.id);

@@ -49,9 +49,12 @@ function instant(v: Date | string | undefined, field: string): string | undefine
   return d.toISOString();
 }
 
+/** The highest sequence number a store keeps (a 32-bit integer column): larger is no number of any book. */
+export const MAX_SEQ = 2_147_483_647;
+
 function seq(v: number | undefined, field: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!Number.isSafeInteger(v) || v < 1) bad(field, 'a number from 1');
+  if (!Number.isSafeInteger(v) || v < 1 || v > MAX_SEQ) bad(field, `a number from 1 to ${MAX_SEQ}`);
   return v;
 }
 

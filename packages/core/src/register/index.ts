@@ -13,6 +13,7 @@ export type {
   Requester,
   DeliveryChannel,
   DeliveryInput,
+  LaterExtensionInput,
   PaymentChannel,
   OriginalInput,
   ReserveInput,
@@ -31,6 +32,7 @@ export type {
   EntryPageRequest,
   BookClosure,
 } from './types.js';
+export { requestDeadline, returnedAt, type EntryDeadline, type RequestDeadlineFacts } from './entry-deadline.js';
 export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, refusalClause, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
 export {
   formatCertificationNumber,

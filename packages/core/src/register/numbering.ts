@@ -17,14 +17,18 @@
  *   the same hashes is a no-op); `voidPending` voids an abandoned request with a reason, its numbers kept.
  * - **Refusals** (Art. 22): a ground from the list, no number, no fee; idempotent by key like a reservation.
  * - **Closing** (Art. 13.1): refused while an entry of the book is pending; records the count of numbers used.
+ * - **Deadlines** (Art. 7 and 21): the due time is fixed at the first reservation; an extension agreed later moves it
+ *   within the limits (later-extension.ts), each one kept; every entry read carries its request's deadline flag.
  *
  * A store (store.ts) only keeps and finds rows. What is refused, and with which RegisterError code, is decided here.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { computeDueTime, deadlineState, type DeadlinePolicy } from '../deadlines/due-time.js';
+import { computeDueTime, type DeadlinePolicy } from '../deadlines/due-time.js';
+import { planLaterExtension, type ExtensionRecord } from '../deadlines/later-extension.js';
+import { requestDeadline, type EntryDeadline } from './entry-deadline.js';
 import { WorkingCalendar, type WorkingCalendarConfig } from '../deadlines/working-calendar.js';
 import { DEFAULT_NUMBER_TEMPLATE, formatCertificationNumber, type CertificationNumberTemplate } from './certification-number.js';
-import { checkYear, encodeCursor, entrySearch, pageLimit } from './entry-query.js';
+import { MAX_SEQ, checkYear, encodeCursor, entrySearch, pageLimit } from './entry-query.js';
 import { RegisterError } from './errors.js';
 import { refusalFingerprint, reserveFingerprint } from './fingerprint.js';
 import { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS } from './refusal-grounds.js';
@@ -38,6 +42,7 @@ import type {
   CertificationRequestRecord,
   CompleteInput,
   DeliveryInput,
+  LaterExtensionInput,
   EntryKey,
   EntryPage,
   EntryPageRequest,
@@ -373,6 +378,25 @@ export class RegisterBook implements CertificationRegister {
     });
   }
 
+  async extendDeadline(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord> {
+    if (!input || typeof input !== 'object') throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
+    const now = this.#now();
+    return this.#store.write(async (tx) => {
+      const row = await tx.requestById(requestId);
+      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      const current = (await this.#request(tx, requestId, row))!;
+      const at = checkInstant(input.at, 'at', now, row.receivedAt ?? row.createdAt);
+      const plan = planLaterExtension(current, input.extension, at, { calendar: this.#calendar, policy: this.#deadlinePolicy });
+      await tx.updateRequest(requestId, { dueAt: plan.due.dueAt, extension: plan.total });
+      await tx.insertExtension(requestId, plan.record);
+      return (await this.#request(tx, requestId))!;
+    });
+  }
+
+  async listExtensions(requestId: string): Promise<ExtensionRecord[]> {
+    return this.#store.read((tx) => tx.extensions(requestId));
+  }
+
   async requestsForReport(filter: { from: string; to: string; authorityId?: string }): Promise<CertificationRequestRecord[]> {
     const from = isoInstant(filter?.from, 'from');
     const to = isoInstant(filter?.to, 'to');
@@ -392,23 +416,32 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async findEntry(key: EntryKey): Promise<RegisterEntry | null> {
-    return this.#store.read((tx) => tx.entry(key));
+    // A number outside any book's range is no entry (and never reaches a store's integer column).
+    if (!key || !Number.isSafeInteger(key.year) || !Number.isSafeInteger(key.seqNo) || key.year < 0 || key.year > 9999 || key.seqNo < 1 || key.seqNo > MAX_SEQ) return null;
+    return this.#store.read(async (tx) => {
+      const e = await tx.entry(key);
+      return e ? (await this.#flagged(tx, [e]))[0]! : null;
+    });
   }
 
   async findEntriesByECopyHash(sha256: string): Promise<RegisterEntry[]> {
     const h = String(sha256).toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(h)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'sha256' }, 'a hex SHA-256');
-    return this.#store.read((tx) => tx.entriesByECopyHash(h));
+    return this.#store.read(async (tx) => this.#flagged(tx, await tx.entriesByECopyHash(h)));
   }
 
   async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
-    return this.#store.read((tx) => tx.listEntries(filter));
+    if (filter?.year !== undefined) checkYear(filter.year);
+    return this.#store.read(async (tx) => this.#flagged(tx, await tx.listEntries(filter)));
   }
 
   async searchEntries(query: EntryQuery, page: EntryPageRequest = {}): Promise<EntryPage> {
     const search = entrySearch(query, page.after);
     const limit = pageLimit(page.limit);
-    const rows = await this.#store.read((tx) => tx.searchEntries(search, limit + 1));
+    const rows = await this.#store.read(async (tx) => {
+      const found = await tx.searchEntries(search, limit + 1);
+      return [...(await this.#flagged(tx, found.slice(0, limit))), ...found.slice(limit)];
+    });
     const entries = rows.slice(0, limit);
     const last = entries.at(-1);
     return { entries, nextCursor: rows.length > limit && last ? encodeCursor([last.authorityId, last.bookType, last.year, last.seqNo]) : null };
@@ -416,7 +449,11 @@ export class RegisterBook implements CertificationRegister {
 
   async getEntry(entryId: number): Promise<RegisterEntry | null> {
     if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
-    return this.#store.read((tx) => tx.entryById(entryId));
+    if (entryId < 1 || entryId > MAX_SEQ) return null; // ids are positive 32-bit integers in both stores
+    return this.#store.read(async (tx) => {
+      const e = await tx.entryById(entryId);
+      return e ? (await this.#flagged(tx, [e]))[0]! : null;
+    });
   }
 
   async listPending(authorityId?: string): Promise<CertificationRequestRecord[]> {
@@ -425,6 +462,7 @@ export class RegisterBook implements CertificationRegister {
 
   async getECopy(entryId: number): Promise<Uint8Array | null> {
     if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    if (entryId < 1 || entryId > MAX_SEQ) return null;
     return this.#store.read((tx) => tx.ecopy(entryId));
   }
 
@@ -468,6 +506,25 @@ export class RegisterBook implements CertificationRegister {
     return (await this.#request(tx, row.id, row))!;
   }
 
+  /** Each entry with its request's deadline flag (entry-deadline.ts), read in the caller's transaction. */
+  async #flagged(tx: RegisterReads, entries: RegisterEntry[]): Promise<RegisterEntry[]> {
+    if (entries.length === 0) return entries;
+    const now = this.#now();
+    const flags = new Map<string, EntryDeadline>();
+    for (const id of new Set(entries.map((e) => e.requestId))) {
+      const row = await tx.requestById(id);
+      if (!row) continue;
+      // When it is returned depends on whether any original has an e-copy: only an issued request needs to know.
+      const hasElectronicCopy =
+        row.state === 'issued' && (entries.some((e) => e.requestId === id && e.electronicCopy) || (await tx.entriesOf(id)).some((e) => e.electronicCopy));
+      flags.set(id, requestDeadline({ ...row, hasElectronicCopy }, now));
+    }
+    return entries.map((e) => {
+      const deadline = flags.get(e.requestId);
+      return deadline ? { ...e, deadline } : e;
+    });
+  }
+
   async #requests(tx: RegisterReads, ids: string[]): Promise<CertificationRequestRecord[]> {
     const out: CertificationRequestRecord[] = [];
     for (const id of ids) out.push((await this.#request(tx, id))!);
@@ -478,10 +535,12 @@ export class RegisterBook implements CertificationRegister {
   async #request(tx: RegisterReads, id: string, known?: StoredRequest): Promise<CertificationRequestRecord | null> {
     const row = known ?? (await tx.requestById(id));
     if (!row) return null;
-    const entries = await tx.entriesOf(id);
+    const stored = await tx.entriesOf(id);
     // The result is returned when the e-copy is delivered, or, for paper copies alone, when they are issued.
-    const returnedAt = row.state !== 'issued' ? null : entries.some((e) => e.electronicCopy) ? row.deliveredAt : row.completedAt;
-    const deadline = row.state === 'void' || row.state === 'refused' ? null : deadlineState(row.dueAt, returnedAt, this.#now());
+    const flag = requestDeadline({ ...row, hasElectronicCopy: stored.some((e) => e.electronicCopy) }, this.#now());
+    const entries = stored.map((e) => ({ ...e, deadline: flag }));
+    const returnedAt = flag.returnedAt;
+    const deadline = flag.state;
     const code = row.refusalCode;
     return {
       id: row.id,

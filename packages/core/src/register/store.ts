@@ -9,6 +9,7 @@
  * gap-free and unique across connections, processes and machines.
  */
 import type { Extension } from '../deadlines/due-time.js';
+import type { ExtensionRecord } from '../deadlines/later-extension.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
 import type { EntrySearch } from './entry-query.js';
 import type { RefusalCode } from './refusal-grounds.js';
@@ -99,6 +100,8 @@ export interface RegisterReads {
   /** Up to `limit` entries matching `search`, in the book's order (authority, book, year, number). */
   searchEntries(search: EntrySearch, limit: number): Promise<RegisterEntry[]>;
   ecopy(entryId: number): Promise<Uint8Array | null>;
+  /** The extensions agreed after receipt for a request, oldest first. */
+  extensions(requestId: string): Promise<ExtensionRecord[]>;
 }
 
 export interface RegisterWrites extends RegisterReads {
@@ -114,7 +117,9 @@ export interface RegisterWrites extends RegisterReads {
   insertClosure(c: BookClosure): Promise<void>;
   /** Throws KeyTakenConflict when (authority, key) exists. */
   insertRequest(r: StoredRequest): Promise<void>;
-  updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt'>>): Promise<void>;
+  updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void>;
+  /** Keeps an extension agreed after receipt (permanent). */
+  insertExtension(requestId: string, r: ExtensionRecord): Promise<void>;
   /** Returns the new entry's id. */
   insertEntry(e: NewEntry): Promise<number>;
   issueEntry(entryId: number, sha256: string | null, evidence: SigningEvidence | null): Promise<void>;

@@ -63,7 +63,7 @@ function migrate(db: Db): void {
   const apply = db.transaction(() => {
     const row = db.prepare('SELECT MAX(version) AS v FROM kyso_server_migrations').get() as { v: number | null };
     for (const [i, sql] of MIGRATIONS.entries()) {
-      const v = i + 1;
+      const v = i + 1; // versions count from 1
       if (v <= (row.v ?? 0)) continue;
       db.exec(sql);
       db.prepare('INSERT INTO kyso_server_migrations (version, applied_at) VALUES (?, ?)').run(v, Date.now());

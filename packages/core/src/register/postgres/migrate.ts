@@ -12,6 +12,12 @@ import type { PgClient } from './pool.js';
 /** The advisory lock's key ("kyso" in ASCII): the same for every instance and every version of kyso. */
 export const MIGRATION_LOCK_KEY = 0x6b79736f;
 
+/**
+ * A migration (an index on a large table) and waiting for another instance's migration may take longer than the
+ * pool's statement timeout, which is sized for requests: the migration transaction has its own, generous one.
+ */
+export const MIGRATION_TIMEOUT_MS = 10 * 60_000;
+
 export async function applyPgMigrations(client: PgClient, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<{ from: number; to: number }> {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new RegisterError('REGISTER_MIGRATION_FAILED', { version: m.version }, 'migrations must be numbered 1, 2, 3, … in order');
@@ -19,6 +25,7 @@ export async function applyPgMigrations(client: PgClient, migrations: readonly P
   const known = migrations.length;
   await client.query('BEGIN');
   try {
+    await client.query(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
     const current = (await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_version')).rows[0]!.v;

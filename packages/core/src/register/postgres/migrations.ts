@@ -173,6 +173,26 @@ CREATE TRIGGER signing_journal_fixed BEFORE DELETE OR UPDATE ON signing_journal 
 CREATE TRIGGER signing_journal_truncate BEFORE TRUNCATE ON signing_journal FOR EACH STATEMENT EXECUTE FUNCTION kyso_refuse('the signing journal is append-only');
 `,
   },
+  {
+    version: 2,
+    description: 'extensions agreed after receipt (Art. 21), each with its reason and the due time before and after',
+    sql: `
+-- As the SQLite store's version 5: requests.extension and due_at hold the total and the due time it gives.
+CREATE TABLE request_extensions (
+  id BIGSERIAL PRIMARY KEY,
+  request_id TEXT COLLATE "C" NOT NULL REFERENCES requests(id),
+  agreed_at TIMESTAMPTZ NOT NULL,
+  working_days INTEGER NOT NULL CHECK (working_days >= 1),
+  reason TEXT NOT NULL,
+  written_agreement BOOLEAN NOT NULL,
+  due_before TIMESTAMPTZ NOT NULL,
+  due_after TIMESTAMPTZ NOT NULL CHECK (due_after > due_before)
+);
+CREATE INDEX request_extensions_request ON request_extensions (request_id, id);
+CREATE TRIGGER request_extensions_permanent BEFORE DELETE OR UPDATE ON request_extensions FOR EACH ROW EXECUTE FUNCTION kyso_refuse('an extension on record is permanent');
+CREATE TRIGGER request_extensions_truncate BEFORE TRUNCATE ON request_extensions FOR EACH STATEMENT EXECUTE FUNCTION kyso_refuse('an extension on record is permanent');
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

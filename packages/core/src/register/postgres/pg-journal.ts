@@ -55,11 +55,13 @@ export async function openPostgresJournal(options: PgPoolOptions): Promise<PgJou
 
 export class PgJournal implements SigningJournal {
   readonly #pool: PgPool;
+  readonly #ownsPool: boolean;
   #closed = false;
 
-  /** Use `openPostgresJournal`. */
-  constructor(pool: PgPool) {
+  /** Use `openPostgresJournal`, or a register's `journal()` (its pool, which the journal's `close` leaves open). */
+  constructor(pool: PgPool, options: { ownsPool?: boolean } = {}) {
     this.#pool = pool;
+    this.#ownsPool = options.ownsPool ?? true;
   }
 
   async record(input: JournalRecordInput): Promise<JournalRecord> {
@@ -103,7 +105,7 @@ export class PgJournal implements SigningJournal {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    if (this.#ownsPool) await this.#pool.end();
   }
 
   async #query<R>(sql: string, args: unknown[]): Promise<R[]> {

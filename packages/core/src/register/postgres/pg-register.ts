@@ -17,13 +17,16 @@
  * (authority, key), its transaction rolls back (its numbers were never committed), and the rules run it again: it
  * now finds the first request and resumes it, with the first numbers.
  */
+import { KysoError } from '@kyso/pdf';
 import { RegisterError } from '../errors.js';
 import { NUMBERED, entryConditions } from '../entry-sql.js';
 import { foldName, type EntrySearch } from '../entry-query.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
 import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
+import type { ExtensionRecord } from '../../deadlines/later-extension.js';
 import { applyPgMigrations } from './migrate.js';
+import { PgJournal } from './pg-journal.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
 import { checkPoolOptions, createPool, describeUrl, isRetryable, loadPg, pgFault, type PgClient, type PgPool, type PgPoolOptions } from './pool.js';
 import { toAuthority, toBook, toClosure, toEntry, toRequest, type AuthorityRow, type BookRow, type ClosureRow, type EntryRow, type RequestRow } from './rows.js';
@@ -77,6 +80,11 @@ export class PgRegister extends RegisterBook {
   poolStats(): { total: number; idle: number; waiting: number } {
     return this.#store.poolStats();
   }
+
+  /** The signing journal in the same database on the same pool (one pool per instance); close the register last. */
+  journal(): PgJournal {
+    return this.#store.journal();
+  }
 }
 
 /** The store over a pool; also used by tests and tools that need the same connections. */
@@ -111,6 +119,10 @@ export class PgStore implements RegisterStore {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
+  journal(): PgJournal {
+    return new PgJournal(this.#pool, { ownsPool: false });
+  }
+
   async #transaction<T>(begin: string, fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.#closed) throw new RegisterError('REGISTER_CLOSED');
@@ -142,7 +154,8 @@ export class PgStore implements RegisterStore {
 }
 
 function mapError(e: unknown): unknown {
-  if (e instanceof RegisterError || e instanceof KeyTakenConflict) return e;
+  // The rules' own typed errors (a RegisterError, a DeadlineError from a later extension) pass as they are.
+  if (e instanceof KysoError || e instanceof KeyTakenConflict) return e;
   const f = pgFault(e);
   if (f.busy) return new RegisterError('REGISTER_BUSY', { pg: f.code });
   return new RegisterError('REGISTER_STORAGE', { pg: f.code }, f.message);
@@ -318,11 +331,27 @@ class PgTx implements RegisterWrites {
     }
   }
 
-  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt'>>): Promise<void> {
-    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at' } as const;
+  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void> {
+    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at', dueAt: 'due_at', extension: 'extension' } as const;
     const keys = (Object.keys(set) as (keyof typeof columns)[]).filter((k) => set[k] !== undefined);
     if (keys.length === 0) return;
-    await this.#c.query(`UPDATE requests SET ${keys.map((k, i) => `${columns[k]} = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`, [...keys.map((k) => set[k]), id]);
+    const value = (k: keyof typeof columns) => (k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k]);
+    await this.#c.query(`UPDATE requests SET ${keys.map((k, i) => `${columns[k]} = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`, [...keys.map(value), id]);
+  }
+
+  async insertExtension(requestId: string, r: ExtensionRecord): Promise<void> {
+    await this.#c.query(
+      'INSERT INTO request_extensions (request_id, agreed_at, working_days, reason, written_agreement, due_before, due_after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [requestId, r.agreedAt, r.workingDays, r.reason, r.writtenAgreement, r.dueBefore, r.dueAfter],
+    );
+  }
+
+  async extensions(requestId: string): Promise<ExtensionRecord[]> {
+    const rows = await this.#all<{ agreed_at: Date; working_days: number; reason: string; written_agreement: boolean; due_before: Date; due_after: Date }>(
+      'SELECT * FROM request_extensions WHERE request_id = $1 ORDER BY id',
+      [requestId],
+    );
+    return rows.map((r) => ({ agreedAt: r.agreed_at.toISOString(), workingDays: r.working_days, reason: r.reason, writtenAgreement: r.written_agreement, dueBefore: r.due_before.toISOString(), dueAfter: r.due_after.toISOString() }));
   }
 
   async insertEntry(e: NewEntry): Promise<number> {
@@ -394,8 +423,6 @@ class PgTx implements RegisterWrites {
   }
 
   async entryById(id: number): Promise<RegisterEntry | null> {
-    // Outside the integer column's range nothing can match (and PostgreSQL would refuse the comparison).
-    if (!Number.isSafeInteger(id) || id < -2_147_483_648 || id > 2_147_483_647) return null;
     const row = await this.#one<EntryRow>('SELECT * FROM entries WHERE id = $1', [id]);
     return row ? toEntry(row) : null;
   }
@@ -421,7 +448,6 @@ class PgTx implements RegisterWrites {
   }
 
   async ecopy(entryId: number): Promise<Uint8Array | null> {
-    if (entryId < -2_147_483_648 || entryId > 2_147_483_647) return null;
     const row = await this.#one<{ bytes: Buffer }>('SELECT bytes FROM ecopies WHERE entry_id = $1', [entryId]);
     return row ? new Uint8Array(row.bytes) : null;
   }

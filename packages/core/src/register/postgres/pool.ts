@@ -95,8 +95,29 @@ export function createPool(Pool: new (config: Record<string, unknown>) => PgPool
   return pool;
 }
 
-/** SQLSTATE classes the register treats as "busy, try again" rather than a storage fault. */
-const BUSY = new Set(['57014', '55P03', '53300', '57P03', '40001', '40P01']);
+/**
+ * What the register reports as "busy, try again" (`REGISTER_BUSY`) rather than a storage fault: a statement or lock
+ * timeout, too many connections, a server starting, shutting down or failing over, a lost connection. A retry with
+ * the same idempotency key is safe after any of them, even when the connection was lost during COMMIT.
+ */
+const BUSY = new Set([
+  '57014', // query_canceled: the statement timeout
+  '55P03', // lock_not_available
+  '53300', // too_many_connections
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08001',
+  '08003',
+  '08006',
+  '40001', // serialization_failure (after the store's own retries)
+  '40P01', // deadlock_detected (idem)
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 export interface PgFault {
   busy: boolean;
@@ -109,9 +130,10 @@ export interface PgFault {
 export function pgFault(e: unknown): PgFault {
   const code = (e as { code?: unknown })?.code;
   const message = e instanceof Error ? e.message : String(e);
-  if (typeof code === 'string') return { busy: BUSY.has(code) || code === 'ETIMEDOUT', code, message };
-  // The pool's own "timeout exceeded when trying to connect" has no code.
+  if (typeof code === 'string') return { busy: BUSY.has(code), code, message };
+  // The pool's own "timeout exceeded when trying to connect" and a connection ended under a query have no code.
   if (/timeout/i.test(message)) return { busy: true, code: 'pool-timeout', message };
+  if (/Connection terminated/i.test(message)) return { busy: true, code: 'connection-terminated', message };
   return { busy: false, code: 'error', message };
 }
 

@@ -17,6 +17,7 @@ import type { EntrySearch } from '../entry-query.js';
 import { RegisterError } from '../errors.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
 import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
+import type { ExtensionRecord } from '../../deadlines/later-extension.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
 import { applyMigrations } from './migrate.js';
 import { registerFunctions } from './functions.js';
@@ -324,11 +325,37 @@ class SqliteTx implements RegisterWrites {
     }
   }
 
-  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt'>>): Promise<void> {
-    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at' } as const;
+  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void> {
+    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at', dueAt: 'due_at', extension: 'extension_json' } as const;
     const keys = (Object.keys(set) as (keyof typeof columns)[]).filter((k) => set[k] !== undefined);
     if (keys.length === 0) return;
-    this.#run(`UPDATE requests SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`, ...keys.map((k) => set[k]), id);
+    const value = (k: keyof typeof columns) => (k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k]);
+    this.#run(`UPDATE requests SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`, ...keys.map(value), id);
+  }
+
+  async insertExtension(requestId: string, r: ExtensionRecord): Promise<void> {
+    this.#run(
+      'INSERT INTO request_extensions (request_id, agreed_at, working_days, reason, written_agreement, due_before, due_after) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      requestId,
+      r.agreedAt,
+      r.workingDays,
+      r.reason,
+      r.writtenAgreement ? 1 : 0,
+      r.dueBefore,
+      r.dueAfter,
+    );
+  }
+
+  async extensions(requestId: string): Promise<ExtensionRecord[]> {
+    const rows = this.#db.prepare('SELECT * FROM request_extensions WHERE request_id = ? ORDER BY id').all(requestId) as {
+      agreed_at: string;
+      working_days: number;
+      reason: string;
+      written_agreement: number;
+      due_before: string;
+      due_after: string;
+    }[];
+    return rows.map((r) => ({ agreedAt: r.agreed_at, workingDays: r.working_days, reason: r.reason, writtenAgreement: r.written_agreement === 1, dueBefore: r.due_before, dueAfter: r.due_after }));
   }
 
   async insertEntry(e: NewEntry): Promise<number> {
