@@ -50,7 +50,11 @@ function expectStandardSealBox(text: string, claimed: Date): void {
 
 describe('the standard appearance of a visible seal signature', () => {
   it('the library (signPdf with visible and no appearance)', async () => {
-    const out = await signPdf(input, openSigner('seal.p12'), { certificateCheck: false, visible: { page: 1, rect: [150, 80, 400, 90] }, reason: 'Sao y bản chính' });
+    const out = await signPdf(input, openSigner('seal.p12'), {
+      certificateCheck: false,
+      visible: { page: 1, rect: [150, 80, 400, 90] },
+      reason: 'Sao y bản chính',
+    });
     const { text, claimed } = await boxOf('library.pdf', out);
     expectStandardSealBox(text, claimed);
     expect(text).toContain('Lý do: Sao y bản chính');
@@ -59,8 +63,28 @@ describe('the standard appearance of a visible seal signature', () => {
   it('kyso sign --visible', async () => {
     const inPath = tmp.file('in.pdf', input);
     const outPath = join(tmp.dir, 'cli.pdf');
-    const r = await runKyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/seal.p12'), '--password-env', 'PW', '--revocation', 'off',
-      '--visible', '--page', '1', '--rect', '150,80,400,90', '--location', 'Bắc Ninh'], { env: { ...process.env, PW: 'kyso-test' } });
+    const r = await runKyso(
+      [
+        'sign',
+        inPath,
+        '-o',
+        outPath,
+        '--p12',
+        join(repoRoot, 'test-certs/seal.p12'),
+        '--password-env',
+        'PW',
+        '--revocation',
+        'off',
+        '--visible',
+        '--page',
+        '1',
+        '--rect',
+        '150,80,400,90',
+        '--location',
+        'Bắc Ninh',
+      ],
+      { env: { ...process.env, PW: 'kyso-test' } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { text, claimed } = await boxOf('cli-read.pdf', new Uint8Array(readFileSync(outPath)));
     expectStandardSealBox(text, claimed);
@@ -77,7 +101,9 @@ describe('the standard appearance of a visible seal signature', () => {
 
 describe('default ports', () => {
   it('pnpm serve (the service, 8080) and pnpm verify-web (8081) can run at once', () => {
-    const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     // neither script names a port: each runs on its own default
     expect(scripts.serve).toBe('node packages/cli/dist/main.js serve');
     expect(scripts['verify-web']).toBe('node examples/verify-web/serve.mjs');

@@ -12,7 +12,13 @@ import { SIGNING_WARNINGS } from '@kyso/core';
 import { pdfLibDoc } from './helpers/producers.js';
 import { scratch } from './helpers/tools.js';
 import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
-import { baseTestConfig, bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
+import {
+  baseTestConfig,
+  bearer,
+  postPdf,
+  startTestService,
+  type TestService,
+} from '../packages/server/test/helpers/test-service.js';
 
 const tmp = scratch('kyso-service-warnings-');
 let svc: TestService;
@@ -22,12 +28,23 @@ beforeAll(async () => {
   const day = 86_400_000;
   const now = Date.now();
   // Its OCSP responder is on a port the service may not fetch from: the status cannot be had.
-  const pki = datedPki({ root: [new Date(now - day), new Date(now + 3650 * day)], leaf: [new Date(now - day), new Date(now + 365 * day)], leafName: 'Trần Văn Không Kiểm Tra', ocspUrl: 'http://127.0.0.1:9/ocsp' });
+  const pki = datedPki({
+    root: [new Date(now - day), new Date(now + 3650 * day)],
+    leaf: [new Date(now - day), new Date(now + 365 * day)],
+    leafName: 'Trần Văn Không Kiểm Tra',
+    ocspUrl: 'http://127.0.0.1:9/ocsp',
+  });
   const p12File = tmp.file('unchecked.p12', pki.p12);
   const base = baseTestConfig(tmp.dir, []);
   svc = await startTestService({
     // 'signer-ec' is an alias the test API key "full" may use; here it names the key whose CA does not answer.
-    config: { signing: { revocation: 'if-available' }, keys: { ...base.keys, 'signer-ec': { type: 'pkcs12', file: p12File, password: { env: 'UNCHECKED_P12_PASSWORD' } } } },
+    config: {
+      signing: { revocation: 'if-available' },
+      keys: {
+        ...base.keys,
+        'signer-ec': { type: 'pkcs12', file: p12File, password: { env: 'UNCHECKED_P12_PASSWORD' } },
+      },
+    },
     env: { UNCHECKED_P12_PASSWORD: pki.password },
   });
   pdf = await pdfLibDoc({ pages: 1, objectStreams: true, text: 'Giay xac nhan' });
@@ -50,7 +67,11 @@ describe('signing warnings in the service’s answers', () => {
     expect(res.headers.get('Kyso-Warnings')).toBe('SIGN_REVOCATION_UNCHECKED');
     const [w, ...rest] = detailOf(res);
     expect(rest).toEqual([]);
-    expect(w).toMatchObject({ code: 'SIGN_REVOCATION_UNCHECKED', vi: SIGNING_WARNINGS.SIGN_REVOCATION_UNCHECKED[0], en: SIGNING_WARNINGS.SIGN_REVOCATION_UNCHECKED[1] });
+    expect(w).toMatchObject({
+      code: 'SIGN_REVOCATION_UNCHECKED',
+      vi: SIGNING_WARNINGS.SIGN_REVOCATION_UNCHECKED[0],
+      en: SIGNING_WARNINGS.SIGN_REVOCATION_UNCHECKED[1],
+    });
     expect(w!.detail).toContain('Trần Văn Không Kiểm Tra');
     const signed = new Uint8Array(await res.arrayBuffer());
     expect(Buffer.from(signed.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
@@ -60,10 +81,15 @@ describe('signing warnings in the service’s answers', () => {
 
   it('examples/node-client gives the signed bytes their warnings, as the library does', async () => {
     const { KysoClient } = (await import('../examples/node-client/kyso-client.mjs')) as {
-      KysoClient: new (o: { url: string; apiKey: string }) => { sign(pdf: Uint8Array, o: { key: string }): Promise<Uint8Array & { warnings: { code: string }[] }> };
+      KysoClient: new (o: {
+        url: string;
+        apiKey: string;
+      }) => { sign(pdf: Uint8Array, o: { key: string }): Promise<Uint8Array & { warnings: { code: string }[] }> };
     };
     const client = new KysoClient({ url: svc.url, apiKey: svc.keys.full });
-    expect((await client.sign(pdf, { key: 'signer-ec' })).warnings.map((w) => w.code)).toEqual(['SIGN_REVOCATION_UNCHECKED']);
+    expect((await client.sign(pdf, { key: 'signer-ec' })).warnings.map((w) => w.code)).toEqual([
+      'SIGN_REVOCATION_UNCHECKED',
+    ]);
     expect((await client.sign(pdf, { key: 'signer' })).warnings).toEqual([]);
   });
 
@@ -90,9 +116,15 @@ describe('signing warnings in the service’s answers', () => {
     expect(quiet.status).toBe(201);
     expect(((await quiet.json()) as { warnings: unknown[] }).warnings).toEqual([]);
     // the appearance is drawn at step 1: its warning comes with it
-    const small = await postPdf(`${svc.url}/v1/signing-sessions?key=signer&page=1&rect=36,36,60,14`, pdf, bearer(svc.keys.full));
+    const small = await postPdf(
+      `${svc.url}/v1/signing-sessions?key=signer&page=1&rect=36,36,60,14`,
+      pdf,
+      bearer(svc.keys.full),
+    );
     expect(small.status).toBe(201);
-    expect(((await small.json()) as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['APPEARANCE_TEXT_UNREADABLE']);
+    expect(((await small.json()) as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual([
+      'APPEARANCE_TEXT_UNREADABLE',
+    ]);
   });
 
   it('POST /v1/certifications: the warnings in the JSON — a certifier whose CA does not answer, each warning once', async () => {
@@ -105,7 +137,11 @@ describe('signing warnings in the service’s answers', () => {
       paperCopies: 1,
       scan: { pdf: Buffer.from(pdf).toString('base64') },
     };
-    const res = await fetch(`${svc.url}/v1/certifications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(svc.keys.full) }, body: JSON.stringify(body) });
+    const res = await fetch(`${svc.url}/v1/certifications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...bearer(svc.keys.full) },
+      body: JSON.stringify(body),
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     const cert = (await res.json()) as { state: string; warnings: { code: string; detail?: string }[] };
     expect(cert.state).toBe('issued');
@@ -117,10 +153,17 @@ describe('signing warnings in the service’s answers', () => {
   it('the OpenAPI document names the headers, the JSON fields and the SigningWarning schema with its codes', async () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
-      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; required?: string[] }> };
+      components: {
+        schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; required?: string[] }>;
+      };
     };
-    for (const [path, status] of [['/v1/sign', '200'], ['/v1/signing-sessions/{id}/complete', '200']] as const) {
-      expect(Object.keys(doc.paths[path]!.post!.responses[status]!.headers ?? {})).toEqual(expect.arrayContaining(['Kyso-Warnings', 'Kyso-Warnings-Detail']));
+    for (const [path, status] of [
+      ['/v1/sign', '200'],
+      ['/v1/signing-sessions/{id}/complete', '200'],
+    ] as const) {
+      expect(Object.keys(doc.paths[path]!.post!.responses[status]!.headers ?? {})).toEqual(
+        expect.arrayContaining(['Kyso-Warnings', 'Kyso-Warnings-Detail']),
+      );
     }
     const schema = doc.components.schemas.SigningWarning!;
     expect(schema.properties!.code!.enum).toEqual(Object.keys(SIGNING_WARNINGS));

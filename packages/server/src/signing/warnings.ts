@@ -29,8 +29,10 @@ export const SigningWarningSchema = z
 
 /** The response headers a signed PDF may carry, for the OpenAPI document. */
 export const WARNING_HEADERS = {
-  [WARNINGS_HEADER]: 'Present when signing warned: the warnings’ codes, comma-separated (e.g. SIGN_REVOCATION_UNCHECKED).',
-  [WARNINGS_DETAIL_HEADER]: 'With Kyso-Warnings: the warnings as a percent-encoded JSON array of SigningWarning ({ code, vi, en, detail }).',
+  [WARNINGS_HEADER]:
+    'Present when signing warned: the warnings’ codes, comma-separated (e.g. SIGN_REVOCATION_UNCHECKED).',
+  [WARNINGS_DETAIL_HEADER]:
+    'With Kyso-Warnings: the warnings as a percent-encoded JSON array of SigningWarning ({ code, vi, en, detail }).',
 } as const;
 
 /** The headers for `warnings`; none when there are none. */
