@@ -102,14 +102,26 @@ export class PgJournal implements SigningJournal {
     return { records, nextCursor: rows.length > limit ? String(records[records.length - 1]!.id) : null };
   }
 
+  /** Records being written are written first (a close never cuts an append short); then the pool, if its own, closes. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.allSettled([...this.#running]);
     if (this.#ownsPool) await this.#pool.end();
   }
 
-  async #query<R>(sql: string, args: unknown[]): Promise<R[]> {
-    if (this.#closed) throw new JournalError('JOURNAL_STORAGE', {}, 'the journal is closed');
+  readonly #running = new Set<Promise<unknown>>();
+
+  #query<R>(sql: string, args: unknown[]): Promise<R[]> {
+    if (this.#closed) return Promise.reject(new JournalError('JOURNAL_STORAGE', {}, 'the journal is closed'));
+    const p = this.#run<R>(sql, args);
+    this.#running.add(p);
+    const done = () => this.#running.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  async #run<R>(sql: string, args: unknown[]): Promise<R[]> {
     try {
       const client = await this.#pool.connect();
       try {

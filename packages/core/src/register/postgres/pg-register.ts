@@ -91,24 +91,38 @@ export class PgRegister extends RegisterBook {
 export class PgStore implements RegisterStore {
   readonly #pool: PgPool;
   #closed = false;
+  /** Transactions begun or waiting for a connection: `close` lets the begun ones finish. */
+  readonly #running = new Set<Promise<unknown>>();
 
   constructor(pool: PgPool) {
     this.#pool = pool;
   }
 
   write<T>(fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
-    return this.#transaction('BEGIN', fn);
+    return this.#track(this.#transaction('BEGIN', fn));
   }
 
   read<T>(fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
     // One snapshot for the whole read: a request and its entries as of one moment.
-    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+    return this.#track(this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn));
   }
 
+  /**
+   * A graceful close: nothing new starts (REGISTER_CLOSED), a transaction already begun commits or rolls back as it
+   * would have, one still waiting for a connection is refused before it begins; then the pool's connections close.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.allSettled([...this.#running]);
     await this.#pool.end();
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#running.add(p);
+    const done = () => this.#running.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   async schemaVersion(): Promise<number> {
@@ -131,6 +145,10 @@ export class PgStore implements RegisterStore {
         client = await this.#pool.connect();
       } catch (e) {
         throw mapError(e);
+      }
+      if (this.#closed) {
+        client.release();
+        throw new RegisterError('REGISTER_CLOSED');
       }
       let broken: Error | undefined;
       try {
