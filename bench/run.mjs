@@ -353,7 +353,7 @@ if (process.exitCode === 1) process.exit(1);
 
 function readKey(signer) {
   // the bench needs the raw key for the floor only; the signer keeps it as a KeyObject
-  return Buffer.from(signer['key'].export({ format: 'der', type: 'pkcs8' }));
+  return Buffer.from(signer.key.export({ format: 'der', type: 'pkcs8' }));
 }
 
 function printTable(rows) {
