@@ -9,7 +9,13 @@ import { leafPem, pemToDer } from './helpers/pki-servers.js';
 import { startPostgres, type PostgresCluster } from './helpers/postgres.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bearer, postPdf, startTestService, TEST_CERTS, type TestService } from '../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  postPdf,
+  startTestService,
+  TEST_CERTS,
+  type TestService,
+} from '../packages/server/test/helpers/test-service.js';
 
 let pg: PostgresCluster;
 let a: TestService;
@@ -21,7 +27,13 @@ beforeAll(async () => {
   const url = await pg.createDatabase();
   pdf = await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Quyet dinh' });
   // burst 4 at 0.01/s: a window of 400 s, so the test never crosses into the next one.
-  a = await startTestService({ config: { database: { url, poolSize: 3, statementTimeoutMs: 5_000 }, signing: { revocation: 'off' }, limits: { rateLimit: { burst: 4, perSecond: 0.01 } } } });
+  a = await startTestService({
+    config: {
+      database: { url, poolSize: 3, statementTimeoutMs: 5_000 },
+      signing: { revocation: 'off' },
+      limits: { rateLimit: { burst: 4, perSecond: 0.01 } },
+    },
+  });
   b = await a.restart(); // a second instance on the same configuration, hence the same database
 }, 120_000);
 
@@ -51,7 +63,10 @@ describe('the service on PostgreSQL, two instances', () => {
   });
 
   it('readiness checks the database; the start-up log names the store without a password', async () => {
-    expect(await (await fetch(`${b.url}/readyz`)).json()).toEqual({ status: 'ready', checks: { database: true, keys: true, accepting: true } });
+    expect(await (await fetch(`${b.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      checks: { database: true, keys: true, accepting: true },
+    });
     const opened = a.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'state opened');
     expect(opened).toMatchObject({ store: 'postgres' });
     expect(String(opened!.where)).toMatch(/^postgres:\/\/kyso@127\.0\.0\.1:\d+\//);
@@ -59,11 +74,17 @@ describe('the service on PostgreSQL, two instances', () => {
 
   it('the database gone: a two-step session is 503 SERVICE_DATABASE_UNAVAILABLE, readiness 503, the process still answers', async () => {
     const pem = leafPem('signer');
-    const header = [pemToDer(readFileSync(pem.cert, 'utf8')), pemToDer(readFileSync(join(TEST_CERTS, 'intermediate-ca.pem'), 'utf8'))]
+    const header = [
+      pemToDer(readFileSync(pem.cert, 'utf8')),
+      pemToDer(readFileSync(join(TEST_CERTS, 'intermediate-ca.pem'), 'utf8')),
+    ]
       .map((d) => Buffer.from(d).toString('base64'))
       .join(',');
     await pg.stop();
-    const res = await postPdf(`${a.url}/v1/signing-sessions`, pdf, { ...bearer(a.keys.full), 'Kyso-Signer-Certificates': header });
+    const res = await postPdf(`${a.url}/v1/signing-sessions`, pdf, {
+      ...bearer(a.keys.full),
+      'Kyso-Signer-Certificates': header,
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).not.toBeNull();
     expect(await res.json()).toMatchObject({ code: 'SERVICE_DATABASE_UNAVAILABLE' });
