@@ -15,7 +15,11 @@ const isRoot = process.getuid?.() === 0;
 function binDir() {
   for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, 'pg_ctl'))) return dir;
   const base = '/usr/lib/postgresql';
-  const v = existsSync(base) ? readdirSync(base).filter((d) => /^\d+$/.test(d)).sort((a, b) => b - a)[0] : undefined;
+  const v = existsSync(base)
+    ? readdirSync(base)
+        .filter((d) => /^\d+$/.test(d))
+        .sort((a, b) => b - a)[0]
+    : undefined;
   if (!v) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian package postgresql');
   return join(base, v, 'bin');
 }
@@ -42,7 +46,8 @@ export async function startPostgres() {
     u.pathname = `/${name}`;
     return u.toString();
   };
-  if (given) return { createDatabase: createIn(given), stop: async () => {}, note: 'an existing server (KYSO_BENCH_PG_URL)' };
+  if (given)
+    return { createDatabase: createIn(given), stop: async () => {}, note: 'an existing server (KYSO_BENCH_PG_URL)' };
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-pg-'));
   if (isRoot) {
@@ -51,11 +56,32 @@ export async function startPostgres() {
   }
   chmodSync(dir, 0o700);
   const data = join(dir, 'data');
-  await asServer(join(bin, 'initdb'), ['-D', data, '-U', 'kyso', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await asServer(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'kyso',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   // fsync stays on: the rows compare storage, and a database that skips fsync would flatter PostgreSQL.
   const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c max_connections=200`;
-  await asServer(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  await asServer(join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-o',
+    options,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   return {
     createDatabase: createIn(`postgres://kyso@127.0.0.1:${port}/postgres`),
     note: `a throw-away local cluster (initdb, fsync on) on 127.0.0.1:${port}`,

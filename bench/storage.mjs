@@ -42,13 +42,20 @@ async function startInstance(root, api, database) {
     verification: { trustRoots: [join(root, 'test-certs/root-ca.pem')] },
     // The rate limit is on (shared through PostgreSQL when it is there) but high: its cost is measured, not its refusals.
     limits: { rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } },
-    certification: { level: 'B-B', authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+    certification: {
+      level: 'B-B',
+      authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } },
+    },
   };
   writeFileSync(join(dir, 'kyso.json'), JSON.stringify(config));
-  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), 'serve', '--config', join(dir, 'kyso.json')], {
-    env: { ...process.env, KYSO_BENCH_P12: 'kyso-test' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'packages/cli/dist/main.js'), 'serve', '--config', join(dir, 'kyso.json')],
+    {
+      env: { ...process.env, KYSO_BENCH_P12: 'kyso-test' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
@@ -104,8 +111,20 @@ async function certifyRate(urls, api, scanB64, { seconds = 8, perInstance = 4 } 
 function signLoad(url, api, body, seconds, connections) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `${url}/v1/sign?key=signer`, method: 'POST', body, headers: { 'content-type': 'application/pdf', authorization: `Bearer ${api.key}` }, connections, duration: seconds },
-      (err, r) => (err ? reject(err) : r.non2xx || r.errors ? reject(new Error(`sign: ${r.non2xx} non-2xx, ${r.errors} errors`)) : resolve(r.requests.total / seconds)),
+      {
+        url: `${url}/v1/sign?key=signer`,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/pdf', authorization: `Bearer ${api.key}` },
+        connections,
+        duration: seconds,
+      },
+      (err, r) =>
+        err
+          ? reject(err)
+          : r.non2xx || r.errors
+            ? reject(new Error(`sign: ${r.non2xx} non-2xx, ${r.errors} errors`))
+            : resolve(r.requests.total / seconds),
     );
   });
 }
@@ -154,13 +173,39 @@ export async function storageBench({ root, onePage }) {
     const two = await start(db1);
     await certifyRate([one.url, two.url], api, scanB64, { seconds: 2, perInstance: 2 });
     const onPg2 = await certifyRate([one.url, two.url], api, scanB64, { perInstance: 2 });
-    const signTwo = await signRate([one.url, two.url], api, body, 2).then(() => signRate([one.url, two.url], api, body));
+    const signTwo = await signRate([one.url, two.url], api, body, 2).then(() =>
+      signRate([one.url, two.url], api, body),
+    );
     await stopAll();
 
-    rec('certifications/s, one instance: PostgreSQL vs SQLite', onPg, onSqlite, 'certifications/s', 'kyso serve, B-B, 1-page scan, 4 in flight; baseline: the same on the embedded SQLite files');
-    rec('certifications/s on PostgreSQL: two instances vs one', onPg2, onPg, 'certifications/s', '2 in flight on each of two instances against 4 on one; both share this machine\u2019s cores');
-    rec('signing requests/s (POST /v1/sign): two instances on PostgreSQL vs one', signTwo, signOnePg, 'requests/s', 'autocannon, 16 connections split over the instances; the per-key rate limit shared through PostgreSQL on every request');
-    rec('signing requests/s, one instance: PostgreSQL (shared rate limit) vs SQLite (in-memory)', signOnePg, signOne, 'requests/s', 'the cost of the rate limit\u2019s upsert per request');
+    rec(
+      'certifications/s, one instance: PostgreSQL vs SQLite',
+      onPg,
+      onSqlite,
+      'certifications/s',
+      'kyso serve, B-B, 1-page scan, 4 in flight; baseline: the same on the embedded SQLite files',
+    );
+    rec(
+      'certifications/s on PostgreSQL: two instances vs one',
+      onPg2,
+      onPg,
+      'certifications/s',
+      '2 in flight on each of two instances against 4 on one; both share this machine\u2019s cores',
+    );
+    rec(
+      'signing requests/s (POST /v1/sign): two instances on PostgreSQL vs one',
+      signTwo,
+      signOnePg,
+      'requests/s',
+      'autocannon, 16 connections split over the instances; the per-key rate limit shared through PostgreSQL on every request',
+    );
+    rec(
+      'signing requests/s, one instance: PostgreSQL (shared rate limit) vs SQLite (in-memory)',
+      signOnePg,
+      signOne,
+      'requests/s',
+      'the cost of the rate limit\u2019s upsert per request',
+    );
   } finally {
     await stopAll();
     await pg.stop();

@@ -21,8 +21,31 @@ afterAll(async () => {
 });
 
 const paper = (key: string) =>
-  runKyso(['certify-paper', '--db', url, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc', '--certifier', 'Nguyễn Thị Lấp Lánh Ánh',
-    '--requester', 'Trần Văn Bình', '--json', '--idempotency-key', key, '--original', 'Giấy khai sinh', '--pages', '1', '--copies', '1'], { timeoutMs: 60_000 });
+  runKyso(
+    [
+      'certify-paper',
+      '--db',
+      url,
+      '--authority-id',
+      UNIT,
+      '--authority-name',
+      'Ủy ban nhân dân phường Kinh Bắc',
+      '--certifier',
+      'Nguyễn Thị Lấp Lánh Ánh',
+      '--requester',
+      'Trần Văn Bình',
+      '--json',
+      '--idempotency-key',
+      key,
+      '--original',
+      'Giấy khai sinh',
+      '--pages',
+      '1',
+      '--copies',
+      '1',
+    ],
+    { timeoutMs: 60_000 },
+  );
 
 describe('kyso --db postgres://', () => {
   it('certify-paper from six processes at once: numbers 1..6, a retry keeps its number; register list, report and journal read the database', async () => {
@@ -30,7 +53,9 @@ describe('kyso --db postgres://', () => {
     expect(first.code, first.stderr).toBe(0);
     const rest = await Promise.all([2, 3, 4, 5, 6].map((i) => paper(`HS-${i}`)));
     for (const r of rest) expect(r.code, r.stderr).toBe(0);
-    const numbers = [first, ...rest].map((r) => (JSON.parse(r.stdout) as { entries: { number: number }[] }).entries[0]!.number);
+    const numbers = [first, ...rest].map(
+      (r) => (JSON.parse(r.stdout) as { entries: { number: number }[] }).entries[0]!.number,
+    );
     expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
 
     const again = await paper('HS-4');
@@ -52,7 +77,13 @@ describe('kyso --db postgres://', () => {
   }, 120_000);
 
   it('an unreachable database is exit 74 (storage), its password not printed', async () => {
-    const r = await runKyso(['register', 'list', '--db', `postgres://kyso:Secret-pw-42@127.0.0.1:${pg.port + 1}/kyso`, '--json']);
+    const r = await runKyso([
+      'register',
+      'list',
+      '--db',
+      `postgres://kyso:Secret-pw-42@127.0.0.1:${pg.port + 1}/kyso`,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(74);
     expect(r.stderr + r.stdout).not.toContain('Secret-pw-42');
   });

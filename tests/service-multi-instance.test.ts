@@ -15,10 +15,16 @@ import { pdfLibDoc } from './helpers/producers.js';
 import { leafPem, pemToDer, TEST_CERTS } from './helpers/pki-servers.js';
 import { startPostgres, type PostgresCluster } from './helpers/postgres.js';
 import { startServe, type ServeChild } from './helpers/serve.js';
-import { baseTestConfig, bearer, makeKeys, PASSWORD_ENV, postPdf, type TestKeys } from '../packages/server/test/helpers/test-service.js';
+import {
+  baseTestConfig,
+  bearer,
+  makeKeys,
+  PASSWORD_ENV,
+  postPdf,
+  type TestKeys,
+} from '../packages/server/test/helpers/test-service.js';
 
 const N = 200;
-const AUTHORITY = 'UBND phường Kinh Bắc';
 
 interface Instance {
   name: string;
@@ -86,10 +92,25 @@ interface Answer {
 }
 
 async function certify(inst: Instance, key: string): Promise<Answer> {
-  const res = await fetch(`${inst.url}/v1/certifications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(keys.full) }, body: JSON.stringify(body(key)) });
-  const json = (await res.json()) as { id: string; resumed: boolean; entries: { certificationNumber: string; seqNo: number }[] };
-  if (res.status !== 201 && res.status !== 200) throw new Error(`${inst.name} ${key}: ${res.status} ${JSON.stringify(json)}`);
-  return { status: res.status, id: json.id, resumed: json.resumed, number: json.entries[0]!.certificationNumber, seqNo: json.entries[0]!.seqNo };
+  const res = await fetch(`${inst.url}/v1/certifications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(keys.full) },
+    body: JSON.stringify(body(key)),
+  });
+  const json = (await res.json()) as {
+    id: string;
+    resumed: boolean;
+    entries: { certificationNumber: string; seqNo: number }[];
+  };
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`${inst.name} ${key}: ${res.status} ${JSON.stringify(json)}`);
+  return {
+    status: res.status,
+    id: json.id,
+    resumed: json.resumed,
+    number: json.entries[0]!.certificationNumber,
+    seqNo: json.entries[0]!.seqNo,
+  };
 }
 
 describe('three instances on one PostgreSQL database', () => {
@@ -146,7 +167,13 @@ describe('three instances on one PostgreSQL database', () => {
     const again = [...first.entries()].filter(([k, f], i) => f.by === 'C' || i % 10 === 0 || lostOnC.includes(k));
     for (const [i, [key, f]] of again.entries()) {
       const r = await certify(instances[i % 2]!, key);
-      expect({ key, id: r.id, number: r.number, status: r.status, resumed: r.resumed }).toEqual({ key, id: f.answer.id, number: f.answer.number, status: 200, resumed: true });
+      expect({ key, id: r.id, number: r.number, status: r.status, resumed: r.resumed }).toEqual({
+        key,
+        id: f.answer.id,
+        number: f.answer.number,
+        status: 200,
+        resumed: true,
+      });
     }
 
     // The book as the register reads it: 200 entries, numbers 1..200, the count in the first page's walk.
@@ -172,12 +199,23 @@ describe('three instances on one PostgreSQL database', () => {
     const certificate = pemToDer(readFileSync(pem.cert, 'utf8'));
     const intermediate = pemToDer(readFileSync(join(TEST_CERTS, 'intermediate-ca.pem'), 'utf8'));
     const header = [certificate, intermediate].map((d) => Buffer.from(d).toString('base64')).join(',');
-    const opened = await postPdf(`${a.url}/v1/signing-sessions`, scan, { ...bearer(keys.full), 'Kyso-Signer-Certificates': header });
+    const opened = await postPdf(`${a.url}/v1/signing-sessions`, scan, {
+      ...bearer(keys.full),
+      'Kyso-Signer-Certificates': header,
+    });
     expect(opened.status, await opened.clone().text()).toBe(201);
     const session = (await opened.json()) as { complete: string; dataToSign: string };
-    const signatureValue = nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), createPrivateKey(readFileSync(pem.key))).toString('base64');
+    const signatureValue = nodeSign(
+      'sha256',
+      Buffer.from(session.dataToSign, 'base64'),
+      createPrivateKey(readFileSync(pem.key)),
+    ).toString('base64');
     const complete = (inst: Instance) =>
-      fetch(`${inst.url}${session.complete}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(keys.full) }, body: JSON.stringify({ signatureValue }) });
+      fetch(`${inst.url}${session.complete}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...bearer(keys.full) },
+        body: JSON.stringify({ signatureValue }),
+      });
     const onB = await complete(b);
     expect(onB.status, await onB.clone().text()).toBe(200);
     const signed = Buffer.from(await onB.arrayBuffer());

@@ -18,7 +18,11 @@ export interface ServeChild {
 }
 
 export function startServe(args: string[], env: Record<string, string>, cwd: string): ServeChild {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));

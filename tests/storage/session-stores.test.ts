@@ -19,7 +19,13 @@ import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 
 const run = promisify(execFile);
 const MiB = 1 << 20;
-const limits: SessionLimits = { maxPerKey: 3, maxBytesPerKey: 8 * MiB, maxTotalBytes: 64 * MiB, completedRetentionMs: 60_000, expiredNoticeMs: 120_000 };
+const limits: SessionLimits = {
+  maxPerKey: 3,
+  maxBytesPerKey: 8 * MiB,
+  maxTotalBytes: 64 * MiB,
+  completedRetentionMs: 60_000,
+  expiredNoticeMs: 120_000,
+};
 // The stores keep the prepared state as opaque JSON: any object stands in for it here.
 const state = { fieldName: 'Signature1', documentDigest: 'abc' } as unknown as SigningState;
 
@@ -70,21 +76,40 @@ describe.each(kinds)('session store: %s', (_, open) => {
     const [a, b] = (await open(clock)) as [SessionStore, SessionStore];
     try {
       const doc = bytes(2 * MiB + 123, 7);
-      const rec = await a.create({ unit: 'U1', apiKeyId: 'k1', state, ttlMs: 60_000, input: source(doc), fileName: 'x.pdf' });
+      const rec = await a.create({
+        unit: 'U1',
+        apiKeyId: 'k1',
+        state,
+        ttlMs: 60_000,
+        input: source(doc),
+        fileName: 'x.pdf',
+      });
       const found = await b.get(rec.id);
       expect(found.kind).toBe('live');
       if (found.kind !== 'live') return;
-      expect(found.session).toMatchObject({ unit: 'U1', apiKeyId: 'k1', inputLength: doc.length, fileName: 'x.pdf', completed: null, state });
+      expect(found.session).toMatchObject({
+        unit: 'U1',
+        apiKeyId: 'k1',
+        inputLength: doc.length,
+        fileName: 'x.pdf',
+        completed: null,
+        state,
+      });
       const input = await b.input(found.session);
       expect(Buffer.from(input.read(0, input.length)).equals(Buffer.from(doc))).toBe(true);
       expect(Buffer.from(input.read(MiB - 5, MiB + 5)).equals(Buffer.from(doc.subarray(MiB - 5, MiB + 5)))).toBe(true);
       // Both instances complete at once: one wins, the other finds the stored result.
-      const results = await Promise.all([a.markCompleted(rec.id, 'h1', bytes(100, 1)), b.markCompleted(rec.id, 'h2', bytes(100, 2))]);
+      const results = await Promise.all([
+        a.markCompleted(rec.id, 'h1', bytes(100, 1)),
+        b.markCompleted(rec.id, 'h2', bytes(100, 2)),
+      ]);
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results[0] ? 'h1' : 'h2';
       const after = await a.get(rec.id);
       expect(after.kind === 'live' && after.session.completed?.submissionSha256).toBe(winner);
-      expect(Buffer.from((await b.result(rec.id))!).equals(Buffer.from(bytes(100, winner === 'h1' ? 1 : 2)))).toBe(true);
+      expect(Buffer.from((await b.result(rec.id))!).equals(Buffer.from(bytes(100, winner === 'h1' ? 1 : 2)))).toBe(
+        true,
+      );
       expect(await a.usage('k1')).toEqual({ sessions: 1, bytes: doc.length + 100 });
       expect(await a.reachable()).toBe(true);
     } finally {
@@ -99,10 +124,13 @@ describe.each(kinds)('session store: %s', (_, open) => {
     try {
       const doc = bytes(1000, 3);
       const tries = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).create({ unit: 'U1', apiKeyId: 'k2', state, ttlMs: 60_000, input: source(doc) })),
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? a : b).create({ unit: 'U1', apiKeyId: 'k2', state, ttlMs: 60_000, input: source(doc) }),
+        ),
       );
       expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(limits.maxPerKey);
-      for (const t of tries) if (t.status === 'rejected') expect(t.reason).toMatchObject({ code: 'SERVICE_SESSION_LIMIT' });
+      for (const t of tries)
+        if (t.status === 'rejected') expect(t.reason).toMatchObject({ code: 'SERVICE_SESSION_LIMIT' });
       expect((await b.usage('k2')).sessions).toBe(limits.maxPerKey);
       await expect(a.admit('k2', 10)).rejects.toMatchObject({ code: 'SERVICE_SESSION_LIMIT' });
       await expect(a.admit('k3', 9 * MiB)).rejects.toMatchObject({ code: 'SERVICE_SESSION_QUOTA' });
@@ -136,9 +164,16 @@ describe.each(kinds)('session store: %s', (_, open) => {
 describe('PostgreSQL session store only', () => {
   it('instances starting together on an empty database apply each migration once', async () => {
     const url = await pg.createDatabase();
-    const pools = await Promise.all(Array.from({ length: 4 }, () => openPostgres({ url, poolSize: 2, statementTimeoutMs: 10_000 })));
+    const pools = await Promise.all(
+      Array.from({ length: 4 }, () => openPostgres({ url, poolSize: 2, statementTimeoutMs: 10_000 })),
+    );
     try {
-      const { stdout } = await run('psql', [url, '-tA', '-c', 'SELECT version FROM kyso_server_migrations ORDER BY version']);
+      const { stdout } = await run('psql', [
+        url,
+        '-tA',
+        '-c',
+        'SELECT version FROM kyso_server_migrations ORDER BY version',
+      ]);
       // Without the lock, the second CREATE TABLE of a racing instance would fail ("already exists"); with it, each
       // version (1 sessions, 2 rate windows) is recorded once.
       expect(stdout.trim().split('\n')).toEqual(['1', '2']);
@@ -154,7 +189,9 @@ describe('PostgreSQL session store only', () => {
       (err: unknown) => err,
     );
     expect(e).toMatchObject({ code: 'SERVICE_DATABASE_UNAVAILABLE' });
-    expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain('s3cret-pw');
+    expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain(
+      's3cret-pw',
+    );
   });
 
   it('a statement past statementTimeoutMs is cancelled by the server (57014) instead of hanging', async () => {

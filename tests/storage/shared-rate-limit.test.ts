@@ -22,7 +22,10 @@ describe('SharedRateLimiter (PostgreSQL, fixed window per key)', () => {
     const pools = await Promise.all([0, 1].map(() => openPostgres({ url, poolSize: 4, statementTimeoutMs: 5_000 })));
     // A window of 5 s (burst 5 at 1/s), starting at a window's edge so the test does not straddle two.
     let t = 1_000_000_000_000;
-    const [a, b] = pools.map((p) => new SharedRateLimiter(p, { burst: 5, perSecond: 1 }, () => t)) as [SharedRateLimiter, SharedRateLimiter];
+    const [a, b] = pools.map((p) => new SharedRateLimiter(p, { burst: 5, perSecond: 1 }, () => t)) as [
+      SharedRateLimiter,
+      SharedRateLimiter,
+    ];
     try {
       const decisions = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).take('key:k1')));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);

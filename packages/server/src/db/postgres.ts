@@ -20,7 +20,9 @@ export interface PostgresOptions {
 const INT8 = 20;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8 && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 const MIGRATIONS: string[] = [
@@ -84,7 +86,9 @@ async function migrate(pool: pg.Pool): Promise<void> {
     await client.query('BEGIN');
     // Held until COMMIT: a second instance starting now waits here, then finds the migrations applied.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
-    await client.query('CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
     const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM kyso_server_migrations');
     for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
       await client.query(MIGRATIONS[v - 1]!);

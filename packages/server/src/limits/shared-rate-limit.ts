@@ -47,7 +47,10 @@ export class SharedRateLimiter {
       );
       const row = rows[0]!;
       if (row.count <= this.policy.burst) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.window_start + this.windowMs - t) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((row.window_start + this.windowMs - t) / 1000)),
+      };
     } catch (e) {
       this.onFallback(e as Error);
       return this.local.take(client);

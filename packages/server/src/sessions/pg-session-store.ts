@@ -18,7 +18,16 @@ import type { SigningState } from '@kyso/core';
 import { asSource, type ByteSource } from '../io/byte-source.js';
 import { databaseUnavailable, postgresReachable } from '../db/postgres.js';
 import { ServiceError } from '../errors.js';
-import { checkSessionCaps, Pins, SESSION_CHUNK, type NewSession, type SessionLimits, type SessionLookup, type SessionRecord, type SessionStore } from './session-store.js';
+import {
+  checkSessionCaps,
+  Pins,
+  SESSION_CHUNK,
+  type NewSession,
+  type SessionLimits,
+  type SessionLookup,
+  type SessionRecord,
+  type SessionStore,
+} from './session-store.js';
 
 const HELD_BYTES = 'input_length + COALESCE(OCTET_LENGTH(result), 0)';
 
@@ -40,7 +49,11 @@ export class PgSessionStore implements SessionStore {
   readonly kind = 'postgres';
   private readonly pinned = new Pins();
 
-  constructor(private readonly pool: pg.Pool, private readonly limits: SessionLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly limits: SessionLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async admit(apiKeyId: string, declaredBytes: number | undefined): Promise<void> {
     await this.purgeExpired();
@@ -67,11 +80,24 @@ export class PgSessionStore implements SessionStore {
       await this.checkCaps(c, rec.apiKeyId, rec.inputLength);
       await c.query(
         'INSERT INTO signing_sessions (id, unit, api_key_id, state, input_length, file_name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, rec.unit, rec.apiKeyId, JSON.stringify(rec.state), rec.inputLength, rec.fileName, rec.createdAt, rec.expiresAt],
+        [
+          id,
+          rec.unit,
+          rec.apiKeyId,
+          JSON.stringify(rec.state),
+          rec.inputLength,
+          rec.fileName,
+          rec.createdAt,
+          rec.expiresAt,
+        ],
       );
       for (let seq = 0, at = 0; at < args.input.length; seq++, at += SESSION_CHUNK) {
         const chunk = args.input.read(at, Math.min(args.input.length, at + SESSION_CHUNK));
-        await c.query('INSERT INTO signing_session_chunks (session_id, seq, data) VALUES ($1, $2, $3)', [id, seq, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)]);
+        await c.query('INSERT INTO signing_session_chunks (session_id, seq, data) VALUES ($1, $2, $3)', [
+          id,
+          seq,
+          Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        ]);
       }
     });
     return rec;
@@ -101,23 +127,31 @@ export class PgSessionStore implements SessionStore {
         fileName: row.file_name,
         createdAt: row.created_at,
         expiresAt: row.expires_at,
-        completed: row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
+        completed:
+          row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
       },
     };
   }
 
   async input(rec: SessionRecord): Promise<ByteSource> {
     const { rows } = await guard(() =>
-      this.pool.query<{ data: Buffer }>('SELECT data FROM signing_session_chunks WHERE session_id = $1 ORDER BY seq', [rec.id]),
+      this.pool.query<{ data: Buffer }>('SELECT data FROM signing_session_chunks WHERE session_id = $1 ORDER BY seq', [
+        rec.id,
+      ]),
     );
     const whole = Buffer.concat(rows.map((r) => r.data));
     // Typed, so the answer is a problem (before streaming) and never a bare crash.
-    if (whole.length !== rec.inputLength) throw new ServiceError('SERVICE_SESSION_EXPIRED', {}, 'the session\u2019s document is gone');
+    if (whole.length !== rec.inputLength)
+      throw new ServiceError('SERVICE_SESSION_EXPIRED', {}, 'the session\u2019s document is gone');
     return asSource(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength));
   }
 
   async result(id: string): Promise<Uint8Array | undefined> {
-    const { rows } = await guard(() => this.pool.query<{ result: Buffer | null }>('SELECT result FROM signing_sessions WHERE id = $1 AND NOT purged', [id]));
+    const { rows } = await guard(() =>
+      this.pool.query<{ result: Buffer | null }>('SELECT result FROM signing_sessions WHERE id = $1 AND NOT purged', [
+        id,
+      ]),
+    );
     const data = rows[0]?.result;
     return data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
   }
@@ -128,7 +162,13 @@ export class PgSessionStore implements SessionStore {
     const r = await guard(() =>
       this.pool.query(
         'UPDATE signing_sessions SET completed_at = $1, submission_sha256 = $2, result = $3, expires_at = GREATEST(expires_at, $4) WHERE id = $5 AND completed_at IS NULL AND NOT purged',
-        [at, submissionSha256, Buffer.from(result.buffer, result.byteOffset, result.byteLength), at + this.limits.completedRetentionMs, id],
+        [
+          at,
+          submissionSha256,
+          Buffer.from(result.buffer, result.byteOffset, result.byteLength),
+          at + this.limits.completedRetentionMs,
+          id,
+        ],
       ),
     );
     return r.rowCount === 1;
@@ -140,14 +180,20 @@ export class PgSessionStore implements SessionStore {
 
   async purgeExpired(): Promise<number> {
     const t = this.now();
-    const { rows } = await guard(() => this.pool.query<{ id: string }>('SELECT id FROM signing_sessions WHERE NOT purged AND expires_at <= $1', [t]));
+    const { rows } = await guard(() =>
+      this.pool.query<{ id: string }>('SELECT id FROM signing_sessions WHERE NOT purged AND expires_at <= $1', [t]),
+    );
     let n = 0;
     for (const { id } of rows) {
       if (this.pinned.has(id)) continue;
       await this.purgeOne(id);
       n++;
     }
-    await guard(() => this.pool.query('DELETE FROM signing_sessions WHERE purged AND expires_at < $1', [t - this.limits.expiredNoticeMs]));
+    await guard(() =>
+      this.pool.query('DELETE FROM signing_sessions WHERE purged AND expires_at < $1', [
+        t - this.limits.expiredNoticeMs,
+      ]),
+    );
     return n;
   }
 
@@ -186,7 +232,12 @@ export class PgSessionStore implements SessionStore {
       [apiKeyId],
     );
     const r = rows[0]!;
-    checkSessionCaps(this.limits, { sessions: r.n, bytes: r.bytes, firstExpiry: r.first_expiry, totalBytes: r.total }, adding, this.now());
+    checkSessionCaps(
+      this.limits,
+      { sessions: r.n, bytes: r.bytes, firstExpiry: r.first_expiry, totalBytes: r.total },
+      adding,
+      this.now(),
+    );
   }
 
   private async transaction(work: (c: pg.PoolClient) => Promise<void>): Promise<void> {

@@ -39,7 +39,10 @@ export interface SessionRecord {
 }
 
 /** What `get` finds: a live session, an expired one (its document already gone), or nothing. */
-export type SessionLookup = { kind: 'live'; session: SessionRecord } | { kind: 'expired'; unit: string; expiresAt: number } | { kind: 'absent' };
+export type SessionLookup =
+  | { kind: 'live'; session: SessionRecord }
+  | { kind: 'expired'; unit: string; expiresAt: number }
+  | { kind: 'absent' };
 
 export interface NewSession {
   unit: string;
@@ -95,9 +98,14 @@ export function checkSessionCaps(limits: SessionLimits, held: SessionHoldings, a
     throw new ServiceError('SERVICE_SESSION_LIMIT', { maxPerKey }, `at most ${maxPerKey} sessions per API key`, wait);
   }
   if (held.bytes + adding > maxBytesPerKey) {
-    throw new ServiceError('SERVICE_SESSION_QUOTA', { maxBytesPerKey }, `at most ${maxBytesPerKey} bytes of sessions per API key`);
+    throw new ServiceError(
+      'SERVICE_SESSION_QUOTA',
+      { maxBytesPerKey },
+      `at most ${maxBytesPerKey} bytes of sessions per API key`,
+    );
   }
-  if (held.totalBytes + adding > maxTotalBytes) throw new ServiceError('SERVICE_SESSION_STORAGE_FULL', {}, undefined, 60);
+  if (held.totalBytes + adding > maxTotalBytes)
+    throw new ServiceError('SERVICE_SESSION_STORAGE_FULL', {}, undefined, 60);
 }
 
 /** Pins held by this instance (an answer streaming a session's document). */

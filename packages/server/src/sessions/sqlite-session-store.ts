@@ -8,7 +8,16 @@ import type { ByteSource } from '../io/byte-source.js';
 import type { SigningState } from '@kyso/core';
 import { databaseReachable, type Db } from '../db/database.js';
 import { ServiceError } from '../errors.js';
-import { checkSessionCaps, Pins, SESSION_CHUNK as CHUNK, type NewSession, type SessionLimits, type SessionLookup, type SessionRecord, type SessionStore } from './session-store.js';
+import {
+  checkSessionCaps,
+  Pins,
+  SESSION_CHUNK as CHUNK,
+  type NewSession,
+  type SessionLimits,
+  type SessionLookup,
+  type SessionRecord,
+  type SessionStore,
+} from './session-store.js';
 
 /** Bytes a session holds in the database: its input and, once completed, its result. */
 const HELD_BYTES = 'input_length + COALESCE(LENGTH(result), 0)';
@@ -32,7 +41,11 @@ export class SqliteSessionStore implements SessionStore {
   /** Sessions whose document is being read right now (an answer streaming): the purge leaves them alone. */
   private readonly pinned = new Pins();
 
-  constructor(readonly db: Db, private readonly limits: SessionLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly db: Db,
+    private readonly limits: SessionLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async admit(apiKeyId: string, declaredBytes: number | undefined): Promise<void> {
     this.purgeExpired();
@@ -60,7 +73,16 @@ export class SqliteSessionStore implements SessionStore {
     this.db
       .transaction(() => {
         this.checkCaps(rec.apiKeyId, rec.inputLength);
-        insertSession.run(id, rec.unit, rec.apiKeyId, JSON.stringify(rec.state), rec.inputLength, rec.fileName, rec.createdAt, rec.expiresAt);
+        insertSession.run(
+          id,
+          rec.unit,
+          rec.apiKeyId,
+          JSON.stringify(rec.state),
+          rec.inputLength,
+          rec.fileName,
+          rec.createdAt,
+          rec.expiresAt,
+        );
         for (let seq = 0, at = 0; at < args.input.length; seq++, at += CHUNK) {
           insertChunk.run(id, seq, args.input.read(at, Math.min(args.input.length, at + CHUNK)));
         }
@@ -70,7 +92,11 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionLookup> {
-    const row = this.db.prepare('SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db
+      .prepare(
+        'SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = ?',
+      )
+      .get(id) as Row | undefined;
     if (!row) return { kind: 'absent' };
     if (row.purged || this.now() >= row.expires_at) {
       if (!row.purged && !this.pinned.has(id)) this.purgeOne(id);
@@ -87,7 +113,8 @@ export class SqliteSessionStore implements SessionStore {
         fileName: row.file_name,
         createdAt: row.created_at,
         expiresAt: row.expires_at,
-        completed: row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
+        completed:
+          row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
       },
     };
   }
@@ -98,7 +125,10 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async result(id: string): Promise<Uint8Array | undefined> {
-    const data = this.db.prepare('SELECT result FROM signing_sessions WHERE id = ? AND purged = 0').pluck().get(id) as Buffer | null | undefined;
+    const data = this.db.prepare('SELECT result FROM signing_sessions WHERE id = ? AND purged = 0').pluck().get(id) as
+      | Buffer
+      | null
+      | undefined;
     return data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
   }
 
@@ -128,21 +158,28 @@ export class SqliteSessionStore implements SessionStore {
    */
   async purgeExpired(): Promise<number> {
     const t = this.now();
-    const expired = this.db.prepare('SELECT id FROM signing_sessions WHERE purged = 0 AND expires_at <= ?').pluck().all(t) as string[];
+    const expired = this.db
+      .prepare('SELECT id FROM signing_sessions WHERE purged = 0 AND expires_at <= ?')
+      .pluck()
+      .all(t) as string[];
     let n = 0;
     for (const id of expired) {
       if (this.pinned.has(id)) continue;
       this.purgeOne(id);
       n++;
     }
-    this.db.prepare('DELETE FROM signing_sessions WHERE purged = 1 AND expires_at < ?').run(t - this.limits.expiredNoticeMs);
+    this.db
+      .prepare('DELETE FROM signing_sessions WHERE purged = 1 AND expires_at < ?')
+      .run(t - this.limits.expiredNoticeMs);
     if (n > 0) this.db.pragma('incremental_vacuum');
     return n;
   }
 
   async usage(apiKeyId: string): Promise<{ sessions: number; bytes: number }> {
     const r = this.db
-      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes FROM signing_sessions WHERE api_key_id = ? AND purged = 0`,
+      )
       .get(apiKeyId) as { n: number; bytes: number };
     return { sessions: r.n, bytes: r.bytes };
   }
@@ -164,15 +201,28 @@ export class SqliteSessionStore implements SessionStore {
 
   /** Bytes the database file holds in pages (free pages are given back after each purge). */
   fileBytes(): number {
-    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
+    return (
+      (this.db.pragma('page_count', { simple: true }) as number) *
+      (this.db.pragma('page_size', { simple: true }) as number)
+    );
   }
 
   private checkCaps(apiKeyId: string, adding: number): void {
     const mine = this.db
-      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes, MIN(expires_at) AS firstExpiry FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes, MIN(expires_at) AS firstExpiry FROM signing_sessions WHERE api_key_id = ? AND purged = 0`,
+      )
       .get(apiKeyId) as { n: number; bytes: number; firstExpiry: number | null };
-    const total = this.db.prepare(`SELECT COALESCE(SUM(${HELD_BYTES}), 0) FROM signing_sessions WHERE purged = 0`).pluck().get() as number;
-    checkSessionCaps(this.limits, { sessions: mine.n, bytes: mine.bytes, firstExpiry: mine.firstExpiry, totalBytes: total }, adding, this.now());
+    const total = this.db
+      .prepare(`SELECT COALESCE(SUM(${HELD_BYTES}), 0) FROM signing_sessions WHERE purged = 0`)
+      .pluck()
+      .get() as number;
+    checkSessionCaps(
+      this.limits,
+      { sessions: mine.n, bytes: mine.bytes, firstExpiry: mine.firstExpiry, totalBytes: total },
+      adding,
+      this.now(),
+    );
   }
 }
 
@@ -182,7 +232,11 @@ class ChunkSource implements ByteSource {
   private cached: Uint8Array = new Uint8Array(0);
   private readonly select;
 
-  constructor(db: Db, private readonly id: string, readonly length: number) {
+  constructor(
+    db: Db,
+    private readonly id: string,
+    readonly length: number,
+  ) {
     this.select = db.prepare('SELECT data FROM signing_session_chunks WHERE session_id = ? AND seq = ?').pluck();
   }
 
