@@ -13,6 +13,7 @@ import { validatePdf } from '../packages/verify/dist/index.js';
 import { bigPdf, pagesPdf } from './workloads.mjs';
 import { serviceBench } from './service.mjs';
 import { startTestPki } from './pki.mjs';
+import { storageBench } from './storage.mjs';
 
 const require = createRequire(import.meta.url);
 const { SignPdf } = require('@signpdf/signpdf');
@@ -102,6 +103,23 @@ console.log(`# kyso benchmark\n`);
 console.log(`- CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 const pdfsigVersion = (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.match(/pdfsig version ([\d.]+)/) ?? [])[1] ?? 'unknown';
 console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`);
+
+// `--only storage`: only the storage rows (SQLite vs PostgreSQL, several instances); printed, and kept in
+// bench/last-run-storage.json so a partial run never replaces the full run's last-run.json.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'storage') {
+  console.error(`--only takes: storage (got ${only ?? 'nothing'})`);
+  process.exit(2);
+}
+if (only === 'storage') {
+  const { rows, note } = await storageBench({ root, onePage: await pagesPdf(1) });
+  printTable(rows);
+  writeFileSync(join(root, 'bench/last-run-storage.json'), JSON.stringify(rows, null, 2) + '\n');
+  console.log(`\nPostgreSQL: ${note}\n\nwritten: bench/last-run-storage.json`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 let pki = null;
 let pkiNote = '';
@@ -320,6 +338,9 @@ try {
   const rootPemText = readFileSync(join(root, 'test-certs/root-ca.pem'), 'utf8');
   const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 });
   for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: kysoRate, inProcessVerifyRate: verifyRate })) results.push(r);
+
+  // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out).
+  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1') results.push(...(await storageBench({ root, onePage })).rows);
 } catch (e) {
   if (!(e instanceof SanityError)) throw e;
   console.error(`\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`);
@@ -335,11 +356,14 @@ function readKey(signer) {
   return Buffer.from(signer.key.export({ format: 'der', type: 'pkcs8' }));
 }
 
-console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
-console.log('|---|---:|---:|---|---:|---:|---|');
-for (const r of results) {
-  console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+function printTable(rows) {
+  console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
+  console.log('|---|---:|---:|---|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+  }
 }
+printTable(results);
 writeFileSync(join(root, 'bench/last-run.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
 console.log('\nwritten: bench/last-run.json');
