@@ -16,7 +16,7 @@ import { createApp } from './http/app.js';
 import { defineRoute, type RouteDef } from './http/route.js';
 import type { Services } from './http/services.js';
 import { KeyRing } from './keys/key-ring.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';
