@@ -12,6 +12,16 @@ import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from
 // node-forge (large) is loaded when a .p12 is first opened, not when @kyso/core is imported.
 const require = createRequire(import.meta.url);
 
+/**
+ * The parts of node-forge a .p12 needs (PKCS#12 with its ciphers, key derivations, RSA and X.509, every digest),
+ * not its index, which also loads TLS, SSH and the rest (about a third of the time).
+ */
+function loadForge(): typeof forgeModule {
+  require('node-forge/lib/pkcs12');
+  require('node-forge/lib/md.all');
+  return require('node-forge/lib/forge') as typeof forgeModule;
+}
+
 type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & { kysoNative?: true };
 const NODE_PBKDF2_DIGESTS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
 
@@ -56,7 +66,7 @@ export class Pkcs12Signer implements Signer {
 
   /** Opens a .p12/.pfx. The password is used here only and never stored or reported. */
   static open(p12: Uint8Array, password: string, options: Pkcs12Options = {}): Pkcs12Signer {
-    const forge = nativePbkdf2(require('node-forge') as typeof forgeModule);
+    const forge = nativePbkdf2(loadForge());
     let parsed: forgeModule.pkcs12.Pkcs12Pfx;
     try {
       const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
