@@ -132,6 +132,10 @@ ${JOURNAL_HELP} (a document timestamp is journaled as the TSA's signature; DSS d
   --slip FILE.pdf    also write the appointment slip (phiếu hẹn) with the due time
 kyso certify --deliver KEY [--at TIME] --db FILE --authority-p12 FILE --password-env VAR
   Record that the e-copy was delivered (its return time, for the deadline and the monthly figures).
+kyso certify --extend KEY --extension-days N --extension-reason TEXT [--written-agreement] [--at TIME] [--slip FILE.pdf]
+  --db FILE --authority-p12 FILE --password-env VAR
+  Record an extension agreed after receipt (Art. 21): before the due time and the return; all extensions together
+  up to 2 working days, more only by written agreement. The due time moves; --slip writes the new appointment slip.
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
   --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
   Record a refusal (Decree 23/2015 Art. 22): no number, no fee.

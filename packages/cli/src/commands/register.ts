@@ -135,6 +135,10 @@ function entryJson(e: RegisterEntry) {
     vneidDataUsed: e.vneidDataUsed,
     notes: e.notes,
     requestId: e.requestId,
+    // The request's due and return times and where the entry stands now (Decree 23/2015 Art. 7 and 21).
+    dueAt: e.deadline?.dueAt ?? null,
+    returnedAt: e.deadline?.returnedAt ?? null,
+    deadline: e.deadline?.state ?? null,
   };
 }
 
@@ -175,10 +179,18 @@ async function list(argv: string[], out: Print): Promise<number> {
       `${e.paperCopies}${e.electronicCopy ? '+e' : ''}`,
       String(e.fee),
       e.state,
+      e.deadline?.state ?? '',
     ]);
-    const head = ['authority', 'book', 'year', 'no.', 'date (UTC)', 'requester', 'document', 'copies', 'fee', 'state'];
-    const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => [...r[i]].length))));
-    const line = (r: string[]) => r.map((c, i) => ([...c].length > widths[i] ? [...c].slice(0, widths[i] - 1).join('') + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();
+    const head = ['authority', 'book', 'year', 'no.', 'date (UTC)', 'requester', 'document', 'copies', 'fee', 'state', 'deadline'];
+    const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length))));
+    const line = (r: string[]) =>
+      r
+        .map((c, i) => {
+          const w = widths[i] ?? c.length; // a width per column
+          return [...c].length > w ? [...c].slice(0, w - 1).join('') + '…' : c.padEnd(w);
+        })
+        .join('  ')
+        .trimEnd();
     out([line(head), ...rows.map(line), `${entries.length} mục / entries`].join('\n'));
     return 0;
   } finally {

@@ -139,12 +139,14 @@ function checkReferences(config: ServiceConfig): void {
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  const last = path.at(-1);
+  if (last === undefined) return;
   let o = obj;
   for (const p of path.slice(0, -1)) {
     if (typeof o[p] !== 'object' || o[p] === null) o[p] = {};
     o = o[p] as Record<string, unknown>;
   }
-  o[path[path.length - 1]] = value;
+  o[last] = value;
 }
 
 function resolvePaths(config: ServiceConfig, base: string): void {

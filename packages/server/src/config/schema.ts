@@ -57,8 +57,8 @@ const externalKey = z
 export const keyConfigSchema = z.discriminatedUnion('type', [pkcs12Key, pkcs11Key, externalKey]);
 export type KeyConfig = z.infer<typeof keyConfigSchema>;
 
-/** Rights beyond signing (policy as data): reading the register's entries and the signing journal (the key's unit), the monthly figures (`reports`: the key's unit; `reports:all`: any unit and all units together). */
-export const API_KEY_SCOPES = ['register:read', 'journal:read', 'reports', 'reports:all'] as const;
+/** Rights beyond signing (policy as data): reading the register's entries and the signing journal (the key's unit), closing a year's book of the key's unit (`register:close`: final, so a right of its own), the monthly figures (`reports`: the key's unit; `reports:all`: any unit and all units together). */
+export const API_KEY_SCOPES = ['register:read', 'register:close', 'journal:read', 'reports', 'reports:all'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const apiKeyConfigSchema = z
@@ -73,7 +73,7 @@ export const apiKeyConfigSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     /** Whether it may open two-step sessions with a certificate it supplies itself. */
     externalCertificates: z.boolean().default(false),
-    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `journal:read` (GET /v1/journal), both for the key's unit only; `reports` the monthly figures of the key's unit, `reports:all` those of any unit and of all units together (a province's department). */
+    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `register:close` (POST /v1/register/books/close), `journal:read` (GET /v1/journal), both for the key's unit only; `reports` the monthly figures of the key's unit, `reports:all` those of any unit and of all units together (a province's department). */
     scopes: z.array(z.enum(API_KEY_SCOPES)).default([]),
   })
   .strict();

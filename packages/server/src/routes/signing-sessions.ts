@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate, type SignerIdentity } from '@kyso/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
@@ -197,15 +197,15 @@ function signerFor(
   }
   const parts = header.split(',').map((s) => s.trim()).filter(Boolean);
   if (!parts.every(isBase64)) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
-  const certs = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
-  if (certs.length === 0) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
+  const [leaf, ...chain] = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
+  if (!leaf) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
   let info;
   try {
-    info = parseCertificate(certs[0]);
-    certs.slice(1).forEach((c) => parseCertificate(c));
+    info = parseCertificate(leaf);
+    chain.forEach((c) => parseCertificate(c));
   } catch {
     throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
   }
-  const identity = { certificate: certs[0], chain: certs.slice(1), algorithm: algorithmForCertificate(certs[0], query.hash) };
+  const identity = { certificate: leaf, chain, algorithm: algorithmForCertificate(leaf, query.hash) };
   return { identity, label: info.subjectAttributes.CN ?? 'supplied certificate' };
 }

@@ -133,7 +133,8 @@ function keyUse(policy: CryptoPolicy, spki: pkijs.PublicKeyInfo, at: Date): Omit
   const fitting = rules.filter((r) => r.minBits <= bits);
   const inTime = fitting.find((r) => inForce(r, at));
   if (inTime) return { ...base, ...accept(`keys.${key.family} ≥ ${inTime.minBits}${untilText(inTime)}`) };
-  if (fitting.length > 0) return { ...base, ...reject('EXPIRED', `keys.${key.family} ≥ ${fitting[0].minBits}${untilText(fitting[0])}`) };
+  const [expired] = fitting;
+  if (expired) return { ...base, ...reject('EXPIRED', `keys.${key.family} ≥ ${expired.minBits}${untilText(expired)}`) };
   const min = Math.min(...rules.map((r) => r.minBits));
   return { ...base, ...reject('KEY_TOO_SMALL', `keys.${key.family} ≥ ${min}`) };
 }

@@ -205,6 +205,7 @@ function takeCertificates(signedData: unknown): { certs: pkijs.Certificate[]; re
     }
   }
   const [taken] = items.splice(at, 1);
+  if (!taken) return null; // at indexes items: not reached
   // The tree is shared (berOf): the field goes back once pkijs has read the rest.
   return { certs, restore: () => void items.splice(at, 0, taken) };
 }
@@ -249,12 +250,12 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   const ec = sd.encapContentInfo?.eContent;
   if (ec) f.eContent = octets(ec);
 
-  if (sd.signerInfos.length === 0) {
+  const [si] = sd.signerInfos;
+  if (!si) {
     f.problems.push('CMS_NO_SIGNER');
     return;
   }
   if (sd.signerInfos.length > 1) f.problems.push('CMS_MULTIPLE_SIGNERS');
-  const si = sd.signerInfos[0];
   f.signerInfo = si;
   f.parsed = true;
 
@@ -436,7 +437,8 @@ function encodingFacts(root: asn1js.AsnType): { ber: boolean; badInteger: boolea
     if (len?.isIndefiniteForm || (len?.longFormUsed && (len.length ?? 0) < 128)) ber = true;
     if (node instanceof asn1js.Integer || node instanceof asn1js.Enumerated) {
       const v = node.valueBlock.valueHexView;
-      if (v.length > 1 && ((v[0] === 0x00 && v[1] < 0x80) || (v[0] === 0xff && v[1] >= 0x80))) badInteger = true;
+      const [b0, b1] = v;
+      if (b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) badInteger = true; // not minimal
     }
     const kids = n.valueBlock?.value;
     if (Array.isArray(kids)) for (const k of kids) walk(k as asn1js.AsnType, depth + 1);

@@ -286,7 +286,7 @@ function ulong(b: Buffer | undefined): number {
   if (!b || b.length === 0) return -1;
   if (b.length >= 8) return Number(b.readBigUInt64LE(0));
   if (b.length >= 4) return b.readUInt32LE(0);
-  return b[0];
+  return b.readUInt8(0);
 }
 
 function toBuffer(v: Uint8Array | string): Buffer {
@@ -775,11 +775,12 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
 }
 
 function one(keys: KeyRef[], asked: Record<string, unknown>): KeyRef {
-  if (keys.length === 0) throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', asked);
+  const [key] = keys;
+  if (!key) throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', asked);
   if (keys.length > 1) {
     throw new Pkcs11SignerError('PKCS11_KEY_AMBIGUOUS', { ...asked, candidates: keys.map((k) => ({ label: k.label, id: k.idHex })) });
   }
-  return keys[0];
+  return key;
 }
 
 /** The certificate object with the key's CKA_ID (else its label). */
@@ -796,7 +797,7 @@ function findCertificate(api: Pkcs11Api, session: Handle, key: KeyRef): Uint8Arr
       .map((h) => attr(api, session, h, CKA_VALUE))
       .filter((v): v is Buffer => v !== undefined && v.length > 0);
     const distinct = [...new Map(values.map((v) => [v.toString('hex'), v])).values()];
-    if (distinct.length === 1) return new Uint8Array(distinct[0]);
+    if (distinct.length === 1 && distinct[0]) return new Uint8Array(distinct[0]);
     if (distinct.length > 1) {
       // Several certificates (e.g. a renewed one with the same key): take the one whose validity is latest.
       const best = distinct
@@ -807,7 +808,7 @@ function findCertificate(api: Pkcs11Api, session: Handle, key: KeyRef): Uint8Arr
             return { v, to: -Infinity };
           }
         })
-        .sort((a, b) => b.to - a.to)[0];
+        .sort((a, b) => b.to - a.to)[0]!; // distinct.length > 1
       return new Uint8Array(best.v);
     }
   }
