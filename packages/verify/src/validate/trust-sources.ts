@@ -18,6 +18,14 @@ export function nameKey(text: string): string {
   return text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/** nameKey of a profile certificate's subject, kept with the (shared, frozen) entry: a batch asks for it per file. */
+const subjectKeys = new WeakMap<TrustedCertificate, string>();
+function subjectKey(t: TrustedCertificate): string {
+  let k = subjectKeys.get(t);
+  if (k === undefined) subjectKeys.set(t, (k = nameKey(t.subject)));
+  return k;
+}
+
 /**
  * The profile's certificates that can take part in a path from the document's certificates. Path building links a
  * certificate to an issuer with its issuer's name, and whose SKI equals its AKI when both are present (isIssuerOf),
@@ -42,7 +50,7 @@ function usableFor(
     if (aki) wanted.add(toHex(aki));
     else for (const name of [c.issuer, c.subject]) wantedNames.add(nameKey(nameText(name)));
   }
-  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId) || wantedNames.has(nameKey(t.subject));
+  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId) || (wantedNames.size > 0 && wantedNames.has(subjectKey(t)));
   const chosen = new Set<TrustedCertificate>();
   for (let grew = true; grew; ) {
     grew = false;
