@@ -41,7 +41,8 @@ await build({
   // CommonJS dependencies inside the bundle require Node's built-ins; @kyso/core's files find their fonts and their
   // own dependencies (node-forge, fontkit, pngjs, qrcode, better-sqlite3) from where the installed package lies.
   banner: {
-    js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url); const kysoCoreUrl = (p) => new URL(p, import.meta.resolve('@kyso/core')).href;",
+    // (require.resolve rather than import.meta.resolve, which Node 20 has only from 20.6)
+    js: "import { createRequire as kysoCreateRequire } from 'node:module'; import { pathToFileURL as kysoFileUrl } from 'node:url'; const require = kysoCreateRequire(import.meta.url); const kysoCoreUrl = (p) => new URL(p, kysoFileUrl(require.resolve('@kyso/core'))).href;",
   },
   plugins: [
     {
