@@ -13,6 +13,7 @@ import { validatePdf } from '../packages/verify/dist/index.js';
 import { bigPdf, pagesPdf } from './workloads.mjs';
 import { serviceBench } from './service.mjs';
 import { startTestPki } from './pki.mjs';
+import { storageBench } from './storage.mjs';
 
 const require = createRequire(import.meta.url);
 const { SignPdf } = require('@signpdf/signpdf');
@@ -25,7 +26,8 @@ const p12ec = readFileSync(join(root, 'test-certs/signer-ec.p12'));
 const PASSWORD = 'kyso-test';
 const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
 const skipHuge = process.env.KYSO_BENCH_SKIP_1GB === '1';
-// `--only TEXT`: only the sections with a row whose name contains TEXT (any case; each section lists its rows' names);
+// `--only TEXT`: only the sections with a row whose name contains TEXT (any case; each section lists its rows' names;
+// `--only storage` runs the storage rows alone, below);
 // last-run.json is then left alone.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1]?.toLowerCase() : undefined;
@@ -114,6 +116,17 @@ console.log(`# kyso benchmark\n`);
 console.log(`- CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 const pdfsigVersion = (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.match(/pdfsig version ([\d.]+)/) ?? [])[1] ?? 'unknown';
 console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`);
+
+// `--only storage`: only the storage rows (SQLite vs PostgreSQL, several instances); printed, and kept in
+// bench/last-run-storage.json so a partial run never replaces the full run's last-run.json.
+if (only === 'storage') {
+  const { rows, note } = await storageBench({ root, onePage: await pagesPdf(1) });
+  printTable(rows);
+  writeFileSync(join(root, 'bench/last-run-storage.json'), JSON.stringify(rows, null, 2) + '\n');
+  console.log(`\nPostgreSQL: ${note}\n\nwritten: bench/last-run-storage.json`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 let pki = null;
 let pkiNote = '';
@@ -373,6 +386,10 @@ try {
     const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 });
     for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: await kysoSignRate(), inProcessVerifyRate: verifyRate })) results.push(r);
   }
+
+  // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out;
+  // `--only storage` runs it alone).
+  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && !only) results.push(...(await storageBench({ root, onePage })).rows);
 } catch (e) {
   if (!(e instanceof SanityError)) throw e;
   console.error(`\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`);
@@ -385,14 +402,17 @@ if (process.exitCode === 1) process.exit(1);
 
 function readKey(signer) {
   // the bench needs the raw key for the floor only; the signer keeps it as a KeyObject
-  return Buffer.from(signer['key'].export({ format: 'der', type: 'pkcs8' }));
+  return Buffer.from(signer.key.export({ format: 'der', type: 'pkcs8' }));
 }
 
-console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
-console.log('|---|---:|---:|---|---:|---:|---|');
-for (const r of results) {
-  console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+function printTable(rows) {
+  console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
+  console.log('|---|---:|---:|---|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+  }
 }
+printTable(results);
 console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
 if (only) console.log(`\n--only ${only}: bench/last-run.json left as it was`);
 else {

@@ -4,7 +4,7 @@
 // and asn1js are bundled and minified: a command parses a few files instead of hundreds of modules, and there is one
 // copy of each class. @kyso/core's files keep the URL they have in the installed package (import.meta.url is
 // rewritten), so its fonts and its CommonJS dependencies loaded on demand (node-forge, fontkit, pngjs, qrcode,
-// better-sqlite3) are found beside it. @kyso/server (`kyso serve`, its own workers) and the native modules stay external.
+// better-sqlite3, pg) are found beside it. @kyso/server (`kyso serve`, its own workers) and the native modules stay external.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { dirname, join, relative, sep } from 'node:path';
 
 const cli = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(cli, 'dist');
-const EXTERNAL = /^(@kyso\/server|better-sqlite3|pkcs11js)$/;
+const EXTERNAL = /^(@kyso\/server|better-sqlite3|pg|pkcs11js)$/;
 const coreDist = fileURLToPath(new URL('../../core/dist/', import.meta.url));
 const CHUNK = /^(chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?$/;
 
@@ -39,7 +39,7 @@ await build({
   sourcemap: false,
   legalComments: 'linked',
   // CommonJS dependencies inside the bundle require Node's built-ins; @kyso/core's files find their fonts and their
-  // own dependencies (node-forge, fontkit, pngjs, qrcode, better-sqlite3) from where the installed package lies.
+  // own dependencies (node-forge, fontkit, pngjs, qrcode, better-sqlite3, pg) from where the installed package lies.
   banner: {
     // (require.resolve rather than import.meta.resolve, which Node 20 has only from 20.6)
     js: "import { createRequire as kysoCreateRequire } from 'node:module'; import { pathToFileURL as kysoFileUrl } from 'node:url'; const require = kysoCreateRequire(import.meta.url); const kysoCoreUrl = (p) => new URL(p, kysoFileUrl(require.resolve('@kyso/core'))).href;",

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { JOURNAL_CODE, parseCertificate, signerFacts, type JournalOperation, type SigningJournal } from '@kyso/core';
+import { openJournalAt } from './register-location.js';
 import { UsageError } from './usage.js';
 
 /** The options every journaling command accepts. */
@@ -57,8 +58,7 @@ export async function openCliJournal(args: JournalArgs): Promise<CliJournal | un
     }
     return undefined;
   }
-  const { openSqliteJournal } = await import('@kyso/core/register-sqlite');
-  const journal: SigningJournal = openSqliteJournal(args.journal);
+  const journal: SigningJournal = await openJournalAt(args.journal);
   return {
     async record(f) {
       const signer = signerFacts(f.certificate);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
-  KysoError,
+  type KysoError,
   RegisterError,
   computeCopyFee,
   type CertificationRegister,

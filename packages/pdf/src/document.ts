@@ -334,7 +334,6 @@ export class PdfDocument {
    * revisions are put in front (the cut-off revision then starts where they end). Warning XREF_CHAIN_CUT.
    */
   private readCutHistory(): void {
-    const src = this.source;
     for (let n = 0; n < 16; n++) {
       const first = this.revisions[0];
       if (!first || first.kind === 'recovered') return;

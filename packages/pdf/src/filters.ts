@@ -2,7 +2,7 @@
 import { Inflate, zlibSync } from 'fflate';
 import { PdfError } from './errors.js';
 import { LIMITS } from './parser.js';
-import { PdfDict, PdfName, PdfStream, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, type PdfStream, type PdfObject } from './objects.js';
 import { hexVal, isWs } from './lexer.js';
 
 export type Resolver = (o: PdfObject | undefined) => PdfObject | undefined;

@@ -110,7 +110,7 @@ export class Lexer {
     // Lenient like other readers: "--5", "5-" and "." read as the number they start with, else 0.
     const m = /^[+-]*(\d*\.?\d*)/.exec(s.replace(/^([+-])[+-]+/, '$1'));
     const neg = s.startsWith('-');
-    let v = m && m[1] && m[1] !== '.' ? Number(m[1]) : 0;
+    let v = m?.[1] && m[1] !== '.' ? Number(m[1]) : 0;
     if (!Number.isFinite(v)) v = 0;
     if (neg) v = -v;
     return { t: 'num', v, int: !s.includes('.'), start };

@@ -41,7 +41,7 @@ import {
   type StatementPlacement,
   type MarkPlacement,
 } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openRegisterAt } from '../register-location.js';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
 import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
@@ -114,7 +114,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
   if (positionals.length) throw new UsageError(`certify takes no positional arguments (got '${positionals[0]}')`);
-  if (!values.db) throw new UsageError('--db FILE (the certification register) is required');
+  if (!values.db) throw new UsageError('--db FILE|postgres://… (the certification register) is required');
   if (!values['authority-p12']) throw new UsageError('--authority-p12 FILE (the seal) is required');
 
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
@@ -124,7 +124,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
   const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword, { rsaScheme } /* an EC key keeps ECDSA */);
   const sealSubject = seal.info.subjectAttributes;
 
-  const register = openSqliteRegister(values.db);
+  const register = await openRegisterAt(values.db);
   try {
     const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'], sealName: sealSubject.O ?? sealSubject.CN, electronicBook: values['electronic-book'] });
     const authorityId = authority.id;

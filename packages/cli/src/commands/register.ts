@@ -16,6 +16,7 @@ import {
   type EntryState,
   type RegisterEntry,
 } from '@kyso/core';
+import { openRegisterAt } from '../register-location.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 type Print = (s: string) => void;
@@ -90,9 +91,8 @@ function queryOf(v: FilterValues): EntryQuery {
 }
 
 async function openDb(path: string | undefined): Promise<CertificationRegister> {
-  if (!path) throw new UsageError('--db FILE (the certification register) is required', 'Cần --db TỆP (sổ chứng thực).');
-  const { openSqliteRegister } = await import('@kyso/core/register-sqlite');
-  return openSqliteRegister(path);
+  if (!path) throw new UsageError('--db FILE|postgres://… (the certification register) is required', 'Cần --db TỆP hoặc postgres://… (sổ chứng thực).');
+  return openRegisterAt(path);
 }
 
 /** Every entry the query matches, page by page (the register's order: authority, book, year, number). */

@@ -83,7 +83,7 @@ function fromPdf(bytes: Uint8Array): Base {
       w,
       pageCount: pages.length,
       originals: framesOf.map((p) => ({ width: p.frame.width, height: p.frame.height })),
-      together: forms !== undefined && forms.every((f) => f !== undefined),
+      together: forms?.every((f) => f !== undefined) === true,
       pagesRoot: { ref: rootRef, dict: root },
       frame(frames) {
         const [only] = frames;

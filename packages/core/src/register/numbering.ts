@@ -271,7 +271,7 @@ export class RegisterBook implements CertificationRegister {
     checkCompleteInput(input);
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       const entries = await tx.entriesOf(requestId);
       const given = new Map<number, CompleteInput['eCopies'][number]>();
       for (const e of input.eCopies) {
@@ -313,7 +313,7 @@ export class RegisterBook implements CertificationRegister {
     }
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       if (row.state !== 'pending') throw new RegisterError('REGISTER_NOT_PENDING', { requestId, state: row.state });
       await tx.voidEntries(requestId, reason);
       await tx.updateRequest(requestId, { state: 'void', voidReason: reason, completedAt: this.#now().toISOString() });
@@ -366,7 +366,7 @@ export class RegisterBook implements CertificationRegister {
     const now = this.#now();
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       if (row.state !== 'issued') throw new RegisterError('REGISTER_NOT_ISSUED', { requestId, state: row.state });
       if (!(await tx.entriesOf(requestId)).some((e) => e.electronicCopy)) {
         throw new RegisterError('REGISTER_BAD_INPUT', { field: 'requestId', requestId }, 'the request has no electronic copy to deliver');
@@ -383,7 +383,7 @@ export class RegisterBook implements CertificationRegister {
     const now = this.#now();
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
-      if (!row || row.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
+      if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       const current = (await this.#request(tx, requestId, row))!;
       const at = checkInstant(input.at, 'at', now, row.receivedAt ?? row.createdAt);
       const plan = planLaterExtension(current, input.extension, at, { calendar: this.#calendar, policy: this.#deadlinePolicy });
@@ -495,7 +495,7 @@ export class RegisterBook implements CertificationRegister {
   /** The open volume of the year's book, opening volume 1 on the year's first certification; refused once closed. */
   async #currentVolume(tx: RegisterWrites, authorityId: string, bookType: string, year: number, at: string): Promise<StoredBook> {
     const last = (await tx.volumes(authorityId, bookType, year)).at(-1);
-    if (last && last.closedAt) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
+    if (last?.closedAt) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
     return last ?? tx.insertVolume(authorityId, bookType, year, 1, at);
   }
 
@@ -510,15 +510,8 @@ export class RegisterBook implements CertificationRegister {
   async #flagged(tx: RegisterReads, entries: RegisterEntry[]): Promise<RegisterEntry[]> {
     if (entries.length === 0) return entries;
     const now = this.#now();
-    const flags = new Map<string, EntryDeadline>();
-    for (const id of new Set(entries.map((e) => e.requestId))) {
-      const row = await tx.requestById(id);
-      if (!row) continue;
-      // When it is returned depends on whether any original has an e-copy: only an issued request needs to know.
-      const hasElectronicCopy =
-        row.state === 'issued' && (entries.some((e) => e.requestId === id && e.electronicCopy) || (await tx.entriesOf(id)).some((e) => e.electronicCopy));
-      flags.set(id, requestDeadline({ ...row, hasElectronicCopy }, now));
-    }
+    const facts = await tx.deadlineFacts([...new Set(entries.map((e) => e.requestId))]);
+    const flags = new Map<string, EntryDeadline>([...facts].map(([id, f]) => [id, requestDeadline(f, now)]));
     return entries.map((e) => {
       const deadline = flags.get(e.requestId);
       return deadline ? { ...e, deadline } : e;

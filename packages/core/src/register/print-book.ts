@@ -6,7 +6,7 @@
  * appearance font (Liberation Serif) embedded as a subset. Written with @kyso/pdf's writer onto an empty PDF, as
  * the e-copy's image pages are.
  */
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
 import { embedFont, loadFont, normalizeText, type EmbeddedFont } from '../appearance/font.js';
 import { wrapLine } from '../appearance/text-fit.js';
 import { emptyPdf } from '../ecopy/image-pages.js';

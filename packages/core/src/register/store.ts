@@ -10,6 +10,7 @@
  */
 import type { Extension } from '../deadlines/due-time.js';
 import type { ExtensionRecord } from '../deadlines/later-extension.js';
+import type { RequestDeadlineFacts } from './entry-deadline.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
 import type { EntrySearch } from './entry-query.js';
 import type { RefusalCode } from './refusal-grounds.js';
@@ -102,6 +103,8 @@ export interface RegisterReads {
   ecopy(entryId: number): Promise<Uint8Array | null>;
   /** The extensions agreed after receipt for a request, oldest first. */
   extensions(requestId: string): Promise<ExtensionRecord[]>;
+  /** What the deadline flag of each request needs, in one statement per batch (for the entries of a listing). */
+  deadlineFacts(requestIds: readonly string[]): Promise<Map<string, RequestDeadlineFacts>>;
 }
 
 export interface RegisterWrites extends RegisterReads {

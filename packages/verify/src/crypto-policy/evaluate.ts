@@ -10,7 +10,6 @@ import {
   publicKeyInfo,
   signatureAlgorithmInfo,
   type DigestName,
-  type KeyFamily,
   type SignatureAlgorithmInfo,
   type SignatureScheme,
 } from './algorithms.js';
@@ -108,15 +107,6 @@ function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined,
   const text = `schemes.${scheme}${untilText(rule)}`;
   return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text, rule.flag);
 }
-
-const SCHEME_KEY: Record<SignatureScheme, KeyFamily> = {
-  'RSASSA-PKCS1-v1_5': 'RSA',
-  'RSASSA-PSS': 'RSA',
-  ECDSA: 'EC',
-  Ed25519: 'Ed25519',
-  Ed448: 'Ed448',
-  DSA: 'DSA',
-};
 
 function keyUse(policy: CryptoPolicy, spki: pkijs.PublicKeyInfo, at: Date): Omit<AlgorithmUse, 'subject' | 'index' | 'kind'> {
   const key = publicKeyInfo(spki);

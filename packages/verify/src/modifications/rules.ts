@@ -13,7 +13,7 @@
  * reference them, which are judged themselves.
  */
 import { PdfDict, PdfRef, PdfStream, stringText, PdfString, type PdfDocument, type PdfObject } from '@kyso/pdf';
-import { diffKeys, dictOf, RefIndex, sameValue, type ObjectChange } from './diff.js';
+import { diffKeys, dictOf, type RefIndex, sameValue, type ObjectChange } from './diff.js';
 
 export type ModificationLevel = 'NONE' | 'LTA_UPDATES' | 'FORM_FILLING' | 'ANNOTATIONS' | 'OTHER';
 export const LEVELS: readonly ModificationLevel[] = ['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER'];

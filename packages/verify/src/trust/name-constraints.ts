@@ -9,7 +9,7 @@ import type * as pkijs from 'pkijs';
 
 const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
 
-const enum Form {
+enum Form {
   Rfc822 = 1,
   Dns = 2,
   Directory = 4,

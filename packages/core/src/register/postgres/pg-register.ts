@@ -25,11 +25,12 @@ import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
 import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
 import type { ExtensionRecord } from '../../deadlines/later-extension.js';
+import type { RequestDeadlineFacts } from '../entry-deadline.js';
 import { applyPgMigrations } from './migrate.js';
 import { PgJournal } from './pg-journal.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
 import { checkPoolOptions, createPool, describeUrl, isRetryable, loadPg, pgFault, type PgClient, type PgPool, type PgPoolOptions } from './pool.js';
-import { toAuthority, toBook, toClosure, toEntry, toRequest, type AuthorityRow, type BookRow, type ClosureRow, type EntryRow, type RequestRow } from './rows.js';
+import { isoOrNull, toAuthority, toBook, toClosure, toEntry, toRequest, type AuthorityRow, type BookRow, type ClosureRow, type EntryRow, type RequestRow } from './rows.js';
 
 export interface PostgresRegisterOptions extends PgPoolOptions, RegisterRulesOptions {}
 
@@ -344,6 +345,16 @@ class PgTx implements RegisterWrites {
       'INSERT INTO request_extensions (request_id, agreed_at, working_days, reason, written_agreement, due_before, due_after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [requestId, r.agreedAt, r.workingDays, r.reason, r.writtenAgreement, r.dueBefore, r.dueAfter],
     );
+  }
+
+  async deadlineFacts(requestIds: readonly string[]): Promise<Map<string, RequestDeadlineFacts>> {
+    const rows = await this.#all<{ id: string; state: StoredRequest['state']; due_at: Date | null; completed_at: Date | null; delivered_at: Date | null; e: boolean }>(
+      `SELECT r.id, r.state, r.due_at, r.completed_at, r.delivered_at,
+         EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy) AS e
+       FROM requests r WHERE r.id = ANY($1::text[])`,
+      [requestIds],
+    );
+    return new Map(rows.map((r) => [r.id, { state: r.state, dueAt: isoOrNull(r.due_at), completedAt: isoOrNull(r.completed_at), deliveredAt: isoOrNull(r.delivered_at), hasElectronicCopy: r.e }]));
   }
 
   async extensions(requestId: string): Promise<ExtensionRecord[]> {

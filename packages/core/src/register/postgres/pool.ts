@@ -4,7 +4,7 @@
  * named here, so that @kyso/core's declarations do not need @types/pg.
  */
 import { createRequire } from 'node:module';
-import { KysoError } from '@kyso/pdf';
+import type { KysoError } from '@kyso/pdf';
 
 export interface PgQueryResult<R> {
   rows: R[];

@@ -18,6 +18,7 @@ import { RegisterError } from '../errors.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
 import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
 import type { ExtensionRecord } from '../../deadlines/later-extension.js';
+import type { RequestDeadlineFacts } from '../entry-deadline.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
 import { applyMigrations } from './migrate.js';
 import { registerFunctions } from './functions.js';
@@ -344,6 +345,22 @@ class SqliteTx implements RegisterWrites {
       r.dueBefore,
       r.dueAfter,
     );
+  }
+
+  async deadlineFacts(requestIds: readonly string[]): Promise<Map<string, RequestDeadlineFacts>> {
+    const out = new Map<string, RequestDeadlineFacts>();
+    for (let i = 0; i < requestIds.length; i += 500) {
+      const chunk = requestIds.slice(i, i + 500);
+      const rows = this.#db
+        .prepare(
+          `SELECT r.id, r.state, r.due_at, r.completed_at, r.delivered_at,
+             EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy = 1) AS e
+           FROM requests r WHERE r.id IN (${chunk.map(() => '?').join(', ')})`,
+        )
+        .all(...chunk) as { id: string; state: StoredRequest['state']; due_at: string | null; completed_at: string | null; delivered_at: string | null; e: number }[];
+      for (const r of rows) out.set(r.id, { state: r.state, dueAt: r.due_at, completedAt: r.completed_at, deliveredAt: r.delivered_at, hasElectronicCopy: r.e === 1 });
+    }
+    return out;
   }
 
   async extensions(requestId: string): Promise<ExtensionRecord[]> {

@@ -542,7 +542,7 @@ export class Pkcs11Signer implements Signer {
       }
 
       const alwaysAuth = attr(api, session, key.handle, CKA_ALWAYS_AUTHENTICATE);
-      const contextPin = alwaysAuth && alwaysAuth[0] ? pin : null;
+      const contextPin = alwaysAuth?.[0] ? pin : null;
 
       return new Pkcs11Signer(library, mod, session, token.slotKey, key.handle, mechanism, prehash, signatureLength, contextPin, {
         certificate,
@@ -716,7 +716,7 @@ interface KeyRef {
 function keyRef(api: Pkcs11Api, session: Handle, handle: Handle): KeyRef {
   const id = attr(api, session, handle, CKA_ID);
   const label = attr(api, session, handle, CKA_LABEL);
-  return { handle, id, idHex: id && id.length ? id.toString('hex') : null, label: label ? label.toString('utf8') : null };
+  return { handle, id, idHex: id?.length ? id.toString('hex') : null, label: label ? label.toString('utf8') : null };
 }
 
 function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): KeyRef {
@@ -737,7 +737,7 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
     ])
       .filter((h) => {
         const v = attr(api, session, h, CKA_VALUE);
-        return v !== undefined && v.equals(der);
+        return v?.equals(der) === true;
       })
       .map((h) => attr(api, session, h, CKA_ID))
       .filter((id): id is Buffer => id !== undefined && id.length > 0);
@@ -790,7 +790,7 @@ function findCertificate(api: Pkcs11Api, session: Handle, key: KeyRef): Uint8Arr
     { type: CKA_CERTIFICATE_TYPE, value: CKC_X_509 },
   ];
   const attempts: Attribute[][] = [];
-  if (key.id && key.id.length) attempts.push([...base, { type: CKA_ID, value: key.id }]);
+  if (key.id?.length) attempts.push([...base, { type: CKA_ID, value: key.id }]);
   if (key.label) attempts.push([...base, { type: CKA_LABEL, value: key.label }]);
   for (const t of attempts) {
     const values = findObjects(api, session, t)
@@ -831,7 +831,7 @@ function publicKeyMatches(api: Pkcs11Api, session: Handle, key: KeyRef, x509: X5
   }
   if (type === CKK_EC) {
     if (pub.asymmetricKeyType !== 'ec') return false;
-    if (!key.id || !key.id.length) return null;
+    if (!key.id?.length) return null;
     const pubs = findObjects(api, session, [
       { type: CKA_CLASS, value: CKO_PUBLIC_KEY },
       { type: CKA_ID, value: key.id },
