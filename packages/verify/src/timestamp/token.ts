@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
+import { namesEqual } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 
@@ -206,7 +207,7 @@ export function namesSigner(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificat
   const sid: unknown = signerInfo.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     try {
-      return cert.serialNumber.isEqual(sid.serialNumber) && cert.issuer.isEqual(sid.issuer);
+      return cert.serialNumber.isEqual(sid.serialNumber) && namesEqual(cert.issuer, sid.issuer);
     } catch {
       return false;
     }
