@@ -3,7 +3,7 @@
  * refused with a typed error naming both versions, as the register refuses one, and is left as it was; a database
  * at this code's version opens again without change.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { openDatabase } from '../../packages/server/src/db/database.js';
 import { openPostgres } from '../../packages/server/src/db/postgres.js';
 import { statusFor } from '../../packages/server/src/errors.js';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { startServe } from '../helpers/serve.js';
 
 let cluster: PostgresCluster;
 const tmp = mkdtempSync(join(tmpdir(), 'kyso-migrations-'));
@@ -78,6 +79,15 @@ describe('service migrations refuse a newer schema', () => {
       expect((thrown as KysoError).details).toMatchObject({ knownVersion: known });
       const after = await raw.query<{ n: string }>('SELECT COUNT(*) AS n FROM kyso_server_migrations');
       expect(Number(after.rows[0]!.n)).toBe(known + 1);
+
+      // What an operator sees: `kyso serve` on that database stops before listening, with the typed error and the
+      // configuration exit code (78), as for a register written by a newer kyso.
+      const dir = mkdtempSync(join(tmp, 'serve-'));
+      writeFileSync(join(dir, 'kyso.json'), JSON.stringify({ dataDir: join(dir, 'data'), database: { url } }));
+      const serve = startServe(['--config', join(dir, 'kyso.json'), '--port', '0'], {}, dir);
+      expect(await serve.exit).toBe(78);
+      expect(serve.stderr()).toContain('SERVICE_DATABASE_SCHEMA_TOO_NEW');
+      expect(serve.stderr()).toContain(`schema version ${known + 1}`);
     } finally {
       await raw.end();
     }
