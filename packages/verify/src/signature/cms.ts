@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { berOf } from './ber.js';
+import { readSignedData } from './signed-data.js';
 import { toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
@@ -235,7 +236,7 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   let sd: pkijs.SignedData;
   const taken = takeCertificates(ci.content);
   try {
-    sd = new pkijs.SignedData({ schema: ci.content });
+    sd = readSignedData(ci.content);
   } catch {
     f.problems.push('CMS_MALFORMED');
     return;
