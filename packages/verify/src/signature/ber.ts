@@ -10,6 +10,7 @@
  * other certificate choices, a certificate asn1js cannot read) takes the whole-CMS parse, as before.
  */
 import * as asn1js from 'asn1js';
+import { rememberCertificateTree } from '../revocation/certificates.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -147,6 +148,8 @@ function factsOfCertificate(der: Uint8Array): EncodingFacts | null {
   if (known) return known.facts;
   const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
   const facts = asn.offset === der.length && !asn.result.error ? encodingFacts(asn.result, CERTIFICATE_DEPTH) : null;
+  // the same parse gives the certificate itself (reading it changes the tree: after the walk)
+  if (facts) rememberCertificateTree(der, asn.result);
   if (certificateCount >= CERTIFICATES_MAX) {
     certificateFacts.clear();
     certificateCount = 0;

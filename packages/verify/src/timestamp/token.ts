@@ -9,6 +9,7 @@ import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 import { readSignedData } from '../signature/signed-data.js';
+import { rdnIsEqual } from '../revocation/name-compare.js';
 
 export interface TimestampAccuracy {
   seconds: number;
@@ -206,7 +207,7 @@ export function namesSigner(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificat
   const sid: unknown = signerInfo.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     try {
-      return cert.serialNumber.isEqual(sid.serialNumber) && cert.issuer.isEqual(sid.issuer);
+      return cert.serialNumber.isEqual(sid.serialNumber) && rdnIsEqual(cert.issuer, sid.issuer);
     } catch {
       return false;
     }
