@@ -46,7 +46,7 @@ export function toCertificate(input: CertificateInput): Certificate {
   if (input instanceof Certificate) return input;
   const der = pemOrDer(input);
   const key = derKey(der);
-  const known = parsedByDer.get(key)?.find((e) => e.der.length === der.length && e.der.every((b, i) => b === der[i]));
+  const known = parsedByDer.get(key)?.find((e) => bytesEqual(e.der, der));
   if (known) return known.cert;
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
@@ -82,7 +82,7 @@ function fromTree(der: Uint8Array, key: string, tree: asn1js.AsnType, offset: nu
  */
 export function rememberCertificateTree(der: Uint8Array, tree: asn1js.AsnType): void {
   const key = derKey(der);
-  if (parsedByDer.get(key)?.some((e) => e.der.length === der.length && e.der.every((b, i) => b === der[i]))) return;
+  if (parsedByDer.get(key)?.some((e) => bytesEqual(e.der, der))) return;
   try {
     fromTree(der, key, tree, der.length);
   } catch {
