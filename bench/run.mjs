@@ -13,6 +13,7 @@ import { validatePdf } from '../packages/verify/dist/index.js';
 import { bigPdf, pagesPdf } from './workloads.mjs';
 import { serviceBench } from './service.mjs';
 import { startTestPki } from './pki.mjs';
+import { storageBench } from './storage.mjs';
 
 const require = createRequire(import.meta.url);
 const { SignPdf } = require('@signpdf/signpdf');
@@ -51,6 +52,13 @@ const ROW = {
   batch20: 'verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig',
   huge: 'sign 1 GB PDF file to file: peak RSS',
 };
+/** The storage rows' names (bench/storage.mjs). */
+const STORAGE_ROWS = [
+  'certifications/s, one instance: PostgreSQL vs SQLite',
+  'certifications/s on PostgreSQL: two instances vs one',
+  'signing requests/s (POST /v1/sign): two instances on PostgreSQL vs one',
+  'signing requests/s, one instance: PostgreSQL (shared rate limit) vs SQLite (in-memory)',
+];
 
 /** Runs `fn` in batches for about `seconds`; returns the median operations per second over the batches. */
 async function opsPerSecond(fn, { seconds = 3, batches = 7 } = {}) {
@@ -129,6 +137,17 @@ console.log(`# kyso benchmark\n`);
 console.log(`- CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 const pdfsigVersion = (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.match(/pdfsig version ([\d.]+)/) ?? [])[1] ?? 'unknown';
 console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`);
+
+// `--only storage`: only the storage rows (SQLite vs PostgreSQL, several instances); printed, and kept in
+// bench/last-run-storage.json so a partial run never replaces the full run's last-run.json.
+if (only.length === 1 && only[0] === 'storage') {
+  const { rows, note } = await storageBench({ root, onePage: await pagesPdf(1) });
+  printTable(rows);
+  writeFileSync(join(root, 'bench/last-run-storage.json'), JSON.stringify(rows, null, 2) + '\n');
+  console.log(`\nPostgreSQL: ${note}\n\nwritten: bench/last-run-storage.json`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 let pki = null;
 let pkiNote = '';
@@ -381,6 +400,9 @@ try {
     const verifyRate = service.verify ? await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 }) : NaN;
     for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: kysoRate, inProcessVerifyRate: verifyRate, ...service })) results.push(r);
   }
+
+  // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out).
+  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && wants(...STORAGE_ROWS)) results.push(...(await storageBench({ root, onePage })).rows.filter((r) => wants(r.name)));
 } catch (e) {
   if (!(e instanceof SanityError)) throw e;
   console.error(`\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`);
@@ -393,14 +415,17 @@ if (process.exitCode === 1) process.exit(1);
 
 function readKey(signer) {
   // the bench needs the raw key for the floor only; the signer keeps it as a KeyObject
-  return Buffer.from(signer['key'].export({ format: 'der', type: 'pkcs8' }));
+  return Buffer.from(signer.key.export({ format: 'der', type: 'pkcs8' }));
 }
 
-console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
-console.log('|---|---:|---:|---|---:|---:|---|');
-for (const r of results) {
-  console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+function printTable(rows) {
+  console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
+  console.log('|---|---:|---:|---|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+  }
 }
+printTable(results);
 if (pkiNote) console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
 if (only.length === 0) {
   writeFileSync(join(root, 'bench/last-run.json'), JSON.stringify(results, null, 2) + '\n');

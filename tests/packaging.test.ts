@@ -27,6 +27,7 @@ import { validatePdf, type ValidationReport } from '@kyso/verify';
 import { PdfDocument } from '@kyso/pdf';
 import type { runService } from '@kyso/server'; // the service's published types must check too
 import type { openSqliteRegister } from '@kyso/core/register-sqlite';
+import type { openPostgresRegister } from '@kyso/core/register-postgres'; // checks without pg's own types installed
 
 const [pdfPath, p12Path, rootPath, outPath] = process.argv.slice(2) as [string, string, string, string];
 const signer = Pkcs12Signer.open(readFileSync(p12Path), 'kyso-test');
@@ -34,7 +35,7 @@ const signed = await signPdf(new Uint8Array(readFileSync(pdfPath)), signer, { re
 writeFileSync(outPath, signed);
 const report: ValidationReport = await validatePdf(signed, { trustAnchors: [readFileSync(rootPath, 'utf8')] });
 const register: CertificationRegister | null = null;
-export type Api = [typeof runService, typeof openSqliteRegister];
+export type Api = [typeof runService, typeof openSqliteRegister, typeof openPostgresRegister];
 console.log(JSON.stringify({
   revisions: PdfDocument.load(signed).revisions.length,
   indications: report.signatures.map((s) => s.indication),

@@ -3,15 +3,18 @@
  * test with known entries is listed (table, JSON), searched, exported (CSV, JSON) and shown exactly as written; the
  * book is printed (pdftoppm renders it, pdftotext shows every entry); a year's closing is refused while an entry is
  * pending and then records the count; `kyso sign --journal` and `kyso certify --journal` journal their signatures
- * with the output's SHA-256 and the certificate's, and the journal file holds no PDF bytes and no key material.
+ * with the output's SHA-256 and the certificate's, and the journal file holds no PDF bytes and no key material;
+ * a journal that cannot be written (read-only, inserts failing as on a full disk) exits 74 with no output left;
+ * several kyso processes writing one register at once, read meanwhile and after by list and export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeCopyFee, Pkcs12Signer, type ReserveInput } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
+import { failJournalWrites } from './helpers/journal-failure.js';
 import { pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { leafPem, startTsa } from './helpers/pki-servers.js';
 import { run, scratch } from './helpers/tools.js';
@@ -58,11 +61,16 @@ beforeAll(async () => {
   let now = new Date('2026-03-02T02:00:00Z');
   const reg = openSqliteRegister(db, { clock: () => now });
   await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Kinh Bắc' });
+  const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
-    now = new Date(Date.UTC(2026, 2, 2 + i, 2)); // one a day from 2 March
+    now = new Date(Date.UTC(2026, 2, 2 + i, 2)); // one a day from 2 March, 09:00 Vietnam time: due 17:00 that day
     const { request: r } = await reg.reserve(request(i));
     await reg.complete(r.id, { eCopies: r.entries.map((e) => ({ entryId: e.id, sha256: createHash('sha256').update(`e${i}`).digest('hex') })) });
+    ids.push(r.id);
   }
+  // The first e-copy delivered the same afternoon (on time), the second two days later (late); the rest never.
+  await reg.recordDelivery(ids[0], { at: '2026-03-02T16:00:00+07:00' });
+  await reg.recordDelivery(ids[1], { at: '2026-03-05T08:00:00+07:00' });
   now = new Date('2026-03-20T02:00:00Z');
   pendingId = (await reg.reserve(request(12))).request.id;
   await reg.close();
@@ -109,9 +117,16 @@ describe('kyso register', () => {
     expect(listed.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
       entries.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
+    // Each entry flagged against its due time (17:00 of its day), as it stands now: long past March.
+    expect(listed.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(entries.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
+    expect(listed.map((e) => e.deadline)).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
+    expect(listed[0].dueAt).toBe('2026-03-02T10:00:00.000Z');
     const table = await kyso(['register', 'list', '--db', db]);
     expect(table.code).toBe(0);
     for (const name of NAMES) expect(table.stdout).toContain(name);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/state\s+deadline$/);
+    expect(lines.slice(1, 14).map((l) => l.split(/\s+/).pop())).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
     expect(table.stdout).toContain('13 mục / entries');
   });
 
@@ -147,6 +162,9 @@ describe('kyso register', () => {
     expect(col('fee')).toEqual(entries.map((e) => String(e.fee)));
     expect(col('certificationNumber')).toEqual(entries.map((e) => e.certificationNumber));
     expect(col('notes')[3]).toBe("'=SUM(A1) thử công thức");
+    expect(col('deadline')).toEqual(entries.map((e) => e.deadline!.state));
+    expect(col('dueAt')).toEqual(entries.map((e) => e.deadline!.dueAt));
+    expect(col('returnedAt')).toEqual(entries.map((e) => e.deadline!.returnedAt ?? ''));
     const asJson = await kyso(['register', 'export', '--db', db, '--format', 'json', '--state', 'issued']);
     expect(asJson.code).toBe(0);
     expect((JSON.parse(asJson.stdout) as { seqNo: number }[]).map((e) => e.seqNo)).toEqual(entries.filter((e) => e.state === 'issued').map((e) => e.seqNo));
@@ -298,5 +316,124 @@ describe('the signing journal from the CLI', () => {
       ['certify', AUTH, 'seal.p12', sha, 'HS-7'],
     ]);
     expect((await kyso(['sign', out, '-o', tmp.file('x.pdf'), '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--unit', 'X'])).code).toBe(64);
+  });
+});
+
+describe('a journal that cannot be written (exit 74, no signed output left)', () => {
+  /** Runs `fn` with `file` immutable: read-only even for root, as SQLite finds it on opening. */
+  async function readOnly<T>(file: string, fn: () => Promise<T>): Promise<T> {
+    expect(run('chattr', ['+i', file]).status).toBe(0);
+    try {
+      return await fn();
+    } finally {
+      run('chattr', ['-i', file]);
+    }
+  }
+  const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+  it('kyso sign --journal on a read-only journal exits 74 (JOURNAL_STORAGE); the output is not written, an earlier one untouched', async () => {
+    const dir = tmp.file('ro-journal');
+    mkdirSync(dir);
+    const journal = join(dir, 'journal.sqlite');
+    await (await openSqliteJournal(journal)).close();
+    const input = tmp.file('ro-in.pdf', await pdfLibDoc({ pages: 1 }));
+    const output = join(dir, 'signed.pdf');
+    const args = ['sign', input, '-o', output, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--journal', journal];
+    const res = await readOnly(journal, () => kyso(args));
+    expect(res.code).toBe(74);
+    expect(res.stderr).toContain('JOURNAL_STORAGE');
+    expect(res.stderr).toContain('Lỗi lưu trữ nhật ký ký số.');
+    expect(existsSync(output)).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+    // Signing in place (-o the input): the input stays as it was.
+    const before = readFileSync(input);
+    const inPlace = await readOnly(journal, () => kyso([...args.slice(0, 1), input, '-o', input, ...args.slice(4)]));
+    expect(inPlace.code).toBe(74);
+    expect(readFileSync(input).equals(before)).toBe(true);
+    // Writable again: signed and journaled.
+    expect((await kyso(args)).code).toBe(0);
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as { documentSha256: string }[];
+    expect(records.map((r) => r.documentSha256)).toEqual([createHash('sha256').update(readFileSync(output)).digest('hex')]);
+  });
+
+  it('kyso certify --journal whose writes fail (disk full) exits 74 without the e-copy; the retry replays it and journals both signatures', async () => {
+    const journal = tmp.file('full-journal.sqlite');
+    await (await openSqliteJournal(journal)).close();
+    const reg = tmp.file('full-register.sqlite');
+    const out = tmp.file('full-ecopy.pdf');
+    const scan = tmp.file('full-scan.png', scanPng(620, 877, { dpi: 75, seed: 5 }));
+    const args = ['certify', '--scan', scan, '--paper-copies', '0', '-o', out, '--db', reg, '--certifier-p12', certs('signer.p12'),
+      '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--authority-id', AUTH, '--journal', journal,
+      '--idempotency-key', 'HS-FULL', '--json'];
+    const restore = failJournalWrites(journal);
+    let failed!: Result;
+    try {
+      failed = await kyso(args);
+    } finally {
+      restore();
+    }
+    expect(failed.code).toBe(74);
+    expect(failed.stderr).toContain('JOURNAL_STORAGE');
+    expect(existsSync(out)).toBe(false);
+    const retry = await kyso(args);
+    expect(retry.code, retry.stderr).toBe(0);
+    const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
+    expect(records.map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
+      ['certify', 'signer.p12', sha],
+      ['certify', 'seal.p12', sha],
+    ]);
+    expect((await kyso(args)).code).toBe(0); // a replay of a journaled copy records nothing more
+    expect(JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout)).toHaveLength(2);
+  });
+});
+
+describe('several processes writing one register, the CLI reading it', () => {
+  it('3 kyso processes certify at once while readers list: every listing is 1..k with no gap; list and export equal what the writers reported', async () => {
+    const shared = tmp.file('shared-register.sqlite');
+    const reg = openSqliteRegister(shared);
+    await reg.upsertAuthority({ id: 'UBND-MULTI', name: 'Ủy ban nhân dân xã Đa Tiến' });
+    await reg.close();
+    type Reported = { number: number; certificationNumber: string; certifiedAt: string; document: string; fee: number };
+    const writer = async (w: number) => {
+      const out: (Reported & { requester: string })[] = [];
+      for (let i = 0; i < 4; i++) {
+        const requester = `Người yêu cầu ${w}-${i} Đặng`;
+        const r = await kyso(['certify-paper', '--db', shared, '--authority-id', 'UBND-MULTI', '--certifier', 'Nguyễn Thị Hồng', '--requester', requester,
+          '--idempotency-key', `P-${w}-${i}`, '--original', `Giấy tờ số ${w}-${i}`, '--pages', String(1 + i), '--copies', String(1 + w), '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        for (const e of (JSON.parse(r.stdout) as { entries: Reported[] }).entries) out.push({ ...e, requester });
+      }
+      return out;
+    };
+    const reader = async () => {
+      const seen: number[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await kyso(['register', 'list', '--db', shared, '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        seen.push((JSON.parse(r.stdout) as { seqNo: number }[]).map((e) => e.seqNo));
+      }
+      return seen;
+    };
+    const [written, ...reads] = await Promise.all([Promise.all([0, 1, 2].map(writer)), reader(), reader()]);
+    // Mid-write listings: whatever was committed, in order, without a hole.
+    for (const seqs of reads.flat()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const expected = written.flat().sort((a, b) => a.number - b.number);
+    expect(expected.map((e) => e.number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const row = (e: { seqNo: number | string; certificationNumber: string; requester: string; documentName: string; fee: number | string; certifiedAt: string }) =>
+      [String(e.seqNo), e.certificationNumber, e.requester, e.documentName, String(e.fee), e.certifiedAt];
+    const want = expected.map((e) => row({ seqNo: e.number, certificationNumber: e.certificationNumber, requester: e.requester, documentName: e.document, fee: e.fee, certifiedAt: e.certifiedAt }));
+
+    const listed = JSON.parse((await kyso(['register', 'list', '--db', shared, '--json'])).stdout) as Parameters<typeof row>[0][];
+    expect(listed.map(row)).toEqual(want);
+    const asJson = JSON.parse((await kyso(['register', 'export', '--db', shared, '--format', 'json'])).stdout) as Parameters<typeof row>[0][];
+    expect(asJson.map(row)).toEqual(want);
+    const csvFile = tmp.file('shared-export.csv');
+    expect((await kyso(['register', 'export', '--db', shared, '-o', csvFile])).code).toBe(0);
+    const [head, ...rows] = parseCsv(readFileSync(csvFile, 'utf8').slice(1));
+    const col = (r: string[], name: string) => r[head.indexOf(name)]!;
+    expect(rows.map((r) => [col(r, 'seqNo'), col(r, 'certificationNumber'), col(r, 'requester'), col(r, 'documentName'), col(r, 'fee'), col(r, 'certifiedAt')])).toEqual(want);
+    // Paper copies alone are returned when issued: each on time or late against its own due time, never pending.
+    expect(listed.every((e) => ['returned-on-time', 'returned-late'].includes((e as unknown as { deadline: string }).deadline))).toBe(true);
   });
 });

@@ -57,10 +57,29 @@ describe('kyso certify with deadlines', () => {
     for (const s of ['PHIẾU HẸN TRẢ KẾT QUẢ', 'Vũ Thị Lan', 'Học bạ THPT', 'Gia hạn: 2 ngày làm việc. Lý do: Nhiều trang']) expect(text).toContain(s);
   });
 
+  it('records an extension agreed later with --extend KEY: the whole counted, a new slip with the new due time', async () => {
+    const later = ['certify', '--extend', 'HS-1', '--extension-days', '1', '--extension-reason', 'Cần xác minh', '--json', ...sealArgs(db)];
+    const refused = await kyso(later); // 2 + 1 days: beyond 2 only by written agreement
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('DEADLINE_EXTENSION_TOO_LONG');
+    const slip = tmp.file('slip-later.pdf');
+    const r = await kyso([...later, '--written-agreement', '--slip', slip]);
+    expect(r.code, r.stderr).toBe(0);
+    const total = { workingDays: 3, reason: 'Nhiều trang; Cần xác minh', writtenAgreement: true };
+    expect(JSON.parse(r.stdout)).toMatchObject({ idempotencyKey: 'HS-1', dueAt: computeDueTime(new Date(receivedAt), { extension: total }).dueAt, extension: total, deadline: 'open', appointmentSlip: slip });
+    const text = run('pdftotext', ['-enc', 'UTF-8', slip, '-']).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nhiều trang; Cần xác minh');
+    expect((await kyso(['certify', '--extend', 'HS-1', ...sealArgs(db)])).code).toBe(64); // no days, no reason
+  });
+
   it('records the delivery with --deliver KEY', async () => {
     const r = await kyso(['certify', '--deliver', 'HS-1', '--json', ...sealArgs(db)]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ idempotencyKey: 'HS-1', deadline: 'returned-on-time' });
+    // Returned: no extension any more (a conflict with the register's state, 79).
+    const late = await kyso(['certify', '--extend', 'HS-1', '--extension-days', '1', '--extension-reason', 'x', '--written-agreement', ...sealArgs(db)]);
+    expect(late.code).toBe(79);
+    expect(late.stderr).toContain('DEADLINE_NOT_EXTENSIBLE');
     const none = await kyso(['certify', '--deliver', 'NO-SUCH', ...sealArgs(db)]);
     expect(none.code).toBe(64);
   });

@@ -16,6 +16,7 @@ import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { scratch } from './helpers/tools.js';
 import { TEST_CERTS } from './helpers/pki-servers.js';
 import { bearer, makeKeys, postPdf, startTestService } from '../packages/server/test/helpers/test-service.js';
+import type { SqliteSessionStore } from '@kyso/server';
 
 const CLI = join(repoRoot, 'packages/cli/dist/main.js');
 let nss: NssDb;
@@ -71,7 +72,7 @@ describe('graceful shutdown', () => {
       const sigs = nss.pdfsig(tmp.file('drained.pdf', new Uint8Array(answer.body))).signatures;
       expect(sigs[0]).toMatchObject({ valid: true, trusted: true });
       await closing;
-      expect(svc.services.db.open).toBe(false);
+      expect((svc.services.sessions as SqliteSessionStore).db.open).toBe(false);
       expect(svc.logs.some((l) => JSON.parse(l).msg === 'stopped')).toBe(true);
     } finally {
       await svc.stop();

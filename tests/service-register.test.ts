@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeCopyFee, Pkcs12Signer } from '@kyso/core';
 import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { failJournalWrites } from './helpers/journal-failure.js';
 import { pdfLibDoc } from './helpers/producers.js';
 import { run, scratch } from './helpers/tools.js';
 import { TEST_CERTS, bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
@@ -88,6 +89,9 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
     expect(seen.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
       expected.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
+    // Each entry flagged against its request's due time: the same due and return times and state as the library's.
+    expect(seen.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(expected.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
+    expect(seen.every((e) => typeof e.dueAt === 'string' && ['open', 'overdue', 'returned-on-time'].includes(e.deadline as string))).toBe(true);
 
     const seqs = async (q: string) => ((await (await get(`/v1/register/entries?${q}`, svc.keys.full)).json()) as { entries: { seqNo: number }[] }).entries.map((e) => e.seqNo);
     expect(await seqs(`requester=${encodeURIComponent('lê văn')}`)).toEqual([4, 7, 10, 13, 16, 19, 22]);
@@ -212,5 +216,119 @@ describe('the signing journal (GET /v1/journal)', () => {
     expect(doc.paths['/v1/register/entries'].get['x-kyso-scope']).toBe('register:read');
     const signParams = (doc.paths['/v1/sign'].post.parameters as { name: string; in: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
     expect(signParams).toEqual(expect.arrayContaining(['Kyso-Procedure-Code', 'Kyso-Dossier-Id']));
+  });
+});
+
+describe('a journal that cannot be written', () => {
+  const journalCount = async () => ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
+
+  it('POST /v1/sign answers 503 JOURNAL_STORAGE and no PDF: no signature leaves unjournaled', async () => {
+    const before = await journalCount();
+    const restore = failJournalWrites(registerFile);
+    try {
+      const res = await postPdf(`${svc.url}/v1/sign?key=signer`, await pdfLibDoc({ pages: 1 }), bearer(svc.keys.full));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await res.json()) as { code: string; detailVi: string };
+      expect(problem.code).toBe('JOURNAL_STORAGE');
+      expect(problem.detailVi).toBe('Lỗi lưu trữ nhật ký ký số.');
+    } finally {
+      restore();
+    }
+    expect(await journalCount()).toBe(before);
+  });
+
+  it('a certification answers 503; its retry replays the issued copy and journals the two signatures then, once', async () => {
+    const restore = failJournalWrites(registerFile);
+    let failed!: Response;
+    try {
+      failed = await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' });
+    } finally {
+      restore();
+    }
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
+    const journaled = async () => ((await (await get('/v1/journal?dossierId=HS-JFAIL', svc.keys.full)).json()) as { records: Record<string, unknown>[] }).records;
+    expect(await journaled()).toEqual([]);
+    // The number and the copy were issued before the journal failed (the register is written first): a retry
+    // with the same key gets the same copy, and the journal gets its signatures.
+    const retry = await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' });
+    expect(retry.status).toBe(200);
+    const cert = (await retry.json()) as { entries: { eCopySha256: string }[] };
+    const ecopy = await get(`/v1/certifications/${(cert as unknown as { id: string }).id}/ecopy.pdf`, svc.keys.full);
+    expect(sha(new Uint8Array(await ecopy.arrayBuffer()))).toBe(cert.entries[0].eCopySha256);
+    expect((await journaled()).map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
+      ['certify', 'signer', cert.entries[0].eCopySha256],
+      ['certify', 'seal', cert.entries[0].eCopySha256],
+    ]);
+    expect((await certify('HS-JFAIL', { 'Kyso-Dossier-Id': 'HS-JFAIL' })).status).toBe(200);
+    expect(await journaled()).toHaveLength(2); // a replay of a journaled copy records nothing
+  });
+
+  it('a closed journal database (storage gone) answers 503 too', async () => {
+    const other = await startTestService();
+    try {
+      await other.services.journal!.close();
+      const res = await postPdf(`${other.url}/v1/sign?key=signer`, await pdfLibDoc({ pages: 1 }), bearer(other.keys.full));
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe("closing a year's book (POST /v1/register/books/close)", () => {
+  const close = (key: string | undefined, body: unknown) =>
+    fetch(`${svc.url}/v1/register/books/close`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) }, body: JSON.stringify(body) });
+
+  it('needs the register:close scope, refuses while an entry is pending, then records the count of numbers used', async () => {
+    const reg = openSqliteRegister(registerFile);
+    try {
+      const { entries } = await reg.searchEntries({ authorityId: UNIT }, { limit: 1000 });
+      const year = entries[0].year;
+      expect((await close(undefined, { year })).status).toBe(401);
+      for (const key of [svc.keys.signerOnly, svc.keys.otherUnit]) {
+        const res = await close(key, { year }); // otherUnit may read, not close
+        expect(res.status).toBe(403);
+        expect(((await res.json()) as { detail: string }).detail).toContain('register:close');
+      }
+      for (const bad of [{}, { year: 'x' }, { year, book: '' }, { year, extra: 1 }]) expect((await close(svc.keys.full, bad)).status, JSON.stringify(bad)).toBe(400);
+      expect((await close(svc.keys.full, { year, book: 'SCT/XX' })).status).toBe(400); // not a book this authority keeps
+
+      const pending = entries.filter((e) => e.state === 'pending');
+      expect(pending.length).toBeGreaterThan(0);
+      const refused = await close(svc.keys.full, { year });
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ code: 'REGISTER_BOOK_PENDING' });
+      expect(await reg.getBookClosure(UNIT, 'SCT/BS', year)).toBeNull();
+
+      for (const id of new Set(pending.map((e) => e.requestId))) await reg.voidPending(id, 'Người yêu cầu không quay lại');
+      const res = await close(svc.keys.full, { year });
+      expect(res.status).toBe(200);
+      const closing = (await res.json()) as { numbersUsed: number; issued: number; voided: number; year: number; authority: string; volumes: { closedAt: string | null }[] };
+      const all = (await reg.searchEntries({ authorityId: UNIT, year }, { limit: 1000 })).entries;
+      expect(closing).toMatchObject({
+        authority: UNIT,
+        year,
+        numbersUsed: all.length,
+        issued: all.filter((e) => e.state === 'issued').length,
+        voided: all.filter((e) => e.state === 'void').length,
+      });
+      expect(closing.numbersUsed).toBe(Math.max(...all.map((e) => e.seqNo)));
+      expect(closing.voided).toBe(pending.length);
+      expect(closing.volumes.every((v) => v.closedAt !== null)).toBe(true);
+      expect(await reg.getBookClosure(UNIT, 'SCT/BS', year)).toMatchObject({ numbersUsed: closing.numbersUsed });
+
+      // Final: a repeat answers the same closing; no number is given in the closed book.
+      expect(await (await close(svc.keys.full, { year })).json()).toEqual(closing);
+      const after = await certify('HS-AFTER-CLOSE');
+      expect(after.status).toBe(409);
+      expect(await after.json()).toMatchObject({ code: 'REGISTER_BOOK_CLOSED' });
+    } finally {
+      await reg.close();
+    }
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    expect(doc.paths['/v1/register/books/close'].post['x-kyso-scope']).toBe('register:close');
   });
 });

@@ -165,10 +165,47 @@ describe('the monthly report over HTTP', () => {
       ['/v1/reports/monthly.html', 'get'],
       ['/v1/certifications/{id}/delivery', 'post'],
       ['/v1/certifications/{id}/appointment-slip.pdf', 'get'],
+      ['/v1/certifications/{id}/extension', 'post'],
     ]) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/v1/reports/monthly.html'].get.responses['200'].content['text/html']).toBeDefined();
     expect(doc.components.schemas.MonthlyReport).toBeDefined();
     expect(doc.components.schemas.CertificationRequest.properties.receivedAt).toBeDefined();
     expect(doc.components.schemas.CertificationRequest.properties.extension).toBeDefined();
   });
+});
+
+// After the monthly figures above (its certification would change them).
+describe('extensions after receipt over HTTP', () => {
+  it('records extensions agreed after receipt: the due time moves, the limits count them together, the slip gives it', async () => {
+    const created = await (await post('/v1/certifications', request('HS-DL-LATER', { receivedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000).toISOString() }))).json();
+    expect(created.extension).toBeNull();
+    const url = `/v1/certifications/${encodeURIComponent(created.id)}/extension`;
+    const one = await post(url, { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' });
+    expect(one.status, await one.clone().text()).toBe(200);
+    const ext1 = { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' };
+    expect(await one.json()).toMatchObject({ dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext1 }).dueAt, extension: ext1, deadline: 'open' });
+    // Two more make 3 in all: a written agreement is needed.
+    const tooLong = await post(url, { workingDays: 2, reason: 'Nhiều bản sao' });
+    expect(tooLong.status).toBe(400);
+    expect((await tooLong.json()).code).toBe('DEADLINE_EXTENSION_TOO_LONG');
+    const three = await (await post(url, { workingDays: 2, reason: 'Nhiều bản sao', writtenAgreement: true })).json();
+    const ext3 = { workingDays: 3, reason: 'Nội dung phức tạp, khó kiểm tra; Nhiều bản sao', writtenAgreement: true };
+    expect(three).toMatchObject({ dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext3 }).dueAt, extension: ext3 });
+    const slip = await fetch(`${svc.url}${three.appointmentSlip}`, { headers: bearer(full.key) });
+    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file('slip-later.pdf', new Uint8Array(await slip.arrayBuffer())), '-']).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nội dung phức tạp, khó kiểm tra; Nhiều bản sao');
+    for (const bad of [{ workingDays: 0, reason: 'x' }, { workingDays: 1 }, { workingDays: 1, reason: 'x', extra: 1 }, { workingDays: 1, reason: 'x', at: 'hôm qua' }]) {
+      expect((await post(url, bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await post(url, ext1, province.key)).status).toBeGreaterThanOrEqual(403); // another unit's key
+    const four = await post(url, { ...ext1, writtenAgreement: true }, noScope.key); // any key of the unit (no read scope needed)
+    expect(four.status).toBe(200);
+    expect((await four.json()).extension.workingDays).toBe(4);
+    // Once returned (the e-copy delivered), no extension.
+    await post(`/v1/certifications/${encodeURIComponent(created.id)}/delivery`, {});
+    const returned = await post(url, ext1);
+    expect(returned.status).toBe(409);
+    expect((await returned.json()).code).toBe('DEADLINE_NOT_EXTENSIBLE');
+  });
+
 });

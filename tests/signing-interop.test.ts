@@ -39,10 +39,6 @@ async function signedBySignpdf(): Promise<Uint8Array> {
   return new Uint8Array(await new SignPdf().sign(withPlaceholder, new P12Signer(Buffer.from(p12('signer.p12')), { passphrase: PASSWORD })));
 }
 
-function validityOf(path: string): { valid: boolean; trusted: boolean }[] {
-  return nss.pdfsig(path).signatures.map((s) => ({ valid: s.valid, trusted: s.trusted }));
-}
-
 /** All the interop checks on one signed output. */
 function expectInterop(name: string, input: Uint8Array, out: Uint8Array): void {
   expect(Buffer.from(out.subarray(0, input.length)).equals(Buffer.from(input)), 'output begins with the input').toBe(true);
@@ -192,4 +188,3 @@ describe('file to file', () => {
   });
 });
 
-export { validityOf };

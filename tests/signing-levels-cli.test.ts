@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import * as pkijs from 'pkijs';
-import { PdfDict, PdfDocument, PdfString } from '@kyso/pdf';
+import { type PdfDict, PdfDocument, type PdfString } from '@kyso/pdf';
 import { formatVietnamDisplayTime, parseTimestampToken, signatureAppearance, signFile, signPdf, tsaTimestamper } from '@kyso/core';
 import { fixture, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { makeNssDb } from './helpers/nss.js';

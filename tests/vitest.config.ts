@@ -10,6 +10,7 @@ export default defineConfig({
     alias: Object.fromEntries([
       ['@kyso/core/file-source', `${root}packages/core/src/io/file-source.ts`],
       ['@kyso/core/register-sqlite', `${root}packages/core/src/register/sqlite/index.ts`],
+      ['@kyso/core/register-postgres', `${root}packages/core/src/register/postgres/index.ts`],
       ['@kyso/core/guarded-fetch', `${root}packages/core/src/net/guarded-fetch.ts`],
       ...['pdf', 'verify', 'core', 'server', 'cli'].map((p) => [`@kyso/${p}`, `${root}packages/${p}/src/index.ts`]),
     ]),

@@ -10,7 +10,7 @@ function walk(bytes) {
     doc = PdfDocument.load(bytes);
   } catch (e) {
     if (e instanceof PdfError) return { outcome: 'error', code: e.code };
-    return { outcome: 'crash', message: String(e && e.stack ? e.stack : e) };
+    return { outcome: 'crash', message: String(e?.stack ? e.stack : e) };
   }
   try {
     let objects = 0;
@@ -33,7 +33,7 @@ function walk(bytes) {
     return { outcome: 'read', recovered: doc.recovered, revisions: doc.revisions.length };
   } catch (e) {
     if (e instanceof PdfError) return { outcome: 'error', code: e.code };
-    return { outcome: 'crash', message: String(e && e.stack ? e.stack : e) };
+    return { outcome: 'crash', message: String(e?.stack ? e.stack : e) };
   }
 }
 

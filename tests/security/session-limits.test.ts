@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { largePdf } from '../helpers/large-pdf.js';
 import { leafPem, pemToDer, TEST_CERTS } from '../helpers/pki-servers.js';
 import { pdfLibDoc } from '../helpers/producers.js';
-import { loadConfig } from '@kyso/server';
+import { loadConfig, type SqliteSessionStore } from '@kyso/server';
 import { bearer, postPdf, startTestService, type TestService } from '../../packages/server/test/helpers/test-service.js';
 
 const MiB = 1 << 20;
@@ -36,7 +36,8 @@ function openChunked(svc: TestService, pdf: Uint8Array, key: string): Promise<Re
   return fetch(`${svc.url}/v1/signing-sessions?key=signer`, { method: 'POST', headers: { 'Content-Type': 'application/pdf', ...bearer(key) }, body, duplex: 'half' } as RequestInit);
 }
 
-const chunks = (svc: TestService): number => svc.services.db.prepare('SELECT COUNT(*) FROM signing_session_chunks').pluck().get() as number;
+const sqlite = (svc: TestService): SqliteSessionStore => svc.services.sessions as SqliteSessionStore;
+const chunks = (svc: TestService): number => sqlite(svc).db.prepare('SELECT COUNT(*) FROM signing_session_chunks').pluck().get() as number;
 
 function complete(svc: TestService, id: string, key: string): Promise<Response> {
   return fetch(`${svc.url}/v1/signing-sessions/${id}/complete`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify({ signatureValue: 'AAAA' }) });
@@ -58,7 +59,7 @@ describe('session caps (issue 14, item 5)', () => {
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await refused.json()).toMatchObject({ code: 'SERVICE_SESSION_LIMIT', status: 429 });
-    expect(svc.services.sessions.usage('full').sessions).toBe(3);
+    expect((await svc.services.sessions.usage('full')).sessions).toBe(3);
   });
 
   it('a key holds at most maxBytesPerKey: 413 SERVICE_SESSION_QUOTA, refused from Content-Length and, chunked, once received', async () => {
@@ -75,8 +76,8 @@ describe('session caps (issue 14, item 5)', () => {
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).not.toBeNull();
     expect(await full.json()).toMatchObject({ code: 'SERVICE_SESSION_STORAGE_FULL' });
-    expect(svc.services.sessions.usage('other-unit')).toMatchObject({ sessions: 1 });
-    expect(svc.services.sessions.usage('other-unit').bytes).toBe(five.length);
+    expect(await svc.services.sessions.usage('other-unit')).toMatchObject({ sessions: 1 });
+    expect((await svc.services.sessions.usage('other-unit')).bytes).toBe(five.length);
   });
 });
 
@@ -93,7 +94,7 @@ describe('the attack of the issue on the default configuration (issue 14, item 5
       }
       expect(statuses.filter((s) => s === 201)).toHaveLength(20);
       expect(statuses.filter((s) => s === 429)).toHaveLength(5);
-      expect(svc.services.sessions.usage('full')).toEqual({ sessions: 20, bytes: 20 * eight.length });
+      expect(await svc.services.sessions.usage('full')).toEqual({ sessions: 20, bytes: 20 * eight.length });
       expect((await openSession(svc, small, svc.keys.signerOnly)).status).toBe(201);
     } finally {
       await svc.stop();
@@ -114,10 +115,10 @@ describe('expired sessions are purged (issue 14, item 5)', () => {
       expect(late.status).toBe(410);
       expect(await late.json()).toMatchObject({ code: 'SERVICE_SESSION_EXPIRED' });
       expect(chunks(svc)).toBe(0);
-      expect(svc.services.sessions.usage('full')).toEqual({ sessions: 0, bytes: 0 });
+      expect(await svc.services.sessions.usage('full')).toEqual({ sessions: 0, bytes: 0 });
       expect((await complete(svc, id, svc.keys.full)).status).toBe(410);
       offset = 61_000 + 121_000;
-      svc.services.sessions.purgeExpired();
+      await svc.services.sessions.purgeExpired();
       expect((await complete(svc, id, svc.keys.full)).status).toBe(404);
     } finally {
       await svc.stop();
@@ -145,13 +146,13 @@ describe('expired sessions are purged (issue 14, item 5)', () => {
     try {
       expect((await openSession(first, largePdf(3 * MiB), first.keys.full)).status).toBe(201);
       expect(chunks(first)).toBeGreaterThanOrEqual(3);
-      expect(first.services.sessions.fileBytes()).toBeGreaterThan(3 * MiB);
+      expect(sqlite(first).fileBytes()).toBeGreaterThan(3 * MiB);
       await first.close();
       offset = 61_000;
       second = await first.restart();
       expect(chunks(second)).toBe(0);
       // The pages are given back, not only freed inside the file.
-      expect(second.services.sessions.fileBytes()).toBeLessThan(MiB);
+      expect(sqlite(second).fileBytes()).toBeLessThan(MiB);
     } finally {
       if (second) await second.stop();
       else await first.stop();

@@ -37,7 +37,7 @@ function signatureCard(s: SignatureReport, lang: Language, id: string): HTMLElem
     row('signer', 'signer', s.signer ? [who(s.signer), s.signer.organizationalUnit].filter(Boolean).join(' — ') : '—');
   }
   row('issuer', 'issuer', who(s.signer?.issuer ?? null));
-  row('anchor', 'anchor', s.trustedChain && s.chain.length ? s.chain[s.chain.length - 1] : t('noAnchor'));
+  row('anchor', 'anchor', (s.trustedChain ? s.chain.at(-1) : undefined) ?? t('noAnchor'));
   row(
     'signing-time',
     'signingTime',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const cli = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(cli, 'dist');
-const EXTERNAL = /^(@kyso\/core|@kyso\/core\/register-sqlite|@kyso\/server|better-sqlite3|pkcs11js)$/;
+const EXTERNAL = /^(@kyso\/core|@kyso\/core\/register-sqlite|@kyso\/core\/register-postgres|@kyso\/server|better-sqlite3|pg|pkcs11js)$/;
 const CHUNK = /^(chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?$/;
 
 // The chunks of an earlier bundle (their names carry a content hash).

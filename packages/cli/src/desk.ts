@@ -33,13 +33,14 @@ export async function deskAuthority(
   let id = o.id ?? env(DESK_ENV.authorityId);
   if (id === undefined) {
     const known = await register.listAuthorities();
-    if (known.length !== 1) {
+    const [only] = known;
+    if (!only || known.length !== 1) {
       throw new UsageError(
         `--authority-id CODE (the unit code that numbers the book) is required${known.length ? `: this register keeps ${known.map((a) => a.id).join(', ')}` : ''}; or set ${DESK_ENV.authorityId}`,
         'Cần mã đơn vị của cơ quan chứng thực (--authority-id); tên tổ chức trong chứng thư số con dấu không dùng để định danh sổ.',
       );
     }
-    id = known[0].id;
+    id = only.id;
   }
   // eslint-disable-next-line no-control-regex
   if (id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) throw new UsageError('--authority-id must be at most 200 characters, no control characters');

@@ -14,7 +14,8 @@ const EXIT_LINE = `Exit codes: 0 success, 64 usage, 65 bad input data (not a rea
 I/O, 75 busy (try again), 77 credentials refused (password, PIN, a certificate that may not sign), 78 configuration,
 79 the register's state refuses (conflict, book closed).`;
 
-const JOURNAL_HELP = `  --journal FILE               record the signature in the signing journal (a SQLite file: the register's, or its own)
+const JOURNAL_HELP = `  --journal FILE|URL            record the signature in the signing journal (a SQLite file: the register's, or its own;
+                               or postgres://… : the shared register's database)
   --unit UNIT                  the unit journaled (default: the certificate's organisation, else its holder)
   --procedure CODE  --dossier ID   the procedure code and dossier id journaled with it`;
 
@@ -101,7 +102,7 @@ ${JOURNAL_HELP} (a document timestamp is journaled as the TSA's signature; DSS d
   },
   certify: {
     summary: 'certify an electronic copy of a paper original (register, mark, statement, two signatures)',
-    text: `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE [--authority-id CODE]
+    text: `kyso certify --scan FILE [--scan FILE ...] --paper-copies N -o ECOPY.pdf --db FILE|URL [--authority-id CODE]
   --certifier-p12 FILE --authority-p12 FILE (--password-env VAR | --password-file FILE) [--json]
   Number the copy in the register (SQLite file), add the conversion mark and statement, sign as certifier then as
   authority, add the long-term evidence (DSS; with --tsa a document timestamp), write the file atomically.
@@ -130,18 +131,22 @@ ${JOURNAL_HELP} (a document timestamp is journaled as the TSA's signature; DSS d
   --extension-days N --extension-reason TEXT [--written-agreement]   an extension (Art. 21: up to 2 working days,
                      more only by written agreement)
   --slip FILE.pdf    also write the appointment slip (phiếu hẹn) with the due time
-kyso certify --deliver KEY [--at TIME] --db FILE --authority-p12 FILE --password-env VAR
+kyso certify --deliver KEY [--at TIME] --db FILE|URL --authority-p12 FILE --password-env VAR
   Record that the e-copy was delivered (its return time, for the deadline and the monthly figures).
+kyso certify --extend KEY --extension-days N --extension-reason TEXT [--written-agreement] [--at TIME] [--slip FILE.pdf]
+  --db FILE --authority-p12 FILE --password-env VAR
+  Record an extension agreed after receipt (Art. 21): before the due time and the return; all extensions together
+  up to 2 working days, more only by written agreement. The due time moves; --slip writes the new appointment slip.
 kyso certify --refuse ALTERED|DAMAGED|SECRET_OR_NO_COPY|UNLAWFUL_CONTENT|NOT_LEGALISED|SELF_MADE_UNCERTIFIED
-  --db FILE --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
+  --db FILE|URL --certifier-p12 FILE --authority-p12 FILE --password-env VAR [--note TEXT] [--requester NAME] [--document NAME]
   Record a refusal (Decree 23/2015 Art. 22): no number, no fee.
-kyso certify --void-pending KEY --reason TEXT --db FILE --authority-p12 FILE --password-env VAR
+kyso certify --void-pending KEY --reason TEXT --db FILE|URL --authority-p12 FILE --password-env VAR
   Void a number left pending by a failed certification (the register keeps it, marked void).
 ${JOURNAL_HELP} (both signatures, the unit being the authority)`,
   },
   'certify-paper': {
     summary: 'book paper copies only (no e-copy): one number per original, one fee',
-    text: `kyso certify-paper --db FILE --certifier NAME [--authority-id CODE]
+    text: `kyso certify-paper --db FILE|URL --certifier NAME [--authority-id CODE]
   --original NAME --pages N [--copies N] [--card] [--original NAME ...] [--json]
   Record a paper-only certification (Decree 23/2015 Art. 20): each original gets its own number in the same book
   sequence as kyso certify; the fee is collected once. Nothing is signed here: the certifier signs and seals paper.
@@ -153,7 +158,7 @@ ${JOURNAL_HELP} (both signatures, the unit being the authority)`,
   },
   report: {
     summary: 'the monthly figures per unit (certifications, refusals, fees, on-time rate) as text, JSON, CSV or HTML',
-    text: `kyso report monthly --db FILE --month YYYY-MM [--unit ID] [--json | --csv | --html] [-o FILE]
+    text: `kyso report monthly --db FILE|URL --month YYYY-MM [--unit ID] [--json | --csv | --html] [-o FILE]
   The month's figures from the register, per unit and in total: certifications (paper, electronic, both), refusals
   by Decree 23/2015 Art. 22 ground, fees by payment channel, the on-time rate and average processing time
   (Art. 7 and 21), electronic results signed, and the month-over-month trend.
@@ -195,11 +200,13 @@ Replace the bundled list with your own: --no-default-trust --trust-dir DIR.`,
   },
   register: {
     summary: 'read the certification register: list, show, export (CSV/JSON), print the book, close a year',
-    text: `kyso register list --db FILE [filters] [--limit N] [--json]
-kyso register export --db FILE [filters] [--format csv|json] [-o FILE]
-kyso register show --db FILE --authority ID [--book TYPE] --year N --number N [--json]
-kyso register print --db FILE --authority ID [--book TYPE] (--year N | --from DATE --to DATE) -o BOOK.pdf
-kyso register close --db FILE --authority ID [--book TYPE] --year N [--json]
+    text: `kyso register list --db FILE|URL [filters] [--limit N] [--json]
+kyso register export --db FILE|URL [filters] [--format csv|json] [-o FILE]
+kyso register show --db FILE|URL --authority ID [--book TYPE] --year N --number N [--json]
+kyso register print --db FILE|URL --authority ID [--book TYPE] (--year N | --from DATE --to DATE) -o BOOK.pdf
+kyso register close --db FILE|URL --authority ID [--book TYPE] --year N [--json]
+  --db: the register's SQLite file, or postgres://user@host:port/db (the database the service instances share;
+  the password from PGPASSWORD or ~/.pgpass).
   Entries come in the book's order (authority, book, year, number). print: the book of a year or a period as a
   PDF laid out like the paper book (landscape A4, the form's columns, page numbers). close: refused while an entry
   of that book is pending (void or complete it first); records the count of numbers used (Decree 23/2015 Art. 13.1).
@@ -211,7 +218,7 @@ Filters:
   },
   journal: {
     summary: 'list the signing journal (who signed what, when)',
-    text: `kyso journal list --journal FILE [--unit UNIT] [--key ALIAS] [--procedure CODE] [--dossier ID]
+    text: `kyso journal list --journal FILE|URL [--unit UNIT] [--key ALIAS] [--procedure CODE] [--dossier ID]
   [--document SHA256] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
   The records kyso sign/extend/certify --journal FILE (or the service) wrote, oldest first: time, unit, key alias,
   signer (certificate CN and SHA-256), level, the signed output's SHA-256, procedure code and dossier id.`,

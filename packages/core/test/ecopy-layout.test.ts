@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PDFArray, PDFDocument, PDFName, PDFString, degrees, rgb } from 'pdf-lib';
+import { type PDFArray, PDFDocument, PDFName, PDFString, degrees, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
-import { PdfDict, PdfDocument } from '@kyso/pdf';
+import { type PdfDict, PdfDocument } from '@kyso/pdf';
 import { assembleElectronicCopy, buildElectronicCopy, type AssembleInput, type ElectronicCopy, type PageRect, type ScanSource } from '@kyso/core';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner } from '../../../tests/helpers/keys.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { PdfDict, PdfDocument, PdfStream, PdfString, stringText } from '@kyso/pdf';
+import { type PdfDict, PdfDocument, type PdfStream, PdfString, stringText } from '@kyso/pdf';
 import { validatePdf } from '@kyso/verify';
 import { AUTHORITY_FIELD, SEAL_SIZE_MM, buildElectronicCopy, KysoError } from '@kyso/core';
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import { PdfDict, PdfDocument, PdfString } from '@kyso/pdf';
+import { type PdfDict, PdfDocument, type PdfString } from '@kyso/pdf';
 import {
   assembleElectronicCopy,
   authoritySignatureOptions,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PdfDict, PdfDocument, PdfRef, PdfStream } from '@kyso/pdf';
+import { type PdfDict, PdfDocument, PdfRef, type PdfStream } from '@kyso/pdf';
 import { analyseModifications, findSignatures } from '@kyso/verify';
 import { buildDssUpdate, ChainedSource, ltvPolicy, signPdf, vriKey, DEFAULT_LTV_POLICY, pemOrDerCertificates } from '@kyso/core';
 import { corpusBytes, pdfLibDoc } from '../../../tests/helpers/producers.js';

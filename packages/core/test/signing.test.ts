@@ -1,13 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import forge from 'node-forge';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { PdfDict, PdfDocument, PdfString, stringText } from '@kyso/pdf';
+import { type PdfDict, PdfDocument, type PdfString, stringText } from '@kyso/pdf';
 import { finish, KysoError, Pkcs12Signer, prepare, signFile, signPdf, SignError, type SigningState } from '@kyso/core';
-import { pdfLibDoc, fixture, corpusBytes } from '../../../tests/helpers/producers.js';
+import { pdfLibDoc, fixture } from '../../../tests/helpers/producers.js';
 import { openSigner, p12, PASSWORD } from '../../../tests/helpers/keys.js';
 import { scratch, qpdfCheck } from '../../../tests/helpers/tools.js';
 
@@ -267,4 +266,3 @@ function trimDer(b: Uint8Array): Uint8Array {
   return b.subarray(0, 2 + n + len);
 }
 
-export { asn1js, createHash, corpusBytes };

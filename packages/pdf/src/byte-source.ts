@@ -74,7 +74,7 @@ export function lastIndexOf(source: ByteSource, needle: Uint8Array, before: numb
 // 50 MB file for "obj" costs the native pass plus a few comparisons per candidate.
 export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
   const n = needle.length;
-  const first = needle[0];
+  const first = needle[0] ?? -1; // no byte is -1: an empty needle matches nowhere
   const last = hay.length - n;
   outer: for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
     for (let j = 1; j < n; j++) if (hay[i + j] !== needle[j]) continue outer;
@@ -85,7 +85,7 @@ export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number):
 
 export function lastIndexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   const n = needle.length;
-  const first = needle[0];
+  const first = needle[0] ?? -1;
   const start = hay.length - n;
   if (start < 0) return -1;
   outer: for (let i = hay.lastIndexOf(first, start); i !== -1; i = i > 0 ? hay.lastIndexOf(first, i - 1) : -1) {

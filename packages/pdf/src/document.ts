@@ -7,7 +7,7 @@ import { ascii, indexOf, lastIndexOf, latin1, toSource, type ByteSource } from '
 import { PdfError } from './errors.js';
 import { DecodeBudget, decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
-import { WS } from './lexer.js';
+import { isWs } from './lexer.js';
 import { LIMITS, parseDirect, parseIndirectAt, withWindow, ObjectParser, type ParseContext } from './parser.js';
 import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
@@ -122,7 +122,7 @@ export class PdfDocument {
     this.headerOffset = indexOfHeader(head);
     if (this.headerOffset < 0) throw new PdfError('PDF_NOT_PDF');
     const vm = /^%PDF-(\d\.\d)/.exec(latin1(head.subarray(this.headerOffset, this.headerOffset + 16)));
-    this.version = vm ? vm[1] : '1.4';
+    this.version = vm?.[1] ?? '1.4';
     this.ctx = {
       source,
       resolveLength: (ref) => this.resolveLength(ref),
@@ -174,7 +174,14 @@ export class PdfDocument {
 
   /** The newest revision. */
   get latest(): Revision {
-    return this.revisions[this.revisions.length - 1];
+    return this.revision(this.revisions.length - 1);
+  }
+
+  /** Revision `rev` (0 = the oldest); PDF_XREF when the file has no such revision. */
+  revision(rev: number): Revision {
+    const r = this.revisions[rev];
+    if (!r) throw new PdfError('PDF_XREF', { revision: rev }, 'no such revision');
+    return r;
   }
 
   /** The newest revision's trailer. */
@@ -231,7 +238,8 @@ export class PdfDocument {
           this.warn('XREF_STM_BROKEN', 'the /XRefStm of a hybrid file is unreadable', stm);
         }
       }
-      if (section.offset > prevOffset && groups.length > 0) groups[groups.length - 1].sections.push(...sections);
+      const group = groups.at(-1);
+      if (section.offset > prevOffset && group) group.sections.push(...sections);
       else groups.push({ xrefOffset: next, sections });
       prevOffset = section.offset;
       const prev = section.trailer.get('Prev');
@@ -261,7 +269,7 @@ export class PdfDocument {
         }
       }
       const kinds = new Set(g.sections.map((s) => s.kind));
-      const first = g.sections[0];
+      const first = g.sections[0]!; // a group is made with its first section
       const hybrid = first.kind === 'table' && first.trailer.has('XRefStm');
       this.revisions.push({
         index: this.revisions.length,
@@ -306,10 +314,11 @@ export class PdfDocument {
       this.appendFragments();
       // No table after it: the tail is not a fragment (an object appended without xref) — recovery by scanning shows it.
       if (this.revisions.length === before) break;
+      const chainEnd = this.revision(before - 1).end;
       this.warn(
         'XREF_FRAGMENT',
-        `the cross-reference data after offset ${this.revisions[before - 1].end} does not continue the chain (startxref off or no /Prev); ${this.revisions.length - before} section(s) after it read by their keyword`,
-        this.revisions[before - 1].end,
+        `the cross-reference data after offset ${chainEnd} does not continue the chain (startxref off or no /Prev); ${this.revisions.length - before} section(s) after it read by their keyword`,
+        chainEnd,
       );
       return true;
     }
@@ -325,10 +334,9 @@ export class PdfDocument {
    * revisions are put in front (the cut-off revision then starts where they end). Warning XREF_CHAIN_CUT.
    */
   private readCutHistory(): void {
-    const src = this.source;
     for (let n = 0; n < 16; n++) {
       const first = this.revisions[0];
-      if (first.kind === 'recovered') return;
+      if (!first || first.kind === 'recovered') return;
       const minOffset = Math.min(...first.sections.map((x) => x.offset));
       const eof = this.lastEofOutsideStreams(minOffset);
       if (eof < 0) return;
@@ -349,8 +357,7 @@ export class PdfDocument {
       }
       const end = this.latest.end;
       this.warn('XREF_CHAIN_CUT', `an update without /Prev cut the history off; ${this.revisions.length} earlier revision(s) read from the %%EOF at ${eof}`, first.start);
-      newer[0] = { ...newer[0], start: end };
-      for (const r of newer) this.revisions.push({ ...r, index: this.revisions.length });
+      for (const [i, r] of newer.entries()) this.revisions.push({ ...r, index: this.revisions.length, start: i === 0 ? end : r.start });
     }
   }
 
@@ -362,8 +369,7 @@ export class PdfDocument {
   private lastEofOutsideStreams(before: number): number {
     const spans = this.largeStreamSpans();
     let end = before;
-    for (let i = spans.length - 1; i >= 0; i--) {
-      const [start, stop] = spans[i];
+    for (const [start, stop] of [...spans].reverse()) {
       if (start >= end) continue;
       if (stop < end) {
         const at = lastIndexOf(this.source, EOF_MARK, end, stop);
@@ -381,7 +387,7 @@ export class PdfDocument {
       const prev = this.latest;
       let at = indexOf(src, XREF, prev.end);
       // "startxref" contains "xref": a table keyword starts a token
-      while (at > prev.end && !WS[src.read(at - 1, at)[0]]) at = indexOf(src, XREF, at + 4);
+      while (at > prev.end && !isWs(src.read(at - 1, at)[0])) at = indexOf(src, XREF, at + 4);
       if (at < 0) return;
       let section: XrefSection;
       try {
@@ -503,9 +509,8 @@ export class PdfDocument {
     for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
     const offsets = [...numAt.keys()].sort((a, b) => a - b);
     const spans: [number, number][] = [];
-    for (let i = 0; i < offsets.length; i++) {
-      const at = offsets[i];
-      if ((i + 1 < offsets.length ? offsets[i + 1] : this.source.length) - at < LARGE_OBJECT_GAP) continue;
+    for (const [i, at] of offsets.entries()) {
+      if ((offsets[i + 1] ?? this.source.length) - at < LARGE_OBJECT_GAP) continue;
       let parsed = this.cache.get(at);
       if (!parsed) {
         try {
@@ -518,7 +523,8 @@ export class PdfDocument {
       const v = parsed.value;
       if (parsed.num !== numAt.get(at) || !(v instanceof PdfStream) || v.data.kind !== 'source') continue;
       const start = v.data.start;
-      if (start > at && (spans.length === 0 || start >= spans[spans.length - 1][1])) spans.push([start, start + v.data.length]);
+      const lastSpan = spans.at(-1);
+      if (start > at && (!lastSpan || start >= lastSpan[1])) spans.push([start, start + v.data.length]);
     }
     return spans;
   }
@@ -550,7 +556,7 @@ export class PdfDocument {
   /** The entry for object `num` as of revision `rev` (inherited from older revisions), if any. */
   entry(num: number, rev = this.revisions.length - 1): { entry: XrefEntry; revision: number } | undefined {
     for (let r = Math.min(rev, this.revisions.length - 1); r >= 0; r--) {
-      const e = this.revisions[r].entries.get(num);
+      const e = this.revisions[r]?.entries.get(num);
       if (e) return { entry: e, revision: r };
     }
     return undefined;
@@ -595,8 +601,9 @@ export class PdfDocument {
       const stm = this.objectStream(e.stream, stmObj);
       let i = e.index;
       if (stm.nums[i] !== num) i = stm.nums.indexOf(num);
-      if (i < 0) return undefined;
-      return parseDirect(stm.data, stm.first + stm.offsets[i], this.ctx);
+      const offset = stm.offsets[i];
+      if (offset === undefined) return undefined;
+      return parseDirect(stm.data, stm.first + offset, this.ctx);
     } catch (err) {
       if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
       this.warn('OBJSTM_BROKEN', `object ${num} could not be read from object stream ${e.stream}`);
@@ -634,8 +641,8 @@ export class PdfDocument {
     const header = latin1(data.subarray(0, first));
     const ints = header.trim().split(/\s+/).map(Number);
     for (let i = 0; i + 1 < ints.length && nums.length < n; i += 2) {
-      nums.push(ints[i]);
-      offsets.push(ints[i + 1]);
+      nums.push(ints[i]!); // i + 1 < ints.length
+      offsets.push(ints[i + 1]!);
     }
     const res = { offsets, nums, first, data };
     if (this.objStmCache.size > 64) this.objStmCache.clear();
@@ -678,14 +685,14 @@ export class PdfDocument {
 
   /** The document catalog as of revision `rev`. */
   catalog(rev = this.revisions.length - 1): PdfDict | undefined {
-    const r = this.revisions[Math.min(rev, this.revisions.length - 1)];
+    const r = this.revision(Math.min(rev, this.revisions.length - 1));
     const root = this.resolve(r.trailer.get('Root'), rev);
     return root instanceof PdfDict ? root : undefined;
   }
 
   /** The trailer as of revision `rev`. */
   trailerAt(rev: number): PdfDict {
-    return this.revisions[rev].trailer;
+    return this.revision(rev).trailer;
   }
 
   /** Decodes a stream's data through its filters, charged to the document's decoded-bytes budget. */
@@ -854,8 +861,9 @@ export class PdfDocument {
       const stmObj = this.getObject(stream, rev);
       if (!(stmObj instanceof PdfStream)) return undefined;
       const stm = this.objectStream(stream, stmObj);
-      if (index < 0 || index >= stm.offsets.length) return undefined;
-      return parseDirect(stm.data, stm.first + stm.offsets[index], this.ctx);
+      const offset = stm.offsets[index];
+      if (offset === undefined) return undefined;
+      return parseDirect(stm.data, stm.first + offset, this.ctx);
     } catch (err) {
       if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
       return undefined;
@@ -893,7 +901,7 @@ export class PdfDocument {
   changes(rev: number): { defined: number[]; freed: number[] } {
     const defined: number[] = [];
     const freed: number[] = [];
-    for (const [num, e] of this.revisions[rev].entries) {
+    for (const [num, e] of this.revision(rev).entries) {
       if (e.type === 'free') {
         if (num !== 0) freed.push(num);
       } else defined.push(num);

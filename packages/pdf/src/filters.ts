@@ -2,8 +2,8 @@
 import { Inflate, zlibSync } from 'fflate';
 import { PdfError } from './errors.js';
 import { LIMITS } from './parser.js';
-import { PdfDict, PdfName, PdfStream, type PdfObject } from './objects.js';
-import { hexVal, WS } from './lexer.js';
+import { PdfDict, PdfName, type PdfStream, type PdfObject } from './objects.js';
+import { hexVal, isWs } from './lexer.js';
 
 export type Resolver = (o: PdfObject | undefined) => PdfObject | undefined;
 
@@ -96,7 +96,9 @@ function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined,
 export function inflate(data: Uint8Array, max: number): Uint8Array {
   // Skip a zlib header when present; many PDF writers get the Adler-32 wrong, so raw inflate is used.
   let body = data;
-  if (data.length >= 2 && (data[0] & 0x0f) === 8 && ((data[0] << 8) | data[1]) % 31 === 0) body = data.subarray(2);
+  const cmf = data[0];
+  const flg = data[1];
+  if (cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0) body = data.subarray(2);
   const chunks: Uint8Array[] = [];
   let total = 0;
   let failed: unknown = null;
@@ -122,7 +124,7 @@ export function deflate(data: Uint8Array): Uint8Array {
 }
 
 export function concat(chunks: Uint8Array[], total = chunks.reduce((n, c) => n + c.length, 0)): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
   const out = new Uint8Array(total);
   let o = 0;
   for (const c of chunks) {
@@ -149,8 +151,9 @@ function predict(data: Uint8Array, parms: PdfDict | undefined, resolve: Resolver
   if (pred === 2) {
     if (bpc !== 8) return data;
     const out = data.slice();
+    // r + i < r + rowLen <= out.length
     for (let r = 0; r + rowLen <= out.length; r += rowLen)
-      for (let i = bpp; i < rowLen; i++) out[r + i] = (out[r + i] + out[r + i - bpp]) & 0xff;
+      for (let i = bpp; i < rowLen; i++) out[r + i] = (out[r + i]! + out[r + i - bpp]!) & 0xff;
     return out;
   }
   const rows = Math.floor(data.length / (rowLen + 1));
@@ -160,11 +163,12 @@ function predict(data: Uint8Array, parms: PdfDict | undefined, resolve: Resolver
     const type = data[r * (rowLen + 1)];
     const src = data.subarray(r * (rowLen + 1) + 1, (r + 1) * (rowLen + 1));
     const row = out.subarray(r * rowLen, (r + 1) * rowLen);
+    // row, prev and src are each rowLen bytes long (rows counts whole rows only)
     for (let i = 0; i < rowLen; i++) {
-      const left = i >= bpp ? row[i - bpp] : 0;
-      const up = prev[i];
-      const ul = i >= bpp ? prev[i - bpp] : 0;
-      let v = src[i];
+      const left = i >= bpp ? row[i - bpp]! : 0;
+      const up = prev[i]!;
+      const ul = i >= bpp ? prev[i - bpp]! : 0;
+      let v = src[i]!;
       switch (type) {
         case 1: v += left; break;
         case 2: v += up; break;
@@ -201,11 +205,9 @@ function asciiHex(data: Uint8Array): Uint8Array {
 function ascii85(data: Uint8Array): Uint8Array {
   const out: number[] = [];
   const group: number[] = [];
-  let i = 0;
-  if (data[0] === 60 && data[1] === 126) i = 2; // optional <~
-  for (; i < data.length; i++) {
-    const c = data[i];
-    if (WS[c]) continue;
+  const body = data[0] === 60 && data[1] === 126 ? data.subarray(2) : data; // optional <~
+  for (const c of body) {
+    if (isWs(c)) continue;
     if (c === 126) break; // ~>
     if (c === 122 && group.length === 0) { out.push(0, 0, 0, 0); continue; }
     if (c < 33 || c > 117) throw new PdfError('PDF_FILTER', {}, 'bad ASCII85 data');
@@ -231,10 +233,13 @@ function ascii85(data: Uint8Array): Uint8Array {
 function runLength(data: Uint8Array, max: number): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < data.length; ) {
-    const n = data[i++];
+    const n = data[i++]!; // i < data.length
     if (n === 128) break;
-    if (n < 128) { for (let k = 0; k <= n && i < data.length; k++) out.push(data[i++]); }
-    else { const b = data[i++]; for (let k = 0; k < 257 - n; k++) out.push(b); }
+    if (n < 128) { for (let k = 0; k <= n && i < data.length; k++) out.push(data[i++]!); }
+    else {
+      const b = data[i++] ?? 0; // a run cut off by the end of the data repeats 0
+      for (let k = 0; k < 257 - n; k++) out.push(b);
+    }
     if (out.length > max) throw new PdfError('PDF_LIMIT', { max }, 'decoded stream too large');
   }
   return Uint8Array.from(out);
@@ -254,20 +259,23 @@ function lzw(data: Uint8Array, early: number, max: number): Uint8Array {
   let nbuf = 0;
   let prev: number[] | null = null;
   for (let i = 0; i < data.length; ) {
-    while (nbuf < bits && i < data.length) { buf = (buf << 8) | data[i++]; nbuf += 8; }
+    while (nbuf < bits && i < data.length) { buf = (buf << 8) | data[i++]!; nbuf += 8; }
     if (nbuf < bits) break;
     const code = (buf >>> (nbuf - bits)) & ((1 << bits) - 1);
     nbuf -= bits;
     buf &= (1 << nbuf) - 1;
     if (code === 256) { reset(); bits = 9; prev = null; continue; }
     if (code === 257) break;
+    const known = dict[code];
+    const prevHead = prev?.[0];
     let entry: number[];
-    if (code < dict.length) entry = dict[code];
-    else if (prev && code === dict.length) entry = [...prev, prev[0]];
+    if (known) entry = known;
+    else if (prev && prevHead !== undefined && code === dict.length) entry = [...prev, prevHead];
     else throw new PdfError('PDF_FILTER', {}, 'bad LZW code');
     for (const b of entry) out.push(b);
     if (out.length > max) throw new PdfError('PDF_LIMIT', { max }, 'decoded stream too large');
-    if (prev) dict.push([...prev, entry[0]]);
+    const head = entry[0];
+    if (prev && head !== undefined) dict.push([...prev, head]);
     prev = entry;
     const n = dict.length + early;
     if (n >= 4096) bits = 12;

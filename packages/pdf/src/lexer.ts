@@ -1,12 +1,16 @@
 /** Byte classes and a tokenizer over one window of a file (absolute offsets = base + index). */
 
+import { latin1 } from './byte-source.js';
+
 export const WS = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
 export const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 
-export const isRegular = (c: number): boolean => !WS[c] && !DELIM[c];
-export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+// The classes take `undefined` (a read past the end of a buffer) and answer false: callers may test b[i] unchecked.
+export const isWs = (c: number | undefined): boolean => c !== undefined && WS[c] === 1;
+export const isRegular = (c: number | undefined): boolean => c !== undefined && !WS[c] && !DELIM[c];
+export const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 57;
 
 /** Thrown when a token runs off the end of the window; the caller retries with a larger window. */
 export class EndOfWindow extends Error {
@@ -46,7 +50,7 @@ export class Lexer {
   skipWs(): void {
     const b = this.buf;
     for (;;) {
-      while (this.pos < b.length && WS[b[this.pos]]) this.pos++;
+      while (this.pos < b.length && isWs(b[this.pos])) this.pos++;
       if (this.pos < b.length && b[this.pos] === 37 /* % */) {
         while (this.pos < b.length && b[this.pos] !== 10 && b[this.pos] !== 13) this.pos++;
         if (this.pos >= b.length) this.more();
@@ -58,7 +62,7 @@ export class Lexer {
   }
 
   peekByte(): number {
-    return this.pos < this.buf.length ? this.buf[this.pos] : -1;
+    return this.buf[this.pos] ?? -1;
   }
 
   next(): Token {
@@ -91,8 +95,7 @@ export class Lexer {
     while (e < b.length && isRegular(b[e])) e++;
     if (e >= b.length) this.more();
     if (e === this.pos) e++; // a stray delimiter byte; consume it as a one-byte keyword
-    let v = '';
-    for (let i = this.pos; i < e && i - this.pos < 64; i++) v += String.fromCharCode(b[i]);
+    const v = latin1(b.subarray(this.pos, Math.min(e, this.pos + 64)));
     this.pos = e;
     return { t: 'kw', v, start };
   }
@@ -102,13 +105,12 @@ export class Lexer {
     let e = this.pos;
     while (e < b.length && (isDigit(b[e]) || b[e] === 43 || b[e] === 45 || b[e] === 46)) e++;
     if (e >= b.length) this.more();
-    let s = '';
-    for (let i = this.pos; i < e && i - this.pos < 64; i++) s += String.fromCharCode(b[i]);
+    const s = latin1(b.subarray(this.pos, Math.min(e, this.pos + 64)));
     this.pos = e;
     // Lenient like other readers: "--5", "5-" and "." read as the number they start with, else 0.
     const m = /^[+-]*(\d*\.?\d*)/.exec(s.replace(/^([+-])[+-]+/, '$1'));
     const neg = s.startsWith('-');
-    let v = m && m[1] && m[1] !== '.' ? Number(m[1]) : 0;
+    let v = m?.[1] && m[1] !== '.' ? Number(m[1]) : 0;
     if (!Number.isFinite(v)) v = 0;
     if (neg) v = -v;
     return { t: 'num', v, int: !s.includes('.'), start };
@@ -121,7 +123,7 @@ export class Lexer {
     if (e >= b.length) this.more();
     let v = '';
     for (let i = this.pos + 1; i < e; i++) {
-      const c = b[i];
+      const c = b[i]!; // i < e <= b.length
       if (c === 35 /* # */ && i + 2 < e) {
         const h = hexVal(b[i + 1]) * 16 + hexVal(b[i + 2]);
         if (h >= 0 && hexVal(b[i + 1]) >= 0 && hexVal(b[i + 2]) >= 0) {
@@ -162,10 +164,10 @@ export class Lexer {
     let i = this.pos + 1;
     while (true) {
       if (i >= b.length) { this.more(); break; }
-      const c = b[i++];
+      const c = b[i++]!;
       if (c === 92 /* \ */) {
         if (i >= b.length) { this.more(); break; }
-        const d = b[i++];
+        const d = b[i++]!;
         switch (d) {
           case 110: out.push(10); break;
           case 114: out.push(13); break;
@@ -177,7 +179,12 @@ export class Lexer {
           default:
             if (d >= 48 && d <= 55) {
               let v = d - 48;
-              for (let k = 0; k < 2 && i < b.length && b[i] >= 48 && b[i] <= 55; k++) v = v * 8 + (b[i++] - 48);
+              for (let k = 0; k < 2; k++) {
+                const o = b[i];
+                if (o === undefined || o < 48 || o > 55) break;
+                v = v * 8 + (o - 48);
+                i++;
+              }
               out.push(v & 0xff);
             } else out.push(d);
         }
@@ -192,7 +199,8 @@ export class Lexer {
   }
 }
 
-export function hexVal(c: number): number {
+export function hexVal(c: number | undefined): number {
+  if (c === undefined) return -1;
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 65 && c <= 70) return c - 55;
   if (c >= 97 && c <= 102) return c - 87;

@@ -5,7 +5,7 @@
  * rebuild the table by scanning. Facts only; what a mismatch means is the verifier's decision.
  */
 import type { ByteSource } from './byte-source.js';
-import { DELIM, isDigit, Lexer, WS } from './lexer.js';
+import { DELIM, isDigit, isWs, Lexer, WS } from './lexer.js';
 
 export interface ObjectHeader {
   num: number;
@@ -72,12 +72,12 @@ function plainHeader(b: Uint8Array, i: number): ObjectHeader | null {
   const int = (): number => {
     let v = 0;
     const from = i;
-    while (i < b.length && isDigit(b[i]) && i - from < 10) v = v * 10 + (b[i++] - 48);
+    while (i < b.length && isDigit(b[i]) && i - from < 10) v = v * 10 + (b[i++]! - 48);
     return i > from && !isDigit(b[i]) ? v : -1;
   };
   const ws = (): boolean => {
     const from = i;
-    while (i < b.length && WS[b[i]]) i++;
+    while (i < b.length && isWs(b[i])) i++;
     return i > from;
   };
   const num = int();

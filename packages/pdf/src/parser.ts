@@ -1,7 +1,7 @@
 /** Object syntax: direct objects, indirect objects ("n g obj ... endobj") and streams, over a ByteSource. */
 import { ascii, indexOf, type ByteSource } from './byte-source.js';
 import { PdfError } from './errors.js';
-import { EndOfWindow, Lexer, WS, type Token } from './lexer.js';
+import { EndOfWindow, isWs, Lexer, type Token } from './lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 export const LIMITS = {
@@ -209,7 +209,7 @@ function endstreamAt(source: ByteSource, pos: number): boolean {
   if (pos > source.length) return false;
   const b = source.read(pos, pos + 12);
   let i = 0;
-  while (i < b.length && WS[b[i]]) i++;
+  while (i < b.length && isWs(b[i])) i++;
   for (let k = 0; k < ENDSTREAM.length; k++) if (b[i + k] !== ENDSTREAM[k]) return false;
   return true;
 }

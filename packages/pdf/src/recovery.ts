@@ -1,6 +1,6 @@
 /** Rebuilding a damaged file's object table by scanning its bytes for "n g obj" and trailers. */
 import { ascii, indexOfBytes, type ByteSource } from './byte-source.js';
-import { isDigit, WS } from './lexer.js';
+import { isDigit, isWs, WS } from './lexer.js';
 
 export interface ScannedObject {
   num: number;
@@ -32,14 +32,14 @@ export function scanObjects(source: ByteSource, start = 0, end = source.length):
       const h = headerBefore(buf, i);
       if (h) {
         const offset = winStart + h.at;
-        if (offset >= base - overlap && (objects.length === 0 || objects[objects.length - 1].offset < offset)) {
+        if (offset >= base - overlap && (objects.at(-1)?.offset ?? -1) < offset) {
           objects.push({ num: h.num, gen: h.gen, offset });
         }
       }
     }
     for (let i = indexOfBytes(buf, TRAILER, from); i >= 0; i = indexOfBytes(buf, TRAILER, i + 7)) {
       const off = winStart + i;
-      if (trailers.length === 0 || trailers[trailers.length - 1] < off) trailers.push(off);
+      if ((trailers.at(-1) ?? -1) < off) trailers.push(off);
     }
   }
   return { objects, trailers };
@@ -50,18 +50,18 @@ function headerBefore(buf: Uint8Array, objAt: number): { num: number; gen: numbe
   const after = buf[objAt + 3];
   if (after !== undefined && !WS[after] && after !== 60 && after !== 91 && after !== 47 && after !== 40) return null;
   let p = objAt - 1;
-  if (p < 0 || !WS[buf[p]]) return null;
-  while (p >= 0 && WS[buf[p]]) p--;
+  if (p < 0 || !isWs(buf[p])) return null;
+  while (p >= 0 && isWs(buf[p])) p--;
   let e = p + 1;
   while (p >= 0 && isDigit(buf[p])) p--;
   if (p + 1 === e || e - p - 1 > 5) return null;
   const gen = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
-  if (p < 0 || !WS[buf[p]]) return null;
-  while (p >= 0 && WS[buf[p]]) p--;
+  if (p < 0 || !isWs(buf[p])) return null;
+  while (p >= 0 && isWs(buf[p])) p--;
   e = p + 1;
   while (p >= 0 && isDigit(buf[p])) p--;
   if (p + 1 === e || e - p - 1 > 10) return null;
-  if (p >= 0 && !WS[buf[p]] && buf[p] !== 62 /* > */ && buf[p] !== 93 /* ] */ && buf[p] !== 41 /* ) */) return null;
+  if (p >= 0 && !isWs(buf[p]) && buf[p] !== 62 /* > */ && buf[p] !== 93 /* ] */ && buf[p] !== 41 /* ) */) return null;
   const num = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
   return { num, gen, at: p + 1 };
 }

@@ -113,7 +113,7 @@ export class ObjectSerializer {
     if (printable) for (const c of b) if (c < 0x20 || c > 0x7e) { printable = false; break; }
     if (!printable) {
       let h = '<';
-      for (const c of b) h += HEX[c >> 4] + HEX[c & 15];
+      for (const c of b) h += HEX.charAt(c >> 4) + HEX.charAt(c & 15);
       w.ascii(h + '>');
       return;
     }

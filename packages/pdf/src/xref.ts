@@ -1,8 +1,8 @@
 /** Cross-reference sections: classic tables ("xref ... trailer") and cross-reference streams (/Type /XRef). */
-import type { ByteSource } from './byte-source.js';
+import { latin1, type ByteSource } from './byte-source.js';
 import { PdfError } from './errors.js';
 import { decodeStream } from './filters.js';
-import { isDigit, WS } from './lexer.js';
+import { isDigit, isWs } from './lexer.js';
 import { PdfDict, PdfStream } from './objects.js';
 import { ObjectParser, parseIndirectAt, withWindow, type ParseContext } from './parser.js';
 
@@ -28,7 +28,7 @@ const MAX_ENTRIES = 8_000_000;
 export function readXrefSection(ctx: ParseContext, offset: number): XrefSection {
   const head = ctx.source.read(offset, offset + 32);
   let i = 0;
-  while (i < head.length && WS[head[i]]) i++;
+  while (i < head.length && isWs(head[i])) i++;
   if (head[i] === 0x78 && head[i + 1] === 0x72 && head[i + 2] === 0x65 && head[i + 3] === 0x66) {
     return readTable(ctx, offset + i);
   }
@@ -96,14 +96,14 @@ function readStreamSection(ctx: ParseContext, offset: number): XrefSection {
   if (!Array.isArray(W) || W.length < 3 || !W.every((w) => typeof w === 'number' && w >= 0 && w <= 8)) {
     throw new PdfError('PDF_XREF', { offset }, 'bad /W in xref stream');
   }
-  const w = W as number[];
+  const [w0, w1, w2] = W as [number, number, number]; // checked above
   const size = d.get('Size');
   if (typeof size !== 'number' || size < 0) throw new PdfError('PDF_XREF', { offset }, 'bad /Size in xref stream');
   const idx = d.get('Index');
   const ranges: number[] = Array.isArray(idx) ? (idx.filter((x) => typeof x === 'number') as number[]) : [0, size];
-  const rowLen = w[0] + w[1] + w[2];
+  const rowLen = w0 + w1 + w2;
   let declared = 0;
-  for (let i = 1; i < ranges.length; i += 2) declared += ranges[i];
+  for (let i = 1; i < ranges.length; i += 2) declared += ranges[i]!;
   if (declared > MAX_ENTRIES) throw new PdfError('PDF_LIMIT', { offset }, 'too many xref entries');
   const data = decodeStream(stream, undefined, Math.max(1024, declared * (rowLen + 1) + 1024));
   const entries = new Map<number, XrefEntry>();
@@ -111,17 +111,17 @@ function readStreamSection(ctx: ParseContext, offset: number): XrefSection {
   const field = (width: number, dflt: number): number => {
     if (width === 0) return dflt;
     let v = 0;
-    for (let k = 0; k < width; k++) v = v * 256 + data[p++];
+    for (let k = 0; k < width; k++) v = v * 256 + data[p++]!; // each row is checked to fit before it is read
     return v;
   };
   for (let r = 0; r + 1 < ranges.length; r += 2) {
-    const first = ranges[r];
-    const count = ranges[r + 1];
+    const first = ranges[r]!; // r + 1 < ranges.length
+    const count = ranges[r + 1]!;
     for (let k = 0; k < count; k++) {
       if (p + rowLen > data.length) break;
-      const type = field(w[0], 1);
-      const f2 = field(w[1], 0);
-      const f3 = field(w[2], 0);
+      const type = field(w0, 1);
+      const f2 = field(w1, 0);
+      const f3 = field(w2, 0);
       const num = first + k;
       if (entries.has(num)) continue;
       if (type === 0) entries.set(num, { type: 'free', gen: f3 });
@@ -159,7 +159,7 @@ class LineReader {
       // skip EOL/whitespace
       for (;;) {
         if (this.pos >= this.buf.length && !this.refill()) return null;
-        if (!WS[this.buf[this.pos]]) break;
+        if (!isWs(this.buf[this.pos])) break;
         this.pos++;
       }
       let e = this.pos;
@@ -174,8 +174,7 @@ class LineReader {
         e++;
         if (e - this.pos > 256) break;
       }
-      let text = '';
-      for (let i = this.pos; i < e; i++) text += String.fromCharCode(this.buf[i]);
+      const text = latin1(this.buf.subarray(this.pos, e));
       const start = this.bufStart + this.pos;
       this.pos = e;
       if (text.trim().length === 0) continue;

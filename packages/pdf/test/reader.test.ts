@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { PdfDict, PdfDocument, PdfError, PdfRef, PdfStream, stringText, textString, PdfString } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfError, type PdfRef, type PdfStream, stringText, textString, type PdfString } from '@kyso/pdf';
 import { corpusBytes, corpusFiles, fixture, hasFixture, pdfLibDoc, producerSamples, qpdfTransform } from '../../../tests/helpers/producers.js';
 
 const countOf = (bytes: Uint8Array, s: string): number => Buffer.from(bytes).toString('latin1').split(s).length - 1;

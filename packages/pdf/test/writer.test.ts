@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PDFDocument } from 'pdf-lib';
-import { PdfDict, PdfDocument, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, stringText, textString } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, PdfPlaceholder, type PdfRef, PdfStream, PdfString, stringText, textString } from '@kyso/pdf';
 import { corpusBytes, corpusFiles, pdfLibDoc, producerSamples } from '../../../tests/helpers/producers.js';
 import { pdfsig, qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
 

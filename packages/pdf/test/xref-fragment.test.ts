@@ -5,7 +5,7 @@
  * a chain cut short by an update without /Prev that redefines the catalog is stitched to the revisions before it.
  */
 import { describe, expect, it } from 'vitest';
-import { PdfDict, PdfDocument, PdfRef } from '@kyso/pdf';
+import { PdfDict, PdfDocument, type PdfRef } from '@kyso/pdf';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');

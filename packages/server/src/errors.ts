@@ -29,6 +29,7 @@ export const SERVICE_MESSAGES = {
   SERVICE_SHUTTING_DOWN: ['Dịch vụ đang dừng.', 'The service is shutting down.'],
   SERVICE_CONFIG_INVALID: ['Cấu hình dịch vụ không hợp lệ.', 'The service configuration is not valid.'],
   SERVICE_INTERNAL: ['Lỗi nội bộ của dịch vụ.', 'Internal service error.'],
+  SERVICE_DATABASE_UNAVAILABLE: ['Không truy cập được cơ sở dữ liệu của dịch vụ; hãy thử lại sau.', "The service's database is unavailable; try again later."],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type ServiceErrorCode = keyof typeof SERVICE_MESSAGES;
@@ -70,6 +71,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   SERVICE_NOT_READY: 503,
   SERVICE_SHUTTING_DOWN: 503,
   SERVICE_INTERNAL: 500,
+  SERVICE_DATABASE_UNAVAILABLE: 503,
   // The state between steps does not match the document or the session: a conflict, not a bad document.
   SIGN_INPUT_CHANGED: 409,
   SIGN_STATE_INVALID: 409,
@@ -96,6 +98,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   DEADLINE_EXTENSION_NO_REASON: 400,
   DEADLINE_NO_CALENDAR_YEAR: 422,
   DEADLINE_BAD_CALENDAR: 500,
+  DEADLINE_NOT_EXTENSIBLE: 409,
+  DEADLINE_PASSED: 409,
   REPORT_BAD_INPUT: 400,
   REGISTER_ECOPY_MISMATCH: 409,
   REGISTER_BOOK_PENDING: 409,

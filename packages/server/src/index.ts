@@ -9,3 +9,5 @@ export { configSchema, API_KEY_SCOPES, type ServiceConfig, type ServiceConfigInp
 export { createApiKey, generateApiKey, apiKeyHash, type Principal } from './auth/api-keys.js';
 export { startService, type RunningService, type StartOptions } from './server.js';
 export { runService, type RunOptions } from './run.js';
+export type { SessionStore, SessionRecord, SessionLookup, SessionLimits } from './sessions/session-store.js';
+export { SqliteSessionStore } from './sessions/sqlite-session-store.js';

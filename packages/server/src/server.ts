@@ -5,27 +5,23 @@
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { type CertificationRegister, type SigningJournal } from '@kyso/core';
-import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { removeSpooledBodies } from './io/request-body.js';
 import { AuthFailureLimiter } from './limits/auth-failures.js';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ApiKeyRegistry } from './auth/api-keys.js';
 import type { LoadedConfig } from './config/load.js';
-import { openDatabase, type Db } from './db/database.js';
+import { openStores, type Stores } from './db/stores.js';
 import { createApp } from './http/app.js';
 import { defineRoute, type RouteDef } from './http/route.js';
 import type { Services } from './http/services.js';
 import { KeyRing } from './keys/key-ring.js';
-import { RateLimiter } from './limits/rate-limit.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { openApiDocument } from './openapi/document.js';
 import { ROUTES } from './routes/index.js';
 import { readTrustAnchors } from './routes/verify.js';
 import { ServiceFetch } from './net/service-fetch.js';
-import { SessionStore } from './sessions/session-store.js';
 import { CertificateChecks } from './signing/certificate-checks.js';
 import { SigningService } from './signing/signing-service.js';
 import { VerificationPool } from './verification/verification-pool.js';
@@ -60,15 +56,13 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const logger = createLogger(config.logLevel, options.logDestination);
   if (loaded.development) {
     logger.warn(
-      { keys: Object.keys(config.keys), database: config.database },
+      { keys: Object.keys(config.keys), database: config.database.path ?? 'postgres' },
       'DEVELOPMENT SETUP: signing with the public TEST certificates of test-certs/ and a throwaway API key. Not for production: give a configuration file (KYSO_CONFIG or --config).',
     );
   }
   const trustAnchors = readTrustAnchors(config.verification.trustRoots);
-  let db: Db | undefined;
+  let stores: Stores | undefined;
   let keyRing: KeyRing | undefined;
-  let register: CertificationRegister | undefined;
-  let journal: SigningJournal | undefined;
   let verification: VerificationPool | undefined;
   let signing: SigningService | undefined;
   const { resources } = config;
@@ -116,26 +110,20 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     // Bodies spooled by a process that crashed: nothing will ever remove them otherwise (dataDir is this instance's).
     const removed = removeSpooledBodies(`${config.dataDir}/tmp`);
     if (removed > 0) logger.warn({ removed }, 'removed request bodies left by an earlier process');
-    db = openDatabase(config.database!);
-    keyRing = await KeyRing.open(config.keys, loaded.env);
-    const d = config.certification.deadlines;
-    register = openSqliteRegister(config.certification.register!, {
-      deadlines: {
-        calendar: { weekend: d.weekend, extraDaysOff: d.extraDaysOff, extraWorkdays: d.extraWorkdays },
-        policy: { cutoff: d.cutoff, closeOfBusiness: d.closeOfBusiness },
-      },
+    stores = await openStores(config, now, {
+      onIdleError: (e) => logger.warn({ err: e.message }, 'an idle database connection failed; replaced'),
+      onRateFallback: (e) => logger.warn({ err: e.message }, 'shared rate limit unavailable; this instance counted the request'),
     });
-    journal = openSqliteJournal(config.certification.register!);
+    keyRing = await KeyRing.open(config.keys, loaded.env);
+    logger.info({ store: stores.kind, where: stores.where }, 'state opened');
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
-      await register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
+      await stores.register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
     }
     verification = await verificationStarting;
     signing = await signingStarting;
   } catch (e) {
-    await journal?.close();
-    await register?.close();
+    await stores?.close();
     await keyRing?.close();
-    db?.close();
     await (await verificationStarting.catch(() => undefined))?.close(0);
     await (await signingStarting.catch(() => undefined))?.close(0);
     throw e;
@@ -152,31 +140,21 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     { name: 'kyso_verification_workers_recycled', help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.', value: () => verification.workersRecycled },
     { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
   ]);
-  const sessions = new SessionStore(
-    db,
-    {
-      maxPerKey: config.sessions.maxPerKey,
-      maxBytesPerKey: config.sessions.maxBytesPerKey,
-      maxTotalBytes: config.sessions.maxTotalBytes,
-      completedRetentionMs: config.sessions.completedRetentionSeconds * 1000,
-      expiredNoticeMs: config.sessions.expiredNoticeSeconds * 1000,
-    },
-    now,
-  );
-  const purgeSessions = (): void => {
+  const { sessions, register, journal, tidy } = stores;
+  const purgeSessions = async (): Promise<void> => {
     try {
-      const purged = sessions.purgeExpired();
+      const purged = await sessions.purgeExpired();
       if (purged > 0) logger.info({ purged }, 'expired signing sessions purged');
+      await tidy();
     } catch (e) {
       logger.warn({ err: (e as Error).message }, 'purging expired sessions failed');
     }
   };
-  purgeSessions();
+  await purgeSessions();
   const services: Services = {
     config,
     development: loaded.development,
     logger,
-    db,
     keyRing,
     trustAnchors,
     apiKeys: new ApiKeyRegistry(config.apiKeys),
@@ -186,7 +164,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     signing,
     verification,
     metrics,
-    rateLimiter: new RateLimiter(config.limits.rateLimit, now),
+    rateLimiter: stores.rateLimiter,
     authFailures: new AuthFailureLimiter(config.http.authFailures, now),
     lifecycle,
     now,
@@ -225,10 +203,8 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       });
     });
   } catch (e) {
-    await journal!.close();
-    await register.close();
+    await stores.close();
     await keyRing.close();
-    db.close();
     await verification.close(0);
     await signing.close(0);
     throw e;
@@ -238,7 +214,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const url = `http://${host}:${port}`;
   logger.info({ url, keys: keyRing.aliases(), apiKeys: services.apiKeys.size, source: loaded.source }, 'kyso service listening');
 
-  const purge = setInterval(purgeSessions, config.sessions.purgeIntervalSeconds * 1000);
+  const purge = setInterval(() => void purgeSessions(), config.sessions.purgeIntervalSeconds * 1000);
   purge.unref();
 
   let closing: Promise<void> | undefined;
@@ -261,10 +237,9 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       // the register they may still write to is closed.
       const grace = Math.max(0, deadline - Date.now());
       await Promise.all([verification.close(grace), signing.close(grace)]);
-      await journal!.close();
-      await register.close();
+      // Last: the journal, the register and the sessions (and their PostgreSQL pools), once nothing writes to them.
+      await stores.close();
       await keyRing.close();
-      db.close();
       logger.info('stopped');
     })());
 

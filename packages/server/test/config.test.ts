@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
     const dir = join(file, '..');
     expect(config.dataDir).toBe(join(dir, 'state'));
-    expect(config.database).toBe(join(dir, 'state', 'sessions', 'sessions.sqlite'));
+    expect(config.database.path).toBe(join(dir, 'state', 'sessions', 'sessions.sqlite'));
     expect(config.certification.register).toBe(join(dir, 'state', 'register.sqlite'));
     expect(config.keys.seal).toMatchObject({ type: 'pkcs12', file: join(dir, 'seal.p12') });
     expect(config.access).toEqual({ verify: 'public', feeQuote: 'public', registerLookup: 'public' });
@@ -103,6 +103,21 @@ describe('loadConfig', () => {
     refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [{ ...key, scopes: ['admin'] }] }), env: {} }));
     refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key], certification: { deadlines: { cutoff: '25:00' } } }), env: {} }));
     refusal(() => loadConfig({ file: configFile({ keys: { seal }, apiKeys: [key], certification: { deadlines: { extraDaysOff: ['03/09/2026'] } } }), env: {} }));
+  });
+
+  it('database: url (PostgreSQL; no sessions file), the older string form, the environment, pool defaults, bad values named', () => {
+    const base = { keys: { seal }, apiKeys: [{ id: 'a', unit: 'U', sha256: apiKeyHash('k'), aliases: ['seal'] }] };
+    const pg = loadConfig({ file: configFile({ ...base, database: { url: 'postgres://kyso@db.internal:5432/kyso', poolSize: 4 } }), env: {} }).config;
+    expect(pg.database).toEqual({ url: 'postgres://kyso@db.internal:5432/kyso', poolSize: 4, statementTimeoutMs: 30_000 });
+    const older = configFile({ ...base, database: 'state/s.sqlite' });
+    expect(loadConfig({ file: older, env: {} }).config.database).toEqual({ path: join(older, '..', 'state', 's.sqlite'), poolSize: 10, statementTimeoutMs: 30_000 });
+    // The environment's URL joins the file's older form: PostgreSQL needs no path, and both together are refused.
+    expect(refusal(() => loadConfig({ file: older, env: { KYSO_DATABASE_URL: 'postgresql://kyso@h/k' } })).message).toContain('give url (PostgreSQL) or path (SQLite), not both');
+    const fromEnv = loadConfig({ file: configFile(base), env: { KYSO_DATABASE_URL: 'postgresql://kyso@h/k' } }).config.database;
+    expect(fromEnv.url).toBe('postgresql://kyso@h/k');
+    expect(fromEnv.path).toBeUndefined();
+    expect(refusal(() => loadConfig({ file: configFile({ ...base, database: { url: 'mysql://x/y' } }), env: {} })).message).toContain('database.url');
+    expect(refusal(() => loadConfig({ file: configFile({ ...base, database: { url: 'postgres://h/k', poolSize: 0 } }), env: {} })).message).toContain('database.poolSize');
   });
 
   it('with neither a file nor keys gives the development setup: test certificates, a dev API key, ./data', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, type PdfObject } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, type PdfObject } from '@kyso/pdf';
 import { signPdf } from '@kyso/core';
 import {
   EVIDENCE_MESSAGES,

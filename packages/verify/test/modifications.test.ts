@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, stringText, type PdfObject } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, PdfString, stringText, type PdfObject } from '@kyso/pdf';
 import { analyseModifications, type ModificationAnalysis } from '../src/modifications/analyse.js';
 
 const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));

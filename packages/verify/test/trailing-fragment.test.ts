@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDocument, PdfStream, type PdfRef } from '@kyso/pdf';
+import { PdfDocument, type PdfStream, type PdfRef } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
 import { parsePdfsig } from '../../../tests/helpers/nss.js';
 import { pdfsig, qpdfCheck, scratch } from '../../../tests/helpers/tools.js';

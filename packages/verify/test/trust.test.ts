@@ -485,6 +485,7 @@ describe('AIA caIssuers fetching (opt-in)', () => {
 function skiOf(certDer: Uint8Array): string {
   const parsed = pkijs.Certificate.fromBER(certDer.slice().buffer as ArrayBuffer);
   const ext = parsed.extensions?.find((e) => e.extnID === '2.5.29.14');
-  const value = (ext?.parsedValue as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView;
+  if (!ext) throw new Error('the certificate has no subjectKeyIdentifier');
+  const value = (ext.parsedValue as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView;
   return Buffer.from(value).toString('hex').toUpperCase().match(/../g)!.join(':');
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { certifyPaperCopies, formatVnd, type CertificationRequestRecord, type Certifier, type CertifyPaperCopiesInput } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openRegisterAt } from '../register-location.js';
 import { deskAuthority, deskCertifierTitle } from '../desk.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
@@ -41,7 +41,7 @@ export async function certifyPaper(argv: string[], out: (s: string) => void, err
     },
   });
   if (positionals.length) throw new UsageError(`certify-paper takes no positional arguments (got '${positionals[0]}')`);
-  if (!values.db) throw new UsageError('--db FILE (the certification register) is required');
+  if (!values.db) throw new UsageError('--db FILE|postgres://… (the certification register) is required');
   if (!values.certifier?.trim()) throw new UsageError('--certifier NAME (who signs the paper copies) is required');
   const originals = originalsInOrder(tokens, values.book, values.note);
   if (!originals.length) throw new UsageError('give each original with --original NAME --pages N --copies N');
@@ -56,7 +56,7 @@ export async function certifyPaper(argv: string[], out: (s: string) => void, err
   };
   const key = values['idempotency-key'] ?? randomUUID();
 
-  const register = openSqliteRegister(values.db);
+  const register = await openRegisterAt(values.db);
   try {
     const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'] });
     // Printed before booking, so a run that dies can be repeated with the same key (same numbers).

@@ -5,7 +5,9 @@
  *
  * Also `--refuse CODE` (a refusal on a Decree 23/2015 Art. 22 ground: recorded, no number, no fee),
  * `--void-pending KEY --reason TEXT` (an abandoned pending request voided; its number stays in the book) and
- * `--deliver KEY [--at TIME]` (the e-copy's delivery recorded: its return time for the deadline).
+ * `--deliver KEY [--at TIME]` (the e-copy's delivery recorded: its return time for the deadline) and
+ * `--extend KEY --extension-days N --extension-reason TEXT [--written-agreement] [--at TIME] [--slip FILE.pdf]` (an
+ * extension agreed after receipt, Art. 21: the due time moves, a new appointment slip gives it).
  *
  * The receipt time (`--received-at`, default now), an extension (`--extension-days N --extension-reason TEXT
  * [--written-agreement]`) and the payment channel (`--payment cash|online`) are recorded with the request; the due
@@ -39,7 +41,7 @@ import {
   type StatementPlacement,
   type MarkPlacement,
 } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openRegisterAt } from '../register-location.js';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
 import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
@@ -106,12 +108,13 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       payment: { type: 'string' },
       slip: { type: 'string' },
       deliver: { type: 'string' },
+      extend: { type: 'string' },
       at: { type: 'string' },
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
   if (positionals.length) throw new UsageError(`certify takes no positional arguments (got '${positionals[0]}')`);
-  if (!values.db) throw new UsageError('--db FILE (the certification register) is required');
+  if (!values.db) throw new UsageError('--db FILE|postgres://… (the certification register) is required');
   if (!values['authority-p12']) throw new UsageError('--authority-p12 FILE (the seal) is required');
 
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
@@ -121,12 +124,18 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
   const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword, { rsaScheme } /* an EC key keeps ECDSA */);
   const sealSubject = seal.info.subjectAttributes;
 
-  const register = openSqliteRegister(values.db);
+  const register = await openRegisterAt(values.db);
   try {
     const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'], sealName: sealSubject.O ?? sealSubject.CN, electronicBook: values['electronic-book'] });
     const authorityId = authority.id;
     if (values['void-pending'] !== undefined) return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
     if (values.deliver !== undefined) return await deliver(register, authorityId, values.deliver, values.at, values.json, out);
+    if (values.extend !== undefined) {
+      const extension = extensionOf(values['extension-days'], values['extension-reason'], values['written-agreement']);
+      if (!extension) throw new UsageError('--extend KEY needs --extension-days N and --extension-reason TEXT', 'Tùy chọn --extend cần --extension-days N và --extension-reason.');
+      if (values.slip) checkWritable(values.slip);
+      return await extendLater(register, authority, values.extend, extension, values.at, values.slip, values.json, out);
+    }
     const receivedAt = instantOption(values['received-at'], '--received-at');
     const extension = extensionOf(values['extension-days'], values['extension-reason'], values['written-agreement']);
     const paymentChannel = paymentOf(values.payment);
@@ -205,13 +214,15 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
           : undefined,
         onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
       });
-      writeAtomically(values.output, result.pdf);
-      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
-      // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each.
+      // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each. They are
+      // journaled before the file is written, so a journal that fails (exit 74) leaves no unjournaled copy; the
+      // register keeps the issued copy, and a retry with the same key replays it and journals what is missing.
       const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
       const madeLevel = result.entry.signingEvidence?.level ?? 'B-B'; // as made: auto picks one
-      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId });
-      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId });
+      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
+      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
+      writeAtomically(values.output, result.pdf);
+      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
       out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
       return 0;
     } finally {
@@ -240,6 +251,28 @@ async function deliver(register: CertificationRegister, authorityId: string, key
     json
       ? JSON.stringify({ idempotencyKey: key, requestId: done.id, deliveredAt: done.deliveredAt, dueAt: done.dueAt, deadline: done.deadline }, null, 2)
       : `Đã trả kết quả / Delivered: ${formatVietnamDisplayTime(new Date(done.deliveredAt!))}${done.dueAt ? ` (hạn / due ${formatVietnamDisplayTime(new Date(done.dueAt))}: ${done.deadline})` : ''}`,
+  );
+  return 0;
+}
+
+async function extendLater(
+  register: CertificationRegister,
+  authority: { id: string; name: string },
+  key: string,
+  extension: Extension,
+  at: string | undefined,
+  slip: string | undefined,
+  json: boolean | undefined,
+  out: (s: string) => void,
+): Promise<number> {
+  const request = await register.findRequestByKey(authority.id, key);
+  if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
+  const done = await register.extendDeadline(request.id, { extension, at: instantOption(at, '--at') });
+  if (slip) writeAtomically(slip, appointmentSlip({ request: done, authorityName: authority.name }).pdf);
+  out(
+    json
+      ? JSON.stringify({ idempotencyKey: key, requestId: done.id, dueAt: done.dueAt, extension: done.extension, deadline: done.deadline, ...(slip ? { appointmentSlip: slip } : {}) }, null, 2)
+      : `Đã gia hạn / Extended: hạn mới / due ${formatVietnamDisplayTime(new Date(done.dueAt!))} (${done.extension!.workingDays} ngày làm việc / working days)`,
   );
   return 0;
 }
@@ -283,7 +316,8 @@ function readScans(paths: string[]): ScanSource {
   const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
   const pdfs = files.filter(isPdf).length;
   if (pdfs === 0) return { images: files };
-  if (pdfs === 1 && files.length === 1) return { pdf: files[0] };
+  const [only] = files;
+  if (only && pdfs === 1 && files.length === 1) return { pdf: only };
   throw new UsageError('give one scanned PDF, or images only (one per page)');
 }
 

@@ -4,7 +4,7 @@
  * (their CMS cannot change), the DSS with chains and OCSP/CRL data, and for B-LTA a new archive timestamp.
  */
 import { extendFile, parseTimestampToken, type ExtendLevel, type TimestampProvider } from '@kyso/core';
-import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
+import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper } from '../signing-support.js';
 
@@ -26,7 +26,8 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       ...JOURNAL_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('extend takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   const level = values.level as ExtendLevel | undefined;
   if (!level || !LEVELS.includes(level)) throw new UsageError('--level must be B-T, B-LT or B-LTA');
@@ -50,19 +51,27 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
       }
     : undefined;
   try {
-    const res = await extendFile(positionals[0], values.output, {
-      level,
-      fetch,
-      timestamper,
-      extraCertificates: cliCertificates(values.trust),
-      // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
-      policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
-      onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
-    });
-    // A document timestamp is a signature (the TSA's); DSS data alone is not, and is not journaled.
-    if (journal && res.added.includes('doc-timestamp') && tsaCertificate) {
-      await journal.record({ operation: 'extend', keyFile: new URL(values.tsa!).host, certificate: tsaCertificate, level, outputPath: values.output });
-    }
+    const output = values.output;
+    const res = await journaledOutput(
+      journal,
+      output,
+      (path) =>
+        extendFile(input, path, {
+          level,
+          fetch,
+          timestamper,
+          extraCertificates: cliCertificates(values.trust),
+          // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
+          policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
+          onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+        }),
+      async (j, path, made) => {
+        // A document timestamp is a signature (the TSA's); DSS data alone is not, and is not journaled.
+        if (made.added.includes('doc-timestamp') && tsaCertificate) {
+          await j.record({ operation: 'extend', keyFile: new URL(values.tsa!).host, certificate: tsaCertificate, level, outputPath: path });
+        }
+      },
+    );
     const what = res.added.length ? res.added.join(', ') : 'nothing to add';
     out(`Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`);
     return 0;

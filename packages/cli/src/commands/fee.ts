@@ -30,12 +30,12 @@ export function fee(argv: string[], out: (s: string) => void): number {
   const originals: OriginalForFee[] = pages.map((p, i) => ({
     ...(p.card ? { doubleSidedCard: true } : {}),
     ...(p.pages !== undefined ? { pages: p.pages } : {}),
-    paperCopies: copies.length === 0 ? defaultCopies : copies[copies.length === 1 ? 0 : i],
+    paperCopies: copies[copies.length === 1 ? 0 : i] ?? defaultCopies, // none, one for all, or one per --pages
     electronicCopy: values.electronic === true,
     item: values['contract-copy'] ? 'CONTRACT_COPY' : 'COPY_FROM_ORIGINAL',
   }));
   const services: ServiceForFee[] = (values.service ?? []).map((s) => {
-    const [item, count] = s.split(':');
+    const [item = '', count] = s.split(':');
     if (!SERVICES.has(item)) throw new UsageError(`--service must be one of ${[...SERVICES].join(', ')}`);
     return { item: item as ServiceForFee['item'], count: count === undefined ? 1 : integer(count, '--service count') };
   });

@@ -19,8 +19,8 @@ export interface InspectReport {
 
 export function inspect(argv: string[], out: (s: string) => void): number {
   const { values, positionals } = parseCommandArgs('inspect', { args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
-  if (positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE.pdf');
-  const path = positionals[0];
+  const [path] = positionals;
+  if (path === undefined || positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE.pdf');
   const source = new FileSource(path);
   try {
     const doc = PdfDocument.load(source);

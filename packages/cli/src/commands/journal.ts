@@ -1,5 +1,6 @@
 /** `kyso journal list --journal FILE [filters] [--json]`: the signing journal's records, oldest first. */
 import { vietnamDayEnd, vietnamDayStart, type JournalRecord } from '@kyso/core';
+import { openJournalAt } from '../register-location.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 export async function journal(argv: string[], out: (s: string) => void): Promise<number> {
@@ -21,7 +22,7 @@ export async function journal(argv: string[], out: (s: string) => void): Promise
     },
   });
   if (positionals.length) throw new UsageError(`kyso journal list takes no arguments (got '${positionals[0]}')`, 'Lệnh kyso journal list không nhận đối số.');
-  if (!values.journal) throw new UsageError('--journal FILE is required', 'Cần --journal TỆP.');
+  if (!values.journal) throw new UsageError('--journal FILE|postgres://… is required', 'Cần --journal TỆP hoặc postgres://….');
   const day = (v: string | undefined, flag: string, end: boolean) => {
     if (v === undefined) return undefined;
     const d = end ? vietnamDayEnd(v) : vietnamDayStart(v);
@@ -37,8 +38,7 @@ export async function journal(argv: string[], out: (s: string) => void): Promise
     from: day(values.from, '--from', false),
     to: day(values.to, '--to', true),
   };
-  const { openSqliteJournal } = await import('@kyso/core/register-sqlite');
-  const store = openSqliteJournal(values.journal);
+  const store = await openJournalAt(values.journal);
   try {
     const records: JournalRecord[] = [];
     let after: string | undefined;

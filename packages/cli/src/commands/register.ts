@@ -16,6 +16,7 @@ import {
   type EntryState,
   type RegisterEntry,
 } from '@kyso/core';
+import { openRegisterAt } from '../register-location.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 type Print = (s: string) => void;
@@ -90,9 +91,8 @@ function queryOf(v: FilterValues): EntryQuery {
 }
 
 async function openDb(path: string | undefined): Promise<CertificationRegister> {
-  if (!path) throw new UsageError('--db FILE (the certification register) is required', 'Cần --db TỆP (sổ chứng thực).');
-  const { openSqliteRegister } = await import('@kyso/core/register-sqlite');
-  return openSqliteRegister(path);
+  if (!path) throw new UsageError('--db FILE|postgres://… (the certification register) is required', 'Cần --db TỆP hoặc postgres://… (sổ chứng thực).');
+  return openRegisterAt(path);
 }
 
 /** Every entry the query matches, page by page (the register's order: authority, book, year, number). */
@@ -135,6 +135,10 @@ function entryJson(e: RegisterEntry) {
     vneidDataUsed: e.vneidDataUsed,
     notes: e.notes,
     requestId: e.requestId,
+    // The request's due and return times and where the entry stands now (Decree 23/2015 Art. 7 and 21).
+    dueAt: e.deadline?.dueAt ?? null,
+    returnedAt: e.deadline?.returnedAt ?? null,
+    deadline: e.deadline?.state ?? null,
   };
 }
 
@@ -175,10 +179,18 @@ async function list(argv: string[], out: Print): Promise<number> {
       `${e.paperCopies}${e.electronicCopy ? '+e' : ''}`,
       String(e.fee),
       e.state,
+      e.deadline?.state ?? '',
     ]);
-    const head = ['authority', 'book', 'year', 'no.', 'date (UTC)', 'requester', 'document', 'copies', 'fee', 'state'];
-    const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => [...r[i]].length))));
-    const line = (r: string[]) => r.map((c, i) => ([...c].length > widths[i] ? [...c].slice(0, widths[i] - 1).join('') + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();
+    const head = ['authority', 'book', 'year', 'no.', 'date (UTC)', 'requester', 'document', 'copies', 'fee', 'state', 'deadline'];
+    const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length))));
+    const line = (r: string[]) =>
+      r
+        .map((c, i) => {
+          const w = widths[i] ?? c.length; // a width per column
+          return [...c].length > w ? [...c].slice(0, w - 1).join('') + '…' : c.padEnd(w);
+        })
+        .join('  ')
+        .trimEnd();
     out([line(head), ...rows.map(line), `${entries.length} mục / entries`].join('\n'));
     return 0;
   } finally {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { formatVnd, monthlyReport, monthlyReportCsv, monthlyReportHtml, type MonthlyReport, type UnitFigures } from '@kyso/core';
-import { openSqliteRegister } from '@kyso/core/register-sqlite';
+import { isPostgresUrl, openRegisterAt } from '../register-location.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 export async function report(argv: string[], out: (s: string) => void): Promise<number> {
@@ -32,9 +32,10 @@ export async function report(argv: string[], out: (s: string) => void): Promise<
     },
   });
   if (positionals.length) throw new UsageError(`report monthly takes no positional arguments (got '${positionals[0]}')`);
-  if (!values.db) throw new UsageError('--db FILE (the certification register) is required');
-  // Opening a register creates it: a mistyped path must not report an empty month.
-  if (!existsSync(values.db)) throw new UsageError(`no register at ${values.db}`, `Không có sổ chứng thực tại ${values.db}.`);
+  if (!values.db) throw new UsageError('--db FILE|postgres://… (the certification register) is required');
+  // Opening a SQLite register creates it: a mistyped path must not report an empty month (a database URL names
+  // an existing database; a wrong one fails to connect).
+  if (!isPostgresUrl(values.db) && !existsSync(values.db)) throw new UsageError(`no register at ${values.db}`, `Không có sổ chứng thực tại ${values.db}.`);
   if (!values.month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError('--month YYYY-MM is required', 'Cần --month YYYY-MM.');
   if ([values.json, values.csv, values.html].filter(Boolean).length > 1) throw new UsageError('give one of --json, --csv, --html');
   const count = (flag: string, v: string | undefined): number | undefined => {
@@ -51,7 +52,7 @@ export async function report(argv: string[], out: (s: string) => void): Promise<
   if (given && !values.unit) throw new UsageError('the one-stop totals (--results-returned, --dossiers-*) need --unit ID');
   const trendMonths = count('--trend-months', values['trend-months']);
 
-  const register = openSqliteRegister(values.db);
+  const register = await openRegisterAt(values.db);
   let r: MonthlyReport;
   try {
     r = await monthlyReport(register, {

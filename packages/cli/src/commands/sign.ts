@@ -1,7 +1,7 @@
 /** `kyso sign IN.pdf -o OUT.pdf --p12 FILE --password-env VAR [...]`: a PAdES signature appended to the file. */
 import { readFileSync } from 'node:fs';
 import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
-import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
+import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
@@ -38,7 +38,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     },
   });
   if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
-  if (positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
+  const [input] = positionals;
+  if (input === undefined || positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
   if (!values.p12) throw new UsageError('--p12 FILE is required');
   const level = values.level;
@@ -92,8 +93,12 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   }
   const journal = await openCliJournal(values);
   try {
-    const res = await signFile(positionals[0], values.output, signer, options);
-    await journal?.record({ operation: 'sign', keyFile: values.p12, certificate: signer.certificate, level, outputPath: values.output });
+    const res = await journaledOutput(
+      journal,
+      values.output,
+      (path) => signFile(input, path, signer, options),
+      (j, path) => j.record({ operation: 'sign', keyFile: values.p12!, certificate: signer.certificate, level, outputPath: path }),
+    );
     out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
     return 0;
   } finally {

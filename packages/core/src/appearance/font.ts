@@ -153,7 +153,7 @@ export function embedFont(w: IncrementalWriter, face: FontFace, usedText: string
   return {
     ref,
     encode: (text) => `<${cids(text).map(hex4).join('')}>`,
-    widthOf: (text, size) => (cids(text).reduce((sum, cid) => sum + widths[cid], 0) * size) / 1000,
+    widthOf: (text, size) => (cids(text).reduce((sum, cid) => sum + (widths[cid] ?? 0), 0) * size) / 1000,
     ascent: top / font.unitsPerEm,
     descent: bottom / font.unitsPerEm,
   };

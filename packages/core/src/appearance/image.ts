@@ -102,9 +102,9 @@ function preparePng(bytes: Uint8Array, role: string): PreparedImage {
   const alpha = transparent ? new Uint8Array(pixels) : undefined;
   for (let p = 0; p < pixels; p++) {
     const s = p * 4;
-    if (grey) colour[p] = data[s];
+    if (grey) colour[p] = data[s]!; // s + 3 < pixels * 4 = data.length
     else colour.set(data.subarray(s, s + 3), p * 3);
-    if (alpha) alpha[p] = data[s + 3];
+    if (alpha) alpha[p] = data[s + 3]!;
   }
 
   return {
@@ -138,7 +138,7 @@ export function readJpegHeader(bytes: Uint8Array): { width: number; height: numb
   let i = 2;
   while (i + 4 <= bytes.length) {
     if (bytes[i] !== 0xff) throw new Error('marker expected');
-    const marker = bytes[i + 1];
+    const marker = bytes[i + 1]!; // i + 4 <= bytes.length
     if (marker === 0xff) {
       i++; // fill byte
       continue;
@@ -147,14 +147,15 @@ export function readJpegHeader(bytes: Uint8Array): { width: number; height: numb
       i += 2; // markers without a length
       continue;
     }
-    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
     if (length < 2 || i + 2 + length > bytes.length) throw new Error('segment runs past the end');
     const seg = bytes.subarray(i + 4, i + 2 + length);
     if (marker === 0xee && String.fromCharCode(...seg.subarray(0, 5)) === 'Adobe') adobe = true;
     if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
-      if (seg.length < 6) throw new Error('short frame header');
-      if (seg[0] !== 8) throw new Error(`${seg[0]}-bit samples`);
-      return { height: (seg[1] << 8) | seg[2], width: (seg[3] << 8) | seg[4], components: seg[5], adobe };
+      const [bits, h1, h0, w1, w0, components] = seg;
+      if (h1 === undefined || h0 === undefined || w1 === undefined || w0 === undefined || components === undefined) throw new Error('short frame header');
+      if (bits !== 8) throw new Error(`${bits}-bit samples`);
+      return { height: (h1 << 8) | h0, width: (w1 << 8) | w0, components, adobe };
     }
     if ((marker >= 0xc3 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xda) {
       throw new Error(marker === 0xda ? 'no frame header before the scan' : 'unsupported JPEG coding (lossless or arithmetic)');

@@ -5,6 +5,8 @@
  * (`prepare()`) cannot wait for.
  */
 
+import { elementAt } from '../collections/element-at.js';
+
 interface Table {
   offset: number;
   length: number;
@@ -66,8 +68,8 @@ export function subsetTrueType(font: Uint8Array, glyphIds: readonly number[]): T
 
   // Glyph data; composite glyphs get their components added (as the loop goes on) and renumbered.
   const glyphs: Uint8Array[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const [start, end] = glyphRange(order[i]);
+  for (const gid of order) { // order grows as components are included
+    const [start, end] = glyphRange(gid);
     const data = font.slice(start, end);
     if (data.length >= 10 && new DataView(data.buffer).getInt16(0) < 0) renumberComponents(data, include);
     glyphs.push(data);
@@ -81,7 +83,7 @@ export function subsetTrueType(font: Uint8Array, glyphIds: readonly number[]): T
     locaOut.setUint32(4 * i, at);
     glyfOut.set(g, at);
     at += pad4(g.length);
-    const gid = order[i];
+    const gid = elementAt(order, i); // a glyph per entry of order
     const m = Math.min(gid, numHMetrics - 1);
     hmtxOut.setUint16(4 * i, view.getUint16(hmtx.offset + 4 * m));
     const lsb = gid < numHMetrics ? hmtx.offset + 4 * gid + 2 : hmtx.offset + 4 * numHMetrics + 2 * (gid - numHMetrics);
@@ -144,7 +146,7 @@ function checksum(bytes: Uint8Array): number {
   for (let i = 0; i < whole; i += 4) sum = (sum + v.getUint32(i)) >>> 0;
   if (whole < bytes.length) {
     let last = 0;
-    for (let i = whole; i < whole + 4; i++) last = (last << 8) | (i < bytes.length ? bytes[i] : 0);
+    for (let i = whole; i < whole + 4; i++) last = (last << 8) | (bytes[i] ?? 0);
     sum = (sum + (last >>> 0)) >>> 0;
   }
   return sum;

@@ -4,7 +4,7 @@
  * (ToUnicode: text extraction gives the words back): the authority, the requester, the documents, the receipt and
  * due times in Vietnam time, any extension with its reason and written agreement, the legal basis.
  */
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
 import { AppearanceError } from '../appearance/errors.js';
 import { embedFont, normalizeText, type EmbeddedFont } from '../appearance/font.js';
 import { formatVietnamDisplayTime } from '../appearance/signature-lines.js';
@@ -35,7 +35,7 @@ type Line = { text: string; bold?: boolean; size?: number; center?: boolean; gap
 /** The slip's content as lines. */
 export function appointmentSlipLines(input: AppointmentSlipInput): Line[] {
   const r = input.request;
-  if (!r || r.kind !== 'certification' || !r.dueAt || !r.receivedAt) throw new CertificationError('CERTIFY_NO_DUE_TIME', { requestId: r?.id });
+  if (r?.kind !== 'certification' || !r.dueAt || !r.receivedAt) throw new CertificationError('CERTIFY_NO_DUE_TIME', { requestId: r?.id });
   const docs = r.entries.map((e) => {
     const media = [e.paperCopies > 0 ? `${e.paperCopies} bản giấy` : '', e.electronicCopy ? 'bản sao điện tử' : ''].filter(Boolean).join(', ');
     return `${e.documentName} (${e.originalPages} trang; ${media}) — số chứng thực ${e.certificationNumber}`;

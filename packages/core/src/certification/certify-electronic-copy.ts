@@ -39,6 +39,7 @@ import type { Level } from '../signing/options.js';
 import type { LtvSigningOptions } from '../ltv/new-signature.js';
 import { withCertifierTitle } from './certifier-title.js';
 import { CertificationError } from './errors.js';
+import { elementAt } from '../collections/element-at.js';
 
 /** The part of the register the certification uses (a register reached from another thread need offer no more). */
 export type CertifyRegister = Pick<CertificationRegister, 'getAuthority' | 'findRequestByKey' | 'reserve' | 'complete' | 'getRequest' | 'getECopy'>;
@@ -145,7 +146,7 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
   const authority = await input.register.getAuthority(input.authority);
   if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: input.authority });
   const bookType = input.book ?? (input.paperCopies ? authority.bookTypes[0] : (authority.electronicBookType ?? authority.bookTypes[0]));
-  if (!authority.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: authority.id, bookType, known: authority.bookTypes });
+  if (bookType === undefined || !authority.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: authority.id, bookType, known: authority.bookTypes });
 
   // A dry assembly with the widest plausible number: reads the scan, counts its pages, and proves that the mark
   // and statement fit and that every name has glyphs, before a number is spent on it.
@@ -192,7 +193,7 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
   if (request.state === 'issued') return replay(input.register, request);
   if (request.state === 'void') throw new CertificationError('CERTIFY_VOIDED', { requestId: request.id, voidReason: request.voidReason });
   if (request.state === 'refused') throw new CertificationError('CERTIFY_REFUSED', { requestId: request.id });
-  const entry = request.entries[0];
+  const entry = elementAt(request.entries, 0); // the register reserves a request with its entry
   const pending = { requestId: request.id, idempotencyKey: request.idempotencyKey, certificationNumber: entry.certificationNumber, state: 'pending' };
   try {
     const ecopy = await buildElectronicCopy({
@@ -215,7 +216,7 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
       if (e instanceof RegisterError && e.code === 'REGISTER_NOT_PENDING' && now?.state === 'issued') return replay(input.register, now);
       throw e;
     }
-    return { pdf: ecopy.bytes, sha256: ecopy.sha256, entry: done.entries[0], request: done, fee: done.fee!, resumed: reservation.resumed, replayed: false };
+    return { pdf: ecopy.bytes, sha256: ecopy.sha256, entry: elementAt(done.entries, 0), request: done, fee: done.fee!, resumed: reservation.resumed, replayed: false };
   } catch (e) {
     // The number stays reserved: say which request is pending so the caller can retry or void it.
     if (e instanceof Error && 'details' in e && e.details && typeof e.details === 'object') Object.assign(e.details, { certification: pending });
@@ -224,7 +225,7 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
 }
 
 async function replay(register: CertifyRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
-  const entry = request.entries[0];
+  const entry = elementAt(request.entries, 0);
   const pdf = await register.getECopy(entry.id);
   if (!pdf) throw new CertificationError('CERTIFY_ISSUED_NOT_STORED', { requestId: request.id, certificationNumber: entry.certificationNumber });
   const digest = sha256(pdf);

@@ -1,6 +1,6 @@
 /** The fields of an X.509 certificate that signing needs: identity, validity, key usage and where to ask status. */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { children, decodeOid, read, toHex, type Node } from './der.js';
+import { child, children, decodeOid, DerError, nth, read, toHex, type Node } from './der.js';
 import { OID } from './oids.js';
 
 export interface CertificateInfo {
@@ -55,17 +55,15 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
 }
 
 function parseCertificateUncached(der: Uint8Array): CertificateInfo {
-  const cert = read(der);
-  const [tbs] = children(cert);
-  const f = children(tbs);
+  const f = children(child(read(der), 0));
   let i = 0;
-  if (f[0].tag === 0xa0) i++; // version
-  const serial = f[i++];
+  if (nth(f, 0).tag === 0xa0) i++; // version
+  const serial = nth(f, i++);
   i++; // signature algorithm
-  const issuer = f[i++];
-  const validity = children(f[i++]);
-  const subject = f[i++];
-  const spki = f[i++];
+  const issuer = nth(f, i++);
+  const validity = children(nth(f, i++));
+  const subject = nth(f, i++);
+  const spki = nth(f, i++);
   const info: CertificateInfo = {
     der,
     serialNumber: serial.content,
@@ -74,21 +72,21 @@ function parseCertificateUncached(der: Uint8Array): CertificateInfo {
     subject: subject.bytes,
     subjectAttributes: nameAttributes(subject),
     issuerAttributes: nameAttributes(issuer),
-    notBefore: readTime(validity[0]),
-    notAfter: readTime(validity[1]),
+    notBefore: readTime(nth(validity, 0)),
+    notAfter: readTime(nth(validity, 1)),
     spki: spki.bytes,
-    publicKeyAlgorithm: decodeOid(children(children(spki)[0])[0].content),
+    publicKeyAlgorithm: decodeOid(child(child(spki, 0), 0).content),
     ocspUrls: [],
     crlUrls: [],
     caIssuerUrls: [],
     isCA: false,
   };
-  for (; i < f.length; i++) {
-    if (f[i].tag !== 0xa3) continue;
-    for (const ext of children(children(f[i])[0])) {
+  for (const field of f.slice(i)) {
+    if (field.tag !== 0xa3) continue;
+    for (const ext of children(child(field, 0))) {
       const parts = children(ext);
-      const id = decodeOid(parts[0].content);
-      const value = read(parts[parts.length - 1].content);
+      const id = decodeOid(nth(parts, 0).content);
+      const value = read(nth(parts, parts.length - 1).content);
       readExtension(info, id, value);
     }
   }
@@ -100,9 +98,9 @@ function readExtension(info: CertificateInfo, id: string, value: Node): void {
     case OID.keyUsage: {
       const bits = value.content;
       const used: string[] = [];
-      for (let b = 0; b < KEY_USAGE_BITS.length; b++) {
+      for (const [b, name] of KEY_USAGE_BITS.entries()) {
         const byte = bits[1 + (b >> 3)];
-        if (byte !== undefined && byte & (0x80 >> (b & 7))) used.push(KEY_USAGE_BITS[b]);
+        if (byte !== undefined && byte & (0x80 >> (b & 7))) used.push(name);
       }
       info.keyUsage = used;
       break;
@@ -116,7 +114,7 @@ function readExtension(info: CertificateInfo, id: string, value: Node): void {
     case OID.authorityInfoAccess:
       for (const ad of children(value)) {
         const [method, location] = children(ad);
-        if (location.tag !== 0x86) continue;
+        if (!method || location?.tag !== 0x86) continue;
         const url = new TextDecoder().decode(location.content);
         const m = decodeOid(method.content);
         if (m === OID.ocsp) info.ocspUrls.push(url);
@@ -142,6 +140,7 @@ function nameAttributes(name: Node): Record<string, string> {
   for (const rdn of children(name)) {
     for (const atv of children(rdn)) {
       const [type, value] = children(atv);
+      if (!type || !value) throw new DerError('malformed name attribute');
       const key = NAME_KEYS[decodeOid(type.content)] ?? decodeOid(type.content);
       const text = value.tag === 0x1e ? utf16(value.content) : new TextDecoder().decode(value.content);
       out[key] = out[key] ? `${out[key]}, ${text}` : text;
@@ -152,7 +151,7 @@ function nameAttributes(name: Node): Record<string, string> {
 
 function utf16(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
+  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
   return s;
 }
 

@@ -46,9 +46,9 @@ export function integer(v: number | bigint | Uint8Array): Der {
   let bytes: number[];
   if (v instanceof Uint8Array) {
     bytes = [...v];
-    while (bytes.length > 1 && bytes[0] === 0 && bytes[1] < 0x80) bytes.shift();
+    while (bytes.length > 1 && bytes[0] === 0 && bytes[1]! < 0x80) bytes.shift();
     if (bytes.length === 0) bytes = [0];
-    if (bytes[0] >= 0x80) bytes.unshift(0);
+    if (bytes[0]! >= 0x80) bytes.unshift(0); // not empty (set above)
   } else {
     let n = BigInt(v);
     if (n < 0n) throw new Error('negative INTEGER not supported');
@@ -57,7 +57,7 @@ export function integer(v: number | bigint | Uint8Array): Der {
       bytes.unshift(Number(n & 0xffn));
       n >>= 8n;
     } while (n > 0n);
-    if (bytes[0] >= 0x80) bytes.unshift(0);
+    if (bytes[0]! >= 0x80) bytes.unshift(0); // the loop pushed at least one byte
   }
   return tlv(0x02, new Uint8Array(bytes));
 }
@@ -76,17 +76,16 @@ export function oid(dotted: string): Der {
 }
 
 function encodeOid(dotted: string): Der {
-  const parts = dotted.split('.').map((p) => BigInt(p));
-  const body: number[] = [Number(parts[0] * 40n + parts[1])];
-  for (const p of parts.slice(2)) {
+  const [first = 0n, second = 0n, ...rest] = dotted.split('.').map((p) => BigInt(p));
+  const body: number[] = [Number(first * 40n + second)];
+  for (const p of rest) {
     const stack: number[] = [];
     let n = p;
     do {
       stack.unshift(Number(n & 0x7fn));
       n >>= 7n;
     } while (n > 0n);
-    for (let i = 0; i < stack.length - 1; i++) stack[i] |= 0x80;
-    body.push(...stack);
+    body.push(...stack.map((b, i) => (i < stack.length - 1 ? b | 0x80 : b))); // base 128, high bit on all but the last
   }
   return tlv(0x06, new Uint8Array(body));
 }
@@ -98,7 +97,7 @@ export function generalizedTime(d: Date): Der {
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!; // i < both lengths
   return a.length - b.length;
 }
 
@@ -123,20 +122,32 @@ export class DerError extends Error {}
 /** Reads the TLV at `pos` of `buf`. Definite lengths only (DER). */
 export function read(buf: Uint8Array, pos = 0): Node {
   if (pos + 2 > buf.length) throw new DerError('truncated DER');
-  const tag = buf[pos];
+  const tag = buf[pos]!; // pos + 2 <= buf.length
   if ((tag & 0x1f) === 0x1f) throw new DerError('high tag numbers not supported');
   let p = pos + 1;
-  let len = buf[p++];
+  let len = buf[p++]!;
   if (len & 0x80) {
     const n = len & 0x7f;
     if (n === 0 || n > 4) throw new DerError('unsupported DER length');
+    if (p + n > buf.length) throw new DerError('truncated DER');
     len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p++];
+    for (const b of buf.subarray(p, p + n)) len = len * 256 + b;
+    p += n;
   }
   const end = p + len;
   if (end > buf.length) throw new DerError('DER length past the end');
   return { tag, start: pos, contentStart: p, end, bytes: buf.subarray(pos, end), content: buf.subarray(p, end) };
 }
+
+/** Element `k` of a list read from DER; DerError when the structure is shorter. */
+export function nth(nodes: readonly Node[], k: number): Node {
+  const n = nodes[k];
+  if (!n) throw new DerError(`element ${k} missing`);
+  return n;
+}
+
+/** Child `k` of a constructed node; DerError when it has fewer. */
+export const child = (node: Node, k: number): Node => nth(children(node), k);
 
 /** The children of a constructed node. */
 export function children(node: Node): Node[] {

@@ -17,6 +17,7 @@ import { loadScan, type Base, type BasePage } from './scan.js';
 import type { AssembleInput, AssembledCopy, PagePlace, PageRect } from './types.js';
 import { checkAssembleInput } from './validate.js';
 import { markText, statementText, type StatementText } from './wording.js';
+import { elementAt } from '../collections/element-at.js';
 
 /** Blue, as certified e-copies show the statement in practice (DOMAIN.md §6.4). */
 export const DEFAULT_TEXT_COLOR: readonly [number, number, number] = [0, 0, 1];
@@ -46,8 +47,8 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   const withQr = input.conversion.verificationRef !== undefined;
   const qr = withQr ? qrMatrix(input.conversion.verificationRef!.trim()) : undefined;
 
-  const lastFrame = plan.frames[plan.frames.length - 1];
-  const markFrame = markWithStatement ? lastFrame : plan.frames[0];
+  const lastFrame = elementAt(plan.frames, plan.frames.length - 1); // a plan has a frame per group, at least one
+  const markFrame = markWithStatement ? lastFrame : elementAt(plan.frames, 0);
   let statement: StatementLayout;
   let markLayout: MarkLayout | undefined;
   let addedSize: { width: number; height: number } | undefined;
@@ -79,8 +80,8 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
 
   // Everything fits: write the frames, then the stamp.
   const pages = base.frame(plan.frames);
-  const statementPage = addedSize ? addPage(base, addedSize) : pages[pages.length - 1];
-  const markPage = markWithStatement ? statementPage : pages[0];
+  const statementPage = addedSize ? addPage(base, addedSize) : elementAt(pages, pages.length - 1);
+  const markPage = markWithStatement ? statementPage : elementAt(pages, 0);
 
   const markForm = w.add(form(markLayout.rect, fonts, color, markOperators(markLayout, qr, color), markLayout.lines));
   const statementForm = w.add(form(statement.rect, fonts, color, [], statement.lines));
@@ -98,7 +99,7 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   const user = (frame: PageFrame, r: PageRect): PageRect => roundRect(toUserRect(frame, r));
   const scanAreas: PagePlace[] = [];
   plan.frames.forEach((f, i) => {
-    for (const s of f.slots) scanAreas[s.original] = { page: i + 1, rect: user(pages[i].frame, s.area) };
+    for (const s of f.slots) scanAreas[s.original] = { page: i + 1, rect: user(elementAt(pages, i).frame, s.area) };
   });
   const statementPageNo = statementIndex + 1;
   return {

@@ -6,6 +6,7 @@
  */
 import { MARK_LAYOUT } from './layout.js';
 import type { MarkPlacement, PageRect, StatementPlacement } from './types.js';
+import { elementAt } from '../collections/element-at.js';
 
 export const FRAME_LAYOUT = {
   /** The frame's own sheet for small originals. */
@@ -87,11 +88,11 @@ export function planFrames(
 
   let statementOnAddedPage = opts.placement === 'new-page';
   if (opts.placement !== 'new-page') {
-    const without = frames[last];
+    const without = elementAt(frames, last);
     const band = opts.statementBand(without);
     const top = last === 0 || withStatement ? FRAME_LAYOUT.markBand : 0;
-    const withBand = band === undefined ? undefined : frameFor(groups[last], originals, top, band);
-    const kept = withBand ? Math.min(...withBand.slots.map((s, k) => s.scale / without.slots[k].scale)) : 0;
+    const withBand = band === undefined ? undefined : frameFor(elementAt(groups, last), originals, top, band);
+    const kept = withBand ? Math.min(...withBand.slots.map((s, k) => s.scale / elementAt(without.slots, k).scale)) : 0;
     const smallest = withBand ? Math.min(...withBand.slots.map((s) => s.scale)) : 0;
     const ok = withBand !== undefined && smallest >= FRAME_LAYOUT.minScale;
     if (opts.placement === 'last-page' && !ok) return { error: 'statement', page: last + 1 };
@@ -103,9 +104,10 @@ export function planFrames(
 
 /** A frame for a group of pages, with `top` and `bottom` bands kept free; the pages stacked, centred, top-aligned. */
 function frameFor(group: number[], originals: readonly OriginalSize[], top: number, bottom: number): Frame {
-  const pages = group.map((i) => originals[i]);
+  const pages = group.map((i) => elementAt(originals, i));
+  const first = elementAt(pages, 0); // a group is never empty
   const small = pages.every(isSmall);
-  let sheet = group.length === 1 && pages[0].sheet ? pages[0].sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: pages[0].width, height: pages[0].height };
+  let sheet = group.length === 1 && first.sheet ? first.sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: first.width, height: first.height };
   // A low, wide page (a strip) would shrink to nothing under the mark's band alone: the frame grows by the band.
   if (!small && bottom === 0 && sheet.height - top < FRAME_LAYOUT.minScale * sheet.height) sheet = { width: sheet.width, height: sheet.height + top };
   const margin = small ? FRAME_LAYOUT.margin : 0;
@@ -118,9 +120,10 @@ function frameFor(group: number[], originals: readonly OriginalSize[], top: numb
   // Small originals at real size when they fit; others scaled to fill their area (never enlarged).
   const scale = Math.max(0, Math.min(1, areaW / widest, areaH / tall));
   let cursor = sheet.height - top - margin;
-  const slots = group.map((original, k) => {
-    const w = pages[k].width * scale;
-    const h = pages[k].height * scale;
+  const slots = pages.map((page, k) => {
+    const original = elementAt(group, k);
+    const w = page.width * scale;
+    const h = page.height * scale;
     const area = { x: (sheet.width - w) / 2, y: cursor - h, width: w, height: h };
     cursor -= h + gap;
     return { original, area, scale };

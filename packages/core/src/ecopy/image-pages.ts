@@ -163,7 +163,9 @@ function plausible(d: Density): Density {
   return d && d.x >= lo && d.x <= hi && d.y >= lo && d.y <= hi ? d : undefined;
 }
 
-const ascii4 = (b: Uint8Array, at: number): string => String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
+const ascii4 = (b: Uint8Array, at: number): string => String.fromCharCode(...b.subarray(at, at + 4));
+/** A big-endian 16-bit number; bytes past the end read as 0 (callers check lengths first). */
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 
 /** The JFIF APP0 density in dots per inch, when the file states one in inches or centimetres. */
 export function jfifDensity(bytes: Uint8Array): Density {
@@ -171,12 +173,12 @@ export function jfifDensity(bytes: Uint8Array): Density {
   while (i + 4 <= bytes.length && bytes[i] === 0xff) {
     const marker = bytes[i + 1];
     if (marker === 0xda || marker === 0xd9) return undefined; // the scan data starts: no APP0 before it
-    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    const length = u16(bytes, i + 2);
     if (length < 2 || i + 2 + length > bytes.length) return undefined;
     if (marker === 0xe0 && length >= 16 && ascii4(bytes, i + 4) === 'JFIF' && bytes[i + 8] === 0) {
       const units = bytes[i + 11];
-      const x = (bytes[i + 12] << 8) | bytes[i + 13];
-      const y = (bytes[i + 14] << 8) | bytes[i + 15];
+      const x = u16(bytes, i + 12);
+      const y = u16(bytes, i + 14);
       if (units === 1) return { x, y };
       if (units === 2) return { x: x * 2.54, y: y * 2.54 };
       return undefined; // units 0: an aspect ratio only

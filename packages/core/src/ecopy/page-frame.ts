@@ -24,11 +24,12 @@ export interface PageFrame {
 
 /** The frame of a box [llx, lly, urx, ury] (any corner order) turned by `rotate` degrees clockwise. */
 export function pageFrame(box: readonly number[], rotate: number): PageFrame | undefined {
-  if (box.length !== 4 || !box.every(Number.isFinite)) return undefined;
-  const llx = Math.min(box[0], box[2]);
-  const urx = Math.max(box[0], box[2]);
-  const lly = Math.min(box[1], box[3]);
-  const ury = Math.max(box[1], box[3]);
+  const [x0, y0, x1, y1] = box;
+  if (box.length !== 4 || x0 === undefined || y0 === undefined || x1 === undefined || y1 === undefined || !box.every(Number.isFinite)) return undefined;
+  const llx = Math.min(x0, x1);
+  const urx = Math.max(x0, x1);
+  const lly = Math.min(y0, y1);
+  const ury = Math.max(y0, y1);
   const w = urx - llx;
   const h = ury - lly;
   if (!(w > 0 && h > 0)) return undefined;
@@ -47,10 +48,13 @@ export function pageFrame(box: readonly number[], rotate: number): PageFrame | u
 
 /** The intersection of two boxes, or undefined when they do not overlap. */
 export function intersectBoxes(a: readonly number[], b: readonly number[]): number[] | undefined {
-  const llx = Math.max(Math.min(a[0], a[2]), Math.min(b[0], b[2]));
-  const lly = Math.max(Math.min(a[1], a[3]), Math.min(b[1], b[3]));
-  const urx = Math.min(Math.max(a[0], a[2]), Math.max(b[0], b[2]));
-  const ury = Math.min(Math.max(a[1], a[3]), Math.max(b[1], b[3]));
+  // A box shorter than four numbers has NaN corners: no overlap.
+  const [a0 = NaN, a1 = NaN, a2 = NaN, a3 = NaN] = a;
+  const [b0 = NaN, b1 = NaN, b2 = NaN, b3 = NaN] = b;
+  const llx = Math.max(Math.min(a0, a2), Math.min(b0, b2));
+  const lly = Math.max(Math.min(a1, a3), Math.min(b1, b3));
+  const urx = Math.min(Math.max(a0, a2), Math.max(b0, b2));
+  const ury = Math.min(Math.max(a1, a3), Math.max(b1, b3));
   return urx > llx && ury > lly ? [llx, lly, urx, ury] : undefined;
 }
 

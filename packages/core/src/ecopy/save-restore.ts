@@ -4,8 +4,9 @@
  * none open: an extra `Q` would pop the frame's transformation and let the scan draw over the bands. Strings, hex
  * strings, comments, names and inline image data are skipped so that their bytes are not read as operators.
  */
-const WHITE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+// Sets of number | undefined: a read past the end (b[n]) is in neither.
+const WHITE = new Set<number | undefined>([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIM = new Set<number | undefined>([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
 
 export function saveRestoreBalanced(b: Uint8Array): boolean {
   let depth = 0;

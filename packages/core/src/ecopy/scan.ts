@@ -11,6 +11,7 @@ import { checkDecodedPixels, emptyPdf, imageContent, imagePage } from './image-p
 import { saveRestoreBalanced } from './save-restore.js';
 import { apply, intersectBoxes, invert, MAX_PAGE_SIDE, multiply, pageFrame, type PageFrame } from './page-frame.js';
 import type { ImagePageSize, ScanSource } from './types.js';
+import { elementAt } from '../collections/element-at.js';
 
 export const SCAN_LIMITS = {
   maxPages: 2_000,
@@ -82,15 +83,16 @@ function fromPdf(bytes: Uint8Array): Base {
       w,
       pageCount: pages.length,
       originals: framesOf.map((p) => ({ width: p.frame.width, height: p.frame.height })),
-      together: forms !== undefined && forms.every((f) => f !== undefined),
+      together: forms?.every((f) => f !== undefined) === true,
       pagesRoot: { ref: rootRef, dict: root },
       frame(frames) {
-        if (frames.length === 1 && frames[0].slots.length > 1) {
-          const sheet = composePages(doc, w, rootRef, framesOf, forms as Uint8Array[], frames[0]);
+        const [only] = frames;
+        if (only && frames.length === 1 && only.slots.length > 1) {
+          const sheet = composePages(doc, w, rootRef, framesOf, forms as Uint8Array[], only);
           base.pagesRoot = { ref: rootRef, dict: sheet.root };
           return [sheet.page];
         }
-        return frames.map((f) => reframePage(doc, w, framesOf[f.slots[0].original], f));
+        return frames.map((f) => reframePage(doc, w, elementAt(framesOf, elementAt(f.slots, 0).original), f));
       },
     };
     return base;
@@ -104,8 +106,8 @@ function fromPdf(bytes: Uint8Array): Base {
   }
 }
 
-function numbers(o: unknown): number[] | undefined {
-  return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number') ? (o as number[]) : undefined;
+function numbers(o: unknown): [number, number, number, number] | undefined {
+  return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number') ? (o as [number, number, number, number]) : undefined;
 }
 
 /**
@@ -115,13 +117,14 @@ function numbers(o: unknown): number[] | undefined {
  * left as it is.
  */
 function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef; dict: PdfDict; box: number[]; frame: PageFrame }, f: Frame): BasePage {
-  const { area, scale } = f.slots[0];
+  const { area, scale } = elementAt(f.slots, 0); // a page moved alone fills its frame's one slot
   const r = page.frame.rotate;
   const media = r === 90 || r === 270 ? [0, 0, round(f.height), round(f.width)] : [0, 0, round(f.width), round(f.height)];
   const frame = pageFrame(media, r)!;
   // old user space → as shown → scaled into the area → the new page's user space
   const m = multiply(multiply(invert(page.frame.matrix), [scale, 0, 0, scale, area.x, area.y]), frame.matrix);
-  const same = m.every((v, i) => Math.abs(v - [1, 0, 0, 1, 0, 0][i]) < 1e-6) && page.box.every((v, i) => Math.abs(v - media[i]) < 1e-6);
+  const identity = [1, 0, 0, 1, 0, 0];
+  const same = m.every((v, i) => Math.abs(v - (identity[i] ?? NaN)) < 1e-6) && page.box.every((v, i) => Math.abs(v - (media[i] ?? NaN)) < 1e-6);
   if (same) return { ref: page.ref, dict: page.dict, frame: page.frame };
 
   const resolve = (o: unknown): unknown => (o instanceof PdfRef ? (w.staged(o) ?? doc.resolve(o)) : o);
@@ -136,7 +139,7 @@ function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef
   const raw = dict.get('Contents');
   const value = resolve(raw);
   const existing = Array.isArray(value) ? value : raw instanceof PdfRef ? [raw] : [];
-  const [x0, y0, x1, y1] = page.box;
+  const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.box; // four numbers (read by numbers())
   const stream = (text: string): PdfRef => w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
   const content = existing.length > 0 ? pageContent(doc, page.dict) : undefined;
   if (content !== undefined && !saveRestoreBalanced(content)) {
@@ -224,7 +227,7 @@ function composePages(
   const ops: string[] = [];
   const annots: PdfObject[] = [];
   for (const [k, slot] of f.slots.entries()) {
-    const page = pages[slot.original];
+    const page = elementAt(pages, slot.original);
     const m = multiply(invert(page.frame.matrix), [slot.scale, 0, 0, slot.scale, slot.area.x, slot.area.y]);
     const form = new PdfDict({
       Type: PdfName.of('XObject'),
@@ -235,7 +238,7 @@ function composePages(
     });
     const group = page.dict.get('Group');
     if (group !== undefined) form.set('Group', group);
-    xobjects.set(`Side${k + 1}`, w.add(PdfStream.fromBytes(form, deflate(contents[slot.original]))));
+    xobjects.set(`Side${k + 1}`, w.add(PdfStream.fromBytes(form, deflate(elementAt(contents, slot.original)))));
     ops.push(`q ${m.map(fmt).join(' ')} cm /Side${k + 1} Do Q`);
     const own = doc.resolve(page.dict.get('Annots'));
     if (Array.isArray(own)) {
@@ -284,7 +287,7 @@ function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize, 
         const ref = w.allocate();
         const box = [0, 0, round(f.width), round(f.height)];
         const xobjects = new PdfDict();
-        f.slots.forEach((s, i) => xobjects.set(`Scan${i + 1}`, prepared[s.original].add(w)));
+        f.slots.forEach((s, i) => xobjects.set(`Scan${i + 1}`, elementAt(prepared, s.original).add(w)));
         const dict = new PdfDict({
           Type: PdfName.of('Page'),
           Parent: rootRef,

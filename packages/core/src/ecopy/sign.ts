@@ -151,7 +151,7 @@ function sealSized(pdf: Uint8Array, place: PagePlace, sealWidth: number, sealHei
   const doc = PdfDocument.load(pdf);
   const dict = doc.pages()[place.page - 1]?.dict;
   const box = dict ? doc.pageAttribute(dict, 'MediaBox') : undefined;
-  const [x0, y0, x1, y1] = Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number') ? (box as number[]) : [0, 0, 595.28, 841.89];
+  const [x0, y0, x1, y1] = Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number') ? (box as [number, number, number, number]) : [0, 0, 595.28, 841.89];
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), Math.max(lo, hi));
   const cx = place.rect.x + place.rect.width / 2;
   const cy = place.rect.y + place.rect.height / 2;

@@ -26,7 +26,7 @@ export class ChainedSource implements ByteSource {
       const b = Math.min(end, e) - s;
       pieces.push(source instanceof Uint8Array ? source.subarray(a, b) : source.read(a, b));
     }
-    if (pieces.length === 1) return pieces[0];
+    if (pieces.length === 1 && pieces[0]) return pieces[0];
     const out = new Uint8Array(end - start);
     let at = 0;
     for (const p of pieces) {

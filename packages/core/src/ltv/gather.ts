@@ -101,8 +101,7 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
       if (done.has(leaf.id)) continue;
       done.add(leaf.id);
       const chain = await pool.chain(leaf, fetchIssuer);
-      for (let i = 0; i < chain.length; i++) {
-        const c = chain[i];
+      for (const [i, c] of chain.entries()) {
         mine.certs.add(c.der);
         const subject = c.info.subjectAttributes.CN ?? c.info.serialHex;
         if (isSelfIssued(c)) {

@@ -21,6 +21,6 @@ export function pemOrDerCertificates(body: Uint8Array): Uint8Array[] {
   if (!text.includes('-----BEGIN')) return [body];
   const all = new TextDecoder('latin1').decode(body);
   return [...all.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
-    (m) => new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')),
+    (m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')),
   );
 }

@@ -32,12 +32,13 @@ function guardedLookup(guard: AddressGuard, host: string): LookupFunction {
       const list = addresses ?? [];
       // A name with one internal address among public ones is refused too: the connection could pick any.
       const refused = list.map((a) => ({ a, why: guard(a.address) })).find((x) => x.why !== null);
-      if (list.length === 0 || refused) {
+      const [first] = list;
+      if (!first || refused) {
         const e = new FetchError('FETCH_ADDRESS_REFUSED', { host, range: refused?.why ?? 'none' }, `${host} resolves to a ${refused?.why ?? 'missing'} address`);
         return (callback as (e: Error) => void)(e);
       }
       if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
-      (callback as (e: null, a: string, f: number) => void)(null, list[0].address, list[0].family);
+      (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
     });
   };
 }

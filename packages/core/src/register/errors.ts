@@ -2,8 +2,8 @@
 import { KysoError } from '@kyso/pdf';
 
 export const REGISTER_MESSAGES = {
-  REGISTER_UNAVAILABLE: ['Không nạp được thư viện SQLite (better-sqlite3).', 'The SQLite driver (better-sqlite3) could not be loaded.'],
-  REGISTER_OPEN_FAILED: ['Không mở được sổ chứng thực (tệp cơ sở dữ liệu).', 'The certification register (database file) could not be opened.'],
+  REGISTER_UNAVAILABLE: ['Không nạp được trình điều khiển cơ sở dữ liệu của sổ chứng thực.', 'The register database driver (better-sqlite3 or pg) could not be loaded.'],
+  REGISTER_OPEN_FAILED: ['Không mở được sổ chứng thực (cơ sở dữ liệu).', 'The certification register (database) could not be opened.'],
   REGISTER_SCHEMA_TOO_NEW: ['Sổ chứng thực được tạo bởi phiên bản kyso mới hơn.', 'The register was written by a newer version of kyso.'],
   REGISTER_MIGRATION_FAILED: ['Không nâng cấp được cấu trúc sổ chứng thực.', 'The register schema could not be migrated.'],
   REGISTER_BUSY: ['Sổ chứng thực đang bận; hãy thử lại.', 'The register is busy; try again.'],

@@ -1,6 +1,6 @@
 /**
- * The certification register (sổ chứng thực): the interface, numbers and refusal grounds. The SQLite adapter is
- * `@kyso/core/register-sqlite`.
+ * The certification register (sổ chứng thực): the interface, its rules over any store (numbering.ts), numbers and
+ * refusal grounds. The stores are `@kyso/core/register-sqlite` and `@kyso/core/register-postgres`.
  */
 export { RegisterError, REGISTER_MESSAGES, type RegisterErrorCode } from './errors.js';
 export type {
@@ -13,6 +13,7 @@ export type {
   Requester,
   DeliveryChannel,
   DeliveryInput,
+  LaterExtensionInput,
   PaymentChannel,
   OriginalInput,
   ReserveInput,
@@ -31,6 +32,7 @@ export type {
   EntryPageRequest,
   BookClosure,
 } from './types.js';
+export { requestDeadline, returnedAt, type EntryDeadline, type RequestDeadlineFacts } from './entry-deadline.js';
 export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, refusalClause, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
 export {
   formatCertificationNumber,
@@ -43,3 +45,6 @@ export { vietnamYear } from './vietnam-calendar.js';
 export { vietnamDayStart, vietnamDayEnd } from './vietnam-day.js';
 export { printRegisterBook, BOOK_TITLES, BOOK_COLUMNS, type PrintBookInput } from './print-book.js';
 export { canonicalJson } from './fingerprint.js';
+export { RegisterBook, bookTypeFor, type RegisterRulesOptions } from './numbering.js';
+export { KeyTakenConflict, type RegisterStore, type RegisterReads, type RegisterWrites, type StoredRequest, type StoredBook, type NewEntry, type BookCounts } from './store.js';
+export { entrySearch, pageLimit, encodeCursor, decodeCursor, foldName, type EntrySearch, type CursorKey } from './entry-query.js';

@@ -6,13 +6,14 @@
  * appearance font (Liberation Serif) embedded as a subset. Written with @kyso/pdf's writer onto an empty PDF, as
  * the e-copy's image pages are.
  */
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
+import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, ascii, deflate } from '@kyso/pdf';
 import { embedFont, loadFont, normalizeText, type EmbeddedFont } from '../appearance/font.js';
 import { wrapLine } from '../appearance/text-fit.js';
 import { emptyPdf } from '../ecopy/image-pages.js';
 import { vietnamDate } from '../ecopy/wording.js';
 import { RegisterError } from './errors.js';
 import type { BookClosure, DeliveryChannel, RegisterEntry } from './types.js';
+import { elementAt } from '../collections/element-at.js';
 
 export interface PrintBookInput {
   authority: { id: string; name: string };
@@ -95,7 +96,7 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   const fixed = BOOK_COLUMNS.reduce((s, c) => s + c.width, 0);
   const widths = BOOK_COLUMNS.map((c) => (c.width === 0 ? tableWidth - fixed : c.width));
   const wrap = (text: string, col: number, font: EmbeddedFont, size: number): string[] =>
-    text.split('\n').flatMap((l) => wrapLine(l, widths[col] - 2 * TEXT.pad, size, font));
+    text.split('\n').flatMap((l) => wrapLine(l, elementAt(widths, col) - 2 * TEXT.pad, size, font));
   const head: Cells = BOOK_COLUMNS.map((c, i) => wrap(c.heading, i, fonts.bold, TEXT.headSize));
   const headHeight = Math.max(...head.map((l) => l.length)) * TEXT.leading + 2 * TEXT.pad;
   const titleHeight = titleLines.reduce((s, t) => s + t.size * 1.4, 0) + 8;
@@ -104,16 +105,17 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   const maxLines = Math.max(1, Math.min(MAX_CELL_LINES, Math.floor((maxRowHeight - 2 * TEXT.pad) / TEXT.leading)));
 
   // Paginate: rows in order, a new page when the next row does not fit.
-  const pages: { cells: Cells; height: number }[][] = [[]];
+  let current: { cells: Cells; height: number }[] = [];
+  const pages = [current];
   let y = PAGE.height - PAGE.margin - titleHeight - headHeight;
   for (const texts of rows) {
-    const cells = texts.map((t, i) => clip(wrap(t, i, fonts.regular, TEXT.size), maxLines, widths[i] - 2 * TEXT.pad, fonts.regular));
+    const cells = texts.map((t, i) => clip(wrap(t, i, fonts.regular, TEXT.size), maxLines, elementAt(widths, i) - 2 * TEXT.pad, fonts.regular));
     const height = Math.max(...cells.map((l) => l.length)) * TEXT.leading + 2 * TEXT.pad;
-    if (y - height < bottom && pages[pages.length - 1].length > 0) {
-      pages.push([]);
+    if (y - height < bottom && current.length > 0) {
+      pages.push((current = []));
       y = PAGE.height - PAGE.margin - headHeight;
     }
-    pages[pages.length - 1].push({ cells, height });
+    current.push({ cells, height });
     y -= height;
   }
   const trailer = [closing, empty].filter((t): t is string => t !== undefined).flatMap((t) => wrapLine(t, tableWidth, TEXT.size + 1, fonts.regular));
@@ -142,10 +144,10 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
           const f = bold ? fonts.bold : fonts.regular;
           // Headings and short figures centred, as on the paper form; names and notes from the left.
           const centred = bold || col <= 2 || col === 5 || col === 6;
-          const lx = centred ? x + (widths[col] - f.widthOf(l, size)) / 2 : x + TEXT.pad;
+          const lx = centred ? x + (elementAt(widths, col) - f.widthOf(l, size)) / 2 : x + TEXT.pad;
           text(l, lx, top - TEXT.pad - (k + 1) * TEXT.leading + 2.5, bold, size);
         });
-        x += widths[col];
+        x += elementAt(widths, col);
       });
       top -= height;
       ops.push(`${n(PAGE.margin)} ${n(top)} m ${n(PAGE.margin + tableWidth)} ${n(top)} l S`);
@@ -213,9 +215,9 @@ function rowTexts(e: RegisterEntry): string[] {
 function clip(lines: string[], max: number, width: number, font: EmbeddedFont): string[] {
   if (lines.length <= max) return lines;
   const kept = lines.slice(0, max);
-  let last = kept[max - 1];
+  let last = kept.pop() ?? '';
   while (last.length > 0 && font.widthOf(`${last}…`, TEXT.size) > width) last = last.slice(0, -1);
-  kept[max - 1] = `${last}…`;
+  kept.push(`${last}…`);
   return kept;
 }
 

@@ -44,5 +44,5 @@ export function refusalClause(code: RefusalCode): string {
 }
 
 export function isRefusalCode(code: unknown): code is RefusalCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(REFUSAL_GROUNDS, code);
+  return typeof code === 'string' && Object.hasOwn(REFUSAL_GROUNDS, code);
 }

@@ -1,6 +1,7 @@
 /**
  * The certification register (sổ chứng thực, Decree 23/2015 Art. 13–14; DOMAIN.md §6) as an interface, so that the
- * embedded SQLite adapter and a later PostgreSQL one are interchangeable. Every method is async for that reason.
+ * embedded SQLite store and the PostgreSQL one are interchangeable. Every method is async for that reason. The
+ * rules behind it are in numbering.ts, once for both stores.
  *
  * The model:
  * - an **authority** (cơ quan thực hiện chứng thực) keeps **books** by type (`SCT/BS`; optionally a separate
@@ -19,7 +20,9 @@
  * written in the same transaction that allocated it).
  */
 import type { DeadlineState, Extension } from '../deadlines/due-time.js';
+import type { ExtensionRecord } from '../deadlines/later-extension.js';
 import type { FeeQuote } from '../fees/compute-fee.js';
+import type { EntryDeadline } from './entry-deadline.js';
 import type { RefusalCode } from './refusal-grounds.js';
 
 /** The legal basis of the certifier's competence (Decree 23/2015 Art. 2.9 and Art. 5 as amended by Decree 280/2025). */
@@ -151,6 +154,11 @@ export interface RegisterEntry {
   vneidDataUsed: boolean;
   /** The e-copy's long-term evidence (DOMAIN.md §6.3, §7): what its DSS holds and where; null without an e-copy. */
   signingEvidence: SigningEvidence | null;
+  /**
+   * The request's due time, return time and where the entry stands against it at the register's clock (open,
+   * overdue, returned on time or late). Set on every entry the register reads (RegisterBook, both stores).
+   */
+  deadline?: EntryDeadline;
 }
 
 /**
@@ -246,6 +254,12 @@ export interface CompleteInput {
   }[];
 }
 
+export interface LaterExtensionInput {
+  extension: Extension;
+  /** When it was agreed (default: now); not before the receipt, not after the due time. */
+  at?: Date | string;
+}
+
 export interface DeliveryInput {
   /** When it was delivered (default: now). */
   at?: Date | string;
@@ -336,6 +350,14 @@ export interface CertificationRegister {
    * figures). A repeat keeps the first delivery.
    */
   recordDelivery(requestId: string, input?: DeliveryInput): Promise<CertificationRequestRecord>;
+  /**
+   * Records an extension agreed after receipt (Decree 23/2015 Art. 21): before the request is due and before its
+   * result is returned, all extensions together within the limits (2 working days, more by written agreement). The
+   * request's due time moves; each extension is kept (`listExtensions`).
+   */
+  extendDeadline(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord>;
+  /** The extensions agreed after receipt, oldest first. */
+  listExtensions(requestId: string): Promise<ExtensionRecord[]>;
   /**
    * The requests of a period for reports: recorded in [from, to), or returned in it, or still pending; of one
    * authority or all. Entries included.

@@ -88,7 +88,7 @@ export function monthPeriod(month: string): { from: string; to: string } {
 }
 
 export function shiftMonth(month: string, by: number): string {
-  const [y, m] = month.split('-').map(Number);
+  const [y = NaN, m = NaN] = month.split('-').map(Number);
   const i = y * 12 + (m - 1) + by;
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }

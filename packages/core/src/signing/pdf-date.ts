@@ -12,7 +12,7 @@ export function pdfDateVietnam(date: Date): string {
 export function parsePdfDate(s: string): Date | undefined {
   const m = /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Z+-])?(\d{2})?'?(\d{2})?'?/.exec(s.trim());
   if (!m) return undefined;
-  const [, y, mo = '01', d = '01', h = '00', mi = '00', se = '00', sign, oh = '00', om = '00'] = m;
+  const [, y = '', mo = '01', d = '01', h = '00', mi = '00', se = '00', sign, oh = '00', om = '00'] = m;
   let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +se);
   if (sign === '+' || sign === '-') t -= (sign === '+' ? 1 : -1) * (+oh * 60 + +om) * 60_000;
   return new Date(t);

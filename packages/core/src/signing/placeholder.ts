@@ -121,7 +121,7 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
     const fieldDict = existing.dict.clone();
     fieldDict.set('V', sigRef);
     if (lockDict && !fieldDict.has('Lock')) fieldDict.set('Lock', lockDict);
-    const widgetIsField = existing.widgets.length === 1 && existing.widgets[0].ref.equals(existing.ref);
+    const widgetIsField = existing.widgets.length === 1 && existing.widgets[0]?.ref.equals(existing.ref) === true;
     if (opts.appearance) {
       for (const wd of existing.widgets) {
         const target = widgetIsField ? fieldDict : wd.dict.clone();
@@ -134,10 +134,8 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
     w.set(existing.ref, fieldDict);
   } else {
     const pageIndex = (opts.visible?.page ?? 1) - 1;
-    if (!Number.isInteger(pageIndex) || pageIndex < 0 || pageIndex >= pages.length) {
-      throw new SignError('SIGN_PAGE_OUT_OF_RANGE', { page: opts.visible?.page, pages: pages.length });
-    }
-    const page = pages[pageIndex];
+    const page = Number.isInteger(pageIndex) ? pages[pageIndex] : undefined;
+    if (!page) throw new SignError('SIGN_PAGE_OUT_OF_RANGE', { page: opts.visible?.page, pages: pages.length });
     let rect: number[] = [0, 0, 0, 0];
     if (opts.visible) {
       const [x, y, width, height] = opts.visible.rect;

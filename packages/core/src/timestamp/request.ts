@@ -63,8 +63,9 @@ function unsignedIntegerContent(magnitude: Uint8Array): Uint8Array {
   let i = 0;
   while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
   const m = magnitude.subarray(i);
-  if (m.length === 0) return new Uint8Array([0]);
-  if (m[0] < 0x80) return m.slice();
+  const top = m[0];
+  if (top === undefined) return new Uint8Array([0]);
+  if (top < 0x80) return m.slice();
   const out = new Uint8Array(m.length + 1);
   out.set(m, 1);
   return out;

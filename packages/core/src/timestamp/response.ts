@@ -41,7 +41,7 @@ export function parseTimestampResponse(der: Uint8Array): TimestampResponse {
       const bits = view(field.valueBlock.valueHexView);
       const usable = bits.length * 8 - field.valueBlock.unusedBits;
       for (let n = 0; n < usable; n++) {
-        if (bits[n >> 3] & (0x80 >> (n & 7))) failInfo.push(FAILURE_INFO_BITS[n] ?? `bit${n}`);
+        if ((bits[n >> 3] ?? 0) & (0x80 >> (n & 7))) failInfo.push(FAILURE_INFO_BITS[n] ?? `bit${n}`);
       }
     } else {
       throw bad('unexpected field in PKIStatusInfo');

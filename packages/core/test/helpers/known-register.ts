@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { computeCopyFee, type Certifier, type MonthlyReport, type ReserveInput } from '@kyso/core';
-import { openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
+import { computeCopyFee, type CertificationRegister, type Certifier, type MonthlyReport, type ReserveInput } from '@kyso/core';
+import { openSqliteRegister } from '@kyso/core/register-sqlite';
 
 export const certifier: Certifier = { name: 'Nguyễn Thị Hồng', title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', basis: 'assigned' };
 export const vn = (local: string) => new Date(`${local}+07:00`);
@@ -25,15 +25,18 @@ export function input(auth: string, key: string, originals: Orig[], extra: Parti
   };
 }
 
-export async function issue(reg: SqliteRegister, inp: ReserveInput) {
+export async function issue(reg: CertificationRegister, inp: ReserveInput) {
   const { request } = await reg.reserve(inp);
   return reg.complete(request.id, { eCopies: request.entries.filter((e) => e.electronicCopy).map((e) => ({ entryId: e.id, sha256: sha(`${inp.idempotencyKey}/${e.id}`) })) });
 }
 
-/** The register the monthly figures are checked on; every expected number below follows from it by hand. */
-export async function fillKnownRegister(path: string): Promise<SqliteRegister> {
+/**
+ * The register the monthly figures are checked on; every expected number below follows from it by hand. `path` is
+ * an SQLite file, unless `open` opens the register on another store (with the clock it is given).
+ */
+export async function fillKnownRegister(path: string, open?: (clock: () => Date) => Promise<CertificationRegister>): Promise<CertificationRegister> {
   let now = vn('2026-02-10T09:00:00');
-  const reg = openSqliteRegister(path, { clock: () => now });
+  const reg = open ? await open(() => now) : openSqliteRegister(path, { clock: () => now });
   const at = (l: string) => (now = vn(l));
   await reg.upsertAuthority({ id: 'A', name: 'UBND phường Hàng Bạc' });
   await reg.upsertAuthority({ id: 'B', name: 'UBND xã Tân Lập' });

@@ -1,5 +1,6 @@
 /**
- * A separate process that certifies against one register file, for the concurrency and crash tests. It is bundled
+ * A separate process that certifies against one register (an SQLite file, or a postgres:// URL: a separate
+ * instance on one database), for the concurrency and crash tests. It is bundled
  * by esbuild from the current sources (register-processes.test.ts), so it needs no prior build.
  *
  * argv[2] is JSON: { db, mode, prefix, count?, clock? }
@@ -11,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { openSqliteRegister } from '../../src/register/sqlite/index.js';
+import { openPostgresRegister } from '../../src/register/postgres/index.js';
 import { buildECopy, requestFor } from './register-requests.js';
 
 interface Args {
@@ -23,7 +25,8 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2]) as Args;
-const reg = openSqliteRegister(args.db, args.clock ? { clock: () => new Date(args.clock!) } : {});
+const options = args.clock ? { clock: () => new Date(args.clock!) } : {};
+const reg = args.db.startsWith('postgres://') ? await openPostgresRegister({ url: args.db, poolSize: 2, ...options }) : openSqliteRegister(args.db, options);
 
 async function certifyOne(key: string): Promise<void> {
   const { request, resumed } = await reg.reserve(requestFor(key));

@@ -36,7 +36,8 @@ const ENV_MAP: { name: string; path: string[]; kind: 'int' | 'string' | 'bool' }
   { name: 'PORT', path: ['port'], kind: 'int' },
   { name: 'HOST', path: ['host'], kind: 'string' },
   { name: 'KYSO_DATA_DIR', path: ['dataDir'], kind: 'string' },
-  { name: 'KYSO_DATABASE', path: ['database'], kind: 'string' },
+  { name: 'KYSO_DATABASE', path: ['database', 'path'], kind: 'string' },
+  { name: 'KYSO_DATABASE_URL', path: ['database', 'url'], kind: 'string' },
   { name: 'KYSO_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { name: 'KYSO_TSA_URL', path: ['signing', 'tsaUrl'], kind: 'string' },
   { name: 'KYSO_MAX_BODY_BYTES', path: ['limits', 'maxBodyBytes'], kind: 'int' },
@@ -62,6 +63,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError(`${file} must hold a JSON object`);
   }
+  // The older form (a string, the sessions' SQLite path) as an object, so KYSO_DATABASE_URL can join it.
+  if (typeof raw.database === 'string') raw.database = { path: raw.database };
   for (const v of ENV_MAP) {
     const value = env[v.name];
     if (value === undefined || value === '') continue;
@@ -139,18 +142,22 @@ function checkReferences(config: ServiceConfig): void {
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  const parents = path.slice(0, -1);
+  const last = path.at(-1);
+  if (last === undefined) return;
   let o = obj;
-  for (const p of path.slice(0, -1)) {
+  for (const p of parents) {
     if (typeof o[p] !== 'object' || o[p] === null) o[p] = {};
     o = o[p] as Record<string, unknown>;
   }
-  o[path[path.length - 1]] = value;
+  o[last] = value;
 }
 
 function resolvePaths(config: ServiceConfig, base: string): void {
   const abs = (p: string): string => (isAbsolute(p) ? p : join(base, p));
   config.dataDir = abs(config.dataDir);
-  config.database = config.database ? abs(config.database) : join(config.dataDir, 'sessions', 'sessions.sqlite');
+  // With PostgreSQL there is no sessions file; the SQLite path is kept only for the embedded store.
+  if (!config.database.url) config.database.path = config.database.path ? abs(config.database.path) : join(config.dataDir, 'sessions', 'sessions.sqlite');
   config.verification.trustRoots = config.verification.trustRoots.map(abs);
   config.certification.register = config.certification.register ? abs(config.certification.register) : join(config.dataDir, 'register.sqlite');
   for (const [unit, a] of Object.entries(config.certification.authorities)) {
@@ -159,8 +166,8 @@ function resolvePaths(config: ServiceConfig, base: string): void {
     if (!existsSync(a.sealImage)) throw configError(`certification.authorities["${unit}"].sealImage: no file at ${a.sealImage}`);
   }
   // Session data (large, short-lived, anyone with a key can fill it) must not share a directory with the register.
-  if (dirname(config.database) === dirname(config.certification.register)) {
-    throw configError(`database (${config.database}) must be in a directory of its own, not next to the register (certification.register)`);
+  if (config.database.path && dirname(config.database.path) === dirname(config.certification.register)) {
+    throw configError(`database.path (${config.database.path}) must be in a directory of its own, not next to the register (certification.register)`);
   }
   for (const key of Object.values(config.keys)) {
     if (key.type === 'pkcs12') {

@@ -57,8 +57,8 @@ const externalKey = z
 export const keyConfigSchema = z.discriminatedUnion('type', [pkcs12Key, pkcs11Key, externalKey]);
 export type KeyConfig = z.infer<typeof keyConfigSchema>;
 
-/** Rights beyond signing (policy as data): reading the register's entries and the signing journal (the key's unit), the monthly figures (`reports`: the key's unit; `reports:all`: any unit and all units together). */
-export const API_KEY_SCOPES = ['register:read', 'journal:read', 'reports', 'reports:all'] as const;
+/** Rights beyond signing (policy as data): reading the register's entries and the signing journal (the key's unit), closing a year's book of the key's unit (`register:close`: final, so a right of its own), the monthly figures (`reports`: the key's unit; `reports:all`: any unit and all units together). */
+export const API_KEY_SCOPES = ['register:read', 'register:close', 'journal:read', 'reports', 'reports:all'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const apiKeyConfigSchema = z
@@ -73,7 +73,7 @@ export const apiKeyConfigSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     /** Whether it may open two-step sessions with a certificate it supplies itself. */
     externalCertificates: z.boolean().default(false),
-    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `journal:read` (GET /v1/journal), both for the key's unit only; `reports` the monthly figures of the key's unit, `reports:all` those of any unit and of all units together (a province's department). */
+    /** Read rights, each its own: `register:read` (GET /v1/register/entries, book.pdf), `register:close` (POST /v1/register/books/close), `journal:read` (GET /v1/journal), both for the key's unit only; `reports` the monthly figures of the key's unit, `reports:all` those of any unit and of all units together (a province's department). */
     scopes: z.array(z.enum(API_KEY_SCOPES)).default([]),
   })
   .strict();
@@ -122,14 +122,37 @@ const httpSchema = z
   .strict()
   .default({ cors: { origins: [], maxAgeSeconds: 600 }, authFailures: { max: 10, windowSeconds: 60 } });
 
+/**
+ * Where the service keeps its state. `url` (postgres://...) puts the register, the signing journal and the two-step
+ * sessions in PostgreSQL, shared by every instance on it; absent, they stay in the embedded SQLite files (`path` for
+ * the sessions, certification.register for the register and journal). A string is the SQLite path (older files).
+ */
+const databaseSchema = z
+  .preprocess(
+    (v) => (typeof v === 'string' ? { path: v } : v),
+    z
+      .object({
+        /** postgres://user@host:port/db; the password from PGPASSWORD or ~/.pgpass rather than in the URL. */
+        url: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'a postgres:// or postgresql:// URL').optional(),
+        /** The two-step sessions' SQLite file; default DATA_DIR/sessions/sessions.sqlite (apart from the register). */
+        path: z.string().min(1).optional(),
+        /** Connections each instance keeps to PostgreSQL (per store: the register and the sessions each have a pool). */
+        poolSize: positiveInt.max(1000).default(10),
+        /** Longest a statement may run (and a connection may be waited for) before it fails with 503, ms. */
+        statementTimeoutMs: positiveInt.default(30_000),
+      })
+      .strict()
+      .refine((d) => !(d.url && d.path), { message: 'give url (PostgreSQL) or path (SQLite), not both' }),
+  )
+  .default({ poolSize: 10, statementTimeoutMs: 30_000 });
+
 export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
     /** Where the database and temporary files live. */
     dataDir: z.string().min(1).default('./data'),
-    /** The two-step sessions' SQLite file; default DATA_DIR/sessions/sessions.sqlite (apart from the register). */
-    database: z.string().min(1).optional(),
+    database: databaseSchema,
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Trust X-Forwarded-For from this many proxies (Express "trust proxy"); 0 when clients connect directly. */
     trustProxy: z.number().int().min(0).default(0),

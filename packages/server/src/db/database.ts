@@ -62,8 +62,10 @@ function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const apply = db.transaction(() => {
     const row = db.prepare('SELECT MAX(version) AS v FROM kyso_server_migrations').get() as { v: number | null };
-    for (let v = (row.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v - 1]);
+    for (const [i, sql] of MIGRATIONS.entries()) {
+      const v = i + 1; // versions count from 1
+      if (v <= (row.v ?? 0)) continue;
+      db.exec(sql);
       db.prepare('INSERT INTO kyso_server_migrations (version, applied_at) VALUES (?, ?)').run(v, Date.now());
     }
   });

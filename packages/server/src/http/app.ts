@@ -135,7 +135,7 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
     if (route.scope) requireScope(principal, route.scope);
     if (route.rateLimited) {
-      const decision = services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
+      const decision = await services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
       if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
     }
     refuseUnknownQuery(route, req.query as Record<string, unknown>);

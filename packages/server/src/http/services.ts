@@ -2,10 +2,9 @@
 import type { CertificationRegister, SigningJournal } from '@kyso/core';
 import type { ApiKeyRegistry } from '../auth/api-keys.js';
 import type { ServiceConfig } from '../config/schema.js';
-import type { Db } from '../db/database.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { AuthFailureLimiter } from '../limits/auth-failures.js';
-import type { RateLimiter } from '../limits/rate-limit.js';
+import type { RateLimits } from '../limits/rate-limit.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -23,13 +22,12 @@ export interface Services {
   config: ServiceConfig;
   development: boolean;
   logger: Logger;
-  db: Db;
   keyRing: KeyRing;
   /** PEM texts of the roots /v1/verify trusts (the verification workers hold them parsed). */
   trustAnchors: string[];
   apiKeys: ApiKeyRegistry;
   sessions: SessionStore;
-  /** The certification register (SQLite). */
+  /** The certification register (SQLite, or PostgreSQL with database.url). */
   register?: CertificationRegister;
   /** The signing journal: in the register's file (a permanent record, unlike the sessions database). */
   journal?: SigningJournal;
@@ -37,7 +35,8 @@ export interface Services {
   /** The worker threads that run verifications, with their own queue (off the request thread). */
   verification: VerificationPool;
   metrics: Metrics;
-  rateLimiter: RateLimiter;
+  /** Per key shared through PostgreSQL when database.url is set; otherwise this instance's buckets. */
+  rateLimiter: RateLimits;
   /** Failed authentications per client address. */
   authFailures: AuthFailureLimiter;
   lifecycle: Lifecycle;

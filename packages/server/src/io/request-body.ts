@@ -32,7 +32,7 @@ export interface PdfBody {
 
 /** The media type of a request without parameters, lower-cased ('' when absent). */
 export function mediaType(req: IncomingMessage): string {
-  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(); // split gives at least one part
 }
 
 export function requireMediaType(req: IncomingMessage, expected: string): void {

@@ -11,7 +11,7 @@ export function readCertificates(path: string): Uint8Array[] {
   if (!text.includes('-----BEGIN')) return [new Uint8Array(bytes)];
   const out: Uint8Array[] = [];
   for (const m of text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) {
-    out.push(new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')));
+    out.push(new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
   }
   return out;
 }

@@ -83,9 +83,9 @@ async function openKey(alias: string, cfg: KeyConfig, env: Record<string, string
     });
     return { alias, type: cfg.type, identity: signer, signer, certificate: parseCertificate(signer.certificate) };
   }
-  const certs = readCertificates(cfg.certificateFile);
-  if (certs.length === 0) throw configError(`${what}: ${cfg.certificateFile} holds no certificate`);
+  const [leaf, ...rest] = readCertificates(cfg.certificateFile);
+  if (!leaf) throw configError(`${what}: ${cfg.certificateFile} holds no certificate`);
   const chain = cfg.chainFiles.flatMap(readCertificates);
-  const identity: SignerIdentity = { certificate: certs[0], chain: [...certs.slice(1), ...chain], algorithm: algorithmForCertificate(certs[0], cfg.hash) };
-  return { alias, type: cfg.type, identity, certificate: parseCertificate(certs[0]) };
+  const identity: SignerIdentity = { certificate: leaf, chain: [...rest, ...chain], algorithm: algorithmForCertificate(leaf, cfg.hash) };
+  return { alias, type: cfg.type, identity, certificate: parseCertificate(leaf) };
 }

@@ -2,6 +2,10 @@
  * Failed authentications per client address in a fixed window: past `max` failures the address is refused (429
  * with Retry-After) until the window ends, whatever key it presents next, so guessing keys gains nothing from
  * the refusal telling a right key from a wrong one. Requests without credentials are not failures.
+ *
+ * Per instance, also with several instances on PostgreSQL: the failures come from whoever holds no valid key, and
+ * counting them in the shared database would give an anonymous flood of bad keys a write on it per request. API
+ * keys are 256-bit random, so N instances allowing N x max guesses per window still gain a guesser nothing.
  */
 export interface AuthFailurePolicy {
   max: number;

@@ -1,12 +1,20 @@
-/** A token bucket per client (API key, or address for open routes), in memory: bursts allowed, a steady rate kept. */
+/**
+ * A token bucket per client (API key, or address for open routes), in memory: bursts allowed, a steady rate kept.
+ * This instance's own; with PostgreSQL the keys' limits are shared instead (shared-rate-limit.ts).
+ */
 export interface RateLimitPolicy {
   burst: number;
   perSecond: number;
 }
 
+/** What the routes ask: this instance's buckets, or the counters shared through PostgreSQL. */
+export interface RateLimits {
+  take(client: string): RateDecision | Promise<RateDecision>;
+}
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export class RateLimiter {
+export class RateLimiter implements RateLimits {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(private readonly policy: RateLimitPolicy, private readonly now: () => number = Date.now) {}

@@ -29,9 +29,7 @@ export class Metrics {
     }
     s.count++;
     s.sum += seconds;
-    BUCKETS.forEach((b, i) => {
-      if (seconds <= b) s.buckets[i]++;
-    });
+    for (const [i, b] of BUCKETS.entries()) if (seconds <= b) s.buckets[i] = (s.buckets[i] ?? 0) + 1;
   }
 
   render(): string {

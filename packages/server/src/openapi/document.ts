@@ -96,7 +96,8 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
         'one-stop-shop software. Errors are RFC 9457 problem details carrying the kyso error code and the ' +
         'message in English (detail) and Vietnamese (detailVi). API keys sign with the aliases they are given; ' +
         'reading needs its own scopes (x-kyso-scope on an operation): register:read for the register entries and ' +
-        'the printed book, journal:read for the signing journal, each for the key\'s own unit only. Signing ' +
+        'the printed book, register:close to close a year\'s book, journal:read for the signing journal, each for ' +
+        'the key\'s own unit only; reports and reports:all for the monthly figures. Signing ' +
         'operations accept Kyso-Procedure-Code and Kyso-Dossier-Id headers, recorded in the signing journal.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',

@@ -15,7 +15,7 @@ import type { CertifyData } from '../signing/protocol.js';
 import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
-import { JOURNAL_HEADERS, journalCodes, journalSignature } from '../signing/journal-record.js';
+import { JOURNAL_HEADERS, journalCodes, journalMissingSignatures, journalSignature } from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
 
 export const ExtensionSchema = z
@@ -226,13 +226,18 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
       register,
       (w) => log.warn({ warning: w }, 'certification warning'),
     );
+    // Both signatures are over the e-copy as issued: each journaled with its hash, the level as made (auto picks one
+    // per request) from the evidence the register keeps.
+    const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
     if (!result.replayed) {
-      // Both signatures are over the e-copy as issued: each journaled with its hash (a replay signs nothing).
-      // the level as made (auto picks one per request), from the evidence the register keeps
-      const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
       for (const key of [certifierKey, seal]) {
         await journalSignature(services, principal!, { operation: 'certify', keyAlias: key.alias, certificate: key.identity.certificate, level, documentSha256: result.sha256, codes });
       }
+    } else {
+      // A replay signs nothing; it journals only what a first attempt issued but could not journal (its 503).
+      const keys = [certifierKey, seal].map((k) => ({ keyAlias: k.alias, certificate: k.identity.certificate }));
+      const added = await journalMissingSignatures(services, principal!, { operation: 'certify', keys, level, documentSha256: result.sha256, codes });
+      if (added) log.warn({ request: result.request.id, added }, 'journaled on replay the signatures a failed journal write had missed');
     }
     log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
     res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
@@ -296,6 +301,42 @@ export const recordDeliveryRoute = defineRoute<Record<string, never>, z.infer<ty
   async handler({ res, params, body, principal, services }) {
     const request = await ownRequest(params.id, principal, services);
     res.json(certificationView(await services.register!.recordDelivery(request.id, { at: body.at })));
+  },
+});
+
+const LaterExtensionSchema = ExtensionSchema.extend({
+  at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was agreed (default: now); not before the receipt, not after the due time.' }),
+})
+  .strict()
+  .meta({ id: 'LaterExtension', description: 'An extension agreed after receipt (Decree 23/2015 Art. 21).' });
+
+export const extendDeadlineRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>, z.infer<typeof LaterExtensionSchema>>({
+  method: 'post',
+  path: '/v1/certifications/{id}/extension',
+  operationId: 'extendDeadline',
+  summary: 'Record an extension agreed after receipt; the due time moves (a new appointment slip gives it)',
+  description:
+    'Decree 23/2015 Art. 21: when the office cannot meet the time limit (several originals, many pages or copies, ' +
+    'content hard to check) it may run up to 2 working days longer, or longer by written agreement with the ' +
+    'requester. Every extension of the request counts together, from the due day it had without one; it must be ' +
+    'agreed before the request is due (409 DEADLINE_PASSED) and before the result is returned (409 ' +
+    'DEADLINE_NOT_EXTENSIBLE). Each one is kept in the register with its reason; GET ' +
+    '/v1/certifications/{id}/appointment-slip.pdf then gives the new slip.',
+  tag: 'certification',
+  access: 'api-key',
+  rateLimited: true,
+  params: IdParams,
+  body: { kind: 'json', schema: LaterExtensionSchema },
+  responses: {
+    200: { description: 'The request with its new due time and whole extension.', json: CertificationSchema },
+    404: { description: "No such request in your unit's register." },
+    409: { description: 'Already due, returned, or void.' },
+  },
+  async handler({ res, params, body, principal, services }) {
+    const request = await ownRequest(params.id, principal, services);
+    const register = services.register!;
+    const { at, ...extension } = body;
+    res.json(certificationView(await register.extendDeadline(request.id, { extension, at })));
   },
 });
 

@@ -60,6 +60,12 @@ export const RegisterEntrySchema = z
     eCopySha256: z.string().nullable(),
     vneidDataUsed: z.boolean(),
     notes: z.string().nullable(),
+    dueAt: z.string().nullable().meta({ description: "The request's due time (Decree 23/2015 Art. 7 and 21), ISO 8601 UTC; null when not recorded." }),
+    returnedAt: z.string().nullable().meta({ description: 'When the result was returned (the e-copy delivered, or paper copies alone issued).' }),
+    deadline: z
+      .enum(['open', 'overdue', 'returned-on-time', 'returned-late'])
+      .nullable()
+      .meta({ description: 'Where the entry stands against its due time now: open, overdue (past due, not returned), returned on time or late; null without a due time or when void.' }),
   })
   .meta({ id: 'RegisterEntry' });
 
@@ -114,6 +120,9 @@ function entryView(e: RegisterEntry): z.infer<typeof RegisterEntrySchema> {
     eCopySha256: e.eCopySha256,
     vneidDataUsed: e.vneidDataUsed,
     notes: e.notes,
+    dueAt: e.deadline?.dueAt ?? null,
+    returnedAt: e.deadline?.returnedAt ?? null,
+    deadline: e.deadline?.state ?? null,
   };
 }
 
@@ -185,5 +194,61 @@ export const registerBookRoute = defineRoute<z.infer<typeof BookQuerySchema>>({
     res.status(200).type('application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="so-chung-thuc-${query.year ?? query.from ?? query.to}.pdf"`);
     res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+  },
+});
+
+const CloseBookSchema = z
+  .object({
+    book: z.string().min(1).max(50).default('SCT/BS').meta({ description: 'Book type, e.g. SCT/BS.' }),
+    year: z.number().int().min(1900).max(9999).meta({ description: 'The (Vietnam calendar) year whose book is closed.' }),
+  })
+  .strict()
+  .meta({ id: 'CloseBookRequest' });
+
+const BookClosureSchema = z
+  .object({
+    authority: z.string(),
+    bookType: z.string(),
+    year: z.number().int(),
+    numbersUsed: z.number().int().meta({ description: 'Numbers 1..numbersUsed were used (the book has no gaps).' }),
+    issued: z.number().int(),
+    voided: z.number().int(),
+    closedAt: z.string(),
+    volumes: z.array(z.object({ volume: z.number().int(), openedAt: z.string(), closedAt: z.string().nullable() })),
+  })
+  .meta({ id: 'BookClosure', description: "A year's book as closed (Decree 23/2015 Art. 13.1): the count of numbers used." });
+
+export const closeBookRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof CloseBookSchema>>({
+  method: 'post',
+  path: '/v1/register/books/close',
+  operationId: 'closeRegisterBook',
+  summary: "Close a year's book of your unit and record the count of numbers used",
+  description:
+    'Needs the API key scope `register:close` (a right of its own: closing is final). Every volume of the year is ' +
+    'closed and the count of numbers used, issued and voided is recorded (Decree 23/2015 Art. 13.1); no number can ' +
+    'be given in that book afterwards. Refused (409) while an entry of the book is pending: complete or void it ' +
+    'first. Closing a closed book again answers the closing on record.',
+  tag: 'register',
+  access: 'api-key',
+  scope: 'register:close',
+  rateLimited: true,
+  body: { kind: 'json', schema: CloseBookSchema },
+  responses: {
+    200: { description: 'The closing on record.', json: BookClosureSchema },
+    409: { description: 'An entry of the book is pending (REGISTER_BOOK_PENDING).' },
+  },
+  async handler({ res, body, principal, services }) {
+    const register = registerOf(services);
+    const { closure, books } = await register.closeBook(principal!.unit, body.book, body.year);
+    res.json({
+      authority: closure.authorityId,
+      bookType: closure.bookType,
+      year: closure.year,
+      numbersUsed: closure.numbersUsed,
+      issued: closure.issued,
+      voided: closure.voided,
+      closedAt: closure.closedAt,
+      volumes: books.map((b) => ({ volume: b.volume, openedAt: b.openedAt, closedAt: b.closedAt })),
+    } satisfies z.infer<typeof BookClosureSchema>);
   },
 });

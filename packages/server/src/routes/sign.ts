@@ -1,5 +1,5 @@
 /** POST /v1/sign: the PDF in, the PDF signed with one of the service's keys out. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { contentDisposition, sendSignedPdf } from '../http/pdf-response.js';
 import { readPdfBody } from '../io/request-body.js';

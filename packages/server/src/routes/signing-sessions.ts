@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate, type SignerIdentity } from '@kyso/core';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
@@ -52,13 +52,13 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
     const { identity, label } = signerFor(req.get(CERTIFICATES_HEADER), query, principal, services);
     // The caps are checked before the body is read (and again, exactly, when the session is stored).
     const declared = Number(req.headers['content-length']);
-    services.sessions.admit(principal!.keyId, Number.isFinite(declared) ? declared : undefined);
+    await services.sessions.admit(principal!.keyId, Number.isFinite(declared) ? declared : undefined);
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       const input = body.input();
       const certificate = parseCertificate(identity.certificate);
       const prepared = await services.signing.prepareExternal(identity, certificate, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
-      const rec = services.sessions.create({
+      const rec = await services.sessions.create({
         unit: principal!.unit,
         apiKeyId: principal!.keyId,
         state: prepared.state,
@@ -107,12 +107,12 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
     410: { description: 'The session has expired.' },
   },
   // The session must exist, be this unit's and be live before its body is read.
-  authorize({ req, params, principal, services }) {
-    ownSession(params.id, principal, services);
+  async authorize({ req, params, principal, services }) {
+    await ownSession(params.id, principal, services);
     journalCodes(req);
   },
   async handler({ req, res, params, body, principal, services, log }) {
-    let rec = ownSession(params.id, principal, services);
+    let rec = await ownSession(params.id, principal, services);
     const codes = journalCodes(req);
     const submission = body.cms ? { cms: decode(body.cms) } : { signatureValue: decode(body.signatureValue!) };
     const digest = submissionDigest(submission);
@@ -120,8 +120,9 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
     res.once('close', release);
     try {
       let update: Uint8Array | undefined;
+      // Read once (from PostgreSQL it comes whole): the completion and the answer use the same source.
+      const input = await services.sessions.input(rec);
       if (!rec.completed) {
-        const input = services.sessions.input(rec);
         const made = await services.signing.complete(input, rec.state, submission);
         // Journaled before it is stored and sent (two completions racing may both journal: a duplicate, never a gap).
         const certificate = decode(rec.state.certificate);
@@ -134,22 +135,22 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
           codes,
         });
         // Stored before anything is sent: a lost answer is fetched again with the same body.
-        if (services.sessions.markCompleted(rec.id, digest, made)) {
+        if (await services.sessions.markCompleted(rec.id, digest, made)) {
           update = made;
           log.info({ session: rec.id, fieldName: rec.state.fieldName }, 'signing session completed');
         } else {
-          rec = ownSession(params.id, principal, services); // completed by another request meanwhile
+          rec = await ownSession(params.id, principal, services); // completed by another request meanwhile
         }
       }
       if (!update) {
         if (rec.completed?.submissionSha256 !== digest) {
           throw new ServiceError('SERVICE_SESSION_COMPLETED', {}, 'send the same body as the completion that succeeded to get its PDF again');
         }
-        update = services.sessions.result(rec.id);
+        update = await services.sessions.result(rec.id);
         if (!update) throw new ServiceError('SERVICE_SESSION_EXPIRED');
         log.info({ session: rec.id }, 'signing session result sent again');
       }
-      await sendSignedPdf(res, { source: services.sessions.input(rec) }, update, {
+      await sendSignedPdf(res, { source: input }, update, {
         'Kyso-Field-Name': encodeURIComponent(rec.state.fieldName),
         'Content-Disposition': contentDisposition(rec.fileName ?? 'signed.pdf'),
       });
@@ -160,8 +161,8 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
 });
 
 /** The caller's unit's live session: another unit's is "not found" (its existence is not theirs to learn). */
-function ownSession(id: string, principal: Principal | null, services: Services): SessionRecord {
-  const found = services.sessions.get(id);
+async function ownSession(id: string, principal: Principal | null, services: Services): Promise<SessionRecord> {
+  const found = await services.sessions.get(id);
   if (found.kind === 'absent' || (found.kind === 'expired' ? found.unit : found.session.unit) !== principal!.unit) {
     throw new ServiceError('SERVICE_SESSION_NOT_FOUND');
   }
@@ -197,15 +198,15 @@ function signerFor(
   }
   const parts = header.split(',').map((s) => s.trim()).filter(Boolean);
   if (!parts.every(isBase64)) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
-  const certs = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
-  if (certs.length === 0) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
+  const [leaf, ...chain] = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
+  if (!leaf) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
   let info;
   try {
-    info = parseCertificate(certs[0]);
-    certs.slice(1).forEach((c) => parseCertificate(c));
+    info = parseCertificate(leaf);
+    chain.forEach((c) => parseCertificate(c));
   } catch {
     throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
   }
-  const identity = { certificate: certs[0], chain: certs.slice(1), algorithm: algorithmForCertificate(certs[0], query.hash) };
+  const identity = { certificate: leaf, chain, algorithm: algorithmForCertificate(leaf, query.hash) };
   return { identity, label: info.subjectAttributes.CN ?? 'supplied certificate' };
 }

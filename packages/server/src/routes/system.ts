@@ -1,5 +1,4 @@
 /** Liveness, readiness, metrics and the OpenAPI document. */
-import { databaseReachable } from '../db/database.js';
 import { defineRoute } from '../http/route.js';
 import { HealthSchema, ReadySchema } from '../openapi/common-schemas.js';
 
@@ -28,9 +27,9 @@ export const readyRoute = defineRoute({
   rateLimited: false,
   anonymous: true,
   responses: { 200: { description: 'Ready.', json: ReadySchema }, 503: { description: 'Not ready.', json: ReadySchema } },
-  handler({ res, services }) {
+  async handler({ res, services }) {
     const checks = {
-      database: databaseReachable(services.db),
+      database: await services.sessions.reachable(),
       keys: services.keyRing.size === Object.keys(services.config.keys).length,
       accepting: services.lifecycle.accepting,
     };

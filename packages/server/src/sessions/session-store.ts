@@ -1,20 +1,18 @@
 /**
- * Two-step signing sessions in their own database: the prepared state (plain JSON, no key material) and the input
- * PDF, stored in 1 MiB chunks so that neither storing nor finishing needs the whole document in one buffer.
+ * Two-step signing sessions, whatever holds them: the prepared state (plain JSON, no key material) and the input
+ * PDF. Two stores implement this: SQLite (sqlite-session-store.ts, the embedded default) and PostgreSQL
+ * (pg-session-store.ts, several instances on one database). The rules both keep are here, once:
  *
- * Completion is idempotent: the first completion stores its result (the update appended to the input) with the
- * hash of what completed it, and the session keeps its document until it expires, so a retry with the same
- * signature gets the same signed PDF and a dropped answer loses nothing. Expired sessions lose their document and
- * state at once (a purge at start, periodically and on access) and keep only a small notice for a while, so a late
- * client hears "expired" rather than "not found". Each API key may hold a bounded number of sessions and bytes.
+ * - Completion is idempotent: the first completion stores its result (the update appended to the input) with the
+ *   hash of what completed it; the session keeps its document until it expires, at least `completedRetentionMs`
+ *   after completion, so a retry with the same signature gets the same signed PDF on any instance.
+ * - Expired sessions lose their document and state at once (a purge at start, periodically and on access) and keep
+ *   only a small notice for `expiredNoticeMs`, so a late client hears "expired" rather than "not found".
+ * - Each API key may hold a bounded number of sessions and bytes; all keys together a bounded number of bytes.
  */
-import { randomBytes } from 'node:crypto';
-import type { ByteSource } from '../io/byte-source.js';
 import type { SigningState } from '@kyso/core';
-import type { Db } from '../db/database.js';
+import type { ByteSource } from '../io/byte-source.js';
 import { ServiceError } from '../errors.js';
-
-const CHUNK = 1 << 20;
 
 export interface SessionLimits {
   maxPerKey: number;
@@ -41,226 +39,95 @@ export interface SessionRecord {
 }
 
 /** What `get` finds: a live session, an expired one (its document already gone), or nothing. */
-export type SessionLookup = { kind: 'live'; session: SessionRecord } | { kind: 'expired'; unit: string; expiresAt: number } | { kind: 'absent' };
+export type SessionLookup =
+  | { kind: 'live'; session: SessionRecord }
+  | { kind: 'expired'; unit: string; expiresAt: number }
+  | { kind: 'absent' };
 
-/** Bytes a session holds in the database: its input and, once completed, its result. */
-const HELD_BYTES = 'input_length + COALESCE(LENGTH(result), 0)';
-
-interface Row {
-  id: string;
+export interface NewSession {
   unit: string;
-  api_key_id: string;
-  state: string;
-  input_length: number;
-  file_name: string | null;
-  created_at: number;
-  expires_at: number;
-  completed_at: number | null;
-  submission_sha256: string | null;
-  purged: number;
+  apiKeyId: string;
+  state: SigningState;
+  ttlMs: number;
+  input: ByteSource;
+  fileName?: string;
 }
 
-export class SessionStore {
-  /** Sessions whose document is being read right now (an answer streaming): the purge leaves them alone. */
-  private readonly pinned = new Map<string, number>();
-
-  constructor(private readonly db: Db, private readonly limits: SessionLimits, private readonly now: () => number = Date.now) {}
-
+export interface SessionStore {
+  /** Which store this is (logs, readiness). */
+  readonly kind: 'sqlite' | 'postgres';
   /**
-   * Refuses early, before a body is read, when the key already holds its maximum of sessions or the declared
-   * size cannot fit. `create` checks again, exactly, in its transaction.
+   * Refuses early, before a body is read, when the key already holds its maximum of sessions or the declared size
+   * cannot fit. `create` checks again, exactly, in its transaction.
    */
-  admit(apiKeyId: string, declaredBytes: number | undefined): void {
-    this.purgeExpired();
-    this.checkCaps(apiKeyId, declaredBytes ?? 0);
-  }
-
+  admit(apiKeyId: string, declaredBytes: number | undefined): Promise<void>;
   /** Stores a prepared session with its input; the caps are checked in the same transaction. */
-  create(args: { unit: string; apiKeyId: string; state: SigningState; ttlMs: number; input: ByteSource; fileName?: string }): SessionRecord {
-    const id = randomBytes(18).toString('base64url');
-    const createdAt = this.now();
-    const rec: SessionRecord = {
-      id,
-      unit: args.unit,
-      apiKeyId: args.apiKeyId,
-      state: args.state,
-      inputLength: args.input.length,
-      fileName: args.fileName ?? null,
-      createdAt,
-      expiresAt: createdAt + args.ttlMs,
-      completed: null,
-    };
-    const insertSession = this.db.prepare(
-      'INSERT INTO signing_sessions (id, unit, api_key_id, state, input_length, file_name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertChunk = this.db.prepare('INSERT INTO signing_session_chunks (session_id, seq, data) VALUES (?, ?, ?)');
-    this.db
-      .transaction(() => {
-        this.checkCaps(rec.apiKeyId, rec.inputLength);
-        insertSession.run(id, rec.unit, rec.apiKeyId, JSON.stringify(rec.state), rec.inputLength, rec.fileName, rec.createdAt, rec.expiresAt);
-        for (let seq = 0, at = 0; at < args.input.length; seq++, at += CHUNK) {
-          insertChunk.run(id, seq, args.input.read(at, Math.min(args.input.length, at + CHUNK)));
-        }
-      })
-      .immediate();
-    return rec;
-  }
-
+  create(args: NewSession): Promise<SessionRecord>;
   /** The session under `id`; an expired one is purged on the spot (its document and state go). */
-  get(id: string): SessionLookup {
-    const row = this.db.prepare('SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = ?').get(id) as Row | undefined;
-    if (!row) return { kind: 'absent' };
-    if (row.purged || this.now() >= row.expires_at) {
-      if (!row.purged && !this.pinned.has(id)) this.purgeOne(id);
-      return { kind: 'expired', unit: row.unit, expiresAt: row.expires_at };
-    }
-    return {
-      kind: 'live',
-      session: {
-        id: row.id,
-        unit: row.unit,
-        apiKeyId: row.api_key_id,
-        state: JSON.parse(row.state) as SigningState,
-        inputLength: row.input_length,
-        fileName: row.file_name,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        completed: row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
-      },
-    };
-  }
-
-  /** The stored input PDF, read on demand. */
-  input(rec: SessionRecord): ByteSource {
-    return new ChunkSource(this.db, rec.id, rec.inputLength);
-  }
-
+  get(id: string): Promise<SessionLookup>;
+  /** The stored input PDF. */
+  input(rec: SessionRecord): Promise<ByteSource>;
   /** The stored result of a completed session (the update appended to the input). */
-  result(id: string): Uint8Array | undefined {
-    const data = this.db.prepare('SELECT result FROM signing_sessions WHERE id = ? AND purged = 0').pluck().get(id) as Buffer | null | undefined;
-    return data ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
-  }
+  result(id: string): Promise<Uint8Array | undefined>;
+  /** Records the completion; only the first wins (false when completed or purged meanwhile). */
+  markCompleted(id: string, submissionSha256: string, result: Uint8Array): Promise<boolean>;
+  /** Keeps this instance's purge away from a session while its document is read; call the returned function when done. */
+  pin(id: string): () => void;
+  /** Purges expired sessions; returns how many lost their data. */
+  purgeExpired(): Promise<number>;
+  /** Sessions one API key holds now and their bytes (for tests and logs). */
+  usage(apiKeyId: string): Promise<{ sessions: number; bytes: number }>;
+  /** True when the database answers (readiness). */
+  reachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
 
-  /**
-   * Records the completion: the result and the hash of the submission. Only the first completion wins; false
-   * when the session was completed (or purged) meanwhile. The session stays (for retries) until it expires, at
-   * least `completedRetentionMs` from now.
-   */
-  markCompleted(id: string, submissionSha256: string, result: Uint8Array): boolean {
-    const at = this.now();
-    return (
-      this.db
-        .prepare(
-          'UPDATE signing_sessions SET completed_at = ?, submission_sha256 = ?, result = ?, expires_at = MAX(expires_at, ?) WHERE id = ? AND completed_at IS NULL AND purged = 0',
-        )
-        .run(at, submissionSha256, result, at + this.limits.completedRetentionMs, id).changes === 1
+/** What one key holds, and all keys together, as the stores count it. */
+export interface SessionHoldings {
+  sessions: number;
+  bytes: number;
+  firstExpiry: number | null;
+  totalBytes: number;
+}
+
+/** The caps, once for both stores: throws the refusal when adding `adding` bytes would break one. */
+export function checkSessionCaps(limits: SessionLimits, held: SessionHoldings, adding: number, now: number): void {
+  const { maxPerKey, maxBytesPerKey, maxTotalBytes } = limits;
+  if (held.sessions >= maxPerKey) {
+    const wait = Math.max(1, Math.ceil(((held.firstExpiry ?? now) - now) / 1000));
+    throw new ServiceError('SERVICE_SESSION_LIMIT', { maxPerKey }, `at most ${maxPerKey} sessions per API key`, wait);
+  }
+  if (held.bytes + adding > maxBytesPerKey) {
+    throw new ServiceError(
+      'SERVICE_SESSION_QUOTA',
+      { maxBytesPerKey },
+      `at most ${maxBytesPerKey} bytes of sessions per API key`,
     );
   }
+  if (held.totalBytes + adding > maxTotalBytes)
+    throw new ServiceError('SERVICE_SESSION_STORAGE_FULL', {}, undefined, 60);
+}
 
-  /** Keeps the purge away from a session while its document is read; call the returned function when done. */
+/** Pins held by this instance (an answer streaming a session's document). */
+export class Pins {
+  private readonly held = new Map<string, number>();
+
+  has(id: string): boolean {
+    return this.held.has(id);
+  }
+
   pin(id: string): () => void {
-    this.pinned.set(id, (this.pinned.get(id) ?? 0) + 1);
+    this.held.set(id, (this.held.get(id) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const n = (this.pinned.get(id) ?? 1) - 1;
-      if (n <= 0) this.pinned.delete(id);
-      else this.pinned.set(id, n);
+      const n = (this.held.get(id) ?? 1) - 1;
+      if (n <= 0) this.held.delete(id);
+      else this.held.set(id, n);
     };
   }
-
-  /**
-   * Purges expired sessions: their chunks, state and result go at once, a notice row stays `expiredNoticeMs`.
-   * Returns how many sessions lost their data.
-   */
-  purgeExpired(): number {
-    const t = this.now();
-    const expired = this.db.prepare('SELECT id FROM signing_sessions WHERE purged = 0 AND expires_at <= ?').pluck().all(t) as string[];
-    let n = 0;
-    for (const id of expired) {
-      if (this.pinned.has(id)) continue;
-      this.purgeOne(id);
-      n++;
-    }
-    this.db.prepare('DELETE FROM signing_sessions WHERE purged = 1 AND expires_at < ?').run(t - this.limits.expiredNoticeMs);
-    if (n > 0) this.db.pragma('incremental_vacuum');
-    return n;
-  }
-
-  /** Sessions one API key holds now and their bytes (for tests and logs). */
-  usage(apiKeyId: string): { sessions: number; bytes: number } {
-    const r = this.db
-      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
-      .get(apiKeyId) as { n: number; bytes: number };
-    return { sessions: r.n, bytes: r.bytes };
-  }
-
-  private purgeOne(id: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM signing_session_chunks WHERE session_id = ?').run(id);
-      this.db.prepare("UPDATE signing_sessions SET state = '', result = NULL, purged = 1 WHERE id = ?").run(id);
-    })();
-  }
-
-  /** Bytes the database file holds in pages (free pages are given back after each purge). */
-  fileBytes(): number {
-    return (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
-  }
-
-  private checkCaps(apiKeyId: string, adding: number): void {
-    const t = this.now();
-    const mine = this.db
-      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${HELD_BYTES}), 0) AS bytes, MIN(expires_at) AS firstExpiry FROM signing_sessions WHERE api_key_id = ? AND purged = 0`)
-      .get(apiKeyId) as { n: number; bytes: number; firstExpiry: number | null };
-    const { maxPerKey, maxBytesPerKey, maxTotalBytes } = this.limits;
-    if (mine.n >= maxPerKey) {
-      const wait = Math.max(1, Math.ceil(((mine.firstExpiry ?? t) - t) / 1000));
-      throw new ServiceError('SERVICE_SESSION_LIMIT', { maxPerKey }, `at most ${maxPerKey} sessions per API key`, wait);
-    }
-    if (mine.bytes + adding > maxBytesPerKey) {
-      throw new ServiceError('SERVICE_SESSION_QUOTA', { maxBytesPerKey }, `at most ${maxBytesPerKey} bytes of sessions per API key`);
-    }
-    const total = this.db.prepare(`SELECT COALESCE(SUM(${HELD_BYTES}), 0) FROM signing_sessions WHERE purged = 0`).pluck().get() as number;
-    if (total + adding > maxTotalBytes) throw new ServiceError('SERVICE_SESSION_STORAGE_FULL', {}, undefined, 60);
-  }
 }
 
-/** A ByteSource over a session's chunks; keeps the last chunk read, since readers move forward in small steps. */
-class ChunkSource implements ByteSource {
-  private cachedSeq = -1;
-  private cached: Uint8Array = new Uint8Array(0);
-  private readonly select;
-
-  constructor(db: Db, private readonly id: string, readonly length: number) {
-    this.select = db.prepare('SELECT data FROM signing_session_chunks WHERE session_id = ? AND seq = ?').pluck();
-  }
-
-  read(start: number, end: number): Uint8Array {
-    start = Math.max(0, start);
-    end = Math.min(this.length, end);
-    if (end <= start) return new Uint8Array(0);
-    const first = Math.floor(start / CHUNK);
-    const last = Math.floor((end - 1) / CHUNK);
-    if (first === last) return this.chunk(first).subarray(start - first * CHUNK, end - first * CHUNK);
-    const out = new Uint8Array(end - start);
-    for (let seq = first; seq <= last; seq++) {
-      const c = this.chunk(seq);
-      const from = Math.max(start, seq * CHUNK);
-      const to = Math.min(end, (seq + 1) * CHUNK);
-      out.set(c.subarray(from - seq * CHUNK, to - seq * CHUNK), from - start);
-    }
-    return out;
-  }
-
-  private chunk(seq: number): Uint8Array {
-    if (seq !== this.cachedSeq) {
-      const data = this.select.get(this.id, seq) as Buffer | undefined;
-      // Typed, so the answer is a problem (before streaming) and never a bare crash.
-      if (!data) throw new ServiceError('SERVICE_SESSION_EXPIRED', {}, 'the session\u2019s document is gone');
-      this.cached = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      this.cachedSeq = seq;
-    }
-    return this.cached;
-  }
-}
+/** The chunk size documents are stored in: neither storing nor reading needs one huge row. */
+export const SESSION_CHUNK = 1 << 20;

@@ -1,7 +1,10 @@
 /**
  * Journaling the service's signatures: each signature the service makes (POST /v1/sign, a completed two-step
  * session, both signatures of a certification) is recorded before the signed PDF is sent, so no signature leaves
- * unjournaled; a journal that cannot be written fails the request. The caller may name the procedure and the
+ * unjournaled; a journal that cannot be written fails the request (503, and no PDF is sent). A certification is
+ * the exception that cannot be undone: its number and e-copy are in the register before the journal is written, so
+ * a 503 there leaves an issued copy unjournaled until the caller's retry (same idempotency key) replays it, and the
+ * replay journals whatever signature of that copy the journal still lacks. The caller may name the procedure and the
  * dossier in two headers (validated before any body is read); nothing of the document but its hash is kept.
  */
 import { createHash } from 'node:crypto';
@@ -67,4 +70,25 @@ export async function journalSignature(
     documentSha256: s.documentSha256,
     ...s.codes,
   });
+}
+
+/**
+ * On a certification's replay: journals each of its signatures the journal does not hold yet (a first attempt whose
+ * journal write failed after the register issued the copy). A replay of a journaled copy records nothing.
+ */
+export async function journalMissingSignatures(
+  services: Services,
+  principal: Principal,
+  s: { operation: JournalOperation; keys: { keyAlias: string; certificate: Uint8Array }[]; level: string; documentSha256: string; codes: JournalCodes },
+): Promise<number> {
+  if (!services.journal) return 0;
+  const held = await services.journal.list({ unit: principal.unit, documentSha256: s.documentSha256 }, { limit: 1000 });
+  const journaled = new Set(held.records.filter((r) => r.operation === s.operation).map((r) => r.keyAlias));
+  let added = 0;
+  for (const key of s.keys) {
+    if (journaled.has(key.keyAlias)) continue;
+    await journalSignature(services, principal, { operation: s.operation, keyAlias: key.keyAlias, certificate: key.certificate, level: s.level, documentSha256: s.documentSha256, codes: s.codes });
+    added++;
+  }
+  return added;
 }

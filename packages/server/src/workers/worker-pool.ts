@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { KysoError, PdfError } from '@kyso/core';
+import { type KysoError, PdfError } from '@kyso/core';
 import { ServiceError } from '../errors.js';
 import { WorkQueue } from '../limits/work-queue.js';
 import { describeWorkerError, fromWorkerError, toWorkerError, type FromWorker, type ToWorker, type WorkerError } from './protocol.js';

@@ -43,7 +43,7 @@ export interface TestServiceOptions {
 }
 
 export function makeKeys(): { keys: TestKeys; entries: NonNullable<ServiceConfigInput['apiKeys']> } {
-  const full = createApiKey({ id: 'full', unit: 'UBND phường Kinh Bắc', aliases: ['signer', 'seal', 'signer-ec', 'officer'], externalCertificates: true, scopes: ['register:read', 'journal:read'] });
+  const full = createApiKey({ id: 'full', unit: 'UBND phường Kinh Bắc', aliases: ['signer', 'seal', 'signer-ec', 'officer'], externalCertificates: true, scopes: ['register:read', 'register:close', 'journal:read'] });
   const signerOnly = createApiKey({ id: 'signer-only', unit: 'UBND phường Kinh Bắc', aliases: ['signer'], externalCertificates: false });
   const otherUnit = createApiKey({ id: 'other-unit', unit: 'UBND phường Đông Ngàn', aliases: ['signer'], externalCertificates: true, scopes: ['register:read', 'journal:read'] });
   return { keys: { full: full.key, signerOnly: signerOnly.key, otherUnit: otherUnit.key }, entries: [full.entry, signerOnly.entry, otherUnit.entry] };

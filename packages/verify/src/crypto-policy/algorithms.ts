@@ -158,9 +158,10 @@ export interface PublicKeyFacts {
 
 function bitLength(bytes: Uint8Array): number {
   let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  if (i === bytes.length) return 0;
-  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
+  while (bytes[i] === 0) i++;
+  const top = bytes[i];
+  if (top === undefined) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(top));
 }
 
 /** Reads a SubjectPublicKeyInfo's family and size. Never throws. */

@@ -10,7 +10,6 @@ import {
   publicKeyInfo,
   signatureAlgorithmInfo,
   type DigestName,
-  type KeyFamily,
   type SignatureAlgorithmInfo,
   type SignatureScheme,
 } from './algorithms.js';
@@ -109,15 +108,6 @@ function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined,
   return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text, rule.flag);
 }
 
-const SCHEME_KEY: Record<SignatureScheme, KeyFamily> = {
-  'RSASSA-PKCS1-v1_5': 'RSA',
-  'RSASSA-PSS': 'RSA',
-  ECDSA: 'EC',
-  Ed25519: 'Ed25519',
-  Ed448: 'Ed448',
-  DSA: 'DSA',
-};
-
 function keyUse(policy: CryptoPolicy, spki: pkijs.PublicKeyInfo, at: Date): Omit<AlgorithmUse, 'subject' | 'index' | 'kind'> {
   const key = publicKeyInfo(spki);
   const name = key.family === 'EC' ? `EC ${key.curve}` : key.family === 'RSA' || key.family === 'DSA' ? `${key.family}-${key.bits ?? '?'}` : key.family ?? key.oid;
@@ -133,7 +123,8 @@ function keyUse(policy: CryptoPolicy, spki: pkijs.PublicKeyInfo, at: Date): Omit
   const fitting = rules.filter((r) => r.minBits <= bits);
   const inTime = fitting.find((r) => inForce(r, at));
   if (inTime) return { ...base, ...accept(`keys.${key.family} ≥ ${inTime.minBits}${untilText(inTime)}`) };
-  if (fitting.length > 0) return { ...base, ...reject('EXPIRED', `keys.${key.family} ≥ ${fitting[0].minBits}${untilText(fitting[0])}`) };
+  const [expired] = fitting;
+  if (expired) return { ...base, ...reject('EXPIRED', `keys.${key.family} ≥ ${expired.minBits}${untilText(expired)}`) };
   const min = Math.min(...rules.map((r) => r.minBits));
   return { ...base, ...reject('KEY_TOO_SMALL', `keys.${key.family} ≥ ${min}`) };
 }

@@ -237,10 +237,11 @@ async function emsaPssVerify(key: pkijs.PublicKeyInfo, signature: Uint8Array, me
   const maskedDb = em.subarray(0, emLen - hLen - 1);
   const h = em.subarray(emLen - hLen - 1, emLen - 1);
   const unusedBits = 8 * emLen - emBits;
-  if (unusedBits > 0 && (maskedDb[0] & (0xff << (8 - unusedBits)) & 0xff) !== 0) return false;
+  // maskedDb is not empty: emLen >= hLen + saltLength + 2
+  if (unusedBits > 0 && (maskedDb[0]! & (0xff << (8 - unusedBits)) & 0xff) !== 0) return false;
   const mask = await mgf1(h, maskedDb.length, mgfHash);
-  const db = maskedDb.map((b, i) => b ^ mask[i]);
-  if (unusedBits > 0) db[0] &= 0xff >> unusedBits;
+  const db = maskedDb.map((b, i) => b ^ mask[i]!); // mgf1 gives maskedDb.length bytes
+  if (unusedBits > 0) db[0]! &= 0xff >> unusedBits;
   const psLen = emLen - hLen - saltLength - 2;
   for (let i = 0; i < psLen; i++) if (db[i] !== 0) return false;
   if (db[psLen] !== 0x01) return false;

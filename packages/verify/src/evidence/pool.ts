@@ -77,7 +77,7 @@ const MAX_ITEMS_VISITED = 200_000;
 /** The FNV-1a hash of the bytes with their length: the pool's first-level key (equal bytes are then compared). */
 function fingerprint(b: Uint8Array): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (const x of b) h = Math.imul(h ^ x, 0x01000193);
   return `${b.length}:${(h >>> 0).toString(16)}`;
 }
 
@@ -163,13 +163,13 @@ export async function vriKeys(contents: Uint8Array | null): Promise<string[]> {
 }
 
 function derLengthOf(b: Uint8Array): number | undefined {
-  if (b[0] !== 0x30 || b.length < 2) return undefined;
   const first = b[1];
+  if (b[0] !== 0x30 || first === undefined) return undefined;
   if (first < 0x80) return 2 + first;
   const n = first & 0x7f;
   if (n === 0 || n > 4 || b.length < 2 + n) return undefined;
   let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i];
+  for (const x of b.subarray(2, 2 + n)) len = len * 256 + x;
   return 2 + n + len;
 }
 

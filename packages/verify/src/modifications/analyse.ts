@@ -82,7 +82,7 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
       level = maxLevel(level, cl.level);
       changes.push({ revision: k, object: ch.object, kind: cl.kind, change: ch.change, level: cl.level, allowed: levelRank(cl.level) <= levelRank(permitted), reason: cl.reason });
     }
-    const root = doc.revisions[k].trailer.get('Root');
+    const root = doc.revision(k).trailer.get('Root');
     let switched;
     try {
       switched = classifyRootSwitch(ctx);

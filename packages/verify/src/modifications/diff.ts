@@ -146,7 +146,7 @@ export class RefIndex {
     limits: Partial<typeof REF_INDEX_LIMITS> = {},
   ) {
     const { maxObjects, maxReferences, maxDepth } = { ...REF_INDEX_LIMITS, ...limits };
-    const trailer = doc.revisions[rev].trailer;
+    const trailer = doc.revision(rev).trailer;
     const queue: number[] = [];
     const seen = new Set<number>();
     let references = 0;
@@ -176,12 +176,12 @@ export class RefIndex {
       else if (o instanceof PdfDict) for (const [k, v] of o.map) visit(v, from, [...path, k], depth + 1);
     };
     for (const [k, v] of trailer.map) if (k !== 'Prev' && k !== 'XRefStm') visit(v, 'trailer', [k], 0);
-    for (let i = 0; i < queue.length && this.complete; i++) {
+    for (const [i, num] of queue.entries()) { // the queue grows as it is walked
+      if (!this.complete) break;
       if (i >= maxObjects) {
         stop(`more than ${maxObjects} objects`);
         break;
       }
-      const num = queue[i];
       let value: PdfObject | undefined;
       try {
         value = doc.getObject(num, rev);

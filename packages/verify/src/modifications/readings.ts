@@ -132,7 +132,7 @@ export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
     const catalog = read(root);
     if (catalog instanceof PdfDict) visit(catalog.get('Pages'), 'catalog', 'Pages', 0);
   }
-  for (let i = 0; i < queue.length; i++) visitEntries(read(queue[i]), objects.get(queue[i].num)!.role);
+  for (const ref of queue) visitEntries(read(ref), objects.get(ref.num)!.role); // the queue grows as it is walked
   return { objects, complete };
 }
 
@@ -143,7 +143,7 @@ export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
  */
 export function readingDifferences(doc: PdfDocument, rev: number, closure: ContentClosure): ReadingDifference[] {
   const out: ReadingDifference[] = [];
-  const end = doc.revisions[rev].end;
+  const end = doc.revision(rev).end;
   for (const [num, { gen, role }] of closure.objects) {
     const e = doc.entry(num, rev)?.entry;
     // kyso's reading as of this state: getObject, except that where it falls back to a scan it scans the whole

@@ -13,7 +13,7 @@
  * reference them, which are judged themselves.
  */
 import { PdfDict, PdfRef, PdfStream, stringText, PdfString, type PdfDocument, type PdfObject } from '@kyso/pdf';
-import { diffKeys, dictOf, RefIndex, sameValue, type ObjectChange } from './diff.js';
+import { diffKeys, dictOf, type RefIndex, sameValue, type ObjectChange } from './diff.js';
 
 export type ModificationLevel = 'NONE' | 'LTA_UPDATES' | 'FORM_FILLING' | 'ANNOTATIONS' | 'OTHER';
 export const LEVELS: readonly ModificationLevel[] = ['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER'];
@@ -54,7 +54,7 @@ function safe<T>(fn: () => T, fallback: T): T {
 }
 
 function rootNum(doc: PdfDocument, rev: number): number | undefined {
-  const r = doc.revisions[rev].trailer.get('Root');
+  const r = doc.revision(rev).trailer.get('Root');
   return r instanceof PdfRef ? r.num : undefined;
 }
 
@@ -70,7 +70,7 @@ function onlyUnderCatalog(idx: RefIndex, catalog: number | undefined, num: numbe
   if (refs.length === 0) return false;
   return refs.every((r) => {
     if (r.from === 'trailer') return false;
-    if (r.from === catalog) return keys.includes(r.path[0]);
+    if (r.from === catalog) return keys.includes(r.path[0] ?? '');
     return onlyUnderCatalog(idx, catalog, r.from, keys, seen);
   });
 }
@@ -415,7 +415,7 @@ function judgeAppearance(ctx: RuleContext, num: number): Classification | undefi
         return true;
       }
       // an indirect /AP dictionary (or appearance-state sub-dictionary)
-      return r.path.length > 0 && ['N', 'R', 'D'].includes(r.path[0]) && check(r.from, depth + 1);
+      return ['N', 'R', 'D'].includes(r.path[0] ?? '') && check(r.from, depth + 1);
     });
   };
   if (!check(num, 0) || !owners.length) return undefined;

@@ -17,13 +17,17 @@ export type AddressRange =
   | 'documentation'
   | 'reserved';
 
+/** An IPv4 address's four bytes, an IPv6 address's eight 16-bit groups. */
+export type Ipv4 = [number, number, number, number];
+export type Ipv6 = [number, number, number, number, number, number, number, number];
+
 export interface AddressClass {
   family: 4 | 6;
   range: AddressRange;
 }
 
 /** Dotted-decimal IPv4, strictly four decimal parts 0-255 (what URL parsing and DNS give); null otherwise. */
-export function parseIpv4(text: string): number[] | null {
+export function parseIpv4(text: string): Ipv4 | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;
   const out: number[] = [];
@@ -33,11 +37,11 @@ export function parseIpv4(text: string): number[] | null {
     if (n > 255) return null;
     out.push(n);
   }
-  return out;
+  return out as Ipv4; // four parts, checked above
 }
 
 /** IPv6 text (with "::" and an optional dotted IPv4 tail; brackets and a zone id are accepted) → 8 groups; null otherwise. */
-export function parseIpv6(input: string): number[] | null {
+export function parseIpv6(input: string): Ipv6 | null {
   let text = input.startsWith('[') && input.endsWith(']') ? input.slice(1, -1) : input;
   const zone = text.indexOf('%');
   if (zone >= 0) text = text.slice(0, zone);
@@ -61,27 +65,28 @@ export function parseIpv6(input: string): number[] | null {
     }
     return out;
   };
-  const head = group(halves[0]);
-  const rest = halves.length === 2 ? group(halves[1]) : [];
+  const [before = '', after] = halves;
+  const head = group(before);
+  const rest = after !== undefined ? group(after) : [];
   if (!head || !rest) return null;
   const known = head.length + rest.length;
   if (halves.length === 2) {
     if (known > 7) return null;
-    return [...head, ...new Array<number>(8 - known).fill(0), ...rest];
+    return [...head, ...new Array<number>(8 - known).fill(0), ...rest] as Ipv6; // known < 8 groups, zeros fill to 8
   }
-  return known === 8 ? head : null;
+  return known === 8 ? (head as Ipv6) : null;
 }
 
-function inV4(a: number[], prefix: [number, number, number, number], bits: number): boolean {
+function inV4(a: Ipv4, prefix: Ipv4, bits: number): boolean {
   for (let i = 0; i < 4 && bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((a[i] & mask) !== (prefix[i] & mask)) return false;
+    if ((a[i]! & mask) !== (prefix[i]! & mask)) return false; // i < 4
   }
   return true;
 }
 
 /** IANA IPv4 Special-Purpose Address Registry, plus multicast and class E; everything else is public. */
-const V4_RANGES: Array<[[number, number, number, number], number, AddressRange]> = [
+const V4_RANGES: Array<[Ipv4, number, AddressRange]> = [
   [[0, 0, 0, 0], 8, 'unspecified'],
   [[10, 0, 0, 0], 8, 'private'],
   [[100, 64, 0, 0], 10, 'shared'],
@@ -99,15 +104,15 @@ const V4_RANGES: Array<[[number, number, number, number], number, AddressRange]>
   [[240, 0, 0, 0], 4, 'reserved'],
 ];
 
-export function classifyIpv4(a: number[]): AddressRange {
+export function classifyIpv4(a: Ipv4): AddressRange {
   for (const [prefix, bits, range] of V4_RANGES) if (inV4(a, prefix, bits)) return range;
   return 'public';
 }
 
 /** 8 groups → its range; IPv4 carried inside is judged as IPv4. */
-export function classifyIpv6(g: number[]): AddressRange {
+export function classifyIpv6(g: Ipv6): AddressRange {
   const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
+  const v4 = (hi: number, lo: number): Ipv4 => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
   if (g.every((x) => x === 0)) return 'unspecified';
   if (zeroTo(7) && g[7] === 1) return 'loopback';
   if (zeroTo(5) && g[5] === 0xffff) return classifyIpv4(v4(g[6], g[7])); // ::ffff:a.b.c.d, IPv4-mapped

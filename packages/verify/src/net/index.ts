@@ -1,5 +1,5 @@
 export { readCapped, causeText, httpExchange, type ExchangeOptions, type ExchangeResult, type ExchangeFailure } from './http.js';
-export { classifyAddress, classifyIpv4, classifyIpv6, parseIpv4, parseIpv6, type AddressClass, type AddressRange } from './address.js';
+export { classifyAddress, classifyIpv4, classifyIpv6, parseIpv4, parseIpv6, type AddressClass, type AddressRange, type Ipv4, type Ipv6 } from './address.js';
 export {
   checkUrl,
   fetchPolicy,

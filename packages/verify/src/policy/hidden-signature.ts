@@ -12,6 +12,7 @@ export function withHiddenSignature(f: SignatureFacts, v: Verdict): Verdict {
   if (!f.hidden) return v;
   const hidden = finding('SIGNATURE_HIDDEN', f.hiddenDetail ?? `revision ${f.hidden.revision}: ${f.hidden.cause}`);
   if (v.indication === 'TOTAL-PASSED') return { ...v, indication: SUB_INDICATIONS.FORMAT_FAILURE, subIndication: 'FORMAT_FAILURE', reasons: [hidden] };
-  const byModification = v.reasons[0]?.code === 'MODIFIED_DISALLOWED';
-  return { ...v, reasons: byModification ? [hidden, ...v.reasons] : [v.reasons[0], hidden, ...v.reasons.slice(1)] };
+  const [main, ...rest] = v.reasons;
+  const byModification = main?.code === 'MODIFIED_DISALLOWED';
+  return { ...v, reasons: byModification || !main ? [hidden, ...v.reasons] : [main, hidden, ...rest] };
 }

@@ -69,6 +69,13 @@ function flagFindings(f: SignatureFacts, severity: 'warning' | 'note'): Finding[
   return out;
 }
 
+/** The verdict of signature `k`: validation gives one per signature, in the same order. */
+export function verdictOf(verdicts: readonly Verdict[], k: number): Verdict {
+  const v = verdicts[k];
+  if (!v) throw new RangeError(`no verdict for signature ${k} (${verdicts.length} verdicts)`);
+  return v;
+}
+
 function verdict(sub: SubIndication, reasons: Finding[], warnings: Finding[]): Verdict {
   return { indication: SUB_INDICATIONS[sub], subIndication: sub, reasons, warnings, notes: [] };
 }
@@ -120,8 +127,8 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
     const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`);
     warnings.push(finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`));
   }
-  if (m.signedReadings.length > 0) {
-    const d = m.signedReadings[0];
+  const [d] = m.signedReadings;
+  if (d) {
     return verdict('FORMAT_FAILURE', [finding('SIGNED_CONTENT_AMBIGUOUS', `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`)], warnings);
   }
   if (m.verdict === 'DISALLOWED') {

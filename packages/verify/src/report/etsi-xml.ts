@@ -9,7 +9,7 @@ import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { collectEvidence, type EvidencePool } from '../evidence/index.js';
 import type { SubIndication } from '../indications.js';
 import type { Finding } from '../policy/findings.js';
-import type { Verdict } from '../policy/verdict.js';
+import { verdictOf, type Verdict } from '../policy/verdict.js';
 import { validityAt, type ValidityAt } from './report.js';
 import { findSignatures, type FoundSignature } from '../signature/index.js';
 import { signatureTimestampTokens } from '../timestamp/index.js';
@@ -67,8 +67,10 @@ const DIGEST_NAME_BY_OID: Record<string, string> = {
 };
 
 function digestUri(name: string | undefined, oid?: string): string {
-  if (name && DIGEST_URI[name]) return DIGEST_URI[name];
-  if (oid && DIGEST_NAME_BY_OID[oid]) return DIGEST_URI[DIGEST_NAME_BY_OID[oid]];
+  const byName = name ? DIGEST_URI[name] : undefined;
+  if (byName) return byName;
+  const byOid = oid ? DIGEST_URI[DIGEST_NAME_BY_OID[oid] ?? ''] : undefined;
+  if (byOid) return byOid;
   return oid ? `urn:oid:${oid}` : `urn:kyso:digest:${name ?? 'unknown'}`;
 }
 
@@ -130,16 +132,13 @@ export function base64(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!; // i + 2 < bytes.length
+    out += B64.charAt(n >> 18) + B64.charAt((n >> 12) & 63) + B64.charAt((n >> 6) & 63) + B64.charAt(n & 63);
   }
   const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`;
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`;
+  if (rest > 0) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += B64.charAt(n >> 18) + B64.charAt((n >> 12) & 63) + (rest === 2 ? B64.charAt((n >> 6) & 63) : '=') + '=';
   }
   return out;
 }
@@ -387,7 +386,7 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
 
   const reports: string[] = [];
   for (const f of facts.signatures) {
-    reports.push(await signatureReportXml(f, verdicts[f.index], found[f.index], facts.validationTime, objects, usedIds, docTimestampIds, evidence));
+    reports.push(await signatureReportXml(f, verdictOf(verdicts, f.index), found[f.index], facts.validationTime, objects, usedIds, docTimestampIds, evidence));
   }
   // Validation data the document carries that no report pointed at is listed too (it is part of what was used).
   for (const o of evidence?.ocspResponses ?? []) await objects.revocation('ocsp', o.der);
@@ -423,7 +422,7 @@ async function signatureReportXml(
   const identifier = el(
     'vr:SignatureIdentifier',
     { id: sigId },
-    sigValue ? digestAlgAndValue('vr:DigestAlgAndValue', DIGEST_URI['SHA-256'], await sha256(sigValue)) : null,
+    sigValue ? digestAlgAndValue('vr:DigestAlgAndValue', digestUri('SHA-256'), await sha256(sigValue)) : null,
     sigValue ? tx('ds:SignatureValue', base64(sigValue)) : null,
     tx('vr:HashOnly', false),
     tx('vr:DocHashOnly', false),

@@ -71,7 +71,7 @@ function hiddenLine(h: { revision: number; cause: string }, lang: Language): str
 }
 
 /** What the hiding update did, as `hidden.cause` names it. */
-const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> = {
+const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> & Record<'unreachable', { vi: string; en: string }> = {
   'acroform-removed': { vi: 'xóa biểu mẫu (AcroForm)', en: 'removed the AcroForm' },
   'field-removed': { vi: 'gỡ trường chữ ký khỏi biểu mẫu', en: 'removed its field from the form' },
   'value-removed': { vi: 'xóa giá trị (/V) của trường chữ ký', en: "removed the field's value (/V)" },
@@ -145,7 +145,8 @@ export function revocationText(s: Pick<SignatureReport, 'revocation'>, lang: Lan
           ? t('revUnknown')
           : t('revNotChecked');
   const texts = s.revocation.map(one);
-  if (texts.every((x) => x === texts[0]) && s.revocation.every((r) => r.status !== 'REVOKED')) return texts[0];
+  const [first = ''] = texts;
+  if (texts.every((x) => x === first) && s.revocation.every((r) => r.status !== 'REVOKED')) return first;
   return s.revocation.map((r, k) => `${r.certificate}: ${texts[k]}`).join('; ');
 }
 

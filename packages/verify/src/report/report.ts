@@ -4,7 +4,7 @@
  */
 import type { Indication, SubIndication } from '../indications.js';
 import type { Finding } from '../policy/findings.js';
-import type { Verdict } from '../policy/verdict.js';
+import { verdictOf, type Verdict } from '../policy/verdict.js';
 import type { CertificateSummary } from '../validate/certificate-summary.js';
 import type { DocumentFacts, PadesLevel, RevocationStatus, SignatureFacts } from '../validate/facts.js';
 import type { Coverage, SignatureKind } from '../signature/index.js';
@@ -171,7 +171,7 @@ export function validationReport(doc: DocumentFacts, verdicts: Verdict[]): Valid
     validationTime: doc.validationTime,
     revisions: doc.revisions,
     recovered: doc.recovered,
-    signatures: doc.signatures.map((f, k) => signatureReport(f, verdicts[k])),
+    signatures: doc.signatures.map((f, k) => signatureReport(f, verdictOf(verdicts, k))),
   };
   return { ...report, conclusion: conclusionOf(report.signatures) };
 }

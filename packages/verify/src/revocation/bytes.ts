@@ -24,7 +24,7 @@ export function pemOrDer(input: Uint8Array): Uint8Array {
   const m = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(text);
   if (!m) return input;
   try {
-    const bin = atob(m[1].replace(/\s+/g, ''));
+    const bin = atob((m[1] ?? '').replace(/\s+/g, ''));
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;

@@ -37,7 +37,7 @@ let parsedCount = 0;
 
 function derKey(der: Uint8Array): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i], 0x01000193);
+  for (const b of der) h = Math.imul(h ^ b, 0x01000193);
   return `${der.length}:${(h >>> 0).toString(36)}`;
 }
 
@@ -210,7 +210,7 @@ export function keyUsageAllows(cert: Certificate, use: keyof typeof KEY_USAGE_BI
   if (!(ku instanceof asn1js.BitString)) return true;
   const bit = KEY_USAGE_BITS[use];
   const bytes = ku.valueBlock.valueHexView;
-  return bit >> 3 < bytes.length && (bytes[bit >> 3] & (0x80 >> (bit & 7))) !== 0;
+  return ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0; // a bit past the end is not set
 }
 
 export function isCa(cert: Certificate): boolean {

@@ -82,8 +82,10 @@ function attributeEqual(x: AttributeTypeAndValue, y: AttributeTypeAndValue): boo
 export function namesEqualWithoutCollator(a: RelativeDistinguishedNames, b: RelativeDistinguishedNames): boolean | undefined {
   if (a.typesAndValues.length !== b.typesAndValues.length) return false;
   let unsure = false;
-  for (let i = 0; i < a.typesAndValues.length; i++) {
-    const eq = attributeEqual(a.typesAndValues[i], b.typesAndValues[i]);
+  for (const [i, x] of a.typesAndValues.entries()) {
+    const y = b.typesAndValues[i];
+    if (!y) return undefined;
+    const eq = attributeEqual(x, y);
     if (eq === false) return false;
     if (eq === undefined) unsure = true;
   }

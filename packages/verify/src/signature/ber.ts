@@ -49,8 +49,8 @@ export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFac
     const len = n.lenBlock as { isIndefiniteForm?: boolean; longFormUsed?: boolean; length?: number } | undefined;
     if (len?.isIndefiniteForm || (len?.longFormUsed && (len.length ?? 0) < 128)) ber = true;
     if (node instanceof asn1js.Integer || node instanceof asn1js.Enumerated) {
-      const v = node.valueBlock.valueHexView;
-      if (v.length > 1 && ((v[0] === 0x00 && v[1] < 0x80) || (v[0] === 0xff && v[1] >= 0x80))) badInteger = true;
+      const [b0, b1] = node.valueBlock.valueHexView;
+      if (b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) badInteger = true; // not minimal
     }
     const kids = n.valueBlock?.value;
     if (Array.isArray(kids)) for (const k of kids) walk(k as asn1js.AsnType, depth + 1);
@@ -69,17 +69,16 @@ interface Tlv {
 
 /** One DER TLV with a one-byte tag and a minimal definite length inside [at, limit); null for anything else. */
 function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
-  if (at + 2 > limit) return null;
   const tag = b[at];
-  if ((tag & 0x1f) === 0x1f) return null;
   const first = b[at + 1];
+  if (at + 2 > limit || tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return null;
   let len = first;
   let start = at + 2;
   if (first & 0x80) {
     const n = first & 0x7f;
     if (n === 0 || n > 4 || start + n > limit || b[start] === 0) return null;
     len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[start + i];
+    for (const x of b.subarray(start, start + n)) len = len * 256 + x;
     if (len < 128) return null;
     start += n;
   }
@@ -128,7 +127,7 @@ let certificateCount = 0;
 
 function bytesKey(der: Uint8Array): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i], 0x01000193);
+  for (const x of der) h = Math.imul(h ^ x, 0x01000193);
   return `${der.length}:${(h >>> 0).toString(36)}`;
 }
 
@@ -162,17 +161,18 @@ function factsOfCertificate(der: Uint8Array): EncodingFacts | null {
 /** The tree with the certificates parsed apart (see the module comment), or null to parse the whole CMS. */
 function withoutCertificates(c: Uint8Array): CmsTree | null {
   const ci = tlv(c, 0, c.length);
-  if (!ci || ci.tag !== 0x30) return null;
+  if (ci?.tag !== 0x30) return null;
   const oid = tlv(c, ci.start, ci.end);
-  if (!oid || oid.tag !== 0x06 || !sameBytes(c.subarray(oid.start, oid.end), SIGNED_DATA_OID)) return null;
+  if (oid?.tag !== 0x06 || !sameBytes(c.subarray(oid.start, oid.end), SIGNED_DATA_OID)) return null;
   const explicit = tlv(c, oid.end, ci.end);
-  if (!explicit || explicit.tag !== 0xa0 || explicit.end !== ci.end) return null;
+  if (explicit?.tag !== 0xa0 || explicit.end !== ci.end) return null;
   const sd = tlv(c, explicit.start, explicit.end);
-  if (!sd || sd.tag !== 0x30 || sd.end !== explicit.end) return null;
+  if (sd?.tag !== 0x30 || sd.end !== explicit.end) return null;
   const fields = tlvs(c, sd.start, sd.end);
   const at = fields?.findIndex((f) => f.tag === 0xa0) ?? -1;
-  if (!fields || at < 0) return null;
-  const certs = tlvs(c, fields[at].start, fields[at].end);
+  const certsField = fields?.[at];
+  if (!fields || !certsField) return null;
+  const certs = tlvs(c, certsField.start, certsField.end);
   if (!certs || certs.length === 0 || certs.some((t) => t.tag !== 0x30)) return null;
   const certificates: EncodingFacts = { ber: false, badInteger: false };
   for (const t of certs) {

@@ -88,21 +88,25 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
   }
   if (n.length % 2 !== 0) return facts;
   const ranges: Array<[number, number]> = [];
-  for (let i = 0; i < n.length; i += 2) ranges.push([n[i], n[i + 1]]);
+  for (let i = 0; i + 1 < n.length; i += 2) ranges.push([n[i]!, n[i + 1]!]);
   if (ranges.some(([o, l]) => o + l > fileLength)) {
     problems.push('BYTERANGE_OUT_OF_BOUNDS');
     return facts;
   }
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i][0] < ranges[i - 1][0] + ranges[i - 1][1]) {
+  for (const [i, [start]] of ranges.entries()) {
+    const before = ranges[i - 1];
+    if (before && start < before[0] + before[1]) {
       problems.push('BYTERANGE_OVERLAP');
       return facts;
     }
   }
+  const [first, second] = ranges;
+  const last = ranges.at(-1);
+  if (!first || !last) return facts; // n has an even, non-zero length: not reached
   facts.ranges = ranges;
-  if (ranges[0][0] !== 0) problems.push('BYTERANGE_NOT_FROM_START');
-  if (ranges.length === 2) {
-    const gap = { start: ranges[0][0] + ranges[0][1], end: ranges[1][0] };
+  if (first[0] !== 0) problems.push('BYTERANGE_NOT_FROM_START');
+  if (ranges.length === 2 && second) {
+    const gap = { start: first[0] + first[1], end: second[0] };
     facts.gap = gap;
     const gapBytes = bytes ? toSource(bytes).read(gap.start, gap.end) : undefined; // a view when in memory
     if (sig.contentsSpan && sig.contentsSpan.start === gap.start && sig.contentsSpan.end === gap.end) {
@@ -116,7 +120,6 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
       problems.push('BYTERANGE_GAP_NOT_CONTENTS');
     }
   }
-  const last = ranges[ranges.length - 1];
   const end = last[0] + last[1];
   facts.coveredEnd = end;
   const rev = revisions.find((r) => r.end === end || (r.eofOffset >= 0 && end >= r.eofOffset + 5 && end <= r.end));
@@ -125,7 +128,7 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
   else if (rev) facts.coverage = 'ENTIRE_REVISION';
   else facts.coverage = 'PARTIAL';
   // Bytes uncovered other than the single /Contents gap make the coverage partial whatever its end.
-  if (ranges.length !== 2 || ranges[0][0] !== 0) facts.coverage = 'PARTIAL';
+  if (ranges.length !== 2 || first[0] !== 0) facts.coverage = 'PARTIAL';
   if (facts.coverage === 'PARTIAL') problems.push('COVERAGE_PARTIAL');
   facts.wellFormed = n.length === 4 && problems.every((p) => p === 'COVERAGE_PARTIAL');
   return facts;
@@ -150,7 +153,7 @@ const isWhite = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d |
 /** Whether `span` holds exactly a hex string `<...>` (what hexStringAt would read), without decoding it. */
 export function isHexStringAt(pdf: Uint8Array, span: Span): boolean {
   if (span.end - span.start < 2 || pdf[span.start] !== 0x3c || pdf[span.end - 1] !== 0x3e) return false;
-  for (let i = span.start + 1; i < span.end - 1; i++) if (!isWhite(pdf[i]) && hexValue(pdf[i]) < 0) return false;
+  for (const c of pdf.subarray(span.start + 1, span.end - 1)) if (!isWhite(c) && hexValue(c) < 0) return false;
   return true;
 }
 
@@ -160,8 +163,7 @@ export function hexStringAt(pdf: Uint8Array, span: Span): Uint8Array | null {
   const out = new Uint8Array(Math.ceil((span.end - span.start - 2) / 2));
   let n = 0;
   let hi = -1;
-  for (let i = span.start + 1; i < span.end - 1; i++) {
-    const c = pdf[i];
+  for (const c of pdf.subarray(span.start + 1, span.end - 1)) {
     if (isWhite(c)) continue;
     const v = hexValue(c);
     if (v < 0) return null;

@@ -207,6 +207,7 @@ function takeCertificates(signedData: unknown): { certs: pkijs.Certificate[]; re
     }
   }
   const [taken] = items.splice(at, 1);
+  if (!taken) return null; // at indexes items: not reached
   // The tree is shared (berOf): the field goes back once pkijs has read the rest.
   return { certs, restore: () => void items.splice(at, 0, taken) };
 }
@@ -252,12 +253,12 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   const ec = sd.encapContentInfo?.eContent;
   if (ec) f.eContent = octets(ec);
 
-  if (sd.signerInfos.length === 0) {
+  const [si] = sd.signerInfos;
+  if (!si) {
     f.problems.push('CMS_NO_SIGNER');
     return;
   }
   if (sd.signerInfos.length > 1) f.problems.push('CMS_MULTIPLE_SIGNERS');
-  const si = sd.signerInfos[0];
   f.signerInfo = si;
   f.parsed = true;
 

@@ -55,8 +55,8 @@ function asDict(o: PdfObject | undefined): PdfDict | undefined {
 
 /** The first revision whose own entries define object `num`. */
 export function firstRevisionOf(doc: PdfDocument, num: number): number {
-  for (let r = 0; r < doc.revisions.length; r++) {
-    const e = doc.revisions[r].entries.get(num);
+  for (const [r, rev] of doc.revisions.entries()) {
+    const e = rev.entries.get(num);
     if (e && e.type !== 'free') return r;
   }
   return -1;
@@ -164,7 +164,7 @@ function signatureBearing(doc: PdfDocument, o: PdfObject | undefined, rev: numbe
 
 /** Whether revision `rev`'s own entries define a signature dictionary or a signed field. */
 function definesSignature(doc: PdfDocument, rev: number): boolean {
-  for (const [num, e] of doc.revisions[rev].entries) {
+  for (const [num, e] of doc.revision(rev).entries) {
     if (e.type !== 'free' && signatureBearing(doc, safe(() => doc.getObject(num, rev), undefined), rev)) return true;
   }
   return false;

@@ -60,7 +60,8 @@ function pieceHasher(alg: HashName): Hasher | undefined {
 /** The covered bytes as one buffer: a view of bytes in memory when there is one range, else a copy. */
 export function coveredBytes(input: Uint8Array | ByteSource, ranges: Ranges): Uint8Array {
   const source = toSource(input);
-  if (ranges.length === 1) return source.read(ranges[0][0], ranges[0][0] + ranges[0][1]);
+  const [only] = ranges;
+  if (only && ranges.length === 1) return source.read(only[0], only[0] + only[1]);
   const out = new Uint8Array(ranges.reduce((n, [, l]) => n + l, 0));
   let at = 0;
   for (const [s, l] of ranges) {

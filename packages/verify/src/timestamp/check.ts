@@ -106,7 +106,8 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
   // 2. Who signed it.
   let cert: pkijs.Certificate | undefined;
   let certDer: Uint8Array | undefined;
-  if (d.signerIndex >= 0) ({ cert, der: certDer } = d.certs[d.signerIndex]);
+  const named = d.certs[d.signerIndex];
+  if (named) ({ cert, der: certDer } = named);
   else {
     for (const der of options.certificates ?? []) {
       try {
@@ -140,12 +141,13 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
   if (!digestName) add('TST_DIGEST_UNSUPPORTED');
   const single = (type: string): unknown => {
     const found = attrs.filter((a) => a.type === type);
-    if (found.length === 0) return undefined;
-    if (found.length > 1 || found[0].values.length !== 1) {
+    const [one] = found;
+    if (!one) return undefined;
+    if (found.length > 1 || one.values.length !== 1) {
       add('TST_ATTRIBUTE_REPEATED');
       return undefined;
     }
-    return found[0].values[0];
+    return one.values[0];
   };
   const contentType = single(TSP_OID.contentType);
   // RFC 5652 §11.1: it must equal eContentType, which for a token must be id-ct-TSTInfo (checked when decoding).

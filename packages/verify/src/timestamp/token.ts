@@ -164,11 +164,11 @@ function decodeInto(out: DecodedTimestampToken, token: Uint8Array): void {
     f.problems.push('TST_TSTINFO_MALFORMED');
     return;
   }
-  if (signedData.signerInfos.length !== 1) {
+  const [signerInfo] = signedData.signerInfos;
+  if (!signerInfo || signedData.signerInfos.length !== 1) {
     f.problems.push('TST_SIGNER_COUNT');
     return;
   }
-  const signerInfo = signedData.signerInfos[0];
   out.signerInfo = signerInfo;
   out.signerIndex = out.certs.findIndex(({ cert }) => namesSigner(signerInfo, cert));
 
@@ -189,7 +189,8 @@ function decodeInto(out: DecodedTimestampToken, token: Uint8Array): void {
   f.signatureAlgorithmOid = signerInfo.signatureAlgorithm.algorithmId;
   f.signedAttributeTypes = signerInfo.signedAttrs?.attributes.map((a) => a.type) ?? [];
   f.unsignedAttributeTypes = signerInfo.unsignedAttrs?.attributes.map((a) => a.type) ?? [];
-  if (out.signerIndex >= 0) f.tsaCertificate = out.certs[out.signerIndex].der;
+  const tsa = out.certs[out.signerIndex];
+  if (tsa) f.tsaCertificate = tsa.der;
   f.parsed = true;
 }
 

@@ -32,7 +32,7 @@ const KNOWN_MAX = 512;
 let knownCount = 0;
 
 function fnv(h: number, b: Uint8Array): number {
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (const x of b) h = Math.imul(h ^ x, 0x01000193);
   return h;
 }
 

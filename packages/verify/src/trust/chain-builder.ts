@@ -94,9 +94,10 @@ async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried:
  * the next request.
  */
 async function mayChase(path: readonly pkijs.Certificate[]): Promise<boolean> {
-  if (path.length === 1) return true;
-  const cur = path[path.length - 1];
-  return (await verifyCertificateSignature(path[path.length - 2], cur.subjectPublicKeyInfo)) === 'valid';
+  const cur = path.at(-1);
+  const below = path.at(-2);
+  if (!cur || !below) return true; // the leaf alone
+  return (await verifyCertificateSignature(below, cur.subjectPublicKeyInfo)) === 'valid';
 }
 
 /** Yields candidate paths, complete ones (ending at an anchor) as they are found, dead ends too. */
@@ -105,7 +106,8 @@ export async function* candidatePaths(leaf: pkijs.Certificate, ctx: BuilderConte
   const triedUrls = new Set<string>();
 
   async function* extend(path: pkijs.Certificate[]): AsyncGenerator<CandidatePath> {
-    const cur = path[path.length - 1];
+    const cur = path.at(-1);
+    if (!cur) return;
     // The current certificate carries an anchor's name and key: the path ends here, at that anchor.
     const asAnchor = ctx.anchors.find((a) => sameEntity(a, cur));
     if (asAnchor) {

@@ -91,7 +91,7 @@ function intValue(v: unknown): number | undefined {
 
 function bits(bs: asn1js.BitString): KeyUsageName[] {
   const bytes = bs.valueBlock.valueHexView;
-  return KEY_USAGES.filter((_, i) => (i >> 3) < bytes.length && (bytes[i >> 3] & (0x80 >> (i & 7))) !== 0);
+  return KEY_USAGES.filter((_, i) => ((bytes[i >> 3] ?? 0) & (0x80 >> (i & 7))) !== 0);
 }
 
 const cache = new WeakMap<pkijs.Certificate, CertificateExtensions>();

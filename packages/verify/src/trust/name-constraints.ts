@@ -9,7 +9,7 @@ import type * as pkijs from 'pkijs';
 
 const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
 
-const enum Form {
+enum Form {
   Rfc822 = 1,
   Dns = 2,
   Directory = 4,
@@ -46,7 +46,7 @@ function emailWithin(name: string, base: string): boolean {
 
 function uriHost(uri: string): string | null {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
-  return m ? m[1].toLowerCase() : null;
+  return m?.[1]?.toLowerCase() ?? null;
 }
 
 function uriWithin(name: string, base: string): boolean {
@@ -58,11 +58,11 @@ function uriWithin(name: string, base: string): boolean {
 
 function ipWithin(name: Uint8Array, base: Uint8Array): boolean {
   if (base.length !== name.length * 2) return false;
-  for (let i = 0; i < name.length; i++) {
-    const mask = base[name.length + i];
-    if ((name[i] & mask) !== (base[i] & mask)) return false;
-  }
-  return true;
+  // base is the network then the mask, each name.length bytes long (checked above)
+  return name.every((byte, i) => {
+    const mask = base[name.length + i]!;
+    return (byte & mask) === (base[i]! & mask);
+  });
 }
 
 function dnWithin(name: pkijs.RelativeDistinguishedNames, base: pkijs.RelativeDistinguishedNames): boolean {
@@ -71,7 +71,7 @@ function dnWithin(name: pkijs.RelativeDistinguishedNames, base: pkijs.RelativeDi
   if (b.length > n.length) return false;
   return b.every((atv, i) => {
     try {
-      return atv.isEqual(n[i]);
+      return atv.isEqual(n[i]!); // b.length <= n.length
     } catch {
       return false;
     }

@@ -75,11 +75,12 @@ export async function validatePath(chain: readonly pkijs.Certificate[], options:
   const m = chain.length - 1; // index of the anchor
   const check = options.checkSignature ?? signatureCache();
   const add = (code: PathProblemCode, index: number, extra: { oid?: string; detail?: string } = {}) =>
-    problems.push({ code, index, subject: nameText(chain[index].subject), ...extra });
+    problems.push({ code, index, subject: chain[index] ? nameText(chain[index].subject) : '', ...extra });
   const signatures: Array<SignatureCheck | 'not-checked'> = chain.map(() => 'not-checked');
 
   // Anchor: when it issued something, it must be allowed to (a v1 anchor without extensions is accepted).
   const anchor = chain[m];
+  if (!anchor) return { problems, signatures, policies: null }; // no certificate: nothing to validate
   const ax = readExtensions(anchor);
   if (m > 0) {
     if (ax.basicConstraints && !ax.basicConstraints.cA) add('NOT_CA', m);
@@ -98,8 +99,8 @@ export async function validatePath(chain: readonly pkijs.Certificate[], options:
   let policyProblem = false;
 
   for (let i = m - 1; i >= 0; i--) {
-    const cert = chain[i];
-    const issuer = chain[i + 1];
+    const cert = chain[i]!; // 0 <= i < m
+    const issuer = chain[i + 1]!;
     const x = readExtensions(cert);
     const leaf = i === 0;
     const selfIssued = isSelfIssued(cert);

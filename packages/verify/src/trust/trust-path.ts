@@ -177,19 +177,20 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
   const chain = longestDeadEnd?.chain ?? [leaf];
   const last = chain.length - 1;
   const certificates = describe(chain, null, []);
+  const top = certificates[last] ?? { subject: '', issuer: '' }; // the chain holds at least the leaf
   const code = longestDeadEnd?.stop === 'TOO_LONG' ? ('CHAIN_TOO_LONG' as const) : ('NO_CHAIN' as const);
   const detail =
     anchors.length === 0
       ? 'no trust anchor was given'
       : code === 'CHAIN_TOO_LONG'
         ? `more than ${ctx.maxDepth} certificates`
-        : `no anchor or given certificate issued "${certificates[last].subject}" (issuer "${certificates[last].issuer}")`;
+        : `no anchor or given certificate issued "${top.subject}" (issuer "${top.issuer}")`;
   return {
     found: false,
     chain,
     certificates,
     validity: certificates.map((c) => ({ notBefore: c.notBefore, notAfter: c.notAfter })),
-    problems: [{ code, index: last, subject: certificates[last].subject, detail }],
+    problems: [{ code, index: last, subject: top.subject, detail }],
     policies: null,
     ...common,
   };

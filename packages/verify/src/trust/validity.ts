@@ -54,13 +54,15 @@ export function validAt(facts: ValidityInput, time: Date, options: ValidAtOption
   facts.chain.forEach((certificate, index) => {
     if (options.scope === 'leaf' && index > 0) return;
     if (options.includeAnchor === false && facts.anchor && certificate === facts.anchor && index > 0) return;
-    const t = options.model === 'chain' && index > 0 ? facts.chain[index - 1].notBefore.value.getTime() : time.getTime();
+    const below = options.model === 'chain' ? facts.chain[index - 1] : undefined;
+    const t = below ? below.notBefore.value.getTime() : time.getTime();
     const { notBefore, notAfter } = validityOf(certificate);
     if (t < notBefore.getTime()) failures.push({ status: 'NOT_YET_VALID', index, certificate, notBefore, notAfter });
     else if (t > notAfter.getTime()) failures.push({ status: 'EXPIRED', index, certificate, notBefore, notAfter });
   });
-  if (failures.length === 0) return { status: 'VALID', at: time };
-  return { ...failures[0], at: time, failures };
+  const [first] = failures;
+  if (!first) return { status: 'VALID', at: time };
+  return { ...first, at: time, failures };
 }
 
 /**

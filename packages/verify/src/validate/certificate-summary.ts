@@ -69,7 +69,7 @@ export function publicKeyText(cert: pkijs.Certificate): string {
       const modulus = seq.valueBlock.value[0] as asn1js.Integer;
       let bytes = new Uint8Array(modulus.valueBlock.valueHexView);
       while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
-      return `RSA ${bytes.length * 8 - Math.clz32(bytes[0]) + 24}`;
+      return `RSA ${bytes.length * 8 - Math.clz32(bytes[0] ?? 0) + 24}`;
     } catch {
       return 'RSA';
     }

@@ -44,7 +44,7 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
   const all: SignatureFacts[] = new Array(bases.length);
   // Last to first, so every document timestamp applied after a signature is known when that signature is judged.
   for (let index = bases.length - 1; index >= 0; index--) {
-    const b = bases[index];
+    const b = bases[index]!; // 0 <= index < bases.length
     const locks = bases.filter((o) => o.signedRevision <= b.signedRevision).map((o) => o.transforms.fieldLock);
     const analysis = analyseModifications(doc, Math.max(b.signedRevision, 0), {
       docMdp: certifying && certifying.signedRevision <= b.signedRevision ? certifying.transforms.docMdp : undefined,

@@ -39,7 +39,7 @@ async function authenticated(path: readonly pkijs.Certificate[], i: number, ctx:
   const top = path[path.length - 1];
   if (!top || !ctx.anchors.some((a) => sameCertificate(a, top))) return false;
   for (let k = i; k + 1 < path.length; k++) {
-    if ((await verifyCertificateSignature(path[k], path[k + 1].subjectPublicKeyInfo)) !== 'valid') return false;
+    if ((await verifyCertificateSignature(path[k]!, path[k + 1]!.subjectPublicKeyInfo)) !== 'valid') return false;
   }
   return true;
 }
@@ -79,8 +79,10 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best
 export async function revocationOf(path: readonly pkijs.Certificate[], best: Date, _signedRevision: number, ctx: TrustContext): Promise<RevocationFacts> {
   const certificates: CertificateRevocation[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
+    const cert = path[i]!; // i + 1 < path.length
+    const issuer = path[i + 1]!;
     // An OCSP responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime (RFC 6960 §4.2.2.2.1).
-    if (i > 0 || !hasOcspNoCheck(path[i])) certificates.push(await statusOf(path[i], path[i + 1], best, ctx, () => authenticated(path, i, ctx)));
+    if (i > 0 || !hasOcspNoCheck(cert)) certificates.push(await statusOf(cert, issuer, best, ctx, () => authenticated(path, i, ctx)));
   }
   return { certificates };
 }

@@ -3,7 +3,7 @@
  * caller's policy, as the report of the DESIGN.md contract. Browser-safe. A file that is not a readable PDF is a
  * PdfError (typed); a damaged signature is a verdict, never an exception.
  */
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { withHiddenSignature } from '../policy/hidden-signature.js';
 import { collectEvidence } from '../evidence/index.js';

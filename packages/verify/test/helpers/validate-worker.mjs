@@ -32,7 +32,7 @@ async function outcomeOf(input, job, at) {
     return { report };
   } catch (e) {
     if (e instanceof KysoError) return { code: e.code };
-    return { crash: String(e && e.stack ? e.stack : e) };
+    return { crash: String(e?.stack ? e.stack : e) };
   }
 }
 

@@ -40,7 +40,7 @@ export function appendXrefFragment(signed: Uint8Array, o: FragmentOptions = {}):
   } else if (entries === 'free-0') rows.push('0 1', '0000000000 65535 f ');
   else if (entries === 'repeat') {
     const one = doc.entry(1)?.entry;
-    if (!one || one.type !== 'offset') throw new Error('object 1 is not at an offset');
+    if (one?.type !== 'offset') throw new Error('object 1 is not at an offset');
     rows.push('0 2', '0000000000 65535 f ', `${String(one.offset).padStart(10, '0')} ${String(one.gen).padStart(5, '0')} n `);
   } else rows.push('0 0');
   const xrefAt = signed.length + body.length;

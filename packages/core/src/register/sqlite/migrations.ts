@@ -176,6 +176,28 @@ UPDATE requests SET received_at = created_at;
 CREATE INDEX requests_authority_created ON requests (authority_id, created_at);
 `,
   },
+  {
+    version: 5,
+    description: 'extensions agreed after receipt (Art. 21), each with its reason and the due time before and after',
+    sql: `
+-- Each extension agreed after receipt; requests.extension_json and due_at hold the total and the due time it gives.
+CREATE TABLE request_extensions (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES requests(id),
+  agreed_at TEXT NOT NULL,
+  working_days INTEGER NOT NULL CHECK (working_days >= 1),
+  reason TEXT NOT NULL,
+  written_agreement INTEGER NOT NULL CHECK (written_agreement IN (0, 1)),
+  due_before TEXT NOT NULL,
+  due_after TEXT NOT NULL CHECK (due_after > due_before)
+);
+CREATE INDEX request_extensions_request ON request_extensions (request_id, id);
+CREATE TRIGGER request_extensions_permanent BEFORE DELETE ON request_extensions
+BEGIN SELECT RAISE(ABORT, 'an extension on record is permanent'); END;
+CREATE TRIGGER request_extensions_fixed BEFORE UPDATE ON request_extensions
+BEGIN SELECT RAISE(ABORT, 'an extension on record is permanent'); END;
+`,
+  },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version)); // the last migration's

@@ -11,7 +11,7 @@ import type { JournalPage, JournalQuery, JournalRecord, JournalRecordInput, Sign
 import { checkQuery, checkRecordInput, journalInstant } from '../../journal/validate.js';
 import { RegisterError } from '../errors.js';
 import { applyMigrations } from './migrate.js';
-import { registerFunctions } from './entry-query.js';
+import { registerFunctions } from './functions.js';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -149,7 +149,8 @@ export class SqliteJournal implements SigningJournal {
         .prepare(`SELECT * FROM signing_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`)
         .all(...args, limit + 1) as Row[];
       const records = rows.slice(0, limit).map(toRecord);
-      return { records, nextCursor: rows.length > limit ? String(records[records.length - 1].id) : null };
+      const last = records.at(-1);
+      return { records, nextCursor: rows.length > limit && last ? String(last.id) : null };
     });
   }
 

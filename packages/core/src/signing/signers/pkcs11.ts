@@ -286,7 +286,7 @@ function ulong(b: Buffer | undefined): number {
   if (!b || b.length === 0) return -1;
   if (b.length >= 8) return Number(b.readBigUInt64LE(0));
   if (b.length >= 4) return b.readUInt32LE(0);
-  return b[0];
+  return b.readUInt8(0);
 }
 
 function toBuffer(v: Uint8Array | string): Buffer {
@@ -542,7 +542,7 @@ export class Pkcs11Signer implements Signer {
       }
 
       const alwaysAuth = attr(api, session, key.handle, CKA_ALWAYS_AUTHENTICATE);
-      const contextPin = alwaysAuth && alwaysAuth[0] ? pin : null;
+      const contextPin = alwaysAuth?.[0] ? pin : null;
 
       return new Pkcs11Signer(library, mod, session, token.slotKey, key.handle, mechanism, prehash, signatureLength, contextPin, {
         certificate,
@@ -716,7 +716,7 @@ interface KeyRef {
 function keyRef(api: Pkcs11Api, session: Handle, handle: Handle): KeyRef {
   const id = attr(api, session, handle, CKA_ID);
   const label = attr(api, session, handle, CKA_LABEL);
-  return { handle, id, idHex: id && id.length ? id.toString('hex') : null, label: label ? label.toString('utf8') : null };
+  return { handle, id, idHex: id?.length ? id.toString('hex') : null, label: label ? label.toString('utf8') : null };
 }
 
 function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): KeyRef {
@@ -737,7 +737,7 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
     ])
       .filter((h) => {
         const v = attr(api, session, h, CKA_VALUE);
-        return v !== undefined && v.equals(der);
+        return v?.equals(der) === true;
       })
       .map((h) => attr(api, session, h, CKA_ID))
       .filter((id): id is Buffer => id !== undefined && id.length > 0);
@@ -775,11 +775,12 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
 }
 
 function one(keys: KeyRef[], asked: Record<string, unknown>): KeyRef {
-  if (keys.length === 0) throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', asked);
+  const [key] = keys;
+  if (!key) throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', asked);
   if (keys.length > 1) {
     throw new Pkcs11SignerError('PKCS11_KEY_AMBIGUOUS', { ...asked, candidates: keys.map((k) => ({ label: k.label, id: k.idHex })) });
   }
-  return keys[0];
+  return key;
 }
 
 /** The certificate object with the key's CKA_ID (else its label). */
@@ -789,14 +790,14 @@ function findCertificate(api: Pkcs11Api, session: Handle, key: KeyRef): Uint8Arr
     { type: CKA_CERTIFICATE_TYPE, value: CKC_X_509 },
   ];
   const attempts: Attribute[][] = [];
-  if (key.id && key.id.length) attempts.push([...base, { type: CKA_ID, value: key.id }]);
+  if (key.id?.length) attempts.push([...base, { type: CKA_ID, value: key.id }]);
   if (key.label) attempts.push([...base, { type: CKA_LABEL, value: key.label }]);
   for (const t of attempts) {
     const values = findObjects(api, session, t)
       .map((h) => attr(api, session, h, CKA_VALUE))
       .filter((v): v is Buffer => v !== undefined && v.length > 0);
     const distinct = [...new Map(values.map((v) => [v.toString('hex'), v])).values()];
-    if (distinct.length === 1) return new Uint8Array(distinct[0]);
+    if (distinct.length === 1 && distinct[0]) return new Uint8Array(distinct[0]);
     if (distinct.length > 1) {
       // Several certificates (e.g. a renewed one with the same key): take the one whose validity is latest.
       const best = distinct
@@ -807,7 +808,7 @@ function findCertificate(api: Pkcs11Api, session: Handle, key: KeyRef): Uint8Arr
             return { v, to: -Infinity };
           }
         })
-        .sort((a, b) => b.to - a.to)[0];
+        .sort((a, b) => b.to - a.to)[0]!; // distinct.length > 1
       return new Uint8Array(best.v);
     }
   }
@@ -830,7 +831,7 @@ function publicKeyMatches(api: Pkcs11Api, session: Handle, key: KeyRef, x509: X5
   }
   if (type === CKK_EC) {
     if (pub.asymmetricKeyType !== 'ec') return false;
-    if (!key.id || !key.id.length) return null;
+    if (!key.id?.length) return null;
     const pubs = findObjects(api, session, [
       { type: CKA_CLASS, value: CKO_PUBLIC_KEY },
       { type: CKA_ID, value: key.id },

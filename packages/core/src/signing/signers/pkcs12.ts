@@ -11,6 +11,8 @@ import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from
 
 // node-forge (large) is loaded when a .p12 is first opened, not when @kyso/core is imported.
 const require = createRequire(import.meta.url);
+// PKCS#12 bag types (RFC 7292 §4.2): node-forge's oids table is typed as a plain string map.
+const BAG = { key: '1.2.840.113549.1.12.10.1.1', shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3' } as const;
 
 export interface Pkcs12Options {
   hash?: HashAlgorithm;
@@ -54,11 +56,11 @@ export class Pkcs12Signer implements Signer {
       throw new SignError('SIGN_BAD_KEYSTORE');
     }
     const keyBags = [
-      ...(parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
-      ...(parsed.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+      ...(parsed.getBags({ bagType: BAG.shroudedKey })[BAG.shroudedKey] ?? []),
+      ...(parsed.getBags({ bagType: BAG.key })[BAG.key] ?? []),
     ];
-    if (keyBags.length === 0) throw new SignError('SIGN_NO_KEY');
-    const keyBag = keyBags[0];
+    const [keyBag] = keyBags;
+    if (!keyBag) throw new SignError('SIGN_NO_KEY');
     const pkcs8 = keyBag.key
       ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key as forgeModule.pki.rsa.PrivateKey))
       : (keyBag as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
@@ -68,7 +70,7 @@ export class Pkcs12Signer implements Signer {
     } catch {
       throw new SignError('SIGN_UNSUPPORTED_KEY');
     }
-    const certBags = parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+    const certBags = parsed.getBags({ bagType: BAG.cert })[BAG.cert] ?? [];
     const certs = certBags.map((b) => {
       const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
       return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
@@ -77,8 +79,8 @@ export class Pkcs12Signer implements Signer {
     const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
     const leafIndex = certs.findIndex((c) => Buffer.from(parseCertificate(c).spki).equals(pub));
     if (certs.length === 0) throw new SignError('SIGN_NO_CERTIFICATE');
-    if (leafIndex < 0) throw new SignError('SIGN_KEY_MISMATCH');
     const leaf = certs[leafIndex];
+    if (!leaf) throw new SignError('SIGN_KEY_MISMATCH');
     const chain = orderChain(leaf, certs.filter((_, i) => i !== leafIndex));
     return new Pkcs12Signer(key, leaf, chain, algorithmFor(key, options), options.offThread);
   }

@@ -1,0 +1,39 @@
+/**
+ * A checked search (`EntrySearch`) as SQL conditions, for both stores: every value a bound parameter. The two
+ * dialects differ only in how a parameter is written (`?` or `$n`) and in the test on the folded requester name
+ * (SQLite folds with a registered function; PostgreSQL keeps a folded copy of the name in the entry row).
+ */
+import type { EntrySearch } from './entry-query.js';
+
+export interface SqlDialect {
+  /** Adds a value to the arguments and returns its placeholder. */
+  param(value: unknown, args: unknown[]): string;
+  /** A condition: the entry's folded requester name contains the (already folded) placeholder. */
+  requesterContains(placeholder: string): string;
+}
+
+export function entryConditions(s: EntrySearch, dialect: SqlDialect): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const p = (v: unknown) => dialect.param(v, args);
+  if (s.authorityId !== undefined) where.push(`authority_id = ${p(s.authorityId)}`);
+  if (s.bookType !== undefined) where.push(`book_type = ${p(s.bookType)}`);
+  if (s.year !== undefined) where.push(`year = ${p(s.year)}`);
+  if (s.numberFrom !== undefined) where.push(`seq_no >= ${p(s.numberFrom)}`);
+  if (s.numberTo !== undefined) where.push(`seq_no <= ${p(s.numberTo)}`);
+  if (s.certifiedFrom !== undefined) where.push(`certified_at >= ${p(s.certifiedFrom)}`);
+  if (s.certifiedTo !== undefined) where.push(`certified_at < ${p(s.certifiedTo)}`);
+  if (s.requesterFolded !== undefined) where.push(dialect.requesterContains(p(s.requesterFolded)));
+  if (s.states !== undefined) where.push(`state IN (${s.states.map((x) => p(x)).join(', ')})`);
+  if (s.channel !== undefined) where.push(`delivery_channel = ${p(s.channel)}`);
+  if (s.after !== undefined) {
+    const [a, b, y, n] = s.after;
+    where.push(`(authority_id, book_type, year, seq_no) > (${p(a)}, ${p(b)}, ${p(y)}, ${p(n)})`);
+  }
+  return { where, args };
+}
+
+/** `?` placeholders (SQLite). */
+export const QUESTION_MARKS = (v: unknown, args: unknown[]) => (args.push(v), '?');
+/** `$1, $2, …` placeholders (PostgreSQL). */
+export const NUMBERED = (v: unknown, args: unknown[]) => (args.push(v), `$${args.length}`);
