@@ -26,39 +26,19 @@ const p12ec = readFileSync(join(root, 'test-certs/signer-ec.p12'));
 const PASSWORD = 'kyso-test';
 const work = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
 const skipHuge = process.env.KYSO_BENCH_SKIP_1GB === '1';
-
-/**
- * `--only <substring>` (repeatable, case-insensitive): measure only the rows whose names contain one of them, and
- * what they depend on (a baseline measured in the same run, the signed 50 MB file); the rest is not run. A partial
- * run prints its table and leaves bench/last-run.json alone (that file is the full run's).
- */
-const only = process.argv.flatMap((a, i, all) => (a === '--only' && all[i + 1] ? [all[i + 1].toLowerCase()] : a.startsWith('--only=') ? [a.slice(7).toLowerCase()] : []));
-const wants = (...names) => only.length === 0 || names.some((n) => only.some((o) => n.toLowerCase().includes(o)));
-const ROW = {
-  sign: 'sign 1-page PDF, B-B, RSA-2048 (in process)',
-  signFloor: 'sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)',
-  signEc: 'sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)',
-  sign100: 'sign 100-page PDF, B-B, RSA-2048 (in process)',
-  sign50: 'sign 50 MB PDF file to file: wall time',
-  sign50Rss: 'sign 50 MB PDF file to file: peak RSS above idle Node',
-  verify50Lib: 'verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process',
-  verify50Cli: 'verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process',
-  verify50Rss: 'verify 50 MB one-signature PDF: `kyso verify` peak RSS',
-  verify50Integrity: 'verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`',
-  verify1: '`kyso verify` 1-page PDF, whole process, vs `node -e 0`',
-  sign1: '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',
-  verify1Online: '`kyso verify --online` 1-page PDF vs pdfsig, whole processes',
-  batch1k: 'verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig',
-  batch20: 'verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig',
-  huge: 'sign 1 GB PDF file to file: peak RSS',
+// `--only TEXT`: only the sections with a row whose name contains TEXT (any case; each section lists its rows' names;
+// `--only storage` runs the storage rows alone, below);
+// last-run.json is then left alone.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1]?.toLowerCase() : undefined;
+if (onlyAt > 0 && !only) throw new Error('--only wants a part of a row name');
+/** Whether a section with these rows runs. */
+const runs = (...rows) => !only || rows.some((r) => r.toLowerCase().includes(only));
+/** A value computed the first time a section asks for it. */
+const once = (make) => {
+  let p;
+  return () => (p ??= make());
 };
-/** The storage rows' names (bench/storage.mjs). */
-const STORAGE_ROWS = [
-  'certifications/s, one instance: PostgreSQL vs SQLite',
-  'certifications/s on PostgreSQL: two instances vs one',
-  'signing requests/s (POST /v1/sign): two instances on PostgreSQL vs one',
-  'signing requests/s, one instance: PostgreSQL (shared rate limit) vs SQLite (in-memory)',
-];
 
 /** Runs `fn` in batches for about `seconds`; returns the median operations per second over the batches. */
 async function opsPerSecond(fn, { seconds = 3, batches = 7 } = {}) {
@@ -101,7 +81,6 @@ const T = {
 
 /** One measurement; `target` (from T) or null. Rows without a target carry neither `target` nor `met`. */
 function record(name, kyso, baseline, unit, target, note = '') {
-  if (!wants(name)) return; // measured only as another row's dependency
   const row = { name, kyso: round(kyso), baseline: round(baseline), unit, ratio: round(kyso / baseline) };
   if (target) Object.assign(row, { target: target.text, met: target.met({ kyso, ratio: kyso / baseline }) });
   results.push({ ...row, note });
@@ -140,7 +119,7 @@ console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/sig
 
 // `--only storage`: only the storage rows (SQLite vs PostgreSQL, several instances); printed, and kept in
 // bench/last-run-storage.json so a partial run never replaces the full run's last-run.json.
-if (only.length === 1 && only[0] === 'storage') {
+if (only === 'storage') {
   const { rows, note } = await storageBench({ root, onePage: await pagesPdf(1) });
   printTable(rows);
   writeFileSync(join(root, 'bench/last-run-storage.json'), JSON.stringify(rows, null, 2) + '\n');
@@ -163,51 +142,48 @@ try {
     await signpdf.sign(withPlaceholder, new P12Signer(p12, { passphrase: PASSWORD }));
   };
 
-  const serviceSignRows = ['service POST /v1/sign, 1-page PDF (autocannon, 16 connections)', 'service POST /v1/sign: p99 latency'];
-  const serviceVerifyRows = ['service POST /v1/verify, 1-page signed PDF', 'service POST /v1/verify: p99 latency'];
-
-  // 1. In-process B-B signing, 1 page, RSA-2048: kyso vs @signpdf (kyso's rate is the service's baseline too).
-  let kysoRate = NaN;
-  if (wants(ROW.sign, ROW.signFloor, ...serviceSignRows)) kysoRate = await opsPerSecond(() => signPdf(onePage, rsa, { certificateCheck: false }));
-  if (wants(ROW.sign)) {
+  // 1. In-process B-B signing, 1 page, RSA-2048: kyso vs @signpdf.
+  const kysoSignRate = once(() => opsPerSecond(() => signPdf(onePage, rsa, { certificateCheck: false })));
+  if (runs(
+      'sign 1-page PDF, B-B, RSA-2048 (in process)',
+      'sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)',
+      'sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)',
+      'sign 100-page PDF, B-B, RSA-2048 (in process)',
+    )) {
+    const kysoRate = await kysoSignRate();
     const baseRate = await opsPerSecond(signpdfOnce(onePage), { seconds: 3, batches: 5 });
-    record(ROW.sign, kysoRate, baseRate, 'signatures/s', T.ratioAtLeast(25), 'baseline: @signpdf placeholder-plain + signer-p12');
-  }
+    record('sign 1-page PDF, B-B, RSA-2048 (in process)', kysoRate, baseRate, 'signatures/s', T.ratioAtLeast(25), 'baseline: @signpdf placeholder-plain + signer-p12');
 
-  // 2. The floors: Node crypto's raw signatures; kyso's share shows the PDF and CMS overhead.
-  if (wants(ROW.signFloor)) {
+    // 2. The floors: Node crypto's raw signatures; kyso's share shows the PDF and CMS overhead.
     const rsaKey = createPrivateKey({ key: readKey(rsa), format: 'der', type: 'pkcs8' });
     const floorRate = await opsPerSecond(() => nodeSign('sha256', Buffer.from('x'.repeat(200)), rsaKey));
-    record(ROW.signFloor, kysoRate, floorRate, 'signatures/s', T.ratioAtLeast(0.6), 'baseline: node:crypto sign of 200 bytes with the same key, same run');
-  }
-  if (wants(ROW.signEc)) {
+    record('sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)', kysoRate, floorRate, 'signatures/s', T.ratioAtLeast(0.6), 'baseline: node:crypto sign of 200 bytes with the same key, same run');
     const ecRate = await opsPerSecond(() => signPdf(onePage, ec, { certificateCheck: false }));
     const ecKey = createPrivateKey({ key: readKey(ec), format: 'der', type: 'pkcs8' });
     const ecFloor = await opsPerSecond(() => nodeSign('sha256', Buffer.from('x'.repeat(200)), ecKey));
-    record(ROW.signEc, ecRate, ecFloor, 'signatures/s', null, '@signpdf has no EC signer; baseline: node:crypto sign only');
-  }
+    record('sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)', ecRate, ecFloor, 'signatures/s', null, '@signpdf has no EC signer; baseline: node:crypto sign only');
 
-  // 3. 100 pages, in process.
-  if (wants(ROW.sign100)) {
+    // 3. 100 pages, in process.
     const k100 = await opsPerSecond(() => signPdf(hundred, rsa, { certificateCheck: false }));
     const b100 = await opsPerSecond(signpdfOnce(hundred), { seconds: 3, batches: 5 });
-    record(ROW.sign100, k100, b100, 'signatures/s', null, 'baseline: @signpdf');
+    record('sign 100-page PDF, B-B, RSA-2048 (in process)', k100, b100, 'signatures/s', null, 'baseline: @signpdf');
   }
 
-  // 4. 50 MB, file to file, each in a fresh process: wall time and peak RSS above an idle Node process. The signed
-  // file is the verification rows' workload.
-  const verify50Rows = [ROW.verify50Lib, ROW.verify50Cli, ROW.verify50Rss, ROW.verify50Integrity];
-  const idle = wants(ROW.sign50, ROW.sign50Rss, ROW.huge) ? median([0, 1, 2].map(() => child('idle', '', '').maxRssMB)) : NaN;
+  // 4. 50 MB, file to file, each in a fresh process: wall time and peak RSS above an idle Node process.
+  const idleRss = once(() => median([0, 1, 2].map(() => child('idle', '', '').maxRssMB)));
   const big = join(work, 'big-50mb.pdf');
+  // the 50 MB file signed by kyso, which the verification rows read
   const signed50 = join(work, 'big-50mb-kyso.pdf');
-  if (wants(ROW.sign50, ROW.sign50Rss, ...verify50Rows, ROW.batch20)) {
+  const bigSigned = once(async () => {
     await bigPdf(big, 50 * 2 ** 20);
-    const kyso50 = [0, 1, 2].map(() => child('kyso', big, signed50));
-    if (wants(ROW.sign50, ROW.sign50Rss)) {
-      const sp50 = [0, 1, 2].map(() => child('signpdf', big, join(work, 'big-50mb-signpdf.pdf')));
-      record(ROW.sign50, median(kyso50.map((r) => r.ms)), median(sp50.map((r) => r.ms)), 'ms', T.ratioAtMost(0.1), 'baseline: @signpdf (reads the whole file)');
-      record(ROW.sign50Rss, median(kyso50.map((r) => r.maxRssMB)) - idle, idle, 'MB', T.atMost(100, 'MB'), `idle Node: ${round(idle)} MB; @signpdf peak: ${round(median(sp50.map((r) => r.maxRssMB)))} MB`);
-    }
+    return [0, 1, 2].map(() => child('kyso', big, signed50));
+  });
+  if (runs('sign 50 MB PDF file to file: wall time', 'sign 50 MB PDF file to file: peak RSS above idle Node')) {
+    const idle = idleRss();
+    const kyso50 = await bigSigned();
+    const sp50 = [0, 1, 2].map(() => child('signpdf', big, join(work, 'big-50mb-signpdf.pdf')));
+    record('sign 50 MB PDF file to file: wall time', median(kyso50.map((r) => r.ms)), median(sp50.map((r) => r.ms)), 'ms', T.ratioAtMost(0.1), 'baseline: @signpdf (reads the whole file)');
+    record('sign 50 MB PDF file to file: peak RSS above idle Node', median(kyso50.map((r) => r.maxRssMB)) - idle, idle, 'MB', T.atMost(100, 'MB'), `idle Node: ${round(idle)} MB; @signpdf peak: ${round(median(sp50.map((r) => r.maxRssMB)))} MB`);
   }
 
   // 5. Verification. The test PKI's OCSP responder and CA server run (bench/pki.mjs); pdfsig's NSS db trusts the
@@ -220,11 +196,8 @@ try {
   const cli = join(root, 'packages/cli/dist/main.js');
   const rootPem = join(root, 'test-certs/root-ca.pem');
   const online = ['--online', '--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
-  const pkiRows = [...verify50Rows, ROW.verify1, ROW.sign1, ROW.verify1Online, ROW.batch1k, ROW.batch20];
-  if (wants(...pkiRows)) {
-    pki = await startTestPki(root);
-    console.error(`test PKI services: ${pki.note}`);
-  }
+  pki = await startTestPki(root);
+  console.error(`test PKI services: ${pki.note}`);
   const kysoVerify = (file, args) => {
     const r = wall(process.execPath, [cli, 'verify', file, '--json', ...args]);
     let report = null;
@@ -265,40 +238,46 @@ try {
     return r;
   };
   const goodOnline = (r) => r.status === 0 && r.report?.signatures?.[0]?.indication === 'TOTAL-PASSED' && (r.report.signatures[0].revocation ?? []).some((x) => /^good$/i.test(x.status));
-  const kv = [];
-  const kl = [];
-  const pv = [];
-  const ki = [];
-  const pi = [];
-  for (let i = 0; i < (wants(...verify50Rows) ? 5 : 0); i++) {
-    const k = await onlineRun(() => kysoVerify(signed50, ['--trust', rootPem, ...online]), goodOnline);
-    passedTrusted(k, 'verify 50 MB --online');
-    const rev = k.report.signatures[0].revocation ?? [];
-    sane(rev.length > 0 && rev.every((x) => /^good$/i.test(x.status)), `verify 50 MB --online: kyso did not get a good revocation status from the test PKI: ${JSON.stringify(rev)}`);
-    kv.push(k);
-    const libRun = () => {
-      const r = wall(process.execPath, [join(root, 'bench/child-verify.mjs'), signed50, rootPem, 'online']);
-      return { ...r, result: JSON.parse(r.stdout.trim() || '{}') };
-    };
-    const lib = await onlineRun(libRun, (r) => r.result.indication === 'TOTAL-PASSED' && (r.result.revocation ?? []).some((x) => /^good$/i.test(x.status)));
-    const libResult = lib.result;
-    sane(libResult.indication === 'TOTAL-PASSED', `validatePdf 50 MB online: ${lib.stdout} ${lib.stderr.slice(0, 300)}`);
-    kl.push(libResult.ms);
-    pv.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, signed50], 'verify 50 MB'));
-    // Integrity only: pdfsig without certificate validation; kyso with nothing trusted (no path can be built).
-    const kn = kysoVerify(signed50, ['--no-default-trust']);
-    sane(kn.report?.signatures?.[0]?.intact === true, `verify 50 MB integrity only: kyso did not find the signature intact (exit ${kn.status})`);
-    ki.push(kn);
-    const pn = wall('pdfsig', ['-nocert', signed50]);
-    pdfsigOk(pn, 'verify 50 MB integrity only (-nocert)', { trusted: false });
-    pi.push(pn);
-  }
-  const pdfsig50 = medianOf(pv);
-  if (wants(...verify50Rows)) {
-    record(ROW.verify50Lib, median(kl), pdfsig50, 'ms', T.ratioAtMost(0.8), 'baseline: poppler pdfsig, NSS db trusting the root, OCSP from the test PKI; kyso: modules loaded first');
-    record(ROW.verify50Cli, medianOf(kv), pdfsig50, 'ms', T.ratioAtMost(1.5), 'both whole processes, both asking the test OCSP responder');
-    record(ROW.verify50Rss, medianOf(kv, 'rssMB'), medianOf(pv, 'rssMB'), 'MB', T.atMost(60, 'MB'), 'baseline: pdfsig peak RSS (GNU time %M, whole process)');
-    record(ROW.verify50Integrity, medianOf(ki), medianOf(pi), 'ms', null, 'no certificate validation on either side (kyso: nothing trusted, so no path is built)');
+  if (runs(
+      'verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process',
+      'verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process',
+      'verify 50 MB one-signature PDF: `kyso verify` peak RSS',
+      'verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`',
+    )) {
+    await bigSigned();
+    const kv = [];
+    const kl = [];
+    const pv = [];
+    const ki = [];
+    const pi = [];
+    for (let i = 0; i < 5; i++) {
+      const k = await onlineRun(() => kysoVerify(signed50, ['--trust', rootPem, ...online]), goodOnline);
+      passedTrusted(k, 'verify 50 MB --online');
+      const rev = k.report.signatures[0].revocation ?? [];
+      sane(rev.length > 0 && rev.every((x) => /^good$/i.test(x.status)), `verify 50 MB --online: kyso did not get a good revocation status from the test PKI: ${JSON.stringify(rev)}`);
+      kv.push(k);
+      const libRun = () => {
+        const r = wall(process.execPath, [join(root, 'bench/child-verify.mjs'), signed50, rootPem, 'online']);
+        return { ...r, result: JSON.parse(r.stdout.trim() || '{}') };
+      };
+      const lib = await onlineRun(libRun, (r) => r.result.indication === 'TOTAL-PASSED' && (r.result.revocation ?? []).some((x) => /^good$/i.test(x.status)));
+      const libResult = lib.result;
+      sane(libResult.indication === 'TOTAL-PASSED', `validatePdf 50 MB online: ${lib.stdout} ${lib.stderr.slice(0, 300)}`);
+      kl.push(libResult.ms);
+      pv.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, signed50], 'verify 50 MB'));
+      // Integrity only: pdfsig without certificate validation; kyso with nothing trusted (no path can be built).
+      const kn = kysoVerify(signed50, ['--no-default-trust']);
+      sane(kn.report?.signatures?.[0]?.intact === true, `verify 50 MB integrity only: kyso did not find the signature intact (exit ${kn.status})`);
+      ki.push(kn);
+      const pn = wall('pdfsig', ['-nocert', signed50]);
+      pdfsigOk(pn, 'verify 50 MB integrity only (-nocert)', { trusted: false });
+      pi.push(pn);
+    }
+    const pdfsig50 = medianOf(pv);
+    record('verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process', median(kl), pdfsig50, 'ms', T.ratioAtMost(0.8), 'baseline: poppler pdfsig, NSS db trusting the root, OCSP from the test PKI; kyso: modules loaded first');
+    record('verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process', medianOf(kv), pdfsig50, 'ms', T.ratioAtMost(1.5), 'both whole processes, both asking the test OCSP responder');
+    record('verify 50 MB one-signature PDF: `kyso verify` peak RSS', medianOf(kv, 'rssMB'), medianOf(pv, 'rssMB'), 'MB', T.atMost(60, 'MB'), 'baseline: pdfsig peak RSS (GNU time %M, whole process)');
+    record('verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`', medianOf(ki), medianOf(pi), 'ms', null, 'no certificate validation on either side (kyso: nothing trusted, so no path is built)');
   }
 
   // One page, as processes: start-up and module loading are most of a CLI call; `node -e 0` is the floor.
@@ -306,32 +285,36 @@ try {
   writeFileSync(onePath, onePage);
   const oneSigned = join(work, 'one-signed.pdf');
   writeFileSync(oneSigned, await signPdf(onePage, rsa, { certificateCheck: false }));
-  const n0 = [];
-  const kv1 = [];
-  const ks1 = [];
-  const pv1 = [];
-  const ko1 = [];
-  for (let i = 0; i < (wants(ROW.verify1, ROW.sign1, ROW.verify1Online) ? 10 : 0); i++) {
-    const n = wall(process.execPath, ['-e', '0']);
-    sane(n.status === 0, 'node -e 0 failed');
-    n0.push(n);
-    const k = kysoVerify(oneSigned, ['--trust', rootPem]);
-    passedTrusted(k, 'verify 1 page');
-    kv1.push(k);
-    const out = join(work, 'one-out.pdf');
-    const ks = wall(process.execPath, [cli, 'sign', onePath, '-o', out, '--p12', join(root, 'test-certs/signer.p12'), '--password-env', 'KYSO_BENCH_P12', '--revocation', 'off'], { env: { ...process.env, KYSO_BENCH_P12: PASSWORD } });
-    sane(ks.status === 0 && statSync(out).size > onePage.length, `kyso sign 1 page: exit ${ks.status} ${ks.stderr.slice(0, 300)}`);
-    ks1.push(ks);
-    const ko = await onlineRun(() => kysoVerify(oneSigned, ['--trust', rootPem, ...online]), goodOnline);
-    passedTrusted(ko, 'verify 1 page --online');
-    ko1.push(ko);
-    pv1.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, oneSigned], 'verify 1 page'));
-  }
-  const node0 = medianOf(n0);
-  if (n0.length) {
-    record(ROW.verify1, medianOf(kv1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'offline, --trust the test root; baseline: bare Node start in the same run');
-    record(ROW.sign1, medianOf(ks1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'baseline: bare Node start in the same run');
-    record(ROW.verify1Online, medianOf(ko1), medianOf(pv1), 'ms', null, 'both asking the test PKI (pdfsig 22.12 reports no trust at all with -no-ocsp, so it cannot run offline)');
+  if (runs(
+      '`kyso verify` 1-page PDF, whole process, vs `node -e 0`',
+      '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',
+      '`kyso verify --online` 1-page PDF vs pdfsig, whole processes',
+    )) {
+    const n0 = [];
+    const kv1 = [];
+    const ks1 = [];
+    const pv1 = [];
+    const ko1 = [];
+    for (let i = 0; i < 10; i++) {
+      const n = wall(process.execPath, ['-e', '0']);
+      sane(n.status === 0, 'node -e 0 failed');
+      n0.push(n);
+      const k = kysoVerify(oneSigned, ['--trust', rootPem]);
+      passedTrusted(k, 'verify 1 page');
+      kv1.push(k);
+      const out = join(work, 'one-out.pdf');
+      const ks = wall(process.execPath, [cli, 'sign', onePath, '-o', out, '--p12', join(root, 'test-certs/signer.p12'), '--password-env', 'KYSO_BENCH_P12', '--revocation', 'off'], { env: { ...process.env, KYSO_BENCH_P12: PASSWORD } });
+      sane(ks.status === 0 && statSync(out).size > onePage.length, `kyso sign 1 page: exit ${ks.status} ${ks.stderr.slice(0, 300)}`);
+      ks1.push(ks);
+      const ko = await onlineRun(() => kysoVerify(oneSigned, ['--trust', rootPem, ...online]), goodOnline);
+      passedTrusted(ko, 'verify 1 page --online');
+      ko1.push(ko);
+      pv1.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, oneSigned], 'verify 1 page'));
+    }
+    const node0 = medianOf(n0);
+    record('`kyso verify` 1-page PDF, whole process, vs `node -e 0`', medianOf(kv1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'offline, --trust the test root; baseline: bare Node start in the same run');
+    record('`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`', medianOf(ks1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'baseline: bare Node start in the same run');
+    record('`kyso verify --online` 1-page PDF vs pdfsig, whole processes', medianOf(ko1), medianOf(pv1), 'ms', null, 'both asking the test PKI (pdfsig 22.12 reports no trust at all with -no-ocsp, so it cannot run offline)');
   }
 
   // Batches: many results at once; kyso's batch against a shell loop of pdfsig over the same files, both online.
@@ -356,53 +339,57 @@ try {
     sane(p.status === 0 && v.valid === count && v.trusted === count, `${what}: pdfsig's loop reported ${v.valid} valid, ${v.trusted} trusted of ${count}`);
     return { k, p };
   };
-  if (wants(ROW.batch1k)) {
+  if (runs('verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig')) {
     const dir1k = join(work, 'batch-1k');
     mkdirSync(dir1k);
     for (let i = 0; i < 1000; i++) writeFileSync(join(dir1k, `r${String(i).padStart(4, '0')}.pdf`), await signPdf(onePage, rsa, { certificateCheck: false }));
     const b1k = await batch(dir1k, 1000, '1,000 one-page files');
-    record(ROW.batch1k, 1000 / (b1k.k.ms / 1000), 1000 / (b1k.p.ms / 1000), 'files/s', T.ratioAtLeast(3), `kyso: ${cpus().length} worker threads (default), one process; peak RSS ${round(b1k.k.rssMB)} MB`);
+    record('verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig', 1000 / (b1k.k.ms / 1000), 1000 / (b1k.p.ms / 1000), 'files/s', T.ratioAtLeast(3), `kyso: ${cpus().length} worker threads (default), one process; peak RSS ${round(b1k.k.rssMB)} MB`);
     rmSync(dir1k, { recursive: true });
   }
-  if (wants(ROW.batch20)) {
+  if (runs('verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig')) {
+    await bigSigned();
     const dir20 = join(work, 'batch-20x50mb');
     mkdirSync(dir20);
     for (let i = 0; i < 20; i++) copyFileSync(signed50, join(dir20, `big${String(i).padStart(2, '0')}.pdf`));
     const b20 = await batch(dir20, 20, '20 files of 50 MB');
-    record(ROW.batch20, b20.k.ms, b20.p.ms, 'ms', T.ratioAtMost(1.0), `kyso peak RSS ${round(b20.k.rssMB)} MB (FileSource: read in windows)`);
+    record('verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig', b20.k.ms, b20.p.ms, 'ms', T.ratioAtMost(1.0), `kyso peak RSS ${round(b20.k.rssMB)} MB (FileSource: read in windows)`);
     rmSync(dir20, { recursive: true });
   }
-  if (pki) {
-    pkiNote = pki.note;
-    await pki.stop();
-    pki = null;
-  }
+  pkiNote = pki.note;
+  await pki.stop();
+  pki = null;
   rmSync(big, { force: true });
   rmSync(join(work, 'big-50mb-signpdf.pdf'), { force: true });
   rmSync(signed50, { force: true });
 
   // 6. 1 GB, file to file: completes, peak RSS under 256 MB.
-  if (!skipHuge && wants(ROW.huge)) {
+  if (!skipHuge && runs('sign 1 GB PDF file to file: peak RSS')) {
     const huge = join(work, 'huge-1gb.pdf');
     await bigPdf(huge, 2 ** 30);
     const r = child('kyso', huge, join(work, 'huge-1gb-kyso.pdf'));
     const size = statSync(join(work, 'huge-1gb-kyso.pdf')).size;
-    record(ROW.huge, r.maxRssMB, idle, 'MB', T.below(256, 'MB'), `completed in ${Math.round(r.ms)} ms, output ${size} bytes; baseline: idle Node`);
+    record('sign 1 GB PDF file to file: peak RSS', r.maxRssMB, idleRss(), 'MB', T.below(256, 'MB'), `completed in ${Math.round(r.ms)} ms, output ${size} bytes; baseline: idle Node`);
     rmSync(huge);
     rmSync(join(work, 'huge-1gb-kyso.pdf'));
   }
 
   // 7. The service, on loopback with autocannon; baselines: kyso in process, one core.
-  const service = { sign: wants(...serviceSignRows), verify: wants(...serviceVerifyRows) };
-  if (service.sign || service.verify) {
+  if (runs(
+      'service POST /v1/sign, 1-page PDF (autocannon, 16 connections)',
+      'service POST /v1/sign: p99 latency',
+      'service POST /v1/verify, 1-page signed PDF',
+      'service POST /v1/verify: p99 latency',
+    )) {
     const signed = await signPdf(onePage, rsa, { certificateCheck: false });
     const rootPemText = readFileSync(join(root, 'test-certs/root-ca.pem'), 'utf8');
-    const verifyRate = service.verify ? await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 }) : NaN;
-    for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: kysoRate, inProcessVerifyRate: verifyRate, ...service })) results.push(r);
+    const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 });
+    for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: await kysoSignRate(), inProcessVerifyRate: verifyRate })) results.push(r);
   }
 
-  // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out).
-  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && wants(...STORAGE_ROWS)) results.push(...(await storageBench({ root, onePage })).rows.filter((r) => wants(r.name)));
+  // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out;
+  // `--only storage` runs it alone).
+  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && !only) results.push(...(await storageBench({ root, onePage })).rows);
 } catch (e) {
   if (!(e instanceof SanityError)) throw e;
   console.error(`\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`);
@@ -426,8 +413,9 @@ function printTable(rows) {
   }
 }
 printTable(results);
-if (pkiNote) console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
-if (only.length === 0) {
+console.log(`\ntest PKI services (OCSP 127.0.0.1:39601, CA/CRL 39602): ${pkiNote}`);
+if (only) console.log(`\n--only ${only}: bench/last-run.json left as it was`);
+else {
   writeFileSync(join(root, 'bench/last-run.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\nwritten: bench/last-run.json');
-} else console.log(`\na partial run (--only ${only.join(', ')}): bench/last-run.json left as it was`);
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { PdfDocument } from '@kyso/pdf';
 import { findSignatures } from '@kyso/verify';
-import { extendPdf, gatherValidationData, signPdf, tsaTimestamper, type ExtendOptions } from '@kyso/core';
+import { extendPdf, gatherValidationData, signPdf, tsaTimestamper, type ExtendOptions, type SigningWarning } from '@kyso/core';
 import { corpusBytes, corpusDir, corpusRows, pdfLibDoc } from './helpers/producers.js';
 import { makeNssDb, type NssDb } from './helpers/nss.js';
 import { openSigner } from './helpers/keys.js';
@@ -101,9 +101,9 @@ describe('extend kyso files', () => {
       level: 'B-T',
       timestamper: tsaTimestamper(tsa.url),
     });
-    const warnings: string[] = [];
+    const warnings: SigningWarning[] = [];
     const { pdf, report } = await extendPdf(input, { level: 'B-LT', timestamper: tsaTimestamper(tsa.url), policy: { revoked: 'embed' }, onWarning: (w) => warnings.push(w) });
-    expect(warnings.some((w) => w.startsWith('LTV_CERT_REVOKED'))).toBe(true);
+    expect(warnings.some((w) => w.code === 'LTV_CERT_REVOKED')).toBe(true);
     expect(report.certificates.find((c) => c.subject === 'Lê Thị Bị Thu Hồi')?.status).toBe('revoked');
     const dss = readDss(PdfDocument.load(pdf));
     const signerCert = dss.certs.find((c) => c.subject.includes('Lê Thị Bị Thu Hồi'))!;
@@ -149,7 +149,7 @@ describe('extend the valid corpus files (signed by pyHanko)', () => {
   it.each(rows.map((r) => [r.path, r.trustRoot] as const))('%s to B-LTA: earlier signatures stay valid, the DSS holds the signer chain', async (path, root) => {
     const input = corpusBytes(path);
     const rootDer = readFileSync(join(corpusDir, root));
-    const warnings: string[] = [];
+    const warnings: SigningWarning[] = [];
     // The pyHanko test CA's OCSP and CRL addresses do not exist: go on with warnings, embed what can be had.
     const { doc, found, report } = await extendChecked(`corpus-${path.replace(/\W+/g, '-')}`, input, {
       level: 'B-LTA',
@@ -158,7 +158,7 @@ describe('extend the valid corpus files (signed by pyHanko)', () => {
       onWarning: (w) => warnings.push(w),
     }, false);
     expect(report.added).toEqual(['dss', 'doc-timestamp']);
-    expect(warnings.some((w) => w.startsWith('LTV_REVOCATION_UNAVAILABLE'))).toBe(true);
+    expect(warnings.some((w) => w.code === 'LTV_REVOCATION_UNAVAILABLE')).toBe(true);
     const dss = readDss(doc);
     // every signature before the new archive timestamp has its VRI entry
     for (const s of found.slice(0, -1)) expect(dss.vri.has(vriKeyOf(s.contents!))).toBe(true);

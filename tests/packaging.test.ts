@@ -22,7 +22,7 @@ function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): { stat
 }
 
 const APP = `import { readFileSync, writeFileSync } from 'node:fs';
-import { Pkcs12Signer, signPdf, type CertificationRegister } from '@kyso/core';
+import { Pkcs12Signer, signPdf, type CertificationRegister, type RevocationChecker, type SigningWarning } from '@kyso/core';
 import { validatePdf, type ValidationReport } from '@kyso/verify';
 import { PdfDocument } from '@kyso/pdf';
 import type { runService } from '@kyso/server'; // the service's published types must check too
@@ -31,7 +31,10 @@ import type { openPostgresRegister } from '@kyso/core/register-postgres'; // che
 
 const [pdfPath, p12Path, rootPath, outPath] = process.argv.slice(2) as [string, string, string, string];
 const signer = Pkcs12Signer.open(readFileSync(p12Path), 'kyso-test');
-const signed = await signPdf(new Uint8Array(readFileSync(pdfPath)), signer, { reason: 'Phê duyệt', location: 'Bắc Ninh' });
+// A CA that does not answer: signed all the same, with the typed warning on the result.
+const silentCa: RevocationChecker = async () => ({ status: 'unknown', source: null, warnings: ['REVOCATION_TIMEOUT'] });
+const signed = await signPdf(new Uint8Array(readFileSync(pdfPath)), signer, { reason: 'Phê duyệt', location: 'Bắc Ninh', certificateCheck: { revocation: 'if-available', checker: silentCa } });
+const warnings: readonly SigningWarning[] = signed.warnings;
 writeFileSync(outPath, signed);
 const report: ValidationReport = await validatePdf(signed, { trustAnchors: [readFileSync(rootPath, 'utf8')] });
 const register: CertificationRegister | null = null;
@@ -39,6 +42,7 @@ export type Api = [typeof runService, typeof openSqliteRegister, typeof openPost
 console.log(JSON.stringify({
   revisions: PdfDocument.load(signed).revisions.length,
   indications: report.signatures.map((s) => s.indication),
+  warnings: warnings.map((w) => w.code),
   register,
 }));
 `;
@@ -88,7 +92,7 @@ describe('the packages installed from their tarballs, outside the workspace', ()
   it('signs and verifies (ESM)', () => {
     const r = sh(process.execPath, [join(app, 'dist/app.js'), join(fixturesDir, 'cairo.pdf'), certs('signer.p12'), certs('root-ca.pem'), join(dir, 'signed.pdf')], app);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ revisions: 2, indications: ['TOTAL-PASSED'], register: null });
+    expect(JSON.parse(r.stdout)).toEqual({ revisions: 2, indications: ['TOTAL-PASSED'], warnings: ['SIGN_REVOCATION_UNCHECKED'], register: null });
   });
 
   it('require() works from CommonJS', () => {

@@ -30,12 +30,16 @@ interface Finding {
   vi: string;
   en: string;
   detail?: string;
+  where?: { revision?: number; object?: string; byteRanges?: [number, number][]; offset?: number };
 }
 
 interface JsonReport {
   file: string;
   validationTime: string;
   signatures: {
+    revision: number;
+    signatureObject: string | null;
+    byteRange: [number, number][] | null;
     indication: string;
     subIndication: string | null;
     signingTime: string | null;
@@ -109,6 +113,46 @@ describe('the human report ends with the conclusion (vi by default, en with --la
     expect(lastLine(r.stdout)).toBe('Kết luận: tài liệu không có chữ ký số.');
     const en = await kyso(files['unsigned.pdf'], '--lang', 'en');
     expect(lastLine(en.stdout)).toBe('Conclusion: the document has no digital signature.');
+  });
+});
+
+describe('each finding with its reason and where it lies (revision, object, byte range)', () => {
+  const HIDE = join(repoRoot, 'tests/fixtures/corpus/dss/dss-2236/hide.pdf'); // an object swapped after signing
+
+  it('a digest mismatch: the reason, then the signature\'s revision, dictionary and signed byte ranges (vi and en)', async () => {
+    const { report } = await json(files['tampered.pdf'], '--trust', ROOT);
+    const [s] = report.signatures;
+    const ranges = s!.byteRange!;
+    expect(ranges).toHaveLength(2);
+    expect(s!.signatureObject).toMatch(/^\d+ 0 R$/);
+    expect(s!.reasons[0]).toMatchObject({ code: 'HASH_MISMATCH', where: { revision: s!.revision, object: s!.signatureObject, byteRanges: ranges } });
+    const spans = ranges.map(([o, l]) => `${o}–${o + l}`);
+    const vi = (await kyso(files['tampered.pdf'], '--trust', ROOT)).stdout.split('\n');
+    const at = vi.findIndex((l) => l.startsWith('    - Tài liệu đã bị thay đổi sau khi ký'));
+    expect(vi[at + 1]).toBe(`      (vị trí: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')})`);
+    expect(vi).toContain(`  Vị trí chữ ký: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')}`);
+    const en = (await kyso(files['tampered.pdf'], '--trust', ROOT, '--lang', 'en')).stdout.split('\n');
+    const enAt = en.findIndex((l) => l.startsWith('    - The document was altered after signing'));
+    expect(en[enAt + 1]).toBe(`      (location: revision #${s!.revision}, object ${s!.signatureObject}, bytes ${spans.join(' and ')})`);
+  });
+
+  it('an object swapped in a later revision: the reason names that revision and object, the anomaly its offset', async () => {
+    const { report } = await json(HIDE, '--at', '2024-01-01T00:00:00Z');
+    const [s] = report.signatures;
+    const swap = s!.reasons.find((r) => r.code === 'OBJECT_SWAP')!;
+    expect(swap.where).toEqual({ revision: 2, object: '6' });
+    expect(s!.warnings.find((w) => w.code === 'XREF_ANOMALY')!.where).toEqual({ revision: 2, object: '6 0 R', offset: 33735 });
+    const vi = (await kyso(HIDE, '--at', '2024-01-01T00:00:00Z')).stdout;
+    expect(vi).toMatch(/- Tài liệu bị tráo đối tượng sau khi ký:.*\n {6}\(vị trí: phiên bản #2, đối tượng 6\)\n/);
+    expect(vi).toContain('      (vị trí: phiên bản #2, đối tượng 6 0 R, tại byte 33735)');
+  });
+
+  it('a finding with no place in the file (the chain not trusted) prints no location line', async () => {
+    const r = await kyso(files['signed.pdf']);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('    - Không xây dựng được đường dẫn tin cậy'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).not.toMatch(/vị trí/);
   });
 });
 

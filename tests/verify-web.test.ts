@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { trustProfile, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
+import { placeText, trustProfile, validatePdf, vietnamTime, type ValidationReport } from '@kyso/verify';
 import { signPdf } from '@kyso/core';
 import { corpusDir, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { openSigner, pem } from './helpers/keys.js';
@@ -48,6 +48,20 @@ function corpusCase(path: string): Case {
 function anchorsFor(c: Case): string[] {
   if (c.root === 'kyso') return [pem('root-ca.pem')];
   return c.root ? [readFileSync(join(corpusDir, c.root), 'utf8')] : [];
+}
+
+/** A code as the report names findings and verdicts (NO_REVOCATION_DATA_OFFLINE, TOTAL-PASSED): never in the plain words. */
+const CODE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b(?:TOTAL-PASSED|TOTAL-FAILED|INDETERMINATE)\b/;
+
+/** A card's plain words (its technical details closed) and, opened, its technical details. */
+async function plainAndTechnical(card: ReturnType<Page['locator']>): Promise<{ plain: string; technical: string }> {
+  const details = card.locator('details[data-field="technical"]');
+  expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+  const plain = await card.innerText();
+  await details.locator('summary').click();
+  const technical = await details.innerText();
+  await details.locator('summary').click();
+  return { plain, technical };
 }
 
 /** What must agree between the page and Node, signature by signature. */
@@ -161,7 +175,7 @@ describe('verify-web page in headless Chromium', () => {
     expect(text).toContain('Chữ ký hợp lệ');
     expect(text).toContain('Nguyễn Thị Lấp Lánh Ánh');
     expect(await card.locator('[data-field="issuer"] dd').innerText()).toContain('Kyso Test Intermediate CA');
-    expect(await card.locator('[data-field="anchor"] dd').innerText()).toContain('Kyso Test Root CA');
+    expect(await card.locator('[data-field="anchor"] dd').innerText()).toBe('Kyso Test Root CA — chứng thư gốc thử nghiệm của kyso, chỉ dùng để thử nghiệm');
     expect(await card.locator('[data-field="signing-time"] dd').innerText()).toContain(vietnamTime(node.signatures[0].signingTime));
     expect(await card.locator('[data-field="integrity"] dd').innerText()).toBe('Toàn vẹn, không bị thay đổi sau khi ký');
     expect(await card.locator('[data-field="valid-at-signing"] dd').innerText()).toBe('trong thời hạn hiệu lực');
@@ -172,6 +186,15 @@ describe('verify-web page in headless Chromium', () => {
     expect(await card.locator('[data-field="level"] dd').innerText()).toContain('PAdES B-B');
     expect(await page.locator('#trust-list').innerText()).toContain('chỉ dùng để thử nghiệm');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
+
+    // Plain words for the citizen: the revocation warning as a sentence, its code and facts only in the details.
+    const { plain, technical } = await plainAndTechnical(card);
+    expect(plain).toContain('Không kiểm tra được tình trạng thu hồi của chứng thư số');
+    expect(plain).not.toMatch(CODE);
+    expect(await page.locator('#report').innerText()).not.toMatch(CODE);
+    expect(technical).toContain('Mã kết quả: TOTAL-PASSED');
+    expect(technical).toContain('REVOCATION_UNKNOWN');
+    expect(technical).toContain('NO_REVOCATION_DATA_OFFLINE');
 
     // The English toggle re-renders the same report.
     await page.click('#lang-toggle');
@@ -206,6 +229,8 @@ describe('verify-web page in headless Chromium', () => {
     expect(verdicts(trusted)).toEqual(verdicts(nodeTrusted));
     expect(trusted.signatures[0].indication).toBe('TOTAL-PASSED');
     expect(await page.locator('#trust-list').innerText()).toContain('Kyso Test Root CA');
+    // Where the trust comes from: the file the person chose.
+    expect(await page.locator('article.signature [data-field="anchor"] dd').innerText()).toBe('Kyso Test Root CA — được tin cậy vì bạn đã chọn tệp root-ca.pem');
     expect(await page.locator('article.signature.passed .verdict').innerText()).toContain('Chữ ký hợp lệ');
     await page.close();
   });
@@ -242,6 +267,14 @@ describe('verify-web page in headless Chromium', () => {
       expect(await card.getAttribute('class')).toContain(expected[0]);
       expect(await card.locator('.verdict').innerText()).toContain(expected[1]);
       if (s.modifications === 'DISALLOWED') expect(await card.innerText()).toContain('có thay đổi KHÔNG được phép sau khi ký');
+      // Plain words only; every code of the verdict and its findings in the technical details.
+      const { plain, technical } = await plainAndTechnical(card);
+      expect(plain).not.toMatch(CODE);
+      expect(technical).toContain(s.subIndication ? `${s.indication} / ${s.subIndication}` : s.indication);
+      for (const f of [...(s.indication === 'TOTAL-PASSED' ? [] : s.reasons), ...s.warnings]) {
+        expect(technical).toContain(f.code);
+        if (f.where) expect(technical).toContain(placeText(f.where, 'vi')); // where in the file, e.g. the swapped object
+      }
     }
     await page.close();
   });

@@ -26,6 +26,7 @@ console.log(`fee: ${quote.total} ${quote.currency}`);
 
 const signed = await client.sign(pdf, { key: process.env.KYSO_KEY_ALIAS ?? 'seal', reason: 'Phê duyệt' });
 writeFileSync(join(outDir, 'signed.pdf'), signed);
+for (const w of signed.warnings) console.log(`warning ${w.code}: ${w.vi} / ${w.en}${w.detail ? ` (${w.detail})` : ''}`);
 const report = await client.verify(signed);
 console.log(`signed.pdf: ${report.signatures.map((s) => `${s.signer?.commonName}: ${s.indication}`).join('; ')}`);
 

@@ -12,6 +12,21 @@ export class KysoHttpError extends Error {
   }
 }
 
+/**
+ * What signing warned of (the service's Kyso-Warnings-Detail header: `[{ code, vi, en, detail }]`), empty when
+ * nothing; the signature was made all the same.
+ */
+export function warningsOf(res) {
+  const detail = res.headers.get('kyso-warnings-detail');
+  return detail ? JSON.parse(decodeURIComponent(detail)) : [];
+}
+
+/** The signed PDF's bytes, with the warnings as a read-only `warnings` property (as @kyso/core's signPdf gives them). */
+async function signedPdf(res) {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return Object.defineProperty(bytes, 'warnings', { value: warningsOf(res), enumerable: false });
+}
+
 export class KysoClient {
   /** @param {{ url?: string, apiKey?: string }} options */
   constructor({ url = 'http://127.0.0.1:8080', apiKey } = {}) {
@@ -43,10 +58,10 @@ export class KysoClient {
     return this.#json('/v1/fees/quote', request);
   }
 
-  /** Signs `pdf` (Uint8Array) with a key the service holds; returns the signed PDF. */
+  /** Signs `pdf` (Uint8Array) with a key the service holds; returns the signed PDF (with its `warnings`). */
   async sign(pdf, { key, ...options }) {
     const query = new URLSearchParams({ key, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) });
-    return new Uint8Array(await (await this.#pdf(`/v1/sign?${query}`, pdf)).arrayBuffer());
+    return signedPdf(await this.#pdf(`/v1/sign?${query}`, pdf));
   }
 
   /** The validation report of every signature in `pdf`. */
@@ -68,6 +83,6 @@ export class KysoClient {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ signatureValue: Buffer.from(signatureValue).toString('base64') }),
     });
-    return new Uint8Array(await res.arrayBuffer());
+    return signedPdf(res);
   }
 }

@@ -14,6 +14,9 @@ import { buildVerifyWeb } from './build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** `pnpm verify-web`'s port: 8080 is the service's (`pnpm serve`), so both can run at once. */
+export const DEFAULT_PORT = 8081;
+
 /** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -70,7 +73,6 @@ export function serveVerifyWeb(options = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildVerifyWeb();
-  // 8080 is the service's (pnpm serve), so both can run at once
-  const { url } = await serveVerifyWeb({ port: Number(process.argv[2] ?? 8081) });
+  const { url } = await serveVerifyWeb({ port: Number(process.argv[2] ?? DEFAULT_PORT) });
   console.log(`kyso verify page: ${url}  (add ?test-root=1 to trust the kyso test root, ?at=ISO-TIME to validate as of a time)`);
 }

@@ -111,10 +111,21 @@ function renderStatic(): void {
   renderShown();
 }
 
+/** Where the trust in a root comes from, by its name: a file the person chose, the test root, or the bundled profile. */
+function anchorOrigin(rootName: string): string | null {
+  const named = (r: Root): boolean => !!r.cert && (summariseCertificate(r.cert).commonName ?? summariseCertificate(r.cert).text) === rootName;
+  const chosen = chosenRoots.find(named);
+  if (chosen) return `${t('originChosen')} ${chosen.label}`;
+  if (testRoots.some(named)) return t('originTest');
+  if (!profileName) return null;
+  const bundled = trustProfile(profileName).anchors.find((a) => (summariseCertificate(a.certificate).commonName ?? a.subject) === rootName);
+  return bundled ? `${t('originBundled')} "${profileName}" (SHA-256 ${bundled.sha256})` : null;
+}
+
 function renderShown(): void {
   if (!shown) return;
   if ('report' in shown) {
-    const nodes = renderReport(shown.report, shown.name, lang);
+    const nodes = renderReport(shown.report, shown.name, lang, anchorOrigin);
     const json = new Blob([JSON.stringify(shown.report, null, 2)], { type: 'application/json' });
     if (jsonUrl) URL.revokeObjectURL(jsonUrl); // one report at a time: free the previous one's copy
     jsonUrl = URL.createObjectURL(json);

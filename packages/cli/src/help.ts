@@ -75,7 +75,9 @@ a signature, 64 usage, 65 not a readable PDF, 66 the file cannot be opened. A ba
   --trust PEM                  roots for the chains B-LT/B-LTA embed (repeatable)
   --allow-host HOST:PORT       your own OCSP/CRL/TSA host on an internal address or another port (repeatable)
 ${JOURNAL_HELP}
-Passwords are read from the environment or a file, never from arguments.`,
+Passwords are read from the environment or a file, never from arguments. Warnings (the signer's status not
+checked, validation data not embedded, a box too small for its text) go to standard error, Vietnamese then English
+with the code; the signature is still made (exit 0).`,
   },
   extend: {
     summary: 'augment the signatures of a signed PDF to B-T, B-LT or B-LTA',
@@ -236,6 +238,15 @@ Filters:
 } as const satisfies Record<string, CommandHelp>;
 
 export type CommandName = keyof typeof COMMANDS;
+
+/** The commands that take a subcommand, and those subcommands: each answers --help with its command's help. */
+export const SUBCOMMANDS = {
+  register: ['list', 'export', 'show', 'print', 'close'],
+  report: ['monthly'],
+  trust: ['list'],
+  journal: ['list'],
+  serve: ['create-key'],
+} as const satisfies Partial<Record<CommandName, readonly string[]>>;
 
 export function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);

@@ -1,6 +1,6 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
 import { readFileSync } from 'node:fs';
-import { nodeGuardedFetch, onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
+import { nodeGuardedFetch, onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type OnSigningWarning, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
 import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
 import { cliFetchOptions } from './fetch-policy.js';
@@ -65,4 +65,12 @@ export function cliRevocationSources(value: string | undefined): RevocationSourc
 /** Certificates from `--trust` files (PEM with one or more certificates, or one DER certificate). */
 export function cliCertificates(paths: readonly string[] | undefined): Uint8Array[] {
   return (paths ?? []).flatMap((p) => pemOrDerCertificates(new Uint8Array(readFileSync(p))));
+}
+
+/**
+ * A signing warning on standard error: the Vietnamese line with no English inside, then the English line with the
+ * code and the facts behind it.
+ */
+export function cliWarningPrinter(err: (s: string) => void): OnSigningWarning {
+  return (w) => err(`kyso: cảnh báo: ${w.vi}\n  warning (${w.code}): ${w.en}${w.detail ? `\n  ${w.detail}` : ''}`);
 }

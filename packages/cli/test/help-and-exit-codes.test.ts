@@ -4,12 +4,13 @@
  * from the folder pnpm was started in.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, EXIT } from '../src/exit-codes.js';
-import { COMMANDS } from '../src/help.js';
+import { COMMANDS, SUBCOMMANDS } from '../src/help.js';
 import { fixturesDir, repoRoot } from '../../../tests/helpers/producers.js';
 
 const main = join(repoRoot, 'packages/cli/dist/main.js');
@@ -46,6 +47,24 @@ describe('help', () => {
     const r = kyso(['serve', 'create-key', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('kyso serve create-key --id ID --unit UNIT');
+  });
+
+  const subcommands = Object.entries(SUBCOMMANDS).flatMap(([name, subs]) => subs.map((sub) => [name, sub] as const));
+  it.each(subcommands)('kyso %s %s: --help and -h print the help of its command, which shows the subcommand', (name, sub) => {
+    for (const flag of ['--help', '-h']) {
+      const r = kyso([name, sub, flag]);
+      expect(r.status, `${name} ${sub} ${flag}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.startsWith(`kyso ${name}`)).toBe(true);
+      expect(r.stdout).toContain(`kyso ${name} ${sub}`);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it.each(Object.entries(SUBCOMMANDS).filter(([name]) => name !== 'serve'))('kyso %s with an unknown subcommand: exit 64, naming the ones it takes', (name, subs) => {
+    const r = kyso([name, 'bogus']);
+    expect(r.status).toBe(64);
+    for (const sub of subs) expect(r.stderr).toContain(sub);
+    expect(r.stderr).toContain(`kyso help ${name}`);
   });
 
   it('the general help lists every command', () => {
@@ -128,6 +147,56 @@ describe('exit codes by family', () => {
 
   it('64: fee numbers out of range are usage, not "not a readable PDF"', () => {
     expect(kyso(['fee', '--pages', '0']).status).toBe(EXIT.USAGE);
+  });
+
+  const paper = (db: string, key: string, pages = '2'): string[] =>
+    ['certify-paper', '--db', db, '--certifier', 'Nguyễn Văn A', '--authority-id', 'UBND-KB', '--authority-name', 'UBND phường Kinh Bắc',
+      '--original', 'Bằng tốt nghiệp', '--pages', pages, '--idempotency-key', key, '--json'];
+
+  it('78: configuration — no tariff in force on the day asked, a service configuration that is not JSON', () => {
+    const fee = kyso(['fee', '--pages', '1', '--date', '2000-01-01']);
+    expect(fee.status).toBe(EXIT.CONFIG);
+    expect(fee.stderr).toContain('FEE_NO_TARIFF');
+    const config = join(tmp, 'bad-config.json');
+    writeFileSync(config, '{not json');
+    const serve = kyso(['serve', '--config', config]);
+    expect(serve.status).toBe(EXIT.CONFIG);
+    expect(serve.stderr).toContain('SERVICE_CONFIG_INVALID');
+  });
+
+  it('79: the register refuses by its state — an idempotency key reused for another request', () => {
+    const db = join(tmp, 'conflict.db');
+    expect(kyso(paper(db, 'HS-1')).status).toBe(EXIT.OK);
+    expect(kyso(paper(db, 'HS-1')).status).toBe(EXIT.OK); // the same request again: a replay, not a conflict
+    const r = kyso(paper(db, 'HS-1', '3'));
+    expect(r.status).toBe(EXIT.CONFLICT);
+    expect(r.stderr).toContain('REGISTER_IDEMPOTENCY_CONFLICT');
+  });
+
+  it('74: storage — a register file that is not a database', () => {
+    const db = join(tmp, 'junk.db');
+    writeFileSync(db, 'not a SQLite database '.repeat(20));
+    const r = kyso(['register', 'list', '--db', db]);
+    expect(r.status).toBe(EXIT.IO_ERROR);
+    expect(r.stderr).toContain('REGISTER_OPEN_FAILED');
+  });
+
+  it('75: try again — the register held by another writer past the busy wait', () => {
+    const db = join(tmp, 'busy.db');
+    expect(kyso(paper(db, 'HS-1')).status).toBe(EXIT.OK);
+    // Another process (this one) holds the write lock for the whole run of the command.
+    const Database = createRequire(join(repoRoot, 'packages/core/package.json'))('better-sqlite3') as new (path: string) => { exec(sql: string): void; close(): void };
+    const holder = new Database(db);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const r = kyso(paper(db, 'HS-2'));
+      expect(r.status, r.stderr).toBe(EXIT.TEMP_FAIL);
+      expect(r.stderr).toContain('REGISTER_BUSY');
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(kyso(paper(db, 'HS-2')).status).toBe(EXIT.OK); // and once free, the same request goes through
   });
 
   it('the family table maps each kind of typed error to its code', () => {

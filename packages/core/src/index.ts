@@ -10,7 +10,8 @@ export { SignError, SIGN_MESSAGES, type SignErrorCode } from './signing/errors.j
 export type { SignatureOptions, VisibleSignature, AppearanceBuilder, Level } from './signing/options.js';
 export { prepare, type Prepared, type PrepareOptions, type SignerIdentity } from './signing/prepare.js';
 export { finish, finishUpdate, embedCms, type FinishOptions, type Finished, type SignatureResult, type TimestampProvider } from './signing/finish.js';
-export { signPdf, signFile, type SignPdfOptions } from './signing/sign-pdf.js';
+export { signPdf, signFile, type SignedPdf, type SignPdfOptions } from './signing/sign-pdf.js';
+export { SIGNING_WARNINGS, signingWarning, warningLine, type SigningWarning, type SigningWarningCode, type OnSigningWarning } from './signing/warnings.js';
 export { checkState, type SigningState } from './signing/state.js';
 export { listFields, docMdpLevel, type FieldInfo } from './signing/fields.js';
 export { parseCertificate, type CertificateInfo } from './cms/certificate.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePdf, type FetchLike } from '@kyso/verify';
-import { KysoError, Pkcs12Signer, certifyElectronicCopy, certifyPaperCopies, tsaTimestamper, type CertifyElectronicCopyInput } from '@kyso/core';
+import { KysoError, Pkcs12Signer, certifyElectronicCopy, certifyPaperCopies, tsaTimestamper, type CertifyElectronicCopyInput, type SigningWarning } from '@kyso/core';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, applyMigrations, openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
 import { datedPki } from '../../verify/test/helpers/dated-pki.js';
@@ -114,11 +114,11 @@ describe('the default level', () => {
   it('revocation data that cannot be had: the default steps down to B-T with a warning; an explicit B-LTA is refused and the number stays pending', async () => {
     const reg = await register();
     try {
-      const warnings: string[] = [];
+      const warnings: SigningWarning[] = [];
       const ltv = { fetch: noNetwork, policy: { fetchIssuers: false } };
       const r = await certifyElectronicCopy(input(reg, 'bt-1', { tsa: tsaTimestamper(tsa.url), ltv, onWarning: (w) => warnings.push(w) }));
       expect(r.entry.signingEvidence).toMatchObject({ level: 'B-T', dss: null, ocsps: [], crls: [] });
-      expect(warnings.some((w) => w.startsWith('LTV_REVOCATION_UNAVAILABLE'))).toBe(true);
+      expect(warnings.find((w) => w.code === 'ECOPY_LEVEL_LOWERED')?.detail).toMatch(/^issued at B-T: LTV_REVOCATION_UNAVAILABLE/);
 
       const e = await certifyElectronicCopy(input(reg, 'lta-explicit', { tsa: tsaTimestamper(tsa.url), ltv, level: 'B-LTA' })).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(KysoError);

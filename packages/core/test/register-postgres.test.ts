@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { computeCopyFee, type CertificationRegister, type ReserveInput } from '@kyso/core';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION, applyPgMigrations, openPostgresJournal, openPostgresRegister, type PgRegister } from '@kyso/core/register-postgres';
+import {
+  PG_MIGRATIONS,
+  PG_SCHEMA_VERSION,
+  applyPgMigrations,
+  openPostgresJournal,
+  openPostgresRegister,
+  type PgRegister,
+} from '@kyso/core/register-postgres';
 import { startPostgres, type PostgresCluster } from '../../../tests/helpers/postgres.js';
 
 let cluster: PostgresCluster;
@@ -57,7 +64,9 @@ async function certify(reg: CertificationRegister, key: string): Promise<number>
   const { request: r } = await reg.reserve(request(key));
   const e = r.entries[0]!;
   const pdf = new TextEncoder().encode(`%PDF-1.7 ${key}`);
-  await reg.complete(r.id, { eCopies: [{ entryId: e.id, sha256: createHash('sha256').update(pdf).digest('hex'), pdf }] });
+  await reg.complete(r.id, {
+    eCopies: [{ entryId: e.id, sha256: createHash('sha256').update(pdf).digest('hex'), pdf }],
+  });
   return e.seqNo;
 }
 
@@ -66,14 +75,34 @@ describe('schema and migrations on PostgreSQL', () => {
     const url = await cluster.createDatabase();
     const regs = await Promise.all(Array.from({ length: 6 }, () => open(url, { poolSize: 2 })));
     for (const r of regs) expect(await r.schemaVersion()).toBe(PG_SCHEMA_VERSION);
-    expect(await sql(url, 'SELECT version, description FROM schema_version ORDER BY version')).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
-    const tables = (await sql<{ t: string }>(url, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.t);
-    expect(tables).toEqual(['authorities', 'book_closures', 'book_locks', 'books', 'ecopies', 'entries', 'request_extensions', 'requests', 'schema_version', 'signing_journal']);
+    expect(await sql(url, 'SELECT version, description FROM schema_version ORDER BY version')).toEqual(
+      PG_MIGRATIONS.map((m) => ({ version: m.version, description: m.description })),
+    );
+    const tables = (
+      await sql<{ t: string }>(
+        url,
+        "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      )
+    ).map((r) => r.t);
+    expect(tables).toEqual([
+      'authorities',
+      'book_closures',
+      'book_locks',
+      'books',
+      'ecopies',
+      'entries',
+      'request_extensions',
+      'requests',
+      'schema_version',
+      'signing_journal',
+    ]);
     await regs[0]!.upsertAuthority({ id: AUTH, name: 'UBND' });
     expect(await certify(regs[3]!, 'k1')).toBe(1);
     const again = await open(url);
     expect((await again.listEntries({ authorityId: AUTH })).map((e) => e.seqNo)).toEqual([1]);
-    expect((await sql<{ n: number }>(url, 'SELECT COUNT(*)::int AS n FROM schema_version'))[0]!.n).toBe(PG_MIGRATIONS.length);
+    expect((await sql<{ n: number }>(url, 'SELECT COUNT(*)::int AS n FROM schema_version'))[0]!.n).toBe(
+      PG_MIGRATIONS.length,
+    );
   });
 
   it('upgrades an older database in version order, once; a failing migration leaves the database as it was', async () => {
@@ -82,17 +111,34 @@ describe('schema and migrations on PostgreSQL', () => {
     await c.connect();
     try {
       const k = PG_MIGRATIONS.length;
-      const next = { version: k + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TIMESTAMPTZ NOT NULL);' };
-      const broken = { version: k + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
+      const next = {
+        version: k + 1,
+        description: 'a delivery log',
+        sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TIMESTAMPTZ NOT NULL);',
+      };
+      const broken = {
+        version: k + 2,
+        description: 'broken',
+        sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;',
+      };
       expect(await applyPgMigrations(c)).toEqual({ from: 0, to: k });
       expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k, to: k + 1 });
       expect(await applyPgMigrations(c, [...PG_MIGRATIONS, next])).toEqual({ from: k + 1, to: k + 1 });
-      await expect(applyPgMigrations(c, [...PG_MIGRATIONS, next, broken])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED', details: { version: k + 2 } });
+      await expect(applyPgMigrations(c, [...PG_MIGRATIONS, next, broken])).rejects.toMatchObject({
+        code: 'REGISTER_MIGRATION_FAILED',
+        details: { version: k + 2 },
+      });
       // The broken migration's first statement was rolled back with the rest.
-      const columns = (await c.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'entries'")).rows.map((r: { column_name: string }) => r.column_name);
+      const columns = (
+        await c.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'entries'")
+      ).rows.map((r: { column_name: string }) => r.column_name);
       expect(columns).toContain('requester_folded');
       expect(columns).not.toContain('channel_note');
-      expect((await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: k + 1 }, (_, i) => i + 1));
+      expect(
+        (await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map(
+          (r: { version: number }) => r.version,
+        ),
+      ).toEqual(Array.from({ length: k + 1 }, (_, i) => i + 1));
       await expect(applyPgMigrations(c, PG_MIGRATIONS)).rejects.toMatchObject({ code: 'REGISTER_SCHEMA_TOO_NEW' });
       await expect(applyPgMigrations(c, [next])).rejects.toMatchObject({ code: 'REGISTER_MIGRATION_FAILED' });
     } finally {
@@ -105,11 +151,25 @@ describe('schema and migrations on PostgreSQL', () => {
     await (await open(url)).close();
     await sql(url, "INSERT INTO schema_version VALUES ($1, 'from the future', now())", [PG_SCHEMA_VERSION + 1]);
     await expect(openPostgresRegister({ url })).rejects.toMatchObject({ code: 'REGISTER_SCHEMA_TOO_NEW' });
-    await expect(openPostgresRegister({ url: 'mysql://x' })).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT', details: { field: 'url' } });
-    await expect(openPostgresRegister({ url, poolSize: 0 })).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT', details: { field: 'poolSize' } });
-    const e = await openPostgresRegister({ url: `postgres://kyso:s3cr3t-pw@127.0.0.1:1/nowhere`, connectTimeoutMs: 2_000 }).catch((err: unknown) => err);
-    expect(e).toMatchObject({ code: 'REGISTER_OPEN_FAILED', details: { host: '127.0.0.1', port: '1', database: 'nowhere' } });
-    expect(JSON.stringify(e) + String((e as Error).message) + String((e as { messageVi?: string }).messageVi)).not.toContain('s3cr3t');
+    await expect(openPostgresRegister({ url: 'mysql://x' })).rejects.toMatchObject({
+      code: 'REGISTER_BAD_INPUT',
+      details: { field: 'url' },
+    });
+    await expect(openPostgresRegister({ url, poolSize: 0 })).rejects.toMatchObject({
+      code: 'REGISTER_BAD_INPUT',
+      details: { field: 'poolSize' },
+    });
+    const e = await openPostgresRegister({
+      url: `postgres://kyso:s3cr3t-pw@127.0.0.1:1/nowhere`,
+      connectTimeoutMs: 2_000,
+    }).catch((err: unknown) => err);
+    expect(e).toMatchObject({
+      code: 'REGISTER_OPEN_FAILED',
+      details: { host: '127.0.0.1', port: '1', database: 'nowhere' },
+    });
+    expect(
+      JSON.stringify(e) + String((e as Error).message) + String((e as { messageVi?: string }).messageVi),
+    ).not.toContain('s3cr3t');
   });
 
   it('the database itself refuses to delete or truncate the book, move a number, or change a closing or the journal', async () => {
@@ -120,7 +180,16 @@ describe('schema and migrations on PostgreSQL', () => {
     await reg.closeBook(AUTH, 'SCT/BS', 2025);
     const journal = await openPostgresJournal({ url });
     opened.push(journal);
-    await journal.record({ source: 'cli', operation: 'sign', unit: 'U', keyAlias: 'k', signerName: 'S', signerCertSha256: sha('c'), level: 'B-T', documentSha256: sha('d') });
+    await journal.record({
+      source: 'cli',
+      operation: 'sign',
+      unit: 'U',
+      keyAlias: 'k',
+      signerName: 'S',
+      signerCertSha256: sha('c'),
+      level: 'B-T',
+      documentSha256: sha('d'),
+    });
     for (const [q, msg] of [
       ['DELETE FROM entries', /permanent/],
       ['TRUNCATE entries CASCADE', /permanent/],
@@ -139,7 +208,16 @@ describe('schema and migrations on PostgreSQL', () => {
     const url = await cluster.createDatabase();
     const reg = await open(url, { poolSize: 2 });
     const journal = reg.journal();
-    const r = await journal.record({ source: 'service', operation: 'certify', unit: 'U', keyAlias: 'seal', signerName: 'S', signerCertSha256: sha('c'), level: 'B-LTA', documentSha256: sha('d') });
+    const r = await journal.record({
+      source: 'service',
+      operation: 'certify',
+      unit: 'U',
+      keyAlias: 'seal',
+      signerName: 'S',
+      signerCertSha256: sha('c'),
+      level: 'B-LTA',
+      documentSha256: sha('d'),
+    });
     expect((await journal.list({ unit: 'U' })).records).toEqual([r]);
     await journal.close();
     await reg.upsertAuthority({ id: AUTH, name: 'UBND' });
@@ -154,7 +232,9 @@ describe('numbering under concurrency on PostgreSQL', () => {
     const clock = () => new Date('2026-03-10T03:00:00Z');
     const regs = await Promise.all(Array.from({ length: 4 }, () => open(url, { poolSize: 5, clock })));
     await regs[0]!.upsertAuthority({ id: AUTH, name: 'UBND' });
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => certify(regs[i % 4]!, `c${i}`).then((seq) => ({ i, seq }))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => certify(regs[i % 4]!, `c${i}`).then((seq) => ({ i, seq }))),
+    );
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const rows = await sql<{ seq_no: number; state: string; n: number }>(
       url,
@@ -162,7 +242,11 @@ describe('numbering under concurrency on PostgreSQL', () => {
     );
     expect(rows.map((r) => r.seq_no)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(rows.every((r) => r.state === 'issued' && r.n === 1)).toBe(true);
-    expect((await regs[2]!.closeBook(AUTH, 'SCT/BS', 2026)).closure).toMatchObject({ numbersUsed: 200, issued: 200, voided: 0 });
+    expect((await regs[2]!.closeBook(AUTH, 'SCT/BS', 2026)).closure).toMatchObject({
+      numbersUsed: 200,
+      issued: 200,
+      voided: 0,
+    });
   });
 
   it('retries racing on the same keys from 4 instances get one request and the first number each; other keys are not disturbed', async () => {
@@ -170,7 +254,9 @@ describe('numbering under concurrency on PostgreSQL', () => {
     const regs = await Promise.all(Array.from({ length: 4 }, () => open(url, { poolSize: 3 })));
     await regs[0]!.upsertAuthority({ id: AUTH, name: 'UBND' });
     const keys = Array.from({ length: 25 }, (_, i) => `race-${i}`);
-    const tries = await Promise.all(keys.flatMap((k) => regs.map((r) => r.reserve(request(k)).then((x) => ({ k, ...x })))));
+    const tries = await Promise.all(
+      keys.flatMap((k) => regs.map((r) => r.reserve(request(k)).then((x) => ({ k, ...x })))),
+    );
     for (const k of keys) {
       // Three of the four writers of each key lose the insert race on the key's unique constraint and resume.
       const mine = tries.filter((t) => t.k === k);
@@ -181,7 +267,9 @@ describe('numbering under concurrency on PostgreSQL', () => {
     const seqs = (await regs[3]!.listEntries({ authorityId: AUTH })).map((e) => e.seqNo);
     expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     // The same key with other content from another instance is still a conflict.
-    await expect(regs[1]!.reserve(request('race-0', 9))).rejects.toMatchObject({ code: 'REGISTER_IDEMPOTENCY_CONFLICT' });
+    await expect(regs[1]!.reserve(request('race-0', 9))).rejects.toMatchObject({
+      code: 'REGISTER_IDEMPOTENCY_CONFLICT',
+    });
   });
 
   it('a book locked longer than the statement timeout makes a reservation fail as busy, and nothing is recorded', async () => {
@@ -194,7 +282,10 @@ describe('numbering under concurrency on PostgreSQL', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM book_locks WHERE authority_id = $1 AND book_type = $2 AND year = $3 FOR UPDATE', [AUTH, 'SCT/BS', year]);
+      await holder.query(
+        'SELECT 1 FROM book_locks WHERE authority_id = $1 AND book_type = $2 AND year = $3 FOR UPDATE',
+        [AUTH, 'SCT/BS', year],
+      );
       await expect(reg.reserve(request('blocked'))).rejects.toMatchObject({ code: 'REGISTER_BUSY' });
       await holder.query('ROLLBACK');
     } finally {

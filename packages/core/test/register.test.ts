@@ -422,5 +422,24 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await reg.close();
       await rejects(reg.listPending(), 'REGISTER_CLOSED');
     });
+
+    it('closing while 20 certifications run: each transaction commits whole or not at all, and the book stays 1..k', async () => {
+      const location = await store.location();
+      const reg = await store.open(location, { clock: () => new Date('2026-03-10T03:00:00Z') });
+      await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Hàng Bạc' });
+      const runs = Array.from({ length: 20 }, (_, i) => issue(reg, `g${i}`).then(() => 'issued', (e: RegisterError) => e.code));
+      await new Promise((r) => setTimeout(r, 5));
+      await reg.close();
+      const outcomes = await Promise.all(runs);
+      expect(outcomes.filter((o) => o !== 'issued' && o !== 'REGISTER_CLOSED')).toEqual([]);
+      const again = await store.open(location);
+      const entries = await again.listEntries({ authorityId: AUTH });
+      expect(entries.map((e) => e.seqNo)).toEqual(entries.map((_, i) => i + 1));
+      expect(entries.filter((e) => e.state === 'issued')).toHaveLength(outcomes.filter((o) => o === 'issued').length);
+      // What was reserved and not completed before the close is pending, whole: a retry with its key completes it.
+      expect(entries.every((e) => (e.state === 'issued') === (e.eCopySha256 !== null))).toBe(true);
+      for (const p of await again.listPending(AUTH)) expect((await issue(again, p.idempotencyKey)).state).toBe('issued');
+      await again.close();
+    });
   });
 });

@@ -1,7 +1,6 @@
 /**
- * The CMS read that validation shares (signature/ber.ts, signed-data.ts) and the name comparison without a collator
- * (revocation/name-compare.ts) give what the plain pkijs reads give: on every signature of the public corpus, on
- * byte mutations of them, on a CMS with BER lengths, and on names that differ, match or only match canonically.
+ * The CMS read that validation shares (signature/ber.ts, signed-data.ts) gives what the plain pkijs reads give: on
+ * every signature of the public corpus, on byte mutations of them and on a CMS with BER lengths.
  */
 import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -14,7 +13,6 @@ import { findSignatures } from '../src/signature/find-signatures.js';
 import { parseCms } from '../src/signature/cms.js';
 import { encodingFacts } from '../src/signature/ber.js';
 import { readSignedData } from '../src/signature/signed-data.js';
-import { namesEqualWithoutCollator } from '../src/revocation/name-compare.js';
 
 const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
 
@@ -172,35 +170,5 @@ describe('one read of a CMS, certificates apart', () => {
       });
       expect(view(got), file).toEqual(view(expected));
     }
-  });
-});
-
-describe('names compared without a collator', () => {
-  const name = (...rdns: [string, asn1js.BaseStringBlock][]) =>
-    new pkijs.RelativeDistinguishedNames({ typesAndValues: rdns.map(([type, value]) => new pkijs.AttributeTypeAndValue({ type, value })) });
-  const CN = '2.5.4.3';
-  const O = '2.5.4.10';
-  const C = '2.5.4.6';
-
-  it('answers what pkijs answers when the answer is certain, and leaves the rest to pkijs', () => {
-    const cases: [pkijs.RelativeDistinguishedNames, pkijs.RelativeDistinguishedNames, boolean | undefined][] = [
-      // the same text in another string type, other spacing and case: equal after RFC 5280 preparation
-      [name([C, new asn1js.PrintableString({ value: 'VN' })], [CN, new asn1js.Utf8String({ value: 'Kyso  Test CA' })]), name([C, new asn1js.Utf8String({ value: 'vn' })], [CN, new asn1js.PrintableString({ value: ' kyso test ca ' })]), true],
-      // plainly different ASCII
-      [name([CN, new asn1js.Utf8String({ value: 'Kyso Test CA' })]), name([CN, new asn1js.Utf8String({ value: 'Kyso Test CB' })]), false],
-      // another attribute type, another count
-      [name([CN, new asn1js.Utf8String({ value: 'A' })]), name([O, new asn1js.Utf8String({ value: 'A' })]), false],
-      [name([CN, new asn1js.Utf8String({ value: 'A' })]), name([CN, new asn1js.Utf8String({ value: 'A' })], [O, new asn1js.Utf8String({ value: 'B' })]), false],
-      // Vietnamese precomposed against decomposed: only a collator can tell (it says equal)
-      [name([CN, new asn1js.Utf8String({ value: 'Nguyễn'.normalize('NFC') })]), name([CN, new asn1js.Utf8String({ value: 'Nguyễn'.normalize('NFD') })]), undefined],
-      // the same Vietnamese text: equal without one
-      [name([CN, new asn1js.Utf8String({ value: 'Ủy ban nhân dân' })]), name([CN, new asn1js.Utf8String({ value: 'ủy ban  nhân dân' })]), true],
-    ];
-    for (const [a, b, certain] of cases) {
-      expect(namesEqualWithoutCollator(a, b)).toBe(certain);
-      // whatever is answered is pkijs's answer
-      if (certain !== undefined) expect(a.isEqual(b)).toBe(certain);
-    }
-    expect(cases[4]![0].isEqual(cases[4]![1])).toBe(true);
   });
 });

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf, type Signer } from '@kyso/core';
 import { KysoError } from '@kyso/pdf';
-import type * as pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import {
   buildTrustPath,
   customTrustProfile,
@@ -29,7 +30,7 @@ import {
 import { authorityKeyId, namesEqual, subjectKeyId } from '../src/revocation/certificates.js';
 import { toHex } from '../src/revocation/bytes.js';
 import { nameText } from '../src/trust/names.js';
-import { resolveTrust } from '../src/validate/trust-sources.js';
+import { nameKey, resolveTrust } from '../src/validate/trust-sources.js';
 import { buildTrustData, OUTPUT, readManifest, VN_DIR } from '../scripts/build-trust-data.mjs';
 import { CERTS, INTERMEDIATE_PEM, REPO, ROOT_PEM, explain, kysoSign, p12Signer, plainPdf, verdictOf } from './helpers/signed-pdfs.js';
 
@@ -181,15 +182,40 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
     expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
-  it('everything when a document certificate has no authority key identifier, when online, or without the document', () => {
+  it('everything when online or without the document', () => {
     const all = trustProfile('vn');
-    for (const r of [
-      resolveTrust({ trustProfile: 'vn' }, [cert('certs/mic-national-root-ca-sha1-2008.pem')]),
-      resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]),
-      resolveTrust({ trustProfile: 'vn' }),
-    ]) {
+    for (const r of [resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]), resolveTrust({ trustProfile: 'vn' })]) {
       expect(r.anchors).toHaveLength(all.anchors.length);
       expect(r.intermediates).toHaveLength(all.extraCertificates.length);
+    }
+  });
+
+  it('a document certificate without an authority key identifier (a root the file carries) brings the profile certificates of its name, not the rest', () => {
+    const mic = cert('certs/mic-national-root-ca-sha1-2008.pem');
+    expect(authorityKeyId(mic)).toBeUndefined();
+    const r = resolveTrust({ trustProfile: 'vn' }, [mic]);
+    expect(names(r.anchors)).toEqual([nameText(mic.subject)]);
+    expect(r.intermediates).toEqual([]);
+    // with a leaf that has one, the leaf's issuers come as before
+    const both = resolveTrust({ trustProfile: 'vn' }, [mic, cert('certs/vnpt-smartca-rs-2021.pem')]);
+    expect(names(both.anchors).sort()).toEqual([nameText(mic.subject), trustProfile('vn').anchors.find((a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem')!.subject].sort());
+    expect(names(both.intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
+  });
+
+  it('names that namesEqual finds equal (case, spaces, composed or decomposed letters) have one nameKey', () => {
+    const rdn = (values: [string, string][]) =>
+      new pkijs.RelativeDistinguishedNames({ typesAndValues: values.map(([type, v]) => new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value: v }) })) });
+    const roundTrip = (n: pkijs.RelativeDistinguishedNames) => new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(n.toSchema().toBER()).result });
+    const pairs: [string, string][] = [
+      ['Ủy ban nhân dân Xã Đông Hòa', '  ủy BAN   nhân dân xã đông hòa '],
+      ['Ủy ban nhân dân'.normalize('NFC'), 'Ủy ban nhân dân'.normalize('NFD')],
+      ['Kyso Test Root CA', 'kyso test root ca'],
+    ];
+    for (const [a, b] of pairs) {
+      const x = roundTrip(rdn([['2.5.4.6', 'VN'], ['2.5.4.3', a]]));
+      const y = roundTrip(rdn([['2.5.4.6', 'VN'], ['2.5.4.3', b]]));
+      expect(namesEqual(x, y)).toBe(true);
+      expect(nameKey(nameText(x))).toBe(nameKey(nameText(y)));
     }
   });
 

@@ -40,12 +40,13 @@ import {
   type ScanSource,
   type StatementPlacement,
   type MarkPlacement,
+  type SigningWarning,
 } from '@kyso/core';
 import { openRegisterAt } from '../register-location.js';
 import { deskAuthority, deskCertifierTitle, deskRsaScheme, deskSealSizeMm } from '../desk.js';
 import { JOURNAL_OPTIONS, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
-import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper } from '../signing-support.js';
+import { cliGuardedFetch, cliRevocationPolicy, cliTimestamper, cliWarningPrinter } from '../signing-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
 
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
@@ -180,6 +181,9 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const template = values['verification-url'];
     // The signers' CAs and the TSA through the guarded fetch (the --tsa host allowed by naming it).
     const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
+    // Printed as they come, and kept for the JSON answer.
+    const warnings: SigningWarning[] = [];
+    const printWarning = cliWarningPrinter(err);
 
     const journal = await openCliJournal(values);
     try {
@@ -212,7 +216,10 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         verificationRef: template
           ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
           : undefined,
-        onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+        onWarning: (w) => {
+          warnings.push(w);
+          printWarning(w);
+        },
       });
       // Both signatures are over the e-copy as delivered: the journal names the final file's hash for each. They are
       // journaled before the file is written, so a journal that fails (exit 74) leaves no unjournaled copy; the
@@ -223,7 +230,7 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
       writeAtomically(values.output, result.pdf);
       if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
-      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}) }, null, 2) : human(result, values.output));
+      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}), warnings }, null, 2) : human(result, values.output));
       return 0;
     } finally {
       await journal?.close();

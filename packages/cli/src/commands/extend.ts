@@ -6,7 +6,7 @@
 import { extendFile, parseTimestampToken, type ExtendLevel, type TimestampProvider } from '@kyso/core';
 import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper } from '../signing-support.js';
+import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliWarningPrinter } from '../signing-support.js';
 
 const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
@@ -63,7 +63,7 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
           extraCertificates: cliCertificates(values.trust),
           // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
           policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
-          onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+          onWarning: cliWarningPrinter(err),
         }),
       async (j, path, made) => {
         // A document timestamp is a signature (the TSA's); DSS data alone is not, and is not journaled.

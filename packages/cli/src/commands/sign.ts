@@ -4,7 +4,7 @@ import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy } from '../signing-support.js';
+import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy, cliWarningPrinter } from '../signing-support.js';
 
 export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('sign', {
@@ -65,7 +65,7 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     newFieldName: values['new-field'],
     timestamper: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
     certificateCheck: cliRevocationPolicy(values.revocation, fetch),
-    onWarning: (m) => err(`kyso: cảnh báo / warning: ${m}`),
+    onWarning: cliWarningPrinter(err),
   };
   if (level === 'B-LT' || level === 'B-LTA') {
     options.ltv = { policy: { revocation: revocationData }, extraCertificates: cliCertificates(values.trust), fetch };

@@ -9,9 +9,15 @@ import { embedFont, normalizeText, type FontFace } from './font.js';
 import { prepareImage, type PreparedImage } from './image.js';
 import { layoutAppearance, type AppearanceLayout, type Rect } from './layout.js';
 import { composeSignatureLines, type AppearanceLanguage, type SignatureFields } from './signature-lines.js';
+import { signingWarning, type OnSigningWarning } from '../signing/warnings.js';
 
 /** Times New Roman 10 pt is what the Decree 30/2020 annex asks for signature information. */
 export const DEFAULT_FONT_SIZE = 10;
+/**
+ * Below this the printed signature information is hard to read, and signing warns (APPEARANCE_TEXT_UNREADABLE).
+ * UNCONFIRMED: no rule found names a minimum; 6 pt is the common small-print floor.
+ */
+export const MIN_READABLE_FONT_SIZE = 6;
 /** PDF 32000-1 Annex C: the largest page side in default user units. */
 const MAX_SIDE = 14_400;
 
@@ -67,9 +73,17 @@ export function createSignatureAppearance(w: IncrementalWriter, spec: SignatureA
  * A builder for the signing options' `appearance` (`(w, size) => PdfRef`): the content is checked and the
  * images decoded once, now; each call lays it out for the widget's size and writes it.
  */
-export function signatureAppearance(content: AppearanceContent): (w: IncrementalWriter, size: AppearanceSize) => PdfRef {
+export function signatureAppearance(content: AppearanceContent): (w: IncrementalWriter, size: AppearanceSize, warn?: OnSigningWarning) => PdfRef {
   const draw = signatureAppearanceDrawer(content);
-  return (w, size) => draw(w, size).ref;
+  return (w, size, warn) => {
+    const drawn = draw(w, size);
+    const fitted = drawn.layout.text?.fitted;
+    if (warn && fitted && (!fitted.complete || fitted.size < MIN_READABLE_FONT_SIZE)) {
+      const detail = `text at ${Number(fitted.size.toFixed(1))} pt in a ${size.width}×${size.height} pt box${fitted.complete ? '' : ', lines left out'}`;
+      warn(signingWarning('APPEARANCE_TEXT_UNREADABLE', detail));
+    }
+    return drawn.ref;
+  };
 }
 
 function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalWriter, size: AppearanceSize) => SignatureAppearance {

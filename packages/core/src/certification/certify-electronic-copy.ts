@@ -39,6 +39,7 @@ import type { Level } from '../signing/options.js';
 import type { LtvSigningOptions } from '../ltv/new-signature.js';
 import { withCertifierTitle } from './certifier-title.js';
 import { CertificationError } from './errors.js';
+import type { OnSigningWarning } from '../signing/warnings.js';
 import { elementAt } from '../collections/element-at.js';
 
 /** The part of the register the certification uses (a register reached from another thread need offer no more). */
@@ -102,7 +103,7 @@ export interface CertifyElectronicCopyInput {
   vneidDataUsed?: boolean;
   /** Keep the issued file in the register (default true) so that a retry after issue gives it back. */
   storeECopy?: boolean;
-  onWarning?: (message: string) => void;
+  onWarning?: OnSigningWarning;
 }
 
 export interface ElectronicCopyPlan {
@@ -132,6 +133,8 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The whole flow: plan → reserve → build, sign and complete. */
 export async function certifyElectronicCopy(input: CertifyElectronicCopyInput): Promise<CertifiedElectronicCopy> {
+  // Each signer's certificate is checked before the number is taken and again as it signs: say each warning once.
+  input = { ...input, onWarning: onceEach(input.onWarning) };
   const plan = await planElectronicCopy(input);
   const known = await input.register.findRequestByKey(input.authority, input.idempotencyKey);
   if (!known && input.certificateCheck !== false) await checkSigners(input);
@@ -283,6 +286,17 @@ function provisionalEntry(input: CertifyElectronicCopyInput, authority: Authorit
     notes: null,
     vneidDataUsed: false,
     signingEvidence: null,
+  };
+}
+
+function onceEach(onWarning: OnSigningWarning | undefined): OnSigningWarning | undefined {
+  if (!onWarning) return undefined;
+  const seen = new Set<string>();
+  return (w) => {
+    const key = `${w.code}\u0000${w.detail ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    onWarning(w);
   };
 }
 

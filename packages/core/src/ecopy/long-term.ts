@@ -17,6 +17,7 @@ import type { SigningEvidence } from '../register/types.js';
 import { docTimestampUpdate } from '../signing/doc-timestamp.js';
 import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
+import { signingWarning, type OnSigningWarning } from '../signing/warnings.js';
 
 /**
  * The level of an e-copy's signatures. `auto` (the default) is B-LTA when a timestamper is given, else B-B with the
@@ -51,7 +52,7 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 export async function addLongTermEvidence(
   signed: Uint8Array,
   plan: LongTermPlan,
-  o: { fields: string[]; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: (message: string) => void },
+  o: { fields: string[]; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: OnSigningWarning },
 ): Promise<{ bytes: Uint8Array; evidence: SigningEvidence }> {
   const none = (level: SigningEvidence['level']): SigningEvidence => ({ level, dss: null, ocsps: [], crls: [], certificates: [], documentTimestamps: [], gatheredAt: null });
   if (!plan.dss) return { bytes: signed, evidence: none(plan.signatureLevel) };
@@ -66,7 +67,7 @@ export async function addLongTermEvidence(
   } catch (e) {
     const unavailable = e instanceof LtvError && (e.code === 'LTV_REVOCATION_UNAVAILABLE' || e.code === 'LTV_CHAIN_INCOMPLETE');
     if (!plan.bestEffort || !unavailable) throw e;
-    o.onWarning?.(`${e.code}: the e-copy is issued at ${plan.signatureLevel} without long-term validation data (${e.messageEn})`);
+    o.onWarning?.(signingWarning('ECOPY_LEVEL_LOWERED', `issued at ${plan.signatureLevel}: ${e.code} (${e.messageEn})`));
     return { bytes: signed, evidence: none(plan.signatureLevel) };
   }
   const updates: Uint8Array[] = [];

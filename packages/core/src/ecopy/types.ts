@@ -11,6 +11,7 @@ import type { CertificateCheckPolicy } from '../signing/certificate-check.js';
 import type { TimestampProvider } from '../signing/finish.js';
 import type { Level } from '../signing/options.js';
 import type { Signer } from '../signing/signer.js';
+import type { OnSigningWarning } from '../signing/warnings.js';
 
 /** One scanned page given as an image. */
 export interface ScanImage {
@@ -132,7 +133,7 @@ export interface SignCopyOptions {
   docMdp?: 2 | 3 | false;
   /** The pre-signing certificate check for both signers; `false` skips it (tests of the mechanics only). */
   certificateCheck?: CertificateCheckPolicy | false;
-  onWarning?: (message: string) => void;
+  onWarning?: OnSigningWarning;
   /** Claimed signing times; default now. */
   certifierSigningTime?: Date;
   authoritySigningTime?: Date;

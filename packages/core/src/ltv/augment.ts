@@ -22,6 +22,7 @@ import { buildDssUpdate } from './dss.js';
 import { LtvError } from './errors.js';
 import { gatherValidationData, type CertificateReport, type GatherOptions } from './gather.js';
 import { existingSignatures } from './signatures.js';
+import type { SigningWarning } from '../signing/warnings.js';
 
 export type ExtendLevel = 'B-T' | 'B-LT' | 'B-LTA';
 
@@ -45,7 +46,7 @@ export interface ExtendReport {
   timestampFields: string[];
   signatures: { fieldName: string; kind: string; vriKey: string }[];
   certificates: CertificateReport[];
-  warnings: string[];
+  warnings: SigningWarning[];
 }
 
 export interface Extended {

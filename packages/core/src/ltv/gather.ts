@@ -10,6 +10,7 @@ import { LtvError } from './errors.js';
 import { fetchIssuerCertificates } from './issuer-fetch.js';
 import { ltvPolicy, type LtvPolicy } from './policy.js';
 import { describeAttempts, RevocationCollector, type CertificateStatus, type RevocationAttemptFacts } from './revocation.js';
+import { signingWarning, type OnSigningWarning, type SigningWarning } from '../signing/warnings.js';
 
 export interface ValidationTarget {
   /** For messages: the field name or "signature timestamp of …". */
@@ -43,7 +44,7 @@ export interface ValidationData {
   crls: Uint8Array[];
   vri: Map<string, VriEntry>;
   report: CertificateReport[];
-  warnings: string[];
+  warnings: SigningWarning[];
 }
 
 export interface GatherOptions {
@@ -53,7 +54,7 @@ export interface GatherOptions {
   fetch?: FetchLike;
   ocspUrlOverride?: string;
   crlUrlOverride?: string;
-  onWarning?: (message: string) => void;
+  onWarning?: OnSigningWarning;
 }
 
 class Bag {
@@ -76,11 +77,11 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
   const all = { certs: new Bag(), ocsps: new Bag(), crls: new Bag() };
   const vri = new Map<string, VriEntry>();
   const report = new Map<string, CertificateReport>();
-  const warnings: string[] = [];
-  const warn = (m: string): void => {
-    if (warnings.includes(m)) return;
-    warnings.push(m);
-    options.onWarning?.(m);
+  const warnings: SigningWarning[] = [];
+  const warn = (w: SigningWarning): void => {
+    if (warnings.some((x) => x.code === w.code && x.detail === w.detail)) return;
+    warnings.push(w);
+    options.onWarning?.(w);
   };
   // The leaf's caIssuers URLs are followed; beyond it only those of a certificate whose key verified the one below.
   const fetchIssuer = policy.fetchIssuers
@@ -118,7 +119,7 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
           // Without the issuer neither an OCSP CertID nor a CRL signature can be checked.
           const text = `the issuer of "${subject}" is not among the known certificates (give it with extraCertificates / --trust)`;
           if (policy.missing === 'error') throw new LtvError('LTV_CHAIN_INCOMPLETE', { subject, signature: target.label }, text);
-          warn(`LTV_CHAIN_INCOMPLETE: ${text} (${target.label})`);
+          warn(signingWarning('LTV_CHAIN_INCOMPLETE', `${text} (${target.label})`));
           continue;
         }
         let pending = statuses.get(c.id);
@@ -146,11 +147,11 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
 }
 
 /** Applies the policy to one certificate's status: an error, a warning, or nothing. */
-function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label: string, warn: (m: string) => void): void {
+function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label: string, warn: OnSigningWarning): void {
   if (st.status === 'revoked') {
     const details = { subject, signature: label, revocationTime: st.revocationTime?.toISOString() };
     if (policy.revoked === 'error') throw new LtvError('LTV_CERT_REVOKED', details, `${subject}, ${st.revocationTime?.toISOString() ?? 'time unknown'}`);
-    warn(`LTV_CERT_REVOKED: "${subject}" (${label}) was revoked at ${st.revocationTime?.toISOString() ?? '?'}; the evidence is embedded`);
+    warn(signingWarning('LTV_CERT_REVOKED', `"${subject}" (${label}) was revoked at ${st.revocationTime?.toISOString() ?? '?'}; the evidence is embedded`));
     return;
   }
   if (st.status === 'unknown') {
@@ -158,6 +159,6 @@ function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label
     if (policy.missing === 'error') {
       throw new LtvError('LTV_REVOCATION_UNAVAILABLE', { subject, signature: label, attempts: st.attempts }, `${subject}: ${text}`);
     }
-    warn(`LTV_REVOCATION_UNAVAILABLE: "${subject}" (${label}): ${text}`);
+    warn(signingWarning('LTV_REVOCATION_UNAVAILABLE', `"${subject}" (${label}): ${text}`));
   }
 }

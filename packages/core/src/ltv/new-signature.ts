@@ -9,6 +9,7 @@ import type { Level } from '../signing/options.js';
 import type { HashAlgorithm } from '../signing/signer.js';
 import { extendUpdates, type ExtendOptions } from './augment.js';
 import { ChainedSource } from './chained-source.js';
+import type { OnSigningWarning } from '../signing/warnings.js';
 
 /** How B-LT and B-LTA gather and embed validation data. */
 export type LtvSigningOptions = Pick<ExtendOptions, 'policy' | 'extraCertificates' | 'fetch' | 'ocspUrlOverride' | 'crlUrlOverride' | 'docTimestampBytes' | 'hash'>;
@@ -30,7 +31,7 @@ export async function ltvUpdatesAfter(
   input: Uint8Array | ByteSource,
   update: Uint8Array,
   fieldName: string,
-  options: { level: 'B-LT' | 'B-LTA'; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: (message: string) => void },
+  options: { level: 'B-LT' | 'B-LTA'; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: OnSigningWarning },
 ): Promise<Uint8Array[]> {
   const { updates } = await extendUpdates(new ChainedSource(toSource(input), [update]), {
     ...options.ltv,

@@ -17,7 +17,8 @@ function bad(field: string, why: string): never {
 }
 
 export function checkYear(year: unknown, field = 'year'): asserts year is number {
-  if (!Number.isSafeInteger(year) || (year as number) < 1900 || (year as number) > 9999) bad(field, 'a year from 1900 to 9999');
+  if (!Number.isSafeInteger(year) || (year as number) < 1900 || (year as number) > 9999)
+    bad(field, 'a year from 1900 to 9999');
 }
 
 /** Case and composition folded the same way by every store (SQL's own case folding differs by engine and locale). */
@@ -70,13 +71,15 @@ export function entrySearch(q: EntryQuery, after?: string): EntrySearch {
   const s: EntrySearch = {};
   s.authorityId = name(q.authorityId, 'authorityId', 200);
   s.bookType = name(q.bookType, 'bookType', 50);
-  if (q.year !== undefined) (checkYear(q.year), (s.year = q.year));
+  if (q.year !== undefined) checkYear(q.year), (s.year = q.year);
   s.numberFrom = seq(q.numberFrom, 'numberFrom');
   s.numberTo = seq(q.numberTo, 'numberTo');
-  if (s.numberFrom !== undefined && s.numberTo !== undefined && s.numberFrom > s.numberTo) bad('numberTo', 'not below numberFrom');
+  if (s.numberFrom !== undefined && s.numberTo !== undefined && s.numberFrom > s.numberTo)
+    bad('numberTo', 'not below numberFrom');
   s.certifiedFrom = instant(q.certifiedFrom, 'certifiedFrom');
   s.certifiedTo = instant(q.certifiedTo, 'certifiedTo');
-  if (s.certifiedFrom !== undefined && s.certifiedTo !== undefined && s.certifiedFrom > s.certifiedTo) bad('certifiedTo', 'not before certifiedFrom');
+  if (s.certifiedFrom !== undefined && s.certifiedTo !== undefined && s.certifiedFrom > s.certifiedTo)
+    bad('certifiedTo', 'not before certifiedFrom');
   const requester = name(q.requester, 'requester', 200);
   if (requester !== undefined) s.requesterFolded = foldName(requester.trim());
   if (q.state !== undefined) {

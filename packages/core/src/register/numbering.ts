@@ -27,12 +27,23 @@ import { computeDueTime, type DeadlinePolicy } from '../deadlines/due-time.js';
 import { planLaterExtension, type ExtensionRecord } from '../deadlines/later-extension.js';
 import { requestDeadline, type EntryDeadline } from './entry-deadline.js';
 import { WorkingCalendar, type WorkingCalendarConfig } from '../deadlines/working-calendar.js';
-import { DEFAULT_NUMBER_TEMPLATE, formatCertificationNumber, type CertificationNumberTemplate } from './certification-number.js';
+import {
+  DEFAULT_NUMBER_TEMPLATE,
+  formatCertificationNumber,
+  type CertificationNumberTemplate,
+} from './certification-number.js';
 import { MAX_SEQ, checkYear, encodeCursor, entrySearch, pageLimit } from './entry-query.js';
 import { RegisterError } from './errors.js';
 import { refusalFingerprint, reserveFingerprint } from './fingerprint.js';
 import { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS } from './refusal-grounds.js';
-import { KeyTakenConflict, type RegisterReads, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from './store.js';
+import {
+  KeyTakenConflict,
+  type RegisterReads,
+  type RegisterStore,
+  type RegisterWrites,
+  type StoredBook,
+  type StoredRequest,
+} from './store.js';
 import type {
   Authority,
   AuthorityInput,
@@ -78,13 +89,16 @@ export interface RegisterRulesOptions {
 export function bookTypeFor(authority: Authority, original: OriginalInput): string {
   const t =
     original.bookType ??
-    (original.paperCopies === 0 && original.electronicCopy && authority.electronicBookType ? authority.electronicBookType : authority.bookTypes[0]);
+    (original.paperCopies === 0 && original.electronicCopy && authority.electronicBookType
+      ? authority.electronicBookType
+      : authority.bookTypes[0]);
   requireBookType(authority, t);
   return t;
 }
 
 function requireBookType(a: Authority, bookType: string | undefined): asserts bookType is string {
-  if (bookType === undefined || !a.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
+  if (bookType === undefined || !a.bookTypes.includes(bookType))
+    throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: a.id, bookType, known: a.bookTypes });
 }
 
 async function requireAuthority(tx: RegisterReads, id: string): Promise<Authority> {
@@ -99,7 +113,11 @@ function feePerOriginal(input: ReserveInput): number[] {
   for (const line of input.fee.lines) {
     if (line.original === undefined) continue;
     if (!Number.isInteger(line.original) || line.original < 1 || line.original > input.originals.length) {
-      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'fee.lines' }, 'a fee line names an original the request does not have');
+      throw new RegisterError(
+        'REGISTER_BAD_INPUT',
+        { field: 'fee.lines' },
+        'a fee line names an original the request does not have',
+      );
     }
     shares[line.original - 1] = (shares[line.original - 1] ?? 0) + line.amount;
   }
@@ -135,7 +153,10 @@ export class RegisterBook implements CertificationRegister {
     const eBook = input.electronicBookType ?? null;
     if (eBook && !bookTypes.includes(eBook)) bookTypes.push(eBook);
     return this.#store.write(async (tx) => {
-      await tx.upsertAuthority({ id: input.id, name: input.name, bookTypes, electronicBookType: eBook }, this.#now().toISOString());
+      await tx.upsertAuthority(
+        { id: input.id, name: input.name, bookTypes, electronicBookType: eBook },
+        this.#now().toISOString(),
+      );
       return (await tx.authority(input.id))!;
     });
   }
@@ -154,7 +175,8 @@ export class RegisterBook implements CertificationRegister {
       requireBookType(await requireAuthority(tx, authorityId), bookType);
       await tx.lockBook(authorityId, bookType, year);
       // A closed year stays closed: a new volume would reopen it.
-      if (await tx.closure(authorityId, bookType, year)) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
+      if (await tx.closure(authorityId, bookType, year))
+        throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
       const now = this.#now().toISOString();
       const last = (await tx.volumes(authorityId, bookType, year)).at(-1);
       if (last && !last.closedAt) await tx.closeVolumes(now, { id: last.id });
@@ -162,7 +184,11 @@ export class RegisterBook implements CertificationRegister {
     });
   }
 
-  async closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; closure: BookClosure; books: Book[] }> {
+  async closeBook(
+    authorityId: string,
+    bookType: string,
+    year: number,
+  ): Promise<{ entries: number; closure: BookClosure; books: Book[] }> {
     checkYear(year);
     return this.#store.write(async (tx) => {
       requireBookType(await requireAuthority(tx, authorityId), bookType);
@@ -172,16 +198,35 @@ export class RegisterBook implements CertificationRegister {
       if (recorded) return { entries: recorded.numbersUsed, closure: recorded, books: await booksOf() };
       const counts = await tx.bookCounts(authorityId, bookType, year);
       // A pending number is neither used nor abandoned yet: the closing count would be wrong either way.
-      if (counts.pending > 0) throw new RegisterError('REGISTER_BOOK_PENDING', { authorityId, bookType, year, pending: counts.pending });
+      if (counts.pending > 0)
+        throw new RegisterError('REGISTER_BOOK_PENDING', { authorityId, bookType, year, pending: counts.pending });
       // Numbers are written without gaps, so the count of entries is the highest number; a difference is a damaged book.
-      if (counts.top !== counts.entries) throw new RegisterError('REGISTER_STORAGE', { authorityId, bookType, year }, `${counts.entries} entries but number ${counts.top}`);
+      if (counts.top !== counts.entries)
+        throw new RegisterError(
+          'REGISTER_STORAGE',
+          { authorityId, bookType, year },
+          `${counts.entries} entries but number ${counts.top}`,
+        );
       const now = this.#now().toISOString();
       // A year without certifications still gets a (closed) book, so that the closing is on record.
-      if ((await tx.volumes(authorityId, bookType, year)).length === 0) await tx.insertVolume(authorityId, bookType, year, 1, now);
+      if ((await tx.volumes(authorityId, bookType, year)).length === 0)
+        await tx.insertVolume(authorityId, bookType, year, 1, now);
       await tx.closeVolumes(now, { authorityId, bookType, year });
-      const closure: BookClosure = { authorityId, bookType, year, numbersUsed: counts.entries, issued: counts.issued, voided: counts.voided, closedAt: now };
+      const closure: BookClosure = {
+        authorityId,
+        bookType,
+        year,
+        numbersUsed: counts.entries,
+        issued: counts.issued,
+        voided: counts.voided,
+        closedAt: now,
+      };
       await tx.insertClosure(closure);
-      return { entries: counts.entries, closure: (await tx.closure(authorityId, bookType, year))!, books: await booksOf() };
+      return {
+        entries: counts.entries,
+        closure: (await tx.closure(authorityId, bookType, year))!,
+        books: await booksOf(),
+      };
     });
   }
 
@@ -199,10 +244,15 @@ export class RegisterBook implements CertificationRegister {
     const perOriginalFee = feePerOriginal(input);
     // The receipt and due time are fixed at the first reservation (a retry keeps them, like the fee).
     const received = checkInstant(input.receivedAt, 'receivedAt', this.#now());
-    const due = computeDueTime(received, { calendar: this.#calendar, policy: this.#deadlinePolicy, extension: input.extension ?? null });
+    const due = computeDueTime(received, {
+      calendar: this.#calendar,
+      policy: this.#deadlinePolicy,
+      extension: input.extension ?? null,
+    });
     return this.#writeByKey(async (tx) => {
       const existing = await tx.requestByKey(input.authorityId, input.idempotencyKey);
-      if (existing) return { request: await this.#resumable(tx, existing, fingerprint, 'certification'), resumed: true };
+      if (existing)
+        return { request: await this.#resumable(tx, existing, fingerprint, 'certification'), resumed: true };
       const authority = await requireAuthority(tx, input.authorityId);
       const bookTypes = input.originals.map((o) => bookTypeFor(authority, o));
       const now = this.#now();
@@ -249,7 +299,10 @@ export class RegisterBook implements CertificationRegister {
           year,
           volume: book.volume,
           seqNo,
-          certificationNumber: formatCertificationNumber({ seqNo, volume: book.volume, year, bookType }, this.#template),
+          certificationNumber: formatCertificationNumber(
+            { seqNo, volume: book.volume, year, bookType },
+            this.#template,
+          ),
           certifiedAt: at,
           requesterName: input.requester.name,
           documentName: o.documentName,
@@ -275,24 +328,45 @@ export class RegisterBook implements CertificationRegister {
       const entries = await tx.entriesOf(requestId);
       const given = new Map<number, CompleteInput['eCopies'][number]>();
       for (const e of input.eCopies) {
-        if (given.has(e.entryId)) throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.entryId }, 'the same entry twice');
+        if (given.has(e.entryId))
+          throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.entryId }, 'the same entry twice');
         given.set(e.entryId, e);
       }
       for (const id of given.keys()) {
-        if (!entries.some((e) => e.id === id)) throw new RegisterError('REGISTER_ECOPY_MISMATCH', { requestId, entryId: id }, 'the entry is not part of this request');
+        if (!entries.some((e) => e.id === id))
+          throw new RegisterError(
+            'REGISTER_ECOPY_MISMATCH',
+            { requestId, entryId: id },
+            'the entry is not part of this request',
+          );
       }
       for (const e of entries) {
         const g = given.get(e.id);
-        if (e.electronicCopy && !g) throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.id }, 'the e-copy hash of an entry is missing');
-        if (!e.electronicCopy && g) throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.id }, 'this entry has no electronic copy');
+        if (e.electronicCopy && !g)
+          throw new RegisterError(
+            'REGISTER_ECOPY_MISMATCH',
+            { entryId: e.id },
+            'the e-copy hash of an entry is missing',
+          );
+        if (!e.electronicCopy && g)
+          throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.id }, 'this entry has no electronic copy');
         if (g?.pdf && createHash('sha256').update(g.pdf).digest('hex') !== g.sha256) {
-          throw new RegisterError('REGISTER_ECOPY_MISMATCH', { entryId: e.id }, 'the stored bytes do not have the given SHA-256');
+          throw new RegisterError(
+            'REGISTER_ECOPY_MISMATCH',
+            { entryId: e.id },
+            'the stored bytes do not have the given SHA-256',
+          );
         }
       }
       if (row.state === 'issued') {
         // A repeated completion (a retry after a crash between commit and reply) is a no-op if it says the same.
         const same = entries.every((e) => (given.get(e.id)?.sha256 ?? null) === e.eCopySha256);
-        if (!same) throw new RegisterError('REGISTER_NOT_PENDING', { requestId, state: row.state }, 'already issued with other e-copies');
+        if (!same)
+          throw new RegisterError(
+            'REGISTER_NOT_PENDING',
+            { requestId, state: row.state },
+            'already issued with other e-copies',
+          );
         return (await this.#request(tx, requestId))!;
       }
       if (row.state !== 'pending') throw new RegisterError('REGISTER_NOT_PENDING', { requestId, state: row.state });
@@ -309,7 +383,11 @@ export class RegisterBook implements CertificationRegister {
 
   async voidPending(requestId: string, reason: string): Promise<CertificationRequestRecord> {
     if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 2_000) {
-      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'reason' }, 'a reason is required to void a pending request');
+      throw new RegisterError(
+        'REGISTER_BAD_INPUT',
+        { field: 'reason' },
+        'a reason is required to void a pending request',
+      );
     }
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
@@ -362,14 +440,19 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async recordDelivery(requestId: string, input: DeliveryInput = {}): Promise<CertificationRequestRecord> {
-    if (!input || typeof input !== 'object') throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
+    if (!input || typeof input !== 'object')
+      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
     const now = this.#now();
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
       if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       if (row.state !== 'issued') throw new RegisterError('REGISTER_NOT_ISSUED', { requestId, state: row.state });
       if (!(await tx.entriesOf(requestId)).some((e) => e.electronicCopy)) {
-        throw new RegisterError('REGISTER_BAD_INPUT', { field: 'requestId', requestId }, 'the request has no electronic copy to deliver');
+        throw new RegisterError(
+          'REGISTER_BAD_INPUT',
+          { field: 'requestId', requestId },
+          'the request has no electronic copy to deliver',
+        );
       }
       if (row.deliveredAt) return (await this.#request(tx, requestId))!; // delivered once: the first time stands
       const at = checkInstant(input.at, 'at', now, row.completedAt ?? row.createdAt);
@@ -379,14 +462,18 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async extendDeadline(requestId: string, input: LaterExtensionInput): Promise<CertificationRequestRecord> {
-    if (!input || typeof input !== 'object') throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
+    if (!input || typeof input !== 'object')
+      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'input' }, 'input: an object');
     const now = this.#now();
     return this.#store.write(async (tx) => {
       const row = await tx.requestById(requestId);
       if (row?.kind !== 'certification') throw new RegisterError('REGISTER_NOT_FOUND', { requestId });
       const current = (await this.#request(tx, requestId, row))!;
       const at = checkInstant(input.at, 'at', now, row.receivedAt ?? row.createdAt);
-      const plan = planLaterExtension(current, input.extension, at, { calendar: this.#calendar, policy: this.#deadlinePolicy });
+      const plan = planLaterExtension(current, input.extension, at, {
+        calendar: this.#calendar,
+        policy: this.#deadlinePolicy,
+      });
       await tx.updateRequest(requestId, { dueAt: plan.due.dueAt, extension: plan.total });
       await tx.insertExtension(requestId, plan.record);
       return (await this.#request(tx, requestId))!;
@@ -397,7 +484,11 @@ export class RegisterBook implements CertificationRegister {
     return this.#store.read((tx) => tx.extensions(requestId));
   }
 
-  async requestsForReport(filter: { from: string; to: string; authorityId?: string }): Promise<CertificationRequestRecord[]> {
+  async requestsForReport(filter: {
+    from: string;
+    to: string;
+    authorityId?: string;
+  }): Promise<CertificationRequestRecord[]> {
     const from = isoInstant(filter?.from, 'from');
     const to = isoInstant(filter?.to, 'to');
     return this.#store.read(async (tx) => this.#requests(tx, await tx.reportRequestIds(from, to, filter.authorityId)));
@@ -417,7 +508,16 @@ export class RegisterBook implements CertificationRegister {
 
   async findEntry(key: EntryKey): Promise<RegisterEntry | null> {
     // A number outside any book's range is no entry (and never reaches a store's integer column).
-    if (!key || !Number.isSafeInteger(key.year) || !Number.isSafeInteger(key.seqNo) || key.year < 0 || key.year > 9999 || key.seqNo < 1 || key.seqNo > MAX_SEQ) return null;
+    if (
+      !key ||
+      !Number.isSafeInteger(key.year) ||
+      !Number.isSafeInteger(key.seqNo) ||
+      key.year < 0 ||
+      key.year > 9999 ||
+      key.seqNo < 1 ||
+      key.seqNo > MAX_SEQ
+    )
+      return null;
     return this.#store.read(async (tx) => {
       const e = await tx.entry(key);
       return e ? (await this.#flagged(tx, [e]))[0]! : null;
@@ -430,7 +530,12 @@ export class RegisterBook implements CertificationRegister {
     return this.#store.read(async (tx) => this.#flagged(tx, await tx.entriesByECopyHash(h)));
   }
 
-  async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
+  async listEntries(filter: {
+    authorityId: string;
+    bookType?: string;
+    year?: number;
+    state?: EntryState;
+  }): Promise<RegisterEntry[]> {
     if (filter?.year !== undefined) checkYear(filter.year);
     return this.#store.read(async (tx) => this.#flagged(tx, await tx.listEntries(filter)));
   }
@@ -444,11 +549,16 @@ export class RegisterBook implements CertificationRegister {
     });
     const entries = rows.slice(0, limit);
     const last = entries.at(-1);
-    return { entries, nextCursor: rows.length > limit && last ? encodeCursor([last.authorityId, last.bookType, last.year, last.seqNo]) : null };
+    return {
+      entries,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.authorityId, last.bookType, last.year, last.seqNo]) : null,
+    };
   }
 
   async getEntry(entryId: number): Promise<RegisterEntry | null> {
-    if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    if (!Number.isSafeInteger(entryId))
+      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
     if (entryId < 1 || entryId > MAX_SEQ) return null; // ids are positive 32-bit integers in both stores
     return this.#store.read(async (tx) => {
       const e = await tx.entryById(entryId);
@@ -461,7 +571,8 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async getECopy(entryId: number): Promise<Uint8Array | null> {
-    if (!Number.isSafeInteger(entryId)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
+    if (!Number.isSafeInteger(entryId))
+      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entryId' }, 'an integer');
     if (entryId < 1 || entryId > MAX_SEQ) return null;
     return this.#store.read((tx) => tx.ecopy(entryId));
   }
@@ -474,7 +585,8 @@ export class RegisterBook implements CertificationRegister {
 
   #now(): Date {
     const d = this.#clock();
-    if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'clock' }, 'the clock gave an invalid date');
+    if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+      throw new RegisterError('REGISTER_BAD_INPUT', { field: 'clock' }, 'the clock gave an invalid date');
     return d;
   }
 
@@ -493,15 +605,30 @@ export class RegisterBook implements CertificationRegister {
   }
 
   /** The open volume of the year's book, opening volume 1 on the year's first certification; refused once closed. */
-  async #currentVolume(tx: RegisterWrites, authorityId: string, bookType: string, year: number, at: string): Promise<StoredBook> {
+  async #currentVolume(
+    tx: RegisterWrites,
+    authorityId: string,
+    bookType: string,
+    year: number,
+    at: string,
+  ): Promise<StoredBook> {
     const last = (await tx.volumes(authorityId, bookType, year)).at(-1);
     if (last?.closedAt) throw new RegisterError('REGISTER_BOOK_CLOSED', { authorityId, bookType, year });
     return last ?? tx.insertVolume(authorityId, bookType, year, 1, at);
   }
 
-  async #resumable(tx: RegisterReads, row: StoredRequest, fingerprint: string, kind: StoredRequest['kind']): Promise<CertificationRequestRecord> {
+  async #resumable(
+    tx: RegisterReads,
+    row: StoredRequest,
+    fingerprint: string,
+    kind: StoredRequest['kind'],
+  ): Promise<CertificationRequestRecord> {
     if (row.kind !== kind || row.fingerprint !== fingerprint) {
-      throw new RegisterError('REGISTER_IDEMPOTENCY_CONFLICT', { authorityId: row.authorityId, requestId: row.id, kind: row.kind });
+      throw new RegisterError('REGISTER_IDEMPOTENCY_CONFLICT', {
+        authorityId: row.authorityId,
+        requestId: row.id,
+        kind: row.kind,
+      });
     }
     return (await this.#request(tx, row.id, row))!;
   }
@@ -545,7 +672,9 @@ export class RegisterBook implements CertificationRegister {
       certifier: row.certifier,
       fee: row.fee,
       feeReceiptNo: row.feeReceiptNo,
-      delivery: row.deliveryChannel ? { channel: row.deliveryChannel, ...(row.deliveryAddress ? { address: row.deliveryAddress } : {}) } : null,
+      delivery: row.deliveryChannel
+        ? { channel: row.deliveryChannel, ...(row.deliveryAddress ? { address: row.deliveryAddress } : {}) }
+        : null,
       createdAt: row.createdAt,
       completedAt: row.completedAt,
       receivedAt: row.receivedAt,
@@ -557,7 +686,13 @@ export class RegisterBook implements CertificationRegister {
       deadline,
       voidReason: row.voidReason,
       refusal: code
-        ? { code, groundVi: REFUSAL_GROUNDS[code].vi, legalBasis: REFUSAL_LEGAL_BASIS, text: row.refusalText, documentName: row.refusalDocument ?? '' }
+        ? {
+            code,
+            groundVi: REFUSAL_GROUNDS[code].vi,
+            legalBasis: REFUSAL_LEGAL_BASIS,
+            text: row.refusalText,
+            documentName: row.refusalDocument ?? '',
+          }
         : null,
       entries,
     };
@@ -565,5 +700,12 @@ export class RegisterBook implements CertificationRegister {
 }
 
 function toBook(b: StoredBook): Book {
-  return { authorityId: b.authorityId, bookType: b.bookType, year: b.year, volume: b.volume, openedAt: b.openedAt, closedAt: b.closedAt };
+  return {
+    authorityId: b.authorityId,
+    bookType: b.bookType,
+    year: b.year,
+    volume: b.volume,
+    openedAt: b.openedAt,
+    closedAt: b.closedAt,
+  };
 }

@@ -61,7 +61,9 @@ export interface StoredBook extends Book {
 }
 
 /** An entry as first written: pending, no e-copy yet. */
-export type NewEntry = Omit<RegisterEntry, 'id' | 'eCopySha256' | 'state' | 'voidReason' | 'signingEvidence'> & { bookId: number };
+export type NewEntry = Omit<RegisterEntry, 'id' | 'eCopySha256' | 'state' | 'voidReason' | 'signingEvidence'> & {
+  bookId: number;
+};
 
 /** The counts a closing needs. */
 export interface BookCounts {
@@ -97,7 +99,12 @@ export interface RegisterReads {
   entry(key: EntryKey): Promise<RegisterEntry | null>;
   entryById(id: number): Promise<RegisterEntry | null>;
   entriesByECopyHash(sha256: string): Promise<RegisterEntry[]>;
-  listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]>;
+  listEntries(filter: {
+    authorityId: string;
+    bookType?: string;
+    year?: number;
+    state?: EntryState;
+  }): Promise<RegisterEntry[]>;
   /** Up to `limit` entries matching `search`, in the book's order (authority, book, year, number). */
   searchEntries(search: EntrySearch, limit: number): Promise<RegisterEntry[]>;
   ecopy(entryId: number): Promise<Uint8Array | null>;
@@ -108,19 +115,34 @@ export interface RegisterReads {
 }
 
 export interface RegisterWrites extends RegisterReads {
-  upsertAuthority(a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null }, at: string): Promise<void>;
+  upsertAuthority(
+    a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null },
+    at: string,
+  ): Promise<void>;
   /** Excludes every other writer of this book until the transaction ends. */
   lockBook(authorityId: string, bookType: string, year: number): Promise<void>;
   /** The highest number used in the book (0 for none); called under `lockBook`. */
   lastSeq(authorityId: string, bookType: string, year: number): Promise<number>;
-  insertVolume(authorityId: string, bookType: string, year: number, volume: number, openedAt: string): Promise<StoredBook>;
+  insertVolume(
+    authorityId: string,
+    bookType: string,
+    year: number,
+    volume: number,
+    openedAt: string,
+  ): Promise<StoredBook>;
   /** Sets `closed_at` on the given volume, or on every open volume of the book. */
-  closeVolumes(at: string, book: { id: number } | { authorityId: string; bookType: string; year: number }): Promise<void>;
+  closeVolumes(
+    at: string,
+    book: { id: number } | { authorityId: string; bookType: string; year: number },
+  ): Promise<void>;
   bookCounts(authorityId: string, bookType: string, year: number): Promise<BookCounts>;
   insertClosure(c: BookClosure): Promise<void>;
   /** Throws KeyTakenConflict when (authority, key) exists. */
   insertRequest(r: StoredRequest): Promise<void>;
-  updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void>;
+  updateRequest(
+    id: string,
+    set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>,
+  ): Promise<void>;
   /** Keeps an extension agreed after receipt (permanent). */
   insertExtension(requestId: string, r: ExtensionRecord): Promise<void>;
   /** Returns the new entry's id. */

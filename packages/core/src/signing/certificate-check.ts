@@ -7,11 +7,13 @@
 import { parseCertificate, type CertificateInfo } from '../cms/certificate.js';
 import { SignError } from './errors.js';
 import { onlineRevocationChecker } from './revocation-checker.js';
+import { signingWarning, type SigningWarning } from './warnings.js';
 
 export interface RevocationAnswer {
   status: 'good' | 'revoked' | 'unknown';
   source: 'ocsp' | 'crl' | null;
   revocationTime?: Date;
+  /** Why the status is unknown, as codes or short English facts (they become a warning's detail). */
   warnings: string[];
 }
 
@@ -28,7 +30,7 @@ export interface CertificateCheckPolicy {
 export interface CertificateCheckResult {
   certificate: CertificateInfo;
   revocation: RevocationAnswer | null;
-  warnings: string[];
+  warnings: SigningWarning[];
 }
 
 export const DEFAULT_CHECK_POLICY: CertificateCheckPolicy = { revocation: 'if-available' };
@@ -46,7 +48,7 @@ export async function checkSignerCertificate(
   if (cert.keyUsage && !cert.keyUsage.includes('digitalSignature') && !cert.keyUsage.includes('nonRepudiation')) {
     throw new SignError('SIGN_CERT_KEY_USAGE', { subject, keyUsage: cert.keyUsage });
   }
-  const warnings: string[] = [];
+  const warnings: SigningWarning[] = [];
   let revocation: RevocationAnswer | null = null;
   if (policy.revocation !== 'off') {
     const issuer = chain.find((c) => Buffer.from(parseCertificate(c).subject).equals(Buffer.from(cert.issuer)));
@@ -56,11 +58,14 @@ export async function checkSignerCertificate(
       // The status is asked now: the CA answers about the present, which is what a signer about to sign needs.
       revocation = await (policy.checker ?? onlineRevocationChecker())(certificate, issuer, new Date());
     }
-    warnings.push(...revocation.warnings);
     if (revocation.status === 'revoked') {
       throw new SignError('SIGN_CERT_REVOKED', { subject, source: revocation.source, revocationTime: revocation.revocationTime?.toISOString() });
     }
     if (revocation.status === 'unknown' && policy.revocation === 'require') throw new SignError('SIGN_CERT_STATUS_UNKNOWN', { subject });
+    if (revocation.status === 'unknown') {
+      const why = revocation.warnings.join(', ');
+      warnings.push(signingWarning('SIGN_REVOCATION_UNCHECKED', [subject, why].filter(Boolean).join(': ')));
+    }
   }
   return { certificate: cert, revocation, warnings };
 }

@@ -1,8 +1,12 @@
 /** What to produce: the signature's placement, metadata and permissions (no key material here). */
 import type { IncrementalWriter, PdfRef } from '@kyso/pdf';
+import type { OnSigningWarning } from './warnings.js';
 
-/** Builds a widget appearance (a Form XObject) of the given size into the update; returns its reference. */
-export type AppearanceBuilder = (w: IncrementalWriter, size: { width: number; height: number }) => PdfRef;
+/**
+ * Builds a widget appearance (a Form XObject) of the given size into the update; returns its reference. `warn`
+ * hears what a reader of the box should know (its text too small to read).
+ */
+export type AppearanceBuilder = (w: IncrementalWriter, size: { width: number; height: number }, warn?: OnSigningWarning) => PdfRef;
 
 export interface VisibleSignature {
   /** 1-based page number. */
@@ -40,6 +44,8 @@ export interface SignatureOptions {
   lock?: { action: 'All' } | { action: 'Include' | 'Exclude'; fields: string[] };
   /** Bytes reserved for the CMS; default: estimated from the chain, key size and timestamp. */
   placeholderBytes?: number;
+  /** Hears each warning as it happens (the appearance's, the certificate check's, the LTV data's). */
+  onWarning?: OnSigningWarning;
   /** Reserve room for an RFC 3161 signature timestamp (B-T and above). */
   timestamp?: boolean;
   /** SubFilter: PAdES (default) or the legacy PKCS#7 detached. */

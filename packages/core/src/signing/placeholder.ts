@@ -127,7 +127,7 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
         const target = widgetIsField ? fieldDict : wd.dict.clone();
         const rect = doc.resolve(target.get('Rect'));
         const size = rectSize(Array.isArray(rect) ? rect : []);
-        if (size.width > 0 && size.height > 0) target.set('AP', new PdfDict({ N: opts.appearance(w, size) }));
+        if (size.width > 0 && size.height > 0) target.set('AP', new PdfDict({ N: opts.appearance(w, size, opts.onWarning) }));
         if (!widgetIsField) w.set(wd.ref, target);
       }
     }
@@ -143,7 +143,7 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
       rect = [x, y, x + width, y + height];
     }
     const size = rectSize(rect);
-    const ap = opts.visible && opts.appearance ? opts.appearance(w, size) : w.add(emptyAppearance(size));
+    const ap = opts.visible && opts.appearance ? opts.appearance(w, size, opts.onWarning) : w.add(emptyAppearance(size));
     const widget = new PdfDict({
       Type: PdfName.of('Annot'),
       Subtype: PdfName.of('Widget'),

@@ -10,16 +10,40 @@ import type { Signer } from './signer.js';
 import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
 import { appendUpdates, writeAppended } from '../ltv/augment.js';
 import { isLtvLevel, ltvTimestampBytes, ltvUpdatesAfter, type LtvSigningOptions } from '../ltv/new-signature.js';
+import type { OnSigningWarning, SigningWarning } from './warnings.js';
 
 export interface SignPdfOptions extends PrepareOptions {
   /** Needed for B-T and above. */
   timestamper?: TimestampProvider;
   /** The pre-signing certificate check; `false` skips it (only for tests of the signing mechanics). */
   certificateCheck?: CertificateCheckPolicy | false;
-  /** Receives warnings such as "revocation status could not be checked". */
-  onWarning?: (message: string) => void;
   /** B-LT and B-LTA: validation-data policy, extra certificates and fetch overrides. */
   ltv?: LtvSigningOptions;
+}
+
+/**
+ * The signed PDF: the input's bytes followed by the signature's update, carrying what signing warned of (the
+ * signer's status unchecked, validation data not embedded) as `warnings`, an empty list when there is nothing to
+ * say. Still a plain Uint8Array (written, hashed and compared as the bytes it is): `warnings` is a read-only,
+ * non-enumerable property, so copies and slices are bytes alone.
+ */
+export type SignedPdf = Uint8Array & { readonly warnings: readonly SigningWarning[] };
+
+function withWarnings(bytes: Uint8Array, warnings: readonly SigningWarning[]): SignedPdf {
+  return Object.defineProperty(bytes, 'warnings', { value: Object.freeze([...warnings]), enumerable: false, writable: false }) as SignedPdf;
+}
+
+/** Each warning once, in the order raised, also passed on to the caller's `onWarning`. */
+function warningCollector(options: SignPdfOptions): { warnings: SigningWarning[]; onWarning: OnSigningWarning } {
+  const warnings: SigningWarning[] = [];
+  return {
+    warnings,
+    onWarning: (w) => {
+      if (warnings.some((x) => x.code === w.code && x.detail === w.detail)) return;
+      warnings.push(w);
+      options.onWarning?.(w);
+    },
+  };
 }
 
 /** Runs the pre-signing check and fixes the signing time used by both the check and /M. */
@@ -36,16 +60,19 @@ async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPd
   return { ...options, signingTime, timestampBytes };
 }
 
-/** Signs a PDF held in memory; returns the input's bytes followed by the signature's update. */
-export async function signPdf(input: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Uint8Array> {
-  options = await precheck(signer, options);
+/** Signs a PDF held in memory; returns the input's bytes followed by the signature's update, with its warnings. */
+export async function signPdf(input: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<SignedPdf> {
+  const collected = warningCollector(options);
+  options = await precheck(signer, { ...options, onWarning: collected.onWarning });
   const prepared = prepare(input, signer, options);
   const signatureValue = await signer.sign(prepared.dataToSign);
   const level = options.level;
-  if (!isLtvLevel(level)) return finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  if (!isLtvLevel(level)) {
+    return withWarnings(await finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update }), collected.warnings);
+  }
   const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
   const more = await ltvUpdatesAfter(input, done.update, done.state.fieldName, { ...options, level });
-  return appendUpdates(input, [done.update, ...more]);
+  return withWarnings(appendUpdates(input, [done.update, ...more]), collected.warnings);
 }
 
 /**
@@ -53,8 +80,14 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
  * reader and hashed in chunks, the output is a copy of the input plus the update, written to a temporary file in
  * the output's directory and renamed into place only when complete (no partial output on any error).
  */
-export async function signFile(inPath: string, outPath: string, signer: Signer, options: SignPdfOptions = {}): Promise<{ fieldName: string; bytes: number }> {
-  options = await precheck(signer, options);
+export async function signFile(
+  inPath: string,
+  outPath: string,
+  signer: Signer,
+  options: SignPdfOptions = {},
+): Promise<{ fieldName: string; bytes: number; warnings: SigningWarning[] }> {
+  const collected = warningCollector(options);
+  options = await precheck(signer, { ...options, onWarning: collected.onWarning });
   const source = new FileSource(inPath);
   let tmp: string | undefined;
   try {
@@ -66,7 +99,7 @@ export async function signFile(inPath: string, outPath: string, signer: Signer, 
     if (isLtvLevel(level)) {
       const more = await ltvUpdatesAfter(source, done.update, done.state.fieldName, { ...options, level });
       const bytes = writeAppended(inPath, outPath, source.length, [done.update, ...more]);
-      return { fieldName: done.state.fieldName, bytes };
+      return { fieldName: done.state.fieldName, bytes, warnings: collected.warnings };
     }
     tmp = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
     copyFileSync(inPath, tmp);
@@ -79,7 +112,7 @@ export async function signFile(inPath: string, outPath: string, signer: Signer, 
     }
     renameSync(tmp, outPath);
     tmp = undefined;
-    return { fieldName: done.state.fieldName, bytes: source.length + done.update.length };
+    return { fieldName: done.state.fieldName, bytes: source.length + done.update.length, warnings: collected.warnings };
   } finally {
     source.close();
     if (tmp) rmSync(tmp, { force: true });

@@ -18,7 +18,10 @@ export interface RegisterStoreCase {
   /** A new, empty register's location: an SQLite file path or a postgres:// URL. */
   location(): Promise<string>;
   /** Opens the register at `location` (another instance, when it is already open). */
-  open(location: string, options?: RegisterRulesOptions & { poolSize?: number; statementTimeoutMs?: number }): Promise<CertificationRegister>;
+  open(
+    location: string,
+    options?: RegisterRulesOptions & { poolSize?: number; statementTimeoutMs?: number },
+  ): Promise<CertificationRegister>;
   /** Rows of a plain SQL query (`$1`-style parameters are written as `?` and translated for PostgreSQL). */
   sql<R = Record<string, unknown>>(location: string, query: string, args?: unknown[]): Promise<R[]>;
 }
@@ -59,7 +62,12 @@ export function registerStores(tmp: { file(name: string): string }): RegisterSto
       await client.connect();
       try {
         let i = 0;
-        return (await client.query(query.replace(/\?/g, () => `$${++i}`), args)).rows as R[];
+        return (
+          await client.query(
+            query.replace(/\?/g, () => `$${++i}`),
+            args,
+          )
+        ).rows as R[];
       } finally {
         await client.end();
       }

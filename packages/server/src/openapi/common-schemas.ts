@@ -1,5 +1,6 @@
 /** The zod schemas shared by several routes; the OpenAPI document is generated from these and the routes' own. */
 import { z } from 'zod';
+import { SigningWarningSchema } from '../signing/warnings.js';
 
 export const ProblemSchema = z
   .object({
@@ -90,6 +91,7 @@ export const SessionCreatedSchema = z
     digestToSign: base64.meta({ description: 'The hash of dataToSign, for devices that sign a precomputed digest.' }),
     documentDigest: base64.meta({ description: 'The hash over the ByteRange (the message digest inside dataToSign), for signers that build the whole CMS.' }),
     complete: z.string().meta({ description: 'Where to POST the signature value.' }),
+    warnings: z.array(SigningWarningSchema).meta({ description: "What the signer's certificate check warned of (empty when nothing)." }),
   })
   .meta({ id: 'SigningSession' });
 

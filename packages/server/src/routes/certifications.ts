@@ -17,6 +17,8 @@ import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
 import { JOURNAL_HEADERS, journalCodes, journalMissingSignatures, journalSignature } from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
+import { SigningWarningSchema } from '../signing/warnings.js';
+import type { SigningWarning } from '@kyso/core';
 
 export const ExtensionSchema = z
   .object({
@@ -133,6 +135,10 @@ export const CertificationSchema = z
     ecopy: z.string().nullable().meta({ description: 'Where to GET the e-copy PDF.' }),
     appointmentSlip: z.string().nullable().meta({ description: 'Where to GET the appointment slip (phiếu hẹn) PDF, when the result is due on a later day.' }),
     resumed: z.boolean().optional().meta({ description: 'The idempotency key was known: no new number was taken.' }),
+    warnings: z
+      .array(SigningWarningSchema)
+      .optional()
+      .meta({ description: 'POST only: what signing this copy warned of (e.g. ECOPY_LEVEL_LOWERED); empty when nothing.' }),
   })
   .meta({ id: 'Certification' });
 
@@ -192,6 +198,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     if (!certifierName) throw new ServiceError('SERVICE_BAD_REQUEST', {}, "certifier.name is needed: the certificate names no common name");
     // Assembly, image decoding and both signatures run in a signing worker; the keys sign and the register is
     // written here, at the worker's call.
+    const warnings: SigningWarning[] = [];
     const result = await services.signing.certify(
       {
         idempotencyKey: body.idempotencyKey,
@@ -224,7 +231,10 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
       },
       { certifier: certifierSigner, authority: sealSigner },
       register,
-      (w) => log.warn({ warning: w }, 'certification warning'),
+      (w) => {
+        log.warn({ warning: w }, 'certification warning');
+        if (!warnings.some((x) => x.code === w.code && x.detail === w.detail)) warnings.push(w);
+      },
     );
     // Both signatures are over the e-copy as issued: each journaled with its hash, the level as made (auto picks one
     // per request) from the evidence the register keeps.
@@ -240,7 +250,7 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
       if (added) log.warn({ request: result.request.id, added }, 'journaled on replay the signatures a failed journal write had missed');
     }
     log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
-    res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed });
+    res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed, warnings });
   },
 });
 

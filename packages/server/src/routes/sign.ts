@@ -6,6 +6,7 @@ import { readPdfBody } from '../io/request-body.js';
 import { SignQuerySchema } from '../openapi/common-schemas.js';
 import { keyFor } from './authorize.js';
 import { JOURNAL_HEADERS, journalCodes, journalSignature, outputSha256 } from '../signing/journal-record.js';
+import { WARNING_HEADERS, warningHeaders } from '../signing/warnings.js';
 
 export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   method: 'post',
@@ -22,7 +23,7 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   headers: JOURNAL_HEADERS,
   body: { kind: 'pdf', description: 'The PDF to sign.' },
   responses: {
-    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field the signature went into.' } },
+    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field the signature went into.', ...WARNING_HEADERS } },
   },
   authorize({ req }) {
     journalCodes(req); // a malformed code is refused before the body is read
@@ -33,7 +34,7 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       // The PDF work runs in a signing worker: a body in memory is copied there, a spooled one read there.
-      const { update, fieldName } = await services.signing.sign(entry, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
+      const { update, fieldName, warnings } = await services.signing.sign(entry, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
       // Journaled before the PDF is sent: no signature leaves the service unrecorded.
       const documentSha256 = await outputSha256({ bytes: body.bytes, path: body.path }, update);
       await journalSignature(services, principal!, { operation: 'sign', keyAlias: entry.alias, certificate: entry.identity.certificate, level: query.level, documentSha256, codes });
@@ -41,6 +42,7 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
       await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
         'Kyso-Field-Name': encodeURIComponent(fieldName),
         'Content-Disposition': contentDisposition(query.filename ?? 'signed.pdf'),
+        ...warningHeaders(warnings),
       });
     } finally {
       body.dispose();

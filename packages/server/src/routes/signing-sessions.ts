@@ -21,6 +21,8 @@ import type { SessionRecord } from '../sessions/session-store.js';
 import { keyFor } from './authorize.js';
 import { JOURNAL_HEADERS, journalCodes, journalSignature, outputSha256 } from '../signing/journal-record.js';
 import { bodyLimits } from './sign.js';
+import { WARNING_HEADERS, warningHeaders } from '../signing/warnings.js';
+import type { SigningWarning } from '@kyso/core';
 
 export const CERTIFICATES_HEADER = 'Kyso-Signer-Certificates';
 
@@ -78,6 +80,7 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
         digestToSign: Buffer.from(prepared.digestToSign).toString('base64'),
         documentDigest: prepared.state.documentDigest,
         complete: `/v1/signing-sessions/${rec.id}/complete`,
+        warnings: prepared.warnings,
       } satisfies z.infer<typeof SessionCreatedSchema>);
     } finally {
       body.dispose();
@@ -101,7 +104,7 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
   headers: JOURNAL_HEADERS,
   body: { kind: 'json', schema: SessionCompleteSchema },
   responses: {
-    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field.' } },
+    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field.', ...WARNING_HEADERS } },
     404: { description: 'No such session (or it belongs to another unit).' },
     409: { description: 'The session was already completed with another signature (SERVICE_SESSION_COMPLETED).' },
     410: { description: 'The session has expired.' },
@@ -120,10 +123,12 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
     res.once('close', release);
     try {
       let update: Uint8Array | undefined;
+      let warnings: SigningWarning[] = [];
       // Read once (from PostgreSQL it comes whole): the completion and the answer use the same source.
       const input = await services.sessions.input(rec);
       if (!rec.completed) {
-        const made = await services.signing.complete(input, rec.state, submission);
+        const completed = await services.signing.complete(input, rec.state, submission);
+        const made = completed.update;
         // Journaled before it is stored and sent (two completions racing may both journal: a duplicate, never a gap).
         const certificate = decode(rec.state.certificate);
         await journalSignature(services, principal!, {
@@ -137,6 +142,7 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
         // Stored before anything is sent: a lost answer is fetched again with the same body.
         if (await services.sessions.markCompleted(rec.id, digest, made)) {
           update = made;
+          warnings = completed.warnings;
           log.info({ session: rec.id, fieldName: rec.state.fieldName }, 'signing session completed');
         } else {
           rec = await ownSession(params.id, principal, services); // completed by another request meanwhile
@@ -153,6 +159,7 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
       await sendSignedPdf(res, { source: input }, update, {
         'Kyso-Field-Name': encodeURIComponent(rec.state.fieldName),
         'Content-Disposition': contentDisposition(rec.fileName ?? 'signed.pdf'),
+        ...warningHeaders(warnings),
       });
     } finally {
       if (!res.headersSent) release();

@@ -11,7 +11,16 @@ import { defineRoute } from '../http/route.js';
 import { readPdfBody } from '../io/request-body.js';
 import { bodyLimits } from './sign.js';
 
-const FindingSchema = z.object({ code: z.string(), vi: z.string(), en: z.string(), detail: z.string().optional() });
+const PlaceSchema = z
+  .object({
+    revision: z.number().int().optional().meta({ description: 'Counted from 0, as `kyso inspect` lists revisions.' }),
+    object: z.string().optional().meta({ example: '12 0 R' }),
+    byteRanges: z.array(z.tuple([z.number().int(), z.number().int()])).optional().meta({ description: '[offset, length] pairs.' }),
+    offset: z.number().int().optional(),
+  })
+  .meta({ description: 'Where in the file the finding lies, when known.' });
+
+const FindingSchema = z.object({ code: z.string(), vi: z.string(), en: z.string(), detail: z.string().optional(), where: PlaceSchema.optional() });
 
 const ValidityAtSchema = z.object({ time: z.string(), status: z.enum(['VALID', 'EXPIRED', 'NOT_YET_VALID']), certificate: z.string().nullable() });
 
@@ -43,6 +52,8 @@ const SignatureReportSchema = z.object({
   level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).nullable(),
   subFilter: z.string().nullable(),
   revision: z.number().int(),
+  signatureObject: z.string().nullable().meta({ description: 'The signature dictionary (e.g. "12 0 R"); null when direct in its field.' }),
+  byteRange: z.array(z.tuple([z.number().int(), z.number().int()])).nullable().meta({ description: 'The signed bytes as [offset, length] pairs; null when the ByteRange is unusable.' }),
   reason: z.string().nullable(),
   location: z.string().nullable(),
   certificateValidAtSigningTime: z.boolean().nullable().meta({ description: 'Within its validity period at signingTime (the timestamp’s, else the claimed time).' }),

@@ -4,13 +4,13 @@
  * and concurrent first requests share one check.
  */
 import { createHash } from 'node:crypto';
-import { checkSignerCertificate, onlineRevocationChecker, type SignerIdentity } from '@kyso/core';
+import { checkSignerCertificate, onlineRevocationChecker, type SignerIdentity, type SigningWarning } from '@kyso/core';
 import type { FetchLike } from '@kyso/verify';
 import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
 
 export class CertificateChecks {
   private readonly good = new Map<string, number>();
-  private readonly pending = new Map<string, Promise<string[]>>();
+  private readonly pending = new Map<string, Promise<SigningWarning[]>>();
 
   constructor(
     private readonly policy: { revocation: 'require' | 'if-available' | 'off' },
@@ -22,7 +22,7 @@ export class CertificateChecks {
 
   /** Throws the typed SignError when the certificate may not sign at `at`; returns warnings otherwise. */
   /** `fetch`: the request's guarded fetch (its budget); default, one of the network's own. */
-  async check(identity: SignerIdentity, at: Date, fetch?: FetchLike): Promise<string[]> {
+  async check(identity: SignerIdentity, at: Date, fetch?: FetchLike): Promise<SigningWarning[]> {
     const cert = identity.certificate;
     const id = createHash('sha256').update(cert).digest('hex');
     const until = this.good.get(id);

@@ -20,6 +20,7 @@ import {
   type SignerIdentity,
   type SignatureResult,
   type SigningState,
+  type SigningWarning,
   type Signer,
   type TimestampProvider,
 } from '@kyso/core';
@@ -89,7 +90,7 @@ export class SigningService extends Pooled {
     private readonly pool: WorkerPool<SigningJob, SigningResult, SigningWorkerInit>,
     private readonly checks: CertificateChecks,
     tsaUrl: string | undefined,
-    private readonly onWarning: (message: string) => void,
+    private readonly onWarning: (warning: SigningWarning) => void,
     private readonly network?: ServiceFetch,
   ) {
     super(pool);
@@ -100,7 +101,7 @@ export class SigningService extends Pooled {
   }
 
   /** Starts the signing workers and waits until each has loaded @kyso/core. */
-  static async start(options: SigningPoolOptions, checks: CertificateChecks, onWarning: (message: string) => void, network?: ServiceFetch): Promise<SigningService> {
+  static async start(options: SigningPoolOptions, checks: CertificateChecks, onWarning: (warning: SigningWarning) => void, network?: ServiceFetch): Promise<SigningService> {
     const pool = await WorkerPool.start<SigningJob, SigningResult, SigningWorkerInit>({
       name: 'signing',
       workers: options.workers,
@@ -114,43 +115,49 @@ export class SigningService extends Pooled {
     return new SigningService(pool, checks, options.tsaUrl, onWarning, network);
   }
 
-  /** Signs with a key the service holds; returns the update to append to the input. */
-  async sign(entry: KeyEntry, input: SigningInput, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string }> {
+  /** Signs with a key the service holds; returns the update to append to the input and the request's warnings. */
+  async sign(entry: KeyEntry, input: SigningInput, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string; warnings: SigningWarning[] }> {
     const signer = entry.signer;
     if (!signer) throw new ServiceError('SERVICE_BAD_REQUEST', { key: entry.alias }, 'this key has no private key here; use two-step signing');
-    const options = await this.options(entry.identity, entry.certificate, requested);
+    const warnings = this.requestWarnings();
+    const options = await this.options(entry.identity, entry.certificate, requested, warnings.add);
     const ltvNetwork = await this.mayFetchFor(entry.identity.certificate, entry.identity.chain);
     const result = await this.pool.run(
       { kind: 'sign', input: jobInput(input), identity: identityOf(entry.identity), options, ltvNetwork },
-      { calls: async (method, args) => (method === 'sign' ? signer.sign(args[0] as Uint8Array) : this.warn(method, args)) },
+      { calls: async (method, args) => (method === 'sign' ? signer.sign(args[0] as Uint8Array) : this.warn(method, args, warnings.add)) },
     );
     if (result.kind !== 'update') throw unexpected(result.kind);
-    return { update: result.update, fieldName: result.fieldName };
+    return { update: result.update, fieldName: result.fieldName, warnings: warnings.list };
   }
 
-  /** Step 1 of two-step signing: the state and the data the remote key must sign. */
+  /** Step 1 of two-step signing: the state and the data the remote key must sign (and the certificate check's warnings). */
   async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: SigningInput, requested: RequestedSignature) {
-    const options = await this.options(identity, certificate, requested);
-    const result = await this.pool.run({ kind: 'prepare', input: jobInput(input), identity: identityOf(identity), options });
+    const warnings = this.requestWarnings();
+    const options = await this.options(identity, certificate, requested, warnings.add);
+    const result = await this.pool.run(
+      { kind: 'prepare', input: jobInput(input), identity: identityOf(identity), options },
+      { calls: async (method, args) => this.warn(method, args, warnings.add) },
+    );
     if (result.kind !== 'prepared') throw unexpected(result.kind);
     const digest = createHash(NODE_HASH[result.state.hash]).update(result.dataToSign).digest();
-    return { state: result.state, dataToSign: result.dataToSign, digestToSign: new Uint8Array(digest) };
+    return { state: result.state, dataToSign: result.dataToSign, digestToSign: new Uint8Array(digest), warnings: warnings.list };
   }
 
   /** Step 2: the signature value (or a whole CMS) into the stored state; the input is re-hashed and checked. */
-  async complete(input: ByteSource, state: SigningState, signature: SignatureResult): Promise<Uint8Array> {
+  async complete(input: ByteSource, state: SigningState, signature: SignatureResult): Promise<{ update: Uint8Array; warnings: SigningWarning[] }> {
     if (state.level !== 'B-B' && !this.timestamper && !('cms' in signature)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     // The stored input is copied here once, piece by piece into a buffer of its own (no parsing), and moved.
     const bytes = new Uint8Array(input.length);
     for (let at = 0; at < input.length; at += COPY_PIECE) bytes.set(input.read(at, Math.min(input.length, at + COPY_PIECE)), at);
     const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
     const ltvNetwork = await this.mayFetchFor(der(state.certificate), state.chain.map(der));
+    const warnings = this.requestWarnings();
     const result = await this.pool.run(
       { kind: 'complete', input: { bytes }, state, result: signature, ltvNetwork },
-      { transfer: transferable(bytes, true), calls: async (method, args) => this.warn(method, args) },
+      { transfer: transferable(bytes, true), calls: async (method, args) => this.warn(method, args, warnings.add) },
     );
     if (result.kind !== 'update') throw unexpected(result.kind);
-    return result.update;
+    return { update: result.update, warnings: warnings.list };
   }
 
   /**
@@ -163,7 +170,7 @@ export class SigningService extends Pooled {
     data: CertifyData,
     keys: { certifier: Signer; authority: Signer },
     register: CertificationRegister,
-    onWarning: (message: string) => void,
+    onWarning: (warning: SigningWarning) => void,
   ): Promise<{ request: CertificationRequestRecord; resumed: boolean; replayed: boolean; sha256: string }> {
     let reserved: CertificationRequestRecord | undefined;
     const transfer = 'pdf' in data.scan ? transferable(data.scan.pdf, true) : data.scan.images.flatMap((i) => transferable(i.bytes, true));
@@ -177,7 +184,7 @@ export class SigningService extends Pooled {
               const [role, toSign] = args as ['certifier' | 'authority', Uint8Array];
               return keys[role].sign(toSign);
             }
-            if (method === 'warn') return void onWarning(String(args[0]));
+            if (method === 'warn') return void onWarning(args[0] as SigningWarning);
             if (method !== 'register' || !REGISTER_CALLS.includes(args[0] as RegisterCall)) throw new ServiceError('SERVICE_INTERNAL', {}, `a certification worker may not call ${method}`);
             const [name, ...rest] = args as [RegisterCall, ...unknown[]];
             const value = await (register[name] as (...a: unknown[]) => Promise<unknown>).apply(register, rest);
@@ -211,10 +218,22 @@ export class SigningService extends Pooled {
     return this.pool.close(graceMs);
   }
 
-  private async warn(method: string, args: unknown[]): Promise<null> {
+  private async warn(method: string, args: unknown[], add: (w: SigningWarning) => void): Promise<null> {
     if (method !== 'warn') throw new ServiceError('SERVICE_INTERNAL', {}, `a signing worker may not call ${method}`);
-    this.onWarning(String(args[0]));
+    add(args[0] as SigningWarning);
     return null;
+  }
+
+  /** One request's warnings: logged as they come (the service's log) and kept, each once, for the answer. */
+  private requestWarnings(): { list: SigningWarning[]; add: (w: SigningWarning) => void } {
+    const list: SigningWarning[] = [];
+    return {
+      list,
+      add: (w) => {
+        this.onWarning(w);
+        if (!list.some((x) => x.code === w.code && x.detail === w.detail)) list.push(w);
+      },
+    };
   }
 
   /** Whether the workers may fetch the signer's chain data: only for a certificate the service vouches for. */
@@ -222,11 +241,11 @@ export class SigningService extends Pooled {
     return this.network ? this.network.mayFetchFor(certificate, chain) : false;
   }
 
-  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature): Promise<PrepareData> {
+  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature, warn: (w: SigningWarning) => void): Promise<PrepareData> {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
     // One budget for the request's certificate check (the LTV data gets its own in the worker).
-    for (const w of await this.checks.check(identity, signingTime, this.network?.forRequest())) this.onWarning(w);
+    for (const w of await this.checks.check(identity, signingTime, this.network?.forRequest())) warn(w);
     const options: PrepareData = {
       level: r.level,
       signingTime,

@@ -26,6 +26,7 @@ import {
   type SignerIdentity,
   type SigningState,
   type TimestampProvider,
+  type OnSigningWarning,
 } from '@kyso/core';
 import { FileSource } from '@kyso/core/file-source';
 import { FetchGate, nodeGuardedFetch } from '@kyso/core/guarded-fetch';
@@ -60,13 +61,13 @@ serveJobs<SigningJob, SigningResult>(init, () => {
     const file = job.input.path !== undefined ? new FileSource(job.input.path) : undefined;
     const input: Uint8Array | ByteSource = file ?? job.input.bytes!;
     try {
-      const warn = (w: string): void => void calls.call('warn', w).catch(() => {});
+      const warn: OnSigningWarning = (w) => void calls.call('warn', w).catch(() => {});
       if (job.kind === 'prepare') {
-        const prepared = prepare(input, job.identity, prepareOptions(job.options));
+        const prepared = prepare(input, job.identity, prepareOptions(job.options, warn));
         return { result: { kind: 'prepared', state: prepared.state, dataToSign: prepared.dataToSign } };
       }
       if (job.kind === 'sign') {
-        const prepared = prepare(input, job.identity, prepareOptions(job.options));
+        const prepared = prepare(input, job.identity, prepareOptions(job.options, warn));
         const signatureValue = await calls.call<Uint8Array>('sign', prepared.dataToSign);
         const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper, checkInput: false, update: prepared.update });
         const update = await ltv(input, done.update, prepared.state, timestamper, warn, job.ltvNetwork);
@@ -81,16 +82,16 @@ serveJobs<SigningJob, SigningResult>(init, () => {
   };
 });
 
-function prepareOptions(data: PrepareData): PrepareOptions {
+function prepareOptions(data: PrepareData, onWarning: OnSigningWarning): PrepareOptions {
   const { appearanceFields, ...options } = data;
-  return appearanceFields ? { ...options, appearance: signatureAppearance({ fields: appearanceFields }) } : options;
+  return appearanceFields ? { ...options, onWarning, appearance: signatureAppearance({ fields: appearanceFields }) } : { ...options, onWarning };
 }
 
 /**
  * B-LT and B-LTA: the signature's update followed by the DSS and, for B-LTA, a document timestamp. The signer's
  * chain data is fetched through a guarded fetch, and only when the service's thread vouched for the certificate.
  */
-async function ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, timestamper: TimestampProvider | undefined, onWarning: (w: string) => void, network: boolean): Promise<Uint8Array> {
+async function ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, timestamper: TimestampProvider | undefined, onWarning: OnSigningWarning, network: boolean): Promise<Uint8Array> {
   if (!isLtvLevel(state.level)) return update;
   const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper, onWarning, ltv: { fetch: network ? guarded() : noNetwork } });
   return appendUpdates(update, more);

@@ -84,15 +84,29 @@ export const FINDINGS = {
 
 export type FindingCode = keyof typeof FINDINGS;
 
+/**
+ * Where in the file a finding lies, as far as it is known: the revision (counted from 0, as `kyso inspect` lists
+ * them), the object (e.g. "12 0 R"), byte ranges as [offset, length] pairs, or one offset.
+ */
+export interface FindingPlace {
+  revision?: number;
+  object?: string;
+  byteRanges?: [number, number][];
+  offset?: number;
+}
+
 export interface Finding {
   code: FindingCode;
   vi: string;
   en: string;
   /** Facts behind the finding (a certificate name, a time, a count); never key material. */
   detail?: string;
+  /** Where it lies in the file, when known. */
+  where?: FindingPlace;
 }
 
-export function finding(code: FindingCode, detail?: string): Finding {
+export function finding(code: FindingCode, detail?: string, where?: FindingPlace): Finding {
   const [vi, en] = FINDINGS[code];
-  return detail ? { code, vi, en, detail } : { code, vi, en };
+  const f: Finding = detail ? { code, vi, en, detail } : { code, vi, en };
+  return where && Object.keys(where).length ? { ...f, where } : f;
 }

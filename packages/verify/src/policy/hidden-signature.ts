@@ -10,7 +10,11 @@ import type { Verdict } from './verdict.js';
 
 export function withHiddenSignature(f: SignatureFacts, v: Verdict): Verdict {
   if (!f.hidden) return v;
-  const hidden = finding('SIGNATURE_HIDDEN', f.hiddenDetail ?? `revision ${f.hidden.revision}: ${f.hidden.cause}`);
+  // Its place is the update that hid it, and the signature dictionary it hid.
+  const hidden = finding('SIGNATURE_HIDDEN', f.hiddenDetail ?? `revision ${f.hidden.revision}: ${f.hidden.cause}`, {
+    revision: f.hidden.revision,
+    ...(f.signatureObject ? { object: f.signatureObject } : {}),
+  });
   if (v.indication === 'TOTAL-PASSED') return { ...v, indication: SUB_INDICATIONS.FORMAT_FAILURE, subIndication: 'FORMAT_FAILURE', reasons: [hidden] };
   const [main, ...rest] = v.reasons;
   const byModification = main?.code === 'MODIFIED_DISALLOWED';

@@ -8,7 +8,7 @@ import type { CryptoFlag } from '../crypto-policy/index.js';
 import type { Indication, SubIndication } from '../indications.js';
 import { SUB_INDICATIONS } from '../indications.js';
 import type { SignatureFacts } from '../validate/facts.js';
-import { finding, type Finding, type FindingCode } from './findings.js';
+import { finding, type Finding, type FindingCode, type FindingPlace } from './findings.js';
 import { anomalyPlace } from '../modifications/readings.js';
 
 export interface VerdictPolicy {
@@ -86,33 +86,48 @@ export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDIC
   return { ...v, warnings: [...flagFindings(f, 'warning'), ...v.warnings], notes: [...flagFindings(f, 'note'), ...v.notes] };
 }
 
+/**
+ * Where a signature's signed bytes lie: the revision they end, its dictionary and its ByteRange (for format and
+ * integrity findings). Findings about certificates and times have no place in the file but the signature's own.
+ */
+function signaturePlace(f: SignatureFacts): FindingPlace | undefined {
+  const where: FindingPlace = {};
+  if (f.signedRevision >= 0) where.revision = f.signedRevision;
+  if (f.signatureObject) where.object = f.signatureObject;
+  const ranges = f.integrity.byteRange.ranges;
+  if (ranges) where.byteRanges = ranges.map(([o, l]) => [o, l]);
+  return Object.keys(where).length ? where : undefined;
+}
+
 function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   const warnings: Finding[] = [];
   const i = f.integrity;
   const problems = new Set<string>(i.problems);
+  // Format and integrity findings lie in the signature's signed bytes: its revision, dictionary and ByteRange.
+  const signed = signaturePlace(f);
 
   // 1. Format: the CMS, the ByteRange and what it covers.
   if (problems.has('CONTENT_TYPE_MISMATCH')) {
-    return verdict('FORMAT_FAILURE', [finding('CONTENT_TYPE_MISMATCH', `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`)], warnings);
+    return verdict('FORMAT_FAILURE', [finding('CONTENT_TYPE_MISMATCH', `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`, signed)], warnings);
   }
   if (!i.cms.parsed || [...problems].some((p) => FORMAT_PROBLEMS.has(p))) {
-    return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '))], warnings);
+    return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '), signed)], warnings);
   }
-  if (problems.has('ECONTENT_IN_DETACHED')) return verdict('FORMAT_FAILURE', [finding('ECONTENT_IN_DETACHED')], warnings);
-  if (!i.byteRange.wellFormed) return verdict('FORMAT_FAILURE', [finding('BYTERANGE_INVALID', i.byteRange.problems.join(', '))], warnings);
+  if (problems.has('ECONTENT_IN_DETACHED')) return verdict('FORMAT_FAILURE', [finding('ECONTENT_IN_DETACHED', undefined, signed)], warnings);
+  if (!i.byteRange.wellFormed) return verdict('FORMAT_FAILURE', [finding('BYTERANGE_INVALID', i.byteRange.problems.join(', '), signed)], warnings);
   if (i.byteRange.coverage === 'PARTIAL' || i.byteRange.coverage === 'UNCLEAR') {
-    return verdict('FORMAT_FAILURE', [finding('COVERAGE_INCOMPLETE', i.byteRange.coverage)], warnings);
+    return verdict('FORMAT_FAILURE', [finding('COVERAGE_INCOMPLETE', i.byteRange.coverage, signed)], warnings);
   }
 
   // 2. Integrity.
-  if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH')], warnings);
-  if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING')], warnings);
-  if (i.algorithmMismatch) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail)], warnings);
-  if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID')], warnings);
+  if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH', undefined, signed)], warnings);
+  if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING', undefined, signed)], warnings);
+  if (i.algorithmMismatch) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail, signed)], warnings);
+  if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID', undefined, signed)], warnings);
   if (i.digestMatches === null || i.signatureValid === null) {
-    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm)], warnings);
+    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm, signed)], warnings);
   }
-  if (i.signingCertificateBound === false) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_NOT_BOUND')], warnings);
+  if (i.signingCertificateBound === false) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_NOT_BOUND', undefined, signed)], warnings);
 
   // A digest the signature scheme itself forbids (RFC 8419: Ed448 with SHAKE256 only) or broken PSS parameters make
   // the signature unacceptable whoever signed it: decided before trust, unlike a policy's weak-algorithm rule.
@@ -125,18 +140,25 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   const m = f.modifications;
   if (m.xrefAnomalies.length > 0) {
     const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`);
-    warnings.push(finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`));
+    const a = m.xrefAnomalies[0]!;
+    warnings.push(
+      finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`, {
+        revision: a.revision,
+        object: `${a.object} ${a.gen} R`,
+        ...(a.offset !== undefined ? { offset: a.offset } : {}),
+      }),
+    );
   }
   const [d] = m.signedReadings;
   if (d) {
-    return verdict('FORMAT_FAILURE', [finding('SIGNED_CONTENT_AMBIGUOUS', `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`)], warnings);
+    return verdict('FORMAT_FAILURE', [finding('SIGNED_CONTENT_AMBIGUOUS', `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`, { revision: d.revision, object: String(d.object) })], warnings);
   }
   if (m.verdict === 'DISALLOWED') {
     const first = m.changes.find((c) => !c.allowed);
     if (first && (first.kind === 'object-swap' || first.kind === 'xref-entry-mismatch')) {
       // what each viewer shows differently, then the entries that let it
       const swaps = m.changes.filter((c) => c.kind === 'object-swap' || c.kind === 'xref-entry-mismatch').slice(0, 3);
-      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '))], warnings);
+      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '), { revision: first.revision, object: String(first.object) })], warnings);
     }
     if (!first && m.trailingBytes === null && m.unreferencedObjects.length === 0 && m.incomplete.length > 0) {
       return verdict('FORMAT_FAILURE', [finding('MODIFICATIONS_NOT_ANALYSED', m.incomplete[0])], warnings);
@@ -146,10 +168,22 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
       : m.trailingBytes
         ? `${m.trailingBytes.length} bytes after the last %%EOF`
         : `${m.unreferencedObjects.length} objects no cross-reference section refers to`;
-    return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail)], warnings);
+    // The first change not permitted, else the bytes after %%EOF, else the first object no section refers to.
+    const u = m.unreferencedObjects[0];
+    const where: FindingPlace | undefined = first
+      ? { revision: first.revision, object: String(first.object) }
+      : m.trailingBytes
+        ? { byteRanges: [[m.trailingBytes.offset, m.trailingBytes.length]] }
+        : u
+          ? { revision: u.revision, object: `${u.num} ${u.gen} R`, offset: u.offset }
+          : undefined;
+    return verdict('FORMAT_FAILURE', [finding('MODIFIED_DISALLOWED', detail, where)], warnings);
   }
   // Appended xref sections that change nothing are said as such, not as "permitted changes".
-  if (f.xrefFragments.length > 0) warnings.push(finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; ')));
+  if (f.xrefFragments.length > 0) {
+    const x = f.xrefFragments[0]!;
+    warnings.push(finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; '), { revision: x.revision, byteRanges: f.xrefFragments.map((y) => [y.offset, y.length]) }));
+  }
   if (f.modifications.verdict === 'ALLOWED' && !(f.xrefFragments.length > 0 && f.modifications.changes.every((c) => c.level === 'NONE'))) {
     warnings.push(finding('MODIFIED_ALLOWED'));
   }

@@ -7,6 +7,7 @@
  */
 import { INDICATION_LABELS } from '../indications.js';
 import { conclusionOf } from './conclusion.js';
+import type { FindingPlace } from '../policy/findings.js';
 import type { SignatureReport, ValidationReport, ValidityAt } from './report.js';
 
 export type Language = 'vi' | 'en';
@@ -53,7 +54,28 @@ const L = {
   reasons: { vi: 'Lý do', en: 'Reasons' },
   warnings: { vi: 'Cảnh báo', en: 'Warnings' },
   notes: { vi: 'Ghi chú kỹ thuật', en: 'Technical notes' },
+  place: { vi: 'Vị trí chữ ký', en: 'Signature location' },
+  where: { vi: 'vị trí', en: 'location' },
+  revisionNo: { vi: 'phiên bản', en: 'revision' },
+  object: { vi: 'đối tượng', en: 'object' },
+  bytes: { vi: 'byte', en: 'bytes' },
+  offset: { vi: 'tại byte', en: 'at byte' },
+  and: { vi: 'và', en: 'and' },
 } as const;
+
+/**
+ * A place in the file in words: "phiên bản #2, đối tượng 12 0 R, byte 0–1200 và 9392–15100" (revisions numbered
+ * from 0 as `kyso inspect` lists them; byte spans as start–end, the end not included).
+ */
+export function placeText(where: FindingPlace, lang: Language): string {
+  const t = (k: keyof typeof L): string => L[k][lang];
+  const parts: string[] = [];
+  if (where.revision !== undefined) parts.push(`${t('revisionNo')} #${where.revision}`);
+  if (where.object) parts.push(`${t('object')} ${where.object}`);
+  if (where.byteRanges?.length) parts.push(`${t('bytes')} ${where.byteRanges.map(([o, l]) => `${o}–${o + l}`).join(` ${t('and')} `)}`);
+  if (where.offset !== undefined) parts.push(`${t('offset')} ${where.offset}`);
+  return parts.join(', ');
+}
 
 /** "2026-11-22 14:05:09 (UTC+07:00)": the wall-clock time in Vietnam, whatever the machine's zone. */
 export function vietnamTime(iso: string | null): string {
@@ -102,8 +124,10 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
   const validity = (v: ValidityAt | null): string => validityText(v, lang);
   const unproven = s.bestSignatureTime.source === 'validation-time';
+  const signaturePlace = placeText({ ...(s.revision >= 0 ? { revision: s.revision } : {}), ...(s.signatureObject ? { object: s.signatureObject } : {}), ...(s.byteRange ? { byteRanges: s.byteRange } : {}) }, lang);
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
+    ...(signaturePlace ? [`  ${t('place')}: ${signaturePlace}`] : []),
     ...(s.hidden ? [`  ${hiddenLine(s.hidden, lang)}`] : []),
     `  ${t('result')}: ${label}`,
     `  ${t('signer')}: ${who(s.signer)}`,
@@ -118,9 +142,14 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
   ];
   if (s.level) lines.push(`  ${t('level')}: PAdES ${s.level}`);
   const decisive = s.indication === 'TOTAL-PASSED' ? [] : s.reasons;
-  if (decisive.length) lines.push(`  ${t('reasons')}:`, ...decisive.map((r) => `    - ${r[lang]}${r.detail ? ` [${r.detail}]` : ''}`));
-  if (s.warnings.length) lines.push(`  ${t('warnings')}:`, ...s.warnings.map((w) => `    - ${w[lang]}${w.detail ? ` [${w.detail}]` : ''}`));
-  if (details && s.notes.length) lines.push(`  ${t('notes')}:`, ...s.notes.map((n) => `    - ${n[lang]}${n.detail ? ` [${n.detail}]` : ''}`));
+  // Each finding: the reason in words, its facts, then where in the file it lies when that is known.
+  const item = (f: SignatureReport['reasons'][number]): string[] => [
+    `    - ${f[lang]}${f.detail ? ` [${f.detail}]` : ''}`,
+    ...(f.where ? [`      (${t('where')}: ${placeText(f.where, lang)})`] : []),
+  ];
+  if (decisive.length) lines.push(`  ${t('reasons')}:`, ...decisive.flatMap(item));
+  if (s.warnings.length) lines.push(`  ${t('warnings')}:`, ...s.warnings.flatMap(item));
+  if (details && s.notes.length) lines.push(`  ${t('notes')}:`, ...s.notes.flatMap(item));
   return lines;
 }
 

@@ -43,6 +43,10 @@ export interface SignatureReport {
   subFilter: string | null;
   /** The revision (0-based) whose bytes the signature covers. */
   revision: number;
+  /** The signature dictionary ("12 0 R"); null when it is direct inside its field. */
+  signatureObject: string | null;
+  /** The signed bytes as [offset, length] pairs (the ByteRange); null when it is not usable. */
+  byteRange: [number, number][] | null;
   reason: string | null;
   location: string | null;
   /**
@@ -142,6 +146,8 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     level: f.level,
     subFilter: f.subFilter ?? null,
     revision: f.signedRevision,
+    signatureObject: f.signatureObject,
+    byteRange: f.integrity.byteRange.ranges?.map(([o, l]) => [o, l]) ?? null,
     reason: f.reason ?? null,
     location: f.location ?? null,
     certificateValidAtSigningTime: validAt(tsTime ? atBestSignatureTime : atClaimedTime),

@@ -3,7 +3,6 @@ import * as asn1js from 'asn1js';
 import { Certificate, type CRLDistributionPoints, type ExtKeyUsage, type InfoAccess, type RelativeDistinguishedNames } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
 import { RevocationError } from './messages.js';
-import { namesEqualWithoutCollator } from './name-compare.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
 export type CertificateInput = Uint8Array | Certificate;
@@ -154,11 +153,68 @@ export function nameDer(name: RelativeDistinguishedNames): Uint8Array {
   return name.valueBeforeDecode.byteLength > 0 ? new Uint8Array(name.valueBeforeDecode) : new Uint8Array(name.toSchema().toBER(false));
 }
 
-/** Name equality: identical DER, or equal after pkijs's RFC 5280 string preparation (name-compare.ts). */
+/** The string types pkijs compares after string preparation (AttributeTypeAndValue.isEqual); others by their bytes. */
+const STRING_BLOCKS = new Set(
+  [
+    asn1js.Utf8String,
+    asn1js.BmpString,
+    asn1js.UniversalString,
+    asn1js.NumericString,
+    asn1js.PrintableString,
+    asn1js.TeletexString,
+    asn1js.VideotexString,
+    asn1js.IA5String,
+    asn1js.GraphicString,
+    asn1js.VisibleString,
+    asn1js.GeneralString,
+    asn1js.CharacterString,
+  ].map((c) => c.blockName()),
+);
+/** Latin letters (Vietnamese included, composed: NFC), printable ASCII: two different such strings never collate equal. */
+const PLAIN_LATIN = /^[\x20-\x7e\p{Script=Latin}]*$/u;
+
+/**
+ * pkijs's verdict on two names when it can be had without a collator: pkijs prepares each string value (trimmed,
+ * runs of spaces to one, lower-cased) and compares them with localeCompare, whose first call loads ICU's collation
+ * (milliseconds and megabytes for a command-line run). Equal prepared strings are equal; different ones made only of
+ * printable ASCII and composed Latin letters are different; anything else (other scripts, combining or ignorable
+ * characters, non-string values) is left to pkijs (undefined).
+ */
+function namesEqualWithoutCollator(a: RelativeDistinguishedNames, b: RelativeDistinguishedNames): boolean | undefined {
+  const x = a.typesAndValues;
+  const y = b.typesAndValues;
+  if (x.length !== y.length) return false;
+  let unsure = false;
+  for (let i = 0; i < x.length; i++) {
+    const [p, q] = [x[i]!, y[i]!];
+    if (p.type !== q.type) return false;
+    const ps = STRING_BLOCKS.has((p.value.constructor as typeof asn1js.BaseBlock).blockName());
+    if (ps !== STRING_BLOCKS.has((q.value.constructor as typeof asn1js.BaseBlock).blockName())) return false;
+    if (!ps) {
+      unsure = true;
+      continue;
+    }
+    const [u, v] = [prepared(p.value.valueBlock.value), prepared(q.value.valueBlock.value)];
+    if (u === v) continue;
+    const plain = (t: string) => PLAIN_LATIN.test(t) && t === t.normalize('NFC');
+    if (plain(u) && plain(v)) return false;
+    unsure = true;
+  }
+  return unsure ? undefined : true;
+}
+
+/** pkijs's string preparation: trimmed, runs of spaces made one, lower-cased. */
+function prepared(value: unknown): string {
+  return String(value).trim().replace(/ +/g, ' ').toLowerCase();
+}
+
+/** Name equality: identical DER, or equal after pkijs's RFC 5280 string preparation. */
 export function namesEqual(a: RelativeDistinguishedNames, b: RelativeDistinguishedNames): boolean {
   if (bytesEqual(nameDer(a), nameDer(b))) return true;
   try {
-    return namesEqualWithoutCollator(a, b) ?? a.isEqual(b);
+    const quick = namesEqualWithoutCollator(a, b);
+    if (quick !== undefined) return quick;
+    return a.isEqual(b);
   } catch {
     try {
       return a.isEqual(b);

@@ -7,8 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { berOf, encodingFacts } from './ber.js';
 import { readSignedData } from './signed-data.js';
-import { toCertificate } from '../revocation/certificates.js';
-import { rdnIsEqual } from '../revocation/name-compare.js';
+import { namesEqual, toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
   | 'CMS_NOT_DER'
@@ -268,7 +267,7 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     f.sid = { type: 'issuerAndSerialNumber', issuer: si.sid.issuer, serial };
     const issuer = si.sid.issuer;
     f.signerCertificate =
-      f.certificates.find((c) => sameSerial(u8(c.serialNumber.valueBlock.valueHexView), serial) && rdnIsEqual(c.issuer, issuer)) ?? null;
+      f.certificates.find((c) => sameSerial(u8(c.serialNumber.valueBlock.valueHexView), serial) && namesEqual(c.issuer, issuer)) ?? null;
   } else {
     const keyId = skiFromSid(si.sid);
     if (keyId) {

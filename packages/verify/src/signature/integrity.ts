@@ -10,8 +10,7 @@ import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type Revisi
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
-import { certificateDer, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
-import { rdnIsEqual } from '../revocation/name-compare.js';
+import { certificateDer, namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import { verifySignatureValue, type AlgorithmMismatch, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
 
 export { ecdsaDerToRaw } from '../crypto-policy/verify-signature.js';
@@ -218,7 +217,7 @@ async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise
     if (!ref.issuerSerial.issuerDer) return false;
     try {
       const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(ab(ref.issuerSerial.issuerDer)).result });
-      if (!rdnIsEqual(name, cert.issuer)) return false;
+      if (!namesEqual(name, cert.issuer)) return false;
     } catch {
       return false;
     }

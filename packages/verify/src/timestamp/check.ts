@@ -7,9 +7,8 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { rdnIsEqual } from '../revocation/name-compare.js';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
-import { subjectPublicKeyInfoDer } from '../revocation/certificates.js';
+import { namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 import { decodeTimestampToken, integerHex, namesSigner, view, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
@@ -226,7 +225,7 @@ function issuerSerialMatches(value: asn1js.AsnType, cert: pkijs.Certificate): bo
   return names.valueBlock.value.some((gn) => {
     if (gn.idBlock.tagClass !== 3 || gn.idBlock.tagNumber !== 4 || !(gn instanceof asn1js.Constructed)) return false;
     try {
-      return rdnIsEqual(new pkijs.RelativeDistinguishedNames({ schema: gn.valueBlock.value[0] }), cert.issuer);
+      return namesEqual(new pkijs.RelativeDistinguishedNames({ schema: gn.valueBlock.value[0] }), cert.issuer);
     } catch {
       return false;
     }

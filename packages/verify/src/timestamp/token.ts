@@ -6,10 +6,10 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
+import { namesEqual } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
 import { readSignedData } from '../signature/signed-data.js';
-import { rdnIsEqual } from '../revocation/name-compare.js';
 
 export interface TimestampAccuracy {
   seconds: number;
@@ -208,7 +208,7 @@ export function namesSigner(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificat
   const sid: unknown = signerInfo.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     try {
-      return cert.serialNumber.isEqual(sid.serialNumber) && rdnIsEqual(cert.issuer, sid.issuer);
+      return cert.serialNumber.isEqual(sid.serialNumber) && namesEqual(cert.issuer, sid.issuer);
     } catch {
       return false;
     }

@@ -78,6 +78,8 @@ export interface SignatureFacts {
   subFilter: string | undefined;
   /** The revision whose bytes the signature covers (-1 when unknown). */
   signedRevision: number;
+  /** The signature dictionary's object ("12 0 R"); null when it is direct inside its field. */
+  signatureObject: string | null;
   /** /M, as an ISO time (claimed by the signer's software, not proven). */
   claimedSigningTime: string | null;
   reason: string | undefined;

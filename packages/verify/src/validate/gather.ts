@@ -88,6 +88,7 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
       filter: b.found.filter,
       subFilter: b.found.subFilter,
       signedRevision: b.signedRevision,
+      signatureObject: b.found.ref ? `${b.found.ref.key} R` : null,
       claimedSigningTime: claimedTime,
       reason: b.found.reason,
       location: b.found.location,

@@ -2,18 +2,39 @@
 import type * as pkijs from 'pkijs';
 import { toHex } from '../revocation/bytes.js';
 import { authorityKeyId, subjectKeyId } from '../revocation/certificates.js';
+import { nameText } from '../trust/names.js';
 import { trustProfile, type TrustedCertificate } from '../trust-profiles/profiles.js';
 import type { ValidateOptions } from './options.js';
 import { readCertificates } from './read-certificates.js';
 
 /**
+ * A name's key for pre-selection: names that namesEqual can find equal (the same DER, or pkijs' comparison of each
+ * value trimmed, spaces collapsed, lower-cased, then compared with localeCompare, which also equates canonically
+ * equivalent and ignorable characters) get the same key, since the key keeps only the ASCII letters and digits of
+ * the printed name's compatibility decomposition, lower-cased. Different names may share a key: a certificate kept
+ * for its key is only a candidate.
+ */
+export function nameKey(text: string): string {
+  return text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** nameKey of a profile certificate's subject, kept with the (shared, frozen) entry: a batch asks for it per file. */
+const subjectKeys = new WeakMap<TrustedCertificate, string>();
+function subjectKey(t: TrustedCertificate): string {
+  let k = subjectKeys.get(t);
+  if (k === undefined) subjectKeys.set(t, (k = nameKey(t.subject)));
+  return k;
+}
+
+/**
  * The profile's certificates that can take part in a path from the document's certificates. Path building links a
- * certificate to an issuer whose SKI equals its AKI when both are present (isIssuerOf), and ends at an anchor with
- * a document certificate's name and key: so an extra certificate is kept when its SKI is the AKI of a document
- * certificate or of an extra kept so far, an anchor when its SKI is one of those AKIs or a document certificate's
- * own SKI. A document certificate without an AKI, or an extra without one, keeps everything; a profile certificate
- * without an SKI is always kept. Nothing that could be in a path is left out, and most files need only a few of
- * the bundled certificates parsed.
+ * certificate to an issuer with its issuer's name, and whose SKI equals its AKI when both are present (isIssuerOf),
+ * and ends at an anchor with a document certificate's name and key: so an extra certificate is kept when its SKI is
+ * the AKI of a document certificate or of an extra kept so far, an anchor when its SKI is one of those AKIs or a
+ * document certificate's own SKI. A certificate without an AKI (a root the document carries) links by name alone:
+ * profile certificates whose subject has the key (nameKey) of its issuer or subject are kept too. A profile
+ * certificate without an SKI is always kept. Nothing that could be in a path is left out, and most files need only
+ * a few of the bundled certificates parsed.
  */
 function usableFor(
   documentCertificates: readonly pkijs.Certificate[],
@@ -21,22 +42,23 @@ function usableFor(
   extras: readonly TrustedCertificate[],
 ): { anchors: readonly TrustedCertificate[]; extras: readonly TrustedCertificate[] } {
   const wanted = new Set<string>();
+  const wantedNames = new Set<string>();
   for (const c of documentCertificates) {
     const aki = authorityKeyId(c);
-    if (!aki) return { anchors, extras };
-    wanted.add(toHex(aki));
     const ski = subjectKeyId(c);
     if (ski) wanted.add(toHex(ski));
+    if (aki) wanted.add(toHex(aki));
+    else for (const name of [c.issuer, c.subject]) wantedNames.add(nameKey(nameText(name)));
   }
-  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId);
+  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId) || (wantedNames.size > 0 && wantedNames.has(subjectKey(t)));
   const chosen = new Set<TrustedCertificate>();
   for (let grew = true; grew; ) {
     grew = false;
     for (const t of extras) {
       if (chosen.has(t) || !keep(t)) continue;
-      if (t.authorityKeyId === null) return { anchors, extras };
       chosen.add(t);
-      wanted.add(t.authorityKeyId);
+      if (t.authorityKeyId === null) wantedNames.add(nameKey(t.issuer));
+      else wanted.add(t.authorityKeyId);
       grew = true;
     }
   }

@@ -18,25 +18,45 @@ export const MIGRATION_LOCK_KEY = 0x6b79736f;
  */
 export const MIGRATION_TIMEOUT_MS = 10 * 60_000;
 
-export async function applyPgMigrations(client: PgClient, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<{ from: number; to: number }> {
+export async function applyPgMigrations(
+  client: PgClient,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<{ from: number; to: number }> {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new RegisterError('REGISTER_MIGRATION_FAILED', { version: m.version }, 'migrations must be numbered 1, 2, 3, … in order');
+    if (m.version !== i + 1)
+      throw new RegisterError(
+        'REGISTER_MIGRATION_FAILED',
+        { version: m.version },
+        'migrations must be numbered 1, 2, 3, … in order',
+      );
   });
   const known = migrations.length;
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
-    const current = (await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_version')).rows[0]!.v;
-    if (current > known) throw new RegisterError('REGISTER_SCHEMA_TOO_NEW', { fileVersion: current, knownVersion: known });
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
+    );
+    const current = (
+      await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_version')
+    ).rows[0]!.v;
+    if (current > known)
+      throw new RegisterError('REGISTER_SCHEMA_TOO_NEW', { fileVersion: current, knownVersion: known });
     for (const m of migrations.slice(current)) {
       try {
         await client.query(m.sql);
       } catch (e) {
-        throw new RegisterError('REGISTER_MIGRATION_FAILED', { version: m.version, reason: (e as { code?: string }).code ?? 'error' }, (e as Error).message);
+        throw new RegisterError(
+          'REGISTER_MIGRATION_FAILED',
+          { version: m.version, reason: (e as { code?: string }).code ?? 'error' },
+          (e as Error).message,
+        );
       }
-      await client.query('INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, now())', [m.version, m.description]);
+      await client.query('INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, now())', [
+        m.version,
+        m.description,
+      ]);
     }
     await client.query('COMMIT');
     return { from: current, to: Math.max(current, known) };

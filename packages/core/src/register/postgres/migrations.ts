@@ -17,7 +17,8 @@ export interface PgMigration {
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
-    description: 'authorities, books and their locks, requests, entries, stored e-copies, closings, the signing journal',
+    description:
+      'authorities, books and their locks, requests, entries, stored e-copies, closings, the signing journal',
     sql: `
 CREATE TABLE authorities (
   id TEXT COLLATE "C" PRIMARY KEY,

@@ -6,7 +6,13 @@
  * listing, never twice.
  */
 import { JournalError } from '../../journal/errors.js';
-import type { JournalPage, JournalQuery, JournalRecord, JournalRecordInput, SigningJournal } from '../../journal/types.js';
+import type {
+  JournalPage,
+  JournalQuery,
+  JournalRecord,
+  JournalRecordInput,
+  SigningJournal,
+} from '../../journal/types.js';
 import { checkQuery, checkRecordInput, journalInstant } from '../../journal/validate.js';
 import { RegisterError } from '../errors.js';
 import { applyPgMigrations } from './migrate.js';
@@ -70,7 +76,19 @@ export class PgJournal implements SigningJournal {
     const rows = await this.#query<Row>(
       `INSERT INTO signing_journal (at, source, operation, unit, key_alias, signer_name, signer_cert_sha256, level, document_sha256, procedure_code, dossier_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [at, input.source, input.operation, input.unit, input.keyAlias, input.signerName, input.signerCertSha256, input.level, input.documentSha256, input.procedureCode ?? null, input.dossierId ?? null],
+      [
+        at,
+        input.source,
+        input.operation,
+        input.unit,
+        input.keyAlias,
+        input.signerName,
+        input.signerCertSha256,
+        input.level,
+        input.documentSha256,
+        input.procedureCode ?? null,
+        input.dossierId ?? null,
+      ],
     );
     return toRecord(rows[0]!);
   }
@@ -78,7 +96,8 @@ export class PgJournal implements SigningJournal {
   async list(query: JournalQuery = {}, page: { limit?: number; after?: string } = {}): Promise<JournalPage> {
     checkQuery(query);
     const limit = page.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1_000) throw new JournalError('JOURNAL_BAD_INPUT', { field: 'limit' }, 'limit: 1 to 1000');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1_000)
+      throw new JournalError('JOURNAL_BAD_INPUT', { field: 'limit' }, 'limit: 1 to 1000');
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (sql: string, v: unknown) => (args.push(v), where.push(sql.replace('?', `$${args.length}`)));
@@ -97,19 +116,34 @@ export class PgJournal implements SigningJournal {
       add('id > ?', String(page.after));
     }
     args.push(limit + 1);
-    const rows = await this.#query<Row>(`SELECT * FROM signing_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${args.length}`, args);
+    const rows = await this.#query<Row>(
+      `SELECT * FROM signing_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${args.length}`,
+      args,
+    );
     const records = rows.slice(0, limit).map(toRecord);
     return { records, nextCursor: rows.length > limit ? String(records[records.length - 1]!.id) : null };
   }
 
+  /** Records being written are written first (a close never cuts an append short); then the pool, if its own, closes. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.allSettled([...this.#running]);
     if (this.#ownsPool) await this.#pool.end();
   }
 
-  async #query<R>(sql: string, args: unknown[]): Promise<R[]> {
-    if (this.#closed) throw new JournalError('JOURNAL_STORAGE', {}, 'the journal is closed');
+  readonly #running = new Set<Promise<unknown>>();
+
+  #query<R>(sql: string, args: unknown[]): Promise<R[]> {
+    if (this.#closed) return Promise.reject(new JournalError('JOURNAL_STORAGE', {}, 'the journal is closed'));
+    const p = this.#run<R>(sql, args);
+    this.#running.add(p);
+    const done = () => this.#running.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  async #run<R>(sql: string, args: unknown[]): Promise<R[]> {
     try {
       const client = await this.#pool.connect();
       try {

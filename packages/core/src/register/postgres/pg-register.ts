@@ -22,15 +22,45 @@ import { RegisterError } from '../errors.js';
 import { NUMBERED, entryConditions } from '../entry-sql.js';
 import { foldName, type EntrySearch } from '../entry-query.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
-import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
+import {
+  KeyTakenConflict,
+  type BookCounts,
+  type NewEntry,
+  type RegisterStore,
+  type RegisterWrites,
+  type StoredBook,
+  type StoredRequest,
+} from '../store.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
 import type { ExtensionRecord } from '../../deadlines/later-extension.js';
 import type { RequestDeadlineFacts } from '../entry-deadline.js';
 import { applyPgMigrations } from './migrate.js';
 import { PgJournal } from './pg-journal.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
-import { checkPoolOptions, createPool, describeUrl, isRetryable, loadPg, pgFault, type PgClient, type PgPool, type PgPoolOptions } from './pool.js';
-import { isoOrNull, toAuthority, toBook, toClosure, toEntry, toRequest, type AuthorityRow, type BookRow, type ClosureRow, type EntryRow, type RequestRow } from './rows.js';
+import {
+  checkPoolOptions,
+  createPool,
+  describeUrl,
+  isRetryable,
+  loadPg,
+  pgFault,
+  type PgClient,
+  type PgPool,
+  type PgPoolOptions,
+} from './pool.js';
+import {
+  isoOrNull,
+  toAuthority,
+  toBook,
+  toClosure,
+  toEntry,
+  toRequest,
+  type AuthorityRow,
+  type BookRow,
+  type ClosureRow,
+  type EntryRow,
+  type RequestRow,
+} from './rows.js';
 
 export interface PostgresRegisterOptions extends PgPoolOptions, RegisterRulesOptions {}
 
@@ -92,24 +122,38 @@ export class PgRegister extends RegisterBook {
 export class PgStore implements RegisterStore {
   readonly #pool: PgPool;
   #closed = false;
+  /** Transactions begun or waiting for a connection: `close` lets the begun ones finish. */
+  readonly #running = new Set<Promise<unknown>>();
 
   constructor(pool: PgPool) {
     this.#pool = pool;
   }
 
   write<T>(fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
-    return this.#transaction('BEGIN', fn);
+    return this.#track(this.#transaction('BEGIN', fn));
   }
 
   read<T>(fn: (tx: RegisterWrites) => Promise<T>): Promise<T> {
     // One snapshot for the whole read: a request and its entries as of one moment.
-    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+    return this.#track(this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn));
   }
 
+  /**
+   * A graceful close: nothing new starts (REGISTER_CLOSED), a transaction already begun commits or rolls back as it
+   * would have, one still waiting for a connection is refused before it begins; then the pool's connections close.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.allSettled([...this.#running]);
     await this.#pool.end();
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#running.add(p);
+    const done = () => this.#running.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   async schemaVersion(): Promise<number> {
@@ -132,6 +176,10 @@ export class PgStore implements RegisterStore {
         client = await this.#pool.connect();
       } catch (e) {
         throw mapError(e);
+      }
+      if (this.#closed) {
+        client.release();
+        throw new RegisterError('REGISTER_CLOSED');
       }
       let broken: Error | undefined;
       try {
@@ -178,7 +226,9 @@ class PgTx implements RegisterWrites {
   }
 
   async schemaVersion(): Promise<number> {
-    return (await this.#one<{ v: number }>('SELECT MAX(version)::int AS v FROM schema_version'))?.v ?? PG_SCHEMA_VERSION;
+    return (
+      (await this.#one<{ v: number }>('SELECT MAX(version)::int AS v FROM schema_version'))?.v ?? PG_SCHEMA_VERSION
+    );
   }
 
   async authority(id: string): Promise<Authority | null> {
@@ -190,7 +240,10 @@ class PgTx implements RegisterWrites {
     return (await this.#all<AuthorityRow>('SELECT * FROM authorities ORDER BY id')).map(toAuthority);
   }
 
-  async upsertAuthority(a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null }, at: string): Promise<void> {
+  async upsertAuthority(
+    a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null },
+    at: string,
+  ): Promise<void> {
     await this.#c.query(
       `INSERT INTO authorities (id, name, book_types, electronic_book_type, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, book_types = excluded.book_types,
@@ -202,8 +255,13 @@ class PgTx implements RegisterWrites {
   async books(authorityId: string, year?: number): Promise<Book[]> {
     const rows =
       year === undefined
-        ? await this.#all<BookRow>('SELECT * FROM books WHERE authority_id = $1 ORDER BY year, book_type, volume', [authorityId])
-        : await this.#all<BookRow>('SELECT * FROM books WHERE authority_id = $1 AND year = $2 ORDER BY book_type, volume', [authorityId, year]);
+        ? await this.#all<BookRow>('SELECT * FROM books WHERE authority_id = $1 ORDER BY year, book_type, volume', [
+            authorityId,
+          ])
+        : await this.#all<BookRow>(
+            'SELECT * FROM books WHERE authority_id = $1 AND year = $2 ORDER BY book_type, volume',
+            [authorityId, year],
+          );
     return rows.map((r) => {
       const { id: _id, ...book } = toBook(r);
       return book;
@@ -211,39 +269,66 @@ class PgTx implements RegisterWrites {
   }
 
   async volumes(authorityId: string, bookType: string, year: number): Promise<StoredBook[]> {
-    return (await this.#all<BookRow>('SELECT * FROM books WHERE authority_id = $1 AND book_type = $2 AND year = $3 ORDER BY volume', [authorityId, bookType, year])).map(toBook);
+    return (
+      await this.#all<BookRow>(
+        'SELECT * FROM books WHERE authority_id = $1 AND book_type = $2 AND year = $3 ORDER BY volume',
+        [authorityId, bookType, year],
+      )
+    ).map(toBook);
   }
 
   async closure(authorityId: string, bookType: string, year: number): Promise<BookClosure | null> {
-    const r = await this.#one<ClosureRow>('SELECT * FROM book_closures WHERE authority_id = $1 AND book_type = $2 AND year = $3', [authorityId, bookType, year]);
+    const r = await this.#one<ClosureRow>(
+      'SELECT * FROM book_closures WHERE authority_id = $1 AND book_type = $2 AND year = $3',
+      [authorityId, bookType, year],
+    );
     return r ? toClosure(r) : null;
   }
 
   async lockBook(authorityId: string, bookType: string, year: number): Promise<void> {
     // The book's lock row exists from its first writer on; a concurrent first insert waits for the other's commit.
-    await this.#c.query('INSERT INTO book_locks (authority_id, book_type, year) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [authorityId, bookType, year]);
-    await this.#c.query('SELECT 1 FROM book_locks WHERE authority_id = $1 AND book_type = $2 AND year = $3 FOR UPDATE', [authorityId, bookType, year]);
-  }
-
-  async lastSeq(authorityId: string, bookType: string, year: number): Promise<number> {
-    return (await this.#one<{ n: number }>('SELECT COALESCE(MAX(seq_no), 0)::int AS n FROM entries WHERE authority_id = $1 AND book_type = $2 AND year = $3', [authorityId, bookType, year]))!.n;
-  }
-
-  async insertVolume(authorityId: string, bookType: string, year: number, volume: number, openedAt: string): Promise<StoredBook> {
-    return toBook(
-      (await this.#one<BookRow>('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
-        authorityId,
-        bookType,
-        year,
-        volume,
-        openedAt,
-      ]))!,
+    await this.#c.query(
+      'INSERT INTO book_locks (authority_id, book_type, year) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [authorityId, bookType, year],
+    );
+    await this.#c.query(
+      'SELECT 1 FROM book_locks WHERE authority_id = $1 AND book_type = $2 AND year = $3 FOR UPDATE',
+      [authorityId, bookType, year],
     );
   }
 
-  async closeVolumes(at: string, book: { id: number } | { authorityId: string; bookType: string; year: number }): Promise<void> {
+  async lastSeq(authorityId: string, bookType: string, year: number): Promise<number> {
+    return (await this.#one<{ n: number }>(
+      'SELECT COALESCE(MAX(seq_no), 0)::int AS n FROM entries WHERE authority_id = $1 AND book_type = $2 AND year = $3',
+      [authorityId, bookType, year],
+    ))!.n;
+  }
+
+  async insertVolume(
+    authorityId: string,
+    bookType: string,
+    year: number,
+    volume: number,
+    openedAt: string,
+  ): Promise<StoredBook> {
+    return toBook(
+      (await this.#one<BookRow>(
+        'INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+        [authorityId, bookType, year, volume, openedAt],
+      ))!,
+    );
+  }
+
+  async closeVolumes(
+    at: string,
+    book: { id: number } | { authorityId: string; bookType: string; year: number },
+  ): Promise<void> {
     if ('id' in book) await this.#c.query('UPDATE books SET closed_at = $1 WHERE id = $2', [at, book.id]);
-    else await this.#c.query('UPDATE books SET closed_at = $1 WHERE authority_id = $2 AND book_type = $3 AND year = $4 AND closed_at IS NULL', [at, book.authorityId, book.bookType, book.year]);
+    else
+      await this.#c.query(
+        'UPDATE books SET closed_at = $1 WHERE authority_id = $2 AND book_type = $3 AND year = $4 AND closed_at IS NULL',
+        [at, book.authorityId, book.bookType, book.year],
+      );
   }
 
   async bookCounts(authorityId: string, bookType: string, year: number): Promise<BookCounts> {
@@ -256,15 +341,10 @@ class PgTx implements RegisterWrites {
   }
 
   async insertClosure(c: BookClosure): Promise<void> {
-    await this.#c.query('INSERT INTO book_closures (authority_id, book_type, year, numbers_used, issued, voided, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      c.authorityId,
-      c.bookType,
-      c.year,
-      c.numbersUsed,
-      c.issued,
-      c.voided,
-      c.closedAt,
-    ]);
+    await this.#c.query(
+      'INSERT INTO book_closures (authority_id, book_type, year, numbers_used, issued, voided, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [c.authorityId, c.bookType, c.year, c.numbersUsed, c.issued, c.voided, c.closedAt],
+    );
   }
 
   async requestById(id: string): Promise<StoredRequest | null> {
@@ -273,7 +353,10 @@ class PgTx implements RegisterWrites {
   }
 
   async requestByKey(authorityId: string, key: string): Promise<StoredRequest | null> {
-    const row = await this.#one<RequestRow>('SELECT * FROM requests WHERE authority_id = $1 AND idempotency_key = $2', [authorityId, key]);
+    const row = await this.#one<RequestRow>('SELECT * FROM requests WHERE authority_id = $1 AND idempotency_key = $2', [
+      authorityId,
+      key,
+    ]);
     return row ? toRequest(row) : null;
   }
 
@@ -281,7 +364,10 @@ class PgTx implements RegisterWrites {
     const rows =
       authorityId === undefined
         ? await this.#all<{ id: string }>("SELECT id FROM requests WHERE state = 'pending' ORDER BY created_at, id")
-        : await this.#all<{ id: string }>("SELECT id FROM requests WHERE state = 'pending' AND authority_id = $1 ORDER BY created_at, id", [authorityId]);
+        : await this.#all<{ id: string }>(
+            "SELECT id FROM requests WHERE state = 'pending' AND authority_id = $1 ORDER BY created_at, id",
+            [authorityId],
+          );
     return rows.map((r) => r.id);
   }
 
@@ -327,17 +413,32 @@ class PgTx implements RegisterWrites {
         ],
       );
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'requests_key') throw new KeyTakenConflict();
+      if ((e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'requests_key')
+        throw new KeyTakenConflict();
       throw e;
     }
   }
 
-  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void> {
-    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at', dueAt: 'due_at', extension: 'extension' } as const;
+  async updateRequest(
+    id: string,
+    set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>,
+  ): Promise<void> {
+    const columns = {
+      state: 'state',
+      completedAt: 'completed_at',
+      voidReason: 'void_reason',
+      deliveredAt: 'delivered_at',
+      dueAt: 'due_at',
+      extension: 'extension',
+    } as const;
     const keys = (Object.keys(set) as (keyof typeof columns)[]).filter((k) => set[k] !== undefined);
     if (keys.length === 0) return;
-    const value = (k: keyof typeof columns) => (k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k]);
-    await this.#c.query(`UPDATE requests SET ${keys.map((k, i) => `${columns[k]} = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`, [...keys.map(value), id]);
+    const value = (k: keyof typeof columns) =>
+      k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k];
+    await this.#c.query(
+      `UPDATE requests SET ${keys.map((k, i) => `${columns[k]} = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`,
+      [...keys.map(value), id],
+    );
   }
 
   async insertExtension(requestId: string, r: ExtensionRecord): Promise<void> {
@@ -348,21 +449,50 @@ class PgTx implements RegisterWrites {
   }
 
   async deadlineFacts(requestIds: readonly string[]): Promise<Map<string, RequestDeadlineFacts>> {
-    const rows = await this.#all<{ id: string; state: StoredRequest['state']; due_at: Date | null; completed_at: Date | null; delivered_at: Date | null; e: boolean }>(
+    const rows = await this.#all<{
+      id: string;
+      state: StoredRequest['state'];
+      due_at: Date | null;
+      completed_at: Date | null;
+      delivered_at: Date | null;
+      e: boolean;
+    }>(
       `SELECT r.id, r.state, r.due_at, r.completed_at, r.delivered_at,
          EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy) AS e
        FROM requests r WHERE r.id = ANY($1::text[])`,
       [requestIds],
     );
-    return new Map(rows.map((r) => [r.id, { state: r.state, dueAt: isoOrNull(r.due_at), completedAt: isoOrNull(r.completed_at), deliveredAt: isoOrNull(r.delivered_at), hasElectronicCopy: r.e }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          state: r.state,
+          dueAt: isoOrNull(r.due_at),
+          completedAt: isoOrNull(r.completed_at),
+          deliveredAt: isoOrNull(r.delivered_at),
+          hasElectronicCopy: r.e,
+        },
+      ]),
+    );
   }
 
   async extensions(requestId: string): Promise<ExtensionRecord[]> {
-    const rows = await this.#all<{ agreed_at: Date; working_days: number; reason: string; written_agreement: boolean; due_before: Date; due_after: Date }>(
-      'SELECT * FROM request_extensions WHERE request_id = $1 ORDER BY id',
-      [requestId],
-    );
-    return rows.map((r) => ({ agreedAt: r.agreed_at.toISOString(), workingDays: r.working_days, reason: r.reason, writtenAgreement: r.written_agreement, dueBefore: r.due_before.toISOString(), dueAfter: r.due_after.toISOString() }));
+    const rows = await this.#all<{
+      agreed_at: Date;
+      working_days: number;
+      reason: string;
+      written_agreement: boolean;
+      due_before: Date;
+      due_after: Date;
+    }>('SELECT * FROM request_extensions WHERE request_id = $1 ORDER BY id', [requestId]);
+    return rows.map((r) => ({
+      agreedAt: r.agreed_at.toISOString(),
+      workingDays: r.working_days,
+      reason: r.reason,
+      writtenAgreement: r.written_agreement,
+      dueBefore: r.due_before.toISOString(),
+      dueAfter: r.due_after.toISOString(),
+    }));
   }
 
   async insertEntry(e: NewEntry): Promise<number> {
@@ -403,11 +533,18 @@ class PgTx implements RegisterWrites {
   }
 
   async issueEntry(entryId: number, sha256: string | null, evidence: SigningEvidence | null): Promise<void> {
-    await this.#c.query("UPDATE entries SET state = 'issued', ecopy_sha256 = $1, signing_evidence = $2 WHERE id = $3", [sha256, evidence ? JSON.stringify(evidence) : null, entryId]);
+    await this.#c.query("UPDATE entries SET state = 'issued', ecopy_sha256 = $1, signing_evidence = $2 WHERE id = $3", [
+      sha256,
+      evidence ? JSON.stringify(evidence) : null,
+      entryId,
+    ]);
   }
 
   async voidEntries(requestId: string, reason: string): Promise<void> {
-    await this.#c.query("UPDATE entries SET state = 'void', void_reason = $1 WHERE request_id = $2", [reason, requestId]);
+    await this.#c.query("UPDATE entries SET state = 'void', void_reason = $1 WHERE request_id = $2", [
+      reason,
+      requestId,
+    ]);
   }
 
   async storeECopy(entryId: number, sha256: string, bytes: Uint8Array, at: string): Promise<void> {
@@ -420,16 +557,16 @@ class PgTx implements RegisterWrites {
   }
 
   async entriesOf(requestId: string): Promise<RegisterEntry[]> {
-    return (await this.#all<EntryRow>('SELECT * FROM entries WHERE request_id = $1 ORDER BY original_index', [requestId])).map(toEntry);
+    return (
+      await this.#all<EntryRow>('SELECT * FROM entries WHERE request_id = $1 ORDER BY original_index', [requestId])
+    ).map(toEntry);
   }
 
   async entry(key: EntryKey): Promise<RegisterEntry | null> {
-    const row = await this.#one<EntryRow>('SELECT * FROM entries WHERE authority_id = $1 AND book_type = $2 AND year = $3 AND seq_no = $4', [
-      key.authorityId,
-      key.bookType,
-      key.year,
-      key.seqNo,
-    ]);
+    const row = await this.#one<EntryRow>(
+      'SELECT * FROM entries WHERE authority_id = $1 AND book_type = $2 AND year = $3 AND seq_no = $4',
+      [key.authorityId, key.bookType, key.year, key.seqNo],
+    );
     return row ? toEntry(row) : null;
   }
 
@@ -439,20 +576,35 @@ class PgTx implements RegisterWrites {
   }
 
   async entriesByECopyHash(sha256: string): Promise<RegisterEntry[]> {
-    return (await this.#all<EntryRow>('SELECT * FROM entries WHERE ecopy_sha256 = $1 ORDER BY id', [sha256])).map(toEntry);
+    return (await this.#all<EntryRow>('SELECT * FROM entries WHERE ecopy_sha256 = $1 ORDER BY id', [sha256])).map(
+      toEntry,
+    );
   }
 
-  async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
+  async listEntries(filter: {
+    authorityId: string;
+    bookType?: string;
+    year?: number;
+    state?: EntryState;
+  }): Promise<RegisterEntry[]> {
     const args: unknown[] = [filter.authorityId];
     const where = ['authority_id = $1'];
-    if (filter.bookType !== undefined) (args.push(filter.bookType), where.push(`book_type = $${args.length}`));
-    if (filter.year !== undefined) (args.push(filter.year), where.push(`year = $${args.length}`));
-    if (filter.state !== undefined) (args.push(filter.state), where.push(`state = $${args.length}`));
-    return (await this.#all<EntryRow>(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY year, book_type, seq_no`, args)).map(toEntry);
+    if (filter.bookType !== undefined) args.push(filter.bookType), where.push(`book_type = $${args.length}`);
+    if (filter.year !== undefined) args.push(filter.year), where.push(`year = $${args.length}`);
+    if (filter.state !== undefined) args.push(filter.state), where.push(`state = $${args.length}`);
+    return (
+      await this.#all<EntryRow>(
+        `SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY year, book_type, seq_no`,
+        args,
+      )
+    ).map(toEntry);
   }
 
   async searchEntries(search: EntrySearch, limit: number): Promise<RegisterEntry[]> {
-    const { where, args } = entryConditions(search, { param: NUMBERED, requesterContains: (p) => `strpos(requester_folded, ${p}) > 0` });
+    const { where, args } = entryConditions(search, {
+      param: NUMBERED,
+      requesterContains: (p) => `strpos(requester_folded, ${p}) > 0`,
+    });
     args.push(limit);
     const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY authority_id, book_type, year, seq_no LIMIT $${args.length}`;
     return (await this.#all<EntryRow>(sql, args)).map(toEntry);

@@ -42,7 +42,9 @@ export interface PgPoolOptions {
 const requireCjs = createRequire(import.meta.url);
 
 /** Loads pg, or throws `unavailable(reason)`. */
-export function loadPg(unavailable: (reason: string) => KysoError): { Pool: new (config: Record<string, unknown>) => PgPool } {
+export function loadPg(unavailable: (reason: string) => KysoError): {
+  Pool: new (config: Record<string, unknown>) => PgPool;
+} {
   try {
     return requireCjs('pg') as { Pool: new (config: Record<string, unknown>) => PgPool };
   } catch (e) {
@@ -60,12 +62,16 @@ export function describeUrl(url: unknown): { host?: string; port?: string; datab
   }
 }
 
-export function checkPoolOptions(o: PgPoolOptions, bad: (field: string, why: string) => never): Required<PgPoolOptions> {
+export function checkPoolOptions(
+  o: PgPoolOptions,
+  bad: (field: string, why: string) => never,
+): Required<PgPoolOptions> {
   if (!o || typeof o !== 'object') bad('options', 'an object');
   if (typeof o.url !== 'string' || !/^postgres(ql)?:\/\//.test(o.url)) bad('url', 'a postgres:// URL');
   const int = (v: unknown, field: string, min: number, max: number, dflt: number): number => {
     if (v === undefined) return dflt;
-    if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max) bad(field, `an integer from ${min} to ${max}`);
+    if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max)
+      bad(field, `an integer from ${min} to ${max}`);
     return v as number;
   };
   return {
@@ -78,7 +84,11 @@ export function checkPoolOptions(o: PgPoolOptions, bad: (field: string, why: str
 }
 
 /** A pool whose every connection carries the statement timeout (and the same one for a transaction left idle). */
-export function createPool(Pool: new (config: Record<string, unknown>) => PgPool, o: Required<PgPoolOptions>, onIdleError: (e: Error) => void): PgPool {
+export function createPool(
+  Pool: new (config: Record<string, unknown>) => PgPool,
+  o: Required<PgPoolOptions>,
+  onIdleError: (e: Error) => void,
+): PgPool {
   const pool = new Pool({
     connectionString: o.url,
     max: o.poolSize,

@@ -6,7 +6,17 @@ import type { Extension } from '../../deadlines/due-time.js';
 import type { FeeQuote } from '../../fees/compute-fee.js';
 import type { RefusalCode } from '../refusal-grounds.js';
 import type { StoredBook, StoredRequest } from '../store.js';
-import type { Authority, BookClosure, Certifier, DeliveryChannel, EntryState, PaymentChannel, RegisterEntry, Requester, SigningEvidence } from '../types.js';
+import type {
+  Authority,
+  BookClosure,
+  Certifier,
+  DeliveryChannel,
+  EntryState,
+  PaymentChannel,
+  RegisterEntry,
+  Requester,
+  SigningEvidence,
+} from '../types.js';
 
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -96,15 +106,37 @@ export interface EntryRow {
 }
 
 export function toAuthority(r: AuthorityRow): Authority {
-  return { id: r.id, name: r.name, bookTypes: r.book_types, electronicBookType: r.electronic_book_type, createdAt: iso(r.created_at) };
+  return {
+    id: r.id,
+    name: r.name,
+    bookTypes: r.book_types,
+    electronicBookType: r.electronic_book_type,
+    createdAt: iso(r.created_at),
+  };
 }
 
 export function toBook(r: BookRow): StoredBook {
-  return { id: r.id, authorityId: r.authority_id, bookType: r.book_type, year: r.year, volume: r.volume, openedAt: iso(r.opened_at), closedAt: isoOrNull(r.closed_at) };
+  return {
+    id: r.id,
+    authorityId: r.authority_id,
+    bookType: r.book_type,
+    year: r.year,
+    volume: r.volume,
+    openedAt: iso(r.opened_at),
+    closedAt: isoOrNull(r.closed_at),
+  };
 }
 
 export function toClosure(r: ClosureRow): BookClosure {
-  return { authorityId: r.authority_id, bookType: r.book_type, year: r.year, numbersUsed: r.numbers_used, issued: r.issued, voided: r.voided, closedAt: iso(r.closed_at) };
+  return {
+    authorityId: r.authority_id,
+    bookType: r.book_type,
+    year: r.year,
+    numbersUsed: r.numbers_used,
+    issued: r.issued,
+    voided: r.voided,
+    closedAt: iso(r.closed_at),
+  };
 }
 
 export function toRequest(r: RequestRow): StoredRequest {

@@ -2,7 +2,7 @@
  * A Signer from a PKCS#12 file: parsed once (node-forge decrypts the bags), then every signature is made with a
  * Node crypto KeyObject, which is fast and reusable across many documents.
  */
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject, type SignKeyObjectInput, type SignPrivateKeyInput } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject, type SignKeyObjectInput, type SignPrivateKeyInput } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
@@ -13,6 +13,93 @@ import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from
 const require = createRequire(import.meta.url);
 // PKCS#12 bag types (RFC 7292 §4.2): node-forge's oids table is typed as a plain string map.
 const BAG = { key: '1.2.840.113549.1.12.10.1.1', shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3' } as const;
+
+/**
+ * The parts of node-forge a .p12 needs (PKCS#12 with its ciphers, key derivations, RSA and X.509, every digest),
+ * not its index, which also loads TLS, SSH and the rest (about a third of the time).
+ */
+function loadForge(): typeof forgeModule {
+  require('node-forge/lib/pkcs12');
+  require('node-forge/lib/md.all');
+  return require('node-forge/lib/forge') as typeof forgeModule;
+}
+
+type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & { kysoNative?: true };
+type Pkcs12Kdf = ((password: string | null | undefined, salt: forgeModule.util.ByteStringBuffer, id: number, iter: number, n: number, md?: unknown) => forgeModule.util.ByteStringBuffer) & {
+  kysoNative?: true;
+};
+const NODE_DIGESTS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
+const digestName = (md: unknown): string | undefined => {
+  const name = typeof md === 'object' && md !== null ? (md as { algorithm?: unknown }).algorithm : undefined;
+  return typeof name === 'string' && NODE_DIGESTS.has(name) ? name : undefined;
+};
+
+/**
+ * node-forge derives a .p12's keys in JavaScript: PBES2 keys (PBKDF2, handed a digest object) and the PKCS#12 MAC
+ * key (RFC 7292 B.2, thousands of hashes), tens of milliseconds per `kyso sign`. Both are done with Node's own
+ * PBKDF2 and hashes, the same functions, for the digests Node has under forge's name; anything else stays with forge.
+ */
+function nativeKeyDerivations(forge: typeof forgeModule): typeof forgeModule {
+  const pkcs5 = forge.pkcs5 as unknown as { pbkdf2: Pbkdf2 };
+  const js = pkcs5.pbkdf2;
+  if (!js.kysoNative) {
+    const native: Pbkdf2 = (p, s, c, dkLen, md, callback) => js(p, s, c, dkLen, digestName(md) ?? md, callback);
+    native.kysoNative = true;
+    pkcs5.pbkdf2 = native;
+  }
+  const p12 = forge.pkcs12 as unknown as { generateKey: Pkcs12Kdf };
+  const jsKdf = p12.generateKey;
+  if (!jsKdf.kysoNative) {
+    const native: Pkcs12Kdf = (password, salt, id, iter, n, md) => {
+      const digest = md === undefined || md === null ? 'sha1' : digestName(md);
+      if (!digest || !(iter >= 1)) return jsKdf(password, salt, id, iter, n, md);
+      const key = pkcs12Kdf(password, new Uint8Array(Buffer.from(salt.bytes(), 'binary')), id, iter, n, digest);
+      return forge.util.createBuffer(Buffer.from(key).toString('binary'));
+    };
+    native.kysoNative = true;
+    p12.generateKey = native;
+  }
+  return forge;
+}
+
+const BLOCK_BYTES: Record<string, number> = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 };
+
+/**
+ * RFC 7292 Appendix B.2 as node-forge computes it: the password as UTF-16BE code units and a 0 terminator (no
+ * password: empty), ID byte `id` (1 key, 2 IV, 3 MAC), `iter` rounds of `digest`, the first `n` bytes.
+ */
+export function pkcs12Kdf(password: string | null | undefined, salt: Uint8Array, id: number, iter: number, n: number, digest: string): Uint8Array {
+  const v = BLOCK_BYTES[digest]!;
+  const pw = Buffer.alloc(password === null || password === undefined ? 0 : 2 * password.length + 2);
+  for (let i = 0; password && i < password.length; i++) pw.writeUInt16BE(password.charCodeAt(i), 2 * i);
+  const repeat = (src: Uint8Array): Buffer => {
+    const out = Buffer.alloc(v * Math.ceil(src.length / v));
+    for (let i = 0; i < out.length; i++) out[i] = src[i % src.length]!;
+    return out;
+  };
+  let I = Buffer.concat([repeat(salt), repeat(pw)]);
+  const D = Buffer.alloc(v, id);
+  const out: Buffer[] = [];
+  for (let got = 0; got < n; ) {
+    let A = Buffer.concat([D, I]);
+    for (let r = 0; r < iter; r++) A = createHash(digest).update(A).digest();
+    const B = repeat(A).subarray(0, v);
+    // I_j = (I_j + B + 1) mod 2^(8v), for each v-byte block of I
+    const next = Buffer.alloc(I.length);
+    for (let j = 0; j < I.length; j += v) {
+      let x = 0x1ff;
+      for (let l = v - 1; l >= 0; l--) {
+        x = x >> 8;
+        x += B[l]! + I[j + l]!;
+        next[j + l] = x & 0xff;
+      }
+    }
+    I = next;
+    out.push(A);
+    got += A.length;
+  }
+  return new Uint8Array(Buffer.concat(out).subarray(0, n));
+}
 
 export interface Pkcs12Options {
   hash?: HashAlgorithm;
@@ -45,7 +132,7 @@ export class Pkcs12Signer implements Signer {
 
   /** Opens a .p12/.pfx. The password is used here only and never stored or reported. */
   static open(p12: Uint8Array, password: string, options: Pkcs12Options = {}): Pkcs12Signer {
-    const forge = require('node-forge') as typeof forgeModule;
+    const forge = nativeKeyDerivations(loadForge());
     let parsed: forgeModule.pkcs12.Pkcs12Pfx;
     try {
       const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
