@@ -48,7 +48,7 @@ function load(url, { path, body, headers, seconds = 10, connections = 16 }) {
  * `inProcessSignRate`/`inProcessVerifyRate`: kyso's rates in this process (one core), the baselines.
  * Returns bench records.
  */
-export async function serviceBench({ root, onePage, signed, inProcessSignRate, inProcessVerifyRate }) {
+export async function serviceBench({ root, onePage, signed, inProcessSignRate, inProcessVerifyRate, sign: doSign = true, verify: doVerify = true }) {
   const { createApiKey } = await import('../packages/server/dist/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-service-'));
   const api = createApiKey({ id: 'bench', unit: 'bench', aliases: ['signer'], externalCertificates: false });
@@ -84,16 +84,20 @@ export async function serviceBench({ root, onePage, signed, inProcessSignRate, i
   try {
     await waitReady(url, child);
     const auth = { authorization: `Bearer ${api.key}` };
-    await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth, seconds: 2 }); // warm-up
-    const sign = await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth });
-    if (sign.non2xx > 0 || sign.errors > 0) throw new Error(`sign: ${sign.non2xx} non-2xx, ${sign.errors} errors`);
-    rec('service POST /v1/sign, 1-page PDF (autocannon, 16 connections)', sign.requests.average, inProcessSignRate, 'requests/s', { text: '≥ 0.8×', met: (r) => r.ratio >= 0.8 }, 'baseline: in-process signPdf in the bench process, same run; the service signs in worker threads on all cores');
-    rec('service POST /v1/sign: p99 latency', sign.latency.p99, sign.latency.p50, 'ms', { text: '< 50 ms', met: (r) => r.kyso < 50 }, 'baseline: p50 of the same run');
-    await load(url, { path: '/v1/verify', body: signed, headers: {}, seconds: 2 });
-    const verify = await load(url, { path: '/v1/verify', body: signed, headers: {} });
-    if (verify.non2xx > 0 || verify.errors > 0) throw new Error(`verify: ${verify.non2xx} non-2xx, ${verify.errors} errors`);
-    rec('service POST /v1/verify, 1-page signed PDF', verify.requests.average, inProcessVerifyRate, 'requests/s', { text: '≥ 200 requests/s', met: (r) => r.kyso >= 200 }, 'baseline: in-process validatePdf on one core');
-    rec('service POST /v1/verify: p99 latency', verify.latency.p99, verify.latency.p50, 'ms', null, 'baseline: p50 of the same run');
+    if (doSign) {
+      await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth, seconds: 2 }); // warm-up
+      const sign = await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth });
+      if (sign.non2xx > 0 || sign.errors > 0) throw new Error(`sign: ${sign.non2xx} non-2xx, ${sign.errors} errors`);
+      rec('service POST /v1/sign, 1-page PDF (autocannon, 16 connections)', sign.requests.average, inProcessSignRate, 'requests/s', { text: '≥ 0.8×', met: (r) => r.ratio >= 0.8 }, 'baseline: in-process signPdf in the bench process, same run; the service signs in worker threads on all cores');
+      rec('service POST /v1/sign: p99 latency', sign.latency.p99, sign.latency.p50, 'ms', { text: '< 50 ms', met: (r) => r.kyso < 50 }, 'baseline: p50 of the same run');
+    }
+    if (doVerify) {
+      await load(url, { path: '/v1/verify', body: signed, headers: {}, seconds: 2 });
+      const verify = await load(url, { path: '/v1/verify', body: signed, headers: {} });
+      if (verify.non2xx > 0 || verify.errors > 0) throw new Error(`verify: ${verify.non2xx} non-2xx, ${verify.errors} errors`);
+      rec('service POST /v1/verify, 1-page signed PDF', verify.requests.average, inProcessVerifyRate, 'requests/s', { text: '≥ 200 requests/s', met: (r) => r.kyso >= 200 }, 'baseline: in-process validatePdf on one core');
+      rec('service POST /v1/verify: p99 latency', verify.latency.p99, verify.latency.p50, 'ms', null, 'baseline: p50 of the same run');
+    }
   } catch (e) {
     throw new Error(`${e.message}\n${stderr.slice(-2000)}`);
   } finally {

@@ -283,4 +283,22 @@ describe('the signing journal store', () => {
     await again.close();
     expect(new JournalError('JOURNAL_STORAGE').messageEn).toContain('journal');
   });
+
+  it('SQLite: records asked for together are committed together: each resolves with its own row, in the order asked, on disk when it resolves', async () => {
+    const { reg, location: path } = await freshOn(stores.get('sqlite'));
+    await reg.close();
+    const journal = openSqliteJournal(path);
+    const asked = Array.from({ length: 25 }, (_, i) => journal.record(record(i)));
+    // a list asked for before they resolve already holds them (the waiting group is committed first)
+    expect((await journal.list({}, { limit: 1000 })).records.map((r) => r.documentSha256)).toEqual(Array.from({ length: 25 }, (_, i) => sha(`doc${i}`)));
+    const rows = await Promise.all(asked);
+    expect(rows.map((r) => r.documentSha256)).toEqual(Array.from({ length: 25 }, (_, i) => sha(`doc${i}`)));
+    expect(rows.every((r, i) => i === 0 || r.id > rows[i - 1]!.id)).toBe(true);
+    // another connection reads what has resolved
+    const one = await journal.record(record(99));
+    const other = openSqliteJournal(path);
+    expect((await other.list({}, { limit: 1000 })).records.at(-1)).toMatchObject({ id: one.id, documentSha256: sha('doc99') });
+    await other.close();
+    await journal.close();
+  });
 });

@@ -182,8 +182,16 @@ function permanentId(trailer: PdfDict): PdfString {
   return new PdfString(randomId(), true);
 }
 
+// Random bytes are drawn a pool at a time: one getRandomValues call per ID cost more than the rest of the trailer.
+const ID_POOL = 1024;
+let idPool = new Uint8Array(0);
+let idAt = 0;
+
 function randomId(): Uint8Array {
-  const b = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(b);
-  return b;
+  if (idAt + 16 > idPool.length) {
+    idPool = globalThis.crypto.getRandomValues(new Uint8Array(ID_POOL));
+    idAt = 0;
+  }
+  idAt += 16;
+  return idPool.slice(idAt - 16, idAt);
 }

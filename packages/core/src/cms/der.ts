@@ -62,7 +62,20 @@ export function integer(v: number | bigint | Uint8Array): Der {
   return tlv(0x02, new Uint8Array(bytes));
 }
 
+// A signature encodes the same dozen OIDs every time (BigInt arithmetic each): each is encoded once. Copies are
+// handed out, since callers may change what they get.
+const encodedOids = new Map<string, Der>();
+
 export function oid(dotted: string): Der {
+  let der = encodedOids.get(dotted);
+  if (!der) {
+    der = encodeOid(dotted);
+    if (encodedOids.size < 256) encodedOids.set(dotted, der);
+  }
+  return der.slice();
+}
+
+function encodeOid(dotted: string): Der {
   const [first = 0n, second = 0n, ...rest] = dotted.split('.').map((p) => BigInt(p));
   const body: number[] = [Number(first * 40n + second)];
   for (const p of rest) {

@@ -13,8 +13,18 @@ import { OID } from './oids.js';
 
 export const attribute = (type: string, ...values: Der[]): Der => seq(oid(type), setOf(...values));
 
+// The attribute depends only on the certificate and the hash: made once per signer certificate (CertificateInfo
+// objects are cached by parseCertificate) instead of hashing the certificate at every signature.
+const madeV2 = new WeakMap<CertificateInfo, Partial<Record<HashAlgorithm, Der>>>();
+
 /** ESSCertIDv2 with issuerSerial; the hash algorithm is omitted when it is the default SHA-256 (DER). */
 export function signingCertificateV2(cert: CertificateInfo, hash: HashAlgorithm = 'SHA-256'): Der {
+  let byHash = madeV2.get(cert);
+  if (!byHash) madeV2.set(cert, (byHash = {}));
+  return (byHash[hash] ??= makeSigningCertificateV2(cert, hash)).slice();
+}
+
+function makeSigningCertificateV2(cert: CertificateInfo, hash: HashAlgorithm): Der {
   const certHash = createHash(NODE_HASH[hash]).update(cert.der).digest();
   const issuerSerial = seq(seq(explicit(4, cert.issuer)), integer(cert.serialNumber));
   const id = hash === 'SHA-256'

@@ -43,11 +43,7 @@ export function signedData(input: SignedDataInput): Der {
 }
 
 function dedupe(certs: Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
-  return certs.filter((c) => {
-    const k = Buffer.from(c).toString('base64');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const out: Uint8Array[] = [];
+  for (const c of certs) if (!out.some((o) => Buffer.compare(o, c) === 0)) out.push(c);
+  return out;
 }

@@ -78,15 +78,20 @@ export async function finish(input: Uint8Array, state: SigningState, result: Sig
   return out;
 }
 
+const HEX = new TextEncoder().encode('0123456789ABCDEF');
+
 /** Writes the CMS as hex into the /Contents placeholder of `update`. */
 export function embedCms(update: Uint8Array, state: Pick<SigningState, 'contentsStart' | 'contentsEnd' | 'inputLength'>, cms: Uint8Array): void {
   const capacity = (state.contentsEnd - state.contentsStart - 2) / 2;
   if (cms.length > capacity) {
     throw new SignError('SIGN_PLACEHOLDER_TOO_SMALL', { needed: cms.length, available: capacity }, `${cms.length} > ${capacity} bytes`);
   }
-  const hex = Buffer.from(cms.buffer, cms.byteOffset, cms.byteLength).toString('hex').toUpperCase();
+  // upper-case hex digits written straight into the placeholder (no string of the CMS's size)
   const at = state.contentsStart + 1 - state.inputLength;
-  for (let i = 0; i < hex.length; i++) update[at + i] = hex.charCodeAt(i);
+  for (let i = 0; i < cms.length; i++) {
+    update[at + 2 * i] = HEX[cms[i]! >> 4]!;
+    update[at + 2 * i + 1] = HEX[cms[i]! & 15]!;
+  }
 }
 
 /** A CMS from an external signer: it must at least be one DER ContentInfo. */

@@ -76,7 +76,7 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
   sig.set('Filter', PdfName.of('Adobe.PPKLite'));
   sig.set('SubFilter', PdfName.of(opts.docTimestamp ? 'ETSI.RFC3161' : (opts.subFilter ?? 'ETSI.CAdES.detached')));
   sig.set('ByteRange', new PdfPlaceholder(BYTERANGE_ID, ascii('[' + ' '.repeat(BYTERANGE_WIDTH - 2) + ']')));
-  sig.set('Contents', new PdfPlaceholder(CONTENTS_ID, ascii('<' + '0'.repeat(hexLen) + '>')));
+  sig.set('Contents', new PdfPlaceholder(CONTENTS_ID, hexZeros(hexLen)));
   if (!opts.docTimestamp) {
     sig.set('M', new PdfString(ascii(pdfDateVietnam(opts.signingTime))));
     sig.set('Name', textString(opts.signerName));
@@ -235,6 +235,14 @@ function emptyAppearance(size: { width: number; height: number }): PdfStream {
     new PdfDict({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, size.width, size.height], Resources: new PdfDict() }),
     new Uint8Array(0),
   );
+}
+
+/** "<000…0>" with `n` zeros, made without a string of the placeholder's size (it is most of an update's bytes). */
+function hexZeros(n: number): Uint8Array {
+  const b = new Uint8Array(n + 2).fill(0x30);
+  b[0] = 0x3c;
+  b[n + 1] = 0x3e;
+  return b;
 }
 
 export const ascii = (s: string): Uint8Array => {

@@ -64,7 +64,8 @@ async function openKey(alias: string, cfg: KeyConfig, env: Record<string, string
     } catch (e) {
       throw configError(`${what}: cannot read ${cfg.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const signer = Pkcs12Signer.open(p12, readSecret(cfg.password, env, what), { hash: cfg.hash, rsaScheme: cfg.rsaScheme });
+    // The signature is made in libuv's thread pool: the request thread only hands the data over.
+    const signer = Pkcs12Signer.open(p12, readSecret(cfg.password, env, what), { hash: cfg.hash, rsaScheme: cfg.rsaScheme, offThread: true });
     return { alias, type: cfg.type, identity: signer, signer, certificate: signer.info };
   }
   if (cfg.type === 'pkcs11') {

@@ -9,8 +9,9 @@ import { toCertificate } from '../revocation/certificates.js';
 import type { PdfDocument } from '@kyso/pdf';
 import { parseCrl, type CrlFacts } from '../revocation/crl.js';
 import { parseOcspResponse, type OcspResponseFacts } from '../revocation/ocsp-response.js';
-import { bytesEqual, toArrayBuffer, toHex } from '../revocation/bytes.js';
+import { bytesEqual, toHex } from '../revocation/bytes.js';
 import { findSignatures, type FoundSignature } from '../signature/find-signatures.js';
+import { digest } from '../signature/range-digest.js';
 import { cmsEvidence, type EvidenceKind, type EvidenceSource, type TimestampRole } from './cms-evidence.js';
 import { readDss, type VriFacts } from './dss.js';
 import type { EvidenceProblem } from './messages.js';
@@ -153,7 +154,8 @@ class Pool {
  */
 export async function vriKeys(contents: Uint8Array | null): Promise<string[]> {
   if (!contents || contents.length === 0) return [];
-  const sha1 = async (b: Uint8Array) => toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-1', toArrayBuffer(b))));
+  // the runtime's own hash where there is one (range-digest.ts): WebCrypto's digest is a thread-pool round trip each
+  const sha1 = async (b: Uint8Array) => toHex(await digest('SHA-1', b));
   const keys = [await sha1(contents)];
   const derLength = derLengthOf(contents);
   if (derLength && derLength < contents.length) keys.push(await sha1(contents.subarray(0, derLength)));

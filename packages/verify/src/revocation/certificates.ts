@@ -45,27 +45,47 @@ export function toCertificate(input: CertificateInput): Certificate {
   if (input instanceof Certificate) return input;
   const der = pemOrDer(input);
   const key = derKey(der);
-  const known = parsedByDer.get(key)?.find((e) => e.der.length === der.length && e.der.every((b, i) => b === der[i]));
+  const known = parsedByDer.get(key)?.find((e) => bytesEqual(e.der, der));
   if (known) return known.cert;
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
-    const cert = new Certificate({ schema: asn1.result });
-    const exact = der.slice(0, asn1.offset);
-    originalDer.set(cert, exact);
-    if (asn1.offset === der.length) {
-      if (parsedCount >= PARSED_MAX) {
-        parsedByDer.clear();
-        parsedCount = 0;
-      }
-      const bucket = parsedByDer.get(key) ?? [];
-      bucket.push({ der: exact, cert });
-      parsedByDer.set(key, bucket);
-      parsedCount++;
-    }
-    return cert;
+    return fromTree(der, key, asn1.result, asn1.offset);
   } catch (e) {
     throw new RevocationError('REVOCATION_BAD_CERTIFICATE', {}, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** The certificate read from `tree`, the asn1js parse of `der` (its first `offset` bytes), kept when it is all of it. */
+function fromTree(der: Uint8Array, key: string, tree: asn1js.AsnType, offset: number): Certificate {
+  const cert = new Certificate({ schema: tree });
+  const exact = der.slice(0, offset);
+  originalDer.set(cert, exact);
+  if (offset === der.length) {
+    if (parsedCount >= PARSED_MAX) {
+      parsedByDer.clear();
+      parsedCount = 0;
+    }
+    const bucket = parsedByDer.get(key) ?? [];
+    bucket.push({ der: exact, cert });
+    parsedByDer.set(key, bucket);
+    parsedCount++;
+  }
+  return cert;
+}
+
+/**
+ * Reads the certificate from an asn1js parse of exactly `der` made elsewhere (signature/ber.ts parses a CMS's
+ * certificates once for their encoding facts), so toCertificate does not parse the same bytes again. A tree that is
+ * not a certificate is left alone: toCertificate reports it when asked.
+ */
+export function rememberCertificateTree(der: Uint8Array, tree: asn1js.AsnType): void {
+  const key = derKey(der);
+  if (parsedByDer.get(key)?.some((e) => bytesEqual(e.der, der))) return;
+  try {
+    fromTree(der, key, tree, der.length);
+  } catch {
+    /* not a certificate */
   }
 }
 
@@ -196,7 +216,11 @@ export function namesEqual(a: RelativeDistinguishedNames, b: RelativeDistinguish
     if (quick !== undefined) return quick;
     return a.isEqual(b);
   } catch {
-    return false;
+    try {
+      return a.isEqual(b);
+    } catch {
+      return false;
+    }
   }
 }
 

@@ -1,20 +1,194 @@
 /**
  * One asn1js parse per /Contents: the signature facts (cms.ts) and the evidence pool (evidence/cms-evidence.ts)
- * both read a signature's CMS, and parsing it (certificates included) is most of a small file's validation. The
- * tree is shared read-only; whoever changes it for a parser must put it back before returning.
+ * both read a signature's CMS, and parsing it is most of a small file's validation. The tree is shared read-only;
+ * whoever changes it for a parser must put it back before returning.
+ *
+ * The certificates a CMS carries are most of its bytes and the same in document after document (the signer's and
+ * its CAs'), so they are not parsed with the rest: when the outer structure is plain DER, the certificates field
+ * is cut out, the rest parsed, and each certificate put back into the tree as a node that holds its exact bytes
+ * (its own encoding facts, read once per distinct certificate, come with the tree). Anything unusual (BER lengths,
+ * other certificate choices, a certificate asn1js cannot read) takes the whole-CMS parse, as before.
  */
 import * as asn1js from 'asn1js';
+import { rememberCertificateTree } from '../revocation/certificates.js';
 
-type Parsed = ReturnType<typeof asn1js.fromBER>;
+/** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
+export interface EncodingFacts {
+  ber: boolean;
+  badInteger: boolean;
+}
 
-const parsed = new WeakMap<Uint8Array, Parsed>();
+export interface CmsTree {
+  /** Where the ContentInfo ends in the /Contents bytes; -1 when it could not be read. */
+  offset: number;
+  result: asn1js.AsnType;
+  /** Encoding facts of the certificates put back into the tree (their nodes hold bytes, not children). */
+  certificates: EncodingFacts;
+}
 
-/** asn1js.fromBER over a copy of `der`, remembered for this very array (not for equal bytes elsewhere). */
-export function berOf(der: Uint8Array): Parsed {
+const parsed = new WeakMap<Uint8Array, CmsTree>();
+
+/** The CMS tree of `der`, remembered for this very array (not for equal bytes elsewhere). */
+export function berOf(der: Uint8Array): CmsTree {
   let p = parsed.get(der);
   if (!p) {
-    p = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
+    p = withoutCertificates(der) ?? { ...asn1js.fromBER(der.slice().buffer as ArrayBuffer), certificates: { ber: false, badInteger: false } };
     parsed.set(der, p);
   }
   return p;
+}
+
+/** Walks a parsed tree (bounded) for BER-only encodings and non-minimal INTEGERs (invalid in BER and DER alike). */
+export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFacts {
+  let ber = false;
+  let badInteger = false;
+  let count = 0;
+  const walk = (node: asn1js.AsnType, depth: number): void => {
+    if (depth > 64 || ++count > 200_000) return;
+    const n = node as asn1js.BaseBlock & { valueBlock: { value?: unknown } };
+    const len = n.lenBlock as { isIndefiniteForm?: boolean; longFormUsed?: boolean; length?: number } | undefined;
+    if (len?.isIndefiniteForm || (len?.longFormUsed && (len.length ?? 0) < 128)) ber = true;
+    if (node instanceof asn1js.Integer || node instanceof asn1js.Enumerated) {
+      const [b0, b1] = node.valueBlock.valueHexView;
+      if (b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) badInteger = true; // not minimal
+    }
+    const kids = n.valueBlock?.value;
+    if (Array.isArray(kids)) for (const k of kids) walk(k as asn1js.AsnType, depth + 1);
+  };
+  walk(root, startDepth);
+  return { ber, badInteger };
+}
+
+interface Tlv {
+  tag: number;
+  /** Offsets in the buffer: the header's first byte, the content's first byte, just after the content. */
+  at: number;
+  start: number;
+  end: number;
+}
+
+/** One DER TLV with a one-byte tag and a minimal definite length inside [at, limit); null for anything else. */
+function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
+  const tag = b[at];
+  const first = b[at + 1];
+  if (at + 2 > limit || tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return null;
+  let len = first;
+  let start = at + 2;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    if (n === 0 || n > 4 || start + n > limit || b[start] === 0) return null;
+    len = 0;
+    for (const x of b.subarray(start, start + n)) len = len * 256 + x;
+    if (len < 128) return null;
+    start += n;
+  }
+  const end = start + len;
+  return end <= limit ? { tag, at, start, end } : null;
+}
+
+/** The TLVs that exactly fill [start, end), or null. */
+function tlvs(b: Uint8Array, start: number, end: number): Tlv[] | null {
+  const out: Tlv[] = [];
+  for (let at = start; at < end; ) {
+    const t = tlv(b, at, end);
+    if (!t) return null;
+    out.push(t);
+    at = t.end;
+  }
+  return out;
+}
+
+function lengthBytes(n: number): number[] {
+  if (n < 128) return [n];
+  const out: number[] = [];
+  for (let x = n; x > 0; x = Math.floor(x / 256)) out.unshift(x % 256);
+  return [0x80 | out.length, ...out];
+}
+
+function wrap(tag: number, parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((s, p) => s + p.length, 0);
+  const head = [tag, ...lengthBytes(len)];
+  const out = new Uint8Array(head.length + len);
+  out.set(head, 0);
+  let o = head.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const SIGNED_DATA_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
+
+/** Certificates' encoding facts by exact bytes (bounded; cleared when full); a certificate asn1js cannot read is null. */
+const certificateFacts = new Map<string, { der: Uint8Array; facts: EncodingFacts | null }[]>();
+const CERTIFICATES_MAX = 512;
+let certificateCount = 0;
+
+function bytesKey(der: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const x of der) h = Math.imul(h ^ x, 0x01000193);
+  return `${der.length}:${(h >>> 0).toString(36)}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// A certificate sits at depth 4 of the CMS tree (ContentInfo, [0], SignedData, certificates): its own walk starts
+// there so the depth bound cuts where the whole-tree walk would.
+const CERTIFICATE_DEPTH = 4;
+
+function factsOfCertificate(der: Uint8Array): EncodingFacts | null {
+  const key = bytesKey(der);
+  const known = certificateFacts.get(key)?.find((e) => sameBytes(e.der, der));
+  if (known) return known.facts;
+  const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
+  const facts = asn.offset === der.length && !asn.result.error ? encodingFacts(asn.result, CERTIFICATE_DEPTH) : null;
+  // the same parse gives the certificate itself (reading it changes the tree: after the walk)
+  if (facts) rememberCertificateTree(der, asn.result);
+  if (certificateCount >= CERTIFICATES_MAX) {
+    certificateFacts.clear();
+    certificateCount = 0;
+  }
+  certificateFacts.set(key, [...(certificateFacts.get(key) ?? []), { der: der.slice(), facts }]);
+  certificateCount++;
+  return facts;
+}
+
+/** The tree with the certificates parsed apart (see the module comment), or null to parse the whole CMS. */
+function withoutCertificates(c: Uint8Array): CmsTree | null {
+  const ci = tlv(c, 0, c.length);
+  if (ci?.tag !== 0x30) return null;
+  const oid = tlv(c, ci.start, ci.end);
+  if (oid?.tag !== 0x06 || !sameBytes(c.subarray(oid.start, oid.end), SIGNED_DATA_OID)) return null;
+  const explicit = tlv(c, oid.end, ci.end);
+  if (explicit?.tag !== 0xa0 || explicit.end !== ci.end) return null;
+  const sd = tlv(c, explicit.start, explicit.end);
+  if (sd?.tag !== 0x30 || sd.end !== explicit.end) return null;
+  const fields = tlvs(c, sd.start, sd.end);
+  const at = fields?.findIndex((f) => f.tag === 0xa0) ?? -1;
+  const certsField = fields?.[at];
+  if (!fields || !certsField) return null;
+  const certs = tlvs(c, certsField.start, certsField.end);
+  if (!certs || certs.length === 0 || certs.some((t) => t.tag !== 0x30)) return null;
+  const certificates: EncodingFacts = { ber: false, badInteger: false };
+  for (const t of certs) {
+    const facts = factsOfCertificate(c.subarray(t.at, t.end));
+    if (!facts) return null;
+    certificates.ber ||= facts.ber;
+    certificates.badInteger ||= facts.badInteger;
+  }
+  const rest = fields.map((f, i) => (i === at ? Uint8Array.of(0xa0, 0x00) : c.subarray(f.at, f.end)));
+  const stripped = wrap(0x30, [c.subarray(oid.at, oid.end), wrap(0xa0, [wrap(0x30, rest)])]);
+  const asn = asn1js.fromBER(stripped.buffer as ArrayBuffer);
+  if (asn.offset !== stripped.length || asn.result.error) return null;
+  const sdNode = ((asn.result as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed | undefined)?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  const field = sdNode?.valueBlock.value[at];
+  if (!(field instanceof asn1js.Constructed) || field.valueBlock.value.length !== 0) return null;
+  // each certificate back in its place, as a SEQUENCE node holding its exact bytes
+  field.valueBlock.value = certs.map((t) => new asn1js.Sequence({ valueBeforeDecode: c.subarray(t.at, t.end) }));
+  return { offset: ci.end, result: asn.result, certificates };
 }

@@ -109,10 +109,10 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
     const gap = { start: first[0] + first[1], end: second[0] };
     facts.gap = gap;
     const gapBytes = bytes ? toSource(bytes).read(gap.start, gap.end) : undefined; // a view when in memory
-    const gapHex = gapBytes ? hexStringAt(gapBytes, { start: 0, end: gapBytes.length }) : undefined;
     if (sig.contentsSpan && sig.contentsSpan.start === gap.start && sig.contentsSpan.end === gap.end) {
-      if (bytes && gapHex === null) problems.push('CONTENTS_NOT_HEX');
-    } else if (gapHex && sig.contents && sameBytes(gapHex, sig.contents)) {
+      // the gap is the /Contents token: only whether it is a hex string is asked (nothing decoded again)
+      if (gapBytes && !isHexStringAt(gapBytes, { start: 0, end: gapBytes.length })) problems.push('CONTENTS_NOT_HEX');
+    } else if (relocated(gapBytes, sig.contents)) {
       facts.contentsRelocated = true;
     } else if (!sig.contentsSpan && sig.hasContents && !bytes) {
       problems.push('CONTENTS_SPAN_UNKNOWN');
@@ -134,6 +134,12 @@ export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource
   return facts;
 }
 
+/** The gap is another place holding the /Contents bytes as a hex string. */
+function relocated(gap: Uint8Array | undefined, contents: Uint8Array | null | undefined): boolean {
+  const hex = gap ? hexStringAt(gap, { start: 0, end: gap.length }) : null;
+  return hex !== null && !!contents && sameBytes(hex, contents);
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -143,6 +149,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 const hexValue = (c: number): number =>
   c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
 const isWhite = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+
+/** Whether `span` holds exactly a hex string `<...>` (what hexStringAt would read), without decoding it. */
+export function isHexStringAt(pdf: Uint8Array, span: Span): boolean {
+  if (span.end - span.start < 2 || pdf[span.start] !== 0x3c || pdf[span.end - 1] !== 0x3e) return false;
+  for (const c of pdf.subarray(span.start + 1, span.end - 1)) if (!isWhite(c) && hexValue(c) < 0) return false;
+  return true;
+}
 
 /** The bytes of the hex string `<...>` filling exactly `span`, or null when the span holds anything else. */
 export function hexStringAt(pdf: Uint8Array, span: Span): Uint8Array | null {

@@ -5,7 +5,8 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { berOf } from './ber.js';
+import { berOf, encodingFacts } from './ber.js';
+import { readSignedData } from './signed-data.js';
 import { namesEqual, toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
@@ -219,9 +220,10 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   const rest = contents.subarray(asn.offset);
   f.trailingBytes = rest.length;
   f.trailingDataNonZero = rest.some((b) => b !== 0);
+  // the certificates' own facts come apart from the tree when they were parsed apart (ber.ts)
   const enc = encodingFacts(asn.result);
-  f.berEncoded = enc.ber;
-  if (enc.badInteger) f.problems.push('CMS_INTEGER_NOT_MINIMAL');
+  f.berEncoded = enc.ber || asn.certificates.ber;
+  if (enc.badInteger || asn.certificates.badInteger) f.problems.push('CMS_INTEGER_NOT_MINIMAL');
   let ci: pkijs.ContentInfo;
   try {
     ci = new pkijs.ContentInfo({ schema: asn.result });
@@ -236,7 +238,7 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   let sd: pkijs.SignedData;
   const taken = takeCertificates(ci.content);
   try {
-    sd = new pkijs.SignedData({ schema: ci.content });
+    sd = readSignedData(ci.content);
   } catch {
     f.problems.push('CMS_MALFORMED');
     return;
@@ -423,26 +425,4 @@ function parseSigningCertificate(v: unknown, version: 1 | 2): SigningCertificate
     out.push({ version, hashAlgorithm, hash: u8(hash.valueBlock.valueHexView), issuerSerial });
   }
   return out;
-}
-
-/** Walks the parsed tree (bounded) for BER-only encodings and non-minimal INTEGERs (invalid in BER and DER alike). */
-function encodingFacts(root: asn1js.AsnType): { ber: boolean; badInteger: boolean } {
-  let ber = false;
-  let badInteger = false;
-  let count = 0;
-  const walk = (node: asn1js.AsnType, depth: number): void => {
-    if (depth > 64 || ++count > 200_000) return;
-    const n = node as asn1js.BaseBlock & { valueBlock: { value?: unknown } };
-    const len = n.lenBlock as { isIndefiniteForm?: boolean; longFormUsed?: boolean; length?: number } | undefined;
-    if (len?.isIndefiniteForm || (len?.longFormUsed && (len.length ?? 0) < 128)) ber = true;
-    if (node instanceof asn1js.Integer || node instanceof asn1js.Enumerated) {
-      const v = node.valueBlock.valueHexView;
-      const [b0, b1] = v;
-      if (b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) badInteger = true; // not minimal
-    }
-    const kids = n.valueBlock?.value;
-    if (Array.isArray(kids)) for (const k of kids) walk(k as asn1js.AsnType, depth + 1);
-  };
-  walk(root, 0);
-  return { ber, badInteger };
 }

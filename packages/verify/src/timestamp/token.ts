@@ -9,6 +9,7 @@ import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
 import { namesEqual } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
+import { readSignedData } from '../signature/signed-data.js';
 
 export interface TimestampAccuracy {
   seconds: number;
@@ -128,7 +129,7 @@ function decodeInto(out: DecodedTimestampToken, token: Uint8Array): void {
   }
   let signedData: pkijs.SignedData;
   try {
-    signedData = new pkijs.SignedData({ schema: contentInfo.content });
+    signedData = readSignedData(contentInfo.content);
   } catch {
     f.problems.push('TST_MALFORMED');
     return;

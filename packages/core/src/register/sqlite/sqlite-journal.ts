@@ -59,8 +59,25 @@ export function openSqliteJournal(path: string, options: { busyTimeoutMs?: numbe
   return new SqliteJournal(db);
 }
 
+interface Pending {
+  input: JournalRecordInput;
+  at: string;
+  resolve: (record: JournalRecord) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Records are committed in groups: those asked for in the same turn of the event loop (a busy service finishes
+ * many signatures at once) share one transaction, so one synchronous fsync (synchronous = FULL) stands for all of
+ * them instead of one each on the service's thread. Each `record` still resolves only once its row is committed,
+ * so nothing is sent before it is journaled; a group that fails is retried one record at a time, so only the
+ * record that cannot be written fails.
+ */
 export class SqliteJournal implements SigningJournal {
   readonly #db: BetterSqlite3.Database;
+  #pending: Pending[] = [];
+  #insert: BetterSqlite3.Statement | undefined;
+  #select: BetterSqlite3.Statement | undefined;
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
   }
@@ -68,19 +85,44 @@ export class SqliteJournal implements SigningJournal {
   async record(input: JournalRecordInput): Promise<JournalRecord> {
     checkRecordInput(input);
     const at = (input.at ?? new Date()).toISOString();
-    return this.#run(() => {
-      const { lastInsertRowid } = this.#db
-        .prepare(
-          `INSERT INTO signing_journal (at, source, operation, unit, key_alias, signer_name, signer_cert_sha256, level, document_sha256, procedure_code, dossier_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(at, input.source, input.operation, input.unit, input.keyAlias, input.signerName, input.signerCertSha256, input.level, input.documentSha256, input.procedureCode ?? null, input.dossierId ?? null);
-      return toRecord(this.#db.prepare('SELECT * FROM signing_journal WHERE id = ?').get(lastInsertRowid) as Row);
+    return new Promise<JournalRecord>((resolve, reject) => {
+      this.#pending.push({ input, at, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#flush());
     });
+  }
+
+  /** Commits the records waiting (in the order asked), one transaction for all; one each when that fails. */
+  #flush(): void {
+    const group = this.#pending.splice(0);
+    if (group.length === 0) return;
+    try {
+      const records = this.#run(() => group.map((p) => this.#insertOne(p)));
+      group.forEach((p, i) => p.resolve(records[i]!));
+    } catch (e) {
+      if (group.length === 1) return group[0]!.reject(e);
+      for (const p of group) {
+        try {
+          p.resolve(this.#run(() => this.#insertOne(p)));
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+    }
+  }
+
+  #insertOne({ input, at }: Pending): JournalRecord {
+    this.#insert ??= this.#db.prepare(
+      `INSERT INTO signing_journal (at, source, operation, unit, key_alias, signer_name, signer_cert_sha256, level, document_sha256, procedure_code, dossier_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#select ??= this.#db.prepare('SELECT * FROM signing_journal WHERE id = ?');
+    const { lastInsertRowid } = this.#insert.run(at, input.source, input.operation, input.unit, input.keyAlias, input.signerName, input.signerCertSha256, input.level, input.documentSha256, input.procedureCode ?? null, input.dossierId ?? null);
+    return toRecord(this.#select.get(lastInsertRowid) as Row);
   }
 
   async list(query: JournalQuery = {}, page: { limit?: number; after?: string } = {}): Promise<JournalPage> {
     checkQuery(query);
+    this.#flush(); // records asked for before the list are in it
     const limit = page.limit ?? 100;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1_000) throw new JournalError('JOURNAL_BAD_INPUT', { field: 'limit' }, 'limit: 1 to 1000');
     const where: string[] = [];
@@ -113,6 +155,7 @@ export class SqliteJournal implements SigningJournal {
   }
 
   async close(): Promise<void> {
+    this.#flush();
     if (this.#db.open) this.#db.close();
   }
 

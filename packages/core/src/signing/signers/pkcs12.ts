@@ -2,7 +2,7 @@
  * A Signer from a PKCS#12 file: parsed once (node-forge decrypts the bags), then every signature is made with a
  * Node crypto KeyObject, which is fast and reusable across many documents.
  */
-import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject, type SignKeyObjectInput, type SignPrivateKeyInput } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
@@ -105,6 +105,12 @@ export interface Pkcs12Options {
   hash?: HashAlgorithm;
   /** For RSA keys: PKCS#1 v1.5 (default, what most validators expect) or RSASSA-PSS. */
   rsaScheme?: 'rsa-pkcs1' | 'rsa-pss';
+  /**
+   * `sign()` runs in libuv's thread pool (Node's crypto.sign with a callback) instead of on the calling thread: for
+   * a service whose event loop must not spend a signature's half millisecond per request. The key stays this
+   * process's KeyObject. In a tight in-process loop the hop costs more than it saves (default: off).
+   */
+  offThread?: boolean;
 }
 
 export class Pkcs12Signer implements Signer {
@@ -113,9 +119,11 @@ export class Pkcs12Signer implements Signer {
   readonly algorithm: SignerAlgorithm;
   readonly info: CertificateInfo;
   private readonly key: KeyObject;
+  private readonly offThread: boolean;
 
-  private constructor(key: KeyObject, certificate: Uint8Array, chain: Uint8Array[], algorithm: SignerAlgorithm) {
+  private constructor(key: KeyObject, certificate: Uint8Array, chain: Uint8Array[], algorithm: SignerAlgorithm, offThread = false) {
     this.key = key;
+    this.offThread = offThread;
     this.certificate = certificate;
     this.chain = chain;
     this.algorithm = algorithm;
@@ -161,11 +169,13 @@ export class Pkcs12Signer implements Signer {
     const leaf = certs[leafIndex];
     if (!leaf) throw new SignError('SIGN_KEY_MISMATCH');
     const chain = orderChain(leaf, certs.filter((_, i) => i !== leafIndex));
-    return new Pkcs12Signer(key, leaf, chain, algorithmFor(key, options));
+    return new Pkcs12Signer(key, leaf, chain, algorithmFor(key, options), options.offThread);
   }
 
   async sign(data: Uint8Array): Promise<Uint8Array> {
-    return this.signSync(data);
+    if (!this.offThread) return this.signSync(data);
+    const [hash, key] = this.signArguments();
+    return new Promise((resolve, reject) => nodeSign(hash, data, key, (e, signature) => (e ? reject(e) : resolve(new Uint8Array(signature)))));
   }
 
   /**
@@ -175,17 +185,20 @@ export class Pkcs12Signer implements Signer {
   withRsaScheme(rsaScheme: 'rsa-pkcs1' | 'rsa-pss'): Pkcs12Signer {
     if (this.algorithm.scheme.kind === 'ecdsa') throw new SignError('SIGN_BAD_OPTIONS', { rsaScheme, key: 'ec' });
     if (this.algorithm.scheme.kind === rsaScheme) return this;
-    return new Pkcs12Signer(this.key, this.certificate, [...this.chain], algorithmFor(this.key, { hash: this.algorithm.hash, rsaScheme }));
+    return new Pkcs12Signer(this.key, this.certificate, [...this.chain], algorithmFor(this.key, { hash: this.algorithm.hash, rsaScheme }), this.offThread);
   }
 
   /** Synchronous signing, for callers that sign many documents in a tight loop. */
   signSync(data: Uint8Array): Uint8Array {
+    const [hash, key] = this.signArguments();
+    return nodeSign(hash, data, key);
+  }
+
+  private signArguments(): [string, KeyObject | SignKeyObjectInput | SignPrivateKeyInput] {
     const s = this.algorithm.scheme;
     const hash = NODE_HASH[this.algorithm.hash];
-    if (s.kind === 'rsa-pss') {
-      return nodeSign(hash, data, { key: this.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: s.saltLength });
-    }
-    return nodeSign(hash, data, s.kind === 'ecdsa' ? { key: this.key, dsaEncoding: 'der' } : this.key);
+    if (s.kind === 'rsa-pss') return [hash, { key: this.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: s.saltLength }];
+    return [hash, s.kind === 'ecdsa' ? { key: this.key, dsaEncoding: 'der' } : this.key];
   }
 }
 
