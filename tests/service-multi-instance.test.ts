@@ -5,7 +5,7 @@
  * is right; a two-step session prepared on one instance is completed on another; SIGTERM answers the certification
  * in flight, then exits 0, and the numbering goes on without a gap.
  */
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, sign as nodeSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,46 @@ import { pdfLibDoc } from './helpers/producers.js';
 import { leafPem, pemToDer, TEST_CERTS } from './helpers/pki-servers.js';
 import { startPostgres, type PostgresCluster } from './helpers/postgres.js';
 import { startServe, type ServeChild } from './helpers/serve.js';
-import {
-  baseTestConfig,
-  bearer,
-  makeKeys,
-  PASSWORD_ENV,
-  postPdf,
-  type TestKeys,
-} from '../packages/server/test/helpers/test-service.js';
+
+// The instances are child processes (the built CLI): this file imports no kyso source, so vitest transforms none
+// of the packages' sources (that alone cost more CPU than a third of the certifications). The configuration is
+// written out here instead of taken from the service's test helpers for the same reason.
+const PASSWORD_ENV = 'KYSO_TEST_P12_PASSWORD';
+const UNIT = 'UBND phường Kinh Bắc';
+/** An API key as `kyso serve create-key` makes one: 256 random bits, the configuration holding its SHA-256. */
+const apiKey = `kyso_${randomBytes(32).toString('base64url')}`;
+const bearer = { Authorization: `Bearer ${apiKey}` };
+
+function instanceConfig(dataDir: string, url: string): object {
+  const p12 = (name: string) => ({ type: 'pkcs12', file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logLevel: 'info',
+    // Only the two keys a certification uses: each .p12 costs a PBKDF2 at every start.
+    keys: { signer: p12('signer.p12'), seal: p12('seal.p12') },
+    apiKeys: [
+      {
+        id: 'full',
+        unit: UNIT,
+        aliases: ['signer', 'seal'],
+        externalCertificates: true,
+        scopes: ['register:read'],
+        sha256: createHash('sha256').update(apiKey, 'utf8').digest('hex'),
+      },
+    ],
+    database: { url, poolSize: 4 },
+    // B-B and no revocation check: the test is about the numbering across instances, not the PKI.
+    signing: { revocation: 'off' },
+    verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')], workers: 1 },
+    certification: {
+      level: 'B-B',
+      authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } },
+    },
+    limits: { signingConcurrency: 1, rateLimit: { burst: 100_000, perSecond: 100_000 } },
+  };
+}
 
 const N = 200;
 
@@ -34,31 +66,22 @@ interface Instance {
 }
 
 let pg: PostgresCluster;
-let keys: TestKeys;
 let instances: Instance[] = [];
 let scan: Uint8Array;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  const [cluster, made] = await Promise.all([
+    startPostgres(),
+    pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay khai sinh' }),
+  ]);
+  pg = cluster;
+  scan = made;
   const url = await pg.createDatabase();
-  scan = await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay khai sinh' });
-  const made = makeKeys();
-  keys = made.keys;
   const children = ['A', 'B', 'C'].map((name) => {
     const dir = mkdtempSync(join(tmpdir(), `kyso-multi-${name}-`));
     dirs.push(dir);
-    const base = baseTestConfig(join(dir, 'data'), made.entries);
-    const config = {
-      ...base,
-      database: { url, poolSize: 4 },
-      // B-B and no revocation check: the test is about the numbering across instances, not the PKI.
-      signing: { revocation: 'off' },
-      certification: { ...base.certification, level: 'B-B' },
-      limits: { signingConcurrency: 1, rateLimit: { burst: 100_000, perSecond: 100_000 } },
-      verification: { ...base.verification, workers: 1 },
-    };
-    writeFileSync(join(dir, 'kyso.json'), JSON.stringify(config));
+    writeFileSync(join(dir, 'kyso.json'), JSON.stringify(instanceConfig(join(dir, 'data'), url)));
     return { name, child: startServe(['--config', join(dir, 'kyso.json')], { [PASSWORD_ENV]: 'kyso-test' }, dir) };
   });
   // Started together: the migrations run once under their advisory locks, whoever comes first.
@@ -94,7 +117,7 @@ interface Answer {
 async function certify(inst: Instance, key: string): Promise<Answer> {
   const res = await fetch(`${inst.url}/v1/certifications`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...bearer(keys.full) },
+    headers: { 'Content-Type': 'application/json', ...bearer },
     body: JSON.stringify(body(key)),
   });
   const json = (await res.json()) as {
@@ -181,7 +204,7 @@ describe('three instances on one PostgreSQL database', () => {
     let cursor: string | undefined;
     do {
       const q = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-      const res = await fetch(`${instances[0]!.url}/v1/register/entries?${q}`, { headers: bearer(keys.full) });
+      const res = await fetch(`${instances[0]!.url}/v1/register/entries?${q}`, { headers: bearer });
       expect(res.status).toBe(200);
       const page = (await res.json()) as { entries: { seqNo: number; state: string }[]; nextCursor: string | null };
       for (const e of page.entries) {
@@ -199,9 +222,10 @@ describe('three instances on one PostgreSQL database', () => {
     const certificate = pemToDer(readFileSync(pem.cert, 'utf8'));
     const intermediate = pemToDer(readFileSync(join(TEST_CERTS, 'intermediate-ca.pem'), 'utf8'));
     const header = [certificate, intermediate].map((d) => Buffer.from(d).toString('base64')).join(',');
-    const opened = await postPdf(`${a.url}/v1/signing-sessions`, scan, {
-      ...bearer(keys.full),
-      'Kyso-Signer-Certificates': header,
+    const opened = await fetch(`${a.url}/v1/signing-sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/pdf', ...bearer, 'Kyso-Signer-Certificates': header },
+      body: scan,
     });
     expect(opened.status, await opened.clone().text()).toBe(201);
     const session = (await opened.json()) as { complete: string; dataToSign: string };
@@ -213,7 +237,7 @@ describe('three instances on one PostgreSQL database', () => {
     const complete = (inst: Instance) =>
       fetch(`${inst.url}${session.complete}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...bearer(keys.full) },
+        headers: { 'Content-Type': 'application/json', ...bearer },
         body: JSON.stringify({ signatureValue }),
       });
     const onB = await complete(b);
@@ -232,7 +256,7 @@ describe('three instances on one PostgreSQL database', () => {
     const json = Buffer.from(JSON.stringify(body('MI-DRAIN')));
     const req = httpRequest(`${b.url}/v1/certifications`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Content-Length': String(json.length), ...bearer(keys.full) },
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(json.length), ...bearer },
     });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
       req.on('response', (res) => {

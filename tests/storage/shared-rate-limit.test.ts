@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../packages/server/src/db/postgres.js';
-import { SharedRateLimiter } from '../../packages/server/src/limits/shared-rate-limit.js';
+import { type RateFallbackEvent, SharedRateLimiter } from '../../packages/server/src/limits/shared-rate-limit.js';
 import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 
 let pg: PostgresCluster;
@@ -47,15 +47,55 @@ describe('SharedRateLimiter (PostgreSQL, fixed window per key)', () => {
     }
   });
 
-  it('falls back to the instance\u2019s own bucket when the database does not answer, and says so', async () => {
+  it('falls back to the instance\u2019s own bucket when the database does not answer, and says so once', async () => {
     const url = await pg.createDatabase();
     const pool = await openPostgres({ url, poolSize: 1, statementTimeoutMs: 5_000 });
-    const fallbacks: string[] = [];
-    const l = new SharedRateLimiter(pool, { burst: 2, perSecond: 1 }, Date.now, (e) => fallbacks.push(e.message));
+    const events: RateFallbackEvent[] = [];
+    const l = new SharedRateLimiter(pool, { burst: 2, perSecond: 1 }, Date.now, (e) => events.push(e));
     await pool.end();
     expect(await l.take('key:k')).toEqual({ allowed: true });
     expect(await l.take('key:k')).toEqual({ allowed: true });
     expect((await l.take('key:k')).allowed).toBe(false);
-    expect(fallbacks).toHaveLength(3);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ state: 'unavailable', counted: 1 });
+  });
+
+  it('reports the fallback when it starts, once a period while it lasts (with the count), and when it ends', async () => {
+    const url = await pg.createDatabase();
+    const pool = await openPostgres({ url, poolSize: 2, statementTimeoutMs: 5_000 });
+    let t = 1_000_000_000_000;
+    const events: RateFallbackEvent[] = [];
+    const l = new SharedRateLimiter(
+      pool,
+      { burst: 1000, perSecond: 100 },
+      () => t,
+      (e) => events.push(e),
+      60_000,
+    );
+    try {
+      expect((await l.take('key:k')).allowed).toBe(true);
+      // The table gone: every request's statement fails for real, as with a database that does not answer.
+      await pool.query('ALTER TABLE rate_windows RENAME TO rate_windows_away');
+      for (let i = 0; i < 50; i++) {
+        expect((await l.take('key:k')).allowed).toBe(true);
+        t += 1_000; // 50 s of requests: one line
+      }
+      expect(events.map((e) => e.state)).toEqual(['unavailable']);
+      expect(events[0]).toMatchObject({ counted: 1 });
+      expect((events[0] as { error: Error }).error.message).toMatch(/rate_windows/);
+      for (let i = 0; i < 30; i++) {
+        await l.take('key:k');
+        t += 1_000; // past the minute: one more line, with the requests counted since the first
+      }
+      expect(events.map((e) => e.state)).toEqual(['unavailable', 'unavailable']);
+      expect(events[1]).toMatchObject({ counted: 60 });
+      await pool.query('ALTER TABLE rate_windows_away RENAME TO rate_windows');
+      await l.take('key:k');
+      await l.take('key:k');
+      expect(events.map((e) => e.state)).toEqual(['unavailable', 'unavailable', 'recovered']);
+      expect(events[2]).toEqual({ state: 'recovered', counted: 19 }); // the 19 after the second line
+    } finally {
+      await pool.end();
+    }
   });
 });

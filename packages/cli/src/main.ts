@@ -116,7 +116,7 @@ export async function main(argv: string[], out: Print = (s) => process.stdout.wr
       err(`kyso: không mở được tệp ${path} (${errno.code})\n  cannot open ${path} (${errno.code})`);
       return EXIT.NO_INPUT;
     }
-    err(`kyso: lỗi nội bộ / internal error: ${(e as Error).message}`);
+    err(`kyso: lỗi nội bộ của kyso, xin báo cho người quản trị\n  internal error: ${(e as Error).message}`);
     return EXIT.SOFTWARE;
   }
 }

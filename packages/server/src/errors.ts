@@ -30,6 +30,7 @@ export const SERVICE_MESSAGES = {
   SERVICE_CONFIG_INVALID: ['Cấu hình dịch vụ không hợp lệ.', 'The service configuration is not valid.'],
   SERVICE_INTERNAL: ['Lỗi nội bộ của dịch vụ.', 'Internal service error.'],
   SERVICE_DATABASE_UNAVAILABLE: ['Không truy cập được cơ sở dữ liệu của dịch vụ; hãy thử lại sau.', "The service's database is unavailable; try again later."],
+  SERVICE_DATABASE_SCHEMA_TOO_NEW: ['Cơ sở dữ liệu của dịch vụ được tạo bởi phiên bản kyso mới hơn.', "The service's database was written by a newer version of kyso."],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type ServiceErrorCode = keyof typeof SERVICE_MESSAGES;
@@ -72,6 +73,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   SERVICE_SHUTTING_DOWN: 503,
   SERVICE_INTERNAL: 500,
   SERVICE_DATABASE_UNAVAILABLE: 503,
+  SERVICE_DATABASE_SCHEMA_TOO_NEW: 503,
   // The state between steps does not match the document or the session: a conflict, not a bad document.
   SIGN_INPUT_CHANGED: 409,
   SIGN_STATE_INVALID: 409,

@@ -112,7 +112,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
     if (removed > 0) logger.warn({ removed }, 'removed request bodies left by an earlier process');
     stores = await openStores(config, now, {
       onIdleError: (e) => logger.warn({ err: e.message }, 'an idle database connection failed; replaced'),
-      onRateFallback: (e) => logger.warn({ err: e.message }, 'shared rate limit unavailable; this instance counted the request'),
+      onRateFallback: (ev) =>
+        ev.state === 'unavailable'
+          ? logger.warn({ err: ev.error.message, counted: ev.counted }, 'shared rate limit unavailable; this instance counts the requests')
+          : logger.info({ counted: ev.counted }, 'shared rate limit available again'),
     });
     keyRing = await KeyRing.open(config.keys, loaded.env);
     logger.info({ store: stores.kind, where: stores.where }, 'state opened');

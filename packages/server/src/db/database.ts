@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { schemaTooNew } from './schema-version.js';
 
 export type Db = Database.Database;
 
@@ -59,9 +60,13 @@ export function openDatabase(path: string): Db {
 }
 
 function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  );
   const apply = db.transaction(() => {
     const row = db.prepare('SELECT MAX(version) AS v FROM kyso_server_migrations').get() as { v: number | null };
+    // A newer kyso has changed the tables in ways this code does not know: running on them could lose sessions.
+    if ((row.v ?? 0) > MIGRATIONS.length) throw schemaTooNew(row.v ?? 0, MIGRATIONS.length);
     for (const [i, sql] of MIGRATIONS.entries()) {
       const v = i + 1; // versions count from 1
       if (v <= (row.v ?? 0)) continue;

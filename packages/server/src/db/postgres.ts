@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { ServiceError } from '../errors.js';
+import { schemaTooNew } from './schema-version.js';
 
 export interface PostgresOptions {
   url: string;
@@ -90,7 +91,10 @@ async function migrate(pool: pg.Pool): Promise<void> {
       'CREATE TABLE IF NOT EXISTS kyso_server_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
     );
     const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM kyso_server_migrations');
-    for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
+    const current = rows[0]?.v ?? 0;
+    // A newer kyso has changed the tables in ways this code does not know: refused, not run on (nor 503-retried).
+    if (current > MIGRATIONS.length) throw schemaTooNew(current, MIGRATIONS.length);
+    for (let v = current + 1; v <= MIGRATIONS.length; v++) {
       await client.query(MIGRATIONS[v - 1]!);
       await client.query('INSERT INTO kyso_server_migrations (version, applied_at) VALUES ($1, $2)', [v, Date.now()]);
     }

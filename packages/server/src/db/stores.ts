@@ -14,7 +14,7 @@ import { PgSessionStore } from '../sessions/pg-session-store.js';
 import type { SessionLimits, SessionStore } from '../sessions/session-store.js';
 import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
 import { RateLimiter, type RateLimits } from '../limits/rate-limit.js';
-import { SharedRateLimiter } from '../limits/shared-rate-limit.js';
+import { type RateFallbackEvent, SharedRateLimiter } from '../limits/shared-rate-limit.js';
 
 export interface Stores {
   kind: 'sqlite' | 'postgres';
@@ -45,8 +45,8 @@ export function sessionLimits(config: ServiceConfig): SessionLimits {
 export interface StoreEvents {
   /** An idle PostgreSQL connection failed (the pool replaces it). */
   onIdleError(e: Error): void;
-  /** The shared rate limit could not be asked; this instance's bucket answered. */
-  onRateFallback(e: Error): void;
+  /** The shared rate limit could not be asked and this instance's bucket answers (reported throttled), or can again. */
+  onRateFallback(event: RateFallbackEvent): void;
 }
 
 export async function openStores(config: ServiceConfig, now: () => number, events: StoreEvents): Promise<Stores> {

@@ -11,21 +11,35 @@
  * those; sharing their counters would turn an anonymous flood into a flood of writes on the database every
  * instance depends on. Each instance still bounds them, and the load balancer is the place for a global cap.
  *
- * When the database does not answer, the key's requests fall back to this instance's bucket (logged): the rate
- * limit must not take down routes, such as verification, that do not need the database.
+ * When the database does not answer, the key's requests fall back to this instance's bucket: the rate limit must
+ * not take down routes, such as verification, that do not need the database. That is reported when it starts, at
+ * most once a `reportEveryMs` while it lasts (with how many requests were counted here meanwhile) and when the
+ * database answers again: one line per request would flood the log just when an operator reads it.
  */
 import type pg from 'pg';
 import { RateLimiter, type RateDecision, type RateLimitPolicy } from './rate-limit.js';
 
+/** What the fallback reports: the database stopped (or still does not) answer, or answers again. */
+export type RateFallbackEvent =
+  | {
+      state: 'unavailable';
+      error: Error /** requests counted by this instance since the last report */;
+      counted: number;
+    }
+  | { state: 'recovered'; counted: number };
+
 export class SharedRateLimiter {
   private readonly local: RateLimiter;
   private readonly windowMs: number;
+  /** Set while the database does not answer: when it was last reported and what was counted since. */
+  private down: { reportedAt: number; counted: number } | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly policy: RateLimitPolicy,
     private readonly now: () => number = Date.now,
-    private readonly onFallback: (e: Error) => void = () => {},
+    private readonly onFallback: (event: RateFallbackEvent) => void = () => {},
+    private readonly reportEveryMs = 60_000,
   ) {
     this.local = new RateLimiter(policy, now);
     this.windowMs = Math.max(1000, Math.round((policy.burst / policy.perSecond) * 1000));
@@ -46,15 +60,31 @@ export class SharedRateLimiter {
         [client, start],
       );
       const row = rows[0]!;
+      if (this.down) {
+        this.onFallback({ state: 'recovered', counted: this.down.counted });
+        this.down = undefined;
+      }
       if (row.count <= this.policy.burst) return { allowed: true };
       return {
         allowed: false,
         retryAfterSeconds: Math.max(1, Math.ceil((row.window_start + this.windowMs - t) / 1000)),
       };
     } catch (e) {
-      this.onFallback(e as Error);
+      this.fellBack(e as Error, t);
       return this.local.take(client);
     }
+  }
+
+  private fellBack(error: Error, t: number): void {
+    if (!this.down) {
+      this.down = { reportedAt: t, counted: 0 };
+      this.onFallback({ state: 'unavailable', error, counted: 1 });
+      return;
+    }
+    this.down.counted++;
+    if (t - this.down.reportedAt < this.reportEveryMs) return;
+    this.onFallback({ state: 'unavailable', error, counted: this.down.counted });
+    this.down = { reportedAt: t, counted: 0 };
   }
 
   /** Windows that have ended carry no information; removing them bounds the table. */
