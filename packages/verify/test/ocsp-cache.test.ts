@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcspCache, checkRevocation, type FetchLike, type ValidationReport } from '@kyso/verify';
-import { TestPki, startOpensslOcsp, stopAll, type Leaf, type RunningServer } from '../../../tests/helpers/revocation-servers.js';
+import {
+  TestPki,
+  startOpensslOcsp,
+  stopAll,
+  type Leaf,
+  type RunningServer,
+} from '../../../tests/helpers/revocation-servers.js';
 import { kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
 
 /** globalThis.fetch, counting the OCSP requests (POST) that go out. */
@@ -27,14 +33,17 @@ describe('validatePdf with one OcspCache for a batch (the test PKI responder, 39
   beforeAll(async () => {
     const input = await plainPdf();
     good = await Promise.all(Array.from({ length: 6 }, (_, i) => kysoSign(input, { reason: `tệp ${i}` })));
-    revoked = await Promise.all(Array.from({ length: 3 }, (_, i) => kysoSign(input, { p12: 'revoked.p12', reason: `tệp ${i}` })));
+    revoked = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => kysoSign(input, { p12: 'revoked.p12', reason: `tệp ${i}` })),
+    );
   });
 
   it('6 files by one signer: 1 OCSP request, every file TOTAL-PASSED with its leaf GOOD from ONLINE OCSP', async () => {
     const counter = countingFetch();
     const ocspCache = new OcspCache();
     const reports: ValidationReport[] = [];
-    for (const file of good) reports.push(await validate(file, { online: true, timeoutMs: 20_000, fetch: counter.fetch, ocspCache }));
+    for (const file of good)
+      reports.push(await validate(file, { online: true, timeoutMs: 20_000, fetch: counter.fetch, ocspCache }));
     expect(counter.posts()).toBe(1);
     expect(ocspCache.size).toBe(1);
     const first = leafRevocation(reports[0]!);
@@ -72,7 +81,11 @@ describe('validatePdf with one OcspCache for a batch (the test PKI responder, 39
     const ocspCache = new OcspCache();
     const order = [good[0]!, revoked[0]!, good[1]!, revoked[1]!, good[2]!];
     const statuses: string[] = [];
-    for (const file of order) statuses.push(leafRevocation(await validate(file, { online: true, timeoutMs: 20_000, fetch: counter.fetch, ocspCache })).status);
+    for (const file of order)
+      statuses.push(
+        leafRevocation(await validate(file, { online: true, timeoutMs: 20_000, fetch: counter.fetch, ocspCache }))
+          .status,
+      );
     expect(statuses).toEqual(['GOOD', 'REVOKED', 'GOOD', 'REVOKED', 'GOOD']);
     expect(counter.posts()).toBe(2);
   }, 120_000);
@@ -96,7 +109,15 @@ describe('checkRevocation with an OcspCache (openssl ocsp, answers valid 60 minu
     return { cache: new OcspCache({ now: () => now }), advance: (ms) => (now += ms) };
   }
   const ask = (cache: OcspCache, fetch: FetchLike, at?: Date) =>
-    checkRevocation(signer.certDer, intermediate, { ocspUrlOverride: ocsp.url, prefer: 'ocsp-then-crl', crlUrlOverride: 'http://127.0.0.1:9/none', timeoutMs: 20_000, fetch, ocspCache: cache, at });
+    checkRevocation(signer.certDer, intermediate, {
+      ocspUrlOverride: ocsp.url,
+      prefer: 'ocsp-then-crl',
+      crlUrlOverride: 'http://127.0.0.1:9/none',
+      timeoutMs: 20_000,
+      fetch,
+      ocspCache: cache,
+      at,
+    });
 
   it('reused within the run: the second check sends nothing, says reused, and carries the same response as evidence', async () => {
     const { cache, advance } = cacheAt();
@@ -146,6 +167,8 @@ describe('checkRevocation with an OcspCache (openssl ocsp, answers valid 60 minu
     expect(counter.posts()).toBe(2);
     // the fresh answer is not current two hours on either: nothing decided by OCSP, nothing reused
     expect(c.source).not.toBe('ocsp');
-    expect(c.attempts.filter((x) => x.source === 'ocsp')).toEqual([{ source: 'ocsp', url: ocsp.url, outcome: 'unusable', problems: ['OCSP_EXPIRED'] }]);
+    expect(c.attempts.filter((x) => x.source === 'ocsp')).toEqual([
+      { source: 'ocsp', url: ocsp.url, outcome: 'unusable', problems: ['OCSP_EXPIRED'] },
+    ]);
   }, 60_000);
 });
