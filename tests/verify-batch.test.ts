@@ -6,7 +6,8 @@
  */
 import { runKyso, type CliRun } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/producers.js';
 import { scratch } from './helpers/tools.js';
@@ -130,25 +131,48 @@ describe('kyso verify on a folder (batch)', () => {
     expect(parsed[1]!.error!.code).toBe('ENOENT');
   });
 
-  it('--online: 150 files in one thread all get their revocation status (each file its own request budget, the CRLs and CA certificates fetched kept for the run); a revoked signer among them fails the batch', async () => {
+  it('--online: 150 files, in one thread and in two (each thread keeping the OCSP answers it fetched), all get their revocation status (each file its own request budget, the CRLs and CA certificates fetched kept for the run); a revoked signer among them fails the batch', async () => {
     const dir = join(tmp.dir, 'online');
     mkdirSync(dir);
     const input = await plainPdf();
     for (let i = 0; i < 150; i++) tmp.file(`online/r${String(i).padStart(3, '0')}.pdf`, await kysoSign(input, {}));
     tmp.file('online/revoked.pdf', await kysoSign(input, { p12: 'revoked.p12' }));
-    const r = await kyso(dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', '1');
-    expect(r.code, r.stderr).toBe(1);
-    const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string }[] }[] });
-    expect(parsed).toHaveLength(151);
-    const revoked = parsed.find((l) => l.file.endsWith('revoked.pdf'))!;
-    expect(revoked.exit).toBe(1);
-    expect(revoked.signatures[0]!.subIndication).toBe('REVOKED');
-    const others = parsed.filter((l) => l !== revoked);
-    for (const l of others) {
-      expect(l.exit, l.file).toBe(0);
-      expect(l.signatures[0]!.revocation.length).toBeGreaterThan(0);
-      expect(l.signatures[0]!.revocation.every((x) => /^good$/i.test(x.status)), l.file).toBe(true);
+    for (const jobs of ['1', '2']) {
+      const r = await kyso(dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', jobs);
+      expect(r.code, r.stderr).toBe(1);
+      const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] });
+      expect(parsed).toHaveLength(151);
+      const revoked = parsed.find((l) => l.file.endsWith('revoked.pdf'))!;
+      expect(revoked.exit).toBe(1);
+      expect(revoked.signatures[0]!.subIndication).toBe('REVOKED');
+      const others = parsed.filter((l) => l !== revoked);
+      for (const l of others) {
+        expect(l.exit, l.file).toBe(0);
+        expect(l.signatures[0]!.revocation.length).toBeGreaterThan(0);
+        expect(l.signatures[0]!.revocation.every((x) => /^good$/i.test(x.status)), l.file).toBe(true);
+        expect(l.signatures[0]!.revocation[0]!.source, l.file).toBe('ONLINE OCSP');
+      }
     }
+  }, 240_000);
+
+  it('--online --jobs 2: one OCSP request per thread for 40 files by one signer (counted at node:http), every file good from ONLINE OCSP', async () => {
+    const dir = join(tmp.dir, 'one-signer');
+    mkdirSync(dir);
+    const input = await plainPdf();
+    for (let i = 0; i < 40; i++) tmp.file(`one-signer/s${String(i).padStart(2, '0')}.pdf`, await kysoSign(input, { reason: `tệp ${i}` }));
+    const log = join(tmp.dir, 'posts.log');
+    const preload = pathToFileURL(join(repoRoot, 'tests/helpers/count-posts.mjs')).href;
+    const r = await runKyso(['verify', dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', '2'], {
+      timeoutMs: 120_000,
+      env: { ...process.env, NODE_OPTIONS: `--import ${preload}`, KYSO_TEST_POST_LOG: log },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] });
+    expect(parsed).toHaveLength(40);
+    for (const l of parsed) expect(l.signatures[0]!.revocation[0], l.file).toMatchObject({ status: 'GOOD', source: 'ONLINE OCSP' });
+    // this thread and one worker: each asked once, whichever files it got
+    const threads = lines(readFileSync(log, 'utf8'));
+    expect(threads.sort()).toEqual(['0', '1']);
   }, 120_000);
 
   it.each([

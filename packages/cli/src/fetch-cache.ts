@@ -1,7 +1,8 @@
 /**
  * GET responses kept for one run of `kyso verify --online`: a batch asks the same CRLs and CA certificates (AIA) for
  * every file it checks, and the answer does not change within a run (a CRL's own thisUpdate/nextUpdate still decide
- * whether it is current). Only 2xx GET answers are kept; OCSP (POST) always goes out. Each file's guarded fetch,
+ * whether it is current). Only 2xx GET answers are kept; OCSP (POST, with a nonce) is not kept here but by the
+ * batch's OcspCache (@kyso/verify), which checks a kept answer again for each file. Each file's guarded fetch,
  * with its budget, makes the requests that do go out.
  */
 import type { FetchLike } from '@kyso/verify';

@@ -17,7 +17,7 @@ import type { ValidationReport } from '@kyso/verify';
 import { EXIT, exitCodeFor as exitCodeForError } from '../exit-codes.js';
 import { isKysoError } from '../kyso-error.js';
 import { UsageError } from '../usage.js';
-import { openPdf, validateOpened, verifyContext, VERIFY_EXIT, type VerifyContext, type VerifyValues } from './verify.js';
+import { openPdf, validateOpened, batchContext, VERIFY_EXIT, type VerifyContext, type VerifyValues } from './verify.js';
 
 /** One file's outcome: its own exit code (0/1/2/3, or 65/66/70 when it could not be checked) and its line. */
 export interface FileOutcome {
@@ -129,7 +129,7 @@ const AHEAD_PER_JOB = 4;
 export async function verifyBatch(values: VerifyValues, paths: readonly string[], out: (s: string) => void): Promise<number> {
   if (values.xml) throw new UsageError('--xml reports one file; use --json for several');
   const jobs = parseJobs(values.jobs);
-  const ctx = await verifyContext(values); // usage errors before any file is read
+  const ctx = await batchContext(values); // usage errors before any file is read
   const files = batchFiles(paths);
   const counts = new Map<number, number>();
   const emit = (o: FileOutcome): void => {

@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
-import { humanReport, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
+import { humanReport, OcspCache, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
 import { cliFetchOptions } from '../fetch-policy.js';
@@ -106,6 +106,16 @@ export async function verifyContext(values: VerifyValues): Promise<VerifyContext
   const cached = runFetchCache();
   const fetchForFile = fetchOptions && nodeGuardedFetch ? () => cached(nodeGuardedFetch(fetchOptions)) : undefined;
   return { trust, options, fetchForFile, json: values.json ?? false, lang };
+}
+
+/**
+ * A batch run's context (one per thread: this one and each worker): with --online, the OCSP answers fetched are kept
+ * for the run (OcspCache: one request per certificate while its answer is current, at most 5 minutes), as the GET
+ * answers are (fetch-cache.ts). A single file keeps nothing.
+ */
+export async function batchContext(values: VerifyValues): Promise<VerifyContext> {
+  const ctx = await verifyContext(values);
+  return ctx.options.online ? { ...ctx, options: { ...ctx.options, ocspCache: new OcspCache() } } : ctx;
 }
 
 /** The validation options for one file: the run's, with a fresh guarded fetch when online. */

@@ -9,7 +9,8 @@ import { crlUrls, isHttpUrl, isIssuerOf, ocspUrls, toCertificate, type Certifica
 import { checkCrl } from './crl.js';
 import { fetchCrl, fetchOcsp, type FetchLike } from './fetch.js';
 import type { RevocationCode } from './messages.js';
-import { buildOcspRequest, checkOcspResponse } from './ocsp.js';
+import { buildOcspRequest, checkOcspResponse, type OcspCheckResult, type OcspWarning } from './ocsp.js';
+import type { OcspCache } from './ocsp-cache.js';
 import type { RevocationReason } from './reasons.js';
 import { verifyCertificateSignature } from '../trust/certificate-signature.js';
 
@@ -31,6 +32,8 @@ export interface CheckRevocationOptions {
   nonce?: boolean;
   maxCrlBytes?: number;
   clockSkewMs?: number;
+  /** OCSP answers kept for a batch run (ocsp-cache.ts); none by default: every check asks the responder. */
+  ocspCache?: OcspCache;
 }
 
 export interface RevocationAttempt {
@@ -41,6 +44,11 @@ export interface RevocationAttempt {
   problems: RevocationCode[];
   /** The transport failure, when there was one. */
   error?: { code: string; messageVi: string; messageEn: string };
+  /**
+   * An OCSP answer fetched earlier in the run (ocspCache), checked again for this certificate and time: no request
+   * was sent, so no nonce was checked for this check (the request that fetched it had its nonce matched).
+   */
+  reused?: true;
 }
 
 export interface RevocationEvidence {
@@ -153,31 +161,48 @@ async function askOcsp(
   at: Date,
   options: CheckRevocationOptions,
 ): Promise<Answer | undefined> {
+  const cache = options.ocspCache;
   for (const url of urls) {
     try {
+      const key = cache ? await cache.key(url, cert, issuer) : undefined;
+      const kept = key === undefined ? undefined : cache?.get(key);
+      if (kept) {
+        const again = await checkOcspResponse(kept.der, cert, issuer, { at, clockSkewMs: options.clockSkewMs });
+        if (again.status === 'good' || again.status === 'revoked') {
+          run.attempt({ source: 'ocsp', url, outcome: again.status, reused: true });
+          return accepted(run, url, again, again.status, [...kept.warnings, ...again.warnings]);
+        }
+        cache!.delete(key!); // no longer answers at this time: ask the responder
+      }
       const request = await buildOcspRequest(cert, issuer, { nonce: options.nonce ?? true });
       const der = await fetchOcsp(url, request.der, { timeoutMs: options.timeoutMs, fetch: options.fetch });
       const checked = await checkOcspResponse(der, cert, issuer, { at, nonce: request.nonce, clockSkewMs: options.clockSkewMs });
       run.attempt({ source: 'ocsp', url, outcome: checked.status, problems: checked.problems });
       if (checked.status === 'unknown') run.warn('OCSP_CERT_UNKNOWN');
       if (checked.status !== 'good' && checked.status !== 'revoked') continue;
-      run.warn(...checked.warnings);
-      run.result.evidence.ocspResponses.push(checked.der);
-      if (checked.responder === 'delegated' && checked.responderCertificate) run.result.evidence.certificates.push(checked.responderCertificate);
-      return {
-        status: checked.status,
-        source: 'ocsp',
-        url,
-        revocationTime: checked.revocationTime,
-        reason: checked.revocationReason,
-        thisUpdate: checked.thisUpdate,
-        nextUpdate: checked.nextUpdate,
-      };
+      if (key !== undefined) cache!.set(key, { der: checked.der, warnings: checked.warnings, nextUpdate: checked.nextUpdate });
+      return accepted(run, url, checked, checked.status, checked.warnings);
     } catch (e) {
       run.failed('ocsp', url, e);
     }
   }
   return undefined;
+}
+
+/** A usable OCSP answer: its warnings, its evidence, and the answer it gives. */
+function accepted(run: Run, url: string, checked: OcspCheckResult, status: 'good' | 'revoked', warnings: OcspWarning[]): Answer {
+  run.warn(...warnings);
+  run.result.evidence.ocspResponses.push(checked.der);
+  if (checked.responder === 'delegated' && checked.responderCertificate) run.result.evidence.certificates.push(checked.responderCertificate);
+  return {
+    status,
+    source: 'ocsp',
+    url,
+    revocationTime: checked.revocationTime,
+    reason: checked.revocationReason,
+    thisUpdate: checked.thisUpdate,
+    nextUpdate: checked.nextUpdate,
+  };
 }
 
 async function askCrl(

@@ -26,6 +26,7 @@ export {
   type OcspProblem,
   type OcspWarning,
 } from './ocsp.js';
+export { OcspCache, DEFAULT_OCSP_CACHE_MAX_AGE_MS, type OcspCacheOptions, type KeptOcspAnswer } from './ocsp-cache.js';
 export { parseCrl, checkCrl, type CrlFacts, type CrlCheckOptions, type CrlCheckResult, type CrlProblem, type CrlWarning } from './crl.js';
 export {
   fetchOcsp,

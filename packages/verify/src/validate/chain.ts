@@ -2,7 +2,7 @@
 import type * as pkijs from 'pkijs';
 import type { CryptoPolicy } from '../crypto-policy/index.js';
 import type { EvidencePool } from '../evidence/index.js';
-import type { FetchLike } from '../revocation/index.js';
+import type { FetchLike, OcspCache } from '../revocation/index.js';
 import { buildTrustPath, extendedKeyUsageAllows, KEY_PURPOSES, signerUsageProblems, validAt, type PathFacts } from '../trust/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import type { ChainFacts, SignatureFacts } from './facts.js';
@@ -17,6 +17,7 @@ export interface TrustContext {
   evidence: EvidencePool;
   online: boolean;
   fetch?: FetchLike;
+  ocspCache?: OcspCache;
   timeoutMs: number;
   cryptoPolicy?: CryptoPolicy;
   /** The first revision after the signature whose DSS holds validation data for it; null when none. */

@@ -1,7 +1,7 @@
 /** What the caller decides for a validation: whom to trust, as of when, whether to go online, and the policies. */
 import type { CryptoPolicy } from '../crypto-policy/index.js';
 import type { VerdictPolicy } from '../policy/verdict.js';
-import type { FetchLike } from '../revocation/index.js';
+import type { FetchLike, OcspCache } from '../revocation/index.js';
 import type { TrustProfile, TrustProfileName } from '../trust-profiles/profiles.js';
 
 /** A certificate as DER or PEM bytes, a PEM string, or parsed by pkijs. */
@@ -26,6 +26,11 @@ export interface ValidateOptions {
   fetch?: FetchLike;
   /** Timeout per network request when online (default 5000 ms). */
   timeoutMs?: number;
+  /**
+   * OCSP answers kept across the validations of one batch run (new OcspCache(), one per run or worker): a certificate
+   * is asked about once while its answer is current. None by default: every online check asks the responder.
+   */
+  ocspCache?: OcspCache;
   cryptoPolicy?: CryptoPolicy;
   verdictPolicy?: Partial<VerdictPolicy>;
   /** Decoded bytes the file's streams may produce in all (@kyso/pdf LoadOptions; default 512 MiB); beyond: PDF_LIMIT. */

@@ -60,7 +60,7 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best
     return { certificate: name(cert), status: 'NOT_CHECKED', problems: ['REVOCATION_NOT_FETCHED_UNAUTHENTICATED'] };
   }
   if (ctx.online) {
-    const r = await checkRevocation(cert, issuer, { at: ctx.at, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch });
+    const r = await checkRevocation(cert, issuer, { at: ctx.at, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch, ocspCache: ctx.ocspCache });
     return {
       certificate: name(cert),
       status: r.status === 'good' ? 'GOOD' : r.status === 'revoked' ? 'REVOKED' : 'UNKNOWN',

@@ -44,6 +44,7 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
     evidence,
     online: options.online ?? false,
     fetch: options.fetch,
+    ocspCache: options.ocspCache,
     timeoutMs: options.timeoutMs ?? 5000,
     cryptoPolicy: options.cryptoPolicy,
     validationDataRevision: (f: SignatureFacts) => {
