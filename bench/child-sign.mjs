@@ -21,7 +21,13 @@ if (tool === 'kyso') {
   const { plainAddPlaceholder } = require('@signpdf/placeholder-plain');
   const t0 = performance.now();
   const pdf = readFileSync(input);
-  const withPlaceholder = plainAddPlaceholder({ pdfBuffer: pdf, reason: 'bench', contactInfo: '', name: 'bench', location: '' });
+  const withPlaceholder = plainAddPlaceholder({
+    pdfBuffer: pdf,
+    reason: 'bench',
+    contactInfo: '',
+    name: 'bench',
+    location: '',
+  });
   writeFileSync(output, await new SignPdf().sign(withPlaceholder, new P12Signer(p12, { passphrase: 'kyso-test' })));
   ms = performance.now() - t0;
 }

@@ -18,4 +18,6 @@ const report = await validatePdf(source, { trustAnchors: [trust], online, fetch 
 source.close();
 const ms = performance.now() - t0;
 const s = report.signatures[0];
-process.stdout.write(JSON.stringify({ ms, indication: s?.indication, intact: s?.intact, revocation: s?.revocation }) + '\n');
+process.stdout.write(
+  JSON.stringify({ ms, indication: s?.indication, intact: s?.intact, revocation: s?.revocation }) + '\n',
+);

@@ -40,7 +40,10 @@ async function spawnDevPki(root) {
       env[`KYSO_DEV_${name.toUpperCase()}_PORT`] = String(await freePort());
     }
   }
-  const child = spawn(process.execPath, [join(root, 'test-certs/dev-pki.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'test-certs/dev-pki.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -73,7 +76,11 @@ async function spawnDevPki(root) {
  */
 export async function startTestPki(root) {
   let current = await spawnDevPki(root);
-  const notes = [current.reused.length ? `already served on this machine, used as found: ${current.reused.join(', ')}` : 'started by the bench'];
+  const notes = [
+    current.reused.length
+      ? `already served on this machine, used as found: ${current.reused.join(', ')}`
+      : 'started by the bench',
+  ];
   return {
     get note() {
       return notes.join('; ');

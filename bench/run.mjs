@@ -76,7 +76,10 @@ const T = {
   below: (x, unit) => ({ text: `< ${x} ${unit}`, met: (r) => r.kyso < x }),
   atLeast: (x, unit) => ({ text: `≥ ${x} ${unit}`, met: (r) => r.kyso >= x }),
   /** An absolute bound or a ratio to the baseline, whichever is met. */
-  atMostOr: (x, unit, ratio) => ({ text: `≤ ${x} ${unit} or ≤ ${ratio}×`, met: (r) => r.kyso <= x || r.ratio <= ratio }),
+  atMostOr: (x, unit, ratio) => ({
+    text: `≤ ${x} ${unit} or ≤ ${ratio}×`,
+    met: (r) => r.kyso <= x || r.ratio <= ratio,
+  }),
 };
 
 /** One measurement; `target` (from T) or null. Rows without a target carry neither `target` nor `met`. */
@@ -84,12 +87,17 @@ function record(name, kyso, baseline, unit, target, note = '') {
   const row = { name, kyso: round(kyso), baseline: round(baseline), unit, ratio: round(kyso / baseline) };
   if (target) Object.assign(row, { target: target.text, met: target.met({ kyso, ratio: kyso / baseline }) });
   results.push({ ...row, note });
-  console.error(`measured: ${name}: ${round(kyso)} vs ${round(baseline)} ${unit}${target ? ` (target ${target.text}: ${row.met ? 'met' : 'not met'})` : ''}`);
+  console.error(
+    `measured: ${name}: ${round(kyso)} vs ${round(baseline)} ${unit}${target ? ` (target ${target.text}: ${row.met ? 'met' : 'not met'})` : ''}`,
+  );
 }
 
 /** A signing in its own process: wall time and peak RSS. */
 function child(tool, input, output) {
-  const r = spawnSync(process.execPath, [join(root, 'bench/child-sign.mjs'), tool, input, output], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [join(root, 'bench/child-sign.mjs'), tool, input, output], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`${tool} signing failed: ${r.stderr.slice(0, 500)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -98,7 +106,11 @@ function child(tool, input, output) {
 function wall(cmd, args, options = {}) {
   const rssFile = join(work, 'rss.txt');
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, ...options });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    ...options,
+  });
   const ms = performance.now() - t0;
   const rssMB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
   return { ms, rssMB, status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -113,9 +125,14 @@ const pdfsigVerdicts = (stdout) => ({
 
 const version = (p) => require(`${p}/package.json`).version;
 console.log(`# kyso benchmark\n`);
-console.log(`- CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-const pdfsigVersion = (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.match(/pdfsig version ([\d.]+)/) ?? [])[1] ?? 'unknown';
-console.log(`- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`);
+console.log(
+  `- CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
+const pdfsigVersion =
+  (spawnSync('pdfsig', ['-v'], { encoding: 'utf8' }).stderr.match(/pdfsig version ([\d.]+)/) ?? [])[1] ?? 'unknown';
+console.log(
+  `- Node ${process.version}; @signpdf/signpdf ${version('@signpdf/signpdf')}; pdf-lib ${version('pdf-lib')}; poppler pdfsig ${pdfsigVersion}; autocannon ${version('autocannon')}\n`,
+);
 
 // `--only storage`: only the storage rows (SQLite vs PostgreSQL, several instances); printed, and kept in
 // bench/last-run-storage.json so a partial run never replaces the full run's last-run.json.
@@ -137,31 +154,60 @@ try {
   const ec = Pkcs12Signer.open(p12ec, PASSWORD);
   const signpdf = new SignPdf();
   const signpdfOnce = (pdf) => async () => {
-    const withPlaceholder = plainAddPlaceholder({ pdfBuffer: pdf, reason: 'bench', contactInfo: '', name: 'bench', location: '' });
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: pdf,
+      reason: 'bench',
+      contactInfo: '',
+      name: 'bench',
+      location: '',
+    });
     // P12Signer consumes its forge buffer when it signs, so @signpdf needs one per signature (as its docs do)
     await signpdf.sign(withPlaceholder, new P12Signer(p12, { passphrase: PASSWORD }));
   };
 
   // 1. In-process B-B signing, 1 page, RSA-2048: kyso vs @signpdf.
   const kysoSignRate = once(() => opsPerSecond(() => signPdf(onePage, rsa, { certificateCheck: false })));
-  if (runs(
+  if (
+    runs(
       'sign 1-page PDF, B-B, RSA-2048 (in process)',
       'sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)',
       'sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)',
       'sign 100-page PDF, B-B, RSA-2048 (in process)',
-    )) {
+    )
+  ) {
     const kysoRate = await kysoSignRate();
     const baseRate = await opsPerSecond(signpdfOnce(onePage), { seconds: 3, batches: 5 });
-    record('sign 1-page PDF, B-B, RSA-2048 (in process)', kysoRate, baseRate, 'signatures/s', T.ratioAtLeast(25), 'baseline: @signpdf placeholder-plain + signer-p12');
+    record(
+      'sign 1-page PDF, B-B, RSA-2048 (in process)',
+      kysoRate,
+      baseRate,
+      'signatures/s',
+      T.ratioAtLeast(25),
+      'baseline: @signpdf placeholder-plain + signer-p12',
+    );
 
     // 2. The floors: Node crypto's raw signatures; kyso's share shows the PDF and CMS overhead.
     const rsaKey = createPrivateKey({ key: readKey(rsa), format: 'der', type: 'pkcs8' });
     const floorRate = await opsPerSecond(() => nodeSign('sha256', Buffer.from('x'.repeat(200)), rsaKey));
-    record('sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)', kysoRate, floorRate, 'signatures/s', T.ratioAtLeast(0.6), 'baseline: node:crypto sign of 200 bytes with the same key, same run');
+    record(
+      'sign 1-page PDF, B-B, RSA-2048 vs raw RSA-2048 signature (floor)',
+      kysoRate,
+      floorRate,
+      'signatures/s',
+      T.ratioAtLeast(0.6),
+      'baseline: node:crypto sign of 200 bytes with the same key, same run',
+    );
     const ecRate = await opsPerSecond(() => signPdf(onePage, ec, { certificateCheck: false }));
     const ecKey = createPrivateKey({ key: readKey(ec), format: 'der', type: 'pkcs8' });
     const ecFloor = await opsPerSecond(() => nodeSign('sha256', Buffer.from('x'.repeat(200)), ecKey));
-    record('sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)', ecRate, ecFloor, 'signatures/s', null, '@signpdf has no EC signer; baseline: node:crypto sign only');
+    record(
+      'sign 1-page PDF, B-B, P-256 vs raw P-256 signature (floor)',
+      ecRate,
+      ecFloor,
+      'signatures/s',
+      null,
+      '@signpdf has no EC signer; baseline: node:crypto sign only',
+    );
 
     // 3. 100 pages, in process.
     const k100 = await opsPerSecond(() => signPdf(hundred, rsa, { certificateCheck: false }));
@@ -182,8 +228,22 @@ try {
     const idle = idleRss();
     const kyso50 = await bigSigned();
     const sp50 = [0, 1, 2].map(() => child('signpdf', big, join(work, 'big-50mb-signpdf.pdf')));
-    record('sign 50 MB PDF file to file: wall time', median(kyso50.map((r) => r.ms)), median(sp50.map((r) => r.ms)), 'ms', T.ratioAtMost(0.1), 'baseline: @signpdf (reads the whole file)');
-    record('sign 50 MB PDF file to file: peak RSS above idle Node', median(kyso50.map((r) => r.maxRssMB)) - idle, idle, 'MB', T.atMost(100, 'MB'), `idle Node: ${round(idle)} MB; @signpdf peak: ${round(median(sp50.map((r) => r.maxRssMB)))} MB`);
+    record(
+      'sign 50 MB PDF file to file: wall time',
+      median(kyso50.map((r) => r.ms)),
+      median(sp50.map((r) => r.ms)),
+      'ms',
+      T.ratioAtMost(0.1),
+      'baseline: @signpdf (reads the whole file)',
+    );
+    record(
+      'sign 50 MB PDF file to file: peak RSS above idle Node',
+      median(kyso50.map((r) => r.maxRssMB)) - idle,
+      idle,
+      'MB',
+      T.atMost(100, 'MB'),
+      `idle Node: ${round(idle)} MB; @signpdf peak: ${round(median(sp50.map((r) => r.maxRssMB)))} MB`,
+    );
   }
 
   // 5. Verification. The test PKI's OCSP responder and CA server run (bench/pki.mjs); pdfsig's NSS db trusts the
@@ -192,7 +252,18 @@ try {
   const nss = join(work, 'nss');
   execFileSync('mkdir', ['-p', nss]);
   execFileSync('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
-  execFileSync('certutil', ['-A', '-a', '-d', `sql:${nss}`, '-n', 'kyso-root', '-t', 'CT,C,C', '-i', join(root, 'test-certs/root-ca.pem')]);
+  execFileSync('certutil', [
+    '-A',
+    '-a',
+    '-d',
+    `sql:${nss}`,
+    '-n',
+    'kyso-root',
+    '-t',
+    'CT,C,C',
+    '-i',
+    join(root, 'test-certs/root-ca.pem'),
+  ]);
   const cli = join(root, 'packages/cli/dist/main.js');
   const rootPem = join(root, 'test-certs/root-ca.pem');
   const online = ['--online', '--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
@@ -210,11 +281,17 @@ try {
   };
   const passedTrusted = (r, what) => {
     const s = r.report?.signatures?.[0];
-    sane(r.status === 0 && s?.indication === 'TOTAL-PASSED', `${what}: kyso verify did not give TOTAL-PASSED (exit ${r.status}, ${s ? `${s.indication}/${s.subIndication}` : r.stderr.slice(0, 300)})`);
+    sane(
+      r.status === 0 && s?.indication === 'TOTAL-PASSED',
+      `${what}: kyso verify did not give TOTAL-PASSED (exit ${r.status}, ${s ? `${s.indication}/${s.subIndication}` : r.stderr.slice(0, 300)})`,
+    );
   };
   const pdfsigOk = (r, what, { trusted = true } = {}) => {
     const v = pdfsigVerdicts(r.stdout);
-    sane(v.valid === 1 && (!trusted || v.trusted === 1), `${what}: pdfsig did not report "Signature is Valid."${trusted ? ' and "Certificate is Trusted."' : ''}:\n${r.stdout.split('\n').slice(-4).join('\n')}`);
+    sane(
+      v.valid === 1 && (!trusted || v.trusted === 1),
+      `${what}: pdfsig did not report "Signature is Valid."${trusted ? ' and "Certificate is Trusted."' : ''}:\n${r.stdout.split('\n').slice(-4).join('\n')}`,
+    );
   };
   /** pdfsig asks the OCSP responder: when the one found on the machine went away, the bench's own is started and
    * the run repeated once (its time replaces the failed one's). */
@@ -237,13 +314,18 @@ try {
     }
     return r;
   };
-  const goodOnline = (r) => r.status === 0 && r.report?.signatures?.[0]?.indication === 'TOTAL-PASSED' && (r.report.signatures[0].revocation ?? []).some((x) => /^good$/i.test(x.status));
-  if (runs(
+  const goodOnline = (r) =>
+    r.status === 0 &&
+    r.report?.signatures?.[0]?.indication === 'TOTAL-PASSED' &&
+    (r.report.signatures[0].revocation ?? []).some((x) => /^good$/i.test(x.status));
+  if (
+    runs(
       'verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process',
       'verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process',
       'verify 50 MB one-signature PDF: `kyso verify` peak RSS',
       'verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`',
-    )) {
+    )
+  ) {
     await bigSigned();
     const kv = [];
     const kl = [];
@@ -254,30 +336,71 @@ try {
       const k = await onlineRun(() => kysoVerify(signed50, ['--trust', rootPem, ...online]), goodOnline);
       passedTrusted(k, 'verify 50 MB --online');
       const rev = k.report.signatures[0].revocation ?? [];
-      sane(rev.length > 0 && rev.every((x) => /^good$/i.test(x.status)), `verify 50 MB --online: kyso did not get a good revocation status from the test PKI: ${JSON.stringify(rev)}`);
+      sane(
+        rev.length > 0 && rev.every((x) => /^good$/i.test(x.status)),
+        `verify 50 MB --online: kyso did not get a good revocation status from the test PKI: ${JSON.stringify(rev)}`,
+      );
       kv.push(k);
       const libRun = () => {
         const r = wall(process.execPath, [join(root, 'bench/child-verify.mjs'), signed50, rootPem, 'online']);
         return { ...r, result: JSON.parse(r.stdout.trim() || '{}') };
       };
-      const lib = await onlineRun(libRun, (r) => r.result.indication === 'TOTAL-PASSED' && (r.result.revocation ?? []).some((x) => /^good$/i.test(x.status)));
+      const lib = await onlineRun(
+        libRun,
+        (r) =>
+          r.result.indication === 'TOTAL-PASSED' && (r.result.revocation ?? []).some((x) => /^good$/i.test(x.status)),
+      );
       const libResult = lib.result;
-      sane(libResult.indication === 'TOTAL-PASSED', `validatePdf 50 MB online: ${lib.stdout} ${lib.stderr.slice(0, 300)}`);
+      sane(
+        libResult.indication === 'TOTAL-PASSED',
+        `validatePdf 50 MB online: ${lib.stdout} ${lib.stderr.slice(0, 300)}`,
+      );
       kl.push(libResult.ms);
       pv.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, signed50], 'verify 50 MB'));
       // Integrity only: pdfsig without certificate validation; kyso with nothing trusted (no path can be built).
       const kn = kysoVerify(signed50, ['--no-default-trust']);
-      sane(kn.report?.signatures?.[0]?.intact === true, `verify 50 MB integrity only: kyso did not find the signature intact (exit ${kn.status})`);
+      sane(
+        kn.report?.signatures?.[0]?.intact === true,
+        `verify 50 MB integrity only: kyso did not find the signature intact (exit ${kn.status})`,
+      );
       ki.push(kn);
       const pn = wall('pdfsig', ['-nocert', signed50]);
       pdfsigOk(pn, 'verify 50 MB integrity only (-nocert)', { trusted: false });
       pi.push(pn);
     }
     const pdfsig50 = medianOf(pv);
-    record('verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process', median(kl), pdfsig50, 'ms', T.ratioAtMost(0.8), 'baseline: poppler pdfsig, NSS db trusting the root, OCSP from the test PKI; kyso: modules loaded first');
-    record('verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process', medianOf(kv), pdfsig50, 'ms', T.ratioAtMost(1.5), 'both whole processes, both asking the test OCSP responder');
-    record('verify 50 MB one-signature PDF: `kyso verify` peak RSS', medianOf(kv, 'rssMB'), medianOf(pv, 'rssMB'), 'MB', T.atMost(60, 'MB'), 'baseline: pdfsig peak RSS (GNU time %M, whole process)');
-    record('verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`', medianOf(ki), medianOf(pi), 'ms', null, 'no certificate validation on either side (kyso: nothing trusted, so no path is built)');
+    record(
+      'verify 50 MB one-signature PDF: validatePdf over a FileSource (read + validate, OCSP online) vs pdfsig process',
+      median(kl),
+      pdfsig50,
+      'ms',
+      T.ratioAtMost(0.8),
+      'baseline: poppler pdfsig, NSS db trusting the root, OCSP from the test PKI; kyso: modules loaded first',
+    );
+    record(
+      'verify 50 MB one-signature PDF: `kyso verify --online` process vs pdfsig process',
+      medianOf(kv),
+      pdfsig50,
+      'ms',
+      T.ratioAtMost(1.5),
+      'both whole processes, both asking the test OCSP responder',
+    );
+    record(
+      'verify 50 MB one-signature PDF: `kyso verify` peak RSS',
+      medianOf(kv, 'rssMB'),
+      medianOf(pv, 'rssMB'),
+      'MB',
+      T.atMost(60, 'MB'),
+      'baseline: pdfsig peak RSS (GNU time %M, whole process)',
+    );
+    record(
+      'verify 50 MB, integrity only: `kyso verify --no-default-trust` process vs `pdfsig -nocert`',
+      medianOf(ki),
+      medianOf(pi),
+      'ms',
+      null,
+      'no certificate validation on either side (kyso: nothing trusted, so no path is built)',
+    );
   }
 
   // One page, as processes: start-up and module loading are most of a CLI call; `node -e 0` is the floor.
@@ -285,11 +408,13 @@ try {
   writeFileSync(onePath, onePage);
   const oneSigned = join(work, 'one-signed.pdf');
   writeFileSync(oneSigned, await signPdf(onePage, rsa, { certificateCheck: false }));
-  if (runs(
+  if (
+    runs(
       '`kyso verify` 1-page PDF, whole process, vs `node -e 0`',
       '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',
       '`kyso verify --online` 1-page PDF vs pdfsig, whole processes',
-    )) {
+    )
+  ) {
     const n0 = [];
     const kv1 = [];
     const ks1 = [];
@@ -303,8 +428,27 @@ try {
       passedTrusted(k, 'verify 1 page');
       kv1.push(k);
       const out = join(work, 'one-out.pdf');
-      const ks = wall(process.execPath, [cli, 'sign', onePath, '-o', out, '--p12', join(root, 'test-certs/signer.p12'), '--password-env', 'KYSO_BENCH_P12', '--revocation', 'off'], { env: { ...process.env, KYSO_BENCH_P12: PASSWORD } });
-      sane(ks.status === 0 && statSync(out).size > onePage.length, `kyso sign 1 page: exit ${ks.status} ${ks.stderr.slice(0, 300)}`);
+      const ks = wall(
+        process.execPath,
+        [
+          cli,
+          'sign',
+          onePath,
+          '-o',
+          out,
+          '--p12',
+          join(root, 'test-certs/signer.p12'),
+          '--password-env',
+          'KYSO_BENCH_P12',
+          '--revocation',
+          'off',
+        ],
+        { env: { ...process.env, KYSO_BENCH_P12: PASSWORD } },
+      );
+      sane(
+        ks.status === 0 && statSync(out).size > onePage.length,
+        `kyso sign 1 page: exit ${ks.status} ${ks.stderr.slice(0, 300)}`,
+      );
       ks1.push(ks);
       const ko = await onlineRun(() => kysoVerify(oneSigned, ['--trust', rootPem, ...online]), goodOnline);
       passedTrusted(ko, 'verify 1 page --online');
@@ -312,23 +456,56 @@ try {
       pv1.push(await pdfsigTrusted(['-nssdir', `sql:${nss}`, oneSigned], 'verify 1 page'));
     }
     const node0 = medianOf(n0);
-    record('`kyso verify` 1-page PDF, whole process, vs `node -e 0`', medianOf(kv1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'offline, --trust the test root; baseline: bare Node start in the same run');
-    record('`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`', medianOf(ks1), node0, 'ms', T.atMostOr(150, 'ms', 2.5), 'baseline: bare Node start in the same run');
-    record('`kyso verify --online` 1-page PDF vs pdfsig, whole processes', medianOf(ko1), medianOf(pv1), 'ms', null, 'both asking the test PKI (pdfsig 22.12 reports no trust at all with -no-ocsp, so it cannot run offline)');
+    record(
+      '`kyso verify` 1-page PDF, whole process, vs `node -e 0`',
+      medianOf(kv1),
+      node0,
+      'ms',
+      T.atMostOr(150, 'ms', 2.5),
+      'offline, --trust the test root; baseline: bare Node start in the same run',
+    );
+    record(
+      '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',
+      medianOf(ks1),
+      node0,
+      'ms',
+      T.atMostOr(150, 'ms', 2.5),
+      'baseline: bare Node start in the same run',
+    );
+    record(
+      '`kyso verify --online` 1-page PDF vs pdfsig, whole processes',
+      medianOf(ko1),
+      medianOf(pv1),
+      'ms',
+      null,
+      'both asking the test PKI (pdfsig 22.12 reports no trust at all with -no-ocsp, so it cannot run offline)',
+    );
   }
 
   // Batches: many results at once; kyso's batch against a shell loop of pdfsig over the same files, both online.
-  const loopPdfsig = (dir) => wall('sh', ['-c', 'for f in "$1"/*.pdf; do pdfsig -nssdir "sql:$2" "$f" || exit 1; done', 'sh', dir, nss]);
+  const loopPdfsig = (dir) =>
+    wall('sh', ['-c', 'for f in "$1"/*.pdf; do pdfsig -nssdir "sql:$2" "$f" || exit 1; done', 'sh', dir, nss]);
   const batch = async (dir, count, what) => {
     const k = await onlineRun(
       () => {
         const r = wall(process.execPath, [cli, 'verify', dir, '--json', '--trust', rootPem, ...online]);
-        return { ...r, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+        return {
+          ...r,
+          lines: r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        };
       },
       (r) => r.status === 0,
     );
     const lines = k.lines;
-    sane(k.status === 0 && lines.length === count && lines.every((l) => l.exit === 0 && l.signatures[0]?.indication === 'TOTAL-PASSED'), `${what}: kyso's batch did not pass all ${count} files (exit ${k.status}, ${lines.length} lines) ${k.stderr.slice(0, 300)}`);
+    sane(
+      k.status === 0 &&
+        lines.length === count &&
+        lines.every((l) => l.exit === 0 && l.signatures[0]?.indication === 'TOTAL-PASSED'),
+      `${what}: kyso's batch did not pass all ${count} files (exit ${k.status}, ${lines.length} lines) ${k.stderr.slice(0, 300)}`,
+    );
     let p = loopPdfsig(dir);
     let v = pdfsigVerdicts(p.stdout);
     if ((v.valid !== count || v.trusted !== count) && (await pki.ensure())) {
@@ -336,15 +513,29 @@ try {
       p = loopPdfsig(dir);
       v = pdfsigVerdicts(p.stdout);
     }
-    sane(p.status === 0 && v.valid === count && v.trusted === count, `${what}: pdfsig's loop reported ${v.valid} valid, ${v.trusted} trusted of ${count}`);
+    sane(
+      p.status === 0 && v.valid === count && v.trusted === count,
+      `${what}: pdfsig's loop reported ${v.valid} valid, ${v.trusted} trusted of ${count}`,
+    );
     return { k, p };
   };
   if (runs('verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig')) {
     const dir1k = join(work, 'batch-1k');
     mkdirSync(dir1k);
-    for (let i = 0; i < 1000; i++) writeFileSync(join(dir1k, `r${String(i).padStart(4, '0')}.pdf`), await signPdf(onePage, rsa, { certificateCheck: false }));
+    for (let i = 0; i < 1000; i++)
+      writeFileSync(
+        join(dir1k, `r${String(i).padStart(4, '0')}.pdf`),
+        await signPdf(onePage, rsa, { certificateCheck: false }),
+      );
     const b1k = await batch(dir1k, 1000, '1,000 one-page files');
-    record('verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig', 1000 / (b1k.k.ms / 1000), 1000 / (b1k.p.ms / 1000), 'files/s', T.ratioAtLeast(3), `kyso: ${cpus().length} worker threads (default), one process; peak RSS ${round(b1k.k.rssMB)} MB`);
+    record(
+      'verify 1,000 one-page signed PDFs: `kyso verify DIR --json` vs a shell loop of pdfsig',
+      1000 / (b1k.k.ms / 1000),
+      1000 / (b1k.p.ms / 1000),
+      'files/s',
+      T.ratioAtLeast(3),
+      `kyso: ${cpus().length} worker threads (default), one process; peak RSS ${round(b1k.k.rssMB)} MB`,
+    );
     rmSync(dir1k, { recursive: true });
   }
   if (runs('verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig')) {
@@ -353,7 +544,14 @@ try {
     mkdirSync(dir20);
     for (let i = 0; i < 20; i++) copyFileSync(signed50, join(dir20, `big${String(i).padStart(2, '0')}.pdf`));
     const b20 = await batch(dir20, 20, '20 files of 50 MB');
-    record('verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig', b20.k.ms, b20.p.ms, 'ms', T.ratioAtMost(1.0), `kyso peak RSS ${round(b20.k.rssMB)} MB (FileSource: read in windows)`);
+    record(
+      'verify 20 signed PDFs of 50 MB: `kyso verify DIR --json` vs a shell loop of pdfsig',
+      b20.k.ms,
+      b20.p.ms,
+      'ms',
+      T.ratioAtMost(1.0),
+      `kyso peak RSS ${round(b20.k.rssMB)} MB (FileSource: read in windows)`,
+    );
     rmSync(dir20, { recursive: true });
   }
   pkiNote = pki.note;
@@ -369,30 +567,52 @@ try {
     await bigPdf(huge, 2 ** 30);
     const r = child('kyso', huge, join(work, 'huge-1gb-kyso.pdf'));
     const size = statSync(join(work, 'huge-1gb-kyso.pdf')).size;
-    record('sign 1 GB PDF file to file: peak RSS', r.maxRssMB, idleRss(), 'MB', T.below(256, 'MB'), `completed in ${Math.round(r.ms)} ms, output ${size} bytes; baseline: idle Node`);
+    record(
+      'sign 1 GB PDF file to file: peak RSS',
+      r.maxRssMB,
+      idleRss(),
+      'MB',
+      T.below(256, 'MB'),
+      `completed in ${Math.round(r.ms)} ms, output ${size} bytes; baseline: idle Node`,
+    );
     rmSync(huge);
     rmSync(join(work, 'huge-1gb-kyso.pdf'));
   }
 
   // 7. The service, on loopback with autocannon; baselines: kyso in process, one core.
-  if (runs(
+  if (
+    runs(
       'service POST /v1/sign, 1-page PDF (autocannon, 16 connections)',
       'service POST /v1/sign: p99 latency',
       'service POST /v1/verify, 1-page signed PDF',
       'service POST /v1/verify: p99 latency',
-    )) {
+    )
+  ) {
     const signed = await signPdf(onePage, rsa, { certificateCheck: false });
     const rootPemText = readFileSync(join(root, 'test-certs/root-ca.pem'), 'utf8');
-    const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), { seconds: 3, batches: 5 });
-    for (const r of await serviceBench({ root, onePage, signed, inProcessSignRate: await kysoSignRate(), inProcessVerifyRate: verifyRate })) results.push(r);
+    const verifyRate = await opsPerSecond(() => validatePdf(signed, { trustAnchors: [rootPemText] }), {
+      seconds: 3,
+      batches: 5,
+    });
+    for (const r of await serviceBench({
+      root,
+      onePage,
+      signed,
+      inProcessSignRate: await kysoSignRate(),
+      inProcessVerifyRate: verifyRate,
+    }))
+      results.push(r);
   }
 
   // 8. Storage: SQLite vs PostgreSQL, several instances (a throw-away cluster; KYSO_BENCH_SKIP_STORAGE=1 leaves it out;
   // `--only storage` runs it alone).
-  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && !only) results.push(...(await storageBench({ root, onePage })).rows);
+  if (process.env.KYSO_BENCH_SKIP_STORAGE !== '1' && !only)
+    results.push(...(await storageBench({ root, onePage })).rows);
 } catch (e) {
   if (!(e instanceof SanityError)) throw e;
-  console.error(`\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`);
+  console.error(
+    `\nbench stopped: a sanity check failed (a tool did not give the verdict the row relies on):\n  ${e.message}\nNothing was written to bench/last-run.json.`,
+  );
   process.exitCode = 1;
 } finally {
   await pki?.stop();
@@ -409,7 +629,9 @@ function printTable(rows) {
   console.log('| measurement | kyso | baseline | unit | ratio | target | met |');
   console.log('|---|---:|---:|---|---:|---:|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`);
+    console.log(
+      `| ${r.name} | ${r.kyso} | ${r.baseline} | ${r.unit} | ${r.ratio} | ${r.target ?? '—'} | ${r.target === undefined ? '—' : r.met ? 'yes' : 'no'} |`,
+    );
   }
 }
 printTable(results);

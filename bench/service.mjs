@@ -38,7 +38,14 @@ async function waitReady(url, child) {
 function load(url, { path, body, headers, seconds = 10, connections = 16 }) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: url + path, method: 'POST', body: Buffer.from(body), headers: { 'content-type': 'application/pdf', ...headers }, connections, duration: seconds },
+      {
+        url: url + path,
+        method: 'POST',
+        body: Buffer.from(body),
+        headers: { 'content-type': 'application/pdf', ...headers },
+        connections,
+        duration: seconds,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
@@ -48,7 +55,15 @@ function load(url, { path, body, headers, seconds = 10, connections = 16 }) {
  * `inProcessSignRate`/`inProcessVerifyRate`: kyso's rates in this process (one core), the baselines.
  * Returns bench records.
  */
-export async function serviceBench({ root, onePage, signed, inProcessSignRate, inProcessVerifyRate, sign: doSign = true, verify: doVerify = true }) {
+export async function serviceBench({
+  root,
+  onePage,
+  signed,
+  inProcessSignRate,
+  inProcessVerifyRate,
+  sign: doSign = true,
+  verify: doVerify = true,
+}) {
   const { createApiKey } = await import('../packages/server/dist/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-service-'));
   const api = createApiKey({ id: 'bench', unit: 'bench', aliases: ['signer'], externalCertificates: false });
@@ -58,7 +73,9 @@ export async function serviceBench({ root, onePage, signed, inProcessSignRate, i
     port,
     dataDir: dir,
     logLevel: 'warn',
-    keys: { signer: { type: 'pkcs12', file: join(root, 'test-certs/signer.p12'), password: { env: 'KYSO_BENCH_P12' } } },
+    keys: {
+      signer: { type: 'pkcs12', file: join(root, 'test-certs/signer.p12'), password: { env: 'KYSO_BENCH_P12' } },
+    },
     apiKeys: [api.entry],
     // The bench measures the service, not the test CA's OCSP responder; the rate limit would cap the load generator.
     signing: { revocation: 'off' },
@@ -66,10 +83,14 @@ export async function serviceBench({ root, onePage, signed, inProcessSignRate, i
     limits: { rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } },
   };
   writeFileSync(join(dir, 'kyso.json'), JSON.stringify(config));
-  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), 'serve', '--config', join(dir, 'kyso.json')], {
-    env: { ...process.env, KYSO_BENCH_P12: 'kyso-test' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'packages/cli/dist/main.js'), 'serve', '--config', join(dir, 'kyso.json')],
+    {
+      env: { ...process.env, KYSO_BENCH_P12: 'kyso-test' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
@@ -79,7 +100,9 @@ export async function serviceBench({ root, onePage, signed, inProcessSignRate, i
     const row = { name, kyso: r2(kyso), baseline: r2(baseline), unit, ratio: r2(kyso / baseline) };
     if (target) Object.assign(row, { target: target.text, met: target.met({ kyso, ratio: kyso / baseline }) });
     out.push({ ...row, note });
-    console.error(`measured: ${name}: ${r2(kyso)} vs ${r2(baseline)} ${unit}${target ? ` (target ${target.text}: ${row.met ? 'met' : 'not met'})` : ''}`);
+    console.error(
+      `measured: ${name}: ${r2(kyso)} vs ${r2(baseline)} ${unit}${target ? ` (target ${target.text}: ${row.met ? 'met' : 'not met'})` : ''}`,
+    );
   };
   try {
     await waitReady(url, child);
@@ -88,15 +111,44 @@ export async function serviceBench({ root, onePage, signed, inProcessSignRate, i
       await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth, seconds: 2 }); // warm-up
       const sign = await load(url, { path: '/v1/sign?key=signer', body: onePage, headers: auth });
       if (sign.non2xx > 0 || sign.errors > 0) throw new Error(`sign: ${sign.non2xx} non-2xx, ${sign.errors} errors`);
-      rec('service POST /v1/sign, 1-page PDF (autocannon, 16 connections)', sign.requests.average, inProcessSignRate, 'requests/s', { text: '≥ 0.8×', met: (r) => r.ratio >= 0.8 }, 'baseline: in-process signPdf in the bench process, same run; the service signs in worker threads on all cores');
-      rec('service POST /v1/sign: p99 latency', sign.latency.p99, sign.latency.p50, 'ms', { text: '< 50 ms', met: (r) => r.kyso < 50 }, 'baseline: p50 of the same run');
+      rec(
+        'service POST /v1/sign, 1-page PDF (autocannon, 16 connections)',
+        sign.requests.average,
+        inProcessSignRate,
+        'requests/s',
+        { text: '≥ 0.8×', met: (r) => r.ratio >= 0.8 },
+        'baseline: in-process signPdf in the bench process, same run; the service signs in worker threads on all cores',
+      );
+      rec(
+        'service POST /v1/sign: p99 latency',
+        sign.latency.p99,
+        sign.latency.p50,
+        'ms',
+        { text: '< 50 ms', met: (r) => r.kyso < 50 },
+        'baseline: p50 of the same run',
+      );
     }
     if (doVerify) {
       await load(url, { path: '/v1/verify', body: signed, headers: {}, seconds: 2 });
       const verify = await load(url, { path: '/v1/verify', body: signed, headers: {} });
-      if (verify.non2xx > 0 || verify.errors > 0) throw new Error(`verify: ${verify.non2xx} non-2xx, ${verify.errors} errors`);
-      rec('service POST /v1/verify, 1-page signed PDF', verify.requests.average, inProcessVerifyRate, 'requests/s', { text: '≥ 200 requests/s', met: (r) => r.kyso >= 200 }, 'baseline: in-process validatePdf on one core');
-      rec('service POST /v1/verify: p99 latency', verify.latency.p99, verify.latency.p50, 'ms', null, 'baseline: p50 of the same run');
+      if (verify.non2xx > 0 || verify.errors > 0)
+        throw new Error(`verify: ${verify.non2xx} non-2xx, ${verify.errors} errors`);
+      rec(
+        'service POST /v1/verify, 1-page signed PDF',
+        verify.requests.average,
+        inProcessVerifyRate,
+        'requests/s',
+        { text: '≥ 200 requests/s', met: (r) => r.kyso >= 200 },
+        'baseline: in-process validatePdf on one core',
+      );
+      rec(
+        'service POST /v1/verify: p99 latency',
+        verify.latency.p99,
+        verify.latency.p50,
+        'ms',
+        null,
+        'baseline: p50 of the same run',
+      );
     }
   } catch (e) {
     throw new Error(`${e.message}\n${stderr.slice(-2000)}`);

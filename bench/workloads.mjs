@@ -8,7 +8,8 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 export async function pagesPdf(pages) {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.TimesRoman);
-  for (let i = 0; i < pages; i++) doc.addPage().drawText(`kyso benchmark, page ${i + 1}`, { x: 72, y: 720, size: 14, font });
+  for (let i = 0; i < pages; i++)
+    doc.addPage().drawText(`kyso benchmark, page ${i + 1}`, { x: 72, y: 720, size: 14, font });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
@@ -31,14 +32,20 @@ export async function bigPdf(path, bytes) {
   await write('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
   await obj(1, '<< /Type /Catalog /Pages 2 0 R >>');
   await obj(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  await obj(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>');
+  await obj(
+    3,
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>',
+  );
   const content = 'q 500 0 0 500 47 171 cm /Im0 Do Q';
   await obj(4, `<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
   offsets[5] = offset;
-  await write(`5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${length} >>\nstream\n`);
+  await write(
+    `5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${length} >>\nstream\n`,
+  );
   const chunk = Buffer.alloc(1 << 20);
   randomFillSync(chunk);
-  for (let left = length; left > 0; left -= chunk.length) await write(left >= chunk.length ? chunk : chunk.subarray(0, left));
+  for (let left = length; left > 0; left -= chunk.length)
+    await write(left >= chunk.length ? chunk : chunk.subarray(0, left));
   await write('\nendstream\nendobj\n');
   const xref = offset;
   let table = `xref\n0 6\n0000000000 65535 f \n`;

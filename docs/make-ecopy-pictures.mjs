@@ -55,8 +55,30 @@ ${'<p>Căn cứ Luật Tổ chức chính quyền địa phương; căn cứ cá
 function scan(name, html, dpi) {
   const htmlPath = join(dir, `${name}.html`);
   writeFileSync(htmlPath, html);
-  execFileSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${join(dir, `${name}.pdf`)}`, `file://${htmlPath}`], { stdio: 'ignore' });
-  execFileSync('pdftoppm', ['-jpeg', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', join(dir, `${name}.pdf`), join(dir, name)]);
+  execFileSync(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${join(dir, `${name}.pdf`)}`,
+      `file://${htmlPath}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync('pdftoppm', [
+    '-jpeg',
+    '-r',
+    String(dpi),
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    join(dir, `${name}.pdf`),
+    join(dir, name),
+  ]);
   return new Uint8Array(readFileSync(join(dir, `${name}.jpg`)));
 }
 
@@ -73,15 +95,34 @@ const seal = png(240, 240, (x, y) => {
   const star = r < 40 * (0.55 + 0.45 * Math.abs(Math.cos((5 * a) / 2)));
   return (r > 100 && r < 112) || (r > 84 && r < 88) || star ? [210, 25, 35, 235] : [0, 0, 0, 0];
 });
-const stroke = png(320, 110, (x, y) => (Math.abs(y - 55 - 30 * Math.sin(x / 19) * Math.exp(-x / 400)) < 3.5 && x > 12 && x < 300 ? [25, 45, 170, 255] : [0, 0, 0, 0]));
+const stroke = png(320, 110, (x, y) =>
+  Math.abs(y - 55 - 30 * Math.sin(x / 19) * Math.exp(-x / 400)) < 3.5 && x > 12 && x < 300
+    ? [25, 45, 170, 255]
+    : [0, 0, 0, 0],
+);
 
 async function certify(images, originalIsCard) {
   const copy = await buildElectronicCopy({
     scan: { images },
     originalIsCard,
-    conversion: { convertedAt: new Date('2026-03-05T02:41:27Z'), convertedBy: 'Nguyễn Thị Lấp Lánh Ánh', organisation: 'Ủy ban nhân dân phường Kinh Bắc', verificationRef: 'https://dichvucong.example.gov.vn/tra-cuu/ban-sao/2026-000099' },
-    certification: { number: 99, book: '01/2026', date: new Date('2026-03-05T02:41:27Z'), certifierName: 'Nguyễn Thị Lấp Lánh Ánh', certifierTitle: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', authorityName: 'Ủy ban nhân dân phường Kinh Bắc' },
-    certifier: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'signer.p12')), 'kyso-test'), signatureImage: stroke },
+    conversion: {
+      convertedAt: new Date('2026-03-05T02:41:27Z'),
+      convertedBy: 'Nguyễn Thị Lấp Lánh Ánh',
+      organisation: 'Ủy ban nhân dân phường Kinh Bắc',
+      verificationRef: 'https://dichvucong.example.gov.vn/tra-cuu/ban-sao/2026-000099',
+    },
+    certification: {
+      number: 99,
+      book: '01/2026',
+      date: new Date('2026-03-05T02:41:27Z'),
+      certifierName: 'Nguyễn Thị Lấp Lánh Ánh',
+      certifierTitle: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH',
+      authorityName: 'Ủy ban nhân dân phường Kinh Bắc',
+    },
+    certifier: {
+      signer: Pkcs12Signer.open(readFileSync(join(certs, 'signer.p12')), 'kyso-test'),
+      signatureImage: stroke,
+    },
     authority: { signer: Pkcs12Signer.open(readFileSync(join(certs, 'seal.p12')), 'kyso-test'), sealImage: seal },
     certificateCheck: false, // pictures only; the tests check the signatures
   });

@@ -56,7 +56,9 @@ function readSmallBody(req, done) {
 
 function listen(server, port, name) {
   return new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`${name}: port ${port} is taken (${e.message}); is another pnpm pki or test run using it?`)));
+    server.once('error', (e) =>
+      reject(new Error(`${name}: port ${port} is taken (${e.message}); is another pnpm pki or test run using it?`)),
+    );
     server.listen(port, HOST, () => {
       servers.push(server);
       resolve();
@@ -76,19 +78,39 @@ function startOcsp() {
     const q = join(work, `o${++n}.req`);
     const r = join(work, `o${n}.resp`);
     writeFileSync(q, der);
-    execFile('openssl', ['ocsp', '-index', join(CERTS, 'ocsp-index.txt'), '-CA', join(CERTS, 'intermediate-ca.pem'),
-      '-rsigner', signer.cert, '-rkey', signer.key, '-reqin', q, '-respout', r, '-nmin', '60'], { timeout: 15_000 }, (err) => {
-      let body;
-      try {
-        body = err ? undefined : readFileSync(r);
-      } catch {
-        body = undefined;
-      }
-      rmSync(q, { force: true });
-      rmSync(r, { force: true });
-      if (!body) return void res.writeHead(500).end();
-      res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': body.length }).end(body);
-    });
+    execFile(
+      'openssl',
+      [
+        'ocsp',
+        '-index',
+        join(CERTS, 'ocsp-index.txt'),
+        '-CA',
+        join(CERTS, 'intermediate-ca.pem'),
+        '-rsigner',
+        signer.cert,
+        '-rkey',
+        signer.key,
+        '-reqin',
+        q,
+        '-respout',
+        r,
+        '-nmin',
+        '60',
+      ],
+      { timeout: 15_000 },
+      (err) => {
+        let body;
+        try {
+          body = err ? undefined : readFileSync(r);
+        } catch {
+          body = undefined;
+        }
+        rmSync(q, { force: true });
+        rmSync(r, { force: true });
+        if (!body) return void res.writeHead(500).end();
+        res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': body.length }).end(body);
+      },
+    );
   };
   const server = createServer((req, res) => {
     if (req.method === 'GET') {
@@ -124,7 +146,9 @@ function startCaHttp() {
 function startTsa() {
   const signer = pem('tsa');
   const config = join(work, 'tsa.cnf');
-  writeFileSync(config, `[ tsa ]
+  writeFileSync(
+    config,
+    `[ tsa ]
 default_tsa = tsa
 [ tsa ]
 serial = ${join(work, 'serial')}
@@ -137,25 +161,45 @@ tsa_name = no
 ess_cert_id_alg = sha256
 certs = ${join(CERTS, 'ca-chain.pem')}
 crypto_device = builtin
-`);
+`,
+  );
   let queue = Promise.resolve();
   let n = 0;
   const reply = (query) => {
-    const run = queue.then(() => new Promise((resolve, reject) => {
-      const q = join(work, `q${++n}.tsq`);
-      const r = join(work, `r${n}.tsr`);
-      writeFileSync(q, query);
-      execFile('openssl', ['ts', '-reply', '-config', config, '-queryfile', q, '-inkey', signer.key, '-signer', signer.cert, '-out', r],
-        (err, _out, stderr) => {
-          try {
-            if (err) reject(new Error(String(stderr)));
-            else resolve(readFileSync(r));
-          } finally {
-            rmSync(q, { force: true });
-            rmSync(r, { force: true });
-          }
-        });
-    }));
+    const run = queue.then(
+      () =>
+        new Promise((resolve, reject) => {
+          const q = join(work, `q${++n}.tsq`);
+          const r = join(work, `r${n}.tsr`);
+          writeFileSync(q, query);
+          execFile(
+            'openssl',
+            [
+              'ts',
+              '-reply',
+              '-config',
+              config,
+              '-queryfile',
+              q,
+              '-inkey',
+              signer.key,
+              '-signer',
+              signer.cert,
+              '-out',
+              r,
+            ],
+            (err, _out, stderr) => {
+              try {
+                if (err) reject(new Error(String(stderr)));
+                else resolve(readFileSync(r));
+              } finally {
+                rmSync(q, { force: true });
+                rmSync(r, { force: true });
+              }
+            },
+          );
+        }),
+    );
     queue = run.catch(() => {});
     return run;
   };
@@ -163,8 +207,10 @@ crypto_device = builtin
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
     readSmallBody(req, (query) => {
       reply(query).then(
-        (der) => res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': der.length }).end(der),
-        (e) => res.writeHead(400, { 'content-type': 'text/plain' }).end(`not a timestamp query: ${e.message.slice(0, 300)}`),
+        (der) =>
+          res.writeHead(200, { 'content-type': 'application/timestamp-reply', 'content-length': der.length }).end(der),
+        (e) =>
+          res.writeHead(400, { 'content-type': 'text/plain' }).end(`not a timestamp query: ${e.message.slice(0, 300)}`),
       );
     });
   });

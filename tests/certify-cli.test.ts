@@ -48,9 +48,17 @@ interface Result {
 
 function kyso(args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' },
+      },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -59,14 +67,22 @@ function certifyArgs(db: string, out: string, extra: string[] = [], scans = [pag
   return [
     'certify',
     ...scans.flatMap((s) => ['--scan', s]),
-    '--paper-copies', '1',
-    '-o', out,
-    '--db', db,
-    '--certifier-p12', certs('signer.p12'),
-    '--authority-p12', certs('seal.p12'),
-    '--authority-id', AUTHORITY,
-    '--password-env', 'KYSO_PW',
-    '--revocation', 'off',
+    '--paper-copies',
+    '1',
+    '-o',
+    out,
+    '--db',
+    db,
+    '--certifier-p12',
+    certs('signer.p12'),
+    '--authority-p12',
+    certs('seal.p12'),
+    '--authority-id',
+    AUTHORITY,
+    '--password-env',
+    'KYSO_PW',
+    '--revocation',
+    'off',
     '--json',
     ...extra,
   ];
@@ -89,7 +105,10 @@ interface Report {
 function pageText(path: string, page: number): string[] {
   const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
   expect(r.status).toBe(0);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 async function entries(db: string) {
@@ -106,7 +125,16 @@ const noLeftovers = (dir: string) => expect(readdirSync(dir).filter((f) => f.end
 describe('kyso certify', () => {
   it('writes an e-copy that pdfsig and kyso verify accept, with the statement and the register number; prints the entry', async () => {
     const { db, out } = fresh();
-    const r = await kyso(certifyArgs(db, out, ['--requester', 'Trần Văn Bình', '--document', 'Bằng tốt nghiệp', '--certifier-title', 'PHÓ CHỦ TỊCH']));
+    const r = await kyso(
+      certifyArgs(db, out, [
+        '--requester',
+        'Trần Văn Bình',
+        '--document',
+        'Bằng tốt nghiệp',
+        '--certifier-title',
+        'PHÓ CHỦ TỊCH',
+      ]),
+    );
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout) as Report;
     expect(rep).toMatchObject({ number: 1, book: 'SCT/BS', fee: { total: 4_000 }, resumed: false, replayed: false });
@@ -145,13 +173,24 @@ describe('kyso certify', () => {
     ]);
 
     const [entry] = await entries(db);
-    expect(entry).toMatchObject({ seqNo: 1, state: 'issued', eCopySha256: rep.sha256, requesterName: 'Trần Văn Bình', documentName: 'Bằng tốt nghiệp', originalPages: 2, paperCopies: 1, fee: 4_000 });
+    expect(entry).toMatchObject({
+      seqNo: 1,
+      state: 'issued',
+      eCopySha256: rep.sha256,
+      requesterName: 'Trần Văn Bình',
+      documentName: 'Bằng tốt nghiệp',
+      originalPages: 2,
+      paperCopies: 1,
+      fee: 4_000,
+    });
   });
 
   it('three processes certifying at once on one register get the numbers 1, 2, 3 (one from a scanned PDF)', async () => {
     const db = tmp.file(`reg-${++n}.sqlite`);
     const outs = [0, 1, 2].map((i) => tmp.file(`parallel-${i}.pdf`));
-    const results = await Promise.all(outs.map((out, i) => kyso(certifyArgs(db, out, [], i === 2 ? [scanPdf] : [page1, page2]))));
+    const results = await Promise.all(
+      outs.map((out, i) => kyso(certifyArgs(db, out, [], i === 2 ? [scanPdf] : [page1, page2]))),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const reps = results.map((r) => JSON.parse(r.stdout) as Report);
     expect(reps.map((r) => r.number).sort()).toEqual([1, 2, 3]);
@@ -181,7 +220,10 @@ describe('kyso certify', () => {
     const { db, out } = fresh();
     tsa.mode = 'slow';
     const args = certifyArgs(db, out, ['--idempotency-key', 'HS-KILLED', '--tsa', tsa.url]);
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, KYSO_PW: 'kyso-test' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, KYSO_PW: 'kyso-test' },
+      stdio: 'ignore',
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     let pending: Awaited<ReturnType<typeof entries>> = [];
     for (let i = 0; i < 600 && pending.length === 0; i++) {
@@ -214,7 +256,9 @@ describe('kyso certify', () => {
     expect(r.stderr).toContain('Ảnh quét không hợp lệ');
     expect(existsSync(out)).toBe(false);
     expect(await entries(db)).toEqual([]);
-    const usage = await kyso(certifyArgs(db, out).filter((a, i, all) => a !== '--paper-copies' && all[i - 1] !== '--paper-copies'));
+    const usage = await kyso(
+      certifyArgs(db, out).filter((a, i, all) => a !== '--paper-copies' && all[i - 1] !== '--paper-copies'),
+    );
     expect(usage.code).toBe(64);
     expect(usage.stderr).toContain('--paper-copies');
   });
@@ -229,16 +273,51 @@ describe('kyso certify', () => {
     expect(existsSync(out)).toBe(false);
     expect((await entries(db)).map((e) => [e.seqNo, e.state])).toEqual([[1, 'pending']]);
 
-    const voided = await kyso(['certify', '--void-pending', key!, '--reason', 'TSA không truy cập được; hủy số', '--db', db, '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--json']);
+    const voided = await kyso([
+      'certify',
+      '--void-pending',
+      key!,
+      '--reason',
+      'TSA không truy cập được; hủy số',
+      '--db',
+      db,
+      '--authority-p12',
+      certs('seal.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--json',
+    ]);
     expect(voided.code, voided.stderr).toBe(0);
-    expect(JSON.parse(voided.stdout)).toMatchObject({ state: 'void', numbers: [(await entries(db))[0].certificationNumber] });
+    expect(JSON.parse(voided.stdout)).toMatchObject({
+      state: 'void',
+      numbers: [(await entries(db))[0].certificationNumber],
+    });
 
     const refused = await kyso([
-      'certify', '--refuse', 'DAMAGED', '--note', 'Bản chính rách, mất chữ', '--document', 'Giấy khai sinh', '--requester', 'Lê Thị Cúc',
-      '--db', db, '--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--json',
+      'certify',
+      '--refuse',
+      'DAMAGED',
+      '--note',
+      'Bản chính rách, mất chữ',
+      '--document',
+      'Giấy khai sinh',
+      '--requester',
+      'Lê Thị Cúc',
+      '--db',
+      db,
+      '--certifier-p12',
+      certs('signer.p12'),
+      '--authority-p12',
+      certs('seal.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--json',
     ]);
     expect(refused.code, refused.stderr).toBe(0);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ state: 'refused', refusal: { code: 'DAMAGED', legalBasis: 'Điều 22 Nghị định 23/2015/NĐ-CP' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      state: 'refused',
+      refusal: { code: 'DAMAGED', legalBasis: 'Điều 22 Nghị định 23/2015/NĐ-CP' },
+    });
     expect((await entries(db)).map((e) => [e.seqNo, e.state])).toEqual([[1, 'void']]);
 
     const next = await kyso(certifyArgs(db, out));

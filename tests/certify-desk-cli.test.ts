@@ -28,7 +28,11 @@ beforeAll(async () => {
   page = tmp.file('page.png', scanPng(620, 877, { dpi: 75, seed: 5 }));
   // The seal re-issued after the merger: another certificate, with no organisation (O) at all.
   const day = 86_400_000;
-  const pki = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Ủy ban nhân dân phường Kinh Bắc mới' });
+  const pki = datedPki({
+    root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+    leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)],
+    leafName: 'Ủy ban nhân dân phường Kinh Bắc mới',
+  });
   newSeal = tmp.file('new-seal.p12', pki.p12);
   process.env.KYSO_NEW_SEAL_PW = pki.password;
 });
@@ -45,18 +49,43 @@ interface Result {
 
 function kyso(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KYSO_') || k === 'KYSO_NEW_SEAL_PW'));
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...clean, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('KYSO_') || k === 'KYSO_NEW_SEAL_PW'),
+    );
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        encoding: 'utf8',
+        env: { ...clean, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env },
+      },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 let n = 0;
 const fresh = () => ({ db: tmp.file(`reg-${++n}.sqlite`), out: tmp.file(`ecopy-${n}.pdf`) });
 const ecopyArgs = (db: string, out: string, extra: string[] = []) => [
-  'certify', '--scan', page, '--paper-copies', '0', '-o', out, '--db', db,
-  '--certifier-p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--json', ...extra,
+  'certify',
+  '--scan',
+  page,
+  '--paper-copies',
+  '0',
+  '-o',
+  out,
+  '--db',
+  db,
+  '--certifier-p12',
+  certs('signer.p12'),
+  '--password-env',
+  'KYSO_PW',
+  '--revocation',
+  'off',
+  '--json',
+  ...extra,
 ];
 const oldSeal = ['--authority-p12', certs('seal.p12')];
 
@@ -67,20 +96,29 @@ function text(path: string): string {
 }
 
 describe('the authority is its unit code', () => {
-  it('a new seal certificate and a new name continue the year\'s numbering in the same book; without a code and with no authority yet it is a usage error', async () => {
+  it("a new seal certificate and a new name continue the year's numbering in the same book; without a code and with no authority yet it is a usage error", async () => {
     const { db, out } = fresh();
     const none = await kyso(ecopyArgs(db, out, oldSeal));
     expect(none.code).toBe(64);
     expect(none.stderr).toContain('--authority-id');
 
-    const first = await kyso(ecopyArgs(db, out, [...oldSeal, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc']));
+    const first = await kyso(
+      ecopyArgs(db, out, [...oldSeal, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc']),
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ number: 1, authority: UNIT });
 
     // After the merger: the new seal (another certificate, no O), the new name, the same unit code from the environment.
     const out2 = tmp.file('after-merger.pdf');
     const second = await kyso(
-      ecopyArgs(db, out2, ['--authority-p12', newSeal, '--authority-password-env', 'KYSO_NEW_SEAL_PW', '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc Mới']),
+      ecopyArgs(db, out2, [
+        '--authority-p12',
+        newSeal,
+        '--authority-password-env',
+        'KYSO_NEW_SEAL_PW',
+        '--authority-name',
+        'Ủy ban nhân dân phường Kinh Bắc Mới',
+      ]),
       { KYSO_AUTHORITY_ID: UNIT },
     );
     expect(second.code, second.stderr).toBe(0);
@@ -88,13 +126,22 @@ describe('the authority is its unit code', () => {
     expect(text(out2)).toContain('Ủy ban nhân dân phường Kinh Bắc Mới');
 
     // Neither flag nor environment: the register's only authority.
-    const third = await kyso(ecopyArgs(db, tmp.file('third.pdf'), ['--authority-p12', newSeal, '--authority-password-env', 'KYSO_NEW_SEAL_PW']));
+    const third = await kyso(
+      ecopyArgs(db, tmp.file('third.pdf'), [
+        '--authority-p12',
+        newSeal,
+        '--authority-password-env',
+        'KYSO_NEW_SEAL_PW',
+      ]),
+    );
     expect(third.code, third.stderr).toBe(0);
     expect(JSON.parse(third.stdout)).toMatchObject({ number: 3, authority: UNIT });
 
     const reg = openSqliteRegister(db);
     try {
-      expect((await reg.listAuthorities()).map((a) => [a.id, a.name])).toEqual([[UNIT, 'Ủy ban nhân dân phường Kinh Bắc Mới']]);
+      expect((await reg.listAuthorities()).map((a) => [a.id, a.name])).toEqual([
+        [UNIT, 'Ủy ban nhân dân phường Kinh Bắc Mới'],
+      ]);
       expect((await reg.listEntries({ authorityId: UNIT })).map((e) => e.seqNo)).toEqual([1, 2, 3]);
     } finally {
       await reg.close();
@@ -105,9 +152,21 @@ describe('the authority is its unit code', () => {
 describe('the title, the level, the scheme', () => {
   it('a title is printed by default (configured, else by basis); with --tsa the copy is B-LTA with its evidence in the JSON; --pss signs with RSASSA-PSS', async () => {
     const { db, out } = fresh();
-    const configured = await kyso(ecopyArgs(db, out, [...oldSeal, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc', '--tsa', tsa.url, '--pss']), {
-      KYSO_CERTIFIER_TITLE: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH',
-    });
+    const configured = await kyso(
+      ecopyArgs(db, out, [
+        ...oldSeal,
+        '--authority-id',
+        UNIT,
+        '--authority-name',
+        'Ủy ban nhân dân phường Kinh Bắc',
+        '--tsa',
+        tsa.url,
+        '--pss',
+      ]),
+      {
+        KYSO_CERTIFIER_TITLE: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH',
+      },
+    );
     expect(configured.code, configured.stderr).toBe(0);
     const rep = JSON.parse(configured.stdout);
     expect(rep.certifier.title).toBe('CÔNG CHỨC TƯ PHÁP - HỘ TỊCH');
@@ -120,8 +179,14 @@ describe('the title, the level, the scheme', () => {
 
     const byBasis = await kyso(ecopyArgs(db, tmp.file('basis.pdf'), [...oldSeal, '--certifier-basis', 'assigned']));
     expect(byBasis.code, byBasis.stderr).toBe(0);
-    expect(JSON.parse(byBasis.stdout)).toMatchObject({ number: 2, level: 'B-B', certifier: { title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', basis: 'assigned' } });
-    const plain = Buffer.from(readFileSync(tmp.file('basis.pdf'))).toString('latin1').toUpperCase();
+    expect(JSON.parse(byBasis.stdout)).toMatchObject({
+      number: 2,
+      level: 'B-B',
+      certifier: { title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', basis: 'assigned' },
+    });
+    const plain = Buffer.from(readFileSync(tmp.file('basis.pdf')))
+      .toString('latin1')
+      .toUpperCase();
     expect(plain).not.toContain('06092A864886F70D01010A');
 
     expect((await kyso(ecopyArgs(db, tmp.file('x.pdf'), [...oldSeal, '--level', 'B-LT']))).code).toBe(64); // B-LT needs --tsa
@@ -132,18 +197,50 @@ describe('the title, the level, the scheme', () => {
 describe('kyso certify-paper', () => {
   it('several originals, each its own number after the e-copies in the same book, one fee (a card one page whatever its sides); a retry gives the same numbers', async () => {
     const { db, out } = fresh();
-    const e = await kyso(ecopyArgs(db, out, [...oldSeal, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc']));
+    const e = await kyso(
+      ecopyArgs(db, out, [...oldSeal, '--authority-id', UNIT, '--authority-name', 'Ủy ban nhân dân phường Kinh Bắc']),
+    );
     expect(e.code, e.stderr).toBe(0);
     const args = [
-      'certify-paper', '--db', db, '--certifier', 'Nguyễn Thị Lấp Lánh Ánh', '--requester', 'Trần Văn Bình', '--json', '--idempotency-key', 'ho-so-42',
-      '--original', 'Căn cước công dân', '--card', '--copies', '2',
-      '--original', 'Quyết định giao đất', '--pages', '3', '--copies', '1',
+      'certify-paper',
+      '--db',
+      db,
+      '--certifier',
+      'Nguyễn Thị Lấp Lánh Ánh',
+      '--requester',
+      'Trần Văn Bình',
+      '--json',
+      '--idempotency-key',
+      'ho-so-42',
+      '--original',
+      'Căn cước công dân',
+      '--card',
+      '--copies',
+      '2',
+      '--original',
+      'Quyết định giao đất',
+      '--pages',
+      '3',
+      '--copies',
+      '1',
     ];
     const paper = await kyso(args);
     expect(paper.code, paper.stderr).toBe(0);
     const rep = JSON.parse(paper.stdout);
-    expect(rep).toMatchObject({ state: 'issued', resumed: false, authority: UNIT, certifier: { title: 'CHỦ TỊCH', basis: 'own-competence' } });
-    expect(rep.entries.map((x: { number: number; document: string; pages: number; paperCopies: number }) => [x.number, x.document, x.pages, x.paperCopies])).toEqual([
+    expect(rep).toMatchObject({
+      state: 'issued',
+      resumed: false,
+      authority: UNIT,
+      certifier: { title: 'CHỦ TỊCH', basis: 'own-competence' },
+    });
+    expect(
+      rep.entries.map((x: { number: number; document: string; pages: number; paperCopies: number }) => [
+        x.number,
+        x.document,
+        x.pages,
+        x.paperCopies,
+      ]),
+    ).toEqual([
       [2, 'Căn cước công dân', 1, 2],
       [3, 'Quyết định giao đất', 3, 1],
     ]);
@@ -157,8 +254,12 @@ describe('kyso certify-paper', () => {
     expect(human.stdout).toContain('Số chứng thực / Number: 2 quyển số');
     expect(human.stdout).toContain('Phí / Fee: 9.000');
 
-    expect((await kyso(['certify-paper', '--db', db, '--certifier', 'A', '--pages', '2', '--original', 'B'])).code).toBe(64);
+    expect(
+      (await kyso(['certify-paper', '--db', db, '--certifier', 'A', '--pages', '2', '--original', 'B'])).code,
+    ).toBe(64);
     expect((await kyso(['certify-paper', '--db', db, '--certifier', 'A', '--original', 'B'])).code).toBe(64);
-    expect((await kyso(['certify-paper', '--db', db, '--certifier', 'A', '--original', 'B', '--pages', '0'])).code).toBe(64);
+    expect(
+      (await kyso(['certify-paper', '--db', db, '--certifier', 'A', '--original', 'B', '--pages', '0'])).code,
+    ).toBe(64);
   });
 });

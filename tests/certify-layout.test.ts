@@ -35,23 +35,55 @@ afterAll(async () => {
 
 function kyso(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 let n = 0;
-function certify(scans: string[], extra: string[]): Promise<{ code: number; stdout: string; stderr: string; out: string }> {
+function certify(
+  scans: string[],
+  extra: string[],
+): Promise<{ code: number; stdout: string; stderr: string; out: string }> {
   const out = tmp.file(`ecopy-${++n}.pdf`);
-  const args = ['certify', ...scans.flatMap((s) => ['--scan', s]), '--paper-copies', '0', '-o', out, '--db', tmp.file(`reg-${n}.sqlite`), '--authority-id', 'UBND-KINH-BAC'];
-  args.push('--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--json', ...extra);
+  const args = [
+    'certify',
+    ...scans.flatMap((s) => ['--scan', s]),
+    '--paper-copies',
+    '0',
+    '-o',
+    out,
+    '--db',
+    tmp.file(`reg-${n}.sqlite`),
+    '--authority-id',
+    'UBND-KINH-BAC',
+  ];
+  args.push(
+    '--certifier-p12',
+    certs('signer.p12'),
+    '--authority-p12',
+    certs('seal.p12'),
+    '--password-env',
+    'KYSO_PW',
+    '--revocation',
+    'off',
+    '--json',
+    ...extra,
+  );
   return kyso(args).then((r) => ({ ...r, out }));
 }
 
 const pagesOf = (path: string): number => Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [path]).stdout)?.[1]);
 const textOf = (path: string, page: number): string[] =>
-  run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']).stdout.split('\n').map((l) => l.trim());
+  run('pdftotext', ['-f', String(page), '-l', String(page), path, '-'])
+    .stdout.split('\n')
+    .map((l) => l.trim());
 
 function expectValid(path: string): void {
   const sigs = nss.pdfsig(path).signatures;
@@ -78,7 +110,7 @@ describe('kyso certify --statement-placement and --card', () => {
     expect(pagesOf(added.out)).toBe(2);
   });
 
-  it('--mark-placement statement-page puts the mark on the certification page with the statement, none on the scan\'s page', async () => {
+  it("--mark-placement statement-page puts the mark on the certification page with the statement, none on the scan's page", async () => {
     const r = await certify([tmp.file('one-m.pdf', onePage)], ['--mark-placement', 'statement-page']);
     expect(r.code, r.stderr).toBe(0);
     expect(pagesOf(r.out)).toBe(2);
@@ -126,7 +158,10 @@ describe('POST /v1/certifications statementPlacement', () => {
     });
 
   it('last-page gives a one-page e-copy with the statement under the scan; new-page an added page', async () => {
-    for (const [placement, pages] of [['last-page', 1], ['new-page', 2]] as const) {
+    for (const [placement, pages] of [
+      ['last-page', 1],
+      ['new-page', 2],
+    ] as const) {
       const res = await post(`LAYOUT-${placement}`, { statementPlacement: placement });
       expect(res.status, await res.clone().text()).toBe(201);
       const cert = (await res.json()) as { ecopy: string };
@@ -151,7 +186,10 @@ describe('POST /v1/certifications statementPlacement', () => {
   });
 
   it('an unknown placement is refused before anything is numbered', async () => {
-    for (const [field, value] of [['statementPlacement', 'over-the-scan'], ['markPlacement', 'on-the-scan']]) {
+    for (const [field, value] of [
+      ['statementPlacement', 'over-the-scan'],
+      ['markPlacement', 'on-the-scan'],
+    ]) {
       const res = await post(`LAYOUT-bad-${field}`, { [field]: value });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { detail?: string }).detail ?? '').toContain(field);

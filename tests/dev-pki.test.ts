@@ -38,7 +38,12 @@ describe('pnpm pki', () => {
     ports.ca = await freePort();
     ports.tsa = await freePort();
     child = spawn(process.execPath, [join(TEST_CERTS, 'dev-pki.mjs')], {
-      env: { ...process.env, KYSO_DEV_OCSP_PORT: String(ports.ocsp), KYSO_DEV_CA_PORT: String(ports.ca), KYSO_DEV_TSA_PORT: String(ports.tsa) },
+      env: {
+        ...process.env,
+        KYSO_DEV_OCSP_PORT: String(ports.ocsp),
+        KYSO_DEV_CA_PORT: String(ports.ca),
+        KYSO_DEV_TSA_PORT: String(ports.tsa),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -64,10 +69,25 @@ describe('pnpm pki', () => {
   it('its TSA stamps a B-T signature that validates at level B-T', () => {
     const input = tmp.file('in.pdf', readFileSync(join(repoRoot, 'tests/fixtures/cairo.pdf')));
     const output = join(tmp.dir, 'out.pdf');
-    const signed = run(process.execPath, [cli, 'sign', input, '-o', output, '--p12', join(TEST_CERTS, 'signer.p12'),
-      '--password-env', 'KYSO_PW', '--level', 'B-T', '--tsa', `http://127.0.0.1:${ports.tsa}/`]);
+    const signed = run(process.execPath, [
+      cli,
+      'sign',
+      input,
+      '-o',
+      output,
+      '--p12',
+      join(TEST_CERTS, 'signer.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--level',
+      'B-T',
+      '--tsa',
+      `http://127.0.0.1:${ports.tsa}/`,
+    ]);
     expect(signed.status, signed.stderr).toBe(0);
-    const report = JSON.parse(run(process.execPath, [cli, 'verify', output, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--json']).stdout) as {
+    const report = JSON.parse(
+      run(process.execPath, [cli, 'verify', output, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--json']).stdout,
+    ) as {
       signatures: { level: string; indication: string }[];
     };
     expect(report.signatures[0]).toMatchObject({ level: 'B-T', indication: 'TOTAL-PASSED' });
@@ -75,8 +95,19 @@ describe('pnpm pki', () => {
 
   it('its OCSP responder answers good for signer.p12 and revoked for revoked.p12, signed and verified by openssl', () => {
     const ask = (name: string) =>
-      run('openssl', ['ocsp', '-issuer', join(TEST_CERTS, 'intermediate-ca.pem'), '-cert', leafPem(name).cert,
-        '-url', `http://127.0.0.1:${ports.ocsp}`, '-CAfile', join(TEST_CERTS, 'ca-chain.pem'), '-timeout', '5']);
+      run('openssl', [
+        'ocsp',
+        '-issuer',
+        join(TEST_CERTS, 'intermediate-ca.pem'),
+        '-cert',
+        leafPem(name).cert,
+        '-url',
+        `http://127.0.0.1:${ports.ocsp}`,
+        '-CAfile',
+        join(TEST_CERTS, 'ca-chain.pem'),
+        '-timeout',
+        '5',
+      ]);
     const good = ask('signer');
     expect(`${good.stdout}${good.stderr}`).toMatch(/Response verify OK/);
     expect(good.stdout).toMatch(/: good$/m);

@@ -6,9 +6,14 @@ import { repoRoot } from './helpers/producers.js';
 
 function kyso(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'fee', ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/dist/main.js'), 'fee', ...args],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +42,12 @@ describe.concurrent('kyso fee', () => {
 
   it('--json gives the total in VND and line items naming their legal basis', async () => {
     const r = await kyso('--pages', '10', '--copies', '2', '--electronic', '--json');
-    const q = JSON.parse(r.stdout) as { total: number; currency: string; lines: { legalBasis: string; amount: number; medium: string; waiver?: unknown }[]; tariff: { id: string } };
+    const q = JSON.parse(r.stdout) as {
+      total: number;
+      currency: string;
+      lines: { legalBasis: string; amount: number; medium: string; waiver?: unknown }[];
+      tariff: { id: string };
+    };
     expect(q).toMatchObject({ total: 24_000, currency: 'VND', tariff: { id: 'TT226-2016' } });
     expect(q.lines.map((l) => [l.medium, l.amount, l.legalBasis])).toEqual([
       ['paper', 24_000, '226/2016/TT-BTC Điều 4 mục 1'],
@@ -55,7 +65,11 @@ describe.concurrent('kyso fee', () => {
   });
 
   it('bad input: 0 pages or negative copies are typed errors, a fraction a parse error, both usage (64)', async () => {
-    const [zero, negative, fraction] = await Promise.all([kyso('--pages', '0'), kyso('--pages', '3', '--copies=-1'), kyso('--pages', '2.5')]);
+    const [zero, negative, fraction] = await Promise.all([
+      kyso('--pages', '0'),
+      kyso('--pages', '3', '--copies=-1'),
+      kyso('--pages', '2.5'),
+    ]);
     expect(zero.code).toBe(64);
     expect(zero.stderr).toContain('FEE_BAD_PAGES');
     expect(zero.stderr).toContain('Số trang của bản chính phải là số nguyên dương.');

@@ -39,14 +39,20 @@ const STATE_DIR = join(tmpdir(), 'kyso-test-services');
 const STATE_FILE = join(STATE_DIR, 'state.json');
 const LOCK = join(STATE_DIR, 'lock');
 
-const SERVICES: { kind: Kind; port: number; start: (port: number) => Promise<ServiceProcess>; probe: (port: number) => ProbeResult | Promise<ProbeResult> }[] = [
+const SERVICES: {
+  kind: Kind;
+  port: number;
+  start: (port: number) => Promise<ServiceProcess>;
+  probe: (port: number) => ProbeResult | Promise<ProbeResult>;
+}[] = [
   { kind: 'ocsp', port: OCSP_PORT, start: startOcspResponder, probe: (p) => probeOcsp(p) },
   { kind: 'ca-http', port: CA_HTTP_PORT, start: startCaHttp, probe: probeCaHttp },
 ];
 
 export default async function setup(): Promise<() => void> {
   // .ci/run installs openssl and the other real tools; without them the suite fails loudly rather than skipping.
-  if (!hasTool('openssl')) throw new Error('kyso tests need openssl (the OCSP responder on port 39601); run .ci/run or install it');
+  if (!hasTool('openssl'))
+    throw new Error('kyso tests need openssl (the OCSP responder on port 39601); run .ci/run or install it');
   const services = SERVICES;
   await withLock(async () => {
     const state = readState();

@@ -33,9 +33,17 @@ afterAll(async () => {
 // Asynchronous: the TSA the command calls runs in this process and must keep answering.
 const kyso = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' } }, (error, stdout, stderr) => {
-      resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' },
+      },
+      (error, stdout, stderr) => {
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 const p12 = join(TEST_CERTS, 'signer.p12');
 
@@ -43,7 +51,18 @@ describe('kyso sign --level B-LT|B-LTA', () => {
   it('B-LT and B-LTA without --tsa are usage errors', async () => {
     const inPath = tmp.file('u.pdf', await pdfLibDoc({ objectStreams: false }));
     for (const level of ['B-LT', 'B-LTA']) {
-      const r = await kyso(['sign', inPath, '-o', join(tmp.dir, 'u-out.pdf'), '--p12', p12, '--password-env', 'KYSO_PW', '--level', level]);
+      const r = await kyso([
+        'sign',
+        inPath,
+        '-o',
+        join(tmp.dir, 'u-out.pdf'),
+        '--p12',
+        p12,
+        '--password-env',
+        'KYSO_PW',
+        '--level',
+        level,
+      ]);
       expect(r.status).toBe(64);
       expect(r.stderr).toContain('--tsa');
     }
@@ -54,7 +73,22 @@ describe('kyso sign --level B-LT|B-LTA', () => {
     const input = await pdfLibDoc({ objectStreams: true });
     const inPath = tmp.file('lta-in.pdf', input);
     const outPath = join(tmp.dir, 'lta-out.pdf');
-    const r = await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password-env', 'KYSO_PW', '--level', 'B-LTA', '--tsa', tsa.url, '--revocation', 'require']);
+    const r = await kyso([
+      'sign',
+      inPath,
+      '-o',
+      outPath,
+      '--p12',
+      p12,
+      '--password-env',
+      'KYSO_PW',
+      '--level',
+      'B-LTA',
+      '--tsa',
+      tsa.url,
+      '--revocation',
+      'require',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const out = new Uint8Array(readFileSync(outPath));
     expect(startsWith(out, input)).toBe(true);
@@ -86,7 +120,22 @@ describe('kyso extend', () => {
   it('extends a corpus file with --trust and --revocation if-available, warning about what it could not fetch', async () => {
     const row = corpusRows().find((x) => x.expected === 'valid')!;
     const outPath = join(tmp.dir, 'corpus-lt.pdf');
-    const r = await kyso(['extend', join(corpusDir, row.path), '-o', outPath, '--level', 'B-LT', '--tsa', tsa.url, '--trust', join(corpusDir, row.trustRoot), '--revocation', 'if-available', '--timeout', '2000']);
+    const r = await kyso([
+      'extend',
+      join(corpusDir, row.path),
+      '-o',
+      outPath,
+      '--level',
+      'B-LT',
+      '--tsa',
+      tsa.url,
+      '--trust',
+      join(corpusDir, row.trustRoot),
+      '--revocation',
+      'if-available',
+      '--timeout',
+      '2000',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('LTV_REVOCATION_UNAVAILABLE');
     const out = new Uint8Array(readFileSync(outPath));
@@ -101,7 +150,16 @@ describe('kyso extend', () => {
     expect((await kyso(['extend', inPath, '--level', 'B-LT'])).status).toBe(64);
     const signed = join(tmp.dir, 'x-signed.pdf');
     expect((await kyso(['sign', inPath, '-o', signed, '--p12', p12, '--password-env', 'KYSO_PW'])).status).toBe(0);
-    const down = await kyso(['extend', signed, '-o', outPath, '--level', 'B-LTA', '--tsa', `http://127.0.0.1:${await freePort()}/`]);
+    const down = await kyso([
+      'extend',
+      signed,
+      '-o',
+      outPath,
+      '--level',
+      'B-LTA',
+      '--tsa',
+      `http://127.0.0.1:${await freePort()}/`,
+    ]);
     expect(down.status).toBe(69); // a service did not answer
     expect(down.stderr).toContain('TSA_UNREACHABLE');
     expect(down.stderr).toContain('Không kết nối được');

@@ -20,7 +20,11 @@ let tsa: TsaServer;
 let signedBT: Uint8Array;
 beforeAll(async () => {
   tsa = await startTsa();
-  signedBT = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { certificateCheck: false, level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
+  signedBT = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), {
+    certificateCheck: false,
+    level: 'B-T',
+    timestamper: tsaTimestamper(tsa.url),
+  });
 });
 afterAll(async () => {
   await tsa?.stop();
@@ -30,7 +34,11 @@ afterAll(async () => {
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Runs `fn(inPath, outPath)` expecting `code`; checks the input is unchanged and the directory holds only it. */
-async function expectCleanFailure(input: Uint8Array, code: string, fn: (inPath: string, outPath: string) => Promise<unknown>): Promise<Record<string, unknown>> {
+async function expectCleanFailure(
+  input: Uint8Array,
+  code: string,
+  fn: (inPath: string, outPath: string) => Promise<unknown>,
+): Promise<Record<string, unknown>> {
   const dir = scratch('kyso-ltv-fail-');
   try {
     const inPath = dir.file('in.pdf', input);
@@ -65,8 +73,14 @@ async function badResponder(mode: 'slow' | 'garbage' | 'wrong-nonce'): Promise<s
       // The real responder, asked with the nonce's last byte flipped: a genuine response for another nonce.
       const request = Buffer.concat(chunks);
       request[request.length - 1] ^= 0x01;
-      fetch(`http://127.0.0.1:${OCSP_PORT}/`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: request })
-        .then(async (r) => res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.from(await r.arrayBuffer())))
+      fetch(`http://127.0.0.1:${OCSP_PORT}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ocsp-request' },
+        body: request,
+      })
+        .then(async (r) =>
+          res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(Buffer.from(await r.arrayBuffer())),
+        )
         .catch(() => res.writeHead(502).end());
     });
   });
@@ -82,8 +96,15 @@ describe('the OCSP responder fails (policy: OCSP where named, no CRL fallback)',
   ];
   it.each(cases)('%s: extend B-LT gives LTV_REVOCATION_UNAVAILABLE (%s)', async (_what, reason, url) => {
     const ocspUrlOverride = await url();
-    const options: ExtendOptions = { level: 'B-LT', timestamper: tsaTimestamper(tsa.url), ocspUrlOverride, policy: { revocation: 'ocsp', timeoutMs: 500 } };
-    const details = await expectCleanFailure(signedBT, 'LTV_REVOCATION_UNAVAILABLE', (i, o) => extendFile(i, o, options));
+    const options: ExtendOptions = {
+      level: 'B-LT',
+      timestamper: tsaTimestamper(tsa.url),
+      ocspUrlOverride,
+      policy: { revocation: 'ocsp', timeoutMs: 500 },
+    };
+    const details = await expectCleanFailure(signedBT, 'LTV_REVOCATION_UNAVAILABLE', (i, o) =>
+      extendFile(i, o, options),
+    );
     const attempts = details.attempts as { source: string; reasons: string[] }[];
     expect(attempts.some((a) => a.source === 'ocsp' && a.reasons.includes(reason))).toBe(true);
   });
@@ -91,7 +112,12 @@ describe('the OCSP responder fails (policy: OCSP where named, no CRL fallback)',
   it('signing B-LT with the responder down: no output file either', async () => {
     const ocspUrlOverride = `http://127.0.0.1:${await freePort()}/`;
     await expectCleanFailure(await pdfLibDoc({ objectStreams: true }), 'LTV_REVOCATION_UNAVAILABLE', (i, o) =>
-      signFile(i, o, openSigner(), { certificateCheck: false, level: 'B-LT', timestamper: tsaTimestamper(tsa.url), ltv: { ocspUrlOverride, policy: { revocation: 'ocsp' } } }),
+      signFile(i, o, openSigner(), {
+        certificateCheck: false,
+        level: 'B-LT',
+        timestamper: tsaTimestamper(tsa.url),
+        ltv: { ocspUrlOverride, policy: { revocation: 'ocsp' } },
+      }),
     );
   });
 
@@ -100,7 +126,11 @@ describe('the OCSP responder fails (policy: OCSP where named, no CRL fallback)',
     const dir = scratch('kyso-ltv-fallback-');
     try {
       const inPath = dir.file('in.pdf', signedBT);
-      await extendFile(inPath, join(dir.dir, 'out.pdf'), { level: 'B-LT', ocspUrlOverride, policy: { timeoutMs: 2000 } });
+      await extendFile(inPath, join(dir.dir, 'out.pdf'), {
+        level: 'B-LT',
+        ocspUrlOverride,
+        policy: { timeoutMs: 2000 },
+      });
       const dss = readDss(PdfDocument.load(new Uint8Array(readFileSync(join(dir.dir, 'out.pdf')))));
       expect(dss.ocsps).toEqual([]);
       const leaves = dss.certs.filter((c) => !c.selfIssued && !c.subject.includes('Kyso Test'));
@@ -120,7 +150,9 @@ describe('the TSA fails', () => {
   it.each(modes)('answering %s: extend B-LTA gives %s', async (mode, code) => {
     const bad = await startTsa({ mode });
     try {
-      await expectCleanFailure(signedBT, code, (i, o) => extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(bad.url) }));
+      await expectCleanFailure(signedBT, code, (i, o) =>
+        extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(bad.url) }),
+      );
     } finally {
       await bad.stop();
     }
@@ -129,7 +161,9 @@ describe('the TSA fails', () => {
   it('slow: TSA_TIMEOUT', async () => {
     const slow = await startTsa({ mode: 'slow', delayMs: 3000 });
     try {
-      await expectCleanFailure(signedBT, 'TSA_TIMEOUT', (i, o) => extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(slow.url, { timeoutMs: 300 }) }));
+      await expectCleanFailure(signedBT, 'TSA_TIMEOUT', (i, o) =>
+        extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(slow.url, { timeoutMs: 300 }) }),
+      );
     } finally {
       await slow.stop();
     }
@@ -137,7 +171,9 @@ describe('the TSA fails', () => {
 
   it('down: TSA_UNREACHABLE, for extend and for signing B-LTA', async () => {
     const down = `http://127.0.0.1:${await freePort()}/`;
-    await expectCleanFailure(signedBT, 'TSA_UNREACHABLE', (i, o) => extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(down) }));
+    await expectCleanFailure(signedBT, 'TSA_UNREACHABLE', (i, o) =>
+      extendFile(i, o, { level: 'B-LTA', timestamper: tsaTimestamper(down) }),
+    );
     await expectCleanFailure(await pdfLibDoc({ objectStreams: false }), 'TSA_UNREACHABLE', (i, o) =>
       signFile(i, o, openSigner(), { certificateCheck: false, level: 'B-LTA', timestamper: tsaTimestamper(down) }),
     );
@@ -149,6 +185,8 @@ describe('the TSA fails', () => {
   });
 
   it('an unsigned file: LTV_NO_SIGNATURES', async () => {
-    await expectCleanFailure(await pdfLibDoc({ objectStreams: false }), 'LTV_NO_SIGNATURES', (i, o) => extendFile(i, o, { level: 'B-LT' }));
+    await expectCleanFailure(await pdfLibDoc({ objectStreams: false }), 'LTV_NO_SIGNATURES', (i, o) =>
+      extendFile(i, o, { level: 'B-LT' }),
+    );
   });
 });

@@ -53,7 +53,12 @@ describe('signing B-LT and B-LTA', () => {
     expectChainCovered(dss, found[0]);
     // the default policy: OCSP where a responder is named (leaves), the CRL where not (the intermediate)
     const by = (cn: string) => dss.certs.find((c) => c.subject.includes(`CN=${cn}`))!;
-    expect(coverage(dss, dss.certs.find((c) => !c.selfIssued && c.issuer.includes('Intermediate') && !c.subject.includes('Kyso Test'))!)).toBe('ocsp');
+    expect(
+      coverage(
+        dss,
+        dss.certs.find((c) => !c.selfIssued && c.issuer.includes('Intermediate') && !c.subject.includes('Kyso Test'))!,
+      ),
+    ).toBe('ocsp');
     expect(coverage(dss, by('Kyso Test Intermediate CA'))).toBe('crl');
     expect(coverage(dss, by('Kyso Test TSA'))).toBe('ocsp');
     expect(coverage(dss, by('Kyso Test OCSP Responder'))).toBe('ocsp-nocheck');

@@ -31,44 +31,75 @@ const offline = (at?: Date) => ({ trustAnchors: [root], online: false, fetch: no
 const check = { certificateCheck: { revocation: 'require' as const } };
 
 describe('LT/LTA files validate offline', () => {
-  it.each(['B-LT', 'B-LTA'] as const)('%s with the test PKI: offline TOTAL-PASSED now; after the TSA certificate expired (the same day as the signer\'s) INDETERMINATE until an archive timestamp is renewed', async (level) => {
-    const signer = openSigner();
-    const pdf = await signPdf(await pdfLibDoc({ objectStreams: true }), signer, { ...check, level, timestamper: tsaTimestamper(tsa.url) });
-    fetched = 0;
-    const now = await validatePdf(pdf, offline());
-    expect(now.signatures.map((s) => [s.kind, s.indication, s.subIndication])).toEqual(
-      level === 'B-LTA' ? [['approval', 'TOTAL-PASSED', null], ['doc-timestamp', 'TOTAL-PASSED', null]] : [['approval', 'TOTAL-PASSED', null]],
-    );
-    expect(now.signatures[0].level).toBe(level);
-    const tsaEnd = Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!);
-    const late = await validatePdf(pdf, offline(new Date(tsaEnd + 24 * 3600_000)));
-    expect([late.signatures[0].indication, late.signatures[0].subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
-    expect(late.signatures[0].timestamps.every((t) => !t.provesExistence)).toBe(true);
-    expect(fetched).toBe(0);
-  });
+  it.each(['B-LT', 'B-LTA'] as const)(
+    "%s with the test PKI: offline TOTAL-PASSED now; after the TSA certificate expired (the same day as the signer's) INDETERMINATE until an archive timestamp is renewed",
+    async (level) => {
+      const signer = openSigner();
+      const pdf = await signPdf(await pdfLibDoc({ objectStreams: true }), signer, {
+        ...check,
+        level,
+        timestamper: tsaTimestamper(tsa.url),
+      });
+      fetched = 0;
+      const now = await validatePdf(pdf, offline());
+      expect(now.signatures.map((s) => [s.kind, s.indication, s.subIndication])).toEqual(
+        level === 'B-LTA'
+          ? [
+              ['approval', 'TOTAL-PASSED', null],
+              ['doc-timestamp', 'TOTAL-PASSED', null],
+            ]
+          : [['approval', 'TOTAL-PASSED', null]],
+      );
+      expect(now.signatures[0].level).toBe(level);
+      const tsaEnd = Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!);
+      const late = await validatePdf(pdf, offline(new Date(tsaEnd + 24 * 3600_000)));
+      expect([late.signatures[0].indication, late.signatures[0].subIndication]).toEqual([
+        'INDETERMINATE',
+        'OUT_OF_BOUNDS_NO_POE',
+      ]);
+      expect(late.signatures[0].timestamps.every((t) => !t.provesExistence)).toBe(true);
+      expect(fetched).toBe(0);
+    },
+  );
 
-  it.each(['B-LT', 'B-LTA'] as const)('%s by a signer whose certificate ends years before the TSA\'s: offline TOTAL-PASSED after the signer certificate expired (proof of existence)', async (level) => {
-    const day = 86_400_000;
-    const crlUrl = 'http://127.0.0.1:39609/dated-root.crl'; // nothing listens there: short.fetchWithCrl serves it
-    const short = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Phạm Văn Ngắn Hạn', crlUrl });
-    const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), Pkcs12Signer.open(short.p12, short.password), {
-      certificateCheck: false,
-      level,
-      timestamper: tsaTimestamper(tsa.url),
-      ltv: { fetch: short.fetchWithCrl },
-    });
-    const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, short.rootPem] });
-    fetched = 0;
-    const now = await validatePdf(pdf, anchors());
-    expect(now.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', level });
-    const signerEnd = Date.parse(now.signatures[0].signer!.validTo);
-    const afterSigner = new Date(signerEnd + 30 * day);
-    expect(afterSigner.getTime()).toBeLessThan(Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!));
-    const late = await validatePdf(pdf, anchors(afterSigner));
-    expect(late.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTimeSource: 'timestamp', certificateValidAtSigningTime: true });
-    expect(late.signatures[0].revocation[0]).toMatchObject({ certificate: 'Phạm Văn Ngắn Hạn', status: 'GOOD' });
-    expect(fetched).toBe(0);
-  });
+  it.each(['B-LT', 'B-LTA'] as const)(
+    "%s by a signer whose certificate ends years before the TSA's: offline TOTAL-PASSED after the signer certificate expired (proof of existence)",
+    async (level) => {
+      const day = 86_400_000;
+      const crlUrl = 'http://127.0.0.1:39609/dated-root.crl'; // nothing listens there: short.fetchWithCrl serves it
+      const short = datedPki({
+        root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+        leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)],
+        leafName: 'Phạm Văn Ngắn Hạn',
+        crlUrl,
+      });
+      const pdf = await signPdf(
+        await pdfLibDoc({ objectStreams: false }),
+        Pkcs12Signer.open(short.p12, short.password),
+        {
+          certificateCheck: false,
+          level,
+          timestamper: tsaTimestamper(tsa.url),
+          ltv: { fetch: short.fetchWithCrl },
+        },
+      );
+      const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, short.rootPem] });
+      fetched = 0;
+      const now = await validatePdf(pdf, anchors());
+      expect(now.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', level });
+      const signerEnd = Date.parse(now.signatures[0].signer!.validTo);
+      const afterSigner = new Date(signerEnd + 30 * day);
+      expect(afterSigner.getTime()).toBeLessThan(Date.parse(now.signatures[0].timestamps[0].tsaValidUntil!));
+      const late = await validatePdf(pdf, anchors(afterSigner));
+      expect(late.signatures[0]).toMatchObject({
+        indication: 'TOTAL-PASSED',
+        signingTimeSource: 'timestamp',
+        certificateValidAtSigningTime: true,
+      });
+      expect(late.signatures[0].revocation[0]).toMatchObject({ certificate: 'Phạm Văn Ngắn Hạn', status: 'GOOD' });
+      expect(fetched).toBe(0);
+    },
+  );
 
   it('a B-B file extended to B-LTA validates offline too', async () => {
     const bb = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('signer-ec.p12'), check);
@@ -100,9 +131,15 @@ describe('archive timestamp renewal', () => {
       leafName: 'Kyso Second TSA',
       purpose: 'timestamping',
     });
-    const tsa2 = await startTsa({ signer: { certPem: second.leafCertPem, keyPem: second.leafKeyPem, chainPem: second.rootPem } });
+    const tsa2 = await startTsa({
+      signer: { certPem: second.leafCertPem, keyPem: second.leafKeyPem, chainPem: second.rootPem },
+    });
     try {
-      const lta = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { ...check, level: 'B-LTA', timestamper: tsaTimestamper(tsa.url) });
+      const lta = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), {
+        ...check,
+        level: 'B-LTA',
+        timestamper: tsaTimestamper(tsa.url),
+      });
       const { pdf: renewed, report } = await extendPdf(lta, { level: 'B-LTA', timestamper: tsaTimestamper(tsa2.url) });
       expect(report.added).toEqual(['dss', 'doc-timestamp']);
       const anchors = (at?: Date) => ({ ...offline(at), trustAnchors: [root, second.rootPem] });
@@ -118,7 +155,11 @@ describe('archive timestamp renewal', () => {
       expect(after.getTime()).toBeGreaterThan(Date.parse(now.signatures[0].signer!.validTo));
 
       const late = await validatePdf(renewed, anchors(after));
-      expect(late.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', signingTimeSource: 'timestamp', certificateValidAtSigningTime: true });
+      expect(late.signatures[0]).toMatchObject({
+        indication: 'TOTAL-PASSED',
+        signingTimeSource: 'timestamp',
+        certificateValidAtSigningTime: true,
+      });
       // the signature timestamp and the first archive timestamp now prove existence through the second
       expect(late.signatures[0].timestamps.map((t) => [t.kind, t.tsa, t.provesExistence])).toEqual([
         ['signature-timestamp', 'Kyso Test TSA', true],
@@ -127,11 +168,13 @@ describe('archive timestamp renewal', () => {
       ]);
 
       const unrenewed = await validatePdf(lta, anchors(after));
-      expect([unrenewed.signatures[0].indication, unrenewed.signatures[0].subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
+      expect([unrenewed.signatures[0].indication, unrenewed.signatures[0].subIndication]).toEqual([
+        'INDETERMINATE',
+        'OUT_OF_BOUNDS_NO_POE',
+      ]);
       expect(fetched).toBe(0);
     } finally {
       await tsa2.stop();
     }
   });
 });
-

@@ -22,7 +22,11 @@ beforeAll(async () => {
   report = await monthlyReport(reg, { month: '2026-03', totals: KNOWN_TOTALS, now: vn('2026-04-05T09:00:00') });
   await reg.close();
   expectKnownMarch(report);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
 });
 
 afterAll(async () => {
@@ -32,7 +36,9 @@ afterAll(async () => {
 
 /** The value at a dotted path of a unit's figures (the `data-field` of a DOM figure). */
 function valueAt(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o === null || o === undefined ? o : (o as Record<string, unknown>)[k]), obj);
+  return path
+    .split('.')
+    .reduce<unknown>((o, k) => (o === null || o === undefined ? o : (o as Record<string, unknown>)[k]), obj);
 }
 
 describe('the monthly report page', () => {
@@ -64,14 +70,23 @@ describe('the monthly report page', () => {
 
     // Every figure of the table: its data-value and its text equal the JSON's.
     const cells = await page.$$eval('#figures td[data-field]', (tds) =>
-      tds.map((td) => ({ unit: td.getAttribute('data-unit')!, field: td.getAttribute('data-field')!, kind: td.getAttribute('data-kind')!, value: td.getAttribute('data-value')!, text: td.textContent! })),
+      tds.map((td) => ({
+        unit: td.getAttribute('data-unit')!,
+        field: td.getAttribute('data-field')!,
+        kind: td.getAttribute('data-kind')!,
+        value: td.getAttribute('data-value')!,
+        text: td.textContent!,
+      })),
     );
     const units = [...report.units, report.total];
     const rows = await page.locator('#figures tbody tr').count();
     expect(rows).toBe(29); // certifications 6, refusals 7, fees 4, deadlines 5, external totals 3, rates 4
     expect(cells.length).toBe(units.length * rows);
     for (const c of cells) {
-      const expected = valueAt(units.find((u) => u.unit.id === c.unit), c.field) as number | null | undefined;
+      const expected = valueAt(
+        units.find((u) => u.unit.id === c.unit),
+        c.field,
+      ) as number | null | undefined;
       expect(c.value, `${c.unit} ${c.field}`).toBe(expected === null || expected === undefined ? '' : String(expected));
       expect(c.text, `${c.unit} ${c.field}`).toBe(formatFigure(c.kind as never, expected ?? null));
     }
@@ -83,17 +98,41 @@ describe('the monthly report page', () => {
 
     // The charts carry the same numbers: per-unit bars, the trend, the on-time share.
     const chart = (id: string) =>
-      page.$$eval(`#${id} [data-field]`, (els) => els.map((e) => ({ unit: e.getAttribute('data-unit'), month: e.getAttribute('data-month'), field: e.getAttribute('data-field')!, value: e.getAttribute('data-value')! })));
-    for (const e of await chart('chart-units')) expect(e.value).toBe(String(valueAt(report.units.find((u) => u.unit.id === e.unit), e.field)));
+      page.$$eval(`#${id} [data-field]`, (els) =>
+        els.map((e) => ({
+          unit: e.getAttribute('data-unit'),
+          month: e.getAttribute('data-month'),
+          field: e.getAttribute('data-field')!,
+          value: e.getAttribute('data-value')!,
+        })),
+      );
+    for (const e of await chart('chart-units'))
+      expect(e.value).toBe(
+        String(
+          valueAt(
+            report.units.find((u) => u.unit.id === e.unit),
+            e.field,
+          ),
+        ),
+      );
     const trend = await chart('chart-trend');
-    expect(trend.filter((e) => e.field === 'certifications').map((e) => [e.month, Number(e.value)])).toEqual(report.trend.map((t) => [t.month, t.certifications]));
-    expect(trend.filter((e) => e.field === 'electronicResultsSigned').map((e) => Number(e.value))).toEqual(report.trend.map((t) => t.electronicResultsSigned));
+    expect(trend.filter((e) => e.field === 'certifications').map((e) => [e.month, Number(e.value)])).toEqual(
+      report.trend.map((t) => [t.month, t.certifications]),
+    );
+    expect(trend.filter((e) => e.field === 'electronicResultsSigned').map((e) => Number(e.value))).toEqual(
+      report.trend.map((t) => t.electronicResultsSigned),
+    );
     for (const e of await chart('chart-on-time')) {
-      const v = valueAt(units.find((u) => u.unit.id === e.unit), e.field);
+      const v = valueAt(
+        units.find((u) => u.unit.id === e.unit),
+        e.field,
+      );
       expect(e.value, `${e.unit} ${e.field}`).toBe(v === null ? '' : String(v));
     }
     // The bars are drawn to scale: A's stacked bar is four times B's single one.
-    const widths = await page.$$eval('#chart-units rect[data-unit]', (rs) => rs.map((r) => ({ unit: r.getAttribute('data-unit'), w: (r as SVGRectElement).getBBox().width })));
+    const widths = await page.$$eval('#chart-units rect[data-unit]', (rs) =>
+      rs.map((r) => ({ unit: r.getAttribute('data-unit'), w: (r as SVGRectElement).getBBox().width })),
+    );
     const sum = (u: string) => widths.filter((w) => w.unit === u).reduce((s, w) => s + w.w, 0);
     expect(sum('A') / sum('B')).toBeCloseTo(4, 3);
     await page.close();

@@ -15,8 +15,18 @@ import { fixturesDir, repoRoot } from './helpers/producers.js';
 const PACKAGES = ['pdf', 'verify', 'core', 'server', 'cli'];
 const certs = (name: string) => join(repoRoot, 'test-certs', name);
 
-function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
+function sh(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeout = 240_000,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -60,14 +70,29 @@ describe('the packages installed from their tarballs, outside the workspace', ()
     }
     mkdirSync(join(app, 'src'), { recursive: true });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'kyso-consumer', private: true, type: 'module' }));
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false,
-        outDir: 'dist', rootDir: 'src', types: ['node'] },
-      include: ['src'],
-    }));
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          outDir: 'dist',
+          rootDir: 'src',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+    );
     writeFileSync(join(app, 'src', 'app.ts'), APP);
     const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-    const install = sh('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'typescript@5.9.3', '@types/node@20', ...files], app);
+    const install = sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'typescript@5.9.3', '@types/node@20', ...files],
+      app,
+    );
     expect(install.status, install.stderr).toBe(0);
   }, 300_000);
 
@@ -76,7 +101,10 @@ describe('the packages installed from their tarballs, outside the workspace', ()
   it('the tarballs ship no build info, and their source maps point at sources they ship', () => {
     for (const f of readdirSync(tarballs)) {
       const list = sh('tar', ['tzf', join(tarballs, f)], dir).stdout.split('\n');
-      expect(list.filter((l) => l.includes('tsbuildinfo')), f).toEqual([]);
+      expect(
+        list.filter((l) => l.includes('tsbuildinfo')),
+        f,
+      ).toEqual([]);
       for (const map of list.filter((l) => l.endsWith('.js.map'))) {
         const source = map.replace('package/dist/', 'package/src/').replace(/\.js\.map$/, '.ts');
         expect(list, `${f}: ${map}`).toContain(source);
@@ -90,13 +118,29 @@ describe('the packages installed from their tarballs, outside the workspace', ()
   });
 
   it('signs and verifies (ESM)', () => {
-    const r = sh(process.execPath, [join(app, 'dist/app.js'), join(fixturesDir, 'cairo.pdf'), certs('signer.p12'), certs('root-ca.pem'), join(dir, 'signed.pdf')], app);
+    const r = sh(
+      process.execPath,
+      [
+        join(app, 'dist/app.js'),
+        join(fixturesDir, 'cairo.pdf'),
+        certs('signer.p12'),
+        certs('root-ca.pem'),
+        join(dir, 'signed.pdf'),
+      ],
+      app,
+    );
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ revisions: 2, indications: ['TOTAL-PASSED'], warnings: ['SIGN_REVOCATION_UNCHECKED'], register: null });
+    expect(JSON.parse(r.stdout)).toEqual({
+      revisions: 2,
+      indications: ['TOTAL-PASSED'],
+      warnings: ['SIGN_REVOCATION_UNCHECKED'],
+      register: null,
+    });
   });
 
   it('require() works from CommonJS', () => {
-    const script = "const v = require('@kyso/verify'), c = require('@kyso/core'), p = require('@kyso/pdf'); console.log([typeof v.validatePdf, typeof c.signPdf, typeof p.PdfDocument].join())";
+    const script =
+      "const v = require('@kyso/verify'), c = require('@kyso/core'), p = require('@kyso/pdf'); console.log([typeof v.validatePdf, typeof c.signPdf, typeof p.PdfDocument].join())";
     const r = sh(process.execPath, ['-e', script], app);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('function,function,function');

@@ -33,9 +33,14 @@ interface Result {
 
 function kyso(args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, KYSO_PW: 'kyso-test' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, KYSO_PW: 'kyso-test' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -50,7 +55,13 @@ function request(i: number): ReserveInput {
     authorityId: AUTH,
     requester: { name: NAMES[i % NAMES.length] },
     certifier: { name: 'Nguyễn Thị Hồng', title: 'CHỦ TỊCH', basis: 'own-competence' },
-    originals: [{ documentName: `Giấy khai sinh số ${100 + i}, "bản chính"`, ...original, notes: i === 3 ? '=SUM(A1) thử công thức' : undefined }],
+    originals: [
+      {
+        documentName: `Giấy khai sinh số ${100 + i}, "bản chính"`,
+        ...original,
+        notes: i === 3 ? '=SUM(A1) thử công thức' : undefined,
+      },
+    ],
     fee: computeCopyFee({ originals: [original] }),
     delivery: i % 2 ? { channel: 'KHO_DVCQG' } : { channel: 'EMAIL', address: 'a@example.vn' },
   };
@@ -65,7 +76,9 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     now = new Date(Date.UTC(2026, 2, 2 + i, 2)); // one a day from 2 March, 09:00 Vietnam time: due 17:00 that day
     const { request: r } = await reg.reserve(request(i));
-    await reg.complete(r.id, { eCopies: r.entries.map((e) => ({ entryId: e.id, sha256: createHash('sha256').update(`e${i}`).digest('hex') })) });
+    await reg.complete(r.id, {
+      eCopies: r.entries.map((e) => ({ entryId: e.id, sha256: createHash('sha256').update(`e${i}`).digest('hex') })),
+    });
     ids.push(r.id);
   }
   // The first e-copy delivered the same afternoon (on time), the second two days later (late); the rest never.
@@ -114,11 +127,15 @@ describe('kyso register', () => {
     const res = await kyso(['register', 'list', '--db', db, '--json']);
     expect(res).toMatchObject({ code: 0, stderr: '' });
     const listed = JSON.parse(res.stdout) as Record<string, unknown>[];
-    expect(listed.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
+    expect(
+      listed.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
+    ).toEqual(
       entries.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
     // Each entry flagged against its due time (17:00 of its day), as it stands now: long past March.
-    expect(listed.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(entries.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
+    expect(listed.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(
+      entries.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]),
+    );
     expect(listed.map((e) => e.deadline)).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
     expect(listed[0].dueAt).toBe('2026-03-02T10:00:00.000Z');
     const table = await kyso(['register', 'list', '--db', db]);
@@ -126,7 +143,11 @@ describe('kyso register', () => {
     for (const name of NAMES) expect(table.stdout).toContain(name);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toMatch(/state\s+deadline$/);
-    expect(lines.slice(1, 14).map((l) => l.split(/\s+/).pop())).toEqual(['returned-on-time', 'returned-late', ...Array(11).fill('overdue')]);
+    expect(lines.slice(1, 14).map((l) => l.split(/\s+/).pop())).toEqual([
+      'returned-on-time',
+      'returned-late',
+      ...Array(11).fill('overdue'),
+    ]);
     expect(table.stdout).toContain('13 mục / entries');
   });
 
@@ -153,7 +174,16 @@ describe('kyso register', () => {
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith('\ufeff')).toBe(true);
     const [head, ...rows] = parseCsv(text.slice(1));
-    expect(head.slice(0, 8)).toEqual(['authority', 'bookType', 'year', 'volume', 'seqNo', 'certificationNumber', 'certifiedAt', 'requester']);
+    expect(head.slice(0, 8)).toEqual([
+      'authority',
+      'bookType',
+      'year',
+      'volume',
+      'seqNo',
+      'certificationNumber',
+      'certifiedAt',
+      'requester',
+    ]);
     expect(rows).toHaveLength(entries.length);
     const col = (name: string) => rows.map((r) => r[head.indexOf(name)]);
     expect(col('seqNo')).toEqual(entries.map((e) => String(e.seqNo)));
@@ -167,13 +197,33 @@ describe('kyso register', () => {
     expect(col('returnedAt')).toEqual(entries.map((e) => e.deadline!.returnedAt ?? ''));
     const asJson = await kyso(['register', 'export', '--db', db, '--format', 'json', '--state', 'issued']);
     expect(asJson.code).toBe(0);
-    expect((JSON.parse(asJson.stdout) as { seqNo: number }[]).map((e) => e.seqNo)).toEqual(entries.filter((e) => e.state === 'issued').map((e) => e.seqNo));
+    expect((JSON.parse(asJson.stdout) as { seqNo: number }[]).map((e) => e.seqNo)).toEqual(
+      entries.filter((e) => e.state === 'issued').map((e) => e.seqNo),
+    );
   });
 
   it('show prints one entry with its request', async () => {
-    const res = await kyso(['register', 'show', '--db', db, '--authority', AUTH, '--year', '2026', '--number', '3', '--json']);
+    const res = await kyso([
+      'register',
+      'show',
+      '--db',
+      db,
+      '--authority',
+      AUTH,
+      '--year',
+      '2026',
+      '--number',
+      '3',
+      '--json',
+    ]);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toMatchObject({ seqNo: 3, requester: NAMES[2], idempotencyKey: 'HS-2', requestState: 'issued', certifier: 'Nguyễn Thị Hồng' });
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      seqNo: 3,
+      requester: NAMES[2],
+      idempotencyKey: 'HS-2',
+      requestState: 'issued',
+      certifier: 'Nguyễn Thị Hồng',
+    });
     const none = await kyso(['register', 'show', '--db', db, '--authority', AUTH, '--year', '2026', '--number', '99']);
     expect(none.code).toBe(79);
     expect(none.stderr).toContain('REGISTER_NOT_FOUND');
@@ -194,7 +244,24 @@ describe('kyso register', () => {
     for (const name of NAMES) expect(text).toContain(name);
     expect(text).toContain('Đang xử lý');
     const period = tmp.file('period.pdf');
-    expect((await kyso(['register', 'print', '--db', db, '--authority', AUTH, '--from', '2026-03-05', '--to', '2026-03-06', '-o', period])).code).toBe(0);
+    expect(
+      (
+        await kyso([
+          'register',
+          'print',
+          '--db',
+          db,
+          '--authority',
+          AUTH,
+          '--from',
+          '2026-03-05',
+          '--to',
+          '2026-03-06',
+          '-o',
+          period,
+        ])
+      ).code,
+    ).toBe(0);
     const ptext = run('pdftotext', [period, '-']).stdout.normalize('NFC');
     expect(ptext).toContain('Từ ngày 05/03/2026 đến ngày 06/03/2026');
     expect(ptext).toContain('số 103');
@@ -211,9 +278,17 @@ describe('kyso register', () => {
     await reg.close();
     const closed = await kyso(['register', 'close', '--db', db, '--authority', AUTH, '--year', '2026', '--json']);
     expect(closed.code).toBe(0);
-    expect(JSON.parse(closed.stdout)).toMatchObject({ numbersUsed: 13, issued: 12, voided: 1, year: 2026, bookType: 'SCT/BS' });
+    expect(JSON.parse(closed.stdout)).toMatchObject({
+      numbersUsed: 13,
+      issued: 12,
+      voided: 1,
+      year: 2026,
+      bookType: 'SCT/BS',
+    });
     const book = tmp.file('closed.pdf');
-    expect((await kyso(['register', 'print', '--db', db, '--authority', AUTH, '--year', '2026', '-o', book])).code).toBe(0);
+    expect(
+      (await kyso(['register', 'print', '--db', db, '--authority', AUTH, '--year', '2026', '-o', book])).code,
+    ).toBe(0);
     expect(run('pdftotext', [book, '-']).stdout.normalize('NFC')).toContain('đã sử dụng 13 số chứng thực');
   });
 
@@ -238,8 +313,24 @@ describe('the signing journal from the CLI', () => {
     const journal = tmp.file('journal.sqlite');
     const input = tmp.file('in.pdf', await pdfLibDoc({ pages: 1 }));
     const output = tmp.file('signed.pdf');
-    const res = await kyso(['sign', input, '-o', output, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off',
-      '--journal', journal, '--procedure', '1.001234', '--dossier', 'HS-2026/0042']);
+    const res = await kyso([
+      'sign',
+      input,
+      '-o',
+      output,
+      '--p12',
+      certs('signer.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--revocation',
+      'off',
+      '--journal',
+      journal,
+      '--procedure',
+      '1.001234',
+      '--dossier',
+      'HS-2026/0042',
+    ]);
     expect(res).toMatchObject({ code: 0 });
     const listed = await kyso(['journal', 'list', '--journal', journal, '--json']);
     expect(listed.code).toBe(0);
@@ -276,20 +367,63 @@ describe('the signing journal from the CLI', () => {
     }
   });
 
-  it('kyso extend --journal records the document timestamp as the TSA\'s signature', async () => {
+  it("kyso extend --journal records the document timestamp as the TSA's signature", async () => {
     const tsa = await startTsa();
     try {
       const journal = tmp.file('extend-journal.sqlite');
       const signed = tmp.file('bb.pdf');
-      expect((await kyso(['sign', tmp.file('in2.pdf', await pdfLibDoc({ pages: 1 })), '-o', signed, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off'])).code).toBe(0);
+      expect(
+        (
+          await kyso([
+            'sign',
+            tmp.file('in2.pdf', await pdfLibDoc({ pages: 1 })),
+            '-o',
+            signed,
+            '--p12',
+            certs('signer.p12'),
+            '--password-env',
+            'KYSO_PW',
+            '--revocation',
+            'off',
+          ])
+        ).code,
+      ).toBe(0);
       const extended = tmp.file('bt.pdf');
-      const res = await kyso(['extend', signed, '-o', extended, '--level', 'B-T', '--tsa', tsa.url, '--journal', journal, '--unit', 'UBND-X', '--dossier', 'HS-9']);
+      const res = await kyso([
+        'extend',
+        signed,
+        '-o',
+        extended,
+        '--level',
+        'B-T',
+        '--tsa',
+        tsa.url,
+        '--journal',
+        journal,
+        '--unit',
+        'UBND-X',
+        '--dossier',
+        'HS-9',
+      ]);
       expect(res.code, res.stderr).toBe(0);
-      const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
-      const tsaDer = Buffer.from(readFileSync(leafPem('tsa').cert, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<
+        string,
+        unknown
+      >[];
+      const tsaDer = Buffer.from(
+        readFileSync(leafPem('tsa').cert, 'utf8').replace(/-----[^-]+-----|\s/g, ''),
+        'base64',
+      );
       expect(records).toMatchObject([
-        { operation: 'extend', unit: 'UBND-X', keyAlias: new URL(tsa.url).host, level: 'B-T', dossierId: 'HS-9',
-          signerCertSha256: createHash('sha256').update(tsaDer).digest('hex'), documentSha256: createHash('sha256').update(readFileSync(extended)).digest('hex') },
+        {
+          operation: 'extend',
+          unit: 'UBND-X',
+          keyAlias: new URL(tsa.url).host,
+          level: 'B-T',
+          dossierId: 'HS-9',
+          signerCertSha256: createHash('sha256').update(tsaDer).digest('hex'),
+          documentSha256: createHash('sha256').update(readFileSync(extended)).digest('hex'),
+        },
       ]);
     } finally {
       await tsa.stop();
@@ -301,21 +435,60 @@ describe('the signing journal from the CLI', () => {
     const reg = tmp.file('certify-register.sqlite');
     const out = tmp.file('ecopy.pdf');
     const scan = tmp.file('scan.png', scanPng(620, 877, { dpi: 75, seed: 3 }));
-    const base = ['certify', '--scan', scan, '--paper-copies', '1', '-o', out, '--db', reg, '--certifier-p12', certs('signer.p12'),
-      '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--authority-id', AUTH, '--journal', journal];
+    const base = [
+      'certify',
+      '--scan',
+      scan,
+      '--paper-copies',
+      '1',
+      '-o',
+      out,
+      '--db',
+      reg,
+      '--certifier-p12',
+      certs('signer.p12'),
+      '--authority-p12',
+      certs('seal.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--revocation',
+      'off',
+      '--authority-id',
+      AUTH,
+      '--journal',
+      journal,
+    ];
     const bad = await kyso([...base, '--dossier', 'Hồ sơ của bà Ánh']);
     expect(bad.code).toBe(64);
     expect(existsSync(out)).toBe(false);
     const res = await kyso([...base, '--dossier', 'HS-7']);
     expect(res.stderr).not.toMatch(/error|lỗi/i);
     expect(res.code).toBe(0);
-    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<
+      string,
+      unknown
+    >[];
     const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
     expect(records.map((r) => [r.operation, r.unit, r.keyAlias, r.documentSha256, r.dossierId])).toEqual([
       ['certify', AUTH, 'signer.p12', sha, 'HS-7'],
       ['certify', AUTH, 'seal.p12', sha, 'HS-7'],
     ]);
-    expect((await kyso(['sign', out, '-o', tmp.file('x.pdf'), '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--unit', 'X'])).code).toBe(64);
+    expect(
+      (
+        await kyso([
+          'sign',
+          out,
+          '-o',
+          tmp.file('x.pdf'),
+          '--p12',
+          certs('signer.p12'),
+          '--password-env',
+          'KYSO_PW',
+          '--unit',
+          'X',
+        ])
+      ).code,
+    ).toBe(64);
   });
 });
 
@@ -338,7 +511,20 @@ describe('a journal that cannot be written (exit 74, no signed output left)', ()
     await (await openSqliteJournal(journal)).close();
     const input = tmp.file('ro-in.pdf', await pdfLibDoc({ pages: 1 }));
     const output = join(dir, 'signed.pdf');
-    const args = ['sign', input, '-o', output, '--p12', certs('signer.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--journal', journal];
+    const args = [
+      'sign',
+      input,
+      '-o',
+      output,
+      '--p12',
+      certs('signer.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--revocation',
+      'off',
+      '--journal',
+      journal,
+    ];
     const res = await readOnly(journal, () => kyso(args));
     expect(res.code).toBe(74);
     expect(res.stderr).toContain('JOURNAL_STORAGE');
@@ -352,8 +538,12 @@ describe('a journal that cannot be written (exit 74, no signed output left)', ()
     expect(readFileSync(input).equals(before)).toBe(true);
     // Writable again: signed and journaled.
     expect((await kyso(args)).code).toBe(0);
-    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as { documentSha256: string }[];
-    expect(records.map((r) => r.documentSha256)).toEqual([createHash('sha256').update(readFileSync(output)).digest('hex')]);
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as {
+      documentSha256: string;
+    }[];
+    expect(records.map((r) => r.documentSha256)).toEqual([
+      createHash('sha256').update(readFileSync(output)).digest('hex'),
+    ]);
   });
 
   it('kyso certify --journal whose writes fail (disk full) exits 74 without the e-copy; the retry replays it and journals both signatures', async () => {
@@ -362,9 +552,32 @@ describe('a journal that cannot be written (exit 74, no signed output left)', ()
     const reg = tmp.file('full-register.sqlite');
     const out = tmp.file('full-ecopy.pdf');
     const scan = tmp.file('full-scan.png', scanPng(620, 877, { dpi: 75, seed: 5 }));
-    const args = ['certify', '--scan', scan, '--paper-copies', '0', '-o', out, '--db', reg, '--certifier-p12', certs('signer.p12'),
-      '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--revocation', 'off', '--authority-id', AUTH, '--journal', journal,
-      '--idempotency-key', 'HS-FULL', '--json'];
+    const args = [
+      'certify',
+      '--scan',
+      scan,
+      '--paper-copies',
+      '0',
+      '-o',
+      out,
+      '--db',
+      reg,
+      '--certifier-p12',
+      certs('signer.p12'),
+      '--authority-p12',
+      certs('seal.p12'),
+      '--password-env',
+      'KYSO_PW',
+      '--revocation',
+      'off',
+      '--authority-id',
+      AUTH,
+      '--journal',
+      journal,
+      '--idempotency-key',
+      'HS-FULL',
+      '--json',
+    ];
     const restore = failJournalWrites(journal);
     let failed!: Result;
     try {
@@ -378,7 +591,10 @@ describe('a journal that cannot be written (exit 74, no signed output left)', ()
     const retry = await kyso(args);
     expect(retry.code, retry.stderr).toBe(0);
     const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
-    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<string, unknown>[];
+    const records = JSON.parse((await kyso(['journal', 'list', '--journal', journal, '--json'])).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(records.map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
       ['certify', 'signer.p12', sha],
       ['certify', 'seal.p12', sha],
@@ -399,8 +615,26 @@ describe('several processes writing one register, the CLI reading it', () => {
       const out: (Reported & { requester: string })[] = [];
       for (let i = 0; i < 4; i++) {
         const requester = `Người yêu cầu ${w}-${i} Đặng`;
-        const r = await kyso(['certify-paper', '--db', shared, '--authority-id', 'UBND-MULTI', '--certifier', 'Nguyễn Thị Hồng', '--requester', requester,
-          '--idempotency-key', `P-${w}-${i}`, '--original', `Giấy tờ số ${w}-${i}`, '--pages', String(1 + i), '--copies', String(1 + w), '--json']);
+        const r = await kyso([
+          'certify-paper',
+          '--db',
+          shared,
+          '--authority-id',
+          'UBND-MULTI',
+          '--certifier',
+          'Nguyễn Thị Hồng',
+          '--requester',
+          requester,
+          '--idempotency-key',
+          `P-${w}-${i}`,
+          '--original',
+          `Giấy tờ số ${w}-${i}`,
+          '--pages',
+          String(1 + i),
+          '--copies',
+          String(1 + w),
+          '--json',
+        ]);
         expect(r.code, r.stderr).toBe(0);
         for (const e of (JSON.parse(r.stdout) as { entries: Reported[] }).entries) out.push({ ...e, requester });
       }
@@ -420,20 +654,52 @@ describe('several processes writing one register, the CLI reading it', () => {
     for (const seqs of reads.flat()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     const expected = written.flat().sort((a, b) => a.number - b.number);
     expect(expected.map((e) => e.number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    const row = (e: { seqNo: number | string; certificationNumber: string; requester: string; documentName: string; fee: number | string; certifiedAt: string }) =>
-      [String(e.seqNo), e.certificationNumber, e.requester, e.documentName, String(e.fee), e.certifiedAt];
-    const want = expected.map((e) => row({ seqNo: e.number, certificationNumber: e.certificationNumber, requester: e.requester, documentName: e.document, fee: e.fee, certifiedAt: e.certifiedAt }));
+    const row = (e: {
+      seqNo: number | string;
+      certificationNumber: string;
+      requester: string;
+      documentName: string;
+      fee: number | string;
+      certifiedAt: string;
+    }) => [String(e.seqNo), e.certificationNumber, e.requester, e.documentName, String(e.fee), e.certifiedAt];
+    const want = expected.map((e) =>
+      row({
+        seqNo: e.number,
+        certificationNumber: e.certificationNumber,
+        requester: e.requester,
+        documentName: e.document,
+        fee: e.fee,
+        certifiedAt: e.certifiedAt,
+      }),
+    );
 
-    const listed = JSON.parse((await kyso(['register', 'list', '--db', shared, '--json'])).stdout) as Parameters<typeof row>[0][];
+    const listed = JSON.parse((await kyso(['register', 'list', '--db', shared, '--json'])).stdout) as Parameters<
+      typeof row
+    >[0][];
     expect(listed.map(row)).toEqual(want);
-    const asJson = JSON.parse((await kyso(['register', 'export', '--db', shared, '--format', 'json'])).stdout) as Parameters<typeof row>[0][];
+    const asJson = JSON.parse(
+      (await kyso(['register', 'export', '--db', shared, '--format', 'json'])).stdout,
+    ) as Parameters<typeof row>[0][];
     expect(asJson.map(row)).toEqual(want);
     const csvFile = tmp.file('shared-export.csv');
     expect((await kyso(['register', 'export', '--db', shared, '-o', csvFile])).code).toBe(0);
     const [head, ...rows] = parseCsv(readFileSync(csvFile, 'utf8').slice(1));
     const col = (r: string[], name: string) => r[head.indexOf(name)]!;
-    expect(rows.map((r) => [col(r, 'seqNo'), col(r, 'certificationNumber'), col(r, 'requester'), col(r, 'documentName'), col(r, 'fee'), col(r, 'certifiedAt')])).toEqual(want);
+    expect(
+      rows.map((r) => [
+        col(r, 'seqNo'),
+        col(r, 'certificationNumber'),
+        col(r, 'requester'),
+        col(r, 'documentName'),
+        col(r, 'fee'),
+        col(r, 'certifiedAt'),
+      ]),
+    ).toEqual(want);
     // Paper copies alone are returned when issued: each on time or late against its own due time, never pending.
-    expect(listed.every((e) => ['returned-on-time', 'returned-late'].includes((e as unknown as { deadline: string }).deadline))).toBe(true);
+    expect(
+      listed.every((e) =>
+        ['returned-on-time', 'returned-late'].includes((e as unknown as { deadline: string }).deadline),
+      ),
+    ).toBe(true);
   });
 });

@@ -28,18 +28,56 @@ afterAll(() => tmp.cleanup());
 
 function kyso(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'utf8', env: { ...process.env, KYSO_PW: 'kyso-test' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 const base = (db: string, key: string, out: string, extra: string[] = []) => [
-  'certify', '--scan', scan, '--paper-copies', '0', '-o', out, '--db', db,
-  '--certifier-p12', certs('signer.p12'), '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--authority-id', UNIT,
-  '--revocation', 'off', '--json', '--idempotency-key', key, '--requester', 'Vũ Thị Lan', '--document', 'Học bạ THPT', ...extra,
+  'certify',
+  '--scan',
+  scan,
+  '--paper-copies',
+  '0',
+  '-o',
+  out,
+  '--db',
+  db,
+  '--certifier-p12',
+  certs('signer.p12'),
+  '--authority-p12',
+  certs('seal.p12'),
+  '--password-env',
+  'KYSO_PW',
+  '--authority-id',
+  UNIT,
+  '--revocation',
+  'off',
+  '--json',
+  '--idempotency-key',
+  key,
+  '--requester',
+  'Vũ Thị Lan',
+  '--document',
+  'Học bạ THPT',
+  ...extra,
 ];
-const sealArgs = (db: string) => ['--db', db, '--authority-p12', certs('seal.p12'), '--password-env', 'KYSO_PW', '--authority-id', UNIT];
+const sealArgs = (db: string) => [
+  '--db',
+  db,
+  '--authority-p12',
+  certs('seal.p12'),
+  '--password-env',
+  'KYSO_PW',
+  '--authority-id',
+  UNIT,
+];
 
 describe('kyso certify with deadlines', () => {
   const db = tmp.file('reg.sqlite');
@@ -48,17 +86,52 @@ describe('kyso certify with deadlines', () => {
   it('records the receipt, extension and payment, prints the due time and writes the appointment slip', async () => {
     const out = tmp.file('ecopy.pdf');
     const slip = tmp.file('slip.pdf');
-    const r = await kyso(base(db, 'HS-1', out, ['--received-at', receivedAt, '--extension-days', '2', '--extension-reason', 'Nhiều trang', '--payment', 'online', '--slip', slip]));
+    const r = await kyso(
+      base(db, 'HS-1', out, [
+        '--received-at',
+        receivedAt,
+        '--extension-days',
+        '2',
+        '--extension-reason',
+        'Nhiều trang',
+        '--payment',
+        'online',
+        '--slip',
+        slip,
+      ]),
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     const due = computeDueTime(new Date(receivedAt), { extension: { workingDays: 2, reason: 'Nhiều trang' } });
-    expect(j).toMatchObject({ receivedAt, dueAt: due.dueAt, extension: { workingDays: 2, reason: 'Nhiều trang' }, paymentChannel: 'ONLINE', appointmentSlip: slip });
+    expect(j).toMatchObject({
+      receivedAt,
+      dueAt: due.dueAt,
+      extension: { workingDays: 2, reason: 'Nhiều trang' },
+      paymentChannel: 'ONLINE',
+      appointmentSlip: slip,
+    });
     const text = run('pdftotext', ['-enc', 'UTF-8', slip, '-']).stdout.replace(/\s+/g, ' ');
-    for (const s of ['PHIẾU HẸN TRẢ KẾT QUẢ', 'Vũ Thị Lan', 'Học bạ THPT', 'Gia hạn: 2 ngày làm việc. Lý do: Nhiều trang']) expect(text).toContain(s);
+    for (const s of [
+      'PHIẾU HẸN TRẢ KẾT QUẢ',
+      'Vũ Thị Lan',
+      'Học bạ THPT',
+      'Gia hạn: 2 ngày làm việc. Lý do: Nhiều trang',
+    ])
+      expect(text).toContain(s);
   });
 
   it('records an extension agreed later with --extend KEY: the whole counted, a new slip with the new due time', async () => {
-    const later = ['certify', '--extend', 'HS-1', '--extension-days', '1', '--extension-reason', 'Cần xác minh', '--json', ...sealArgs(db)];
+    const later = [
+      'certify',
+      '--extend',
+      'HS-1',
+      '--extension-days',
+      '1',
+      '--extension-reason',
+      'Cần xác minh',
+      '--json',
+      ...sealArgs(db),
+    ];
     const refused = await kyso(later); // 2 + 1 days: beyond 2 only by written agreement
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('DEADLINE_EXTENSION_TOO_LONG');
@@ -66,7 +139,13 @@ describe('kyso certify with deadlines', () => {
     const r = await kyso([...later, '--written-agreement', '--slip', slip]);
     expect(r.code, r.stderr).toBe(0);
     const total = { workingDays: 3, reason: 'Nhiều trang; Cần xác minh', writtenAgreement: true };
-    expect(JSON.parse(r.stdout)).toMatchObject({ idempotencyKey: 'HS-1', dueAt: computeDueTime(new Date(receivedAt), { extension: total }).dueAt, extension: total, deadline: 'open', appointmentSlip: slip });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      idempotencyKey: 'HS-1',
+      dueAt: computeDueTime(new Date(receivedAt), { extension: total }).dueAt,
+      extension: total,
+      deadline: 'open',
+      appointmentSlip: slip,
+    });
     const text = run('pdftotext', ['-enc', 'UTF-8', slip, '-']).stdout.replace(/\s+/g, ' ');
     expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nhiều trang; Cần xác minh');
     expect((await kyso(['certify', '--extend', 'HS-1', ...sealArgs(db)])).code).toBe(64); // no days, no reason
@@ -77,7 +156,17 @@ describe('kyso certify with deadlines', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ idempotencyKey: 'HS-1', deadline: 'returned-on-time' });
     // Returned: no extension any more (a conflict with the register's state, 79).
-    const late = await kyso(['certify', '--extend', 'HS-1', '--extension-days', '1', '--extension-reason', 'x', '--written-agreement', ...sealArgs(db)]);
+    const late = await kyso([
+      'certify',
+      '--extend',
+      'HS-1',
+      '--extension-days',
+      '1',
+      '--extension-reason',
+      'x',
+      '--written-agreement',
+      ...sealArgs(db),
+    ]);
     expect(late.code).toBe(79);
     expect(late.stderr).toContain('DEADLINE_NOT_EXTENSIBLE');
     const none = await kyso(['certify', '--deliver', 'NO-SUCH', ...sealArgs(db)]);
@@ -99,7 +188,9 @@ describe('kyso certify with deadlines', () => {
     }
     const reg = openSqliteRegister(db);
     expect((await reg.listPending()).length).toBe(0);
-    expect((await reg.listEntries({ authorityId: 'Ủy ban nhân dân phường Kinh Bắc' })).map((e) => e.seqNo)).toEqual([1]);
+    expect((await reg.listEntries({ authorityId: 'Ủy ban nhân dân phường Kinh Bắc' })).map((e) => e.seqNo)).toEqual([
+      1,
+    ]);
     await reg.close();
   });
 
@@ -107,7 +198,9 @@ describe('kyso certify with deadlines', () => {
     const month = vietnamDay(new Date()).slice(0, 7);
     const text = await kyso(['report', 'monthly', '--db', db, '--month', month]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain('Chứng thực / Certifications: 1 (giấy / paper 0, điện tử / electronic 1, cả hai / both 0)');
+    expect(text.stdout).toContain(
+      'Chứng thực / Certifications: 1 (giấy / paper 0, điện tử / electronic 1, cả hai / both 0)',
+    );
     expect(text.stdout).toContain('Đúng hạn / On time: 1/1 = 100 %');
   });
 });
@@ -120,14 +213,40 @@ describe('kyso report monthly on a register with known answers', () => {
   });
 
   it('--json equals the library report on the same register', async () => {
-    const r = await kyso(['report', 'monthly', '--db', db, '--month', '2026-03', '--unit', 'A', '--json', '--results-returned', '10', '--dossiers-received', '20', '--dossiers-digitised', '15']);
+    const r = await kyso([
+      'report',
+      'monthly',
+      '--db',
+      db,
+      '--month',
+      '2026-03',
+      '--unit',
+      'A',
+      '--json',
+      '--results-returned',
+      '10',
+      '--dossiers-received',
+      '20',
+      '--dossiers-digitised',
+      '15',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const cli = JSON.parse(r.stdout);
     const reg = openSqliteRegister(db);
-    const lib = await monthlyReport(reg, { month: '2026-03', unit: 'A', totals: KNOWN_TOTALS, now: new Date(cli.generatedAt) });
+    const lib = await monthlyReport(reg, {
+      month: '2026-03',
+      unit: 'A',
+      totals: KNOWN_TOTALS,
+      now: new Date(cli.generatedAt),
+    });
     await reg.close();
     expect(cli).toEqual(JSON.parse(JSON.stringify(lib)));
-    expect(cli.units[0].rates).toEqual({ onTime: 0.6667, onlinePayment: 0.6667, electronicResults: 0.3, digitisation: 0.75 });
+    expect(cli.units[0].rates).toEqual({
+      onTime: 0.6667,
+      onlinePayment: 0.6667,
+      electronicResults: 0.3,
+      digitisation: 0.75,
+    });
   });
 
   it('--csv and --html -o FILE', async () => {

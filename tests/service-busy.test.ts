@@ -12,7 +12,12 @@ import { Pkcs12Signer, signPdf } from '@kyso/core';
 import { datedPki } from '../packages/verify/test/helpers/dated-pki.js';
 import { pdfLibDoc } from './helpers/producers.js';
 import { scratch } from './helpers/tools.js';
-import { postPdf, startTestService, TEST_CERTS, type TestService } from '../packages/server/test/helpers/test-service.js';
+import {
+  postPdf,
+  startTestService,
+  TEST_CERTS,
+  type TestService,
+} from '../packages/server/test/helpers/test-service.js';
 
 const tmp = scratch('kyso-service-busy-');
 const held: { req: IncomingMessage; res: ServerResponse }[] = [];
@@ -31,8 +36,15 @@ beforeAll(async () => {
   await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
   const ocspUrl = `http://127.0.0.1:${(responder.address() as AddressInfo).port}/ocsp`;
   const day = 86_400_000;
-  const pki = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Hoàng Văn Chờ', ocspUrl });
-  signed = await signPdf(await pdfLibDoc({ objectStreams: false }), Pkcs12Signer.open(pki.p12, pki.password), { certificateCheck: false });
+  const pki = datedPki({
+    root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+    leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)],
+    leafName: 'Hoàng Văn Chờ',
+    ocspUrl,
+  });
+  signed = await signPdf(await pdfLibDoc({ objectStreams: false }), Pkcs12Signer.open(pki.p12, pki.password), {
+    certificateCheck: false,
+  });
   const rootFile = tmp.file('dated-root.pem', new TextEncoder().encode(pki.rootPem));
   svc = await startTestService({
     config: {

@@ -31,7 +31,11 @@ function request(idempotencyKey: string, extra: Record<string, unknown> = {}) {
   return {
     idempotencyKey,
     certifierKey: 'signer',
-    certifier: { title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH', basis: 'assigned', basisReference: 'Quyết định số 12/QĐ-UBND ngày 01/11/2025' },
+    certifier: {
+      title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH',
+      basis: 'assigned',
+      basisReference: 'Quyết định số 12/QĐ-UBND ngày 01/11/2025',
+    },
     requester: { name: 'Trần Thị Bình', idNumber: '027190009999' },
     documentName: 'Bằng tốt nghiệp đại học',
     paperCopies: 1,
@@ -41,7 +45,11 @@ function request(idempotencyKey: string, extra: Record<string, unknown> = {}) {
 }
 
 const certify = (body: unknown, key = svc.keys.full) =>
-  fetch(`${svc.url}/v1/certifications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+  fetch(`${svc.url}/v1/certifications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(body),
+  });
 
 describe('POST /v1/certifications', () => {
   it('certifies an e-copy whose two signatures verify in pdfsig and in /v1/verify; GET gives the request and the PDF', async () => {
@@ -52,15 +60,27 @@ describe('POST /v1/certifications', () => {
     expect(cert.entries).toHaveLength(1);
     const entry = cert.entries[0];
     const year = entry.year;
-    expect(entry).toMatchObject({ seqNo: 1, bookType: 'SCT/BS', originalPages: 2, paperCopies: 1, electronicCopy: true, state: 'issued' });
+    expect(entry).toMatchObject({
+      seqNo: 1,
+      bookType: 'SCT/BS',
+      originalPages: 2,
+      paperCopies: 1,
+      electronicCopy: true,
+      state: 'issued',
+    });
     expect(entry.certificationNumber).toBe(`1 quyển số 01/${year} SCT/BS`);
     // 2 pages, 1 paper copy: 4,000 VND; the e-copy issued with it costs nothing.
     expect(cert.fee.total).toBe(4_000);
     expect(cert.certifier.name).toBe('Nguyễn Thị Lấp Lánh Ánh');
 
-    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(cert.id)}`, { headers: bearer(svc.keys.full) });
+    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(cert.id)}`, {
+      headers: bearer(svc.keys.full),
+    });
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({ id: cert.id, entries: [{ certificationNumber: entry.certificationNumber }] });
+    expect(await got.json()).toMatchObject({
+      id: cert.id,
+      entries: [{ certificationNumber: entry.certificationNumber }],
+    });
 
     const pdfRes = await fetch(`${svc.url}${cert.ecopy}`, { headers: bearer(svc.keys.full) });
     expect(pdfRes.status).toBe(200);
@@ -72,16 +92,24 @@ describe('POST /v1/certifications', () => {
       ['Nguyễn Thị Lấp Lánh Ánh', true, true],
       ['Ủy ban nhân dân phường Kinh Bắc', true, true],
     ]);
-    const report = (await (await postPdf(`${svc.url}/v1/verify`, ecopy)).json()) as { signatures: { indication: string }[] };
+    const report = (await (await postPdf(`${svc.url}/v1/verify`, ecopy)).json()) as {
+      signatures: { indication: string }[];
+    };
     expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
 
     // The same idempotency key again: the same number and file, nothing new allocated.
     const replay = await certify(request('HS-2026-0001'));
     expect(replay.status).toBe(200);
-    expect(await replay.json()).toMatchObject({ id: cert.id, resumed: true, entries: [{ certificationNumber: entry.certificationNumber }] });
+    expect(await replay.json()).toMatchObject({
+      id: cert.id,
+      resumed: true,
+      entries: [{ certificationNumber: entry.certificationNumber }],
+    });
 
     // The public lookup shows the number, the authority, the date and the hash, nothing personal.
-    const lookup = await fetch(`${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=${encodeURIComponent('SCT/BS')}&year=${year}&number=1`);
+    const lookup = await fetch(
+      `${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=${encodeURIComponent('SCT/BS')}&year=${year}&number=1`,
+    );
     expect(lookup.status).toBe(200);
     const text = await lookup.text();
     expect(JSON.parse(text)).toEqual({
@@ -96,8 +124,11 @@ describe('POST /v1/certifications', () => {
       electronicCopy: true,
       eCopySha256: entry.eCopySha256,
     });
-    for (const hidden of ['Trần Thị Bình', '027190009999', 'Bằng tốt nghiệp', 'Quyết định']) expect(text).not.toContain(hidden);
-    const none = await fetch(`${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=SCT%2FBS&year=${year}&number=99`);
+    for (const hidden of ['Trần Thị Bình', '027190009999', 'Bằng tốt nghiệp', 'Quyết định'])
+      expect(text).not.toContain(hidden);
+    const none = await fetch(
+      `${svc.url}/v1/register/lookup?authority=${encodeURIComponent(AUTHORITY)}&book=SCT%2FBS&year=${year}&number=99`,
+    );
     expect(none.status).toBe(404);
   });
 
@@ -115,7 +146,13 @@ describe('POST /v1/certifications', () => {
     expect(noSeal.status).toBe(403);
     expect(((await noSeal.json()) as { detail: string }).detail).toContain('"seal"');
     const first = (await (await certify(request('HS-2026-0001'))).json()) as { id: string };
-    expect((await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(first.id)}`, { headers: bearer(svc.keys.otherUnit) })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(first.id)}`, {
+          headers: bearer(svc.keys.otherUnit),
+        })
+      ).status,
+    ).toBe(403);
     expect((await fetch(`${svc.url}/v1/certifications/nope`, { headers: bearer(svc.keys.full) })).status).toBe(404);
     expect((await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(first.id)}`)).status).toBe(401);
     const bad = await certify(request('HS-X-3', { scan: { pdf: Buffer.from('not a scan').toString('base64') } }));

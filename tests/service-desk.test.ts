@@ -57,7 +57,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, key = svc.keys.full) =>
-  fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+  fetch(`${svc.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(body),
+  });
 
 const ecopyRequest = (idempotencyKey: string, extra: Record<string, unknown> = {}) => ({
   idempotencyKey,
@@ -106,7 +110,9 @@ describe('the desk through the service', () => {
     const images = run('pdfimages', ['-list', tmp.file('ecopy.pdf')]).stdout;
     expect(images).toMatch(/\s120\s+120\s/);
     expect(pssCount(pdf)).toBe(0); // the keys' own scheme: PKCS#1 v1.5
-    const report = (await (await postPdf(`${svc.url}/v1/verify`, pdf)).json()) as { signatures: { indication: string; level: string | null }[] };
+    const report = (await (await postPdf(`${svc.url}/v1/verify`, pdf)).json()) as {
+      signatures: { indication: string; level: string | null }[];
+    };
     expect(report.signatures.map((s) => [s.indication, s.level])).toEqual([
       ['TOTAL-PASSED', 'B-LTA'],
       ['TOTAL-PASSED', 'B-LTA'],
@@ -116,8 +122,22 @@ describe('the desk through the service', () => {
     const p = await post('/v1/certifications/paper', paperRequest('HS-2'));
     expect(p.status, await p.clone().text()).toBe(201);
     const paper = (await p.json()) as Record<string, any>;
-    expect(paper).toMatchObject({ state: 'issued', resumed: false, ecopy: null, certifier: { title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH' } });
-    expect(paper.entries.map((x: any) => [x.seqNo, x.documentName, x.originalPages, x.paperCopies, x.electronicCopy, x.signingEvidence])).toEqual([
+    expect(paper).toMatchObject({
+      state: 'issued',
+      resumed: false,
+      ecopy: null,
+      certifier: { title: 'CÔNG CHỨC TƯ PHÁP - HỘ TỊCH' },
+    });
+    expect(
+      paper.entries.map((x: any) => [
+        x.seqNo,
+        x.documentName,
+        x.originalPages,
+        x.paperCopies,
+        x.electronicCopy,
+        x.signingEvidence,
+      ]),
+    ).toEqual([
       [2, 'Căn cước công dân', 1, 2, false, null],
       [3, 'Quyết định giao đất', 3, 1, false, null],
     ]);
@@ -126,7 +146,9 @@ describe('the desk through the service', () => {
     const again = await post('/v1/certifications/paper', paperRequest('HS-2'));
     expect(again.status).toBe(200);
     expect(((await again.json()) as any).entries.map((x: any) => x.seqNo)).toEqual([2, 3]);
-    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(paper.id)}`, { headers: bearer(svc.keys.full) });
+    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(paper.id)}`, {
+      headers: bearer(svc.keys.full),
+    });
     expect(((await got.json()) as any).entries).toHaveLength(2);
 
     const next = await post('/v1/certifications', ecopyRequest('HS-3', { signatureScheme: 'rsa-pss' }));
@@ -135,7 +157,9 @@ describe('the desk through the service', () => {
     expect(pss.entries[0].seqNo).toBe(4);
     const pssPdf = await ecopyBytes(pss);
     expect(pssCount(pssPdf)).toBeGreaterThanOrEqual(2); // both CMS signatures are RSASSA-PSS
-    const pssReport = (await (await postPdf(`${svc.url}/v1/verify`, pssPdf)).json()) as { signatures: { indication: string }[] };
+    const pssReport = (await (await postPdf(`${svc.url}/v1/verify`, pssPdf)).json()) as {
+      signatures: { indication: string }[];
+    };
     expect(pssReport.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED', 'TOTAL-PASSED']);
   });
 
@@ -153,11 +177,15 @@ describe('the desk through the service', () => {
     expect(scheme.status).toBe(400);
   });
 
-  it('a new seal key and a new name for the unit (a commune merger) keep the year\'s numbering after a restart', async () => {
+  it("a new seal key and a new name for the unit (a commune merger) keep the year's numbering after a restart", async () => {
     const before = (await (await post('/v1/certifications', ecopyRequest('HS-merge-1'))).json()) as Record<string, any>;
     const n = before.entries[0].seqNo;
     const config = JSON.parse(readFileSync(svc.configFile, 'utf8'));
-    config.certification.authorities[UNIT] = { ...config.certification.authorities[UNIT], name: 'Ủy ban nhân dân phường Kinh Bắc Mới', sealKey: 'signer-ec' };
+    config.certification.authorities[UNIT] = {
+      ...config.certification.authorities[UNIT],
+      name: 'Ủy ban nhân dân phường Kinh Bắc Mới',
+      sealKey: 'signer-ec',
+    };
     writeFileSync(svc.configFile, JSON.stringify(config));
     await svc.close();
     svc = await svc.restart();
@@ -166,8 +194,12 @@ describe('the desk through the service', () => {
     const cert = (await after.json()) as Record<string, any>;
     expect(cert).toMatchObject({ authority: UNIT, entries: [{ seqNo: n + 1 }] });
     const pdf = await ecopyBytes(cert);
-    expect(run('pdftotext', [tmp.file('merged.pdf', pdf), '-']).stdout).toContain('Ủy ban nhân dân phường Kinh Bắc Mới');
-    const report = (await (await postPdf(`${svc.url}/v1/verify`, pdf)).json()) as { signatures: { indication: string }[] };
+    expect(run('pdftotext', [tmp.file('merged.pdf', pdf), '-']).stdout).toContain(
+      'Ủy ban nhân dân phường Kinh Bắc Mới',
+    );
+    const report = (await (await postPdf(`${svc.url}/v1/verify`, pdf)).json()) as {
+      signatures: { indication: string }[];
+    };
     expect(report.signatures.slice(0, 2).map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
   });
 });

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 /** Asynchronous: the service runs in this process, so a blocking spawn would starve it. */
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -45,13 +49,22 @@ describe('examples', () => {
     const r = await run('sh', [join(repoRoot, 'examples/curl/kyso-demo.sh'), input, out], env());
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'fee.json'), 'utf8'))).toMatchObject({ total: 24_000, currency: 'VND' });
-    expect(nss.pdfsig(join(out, 'signed.pdf')).signatures[0]).toMatchObject({ valid: true, trusted: true, signerCN: 'Ủy ban nhân dân phường Kinh Bắc' });
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { signatures: { indication: string }[] };
+    expect(nss.pdfsig(join(out, 'signed.pdf')).signatures[0]).toMatchObject({
+      valid: true,
+      trusted: true,
+      signerCN: 'Ủy ban nhân dân phường Kinh Bắc',
+    });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      signatures: { indication: string }[];
+    };
     expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED']);
   });
 
   it('the curl script stops with the problem shown when the API key is wrong', async () => {
-    const r = await run('sh', [join(repoRoot, 'examples/curl/kyso-demo.sh'), input, join(tmp.dir, 'curl-bad')], { ...env(), KYSO_API_KEY: 'kyso_not-a-key' });
+    const r = await run('sh', [join(repoRoot, 'examples/curl/kyso-demo.sh'), input, join(tmp.dir, 'curl-bad')], {
+      ...env(),
+      KYSO_API_KEY: 'kyso_not-a-key',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('SERVICE_UNAUTHENTICATED');
     expect(r.stderr).toContain('Thiếu khóa API hoặc khóa API không hợp lệ.');
@@ -60,11 +73,23 @@ describe('examples', () => {
   it('examples/node-client signs with the service key and in two steps with a key kept by the client', async () => {
     const out = join(tmp.dir, 'node');
     const signer = leafPem('signer');
-    const r = await run(process.execPath, [join(repoRoot, 'examples/node-client/demo.mjs'), input, out, signer.cert, signer.key, join(TEST_CERTS, 'intermediate-ca.pem')], env());
+    const r = await run(
+      process.execPath,
+      [
+        join(repoRoot, 'examples/node-client/demo.mjs'),
+        input,
+        out,
+        signer.cert,
+        signer.key,
+        join(TEST_CERTS, 'intermediate-ca.pem'),
+      ],
+      env(),
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('fee: 24000 VND');
     expect(r.stdout).toContain('signed.pdf: Ủy ban nhân dân phường Kinh Bắc: TOTAL-PASSED');
     expect(r.stdout).toContain('two-step.pdf: Nguyễn Thị Lấp Lánh Ánh: TOTAL-PASSED');
-    for (const f of ['signed.pdf', 'two-step.pdf']) expect(nss.pdfsig(join(out, f)).signatures[0], f).toMatchObject({ valid: true, trusted: true });
+    for (const f of ['signed.pdf', 'two-step.pdf'])
+      expect(nss.pdfsig(join(out, f)).signatures[0], f).toMatchObject({ valid: true, trusted: true });
   });
 });

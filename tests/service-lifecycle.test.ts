@@ -33,7 +33,11 @@ afterAll(() => {
 });
 
 /** A POST whose body is sent in two halves; `rest()` sends the second half and resolves with the answer. */
-function halfSent(url: string, body: Uint8Array, headers: Record<string, string>): { rest: () => Promise<{ status: number; body: Buffer }> } {
+function halfSent(
+  url: string,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): { rest: () => Promise<{ status: number; body: Buffer }> } {
   let answer!: Promise<{ status: number; body: Buffer }>;
   const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } });
   answer = new Promise((resolve, reject) => {
@@ -63,7 +67,10 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight, refuses new connections meanwhile, then closes the database', async () => {
     const svc = await startTestService();
     try {
-      const inFlight = halfSent(`${svc.url}/v1/sign?key=seal`, pdf, { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) });
+      const inFlight = halfSent(`${svc.url}/v1/sign?key=seal`, pdf, {
+        'Content-Type': 'application/pdf',
+        ...bearer(svc.keys.full),
+      });
       await until(() => svc.services.lifecycle.inFlight === 1, 'the request to arrive');
       const closing = svc.close();
       await expect(fetch(`${svc.url}/healthz`)).rejects.toThrow();
@@ -84,7 +91,10 @@ describe('request timeout', () => {
   it('answers a body that does not arrive in time with 408 problem+json and keeps serving', async () => {
     const svc = await startTestService({ config: { limits: { requestTimeoutMs: 400 } } });
     try {
-      const stalled = halfSentOnly(`${svc.url}/v1/sign?key=seal`, pdf, { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) });
+      const stalled = halfSentOnly(`${svc.url}/v1/sign?key=seal`, pdf, {
+        'Content-Type': 'application/pdf',
+        ...bearer(svc.keys.full),
+      });
       const res = await stalled;
       expect(res.status).toBe(408);
       expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ code: 'SERVICE_REQUEST_TIMEOUT', status: 408 });
@@ -96,7 +106,11 @@ describe('request timeout', () => {
 });
 
 /** Sends half the body and never the rest; resolves with the answer the server gives anyway. */
-function halfSentOnly(url: string, body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+function halfSentOnly(
+  url: string,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } });
     req.on('response', (res) => {
@@ -121,7 +135,11 @@ interface Child {
 }
 
 function startCli(args: string[], env: Record<string, string>, cwd: string): Child {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -144,37 +162,72 @@ describe('kyso serve', () => {
     // A key file with a password of its own, so the test can look for it in the logs.
     const password = 'Pw-for-log-check-7f3a9c';
     const p12 = join(dir, 'seal.p12');
-    const pem = spawnSync('openssl', ['pkcs12', '-in', join(TEST_CERTS, 'seal.p12'), '-passin', 'pass:kyso-test', '-nodes'], { encoding: 'utf8' });
+    const pem = spawnSync(
+      'openssl',
+      ['pkcs12', '-in', join(TEST_CERTS, 'seal.p12'), '-passin', 'pass:kyso-test', '-nodes'],
+      { encoding: 'utf8' },
+    );
     expect(pem.status).toBe(0);
     writeFileSync(join(dir, 'seal.pem'), pem.stdout, { mode: 0o600 });
-    const exp = spawnSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'seal.pem'), '-out', p12, '-passout', `pass:${password}`], { encoding: 'utf8' });
+    const exp = spawnSync(
+      'openssl',
+      ['pkcs12', '-export', '-in', join(dir, 'seal.pem'), '-out', p12, '-passout', `pass:${password}`],
+      { encoding: 'utf8' },
+    );
     rmSync(join(dir, 'seal.pem'));
     expect(exp.status, exp.stderr).toBe(0);
     const { keys, entries } = makeKeys();
     const config = join(dir, 'kyso.json');
     const sealOnly = entries.map((e) => ({ ...e, aliases: ['seal'] }));
-    writeFileSync(config, JSON.stringify({ dataDir: 'data', keys: { seal: { type: 'pkcs12', file: 'seal.p12', password: { env: 'SEAL_PASSWORD' } } }, apiKeys: sealOnly }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        dataDir: 'data',
+        keys: { seal: { type: 'pkcs12', file: 'seal.p12', password: { env: 'SEAL_PASSWORD' } } },
+        apiKeys: sealOnly,
+      }),
+    );
     const child = startCli(['--port', '0', '--config', config], { SEAL_PASSWORD: password }, dir);
     try {
       const url = await child.url;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
-      expect((await postPdf(`${url}/v1/sign?key=seal`, pdf, bearer('kyso_wrong-key-for-the-log-check'))).status).toBe(401);
-      const inFlight = halfSent(`${url}/v1/sign?key=seal`, pdf, { 'Content-Type': 'application/pdf', 'X-Request-Id': 'drain-me', ...bearer(keys.full) });
+      expect((await postPdf(`${url}/v1/sign?key=seal`, pdf, bearer('kyso_wrong-key-for-the-log-check'))).status).toBe(
+        401,
+      );
+      const inFlight = halfSent(`${url}/v1/sign?key=seal`, pdf, {
+        'Content-Type': 'application/pdf',
+        'X-Request-Id': 'drain-me',
+        ...bearer(keys.full),
+      });
       await until(() => child.stdout().includes('"route":"/readyz"'), 'the readiness request to be logged');
       await new Promise((r) => setTimeout(r, 200)); // let the half body reach the server
       child.proc.kill('SIGTERM');
       await until(() => child.stderr().includes('SIGTERM'), 'the service to hear SIGTERM');
       const answer = await inFlight.rest();
       expect(answer.status).toBe(200);
-      expect(nss.pdfsig(tmp.file('cli-drained.pdf', new Uint8Array(answer.body))).signatures[0]).toMatchObject({ valid: true, trusted: true });
+      expect(nss.pdfsig(tmp.file('cli-drained.pdf', new Uint8Array(answer.body))).signatures[0]).toMatchObject({
+        valid: true,
+        trusted: true,
+      });
       expect(await child.exit).toBe(0);
       const logs = child.stdout();
-      const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.find((l) => l.reqId === 'drain-me' && l.msg === 'request')).toMatchObject({ status: 200, apiKey: 'full', route: '/v1/sign' });
-      expect(lines.find((l) => l.reqId === 'drain-me' && l.msg === 'signed')).toMatchObject({ key: 'seal', apiKey: 'full' });
+      const lines = logs
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.reqId === 'drain-me' && l.msg === 'request')).toMatchObject({
+        status: 200,
+        apiKey: 'full',
+        route: '/v1/sign',
+      });
+      expect(lines.find((l) => l.reqId === 'drain-me' && l.msg === 'signed')).toMatchObject({
+        key: 'seal',
+        apiKey: 'full',
+      });
       expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
-      for (const secret of [password, keys.full, 'kyso_wrong-key-for-the-log-check', 'Bearer']) expect(logs).not.toContain(secret);
+      for (const secret of [password, keys.full, 'kyso_wrong-key-for-the-log-check', 'Bearer'])
+        expect(logs).not.toContain(secret);
       expect(child.stderr()).not.toContain(password);
     } finally {
       child.proc.kill('SIGKILL');
@@ -188,9 +241,18 @@ describe('kyso serve', () => {
       const badValue = join(dir, 'bad-value.json');
       writeFileSync(badValue, JSON.stringify({ limits: { maxBodyBytes: 'lots' }, apiKeys: [] }));
       const missingSecret = join(dir, 'missing-secret.json');
-      writeFileSync(missingSecret, JSON.stringify({ keys: { seal: { type: 'pkcs12', file: join(TEST_CERTS, 'seal.p12'), password: { env: 'NOT_SET_ANYWHERE' } } } }));
+      writeFileSync(
+        missingSecret,
+        JSON.stringify({
+          keys: { seal: { type: 'pkcs12', file: join(TEST_CERTS, 'seal.p12'), password: { env: 'NOT_SET_ANYWHERE' } } },
+        }),
+      );
       // Three processes at once: each only loads and refuses.
-      const [bad, port, secret] = [startCli(['--config', badValue], {}, dir), startCli([], { PORT: 'eighty' }, dir), startCli(['--config', missingSecret], {}, dir)];
+      const [bad, port, secret] = [
+        startCli(['--config', badValue], {}, dir),
+        startCli([], { PORT: 'eighty' }, dir),
+        startCli(['--config', missingSecret], {}, dir),
+      ];
       expect(await Promise.all([bad.exit, port.exit, secret.exit])).toEqual([78, 78, 78]);
       expect(bad.stderr()).toContain('SERVICE_CONFIG_INVALID');
       expect(bad.stderr()).toContain('limits.maxBodyBytes');
@@ -211,7 +273,10 @@ describe('kyso serve', () => {
       expect(child.stderr()).toContain('DEVELOPMENT SETUP');
       const res = await postPdf(`${url}/v1/sign?key=seal`, pdf, bearer(devKey));
       expect(res.status).toBe(200);
-      expect(nss.pdfsig(tmp.file('dev.pdf', new Uint8Array(await res.arrayBuffer()))).signatures[0]).toMatchObject({ valid: true, trusted: true });
+      expect(nss.pdfsig(tmp.file('dev.pdf', new Uint8Array(await res.arrayBuffer()))).signatures[0]).toMatchObject({
+        valid: true,
+        trusted: true,
+      });
       child.proc.kill('SIGINT');
       expect(await child.exit).toBe(0);
       const logs = child.stdout();

@@ -14,7 +14,13 @@ import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import { failJournalWrites } from './helpers/journal-failure.js';
 import { pdfLibDoc } from './helpers/producers.js';
 import { run, scratch } from './helpers/tools.js';
-import { TEST_CERTS, bearer, postPdf, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
+import {
+  TEST_CERTS,
+  bearer,
+  postPdf,
+  startTestService,
+  type TestService,
+} from '../packages/server/test/helpers/test-service.js';
 
 let svc: TestService;
 let scan: Uint8Array;
@@ -78,7 +84,10 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await get(`/v1/register/entries?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, svc.keys.full);
+      const res = await get(
+        `/v1/register/entries?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        svc.keys.full,
+      );
       expect(res.status).toBe(200);
       const page = (await res.json()) as { entries: Record<string, unknown>[]; nextCursor: string | null };
       seen.push(...page.entries);
@@ -86,14 +95,25 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
-    expect(seen.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt])).toEqual(
+    expect(
+      seen.map((e) => [e.seqNo, e.requester, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
+    ).toEqual(
       expected.map((e) => [e.seqNo, e.requesterName, e.documentName, e.fee, e.state, e.eCopySha256, e.certifiedAt]),
     );
     // Each entry flagged against its request's due time: the same due and return times and state as the library's.
-    expect(seen.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(expected.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]));
-    expect(seen.every((e) => typeof e.dueAt === 'string' && ['open', 'overdue', 'returned-on-time'].includes(e.deadline as string))).toBe(true);
+    expect(seen.map((e) => [e.dueAt, e.returnedAt, e.deadline])).toEqual(
+      expected.map((e) => [e.deadline!.dueAt, e.deadline!.returnedAt, e.deadline!.state]),
+    );
+    expect(
+      seen.every(
+        (e) => typeof e.dueAt === 'string' && ['open', 'overdue', 'returned-on-time'].includes(e.deadline as string),
+      ),
+    ).toBe(true);
 
-    const seqs = async (q: string) => ((await (await get(`/v1/register/entries?${q}`, svc.keys.full)).json()) as { entries: { seqNo: number }[] }).entries.map((e) => e.seqNo);
+    const seqs = async (q: string) =>
+      (
+        (await (await get(`/v1/register/entries?${q}`, svc.keys.full)).json()) as { entries: { seqNo: number }[] }
+      ).entries.map((e) => e.seqNo);
     expect(await seqs(`requester=${encodeURIComponent('lê văn')}`)).toEqual([4, 7, 10, 13, 16, 19, 22]);
     expect(await seqs('state=pending')).toEqual([23]);
     expect(await seqs('state=issued&numberFrom=2&numberTo=4')).toEqual([2, 3, 4]);
@@ -111,14 +131,24 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
     const other = await get('/v1/register/entries', svc.keys.otherUnit);
     expect(other.status).toBe(200);
     expect(await other.json()).toEqual({ entries: [], nextCursor: null });
-    for (const q of ['cursor=nonsense', 'limit=0', 'limit=1001', 'state=lost', 'from=2026-02-30', 'numberFrom=5&numberTo=2', 'authority=x']) {
+    for (const q of [
+      'cursor=nonsense',
+      'limit=0',
+      'limit=1001',
+      'state=lost',
+      'from=2026-02-30',
+      'numberFrom=5&numberTo=2',
+      'authority=x',
+    ]) {
       expect((await get(`/v1/register/entries?${q}`, svc.keys.full)).status, q).toBe(400);
     }
     expect((await get('/v1/register/book.pdf', svc.keys.full)).status).toBe(400);
   });
 
   it('prints the book: a PDF that pdftoppm renders and whose text shows every entry', async () => {
-    const { entries } = (await (await get('/v1/register/entries?limit=1000', svc.keys.full)).json()) as { entries: { documentName: string; year: number }[] };
+    const { entries } = (await (await get('/v1/register/entries?limit=1000', svc.keys.full)).json()) as {
+      entries: { documentName: string; year: number }[];
+    };
     const res = await get(`/v1/register/book.pdf?year=${entries[0].year}`, svc.keys.full);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -133,12 +163,18 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
 });
 
 describe('the signing journal (GET /v1/journal)', () => {
-  it('journals /v1/sign with the caller\'s codes and the output\'s hash; the register file holds no PDF bytes and no key', async () => {
+  it("journals /v1/sign with the caller's codes and the output's hash; the register file holds no PDF bytes and no key", async () => {
     const pdf = await pdfLibDoc({ pages: 1 });
-    const res = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, { ...bearer(svc.keys.full), 'Kyso-Procedure-Code': '2.000815', 'Kyso-Dossier-Id': 'HS-2026/77' });
+    const res = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, {
+      ...bearer(svc.keys.full),
+      'Kyso-Procedure-Code': '2.000815',
+      'Kyso-Dossier-Id': 'HS-2026/77',
+    });
     expect(res.status).toBe(200);
     const signed = new Uint8Array(await res.arrayBuffer());
-    const page = (await (await get('/v1/journal?dossierId=HS-2026%2F77', svc.keys.full)).json()) as { records: Record<string, unknown>[] };
+    const page = (await (await get('/v1/journal?dossierId=HS-2026%2F77', svc.keys.full)).json()) as {
+      records: Record<string, unknown>[];
+    };
     const signer = Pkcs12Signer.open(readFileSync(join(TEST_CERTS, 'signer.p12')), 'kyso-test');
     expect(page.records).toEqual([
       {
@@ -157,7 +193,17 @@ describe('the signing journal (GET /v1/journal)', () => {
       },
     ]);
     // Not a byte of the signed output (its signature is unique to it) nor of the private key in the register's files.
-    const key = createPrivateKey(run('openssl', ['pkcs12', '-in', join(TEST_CERTS, 'signer.p12'), '-nocerts', '-nodes', '-passin', 'pass:kyso-test']).stdout).export({ format: 'der', type: 'pkcs8' });
+    const key = createPrivateKey(
+      run('openssl', [
+        'pkcs12',
+        '-in',
+        join(TEST_CERTS, 'signer.p12'),
+        '-nocerts',
+        '-nodes',
+        '-passin',
+        'pass:kyso-test',
+      ]).stdout,
+    ).export({ format: 'der', type: 'pkcs8' });
     const tail = Buffer.from(signed.subarray(signed.length - 700, signed.length - 400));
     for (const f of [registerFile, `${registerFile}-wal`].filter(existsSync)) {
       const bytes = readFileSync(f);
@@ -167,12 +213,15 @@ describe('the signing journal (GET /v1/journal)', () => {
   });
 
   it('journals both signatures of a certification (not its replay) and a two-step completion; a bad code is refused before signing', async () => {
-    const before = ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
+    const before = ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] })
+      .records.length;
     const res = await certify('HS-J', { 'Kyso-Dossier-Id': 'HS-J' });
     expect(res.status).toBe(201);
     const cert = (await res.json()) as { entries: { eCopySha256: string }[] };
     expect((await certify('HS-J', { 'Kyso-Dossier-Id': 'HS-J' })).status).toBe(200); // replay: nothing signed
-    const recs = ((await (await get('/v1/journal?dossierId=HS-J', svc.keys.full)).json()) as { records: Record<string, unknown>[] }).records;
+    const recs = (
+      (await (await get('/v1/journal?dossierId=HS-J', svc.keys.full)).json()) as { records: Record<string, unknown>[] }
+    ).records;
     expect(recs.map((r) => [r.operation, r.keyAlias, r.documentSha256])).toEqual([
       ['certify', 'signer', cert.entries[0].eCopySha256],
       ['certify', 'seal', cert.entries[0].eCopySha256],
@@ -192,12 +241,20 @@ describe('the signing journal (GET /v1/journal)', () => {
     });
     expect(done.status).toBe(200);
     const out = new Uint8Array(await done.arrayBuffer());
-    const two = ((await (await get('/v1/journal?procedureCode=1.000001', svc.keys.full)).json()) as { records: Record<string, unknown>[] }).records;
+    const two = (
+      (await (await get('/v1/journal?procedureCode=1.000001', svc.keys.full)).json()) as {
+        records: Record<string, unknown>[];
+      }
+    ).records;
     expect(two).toMatchObject([{ operation: 'sign', keyAlias: 'signer', documentSha256: sha(out), unit: UNIT }]);
 
-    const bad = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, { ...bearer(svc.keys.full), 'Kyso-Dossier-Id': 'HS 2026 <script>' });
+    const bad = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, {
+      ...bearer(svc.keys.full),
+      'Kyso-Dossier-Id': 'HS 2026 <script>',
+    });
     expect(bad.status).toBe(400);
-    const after = ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
+    const after = ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] })
+      .records.length;
     expect(after).toBe(before + 3);
   });
 
@@ -206,21 +263,31 @@ describe('the signing journal (GET /v1/journal)', () => {
     expect((await get('/v1/journal', svc.keys.signerOnly)).status).toBe(403);
     const other = (await (await get('/v1/journal', svc.keys.otherUnit)).json()) as { records: unknown[] };
     expect(other.records).toEqual([]);
-    const page = (await (await get('/v1/journal?limit=2', svc.keys.full)).json()) as { records: { id: number }[]; nextCursor: string };
+    const page = (await (await get('/v1/journal?limit=2', svc.keys.full)).json()) as {
+      records: { id: number }[];
+      nextCursor: string;
+    };
     expect(page.records).toHaveLength(2);
-    const next = (await (await get(`/v1/journal?limit=2&cursor=${page.nextCursor}`, svc.keys.full)).json()) as { records: { id: number }[] };
+    const next = (await (await get(`/v1/journal?limit=2&cursor=${page.nextCursor}`, svc.keys.full)).json()) as {
+      records: { id: number }[];
+    };
     expect(next.records[0].id).toBeGreaterThan(page.records[1].id);
     expect((await get('/v1/journal?cursor=abc', svc.keys.full)).status).toBe(400);
-    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.paths['/v1/journal'].get['x-kyso-scope']).toBe('journal:read');
     expect(doc.paths['/v1/register/entries'].get['x-kyso-scope']).toBe('register:read');
-    const signParams = (doc.paths['/v1/sign'].post.parameters as { name: string; in: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
+    const signParams = (doc.paths['/v1/sign'].post.parameters as { name: string; in: string }[])
+      .filter((p) => p.in === 'header')
+      .map((p) => p.name);
     expect(signParams).toEqual(expect.arrayContaining(['Kyso-Procedure-Code', 'Kyso-Dossier-Id']));
   });
 });
 
 describe('a journal that cannot be written', () => {
-  const journalCount = async () => ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
+  const journalCount = async () =>
+    ((await (await get('/v1/journal?limit=1000', svc.keys.full)).json()) as { records: unknown[] }).records.length;
 
   it('POST /v1/sign answers 503 JOURNAL_STORAGE and no PDF: no signature leaves unjournaled', async () => {
     const before = await journalCount();
@@ -248,7 +315,12 @@ describe('a journal that cannot be written', () => {
     }
     expect(failed.status).toBe(503);
     expect(((await failed.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
-    const journaled = async () => ((await (await get('/v1/journal?dossierId=HS-JFAIL', svc.keys.full)).json()) as { records: Record<string, unknown>[] }).records;
+    const journaled = async () =>
+      (
+        (await (await get('/v1/journal?dossierId=HS-JFAIL', svc.keys.full)).json()) as {
+          records: Record<string, unknown>[];
+        }
+      ).records;
     expect(await journaled()).toEqual([]);
     // The number and the copy were issued before the journal failed (the register is written first): a retry
     // with the same key gets the same copy, and the journal gets its signatures.
@@ -269,7 +341,11 @@ describe('a journal that cannot be written', () => {
     const other = await startTestService();
     try {
       await other.services.journal!.close();
-      const res = await postPdf(`${other.url}/v1/sign?key=signer`, await pdfLibDoc({ pages: 1 }), bearer(other.keys.full));
+      const res = await postPdf(
+        `${other.url}/v1/sign?key=signer`,
+        await pdfLibDoc({ pages: 1 }),
+        bearer(other.keys.full),
+      );
       expect(res.status).toBe(503);
       expect(((await res.json()) as { code: string }).code).toBe('JOURNAL_STORAGE');
     } finally {
@@ -280,7 +356,11 @@ describe('a journal that cannot be written', () => {
 
 describe("closing a year's book (POST /v1/register/books/close)", () => {
   const close = (key: string | undefined, body: unknown) =>
-    fetch(`${svc.url}/v1/register/books/close`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) }, body: JSON.stringify(body) });
+    fetch(`${svc.url}/v1/register/books/close`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) },
+      body: JSON.stringify(body),
+    });
 
   it('needs the register:close scope, refuses while an entry is pending, then records the count of numbers used', async () => {
     const reg = openSqliteRegister(registerFile);
@@ -293,7 +373,8 @@ describe("closing a year's book (POST /v1/register/books/close)", () => {
         expect(res.status).toBe(403);
         expect(((await res.json()) as { detail: string }).detail).toContain('register:close');
       }
-      for (const bad of [{}, { year: 'x' }, { year, book: '' }, { year, extra: 1 }]) expect((await close(svc.keys.full, bad)).status, JSON.stringify(bad)).toBe(400);
+      for (const bad of [{}, { year: 'x' }, { year, book: '' }, { year, extra: 1 }])
+        expect((await close(svc.keys.full, bad)).status, JSON.stringify(bad)).toBe(400);
       expect((await close(svc.keys.full, { year, book: 'SCT/XX' })).status).toBe(400); // not a book this authority keeps
 
       const pending = entries.filter((e) => e.state === 'pending');
@@ -303,10 +384,18 @@ describe("closing a year's book (POST /v1/register/books/close)", () => {
       expect(await refused.json()).toMatchObject({ code: 'REGISTER_BOOK_PENDING' });
       expect(await reg.getBookClosure(UNIT, 'SCT/BS', year)).toBeNull();
 
-      for (const id of new Set(pending.map((e) => e.requestId))) await reg.voidPending(id, 'Người yêu cầu không quay lại');
+      for (const id of new Set(pending.map((e) => e.requestId)))
+        await reg.voidPending(id, 'Người yêu cầu không quay lại');
       const res = await close(svc.keys.full, { year });
       expect(res.status).toBe(200);
-      const closing = (await res.json()) as { numbersUsed: number; issued: number; voided: number; year: number; authority: string; volumes: { closedAt: string | null }[] };
+      const closing = (await res.json()) as {
+        numbersUsed: number;
+        issued: number;
+        voided: number;
+        year: number;
+        authority: string;
+        volumes: { closedAt: string | null }[];
+      };
       const all = (await reg.searchEntries({ authorityId: UNIT, year }, { limit: 1000 })).entries;
       expect(closing).toMatchObject({
         authority: UNIT,
@@ -328,7 +417,9 @@ describe("closing a year's book (POST /v1/register/books/close)", () => {
     } finally {
       await reg.close();
     }
-    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.paths['/v1/register/books/close'].post['x-kyso-scope']).toBe('register:close');
   });
 });

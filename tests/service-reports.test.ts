@@ -13,15 +13,29 @@ import { bearer, startTestService, type TestService } from '../packages/server/t
 
 const UNIT = 'UBND phường Kinh Bắc';
 const tmp = scratch('kyso-service-reports-');
-const full = createApiKey({ id: 'full', unit: UNIT, aliases: ['signer', 'seal'], externalCertificates: false, scopes: ['reports'] });
-const province = createApiKey({ id: 'province', unit: 'Sở Tư pháp', aliases: [], externalCertificates: false, scopes: ['reports:all'] });
+const full = createApiKey({
+  id: 'full',
+  unit: UNIT,
+  aliases: ['signer', 'seal'],
+  externalCertificates: false,
+  scopes: ['reports'],
+});
+const province = createApiKey({
+  id: 'province',
+  unit: 'Sở Tư pháp',
+  aliases: [],
+  externalCertificates: false,
+  scopes: ['reports:all'],
+});
 const noScope = createApiKey({ id: 'no-scope', unit: UNIT, aliases: ['signer', 'seal'], externalCertificates: false });
 let svc: TestService;
 let scan: Uint8Array;
 
 beforeAll(async () => {
   // Revocation checks are not what this file tests: off, so it does not depend on the shared test OCSP responder.
-  svc = await startTestService({ config: { apiKeys: [full.entry, province.entry, noScope.entry], signing: { revocation: 'off' } } });
+  svc = await startTestService({
+    config: { apiKeys: [full.entry, province.entry, noScope.entry], signing: { revocation: 'off' } },
+  });
   scan = await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay khai sinh' });
 });
 afterAll(async () => {
@@ -30,7 +44,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, key = full.key) =>
-  fetch(`${svc.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+  fetch(`${svc.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(body),
+  });
 
 function request(key: string, extra: Record<string, unknown> = {}) {
   return {
@@ -54,10 +72,19 @@ describe('deadlines over HTTP', () => {
   const receivedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000).toISOString();
 
   it('records the receipt, extension and payment channel, and answers the due time and the slip link', async () => {
-    const res = await post('/v1/certifications', request('HS-DL-1', { receivedAt, extension: { workingDays: 1, reason: 'Bản chính nhiều trang' }, paymentChannel: 'ONLINE' }));
+    const res = await post(
+      '/v1/certifications',
+      request('HS-DL-1', {
+        receivedAt,
+        extension: { workingDays: 1, reason: 'Bản chính nhiều trang' },
+        paymentChannel: 'ONLINE',
+      }),
+    );
     expect(res.status, await res.clone().text()).toBe(201);
     cert = await res.json();
-    const expected = computeDueTime(new Date(receivedAt), { extension: { workingDays: 1, reason: 'Bản chính nhiều trang' } });
+    const expected = computeDueTime(new Date(receivedAt), {
+      extension: { workingDays: 1, reason: 'Bản chính nhiều trang' },
+    });
     expect(cert).toMatchObject({
       receivedAt: new Date(receivedAt).toISOString(),
       dueAt: expected.dueAt,
@@ -76,7 +103,15 @@ describe('deadlines over HTTP', () => {
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const path = tmp.file('slip.pdf', new Uint8Array(await res.arrayBuffer()));
     const text = run('pdftotext', ['-enc', 'UTF-8', path, '-']).stdout.replace(/\s+/g, ' ');
-    for (const s of ['PHIẾU HẸN TRẢ KẾT QUẢ', 'Ủy ban nhân dân phường Kinh Bắc', 'Người yêu cầu: Đỗ Văn Hùng', 'Giấy khai sinh', 'Hẹn trả kết quả:', 'Bản chính nhiều trang']) expect(text).toContain(s);
+    for (const s of [
+      'PHIẾU HẸN TRẢ KẾT QUẢ',
+      'Ủy ban nhân dân phường Kinh Bắc',
+      'Người yêu cầu: Đỗ Văn Hùng',
+      'Giấy khai sinh',
+      'Hẹn trả kết quả:',
+      'Bản chính nhiều trang',
+    ])
+      expect(text).toContain(s);
     expect((await fetch(`${svc.url}${cert.appointmentSlip}`, { headers: bearer(province.key) })).status).toBe(403); // another unit
   });
 
@@ -86,17 +121,25 @@ describe('deadlines over HTTP', () => {
     const body = await res.json();
     expect(body.deadline).toBe('returned-on-time');
     expect(body.returnedAt).toBe(body.deliveredAt);
-    const again = await (await post(`/v1/certifications/${encodeURIComponent(cert.id)}/delivery`, { at: new Date().toISOString() })).json();
+    const again = await (
+      await post(`/v1/certifications/${encodeURIComponent(cert.id)}/delivery`, { at: new Date().toISOString() })
+    ).json();
     expect(again.deliveredAt).toBe(body.deliveredAt);
   });
 
   it('refuses a long extension without a written agreement (400, Vietnamese message), and allocates nothing', async () => {
-    const res = await post('/v1/certifications', request('HS-DL-2', { extension: { workingDays: 3, reason: 'Nhiều bản' } }));
+    const res = await post(
+      '/v1/certifications',
+      request('HS-DL-2', { extension: { workingDays: 3, reason: 'Nhiều bản' } }),
+    );
     expect(res.status).toBe(400);
     const p = await res.json();
     expect(p.code).toBe('DEADLINE_EXTENSION_TOO_LONG');
     expect(p.detailVi).toMatch(/văn bản/);
-    const future = await post('/v1/certifications', request('HS-DL-3', { receivedAt: new Date(Date.now() + 3600_000).toISOString() }));
+    const future = await post(
+      '/v1/certifications',
+      request('HS-DL-3', { receivedAt: new Date(Date.now() + 3600_000).toISOString() }),
+    );
     expect(future.status).toBe(400);
     const next = await (await post('/v1/certifications', request('HS-DL-4', { paymentChannel: 'CASH' }))).json();
     expect(next.entries[0].seqNo).toBe(2); // no number was spent on the refused ones
@@ -105,7 +148,10 @@ describe('deadlines over HTTP', () => {
 
 describe('the monthly report over HTTP', () => {
   it('gives the unit its figures as JSON (reports scope)', async () => {
-    const res = await post('/v1/reports/monthly', { month: thisMonth(), totals: { [UNIT]: { resultsReturned: 4, dossiersReceived: 10, dossiersDigitised: 5 } } });
+    const res = await post('/v1/reports/monthly', {
+      month: thisMonth(),
+      totals: { [UNIT]: { resultsReturned: 4, dossiersReceived: 10, dossiersDigitised: 5 } },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     const r = await res.json();
     expect(r.scope.unit).toBe(UNIT);
@@ -128,7 +174,9 @@ describe('the monthly report over HTTP', () => {
     expect(lines).toHaveLength(3); // header, the unit, the total
     expect(lines[1]).toContain(`${thisMonth()},${UNIT},Ủy ban nhân dân phường Kinh Bắc,2,0,0,2,2`);
 
-    const page = await fetch(`${svc.url}/v1/reports/monthly.html?month=${thisMonth()}&resultsReturned=4`, { headers: bearer(full.key) });
+    const page = await fetch(`${svc.url}/v1/reports/monthly.html?month=${thisMonth()}&resultsReturned=4`, {
+      headers: bearer(full.key),
+    });
     expect(page.status, await page.clone().text()).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -143,7 +191,9 @@ describe('the monthly report over HTTP', () => {
 
   it('needs a reports scope; the own-unit scope sees only its unit; reports:all sees every unit', async () => {
     expect((await post('/v1/reports/monthly', { month: thisMonth() }, noScope.key)).status).toBe(403);
-    expect((await fetch(`${svc.url}/v1/reports/monthly.html?month=${thisMonth()}`, { headers: bearer(noScope.key) })).status).toBe(403);
+    expect(
+      (await fetch(`${svc.url}/v1/reports/monthly.html?month=${thisMonth()}`, { headers: bearer(noScope.key) })).status,
+    ).toBe(403);
     expect((await post('/v1/reports/monthly', { month: thisMonth() })).status).toBe(200);
     expect((await post('/v1/reports/monthly', { month: thisMonth(), unit: 'Sở Tư pháp' })).status).toBe(403);
     expect((await fetch(`${svc.url}/v1/reports/monthly.html?month=${thisMonth()}`)).status).toBe(401);
@@ -166,7 +216,8 @@ describe('the monthly report over HTTP', () => {
       ['/v1/certifications/{id}/delivery', 'post'],
       ['/v1/certifications/{id}/appointment-slip.pdf', 'get'],
       ['/v1/certifications/{id}/extension', 'post'],
-    ]) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    ])
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/v1/reports/monthly.html'].get.responses['200'].content['text/html']).toBeDefined();
     expect(doc.components.schemas.MonthlyReport).toBeDefined();
     expect(doc.components.schemas.CertificationRequest.properties.receivedAt).toBeDefined();
@@ -177,24 +228,46 @@ describe('the monthly report over HTTP', () => {
 // After the monthly figures above (its certification would change them).
 describe('extensions after receipt over HTTP', () => {
   it('records extensions agreed after receipt: the due time moves, the limits count them together, the slip gives it', async () => {
-    const created = await (await post('/v1/certifications', request('HS-DL-LATER', { receivedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000).toISOString() }))).json();
+    const created = await (
+      await post(
+        '/v1/certifications',
+        request('HS-DL-LATER', { receivedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000).toISOString() }),
+      )
+    ).json();
     expect(created.extension).toBeNull();
     const url = `/v1/certifications/${encodeURIComponent(created.id)}/extension`;
     const one = await post(url, { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' });
     expect(one.status, await one.clone().text()).toBe(200);
     const ext1 = { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' };
-    expect(await one.json()).toMatchObject({ dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext1 }).dueAt, extension: ext1, deadline: 'open' });
+    expect(await one.json()).toMatchObject({
+      dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext1 }).dueAt,
+      extension: ext1,
+      deadline: 'open',
+    });
     // Two more make 3 in all: a written agreement is needed.
     const tooLong = await post(url, { workingDays: 2, reason: 'Nhiều bản sao' });
     expect(tooLong.status).toBe(400);
     expect((await tooLong.json()).code).toBe('DEADLINE_EXTENSION_TOO_LONG');
     const three = await (await post(url, { workingDays: 2, reason: 'Nhiều bản sao', writtenAgreement: true })).json();
     const ext3 = { workingDays: 3, reason: 'Nội dung phức tạp, khó kiểm tra; Nhiều bản sao', writtenAgreement: true };
-    expect(three).toMatchObject({ dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext3 }).dueAt, extension: ext3 });
+    expect(three).toMatchObject({
+      dueAt: computeDueTime(new Date(created.receivedAt), { extension: ext3 }).dueAt,
+      extension: ext3,
+    });
     const slip = await fetch(`${svc.url}${three.appointmentSlip}`, { headers: bearer(full.key) });
-    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file('slip-later.pdf', new Uint8Array(await slip.arrayBuffer())), '-']).stdout.replace(/\s+/g, ' ');
+    const text = run('pdftotext', [
+      '-enc',
+      'UTF-8',
+      tmp.file('slip-later.pdf', new Uint8Array(await slip.arrayBuffer())),
+      '-',
+    ]).stdout.replace(/\s+/g, ' ');
     expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nội dung phức tạp, khó kiểm tra; Nhiều bản sao');
-    for (const bad of [{ workingDays: 0, reason: 'x' }, { workingDays: 1 }, { workingDays: 1, reason: 'x', extra: 1 }, { workingDays: 1, reason: 'x', at: 'hôm qua' }]) {
+    for (const bad of [
+      { workingDays: 0, reason: 'x' },
+      { workingDays: 1 },
+      { workingDays: 1, reason: 'x', extra: 1 },
+      { workingDays: 1, reason: 'x', at: 'hôm qua' },
+    ]) {
       expect((await post(url, bad)).status, JSON.stringify(bad)).toBe(400);
     }
     expect((await post(url, ext1, province.key)).status).toBeGreaterThanOrEqual(403); // another unit's key
@@ -207,5 +280,4 @@ describe('extensions after receipt over HTTP', () => {
     expect(returned.status).toBe(409);
     expect((await returned.json()).code).toBe('DEADLINE_NOT_EXTENSIBLE');
   });
-
 });

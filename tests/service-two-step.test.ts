@@ -41,7 +41,11 @@ const b64 = (b: Uint8Array | Buffer): string => Buffer.from(b).toString('base64'
 function holder(name: string): { key: KeyObject; certificate: Uint8Array; header: string } {
   const pem = leafPem(name);
   const certificate = pemToDer(readFileSync(pem.cert, 'utf8'));
-  return { key: createPrivateKey(readFileSync(pem.key)), certificate, header: [b64(certificate), b64(intermediate)].join(',') };
+  return {
+    key: createPrivateKey(readFileSync(pem.key)),
+    certificate,
+    header: [b64(certificate), b64(intermediate)].join(','),
+  };
 }
 
 beforeAll(async () => {
@@ -60,7 +64,11 @@ async function openSession(svc: TestService, query: string, headers: Record<stri
 }
 
 function complete(svc: TestService, session: Session, body: unknown, key = svc.keys.full): Promise<Response> {
-  return fetch(`${svc.url}${session.complete}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+  return fetch(`${svc.url}${session.complete}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(body),
+  });
 }
 
 async function expectValid(res: Response, name: string, signerCN: string): Promise<Uint8Array> {
@@ -80,21 +88,36 @@ describe('two-step signing', () => {
     const first = await startTestService();
     let second: TestService | undefined;
     try {
-      const session = await openSession(first, `?reason=${encodeURIComponent('Phê duyệt')}`, { ...bearer(first.keys.full), 'Kyso-Signer-Certificates': person.header });
-      expect(session).toMatchObject({ hashAlgorithm: 'SHA-256', signatureAlgorithm: 'rsa-pkcs1', fieldName: 'Signature1' });
+      const session = await openSession(first, `?reason=${encodeURIComponent('Phê duyệt')}`, {
+        ...bearer(first.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
+      expect(session).toMatchObject({
+        hashAlgorithm: 'SHA-256',
+        signatureAlgorithm: 'rsa-pkcs1',
+        fieldName: 'Signature1',
+      });
       const dataToSign = Buffer.from(session.dataToSign, 'base64');
-      expect(Buffer.from(session.digestToSign, 'base64').equals(createHash('sha256').update(dataToSign).digest())).toBe(true);
+      expect(Buffer.from(session.digestToSign, 'base64').equals(createHash('sha256').update(dataToSign).digest())).toBe(
+        true,
+      );
       expect(Date.parse(session.expiresAt)).toBeGreaterThan(Date.now());
 
       await first.close(); // the database stays; a new instance picks the session up
       second = await first.restart();
       const signatureValue = nodeSign('sha256', dataToSign, person.key);
-      const signed = await expectValid(await complete(second, session, { signatureValue: b64(signatureValue) }), 'two-step-restart.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
+      const signed = await expectValid(
+        await complete(second, session, { signatureValue: b64(signatureValue) }),
+        'two-step-restart.pdf',
+        'Nguyễn Thị Lấp Lánh Ánh',
+      );
       // Completion is idempotent: the same signature again gets the same PDF; another one is a conflict.
       const again = await complete(second, session, { signatureValue: b64(signatureValue) });
       expect(again.status).toBe(200);
       expect(Buffer.from(await again.arrayBuffer()).equals(Buffer.from(signed))).toBe(true);
-      const other = await complete(second, session, { signatureValue: b64(nodeSign('sha256', Buffer.from('other'), person.key)) });
+      const other = await complete(second, session, {
+        signatureValue: b64(nodeSign('sha256', Buffer.from('other'), person.key)),
+      });
       expect(other.status).toBe(409);
       expect(((await other.json()) as { code: string }).code).toBe('SERVICE_SESSION_COMPLETED');
     } finally {
@@ -108,8 +131,13 @@ describe('two-step signing', () => {
     const tsa = await startTsa();
     const svc = await startTestService({ config: { signing: { revocation: 'require', tsaUrl: tsa.url } } });
     try {
-      const session = await openSession(svc, '?level=B-LTA', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
-      const res = await complete(svc, session, { signatureValue: b64(nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), person.key)) });
+      const session = await openSession(svc, '?level=B-LTA', {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
+      const res = await complete(svc, session, {
+        signatureValue: b64(nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), person.key)),
+      });
       expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
       const out = new Uint8Array(await res.arrayBuffer());
       expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
@@ -145,8 +173,15 @@ describe('two-step signing', () => {
     try {
       const session = await openSession(svc, '?key=officer', bearer(svc.keys.full));
       const digestInfoSha256 = Buffer.from('3031300d060960864801650304020105000420', 'hex');
-      const signatureValue = privateEncrypt({ key: person.key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([digestInfoSha256, Buffer.from(session.digestToSign, 'base64')]));
-      await expectValid(await complete(svc, session, { signatureValue: b64(signatureValue) }), 'two-step-digest.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
+      const signatureValue = privateEncrypt(
+        { key: person.key, padding: constants.RSA_PKCS1_PADDING },
+        Buffer.concat([digestInfoSha256, Buffer.from(session.digestToSign, 'base64')]),
+      );
+      await expectValid(
+        await complete(svc, session, { signatureValue: b64(signatureValue) }),
+        'two-step-digest.pdf',
+        'Nguyễn Thị Lấp Lánh Ánh',
+      );
     } finally {
       await svc.stop();
     }
@@ -156,10 +191,20 @@ describe('two-step signing', () => {
     const person = holder('signer-ec');
     const svc = await startTestService();
     try {
-      const session = await openSession(svc, '?hash=SHA-384', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+      const session = await openSession(svc, '?hash=SHA-384', {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
       expect(session).toMatchObject({ hashAlgorithm: 'SHA-384', signatureAlgorithm: 'ecdsa-P-256' });
-      const signatureValue = nodeSign('sha384', Buffer.from(session.dataToSign, 'base64'), { key: person.key, dsaEncoding: 'der' });
-      await expectValid(await complete(svc, session, { signatureValue: b64(signatureValue) }), 'two-step-ec.pdf', 'Trần Văn Đức');
+      const signatureValue = nodeSign('sha384', Buffer.from(session.dataToSign, 'base64'), {
+        key: person.key,
+        dsaEncoding: 'der',
+      });
+      await expectValid(
+        await complete(svc, session, { signatureValue: b64(signatureValue) }),
+        'two-step-ec.pdf',
+        'Trần Văn Đức',
+      );
     } finally {
       await svc.stop();
     }
@@ -169,7 +214,10 @@ describe('two-step signing', () => {
     const person = holder('signer');
     const svc = await startTestService();
     try {
-      const session = await openSession(svc, '', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+      const session = await openSession(svc, '', {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
       const dataToSign = Buffer.from(session.dataToSign, 'base64');
       const cms = buildCms(dataToSign, nodeSign('sha256', dataToSign, person.key), person.certificate, intermediate);
       await expectValid(await complete(svc, session, { cms: b64(cms) }), 'two-step-cms.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
@@ -182,16 +230,33 @@ describe('two-step signing', () => {
     const person = holder('signer');
     const svc = await startTestService();
     try {
-      const session = await openSession(svc, '', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+      const session = await openSession(svc, '', {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
       const dataToSign = Buffer.from(session.dataToSign, 'base64');
-      const wrong = await complete(svc, session, { signatureValue: b64(nodeSign('sha256', Buffer.from('something else'), person.key)) });
+      const wrong = await complete(svc, session, {
+        signatureValue: b64(nodeSign('sha256', Buffer.from('something else'), person.key)),
+      });
       expect(wrong.status).toBe(422);
-      expect(await wrong.json()).toMatchObject({ code: 'SIGN_BAD_SIGNATURE_VALUE', detailVi: 'Giá trị chữ ký không đúng.' });
-      const foreign = await complete(svc, session, { signatureValue: b64(nodeSign('sha256', dataToSign, person.key)) }, svc.keys.otherUnit);
+      expect(await wrong.json()).toMatchObject({
+        code: 'SIGN_BAD_SIGNATURE_VALUE',
+        detailVi: 'Giá trị chữ ký không đúng.',
+      });
+      const foreign = await complete(
+        svc,
+        session,
+        { signatureValue: b64(nodeSign('sha256', dataToSign, person.key)) },
+        svc.keys.otherUnit,
+      );
       expect(foreign.status).toBe(404);
       const bad = await complete(svc, session, { signatureValue: 'AAAA', cms: 'AAAA' });
       expect(bad.status).toBe(400);
-      await expectValid(await complete(svc, session, { signatureValue: b64(nodeSign('sha256', dataToSign, person.key)) }), 'two-step-retry.pdf', 'Nguyễn Thị Lấp Lánh Ánh');
+      await expectValid(
+        await complete(svc, session, { signatureValue: b64(nodeSign('sha256', dataToSign, person.key)) }),
+        'two-step-retry.pdf',
+        'Nguyễn Thị Lấp Lánh Ánh',
+      );
     } finally {
       await svc.stop();
     }
@@ -200,11 +265,19 @@ describe('two-step signing', () => {
   it('answers 410 for an expired session (the clock moved past its lifetime)', async () => {
     const person = holder('signer');
     let offset = 0;
-    const svc = await startTestService({ config: { signing: { revocation: 'require', sessionTtlSeconds: 60 } }, now: () => Date.now() + offset });
+    const svc = await startTestService({
+      config: { signing: { revocation: 'require', sessionTtlSeconds: 60 } },
+      now: () => Date.now() + offset,
+    });
     try {
-      const session = await openSession(svc, '', { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+      const session = await openSession(svc, '', {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': person.header,
+      });
       offset = 61_000;
-      const res = await complete(svc, session, { signatureValue: b64(nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), person.key)) });
+      const res = await complete(svc, session, {
+        signatureValue: b64(nodeSign('sha256', Buffer.from(session.dataToSign, 'base64'), person.key)),
+      });
       expect(res.status).toBe(410);
       expect(await res.json()).toMatchObject({ code: 'SERVICE_SESSION_EXPIRED', detailVi: 'Phiên ký đã hết hạn.' });
     } finally {
@@ -217,14 +290,24 @@ describe('two-step signing', () => {
     try {
       const person = holder('signer');
       const header = { 'Kyso-Signer-Certificates': person.header };
-      expect((await postPdf(`${svc.url}/v1/signing-sessions`, pdf, { ...bearer(svc.keys.signerOnly), ...header })).status).toBe(403);
-      expect((await postPdf(`${svc.url}/v1/signing-sessions?key=officer`, pdf, bearer(svc.keys.signerOnly))).status).toBe(403);
+      expect(
+        (await postPdf(`${svc.url}/v1/signing-sessions`, pdf, { ...bearer(svc.keys.signerOnly), ...header })).status,
+      ).toBe(403);
+      expect(
+        (await postPdf(`${svc.url}/v1/signing-sessions?key=officer`, pdf, bearer(svc.keys.signerOnly))).status,
+      ).toBe(403);
       expect((await postPdf(`${svc.url}/v1/signing-sessions`, pdf, header)).status).toBe(401);
       const revoked = holder('revoked');
-      const res = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': revoked.header });
+      const res = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': revoked.header,
+      });
       expect(res.status).toBe(422);
       expect(((await res.json()) as { code: string }).code).toBe('SIGN_CERT_REVOKED');
-      const garbage = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': 'bm90IGEgY2VydA==' });
+      const garbage = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, {
+        ...bearer(svc.keys.full),
+        'Kyso-Signer-Certificates': 'bm90IGEgY2VydA==',
+      });
       expect(garbage.status).toBe(400);
     } finally {
       await svc.stop();
@@ -233,7 +316,12 @@ describe('two-step signing', () => {
 });
 
 /** A CMS SignedData assembled with pkijs (not kyso) around the signed attributes and the signature value. */
-function buildCms(signedAttributes: Uint8Array, signatureValue: Uint8Array, certificate: Uint8Array, issuer: Uint8Array): Uint8Array {
+function buildCms(
+  signedAttributes: Uint8Array,
+  signatureValue: Uint8Array,
+  certificate: Uint8Array,
+  issuer: Uint8Array,
+): Uint8Array {
   // Copies: a Buffer's .buffer is a shared pool, not just its bytes.
   const own = (b: Uint8Array): ArrayBuffer => Uint8Array.from(b).buffer;
   const cert = pkijs.Certificate.fromBER(own(certificate));
@@ -244,8 +332,14 @@ function buildCms(signedAttributes: Uint8Array, signatureValue: Uint8Array, cert
     version: 1,
     sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
     digestAlgorithm: sha256,
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: set.valueBlock.value.map((v) => new pkijs.Attribute({ schema: v })) }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.1', algorithmParams: new asn1js.Null() }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+      type: 0,
+      attributes: set.valueBlock.value.map((v) => new pkijs.Attribute({ schema: v })),
+    }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: '1.2.840.113549.1.1.1',
+      algorithmParams: new asn1js.Null(),
+    }),
     signature: new asn1js.OctetString({ valueHex: own(signatureValue) }),
   });
   const signedData = new pkijs.SignedData({

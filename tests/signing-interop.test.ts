@@ -35,13 +35,23 @@ async function signedBySignpdf(): Promise<Uint8Array> {
   const { P12Signer } = require('@signpdf/signer-p12');
   const { plainAddPlaceholder } = require('@signpdf/placeholder-plain');
   const pdf = Buffer.from(await pdfLibDoc({ objectStreams: false, text: 'signed by @signpdf' }));
-  const withPlaceholder = plainAddPlaceholder({ pdfBuffer: pdf, reason: 'signpdf', contactInfo: '', name: 'signpdf', location: '' });
-  return new Uint8Array(await new SignPdf().sign(withPlaceholder, new P12Signer(Buffer.from(p12('signer.p12')), { passphrase: PASSWORD })));
+  const withPlaceholder = plainAddPlaceholder({
+    pdfBuffer: pdf,
+    reason: 'signpdf',
+    contactInfo: '',
+    name: 'signpdf',
+    location: '',
+  });
+  return new Uint8Array(
+    await new SignPdf().sign(withPlaceholder, new P12Signer(Buffer.from(p12('signer.p12')), { passphrase: PASSWORD })),
+  );
 }
 
 /** All the interop checks on one signed output. */
 function expectInterop(name: string, input: Uint8Array, out: Uint8Array): void {
-  expect(Buffer.from(out.subarray(0, input.length)).equals(Buffer.from(input)), 'output begins with the input').toBe(true);
+  expect(Buffer.from(out.subarray(0, input.length)).equals(Buffer.from(input)), 'output begins with the input').toBe(
+    true,
+  );
   const inPath = tmp.file(`${name}-in.pdf`, input);
   const outPath = tmp.file(`${name}-out.pdf`, out);
   const before = nss.pdfsig(inPath).signatures.filter((s) => s.signed);
@@ -84,9 +94,12 @@ describe('kyso signatures validate in pdfsig, qpdf and mutool, on inputs from ma
   // a file certified with DocMDP P=1 allows no change at all: kyso refuses it (tested below)
   const certifiedP1 = valid.filter((r) => docMdpLevel(PdfDocument.load(corpusBytes(r.path))) === 1);
   const validCorpus = valid.filter((r) => !certifiedP1.includes(r));
-  it.each(certifiedP1.map((r) => [r.path] as const))('refuses to add to corpus file %s, certified with P=1', async (path) => {
-    await expect(signPdf(corpusBytes(path), signer, check)).rejects.toMatchObject({ code: 'SIGN_FIELD_LOCKED' });
-  });
+  it.each(certifiedP1.map((r) => [r.path] as const))(
+    'refuses to add to corpus file %s, certified with P=1',
+    async (path) => {
+      await expect(signPdf(corpusBytes(path), signer, check)).rejects.toMatchObject({ code: 'SIGN_FIELD_LOCKED' });
+    },
+  );
   it.each(validCorpus.map((r) => [r.path] as const))('corpus file %s', async (path) => {
     const input = corpusBytes(path);
     expectInterop(path.replace(/[^a-z0-9]+/gi, '_'), input, await signPdf(input, signer, check));
@@ -100,7 +113,10 @@ describe('several signatures in sequence', () => {
     const second = await signPdf(first, seal, { ...check, reason: 'Đóng dấu cơ quan' });
     const path = tmp.file('sequence.pdf', second);
     const sigs = nss.pdfsig(path).signatures;
-    expect(sigs.map((s) => [s.valid, s.trusted])).toEqual([[true, true], [true, true]]);
+    expect(sigs.map((s) => [s.valid, s.trusted])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
     expect(sigs[0].signerCN).toBe('Nguyễn Thị Lấp Lánh Ánh');
     expect(sigs[1].signerCN).toBe('Ủy ban nhân dân phường Kinh Bắc');
     expect(qpdfCheck(path).status).toBe(0);
@@ -119,8 +135,15 @@ describe('several signatures in sequence', () => {
   it('a FieldMDP lock: the locked field cannot be signed afterwards', async () => {
     const form = fixture('libreoffice-form.pdf');
     const locked = await signPdf(form, signer, { ...check, lock: { action: 'Include', fields: ['ChuKyLanhDao'] } });
-    expect(nss.pdfsig(tmp.file('locked.pdf', locked)).signatures.filter((s) => s.signed).map((s) => s.valid)).toEqual([true]);
-    await expect(signPdf(locked, seal, { ...check, fieldName: 'ChuKyLanhDao' })).rejects.toMatchObject({ code: 'SIGN_FIELD_LOCKED' });
+    expect(
+      nss
+        .pdfsig(tmp.file('locked.pdf', locked))
+        .signatures.filter((s) => s.signed)
+        .map((s) => s.valid),
+    ).toEqual([true]);
+    await expect(signPdf(locked, seal, { ...check, fieldName: 'ChuKyLanhDao' })).rejects.toMatchObject({
+      code: 'SIGN_FIELD_LOCKED',
+    });
   });
 
   it('signs into an existing empty field, then refuses to sign it twice', async () => {
@@ -128,13 +151,17 @@ describe('several signatures in sequence', () => {
     const out = await signPdf(form, signer, { ...check, fieldName: 'ChuKyLanhDao' });
     const sigs = nss.pdfsig(tmp.file('field.pdf', out)).signatures.filter((s) => s.signed);
     expect(sigs.map((s) => [s.field, s.valid, s.trusted])).toEqual([['ChuKyLanhDao', true, true]]);
-    await expect(signPdf(out, seal, { ...check, fieldName: 'ChuKyLanhDao' })).rejects.toMatchObject({ code: 'SIGN_FIELD_SIGNED' });
+    await expect(signPdf(out, seal, { ...check, fieldName: 'ChuKyLanhDao' })).rejects.toMatchObject({
+      code: 'SIGN_FIELD_SIGNED',
+    });
   });
 });
 
 describe('revocation before signing', () => {
   it('refuses revoked.p12: the OCSP responder says it is revoked', async () => {
-    await expect(signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('revoked.p12'), check)).rejects.toMatchObject({ code: 'SIGN_CERT_REVOKED' });
+    await expect(
+      signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('revoked.p12'), check),
+    ).rejects.toMatchObject({ code: 'SIGN_CERT_REVOKED' });
   });
 });
 
@@ -143,10 +170,19 @@ describe('PKCS#11 (SoftHSM2)', () => {
     const token = initSoftHsmToken();
     try {
       for (const key of [token.keys.rsa, token.keys.ec]) {
-        const hsm = await Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: token.pin, key: { label: key.label }, chain: key.chain });
+        const hsm = await Pkcs11Signer.open({
+          library: token.library,
+          tokenLabel: token.tokenLabel,
+          pin: token.pin,
+          key: { label: key.label },
+          chain: key.chain,
+        });
         try {
           const out = await signPdf(await pdfLibDoc({ objectStreams: true }), hsm, check);
-          expect(nss.pdfsig(tmp.file(`hsm-${key.label}.pdf`, out)).signatures[0]).toMatchObject({ valid: true, trusted: true });
+          expect(nss.pdfsig(tmp.file(`hsm-${key.label}.pdf`, out)).signatures[0]).toMatchObject({
+            valid: true,
+            trusted: true,
+          });
         } finally {
           await hsm.close();
         }
@@ -171,7 +207,14 @@ describe('@signpdf compatibility', () => {
     const { Signer } = require('@signpdf/utils');
     const { plainAddPlaceholder } = require('@signpdf/placeholder-plain');
     const pdf = Buffer.from(await pdfLibDoc({ objectStreams: false }));
-    const withPlaceholder = plainAddPlaceholder({ pdfBuffer: pdf, reason: 'via signpdf', contactInfo: '', name: 'kyso', location: '', signatureLength: 16384 });
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: pdf,
+      reason: 'via signpdf',
+      contactInfo: '',
+      name: 'kyso',
+      location: '',
+      signatureLength: 16384,
+    });
     const out = await new SignPdf().sign(withPlaceholder, toSignpdfSigner(signer, Signer));
     const sigs = nss.pdfsig(tmp.file('via-signpdf.pdf', new Uint8Array(out))).signatures;
     expect(sigs[0]).toMatchObject({ valid: true, trusted: true });
@@ -187,4 +230,3 @@ describe('file to file', () => {
     expectInterop('stream', input, new Uint8Array(readFileSync(outPath)));
   });
 });
-

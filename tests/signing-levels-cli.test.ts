@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import * as pkijs from 'pkijs';
 import { type PdfDict, PdfDocument, type PdfString } from '@kyso/pdf';
-import { formatVietnamDisplayTime, parseTimestampToken, signatureAppearance, signFile, signPdf, tsaTimestamper } from '@kyso/core';
+import {
+  formatVietnamDisplayTime,
+  parseTimestampToken,
+  signatureAppearance,
+  signFile,
+  signPdf,
+  tsaTimestamper,
+} from '@kyso/core';
 import { fixture, pdfLibDoc, repoRoot } from './helpers/producers.js';
 import { makeNssDb } from './helpers/nss.js';
 import { openSigner } from './helpers/keys.js';
@@ -70,7 +77,13 @@ describe('PAdES B-T', () => {
     const dir = scratch('kyso-tsa-bad-');
     try {
       const inPath = dir.file('in.pdf', await pdfLibDoc({ objectStreams: false }));
-      await expect(signFile(inPath, join(dir.dir, 'out.pdf'), signer, { ...check, level: 'B-T', timestamper: tsaTimestamper(bad.url) })).rejects.toMatchObject({ code });
+      await expect(
+        signFile(inPath, join(dir.dir, 'out.pdf'), signer, {
+          ...check,
+          level: 'B-T',
+          timestamper: tsaTimestamper(bad.url),
+        }),
+      ).rejects.toMatchObject({ code });
       expect(readdirSync(dir.dir)).toEqual(['in.pdf']);
     } finally {
       await bad.stop();
@@ -81,11 +94,23 @@ describe('PAdES B-T', () => {
   it('a TSA that is down or too slow gives a typed error', async () => {
     const slow = await startTsa({ mode: 'slow', delayMs: 3000 });
     try {
-      await expect(signPdf(await pdfLibDoc({ objectStreams: false }), signer, { ...check, level: 'B-T', timestamper: tsaTimestamper(slow.url, { timeoutMs: 300 }) })).rejects.toMatchObject({ code: 'TSA_TIMEOUT' });
+      await expect(
+        signPdf(await pdfLibDoc({ objectStreams: false }), signer, {
+          ...check,
+          level: 'B-T',
+          timestamper: tsaTimestamper(slow.url, { timeoutMs: 300 }),
+        }),
+      ).rejects.toMatchObject({ code: 'TSA_TIMEOUT' });
     } finally {
       await slow.stop();
     }
-    await expect(signPdf(await pdfLibDoc({ objectStreams: false }), signer, { ...check, level: 'B-T', timestamper: tsaTimestamper('http://127.0.0.1:9/tsa') })).rejects.toMatchObject({ code: 'TSA_UNREACHABLE' });
+    await expect(
+      signPdf(await pdfLibDoc({ objectStreams: false }), signer, {
+        ...check,
+        level: 'B-T',
+        timestamper: tsaTimestamper('http://127.0.0.1:9/tsa'),
+      }),
+    ).rejects.toMatchObject({ code: 'TSA_UNREACHABLE' });
   });
 });
 
@@ -99,19 +124,32 @@ describe('visible signatures in Vietnamese', () => {
       location: 'Phường Kinh Bắc',
       visible: { page: 1, rect: [300, 600, 260, 100] },
       appearance: signatureAppearance({
-        fields: { signer: 'Nguyễn Thị Lấp Lánh Ánh', organisation: 'Ủy ban nhân dân phường Kinh Bắc', reason: 'Phê duyệt kết quả', location: 'Phường Kinh Bắc', signingTime },
+        fields: {
+          signer: 'Nguyễn Thị Lấp Lánh Ánh',
+          organisation: 'Ủy ban nhân dân phường Kinh Bắc',
+          reason: 'Phê duyệt kết quả',
+          location: 'Phường Kinh Bắc',
+          signingTime,
+        },
       }),
     });
     const path = tmp.file('visible.pdf', out);
     const text = run('pdftotext', ['-layout', path, '-']).stdout.replace(/\s+/g, ' ');
-    for (const line of ['Ký bởi: Nguyễn Thị Lấp Lánh Ánh', 'Ủy ban nhân dân phường Kinh Bắc', `Ngày ký: ${formatVietnamDisplayTime(signingTime)}`]) {
+    for (const line of [
+      'Ký bởi: Nguyễn Thị Lấp Lánh Ánh',
+      'Ủy ban nhân dân phường Kinh Bắc',
+      `Ngày ký: ${formatVietnamDisplayTime(signingTime)}`,
+    ]) {
       expect(text).toContain(line);
     }
     run('pdftoppm', ['-r', '72', '-png', '-f', '1', '-l', '1', path, join(tmp.dir, 'visible')]);
-    const png = PNG.sync.read(readFileSync(join(tmp.dir, readdirSync(tmp.dir).find((f) => f.startsWith('visible-') && f.endsWith('.png'))!)));
+    const png = PNG.sync.read(
+      readFileSync(join(tmp.dir, readdirSync(tmp.dir).find((f) => f.startsWith('visible-') && f.endsWith('.png'))!)),
+    );
     // count dark pixels inside the widget (PDF y grows upwards; the page is 842 pt high at 72 dpi)
     let dark = 0;
-    for (let y = 842 - 700; y < 842 - 600; y++) for (let x = 300; x < 560; x++) if (png.data[(y * png.width + x) * 4] < 128) dark++;
+    for (let y = 842 - 700; y < 842 - 600; y++)
+      for (let x = 300; x < 560; x++) if (png.data[(y * png.width + x) * 4] < 128) dark++;
     expect(dark).toBeGreaterThan(200);
     expect(nss.pdfsig(path).signatures[0]).toMatchObject({ valid: true, trusted: true });
   });
@@ -119,18 +157,51 @@ describe('visible signatures in Vietnamese', () => {
 
 describe('kyso sign (command line)', () => {
   // Asynchronous: the TSA the command calls runs in this process and must keep answering.
-  const kyso = (args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  const kyso = (
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', env: { ...process.env, KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env } }, (error, stdout, stderr) => {
-        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env },
+        },
+        (error, stdout, stderr) => {
+          resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
 
   it('signs with --p12 and --password-env, visible, B-T; the output validates', async () => {
     const inPath = tmp.file('cli-in.pdf', fixture('libreoffice-vi.pdf'));
     const outPath = join(tmp.dir, 'cli-out.pdf');
     const r = await kyso(
-      ['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/signer.p12'), '--password-env', 'KYSO_PW', '--level', 'B-T', '--tsa', tsa.url, '--visible', '--page', '1', '--rect', '320,40,240,90', '--reason', 'Xác nhận', '--location', 'Bắc Ninh'],
+      [
+        'sign',
+        inPath,
+        '-o',
+        outPath,
+        '--p12',
+        join(repoRoot, 'test-certs/signer.p12'),
+        '--password-env',
+        'KYSO_PW',
+        '--level',
+        'B-T',
+        '--tsa',
+        tsa.url,
+        '--visible',
+        '--page',
+        '1',
+        '--rect',
+        '320,40,240,90',
+        '--reason',
+        'Xác nhận',
+        '--location',
+        'Bắc Ninh',
+      ],
       { KYSO_PW: 'kyso-test' },
     );
     expect(r.status, r.stderr).toBe(0);
@@ -144,9 +215,27 @@ describe('kyso sign (command line)', () => {
   it('certifies with --certify and signs an existing field with --field', async () => {
     const inPath = tmp.file('cli-form.pdf', fixture('libreoffice-form.pdf'));
     const outPath = join(tmp.dir, 'cli-form-out.pdf');
-    const r = await kyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/seal.p12'), '--password-env', 'KYSO_PW', '--field', 'ChuKyLanhDao', '--certify', '2'], { KYSO_PW: 'kyso-test' });
+    const r = await kyso(
+      [
+        'sign',
+        inPath,
+        '-o',
+        outPath,
+        '--p12',
+        join(repoRoot, 'test-certs/seal.p12'),
+        '--password-env',
+        'KYSO_PW',
+        '--field',
+        'ChuKyLanhDao',
+        '--certify',
+        '2',
+      ],
+      { KYSO_PW: 'kyso-test' },
+    );
     expect(r.status, r.stderr).toBe(0);
-    expect(nss.pdfsig(outPath).signatures.filter((s) => s.signed)).toMatchObject([{ field: 'ChuKyLanhDao', valid: true, trusted: true }]);
+    expect(nss.pdfsig(outPath).signatures.filter((s) => s.signed)).toMatchObject([
+      { field: 'ChuKyLanhDao', valid: true, trusted: true },
+    ]);
   });
 
   it('refuses a password on the command line, a wrong password, an expired certificate, and writes nothing', async () => {
@@ -154,15 +243,23 @@ describe('kyso sign (command line)', () => {
     const outPath = join(tmp.dir, 'cli-bad-out.pdf');
     const p12 = join(repoRoot, 'test-certs/signer.p12');
     expect((await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password', 'kyso-test'])).status).toBe(64);
-    const wrong = await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password-env', 'KYSO_PW'], { KYSO_PW: 'nope-secret' });
+    const wrong = await kyso(['sign', inPath, '-o', outPath, '--p12', p12, '--password-env', 'KYSO_PW'], {
+      KYSO_PW: 'nope-secret',
+    });
     expect(wrong.status).toBe(77); // credentials refused
     expect(wrong.stderr).toContain('SIGN_BAD_PASSWORD');
     expect(wrong.stderr).not.toContain('nope-secret');
-    const expired = await kyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/expired.p12'), '--password-env', 'KYSO_PW'], { KYSO_PW: 'kyso-test' });
+    const expired = await kyso(
+      ['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/expired.p12'), '--password-env', 'KYSO_PW'],
+      { KYSO_PW: 'kyso-test' },
+    );
     expect(expired.status).toBe(77);
     expect(expired.stderr).toContain('SIGN_CERT_EXPIRED');
     expect(expired.stderr).toContain('hết hạn');
-    const revoked = await kyso(['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/revoked.p12'), '--password-env', 'KYSO_PW'], { KYSO_PW: 'kyso-test' });
+    const revoked = await kyso(
+      ['sign', inPath, '-o', outPath, '--p12', join(repoRoot, 'test-certs/revoked.p12'), '--password-env', 'KYSO_PW'],
+      { KYSO_PW: 'kyso-test' },
+    );
     expect(revoked.status).toBe(77);
     expect(revoked.stderr).toContain('SIGN_CERT_REVOKED');
     expect(existsSync(outPath)).toBe(false);
@@ -171,7 +268,16 @@ describe('kyso sign (command line)', () => {
   it('reads the password from a file, and reports a bad PDF with exit 65', async () => {
     const pw = tmp.file('pw.txt', new TextEncoder().encode('kyso-test\n'));
     const notPdf = tmp.file('not.pdf', new TextEncoder().encode('not a pdf'));
-    const r = await kyso(['sign', notPdf, '-o', join(tmp.dir, 'x.pdf'), '--p12', join(repoRoot, 'test-certs/signer.p12'), '--password-file', pw]);
+    const r = await kyso([
+      'sign',
+      notPdf,
+      '-o',
+      join(tmp.dir, 'x.pdf'),
+      '--p12',
+      join(repoRoot, 'test-certs/signer.p12'),
+      '--password-file',
+      pw,
+    ]);
     expect(r.status).toBe(65);
     expect(r.stderr).toContain('PDF_NOT_PDF');
   });

@@ -54,7 +54,15 @@ beforeAll(async () => {
 });
 
 // The walk: names sorted at each level, folders entered where they sort ('2026' before 'a-…').
-const WALKED = ['2026/a-signed.pdf', '2026/q4/f-signed.pdf', 'a-signed.pdf', 'b-tampered.pdf', 'c-unsigned.pdf', 'd-not-a-pdf.pdf', 'e-signed.PDF'];
+const WALKED = [
+  '2026/a-signed.pdf',
+  '2026/q4/f-signed.pdf',
+  'a-signed.pdf',
+  'b-tampered.pdf',
+  'c-unsigned.pdf',
+  'd-not-a-pdf.pdf',
+  'e-signed.PDF',
+];
 
 describe('kyso verify on a folder (batch)', () => {
   it('--json: one JSON line per *.pdf file in walk order, each with its own exit code; the batch exits 1', async () => {
@@ -68,7 +76,10 @@ describe('kyso verify on a folder (batch)', () => {
       expect(byName[name]!.signatures!.map((s) => s.indication)).toEqual(['TOTAL-PASSED']);
     }
     expect(byName['b-tampered.pdf']!.exit).toBe(1);
-    expect(byName['b-tampered.pdf']!.signatures![0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE' });
+    expect(byName['b-tampered.pdf']!.signatures![0]).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'HASH_FAILURE',
+    });
     expect(byName['c-unsigned.pdf']).toMatchObject({ exit: 3, signatures: [] });
     expect(byName['d-not-a-pdf.pdf']).toMatchObject({ exit: 65, error: { code: 'PDF_NOT_PDF' } });
     expect(byName['d-not-a-pdf.pdf']!.error!.vi).not.toMatch(/not a PDF/);
@@ -87,7 +98,10 @@ describe('kyso verify on a folder (batch)', () => {
   });
 
   it('human output: one line per file, then the count (Vietnamese by default, English with --lang en)', async () => {
-    const [vi, en] = await Promise.all([kyso(results, '--trust', ROOT, '--jobs', '2'), kyso(results, '--trust', ROOT, '--lang', 'en', '--jobs', '1')]);
+    const [vi, en] = await Promise.all([
+      kyso(results, '--trust', ROOT, '--jobs', '2'),
+      kyso(results, '--trust', ROOT, '--lang', 'en', '--jobs', '1'),
+    ]);
     expect(vi.code).toBe(1);
     expect(lines(vi.stdout)).toEqual([
       `${path('2026/a-signed.pdf')}: hợp lệ (TOTAL-PASSED)`,
@@ -140,7 +154,9 @@ describe('kyso verify on a folder (batch)', () => {
     for (const jobs of ['1', '2']) {
       const r = await kyso(dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', jobs);
       expect(r.code, r.stderr).toBe(1);
-      const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] });
+      const parsed = lines(r.stdout).map(
+        (l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] },
+      );
       expect(parsed).toHaveLength(151);
       const revoked = parsed.find((l) => l.file.endsWith('revoked.pdf'))!;
       expect(revoked.exit).toBe(1);
@@ -149,7 +165,10 @@ describe('kyso verify on a folder (batch)', () => {
       for (const l of others) {
         expect(l.exit, l.file).toBe(0);
         expect(l.signatures[0]!.revocation.length).toBeGreaterThan(0);
-        expect(l.signatures[0]!.revocation.every((x) => /^good$/i.test(x.status)), l.file).toBe(true);
+        expect(
+          l.signatures[0]!.revocation.every((x) => /^good$/i.test(x.status)),
+          l.file,
+        ).toBe(true);
         expect(l.signatures[0]!.revocation[0]!.source, l.file).toBe('ONLINE OCSP');
       }
     }
@@ -159,7 +178,8 @@ describe('kyso verify on a folder (batch)', () => {
     const dir = join(tmp.dir, 'one-signer');
     mkdirSync(dir);
     const input = await plainPdf();
-    for (let i = 0; i < 40; i++) tmp.file(`one-signer/s${String(i).padStart(2, '0')}.pdf`, await kysoSign(input, { reason: `tệp ${i}` }));
+    for (let i = 0; i < 40; i++)
+      tmp.file(`one-signer/s${String(i).padStart(2, '0')}.pdf`, await kysoSign(input, { reason: `tệp ${i}` }));
     const log = join(tmp.dir, 'posts.log');
     const preload = pathToFileURL(join(repoRoot, 'tests/helpers/count-posts.mjs')).href;
     const r = await runKyso(['verify', dir, '--trust', ROOT, '--json', '--online', ...TEST_PKI_HOSTS, '--jobs', '2'], {
@@ -167,9 +187,12 @@ describe('kyso verify on a folder (batch)', () => {
       env: { ...process.env, NODE_OPTIONS: `--import ${preload}`, KYSO_TEST_POST_LOG: log },
     });
     expect(r.code, r.stderr).toBe(0);
-    const parsed = lines(r.stdout).map((l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] });
+    const parsed = lines(r.stdout).map(
+      (l) => JSON.parse(l) as Line & { signatures: { revocation: { status: string; source?: string }[] }[] },
+    );
     expect(parsed).toHaveLength(40);
-    for (const l of parsed) expect(l.signatures[0]!.revocation[0], l.file).toMatchObject({ status: 'GOOD', source: 'ONLINE OCSP' });
+    for (const l of parsed)
+      expect(l.signatures[0]!.revocation[0], l.file).toMatchObject({ status: 'GOOD', source: 'ONLINE OCSP' });
     // this thread and one worker: each asked once, whichever files it got
     const threads = lines(readFileSync(log, 'utf8'));
     expect(threads.sort()).toEqual(['0', '1']);

@@ -85,13 +85,17 @@ describe('kyso verify: a trailing xref fragment changes neither verdict nor exit
     for (const base of ['one', 'two']) {
       it(`${base} signature(s) + fragment (${name}): same verdicts and exit code as without, trusted and untrusted`, async () => {
         for (const trust of [['--trust', ROOT], []]) {
-          const [plain, withFragment] = await Promise.all([json(files[`${base}.pdf`], ...trust), json(files[`${base}-fragment-${name}.pdf`], ...trust)]);
+          const [plain, withFragment] = await Promise.all([
+            json(files[`${base}.pdf`], ...trust),
+            json(files[`${base}-fragment-${name}.pdf`], ...trust),
+          ]);
           expect(withFragment.run.code, withFragment.run.stderr).toBe(plain.run.code);
           const facts = (s: JsonSignature) => [s.fieldName, s.indication, s.subIndication, s.intact, s.revision];
           expect(withFragment.signatures.map(facts)).toEqual(plain.signatures.map(facts));
           if (trust.length) {
             expect(plain.run.code).toBe(0);
-            for (const s of withFragment.signatures) expect(s.warnings.map((w) => w.code)).toContain('XREF_FRAGMENT_APPENDED');
+            for (const s of withFragment.signatures)
+              expect(s.warnings.map((w) => w.code)).toContain('XREF_FRAGMENT_APPENDED');
           }
         }
       });
@@ -99,11 +103,18 @@ describe('kyso verify: a trailing xref fragment changes neither verdict nor exit
   }
 
   it('the human report says what was appended, in Vietnamese and English', async () => {
-    const [vi, en] = await Promise.all([kyso(files['one-fragment-no-prev.pdf'], '--trust', ROOT), kyso(files['one-fragment-no-prev.pdf'], '--trust', ROOT, '--lang', 'en')]);
+    const [vi, en] = await Promise.all([
+      kyso(files['one-fragment-no-prev.pdf'], '--trust', ROOT),
+      kyso(files['one-fragment-no-prev.pdf'], '--trust', ROOT, '--lang', 'en'),
+    ]);
     expect(vi.code).toBe(0);
     expect(vi.stdout).toContain('Kết quả: Chữ ký hợp lệ (TOTAL-PASSED)');
-    expect(vi.stdout).toContain('Sau phiên bản đã ký có thêm một đoạn bảng tham chiếu chéo (xref) và trailer, không thay đổi đối tượng nào.');
-    expect(en.stdout).toContain('A cross-reference section and trailer were appended after the signed revision; they change no object.');
+    expect(vi.stdout).toContain(
+      'Sau phiên bản đã ký có thêm một đoạn bảng tham chiếu chéo (xref) và trailer, không thay đổi đối tượng nào.',
+    );
+    expect(en.stdout).toContain(
+      'A cross-reference section and trailer were appended after the signed revision; they change no object.',
+    );
     expect(en.stdout).toMatch(/revision 2: \d+ bytes at offset \d+, 0 xref entries, startxref\/Prev do not lead to it/);
   });
 });
@@ -145,8 +156,12 @@ describe('kyso verify: hidden signatures', () => {
     for (const r of [vi, en, xml]) expect(r.code, r.stderr).toBe(1);
     expect(vi.stdout).toContain('CHỮ KÝ BỊ CHE GIẤU');
     expect(vi.stdout).toContain('Chữ ký này đã bị một lần cập nhật sau đó che giấu');
-    expect(vi.stdout).toContain('CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.');
-    expect(en.stdout).toContain('HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.');
+    expect(vi.stdout).toContain(
+      'CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.',
+    );
+    expect(en.stdout).toContain(
+      'HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.',
+    );
     expect(en.stdout).toContain('Signature2 (revision 2) hidden by revision 3: its field was removed from the form'); // the reason's detail
     expect(xml.stdout).toContain('hiddenByRevision="3"');
     expect(xml.stdout).toContain('SIGNATURE_HIDDEN');

@@ -71,9 +71,21 @@ beforeAll(async () => {
   const tampered = signed.slice();
   tampered[offsetOf(signed, '/MediaBox', { first: true }) + 1] ^= 0x03;
   // A leaf valid only in 2020, signed (claimed) in June 2020, no timestamp.
-  const old = datedPki({ root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')], leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')], leafName: 'Đỗ Văn Năm Hai Không' });
-  const expired = await signPdf(input, Pkcs12Signer.open(old.p12, old.password), { certificateCheck: false, signingTime: new Date('2020-06-01T00:00:00Z') });
-  for (const [name, bytes] of Object.entries({ 'unsigned.pdf': input, 'signed.pdf': signed, 'tampered.pdf': tampered, 'expired-2020.pdf': expired })) {
+  const old = datedPki({
+    root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')],
+    leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')],
+    leafName: 'Đỗ Văn Năm Hai Không',
+  });
+  const expired = await signPdf(input, Pkcs12Signer.open(old.p12, old.password), {
+    certificateCheck: false,
+    signingTime: new Date('2020-06-01T00:00:00Z'),
+  });
+  for (const [name, bytes] of Object.entries({
+    'unsigned.pdf': input,
+    'signed.pdf': signed,
+    'tampered.pdf': tampered,
+    'expired-2020.pdf': expired,
+  })) {
     files[name] = tmp.file(name, bytes);
   }
   files['old-root.pem'] = tmp.file('old-root.pem', new TextEncoder().encode(old.rootPem));
@@ -84,7 +96,9 @@ describe('the human report ends with the conclusion (vi by default, en with --la
     const r = await kyso(files['signed.pdf'], '--trust', ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(lastLine(r.stdout)).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
-    expect(r.stdout).toContain('Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(r.stdout).toContain(
+      'Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)',
+    );
     expect(r.stdout).not.toMatch(/còn hiệu lực/i);
     expect(r.stdout).not.toMatch(/PKCS#1|RSASSA-PKCS1/);
     const en = await kyso(files['signed.pdf'], '--trust', ROOT, '--lang', 'en');
@@ -102,9 +116,13 @@ describe('the human report ends with the conclusion (vi by default, en with --la
   it('indeterminate (exit 2, nothing trusted)', async () => {
     const r = await kyso(files['signed.pdf']);
     expect(r.code).toBe(2);
-    expect(lastLine(r.stdout)).toBe('Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 1 chữ ký: 1 chưa xác định được tính hợp lệ (số 1).');
+    expect(lastLine(r.stdout)).toBe(
+      'Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 1 chữ ký: 1 chưa xác định được tính hợp lệ (số 1).',
+    );
     const en = await kyso(files['signed.pdf'], '--lang', 'en');
-    expect(lastLine(en.stdout)).toBe('Conclusion: INDETERMINATE — the document has 1 signature: 1 indeterminate (no. 1).');
+    expect(lastLine(en.stdout)).toBe(
+      'Conclusion: INDETERMINATE — the document has 1 signature: 1 indeterminate (no. 1).',
+    );
   });
 
   it('no signature (exit 3)', async () => {
@@ -119,21 +137,30 @@ describe('the human report ends with the conclusion (vi by default, en with --la
 describe('each finding with its reason and where it lies (revision, object, byte range)', () => {
   const HIDE = join(repoRoot, 'tests/fixtures/corpus/dss/dss-2236/hide.pdf'); // an object swapped after signing
 
-  it('a digest mismatch: the reason, then the signature\'s revision, dictionary and signed byte ranges (vi and en)', async () => {
+  it("a digest mismatch: the reason, then the signature's revision, dictionary and signed byte ranges (vi and en)", async () => {
     const { report } = await json(files['tampered.pdf'], '--trust', ROOT);
     const [s] = report.signatures;
     const ranges = s!.byteRange!;
     expect(ranges).toHaveLength(2);
     expect(s!.signatureObject).toMatch(/^\d+ 0 R$/);
-    expect(s!.reasons[0]).toMatchObject({ code: 'HASH_MISMATCH', where: { revision: s!.revision, object: s!.signatureObject, byteRanges: ranges } });
+    expect(s!.reasons[0]).toMatchObject({
+      code: 'HASH_MISMATCH',
+      where: { revision: s!.revision, object: s!.signatureObject, byteRanges: ranges },
+    });
     const spans = ranges.map(([o, l]) => `${o}–${o + l}`);
     const vi = (await kyso(files['tampered.pdf'], '--trust', ROOT)).stdout.split('\n');
     const at = vi.findIndex((l) => l.startsWith('    - Tài liệu đã bị thay đổi sau khi ký'));
-    expect(vi[at + 1]).toBe(`      (vị trí: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')})`);
-    expect(vi).toContain(`  Vị trí chữ ký: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')}`);
+    expect(vi[at + 1]).toBe(
+      `      (vị trí: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')})`,
+    );
+    expect(vi).toContain(
+      `  Vị trí chữ ký: phiên bản #${s!.revision}, đối tượng ${s!.signatureObject}, byte ${spans.join(' và ')}`,
+    );
     const en = (await kyso(files['tampered.pdf'], '--trust', ROOT, '--lang', 'en')).stdout.split('\n');
     const enAt = en.findIndex((l) => l.startsWith('    - The document was altered after signing'));
-    expect(en[enAt + 1]).toBe(`      (location: revision #${s!.revision}, object ${s!.signatureObject}, bytes ${spans.join(' and ')})`);
+    expect(en[enAt + 1]).toBe(
+      `      (location: revision #${s!.revision}, object ${s!.signatureObject}, bytes ${spans.join(' and ')})`,
+    );
   });
 
   it('an object swapped in a later revision: the reason names that revision and object, the anomaly its offset', async () => {
@@ -141,7 +168,11 @@ describe('each finding with its reason and where it lies (revision, object, byte
     const [s] = report.signatures;
     const swap = s!.reasons.find((r) => r.code === 'OBJECT_SWAP')!;
     expect(swap.where).toEqual({ revision: 2, object: '6' });
-    expect(s!.warnings.find((w) => w.code === 'XREF_ANOMALY')!.where).toEqual({ revision: 2, object: '6 0 R', offset: 33735 });
+    expect(s!.warnings.find((w) => w.code === 'XREF_ANOMALY')!.where).toEqual({
+      revision: 2,
+      object: '6 0 R',
+      offset: 33735,
+    });
     const vi = (await kyso(HIDE, '--at', '2024-01-01T00:00:00Z')).stdout;
     expect(vi).toMatch(/- Tài liệu bị tráo đối tượng sau khi ký:.*\n {6}\(vị trí: phiên bản #2, đối tượng 6\)\n/);
     expect(vi).toContain('      (vị trí: phiên bản #2, đối tượng 6 0 R, tại byte 33735)');
@@ -174,7 +205,9 @@ describe('--json carries the new facts beside the old fields', () => {
     expect(report.conclusion).toMatchObject({ result: 'INDETERMINATE', signatures: 1 });
     const human = await kyso(files['expired-2020.pdf'], '--trust', files['old-root.pem'], '--lang', 'en');
     expect(human.stdout).toContain('Certificate at signing time: within its validity period');
-    expect(human.stdout).toContain('Certificate at the validation time (no timestamp proves the signing time): expired (Đỗ Văn Năm Hai Không)');
+    expect(human.stdout).toContain(
+      'Certificate at the validation time (no timestamp proves the signing time): expired (Đỗ Văn Năm Hai Không)',
+    );
   });
 
   it('RSA PKCS#1 v1.5: CRYPTO_FLAGGED in notes, not in warnings; the conclusion in the JSON', async () => {
@@ -183,7 +216,12 @@ describe('--json carries the new facts beside the old fields', () => {
     const [s] = report.signatures;
     expect(codes(s.notes)).toEqual(['CRYPTO_FLAGGED']);
     expect(codes(s.warnings)).not.toContain('CRYPTO_FLAGGED');
-    expect(report.conclusion).toMatchObject({ result: 'PASSED', signatures: 1, vi: 'Kết luận: tài liệu có 1 chữ ký, hợp lệ.', en: 'Conclusion: the document has 1 signature, valid.' });
+    expect(report.conclusion).toMatchObject({
+      result: 'PASSED',
+      signatures: 1,
+      vi: 'Kết luận: tài liệu có 1 chữ ký, hợp lệ.',
+      en: 'Conclusion: the document has 1 signature, valid.',
+    });
   });
 
   it('SHA-1 (EU DSS pkcs7_sha1.pdf, nothing trusted): the warning in --json and in the default human report', async () => {
@@ -192,11 +230,17 @@ describe('--json carries the new facts beside the old fields', () => {
     for (const s of report.signatures) expect(codes(s.warnings)).toContain('SHA1_USED');
     const human = await kyso(SHA1_PDF);
     expect(human.stdout).toContain('Chữ ký hoặc chứng thư số trong đường dẫn dùng hàm băm SHA-1, không còn an toàn.');
-    expect(lastLine(human.stdout)).toBe('Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 2 chữ ký: 2 chưa xác định được tính hợp lệ (số 1, 2).');
+    expect(lastLine(human.stdout)).toBe(
+      'Kết luận: CHƯA XÁC ĐỊNH ĐƯỢC — tài liệu có 2 chữ ký: 2 chưa xác định được tính hợp lệ (số 1, 2).',
+    );
   });
 
   it('the service documents the same report (POST /v1/verify schema): a real report parses whole, nothing stripped', async () => {
-    for (const args of [[files['expired-2020.pdf'], '--trust', files['old-root.pem']], [files['signed.pdf'], '--trust', ROOT], [files['unsigned.pdf']]]) {
+    for (const args of [
+      [files['expired-2020.pdf'], '--trust', files['old-root.pem']],
+      [files['signed.pdf'], '--trust', ROOT],
+      [files['unsigned.pdf']],
+    ]) {
       const { report } = await json(...args);
       // `file` and `trust` (where the CLI's trust came from) are the command's own additions, not the library's report
       const { file: _file, trust: _trust, ...rest } = report;
@@ -207,8 +251,12 @@ describe('--json carries the new facts beside the old fields', () => {
   it('--xml: both validity facts and the note', async () => {
     const r = await kyso(files['expired-2020.pdf'], '--trust', files['old-root.pem'], '--xml');
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('<kyso:ValidityAt basis="claimed-signing-time" time="2020-06-01T00:00:00.000Z" status="VALID"/>');
-    expect(r.stdout).toMatch(/<kyso:ValidityAt basis="best-signature-time" time="[^"]+" source="validation-time" status="EXPIRED" certificate="Đỗ Văn Năm Hai Không"\/>/);
+    expect(r.stdout).toContain(
+      '<kyso:ValidityAt basis="claimed-signing-time" time="2020-06-01T00:00:00.000Z" status="VALID"/>',
+    );
+    expect(r.stdout).toMatch(
+      /<kyso:ValidityAt basis="best-signature-time" time="[^"]+" source="validation-time" status="EXPIRED" certificate="Đỗ Văn Năm Hai Không"\/>/,
+    );
     expect(r.stdout).toContain('<vr:Type>urn:kyso:validation:note</vr:Type>');
   });
 });

@@ -29,9 +29,14 @@ const TEST_PKI_HOSTS = ['--allow-host', '127.0.0.1:39601', '--allow-host', '127.
 
 function kyso(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args],
+      { encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,7 +56,9 @@ interface JsonSignature {
   warnings: { code: string }[];
 }
 
-async function json(...args: string[]): Promise<{ run: Run; report: { file: string; validationTime: string; signatures: JsonSignature[] } }> {
+async function json(
+  ...args: string[]
+): Promise<{ run: Run; report: { file: string; validationTime: string; signatures: JsonSignature[] } }> {
   const run = await kyso(...args, '--json');
   return { run, report: JSON.parse(run.stdout) };
 }
@@ -64,11 +71,21 @@ beforeAll(async () => {
   const tampered = signed.slice();
   tampered[offsetOf(signed, '/MediaBox', { first: true }) + 1] ^= 0x03;
   // Two signatures under two roots: kyso's test signer, then a leaf of a PKI made here.
-  const other = datedPki({ root: [new Date('2020-01-01T00:00:00Z'), new Date('2045-01-01T00:00:00Z')], leaf: [new Date('2021-01-01T00:00:00Z'), new Date('2044-01-01T00:00:00Z')], leafName: 'Vũ Văn Khác' });
+  const other = datedPki({
+    root: [new Date('2020-01-01T00:00:00Z'), new Date('2045-01-01T00:00:00Z')],
+    leaf: [new Date('2021-01-01T00:00:00Z'), new Date('2044-01-01T00:00:00Z')],
+    leafName: 'Vũ Văn Khác',
+  });
   const twoRoots = await signPdf(signed, Pkcs12Signer.open(other.p12, other.password), { certificateCheck: false });
   // A leaf valid only in 2020, signed (claimed) in June 2020.
-  const old = datedPki({ root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')], leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')] });
-  const expired = await signPdf(input, Pkcs12Signer.open(old.p12, old.password), { certificateCheck: false, signingTime: new Date('2020-06-01T00:00:00Z') });
+  const old = datedPki({
+    root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')],
+    leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')],
+  });
+  const expired = await signPdf(input, Pkcs12Signer.open(old.p12, old.password), {
+    certificateCheck: false,
+    signingTime: new Date('2020-06-01T00:00:00Z'),
+  });
   const revoked = await kysoSign(input, { p12: 'revoked.p12' });
   const out = {
     'unsigned.pdf': input,
@@ -132,7 +149,10 @@ describe('kyso verify: exit codes', () => {
   });
 
   it('65: input that is not a readable PDF (text, an empty file), with a typed error in both languages', async () => {
-    const [text, empty] = await Promise.all([kyso(files['not-a-pdf.pdf'], '--trust', ROOT), kyso(files['empty.pdf'], '--trust', ROOT)]);
+    const [text, empty] = await Promise.all([
+      kyso(files['not-a-pdf.pdf'], '--trust', ROOT),
+      kyso(files['empty.pdf'], '--trust', ROOT),
+    ]);
     for (const r of [text, empty]) {
       expect(r.code, r.stderr).toBe(65);
       expect(r.stderr).toMatch(/^kyso: PDF_[A-Z_]+\n {2}\S.*\n {2}\S/);
@@ -155,14 +175,37 @@ describe('kyso verify --json', () => {
     expect(Number.isNaN(Date.parse(report.validationTime))).toBe(false);
     expect(report.signatures).toHaveLength(2);
     for (const s of report.signatures) {
-      for (const key of ['fieldName', 'kind', 'indication', 'subIndication', 'intact', 'coverage', 'modifications', 'signer', 'signingTime', 'level']) expect(s).toHaveProperty(key);
+      for (const key of [
+        'fieldName',
+        'kind',
+        'indication',
+        'subIndication',
+        'intact',
+        'coverage',
+        'modifications',
+        'signer',
+        'signingTime',
+        'level',
+      ])
+        expect(s).toHaveProperty(key);
       expect(['approval', 'certification', 'doc-timestamp']).toContain(s.kind);
       expect(['ENTIRE_FILE', 'ENTIRE_REVISION', 'PARTIAL', 'UNCLEAR']).toContain(s.coverage);
       expect(['NONE', 'ALLOWED', 'DISALLOWED']).toContain(s.modifications);
       expect(['B-B', 'B-T', 'B-LT', 'B-LTA', null]).toContain(s.level);
       expect(Number.isNaN(Date.parse(s.signingTime as string))).toBe(false);
     }
-    expect(report.signatures.map((s) => [s.fieldName, s.signer?.commonName, s.indication, s.subIndication, s.intact, s.coverage, s.modifications, s.level])).toEqual([
+    expect(
+      report.signatures.map((s) => [
+        s.fieldName,
+        s.signer?.commonName,
+        s.indication,
+        s.subIndication,
+        s.intact,
+        s.coverage,
+        s.modifications,
+        s.level,
+      ]),
+    ).toEqual([
       ['Signature1', 'Nguyễn Thị Lấp Lánh Ánh', 'TOTAL-PASSED', null, true, 'ENTIRE_REVISION', 'ALLOWED', 'B-B'],
       ['Signature2', 'Vũ Văn Khác', 'TOTAL-PASSED', null, true, 'ENTIRE_FILE', 'NONE', 'B-B'],
     ]);
@@ -206,7 +249,10 @@ describe('kyso verify options', () => {
     expect(otherOnly.run.code).toBe(2);
     expect(otherOnly.report.signatures.map((s) => s.indication)).toEqual(['INDETERMINATE', 'TOTAL-PASSED']);
     expect(unrelated.run.code).toBe(2);
-    expect(unrelated.report.signatures.map((s) => s.subIndication)).toEqual(['NO_CERTIFICATE_CHAIN_FOUND', 'NO_CERTIFICATE_CHAIN_FOUND']);
+    expect(unrelated.report.signatures.map((s) => s.subIndication)).toEqual([
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      'NO_CERTIFICATE_CHAIN_FOUND',
+    ]);
   });
 
   it('--at: a certificate valid only in 2020 passes as of 2020-07-01 and is out of bounds now', async () => {
@@ -221,16 +267,29 @@ describe('kyso verify options', () => {
   });
 
   it('--online: signer.p12 is good (OCSP, CRL for its CA) → 0; revoked.p12 → 1 / REVOKED', async () => {
-    const [good, revoked] = await Promise.all([json(files['signed.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS), json(files['revoked.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS)]);
+    const [good, revoked] = await Promise.all([
+      json(files['signed.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS),
+      json(files['revoked.pdf'], '--trust', ROOT, '--online', ...TEST_PKI_HOSTS),
+    ]);
     expect(good.run.code, good.run.stderr).toBe(0);
     expect(good.report.signatures[0].revocation.map((r) => r.status)).toEqual(['GOOD', 'GOOD']);
     expect(revoked.run.code).toBe(1);
-    expect([revoked.report.signatures[0].indication, revoked.report.signatures[0].subIndication]).toEqual(['TOTAL-FAILED', 'REVOKED']);
-    expect(revoked.report.signatures[0].revocation[0]).toMatchObject({ certificate: 'Lê Thị Bị Thu Hồi', status: 'REVOKED', source: expect.stringMatching(/OCSP/) });
+    expect([revoked.report.signatures[0].indication, revoked.report.signatures[0].subIndication]).toEqual([
+      'TOTAL-FAILED',
+      'REVOKED',
+    ]);
+    expect(revoked.report.signatures[0].revocation[0]).toMatchObject({
+      certificate: 'Lê Thị Bị Thu Hồi',
+      status: 'REVOKED',
+      source: expect.stringMatching(/OCSP/),
+    });
   });
 
   it('offline the revocation of revoked.p12 is unknown: 0 with a warning, 2 with --require-revocation', async () => {
-    const [warn, required] = await Promise.all([json(files['revoked.pdf'], '--trust', ROOT), json(files['revoked.pdf'], '--trust', ROOT, '--require-revocation')]);
+    const [warn, required] = await Promise.all([
+      json(files['revoked.pdf'], '--trust', ROOT),
+      json(files['revoked.pdf'], '--trust', ROOT, '--require-revocation'),
+    ]);
     expect(warn.run.code).toBe(0);
     expect(warn.report.signatures[0].warnings.map((w) => w.code)).toContain('REVOCATION_UNKNOWN');
     expect(required.run.code).toBe(2);
@@ -253,7 +312,9 @@ describe('kyso verify: a file over 16 MiB (read in windows, never whole)', () =>
     flipped[Math.floor(signed.length / 2)] ^= 0x01; // inside the attachment's data, far from any window edge
     const bad = await json(tmp.file('big-flipped.pdf', flipped), '--trust', ROOT);
     expect(bad.run.code).toBe(1);
-    expect([bad.report.signatures[0].indication, bad.report.signatures[0].subIndication]).toEqual(['TOTAL-FAILED', 'HASH_FAILURE']);
+    expect([bad.report.signatures[0].indication, bad.report.signatures[0].subIndication]).toEqual([
+      'TOTAL-FAILED',
+      'HASH_FAILURE',
+    ]);
   });
 });
-

@@ -42,7 +42,12 @@ function corpusCase(path: string): Case {
   if (!row) throw new Error(`${path} is not in the corpus manifest`);
   const [, , , root, time] = row;
   if (time === 'now') throw new Error(`${path}: pick rows with a fixed validation time`);
-  return { name: basename(path), bytes: new Uint8Array(readFileSync(join(corpusDir, path))), root: root === 'none' ? null : root, at: new Date(time) };
+  return {
+    name: basename(path),
+    bytes: new Uint8Array(readFileSync(join(corpusDir, path))),
+    root: root === 'none' ? null : root,
+    at: new Date(time),
+  };
 }
 
 function anchorsFor(c: Case): string[] {
@@ -96,7 +101,11 @@ beforeAll(async () => {
   built = await buildVerifyWeb();
   server = await serveVerifyWeb();
   // Root in containers has no user namespaces for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
 
   const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
   const bytes = await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner('signer.p12'), {
@@ -125,19 +134,31 @@ async function openPage(query: Record<string, string>): Promise<Page> {
 }
 
 /** Chooses the roots (a corpus root by file; the kyso root comes from ?test-root=1), then the PDF; waits for the report. */
-async function checkInPage(c: Case, opts: { withRoot?: boolean; drop?: boolean } = {}): Promise<{ page: Page; report: ValidationReport }> {
+async function checkInPage(
+  c: Case,
+  opts: { withRoot?: boolean; drop?: boolean } = {},
+): Promise<{ page: Page; report: ValidationReport }> {
   const withRoot = opts.withRoot ?? true;
-  const page = await openPage({ at: c.at.toISOString(), ...(withRoot && c.root === 'kyso' ? { 'test-root': '1' } : {}) });
+  const page = await openPage({
+    at: c.at.toISOString(),
+    ...(withRoot && c.root === 'kyso' ? { 'test-root': '1' } : {}),
+  });
   if (withRoot && c.root && c.root !== 'kyso') {
     const root = join(corpusDir, c.root);
-    await page.setInputFiles('#trust-input', { name: basename(root), mimeType: 'application/x-pem-file', buffer: readFileSync(root) });
+    await page.setInputFiles('#trust-input', {
+      name: basename(root),
+      mimeType: 'application/x-pem-file',
+      buffer: readFileSync(root),
+    });
   }
   if (opts.drop) {
     // What a person's drag and drop delivers: a drop event whose DataTransfer holds the file.
     const dataTransfer = await page.evaluateHandle(
       ({ name, base64 }) => {
         const dt = new DataTransfer();
-        dt.items.add(new File([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], name, { type: 'application/pdf' }));
+        dt.items.add(
+          new File([Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))], name, { type: 'application/pdf' }),
+        );
         return dt;
       },
       { name: c.name, base64: Buffer.from(c.bytes).toString('base64') },
@@ -154,7 +175,11 @@ async function reportAfter(page: Page, name: string, after: number): Promise<Val
   await page.waitForFunction(
     ([file, run]) => {
       const box = document.getElementById('report');
-      return box?.dataset.file === file && Number(box.dataset.run) > run && (box.dataset.state === 'done' || box.dataset.state === 'error');
+      return (
+        box?.dataset.file === file &&
+        Number(box.dataset.run) > run &&
+        (box.dataset.state === 'done' || box.dataset.state === 'error')
+      );
     },
     [name, after] as const,
   );
@@ -175,14 +200,24 @@ describe('verify-web page in headless Chromium', () => {
     expect(text).toContain('Chữ ký hợp lệ');
     expect(text).toContain('Nguyễn Thị Lấp Lánh Ánh');
     expect(await card.locator('[data-field="issuer"] dd').innerText()).toContain('Kyso Test Intermediate CA');
-    expect(await card.locator('[data-field="anchor"] dd').innerText()).toBe('Kyso Test Root CA — chứng thư gốc thử nghiệm của kyso, chỉ dùng để thử nghiệm');
-    expect(await card.locator('[data-field="signing-time"] dd').innerText()).toContain(vietnamTime(node.signatures[0].signingTime));
-    expect(await card.locator('[data-field="integrity"] dd').innerText()).toBe('Toàn vẹn, không bị thay đổi sau khi ký');
+    expect(await card.locator('[data-field="anchor"] dd').innerText()).toBe(
+      'Kyso Test Root CA — chứng thư gốc thử nghiệm của kyso, chỉ dùng để thử nghiệm',
+    );
+    expect(await card.locator('[data-field="signing-time"] dd').innerText()).toContain(
+      vietnamTime(node.signatures[0].signingTime),
+    );
+    expect(await card.locator('[data-field="integrity"] dd').innerText()).toBe(
+      'Toàn vẹn, không bị thay đổi sau khi ký',
+    );
     expect(await card.locator('[data-field="valid-at-signing"] dd').innerText()).toBe('trong thời hạn hiệu lực');
-    expect(await card.locator('[data-field="revocation"] dd').innerText()).toBe('chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(await card.locator('[data-field="revocation"] dd').innerText()).toBe(
+      'chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)',
+    );
     expect(await page.locator('#report').innerText()).not.toMatch(/còn hiệu lực/i);
     expect(await page.locator('p.conclusion').innerText()).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
-    expect(await card.locator('[data-field="reason"] dd').innerText()).toBe('Phê duyệt kết quả giải quyết thủ tục hành chính');
+    expect(await card.locator('[data-field="reason"] dd').innerText()).toBe(
+      'Phê duyệt kết quả giải quyết thủ tục hành chính',
+    );
     expect(await card.locator('[data-field="level"] dd').innerText()).toContain('PAdES B-B');
     expect(await page.locator('#trust-list').innerText()).toContain('chỉ dùng để thử nghiệm');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
@@ -208,14 +243,24 @@ describe('verify-web page in headless Chromium', () => {
     const { page, report } = await checkInPage(kyso, { withRoot: false, drop: true });
     const node = await validatePdf(kyso.bytes, { trustProfile: 'vn', at: kyso.at, online: false });
     expect(verdicts(report)).toEqual(verdicts(node));
-    expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual([['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']]);
+    expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual([
+      ['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND'],
+    ]);
     expect(await page.locator('#drop-label').innerText()).toBe('Kéo thả tệp PDF vào đây hoặc chọn tệp');
     expect(await page.locator('#trust-list').innerText()).toBe('Chưa chọn chứng thư gốc nào.');
     // Where the trust comes from: the bundled profile, named, with its anchors' fingerprints.
     const vn = trustProfile('vn');
-    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({ profile: 'vn', bundledAnchors: vn.anchors.map((a) => a.sha256), chosenRoots: 0 });
-    expect(await page.locator('#bundled-trust').innerText()).toContain(`Đang tin cậy hồ sơ tích hợp sẵn "vn": ${vn.anchors.length} chứng thư số gốc`);
-    expect(await page.locator('#bundled-list').innerText()).toContain(vn.anchors.find((a) => a.subject.includes('Vietnam National Root CA'))!.sha256);
+    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({
+      profile: 'vn',
+      bundledAnchors: vn.anchors.map((a) => a.sha256),
+      chosenRoots: 0,
+    });
+    expect(await page.locator('#bundled-trust').innerText()).toContain(
+      `Đang tin cậy hồ sơ tích hợp sẵn "vn": ${vn.anchors.length} chứng thư số gốc`,
+    );
+    expect(await page.locator('#bundled-list').innerText()).toContain(
+      vn.anchors.find((a) => a.subject.includes('Vietnam National Root CA'))!.sha256,
+    );
     expect(await page.inputValue('#trust-profile')).toBe('vn');
     const card = page.locator('article.signature.indeterminate');
     expect(await card.innerText()).toContain('Chưa xác định được tính hợp lệ của chữ ký');
@@ -230,7 +275,9 @@ describe('verify-web page in headless Chromium', () => {
     expect(trusted.signatures[0].indication).toBe('TOTAL-PASSED');
     expect(await page.locator('#trust-list').innerText()).toContain('Kyso Test Root CA');
     // Where the trust comes from: the file the person chose.
-    expect(await page.locator('article.signature [data-field="anchor"] dd').innerText()).toBe('Kyso Test Root CA — được tin cậy vì bạn đã chọn tệp root-ca.pem');
+    expect(await page.locator('article.signature [data-field="anchor"] dd').innerText()).toBe(
+      'Kyso Test Root CA — được tin cậy vì bạn đã chọn tệp root-ca.pem',
+    );
     expect(await page.locator('article.signature.passed .verdict').innerText()).toContain('Chữ ký hợp lệ');
     await page.close();
   });
@@ -238,15 +285,29 @@ describe('verify-web page in headless Chromium', () => {
   it('?trust=none uses no bundled root; choosing vn-all re-validates with every bundled root', async () => {
     const page = await openPage({ at: kyso.at.toISOString(), trust: 'none' });
     expect(await page.inputValue('#trust-profile')).toBe('none');
-    expect(await page.locator('#bundled-trust').innerText()).toBe('Không dùng chứng thư gốc tích hợp sẵn: chỉ các chứng thư gốc bạn chọn dưới đây được tin cậy.');
-    await page.setInputFiles('#pdf-input', { name: kyso.name, mimeType: 'application/pdf', buffer: Buffer.from(kyso.bytes) });
+    expect(await page.locator('#bundled-trust').innerText()).toBe(
+      'Không dùng chứng thư gốc tích hợp sẵn: chỉ các chứng thư gốc bạn chọn dưới đây được tin cậy.',
+    );
+    await page.setInputFiles('#pdf-input', {
+      name: kyso.name,
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(kyso.bytes),
+    });
     await reportAfter(page, kyso.name, 0);
-    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({ profile: null, bundledAnchors: [], chosenRoots: 0 });
+    expect(await page.evaluate(() => window.__kysoTrust)).toEqual({
+      profile: null,
+      bundledAnchors: [],
+      chosenRoots: 0,
+    });
     const run = Number(await page.getAttribute('#report', 'data-run'));
     await page.selectOption('#trust-profile', 'vn-all');
     const again = await reportAfter(page, kyso.name, run);
-    expect(verdicts(again)).toEqual(verdicts(await validatePdf(kyso.bytes, { trustProfile: 'vn-all', at: kyso.at, online: false })));
-    expect((await page.evaluate(() => window.__kysoTrust))?.bundledAnchors).toEqual(trustProfile('vn-all').anchors.map((a) => a.sha256));
+    expect(verdicts(again)).toEqual(
+      verdicts(await validatePdf(kyso.bytes, { trustProfile: 'vn-all', at: kyso.at, online: false })),
+    );
+    expect((await page.evaluate(() => window.__kysoTrust))?.bundledAnchors).toEqual(
+      trustProfile('vn-all').anchors.map((a) => a.sha256),
+    );
     expect(await page.locator('#bundled-trust').innerText()).toContain('rootca.gov.vn');
     await page.close();
   });
@@ -263,10 +324,15 @@ describe('verify-web page in headless Chromium', () => {
     expect(await cards.count()).toBe(node.signatures.length);
     for (const [k, s] of node.signatures.entries()) {
       const card = cards.nth(k);
-      const expected = { 'TOTAL-PASSED': ['passed', 'Chữ ký hợp lệ'], 'TOTAL-FAILED': ['failed', 'Chữ ký không hợp lệ'], INDETERMINATE: ['indeterminate', 'Chưa xác định được tính hợp lệ'] }[s.indication];
+      const expected = {
+        'TOTAL-PASSED': ['passed', 'Chữ ký hợp lệ'],
+        'TOTAL-FAILED': ['failed', 'Chữ ký không hợp lệ'],
+        INDETERMINATE: ['indeterminate', 'Chưa xác định được tính hợp lệ'],
+      }[s.indication];
       expect(await card.getAttribute('class')).toContain(expected[0]);
       expect(await card.locator('.verdict').innerText()).toContain(expected[1]);
-      if (s.modifications === 'DISALLOWED') expect(await card.innerText()).toContain('có thay đổi KHÔNG được phép sau khi ký');
+      if (s.modifications === 'DISALLOWED')
+        expect(await card.innerText()).toContain('có thay đổi KHÔNG được phép sau khi ký');
       // Plain words only; every code of the verdict and its findings in the technical details.
       const { plain, technical } = await plainAndTechnical(card);
       expect(plain).not.toMatch(CODE);
@@ -282,7 +348,11 @@ describe('verify-web page in headless Chromium', () => {
   it('shows a Vietnamese error, not a report, for a file that is not a PDF', async () => {
     const junk = new TextEncoder().encode('đây không phải là tệp PDF');
     const page = await openPage({});
-    await page.setInputFiles('#pdf-input', { name: 'khong-phai-pdf.pdf', mimeType: 'application/pdf', buffer: Buffer.from(junk) });
+    await page.setInputFiles('#pdf-input', {
+      name: 'khong-phai-pdf.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(junk),
+    });
     await page.waitForSelector('#report[data-state="error"]');
     const nodeError = await validatePdf(junk).then(
       () => null,
@@ -315,6 +385,8 @@ describe('verify-web bundle', () => {
   it('bundles @kyso/verify and @kyso/pdf from their sources, with the test root beside it', () => {
     expect(built.inputs.some((p) => p.includes('packages/verify/src/'))).toBe(true);
     expect(built.inputs.some((p) => p.includes('packages/pdf/src/'))).toBe(true);
-    expect(readFileSync(join(repoRoot, 'examples/verify-web/dist/kyso-test-root-ca.pem'), 'utf8')).toBe(pem('root-ca.pem'));
+    expect(readFileSync(join(repoRoot, 'examples/verify-web/dist/kyso-test-root-ca.pem'), 'utf8')).toBe(
+      pem('root-ca.pem'),
+    );
   });
 });

@@ -31,12 +31,20 @@ const report = await client.verify(signed);
 console.log(`signed.pdf: ${report.signatures.map((s) => `${s.signer?.commonName}: ${s.indication}`).join('; ')}`);
 
 if (certPem && keyPem) {
-  const ders = (file) => [...readFileSync(file, 'utf8').matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
+  const ders = (file) =>
+    [...readFileSync(file, 'utf8').matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
+      (m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'),
+    );
   const key = createPrivateKey(readFileSync(keyPem));
   const twoStep = await client.signTwoStep(pdf, {
     certificates: [...ders(certPem), ...(chainPem ? ders(chainPem) : [])],
     // The service says which hash; RSA PKCS#1 v1.5 and ECDSA (DER) both come from crypto.sign.
-    signData: (data, session) => nodeSign(session.hashAlgorithm.replace('-', '').toLowerCase(), data, key.asymmetricKeyType === 'ec' ? { key, dsaEncoding: 'der' } : key),
+    signData: (data, session) =>
+      nodeSign(
+        session.hashAlgorithm.replace('-', '').toLowerCase(),
+        data,
+        key.asymmetricKeyType === 'ec' ? { key, dsaEncoding: 'der' } : key,
+      ),
     options: { reason: 'Ký bằng khóa bên ngoài' },
   });
   writeFileSync(join(outDir, 'two-step.pdf'), twoStep);

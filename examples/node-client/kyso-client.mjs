@@ -46,7 +46,11 @@ export class KysoClient {
   }
 
   #json(path, body) {
-    return this.#call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    return this.#call(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
   }
 
   #pdf(path, pdf, headers = {}) {
@@ -60,7 +64,10 @@ export class KysoClient {
 
   /** Signs `pdf` (Uint8Array) with a key the service holds; returns the signed PDF (with its `warnings`). */
   async sign(pdf, { key, ...options }) {
-    const query = new URLSearchParams({ key, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) });
+    const query = new URLSearchParams({
+      key,
+      ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])),
+    });
     return signedPdf(await this.#pdf(`/v1/sign?${query}`, pdf));
   }
 
@@ -76,7 +83,9 @@ export class KysoClient {
   async signTwoStep(pdf, { certificates, signData, options = {} }) {
     const query = new URLSearchParams(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])));
     const header = certificates.map((c) => Buffer.from(c).toString('base64')).join(',');
-    const session = await (await this.#pdf(`/v1/signing-sessions?${query}`, pdf, { 'Kyso-Signer-Certificates': header })).json();
+    const session = await (
+      await this.#pdf(`/v1/signing-sessions?${query}`, pdf, { 'Kyso-Signer-Certificates': header })
+    ).json();
     const signatureValue = await signData(Buffer.from(session.dataToSign, 'base64'), session);
     const res = await this.#call(session.complete, {
       method: 'POST',

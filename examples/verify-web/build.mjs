@@ -25,7 +25,13 @@ const refuseNodeBuiltins = {
     b.onResolve({ filter: /.*/ }, (args) => {
       const bare = args.path.replace(/^node:/, '');
       if (!args.path.startsWith('node:') && !builtins.has(bare.split('/')[0])) return undefined;
-      return { errors: [{ text: `"${args.path}" is a Node built-in; the verify page must run in a browser (imported by ${args.importer})` }] };
+      return {
+        errors: [
+          {
+            text: `"${args.path}" is a Node built-in; the verify page must run in a browser (imported by ${args.importer})`,
+          },
+        ],
+      };
     });
   },
 };

@@ -50,7 +50,13 @@ export function serveVerifyWeb(options = {}) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)], 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(file)],
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -62,10 +68,11 @@ export function serveVerifyWeb(options = {}) {
       const port = typeof address === 'object' && address ? address.port : 0;
       resolve({
         url: `http://127.0.0.1:${port}/`,
-        close: () => new Promise((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -74,5 +81,7 @@ export function serveVerifyWeb(options = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildVerifyWeb();
   const { url } = await serveVerifyWeb({ port: Number(process.argv[2] ?? DEFAULT_PORT) });
-  console.log(`kyso verify page: ${url}  (add ?test-root=1 to trust the kyso test root, ?at=ISO-TIME to validate as of a time)`);
+  console.log(
+    `kyso verify page: ${url}  (add ?test-root=1 to trust the kyso test root, ?at=ISO-TIME to validate as of a time)`,
+  );
 }

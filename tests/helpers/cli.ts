@@ -9,9 +9,16 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runKyso(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runKyso(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: options.env },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+      { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: options.env },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }

@@ -10,13 +10,18 @@ export interface WalkOutcome {
   revisions?: number;
 }
 
-export async function walkIsolated(jobs: { id: string; bytes: Uint8Array }[], perFileMs = 5000, memoryMb = 768): Promise<WalkOutcome[]> {
+export async function walkIsolated(
+  jobs: { id: string; bytes: Uint8Array }[],
+  perFileMs = 5000,
+  memoryMb = 768,
+): Promise<WalkOutcome[]> {
   const results: WalkOutcome[] = [];
   let pending = jobs.slice();
   while (pending.length > 0) {
     const batch = pending;
     const done = await runBatch(batch, perFileMs, memoryMb);
-    if (done.results.length === 0) done.results.push({ id: batch[0].id, outcome: 'crash', message: 'worker failed to start' });
+    if (done.results.length === 0)
+      done.results.push({ id: batch[0].id, outcome: 'crash', message: 'worker failed to start' });
     results.push(...done.results);
     // after a timeout or a crash of the worker, go on with the files it had not reached
     pending = batch.slice(done.results.length);
@@ -24,7 +29,11 @@ export async function walkIsolated(jobs: { id: string; bytes: Uint8Array }[], pe
   return results;
 }
 
-function runBatch(jobs: { id: string; bytes: Uint8Array }[], perFileMs: number, memoryMb: number): Promise<{ results: WalkOutcome[] }> {
+function runBatch(
+  jobs: { id: string; bytes: Uint8Array }[],
+  perFileMs: number,
+  memoryMb: number,
+): Promise<{ results: WalkOutcome[] }> {
   return new Promise((resolve) => {
     const results: WalkOutcome[] = [];
     const worker = new Worker(new URL('./pdf-walk-worker.mjs', import.meta.url), {
@@ -58,7 +67,11 @@ function runBatch(jobs: { id: string; bytes: Uint8Array }[], perFileMs: number, 
     });
     worker.on('error', (e) => {
       if (current !== undefined) {
-        results.push({ id: current, outcome: /memory/i.test(String(e)) ? 'out-of-memory' : 'crash', message: String(e) });
+        results.push({
+          id: current,
+          outcome: /memory/i.test(String(e)) ? 'out-of-memory' : 'crash',
+          message: String(e),
+        });
       }
       finish();
     });

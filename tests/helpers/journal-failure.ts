@@ -9,9 +9,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { repoRoot } from './producers.js';
 
 export function failJournalWrites(file: string): () => void {
-  const Database = createRequire(join(repoRoot, 'packages/core/package.json'))('better-sqlite3') as typeof BetterSqlite3;
+  const Database = createRequire(join(repoRoot, 'packages/core/package.json'))(
+    'better-sqlite3',
+  ) as typeof BetterSqlite3;
   const db = new Database(file);
-  db.exec("CREATE TRIGGER test_journal_full BEFORE INSERT ON signing_journal BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+  db.exec(
+    "CREATE TRIGGER test_journal_full BEFORE INSERT ON signing_journal BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+  );
   return () => {
     db.exec('DROP TRIGGER test_journal_full');
     db.close();

@@ -46,11 +46,21 @@ function openssl(args: string[], input: Uint8Array): string {
 }
 
 export function certFacts(der: Uint8Array): CertFacts {
-  const text = openssl(['x509', '-inform', 'DER', '-noout', '-serial', '-subject', '-issuer', '-ext', 'noCheck', ...NAMEOPT], der);
+  const text = openssl(
+    ['x509', '-inform', 'DER', '-noout', '-serial', '-subject', '-issuer', '-ext', 'noCheck', ...NAMEOPT],
+    der,
+  );
   const line = (k: string) => new RegExp(`^${k}=\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   const subject = line('subject');
   const issuer = line('issuer');
-  return { der, serial: line('serial').toUpperCase(), subject, issuer, selfIssued: subject === issuer, ocspNoCheck: /OCSP No Check/i.test(text) };
+  return {
+    der,
+    serial: line('serial').toUpperCase(),
+    subject,
+    issuer,
+    selfIssued: subject === issuer,
+    ocspNoCheck: /OCSP No Check/i.test(text),
+  };
 }
 
 export function ocspFacts(der: Uint8Array): OcspFacts {
@@ -64,12 +74,16 @@ export function ocspFacts(der: Uint8Array): OcspFacts {
     rmSync(dir, { recursive: true, force: true });
   }
   const statuses = new Map<string, string>();
-  for (const m of text.matchAll(/Serial Number: ([0-9A-Fa-f]+)\s+Cert Status: (\w+)/g)) statuses.set(m[1].toUpperCase(), m[2]);
+  for (const m of text.matchAll(/Serial Number: ([0-9A-Fa-f]+)\s+Cert Status: (\w+)/g))
+    statuses.set(m[1].toUpperCase(), m[2]);
   return { der, statuses };
 }
 
 export function crlIssuer(der: Uint8Array): string {
-  return /^issuer=\s*(.*)$/m.exec(openssl(['crl', '-inform', 'DER', '-noout', '-issuer', ...NAMEOPT], der))?.[1]?.trim() ?? '';
+  return (
+    /^issuer=\s*(.*)$/m.exec(openssl(['crl', '-inform', 'DER', '-noout', '-issuer', ...NAMEOPT], der))?.[1]?.trim() ??
+    ''
+  );
 }
 
 function streams(doc: PdfDocument, arr: unknown): { num: number; data: Uint8Array }[] {
@@ -99,7 +113,11 @@ export function readDss(doc: PdfDocument): DssRead {
       const a = doc.resolve(e.get(k));
       return Array.isArray(a) ? a.filter((x): x is PdfRef => x instanceof PdfRef) : [];
     };
-    vri.set(key, { certSubjects: refs('Cert').map((r) => byNum.get(r.num)?.subject ?? '?'), ocsps: refs('OCSP').length, crls: refs('CRL').length });
+    vri.set(key, {
+      certSubjects: refs('Cert').map((r) => byNum.get(r.num)?.subject ?? '?'),
+      ocsps: refs('OCSP').length,
+      crls: refs('CRL').length,
+    });
   }
   return {
     certs,
@@ -122,7 +140,9 @@ export function coverage(dss: DssRead, cert: CertFacts): 'ocsp' | 'crl' | 'root'
 /** The signature's CMS certificates, via openssl. */
 export function cmsCertificates(contents: Uint8Array): CertFacts[] {
   const pem = openssl(['pkcs7', '-inform', 'DER', '-print_certs'], derPrefix(contents));
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => certFacts(new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64'))));
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
+    certFacts(new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64'))),
+  );
 }
 
 export function derPrefix(b: Uint8Array): Uint8Array {
@@ -136,7 +156,8 @@ export function derPrefix(b: Uint8Array): Uint8Array {
   return b.subarray(0, p + len);
 }
 
-export const vriKeyOf = (contents: Uint8Array): string => createHash('sha1').update(contents).digest('hex').toUpperCase();
+export const vriKeyOf = (contents: Uint8Array): string =>
+  createHash('sha1').update(contents).digest('hex').toUpperCase();
 
 /**
  * The DSS holds every certificate of the signature's CMS and the TSA's, each non-root one with its status
@@ -162,14 +183,28 @@ export function startsWith(out: Uint8Array, prefix: Uint8Array): boolean {
  * A document timestamp checked by `openssl ts -verify` (poppler's pdfsig does not verify ETSI.RFC3161): the token's
  * imprint must be the SHA-256 of the ByteRange and its signature chain to `caFile`.
  */
-export function verifyDocTimestamp(pdf: Uint8Array, sig: FoundSignature, caFile: string): { ok: boolean; output: string } {
+export function verifyDocTimestamp(
+  pdf: Uint8Array,
+  sig: FoundSignature,
+  caFile: string,
+): { ok: boolean; output: string } {
   const br = (sig.byteRange ?? []) as number[];
   const h = createHash('sha256');
   for (let i = 0; i + 1 < br.length; i += 2) h.update(pdf.subarray(br[i], br[i] + br[i + 1]));
   const dir = mkdtempSync(join(tmpdir(), 'kyso-ts-verify-'));
   try {
     writeFileSync(join(dir, 'token.der'), derPrefix(sig.contents!));
-    const r = run('openssl', ['ts', '-verify', '-digest', h.digest('hex'), '-token_in', '-in', join(dir, 'token.der'), '-CAfile', caFile]);
+    const r = run('openssl', [
+      'ts',
+      '-verify',
+      '-digest',
+      h.digest('hex'),
+      '-token_in',
+      '-in',
+      join(dir, 'token.der'),
+      '-CAfile',
+      caFile,
+    ]);
     return { ok: r.status === 0 && /Verification: OK/.test(r.stdout), output: r.stdout + r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -59,7 +59,18 @@ export function makeNssDb(options: NssDbOptions = {}): NssDb {
     if (init.status !== 0) throw new Error(`certutil -N: ${init.stderr}`);
     const roots = options.roots ?? [join(TEST_CERTS, 'root-ca.pem')];
     roots.forEach((pem, i) => {
-      const add = run('certutil', ['-A', '-d', db, '-n', `kyso-root-${i}-${basename(pem)}`, '-t', 'CT,C,C', '-a', '-i', pem]);
+      const add = run('certutil', [
+        '-A',
+        '-d',
+        db,
+        '-n',
+        `kyso-root-${i}-${basename(pem)}`,
+        '-t',
+        'CT,C,C',
+        '-a',
+        '-i',
+        pem,
+      ]);
       if (add.status !== 0) throw new Error(`certutil -A ${pem}: ${add.stderr}`);
     });
   } catch (e) {

@@ -20,7 +20,11 @@ function walk(bytes) {
         try {
           const o = doc.getObject(num, rev.index);
           if (o instanceof PdfStream && o.rawLength < 1 << 20) {
-            try { doc.decode(o, 8 << 20); } catch (e) { if (!(e instanceof PdfError)) throw e; }
+            try {
+              doc.decode(o, 8 << 20);
+            } catch (e) {
+              if (!(e instanceof PdfError)) throw e;
+            }
           }
         } catch (e) {
           if (!(e instanceof PdfError)) throw e;

@@ -6,7 +6,17 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +123,9 @@ function queryFields(query: Uint8Array): Tlv[] {
 
 /** The same query with the nonce's last bit flipped: the reply is then "for a different query". */
 export function queryWithOtherNonce(query: Uint8Array): Uint8Array {
-  const nonce = queryFields(query).slice(2).find((f) => f.tag === 0x02);
+  const nonce = queryFields(query)
+    .slice(2)
+    .find((f) => f.tag === 0x02);
   if (!nonce) throw new Error('the query has no nonce');
   const out = query.slice();
   out[nonce.end - 1] ^= 0x01;
@@ -143,7 +155,9 @@ export function replyWithBadSignature(reply: Uint8Array): Uint8Array {
   const signedData = kids(reply, explicit)[0];
   const signerInfos = kids(reply, signedData).at(-1)!;
   const signerInfo = kids(reply, signerInfos)[0];
-  const signature = kids(reply, signerInfo).filter((f) => f.tag === 0x04).at(-1)!;
+  const signature = kids(reply, signerInfo)
+    .filter((f) => f.tag === 0x04)
+    .at(-1)!;
   const out = reply.slice();
   out[signature.end - 1] ^= 0x01;
   return out;
@@ -189,7 +203,12 @@ export interface TsaServer {
 export const TSA_DEFAULT_POLICY = '1.2.3.4.1';
 export const TSA_OTHER_POLICY = '1.2.3.4.2';
 
-function tsaConfig(dir: string, policy: string, essCertIdAlg: string, chainFile = join(TEST_CERTS, 'ca-chain.pem')): string {
+function tsaConfig(
+  dir: string,
+  policy: string,
+  essCertIdAlg: string,
+  chainFile = join(TEST_CERTS, 'ca-chain.pem'),
+): string {
   const common = `serial = ${join(dir, 'serial')}
 signer_digest = sha256
 default_policy = ${policy}
@@ -225,7 +244,10 @@ export async function startTsa(options: TsaOptions = {}): Promise<TsaServer> {
     writeFileSync(chainFile, options.signer.chainPem);
   }
   const config = join(dir, 'tsa.cnf');
-  writeFileSync(config, tsaConfig(dir, options.policy ?? TSA_DEFAULT_POLICY, options.essCertIdAlg ?? 'sha256', chainFile));
+  writeFileSync(
+    config,
+    tsaConfig(dir, options.policy ?? TSA_DEFAULT_POLICY, options.essCertIdAlg ?? 'sha256', chainFile),
+  );
   const delayMs = options.delayMs ?? 3000;
   let seq = 0;
   // openssl ts -reply reads and rewrites the serial file: one at a time.
@@ -238,11 +260,26 @@ export async function startTsa(options: TsaOptions = {}): Promise<TsaServer> {
       const queryFile = join(dir, `q${n}.tsq`);
       const replyFile = join(dir, `r${n}.tsr`);
       writeFileSync(queryFile, query);
-      const args = ['ts', '-reply', '-config', config, '-section', section, '-queryfile', queryFile,
-        '-inkey', tsa.key, '-signer', tsa.cert, '-out', replyFile];
+      const args = [
+        'ts',
+        '-reply',
+        '-config',
+        config,
+        '-section',
+        section,
+        '-queryfile',
+        queryFile,
+        '-inkey',
+        tsa.key,
+        '-signer',
+        tsa.cert,
+        '-out',
+        replyFile,
+      ];
       await new Promise<void>((resolve, reject) => {
         execFile('openssl', args, { timeout: 30_000 }, (err, _stdout, stderr) => {
-          if (err || !existsSync(replyFile)) reject(new Error(`openssl ts -reply failed: ${String(stderr).slice(0, 2000)}`));
+          if (err || !existsSync(replyFile))
+            reject(new Error(`openssl ts -reply failed: ${String(stderr).slice(0, 2000)}`));
           else resolve();
         });
       });
@@ -421,7 +458,13 @@ export function releaseService(pid: number): void {
  * Spawns a service detached, its output going to a log file (not a pipe, so it outlives this process safely when
  * the global setup hands it to another test run), and waits for `ready` in the log.
  */
-async function spawnService(cmd: string, args: string[], ready: string, name: string, port: number): Promise<ServiceProcess> {
+async function spawnService(
+  cmd: string,
+  args: string[],
+  ready: string,
+  name: string,
+  port: number,
+): Promise<ServiceProcess> {
   mkdirSync(MATERIAL, { recursive: true, mode: 0o700 });
   const log = join(MATERIAL, `${name}-${port}-${process.pid}-${Date.now()}.log`);
   const fd = openSync(log, 'w');
@@ -549,15 +592,33 @@ export interface ProbeResult {
 
 /** `openssl ocsp` as a client: the response must verify against the test root and say signer is good. */
 export function probeOcsp(port = OCSP_PORT, cert = 'signer'): ProbeResult {
-  const r = spawnSync('openssl', ['ocsp', '-issuer', join(TEST_CERTS, 'intermediate-ca.pem'), '-cert', leafPem(cert).cert,
-    '-url', `http://127.0.0.1:${port}`, '-CAfile', join(TEST_CERTS, 'ca-chain.pem'), '-timeout', '5'],
-  { encoding: 'utf8', timeout: 15_000 });
+  const r = spawnSync(
+    'openssl',
+    [
+      'ocsp',
+      '-issuer',
+      join(TEST_CERTS, 'intermediate-ca.pem'),
+      '-cert',
+      leafPem(cert).cert,
+      '-url',
+      `http://127.0.0.1:${port}`,
+      '-CAfile',
+      join(TEST_CERTS, 'ca-chain.pem'),
+      '-timeout',
+      '5',
+    ],
+    { encoding: 'utf8', timeout: 15_000 },
+  );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   return { ok: /Response verify OK/.test(out) && /: good$/m.test(out), detail: out.slice(0, 1000) };
 }
 
 /** GET `path` on 127.0.0.1:port; status and body (at most 1 MiB). */
-export function httpGet(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; type?: string; body: Uint8Array }> {
+export function httpGet(
+  port: number,
+  path: string,
+  timeoutMs = 5000,
+): Promise<{ status: number; type?: string; body: Uint8Array }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -567,7 +628,13 @@ export function httpGet(port: number, path: string, timeoutMs = 5000): Promise<{
         if (size > 1 << 20) req.destroy(new Error('response too large'));
         else chunks.push(c);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: res.headers['content-type'],
+          body: new Uint8Array(Buffer.concat(chunks)),
+        }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);

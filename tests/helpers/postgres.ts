@@ -29,7 +29,9 @@ export function postgresBinDir(): string {
   }
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) if (existsSync(join(base, v, 'bin', 'pg_ctl'))) return join(base, v, 'bin');
   }
   throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian package postgresql');
@@ -65,11 +67,32 @@ export async function startPostgres(): Promise<PostgresCluster> {
     chownSync(dir, uid, gid);
   }
   chmodSync(dir, 0o700);
-  await asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'kyso', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await asServerUser(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'kyso',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   // Sockets in the cluster's own directory; TCP on loopback only; fsync off (a throw-away cluster).
   const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`;
-  await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  await asServerUser(join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-o',
+    options,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   const host = '127.0.0.1';
   const url = `postgres://kyso@${host}:${port}/postgres`;
   let stopped = false;
@@ -80,7 +103,21 @@ export async function startPostgres(): Promise<PostgresCluster> {
     async createDatabase(name?: string) {
       const db = name ?? `kyso_test_${process.pid}_${++counter}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(db)) throw new Error(`bad database name ${db}`);
-      await run('psql', ['-h', host, '-p', String(port), '-U', 'kyso', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE DATABASE ${db}`]);
+      await run('psql', [
+        '-h',
+        host,
+        '-p',
+        String(port),
+        '-U',
+        'kyso',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-c',
+        `CREATE DATABASE ${db}`,
+      ]);
       return `postgres://kyso@${host}:${port}/${db}`;
     },
     async stop() {

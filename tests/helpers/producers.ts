@@ -72,9 +72,17 @@ export async function producerSamples(): Promise<Sample[]> {
   const samples: Sample[] = [
     { name: 'pdf-lib (classic xref)', bytes: plain, style: 'table' },
     { name: 'pdf-lib (object streams)', bytes: objstm, style: 'stream' },
-    { name: 'qpdf --object-streams=generate', bytes: qpdfTransform(plain, ['--object-streams=generate']), style: 'stream' },
+    {
+      name: 'qpdf --object-streams=generate',
+      bytes: qpdfTransform(plain, ['--object-streams=generate']),
+      style: 'stream',
+    },
     { name: 'qpdf --linearize', bytes: qpdfTransform(plain, ['--linearize']), style: 'table' },
-    { name: 'qpdf --linearize --object-streams=generate', bytes: qpdfTransform(plain, ['--linearize', '--object-streams=generate']), style: 'stream' },
+    {
+      name: 'qpdf --linearize --object-streams=generate',
+      bytes: qpdfTransform(plain, ['--linearize', '--object-streams=generate']),
+      style: 'stream',
+    },
   ];
   for (const [file, style] of [
     ['libreoffice-vi.pdf', 'any'],

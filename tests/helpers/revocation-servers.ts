@@ -86,7 +86,9 @@ export class TestPki {
       const [when, reason] = revocation.split(',');
       const m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(when);
       if (!m) throw new Error(`bad index time ${when}`);
-      const time = new Date(Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+      const time = new Date(
+        Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+      );
       out.set(serial.toUpperCase(), { time, reason });
     }
     return out;
@@ -121,12 +123,18 @@ export async function startOpensslOcsp(options: OcspResponderOptions): Promise<R
   const port = await freePort();
   const args = [
     'ocsp',
-    '-index', join(TEST_CERTS, 'ocsp-index.txt'),
-    '-CA', join(TEST_CERTS, 'intermediate-ca.pem'),
-    '-rsigner', options.signer.certPath,
-    '-rkey', options.signer.keyPath,
-    '-port', String(port),
-    '-nmin', '60',
+    '-index',
+    join(TEST_CERTS, 'ocsp-index.txt'),
+    '-CA',
+    join(TEST_CERTS, 'intermediate-ca.pem'),
+    '-rsigner',
+    options.signer.certPath,
+    '-rkey',
+    options.signer.keyPath,
+    '-port',
+    String(port),
+    '-nmin',
+    '60',
     ...(options.extraArgs ?? []),
   ];
   const child = spawn('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });

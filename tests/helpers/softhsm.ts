@@ -74,7 +74,10 @@ export function findSoftHsmLibrary(): string | null {
   const util = which('softhsm2-util');
   if (util) {
     const prefix = dirname(dirname(util));
-    candidates.push(join(prefix, 'lib', 'softhsm', 'libsofthsm2.so'), join(prefix, 'lib64', 'softhsm', 'libsofthsm2.so'));
+    candidates.push(
+      join(prefix, 'lib', 'softhsm', 'libsofthsm2.so'),
+      join(prefix, 'lib64', 'softhsm', 'libsofthsm2.so'),
+    );
   }
   for (const c of candidates) if (existsSync(c)) return c;
   for (const pkg of ['softhsm2-common', 'libsofthsm2']) {
@@ -113,7 +116,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string
     return execFileSync(cmd, args, { env, input, maxBuffer: 16 << 20, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(`${cmd} ${args[0] ?? ''} failed: ${err.stderr?.toString() || err.stdout?.toString() || err.message}`);
+    throw new Error(
+      `${cmd} ${args[0] ?? ''} failed: ${err.stderr?.toString() || err.stdout?.toString() || err.message}`,
+    );
   }
 }
 
@@ -201,7 +206,13 @@ export function initSoftHsmToken(options: { tokenLabel?: string; pin?: string; s
   const config = join(dir, 'softhsm2.conf');
   writeFileSync(
     config,
-    [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'),
+    [
+      `directories.tokendir = ${tokenDir}`,
+      'objectstore.backend = file',
+      'log.level = ERROR',
+      'slots.removable = false',
+      '',
+    ].join('\n'),
   );
   const previousConf = process.env.SOFTHSM2_CONF;
   const env: NodeJS.ProcessEnv = { ...process.env, SOFTHSM2_CONF: config };
@@ -218,7 +229,11 @@ export function initSoftHsmToken(options: { tokenLabel?: string; pin?: string; s
       const keyFile = join(dir, `${label}.key.pem`);
       writeFileSync(keyFile, pkcs8, { mode: 0o600 });
       try {
-        run('softhsm2-util', ['--import', keyFile, '--token', tokenLabel, '--label', label, '--id', idHex, '--pin', pin], env);
+        run(
+          'softhsm2-util',
+          ['--import', keyFile, '--token', tokenLabel, '--label', label, '--id', idHex, '--pin', pin],
+          env,
+        );
       } finally {
         rmSync(keyFile, { force: true });
       }
@@ -230,12 +245,21 @@ export function initSoftHsmToken(options: { tokenLabel?: string; pin?: string; s
       const pkcs8 = run('openssl', ['pkcs8', '-topk8', '-nocrypt'], env, keyPem);
       importKey(pkcs8, label, idHex);
       importKey(pkcs8, bare.label, bare.idHex);
-      const leaf = pemBlocks(run('openssl', ['pkcs12', '-in', p12, '-passin', pass, '-nokeys', '-clcerts'], env).toString(), 'CERTIFICATE');
-      const cas = pemBlocks(run('openssl', ['pkcs12', '-in', p12, '-passin', pass, '-nokeys', '-cacerts'], env).toString(), 'CERTIFICATE');
+      const leaf = pemBlocks(
+        run('openssl', ['pkcs12', '-in', p12, '-passin', pass, '-nokeys', '-clcerts'], env).toString(),
+        'CERTIFICATE',
+      );
+      const cas = pemBlocks(
+        run('openssl', ['pkcs12', '-in', p12, '-passin', pass, '-nokeys', '-cacerts'], env).toString(),
+        'CERTIFICATE',
+      );
       if (leaf.length !== 1) throw new Error(`${file}: expected one end-entity certificate, found ${leaf.length}`);
       return { label, idHex, certificate: leaf[0], chain: cas };
     };
-    const bare = { rsa: { label: 'kyso-rsa-bare', idHex: 'b0b0b0b001' }, ec: { label: 'kyso-ec-bare', idHex: 'b0b0b0b002' } };
+    const bare = {
+      rsa: { label: 'kyso-rsa-bare', idHex: 'b0b0b0b001' },
+      ec: { label: 'kyso-ec-bare', idHex: 'b0b0b0b002' },
+    };
     const rsa = load('signer.p12', 'kyso-rsa', 'a1b2c3d401', bare.rsa);
     const ec = load('signer-ec.p12', 'kyso-ec', 'a1b2c3d402', bare.ec);
 
@@ -246,7 +270,14 @@ export function initSoftHsmToken(options: { tokenLabel?: string; pin?: string; s
       pin,
       certs: [rsa, ec].map((k) => {
         const n = certificateNames(k.certificate);
-        return { label: k.label, id: k.idHex, value: hex(k.certificate), subject: hex(n.subject), issuer: hex(n.issuer), serial: hex(n.serial) };
+        return {
+          label: k.label,
+          id: k.idHex,
+          value: hex(k.certificate),
+          subject: hex(n.subject),
+          issuer: hex(n.issuer),
+          serial: hex(n.serial),
+        };
       }),
     };
     run(process.execPath, ['-e', CREATE_CERTS, pkcs11jsPath()!], env, JSON.stringify(job));
@@ -265,7 +296,13 @@ export function strayEcCertificate(): Uint8Array {
   try {
     const key = join(dir, 'k.pem');
     run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], process.env);
-    return new Uint8Array(run('openssl', ['req', '-new', '-x509', '-key', key, '-subj', '/CN=stray', '-days', '1', '-outform', 'DER'], process.env));
+    return new Uint8Array(
+      run(
+        'openssl',
+        ['req', '-new', '-x509', '-key', key, '-subj', '/CN=stray', '-days', '1', '-outform', 'DER'],
+        process.env,
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

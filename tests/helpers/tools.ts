@@ -17,7 +17,11 @@ export function run(cmd: string, args: string[], input?: Uint8Array): ToolResult
 }
 
 /** A scratch directory removed by the returned cleanup. */
-export function scratch(prefix = 'kyso-'): { dir: string; file: (name: string, bytes?: Uint8Array) => string; cleanup: () => void } {
+export function scratch(prefix = 'kyso-'): {
+  dir: string;
+  file: (name: string, bytes?: Uint8Array) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,

@@ -19,7 +19,12 @@ interface RawAnswer {
  * Sends the headers (declaring `declared` bytes) and only `sent` bytes of the body, then waits for the answer
  * without sending the rest: an answer can only come from a service that did not wait for the body.
  */
-function partialPost(url: string, headers: Record<string, string>, declared: number, sent: Uint8Array): Promise<RawAnswer> {
+function partialPost(
+  url: string,
+  headers: Record<string, string>,
+  declared: number,
+  sent: Uint8Array,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(declared) } }, (res) => {
       const parts: Buffer[] = [];
@@ -53,7 +58,12 @@ describe('authorisation before the body (issue 14, item 5)', () => {
 
   it('a key whose unit is not an authority, or without the seal, gets 403 for a 63 MB certification body it has not finished sending', async () => {
     for (const key of [svc.keys.otherUnit, svc.keys.signerOnly]) {
-      const res = await partialPost(`${svc.url}/v1/certifications`, { 'Content-Type': 'application/json', ...bearer(key) }, 63 * 1024 * 1024, JSON_HEAD);
+      const res = await partialPost(
+        `${svc.url}/v1/certifications`,
+        { 'Content-Type': 'application/json', ...bearer(key) },
+        63 * 1024 * 1024,
+        JSON_HEAD,
+      );
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(JSON.parse(res.body)).toMatchObject({ code: 'SERVICE_FORBIDDEN' });
@@ -67,7 +77,12 @@ describe('authorisation before the body (issue 14, item 5)', () => {
       ['/v1/signing-sessions?key=officer', 'application/pdf'],
       ['/v1/signing-sessions/abc/complete', 'application/json'],
     ]) {
-      const res = await partialPost(`${svc.url}${path}`, { 'Content-Type': type }, 40 * 1024 * 1024, Buffer.from('%PDF-1.7\n'));
+      const res = await partialPost(
+        `${svc.url}${path}`,
+        { 'Content-Type': type },
+        40 * 1024 * 1024,
+        Buffer.from('%PDF-1.7\n'),
+      );
       expect(res.status, path).toBe(401);
     }
   });
@@ -80,12 +95,27 @@ describe('authorisation before the body (issue 14, item 5)', () => {
     });
     expect(open.status).toBe(201);
     const { complete } = (await open.json()) as { complete: string };
-    const foreign = await partialPost(`${svc.url}${complete}`, { 'Content-Type': 'application/json', ...bearer(svc.keys.otherUnit) }, 1000, Buffer.from('{"signatureValue":"'));
+    const foreign = await partialPost(
+      `${svc.url}${complete}`,
+      { 'Content-Type': 'application/json', ...bearer(svc.keys.otherUnit) },
+      1000,
+      Buffer.from('{"signatureValue":"'),
+    );
     expect(foreign.status).toBe(404);
     expect(JSON.parse(foreign.body)).toMatchObject({ code: 'SERVICE_SESSION_NOT_FOUND' });
-    const unknown = await partialPost(`${svc.url}/v1/signing-sessions/nope/complete`, { 'Content-Type': 'application/json', ...bearer(svc.keys.full) }, 1000, Buffer.from('{"sig'));
+    const unknown = await partialPost(
+      `${svc.url}/v1/signing-sessions/nope/complete`,
+      { 'Content-Type': 'application/json', ...bearer(svc.keys.full) },
+      1000,
+      Buffer.from('{"sig'),
+    );
     expect(unknown.status).toBe(404);
-    const alias = await partialPost(`${svc.url}/v1/sign?key=seal`, { 'Content-Type': 'application/pdf', ...bearer(svc.keys.signerOnly) }, 40 * 1024 * 1024, Buffer.from('%PDF-1.7\n'));
+    const alias = await partialPost(
+      `${svc.url}/v1/sign?key=seal`,
+      { 'Content-Type': 'application/pdf', ...bearer(svc.keys.signerOnly) },
+      40 * 1024 * 1024,
+      Buffer.from('%PDF-1.7\n'),
+    );
     expect(alias.status).toBe(403);
   });
 });
@@ -99,7 +129,12 @@ describe('the request timeout covers JSON bodies (issue 14, item 5)', () => {
         ['/v1/certifications', svc.keys.full],
         ['/v1/signing-sessions/abc/complete', svc.keys.full],
       ] as const) {
-        const res = await partialPost(`${svc.url}${path}`, { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) }, 100_000, Buffer.from('{"originals":['));
+        const res = await partialPost(
+          `${svc.url}${path}`,
+          { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) },
+          100_000,
+          Buffer.from('{"originals":['),
+        );
         if (path.endsWith('/complete')) {
           expect(res.status, path).toBe(404); // no such session: refused before waiting for the body
           continue;
@@ -108,7 +143,9 @@ describe('the request timeout covers JSON bodies (issue 14, item 5)', () => {
         expect(res.headers['content-type'], path).toMatch(/^application\/problem\+json/);
         expect(JSON.parse(res.body), path).toMatchObject({ code: 'SERVICE_REQUEST_TIMEOUT', status: 408 });
       }
-      const logged = logLines(svc).filter((l) => l.msg === 'request' && (l.route === '/v1/fees/quote' || l.route === '/v1/certifications'));
+      const logged = logLines(svc).filter(
+        (l) => l.msg === 'request' && (l.route === '/v1/fees/quote' || l.route === '/v1/certifications'),
+      );
       expect(logged.map((l) => l.status)).toEqual([408, 408]);
     } finally {
       await svc.stop();
@@ -130,7 +167,9 @@ describe('spooled bodies left by a crash (issue 14, item 5)', () => {
       second = await first.restart();
       for (const f of left) expect(existsSync(f), f).toBe(false);
       expect(existsSync(join(tmp, 'operator-notes.txt'))).toBe(true);
-      expect(logLines(second).some((l) => l.msg === 'removed request bodies left by an earlier process' && l.removed === 2)).toBe(true);
+      expect(
+        logLines(second).some((l) => l.msg === 'removed request bodies left by an earlier process' && l.removed === 2),
+      ).toBe(true);
     } finally {
       if (second) await second.stop();
       else await first.stop();

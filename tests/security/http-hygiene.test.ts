@@ -7,14 +7,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largePdf } from '../helpers/large-pdf.js';
 import { pdfLibDoc } from '../helpers/producers.js';
 import { configSchema } from '@kyso/server';
-import { bearer, postPdf, startTestService, type TestService } from '../../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  postPdf,
+  startTestService,
+  type TestService,
+} from '../../packages/server/test/helpers/test-service.js';
 
 let pdf: Uint8Array;
 beforeAll(async () => {
   pdf = await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Cong van' });
 });
 
-const json = (body: unknown, key?: string): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) }, body: JSON.stringify(body) });
+const json = (body: unknown, key?: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...(key ? bearer(key) : {}) },
+  body: JSON.stringify(body),
+});
 
 describe('HTTP hygiene (issue 14, item 6)', () => {
   let svc: TestService;
@@ -35,8 +44,16 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
       ['GET', '/metrics', {}],
       ['GET', '/openapi.json', {}],
       ['POST', '/v1/verify', { body: Buffer.from(pdf), headers: { 'Content-Type': 'application/pdf' } }],
-      ['POST', '/v1/sign?key=signer', { body: Buffer.from(pdf), headers: { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) } }],
-      ['POST', '/v1/signing-sessions?key=officer', { body: Buffer.from(pdf), headers: { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) } }],
+      [
+        'POST',
+        '/v1/sign?key=signer',
+        { body: Buffer.from(pdf), headers: { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) } },
+      ],
+      [
+        'POST',
+        '/v1/signing-sessions?key=officer',
+        { body: Buffer.from(pdf), headers: { 'Content-Type': 'application/pdf', ...bearer(svc.keys.full) } },
+      ],
       ['POST', sessionComplete, json({ signatureValue: 'AAAA' }, svc.keys.full)],
       ['POST', '/v1/fees/quote', json({ originals: [{ pages: 1 }] })],
       ['POST', '/v1/certifications', json({}, svc.keys.full)],
@@ -61,7 +78,9 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
     expect(detail).toContain('(a parameter not shown)');
     expect(detail).not.toContain('Nguy');
     // A repeated known parameter is no way around it either.
-    expect((await postPdf(`${svc.url}/v1/sign?key=signer&level=B-B&level=B-LT`, pdf, bearer(svc.keys.full))).status).toBe(400);
+    expect(
+      (await postPdf(`${svc.url}/v1/sign?key=signer&level=B-B&level=B-LT`, pdf, bearer(svc.keys.full))).status,
+    ).toBe(400);
   });
 
   it('/healthz, /readyz, /metrics and /openapi.json ignore the Authorization header', async () => {
@@ -76,7 +95,10 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
     for (const bad of ['AAA', 'A=AA', 'QUJD RA==', 'QUJDRA=\n', '@@@@']) {
       const res = await fetch(`${svc.url}${sessionComplete}`, json({ signatureValue: bad }, svc.keys.full));
       expect(res.status, bad).toBe(400);
-      expect(await res.json()).toMatchObject({ code: 'SERVICE_BAD_REQUEST', detail: expect.stringContaining('body.signatureValue') });
+      expect(await res.json()).toMatchObject({
+        code: 'SERVICE_BAD_REQUEST',
+        detail: expect.stringContaining('body.signatureValue'),
+      });
     }
     const cms = await fetch(`${svc.url}${sessionComplete}`, json({ cms: 'MIIB' + 'x' }, svc.keys.full));
     expect(cms.status).toBe(400);
@@ -96,8 +118,14 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
       ),
     );
     expect(scan.status).toBe(400);
-    expect(await scan.json()).toMatchObject({ code: 'SERVICE_BAD_REQUEST', detail: expect.stringContaining('body.scan') });
-    const header = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': 'MIIC' + 'A' });
+    expect(await scan.json()).toMatchObject({
+      code: 'SERVICE_BAD_REQUEST',
+      detail: expect.stringContaining('body.scan'),
+    });
+    const header = await postPdf(`${svc.url}/v1/signing-sessions`, pdf, {
+      ...bearer(svc.keys.full),
+      'Kyso-Signer-Certificates': 'MIIC' + 'A',
+    });
     expect(header.status).toBe(400);
   });
 
@@ -112,11 +140,27 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
     expect(signed.status).toBe(200);
     expect(signed.headers.get('x-content-type-options')).toBe('nosniff');
     expect(signed.headers.get('cache-control')).toBe('no-store');
-    expect(signed.headers.get('content-disposition')).toBe(`attachment; filename="signed.pdf"; filename*=UTF-8''signed.pdf`);
-    const named = await postPdf(`${svc.url}/v1/sign?key=signer&filename=${encodeURIComponent('Quyết định "12".pdf')}`, largePdf(64 * 1024), bearer(svc.keys.full));
+    expect(signed.headers.get('content-disposition')).toBe(
+      `attachment; filename="signed.pdf"; filename*=UTF-8''signed.pdf`,
+    );
+    const named = await postPdf(
+      `${svc.url}/v1/sign?key=signer&filename=${encodeURIComponent('Quyết định "12".pdf')}`,
+      largePdf(64 * 1024),
+      bearer(svc.keys.full),
+    );
     expect(named.status).toBe(200);
-    expect(named.headers.get('content-disposition')).toBe(`attachment; filename="Quyet dinh _12_.pdf"; filename*=UTF-8''${encodeURIComponent('Quyết định "12".pdf')}`);
-    expect((await postPdf(`${svc.url}/v1/sign?key=signer&filename=${encodeURIComponent('../etc/passwd')}`, pdf, bearer(svc.keys.full))).status).toBe(400);
+    expect(named.headers.get('content-disposition')).toBe(
+      `attachment; filename="Quyet dinh _12_.pdf"; filename*=UTF-8''${encodeURIComponent('Quyết định "12".pdf')}`,
+    );
+    expect(
+      (
+        await postPdf(
+          `${svc.url}/v1/sign?key=signer&filename=${encodeURIComponent('../etc/passwd')}`,
+          pdf,
+          bearer(svc.keys.full),
+        )
+      ).status,
+    ).toBe(400);
 
     const certified = await fetch(
       `${svc.url}/v1/certifications`,
@@ -136,17 +180,24 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
     expect(certified.status, await certified.clone().text()).toBe(201);
     expect(certified.headers.get('cache-control')).toBe('no-store');
     const cert = (await certified.json()) as { id: string; ecopy: string; entries: { year: number; seqNo: number }[] };
-    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(cert.id)}`, { headers: bearer(svc.keys.full) });
+    const got = await fetch(`${svc.url}/v1/certifications/${encodeURIComponent(cert.id)}`, {
+      headers: bearer(svc.keys.full),
+    });
     expect(got.headers.get('cache-control')).toBe('no-store');
     const ecopy = await fetch(`${svc.url}${cert.ecopy}`, { headers: bearer(svc.keys.full) });
     expect(ecopy.status).toBe(200);
     expect(ecopy.headers.get('cache-control')).toBe('no-store');
     expect(ecopy.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(ecopy.headers.get('content-disposition')).toBe(`attachment; filename="ecopy-${cert.entries[0].year}-${cert.entries[0].seqNo}.pdf"`);
+    expect(ecopy.headers.get('content-disposition')).toBe(
+      `attachment; filename="ecopy-${cert.entries[0].year}-${cert.entries[0].seqNo}.pdf"`,
+    );
   });
 
   it('CORS is off by default: preflights are refused, no CORS headers on answers', async () => {
-    const preflight = await fetch(`${svc.url}/v1/verify`, { method: 'OPTIONS', headers: { Origin: 'https://portal.example', 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await fetch(`${svc.url}/v1/verify`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://portal.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
     expect(await preflight.json()).toMatchObject({ code: 'SERVICE_ORIGIN_NOT_ALLOWED' });
     const res = await fetch(`${svc.url}/healthz`, { headers: { Origin: 'https://portal.example' } });
@@ -157,11 +208,17 @@ describe('HTTP hygiene (issue 14, item 6)', () => {
 
 describe('CORS with configured origins (issue 14, item 6)', () => {
   it('answers the preflight of a listed origin (204) and refuses others; answers carry the CORS headers for it only', async () => {
-    const svc = await startTestService({ config: { http: { cors: { origins: ['https://portal.example'], maxAgeSeconds: 300 } } } });
+    const svc = await startTestService({
+      config: { http: { cors: { origins: ['https://portal.example'], maxAgeSeconds: 300 } } },
+    });
     try {
       const ok = await fetch(`${svc.url}/v1/sign?key=signer`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://portal.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' },
+        headers: {
+          Origin: 'https://portal.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization, content-type',
+        },
       });
       expect(ok.status).toBe(204);
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://portal.example');
@@ -169,11 +226,17 @@ describe('CORS with configured origins (issue 14, item 6)', () => {
       expect(ok.headers.get('access-control-allow-headers')).toContain('Authorization');
       expect(ok.headers.get('access-control-max-age')).toBe('300');
       expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
-      const other = await fetch(`${svc.url}/v1/sign?key=signer`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      const other = await fetch(`${svc.url}/v1/sign?key=signer`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(other.status).toBe(403);
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
-      const signed = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, { ...bearer(svc.keys.full), Origin: 'https://portal.example' });
+      const signed = await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, {
+        ...bearer(svc.keys.full),
+        Origin: 'https://portal.example',
+      });
       expect(signed.status).toBe(200);
       expect(signed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
       expect(signed.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
@@ -207,7 +270,9 @@ describe('failed authentication per client address (issue 14, item 6)', () => {
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
       expect(await limited.json()).toMatchObject({ code: 'SERVICE_AUTH_RATE_LIMITED', status: 429 });
       expect((await postPdf(`${svc.url}/v1/sign?key=signer`, pdf, bearer(svc.keys.full))).status).toBe(429);
-      expect((await fetch(`${svc.url}/v1/fees/quote`, json({ originals: [{ pages: 2, paperCopies: 1 }] }))).status).toBe(200);
+      expect(
+        (await fetch(`${svc.url}/v1/fees/quote`, json({ originals: [{ pages: 2, paperCopies: 1 }] }))).status,
+      ).toBe(200);
       expect((await fetch(`${svc.url}/healthz`, { headers: bearer('kyso_guess5') })).status).toBe(200);
     } finally {
       await svc.stop();

@@ -43,11 +43,19 @@ describe('memory under attack (real server in a child process)', () => {
     for (let round = 0; round < 2; round++) {
       const verified = await postPdf(`${server.url}/v1/verify`, bomb);
       expect(verified.status).toBe(422);
-      expect(await verified.json()).toMatchObject({ status: 422, code: 'PDF_LIMIT', detail: expect.stringContaining(`decodes to more than ${BUDGET} bytes in all`) });
+      expect(await verified.json()).toMatchObject({
+        status: 422,
+        code: 'PDF_LIMIT',
+        detail: expect.stringContaining(`decodes to more than ${BUDGET} bytes in all`),
+      });
 
       const signedBomb = await postPdf(`${server.url}/v1/sign?key=signer`, bomb, bearer(server.keys.full));
       expect(signedBomb.status).toBe(422);
-      expect(await signedBomb.json()).toMatchObject({ status: 422, code: 'PDF_LIMIT', detail: expect.stringContaining(`decodes to more than ${BUDGET} bytes in all`) });
+      expect(await signedBomb.json()).toMatchObject({
+        status: 422,
+        code: 'PDF_LIMIT',
+        detail: expect.stringContaining(`decodes to more than ${BUDGET} bytes in all`),
+      });
     }
     const peak = server.memory('VmHWM');
     // The issue measured 2.4 GB (verification) and 4.0 GB (signing) for such a file. Now each of the two workers
@@ -76,14 +84,22 @@ describe('memory under attack (real server in a child process)', () => {
 
     const verified = await postPdf(`${server.url}/v1/verify`, heavy);
     expect(verified.status).toBe(422);
-    expect(await verified.json()).toMatchObject({ status: 422, code: 'PDF_LIMIT', detail: expect.stringContaining('the verification needed more memory than a worker may use') });
+    expect(await verified.json()).toMatchObject({
+      status: 422,
+      code: 'PDF_LIMIT',
+      detail: expect.stringContaining('the verification needed more memory than a worker may use'),
+    });
     const after = await postPdf(`${server.url}/v1/verify`, signed);
     expect(after.status).toBe(200);
     expect(((await after.json()) as { signatures: unknown[] }).signatures).toHaveLength(1);
 
     const signedHeavy = await postPdf(`${server.url}/v1/sign?key=signer`, heavy, bearer(server.keys.full));
     expect(signedHeavy.status).toBe(422);
-    expect(await signedHeavy.json()).toMatchObject({ status: 422, code: 'PDF_LIMIT', detail: expect.stringContaining('the signing needed more memory than a worker may use') });
+    expect(await signedHeavy.json()).toMatchObject({
+      status: 422,
+      code: 'PDF_LIMIT',
+      detail: expect.stringContaining('the signing needed more memory than a worker may use'),
+    });
     const next = await postPdf(`${server.url}/v1/sign?key=signer`, plain, bearer(server.keys.full));
     expect(next.status).toBe(200);
     const out = new Uint8Array(await next.arrayBuffer());

@@ -17,10 +17,19 @@ let control: { url: string; proc: ChildProcess };
 
 beforeAll(async () => {
   server = await startChildService({ limits: { signingConcurrency: 2 }, verification: { trustRoots: [], workers: 1 } });
-  const proc = spawn(process.execPath, ['-e', "require('http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })"], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await new Promise<string>((resolve) => proc.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const proc = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const port = await new Promise<string>((resolve) =>
+    proc.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   control = { url: `http://127.0.0.1:${port}`, proc };
 }, 120_000);
 afterAll(async () => {
@@ -29,14 +38,17 @@ afterAll(async () => {
 });
 
 describe('a responsive main thread', () => {
-  it('/healthz answers within 200 ms while a heavy signing and a heavy certification run', { timeout: 180_000 }, async () => {
+  it('/healthz answers within 200 ms while a heavy signing and a heavy certification run', {
+    timeout: 180_000,
+  }, async () => {
     const heavyPdf = objectStreamBomb({ bytesPerStream: 60 * 1000 * 1000 }); // 5 × 60 MB decoded, under 512 MiB
     const scans = [0, 1].map((seed) => flatPng(4000, 4000, seed));
     expect(Math.max(...scans.map((s) => s.length))).toBeLessThan(100_000);
 
     const started = Date.now();
     const timings: Record<string, number> = {};
-    const timed = <T>(name: string, p: Promise<T>): Promise<T> => p.finally(() => (timings[name] = Date.now() - started));
+    const timed = <T>(name: string, p: Promise<T>): Promise<T> =>
+      p.finally(() => (timings[name] = Date.now() - started));
     const signing = timed('signing', postPdf(`${server.url}/v1/sign?key=signer`, heavyPdf, bearer(server.keys.full)));
     const certification = timed(
       'certification',
@@ -65,7 +77,8 @@ describe('a responsive main thread', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const [signed, certified] = await both;
-    const at = (xs: number[], q: number): string => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(1);
+    const at = (xs: number[], q: number): string =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))].toFixed(1);
     console.log(
       `signing ${timings.signing} ms, certification ${timings.certification} ms; both in flight at ${bothRunning} polls; ` +
         `/healthz ×${health.length}: p50 ${at(health, 0.5)} ms, p99 ${at(health, 0.99)} ms, slowest ${at(health, 1)} ms; ` +

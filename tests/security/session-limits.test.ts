@@ -10,7 +10,12 @@ import { largePdf } from '../helpers/large-pdf.js';
 import { leafPem, pemToDer, TEST_CERTS } from '../helpers/pki-servers.js';
 import { pdfLibDoc } from '../helpers/producers.js';
 import { loadConfig, type SqliteSessionStore } from '@kyso/server';
-import { bearer, postPdf, startTestService, type TestService } from '../../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  postPdf,
+  startTestService,
+  type TestService,
+} from '../../packages/server/test/helpers/test-service.js';
 
 const MiB = 1 << 20;
 const b64 = (b: Uint8Array | Buffer): string => Buffer.from(b).toString('base64');
@@ -23,7 +28,8 @@ beforeAll(async () => {
   header = [b64(pemToDer(readFileSync(leafPem('signer').cert, 'utf8'))), b64(intermediate)].join(',');
 });
 
-const openSession = (svc: TestService, pdf: Uint8Array, key: string): Promise<Response> => postPdf(`${svc.url}/v1/signing-sessions?key=signer`, pdf, bearer(key));
+const openSession = (svc: TestService, pdf: Uint8Array, key: string): Promise<Response> =>
+  postPdf(`${svc.url}/v1/signing-sessions?key=signer`, pdf, bearer(key));
 
 /** A body sent without Content-Length (chunked): the size is only known once it has arrived. */
 function openChunked(svc: TestService, pdf: Uint8Array, key: string): Promise<Response> {
@@ -33,20 +39,32 @@ function openChunked(svc: TestService, pdf: Uint8Array, key: string): Promise<Re
       c.close();
     },
   });
-  return fetch(`${svc.url}/v1/signing-sessions?key=signer`, { method: 'POST', headers: { 'Content-Type': 'application/pdf', ...bearer(key) }, body, duplex: 'half' } as RequestInit);
+  return fetch(`${svc.url}/v1/signing-sessions?key=signer`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/pdf', ...bearer(key) },
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 const sqlite = (svc: TestService): SqliteSessionStore => svc.services.sessions as SqliteSessionStore;
-const chunks = (svc: TestService): number => sqlite(svc).db.prepare('SELECT COUNT(*) FROM signing_session_chunks').pluck().get() as number;
+const chunks = (svc: TestService): number =>
+  sqlite(svc).db.prepare('SELECT COUNT(*) FROM signing_session_chunks').pluck().get() as number;
 
 function complete(svc: TestService, id: string, key: string): Promise<Response> {
-  return fetch(`${svc.url}/v1/signing-sessions/${id}/complete`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: JSON.stringify({ signatureValue: 'AAAA' }) });
+  return fetch(`${svc.url}/v1/signing-sessions/${id}/complete`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(key) },
+    body: JSON.stringify({ signatureValue: 'AAAA' }),
+  });
 }
 
 describe('session caps (issue 14, item 5)', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService({ config: { sessions: { maxPerKey: 3, maxBytesPerKey: 6 * MiB, maxTotalBytes: 9 * MiB } } });
+    svc = await startTestService({
+      config: { sessions: { maxPerKey: 3, maxBytesPerKey: 6 * MiB, maxTotalBytes: 9 * MiB } },
+    });
   });
   afterAll(async () => {
     await svc?.stop();
@@ -64,9 +82,15 @@ describe('session caps (issue 14, item 5)', () => {
 
   it('a key holds at most maxBytesPerKey: 413 SERVICE_SESSION_QUOTA, refused from Content-Length and, chunked, once received', async () => {
     const five = largePdf(5 * MiB);
-    const first = await postPdf(`${svc.url}/v1/signing-sessions`, five, { ...bearer(svc.keys.otherUnit), 'Kyso-Signer-Certificates': header });
+    const first = await postPdf(`${svc.url}/v1/signing-sessions`, five, {
+      ...bearer(svc.keys.otherUnit),
+      'Kyso-Signer-Certificates': header,
+    });
     expect(first.status, await first.clone().text()).toBe(201);
-    const declared = await postPdf(`${svc.url}/v1/signing-sessions`, five, { ...bearer(svc.keys.otherUnit), 'Kyso-Signer-Certificates': header });
+    const declared = await postPdf(`${svc.url}/v1/signing-sessions`, five, {
+      ...bearer(svc.keys.otherUnit),
+      'Kyso-Signer-Certificates': header,
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ code: 'SERVICE_SESSION_QUOTA' });
     const chunked = await openChunked(svc, largePdf(2 * MiB), svc.keys.signerOnly);
@@ -105,7 +129,13 @@ describe('the attack of the issue on the default configuration (issue 14, item 5
 describe('expired sessions are purged (issue 14, item 5)', () => {
   it('on access: the document goes at once, 410 while the notice is kept, 404 after it', async () => {
     let offset = 0;
-    const svc = await startTestService({ config: { signing: { sessionTtlSeconds: 60 }, sessions: { expiredNoticeSeconds: 120, purgeIntervalSeconds: 3600 } }, now: () => Date.now() + offset });
+    const svc = await startTestService({
+      config: {
+        signing: { sessionTtlSeconds: 60 },
+        sessions: { expiredNoticeSeconds: 120, purgeIntervalSeconds: 3600 },
+      },
+      now: () => Date.now() + offset,
+    });
     try {
       const res = await openSession(svc, largePdf(2 * MiB), svc.keys.full);
       const { id } = (await res.json()) as { id: string };
@@ -127,7 +157,10 @@ describe('expired sessions are purged (issue 14, item 5)', () => {
 
   it('periodically, without anyone touching the session', async () => {
     let offset = 0;
-    const svc = await startTestService({ config: { signing: { sessionTtlSeconds: 60 }, sessions: { purgeIntervalSeconds: 1 } }, now: () => Date.now() + offset });
+    const svc = await startTestService({
+      config: { signing: { sessionTtlSeconds: 60 }, sessions: { purgeIntervalSeconds: 1 } },
+      now: () => Date.now() + offset,
+    });
     try {
       expect((await openSession(svc, largePdf(2 * MiB), svc.keys.full)).status).toBe(201);
       expect(chunks(svc)).toBeGreaterThan(0);
@@ -141,7 +174,10 @@ describe('expired sessions are purged (issue 14, item 5)', () => {
 
   it('at start: a restart after the expiry finds the documents already gone', async () => {
     let offset = 0;
-    const first = await startTestService({ config: { signing: { sessionTtlSeconds: 60 }, sessions: { purgeIntervalSeconds: 3600 } }, now: () => Date.now() + offset });
+    const first = await startTestService({
+      config: { signing: { sessionTtlSeconds: 60 }, sessions: { purgeIntervalSeconds: 3600 } },
+      now: () => Date.now() + offset,
+    });
     let second: TestService | undefined;
     try {
       expect((await openSession(first, largePdf(3 * MiB), first.keys.full)).status).toBe(201);
@@ -164,7 +200,9 @@ describe('session storage configuration', () => {
   it('refuses a sessions database next to the register', () => {
     let error: { code?: string; messageEn?: string } | undefined;
     try {
-      loadConfig({ env: { KYSO_DATA_DIR: '/tmp/kyso-x', KYSO_DATABASE: '/tmp/kyso-x/kyso.sqlite', KYSO_DEV_API_KEY: 'kyso_dev' } });
+      loadConfig({
+        env: { KYSO_DATA_DIR: '/tmp/kyso-x', KYSO_DATABASE: '/tmp/kyso-x/kyso.sqlite', KYSO_DEV_API_KEY: 'kyso_dev' },
+      });
     } catch (e) {
       error = e as typeof error;
     }

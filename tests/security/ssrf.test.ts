@@ -16,7 +16,13 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs12Signer, signPdf } from '@kyso/core';
 import { nodeGuardedFetch } from '@kyso/core/guarded-fetch';
-import { bearer, postPdf, startTestService, TEST_CERTS, type TestService } from '../../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  postPdf,
+  startTestService,
+  TEST_CERTS,
+  type TestService,
+} from '../../packages/server/test/helpers/test-service.js';
 import { buildTrustPath } from '@kyso/verify';
 import { impostorCa, urlPki, type UrlPki } from './helpers/url-pki.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,8 +57,15 @@ async function trap(host: string): Promise<Trap | null> {
 }
 
 /** An HTTP server that answers every request by `handler` and counts them. */
-async function httpServer(handler: Parameters<typeof createHttpServer>[1]): Promise<{ port: number; requests: number; server: HttpServer; close(): Promise<void> }> {
-  const s = { port: 0, requests: 0, server: undefined as unknown as HttpServer, close: () => new Promise<void>((r) => s.server.close(() => r())) };
+async function httpServer(
+  handler: Parameters<typeof createHttpServer>[1],
+): Promise<{ port: number; requests: number; server: HttpServer; close(): Promise<void> }> {
+  const s = {
+    port: 0,
+    requests: 0,
+    server: undefined as unknown as HttpServer,
+    close: () => new Promise<void>((r) => s.server.close(() => r())),
+  };
   s.server = createHttpServer((req, res) => {
     s.requests++;
     handler!(req, res);
@@ -68,10 +81,15 @@ async function pdf(): Promise<Uint8Array> {
   return doc.save({ useObjectStreams: false });
 }
 
-const sign = async (pki: UrlPki) => signPdf(await pdf(), Pkcs12Signer.open(pki.p12, pki.password), { certificateCheck: false });
+const sign = async (pki: UrlPki) =>
+  signPdf(await pdf(), Pkcs12Signer.open(pki.p12, pki.password), { certificateCheck: false });
 
 interface Report {
-  signatures: Array<{ trustedChain: boolean; intact: boolean; revocation: Array<{ certificate: string; status: string; source: string | null }> }>;
+  signatures: Array<{
+    trustedChain: boolean;
+    intact: boolean;
+    revocation: Array<{ certificate: string; status: string; source: string | null }>;
+  }>;
 }
 
 async function verifyOnline(svc: TestService, bytes: Uint8Array): Promise<Report> {
@@ -107,7 +125,13 @@ beforeAll(async () => {
   const v6 = trap6 ? [`http://[::1]:${trap6.port}/x`] : [];
   // Every spelling of "the inside" a certificate can carry.
   hostileUrls = {
-    caIssuers: [`http://127.0.0.1:${p4}/ca.cer`, `http://localhost:${p4}/ca.cer`, ...v6, `http://0.0.0.0:${p4}/ca.cer`, `http://169.254.169.254/latest/meta-data/`],
+    caIssuers: [
+      `http://127.0.0.1:${p4}/ca.cer`,
+      `http://localhost:${p4}/ca.cer`,
+      ...v6,
+      `http://0.0.0.0:${p4}/ca.cer`,
+      `http://169.254.169.254/latest/meta-data/`,
+    ],
     ocsp: [`http://localhost:${p4}/ocsp`, ...v6, `http://[::ffff:127.0.0.1]:${p4}/ocsp`, `http://127.0.0.1:${p4}/ocsp`],
     crl: [`http://169.254.169.254/latest/meta-data/`, `http://127.0.0.1:${p4}/r.crl`, `http://2130706433:${p4}/r.crl`],
   };
@@ -122,16 +146,34 @@ beforeAll(async () => {
 
   untrusted = urlPki({ ...hostileUrls, leafName: 'Không Tin Cậy' });
   trusted = urlPki({ ...hostileUrls, leafName: 'Tin Cậy Nhưng Độc', rootInP12: true });
-  redirected = urlPki({ ocsp: [`http://127.0.0.1:${redirector.port}/ocsp`], crl: [`http://127.0.0.1:${redirector.port}/r.crl`], leafName: 'Chuyển Hướng', rootInP12: true });
+  redirected = urlPki({
+    ocsp: [`http://127.0.0.1:${redirector.port}/ocsp`],
+    crl: [`http://127.0.0.1:${redirector.port}/r.crl`],
+    leafName: 'Chuyển Hướng',
+    rootInP12: true,
+  });
   // Never answers: the budget's time must end what it holds.
   hanging = await httpServer(() => {});
   // Same allow-listed addresses; one chains to a configured root, the other to a root nobody configured.
-  const counted = (tag: string) => ({ ocsp: [`http://127.0.0.1:${counter.port}/${tag}/ocsp`], crl: [`http://127.0.0.1:${counter.port}/${tag}/r.crl`] });
+  const counted = (tag: string) => ({
+    ocsp: [`http://127.0.0.1:${counter.port}/${tag}/ocsp`],
+    crl: [`http://127.0.0.1:${counter.port}/${tag}/r.crl`],
+  });
   unanchored = urlPki({ ...counted('unanchored'), leafName: 'Không Có Gốc', rootInP12: true });
-  anchored = urlPki({ ...counted('anchored'), leafName: 'Có Gốc', rootName: 'Kyso SSRF Anchored Root', rootInP12: true });
+  anchored = urlPki({
+    ...counted('anchored'),
+    leafName: 'Có Gốc',
+    rootName: 'Kyso SSRF Anchored Root',
+    rootInP12: true,
+  });
   // A root of the configured root's name (no key identifiers to tell them apart): a path "to the anchor" whose
   // top signature does not verify.
-  namesake = urlPki({ ...counted('namesake'), leafName: 'Trùng Tên', rootName: 'Kyso SSRF Anchored Root', rootInP12: true });
+  namesake = urlPki({
+    ...counted('namesake'),
+    leafName: 'Trùng Tên',
+    rootName: 'Kyso SSRF Anchored Root',
+    rootInP12: true,
+  });
   const hang = Array.from({ length: 3 }, (_, i) => `http://127.0.0.1:${hanging.port}/${i}`);
   slow = urlPki({ ocsp: hang, crl: hang, leafName: 'Chậm', rootInP12: true });
   const many = Array.from({ length: 50 }, (_, i) => `http://127.0.0.1:${counter.port}/${i}`);
@@ -210,7 +252,11 @@ describe('/v1/verify?online=true with certificates that name the inside', () => 
   });
 
   it('the test PKI on 127.0.0.1:39601/39602 still answers through the allow-list', async () => {
-    const bytes = await signPdf(await pdf(), Pkcs12Signer.open(new Uint8Array(readFileSync(join(TEST_CERTS, 'signer.p12'))), 'kyso-test'), { certificateCheck: false });
+    const bytes = await signPdf(
+      await pdf(),
+      Pkcs12Signer.open(new Uint8Array(readFileSync(join(TEST_CERTS, 'signer.p12'))), 'kyso-test'),
+      { certificateCheck: false },
+    );
     const report = await verifyOnline(svc, bytes);
     expect(report.signatures[0].trustedChain).toBe(true);
     expect(report.signatures[0].revocation.map((r) => r.status)).toEqual(['GOOD', 'GOOD']);
@@ -285,7 +331,12 @@ describe('the Node transport refuses before connecting', () => {
   const allowPorts = () => [80, 443, trap4.port, ...(trap6 ? [trap6.port] : [])];
 
   it('a name that resolves to 127.0.0.1 (localhost), [::1], 169.254.169.254, and a mapped ::ffff:127.0.0.1', async () => {
-    const urls = [`http://localhost:${trap4.port}/`, `http://[::1]:${trap6?.port ?? 80}/`, 'http://169.254.169.254/latest/meta-data/', `http://[::ffff:127.0.0.1]:${trap4.port}/`];
+    const urls = [
+      `http://localhost:${trap4.port}/`,
+      `http://[::1]:${trap6?.port ?? 80}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://[::ffff:127.0.0.1]:${trap4.port}/`,
+    ];
     for (const url of urls) {
       const f = nodeGuardedFetch({ allowPorts: allowPorts() });
       await expect(f(url), url).rejects.toMatchObject({ code: 'FETCH_ADDRESS_REFUSED' });
@@ -305,8 +356,11 @@ describe('the Node transport refuses before connecting', () => {
 describe('kyso verify --online (the built CLI)', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, [CLI, 'verify', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      execFile(
+        process.execPath,
+        [CLI, 'verify', ...args],
+        { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
+        (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
       );
     });
 
@@ -323,8 +377,17 @@ describe('kyso verify --online (the built CLI)', () => {
       expect(trapped()).toBe(0);
 
       const good = join(dir, 'good.pdf');
-      writeFileSync(good, await signPdf(await pdf(), Pkcs12Signer.open(new Uint8Array(readFileSync(join(TEST_CERTS, 'signer.p12'))), 'kyso-test'), { certificateCheck: false }));
-      const ok = await run([good, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--online', '--json'], { KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' });
+      writeFileSync(
+        good,
+        await signPdf(
+          await pdf(),
+          Pkcs12Signer.open(new Uint8Array(readFileSync(join(TEST_CERTS, 'signer.p12'))), 'kyso-test'),
+          { certificateCheck: false },
+        ),
+      );
+      const ok = await run([good, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--online', '--json'], {
+        KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602',
+      });
       expect(ok.code).toBe(0);
       expect((JSON.parse(ok.stdout) as Report).signatures[0].revocation.map((x) => x.status)).toEqual(['GOOD', 'GOOD']);
       // An allow-list entry is a host, not a URL.

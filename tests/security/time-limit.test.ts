@@ -15,7 +15,13 @@ import { pathToFileURL } from 'node:url';
 import { signPdf } from '@kyso/core';
 import { loadConfig, startService, type RunningService } from '@kyso/server';
 import { objectStreamBomb } from '../../packages/pdf/test/helpers/object-stream-bomb.js';
-import { bearer, makeKeys, PASSWORD_ENV, postPdf, TEST_CERTS } from '../../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  makeKeys,
+  PASSWORD_ENV,
+  postPdf,
+  TEST_CERTS,
+} from '../../packages/server/test/helpers/test-service.js';
 import { signingWorkerUrl } from '../../packages/server/src/signing/signing-service.js';
 import { verificationWorkerUrl } from '../../packages/server/src/verification/verification-pool.js';
 import { openSigner } from '../helpers/keys.js';
@@ -34,7 +40,11 @@ beforeAll(async () => {
 async function expectTimeout(res: Response, limitMs: number): Promise<void> {
   expect(res.status).toBe(503);
   expect(res.headers.get('retry-after')).toBe('5');
-  expect(await res.json()).toMatchObject({ status: 503, code: 'SERVICE_TIMEOUT', detail: expect.stringContaining(`took longer than ${limitMs} ms`) });
+  expect(await res.json()).toMatchObject({
+    status: 503,
+    code: 'SERVICE_TIMEOUT',
+    detail: expect.stringContaining(`took longer than ${limitMs} ms`),
+  });
 }
 
 const metric = async (url: string, name: string): Promise<number> => {
@@ -47,7 +57,11 @@ describe('a crafted PDF over the time limit (kyso serve in a child process)', ()
   let server: ChildService;
   let heavyPdf: Uint8Array;
   beforeAll(async () => {
-    server = await startChildService({ limits: { signingConcurrency: 1 }, verification: { trustRoots: [], workers: 1 }, resources: { jobTimeoutMs: LIMIT_MS } });
+    server = await startChildService({
+      limits: { signingConcurrency: 1 },
+      verification: { trustRoots: [], workers: 1 },
+      resources: { jobTimeoutMs: LIMIT_MS },
+    });
     heavyPdf = objectStreamBomb({ bytesPerStream: 100 * 1000 * 1000 }); // 500 MB to decode: seconds of work
   }, 120_000);
   afterAll(async () => {
@@ -55,7 +69,10 @@ describe('a crafted PDF over the time limit (kyso serve in a child process)', ()
   });
 
   it('is 503 SERVICE_TIMEOUT for /v1/sign and /v1/verify; the workers are replaced and the service answers', async () => {
-    await expectTimeout(await postPdf(`${server.url}/v1/sign?key=signer`, heavyPdf, bearer(server.keys.full)), LIMIT_MS);
+    await expectTimeout(
+      await postPdf(`${server.url}/v1/sign?key=signer`, heavyPdf, bearer(server.keys.full)),
+      LIMIT_MS,
+    );
     await expectTimeout(await postPdf(`${server.url}/v1/verify`, heavyPdf), LIMIT_MS);
     expect(await metric(server.url, 'kyso_signing_workers_replaced')).toBe(1);
     expect(await metric(server.url, 'kyso_verification_workers_replaced')).toBe(1);
@@ -75,13 +92,25 @@ describe('jobs that never end (a service whose workers spin forever on marked jo
   beforeAll(async () => {
     // Registered before the real worker's listener, so a marked job never reaches it and the thread never returns.
     const spin = (test: string, real: URL) =>
-      ["import { parentPort } from 'node:worker_threads';", `parentPort.on('message', (m) => { if (m.type === 'job' && (${test})) for (;;); });`, `await import(${JSON.stringify(real.href)});`].join('\n');
-    const marked = "new TextDecoder().decode((m.job.bytes ?? m.job.input?.bytes ?? new Uint8Array()).subarray(0, 5)) === '%SPIN'";
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        `parentPort.on('message', (m) => { if (m.type === 'job' && (${test})) for (;;); });`,
+        `await import(${JSON.stringify(real.href)});`,
+      ].join('\n');
+    const marked =
+      "new TextDecoder().decode((m.job.bytes ?? m.job.input?.bytes ?? new Uint8Array()).subarray(0, 5)) === '%SPIN'";
     writeFileSync(tmp.file('verification.mjs'), spin(marked, verificationWorkerUrl()));
-    writeFileSync(tmp.file('signing.mjs'), spin(`${marked} || m.job.data?.idempotencyKey?.startsWith('spin')`, signingWorkerUrl()));
+    writeFileSync(
+      tmp.file('signing.mjs'),
+      spin(`${marked} || m.job.data?.idempotencyKey?.startsWith('spin')`, signingWorkerUrl()),
+    );
     const { keys, entries } = makeKeys();
     key = keys.full;
-    const p12 = (name: string) => ({ type: 'pkcs12' as const, file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
+    const p12 = (name: string) => ({
+      type: 'pkcs12' as const,
+      file: join(TEST_CERTS, name),
+      password: { env: PASSWORD_ENV },
+    });
     const file = tmp.file('kyso.json');
     writeFileSync(
       file,
@@ -90,13 +119,20 @@ describe('jobs that never end (a service whose workers spin forever on marked jo
         port: 0,
         dataDir: join(tmp.dir, 'data'),
         logLevel: 'silent',
-        keys: { signer: p12('signer.p12'), seal: p12('seal.p12'), 'signer-ec': p12('signer-ec.p12'), officer: p12('signer.p12') },
+        keys: {
+          signer: p12('signer.p12'),
+          seal: p12('seal.p12'),
+          'signer-ec': p12('signer-ec.p12'),
+          officer: p12('signer.p12'),
+        },
         apiKeys: entries,
         signing: { revocation: 'off' },
         limits: { signingConcurrency: 1 },
         verification: { workers: 1, trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
         resources: { jobTimeoutMs: LIMIT_MS },
-        certification: { authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+        certification: {
+          authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } },
+        },
       }),
     );
     running = await startService(loadConfig({ file, env: { [PASSWORD_ENV]: 'kyso-test' } }), {
@@ -116,7 +152,9 @@ describe('jobs that never end (a service whose workers spin forever on marked jo
     expect(running.services.signing.workersReplaced).toBe(1);
     const next = await postPdf(`${running.url}/v1/sign?key=signer`, plain, bearer(key));
     expect(next.status).toBe(200);
-    expect(Buffer.from(new Uint8Array(await next.arrayBuffer()).subarray(0, plain.length)).equals(Buffer.from(plain))).toBe(true);
+    expect(
+      Buffer.from(new Uint8Array(await next.arrayBuffer()).subarray(0, plain.length)).equals(Buffer.from(plain)),
+    ).toBe(true);
   });
 
   it('a verification is 503 SERVICE_TIMEOUT; the next verification is answered in full', async () => {
@@ -129,13 +167,19 @@ describe('jobs that never end (a service whose workers spin forever on marked jo
 
   it('a certification is 503 SERVICE_TIMEOUT and takes no number; the next one is number 1', async () => {
     const post = (idempotencyKey: string) =>
-      fetch(`${running.url}/v1/certifications`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(key) }, body: certificationBody(idempotencyKey, [flatPng(600, 800)]) });
+      fetch(`${running.url}/v1/certifications`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...bearer(key) },
+        body: certificationBody(idempotencyKey, [flatPng(600, 800)]),
+      });
     await expectTimeout(await post('spin-certification'), LIMIT_MS);
     expect(await running.services.register!.findRequestByKey(UNIT, 'spin-certification')).toBeNull();
     expect(running.services.signing.workersReplaced).toBe(2);
 
     const next = await post('after-the-timeout');
     expect(next.status).toBe(201);
-    expect(((await next.json()) as { entries: { seqNo: number; state: string }[] }).entries).toMatchObject([{ seqNo: 1, state: 'issued' }]);
+    expect(((await next.json()) as { entries: { seqNo: number; state: string }[] }).entries).toMatchObject([
+      { seqNo: 1, state: 'issued' },
+    ]);
   });
 });

@@ -12,7 +12,12 @@ import { largePdf } from '../helpers/large-pdf.js';
 import { makeNssDb, type NssDb } from '../helpers/nss.js';
 import { leafPem, pemToDer, TEST_CERTS } from '../helpers/pki-servers.js';
 import { scratch } from '../helpers/tools.js';
-import { bearer, postPdf, startTestService, type TestService } from '../../packages/server/test/helpers/test-service.js';
+import {
+  bearer,
+  postPdf,
+  startTestService,
+  type TestService,
+} from '../../packages/server/test/helpers/test-service.js';
 
 const b64 = (b: Uint8Array | Buffer): string => Buffer.from(b).toString('base64');
 const MiB = 1 << 20;
@@ -27,7 +32,10 @@ beforeAll(async () => {
   nss = makeNssDb();
   const pem = leafPem('signer');
   const intermediate = pemToDer(readFileSync(join(TEST_CERTS, 'intermediate-ca.pem'), 'utf8'));
-  person = { key: createPrivateKey(readFileSync(pem.key)), header: [b64(pemToDer(readFileSync(pem.cert, 'utf8'))), b64(intermediate)].join(',') };
+  person = {
+    key: createPrivateKey(readFileSync(pem.key)),
+    header: [b64(pemToDer(readFileSync(pem.cert, 'utf8'))), b64(intermediate)].join(','),
+  };
 });
 afterAll(async () => {
   await svc?.stop();
@@ -42,7 +50,10 @@ interface Session {
 }
 
 async function open(pdf: Uint8Array, query = ''): Promise<Session> {
-  const res = await postPdf(`${svc.url}/v1/signing-sessions${query}`, pdf, { ...bearer(svc.keys.full), 'Kyso-Signer-Certificates': person.header });
+  const res = await postPdf(`${svc.url}/v1/signing-sessions${query}`, pdf, {
+    ...bearer(svc.keys.full),
+    'Kyso-Signer-Certificates': person.header,
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as Session;
 }
@@ -50,21 +61,38 @@ async function open(pdf: Uint8Array, query = ''): Promise<Session> {
 const signatureOf = (s: Session): string => b64(nodeSign('sha256', Buffer.from(s.dataToSign, 'base64'), person.key));
 
 function complete(s: Session, signatureValue: string): Promise<Response> {
-  return fetch(`${svc.url}${s.complete}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...bearer(svc.keys.full) }, body: JSON.stringify({ signatureValue }) });
+  return fetch(`${svc.url}${s.complete}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer(svc.keys.full) },
+    body: JSON.stringify({ signatureValue }),
+  });
 }
 
 /** Starts the completion and hangs up after the first piece of the answer (a client whose connection dropped). */
 function completeAndDrop(s: Session, signatureValue: string): Promise<{ status: number; received: number }> {
   const body = JSON.stringify({ signatureValue });
   return new Promise((resolve, reject) => {
-    const req = request(`${svc.url}${s.complete}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...bearer(svc.keys.full) } }, (res) => {
-      res.once('data', (chunk: Buffer) => {
-        req.destroy();
-        resolve({ status: res.statusCode!, received: chunk.length });
-      });
-      res.once('error', () => {});
-    });
-    req.on('error', (e) => (e.message.includes('aborted') || e.message.includes('socket hang up') ? undefined : reject(e)));
+    const req = request(
+      `${svc.url}${s.complete}`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          ...bearer(svc.keys.full),
+        },
+      },
+      (res) => {
+        res.once('data', (chunk: Buffer) => {
+          req.destroy();
+          resolve({ status: res.statusCode!, received: chunk.length });
+        });
+        res.once('error', () => {});
+      },
+    );
+    req.on('error', (e) =>
+      e.message.includes('aborted') || e.message.includes('socket hang up') ? undefined : reject(e),
+    );
     req.end(body);
   });
 }
@@ -74,7 +102,12 @@ function expectSigned(out: Uint8Array, pdf: Uint8Array, name: string): void {
   expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
   const sigs = nss.pdfsig(tmp.file(name, out)).signatures;
   expect(sigs).toHaveLength(1);
-  expect(sigs[0]).toMatchObject({ valid: true, trusted: true, totalDocumentSigned: true, signerCN: 'Nguyễn Thị Lấp Lánh Ánh' });
+  expect(sigs[0]).toMatchObject({
+    valid: true,
+    trusted: true,
+    totalDocumentSigned: true,
+    signerCN: 'Nguyễn Thị Lấp Lánh Ánh',
+  });
 }
 
 describe('two-step signing of large PDFs (issue 14, item 1)', () => {
@@ -92,7 +125,9 @@ describe('two-step signing of large PDFs (issue 14, item 1)', () => {
       expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`quyết định ${label}.pdf`)}`);
+      expect(res.headers.get('content-disposition')).toContain(
+        `filename*=UTF-8''${encodeURIComponent(`quyết định ${label}.pdf`)}`,
+      );
       const first = new Uint8Array(await res.arrayBuffer());
       expectSigned(first, pdf, `large-${size}.pdf`);
 

@@ -6,7 +6,15 @@
  * profile), `test-root=1` (also trust the kyso test root shipped in dist/, for demos and tests only), `lang=en`.
  */
 import { KysoError } from '@kyso/pdf';
-import { readCertificates, summariseCertificate, trustProfile, validatePdf, vietnamTime, type TrustProfileName, type ValidationReport } from '@kyso/verify';
+import {
+  readCertificates,
+  summariseCertificate,
+  trustProfile,
+  validatePdf,
+  vietnamTime,
+  type TrustProfileName,
+  type ValidationReport,
+} from '@kyso/verify';
 import { el, renderReport } from './render.js';
 import { TEXT, type Language, type TextKey } from './text.js';
 
@@ -50,7 +58,10 @@ const langToggle = byId<HTMLButtonElement>('lang-toggle');
 let testRoots: Root[] = [];
 let chosenRoots: Root[] = [];
 let current: { name: string; bytes: Uint8Array } | null = null;
-let shown: { name: string; report: ValidationReport } | { name: string; error: { code: string; vi: string; en: string } } | null = null;
+let shown:
+  | { name: string; report: ValidationReport }
+  | { name: string; error: { code: string; vi: string; en: string } }
+  | null = null;
 let run = 0;
 let jsonUrl: string | null = null;
 
@@ -95,14 +106,20 @@ function renderBundled(): void {
   bundledTrust.textContent = `${t('bundledTrust')} "${p.name}": ${p.anchors.length} ${t('bundledRoots')}, ${p.extraCertificates.length} ${t('bundledExtras')}. ${p.description[lang]}.`;
   bundledList.replaceChildren(
     ...p.anchors.map((a) =>
-      el('li', {}, `${summariseCertificate(a.certificate).commonName ?? a.subject} — ${t('validUntil')} ${vietnamTime(a.notAfter.toISOString())} — SHA-256 `, el('code', {}, a.sha256)),
+      el(
+        'li',
+        {},
+        `${summariseCertificate(a.certificate).commonName ?? a.subject} — ${t('validUntil')} ${vietnamTime(a.notAfter.toISOString())} — SHA-256 `,
+        el('code', {}, a.sha256),
+      ),
     ),
   );
 }
 
 function renderStatic(): void {
   document.documentElement.lang = lang;
-  for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) node.textContent = t(node.dataset.text as TextKey);
+  for (const node of document.querySelectorAll<HTMLElement>('[data-text]'))
+    node.textContent = t(node.dataset.text as TextKey);
   document.title = t('title');
   langToggle.setAttribute('lang', lang === 'vi' ? 'en' : 'vi');
   atNote.textContent = atParam ? (at ? `${t('atNote')}: ${vietnamTime(at.toISOString())}` : t('atInvalid')) : '';
@@ -113,12 +130,15 @@ function renderStatic(): void {
 
 /** Where the trust in a root comes from, by its name: a file the person chose, the test root, or the bundled profile. */
 function anchorOrigin(rootName: string): string | null {
-  const named = (r: Root): boolean => !!r.cert && (summariseCertificate(r.cert).commonName ?? summariseCertificate(r.cert).text) === rootName;
+  const named = (r: Root): boolean =>
+    !!r.cert && (summariseCertificate(r.cert).commonName ?? summariseCertificate(r.cert).text) === rootName;
   const chosen = chosenRoots.find(named);
   if (chosen) return `${t('originChosen')} ${chosen.label}`;
   if (testRoots.some(named)) return t('originTest');
   if (!profileName) return null;
-  const bundled = trustProfile(profileName).anchors.find((a) => (summariseCertificate(a.certificate).commonName ?? a.subject) === rootName);
+  const bundled = trustProfile(profileName).anchors.find(
+    (a) => (summariseCertificate(a.certificate).commonName ?? a.subject) === rootName,
+  );
   return bundled ? `${t('originBundled')} "${profileName}" (SHA-256 ${bundled.sha256})` : null;
 }
 
@@ -129,12 +149,20 @@ function renderShown(): void {
     const json = new Blob([JSON.stringify(shown.report, null, 2)], { type: 'application/json' });
     if (jsonUrl) URL.revokeObjectURL(jsonUrl); // one report at a time: free the previous one's copy
     jsonUrl = URL.createObjectURL(json);
-    const link = el('a', { href: jsonUrl, download: `${shown.name.replace(/\.pdf$/i, '')}.kyso-report.json`, class: 'download' }, t('downloadJson'));
+    const link = el(
+      'a',
+      { href: jsonUrl, download: `${shown.name.replace(/\.pdf$/i, '')}.kyso-report.json`, class: 'download' },
+      t('downloadJson'),
+    );
     reportBox.replaceChildren(...nodes, el('p', {}, link));
   } else {
     reportBox.replaceChildren(
       el('h2', { id: 'report-title' }, t('reportTitle')),
-      el('p', { class: 'error', role: 'alert' }, `${shown.name}: ${shown.error.code === 'VALIDATION_ERROR' ? t('failed') : t('notPdf')} — ${shown.error[lang]}`),
+      el(
+        'p',
+        { class: 'error', role: 'alert' },
+        `${shown.name}: ${shown.error.code === 'VALIDATION_ERROR' ? t('failed') : t('notPdf')} — ${shown.error[lang]}`,
+      ),
     );
   }
 }
@@ -152,7 +180,12 @@ async function validateCurrent(): Promise<void> {
   const trustAnchors = [...testRoots, ...chosenRoots].flatMap((r) => (r.cert ? [r.cert] : []));
   let result: typeof shown;
   try {
-    const report = await validatePdf(bytes, { trustProfile: profileName ?? undefined, trustAnchors, at, online: false });
+    const report = await validatePdf(bytes, {
+      trustProfile: profileName ?? undefined,
+      trustAnchors,
+      at,
+      online: false,
+    });
     result = { name, report };
   } catch (e) {
     // A file that is not a readable PDF is a typed KysoError with both languages; anything else is a bug to show.
@@ -164,7 +197,11 @@ async function validateCurrent(): Promise<void> {
   }
   if (mine !== run) return;
   shown = result;
-  window.__kysoTrust = { profile: profileName, bundledAnchors: profileName ? trustProfile(profileName).anchors.map((a) => a.sha256) : [], chosenRoots: trustAnchors.length };
+  window.__kysoTrust = {
+    profile: profileName,
+    bundledAnchors: profileName ? trustProfile(profileName).anchors.map((a) => a.sha256) : [],
+    chosenRoots: trustAnchors.length,
+  };
   window.__kysoLastReport = 'report' in result ? result.report : null;
   window.__kysoLastError = 'error' in result ? result.error : null;
   renderShown();
@@ -189,7 +226,9 @@ profileSelect.addEventListener('change', async () => {
 
 trustInput.addEventListener('change', async () => {
   const files = [...(trustInput.files ?? [])];
-  chosenRoots = (await Promise.all(files.map(async (f) => readRoots(f.name, new Uint8Array(await f.arrayBuffer()))))).flat();
+  chosenRoots = (
+    await Promise.all(files.map(async (f) => readRoots(f.name, new Uint8Array(await f.arrayBuffer()))))
+  ).flat();
   renderTrust();
   await validateCurrent(); // the verdict depends on the roots: show it for the roots now chosen
 });
@@ -200,7 +239,8 @@ for (const type of ['dragenter', 'dragover'] as const) {
     dropZone.classList.add('over');
   });
 }
-for (const type of ['dragleave', 'drop'] as const) dropZone.addEventListener(type, () => dropZone.classList.remove('over'));
+for (const type of ['dragleave', 'drop'] as const)
+  dropZone.addEventListener(type, () => dropZone.classList.remove('over'));
 dropZone.addEventListener('drop', (e) => {
   e.preventDefault();
   void openPdf(e.dataTransfer?.files[0]);

@@ -4,7 +4,16 @@
  * A citizen reads plain words; the codes (indication, findings, the changes' kinds) and their technical facts stay
  * in each card's closed "technical details" section, for whoever must look further.
  */
-import { INDICATION_LABELS, conclusionOf, placeText, revocationText, validityText, vietnamTime, type SignatureReport, type ValidationReport } from '@kyso/verify';
+import {
+  INDICATION_LABELS,
+  conclusionOf,
+  placeText,
+  revocationText,
+  validityText,
+  vietnamTime,
+  type SignatureReport,
+  type ValidationReport,
+} from '@kyso/verify';
 import { COVERAGE, TEXT, type Language, type TextKey } from './text.js';
 
 type Child = Node | string | null | undefined | false;
@@ -32,7 +41,8 @@ export type AnchorOrigin = (rootName: string) => string | null;
 
 function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOrigin: AnchorOrigin): HTMLElement {
   const t = (k: TextKey): string => TEXT[k][lang];
-  const heading = s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
+  const heading =
+    s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
   const cls = verdictClass(s.indication);
   const code = s.subIndication ? `${s.indication} / ${s.subIndication}` : s.indication;
 
@@ -48,21 +58,36 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
   row(
     'signing-time',
     'signingTime',
-    s.signingTime ? `${vietnamTime(s.signingTime)} — ${s.signingTimeSource === 'timestamp' ? t('byTimestamp') : t('claimed')}` : '—',
+    s.signingTime
+      ? `${vietnamTime(s.signingTime)} — ${s.signingTimeSource === 'timestamp' ? t('byTimestamp') : t('claimed')}`
+      : '—',
   );
   row(
     'integrity',
     'integrity',
     (s.intact ? t('intact') : t('notIntact')) +
-      (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : ''),
+      (s.modifications === 'ALLOWED'
+        ? `; ${t('modifiedAllowed')}`
+        : s.modifications === 'DISALLOWED'
+          ? `; ${t('modifiedDisallowed')}`
+          : ''),
   );
   row('coverage', 'coverage', COVERAGE[s.coverage]?.[lang] ?? s.coverage);
   // What is known, as the text report says it: never "còn hiệu lực" (still valid) when revocation was not checked.
   const v = s.certificateValidity;
-  row('valid-at-signing', 'validAtSigning', validityText(s.signingTimeSource === 'timestamp' ? v.atBestSignatureTime : v.atClaimedTime, lang));
-  if (s.bestSignatureTime.source === 'validation-time') row('valid-at-validation', 'validAtBest', validityText(v.atBestSignatureTime, lang));
+  row(
+    'valid-at-signing',
+    'validAtSigning',
+    validityText(s.signingTimeSource === 'timestamp' ? v.atBestSignatureTime : v.atClaimedTime, lang),
+  );
+  if (s.bestSignatureTime.source === 'validation-time')
+    row('valid-at-validation', 'validAtBest', validityText(v.atBestSignatureTime, lang));
   row('revocation', 'revocation', revocationText(s, lang));
-  row('period', 'period', s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—');
+  row(
+    'period',
+    'period',
+    s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—',
+  );
   row('level', 'level', s.level ? `PAdES ${s.level}` : '—');
   if (s.reason) row('reason', 'reason', s.reason);
   if (s.location) row('location', 'location', s.location);
@@ -70,17 +95,25 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
     row(
       'timestamps',
       'timestamps',
-      s.timestamps.map((ts) => `${vietnamTime(ts.time)} (${ts.tsa ?? '—'}, ${ts.trusted ? t('tsTrusted') : t('tsUntrusted')})`).join('; '),
+      s.timestamps
+        .map((ts) => `${vietnamTime(ts.time)} (${ts.tsa ?? '—'}, ${ts.trusted ? t('tsTrusted') : t('tsUntrusted')})`)
+        .join('; '),
     );
   }
 
   const list = el('dl');
-  for (const [key, label, value] of rows) list.append(el('div', { 'data-field': key }, el('dt', {}, label), el('dd', {}, value)));
+  for (const [key, label, value] of rows)
+    list.append(el('div', { 'data-field': key }, el('dt', {}, label), el('dd', {}, value)));
 
   // The plain sentence only; its code and facts (which may name codes such as NO_REVOCATION_DATA_OFFLINE) go below.
   const findings = (label: TextKey, items: SignatureReport['reasons'], key: string): HTMLElement | null =>
     items.length
-      ? el('section', { class: `findings ${key}`, 'data-field': key }, el('h4', {}, t(label)), el('ul', {}, ...items.map((f) => el('li', {}, f[lang]))))
+      ? el(
+          'section',
+          { class: `findings ${key}`, 'data-field': key },
+          el('h4', {}, t(label)),
+          el('ul', {}, ...items.map((f) => el('li', {}, f[lang]))),
+        )
       : null;
   // A passed signature's reasons only restate the verdict; the other verdicts need them explained.
   const reasons = s.indication === 'TOTAL-PASSED' ? [] : s.reasons;
@@ -89,7 +122,17 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
         'div',
         { class: 'changes', 'data-field': 'changes' },
         el('h5', {}, `${t('changes')} (${s.changes.length})`),
-        el('ul', {}, ...s.changes.map((c) => el('li', {}, `${t('revision')} ${c.revision + 1}: ${c.kind} — ${c.allowed ? t('allowed') : t('disallowed')} (${c.reason})`))),
+        el(
+          'ul',
+          {},
+          ...s.changes.map((c) =>
+            el(
+              'li',
+              {},
+              `${t('revision')} ${c.revision + 1}: ${c.kind} — ${c.allowed ? t('allowed') : t('disallowed')} (${c.reason})`,
+            ),
+          ),
+        ),
       )
     : null;
   const coded = [...reasons, ...s.warnings, ...s.notes];
@@ -99,7 +142,19 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
     el('summary', {}, t('technical')),
     el('p', { class: 'code', 'data-field': 'indication-code' }, `${t('resultCode')}: ${code}`),
     coded.length
-      ? el('ul', { class: 'codes' }, ...coded.map((f) => el('li', { 'data-code': f.code }, el('code', {}, f.code), f.detail ? ` — ${f.detail}` : '', f.where ? ` (${placeText(f.where, lang)})` : '')))
+      ? el(
+          'ul',
+          { class: 'codes' },
+          ...coded.map((f) =>
+            el(
+              'li',
+              { 'data-code': f.code },
+              el('code', {}, f.code),
+              f.detail ? ` — ${f.detail}` : '',
+              f.where ? ` (${placeText(f.where, lang)})` : '',
+            ),
+          ),
+        )
       : null,
     s.subFilter ? el('p', {}, `SubFilter: ${s.subFilter}`) : null,
     changes,
@@ -108,7 +163,12 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
   return el(
     'article',
     { class: `signature ${cls}`, 'aria-labelledby': id, 'data-indication': s.indication },
-    el('h3', { id }, `${heading} ${s.index + 1}`, s.fieldName ? el('span', { class: 'field' }, ` — ${t('field')}: ${s.fieldName}`) : null),
+    el(
+      'h3',
+      { id },
+      `${heading} ${s.index + 1}`,
+      s.fieldName ? el('span', { class: 'field' }, ` — ${t('field')}: ${s.fieldName}`) : null,
+    ),
     el('p', { class: `verdict ${cls}` }, el('strong', {}, INDICATION_LABELS[s.indication][lang])),
     list,
     findings('reasons', reasons, 'reasons'),
@@ -118,7 +178,12 @@ function signatureCard(s: SignatureReport, lang: Language, id: string, anchorOri
 }
 
 /** The whole report for one file: a summary line, then the cards in the order the signatures were applied. */
-export function renderReport(report: ValidationReport, fileName: string, lang: Language, anchorOrigin: AnchorOrigin = () => null): HTMLElement[] {
+export function renderReport(
+  report: ValidationReport,
+  fileName: string,
+  lang: Language,
+  anchorOrigin: AnchorOrigin = () => null,
+): HTMLElement[] {
   const t = (k: TextKey): string => TEXT[k][lang];
   const out: HTMLElement[] = [
     el('h2', { id: 'report-title' }, t('reportTitle')),

@@ -24,15 +24,24 @@ export const TEXT = {
   profileNone: { vi: 'Không dùng', en: 'None' },
   bundledTrust: { vi: 'Đang tin cậy hồ sơ tích hợp sẵn', en: 'Trusting the bundled profile' },
   bundledRoots: { vi: 'chứng thư số gốc', en: 'roots' },
-  bundledExtras: { vi: 'chứng thư trung gian/TSA chỉ dùng để dựng đường dẫn', en: 'intermediate/TSA certificates for path building only' },
-  bundledNone: { vi: 'Không dùng chứng thư gốc tích hợp sẵn: chỉ các chứng thư gốc bạn chọn dưới đây được tin cậy.', en: 'No bundled roots: only the roots you choose below are trusted.' },
+  bundledExtras: {
+    vi: 'chứng thư trung gian/TSA chỉ dùng để dựng đường dẫn',
+    en: 'intermediate/TSA certificates for path building only',
+  },
+  bundledNone: {
+    vi: 'Không dùng chứng thư gốc tích hợp sẵn: chỉ các chứng thư gốc bạn chọn dưới đây được tin cậy.',
+    en: 'No bundled roots: only the roots you choose below are trusted.',
+  },
   trustInput: { vi: 'Thêm chứng thư gốc (PEM, CER, CRT)', en: 'Add root certificates (PEM, CER, CRT)' },
   trustNone: { vi: 'Chưa chọn chứng thư gốc nào.', en: 'No root certificate chosen.' },
   testRoot: { vi: 'chỉ dùng để thử nghiệm', en: 'for testing only' },
   trustBad: { vi: 'không đọc được chứng thư số', en: 'not a readable certificate' },
   validUntil: { vi: 'hiệu lực đến', en: 'valid until' },
   atNote: { vi: 'Kiểm tra tại thời điểm', en: 'Validating as of' },
-  atInvalid: { vi: 'Tham số "at" không phải thời điểm hợp lệ (ISO 8601); dùng thời điểm hiện tại.', en: 'The "at" parameter is not a valid ISO 8601 time; using the present.' },
+  atInvalid: {
+    vi: 'Tham số "at" không phải thời điểm hợp lệ (ISO 8601); dùng thời điểm hiện tại.',
+    en: 'The "at" parameter is not a valid ISO 8601 time; using the present.',
+  },
   offlineNote: {
     vi: 'Tình trạng thu hồi chỉ được kiểm tra từ dữ liệu nhúng trong tệp (không truy vấn OCSP/CRL qua mạng).',
     en: 'Revocation is checked only from data embedded in the file (no OCSP/CRL queries over the network).',
@@ -65,10 +74,16 @@ export const TEXT = {
   intact: { vi: 'Toàn vẹn, không bị thay đổi sau khi ký', en: 'Intact, not altered after signing' },
   notIntact: { vi: 'Không toàn vẹn', en: 'Not intact' },
   modifiedAllowed: { vi: 'có thay đổi được phép sau khi ký', en: 'with permitted changes after signing' },
-  modifiedDisallowed: { vi: 'có thay đổi KHÔNG được phép sau khi ký', en: 'with changes after signing that are NOT permitted' },
+  modifiedDisallowed: {
+    vi: 'có thay đổi KHÔNG được phép sau khi ký',
+    en: 'with changes after signing that are NOT permitted',
+  },
   coverage: { vi: 'Phạm vi được ký', en: 'Signed coverage' },
   validAtSigning: { vi: 'Hiệu lực chứng thư tại thời điểm ký', en: 'Certificate at signing time' },
-  validAtBest: { vi: 'Hiệu lực chứng thư tại thời điểm kiểm tra (không có dấu thời gian chứng minh thời điểm ký)', en: 'Certificate at the validation time (no timestamp proves the signing time)' },
+  validAtBest: {
+    vi: 'Hiệu lực chứng thư tại thời điểm kiểm tra (không có dấu thời gian chứng minh thời điểm ký)',
+    en: 'Certificate at the validation time (no timestamp proves the signing time)',
+  },
   revocation: { vi: 'Tình trạng thu hồi', en: 'Revocation status' },
   unknown: { vi: 'Chưa xác định', en: 'Unknown' },
   period: { vi: 'Thời hạn chứng thư số', en: 'Certificate validity period' },
@@ -85,9 +100,15 @@ export const TEXT = {
   changes: { vi: 'Thay đổi sau khi ký', en: 'Changes after signing' },
   technical: { vi: 'Chi tiết kỹ thuật (mã kết quả, mã lỗi)', en: 'Technical details (result and finding codes)' },
   resultCode: { vi: 'Mã kết quả', en: 'Result code' },
-  originBundled: { vi: 'được tin cậy vì có trong hồ sơ chứng thư gốc tích hợp sẵn', en: 'trusted because it is in the bundled root profile' },
+  originBundled: {
+    vi: 'được tin cậy vì có trong hồ sơ chứng thư gốc tích hợp sẵn',
+    en: 'trusted because it is in the bundled root profile',
+  },
   originChosen: { vi: 'được tin cậy vì bạn đã chọn tệp', en: 'trusted because you chose the file' },
-  originTest: { vi: 'chứng thư gốc thử nghiệm của kyso, chỉ dùng để thử nghiệm', en: "kyso's test root, for testing only" },
+  originTest: {
+    vi: 'chứng thư gốc thử nghiệm của kyso, chỉ dùng để thử nghiệm',
+    en: "kyso's test root, for testing only",
+  },
   revision: { vi: 'phiên bản', en: 'revision' },
   allowed: { vi: 'được phép', en: 'permitted' },
   disallowed: { vi: 'không được phép', en: 'not permitted' },
@@ -97,7 +118,10 @@ export type TextKey = keyof typeof TEXT;
 
 export const COVERAGE: Record<string, Record<Language, string>> = {
   ENTIRE_FILE: { vi: 'toàn bộ tệp', en: 'the whole file' },
-  ENTIRE_REVISION: { vi: 'toàn bộ phiên bản đã ký (có phần bổ sung sau)', en: 'the whole signed revision (later additions follow)' },
+  ENTIRE_REVISION: {
+    vi: 'toàn bộ phiên bản đã ký (có phần bổ sung sau)',
+    en: 'the whole signed revision (later additions follow)',
+  },
   PARTIAL: { vi: 'chỉ một phần tài liệu', en: 'only part of the document' },
   UNCLEAR: { vi: 'không xác định được', en: 'unclear' },
 };

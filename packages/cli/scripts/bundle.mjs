@@ -17,7 +17,8 @@ const coreDist = fileURLToPath(new URL('../../core/dist/', import.meta.url));
 const CHUNK = /^(chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?$/;
 
 // The chunks of an earlier bundle (their names carry a content hash).
-if (existsSync(join(dist, 'commands'))) for (const f of readdirSync(join(dist, 'commands'))) if (CHUNK.test(f)) rmSync(join(dist, 'commands', f));
+if (existsSync(join(dist, 'commands')))
+  for (const f of readdirSync(join(dist, 'commands'))) if (CHUNK.test(f)) rmSync(join(dist, 'commands', f));
 
 await build({
   absWorkingDir: cli,
@@ -55,7 +56,11 @@ await build({
           const text = readFileSync(a.path, 'utf8');
           if (!text.includes('import.meta.url')) return undefined;
           const rel = relative(coreDist, a.path).split(sep).join('/');
-          return { contents: text.replaceAll('import.meta.url', `kysoCoreUrl(${JSON.stringify(rel)})`), loader: 'js', resolveDir: dirname(a.path) };
+          return {
+            contents: text.replaceAll('import.meta.url', `kysoCoreUrl(${JSON.stringify(rel)})`),
+            loader: 'js',
+            resolveDir: dirname(a.path),
+          };
         });
       },
     },

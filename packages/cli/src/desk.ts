@@ -43,15 +43,22 @@ export async function deskAuthority(
     id = only.id;
   }
   // eslint-disable-next-line no-control-regex
-  if (id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) throw new UsageError('--authority-id must be at most 200 characters, no control characters');
+  if (id.length > 200 || /[\u0000-\u001f\u007f]/.test(id))
+    throw new UsageError('--authority-id must be at most 200 characters, no control characters');
   const existing = await register.getAuthority(id);
   if (existing && (o.name === undefined || o.name === existing.name)) return existing;
   const name = o.name ?? o.sealName;
-  if (!name) throw new UsageError(`authority '${id}' is not in this register yet: give --authority-name NAME`, 'Cơ quan chưa có trong sổ: cần --authority-name.');
+  if (!name)
+    throw new UsageError(
+      `authority '${id}' is not in this register yet: give --authority-name NAME`,
+      'Cơ quan chưa có trong sổ: cần --authority-name.',
+    );
   return register.upsertAuthority({
     id,
     name,
-    ...(existing ? { bookTypes: existing.bookTypes, electronicBookType: existing.electronicBookType } : { electronicBookType: o.electronicBook ?? null }),
+    ...(existing
+      ? { bookTypes: existing.bookTypes, electronicBookType: existing.electronicBookType }
+      : { electronicBookType: o.electronicBook ?? null }),
   });
 }
 
@@ -64,7 +71,8 @@ export function deskCertifierTitle(flag: string | undefined): string | undefined
 export function deskSealSizeMm(flag: string | undefined): number | undefined {
   const v = flag ?? env(DESK_ENV.sealSizeMm);
   if (v === undefined) return undefined;
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(v) || Number(v) < 10 || Number(v) > 80) throw new UsageError('--seal-size-mm must be a size in millimetres between 10 and 80');
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(v) || Number(v) < 10 || Number(v) > 80)
+    throw new UsageError('--seal-size-mm must be a size in millimetres between 10 and 80');
   return Number(v);
 }
 
@@ -74,7 +82,8 @@ export function deskSealSizeMm(flag: string | undefined): number | undefined {
  * kyso's verifier accepts both.
  */
 export function deskRsaScheme(flag: string | undefined, pss: boolean | undefined): 'rsa-pkcs1' | 'rsa-pss' {
-  if (pss && flag !== undefined && flag !== 'rsa-pss') throw new UsageError('--pss and --rsa-scheme rsa-pkcs1 contradict each other');
+  if (pss && flag !== undefined && flag !== 'rsa-pss')
+    throw new UsageError('--pss and --rsa-scheme rsa-pkcs1 contradict each other');
   const v = pss ? 'rsa-pss' : (flag ?? env(DESK_ENV.rsaScheme) ?? 'rsa-pkcs1');
   if (v !== 'rsa-pkcs1' && v !== 'rsa-pss') throw new UsageError('--rsa-scheme must be rsa-pkcs1 or rsa-pss');
   return v;

@@ -26,7 +26,12 @@ export function runFetchCache(): (fetch: FetchLike) => FetchLike {
     if (!k) {
       const response = await fetch(input, init);
       if (!response.ok) return response;
-      k = { status: response.status, statusText: response.statusText, headers: [...response.headers], body: new Uint8Array(await response.arrayBuffer()) };
+      k = {
+        status: response.status,
+        statusText: response.statusText,
+        headers: [...response.headers],
+        body: new Uint8Array(await response.arrayBuffer()),
+      };
       if (kept.size >= MAX_ENTRIES) kept.delete(kept.keys().next().value!);
       kept.set(input, k);
     }

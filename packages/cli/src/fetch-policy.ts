@@ -11,8 +11,14 @@ import { UsageError } from './usage.js';
  * user names are allowed whatever their address: `--allow-host HOST:PORT`, KYSO_FETCH_ALLOW_HOSTS (comma-separated)
  * and the --tsa URL's host.
  */
-export function cliFetchOptions(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): { allowHosts: string[]; budget: { maxRequests: number; totalMs: number } } {
-  const env = (process.env.KYSO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+export function cliFetchOptions(
+  allowHosts: readonly string[] | undefined,
+  namedUrls: ReadonlyArray<string | undefined> = [],
+): { allowHosts: string[]; budget: { maxRequests: number; totalMs: number } } {
+  const env = (process.env.KYSO_FETCH_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const named: string[] = [];
   for (const u of namedUrls) {
     if (!u) continue;
@@ -23,8 +29,9 @@ export function cliFetchOptions(allowHosts: readonly string[] | undefined, named
       /* reported by the option's own check */
     }
   }
-  for (const h of allowHosts ?? []) if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host wants HOST or HOST:PORT, got '${h}'`);
+  for (const h of allowHosts ?? [])
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+)(:\d{1,5})?$/.test(h))
+      throw new UsageError(`--allow-host wants HOST or HOST:PORT, got '${h}'`);
   // A command line run may cover many signatures: a larger budget than the service's per request.
   return { allowHosts: [...(allowHosts ?? []), ...env, ...named], budget: { maxRequests: 256, totalMs: 600_000 } };
 }
-

@@ -49,12 +49,22 @@ export interface CliJournal {
 
 /** Opens the journal named by --journal, or undefined without one; checks the caller's codes first. */
 export async function openCliJournal(args: JournalArgs): Promise<CliJournal | undefined> {
-  for (const [flag, v] of [['--procedure', args.procedure], ['--dossier', args.dossier]] as const) {
-    if (v !== undefined && !JOURNAL_CODE.test(v)) throw new UsageError(`${flag} must be 1 to 100 of A-Z a-z 0-9 . _ / : -`, `Tùy chọn ${flag} chỉ gồm tối đa 100 ký tự chữ, số và . _ / : -`);
+  for (const [flag, v] of [
+    ['--procedure', args.procedure],
+    ['--dossier', args.dossier],
+  ] as const) {
+    if (v !== undefined && !JOURNAL_CODE.test(v))
+      throw new UsageError(
+        `${flag} must be 1 to 100 of A-Z a-z 0-9 . _ / : -`,
+        `Tùy chọn ${flag} chỉ gồm tối đa 100 ký tự chữ, số và . _ / : -`,
+      );
   }
   if (args.journal === undefined) {
     if (args.unit !== undefined || args.procedure !== undefined || args.dossier !== undefined) {
-      throw new UsageError('--unit, --procedure and --dossier go with --journal FILE', 'Các tùy chọn --unit, --procedure, --dossier cần có --journal.');
+      throw new UsageError(
+        '--unit, --procedure and --dossier go with --journal FILE',
+        'Các tùy chọn --unit, --procedure, --dossier cần có --journal.',
+      );
     }
     return undefined;
   }

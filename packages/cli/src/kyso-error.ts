@@ -6,5 +6,10 @@ import type { KysoError } from '@kyso/pdf';
  */
 export function isKysoError(e: unknown): e is KysoError {
   const k = e as Partial<KysoError> | null;
-  return e instanceof Error && typeof k?.code === 'string' && typeof k.messageVi === 'string' && typeof k.messageEn === 'string';
+  return (
+    e instanceof Error &&
+    typeof k?.code === 'string' &&
+    typeof k.messageVi === 'string' &&
+    typeof k.messageEn === 'string'
+  );
 }

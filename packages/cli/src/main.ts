@@ -68,7 +68,11 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
   }
 }
 
-export async function main(argv: string[], out: Print = (s) => process.stdout.write(s + '\n'), err: Print = (s) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Print = (s) => process.stdout.write(s + '\n'),
+  err: Print = (s) => process.stderr.write(s + '\n'),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h') {
@@ -103,13 +107,24 @@ export async function main(argv: string[], out: Print = (s) => process.stdout.wr
       return exitCodeFor(e.code);
     }
     const errno = e as NodeJS.ErrnoException & { path?: string; dest?: string };
-    if (errno.code === 'ENOENT' || errno.code === 'EACCES' || errno.code === 'EISDIR' || errno.code === 'ENOTDIR' || errno.code === 'EROFS') {
+    if (
+      errno.code === 'ENOENT' ||
+      errno.code === 'EACCES' ||
+      errno.code === 'EISDIR' ||
+      errno.code === 'ENOTDIR' ||
+      errno.code === 'EROFS'
+    ) {
       const output = outputPath(rest);
       // copyFile names its destination in `dest`; outputs are written through a temporary file named after them
       const isOutput = (p: string | undefined): p is string =>
-        output !== undefined && p !== undefined && dirname(p) === dirname(output) && basename(p).includes(basename(output));
+        output !== undefined &&
+        p !== undefined &&
+        dirname(p) === dirname(output) &&
+        basename(p).includes(basename(output));
       if (output !== undefined && [errno.dest, errno.path].some(isOutput)) {
-        err(`kyso: không ghi được tệp kết quả ${output} (${errno.code})\n  cannot write the output ${output} (${errno.code})`);
+        err(
+          `kyso: không ghi được tệp kết quả ${output} (${errno.code})\n  cannot write the output ${output} (${errno.code})`,
+        );
         return EXIT.CANT_CREATE;
       }
       const path = errno.path ?? '';

@@ -1,6 +1,18 @@
 /** How the command line wires the library's pluggable parts: appearance, timestamps, revocation checks. */
 import { readFileSync } from 'node:fs';
-import { nodeGuardedFetch, onlineRevocationChecker, pemOrDerCertificates, signatureAppearance, tsaTimestamper, type AppearanceBuilder, type CertificateCheckPolicy, type OnSigningWarning, type Pkcs12Signer, type RevocationSources, type TimestampProvider } from '@kyso/core';
+import {
+  nodeGuardedFetch,
+  onlineRevocationChecker,
+  pemOrDerCertificates,
+  signatureAppearance,
+  tsaTimestamper,
+  type AppearanceBuilder,
+  type CertificateCheckPolicy,
+  type OnSigningWarning,
+  type Pkcs12Signer,
+  type RevocationSources,
+  type TimestampProvider,
+} from '@kyso/core';
 import type { GuardedFetch } from '@kyso/verify';
 import { UsageError } from './usage.js';
 import { cliFetchOptions } from './fetch-policy.js';
@@ -40,7 +52,10 @@ export function cliTimestamper(url: string, timeoutMs?: number, fetch?: GuardedF
 }
 
 /** The run's guarded fetch (fetch-policy.ts), from @kyso/core's own copy of the code. */
-export function cliGuardedFetch(allowHosts: readonly string[] | undefined, namedUrls: ReadonlyArray<string | undefined> = []): GuardedFetch {
+export function cliGuardedFetch(
+  allowHosts: readonly string[] | undefined,
+  namedUrls: ReadonlyArray<string | undefined> = [],
+): GuardedFetch {
   return nodeGuardedFetch(cliFetchOptions(allowHosts, namedUrls));
 }
 
@@ -58,7 +73,8 @@ const REVOCATION_DATA: readonly RevocationSources[] = ['ocsp-then-crl', 'ocsp', 
 /** `--revocation-data`: which revocation sources B-LT/B-LTA embed (policy as data, see @kyso/core's LtvPolicy). */
 export function cliRevocationSources(value: string | undefined): RevocationSources | undefined {
   if (value === undefined) return undefined;
-  if (!REVOCATION_DATA.includes(value as RevocationSources)) throw new UsageError(`--revocation-data must be ${REVOCATION_DATA.join(', ')}`);
+  if (!REVOCATION_DATA.includes(value as RevocationSources))
+    throw new UsageError(`--revocation-data must be ${REVOCATION_DATA.join(', ')}`);
   return value as RevocationSources;
 }
 

@@ -65,9 +65,14 @@ function filesOf(dir: string): string[] {
     names = readdirSync(dir);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read --trust-dir ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `cannot read --trust-dir ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
-  const files = names.filter((n) => CERT_FILE.test(n)).sort().map((n) => join(dir, n));
+  const files = names
+    .filter((n) => CERT_FILE.test(n))
+    .sort()
+    .map((n) => join(dir, n));
   // An operator who names a folder means to trust something: an empty one is a mistake, not "nothing".
   if (files.length === 0) throw new UsageError(`--trust-dir ${dir} holds no .pem, .crt, .cer or .der file`);
   return files;
@@ -78,19 +83,27 @@ export function selectTrust(values: TrustValues): TrustSelection {
   if (named !== undefined && named !== 'none' && !isTrustProfileName(named)) {
     throw new UsageError(`--trust-profile is ${[...TRUST_PROFILE_NAMES, 'none'].join(', ')}; got '${named}'`);
   }
-  if (values['no-default-trust'] && named !== undefined && named !== 'none') throw new UsageError('--no-default-trust and --trust-profile cannot be used together');
-  const bundled: TrustProfileName | null = values['no-default-trust'] || named === 'none' ? null : ((named as TrustProfileName | undefined) ?? DEFAULT_TRUST_PROFILE);
+  if (values['no-default-trust'] && named !== undefined && named !== 'none')
+    throw new UsageError('--no-default-trust and --trust-profile cannot be used together');
+  const bundled: TrustProfileName | null =
+    values['no-default-trust'] || named === 'none'
+      ? null
+      : ((named as TrustProfileName | undefined) ?? DEFAULT_TRUST_PROFILE);
 
   const anchorFiles = [
     ...(values.trust ?? []).map((p) => ({ source: p, option: '--trust' as const })),
-    ...(values['trust-dir'] ?? []).flatMap((d) => filesOf(d).map((p) => ({ source: p, option: '--trust-dir' as const }))),
+    ...(values['trust-dir'] ?? []).flatMap((d) =>
+      filesOf(d).map((p) => ({ source: p, option: '--trust-dir' as const })),
+    ),
   ];
   const extraFiles = (values.intermediate ?? []).map((p) => ({ source: p, option: '--intermediate' as const }));
   const base = bundled ? trustProfile(bundled) : undefined;
   if (anchorFiles.length === 0 && extraFiles.length === 0 && base) return { profile: base, bundled, given: [] };
 
-  const read = (list: { source: string; option: string }[]) => list.map(({ source, option }) => ({ source, certificates: readCertFile(source, option) }));
-  const optionOf = (source: string) => [...anchorFiles, ...extraFiles].find((f) => f.source === source)?.option ?? '--trust';
+  const read = (list: { source: string; option: string }[]) =>
+    list.map(({ source, option }) => ({ source, certificates: readCertFile(source, option) }));
+  const optionOf = (source: string) =>
+    [...anchorFiles, ...extraFiles].find((f) => f.source === source)?.option ?? '--trust';
   const anchors = read(anchorFiles);
   const extraCertificates = read(extraFiles);
   const name = [bundled, anchors.length ? 'given' : null].filter(Boolean).join('+') || 'none';
@@ -104,7 +117,8 @@ export function selectTrust(values: TrustValues): TrustSelection {
     throw e;
   }
   // How many certificates each file gave, for the report's "where the trust came from".
-  const count = (list: readonly TrustedCertificate[], source: string) => list.filter((c) => c.origin.kind === 'given' && c.origin.source === source).length;
+  const count = (list: readonly TrustedCertificate[], source: string) =>
+    list.filter((c) => c.origin.kind === 'given' && c.origin.source === source).length;
   const given = [
     ...anchorFiles.map((f) => ({ ...f, certificates: count(profile.anchors, f.source) })),
     ...extraFiles.map((f) => ({ ...f, certificates: count(profile.extraCertificates, f.source) })),
@@ -135,10 +149,26 @@ export function trustSummary(sel: TrustSelection, lang: 'vi' | 'en'): string {
     );
   }
   for (const g of sel.given) {
-    const kind = g.option === '--intermediate' ? (lang === 'vi' ? 'chứng thư trung gian' : 'intermediate') : lang === 'vi' ? 'chứng thư số gốc' : g.certificates === 1 ? 'root' : 'roots';
-    parts.push(lang === 'vi' ? `tệp ${g.source} (${g.certificates} ${kind}, ${g.option})` : `file ${g.source} (${g.certificates} ${kind}, ${g.option})`);
+    const kind =
+      g.option === '--intermediate'
+        ? lang === 'vi'
+          ? 'chứng thư trung gian'
+          : 'intermediate'
+        : lang === 'vi'
+          ? 'chứng thư số gốc'
+          : g.certificates === 1
+            ? 'root'
+            : 'roots';
+    parts.push(
+      lang === 'vi'
+        ? `tệp ${g.source} (${g.certificates} ${kind}, ${g.option})`
+        : `file ${g.source} (${g.certificates} ${kind}, ${g.option})`,
+    );
   }
-  if (parts.length === 0) return lang === 'vi' ? 'Nguồn tin cậy: không có (--no-default-trust): không chữ ký nào có thể được xác nhận hợp lệ.' : 'Trust: none (--no-default-trust): no signature can be confirmed valid.';
+  if (parts.length === 0)
+    return lang === 'vi'
+      ? 'Nguồn tin cậy: không có (--no-default-trust): không chữ ký nào có thể được xác nhận hợp lệ.'
+      : 'Trust: none (--no-default-trust): no signature can be confirmed valid.';
   return `${lang === 'vi' ? 'Nguồn tin cậy' : 'Trust'}: ${parts.join('; ')}`;
 }
 

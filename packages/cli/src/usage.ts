@@ -43,7 +43,10 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
  * `parseArgs` for one command: an unknown option, a missing value or a stray argument becomes a UsageError that
  * names the command and, for a typo, the option meant ("--levle" → "--level").
  */
-export function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (e) {
@@ -60,11 +63,16 @@ export function parseCommandArgs<T extends ParseArgsConfig>(command: string, con
       );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
-      throw new UsageError(`kyso ${command}: ${option} needs a value`, `Lệnh kyso ${command}: tùy chọn ${option} cần một giá trị.`);
+      throw new UsageError(
+        `kyso ${command}: ${option} needs a value`,
+        `Lệnh kyso ${command}: tùy chọn ${option} cần một giá trị.`,
+      );
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      throw new UsageError(`kyso ${command} takes no arguments here: ${message.replace(/^.*?'([^']*)'.*$/s, '$1')}`,
-        `Lệnh kyso ${command} không nhận đối số này.`);
+      throw new UsageError(
+        `kyso ${command} takes no arguments here: ${message.replace(/^.*?'([^']*)'.*$/s, '$1')}`,
+        `Lệnh kyso ${command} không nhận đối số này.`,
+      );
     }
     throw new UsageError(`kyso ${command}: ${message}`);
   }

@@ -6,7 +6,10 @@ function counting(status = 200) {
   const calls: string[] = [];
   const fetch = async (input: string, init?: RequestInit) => {
     calls.push(`${init?.method ?? 'GET'} ${input}`);
-    return new Response(new Uint8Array([1, 2, calls.length]), { status, headers: { 'content-type': 'application/pkix-crl' } });
+    return new Response(new Uint8Array([1, 2, calls.length]), {
+      status,
+      headers: { 'content-type': 'application/pkix-crl' },
+    });
   };
   return { calls, fetch };
 }

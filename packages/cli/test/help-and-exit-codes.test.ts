@@ -15,7 +15,11 @@ import { fixturesDir, repoRoot } from '../../../tests/helpers/producers.js';
 
 const main = join(repoRoot, 'packages/cli/dist/main.js');
 
-function kyso(args: string[], env: Record<string, string> = {}, cwd?: string): { status: number | null; stdout: string; stderr: string } {
+function kyso(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -28,7 +32,11 @@ describe('help', () => {
 
   it.each(commands)('kyso %s: --help, -h and `kyso help` with its name print its own help and exit 0', (name) => {
     const usageLine = `kyso ${name}`;
-    for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
+    for (const args of [
+      [name, '--help'],
+      [name, '-h'],
+      ['help', name],
+    ]) {
       const r = kyso(args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       expect(r.stdout.startsWith(usageLine), args.join(' ')).toBe(true);
@@ -50,22 +58,28 @@ describe('help', () => {
   });
 
   const subcommands = Object.entries(SUBCOMMANDS).flatMap(([name, subs]) => subs.map((sub) => [name, sub] as const));
-  it.each(subcommands)('kyso %s %s: --help and -h print the help of its command, which shows the subcommand', (name, sub) => {
-    for (const flag of ['--help', '-h']) {
-      const r = kyso([name, sub, flag]);
-      expect(r.status, `${name} ${sub} ${flag}: ${r.stderr}`).toBe(0);
-      expect(r.stdout.startsWith(`kyso ${name}`)).toBe(true);
-      expect(r.stdout).toContain(`kyso ${name} ${sub}`);
-      expect(r.stderr).toBe('');
-    }
-  });
+  it.each(subcommands)(
+    'kyso %s %s: --help and -h print the help of its command, which shows the subcommand',
+    (name, sub) => {
+      for (const flag of ['--help', '-h']) {
+        const r = kyso([name, sub, flag]);
+        expect(r.status, `${name} ${sub} ${flag}: ${r.stderr}`).toBe(0);
+        expect(r.stdout.startsWith(`kyso ${name}`)).toBe(true);
+        expect(r.stdout).toContain(`kyso ${name} ${sub}`);
+        expect(r.stderr).toBe('');
+      }
+    },
+  );
 
-  it.each(Object.entries(SUBCOMMANDS).filter(([name]) => name !== 'serve'))('kyso %s with an unknown subcommand: exit 64, naming the ones it takes', (name, subs) => {
-    const r = kyso([name, 'bogus']);
-    expect(r.status).toBe(64);
-    for (const sub of subs) expect(r.stderr).toContain(sub);
-    expect(r.stderr).toContain(`kyso help ${name}`);
-  });
+  it.each(Object.entries(SUBCOMMANDS).filter(([name]) => name !== 'serve'))(
+    'kyso %s with an unknown subcommand: exit 64, naming the ones it takes',
+    (name, subs) => {
+      const r = kyso([name, 'bogus']);
+      expect(r.status).toBe(64);
+      for (const sub of subs) expect(r.stderr).toContain(sub);
+      expect(r.stderr).toContain(`kyso help ${name}`);
+    },
+  );
 
   it('the general help lists every command', () => {
     const r = kyso(['help']);
@@ -82,7 +96,7 @@ describe('typos and usage errors', () => {
     expect(r.stderr).toContain("did you mean 'verify'?");
   });
 
-  it('an unknown option suggests the one meant, never Node\'s raw parse message', () => {
+  it("an unknown option suggests the one meant, never Node's raw parse message", () => {
     const r = kyso(['sign', 'in.pdf', '--levle', 'B-T']);
     expect(r.status).toBe(64);
     expect(r.stderr).toContain('did you mean --level?');
@@ -124,22 +138,44 @@ describe('exit codes by family', () => {
   });
 
   it('77: a wrong password; the password is not echoed', () => {
-    const r = kyso(['sign', pdf, '-o', join(tmp, 'o.pdf'), '--p12', p12('signer'), '--password-env', 'PW', '--revocation', 'off'], { PW: 'wrong-pass-42' });
+    const r = kyso(
+      ['sign', pdf, '-o', join(tmp, 'o.pdf'), '--p12', p12('signer'), '--password-env', 'PW', '--revocation', 'off'],
+      { PW: 'wrong-pass-42' },
+    );
     expect(r.status).toBe(EXIT.NO_PERMISSION);
     expect(r.stderr).toContain('SIGN_BAD_PASSWORD');
     expect(r.stderr).not.toContain('wrong-pass-42');
   });
 
   it('69: the TSA does not answer', () => {
-    const r = kyso(['sign', pdf, '-o', join(tmp, 'o.pdf'), '--p12', p12('signer'), '--password-env', 'PW', '--revocation', 'off',
-      '--level', 'B-T', '--tsa', 'http://127.0.0.1:9/'], { PW: 'kyso-test' });
+    const r = kyso(
+      [
+        'sign',
+        pdf,
+        '-o',
+        join(tmp, 'o.pdf'),
+        '--p12',
+        p12('signer'),
+        '--password-env',
+        'PW',
+        '--revocation',
+        'off',
+        '--level',
+        'B-T',
+        '--tsa',
+        'http://127.0.0.1:9/',
+      ],
+      { PW: 'kyso-test' },
+    );
     expect(r.status, r.stderr).toBe(EXIT.UNAVAILABLE);
     expect(r.stderr).toMatch(/TSA_/);
   });
 
   it('73: the output cannot be written, naming the output (not a temporary file)', () => {
     const out = join(tmp, 'no-such-dir', 'o.pdf');
-    const r = kyso(['sign', pdf, '-o', out, '--p12', p12('signer'), '--password-env', 'PW', '--revocation', 'off'], { PW: 'kyso-test' });
+    const r = kyso(['sign', pdf, '-o', out, '--p12', p12('signer'), '--password-env', 'PW', '--revocation', 'off'], {
+      PW: 'kyso-test',
+    });
     expect(r.status).toBe(EXIT.CANT_CREATE);
     expect(r.stderr).toContain(out);
     expect(r.stderr).not.toContain('.tmp');
@@ -149,9 +185,24 @@ describe('exit codes by family', () => {
     expect(kyso(['fee', '--pages', '0']).status).toBe(EXIT.USAGE);
   });
 
-  const paper = (db: string, key: string, pages = '2'): string[] =>
-    ['certify-paper', '--db', db, '--certifier', 'Nguyễn Văn A', '--authority-id', 'UBND-KB', '--authority-name', 'UBND phường Kinh Bắc',
-      '--original', 'Bằng tốt nghiệp', '--pages', pages, '--idempotency-key', key, '--json'];
+  const paper = (db: string, key: string, pages = '2'): string[] => [
+    'certify-paper',
+    '--db',
+    db,
+    '--certifier',
+    'Nguyễn Văn A',
+    '--authority-id',
+    'UBND-KB',
+    '--authority-name',
+    'UBND phường Kinh Bắc',
+    '--original',
+    'Bằng tốt nghiệp',
+    '--pages',
+    pages,
+    '--idempotency-key',
+    key,
+    '--json',
+  ];
 
   it('78: configuration — no tariff in force on the day asked, a service configuration that is not JSON', () => {
     const fee = kyso(['fee', '--pages', '1', '--date', '2000-01-01']);
@@ -185,7 +236,9 @@ describe('exit codes by family', () => {
     const db = join(tmp, 'busy.db');
     expect(kyso(paper(db, 'HS-1')).status).toBe(EXIT.OK);
     // Another process (this one) holds the write lock for the whole run of the command.
-    const Database = createRequire(join(repoRoot, 'packages/core/package.json'))('better-sqlite3') as new (path: string) => { exec(sql: string): void; close(): void };
+    const Database = createRequire(join(repoRoot, 'packages/core/package.json'))('better-sqlite3') as new (
+      path: string,
+    ) => { exec(sql: string): void; close(): void };
     const holder = new Database(db);
     holder.exec('BEGIN EXCLUSIVE');
     try {

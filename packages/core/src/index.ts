@@ -9,9 +9,24 @@ export { Pkcs12Signer, type Pkcs12Options } from './signing/signers/pkcs12.js';
 export { SignError, SIGN_MESSAGES, type SignErrorCode } from './signing/errors.js';
 export type { SignatureOptions, VisibleSignature, AppearanceBuilder, Level } from './signing/options.js';
 export { prepare, type Prepared, type PrepareOptions, type SignerIdentity } from './signing/prepare.js';
-export { finish, finishUpdate, embedCms, type FinishOptions, type Finished, type SignatureResult, type TimestampProvider } from './signing/finish.js';
+export {
+  finish,
+  finishUpdate,
+  embedCms,
+  type FinishOptions,
+  type Finished,
+  type SignatureResult,
+  type TimestampProvider,
+} from './signing/finish.js';
 export { signPdf, signFile, type SignedPdf, type SignPdfOptions } from './signing/sign-pdf.js';
-export { SIGNING_WARNINGS, signingWarning, warningLine, type SigningWarning, type SigningWarningCode, type OnSigningWarning } from './signing/warnings.js';
+export {
+  SIGNING_WARNINGS,
+  signingWarning,
+  warningLine,
+  type SigningWarning,
+  type SigningWarningCode,
+  type OnSigningWarning,
+} from './signing/warnings.js';
 export { checkState, type SigningState } from './signing/state.js';
 export { listFields, docMdpLevel, type FieldInfo } from './signing/fields.js';
 export { parseCertificate, type CertificateInfo } from './cms/certificate.js';
@@ -29,7 +44,14 @@ export {
   type Pkcs11ErrorCode,
 } from './signing/signers/pkcs11.js';
 export { toSignpdfSigner } from './signing/signers/signpdf.js';
-export { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy, type CertificateCheckResult, type RevocationAnswer, type RevocationChecker } from './signing/certificate-check.js';
+export {
+  checkSignerCertificate,
+  DEFAULT_CHECK_POLICY,
+  type CertificateCheckPolicy,
+  type CertificateCheckResult,
+  type RevocationAnswer,
+  type RevocationChecker,
+} from './signing/certificate-check.js';
 export { onlineRevocationChecker } from './signing/revocation-checker.js';
 export * from './timestamp/index.js';
 export * from './fees/index.js';
@@ -54,7 +76,14 @@ export {
   type AppearanceErrorCode,
   type FontFace,
 } from './appearance/index.js';
-export { docTimestampUpdate, timestampPdf, estimateTokenBytes, TOKEN_MARGIN, type DocTimestampOptions, type DocTimestamped } from './signing/doc-timestamp.js';
+export {
+  docTimestampUpdate,
+  timestampPdf,
+  estimateTokenBytes,
+  TOKEN_MARGIN,
+  type DocTimestampOptions,
+  type DocTimestamped,
+} from './signing/doc-timestamp.js';
 export * from './ltv/index.js';
 export * from './ecopy/index.js';
 export { nodeTransport, nodeGuardedFetch } from './net/guarded-fetch.js';

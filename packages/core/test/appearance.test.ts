@@ -42,10 +42,13 @@ const FIELDS = {
 
 // --- test images --------------------------------------------------------------------------------------------
 
-function png(width: number, height: number, paint: (x: number, y: number) => [number, number, number, number]): Uint8Array {
+function png(
+  width: number,
+  height: number,
+  paint: (x: number, y: number) => [number, number, number, number],
+): Uint8Array {
   const img = new PNG({ width, height });
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) img.data.set(paint(x, y), (y * width + x) * 4);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) img.data.set(paint(x, y), (y * width + x) * 4);
   return new Uint8Array(PNG.sync.write(img));
 }
 
@@ -87,10 +90,18 @@ interface Built {
   doc: PdfDocument;
 }
 
-async function buildPdf(name: string, spec: Omit<SignatureAppearanceSpec, 'width' | 'height'>, box = { x: 300, y: 80, width: 260, height: 90 }): Promise<Built> {
+async function buildPdf(
+  name: string,
+  spec: Omit<SignatureAppearanceSpec, 'width' | 'height'>,
+  box = { x: 300, y: 80, width: 260, height: 90 },
+): Promise<Built> {
   const doc = PdfDocument.load(basePdf);
   const w = doc.update();
-  const { ref: ap, layout } = createSignatureAppearance(w, { ...spec, width: box.width, height: box.height } as SignatureAppearanceSpec);
+  const { ref: ap, layout } = createSignatureAppearance(w, {
+    ...spec,
+    width: box.width,
+    height: box.height,
+  } as SignatureAppearanceSpec);
   const page = doc.pages()[0];
   const rect: [number, number, number, number] = [box.x, box.y, box.x + box.width, box.y + box.height];
   const widget = w.add(
@@ -107,7 +118,13 @@ async function buildPdf(name: string, spec: Omit<SignatureAppearanceSpec, 'width
   );
   w.set(page.ref, page.dict.clone().set('Annots', [widget]));
   const rootRef = doc.trailer.get('Root') as PdfRef;
-  w.set(rootRef, doc.catalog()!.clone().set('AcroForm', new PdfDict({ Fields: [widget] })));
+  w.set(
+    rootRef,
+    doc
+      .catalog()!
+      .clone()
+      .set('AcroForm', new PdfDict({ Fields: [widget] })),
+  );
   const bytes = w.write();
   const path = tmp.file(`${name}.pdf`, bytes);
   return { path, bytes, layout, box, doc: PdfDocument.load(bytes) };
@@ -156,7 +173,10 @@ function objects(doc: PdfDocument): unknown[] {
 
 const offset = (r: Rect, dx: number, dy: number): Rect => ({ ...r, x: r.x + dx, y: r.y + dy });
 const inside = (r: Rect, box: Rect, eps = 1e-6): boolean =>
-  r.x >= box.x - eps && r.y >= box.y - eps && r.x + r.width <= box.x + box.width + eps && r.y + r.height <= box.y + box.height + eps;
+  r.x >= box.x - eps &&
+  r.y >= box.y - eps &&
+  r.x + r.width <= box.x + box.width + eps &&
+  r.y + r.height <= box.y + box.height + eps;
 
 // --- tests --------------------------------------------------------------------------------------------------
 
@@ -175,7 +195,9 @@ describe('appearance font', () => {
   it('subsets to exactly the same outlines and advances (composite glyphs included), as a valid sfnt', () => {
     const bytes = readFileSync(fontFileUrl('regular'));
     const font = loadFont('regular');
-    const gids = [...new Set([...(VIETNAMESE_LETTERS + 'Đđ AZaz09:+-')].map((c) => font.glyphForCodePoint(c.codePointAt(0)!).id))];
+    const gids = [
+      ...new Set([...(VIETNAMESE_LETTERS + 'Đđ AZaz09:+-')].map((c) => font.glyphForCodePoint(c.codePointAt(0)!).id)),
+    ];
     const { bytes: sub, newIds } = subsetTrueType(new Uint8Array(bytes), gids);
     expect(gids.map((g) => newIds.get(g))).toEqual(gids.map((_, i) => i + 1));
     const parsed = fontkit.create(Buffer.from(sub));
@@ -194,7 +216,8 @@ describe('appearance font', () => {
 
   it('is Times New Roman metric-compatible (advance widths of the standard Times-Roman AFM)', () => {
     const font = loadFont('regular');
-    const w = (c: string): number => Math.round((font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth * 1000) / font.unitsPerEm);
+    const w = (c: string): number =>
+      Math.round((font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth * 1000) / font.unitsPerEm);
     // Times-Roman.afm: space 250, a 444, W 944, m 778, 0 500
     expect([' ', 'a', 'W', 'm', '0'].map(w)).toEqual([250, 444, 944, 778, 500]);
   });
@@ -202,8 +225,15 @@ describe('appearance font', () => {
 
 describe('signature information text', () => {
   it('names an organisation seal once: an organisation equal to the signer is left out', () => {
-    const seal = { signer: 'Ủy ban nhân dân phường Kinh Bắc', organisation: 'ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC ', signingTime: FIELDS.signingTime };
-    expect(composeSignatureLines(seal)).toEqual(['Ký bởi: Ủy ban nhân dân phường Kinh Bắc', 'Ngày ký: 15/03/2026 09:41:27 +07:00']);
+    const seal = {
+      signer: 'Ủy ban nhân dân phường Kinh Bắc',
+      organisation: 'ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC ',
+      signingTime: FIELDS.signingTime,
+    };
+    expect(composeSignatureLines(seal)).toEqual([
+      'Ký bởi: Ủy ban nhân dân phường Kinh Bắc',
+      'Ngày ký: 15/03/2026 09:41:27 +07:00',
+    ]);
   });
 
   it('writes the signing time day first in Vietnam time, as Vietnamese documents do', () => {
@@ -258,7 +288,11 @@ describe('visible signature appearance in a PDF', () => {
   let full: Built;
   beforeAll(async () => {
     // Wide enough for every line at 10 pt beside the images, so each line extracts whole.
-    full = await buildPdf('full', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 160, y: 80, width: 400, height: 110 });
+    full = await buildPdf(
+      'full',
+      { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() },
+      { x: 160, y: 80, width: 400, height: 110 },
+    );
   });
 
   it('writes a file qpdf accepts', () => {
@@ -287,10 +321,20 @@ describe('visible signature appearance in a PDF', () => {
     expect(countPixels(img, widget, nonWhite)).toBeGreaterThan(1500);
     // Nothing drawn outside the widget (the rest of the page is blank).
     const all = countPixels(img, { x: 0, y: 0, width: 595.28, height: PAGE_HEIGHT }, nonWhite);
-    expect(countPixels(img, { ...widget, x: widget.x - 2, y: widget.y - 2, width: widget.width + 4, height: widget.height + 4 }, nonWhite)).toBe(all);
+    expect(
+      countPixels(
+        img,
+        { ...widget, x: widget.x - 2, y: widget.y - 2, width: widget.width + 4, height: widget.height + 4 },
+        nonWhite,
+      ),
+    ).toBe(all);
     // The seal's red is there, in the seal's rectangle; the signature's blue in the part of it the seal leaves free.
     expect(countPixels(img, offset(seal!, x1, y1), red)).toBeGreaterThan(300);
-    const freeSig = offset({ ...signature!, x: signature!.x + signature!.width / 3, width: (signature!.width * 2) / 3 }, x1, y1);
+    const freeSig = offset(
+      { ...signature!, x: signature!.x + signature!.width / 3, width: (signature!.width * 2) / 3 },
+      x1,
+      y1,
+    );
     expect(countPixels(img, freeSig, blue)).toBeGreaterThan(200);
     // Black text in the text area.
     expect(countPixels(img, offset(text!.rect, x1, y1), dark)).toBeGreaterThan(500);
@@ -340,7 +384,12 @@ describe('visible signature appearance in a PDF', () => {
   });
 
   it('round-trips every Vietnamese letter through pdftotext', async () => {
-    const lines = [UPPER.slice(0, 34), UPPER.slice(34), UPPER.slice(0, 34).toLowerCase(), UPPER.slice(34).toLowerCase()];
+    const lines = [
+      UPPER.slice(0, 34),
+      UPPER.slice(34),
+      UPPER.slice(0, 34).toLowerCase(),
+      UPPER.slice(34).toLowerCase(),
+    ];
     const built = await buildPdf('letters', { lines, fontSize: 12 }, { x: 40, y: 300, width: 520, height: 120 });
     expect(built.layout.text!.fitted.lines).toEqual(lines); // no wrapping, so each line extracts whole
     const text = pdftotext(built.path);
@@ -364,7 +413,9 @@ describe('visible signature appearance in a PDF', () => {
     const img = render(built.path, 'small');
     const all = countPixels(img, { x: 0, y: 0, width: 595.28, height: PAGE_HEIGHT }, nonWhite);
     expect(all).toBeGreaterThan(300);
-    expect(countPixels(img, { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 }, nonWhite)).toBe(all);
+    expect(
+      countPixels(img, { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 }, nonWhite),
+    ).toBe(all);
     expect(qpdfCheck(built.path).status).toBe(0);
   });
 
@@ -378,11 +429,17 @@ describe('visible signature appearance in a PDF', () => {
     const img = render(built.path, 'tiny');
     const all = countPixels(img, { x: 0, y: 0, width: 595.28, height: PAGE_HEIGHT }, nonWhite);
     expect(all).toBeGreaterThan(0);
-    expect(countPixels(img, { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 }, nonWhite)).toBe(all);
+    expect(
+      countPixels(img, { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 }, nonWhite),
+    ).toBe(all);
   });
 
   it('puts the images on top when the box is tall and narrow', async () => {
-    const built = await buildPdf('tall', { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() }, { x: 60, y: 400, width: 80, height: 320 });
+    const built = await buildPdf(
+      'tall',
+      { fields: FIELDS, signatureImage: signaturePng(), sealImage: sealPng() },
+      { x: 60, y: 400, width: 80, height: 320 },
+    );
     const { arrangement, signature, seal, text } = built.layout;
     expect(arrangement).toBe('images-top');
     expect(text!.rect.y + text!.rect.height).toBeLessThanOrEqual(Math.min(signature!.y, seal!.y) + 1e-6);
@@ -409,12 +466,16 @@ describe('visible signature appearance in a PDF', () => {
     const jpeg = new Uint8Array(readFileSync(`${jpegPrefix}.jpg`));
     const withJpeg = await buildPdf('jpeg', { lines: ['JPEG'], signatureImage: jpeg });
     expect(qpdfCheck(withJpeg.path).status).toBe(0);
-    const dct = objects(withJpeg.doc).filter((o): o is PdfStream => o instanceof PdfStream && o.dict.getName('Filter') === 'DCTDecode');
+    const dct = objects(withJpeg.doc).filter(
+      (o): o is PdfStream => o instanceof PdfStream && o.dict.getName('Filter') === 'DCTDecode',
+    );
     expect(dct.length).toBe(1);
     expect(Buffer.from(dct[0].raw()).equals(Buffer.from(jpeg))).toBe(true); // passed through unchanged
     expect(dct[0].dict.getName('ColorSpace')).toBe('DeviceRGB');
     const jpegImg = render(withJpeg.path, 'jpeg');
-    expect(countPixels(jpegImg, offset(withJpeg.layout.signature!, withJpeg.box.x, withJpeg.box.y), red)).toBeGreaterThan(20);
+    expect(
+      countPixels(jpegImg, offset(withJpeg.layout.signature!, withJpeg.box.x, withJpeg.box.y), red),
+    ).toBeGreaterThan(20);
   });
 
   it('refuses bad and absurdly large images with a typed error', () => {
@@ -452,7 +513,9 @@ describe('visible signature appearance in a PDF', () => {
     expect(failure({ width: 100, height: 50, lines: ['漢字'] }).code).toBe('APPEARANCE_UNSUPPORTED_CHAR');
     expect(failure({ width: 0, height: 50, lines: ['a'] }).code).toBe('APPEARANCE_BAD_SPEC');
     expect(failure({ width: 100, height: 50, lines: ['a'], fontSize: Number.NaN }).code).toBe('APPEARANCE_BAD_SPEC');
-    expect(failure({ width: 100, height: 50, lines: ['ok'], sealImage: new Uint8Array([1, 2]) }).code).toBe('APPEARANCE_BAD_IMAGE');
+    expect(failure({ width: 100, height: 50, lines: ['ok'], sealImage: new Uint8Array([1, 2]) }).code).toBe(
+      'APPEARANCE_BAD_IMAGE',
+    );
     const missing = failure({ width: 100, height: 50, lines: ['€ 漢'], sealImage: sealPng() });
     expect(missing.code).toBe('APPEARANCE_UNSUPPORTED_CHAR');
     expect(missing.details).toEqual({ characters: ['漢'] });
@@ -481,7 +544,9 @@ describe('as the signing appearance', () => {
     expect(countPixels(img, widget, blue)).toBeGreaterThan(100);
     expect(countPixels(img, widget, dark)).toBeGreaterThan(300);
     // MuPDF draws a signed field's own appearance (an unsigned one gets its "SIGN" placeholder instead).
-    expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain('15/03/2026 09:41:27 +07:00');
+    expect(run('mutool', ['draw', '-F', 'txt', path]).stdout.replace(/\s+/g, ' ')).toContain(
+      '15/03/2026 09:41:27 +07:00',
+    );
   });
 
   it('a visible signature given no appearance gets the standard one, its time taken from the signature itself', async () => {
@@ -496,7 +561,13 @@ describe('as the signing appearance', () => {
     const path = tmp.file('signed-default.pdf', out);
     expect(pdfsig(path).stdout).toContain('Signature is Valid');
     const text = pdftotext(path).replace(/\s+/g, ' ');
-    for (const line of ['Ký bởi: Nguyễn Thị Lấp Lánh Ánh', 'Lý do: Phê duyệt', 'Nơi ký: Bắc Ninh', 'Ngày ký: 03/12/2026 16:37:27 +07:00']) expect(text).toContain(line);
+    for (const line of [
+      'Ký bởi: Nguyễn Thị Lấp Lánh Ánh',
+      'Lý do: Phê duyệt',
+      'Nơi ký: Bắc Ninh',
+      'Ngày ký: 03/12/2026 16:37:27 +07:00',
+    ])
+      expect(text).toContain(line);
     const img = render(path, 'signed-default');
     expect(countPixels(img, { x: 300, y: 80, width: 260, height: 90 }, dark)).toBeGreaterThan(300);
   });
@@ -523,7 +594,14 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
 }
-function pngFile(width: number, height: number, bitDepth: number, colorType: number, extra: Uint8Array[], idat: Uint8Array): Uint8Array {
+function pngFile(
+  width: number,
+  height: number,
+  bitDepth: number,
+  colorType: number,
+  extra: Uint8Array[],
+  idat: Uint8Array,
+): Uint8Array {
   const ihdr = new Uint8Array(13);
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, width);
@@ -538,7 +616,8 @@ function pngFile(width: number, height: number, bitDepth: number, colorType: num
     chunk('IEND', new Uint8Array(0)),
   ]);
 }
-const pngHeader = (width: number, height: number): Uint8Array => pngFile(width, height, 8, 6, [], deflateSync(Buffer.alloc(1)));
+const pngHeader = (width: number, height: number): Uint8Array =>
+  pngFile(width, height, 8, 6, [], deflateSync(Buffer.alloc(1)));
 
 /** An 8-bit palette PNG: a red disc (index 1) on a transparent background (index 0, via tRNS). */
 function palettePng(): Uint8Array {
@@ -554,5 +633,23 @@ function palettePng(): Uint8Array {
 }
 
 function jpegHeader(width: number, height: number): Uint8Array {
-  return new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0, 0xff, 0xd9]);
+  return new Uint8Array([
+    0xff,
+    0xd8,
+    0xff,
+    0xc0,
+    0,
+    11,
+    8,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    1,
+    1,
+    0x11,
+    0,
+    0xff,
+    0xd9,
+  ]);
 }

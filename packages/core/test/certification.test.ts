@@ -39,19 +39,36 @@ afterAll(async () => {
 });
 
 const AUTH = 'UBND-KINH-BAC';
-const certifier: Certifier = { name: 'Nguyễn Thị Lấp Lánh Ánh', title: 'PHÓ CHỦ TỊCH', basis: 'authorised', basisReference: 'Quyết định số 12/QĐ-UBND ngày 03/11/2025' };
+const certifier: Certifier = {
+  name: 'Nguyễn Thị Lấp Lánh Ánh',
+  title: 'PHÓ CHỦ TỊCH',
+  basis: 'authorised',
+  basisReference: 'Quyết định số 12/QĐ-UBND ngày 03/11/2025',
+};
 const signers = { certifier: { signer: openSigner('signer.p12') }, authority: { signer: openSigner('seal.p12') } };
-const pages = (n: number, seed = 1) => ({ images: Array.from({ length: n }, (_, i) => ({ bytes: scanPng(620, 877, { seed: seed * 100 + i }), dpi: 75 })) });
+const pages = (n: number, seed = 1) => ({
+  images: Array.from({ length: n }, (_, i) => ({ bytes: scanPng(620, 877, { seed: seed * 100 + i }), dpi: 75 })),
+});
 
 let counter = 0;
 async function freshRegister(options: { electronicBookType?: string } = {}): Promise<SqliteRegister> {
   // The register's clock decides the number's year and the statement's date; fixed so the text is known.
-  const reg = openSqliteRegister(tmp.file(`reg-${++counter}.sqlite`), { clock: () => new Date('2026-03-15T02:41:27Z') });
-  await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Kinh Bắc', electronicBookType: options.electronicBookType });
+  const reg = openSqliteRegister(tmp.file(`reg-${++counter}.sqlite`), {
+    clock: () => new Date('2026-03-15T02:41:27Z'),
+  });
+  await reg.upsertAuthority({
+    id: AUTH,
+    name: 'Ủy ban nhân dân phường Kinh Bắc',
+    electronicBookType: options.electronicBookType,
+  });
   return reg;
 }
 
-function input(register: SqliteRegister, key: string, extra: Partial<CertifyElectronicCopyInput> = {}): CertifyElectronicCopyInput {
+function input(
+  register: SqliteRegister,
+  key: string,
+  extra: Partial<CertifyElectronicCopyInput> = {},
+): CertifyElectronicCopyInput {
   return {
     register,
     idempotencyKey: key,
@@ -70,7 +87,10 @@ function input(register: SqliteRegister, key: string, extra: Partial<CertifyElec
 function textLines(path: string, page: number): string[] {
   const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
   expect(r.status).toBe(0);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -91,7 +111,9 @@ async function nothingRecorded(reg: SqliteRegister): Promise<void> {
 describe('certifyElectronicCopy', () => {
   it('issues an e-copy that pdfsig verifies (both signatures valid and trusted) with the register number in its statement', async () => {
     const reg = await freshRegister();
-    const res = await certifyElectronicCopy(input(reg, 'dossier-1', { verificationRef: (e) => `https://dichvucong.example.vn/tra-cuu/${e.year}-${e.seqNo}` }));
+    const res = await certifyElectronicCopy(
+      input(reg, 'dossier-1', { verificationRef: (e) => `https://dichvucong.example.vn/tra-cuu/${e.year}-${e.seqNo}` }),
+    );
     expect(res).toMatchObject({ resumed: false, replayed: false });
     expect(res.entry).toMatchObject({
       seqNo: 1,
@@ -157,7 +179,9 @@ describe('certifyElectronicCopy', () => {
     expect(Buffer.from(again.pdf).equals(Buffer.from(first.pdf))).toBe(true);
     expect(await reg.listEntries({ authorityId: AUTH })).toHaveLength(1);
     // The same key with another scan is another request: refused, not merged.
-    expect(await code(certifyElectronicCopy(input(reg, 'retry', { scan: pages(3, 2) })))).toBe('REGISTER_IDEMPOTENCY_CONFLICT');
+    expect(await code(certifyElectronicCopy(input(reg, 'retry', { scan: pages(3, 2) })))).toBe(
+      'REGISTER_IDEMPOTENCY_CONFLICT',
+    );
   });
 
   it('a failure after the number is reserved leaves it pending; a retry with the key completes it under the same number', async () => {
@@ -169,7 +193,11 @@ describe('certifyElectronicCopy', () => {
     );
     expect(err).toBeInstanceOf(KysoError);
     expect(err!.code).toMatch(/^TSA_/);
-    expect(err!.details.certification).toMatchObject({ idempotencyKey: 'tsa-down', certificationNumber: '1 quyển số 01/2026 SCT/BS', state: 'pending' });
+    expect(err!.details.certification).toMatchObject({
+      idempotencyKey: 'tsa-down',
+      certificationNumber: '1 quyển số 01/2026 SCT/BS',
+      state: 'pending',
+    });
     expect((await reg.listPending()).map((r) => r.idempotencyKey)).toEqual(['tsa-down']);
 
     const other = await certifyElectronicCopy(input(reg, 'meanwhile', { scan: pages(2, 3) }));
@@ -188,7 +216,11 @@ describe('certifyElectronicCopy', () => {
     const reserved = await reg.reserve(plan.reserve);
     expect(reserved.request.state).toBe('pending');
     const res = await certifyElectronicCopy(input(reg, 'crashed'));
-    expect(res).toMatchObject({ resumed: true, replayed: false, entry: { id: reserved.request.entries[0].id, seqNo: 1, state: 'issued' } });
+    expect(res).toMatchObject({
+      resumed: true,
+      replayed: false,
+      entry: { id: reserved.request.entries[0].id, seqNo: 1, state: 'issued' },
+    });
   });
 
   it('writes dates as Decree 30/2020 does: a zero before days below 10 and months 1 and 2 only', () => {
@@ -200,7 +232,9 @@ describe('certifyElectronicCopy', () => {
 
   it('a card scanned front and back is one page for the fee: two paper copies cost 4,000', async () => {
     const reg = await freshRegister();
-    const card = await planElectronicCopy(input(reg, 'card', { scan: pages(2), paperCopies: 2, originalIsCard: true, documentName: 'Căn cước công dân' }));
+    const card = await planElectronicCopy(
+      input(reg, 'card', { scan: pages(2), paperCopies: 2, originalIsCard: true, documentName: 'Căn cước công dân' }),
+    );
     expect(card.fee.total).toBe(4_000);
     expect(card.fee.lines[0]).toMatchObject({ original: 1, pages: 1, card: true });
     const sheets = await planElectronicCopy(input(reg, 'sheets', { scan: pages(2), paperCopies: 2 }));
@@ -242,20 +276,47 @@ function pngClaiming(width: number, height: number): Uint8Array {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', Buffer.alloc(0)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 describe('bad input: a typed error and nothing recorded', () => {
   it.each<[string, Partial<CertifyElectronicCopyInput>, RegExp]>([
-    ['a file that is not an image', { scan: { images: [new TextEncoder().encode('GIF89a not a scan at all')] } }, /^ECOPY_IMAGE_UNSUPPORTED$/],
-    ['an image of absurd dimensions', { scan: { images: [pngClaiming(200_000, 3)] } }, /^ECOPY_IMAGE_(BAD_SIZE|TOO_LARGE)$/],
+    [
+      'a file that is not an image',
+      { scan: { images: [new TextEncoder().encode('GIF89a not a scan at all')] } },
+      /^ECOPY_IMAGE_UNSUPPORTED$/,
+    ],
+    [
+      'an image of absurd dimensions',
+      { scan: { images: [pngClaiming(200_000, 3)] } },
+      /^ECOPY_IMAGE_(BAD_SIZE|TOO_LARGE)$/,
+    ],
     ['no pages at all', { scan: { images: [] } }, /^ECOPY_(NO_PAGES|BAD_INPUT)$/],
     ['negative paper copies', { paperCopies: -1 }, /^CERTIFY_BAD_INPUT$/],
     ['an unknown authority', { authority: 'UBND-NOWHERE' }, /^REGISTER_UNKNOWN_AUTHORITY$/],
     ['an unknown book', { book: 'SCT/XYZ' }, /^REGISTER_UNKNOWN_BOOK$/],
-    ['the same key for certifier and authority', { signers: { certifier: signers.certifier, authority: signers.certifier } }, /^CERTIFY_BAD_INPUT$/],
-    ['a revoked certifier certificate', { signers: { certifier: { signer: openSigner('revoked.p12') }, authority: signers.authority } }, /^SIGN_CERT_REVOKED$/],
-    ['an expired certifier certificate', { signers: { certifier: { signer: openSigner('expired.p12') }, authority: signers.authority } }, /^SIGN_CERT_EXPIRED$/],
+    [
+      'the same key for certifier and authority',
+      { signers: { certifier: signers.certifier, authority: signers.certifier } },
+      /^CERTIFY_BAD_INPUT$/,
+    ],
+    [
+      'a revoked certifier certificate',
+      { signers: { certifier: { signer: openSigner('revoked.p12') }, authority: signers.authority } },
+      /^SIGN_CERT_REVOKED$/,
+    ],
+    [
+      'an expired certifier certificate',
+      { signers: { certifier: { signer: openSigner('expired.p12') }, authority: signers.authority } },
+      /^SIGN_CERT_EXPIRED$/,
+    ],
     ['no requester name', { requester: { name: ' ' } }, /^CERTIFY_BAD_INPUT$/],
   ])('%s', async (_name, extra, expected) => {
     const reg = await freshRegister();

@@ -45,7 +45,11 @@ describe('the Vietnamese lunar calendar', () => {
 
   it('goes there and back for every day of 2024–2030', () => {
     let mismatches = 0;
-    for (let d = new Date('2024-01-01T00:00:00Z'); d < new Date('2031-01-01T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 1)) {
+    for (
+      let d = new Date('2024-01-01T00:00:00Z');
+      d < new Date('2031-01-01T00:00:00Z');
+      d.setUTCDate(d.getUTCDate() + 1)
+    ) {
       const day = d.toISOString().slice(0, 10);
       const l = solarToLunar(day);
       if (lunarToSolar(l.day, l.month, l.year, l.leap) !== day) mismatches++;
@@ -74,6 +78,10 @@ describe('the Vietnamese lunar calendar', () => {
     // Sunday of Tết are made up on Wednesday and Thursday (Labour Code Art. 112.3): due Friday 12th.
     expect(computeDueTime(new Date('2027-02-04T16:00:00+07:00')).dueDay).toBe('2027-02-12');
     // Friday 1 February 2030 (29 tháng Chạp, a holiday): from the next working day, Friday 8th.
-    expect(computeDueTime(new Date('2030-02-01T10:00:00+07:00'))).toMatchObject({ rule: 'received-on-day-off', dueDay: '2030-02-08', calendarComplete: true });
+    expect(computeDueTime(new Date('2030-02-01T10:00:00+07:00'))).toMatchObject({
+      rule: 'received-on-day-off',
+      dueDay: '2030-02-08',
+      calendarComplete: true,
+    });
   });
 });

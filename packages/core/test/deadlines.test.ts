@@ -13,7 +13,13 @@ const due = (local: string, opts: Parameters<typeof computeDueTime>[1] = {}) => 
 describe('the due time (Art. 7)', () => {
   it('is the same working day, at closing time, for a request received by 15:00', () => {
     const d = due('2026-03-10T09:30:00'); // Tuesday
-    expect(d).toMatchObject({ rule: 'same-day', dueDay: '2026-03-10', dueAt: '2026-03-10T10:00:00.000Z', appointmentSlip: false, calendarComplete: true });
+    expect(d).toMatchObject({
+      rule: 'same-day',
+      dueDay: '2026-03-10',
+      dueAt: '2026-03-10T10:00:00.000Z',
+      appointmentSlip: false,
+      calendarComplete: true,
+    });
   });
 
   it('counts 15:00:00 exactly as in time and 15:00:01 as after 15:00', () => {
@@ -28,12 +34,20 @@ describe('the due time (Art. 7)', () => {
   });
 
   it('starts a weekend request (online) on the next working day', () => {
-    expect(due('2026-03-14T10:00:00')).toMatchObject({ rule: 'received-on-day-off', dueDay: '2026-03-16', appointmentSlip: true });
+    expect(due('2026-03-14T10:00:00')).toMatchObject({
+      rule: 'received-on-day-off',
+      dueDay: '2026-03-16',
+      appointmentSlip: true,
+    });
     expect(due('2026-03-15T20:00:00').dueDay).toBe('2026-03-16');
   });
 
   it('uses Vietnam time, not UTC: 23:30 UTC on Monday is Tuesday morning in Vietnam', () => {
-    expect(computeDueTime(new Date('2026-03-09T23:30:00Z'))).toMatchObject({ receivedDay: '2026-03-10', dueDay: '2026-03-10', rule: 'same-day' });
+    expect(computeDueTime(new Date('2026-03-09T23:30:00Z'))).toMatchObject({
+      receivedDay: '2026-03-10',
+      dueDay: '2026-03-10',
+      rule: 'same-day',
+    });
   });
 
   it('skips Tết: a request on the last working day before Tết 2026, after 15:00, is due after the holiday', () => {
@@ -59,8 +73,17 @@ describe('the due time (Art. 7)', () => {
   });
 
   it('ships Tết and 10/3 for 2025–2030 on the Vietnamese (UTC+7) lunar calendar', () => {
-    const tet = Object.fromEntries(Object.values(VN_PUBLIC_HOLIDAYS).map((y) => [y.year, y.days.find((d) => d.name.includes('mùng 1'))!.date]));
-    expect(tet).toEqual({ 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-02' });
+    const tet = Object.fromEntries(
+      Object.values(VN_PUBLIC_HOLIDAYS).map((y) => [y.year, y.days.find((d) => d.name.includes('mùng 1'))!.date]),
+    );
+    expect(tet).toEqual({
+      2025: '2025-01-29',
+      2026: '2026-02-17',
+      2027: '2027-02-06',
+      2028: '2028-01-26',
+      2029: '2029-02-13',
+      2030: '2030-02-02',
+    });
     const hung = Object.values(VN_PUBLIC_HOLIDAYS).map((y) => y.days.find((d) => d.name.startsWith('Giỗ Tổ'))!.date);
     expect(hung).toEqual(['2025-04-07', '2026-04-26', '2027-04-16', '2028-04-04', '2029-04-23', '2030-04-12']);
     for (const y of Object.values(VN_PUBLIC_HOLIDAYS)) expect(y.source).toMatch(/Art\. 112/);
@@ -78,7 +101,12 @@ describe('the due time (Art. 7)', () => {
 describe('extensions (Art. 21)', () => {
   it('adds up to 2 working days with a reason, across a weekend', () => {
     const d = due('2026-03-12T10:00:00', { extension: { workingDays: 2, reason: 'Nhiều bản chính, nhiều trang' } });
-    expect(d).toMatchObject({ baseDueDay: '2026-03-12', dueDay: '2026-03-16', appointmentSlip: true, extension: { workingDays: 2, reason: 'Nhiều bản chính, nhiều trang' } });
+    expect(d).toMatchObject({
+      baseDueDay: '2026-03-12',
+      dueDay: '2026-03-16',
+      appointmentSlip: true,
+      extension: { workingDays: 2, reason: 'Nhiều bản chính, nhiều trang' },
+    });
   });
 
   it('refuses more than 2 working days without a written agreement, and allows them with one', () => {
@@ -92,12 +120,19 @@ describe('extensions (Art. 21)', () => {
     expect(e).toBeInstanceOf(DeadlineError);
     expect(e.code).toBe('DEADLINE_EXTENSION_TOO_LONG');
     expect(e.messageVi).toMatch(/văn bản/);
-    expect(due('2026-03-12T10:00:00', { extension: { workingDays: 5, reason: 'Nội dung phức tạp', writtenAgreement: true } }).dueDay).toBe('2026-03-19');
+    expect(
+      due('2026-03-12T10:00:00', { extension: { workingDays: 5, reason: 'Nội dung phức tạp', writtenAgreement: true } })
+        .dueDay,
+    ).toBe('2026-03-19');
   });
 
   it('refuses an extension without a reason, or of zero days', () => {
-    expect(() => due('2026-03-12T10:00:00', { extension: { workingDays: 1, reason: ' ' } })).toThrow(expect.objectContaining({ code: 'DEADLINE_EXTENSION_NO_REASON' }));
-    expect(() => due('2026-03-12T10:00:00', { extension: { workingDays: 0, reason: 'x' } })).toThrow(expect.objectContaining({ code: 'DEADLINE_BAD_INPUT' }));
+    expect(() => due('2026-03-12T10:00:00', { extension: { workingDays: 1, reason: ' ' } })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_EXTENSION_NO_REASON' }),
+    );
+    expect(() => due('2026-03-12T10:00:00', { extension: { workingDays: 0, reason: 'x' } })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_BAD_INPUT' }),
+    );
   });
 });
 
@@ -108,19 +143,31 @@ describe('the calendar configuration', () => {
 
   it('takes extra days off and a replaced year', () => {
     expect(due('2026-03-10T16:00:00', { calendar: { extraDaysOff: ['2026-03-11'] } }).dueDay).toBe('2026-03-12');
-    const cal = new WorkingCalendar({ holidays: { 2026: { year: 2026, status: 'official', source: 'test', days: [], workdays: [], compensationIncluded: true } } });
+    const cal = new WorkingCalendar({
+      holidays: {
+        2026: { year: 2026, status: 'official', source: 'test', days: [], workdays: [], compensationIncluded: true },
+      },
+    });
     expect(cal.isWorkingDay('2026-02-17')).toBe(true);
   });
 
   it('says when a year has no holiday data, or refuses it when configured to', () => {
     expect(due('2031-03-11T09:00:00')).toMatchObject({ dueDay: '2031-03-11', calendarComplete: false });
-    expect(() => due('2031-03-11T09:00:00', { calendar: { unknownYear: 'error' } })).toThrow(expect.objectContaining({ code: 'DEADLINE_NO_CALENDAR_YEAR' }));
+    expect(() => due('2031-03-11T09:00:00', { calendar: { unknownYear: 'error' } })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_NO_CALENDAR_YEAR' }),
+    );
   });
 
   it('refuses a bad weekend, a bad date and a bad cutoff', () => {
-    expect(() => new WorkingCalendar({ weekend: [7] })).toThrow(expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }));
-    expect(() => new WorkingCalendar({ extraDaysOff: ['2026-02-30'] })).toThrow(expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }));
-    expect(() => due('2026-03-10T09:00:00', { policy: { cutoff: '25:00' } })).toThrow(expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }));
+    expect(() => new WorkingCalendar({ weekend: [7] })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }),
+    );
+    expect(() => new WorkingCalendar({ extraDaysOff: ['2026-02-30'] })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }),
+    );
+    expect(() => due('2026-03-10T09:00:00', { policy: { cutoff: '25:00' } })).toThrow(
+      expect.objectContaining({ code: 'DEADLINE_BAD_CALENDAR' }),
+    );
     expect(() => computeDueTime(new Date('x'))).toThrow(expect.objectContaining({ code: 'DEADLINE_BAD_INPUT' }));
   });
 });

@@ -65,8 +65,47 @@ const emptyPageTree = (): Uint8Array => {
 
 /** A JPEG that is only headers: JFIF at `dpi`, then a baseline frame header of `width` × `height`. */
 function jpegHeader(width: number, height: number, dpi = 300): Uint8Array {
-  const app0 = [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x01, dpi >> 8, dpi & 0xff, dpi >> 8, dpi & 0xff, 0x00, 0x00];
-  const sof0 = [0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const app0 = [
+    0xff,
+    0xe0,
+    0x00,
+    0x10,
+    0x4a,
+    0x46,
+    0x49,
+    0x46,
+    0x00,
+    0x01,
+    0x01,
+    0x01,
+    dpi >> 8,
+    dpi & 0xff,
+    dpi >> 8,
+    dpi & 0xff,
+    0x00,
+    0x00,
+  ];
+  const sof0 = [
+    0xff,
+    0xc0,
+    0x00,
+    0x11,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x03,
+    1,
+    0x22,
+    0,
+    2,
+    0x11,
+    1,
+    3,
+    0x11,
+    1,
+  ];
   return new Uint8Array([0xff, 0xd8, ...app0, ...sof0, 0xff, 0xd9]);
 }
 
@@ -83,7 +122,10 @@ function pngHeader(width: number, height: number): Uint8Array {
   return new Uint8Array(b);
 }
 
-async function pdfWithPage(size: [number, number], edit?: (page: import('pdf-lib').PDFPage) => void): Promise<Uint8Array> {
+async function pdfWithPage(
+  size: [number, number],
+  edit?: (page: import('pdf-lib').PDFPage) => void,
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const page = doc.addPage(size);
   edit?.(page);
@@ -92,13 +134,25 @@ async function pdfWithPage(size: [number, number], edit?: (page: import('pdf-lib
 
 describe('a scanned PDF that cannot be certified', () => {
   it('is encrypted (AES-256 and RC4)', () => {
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('encrypted-aes256.pdf') } })), 'ECOPY_SCAN_ENCRYPTED');
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('encrypted-rc4.pdf') } })), 'ECOPY_SCAN_ENCRYPTED');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('encrypted-aes256.pdf') } })),
+      'ECOPY_SCAN_ENCRYPTED',
+    );
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('encrypted-rc4.pdf') } })),
+      'ECOPY_SCAN_ENCRYPTED',
+    );
   });
 
   it('is not a PDF, is empty, or is cut short', async () => {
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: new TextEncoder().encode('hello, not a PDF') } })), 'ECOPY_SCAN_UNREADABLE');
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: new Uint8Array(0) } })), 'ECOPY_SCAN_UNREADABLE');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { pdf: new TextEncoder().encode('hello, not a PDF') } })),
+      'ECOPY_SCAN_UNREADABLE',
+    );
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { pdf: new Uint8Array(0) } })),
+      'ECOPY_SCAN_UNREADABLE',
+    );
     const pdf = await pdfLibDoc({ pages: 1, objectStreams: false });
     // cut short, the reader either gives up or recovers what it can: refused either way
     let code = '';
@@ -111,7 +165,10 @@ describe('a scanned PDF that cannot be certified', () => {
   });
 
   it('is damaged (cross-reference offsets wrong; the reader had to recover it)', () => {
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('broken-xref-offsets.pdf') } })), 'ECOPY_SCAN_DAMAGED');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { pdf: fixture('broken-xref-offsets.pdf') } })),
+      'ECOPY_SCAN_DAMAGED',
+    );
   });
 
   it('has no pages', () => {
@@ -119,7 +176,9 @@ describe('a scanned PDF that cannot be certified', () => {
   });
 
   it('is already digitally signed (an e-copy is captured from paper)', async () => {
-    const signed = await signPdf(await pdfLibDoc({ pages: 1, objectStreams: false }), parties.certifier.signer, { certificateCheck: false });
+    const signed = await signPdf(await pdfLibDoc({ pages: 1, objectStreams: false }), parties.certifier.signer, {
+      certificateCheck: false,
+    });
     expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { pdf: signed } })), 'ECOPY_SCAN_SIGNED');
   });
 
@@ -136,7 +195,10 @@ describe('a scanned PDF that cannot be certified', () => {
 
   it('has a last page too low for the statement under the scan when the caller insists on the last page', async () => {
     const banner = scanPng(2800, 600, { dpi: 144 }); // 1400 × 300 pt: under a statement band it would be shown below FRAME_LAYOUT.minScale
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [banner] }, statementPlacement: 'last-page' })), 'ECOPY_PAGE_TOO_SMALL');
+    const e = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [banner] }, statementPlacement: 'last-page' })),
+      'ECOPY_PAGE_TOO_SMALL',
+    );
     expect(e.details).toMatchObject({ page: 1 });
   });
 });
@@ -158,40 +220,77 @@ describe('scanned images that cannot be certified', () => {
       ['empty', new Uint8Array(0)],
     ];
     for (const [name, bytes] of cases) {
-      const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [page, bytes] } })), 'ECOPY_IMAGE_UNSUPPORTED');
+      const e = expectRefusal(
+        () => assembleElectronicCopy(assembleInput({ scan: { images: [page, bytes] } })),
+        'ECOPY_IMAGE_UNSUPPORTED',
+      );
       expect(e.details, name).toMatchObject({ image: 2 });
     }
   });
 
-  it('the scan\'s PNG images together over maxDecodedPixels: refused from their headers before any is decoded', () => {
+  it("the scan's PNG images together over maxDecodedPixels: refused from their headers before any is decoded", () => {
     // Seven 4000 × 4000 headers (each under the 16 M per-image bound): 112 M pixels > the 100 M default. The
     // headers alone are no decodable PNG, so reaching the decoder would say ECOPY_IMAGE_UNSUPPORTED instead.
     const many = Array.from({ length: 7 }, () => pngHeader(4000, 4000));
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: many } })), 'ECOPY_IMAGE_TOO_LARGE');
+    const e = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: many } })),
+      'ECOPY_IMAGE_TOO_LARGE',
+    );
     expect(e.details).toEqual({ pixels: 112_000_000, maxDecodedPixels: 100_000_000 });
     // configurable: two real 1000 × 1000 scans pass under 3 M and are refused under 1.5 M
     const two = [scanPng(1000, 1000), scanPng(1000, 1000)];
-    expect(assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 3_000_000 })).originalPages).toBe(2);
-    expect(expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 1_500_000 })), 'ECOPY_IMAGE_TOO_LARGE').details).toEqual({
+    expect(
+      assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 3_000_000 })).originalPages,
+    ).toBe(2);
+    expect(
+      expectRefusal(
+        () => assembleElectronicCopy(assembleInput({ scan: { images: two }, maxDecodedPixels: 1_500_000 })),
+        'ECOPY_IMAGE_TOO_LARGE',
+      ).details,
+    ).toEqual({
       pixels: 2_000_000,
       maxDecodedPixels: 1_500_000,
     });
   });
 
   it('absurd dimensions: too many pixels, too thin, too tiny, a page larger than PDF allows', () => {
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [pngHeader(100_000, 100_000)] } })), 'ECOPY_IMAGE_TOO_LARGE');
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [jpegHeader(40_000, 1000)] } })), 'ECOPY_IMAGE_TOO_LARGE');
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [pngHeader(6000, 6000)] } })), 'ECOPY_IMAGE_TOO_LARGE'); // 36 M pixels to decode
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(2000, 40)] } })), 'ECOPY_IMAGE_BAD_SIZE');
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(8, 8)] } })), 'ECOPY_IMAGE_BAD_SIZE');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [pngHeader(100_000, 100_000)] } })),
+      'ECOPY_IMAGE_TOO_LARGE',
+    );
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [jpegHeader(40_000, 1000)] } })),
+      'ECOPY_IMAGE_TOO_LARGE',
+    );
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [pngHeader(6000, 6000)] } })),
+      'ECOPY_IMAGE_TOO_LARGE',
+    ); // 36 M pixels to decode
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(2000, 40)] } })),
+      'ECOPY_IMAGE_BAD_SIZE',
+    );
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(8, 8)] } })),
+      'ECOPY_IMAGE_BAD_SIZE',
+    );
     // 20 000 pixels at 50 dpi would be a 400-inch page
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [jpegHeader(20_000, 20_000, 50)] } })), 'ECOPY_IMAGE_BAD_SIZE');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [jpegHeader(20_000, 20_000, 50)] } })),
+      'ECOPY_IMAGE_BAD_SIZE',
+    );
     // 100 pixels at 300 dpi is a third of an inch
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(100, 100, { dpi: 300 })] } })), 'ECOPY_IMAGE_BAD_SIZE');
+    expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [scanPng(100, 100, { dpi: 300 })] } })),
+      'ECOPY_IMAGE_BAD_SIZE',
+    );
   });
 
   it('an implausible resolution given by the caller', () => {
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ scan: { images: [{ bytes: scanPng(600, 800), dpi: 0 }] } })), 'ECOPY_BAD_INPUT');
+    const e = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ scan: { images: [{ bytes: scanPng(600, 800), dpi: 0 }] } })),
+      'ECOPY_BAD_INPUT',
+    );
     expect(e.details).toMatchObject({ image: 1 });
   });
 });
@@ -208,35 +307,61 @@ describe('certification data that cannot be written', () => {
   ];
   for (const [name, change, field] of cases) {
     it(name, () => {
-      const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ certification: { ...CERTIFICATION, ...change } })), 'ECOPY_BAD_INPUT');
+      const e = expectRefusal(
+        () => assembleElectronicCopy(assembleInput({ certification: { ...CERTIFICATION, ...change } })),
+        'ECOPY_BAD_INPUT',
+      );
       expect(e.details).toMatchObject({ field });
     });
   }
 
-  it('a conversion without the converter\'s name', () => {
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ conversion: { ...CONVERSION, convertedBy: ' ' } })), 'ECOPY_BAD_INPUT');
+  it("a conversion without the converter's name", () => {
+    const e = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ conversion: { ...CONVERSION, convertedBy: ' ' } })),
+      'ECOPY_BAD_INPUT',
+    );
     expect(e.details).toMatchObject({ field: 'conversion.convertedBy' });
   });
 
   it('a placement that is not one of auto, last-page, new-page (over the scan is not one), a card flag that is not a boolean', () => {
-    const placement = expectRefusal(() => assembleElectronicCopy(assembleInput({ statementPlacement: 'over-scan' as 'auto' })), 'ECOPY_BAD_INPUT');
+    const placement = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ statementPlacement: 'over-scan' as 'auto' })),
+      'ECOPY_BAD_INPUT',
+    );
     expect(placement.details).toMatchObject({ field: 'statementPlacement' });
-    const card = expectRefusal(() => assembleElectronicCopy(assembleInput({ originalIsCard: 'yes' as unknown as boolean })), 'ECOPY_BAD_INPUT');
+    const card = expectRefusal(
+      () => assembleElectronicCopy(assembleInput({ originalIsCard: 'yes' as unknown as boolean })),
+      'ECOPY_BAD_INPUT',
+    );
     expect(card.details).toMatchObject({ field: 'originalIsCard' });
   });
 
   it('a verification reference too long for a QR code', () => {
-    expectRefusal(() => assembleElectronicCopy(assembleInput({ conversion: { ...CONVERSION, verificationRef: `https://x.vn/${'a'.repeat(600)}` } })), 'ECOPY_QR_TOO_LONG');
+    expectRefusal(
+      () =>
+        assembleElectronicCopy(
+          assembleInput({ conversion: { ...CONVERSION, verificationRef: `https://x.vn/${'a'.repeat(600)}` } }),
+        ),
+      'ECOPY_QR_TOO_LONG',
+    );
   });
 
   it('a name with characters the Vietnamese font lacks', () => {
-    const e = expectRefusal(() => assembleElectronicCopy(assembleInput({ certification: { ...CERTIFICATION, certifierName: 'Nguyễn 漢字' } })), 'ECOPY_UNSUPPORTED_CHAR');
+    const e = expectRefusal(
+      () =>
+        assembleElectronicCopy(assembleInput({ certification: { ...CERTIFICATION, certifierName: 'Nguyễn 漢字' } })),
+      'ECOPY_UNSUPPORTED_CHAR',
+    );
     expect(e.details).toMatchObject({ characters: ['漢', '字'] });
   });
 });
 
 describe('signing that cannot happen', () => {
-  const input = (over: Partial<ElectronicCopyInput>): ElectronicCopyInput => ({ ...assembleInput(), ...parties, ...over });
+  const input = (over: Partial<ElectronicCopyInput>): ElectronicCopyInput => ({
+    ...assembleInput(),
+    ...parties,
+    ...over,
+  });
 
   it('the same certificate for the certifier and the authority', async () => {
     await expectBuildRefusal(input({ authority: { signer: parties.certifier.signer } }), 'ECOPY_BAD_INPUT');
@@ -247,10 +372,16 @@ describe('signing that cannot happen', () => {
   });
 
   it('a revoked authority certificate is refused after OCSP says so', async () => {
-    await expectBuildRefusal(input({ authority: { signer: openSigner('revoked.p12') }, certificateCheck: { revocation: 'require' } }), 'SIGN_CERT_REVOKED');
+    await expectBuildRefusal(
+      input({ authority: { signer: openSigner('revoked.p12') }, certificateCheck: { revocation: 'require' } }),
+      'SIGN_CERT_REVOKED',
+    );
   });
 
   it('a seal image that is not an image', async () => {
-    await expectBuildRefusal(input({ authority: { ...parties.authority, sealImage: new TextEncoder().encode('seal?') } }), 'APPEARANCE_BAD_IMAGE');
+    await expectBuildRefusal(
+      input({ authority: { ...parties.authority, sealImage: new TextEncoder().encode('seal?') } }),
+      'APPEARANCE_BAD_IMAGE',
+    );
   });
 });

@@ -9,27 +9,39 @@ import fc from 'fast-check';
 import { planFrames, isSmall, FRAME_LAYOUT, type FramePlan, type OriginalSize } from '../src/ecopy/frame-plan.js';
 import type { MarkPlacement, PageRect, StatementPlacement } from '@kyso/core';
 
-const meets = (a: PageRect, b: PageRect): boolean => a.x < b.x + b.width - 1e-6 && b.x < a.x + a.width - 1e-6 && a.y < b.y + b.height - 1e-6 && b.y < a.y + a.height - 1e-6;
-const inside = (a: PageRect, w: number, h: number): boolean => a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.width <= w + 1e-6 && a.y + a.height <= h + 1e-6;
+const meets = (a: PageRect, b: PageRect): boolean =>
+  a.x < b.x + b.width - 1e-6 &&
+  b.x < a.x + a.width - 1e-6 &&
+  a.y < b.y + b.height - 1e-6 &&
+  b.y < a.y + a.height - 1e-6;
+const inside = (a: PageRect, w: number, h: number): boolean =>
+  a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.width <= w + 1e-6 && a.y + a.height <= h + 1e-6;
 
 const side = fc.oneof(fc.double({ min: 72, max: 3000, noNaN: true }), fc.constantFrom(72, 80, 100, 14_400));
 const original = fc.record({ width: side, height: side });
 const placement = fc.constantFrom<StatementPlacement>('auto', 'last-page', 'new-page');
 const markPlacement = fc.constantFrom<MarkPlacement>('first-page', 'statement-page');
 /** A statement band like the real one: about 260 pt, or none when the frame is too small for it. */
-const band = (size: { width: number; height: number }): number | undefined => (size.width >= 200 && size.height >= 300 ? 260 : undefined);
+const band = (size: { width: number; height: number }): number | undefined =>
+  size.width >= 200 && size.height >= 300 ? 260 : undefined;
 
 describe('planFrames', () => {
   it('places every page whole, once, inside its frame, with the bands outside every scan area', () => {
     fc.assert(
-      fc.property(fc.array(original, { minLength: 1, maxLength: 5 }), fc.boolean(), placement, markPlacement, (originals, together, where, mark) => {
-        const plan = planFrames(originals, { together, placement: where, mark, statementBand: band });
-        if ('error' in plan) {
-          expect(where).toBe('last-page');
-          return;
-        }
-        check(plan, originals, where, mark);
-      }),
+      fc.property(
+        fc.array(original, { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        placement,
+        markPlacement,
+        (originals, together, where, mark) => {
+          const plan = planFrames(originals, { together, placement: where, mark, statementBand: band });
+          if ('error' in plan) {
+            expect(where).toBe('last-page');
+            return;
+          }
+          check(plan, originals, where, mark);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -45,7 +57,12 @@ describe('planFrames', () => {
 
   it('with the mark on the certification page, every page of a long A4 original is shown at full size', () => {
     const a4 = { width: 595.28, height: 841.89 };
-    const plan = planFrames([a4, a4, a4], { together: false, placement: 'new-page', mark: 'statement-page', statementBand: band }) as FramePlan;
+    const plan = planFrames([a4, a4, a4], {
+      together: false,
+      placement: 'new-page',
+      mark: 'statement-page',
+      statementBand: band,
+    }) as FramePlan;
     expect(plan.frames.flatMap((f) => f.slots.map((s) => s.scale))).toEqual([1, 1, 1]);
   });
 

@@ -12,13 +12,30 @@ import { join } from 'node:path';
 import { type PDFArray, PDFDocument, PDFName, PDFString, degrees, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { type PdfDict, PdfDocument } from '@kyso/pdf';
-import { assembleElectronicCopy, buildElectronicCopy, type AssembleInput, type ElectronicCopy, type PageRect, type ScanSource } from '@kyso/core';
+import {
+  assembleElectronicCopy,
+  buildElectronicCopy,
+  type AssembleInput,
+  type ElectronicCopy,
+  type PageRect,
+  type ScanSource,
+} from '@kyso/core';
 import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { TEST_CERTS } from '../../../tests/helpers/pki-servers.js';
 import { repoRoot } from '../../../tests/helpers/producers.js';
 import { qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
-import { CERTIFICATION, CONVERSION, EXPECTED_MARK, EXPECTED_STATEMENT, isBlue, renderJpeg, renderPage, withPhys, type Rendering } from './fixtures/ecopy/scans.js';
+import {
+  CERTIFICATION,
+  CONVERSION,
+  EXPECTED_MARK,
+  EXPECTED_STATEMENT,
+  isBlue,
+  renderJpeg,
+  renderPage,
+  withPhys,
+  type Rendering,
+} from './fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-ecopy-layout-');
 let nss: NssDb;
@@ -40,8 +57,12 @@ function image(w: number, h: number, paint: (x: number, y: number) => [number, n
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data.set(paint(x, y), (y * w + x) * 4);
   return new Uint8Array(PNG.sync.write(img));
 }
-const SEAL = image(200, 200, (x, y) => (Math.abs(Math.hypot(x - 100, y - 100) - 85) < 10 ? [215, 20, 30, 255] : [0, 0, 0, 0]));
-const STROKE = image(300, 120, (x, y) => (Math.abs(y - 60 - 35 * Math.sin(x / 22)) < 5 && x > 10 && x < 290 ? [20, 40, 200, 255] : [0, 0, 0, 0]));
+const SEAL = image(200, 200, (x, y) =>
+  Math.abs(Math.hypot(x - 100, y - 100) - 85) < 10 ? [215, 20, 30, 255] : [0, 0, 0, 0],
+);
+const STROKE = image(300, 120, (x, y) =>
+  Math.abs(y - 60 - 35 * Math.sin(x / 22)) < 5 && x > 10 && x < 290 ? [20, 40, 200, 255] : [0, 0, 0, 0],
+);
 
 const isRed = ([r, g, b]: [number, number, number]): boolean => r > 150 && r - g > 80 && r - b > 80;
 /** The scans are grey: a grey or black pixel is the scan's. */
@@ -66,7 +87,16 @@ function edgeToEdgePng(width: number, height: number, dpi?: number): Uint8Array 
 }
 
 /** A PDF page with content to its edges (grey ground, black border, lines of print), optionally rotated or cropped. */
-async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; crop?: [number, number, number, number]; link?: boolean; extraQ?: boolean; origin?: [number, number] }[]): Promise<Uint8Array> {
+async function edgeToEdgePdf(
+  pages: {
+    size: [number, number];
+    rotate?: number;
+    crop?: [number, number, number, number];
+    link?: boolean;
+    extraQ?: boolean;
+    origin?: [number, number];
+  }[],
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont('Times-Roman');
   for (const p of pages) {
@@ -78,14 +108,30 @@ async function edgeToEdgePdf(pages: { size: [number, number]; rotate?: number; c
     if (p.crop) page.drawRectangle({ x: 0, y: 0, width: w, height: h, color: rgb(0.1, 0.1, 0.1) });
     page.drawRectangle({ x: x0, y: y0, width: cw, height: ch, color: rgb(0.75, 0.75, 0.75) });
     const e = Math.min(cw, ch) * 0.02;
-    page.drawRectangle({ x: x0, y: y0, width: cw, height: ch, borderColor: rgb(0, 0, 0), borderWidth: 2 * e, opacity: 0 });
-    for (let y = y0 + ch - 40; y > y0 + 30; y -= 24) page.drawText('CHU TICH (da ky, dong dau)', { x: x0 + cw * 0.1, y, size: 11, font });
+    page.drawRectangle({
+      x: x0,
+      y: y0,
+      width: cw,
+      height: ch,
+      borderColor: rgb(0, 0, 0),
+      borderWidth: 2 * e,
+      opacity: 0,
+    });
+    for (let y = y0 + ch - 40; y > y0 + 30; y -= 24)
+      page.drawText('CHU TICH (da ky, dong dau)', { x: x0 + cw * 0.1, y, size: 11, font });
     // a malformed page: one Q more than its q, then black over everything (it must not escape its frame)
-    if (p.extraQ) page.node.addContentStream(doc.context.register(doc.context.flateStream('Q 0 g 0 0 5000 5000 re f\n')));
+    if (p.extraQ)
+      page.node.addContentStream(doc.context.register(doc.context.flateStream('Q 0 g 0 0 5000 5000 re f\n')));
     if (p.crop) page.setCropBox(x0, y0, cw, ch);
     if (p.rotate) page.setRotation(degrees(p.rotate));
     if (p.link) {
-      const link = doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [x0 + 20, y0 + 20, x0 + 120, y0 + 40], Border: [0, 0, 0], A: { S: 'URI', URI: PDFString.of('https://example.org/') } });
+      const link = doc.context.obj({
+        Type: 'Annot',
+        Subtype: 'Link',
+        Rect: [x0 + 20, y0 + 20, x0 + 120, y0 + 40],
+        Border: [0, 0, 0],
+        A: { S: 'URI', URI: PDFString.of('https://example.org/') },
+      });
       page.node.set(PDFName.of('Annots'), doc.context.obj([doc.context.register(link)]) as PDFArray);
     }
   }
@@ -135,7 +181,9 @@ const kinds: Kind[] = [
   },
   {
     name: 'a card, front and back, as a two-page PDF scan (the back scanned turned: /Rotate 90, a link on it)',
-    scan: async () => ({ pdf: await edgeToEdgePdf([{ size: CARD }, { size: [CARD[1], CARD[0]], rotate: 90, link: true }]) }),
+    scan: async () => ({
+      pdf: await edgeToEdgePdf([{ size: CARD }, { size: [CARD[1], CARD[0]], rotate: 90, link: true }]),
+    }),
     expect: (c) => {
       // both sides at real size on one A4 sheet, the statement under them
       expect(c.pages).toBe(1);
@@ -232,8 +280,14 @@ const kinds: Kind[] = [
   },
   {
     name: 'a four-page original, PDF scan (a CropBox off the origin, a MediaBox off the origin, a rotated page, links)',
-    scan: async () =>
-      ({ pdf: await edgeToEdgePdf([{ size: A4, link: true }, { size: [700, 950], crop: [50, 60, 595.28, 841.89], link: true }, { size: A4, origin: [-200, 300], link: true }, { size: A4, rotate: 180 }]) }),
+    scan: async () => ({
+      pdf: await edgeToEdgePdf([
+        { size: A4, link: true },
+        { size: [700, 950], crop: [50, 60, 595.28, 841.89], link: true },
+        { size: A4, origin: [-200, 300], link: true },
+        { size: A4, rotate: 180 },
+      ]),
+    }),
     expect: (c) => {
       expect(c.pages).toBe(5);
       expect(c.scanAreas.map((a) => a.page)).toEqual([1, 2, 3, 4]);
@@ -246,7 +300,9 @@ const kinds: Kind[] = [
         const { rect, page } = c.scanAreas[k];
         const s = rect.width / 595.28;
         const annots = doc.resolve(doc.pages()[page - 1].dict.get('Annots')) as unknown[];
-        const link = annots.map((a) => doc.resolve(a as never) as PdfDict).find((a) => (a.get('Subtype') as { name: string }).name === 'Link')!;
+        const link = annots
+          .map((a) => doc.resolve(a as never) as PdfDict)
+          .find((a) => (a.get('Subtype') as { name: string }).name === 'Link')!;
         const got = link.get('Rect') as number[];
         const want = [rect.x + 20 * s, rect.y + 20 * s, rect.x + 120 * s, rect.y + 40 * s];
         got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 1));
@@ -255,13 +311,20 @@ const kinds: Kind[] = [
   },
   {
     name: 'a three-page original, PNG scans at 100 dpi',
-    scan: async () => ({ images: [edgeToEdgePng(827, 1169, 100), edgeToEdgePng(827, 1169, 100), edgeToEdgePng(1169, 827, 100)] }),
+    scan: async () => ({
+      images: [edgeToEdgePng(827, 1169, 100), edgeToEdgePng(827, 1169, 100), edgeToEdgePng(1169, 827, 100)],
+    }),
     expect: (c) => expect(c.pages).toBe(4),
   },
 ];
 
 /** The pixels of a user-space rectangle on a page as displayed (/Rotate 0, 90, 180 or 270; MediaBox at the origin). */
-function pixelsOf(r: Rendering, page: { width: number; height: number; rotate: number }, rect: PageRect, inset = 0): [number, number, number, number] {
+function pixelsOf(
+  r: Rendering,
+  page: { width: number; height: number; rotate: number },
+  rect: PageRect,
+  inset = 0,
+): [number, number, number, number] {
   const corners = [
     [rect.x + inset, rect.y + inset],
     [rect.x + rect.width - inset, rect.y + rect.height - inset],
@@ -279,21 +342,34 @@ function pixelsOf(r: Rendering, page: { width: number; height: number; rotate: n
   });
   const xs = corners.map((c) => c[0] * r.scale);
   const ys = corners.map((c) => c[1] * r.scale);
-  return [Math.max(0, Math.floor(Math.min(...xs))), Math.max(0, Math.floor(Math.min(...ys))), Math.min(r.width, Math.ceil(Math.max(...xs))), Math.min(r.height, Math.ceil(Math.max(...ys)))];
+  return [
+    Math.max(0, Math.floor(Math.min(...xs))),
+    Math.max(0, Math.floor(Math.min(...ys))),
+    Math.min(r.width, Math.ceil(Math.max(...xs))),
+    Math.min(r.height, Math.ceil(Math.max(...ys))),
+  ];
 }
 
-function count(r: Rendering, box: [number, number, number, number], test: (p: [number, number, number]) => boolean): number {
+function count(
+  r: Rendering,
+  box: [number, number, number, number],
+  test: (p: [number, number, number]) => boolean,
+): number {
   let n = 0;
   for (let y = box[1]; y < box[3]; y++) for (let x = box[0]; x < box[2]; x++) if (test(r.pixel(x, y))) n++;
   return n;
 }
 
-const intersects = (a: PageRect, b: PageRect): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const intersects = (a: PageRect, b: PageRect): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 function textLines(path: string, page: number): string[] {
   const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
   expect(r.status).toBe(0);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 function expectInOrder(lines: string[], expected: string[]): void {
   let at = -1;
@@ -308,7 +384,14 @@ describe('nothing is drawn over the original', () => {
   for (const kind of kinds) {
     it(kind.name, async () => {
       // B-B: the two signatures are the whole file (the long-term evidence is tested in ecopy-long-term.test.ts)
-      const copy = await buildElectronicCopy({ scan: await kind.scan(), conversion: CONVERSION, certification: CERTIFICATION, level: 'B-B', ...parties, ...kind.extra });
+      const copy = await buildElectronicCopy({
+        scan: await kind.scan(),
+        conversion: CONVERSION,
+        certification: CERTIFICATION,
+        level: 'B-B',
+        ...parties,
+        ...kind.extra,
+      });
       kind.expect(copy);
       const path = tmp.file(`${kind.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.pdf`, copy.bytes);
       const doc = PdfDocument.load(copy.bytes);
@@ -320,7 +403,9 @@ describe('nothing is drawn over the original', () => {
         copy.signatures.certifier,
         copy.signatures.authority,
       ];
-      for (const a of copy.scanAreas) for (const d of drawn) if (d.page === a.page) expect(intersects(a.rect, d.rect), JSON.stringify({ a, d })).toBe(false);
+      for (const a of copy.scanAreas)
+        for (const d of drawn)
+          if (d.page === a.page) expect(intersects(a.rect, d.rect), JSON.stringify({ a, d })).toBe(false);
 
       // Pixels, page by page.
       for (let p = 1; p <= copy.pages; p++) {
@@ -339,7 +424,8 @@ describe('nothing is drawn over the original', () => {
           expect(count(shown, px, isRed), `red in the scan on page ${p}`).toBe(0);
           // the scan whole: its black border along each edge of the area
           const [x0, y0, x1, y1] = pixelsOf(shown, info, a.rect, 1.5);
-          const dark = (xa: number, ya: number, xb: number, yb: number): number => count(shown, [xa, ya, xb, yb], (c) => c[0] < 110 && isInk(c)) / Math.max(1, (xb - xa) * (yb - ya));
+          const dark = (xa: number, ya: number, xb: number, yb: number): number =>
+            count(shown, [xa, ya, xb, yb], (c) => c[0] < 110 && isInk(c)) / Math.max(1, (xb - xa) * (yb - ya));
           expect(dark(x0, y0, x1, y0 + 1), `top edge, page ${p}`).toBeGreaterThan(0.9);
           expect(dark(x0, y1 - 1, x1, y1), `bottom edge, page ${p}`).toBeGreaterThan(0.9);
           expect(dark(x0, y0, x0 + 1, y1), `left edge, page ${p}`).toBeGreaterThan(0.9);
@@ -370,7 +456,18 @@ describe('nothing is drawn over the original', () => {
       expect(copy.statement.page).toBe(copy.pages);
 
       // kyso verify (the built CLI): both signatures TOTAL-PASSED.
-      const verify = spawnSync(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', path, '--trust', join(TEST_CERTS, 'root-ca.pem'), '--json'], { encoding: 'utf8' });
+      const verify = spawnSync(
+        process.execPath,
+        [
+          join(repoRoot, 'packages/cli/dist/main.js'),
+          'verify',
+          path,
+          '--trust',
+          join(TEST_CERTS, 'root-ca.pem'),
+          '--json',
+        ],
+        { encoding: 'utf8' },
+      );
       expect(verify.status, verify.stdout + verify.stderr).toBe(0);
       const report = JSON.parse(verify.stdout) as { signatures: { indication: string }[] };
       expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
@@ -387,16 +484,30 @@ describe('the scanned PDF is kept byte for byte', () => {
   });
 });
 
-describe('the placement is the caller\'s choice, never over the scan', () => {
+describe("the placement is the caller's choice, never over the scan", () => {
   it('new-page puts the statement on an added page even under a card; last-page refuses when the scan would be shown too small', async () => {
     const side = edgeToEdgePng(1012, 638, 300);
-    const added = assembleElectronicCopy({ scan: { images: [side, side] }, conversion: CONVERSION, certification: CERTIFICATION, statementPlacement: 'new-page' });
+    const added = assembleElectronicCopy({
+      scan: { images: [side, side] },
+      conversion: CONVERSION,
+      certification: CERTIFICATION,
+      statementPlacement: 'new-page',
+    });
     expect([added.pages, added.statement.page, added.statementOnAddedPage]).toEqual([2, 2, true]);
     const banner = await edgeToEdgePdf([{ size: [1400, 300] }]);
-    expect(() => assembleElectronicCopy({ scan: { pdf: banner }, conversion: CONVERSION, certification: CERTIFICATION, statementPlacement: 'last-page' })).toThrow(
-      expect.objectContaining({ code: 'ECOPY_PAGE_TOO_SMALL', details: { page: 1 } }),
-    );
-    const auto = assembleElectronicCopy({ scan: { pdf: banner }, conversion: CONVERSION, certification: CERTIFICATION });
+    expect(() =>
+      assembleElectronicCopy({
+        scan: { pdf: banner },
+        conversion: CONVERSION,
+        certification: CERTIFICATION,
+        statementPlacement: 'last-page',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ECOPY_PAGE_TOO_SMALL', details: { page: 1 } }));
+    const auto = assembleElectronicCopy({
+      scan: { pdf: banner },
+      conversion: CONVERSION,
+      certification: CERTIFICATION,
+    });
     expect(auto.statementOnAddedPage).toBe(true);
   });
 });

@@ -9,7 +9,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePdf, type FetchLike } from '@kyso/verify';
-import { KysoError, Pkcs12Signer, certifyElectronicCopy, certifyPaperCopies, tsaTimestamper, type CertifyElectronicCopyInput, type SigningWarning } from '@kyso/core';
+import {
+  KysoError,
+  Pkcs12Signer,
+  certifyElectronicCopy,
+  certifyPaperCopies,
+  tsaTimestamper,
+  type CertifyElectronicCopyInput,
+  type SigningWarning,
+} from '@kyso/core';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, applyMigrations, openSqliteRegister, type SqliteRegister } from '@kyso/core/register-sqlite';
 import { datedPki } from '../../verify/test/helpers/dated-pki.js';
@@ -44,7 +52,11 @@ async function register(): Promise<SqliteRegister> {
   return reg;
 }
 
-function input(reg: SqliteRegister, key: string, extra: Partial<CertifyElectronicCopyInput> = {}): CertifyElectronicCopyInput {
+function input(
+  reg: SqliteRegister,
+  key: string,
+  extra: Partial<CertifyElectronicCopyInput> = {},
+): CertifyElectronicCopyInput {
   return {
     register: reg,
     idempotencyKey: key,
@@ -77,7 +89,11 @@ describe('the default level', () => {
       expect(ev.ocsps.length).toBeGreaterThan(0);
       // Both signers' certificates (and the TSA's) had a status when the copy was issued.
       const subjects = Object.fromEntries(ev.certificates.map((c) => [c.subject, c.status]));
-      expect(subjects).toMatchObject({ 'Nguyễn Thị Lấp Lánh Ánh': 'good', 'Ủy ban nhân dân phường Kinh Bắc': 'good', 'Kyso Test TSA': 'good' });
+      expect(subjects).toMatchObject({
+        'Nguyễn Thị Lấp Lánh Ánh': 'good',
+        'Ủy ban nhân dân phường Kinh Bắc': 'good',
+        'Kyso Test TSA': 'good',
+      });
       // Read back from the file, not only from this call.
       const again = await reg.findEntriesByECopyHash(r.sha256);
       expect(again[0].signingEvidence).toEqual(ev);
@@ -116,14 +132,23 @@ describe('the default level', () => {
     try {
       const warnings: SigningWarning[] = [];
       const ltv = { fetch: noNetwork, policy: { fetchIssuers: false } };
-      const r = await certifyElectronicCopy(input(reg, 'bt-1', { tsa: tsaTimestamper(tsa.url), ltv, onWarning: (w) => warnings.push(w) }));
+      const r = await certifyElectronicCopy(
+        input(reg, 'bt-1', { tsa: tsaTimestamper(tsa.url), ltv, onWarning: (w) => warnings.push(w) }),
+      );
       expect(r.entry.signingEvidence).toMatchObject({ level: 'B-T', dss: null, ocsps: [], crls: [] });
-      expect(warnings.find((w) => w.code === 'ECOPY_LEVEL_LOWERED')?.detail).toMatch(/^issued at B-T: LTV_REVOCATION_UNAVAILABLE/);
+      expect(warnings.find((w) => w.code === 'ECOPY_LEVEL_LOWERED')?.detail).toMatch(
+        /^issued at B-T: LTV_REVOCATION_UNAVAILABLE/,
+      );
 
-      const e = await certifyElectronicCopy(input(reg, 'lta-explicit', { tsa: tsaTimestamper(tsa.url), ltv, level: 'B-LTA' })).catch((x: unknown) => x);
+      const e = await certifyElectronicCopy(
+        input(reg, 'lta-explicit', { tsa: tsaTimestamper(tsa.url), ltv, level: 'B-LTA' }),
+      ).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(KysoError);
       expect((e as KysoError).code).toBe('LTV_REVOCATION_UNAVAILABLE');
-      expect((e as KysoError).details.certification).toMatchObject({ state: 'pending', idempotencyKey: 'lta-explicit' });
+      expect((e as KysoError).details.certification).toMatchObject({
+        state: 'pending',
+        idempotencyKey: 'lta-explicit',
+      });
     } finally {
       await reg.close();
     }
@@ -141,16 +166,24 @@ describe('the default level', () => {
   });
 });
 
-describe('after the certifier\'s certificate has expired', () => {
+describe("after the certifier's certificate has expired", () => {
   it('an e-copy certified by a one-year certificate validates offline, two years later, TOTAL-PASSED for both signatures', async () => {
     const day = 86_400_000;
     const crlUrl = 'http://127.0.0.1:39611/dated-root.crl'; // nothing listens: fetchWithCrl serves it
-    const short = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)], leafName: 'Lê Thị Ngắn Hạn', crlUrl });
+    const short = datedPki({
+      root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+      leaf: [new Date(Date.now() - day), new Date(Date.now() + 365 * day)],
+      leafName: 'Lê Thị Ngắn Hạn',
+      crlUrl,
+    });
     const reg = await register();
     try {
       const r = await certifyElectronicCopy(
         input(reg, 'short-1', {
-          signers: { certifier: { signer: Pkcs12Signer.open(short.p12, short.password) }, authority: { signer: openSigner('seal.p12') } },
+          signers: {
+            certifier: { signer: Pkcs12Signer.open(short.p12, short.password) },
+            authority: { signer: openSigner('seal.p12') },
+          },
           certificateCheck: false, // the dated leaf's CRL is served by fetchWithCrl only, which the pre-check does not use
           tsa: tsaTimestamper(tsa.url),
           ltv: { fetch: short.fetchWithCrl },
@@ -158,7 +191,10 @@ describe('after the certifier\'s certificate has expired', () => {
       );
       const ev = r.entry.signingEvidence!;
       expect(ev.level).toBe('B-LTA');
-      expect(ev.certificates.find((c) => c.subject === 'Lê Thị Ngắn Hạn')).toMatchObject({ status: 'good', sources: ['crl'] });
+      expect(ev.certificates.find((c) => c.subject === 'Lê Thị Ngắn Hạn')).toMatchObject({
+        status: 'good',
+        sources: ['crl'],
+      });
       expect(ev.crls).toContain(sha256(short.crlDer!));
 
       const anchors = (at?: Date) => ({ trustAnchors: [root, short.rootPem], online: false, fetch: noNetwork, at });
@@ -194,8 +230,12 @@ describe('a register file from before the evidence column (schema 1)', () => {
       expect(reg.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
       await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Kinh Bắc' });
       const paper = await certifyPaperCopies({
-        register: reg, idempotencyKey: 'p-1', authority: AUTH, certifier: { name: 'Nguyễn Thị Lấp Lánh Ánh', basis: 'own-competence' },
-        requester: { name: 'Trần Văn Bình' }, originals: [{ documentName: 'Giấy khai sinh', pages: 1, paperCopies: 1 }],
+        register: reg,
+        idempotencyKey: 'p-1',
+        authority: AUTH,
+        certifier: { name: 'Nguyễn Thị Lấp Lánh Ánh', basis: 'own-competence' },
+        requester: { name: 'Trần Văn Bình' },
+        originals: [{ documentName: 'Giấy khai sinh', pages: 1, paperCopies: 1 }],
       });
       expect(paper.request.entries.map((e) => [e.seqNo, e.signingEvidence])).toEqual([[1, null]]);
       expect(paper.request.certifier.title).toBe('CHỦ TỊCH'); // the basis's usual title, recorded as printed

@@ -9,7 +9,15 @@ import { buildElectronicCopy, type ElectronicCopy } from '@kyso/core';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
-import { CERTIFICATION, CONVERSION, EXPECTED_MARK, EXPECTED_STATEMENT, countIn, isBlue, renderPage } from './fixtures/ecopy/scans.js';
+import {
+  CERTIFICATION,
+  CONVERSION,
+  EXPECTED_MARK,
+  EXPECTED_STATEMENT,
+  countIn,
+  isBlue,
+  renderPage,
+} from './fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-ecopy-render-');
 afterAll(() => tmp.cleanup());
@@ -50,7 +58,7 @@ describe('the rendered e-copy', () => {
     expect(countIn(page, A4_HEIGHT, above, isBlue)).toBe(0);
   });
 
-  it('the QR code\'s modules, sampled at their centres, equal the qrcode package\'s matrix for the reference', () => {
+  it("the QR code's modules, sampled at their centres, equal the qrcode package's matrix for the reference", () => {
     const qr = copy.mark.qr!;
     expect(qr).toBeDefined();
     const scale = 4; // 288 dpi; only the code's square is rendered
@@ -82,15 +90,23 @@ describe('the rendered e-copy', () => {
     expect(want.filter(Boolean).length).toBeGreaterThan(200);
   });
 
-  it('with a signature image and a seal image: the seal (red) inside the authority\'s widget, the signature (blue) in the certifier\'s', async () => {
+  it("with a signature image and a seal image: the seal (red) inside the authority's widget, the signature (blue) in the certifier's", async () => {
     const { PNG } = await import('pngjs');
-    const image = (w: number, h: number, paint: (x: number, y: number) => [number, number, number, number]): Uint8Array => {
+    const image = (
+      w: number,
+      h: number,
+      paint: (x: number, y: number) => [number, number, number, number],
+    ): Uint8Array => {
       const img = new PNG({ width: w, height: h });
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data.set(paint(x, y), (y * w + x) * 4);
       return new Uint8Array(PNG.sync.write(img));
     };
-    const seal = image(200, 200, (x, y) => (Math.abs(Math.hypot(x - 100, y - 100) - 85) < 10 ? [215, 20, 30, 255] : [0, 0, 0, 0]));
-    const stroke = image(300, 120, (x, y) => (Math.abs(y - 60 - 35 * Math.sin(x / 22)) < 5 && x > 10 && x < 290 ? [20, 40, 200, 255] : [0, 0, 0, 0]));
+    const seal = image(200, 200, (x, y) =>
+      Math.abs(Math.hypot(x - 100, y - 100) - 85) < 10 ? [215, 20, 30, 255] : [0, 0, 0, 0],
+    );
+    const stroke = image(300, 120, (x, y) =>
+      Math.abs(y - 60 - 35 * Math.sin(x / 22)) < 5 && x > 10 && x < 290 ? [20, 40, 200, 255] : [0, 0, 0, 0],
+    );
     const withImages = await buildElectronicCopy({
       scan: { pdf: await pdfLibDoc({ pages: 1, objectStreams: false }) },
       conversion: CONVERSION,
@@ -103,7 +119,9 @@ describe('the rendered e-copy', () => {
     const isRed = ([r, g, b]: [number, number, number]): boolean => r > 150 && r - g > 80 && r - b > 80;
     const { certifier, authority } = withImages.signatures;
     expect(countIn(page, A4_HEIGHT, authority.rect, isRed)).toBeGreaterThan(100);
-    expect(countIn(page, A4_HEIGHT, { x: 0, y: 0, width: 595.28, height: A4_HEIGHT }, isRed)).toBe(countIn(page, A4_HEIGHT, authority.rect, isRed));
+    expect(countIn(page, A4_HEIGHT, { x: 0, y: 0, width: 595.28, height: A4_HEIGHT }, isRed)).toBe(
+      countIn(page, A4_HEIGHT, authority.rect, isRed),
+    );
     expect(countIn(page, A4_HEIGHT, certifier.rect, isBlue)).toBeGreaterThan(100);
   });
 
@@ -116,9 +134,18 @@ describe('the rendered e-copy', () => {
       p.drawText(`page turned ${r}`, { x: 72, y: 700, size: 14, font });
     }
     // the statement in the band under the last page's scan, so that it is laid out on the turned page
-    const rotated = await buildElectronicCopy({ scan: { pdf: await doc.save() }, conversion: CONVERSION, certification: CERTIFICATION, statementPlacement: 'last-page', ...parties });
+    const rotated = await buildElectronicCopy({
+      scan: { pdf: await doc.save() },
+      conversion: CONVERSION,
+      certification: CERTIFICATION,
+      statementPlacement: 'last-page',
+      ...parties,
+    });
     const file = tmp.file('rotated.pdf', rotated.bytes);
-    const lines = (page: number) => run('pdftotext', ['-f', String(page), '-l', String(page), file, '-']).stdout.split('\n').map((l) => l.trim());
+    const lines = (page: number) =>
+      run('pdftotext', ['-f', String(page), '-l', String(page), file, '-'])
+        .stdout.split('\n')
+        .map((l) => l.trim());
     const inOrder = (got: string[], want: string[]) => {
       let at = -1;
       for (const w of want) {
@@ -149,7 +176,7 @@ describe('the rendered e-copy', () => {
     let top = 0;
     let bottom = 0;
     for (let y = 0; y < last.height; y++)
-      for (let x = 0; x < last.width; x++) if (isBlue(last.pixel(x, y))) (y > last.height / 2 ? bottom++ : top++);
+      for (let x = 0; x < last.width; x++) if (isBlue(last.pixel(x, y))) y > last.height / 2 ? bottom++ : top++;
     expect(bottom).toBeGreaterThan(1000);
     expect(top).toBe(0);
     const box = { x: 0, y: 0, width: 595.28, height: A4_HEIGHT };

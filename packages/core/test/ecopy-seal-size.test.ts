@@ -27,21 +27,40 @@ function sealPng(): Uint8Array {
 async function build(sealSizeMm?: number) {
   return buildElectronicCopy({
     scan: { images: [{ bytes: scanPng(620, 877, { seed: 3 }), dpi: 75 }] },
-    conversion: { convertedAt: new Date('2026-03-15T02:41:27Z'), convertedBy: 'Nguyễn Thị Lấp Lánh Ánh', organisation: 'Ủy ban nhân dân phường Kinh Bắc' },
-    certification: { number: 12, book: '01/2026', date: new Date('2026-03-15T02:41:27Z'), certifierName: 'Nguyễn Thị Lấp Lánh Ánh', authorityName: 'Ủy ban nhân dân phường Kinh Bắc' },
+    conversion: {
+      convertedAt: new Date('2026-03-15T02:41:27Z'),
+      convertedBy: 'Nguyễn Thị Lấp Lánh Ánh',
+      organisation: 'Ủy ban nhân dân phường Kinh Bắc',
+    },
+    certification: {
+      number: 12,
+      book: '01/2026',
+      date: new Date('2026-03-15T02:41:27Z'),
+      certifierName: 'Nguyễn Thị Lấp Lánh Ánh',
+      authorityName: 'Ủy ban nhân dân phường Kinh Bắc',
+    },
     certifier: { signer: openSigner('signer.p12') },
-    authority: { signer: openSigner('seal.p12'), sealImage: sealPng(), ...(sealSizeMm === undefined ? {} : { sealSizeMm }) },
+    authority: {
+      signer: openSigner('seal.p12'),
+      sealImage: sealPng(),
+      ...(sealSizeMm === undefined ? {} : { sealSizeMm }),
+    },
     level: 'B-B',
     certificateCheck: false,
   });
 }
 
 /** The authority widget's /Rect and the seal's drawn size in its appearance stream (the `cm` before `/Seal Do`). */
-function sealDrawn(pdf: Uint8Array): { widget: { width: number; height: number }; seal: { width: number; height: number } } {
+function sealDrawn(pdf: Uint8Array): {
+  widget: { width: number; height: number };
+  seal: { width: number; height: number };
+} {
   const doc = PdfDocument.load(pdf);
   const form = doc.getDict(doc.catalog(), 'AcroForm');
   const fields = (doc.resolve(form?.get('Fields')) as unknown[]).map((r) => doc.resolve(r as never) as PdfDict);
-  const field = fields.find((f) => f.get('T') instanceof PdfString && stringText(f.get('T') as PdfString) === AUTHORITY_FIELD);
+  const field = fields.find(
+    (f) => f.get('T') instanceof PdfString && stringText(f.get('T') as PdfString) === AUTHORITY_FIELD,
+  );
   expect(field, fields.map((f) => String(f.get('T'))).join(',')).toBeDefined();
   const kids = doc.resolve(field!.get('Kids')) as unknown[] | undefined;
   const widget = kids?.length ? (doc.resolve(kids[0] as never) as PdfDict) : field!;
@@ -51,7 +70,10 @@ function sealDrawn(pdf: Uint8Array): { widget: { width: number; height: number }
   const ops = Buffer.from(doc.decode(n)).toString('latin1');
   const m = /q ([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm \/Seal Do Q/.exec(ops);
   expect(m, ops.slice(0, 400)).not.toBeNull();
-  return { widget: { width: rect[2] - rect[0], height: rect[3] - rect[1] }, seal: { width: Number(m![1]), height: Number(m![2]) } };
+  return {
+    widget: { width: rect[2] - rect[0], height: rect[3] - rect[1] },
+    seal: { width: Number(m![1]), height: Number(m![2]) },
+  };
 }
 
 const mm = (v: number) => (v * 72) / 25.4;

@@ -24,7 +24,14 @@ import { makeNssDb, type NssDb } from '../../../tests/helpers/nss.js';
 import { openSigner, pem } from '../../../tests/helpers/keys.js';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
-import { CERTIFICATION, CONVERSION, EXPECTED_MARK, EXPECTED_STATEMENT, renderJpeg, scanPng } from './fixtures/ecopy/scans.js';
+import {
+  CERTIFICATION,
+  CONVERSION,
+  EXPECTED_MARK,
+  EXPECTED_STATEMENT,
+  renderJpeg,
+  scanPng,
+} from './fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-ecopy-');
 let nss: NssDb;
@@ -39,10 +46,21 @@ afterAll(() => {
 const certifier = { signer: openSigner('signer.p12') };
 const authority = { signer: openSigner('seal.p12') };
 
-async function build(scan: ScanSource, extra: Partial<Parameters<typeof buildElectronicCopy>[0]> = {}): Promise<ElectronicCopy> {
+async function build(
+  scan: ScanSource,
+  extra: Partial<Parameters<typeof buildElectronicCopy>[0]> = {},
+): Promise<ElectronicCopy> {
   // B-B: these tests read the two signatures' own revisions; the long-term default (a DSS and a document timestamp
   // after them) is ecopy-long-term.test.ts's.
-  return buildElectronicCopy({ scan, conversion: CONVERSION, certification: CERTIFICATION, certifier, authority, level: 'B-B', ...extra });
+  return buildElectronicCopy({
+    scan,
+    conversion: CONVERSION,
+    certification: CERTIFICATION,
+    certifier,
+    authority,
+    level: 'B-B',
+    ...extra,
+  });
 }
 
 /** The component count in a JPEG's baseline frame header. */
@@ -59,7 +77,10 @@ function readJpegComponents(jpeg: Uint8Array): number {
 function textLines(path: string, page: number): string[] {
   const r = run('pdftotext', ['-f', String(page), '-l', String(page), path, '-']);
   expect(r.status).toBe(0);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Every `expected` line appears, in order, as a whole line of `lines`. */
@@ -84,14 +105,22 @@ function expectInOrderWrapped(lines: string[], expected: string[]): void {
 }
 
 /** What every e-copy must satisfy, whatever its input; on small pages the mark's lines may wrap. */
-function checkCopy(name: string, copy: ElectronicCopy, originalPages: number, opts: { markWraps?: boolean } = {}): string {
+function checkCopy(
+  name: string,
+  copy: ElectronicCopy,
+  originalPages: number,
+  opts: { markWraps?: boolean } = {},
+): string {
   const path = tmp.file(`${name.replace(/[^a-z0-9]+/gi, '-')}.pdf`, copy.bytes);
   expect(copy.sha256).toBe(createHash('sha256').update(copy.bytes).digest('hex'));
   expect(copy.originalPages).toBe(originalPages);
 
   const sigs = nss.pdfsig(path);
   expect(sigs.signatures.map((s) => s.field)).toEqual(['NguoiThucHienChungThuc', 'CoQuanChungThuc']);
-  expect(sigs.signatures.map((s) => s.signerCN)).toEqual(['Nguyễn Thị Lấp Lánh Ánh', 'Ủy ban nhân dân phường Kinh Bắc']);
+  expect(sigs.signatures.map((s) => s.signerCN)).toEqual([
+    'Nguyễn Thị Lấp Lánh Ánh',
+    'Ủy ban nhân dân phường Kinh Bắc',
+  ]);
   for (const s of sigs.signatures) expect(s, s.raw).toMatchObject({ valid: true, trusted: true });
   expect(sigs.signatures[1].totalDocumentSigned).toBe(true);
 
@@ -109,7 +138,10 @@ describe('an e-copy from a scanned PDF', () => {
   const producers: [string, () => Promise<Uint8Array>][] = [
     ['pdf-lib, classic xref', () => pdfLibDoc({ pages: 3, objectStreams: false })],
     ['pdf-lib, object streams', () => pdfLibDoc({ pages: 2, objectStreams: true })],
-    ['qpdf, linearised', async () => qpdfTransform(await pdfLibDoc({ pages: 2, objectStreams: false }), ['--linearize'])],
+    [
+      'qpdf, linearised',
+      async () => qpdfTransform(await pdfLibDoc({ pages: 2, objectStreams: false }), ['--linearize']),
+    ],
     ['LibreOffice (Vietnamese text)', async () => fixture('libreoffice-vi.pdf')],
     ['Ghostscript', async () => fixture('ghostscript.pdf')],
     ['hybrid xref (table + /XRefStm)', async () => fixture('hybrid-xref.pdf')],
@@ -129,14 +161,14 @@ describe('an e-copy from a scanned PDF', () => {
     });
   }
 
-  it('leaves the scan\'s own text where it was (page content is wrapped, not replaced)', async () => {
+  it("leaves the scan's own text where it was (page content is wrapped, not replaced)", async () => {
     const pdf = await pdfLibDoc({ pages: 2, objectStreams: false });
     const path = checkCopy('own-text', await build({ pdf }), 2);
     expect(textLines(path, 1)).toContain('kyso test page 1');
     expect(textLines(path, 2)).toContain('kyso test page 2');
   });
 
-  it('the certifier\'s signature certifies the document (DocMDP P=2) and stays valid after the authority\'s', async () => {
+  it("the certifier's signature certifies the document (DocMDP P=2) and stays valid after the authority's", async () => {
     const pdf = await pdfLibDoc({ pages: 1, objectStreams: true });
     const copy = await build({ pdf });
     const doc = PdfDocument.load(copy.bytes);
@@ -147,7 +179,12 @@ describe('an e-copy from a scanned PDF', () => {
     const first = tmp.file('first-revision.pdf', copy.bytes.subarray(0, sig1.end));
     const alone = nss.pdfsig(first).signatures;
     expect(alone).toHaveLength(1);
-    expect(alone[0]).toMatchObject({ field: 'NguoiThucHienChungThuc', valid: true, trusted: true, totalDocumentSigned: true });
+    expect(alone[0]).toMatchObject({
+      field: 'NguoiThucHienChungThuc',
+      valid: true,
+      trusted: true,
+      totalDocumentSigned: true,
+    });
     // In the whole file it is still valid, now followed by the authority's revision.
     const both = nss.pdfsig(tmp.file('both.pdf', copy.bytes)).signatures;
     expect(both[0]).toMatchObject({ valid: true, totalDocumentSigned: false });
@@ -207,7 +244,7 @@ describe('an e-copy from scanned images', () => {
     expect([p3.width, p3.height]).toEqual([595.28, 841.89]);
   });
 
-  it('a caller-given resolution wins over the file\'s, and imagePageSize a4 ignores both', async () => {
+  it("a caller-given resolution wins over the file's, and imagePageSize a4 ignores both", async () => {
     const png = scanPng(850, 1100, { dpi: 300, seed: 3 }); // 2.83 × 3.67 in at 300 dpi; 8.5 × 11 in at 100 dpi
     const letter = await build({ images: [{ bytes: png, dpi: 100 }] });
     const a4 = await build({ images: [png] }, { imagePageSize: 'a4' });
@@ -234,14 +271,22 @@ describe('an e-copy from scanned images', () => {
 
 describe('two-step signing (the key signs elsewhere)', () => {
   it('the assembled copy and the signature options drive prepare → sign → finish to the same valid e-copy', async () => {
-    const assembled = assembleElectronicCopy({ scan: { pdf: await pdfLibDoc({ pages: 2, objectStreams: false }) }, conversion: CONVERSION, certification: CERTIFICATION });
+    const assembled = assembleElectronicCopy({
+      scan: { pdf: await pdfLibDoc({ pages: 2, objectStreams: false }) },
+      conversion: CONVERSION,
+      certification: CERTIFICATION,
+    });
     const time = new Date();
     const options = certifierSignatureOptions(assembled, { signerName: 'Nguyễn Thị Lấp Lánh Ánh', signingTime: time });
     const prepared = prepare(assembled.bytes, certifier.signer, options);
     const state = JSON.parse(JSON.stringify(prepared.state)); // plain data: a service can stop here
     const signatureValue = await certifier.signer.sign(prepared.dataToSign); // "elsewhere"
     const first = await finish(assembled.bytes, state, { signatureValue });
-    const both = await signPdf(first, authority.signer, authoritySignatureOptions(assembled, { signerName: 'Ủy ban nhân dân phường Kinh Bắc', signingTime: new Date() }));
+    const both = await signPdf(
+      first,
+      authority.signer,
+      authoritySignatureOptions(assembled, { signerName: 'Ủy ban nhân dân phường Kinh Bắc', signingTime: new Date() }),
+    );
     const sigs = nss.pdfsig(tmp.file('two-step.pdf', both)).signatures;
     expect(sigs.map((s) => [s.field, s.valid, s.trusted])).toEqual([
       ['NguoiThucHienChungThuc', true, true],
@@ -261,7 +306,10 @@ describe('PAdES B-T', () => {
 
   it('both signatures carry a signature timestamp from the TSA; pdfsig says valid and trusted', async () => {
     const before = tsa.requests;
-    const copy = await build({ pdf: await pdfLibDoc({ pages: 2, objectStreams: true }) }, { timestamper: tsaTimestamper(tsa.url), level: 'B-T' });
+    const copy = await build(
+      { pdf: await pdfLibDoc({ pages: 2, objectStreams: true }) },
+      { timestamper: tsaTimestamper(tsa.url), level: 'B-T' },
+    );
     expect(tsa.requests).toBe(before + 2);
     expect(copy.signatures.certifier.level).toBe('B-T');
     expect(copy.signatures.authority.level).toBe('B-T');

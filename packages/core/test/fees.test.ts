@@ -1,11 +1,21 @@
 /** Circular 226/2016/TT-BTC Art. 4 as kyso computes it: every worked example of DOMAIN.md §2.3, the policy flags and bad input. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CIRCULAR_226_2016, FeeError, computeCopyFee, computeFee, formatVnd, perCopyFee, tariffAt, type Tariff } from '@kyso/core';
+import {
+  CIRCULAR_226_2016,
+  FeeError,
+  computeCopyFee,
+  computeFee,
+  formatVnd,
+  perCopyFee,
+  tariffAt,
+  type Tariff,
+} from '@kyso/core';
 
 const copyItem = CIRCULAR_226_2016.items.find((i) => i.code === 'COPY_FROM_ORIGINAL');
 if (copyItem?.kind !== 'per-page') throw new Error('seed tariff lacks item 1');
-const copies = (pages: number, paperCopies: number, electronicCopy = false) => computeCopyFee({ originals: [{ pages, paperCopies, electronicCopy }] }).total;
+const copies = (pages: number, paperCopies: number, electronicCopy = false) =>
+  computeCopyFee({ originals: [{ pages, paperCopies, electronicCopy }] }).total;
 
 function feeError(fn: () => unknown): FeeError {
   try {
@@ -31,10 +41,16 @@ describe('DOMAIN.md §2.3 worked examples', () => {
   });
 
   it('3 copies of a 2-page original: 12,000', () => expect(copies(2, 3)).toBe(12_000));
-  it('5 copies of a 250-page original: the cap applies per copy, 1,000,000', () => expect(copies(250, 5)).toBe(1_000_000));
+  it('5 copies of a 250-page original: the cap applies per copy, 1,000,000', () =>
+    expect(copies(250, 5)).toBe(1_000_000));
 
   it('mixed request: 2 copies of a 1-page CCCD + 1 copy of a 3-page transcript: 9,000 in two lines', () => {
-    const q = computeCopyFee({ originals: [{ doubleSidedCard: true, paperCopies: 2, label: 'CCCD' }, { pages: 3, paperCopies: 1, label: 'Học bạ' }] });
+    const q = computeCopyFee({
+      originals: [
+        { doubleSidedCard: true, paperCopies: 2, label: 'CCCD' },
+        { pages: 3, paperCopies: 1, label: 'Học bạ' },
+      ],
+    });
     expect(q.total).toBe(9_000);
     expect(q.lines.map((l) => [l.original, l.pages, l.card ?? false, l.quantity, l.amount])).toEqual([
       [1, 1, true, 2, 4_000],
@@ -44,12 +60,20 @@ describe('DOMAIN.md §2.3 worked examples', () => {
 
   it('a card scanned front and back is one page: 2 copies cost 4,000, not 8,000', () => {
     expect(computeCopyFee({ originals: [{ doubleSidedCard: true, pages: 2, paperCopies: 2 }] }).total).toBe(4_000);
-    expect(() => computeCopyFee({ originals: [{ doubleSidedCard: true, pages: 3, paperCopies: 1 }] })).toThrow(expect.objectContaining({ code: 'FEE_BAD_PAGES' }));
+    expect(() => computeCopyFee({ originals: [{ doubleSidedCard: true, pages: 3, paperCopies: 1 }] })).toThrow(
+      expect.objectContaining({ code: 'FEE_BAD_PAGES' }),
+    );
   });
 
   it('each line shows the page split and counts originals from 1', () => {
     const [line] = computeCopyFee({ originals: [{ pages: 10, paperCopies: 1 }] }).lines;
-    expect(line).toMatchObject({ original: 1, pageRates: [{ pages: 2, rate: 2_000 }, { pages: 8, rate: 1_000 }] });
+    expect(line).toMatchObject({
+      original: 1,
+      pageRates: [
+        { pages: 2, rate: 2_000 },
+        { pages: 8, rate: 1_000 },
+      ],
+    });
     expect(line!.descriptionVi).toContain('bản chính số 1, 10 trang (2 × 2.000 + 8 × 1.000)');
     expect(line!.descriptionEn).toContain('(2 × 2.000 + 8 × 1.000)');
   });
@@ -64,11 +88,13 @@ describe('DOMAIN.md §2.3 worked examples', () => {
     expect(e!.descriptionVi).not.toMatch(/miễn/i);
   });
 
-  it('an e-copy only (no paper) of a 10-page original counts as one copy: 12,000', () => expect(copies(10, 0, true)).toBe(12_000));
+  it('an e-copy only (no paper) of a 10-page original counts as one copy: 12,000', () =>
+    expect(copies(10, 0, true)).toBe(12_000));
   it('signature certification, 3 signatures on one document = 1 case: 10,000', () => {
     expect(computeFee({ services: [{ item: 'SIGNATURE', count: 1 }] }).total).toBe(10_000);
   });
-  it('contract certification: 50,000', () => expect(computeFee({ services: [{ item: 'CONTRACT' }] }).total).toBe(50_000));
+  it('contract certification: 50,000', () =>
+    expect(computeFee({ services: [{ item: 'CONTRACT' }] }).total).toBe(50_000));
   it('2 certified copies of a certified 6-page contract: 16,000 (item 3d)', () => {
     const q = computeFee({ originals: [{ pages: 6, paperCopies: 2, item: 'CONTRACT_COPY' }] });
     expect(q.total).toBe(16_000);
@@ -108,14 +134,19 @@ describe('line items and the tariff', () => {
   });
 
   it('with the parallel-copy policy off, the e-copy is charged as one more copy', () => {
-    const q = computeCopyFee({ originals: [{ pages: 10, paperCopies: 2, electronicCopy: true }] }, { electronicCopyFreeWhenParallel: false });
+    const q = computeCopyFee(
+      { originals: [{ pages: 10, paperCopies: 2, electronicCopy: true }] },
+      { electronicCopyFreeWhenParallel: false },
+    );
     expect(q.total).toBe(36_000);
     expect(q.policy.electronicCopyFreeWhenParallel).toBe(false);
   });
 
   it('a two-sided card counts as 1 page by default and as 2 when configured', () => {
     expect(computeCopyFee({ originals: [{ doubleSidedCard: true, paperCopies: 1 }] }).total).toBe(2_000);
-    expect(computeCopyFee({ originals: [{ doubleSidedCard: true, paperCopies: 1 }] }, { doubleSidedCardPages: 2 }).total).toBe(4_000);
+    expect(
+      computeCopyFee({ originals: [{ doubleSidedCard: true, paperCopies: 1 }] }, { doubleSidedCardPages: 2 }).total,
+    ).toBe(4_000);
   });
 
   it('chooses the tariff version in force on the Vietnam calendar day', () => {
@@ -123,13 +154,19 @@ describe('line items and the tariff', () => {
       ...CIRCULAR_226_2016,
       id: 'HYPOTHETICAL-2027',
       effectiveFrom: '2027-01-01',
-      items: CIRCULAR_226_2016.items.map((i) => (i.code === 'SIGNATURE' && i.kind === 'flat' ? { ...i, rate: 20_000 } : i)),
+      items: CIRCULAR_226_2016.items.map((i) =>
+        i.code === 'SIGNATURE' && i.kind === 'flat' ? { ...i, rate: 20_000 } : i,
+      ),
     };
     const old = { ...CIRCULAR_226_2016, effectiveUntil: '2027-01-01' };
     const tariffs = [old, newer];
     // 2026-12-31T17:30Z is already 1 January 2027 in Vietnam.
-    expect(computeFee({ services: [{ item: 'SIGNATURE' }], at: new Date('2026-12-31T16:30:00Z') }, { tariffs }).total).toBe(10_000);
-    expect(computeFee({ services: [{ item: 'SIGNATURE' }], at: new Date('2026-12-31T17:30:00Z') }, { tariffs }).total).toBe(20_000);
+    expect(
+      computeFee({ services: [{ item: 'SIGNATURE' }], at: new Date('2026-12-31T16:30:00Z') }, { tariffs }).total,
+    ).toBe(10_000);
+    expect(
+      computeFee({ services: [{ item: 'SIGNATURE' }], at: new Date('2026-12-31T17:30:00Z') }, { tariffs }).total,
+    ).toBe(20_000);
     expect(feeError(() => tariffAt(new Date('2016-12-31T00:00:00Z'), tariffs)).code).toBe('FEE_NO_TARIFF');
   });
 
@@ -155,8 +192,12 @@ describe('bad input is a typed error', () => {
     expect(feeError(() => computeFee({})).code).toBe('FEE_EMPTY_REQUEST');
     expect(feeError(() => computeFee({ services: [{ item: 'NOTARY' as never }] })).code).toBe('FEE_UNKNOWN_ITEM');
     expect(feeError(() => computeFee({ services: [{ item: 'SIGNATURE', count: 0 }] })).code).toBe('FEE_BAD_COUNT');
-    expect(feeError(() => computeFee({ services: [{ item: 'SIGNATURE' }] }, { doubleSidedCardPages: 3 as never })).code).toBe('FEE_BAD_POLICY');
+    expect(
+      feeError(() => computeFee({ services: [{ item: 'SIGNATURE' }] }, { doubleSidedCardPages: 3 as never })).code,
+    ).toBe('FEE_BAD_POLICY');
     const broken = { ...CIRCULAR_226_2016, items: [{ ...CIRCULAR_226_2016.items[1], rate: 10.5 }] } as Tariff;
-    expect(feeError(() => computeFee({ services: [{ item: 'SIGNATURE' }] }, { tariffs: [broken] })).code).toBe('FEE_BAD_TARIFF');
+    expect(feeError(() => computeFee({ services: [{ item: 'SIGNATURE' }] }, { tariffs: [broken] })).code).toBe(
+      'FEE_BAD_TARIFF',
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('FileSource', () => {
     try {
       const a = PdfDocument.load(src);
       const b = PdfDocument.load(corpusBytes(rel));
-      expect(a.revisions.map((r) => [r.start, r.end, r.kind])).toEqual(b.revisions.map((r) => [r.start, r.end, r.kind]));
+      expect(a.revisions.map((r) => [r.start, r.end, r.kind])).toEqual(
+        b.revisions.map((r) => [r.start, r.end, r.kind]),
+      );
       expect(a.pages().length).toBe(b.pages().length);
       expect(a.unreferencedObjects()).toEqual(b.unreferencedObjects());
     } finally {

@@ -10,11 +10,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PdfDict, PdfDocument, PdfRef, type PdfStream } from '@kyso/pdf';
 import { analyseModifications, findSignatures } from '@kyso/verify';
-import { buildDssUpdate, ChainedSource, ltvPolicy, signPdf, vriKey, DEFAULT_LTV_POLICY, pemOrDerCertificates } from '@kyso/core';
+import {
+  buildDssUpdate,
+  ChainedSource,
+  ltvPolicy,
+  signPdf,
+  vriKey,
+  DEFAULT_LTV_POLICY,
+  pemOrDerCertificates,
+} from '@kyso/core';
 import { corpusBytes, pdfLibDoc } from '../../../tests/helpers/producers.js';
 import { openSigner, certsDir } from '../../../tests/helpers/keys.js';
 
-const pemCert = (name: string): Uint8Array => pemOrDerCertificates(new Uint8Array(readFileSync(join(certsDir, name))))[0];
+const pemCert = (name: string): Uint8Array =>
+  pemOrDerCertificates(new Uint8Array(readFileSync(join(certsDir, name))))[0];
 const apply = (doc: PdfDocument, update: { bytes: Uint8Array }): PdfDocument => {
   const out = new Uint8Array(doc.length + update.bytes.length);
   out.set(doc.source.read(0, doc.length), 0);
@@ -36,7 +45,12 @@ describe('merging into an existing DSS', () => {
   it('keeps every stream and the indirect arrays, adds only what is new, touches neither catalog nor unrelated objects', () => {
     const root = pemCert('root-ca.pem');
     const key = 'A'.repeat(40);
-    const update = buildDssUpdate(doc, { certificates: [existingCert, root], ocsps: [], crls: [], vri: new Map([[key, { certificates: [root], ocsps: [], crls: [] }]]) })!;
+    const update = buildDssUpdate(doc, {
+      certificates: [existingCert, root],
+      ocsps: [],
+      crls: [],
+      vri: new Map([[key, { certificates: [root], ocsps: [], crls: [] }]]),
+    })!;
     const after = apply(doc, update);
     const catalogNum = (doc.trailer.get('Root') as PdfRef).num;
     const changed = after.changes(after.revisions.length - 1).defined;
@@ -71,7 +85,15 @@ describe('a fresh DSS', () => {
     expect(key).toBe(createHash('sha1').update(sig.contents!).digest('hex').toUpperCase());
     expect(sig.contents![sig.contents!.length - 1]).toBe(0); // the whole placeholder, zero padding included, is hashed
     const inter = pemCert('intermediate-ca.pem');
-    const after = apply(doc, buildDssUpdate(doc, { certificates: [inter], ocsps: [], crls: [], vri: new Map([[key, { certificates: [inter], ocsps: [], crls: [] }]]) })!);
+    const after = apply(
+      doc,
+      buildDssUpdate(doc, {
+        certificates: [inter],
+        ocsps: [],
+        crls: [],
+        vri: new Map([[key, { certificates: [inter], ocsps: [], crls: [] }]]),
+      })!,
+    );
     const catalog = after.catalog()!;
     expect(catalog.get('DSS')).toBeInstanceOf(PdfRef);
     expect(after.getDict(after.getDict(catalog, 'Extensions'), 'ESIC')?.get('ExtensionLevel')).toBe(1);
@@ -82,7 +104,10 @@ describe('a fresh DSS', () => {
 
 describe('small parts', () => {
   it('ChainedSource reads across the file and its updates', () => {
-    const s = new ChainedSource({ length: 4, read: (a, b) => new Uint8Array([1, 2, 3, 4]).subarray(a, b) }, [new Uint8Array([5, 6]), new Uint8Array([7])]);
+    const s = new ChainedSource({ length: 4, read: (a, b) => new Uint8Array([1, 2, 3, 4]).subarray(a, b) }, [
+      new Uint8Array([5, 6]),
+      new Uint8Array([7]),
+    ]);
     expect(s.length).toBe(7);
     expect([...s.read(0, 7)]).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect([...s.read(3, 6)]).toEqual([4, 5, 6]);
@@ -90,7 +115,10 @@ describe('small parts', () => {
   });
 
   it('policy overrides keep the defaults for what they leave undefined', () => {
-    expect(ltvPolicy({ revocation: 'ocsp-and-crl', timeoutMs: undefined })).toEqual({ ...DEFAULT_LTV_POLICY, revocation: 'ocsp-and-crl' });
+    expect(ltvPolicy({ revocation: 'ocsp-and-crl', timeoutMs: undefined })).toEqual({
+      ...DEFAULT_LTV_POLICY,
+      revocation: 'ocsp-and-crl',
+    });
   });
 
   it('reads PEM bundles and DER certificates', () => {

@@ -3,7 +3,12 @@ import { constants, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { KysoError } from '@kyso/pdf';
 import { ecdsaRawToDer, loadPkcs11js, Pkcs11Signer } from '@kyso/core';
 import type { Signer } from '@kyso/core';
-import { initSoftHsmToken, softHsmUnavailableReason, strayEcCertificate, type SoftHsmToken } from '../../../tests/helpers/softhsm.js';
+import {
+  initSoftHsmToken,
+  softHsmUnavailableReason,
+  strayEcCertificate,
+  type SoftHsmToken,
+} from '../../../tests/helpers/softhsm.js';
 
 const unavailable = softHsmUnavailableReason();
 // SoftHSM2 is installed by .ci/run; its absence is a failure, not a reason to skip.
@@ -15,7 +20,12 @@ function verifies(signer: Signer, data: Uint8Array, signature: Uint8Array): bool
   const hash = signer.algorithm.hash.replace('-', '').toLowerCase();
   const scheme = signer.algorithm.scheme;
   if (scheme.kind === 'rsa-pss') {
-    return verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, signature);
+    return verify(
+      hash,
+      data,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength },
+      signature,
+    );
   }
   // ECDSA: Node's default dsaEncoding is 'der', which is what Signer promises.
   return verify(hash, data, key, signature);
@@ -49,13 +59,21 @@ describe('loadPkcs11js', () => {
     expect(e.messageVi).toMatch(/PKCS#11/);
     expect(e.messageEn).toMatch(/pkcs11js/);
     await expectKysoError(
-      Pkcs11Signer.open({ library: '/nowhere/libnone.so', pin: 'x', key: {}, moduleSpecifier: 'kyso-no-such-pkcs11-module' }),
+      Pkcs11Signer.open({
+        library: '/nowhere/libnone.so',
+        pin: 'x',
+        key: {},
+        moduleSpecifier: 'kyso-no-such-pkcs11-module',
+      }),
       'PKCS11_UNAVAILABLE',
     );
   });
 
   it('reports a library that does not load as PKCS11_LIBRARY_LOAD_FAILED', async () => {
-    const e = await expectKysoError(Pkcs11Signer.open({ library: '/nowhere/libnone.so', pin: '1234', key: {} }), 'PKCS11_LIBRARY_LOAD_FAILED');
+    const e = await expectKysoError(
+      Pkcs11Signer.open({ library: '/nowhere/libnone.so', pin: '1234', key: {} }),
+      'PKCS11_LIBRARY_LOAD_FAILED',
+    );
     expect(e.details).toMatchObject({ library: '/nowhere/libnone.so' });
   });
 });
@@ -69,8 +87,10 @@ describe('Pkcs11Signer against SoftHSM2', () => {
   });
   afterAll(() => token?.cleanup());
 
-  const open = (key: Parameters<typeof Pkcs11Signer.open>[0]['key'], extra: Partial<Parameters<typeof Pkcs11Signer.open>[0]> = {}) =>
-    Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: token.pin, key, ...extra });
+  const open = (
+    key: Parameters<typeof Pkcs11Signer.open>[0]['key'],
+    extra: Partial<Parameters<typeof Pkcs11Signer.open>[0]> = {},
+  ) => Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: token.pin, key, ...extra });
 
   it('signs with the RSA key selected by label (PKCS#1 v1.5, SHA-256) and reads its certificate', async () => {
     const signer = await open({ label: token.keys.rsa.label }, { chain: token.keys.rsa.chain });
@@ -78,7 +98,12 @@ describe('Pkcs11Signer against SoftHSM2', () => {
       expect(Buffer.from(signer.certificate).equals(Buffer.from(token.keys.rsa.certificate))).toBe(true);
       expect(signer.chain.length).toBe(token.keys.rsa.chain.length);
       expect(signer.algorithm).toEqual({ hash: 'SHA-256', scheme: { kind: 'rsa-pkcs1' } });
-      expect(signer.info).toMatchObject({ tokenLabel: 'kyso', keyLabel: 'kyso-rsa', keyId: token.keys.rsa.idHex, keyType: 'RSA' });
+      expect(signer.info).toMatchObject({
+        tokenLabel: 'kyso',
+        keyLabel: 'kyso-rsa',
+        keyId: token.keys.rsa.idHex,
+        keyType: 'RSA',
+      });
       const sig = await signer.sign(data);
       expect(sig.length).toBe(256);
       expect(verifies(signer, data, sig)).toBe(true);
@@ -128,7 +153,9 @@ describe('Pkcs11Signer against SoftHSM2', () => {
         // The salt really is the announced length: a verifier expecting another length rejects it.
         const key = new X509Certificate(Buffer.from(signer.certificate)).publicKey;
         const nodeHash = hash.replace('-', '').toLowerCase();
-        expect(verify(nodeHash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 20 }, a)).toBe(false);
+        expect(verify(nodeHash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 20 }, a)).toBe(
+          false,
+        );
       } finally {
         await signer.close();
       }
@@ -180,14 +207,22 @@ describe('Pkcs11Signer against SoftHSM2', () => {
       }
     }
     // A certificate whose key is not on the token selects nothing.
-    await expectKysoError(open({ label: token.keys.ec.label, certificate: strayEcCertificate() }), 'PKCS11_KEY_NOT_FOUND');
+    await expectKysoError(
+      open({ label: token.keys.ec.label, certificate: strayEcCertificate() }),
+      'PKCS11_KEY_NOT_FOUND',
+    );
     await expectKysoError(open({ certificate: strayEcCertificate() }), 'PKCS11_KEY_NOT_FOUND');
   });
 
   it('refuses a wrong PIN with PKCS11_LOGIN_FAILED, never echoing the PIN', async () => {
     const wrongPin = '97531864';
     const e = await expectKysoError(
-      Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: wrongPin, key: { label: token.keys.rsa.label } }),
+      Pkcs11Signer.open({
+        library: token.library,
+        tokenLabel: token.tokenLabel,
+        pin: wrongPin,
+        key: { label: token.keys.rsa.label },
+      }),
       'PKCS11_LOGIN_FAILED',
     );
     const everything = [e.message, e.messageVi, e.messageEn, JSON.stringify(e), String(e.stack)].join('\n');
@@ -201,7 +236,12 @@ describe('Pkcs11Signer against SoftHSM2', () => {
     const signer = await open({ label: token.keys.rsa.label });
     try {
       const e = await expectKysoError(
-        Pkcs11Signer.open({ library: token.library, tokenLabel: token.tokenLabel, pin: '00000000', key: { label: token.keys.ec.label } }),
+        Pkcs11Signer.open({
+          library: token.library,
+          tokenLabel: token.tokenLabel,
+          pin: '00000000',
+          key: { label: token.keys.ec.label },
+        }),
         'PKCS11_LOGIN_FAILED',
       );
       expect(JSON.stringify(e)).not.toContain('00000000');
@@ -217,22 +257,40 @@ describe('Pkcs11Signer against SoftHSM2', () => {
     expect(e.details).toMatchObject({ label: 'no-such-key' });
     expect(JSON.stringify(e)).not.toContain(token.pin);
     await expectKysoError(open({ id: 'ffee' }), 'PKCS11_KEY_NOT_FOUND');
-    await expectKysoError(open({ label: token.keys.rsa.label }, { tokenLabel: 'no-such-token' }), 'PKCS11_TOKEN_NOT_FOUND');
-    await expectKysoError(open({ label: token.keys.rsa.label }, { tokenLabel: undefined, slot: 987654321 }), 'PKCS11_TOKEN_NOT_FOUND');
+    await expectKysoError(
+      open({ label: token.keys.rsa.label }, { tokenLabel: 'no-such-token' }),
+      'PKCS11_TOKEN_NOT_FOUND',
+    );
+    await expectKysoError(
+      open({ label: token.keys.rsa.label }, { tokenLabel: undefined, slot: 987654321 }),
+      'PKCS11_TOKEN_NOT_FOUND',
+    );
   });
 
   it('reports an ambiguous selection and a certificate that does not fit the key', async () => {
     await expectKysoError(open({}), 'PKCS11_KEY_AMBIGUOUS');
-    await expectKysoError(open({ label: token.keys.rsa.label, certificate: token.keys.ec.certificate }), 'PKCS11_KEY_NOT_FOUND');
+    await expectKysoError(
+      open({ label: token.keys.rsa.label, certificate: token.keys.ec.certificate }),
+      'PKCS11_KEY_NOT_FOUND',
+    );
     await expectKysoError(open({ label: token.keys.ec.label }, { scheme: 'rsa-pss' }), 'PKCS11_UNSUPPORTED');
   });
 
   it('finds the token without a label when it is the only initialised one', async () => {
-    const signer = await Pkcs11Signer.open({ library: token.library, pin: token.pin, key: { label: token.keys.ec.label } });
+    const signer = await Pkcs11Signer.open({
+      library: token.library,
+      pin: token.pin,
+      key: { label: token.keys.ec.label },
+    });
     try {
       expect(signer.info.tokenLabel).toBe('kyso');
       expect(verifies(signer, data, await signer.sign(data))).toBe(true);
-      const again = await Pkcs11Signer.open({ library: token.library, slot: signer.info.slot, pin: token.pin, key: { label: token.keys.ec.label } });
+      const again = await Pkcs11Signer.open({
+        library: token.library,
+        slot: signer.info.slot,
+        pin: token.pin,
+        key: { label: token.keys.ec.label },
+      });
       await again.close();
     } finally {
       await signer.close();
@@ -243,7 +301,10 @@ describe('Pkcs11Signer against SoftHSM2', () => {
     const [rsa, ec] = await Promise.all([open({ label: token.keys.rsa.label }), open({ label: token.keys.ec.label })]);
     try {
       const inputs = Array.from({ length: 12 }, (_, i) => new Uint8Array(randomBytes(50 + i)));
-      const [rsaSigs, ecSigs] = await Promise.all([Promise.all(inputs.map((d) => rsa.sign(d))), Promise.all(inputs.map((d) => ec.sign(d)))]);
+      const [rsaSigs, ecSigs] = await Promise.all([
+        Promise.all(inputs.map((d) => rsa.sign(d))),
+        Promise.all(inputs.map((d) => ec.sign(d))),
+      ]);
       inputs.forEach((d, i) => {
         expect(verifies(rsa, d, rsaSigs[i])).toBe(true);
         expect(verifies(ec, d, ecSigs[i])).toBe(true);

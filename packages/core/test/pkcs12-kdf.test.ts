@@ -10,13 +10,17 @@ import { pkcs12Kdf } from '../src/signing/signers/pkcs12.js';
 
 const require = createRequire(import.meta.url);
 const forge = require('node-forge') as typeof forgeModule;
-const forgeKdf = (forge.pki as unknown as { pbe: { generatePkcs12Key: (...a: unknown[]) => forgeModule.util.ByteStringBuffer } }).pbe.generatePkcs12Key;
+const forgeKdf = (
+  forge.pki as unknown as { pbe: { generatePkcs12Key: (...a: unknown[]) => forgeModule.util.ByteStringBuffer } }
+).pbe.generatePkcs12Key;
 
 describe('pkcs12Kdf', () => {
   it('equals node-forge’s derivation', () => {
     fc.assert(
       fc.property(
-        fc.option(fc.string({ maxLength: 12, unit: fc.constantFrom('a', 'Z', '9', ' ', 'ệ', 'Đ', '中', '\u0000') }), { nil: undefined }),
+        fc.option(fc.string({ maxLength: 12, unit: fc.constantFrom('a', 'Z', '9', ' ', 'ệ', 'Đ', '中', '\u0000') }), {
+          nil: undefined,
+        }),
         fc.uint8Array({ maxLength: 20 }),
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 1, max: 30 }),
@@ -24,7 +28,14 @@ describe('pkcs12Kdf', () => {
         fc.constantFrom('sha1', 'sha256', 'sha384', 'sha512'),
         (password, salt, id, iter, n, digest) => {
           const md = (forge.md as unknown as Record<string, { create(): unknown }>)[digest]!.create();
-          const expected = forgeKdf(password, forge.util.createBuffer(Buffer.from(salt).toString('binary')), id, iter, n, md).bytes();
+          const expected = forgeKdf(
+            password,
+            forge.util.createBuffer(Buffer.from(salt).toString('binary')),
+            id,
+            iter,
+            n,
+            md,
+          ).bytes();
           expect(Buffer.from(pkcs12Kdf(password, salt, id, iter, n, digest)).toString('binary')).toBe(expected);
         },
       ),

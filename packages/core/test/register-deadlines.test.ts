@@ -8,10 +8,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
-import { appointmentSlip, monthlyReport, monthlyReportCsv, monthlyReportHtml, RegisterError, type CertificationRegister } from '@kyso/core';
+import {
+  appointmentSlip,
+  monthlyReport,
+  monthlyReportCsv,
+  monthlyReportHtml,
+  RegisterError,
+  type CertificationRegister,
+} from '@kyso/core';
 import { MIGRATIONS, applyMigrations, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
-import { certifier, expectKnownMarch, fillKnownRegister, input, issue, KNOWN_TOTALS, vn } from './helpers/known-register.js';
+import {
+  certifier,
+  expectKnownMarch,
+  fillKnownRegister,
+  input,
+  issue,
+  KNOWN_TOTALS,
+  vn,
+} from './helpers/known-register.js';
 import { STORE_NAMES, registerStores } from './helpers/register-stores.js';
 
 const tmp = scratch('kyso-deadlines-');
@@ -38,14 +53,29 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const { reg, at } = await open('2026-03-13T10:00:00');
       await reg.upsertAuthority({ id: 'A', name: 'Ủy ban nhân dân phường Hàng Bạc' });
       const a = (await reg.reserve(input('A', 'k1', [{ pages: 1, paperCopies: 1, electronicCopy: false }]))).request;
-      expect(a).toMatchObject({ receivedAt: vn('2026-03-13T10:00:00').toISOString(), dueAt: vn('2026-03-13T17:00:00').toISOString(), deadline: 'open', returnedAt: null, extension: null });
+      expect(a).toMatchObject({
+        receivedAt: vn('2026-03-13T10:00:00').toISOString(),
+        dueAt: vn('2026-03-13T17:00:00').toISOString(),
+        deadline: 'open',
+        returnedAt: null,
+        extension: null,
+      });
       at('2026-03-13T16:00:00');
-      const b = (await reg.reserve(input('A', 'k2', [{ pages: 1, paperCopies: 1, electronicCopy: false }], { receivedAt: '2026-03-13T15:20:00+07:00' }))).request;
+      const b = (
+        await reg.reserve(
+          input('A', 'k2', [{ pages: 1, paperCopies: 1, electronicCopy: false }], {
+            receivedAt: '2026-03-13T15:20:00+07:00',
+          }),
+        )
+      ).request;
       expect(b.dueAt).toBe(vn('2026-03-16T17:00:00').toISOString()); // Friday after 15:00 → Monday
       at('2026-03-13T17:00:01');
       expect((await reg.getRequest(a.id))!.deadline).toBe('overdue');
       await reg.complete(a.id, { eCopies: [] });
-      expect(await reg.getRequest(a.id)).toMatchObject({ deadline: 'returned-late', returnedAt: vn('2026-03-13T17:00:01').toISOString() });
+      expect(await reg.getRequest(a.id)).toMatchObject({
+        deadline: 'returned-late',
+        returnedAt: vn('2026-03-13T17:00:01').toISOString(),
+      });
     });
 
     it('flags each entry in every listing: open, overdue now, returned on time, returned late; none when void', async () => {
@@ -59,7 +89,8 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await reg.voidPending(voided.id, 'Người yêu cầu rút hồ sơ');
       at('2026-03-10T16:59:00');
       const open1 = (await reg.reserve(input('A', 'open', paper, { receivedAt: '2026-03-10T16:00:00+07:00' }))).request; // after 15:00: due the 11th
-      const flags = async () => (await reg.searchEntries({ authorityId: 'A' })).entries.map((e) => [e.requestId, e.deadline?.state]);
+      const flags = async () =>
+        (await reg.searchEntries({ authorityId: 'A' })).entries.map((e) => [e.requestId, e.deadline?.state]);
       expect(await flags()).toEqual([
         [onTime.id, 'returned-on-time'],
         [late.id, 'open'],
@@ -90,11 +121,18 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         { dueAt: vn('2026-03-11T17:00:00').toISOString(), returnedAt: null, state: 'open' },
       ]);
       // Every read gives the same flag: the other listings, one entry, a request's entries.
-      expect((await reg.listEntries({ authorityId: 'A' })).map((e) => e.deadline)).toEqual(entries.map((e) => e.deadline));
+      expect((await reg.listEntries({ authorityId: 'A' })).map((e) => e.deadline)).toEqual(
+        entries.map((e) => e.deadline),
+      );
       expect((await reg.getEntry(entries[1]!.id))!.deadline).toEqual(entries[1]!.deadline);
-      expect((await reg.findEntry({ authorityId: 'A', bookType: 'SCT/BS', year: 2026, seqNo: 2 }))!.deadline).toEqual(entries[1]!.deadline);
+      expect((await reg.findEntry({ authorityId: 'A', bookType: 'SCT/BS', year: 2026, seqNo: 2 }))!.deadline).toEqual(
+        entries[1]!.deadline,
+      );
       expect((await reg.findEntriesByECopyHash(entries[3]!.eCopySha256!))[0]!.deadline).toEqual(entries[3]!.deadline);
-      expect((await reg.getRequest(late.id))!.entries.map((e) => e.deadline?.state)).toEqual(['returned-late', 'returned-late']);
+      expect((await reg.getRequest(late.id))!.entries.map((e) => e.deadline?.state)).toEqual([
+        'returned-late',
+        'returned-late',
+      ]);
       expect((await reg.getRequest(late.id))!.deadline).toBe('returned-late');
     });
 
@@ -102,7 +140,9 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const { reg, at } = await open('2026-03-16T08:30:00');
       await reg.upsertAuthority({ id: 'A', name: 'UBND xã Tân Lập' });
       const ext = { workingDays: 2, reason: 'Nhiều bản chính, nhiều trang' };
-      const first = (await reg.reserve(input('A', 'k', [{ pages: 40, paperCopies: 3, electronicCopy: false }], { extension: ext }))).request;
+      const first = (
+        await reg.reserve(input('A', 'k', [{ pages: 40, paperCopies: 3, electronicCopy: false }], { extension: ext }))
+      ).request;
       expect(first).toMatchObject({ dueAt: vn('2026-03-18T17:00:00').toISOString(), extension: ext });
       at('2026-03-16T11:00:00');
       const again = await reg.reserve(input('A', 'k', [{ pages: 40, paperCopies: 3, electronicCopy: false }]));
@@ -115,10 +155,18 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const { reg } = await open('2026-03-16T08:30:00');
       await reg.upsertAuthority({ id: 'A', name: 'UBND xã Tân Lập' });
       const one = [{ pages: 1, paperCopies: 1, electronicCopy: false }];
-      await expect(reg.reserve(input('A', 'f1', one, { receivedAt: '2026-03-16T09:30:00+07:00' }))).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
-      await expect(reg.reserve(input('A', 'f2', one, { receivedAt: '16/03/2026 08:00' }))).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
-      await expect(reg.reserve(input('A', 'f3', one, { extension: { workingDays: 4, reason: 'Nhiều trang' } }))).rejects.toMatchObject({ code: 'DEADLINE_EXTENSION_TOO_LONG' });
-      await expect(reg.reserve(input('A', 'f4', one, { paymentChannel: 'CARD' as never }))).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
+      await expect(
+        reg.reserve(input('A', 'f1', one, { receivedAt: '2026-03-16T09:30:00+07:00' })),
+      ).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
+      await expect(reg.reserve(input('A', 'f2', one, { receivedAt: '16/03/2026 08:00' }))).rejects.toMatchObject({
+        code: 'REGISTER_BAD_INPUT',
+      });
+      await expect(
+        reg.reserve(input('A', 'f3', one, { extension: { workingDays: 4, reason: 'Nhiều trang' } })),
+      ).rejects.toMatchObject({ code: 'DEADLINE_EXTENSION_TOO_LONG' });
+      await expect(reg.reserve(input('A', 'f4', one, { paymentChannel: 'CARD' as never }))).rejects.toMatchObject({
+        code: 'REGISTER_BAD_INPUT',
+      });
       expect(await reg.listPending('A')).toEqual([]);
       expect(await reg.listEntries({ authorityId: 'A' })).toEqual([]);
     });
@@ -131,7 +179,11 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       at('2026-03-10T18:00:00');
       expect((await reg.getRequest(r.id))!.deadline).toBe('overdue'); // issued but not delivered by 17:00
       const d = await reg.recordDelivery(r.id, { at: '2026-03-10T16:45:00+07:00' });
-      expect(d).toMatchObject({ deliveredAt: vn('2026-03-10T16:45:00').toISOString(), returnedAt: vn('2026-03-10T16:45:00').toISOString(), deadline: 'returned-on-time' });
+      expect(d).toMatchObject({
+        deliveredAt: vn('2026-03-10T16:45:00').toISOString(),
+        returnedAt: vn('2026-03-10T16:45:00').toISOString(),
+        deadline: 'returned-on-time',
+      });
       const again = await reg.recordDelivery(r.id); // a repeat keeps the first time
       expect(again.deliveredAt).toBe(d.deliveredAt);
       // Not before it was issued; not for paper alone; not for a pending request.
@@ -141,15 +193,27 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await expect(reg.recordDelivery(paper.id)).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
       await expect(reg.recordDelivery('no-such')).rejects.toBeInstanceOf(RegisterError);
     });
-
   });
 
   describe('the appointment slip (phiếu hẹn)', () => {
     it('renders one A4 page whose text holds the authority, requester, document, receipt and due times in Vietnam time', async () => {
       const { reg } = await open('2026-03-13T15:40:00');
       await reg.upsertAuthority({ id: 'A', name: 'Ủy ban nhân dân phường Hàng Bạc' });
-      const r = (await reg.reserve(input('A', 'slip', [{ pages: 12, paperCopies: 2, electronicCopy: true, documentName: 'Giấy chứng nhận quyền sử dụng đất' }], { extension: { workingDays: 1, reason: 'Bản chính nhiều trang' }, paymentChannel: 'ONLINE' }))).request;
-      const slip = appointmentSlip({ request: r, authorityName: 'Ủy ban nhân dân phường Hàng Bạc', receivedBy: 'Lê Thị Mai' });
+      const r = (
+        await reg.reserve(
+          input(
+            'A',
+            'slip',
+            [{ pages: 12, paperCopies: 2, electronicCopy: true, documentName: 'Giấy chứng nhận quyền sử dụng đất' }],
+            { extension: { workingDays: 1, reason: 'Bản chính nhiều trang' }, paymentChannel: 'ONLINE' },
+          ),
+        )
+      ).request;
+      const slip = appointmentSlip({
+        request: r,
+        authorityName: 'Ủy ban nhân dân phường Hàng Bạc',
+        receivedBy: 'Lê Thị Mai',
+      });
       const path = tmp.file('slip.pdf', slip.pdf);
       const text = run('pdftotext', ['-enc', 'UTF-8', '-layout', path, '-']);
       expect(text.status, text.stderr).toBe(0);
@@ -165,7 +229,8 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         'Gia hạn: 1 ngày làm việc. Lý do: Bản chính nhiều trang',
         'Điều 7 và Điều 21 Nghị định 23/2015/NĐ-CP',
         'Lê Thị Mai',
-      ]) expect(flat).toContain(s);
+      ])
+        expect(flat).toContain(s);
       expect(slip.lines.join(' ')).toContain(r.entries[0].certificationNumber);
       const info = run('pdfinfo', [path]);
       expect(info.stdout).toMatch(/Pages:\s+1/);
@@ -182,15 +247,28 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('refuses a refusal (no due time)', async () => {
       const { reg } = await open('2026-03-13T10:00:00');
       await reg.upsertAuthority({ id: 'A', name: 'UBND' });
-      const { request } = await reg.recordRefusal({ idempotencyKey: 'x', authorityId: 'A', requester: { name: 'X' }, certifier, documentName: 'Giấy', code: 'DAMAGED' });
-      expect(() => appointmentSlip({ request, authorityName: 'UBND' })).toThrow(expect.objectContaining({ code: 'CERTIFY_NO_DUE_TIME' }));
+      const { request } = await reg.recordRefusal({
+        idempotencyKey: 'x',
+        authorityId: 'A',
+        requester: { name: 'X' },
+        certifier,
+        documentName: 'Giấy',
+        code: 'DAMAGED',
+      });
+      expect(() => appointmentSlip({ request, authorityName: 'UBND' })).toThrow(
+        expect.objectContaining({ code: 'CERTIFY_NO_DUE_TIME' }),
+      );
     });
   });
 
   describe('the monthly figures', () => {
     it('equal the known answers of a register filled by the test (all units, then one unit)', async () => {
       const reg = await known();
-      const report = await monthlyReport(reg, { month: '2026-03', totals: KNOWN_TOTALS, now: vn('2026-04-05T09:00:00') });
+      const report = await monthlyReport(reg, {
+        month: '2026-03',
+        totals: KNOWN_TOTALS,
+        now: vn('2026-04-05T09:00:00'),
+      });
       expectKnownMarch(report);
       const one = await monthlyReport(reg, { month: '2026-03', unit: 'B', now: vn('2026-04-05T09:00:00') });
       expect(one.units.map((u) => u.unit.id)).toEqual(['B']);
@@ -202,12 +280,28 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('writes the same figures as CSV (one row per unit and a total; a formula-like name is defused)', async () => {
       const reg = await known();
       await reg.upsertAuthority({ id: 'C', name: '=HYPERLINK("x")' });
-      const csv = monthlyReportCsv(await monthlyReport(reg, { month: '2026-03', totals: KNOWN_TOTALS, now: vn('2026-04-05T09:00:00') }));
+      const csv = monthlyReportCsv(
+        await monthlyReport(reg, { month: '2026-03', totals: KNOWN_TOTALS, now: vn('2026-04-05T09:00:00') }),
+      );
       expect(csv.startsWith('\ufeff')).toBe(true);
-      const rows = csv.slice(1).trim().split('\r\n').map((l) => l.split(','));
+      const rows = csv
+        .slice(1)
+        .trim()
+        .split('\r\n')
+        .map((l) => l.split(','));
       const head = rows[0];
       const row = (id: string) => Object.fromEntries(head.map((h, i) => [h, rows.find((r) => r[1] === id)![i]]));
-      expect(row('A')).toMatchObject({ month: '2026-03', certifications: '4', certifications_both: '1', refusals_ALTERED: '1', fees_total_vnd: '18000', fees_online_vnd: '8000', rate_on_time: '0.6667', average_processing_minutes: '1950', rate_digitisation: '0.75' });
+      expect(row('A')).toMatchObject({
+        month: '2026-03',
+        certifications: '4',
+        certifications_both: '1',
+        refusals_ALTERED: '1',
+        fees_total_vnd: '18000',
+        fees_online_vnd: '8000',
+        rate_on_time: '0.6667',
+        average_processing_minutes: '1950',
+        rate_digitisation: '0.75',
+      });
       expect(row('*')).toMatchObject({ certifications: '5', fees_total_vnd: '20000', rate_on_time: '0.75' });
       expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
       await reg.close();
@@ -228,10 +322,16 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         [{ month: '2026-13' }, 'month'],
         [{ month: '2026-03', unit: 'Z' }, 'unit'],
         [{ month: '2026-03', totals: { A: { resultsReturned: -1 } } }, 'totals.A.resultsReturned'],
-        [{ month: '2026-03', totals: { A: { dossiersReceived: 1, dossiersDigitised: 2 } } }, 'totals.A.dossiersDigitised'],
+        [
+          { month: '2026-03', totals: { A: { dossiersReceived: 1, dossiersDigitised: 2 } } },
+          'totals.A.dossiersDigitised',
+        ],
         [{ month: '2026-03', totals: { Z: {} } }, 'totals.Z'],
       ] as const) {
-        await expect(monthlyReport(reg, opts as never)).rejects.toMatchObject({ code: 'REPORT_BAD_INPUT', details: { field } });
+        await expect(monthlyReport(reg, opts as never)).rejects.toMatchObject({
+          code: 'REPORT_BAD_INPUT',
+          details: { field },
+        });
       }
       await reg.close();
     });
@@ -243,14 +343,21 @@ describe('the SQLite file', () => {
     const path = tmp.file('v1.sqlite');
     const db = new Database(path);
     applyMigrations(db, MIGRATIONS.slice(0, 1));
-    db.prepare("INSERT INTO authorities VALUES ('A', 'UBND', '[\"SCT/BS\"]', NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')").run();
+    db.prepare(
+      "INSERT INTO authorities VALUES ('A', 'UBND', '[\"SCT/BS\"]', NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+    ).run();
     db.prepare(
       "INSERT INTO requests (id, authority_id, idempotency_key, fingerprint, kind, state, requester_json, certifier_json, refusal_code, refusal_document, created_at, completed_at) VALUES ('r1', 'A', 'k', 'f', 'refusal', 'refused', '{\"name\":\"X\"}', '{\"name\":\"Y\",\"basis\":\"assigned\"}', 'ALTERED', 'Giấy', '2026-02-01T02:00:00.000Z', '2026-02-01T02:00:00.000Z')",
     ).run();
     db.close();
     const reg = openSqliteRegister(path);
     expect(reg.schemaVersion()).toBe(MIGRATIONS.length);
-    expect(await reg.getRequest('r1')).toMatchObject({ receivedAt: '2026-02-01T02:00:00.000Z', dueAt: null, deadline: null, paymentChannel: null });
+    expect(await reg.getRequest('r1')).toMatchObject({
+      receivedAt: '2026-02-01T02:00:00.000Z',
+      dueAt: null,
+      deadline: null,
+      paymentChannel: null,
+    });
     await reg.close();
   });
 });
@@ -258,12 +365,17 @@ describe('the SQLite file', () => {
 describe('one history, two stores', () => {
   it('SQLite and PostgreSQL return the same records, books, closings and pages for the same history (only the request ids differ)', async () => {
     const [a, b] = await Promise.all(
-      STORE_NAMES.map((name) => fillKnownRegister('', async (clock) => stores.get(name).open(await stores.get(name).location(), { clock }))),
+      STORE_NAMES.map((name) =>
+        fillKnownRegister('', async (clock) => stores.get(name).open(await stores.get(name).location(), { clock })),
+      ),
     );
     const view = async (reg: CertificationRegister) => {
       const all = await reg.requestsForReport({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
       const ids = new Map(all.map((r) => [r.id, `${r.authorityId}/${r.idempotencyKey}`]));
-      const anonymous = <T>(v: T): T => JSON.parse(JSON.stringify(v), (k, x) => ((k === 'id' || k === 'requestId') && ids.has(x) ? ids.get(x) : x)) as T;
+      const anonymous = <T>(v: T): T =>
+        JSON.parse(JSON.stringify(v), (k, x) =>
+          (k === 'id' || k === 'requestId') && ids.has(x) ? ids.get(x) : x,
+        ) as T;
       const closing = await reg.closeBook('A', 'SCT/BS', 2026).catch((e: RegisterError) => e.code);
       return anonymous({
         requests: [...all].sort((x, y) => (ids.get(x.id)! < ids.get(y.id)! ? -1 : 1)),
@@ -279,4 +391,3 @@ describe('one history, two stores', () => {
     expect(vb).toEqual(va);
   });
 });
-

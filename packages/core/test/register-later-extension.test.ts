@@ -33,31 +33,74 @@ describe.each(STORE_NAMES)('an extension agreed after receipt, on %s', (storeNam
     const r = (await reg.reserve(input('A', 'k', paper))).request;
     expect(r.dueAt).toBe(vn('2026-03-16T17:00:00').toISOString());
     at('2026-03-16T14:00:00');
-    const one = await reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' } });
-    expect(one).toMatchObject({ dueAt: vn('2026-03-17T17:00:00').toISOString(), extension: { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' }, deadline: 'open' });
+    const one = await reg.extendDeadline(r.id, {
+      extension: { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' },
+    });
+    expect(one).toMatchObject({
+      dueAt: vn('2026-03-17T17:00:00').toISOString(),
+      extension: { workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra' },
+      deadline: 'open',
+    });
     at('2026-03-17T10:00:00');
     const two = await reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Nhiều bản sao' } });
     expect(two.dueAt).toBe(vn('2026-03-18T17:00:00').toISOString());
     expect(two.extension).toEqual({ workingDays: 2, reason: 'Nội dung phức tạp, khó kiểm tra; Nhiều bản sao' });
     // A third day makes 3 in all: only with the requester's written agreement.
     at('2026-03-18T11:00:00');
-    await expect(reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Cần xác minh' } })).rejects.toMatchObject({ code: 'DEADLINE_EXTENSION_TOO_LONG' });
-    const three = await reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Cần xác minh', writtenAgreement: true } });
-    expect(three).toMatchObject({ dueAt: vn('2026-03-19T17:00:00').toISOString(), extension: { workingDays: 3, writtenAgreement: true } });
+    await expect(
+      reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Cần xác minh' } }),
+    ).rejects.toMatchObject({ code: 'DEADLINE_EXTENSION_TOO_LONG' });
+    const three = await reg.extendDeadline(r.id, {
+      extension: { workingDays: 1, reason: 'Cần xác minh', writtenAgreement: true },
+    });
+    expect(three).toMatchObject({
+      dueAt: vn('2026-03-19T17:00:00').toISOString(),
+      extension: { workingDays: 3, writtenAgreement: true },
+    });
     expect(await reg.listExtensions(r.id)).toEqual([
-      { agreedAt: vn('2026-03-16T14:00:00').toISOString(), workingDays: 1, reason: 'Nội dung phức tạp, khó kiểm tra', writtenAgreement: false, dueBefore: vn('2026-03-16T17:00:00').toISOString(), dueAfter: vn('2026-03-17T17:00:00').toISOString() },
-      { agreedAt: vn('2026-03-17T10:00:00').toISOString(), workingDays: 1, reason: 'Nhiều bản sao', writtenAgreement: false, dueBefore: vn('2026-03-17T17:00:00').toISOString(), dueAfter: vn('2026-03-18T17:00:00').toISOString() },
-      { agreedAt: vn('2026-03-18T11:00:00').toISOString(), workingDays: 1, reason: 'Cần xác minh', writtenAgreement: true, dueBefore: vn('2026-03-18T17:00:00').toISOString(), dueAfter: vn('2026-03-19T17:00:00').toISOString() },
+      {
+        agreedAt: vn('2026-03-16T14:00:00').toISOString(),
+        workingDays: 1,
+        reason: 'Nội dung phức tạp, khó kiểm tra',
+        writtenAgreement: false,
+        dueBefore: vn('2026-03-16T17:00:00').toISOString(),
+        dueAfter: vn('2026-03-17T17:00:00').toISOString(),
+      },
+      {
+        agreedAt: vn('2026-03-17T10:00:00').toISOString(),
+        workingDays: 1,
+        reason: 'Nhiều bản sao',
+        writtenAgreement: false,
+        dueBefore: vn('2026-03-17T17:00:00').toISOString(),
+        dueAfter: vn('2026-03-18T17:00:00').toISOString(),
+      },
+      {
+        agreedAt: vn('2026-03-18T11:00:00').toISOString(),
+        workingDays: 1,
+        reason: 'Cần xác minh',
+        writtenAgreement: true,
+        dueBefore: vn('2026-03-18T17:00:00').toISOString(),
+        dueAfter: vn('2026-03-19T17:00:00').toISOString(),
+      },
     ]);
     // The listings judge the entry on the new due time: not overdue on the 18th evening.
     at('2026-03-18T18:00:00');
-    expect((await reg.searchEntries({ authorityId: 'A' })).entries[0].deadline).toEqual({ dueAt: vn('2026-03-19T17:00:00').toISOString(), returnedAt: null, state: 'open' });
+    expect((await reg.searchEntries({ authorityId: 'A' })).entries[0].deadline).toEqual({
+      dueAt: vn('2026-03-19T17:00:00').toISOString(),
+      returnedAt: null,
+      state: 'open',
+    });
 
     // The new slip gives the new due time and the whole extension.
     const slip = appointmentSlip({ request: three, authorityName: 'Ủy ban nhân dân phường Hàng Bạc' });
-    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file(`slip-${storeName}.pdf`, slip.pdf), '-']).stdout.replace(/\s+/g, ' ');
+    const text = run('pdftotext', ['-enc', 'UTF-8', tmp.file(`slip-${storeName}.pdf`, slip.pdf), '-']).stdout.replace(
+      /\s+/g,
+      ' ',
+    );
     expect(text).toContain('Hẹn trả kết quả: 19/03/2026 17:00:00 +07:00');
-    expect(text).toContain('Gia hạn: 3 ngày làm việc. Lý do: Nội dung phức tạp, khó kiểm tra; Nhiều bản sao; Cần xác minh');
+    expect(text).toContain(
+      'Gia hạn: 3 ngày làm việc. Lý do: Nội dung phức tạp, khó kiểm tra; Nhiều bản sao; Cần xác minh',
+    );
     expect(text).toContain('theo thỏa thuận bằng văn bản');
   });
 
@@ -66,7 +109,10 @@ describe.each(STORE_NAMES)('an extension agreed after receipt, on %s', (storeNam
     const r = (await reg.reserve(input('A', 't', paper))).request;
     expect(r.dueAt).toBe(vn('2026-02-13T17:00:00').toISOString());
     at('2026-02-13T16:30:00');
-    const x = await reg.extendDeadline(r.id, { extension: { workingDays: 1, reason: 'Nhiều trang' }, at: '2026-02-13T16:00:00+07:00' });
+    const x = await reg.extendDeadline(r.id, {
+      extension: { workingDays: 1, reason: 'Nhiều trang' },
+      at: '2026-02-13T16:00:00+07:00',
+    });
     expect(x.dueAt).toBe(vn('2026-02-23T17:00:00').toISOString()); // 14–15 weekend, 16–20 Tết
   });
 
@@ -76,22 +122,47 @@ describe.each(STORE_NAMES)('an extension agreed after receipt, on %s', (storeNam
     const returned = await issue(reg, input('A', 'returned', paper));
     const voided = (await reg.reserve(input('A', 'void', paper))).request;
     await reg.voidPending(voided.id, 'Rút hồ sơ');
-    const refused = (await reg.recordRefusal({ idempotencyKey: 'ref', authorityId: 'A', requester: { name: 'Trần Văn Bình' }, certifier: { name: 'Nguyễn Thị Hồng', basis: 'own-competence' }, documentName: 'Giấy tờ', code: 'ALTERED' })).request;
+    const refused = (
+      await reg.recordRefusal({
+        idempotencyKey: 'ref',
+        authorityId: 'A',
+        requester: { name: 'Trần Văn Bình' },
+        certifier: { name: 'Nguyễn Thị Hồng', basis: 'own-competence' },
+        documentName: 'Giấy tờ',
+        code: 'ALTERED',
+      })
+    ).request;
     const ext = { extension: { workingDays: 1, reason: 'Nhiều trang' } };
-    for (const [req, code] of [[returned, 'DEADLINE_NOT_EXTENSIBLE'], [voided, 'DEADLINE_NOT_EXTENSIBLE']] as const) {
+    for (const [req, code] of [
+      [returned, 'DEADLINE_NOT_EXTENSIBLE'],
+      [voided, 'DEADLINE_NOT_EXTENSIBLE'],
+    ] as const) {
       await expect(reg.extendDeadline(req.id, ext)).rejects.toMatchObject({ code });
     }
     await expect(reg.extendDeadline(refused.id, ext)).rejects.toMatchObject({ code: 'REGISTER_NOT_FOUND' });
     await expect(reg.extendDeadline('no-such-request', ext)).rejects.toMatchObject({ code: 'REGISTER_NOT_FOUND' });
-    for (const bad of [{ workingDays: 0, reason: 'x' }, { workingDays: 1, reason: ' ' }, { workingDays: 1.5, reason: 'x' }, { workingDays: 40, reason: 'x', writtenAgreement: true }]) {
-      await expect(reg.extendDeadline(due.id, { extension: bad })).rejects.toMatchObject({ code: expect.stringMatching(/^DEADLINE_(BAD_INPUT|EXTENSION_NO_REASON)$/) });
+    for (const bad of [
+      { workingDays: 0, reason: 'x' },
+      { workingDays: 1, reason: ' ' },
+      { workingDays: 1.5, reason: 'x' },
+      { workingDays: 40, reason: 'x', writtenAgreement: true },
+    ]) {
+      await expect(reg.extendDeadline(due.id, { extension: bad })).rejects.toMatchObject({
+        code: expect.stringMatching(/^DEADLINE_(BAD_INPUT|EXTENSION_NO_REASON)$/),
+      });
     }
-    await expect(reg.extendDeadline(due.id, { ...ext, at: '2026-03-16T08:00:00+07:00' })).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' }); // before the receipt
+    await expect(reg.extendDeadline(due.id, { ...ext, at: '2026-03-16T08:00:00+07:00' })).rejects.toMatchObject({
+      code: 'REGISTER_BAD_INPUT',
+    }); // before the receipt
     at('2026-03-16T17:00:01');
     const late = reg.extendDeadline(due.id, ext);
     await expect(late).rejects.toMatchObject({ code: 'DEADLINE_PASSED' });
     await expect(late).rejects.toMatchObject({ messageVi: expect.stringContaining('trước khi hết hạn') });
-    expect((await reg.getRequest(due.id))!).toMatchObject({ dueAt: vn('2026-03-16T17:00:00').toISOString(), extension: null, deadline: 'overdue' });
+    expect((await reg.getRequest(due.id))!).toMatchObject({
+      dueAt: vn('2026-03-16T17:00:00').toISOString(),
+      extension: null,
+      deadline: 'overdue',
+    });
     for (const r of [due, returned, voided]) expect(await reg.listExtensions(r.id)).toEqual([]);
   });
 });

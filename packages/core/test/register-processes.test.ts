@@ -36,7 +36,9 @@ beforeAll(async () => {
     format: 'esm',
     target: 'node20',
     external: ['better-sqlite3', 'pg'],
-    alias: Object.fromEntries(['pdf', 'verify'].map((p) => [`@kyso/${p}`, join(repo, 'packages', p, 'src', 'index.ts')])),
+    alias: Object.fromEntries(
+      ['pdf', 'verify'].map((p) => [`@kyso/${p}`, join(repo, 'packages', p, 'src', 'index.ts')]),
+    ),
     logLevel: 'error',
   });
 });
@@ -88,7 +90,8 @@ function start(args: Record<string, unknown>): Running {
     child,
     lines,
     exited,
-    waitLines: (n) => (lines.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+    waitLines: (n) =>
+      lines.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
   };
 }
 
@@ -106,7 +109,9 @@ async function checkBook(store: RegisterStoreCase, location: string): Promise<{ 
     expect(await store.sql(location, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(await store.sql(location, 'PRAGMA foreign_key_check')).toEqual([]);
   }
-  const seqs = (await store.sql<{ seq_no: number }>(location, 'SELECT seq_no FROM entries ORDER BY seq_no')).map((r) => r.seq_no);
+  const seqs = (await store.sql<{ seq_no: number }>(location, 'SELECT seq_no FROM entries ORDER BY seq_no')).map(
+    (r) => r.seq_no,
+  );
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   const reqs = await store.sql<{ key: string; state: string; n: number }>(
     location,
@@ -119,7 +124,10 @@ async function checkBook(store: RegisterStoreCase, location: string): Promise<{ 
     "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM entries e JOIN requests r ON r.id = e.request_id WHERE e.state <> r.state OR (e.state = 'issued' AND e.ecopy_sha256 IS NULL)",
   );
   expect(halfIssued!.n).toBe(0);
-  const [storedWithoutIssue] = await store.sql<{ n: number }>(location, "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ecopies c JOIN entries e ON e.id = c.entry_id WHERE e.state <> 'issued'");
+  const [storedWithoutIssue] = await store.sql<{ n: number }>(
+    location,
+    "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ecopies c JOIN entries e ON e.id = c.entry_id WHERE e.state <> 'issued'",
+  );
   expect(storedWithoutIssue!.n).toBe(0);
   return { n: seqs.length, pending: reqs.filter((r) => r.state === 'pending').map((r) => r.key) };
 }
@@ -130,7 +138,9 @@ async function retry(reg: CertificationRegister, key: string): Promise<number> {
   expect(resumed).toBe(true);
   const entry = request.entries[0];
   const pdf = buildECopy(key, entry.seqNo);
-  await reg.complete(request.id, { eCopies: [{ entryId: entry.id, sha256: createHash('sha256').update(pdf).digest('hex'), pdf }] });
+  await reg.complete(request.id, {
+    eCopies: [{ entryId: entry.id, sha256: createHash('sha256').update(pdf).digest('hex'), pdf }],
+  });
   return entry.seqNo;
 }
 
@@ -162,8 +172,11 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('readers paging through the book while 3 processes certify see every number once and in order; a final listing equals what the writers wrote', async () => {
       const db = await freshDb(store);
       const writers = Array.from({ length: 3 }, (_, w) => start({ db, mode: 'certify', prefix: `rw${w}`, count: 15 }));
-      const readers = Array.from({ length: 2 }, () => start({ db, mode: 'list', prefix: WORKER_AUTHORITY.id, count: 4, rounds: 5 }));
-      for (const r of await Promise.all([...writers, ...readers].map((p) => p.exited))) expect(r).toMatchObject({ code: 0, stderr: '' });
+      const readers = Array.from({ length: 2 }, () =>
+        start({ db, mode: 'list', prefix: WORKER_AUTHORITY.id, count: 4, rounds: 5 }),
+      );
+      for (const r of await Promise.all([...writers, ...readers].map((p) => p.exited)))
+        expect(r).toMatchObject({ code: 0, stderr: '' });
       // A page never repeats or skips: within a round, numbers strictly increase from 1 with no hole.
       for (const r of readers) {
         const rounds = new Map<string, number[]>();

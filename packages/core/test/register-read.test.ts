@@ -41,7 +41,16 @@ async function freshOn(store: RegisterStoreCase) {
   return { reg, location, set: (iso: string) => (now = new Date(iso)) };
 }
 
-function request(key: string, o: { requester?: string; doc?: string; channel?: 'EMAIL' | 'KHO_DVCQG' | 'IN_PERSON'; authority?: string; paper?: number } = {}): ReserveInput {
+function request(
+  key: string,
+  o: {
+    requester?: string;
+    doc?: string;
+    channel?: 'EMAIL' | 'KHO_DVCQG' | 'IN_PERSON';
+    authority?: string;
+    paper?: number;
+  } = {},
+): ReserveInput {
   const original = { pages: 2, paperCopies: o.paper ?? 1, electronicCopy: true };
   return {
     idempotencyKey: key,
@@ -50,7 +59,8 @@ function request(key: string, o: { requester?: string; doc?: string; channel?: '
     certifier: { name: 'Nguyễn Thị Hồng', title: 'CHỦ TỊCH', basis: 'own-competence' },
     originals: [{ documentName: o.doc ?? 'Bằng tốt nghiệp', ...original }],
     fee: computeCopyFee({ originals: [original] }),
-    delivery: (o.channel ?? 'EMAIL') === 'EMAIL' ? { channel: 'EMAIL', address: 'binh@example.vn' } : { channel: o.channel! },
+    delivery:
+      (o.channel ?? 'EMAIL') === 'EMAIL' ? { channel: 'EMAIL', address: 'binh@example.vn' } : { channel: o.channel! },
   };
 }
 
@@ -60,7 +70,10 @@ async function issue(reg: CertificationRegister, key: string, o?: Parameters<typ
 }
 
 async function rejects(p: Promise<unknown>, code: string): Promise<KysoError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(KysoError);
   expect((e as KysoError).code).toBe(code);
   expect((e as KysoError).messageVi).not.toMatch(/[a-z]{3,} (the|is|of)\b/);
@@ -84,12 +97,28 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await issue(reg, 'b1', { authority: 'UBND-B' });
       set('2027-01-05T03:00:00Z');
       await issue(reg, 'a5');
-      const seqs = async (q: Parameters<CertificationRegister['searchEntries']>[0]) => (await reg.searchEntries(q)).entries.map((e) => `${e.authorityId === AUTH ? '' : 'B:'}${e.year}/${e.seqNo}`);
+      const seqs = async (q: Parameters<CertificationRegister['searchEntries']>[0]) =>
+        (await reg.searchEntries(q)).entries.map((e) => `${e.authorityId === AUTH ? '' : 'B:'}${e.year}/${e.seqNo}`);
       expect(await seqs({})).toEqual(['B:2026/1', '2026/1', '2026/2', '2026/3', '2026/4', '2027/1']);
       expect(await seqs({ authorityId: AUTH, year: 2026 })).toEqual(['2026/1', '2026/2', '2026/3', '2026/4']);
-      expect(await seqs({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, numberFrom: 2, numberTo: 3 })).toEqual(['2026/2', '2026/3']);
-      expect(await seqs({ authorityId: AUTH, certifiedFrom: vietnamDayStart('2026-03-11')!, certifiedTo: vietnamDayEnd('2026-03-31')! })).toEqual(['2026/2']);
-      expect(await seqs({ authorityId: AUTH, certifiedFrom: vietnamDayStart('2026-04-01')!, certifiedTo: vietnamDayEnd('2026-04-01')! })).toEqual(['2026/3', '2026/4']);
+      expect(await seqs({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, numberFrom: 2, numberTo: 3 })).toEqual([
+        '2026/2',
+        '2026/3',
+      ]);
+      expect(
+        await seqs({
+          authorityId: AUTH,
+          certifiedFrom: vietnamDayStart('2026-03-11')!,
+          certifiedTo: vietnamDayEnd('2026-03-31')!,
+        }),
+      ).toEqual(['2026/2']);
+      expect(
+        await seqs({
+          authorityId: AUTH,
+          certifiedFrom: vietnamDayStart('2026-04-01')!,
+          certifiedTo: vietnamDayEnd('2026-04-01')!,
+        }),
+      ).toEqual(['2026/3', '2026/4']);
       expect(await seqs({ requester: 'đặng thị ánh' })).toEqual(['2026/1']);
       expect(await seqs({ requester: 'CƯỜNG' })).toEqual(['2026/3']);
       expect(await seqs({ authorityId: AUTH, state: 'pending' })).toEqual(['2026/4']);
@@ -145,7 +174,14 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await reg.voidPending(pending.request.id, 'Người yêu cầu không quay lại');
       const closed = await reg.closeBook(AUTH, 'SCT/BS', 2026);
       expect(closed.entries).toBe(3);
-      expect(closed.closure).toMatchObject({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, numbersUsed: 3, issued: 2, voided: 1 });
+      expect(closed.closure).toMatchObject({
+        authorityId: AUTH,
+        bookType: 'SCT/BS',
+        year: 2026,
+        numbersUsed: 3,
+        issued: 2,
+        voided: 1,
+      });
       expect(await reg.getBookClosure(AUTH, 'SCT/BS', 2026)).toEqual(closed.closure);
       // Closing again returns the record; reserving and opening a volume stay refused.
       expect((await reg.closeBook(AUTH, 'SCT/BS', 2026)).closure).toEqual(closed.closure);
@@ -157,7 +193,11 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
 
     it('an empty year closes with 0 numbers used', async () => {
       const { reg } = await fresh();
-      expect((await reg.closeBook(AUTH, 'SCT/BS', 2025)).closure).toMatchObject({ numbersUsed: 0, issued: 0, voided: 0 });
+      expect((await reg.closeBook(AUTH, 'SCT/BS', 2025)).closure).toMatchObject({
+        numbersUsed: 0,
+        issued: 0,
+        voided: 0,
+      });
     });
   });
 
@@ -165,7 +205,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('renders as landscape A4 pages with the headings, page numbers and every entry', async () => {
       const { reg } = await fresh();
       const names = ['Đặng Thị Ánh', 'Lê Văn Cường', 'Nguyễn Hữu Phước', 'Trịnh Thị Ngọc Diệp', 'Võ Thành Đạt'];
-      for (let i = 0; i < 60; i++) await issue(reg, `k${i}`, { requester: names[i % names.length], doc: `Giấy chứng nhận quyền sử dụng đất số ${1000 + i}`, paper: i % 3 });
+      for (let i = 0; i < 60; i++)
+        await issue(reg, `k${i}`, {
+          requester: names[i % names.length],
+          doc: `Giấy chứng nhận quyền sử dụng đất số ${1000 + i}`,
+          paper: i % 3,
+        });
       const voided = await reg.reserve(request('kv'));
       await reg.voidPending(voided.request.id, 'Hủy do nhập sai');
       const closure = (await reg.closeBook(AUTH, 'SCT/BS', 2026)).closure;
@@ -186,7 +231,18 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const rendered = run('pdftoppm', ['-r', '40', '-png', file, tmp.file('book-page')]);
       expect(rendered.status).toBe(0);
       const text = run('pdftotext', ['-layout', file, '-']).stdout.normalize('NFC');
-      for (const h of ['SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH', 'ỦY BAN NHÂN DÂN PHƯỜNG HÀNG BẠC', 'Số chứng', 'Quyển', 'Lệ phí (đồng)', 'Tên bản chính giấy tờ, văn bản', 'Họ, tên người yêu cầu', 'Người thực hiện chứng thực', 'Ghi chú', 'Từ ngày 01/01/2026 đến ngày 31/12/2026']) {
+      for (const h of [
+        'SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH',
+        'ỦY BAN NHÂN DÂN PHƯỜNG HÀNG BẠC',
+        'Số chứng',
+        'Quyển',
+        'Lệ phí (đồng)',
+        'Tên bản chính giấy tờ, văn bản',
+        'Họ, tên người yêu cầu',
+        'Người thực hiện chứng thực',
+        'Ghi chú',
+        'Từ ngày 01/01/2026 đến ngày 31/12/2026',
+      ]) {
         expect(text).toContain(h);
       }
       for (let p = 1; p <= pages; p++) expect(text).toContain(`Trang ${p}/${pages}`);
@@ -200,7 +256,9 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       // Each rendered page has ink: not a blank image.
       const pngs = run('sh', ['-c', `ls ${tmp.dir}/book-page*.png | wc -l`]).stdout.trim();
       expect(Number(pngs)).toBe(pages);
-      const first = readFileSync(`${tmp.dir}/${run('sh', ['-c', `ls ${tmp.dir} | grep book-page | head -1`]).stdout.trim()}`);
+      const first = readFileSync(
+        `${tmp.dir}/${run('sh', ['-c', `ls ${tmp.dir} | grep book-page | head -1`]).stdout.trim()}`,
+      );
       expect(first.length).toBeGreaterThan(2_000);
     });
 
@@ -211,7 +269,10 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       input.originals[0].notes = long;
       await reg.reserve(input);
       const entries = (await reg.searchEntries({ authorityId: AUTH })).entries;
-      const file = tmp.file('long.pdf', printRegisterBook({ authority: { id: AUTH, name: 'UBND' }, bookType: 'SCT/BS', entries }));
+      const file = tmp.file(
+        'long.pdf',
+        printRegisterBook({ authority: { id: AUTH, name: 'UBND' }, bookType: 'SCT/BS', entries }),
+      );
       expect(run('qpdf', ['--check', file]).status).toBe(0);
       const text = run('pdftotext', [file, '-']).stdout.normalize('NFC');
       expect(text).toContain('…');
@@ -220,12 +281,19 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     });
 
     it('prints an empty period and refuses input it cannot print', () => {
-      const pdf = printRegisterBook({ authority: { id: AUTH, name: 'UBND' }, bookType: 'SCTĐT/BS', year: 2026, entries: [] });
+      const pdf = printRegisterBook({
+        authority: { id: AUTH, name: 'UBND' },
+        bookType: 'SCTĐT/BS',
+        year: 2026,
+        entries: [],
+      });
       const file = tmp.file('empty.pdf', pdf);
       const text = run('pdftotext', [file, '-']).stdout.normalize('NFC');
       expect(text).toContain('SỔ CHỨNG THỰC BẢN SAO ĐIỆN TỬ TỪ BẢN CHÍNH');
       expect(text).toContain('Không có mục nào trong kỳ này.');
-      expect(() => printRegisterBook({ authority: { id: AUTH, name: '' }, bookType: 'SCT/BS', entries: [] })).toThrow(RegisterError);
+      expect(() => printRegisterBook({ authority: { id: AUTH, name: '' }, bookType: 'SCT/BS', entries: [] })).toThrow(
+        RegisterError,
+      );
     });
   });
 });
@@ -244,35 +312,45 @@ describe('the signing journal store', () => {
   });
 
   const openJournal = (store: RegisterStoreCase, location: string): Promise<SigningJournal> =>
-    store.name === 'sqlite' ? Promise.resolve(openSqliteJournal(location)) : openPostgresJournal({ url: location, poolSize: 2 });
+    store.name === 'sqlite'
+      ? Promise.resolve(openSqliteJournal(location))
+      : openPostgresJournal({ url: location, poolSize: 2 });
 
-  it.each(STORE_NAMES)('on %s: appends records in the register database, lists them by unit and code a page at a time, and refuses edits', async (storeName) => {
-    const store = stores.get(storeName);
-    const { reg, location } = await freshOn(store);
-    await reg.close();
-    const journal = await openJournal(store, location);
-    for (let i = 0; i < 7; i++) await journal.record(record(i, i === 3 ? { procedureCode: '1.001234', dossierId: 'HS-2026/0003' } : {}));
-    const a = await journal.list({ unit: 'UBND-A' }, { limit: 2 });
-    expect(a.records.map((r) => r.documentSha256)).toEqual([sha('doc1'), sha('doc3')]);
-    const rest = await journal.list({ unit: 'UBND-A' }, { limit: 2, after: a.nextCursor! });
-    expect(rest.records.map((r) => r.documentSha256)).toEqual([sha('doc5')]);
-    expect(rest.nextCursor).toBeNull();
-    expect((await journal.list({ dossierId: 'HS-2026/0003' })).records).toMatchObject([{ procedureCode: '1.001234', unit: 'UBND-A', level: 'B-T', source: 'service' }]);
-    const at = new Date('2026-03-10T03:00:00.123Z');
-    const dated = await journal.record(record(8, { at }));
-    expect(dated.at).toBe('2026-03-10T03:00:00.123Z');
-    expect((await journal.list({ from: at, to: new Date(at.getTime() + 1) })).records.map((r) => r.id)).toEqual([dated.id]);
-    await rejects(journal.record(record(9, { procedureCode: 'tên người <script>' })), 'JOURNAL_BAD_INPUT');
-    await rejects(journal.record(record(9, { documentSha256: 'abc' })), 'JOURNAL_BAD_INPUT');
-    await rejects(journal.list({}, { after: 'x' }), 'JOURNAL_BAD_CURSOR');
-    await journal.close();
-    await expect(store.sql(location, 'DELETE FROM signing_journal')).rejects.toThrow(/append-only/);
-    await expect(store.sql(location, "UPDATE signing_journal SET unit = 'x'")).rejects.toThrow(/append-only/);
-    // The same database still opens as a register.
-    const again = await store.open(location);
-    expect((await again.listAuthorities()).map((x) => x.id)).toEqual(['UBND-B', AUTH]);
-    await again.close();
-  });
+  it.each(STORE_NAMES)(
+    'on %s: appends records in the register database, lists them by unit and code a page at a time, and refuses edits',
+    async (storeName) => {
+      const store = stores.get(storeName);
+      const { reg, location } = await freshOn(store);
+      await reg.close();
+      const journal = await openJournal(store, location);
+      for (let i = 0; i < 7; i++)
+        await journal.record(record(i, i === 3 ? { procedureCode: '1.001234', dossierId: 'HS-2026/0003' } : {}));
+      const a = await journal.list({ unit: 'UBND-A' }, { limit: 2 });
+      expect(a.records.map((r) => r.documentSha256)).toEqual([sha('doc1'), sha('doc3')]);
+      const rest = await journal.list({ unit: 'UBND-A' }, { limit: 2, after: a.nextCursor! });
+      expect(rest.records.map((r) => r.documentSha256)).toEqual([sha('doc5')]);
+      expect(rest.nextCursor).toBeNull();
+      expect((await journal.list({ dossierId: 'HS-2026/0003' })).records).toMatchObject([
+        { procedureCode: '1.001234', unit: 'UBND-A', level: 'B-T', source: 'service' },
+      ]);
+      const at = new Date('2026-03-10T03:00:00.123Z');
+      const dated = await journal.record(record(8, { at }));
+      expect(dated.at).toBe('2026-03-10T03:00:00.123Z');
+      expect((await journal.list({ from: at, to: new Date(at.getTime() + 1) })).records.map((r) => r.id)).toEqual([
+        dated.id,
+      ]);
+      await rejects(journal.record(record(9, { procedureCode: 'tên người <script>' })), 'JOURNAL_BAD_INPUT');
+      await rejects(journal.record(record(9, { documentSha256: 'abc' })), 'JOURNAL_BAD_INPUT');
+      await rejects(journal.list({}, { after: 'x' }), 'JOURNAL_BAD_CURSOR');
+      await journal.close();
+      await expect(store.sql(location, 'DELETE FROM signing_journal')).rejects.toThrow(/append-only/);
+      await expect(store.sql(location, "UPDATE signing_journal SET unit = 'x'")).rejects.toThrow(/append-only/);
+      // The same database still opens as a register.
+      const again = await store.open(location);
+      expect((await again.listAuthorities()).map((x) => x.id)).toEqual(['UBND-B', AUTH]);
+      await again.close();
+    },
+  );
 
   it('the SQLite journal lives in the register file and keeps its schema version', async () => {
     const { reg, location } = await freshOn(stores.get('sqlite'));
@@ -290,14 +368,19 @@ describe('the signing journal store', () => {
     const journal = openSqliteJournal(path);
     const asked = Array.from({ length: 25 }, (_, i) => journal.record(record(i)));
     // a list asked for before they resolve already holds them (the waiting group is committed first)
-    expect((await journal.list({}, { limit: 1000 })).records.map((r) => r.documentSha256)).toEqual(Array.from({ length: 25 }, (_, i) => sha(`doc${i}`)));
+    expect((await journal.list({}, { limit: 1000 })).records.map((r) => r.documentSha256)).toEqual(
+      Array.from({ length: 25 }, (_, i) => sha(`doc${i}`)),
+    );
     const rows = await Promise.all(asked);
     expect(rows.map((r) => r.documentSha256)).toEqual(Array.from({ length: 25 }, (_, i) => sha(`doc${i}`)));
     expect(rows.every((r, i) => i === 0 || r.id > rows[i - 1]!.id)).toBe(true);
     // another connection reads what has resolved
     const one = await journal.record(record(99));
     const other = openSqliteJournal(path);
-    expect((await other.list({}, { limit: 1000 })).records.at(-1)).toMatchObject({ id: one.id, documentSha256: sha('doc99') });
+    expect((await other.list({}, { limit: 1000 })).records.at(-1)).toMatchObject({
+      id: one.id,
+      documentSha256: sha('doc99'),
+    });
     await other.close();
     await journal.close();
   });

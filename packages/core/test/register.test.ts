@@ -17,12 +17,7 @@ import {
   type RegisterRulesOptions,
   type ReserveInput,
 } from '@kyso/core';
-import {
-  MIGRATIONS,
-  applyMigrations,
-  SCHEMA_VERSION,
-  openSqliteRegister,
-} from '@kyso/core/register-sqlite';
+import { MIGRATIONS, applyMigrations, SCHEMA_VERSION, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { scratch } from '../../../tests/helpers/tools.js';
 import { STORE_NAMES, registerStores, type RegisterStoreCase } from './helpers/register-stores.js';
 
@@ -61,14 +56,29 @@ async function freshOn(store: RegisterStoreCase, clockIso = '2026-03-10T03:00:00
   return { reg, ...c };
 }
 
-function request(key: string, originals: { pages: number; paperCopies: number; electronicCopy: boolean; documentName?: string; bookType?: string }[] = [{ pages: 3, paperCopies: 1, electronicCopy: true }]): ReserveInput {
+function request(
+  key: string,
+  originals: {
+    pages: number;
+    paperCopies: number;
+    electronicCopy: boolean;
+    documentName?: string;
+    bookType?: string;
+  }[] = [{ pages: 3, paperCopies: 1, electronicCopy: true }],
+): ReserveInput {
   return {
     idempotencyKey: key,
     authorityId: AUTH,
     requester: { name: 'Trần Văn Bình' },
     certifier,
     originals: originals.map((o) => ({ documentName: o.documentName ?? 'Bằng tốt nghiệp', ...o })),
-    fee: computeCopyFee({ originals: originals.map((o) => ({ pages: o.pages, paperCopies: o.paperCopies, electronicCopy: o.electronicCopy })) }),
+    fee: computeCopyFee({
+      originals: originals.map((o) => ({
+        pages: o.pages,
+        paperCopies: o.paperCopies,
+        electronicCopy: o.electronicCopy,
+      })),
+    }),
     delivery: { channel: 'EMAIL', address: 'binh@example.vn' },
   };
 }
@@ -77,7 +87,9 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 async function issue(reg: CertificationRegister, key: string, originals?: Parameters<typeof request>[1]) {
   const { request: r } = await reg.reserve(request(key, originals));
-  return reg.complete(r.id, { eCopies: r.entries.filter((e) => e.electronicCopy).map((e) => ({ entryId: e.id, sha256: sha(`${key}/${e.id}`) })) });
+  return reg.complete(r.id, {
+    eCopies: r.entries.filter((e) => e.electronicCopy).map((e) => ({ entryId: e.id, sha256: sha(`${key}/${e.id}`) })),
+  });
 }
 
 async function rejects(p: Promise<unknown>, code: string): Promise<RegisterError> {
@@ -97,9 +109,24 @@ describe('schema and migrations', () => {
     expect(reg.schemaVersion()).toBe(SCHEMA_VERSION);
     await reg.close();
     const db = new Database(path, { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['authorities', 'book_closures', 'books', 'ecopies', 'entries', 'requests', 'schema_version', 'signing_journal']));
-    expect(db.prepare('SELECT version, description FROM schema_version').all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'authorities',
+        'book_closures',
+        'books',
+        'ecopies',
+        'entries',
+        'requests',
+        'schema_version',
+        'signing_journal',
+      ]),
+    );
+    expect(db.prepare('SELECT version, description FROM schema_version').all()).toEqual(
+      MIGRATIONS.map((m) => ({ version: m.version, description: m.description })),
+    );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
@@ -132,19 +159,38 @@ describe('schema and migrations', () => {
   it('upgrades an older file in version order, once; a failing migration leaves the file as it was', () => {
     const db = new Database(dbPath());
     const k = MIGRATIONS.length; // the tests' own migrations come after the shipped ones
-    const v2 = { version: k + 1, description: 'a delivery log', sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TEXT NOT NULL);' };
-    const v3 = { version: k + 2, description: 'broken', sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;' };
+    const v2 = {
+      version: k + 1,
+      description: 'a delivery log',
+      sql: 'CREATE TABLE deliveries (entry_id INTEGER NOT NULL, sent_at TEXT NOT NULL);',
+    };
+    const v3 = {
+      version: k + 2,
+      description: 'broken',
+      sql: 'ALTER TABLE entries ADD COLUMN channel_note TEXT; CREATE TABLE oops (;',
+    };
     expect(applyMigrations(db, MIGRATIONS.slice(0, 1))).toEqual({ from: 0, to: 1 });
     expect(applyMigrations(db, MIGRATIONS)).toEqual({ from: 1, to: k });
-    expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).toContain('signing_evidence_json');
+    expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).toContain(
+      'signing_evidence_json',
+    );
     expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: k, to: k + 1 });
     expect(applyMigrations(db, [...MIGRATIONS, v2])).toEqual({ from: k + 1, to: k + 1 });
-    expect(() => applyMigrations(db, [...MIGRATIONS, v2, v3])).toThrow(expect.objectContaining({ code: 'REGISTER_MIGRATION_FAILED', details: expect.objectContaining({ version: k + 2 }) }));
-    // v3's first statement was rolled back with the rest.
-    expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).not.toContain('channel_note');
-    expect((db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual(
-      Array.from({ length: k + 1 }, (_, i) => i + 1),
+    expect(() => applyMigrations(db, [...MIGRATIONS, v2, v3])).toThrow(
+      expect.objectContaining({
+        code: 'REGISTER_MIGRATION_FAILED',
+        details: expect.objectContaining({ version: k + 2 }),
+      }),
     );
+    // v3's first statement was rolled back with the rest.
+    expect((db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name)).not.toContain(
+      'channel_note',
+    );
+    expect(
+      (db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    ).toEqual(Array.from({ length: k + 1 }, (_, i) => i + 1));
     expect(() => applyMigrations(db, MIGRATIONS)).toThrow(expect.objectContaining({ code: 'REGISTER_SCHEMA_TOO_NEW' }));
     expect(() => applyMigrations(db, [v2])).toThrow(expect.objectContaining({ code: 'REGISTER_MIGRATION_FAILED' }));
     db.close();
@@ -182,12 +228,20 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const b = await issue(reg, 'b');
       expect(b.entries[0].seqNo).toBe(4);
       expect(b.entries[0].certificationNumber).toBe('4 quyển số 01/2026 SCT/BS');
-      expect(b.entries[0]).toMatchObject({ year: 2026, volume: 1, bookType: 'SCT/BS', state: 'issued', certifiedAt: '2026-03-10T03:00:00.000Z' });
+      expect(b.entries[0]).toMatchObject({
+        year: 2026,
+        volume: 1,
+        bookType: 'SCT/BS',
+        state: 'issued',
+        certifiedAt: '2026-03-10T03:00:00.000Z',
+      });
     });
 
     it('records the entry fields of DOMAIN.md §6.3 and the request fee once', async () => {
       const { reg } = await fresh();
-      const r = await issue(reg, 'fields', [{ pages: 10, paperCopies: 2, electronicCopy: true, documentName: 'Giấy khai sinh' }]);
+      const r = await issue(reg, 'fields', [
+        { pages: 10, paperCopies: 2, electronicCopy: true, documentName: 'Giấy khai sinh' },
+      ]);
       expect(r.fee?.total).toBe(24_000);
       expect(r.entries[0]).toMatchObject({
         requesterName: 'Trần Văn Bình',
@@ -210,7 +264,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await issue(reg, 'y2');
       set('2026-12-31T17:00:00Z');
       const n = await issue(reg, 'y3');
-      expect(n.entries[0]).toMatchObject({ year: 2027, seqNo: 1, volume: 1, certificationNumber: '1 quyển số 01/2027 SCT/BS' });
+      expect(n.entries[0]).toMatchObject({
+        year: 2027,
+        seqNo: 1,
+        volume: 1,
+        certificationNumber: '1 quyển số 01/2027 SCT/BS',
+      });
       set('2027-06-01T02:00:00Z');
       expect((await issue(reg, 'y4')).entries[0].seqNo).toBe(2);
       expect((await reg.listEntries({ authorityId: AUTH, year: 2026 })).map((e) => e.seqNo)).toEqual([1, 2]);
@@ -255,8 +314,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('50 reservations at once on one register (one connection or one pool) get exactly 1..50', async () => {
       const { reg } = await fresh();
       const all = await Promise.all(Array.from({ length: 50 }, (_, i) => issue(reg, `p${i}`)));
-      expect(all.map((r) => r.entries[0]!.seqNo).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-      expect((await reg.listEntries({ authorityId: AUTH, state: 'issued' })).map((e) => e.seqNo)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(all.map((r) => r.entries[0]!.seqNo).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+      expect((await reg.listEntries({ authorityId: AUTH, state: 'issued' })).map((e) => e.seqNo)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
     });
 
     it('renders numbers with a configured template', async () => {
@@ -275,9 +338,13 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const again = await reg.reserve(request('same'));
       expect(again.resumed).toBe(true);
       expect(again.request.id).toBe(first.request.id);
-      expect(again.request.entries.map((e) => [e.seqNo, e.certifiedAt])).toEqual(first.request.entries.map((e) => [e.seqNo, e.certifiedAt]));
+      expect(again.request.entries.map((e) => [e.seqNo, e.certifiedAt])).toEqual(
+        first.request.entries.map((e) => [e.seqNo, e.certifiedAt]),
+      );
       expect(await reg.listEntries({ authorityId: AUTH })).toHaveLength(1);
-      const done = await reg.complete(first.request.id, { eCopies: [{ entryId: first.request.entries[0].id, sha256: sha('pdf') }] });
+      const done = await reg.complete(first.request.id, {
+        eCopies: [{ entryId: first.request.entries[0].id, sha256: sha('pdf') }],
+      });
       expect(done.state).toBe('issued');
       const afterIssue = await reg.reserve(request('same'));
       expect(afterIssue).toMatchObject({ resumed: true, request: { state: 'issued', id: first.request.id } });
@@ -287,9 +354,19 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
     it('the same key with a different request is a conflict, and records nothing', async () => {
       const { reg } = await fresh();
       await reg.reserve(request('k'));
-      await rejects(reg.reserve(request('k', [{ pages: 4, paperCopies: 1, electronicCopy: true }])), 'REGISTER_IDEMPOTENCY_CONFLICT');
       await rejects(
-        reg.recordRefusal({ idempotencyKey: 'k', authorityId: AUTH, requester: { name: 'Trần Văn Bình' }, certifier, documentName: 'x', code: 'DAMAGED' }),
+        reg.reserve(request('k', [{ pages: 4, paperCopies: 1, electronicCopy: true }])),
+        'REGISTER_IDEMPOTENCY_CONFLICT',
+      );
+      await rejects(
+        reg.recordRefusal({
+          idempotencyKey: 'k',
+          authorityId: AUTH,
+          requester: { name: 'Trần Văn Bình' },
+          certifier,
+          documentName: 'x',
+          code: 'DAMAGED',
+        }),
         'REGISTER_IDEMPOTENCY_CONFLICT',
       );
       expect(await reg.listEntries({ authorityId: AUTH })).toHaveLength(1);
@@ -297,15 +374,28 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
 
     it('complete is repeatable with the same hashes, and checks that every e-copy is accounted for', async () => {
       const { reg } = await fresh();
-      const { request: r } = await reg.reserve(request('c', [
-        { pages: 1, paperCopies: 1, electronicCopy: false },
-        { pages: 2, paperCopies: 0, electronicCopy: true },
-      ]));
+      const { request: r } = await reg.reserve(
+        request('c', [
+          { pages: 1, paperCopies: 1, electronicCopy: false },
+          { pages: 2, paperCopies: 0, electronicCopy: true },
+        ]),
+      );
       const [paper, elec] = r.entries;
       await rejects(reg.complete(r.id, { eCopies: [] }), 'REGISTER_ECOPY_MISMATCH');
-      await rejects(reg.complete(r.id, { eCopies: [{ entryId: paper.id, sha256: sha('x') }, { entryId: elec.id, sha256: sha('y') }] }), 'REGISTER_ECOPY_MISMATCH');
+      await rejects(
+        reg.complete(r.id, {
+          eCopies: [
+            { entryId: paper.id, sha256: sha('x') },
+            { entryId: elec.id, sha256: sha('y') },
+          ],
+        }),
+        'REGISTER_ECOPY_MISMATCH',
+      );
       const bytes = new TextEncoder().encode('%PDF-1.7 the e-copy');
-      await rejects(reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: sha('other'), pdf: bytes }] }), 'REGISTER_ECOPY_MISMATCH');
+      await rejects(
+        reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: sha('other'), pdf: bytes }] }),
+        'REGISTER_ECOPY_MISMATCH',
+      );
       expect((await reg.getRequest(r.id))?.state).toBe('pending');
       const h = createHash('sha256').update(bytes).digest('hex');
       const done = await reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: h, pdf: bytes }] });
@@ -313,7 +403,9 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         ['issued', null],
         ['issued', h],
       ]);
-      expect(await reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: h }] })).toMatchObject({ state: 'issued' });
+      expect(await reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: h }] })).toMatchObject({
+        state: 'issued',
+      });
       await rejects(reg.complete(r.id, { eCopies: [{ entryId: elec.id, sha256: sha('z') }] }), 'REGISTER_NOT_PENDING');
       expect(Buffer.from((await reg.getECopy(elec.id))!).equals(Buffer.from(bytes))).toBe(true);
       expect(await reg.getECopy(paper.id)).toBeNull();
@@ -327,13 +419,20 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       expect((await reg.listPending(AUTH)).map((p) => p.id)).toEqual([abandoned.id]);
       await rejects(reg.voidPending(abandoned.id, '  '), 'REGISTER_BAD_INPUT');
       const voided = await reg.voidPending(abandoned.id, 'Người yêu cầu không chờ nhận kết quả; hủy số');
-      expect(voided.entries[0]).toMatchObject({ seqNo: 2, state: 'void', voidReason: 'Người yêu cầu không chờ nhận kết quả; hủy số' });
+      expect(voided.entries[0]).toMatchObject({
+        seqNo: 2,
+        state: 'void',
+        voidReason: 'Người yêu cầu không chờ nhận kết quả; hủy số',
+      });
       expect((await reg.listEntries({ authorityId: AUTH })).map((e) => [e.seqNo, e.state])).toEqual([
         [1, 'issued'],
         [2, 'void'],
         [3, 'issued'],
       ]);
-      await rejects(reg.complete(abandoned.id, { eCopies: [{ entryId: abandoned.entries[0].id, sha256: sha('late') }] }), 'REGISTER_NOT_PENDING');
+      await rejects(
+        reg.complete(abandoned.id, { eCopies: [{ entryId: abandoned.entries[0].id, sha256: sha('late') }] }),
+        'REGISTER_NOT_PENDING',
+      );
       await rejects(reg.voidPending(abandoned.id, 'again'), 'REGISTER_NOT_PENDING');
       expect((await reg.reserve(request('abandoned'))).request.state).toBe('void');
       expect(await reg.listPending(AUTH)).toEqual([]);
@@ -360,12 +459,20 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         fee: null,
         entries: [],
         certifier,
-        refusal: { code: 'ALTERED', legalBasis: 'Điều 22 Nghị định 23/2015/NĐ-CP', text: 'Trang 2 bị tẩy xóa điểm', documentName: 'Học bạ' },
+        refusal: {
+          code: 'ALTERED',
+          legalBasis: 'Điều 22 Nghị định 23/2015/NĐ-CP',
+          text: 'Trang 2 bị tẩy xóa điểm',
+          documentName: 'Học bạ',
+        },
       });
       expect(r.request.refusal?.groundVi).toContain('tẩy xóa');
       expect((await reg.recordRefusal(input)).resumed).toBe(true);
       await rejects(reg.recordRefusal({ ...input, code: 'DAMAGED' }), 'REGISTER_IDEMPOTENCY_CONFLICT');
-      await rejects(reg.recordRefusal({ ...input, idempotencyKey: 'refuse-2', code: 'UGLY' as never }), 'REGISTER_BAD_REFUSAL_CODE');
+      await rejects(
+        reg.recordRefusal({ ...input, idempotencyKey: 'refuse-2', code: 'UGLY' as never }),
+        'REGISTER_BAD_REFUSAL_CODE',
+      );
       expect((await issue(reg, 'ok')).entries[0].seqNo).toBe(1);
     });
   });
@@ -379,8 +486,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await issue(reg, 'l3');
       // Read at the same clock (an entry's deadline flag is where it stands now).
       const twoNow = (await reg.getRequest(two.id))!;
-      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 })).toEqual(twoNow.entries[0]);
-      expect((await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 1 }))?.requestId).not.toBe(two.id);
+      expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2026, seqNo: 2 })).toEqual(
+        twoNow.entries[0],
+      );
+      expect(
+        (await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 1 }))?.requestId,
+      ).not.toBe(two.id);
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCT/BS', year: 2027, seqNo: 2 })).toBeNull();
       expect(await reg.findEntry({ authorityId: AUTH, bookType: 'SCTĐT/BS', year: 2026, seqNo: 1 })).toBeNull();
       // Numbers and ids beyond any book's range are no entry on either store (not a storage error).
@@ -400,13 +511,29 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
   describe('bad input records nothing', () => {
     it.each<[string, (r: ReserveInput) => ReserveInput, string]>([
       ['an unknown authority', (r) => ({ ...r, authorityId: 'NOWHERE' }), 'REGISTER_UNKNOWN_AUTHORITY'],
-      ['an unknown book', (r) => ({ ...r, originals: [{ ...r.originals[0], bookType: 'SCT/XYZ' }] }), 'REGISTER_UNKNOWN_BOOK'],
+      [
+        'an unknown book',
+        (r) => ({ ...r, originals: [{ ...r.originals[0], bookType: 'SCT/XYZ' }] }),
+        'REGISTER_UNKNOWN_BOOK',
+      ],
       ['0 pages', (r) => ({ ...r, originals: [{ ...r.originals[0], pages: 0 }] }), 'REGISTER_BAD_INPUT'],
       ['negative copies', (r) => ({ ...r, originals: [{ ...r.originals[0], paperCopies: -1 }] }), 'REGISTER_BAD_INPUT'],
-      ['no copy at all', (r) => ({ ...r, originals: [{ ...r.originals[0], paperCopies: 0, electronicCopy: false }] }), 'REGISTER_BAD_INPUT'],
+      [
+        'no copy at all',
+        (r) => ({ ...r, originals: [{ ...r.originals[0], paperCopies: 0, electronicCopy: false }] }),
+        'REGISTER_BAD_INPUT',
+      ],
       ['no requester name', (r) => ({ ...r, requester: { name: '' } }), 'REGISTER_BAD_INPUT'],
-      ['an unknown competence basis', (r) => ({ ...r, certifier: { ...certifier, basis: 'self-declared' as never } }), 'REGISTER_BAD_INPUT'],
-      ['a fee that does not add up', (r) => ({ ...r, fee: { ...r.fee, total: r.fee.total + 1 } }), 'REGISTER_BAD_INPUT'],
+      [
+        'an unknown competence basis',
+        (r) => ({ ...r, certifier: { ...certifier, basis: 'self-declared' as never } }),
+        'REGISTER_BAD_INPUT',
+      ],
+      [
+        'a fee that does not add up',
+        (r) => ({ ...r, fee: { ...r.fee, total: r.fee.total + 1 } }),
+        'REGISTER_BAD_INPUT',
+      ],
       ['e-mail delivery without an address', (r) => ({ ...r, delivery: { channel: 'EMAIL' } }), 'REGISTER_BAD_INPUT'],
       ['no idempotency key', (r) => ({ ...r, idempotencyKey: '' }), 'REGISTER_BAD_INPUT'],
     ])('%s', async (_name, mutate, code) => {
@@ -427,7 +554,12 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       const location = await store.location();
       const reg = await store.open(location, { clock: () => new Date('2026-03-10T03:00:00Z') });
       await reg.upsertAuthority({ id: AUTH, name: 'Ủy ban nhân dân phường Hàng Bạc' });
-      const runs = Array.from({ length: 20 }, (_, i) => issue(reg, `g${i}`).then(() => 'issued', (e: RegisterError) => e.code));
+      const runs = Array.from({ length: 20 }, (_, i) =>
+        issue(reg, `g${i}`).then(
+          () => 'issued',
+          (e: RegisterError) => e.code,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 5));
       await reg.close();
       const outcomes = await Promise.all(runs);
@@ -438,7 +570,8 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       expect(entries.filter((e) => e.state === 'issued')).toHaveLength(outcomes.filter((o) => o === 'issued').length);
       // What was reserved and not completed before the close is pending, whole: a retry with its key completes it.
       expect(entries.every((e) => (e.state === 'issued') === (e.eCopySha256 !== null))).toBe(true);
-      for (const p of await again.listPending(AUTH)) expect((await issue(again, p.idempotencyKey)).state).toBe('issued');
+      for (const p of await again.listPending(AUTH))
+        expect((await issue(again, p.idempotencyKey)).state).toBe('issued');
       await again.close();
     });
   });

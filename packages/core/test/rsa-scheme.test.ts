@@ -21,7 +21,10 @@ describe('Pkcs12Signer.withRsaScheme', () => {
     expect(pss.withRsaScheme('rsa-pss')).toBe(pss);
     expect(pss.withRsaScheme('rsa-pkcs1').algorithm.scheme).toEqual({ kind: 'rsa-pkcs1' });
     const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), pss, { certificateCheck: false });
-    const report = await validatePdf(pdf, { trustAnchors: [readFileSync(join(TEST_CERTS, 'root-ca.pem'), 'utf8')], online: false });
+    const report = await validatePdf(pdf, {
+      trustAnchors: [readFileSync(join(TEST_CERTS, 'root-ca.pem'), 'utf8')],
+      online: false,
+    });
     expect(report.signatures[0].indication).toBe('TOTAL-PASSED');
   });
 

@@ -15,7 +15,9 @@ afterAll(() => tmp.cleanup());
 const noCheck = { certificateCheck: false as const };
 
 /** Parses the CMS in the newest signature of `pdf` and checks it the way a verifier does (pkijs + WebCrypto). */
-async function cmsOf(pdf: Uint8Array): Promise<{ sd: pkijs.SignedData; signed: Uint8Array; sig: PdfDict; verified: boolean }> {
+async function cmsOf(
+  pdf: Uint8Array,
+): Promise<{ sd: pkijs.SignedData; signed: Uint8Array; sig: PdfDict; verified: boolean }> {
   const doc = PdfDocument.load(pdf);
   const acro = doc.getDict(doc.catalog(), 'AcroForm')!;
   const fields = doc.resolve(acro.get('Fields')) as unknown[];
@@ -24,7 +26,9 @@ async function cmsOf(pdf: Uint8Array): Promise<{ sd: pkijs.SignedData; signed: U
   const br = sig.get('ByteRange') as number[];
   const signed = new Uint8Array([...pdf.subarray(br[0], br[0] + br[1]), ...pdf.subarray(br[2], br[2] + br[3])]);
   const contents = (sig.get('Contents') as PdfString).bytes;
-  const ci = pkijs.ContentInfo.fromBER(contents.buffer.slice(contents.byteOffset, contents.byteOffset + contents.byteLength) as ArrayBuffer);
+  const ci = pkijs.ContentInfo.fromBER(
+    contents.buffer.slice(contents.byteOffset, contents.byteOffset + contents.byteLength) as ArrayBuffer,
+  );
   const sd = new pkijs.SignedData({ schema: ci.content });
   const verified = await sd.verify({ signer: 0, data: signed.buffer as ArrayBuffer, checkChain: false });
   return { sd, signed, sig, verified };
@@ -33,7 +37,11 @@ async function cmsOf(pdf: Uint8Array): Promise<{ sd: pkijs.SignedData; signed: U
 describe('PAdES B-B signing', () => {
   it('signs with RSA PKCS#1 v1.5: the CMS verifies and carries exactly the PAdES signed attributes', async () => {
     const input = await pdfLibDoc({ objectStreams: false });
-    const out = await signPdf(input, openSigner(), { ...noCheck, reason: 'Xác nhận kết quả', location: 'Phường Kinh Bắc' });
+    const out = await signPdf(input, openSigner(), {
+      ...noCheck,
+      reason: 'Xác nhận kết quả',
+      location: 'Phường Kinh Bắc',
+    });
     expect(Buffer.from(out.subarray(0, input.length)).equals(Buffer.from(input))).toBe(true);
     const { sd, verified, sig } = await cmsOf(out);
     expect(verified).toBe(true);
@@ -63,13 +71,26 @@ describe('PAdES B-B signing', () => {
   it('signs with a P-384 key generated in the test through WebCrypto-compatible Node keys', async () => {
     // a throwaway P-384 certificate issued by nobody: the CMS must still verify cryptographically
     const { WebCryptoSigner } = await import('@kyso/core');
-    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
     const signer = openSigner('signer-ec.p12');
-    const wc = new WebCryptoSigner({ privateKey: keys.privateKey, certificate: signer.certificate, chain: [...signer.chain], hash: 'SHA-384' });
+    const wc = new WebCryptoSigner({
+      privateKey: keys.privateKey,
+      certificate: signer.certificate,
+      chain: [...signer.chain],
+      hash: 'SHA-384',
+    });
     expect(wc.algorithm).toEqual({ hash: 'SHA-384', scheme: { kind: 'ecdsa', namedCurve: 'P-384' } });
     const value = await wc.sign(new Uint8Array([1, 2, 3]));
     expect(value[0]).toBe(0x30); // DER, not r||s
-    const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, keys.publicKey, derToRaw(value, 48), new Uint8Array([1, 2, 3]));
+    const ok = await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-384' },
+      keys.publicKey,
+      derToRaw(value, 48),
+      new Uint8Array([1, 2, 3]),
+    );
     expect(ok).toBe(true);
   });
 
@@ -77,7 +98,9 @@ describe('PAdES B-B signing', () => {
     const { WebCryptoSigner } = await import('@kyso/core');
     const signer = openSigner();
     const pkcs8 = pemKey('signer.p12');
-    const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
+      'sign',
+    ]);
     const wc = new WebCryptoSigner({ privateKey: key, certificate: signer.certificate, chain: [...signer.chain] });
     const out = await signPdf(await pdfLibDoc({ objectStreams: false }), wc, noCheck);
     expect((await cmsOf(out)).verified).toBe(true);
@@ -89,11 +112,36 @@ describe('PAdES B-B signing', () => {
       const key = dir.file('k.pem');
       const crt = dir.file('c.pem');
       const out = dir.file('p384.p12');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', '/CN=Kiểm thử P-384', '-utf8'], { stdio: 'pipe' });
-      execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', out, '-passout', 'pass:p384'], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-384',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          crt,
+          '-days',
+          '30',
+          '-subj',
+          '/CN=Kiểm thử P-384',
+          '-utf8',
+        ],
+        { stdio: 'pipe' },
+      );
+      execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', out, '-passout', 'pass:p384'], {
+        stdio: 'pipe',
+      });
       const p384 = Pkcs12Signer.open(new Uint8Array(readFileSync(out)), 'p384');
       expect(p384.algorithm).toEqual({ hash: 'SHA-384', scheme: { kind: 'ecdsa', namedCurve: 'P-384' } });
-      const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), p384, { certificateCheck: { revocation: 'off' } });
+      const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), p384, {
+        certificateCheck: { revocation: 'off' },
+      });
       const { sd, verified } = await cmsOf(pdf);
       expect(verified).toBe(true);
       expect(sd.signerInfos[0].signatureAlgorithm.algorithmId).toBe('1.2.840.10045.4.3.3');
@@ -104,7 +152,11 @@ describe('PAdES B-B signing', () => {
 
   it('reuses one parsed PKCS#12 for many documents', async () => {
     const signer = openSigner();
-    const outs = await Promise.all([1, 2, 3, 4, 5].map(async (i) => signPdf(await pdfLibDoc({ objectStreams: i % 2 === 0, text: `doc ${i}` }), signer, noCheck)));
+    const outs = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (i) =>
+        signPdf(await pdfLibDoc({ objectStreams: i % 2 === 0, text: `doc ${i}` }), signer, noCheck),
+      ),
+    );
     for (const o of outs) expect((await cmsOf(o)).verified).toBe(true);
   });
 });
@@ -117,7 +169,11 @@ describe('two-step signing (prepare → external signature → finish)', () => {
     const { state, dataToSign } = prepare(input, identity, { reason: 'Hai bước' });
     const wire: SigningState = JSON.parse(JSON.stringify(state));
     // the key lives elsewhere: Node crypto with the test key stands in for a token
-    const value = nodeSign('sha256', Buffer.from(dataToSign), createPrivateKey({ key: Buffer.from(pemKey('signer.p12')), format: 'der', type: 'pkcs8' }));
+    const value = nodeSign(
+      'sha256',
+      Buffer.from(dataToSign),
+      createPrivateKey({ key: Buffer.from(pemKey('signer.p12')), format: 'der', type: 'pkcs8' }),
+    );
     const out = await finish(input, wire, { signatureValue: new Uint8Array(value) });
     expect((await cmsOf(out)).verified).toBe(true);
   });
@@ -133,17 +189,25 @@ describe('two-step signing (prepare → external signature → finish)', () => {
     const trimmed = trimDer(cms.bytes);
     const out = await finish(input, state, { cms: trimmed });
     expect(out.length).toBe(input.length + Buffer.from(state.update, 'base64').length);
-    await expect(finish(input, state, { cms: new Uint8Array([1, 2, 3]) })).rejects.toMatchObject({ code: 'SIGN_BAD_SIGNATURE_VALUE' });
+    await expect(finish(input, state, { cms: new Uint8Array([1, 2, 3]) })).rejects.toMatchObject({
+      code: 'SIGN_BAD_SIGNATURE_VALUE',
+    });
   });
 
   it('refuses a signature value that does not verify, and a document that changed between the steps', async () => {
     const input = await pdfLibDoc({ objectStreams: false });
     const { state } = prepare(input, openSigner());
-    await expect(finish(input, state, { signatureValue: new Uint8Array(256) })).rejects.toMatchObject({ code: 'SIGN_BAD_SIGNATURE_VALUE' });
+    await expect(finish(input, state, { signatureValue: new Uint8Array(256) })).rejects.toMatchObject({
+      code: 'SIGN_BAD_SIGNATURE_VALUE',
+    });
     const other = input.slice();
     other[100] ^= 1;
-    await expect(finish(other, state, { signatureValue: new Uint8Array(256) })).rejects.toMatchObject({ code: 'SIGN_INPUT_CHANGED' });
-    await expect(finish(input, { ...state, contentsEnd: 1 } as SigningState, { signatureValue: new Uint8Array(1) })).rejects.toMatchObject({ code: 'SIGN_STATE_INVALID' });
+    await expect(finish(other, state, { signatureValue: new Uint8Array(256) })).rejects.toMatchObject({
+      code: 'SIGN_INPUT_CHANGED',
+    });
+    await expect(
+      finish(input, { ...state, contentsEnd: 1 } as SigningState, { signatureValue: new Uint8Array(1) }),
+    ).rejects.toMatchObject({ code: 'SIGN_STATE_INVALID' });
   });
 });
 
@@ -151,7 +215,9 @@ describe('bad input gives typed errors and no output file', () => {
   const pdf = (): Promise<Uint8Array> => pdfLibDoc({ objectStreams: false });
 
   it('a wrong password', () => {
-    expect(() => Pkcs12Signer.open(p12('signer.p12'), 'wrong')).toThrowError(expect.objectContaining({ code: 'SIGN_BAD_PASSWORD' }));
+    expect(() => Pkcs12Signer.open(p12('signer.p12'), 'wrong')).toThrowError(
+      expect.objectContaining({ code: 'SIGN_BAD_PASSWORD' }),
+    );
     try {
       Pkcs12Signer.open(p12('signer.p12'), 'secret-password-123');
     } catch (e) {
@@ -161,42 +227,64 @@ describe('bad input gives typed errors and no output file', () => {
   });
 
   it('a file that is not PKCS#12', () => {
-    expect(() => Pkcs12Signer.open(new TextEncoder().encode('not a p12'), PASSWORD)).toThrowError(expect.objectContaining({ code: 'SIGN_BAD_KEYSTORE' }));
+    expect(() => Pkcs12Signer.open(new TextEncoder().encode('not a p12'), PASSWORD)).toThrowError(
+      expect.objectContaining({ code: 'SIGN_BAD_KEYSTORE' }),
+    );
   });
 
   it('a .p12 without a key, and one whose key does not match its certificate', () => {
     const certOnly = forgeP12(null, 'signer.p12');
     expect(() => Pkcs12Signer.open(certOnly, PASSWORD)).toThrowError(expect.objectContaining({ code: 'SIGN_NO_KEY' }));
     const mismatched = forgeP12('seal.p12', 'signer.p12');
-    expect(() => Pkcs12Signer.open(mismatched, PASSWORD)).toThrowError(expect.objectContaining({ code: 'SIGN_KEY_MISMATCH' }));
+    expect(() => Pkcs12Signer.open(mismatched, PASSWORD)).toThrowError(
+      expect.objectContaining({ code: 'SIGN_KEY_MISMATCH' }),
+    );
   });
 
   it('input that is not a PDF, truncated, or encrypted', async () => {
     const signer = openSigner();
-    await expect(signPdf(new TextEncoder().encode('hello'), signer, noCheck)).rejects.toMatchObject({ code: 'PDF_NOT_PDF' });
+    await expect(signPdf(new TextEncoder().encode('hello'), signer, noCheck)).rejects.toMatchObject({
+      code: 'PDF_NOT_PDF',
+    });
     const full = await pdf();
     await expect(signPdf(full.slice(0, 200), signer, noCheck)).rejects.toBeInstanceOf(KysoError);
-    await expect(signPdf(fixture('encrypted-aes256.pdf'), signer, noCheck)).rejects.toMatchObject({ code: 'PDF_ENCRYPTED' });
+    await expect(signPdf(fixture('encrypted-aes256.pdf'), signer, noCheck)).rejects.toMatchObject({
+      code: 'PDF_ENCRYPTED',
+    });
   });
 
   it('a field name that is not a signature field, a page out of range, a bad rectangle', async () => {
     const signer = openSigner();
-    await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'HoTen' })).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
-    await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'KhongCo' })).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
-    await expect(signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, newFieldName: 'HoTen' })).rejects.toMatchObject({ code: 'SIGN_BAD_OPTIONS' });
-    await expect(signPdf(await pdf(), signer, { ...noCheck, visible: { page: 9, rect: [0, 0, 10, 10] } })).rejects.toMatchObject({ code: 'SIGN_PAGE_OUT_OF_RANGE' });
-    await expect(signPdf(await pdf(), signer, { ...noCheck, visible: { page: 1, rect: [0, 0, -1, 10] } })).rejects.toMatchObject({ code: 'SIGN_BAD_RECT' });
+    await expect(
+      signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'HoTen' }),
+    ).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
+    await expect(
+      signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, fieldName: 'KhongCo' }),
+    ).rejects.toMatchObject({ code: 'SIGN_FIELD_NOT_FOUND' });
+    await expect(
+      signPdf(fixture('libreoffice-form.pdf'), signer, { ...noCheck, newFieldName: 'HoTen' }),
+    ).rejects.toMatchObject({ code: 'SIGN_BAD_OPTIONS' });
+    await expect(
+      signPdf(await pdf(), signer, { ...noCheck, visible: { page: 9, rect: [0, 0, 10, 10] } }),
+    ).rejects.toMatchObject({ code: 'SIGN_PAGE_OUT_OF_RANGE' });
+    await expect(
+      signPdf(await pdf(), signer, { ...noCheck, visible: { page: 1, rect: [0, 0, -1, 10] } }),
+    ).rejects.toMatchObject({ code: 'SIGN_BAD_RECT' });
   });
 
   it('a placeholder too small is a typed error, never a corrupt file', async () => {
-    await expect(signPdf(await pdf(), openSigner(), { ...noCheck, placeholderBytes: 500 })).rejects.toMatchObject({ code: 'SIGN_PLACEHOLDER_TOO_SMALL' });
+    await expect(signPdf(await pdf(), openSigner(), { ...noCheck, placeholderBytes: 500 })).rejects.toMatchObject({
+      code: 'SIGN_PLACEHOLDER_TOO_SMALL',
+    });
   });
 
   it('signFile leaves no output (and no temporary file) when signing fails', async () => {
     const dir = scratch('kyso-nofile-');
     const input = dir.file('in.pdf', await pdf());
     const out = dir.file('out.pdf');
-    await expect(signFile(input, out, openSigner(), { ...noCheck, placeholderBytes: 100 })).rejects.toBeInstanceOf(SignError);
+    await expect(signFile(input, out, openSigner(), { ...noCheck, placeholderBytes: 100 })).rejects.toBeInstanceOf(
+      SignError,
+    );
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir.dir)).toEqual(['in.pdf']);
     dir.cleanup();
@@ -216,26 +304,46 @@ describe('bad input gives typed errors and no output file', () => {
 
 describe('refusing certificates before signing', () => {
   it('refuses an expired certificate', async () => {
-    await expect(signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('expired.p12'), { certificateCheck: { revocation: 'off' } })).rejects.toMatchObject({ code: 'SIGN_CERT_EXPIRED' });
+    await expect(
+      signPdf(await pdfLibDoc({ objectStreams: false }), openSigner('expired.p12'), {
+        certificateCheck: { revocation: 'off' },
+      }),
+    ).rejects.toMatchObject({ code: 'SIGN_CERT_EXPIRED' });
   });
 
   it('refuses a certificate that is not yet valid at the claimed time', async () => {
-    await expect(signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { certificateCheck: { revocation: 'off' }, signingTime: new Date('2001-01-01') })).rejects.toMatchObject({ code: 'SIGN_CERT_NOT_YET_VALID' });
+    await expect(
+      signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), {
+        certificateCheck: { revocation: 'off' },
+        signingTime: new Date('2001-01-01'),
+      }),
+    ).rejects.toMatchObject({ code: 'SIGN_CERT_NOT_YET_VALID' });
   });
 });
 
 function pemKey(file: string): Uint8Array {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12(file)).toString('binary')));
-  const bags = forge.pkcs12.pkcs12FromAsn1(asn1, PASSWORD).getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]!;
-  const info = bags[0].key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bags[0].key)) : (bags[0] as unknown as { asn1: forge.asn1.Asn1 }).asn1;
+  const bags = forge.pkcs12.pkcs12FromAsn1(asn1, PASSWORD).getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
+    forge.pki.oids.pkcs8ShroudedKeyBag
+  ]!;
+  const info = bags[0].key
+    ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bags[0].key))
+    : (bags[0] as unknown as { asn1: forge.asn1.Asn1 }).asn1;
   return new Uint8Array(Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary'));
 }
 
 /** A .p12 with the key of `keyFrom` (or none) and the certificate of `certFrom`. */
 function forgeP12(keyFrom: string | null, certFrom: string): Uint8Array {
-  const load = (f: string) => forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12(f)).toString('binary'))), PASSWORD);
+  const load = (f: string) =>
+    forge.pkcs12.pkcs12FromAsn1(
+      forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12(f)).toString('binary'))),
+      PASSWORD,
+    );
   const cert = load(certFrom).getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag]![0].cert!;
-  const key = keyFrom ? load(keyFrom).getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]![0].key! : null;
+  const key = keyFrom
+    ? load(keyFrom).getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]![0]
+        .key!
+    : null;
   const der = forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, [cert], PASSWORD, { algorithm: '3des' })).getBytes();
   return new Uint8Array(Buffer.from(der, 'binary'));
 }
@@ -265,4 +373,3 @@ function trimDer(b: Uint8Array): Uint8Array {
   }
   return b.subarray(0, 2 + n + len);
 }
-

@@ -20,7 +20,6 @@ import {
   TSA_DEFAULT_POLICY,
   TSA_OTHER_POLICY,
   alive,
-
   httpGet,
   leafPem,
   pemToDer,
@@ -37,7 +36,8 @@ const tmp = scratch('kyso-tsa-');
 afterAll(() => tmp.cleanup());
 
 const NODE_HASH: Record<TimestampHash, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
-const digest = (hash: TimestampHash, data: Uint8Array) => new Uint8Array(createHash(NODE_HASH[hash]).update(data).digest());
+const digest = (hash: TimestampHash, data: Uint8Array) =>
+  new Uint8Array(createHash(NODE_HASH[hash]).update(data).digest());
 const certDer = (name: string) => pemToDer(readFileSync(leafPem(name).cert, 'utf8'));
 const DATA = new TextEncoder().encode('Giấy xác nhận — kyso timestamp test');
 
@@ -57,8 +57,16 @@ async function kysoError(p: Promise<unknown>): Promise<KysoError> {
 function opensslVerify(token: Uint8Array, how: ['-data', string] | ['-digest', string]) {
   const tokenFile = tmp.file(`token-${Math.random().toString(36).slice(2)}.der`, token);
   return run('openssl', [
-    'ts', '-verify', ...how, '-in', tokenFile, '-token_in',
-    '-CAfile', join(TEST_CERTS, 'root-ca.pem'), '-untrusted', join(TEST_CERTS, 'ca-chain.pem'),
+    'ts',
+    '-verify',
+    ...how,
+    '-in',
+    tokenFile,
+    '-token_in',
+    '-CAfile',
+    join(TEST_CERTS, 'root-ca.pem'),
+    '-untrusted',
+    join(TEST_CERTS, 'ca-chain.pem'),
   ]);
 }
 
@@ -95,7 +103,10 @@ describe('requestTimestamp against openssl ts -reply', () => {
     const v = opensslVerify(t.token, ['-data', dataFile]);
     expect(v.stdout + v.stderr).toContain('Verification: OK');
     // And the same token fails for other data.
-    const other = opensslVerify(t.token, ['-digest', Buffer.from(digest('SHA-256', new Uint8Array([1]))).toString('hex')]);
+    const other = opensslVerify(t.token, [
+      '-digest',
+      Buffer.from(digest('SHA-256', new Uint8Array([1]))).toString('hex'),
+    ]);
     expect(other.stdout + other.stderr).not.toContain('Verification: OK');
   });
 
@@ -165,7 +176,9 @@ describe('requestTimestamp against openssl ts -reply', () => {
     const slow = await startTsa({ mode: 'slow', delayMs: 5000 });
     try {
       const started = Date.now();
-      const e = await kysoError(requestTimestamp(digest('SHA-256', DATA), 'SHA-256', { url: slow.url, timeoutMs: 300 }));
+      const e = await kysoError(
+        requestTimestamp(digest('SHA-256', DATA), 'SHA-256', { url: slow.url, timeoutMs: 300 }),
+      );
       expect(e.code).toBe('TSA_TIMEOUT');
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
@@ -175,15 +188,21 @@ describe('requestTimestamp against openssl ts -reply', () => {
 
   it('reports a closed port as unreachable', async () => {
     const port = await freePort();
-    const e = await kysoError(requestTimestamp(digest('SHA-256', DATA), 'SHA-256', { url: `http://127.0.0.1:${port}/` }));
+    const e = await kysoError(
+      requestTimestamp(digest('SHA-256', DATA), 'SHA-256', { url: `http://127.0.0.1:${port}/` }),
+    );
     expect(e.code).toBe('TSA_UNREACHABLE');
   });
 });
 
 describe('requestTimestamp input and transport limits', () => {
   it('refuses an imprint of the wrong length and a non-HTTP URL', async () => {
-    expect((await kysoError(requestTimestamp(new Uint8Array(20), 'SHA-256', { url: 'http://127.0.0.1:1/' }))).code).toBe('TSA_BAD_REQUEST');
-    expect((await kysoError(requestTimestamp(new Uint8Array(32), 'SHA-256', { url: 'file:///etc/passwd' }))).code).toBe('TSA_BAD_REQUEST');
+    expect(
+      (await kysoError(requestTimestamp(new Uint8Array(20), 'SHA-256', { url: 'http://127.0.0.1:1/' }))).code,
+    ).toBe('TSA_BAD_REQUEST');
+    expect((await kysoError(requestTimestamp(new Uint8Array(32), 'SHA-256', { url: 'file:///etc/passwd' }))).code).toBe(
+      'TSA_BAD_REQUEST',
+    );
   });
 
   it('caps the response size and sends the right content type and headers', async () => {
@@ -193,7 +212,11 @@ describe('requestTimestamp input and transport limits', () => {
       return new Response(new Uint8Array(2 << 20), { status: 200 });
     }) as typeof globalThis.fetch;
     const e = await kysoError(
-      requestTimestamp(new Uint8Array(32), 'SHA-256', { url: 'http://tsa.invalid/', fetch, headers: { Authorization: 'Bearer x' } }),
+      requestTimestamp(new Uint8Array(32), 'SHA-256', {
+        url: 'http://tsa.invalid/',
+        fetch,
+        headers: { Authorization: 'Bearer x' },
+      }),
     );
     expect(e.code).toBe('TSA_BAD_RESPONSE');
     expect(e.details.reason).toBe('too large');
@@ -235,16 +258,27 @@ describe('requestTimestamp against forged replies', () => {
     });
     const tstDer = new Uint8Array(tst.toSchema().toBER(false));
     const attrs = [
-      new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.9.16.1.4' })] }),
+      new pkijs.Attribute({
+        type: '1.2.840.113549.1.9.3',
+        values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.9.16.1.4' })],
+      }),
       new pkijs.Attribute({
         type: '1.2.840.113549.1.9.4',
         values: [new asn1js.OctetString({ valueHex: createHash('sha256').update(tstDer).digest() })],
       }),
     ];
     if (forge.ess !== 'none') {
-      const certHash = createHash('sha256').update(forge.ess === 'wrong-hash' ? certDer('signer') : der).digest();
+      const certHash = createHash('sha256')
+        .update(forge.ess === 'wrong-hash' ? certDer('signer') : der)
+        .digest();
       // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash } } (hash algorithm: the SHA-256 default)
-      const v2 = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: certHash })] })] })] });
+      const v2 = new asn1js.Sequence({
+        value: [
+          new asn1js.Sequence({
+            value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: certHash })] })],
+          }),
+        ],
+      });
       attrs.push(new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.47', values: [v2] }));
     }
     const signedData = new pkijs.SignedData({
@@ -263,10 +297,18 @@ describe('requestTimestamp against forged replies', () => {
       certificates: [cert],
     });
     const keyDer = pemToDer(readFileSync(leafPem(name).key, 'utf8'));
-    const key = await webcrypto.subtle.importKey('pkcs8', keyDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      keyDer,
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     await signedData.sign(key as never, 0, 'SHA-256', undefined, crypto);
     const token = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: signedData.toSchema(true) });
-    const resp = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Integer({ value: 0 })] }), token.toSchema()] });
+    const resp = new asn1js.Sequence({
+      value: [new asn1js.Sequence({ value: [new asn1js.Integer({ value: 0 })] }), token.toSchema()],
+    });
     return new Uint8Array(resp.toBER(false));
   }
 
@@ -311,8 +353,17 @@ describe('requestTimestamp against forged replies', () => {
 describe('test PKI services (global setup)', () => {
   const ocspStatus = (port: number, leaf: string) =>
     run('openssl', [
-      'ocsp', '-issuer', join(TEST_CERTS, 'intermediate-ca.pem'), '-cert', leafPem(leaf).cert,
-      '-url', `http://127.0.0.1:${port}`, '-CAfile', join(TEST_CERTS, 'ca-chain.pem'), '-timeout', '10',
+      'ocsp',
+      '-issuer',
+      join(TEST_CERTS, 'intermediate-ca.pem'),
+      '-cert',
+      leafPem(leaf).cert,
+      '-url',
+      `http://127.0.0.1:${port}`,
+      '-CAfile',
+      join(TEST_CERTS, 'ca-chain.pem'),
+      '-timeout',
+      '10',
     ]);
 
   it('the OCSP responder on 39601 says signer is good and revoked is revoked', () => {
@@ -335,7 +386,6 @@ describe('test PKI services (global setup)', () => {
     }
     expect(alive(responder.pid)).toBe(false);
   });
-
 });
 
 describe('CA HTTP server (global setup)', () => {

@@ -150,10 +150,17 @@ export class PdfDocument {
       };
     } else this.encryption = null;
     // A catalog whose page tree does not resolve: an update without /Prev that redefines the catalog cut the chain.
-    if (!this.encryption && !this.recovered && !options.strict && this.catalog() instanceof PdfDict && !(this.getDict(this.catalog(), 'Pages') instanceof PdfDict)) {
+    if (
+      !this.encryption &&
+      !this.recovered &&
+      !options.strict &&
+      this.catalog() instanceof PdfDict &&
+      !(this.getDict(this.catalog(), 'Pages') instanceof PdfDict)
+    ) {
       this.readChainBeforeFragment();
     }
-    if (options.fullHistory && !this.encryption && !this.recovered && this.catalog() instanceof PdfDict) this.readCutHistory();
+    if (options.fullHistory && !this.encryption && !this.recovered && this.catalog() instanceof PdfDict)
+      this.readCutHistory();
     if (!this.encryption && !(this.catalog() instanceof PdfDict)) {
       if (this.recovered || options.strict) throw new PdfError('PDF_NO_CATALOG');
       if (this.readChainBeforeFragment()) return;
@@ -190,7 +197,8 @@ export class PdfDocument {
   }
 
   private warn(code: string, message: string, offset?: number): void {
-    if (this.warnings.length < 1000) this.warnings.push(offset === undefined ? { code, message } : { code, message, offset });
+    if (this.warnings.length < 1000)
+      this.warnings.push(offset === undefined ? { code, message } : { code, message, offset });
   }
 
   // ---------------------------------------------------------------- cross-reference chain and revisions
@@ -200,10 +208,15 @@ export class PdfDocument {
     const src = this.source;
     const sx = lastIndexOf(src, STARTXREF, before, Math.max(0, before - (1 << 20)));
     if (sx < 0) throw new PdfError('PDF_XREF', {}, 'no startxref');
-    const startxref = withWindow(src, sx + STARTXREF.length, (lx) => {
-      const t = lx.next();
-      return t.t === 'num' && t.int ? t.v : -1;
-    }, 64);
+    const startxref = withWindow(
+      src,
+      sx + STARTXREF.length,
+      (lx) => {
+        const t = lx.next();
+        return t.t === 'num' && t.int ? t.v : -1;
+      },
+      64,
+    );
     if (startxref < 0 || startxref >= src.length) throw new PdfError('PDF_XREF', { offset: sx }, 'bad startxref');
 
     // Walk /Prev from the newest section; a section whose /Prev points forward (linearised files: the
@@ -224,7 +237,11 @@ export class PdfDocument {
         section = this.readSection(next);
       } catch (e) {
         if (groups.length === 0) throw e;
-        this.warn('XREF_PREV_BROKEN', 'an older cross-reference section is unreadable; objects located by scanning', next);
+        this.warn(
+          'XREF_PREV_BROKEN',
+          'an older cross-reference section is unreadable; objects located by scanning',
+          next,
+        );
         this.recovered = true;
         break;
       }
@@ -346,7 +363,12 @@ export class PdfDocument {
       try {
         this.readChain(eof);
         const last = this.latest;
-        if (!(this.catalog() instanceof PdfDict) || last.end > minOffset || this.revisions.some((r) => r.sections.some((x) => x.offset >= minOffset))) throw new PdfError('PDF_XREF');
+        if (
+          !(this.catalog() instanceof PdfDict) ||
+          last.end > minOffset ||
+          this.revisions.some((r) => r.sections.some((x) => x.offset >= minOffset))
+        )
+          throw new PdfError('PDF_XREF');
       } catch (e) {
         this.revisions.length = 0;
         this.revisions.push(...newer);
@@ -356,8 +378,13 @@ export class PdfDocument {
         return;
       }
       const end = this.latest.end;
-      this.warn('XREF_CHAIN_CUT', `an update without /Prev cut the history off; ${this.revisions.length} earlier revision(s) read from the %%EOF at ${eof}`, first.start);
-      for (const [i, r] of newer.entries()) this.revisions.push({ ...r, index: this.revisions.length, start: i === 0 ? end : r.start });
+      this.warn(
+        'XREF_CHAIN_CUT',
+        `an update without /Prev cut the history off; ${this.revisions.length} earlier revision(s) read from the %%EOF at ${eof}`,
+        first.start,
+      );
+      for (const [i, r] of newer.entries())
+        this.revisions.push({ ...r, index: this.revisions.length, start: i === 0 ? end : r.start });
     }
   }
 
@@ -403,7 +430,17 @@ export class PdfDocument {
       const trailer = new PdfDict();
       for (const [k, v] of prev.trailer.map) if (k !== 'Prev' && k !== 'XRefStm') trailer.set(k, v);
       for (const [k, v] of section.trailer.map) if (k !== 'Prev' && k !== 'XRefStm') trailer.set(k, v);
-      this.revisions.push({ index: this.revisions.length, start: prev.end, end, eofOffset: eof, xrefOffset: at, kind: 'table', sections: [section], trailer, entries: new Map(section.entries) });
+      this.revisions.push({
+        index: this.revisions.length,
+        start: prev.end,
+        end,
+        eofOffset: eof,
+        xrefOffset: at,
+        kind: 'table',
+        sections: [section],
+        trailer,
+        entries: new Map(section.entries),
+      });
       if (eof < 0) return;
     }
   }
@@ -506,7 +543,8 @@ export class PdfDocument {
    */
   private largeStreamSpans(): [number, number][] {
     const numAt = new Map<number, number>();
-    for (const rev of this.revisions) for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
+    for (const rev of this.revisions)
+      for (const s of rev.sections) for (const [num, e] of s.entries) if (e.type === 'offset') numAt.set(e.offset, num);
     const offsets = [...numAt.keys()].sort((a, b) => a - b);
     const spans: [number, number][] = [];
     for (const [i, at] of offsets.entries()) {
@@ -594,10 +632,12 @@ export class PdfDocument {
       return this.fromScan(num, e.gen);
     }
     // compressed
-    if (this.encryption) throw new PdfError('PDF_ENCRYPTED', { object: num }, 'objects in object streams are encrypted');
+    if (this.encryption)
+      throw new PdfError('PDF_ENCRYPTED', { object: num }, 'objects in object streams are encrypted');
     try {
       const stmObj = this.getObject(e.stream, found.revision);
-      if (!(stmObj instanceof PdfStream)) throw new PdfError('PDF_OBJECT_MISSING', { object: e.stream }, 'object stream missing');
+      if (!(stmObj instanceof PdfStream))
+        throw new PdfError('PDF_OBJECT_MISSING', { object: e.stream }, 'object stream missing');
       const stm = this.objectStream(e.stream, stmObj);
       let i = e.index;
       if (stm.nums[i] !== num) i = stm.nums.indexOf(num);
@@ -605,7 +645,11 @@ export class PdfDocument {
       if (offset === undefined) return undefined;
       return parseDirect(stm.data, stm.first + offset, this.ctx);
     } catch (err) {
-      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
+      if (
+        err instanceof PdfError &&
+        (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')
+      )
+        throw err;
       this.warn('OBJSTM_BROKEN', `object ${num} could not be read from object stream ${e.stream}`);
       return undefined;
     }
@@ -626,7 +670,10 @@ export class PdfDocument {
     }
   }
 
-  private objectStream(num: number, stream: PdfStream): { offsets: number[]; nums: number[]; first: number; data: Uint8Array } {
+  private objectStream(
+    num: number,
+    stream: PdfStream,
+  ): { offsets: number[]; nums: number[]; first: number; data: Uint8Array } {
     const key = stream.data.kind === 'source' ? `${num}@${stream.data.start}` : `${num}`;
     const hit = this.objStmCache.get(key);
     if (hit) return hit;
@@ -667,7 +714,8 @@ export class PdfDocument {
   resolve(o: PdfObject | undefined, rev = this.revisions.length - 1): PdfObject | undefined {
     let depth = 0;
     while (o instanceof PdfRef) {
-      if (++depth > LIMITS.maxResolveDepth) throw new PdfError('PDF_TOO_DEEP', { ref: o.key }, 'reference chain too long');
+      if (++depth > LIMITS.maxResolveDepth)
+        throw new PdfError('PDF_TOO_DEEP', { ref: o.key }, 'reference chain too long');
       o = this.getObject(o, rev);
     }
     return o;
@@ -748,7 +796,11 @@ export class PdfDocument {
     let whitespaceOnly = true;
     for (let p = end; p < this.source.length && whitespaceOnly; p += 1 << 16) {
       const b = this.source.read(p, Math.min(this.source.length, p + (1 << 16)));
-      for (const c of b) if (c !== 0 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 32) { whitespaceOnly = false; break; }
+      for (const c of b)
+        if (c !== 0 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 32) {
+          whitespaceOnly = false;
+          break;
+        }
     }
     return { offset: end, length, whitespaceOnly };
   }
@@ -788,7 +840,8 @@ export class PdfDocument {
       const reader = new HeaderReader(this.source);
       const asked: { revision: number; num: number; gen: number; offset: number }[] = [];
       for (const rev of this.revisions) {
-        for (const [num, e] of rev.entries) if (e.type === 'offset') asked.push({ revision: rev.index, num, gen: e.gen, offset: e.offset });
+        for (const [num, e] of rev.entries)
+          if (e.type === 'offset') asked.push({ revision: rev.index, num, gen: e.gen, offset: e.offset });
       }
       asked.sort((a, b) => a.offset - b.offset);
       for (const a of asked) {
@@ -809,7 +862,14 @@ export class PdfDocument {
           const key = `${e.stream} ${rev.index}`;
           if (!lists.has(key)) lists.set(key, this.listedInStream(e.stream, rev.index));
           const listed = lists.get(key)?.[e.index];
-          if (listed !== num) out.push({ revision: rev.index, num, gen: 0, stream: { num: e.stream, index: e.index }, found: listed === undefined ? null : { num: listed, gen: 0 } });
+          if (listed !== num)
+            out.push({
+              revision: rev.index,
+              num,
+              gen: 0,
+              stream: { num: e.stream, index: e.index },
+              found: listed === undefined ? null : { num: listed, gen: 0 },
+            });
         }
       }
       out.sort((a, b) => a.revision - b.revision || a.num - b.num);
@@ -865,7 +925,11 @@ export class PdfDocument {
       if (offset === undefined) return undefined;
       return parseDirect(stm.data, stm.first + offset, this.ctx);
     } catch (err) {
-      if (err instanceof PdfError && (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')) throw err;
+      if (
+        err instanceof PdfError &&
+        (err.code === 'PDF_LIMIT' || err.code === 'PDF_TOO_DEEP' || err.code === 'PDF_ENCRYPTED')
+      )
+        throw err;
       return undefined;
     }
   }
@@ -876,7 +940,11 @@ export class PdfDocument {
    * that number). Headers inside stream data count, as they do for such readers. Undefined when there is none
    * (objects kept in object streams have no header) or it does not parse.
    */
-  scannedObject(num: number, gen: number | undefined, end = this.source.length): { offset: number; gen: number; value: PdfObject } | undefined {
+  scannedObject(
+    num: number,
+    gen: number | undefined,
+    end = this.source.length,
+  ): { offset: number; gen: number; value: PdfObject } | undefined {
     if (!this.scanOffsets) {
       this.scanOffsets = new Map();
       for (const o of this.scanAll().objects) {
@@ -947,4 +1015,3 @@ function afterEol(source: ByteSource, pos: number): number {
   if (b[0] === 10 || b[0] === 13) return pos + 1;
   return pos;
 }
-

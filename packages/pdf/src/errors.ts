@@ -26,11 +26,17 @@ export class KysoError extends Error {
 export const PDF_MESSAGES = {
   PDF_NOT_PDF: ['Tệp không phải là PDF (không có tiêu đề %PDF-).', 'The input is not a PDF (no %PDF- header).'],
   PDF_EMPTY: ['Tệp rỗng.', 'The input is empty.'],
-  PDF_TRUNCATED: ['Tệp PDF bị cắt cụt hoặc hỏng, không đọc được.', 'The PDF is truncated or damaged and cannot be read.'],
+  PDF_TRUNCATED: [
+    'Tệp PDF bị cắt cụt hoặc hỏng, không đọc được.',
+    'The PDF is truncated or damaged and cannot be read.',
+  ],
   PDF_SYNTAX: ['Cú pháp PDF không hợp lệ.', 'Invalid PDF syntax.'],
   PDF_XREF: ['Bảng tham chiếu chéo (xref) không hợp lệ.', 'The cross-reference data is invalid.'],
   PDF_NO_CATALOG: ['Không tìm thấy danh mục tài liệu (/Root).', 'The document catalog (/Root) was not found.'],
-  PDF_ENCRYPTED: ['Tệp PDF được mã hóa; không hỗ trợ thao tác này.', 'The PDF is encrypted; this operation is not supported on it.'],
+  PDF_ENCRYPTED: [
+    'Tệp PDF được mã hóa; không hỗ trợ thao tác này.',
+    'The PDF is encrypted; this operation is not supported on it.',
+  ],
   PDF_TOO_DEEP: ['Cấu trúc PDF lồng nhau quá sâu.', 'The PDF nests objects too deeply.'],
   PDF_LIMIT: ['Tệp PDF vượt quá giới hạn an toàn.', 'The PDF exceeds a safety limit.'],
   PDF_FILTER: ['Không giải mã được luồng dữ liệu (stream).', 'A stream could not be decoded.'],

@@ -32,7 +32,11 @@ export class DecodeBudget {
   }
 
   exceeded(): PdfError {
-    return new PdfError('PDF_LIMIT', { limit: 'maxDecodedBytes', maxDecodedBytes: this.limit }, `the document decodes to more than ${this.limit} bytes in all`);
+    return new PdfError(
+      'PDF_LIMIT',
+      { limit: 'maxDecodedBytes', maxDecodedBytes: this.limit },
+      `the document decodes to more than ${this.limit} bytes in all`,
+    );
   }
 }
 
@@ -40,7 +44,12 @@ export class DecodeBudget {
  * Decodes a stream's data through its /Filter chain, bounded by `maxBytes` and, when given, by what is left of
  * the document's `budget` (which is then charged with the result).
  */
-export function decodeStream(stream: PdfStream, resolve: Resolver = (o) => o, maxBytes = LIMITS.maxDecodedBytes, budget?: DecodeBudget): Uint8Array {
+export function decodeStream(
+  stream: PdfStream,
+  resolve: Resolver = (o) => o,
+  maxBytes = LIMITS.maxDecodedBytes,
+  budget?: DecodeBudget,
+): Uint8Array {
   const filters = asArray(resolve(stream.dict.get('Filter'))).map((f) => resolve(f));
   const parms = asArray(resolve(stream.dict.get('DecodeParms') ?? stream.dict.get('DP')));
   // Each filter stops as soon as its output passes the cap, so an over-budget stream is never decoded whole.
@@ -67,7 +76,13 @@ function asArray(o: PdfObject | undefined): PdfObject[] {
   return Array.isArray(o) ? o : [o];
 }
 
-function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined, max: number, resolve: Resolver): Uint8Array {
+function applyFilter(
+  name: string,
+  data: Uint8Array,
+  parms: PdfDict | undefined,
+  max: number,
+  resolve: Resolver,
+): Uint8Array {
   switch (name) {
     case 'FlateDecode':
     case 'Fl':
@@ -87,7 +102,8 @@ function applyFilter(name: string, data: Uint8Array, parms: PdfDict | undefined,
     case 'RL':
       return runLength(data, max);
     default:
-      if (IMAGE_FILTERS.has(name)) throw new PdfError('PDF_FILTER', { filter: name }, `image filter ${name} is not decoded`);
+      if (IMAGE_FILTERS.has(name))
+        throw new PdfError('PDF_FILTER', { filter: name }, `image filter ${name} is not decoded`);
       throw new PdfError('PDF_FILTER', { filter: name }, `unknown filter ${name}`);
   }
 }
@@ -98,7 +114,8 @@ export function inflate(data: Uint8Array, max: number): Uint8Array {
   let body = data;
   const cmf = data[0];
   const flg = data[1];
-  if (cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0) body = data.subarray(2);
+  if (cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0)
+    body = data.subarray(2);
   const chunks: Uint8Array[] = [];
   let total = 0;
   let failed: unknown = null;
@@ -170,12 +187,20 @@ function predict(data: Uint8Array, parms: PdfDict | undefined, resolve: Resolver
       const ul = i >= bpp ? prev[i - bpp]! : 0;
       let v = src[i]!;
       switch (type) {
-        case 1: v += left; break;
-        case 2: v += up; break;
-        case 3: v += (left + up) >> 1; break;
+        case 1:
+          v += left;
+          break;
+        case 2:
+          v += up;
+          break;
+        case 3:
+          v += (left + up) >> 1;
+          break;
         case 4: {
           const p = left + up - ul;
-          const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - ul);
+          const pa = Math.abs(p - left),
+            pb = Math.abs(p - up),
+            pc = Math.abs(p - ul);
           v += pa <= pb && pa <= pc ? left : pb <= pc ? up : ul;
           break;
         }
@@ -196,7 +221,10 @@ function asciiHex(data: Uint8Array): Uint8Array {
     const h = hexVal(c);
     if (h < 0) continue;
     if (hi < 0) hi = h;
-    else { out[n++] = (hi << 4) | h; hi = -1; }
+    else {
+      out[n++] = (hi << 4) | h;
+      hi = -1;
+    }
   }
   if (hi >= 0) out[n++] = hi << 4;
   return out.slice(0, n);
@@ -209,7 +237,10 @@ function ascii85(data: Uint8Array): Uint8Array {
   for (const c of body) {
     if (isWs(c)) continue;
     if (c === 126) break; // ~>
-    if (c === 122 && group.length === 0) { out.push(0, 0, 0, 0); continue; }
+    if (c === 122 && group.length === 0) {
+      out.push(0, 0, 0, 0);
+      continue;
+    }
     if (c < 33 || c > 117) throw new PdfError('PDF_FILTER', {}, 'bad ASCII85 data');
     group.push(c - 33);
     if (group.length === 5) {
@@ -235,8 +266,9 @@ function runLength(data: Uint8Array, max: number): Uint8Array {
   for (let i = 0; i < data.length; ) {
     const n = data[i++]!; // i < data.length
     if (n === 128) break;
-    if (n < 128) { for (let k = 0; k <= n && i < data.length; k++) out.push(data[i++]!); }
-    else {
+    if (n < 128) {
+      for (let k = 0; k <= n && i < data.length; k++) out.push(data[i++]!);
+    } else {
       const b = data[i++] ?? 0; // a run cut off by the end of the data repeats 0
       for (let k = 0; k < 257 - n; k++) out.push(b);
     }
@@ -259,12 +291,20 @@ function lzw(data: Uint8Array, early: number, max: number): Uint8Array {
   let nbuf = 0;
   let prev: number[] | null = null;
   for (let i = 0; i < data.length; ) {
-    while (nbuf < bits && i < data.length) { buf = (buf << 8) | data[i++]!; nbuf += 8; }
+    while (nbuf < bits && i < data.length) {
+      buf = (buf << 8) | data[i++]!;
+      nbuf += 8;
+    }
     if (nbuf < bits) break;
     const code = (buf >>> (nbuf - bits)) & ((1 << bits) - 1);
     nbuf -= bits;
     buf &= (1 << nbuf) - 1;
-    if (code === 256) { reset(); bits = 9; prev = null; continue; }
+    if (code === 256) {
+      reset();
+      bits = 9;
+      prev = null;
+      continue;
+    }
     if (code === 257) break;
     const known = dict[code];
     const prevHead = prev?.[0];

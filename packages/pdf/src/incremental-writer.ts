@@ -126,7 +126,10 @@ export class IncrementalWriter {
       const d = new PdfDict();
       d.set('Type', PdfName.of('XRef'));
       d.set('Size', size);
-      d.set('Index', subsections(nums).flatMap((s) => [s.first, s.count]));
+      d.set(
+        'Index',
+        subsections(nums).flatMap((s) => [s.first, s.count]),
+      );
       d.set('W', [1, w2, 2]);
       if (prev !== undefined) d.set('Prev', prev);
       for (const [k, v] of trailer.map) d.set(k, v);

@@ -22,7 +22,16 @@ export {
   type Span,
   type StreamData,
 } from './objects.js';
-export { BytesSource, toSource, chunksOf, indexOf, lastIndexOf, ascii, latin1, type ByteSource } from './byte-source.js';
+export {
+  BytesSource,
+  toSource,
+  chunksOf,
+  indexOf,
+  lastIndexOf,
+  ascii,
+  latin1,
+  type ByteSource,
+} from './byte-source.js';
 export {
   PdfDocument,
   type Revision,

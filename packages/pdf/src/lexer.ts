@@ -72,22 +72,40 @@ export class Lexer {
     if (this.pos >= b.length) return { t: 'eof', start };
     const c = b[this.pos];
     switch (c) {
-      case 91: this.pos++; return { t: 'punct', v: '[', start };
-      case 93: this.pos++; return { t: 'punct', v: ']', start };
-      case 123: this.pos++; return { t: 'punct', v: '{', start };
-      case 125: this.pos++; return { t: 'punct', v: '}', start };
+      case 91:
+        this.pos++;
+        return { t: 'punct', v: '[', start };
+      case 93:
+        this.pos++;
+        return { t: 'punct', v: ']', start };
+      case 123:
+        this.pos++;
+        return { t: 'punct', v: '{', start };
+      case 125:
+        this.pos++;
+        return { t: 'punct', v: '}', start };
       case 60: // <
         if (this.pos + 1 >= b.length) this.more();
-        if (b[this.pos + 1] === 60) { this.pos += 2; return { t: 'punct', v: '<<', start }; }
+        if (b[this.pos + 1] === 60) {
+          this.pos += 2;
+          return { t: 'punct', v: '<<', start };
+        }
         return this.hexString(start);
       case 62: // >
         if (this.pos + 1 >= b.length) this.more();
-        if (b[this.pos + 1] === 62) { this.pos += 2; return { t: 'punct', v: '>>', start }; }
+        if (b[this.pos + 1] === 62) {
+          this.pos += 2;
+          return { t: 'punct', v: '>>', start };
+        }
         this.pos++;
         return { t: 'kw', v: '>', start };
-      case 40: return this.literalString(start);
-      case 47: return this.name(start);
-      case 41: this.pos++; return { t: 'kw', v: ')', start };
+      case 40:
+        return this.literalString(start);
+      case 47:
+        return this.name(start);
+      case 41:
+        this.pos++;
+        return { t: 'kw', v: ')', start };
     }
     if (isDigit(c) || c === 43 || c === 45 || c === 46) return this.number(start);
     // keyword: a run of regular characters
@@ -150,7 +168,10 @@ export class Lexer {
       const h = hexVal(b[i]);
       if (h < 0) continue;
       if (hi < 0) hi = h;
-      else { out[n++] = (hi << 4) | h; hi = -1; }
+      else {
+        out[n++] = (hi << 4) | h;
+        hi = -1;
+      }
     }
     if (hi >= 0) out[n++] = hi << 4;
     this.pos = e + 1;
@@ -163,19 +184,38 @@ export class Lexer {
     let depth = 1;
     let i = this.pos + 1;
     while (true) {
-      if (i >= b.length) { this.more(); break; }
+      if (i >= b.length) {
+        this.more();
+        break;
+      }
       const c = b[i++]!;
       if (c === 92 /* \ */) {
-        if (i >= b.length) { this.more(); break; }
+        if (i >= b.length) {
+          this.more();
+          break;
+        }
         const d = b[i++]!;
         switch (d) {
-          case 110: out.push(10); break;
-          case 114: out.push(13); break;
-          case 116: out.push(9); break;
-          case 98: out.push(8); break;
-          case 102: out.push(12); break;
-          case 13: if (b[i] === 10) i++; break; // line continuation
-          case 10: break;
+          case 110:
+            out.push(10);
+            break;
+          case 114:
+            out.push(13);
+            break;
+          case 116:
+            out.push(9);
+            break;
+          case 98:
+            out.push(8);
+            break;
+          case 102:
+            out.push(12);
+            break;
+          case 13:
+            if (b[i] === 10) i++;
+            break; // line continuation
+          case 10:
+            break;
           default:
             if (d >= 48 && d <= 55) {
               let v = d - 48;

@@ -59,7 +59,8 @@ export class HeaderReader {
       const a = lx.next();
       const b = lx.next();
       const c = lx.next();
-      if (a.t !== 'num' || b.t !== 'num' || c.t !== 'kw' || c.v !== 'obj' || !a.int || !b.int || a.v < 0 || b.v < 0) return null;
+      if (a.t !== 'num' || b.t !== 'num' || c.t !== 'kw' || c.v !== 'obj' || !a.int || !b.int || a.v < 0 || b.v < 0)
+        return null;
       return { num: a.v, gen: b.v };
     } catch {
       return null; // a token or comment running past the window, or bytes that do not lex: no header

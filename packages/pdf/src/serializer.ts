@@ -110,7 +110,12 @@ export class ObjectSerializer {
     const w = this.out;
     const b = s.bytes;
     let printable = !s.hex;
-    if (printable) for (const c of b) if (c < 0x20 || c > 0x7e) { printable = false; break; }
+    if (printable)
+      for (const c of b)
+        if (c < 0x20 || c > 0x7e) {
+          printable = false;
+          break;
+        }
     if (!printable) {
       let h = '<';
       for (const c of b) h += HEX.charAt(c >> 4) + HEX.charAt(c & 15);

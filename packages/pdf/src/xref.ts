@@ -191,4 +191,3 @@ class LineReader {
     return this.buf.length > 0;
   }
 }
-

@@ -74,7 +74,10 @@ describe('the per-document budget of decoded bytes', () => {
     const e = limitError(() => doc.decode(content));
     expect(e.code).toBe('PDF_LIMIT');
     expect(doc.decodeBudget.used).toBe(12 * MiB);
-    const small = PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), new Uint8Array(deflateSync(Buffer.alloc(MiB, 0x41))));
+    const small = PdfStream.fromBytes(
+      new PdfDict({ Filter: PdfName.of('FlateDecode') }),
+      new Uint8Array(deflateSync(Buffer.alloc(MiB, 0x41))),
+    );
     expect(doc.decode(small)).toHaveLength(MiB);
     expect(doc.decodeBudget.used).toBe(13 * MiB);
   });

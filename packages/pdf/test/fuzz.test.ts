@@ -14,9 +14,28 @@ function prng(seed: number): () => number {
   };
 }
 
-const TOKENS = ['<<', '>>', '[', ']', ' 0 R', 'obj', 'endobj', 'stream', 'endstream', 'xref', 'trailer', '/Prev 0', '/Length 999999', '%%EOF', '99999999999', '-1', '(', ')', '<', '/'].map(
-  (t) => new Uint8Array(Buffer.from(t, 'latin1')),
-);
+const TOKENS = [
+  '<<',
+  '>>',
+  '[',
+  ']',
+  ' 0 R',
+  'obj',
+  'endobj',
+  'stream',
+  'endstream',
+  'xref',
+  'trailer',
+  '/Prev 0',
+  '/Length 999999',
+  '%%EOF',
+  '99999999999',
+  '-1',
+  '(',
+  ')',
+  '<',
+  '/',
+].map((t) => new Uint8Array(Buffer.from(t, 'latin1')));
 
 /** One mutation of `src`: bit flips, byte runs, token splices, cuts and duplications, sometimes stacked. */
 function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
@@ -28,12 +47,14 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
       case 0: // flip bits
         for (let i = 0; i < 8; i++) b[Math.floor(rnd() * b.length)] ^= 1 << Math.floor(rnd() * 8);
         break;
-      case 1: { // overwrite a run with one byte value
+      case 1: {
+        // overwrite a run with one byte value
         const len = Math.floor(rnd() * 64);
         b.fill(Math.floor(rnd() * 256), at, at + len);
         break;
       }
-      case 2: { // splice in a PDF token
+      case 2: {
+        // splice in a PDF token
         const t = TOKENS[Math.floor(rnd() * TOKENS.length)];
         b = new Uint8Array([...b.subarray(0, at), ...t, ...b.subarray(at)]);
         break;
@@ -41,12 +62,14 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
       case 3: // truncate
         b = b.slice(0, Math.max(16, at));
         break;
-      case 4: { // delete a chunk
+      case 4: {
+        // delete a chunk
         const len = Math.floor(rnd() * 512);
         b = new Uint8Array([...b.subarray(0, at), ...b.subarray(at + len)]);
         break;
       }
-      case 5: { // duplicate a chunk elsewhere
+      case 5: {
+        // duplicate a chunk elsewhere
         const len = Math.floor(rnd() * 256);
         const to = Math.floor(rnd() * b.length);
         b = new Uint8Array([...b.subarray(0, to), ...b.subarray(at, at + len), ...b.subarray(to)]);
@@ -64,14 +87,20 @@ describe('mutation fuzzing', () => {
   it(`every mutated corpus or fixture file gets a document or a typed error (seed ${seed})`, async () => {
     const sources: [string, Uint8Array][] = [
       ...corpusFiles().map((f) => [f, corpusBytes(f)] as [string, Uint8Array]),
-      ...['hybrid-xref.pdf', 'incremental-classic.pdf', 'libreoffice-form.pdf', 'qpdf-objstm.pdf', 'qpdf-linearized.pdf'].map((f) => [f, fixture(f)] as [string, Uint8Array]),
+      ...[
+        'hybrid-xref.pdf',
+        'incremental-classic.pdf',
+        'libreoffice-form.pdf',
+        'qpdf-objstm.pdf',
+        'qpdf-linearized.pdf',
+      ].map((f) => [f, fixture(f)] as [string, Uint8Array]),
     ];
     const rnd = prng(seed);
     const jobs = Array.from({ length: perRun }, (_, i) => {
       const [name, bytes] = sources[i % sources.length];
       return { id: `${name}#${i}`, bytes: mutate(bytes, rnd) };
     });
-    const results = await walkIsolated(jobs, 20_000, 768) // a hang guard, not a speed bound: the suite shares two cores;
+    const results = await walkIsolated(jobs, 20_000, 768); // a hang guard, not a speed bound: the suite shares two cores;
     const bad = results.filter((r) => r.outcome !== 'read' && r.outcome !== 'error');
     if (bad.length) console.error(`fuzz seed ${seed}:`, bad.slice(0, 5));
     expect(bad).toEqual([]);

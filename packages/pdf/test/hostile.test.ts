@@ -22,7 +22,11 @@ function build(objects: string[], trailerExtra = '', opts: { prevToSelf?: boolea
   return enc(out);
 }
 
-const catalogAndPages = ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>'];
+const catalogAndPages = [
+  '<</Type/Catalog/Pages 2 0 R>>',
+  '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+  '<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>',
+];
 
 const expectTyped = (fn: () => unknown, code?: string): void => {
   try {
@@ -55,7 +59,11 @@ describe('hostile input gives a typed error or a flagged recovery', () => {
     const body = '%PDF-1.7\n';
     const data = deflateSync(Buffer.alloc(10));
     const x = `1 0 obj\n<</Type/XRef/Size 4000000000/W[1 4 2]/Index[0 4000000000]/Filter/FlateDecode/Length ${data.length}>>\nstream\n`;
-    const pdf = Buffer.concat([Buffer.from(body + x, 'latin1'), data, Buffer.from(`\nendstream\nendobj\nstartxref\n${body.length}\n%%EOF\n`, 'latin1')]);
+    const pdf = Buffer.concat([
+      Buffer.from(body + x, 'latin1'),
+      data,
+      Buffer.from(`\nendstream\nendobj\nstartxref\n${body.length}\n%%EOF\n`, 'latin1'),
+    ]);
     expectTyped(() => PdfDocument.load(new Uint8Array(pdf)), 'PDF_LIMIT');
   });
 
@@ -83,7 +91,13 @@ describe('hostile input gives a typed error or a flagged recovery', () => {
   });
 
   it('a page tree whose kids point back to the root is cut and flagged', () => {
-    const doc = PdfDocument.load(build(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[2 0 R 3 0 R]/Count 1>>', '<</Type/Page/Parent 2 0 R>>']));
+    const doc = PdfDocument.load(
+      build([
+        '<</Type/Catalog/Pages 2 0 R>>',
+        '<</Type/Pages/Kids[2 0 R 3 0 R]/Count 1>>',
+        '<</Type/Page/Parent 2 0 R>>',
+      ]),
+    );
     expect(doc.pages()).toHaveLength(1);
     expect(doc.warnings.map((w) => w.code)).toContain('PAGE_TREE');
   });
@@ -91,11 +105,23 @@ describe('hostile input gives a typed error or a flagged recovery', () => {
   it('a decompression bomb stops at the limit', () => {
     const bomb = deflateSync(Buffer.alloc(64 << 20));
     const doc = PdfDocument.load(
-      new Uint8Array(Buffer.concat([Buffer.from(build(catalogAndPages)), Buffer.from(`4 0 obj\n<</Filter/FlateDecode/Length ${bomb.length}>>\nstream\n`), bomb, Buffer.from('\nendstream\nendobj\n')])),
+      new Uint8Array(
+        Buffer.concat([
+          Buffer.from(build(catalogAndPages)),
+          Buffer.from(`4 0 obj\n<</Filter/FlateDecode/Length ${bomb.length}>>\nstream\n`),
+          bomb,
+          Buffer.from('\nendstream\nendobj\n'),
+        ]),
+      ),
     );
     // object 4 is not in the xref: read it by scanning's logic through a direct parse
-    const s = (PdfDocument.load(build([...catalogAndPages, `<</Filter/FlateDecode/Length 3>>\nstream\nabc\nendstream`])).getObject(4)) as PdfStream;
-    expectTyped(() => doc.decode(new PdfStream(s.dict, { kind: 'bytes', bytes: new Uint8Array(bomb) }), 1 << 20), 'PDF_LIMIT');
+    const s = PdfDocument.load(
+      build([...catalogAndPages, `<</Filter/FlateDecode/Length 3>>\nstream\nabc\nendstream`]),
+    ).getObject(4) as PdfStream;
+    expectTyped(
+      () => doc.decode(new PdfStream(s.dict, { kind: 'bytes', bytes: new Uint8Array(bomb) }), 1 << 20),
+      'PDF_LIMIT',
+    );
   });
 
   it('an object stream claiming more objects than it holds reads what exists', async () => {
@@ -108,7 +134,10 @@ describe('hostile input gives a typed error or a flagged recovery', () => {
   });
 
   it('truncating a file anywhere gives a typed error or a recovered document, never a crash or hang', async () => {
-    const files = [await pdfLibDoc({ pages: 2, objectStreams: true }), await pdfLibDoc({ pages: 2, objectStreams: false })];
+    const files = [
+      await pdfLibDoc({ pages: 2, objectStreams: true }),
+      await pdfLibDoc({ pages: 2, objectStreams: false }),
+    ];
     const jobs: { id: string; bytes: Uint8Array }[] = [];
     files.forEach((f, k) => {
       for (let i = 0; i < 60; i++) {

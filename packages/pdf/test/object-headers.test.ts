@@ -9,7 +9,8 @@ import { PdfDocument, PdfStream } from '@kyso/pdf';
 import { producerSamples } from '../../../tests/helpers/producers.js';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
-const text = (doc: PdfDocument, o: unknown): string => (o instanceof PdfStream ? Buffer.from(doc.decode(o)).toString('latin1') : String(o));
+const text = (doc: PdfDocument, o: unknown): string =>
+  o instanceof PdfStream ? Buffer.from(doc.decode(o)).toString('latin1') : String(o);
 const streamBody = (s: string): string => `<< /Length ${s.length} >>\nstream\n${s}\nendstream`;
 
 function base(): string {
@@ -69,7 +70,10 @@ describe('object headers', () => {
   });
 
   it('an entry pointing at no header at all, and one out of the file, are mismatches with nothing found', () => {
-    const file = update(base(), '6 0', '<< >>', 5, 0).replace(/(xref\n5 1\n)(\d{10})/, (_m, a: string, off: string) => `${a}${String(Number(off) + 3).padStart(10, '0')}`);
+    const file = update(base(), '6 0', '<< >>', 5, 0).replace(
+      /(xref\n5 1\n)(\d{10})/,
+      (_m, a: string, off: string) => `${a}${String(Number(off) + 3).padStart(10, '0')}`,
+    );
     const doc = PdfDocument.load(enc(file));
     expect(doc.headerMismatches()).toMatchObject([{ revision: 1, num: 5, found: null }]);
     expect(doc.objectAt(10_000_000)).toBeUndefined();

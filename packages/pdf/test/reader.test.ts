@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { PdfDict, PdfDocument, PdfError, type PdfRef, type PdfStream, stringText, textString, type PdfString } from '@kyso/pdf';
-import { corpusBytes, corpusFiles, fixture, hasFixture, pdfLibDoc, producerSamples, qpdfTransform } from '../../../tests/helpers/producers.js';
+import {
+  PdfDict,
+  PdfDocument,
+  PdfError,
+  type PdfRef,
+  type PdfStream,
+  stringText,
+  textString,
+  type PdfString,
+} from '@kyso/pdf';
+import {
+  corpusBytes,
+  corpusFiles,
+  fixture,
+  hasFixture,
+  pdfLibDoc,
+  producerSamples,
+  qpdfTransform,
+} from '../../../tests/helpers/producers.js';
 
 const countOf = (bytes: Uint8Array, s: string): number => Buffer.from(bytes).toString('latin1').split(s).length - 1;
 
@@ -97,12 +114,15 @@ describe('revisions', () => {
 });
 
 describe('damage, encryption and facts for the verifier', () => {
-  it.runIf(hasFixture('broken-xref-offsets.pdf'))('recovers a file whose xref offsets are wrong and says so', async () => {
-    const doc = PdfDocument.load(fixture('broken-xref-offsets.pdf'));
-    expect(doc.pages().length).toBeGreaterThan(0);
-    expect(doc.recovered).toBe(true);
-    expect(doc.warnings.map((w) => w.code)).toContain('XREF_OFFSET_WRONG');
-  });
+  it.runIf(hasFixture('broken-xref-offsets.pdf'))(
+    'recovers a file whose xref offsets are wrong and says so',
+    async () => {
+      const doc = PdfDocument.load(fixture('broken-xref-offsets.pdf'));
+      expect(doc.pages().length).toBeGreaterThan(0);
+      expect(doc.recovered).toBe(true);
+      expect(doc.warnings.map((w) => w.code)).toContain('XREF_OFFSET_WRONG');
+    },
+  );
 
   it('recovers a file with no cross-reference data at all', async () => {
     const bytes = await pdfLibDoc({ pages: 2, objectStreams: false });
@@ -114,12 +134,15 @@ describe('damage, encryption and facts for the verifier', () => {
     expect(doc.pages()).toHaveLength(2);
   });
 
-  it.each(['encrypted-rc4.pdf', 'encrypted-aes256.pdf'].filter(hasFixture))('detects encryption in %s and refuses to update it', (name) => {
-    const doc = PdfDocument.load(fixture(name));
-    expect(doc.encryption).not.toBeNull();
-    expect(doc.encryption?.filter).toBe('Standard');
-    expect(() => doc.update()).toThrowError(expect.objectContaining({ code: 'PDF_ENCRYPTED' }));
-  });
+  it.each(['encrypted-rc4.pdf', 'encrypted-aes256.pdf'].filter(hasFixture))(
+    'detects encryption in %s and refuses to update it',
+    (name) => {
+      const doc = PdfDocument.load(fixture(name));
+      expect(doc.encryption).not.toBeNull();
+      expect(doc.encryption?.filter).toBe('Standard');
+      expect(() => doc.update()).toThrowError(expect.objectContaining({ code: 'PDF_ENCRYPTED' }));
+    },
+  );
 
   it('detects encryption in a file qpdf encrypts during the test', async () => {
     const enc = qpdfTransform(await pdfLibDoc({ objectStreams: false }), ['--encrypt', 'u', 'o', '256', '--']);
@@ -142,14 +165,19 @@ describe('damage, encryption and facts for the verifier', () => {
     const at = text.lastIndexOf('\nxref\n') + 1;
     // an object slipped in before the xref table, whose offsets are then shifted to stay right
     const sneaky = '77 0 obj\n<</Sneaky true>>\nendobj\n';
-    const shifted = text.slice(0, at) + sneaky + text.slice(at).replace(/startxref\s+(\d+)/, (_m, n) => `startxref\n${Number(n) + sneaky.length}`);
+    const shifted =
+      text.slice(0, at) +
+      sneaky +
+      text.slice(at).replace(/startxref\s+(\d+)/, (_m, n) => `startxref\n${Number(n) + sneaky.length}`);
     const doc = PdfDocument.load(new Uint8Array(Buffer.from(shifted, 'latin1')));
     expect(doc.unreferencedObjects()).toEqual([expect.objectContaining({ num: 77, gen: 0, revision: 0 })]);
   });
 
-  it('does not take object headers inside a large stream\'s data for unreferenced objects, and still finds those outside', () => {
+  it("does not take object headers inside a large stream's data for unreferenced objects, and still finds those outside", () => {
     // An attachment holding an uncompressed PDF: its data is full of "n g obj" that are no objects of this file.
-    const inner = '%PDF-1.4\n12 0 obj\n<</Inside true>>\nendobj\n'.padEnd(100_000, ' ') + '\n13 0 obj\n<</AlsoInside true>>\nendobj\n';
+    const inner =
+      '%PDF-1.4\n12 0 obj\n<</Inside true>>\nendobj\n'.padEnd(100_000, ' ') +
+      '\n13 0 obj\n<</AlsoInside true>>\nendobj\n';
     const parts: string[] = ['%PDF-1.7\n'];
     const offsets: number[] = [];
     const length = () => parts.reduce((n, p) => n + p.length, 0);
@@ -163,7 +191,12 @@ describe('damage, encryption and facts for the verifier', () => {
     obj(4, `<</Type /EmbeddedFile /Length ${inner.length}>>\nstream\n${inner}\nendstream`);
     parts.push('77 0 obj\n<</Sneaky true>>\nendobj\n');
     const xref = length();
-    parts.push(`xref\n0 5\n0000000000 65535 f \n${offsets.slice(1).map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+    parts.push(
+      `xref\n0 5\n0000000000 65535 f \n${offsets
+        .slice(1)
+        .map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)
+        .join('')}`,
+    );
     parts.push(`trailer\n<</Size 5 /Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`);
     const doc = PdfDocument.load(new Uint8Array(Buffer.from(parts.join(''), 'latin1')));
     expect(doc.recovered).toBe(false);
@@ -171,7 +204,8 @@ describe('damage, encryption and facts for the verifier', () => {
   });
 
   it('keeps the file span of signature-like strings for ByteRange checks', () => {
-    const body = '%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n3 0 obj\n<</Contents <00ff>>>\nendobj\n';
+    const body =
+      '%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n3 0 obj\n<</Contents <00ff>>>\nendobj\n';
     const xrefAt = body.length;
     const pdf = `${body}trailer\n<</Root 1 0 R/Size 4>>\nstartxref\n${xrefAt}\n%%EOF\n`;
     const doc = PdfDocument.load(new Uint8Array(Buffer.from(pdf, 'latin1')));

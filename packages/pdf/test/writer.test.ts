@@ -1,7 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PDFDocument } from 'pdf-lib';
-import { PdfDict, PdfDocument, PdfName, PdfPlaceholder, type PdfRef, PdfStream, PdfString, stringText, textString } from '@kyso/pdf';
+import {
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  PdfPlaceholder,
+  type PdfRef,
+  PdfStream,
+  PdfString,
+  stringText,
+  textString,
+} from '@kyso/pdf';
 import { corpusBytes, corpusFiles, pdfLibDoc, producerSamples } from '../../../tests/helpers/producers.js';
 import { pdfsig, qpdfCheck, run, scratch } from '../../../tests/helpers/tools.js';
 
@@ -53,7 +63,8 @@ describe('append-only updates on PDFs from several producers', async () => {
     const sigBefore = pdfsig(tmp.file(`${name.replace(/[^a-z0-9]+/gi, '_')}-in.pdf`), ['-nocert']);
     // (pdf-eof.pdf's ByteRange runs one byte past its end, so pdfsig cannot verify it before; the EOL the update
     // starts with brings that byte into being, so only verdicts pdfsig could reach before are compared.)
-    if (!sigBefore.stdout.includes('not yet been verified')) expect(validation(sig.stdout)).toEqual(validation(sigBefore.stdout));
+    if (!sigBefore.stdout.includes('not yet been verified'))
+      expect(validation(sig.stdout)).toEqual(validation(sigBefore.stdout));
     const reread = PdfDocument.load(out);
     expect(reread.revisions).toHaveLength(doc.revisions.length + 1);
     expect(reread.recovered).toBe(doc.recovered);
@@ -131,7 +142,14 @@ describe('properties', () => {
       fc.uint8Array({ maxLength: 40 }).map((b) => new PdfString(b, true)),
     );
     const value = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.stringMatching(/^[A-Z][a-z]{0,6}$/), tie('v'), { maxKeys: 4 }).map((o) => new PdfDict(o as Record<string, never>))),
+      v: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc
+          .dictionary(fc.stringMatching(/^[A-Z][a-z]{0,6}$/), tie('v'), { maxKeys: 4 })
+          .map((o) => new PdfDict(o as Record<string, never>)),
+      ),
     })).v;
     await fc.assert(
       fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 8 }), fc.boolean(), async (values, asTable) => {
@@ -158,4 +176,3 @@ function normalise(o: unknown): unknown {
   if (typeof o === 'number') return Math.round(o * 1e6) / 1e6;
   return o;
 }
-

@@ -9,7 +9,8 @@ import { PdfDict, PdfDocument, type PdfRef } from '@kyso/pdf';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
-const bytes = (...parts: (Uint8Array | string)[]): Uint8Array => new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p)))));
+const bytes = (...parts: (Uint8Array | string)[]): Uint8Array =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p)))));
 
 /** A two-revision file (pdf-lib's, then an update adding an Info entry), classic tables. */
 async function twoRevisions(): Promise<Uint8Array> {
@@ -19,13 +20,20 @@ async function twoRevisions(): Promise<Uint8Array> {
   return w.write();
 }
 
-function fragment(base: Uint8Array, o: { prev?: boolean; off?: number; body?: string; entries?: string; root?: string } = {}): Uint8Array {
+function fragment(
+  base: Uint8Array,
+  o: { prev?: boolean; off?: number; body?: string; entries?: string; root?: string } = {},
+): Uint8Array {
   const doc = PdfDocument.load(base);
   const root = doc.trailer.get('Root') as PdfRef;
   const body = o.body ?? '';
   const at = base.length + body.length;
   const trailer = `<< /Size ${doc.nextObjectNumber + 1} /Root ${o.root ?? `${root.num} ${root.gen} R`}${o.prev === false ? '' : ` /Prev ${doc.latest.xrefOffset}`} >>`;
-  return bytes(base, body, `xref\n${o.entries ?? '0 0\n'}trailer\n${trailer}\nstartxref\n${at + (o.off ?? 0)}\n%%EOF\n`);
+  return bytes(
+    base,
+    body,
+    `xref\n${o.entries ?? '0 0\n'}trailer\n${trailer}\nstartxref\n${at + (o.off ?? 0)}\n%%EOF\n`,
+  );
 }
 
 describe('an appended xref fragment', () => {

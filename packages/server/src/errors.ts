@@ -6,31 +6,67 @@ import { KysoError } from '@kyso/core';
 
 export const SERVICE_MESSAGES = {
   SERVICE_UNAUTHENTICATED: ['Thiếu khóa API hoặc khóa API không hợp lệ.', 'The API key is missing or not valid.'],
-  SERVICE_FORBIDDEN: ['Khóa API không được phép dùng chức năng hoặc khóa ký này.', 'This API key may not use this operation or signing key.'],
+  SERVICE_FORBIDDEN: [
+    'Khóa API không được phép dùng chức năng hoặc khóa ký này.',
+    'This API key may not use this operation or signing key.',
+  ],
   SERVICE_BODY_TOO_LARGE: ['Nội dung gửi lên vượt quá giới hạn cho phép.', 'The request body is larger than allowed.'],
-  SERVICE_UNSUPPORTED_MEDIA_TYPE: ['Kiểu nội dung (Content-Type) không được hỗ trợ.', 'The Content-Type is not supported here.'],
+  SERVICE_UNSUPPORTED_MEDIA_TYPE: [
+    'Kiểu nội dung (Content-Type) không được hỗ trợ.',
+    'The Content-Type is not supported here.',
+  ],
   SERVICE_RATE_LIMITED: ['Quá nhiều yêu cầu; hãy thử lại sau.', 'Too many requests; try again later.'],
   SERVICE_BUSY: ['Dịch vụ đang quá tải; hãy thử lại sau.', 'The service is busy; try again later.'],
   SERVICE_TIMEOUT: ['Yêu cầu xử lý quá thời gian cho phép.', 'The request took longer than allowed.'],
-  SERVICE_REQUEST_TIMEOUT: ['Không nhận đủ nội dung yêu cầu trong thời gian cho phép.', 'The request was not received in time.'],
+  SERVICE_REQUEST_TIMEOUT: [
+    'Không nhận đủ nội dung yêu cầu trong thời gian cho phép.',
+    'The request was not received in time.',
+  ],
   SERVICE_BAD_REQUEST: ['Yêu cầu không hợp lệ.', 'The request is not valid.'],
   SERVICE_NOT_FOUND: ['Không tìm thấy tài nguyên.', 'The resource was not found.'],
   SERVICE_SESSION_NOT_FOUND: ['Không tìm thấy phiên ký.', 'The signing session was not found.'],
   SERVICE_SESSION_EXPIRED: ['Phiên ký đã hết hạn.', 'The signing session has expired.'],
-  SERVICE_SESSION_COMPLETED: ['Phiên ký đã hoàn tất với một chữ ký khác.', 'The signing session was already completed with another signature.'],
-  SERVICE_SESSION_LIMIT: ['Khóa API đã mở quá nhiều phiên ký; hãy hoàn tất hoặc chờ phiên cũ hết hạn.', 'This API key holds too many signing sessions; complete them or wait for them to expire.'],
-  SERVICE_SESSION_QUOTA: ['Dung lượng dành cho phiên ký của khóa API này đã hết.', "This API key's signing sessions would hold more bytes than allowed."],
-  SERVICE_SESSION_STORAGE_FULL: ['Kho lưu phiên ký đã đầy; hãy thử lại sau.', 'The signing-session storage is full; try again later.'],
-  SERVICE_AUTH_RATE_LIMITED: ['Quá nhiều lần xác thực thất bại từ địa chỉ này; hãy thử lại sau.', 'Too many failed authentications from this address; try again later.'],
-  SERVICE_ORIGIN_NOT_ALLOWED: ['Nguồn gốc (Origin) này không được phép gọi dịch vụ từ trình duyệt.', 'This origin may not call the service from a browser.'],
+  SERVICE_SESSION_COMPLETED: [
+    'Phiên ký đã hoàn tất với một chữ ký khác.',
+    'The signing session was already completed with another signature.',
+  ],
+  SERVICE_SESSION_LIMIT: [
+    'Khóa API đã mở quá nhiều phiên ký; hãy hoàn tất hoặc chờ phiên cũ hết hạn.',
+    'This API key holds too many signing sessions; complete them or wait for them to expire.',
+  ],
+  SERVICE_SESSION_QUOTA: [
+    'Dung lượng dành cho phiên ký của khóa API này đã hết.',
+    "This API key's signing sessions would hold more bytes than allowed.",
+  ],
+  SERVICE_SESSION_STORAGE_FULL: [
+    'Kho lưu phiên ký đã đầy; hãy thử lại sau.',
+    'The signing-session storage is full; try again later.',
+  ],
+  SERVICE_AUTH_RATE_LIMITED: [
+    'Quá nhiều lần xác thực thất bại từ địa chỉ này; hãy thử lại sau.',
+    'Too many failed authentications from this address; try again later.',
+  ],
+  SERVICE_ORIGIN_NOT_ALLOWED: [
+    'Nguồn gốc (Origin) này không được phép gọi dịch vụ từ trình duyệt.',
+    'This origin may not call the service from a browser.',
+  ],
   SERVICE_UNKNOWN_KEY_ALIAS: ['Không có khóa ký với tên này.', 'No signing key has this alias.'],
-  SERVICE_TSA_NOT_CONFIGURED: ['Dịch vụ chưa cấu hình máy chủ cấp dấu thời gian (TSA).', 'No timestamp authority (TSA) is configured.'],
+  SERVICE_TSA_NOT_CONFIGURED: [
+    'Dịch vụ chưa cấu hình máy chủ cấp dấu thời gian (TSA).',
+    'No timestamp authority (TSA) is configured.',
+  ],
   SERVICE_NOT_READY: ['Dịch vụ chưa sẵn sàng.', 'The service is not ready.'],
   SERVICE_SHUTTING_DOWN: ['Dịch vụ đang dừng.', 'The service is shutting down.'],
   SERVICE_CONFIG_INVALID: ['Cấu hình dịch vụ không hợp lệ.', 'The service configuration is not valid.'],
   SERVICE_INTERNAL: ['Lỗi nội bộ của dịch vụ.', 'Internal service error.'],
-  SERVICE_DATABASE_UNAVAILABLE: ['Không truy cập được cơ sở dữ liệu của dịch vụ; hãy thử lại sau.', "The service's database is unavailable; try again later."],
-  SERVICE_DATABASE_SCHEMA_TOO_NEW: ['Cơ sở dữ liệu của dịch vụ được tạo bởi phiên bản kyso mới hơn.', "The service's database was written by a newer version of kyso."],
+  SERVICE_DATABASE_UNAVAILABLE: [
+    'Không truy cập được cơ sở dữ liệu của dịch vụ; hãy thử lại sau.',
+    "The service's database is unavailable; try again later.",
+  ],
+  SERVICE_DATABASE_SCHEMA_TOO_NEW: [
+    'Cơ sở dữ liệu của dịch vụ được tạo bởi phiên bản kyso mới hơn.',
+    "The service's database was written by a newer version of kyso.",
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type ServiceErrorCode = keyof typeof SERVICE_MESSAGES;

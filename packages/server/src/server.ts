@@ -48,7 +48,8 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export async function startService(loaded: LoadedConfig, options: StartOptions = {}): Promise<RunningService> {
   const { config } = loaded;
@@ -70,7 +71,11 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const jobTimeoutMs = resources.jobTimeoutMs ?? config.limits.requestTimeoutMs + 5_000;
   const onWorkerLost = (e: WorkerLost): void => logger.error(e, `${e.pool} worker lost; replacing it`);
   // The key ring's certificates are known once it opens (below); the network asks for them when it first needs them.
-  const network = new ServiceFetch(config, () => (keyRing ? keyRing.aliases().map((a) => keyRing!.get(a)!.identity.certificate) : []), trustAnchors);
+  const network = new ServiceFetch(
+    config,
+    () => (keyRing ? keyRing.aliases().map((a) => keyRing!.get(a)!.identity.certificate) : []),
+    trustAnchors,
+  );
   // The workers load their packages while the keys and databases open.
   const verificationStarting = VerificationPool.start({
     workers: config.verification.workers ?? availableParallelism(),
@@ -99,7 +104,12 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       workerUrl: options.signingWorkerUrl,
       onWorkerLost,
     },
-    new CertificateChecks({ revocation: config.signing.revocation }, config.signing.certificateCheckCacheSeconds * 1000, now, network),
+    new CertificateChecks(
+      { revocation: config.signing.revocation },
+      config.signing.certificateCheckCacheSeconds * 1000,
+      now,
+      network,
+    ),
     (w) => logger.warn({ warning: w }, 'signing warning'),
     network,
   );
@@ -114,13 +124,21 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       onIdleError: (e) => logger.warn({ err: e.message }, 'an idle database connection failed; replaced'),
       onRateFallback: (ev) =>
         ev.state === 'unavailable'
-          ? logger.warn({ err: ev.error.message, counted: ev.counted }, 'shared rate limit unavailable; this instance counts the requests')
+          ? logger.warn(
+              { err: ev.error.message, counted: ev.counted },
+              'shared rate limit unavailable; this instance counts the requests',
+            )
           : logger.info({ counted: ev.counted }, 'shared rate limit available again'),
     });
     keyRing = await KeyRing.open(config.keys, loaded.env);
     logger.info({ store: stores.kind, where: stores.where }, 'state opened');
     for (const [unit, a] of Object.entries(config.certification.authorities)) {
-      await stores.register.upsertAuthority({ id: unit, name: a.name, bookTypes: a.bookTypes, electronicBookType: a.electronicBookType ?? null });
+      await stores.register.upsertAuthority({
+        id: unit,
+        name: a.name,
+        bookTypes: a.bookTypes,
+        electronicBookType: a.electronicBookType ?? null,
+      });
     }
     verification = await verificationStarting;
     signing = await signingStarting;
@@ -133,15 +151,51 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   }
   const lifecycle = { accepting: true, inFlight: 0 };
   const metrics = new Metrics([
-    { name: 'kyso_signing_in_flight', help: 'Signings and certifications running now (in worker threads).', value: () => signing.inFlight },
-    { name: 'kyso_signing_queued', help: 'Signings and certifications waiting for a worker.', value: () => signing.queued },
-    { name: 'kyso_signing_workers_replaced', help: 'Signing workers replaced since start (crashed, out of memory or stuck).', value: () => signing.workersReplaced },
-    { name: 'kyso_signing_workers_recycled', help: 'Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give memory back.', value: () => signing.workersRecycled },
-    { name: 'kyso_verifications_in_flight', help: 'Verifications running now (in worker threads).', value: () => verification.inFlight },
-    { name: 'kyso_verifications_queued', help: 'Verifications waiting for a worker.', value: () => verification.queued },
-    { name: 'kyso_verification_workers_replaced', help: 'Verification workers replaced since start (crashed, out of memory or stuck).', value: () => verification.workersReplaced },
-    { name: 'kyso_verification_workers_recycled', help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.', value: () => verification.workersRecycled },
-    { name: 'kyso_http_requests_in_flight', help: 'HTTP requests being answered now.', value: () => lifecycle.inFlight },
+    {
+      name: 'kyso_signing_in_flight',
+      help: 'Signings and certifications running now (in worker threads).',
+      value: () => signing.inFlight,
+    },
+    {
+      name: 'kyso_signing_queued',
+      help: 'Signings and certifications waiting for a worker.',
+      value: () => signing.queued,
+    },
+    {
+      name: 'kyso_signing_workers_replaced',
+      help: 'Signing workers replaced since start (crashed, out of memory or stuck).',
+      value: () => signing.workersReplaced,
+    },
+    {
+      name: 'kyso_signing_workers_recycled',
+      help: 'Signing workers restarted after a job refused for a limit (PDF_LIMIT), to give memory back.',
+      value: () => signing.workersRecycled,
+    },
+    {
+      name: 'kyso_verifications_in_flight',
+      help: 'Verifications running now (in worker threads).',
+      value: () => verification.inFlight,
+    },
+    {
+      name: 'kyso_verifications_queued',
+      help: 'Verifications waiting for a worker.',
+      value: () => verification.queued,
+    },
+    {
+      name: 'kyso_verification_workers_replaced',
+      help: 'Verification workers replaced since start (crashed, out of memory or stuck).',
+      value: () => verification.workersReplaced,
+    },
+    {
+      name: 'kyso_verification_workers_recycled',
+      help: 'Verification workers restarted after a validation refused for a limit (PDF_LIMIT), to give memory back.',
+      value: () => verification.workersRecycled,
+    },
+    {
+      name: 'kyso_http_requests_in_flight',
+      help: 'HTTP requests being answered now.',
+      value: () => lifecycle.inFlight,
+    },
   ]);
   const { sessions, register, journal, tidy } = stores;
   const purgeSessions = async (): Promise<void> => {
@@ -195,7 +249,13 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const app = createApp(services, routes);
 
   // Node's own request timeout is the backstop (a bare 408); the app's timer answers first, as problem+json.
-  const server = createServer({ requestTimeout: config.limits.requestTimeoutMs + 5_000, headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs) }, app);
+  const server = createServer(
+    {
+      requestTimeout: config.limits.requestTimeoutMs + 5_000,
+      headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs),
+    },
+    app,
+  );
   server.keepAliveTimeout = 5_000;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -215,7 +275,10 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, keys: keyRing.aliases(), apiKeys: services.apiKeys.size, source: loaded.source }, 'kyso service listening');
+  logger.info(
+    { url, keys: keyRing.aliases(), apiKeys: services.apiKeys.size, source: loaded.source },
+    'kyso service listening',
+  );
 
   const purge = setInterval(() => void purgeSessions(), config.sessions.purgeIntervalSeconds * 1000);
   purge.unref();
@@ -233,7 +296,8 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
         await new Promise((r) => setTimeout(r, 25));
         server.closeIdleConnections();
       }
-      if (lifecycle.inFlight > 0) logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
+      if (lifecycle.inFlight > 0)
+        logger.warn({ inFlight: lifecycle.inFlight }, 'grace period over: closing connections');
       server.closeAllConnections();
       await closed;
       // Jobs still running belong to requests already answered (timed out); they get what grace is left, before

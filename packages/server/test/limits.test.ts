@@ -43,14 +43,17 @@ describe('AuthFailureLimiter (failed authentications per address, fixed window)'
 describe('HTTP helpers', () => {
   it('contentDisposition: ASCII fallback without quotes or separators, the exact name in UTF-8, always .pdf', () => {
     expect(contentDisposition('signed.pdf')).toBe(`attachment; filename="signed.pdf"; filename*=UTF-8''signed.pdf`);
-    expect(contentDisposition('Quyết định số 12.pdf')).toBe(`attachment; filename="Quyet dinh so 12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20s%E1%BB%91%2012.pdf`);
+    expect(contentDisposition('Quyết định số 12.pdf')).toBe(
+      `attachment; filename="Quyet dinh so 12.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20s%E1%BB%91%2012.pdf`,
+    );
     expect(contentDisposition('a"b\r\n/c')).toBe(`attachment; filename="a_b_c.pdf"; filename*=UTF-8''a%22b_c.pdf`);
     expect(contentDisposition('Đơn')).toMatch(/^attachment; filename="Don.pdf"/);
   });
 
   it('isBase64: padded RFC 4648 only', () => {
     for (const ok of ['', 'AAAA', 'QUI=', 'QQ==', 'a+/9']) expect(isBase64(ok), ok).toBe(true);
-    for (const bad of ['A', 'AAA', 'A=AA', 'QQ=', 'QUJD RA==', 'QUJDRA=\n', '@@@@', 'QQ===']) expect(isBase64(bad), bad).toBe(false);
+    for (const bad of ['A', 'AAA', 'A=AA', 'QQ=', 'QUJD RA==', 'QUJDRA=\n', '@@@@', 'QQ==='])
+      expect(isBase64(bad), bad).toBe(false);
   });
 });
 
@@ -89,8 +92,17 @@ describe('API keys', () => {
     expect(entry.sha256).toBe(apiKeyHash(key));
     expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(entry)).not.toContain(key);
-    const registry = new ApiKeyRegistry([entry, createApiKey({ id: 'y', unit: 'V', aliases: [], externalCertificates: true }).entry]);
-    expect(registry.find(key)).toEqual({ keyId: 'x', unit: 'U', aliases: ['seal'], externalCertificates: false, scopes: [] });
+    const registry = new ApiKeyRegistry([
+      entry,
+      createApiKey({ id: 'y', unit: 'V', aliases: [], externalCertificates: true }).entry,
+    ]);
+    expect(registry.find(key)).toEqual({
+      keyId: 'x',
+      unit: 'U',
+      aliases: ['seal'],
+      externalCertificates: false,
+      scopes: [],
+    });
     expect(registry.find(key + 'x')).toBeNull();
     expect(registry.find(entry.sha256)).toBeNull();
   });

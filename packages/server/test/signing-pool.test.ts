@@ -33,7 +33,7 @@ beforeAll(async () => {
       'parentPort.on("message", (m) => {',
       "  const request = m.type === 'call-result' ? m.value?.request : undefined;",
       "  if (!request || request.state !== 'pending') return;",
-      "  const mark = `${dir}/${request.idempotencyKey}.done`;",
+      '  const mark = `${dir}/${request.idempotencyKey}.done`;',
       '  if (existsSync(mark)) return;',
       "  writeFileSync(mark, '');",
       "  if (request.idempotencyKey.startsWith('crash')) throw new Error('the worker fell over after reserving');",
@@ -44,7 +44,11 @@ beforeAll(async () => {
   );
   const { keys, entries } = makeKeys();
   key = keys.full;
-  const p12 = (name: string) => ({ type: 'pkcs12' as const, file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
+  const p12 = (name: string) => ({
+    type: 'pkcs12' as const,
+    file: join(TEST_CERTS, name),
+    password: { env: PASSWORD_ENV },
+  });
   const file = tmp.file('kyso.json');
   writeFileSync(
     file,
@@ -53,16 +57,25 @@ beforeAll(async () => {
       port: 0,
       dataDir: join(tmp.dir, 'data'),
       logLevel: 'silent',
-      keys: { signer: p12('signer.p12'), seal: p12('seal.p12'), 'signer-ec': p12('signer-ec.p12'), officer: p12('signer.p12') },
+      keys: {
+        signer: p12('signer.p12'),
+        seal: p12('seal.p12'),
+        'signer-ec': p12('signer-ec.p12'),
+        officer: p12('signer.p12'),
+      },
       apiKeys: entries,
       signing: { revocation: 'off' },
       limits: { signingConcurrency: 1 },
       verification: { workers: 1 },
       resources: { jobTimeoutMs: 8_000 },
-      certification: { authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+      certification: {
+        authorities: { [UNIT]: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } },
+      },
     }),
   );
-  running = await startService(loadConfig({ file, env: { [PASSWORD_ENV]: 'kyso-test' } }), { signingWorkerUrl: pathToFileURL(worker) });
+  running = await startService(loadConfig({ file, env: { [PASSWORD_ENV]: 'kyso-test' } }), {
+    signingWorkerUrl: pathToFileURL(worker),
+  });
 }, 120_000);
 afterAll(async () => {
   await running?.close();
@@ -94,22 +107,25 @@ describe('a certification whose worker dies after the number was reserved', () =
   it.each([
     ['crash-after-reserve', 500, 'SERVICE_INTERNAL', 1],
     ['hang-after-reserve', 503, 'SERVICE_TIMEOUT', 2],
-  ] as const)('%s: %i %s, the request left pending under its number, a retry resumes it, the next number follows', async (idempotencyKey, status, code, seqNo) => {
-    const failed = await certify(idempotencyKey);
-    expect(failed.status).toBe(status);
-    expect(await failed.json()).toMatchObject({ code });
-    expect(existsSync(join(tmp.dir, `${idempotencyKey}.done`))).toBe(true);
+  ] as const)(
+    '%s: %i %s, the request left pending under its number, a retry resumes it, the next number follows',
+    async (idempotencyKey, status, code, seqNo) => {
+      const failed = await certify(idempotencyKey);
+      expect(failed.status).toBe(status);
+      expect(await failed.json()).toMatchObject({ code });
+      expect(existsSync(join(tmp.dir, `${idempotencyKey}.done`))).toBe(true);
 
-    const pending = await running.services.register!.findRequestByKey(UNIT, idempotencyKey);
-    expect(pending).toMatchObject({ state: 'pending', entries: [{ seqNo, state: 'pending', eCopySha256: null }] });
-    expect(await running.services.register!.getECopy(pending!.entries[0].id)).toBeNull();
+      const pending = await running.services.register!.findRequestByKey(UNIT, idempotencyKey);
+      expect(pending).toMatchObject({ state: 'pending', entries: [{ seqNo, state: 'pending', eCopySha256: null }] });
+      expect(await running.services.register!.getECopy(pending!.entries[0].id)).toBeNull();
 
-    const retried = await certify(idempotencyKey);
-    expect(retried.status).toBe(201);
-    const done = (await retried.json()) as Certification;
-    expect(done).toMatchObject({ state: 'issued', resumed: true, entries: [{ seqNo, state: 'issued' }] });
-    expect(done.entries[0].eCopySha256).toMatch(/^[0-9a-f]{64}$/);
-  });
+      const retried = await certify(idempotencyKey);
+      expect(retried.status).toBe(201);
+      const done = (await retried.json()) as Certification;
+      expect(done).toMatchObject({ state: 'issued', resumed: true, entries: [{ seqNo, state: 'issued' }] });
+      expect(done.entries[0].eCopySha256).toMatch(/^[0-9a-f]{64}$/);
+    },
+  );
 
   it('numbering goes on without a gap, and both replaced workers are counted', async () => {
     const next = await certify('after-the-failures');

@@ -138,16 +138,26 @@ describe('VerificationPool', () => {
 
   it('fails only the request of a worker that crashes (SERVICE_INTERNAL, 500), replaces the worker and goes on', async () => {
     const lost: WorkerLost[] = [];
-    const pool = await VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors, workerUrl: faultyWorker, onWorkerLost: (e) => lost.push(e) });
+    const pool = await VerificationPool.start({
+      workers: 1,
+      maxQueued: 8,
+      trustAnchors: anchors,
+      workerUrl: faultyWorker,
+      onWorkerLost: (e) => lost.push(e),
+    });
     try {
       const queuedBehind = pool.verify(signed, { at: AT });
       const crashed = await rejection(pool.verify(CRASH));
       expect(crashed.code).toBe('SERVICE_INTERNAL');
       expect(statusFor(crashed)).toBe(500);
       expect((await queuedBehind).signatures[0].indication).toBe('TOTAL-PASSED');
-      expect(lost).toEqual([{ pool: 'verification', reason: 'crashed', exitCode: 1, error: 'the worker fell over', hadRequest: true }]);
+      expect(lost).toEqual([
+        { pool: 'verification', reason: 'crashed', exitCode: 1, error: 'the worker fell over', hadRequest: true },
+      ]);
       expect(pool.workersReplaced).toBe(1);
-      expect(await pool.verify(signed, { at: AT })).toStrictEqual(await validatePdf(signed, { trustAnchors: anchors, at: AT }));
+      expect(await pool.verify(signed, { at: AT })).toStrictEqual(
+        await validatePdf(signed, { trustAnchors: anchors, at: AT }),
+      );
     } finally {
       await pool.close();
     }
@@ -155,7 +165,14 @@ describe('VerificationPool', () => {
 
   it('terminates a worker stuck past jobTimeoutMs (SERVICE_TIMEOUT, 503) and replaces it', async () => {
     const lost: WorkerLost[] = [];
-    const pool = await VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors, workerUrl: faultyWorker, jobTimeoutMs: 3_000, onWorkerLost: (e) => lost.push(e) });
+    const pool = await VerificationPool.start({
+      workers: 1,
+      maxQueued: 8,
+      trustAnchors: anchors,
+      workerUrl: faultyWorker,
+      jobTimeoutMs: 3_000,
+      onWorkerLost: (e) => lost.push(e),
+    });
     try {
       const stuck = await rejection(pool.verify(HANG));
       expect(stuck.code).toBe('SERVICE_TIMEOUT');
@@ -170,17 +187,30 @@ describe('VerificationPool', () => {
 
   it('at close lets validations running and waiting finish, then refuses new ones with SERVICE_SHUTTING_DOWN', async () => {
     const pool = await VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors });
-    const pending = [pool.verify(signed, { at: AT }), pool.verify(signed, { at: AT }), pool.verify(unsigned, { at: AT })];
+    const pending = [
+      pool.verify(signed, { at: AT }),
+      pool.verify(signed, { at: AT }),
+      pool.verify(unsigned, { at: AT }),
+    ];
     const closed = pool.close();
     expect((await rejection(pool.verify(signed))).code).toBe('SERVICE_SHUTTING_DOWN');
     const [a, b, c] = await Promise.all(pending);
-    expect([a.signatures[0].indication, b.signatures[0].indication, c.signatures]).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED', []]);
+    expect([a.signatures[0].indication, b.signatures[0].indication, c.signatures]).toEqual([
+      'TOTAL-PASSED',
+      'TOTAL-PASSED',
+      [],
+    ]);
     await closed;
     expect(pool.inFlight).toBe(0);
   });
 
   it('at close after the grace period terminates a busy worker and fails its request with SERVICE_SHUTTING_DOWN', async () => {
-    const pool = await VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors, workerUrl: faultyWorker });
+    const pool = await VerificationPool.start({
+      workers: 1,
+      maxQueued: 8,
+      trustAnchors: anchors,
+      workerUrl: faultyWorker,
+    });
     const stuck = rejection(pool.verify(HANG));
     await pool.close(100);
     expect((await stuck).code).toBe('SERVICE_SHUTTING_DOWN');
@@ -191,17 +221,31 @@ describe('VerificationPool', () => {
     const e = await rejection(VerificationPool.start({ workers: 2, maxQueued: 8, trustAnchors: [...anchors, bad] }));
     expect(e.code).toBe('SERVICE_CONFIG_INVALID');
     expect(e.messageEn).toContain('verification.trustRoots');
-    await expect(VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors, workerUrl: pathToFileURL(join(tmp.dir, 'missing.js')) })).rejects.toThrow(/pnpm build/);
+    await expect(
+      VerificationPool.start({
+        workers: 1,
+        maxQueued: 8,
+        trustAnchors: anchors,
+        workerUrl: pathToFileURL(join(tmp.dir, 'missing.js')),
+      }),
+    ).rejects.toThrow(/pnpm build/);
   });
 
   it('checks revocation online from a worker (the test OCSP responder, allow-listed)', async () => {
-    const pool = await VerificationPool.start({ workers: 1, maxQueued: 8, trustAnchors: anchors, fetchPolicy: fetchPolicy({ allowHosts: ['127.0.0.1:39601', '127.0.0.1:39602'] }) });
+    const pool = await VerificationPool.start({
+      workers: 1,
+      maxQueued: 8,
+      trustAnchors: anchors,
+      fetchPolicy: fetchPolicy({ allowHosts: ['127.0.0.1:39601', '127.0.0.1:39602'] }),
+    });
     try {
       const offline = await pool.verify(signed);
       const online = await pool.verify(signed, { online: true });
       const direct = await validatePdf(signed, { trustAnchors: anchors, online: true });
       expect(offline.signatures[0].revocation.map((r) => r.status)).not.toContain('GOOD');
-      expect(online.signatures[0].revocation.map((r) => [r.status, r.source])).toEqual(direct.signatures[0].revocation.map((r) => [r.status, r.source]));
+      expect(online.signatures[0].revocation.map((r) => [r.status, r.source])).toEqual(
+        direct.signatures[0].revocation.map((r) => [r.status, r.source]),
+      );
       expect(online.signatures[0].revocation.some((r) => r.status === 'GOOD')).toBe(true);
     } finally {
       await pool.close();
@@ -216,7 +260,15 @@ describe('POST /v1/verify with the pool', () => {
     const file = tmp.file('kyso.json');
     writeFileSync(
       file,
-      JSON.stringify({ host: '127.0.0.1', port: 0, dataDir: join(tmp.dir, 'data'), logLevel: 'silent', keys: {}, apiKeys: [], verification: { trustRoots: [join(tmp.dir, 'root.pem')], workers: 2 } }),
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: join(tmp.dir, 'data'),
+        logLevel: 'silent',
+        keys: {},
+        apiKeys: [],
+        verification: { trustRoots: [join(tmp.dir, 'root.pem')], workers: 2 },
+      }),
     );
     writeFileSync(join(tmp.dir, 'root.pem'), anchors[0]);
     running = await startService(loadConfig({ file, env: {} }), { verificationWorkerUrl: faultyWorker });
@@ -235,7 +287,9 @@ describe('POST /v1/verify with the pool', () => {
     expect(await crashed.json()).toMatchObject({ status: 500, code: 'SERVICE_INTERNAL' });
 
     const answers = await Promise.all([1, 2, 3, 4].map(() => post(signed, `?at=${AT.toISOString()}`)));
-    const expected = JSON.parse(JSON.stringify(await validatePdf(signed, { trustAnchors: anchors, at: AT }))) as unknown;
+    const expected = JSON.parse(
+      JSON.stringify(await validatePdf(signed, { trustAnchors: anchors, at: AT })),
+    ) as unknown;
     for (const res of answers) {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual(expected);

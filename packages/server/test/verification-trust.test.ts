@@ -23,11 +23,16 @@ let signed: Uint8Array;
 let rootsDir: string;
 
 beforeAll(async () => {
-  signed = await signPdf(await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay xac nhan' }), openSigner(), { certificateCheck: false });
+  signed = await signPdf(await pdfLibDoc({ pages: 1, objectStreams: false, text: 'Giay xac nhan' }), openSigner(), {
+    certificateCheck: false,
+  });
   rootsDir = join(tmp.dir, 'roots');
   mkdirSync(rootsDir);
   // The root as DER (a .cer), a PEM bundle, and a file that is not a certificate file by name.
-  writeFileSync(join(rootsDir, 'root.cer'), execFileSync('openssl', ['x509', '-in', join(certsDir, 'root-ca.pem'), '-outform', 'DER']));
+  writeFileSync(
+    join(rootsDir, 'root.cer'),
+    execFileSync('openssl', ['x509', '-in', join(certsDir, 'root-ca.pem'), '-outform', 'DER']),
+  );
   writeFileSync(join(rootsDir, 'chain.pem'), pem('ca-chain.pem'));
   writeFileSync(join(rootsDir, 'README.txt'), 'the roots this office trusts\n');
   mkdirSync(join(tmp.dir, 'empty'));

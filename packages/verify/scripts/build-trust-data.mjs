@@ -21,7 +21,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const VN_DIR = join(here, '..', 'trust-data', 'vn');
 export const OUTPUT = join(here, '..', 'src', 'trust-profiles', 'vn-data.generated.ts');
 
-const COLUMNS = ['file', 'role', 'subject', 'issuer', 'sha256_der', 'not_before', 'not_after', 'corroborated', 'independent_copies'];
+const COLUMNS = [
+  'file',
+  'role',
+  'subject',
+  'issuer',
+  'sha256_der',
+  'not_before',
+  'not_after',
+  'corroborated',
+  'independent_copies',
+];
 const ROLES = new Set(['root', 'intermediate', 'tsa']);
 const PEM = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
@@ -40,9 +50,21 @@ function unescapeName(text) {
 
 // The attribute names of src/trust/names.ts's nameText, so the module's names read as the validator prints them.
 const SHORT = {
-  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.42': 'GN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
-  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.97': 'organizationIdentifier',
-  '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC', '1.2.840.113549.1.9.1': 'E',
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.42': 'GN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '2.5.4.97': 'organizationIdentifier',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'E',
 };
 
 /** @param {pkijs.RelativeDistinguishedNames} name */
@@ -53,7 +75,10 @@ function nameText(name) {
     .join(', ');
 }
 
-const hex = (/** @type {ArrayBuffer | Uint8Array} */ b) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex').toUpperCase();
+const hex = (/** @type {ArrayBuffer | Uint8Array} */ b) =>
+  Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b))
+    .toString('hex')
+    .toUpperCase();
 
 /** The key identifiers path building matches issuers by (RFC 5280 §4.2.1.1-2), so a profile can pre-select without parsing. */
 function keyIds(der) {
@@ -82,9 +107,12 @@ function isoTime(text, where) {
  * @param {string} dir
  */
 export function readManifest(dir = VN_DIR) {
-  const lines = readFileSync(join(dir, 'MANIFEST.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(join(dir, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const header = lines[0].split('\t');
-  if (header.join('\t') !== COLUMNS.join('\t')) throw new Error(`MANIFEST.tsv: columns are ${header.join(', ')}, expected ${COLUMNS.join(', ')}`);
+  if (header.join('\t') !== COLUMNS.join('\t'))
+    throw new Error(`MANIFEST.tsv: columns are ${header.join(', ')}, expected ${COLUMNS.join(', ')}`);
   const rows = lines.slice(1).map((line, i) => {
     const cols = line.split('\t');
     const where = `MANIFEST.tsv line ${i + 2}`;
@@ -102,12 +130,18 @@ export function readManifest(dir = VN_DIR) {
     const x509 = new X509Certificate(der);
     const period = { notBefore: isoTime(notBefore, where), notAfter: isoTime(notAfter, where) };
     if (period.notBefore !== isoTime(x509.validFrom, file) || period.notAfter !== isoTime(x509.validTo, file)) {
-      throw new Error(`${file}: validity ${x509.validFrom} – ${x509.validTo}, the manifest says ${notBefore} – ${notAfter}`);
+      throw new Error(
+        `${file}: validity ${x509.validFrom} – ${x509.validTo}, the manifest says ${notBefore} – ${notAfter}`,
+      );
     }
     const ids = keyIds(der);
     // The manifest writes names as OpenSSL does (RFC 2253 order, "," between attributes, \XX for non-ASCII bytes).
-    for (const [said, is] of [[subject, ids.subjectText], [issuer, ids.issuerText]]) {
-      if (unescapeName(said) !== is.replace(/, /g, ',')) throw new Error(`${file}: the manifest names '${unescapeName(said)}', the certificate '${is}'`);
+    for (const [said, is] of [
+      [subject, ids.subjectText],
+      [issuer, ids.issuerText],
+    ]) {
+      if (unescapeName(said) !== is.replace(/, /g, ','))
+        throw new Error(`${file}: the manifest names '${unescapeName(said)}', the certificate '${is}'`);
     }
     return {
       file,

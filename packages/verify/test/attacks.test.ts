@@ -6,7 +6,17 @@
  * legitimate changes beside them (an annotation where DocMDP allows it, a second signature) must still pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, stringText, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import {
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  stringText,
+  type IncrementalWriter,
+  type PdfObject,
+} from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
 import { parsePdfsig } from '../../../tests/helpers/nss.js';
 import { pdfsig, scratch } from '../../../tests/helpers/tools.js';
@@ -67,7 +77,13 @@ function update(bytes: Uint8Array, change: (w: IncrementalWriter, doc: PdfDocume
 }
 
 /** The first page's reference, dictionary, content stream references and font resource name. */
-function firstPage(doc: PdfDocument): { ref: PdfRef; dict: PdfDict; contents: PdfRef[]; fontName: string; fontRef: PdfRef } {
+function firstPage(doc: PdfDocument): {
+  ref: PdfRef;
+  dict: PdfDict;
+  contents: PdfRef[];
+  fontName: string;
+  fontRef: PdfRef;
+} {
   const { ref, dict } = doc.pages()[0];
   const c = dict.get('Contents');
   const contents = (Array.isArray(c) ? c : [c]).filter((x): x is PdfRef => x instanceof PdfRef);
@@ -79,7 +95,14 @@ function firstPage(doc: PdfDocument): { ref: PdfRef; dict: PdfDict; contents: Pd
 function addTextAnnotation(bytes: Uint8Array): Uint8Array {
   return update(bytes, (w, doc) => {
     const page = firstPage(doc);
-    const annot = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [100, 100, 120, 120], Contents: new PdfString(bytesOf('Da xem')) }));
+    const annot = w.add(
+      new PdfDict({
+        Type: PdfName.of('Annot'),
+        Subtype: PdfName.of('Text'),
+        Rect: [100, 100, 120, 120],
+        Contents: new PdfString(bytesOf('Da xem')),
+      }),
+    );
     const old = doc.resolve(page.dict.get('Annots'));
     w.set(page.ref, page.dict.clone().set('Annots', [...(Array.isArray(old) ? old : []), annot]));
   });
@@ -140,7 +163,10 @@ describe('integrity', () => {
 describe('incremental saving attacks', () => {
   it('objects appended after %%EOF without an update (no xref) make the modifications DISALLOWED', async () => {
     const page = firstPage(PdfDocument.load(approval));
-    const attacked = concat(approval, `\n${page.contents[0].num} 0 obj\n<< /Length 44 >>\nstream\nBT /F1 40 Tf 50 400 Td (Da thanh toan) Tj ET\nendstream\nendobj\n`);
+    const attacked = concat(
+      approval,
+      `\n${page.contents[0].num} 0 obj\n<< /Length 44 >>\nstream\nBT /F1 40 Tf 50 400 Td (Da thanh toan) Tj ET\nendstream\nendobj\n`,
+    );
     const s = await firstSignature(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
     expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
@@ -249,10 +275,14 @@ describe('a second signature', () => {
 
 describe('universal signature forgery (USF): the signature dictionary rewritten in place', () => {
   // Each variant keeps every offset (same-length edits), so the file still parses and only the forgery is judged.
-  const forge = (edit: (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => Uint8Array) => edit(approval, signatureTokens(approval));
-  const contentsAs = (text: string) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => overwrite(b, t.contents.start, padTo(text, t.contents.end - t.contents.start));
-  const byteRangeAs = (text: string) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => overwrite(b, t.byteRange.start, padTo(text, t.byteRange.end - t.byteRange.start));
-  const withRange = (f: (v: number[]) => number[]) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => byteRangeAs(`/ByteRange [${f(t.byteRange.values).join(' ')}]`)(b, t);
+  const forge = (edit: (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => Uint8Array) =>
+    edit(approval, signatureTokens(approval));
+  const contentsAs = (text: string) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) =>
+    overwrite(b, t.contents.start, padTo(text, t.contents.end - t.contents.start));
+  const byteRangeAs = (text: string) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) =>
+    overwrite(b, t.byteRange.start, padTo(text, t.byteRange.end - t.byteRange.start));
+  const withRange = (f: (v: number[]) => number[]) => (b: Uint8Array, t: ReturnType<typeof signatureTokens>) =>
+    byteRangeAs(`/ByteRange [${f(t.byteRange.values).join(' ')}]`)(b, t);
 
   const FORMAT = 'TOTAL-FAILED/FORMAT_FAILURE';
   const variants: [string, (b: Uint8Array, t: ReturnType<typeof signatureTokens>) => Uint8Array, string, string][] = [
@@ -260,16 +290,36 @@ describe('universal signature forgery (USF): the signature dictionary rewritten 
     ['/Contents empty', contentsAs('/Contents <>'), FORMAT, 'CMS_UNREADABLE'],
     ['/Contents null', contentsAs('/Contents null'), FORMAT, 'CMS_UNREADABLE'],
     ['/Contents an empty literal string', contentsAs('/Contents ()'), FORMAT, 'CMS_UNREADABLE'],
-    ['/Contents all zeros', (b, t) => overwrite(b, t.contents.start, `/Contents <${'0'.repeat(t.contents.end - t.contents.start - 12)}>`), FORMAT, 'CMS_UNREADABLE'],
+    [
+      '/Contents all zeros',
+      (b, t) => overwrite(b, t.contents.start, `/Contents <${'0'.repeat(t.contents.end - t.contents.start - 12)}>`),
+      FORMAT,
+      'CMS_UNREADABLE',
+    ],
     ['/Contents a number', contentsAs('/Contents 0'), FORMAT, 'CMS_UNREADABLE'],
     ['/ByteRange missing', byteRangeAs(''), FORMAT, 'BYTERANGE_INVALID'],
     ['/ByteRange null', byteRangeAs('/ByteRange null'), FORMAT, 'BYTERANGE_INVALID'],
     ['/ByteRange []', byteRangeAs('/ByteRange []'), FORMAT, 'BYTERANGE_INVALID'],
     ['/ByteRange [0 0 0 0]', byteRangeAs('/ByteRange [0 0 0 0]'), FORMAT, 'BYTERANGE_INVALID'],
-    ['/ByteRange with the first length one short', withRange(([a, b, c, d]) => [a, b - 1, c, d]), FORMAT, 'BYTERANGE_INVALID'],
+    [
+      '/ByteRange with the first length one short',
+      withRange(([a, b, c, d]) => [a, b - 1, c, d]),
+      FORMAT,
+      'BYTERANGE_INVALID',
+    ],
     // one byte of the file left out at the end: the ranges no longer hash to the signed digest
-    ['/ByteRange with the second length one short', withRange(([a, b, c, d]) => [a, b, c, d - 1]), 'TOTAL-FAILED/HASH_FAILURE', 'HASH_MISMATCH'],
-    ['/ByteRange past the end of the file', withRange(([a, b, c, d]) => [a, b, c, d + 1000]), FORMAT, 'BYTERANGE_INVALID'],
+    [
+      '/ByteRange with the second length one short',
+      withRange(([a, b, c, d]) => [a, b, c, d - 1]),
+      'TOTAL-FAILED/HASH_FAILURE',
+      'HASH_MISMATCH',
+    ],
+    [
+      '/ByteRange past the end of the file',
+      withRange(([a, b, c, d]) => [a, b, c, d + 1000]),
+      FORMAT,
+      'BYTERANGE_INVALID',
+    ],
     ['/ByteRange covering only the first part', withRange(([a, b]) => [a, b]), FORMAT, 'BYTERANGE_INVALID'],
     ['/ByteRange with negative numbers', withRange(([a, b, c, d]) => [a, b, -c, d]), FORMAT, 'BYTERANGE_INVALID'],
     ['/ByteRange not starting at 0', withRange(([, b, c, d]) => [1, b - 1, c, d]), FORMAT, 'BYTERANGE_INVALID'],
@@ -298,9 +348,25 @@ describe('universal signature forgery (USF): the signature dictionary rewritten 
       const sig = asDict(doc.resolve(field.get('V'))).clone();
       sig.delete('ByteRange');
       const forged = w.add(sig);
-      const widget = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Signature2')), V: forged, Rect: [0, 0, 0, 0], P: page.ref }));
+      const widget = w.add(
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          FT: PdfName.of('Sig'),
+          T: new PdfString(bytesOf('Signature2')),
+          V: forged,
+          Rect: [0, 0, 0, 0],
+          P: page.ref,
+        }),
+      );
       const evil = w.add(stream({}, `BT /${page.fontName} 28 Tf 50 600 Td (Da huy) Tj ET`));
-      w.set(page.ref, page.dict.clone().set('Contents', [...page.contents, evil]).set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), widget]));
+      w.set(
+        page.ref,
+        page.dict
+          .clone()
+          .set('Contents', [...page.contents, evil])
+          .set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), widget]),
+      );
       const catalog = doc.catalog() as PdfDict;
       const newAcro = acro.clone().set('Fields', [...(doc.resolve(acro.get('Fields')) as PdfRef[]), widget]);
       if (acroRef instanceof PdfRef) w.set(acroRef, newAcro);
@@ -324,7 +390,9 @@ describe('signature wrapping (SWA)', () => {
     const { byteRange, contents } = signatureTokens(signed);
     const [, b, c, d] = byteRange.values;
     expect(c + d).toBe(signed.length);
-    const der = latin1(signed.subarray(contents.start, contents.end)).replace(/^\/Contents\s*</, '').replace(/0*>$/, '');
+    const der = latin1(signed.subarray(contents.start, contents.end))
+      .replace(/^\/Contents\s*</, '')
+      .replace(/0*>$/, '');
     const startxref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(latin1(signed))?.[1]);
     expect(startxref).toBeGreaterThan(c);
     const doc = PdfDocument.load(signed);
@@ -398,26 +466,63 @@ describe('shadow attacks', () => {
    * hidden content — behind an optional content group that is OFF, under a white overlay form XObject, and a
    * second page (with its own page tree node) that no page tree references.
    */
-  async function shadowDocument(): Promise<{ bytes: Uint8Array; ocgDefaults: PdfRef; cover: PdfRef; hiddenPages: PdfRef; hiddenPage: PdfRef }> {
+  async function shadowDocument(): Promise<{
+    bytes: Uint8Array;
+    ocgDefaults: PdfRef;
+    cover: PdfRef;
+    hiddenPages: PdfRef;
+    hiddenPage: PdfRef;
+  }> {
     const plain = await plainPdf();
     const doc = PdfDocument.load(plain);
     const w = doc.update();
     const page = firstPage(doc);
     const ocg = w.add(new PdfDict({ Type: PdfName.of('OCG'), Name: new PdfString(bytesOf('Ghi chu')) }));
     const ocgDefaults = w.add(new PdfDict({ Order: [ocg], ON: [], OFF: [ocg] }));
-    const hiddenText = w.add(stream({}, `/OC /oc1 BDC BT /${page.fontName} 20 Tf 50 500 Td (Da nhan du 500.000.000 VND) Tj ET EMC`));
-    const cover = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 40 380 500 40 re f'));
-    const underCover = w.add(stream({}, `BT /${page.fontName} 20 Tf 50 390 Td (Ben B da thanh toan) Tj ET q /Cover Do Q`));
-    const resources = asDict(doc.resolve(page.dict.get('Resources'))).clone()
+    const hiddenText = w.add(
+      stream({}, `/OC /oc1 BDC BT /${page.fontName} 20 Tf 50 500 Td (Da nhan du 500.000.000 VND) Tj ET EMC`),
+    );
+    const cover = w.add(
+      stream(
+        { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] },
+        '1 1 1 rg 40 380 500 40 re f',
+      ),
+    );
+    const underCover = w.add(
+      stream({}, `BT /${page.fontName} 20 Tf 50 390 Td (Ben B da thanh toan) Tj ET q /Cover Do Q`),
+    );
+    const resources = asDict(doc.resolve(page.dict.get('Resources')))
+      .clone()
       .set('Properties', new PdfDict({ oc1: ocg }))
       .set('XObject', new PdfDict({ Cover: cover }));
-    w.set(page.ref, page.dict.clone().set('Contents', [...page.contents, hiddenText, underCover]).set('Resources', resources));
+    w.set(
+      page.ref,
+      page.dict
+        .clone()
+        .set('Contents', [...page.contents, hiddenText, underCover])
+        .set('Resources', resources),
+    );
     const catalogRef = doc.trailer.get('Root') as PdfRef;
-    w.set(catalogRef, asDict(doc.catalog()).clone().set('OCProperties', new PdfDict({ OCGs: [ocg], D: ocgDefaults })));
+    w.set(
+      catalogRef,
+      asDict(doc.catalog())
+        .clone()
+        .set('OCProperties', new PdfDict({ OCGs: [ocg], D: ocgDefaults })),
+    );
     // A page tree the catalog does not use, holding a page with other content.
     const hiddenPages = w.allocate();
-    const hiddenContent = w.add(stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 1/2026 - HUY BO) Tj ET`));
-    const hiddenPage = w.add(new PdfDict({ Type: PdfName.of('Page'), Parent: hiddenPages, MediaBox: [0, 0, 595, 842], Resources: page.dict.get('Resources') as PdfObject, Contents: hiddenContent }));
+    const hiddenContent = w.add(
+      stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 1/2026 - HUY BO) Tj ET`),
+    );
+    const hiddenPage = w.add(
+      new PdfDict({
+        Type: PdfName.of('Page'),
+        Parent: hiddenPages,
+        MediaBox: [0, 0, 595, 842],
+        Resources: page.dict.get('Resources') as PdfObject,
+        Contents: hiddenContent,
+      }),
+    );
     w.set(hiddenPages, new PdfDict({ Type: PdfName.of('Pages'), Kids: [hiddenPage], Count: 1 }));
     return { bytes: w.write(), ocgDefaults, cover, hiddenPages, hiddenPage };
   }
@@ -439,42 +544,82 @@ describe('shadow attacks', () => {
   }
 
   it('hide: the optional content group switched ON by redefining its default configuration', async () => {
-    await expectCaught(update(signed, (w, doc) => w.set(shadow.ocgDefaults, asDict(doc.resolve(shadow.ocgDefaults)).clone().set('ON', asDict(doc.resolve(shadow.ocgDefaults)).get('OFF') as PdfObject).set('OFF', []))));
+    await expectCaught(
+      update(signed, (w, doc) =>
+        w.set(
+          shadow.ocgDefaults,
+          asDict(doc.resolve(shadow.ocgDefaults))
+            .clone()
+            .set('ON', asDict(doc.resolve(shadow.ocgDefaults)).get('OFF') as PdfObject)
+            .set('OFF', []),
+        ),
+      ),
+    );
   });
 
   it('hide: /OCProperties replaced in the catalog', async () => {
-    await expectCaught(update(signed, (w, doc) => {
-      const catalog = asDict(doc.catalog());
-      const ocp = asDict(doc.resolve(catalog.get('OCProperties')));
-      w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('OCProperties', new PdfDict({ OCGs: ocp.get('OCGs') as PdfObject, D: new PdfDict({ ON: ocp.get('OCGs') as PdfObject }) })));
-    }));
+    await expectCaught(
+      update(signed, (w, doc) => {
+        const catalog = asDict(doc.catalog());
+        const ocp = asDict(doc.resolve(catalog.get('OCProperties')));
+        w.set(
+          doc.trailer.get('Root') as PdfRef,
+          catalog
+            .clone()
+            .set(
+              'OCProperties',
+              new PdfDict({ OCGs: ocp.get('OCGs') as PdfObject, D: new PdfDict({ ON: ocp.get('OCGs') as PdfObject }) }),
+            ),
+        );
+      }),
+    );
   });
 
   it('hide: the white overlay form XObject redefined as empty, uncovering the text beneath', async () => {
-    await expectCaught(update(signed, (w) => w.set(shadow.cover, stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, ''))));
+    await expectCaught(
+      update(signed, (w) =>
+        w.set(
+          shadow.cover,
+          stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, ''),
+        ),
+      ),
+    );
   });
 
   it('replace: the page font redefined with other glyphs for the digits', async () => {
-    await expectCaught(update(signed, (w, doc) => {
-      const { fontRef } = firstPage(doc);
-      const font = asDict(doc.resolve(fontRef)).clone();
-      font.set('Encoding', new PdfDict({ Type: PdfName.of('Encoding'), BaseEncoding: PdfName.of('WinAnsiEncoding'), Differences: [49, PdfName.of('nine'), PdfName.of('eight')] }));
-      w.set(fontRef, font);
-    }));
+    await expectCaught(
+      update(signed, (w, doc) => {
+        const { fontRef } = firstPage(doc);
+        const font = asDict(doc.resolve(fontRef)).clone();
+        font.set(
+          'Encoding',
+          new PdfDict({
+            Type: PdfName.of('Encoding'),
+            BaseEncoding: PdfName.of('WinAnsiEncoding'),
+            Differences: [49, PdfName.of('nine'), PdfName.of('eight')],
+          }),
+        );
+        w.set(fontRef, font);
+      }),
+    );
   });
 
   it('replace: the page content stream object redefined', async () => {
-    await expectCaught(update(signed, (w, doc) => {
-      const page = firstPage(doc);
-      w.set(page.contents[0], stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 7/2026) Tj ET`));
-    }));
+    await expectCaught(
+      update(signed, (w, doc) => {
+        const page = firstPage(doc);
+        w.set(page.contents[0], stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 7/2026) Tj ET`));
+      }),
+    );
   });
 
   it('hide-and-replace: a new catalog in the trailer (/Root) with the hidden page tree', async () => {
-    await expectCaught(update(signed, (w, doc) => {
-      const catalog = asDict(doc.catalog()).clone().set('Pages', shadow.hiddenPages);
-      w.setTrailer('Root', w.add(catalog));
-    }));
+    await expectCaught(
+      update(signed, (w, doc) => {
+        const catalog = asDict(doc.catalog()).clone().set('Pages', shadow.hiddenPages);
+        w.setTrailer('Root', w.add(catalog));
+      }),
+    );
   });
 
   it('hide-and-replace: only the trailer /Root switched to a second catalog prepared in the signed revision, sharing its AcroForm (the update defines no object)', async () => {
@@ -484,13 +629,34 @@ describe('shadow attacks', () => {
     const doc = PdfDocument.load(plain);
     const w = doc.update();
     const page = firstPage(doc);
-    const field = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('ChuKy')), Rect: [0, 0, 0, 0], F: 132, P: page.ref }));
+    const field = w.add(
+      new PdfDict({
+        Type: PdfName.of('Annot'),
+        Subtype: PdfName.of('Widget'),
+        FT: PdfName.of('Sig'),
+        T: new PdfString(bytesOf('ChuKy')),
+        Rect: [0, 0, 0, 0],
+        F: 132,
+        P: page.ref,
+      }),
+    );
     const acroForm = w.add(new PdfDict({ Fields: [field], SigFlags: 3 }));
     w.set(page.ref, page.dict.clone().set('Annots', [field]));
     w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', acroForm));
-    const hiddenContent = w.add(stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 1/2026 - HUY BO) Tj ET`));
+    const hiddenContent = w.add(
+      stream({}, `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 1/2026 - HUY BO) Tj ET`),
+    );
     const hiddenPages = w.allocate();
-    const hiddenPage = w.add(new PdfDict({ Type: PdfName.of('Page'), Parent: hiddenPages, MediaBox: [0, 0, 595, 842], Resources: page.dict.get('Resources') as PdfObject, Contents: hiddenContent, Annots: [field] }));
+    const hiddenPage = w.add(
+      new PdfDict({
+        Type: PdfName.of('Page'),
+        Parent: hiddenPages,
+        MediaBox: [0, 0, 595, 842],
+        Resources: page.dict.get('Resources') as PdfObject,
+        Contents: hiddenContent,
+        Annots: [field],
+      }),
+    );
     w.set(hiddenPages, new PdfDict({ Type: PdfName.of('Pages'), Kids: [hiddenPage], Count: 1 }));
     const hiddenCatalog = w.add(new PdfDict({ Type: PdfName.of('Catalog'), Pages: hiddenPages, AcroForm: acroForm }));
     const signedShadow = await kysoSign(w.write(), { fieldName: 'ChuKy' });
@@ -504,23 +670,36 @@ describe('shadow attacks', () => {
     const [s] = await neverPassed(attacked);
     expect(s.fieldName).toBe('ChuKy');
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
-    expect(s.changes.find((c) => !c.allowed)?.reason, explain(s)).toMatch(/trailer \/Root switched to existing object \d+: catalog \/Pages changed/);
+    expect(s.changes.find((c) => !c.allowed)?.reason, explain(s)).toMatch(
+      /trailer \/Root switched to existing object \d+: catalog \/Pages changed/,
+    );
   });
 
   it('hide-and-replace: the catalog redefined to use the hidden page tree', async () => {
-    await expectCaught(update(signed, (w, doc) => w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('Pages', shadow.hiddenPages))));
+    await expectCaught(
+      update(signed, (w, doc) =>
+        w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('Pages', shadow.hiddenPages)),
+      ),
+    );
   });
 
   it('hide-and-replace: the page tree root redefined with the hidden page as its kid', async () => {
-    await expectCaught(update(signed, (w, doc) => {
-      const pagesRef = asDict(doc.catalog()).get('Pages') as PdfRef;
-      w.set(pagesRef, asDict(doc.resolve(pagesRef)).clone().set('Kids', [shadow.hiddenPage]));
-      w.set(shadow.hiddenPage, asDict(doc.resolve(shadow.hiddenPage)).clone().set('Parent', pagesRef));
-    }));
+    await expectCaught(
+      update(signed, (w, doc) => {
+        const pagesRef = asDict(doc.catalog()).get('Pages') as PdfRef;
+        w.set(pagesRef, asDict(doc.resolve(pagesRef)).clone().set('Kids', [shadow.hiddenPage]));
+        w.set(shadow.hiddenPage, asDict(doc.resolve(shadow.hiddenPage)).clone().set('Parent', pagesRef));
+      }),
+    );
   });
 
   it('pdfsig calls the hide attack a valid signature over part of the document; kyso refuses it', async () => {
-    const attacked = update(signed, (w) => w.set(shadow.cover, stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '')));
+    const attacked = update(signed, (w) =>
+      w.set(
+        shadow.cover,
+        stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, ''),
+      ),
+    );
     const poppler = popplerSays('shadow-hide.pdf', attacked)[0];
     expect(poppler.valid).toBe(true);
     expect(poppler.totalDocumentSigned).toBe(false);
@@ -535,19 +714,40 @@ describe('other changes after signing', () => {
       const acro = asDict(doc.resolve(doc.catalog()?.get('AcroForm')));
       const widget = asDict(doc.resolve((doc.resolve(acro.get('Fields')) as PdfRef[])[0]));
       const apRef = asDict(doc.resolve(widget.get('AP'))).get('N') as PdfRef;
-      w.set(apRef, stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 200, 60] }, 'BT /Helv 12 Tf 5 20 Td (DA THU HOI) Tj ET'));
+      w.set(
+        apRef,
+        stream(
+          { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 200, 60] },
+          'BT /Helv 12 Tf 5 20 Td (DA THU HOI) Tj ET',
+        ),
+      );
     });
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });
 
   for (const [what, entry] of [
-    ['/OpenAction with JavaScript', new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('app.alert(1)')) })],
-    ['/Names /JavaScript', new PdfDict({ JavaScript: new PdfDict({ Names: [new PdfString(bytesOf('x')), new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('1')) })] }) })],
+    [
+      '/OpenAction with JavaScript',
+      new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('app.alert(1)')) }),
+    ],
+    [
+      '/Names /JavaScript',
+      new PdfDict({
+        JavaScript: new PdfDict({
+          Names: [
+            new PdfString(bytesOf('x')),
+            new PdfDict({ S: PdfName.of('JavaScript'), JS: new PdfString(bytesOf('1')) }),
+          ],
+        }),
+      }),
+    ],
   ] as const) {
     it(`${what} added to the catalog → DISALLOWED`, async () => {
       const key = what.startsWith('/OpenAction') ? 'OpenAction' : 'Names';
-      const attacked = update(approval, (w, doc) => w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set(key, entry)));
+      const attacked = update(approval, (w, doc) =>
+        w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set(key, entry)),
+      );
       const [s] = await neverPassed(attacked);
       expect(s.modifications, explain(s)).toBe('DISALLOWED');
     });
@@ -574,7 +774,9 @@ describe('other changes after signing', () => {
       const form = pdf.getForm();
       form.createTextField('HoTen').addToPage(page, { x: 50, y: 700, width: 300, height: 20 });
       form.createTextField('GhiChu').addToPage(page, { x: 50, y: 650, width: 300, height: 20 });
-      locked = await kysoSign(await pdf.save({ useObjectStreams: false }), { lock: { action: 'Include', fields: ['HoTen'] } });
+      locked = await kysoSign(await pdf.save({ useObjectStreams: false }), {
+        lock: { action: 'Include', fields: ['HoTen'] },
+      });
     });
 
     function fill(bytes: Uint8Array, name: string, value: string): Uint8Array {
@@ -583,7 +785,8 @@ describe('other changes after signing', () => {
         for (const ref of doc.resolve(acro.get('Fields')) as PdfRef[]) {
           const field = asDict(doc.resolve(ref));
           const t = field.get('T');
-          if (t instanceof PdfString && stringText(t) === name) w.set(ref, field.clone().set('V', new PdfString(bytesOf(value))));
+          if (t instanceof PdfString && stringText(t) === name)
+            w.set(ref, field.clone().set('V', new PdfString(bytesOf(value))));
         }
         expect(w.size, `field ${name} not found`).toBe(1);
       });
@@ -609,11 +812,15 @@ describe('cross-reference tricks in the update', () => {
    * A hand-written incremental update: objects `num gen obj … endobj`, an xref table with them (and `free` entries),
    * a trailer with /Prev (the signed revision's xref unless told otherwise) and the signed file's /Root.
    */
-  function rawUpdate(bytes: Uint8Array, options: { objects?: [number, number, string][]; free?: number[]; existing?: Map<number, number>; prev?: number }): Uint8Array {
+  function rawUpdate(
+    bytes: Uint8Array,
+    options: { objects?: [number, number, string][]; free?: number[]; existing?: Map<number, number>; prev?: number },
+  ): Uint8Array {
     const doc = PdfDocument.load(bytes);
     let body = '\n';
     const entries = new Map<number, string>();
-    for (const [num, offset] of options.existing ?? []) entries.set(num, `${String(offset).padStart(10, '0')} 00000 n \n`);
+    for (const [num, offset] of options.existing ?? [])
+      entries.set(num, `${String(offset).padStart(10, '0')} 00000 n \n`);
     for (const [num, gen, text] of options.objects ?? []) {
       entries.set(num, `${String(bytes.length + body.length).padStart(10, '0')} ${String(gen).padStart(5, '0')} n \n`);
       body += `${num} ${gen} obj\n${text}\nendobj\n`;
@@ -636,7 +843,11 @@ describe('cross-reference tricks in the update', () => {
   it('the content stream redefined under another generation number (6 1 obj for 6 0 R) → never TOTAL-PASSED', async () => {
     const page = firstPage(PdfDocument.load(approval));
     const text = `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`;
-    const [s] = await neverPassed(rawUpdate(approval, { objects: [[page.contents[0].num, 1, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]] }));
+    const [s] = await neverPassed(
+      rawUpdate(approval, {
+        objects: [[page.contents[0].num, 1, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]],
+      }),
+    );
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });
 
@@ -645,9 +856,15 @@ describe('cross-reference tricks in the update', () => {
     const page = firstPage(doc);
     const unsignedXref = doc.revisions[doc.revisions.length - 2].xrefOffset;
     // The signature update's objects stay listed at their old offsets (so the field is still found); the page text changes.
-    const existing = new Map([...doc.latest.entries].flatMap(([num, e]) => (e.type === 'offset' ? [[num, e.offset] as [number, number]] : [])));
+    const existing = new Map(
+      [...doc.latest.entries].flatMap(([num, e]) => (e.type === 'offset' ? [[num, e.offset] as [number, number]] : [])),
+    );
     const text = `BT /${page.fontName} 14 Tf 50 780 Td (Quyet dinh so 9/2026) Tj ET`;
-    const attacked = rawUpdate(approval, { existing, objects: [[page.contents[0].num, 0, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]], prev: unsignedXref });
+    const attacked = rawUpdate(approval, {
+      existing,
+      objects: [[page.contents[0].num, 0, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`]],
+      prev: unsignedXref,
+    });
     const reread = PdfDocument.load(attacked);
     expect(reread.revisions.map((r) => r.xrefOffset)).not.toContain(doc.latest.xrefOffset); // the signed revision is gone from the chain
     expect(latin1(reread.decode(reread.resolve(page.contents[0]) as PdfStream))).toContain('9/2026');
@@ -660,7 +877,10 @@ describe('cross-reference tricks in the update', () => {
   it('an appended redefinition behind a broken startxref (the reader must recover by scanning, and shows it) → TOTAL-FAILED', async () => {
     const page = firstPage(PdfDocument.load(approval));
     const text = `BT /${page.fontName} 28 Tf 50 600 Td (Da huy) Tj ET`;
-    const attacked = concat(approval, `\n${page.contents[0].num} 0 obj\n<< /Length ${text.length} >>\nstream\n${text}\nendstream\nendobj\nstartxref\n999999\n%%EOF\n`);
+    const attacked = concat(
+      approval,
+      `\n${page.contents[0].num} 0 obj\n<< /Length ${text.length} >>\nstream\n${text}\nendstream\nendobj\nstartxref\n999999\n%%EOF\n`,
+    );
     const reread = PdfDocument.load(attacked);
     expect(reread.recovered).toBe(true);
     expect(latin1(reread.decode(reread.resolve(page.contents[0]) as PdfStream))).toContain('Da huy');
@@ -725,23 +945,53 @@ describe('certification attacks', () => {
       const catalog = asDict(doc.catalog());
       const acro = asDict(doc.resolve(catalog.get('AcroForm')));
       const ref = w.add(field(w, page.ref));
-      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), ref]));
+      w.set(
+        page.ref,
+        page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), ref]),
+      );
       const fields = [...(doc.resolve(acro.get('Fields')) as PdfRef[]), ref];
-      if (catalog.get('AcroForm') instanceof PdfRef) w.set(catalog.get('AcroForm') as PdfRef, acro.clone().set('Fields', fields));
+      if (catalog.get('AcroForm') instanceof PdfRef)
+        w.set(catalog.get('AcroForm') as PdfRef, acro.clone().set('Fields', fields));
       else w.set(catalogRef, catalog.clone().set('AcroForm', acro.clone().set('Fields', fields)));
     });
   }
 
   it('P=2: a new text field added after certification is DISALLOWED', async () => {
-    const attacked = addField(p2, (_w, page) => new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Tx'), T: new PdfString(bytesOf('SoTien')), V: new PdfString(bytesOf('1.000.000.000')), Rect: [50, 600, 400, 630], P: page }));
+    const attacked = addField(
+      p2,
+      (_w, page) =>
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          FT: PdfName.of('Tx'),
+          T: new PdfString(bytesOf('SoTien')),
+          V: new PdfString(bytesOf('1.000.000.000')),
+          Rect: [50, 600, 400, 630],
+          P: page,
+        }),
+    );
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });
 
   /** An unsigned signature field whose widget covers the page with an appearance of the attacker's. */
   const sneakyField = (w: IncrementalWriter, page: PdfRef): PdfDict => {
-    const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 0 0 595 842 re f BT /Helv 30 Tf 50 600 Td (DA HUY) Tj ET'));
-    return new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Signature2')), Rect: [0, 0, 595, 842], F: 4, P: page, AP: new PdfDict({ N: ap }) });
+    const ap = w.add(
+      stream(
+        { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] },
+        '1 1 1 rg 0 0 595 842 re f BT /Helv 30 Tf 50 600 Td (DA HUY) Tj ET',
+      ),
+    );
+    return new PdfDict({
+      Type: PdfName.of('Annot'),
+      Subtype: PdfName.of('Widget'),
+      FT: PdfName.of('Sig'),
+      T: new PdfString(bytesOf('Signature2')),
+      Rect: [0, 0, 595, 842],
+      F: 4,
+      P: page,
+      AP: new PdfDict({ N: ap }),
+    });
   };
 
   it('P=2: a new unsigned signature field whose widget paints over the page (sneaky signature) is DISALLOWED', async () => {
@@ -757,7 +1007,19 @@ describe('certification attacks', () => {
   });
 
   it('P=2: an invisible empty signature field (preparing the next signature) is ALLOWED', async () => {
-    const attacked = addField(p2, (_w, page) => new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Signature2')), Rect: [0, 0, 0, 0], F: 132, P: page }));
+    const attacked = addField(
+      p2,
+      (_w, page) =>
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          FT: PdfName.of('Sig'),
+          T: new PdfString(bytesOf('Signature2')),
+          Rect: [0, 0, 0, 0],
+          F: 132,
+          P: page,
+        }),
+    );
     const s = await firstSignature(attacked);
     expect(s.modifications, explain(s)).toBe('ALLOWED');
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
@@ -766,9 +1028,32 @@ describe('certification attacks', () => {
   it('P=1: a "document timestamp" whose widget paints over the page is not an LTA update → the certification is never TOTAL-PASSED', async () => {
     const p1 = await kysoSign(input, { certify: 1 });
     const attacked = addField(p1, (w, page) => {
-      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 0 0 595 842 re f BT /Helv 30 Tf 50 600 Td (DA HUY) Tj ET'));
-      const ts = w.add(new PdfDict({ Type: PdfName.of('DocTimeStamp'), Filter: PdfName.of('Adobe.PPKLite'), SubFilter: PdfName.of('ETSI.RFC3161'), ByteRange: [0, 0, 0, 0], Contents: new PdfString(new Uint8Array(16), true) }));
-      return new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Timestamp1')), V: ts, Rect: [0, 0, 595, 842], F: 4, P: page, AP: new PdfDict({ N: ap }) });
+      const ap = w.add(
+        stream(
+          { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] },
+          '1 1 1 rg 0 0 595 842 re f BT /Helv 30 Tf 50 600 Td (DA HUY) Tj ET',
+        ),
+      );
+      const ts = w.add(
+        new PdfDict({
+          Type: PdfName.of('DocTimeStamp'),
+          Filter: PdfName.of('Adobe.PPKLite'),
+          SubFilter: PdfName.of('ETSI.RFC3161'),
+          ByteRange: [0, 0, 0, 0],
+          Contents: new PdfString(new Uint8Array(16), true),
+        }),
+      );
+      return new PdfDict({
+        Type: PdfName.of('Annot'),
+        Subtype: PdfName.of('Widget'),
+        FT: PdfName.of('Sig'),
+        T: new PdfString(bytesOf('Timestamp1')),
+        V: ts,
+        Rect: [0, 0, 595, 842],
+        F: 4,
+        P: page,
+        AP: new PdfDict({ N: ap }),
+      });
     });
     const [certification] = await neverPassed(attacked);
     expect(certification.kind).toBe('certification');
@@ -778,9 +1063,26 @@ describe('certification attacks', () => {
   it('P=2: a bare widget (no field, only in the page /Annots) painting over the page is DISALLOWED', async () => {
     const attacked = update(p2, (w, doc) => {
       const page = firstPage(doc);
-      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] }, '1 1 1 rg 0 0 595 842 re f'));
-      const widget = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 595, 842], F: 4, P: page.ref, AP: new PdfDict({ N: ap }) }));
-      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), widget]));
+      const ap = w.add(
+        stream(
+          { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 595, 842] },
+          '1 1 1 rg 0 0 595 842 re f',
+        ),
+      );
+      const widget = w.add(
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          Rect: [0, 0, 595, 842],
+          F: 4,
+          P: page.ref,
+          AP: new PdfDict({ N: ap }),
+        }),
+      );
+      w.set(
+        page.ref,
+        page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), widget]),
+      );
     });
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
@@ -795,8 +1097,14 @@ describe('certification attacks', () => {
       const certValue = asDict(doc.resolve(fields[0])).get('V') as PdfRef;
       const widget = sneakyField(w, page.ref).set('V', certValue);
       const ref = w.add(widget);
-      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), ref]));
-      w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('AcroForm', acro.clone().set('Fields', [...fields, ref])));
+      w.set(
+        page.ref,
+        page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), ref]),
+      );
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        catalog.clone().set('AcroForm', acro.clone().set('Fields', [...fields, ref])),
+      );
     });
     const report = await validate(attacked);
     expect(report.signatures).toHaveLength(1); // the same signature dictionary, reported once
@@ -809,7 +1117,12 @@ describe('certification attacks', () => {
   async function certifiedWithEmptyField(): Promise<Uint8Array> {
     const prepared = update(input, (w, doc) => {
       const field = w.add(new PdfDict({ FT: PdfName.of('Sig'), T: new PdfString(bytesOf('ChoKy')) }));
-      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', new PdfDict({ Fields: [field] })));
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        asDict(doc.catalog())
+          .clone()
+          .set('AcroForm', new PdfDict({ Fields: [field] })),
+      );
     });
     return kysoSign(prepared, { certify: 2 });
   }
@@ -827,9 +1140,15 @@ describe('certification attacks', () => {
     const attacked = update(await certifiedWithEmptyField(), (w, doc) => {
       const acro = asDict(doc.resolve(asDict(doc.catalog()).get('AcroForm')));
       const refs = doc.resolve(acro.get('Fields')) as PdfRef[];
-      const named = (n: string) => refs.find((r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === n) as PdfRef;
+      const named = (n: string) =>
+        refs.find((r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === n) as PdfRef;
       const certValue = asDict(doc.resolve(named('Signature1'))).get('V') as PdfRef;
-      w.set(named('ChoKy'), asDict(doc.resolve(named('ChoKy'))).clone().set('V', certValue));
+      w.set(
+        named('ChoKy'),
+        asDict(doc.resolve(named('ChoKy')))
+          .clone()
+          .set('V', certValue),
+      );
     });
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
@@ -844,7 +1163,12 @@ describe('certification attacks', () => {
       const widget = sneakyField(w, page.ref);
       for (const k of ['FT', 'T']) widget.delete(k);
       widget.set('Parent', signedField);
-      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), w.add(widget)]));
+      w.set(
+        page.ref,
+        page.dict
+          .clone()
+          .set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), w.add(widget)]),
+      );
     });
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
@@ -854,14 +1178,19 @@ describe('certification attacks', () => {
     const attacked = update(await certifiedWithEmptyField(), (w, doc) => {
       const page = firstPage(doc);
       const acro = asDict(doc.resolve(asDict(doc.catalog()).get('AcroForm')));
-      const fieldRef = (doc.resolve(acro.get('Fields')) as PdfRef[]).find((r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === 'ChoKy') as PdfRef;
+      const fieldRef = (doc.resolve(acro.get('Fields')) as PdfRef[]).find(
+        (r) => stringText(asDict(doc.resolve(r)).get('T') as PdfString) === 'ChoKy',
+      ) as PdfRef;
       const kid = sneakyField(w, page.ref);
       kid.delete('FT');
       kid.delete('T');
       kid.set('Parent', fieldRef);
       const kidRef = w.add(kid);
       w.set(fieldRef, asDict(doc.resolve(fieldRef)).clone().set('Kids', [kidRef]));
-      w.set(page.ref, page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), kidRef]));
+      w.set(
+        page.ref,
+        page.dict.clone().set('Annots', [...((doc.resolve(page.dict.get('Annots')) as PdfObject[]) ?? []), kidRef]),
+      );
     });
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
@@ -882,7 +1211,9 @@ describe('certification attacks', () => {
       const catalog = asDict(doc.catalog());
       const docMdp = asDict(doc.resolve(asDict(doc.resolve(catalog.get('Perms'))).get('DocMDP')));
       const ref = asDict((doc.resolve(docMdp.get('Reference')) as PdfObject[])[0] as PdfDict);
-      const laxer = docMdp.clone().set('Reference', [ref.clone().set('TransformParams', asDict(ref.get('TransformParams')).clone().set('P', 3))]);
+      const laxer = docMdp
+        .clone()
+        .set('Reference', [ref.clone().set('TransformParams', asDict(ref.get('TransformParams')).clone().set('P', 3))]);
       w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('Perms', new PdfDict({ DocMDP: w.add(laxer) })));
     });
     const [s] = await neverPassed(addTextAnnotation(attacked));
@@ -891,7 +1222,18 @@ describe('certification attacks', () => {
 
   it('P=1: even an empty signature field added afterwards is DISALLOWED', async () => {
     const p1 = await kysoSign(input, { certify: 1 });
-    const attacked = addField(p1, (_w, page) => new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Signature2')), Rect: [0, 0, 0, 0], P: page }));
+    const attacked = addField(
+      p1,
+      (_w, page) =>
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          FT: PdfName.of('Sig'),
+          T: new PdfString(bytesOf('Signature2')),
+          Rect: [0, 0, 0, 0],
+          P: page,
+        }),
+    );
     const [s] = await neverPassed(attacked);
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
   });

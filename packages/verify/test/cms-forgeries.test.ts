@@ -38,7 +38,8 @@ const EC_KEY = readFileSync(leafPem('signer-ec').key, 'utf8');
 const TSA_KEY = readFileSync(leafPem('tsa').key, 'utf8');
 const oid = (s: string) => new asn1js.ObjectIdentifier({ value: s });
 const octets = (b: Uint8Array) => new asn1js.OctetString({ valueHex: b.slice().buffer as ArrayBuffer });
-const alg = (id: string, params: asn1js.AsnType | undefined = new asn1js.Null()) => new pkijs.AlgorithmIdentifier({ algorithmId: id, ...(params ? { algorithmParams: params } : {}) });
+const alg = (id: string, params: asn1js.AsnType | undefined = new asn1js.Null()) =>
+  new pkijs.AlgorithmIdentifier({ algorithmId: id, ...(params ? { algorithmParams: params } : {}) });
 
 let rsaSigned: Uint8Array;
 let ecSigned: Uint8Array;
@@ -56,12 +57,16 @@ async function verdict(pdf: Uint8Array) {
 
 describe('controls: re-encoding and re-signing alone changes nothing', () => {
   it('RSA: the CMS re-encoded and its attributes re-signed is still TOTAL-PASSED', async () => {
-    const s = await verdict(await forgeCms(rsaSigned, (_sd, si) => resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' })));
+    const s = await verdict(
+      await forgeCms(rsaSigned, (_sd, si) => resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' })),
+    );
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
   });
 
   it('ECDSA: the same with the P-256 signer', async () => {
-    const s = await verdict(await forgeCms(ecSigned, (_sd, si) => resign(si, EC_KEY, { kind: 'ecdsa', hash: 'sha256' })));
+    const s = await verdict(
+      await forgeCms(ecSigned, (_sd, si) => resign(si, EC_KEY, { kind: 'ecdsa', hash: 'sha256' })),
+    );
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
   });
 
@@ -111,7 +116,10 @@ describe('the content-type signed attribute (RFC 5652 §11.1)', () => {
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
       si.signedAttrs = new pkijs.SignedAndUnsignedAttributes({
         type: 0,
-        attributes: [...si.signedAttrs!.attributes, new pkijs.Attribute({ type: OIDS.contentType, values: [oid(OIDS.signedData)] })],
+        attributes: [
+          ...si.signedAttrs!.attributes,
+          new pkijs.Attribute({ type: OIDS.contentType, values: [oid(OIDS.signedData)] }),
+        ],
       });
       resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' });
     });
@@ -123,7 +131,10 @@ describe('the content-type signed attribute (RFC 5652 §11.1)', () => {
   it('a message-digest attribute repeated, even with the same value: FORMAT_FAILURE naming SIGNED_ATTRIBUTE_REPEATED', async () => {
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
       const md = si.signedAttrs!.attributes.find((a) => a.type === OIDS.messageDigest)!;
-      si.signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: [...si.signedAttrs!.attributes, new pkijs.Attribute({ type: md.type, values: md.values })] });
+      si.signedAttrs = new pkijs.SignedAndUnsignedAttributes({
+        type: 0,
+        attributes: [...si.signedAttrs!.attributes, new pkijs.Attribute({ type: md.type, values: md.values })],
+      });
       resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' });
     });
     const s = await verdict(forged);
@@ -208,8 +219,21 @@ describe('the signature algorithm must agree with the key and the digest', () =>
       const forged = await forgeCms(rsaSigned, (_sd, si) => {
         si.signatureAlgorithm = pssAlgorithm(OIDS.sha256, OIDS.sha1, 32);
         attrs = signedAttributesDer(si);
-        const r = run('openssl', ['dgst', '-sha256', '-sign', leafPem('signer').key, '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_mgf1_md:sha1',
-          '-sigopt', 'rsa_pss_saltlen:32', '-out', tmp.file('sig.bin'), tmp.file('attrs.der', attrs)]);
+        const r = run('openssl', [
+          'dgst',
+          '-sha256',
+          '-sign',
+          leafPem('signer').key,
+          '-sigopt',
+          'rsa_padding_mode:pss',
+          '-sigopt',
+          'rsa_mgf1_md:sha1',
+          '-sigopt',
+          'rsa_pss_saltlen:32',
+          '-out',
+          tmp.file('sig.bin'),
+          tmp.file('attrs.der', attrs),
+        ]);
         expect(r.status, r.stderr).toBe(0);
         si.signature = new asn1js.OctetString({ valueHex: new Uint8Array(readFileSync(tmp.file('sig.bin'))).buffer });
       });
@@ -250,7 +274,8 @@ describe('the ESS signing-certificate(-v2) attribute must name the signer certif
     edit(first);
     setAttribute(si, OIDS.signingCertificateV2, new asn1js.Sequence({ value: v.valueBlock.value }));
   };
-  const hashOf = (certId: asn1js.Sequence) => certId.valueBlock.value.find((x) => x instanceof asn1js.OctetString) as asn1js.OctetString;
+  const hashOf = (certId: asn1js.Sequence) =>
+    certId.valueBlock.value.find((x) => x instanceof asn1js.OctetString) as asn1js.OctetString;
 
   it('kyso writes signing-certificate-v2 (what the cases below change)', () => {
     const si = parseSignedData(readContents(rsaSigned).der).signerInfos[0];
@@ -275,12 +300,23 @@ describe('the ESS signing-certificate(-v2) attribute must name the signer certif
   it('the right hash but a wrong issuerSerial serial number: NO_SIGNING_CERTIFICATE_FOUND', async () => {
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
       editV2(si, (id) => {
-        let issuerSerial = id.valueBlock.value.find((x, k) => k > 0 && x instanceof asn1js.Sequence && x !== id.valueBlock.value[0]) as asn1js.Sequence | undefined;
+        let issuerSerial = id.valueBlock.value.find(
+          (x, k) => k > 0 && x instanceof asn1js.Sequence && x !== id.valueBlock.value[0],
+        ) as asn1js.Sequence | undefined;
         if (!issuerSerial) {
           // kyso may omit IssuerSerial: add one with the right issuer and a wrong serial.
-          const cert = parseSignedData(readContents(rsaSigned).der).certificates!.find((c) => c instanceof pkijs.Certificate) as pkijs.Certificate;
+          const cert = parseSignedData(readContents(rsaSigned).der).certificates!.find(
+            (c) => c instanceof pkijs.Certificate,
+          ) as pkijs.Certificate;
           issuerSerial = new asn1js.Sequence({
-            value: [new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })] }), new asn1js.Integer({ value: 424242 })],
+            value: [
+              new asn1js.Sequence({
+                value: [
+                  new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] }),
+                ],
+              }),
+              new asn1js.Integer({ value: 424242 }),
+            ],
           });
           id.valueBlock.value.push(issuerSerial);
         } else {
@@ -297,7 +333,9 @@ describe('the ESS signing-certificate(-v2) attribute must name the signer certif
   it('v2 right and an added v1 naming another certificate (both present, disagreeing): NO_SIGNING_CERTIFICATE_FOUND', async () => {
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
       const other = new Uint8Array(20).fill(0x42);
-      const v1 = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [octets(other)] })] })] });
+      const v1 = new asn1js.Sequence({
+        value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [octets(other)] })] })],
+      });
       setAttribute(si, OIDS.signingCertificate, v1);
       resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' });
     });
@@ -311,7 +349,9 @@ describe('the ESS signing-certificate(-v2) attribute must name the signer certif
     const cert = sd0.certificates!.find((c) => c instanceof pkijs.Certificate) as pkijs.Certificate;
     const certHash = await sha('SHA-1', new Uint8Array(cert.toSchema().toBER(false)));
     const forged = await forgeCms(rsaSigned, (_sd, si) => {
-      const v1 = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [octets(certHash)] })] })] });
+      const v1 = new asn1js.Sequence({
+        value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [octets(certHash)] })] })],
+      });
       setAttribute(si, OIDS.signingCertificate, v1);
       resign(si, RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' });
     });
@@ -332,7 +372,9 @@ describe('timestamp tokens go through the same rules', () => {
   });
 
   /** Edits the signature timestamp token inside the B-T signature's unsigned attributes (not covered by the signature). */
-  async function forgeToken(edit: (sd: pkijs.SignedData, si: pkijs.SignerInfo) => void | Promise<void>): Promise<{ pdf: Uint8Array; token: Uint8Array }> {
+  async function forgeToken(
+    edit: (sd: pkijs.SignedData, si: pkijs.SignerInfo) => void | Promise<void>,
+  ): Promise<{ pdf: Uint8Array; token: Uint8Array }> {
     let token: Uint8Array = new Uint8Array();
     const pdf = await forgeCms(bt, async (_sd, si) => {
       const attr = si.unsignedAttrs!.attributes.find((a) => a.type === OIDS.timestampToken)!;
@@ -374,7 +416,9 @@ describe('timestamp tokens go through the same rules', () => {
     expect(c.valid).toBe(false);
     const s = await verdict(pdf);
     expect(s.timestamps[0]).toMatchObject({ intact: false, provesExistence: false });
-    expect(s.warnings.find((x) => x.code === 'TIMESTAMP_INVALID')?.detail).toContain('TST_SIGNATURE_ALGORITHM_MISMATCH');
+    expect(s.warnings.find((x) => x.code === 'TIMESTAMP_INVALID')?.detail).toContain(
+      'TST_SIGNATURE_ALGORITHM_MISMATCH',
+    );
   });
 
   describe('a document timestamp is a signature like the others: its CMS gets the same rules', () => {
@@ -405,7 +449,9 @@ describe('timestamp tokens go through the same rules', () => {
     });
 
     it('ecdsa-with-SHA256 declared over the TSA’s RSA signature: TOTAL-FAILED/SIG_CRYPTO_FAILURE', async () => {
-      const s = await docTs(await forgeCms(lta, (_sd, si) => void (si.signatureAlgorithm = alg(OIDS.ecdsaWithSha256, undefined))));
+      const s = await docTs(
+        await forgeCms(lta, (_sd, si) => void (si.signatureAlgorithm = alg(OIDS.ecdsaWithSha256, undefined))),
+      );
       expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/SIG_CRYPTO_FAILURE');
       expect(s.reasons[0].code).toBe('SIGNATURE_ALGORITHM_MISMATCH');
     });
@@ -442,10 +488,34 @@ describe('OCSP responses and CRLs embedded as evidence are checked by the same m
     const responder = leafPem('ocsp');
     const req = tmp.file('req.der');
     const resp = tmp.file('resp.der');
-    const ask = run('openssl', ['ocsp', '-issuer', join(certsDir, 'intermediate-ca.pem'), '-cert', signer.cert, '-no_nonce', '-reqout', req]);
+    const ask = run('openssl', [
+      'ocsp',
+      '-issuer',
+      join(certsDir, 'intermediate-ca.pem'),
+      '-cert',
+      signer.cert,
+      '-no_nonce',
+      '-reqout',
+      req,
+    ]);
     expect(ask.status, ask.stderr).toBe(0);
-    const answer = run('openssl', ['ocsp', '-index', join(certsDir, 'ocsp-index.txt'), '-CA', join(certsDir, 'intermediate-ca.pem'),
-      '-rsigner', responder.cert, '-rkey', responder.key, '-reqin', req, '-respout', resp, '-ndays', '30']);
+    const answer = run('openssl', [
+      'ocsp',
+      '-index',
+      join(certsDir, 'ocsp-index.txt'),
+      '-CA',
+      join(certsDir, 'intermediate-ca.pem'),
+      '-rsigner',
+      responder.cert,
+      '-rkey',
+      responder.key,
+      '-reqin',
+      req,
+      '-respout',
+      resp,
+      '-ndays',
+      '30',
+    ]);
     expect(answer.status, answer.stderr).toBe(0);
     ocspDer = new Uint8Array(readFileSync(resp));
     intermediateCrl = new Uint8Array(readFileSync(join(certsDir, 'http/intermediate.crl')));
@@ -456,14 +526,21 @@ describe('OCSP responses and CRLs embedded as evidence are checked by the same m
 
   /** The signed file with a DSS holding the given OCSP responses and CRLs (the root's CRL covers the intermediate). */
   const withDss = (ocsps: Uint8Array[], crls: Uint8Array[]): Uint8Array => {
-    const update = buildDssUpdate(PdfDocument.load(signed), { certificates: [], ocsps, crls: [...crls, rootCrl], vri: new Map() });
+    const update = buildDssUpdate(PdfDocument.load(signed), {
+      certificates: [],
+      ocsps,
+      crls: [...crls, rootCrl],
+      vri: new Map(),
+    });
     return concat(signed, update!.bytes);
   };
 
   /** The OCSP response with its BasicOCSPResponse's signatureAlgorithm replaced (the signature value untouched). */
   const ocspWithAlgorithm = (algorithm: pkijs.AlgorithmIdentifier | null): Uint8Array => {
     const response = pkijs.OCSPResponse.fromBER(ocspDer.slice().buffer as ArrayBuffer);
-    const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes!.response.valueBlock.valueHexView.slice().buffer as ArrayBuffer);
+    const basic = pkijs.BasicOCSPResponse.fromBER(
+      response.responseBytes!.response.valueBlock.valueHexView.slice().buffer as ArrayBuffer,
+    );
     if (algorithm) basic.signatureAlgorithm = algorithm;
     response.responseBytes!.response = new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) });
     return new Uint8Array(response.toSchema().toBER(false));
@@ -499,27 +576,59 @@ describe('OCSP responses and CRLs embedded as evidence are checked by the same m
     const forged = crlWithAlgorithm(intermediateCrl, alg(OIDS.ecdsaWithSha256, undefined));
     const s = await verdict(withDss([], [forged]));
     expect(signerStatus(s).status).not.toBe('GOOD');
-    expect(s.warnings.find((x) => x.code === 'REVOCATION_UNKNOWN')?.detail, explain(s)).toContain('CRL_SIGNATURE_ALGORITHM_MISMATCH');
+    expect(s.warnings.find((x) => x.code === 'REVOCATION_UNKNOWN')?.detail, explain(s)).toContain(
+      'CRL_SIGNATURE_ALGORITHM_MISMATCH',
+    );
   });
 
   it('a CRL whose signed algorithm (tbsCertList.signature) differs from the outer one is refused (RFC 5280 §5.1.1.2)', async () => {
     const signerCert = pemToDer(readFileSync(leafPem('signer').cert, 'utf8'));
     const intermediate = pemToDer(readFileSync(join(certsDir, 'intermediate-ca.pem'), 'utf8'));
-    const control = await checkCrl(crlWithAlgorithm(intermediateCrl, null), signerCert, intermediate, { at: new Date() });
+    const control = await checkCrl(crlWithAlgorithm(intermediateCrl, null), signerCert, intermediate, {
+      at: new Date(),
+    });
     expect(control.problems).toEqual([]);
     const crl = pkijs.CertificateRevocationList.fromBER(intermediateCrl.slice().buffer as ArrayBuffer);
     crl.signature = alg(OIDS.sha384WithRsa);
-    const inner = await checkCrl(new Uint8Array(crl.toSchema(true).toBER(false)), signerCert, intermediate, { at: new Date() });
+    const inner = await checkCrl(new Uint8Array(crl.toSchema(true).toBER(false)), signerCert, intermediate, {
+      at: new Date(),
+    });
     expect(inner.problems).toContain('CRL_SIGNATURE_ALGORITHM_MISMATCH');
     expect(inner.status).not.toBe('good');
   });
 
   it('the shared check on bytes signed here: an RSA signature passes only under an RSA identifier', async () => {
-    const cert = parseSignedData(readContents(rsaSigned).der).certificates!.find((c) => c instanceof pkijs.Certificate) as pkijs.Certificate;
+    const cert = parseSignedData(readContents(rsaSigned).der).certificates!.find(
+      (c) => c instanceof pkijs.Certificate,
+    ) as pkijs.Certificate;
     const data = new TextEncoder().encode('kyso');
     const signature = signBytes(RSA_KEY, { kind: 'rsa-v15', hash: 'sha256' }, data);
-    expect((await verifySignatureValue({ data, signature, algorithm: { oid: OIDS.sha256WithRsa }, key: cert.subjectPublicKeyInfo })).result).toBe('valid');
-    expect(await verifySignatureValue({ data, signature, algorithm: { oid: OIDS.ecdsaWithSha256 }, key: cert.subjectPublicKeyInfo })).toMatchObject({ result: 'invalid', mismatch: 'KEY_TYPE' });
-    expect(await verifySignatureValue({ data, signature, algorithm: { oid: OIDS.sha256WithRsa }, key: cert.subjectPublicKeyInfo, digest: 'SHA-384' })).toMatchObject({ result: 'invalid', mismatch: 'DIGEST' });
+    expect(
+      (
+        await verifySignatureValue({
+          data,
+          signature,
+          algorithm: { oid: OIDS.sha256WithRsa },
+          key: cert.subjectPublicKeyInfo,
+        })
+      ).result,
+    ).toBe('valid');
+    expect(
+      await verifySignatureValue({
+        data,
+        signature,
+        algorithm: { oid: OIDS.ecdsaWithSha256 },
+        key: cert.subjectPublicKeyInfo,
+      }),
+    ).toMatchObject({ result: 'invalid', mismatch: 'KEY_TYPE' });
+    expect(
+      await verifySignatureValue({
+        data,
+        signature,
+        algorithm: { oid: OIDS.sha256WithRsa },
+        key: cert.subjectPublicKeyInfo,
+        digest: 'SHA-384',
+      }),
+    ).toMatchObject({ result: 'invalid', mismatch: 'DIGEST' });
   });
 });

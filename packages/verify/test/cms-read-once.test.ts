@@ -39,7 +39,8 @@ function corpusContents(): { file: string; contents: Uint8Array }[] {
   return out;
 }
 
-const hex = (b: ArrayBuffer | Uint8Array) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
+const hex = (b: ArrayBuffer | Uint8Array) =>
+  Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
 
 /** What a whole-CMS read with asn1js and pkijs says (the read kyso made before sharing it). */
 function wholeRead(contents: Uint8Array) {
@@ -54,7 +55,9 @@ function wholeRead(contents: Uint8Array) {
   let certificates: string[] | null = null;
   try {
     const sd = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn.result }).content });
-    certificates = (sd.certificates ?? []).filter((c) => c instanceof pkijs.Certificate).map((c) => hex((c as pkijs.Certificate).toSchema().toBER(false)));
+    certificates = (sd.certificates ?? [])
+      .filter((c) => c instanceof pkijs.Certificate)
+      .map((c) => hex((c as pkijs.Certificate).toSchema().toBER(false)));
   } catch {
     /* not a SignedData: no certificates to compare */
   }
@@ -89,7 +92,11 @@ describe('one read of a CMS, certificates apart', () => {
         expect(shared.problems, file).toContain('CMS_NOT_DER');
         continue;
       }
-      expect({ ber: shared.ber, badInteger: shared.badInteger, trailing: shared.trailing }, file).toEqual({ ber: whole.ber, badInteger: whole.badInteger, trailing: whole.trailing });
+      expect({ ber: shared.ber, badInteger: shared.badInteger, trailing: shared.trailing }, file).toEqual({
+        ber: whole.ber,
+        badInteger: whole.badInteger,
+        trailing: whole.trailing,
+      });
       if (whole.certificates && shared.parsed) expect(shared.certificates, file).toEqual(whole.certificates);
     }
   });
@@ -100,7 +107,7 @@ describe('one read of a CMS, certificates apart', () => {
       for (let k = 0; k < 20; k++) {
         const m = contents.slice();
         const i = (k * 7919) % Math.min(m.length, 3000);
-        m[i] ^= 1 << k % 8;
+        m[i] ^= 1 << (k % 8);
         const whole = wholeRead(m);
         const shared = sharedRead(m);
         n++;
@@ -112,8 +119,13 @@ describe('one read of a CMS, certificates apart', () => {
           expect(shared.problems, `${file} #${k}`).toContain('CMS_NOT_DER');
           continue;
         }
-        expect({ ber: shared.ber, badInteger: shared.badInteger, trailing: shared.trailing }, `${file} #${k}`).toEqual({ ber: whole.ber, badInteger: whole.badInteger, trailing: whole.trailing });
-        if (whole.certificates && shared.parsed) expect(shared.certificates, `${file} #${k}`).toEqual(whole.certificates);
+        expect({ ber: shared.ber, badInteger: shared.badInteger, trailing: shared.trailing }, `${file} #${k}`).toEqual({
+          ber: whole.ber,
+          badInteger: whole.badInteger,
+          trailing: whole.trailing,
+        });
+        if (whole.certificates && shared.parsed)
+          expect(shared.certificates, `${file} #${k}`).toEqual(whole.certificates);
       }
     }
     expect(n).toBeGreaterThan(100);
@@ -133,8 +145,12 @@ describe('one read of a CMS, certificates apart', () => {
     expect(f.parsed).toBe(true);
     const whole = wholeRead(ber);
     expect(whole && whole !== 'throws' ? whole.ber : 'unread').toBe(f.berEncoded);
-    expect(f.certificates.map((c) => hex(c.toSchema().toBER(false)))).toEqual(plain.certificates.map((c) => hex(c.toSchema().toBER(false))));
-    expect(f.signerCertificate && hex(f.signerCertificate.toSchema().toBER(false))).toBe(plain.signerCertificate && hex(plain.signerCertificate.toSchema().toBER(false)));
+    expect(f.certificates.map((c) => hex(c.toSchema().toBER(false)))).toEqual(
+      plain.certificates.map((c) => hex(c.toSchema().toBER(false))),
+    );
+    expect(f.signerCertificate && hex(f.signerCertificate.toSchema().toBER(false))).toBe(
+      plain.signerCertificate && hex(plain.signerCertificate.toSchema().toBER(false)),
+    );
   });
 
   it('SignedData read against the schema built once: what pkijs reads, on every corpus CMS', () => {

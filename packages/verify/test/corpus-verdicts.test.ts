@@ -38,7 +38,10 @@ function check(word: string, s: SignatureReport, trusted: boolean): void {
       // not distrust: with no root it is NO_CERTIFICATE_CHAIN_FOUND; where the row's root does certify the signer it
       // passes (valid at validation_time) or is out of bounds (expired at "now", no proof of existence).
       expect(s.intact, where).toBe(true);
-      if (trusted) expect(['TOTAL-PASSED/null', 'INDETERMINATE/OUT_OF_BOUNDS_NO_POE'], where).toContain(`${s.indication}/${s.subIndication}`);
+      if (trusted)
+        expect(['TOTAL-PASSED/null', 'INDETERMINATE/OUT_OF_BOUNDS_NO_POE'], where).toContain(
+          `${s.indication}/${s.subIndication}`,
+        );
       else expect([s.indication, s.subIndication], where).toEqual(['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']);
       break;
     case 'modified-after-signing-allowed':
@@ -99,12 +102,19 @@ describe('corpus: the expected verdict of every MANIFEST row', () => {
       }
       if (row.expected[0].startsWith('attack-')) {
         for (const s of sigs) expect(s.indication).not.toBe('TOTAL-PASSED');
-        if (/modified-after-signing-disallowed/.test(row.expected[0])) expect(sigs.some((s) => s.modifications === 'DISALLOWED')).toBe(true);
+        if (/modified-after-signing-disallowed/.test(row.expected[0]))
+          expect(sigs.some((s) => s.modifications === 'DISALLOWED')).toBe(true);
         return;
       }
       // A row with more words than the file has signatures (dss/pades-signed-filled-form.pdf: one signature,
       // "modified-after-signing-allowed ; valid-untrusted") describes its last signature with the extra words.
-      row.expected.forEach((word, k) => check(word, sigs[Math.min(k, sigs.length - 1)], row.trustRoot !== 'none' && sigs[Math.min(k, sigs.length - 1)].trustedChain));
+      row.expected.forEach((word, k) =>
+        check(
+          word,
+          sigs[Math.min(k, sigs.length - 1)],
+          row.trustRoot !== 'none' && sigs[Math.min(k, sigs.length - 1)].trustedChain,
+        ),
+      );
     });
   }
 });

@@ -36,7 +36,8 @@ const OID = {
 };
 
 const cert = (der: Uint8Array) => pkijs.Certificate.fromBER(der.slice().buffer as ArrayBuffer);
-const brief = (u: AlgorithmUse) => `${u.subject}${u.index !== undefined ? `#${u.index}` : ''} ${u.kind} ${u.algorithm}: ${u.outcome}`;
+const brief = (u: AlgorithmUse) =>
+  `${u.subject}${u.index !== undefined ? `#${u.index}` : ''} ${u.kind} ${u.algorithm}: ${u.outcome}`;
 
 function cmsOf(file: string) {
   const doc = PdfDocument.load(new Uint8Array(readFileSync(`${CORPUS}/${file}`)));
@@ -47,8 +48,16 @@ describe('signatures in the corpus', () => {
   it('accepts pyHanko’s RSA SHA-256 signature and chain, flagging PKCS#1 v1.5', async () => {
     const cms = cmsOf('pyhanko/pades-with-old-style-signing-cert-attr.pdf');
     const anchor = pemToDer(readFileSync(`${CORPUS}/pyhanko/roots/testing-ca-root.pem`, 'utf8'));
-    const path = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, { anchors: [anchor], certificates: cms.certificates });
-    const facts = evaluateCryptoPolicy({ signature: cms, chain: path.chain, anchor: path.anchor, at: new Date('2021-08-18T00:00:00Z') });
+    const path = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, {
+      anchors: [anchor],
+      certificates: cms.certificates,
+    });
+    const facts = evaluateCryptoPolicy({
+      signature: cms,
+      chain: path.chain,
+      anchor: path.anchor,
+      at: new Date('2021-08-18T00:00:00Z'),
+    });
     expect(facts.policyId).toBe(DEFAULT_CRYPTO_POLICY.id);
     expect(facts.rejected).toEqual([]);
     expect(facts.flags).toEqual(['RSA_PKCS1_V1_5']);
@@ -57,17 +66,33 @@ describe('signatures in the corpus', () => {
     const key = facts.uses.find((u) => u.subject === 'signature' && u.kind === 'public-key');
     expect(key?.algorithm).toMatch(/^(RSA-\d+|EC .+)$/);
     // Every certificate's key is a use; the anchor's self-signature is not.
-    expect(facts.uses.filter((u) => u.subject === 'certificate' && u.kind === 'public-key')).toHaveLength(path.chain.length);
-    expect(facts.uses.some((u) => u.subject === 'certificate' && u.index === path.chain.length - 1 && u.kind === 'signature-scheme')).toBe(false);
+    expect(facts.uses.filter((u) => u.subject === 'certificate' && u.kind === 'public-key')).toHaveLength(
+      path.chain.length,
+    );
+    expect(
+      facts.uses.some(
+        (u) => u.subject === 'certificate' && u.index === path.chain.length - 1 && u.kind === 'signature-scheme',
+      ),
+    ).toBe(false);
   });
 
   it('accepts Ed448 with SHAKE256, and rejects Ed448 with another digest (RFC 8419)', () => {
-    const ok = evaluateCryptoPolicy({ signature: cmsOf('pyhanko/ed448-shake256-nolen.pdf'), at: new Date('2020-11-01T00:00:00Z') });
+    const ok = evaluateCryptoPolicy({
+      signature: cmsOf('pyhanko/ed448-shake256-nolen.pdf'),
+      at: new Date('2020-11-01T00:00:00Z'),
+    });
     expect(ok.rejected).toEqual([]);
     expect(ok.uses.map(brief)).toEqual(
-      expect.arrayContaining(['signature digest SHAKE256: ACCEPTED', 'signature signature-scheme Ed448: ACCEPTED', 'signature public-key Ed448: ACCEPTED']),
+      expect.arrayContaining([
+        'signature digest SHAKE256: ACCEPTED',
+        'signature signature-scheme Ed448: ACCEPTED',
+        'signature public-key Ed448: ACCEPTED',
+      ]),
     );
-    const bad = evaluateCryptoPolicy({ signature: cmsOf('pyhanko/ed448-disallowed-hash.pdf'), at: new Date('2020-11-01T00:00:00Z') });
+    const bad = evaluateCryptoPolicy({
+      signature: cmsOf('pyhanko/ed448-disallowed-hash.pdf'),
+      at: new Date('2020-11-01T00:00:00Z'),
+    });
     expect(bad.rejected.map(brief)).toEqual(['signature signature-scheme Ed448: DIGEST_NOT_ALLOWED_FOR_SCHEME']);
     expect(bad.rejected[0].rule).toBe('schemes.Ed448.digests: SHAKE256');
   });
@@ -76,9 +101,20 @@ describe('signatures in the corpus', () => {
 describe('SHA-1 and RSA below 2048 bits', () => {
   const key = pki.key('rsa1024', 'legacy');
   const root = pki.issue({ name: 'legacy-root', subject: '/CN=Legacy Root', keyPath: key, ext: CA_EXT, md: 'sha1' });
-  const leaf = pki.issue({ name: 'legacy-leaf', subject: '/CN=Legacy Leaf', keyPath: pki.key('rsa1024', 'legacy-leaf'), issuer: root, ext: LEAF_EXT, md: 'sha1' });
+  const leaf = pki.issue({
+    name: 'legacy-leaf',
+    subject: '/CN=Legacy Leaf',
+    keyPath: pki.key('rsa1024', 'legacy-leaf'),
+    issuer: root,
+    ext: LEAF_EXT,
+    md: 'sha1',
+  });
   const chain = [cert(leaf.der), cert(root.der)];
-  const signature = { digestAlgorithmOid: OID.sha1, signatureAlgorithmOid: OID.sha1WithRsa, signerCertificate: chain[0] };
+  const signature = {
+    digestAlgorithmOid: OID.sha1,
+    signatureAlgorithmOid: OID.sha1WithRsa,
+    signerCertificate: chain[0],
+  };
 
   it('rejects them for a signature made after the cut-off, naming the rule', () => {
     const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: AFTER_CUTOFF });
@@ -101,17 +137,31 @@ describe('SHA-1 and RSA below 2048 bits', () => {
     const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: BEFORE_CUTOFF });
     expect(facts.rejected).toEqual([]);
     expect(facts.uses.every((u) => u.at === BEFORE_CUTOFF)).toBe(true);
-    expect(facts.uses.filter((u) => u.flag === 'SHA_1').map(brief)).toEqual(['signature digest SHA-1: ACCEPTED', 'certificate#0 digest SHA-1: ACCEPTED']);
+    expect(facts.uses.filter((u) => u.flag === 'SHA_1').map(brief)).toEqual([
+      'signature digest SHA-1: ACCEPTED',
+      'certificate#0 digest SHA-1: ACCEPTED',
+    ]);
   });
 
   it('evaluates the chain at its own time when asked', () => {
-    const facts = evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: BEFORE_CUTOFF, chainAt: AFTER_CUTOFF });
+    const facts = evaluateCryptoPolicy({
+      signature,
+      chain,
+      anchor: chain[1],
+      at: BEFORE_CUTOFF,
+      chainAt: AFTER_CUTOFF,
+    });
     expect(facts.rejected.every((u) => u.subject === 'certificate')).toBe(true);
     expect(facts.rejected).toHaveLength(3);
   });
 
   it('adbe.pkcs7.sha1 with a SHA-256 SignerInfo: the document digest is still SHA-1, a use of its own (flagged, rejected after the cut-off)', () => {
-    const sha256Signer = { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: OID.sha256WithRsa, signerCertificate: null, documentDigest: 'SHA-1' as const };
+    const sha256Signer = {
+      digestAlgorithmOid: OID.sha256,
+      signatureAlgorithmOid: OID.sha256WithRsa,
+      signerCertificate: null,
+      documentDigest: 'SHA-1' as const,
+    };
     const facts = evaluateCryptoPolicy({ signature: sha256Signer, at: AFTER_CUTOFF });
     expect(facts.rejected.map(brief)).toEqual(['signature document-digest SHA-1: EXPIRED']);
     expect(facts.rejected[0]).toMatchObject({ flag: 'SHA_1', oid: OID.sha1 });
@@ -121,12 +171,20 @@ describe('SHA-1 and RSA below 2048 bits', () => {
   });
 
   it('rejects a key below every size rule as too small, whatever the time', () => {
-    const tiny = cert(pki.issue({ name: 'tiny', subject: '/CN=Tiny', keyPath: pki.key('rsa1024', 'tiny-1024'), ext: LEAF_EXT }).der);
+    const tiny = cert(
+      pki.issue({ name: 'tiny', subject: '/CN=Tiny', keyPath: pki.key('rsa1024', 'tiny-1024'), ext: LEAF_EXT }).der,
+    );
     // A caller's policy with a 3072-bit floor and no dated exception: RSA-1024 is simply too small.
-    const strict: CryptoPolicy = { ...DEFAULT_CRYPTO_POLICY, id: 'strict-3072', keys: { ...DEFAULT_CRYPTO_POLICY.keys, RSA: [{ minBits: 3072 }] } };
+    const strict: CryptoPolicy = {
+      ...DEFAULT_CRYPTO_POLICY,
+      id: 'strict-3072',
+      keys: { ...DEFAULT_CRYPTO_POLICY.keys, RSA: [{ minBits: 3072 }] },
+    };
     const facts = evaluateCryptoPolicy({ chain: [tiny], at: BEFORE_CUTOFF }, strict);
     expect(facts.policyId).toBe('strict-3072');
-    expect(facts.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual(['certificate#0 public-key RSA-1024: KEY_TOO_SMALL (keys.RSA ≥ 3072)']);
+    expect(facts.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual([
+      'certificate#0 public-key RSA-1024: KEY_TOO_SMALL (keys.RSA ≥ 3072)',
+    ]);
   });
 
   it('follows a caller’s policy with its own dates', () => {
@@ -136,7 +194,9 @@ describe('SHA-1 and RSA below 2048 bits', () => {
       digests: { ...DEFAULT_CRYPTO_POLICY.digests, 'SHA-1': { until: '2030-01-01T00:00:00Z' } },
       keys: { ...DEFAULT_CRYPTO_POLICY.keys, RSA: [{ minBits: 1024, until: '2030-01-01T00:00:00Z' }] },
     };
-    expect(evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: AFTER_CUTOFF }, lenient).rejected).toEqual([]);
+    expect(evaluateCryptoPolicy({ signature, chain, anchor: chain[1], at: AFTER_CUTOFF }, lenient).rejected).toEqual(
+      [],
+    );
   });
 });
 
@@ -144,7 +204,14 @@ describe('schemes, curves and unknown algorithms', () => {
   it('accepts RSASSA-PSS without the PKCS#1 v1.5 flag', async () => {
     const rootKey = pki.key('rsa2048', 'pss-policy-root');
     const r = pki.issue({ name: 'pss-policy-root', subject: '/CN=PSS Root', keyPath: rootKey, ext: CA_EXT, pss: true });
-    const leaf = pki.issue({ name: 'pss-policy-leaf', subject: '/CN=PSS Leaf', keyPath: pki.key('rsa2048', 'pss-policy-leaf'), issuer: r, ext: LEAF_EXT, pss: true });
+    const leaf = pki.issue({
+      name: 'pss-policy-leaf',
+      subject: '/CN=PSS Leaf',
+      keyPath: pki.key('rsa2048', 'pss-policy-leaf'),
+      issuer: r,
+      ext: LEAF_EXT,
+      pss: true,
+    });
     const path = await buildTrustPath(leaf.der, { anchors: [r.der] });
     const facts = evaluateCryptoPolicy({ chain: path.chain, anchor: path.anchor, at: AFTER_CUTOFF });
     expect(facts.rejected).toEqual([]);
@@ -154,26 +221,49 @@ describe('schemes, curves and unknown algorithms', () => {
   });
 
   it('accepts ECDSA on P-256/P-384, rejects secp256k1 (not a listed curve)', () => {
-    const p384 = pki.issue({ name: 'pol-p384', subject: '/CN=P384', keyPath: pki.key('ec384', 'pol-p384'), ext: CA_EXT, md: 'sha384' });
+    const p384 = pki.issue({
+      name: 'pol-p384',
+      subject: '/CN=P384',
+      keyPath: pki.key('ec384', 'pol-p384'),
+      ext: CA_EXT,
+      md: 'sha384',
+    });
     const p256 = pki.issue({ name: 'pol-p256', subject: '/CN=P256', issuer: p384, ext: LEAF_EXT, md: 'sha384' });
     const ok = evaluateCryptoPolicy({ chain: [cert(p256.der), cert(p384.der)], at: AFTER_CUTOFF });
     expect(ok.rejected).toEqual([]);
     expect(ok.uses.map(brief)).toEqual(
-      expect.arrayContaining(['certificate#0 public-key EC P-256: ACCEPTED', 'certificate#1 public-key EC P-384: ACCEPTED', 'certificate#0 digest SHA-384: ACCEPTED']),
+      expect.arrayContaining([
+        'certificate#0 public-key EC P-256: ACCEPTED',
+        'certificate#1 public-key EC P-384: ACCEPTED',
+        'certificate#0 digest SHA-384: ACCEPTED',
+      ]),
     );
 
     const k = pki.issue({ name: 'pol-k1', subject: '/CN=K1', keyPath: pki.key('secp256k1', 'pol-k1'), ext: LEAF_EXT });
     const bad = evaluateCryptoPolicy({ chain: [cert(k.der)], at: AFTER_CUTOFF });
-    expect(bad.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual(['certificate#0 public-key EC secp256k1: CURVE_NOT_ALLOWED (curves: secp256k1 not listed)']);
+    expect(bad.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual([
+      'certificate#0 public-key EC secp256k1: CURVE_NOT_ALLOWED (curves: secp256k1 not listed)',
+    ]);
   });
 
   it('rejects MD5 as not listed, an unknown OID as unknown, and a scheme the policy leaves out', () => {
-    const md5 = evaluateCryptoPolicy({ signature: { digestAlgorithmOid: OID.md5, signatureAlgorithmOid: OID.sha256WithRsa }, at: BEFORE_CUTOFF });
-    expect(md5.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual(['signature digest MD5: NOT_ALLOWED (digests: MD5 not listed)']);
-    const unknown = evaluateCryptoPolicy({ signature: { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: '1.2.3.4' }, at: BEFORE_CUTOFF });
+    const md5 = evaluateCryptoPolicy({
+      signature: { digestAlgorithmOid: OID.md5, signatureAlgorithmOid: OID.sha256WithRsa },
+      at: BEFORE_CUTOFF,
+    });
+    expect(md5.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual([
+      'signature digest MD5: NOT_ALLOWED (digests: MD5 not listed)',
+    ]);
+    const unknown = evaluateCryptoPolicy({
+      signature: { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: '1.2.3.4' },
+      at: BEFORE_CUTOFF,
+    });
     expect(unknown.rejected.map(brief)).toEqual(['signature signature-scheme 1.2.3.4: UNKNOWN_ALGORITHM']);
     const pssOnly: CryptoPolicy = { ...DEFAULT_CRYPTO_POLICY, id: 'pss-only', schemes: { 'RSASSA-PSS': {} } };
-    const v15 = evaluateCryptoPolicy({ signature: { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: OID.sha256WithRsa }, at: AFTER_CUTOFF }, pssOnly);
+    const v15 = evaluateCryptoPolicy(
+      { signature: { digestAlgorithmOid: OID.sha256, signatureAlgorithmOid: OID.sha256WithRsa }, at: AFTER_CUTOFF },
+      pssOnly,
+    );
     expect(v15.rejected.map((u) => `${brief(u)} (${u.rule})`)).toEqual([
       'signature signature-scheme RSASSA-PKCS1-v1_5: NOT_ALLOWED (schemes: RSASSA-PKCS1-v1_5 not listed)',
     ]);

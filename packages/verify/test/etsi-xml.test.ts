@@ -9,7 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPdf, tsaTimestamper } from '@kyso/core';
-import { escapeXmlText, etsiValidationReportXml, validatePdfDetailed, validatePdfEtsiXml, type SignatureReport, type ValidationResult } from '@kyso/verify';
+import {
+  escapeXmlText,
+  etsiValidationReportXml,
+  validatePdfDetailed,
+  validatePdfEtsiXml,
+  type SignatureReport,
+  type ValidationResult,
+} from '@kyso/verify';
 import { startTsa, TEST_CERTS, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { corpusDir, pdfLibDoc, repoRoot } from '../../../tests/helpers/producers.js';
@@ -76,7 +83,13 @@ function parseXml(xml: string): XmlElement {
       i++;
       const nameMatch = /^[^\s/>]+/.exec(xml.slice(i, i + 200));
       if (!nameMatch || !NAME.test(nameMatch[0])) throw new Error(`bad element name at ${i}`);
-      const el: XmlElement = { name: nameMatch[0], attrs: {}, children: [], text: '', ns: { ...(stack.at(-1)?.ns ?? {}) } };
+      const el: XmlElement = {
+        name: nameMatch[0],
+        attrs: {},
+        children: [],
+        text: '',
+        ns: { ...(stack.at(-1)?.ns ?? {}) },
+      };
       i += nameMatch[0].length;
       for (;;) {
         const before = i;
@@ -122,7 +135,8 @@ const kid = (e: XmlElement, name: string): XmlElement => {
   if (k.length !== 1) throw new Error(`${e.name} has ${k.length} <${name}>`);
   return k[0];
 };
-const descendants = (e: XmlElement, name: string): XmlElement[] => e.children.flatMap((c) => [...(c.name === name ? [c] : []), ...descendants(c, name)]);
+const descendants = (e: XmlElement, name: string): XmlElement[] =>
+  e.children.flatMap((c) => [...(c.name === name ? [c] : []), ...descendants(c, name)]);
 
 function wellFormed(xml: string): XmlElement {
   const root = parseXml(xml);
@@ -149,7 +163,9 @@ function checkAgainstJson(root: XmlElement, signatures: SignatureReport[]): XmlE
   for (const [k, s] of signatures.entries()) {
     const status = kid(reports[k], 'vr:SignatureValidationStatus');
     expect(kid(status, 'vr:MainIndication').text).toBe(INDICATION_URI[s.indication]);
-    expect(kids(status, 'vr:SubIndication').map((x) => x.text)).toEqual(s.subIndication ? [`urn:etsi:019102:subindication:${s.subIndication}`] : []);
+    expect(kids(status, 'vr:SubIndication').map((x) => x.text)).toEqual(
+      s.subIndication ? [`urn:etsi:019102:subindication:${s.subIndication}`] : [],
+    );
     const identifier = kid(reports[k], 'vr:SignatureIdentifier');
     expect(kids(identifier, 'vr:DAIdentifier').map((x) => x.text)).toEqual(s.fieldName === null ? [] : [s.fieldName]);
   }
@@ -163,9 +179,14 @@ function objectsById(root: XmlElement): Map<string, XmlElement> {
 
 /** Every VOReference points at an id the document defines. */
 function referencesResolve(root: XmlElement): void {
-  const ids = new Set([...descendants(root, 'vr:ValidationObject'), ...descendants(root, 'vr:SignatureIdentifier')].map((e) => e.attrs.id));
+  const ids = new Set(
+    [...descendants(root, 'vr:ValidationObject'), ...descendants(root, 'vr:SignatureIdentifier')].map(
+      (e) => e.attrs.id,
+    ),
+  );
   const walk = (e: XmlElement) => {
-    if (e.attrs.VOReference !== undefined) for (const r of e.attrs.VOReference.split(' ')) expect(ids, `${e.name} → ${r}`).toContain(r);
+    if (e.attrs.VOReference !== undefined)
+      for (const r of e.attrs.VOReference.split(' ')) expect(ids, `${e.name} → ${r}`).toContain(r);
     e.children.forEach(walk);
   };
   walk(root);
@@ -206,7 +227,10 @@ describe('escaping', () => {
 describe('a kyso-signed PDF', () => {
   it('B-B: one report, indication as in the JSON, the signer certificate, Vietnamese text, hostile /Reason escaped', async () => {
     const signer = openSigner();
-    const pdf = await signPdf(await pdfLibDoc({ objectStreams: true }), signer, { reason: HOSTILE_REASON, location: LOCATION });
+    const pdf = await signPdf(await pdfLibDoc({ objectStreams: true }), signer, {
+      reason: HOSTILE_REASON,
+      location: LOCATION,
+    });
     const { report, xml } = await validatePdfEtsiXml(pdf, { trustAnchors: [root] });
     expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL-PASSED']);
     const doc = wellFormed(xml);
@@ -233,12 +257,16 @@ describe('a kyso-signed PDF', () => {
 
     // Structure: identifier, time info (no timestamp: the validation time), process and the reasons in both languages.
     const identifier = kid(svr, 'vr:SignatureIdentifier');
-    expect(kid(kid(identifier, 'vr:DigestAlgAndValue'), 'ds:DigestMethod').attrs.Algorithm).toBe('http://www.w3.org/2001/04/xmlenc#sha256');
+    expect(kid(kid(identifier, 'vr:DigestAlgAndValue'), 'ds:DigestMethod').attrs.Algorithm).toBe(
+      'http://www.w3.org/2001/04/xmlenc#sha256',
+    );
     expect(kid(identifier, 'ds:SignatureValue').text.length).toBeGreaterThan(300);
     const best = kid(kid(svr, 'vr:ValidationTimeInfo'), 'vr:BestSignatureTime');
     expect(kid(best, 'vr:TypeOfProof').text).toBe('urn:etsi:019102:poetype:validation');
     expect(kids(best, 'vr:POEObject')).toHaveLength(0);
-    expect(kid(kid(svr, 'vr:SignatureValidationProcess'), 'vr:SignatureValidationProcessID').text).toBe('urn:etsi:019102:validationprocess:Basic');
+    expect(kid(kid(svr, 'vr:SignatureValidationProcess'), 'vr:SignatureValidationProcessID').text).toBe(
+      'urn:etsi:019102:validationprocess:Basic',
+    );
     const chain = descendants(svr, 'vr:CertificateChain')[0];
     expect(kid(chain, 'vr:TrustAnchor').attrs.VOReference).toMatch(/^C-/);
     const reasons = descendants(svr, 'kyso:Finding').filter((f) => f.attrs.code === 'TRUSTED');
@@ -250,9 +278,17 @@ describe('a kyso-signed PDF', () => {
   });
 
   it('B-T: the signature timestamp is an attribute, a validation object and the proof of the best signature time', async () => {
-    const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), { level: 'B-T', timestamper: tsaTimestamper(tsa.url), reason: 'Cấp bản sao' });
+    const pdf = await signPdf(await pdfLibDoc({ objectStreams: false }), openSigner(), {
+      level: 'B-T',
+      timestamper: tsaTimestamper(tsa.url),
+      reason: 'Cấp bản sao',
+    });
     const { report, xml } = await validatePdfEtsiXml(pdf, { trustAnchors: [root] });
-    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', level: 'B-T', signingTimeSource: 'timestamp' });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      level: 'B-T',
+      signingTimeSource: 'timestamp',
+    });
     const doc = wellFormed(xml);
     const [svr] = checkAgainstJson(doc, report.signatures);
     referencesResolve(doc);
@@ -265,8 +301,12 @@ describe('a kyso-signed PDF', () => {
     expect(kid(best, 'vr:POEObject').attrs.VOReference).toBe(tsId);
     const token = objects.get(tsId)!;
     expect(kid(token, 'vr:ObjectType').text).toBe('urn:etsi:019102:validationObject:timestamp');
-    expect(kid(kid(kid(token, 'vr:ValidationReport'), 'vr:SignatureValidationStatus'), 'vr:MainIndication').text).toBe(INDICATION_URI['TOTAL-PASSED']);
-    expect(kid(kid(svr, 'vr:SignatureValidationProcess'), 'vr:SignatureValidationProcessID').text).toBe('urn:etsi:019102:validationprocess:LTVM');
+    expect(kid(kid(kid(token, 'vr:ValidationReport'), 'vr:SignatureValidationStatus'), 'vr:MainIndication').text).toBe(
+      INDICATION_URI['TOTAL-PASSED'],
+    );
+    expect(kid(kid(svr, 'vr:SignatureValidationProcess'), 'vr:SignatureValidationProcessID').text).toBe(
+      'urn:etsi:019102:validationprocess:LTVM',
+    );
     expect(report.signatures[0].reason).toBe('Cấp bản sao');
     expect(xml).toContain('<vr:ReasonElement>Cấp bản sao</vr:ReasonElement>');
   });
@@ -275,7 +315,10 @@ describe('a kyso-signed PDF', () => {
 describe('corpus files', () => {
   it('DSS-2236 shadow hide: the failure and its reason, as in the JSON', async () => {
     const pdf = new Uint8Array(readFileSync(join(corpusDir, 'dss/dss-2236/hide.pdf')));
-    const options = { trustAnchors: [readFileSync(join(corpusDir, 'dss/roots/demo-self-signed.pem'), 'utf8')], at: new Date('2021-06-01T00:00:00Z') };
+    const options = {
+      trustAnchors: [readFileSync(join(corpusDir, 'dss/roots/demo-self-signed.pem'), 'utf8')],
+      at: new Date('2021-06-01T00:00:00Z'),
+    };
     const result: ValidationResult = await validatePdfDetailed(pdf, options);
     expect(result.report.signatures.some((s) => s.indication !== 'TOTAL-PASSED')).toBe(true);
     const xml = await etsiValidationReportXml(pdf, result, options);
@@ -308,18 +351,24 @@ describe('corpus files', () => {
     // The doc timestamp is a report of its own and the proof of time for the signatures it covers.
     const docTs = reports[1];
     expect(kids(kid(docTs, 'vr:SignatureAttributes'), 'vr:DocTimeStamp')).toHaveLength(1);
-    const tokenId = kid(kid(kid(docTs, 'vr:SignatureAttributes'), 'vr:DocTimeStamp'), 'vr:AttributeObject').attrs.VOReference;
+    const tokenId = kid(kid(kid(docTs, 'vr:SignatureAttributes'), 'vr:DocTimeStamp'), 'vr:AttributeObject').attrs
+      .VOReference;
     for (const k of [0, 2]) {
       const s = report.signatures[k];
       const best = kid(kid(reports[k], 'vr:ValidationTimeInfo'), 'vr:BestSignatureTime');
-      if (facts.signatures[k].bestSignatureTime.source !== 'validation-time') expect(kid(best, 'vr:POEObject').attrs.VOReference).toMatch(/^T-/);
+      if (facts.signatures[k].bestSignatureTime.source !== 'validation-time')
+        expect(kid(best, 'vr:POEObject').attrs.VOReference).toMatch(/^T-/);
       expect(s.level).not.toBeNull();
     }
     const token = objects.get(tokenId)!;
     expect(kid(token, 'vr:ObjectType').text).toBe('urn:etsi:019102:validationObject:timestamp');
-    expect(kid(kid(kid(token, 'vr:ValidationReport'), 'vr:SignatureValidationStatus'), 'vr:MainIndication').text).toBe(INDICATION_URI[report.signatures[1].indication]);
+    expect(kid(kid(kid(token, 'vr:ValidationReport'), 'vr:SignatureValidationStatus'), 'vr:MainIndication').text).toBe(
+      INDICATION_URI[report.signatures[1].indication],
+    );
     // The DSS's revocation data is listed, and the certificates' statuses point at it.
-    const revocationObjects = [...objects.values()].filter((o) => /OCSPResponse|CRL$/.test(kid(o, 'vr:ObjectType').text));
+    const revocationObjects = [...objects.values()].filter((o) =>
+      /OCSPResponse|CRL$/.test(kid(o, 'vr:ObjectType').text),
+    );
     expect(revocationObjects.length).toBeGreaterThan(0);
     const related = descendants(reports[0], 'vr:RelatedValidationObject').map((r) => r.attrs.VOReference);
     expect(related.some((id) => id.startsWith('R-'))).toBe(true);
@@ -332,12 +381,18 @@ describe('kyso verify --xml', () => {
 
   it('prints the XML report with the exit code it has without --xml', async () => {
     const good = join(work, 'good.pdf');
-    writeFileSync(good, await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner(), { reason: HOSTILE_REASON }));
+    writeFileSync(
+      good,
+      await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner(), { reason: HOSTILE_REASON }),
+    );
     const trust = join(TEST_CERTS, 'root-ca.pem');
     for (const [file, args] of [
       [good, ['--trust', trust]],
       [good, []],
-      [join(corpusDir, 'dss/dss-2236/hide.pdf'), ['--trust', join(corpusDir, 'dss/roots/demo-self-signed.pem'), '--at', '2021-06-01T00:00:00Z']],
+      [
+        join(corpusDir, 'dss/dss-2236/hide.pdf'),
+        ['--trust', join(corpusDir, 'dss/roots/demo-self-signed.pem'), '--at', '2021-06-01T00:00:00Z'],
+      ],
     ] as const) {
       const plain = kyso(file, ...args, '--json');
       const withXml = kyso(file, ...args, '--xml');

@@ -42,7 +42,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const certDer = (name: string) => pemToDer(readFileSync(leafPem(name).cert, 'utf8'));
 const caDer = (file: string) => pemToDer(readFileSync(join(TEST_CERTS, file), 'utf8'));
 const cn = (c: pkijs.Certificate) =>
-  (c.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value as { valueBlock: { value: string } } | undefined)?.valueBlock.value;
+  (c.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value as { valueBlock: { value: string } } | undefined)
+    ?.valueBlock.value;
 
 describe('the DSS as of a revision', () => {
   it('pyHanko LTA file: no DSS before revision 3; then /Certs, /OCSPs, /CRLs through indirect arrays and one VRI', () => {
@@ -59,7 +60,8 @@ describe('the DSS as of a revision', () => {
     expect(dss.vri[0]).toMatchObject({ certs: expect.any(Array), ocsps: [dss.ocsps[0]], crls: [dss.crls[0]] });
     expect(dss.vri[0].certs).toHaveLength(5);
     // Every item is real DER: the certificates parse, the OCSP response is a successful basic response.
-    for (const der of dss.certs) expect(() => pkijs.Certificate.fromBER(der.slice().buffer as ArrayBuffer)).not.toThrow();
+    for (const der of dss.certs)
+      expect(() => pkijs.Certificate.fromBER(der.slice().buffer as ArrayBuffer)).not.toThrow();
     expect(parseOcspResponse(dss.ocsps[0]).responseStatus).toBe('successful');
   });
 
@@ -102,7 +104,13 @@ describe('the evidence pool', () => {
     ]);
     expect(pool.crls[0].facts?.thisUpdate.toISOString()).toBe('2020-09-12T00:00:00.000Z');
     const byName = new Map(pool.certificates.map((c) => [cn(c.certificate!), c]));
-    expect([...byName.keys()].sort()).toEqual(['Alice', 'Intermediate CA', 'OCSP responder', 'Root CA', 'Time Stamping Authority']);
+    expect([...byName.keys()].sort()).toEqual([
+      'Alice',
+      'Intermediate CA',
+      'OCSP responder',
+      'Root CA',
+      'Time Stamping Authority',
+    ]);
     // Alice came in the signature's CMS (revision 2), then the DSS listed her again in revision 3.
     expect(byName.get('Alice')!.firstRevision).toBe(2);
     expect(byName.get('Alice')!.origins.map((o) => o.source)).toEqual(['dss', 'vri', 'cms']);
@@ -114,14 +122,21 @@ describe('the evidence pool', () => {
     ]);
     // The OCSP responder's certificate is only in the DSS.
     expect(byName.get('OCSP responder')!.firstRevision).toBe(3);
-    expect(pool.vri).toMatchObject([{ key: '37E8639579D2B652A64AB624A22D3823AC6FA4F1', revision: 3, signatureField: 'Sig1' }]);
+    expect(pool.vri).toMatchObject([
+      { key: '37E8639579D2B652A64AB624A22D3823AC6FA4F1', revision: 3, signatureField: 'Sig1' },
+    ]);
   });
 
   it('pyHanko LTA-2: the second OCSP response appears in revision 6, for Sig2; reading as of revision 4 leaves it out', async () => {
     const doc = load(LTA2);
     const pool = await collectEvidence(doc);
     expect(pool.ocspResponses.map((o) => o.firstRevision)).toEqual([3, 6]);
-    expect(pool.ocspResponses[1].origins).toContainEqual({ source: 'vri', revision: 6, vriKey: '7423BE1295E17CE4A2F62A802BC0BE2EED6056F3', signatureField: 'Sig2' });
+    expect(pool.ocspResponses[1].origins).toContainEqual({
+      source: 'vri',
+      revision: 6,
+      vriKey: '7423BE1295E17CE4A2F62A802BC0BE2EED6056F3',
+      signatureField: 'Sig2',
+    });
     expect(pool.vri.map((v) => [v.signatureField, v.revision])).toEqual([
       ['Sig1', 3],
       ['Sig2', 6],
@@ -141,7 +156,8 @@ describe('the evidence pool', () => {
       } catch {
         continue; // unreadable files are the validator's concern
       }
-      if (findSignatures(doc).some((s) => parseCms(s.contents).signedAttributeTypes.includes(ARCHIVAL))) withArchival.push(row.path);
+      if (findSignatures(doc).some((s) => parseCms(s.contents).signedAttributeTypes.includes(ARCHIVAL)))
+        withArchival.push(row.path);
     }
     expect(withArchival.sort()).toEqual([
       'dss/dss-2236/annotation-and-visible-change.pdf',
@@ -181,7 +197,9 @@ describe('the evidence pool', () => {
     const r = await findEmbeddedRevocation(pool, signer, issuer, { at, freshness: 'issued-after' });
     expect(r.status).toBe('good');
     expect(r.source).toBe('ocsp');
-    expect(r.decidedBy?.origins).toEqual([{ source: 'revocation-archival', revision: 1, signatureField: 'Signature1' }]);
+    expect(r.decidedBy?.origins).toEqual([
+      { source: 'revocation-archival', revision: 1, signatureField: 'Signature1' },
+    ]);
   });
 
   it('CAdES certificate-values and revocation-values unsigned attributes are read (EXPLICIT-tagged lists)', async () => {
@@ -190,18 +208,34 @@ describe('the evidence pool', () => {
     const contents = findSignatures(PdfDocument.load(signed))[0].contents!;
     const asn = asn1js.fromBER(contents.slice().buffer as ArrayBuffer);
     const sd = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn.result }).content });
-    const basic = new Uint8Array(pkijs.OCSPResponse.fromBER(dss.ocsps[0].slice().buffer as ArrayBuffer).responseBytes!.response.valueBlock.valueHexView);
+    const basic = new Uint8Array(
+      pkijs.OCSPResponse.fromBER(dss.ocsps[0].slice().buffer as ArrayBuffer).responseBytes!.response.valueBlock
+        .valueHexView,
+    );
     const node = (b: Uint8Array) => asn1js.fromBER(b.slice().buffer as ArrayBuffer).result;
     const tagged = (tag: number, items: Uint8Array[]) =>
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: tag }, value: [new asn1js.Sequence({ value: items.map(node) })] });
+      new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: tag },
+        value: [new asn1js.Sequence({ value: items.map(node) })],
+      });
     sd.signerInfos[0].unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
       type: 1,
       attributes: [
-        new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.23', values: [new asn1js.Sequence({ value: dss.certs.slice(0, 2).map(node) })] }),
-        new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.24', values: [new asn1js.Sequence({ value: [tagged(0, dss.crls), tagged(1, [basic])] })] }),
+        new pkijs.Attribute({
+          type: '1.2.840.113549.1.9.16.2.23',
+          values: [new asn1js.Sequence({ value: dss.certs.slice(0, 2).map(node) })],
+        }),
+        new pkijs.Attribute({
+          type: '1.2.840.113549.1.9.16.2.24',
+          values: [new asn1js.Sequence({ value: [tagged(0, dss.crls), tagged(1, [basic])] })],
+        }),
       ],
     });
-    const cms = new Uint8Array(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false));
+    const cms = new Uint8Array(
+      new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) })
+        .toSchema()
+        .toBER(false),
+    );
     const found = cmsEvidence(cms);
     expect(found.problems).toEqual([]);
     const cades = found.items.filter((i) => i.source === 'cades-unsigned');
@@ -225,10 +259,22 @@ describe('the evidence pool', () => {
 });
 
 describe('the offline revocation lookup (pyHanko LTA, no network)', () => {
-  async function aliceAndIssuer(): Promise<{ pool: EvidencePool; alice: pkijs.Certificate; issuer: pkijs.Certificate; root: pkijs.Certificate; intermediate: pkijs.Certificate }> {
+  async function aliceAndIssuer(): Promise<{
+    pool: EvidencePool;
+    alice: pkijs.Certificate;
+    issuer: pkijs.Certificate;
+    root: pkijs.Certificate;
+    intermediate: pkijs.Certificate;
+  }> {
     const pool = await collectEvidence(load(LTA));
     const named = (name: string) => pool.certificates.find((c) => cn(c.certificate!) === name)!.certificate!;
-    return { pool, alice: named('Alice'), issuer: named('Intermediate CA'), root: named('Root CA'), intermediate: named('Intermediate CA') };
+    return {
+      pool,
+      alice: named('Alice'),
+      issuer: named('Intermediate CA'),
+      root: named('Root CA'),
+      intermediate: named('Intermediate CA'),
+    };
   }
 
   it('at the validation time: the OCSP response (freshest) says good', async () => {
@@ -272,17 +318,24 @@ describe('the offline revocation lookup (pyHanko LTA, no network)', () => {
 
   it('only evidence that existed by a revision: none before the DSS', async () => {
     const { pool, alice, issuer } = await aliceAndIssuer();
-    const r = await findEmbeddedRevocation(pool, alice, issuer, { at: new Date('2020-11-01T00:05:00Z'), maxRevision: 2 });
+    const r = await findEmbeddedRevocation(pool, alice, issuer, {
+      at: new Date('2020-11-01T00:05:00Z'),
+      maxRevision: 2,
+    });
     expect(r).toMatchObject({ status: 'unknown', candidates: [], decidedBy: null });
   });
 });
 
 describe('a kyso-signed file with a DSS of the test PKI’s real OCSP responses and CRL', () => {
   /** Appends a DSS (indirect arrays of streams) to `pdf` in one incremental update. */
-  function withDss(pdf: Uint8Array, items: { certs: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] }): Uint8Array {
+  function withDss(
+    pdf: Uint8Array,
+    items: { certs: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] },
+  ): Uint8Array {
     const doc = PdfDocument.load(pdf);
     const w = doc.update();
-    const array = (list: Uint8Array[]): PdfRef => w.add(list.map((b) => w.add(PdfStream.fromBytes(new PdfDict(), b)) as PdfObject));
+    const array = (list: Uint8Array[]): PdfRef =>
+      w.add(list.map((b) => w.add(PdfStream.fromBytes(new PdfDict(), b)) as PdfObject));
     const dss = w.add(new PdfDict({ Certs: array(items.certs), OCSPs: array(items.ocsps), CRLs: array(items.crls) }));
     const catalog = new PdfDict(doc.catalog()!.map);
     catalog.map.set('DSS', dss);
@@ -314,7 +367,9 @@ describe('a kyso-signed file with a DSS of the test PKI’s real OCSP responses 
       [2, ['dss']],
       [2, ['dss']],
     ]);
-    expect(pool.certificates.map((c) => cn(c.certificate!))).toEqual(expect.arrayContaining(['Kyso Test Intermediate CA', 'Kyso Test Root CA']));
+    expect(pool.certificates.map((c) => cn(c.certificate!))).toEqual(
+      expect.arrayContaining(['Kyso Test Intermediate CA', 'Kyso Test Root CA']),
+    );
 
     const revoked = await findEmbeddedRevocation(pool, certDer('revoked'), intermediate);
     expect(revoked.status).toBe('revoked');
@@ -351,7 +406,7 @@ describe('hostile input', () => {
   it('mutated LTA files: gathering evidence and checking timestamps give facts, never an exception', async () => {
     const original = new Uint8Array(readFileSync(join(CORPUS, LTA2)));
     let seed = 20261122;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     let checked = 0;
     for (let i = 0; i < 60; i++) {
       const bytes = original.slice();
@@ -365,7 +420,8 @@ describe('hostile input', () => {
       const pool = await collectEvidence(doc);
       expect(Array.isArray(pool.problems)).toBe(true);
       for (const s of findSignatures(doc)) {
-        if (s.kind === 'doc-timestamp') expect((await checkDocumentTimestamp(bytes, s, { doc })).timestamp).toBeDefined();
+        if (s.kind === 'doc-timestamp')
+          expect((await checkDocumentTimestamp(bytes, s, { doc })).timestamp).toBeDefined();
         else expect(Array.isArray(await checkSignatureTimestamps(parseCms(s.contents)))).toBe(true);
       }
       checked++;
@@ -383,7 +439,9 @@ describe('one parse per /Contents, shared by the signature facts and the evidenc
     const again = parseCms(sig.contents);
     expect(first.certificates.length).toBe(3); // the signer, the intermediate and the root, as the .p12 holds them
     expect(again.certificates.length).toBe(first.certificates.length);
-    expect(evidence.map((i) => hex(i.der)).sort()).toEqual(first.certificates.map((c) => hex(new Uint8Array(c.toSchema().toBER(false)))).sort());
+    expect(evidence.map((i) => hex(i.der)).sort()).toEqual(
+      first.certificates.map((c) => hex(new Uint8Array(c.toSchema().toBER(false)))).sort(),
+    );
     expect(again.signerCertificate).toBe(first.signerCertificate);
     expect(cmsEvidence(sig.contents).items.filter((i) => i.kind === 'certificate')).toHaveLength(evidence.length);
   });

@@ -5,7 +5,17 @@
  * tests/security/ssrf.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { checkUrl, classifyAddress, fetchPolicy, FetchGate, guardedFetch, httpExchange, parseIpv6, publicAddressesOnly, type FetchTransport } from '@kyso/verify';
+import {
+  checkUrl,
+  classifyAddress,
+  fetchPolicy,
+  FetchGate,
+  guardedFetch,
+  httpExchange,
+  parseIpv6,
+  publicAddressesOnly,
+  type FetchTransport,
+} from '@kyso/verify';
 
 describe('classifyAddress', () => {
   const cases: Array<[string, string]> = [
@@ -68,7 +78,18 @@ describe('classifyAddress', () => {
   }
 
   it('host names and malformed addresses are not addresses', () => {
-    for (const s of ['localhost', 'example.com', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1:2:3:4:5:6:7:8:9', '1::2::3', 'g::1', '::ffff:1.2.3.256', '']) {
+    for (const s of [
+      'localhost',
+      'example.com',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      'g::1',
+      '::ffff:1.2.3.256',
+      '',
+    ]) {
       expect(classifyAddress(s), s).toBeNull();
     }
   });
@@ -153,7 +174,10 @@ function tableTransport(routes: Record<string, () => Response>): FetchTransport 
   return t;
 }
 
-const redirect = (to: string, status = 302) => () => new Response(null, { status, headers: { location: to } });
+const redirect =
+  (to: string, status = 302) =>
+  () =>
+    new Response(null, { status, headers: { location: to } });
 
 describe('guardedFetch', () => {
   it('follows a redirect to an allowed host, refuses one to a forbidden host without asking the transport', async () => {
@@ -167,7 +191,12 @@ describe('guardedFetch', () => {
     expect(await (await f('http://ca.example/a')).text()).toBe('ok');
     await expect(f('http://ca.example/evil')).rejects.toMatchObject({ code: 'FETCH_ADDRESS_REFUSED' });
     await expect(f('http://ca.example/port')).rejects.toMatchObject({ code: 'FETCH_PORT_REFUSED' });
-    expect(t.asked).toEqual(['http://ca.example/a', 'http://ca2.example/b', 'http://ca.example/evil', 'http://ca.example/port']);
+    expect(t.asked).toEqual([
+      'http://ca.example/a',
+      'http://ca2.example/b',
+      'http://ca.example/evil',
+      'http://ca.example/port',
+    ]);
     expect(f.stats().refused.map((r) => r.code)).toEqual(['FETCH_ADDRESS_REFUSED', 'FETCH_PORT_REFUSED']);
   });
 
@@ -179,16 +208,22 @@ describe('guardedFetch', () => {
       'http://a.example/3': redirect('/4'),
       'http://a.example/4': () => new Response('end'),
     });
-    await expect(guardedFetch({ transport: t, policy: { maxRedirects: 3 } })('http://a.example/0')).rejects.toMatchObject({ code: 'FETCH_TOO_MANY_REDIRECTS' });
+    await expect(
+      guardedFetch({ transport: t, policy: { maxRedirects: 3 } })('http://a.example/0'),
+    ).rejects.toMatchObject({ code: 'FETCH_TOO_MANY_REDIRECTS' });
     expect(t.asked).toHaveLength(4);
-    expect(await (await guardedFetch({ transport: t, policy: { maxRedirects: 4 } })('http://a.example/0')).text()).toBe('end');
+    expect(await (await guardedFetch({ transport: t, policy: { maxRedirects: 4 } })('http://a.example/0')).text()).toBe(
+      'end',
+    );
   });
 
   it('a 303 (and a 302 after a POST) continues as a GET without the body', async () => {
     const seen: Array<{ url: string; method?: string; body: unknown }> = [];
     const t: FetchTransport = async (url, init) => {
       seen.push({ url, method: init.method, body: init.body });
-      return url.endsWith('/post') ? new Response(null, { status: 302, headers: { location: '/get' } }) : new Response('x');
+      return url.endsWith('/post')
+        ? new Response(null, { status: 302, headers: { location: '/get' } })
+        : new Response('x');
     };
     await guardedFetch({ transport: t })('http://a.example/post', { method: 'POST', body: new Uint8Array([1]) });
     expect(seen[1]).toEqual({ url: 'http://a.example/get', method: 'GET', body: undefined });
@@ -199,18 +234,31 @@ describe('guardedFetch', () => {
     const t: FetchTransport = async (url, init) => {
       seen.push(new Headers(init.headers).get('authorization'));
       if (url.endsWith('/same')) return new Response(null, { status: 307, headers: { location: '/other-path' } });
-      if (url.endsWith('/other-path')) return new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/x' } });
+      if (url.endsWith('/other-path'))
+        return new Response(null, { status: 307, headers: { location: 'http://elsewhere.example/x' } });
       return new Response('x');
     };
-    await guardedFetch({ transport: t })('http://tsa.example/same', { method: 'POST', headers: { authorization: 'Basic c2VjcmV0' }, body: new Uint8Array([1]) });
+    await guardedFetch({ transport: t })('http://tsa.example/same', {
+      method: 'POST',
+      headers: { authorization: 'Basic c2VjcmV0' },
+      body: new Uint8Array([1]),
+    });
     expect(seen).toEqual(['Basic c2VjcmV0', 'Basic c2VjcmV0', null]);
   });
 
-  it('one budget: request count over the guarded fetch\'s life', async () => {
-    const t = tableTransport(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`http://ca.example/${i}`, () => new Response('x')])));
+  it("one budget: request count over the guarded fetch's life", async () => {
+    const t = tableTransport(
+      Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`http://ca.example/${i}`, () => new Response('x')])),
+    );
     const f = guardedFetch({ transport: t, policy: { budget: { maxRequests: 5 } } });
     const outcomes = [];
-    for (let i = 0; i < 50; i++) outcomes.push(await f(`http://ca.example/${i}`).then(async (r) => (await r.text(), 'ok'), (e: { code: string }) => e.code));
+    for (let i = 0; i < 50; i++)
+      outcomes.push(
+        await f(`http://ca.example/${i}`).then(
+          async (r) => (await r.text(), 'ok'),
+          (e: { code: string }) => e.code,
+        ),
+      );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(5);
     expect(outcomes.slice(5).every((o) => o === 'FETCH_BUDGET_EXCEEDED')).toBe(true);
     expect(t.asked).toHaveLength(5);
@@ -227,7 +275,9 @@ describe('guardedFetch', () => {
 
   it('one budget: wall time aborts what runs and refuses what comes after', async () => {
     const t: FetchTransport = (_url, init) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }));
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }),
+      );
     const f = guardedFetch({ transport: t, policy: { budget: { totalMs: 50 } } });
     const r = await httpExchange('http://slow.example/', {}, { timeoutMs: 10_000, maxBytes: 100, fetch: f });
     expect(r).toMatchObject({ ok: false, failure: 'refused', code: 'FETCH_BUDGET_EXCEEDED' });

@@ -7,10 +7,37 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timestampPdf, tsaTimestamper } from '@kyso/core';
-import { ByteWriter, ObjectSerializer, PdfDict, PdfDocument, PdfName, PdfRef, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
-import { analyseModifications, findSignatures, humanReport, withHidingChanges, type SignatureReport, type ValidationReport } from '@kyso/verify';
+import {
+  ByteWriter,
+  ObjectSerializer,
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  PdfRef,
+  PdfString,
+  type IncrementalWriter,
+  type PdfObject,
+} from '@kyso/pdf';
+import {
+  analyseModifications,
+  findSignatures,
+  humanReport,
+  withHidingChanges,
+  type SignatureReport,
+  type ValidationReport,
+} from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
-import { REPO, bytesOf, concat, explain, kysoSign, latin1, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
+import {
+  REPO,
+  bytesOf,
+  concat,
+  explain,
+  kysoSign,
+  latin1,
+  plainPdf,
+  validate,
+  verdictOf,
+} from './helpers/signed-pdfs.js';
 
 const asDict = (o: PdfObject | undefined): PdfDict => {
   if (!(o instanceof PdfDict)) throw new Error('expected a dictionary');
@@ -47,7 +74,11 @@ function setAcroForm(w: IncrementalWriter, doc: PdfDocument, f: Form, acro: PdfD
 
 /** The field of a signature by its name (kyso's fields are indirect). */
 function fieldRef(doc: PdfDocument, name: string): PdfRef {
-  const ref = formOf(doc).fields.find((r) => (asDict(doc.resolve(r)).get('T') as PdfString | undefined)?.bytes && new TextDecoder().decode((asDict(doc.resolve(r)).get('T') as PdfString).bytes) === name);
+  const ref = formOf(doc).fields.find(
+    (r) =>
+      (asDict(doc.resolve(r)).get('T') as PdfString | undefined)?.bytes &&
+      new TextDecoder().decode((asDict(doc.resolve(r)).get('T') as PdfString).bytes) === name,
+  );
   if (!ref) throw new Error(`no field ${name}`);
   return ref;
 }
@@ -59,7 +90,10 @@ function freeObjects(bytes: Uint8Array, nums: number[]): Uint8Array {
   const size = doc.nextObjectNumber;
   const rows = ['0 1', '0000000000 65535 f ', ...nums.flatMap((n) => [`${n} 1`, '0000000000 00001 f '])];
   const xrefAt = bytes.length + 1;
-  return concat(bytes, `\nxref\n${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root ${root.num} ${root.gen} R /Prev ${doc.latest.xrefOffset} >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  return concat(
+    bytes,
+    `\nxref\n${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root ${root.num} ${root.gen} R /Prev ${doc.latest.xrefOffset} >>\nstartxref\n${xrefAt}\n%%EOF\n`,
+  );
 }
 
 /** No signature passes, every one before the hiding update is DISALLOWED, and the hidden ones say so first. */
@@ -72,7 +106,9 @@ function expectHidden(report: ValidationReport, expected: Record<string, string>
     expect(hidden!.hidden!.detail).toContain(`hidden by revision ${hidingRevision}`);
     expect(hidden!.indication, explain(hidden!)).not.toBe('TOTAL-PASSED');
     expect(hidden!.reasons.map((r) => r.code)).toContain('SIGNATURE_HIDDEN');
-    expect(hidden!.changes.some((c) => c.kind === 'signature-hidden' && c.revision === hidingRevision && !c.allowed)).toBe(true);
+    expect(
+      hidden!.changes.some((c) => c.kind === 'signature-hidden' && c.revision === hidingRevision && !c.allowed),
+    ).toBe(true);
   }
   for (const s of report.signatures) {
     expect(s.indication, explain(s)).not.toBe('TOTAL-PASSED');
@@ -110,69 +146,124 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   const variants: [string, () => Uint8Array, Record<string, string>][] = [
     [
       'the second field dropped from /Fields',
-      () => update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1))); }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1)));
+        }),
       { Signature2: 'field-removed' },
     ],
     [
       'the first field dropped from /Fields',
-      () => update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(1))); }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(1)));
+        }),
       { Signature1: 'field-removed' },
     ],
     [
       '/Fields emptied',
-      () => update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', [])); }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          setAcroForm(w, doc, f, f.acro.clone().set('Fields', []));
+        }),
       { Signature1: 'field-removed', Signature2: 'field-removed' },
     ],
     [
       '/Fields replaced by garbage (a string)',
-      () => update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', new PdfString(bytesOf('rac')))); }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          setAcroForm(w, doc, f, f.acro.clone().set('Fields', new PdfString(bytesOf('rac'))));
+        }),
       { Signature1: 'field-removed', Signature2: 'field-removed' },
     ],
     [
       '/Fields a reference to an object that does not exist',
-      () => update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', new PdfRef(9999, 0))); }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          setAcroForm(w, doc, f, f.acro.clone().set('Fields', new PdfRef(9999, 0)));
+        }),
       { Signature1: 'field-removed', Signature2: 'field-removed' },
     ],
     [
       'the AcroForm dropped from the catalog',
-      () => update(two, (w, doc) => { const c = formOf(doc).catalog.clone(); c.delete('AcroForm'); w.set(doc.trailer.get('Root') as PdfRef, c); }),
+      () =>
+        update(two, (w, doc) => {
+          const c = formOf(doc).catalog.clone();
+          c.delete('AcroForm');
+          w.set(doc.trailer.get('Root') as PdfRef, c);
+        }),
       { Signature1: 'acroform-removed', Signature2: 'acroform-removed' },
     ],
     [
       'a new catalog in the trailer without an AcroForm',
-      () => update(two, (w, doc) => { const c = formOf(doc).catalog.clone(); c.delete('AcroForm'); w.setTrailer('Root', w.add(c)); }),
+      () =>
+        update(two, (w, doc) => {
+          const c = formOf(doc).catalog.clone();
+          c.delete('AcroForm');
+          w.setTrailer('Root', w.add(c));
+        }),
       { Signature1: 'acroform-removed', Signature2: 'acroform-removed' },
     ],
     [
       '/V removed from the second field',
-      () => update(two, (w, doc) => { const r = fieldRef(doc, 'Signature2'); const d = asDict(doc.resolve(r)).clone(); d.delete('V'); w.set(r, d); }),
+      () =>
+        update(two, (w, doc) => {
+          const r = fieldRef(doc, 'Signature2');
+          const d = asDict(doc.resolve(r)).clone();
+          d.delete('V');
+          w.set(r, d);
+        }),
       { Signature2: 'value-removed' },
     ],
     [
       "the second field's /V pointed at the first signature's dictionary",
-      () => update(two, (w, doc) => {
-        const r = fieldRef(doc, 'Signature2');
-        w.set(r, asDict(doc.resolve(r)).clone().set('V', asDict(doc.resolve(fieldRef(doc, 'Signature1'))).get('V') as PdfRef));
-      }),
+      () =>
+        update(two, (w, doc) => {
+          const r = fieldRef(doc, 'Signature2');
+          w.set(
+            r,
+            asDict(doc.resolve(r))
+              .clone()
+              .set('V', asDict(doc.resolve(fieldRef(doc, 'Signature1'))).get('V') as PdfRef),
+          );
+        }),
       { Signature2: 'value-replaced' },
     ],
     [
       "the second field's /V pointed at a new, unsigned dictionary",
-      () => update(two, (w, doc) => {
-        const r = fieldRef(doc, 'Signature2');
-        const blank = w.add(new PdfDict({ Type: PdfName.of('Sig'), Filter: PdfName.of('Adobe.PPKLite'), SubFilter: PdfName.of('ETSI.CAdES.detached') }));
-        w.set(r, asDict(doc.resolve(r)).clone().set('V', blank));
-      }),
+      () =>
+        update(two, (w, doc) => {
+          const r = fieldRef(doc, 'Signature2');
+          const blank = w.add(
+            new PdfDict({
+              Type: PdfName.of('Sig'),
+              Filter: PdfName.of('Adobe.PPKLite'),
+              SubFilter: PdfName.of('ETSI.CAdES.detached'),
+            }),
+          );
+          w.set(r, asDict(doc.resolve(r)).clone().set('V', blank));
+        }),
       { Signature2: 'value-replaced' },
     ],
     [
       "the second signature's dictionary redefined with another /Reason and its /Contents zeroed",
-      () => update(two, (w, doc) => {
-        const v = asDict(doc.resolve(fieldRef(doc, 'Signature2'))).get('V') as PdfRef;
-        const sig = asDict(doc.resolve(v)).clone();
-        const contents = sig.get('Contents') as PdfString;
-        w.set(v, sig.set('Reason', new PdfString(bytesOf('Huy bo'))).set('Contents', new PdfString(new Uint8Array(contents.bytes.length), true)));
-      }),
+      () =>
+        update(two, (w, doc) => {
+          const v = asDict(doc.resolve(fieldRef(doc, 'Signature2'))).get('V') as PdfRef;
+          const sig = asDict(doc.resolve(v)).clone();
+          const contents = sig.get('Contents') as PdfString;
+          w.set(
+            v,
+            sig
+              .set('Reason', new PdfString(bytesOf('Huy bo')))
+              .set('Contents', new PdfString(new Uint8Array(contents.bytes.length), true)),
+          );
+        }),
       { Signature2: 'signature-redefined' },
     ],
     [
@@ -185,27 +276,46 @@ describe('every way of hiding a signature: still reported, never passed', () => 
     ],
     [
       'the widget unlinked from the page and the field dropped from /Fields',
-      () => update(two, (w, doc) => {
-        const f = formOf(doc);
-        const page = doc.pages()[0];
-        const target = fieldRef(doc, 'Signature2');
-        const annots = (doc.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? [];
-        w.set(page.ref, page.dict.clone().set('Annots', annots.filter((a) => !a.equals(target))));
-        setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.filter((x) => !x.equals(target))));
-      }),
+      () =>
+        update(two, (w, doc) => {
+          const f = formOf(doc);
+          const page = doc.pages()[0];
+          const target = fieldRef(doc, 'Signature2');
+          const annots = (doc.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? [];
+          w.set(
+            page.ref,
+            page.dict.clone().set(
+              'Annots',
+              annots.filter((a) => !a.equals(target)),
+            ),
+          );
+          setAcroForm(
+            w,
+            doc,
+            f,
+            f.acro.clone().set(
+              'Fields',
+              f.fields.filter((x) => !x.equals(target)),
+            ),
+          );
+        }),
       { Signature2: 'field-removed' },
     ],
   ];
 
   for (const [name, build, expected] of variants) {
-    it(`${name} → ${Object.entries(expected).map(([k, v]) => `${k} ${v}`).join(', ')}`, async () => {
+    it(`${name} → ${Object.entries(expected)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`, async () => {
       const attacked = build();
       expect(PdfDocument.load(attacked).revisions).toHaveLength(4);
       const report = await validate(attacked);
       expect(report.signatures.length, 'every signature the file ever held is reported').toBeGreaterThanOrEqual(2);
-      expect(report.signatures.filter((s) => s.fieldName === 'Signature1' || s.fieldName === 'Signature2').map((s) => s.fieldName)).toEqual(
-        expect.arrayContaining(['Signature1', 'Signature2']),
-      );
+      expect(
+        report.signatures
+          .filter((s) => s.fieldName === 'Signature1' || s.fieldName === 'Signature2')
+          .map((s) => s.fieldName),
+      ).toEqual(expect.arrayContaining(['Signature1', 'Signature2']));
       expectHidden(report, expected, 3);
       // The whitelisting rules alone (without the hiding change) also refuse the update: two independent reasons.
       expect(analyseModifications(PdfDocument.load(attacked), 1).verdict).toBe('DISALLOWED');
@@ -217,8 +327,17 @@ describe('every way of hiding a signature: still reported, never passed', () => 
       const page = doc.pages()[0];
       const target = fieldRef(doc, 'Signature2');
       const annots = (doc.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? [];
-      expect(annots.some((a) => a.equals(target)), 'kyso puts its widget on the page').toBe(true);
-      w.set(page.ref, page.dict.clone().set('Annots', annots.filter((a) => !a.equals(target))));
+      expect(
+        annots.some((a) => a.equals(target)),
+        'kyso puts its widget on the page',
+      ).toBe(true);
+      w.set(
+        page.ref,
+        page.dict.clone().set(
+          'Annots',
+          annots.filter((a) => !a.equals(target)),
+        ),
+      );
     });
     const report = await validate(attacked);
     expect(report.signatures.map((s) => [s.fieldName, s.hidden])).toEqual([
@@ -244,7 +363,10 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   });
 
   it('hidden and then signed again: the new signature passes, the hidden one fails, the first is DISALLOWED', async () => {
-    const hidden = update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1))); });
+    const hidden = update(two, (w, doc) => {
+      const f = formOf(doc);
+      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1)));
+    });
     const resigned = await kysoSign(hidden, { reason: 'Ký lại' });
     const report = await validate(resigned);
     expect(report.signatures).toHaveLength(3);
@@ -260,13 +382,31 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   });
 
   it('the hiding rule stands on its own: an analysis the rules called ALLOWED becomes DISALLOWED with a signature-hidden change', () => {
-    const attacked = update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1))); });
+    const attacked = update(two, (w, doc) => {
+      const f = formOf(doc);
+      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1)));
+    });
     const found = findSignatures(PdfDocument.load(attacked));
-    const allowed = { level: 'FORM_FILLING' as const, verdict: 'ALLOWED' as const, permitted: 'ANNOTATIONS' as const, changes: [], trailingBytes: null, unreferencedObjects: [] };
+    const allowed = {
+      level: 'FORM_FILLING' as const,
+      verdict: 'ALLOWED' as const,
+      permitted: 'ANNOTATIONS' as const,
+      changes: [],
+      trailingBytes: null,
+      unreferencedObjects: [],
+    };
     const first = withHidingChanges(allowed, 1, found, found[0]);
     expect(first.verdict).toBe('DISALLOWED');
     expect(first.changes).toEqual([
-      { revision: 3, object: found[1].ref!.num, kind: 'signature-hidden', change: 'replaced', level: 'OTHER', allowed: false, reason: 'Signature2 (revision 2) hidden by revision 3: its field was removed from the form' },
+      {
+        revision: 3,
+        object: found[1].ref!.num,
+        kind: 'signature-hidden',
+        change: 'replaced',
+        level: 'OTHER',
+        allowed: false,
+        reason: 'Signature2 (revision 2) hidden by revision 3: its field was removed from the form',
+      },
     ]);
     // the hidden signature itself, even with a ByteRange naming no revision before the update
     expect(withHidingChanges(allowed, 5, found, found[1]).verdict).toBe('DISALLOWED');
@@ -275,7 +415,10 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   });
 
   it('findSignatures reads a hidden signature as of the last revision that reached it (the one it signed)', () => {
-    const attacked = update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', [])); });
+    const attacked = update(two, (w, doc) => {
+      const f = formOf(doc);
+      setAcroForm(w, doc, f, f.acro.clone().set('Fields', []));
+    });
     const found = findSignatures(PdfDocument.load(attacked));
     expect(found.map((s) => [s.fieldName, s.revision, s.hidden])).toEqual([
       ['Signature1', 1, { revision: 3, cause: 'field-removed' }],
@@ -285,14 +428,21 @@ describe('every way of hiding a signature: still reported, never passed', () => 
   });
 
   it('the human report names the hidden signature and the update that hid it (vi and en)', async () => {
-    const attacked = update(two, (w, doc) => { const f = formOf(doc); setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1))); });
+    const attacked = update(two, (w, doc) => {
+      const f = formOf(doc);
+      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.slice(0, 1)));
+    });
     const report = await validate(attacked);
     const vi = humanReport(report, 'vi');
     const en = humanReport(report, 'en');
     expect(vi).toContain('CHỮ KÝ BỊ CHE GIẤU');
     expect(vi).toContain('Chữ ký này đã bị một lần cập nhật sau đó che giấu');
-    expect(vi).toContain('CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.');
-    expect(en).toContain('HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.');
+    expect(vi).toContain(
+      'CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản 3 (đánh số từ 0) đã gỡ trường chữ ký khỏi biểu mẫu.',
+    );
+    expect(en).toContain(
+      'HIDDEN SIGNATURE: the update at revision 3 (counted from 0) removed its field from the form.',
+    );
     expect(en).toContain('A later update hid this signature');
   });
 });
@@ -310,12 +460,18 @@ describe('history cut off by an update without /Prev', () => {
     const rows = ['0000000000 65535 f '];
     for (let num = 1; num < size; num++) {
       const e = doc.entry(num)?.entry;
-      if (num === root.num) rows.push(`${String(bytes.length + 1).padStart(10, '0')} ${String(root.gen).padStart(5, '0')} n `);
-      else if (e?.type === 'offset') rows.push(`${String(e.offset).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n `);
+      if (num === root.num)
+        rows.push(`${String(bytes.length + 1).padStart(10, '0')} ${String(root.gen).padStart(5, '0')} n `);
+      else if (e?.type === 'offset')
+        rows.push(`${String(e.offset).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n `);
       else rows.push('0000000000 00001 f ');
     }
     const xrefAt = bytes.length + catalog.length;
-    return concat(bytes, catalog, `xref\n0 ${size}\n${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root ${root.num} ${root.gen} R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+    return concat(
+      bytes,
+      catalog,
+      `xref\n0 ${size}\n${rows.join('\n')}\ntrailer\n<< /Size ${size} /Root ${root.num} ${root.gen} R >>\nstartxref\n${xrefAt}\n%%EOF\n`,
+    );
   }
 
   it('a whole new table without /Prev that drops the second signature: the earlier revisions are read, the signature found hidden', async () => {
@@ -349,7 +505,14 @@ describe('a hidden certification signature', () => {
       catalog.delete('Perms');
       w.set(doc.trailer.get('Root') as PdfRef, catalog);
       const page = doc.pages()[0];
-      const note = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [10, 10, 30, 30], Contents: new PdfString(bytesOf('Da sua')) }));
+      const note = w.add(
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Text'),
+          Rect: [10, 10, 30, 30],
+          Contents: new PdfString(bytesOf('Da sua')),
+        }),
+      );
       const annots = (doc.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? [];
       w.set(page.ref, page.dict.clone().set('Annots', [...annots, note]));
     });
@@ -378,7 +541,15 @@ describe('another producer and document timestamps', () => {
       const f = formOf(doc);
       const target = fieldRef(doc, names[1]);
       expect(f.fields.length, 'the LibreOffice form has its own fields').toBeGreaterThan(2);
-      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.filter((x) => !x.equals(target))));
+      setAcroForm(
+        w,
+        doc,
+        f,
+        f.acro.clone().set(
+          'Fields',
+          f.fields.filter((x) => !x.equals(target)),
+        ),
+      );
     });
     expectHidden(await validate(attacked), { [names[1]]: 'field-removed' }, revisions);
   });
@@ -394,7 +565,15 @@ describe('another producer and document timestamps', () => {
     const tsName = base.signatures[1].fieldName!;
     const attacked = update(stamped, (w, doc) => {
       const f = formOf(doc);
-      setAcroForm(w, doc, f, f.acro.clone().set('Fields', f.fields.filter((x) => !x.equals(fieldRef(doc, tsName)))));
+      setAcroForm(
+        w,
+        doc,
+        f,
+        f.acro.clone().set(
+          'Fields',
+          f.fields.filter((x) => !x.equals(fieldRef(doc, tsName))),
+        ),
+      );
     });
     const report = await validate(attacked);
     expect(report.signatures.map((s) => s.kind)).toEqual(['approval', 'doc-timestamp']);
@@ -415,8 +594,15 @@ describe('another producer and document timestamps', () => {
 describe('bounded work cannot push a signature out of sight', () => {
   it('a 3,000-field form over 200 later revisions, then the signature dropped: still found and hidden (targeted walk past the visit budget)', async () => {
     const withForm = update(await plainPdf(), (w, doc) => {
-      const fields = Array.from({ length: 3000 }, (_, i) => w.add(new PdfDict({ FT: PdfName.of('Tx'), T: new PdfString(bytesOf(`o${i}`)) })));
-      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', w.add(new PdfDict({ Fields: fields }))));
+      const fields = Array.from({ length: 3000 }, (_, i) =>
+        w.add(new PdfDict({ FT: PdfName.of('Tx'), T: new PdfString(bytesOf(`o${i}`)) })),
+      );
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        asDict(doc.catalog())
+          .clone()
+          .set('AcroForm', w.add(new PdfDict({ Fields: fields }))),
+      );
     });
     const signed = await kysoSign(withForm);
     // 200 updates that list object 0 only (hand-written: each is still a revision walked whole)

@@ -130,7 +130,10 @@ describe('integrity facts on the public corpus', () => {
   });
 
   it('old-style signing-certificate (v1) attributes bind the signer', async () => {
-    for (const file of ['pyhanko/pades-with-old-style-signing-cert-attr.pdf', 'pyhanko/pades-with-old-style-signing-cert-attr-issser.pdf']) {
+    for (const file of [
+      'pyhanko/pades-with-old-style-signing-cert-attr.pdf',
+      'pyhanko/pades-with-old-style-signing-cert-attr-issser.pdf',
+    ]) {
       const f = (await corpus(file))[0].facts;
       expect(f.cms.signingCertificate?.[0].version).toBe(1);
       expect(f.signingCertificateBound).toBe(true);
@@ -178,7 +181,13 @@ describe('integrity facts on the public corpus', () => {
 
 describe('hostile inputs never throw', () => {
   it('parseCms on garbage', () => {
-    for (const b of [null, new Uint8Array(0), new Uint8Array([0x30, 0x80]), new Uint8Array([0x30, 0x03, 0x06, 0x01, 0x00]), new Uint8Array(64).fill(0xff)]) {
+    for (const b of [
+      null,
+      new Uint8Array(0),
+      new Uint8Array([0x30, 0x80]),
+      new Uint8Array([0x30, 0x03, 0x06, 0x01, 0x00]),
+      new Uint8Array(64).fill(0xff),
+    ]) {
       const f = parseCms(b);
       expect(f.parsed).toBe(false);
       expect(f.problems.length).toBeGreaterThan(0);
@@ -189,15 +198,24 @@ describe('hostile inputs never throw', () => {
     const span = { start: 10, end: 20 };
     const base = { contentsSpan: span, hasContents: true };
     expect(checkByteRange({ ...base, byteRange: null }, 100).problems).toEqual(['BYTERANGE_MISSING']);
-    expect(checkByteRange({ ...base, byteRange: [0, 10, 20, 80] }, 100)).toMatchObject({ coverage: 'ENTIRE_FILE', wellFormed: true, problems: [] });
+    expect(checkByteRange({ ...base, byteRange: [0, 10, 20, 80] }, 100)).toMatchObject({
+      coverage: 'ENTIRE_FILE',
+      wellFormed: true,
+      problems: [],
+    });
     expect(checkByteRange({ ...base, byteRange: [0, 10, 20, 70] }, 100).coverage).toBe('PARTIAL');
-    expect(checkByteRange({ ...base, byteRange: [0, 10, 20, 70] }, 100, [{ index: 0, start: 0, end: 91, eofOffset: 85 }]).coverage).toBe('ENTIRE_REVISION');
+    expect(
+      checkByteRange({ ...base, byteRange: [0, 10, 20, 70] }, 100, [{ index: 0, start: 0, end: 91, eofOffset: 85 }])
+        .coverage,
+    ).toBe('ENTIRE_REVISION');
     expect(checkByteRange({ ...base, byteRange: [0, 15, 12, 88] }, 100).problems).toContain('BYTERANGE_OVERLAP');
     expect(checkByteRange({ ...base, byteRange: [0, 10, 20, 81] }, 100).problems).toContain('BYTERANGE_OUT_OF_BOUNDS');
     expect(checkByteRange({ ...base, byteRange: [0, -1, 20, 80] }, 100).problems).toContain('BYTERANGE_NEGATIVE');
     expect(checkByteRange({ ...base, byteRange: [0, 10.5, 20, 80] }, 100).coverage).toBe('UNCLEAR');
     expect(checkByteRange({ ...base, byteRange: [1, 9, 20, 80] }, 100).problems).toContain('BYTERANGE_NOT_FROM_START');
-    expect(checkByteRange({ ...base, byteRange: [0, 11, 20, 80] }, 100).problems).toContain('BYTERANGE_GAP_NOT_CONTENTS');
+    expect(checkByteRange({ ...base, byteRange: [0, 11, 20, 80] }, 100).problems).toContain(
+      'BYTERANGE_GAP_NOT_CONTENTS',
+    );
   });
 });
 

@@ -6,7 +6,16 @@
  * the bounds is ALLOWED.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, PdfString, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import {
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  type IncrementalWriter,
+  type PdfObject,
+} from '@kyso/pdf';
 import { analyseModifications } from '../src/modifications/analyse.js';
 import { REF_INDEX_LIMITS } from '../src/modifications/diff.js';
 import { bytesOf, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
@@ -31,7 +40,14 @@ function update(bytes: Uint8Array, change: (w: IncrementalWriter, doc: PdfDocume
 function addTextAnnotation(bytes: Uint8Array): Uint8Array {
   return update(bytes, (w, doc) => {
     const { ref, dict } = doc.pages()[0];
-    const annot = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [100, 100, 120, 120], Contents: new PdfString(bytesOf('Da xem')) }));
+    const annot = w.add(
+      new PdfDict({
+        Type: PdfName.of('Annot'),
+        Subtype: PdfName.of('Text'),
+        Rect: [100, 100, 120, 120],
+        Contents: new PdfString(bytesOf('Da xem')),
+      }),
+    );
     const old = doc.resolve(dict.get('Annots'));
     w.set(ref, dict.clone().set('Annots', [...(Array.isArray(old) ? old : []), annot]));
   });
@@ -39,7 +55,9 @@ function addTextAnnotation(bytes: Uint8Array): Uint8Array {
 
 /** The catalog gains a private entry /Junk with `value` (an update before the "signed" revision). */
 function withJunk(bytes: Uint8Array, value: (w: IncrementalWriter) => PdfObject): Uint8Array {
-  return update(bytes, (w, doc) => w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('Junk', value(w))));
+  return update(bytes, (w, doc) =>
+    w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('Junk', value(w))),
+  );
 }
 
 /** The analysis of the newest revision's changes, the one before it taken as signed. */
@@ -66,12 +84,18 @@ describe('the reference index: bounds reached mean DISALLOWED', () => {
     const a = analyseLast(addTextAnnotation(withJunk(plain, (w) => w.add(many))));
     expect(a.verdict).toBe('DISALLOWED');
     expect(a.incomplete.join('\n')).toMatch(new RegExp(`more than ${REF_INDEX_LIMITS.maxObjects} objects`));
-    expect(a.changes.filter((c) => c.change === 'replaced').map((c) => [c.kind, c.level, c.allowed])).toEqual([['not-judged', 'OTHER', false]]);
+    expect(a.changes.filter((c) => c.change === 'replaced').map((c) => [c.kind, c.level, c.allowed])).toEqual([
+      ['not-judged', 'OTHER', false],
+    ]);
   });
 
   it(`more than ${REF_INDEX_LIMITS.maxReferences} references: the index is incomplete, DISALLOWED`, () => {
     const info = PdfDocument.load(plain).trailer.get('Info') as PdfRef;
-    const a = analyseLast(addTextAnnotation(withJunk(plain, (w) => w.add(new Array<PdfObject>(REF_INDEX_LIMITS.maxReferences + 1).fill(info)))));
+    const a = analyseLast(
+      addTextAnnotation(
+        withJunk(plain, (w) => w.add(new Array<PdfObject>(REF_INDEX_LIMITS.maxReferences + 1).fill(info))),
+      ),
+    );
     expect(a.verdict).toBe('DISALLOWED');
     expect(a.incomplete.join('\n')).toMatch(/more than \d+ references/);
   });
@@ -94,7 +118,11 @@ describe('the reference index: bounds reached mean DISALLOWED', () => {
     const forged = update(signed, (w) => w.set(contents, stream({}, 'BT /F1 24 Tf 50 700 Td (Da huy) Tj ET')));
     const a = analyseLast(forged);
     expect(a.verdict).toBe('DISALLOWED');
-    expect(a.changes.find((c) => c.object === contents.num)).toMatchObject({ kind: 'unreadable', level: 'OTHER', allowed: false });
+    expect(a.changes.find((c) => c.object === contents.num)).toMatchObject({
+      kind: 'unreadable',
+      level: 'OTHER',
+      allowed: false,
+    });
   });
 });
 
@@ -127,7 +155,12 @@ async function sharedStampPdf(): Promise<Uint8Array> {
     const { ref, dict } = doc.pages()[0];
     const res = asDict(doc.resolve(dict.get('Resources'))).clone();
     const [font] = asDict(doc.resolve(res.get('Font'))).keys();
-    const stamp = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20], Resources: res.clone() }, `BT /${font} 10 Tf 2 6 Td (Hop le) Tj ET`));
+    const stamp = w.add(
+      stream(
+        { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20], Resources: res.clone() },
+        `BT /${font} 10 Tf 2 6 Td (Hop le) Tj ET`,
+      ),
+    );
     res.set('XObject', new PdfDict({ Stamp: stamp }));
     const widgets: PdfRef[] = [];
     for (let i = 0; i < 64; i++) {
@@ -148,7 +181,14 @@ async function sharedStampPdf(): Promise<Uint8Array> {
     }
     const draw = w.add(stream({}, 'q 1 0 0 1 300 700 cm /Stamp Do Q'));
     const old = dict.get('Contents');
-    w.set(ref, dict.clone().set('Resources', res).set('Contents', [...(Array.isArray(old) ? old : [old as PdfRef]), draw]).set('Annots', widgets));
+    w.set(
+      ref,
+      dict
+        .clone()
+        .set('Resources', res)
+        .set('Contents', [...(Array.isArray(old) ? old : [old as PdfRef]), draw])
+        .set('Annots', widgets),
+    );
     const catalog = asDict(doc.catalog());
     const reordered = new PdfDict({ Type: PdfName.of('Catalog'), AcroForm: new PdfDict({ Fields: widgets }) });
     for (const [k, v] of catalog.map) if (!reordered.has(k)) reordered.set(k, v);
@@ -164,7 +204,15 @@ describe('no cap on incoming references grants a role', () => {
     const doc = PdfDocument.load(signed);
     const xo = asDict(doc.resolve(asDict(doc.pageAttribute(doc.pages()[0].dict, 'Resources')).get('XObject')));
     const stamp = xo.get('Stamp') as PdfRef;
-    const forged = update(signed, (w) => w.set(stamp, stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] }, 'BT /F1 10 Tf 2 6 Td (Da huy) Tj ET')));
+    const forged = update(signed, (w) =>
+      w.set(
+        stamp,
+        stream(
+          { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] },
+          'BT /F1 10 Tf 2 6 Td (Da huy) Tj ET',
+        ),
+      ),
+    );
     const [s] = (await validate(forged)).signatures;
     expect(s.indication, explain(s)).toBe('TOTAL-FAILED');
     expect(s.modifications, explain(s)).toBe('DISALLOWED');
@@ -176,7 +224,14 @@ describe('no cap on incoming references grants a role', () => {
 function deepFieldPdf(base: Uint8Array, depth: number): Uint8Array {
   return update(base, (w, doc) => {
     const { ref, dict } = doc.pages()[0];
-    const sig = w.add(new PdfDict({ Type: PdfName.of('Sig'), Filter: PdfName.of('Adobe.PPKLite'), ByteRange: [0, 10, 20, 10], Contents: new PdfString(new Uint8Array(8), true) }));
+    const sig = w.add(
+      new PdfDict({
+        Type: PdfName.of('Sig'),
+        Filter: PdfName.of('Adobe.PPKLite'),
+        ByteRange: [0, 10, 20, 10],
+        Contents: new PdfString(new Uint8Array(8), true),
+      }),
+    );
     const top = w.allocate();
     let parent = top;
     const chain: [PdfRef, PdfDict][] = [];
@@ -185,13 +240,28 @@ function deepFieldPdf(base: Uint8Array, depth: number): Uint8Array {
       chain.push([node, new PdfDict({ Parent: parent, T: new PdfString(bytesOf(`n${i}`)) })]);
       parent = node;
     }
-    const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] }, '0 0 1 rg 0 0 100 20 re f'));
+    const ap = w.add(
+      stream(
+        { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] },
+        '0 0 1 rg 0 0 100 20 re f',
+      ),
+    );
     const leaf = chain[chain.length - 1];
-    leaf[1].set('Subtype', PdfName.of('Widget')).set('Type', PdfName.of('Annot')).set('Rect', [50, 50, 150, 70]).set('P', ref).set('AP', new PdfDict({ N: ap }));
+    leaf[1]
+      .set('Subtype', PdfName.of('Widget'))
+      .set('Type', PdfName.of('Annot'))
+      .set('Rect', [50, 50, 150, 70])
+      .set('P', ref)
+      .set('AP', new PdfDict({ N: ap }));
     chain.forEach(([node, d], i) => w.set(node, i + 1 < chain.length ? d.set('Kids', [chain[i + 1][0]]) : d));
     w.set(top, new PdfDict({ FT: PdfName.of('Sig'), T: new PdfString(bytesOf('Ky')), V: sig, Kids: [chain[0][0]] }));
     w.set(ref, dict.clone().set('Annots', [leaf[0]]));
-    w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', new PdfDict({ Fields: [top], SigFlags: 3 })));
+    w.set(
+      doc.trailer.get('Root') as PdfRef,
+      asDict(doc.catalog())
+        .clone()
+        .set('AcroForm', new PdfDict({ Fields: [top], SigFlags: 3 })),
+    );
   });
 }
 
@@ -200,8 +270,18 @@ function repaintLeaf(bytes: Uint8Array): Uint8Array {
   return update(bytes, (w, doc) => {
     const leaf = doc.resolve(doc.pages()[0].dict.get('Annots')) as PdfObject[];
     const ref = leaf[0] as PdfRef;
-    const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] }, '1 0 0 rg 0 0 100 20 re f'));
-    w.set(ref, asDict(doc.resolve(ref)).clone().set('AP', new PdfDict({ N: ap })));
+    const ap = w.add(
+      stream(
+        { Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 100, 20] },
+        '1 0 0 rg 0 0 100 20 re f',
+      ),
+    );
+    w.set(
+      ref,
+      asDict(doc.resolve(ref))
+        .clone()
+        .set('AP', new PdfDict({ N: ap })),
+    );
   });
 }
 
@@ -226,11 +306,26 @@ describe('a removed field is never allowed', () => {
       const { ref, dict } = doc.pages()[0];
       const field = w.allocate();
       const widgets = [0, 1].map((i) =>
-        w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 0, 0], F: 132, P: ref, Parent: field, T: new PdfString(bytesOf(`w${i}`)) })),
+        w.add(
+          new PdfDict({
+            Type: PdfName.of('Annot'),
+            Subtype: PdfName.of('Widget'),
+            Rect: [0, 0, 0, 0],
+            F: 132,
+            P: ref,
+            Parent: field,
+            T: new PdfString(bytesOf(`w${i}`)),
+          }),
+        ),
       );
       w.set(field, new PdfDict({ FT: PdfName.of('Sig'), T: new PdfString(bytesOf('KyDuyet')), Kids: widgets }));
       w.set(ref, dict.clone().set('Annots', widgets));
-      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', new PdfDict({ Fields: [field], SigFlags: 3 })));
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        asDict(doc.catalog())
+          .clone()
+          .set('AcroForm', new PdfDict({ Fields: [field], SigFlags: 3 })),
+      );
     });
   }
   const fieldOf = (doc: PdfDocument): [PdfRef, PdfDict] => {
@@ -251,16 +346,30 @@ describe('a removed field is never allowed', () => {
   it('control: a widget added to the signature field is FORM_FILLING, allowed', () => {
     const grown = update(twoWidgetSigField(plain), (w, doc) => {
       const [ref, d] = fieldOf(doc);
-      const extra = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 0, 0], F: 132, Parent: ref }));
+      const extra = w.add(
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          Rect: [0, 0, 0, 0],
+          F: 132,
+          Parent: ref,
+        }),
+      );
       w.set(ref, d.clone().set('Kids', [...(d.get('Kids') as PdfRef[]), extra]));
     });
     expect(analyseLast(grown).verdict).toBe('ALLOWED');
   });
 
-  it('a text field slipped in among a signature field\'s /Kids → OTHER (before: ignored for signature fields, FORM_FILLING)', () => {
+  it("a text field slipped in among a signature field's /Kids → OTHER (before: ignored for signature fields, FORM_FILLING)", () => {
     const grown = update(twoWidgetSigField(plain), (w, doc) => {
       const [ref, d] = fieldOf(doc);
-      const text = w.add(new PdfDict({ FT: PdfName.of('Tx'), T: new PdfString(bytesOf('soTien')), V: new PdfString(bytesOf('1.000.000')) }));
+      const text = w.add(
+        new PdfDict({
+          FT: PdfName.of('Tx'),
+          T: new PdfString(bytesOf('soTien')),
+          V: new PdfString(bytesOf('1.000.000')),
+        }),
+      );
       w.set(ref, d.clone().set('Kids', [...(d.get('Kids') as PdfRef[]), text]));
     });
     const a = analyseLast(grown);
@@ -268,10 +377,12 @@ describe('a removed field is never allowed', () => {
     expect(a.changes.find((c) => !c.allowed)).toMatchObject({ kind: 'field-added', level: 'OTHER' });
   });
 
-  it('control: a bare widget (no /Parent, /FT or /T) added to the signature field\'s /Kids is allowed', () => {
+  it("control: a bare widget (no /Parent, /FT or /T) added to the signature field's /Kids is allowed", () => {
     const grown = update(twoWidgetSigField(plain), (w, doc) => {
       const [ref, d] = fieldOf(doc);
-      const bare = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 0, 0], F: 132 }));
+      const bare = w.add(
+        new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), Rect: [0, 0, 0, 0], F: 132 }),
+      );
       w.set(ref, d.clone().set('Kids', [...(d.get('Kids') as PdfRef[]), bare]));
     });
     expect(analyseLast(grown).verdict).toBe('ALLOWED');
@@ -280,7 +391,10 @@ describe('a removed field is never allowed', () => {
   it('the field dropped from /AcroForm /Fields → OTHER', () => {
     const forged = update(twoWidgetSigField(plain), (w, doc) => {
       const catalog = asDict(doc.catalog());
-      w.set(doc.trailer.get('Root') as PdfRef, catalog.clone().set('AcroForm', new PdfDict({ Fields: [], SigFlags: 3 })));
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        catalog.clone().set('AcroForm', new PdfDict({ Fields: [], SigFlags: 3 })),
+      );
     });
     const a = analyseLast(forged);
     expect(a.verdict).toBe('DISALLOWED');
@@ -293,17 +407,41 @@ describe('the appearance walk', () => {
     // /AP /N is a chain of dictionaries 8 deep ending in a stream: what it reaches is not checked, so not cleared
     const base = update(plain, (w, doc) => {
       const { ref, dict } = doc.pages()[0];
-      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 10, 10] }, '0 g'));
+      const ap = w.add(
+        stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 10, 10] }, '0 g'),
+      );
       let n: PdfObject = ap;
       for (let i = 0; i < 8; i++) n = new PdfDict({ X: n });
-      const field = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Widget'), FT: PdfName.of('Tx'), T: new PdfString(bytesOf('ten')), Rect: [10, 10, 20, 20], P: ref, AP: new PdfDict({ N: n }) }));
+      const field = w.add(
+        new PdfDict({
+          Type: PdfName.of('Annot'),
+          Subtype: PdfName.of('Widget'),
+          FT: PdfName.of('Tx'),
+          T: new PdfString(bytesOf('ten')),
+          Rect: [10, 10, 20, 20],
+          P: ref,
+          AP: new PdfDict({ N: n }),
+        }),
+      );
       w.set(ref, dict.clone().set('Annots', [field]));
-      w.set(doc.trailer.get('Root') as PdfRef, asDict(doc.catalog()).clone().set('AcroForm', new PdfDict({ Fields: [field] })));
+      w.set(
+        doc.trailer.get('Root') as PdfRef,
+        asDict(doc.catalog())
+          .clone()
+          .set('AcroForm', new PdfDict({ Fields: [field] })),
+      );
     });
     const forged = update(base, (w, doc) => {
       const field = (doc.resolve(doc.pages()[0].dict.get('Annots')) as PdfRef[])[0];
-      const ap = w.add(stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 10, 10] }, '1 g'));
-      w.set(field, asDict(doc.resolve(field)).clone().set('AP', new PdfDict({ N: ap })));
+      const ap = w.add(
+        stream({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, 10, 10] }, '1 g'),
+      );
+      w.set(
+        field,
+        asDict(doc.resolve(field))
+          .clone()
+          .set('AP', new PdfDict({ N: ap })),
+      );
     });
     const a = analyseLast(forged);
     expect(a.verdict).toBe('DISALLOWED');

@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PdfDict, PdfDocument, PdfName, type PdfRef, PdfStream, PdfString, stringText, type PdfObject } from '@kyso/pdf';
+import {
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  type PdfRef,
+  PdfStream,
+  PdfString,
+  stringText,
+  type PdfObject,
+} from '@kyso/pdf';
 import { analyseModifications, type ModificationAnalysis } from '../src/modifications/analyse.js';
 
 const CORPUS = fileURLToPath(new URL('../../../tests/fixtures/corpus', import.meta.url));
@@ -14,7 +23,8 @@ interface Sig {
   locks: string[] | 'All' | null;
 }
 
-const dictOf = (o: PdfObject | undefined): PdfDict | undefined => (o instanceof PdfDict ? o : o instanceof PdfStream ? o.dict : undefined);
+const dictOf = (o: PdfObject | undefined): PdfDict | undefined =>
+  o instanceof PdfDict ? o : o instanceof PdfStream ? o.dict : undefined;
 
 /** Signatures in ByteRange order, each with the revision it covers and its DocMDP / FieldMDP transforms. */
 function signatures(doc: PdfDocument): Sig[] {
@@ -46,7 +56,8 @@ function signatures(doc: PdfDocument): Sig[] {
             const action = params?.getName('Action');
             const fields = doc.resolve(params?.get('Fields'));
             if (action === 'All') locks = 'All';
-            else if (action === 'Include' && Array.isArray(fields)) locks = fields.filter((x): x is PdfString => x instanceof PdfString).map(stringText);
+            else if (action === 'Include' && Array.isArray(fields))
+              locks = fields.filter((x): x is PdfString => x instanceof PdfString).map(stringText);
           }
         }
         out.push({ name, byteRange: br as number[], revision, docMdp, locks });
@@ -89,7 +100,15 @@ describe('modification analysis: corpus', () => {
   for (const [path, , expected] of rows) {
     (KNOWN_GAPS.has(path) ? it.fails : it)(`${path}: ${expected}`, () => {
       const res = analyseAll(new Uint8Array(readFileSync(`${CORPUS}/${path}`)));
-      const dump = res.map((r) => `${r.sig.name}@${r.sig.revision}: ${r.result.verdict} ${r.result.changes.filter((c) => !c.allowed).map((c) => `${c.revision}:${c.object} ${c.kind} ${c.reason}`).join(' | ')}`).join('\n');
+      const dump = res
+        .map(
+          (r) =>
+            `${r.sig.name}@${r.sig.revision}: ${r.result.verdict} ${r.result.changes
+              .filter((c) => !c.allowed)
+              .map((c) => `${c.revision}:${c.object} ${c.kind} ${c.reason}`)
+              .join(' | ')}`,
+        )
+        .join('\n');
       if (path.endsWith('annotation-and-visible-change.pdf')) {
         expect(res.map((r) => r.result.verdict).sort(), dump).toEqual(['ALLOWED', 'DISALLOWED', 'NONE']);
         return;
@@ -111,7 +130,8 @@ describe('modification analysis: corpus', () => {
 describe('modification analysis: files built here', async () => {
   const { PDFDocument, StandardFonts } = await import('pdf-lib');
   const { Pkcs12Signer, signPdf } = await import('@kyso/core');
-  const p12 = (name: string) => Pkcs12Signer.open(new Uint8Array(readFileSync(`/work/main/test-certs/${name}`)), 'kyso-test');
+  const p12 = (name: string) =>
+    Pkcs12Signer.open(new Uint8Array(readFileSync(`/work/main/test-certs/${name}`)), 'kyso-test');
   const signer = p12('signer.p12');
   const seal = p12('seal.p12');
   const check = { certificateCheck: false as const };
@@ -132,7 +152,14 @@ describe('modification analysis: files built here', async () => {
     const doc = PdfDocument.load(bytes);
     const w = doc.update();
     const page = doc.pages()[0];
-    const annot = w.add(new PdfDict({ Type: PdfName.of('Annot'), Subtype: PdfName.of('Text'), Rect: [100, 100, 120, 120], Contents: new PdfString(new TextEncoder().encode('note')) }));
+    const annot = w.add(
+      new PdfDict({
+        Type: PdfName.of('Annot'),
+        Subtype: PdfName.of('Text'),
+        Rect: [100, 100, 120, 120],
+        Contents: new PdfString(new TextEncoder().encode('note')),
+      }),
+    );
     const old = doc.resolve(page.dict.get('Annots'));
     const annots = [...(Array.isArray(old) ? old : []), annot];
     w.set(page.ref, page.dict.clone().set('Annots', annots));
@@ -154,7 +181,9 @@ describe('modification analysis: files built here', async () => {
     const doc = PdfDocument.load(signed);
     const w = doc.update();
     const page = doc.pages()[0];
-    const content = w.add(PdfStream.fromBytes(new PdfDict({ Length: 27 }), new TextEncoder().encode('BT /F1 40 Tf 50 50 Td ET\n\n')));
+    const content = w.add(
+      PdfStream.fromBytes(new PdfDict({ Length: 27 }), new TextEncoder().encode('BT /F1 40 Tf 50 50 Td ET\n\n')),
+    );
     w.set(page.ref, page.dict.clone().set('Contents', [page.dict.get('Contents') as PdfRef, content]));
     const res = first(w.write());
     expect(res.verdict).toBe('DISALLOWED');
@@ -171,7 +200,12 @@ describe('modification analysis: files built here', async () => {
     expect(first(w.write()).verdict).toBe('DISALLOWED');
   });
 
-  for (const [certify, verdict] of [[1, 'DISALLOWED'], [2, 'DISALLOWED'], [3, 'ALLOWED'], [undefined, 'ALLOWED']] as const) {
+  for (const [certify, verdict] of [
+    [1, 'DISALLOWED'],
+    [2, 'DISALLOWED'],
+    [3, 'ALLOWED'],
+    [undefined, 'ALLOWED'],
+  ] as const) {
     it(`an annotation added ${certify ? `under certification P=${certify}` : 'to an approval-signed file'} is ${verdict}`, async () => {
       const signed = await signPdf(await blank(), signer, { ...check, ...(certify ? { certify } : {}) });
       const sigs = analyseAll(signed);

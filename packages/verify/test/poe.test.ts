@@ -39,7 +39,11 @@ describe('provesExistence', () => {
 
   it('a timestamp that is not intact or not trusted proves nothing, whatever comes later', () => {
     const later = [ts('2027-01-01T00:00:00Z', '2070-01-01T00:00:00Z', { provesExistence: true })];
-    expect(provesExistence(ts('2026-01-01T00:00:00Z', '2051-01-01T00:00:00Z', { intact: false }), at, later)).toBe(false);
-    expect(provesExistence(ts('2026-01-01T00:00:00Z', '2051-01-01T00:00:00Z', { trusted: false }), at, later)).toBe(false);
+    expect(provesExistence(ts('2026-01-01T00:00:00Z', '2051-01-01T00:00:00Z', { intact: false }), at, later)).toBe(
+      false,
+    );
+    expect(provesExistence(ts('2026-01-01T00:00:00Z', '2051-01-01T00:00:00Z', { trusted: false }), at, later)).toBe(
+      false,
+    );
   });
 });

@@ -52,7 +52,9 @@ let http: RunningServer; // CRLs and misbehaving routes
 let closedPort: number;
 let crlUrl: string;
 
-const intermediateCrlDer = readFileSync(fileURLToPath(new URL('../../../test-certs/http/intermediate.crl', import.meta.url)));
+const intermediateCrlDer = readFileSync(
+  fileURLToPath(new URL('../../../test-certs/http/intermediate.crl', import.meta.url)),
+);
 
 /** A copy of the intermediate CRL with one byte of the revoked entry's serial changed (signature no longer matches). */
 function tamperedCrl(serial: Uint8Array): Uint8Array {
@@ -141,14 +143,18 @@ describe('OCSP requests', () => {
     writeFileSync(file, der);
     const text = spawnSync('openssl', ['ocsp', '-reqin', file, '-req_text'], { encoding: 'utf8' }).stdout;
     expect(text).toContain('Hash Algorithm: sha1');
-    expect(text.replace(/\s/g, '')).toContain(`SerialNumber:${Buffer.from(serialOf(signer.certDer)).toString('hex').toUpperCase()}`);
+    expect(text.replace(/\s/g, '')).toContain(
+      `SerialNumber:${Buffer.from(serialOf(signer.certDer)).toString('hex').toUpperCase()}`,
+    );
     expect(text).toContain('OCSP Nonce');
     expect(text.replace(/[\s:]/g, '').toUpperCase()).toContain(Buffer.from(nonce!).toString('hex').toUpperCase());
   });
 
   it('builds a SHA-256 CertID the responder answers', async () => {
     const req = await buildOcspRequest(signer.certDer, intermediate, { hash: 'SHA-256', nonce: true });
-    const res = await checkOcspResponse(await fetchOcsp(ocsp.url, req.der), signer.certDer, intermediate, { nonce: req.nonce });
+    const res = await checkOcspResponse(await fetchOcsp(ocsp.url, req.der), signer.certDer, intermediate, {
+      nonce: req.nonce,
+    });
     expect(res.problems).toEqual([]);
     expect(res.status).toBe('good');
   });
@@ -156,7 +162,11 @@ describe('OCSP requests', () => {
 
 describe('checkRevocation against the real responder and CRL server', () => {
   it("signer.p12 is good by OCSP, with the response and the responder's certificate as evidence", async () => {
-    const r = await checkRevocation(signer.certDer, intermediate, { ocspUrlOverride: ocsp.url, crlUrlOverride: crlUrl, timeoutMs: 5000 });
+    const r = await checkRevocation(signer.certDer, intermediate, {
+      ocspUrlOverride: ocsp.url,
+      crlUrlOverride: crlUrl,
+      timeoutMs: 5000,
+    });
     expect(r.status).toBe('good');
     expect(r.source).toBe('ocsp');
     expect(r.warnings).toEqual([]);
@@ -168,29 +178,46 @@ describe('checkRevocation against the real responder and CRL server', () => {
   });
 
   it('revoked.p12 is revoked by OCSP, with the time and reason from the CA database', async () => {
-    const r = await checkRevocation(revoked.certDer, intermediate, { ocspUrlOverride: ocsp.url, crlUrlOverride: crlUrl });
+    const r = await checkRevocation(revoked.certDer, intermediate, {
+      ocspUrlOverride: ocsp.url,
+      crlUrlOverride: crlUrl,
+    });
     expect(r).toMatchObject({ status: 'revoked', source: 'ocsp', reason: 'keyCompromise' });
     expect(r.revocationTime).toEqual(revokedAt);
   });
 
   it('revoked.p12 is revoked by CRL', async () => {
-    const r = await checkRevocation(revoked.certDer, intermediate, { prefer: 'crl-then-ocsp', ocspUrlOverride: ocsp.url, crlUrlOverride: crlUrl });
+    const r = await checkRevocation(revoked.certDer, intermediate, {
+      prefer: 'crl-then-ocsp',
+      ocspUrlOverride: ocsp.url,
+      crlUrlOverride: crlUrl,
+    });
     expect(r).toMatchObject({ status: 'revoked', source: 'crl', reason: 'keyCompromise', url: crlUrl });
     expect(r.revocationTime).toEqual(revokedAt);
     expect(r.evidence.crls).toEqual([new Uint8Array(intermediateCrlDer)]);
   });
 
   it('falls back to the CRL when the OCSP port is closed, and says so', async () => {
-    const r = await checkRevocation(signer.certDer, intermediate, { ocspUrlOverride: `http://127.0.0.1:${closedPort}`, crlUrlOverride: crlUrl });
+    const r = await checkRevocation(signer.certDer, intermediate, {
+      ocspUrlOverride: `http://127.0.0.1:${closedPort}`,
+      crlUrlOverride: crlUrl,
+    });
     expect(r).toMatchObject({ status: 'good', source: 'crl' });
     expect(r.warnings).toEqual(['OCSP_UNAVAILABLE']);
-    expect(r.attempts[0]).toMatchObject({ source: 'ocsp', outcome: 'error', error: { code: 'REVOCATION_UNREACHABLE' } });
+    expect(r.attempts[0]).toMatchObject({
+      source: 'ocsp',
+      outcome: 'error',
+      error: { code: 'REVOCATION_UNREACHABLE' },
+    });
     expect(r.attempts[1]).toMatchObject({ source: 'crl', outcome: 'good' });
   });
 
   it("reports 'unknown' with a warning when neither OCSP nor the CRL answers", async () => {
     const down = `http://127.0.0.1:${closedPort}`;
-    const r = await checkRevocation(revoked.certDer, intermediate, { ocspUrlOverride: down, crlUrlOverride: `${down}/intermediate.crl` });
+    const r = await checkRevocation(revoked.certDer, intermediate, {
+      ocspUrlOverride: down,
+      crlUrlOverride: `${down}/intermediate.crl`,
+    });
     expect(r.status).toBe('unknown');
     expect(r.source).toBeNull();
     expect(r.warnings).toEqual(['OCSP_UNAVAILABLE', 'CRL_UNAVAILABLE', 'REVOCATION_STATUS_UNKNOWN']);
@@ -202,7 +229,10 @@ describe('checkRevocation against the real responder and CRL server', () => {
     const seen: string[] = [];
     const rewrite = (url: string, init?: RequestInit) => {
       seen.push(url);
-      return fetch(url.replace('127.0.0.1:39601', `127.0.0.1:${ocsp.port}`).replace('127.0.0.1:39602', `127.0.0.1:${http.port}`), init);
+      return fetch(
+        url.replace('127.0.0.1:39601', `127.0.0.1:${ocsp.port}`).replace('127.0.0.1:39602', `127.0.0.1:${http.port}`),
+        init,
+      );
     };
     const viaOcsp = await checkRevocation(signer.certDer, intermediate, { fetch: rewrite });
     const viaCrl = await checkRevocation(signer.certDer, intermediate, { fetch: rewrite, prefer: 'crl-then-ocsp' });
@@ -211,21 +241,35 @@ describe('checkRevocation against the real responder and CRL server', () => {
   });
 
   it("'ocsp-and-crl' collects both kinds of evidence for LTV", async () => {
-    const r = await checkRevocation(signer.certDer, intermediate, { prefer: 'ocsp-and-crl', ocspUrlOverride: ocsp.url, crlUrlOverride: crlUrl });
+    const r = await checkRevocation(signer.certDer, intermediate, {
+      prefer: 'ocsp-and-crl',
+      ocspUrlOverride: ocsp.url,
+      crlUrlOverride: crlUrl,
+    });
     expect(r).toMatchObject({ status: 'good', source: 'ocsp' });
     expect(r.evidence.ocspResponses).toHaveLength(1);
     expect(r.evidence.crls).toHaveLength(1);
   });
 
   it('does not trust a response signed by a key the CA did not authorise, and falls back', async () => {
-    const r = await checkRevocation(revoked.certDer, intermediate, { ocspUrlOverride: ocspWrongKey.url, crlUrlOverride: crlUrl });
+    const r = await checkRevocation(revoked.certDer, intermediate, {
+      ocspUrlOverride: ocspWrongKey.url,
+      crlUrlOverride: crlUrl,
+    });
     expect(r).toMatchObject({ status: 'revoked', source: 'crl' });
-    expect(r.attempts[0]).toMatchObject({ source: 'ocsp', outcome: 'unusable', problems: ['OCSP_RESPONDER_NOT_AUTHORISED'] });
+    expect(r.attempts[0]).toMatchObject({
+      source: 'ocsp',
+      outcome: 'unusable',
+      problems: ['OCSP_RESPONDER_NOT_AUTHORISED'],
+    });
     expect(r.evidence.ocspResponses).toEqual([]);
   });
 
   it('falls back past a garbage OCSP answer and a tampered CRL ends in unknown', async () => {
-    const r = await checkRevocation(revoked.certDer, intermediate, { ocspUrlOverride: `${http.url}/garbage`, crlUrlOverride: `${http.url}/forged/intermediate.crl` });
+    const r = await checkRevocation(revoked.certDer, intermediate, {
+      ocspUrlOverride: `${http.url}/garbage`,
+      crlUrlOverride: `${http.url}/forged/intermediate.crl`,
+    });
     expect(r.status).toBe('unknown');
     expect(r.attempts.map((a) => [a.outcome, a.problems])).toEqual([
       ['unusable', ['OCSP_MALFORMED']],
@@ -250,7 +294,14 @@ describe('checkOcspResponse', () => {
   it("accepts the delegated responder's answer and reports its facts", async () => {
     const { req, der } = await ask(ocsp.url, signer.certDer);
     const r = await checkOcspResponse(der, signer.certDer, intermediate, { nonce: req.nonce });
-    expect(r).toMatchObject({ status: 'good', certStatus: 'good', responseStatus: 'successful', responder: 'delegated', problems: [], warnings: [] });
+    expect(r).toMatchObject({
+      status: 'good',
+      certStatus: 'good',
+      responseStatus: 'successful',
+      responder: 'delegated',
+      problems: [],
+      warnings: [],
+    });
     expect(r.responderCertificate).toEqual(responderLeaf.certDer);
     expect(r.nonce).toEqual(req.nonce);
     const facts = parseOcspResponse(der);
@@ -335,7 +386,9 @@ describe('checkOcspResponse', () => {
     expect(later.problems).toEqual(['OCSP_EXPIRED']);
     const earlier = await checkOcspResponse(der, signer.certDer, intermediate, { at: new Date(Date.now() - hour) });
     expect(earlier.problems).toEqual(['OCSP_NOT_YET_VALID']);
-    const inWindow = await checkOcspResponse(der, signer.certDer, intermediate, { at: new Date(Date.now() + hour / 2) });
+    const inWindow = await checkOcspResponse(der, signer.certDer, intermediate, {
+      at: new Date(Date.now() + hour / 2),
+    });
     expect(inWindow.status).toBe('good');
   });
 });
@@ -364,14 +417,20 @@ describe('CRLs', () => {
     expect(r.revocationTime).toBeUndefined();
   });
 
-  it("rejects a CRL from another issuer, a stale or future CRL, and garbage", async () => {
+  it('rejects a CRL from another issuer, a stale or future CRL, and garbage', async () => {
     const rootCrl = new Uint8Array(readFileSync(pki.file('http/root.crl')));
     expect((await checkCrl(rootCrl, signer.certDer, intermediate)).problems).toContain('CRL_ISSUER_MISMATCH');
     expect((await checkCrl(rootCrl, intermediate, root)).status).toBe('good');
     const crl = new Uint8Array(intermediateCrlDer);
-    expect((await checkCrl(crl, signer.certDer, intermediate, { at: new Date('2060-01-01T00:00:00Z') })).problems).toEqual(['CRL_EXPIRED']);
-    expect((await checkCrl(crl, signer.certDer, intermediate, { at: new Date('2020-01-01T00:00:00Z') })).problems).toEqual(['CRL_NOT_YET_VALID']);
-    expect((await checkCrl(new Uint8Array(randomBytes(100)), signer.certDer, intermediate)).problems).toEqual(['CRL_MALFORMED']);
+    expect(
+      (await checkCrl(crl, signer.certDer, intermediate, { at: new Date('2060-01-01T00:00:00Z') })).problems,
+    ).toEqual(['CRL_EXPIRED']);
+    expect(
+      (await checkCrl(crl, signer.certDer, intermediate, { at: new Date('2020-01-01T00:00:00Z') })).problems,
+    ).toEqual(['CRL_NOT_YET_VALID']);
+    expect((await checkCrl(new Uint8Array(randomBytes(100)), signer.certDer, intermediate)).problems).toEqual([
+      'CRL_MALFORMED',
+    ]);
     expect(() => parseCrl(new Uint8Array(randomBytes(100)))).toThrow(RevocationError);
   });
 });

@@ -23,7 +23,14 @@ import {
   readTimestampToken,
   signatureTimestampTokens,
 } from '@kyso/verify';
-import { TEST_CERTS, TSA_DEFAULT_POLICY, leafPem, pemToDer, startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
+import {
+  TEST_CERTS,
+  TSA_DEFAULT_POLICY,
+  leafPem,
+  pemToDer,
+  startTsa,
+  type TsaServer,
+} from '../../../tests/helpers/pki-servers.js';
 import { openSigner } from '../../../tests/helpers/keys.js';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
 import { run, scratch } from '../../../tests/helpers/tools.js';
@@ -45,10 +52,18 @@ afterAll(async () => {
 });
 
 /** Asks a TSA for a token over `data` without checking the answer (that is what is under test). */
-async function stamp(server: TsaServer, data: Uint8Array, hash: TimestampHash = 'SHA-256'): Promise<{ token: Uint8Array; nonce: string }> {
+async function stamp(
+  server: TsaServer,
+  data: Uint8Array,
+  hash: TimestampHash = 'SHA-256',
+): Promise<{ token: Uint8Array; nonce: string }> {
   const imprint = new Uint8Array(await crypto.subtle.digest(hash, data));
   const request = buildTimestampRequest(imprint, hash);
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: request.der });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/timestamp-query' },
+    body: request.der,
+  });
   const response = parseTimestampResponse(new Uint8Array(await res.arrayBuffer()));
   expect(response.status).toBe(0);
   return { token: response.token!, nonce: request.nonce };
@@ -71,9 +86,27 @@ function opensslCertificate(made: Made): { key: string; cert: string; id: string
   const id = `${made.key}-${made.eku}-${made.pss ? 'pss' : 'v15'}`;
   const key = join(tmp.dir, `${id}.key`);
   const cert = join(tmp.dir, `${id}.pem`);
-  const newkey = made.key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-  const ext = made.eku === 'none' ? [] : ['-addext', `extendedKeyUsage=${made.eku === 'critical' ? 'critical,' : ''}timeStamping`];
-  const req = run('openssl', ['req', '-x509', ...newkey, '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=Kyso Test Forged TSA ${id}`, ...ext]);
+  const newkey =
+    made.key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  const ext =
+    made.eku === 'none'
+      ? []
+      : ['-addext', `extendedKeyUsage=${made.eku === 'critical' ? 'critical,' : ''}timeStamping`];
+  const req = run('openssl', [
+    'req',
+    '-x509',
+    ...newkey,
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '30',
+    '-subj',
+    `/CN=Kyso Test Forged TSA ${id}`,
+    ...ext,
+  ]);
   expect(req.status, req.stderr).toBe(0);
   return { key, cert, id };
 }
@@ -83,8 +116,26 @@ function opensslToken(tstInfo: Uint8Array, made: Made): { token: Uint8Array; cer
   const { key, cert, id } = made.files ?? opensslCertificate(made);
   const out = join(tmp.dir, `${id}.tst`);
   const sign = run('openssl', [
-    'cms', '-sign', '-binary', '-nodetach', '-in', tmp.file(`${id}.tstinfo`, tstInfo), '-econtent_type', '1.2.840.113549.1.9.16.1.4',
-    '-signer', cert, '-inkey', key, '-md', 'sha256', '-cades', '-nosmimecap', '-outform', 'DER', '-out', out,
+    'cms',
+    '-sign',
+    '-binary',
+    '-nodetach',
+    '-in',
+    tmp.file(`${id}.tstinfo`, tstInfo),
+    '-econtent_type',
+    '1.2.840.113549.1.9.16.1.4',
+    '-signer',
+    cert,
+    '-inkey',
+    key,
+    '-md',
+    'sha256',
+    '-cades',
+    '-nosmimecap',
+    '-outform',
+    'DER',
+    '-out',
+    out,
     ...(made.pss ? ['-keyopt', 'rsa_padding_mode:pss'] : []),
   ]);
   expect(sign.status, sign.stderr).toBe(0);
@@ -97,7 +148,13 @@ describe('tokens from the real TSA', () => {
     const c = await checkTimestampToken(token, { data: DATA, nonce, policy: TSA_DEFAULT_POLICY });
     expect(c.problems).toEqual([]);
     expect(c.valid).toBe(true);
-    expect(c).toMatchObject({ parsed: true, imprintMatches: true, messageDigestMatches: true, signatureValid: true, signingCertificateBound: true });
+    expect(c).toMatchObject({
+      parsed: true,
+      imprintMatches: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+      signingCertificateBound: true,
+    });
     expect(Math.abs(c.genTime!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(c.accuracy).toEqual({ seconds: 1, millis: 500, micros: 0 });
     expect(c.policy).toBe(TSA_DEFAULT_POLICY);
@@ -106,9 +163,18 @@ describe('tokens from the real TSA', () => {
     expect(c.serialNumber).toMatch(/^[0-9a-f]+$/);
     expect(hex(c.tsaCertificate!)).toBe(hex(certDer('tsa')));
     // TSA + intermediate + root (the TSA is configured with certs = ca-chain.pem): the chain for the trust module.
-    expect(c.certificates.map(hex)).toEqual(expect.arrayContaining([certDer('tsa'), pemToDer(readFileSync(join(TEST_CERTS, 'root-ca.pem'), 'utf8'))].map(hex)));
+    expect(c.certificates.map(hex)).toEqual(
+      expect.arrayContaining(
+        [certDer('tsa'), pemToDer(readFileSync(join(TEST_CERTS, 'root-ca.pem'), 'utf8'))].map(hex),
+      ),
+    );
     expect(c.certificates).toHaveLength(3);
-    expect(c.tsaCertificateFacts).toMatchObject({ purposes: ['1.3.6.1.5.5.7.3.8'], ekuCritical: true, validAt: true, problems: [] });
+    expect(c.tsaCertificateFacts).toMatchObject({
+      purposes: ['1.3.6.1.5.5.7.3.8'],
+      ekuCritical: true,
+      validAt: true,
+      problems: [],
+    });
     expect(c.signedAttributeTypes).toContain('1.2.840.113549.1.9.16.2.47');
     // Reading alone gives the same facts without cryptography.
     const r = readTimestampToken(token);
@@ -121,7 +187,9 @@ describe('tokens from the real TSA', () => {
     const c = await checkTimestampToken(token, { data: DATA });
     expect(c.hash).toBe(hash);
     expect(c.valid).toBe(true);
-    const d = await checkTimestampToken(token, { digest: { hash: 'SHA-256', value: new Uint8Array(await crypto.subtle.digest('SHA-256', DATA)) } });
+    const d = await checkTimestampToken(token, {
+      digest: { hash: 'SHA-256', value: new Uint8Array(await crypto.subtle.digest('SHA-256', DATA)) },
+    });
     expect(d.problems).toEqual(['TST_IMPRINT_MISMATCH']); // right data, other algorithm: not what was stamped
   });
 
@@ -185,7 +253,10 @@ describe('tokens from the real TSA', () => {
       const c = await checkTimestampToken(token, { data: DATA });
       expect(c.problems).toEqual(['TST_CERTIFICATE_NOT_FOUND']);
       expect(c.certificates).toEqual([]);
-      const withCert = await checkTimestampToken(token, { data: DATA, certificates: [certDer('signer'), certDer('tsa')] });
+      const withCert = await checkTimestampToken(token, {
+        data: DATA,
+        certificates: [certDer('signer'), certDer('tsa')],
+      });
       expect(withCert.valid).toBe(true);
       expect(withCert.tsaCertificateFromOutside).toBe(true);
       expect(hex(withCert.tsaCertificate!)).toBe(hex(certDer('tsa')));
@@ -224,7 +295,13 @@ describe('tokens openssl cms signs with certificates made in the test', () => {
     const { token } = opensslToken(tstInfo, kinds[0]);
     const c = await checkTimestampToken(token, { data: DATA });
     expect(c.problems).toEqual(['TSA_CERT_NO_EKU']);
-    expect(c).toMatchObject({ imprintMatches: true, messageDigestMatches: true, signatureValid: true, signingCertificateBound: true, valid: false });
+    expect(c).toMatchObject({
+      imprintMatches: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+      signingCertificateBound: true,
+      valid: false,
+    });
   });
 
   it('a non-critical timeStamping EKU is not enough (RFC 3161 §2.3)', async () => {
@@ -258,8 +335,12 @@ describe('what is not a token', () => {
   it('garbage, a signature CMS and trailing data give typed problems, never an exception', async () => {
     expect(readTimestampToken(new TextEncoder().encode('hello')).problems).toEqual(['TST_NOT_DER']);
     expect(readTimestampToken(new Uint8Array(0)).problems).toEqual(['TST_NOT_DER']);
-    expect((await checkTimestampToken(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).problems).toEqual(['TST_NOT_SIGNED_DATA']);
-    const doc = PdfDocument.load(new Uint8Array(readFileSync(join(CORPUS, 'pyhanko/pades-with-old-style-signing-cert-attr.pdf'))));
+    expect((await checkTimestampToken(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).problems).toEqual([
+      'TST_NOT_SIGNED_DATA',
+    ]);
+    const doc = PdfDocument.load(
+      new Uint8Array(readFileSync(join(CORPUS, 'pyhanko/pades-with-old-style-signing-cert-attr.pdf'))),
+    );
     const signatureCms = findSignatures(doc)[0].contents!;
     expect(readTimestampToken(signatureCms).problems).toEqual(['TST_NOT_TSTINFO']);
     const { token } = await stamp(tsa, DATA);
@@ -275,7 +356,7 @@ describe('what is not a token', () => {
     const eContent = tstInfoOf(token);
     const signedStart = Buffer.from(token).indexOf(Buffer.from(eContent));
     let seed = 3161;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 150; i++) {
       const bad = token.slice();
       const at = i % 2 === 0 ? Math.floor(random() * bad.length) : signedStart + Math.floor(random() * eContent.length);
@@ -297,7 +378,10 @@ describe('what is not a token', () => {
 
 describe('signature timestamps', () => {
   it('a kyso B-T signature: the timestamp verifies over the signature value and genTime is now', async () => {
-    const signed = await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner(), { level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
+    const signed = await signPdf(await pdfLibDoc({ objectStreams: true }), openSigner(), {
+      level: 'B-T',
+      timestamper: tsaTimestamper(tsa.url),
+    });
     const doc = PdfDocument.load(signed);
     const [sig] = findSignatures(doc);
     const cms = parseCms(sig.contents);
@@ -327,7 +411,11 @@ describe('signature timestamps', () => {
 
   it.each([
     ['pyhanko/pades-lta-dss-indirect-arrs-test-2.pdf', ['Sig1', 'Sig2'], 'Time Stamping Authority'],
-    ['dss/dss-2236/annotation-and-visible-change.pdf', ['Digital Signature 1', 'ES_CERTIFYING_SIGNATURE', 'ES_LOCKING_SIGNATURE'], 'Adobe Qualified Timestamp TSU3'],
+    [
+      'dss/dss-2236/annotation-and-visible-change.pdf',
+      ['Digital Signature 1', 'ES_CERTIFYING_SIGNATURE', 'ES_LOCKING_SIGNATURE'],
+      'Adobe Qualified Timestamp TSU3',
+    ],
     ['dss/pdf-removed-pages.pdf', ['Signature1'], 'ICEDTS01201804'],
   ])('corpus %s: every signature timestamp verifies', async (path, fields, tsaName) => {
     const doc = PdfDocument.load(new Uint8Array(readFileSync(join(CORPUS, path))));

@@ -17,7 +17,13 @@ const tmp = scratch('kyso-fragment-');
 afterAll(() => tmp.cleanup());
 
 /** What must not change when the fragment is appended (coverage: ENTIRE_FILE becomes ENTIRE_REVISION, which it is). */
-const verdictFacts = (s: SignatureReport) => ({ field: s.fieldName, indication: s.indication, subIndication: s.subIndication, intact: s.intact, revision: s.revision });
+const verdictFacts = (s: SignatureReport) => ({
+  field: s.fieldName,
+  indication: s.indication,
+  subIndication: s.subIndication,
+  intact: s.intact,
+  revision: s.revision,
+});
 
 const files: Record<string, Uint8Array> = {};
 
@@ -25,7 +31,9 @@ beforeAll(async () => {
   const once = await kysoSign(await plainPdf(), { reason: 'Phê duyệt' });
   files['one kyso signature'] = once;
   files['two kyso signatures'] = await kysoSign(once, { p12: 'seal.p12' });
-  files['a LibreOffice form signed by kyso'] = await kysoSign(new Uint8Array(readFileSync(`${REPO}tests/fixtures/libreoffice-form.pdf`)));
+  files['a LibreOffice form signed by kyso'] = await kysoSign(
+    new Uint8Array(readFileSync(`${REPO}tests/fixtures/libreoffice-form.pdf`)),
+  );
 });
 
 // qpdf cannot find the catalog when the fragment has no /Prev (it reads the empty table alone); pdfsig reads all.
@@ -50,16 +58,22 @@ describe('a trailing xref fragment: the verdict of the file without it', () => {
         const base = PdfDocument.load(signed);
         expect(doc.recovered, name).toBe(false);
         expect(doc.revisions.length, name).toBe(base.revisions.length + 1);
-        expect(doc.revisions[base.revisions.length - 1].end, 'the signed revision ends where it did').toBe(base.latest.end);
+        expect(doc.revisions[base.revisions.length - 1].end, 'the signed revision ends where it did').toBe(
+          base.latest.end,
+        );
         expect(doc.trailingBytes(), name).toBeNull();
 
         const [before, after] = [await validate(signed), await validate(withFragment)];
         expect(after.recovered).toBe(false);
-        expect(after.signatures.map(verdictFacts), `${name}: ${after.signatures.map(explain).join(' | ')}`).toEqual(before.signatures.map(verdictFacts));
+        expect(after.signatures.map(verdictFacts), `${name}: ${after.signatures.map(explain).join(' | ')}`).toEqual(
+          before.signatures.map(verdictFacts),
+        );
         for (const s of after.signatures) {
           const w = s.warnings.find((x) => x.code === 'XREF_FRAGMENT_APPENDED');
           expect(w, `${name}: ${explain(s)}`).toBeDefined();
-          expect(w!.detail).toContain(`revision ${base.revisions.length}: ${withFragment.length - signed.length} bytes at offset ${signed.length}`);
+          expect(w!.detail).toContain(
+            `revision ${base.revisions.length}: ${withFragment.length - signed.length} bytes at offset ${signed.length}`,
+          );
           expect(w!.en).toContain('they change no object');
         }
         // the newest signature had no later change: the fragment is not called a permitted change either
@@ -69,7 +83,10 @@ describe('a trailing xref fragment: the verdict of the file without it', () => {
         const path = tmp.file(`${name}-${variant}.pdf`.replace(/[^\w.-]+/g, '_'), withFragment);
         const poppler = parsePdfsig(pdfsig(path).stdout).filter((p) => p.signed); // the LibreOffice form has an empty field too
         expect(poppler.length, name).toBe(before.signatures.length);
-        expect(poppler.every((p) => p.valid), name).toBe(true);
+        expect(
+          poppler.every((p) => p.valid),
+          name,
+        ).toBe(true);
         const qpdf = qpdfCheck(path);
         expect(qpdf.status === 0 || qpdf.status === 3, `${name}: qpdf ${qpdf.stdout}${qpdf.stderr}`).toBe(tools.qpdf);
       }
@@ -83,7 +100,9 @@ describe('a trailing xref fragment: the verdict of the file without it', () => {
       const w = doc.warnings.find((x) => x.code === 'XREF_FRAGMENT');
       expect(w?.offset).toBe(signed.length);
       const s = (await validate(appendXrefFragment(signed, options))).signatures[0];
-      expect(s.warnings.find((x) => x.code === 'XREF_FRAGMENT_APPENDED')?.detail).toContain('startxref/Prev do not lead to it');
+      expect(s.warnings.find((x) => x.code === 'XREF_FRAGMENT_APPENDED')?.detail).toContain(
+        'startxref/Prev do not lead to it',
+      );
     }
     expect(PdfDocument.load(appendXrefFragment(signed)).warnings.map((x) => x.code)).not.toContain('XREF_FRAGMENT');
   });
@@ -101,7 +120,10 @@ describe('a fragment that changes objects is judged like any update', () => {
       const page = PdfDocument.load(signed).pages()[0];
       const c = page.dict.get('Contents');
       const contents = (Array.isArray(c) ? c[0] : c) as PdfRef;
-      const attacked = appendXrefFragment(signed, { ...options, redefine: { num: contents.num, text: 'BT /F1 28 Tf 50 600 Td (Da huy) Tj ET' } });
+      const attacked = appendXrefFragment(signed, {
+        ...options,
+        redefine: { num: contents.num, text: 'BT /F1 28 Tf 50 600 Td (Da huy) Tj ET' },
+      });
       const doc = PdfDocument.load(attacked);
       expect(latin1(doc.decode(doc.resolve(contents) as PdfStream))).toContain('Da huy');
       const report = await validate(attacked);

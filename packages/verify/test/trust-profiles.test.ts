@@ -32,7 +32,17 @@ import { toHex } from '../src/revocation/bytes.js';
 import { nameText } from '../src/trust/names.js';
 import { nameKey, resolveTrust } from '../src/validate/trust-sources.js';
 import { buildTrustData, OUTPUT, readManifest, VN_DIR } from '../scripts/build-trust-data.mjs';
-import { CERTS, INTERMEDIATE_PEM, REPO, ROOT_PEM, explain, kysoSign, p12Signer, plainPdf, verdictOf } from './helpers/signed-pdfs.js';
+import {
+  CERTS,
+  INTERMEDIATE_PEM,
+  REPO,
+  ROOT_PEM,
+  explain,
+  kysoSign,
+  p12Signer,
+  plainPdf,
+  verdictOf,
+} from './helpers/signed-pdfs.js';
 
 const manifest = readManifest();
 const pemOf = (file: string): Uint8Array => new Uint8Array(readFileSync(join(VN_DIR, file)));
@@ -45,7 +55,10 @@ describe('the bundled data', () => {
   });
 
   it('every manifest row (look-alike ones too) has the SHA-256 of its certificate’s DER, one certificate per file', () => {
-    const files = [...readdirSync(join(VN_DIR, 'certs')).map((f) => `certs/${f}`), ...readdirSync(join(VN_DIR, 'look-alike')).map((f) => `look-alike/${f}`)];
+    const files = [
+      ...readdirSync(join(VN_DIR, 'certs')).map((f) => `certs/${f}`),
+      ...readdirSync(join(VN_DIR, 'look-alike')).map((f) => `look-alike/${f}`),
+    ];
     expect(manifest.map((r) => r.file).sort()).toEqual(files.filter((f) => f.endsWith('.pem')).sort());
     for (const r of manifest) {
       // Independent of the generator: openssl reads the PEM.
@@ -81,7 +94,9 @@ describe('the bundled data', () => {
   it('the package ships the generated module (dist) and the trust-data folder without look-alike/', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('dist');
-    expect(pkg.files).toEqual(expect.arrayContaining(['trust-data/vn/certs', 'trust-data/vn/MANIFEST.tsv', 'trust-data/vn/README.md']));
+    expect(pkg.files).toEqual(
+      expect.arrayContaining(['trust-data/vn/certs', 'trust-data/vn/MANIFEST.tsv', 'trust-data/vn/README.md']),
+    );
     expect(pkg.files.some((f) => f.includes('look-alike') || f === 'trust-data' || f === 'trust-data/vn')).toBe(false);
   });
 });
@@ -91,9 +106,16 @@ describe('trustProfile', () => {
 
   it("'vn' trusts exactly the roots marked corroborated; 'vn-all' every bundled root", () => {
     const vn = trustProfile('vn');
-    expect(fingerprints(vn.anchors)).toEqual(roots.filter((r) => r.corroborated).map((r) => r.sha256).sort());
+    expect(fingerprints(vn.anchors)).toEqual(
+      roots
+        .filter((r) => r.corroborated)
+        .map((r) => r.sha256)
+        .sort(),
+    );
     expect(vn.anchors.map((a) => a.subject)).toEqual(
-      expect.arrayContaining(['CN=Vietnam National Root CA, OU=National Centre of Digital Signature Authentication, O=Ministry of Information and Communications, C=VN']),
+      expect.arrayContaining([
+        'CN=Vietnam National Root CA, OU=National Centre of Digital Signature Authentication, O=Ministry of Information and Communications, C=VN',
+      ]),
     );
     expect(vn.anchors).toHaveLength(4);
     const all = trustProfile('vn-all');
@@ -103,7 +125,10 @@ describe('trustProfile', () => {
   });
 
   it('intermediates and TSA certificates are offered in both profiles and are never anchors', () => {
-    const others = manifest.filter((r) => r.role !== 'root' && r.file.startsWith('certs/')).map((r) => r.sha256).sort();
+    const others = manifest
+      .filter((r) => r.role !== 'root' && r.file.startsWith('certs/'))
+      .map((r) => r.sha256)
+      .sort();
     for (const name of ['vn', 'vn-all'] as const) {
       const p = trustProfile(name);
       expect(fingerprints(p.extraCertificates)).toEqual(others);
@@ -114,7 +139,9 @@ describe('trustProfile', () => {
 
   it('a bundled profile cannot be changed by a caller (it is shared by every validation)', () => {
     const vn = trustProfile('vn');
-    expect(() => (vn.anchors as TrustProfile['anchors'][number][]).push(trustProfile('vn-all').anchors[0])).toThrow(TypeError);
+    expect(() => (vn.anchors as TrustProfile['anchors'][number][]).push(trustProfile('vn-all').anchors[0])).toThrow(
+      TypeError,
+    );
     expect(() => Object.assign(vn.anchors[0], { sha256: 'X' })).toThrow(TypeError);
     expect(trustProfile('vn').anchors).toHaveLength(4);
   });
@@ -131,32 +158,48 @@ describe('trustProfile', () => {
     expect(e).toBeInstanceOf(KysoError);
     expect((e as KysoError).code).toBe('TRUST_PROFILE_UNKNOWN');
     expect((e as KysoError).messageVi).toContain('hồ sơ tin cậy');
-    await expect(validatePdf(await plainPdf(), { trustProfile: 'nope' as 'vn' })).rejects.toThrow(/^TRUST_PROFILE_UNKNOWN/);
+    await expect(validatePdf(await plainPdf(), { trustProfile: 'nope' as 'vn' })).rejects.toThrow(
+      /^TRUST_PROFILE_UNKNOWN/,
+    );
   });
 
   it('a custom profile with an unreadable certificate names its source', () => {
-    expect(() => customTrustProfile({ name: 'x', anchors: [{ source: 'roots/bad.pem', certificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }] })).toThrow(
-      /TRUST_PROFILE_BAD_CERTIFICATE.*roots\/bad\.pem/,
-    );
+    expect(() =>
+      customTrustProfile({
+        name: 'x',
+        anchors: [
+          { source: 'roots/bad.pem', certificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+        ],
+      }),
+    ).toThrow(/TRUST_PROFILE_BAD_CERTIFICATE.*roots\/bad\.pem/);
   });
 });
 
 describe('paths to the bundled roots, offline', () => {
   const all = trustProfile('vn-all');
-  const anchorOf = (subject: string) => manifest.find((r) => r.role === 'root' && r.file.startsWith('certs/') && r.subject === subject);
+  const anchorOf = (subject: string) =>
+    manifest.find((r) => r.role === 'root' && r.file.startsWith('certs/') && r.subject === subject);
 
   it.each(manifest.filter((r) => r.role !== 'root' && r.file.startsWith('certs/')).map((r) => [r.file, r] as const))(
     '%s builds its path to the root the manifest names as its issuer, and validates',
     async (_file, r) => {
       const at = new Date((Date.parse(r.notBefore) + Date.parse(r.notAfter)) / 2);
-      const path = await buildTrustPath(pemOf(r.file), { anchors: all.anchors.map((a) => a.certificate), certificates: all.extraCertificates.map((c) => c.certificate), at });
+      const path = await buildTrustPath(pemOf(r.file), {
+        anchors: all.anchors.map((a) => a.certificate),
+        certificates: all.extraCertificates.map((c) => c.certificate),
+        at,
+      });
       expect(path.found).toBe(true);
       expect(path.problems).toEqual([]);
       const anchor = all.anchors.find((a) => a.certificate === path.anchor);
       expect(anchor?.sha256).toBe(anchorOf(r.issuer)?.sha256);
       // The profile 'vn' reaches it only when that root is corroborated.
       const vn = trustProfile('vn');
-      const viaVn = await buildTrustPath(pemOf(r.file), { anchors: vn.anchors.map((a) => a.certificate), certificates: vn.extraCertificates.map((c) => c.certificate), at });
+      const viaVn = await buildTrustPath(pemOf(r.file), {
+        anchors: vn.anchors.map((a) => a.certificate),
+        certificates: vn.extraCertificates.map((c) => c.certificate),
+        at,
+      });
       expect(viaVn.found).toBe(anchorOf(r.issuer)?.corroborated === true);
     },
   );
@@ -164,10 +207,17 @@ describe('paths to the bundled roots, offline', () => {
   it('the VNPT SmartCA RS and Viettel-CA RS certificates reach the 2014 national root with the bundled data alone', async () => {
     const vn = trustProfile('vn');
     for (const file of ['certs/vnpt-smartca-rs-2021.pem', 'certs/viettel-ca-rs-2022.pem']) {
-      const path = await buildTrustPath(pemOf(file), { anchors: vn.anchors.map((a) => a.certificate), certificates: vn.extraCertificates.map((c) => c.certificate), at: new Date('2024-01-01T00:00:00Z') });
+      const path = await buildTrustPath(pemOf(file), {
+        anchors: vn.anchors.map((a) => a.certificate),
+        certificates: vn.extraCertificates.map((c) => c.certificate),
+        at: new Date('2024-01-01T00:00:00Z'),
+      });
       expect(path.found).toBe(true);
       expect(path.chain.map((c) => c.subject)).toHaveLength(2);
-      expect(vn.anchors.find((a) => a.certificate === path.anchor)?.origin).toMatchObject({ file: 'certs/vn-national-root-ca-sha256-2014.pem', corroborated: true });
+      expect(vn.anchors.find((a) => a.certificate === path.anchor)?.origin).toMatchObject({
+        file: 'certs/vn-national-root-ca-sha256-2014.pem',
+        corroborated: true,
+      });
     }
   });
 });
@@ -178,13 +228,20 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
 
   it('a VNPT SmartCA RS certificate in the document brings its own CA certificate and the 2014 national root, not the rest', () => {
     const { anchors, intermediates } = resolveTrust({ trustProfile: 'vn' }, [cert('certs/vnpt-smartca-rs-2021.pem')]);
-    expect(names(anchors)).toEqual([trustProfile('vn').anchors.find((a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem')!.subject]);
+    expect(names(anchors)).toEqual([
+      trustProfile('vn').anchors.find(
+        (a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem',
+      )!.subject,
+    ]);
     expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
   it('everything when online or without the document', () => {
     const all = trustProfile('vn');
-    for (const r of [resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]), resolveTrust({ trustProfile: 'vn' })]) {
+    for (const r of [
+      resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]),
+      resolveTrust({ trustProfile: 'vn' }),
+    ]) {
       expect(r.anchors).toHaveLength(all.anchors.length);
       expect(r.intermediates).toHaveLength(all.extraCertificates.length);
     }
@@ -198,29 +255,53 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
     expect(r.intermediates).toEqual([]);
     // with a leaf that has one, the leaf's issuers come as before
     const both = resolveTrust({ trustProfile: 'vn' }, [mic, cert('certs/vnpt-smartca-rs-2021.pem')]);
-    expect(names(both.anchors).sort()).toEqual([nameText(mic.subject), trustProfile('vn').anchors.find((a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem')!.subject].sort());
+    expect(names(both.anchors).sort()).toEqual(
+      [
+        nameText(mic.subject),
+        trustProfile('vn').anchors.find(
+          (a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem',
+        )!.subject,
+      ].sort(),
+    );
     expect(names(both.intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
   it('names that namesEqual finds equal (case, spaces, composed or decomposed letters) have one nameKey', () => {
     const rdn = (values: [string, string][]) =>
-      new pkijs.RelativeDistinguishedNames({ typesAndValues: values.map(([type, v]) => new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value: v }) })) });
-    const roundTrip = (n: pkijs.RelativeDistinguishedNames) => new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(n.toSchema().toBER()).result });
+      new pkijs.RelativeDistinguishedNames({
+        typesAndValues: values.map(
+          ([type, v]) => new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value: v }) }),
+        ),
+      });
+    const roundTrip = (n: pkijs.RelativeDistinguishedNames) =>
+      new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(n.toSchema().toBER()).result });
     const pairs: [string, string][] = [
       ['Ủy ban nhân dân Xã Đông Hòa', '  ủy BAN   nhân dân xã đông hòa '],
       ['Ủy ban nhân dân'.normalize('NFC'), 'Ủy ban nhân dân'.normalize('NFD')],
       ['Kyso Test Root CA', 'kyso test root ca'],
     ];
     for (const [a, b] of pairs) {
-      const x = roundTrip(rdn([['2.5.4.6', 'VN'], ['2.5.4.3', a]]));
-      const y = roundTrip(rdn([['2.5.4.6', 'VN'], ['2.5.4.3', b]]));
+      const x = roundTrip(
+        rdn([
+          ['2.5.4.6', 'VN'],
+          ['2.5.4.3', a],
+        ]),
+      );
+      const y = roundTrip(
+        rdn([
+          ['2.5.4.6', 'VN'],
+          ['2.5.4.3', b],
+        ]),
+      );
       expect(namesEqual(x, y)).toBe(true);
       expect(nameKey(nameText(x))).toBe(nameKey(nameText(y)));
     }
   });
 
   it('a test-PKI document needs none of the bundled certificates; the caller’s own always come through', () => {
-    const r = resolveTrust({ trustProfile: 'vn', trustAnchors: [ROOT_PEM], intermediates: [INTERMEDIATE_PEM] }, [toCertificate(new TextEncoder().encode(INTERMEDIATE_PEM))]);
+    const r = resolveTrust({ trustProfile: 'vn', trustAnchors: [ROOT_PEM], intermediates: [INTERMEDIATE_PEM] }, [
+      toCertificate(new TextEncoder().encode(INTERMEDIATE_PEM)),
+    ]);
     expect(names(r.anchors)).toEqual(['CN=Kyso Test Root CA, O=Kyso Thử Nghiệm, C=VN']);
     expect(names(r.intermediates)).toEqual(['CN=Kyso Test Intermediate CA, O=Kyso Thử Nghiệm, C=VN']);
   });
@@ -231,7 +312,11 @@ describe('the bundled TSA certificates as timestamp signers', () => {
   // must still give a clean path and the critical timeStamping purpose RFC 3161 asks for.
   it.each(manifest.filter((r) => r.role === 'tsa').map((r) => [r.file] as const))('%s', async (file) => {
     const vn = trustProfile('vn');
-    const path = await buildTrustPath(pemOf(file), { anchors: vn.anchors.map((a) => a.certificate), certificates: vn.extraCertificates.map((c) => c.certificate), at: new Date('2025-01-01T00:00:00Z') });
+    const path = await buildTrustPath(pemOf(file), {
+      anchors: vn.anchors.map((a) => a.certificate),
+      certificates: vn.extraCertificates.map((c) => c.certificate),
+      at: new Date('2025-01-01T00:00:00Z'),
+    });
     expect(path.found).toBe(true);
     expect(path.problems).toEqual([]);
     expect(extendedKeyUsageAllows(path.leafExtendedKeyUsage, KEY_PURPOSES.timeStamping, { strict: true })).toBe(true);
@@ -242,27 +327,37 @@ describe('look-alike roots are never trusted', () => {
   const fakeRoot = LOOK_ALIKE.find((r) => r.role === 'root')!;
   const fakeCa = LOOK_ALIKE.find((r) => r.role === 'intermediate')!;
 
-  it.each(['vn', 'vn-all'] as const)("the FAKE 'MIC National Root CA' of look-alike/ is in no profile (%s), as anchor or extra", (name) => {
-    const p = trustProfile(name);
-    expect([...fingerprints(p.anchors), ...fingerprints(p.extraCertificates)]).not.toContain(fakeRoot.sha256);
-    expect([...fingerprints(p.anchors), ...fingerprints(p.extraCertificates)]).not.toContain(fakeCa.sha256);
-  });
+  it.each(['vn', 'vn-all'] as const)(
+    "the FAKE 'MIC National Root CA' of look-alike/ is in no profile (%s), as anchor or extra",
+    (name) => {
+      const p = trustProfile(name);
+      expect([...fingerprints(p.anchors), ...fingerprints(p.extraCertificates)]).not.toContain(fakeRoot.sha256);
+      expect([...fingerprints(p.anchors), ...fingerprints(p.extraCertificates)]).not.toContain(fakeCa.sha256);
+    },
+  );
 
-  it.each(['vn', 'vn-all'] as const)('the FPT CA under the fake root never ends at a %s anchor, even with the fake root offered as a certificate of the document', async (name) => {
-    const p = trustProfile(name);
-    for (const extra of [[], [pemOf(fakeRoot.file)]]) {
-      const path = await buildTrustPath(pemOf(fakeCa.file), {
+  it.each(['vn', 'vn-all'] as const)(
+    'the FPT CA under the fake root never ends at a %s anchor, even with the fake root offered as a certificate of the document',
+    async (name) => {
+      const p = trustProfile(name);
+      for (const extra of [[], [pemOf(fakeRoot.file)]]) {
+        const path = await buildTrustPath(pemOf(fakeCa.file), {
+          anchors: p.anchors.map((a) => a.certificate),
+          certificates: [...p.extraCertificates.map((c) => c.certificate), ...extra],
+          at: new Date('2021-06-01T00:00:00Z'),
+        });
+        expect(path.found).toBe(false);
+        expect(path.problems.map((x) => x.code)).toEqual(['NO_CHAIN']);
+      }
+      // The fake root itself, as a leaf: its name reads like the real MIC root's, its key is another.
+      const asLeaf = await buildTrustPath(pemOf(fakeRoot.file), {
         anchors: p.anchors.map((a) => a.certificate),
-        certificates: [...p.extraCertificates.map((c) => c.certificate), ...extra],
+        certificates: p.extraCertificates.map((c) => c.certificate),
         at: new Date('2021-06-01T00:00:00Z'),
       });
-      expect(path.found).toBe(false);
-      expect(path.problems.map((x) => x.code)).toEqual(['NO_CHAIN']);
-    }
-    // The fake root itself, as a leaf: its name reads like the real MIC root's, its key is another.
-    const asLeaf = await buildTrustPath(pemOf(fakeRoot.file), { anchors: p.anchors.map((a) => a.certificate), certificates: p.extraCertificates.map((c) => c.certificate), at: new Date('2021-06-01T00:00:00Z') });
-    expect(asLeaf.found).toBe(false);
-  });
+      expect(asLeaf.found).toBe(false);
+    },
+  );
 
   describe('a PKI made here whose root carries the exact name of the Vietnam National Root CA (2014) under another key', () => {
     let dir: string;
@@ -273,24 +368,130 @@ describe('look-alike roots are never trusted', () => {
     function fakePki(tag: string, keyIds: boolean): { p12: Uint8Array; rootPem: string } {
       const f = (n: string) => join(dir, `${tag}-${n}`);
       const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe', timeout: 30_000 });
-      const ids = keyIds ? 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid' : 'subjectKeyIdentifier=none\nauthorityKeyIdentifier=none';
-      writeFileSync(f('ext.cnf'), `[req]\ndistinguished_name=dn\n[dn]\n[ca]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n${ids}\n[leaf]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n${ids}\n`);
-      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.pem'), '-days', '3650', '-utf8', '-config', f('ext.cnf'),
-        '-subj', '/C=VN/O=Ministry of Information and Communications/OU=National Centre of Digital Signature Authentication/CN=Vietnam National Root CA',
-        '-extensions', 'ca');
-      openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.csr'), '-utf8', '-config', f('ext.cnf'), '-subj', '/CN=VNPT-CA SHA2/O=VIETNAM POSTS AND TELECOMMUNICATIONS GROUP/C=VN');
-      openssl('x509', '-req', '-in', f('ca.csr'), '-CA', f('root.pem'), '-CAkey', f('root.key'), '-set_serial', '2', '-days', '3000', '-extfile', f('ext.cnf'), '-extensions', 'ca', '-out', f('ca.pem'));
-      openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-utf8', '-config', f('ext.cnf'), '-subj', '/C=VN/CN=Nguyễn Văn Giả Mạo');
-      openssl('x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-set_serial', '3', '-days', '2000', '-extfile', f('ext.cnf'), '-extensions', 'leaf', '-out', f('leaf.pem'));
+      const ids = keyIds
+        ? 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid'
+        : 'subjectKeyIdentifier=none\nauthorityKeyIdentifier=none';
+      writeFileSync(
+        f('ext.cnf'),
+        `[req]\ndistinguished_name=dn\n[dn]\n[ca]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n${ids}\n[leaf]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n${ids}\n`,
+      );
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        f('root.key'),
+        '-out',
+        f('root.pem'),
+        '-days',
+        '3650',
+        '-utf8',
+        '-config',
+        f('ext.cnf'),
+        '-subj',
+        '/C=VN/O=Ministry of Information and Communications/OU=National Centre of Digital Signature Authentication/CN=Vietnam National Root CA',
+        '-extensions',
+        'ca',
+      );
+      openssl(
+        'req',
+        '-new',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        f('ca.key'),
+        '-out',
+        f('ca.csr'),
+        '-utf8',
+        '-config',
+        f('ext.cnf'),
+        '-subj',
+        '/CN=VNPT-CA SHA2/O=VIETNAM POSTS AND TELECOMMUNICATIONS GROUP/C=VN',
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        f('ca.csr'),
+        '-CA',
+        f('root.pem'),
+        '-CAkey',
+        f('root.key'),
+        '-set_serial',
+        '2',
+        '-days',
+        '3000',
+        '-extfile',
+        f('ext.cnf'),
+        '-extensions',
+        'ca',
+        '-out',
+        f('ca.pem'),
+      );
+      openssl(
+        'req',
+        '-new',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        f('leaf.key'),
+        '-out',
+        f('leaf.csr'),
+        '-utf8',
+        '-config',
+        f('ext.cnf'),
+        '-subj',
+        '/C=VN/CN=Nguyễn Văn Giả Mạo',
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        f('leaf.csr'),
+        '-CA',
+        f('ca.pem'),
+        '-CAkey',
+        f('ca.key'),
+        '-set_serial',
+        '3',
+        '-days',
+        '2000',
+        '-extfile',
+        f('ext.cnf'),
+        '-extensions',
+        'leaf',
+        '-out',
+        f('leaf.pem'),
+      );
       writeFileSync(f('chain.pem'), Buffer.concat([readFileSync(f('ca.pem')), readFileSync(f('root.pem'))]));
-      openssl('pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-certfile', f('chain.pem'), '-out', f('leaf.p12'), '-passout', 'pass:fake');
+      openssl(
+        'pkcs12',
+        '-export',
+        '-inkey',
+        f('leaf.key'),
+        '-in',
+        f('leaf.pem'),
+        '-certfile',
+        f('chain.pem'),
+        '-out',
+        f('leaf.p12'),
+        '-passout',
+        'pass:fake',
+      );
       return { p12: new Uint8Array(readFileSync(f('leaf.p12'))), rootPem: readFileSync(f('root.pem'), 'utf8') };
     }
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'kyso-vn-lookalike-'));
       const input = await plainPdf();
-      for (const [tag, keyIds] of [['with-key-ids', true], ['names-only', false]] as const) {
+      for (const [tag, keyIds] of [
+        ['with-key-ids', true],
+        ['names-only', false],
+      ] as const) {
         const pki = fakePki(tag, keyIds);
         // The real root's name, byte for byte: a name-only match would take it for the bundled anchor.
         expect(namesEqual(toCertificate(new TextEncoder().encode(pki.rootPem)).subject, realRoot().subject)).toBe(true);
@@ -300,16 +501,20 @@ describe('look-alike roots are never trusted', () => {
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it.each(['with-key-ids', 'names-only'])('a signature under it (%s) is never TOTAL-PASSED with the profile vn or vn-all', async (tag) => {
-      for (const trustProfile of ['vn', 'vn-all'] as const) {
-        const [s] = (await validatePdf(files[tag], { trustProfile })).signatures;
-        expect(s.intact).toBe(true);
-        expect(s.indication, explain(s)).toBe('INDETERMINATE');
-        expect(['NO_CERTIFICATE_CHAIN_FOUND', 'CERTIFICATE_CHAIN_GENERAL_FAILURE']).toContain(s.subIndication);
-        // Where a name-only match reached the real anchor, the fake certificate's signature does not verify with its key.
-        if (s.subIndication === 'CERTIFICATE_CHAIN_GENERAL_FAILURE') expect(s.reasons.map((r) => r.detail ?? '').join(' ')).toContain('BAD_SIGNATURE');
-      }
-    });
+    it.each(['with-key-ids', 'names-only'])(
+      'a signature under it (%s) is never TOTAL-PASSED with the profile vn or vn-all',
+      async (tag) => {
+        for (const trustProfile of ['vn', 'vn-all'] as const) {
+          const [s] = (await validatePdf(files[tag], { trustProfile })).signatures;
+          expect(s.intact).toBe(true);
+          expect(s.indication, explain(s)).toBe('INDETERMINATE');
+          expect(['NO_CERTIFICATE_CHAIN_FOUND', 'CERTIFICATE_CHAIN_GENERAL_FAILURE']).toContain(s.subIndication);
+          // Where a name-only match reached the real anchor, the fake certificate's signature does not verify with its key.
+          if (s.subIndication === 'CERTIFICATE_CHAIN_GENERAL_FAILURE')
+            expect(s.reasons.map((r) => r.detail ?? '').join(' ')).toContain('BAD_SIGNATURE');
+        }
+      },
+    );
   });
 });
 
@@ -322,7 +527,12 @@ describe('validatePdf with a trust profile', () => {
     signed = await kysoSign(input);
     // What Vietnamese products usually make: the CMS carries the signer's certificate only, no intermediate.
     const full = p12Signer();
-    const bare: Signer = { certificate: full.certificate, chain: [], algorithm: full.algorithm, sign: (d) => full.sign(d) };
+    const bare: Signer = {
+      certificate: full.certificate,
+      chain: [],
+      algorithm: full.algorithm,
+      sign: (d) => full.sign(d),
+    };
     leafOnly = await signPdf(input, bare, { certificateCheck: false });
   });
 
@@ -341,29 +551,58 @@ describe('validatePdf with a trust profile', () => {
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(s.chain).toEqual(['Nguyễn Thị Lấp Lánh Ánh', 'Kyso Test Intermediate CA', 'Kyso Test Root CA']);
     // The intermediate alone is offered, never trusted: as an extra certificate without the root, no path.
-    const noRoot = customTrustProfile({ name: 'no-root', extraCertificates: [{ source: 'intermediate', certificates: INTERMEDIATE_PEM }] });
-    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: noRoot })).signatures[0])).toBe('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
+    const noRoot = customTrustProfile({
+      name: 'no-root',
+      extraCertificates: [{ source: 'intermediate', certificates: INTERMEDIATE_PEM }],
+    });
+    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: noRoot })).signatures[0])).toBe(
+      'INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND',
+    );
   });
 
   it('the caller’s intermediates link to a profile’s root (the profile’s certificates are chosen by key identifiers from the document’s and the caller’s)', async () => {
     const rootOnly = customTrustProfile({ name: 'root-only', anchors: [{ source: 'root', certificates: ROOT_PEM }] });
-    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: rootOnly, intermediates: [INTERMEDIATE_PEM] })).signatures[0])).toBe('TOTAL-PASSED/-');
+    expect(
+      verdictOf(
+        (await validatePdf(leafOnly, { trustProfile: rootOnly, intermediates: [INTERMEDIATE_PEM] })).signatures[0],
+      ),
+    ).toBe('TOTAL-PASSED/-');
     // The same with the bundled profile around it: its certificates are not needed, and do not change the result.
-    const withVn = customTrustProfile({ name: 'vn+root', base: trustProfile('vn'), anchors: [{ source: 'root', certificates: ROOT_PEM }] });
-    expect(verdictOf((await validatePdf(leafOnly, { trustProfile: withVn, intermediates: [INTERMEDIATE_PEM] })).signatures[0])).toBe('TOTAL-PASSED/-');
+    const withVn = customTrustProfile({
+      name: 'vn+root',
+      base: trustProfile('vn'),
+      anchors: [{ source: 'root', certificates: ROOT_PEM }],
+    });
+    expect(
+      verdictOf(
+        (await validatePdf(leafOnly, { trustProfile: withVn, intermediates: [INTERMEDIATE_PEM] })).signatures[0],
+      ),
+    ).toBe('TOTAL-PASSED/-');
   });
 
   it('extending vn with the caller’s roots: vn alone does not trust the test PKI, vn plus its root does', async () => {
-    expect(verdictOf((await validatePdf(signed, { trustProfile: 'vn' })).signatures[0])).toBe('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
-    expect(verdictOf((await validatePdf(signed, { trustProfile: 'vn', trustAnchors: [ROOT_PEM] })).signatures[0])).toBe('TOTAL-PASSED/-');
-    const extended = customTrustProfile({ name: 'vn+test', base: trustProfile('vn'), anchors: [{ source: 'root-ca.pem', certificates: ROOT_PEM }] });
+    expect(verdictOf((await validatePdf(signed, { trustProfile: 'vn' })).signatures[0])).toBe(
+      'INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND',
+    );
+    expect(verdictOf((await validatePdf(signed, { trustProfile: 'vn', trustAnchors: [ROOT_PEM] })).signatures[0])).toBe(
+      'TOTAL-PASSED/-',
+    );
+    const extended = customTrustProfile({
+      name: 'vn+test',
+      base: trustProfile('vn'),
+      anchors: [{ source: 'root-ca.pem', certificates: ROOT_PEM }],
+    });
     expect(extended.anchors).toHaveLength(5);
     expect(trustProfile('vn').anchors).toHaveLength(4); // the bundled profile is not modified
     expect(verdictOf((await validatePdf(signed, { trustProfile: extended })).signatures[0])).toBe('TOTAL-PASSED/-');
   });
 
   it('the ETSI XML report refers to an anchor that came from a profile', async () => {
-    const testPki = customTrustProfile({ name: 't', anchors: [{ source: 'root', certificates: ROOT_PEM }], extraCertificates: [{ source: 'int', certificates: INTERMEDIATE_PEM }] });
+    const testPki = customTrustProfile({
+      name: 't',
+      anchors: [{ source: 'root', certificates: ROOT_PEM }],
+      extraCertificates: [{ source: 'int', certificates: INTERMEDIATE_PEM }],
+    });
     const { xml } = await validatePdfEtsiXml(leafOnly, { trustProfile: testPki });
     expect(xml).toContain('<vr:TrustAnchor');
     expect(xml).toContain('urn:etsi:019102:mainindication:total-passed');
@@ -389,7 +628,11 @@ describe('the corpus with the profile vn added', () => {
       const options = { trustAnchors, at: r.at ?? at };
       const verdicts = async (o: Parameters<typeof validatePdf>[1]) => {
         try {
-          return (await validatePdf(bytes, o)).signatures.map((s) => [verdictOf(s), s.chain.join(' > '), s.reasons.map((x) => x.code).join(',')]);
+          return (await validatePdf(bytes, o)).signatures.map((s) => [
+            verdictOf(s),
+            s.chain.join(' > '),
+            s.reasons.map((x) => x.code).join(','),
+          ]);
         } catch (e) {
           return String(e);
         }

@@ -36,13 +36,31 @@ let signer: Uint8Array;
 
 const codes = (f: PathFacts) => f.problems.map((p) => `${p.code}@${p.index}`);
 const der = (c: pkijs.Certificate) => new Uint8Array(c.toSchema().toBER(false));
-const same = (a: pkijs.Certificate | undefined, b: Uint8Array) => a !== undefined && Buffer.from(der(a)).equals(Buffer.from(b));
+const same = (a: pkijs.Certificate | undefined, b: Uint8Array) =>
+  a !== undefined && Buffer.from(der(a)).equals(Buffer.from(b));
 
 /** A root, an intermediate and a leaf with the given extensions (defaults: a clean hierarchy). */
-function hierarchy(tag: string, ext: { root?: string[]; int?: string[]; leaf?: string[] } = {}): { root: Issued; int: Issued; leaf: Issued } {
-  const r = pki.issue({ name: `${tag}-root`, subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Root`, ext: ext.root ?? CA_EXT });
-  const i = pki.issue({ name: `${tag}-int`, subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Intermediate`, issuer: r, ext: ext.int ?? CA_EXT });
-  const l = pki.issue({ name: `${tag}-leaf`, subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Leaf`, issuer: i, ext: ext.leaf ?? LEAF_EXT });
+function hierarchy(
+  tag: string,
+  ext: { root?: string[]; int?: string[]; leaf?: string[] } = {},
+): { root: Issued; int: Issued; leaf: Issued } {
+  const r = pki.issue({
+    name: `${tag}-root`,
+    subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Root`,
+    ext: ext.root ?? CA_EXT,
+  });
+  const i = pki.issue({
+    name: `${tag}-int`,
+    subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Intermediate`,
+    issuer: r,
+    ext: ext.int ?? CA_EXT,
+  });
+  const l = pki.issue({
+    name: `${tag}-leaf`,
+    subject: `/C=VN/O=Kyso Trust Test/CN=${tag} Leaf`,
+    issuer: i,
+    ext: ext.leaf ?? LEAF_EXT,
+  });
   return { root: r, int: i, leaf: l };
 }
 
@@ -75,7 +93,10 @@ describe('chain building to the caller’s anchors', () => {
   it('uses the one anchor that issued the path when several are trusted', async () => {
     const other = hierarchy('other');
     const pyhanko = pemToDer(readFileSync(`${CORPUS}/pyhanko/roots/testing-ca-root.pem`, 'utf8'));
-    const f = await buildTrustPath(signer, { anchors: [pyhanko, other.root.der, root], certificates: [other.int.der, intermediate] });
+    const f = await buildTrustPath(signer, {
+      anchors: [pyhanko, other.root.der, root],
+      certificates: [other.int.der, intermediate],
+    });
     expect(f.found).toBe(true);
     expect(f.problems).toEqual([]);
     expect(same(f.anchor, root)).toBe(true);
@@ -106,7 +127,11 @@ describe('chain building to the caller’s anchors', () => {
       name: 'wrong-int',
       subject: '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Test Intermediate CA',
       issuer: r2,
-      ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', `subjectKeyIdentifier=${realSki}`],
+      ext: [
+        'basicConstraints=critical,CA:TRUE',
+        'keyUsage=critical,keyCertSign,cRLSign',
+        `subjectKeyIdentifier=${realSki}`,
+      ],
       days: 3650,
     });
     const both = await buildTrustPath(signer, { anchors: [r2.der, root], certificates: [wrong.der, intermediate] });
@@ -124,11 +149,39 @@ describe('chain building to the caller’s anchors', () => {
   it('follows a cross certificate to the old root, or stops at the new root when that is the anchor', async () => {
     const oldKey = pki.key('rsa2048', 'old-root');
     const newKey = pki.key('ec384', 'new-root');
-    const oldRoot = pki.issue({ name: 'old-root', subject: '/C=VN/O=Kyso Trust Test/CN=Root G1', keyPath: oldKey, ext: CA_EXT });
-    const newRoot = pki.issue({ name: 'new-root', subject: '/C=VN/O=Kyso Trust Test/CN=Root G2', keyPath: newKey, ext: CA_EXT, md: 'sha384' });
-    const cross = pki.issue({ name: 'cross', subject: '/C=VN/O=Kyso Trust Test/CN=Root G2', keyPath: newKey, issuer: oldRoot, ext: CA_EXT });
-    const int = pki.issue({ name: 'x-int', subject: '/C=VN/O=Kyso Trust Test/CN=G2 Intermediate', issuer: newRoot, ext: CA_EXT, md: 'sha384' });
-    const leaf = pki.issue({ name: 'x-leaf', subject: '/C=VN/O=Kyso Trust Test/CN=G2 Leaf', issuer: int, ext: LEAF_EXT });
+    const oldRoot = pki.issue({
+      name: 'old-root',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Root G1',
+      keyPath: oldKey,
+      ext: CA_EXT,
+    });
+    const newRoot = pki.issue({
+      name: 'new-root',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Root G2',
+      keyPath: newKey,
+      ext: CA_EXT,
+      md: 'sha384',
+    });
+    const cross = pki.issue({
+      name: 'cross',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Root G2',
+      keyPath: newKey,
+      issuer: oldRoot,
+      ext: CA_EXT,
+    });
+    const int = pki.issue({
+      name: 'x-int',
+      subject: '/C=VN/O=Kyso Trust Test/CN=G2 Intermediate',
+      issuer: newRoot,
+      ext: CA_EXT,
+      md: 'sha384',
+    });
+    const leaf = pki.issue({
+      name: 'x-leaf',
+      subject: '/C=VN/O=Kyso Trust Test/CN=G2 Leaf',
+      issuer: int,
+      ext: LEAF_EXT,
+    });
     const pool = [int.der, newRoot.der, cross.der];
 
     const viaOld = await buildTrustPath(leaf.der, { anchors: [oldRoot.der], certificates: pool });
@@ -147,12 +200,34 @@ describe('chain building to the caller’s anchors', () => {
 
   it('tries both keys of a re-keyed CA when the leaf names no authority key', async () => {
     const r = pki.issue({ name: 'rk-root', subject: '/C=VN/O=Kyso Trust Test/CN=Rekey Root', ext: CA_EXT });
-    const caExt = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=none', 'authorityKeyIdentifier=none'];
+    const caExt = [
+      'basicConstraints=critical,CA:TRUE',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      'subjectKeyIdentifier=none',
+      'authorityKeyIdentifier=none',
+    ];
     const key1 = pki.key('ec256', 'rk-1');
     const key2 = pki.key('ec256', 'rk-2');
-    const ca2 = pki.issue({ name: 'rk-ca2', subject: '/C=VN/O=Kyso Trust Test/CN=Rekeyed CA', keyPath: key2, issuer: r, ext: caExt });
-    const ca1 = pki.issue({ name: 'rk-ca1', subject: '/C=VN/O=Kyso Trust Test/CN=Rekeyed CA', keyPath: key1, issuer: r, ext: caExt });
-    const leaf = pki.issue({ name: 'rk-leaf', subject: '/C=VN/O=Kyso Trust Test/CN=Rekey Leaf', issuer: ca2, ext: ['basicConstraints=critical,CA:FALSE', 'subjectKeyIdentifier=none', 'authorityKeyIdentifier=none'] });
+    const ca2 = pki.issue({
+      name: 'rk-ca2',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Rekeyed CA',
+      keyPath: key2,
+      issuer: r,
+      ext: caExt,
+    });
+    const ca1 = pki.issue({
+      name: 'rk-ca1',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Rekeyed CA',
+      keyPath: key1,
+      issuer: r,
+      ext: caExt,
+    });
+    const leaf = pki.issue({
+      name: 'rk-leaf',
+      subject: '/C=VN/O=Kyso Trust Test/CN=Rekey Leaf',
+      issuer: ca2,
+      ext: ['basicConstraints=critical,CA:FALSE', 'subjectKeyIdentifier=none', 'authorityKeyIdentifier=none'],
+    });
     const f = await buildTrustPath(leaf.der, { anchors: [r.der], certificates: [ca1.der, ca2.der] });
     expect(f.found).toBe(true);
     expect(f.problems).toEqual([]);
@@ -165,11 +240,31 @@ describe('chain building to the caller’s anchors', () => {
     const kb = pki.key('ec256', 'loop-b');
     const selfA = pki.issue({ name: 'loop-a-self', subject: '/CN=Loop A', keyPath: ka, ext: CA_EXT });
     const selfB = pki.issue({ name: 'loop-b-self', subject: '/CN=Loop B', keyPath: kb, ext: CA_EXT });
-    const aByB = pki.issue({ name: 'a-by-b', subject: '/CN=Loop A', keyPath: ka, issuer: selfB, ext: ['basicConstraints=critical,CA:TRUE'] });
-    const bByA = pki.issue({ name: 'b-by-a', subject: '/CN=Loop B', keyPath: kb, issuer: selfA, ext: ['basicConstraints=critical,CA:TRUE'] });
-    const leaf = pki.issue({ name: 'loop-leaf', subject: '/CN=Loop Leaf', issuer: selfA, ext: ['basicConstraints=critical,CA:FALSE'] });
+    const aByB = pki.issue({
+      name: 'a-by-b',
+      subject: '/CN=Loop A',
+      keyPath: ka,
+      issuer: selfB,
+      ext: ['basicConstraints=critical,CA:TRUE'],
+    });
+    const bByA = pki.issue({
+      name: 'b-by-a',
+      subject: '/CN=Loop B',
+      keyPath: kb,
+      issuer: selfA,
+      ext: ['basicConstraints=critical,CA:TRUE'],
+    });
+    const leaf = pki.issue({
+      name: 'loop-leaf',
+      subject: '/CN=Loop Leaf',
+      issuer: selfA,
+      ext: ['basicConstraints=critical,CA:FALSE'],
+    });
     const unrelated = hierarchy('loop-unrelated');
-    const f = await buildTrustPath(leaf.der, { anchors: [unrelated.root.der], certificates: [aByB.der, bByA.der, selfA.der, selfB.der] });
+    const f = await buildTrustPath(leaf.der, {
+      anchors: [unrelated.root.der],
+      certificates: [aByB.der, bByA.der, selfA.der, selfB.der],
+    });
     expect(f.found).toBe(false);
     expect(f.problems[0].code).toBe('NO_CHAIN');
 
@@ -205,7 +300,12 @@ describe('chain building to the caller’s anchors', () => {
 describe('RFC 5280 path validation', () => {
   it('reports PATH_LENGTH when an intermediate under a pathlen:0 CA issues a CA', async () => {
     const r = pki.issue({ name: 'pl-root', subject: '/CN=PL Root', ext: CA_EXT });
-    const i1 = pki.issue({ name: 'pl-i1', subject: '/CN=PL I1', issuer: r, ext: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'] });
+    const i1 = pki.issue({
+      name: 'pl-i1',
+      subject: '/CN=PL I1',
+      issuer: r,
+      ext: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'],
+    });
     const i2 = pki.issue({ name: 'pl-i2', subject: '/CN=PL I2', issuer: i1, ext: CA_EXT });
     const leaf = pki.issue({ name: 'pl-leaf', subject: '/CN=PL Leaf', issuer: i2, ext: LEAF_EXT });
     const f = await buildTrustPath(leaf.der, { anchors: [r.der], certificates: [i1.der, i2.der] });
@@ -215,15 +315,31 @@ describe('RFC 5280 path validation', () => {
   });
 
   it('applies the anchor’s own pathLen unless told not to', async () => {
-    const h = hierarchy('anchor-pl', { root: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign', 'subjectKeyIdentifier=hash'] });
+    const h = hierarchy('anchor-pl', {
+      root: [
+        'basicConstraints=critical,CA:TRUE,pathlen:0',
+        'keyUsage=critical,keyCertSign',
+        'subjectKeyIdentifier=hash',
+      ],
+    });
     const f = await buildTrustPath(h.leaf.der, { anchors: [h.root.der], certificates: [h.int.der] });
     expect(codes(f)).toEqual(['PATH_LENGTH@1']);
-    const g = await buildTrustPath(h.leaf.der, { anchors: [h.root.der], certificates: [h.int.der], anchorConstraints: false });
+    const g = await buildTrustPath(h.leaf.der, {
+      anchors: [h.root.der],
+      certificates: [h.int.der],
+      anchorConstraints: false,
+    });
     expect(g.problems).toEqual([]);
   });
 
   it('reports KEY_USAGE for a CA whose key may not sign certificates', async () => {
-    const h = hierarchy('ku', { int: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature,cRLSign', 'subjectKeyIdentifier=hash'] });
+    const h = hierarchy('ku', {
+      int: [
+        'basicConstraints=critical,CA:TRUE',
+        'keyUsage=critical,digitalSignature,cRLSign',
+        'subjectKeyIdentifier=hash',
+      ],
+    });
     const f = await buildTrustPath(h.leaf.der, { anchors: [h.root.der], certificates: [h.int.der] });
     expect(f.found).toBe(true);
     expect(codes(f)).toEqual(['KEY_USAGE@1']);
@@ -237,7 +353,9 @@ describe('RFC 5280 path validation', () => {
   });
 
   it('reports an unrecognised critical extension with its OID', async () => {
-    const h = hierarchy('crit', { leaf: [...LEAF_EXT, '1.3.6.1.4.1.99999.1=critical,ASN1:UTF8String:must understand'] });
+    const h = hierarchy('crit', {
+      leaf: [...LEAF_EXT, '1.3.6.1.4.1.99999.1=critical,ASN1:UTF8String:must understand'],
+    });
     const f = await buildTrustPath(h.leaf.der, { anchors: [h.root.der], certificates: [h.int.der] });
     expect(codes(f)).toEqual(['CRITICAL_EXTENSION@0']);
     expect(f.problems[0].oid).toBe('1.3.6.1.4.1.99999.1');
@@ -262,13 +380,36 @@ describe('RFC 5280 path validation', () => {
   });
 
   it('checks name constraints of the CAs above (DNS and e-mail subtrees, directory names)', async () => {
-    const intExt = [...CA_EXT, 'nameConstraints=critical,permitted;DNS:example.vn,permitted;dirName:dir_sect,excluded;email:.bad.example.vn'];
+    const intExt = [
+      ...CA_EXT,
+      'nameConstraints=critical,permitted;DNS:example.vn,permitted;dirName:dir_sect,excluded;email:.bad.example.vn',
+    ];
     const r = pki.issue({ name: 'nc-root', subject: '/CN=NC Root', ext: CA_EXT });
-    const int = pki.issue({ name: 'nc-int', subject: '/C=VN/O=Allowed Org/CN=NC Intermediate', issuer: r, ext: [...intExt, '[dir_sect]', 'C=VN', 'O=Allowed Org'] });
-    const ok = pki.issue({ name: 'nc-ok', subject: '/C=VN/O=Allowed Org/CN=Inside', issuer: int, ext: [...LEAF_EXT, 'subjectAltName=DNS:www.example.vn,email:a@ok.example.vn'] });
-    const badDns = pki.issue({ name: 'nc-dns', subject: '/C=VN/O=Allowed Org/CN=Outside DNS', issuer: int, ext: [...LEAF_EXT, 'subjectAltName=DNS:evil.com'] });
+    const int = pki.issue({
+      name: 'nc-int',
+      subject: '/C=VN/O=Allowed Org/CN=NC Intermediate',
+      issuer: r,
+      ext: [...intExt, '[dir_sect]', 'C=VN', 'O=Allowed Org'],
+    });
+    const ok = pki.issue({
+      name: 'nc-ok',
+      subject: '/C=VN/O=Allowed Org/CN=Inside',
+      issuer: int,
+      ext: [...LEAF_EXT, 'subjectAltName=DNS:www.example.vn,email:a@ok.example.vn'],
+    });
+    const badDns = pki.issue({
+      name: 'nc-dns',
+      subject: '/C=VN/O=Allowed Org/CN=Outside DNS',
+      issuer: int,
+      ext: [...LEAF_EXT, 'subjectAltName=DNS:evil.com'],
+    });
     const badDn = pki.issue({ name: 'nc-dn', subject: '/C=VN/O=Other Org/CN=Outside DN', issuer: int, ext: LEAF_EXT });
-    const badMail = pki.issue({ name: 'nc-mail', subject: '/C=VN/O=Allowed Org/CN=Excluded mail', issuer: int, ext: [...LEAF_EXT, 'subjectAltName=email:x@mail.bad.example.vn'] });
+    const badMail = pki.issue({
+      name: 'nc-mail',
+      subject: '/C=VN/O=Allowed Org/CN=Excluded mail',
+      issuer: int,
+      ext: [...LEAF_EXT, 'subjectAltName=email:x@mail.bad.example.vn'],
+    });
     const run = (leaf: Issued) => buildTrustPath(leaf.der, { anchors: [r.der], certificates: [int.der] });
     expect((await run(ok)).problems).toEqual([]);
     const dns = await run(badDns);
@@ -284,7 +425,12 @@ describe('RFC 5280 path validation', () => {
     const r = pki.issue({ name: 'pol-root', subject: '/CN=Policy Root', ext: CA_EXT });
     const int = pki.issue({ name: 'pol-int', subject: '/CN=Policy CA', issuer: r, ext: intExt });
     const without = pki.issue({ name: 'pol-none', subject: '/CN=No Policy', issuer: int, ext: LEAF_EXT });
-    const withPolicy = pki.issue({ name: 'pol-ok', subject: '/CN=With Policy', issuer: int, ext: [...LEAF_EXT, `certificatePolicies=${policy}`] });
+    const withPolicy = pki.issue({
+      name: 'pol-ok',
+      subject: '/CN=With Policy',
+      issuer: int,
+      ext: [...LEAF_EXT, `certificatePolicies=${policy}`],
+    });
     const bad = await buildTrustPath(without.der, { anchors: [r.der], certificates: [int.der] });
     expect(codes(bad)).toEqual(['POLICY_CONSTRAINTS@0']);
     const good = await buildTrustPath(withPolicy.der, { anchors: [r.der], certificates: [int.der] });
@@ -303,10 +449,28 @@ describe('RFC 5280 path validation', () => {
       { tag: 'ed448', rootKey: pki.key('ed448', 'ed448-root') },
     ];
     for (const c of cases) {
-      const r = pki.issue({ name: `${c.tag}-alg-root`, subject: `/CN=${c.tag} Root`, keyPath: c.rootKey, ext: CA_EXT, md: c.md, pss: c.pss });
-      const leaf = pki.issue({ name: `${c.tag}-alg-leaf`, subject: `/CN=${c.tag} Leaf`, issuer: r, ext: LEAF_EXT, md: c.md, pss: c.pss });
+      const r = pki.issue({
+        name: `${c.tag}-alg-root`,
+        subject: `/CN=${c.tag} Root`,
+        keyPath: c.rootKey,
+        ext: CA_EXT,
+        md: c.md,
+        pss: c.pss,
+      });
+      const leaf = pki.issue({
+        name: `${c.tag}-alg-leaf`,
+        subject: `/CN=${c.tag} Leaf`,
+        issuer: r,
+        ext: LEAF_EXT,
+        md: c.md,
+        pss: c.pss,
+      });
       const f = await buildTrustPath(leaf.der, { anchors: [r.der] });
-      expect({ tag: c.tag, problems: codes(f), sig: f.certificates[0].signature }).toEqual({ tag: c.tag, problems: [], sig: 'valid' });
+      expect({ tag: c.tag, problems: codes(f), sig: f.certificates[0].signature }).toEqual({
+        tag: c.tag,
+        problems: [],
+        sig: 'valid',
+      });
 
       // The same certificate with its signature damaged fails.
       const broken = new Uint8Array(leaf.der);
@@ -322,7 +486,10 @@ describe('validity at the times the validator asks', () => {
     const f = await buildTrustPath(testPki.leaf('expired').certDer, { anchors: [root], certificates: [intermediate] });
     expect(f.found).toBe(true);
     expect(f.problems).toEqual([]);
-    expect(f.validity[0]).toEqual({ notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+    expect(f.validity[0]).toEqual({
+      notBefore: new Date('2020-01-01T00:00:00Z'),
+      notAfter: new Date('2021-01-01T00:00:00Z'),
+    });
 
     const leafOnly = { scope: 'leaf' } as const;
     const atTimestamp = validAt(f, new Date('2020-06-01T00:00:00Z'), leafOnly);
@@ -336,7 +503,10 @@ describe('validity at the times the validator asks', () => {
     // The test PKI's CAs were made after that leaf (it is backdated): over the whole path, or with the chain
     // model, the CAs were not valid yet in 2020, and the path as a whole was never valid at one time.
     const shell = validAt(f, new Date('2020-06-01T00:00:00Z'));
-    expect(shell.status !== 'VALID' && shell.failures.map((x) => `${x.status}@${x.index}`)).toEqual(['NOT_YET_VALID@1', 'NOT_YET_VALID@2']);
+    expect(shell.status !== 'VALID' && shell.failures.map((x) => `${x.status}@${x.index}`)).toEqual([
+      'NOT_YET_VALID@1',
+      'NOT_YET_VALID@2',
+    ]);
     const chainModel = validAt(f, new Date('2020-06-01T00:00:00Z'), { model: 'chain' });
     expect(chainModel.status !== 'VALID' && chainModel.index).toBe(1);
     expect(validityWindow(f).empty).toBe(true);
@@ -369,7 +539,11 @@ describe('validity at the times the validator asks', () => {
     expect(shell.status !== 'VALID' && `${shell.status}@${shell.index}`).toBe('EXPIRED@1');
     expect(validAt(f, t, { ...noAnchor, model: 'chain' }).status).toBe('VALID');
     expect(validAt(f, new Date('2021-06-01T00:00:00Z'), noAnchor).status).toBe('VALID');
-    expect(validityWindow(f, noAnchor)).toEqual({ notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2022-01-01T00:00:00Z'), empty: false });
+    expect(validityWindow(f, noAnchor)).toEqual({
+      notBefore: new Date('2021-01-01T00:00:00Z'),
+      notAfter: new Date('2022-01-01T00:00:00Z'),
+      empty: false,
+    });
   });
 
   it('evaluates the anchor too unless told otherwise', async () => {
@@ -393,10 +567,16 @@ describe('the public corpus', () => {
 
   it('builds pyHanko’s signer chains to testing-ca-root.pem from the certificates in the CMS', async () => {
     const anchor = pemToDer(readFileSync(`${CORPUS}/pyhanko/roots/testing-ca-root.pem`, 'utf8'));
-    for (const file of ['pyhanko/pades-with-old-style-signing-cert-attr.pdf', 'pyhanko/certified-with-indirect-refs-in-dir.pdf']) {
+    for (const file of [
+      'pyhanko/pades-with-old-style-signing-cert-attr.pdf',
+      'pyhanko/certified-with-indirect-refs-in-dir.pdf',
+    ]) {
       const [cms] = firstCms(file);
       expect(cms.signerCertificate).not.toBeNull();
-      const f = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, { anchors: [anchor], certificates: cms.certificates });
+      const f = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, {
+        anchors: [anchor],
+        certificates: cms.certificates,
+      });
       expect({ file, found: f.found, problems: codes(f) }).toEqual({ file, found: true, problems: [] });
       expect(f.chain.length).toBeGreaterThanOrEqual(2);
       if (cms.signingTimeAttribute) expect(validAt(f, cms.signingTimeAttribute).status).toBe('VALID');
@@ -405,7 +585,10 @@ describe('the public corpus', () => {
 
   it('finds no chain for a corpus signer when only the kyso test root is trusted', async () => {
     const [cms] = firstCms('pyhanko/pades-with-old-style-signing-cert-attr.pdf');
-    const f = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, { anchors: [root], certificates: cms.certificates });
+    const f = await buildTrustPath(cms.signerCertificate as pkijs.Certificate, {
+      anchors: [root],
+      certificates: cms.certificates,
+    });
     expect(f.found).toBe(false);
     expect(f.problems[0].code).toBe('NO_CHAIN');
   });
@@ -471,10 +654,16 @@ describe('AIA caIssuers fetching (opt-in)', () => {
   });
 
   it('gives up on a server that hangs (timeout) or sends too much (size cap), as facts', async () => {
-    const hang = await buildTrustPath(leaves['hang.cer'].der, { anchors: [aiaRoot.der], aia: { enabled: true, timeoutMs: 300 } });
+    const hang = await buildTrustPath(leaves['hang.cer'].der, {
+      anchors: [aiaRoot.der],
+      aia: { enabled: true, timeoutMs: 300 },
+    });
     expect(hang.found).toBe(false);
     expect(hang.aia.map((a) => a.outcome)).toEqual(['AIA_TIMEOUT']);
-    const big = await buildTrustPath(leaves['big.cer'].der, { anchors: [aiaRoot.der], aia: { enabled: true, maxBytes: 100_000 } });
+    const big = await buildTrustPath(leaves['big.cer'].der, {
+      anchors: [aiaRoot.der],
+      aia: { enabled: true, maxBytes: 100_000 },
+    });
     expect(big.found).toBe(false);
     expect(big.aia.map((a) => a.outcome)).toEqual(['AIA_TOO_LARGE']);
     expect(describeTrustCode('AIA_TIMEOUT').en).toMatch(/in time/);

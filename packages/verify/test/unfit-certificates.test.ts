@@ -22,14 +22,23 @@ let input: Uint8Array;
 
 beforeAll(async () => {
   input = await plainPdf();
-  const leaf = (name: string, issuer: string, ext: string, subject = `/C=VN/O=Kyso Unfit Test/CN=${name}`) => ({ name, subject, issuer, ext });
+  const leaf = (name: string, issuer: string, ext: string, subject = `/C=VN/O=Kyso Unfit Test/CN=${name}`) => ({
+    name,
+    subject,
+    issuer,
+    ext,
+  });
   pki = opensslPki([
     { name: 'root', subject: ROOT, ext: CA_EXT },
     { name: 'ca', subject: '/C=VN/O=Kyso Unfit Test/CN=Kyso Unfit Test CA', issuer: 'root', ext: CA_EXT },
     // Signer certificates for the keyUsage / extendedKeyUsage rule.
     leaf('good', 'ca', LEAF_EXT),
     leaf('ku-certsign', 'ca', 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyCertSign'),
-    leaf('ku-encipherment', 'ca', 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyEncipherment, dataEncipherment'),
+    leaf(
+      'ku-encipherment',
+      'ca',
+      'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyEncipherment, dataEncipherment',
+    ),
     leaf('ku-nonrepudiation', 'ca', 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, nonRepudiation'),
     leaf('eku-server', 'ca', `${LEAF_EXT}\nextendedKeyUsage = serverAuth`),
     leaf('eku-code-ts', 'ca', `${LEAF_EXT}\nextendedKeyUsage = codeSigning, timeStamping`),
@@ -39,10 +48,25 @@ beforeAll(async () => {
     leaf('eku-adobe', 'ca', `${LEAF_EXT}\nextendedKeyUsage = 1.2.840.113583.1.1.5`),
     leaf('eku-any', 'ca', `${LEAF_EXT}\nextendedKeyUsage = anyExtendedKeyUsage`),
     // Unfit paths.
-    { name: 'ca-no-bc', subject: '/C=VN/O=Kyso Unfit Test/CN=CA without basicConstraints', issuer: 'root', ext: 'keyUsage = critical, keyCertSign, cRLSign' },
+    {
+      name: 'ca-no-bc',
+      subject: '/C=VN/O=Kyso Unfit Test/CN=CA without basicConstraints',
+      issuer: 'root',
+      ext: 'keyUsage = critical, keyCertSign, cRLSign',
+    },
     leaf('under-no-bc', 'ca-no-bc', LEAF_EXT),
-    { name: 'ca-pathlen0', subject: '/C=VN/O=Kyso Unfit Test/CN=CA pathlen 0', issuer: 'root', ext: 'basicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign, cRLSign' },
-    { name: 'ca-below-pathlen0', subject: '/C=VN/O=Kyso Unfit Test/CN=CA below pathlen 0', issuer: 'ca-pathlen0', ext: CA_EXT },
+    {
+      name: 'ca-pathlen0',
+      subject: '/C=VN/O=Kyso Unfit Test/CN=CA pathlen 0',
+      issuer: 'root',
+      ext: 'basicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign, cRLSign',
+    },
+    {
+      name: 'ca-below-pathlen0',
+      subject: '/C=VN/O=Kyso Unfit Test/CN=CA below pathlen 0',
+      issuer: 'ca-pathlen0',
+      ext: CA_EXT,
+    },
     leaf('under-pathlen', 'ca-below-pathlen0', LEAF_EXT),
     {
       name: 'ca-nc',
@@ -54,15 +78,29 @@ beforeAll(async () => {
     leaf('under-nc-allowed', 'ca-nc', LEAF_EXT, '/C=VN/O=Kyso Unfit Test/CN=Allowed signer'),
     // A root with the trusted root's name and another key, and what it issues.
     { name: 'look-alike', subject: ROOT, ext: CA_EXT },
-    { name: 'ca-look-alike', subject: '/C=VN/O=Kyso Unfit Test/CN=Kyso Unfit Test CA', issuer: 'look-alike', ext: CA_EXT },
+    {
+      name: 'ca-look-alike',
+      subject: '/C=VN/O=Kyso Unfit Test/CN=Kyso Unfit Test CA',
+      issuer: 'look-alike',
+      ext: CA_EXT,
+    },
     leaf('under-look-alike', 'ca-look-alike', LEAF_EXT),
     // A TSA certificate as Vietnamese TSAs make them: keyCertSign with CA:FALSE, critical timeStamping EKU.
-    { name: 'tsa-quirk', subject: '/C=VN/O=Kyso Unfit Test/CN=TSA with keyCertSign', issuer: 'ca', ext: 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation, keyCertSign\nextendedKeyUsage = critical, timeStamping' },
+    {
+      name: 'tsa-quirk',
+      subject: '/C=VN/O=Kyso Unfit Test/CN=TSA with keyCertSign',
+      issuer: 'ca',
+      ext: 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation, keyCertSign\nextendedKeyUsage = critical, timeStamping',
+    },
   ]);
 }, 120_000);
 afterAll(() => pki?.cleanup());
 
-async function signAndValidate(leaf: string, chain: string[], options: { anchors?: string[] } = {}): Promise<SignatureReport> {
+async function signAndValidate(
+  leaf: string,
+  chain: string[],
+  options: { anchors?: string[] } = {},
+): Promise<SignatureReport> {
   const signer = Pkcs12Signer.open(pki.p12(leaf, chain), pki.password);
   const signed = await signPdf(input, signer, { certificateCheck: false });
   const report = await validatePdf(signed, { trustAnchors: (options.anchors ?? ['root']).map((n) => pki.pem(n)) });
@@ -92,13 +130,18 @@ describe('the signer certificate must be one for signing documents', () => {
   it('without a trusted path the verdict is the path’s, and the unfit certificate is still said (a warning)', async () => {
     const s = await signAndValidate('eku-server', ['ca', 'root'], { anchors: [] });
     expect(verdictOf(s), explain(s)).toBe('INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND');
-    expect(s.warnings.find((w) => w.code === 'SIGNER_CERTIFICATE_UNFIT')?.detail).toBe('SIGNER_EXTENDED_KEY_USAGE (1.3.6.1.5.5.7.3.1)');
+    expect(s.warnings.find((w) => w.code === 'SIGNER_CERTIFICATE_UNFIT')?.detail).toBe(
+      'SIGNER_EXTENDED_KEY_USAGE (1.3.6.1.5.5.7.3.1)',
+    );
   });
 
-  it.each(['ku-nonrepudiation', 'eku-client', 'eku-client-email', 'eku-docsigning', 'eku-adobe', 'eku-any'])('%s is fit → TOTAL-PASSED', async (leaf) => {
-    const s = await signAndValidate(leaf, ['ca', 'root']);
-    expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
-  });
+  it.each(['ku-nonrepudiation', 'eku-client', 'eku-client-email', 'eku-docsigning', 'eku-adobe', 'eku-any'])(
+    '%s is fit → TOTAL-PASSED',
+    async (leaf) => {
+      const s = await signAndValidate(leaf, ['ca', 'root']);
+      expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
+    },
+  );
 });
 
 describe('unfit certification paths are INDETERMINATE (kept from the path validator, here end to end)', () => {
@@ -127,7 +170,9 @@ describe('unfit certification paths are INDETERMINATE (kept from the path valida
     expect(verdictOf(s), explain(s)).toBe('INDETERMINATE/CERTIFICATE_CHAIN_GENERAL_FAILURE');
     expect(s.reasons[0].detail).toMatch(/^BAD_SIGNATURE \(CN=Kyso Unfit Test Root/);
     // Trusting the look-alike itself is the only way to pass: the name alone never makes it the anchor.
-    const trusted = await signAndValidate('under-look-alike', ['ca-look-alike', 'look-alike'], { anchors: ['look-alike'] });
+    const trusted = await signAndValidate('under-look-alike', ['ca-look-alike', 'look-alike'], {
+      anchors: ['look-alike'],
+    });
     expect(verdictOf(trusted), explain(trusted)).toBe('TOTAL-PASSED/-');
   });
 });
@@ -142,7 +187,10 @@ describe('timestamps are not judged as document signers', () => {
       version: 1,
       policy: '1.2.3.4.1',
       messageImprint: new pkijs.MessageImprint({
-        hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '2.16.840.1.101.3.4.2.1', algorithmParams: new asn1js.Null() }),
+        hashAlgorithm: new pkijs.AlgorithmIdentifier({
+          algorithmId: '2.16.840.1.101.3.4.2.1',
+          algorithmParams: new asn1js.Null(),
+        }),
         hashedMessage: new asn1js.OctetString({ valueHex: imprint.slice().buffer as ArrayBuffer }),
       }),
       serialNumber: new asn1js.Integer({ value: Date.now() % 1_000_000 }),
@@ -151,9 +199,30 @@ describe('timestamps are not judged as document signers', () => {
     const dir = pki.dir;
     writeFileSync(join(dir, 'tstinfo.der'), new Uint8Array(tstInfo.toSchema().toBER(false)));
     writeFileSync(join(dir, 'tsa-chain.pem'), pki.pem('ca') + pki.pem('root'));
-    const r = run('openssl', ['cms', '-sign', '-binary', '-nodetach', '-in', join(dir, 'tstinfo.der'), '-econtent_type', '1.2.840.113549.1.9.16.1.4',
-      '-signer', join(dir, 'tsa-quirk.pem'), '-inkey', join(dir, 'tsa-quirk.key'), '-certfile', join(dir, 'tsa-chain.pem'),
-      '-md', 'sha256', '-cades', '-nosmimecap', '-outform', 'DER', '-out', join(dir, 'token.der')]);
+    const r = run('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-nodetach',
+      '-in',
+      join(dir, 'tstinfo.der'),
+      '-econtent_type',
+      '1.2.840.113549.1.9.16.1.4',
+      '-signer',
+      join(dir, 'tsa-quirk.pem'),
+      '-inkey',
+      join(dir, 'tsa-quirk.key'),
+      '-certfile',
+      join(dir, 'tsa-chain.pem'),
+      '-md',
+      'sha256',
+      '-cades',
+      '-nosmimecap',
+      '-outform',
+      'DER',
+      '-out',
+      join(dir, 'token.der'),
+    ]);
     expect(r.status, r.stderr).toBe(0);
     return new Uint8Array(readFileSync(join(dir, 'token.der')));
   };
@@ -165,6 +234,11 @@ describe('timestamps are not judged as document signers', () => {
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(s.level).toBe('B-T');
     expect(s.signingTimeSource).toBe('timestamp');
-    expect(s.timestamps[0]).toMatchObject({ intact: true, trusted: true, provesExistence: true, tsa: 'TSA with keyCertSign' });
+    expect(s.timestamps[0]).toMatchObject({
+      intact: true,
+      trusted: true,
+      provesExistence: true,
+      tsa: 'TSA with keyCertSign',
+    });
   });
 });

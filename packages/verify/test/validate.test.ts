@@ -14,14 +14,28 @@ import { BytesSource, type ByteSource } from '@kyso/pdf';
 import { humanReport, validatePdf, vietnamTime, type SignatureReport } from '@kyso/verify';
 import { startTsa, type TsaServer } from '../../../tests/helpers/pki-servers.js';
 import { datedPki } from './helpers/dated-pki.js';
-import { CERTS, INTERMEDIATE_PEM, ROOT_PEM, explain, kysoSign, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
+import {
+  CERTS,
+  INTERMEDIATE_PEM,
+  ROOT_PEM,
+  explain,
+  kysoSign,
+  plainPdf,
+  validate,
+  verdictOf,
+} from './helpers/signed-pdfs.js';
 
-const PYHANKO_ROOT = readFileSync(fileURLToPath(new URL('../../../tests/fixtures/corpus/pyhanko/roots/testing-ca-root.pem', import.meta.url)), 'utf8');
+const PYHANKO_ROOT = readFileSync(
+  fileURLToPath(new URL('../../../tests/fixtures/corpus/pyhanko/roots/testing-ca-root.pem', import.meta.url)),
+  'utf8',
+);
 const codes = (fs: { code: string }[]): string[] => fs.map((f) => f.code);
 
 /** The revocation time test-certs/ocsp-index.txt records for revoked.p12 (the OCSP responder answers from it). */
 function revokedAt(): Date {
-  const line = readFileSync(`${CERTS}ocsp-index.txt`, 'utf8').split('\n').find((l) => l.startsWith('R\t'));
+  const line = readFileSync(`${CERTS}ocsp-index.txt`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('R\t'));
   const m = /^R\t\d+Z\t(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z/.exec(line ?? '');
   if (!m) throw new Error('no revoked entry in test-certs/ocsp-index.txt');
   return new Date(`20${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
@@ -61,7 +75,11 @@ describe('trust', () => {
       subFilter: 'ETSI.CAdES.detached',
     });
     expect(s.chain).toEqual(['Nguyễn Thị Lấp Lánh Ánh', 'Kyso Test Intermediate CA', 'Kyso Test Root CA']);
-    expect(s.signer).toMatchObject({ commonName: 'Nguyễn Thị Lấp Lánh Ánh', organization: 'Ủy ban nhân dân phường Kinh Bắc', issuer: { commonName: 'Kyso Test Intermediate CA' } });
+    expect(s.signer).toMatchObject({
+      commonName: 'Nguyễn Thị Lấp Lánh Ánh',
+      organization: 'Ủy ban nhân dân phường Kinh Bắc',
+      issuer: { commonName: 'Kyso Test Intermediate CA' },
+    });
     // offline and no embedded OCSP/CRL: passes, with the warning DOMAIN.md requires
     expect(codes(s.warnings)).toContain('REVOCATION_UNKNOWN');
     expect(s.revocation.map((r) => r.status)).toEqual(['NOT_CHECKED', 'NOT_CHECKED']);
@@ -95,7 +113,9 @@ describe('trust', () => {
     const ec = (await validate(await kysoSign(input, { p12: 'signer-ec.p12' }))).signatures[0];
     expect(verdictOf(ec), explain(ec)).toBe('TOTAL-PASSED/-');
     expect(ec.signer?.publicKey).toMatch(/^EC|P-256/);
-    const signer = Pkcs12Signer.open(new Uint8Array(readFileSync(`${CERTS}signer.p12`)), 'kyso-test', { rsaScheme: 'rsa-pss' });
+    const signer = Pkcs12Signer.open(new Uint8Array(readFileSync(`${CERTS}signer.p12`)), 'kyso-test', {
+      rsaScheme: 'rsa-pss',
+    });
     const pss = (await validate(await signPdf(input, signer, { certificateCheck: false }))).signatures[0];
     expect(verdictOf(pss), explain(pss)).toBe('TOTAL-PASSED/-');
     // the PKCS#1 v1.5 note names the certificates (signed v1.5 by the CA), not the PSS signature itself
@@ -132,7 +152,10 @@ describe('validity at the best signature time', () => {
     let pki: ReturnType<typeof datedPki>;
     let pdf: Uint8Array;
     beforeAll(async () => {
-      pki = datedPki({ root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')], leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')] });
+      pki = datedPki({
+        root: [new Date('2019-01-01T00:00:00Z'), new Date('2040-01-01T00:00:00Z')],
+        leaf: [new Date('2020-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z')],
+      });
       const signer = Pkcs12Signer.open(pki.p12, pki.password);
       pdf = await signPdf(input, signer, { certificateCheck: false, signingTime: new Date('2020-06-01T00:00:00Z') });
     });
@@ -157,7 +180,8 @@ describe('validity at the best signature time', () => {
     });
 
     it('at 2019-06-01, before the leaf existed: TOTAL-FAILED / NOT_YET_VALID', async () => {
-      const [s] = (await validatePdf(pdf, { trustAnchors: [pki.rootPem], at: new Date('2019-06-01T00:00:00Z') })).signatures;
+      const [s] = (await validatePdf(pdf, { trustAnchors: [pki.rootPem], at: new Date('2019-06-01T00:00:00Z') }))
+        .signatures;
       expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/NOT_YET_VALID');
     });
   });
@@ -180,13 +204,20 @@ describe('revocation', () => {
   it('online: revoked before the signing time → TOTAL-FAILED / REVOKED, from the OCSP responder', async () => {
     const [s] = (await validate(revoked, { online: true })).signatures;
     expect(verdictOf(s), explain(s)).toBe('TOTAL-FAILED/REVOKED');
-    expect(s.revocation[0]).toMatchObject({ certificate: 'Lê Thị Bị Thu Hồi', status: 'REVOKED', revokedAt: revokedAt().toISOString() });
+    expect(s.revocation[0]).toMatchObject({
+      certificate: 'Lê Thị Bị Thu Hồi',
+      status: 'REVOKED',
+      revokedAt: revokedAt().toISOString(),
+    });
     expect(s.revocation[0].source).toMatch(/OCSP/);
     expect(s.reasons[0].detail).toMatch(/keyCompromise/);
   });
 
   it('online: a claimed signing time before the revocation proves nothing → INDETERMINATE / REVOKED_NO_POE', async () => {
-    const before = await kysoSign(input, { p12: 'revoked.p12', signingTime: new Date(revokedAt().getTime() - 3600_000) });
+    const before = await kysoSign(input, {
+      p12: 'revoked.p12',
+      signingTime: new Date(revokedAt().getTime() - 3600_000),
+    });
     const [s] = (await validate(before, { online: true })).signatures;
     expect(verdictOf(s), explain(s)).toBe('INDETERMINATE/REVOKED_NO_POE');
   });
@@ -200,7 +231,15 @@ describe('revocation', () => {
   });
 
   it('online with the responders unreachable (a fetch that fails): unknown, a warning, never a crash', async () => {
-    const [s] = (await validate(bb, { online: true, timeoutMs: 500, fetch: async () => { throw new Error('network down'); } })).signatures;
+    const [s] = (
+      await validate(bb, {
+        online: true,
+        timeoutMs: 500,
+        fetch: async () => {
+          throw new Error('network down');
+        },
+      })
+    ).signatures;
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(codes(s.warnings)).toContain('REVOCATION_UNKNOWN');
   });
@@ -211,7 +250,11 @@ describe('B-T with a real RFC 3161 TSA', () => {
   let s: SignatureReport;
   beforeAll(async () => {
     // /M claims a time well before the token's: the best signing time must be the timestamp, not the claim
-    bt = await kysoSign(input, { level: 'B-T', timestamper: tsaTimestamper(tsa.url), signingTime: new Date(Date.now() - 3600_000) });
+    bt = await kysoSign(input, {
+      level: 'B-T',
+      timestamper: tsaTimestamper(tsa.url),
+      signingTime: new Date(Date.now() - 3600_000),
+    });
     [s] = (await validate(bt)).signatures;
   });
 
@@ -219,7 +262,12 @@ describe('B-T with a real RFC 3161 TSA', () => {
     expect(verdictOf(s), explain(s)).toBe('TOTAL-PASSED/-');
     expect(s.level).toBe('B-T');
     expect(s.timestamps).toHaveLength(1);
-    expect(s.timestamps[0]).toMatchObject({ kind: 'signature-timestamp', intact: true, trusted: true, tsa: 'Kyso Test TSA' });
+    expect(s.timestamps[0]).toMatchObject({
+      kind: 'signature-timestamp',
+      intact: true,
+      trusted: true,
+      tsa: 'Kyso Test TSA',
+    });
     expect(s.signingTimeSource).toBe('timestamp');
     expect(s.signingTime).toBe(s.timestamps[0].time);
     expect(Date.parse(s.signingTime as string) - Date.parse(s.claimedSigningTime as string)).toBeGreaterThan(3000_000);
@@ -233,8 +281,16 @@ describe('B-T with a real RFC 3161 TSA', () => {
 
   it('validated after the signer certificate expired but while the TSA is valid: the timestamp proves it was valid at signing → still TOTAL-PASSED (DOMAIN.md §10.3)', async () => {
     // A signer certificate that ends long before the test TSA's (test-certs' leaves all end on the same day).
-    const short = datedPki({ root: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 10 * 365 * 86_400_000)], leaf: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 365 * 86_400_000)], leafName: 'Phạm Văn Ngắn Hạn' });
-    const signed = await signPdf(input, Pkcs12Signer.open(short.p12, short.password), { certificateCheck: false, level: 'B-T', timestamper: tsaTimestamper(tsa.url) });
+    const short = datedPki({
+      root: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 10 * 365 * 86_400_000)],
+      leaf: [new Date(Date.now() - 86_400_000), new Date(Date.now() + 365 * 86_400_000)],
+      leafName: 'Phạm Văn Ngắn Hạn',
+    });
+    const signed = await signPdf(input, Pkcs12Signer.open(short.p12, short.password), {
+      certificateCheck: false,
+      level: 'B-T',
+      timestamper: tsaTimestamper(tsa.url),
+    });
     const anchors = { trustAnchors: [ROOT_PEM, short.rootPem] };
     const [now] = (await validate(signed, anchors)).signatures;
     const after = new Date(Date.parse(now.signer!.validTo) + 30 * 24 * 3600_000);
@@ -253,9 +309,18 @@ describe('B-T with a real RFC 3161 TSA', () => {
   it('a TSA whose certificate was revoked before the token: online, the timestamp is no proof (TIMESTAMP_UNTRUSTED); offline, with no status for the TSA, it still counts', async () => {
     const day = 86_400_000;
     const crlUrl = 'http://127.0.0.1:39609/revoked-tsa-root.crl'; // nothing listens there: bad.fetchWithCrl serves it
-    const bad = datedPki({ root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leaf: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)], leafName: 'Kyso Revoked TSA', purpose: 'timestamping', crlUrl, revokeLeaf: true });
+    const bad = datedPki({
+      root: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+      leaf: [new Date(Date.now() - day), new Date(Date.now() + 3650 * day)],
+      leafName: 'Kyso Revoked TSA',
+      purpose: 'timestamping',
+      crlUrl,
+      revokeLeaf: true,
+    });
     await new Promise((r) => setTimeout(r, 1100)); // the token's time after the revocation's second
-    const revokedTsa = await startTsa({ signer: { certPem: bad.leafCertPem, keyPem: bad.leafKeyPem, chainPem: bad.rootPem } });
+    const revokedTsa = await startTsa({
+      signer: { certPem: bad.leafCertPem, keyPem: bad.leafKeyPem, chainPem: bad.rootPem },
+    });
     try {
       const signed = await kysoSign(input, { level: 'B-T', timestamper: tsaTimestamper(revokedTsa.url) });
       const trustAnchors = [ROOT_PEM, bad.rootPem];
@@ -302,10 +367,14 @@ describe('the human report (DOMAIN.md §10.2 V11)', () => {
     expect(text).toContain('Tính toàn vẹn: Toàn vẹn, không bị thay đổi sau khi ký');
     expect(text).toContain('Hiệu lực chứng thư tại thời điểm ký: trong thời hạn hiệu lực');
     // offline, no OCSP/CRL in the file: said so, and never "còn hiệu lực" (still valid)
-    expect(text).toContain('Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)');
+    expect(text).toContain(
+      'Tình trạng thu hồi: chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)',
+    );
     expect(text).not.toMatch(/còn hiệu lực/i);
     expect(text.trimEnd().split('\n').at(-1)).toBe('Kết luận: tài liệu có 1 chữ ký, hợp lệ.');
-    expect(text).toContain(`Thời hạn chứng thư số: từ ${vietnamTime(s.signer!.validFrom)} đến ${vietnamTime(s.signer!.validTo)}`);
+    expect(text).toContain(
+      `Thời hạn chứng thư số: từ ${vietnamTime(s.signer!.validFrom)} đến ${vietnamTime(s.signer!.validTo)}`,
+    );
     expect(text).toContain('Định dạng: PAdES B-T');
     expect(vietnamTime(s.signer!.validFrom)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC\+07:00\)$/);
   });
@@ -324,7 +393,9 @@ describe('the human report (DOMAIN.md §10.2 V11)', () => {
     expect(text).toContain('Certificate at signing time: within its validity period');
     expect(text).toContain('Revocation status: not checked (no OCSP/CRL data in the document, not checked online)');
     expect(text.trimEnd().split('\n').at(-1)).toBe('Conclusion: the document has 1 signature, valid.');
-    expect(text).toContain(`Certificate validity period: from ${vietnamTime(s.signer!.validFrom)} to ${vietnamTime(s.signer!.validTo)}`);
+    expect(text).toContain(
+      `Certificate validity period: from ${vietnamTime(s.signer!.validFrom)} to ${vietnamTime(s.signer!.validTo)}`,
+    );
     expect(text).not.toMatch(/Kết quả|Người ký/);
   });
 
@@ -386,4 +457,3 @@ describe('input read in windows (a ByteSource)', () => {
     expect(total).toBeGreaterThan(3 * stamped.length - 3 * 1024 * 1024); // three digests over (nearly) the whole file
   });
 });
-

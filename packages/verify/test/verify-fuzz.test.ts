@@ -30,7 +30,7 @@ interface Source {
 
 /** xorshift32: small, seeded, and the same sequence on every machine. */
 function random(seed: number): { next: () => number; int: (n: number) => number; pick: <T>(xs: readonly T[]) => T } {
-  let x = (seed >>> 0) || 0x9e3779b9;
+  let x = seed >>> 0 || 0x9e3779b9;
   const next = (): number => {
     x ^= x << 13;
     x >>>= 0;
@@ -46,7 +46,24 @@ function random(seed: number): { next: () => number; int: (n: number) => number;
 type Rng = ReturnType<typeof random>;
 
 /** Tokens whose following bytes the validator depends on most. */
-const ANCHORS = ['/ByteRange', '/Contents', 'startxref', '/Prev', '/Length', '/Size', '/V ', '/Perms', '/DocMDP', '/Reference', '/Fields', '/Kids', 'xref', '/SubFilter', ' obj', '/P '];
+const ANCHORS = [
+  '/ByteRange',
+  '/Contents',
+  'startxref',
+  '/Prev',
+  '/Length',
+  '/Size',
+  '/V ',
+  '/Perms',
+  '/DocMDP',
+  '/Reference',
+  '/Fields',
+  '/Kids',
+  'xref',
+  '/SubFilter',
+  ' obj',
+  '/P ',
+];
 const NUMBERS = ['0', '-1', '1', '99999999999', '2147483648', '1e9', '0.5', '', '[', 'null', '<<>>', '4294967295'];
 
 function occurrences(text: string, token: string): number[] {
@@ -56,7 +73,11 @@ function occurrences(text: string, token: string): number[] {
 }
 
 function splice(b: Uint8Array, at: number, remove: number, insert: Uint8Array | string): Uint8Array {
-  return concat(b.subarray(0, at), typeof insert === 'string' ? bytesOf(insert) : insert, b.subarray(Math.min(b.length, at + remove)));
+  return concat(
+    b.subarray(0, at),
+    typeof insert === 'string' ? bytesOf(insert) : insert,
+    b.subarray(Math.min(b.length, at + remove)),
+  );
 }
 
 /** One mutant of `src` (one to three stacked edits); `other` feeds the cross-overs. */
@@ -65,12 +86,14 @@ function mutate(src: Uint8Array, other: Uint8Array, rng: Rng): Uint8Array {
   for (let n = 1 + rng.int(3); n > 0; n--) {
     const text = latin1(b);
     switch (rng.int(8)) {
-      case 0: { // a few random bit flips anywhere
+      case 0: {
+        // a few random bit flips anywhere
         b = b.slice();
         for (let i = 1 + rng.int(6); i > 0; i--) b[rng.int(b.length)] ^= 1 << rng.int(8);
         break;
       }
-      case 1: { // the number (or array) after an anchor token replaced by a hostile value
+      case 1: {
+        // the number (or array) after an anchor token replaced by a hostile value
         const token = rng.pick(ANCHORS);
         const hits = occurrences(text, token);
         if (!hits.length) break;
@@ -79,16 +102,19 @@ function mutate(src: Uint8Array, other: Uint8Array, rng: Rng): Uint8Array {
         b = splice(b, start, m ? m[0].length : 0, ` ${rng.pick(NUMBERS)}`);
         break;
       }
-      case 2: { // hex digits inside a /Contents string changed: a damaged CMS
+      case 2: {
+        // hex digits inside a /Contents string changed: a damaged CMS
         const hits = occurrences(text, '/Contents');
         if (!hits.length) break;
         const lt = text.indexOf('<', rng.pick(hits));
         if (lt < 0) break;
         b = b.slice();
-        for (let i = 1 + rng.int(8); i > 0; i--) b[lt + 1 + rng.int(Math.min(6000, b.length - lt - 2))] = '0123456789ABCDEF'.charCodeAt(rng.int(16));
+        for (let i = 1 + rng.int(8); i > 0; i--)
+          b[lt + 1 + rng.int(Math.min(6000, b.length - lt - 2))] = '0123456789ABCDEF'.charCodeAt(rng.int(16));
         break;
       }
-      case 3: { // cross-over: a chunk of another file in place of a chunk of this one
+      case 3: {
+        // cross-over: a chunk of another file in place of a chunk of this one
         const len = 1 + rng.int(2048);
         const from = rng.int(Math.max(1, other.length - len));
         b = splice(b, rng.int(b.length), rng.int(len), other.subarray(from, from + len));
@@ -97,17 +123,20 @@ function mutate(src: Uint8Array, other: Uint8Array, rng: Rng): Uint8Array {
       case 4: // truncated
         b = b.slice(0, 16 + rng.int(Math.max(1, b.length - 16)));
         break;
-      case 5: { // the last update duplicated (a second, identical revision) or its xref re-appended
+      case 5: {
+        // the last update duplicated (a second, identical revision) or its xref re-appended
         const x = text.lastIndexOf(rng.next() < 0.5 ? 'xref' : 'trailer');
         if (x >= 0) b = concat(b, '\n', b.subarray(x));
         break;
       }
-      case 6: { // a run of bytes overwritten with one value
+      case 6: {
+        // a run of bytes overwritten with one value
         b = b.slice();
         b.fill(rng.int(256), rng.int(b.length), rng.int(b.length));
         break;
       }
-      case 7: { // a chunk deleted
+      case 7: {
+        // a chunk deleted
         b = splice(b, rng.int(b.length), 1 + rng.int(1024), '');
         break;
       }
@@ -176,11 +205,17 @@ describe('validatePdf under mutation fuzzing', () => {
     const order = [...sources, ...kysoSources];
     const jobs: ValidationJob[] = Array.from({ length: count }, (_, i) => {
       const src = order[i % order.length];
-      return { id: `${src.name}#${i}`, bytes: mutate(src.bytes, rng.pick(sources).bytes, rng), anchors: src.anchors, at: src.at };
+      return {
+        id: `${src.name}#${i}`,
+        bytes: mutate(src.bytes, rng.pick(sources).bytes, rng),
+        anchors: src.anchors,
+        at: src.at,
+      };
     });
     const outcomes = await validateIsolated(jobs, { perFileMs: 20_000, memoryMb: 512 });
     const bad = outcomes.filter((o) => o.outcome !== 'report' && o.outcome !== 'error');
-    if (bad.length) console.error(`verify fuzz: seed ${seed} (KYSO_VERIFY_FUZZ_SEED=${seed} reproduces it)`, bad.slice(0, 5));
+    if (bad.length)
+      console.error(`verify fuzz: seed ${seed} (KYSO_VERIFY_FUZZ_SEED=${seed} reproduces it)`, bad.slice(0, 5));
     expect(bad).toEqual([]);
     expect(outcomes.map((o) => o.id)).toEqual(jobs.map((j) => j.id));
     // A mutant of a kyso-signed file that still passes must show the same pages as the file that was signed.
@@ -196,7 +231,8 @@ describe('validatePdf under mutation fuzzing', () => {
       }
       return same ? [] : [o.id];
     });
-    if (passedButChanged.length) console.error(`verify fuzz: seed ${seed}: TOTAL-PASSED with other page content`, passedButChanged);
+    if (passedButChanged.length)
+      console.error(`verify fuzz: seed ${seed}: TOTAL-PASSED with other page content`, passedButChanged);
     expect(passedButChanged).toEqual([]);
     // The mutants exercise both ends: many still reach a verdict per signature, some are not PDFs any more.
     const reports = outcomes.filter((o) => o.outcome === 'report');

@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import type { ServiceConfigInput } from '@kyso/server';
-import { baseTestConfig, makeKeys, PASSWORD_ENV, type TestKeys } from '../../../packages/server/test/helpers/test-service.js';
+import {
+  baseTestConfig,
+  makeKeys,
+  PASSWORD_ENV,
+  type TestKeys,
+} from '../../../packages/server/test/helpers/test-service.js';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 
@@ -103,7 +108,12 @@ export function heapBomb(arrays: number): Uint8Array {
     length += b.length;
   };
   const stmOffset = length;
-  push(Buffer.from(`4 0 obj\n<</Type/ObjStm/N 3/First ${(header + '\n').length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`, 'latin1'));
+  push(
+    Buffer.from(
+      `4 0 obj\n<</Type/ObjStm/N 3/First ${(header + '\n').length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`,
+      'latin1',
+    ),
+  );
   push(data);
   push(Buffer.from('\nendstream\nendobj\n', 'latin1'));
   const xrefOffset = length;
@@ -114,7 +124,14 @@ export function heapBomb(arrays: number): Uint8Array {
     r.writeUInt16BE(b, 5);
     return r;
   };
-  const table = Buffer.concat([row(0, 0, 0xffff), row(2, 4, 0), row(2, 4, 1), row(2, 4, 2), row(1, stmOffset, 0), row(1, xrefOffset, 0)]);
+  const table = Buffer.concat([
+    row(0, 0, 0xffff),
+    row(2, 4, 0),
+    row(2, 4, 1),
+    row(2, 4, 2),
+    row(1, stmOffset, 0),
+    row(1, xrefOffset, 0),
+  ]);
   push(Buffer.from(`5 0 obj\n<</Type/XRef/Size 6/W[1 4 2]/Root 1 0 R/Length ${table.length}>>\nstream\n`, 'latin1'));
   push(table);
   push(Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefOffset}\n%%EOF\n`, 'latin1'));
@@ -142,7 +159,12 @@ export function flatPng(width: number, height: number, seed = 0): Uint8Array {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
   return new Uint8Array(
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]),
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw, { level: 9 })),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
   );
 }
 

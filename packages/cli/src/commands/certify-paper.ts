@@ -7,7 +7,13 @@
  * Each `--original NAME` opens an original; the `--pages`, `--copies` and `--card` after it belong to it.
  */
 import { randomUUID } from 'node:crypto';
-import { certifyPaperCopies, formatVnd, type CertificationRequestRecord, type Certifier, type CertifyPaperCopiesInput } from '@kyso/core';
+import {
+  certifyPaperCopies,
+  formatVnd,
+  type CertificationRequestRecord,
+  type Certifier,
+  type CertifyPaperCopiesInput,
+} from '@kyso/core';
 import { openRegisterAt } from '../register-location.js';
 import { deskAuthority, deskCertifierTitle } from '../desk.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
@@ -15,7 +21,11 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 const BASES = new Set(['own-competence', 'authorised', 'assigned']);
 type Original = CertifyPaperCopiesInput['originals'][number];
 
-export async function certifyPaper(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function certifyPaper(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const { values, positionals, tokens } = parseCommandArgs('certify-paper', {
     args: argv,
     allowPositionals: true,
@@ -78,14 +88,24 @@ export async function certifyPaper(argv: string[], out: (s: string) => void, err
 }
 
 /** `--original NAME` opens an original; `--pages`, `--copies`, `--card` set the one opened last. */
-function originalsInOrder(tokens: readonly { kind: string; name?: string; value?: string }[], bookType: string | undefined, notes: string | undefined): Original[] {
+function originalsInOrder(
+  tokens: readonly { kind: string; name?: string; value?: string }[],
+  bookType: string | undefined,
+  notes: string | undefined,
+): Original[] {
   const out: (Original & { seen: Set<string> })[] = [];
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'original') {
       const name = (t.value ?? '').trim();
       if (!name) throw new UsageError('--original needs the document name');
-      out.push({ documentName: name, paperCopies: 1, ...(bookType ? { bookType } : {}), ...(notes ? { notes } : {}), seen: new Set() });
+      out.push({
+        documentName: name,
+        paperCopies: 1,
+        ...(bookType ? { bookType } : {}),
+        ...(notes ? { notes } : {}),
+        seen: new Set(),
+      });
       continue;
     }
     if (t.name !== 'pages' && t.name !== 'copies' && t.name !== 'card') continue;
@@ -98,13 +118,15 @@ function originalsInOrder(tokens: readonly { kind: string; name?: string; value?
     else current.paperCopies = whole(t.value, '--copies', 1);
   }
   return out.map(({ seen, ...o }) => {
-    if (o.pages === undefined && !o.doubleSidedCard) throw new UsageError(`'${o.documentName}': give --pages N (or --card)`);
+    if (o.pages === undefined && !o.doubleSidedCard)
+      throw new UsageError(`'${o.documentName}': give --pages N (or --card)`);
     return o;
   });
 }
 
 function whole(s: string | undefined, flag: string, min: number): number {
-  if (!/^\d{1,9}$/.test(s ?? '') || Number(s) < min) throw new UsageError(`${flag} must be a whole number, ${min} or more (got '${s ?? ''}')`);
+  if (!/^\d{1,9}$/.test(s ?? '') || Number(s) < min)
+    throw new UsageError(`${flag} must be a whole number, ${min} or more (got '${s ?? ''}')`);
   return Number(s);
 }
 
@@ -136,7 +158,10 @@ function report(r: CertificationRequestRecord, key: string, resumed: boolean) {
 function human(r: CertificationRequestRecord, authorityName: string): string {
   return [
     `Đã vào sổ chứng thực bản sao giấy / Paper copies certified — ${authorityName}`,
-    ...r.entries.map((e) => `  Số chứng thực / Number: ${e.certificationNumber} — ${e.documentName}, ${e.originalPages} trang / pages × ${e.paperCopies} bản / copies`),
+    ...r.entries.map(
+      (e) =>
+        `  Số chứng thực / Number: ${e.certificationNumber} — ${e.documentName}, ${e.originalPages} trang / pages × ${e.paperCopies} bản / copies`,
+    ),
     `  Người chứng thực / Certifier: ${r.certifier.name}${r.certifier.title ? `, ${r.certifier.title}` : ''}`,
     `  Phí / Fee: ${formatVnd(r.fee?.total ?? 0)}`,
   ].join('\n');

@@ -113,27 +113,45 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       at: { type: 'string' },
     },
   });
-  if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
+  if (values.password !== undefined)
+    throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
   if (positionals.length) throw new UsageError(`certify takes no positional arguments (got '${positionals[0]}')`);
   if (!values.db) throw new UsageError('--db FILE|postgres://… (the certification register) is required');
   if (!values['authority-p12']) throw new UsageError('--authority-p12 FILE (the seal) is required');
 
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
-  const authorityPassword = values['authority-password-env'] ? readPassword({ passwordEnv: values['authority-password-env'] }) : password;
+  const authorityPassword = values['authority-password-env']
+    ? readPassword({ passwordEnv: values['authority-password-env'] })
+    : password;
   const rsaScheme = deskRsaScheme(values['rsa-scheme'], values.pss);
   const sealSizeMm = deskSealSizeMm(values['seal-size-mm']);
-  const seal = Pkcs12Signer.open(readFileSync(values['authority-p12']), authorityPassword, { rsaScheme } /* an EC key keeps ECDSA */);
+  const seal = Pkcs12Signer.open(
+    readFileSync(values['authority-p12']),
+    authorityPassword,
+    { rsaScheme } /* an EC key keeps ECDSA */,
+  );
   const sealSubject = seal.info.subjectAttributes;
 
   const register = await openRegisterAt(values.db);
   try {
-    const authority = await deskAuthority(register, { id: values['authority-id'], name: values['authority-name'], sealName: sealSubject.O ?? sealSubject.CN, electronicBook: values['electronic-book'] });
+    const authority = await deskAuthority(register, {
+      id: values['authority-id'],
+      name: values['authority-name'],
+      sealName: sealSubject.O ?? sealSubject.CN,
+      electronicBook: values['electronic-book'],
+    });
     const authorityId = authority.id;
-    if (values['void-pending'] !== undefined) return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
-    if (values.deliver !== undefined) return await deliver(register, authorityId, values.deliver, values.at, values.json, out);
+    if (values['void-pending'] !== undefined)
+      return await voidPending(register, authorityId, values['void-pending'], values.reason, values.json, out);
+    if (values.deliver !== undefined)
+      return await deliver(register, authorityId, values.deliver, values.at, values.json, out);
     if (values.extend !== undefined) {
       const extension = extensionOf(values['extension-days'], values['extension-reason'], values['written-agreement']);
-      if (!extension) throw new UsageError('--extend KEY needs --extension-days N and --extension-reason TEXT', 'Tùy chọn --extend cần --extension-days N và --extension-reason.');
+      if (!extension)
+        throw new UsageError(
+          '--extend KEY needs --extension-days N and --extension-reason TEXT',
+          'Tùy chọn --extend cần --extension-days N và --extension-reason.',
+        );
       if (values.slip) checkWritable(values.slip);
       return await extendLater(register, authority, values.extend, extension, values.at, values.slip, values.json, out);
     }
@@ -158,23 +176,52 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
     const documentName = values.document ?? 'Giấy tờ, văn bản';
 
     if (values.refuse !== undefined) {
-      if (!isRefusalCode(values.refuse)) throw new UsageError(`--refuse must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')}`);
-      const r = await refuseCertification({ register, idempotencyKey: key, authority: authorityId, certifier, requester, documentName, reason: values.refuse, text: values.note, receivedAt });
-      out(values.json ? JSON.stringify({ idempotencyKey: key, requestId: r.request.id, state: r.request.state, refusal: r.request.refusal, resumed: r.resumed }, null, 2) : r.slip.join('\n'));
+      if (!isRefusalCode(values.refuse))
+        throw new UsageError(`--refuse must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')}`);
+      const r = await refuseCertification({
+        register,
+        idempotencyKey: key,
+        authority: authorityId,
+        certifier,
+        requester,
+        documentName,
+        reason: values.refuse,
+        text: values.note,
+        receivedAt,
+      });
+      out(
+        values.json
+          ? JSON.stringify(
+              {
+                idempotencyKey: key,
+                requestId: r.request.id,
+                state: r.request.state,
+                refusal: r.request.refusal,
+                resumed: r.resumed,
+              },
+              null,
+              2,
+            )
+          : r.slip.join('\n'),
+      );
       return 0;
     }
 
     if (!values.scan?.length) throw new UsageError('--scan FILE is required');
     if (!values.output) throw new UsageError('-o ECOPY.pdf is required');
-    if (values['paper-copies'] === undefined) throw new UsageError('--paper-copies N is required (0 for an electronic copy only)');
-    if (!/^\d{1,9}$/.test(values['paper-copies'])) throw new UsageError('--paper-copies must be a whole number, 0 or more');
+    if (values['paper-copies'] === undefined)
+      throw new UsageError('--paper-copies N is required (0 for an electronic copy only)');
+    if (!/^\d{1,9}$/.test(values['paper-copies']))
+      throw new UsageError('--paper-copies must be a whole number, 0 or more');
     const level = (values.level ?? 'auto') as CopyLevel;
     if (!LEVELS.has(level)) throw new UsageError('--level must be auto, B-B, B-T, B-LT or B-LTA');
     if (level !== 'auto' && level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
     const placement = values['statement-placement'];
-    if (placement !== undefined && !PLACEMENTS.has(placement)) throw new UsageError('--statement-placement must be auto, last-page or new-page');
+    if (placement !== undefined && !PLACEMENTS.has(placement))
+      throw new UsageError('--statement-placement must be auto, last-page or new-page');
     const markPlacement = values['mark-placement'];
-    if (markPlacement !== undefined && !MARK_PLACEMENTS.has(markPlacement)) throw new UsageError('--mark-placement must be first-page or statement-page');
+    if (markPlacement !== undefined && !MARK_PLACEMENTS.has(markPlacement))
+      throw new UsageError('--mark-placement must be first-page or statement-page');
     const delivery = deliveryOf(values.delivery, values.email);
     checkWritable(values.output);
     if (values.slip) checkWritable(values.slip);
@@ -201,8 +248,15 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         statementPlacement: placement as StatementPlacement | undefined,
         markPlacement: markPlacement as MarkPlacement | undefined,
         signers: {
-          certifier: { signer: personal, signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined },
-          authority: { signer: seal, sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined, ...(sealSizeMm ? { sealSizeMm } : {}) },
+          certifier: {
+            signer: personal,
+            signatureImage: values['signature-image'] ? readFileSync(values['signature-image']) : undefined,
+          },
+          authority: {
+            signer: seal,
+            sealImage: values['seal-image'] ? readFileSync(values['seal-image']) : undefined,
+            ...(sealSizeMm ? { sealSizeMm } : {}),
+          },
         },
         tsa: values.tsa ? cliTimestamper(values.tsa, undefined, fetch) : undefined,
         level,
@@ -214,7 +268,11 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
         extension,
         paymentChannel,
         verificationRef: template
-          ? (e) => template.replaceAll('{seq}', String(e.seqNo)).replaceAll('{year}', String(e.year)).replaceAll('{book}', encodeURIComponent(e.bookType))
+          ? (e) =>
+              template
+                .replaceAll('{seq}', String(e.seqNo))
+                .replaceAll('{year}', String(e.year))
+                .replaceAll('{book}', encodeURIComponent(e.bookType))
           : undefined,
         onWarning: (w) => {
           warnings.push(w);
@@ -226,11 +284,40 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
       // register keeps the issued copy, and a retry with the same key replays it and journals what is missing.
       const outputSha256 = createHash('sha256').update(result.pdf).digest('hex');
       const madeLevel = result.entry.signingEvidence?.level ?? 'B-B'; // as made: auto picks one
-      await journal?.record({ operation: 'certify', keyFile: values['certifier-p12'], certificate: personal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
-      await journal?.record({ operation: 'certify', keyFile: values['authority-p12'], certificate: seal.certificate, level: madeLevel, outputSha256, unit: authorityId, once: result.replayed });
+      await journal?.record({
+        operation: 'certify',
+        keyFile: values['certifier-p12'],
+        certificate: personal.certificate,
+        level: madeLevel,
+        outputSha256,
+        unit: authorityId,
+        once: result.replayed,
+      });
+      await journal?.record({
+        operation: 'certify',
+        keyFile: values['authority-p12'],
+        certificate: seal.certificate,
+        level: madeLevel,
+        outputSha256,
+        unit: authorityId,
+        once: result.replayed,
+      });
       writeAtomically(values.output, result.pdf);
-      if (values.slip) writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
-      out(values.json ? JSON.stringify({ ...report(result, key, values.output), ...(values.slip ? { appointmentSlip: values.slip } : {}), warnings }, null, 2) : human(result, values.output));
+      if (values.slip)
+        writeAtomically(values.slip, appointmentSlip({ request: result.request, authorityName: authority.name }).pdf);
+      out(
+        values.json
+          ? JSON.stringify(
+              {
+                ...report(result, key, values.output),
+                ...(values.slip ? { appointmentSlip: values.slip } : {}),
+                warnings,
+              },
+              null,
+              2,
+            )
+          : human(result, values.output),
+      );
       return 0;
     } finally {
       await journal?.close();
@@ -240,23 +327,51 @@ export async function certify(argv: string[], out: (s: string) => void, err: (s:
   }
 }
 
-async function voidPending(register: CertificationRegister, authorityId: string, key: string, reason: string | undefined, json: boolean | undefined, out: (s: string) => void): Promise<number> {
+async function voidPending(
+  register: CertificationRegister,
+  authorityId: string,
+  key: string,
+  reason: string | undefined,
+  json: boolean | undefined,
+  out: (s: string) => void,
+): Promise<number> {
   if (!reason) throw new UsageError('--void-pending needs --reason TEXT');
   const request = await register.findRequestByKey(authorityId, key);
   if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
   const voided = await register.voidPending(request.id, reason);
   const numbers = voided.entries.map((e) => e.certificationNumber);
-  out(json ? JSON.stringify({ idempotencyKey: key, requestId: voided.id, state: voided.state, numbers, reason }, null, 2) : `Đã hủy / Voided: ${numbers.join(', ')} (${reason})`);
+  out(
+    json
+      ? JSON.stringify({ idempotencyKey: key, requestId: voided.id, state: voided.state, numbers, reason }, null, 2)
+      : `Đã hủy / Voided: ${numbers.join(', ')} (${reason})`,
+  );
   return 0;
 }
 
-async function deliver(register: CertificationRegister, authorityId: string, key: string, at: string | undefined, json: boolean | undefined, out: (s: string) => void): Promise<number> {
+async function deliver(
+  register: CertificationRegister,
+  authorityId: string,
+  key: string,
+  at: string | undefined,
+  json: boolean | undefined,
+  out: (s: string) => void,
+): Promise<number> {
   const request = await register.findRequestByKey(authorityId, key);
   if (!request) throw new UsageError(`no request with the key '${key}' in this register`);
   const done = await register.recordDelivery(request.id, { at: instantOption(at, '--at') });
   out(
     json
-      ? JSON.stringify({ idempotencyKey: key, requestId: done.id, deliveredAt: done.deliveredAt, dueAt: done.dueAt, deadline: done.deadline }, null, 2)
+      ? JSON.stringify(
+          {
+            idempotencyKey: key,
+            requestId: done.id,
+            deliveredAt: done.deliveredAt,
+            dueAt: done.dueAt,
+            deadline: done.deadline,
+          },
+          null,
+          2,
+        )
       : `Đã trả kết quả / Delivered: ${formatVietnamDisplayTime(new Date(done.deliveredAt!))}${done.dueAt ? ` (hạn / due ${formatVietnamDisplayTime(new Date(done.dueAt))}: ${done.deadline})` : ''}`,
   );
   return 0;
@@ -278,7 +393,18 @@ async function extendLater(
   if (slip) writeAtomically(slip, appointmentSlip({ request: done, authorityName: authority.name }).pdf);
   out(
     json
-      ? JSON.stringify({ idempotencyKey: key, requestId: done.id, dueAt: done.dueAt, extension: done.extension, deadline: done.deadline, ...(slip ? { appointmentSlip: slip } : {}) }, null, 2)
+      ? JSON.stringify(
+          {
+            idempotencyKey: key,
+            requestId: done.id,
+            dueAt: done.dueAt,
+            extension: done.extension,
+            deadline: done.deadline,
+            ...(slip ? { appointmentSlip: slip } : {}),
+          },
+          null,
+          2,
+        )
       : `Đã gia hạn / Extended: hạn mới / due ${formatVietnamDisplayTime(new Date(done.dueAt!))} (${done.extension!.workingDays} ngày làm việc / working days)`,
   );
   return 0;
@@ -287,18 +413,30 @@ async function extendLater(
 /** An ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00. */
 function instantOption(v: string | undefined, flag: string): string | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new UsageError(`${flag} must be an ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00`, `${flag} phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-03-10T09:30:00+07:00`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) ||
+    Number.isNaN(Date.parse(v))
+  ) {
+    throw new UsageError(
+      `${flag} must be an ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00`,
+      `${flag} phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-03-10T09:30:00+07:00`,
+    );
   }
   return v;
 }
 
-function extensionOf(days: string | undefined, reason: string | undefined, written: boolean | undefined): Extension | undefined {
+function extensionOf(
+  days: string | undefined,
+  reason: string | undefined,
+  written: boolean | undefined,
+): Extension | undefined {
   if (days === undefined) {
-    if (reason !== undefined || written) throw new UsageError('--extension-reason and --written-agreement go with --extension-days N');
+    if (reason !== undefined || written)
+      throw new UsageError('--extension-reason and --written-agreement go with --extension-days N');
     return undefined;
   }
-  if (!/^\d{1,2}$/.test(days) || Number(days) < 1) throw new UsageError('--extension-days must be a whole number of working days, 1 or more');
+  if (!/^\d{1,2}$/.test(days) || Number(days) < 1)
+    throw new UsageError('--extension-days must be a whole number of working days, 1 or more');
   if (!reason) throw new UsageError('--extension-days needs --extension-reason TEXT (Decree 23/2015 Art. 21)');
   return { workingDays: Number(days), reason, ...(written ? { writtenAgreement: true } : {}) };
 }
@@ -310,7 +448,10 @@ function paymentOf(v: string | undefined): PaymentChannel | undefined {
   return up;
 }
 
-function deliveryOf(channel: string | undefined, email: string | undefined): { channel: DeliveryChannel; address?: string } | undefined {
+function deliveryOf(
+  channel: string | undefined,
+  email: string | undefined,
+): { channel: DeliveryChannel; address?: string } | undefined {
   if (channel === undefined) return email ? { channel: 'EMAIL', address: email } : undefined;
   if (!CHANNELS.has(channel)) throw new UsageError('--delivery must be KHO_DVCQG, EMAIL or IN_PERSON');
   if (channel === 'EMAIL' && !email) throw new UsageError('--delivery EMAIL needs --email ADDRESS');

@@ -6,7 +6,13 @@
 import { extendFile, parseTimestampToken, type ExtendLevel, type TimestampProvider } from '@kyso/core';
 import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliWarningPrinter } from '../signing-support.js';
+import {
+  cliCertificates,
+  cliGuardedFetch,
+  cliRevocationSources,
+  cliTimestamper,
+  cliWarningPrinter,
+} from '../signing-support.js';
 
 const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
@@ -33,9 +39,11 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
   if (!level || !LEVELS.includes(level)) throw new UsageError('--level must be B-T, B-LT or B-LTA');
   if (level === 'B-LTA' && !values.tsa) throw new UsageError('--level B-LTA needs --tsa URL');
   const missing = values.revocation ?? 'require';
-  if (missing !== 'require' && missing !== 'if-available') throw new UsageError('--revocation must be require or if-available');
+  if (missing !== 'require' && missing !== 'if-available')
+    throw new UsageError('--revocation must be require or if-available');
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    throw new UsageError('--timeout must be a positive number of milliseconds');
 
   // The file's certificates are anyone's: their OCSP/CRL/AIA addresses go through the guarded fetch.
   const fetch = cliGuardedFetch(values['allow-host'], [values.tsa]);
@@ -62,18 +70,31 @@ export async function extend(argv: string[], out: (s: string) => void, err: (s: 
           timestamper,
           extraCertificates: cliCertificates(values.trust),
           // Augmenting records what is true: a revoked certificate's evidence is embedded (with a warning), not refused.
-          policy: { revocation: cliRevocationSources(values['revocation-data']), missing: missing === 'require' ? 'error' : 'warn', revoked: 'embed', timeoutMs },
+          policy: {
+            revocation: cliRevocationSources(values['revocation-data']),
+            missing: missing === 'require' ? 'error' : 'warn',
+            revoked: 'embed',
+            timeoutMs,
+          },
           onWarning: cliWarningPrinter(err),
         }),
       async (j, path, made) => {
         // A document timestamp is a signature (the TSA's); DSS data alone is not, and is not journaled.
         if (made.added.includes('doc-timestamp') && tsaCertificate) {
-          await j.record({ operation: 'extend', keyFile: new URL(values.tsa!).host, certificate: tsaCertificate, level, outputPath: path });
+          await j.record({
+            operation: 'extend',
+            keyFile: new URL(values.tsa!).host,
+            certificate: tsaCertificate,
+            level,
+            outputPath: path,
+          });
         }
       },
     );
     const what = res.added.length ? res.added.join(', ') : 'nothing to add';
-    out(`Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`);
+    out(
+      `Bổ sung thành công / Extended: ${values.output} (${level}: ${what}; ${res.signatures.length} signatures, ${res.bytes} bytes)`,
+    );
     return 0;
   } finally {
     await journal?.close();

@@ -24,7 +24,8 @@ export function fee(argv: string[], out: (s: string) => void): number {
   if (positionals.length) throw new UsageError(`fee takes no positional arguments (got '${positionals[0]}')`);
   const pages = originalsInOrder(tokens);
   const copies = (values.copies ?? []).map((c) => integer(c, '--copies'));
-  if (copies.length > 1 && copies.length !== pages.length) throw new UsageError('give --copies once, or once per --pages');
+  if (copies.length > 1 && copies.length !== pages.length)
+    throw new UsageError('give --copies once, or once per --pages');
   if (copies.length && !pages.length) throw new UsageError('--copies needs --pages N');
   const defaultCopies = values.electronic ? 0 : 1;
   const originals: OriginalForFee[] = pages.map((p, i) => ({
@@ -46,7 +47,10 @@ export function fee(argv: string[], out: (s: string) => void): number {
     at = new Date(`${values.date}T12:00:00+07:00`);
     if (Number.isNaN(at.getTime())) throw new UsageError('--date must be a valid date');
   }
-  const quote = computeFee({ originals, services, at }, { electronicCopyFreeWhenParallel: !values['charge-parallel-ecopy'] });
+  const quote = computeFee(
+    { originals, services, at },
+    { electronicCopyFreeWhenParallel: !values['charge-parallel-ecopy'] },
+  );
   out(values.json ? JSON.stringify(quote, null, 2) : human(quote));
   return 0;
 }
@@ -55,7 +59,9 @@ export function fee(argv: string[], out: (s: string) => void): number {
  * The originals in the order given: each `--pages N` opens one; `--card` marks the original whose `--pages` came
  * last, or, before any `--pages`, is an original of its own (a card, one page), so the flag belongs to one original.
  */
-function originalsInOrder(tokens: readonly { kind: string; name?: string; value?: string }[]): { pages?: number; card: boolean }[] {
+function originalsInOrder(
+  tokens: readonly { kind: string; name?: string; value?: string }[],
+): { pages?: number; card: boolean }[] {
   const out: { pages?: number; card: boolean }[] = [];
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
@@ -78,7 +84,9 @@ function integer(s: string, flag: string): number {
 function human(q: FeeQuote): string {
   const lines = [`Phí chứng thực / Certification fee — ${q.tariff.legalBasis} (${q.date})`];
   for (const l of q.lines) {
-    const amount = l.waiver ? `${formatVnd(0)} (đã thu một lần / collected once)` : `${l.quantity} × ${formatVnd(l.unitAmount)} = ${formatVnd(l.amount)}${l.capped ? ' (mức tối đa / capped)' : ''}`;
+    const amount = l.waiver
+      ? `${formatVnd(0)} (đã thu một lần / collected once)`
+      : `${l.quantity} × ${formatVnd(l.unitAmount)} = ${formatVnd(l.amount)}${l.capped ? ' (mức tối đa / capped)' : ''}`;
     lines.push(`  ${l.descriptionVi}`, `    ${l.descriptionEn}`, `    ${amount}   [${l.legalBasis}]`);
   }
   lines.push(`Tổng cộng / Total: ${formatVnd(q.total)}`);

@@ -18,7 +18,11 @@ export interface InspectReport {
 }
 
 export function inspect(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseCommandArgs('inspect', { args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs('inspect', {
+    args: argv,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const [path] = positionals;
   if (path === undefined || positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE.pdf');
   const source = new FileSource(path);
@@ -32,7 +36,14 @@ export function inspect(argv: string[], out: (s: string) => void): number {
       recovered: doc.recovered,
       revisions: doc.revisions.map((r) => {
         const c = doc.changes(r.index);
-        return { index: r.index, start: r.start, end: r.end, kind: r.kind, defined: c.defined.length, freed: c.freed.length };
+        return {
+          index: r.index,
+          start: r.start,
+          end: r.end,
+          kind: r.kind,
+          defined: c.defined.length,
+          freed: c.freed.length,
+        };
       }),
       trailingBytes: doc.trailingBytes(),
       unreferencedObjects: doc.unreferencedObjects(),
@@ -53,7 +64,8 @@ function human(r: InspectReport): string {
     `Recovered by scanning / Khôi phục: ${r.recovered ? 'yes / có' : 'no / không'}`,
     `Revisions / Phiên bản: ${r.revisions.length}`,
     ...r.revisions.map(
-      (v) => `  #${v.index}  bytes ${v.start}–${v.end}  ${v.kind.padEnd(9)} ${v.defined} object(s) defined${v.freed ? `, ${v.freed} freed` : ''}`,
+      (v) =>
+        `  #${v.index}  bytes ${v.start}–${v.end}  ${v.kind.padEnd(9)} ${v.defined} object(s) defined${v.freed ? `, ${v.freed} freed` : ''}`,
     ),
     `Bytes after the last %%EOF: ${r.trailingBytes ? `${r.trailingBytes.length} at ${r.trailingBytes.offset}${r.trailingBytes.whitespaceOnly ? ' (whitespace only)' : ''}` : 'none'}`,
     `Objects no xref section points to: ${r.unreferencedObjects.length ? r.unreferencedObjects.map((o) => `${o.num} ${o.gen} obj at ${o.offset} (revision ${o.revision})`).join(', ') : 'none'}`,

@@ -5,7 +5,8 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 
 export async function journal(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'list') throw new UsageError(`kyso journal takes list${sub ? ` (got '${sub}')` : ''}`, 'Lệnh kyso journal cần: list.');
+  if (sub !== 'list')
+    throw new UsageError(`kyso journal takes list${sub ? ` (got '${sub}')` : ''}`, 'Lệnh kyso journal cần: list.');
   const { values, positionals } = parseCommandArgs('journal', {
     args: rest,
     allowPositionals: true,
@@ -21,8 +22,13 @@ export async function journal(argv: string[], out: (s: string) => void): Promise
       json: { type: 'boolean' },
     },
   });
-  if (positionals.length) throw new UsageError(`kyso journal list takes no arguments (got '${positionals[0]}')`, 'Lệnh kyso journal list không nhận đối số.');
-  if (!values.journal) throw new UsageError('--journal FILE|postgres://… is required', 'Cần --journal TỆP hoặc postgres://….');
+  if (positionals.length)
+    throw new UsageError(
+      `kyso journal list takes no arguments (got '${positionals[0]}')`,
+      'Lệnh kyso journal list không nhận đối số.',
+    );
+  if (!values.journal)
+    throw new UsageError('--journal FILE|postgres://… is required', 'Cần --journal TỆP hoặc postgres://….');
   const day = (v: string | undefined, flag: string, end: boolean) => {
     if (v === undefined) return undefined;
     const d = end ? vietnamDayEnd(v) : vietnamDayStart(v);
@@ -51,7 +57,18 @@ export async function journal(argv: string[], out: (s: string) => void): Promise
       out(JSON.stringify(records, null, 2));
     } else {
       const lines = records.map((r) =>
-        [r.at, r.source, r.operation, r.unit, r.keyAlias, r.signerName, r.level, r.documentSha256.slice(0, 16) + '…', r.procedureCode ?? '-', r.dossierId ?? '-'].join('  '),
+        [
+          r.at,
+          r.source,
+          r.operation,
+          r.unit,
+          r.keyAlias,
+          r.signerName,
+          r.level,
+          r.documentSha256.slice(0, 16) + '…',
+          r.procedureCode ?? '-',
+          r.dossierId ?? '-',
+        ].join('  '),
       );
       out([...lines, `${records.length} bản ghi / records`].join('\n'));
     }

@@ -52,7 +52,10 @@ export async function register(argv: string[], out: Print): Promise<number> {
     case 'close':
       return close(rest, out);
     default:
-      throw new UsageError(`kyso register takes list, show, export, print or close${sub ? ` (got '${sub}')` : ''}`, 'Lệnh kyso register cần một trong: list, show, export, print, close.');
+      throw new UsageError(
+        `kyso register takes list, show, export, print or close${sub ? ` (got '${sub}')` : ''}`,
+        'Lệnh kyso register cần một trong: list, show, export, print, close.',
+      );
   }
 }
 
@@ -60,7 +63,8 @@ type FilterValues = { [K in keyof typeof FILTERS]?: string };
 
 function int(v: string | undefined, flag: string, min = 1): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number from ${min}`, `Tùy chọn ${flag} phải là số nguyên từ ${min}.`);
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min)
+    throw new UsageError(`${flag} must be a whole number from ${min}`, `Tùy chọn ${flag} phải là số nguyên từ ${min}.`);
   return Number(v);
 }
 
@@ -74,8 +78,10 @@ function day(v: string | undefined, flag: string, end: boolean): Date | undefine
 /** The search the filter options ask for; dates are Vietnam calendar days, --to inclusive. */
 function queryOf(v: FilterValues): EntryQuery {
   const states = v.state?.split(',').map((s) => s.trim());
-  if (states && !states.every((s) => STATES.includes(s as EntryState))) throw new UsageError(`--state must be ${STATES.join(', ')} (comma-separated)`, 'Tùy chọn --state không hợp lệ.');
-  if (v.channel !== undefined && !CHANNELS.includes(v.channel as DeliveryChannel)) throw new UsageError(`--channel must be ${CHANNELS.join(', ')}`, 'Tùy chọn --channel không hợp lệ.');
+  if (states && !states.every((s) => STATES.includes(s as EntryState)))
+    throw new UsageError(`--state must be ${STATES.join(', ')} (comma-separated)`, 'Tùy chọn --state không hợp lệ.');
+  if (v.channel !== undefined && !CHANNELS.includes(v.channel as DeliveryChannel))
+    throw new UsageError(`--channel must be ${CHANNELS.join(', ')}`, 'Tùy chọn --channel không hợp lệ.');
   return {
     authorityId: v.authority,
     bookType: v.book,
@@ -91,12 +97,20 @@ function queryOf(v: FilterValues): EntryQuery {
 }
 
 async function openDb(path: string | undefined): Promise<CertificationRegister> {
-  if (!path) throw new UsageError('--db FILE|postgres://… (the certification register) is required', 'Cần --db TỆP hoặc postgres://… (sổ chứng thực).');
+  if (!path)
+    throw new UsageError(
+      '--db FILE|postgres://… (the certification register) is required',
+      'Cần --db TỆP hoặc postgres://… (sổ chứng thực).',
+    );
   return openRegisterAt(path);
 }
 
 /** Every entry the query matches, page by page (the register's order: authority, book, year, number). */
-async function* allEntries(reg: CertificationRegister, query: EntryQuery, max = Infinity): AsyncGenerator<RegisterEntry> {
+async function* allEntries(
+  reg: CertificationRegister,
+  query: EntryQuery,
+  max = Infinity,
+): AsyncGenerator<RegisterEntry> {
   let after: string | undefined;
   let n = 0;
   do {
@@ -142,7 +156,9 @@ function entryJson(e: RegisterEntry) {
   };
 }
 
-const CSV_COLUMNS = Object.keys(entryJson({ certifier: {} } as RegisterEntry)) as (keyof ReturnType<typeof entryJson>)[];
+const CSV_COLUMNS = Object.keys(entryJson({ certifier: {} } as RegisterEntry)) as (keyof ReturnType<
+  typeof entryJson
+>)[];
 
 /** RFC 4180: quoted when needed; a cell starting like a formula gets a leading apostrophe (spreadsheets run them). */
 function csvCell(v: unknown): string {
@@ -157,7 +173,11 @@ async function list(argv: string[], out: Print): Promise<number> {
     allowPositionals: true,
     options: { ...FILTERS, limit: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (positionals.length) throw new UsageError(`kyso register list takes no arguments (got '${positionals[0]}')`, 'Lệnh kyso register list không nhận đối số.');
+  if (positionals.length)
+    throw new UsageError(
+      `kyso register list takes no arguments (got '${positionals[0]}')`,
+      'Lệnh kyso register list không nhận đối số.',
+    );
   const query = queryOf(values);
   const max = int(values.limit, '--limit') ?? Infinity;
   const reg = await openDb(values.db);
@@ -181,7 +201,19 @@ async function list(argv: string[], out: Print): Promise<number> {
       e.state,
       e.deadline?.state ?? '',
     ]);
-    const head = ['authority', 'book', 'year', 'no.', 'date (UTC)', 'requester', 'document', 'copies', 'fee', 'state', 'deadline'];
+    const head = [
+      'authority',
+      'book',
+      'year',
+      'no.',
+      'date (UTC)',
+      'requester',
+      'document',
+      'copies',
+      'fee',
+      'state',
+      'deadline',
+    ];
     const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length))));
     const line = (r: string[]) =>
       r
@@ -201,18 +233,44 @@ async function list(argv: string[], out: Print): Promise<number> {
 async function show(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
-    options: { db: { type: 'string' }, authority: { type: 'string' }, book: { type: 'string' }, year: { type: 'string' }, number: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      db: { type: 'string' },
+      authority: { type: 'string' },
+      book: { type: 'string' },
+      year: { type: 'string' },
+      number: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
-  if (!values.authority || !values.year || !values.number) throw new UsageError('kyso register show needs --authority ID --year N --number N (and --book, default SCT/BS)', 'Cần --authority, --year và --number.');
-  const key = { authorityId: values.authority, bookType: values.book ?? 'SCT/BS', year: int(values.year, '--year', 1900)!, seqNo: int(values.number, '--number')! };
+  if (!values.authority || !values.year || !values.number)
+    throw new UsageError(
+      'kyso register show needs --authority ID --year N --number N (and --book, default SCT/BS)',
+      'Cần --authority, --year và --number.',
+    );
+  const key = {
+    authorityId: values.authority,
+    bookType: values.book ?? 'SCT/BS',
+    year: int(values.year, '--year', 1900)!,
+    seqNo: int(values.number, '--number')!,
+  };
   const reg = await openDb(values.db);
   try {
     const entry = await reg.findEntry(key);
     if (!entry) throw new RegisterError('REGISTER_NOT_FOUND', key);
     const request = await reg.getRequest(entry.requestId);
-    const full = { ...entryJson(entry), feeReceiptNo: request?.feeReceiptNo ?? null, requestState: request?.state ?? null, idempotencyKey: request?.idempotencyKey ?? null };
+    const full = {
+      ...entryJson(entry),
+      feeReceiptNo: request?.feeReceiptNo ?? null,
+      requestState: request?.state ?? null,
+      idempotencyKey: request?.idempotencyKey ?? null,
+    };
     if (values.json) out(JSON.stringify(full, null, 2));
-    else out(Object.entries(full).map(([k, v]) => `${k.padEnd(20)} ${v === null ? '—' : String(v)}`).join('\n'));
+    else
+      out(
+        Object.entries(full)
+          .map(([k, v]) => `${k.padEnd(20)} ${v === null ? '—' : String(v)}`)
+          .join('\n'),
+      );
     return 0;
   } finally {
     await reg.close();
@@ -225,8 +283,13 @@ async function exportEntries(argv: string[], out: Print): Promise<number> {
     allowPositionals: true,
     options: { ...FILTERS, format: { type: 'string', default: 'csv' }, output: { type: 'string', short: 'o' } },
   });
-  if (positionals.length) throw new UsageError(`kyso register export takes no arguments (got '${positionals[0]}')`, 'Lệnh kyso register export không nhận đối số.');
-  if (values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format must be csv or json', 'Tùy chọn --format phải là csv hoặc json.');
+  if (positionals.length)
+    throw new UsageError(
+      `kyso register export takes no arguments (got '${positionals[0]}')`,
+      'Lệnh kyso register export không nhận đối số.',
+    );
+  if (values.format !== 'csv' && values.format !== 'json')
+    throw new UsageError('--format must be csv or json', 'Tùy chọn --format phải là csv hoặc json.');
   const query = queryOf(values);
   const reg = await openDb(values.db);
   try {
@@ -236,7 +299,9 @@ async function exportEntries(argv: string[], out: Print): Promise<number> {
       values.format === 'json'
         ? JSON.stringify(rows, null, 2) + '\n'
         : // A BOM so spreadsheet programs read the Vietnamese as UTF-8; CRLF as RFC 4180 says.
-          '\ufeff' + [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+          '\ufeff' +
+          [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n') +
+          '\r\n';
     if (values.output) writeAtomically(values.output, new TextEncoder().encode(text));
     else out(text.replace(/\r?\n$/, ''));
     return 0;
@@ -248,11 +313,23 @@ async function exportEntries(argv: string[], out: Print): Promise<number> {
 async function print(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
-    options: { db: { type: 'string' }, authority: { type: 'string' }, book: { type: 'string' }, year: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    options: {
+      db: { type: 'string' },
+      authority: { type: 'string' },
+      book: { type: 'string' },
+      year: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
   });
   if (!values.authority) throw new UsageError('--authority ID is required', 'Cần --authority.');
   if (!values.output) throw new UsageError('-o BOOK.pdf is required', 'Cần -o TỆP.pdf.');
-  if (values.year === undefined && values.from === undefined && values.to === undefined) throw new UsageError('give --year N, or a period with --from/--to YYYY-MM-DD', 'Cần --year hoặc khoảng thời gian --from/--to.');
+  if (values.year === undefined && values.from === undefined && values.to === undefined)
+    throw new UsageError(
+      'give --year N, or a period with --from/--to YYYY-MM-DD',
+      'Cần --year hoặc khoảng thời gian --from/--to.',
+    );
   const bookType = values.book ?? 'SCT/BS';
   const year = int(values.year, '--year', 1900);
   const period = { from: day(values.from, '--from', false), to: day(values.to, '--to', true) };
@@ -261,7 +338,14 @@ async function print(argv: string[], out: Print): Promise<number> {
     const authority = await reg.getAuthority(values.authority);
     if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: values.authority });
     const entries: RegisterEntry[] = [];
-    for await (const e of allEntries(reg, { authorityId: authority.id, bookType, year, certifiedFrom: period.from, certifiedTo: period.to })) entries.push(e);
+    for await (const e of allEntries(reg, {
+      authorityId: authority.id,
+      bookType,
+      year,
+      certifiedFrom: period.from,
+      certifiedTo: period.to,
+    }))
+      entries.push(e);
     const closure = year !== undefined ? await reg.getBookClosure(authority.id, bookType, year) : null;
     const pdf = printRegisterBook({ authority, bookType, year, period, entries, closure });
     writeAtomically(values.output, pdf);
@@ -275,12 +359,26 @@ async function print(argv: string[], out: Print): Promise<number> {
 async function close(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
-    options: { db: { type: 'string' }, authority: { type: 'string' }, book: { type: 'string' }, year: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      db: { type: 'string' },
+      authority: { type: 'string' },
+      book: { type: 'string' },
+      year: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
-  if (!values.authority || !values.year) throw new UsageError('kyso register close needs --authority ID --year N (and --book, default SCT/BS)', 'Cần --authority và --year.');
+  if (!values.authority || !values.year)
+    throw new UsageError(
+      'kyso register close needs --authority ID --year N (and --book, default SCT/BS)',
+      'Cần --authority và --year.',
+    );
   const reg = await openDb(values.db);
   try {
-    const { closure } = await reg.closeBook(values.authority, values.book ?? 'SCT/BS', int(values.year, '--year', 1900)!);
+    const { closure } = await reg.closeBook(
+      values.authority,
+      values.book ?? 'SCT/BS',
+      int(values.year, '--year', 1900)!,
+    );
     out(
       values.json
         ? JSON.stringify(closure, null, 2)

@@ -43,14 +43,36 @@ export async function serve(argv: string[], out: (s: string) => void, err: (s: s
 function createKey(argv: string[], out: (s: string) => void): number {
   const { values } = parseCommandArgs('serve create-key', {
     args: argv,
-    options: { id: { type: 'string' }, unit: { type: 'string' }, aliases: { type: 'string' }, 'external-certificates': { type: 'boolean' }, scopes: { type: 'string' } },
+    options: {
+      id: { type: 'string' },
+      unit: { type: 'string' },
+      aliases: { type: 'string' },
+      'external-certificates': { type: 'boolean' },
+      scopes: { type: 'string' },
+    },
   });
   if (!values.id || !values.unit) throw new UsageError('create-key needs --id ID and --unit UNIT');
-  const aliases = (values.aliases ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  const scopes = (values.scopes ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const aliases = (values.aliases ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const scopes = (values.scopes ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
-  if (unknown.length) throw new UsageError(`--scopes takes ${API_KEY_SCOPES.join(', ')} (got ${unknown.join(', ')})`, `Tùy chọn --scopes chỉ nhận ${API_KEY_SCOPES.join(', ')}.`);
-  const { key, entry } = createApiKey({ id: values.id, unit: values.unit, aliases, externalCertificates: !!values['external-certificates'], scopes: scopes as ApiKeyScope[] });
+  if (unknown.length)
+    throw new UsageError(
+      `--scopes takes ${API_KEY_SCOPES.join(', ')} (got ${unknown.join(', ')})`,
+      `Tùy chọn --scopes chỉ nhận ${API_KEY_SCOPES.join(', ')}.`,
+    );
+  const { key, entry } = createApiKey({
+    id: values.id,
+    unit: values.unit,
+    aliases,
+    externalCertificates: !!values['external-certificates'],
+    scopes: scopes as ApiKeyScope[],
+  });
   out(`API key (shown only now; give it to the caller, keep no copy): ${key}`);
   out('Add this entry to "apiKeys" in the service configuration (it holds only the key\'s SHA-256):');
   out(JSON.stringify(entry, null, 2));

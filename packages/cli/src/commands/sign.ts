@@ -4,7 +4,15 @@ import { Pkcs12Signer, signFile, type SignPdfOptions } from '@kyso/core';
 import { JOURNAL_OPTIONS, journaledOutput, openCliJournal } from '../journal-support.js';
 import { readPassword } from '../secrets.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { appearanceFromArgs, cliCertificates, cliGuardedFetch, cliRevocationSources, cliTimestamper, cliRevocationPolicy, cliWarningPrinter } from '../signing-support.js';
+import {
+  appearanceFromArgs,
+  cliCertificates,
+  cliGuardedFetch,
+  cliRevocationSources,
+  cliTimestamper,
+  cliRevocationPolicy,
+  cliWarningPrinter,
+} from '../signing-support.js';
 
 export async function sign(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('sign', {
@@ -37,7 +45,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       ...JOURNAL_OPTIONS,
     },
   });
-  if (values.password !== undefined) throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
+  if (values.password !== undefined)
+    throw new UsageError('passwords are not accepted on the command line; use --password-env or --password-file');
   const [input] = positionals;
   if (input === undefined || positionals.length !== 1) throw new UsageError('sign takes exactly one input PDF');
   if (!values.output) throw new UsageError('-o OUT.pdf is required');
@@ -49,9 +58,13 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
   if (level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
   const revocationData = cliRevocationSources(values['revocation-data']);
   const hash = values.hash as 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined;
-  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new UsageError('--hash must be SHA-256, SHA-384 or SHA-512');
+  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
+    throw new UsageError('--hash must be SHA-256, SHA-384 or SHA-512');
   const password = readPassword({ passwordEnv: values['password-env'], passwordFile: values['password-file'] });
-  const signer = Pkcs12Signer.open(readFileSync(values.p12), password, { hash, rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1' });
+  const signer = Pkcs12Signer.open(readFileSync(values.p12), password, {
+    hash,
+    rsaScheme: values.pss ? 'rsa-pss' : 'rsa-pkcs1',
+  });
 
   const signingTime = new Date();
   // The CA's OCSP/CRL and the TSA through the guarded fetch (the --tsa host allowed by naming it).
@@ -79,7 +92,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
     const page = values.page ? Number(values.page) : 1;
     if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a positive integer');
     const rect = (values.rect ?? '36,36,240,90').split(',').map(Number);
-    if (rect.length !== 4 || rect.some((n) => !Number.isFinite(n))) throw new UsageError('--rect must be x,y,w,h in points');
+    if (rect.length !== 4 || rect.some((n) => !Number.isFinite(n)))
+      throw new UsageError('--rect must be x,y,w,h in points');
     options.visible = { page, rect: rect as [number, number, number, number] };
   }
   if (options.visible || values.field) {
@@ -97,7 +111,8 @@ export async function sign(argv: string[], out: (s: string) => void, err: (s: st
       journal,
       values.output,
       (path) => signFile(input, path, signer, options),
-      (j, path) => j.record({ operation: 'sign', keyFile: values.p12!, certificate: signer.certificate, level, outputPath: path }),
+      (j, path) =>
+        j.record({ operation: 'sign', keyFile: values.p12!, certificate: signer.certificate, level, outputPath: path }),
     );
     out(`Ký thành công / Signed: ${values.output} (field ${res.fieldName}, ${res.bytes} bytes, ${level})`);
     return 0;

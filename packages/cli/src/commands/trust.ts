@@ -14,11 +14,27 @@ function when(d: Date): string {
 }
 
 function certificateJson(c: TrustedCertificate) {
-  return { subject: c.subject, issuer: c.issuer, sha256: c.sha256, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), origin: c.origin };
+  return {
+    subject: c.subject,
+    issuer: c.issuer,
+    sha256: c.sha256,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    origin: c.origin,
+  };
 }
 
 function certificateText(c: TrustedCertificate, lang: 'vi' | 'en', now: Date): string[] {
-  const state = c.notAfter < now ? (lang === 'vi' ? ' — ĐÃ HẾT HẠN' : ' — EXPIRED') : c.notBefore > now ? (lang === 'vi' ? ' — CHƯA CÓ HIỆU LỰC' : ' — NOT YET VALID') : '';
+  const state =
+    c.notAfter < now
+      ? lang === 'vi'
+        ? ' — ĐÃ HẾT HẠN'
+        : ' — EXPIRED'
+      : c.notBefore > now
+        ? lang === 'vi'
+          ? ' — CHƯA CÓ HIỆU LỰC'
+          : ' — NOT YET VALID'
+        : '';
   return [
     `  ${c.subject}`,
     `    SHA-256: ${c.sha256}`,
@@ -36,11 +52,19 @@ export function trust(argv: string[], out: (s: string) => void): number {
   if (sub !== 'list') throw new UsageError(`unknown trust command '${sub}' (kyso trust list)`);
   const { values, positionals } = parseCommandArgs('trust list', {
     args: rest,
-    options: { ...TRUST_OPTIONS, profile: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    options: {
+      ...TRUST_OPTIONS,
+      profile: { type: 'string' },
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+    },
     allowPositionals: true,
   });
-  if (positionals.length > 0) throw new UsageError(`trust list takes no file (got '${positionals[0]}'); use --trust or --trust-dir`);
-  if (values.profile !== undefined && values['trust-profile'] !== undefined) throw new UsageError('--profile and --trust-profile are the same option: give one');
+  if (positionals.length > 0)
+    throw new UsageError(`trust list takes no file (got '${positionals[0]}'); use --trust or --trust-dir`);
+  if (values.profile !== undefined && values['trust-profile'] !== undefined)
+    throw new UsageError('--profile and --trust-profile are the same option: give one');
   const lang = values.lang ?? 'vi';
   if (lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang is vi or en, got '${lang}'`);
   const sel = selectTrust({ ...values, 'trust-profile': values['trust-profile'] ?? values.profile });
@@ -65,7 +89,10 @@ export function trust(argv: string[], out: (s: string) => void): number {
   const now = new Date();
   const lines = [trustSummary(sel, lang)];
   if (sel.bundled) lines.push(sel.profile.description[lang]);
-  lines.push('', lang === 'vi' ? `Chứng thư số gốc được tin cậy (${anchors.length}):` : `Trusted roots (${anchors.length}):`);
+  lines.push(
+    '',
+    lang === 'vi' ? `Chứng thư số gốc được tin cậy (${anchors.length}):` : `Trusted roots (${anchors.length}):`,
+  );
   for (const c of anchors) lines.push(...certificateText(c, lang, now));
   if (values.all) {
     lines.push(

@@ -52,7 +52,9 @@ export function* batchFiles(paths: readonly string[]): Generator<string> {
 }
 
 function* walk(dir: string): Generator<string> {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) yield* walk(path);
@@ -61,7 +63,12 @@ function* walk(dir: string): Generator<string> {
 }
 
 /** Worst first: a failed or uncheckable file, then INDETERMINATE, then no signature, then passed. */
-const SEVERITY: readonly number[] = [VERIFY_EXIT.PASSED, VERIFY_EXIT.NO_SIGNATURE, VERIFY_EXIT.INDETERMINATE, VERIFY_EXIT.FAILED];
+const SEVERITY: readonly number[] = [
+  VERIFY_EXIT.PASSED,
+  VERIFY_EXIT.NO_SIGNATURE,
+  VERIFY_EXIT.INDETERMINATE,
+  VERIFY_EXIT.FAILED,
+];
 
 /** The batch's exit code from its files' codes (module comment). */
 export function summaryExit(exits: Iterable<number>): number {
@@ -90,7 +97,10 @@ export async function checkPath(path: string, ctx: VerifyContext): Promise<FileO
   try {
     pdf = await openPdf(path);
     const checked = await validateOpened(pdf.input, path, ctx, ctx.json);
-    return { exit: checked.exit, line: ctx.json ? checked.text : humanLine(path, checked.report, checked.exit, ctx.lang) };
+    return {
+      exit: checked.exit,
+      line: ctx.json ? checked.text : humanLine(path, checked.report, checked.exit, ctx.lang),
+    };
   } catch (e) {
     return failure(path, e, ctx);
   } finally {
@@ -112,21 +122,28 @@ function failure(path: string, e: unknown, ctx: VerifyContext): FileOutcome {
     exit = EXIT.SOFTWARE;
     error = { code: 'INTERNAL', vi: 'lỗi nội bộ', en: `internal error: ${(e as Error).message}` };
   }
-  const line = ctx.json ? JSON.stringify({ file: path, exit, error }) : `${path}: ${error.code} — ${ctx.lang === 'vi' ? error.vi : error.en}`;
+  const line = ctx.json
+    ? JSON.stringify({ file: path, exit, error })
+    : `${path}: ${error.code} — ${ctx.lang === 'vi' ? error.vi : error.en}`;
   return { exit, line };
 }
 
 function parseJobs(value: string | undefined): number {
   if (value === undefined) return availableParallelism();
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs wants a whole number from 1 to 256, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--jobs wants a whole number from 1 to 256, got '${value}'`);
   return n;
 }
 
 /** Files dispatched ahead of the next line to print, per worker: enough to keep workers busy, bounded. */
 const AHEAD_PER_JOB = 4;
 
-export async function verifyBatch(values: VerifyValues, paths: readonly string[], out: (s: string) => void): Promise<number> {
+export async function verifyBatch(
+  values: VerifyValues,
+  paths: readonly string[],
+  out: (s: string) => void,
+): Promise<number> {
   if (values.xml) throw new UsageError('--xml reports one file; use --json for several');
   const jobs = parseJobs(values.jobs);
   const ctx = await batchContext(values); // usage errors before any file is read
@@ -168,7 +185,13 @@ interface Runner {
  * Spreads the files over `jobs` runners — this thread (the verifier is already loaded here) and `jobs - 1` worker
  * threads — and emits the outcomes in the files' order.
  */
-function inWorkers(files: Iterator<string>, jobs: number, values: VerifyValues, ctx: VerifyContext, emit: (o: FileOutcome) => void): Promise<void> {
+function inWorkers(
+  files: Iterator<string>,
+  jobs: number,
+  values: VerifyValues,
+  ctx: VerifyContext,
+  emit: (o: FileOutcome) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const idle: Runner[] = [];
@@ -216,7 +239,8 @@ function inWorkers(files: Iterator<string>, jobs: number, values: VerifyValues, 
       w.on('message', (m: Done) => done(runner, m));
       w.on('error', finish);
       w.on('exit', (code) => {
-        if (code !== 0 && !failed && !(exhausted && printed === dispatched)) finish(new Error(`a verification worker stopped (exit ${code})`));
+        if (code !== 0 && !failed && !(exhausted && printed === dispatched))
+          finish(new Error(`a verification worker stopped (exit ${code})`));
       });
       workers.push(w);
       idle.push(runner);

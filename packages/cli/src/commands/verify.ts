@@ -11,7 +11,14 @@ import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
 import { humanReport, OcspCache, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { anchorFor, originText, selectTrust, trustSummary, TRUST_OPTIONS, type TrustSelection } from '../trust-sources.js';
+import {
+  anchorFor,
+  originText,
+  selectTrust,
+  trustSummary,
+  TRUST_OPTIONS,
+  type TrustSelection,
+} from '../trust-sources.js';
 import { cliFetchOptions } from '../fetch-policy.js';
 import { runFetchCache } from '../fetch-cache.js';
 
@@ -85,12 +92,14 @@ export async function verifyContext(values: VerifyValues): Promise<VerifyContext
   let at: Date | undefined;
   if (values.at !== undefined) {
     at = new Date(values.at);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.at) || Number.isNaN(at.getTime())) throw new UsageError(`--at wants an ISO 8601 time, got '${values.at}'`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.at) || Number.isNaN(at.getTime()))
+      throw new UsageError(`--at wants an ISO 8601 time, got '${values.at}'`);
   }
   const lang = values.lang ?? 'vi';
   if (lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang is vi or en, got '${lang}'`);
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout wants milliseconds (a positive integer)');
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    throw new UsageError('--timeout wants milliseconds (a positive integer)');
   const trust = selectTrust(values);
   const options = {
     trustProfile: trust.profile,
@@ -125,7 +134,8 @@ export function fileOptions(ctx: VerifyContext): VerifyContext['options'] {
 
 export async function verify(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseVerifyArgs(argv);
-  if (positionals.length === 0) throw new UsageError('verify takes exactly one FILE.pdf, or several files and folders (a batch)');
+  if (positionals.length === 0)
+    throw new UsageError('verify takes exactly one FILE.pdf, or several files and folders (a batch)');
   const { isBatch, verifyBatch } = await import('./verify-batch.js');
   if (isBatch(positionals)) return verifyBatch(values, positionals, out);
   const ctx = await verifyContext(values);
@@ -145,15 +155,28 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
 }
 
 /** One opened file validated: its exit code and its report (pretty JSON, one JSON line, or the human report). */
-export async function validateOpened(input: Uint8Array | ByteSource, file: string, ctx: VerifyContext, oneLine: boolean): Promise<{ exit: number; report: ValidationReport; text: string }> {
+export async function validateOpened(
+  input: Uint8Array | ByteSource,
+  file: string,
+  ctx: VerifyContext,
+  oneLine: boolean,
+): Promise<{ exit: number; report: ValidationReport; text: string }> {
   const { trust, lang } = ctx;
   const { report, facts } = await validatePdfDetailed(input, fileOptions(ctx));
-  const anchors = facts.signatures.map((f) => (f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined));
+  const anchors = facts.signatures.map((f) =>
+    f.chain.found ? anchorFor(trust, f.chain.path[f.chain.path.length - 1]) : undefined,
+  );
   const exit = exitCodeFor(report);
   let text: string;
   if (oneLine) text = JSON.stringify({ file, exit, ...report, trust: trustJson(trust, report, anchors) });
   else if (ctx.json) text = JSON.stringify({ file, ...report, trust: trustJson(trust, report, anchors) }, null, 2);
-  else text = [trustSummary(trust, lang), ...anchorLines(report, anchors, lang), '', humanReport(report, lang).trimEnd()].join('\n');
+  else
+    text = [
+      trustSummary(trust, lang),
+      ...anchorLines(report, anchors, lang),
+      '',
+      humanReport(report, lang).trimEnd(),
+    ].join('\n');
   return { exit, report, text };
 }
 
@@ -179,7 +202,13 @@ function anchorLines(report: ValidationReport, anchors: Anchor[], lang: 'vi' | '
     const a = anchors[i];
     if (!a) return [];
     const name = s.fieldName ?? `#${i + 1}`;
-    return [lang === 'vi' ? `  ${name}: chứng thư số gốc "${a.subject}" — ${originText(a, 'vi')}` : `  ${name}: root "${a.subject}" — ${originText(a, 'en')}`];
+    return [
+      lang === 'vi'
+        ? `  ${name}: chứng thư số gốc "${a.subject}" — ${originText(a, 'vi')}`
+        : `  ${name}: root "${a.subject}" — ${originText(a, 'en')}`,
+    ];
   });
-  return lines.length ? [lang === 'vi' ? 'Chứng thư số gốc của từng chữ ký:' : 'Root of each signature:', ...lines] : [];
+  return lines.length
+    ? [lang === 'vi' ? 'Chứng thư số gốc của từng chữ ký:' : 'Root of each signature:', ...lines]
+    : [];
 }

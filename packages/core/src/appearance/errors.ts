@@ -6,10 +6,7 @@ export const APPEARANCE_MESSAGES = {
     'Ảnh chữ ký hoặc ảnh con dấu không hợp lệ (chỉ nhận PNG hoặc JPEG).',
     'The signature or seal image is invalid (only PNG or JPEG are accepted).',
   ],
-  APPEARANCE_IMAGE_TOO_LARGE: [
-    'Ảnh chữ ký hoặc ảnh con dấu quá lớn.',
-    'The signature or seal image is too large.',
-  ],
+  APPEARANCE_IMAGE_TOO_LARGE: ['Ảnh chữ ký hoặc ảnh con dấu quá lớn.', 'The signature or seal image is too large.'],
   APPEARANCE_BAD_SPEC: [
     'Thông số hiển thị chữ ký (kích thước, cỡ chữ, màu) không hợp lệ.',
     'The signature appearance settings (size, font size, colour) are invalid.',

@@ -32,7 +32,10 @@ function loaded(face: FontFace): { bytes: Uint8Array; font: Font } {
   let entry = cache.get(face);
   if (!entry) {
     const buffer = readFileSync(fontFileUrl(face)); // fontkit 1.x reads through Buffer methods
-    entry = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), font: fontkit().create(buffer) };
+    entry = {
+      bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+      font: fontkit().create(buffer),
+    };
     cache.set(face, entry);
   }
   return entry;

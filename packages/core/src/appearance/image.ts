@@ -102,7 +102,8 @@ function preparePng(bytes: Uint8Array, role: string): PreparedImage {
   const alpha = transparent ? new Uint8Array(pixels) : undefined;
   for (let p = 0; p < pixels; p++) {
     const s = p * 4;
-    if (grey) colour[p] = data[s]!; // s + 3 < pixels * 4 = data.length
+    if (grey)
+      colour[p] = data[s]!; // s + 3 < pixels * 4 = data.length
     else colour.set(data.subarray(s, s + 3), p * 3);
     if (alpha) alpha[p] = data[s + 3]!;
   }
@@ -113,7 +114,10 @@ function preparePng(bytes: Uint8Array, role: string): PreparedImage {
     add(w) {
       const dict = imageDict(width, height, grey ? 'DeviceGray' : 'DeviceRGB', 'FlateDecode');
       if (alpha) {
-        dict.set('SMask', w.add(PdfStream.fromBytes(imageDict(width, height, 'DeviceGray', 'FlateDecode'), deflate(alpha))));
+        dict.set(
+          'SMask',
+          w.add(PdfStream.fromBytes(imageDict(width, height, 'DeviceGray', 'FlateDecode'), deflate(alpha))),
+        );
       }
       return w.add(PdfStream.fromBytes(dict, deflate(colour)));
     },
@@ -133,7 +137,12 @@ function imageDict(width: number, height: number, colourSpace: string, filter: s
 }
 
 /** The frame header (SOF0–SOF2: baseline, extended, progressive; what DCTDecode reads) and the Adobe marker. */
-export function readJpegHeader(bytes: Uint8Array): { width: number; height: number; components: number; adobe: boolean } {
+export function readJpegHeader(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  components: number;
+  adobe: boolean;
+} {
   let adobe = false;
   let i = 2;
   while (i + 4 <= bytes.length) {
@@ -153,12 +162,18 @@ export function readJpegHeader(bytes: Uint8Array): { width: number; height: numb
     if (marker === 0xee && String.fromCharCode(...seg.subarray(0, 5)) === 'Adobe') adobe = true;
     if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
       const [bits, h1, h0, w1, w0, components] = seg;
-      if (h1 === undefined || h0 === undefined || w1 === undefined || w0 === undefined || components === undefined) throw new Error('short frame header');
+      if (h1 === undefined || h0 === undefined || w1 === undefined || w0 === undefined || components === undefined)
+        throw new Error('short frame header');
       if (bits !== 8) throw new Error(`${bits}-bit samples`);
       return { height: (h1 << 8) | h0, width: (w1 << 8) | w0, components, adobe };
     }
-    if ((marker >= 0xc3 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xda) {
-      throw new Error(marker === 0xda ? 'no frame header before the scan' : 'unsupported JPEG coding (lossless or arithmetic)');
+    if (
+      (marker >= 0xc3 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) ||
+      marker === 0xda
+    ) {
+      throw new Error(
+        marker === 0xda ? 'no frame header before the scan' : 'unsupported JPEG coding (lossless or arithmetic)',
+      );
     }
     i += 2 + length;
   }
@@ -174,7 +189,8 @@ function prepareJpeg(bytes: Uint8Array, role: string): PreparedImage {
   }
   const { width, height, components, adobe } = header;
   checkSize(role, width, height);
-  const space = components === 1 ? 'DeviceGray' : components === 3 ? 'DeviceRGB' : components === 4 ? 'DeviceCMYK' : undefined;
+  const space =
+    components === 1 ? 'DeviceGray' : components === 3 ? 'DeviceRGB' : components === 4 ? 'DeviceCMYK' : undefined;
   if (!space) bad(role, `JPEG with ${components} components`);
   const dict = imageDict(width, height, space, 'DCTDecode');
   if (components === 4 && adobe) dict.set('Decode', [1, 0, 1, 0, 1, 0, 1, 0]); // Adobe CMYK JPEGs store inverted values

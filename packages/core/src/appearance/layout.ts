@@ -50,14 +50,22 @@ const IMAGE_SHARE_TOP = 0.45;
 const TOP_GAIN = 1.25;
 
 /** Images as a group: width per unit of height, and where each sits for a given height. */
-function imageGroup(sigAspect?: number, sealAspect?: number): { perHeight: number; place(x: number, y: number, h: number): { signature?: Rect; seal?: Rect } } {
+function imageGroup(
+  sigAspect?: number,
+  sealAspect?: number,
+): { perHeight: number; place(x: number, y: number, h: number): { signature?: Rect; seal?: Rect } } {
   if (sigAspect && sealAspect) {
     const sig = sigAspect * SIGNATURE_TO_SEAL_HEIGHT; // signature width per unit of group height
     const sealOut = Math.max(0, sealAspect - sig / 3); // how far the seal sticks out left of the signature
     return {
       perHeight: sealOut + sig,
       place(x, y, h) {
-        const sigRect = { x: x + sealOut * h, y: y + (h * (1 - SIGNATURE_TO_SEAL_HEIGHT)) / 2, width: sig * h, height: h * SIGNATURE_TO_SEAL_HEIGHT };
+        const sigRect = {
+          x: x + sealOut * h,
+          y: y + (h * (1 - SIGNATURE_TO_SEAL_HEIGHT)) / 2,
+          width: sig * h,
+          height: h * SIGNATURE_TO_SEAL_HEIGHT,
+        };
         // The seal's right edge is at one third of the signature image's width.
         const sealRect = { x: sigRect.x + sigRect.width / 3 - sealAspect * h, y, width: sealAspect * h, height: h };
         return { signature: sigRect, seal: sealRect };
@@ -115,17 +123,41 @@ export function layoutAppearance(input: LayoutInput): AppearanceLayout {
     const placed = group.place(inner.x, inner.y + (inner.height - fixed) / 2, fixed);
     const w = fixed * group.perHeight;
     if (!hasText) return { arrangement: 'images', ...placed };
-    return { arrangement: 'images-left', ...placed, text: textIn({ x: inner.x + w + gap, y: inner.y, width: inner.width - w - gap, height: inner.height }) };
+    return {
+      arrangement: 'images-left',
+      ...placed,
+      text: textIn({ x: inner.x + w + gap, y: inner.y, width: inner.width - w - gap, height: inner.height }),
+    };
   }
   // Images left, text right.
   const left = fitGroup({ ...inner, width: inner.width * IMAGE_SHARE }, 'left');
-  const rightRect: Rect = { x: inner.x + left.width + gap, y: inner.y, width: inner.width - left.width - gap, height: inner.height };
-  const beside: AppearanceLayout = { arrangement: 'images-left', signature: left.signature, seal: left.seal, text: textIn(rightRect) };
+  const rightRect: Rect = {
+    x: inner.x + left.width + gap,
+    y: inner.y,
+    width: inner.width - left.width - gap,
+    height: inner.height,
+  };
+  const beside: AppearanceLayout = {
+    arrangement: 'images-left',
+    signature: left.signature,
+    seal: left.seal,
+    text: textIn(rightRect),
+  };
   // Images on top, text below.
-  const topArea: Rect = { x: inner.x, y: inner.y + inner.height * (1 - IMAGE_SHARE_TOP), width: inner.width, height: inner.height * IMAGE_SHARE_TOP };
+  const topArea: Rect = {
+    x: inner.x,
+    y: inner.y + inner.height * (1 - IMAGE_SHARE_TOP),
+    width: inner.width,
+    height: inner.height * IMAGE_SHARE_TOP,
+  };
   const above = fitGroup(topArea, 'top');
   const belowRect: Rect = { x: inner.x, y: inner.y, width: inner.width, height: inner.height - above.height - gap };
-  const stacked: AppearanceLayout = { arrangement: 'images-top', signature: above.signature, seal: above.seal, text: textIn(belowRect) };
+  const stacked: AppearanceLayout = {
+    arrangement: 'images-top',
+    signature: above.signature,
+    seal: above.seal,
+    text: textIn(belowRect),
+  };
 
   const score = (l: AppearanceLayout): number => (l.text!.fitted.complete ? l.text!.fitted.size : 0);
   return score(stacked) > score(beside) * TOP_GAIN ? stacked : beside;

@@ -73,7 +73,9 @@ export function createSignatureAppearance(w: IncrementalWriter, spec: SignatureA
  * A builder for the signing options' `appearance` (`(w, size) => PdfRef`): the content is checked and the
  * images decoded once, now; each call lays it out for the widget's size and writes it.
  */
-export function signatureAppearance(content: AppearanceContent): (w: IncrementalWriter, size: AppearanceSize, warn?: OnSigningWarning) => PdfRef {
+export function signatureAppearance(
+  content: AppearanceContent,
+): (w: IncrementalWriter, size: AppearanceSize, warn?: OnSigningWarning) => PdfRef {
   const draw = signatureAppearanceDrawer(content);
   return (w, size, warn) => {
     const drawn = draw(w, size);
@@ -86,7 +88,9 @@ export function signatureAppearance(content: AppearanceContent): (w: Incremental
   };
 }
 
-function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalWriter, size: AppearanceSize) => SignatureAppearance {
+function signatureAppearanceDrawer(
+  content: AppearanceContent,
+): (w: IncrementalWriter, size: AppearanceSize) => SignatureAppearance {
   const maxFontSize = content.fontSize ?? DEFAULT_FONT_SIZE;
   const color = content.textColor ?? [0, 0, 0];
   if (!(Number.isFinite(maxFontSize) && maxFontSize > 0 && maxFontSize <= 1000)) {
@@ -95,8 +99,15 @@ function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalW
   if (color.length !== 3 || !color.every((c) => Number.isFinite(c) && c >= 0 && c <= 1)) {
     throw new AppearanceError('APPEARANCE_BAD_SPEC', { textColor: color }, 'text colour');
   }
-  if (content.imageHeight !== undefined && !(Number.isFinite(content.imageHeight) && content.imageHeight > 0 && content.imageHeight <= MAX_SIDE)) {
-    throw new AppearanceError('APPEARANCE_BAD_SPEC', { imageHeight: content.imageHeight }, `image height ${content.imageHeight}`);
+  if (
+    content.imageHeight !== undefined &&
+    !(Number.isFinite(content.imageHeight) && content.imageHeight > 0 && content.imageHeight <= MAX_SIDE)
+  ) {
+    throw new AppearanceError(
+      'APPEARANCE_BAD_SPEC',
+      { imageHeight: content.imageHeight },
+      `image height ${content.imageHeight}`,
+    );
   }
   const source = content.lines ?? composeSignatureLines(content.fields, content.lang);
   let lines = source.flatMap((l) => l.split(/\r\n|\r|\n/)).map((l) => normalizeText(l).trimEnd());
@@ -107,7 +118,8 @@ function signatureAppearanceDrawer(content: AppearanceContent): (w: IncrementalW
 
   return (w, { width, height }) => {
     const side = (v: number): boolean => Number.isFinite(v) && v > 0 && v <= MAX_SIDE;
-    if (!side(width) || !side(height)) throw new AppearanceError('APPEARANCE_BAD_SPEC', { width, height }, `box ${width}×${height}`);
+    if (!side(width) || !side(height))
+      throw new AppearanceError('APPEARANCE_BAD_SPEC', { width, height }, `box ${width}×${height}`);
     // The font is the last check that can refuse (a character it lacks); nothing is written before it.
     const font = lines.length > 0 ? embedFont(w, face, lines.join('')) : undefined;
     const layout = layoutAppearance({
@@ -132,7 +144,13 @@ interface Drawables {
   color: readonly number[];
 }
 
-function formXObject(w: IncrementalWriter, width: number, height: number, layout: AppearanceLayout, d: Drawables): PdfStream {
+function formXObject(
+  w: IncrementalWriter,
+  width: number,
+  height: number,
+  layout: AppearanceLayout,
+  d: Drawables,
+): PdfStream {
   const ops: string[] = ['q', `0 0 ${n(width)} ${n(height)} re W n`]; // clip: nothing drawn outside the box
   const resources = new PdfDict();
   const xobjects = new PdfDict();

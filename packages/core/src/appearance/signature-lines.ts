@@ -60,7 +60,8 @@ export function composeSignatureLines(fields: SignatureFields, lang: AppearanceL
     return lang === 'vi' ? vi : lang === 'en' ? en : `${vi} / ${en}`;
   };
   const lines = [`${label('signer')}: ${fields.signer.trim()}`];
-  const same = (a: string, b: string): boolean => a.normalize('NFC').toLocaleLowerCase('vi') === b.normalize('NFC').toLocaleLowerCase('vi');
+  const same = (a: string, b: string): boolean =>
+    a.normalize('NFC').toLocaleLowerCase('vi') === b.normalize('NFC').toLocaleLowerCase('vi');
   for (const key of ['organisation', 'reason', 'location'] as const) {
     const value = fields[key]?.trim();
     if (!value || (key === 'organisation' && same(value, fields.signer.trim()))) continue;

@@ -65,7 +65,13 @@ function blockHeight(lineCount: number, size: number, font: FontMetrics): number
   return lineCount === 0 ? 0 : (lineCount - 1) * size * LINE_SPACING + (font.ascent - font.descent) * size;
 }
 
-function layoutAt(lines: readonly string[], width: number, size: number, font: FontMetrics, breakWords: boolean): string[] {
+function layoutAt(
+  lines: readonly string[],
+  width: number,
+  size: number,
+  font: FontMetrics,
+  breakWords: boolean,
+): string[] {
   return lines.flatMap((l) => wrapLine(l, width, size, font, breakWords));
 }
 

@@ -68,7 +68,8 @@ export function subsetTrueType(font: Uint8Array, glyphIds: readonly number[]): T
 
   // Glyph data; composite glyphs get their components added (as the loop goes on) and renumbered.
   const glyphs: Uint8Array[] = [];
-  for (const gid of order) { // order grows as components are included
+  for (const gid of order) {
+    // order grows as components are included
     const [start, end] = glyphRange(gid);
     const data = font.slice(start, end);
     if (data.length >= 10 && new DataView(data.buffer).getInt16(0) < 0) renumberComponents(data, include);
@@ -130,8 +131,10 @@ function renumberComponents(data: Uint8Array, include: (gid: number) => number):
     const flags = v.getUint16(p);
     v.setUint16(p + 2, include(v.getUint16(p + 2)));
     p += 4 + (flags & 0x0001 ? 4 : 2); // ARG_1_AND_2_ARE_WORDS
-    if (flags & 0x0008) p += 2; // WE_HAVE_A_SCALE
-    else if (flags & 0x0040) p += 4; // WE_HAVE_AN_X_AND_Y_SCALE
+    if (flags & 0x0008)
+      p += 2; // WE_HAVE_A_SCALE
+    else if (flags & 0x0040)
+      p += 4; // WE_HAVE_AN_X_AND_Y_SCALE
     else if (flags & 0x0080) p += 8; // WE_HAVE_A_TWO_BY_TWO
     if (!(flags & 0x0020)) break; // MORE_COMPONENTS
   }

@@ -35,9 +35,12 @@ type Line = { text: string; bold?: boolean; size?: number; center?: boolean; gap
 /** The slip's content as lines. */
 export function appointmentSlipLines(input: AppointmentSlipInput): Line[] {
   const r = input.request;
-  if (r?.kind !== 'certification' || !r.dueAt || !r.receivedAt) throw new CertificationError('CERTIFY_NO_DUE_TIME', { requestId: r?.id });
+  if (r?.kind !== 'certification' || !r.dueAt || !r.receivedAt)
+    throw new CertificationError('CERTIFY_NO_DUE_TIME', { requestId: r?.id });
   const docs = r.entries.map((e) => {
-    const media = [e.paperCopies > 0 ? `${e.paperCopies} bản giấy` : '', e.electronicCopy ? 'bản sao điện tử' : ''].filter(Boolean).join(', ');
+    const media = [e.paperCopies > 0 ? `${e.paperCopies} bản giấy` : '', e.electronicCopy ? 'bản sao điện tử' : '']
+      .filter(Boolean)
+      .join(', ');
     return `${e.documentName} (${e.originalPages} trang; ${media}) — số chứng thực ${e.certificationNumber}`;
   });
   const due = formatVietnamDisplayTime(new Date(r.dueAt));
@@ -48,7 +51,9 @@ export function appointmentSlipLines(input: AppointmentSlipInput): Line[] {
     { text: 'PHIẾU HẸN TRẢ KẾT QUẢ', bold: true, size: APPOINTMENT_SLIP_LAYOUT.titleSize, center: true, gap: 1.5 },
     { text: 'Chứng thực bản sao từ bản chính', center: true },
     { text: `Cơ quan thực hiện: ${input.authorityName}`, gap: 1.5 },
-    { text: `Người yêu cầu: ${r.requester.name}${r.requester.idNumber ? ` (giấy tờ tùy thân số ${r.requester.idNumber})` : ''}` },
+    {
+      text: `Người yêu cầu: ${r.requester.name}${r.requester.idNumber ? ` (giấy tờ tùy thân số ${r.requester.idNumber})` : ''}`,
+    },
     { text: 'Giấy tờ, văn bản:' },
     ...docs.map((d) => ({ text: `- ${d}` })),
     { text: `Thời điểm tiếp nhận: ${formatVietnamDisplayTime(new Date(r.receivedAt))}` },
@@ -56,9 +61,13 @@ export function appointmentSlipLines(input: AppointmentSlipInput): Line[] {
   ];
   if (r.extension) {
     lines.push({ text: `Gia hạn: ${r.extension.workingDays} ngày làm việc. Lý do: ${r.extension.reason}` });
-    if (r.extension.writtenAgreement) lines.push({ text: 'Thời hạn dài hơn 02 ngày làm việc theo thỏa thuận bằng văn bản với người yêu cầu.' });
+    if (r.extension.writtenAgreement)
+      lines.push({ text: 'Thời hạn dài hơn 02 ngày làm việc theo thỏa thuận bằng văn bản với người yêu cầu.' });
   }
-  if (r.fee) lines.push({ text: `Lệ phí: ${r.fee.total.toLocaleString('vi-VN')} đồng${r.paymentChannel ? ` (${r.paymentChannel === 'ONLINE' ? 'thanh toán trực tuyến' : 'tiền mặt'})` : ''}` });
+  if (r.fee)
+    lines.push({
+      text: `Lệ phí: ${r.fee.total.toLocaleString('vi-VN')} đồng${r.paymentChannel ? ` (${r.paymentChannel === 'ONLINE' ? 'thanh toán trực tuyến' : 'tiền mặt'})` : ''}`,
+    });
   lines.push(
     { text: `Mã yêu cầu: ${r.idempotencyKey}` },
     { text: `Căn cứ: ${DEADLINE_LEGAL_BASIS}.` },
@@ -70,19 +79,36 @@ export function appointmentSlipLines(input: AppointmentSlipInput): Line[] {
 
 /** The slip as a one-page PDF. */
 export function appointmentSlip(input: AppointmentSlipInput): AppointmentSlip {
-  if (typeof input?.authorityName !== 'string' || !input.authorityName.trim()) throw new CertificationError('CERTIFY_BAD_INPUT', { field: 'authorityName' }, 'authorityName: a non-empty string');
-  if (input.receivedBy !== undefined && (typeof input.receivedBy !== 'string' || !input.receivedBy.trim())) throw new CertificationError('CERTIFY_BAD_INPUT', { field: 'receivedBy' }, 'receivedBy: a non-empty string');
+  if (typeof input?.authorityName !== 'string' || !input.authorityName.trim())
+    throw new CertificationError('CERTIFY_BAD_INPUT', { field: 'authorityName' }, 'authorityName: a non-empty string');
+  if (input.receivedBy !== undefined && (typeof input.receivedBy !== 'string' || !input.receivedBy.trim()))
+    throw new CertificationError('CERTIFY_BAD_INPUT', { field: 'receivedBy' }, 'receivedBy: a non-empty string');
   const content = appointmentSlipLines(input).map((l) => ({ ...l, text: normalizeText(l.text) }));
   const doc = PdfDocument.load(emptyPdf());
   const w = doc.update();
   let fonts: { regular: EmbeddedFont; bold: EmbeddedFont };
   try {
     fonts = {
-      regular: embedFont(w, 'regular', content.filter((l) => !l.bold).map((l) => l.text).join('') || ' '),
-      bold: embedFont(w, 'bold', content.filter((l) => l.bold).map((l) => l.text).join('') || ' '),
+      regular: embedFont(
+        w,
+        'regular',
+        content
+          .filter((l) => !l.bold)
+          .map((l) => l.text)
+          .join('') || ' ',
+      ),
+      bold: embedFont(
+        w,
+        'bold',
+        content
+          .filter((l) => l.bold)
+          .map((l) => l.text)
+          .join('') || ' ',
+      ),
     };
   } catch (e) {
-    if (e instanceof AppearanceError && e.code === 'APPEARANCE_UNSUPPORTED_CHAR') throw new CertificationError('CERTIFY_BAD_INPUT', e.details, e.messageEn);
+    if (e instanceof AppearanceError && e.code === 'APPEARANCE_UNSUPPORTED_CHAR')
+      throw new CertificationError('CERTIFY_BAD_INPUT', e.details, e.messageEn);
     throw e;
   }
   const { margin, top, fontSize, leading } = APPOINTMENT_SLIP_LAYOUT;
@@ -96,7 +122,12 @@ export function appointmentSlip(input: AppointmentSlipInput): AppointmentSlip {
     const font = l.bold ? fonts.bold : fonts.regular;
     y -= (l.gap ?? 0) * size * leading;
     for (const part of wrapLine(l.text, width, size, font)) {
-      if (y < margin) throw new CertificationError('CERTIFY_BAD_INPUT', {}, 'the slip does not fit one page (too many documents or too long a text)');
+      if (y < margin)
+        throw new CertificationError(
+          'CERTIFY_BAD_INPUT',
+          {},
+          'the slip does not fit one page (too many documents or too long a text)',
+        );
       const x = l.center ? margin + (width - font.widthOf(part, size)) / 2 : margin;
       ops.push(`/${l.bold ? 'FB' : 'FR'} ${size} Tf`, `1 0 0 1 ${n(x)} ${n(y)} Tm`, `${font.encode(part)} Tj`);
       out.push(part);
@@ -106,7 +137,9 @@ export function appointmentSlip(input: AppointmentSlipInput): AppointmentSlip {
   ops.push('ET');
   const rootRef = doc.catalog()!.get('Pages') as PdfRef;
   const pageRef = w.allocate();
-  const contents = w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n')))));
+  const contents = w.add(
+    PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n')))),
+  );
   w.set(
     pageRef,
     new PdfDict({

@@ -16,6 +16,9 @@ export const DEFAULT_CERTIFIER_TITLES: Readonly<Record<CompetenceBasis, string>>
 /** The certifier with a title: the given one, else the configured default, else the basis's usual title. */
 export function withCertifierTitle<C extends Certifier | undefined>(certifier: C, configured?: string): C {
   if (!certifier || typeof certifier !== 'object') return certifier;
-  const title = (typeof certifier.title === 'string' ? certifier.title.trim() : '') || configured?.trim() || DEFAULT_CERTIFIER_TITLES[certifier.basis];
+  const title =
+    (typeof certifier.title === 'string' ? certifier.title.trim() : '') ||
+    configured?.trim() ||
+    DEFAULT_CERTIFIER_TITLES[certifier.basis];
   return title ? { ...certifier, title } : certifier;
 }

@@ -14,7 +14,14 @@
  */
 import { createHash } from 'node:crypto';
 import { assembleElectronicCopy, buildElectronicCopy } from '../ecopy/index.js';
-import type { AuthorityParty, CertifierParty, ImagePageSize, MarkPlacement, ScanSource, StatementPlacement } from '../ecopy/index.js';
+import type {
+  AuthorityParty,
+  CertifierParty,
+  ImagePageSize,
+  MarkPlacement,
+  ScanSource,
+  StatementPlacement,
+} from '../ecopy/index.js';
 import type { Extension } from '../deadlines/due-time.js';
 import { computeCopyFee, type FeeQuote } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
@@ -43,7 +50,10 @@ import type { OnSigningWarning } from '../signing/warnings.js';
 import { elementAt } from '../collections/element-at.js';
 
 /** The part of the register the certification uses (a register reached from another thread need offer no more). */
-export type CertifyRegister = Pick<CertificationRegister, 'getAuthority' | 'findRequestByKey' | 'reserve' | 'complete' | 'getRequest' | 'getECopy'>;
+export type CertifyRegister = Pick<
+  CertificationRegister,
+  'getAuthority' | 'findRequestByKey' | 'reserve' | 'complete' | 'getRequest' | 'getECopy'
+>;
 
 export interface CertifyElectronicCopyInput {
   register: CertifyRegister;
@@ -148,8 +158,15 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
   input = titled(input);
   const authority = await input.register.getAuthority(input.authority);
   if (!authority) throw new RegisterError('REGISTER_UNKNOWN_AUTHORITY', { authorityId: input.authority });
-  const bookType = input.book ?? (input.paperCopies ? authority.bookTypes[0] : (authority.electronicBookType ?? authority.bookTypes[0]));
-  if (bookType === undefined || !authority.bookTypes.includes(bookType)) throw new RegisterError('REGISTER_UNKNOWN_BOOK', { authorityId: authority.id, bookType, known: authority.bookTypes });
+  const bookType =
+    input.book ??
+    (input.paperCopies ? authority.bookTypes[0] : (authority.electronicBookType ?? authority.bookTypes[0]));
+  if (bookType === undefined || !authority.bookTypes.includes(bookType))
+    throw new RegisterError('REGISTER_UNKNOWN_BOOK', {
+      authorityId: authority.id,
+      bookType,
+      known: authority.bookTypes,
+    });
 
   // A dry assembly with the widest plausible number: reads the scan, counts its pages, and proves that the mark
   // and statement fit and that every name has glyphs, before a number is spent on it.
@@ -157,7 +174,21 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
   const provisional = provisionalEntry(input, authority, bookType, now);
   const dry = assembleElectronicCopy(assembleInput(input, authority, provisional));
   const paperCopies = input.paperCopies ?? 0;
-  const fee = computeCopyFee({ originals: [{ pages: dry.originalPages, doubleSidedCard: input.originalIsCard === true, paperCopies, electronicCopy: true, label: input.documentName }], at: now }, input.feePolicy);
+  const fee = computeCopyFee(
+    {
+      originals: [
+        {
+          pages: dry.originalPages,
+          doubleSidedCard: input.originalIsCard === true,
+          paperCopies,
+          electronicCopy: true,
+          label: input.documentName,
+        },
+      ],
+      at: now,
+    },
+    input.feePolicy,
+  );
   return {
     authority,
     pages: dry.originalPages,
@@ -190,14 +221,24 @@ export async function planElectronicCopy(input: CertifyElectronicCopyInput): Pro
 }
 
 /** Step 3: builds the e-copy under the reserved number and completes the entry; or gives back an issued one. */
-export async function issueElectronicCopy(input: CertifyElectronicCopyInput, plan: ElectronicCopyPlan, reservation: Reservation): Promise<CertifiedElectronicCopy> {
+export async function issueElectronicCopy(
+  input: CertifyElectronicCopyInput,
+  plan: ElectronicCopyPlan,
+  reservation: Reservation,
+): Promise<CertifiedElectronicCopy> {
   input = titled(input);
   const { request } = reservation;
   if (request.state === 'issued') return replay(input.register, request);
-  if (request.state === 'void') throw new CertificationError('CERTIFY_VOIDED', { requestId: request.id, voidReason: request.voidReason });
+  if (request.state === 'void')
+    throw new CertificationError('CERTIFY_VOIDED', { requestId: request.id, voidReason: request.voidReason });
   if (request.state === 'refused') throw new CertificationError('CERTIFY_REFUSED', { requestId: request.id });
   const entry = elementAt(request.entries, 0); // the register reserves a request with its entry
-  const pending = { requestId: request.id, idempotencyKey: request.idempotencyKey, certificationNumber: entry.certificationNumber, state: 'pending' };
+  const pending = {
+    requestId: request.id,
+    idempotencyKey: request.idempotencyKey,
+    certificationNumber: entry.certificationNumber,
+    state: 'pending',
+  };
   try {
     const ecopy = await buildElectronicCopy({
       ...assembleInput(input, plan.authority, entry),
@@ -212,27 +253,49 @@ export async function issueElectronicCopy(input: CertifyElectronicCopyInput, pla
     const store = input.storeECopy ?? true;
     let done: CertificationRequestRecord;
     try {
-      done = await input.register.complete(request.id, { eCopies: [{ entryId: entry.id, sha256: ecopy.sha256, pdf: store ? ecopy.bytes : undefined, evidence: ecopy.evidence }] });
+      done = await input.register.complete(request.id, {
+        eCopies: [
+          { entryId: entry.id, sha256: ecopy.sha256, pdf: store ? ecopy.bytes : undefined, evidence: ecopy.evidence },
+        ],
+      });
     } catch (e) {
       // Two calls raced on one key and the other completed first: its copy is the issued one.
       const now = await input.register.getRequest(request.id);
-      if (e instanceof RegisterError && e.code === 'REGISTER_NOT_PENDING' && now?.state === 'issued') return replay(input.register, now);
+      if (e instanceof RegisterError && e.code === 'REGISTER_NOT_PENDING' && now?.state === 'issued')
+        return replay(input.register, now);
       throw e;
     }
-    return { pdf: ecopy.bytes, sha256: ecopy.sha256, entry: elementAt(done.entries, 0), request: done, fee: done.fee!, resumed: reservation.resumed, replayed: false };
+    return {
+      pdf: ecopy.bytes,
+      sha256: ecopy.sha256,
+      entry: elementAt(done.entries, 0),
+      request: done,
+      fee: done.fee!,
+      resumed: reservation.resumed,
+      replayed: false,
+    };
   } catch (e) {
     // The number stays reserved: say which request is pending so the caller can retry or void it.
-    if (e instanceof Error && 'details' in e && e.details && typeof e.details === 'object') Object.assign(e.details, { certification: pending });
+    if (e instanceof Error && 'details' in e && e.details && typeof e.details === 'object')
+      Object.assign(e.details, { certification: pending });
     throw e;
   }
 }
 
-async function replay(register: CertifyRegister, request: CertificationRequestRecord): Promise<CertifiedElectronicCopy> {
+async function replay(
+  register: CertifyRegister,
+  request: CertificationRequestRecord,
+): Promise<CertifiedElectronicCopy> {
   const entry = elementAt(request.entries, 0);
   const pdf = await register.getECopy(entry.id);
-  if (!pdf) throw new CertificationError('CERTIFY_ISSUED_NOT_STORED', { requestId: request.id, certificationNumber: entry.certificationNumber });
+  if (!pdf)
+    throw new CertificationError('CERTIFY_ISSUED_NOT_STORED', {
+      requestId: request.id,
+      certificationNumber: entry.certificationNumber,
+    });
   const digest = sha256(pdf);
-  if (digest !== entry.eCopySha256) throw new CertificationError('CERTIFY_STORED_COPY_MISMATCH', { requestId: request.id, entryId: entry.id });
+  if (digest !== entry.eCopySha256)
+    throw new CertificationError('CERTIFY_STORED_COPY_MISMATCH', { requestId: request.id, entryId: entry.id });
   return { pdf, sha256: digest, entry, request, fee: request.fee!, resumed: true, replayed: true };
 }
 
@@ -241,7 +304,12 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
   const ref = typeof input.verificationRef === 'function' ? input.verificationRef(entry) : input.verificationRef;
   return {
     scan: input.scan,
-    conversion: { convertedAt: at, convertedBy: input.convertedBy ?? input.certifier.name, organisation: authority.name, verificationRef: ref },
+    conversion: {
+      convertedAt: at,
+      convertedBy: input.convertedBy ?? input.certifier.name,
+      organisation: authority.name,
+      verificationRef: ref,
+    },
     certification: {
       number: entry.seqNo,
       book: volumeLabel(entry),
@@ -260,7 +328,12 @@ function assembleInput(input: CertifyElectronicCopyInput, authority: Authority, 
 }
 
 /** An entry-shaped stand-in for the dry assembly: the widest number a year plausibly reaches. */
-function provisionalEntry(input: CertifyElectronicCopyInput, authority: Authority, bookType: string, now: Date): RegisterEntry {
+function provisionalEntry(
+  input: CertifyElectronicCopyInput,
+  authority: Authority,
+  bookType: string,
+  now: Date,
+): RegisterEntry {
   return {
     id: 0,
     requestId: '',
@@ -303,7 +376,12 @@ function onceEach(onWarning: OnSigningWarning | undefined): OnSigningWarning | u
 async function checkSigners(input: CertifyElectronicCopyInput): Promise<void> {
   const now = new Date();
   for (const party of [input.signers.certifier, input.signers.authority]) {
-    const res = await checkSignerCertificate(party.signer.certificate, party.signer.chain, now, input.certificateCheck || undefined);
+    const res = await checkSignerCertificate(
+      party.signer.certificate,
+      party.signer.chain,
+      now,
+      input.certificateCheck || undefined,
+    );
     for (const w of res.warnings) input.onWarning?.(w);
   }
 }
@@ -323,23 +401,41 @@ function checkInput(input: CertifyElectronicCopyInput): void {
   if (!input || typeof input !== 'object') bad('input', 'missing');
   if (!input.register) bad('register', 'missing');
   if (typeof input.authority !== 'string' || !input.authority) bad('authority', 'the authority id');
-  if (typeof input.idempotencyKey !== 'string' || !input.idempotencyKey.trim()) bad('idempotencyKey', 'a non-empty string');
+  if (typeof input.idempotencyKey !== 'string' || !input.idempotencyKey.trim())
+    bad('idempotencyKey', 'a non-empty string');
   if (typeof input.documentName !== 'string' || !input.documentName.trim()) bad('documentName', 'a non-empty string');
-  if (!input.certifier || typeof input.certifier.name !== 'string' || !input.certifier.name.trim()) bad('certifier.name', 'a non-empty string');
-  if (!input.requester || typeof input.requester.name !== 'string' || !input.requester.name.trim()) bad('requester.name', 'a non-empty string');
+  if (!input.certifier || typeof input.certifier.name !== 'string' || !input.certifier.name.trim())
+    bad('certifier.name', 'a non-empty string');
+  if (!input.requester || typeof input.requester.name !== 'string' || !input.requester.name.trim())
+    bad('requester.name', 'a non-empty string');
   const n = input.paperCopies ?? 0;
   if (!Number.isSafeInteger(n) || n < 0) bad('paperCopies', 'a non-negative integer');
-  if (!input.scan || typeof input.scan !== 'object' || (input.scan.pdf === undefined && !Array.isArray(input.scan.images))) bad('scan', 'give { pdf } or { images }');
+  if (
+    !input.scan ||
+    typeof input.scan !== 'object' ||
+    (input.scan.pdf === undefined && !Array.isArray(input.scan.images))
+  )
+    bad('scan', 'give { pdf } or { images }');
   if (input.scan.pdf !== undefined && !(input.scan.pdf instanceof Uint8Array)) bad('scan.pdf', 'bytes');
-  if (input.scan.images?.some((i) => !(i instanceof Uint8Array) && !(i?.bytes instanceof Uint8Array))) bad('scan.images', 'bytes for every image');
+  if (input.scan.images?.some((i) => !(i instanceof Uint8Array) && !(i?.bytes instanceof Uint8Array)))
+    bad('scan.images', 'bytes for every image');
   const levels = ['auto', 'B-B', 'B-T', 'B-LT', 'B-LTA'];
   if (input.level !== undefined && !levels.includes(input.level)) bad('level', levels.join(', '));
-  if (input.level !== undefined && input.level !== 'auto' && input.level !== 'B-B' && !input.tsa) bad('level', `${input.level} needs a timestamper (tsa)`);
-  if (!input.signers?.certifier?.signer || !input.signers?.authority?.signer) bad('signers', 'both the certifier and the authority sign');
-  if (Buffer.from(input.signers.certifier.signer.certificate).equals(Buffer.from(input.signers.authority.signer.certificate))) {
+  if (input.level !== undefined && input.level !== 'auto' && input.level !== 'B-B' && !input.tsa)
+    bad('level', `${input.level} needs a timestamper (tsa)`);
+  if (!input.signers?.certifier?.signer || !input.signers?.authority?.signer)
+    bad('signers', 'both the certifier and the authority sign');
+  if (
+    Buffer.from(input.signers.certifier.signer.certificate).equals(
+      Buffer.from(input.signers.authority.signer.certificate),
+    )
+  ) {
     bad('signers', 'the certifier and the authority must sign with different certificates');
   }
 }
 
 /** A title is always printed: the given one, else the basis's usual one (certifier-title.ts). */
-const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({ ...input, certifier: withCertifierTitle(input.certifier) });
+const titled = (input: CertifyElectronicCopyInput): CertifyElectronicCopyInput => ({
+  ...input,
+  certifier: withCertifierTitle(input.certifier),
+});

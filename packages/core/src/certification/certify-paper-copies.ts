@@ -6,7 +6,13 @@ import { computeCopyFee } from '../fees/compute-fee.js';
 import type { FeePolicy } from '../fees/fee-policy.js';
 import { withCertifierTitle } from './certifier-title.js';
 import type { Extension } from '../deadlines/due-time.js';
-import type { CertificationRegister, CertificationRequestRecord, Certifier, PaymentChannel, Requester } from '../register/types.js';
+import type {
+  CertificationRegister,
+  CertificationRequestRecord,
+  Certifier,
+  PaymentChannel,
+  Requester,
+} from '../register/types.js';
 
 export interface CertifyPaperCopiesInput {
   register: CertificationRegister;
@@ -14,7 +20,14 @@ export interface CertifyPaperCopiesInput {
   authority: string;
   certifier: Certifier;
   requester: Requester;
-  originals: { documentName: string; pages?: number; doubleSidedCard?: boolean; paperCopies: number; bookType?: string; notes?: string }[];
+  originals: {
+    documentName: string;
+    pages?: number;
+    doubleSidedCard?: boolean;
+    paperCopies: number;
+    bookType?: string;
+    notes?: string;
+  }[];
   feePolicy?: Partial<FeePolicy>;
   feeReceiptNo?: string;
   paymentChannel?: PaymentChannel;
@@ -24,8 +37,20 @@ export interface CertifyPaperCopiesInput {
   extension?: Extension;
 }
 
-export async function certifyPaperCopies(input: CertifyPaperCopiesInput): Promise<{ request: CertificationRequestRecord; resumed: boolean }> {
-  const fee = computeCopyFee({ originals: input.originals.map((o) => ({ pages: o.pages, doubleSidedCard: o.doubleSidedCard, paperCopies: o.paperCopies, label: o.documentName })) }, input.feePolicy);
+export async function certifyPaperCopies(
+  input: CertifyPaperCopiesInput,
+): Promise<{ request: CertificationRequestRecord; resumed: boolean }> {
+  const fee = computeCopyFee(
+    {
+      originals: input.originals.map((o) => ({
+        pages: o.pages,
+        doubleSidedCard: o.doubleSidedCard,
+        paperCopies: o.paperCopies,
+        label: o.documentName,
+      })),
+    },
+    input.feePolicy,
+  );
   const pageLines = fee.lines.filter((l) => l.medium === 'paper');
   const { request, resumed } = await input.register.reserve({
     idempotencyKey: input.idempotencyKey,

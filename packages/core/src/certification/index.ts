@@ -10,6 +10,17 @@ export {
   type ElectronicCopyPlan,
 } from './certify-electronic-copy.js';
 export { certifyPaperCopies, type CertifyPaperCopiesInput } from './certify-paper-copies.js';
-export { refuseCertification, refusalSlip, type RefuseCertificationInput, type RefusalResult } from './refuse-certification.js';
+export {
+  refuseCertification,
+  refusalSlip,
+  type RefuseCertificationInput,
+  type RefusalResult,
+} from './refuse-certification.js';
 export { DEFAULT_CERTIFIER_TITLES, withCertifierTitle } from './certifier-title.js';
-export { appointmentSlip, appointmentSlipLines, APPOINTMENT_SLIP_LAYOUT, type AppointmentSlipInput, type AppointmentSlip } from './appointment-slip.js';
+export {
+  appointmentSlip,
+  appointmentSlipLines,
+  APPOINTMENT_SLIP_LAYOUT,
+  type AppointmentSlipInput,
+  type AppointmentSlip,
+} from './appointment-slip.js';

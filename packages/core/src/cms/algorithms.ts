@@ -3,7 +3,11 @@ import type { HashAlgorithm, SignerAlgorithm } from '../signing/signer.js';
 import { explicit, integer, nullDer, oid, seq, type Der } from './der.js';
 import { OID } from './oids.js';
 
-export const HASH_OID: Record<HashAlgorithm, string> = { 'SHA-256': OID.sha256, 'SHA-384': OID.sha384, 'SHA-512': OID.sha512 };
+export const HASH_OID: Record<HashAlgorithm, string> = {
+  'SHA-256': OID.sha256,
+  'SHA-384': OID.sha384,
+  'SHA-512': OID.sha512,
+};
 
 /** Digest AlgorithmIdentifier, parameters absent (RFC 5754). */
 export const digestAlgorithm = (hash: HashAlgorithm): Der => seq(oid(HASH_OID[hash]));
@@ -18,7 +22,9 @@ export function signatureAlgorithm(alg: SignerAlgorithm): Der {
     case 'rsa-pss':
       return seq(oid(OID.rsassaPss), pssParams(alg.hash, s.saltLength));
     case 'ecdsa': {
-      const o = { 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 }[alg.hash];
+      const o = { 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 }[
+        alg.hash
+      ];
       return seq(oid(o));
     }
   }

@@ -26,7 +26,17 @@ export interface CertificateInfo {
   isCA: boolean;
 }
 
-const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 const NAME_KEYS: Record<string, string> = {
   [OID.commonName]: 'CN',
   [OID.organizationName]: 'O',
@@ -127,7 +137,8 @@ function readExtension(info: CertificateInfo, id: string, value: Node): void {
           if (field.tag !== 0xa0) continue; // distributionPoint
           for (const full of children(field)) {
             if (full.tag !== 0xa0) continue; // fullName
-            for (const gn of children(full)) if (gn.tag === 0x86) info.crlUrls.push(new TextDecoder().decode(gn.content));
+            for (const gn of children(full))
+              if (gn.tag === 0x86) info.crlUrls.push(new TextDecoder().decode(gn.content));
           }
         }
       }
@@ -160,9 +171,27 @@ function readTime(n: Node): Date {
   if (n.tag === 0x17) {
     // UTCTime YYMMDDHHMMSSZ: years 50–99 are 19xx (RFC 5280)
     const yy = Number(s.slice(0, 2));
-    return new Date(Date.UTC(yy >= 50 ? 1900 + yy : 2000 + yy, Number(s.slice(2, 4)) - 1, Number(s.slice(4, 6)), Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12))));
+    return new Date(
+      Date.UTC(
+        yy >= 50 ? 1900 + yy : 2000 + yy,
+        Number(s.slice(2, 4)) - 1,
+        Number(s.slice(4, 6)),
+        Number(s.slice(6, 8)),
+        Number(s.slice(8, 10)),
+        Number(s.slice(10, 12)),
+      ),
+    );
   }
-  return new Date(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14))));
+  return new Date(
+    Date.UTC(
+      Number(s.slice(0, 4)),
+      Number(s.slice(4, 6)) - 1,
+      Number(s.slice(6, 8)),
+      Number(s.slice(8, 10)),
+      Number(s.slice(10, 12)),
+      Number(s.slice(12, 14)),
+    ),
+  );
 }
 
 const publicKeys = new Map<string, KeyObject>();
@@ -178,4 +207,3 @@ export function publicKeyOf(spki: Uint8Array): KeyObject {
   }
   return key;
 }
-

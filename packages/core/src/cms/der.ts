@@ -91,7 +91,10 @@ function encodeOid(dotted: string): Der {
 }
 
 export function generalizedTime(d: Date): Der {
-  const s = d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  const s = d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return tlv(0x18, new TextEncoder().encode(s));
 }
 

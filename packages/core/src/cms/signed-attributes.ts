@@ -27,9 +27,10 @@ export function signingCertificateV2(cert: CertificateInfo, hash: HashAlgorithm 
 function makeSigningCertificateV2(cert: CertificateInfo, hash: HashAlgorithm): Der {
   const certHash = createHash(NODE_HASH[hash]).update(cert.der).digest();
   const issuerSerial = seq(seq(explicit(4, cert.issuer)), integer(cert.serialNumber));
-  const id = hash === 'SHA-256'
-    ? seq(octets(certHash), issuerSerial)
-    : seq(seq(oid(HASH_OID[hash])), octets(certHash), issuerSerial);
+  const id =
+    hash === 'SHA-256'
+      ? seq(octets(certHash), issuerSerial)
+      : seq(seq(oid(HASH_OID[hash])), octets(certHash), issuerSerial);
   return attribute(OID.signingCertificateV2, seq(seq(id)));
 }
 

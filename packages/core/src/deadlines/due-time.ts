@@ -9,7 +9,14 @@
  * configuration).
  */
 import { DeadlineError } from './errors.js';
-import { parseHhmm, vietnamDay, vietnamInstant, vietnamMinuteOfDay, WorkingCalendar, type WorkingCalendarConfig } from './working-calendar.js';
+import {
+  parseHhmm,
+  vietnamDay,
+  vietnamInstant,
+  vietnamMinuteOfDay,
+  WorkingCalendar,
+  type WorkingCalendarConfig,
+} from './working-calendar.js';
 
 export interface DeadlinePolicy {
   /** Requests received after this time (Vietnam time) are due the next working day (Art. 7: 15:00). */
@@ -62,18 +69,35 @@ export interface DueTime {
 
 /** Checks an extension against the policy: its reason, its length, the written agreement beyond the limit. */
 export function checkExtension(ext: Extension, policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY): Extension {
-  if (!ext || typeof ext !== 'object') throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'extension' }, 'extension: an object');
+  if (!ext || typeof ext !== 'object')
+    throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'extension' }, 'extension: an object');
   if (!Number.isSafeInteger(ext.workingDays) || ext.workingDays < 1 || ext.workingDays > policy.maxExtension) {
-    throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'extension.workingDays', max: policy.maxExtension }, `extension.workingDays: 1 to ${policy.maxExtension}`);
+    throw new DeadlineError(
+      'DEADLINE_BAD_INPUT',
+      { field: 'extension.workingDays', max: policy.maxExtension },
+      `extension.workingDays: 1 to ${policy.maxExtension}`,
+    );
   }
-  if (typeof ext.reason !== 'string' || ext.reason.trim() === '' || ext.reason.length > 2_000) throw new DeadlineError('DEADLINE_EXTENSION_NO_REASON', { field: 'extension.reason' });
+  if (typeof ext.reason !== 'string' || ext.reason.trim() === '' || ext.reason.length > 2_000)
+    throw new DeadlineError('DEADLINE_EXTENSION_NO_REASON', { field: 'extension.reason' });
   if (ext.writtenAgreement !== undefined && typeof ext.writtenAgreement !== 'boolean') {
-    throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'extension.writtenAgreement' }, 'extension.writtenAgreement: a boolean');
+    throw new DeadlineError(
+      'DEADLINE_BAD_INPUT',
+      { field: 'extension.writtenAgreement' },
+      'extension.writtenAgreement: a boolean',
+    );
   }
   if (ext.workingDays > policy.maxExtensionWithoutAgreement && ext.writtenAgreement !== true) {
-    throw new DeadlineError('DEADLINE_EXTENSION_TOO_LONG', { workingDays: ext.workingDays, limit: policy.maxExtensionWithoutAgreement });
+    throw new DeadlineError('DEADLINE_EXTENSION_TOO_LONG', {
+      workingDays: ext.workingDays,
+      limit: policy.maxExtensionWithoutAgreement,
+    });
   }
-  return { workingDays: ext.workingDays, reason: ext.reason.trim(), ...(ext.writtenAgreement ? { writtenAgreement: true } : {}) };
+  return {
+    workingDays: ext.workingDays,
+    reason: ext.reason.trim(),
+    ...(ext.writtenAgreement ? { writtenAgreement: true } : {}),
+  };
 }
 
 export function checkDeadlinePolicy(p: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
@@ -81,7 +105,8 @@ export function checkDeadlinePolicy(p: Partial<DeadlinePolicy> = {}): DeadlinePo
   parseHhmm(policy.cutoff, 'cutoff');
   parseHhmm(policy.closeOfBusiness, 'closeOfBusiness');
   for (const k of ['maxExtensionWithoutAgreement', 'maxExtension'] as const) {
-    if (!Number.isSafeInteger(policy[k]) || policy[k] < 0 || policy[k] > 366) throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field: k }, `${k}: 0 to 366`);
+    if (!Number.isSafeInteger(policy[k]) || policy[k] < 0 || policy[k] > 366)
+      throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field: k }, `${k}: 0 to 366`);
   }
   return policy;
 }
@@ -89,10 +114,16 @@ export function checkDeadlinePolicy(p: Partial<DeadlinePolicy> = {}): DeadlinePo
 /** The due time of a request received at `receivedAt`. */
 export function computeDueTime(
   receivedAt: Date,
-  options: { calendar?: WorkingCalendar | WorkingCalendarConfig; policy?: Partial<DeadlinePolicy>; extension?: Extension | null } = {},
+  options: {
+    calendar?: WorkingCalendar | WorkingCalendarConfig;
+    policy?: Partial<DeadlinePolicy>;
+    extension?: Extension | null;
+  } = {},
 ): DueTime {
-  if (!(receivedAt instanceof Date) || Number.isNaN(receivedAt.getTime())) throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'receivedAt' }, 'receivedAt: a valid time');
-  const calendar = options.calendar instanceof WorkingCalendar ? options.calendar : new WorkingCalendar(options.calendar);
+  if (!(receivedAt instanceof Date) || Number.isNaN(receivedAt.getTime()))
+    throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'receivedAt' }, 'receivedAt: a valid time');
+  const calendar =
+    options.calendar instanceof WorkingCalendar ? options.calendar : new WorkingCalendar(options.calendar);
   const policy = checkDeadlinePolicy(options.policy);
   const extension = options.extension ? checkExtension(options.extension, policy) : null;
   const day = vietnamDay(receivedAt);
@@ -129,7 +160,8 @@ export function computeDueTime(
 }
 
 function yearsComplete(calendar: WorkingCalendar, from: string, to: string): boolean {
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!calendar.years.includes(y)) return false;
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++)
+    if (!calendar.years.includes(y)) return false;
   return true;
 }
 

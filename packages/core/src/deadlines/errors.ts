@@ -8,13 +8,22 @@ export const DEADLINE_MESSAGES = {
     'An extension beyond 2 working days needs a written agreement with the requester.',
   ],
   DEADLINE_EXTENSION_NO_REASON: ['Gia hạn phải ghi rõ lý do.', 'An extension must state its reason.'],
-  DEADLINE_NO_CALENDAR_YEAR: ['Lịch ngày làm việc không có dữ liệu ngày nghỉ lễ của năm này.', 'The working-day calendar has no public-holiday data for this year.'],
-  DEADLINE_BAD_CALENDAR: ['Cấu hình lịch ngày làm việc không hợp lệ.', 'The working-day calendar configuration is invalid.'],
+  DEADLINE_NO_CALENDAR_YEAR: [
+    'Lịch ngày làm việc không có dữ liệu ngày nghỉ lễ của năm này.',
+    'The working-day calendar has no public-holiday data for this year.',
+  ],
+  DEADLINE_BAD_CALENDAR: [
+    'Cấu hình lịch ngày làm việc không hợp lệ.',
+    'The working-day calendar configuration is invalid.',
+  ],
   DEADLINE_NOT_EXTENSIBLE: [
     'Không thể gia hạn: yêu cầu đã trả kết quả, đã hủy, bị từ chối hoặc không có thời hạn.',
     'No extension is possible: the result was returned, or the request is void, refused or has no due time.',
   ],
-  DEADLINE_PASSED: ['Đã quá thời hạn trả kết quả; việc gia hạn phải được thỏa thuận trước khi hết hạn.', 'The request is already due; an extension must be agreed before it falls due.'],
+  DEADLINE_PASSED: [
+    'Đã quá thời hạn trả kết quả; việc gia hạn phải được thỏa thuận trước khi hết hạn.',
+    'The request is already due; an extension must be agreed before it falls due.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type DeadlineErrorCode = keyof typeof DEADLINE_MESSAGES;

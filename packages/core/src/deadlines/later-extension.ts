@@ -8,7 +8,14 @@
  * returned; each one is kept with its reason and time, and a new appointment slip gives the new due time.
  */
 import { DeadlineError } from './errors.js';
-import { checkExtension, computeDueTime, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy, type DueTime, type Extension } from './due-time.js';
+import {
+  checkExtension,
+  computeDueTime,
+  DEFAULT_DEADLINE_POLICY,
+  type DeadlinePolicy,
+  type DueTime,
+  type Extension,
+} from './due-time.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 /** One extension as agreed (at receipt, or later). */
@@ -48,27 +55,48 @@ export function planLaterExtension(
   options: { calendar: WorkingCalendar; policy?: Partial<DeadlinePolicy> },
 ): LaterExtensionPlan {
   const policy = { ...DEFAULT_DEADLINE_POLICY, ...options.policy };
-  if (request.state === 'void' || request.state === 'refused') throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: request.state });
-  if (!request.dueAt || !request.receivedAt) throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: 'no-due-time' });
-  if (request.returnedAt) throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: 'returned', returnedAt: request.returnedAt });
+  if (request.state === 'void' || request.state === 'refused')
+    throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: request.state });
+  if (!request.dueAt || !request.receivedAt)
+    throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: 'no-due-time' });
+  if (request.returnedAt)
+    throw new DeadlineError('DEADLINE_NOT_EXTENSIBLE', { reason: 'returned', returnedAt: request.returnedAt });
   if (at.getTime() > Date.parse(request.dueAt)) throw new DeadlineError('DEADLINE_PASSED', { dueAt: request.dueAt });
   // Its own shape first (days from 1, a reason); the written agreement is judged on the total below.
-  const own = checkExtension({ ...extension, writtenAgreement: extension?.writtenAgreement ?? false }, { ...policy, maxExtensionWithoutAgreement: policy.maxExtension });
+  const own = checkExtension(
+    { ...extension, writtenAgreement: extension?.writtenAgreement ?? false },
+    { ...policy, maxExtensionWithoutAgreement: policy.maxExtension },
+  );
   const before = request.extension?.workingDays ?? 0;
   const workingDays = before + own.workingDays;
   if (workingDays > policy.maxExtension) {
-    throw new DeadlineError('DEADLINE_BAD_INPUT', { field: 'extension.workingDays', max: policy.maxExtension - before }, `extension.workingDays: at most ${policy.maxExtension - before} more`);
+    throw new DeadlineError(
+      'DEADLINE_BAD_INPUT',
+      { field: 'extension.workingDays', max: policy.maxExtension - before },
+      `extension.workingDays: at most ${policy.maxExtension - before} more`,
+    );
   }
   // Beyond the limit the total needs the requester's written agreement, given with this extension.
   if (workingDays > policy.maxExtensionWithoutAgreement && own.writtenAgreement !== true) {
     throw new DeadlineError('DEADLINE_EXTENSION_TOO_LONG', { workingDays, limit: policy.maxExtensionWithoutAgreement });
   }
   const reason = request.extension ? `${request.extension.reason}; ${own.reason}`.slice(0, 2_000) : own.reason;
-  const total: Extension = { workingDays, reason, ...(own.writtenAgreement || request.extension?.writtenAgreement ? { writtenAgreement: true } : {}) };
+  const total: Extension = {
+    workingDays,
+    reason,
+    ...(own.writtenAgreement || request.extension?.writtenAgreement ? { writtenAgreement: true } : {}),
+  };
   const due = computeDueTime(new Date(request.receivedAt), { calendar: options.calendar, policy, extension: total });
   return {
     total: due.extension!,
     due,
-    record: { agreedAt: at.toISOString(), workingDays: own.workingDays, reason: own.reason, writtenAgreement: own.writtenAgreement === true, dueBefore: request.dueAt, dueAfter: due.dueAt },
+    record: {
+      agreedAt: at.toISOString(),
+      workingDays: own.workingDays,
+      reason: own.reason,
+      writtenAgreement: own.writtenAgreement === true,
+      dueBefore: request.dueAt,
+      dueAfter: due.dueAt,
+    },
   };
 }

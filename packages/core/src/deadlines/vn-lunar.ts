@@ -59,7 +59,10 @@ function newMoon(k: number): number {
   c1 -= 0.0074 * Math.sin(dr * (M - Mpr)) - 0.0004 * Math.sin(dr * (2 * F + M));
   c1 -= 0.0004 * Math.sin(dr * (2 * F - M)) + 0.0006 * Math.sin(dr * (2 * F + Mpr));
   c1 += 0.001 * Math.sin(dr * (2 * F - Mpr)) + 0.0005 * Math.sin(dr * (2 * Mpr + M));
-  const deltaT = T < -11 ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3 : -0.000278 + 0.000265 * T + 0.000262 * T2;
+  const deltaT =
+    T < -11
+      ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3
+      : -0.000278 + 0.000265 * T + 0.000262 * T2;
   return jd1 + c1 - deltaT;
 }
 
@@ -147,8 +150,17 @@ export function solarToLunar(date: string, tz = VIETNAM_LUNAR_TIME_ZONE): LunarD
 }
 
 /** The Gregorian day (YYYY-MM-DD) of a lunar date; null for a leap month the year does not have. */
-export function lunarToSolar(day: number, month: number, year: number, leap = false, tz = VIETNAM_LUNAR_TIME_ZONE): string | null {
-  const [a11, b11] = month < 11 ? [lunarMonth11(year - 1, tz), lunarMonth11(year, tz)] : [lunarMonth11(year, tz), lunarMonth11(year + 1, tz)];
+export function lunarToSolar(
+  day: number,
+  month: number,
+  year: number,
+  leap = false,
+  tz = VIETNAM_LUNAR_TIME_ZONE,
+): string | null {
+  const [a11, b11] =
+    month < 11
+      ? [lunarMonth11(year - 1, tz), lunarMonth11(year, tz)]
+      : [lunarMonth11(year, tz), lunarMonth11(year + 1, tz)];
   const k = int(0.5 + (a11 - EPOCH) / SYNODIC);
   let off = month - 11;
   if (off < 0) off += 12;

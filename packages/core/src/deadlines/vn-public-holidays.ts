@@ -46,8 +46,22 @@ const RULE = 'Labour Code 45/2019/QH14 Art. 112';
 const TET = 'Tết Nguyên đán';
 const HUNG = 'Giỗ Tổ Hùng Vương (10/3 âm lịch)';
 
-function year(y: number, status: PublicHolidayYear['status'], source: string, days: [string, string][], workdays: [string, string][] = [], compensationIncluded = false): PublicHolidayYear {
-  return { year: y, status, source, days: days.map(([d, name]) => ({ date: `${y}-${d}`, name })), workdays: workdays.map(([d, name]) => ({ date: `${y}-${d}`, name })), compensationIncluded };
+function year(
+  y: number,
+  status: PublicHolidayYear['status'],
+  source: string,
+  days: [string, string][],
+  workdays: [string, string][] = [],
+  compensationIncluded = false,
+): PublicHolidayYear {
+  return {
+    year: y,
+    status,
+    source,
+    days: days.map(([d, name]) => ({ date: `${y}-${d}`, name })),
+    workdays: workdays.map(([d, name]) => ({ date: `${y}-${d}`, name })),
+    compensationIncluded,
+  };
 }
 
 function addDay(date: string, n: number): string {
@@ -84,36 +98,48 @@ function estimated(y: number, beside2Sep: '09-01' | '09-03'): PublicHolidayYear 
 }
 
 export const VN_PUBLIC_HOLIDAYS: Readonly<Record<number, PublicHolidayYear>> = Object.freeze({
-  2025: year(2025, 'official', `${RULE}; the 2025 schedule for civil servants as announced (press reports) [P]; ${LUNAR}`, [
-    ['01-01', 'Tết Dương lịch'],
-    ['01-27', `${TET} (ngày hoán đổi)`],
-    ['01-28', `${TET} (29 tháng Chạp)`],
-    ['01-29', `${TET} (mùng 1)`],
-    ['01-30', `${TET} (mùng 2)`],
-    ['01-31', `${TET} (mùng 3)`],
-    ['04-07', HUNG],
-    ['04-30', 'Ngày Chiến thắng'],
-    ['05-01', 'Ngày Quốc tế lao động'],
-    ['05-02', 'Ngày hoán đổi (làm bù thứ Bảy 26/4)'],
-    ['09-01', 'Quốc khánh (ngày liền kề)'],
-    ['09-02', 'Quốc khánh'],
-  ], [
-    ['02-15', `Làm bù ngày ${TET} hoán đổi 27/01`],
-    ['04-26', 'Làm bù ngày hoán đổi 02/5'],
-  ], true),
-  2026: year(2026, 'partly-official', `${RULE}; Tết 16–20/02 as announced (press reports) [P]; the day beside 2/9 estimated; ${LUNAR}`, [
-    ['01-01', 'Tết Dương lịch'],
-    ['02-16', `${TET} (29 tháng Chạp)`],
-    ['02-17', `${TET} (mùng 1)`],
-    ['02-18', `${TET} (mùng 2)`],
-    ['02-19', `${TET} (mùng 3)`],
-    ['02-20', `${TET} (mùng 4)`],
-    ['04-26', HUNG],
-    ['04-30', 'Ngày Chiến thắng'],
-    ['05-01', 'Ngày Quốc tế lao động'],
-    ['09-01', 'Quốc khánh (ngày liền kề)'],
-    ['09-02', 'Quốc khánh'],
-  ]),
+  2025: year(
+    2025,
+    'official',
+    `${RULE}; the 2025 schedule for civil servants as announced (press reports) [P]; ${LUNAR}`,
+    [
+      ['01-01', 'Tết Dương lịch'],
+      ['01-27', `${TET} (ngày hoán đổi)`],
+      ['01-28', `${TET} (29 tháng Chạp)`],
+      ['01-29', `${TET} (mùng 1)`],
+      ['01-30', `${TET} (mùng 2)`],
+      ['01-31', `${TET} (mùng 3)`],
+      ['04-07', HUNG],
+      ['04-30', 'Ngày Chiến thắng'],
+      ['05-01', 'Ngày Quốc tế lao động'],
+      ['05-02', 'Ngày hoán đổi (làm bù thứ Bảy 26/4)'],
+      ['09-01', 'Quốc khánh (ngày liền kề)'],
+      ['09-02', 'Quốc khánh'],
+    ],
+    [
+      ['02-15', `Làm bù ngày ${TET} hoán đổi 27/01`],
+      ['04-26', 'Làm bù ngày hoán đổi 02/5'],
+    ],
+    true,
+  ),
+  2026: year(
+    2026,
+    'partly-official',
+    `${RULE}; Tết 16–20/02 as announced (press reports) [P]; the day beside 2/9 estimated; ${LUNAR}`,
+    [
+      ['01-01', 'Tết Dương lịch'],
+      ['02-16', `${TET} (29 tháng Chạp)`],
+      ['02-17', `${TET} (mùng 1)`],
+      ['02-18', `${TET} (mùng 2)`],
+      ['02-19', `${TET} (mùng 3)`],
+      ['02-20', `${TET} (mùng 4)`],
+      ['04-26', HUNG],
+      ['04-30', 'Ngày Chiến thắng'],
+      ['05-01', 'Ngày Quốc tế lao động'],
+      ['09-01', 'Quốc khánh (ngày liền kề)'],
+      ['09-02', 'Quốc khánh'],
+    ],
+  ),
   // The lunar days computed (vn-lunar.ts); which Tết days and which day beside 2/9, estimated by the usual rule.
   2027: estimated(2027, '09-03'),
   2028: estimated(2028, '09-01'),

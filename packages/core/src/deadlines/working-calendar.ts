@@ -62,7 +62,8 @@ export function vietnamMinuteOfDay(at: Date): number {
 
 export function parseHhmm(v: string, field: string): [number, number] {
   const m = /^(\d{2}):(\d{2})$/.exec(String(v));
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field }, `${field}: HH:MM`);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+    throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field }, `${field}: HH:MM`);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -72,7 +73,8 @@ export function addDays(day: string, n: number): string {
 
 function checkDate(d: string, field: string): void {
   const m = DATE_RE.exec(d);
-  if (!m || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field, value: d }, `${field}: YYYY-MM-DD`);
+  if (!m || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d)
+    throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field, value: d }, `${field}: YYYY-MM-DD`);
 }
 
 export class WorkingCalendar {
@@ -82,21 +84,38 @@ export class WorkingCalendar {
   readonly #extraWork: ReadonlySet<string>;
   readonly #compensate: boolean;
   readonly #unknownYear: 'weekends-only' | 'error';
-  readonly #years = new Map<number, { off: Map<string, { reason: DayInfo['reason']; name: string }>; work: Map<string, string> } | null>();
+  readonly #years = new Map<
+    number,
+    { off: Map<string, { reason: DayInfo['reason']; name: string }>; work: Map<string, string> } | null
+  >();
 
   constructor(config: WorkingCalendarConfig = {}) {
     const weekend = config.weekend ?? [0, 6];
     if (!Array.isArray(weekend) || weekend.some((d) => !Number.isInteger(d) || d < 0 || d > 6) || weekend.length > 6) {
-      throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field: 'weekend' }, 'weekend: days 0 (Sunday) to 6 (Saturday), at least one working day');
+      throw new DeadlineError(
+        'DEADLINE_BAD_CALENDAR',
+        { field: 'weekend' },
+        'weekend: days 0 (Sunday) to 6 (Saturday), at least one working day',
+      );
     }
     for (const d of config.extraDaysOff ?? []) checkDate(d, 'extraDaysOff');
     for (const d of config.extraWorkdays ?? []) checkDate(d, 'extraWorkdays');
     const holidays = { ...VN_PUBLIC_HOLIDAYS, ...(config.holidays ?? {}) };
     for (const [y, data] of Object.entries(holidays)) {
-      if (!data || data.year !== Number(y)) throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field: 'holidays', year: y }, `holidays[${y}].year must be ${y}`);
+      if (!data || data.year !== Number(y))
+        throw new DeadlineError(
+          'DEADLINE_BAD_CALENDAR',
+          { field: 'holidays', year: y },
+          `holidays[${y}].year must be ${y}`,
+        );
       for (const d of [...data.days, ...data.workdays]) {
         checkDate(d.date, `holidays[${y}]`);
-        if (!d.date.startsWith(`${y}-`)) throw new DeadlineError('DEADLINE_BAD_CALENDAR', { field: 'holidays', date: d.date }, `${d.date} is not in ${y}`);
+        if (!d.date.startsWith(`${y}-`))
+          throw new DeadlineError(
+            'DEADLINE_BAD_CALENDAR',
+            { field: 'holidays', date: d.date },
+            `${d.date} is not in ${y}`,
+          );
       }
     }
     this.#weekend = new Set(weekend);
@@ -109,7 +128,9 @@ export class WorkingCalendar {
 
   /** The years with holiday data. */
   get years(): number[] {
-    return Object.keys(this.#holidays).map(Number).sort((a, b) => a - b);
+    return Object.keys(this.#holidays)
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   isWeekend(day: string): boolean {
@@ -156,7 +177,8 @@ export class WorkingCalendar {
     if (this.#years.has(y)) return this.#years.get(y)!;
     const data = this.#holidays[y];
     if (!data) {
-      if (this.#unknownYear === 'error') throw new DeadlineError('DEADLINE_NO_CALENDAR_YEAR', { year: y, known: this.years });
+      if (this.#unknownYear === 'error')
+        throw new DeadlineError('DEADLINE_NO_CALENDAR_YEAR', { year: y, known: this.years });
       this.#years.set(y, null);
       return null;
     }

@@ -10,7 +10,16 @@ import { embedFont, type EmbeddedFont } from '../appearance/font.js';
 import { EcopyError } from './errors.js';
 import { A4 } from './image-pages.js';
 import { planFrames } from './frame-plan.js';
-import { layoutMark, layoutStatement, MARK_LAYOUT, STATEMENT_LAYOUT, type Face, type MarkLayout, type PlacedText, type StatementLayout } from './layout.js';
+import {
+  layoutMark,
+  layoutStatement,
+  MARK_LAYOUT,
+  STATEMENT_LAYOUT,
+  type Face,
+  type MarkLayout,
+  type PlacedText,
+  type StatementLayout,
+} from './layout.js';
 import { pageFrame, toUserRect, type PageFrame } from './page-frame.js';
 import { qrMatrix, qrOperators } from './qr.js';
 import { loadScan, type Base, type BasePage } from './scan.js';
@@ -25,7 +34,12 @@ export const DEFAULT_TEXT_COLOR: readonly [number, number, number] = [0, 0, 1];
 /** Builds the unsigned e-copy. Throws `EcopyError` on bad input; nothing is returned half-made. */
 export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   checkAssembleInput(input);
-  const base = loadScan(input.scan, input.imagePageSize ?? 'auto', input.originalIsCard === true, input.maxDecodedPixels);
+  const base = loadScan(
+    input.scan,
+    input.imagePageSize ?? 'auto',
+    input.originalIsCard === true,
+    input.maxDecodedPixels,
+  );
   const { w } = base;
   const mark = markText(input.conversion);
   const st = statementText(input.certification);
@@ -40,9 +54,18 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     return l && l.rect.y + l.rect.height + STATEMENT_LAYOUT.gap;
   };
   const markWithStatement = input.markPlacement === 'statement-page';
-  const plan = planFrames(base.originals, { together: base.together, placement, mark: input.markPlacement ?? 'first-page', statementBand: bandFor });
+  const plan = planFrames(base.originals, {
+    together: base.together,
+    placement,
+    mark: input.markPlacement ?? 'first-page',
+    statementBand: bandFor,
+  });
   if ('error' in plan) {
-    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: plan.page }, `no room for the statement under the scan on page ${plan.page}`);
+    throw new EcopyError(
+      'ECOPY_PAGE_TOO_SMALL',
+      { page: plan.page },
+      `no room for the statement under the scan on page ${plan.page}`,
+    );
   }
   const withQr = input.conversion.verificationRef !== undefined;
   const qr = withQr ? qrMatrix(input.conversion.verificationRef!.trim()) : undefined;
@@ -57,7 +80,10 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
     markLayout = layoutMark(mark, withQr, markFrame, fonts);
   } else {
     // An added page the size of the last one when the statement (and the mark, when it goes there) fits, else A4.
-    const placeOn = (size: { width: number; height: number }): { statement: StatementLayout; mark?: MarkLayout } | undefined => {
+    const placeOn = (size: {
+      width: number;
+      height: number;
+    }): { statement: StatementLayout; mark?: MarkLayout } | undefined => {
       const m = markWithStatement ? layoutMark(mark, withQr, size, fonts) : undefined;
       if (markWithStatement && !m) return undefined;
       const s = layoutStatement(st, size, fonts, 'top', m ? m.rect.y - STATEMENT_LAYOUT.gap : undefined);
@@ -75,7 +101,11 @@ export function assembleElectronicCopy(input: AssembleInput): AssembledCopy {
   const statementIndex = addedSize ? plan.frames.length : plan.frames.length - 1;
   const markIndex = markWithStatement ? statementIndex : 0;
   if (!markLayout) {
-    throw new EcopyError('ECOPY_PAGE_TOO_SMALL', { page: markIndex + 1, width: markFrame.width, height: markFrame.height }, `no room for the conversion mark on page ${markIndex + 1}`);
+    throw new EcopyError(
+      'ECOPY_PAGE_TOO_SMALL',
+      { page: markIndex + 1, width: markFrame.width, height: markFrame.height },
+      `no room for the conversion mark on page ${markIndex + 1}`,
+    );
   }
 
   // Everything fits: write the frames, then the stamp.
@@ -138,21 +168,41 @@ function embedFonts(w: IncrementalWriter, mark: string[], st: StatementText): Re
   }
 }
 
-function markOperators(layout: ReturnType<typeof layoutMark> & object, qr: ReturnType<typeof qrMatrix> | undefined, color: readonly number[]): string[] {
+function markOperators(
+  layout: ReturnType<typeof layoutMark> & object,
+  qr: ReturnType<typeof qrMatrix> | undefined,
+  color: readonly number[],
+): string[] {
   const { rect } = layout;
   const b = MARK_LAYOUT.border;
   const ops: string[] = [];
   if (qr && layout.qr) ops.push(...qrOperators(qr, layout.qr.x, layout.qr.y, layout.qr.width));
   // The frame around the mark is part of its distinct sign.
-  ops.push('q', `${b} w`, `${color.map(num).join(' ')} RG`, `${num(rect.x + b / 2)} ${num(rect.y + b / 2)} ${num(rect.width - b)} ${num(rect.height - b)} re S`, 'Q');
+  ops.push(
+    'q',
+    `${b} w`,
+    `${color.map(num).join(' ')} RG`,
+    `${num(rect.x + b / 2)} ${num(rect.y + b / 2)} ${num(rect.width - b)} ${num(rect.height - b)} re S`,
+    'Q',
+  );
   return ops;
 }
 
 /** A Form XObject in display coordinates (BBox = `rect`) drawing `extra` operators and then `lines`. */
-function form(rect: PageRect, fonts: Record<Face, EmbeddedFont>, color: readonly number[], extra: string[], lines: PlacedText[]): PdfStream {
+function form(
+  rect: PageRect,
+  fonts: Record<Face, EmbeddedFont>,
+  color: readonly number[],
+  extra: string[],
+  lines: PlacedText[],
+): PdfStream {
   const ops = [...extra, 'BT', `${color.map(num).join(' ')} rg`];
   for (const l of lines) {
-    ops.push(`/${l.face === 'bold' ? 'FB' : 'FR'} ${num(l.size)} Tf`, `1 0 0 1 ${num(l.x)} ${num(l.y)} Tm`, `${fonts[l.face].encode(l.text)} Tj`);
+    ops.push(
+      `/${l.face === 'bold' ? 'FB' : 'FR'} ${num(l.size)} Tf`,
+      `1 0 0 1 ${num(l.x)} ${num(l.y)} Tm`,
+      `${fonts[l.face].encode(l.text)} Tj`,
+    );
   }
   ops.push('ET');
   return PdfStream.fromBytes(
@@ -192,8 +242,14 @@ function drawForms(base: Base, page: BasePage, forms: [string, PdfRef][]): void 
   const raw = dict.get('Contents');
   const value = resolve(raw);
   const existing = Array.isArray(value) ? value : raw instanceof PdfRef ? [raw] : [];
-  const stream = (text: string): PdfRef => w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
-  dict.set('Contents', existing.length > 0 ? [stream('q\n'), ...existing, stream(`Q\n${ops.join('\n')}\n`)] : [stream(`${ops.join('\n')}\n`)]);
+  const stream = (text: string): PdfRef =>
+    w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
+  dict.set(
+    'Contents',
+    existing.length > 0
+      ? [stream('q\n'), ...existing, stream(`Q\n${ops.join('\n')}\n`)]
+      : [stream(`${ops.join('\n')}\n`)],
+  );
   w.set(page.ref, dict);
 }
 
@@ -203,7 +259,14 @@ function addPage(base: Base, size: { width: number; height: number }): BasePage 
   const box = [0, 0, num2(size.width), num2(size.height)];
   const ref = w.allocate();
   // Explicit box, rotation and resources: nothing inherited from the tree changes the added page.
-  const dict = new PdfDict({ Type: PdfName.of('Page'), Parent: pagesRoot.ref, MediaBox: box, CropBox: box, Rotate: 0, Resources: new PdfDict() });
+  const dict = new PdfDict({
+    Type: PdfName.of('Page'),
+    Parent: pagesRoot.ref,
+    MediaBox: box,
+    CropBox: box,
+    Rotate: 0,
+    Resources: new PdfDict(),
+  });
   w.set(ref, dict);
   const root = pagesRoot.dict.clone();
   const kidsRaw = root.get('Kids');
@@ -222,4 +285,9 @@ const num = (v: number): string => {
   return s === '-0' ? '0' : s;
 };
 const num2 = (v: number): number => Math.round(v * 1000) / 1000;
-const roundRect = (r: PageRect): PageRect => ({ x: num2(r.x), y: num2(r.y), width: num2(r.width), height: num2(r.height) });
+const roundRect = (r: PageRect): PageRect => ({
+  x: num2(r.x),
+  y: num2(r.y),
+  width: num2(r.width),
+  height: num2(r.height),
+});

@@ -107,9 +107,15 @@ function frameFor(group: number[], originals: readonly OriginalSize[], top: numb
   const pages = group.map((i) => elementAt(originals, i));
   const first = elementAt(pages, 0); // a group is never empty
   const small = pages.every(isSmall);
-  let sheet = group.length === 1 && first.sheet ? first.sheet : small ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] } : { width: first.width, height: first.height };
+  let sheet =
+    group.length === 1 && first.sheet
+      ? first.sheet
+      : small
+        ? { width: FRAME_LAYOUT.sheet[0], height: FRAME_LAYOUT.sheet[1] }
+        : { width: first.width, height: first.height };
   // A low, wide page (a strip) would shrink to nothing under the mark's band alone: the frame grows by the band.
-  if (!small && bottom === 0 && sheet.height - top < FRAME_LAYOUT.minScale * sheet.height) sheet = { width: sheet.width, height: sheet.height + top };
+  if (!small && bottom === 0 && sheet.height - top < FRAME_LAYOUT.minScale * sheet.height)
+    sheet = { width: sheet.width, height: sheet.height + top };
   const margin = small ? FRAME_LAYOUT.margin : 0;
   const gap = FRAME_LAYOUT.gap;
   const widest = Math.max(...pages.map((p) => p.width));

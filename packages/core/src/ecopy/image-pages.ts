@@ -48,16 +48,29 @@ type Density = { x: number; y: number } | undefined;
  * Refuses a scan whose PNG images would decode to more than `maxPixels` in all (ECOPY_IMAGE_TOO_LARGE), from
  * their IHDR headers alone, before any image is decoded. Unreadable headers are left to `imagePage`.
  */
-export function checkDecodedPixels(images: readonly (Uint8Array | ScanImage)[], maxPixels: number = SCAN_IMAGE_LIMITS.maxDecodedPixels): void {
+export function checkDecodedPixels(
+  images: readonly (Uint8Array | ScanImage)[],
+  maxPixels: number = SCAN_IMAGE_LIMITS.maxDecodedPixels,
+): void {
   let total = 0;
   for (const img of images) {
     const bytes = img instanceof Uint8Array ? img : img?.bytes;
-    if (!(bytes instanceof Uint8Array) || imageFormat(bytes) !== 'png' || bytes.length < 33 || ascii4(bytes, 12) !== 'IHDR') continue;
+    if (
+      !(bytes instanceof Uint8Array) ||
+      imageFormat(bytes) !== 'png' ||
+      bytes.length < 33 ||
+      ascii4(bytes, 12) !== 'IHDR'
+    )
+      continue;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     total += view.getUint32(16) * view.getUint32(20);
   }
   if (total > maxPixels) {
-    throw new EcopyError('ECOPY_IMAGE_TOO_LARGE', { pixels: total, maxDecodedPixels: maxPixels }, `the scan's images decode to ${total} pixels, more than ${maxPixels}`);
+    throw new EcopyError(
+      'ECOPY_IMAGE_TOO_LARGE',
+      { pixels: total, maxDecodedPixels: maxPixels },
+      `the scan's images decode to ${total} pixels, more than ${maxPixels}`,
+    );
   }
 }
 
@@ -68,11 +81,19 @@ export function checkDecodedPixels(images: readonly (Uint8Array | ScanImage)[], 
 export function imagePage(input: Uint8Array | ScanImage, index: number, mode: ImagePageSize, card = false): ImagePage {
   const { bytes, dpi } = input instanceof Uint8Array ? { bytes: input, dpi: undefined } : input;
   const where = { image: index + 1 };
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new EcopyError('ECOPY_IMAGE_UNSUPPORTED', where, `image ${index + 1}: empty`);
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0)
+    throw new EcopyError('ECOPY_IMAGE_UNSUPPORTED', where, `image ${index + 1}: empty`);
   if (bytes.length > SCAN_IMAGE_LIMITS.maxBytes) {
-    throw new EcopyError('ECOPY_IMAGE_TOO_LARGE', { ...where, bytes: bytes.length }, `image ${index + 1}: ${bytes.length} bytes`);
+    throw new EcopyError(
+      'ECOPY_IMAGE_TOO_LARGE',
+      { ...where, bytes: bytes.length },
+      `image ${index + 1}: ${bytes.length} bytes`,
+    );
   }
-  if (dpi !== undefined && !(Number.isFinite(dpi) && dpi >= SCAN_IMAGE_LIMITS.dpiRange[0] && dpi <= SCAN_IMAGE_LIMITS.dpiRange[1])) {
+  if (
+    dpi !== undefined &&
+    !(Number.isFinite(dpi) && dpi >= SCAN_IMAGE_LIMITS.dpiRange[0] && dpi <= SCAN_IMAGE_LIMITS.dpiRange[1])
+  ) {
     throw new EcopyError('ECOPY_BAD_INPUT', { ...where, dpi }, `image ${index + 1}: resolution ${dpi} dpi`);
   }
   const format = imageFormat(bytes);
@@ -102,7 +123,11 @@ export function imagePage(input: Uint8Array | ScanImage, index: number, mode: Im
     const w = (width / density.x) * 72;
     const h = (height / density.y) * 72;
     if (w > MAX_PAGE_SIDE || h > MAX_PAGE_SIDE || w < MIN_PAGE_SIDE || h < MIN_PAGE_SIDE) {
-      throw new EcopyError('ECOPY_IMAGE_BAD_SIZE', { ...where, width, height, dpi: density }, `image ${index + 1}: ${w.toFixed(0)} × ${h.toFixed(0)} pt at its resolution`);
+      throw new EcopyError(
+        'ECOPY_IMAGE_BAD_SIZE',
+        { ...where, width, height, dpi: density },
+        `image ${index + 1}: ${w.toFixed(0)} × ${h.toFixed(0)} pt at its resolution`,
+      );
     }
     size = { width: w, height: h };
   } else if (mode === 'auto' && card) {
@@ -120,7 +145,8 @@ export function imagePage(input: Uint8Array | ScanImage, index: number, mode: Im
 function checkDimensions(width: number, height: number, index: number): void {
   const where = { image: index + 1, width, height };
   const L = SCAN_IMAGE_LIMITS;
-  if (width > L.maxSide || height > L.maxSide) throw new EcopyError('ECOPY_IMAGE_TOO_LARGE', where, `image ${index + 1}: ${width} × ${height} pixels`);
+  if (width > L.maxSide || height > L.maxSide)
+    throw new EcopyError('ECOPY_IMAGE_TOO_LARGE', where, `image ${index + 1}: ${width} × ${height} pixels`);
   if (width < L.minSide || height < L.minSide || Math.max(width / height, height / width) > L.maxAspect) {
     throw new EcopyError('ECOPY_IMAGE_BAD_SIZE', where, `image ${index + 1}: ${width} × ${height} pixels`);
   }
@@ -139,12 +165,22 @@ function jpeg(bytes: Uint8Array, index: number): { width: number; height: number
   try {
     header = readJpegHeader(bytes);
   } catch (e) {
-    throw new EcopyError('ECOPY_IMAGE_UNSUPPORTED', { image: index + 1 }, `image ${index + 1}: JPEG ${(e as Error).message}`);
+    throw new EcopyError(
+      'ECOPY_IMAGE_UNSUPPORTED',
+      { image: index + 1 },
+      `image ${index + 1}: JPEG ${(e as Error).message}`,
+    );
   }
   const { width, height, components, adobe } = header;
   checkDimensions(width, height, index);
-  const space = components === 1 ? 'DeviceGray' : components === 3 ? 'DeviceRGB' : components === 4 ? 'DeviceCMYK' : undefined;
-  if (!space) throw new EcopyError('ECOPY_IMAGE_UNSUPPORTED', { image: index + 1 }, `image ${index + 1}: JPEG with ${components} components`);
+  const space =
+    components === 1 ? 'DeviceGray' : components === 3 ? 'DeviceRGB' : components === 4 ? 'DeviceCMYK' : undefined;
+  if (!space)
+    throw new EcopyError(
+      'ECOPY_IMAGE_UNSUPPORTED',
+      { image: index + 1 },
+      `image ${index + 1}: JPEG with ${components} components`,
+    );
   const dict = new PdfDict({
     Type: PdfName.of('XObject'),
     Subtype: PdfName.of('Image'),
@@ -214,7 +250,9 @@ export function emptyPdf(): Uint8Array {
   const xref = off2 + o2.length;
   const pad = (n: number): string => String(n).padStart(10, '0');
   const text =
-    head + o1 + o2 +
+    head +
+    o1 +
+    o2 +
     `xref\n0 3\n0000000000 65535 f\r\n${pad(off1)} 00000 n\r\n${pad(off2)} 00000 n\r\n` +
     `trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   const out = new Uint8Array(text.length);

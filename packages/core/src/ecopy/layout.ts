@@ -57,7 +57,12 @@ export interface MarkLayout {
 }
 
 /** The mark in the top-left corner, the QR code (when there is a reference) at its left; undefined if it cannot fit. */
-export function layoutMark(lines: readonly string[], withQr: boolean, page: { width: number; height: number }, fonts: Fonts): MarkLayout | undefined {
+export function layoutMark(
+  lines: readonly string[],
+  withQr: boolean,
+  page: { width: number; height: number },
+  fonts: Fonts,
+): MarkLayout | undefined {
   const L = MARK_LAYOUT;
   const qrSide = withQr ? L.height : 0;
   const left = L.inset + (withQr ? qrSide + L.qrGap : 0);
@@ -66,7 +71,9 @@ export function layoutMark(lines: readonly string[], withQr: boolean, page: { wi
   const innerHeight = L.height - 2 * L.padding;
   const faceOf = (i: number): Face => (i === 0 ? 'bold' : 'regular'); // the title is the distinct sign
   for (let size: number = L.maxFontSize; size >= L.minFontSize; size -= 0.25) {
-    const wrapped = lines.flatMap((l, i) => wrapLine(l, textWidth, size, fonts[faceOf(i)]).map((text) => ({ text, face: faceOf(i) })));
+    const wrapped = lines.flatMap((l, i) =>
+      wrapLine(l, textWidth, size, fonts[faceOf(i)]).map((text) => ({ text, face: faceOf(i) })),
+    );
     const leading = size * 1.2;
     const ascent = Math.max(fonts.regular.ascent, fonts.bold.ascent);
     const descent = Math.min(fonts.regular.descent, fonts.bold.descent);
@@ -117,7 +124,11 @@ export function layoutStatement(
   for (let size: number = L.maxFontSize; size >= L.noWrapMinFontSize; size -= 0.5) attempts.push([size, false]);
   for (let size: number = L.maxFontSize; size >= L.minFontSize; size -= 0.5) attempts.push([size, true]);
   for (const [size, wrap] of attempts) {
-    type Item = { text: string; face: Face; size: number } | { gap: number } | { signature: true } | { authority: true };
+    type Item =
+      | { text: string; face: Face; size: number }
+      | { gap: number }
+      | { signature: true }
+      | { authority: true };
     const items: Item[] = [];
     const text = (t: string, face: Face, s = size): void => {
       const lines = wrap ? wrapLine(t, column, s, fonts[face]) : [t];
@@ -133,7 +144,13 @@ export function layoutStatement(
     if (!beside) items.push({ gap: L.gap }, { authority: true });
 
     const heightOf = (it: Item): number =>
-      'text' in it ? it.size * L.lineSpacing : 'gap' in it ? it.gap : 'signature' in it ? L.signatureHeight : L.authorityHeight;
+      'text' in it
+        ? it.size * L.lineSpacing
+        : 'gap' in it
+          ? it.gap
+          : 'signature' in it
+            ? L.signatureHeight
+            : L.authorityHeight;
     const total = items.reduce((s, it) => s + heightOf(it), 0);
     const wide = items.some((it) => 'text' in it && fonts[it.face].widthOf(it.text, it.size) > column);
     const top = anchor === 'top' ? Math.min(ceiling, page.height) - margin : margin + total;
@@ -149,17 +166,34 @@ export function layoutStatement(
       if ('text' in it) {
         const width = fonts[it.face].widthOf(it.text, it.size);
         // the baseline sits so the tallest Vietnamese marks stay inside the line's box
-        lines.push({ text: it.text, face: it.face, size: it.size, x: x0 + (column - width) / 2, y: cursor - ascentOf(it.face) * it.size });
+        lines.push({
+          text: it.text,
+          face: it.face,
+          size: it.size,
+          x: x0 + (column - width) / 2,
+          y: cursor - ascentOf(it.face) * it.size,
+        });
       } else if ('signature' in it) {
         certifier = { x: x0, y: cursor - h, width: column, height: h };
-        if (beside) authority = { x: x0 - L.gap - authorityWidth, y: cursor - h + (h - L.authorityHeight) / 2, width: authorityWidth, height: L.authorityHeight };
+        if (beside)
+          authority = {
+            x: x0 - L.gap - authorityWidth,
+            y: cursor - h + (h - L.authorityHeight) / 2,
+            width: authorityWidth,
+            height: L.authorityHeight,
+          };
       } else if ('authority' in it) {
         authority = { x: x0 + (column - authorityWidth) / 2, y: cursor - h, width: authorityWidth, height: h };
       }
       cursor -= h;
     }
     const left = beside ? authority!.x : x0;
-    return { rect: { x: left, y: top - total, width: x0 + column - left, height: total }, lines, certifier: certifier!, authority: authority! };
+    return {
+      rect: { x: left, y: top - total, width: x0 + column - left, height: total },
+      lines,
+      certifier: certifier!,
+      authority: authority!,
+    };
   }
   return undefined;
 }

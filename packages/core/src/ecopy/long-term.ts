@@ -41,9 +41,16 @@ export interface LongTermPlan {
 export function longTermPlan(level: CopyLevel | undefined, timestamper: TimestampProvider | undefined): LongTermPlan {
   const signatureLevel = timestamper ? 'B-T' : 'B-B';
   if (level === undefined || level === 'auto') {
-    return timestamper ? { signatureLevel, target: 'B-LTA', dss: true, bestEffort: true } : { signatureLevel, target: 'B-B', dss: true, bestEffort: true };
+    return timestamper
+      ? { signatureLevel, target: 'B-LTA', dss: true, bestEffort: true }
+      : { signatureLevel, target: 'B-B', dss: true, bestEffort: true };
   }
-  return { signatureLevel: level === 'B-B' ? 'B-B' : 'B-T', target: level, dss: level === 'B-LT' || level === 'B-LTA', bestEffort: false };
+  return {
+    signatureLevel: level === 'B-B' ? 'B-B' : 'B-T',
+    target: level,
+    dss: level === 'B-LT' || level === 'B-LTA',
+    bestEffort: false,
+  };
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -54,20 +61,37 @@ export async function addLongTermEvidence(
   plan: LongTermPlan,
   o: { fields: string[]; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: OnSigningWarning },
 ): Promise<{ bytes: Uint8Array; evidence: SigningEvidence }> {
-  const none = (level: SigningEvidence['level']): SigningEvidence => ({ level, dss: null, ocsps: [], crls: [], certificates: [], documentTimestamps: [], gatheredAt: null });
+  const none = (level: SigningEvidence['level']): SigningEvidence => ({
+    level,
+    dss: null,
+    ocsps: [],
+    crls: [],
+    certificates: [],
+    documentTimestamps: [],
+    gatheredAt: null,
+  });
   if (!plan.dss) return { bytes: signed, evidence: none(plan.signatureLevel) };
 
   const doc = PdfDocument.load(signed);
-  const targets = existingSignatures(doc).filter((s) => o.fields.includes(s.fieldName)).map((s) => s.target);
+  const targets = existingSignatures(doc)
+    .filter((s) => o.fields.includes(s.fieldName))
+    .map((s) => s.target);
   const gatheredAt = new Date();
   let data;
   try {
     // A revoked certificate always refuses: an e-copy is never issued over a revoked signer.
-    data = await gatherValidationData(targets, { ...o.ltv, policy: { ...o.ltv?.policy, revoked: 'error' }, onWarning: o.onWarning });
+    data = await gatherValidationData(targets, {
+      ...o.ltv,
+      policy: { ...o.ltv?.policy, revoked: 'error' },
+      onWarning: o.onWarning,
+    });
   } catch (e) {
-    const unavailable = e instanceof LtvError && (e.code === 'LTV_REVOCATION_UNAVAILABLE' || e.code === 'LTV_CHAIN_INCOMPLETE');
+    const unavailable =
+      e instanceof LtvError && (e.code === 'LTV_REVOCATION_UNAVAILABLE' || e.code === 'LTV_CHAIN_INCOMPLETE');
     if (!plan.bestEffort || !unavailable) throw e;
-    o.onWarning?.(signingWarning('ECOPY_LEVEL_LOWERED', `issued at ${plan.signatureLevel}: ${e.code} (${e.messageEn})`));
+    o.onWarning?.(
+      signingWarning('ECOPY_LEVEL_LOWERED', `issued at ${plan.signatureLevel}: ${e.code} (${e.messageEn})`),
+    );
     return { bytes: signed, evidence: none(plan.signatureLevel) };
   }
   const updates: Uint8Array[] = [];
@@ -81,7 +105,9 @@ export async function addLongTermEvidence(
       subject: c.subject,
       sha256: c.id,
       status: c.status,
-      sources: [...new Set(c.attempts.filter((a) => a.outcome === 'good' || a.outcome === 'revoked').map((a) => a.source))],
+      sources: [
+        ...new Set(c.attempts.filter((a) => a.outcome === 'good' || a.outcome === 'revoked').map((a) => a.source)),
+      ],
     })),
     documentTimestamps: [],
     gatheredAt: gatheredAt.toISOString(),
@@ -90,7 +116,11 @@ export async function addLongTermEvidence(
   if (plan.target === 'B-LTA') {
     if (!o.timestamper) throw new LtvError('LTV_NEEDS_TIMESTAMP', { level: plan.target });
     const current = updates.length ? new ChainedSource(toSource(signed), updates) : signed;
-    const done = await docTimestampUpdate(current, { timestamper: o.timestamper, hash: o.ltv?.hash, placeholderBytes: o.ltv?.docTimestampBytes });
+    const done = await docTimestampUpdate(current, {
+      timestamper: o.timestamper,
+      hash: o.ltv?.hash,
+      placeholderBytes: o.ltv?.docTimestampBytes,
+    });
     updates.push(done.update);
     evidence.documentTimestamps.push(done.fieldName);
     evidence.level = 'B-LTA';

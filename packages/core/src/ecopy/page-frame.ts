@@ -25,7 +25,15 @@ export interface PageFrame {
 /** The frame of a box [llx, lly, urx, ury] (any corner order) turned by `rotate` degrees clockwise. */
 export function pageFrame(box: readonly number[], rotate: number): PageFrame | undefined {
   const [x0, y0, x1, y1] = box;
-  if (box.length !== 4 || x0 === undefined || y0 === undefined || x1 === undefined || y1 === undefined || !box.every(Number.isFinite)) return undefined;
+  if (
+    box.length !== 4 ||
+    x0 === undefined ||
+    y0 === undefined ||
+    x1 === undefined ||
+    y1 === undefined ||
+    !box.every(Number.isFinite)
+  )
+    return undefined;
   const llx = Math.min(x0, x1);
   const urx = Math.max(x0, x1);
   const lly = Math.min(y0, y1);

@@ -21,7 +21,11 @@ export interface QrMatrix {
 /** The module matrix for `text` at error-correction level M. */
 export function qrMatrix(text: string): QrMatrix {
   if (text.length === 0 || text.length > QR_MAX_LENGTH) {
-    throw new EcopyError('ECOPY_QR_TOO_LONG', { length: text.length }, `${text.length} characters, at most ${QR_MAX_LENGTH}`);
+    throw new EcopyError(
+      'ECOPY_QR_TOO_LONG',
+      { length: text.length },
+      `${text.length} characters, at most ${QR_MAX_LENGTH}`,
+    );
   }
   let code: QRCode.QRCode;
   try {
@@ -55,7 +59,9 @@ export function qrOperators(m: QrMatrix, x: number, y: number, side: number): st
       }
       const start = col;
       while (col < m.size && m.dark(row, col)) col++;
-      ops.push(`${num(x + (start + QR_QUIET_ZONE) * unit)} ${num(top - unit)} ${num((col - start) * unit)} ${num(unit)} re`);
+      ops.push(
+        `${num(x + (start + QR_QUIET_ZONE) * unit)} ${num(top - unit)} ${num((col - start) * unit)} ${num(unit)} re`,
+      );
     }
   }
   ops.push('f', 'Q');

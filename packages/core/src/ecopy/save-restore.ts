@@ -45,12 +45,23 @@ export function saveRestoreBalanced(b: Uint8Array): boolean {
     } else {
       const end = regularEnd(i);
       const len = end - i;
-      if (len === 1 && c === 0x71) depth++; // q
-      else if (len === 1 && c === 0x51 && --depth < 0) return false; // Q
+      if (len === 1 && c === 0x71)
+        depth++; // q
+      else if (len === 1 && c === 0x51 && --depth < 0)
+        return false; // Q
       else if (len === 2 && c === 0x49 && b[i + 1] === 0x44) {
         // ID: inline image data up to whitespace, EI, and whitespace or the end
         let j = end + 1;
-        while (j < n && !(WHITE.has(b[j - 1]) && b[j] === 0x45 && b[j + 1] === 0x49 && (j + 2 >= n || WHITE.has(b[j + 2]) || DELIM.has(b[j + 2])))) j++;
+        while (
+          j < n &&
+          !(
+            WHITE.has(b[j - 1]) &&
+            b[j] === 0x45 &&
+            b[j + 1] === 0x49 &&
+            (j + 2 >= n || WHITE.has(b[j + 2]) || DELIM.has(b[j + 2]))
+          )
+        )
+          j++;
         i = j + 2;
         continue;
       }

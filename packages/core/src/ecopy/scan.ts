@@ -3,7 +3,19 @@
  * stamp are an incremental update after it: a page's new boxes, and its own content wrapped in `q cm … Q` to put
  * it in its area); images become pages of a new PDF, written in the same update as the stamp.
  */
-import { KysoError, PdfDict, PdfDocument, PdfName, PdfRef, PdfStream, ascii, decodeStream, deflate, type IncrementalWriter, type PdfObject } from '@kyso/pdf';
+import {
+  KysoError,
+  PdfDict,
+  PdfDocument,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  ascii,
+  decodeStream,
+  deflate,
+  type IncrementalWriter,
+  type PdfObject,
+} from '@kyso/pdf';
 import { listFields } from '../signing/fields.js';
 import { EcopyError } from './errors.js';
 import type { Frame, OriginalSize } from './frame-plan.js';
@@ -44,7 +56,12 @@ export interface Base {
   pagesRoot: { ref: PdfRef; dict: PdfDict };
 }
 
-export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto', card = false, maxDecodedPixels?: number): Base {
+export function loadScan(
+  scan: ScanSource,
+  imageMode: ImagePageSize = 'auto',
+  card = false,
+  maxDecodedPixels?: number,
+): Base {
   if (scan && scan.pdf !== undefined) return fromPdf(scan.pdf);
   if (scan && Array.isArray(scan.images)) return fromImages(scan.images, imageMode, card, maxDecodedPixels);
   throw new EcopyError('ECOPY_BAD_INPUT', {}, 'scan: give { pdf } or { images }');
@@ -52,7 +69,8 @@ export function loadScan(scan: ScanSource, imageMode: ImagePageSize = 'auto', ca
 
 function fromPdf(bytes: Uint8Array): Base {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new EcopyError('ECOPY_SCAN_UNREADABLE', {}, 'empty');
-  if (bytes.length > SCAN_LIMITS.maxPdfBytes) throw new EcopyError('ECOPY_SCAN_UNREADABLE', { bytes: bytes.length }, 'file too large');
+  if (bytes.length > SCAN_LIMITS.maxPdfBytes)
+    throw new EcopyError('ECOPY_SCAN_UNREADABLE', { bytes: bytes.length }, 'file too large');
   try {
     const doc = PdfDocument.load(bytes);
     if (doc.encryption) throw new EcopyError('ECOPY_SCAN_ENCRYPTED', { filter: doc.encryption.filter });
@@ -60,10 +78,12 @@ function fromPdf(bytes: Uint8Array): Base {
     if (listFields(doc).some((f) => f.type === 'Sig' && f.signed)) throw new EcopyError('ECOPY_SCAN_SIGNED');
     const pages = doc.pages();
     if (pages.length === 0) throw new EcopyError('ECOPY_NO_PAGES');
-    if (pages.length > SCAN_LIMITS.maxPages) throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: pages.length }, `${pages.length} pages`);
+    if (pages.length > SCAN_LIMITS.maxPages)
+      throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: pages.length }, `${pages.length} pages`);
     const rootRef = doc.catalog()?.get('Pages');
     const root = doc.resolve(rootRef);
-    if (!(rootRef instanceof PdfRef) || !(root instanceof PdfDict)) throw new EcopyError('ECOPY_SCAN_UNREADABLE', {}, 'no page tree');
+    if (!(rootRef instanceof PdfRef) || !(root instanceof PdfDict))
+      throw new EcopyError('ECOPY_SCAN_UNREADABLE', {}, 'no page tree');
     const w = doc.update();
     const framesOf = pages.map(({ ref, dict }, index) => {
       const media = numbers(doc.pageAttribute(dict, 'MediaBox')) ?? DEFAULT_BOX;
@@ -107,7 +127,9 @@ function fromPdf(bytes: Uint8Array): Base {
 }
 
 function numbers(o: unknown): [number, number, number, number] | undefined {
-  return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number') ? (o as [number, number, number, number]) : undefined;
+  return Array.isArray(o) && o.length === 4 && o.every((v) => typeof v === 'number')
+    ? (o as [number, number, number, number])
+    : undefined;
 }
 
 /**
@@ -116,15 +138,23 @@ function numbers(o: unknown): [number, number, number, number] | undefined {
  * outside the CropBox stays hidden), its annotations' rectangles moved with it. A page that needs no change is
  * left as it is.
  */
-function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef; dict: PdfDict; box: number[]; frame: PageFrame }, f: Frame): BasePage {
+function reframePage(
+  doc: PdfDocument,
+  w: IncrementalWriter,
+  page: { ref: PdfRef; dict: PdfDict; box: number[]; frame: PageFrame },
+  f: Frame,
+): BasePage {
   const { area, scale } = elementAt(f.slots, 0); // a page moved alone fills its frame's one slot
   const r = page.frame.rotate;
-  const media = r === 90 || r === 270 ? [0, 0, round(f.height), round(f.width)] : [0, 0, round(f.width), round(f.height)];
+  const media =
+    r === 90 || r === 270 ? [0, 0, round(f.height), round(f.width)] : [0, 0, round(f.width), round(f.height)];
   const frame = pageFrame(media, r)!;
   // old user space → as shown → scaled into the area → the new page's user space
   const m = multiply(multiply(invert(page.frame.matrix), [scale, 0, 0, scale, area.x, area.y]), frame.matrix);
   const identity = [1, 0, 0, 1, 0, 0];
-  const same = m.every((v, i) => Math.abs(v - (identity[i] ?? NaN)) < 1e-6) && page.box.every((v, i) => Math.abs(v - (media[i] ?? NaN)) < 1e-6);
+  const same =
+    m.every((v, i) => Math.abs(v - (identity[i] ?? NaN)) < 1e-6) &&
+    page.box.every((v, i) => Math.abs(v - (media[i] ?? NaN)) < 1e-6);
   if (same) return { ref: page.ref, dict: page.dict, frame: page.frame };
 
   const resolve = (o: unknown): unknown => (o instanceof PdfRef ? (w.staged(o) ?? doc.resolve(o)) : o);
@@ -140,12 +170,18 @@ function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef
   const value = resolve(raw);
   const existing = Array.isArray(value) ? value : raw instanceof PdfRef ? [raw] : [];
   const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.box; // four numbers (read by numbers())
-  const stream = (text: string): PdfRef => w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
+  const stream = (text: string): PdfRef =>
+    w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(text))));
   const content = existing.length > 0 ? pageContent(doc, page.dict) : undefined;
   if (content !== undefined && !saveRestoreBalanced(content)) {
     // An extra Q would escape the wrapping: the content is drawn as a Form XObject instead, which keeps its own
     // graphics state and is clipped to its BBox whatever it does.
-    const form = new PdfDict({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: page.box, Filter: PdfName.of('FlateDecode') });
+    const form = new PdfDict({
+      Type: PdfName.of('XObject'),
+      Subtype: PdfName.of('Form'),
+      BBox: page.box,
+      Filter: PdfName.of('FlateDecode'),
+    });
     const own = resolve(dict.get('Resources'));
     form.set('Resources', own instanceof PdfDict ? own : new PdfDict());
     const group = dict.get('Group');
@@ -172,7 +208,9 @@ function reframePage(doc: PdfDocument, w: IncrementalWriter, page: { ref: PdfRef
       if (!rect) return a;
       const [ax, ay] = apply(m, rect[0], rect[1]);
       const [bx, by] = apply(m, rect[2], rect[3]);
-      const copy = annot.clone().set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
+      const copy = annot
+        .clone()
+        .set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
       if (a instanceof PdfRef) {
         w.set(a, copy);
         return a;
@@ -248,7 +286,9 @@ function composePages(
         if (!(annot instanceof PdfDict) || !rect) continue;
         const [ax, ay] = apply(m, rect[0], rect[1]);
         const [bx, by] = apply(m, rect[2], rect[3]);
-        const moved = annot.clone().set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
+        const moved = annot
+          .clone()
+          .set('Rect', [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)].map(round));
         if (moved.has('P')) moved.set('P', ref);
         if (a instanceof PdfRef) {
           w.set(a, moved);
@@ -257,8 +297,19 @@ function composePages(
       }
     }
   }
-  const stream = PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n') + '\n')));
-  const dict = new PdfDict({ Type: PdfName.of('Page'), Parent: rootRef, MediaBox: box, CropBox: box, Rotate: 0, Resources: new PdfDict({ XObject: xobjects }), Contents: w.add(stream) });
+  const stream = PdfStream.fromBytes(
+    new PdfDict({ Filter: PdfName.of('FlateDecode') }),
+    deflate(ascii(ops.join('\n') + '\n')),
+  );
+  const dict = new PdfDict({
+    Type: PdfName.of('Page'),
+    Parent: rootRef,
+    MediaBox: box,
+    CropBox: box,
+    Rotate: 0,
+    Resources: new PdfDict({ XObject: xobjects }),
+    Contents: w.add(stream),
+  });
   if (annots.length > 0) dict.set('Annots', annots);
   w.set(ref, dict);
   const root = (doc.resolve(rootRef) as PdfDict).clone().set('Kids', [ref]).set('Count', 1);
@@ -266,9 +317,15 @@ function composePages(
   return { page: { ref, dict, frame: pageFrame(box, 0)! }, root };
 }
 
-function fromImages(images: ScanSource['images'] & object, mode: ImagePageSize, card: boolean, maxDecodedPixels?: number): Base {
+function fromImages(
+  images: ScanSource['images'] & object,
+  mode: ImagePageSize,
+  card: boolean,
+  maxDecodedPixels?: number,
+): Base {
   if (images.length === 0) throw new EcopyError('ECOPY_NO_PAGES');
-  if (images.length > SCAN_LIMITS.maxPages) throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: images.length }, `${images.length} pages`);
+  if (images.length > SCAN_LIMITS.maxPages)
+    throw new EcopyError('ECOPY_TOO_MANY_PAGES', { pages: images.length }, `${images.length} pages`);
   checkDecodedPixels(images, maxDecodedPixels);
   // Every image is checked and decoded before anything is written.
   const prepared = images.map((img, i) => imagePage(img, i, mode, card));

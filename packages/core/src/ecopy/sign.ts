@@ -33,15 +33,30 @@ export const AUTHORITY_FIELD = 'CoQuanChungThuc';
 /** Applies the certifier's and then the authority's signature to an assembled e-copy. */
 export async function signElectronicCopy(assembled: AssembledCopy, options: SignCopyOptions): Promise<ElectronicCopy> {
   const { certifier, authority } = options;
-  if (!certifier?.signer || !authority?.signer) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'signer' }, 'both the certifier and the authority must sign');
+  if (!certifier?.signer || !authority?.signer)
+    throw new EcopyError('ECOPY_BAD_INPUT', { field: 'signer' }, 'both the certifier and the authority must sign');
   if (Buffer.from(certifier.signer.certificate).equals(Buffer.from(authority.signer.certificate))) {
-    throw new EcopyError('ECOPY_BAD_INPUT', { field: 'signer' }, 'the certifier and the authority must sign with different certificates');
+    throw new EcopyError(
+      'ECOPY_BAD_INPUT',
+      { field: 'signer' },
+      'the certifier and the authority must sign with different certificates',
+    );
   }
   // Each signature is made at B-B or B-T; the DSS for both (and a document timestamp) follow them, once.
   const plan = longTermPlan(options.level, options.timestamper);
   const level: Level = plan.signatureLevel;
-  if (level === 'B-T' && !options.timestamper) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'timestamper', level: options.level }, `level ${String(options.level)} needs a timestamper`);
-  const common = { level, timestamper: options.timestamper, certificateCheck: options.certificateCheck, onWarning: options.onWarning };
+  if (level === 'B-T' && !options.timestamper)
+    throw new EcopyError(
+      'ECOPY_BAD_INPUT',
+      { field: 'timestamper', level: options.level },
+      `level ${String(options.level)} needs a timestamper`,
+    );
+  const common = {
+    level,
+    timestamper: options.timestamper,
+    certificateCheck: options.certificateCheck,
+    onWarning: options.onWarning,
+  };
   const name = (cert: Uint8Array): string => parseCertificate(cert).subjectAttributes.CN ?? '';
 
   const certifierTime = options.certifierSigningTime ?? new Date();
@@ -82,8 +97,18 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     signatures: {
-      certifier: { fieldName: CERTIFIER_FIELD, signingTime: certifierTime, level: evidence.level, ...assembled.certifierSignature },
-      authority: { fieldName: AUTHORITY_FIELD, signingTime: authorityTime, level: evidence.level, ...authorityWidget(assembled, authority.sealImage, authority.sealSizeMm).place },
+      certifier: {
+        fieldName: CERTIFIER_FIELD,
+        signingTime: certifierTime,
+        level: evidence.level,
+        ...assembled.certifierSignature,
+      },
+      authority: {
+        fieldName: AUTHORITY_FIELD,
+        signingTime: authorityTime,
+        level: evidence.level,
+        ...authorityWidget(assembled, authority.sealImage, authority.sealSizeMm).place,
+      },
     },
     evidence,
   };
@@ -92,7 +117,14 @@ export async function signElectronicCopy(assembled: AssembledCopy, options: Sign
 /** What the certifier's signature shows and claims; for `prepare` when the key signs elsewhere (two-step). */
 export function certifierSignatureOptions(
   assembled: AssembledCopy,
-  o: { signerName: string; signingTime: Date; signatureImage?: Uint8Array; reason?: string; location?: string; docMdp?: 2 | 3 | false },
+  o: {
+    signerName: string;
+    signingTime: Date;
+    signatureImage?: Uint8Array;
+    reason?: string;
+    location?: string;
+    docMdp?: 2 | 3 | false;
+  },
 ): SignatureOptions {
   return {
     ...placement(assembled.bytes, assembled.certifierSignature, {
@@ -130,13 +162,26 @@ export function authoritySignatureOptions(
  * Where the authority's widget goes and how tall its seal is drawn: the assembled place, grown for a seal image at
  * its real size (`sealSizeMm`, default SEAL_SIZE_MM).
  */
-export function authorityWidget(assembled: AssembledCopy, sealImage?: Uint8Array, sealSizeMm?: number): { place: PagePlace; imageHeight?: number } {
+export function authorityWidget(
+  assembled: AssembledCopy,
+  sealImage?: Uint8Array,
+  sealSizeMm?: number,
+): { place: PagePlace; imageHeight?: number } {
   if (!sealImage) return { place: assembled.authoritySignature };
   const mm = sealSizeMm ?? SEAL_SIZE_MM;
-  if (!(Number.isFinite(mm) && mm >= 10 && mm <= 80)) throw new EcopyError('ECOPY_BAD_INPUT', { field: 'sealSizeMm', sealSizeMm: mm }, 'the seal size is 10-80 mm');
+  if (!(Number.isFinite(mm) && mm >= 10 && mm <= 80))
+    throw new EcopyError('ECOPY_BAD_INPUT', { field: 'sealSizeMm', sealSizeMm: mm }, 'the seal size is 10-80 mm');
   const seal = prepareImage(sealImage, 'seal image');
   const imageHeight = mm * POINTS_PER_MM;
-  return { place: sealSized(assembled.bytes, assembled.authoritySignature, imageHeight * (seal.width / seal.height), imageHeight), imageHeight };
+  return {
+    place: sealSized(
+      assembled.bytes,
+      assembled.authoritySignature,
+      imageHeight * (seal.width / seal.height),
+      imageHeight,
+    ),
+    imageHeight,
+  };
 }
 
 /**
@@ -151,17 +196,30 @@ function sealSized(pdf: Uint8Array, place: PagePlace, sealWidth: number, sealHei
   const doc = PdfDocument.load(pdf);
   const dict = doc.pages()[place.page - 1]?.dict;
   const box = dict ? doc.pageAttribute(dict, 'MediaBox') : undefined;
-  const [x0, y0, x1, y1] = Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number') ? (box as [number, number, number, number]) : [0, 0, 595.28, 841.89];
+  const [x0, y0, x1, y1] =
+    Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number')
+      ? (box as [number, number, number, number])
+      : [0, 0, 595.28, 841.89];
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), Math.max(lo, hi));
   const cx = place.rect.x + place.rect.width / 2;
   const cy = place.rect.y + place.rect.height / 2;
-  return { page: place.page, rect: { x: clamp(cx - width / 2, x0, x1 - width), y: clamp(cy - height / 2, y0, y1 - height), width, height } };
+  return {
+    page: place.page,
+    rect: { x: clamp(cx - width / 2, x0, x1 - width), y: clamp(cy - height / 2, y0, y1 - height), width, height },
+  };
 }
 
 /** The widget's place and an appearance that reads upright on a rotated page (pages keep their /Rotate). */
-function placement(pdf: Uint8Array, place: PagePlace, content: AppearanceContent): Pick<SignatureOptions, 'visible' | 'appearance'> {
+function placement(
+  pdf: Uint8Array,
+  place: PagePlace,
+  content: AppearanceContent,
+): Pick<SignatureOptions, 'visible' | 'appearance'> {
   const { x, y, width, height } = place.rect;
-  return { visible: { page: place.page, rect: [x, y, width, height] }, appearance: upright(signatureAppearance(content), frameOf(pdf, place.page)) };
+  return {
+    visible: { page: place.page, rect: [x, y, width, height] },
+    appearance: upright(signatureAppearance(content), frameOf(pdf, place.page)),
+  };
 }
 
 function frameOf(pdf: Uint8Array, page: number): PageFrame {
@@ -178,7 +236,8 @@ function upright(draw: ReturnType<typeof signatureAppearance>, frame: PageFrame)
     const display = turned ? { width: size.height, height: size.width } : size;
     const ref = draw(w, display);
     const form = w.staged(ref);
-    if (frame.rotate !== 0 && form instanceof PdfStream) form.dict.set('Matrix', uprightFormMatrix(frame, display.width, display.height));
+    if (frame.rotate !== 0 && form instanceof PdfStream)
+      form.dict.set('Matrix', uprightFormMatrix(frame, display.width, display.height));
     return ref;
   };
 }

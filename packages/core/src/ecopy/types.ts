@@ -22,7 +22,9 @@ export interface ScanImage {
 }
 
 /** The scanned original: a PDF from any scanner or producer, or one image per page, in page order. */
-export type ScanSource = { pdf: Uint8Array; images?: undefined } | { images: readonly (Uint8Array | ScanImage)[]; pdf?: undefined };
+export type ScanSource =
+  | { pdf: Uint8Array; images?: undefined }
+  | { images: readonly (Uint8Array | ScanImage)[]; pdf?: undefined };
 
 /** The conversion from paper (Decree 137/2024 Art. 4; Law 20/2023 Art. 12.1.c). */
 export interface ConversionInfo {

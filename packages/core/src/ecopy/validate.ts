@@ -42,9 +42,14 @@ export function checkAssembleInput(input: AssembleInput): void {
   text(v.convertedBy, 'conversion.convertedBy');
   text(v.organisation, 'conversion.organisation');
   if (v.verificationRef !== undefined) {
-    if (typeof v.verificationRef !== 'string' || v.verificationRef.trim() === '') bad('conversion.verificationRef', 'must be a non-empty string');
+    if (typeof v.verificationRef !== 'string' || v.verificationRef.trim() === '')
+      bad('conversion.verificationRef', 'must be a non-empty string');
     if (v.verificationRef.length > QR_MAX_LENGTH) {
-      throw new EcopyError('ECOPY_QR_TOO_LONG', { length: v.verificationRef.length }, `${v.verificationRef.length} characters`);
+      throw new EcopyError(
+        'ECOPY_QR_TOO_LONG',
+        { length: v.verificationRef.length },
+        `${v.verificationRef.length} characters`,
+      );
     }
   }
 
@@ -54,10 +59,15 @@ export function checkAssembleInput(input: AssembleInput): void {
   if (input.markPlacement !== undefined && !['first-page', 'statement-page'].includes(input.markPlacement)) {
     bad('markPlacement', String(input.markPlacement));
   }
-  if (input.imagePageSize !== undefined && !['auto', 'a4'].includes(input.imagePageSize)) bad('imagePageSize', String(input.imagePageSize));
-  if (input.originalIsCard !== undefined && typeof input.originalIsCard !== 'boolean') bad('originalIsCard', 'true or false');
+  if (input.imagePageSize !== undefined && !['auto', 'a4'].includes(input.imagePageSize))
+    bad('imagePageSize', String(input.imagePageSize));
+  if (input.originalIsCard !== undefined && typeof input.originalIsCard !== 'boolean')
+    bad('originalIsCard', 'true or false');
   const color = input.textColor;
-  if (color !== undefined && !(Array.isArray(color) && color.length === 3 && color.every((x) => Number.isFinite(x) && x >= 0 && x <= 1))) {
+  if (
+    color !== undefined &&
+    !(Array.isArray(color) && color.length === 3 && color.every((x) => Number.isFinite(x) && x >= 0 && x <= 1))
+  ) {
     bad('textColor', 'three numbers from 0 to 1');
   }
 }

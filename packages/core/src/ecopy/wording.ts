@@ -10,7 +10,8 @@ import type { CertificationInfo, ConversionInfo } from './types.js';
 export const DEFAULT_BOOK_TYPE = 'SCT/BS';
 
 export const STATEMENT_WORDING = {
-  legalBasis: 'Nghị định 23/2015/NĐ-CP Điều 20; Nghị định 280/2025/NĐ-CP, Mẫu số 01 (lời chứng chứng thực bản sao từ bản chính)',
+  legalBasis:
+    'Nghị định 23/2015/NĐ-CP Điều 20; Nghị định 280/2025/NĐ-CP, Mẫu số 01 (lời chứng chứng thực bản sao từ bản chính)',
   sentence: 'Chứng thực bản sao đúng với bản chính.',
   number: (n: string, book: string, bookType: string) => `Số chứng thực ${n} quyển số ${book} ${bookType}`,
   // Decree 30/2020: a zero before days below 10 and before months 1 and 2 only ("ngày 05 tháng 3", "tháng 01")

@@ -1,7 +1,14 @@
 /** Circular 226/2016/TT-BTC (11/11/2016), Art. 4: the certification fee rates in force since 01/01/2017 (DOMAIN.md §2.1). */
 import type { Tariff } from './tariff.js';
 
-const COPY_RULE = { kind: 'per-page', unit: 'copy', firstPages: 2, firstPagesRate: 2_000, laterPagesRate: 1_000, capPerCopy: 200_000 } as const;
+const COPY_RULE = {
+  kind: 'per-page',
+  unit: 'copy',
+  firstPages: 2,
+  firstPagesRate: 2_000,
+  laterPagesRate: 1_000,
+  capPerCopy: 200_000,
+} as const;
 
 export const CIRCULAR_226_2016: Tariff = {
   id: 'TT226-2016',

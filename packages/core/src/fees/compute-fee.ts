@@ -4,7 +4,15 @@
  */
 import { FeeError } from './errors.js';
 import { resolveFeePolicy, type FeePolicy } from './fee-policy.js';
-import { tariffAt, tariffItem, vietnamDate, type FeeItemCode, type FlatItem, type PerPageItem, type Tariff } from './tariff.js';
+import {
+  tariffAt,
+  tariffItem,
+  vietnamDate,
+  type FeeItemCode,
+  type FlatItem,
+  type PerPageItem,
+  type Tariff,
+} from './tariff.js';
 
 /** One original to be copied. */
 export interface OriginalForFee {
@@ -76,16 +84,25 @@ export interface FeeQuote {
 }
 
 /** The parallel-copy rule's basis as DOMAIN.md §2.4 knows it: an administrative policy, not a cited legal text. */
-export const PARALLEL_ECOPY_BASIS = 'Chính sách thu phí một lần khi cấp song song bản sao giấy và bản sao điện tử (không thu thêm phí cho bản điện tử)';
+export const PARALLEL_ECOPY_BASIS =
+  'Chính sách thu phí một lần khi cấp song song bản sao giấy và bản sao điện tử (không thu thêm phí cho bản điện tử)';
 
 /** The fee of one copy of an original of `pages` pages: 2,000/page for pages 1–2, 1,000/page from page 3, at most 200,000 (per item data). */
-export function perCopyFee(pages: number, item: PerPageItem): { amount: number; capped: boolean; pageRates: { pages: number; rate: number }[] } {
+export function perCopyFee(
+  pages: number,
+  item: PerPageItem,
+): { amount: number; capped: boolean; pageRates: { pages: number; rate: number }[] } {
   checkPages(pages);
   const first = Math.min(pages, item.firstPages);
   const later = Math.max(0, pages - item.firstPages);
-  const pageRates = [{ pages: first, rate: item.firstPagesRate }, ...(later > 0 ? [{ pages: later, rate: item.laterPagesRate }] : [])];
+  const pageRates = [
+    { pages: first, rate: item.firstPagesRate },
+    ...(later > 0 ? [{ pages: later, rate: item.laterPagesRate }] : []),
+  ];
   const raw = pageRates.reduce((sum, r) => sum + r.pages * r.rate, 0);
-  return raw > item.capPerCopy ? { amount: item.capPerCopy, capped: true, pageRates } : { amount: raw, capped: false, pageRates };
+  return raw > item.capPerCopy
+    ? { amount: item.capPerCopy, capped: true, pageRates }
+    : { amount: raw, capped: false, pageRates };
 }
 
 /** "2 × 2.000 + 8 × 1.000" (pages × rate), as the fee lines and the CLI show the split. */
@@ -98,7 +115,8 @@ export function computeFee(request: FeeRequest, policyIn: Partial<FeePolicy> = {
   const policy = resolveFeePolicy(policyIn);
   const originals = request.originals ?? [];
   const services = request.services ?? [];
-  if (!Array.isArray(originals) || !Array.isArray(services) || originals.length + services.length === 0) throw new FeeError('FEE_EMPTY_REQUEST');
+  if (!Array.isArray(originals) || !Array.isArray(services) || originals.length + services.length === 0)
+    throw new FeeError('FEE_EMPTY_REQUEST');
   const at = request.at ?? new Date();
   const tariff = tariffAt(at, policy.tariffs);
   const lines: FeeLine[] = [];
@@ -112,12 +130,18 @@ export function computeFee(request: FeeRequest, policyIn: Partial<FeePolicy> = {
     lines,
     tariff: { id: tariff.id, legalBasis: tariff.legalBasis, effectiveFrom: tariff.effectiveFrom },
     date: vietnamDate(at),
-    policy: { electronicCopyFreeWhenParallel: policy.electronicCopyFreeWhenParallel, doubleSidedCardPages: policy.doubleSidedCardPages },
+    policy: {
+      electronicCopyFreeWhenParallel: policy.electronicCopyFreeWhenParallel,
+      doubleSidedCardPages: policy.doubleSidedCardPages,
+    },
   };
 }
 
 /** Copies only: `computeCopyFee({ originals: [{ pages, paperCopies, electronicCopy }] })` (DOMAIN.md §12.2). */
-export function computeCopyFee(request: { originals: readonly OriginalForFee[]; at?: Date }, policy: Partial<FeePolicy> = {}): FeeQuote {
+export function computeCopyFee(
+  request: { originals: readonly OriginalForFee[]; at?: Date },
+  policy: Partial<FeePolicy> = {},
+): FeeQuote {
   return computeFee({ originals: request.originals, at: request.at }, policy);
 }
 
@@ -125,7 +149,8 @@ export function computeCopyFee(request: { originals: readonly OriginalForFee[]; 
 export function chargeablePages(o: OriginalForFee, policyIn: Partial<FeePolicy> = {}): number {
   const policy = resolveFeePolicy(policyIn);
   if (o.doubleSidedCard) {
-    if (o.pages !== undefined && o.pages !== 1 && o.pages !== 2) throw new FeeError('FEE_BAD_PAGES', { pages: o.pages }, 'a two-sided card has one sheet');
+    if (o.pages !== undefined && o.pages !== 1 && o.pages !== 2)
+      throw new FeeError('FEE_BAD_PAGES', { pages: o.pages }, 'a two-sided card has one sheet');
     return policy.doubleSidedCardPages;
   }
   checkPages(o.pages);
@@ -138,13 +163,26 @@ function copyLines(o: OriginalForFee, index: number, tariff: Tariff, policy: Fee
   if (item.kind !== 'per-page') throw new FeeError('FEE_WRONG_ITEM_KIND', { item: code });
   const pages = chargeablePages(o, policy);
   const paper = o.paperCopies ?? 0;
-  if (!Number.isSafeInteger(paper) || paper < 0) throw new FeeError('FEE_BAD_COPIES', { original: index, paperCopies: paper });
-  if (o.electronicCopy !== undefined && typeof o.electronicCopy !== 'boolean') throw new FeeError('FEE_BAD_COPIES', { original: index, electronicCopy: o.electronicCopy });
+  if (!Number.isSafeInteger(paper) || paper < 0)
+    throw new FeeError('FEE_BAD_COPIES', { original: index, paperCopies: paper });
+  if (o.electronicCopy !== undefined && typeof o.electronicCopy !== 'boolean')
+    throw new FeeError('FEE_BAD_COPIES', { original: index, electronicCopy: o.electronicCopy });
   const electronic = o.electronicCopy === true;
   if (paper === 0 && !electronic) throw new FeeError('FEE_NO_COPIES', { original: index });
   const { amount: unit, capped, pageRates } = perCopyFee(pages, item);
   const card = o.doubleSidedCard === true;
-  const base = { item: code, original: index + 1, label: o.label, legalBasis: item.legalBasis, pages, ...(card ? { card } : {}), pageRates, unit: 'copy' as const, unitAmount: unit, capped };
+  const base = {
+    item: code,
+    original: index + 1,
+    label: o.label,
+    legalBasis: item.legalBasis,
+    pages,
+    ...(card ? { card } : {}),
+    pageRates,
+    unit: 'copy' as const,
+    unitAmount: unit,
+    capped,
+  };
   const split = formatPageRates(pageRates);
   const originalVi = `bản chính số ${index + 1}${card ? ` là thẻ, tính ${pages} trang dù có hai mặt` : `, ${pages} trang`} (${split}${capped ? `; mức tối đa ${formatVnd(unit)}` : ''})`;
   const originalEn = `original no. ${index + 1}${card ? `, a card counted as ${pages} page${pages === 1 ? '' : 's'} whatever its sides` : `, ${pages} page${pages === 1 ? '' : 's'}`} (${split}${capped ? `; capped at ${formatVnd(unit)}` : ''})`;
@@ -196,7 +234,8 @@ function serviceLine(s: ServiceForFee, tariff: Tariff): FeeLine {
 }
 
 function checkPages(pages: unknown): void {
-  if (typeof pages !== 'number' || !Number.isSafeInteger(pages) || pages < 1) throw new FeeError('FEE_BAD_PAGES', { pages: String(pages) });
+  if (typeof pages !== 'number' || !Number.isSafeInteger(pages) || pages < 1)
+    throw new FeeError('FEE_BAD_PAGES', { pages: String(pages) });
 }
 
 /** `24000` → `24.000 đ` (Vietnamese digit grouping). */

@@ -26,9 +26,12 @@ export const DEFAULT_FEE_POLICY: FeePolicy = Object.freeze({
 
 export function resolveFeePolicy(partial: Partial<FeePolicy> = {}): FeePolicy {
   const policy: FeePolicy = { ...DEFAULT_FEE_POLICY, ...stripUndefined(partial) };
-  if (typeof policy.electronicCopyFreeWhenParallel !== 'boolean') throw new FeeError('FEE_BAD_POLICY', { field: 'electronicCopyFreeWhenParallel' });
-  if (policy.doubleSidedCardPages !== 1 && policy.doubleSidedCardPages !== 2) throw new FeeError('FEE_BAD_POLICY', { field: 'doubleSidedCardPages' });
-  if (!Array.isArray(policy.tariffs) || policy.tariffs.length === 0) throw new FeeError('FEE_BAD_POLICY', { field: 'tariffs' });
+  if (typeof policy.electronicCopyFreeWhenParallel !== 'boolean')
+    throw new FeeError('FEE_BAD_POLICY', { field: 'electronicCopyFreeWhenParallel' });
+  if (policy.doubleSidedCardPages !== 1 && policy.doubleSidedCardPages !== 2)
+    throw new FeeError('FEE_BAD_POLICY', { field: 'doubleSidedCardPages' });
+  if (!Array.isArray(policy.tariffs) || policy.tariffs.length === 0)
+    throw new FeeError('FEE_BAD_POLICY', { field: 'tariffs' });
   if (policy.tariffs !== TARIFFS) policy.tariffs.forEach(validateTariff);
   return policy;
 }

@@ -66,7 +66,8 @@ export function vietnamDate(at: Date): string {
 
 /** The tariff version in force on the Vietnam calendar day of `at`. */
 export function tariffAt(at: Date, tariffs: readonly Tariff[]): Tariff {
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new FeeError('FEE_NO_TARIFF', { at: String(at) }, 'invalid date');
+  if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+    throw new FeeError('FEE_NO_TARIFF', { at: String(at) }, 'invalid date');
   const day = vietnamDate(at);
   let found: Tariff | undefined;
   for (const t of tariffs) {
@@ -91,14 +92,22 @@ export function validateTariff(t: Tariff): Tariff {
   };
   if (!t || typeof t.id !== 'string' || !t.id) bad('missing id');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(t.effectiveFrom)) bad('effectiveFrom must be YYYY-MM-DD');
-  if (t.effectiveUntil !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(t.effectiveUntil) && t.effectiveUntil > t.effectiveFrom)) bad('effectiveUntil must be a later YYYY-MM-DD or null');
+  if (
+    t.effectiveUntil !== null &&
+    !(/^\d{4}-\d{2}-\d{2}$/.test(t.effectiveUntil) && t.effectiveUntil > t.effectiveFrom)
+  )
+    bad('effectiveUntil must be a later YYYY-MM-DD or null');
   const vnd = (n: number) => Number.isSafeInteger(n) && n >= 0;
   const seen = new Set<string>();
   for (const i of t.items) {
     if (seen.has(i.code)) bad(`item ${i.code} twice`);
     seen.add(i.code);
     if (i.kind === 'per-page') {
-      if (![i.firstPagesRate, i.laterPagesRate, i.capPerCopy].every(vnd) || !(Number.isInteger(i.firstPages) && i.firstPages >= 0)) bad(`item ${i.code} rates`);
+      if (
+        ![i.firstPagesRate, i.laterPagesRate, i.capPerCopy].every(vnd) ||
+        !(Number.isInteger(i.firstPages) && i.firstPages >= 0)
+      )
+        bad(`item ${i.code} rates`);
     } else if (i.kind === 'flat') {
       if (!vnd(i.rate)) bad(`item ${i.code} rate`);
     } else bad('unknown item kind');

@@ -12,5 +12,8 @@ export function sha256Hex(bytes: Uint8Array | readonly Uint8Array[]): string {
 export function signerFacts(certificateDer: Uint8Array): { signerName: string; signerCertSha256: string } {
   const info = parseCertificate(certificateDer);
   const a = info.subjectAttributes;
-  return { signerName: a.CN || a.O || Object.values(a).join(', ') || '(no subject name)', signerCertSha256: sha256Hex(certificateDer) };
+  return {
+    signerName: a.CN || a.O || Object.values(a).join(', ') || '(no subject name)',
+    signerCertSha256: sha256Hex(certificateDer),
+  };
 }

@@ -14,11 +14,13 @@ function bad(field: string, why: string): never {
 }
 
 function text(v: unknown, field: string, max: number): void {
-  if (typeof v !== 'string' || v.trim() === '' || v.length > max || /[\u0000-\u001f\u007f]/.test(v)) bad(field, `1 to ${max} printable characters`);
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max || /[\u0000-\u001f\u007f]/.test(v))
+    bad(field, `1 to ${max} printable characters`);
 }
 
 export function checkCode(v: unknown, field: string): void {
-  if (v !== undefined && (typeof v !== 'string' || !JOURNAL_CODE.test(v))) bad(field, '1 to 100 of A-Z a-z 0-9 . _ / : -');
+  if (v !== undefined && (typeof v !== 'string' || !JOURNAL_CODE.test(v)))
+    bad(field, '1 to 100 of A-Z a-z 0-9 . _ / : -');
 }
 
 export function checkRecordInput(r: JournalRecordInput): void {
@@ -29,9 +31,11 @@ export function checkRecordInput(r: JournalRecordInput): void {
   text(r.unit, 'unit', 300);
   text(r.keyAlias, 'keyAlias', 200);
   text(r.signerName, 'signerName', 300);
-  if (typeof r.signerCertSha256 !== 'string' || !HEX64.test(r.signerCertSha256)) bad('signerCertSha256', 'lowercase hex SHA-256');
+  if (typeof r.signerCertSha256 !== 'string' || !HEX64.test(r.signerCertSha256))
+    bad('signerCertSha256', 'lowercase hex SHA-256');
   if (!LEVELS.has(r.level)) bad('level', 'B-B, B-T, B-LT or B-LTA');
-  if (typeof r.documentSha256 !== 'string' || !HEX64.test(r.documentSha256)) bad('documentSha256', 'lowercase hex SHA-256');
+  if (typeof r.documentSha256 !== 'string' || !HEX64.test(r.documentSha256))
+    bad('documentSha256', 'lowercase hex SHA-256');
   checkCode(r.procedureCode, 'procedureCode');
   checkCode(r.dossierId, 'dossierId');
 }
@@ -42,7 +46,8 @@ export function checkQuery(q: JournalQuery): void {
   if (q.keyAlias !== undefined) text(q.keyAlias, 'keyAlias', 200);
   checkCode(q.procedureCode, 'procedureCode');
   checkCode(q.dossierId, 'dossierId');
-  if (q.documentSha256 !== undefined && (typeof q.documentSha256 !== 'string' || !HEX64.test(q.documentSha256))) bad('documentSha256', 'lowercase hex SHA-256');
+  if (q.documentSha256 !== undefined && (typeof q.documentSha256 !== 'string' || !HEX64.test(q.documentSha256)))
+    bad('documentSha256', 'lowercase hex SHA-256');
 }
 
 /** An instant as stored (toISOString), or a typed error. */

@@ -59,17 +59,29 @@ const LEVELS: readonly ExtendLevel[] = ['B-T', 'B-LT', 'B-LTA'];
 
 /** Computes the updates that take the document in `source` to `options.level`. The source is only read. */
 export async function extendUpdates(input: Uint8Array | ByteSource, options: ExtendOptions): Promise<Extended> {
-  if (!LEVELS.includes(options.level)) throw new LtvError('LTV_BAD_OPTIONS', { level: options.level }, `level must be ${LEVELS.join(', ')}`);
+  if (!LEVELS.includes(options.level))
+    throw new LtvError('LTV_BAD_OPTIONS', { level: options.level }, `level must be ${LEVELS.join(', ')}`);
   const base = toSource(input);
   const updates: Uint8Array[] = [];
-  const report: ExtendReport = { level: options.level, added: [], timestampFields: [], signatures: [], certificates: [], warnings: [] };
+  const report: ExtendReport = {
+    level: options.level,
+    added: [],
+    timestampFields: [],
+    signatures: [],
+    certificates: [],
+    warnings: [],
+  };
   const current = (): PdfDocument => PdfDocument.load(updates.length ? new ChainedSource(base, updates) : base);
   const needTsa = (): TimestampProvider => {
     if (!options.timestamper) throw new LtvError('LTV_NEEDS_TIMESTAMP', { level: options.level });
     return options.timestamper;
   };
   const addDocTimestamp = async (): Promise<void> => {
-    const done = await docTimestampUpdate(current(), { timestamper: needTsa(), hash: options.hash, placeholderBytes: options.docTimestampBytes });
+    const done = await docTimestampUpdate(current(), {
+      timestamper: needTsa(),
+      hash: options.hash,
+      placeholderBytes: options.docTimestampBytes,
+    });
     updates.push(done.update);
     report.added.push('doc-timestamp');
     report.timestampFields.push(done.fieldName);
@@ -90,8 +102,13 @@ export async function extendUpdates(input: Uint8Array | ByteSource, options: Ext
     doc = current();
     const all = existingSignatures(doc);
     // The document timestamp just added belongs to the selection too: its TSA chain needs data for B-LT.
-    sigs = all.filter((s) => !options.fields || options.fields.includes(s.fieldName) || report.timestampFields.includes(s.fieldName));
-    const data = await gatherValidationData(sigs.map((s) => s.target), options);
+    sigs = all.filter(
+      (s) => !options.fields || options.fields.includes(s.fieldName) || report.timestampFields.includes(s.fieldName),
+    );
+    const data = await gatherValidationData(
+      sigs.map((s) => s.target),
+      options,
+    );
     report.certificates = data.report;
     report.warnings.push(...data.warnings);
     const dss = buildDssUpdate(doc, data);
@@ -102,12 +119,19 @@ export async function extendUpdates(input: Uint8Array | ByteSource, options: Ext
   }
   if (options.level === 'B-LTA') await addDocTimestamp();
 
-  report.signatures = existingSignatures(current()).map((s) => ({ fieldName: s.fieldName, kind: s.kind, vriKey: s.vriKey }));
+  report.signatures = existingSignatures(current()).map((s) => ({
+    fieldName: s.fieldName,
+    kind: s.kind,
+    vriKey: s.vriKey,
+  }));
   return { updates, report };
 }
 
 /** Augments a PDF held in memory; returns the input's bytes followed by the updates. */
-export async function extendPdf(input: Uint8Array, options: ExtendOptions): Promise<{ pdf: Uint8Array; report: ExtendReport }> {
+export async function extendPdf(
+  input: Uint8Array,
+  options: ExtendOptions,
+): Promise<{ pdf: Uint8Array; report: ExtendReport }> {
   const { updates, report } = await extendUpdates(input, options);
   return { pdf: appendUpdates(input, updates), report };
 }
@@ -116,7 +140,11 @@ export async function extendPdf(input: Uint8Array, options: ExtendOptions): Prom
  * Augments the file at `inPath` into `outPath`: the input is read through a windowed reader and copied by the
  * kernel, the updates written after it in a temporary file renamed into place only when complete.
  */
-export async function extendFile(inPath: string, outPath: string, options: ExtendOptions): Promise<ExtendReport & { bytes: number }> {
+export async function extendFile(
+  inPath: string,
+  outPath: string,
+  options: ExtendOptions,
+): Promise<ExtendReport & { bytes: number }> {
   const source = new FileSource(inPath);
   try {
     const { updates, report } = await extendUpdates(source, options);
@@ -140,7 +168,12 @@ export function appendUpdates(input: Uint8Array, updates: readonly Uint8Array[])
 }
 
 /** Copies `inPath` and appends `updates` into a temporary file next to `outPath`, then renames it; returns the size. */
-export function writeAppended(inPath: string, outPath: string, inputLength: number, updates: readonly Uint8Array[]): number {
+export function writeAppended(
+  inPath: string,
+  outPath: string,
+  inputLength: number,
+  updates: readonly Uint8Array[],
+): number {
   let tmp: string | undefined = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     copyFileSync(inPath, tmp);

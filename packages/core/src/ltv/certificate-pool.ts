@@ -59,7 +59,10 @@ export class CertificatePool {
   /**
    * The chain from `leaf` upwards (leaf first), as far as the pool (and `fetchIssuer`, for a missing link) reaches.
    */
-  async chain(leaf: PooledCertificate, fetchIssuer?: (c: PooledCertificate, child?: PooledCertificate) => Promise<Uint8Array[]>): Promise<PooledCertificate[]> {
+  async chain(
+    leaf: PooledCertificate,
+    fetchIssuer?: (c: PooledCertificate, child?: PooledCertificate) => Promise<Uint8Array[]>,
+  ): Promise<PooledCertificate[]> {
     const out = [leaf];
     let current = leaf;
     while (out.length < MAX_CHAIN && !isSelfIssued(current)) {

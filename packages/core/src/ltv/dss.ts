@@ -7,7 +7,17 @@
  * pyHanko does, unless the file is PDF 2.0 (where the DSS is part of the standard) or already declares it.
  */
 import { createHash } from 'node:crypto';
-import { deflate, PdfDict, PdfName, PdfRef, PdfStream, type IncrementalUpdate, type IncrementalWriter, type PdfDocument, type PdfObject } from '@kyso/pdf';
+import {
+  deflate,
+  PdfDict,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  type IncrementalUpdate,
+  type IncrementalWriter,
+  type PdfDocument,
+  type PdfObject,
+} from '@kyso/pdf';
 import type { VriEntry } from './gather.js';
 
 export interface DssContent {

@@ -10,14 +10,20 @@ export const LTV_MESSAGES = {
     'Không dựng được chuỗi chứng thư số đến chứng thư số gốc.',
     'The certificate chain could not be built up to a root certificate.',
   ],
-  LTV_CERT_REVOKED: ['Chứng thư số trong chuỗi chứng thực đã bị thu hồi.', 'A certificate of the chain has been revoked.'],
+  LTV_CERT_REVOKED: [
+    'Chứng thư số trong chuỗi chứng thực đã bị thu hồi.',
+    'A certificate of the chain has been revoked.',
+  ],
   LTV_NO_SIGNATURES: ['Tài liệu không có chữ ký số nào để bổ sung.', 'The document has no signature to extend.'],
   LTV_BAD_SIGNATURE: ['Không đọc được một chữ ký số trong tài liệu.', 'A signature of the document cannot be read.'],
   LTV_NEEDS_TIMESTAMP: [
     'Cần máy chủ cấp dấu thời gian (TSA) cho mức bổ sung này.',
     'A timestamp authority (TSA) is needed for this level.',
   ],
-  LTV_BAD_OPTIONS: ['Tham số bổ sung dữ liệu xác thực không hợp lệ.', 'The long-term validation options are not valid.'],
+  LTV_BAD_OPTIONS: [
+    'Tham số bổ sung dữ liệu xác thực không hợp lệ.',
+    'The long-term validation options are not valid.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LtvErrorCode = keyof typeof LTV_MESSAGES;

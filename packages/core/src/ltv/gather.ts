@@ -5,11 +5,22 @@
  * for /VRI and merged for the DSS arrays.
  */
 import { verifyCertificateSignature, type FetchLike } from '@kyso/verify';
-import { CertificatePool, certificateId, hasOcspNoCheck, isSelfIssued, type PooledCertificate } from './certificate-pool.js';
+import {
+  CertificatePool,
+  certificateId,
+  hasOcspNoCheck,
+  isSelfIssued,
+  type PooledCertificate,
+} from './certificate-pool.js';
 import { LtvError } from './errors.js';
 import { fetchIssuerCertificates } from './issuer-fetch.js';
 import { ltvPolicy, type LtvPolicy } from './policy.js';
-import { describeAttempts, RevocationCollector, type CertificateStatus, type RevocationAttemptFacts } from './revocation.js';
+import {
+  describeAttempts,
+  RevocationCollector,
+  type CertificateStatus,
+  type RevocationAttemptFacts,
+} from './revocation.js';
 import { signingWarning, type OnSigningWarning, type SigningWarning } from '../signing/warnings.js';
 
 export interface ValidationTarget {
@@ -68,11 +79,19 @@ class Bag {
   }
 }
 
-export async function gatherValidationData(targets: ValidationTarget[], options: GatherOptions = {}): Promise<ValidationData> {
+export async function gatherValidationData(
+  targets: ValidationTarget[],
+  options: GatherOptions = {},
+): Promise<ValidationData> {
   const policy = ltvPolicy(options.policy);
   const pool = new CertificatePool();
   pool.addAll(options.extraCertificates ?? []);
-  const collector = new RevocationCollector({ policy, fetch: options.fetch, ocspUrlOverride: options.ocspUrlOverride, crlUrlOverride: options.crlUrlOverride });
+  const collector = new RevocationCollector({
+    policy,
+    fetch: options.fetch,
+    ocspUrlOverride: options.ocspUrlOverride,
+    crlUrlOverride: options.crlUrlOverride,
+  });
   const statuses = new Map<string, Promise<CertificateStatus>>();
   const all = { certs: new Bag(), ocsps: new Bag(), crls: new Bag() };
   const vri = new Map<string, VriEntry>();
@@ -88,7 +107,11 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
     ? async (c: PooledCertificate, child?: PooledCertificate) =>
         child && (await verifyCertificateSignature(child.cert, c.cert.subjectPublicKeyInfo)) !== 'valid'
           ? []
-          : fetchIssuerCertificates(c, { timeoutMs: policy.timeoutMs, maxBytes: policy.maxCertificateBytes, fetch: options.fetch })
+          : fetchIssuerCertificates(c, {
+              timeoutMs: policy.timeoutMs,
+              maxBytes: policy.maxCertificateBytes,
+              fetch: options.fetch,
+            })
     : undefined;
 
   // Any certificate the file carries may complete any chain (a TSA token often holds the CA chain a CMS lacks).
@@ -118,7 +141,8 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
           report.set(c.id, { subject, id: c.id, status: 'unknown', attempts: [] });
           // Without the issuer neither an OCSP CertID nor a CRL signature can be checked.
           const text = `the issuer of "${subject}" is not among the known certificates (give it with extraCertificates / --trust)`;
-          if (policy.missing === 'error') throw new LtvError('LTV_CHAIN_INCOMPLETE', { subject, signature: target.label }, text);
+          if (policy.missing === 'error')
+            throw new LtvError('LTV_CHAIN_INCOMPLETE', { subject, signature: target.label }, text);
           warn(signingWarning('LTV_CHAIN_INCOMPLETE', `${text} (${target.label})`));
           continue;
         }
@@ -128,7 +152,13 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
           statuses.set(c.id, pending);
         }
         const st = await pending;
-        report.set(c.id, { subject, id: c.id, status: st.status, revocationTime: st.revocationTime, attempts: st.attempts });
+        report.set(c.id, {
+          subject,
+          id: c.id,
+          status: st.status,
+          revocationTime: st.revocationTime,
+          attempts: st.attempts,
+        });
         decide(policy, st, subject, target.label, warn);
         for (const o of st.ocsps) mine.ocsps.add(o);
         for (const o of st.crls) mine.crls.add(o);
@@ -141,23 +171,51 @@ export async function gatherValidationData(targets: ValidationTarget[], options:
     for (const d of mine.certs.items) all.certs.add(d);
     for (const d of mine.ocsps.items) all.ocsps.add(d);
     for (const d of mine.crls.items) all.crls.add(d);
-    if (target.vriKey) vri.set(target.vriKey, { certificates: mine.certs.items, ocsps: mine.ocsps.items, crls: mine.crls.items });
+    if (target.vriKey)
+      vri.set(target.vriKey, { certificates: mine.certs.items, ocsps: mine.ocsps.items, crls: mine.crls.items });
   }
-  return { certificates: all.certs.items, ocsps: all.ocsps.items, crls: all.crls.items, vri, report: [...report.values()], warnings };
+  return {
+    certificates: all.certs.items,
+    ocsps: all.ocsps.items,
+    crls: all.crls.items,
+    vri,
+    report: [...report.values()],
+    warnings,
+  };
 }
 
 /** Applies the policy to one certificate's status: an error, a warning, or nothing. */
-function decide(policy: LtvPolicy, st: CertificateStatus, subject: string, label: string, warn: OnSigningWarning): void {
+function decide(
+  policy: LtvPolicy,
+  st: CertificateStatus,
+  subject: string,
+  label: string,
+  warn: OnSigningWarning,
+): void {
   if (st.status === 'revoked') {
     const details = { subject, signature: label, revocationTime: st.revocationTime?.toISOString() };
-    if (policy.revoked === 'error') throw new LtvError('LTV_CERT_REVOKED', details, `${subject}, ${st.revocationTime?.toISOString() ?? 'time unknown'}`);
-    warn(signingWarning('LTV_CERT_REVOKED', `"${subject}" (${label}) was revoked at ${st.revocationTime?.toISOString() ?? '?'}; the evidence is embedded`));
+    if (policy.revoked === 'error')
+      throw new LtvError(
+        'LTV_CERT_REVOKED',
+        details,
+        `${subject}, ${st.revocationTime?.toISOString() ?? 'time unknown'}`,
+      );
+    warn(
+      signingWarning(
+        'LTV_CERT_REVOKED',
+        `"${subject}" (${label}) was revoked at ${st.revocationTime?.toISOString() ?? '?'}; the evidence is embedded`,
+      ),
+    );
     return;
   }
   if (st.status === 'unknown') {
     const text = describeAttempts(st.attempts);
     if (policy.missing === 'error') {
-      throw new LtvError('LTV_REVOCATION_UNAVAILABLE', { subject, signature: label, attempts: st.attempts }, `${subject}: ${text}`);
+      throw new LtvError(
+        'LTV_REVOCATION_UNAVAILABLE',
+        { subject, signature: label, attempts: st.attempts },
+        `${subject}: ${text}`,
+      );
     }
     warn(signingWarning('LTV_REVOCATION_UNAVAILABLE', `"${subject}" (${label}): ${text}`));
   }

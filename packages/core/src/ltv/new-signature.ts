@@ -12,10 +12,14 @@ import { ChainedSource } from './chained-source.js';
 import type { OnSigningWarning } from '../signing/warnings.js';
 
 /** How B-LT and B-LTA gather and embed validation data. */
-export type LtvSigningOptions = Pick<ExtendOptions, 'policy' | 'extraCertificates' | 'fetch' | 'ocspUrlOverride' | 'crlUrlOverride' | 'docTimestampBytes' | 'hash'>;
+export type LtvSigningOptions = Pick<
+  ExtendOptions,
+  'policy' | 'extraCertificates' | 'fetch' | 'ocspUrlOverride' | 'crlUrlOverride' | 'docTimestampBytes' | 'hash'
+>;
 
 /** The levels that add validation data after the signature. */
-export const isLtvLevel = (level: Level | undefined): level is 'B-LT' | 'B-LTA' => level === 'B-LT' || level === 'B-LTA';
+export const isLtvLevel = (level: Level | undefined): level is 'B-LT' | 'B-LTA' =>
+  level === 'B-LT' || level === 'B-LTA';
 
 /** The signature timestamp's reserve at B-LT/B-LTA: the TSA's real token size, which the document timestamp needs anyway. */
 export async function ltvTimestampBytes(timestamper: TimestampProvider, hash: HashAlgorithm): Promise<number> {
@@ -31,7 +35,12 @@ export async function ltvUpdatesAfter(
   input: Uint8Array | ByteSource,
   update: Uint8Array,
   fieldName: string,
-  options: { level: 'B-LT' | 'B-LTA'; timestamper?: TimestampProvider; ltv?: LtvSigningOptions; onWarning?: OnSigningWarning },
+  options: {
+    level: 'B-LT' | 'B-LTA';
+    timestamper?: TimestampProvider;
+    ltv?: LtvSigningOptions;
+    onWarning?: OnSigningWarning;
+  },
 ): Promise<Uint8Array[]> {
   const { updates } = await extendUpdates(new ChainedSource(toSource(input), [update]), {
     ...options.ltv,

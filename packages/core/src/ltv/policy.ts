@@ -40,7 +40,10 @@ export const DEFAULT_LTV_POLICY: Readonly<LtvPolicy> = Object.freeze({
 });
 
 /** The Vietnamese archival profile: OCSP and CRL both kept (Circular 15/2025 Art. 5 S9). */
-export const VN_ARCHIVAL_LTV_POLICY: Readonly<LtvPolicy> = Object.freeze({ ...DEFAULT_LTV_POLICY, revocation: 'ocsp-and-crl' });
+export const VN_ARCHIVAL_LTV_POLICY: Readonly<LtvPolicy> = Object.freeze({
+  ...DEFAULT_LTV_POLICY,
+  revocation: 'ocsp-and-crl',
+});
 
 export function ltvPolicy(overrides: Partial<LtvPolicy> = {}): LtvPolicy {
   return { ...DEFAULT_LTV_POLICY, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

@@ -5,7 +5,15 @@
  * reason, never evidence.
  */
 import { KysoError } from '@kyso/pdf';
-import { buildOcspRequest, checkCrl, checkOcspResponse, fetchCrl, fetchOcsp, verifyCertificateSignature, type FetchLike } from '@kyso/verify';
+import {
+  buildOcspRequest,
+  checkCrl,
+  checkOcspResponse,
+  fetchCrl,
+  fetchOcsp,
+  verifyCertificateSignature,
+  type FetchLike,
+} from '@kyso/verify';
 import type { PooledCertificate } from './certificate-pool.js';
 import type { LtvPolicy } from './policy.js';
 
@@ -42,7 +50,10 @@ const MAX_URLS = 3;
 const isHttp = (u: string): boolean => /^https?:\/\//i.test(u);
 
 /** Which sources to ask for `cert`, in order, and whether one answer suffices. */
-function plan(cert: PooledCertificate, s: RevocationFetchSettings): { order: Source[]; all: boolean; fallback: boolean } {
+function plan(
+  cert: PooledCertificate,
+  s: RevocationFetchSettings,
+): { order: Source[]; all: boolean; fallback: boolean } {
   const named = { ocsp: cert.info.ocspUrls.some(isHttp), crl: cert.info.crlUrls.some(isHttp) };
   switch (s.policy.revocation) {
     case 'ocsp':
@@ -83,7 +94,8 @@ export class RevocationCollector {
       const list = urls(cert, source, this.settings);
       if (list.length === 0) continue;
       asked++;
-      const answer = source === 'ocsp' ? await this.ocsp(cert, issuer, list, out) : await this.crl(cert, issuer, list, out);
+      const answer =
+        source === 'ocsp' ? await this.ocsp(cert, issuer, list, out) : await this.crl(cert, issuer, list, out);
       if (answer) {
         answered++;
         if (out.status !== 'revoked') {
@@ -103,13 +115,18 @@ export class RevocationCollector {
     for (const url of list) {
       try {
         const request = await buildOcspRequest(cert.cert, issuer.cert, { nonce: true });
-        const der = await fetchOcsp(url, request.der, { timeoutMs: p.timeoutMs, fetch: this.settings.fetch, maxBytes: p.maxOcspBytes });
+        const der = await fetchOcsp(url, request.der, {
+          timeoutMs: p.timeoutMs,
+          fetch: this.settings.fetch,
+          maxBytes: p.maxOcspBytes,
+        });
         const checked = await checkOcspResponse(der, cert.cert, issuer.cert, { nonce: request.nonce });
         const outcome = checked.status;
         out.attempts.push({ source: 'ocsp', url, outcome, reasons: [...checked.problems] });
         if (outcome !== 'good' && outcome !== 'revoked') continue;
         out.ocsps.push(checked.der);
-        if (checked.responder === 'delegated' && checked.responderCertificate) out.certificates.push(checked.responderCertificate);
+        if (checked.responder === 'delegated' && checked.responderCertificate)
+          out.certificates.push(checked.responderCertificate);
         return { status: outcome, revocationTime: checked.revocationTime };
       } catch (e) {
         out.attempts.push({ source: 'ocsp', url, outcome: 'error', reasons: [reasonOf(e)] });

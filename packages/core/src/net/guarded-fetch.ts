@@ -34,7 +34,11 @@ function guardedLookup(guard: AddressGuard, host: string): LookupFunction {
       const refused = list.map((a) => ({ a, why: guard(a.address) })).find((x) => x.why !== null);
       const [first] = list;
       if (!first || refused) {
-        const e = new FetchError('FETCH_ADDRESS_REFUSED', { host, range: refused?.why ?? 'none' }, `${host} resolves to a ${refused?.why ?? 'missing'} address`);
+        const e = new FetchError(
+          'FETCH_ADDRESS_REFUSED',
+          { host, range: refused?.why ?? 'none' },
+          `${host} resolves to a ${refused?.why ?? 'missing'} address`,
+        );
         return (callback as (e: Error) => void)(e);
       }
       if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
@@ -100,7 +104,15 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
       },
     );
     // An abort rejects with its reason (the caller's timeout, or the budget's FetchError), not Node's AbortError.
-    req.on('error', (e) => reject(init.signal?.aborted ? init.signal.reason : e instanceof FetchError ? e : Object.assign(new Error(e.message), { cause: e })));
+    req.on('error', (e) =>
+      reject(
+        init.signal?.aborted
+          ? init.signal.reason
+          : e instanceof FetchError
+            ? e
+            : Object.assign(new Error(e.message), { cause: e }),
+      ),
+    );
     req.end(body);
   });
 

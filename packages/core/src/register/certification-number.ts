@@ -18,7 +18,10 @@ export type CertificationNumberTemplate = string;
 /** e.g. `12 quyển số 01/2026 SCT/BS`. */
 export const DEFAULT_NUMBER_TEMPLATE: CertificationNumberTemplate = '{seq} quyển số {volume2}/{year} {book}';
 
-export function formatCertificationNumber(parts: CertificationNumberParts, template: CertificationNumberTemplate = DEFAULT_NUMBER_TEMPLATE): string {
+export function formatCertificationNumber(
+  parts: CertificationNumberParts,
+  template: CertificationNumberTemplate = DEFAULT_NUMBER_TEMPLATE,
+): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return template
     .replaceAll('{seq2}', pad(parts.seqNo))

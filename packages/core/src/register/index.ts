@@ -33,7 +33,13 @@ export type {
   BookClosure,
 } from './types.js';
 export { requestDeadline, returnedAt, type EntryDeadline, type RequestDeadlineFacts } from './entry-deadline.js';
-export { REFUSAL_GROUNDS, REFUSAL_LEGAL_BASIS, refusalClause, isRefusalCode, type RefusalCode } from './refusal-grounds.js';
+export {
+  REFUSAL_GROUNDS,
+  REFUSAL_LEGAL_BASIS,
+  refusalClause,
+  isRefusalCode,
+  type RefusalCode,
+} from './refusal-grounds.js';
 export {
   formatCertificationNumber,
   volumeLabel,
@@ -46,5 +52,22 @@ export { vietnamDayStart, vietnamDayEnd } from './vietnam-day.js';
 export { printRegisterBook, BOOK_TITLES, BOOK_COLUMNS, type PrintBookInput } from './print-book.js';
 export { canonicalJson } from './fingerprint.js';
 export { RegisterBook, bookTypeFor, type RegisterRulesOptions } from './numbering.js';
-export { KeyTakenConflict, type RegisterStore, type RegisterReads, type RegisterWrites, type StoredRequest, type StoredBook, type NewEntry, type BookCounts } from './store.js';
-export { entrySearch, pageLimit, encodeCursor, decodeCursor, foldName, type EntrySearch, type CursorKey } from './entry-query.js';
+export {
+  KeyTakenConflict,
+  type RegisterStore,
+  type RegisterReads,
+  type RegisterWrites,
+  type StoredRequest,
+  type StoredBook,
+  type NewEntry,
+  type BookCounts,
+} from './store.js';
+export {
+  entrySearch,
+  pageLimit,
+  encodeCursor,
+  decodeCursor,
+  foldName,
+  type EntrySearch,
+  type CursorKey,
+} from './entry-query.js';

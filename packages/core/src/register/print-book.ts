@@ -63,8 +63,10 @@ type Cells = string[][]; // per column, the wrapped lines
 
 /** The book for a period as a PDF. Throws `REGISTER_BAD_INPUT` for input it cannot print; never half a file. */
 export function printRegisterBook(input: PrintBookInput): Uint8Array {
-  if (!input || typeof input !== 'object' || !Array.isArray(input.entries)) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entries' }, 'entries: an array');
-  if (!input.authority?.name || !input.bookType) throw new RegisterError('REGISTER_BAD_INPUT', { field: 'authority' }, 'authority.name and bookType are required');
+  if (!input || typeof input !== 'object' || !Array.isArray(input.entries))
+    throw new RegisterError('REGISTER_BAD_INPUT', { field: 'entries' }, 'entries: an array');
+  if (!input.authority?.name || !input.bookType)
+    throw new RegisterError('REGISTER_BAD_INPUT', { field: 'authority' }, 'authority.name and bookType are required');
   const entries = [...input.entries].sort((a, b) => a.year - b.year || a.seqNo - b.seqNo);
   const years = [...new Set(entries.map((e) => e.year))];
   const year = input.year ?? (years.length === 1 ? years[0] : undefined);
@@ -73,8 +75,14 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   const titleLines = [
     { text: printable(input.authority.name.toLocaleUpperCase('vi')), bold: true, size: 11 },
     { text: printable(BOOK_TITLES[input.bookType] ?? 'SỔ CHỨNG THỰC'), bold: true, size: 14 },
-    { text: printable(`Ký hiệu sổ: ${input.bookType}${year !== undefined ? ` — Năm ${year}` : ''}`), bold: false, size: 10 },
-    ...(input.period && (input.period.from || input.period.to) ? [{ text: printable(periodLabel(input.period)), bold: false, size: 10 }] : []),
+    {
+      text: printable(`Ký hiệu sổ: ${input.bookType}${year !== undefined ? ` — Năm ${year}` : ''}`),
+      bold: false,
+      size: 10,
+    },
+    ...(input.period && (input.period.from || input.period.to)
+      ? [{ text: printable(periodLabel(input.period)), bold: false, size: 10 }]
+      : []),
   ];
   const rows = entries.map((e) => rowTexts(e).map(printable));
   const closing = input.closure
@@ -88,8 +96,17 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   const doc = PdfDocument.load(emptyPdf());
   const w = doc.update();
   // Every string that will be drawn, so that one subset per face holds every glyph (wrapping only splits them).
-  const regularText = [...rows.flat(), closing ?? '', empty ?? '', '…', 'Trang 0123456789/', ...titleLines.filter((t) => !t.bold).map((t) => t.text)].join(' ');
-  const boldText = [...BOOK_COLUMNS.map((c) => c.heading), ...titleLines.filter((t) => t.bold).map((t) => t.text)].join(' ');
+  const regularText = [
+    ...rows.flat(),
+    closing ?? '',
+    empty ?? '',
+    '…',
+    'Trang 0123456789/',
+    ...titleLines.filter((t) => !t.bold).map((t) => t.text),
+  ].join(' ');
+  const boldText = [...BOOK_COLUMNS.map((c) => c.heading), ...titleLines.filter((t) => t.bold).map((t) => t.text)].join(
+    ' ',
+  );
   const fonts = { regular: embedFont(w, 'regular', regularText), bold: embedFont(w, 'bold', boldText) };
 
   const tableWidth = PAGE.width - 2 * PAGE.margin;
@@ -109,7 +126,9 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   const pages = [current];
   let y = PAGE.height - PAGE.margin - titleHeight - headHeight;
   for (const texts of rows) {
-    const cells = texts.map((t, i) => clip(wrap(t, i, fonts.regular, TEXT.size), maxLines, elementAt(widths, i) - 2 * TEXT.pad, fonts.regular));
+    const cells = texts.map((t, i) =>
+      clip(wrap(t, i, fonts.regular, TEXT.size), maxLines, elementAt(widths, i) - 2 * TEXT.pad, fonts.regular),
+    );
     const height = Math.max(...cells.map((l) => l.length)) * TEXT.leading + 2 * TEXT.pad;
     if (y - height < bottom && current.length > 0) {
       pages.push((current = []));
@@ -118,7 +137,9 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
     current.push({ cells, height });
     y -= height;
   }
-  const trailer = [closing, empty].filter((t): t is string => t !== undefined).flatMap((t) => wrapLine(t, tableWidth, TEXT.size + 1, fonts.regular));
+  const trailer = [closing, empty]
+    .filter((t): t is string => t !== undefined)
+    .flatMap((t) => wrapLine(t, tableWidth, TEXT.size + 1, fonts.regular));
   if (trailer.length && y - (trailer.length + 1) * TEXT.leading < bottom) pages.push([]);
 
   const rootRef = doc.catalog()!.get('Pages') as PdfRef;
@@ -126,7 +147,13 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
   pages.forEach((pageRows, index) => {
     const ops: string[] = ['0 0 0 RG 0 0 0 rg 0.5 w'];
     const text = (s: string, x: number, baseline: number, bold: boolean, size: number) =>
-      ops.push('BT', `/${bold ? 'FB' : 'FR'} ${n(size)} Tf`, `1 0 0 1 ${n(x)} ${n(baseline)} Tm`, `${(bold ? fonts.bold : fonts.regular).encode(s)} Tj`, 'ET');
+      ops.push(
+        'BT',
+        `/${bold ? 'FB' : 'FR'} ${n(size)} Tf`,
+        `1 0 0 1 ${n(x)} ${n(baseline)} Tm`,
+        `${(bold ? fonts.bold : fonts.regular).encode(s)} Tj`,
+        'ET',
+      );
     let top = PAGE.height - PAGE.margin;
     if (index === 0) {
       for (const t of titleLines) {
@@ -170,7 +197,9 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
     }
     const foot = `Trang ${index + 1}/${pages.length}`;
     text(foot, (PAGE.width - fonts.regular.widthOf(foot, 9)) / 2, PAGE.margin - 6, false, 9);
-    const content = w.add(PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n') + '\n'))));
+    const content = w.add(
+      PdfStream.fromBytes(new PdfDict({ Filter: PdfName.of('FlateDecode') }), deflate(ascii(ops.join('\n') + '\n'))),
+    );
     const box = [0, 0, PAGE.width, PAGE.height];
     kids.push(
       w.add(
@@ -190,7 +219,10 @@ export function printRegisterBook(input: PrintBookInput): Uint8Array {
 
 /** One entry's cells, in column order. */
 function rowTexts(e: RegisterEntry): string[] {
-  const copies = [e.paperCopies > 0 ? `${e.paperCopies} bản giấy` : '', e.electronicCopy ? '1 bản điện tử' : ''].filter(Boolean).join(', ') || '0';
+  const copies =
+    [e.paperCopies > 0 ? `${e.paperCopies} bản giấy` : '', e.electronicCopy ? '1 bản điện tử' : '']
+      .filter(Boolean)
+      .join(', ') || '0';
   const certifier = [e.certifier.name, e.certifier.title ?? ''].filter(Boolean).join('\n');
   const notes: string[] = [];
   if (e.state === 'void') notes.push(`Đã hủy${e.voidReason ? `: ${e.voidReason}` : ''}`);
@@ -239,7 +271,10 @@ function printableText(): (s: string) => string {
   const bold = loadFont('bold');
   return (s) => {
     let out = '';
-    const text = String(s ?? '').split(/\r?\n/).map((part) => normalizeText(part).trim()).join('\n');
+    const text = String(s ?? '')
+      .split(/\r?\n/)
+      .map((part) => normalizeText(part).trim())
+      .join('\n');
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       out += ch === '\n' || (regular.hasGlyphForCodePoint(cp) && bold.hasGlyphForCodePoint(cp)) ? ch : '?';

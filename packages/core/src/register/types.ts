@@ -175,7 +175,12 @@ export interface SigningEvidence {
   ocsps: string[];
   crls: string[];
   /** Each certificate of both signers' (and their TSAs') chains, and its status when gathered. */
-  certificates: { subject: string; sha256: string; status: 'good' | 'revoked' | 'unknown' | 'root' | 'ocsp-nocheck'; sources: ('ocsp' | 'crl')[] }[];
+  certificates: {
+    subject: string;
+    sha256: string;
+    status: 'good' | 'revoked' | 'unknown' | 'root' | 'ocsp-nocheck';
+    sources: ('ocsp' | 'crl')[];
+  }[];
   /** Document timestamps added after the DSS (B-LTA). */
   documentTimestamps: string[];
   /** When the validation data was gathered (ISO 8601 UTC). */
@@ -331,7 +336,11 @@ export interface CertificationRegister {
    * (`REGISTER_BOOK_PENDING`) while an entry of that book is pending: complete or void it first. Closing a closed
    * book again returns the closing on record.
    */
-  closeBook(authorityId: string, bookType: string, year: number): Promise<{ entries: number; closure: BookClosure; books: Book[] }>;
+  closeBook(
+    authorityId: string,
+    bookType: string,
+    year: number,
+  ): Promise<{ entries: number; closure: BookClosure; books: Book[] }>;
   /** The closing of a year's book, or null while it is open. */
   getBookClosure(authorityId: string, bookType: string, year: number): Promise<BookClosure | null>;
   listBooks(authorityId: string, year?: number): Promise<Book[]>;
@@ -368,7 +377,12 @@ export interface CertificationRegister {
   findRequestByKey(authorityId: string, idempotencyKey: string): Promise<CertificationRequestRecord | null>;
   findEntry(key: EntryKey): Promise<RegisterEntry | null>;
   findEntriesByECopyHash(sha256: string): Promise<RegisterEntry[]>;
-  listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]>;
+  listEntries(filter: {
+    authorityId: string;
+    bookType?: string;
+    year?: number;
+    state?: EntryState;
+  }): Promise<RegisterEntry[]>;
   /** Searches the book: entries in a stable order (authority, book, year, number), a page at a time. */
   searchEntries(query: EntryQuery, page?: EntryPageRequest): Promise<EntryPage>;
   /** One entry by its id. */

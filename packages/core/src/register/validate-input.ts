@@ -40,9 +40,11 @@ export function checkCertifier(c: Certifier | undefined, field = 'certifier'): v
 export function checkAuthorityInput(a: AuthorityInput): void {
   text(a?.id, 'authority.id');
   text(a.name, 'authority.name');
-  if (a.bookTypes !== undefined && (!Array.isArray(a.bookTypes) || a.bookTypes.length === 0)) bad('authority.bookTypes', 'a non-empty list');
+  if (a.bookTypes !== undefined && (!Array.isArray(a.bookTypes) || a.bookTypes.length === 0))
+    bad('authority.bookTypes', 'a non-empty list');
   for (const t of a.bookTypes ?? []) text(t, 'authority.bookTypes[]');
-  if (a.electronicBookType !== undefined && a.electronicBookType !== null) text(a.electronicBookType, 'authority.electronicBookType');
+  if (a.electronicBookType !== undefined && a.electronicBookType !== null)
+    text(a.electronicBookType, 'authority.electronicBookType');
 }
 
 export function checkReserveInput(input: ReserveInput): void {
@@ -55,22 +57,27 @@ export function checkReserveInput(input: ReserveInput): void {
   input.originals.forEach((o, i) => {
     text(o.documentName, `originals[${i}].documentName`);
     if (!Number.isSafeInteger(o.pages) || o.pages < 1) bad(`originals[${i}].pages`, 'a positive integer');
-    if (!Number.isSafeInteger(o.paperCopies) || o.paperCopies < 0) bad(`originals[${i}].paperCopies`, 'a non-negative integer');
+    if (!Number.isSafeInteger(o.paperCopies) || o.paperCopies < 0)
+      bad(`originals[${i}].paperCopies`, 'a non-negative integer');
     if (typeof o.electronicCopy !== 'boolean') bad(`originals[${i}].electronicCopy`, 'a boolean');
     if (o.paperCopies === 0 && !o.electronicCopy) bad(`originals[${i}]`, 'no copy requested');
     text(o.bookType, `originals[${i}].bookType`, false);
     text(o.notes, `originals[${i}].notes`, false);
-    if (o.contentSha256 !== undefined && !/^[0-9a-f]{64}$/.test(o.contentSha256)) bad(`originals[${i}].contentSha256`, 'lowercase hex SHA-256');
+    if (o.contentSha256 !== undefined && !/^[0-9a-f]{64}$/.test(o.contentSha256))
+      bad(`originals[${i}].contentSha256`, 'lowercase hex SHA-256');
   });
   const fee = input.fee;
-  if (!fee || !Number.isSafeInteger(fee.total) || fee.total < 0 || !Array.isArray(fee.lines)) bad('fee', 'a fee quote with an integer total');
-  for (const l of fee.lines) if (!Number.isSafeInteger(l.amount) || l.amount < 0) bad('fee.lines', 'integer VND amounts');
+  if (!fee || !Number.isSafeInteger(fee.total) || fee.total < 0 || !Array.isArray(fee.lines))
+    bad('fee', 'a fee quote with an integer total');
+  for (const l of fee.lines)
+    if (!Number.isSafeInteger(l.amount) || l.amount < 0) bad('fee.lines', 'integer VND amounts');
   if (fee.lines.reduce((s, l) => s + l.amount, 0) !== fee.total) bad('fee', 'the lines do not add up to the total');
   text(input.feeReceiptNo, 'feeReceiptNo', false);
   if (input.delivery !== undefined) {
     if (!CHANNELS.has(input.delivery?.channel)) bad('delivery.channel', 'KHO_DVCQG, EMAIL or IN_PERSON');
     text(input.delivery.address, 'delivery.address', false);
-    if (input.delivery.channel === 'EMAIL' && !input.delivery.address) bad('delivery.address', 'an e-mail address is required for EMAIL');
+    if (input.delivery.channel === 'EMAIL' && !input.delivery.address)
+      bad('delivery.address', 'an e-mail address is required for EMAIL');
   }
   checkPaymentChannel(input.paymentChannel);
 }
@@ -86,7 +93,8 @@ export function checkInstant(v: Date | string | undefined, field: string, now: D
   if (v === undefined) return now;
   let d: Date;
   if (v instanceof Date) d = v;
-  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) d = new Date(v);
+  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v))
+    d = new Date(v);
   else bad(field, 'an ISO 8601 time with its offset, e.g. 2026-03-10T09:30:00+07:00');
   if (Number.isNaN(d.getTime())) bad(field, 'not a valid time');
   if (d.getTime() > now.getTime() + CLOCK_SKEW_MS) bad(field, 'in the future');
@@ -117,8 +125,13 @@ export function checkCompleteInput(input: CompleteInput): void {
   if (!input || !Array.isArray(input.eCopies)) bad('eCopies', 'a list');
   input.eCopies.forEach((e, i) => {
     if (!Number.isSafeInteger(e.entryId)) bad(`eCopies[${i}].entryId`, 'an entry id');
-    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) bad(`eCopies[${i}].sha256`, 'lowercase hex SHA-256');
+    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
+      bad(`eCopies[${i}].sha256`, 'lowercase hex SHA-256');
     if (e.pdf !== undefined && !(e.pdf instanceof Uint8Array)) bad(`eCopies[${i}].pdf`, 'bytes');
-    if (e.evidence !== undefined && (typeof e.evidence !== 'object' || e.evidence === null || typeof e.evidence.level !== 'string')) bad(`eCopies[${i}].evidence`, 'a SigningEvidence object');
+    if (
+      e.evidence !== undefined &&
+      (typeof e.evidence !== 'object' || e.evidence === null || typeof e.evidence.level !== 'string')
+    )
+      bad(`eCopies[${i}].evidence`, 'a SigningEvidence object');
   });
 }

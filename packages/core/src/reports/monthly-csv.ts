@@ -17,7 +17,9 @@ export const MONTHLY_CSV_COLUMNS: readonly [string, (f: UnitFigures) => string |
   ['certifications_both', (f) => f.certifications.both],
   ['certification_requests', (f) => f.certifications.requests],
   ['refusals', (f) => f.refusals.total],
-  ...CODES.map((c) => [`refusals_${c}`, (f: UnitFigures) => f.refusals.byGround[c]] as [string, (f: UnitFigures) => number]),
+  ...CODES.map(
+    (c) => [`refusals_${c}`, (f: UnitFigures) => f.refusals.byGround[c]] as [string, (f: UnitFigures) => number],
+  ),
   ['fees_total_vnd', (f) => f.fees.total],
   ['fees_cash_vnd', (f) => f.fees.cash],
   ['fees_online_vnd', (f) => f.fees.online],
@@ -48,6 +50,7 @@ function cell(v: string | number | null): string {
 
 export function monthlyReportCsv(report: MonthlyReport): string {
   const rows = [['month', ...MONTHLY_CSV_COLUMNS.map(([h]) => h)].join(',')];
-  for (const f of [...report.units, report.total]) rows.push([report.month, ...MONTHLY_CSV_COLUMNS.map(([, get]) => cell(get(f)))].join(','));
+  for (const f of [...report.units, report.total])
+    rows.push([report.month, ...MONTHLY_CSV_COLUMNS.map(([, get]) => cell(get(f)))].join(','));
   return `\ufeff${rows.join('\r\n')}\r\n`;
 }

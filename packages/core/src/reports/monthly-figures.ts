@@ -14,7 +14,12 @@
  * Void requests count nowhere. Rates are fractions (0–1, four decimals), null without a denominator.
  */
 import { REFUSAL_GROUNDS, type RefusalCode } from '../register/refusal-grounds.js';
-import type { Authority, CertificationRegister, CertificationRequestRecord, PaymentChannel } from '../register/types.js';
+import type {
+  Authority,
+  CertificationRegister,
+  CertificationRequestRecord,
+  PaymentChannel,
+} from '../register/types.js';
 import { ReportError } from './errors.js';
 
 /** Totals from the one-stop software, per unit. */
@@ -43,10 +48,21 @@ export interface UnitFigures {
   certifications: { total: number; paper: number; electronic: number; both: number; requests: number };
   refusals: { total: number; byGround: Record<RefusalCode, number> };
   fees: { total: number; cash: number; online: number; unspecified: number; requests: number; paidOnline: number };
-  deadlines: { returned: number; onTime: number; late: number; overdueAtEnd: number; averageProcessingMinutes: number | null };
+  deadlines: {
+    returned: number;
+    onTime: number;
+    late: number;
+    overdueAtEnd: number;
+    averageProcessingMinutes: number | null;
+  };
   electronicResultsSigned: number;
   external: ExternalTotals | null;
-  rates: { onTime: number | null; onlinePayment: number | null; electronicResults: number | null; digitisation: number | null };
+  rates: {
+    onTime: number | null;
+    onlinePayment: number | null;
+    electronicResults: number | null;
+    digitisation: number | null;
+  };
 }
 
 export interface TrendPoint {
@@ -84,7 +100,10 @@ export function monthPeriod(month: string): { from: string; to: string } {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const next = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-  return { from: new Date(`${month}-01T00:00:00${VN_OFFSET}`).toISOString(), to: new Date(`${next}-01T00:00:00${VN_OFFSET}`).toISOString() };
+  return {
+    from: new Date(`${month}-01T00:00:00${VN_OFFSET}`).toISOString(),
+    to: new Date(`${next}-01T00:00:00${VN_OFFSET}`).toISOString(),
+  };
 }
 
 export function shiftMonth(month: string, by: number): string {
@@ -100,13 +119,20 @@ function checkTotals(totals: unknown): Record<string, ExternalTotals> {
   for (const [unit, t] of Object.entries(totals as Record<string, unknown>)) {
     if (!t || typeof t !== 'object') bad(`totals.${unit}`, 'an object');
     const rec = t as Record<string, unknown>;
-    for (const k of Object.keys(rec)) if (!['resultsReturned', 'dossiersReceived', 'dossiersDigitised'].includes(k)) bad(`totals.${unit}.${k}`, 'unknown field');
+    for (const k of Object.keys(rec))
+      if (!['resultsReturned', 'dossiersReceived', 'dossiersDigitised'].includes(k))
+        bad(`totals.${unit}.${k}`, 'unknown field');
     for (const k of ['resultsReturned', 'dossiersReceived', 'dossiersDigitised'] as const) {
       const v = rec[k];
-      if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0)) bad(`totals.${unit}.${k}`, 'a non-negative integer');
+      if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0))
+        bad(`totals.${unit}.${k}`, 'a non-negative integer');
     }
     const r = rec as ExternalTotals;
-    if (r.dossiersDigitised !== undefined && r.dossiersReceived !== undefined && r.dossiersDigitised > r.dossiersReceived) {
+    if (
+      r.dossiersDigitised !== undefined &&
+      r.dossiersReceived !== undefined &&
+      r.dossiersDigitised > r.dossiersReceived
+    ) {
       bad(`totals.${unit}.dossiersDigitised`, 'more than dossiersReceived');
     }
     out[unit] = r;
@@ -114,7 +140,8 @@ function checkTotals(totals: unknown): Record<string, ExternalTotals> {
   return out;
 }
 
-const rate = (num: number, den: number | undefined | null): number | null => (den ? Math.round((num / den) * 10_000) / 10_000 : null);
+const rate = (num: number, den: number | undefined | null): number | null =>
+  den ? Math.round((num / den) * 10_000) / 10_000 : null;
 const inRange = (iso: string | null, from: string, to: string): boolean => iso !== null && iso >= from && iso < to;
 // Stored instants are toISOString() output, so string order is time order; normalise anything else once.
 const norm = (iso: string | null): string | null => (iso === null ? null : new Date(iso).toISOString());
@@ -123,7 +150,10 @@ function emptyFigures(id: string, name: string): UnitFigures {
   return {
     unit: { id, name },
     certifications: { total: 0, paper: 0, electronic: 0, both: 0, requests: 0 },
-    refusals: { total: 0, byGround: Object.fromEntries(REFUSAL_CODES.map((c) => [c, 0])) as Record<RefusalCode, number> },
+    refusals: {
+      total: 0,
+      byGround: Object.fromEntries(REFUSAL_CODES.map((c) => [c, 0])) as Record<RefusalCode, number>,
+    },
     fees: { total: 0, cash: 0, online: 0, unspecified: 0, requests: 0, paidOnline: 0 },
     deadlines: { returned: 0, onTime: 0, late: 0, overdueAtEnd: 0, averageProcessingMinutes: null },
     electronicResultsSigned: 0,
@@ -133,7 +163,13 @@ function emptyFigures(id: string, name: string): UnitFigures {
 }
 
 /** The figures of `requests` (one unit's, or all) for [from, to), judged at `judgeAt`. */
-export function figuresOf(unit: { id: string; name: string }, requests: readonly CertificationRequestRecord[], period: { from: string; to: string }, judgeAt: Date, external?: ExternalTotals): UnitFigures {
+export function figuresOf(
+  unit: { id: string; name: string },
+  requests: readonly CertificationRequestRecord[],
+  period: { from: string; to: string },
+  judgeAt: Date,
+  external?: ExternalTotals,
+): UnitFigures {
   const f = emptyFigures(unit.id, unit.name);
   const { from, to } = period;
   const cut = new Date(Math.min(Date.parse(to), judgeAt.getTime())).toISOString();
@@ -179,13 +215,17 @@ export function figuresOf(unit: { id: string; name: string }, requests: readonly
     }
     if (due && created < to && due < cut && (!returned || returned > cut)) f.deadlines.overdueAtEnd++;
   }
-  if (f.deadlines.returned) f.deadlines.averageProcessingMinutes = Math.round(processingMs / f.deadlines.returned / 6_000) / 10;
+  if (f.deadlines.returned)
+    f.deadlines.averageProcessingMinutes = Math.round(processingMs / f.deadlines.returned / 6_000) / 10;
   f.external = external ?? null;
   f.rates = {
     onTime: rate(f.deadlines.onTime, f.deadlines.returned),
     onlinePayment: rate(f.fees.paidOnline, f.fees.requests),
     electronicResults: rate(f.electronicResultsSigned, external?.resultsReturned),
-    digitisation: rate(external?.dossiersDigitised ?? 0, external?.dossiersDigitised === undefined ? undefined : external?.dossiersReceived),
+    digitisation: rate(
+      external?.dossiersDigitised ?? 0,
+      external?.dossiersDigitised === undefined ? undefined : external?.dossiersReceived,
+    ),
   };
   return f;
 }
@@ -200,7 +240,10 @@ function sumExternal(list: (ExternalTotals | undefined)[]): ExternalTotals | und
 }
 
 /** The monthly report from the register. */
-export async function monthlyReport(register: CertificationRegister, options: MonthlyReportOptions): Promise<MonthlyReport> {
+export async function monthlyReport(
+  register: CertificationRegister,
+  options: MonthlyReportOptions,
+): Promise<MonthlyReport> {
   if (!options || typeof options !== 'object') bad('options', 'required');
   const period = monthPeriod(options.month);
   const trendMonths = options.trendMonths ?? 6;
@@ -218,21 +261,48 @@ export async function monthlyReport(register: CertificationRegister, options: Mo
   } else {
     authorities = await register.listAuthorities();
   }
-  for (const unit of Object.keys(totals)) if (!authorities.some((a) => a.id === unit)) bad(`totals.${unit}`, 'not a unit of this report');
+  for (const unit of Object.keys(totals))
+    if (!authorities.some((a) => a.id === unit)) bad(`totals.${unit}`, 'not a unit of this report');
 
   const trendStart = shiftMonth(options.month, -(trendMonths - 1));
-  const all = await register.requestsForReport({ from: monthPeriod(trendStart).from, to: period.to, authorityId: options.unit });
+  const all = await register.requestsForReport({
+    from: monthPeriod(trendStart).from,
+    to: period.to,
+    authorityId: options.unit,
+  });
   const byUnit = new Map<string, CertificationRequestRecord[]>(authorities.map((a) => [a.id, []]));
   for (const r of all) byUnit.get(r.authorityId)?.push(r);
 
-  const units = authorities.map((a) => figuresOf({ id: a.id, name: a.name }, byUnit.get(a.id)!, period, now, totals[a.id]));
+  const units = authorities.map((a) =>
+    figuresOf({ id: a.id, name: a.name }, byUnit.get(a.id)!, period, now, totals[a.id]),
+  );
   const scoped = all.filter((r) => byUnit.has(r.authorityId));
-  const total = figuresOf({ id: '*', name: 'Tổng cộng' }, scoped, period, now, sumExternal(authorities.map((a) => totals[a.id])));
+  const total = figuresOf(
+    { id: '*', name: 'Tổng cộng' },
+    scoped,
+    period,
+    now,
+    sumExternal(authorities.map((a) => totals[a.id])),
+  );
   const trend: TrendPoint[] = [];
   for (let i = 0; i < trendMonths; i++) {
     const month = shiftMonth(trendStart, i);
     const f = figuresOf({ id: '*', name: '' }, scoped, monthPeriod(month), now);
-    trend.push({ month, certifications: f.certifications.total, electronicResultsSigned: f.electronicResultsSigned, feesTotal: f.fees.total, onTimeRate: f.rates.onTime });
+    trend.push({
+      month,
+      certifications: f.certifications.total,
+      electronicResultsSigned: f.electronicResultsSigned,
+      feesTotal: f.fees.total,
+      onTimeRate: f.rates.onTime,
+    });
   }
-  return { month: options.month, period, generatedAt: now.toISOString(), scope: { unit: options.unit ?? null }, units, total, trend };
+  return {
+    month: options.month,
+    period,
+    generatedAt: now.toISOString(),
+    scope: { unit: options.unit ?? null },
+    units,
+    total,
+    trend,
+  };
 }

@@ -10,9 +10,18 @@ import { REFUSAL_GROUNDS, type RefusalCode } from '../register/refusal-grounds.j
 import type { MonthlyReport, UnitFigures } from './monthly-figures.js';
 
 /** The Content-Security-Policy the page needs: inline styles only. */
-export const MONTHLY_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const MONTHLY_HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const COLORS = { paper: '#8c6d1f', electronic: '#1f5fa8', both: '#2e8b57', onTime: '#2e8b57', late: '#c0392b', line: '#c0392b', bar: '#1f5fa8' } as const;
+const COLORS = {
+  paper: '#8c6d1f',
+  electronic: '#1f5fa8',
+  both: '#2e8b57',
+  onTime: '#2e8b57',
+  late: '#c0392b',
+  line: '#c0392b',
+  bar: '#1f5fa8',
+} as const;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -20,7 +29,8 @@ export function escapeHtml(s: string): string {
 
 const vnd = (n: number): string => n.toLocaleString('vi-VN');
 /** A rate as Vietnamese write a percentage: 87,5 %. */
-export const percent = (r: number | null): string => (r === null ? '—' : `${(Math.round(r * 1000) / 10).toLocaleString('vi-VN')} %`);
+export const percent = (r: number | null): string =>
+  r === null ? '—' : `${(Math.round(r * 1000) / 10).toLocaleString('vi-VN')} %`;
 const monthLabel = (m: string): string => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
 
 type Kind = 'count' | 'vnd' | 'rate' | 'minutes';
@@ -43,7 +53,13 @@ const ROWS: [label: string, field: string, kind: Kind, get: (f: UnitFigures) => 
   ['Kết quả điện tử đã ký số', 'electronicResultsSigned', 'count', (f) => f.electronicResultsSigned],
   ['Từ chối chứng thực', 'refusals.total', 'count', (f) => f.refusals.total],
   ...(Object.keys(REFUSAL_GROUNDS) as RefusalCode[]).map(
-    (c) => [`— ${REFUSAL_SHORT[c]} (${c})`, `refusals.byGround.${c}`, 'count', (f: UnitFigures) => f.refusals.byGround[c]] as [string, string, Kind, (f: UnitFigures) => number],
+    (c) =>
+      [
+        `— ${REFUSAL_SHORT[c]} (${c})`,
+        `refusals.byGround.${c}`,
+        'count',
+        (f: UnitFigures) => f.refusals.byGround[c],
+      ] as [string, string, Kind, (f: UnitFigures) => number],
   ),
   ['Lệ phí đã thu (đồng)', 'fees.total', 'vnd', (f) => f.fees.total],
   ['— tiền mặt', 'fees.cash', 'vnd', (f) => f.fees.cash],
@@ -53,10 +69,30 @@ const ROWS: [label: string, field: string, kind: Kind, get: (f: UnitFigures) => 
   ['— đúng hạn', 'deadlines.onTime', 'count', (f) => f.deadlines.onTime],
   ['— trễ hạn', 'deadlines.late', 'count', (f) => f.deadlines.late],
   ['Quá hạn chưa trả (cuối kỳ)', 'deadlines.overdueAtEnd', 'count', (f) => f.deadlines.overdueAtEnd],
-  ['Thời gian giải quyết trung bình (phút)', 'deadlines.averageProcessingMinutes', 'minutes', (f) => f.deadlines.averageProcessingMinutes],
-  ['Tổng số kết quả đã trả (phần mềm một cửa)', 'external.resultsReturned', 'count', (f) => f.external?.resultsReturned ?? null],
-  ['Hồ sơ tiếp nhận (phần mềm một cửa)', 'external.dossiersReceived', 'count', (f) => f.external?.dossiersReceived ?? null],
-  ['Hồ sơ đã số hóa (phần mềm một cửa)', 'external.dossiersDigitised', 'count', (f) => f.external?.dossiersDigitised ?? null],
+  [
+    'Thời gian giải quyết trung bình (phút)',
+    'deadlines.averageProcessingMinutes',
+    'minutes',
+    (f) => f.deadlines.averageProcessingMinutes,
+  ],
+  [
+    'Tổng số kết quả đã trả (phần mềm một cửa)',
+    'external.resultsReturned',
+    'count',
+    (f) => f.external?.resultsReturned ?? null,
+  ],
+  [
+    'Hồ sơ tiếp nhận (phần mềm một cửa)',
+    'external.dossiersReceived',
+    'count',
+    (f) => f.external?.dossiersReceived ?? null,
+  ],
+  [
+    'Hồ sơ đã số hóa (phần mềm một cửa)',
+    'external.dossiersDigitised',
+    'count',
+    (f) => f.external?.dossiersDigitised ?? null,
+  ],
   ['Tỷ lệ đúng hạn', 'rates.onTime', 'rate', (f) => f.rates.onTime],
   ['Tỷ lệ thanh toán trực tuyến', 'rates.onlinePayment', 'rate', (f) => f.rates.onlinePayment],
   ['Tỷ lệ kết quả điện tử có ký số', 'rates.electronicResults', 'rate', (f) => f.rates.electronicResults],
@@ -77,8 +113,13 @@ function figure(f: UnitFigures, field: string, kind: Kind, v: number | null): st
 
 function table(report: MonthlyReport): string {
   const cols = [...report.units, report.total];
-  const head = cols.map((f) => `<th scope="col">${escapeHtml(f.unit.name)}<br><small>${escapeHtml(f.unit.id)}</small></th>`).join('');
-  const body = ROWS.map(([label, field, kind, get]) => `<tr><th scope="row">${escapeHtml(label)}</th>${cols.map((f) => figure(f, field, kind, get(f))).join('')}</tr>`).join('\n');
+  const head = cols
+    .map((f) => `<th scope="col">${escapeHtml(f.unit.name)}<br><small>${escapeHtml(f.unit.id)}</small></th>`)
+    .join('');
+  const body = ROWS.map(
+    ([label, field, kind, get]) =>
+      `<tr><th scope="row">${escapeHtml(label)}</th>${cols.map((f) => figure(f, field, kind, get(f))).join('')}</tr>`,
+  ).join('\n');
   return `<table id="figures"><thead><tr><th scope="col">Chỉ tiêu</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -99,15 +140,29 @@ function unitBars(report: MonthlyReport): string {
     for (const k of ['paper', 'electronic', 'both'] as const) {
       const v = u.certifications[k];
       const w = (v / max) * plot;
-      if (w > 0) parts.push(`<rect x="${r2(x)}" y="${y}" width="${r2(w)}" height="20" fill="${COLORS[k]}" data-unit="${escapeHtml(u.unit.id)}" data-field="certifications.${k}" data-value="${v}"><title>${escapeHtml(u.unit.name)}: ${v}</title></rect>`);
+      if (w > 0)
+        parts.push(
+          `<rect x="${r2(x)}" y="${y}" width="${r2(w)}" height="20" fill="${COLORS[k]}" data-unit="${escapeHtml(u.unit.id)}" data-field="certifications.${k}" data-value="${v}"><title>${escapeHtml(u.unit.name)}: ${v}</title></rect>`,
+        );
       x += w;
     }
-    parts.push(`<text x="${r2(x + 6)}" y="${y + 15}" data-unit="${escapeHtml(u.unit.id)}" data-field="certifications.total" data-value="${u.certifications.total}">${u.certifications.total}</text>`);
+    parts.push(
+      `<text x="${r2(x + 6)}" y="${y + 15}" data-unit="${escapeHtml(u.unit.id)}" data-field="certifications.total" data-value="${u.certifications.total}">${u.certifications.total}</text>`,
+    );
   });
   const legend = (['paper', 'electronic', 'both'] as const)
-    .map((k, i) => `<rect x="${left + i * 150}" y="${height - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${left + i * 150 + 18}" y="${height - 12}">${{ paper: 'Bản giấy', electronic: 'Bản điện tử', both: 'Giấy và điện tử' }[k]}</text>`)
+    .map(
+      (k, i) =>
+        `<rect x="${left + i * 150}" y="${height - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${left + i * 150 + 18}" y="${height - 12}">${{ paper: 'Bản giấy', electronic: 'Bản điện tử', both: 'Giấy và điện tử' }[k]}</text>`,
+    )
     .join('');
-  return svg('chart-units', 'Số việc chứng thực theo đơn vị', width, height, `<text x="0" y="16" class="h">Số việc chứng thực theo đơn vị</text>${parts.join('')}${legend}`);
+  return svg(
+    'chart-units',
+    'Số việc chứng thực theo đơn vị',
+    width,
+    height,
+    `<text x="0" y="16" class="h">Số việc chứng thực theo đơn vị</text>${parts.join('')}${legend}`,
+  );
 }
 
 /** Certifications per month (bars) and electronic results signed (line). */
@@ -132,11 +187,19 @@ function trendChart(report: MonthlyReport): string {
       `<text x="${r2(x + slot / 2)}" y="${r2(y(p.certifications) - 4)}" text-anchor="middle" class="s">${p.certifications}</text>`,
     );
     line.push(`${r2(x + slot / 2)},${r2(y(p.electronicResultsSigned))}`);
-    parts.push(`<circle cx="${r2(x + slot / 2)}" cy="${r2(y(p.electronicResultsSigned))}" r="3.5" fill="${COLORS.line}" data-month="${p.month}" data-field="electronicResultsSigned" data-value="${p.electronicResultsSigned}"/>`);
+    parts.push(
+      `<circle cx="${r2(x + slot / 2)}" cy="${r2(y(p.electronicResultsSigned))}" r="3.5" fill="${COLORS.line}" data-month="${p.month}" data-field="electronicResultsSigned" data-value="${p.electronicResultsSigned}"/>`,
+    );
   });
   parts.push(`<polyline points="${line.join(' ')}" fill="none" stroke="${COLORS.line}" stroke-width="2"/>`);
   const legend = `<rect x="${left}" y="${height - 16}" width="12" height="12" fill="${COLORS.bar}"/><text x="${left + 18}" y="${height - 6}">Số việc chứng thực</text><rect x="${left + 190}" y="${height - 16}" width="12" height="12" fill="${COLORS.line}"/><text x="${left + 208}" y="${height - 6}">Kết quả điện tử đã ký số</text>`;
-  return svg('chart-trend', 'Diễn biến theo tháng', width, height, `<text x="0" y="16" class="h">Diễn biến theo tháng</text>${parts.join('')}${legend}`);
+  return svg(
+    'chart-trend',
+    'Diễn biến theo tháng',
+    width,
+    height,
+    `<text x="0" y="16" class="h">Diễn biến theo tháng</text>${parts.join('')}${legend}`,
+  );
 }
 
 /** The on-time share per unit and in total: a bar split into on time and late. */
@@ -153,7 +216,9 @@ function onTimeChart(report: MonthlyReport): string {
     const { onTime, late, returned } = u.deadlines;
     parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(truncate(u.unit.name, 28))}</text>`);
     if (returned === 0) {
-      parts.push(`<rect x="${left}" y="${y}" width="${plot}" height="20" fill="#ddd"/><text x="${left + plot + 6}" y="${y + 15}" data-unit="${escapeHtml(u.unit.id)}" data-field="rates.onTime" data-value="">—</text>`);
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${plot}" height="20" fill="#ddd"/><text x="${left + plot + 6}" y="${y + 15}" data-unit="${escapeHtml(u.unit.id)}" data-field="rates.onTime" data-value="">—</text>`,
+      );
       return;
     }
     const w1 = (onTime / returned) * plot;
@@ -164,7 +229,13 @@ function onTimeChart(report: MonthlyReport): string {
     );
   });
   const legend = `<rect x="${left}" y="${height - 22}" width="12" height="12" fill="${COLORS.onTime}"/><text x="${left + 18}" y="${height - 12}">Đúng hạn</text><rect x="${left + 150}" y="${height - 22}" width="12" height="12" fill="${COLORS.late}"/><text x="${left + 168}" y="${height - 12}">Trễ hạn</text>`;
-  return svg('chart-on-time', 'Tỷ lệ trả kết quả đúng hạn', width, height, `<text x="0" y="16" class="h">Tỷ lệ trả kết quả đúng hạn</text>${parts.join('')}${legend}`);
+  return svg(
+    'chart-on-time',
+    'Tỷ lệ trả kết quả đúng hạn',
+    width,
+    height,
+    `<text x="0" y="16" class="h">Tỷ lệ trả kết quả đúng hạn</text>${parts.join('')}${legend}`,
+  );
 }
 
 function svg(id: string, label: string, w: number, h: number, inner: string): string {
@@ -175,7 +246,9 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function monthlyReportHtml(report: MonthlyReport): string {
-  const scope = report.scope.unit ? `Đơn vị: ${escapeHtml(report.units[0]?.unit.name ?? report.scope.unit)}` : `Tất cả đơn vị (${report.units.length})`;
+  const scope = report.scope.unit
+    ? `Đơn vị: ${escapeHtml(report.units[0]?.unit.name ?? report.scope.unit)}`
+    : `Tất cả đơn vị (${report.units.length})`;
   return `<!DOCTYPE html>
 <html lang="vi">
 <head>

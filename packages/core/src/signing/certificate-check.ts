@@ -43,7 +43,8 @@ export async function checkSignerCertificate(
 ): Promise<CertificateCheckResult> {
   const cert = parseCertificate(certificate);
   const subject = cert.subjectAttributes.CN;
-  if (at < cert.notBefore) throw new SignError('SIGN_CERT_NOT_YET_VALID', { subject, notBefore: cert.notBefore.toISOString() });
+  if (at < cert.notBefore)
+    throw new SignError('SIGN_CERT_NOT_YET_VALID', { subject, notBefore: cert.notBefore.toISOString() });
   if (at > cert.notAfter) throw new SignError('SIGN_CERT_EXPIRED', { subject, notAfter: cert.notAfter.toISOString() });
   if (cert.keyUsage && !cert.keyUsage.includes('digitalSignature') && !cert.keyUsage.includes('nonRepudiation')) {
     throw new SignError('SIGN_CERT_KEY_USAGE', { subject, keyUsage: cert.keyUsage });
@@ -59,9 +60,14 @@ export async function checkSignerCertificate(
       revocation = await (policy.checker ?? onlineRevocationChecker())(certificate, issuer, new Date());
     }
     if (revocation.status === 'revoked') {
-      throw new SignError('SIGN_CERT_REVOKED', { subject, source: revocation.source, revocationTime: revocation.revocationTime?.toISOString() });
+      throw new SignError('SIGN_CERT_REVOKED', {
+        subject,
+        source: revocation.source,
+        revocationTime: revocation.revocationTime?.toISOString(),
+      });
     }
-    if (revocation.status === 'unknown' && policy.revocation === 'require') throw new SignError('SIGN_CERT_STATUS_UNKNOWN', { subject });
+    if (revocation.status === 'unknown' && policy.revocation === 'require')
+      throw new SignError('SIGN_CERT_STATUS_UNKNOWN', { subject });
     if (revocation.status === 'unknown') {
       const why = revocation.warnings.join(', ');
       warnings.push(signingWarning('SIGN_REVOCATION_UNCHECKED', [subject, why].filter(Boolean).join(': ')));

@@ -7,7 +7,11 @@ import { signatureAppearance } from '../appearance/signature-appearance.js';
 import type { CertificateInfo } from '../cms/certificate.js';
 import type { AppearanceBuilder, SignatureOptions } from './options.js';
 
-export function defaultAppearance(cert: CertificateInfo, options: SignatureOptions, signingTime: Date): AppearanceBuilder {
+export function defaultAppearance(
+  cert: CertificateInfo,
+  options: SignatureOptions,
+  signingTime: Date,
+): AppearanceBuilder {
   const subject = cert.subjectAttributes;
   return signatureAppearance({
     fields: {

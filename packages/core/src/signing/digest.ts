@@ -7,7 +7,13 @@ import { chunksOf, type ByteSource } from '@kyso/pdf';
 import { NODE_HASH, type HashAlgorithm } from './signer.js';
 
 /** Hashes `source` bytes [0, length) then `update` minus the gap [gapStart, gapEnd) (offsets absolute). */
-export function digestWithUpdate(source: ByteSource, update: Uint8Array, gapStart: number, gapEnd: number, hash: HashAlgorithm): Uint8Array {
+export function digestWithUpdate(
+  source: ByteSource,
+  update: Uint8Array,
+  gapStart: number,
+  gapEnd: number,
+  hash: HashAlgorithm,
+): Uint8Array {
   const h = createHash(NODE_HASH[hash]);
   const base = source.length;
   if (gapStart < base) throw new Error('the signature gap must lie in the update');

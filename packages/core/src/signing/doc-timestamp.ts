@@ -36,7 +36,10 @@ const probed = new WeakMap<TimestampProvider, Map<HashAlgorithm, number>>();
  * How large this TSA's tokens are: one real request over a dummy imprint, remembered per timestamper (as
  * pyHanko's dummy_response does). A TSA that fails here fails the same way it would for the real request.
  */
-export async function estimateTokenBytes(timestamper: TimestampProvider, hash: HashAlgorithm = 'SHA-256'): Promise<number> {
+export async function estimateTokenBytes(
+  timestamper: TimestampProvider,
+  hash: HashAlgorithm = 'SHA-256',
+): Promise<number> {
   const known = probed.get(timestamper)?.get(hash);
   if (known !== undefined) return known;
   const imprint = new Uint8Array(createHash(NODE_HASH[hash]).update('kyso: timestamp token size probe').digest());
@@ -47,10 +50,14 @@ export async function estimateTokenBytes(timestamper: TimestampProvider, hash: H
 }
 
 /** Builds the document timestamp's update over `input` (its bytes are hashed, never changed). */
-export async function docTimestampUpdate(input: Uint8Array | ByteSource | PdfDocument, options: DocTimestampOptions): Promise<DocTimestamped> {
+export async function docTimestampUpdate(
+  input: Uint8Array | ByteSource | PdfDocument,
+  options: DocTimestampOptions,
+): Promise<DocTimestamped> {
   const doc = input instanceof PdfDocument ? input : PdfDocument.load(input);
   const hash = options.hash ?? 'SHA-256';
-  const placeholderBytes = options.placeholderBytes ?? (await estimateTokenBytes(options.timestamper, hash)) + TOKEN_MARGIN;
+  const placeholderBytes =
+    options.placeholderBytes ?? (await estimateTokenBytes(options.timestamper, hash)) + TOKEN_MARGIN;
   const placed = placeSignature(doc, {
     docTimestamp: true,
     newFieldName: options.fieldName,
@@ -61,7 +68,11 @@ export async function docTimestampUpdate(input: Uint8Array | ByteSource | PdfDoc
   const digest = digestWithUpdate(doc.source, placed.update.bytes, placed.contentsStart, placed.contentsEnd, hash);
   const token = await options.timestamper(digest, hash);
   const update = placed.update.bytes;
-  embedCms(update, { contentsStart: placed.contentsStart, contentsEnd: placed.contentsEnd, inputLength: doc.length }, token);
+  embedCms(
+    update,
+    { contentsStart: placed.contentsStart, contentsEnd: placed.contentsEnd, inputLength: doc.length },
+    token,
+  );
   return { update, fieldName: placed.fieldName, token };
 }
 

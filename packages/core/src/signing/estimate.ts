@@ -21,7 +21,17 @@ export function estimateCmsBytes(input: {
 }): number {
   const certs = input.certificate.length + input.chain.reduce((n, c) => n + c.length, 0);
   const s = input.algorithm.scheme;
-  const sig = s.kind === 'ecdsa' ? { 'P-256': 72, 'P-384': 104, 'P-521': 139 }[s.namedCurve] : Math.ceil((input.keyBits ?? 4096) / 8);
+  const sig =
+    s.kind === 'ecdsa'
+      ? { 'P-256': 72, 'P-384': 104, 'P-521': 139 }[s.namedCurve]
+      : Math.ceil((input.keyBits ?? 4096) / 8);
   const signedAttrs = 200 + input.certificate.length / 4; // digest, cert hash, issuer name
-  return Math.ceil(certs + sig + signedAttrs + 400 + (input.timestamp ? Math.max(TIMESTAMP_RESERVE, input.timestampBytes ?? 0) : 0) + MARGIN);
+  return Math.ceil(
+    certs +
+      sig +
+      signedAttrs +
+      400 +
+      (input.timestamp ? Math.max(TIMESTAMP_RESERVE, input.timestampBytes ?? 0) : 0) +
+      MARGIN,
+  );
 }

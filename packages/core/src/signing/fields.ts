@@ -94,7 +94,9 @@ export function lockedFields(doc: PdfDocument, fields: FieldInfo[]): { all: bool
     for (const p of params) {
       const action = p.getName('Action');
       const listed = doc.resolve(p.get('Fields'));
-      const list = Array.isArray(listed) ? listed.filter((x): x is PdfString => x instanceof PdfString).map(stringText) : [];
+      const list = Array.isArray(listed)
+        ? listed.filter((x): x is PdfString => x instanceof PdfString).map(stringText)
+        : [];
       if (action === 'All') all = true;
       else if (action === 'Include') list.forEach((n) => names.add(n));
       else if (action === 'Exclude') allNames.filter((n) => !list.includes(n)).forEach((n) => names.add(n));

@@ -34,14 +34,21 @@ export interface Finished {
   state: SigningState;
 }
 
-export async function finishUpdate(input: Uint8Array | ByteSource, rawState: SigningState, result: SignatureResult, options: FinishOptions = {}): Promise<Finished> {
+export async function finishUpdate(
+  input: Uint8Array | ByteSource,
+  rawState: SigningState,
+  result: SignatureResult,
+  options: FinishOptions = {},
+): Promise<Finished> {
   const state = checkState(rawState);
   const source = toSource(input);
-  if (source.length !== state.inputLength) throw new SignError('SIGN_INPUT_CHANGED', { expected: state.inputLength, got: source.length });
+  if (source.length !== state.inputLength)
+    throw new SignError('SIGN_INPUT_CHANGED', { expected: state.inputLength, got: source.length });
   const update = (options.update ?? unb64(state.update)).slice();
   if (options.checkInput !== false) {
     const digest = digestWithUpdate(source, update, state.contentsStart, state.contentsEnd, state.hash);
-    if (Buffer.compare(Buffer.from(digest), Buffer.from(unb64(state.documentDigest))) !== 0) throw new SignError('SIGN_INPUT_CHANGED');
+    if (Buffer.compare(Buffer.from(digest), Buffer.from(unb64(state.documentDigest))) !== 0)
+      throw new SignError('SIGN_INPUT_CHANGED');
   }
   let cms: Uint8Array;
   if ('cms' in result) {
@@ -49,10 +56,16 @@ export async function finishUpdate(input: Uint8Array | ByteSource, rawState: Sig
   } else {
     const cert = parseCertificate(unb64(state.certificate));
     const attrs = unb64(state.signedAttributes);
-    if (!verifyWithCertificate(cert, state.algorithm, attrs, result.signatureValue)) throw new SignError('SIGN_BAD_SIGNATURE_VALUE');
+    if (!verifyWithCertificate(cert, state.algorithm, attrs, result.signatureValue))
+      throw new SignError('SIGN_BAD_SIGNATURE_VALUE');
     let token: Uint8Array | undefined;
     if (state.level !== 'B-B') {
-      if (!options.timestamper) throw new SignError('SIGN_BAD_OPTIONS', { level: state.level }, 'a timestamp authority is needed for this level');
+      if (!options.timestamper)
+        throw new SignError(
+          'SIGN_BAD_OPTIONS',
+          { level: state.level },
+          'a timestamp authority is needed for this level',
+        );
       const imprint = new Uint8Array(createHash(NODE_HASH[state.hash]).update(result.signatureValue).digest());
       token = await options.timestamper(imprint, state.hash);
     }
@@ -70,7 +83,12 @@ export async function finishUpdate(input: Uint8Array | ByteSource, rawState: Sig
 }
 
 /** Finishes in memory: the whole signed file. */
-export async function finish(input: Uint8Array, state: SigningState, result: SignatureResult, options: FinishOptions = {}): Promise<Uint8Array> {
+export async function finish(
+  input: Uint8Array,
+  state: SigningState,
+  result: SignatureResult,
+  options: FinishOptions = {},
+): Promise<Uint8Array> {
   const done = await finishUpdate(input, state, result, options);
   const out = new Uint8Array(input.length + done.update.length);
   out.set(input, 0);
@@ -81,10 +99,18 @@ export async function finish(input: Uint8Array, state: SigningState, result: Sig
 const HEX = new TextEncoder().encode('0123456789ABCDEF');
 
 /** Writes the CMS as hex into the /Contents placeholder of `update`. */
-export function embedCms(update: Uint8Array, state: Pick<SigningState, 'contentsStart' | 'contentsEnd' | 'inputLength'>, cms: Uint8Array): void {
+export function embedCms(
+  update: Uint8Array,
+  state: Pick<SigningState, 'contentsStart' | 'contentsEnd' | 'inputLength'>,
+  cms: Uint8Array,
+): void {
   const capacity = (state.contentsEnd - state.contentsStart - 2) / 2;
   if (cms.length > capacity) {
-    throw new SignError('SIGN_PLACEHOLDER_TOO_SMALL', { needed: cms.length, available: capacity }, `${cms.length} > ${capacity} bytes`);
+    throw new SignError(
+      'SIGN_PLACEHOLDER_TOO_SMALL',
+      { needed: cms.length, available: capacity },
+      `${cms.length} > ${capacity} bytes`,
+    );
   }
   // upper-case hex digits written straight into the placeholder (no string of the CMS's size)
   const at = state.contentsStart + 1 - state.inputLength;

@@ -6,7 +6,11 @@ import type { OnSigningWarning } from './warnings.js';
  * Builds a widget appearance (a Form XObject) of the given size into the update; returns its reference. `warn`
  * hears what a reader of the box should know (its text too small to read).
  */
-export type AppearanceBuilder = (w: IncrementalWriter, size: { width: number; height: number }, warn?: OnSigningWarning) => PdfRef;
+export type AppearanceBuilder = (
+  w: IncrementalWriter,
+  size: { width: number; height: number },
+  warn?: OnSigningWarning,
+) => PdfRef;
 
 export interface VisibleSignature {
   /** 1-based page number. */

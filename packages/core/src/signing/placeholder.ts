@@ -52,23 +52,31 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
   const w = doc.update();
   const fields = listFields(doc);
   const mdp = docMdpLevel(doc);
-  if (opts.docTimestamp && (opts.certify || opts.lock)) throw new SignError('SIGN_BAD_OPTIONS', {}, 'a document timestamp cannot certify or lock fields');
-  if (mdp === 1 && !opts.docTimestamp) throw new SignError('SIGN_FIELD_LOCKED', { docMdp: 1 }, 'a certification signature forbids any change');
+  if (opts.docTimestamp && (opts.certify || opts.lock))
+    throw new SignError('SIGN_BAD_OPTIONS', {}, 'a document timestamp cannot certify or lock fields');
+  if (mdp === 1 && !opts.docTimestamp)
+    throw new SignError('SIGN_FIELD_LOCKED', { docMdp: 1 }, 'a certification signature forbids any change');
   if (opts.certify && fields.some((f) => f.type === 'Sig' && f.signed)) {
     throw new SignError('SIGN_BAD_OPTIONS', {}, 'a certification signature must be the first signature');
   }
   const existing = opts.fieldName !== undefined ? fields.find((f) => f.name === opts.fieldName) : undefined;
   if (opts.fieldName !== undefined && !existing) throw new SignError('SIGN_FIELD_NOT_FOUND', { field: opts.fieldName });
   if (opts.newFieldName !== undefined && fields.some((f) => f.name === opts.newFieldName)) {
-    throw new SignError('SIGN_BAD_OPTIONS', { field: opts.newFieldName }, 'a field with that name exists; sign it with fieldName');
+    throw new SignError(
+      'SIGN_BAD_OPTIONS',
+      { field: opts.newFieldName },
+      'a field with that name exists; sign it with fieldName',
+    );
   }
-  if (existing && existing.type !== 'Sig') throw new SignError('SIGN_FIELD_NOT_FOUND', { field: opts.fieldName }, 'the field is not a signature field');
+  if (existing && existing.type !== 'Sig')
+    throw new SignError('SIGN_FIELD_NOT_FOUND', { field: opts.fieldName }, 'the field is not a signature field');
   if (existing?.signed) throw new SignError('SIGN_FIELD_SIGNED', { field: opts.fieldName });
   if (existing) {
     const locks = lockedFields(doc, fields);
     if (locks.all || locks.names.has(existing.name)) throw new SignError('SIGN_FIELD_LOCKED', { field: existing.name });
   }
-  const fieldName = existing?.name ?? opts.newFieldName ?? uniqueName(fields, opts.docTimestamp ? 'Timestamp' : 'Signature');
+  const fieldName =
+    existing?.name ?? opts.newFieldName ?? uniqueName(fields, opts.docTimestamp ? 'Timestamp' : 'Signature');
 
   const hexLen = opts.placeholderBytes * 2;
   const sig = new PdfDict();
@@ -92,12 +100,14 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
   let catalogChanged = false;
   const references: PdfDict[] = [];
   if (opts.certify) {
-    references.push(new PdfDict({
-      Type: PdfName.of('SigRef'),
-      TransformMethod: PdfName.of('DocMDP'),
-      TransformParams: new PdfDict({ Type: PdfName.of('TransformParams'), P: opts.certify, V: PdfName.of('1.2') }),
-    }));
-    const perms = (doc.getDict(catalog, 'Perms')?.clone()) ?? new PdfDict();
+    references.push(
+      new PdfDict({
+        Type: PdfName.of('SigRef'),
+        TransformMethod: PdfName.of('DocMDP'),
+        TransformParams: new PdfDict({ Type: PdfName.of('TransformParams'), P: opts.certify, V: PdfName.of('1.2') }),
+      }),
+    );
+    const perms = doc.getDict(catalog, 'Perms')?.clone() ?? new PdfDict();
     perms.set('DocMDP', sigRef);
     catalog.set('Perms', perms);
     catalogChanged = true;
@@ -105,13 +115,24 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
   let lockDict: PdfDict | undefined;
   if (opts.lock) {
     lockDict = new PdfDict({ Type: PdfName.of('SigFieldLock'), Action: PdfName.of(opts.lock.action) });
-    const params = new PdfDict({ Type: PdfName.of('TransformParams'), Action: PdfName.of(opts.lock.action), V: PdfName.of('1.2') });
+    const params = new PdfDict({
+      Type: PdfName.of('TransformParams'),
+      Action: PdfName.of(opts.lock.action),
+      V: PdfName.of('1.2'),
+    });
     if (opts.lock.action !== 'All') {
       const list = opts.lock.fields.map((f) => textString(f));
       lockDict.set('Fields', list);
       params.set('Fields', list);
     }
-    references.push(new PdfDict({ Type: PdfName.of('SigRef'), TransformMethod: PdfName.of('FieldMDP'), TransformParams: params, Data: catalogRef }));
+    references.push(
+      new PdfDict({
+        Type: PdfName.of('SigRef'),
+        TransformMethod: PdfName.of('FieldMDP'),
+        TransformParams: params,
+        Data: catalogRef,
+      }),
+    );
   }
   if (references.length) sig.set('Reference', references);
   w.set(sigRef, sig);
@@ -127,7 +148,8 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
         const target = widgetIsField ? fieldDict : wd.dict.clone();
         const rect = doc.resolve(target.get('Rect'));
         const size = rectSize(Array.isArray(rect) ? rect : []);
-        if (size.width > 0 && size.height > 0) target.set('AP', new PdfDict({ N: opts.appearance(w, size, opts.onWarning) }));
+        if (size.width > 0 && size.height > 0)
+          target.set('AP', new PdfDict({ N: opts.appearance(w, size, opts.onWarning) }));
         if (!widgetIsField) w.set(wd.ref, target);
       }
     }
@@ -139,11 +161,13 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
     let rect: number[] = [0, 0, 0, 0];
     if (opts.visible) {
       const [x, y, width, height] = opts.visible.rect;
-      if (![x, y, width, height].every(Number.isFinite) || width <= 0 || height <= 0) throw new SignError('SIGN_BAD_RECT');
+      if (![x, y, width, height].every(Number.isFinite) || width <= 0 || height <= 0)
+        throw new SignError('SIGN_BAD_RECT');
       rect = [x, y, x + width, y + height];
     }
     const size = rectSize(rect);
-    const ap = opts.visible && opts.appearance ? opts.appearance(w, size, opts.onWarning) : w.add(emptyAppearance(size));
+    const ap =
+      opts.visible && opts.appearance ? opts.appearance(w, size, opts.onWarning) : w.add(emptyAppearance(size));
     const widget = new PdfDict({
       Type: PdfName.of('Annot'),
       Subtype: PdfName.of('Widget'),
@@ -192,13 +216,21 @@ export function placeSignature(doc: PdfDocument, opts: PlaceOptions): PlacedSign
   const byteRange: [number, number, number, number] = [0, contentsStart, contentsEnd, update.totalLength - contentsEnd];
   const byteRangeOffset = update.placeholders.get(BYTERANGE_ID)!;
   const text = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`;
-  if (text.length + 1 > BYTERANGE_WIDTH) throw new SignError('SIGN_BAD_OPTIONS', {}, 'file too large for the ByteRange');
+  if (text.length + 1 > BYTERANGE_WIDTH)
+    throw new SignError('SIGN_BAD_OPTIONS', {}, 'file too large for the ByteRange');
   const br = ascii(text.padEnd(BYTERANGE_WIDTH - 1, ' ') + ']');
   update.bytes.set(br, byteRangeOffset - doc.length);
   return { update, fieldName, contentsStart, contentsEnd, byteRangeOffset, byteRange };
 }
 
-function addToArray(doc: PdfDocument, w: IncrementalWriter, owner: PdfDict, ownerRef: PdfRef, key: string, item: PdfRef): void {
+function addToArray(
+  doc: PdfDocument,
+  w: IncrementalWriter,
+  owner: PdfDict,
+  ownerRef: PdfRef,
+  key: string,
+  item: PdfRef,
+): void {
   const raw = owner.get(key);
   if (raw instanceof PdfRef) {
     const arr = doc.resolve(raw);
@@ -210,7 +242,13 @@ function addToArray(doc: PdfDocument, w: IncrementalWriter, owner: PdfDict, owne
   w.set(ownerRef, copy);
 }
 
-function addField(doc: PdfDocument, w: IncrementalWriter, acro: PdfDict, acroRef: PdfRef | undefined, field: PdfRef): void {
+function addField(
+  doc: PdfDocument,
+  w: IncrementalWriter,
+  acro: PdfDict,
+  acroRef: PdfRef | undefined,
+  field: PdfRef,
+): void {
   const raw = acro.get('Fields');
   if (raw instanceof PdfRef) {
     const arr = doc.resolve(raw);
@@ -232,7 +270,12 @@ function rectSize(rect: PdfObject[]): { width: number; height: number } {
 
 function emptyAppearance(size: { width: number; height: number }): PdfStream {
   return PdfStream.fromBytes(
-    new PdfDict({ Type: PdfName.of('XObject'), Subtype: PdfName.of('Form'), BBox: [0, 0, size.width, size.height], Resources: new PdfDict() }),
+    new PdfDict({
+      Type: PdfName.of('XObject'),
+      Subtype: PdfName.of('Form'),
+      BBox: [0, 0, size.width, size.height],
+      Resources: new PdfDict(),
+    }),
     new Uint8Array(0),
   );
 }

@@ -34,8 +34,13 @@ export interface Prepared {
   update: Uint8Array;
 }
 
-export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: SignerIdentity, options: PrepareOptions = {}): Prepared {
-  const doc = input instanceof PdfDocument ? input : PdfDocument.load(input, { maxDecodedBytes: options.maxDecodedBytes });
+export function prepare(
+  input: Uint8Array | ByteSource | PdfDocument,
+  signer: SignerIdentity,
+  options: PrepareOptions = {},
+): Prepared {
+  const doc =
+    input instanceof PdfDocument ? input : PdfDocument.load(input, { maxDecodedBytes: options.maxDecodedBytes });
   const cert = parseCertificate(signer.certificate);
   const level = options.level ?? (options.timestamp ? 'B-T' : 'B-B');
   const timestamp = options.timestamp ?? level !== 'B-B';
@@ -43,10 +48,13 @@ export function prepare(input: Uint8Array | ByteSource | PdfDocument, signer: Si
   if (signer.algorithm.scheme.kind !== 'ecdsa') {
     keyBits = publicKeyOf(cert.spki).asymmetricKeyDetails?.modulusLength;
   }
-  const placeholderBytes = options.placeholderBytes ?? estimateCmsBytes({ ...signer, keyBits, timestamp, timestampBytes: options.timestampBytes });
+  const placeholderBytes =
+    options.placeholderBytes ??
+    estimateCmsBytes({ ...signer, keyBits, timestamp, timestampBytes: options.timestampBytes });
   const signingTime = options.signingTime ?? new Date();
   // A visible signature without an appearance gets the standard one, with this signature's own time.
-  const appearance = options.appearance ?? (options.visible ? defaultAppearance(cert, options, signingTime) : undefined);
+  const appearance =
+    options.appearance ?? (options.visible ? defaultAppearance(cert, options, signingTime) : undefined);
   const placed = placeSignature(doc, {
     ...options,
     appearance,

@@ -30,7 +30,11 @@ export interface SignPdfOptions extends PrepareOptions {
 export type SignedPdf = Uint8Array & { readonly warnings: readonly SigningWarning[] };
 
 function withWarnings(bytes: Uint8Array, warnings: readonly SigningWarning[]): SignedPdf {
-  return Object.defineProperty(bytes, 'warnings', { value: Object.freeze([...warnings]), enumerable: false, writable: false }) as SignedPdf;
+  return Object.defineProperty(bytes, 'warnings', {
+    value: Object.freeze([...warnings]),
+    enumerable: false,
+    writable: false,
+  }) as SignedPdf;
 }
 
 /** Each warning once, in the order raised, also passed on to the caller's `onWarning`. */
@@ -50,11 +54,21 @@ function warningCollector(options: SignPdfOptions): { warnings: SigningWarning[]
 async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPdfOptions> {
   const signingTime = options.signingTime ?? new Date();
   if (options.certificateCheck !== false) {
-    const res = await checkSignerCertificate(signer.certificate, signer.chain, signingTime, options.certificateCheck ?? DEFAULT_CHECK_POLICY);
+    const res = await checkSignerCertificate(
+      signer.certificate,
+      signer.chain,
+      signingTime,
+      options.certificateCheck ?? DEFAULT_CHECK_POLICY,
+    );
     for (const w of res.warnings) options.onWarning?.(w);
   }
   let timestampBytes = options.timestampBytes;
-  if (isLtvLevel(options.level) && options.timestamper && options.placeholderBytes === undefined && timestampBytes === undefined) {
+  if (
+    isLtvLevel(options.level) &&
+    options.timestamper &&
+    options.placeholderBytes === undefined &&
+    timestampBytes === undefined
+  ) {
     timestampBytes = await ltvTimestampBytes(options.timestamper, signer.algorithm.hash);
   }
   return { ...options, signingTime, timestampBytes };
@@ -68,9 +82,22 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
   const signatureValue = await signer.sign(prepared.dataToSign);
   const level = options.level;
   if (!isLtvLevel(level)) {
-    return withWarnings(await finish(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update }), collected.warnings);
+    return withWarnings(
+      await finish(
+        input,
+        prepared.state,
+        { signatureValue },
+        { timestamper: options.timestamper, checkInput: false, update: prepared.update },
+      ),
+      collected.warnings,
+    );
   }
-  const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+  const done = await finishUpdate(
+    input,
+    prepared.state,
+    { signatureValue },
+    { timestamper: options.timestamper, checkInput: false, update: prepared.update },
+  );
   const more = await ltvUpdatesAfter(input, done.update, done.state.fieldName, { ...options, level });
   return withWarnings(appendUpdates(input, [done.update, ...more]), collected.warnings);
 }
@@ -94,7 +121,12 @@ export async function signFile(
     const doc = PdfDocument.load(source, { maxDecodedBytes: options.maxDecodedBytes });
     const prepared = prepare(doc, signer, options);
     const signatureValue = await signer.sign(prepared.dataToSign);
-    const done = await finishUpdate(source, prepared.state, { signatureValue }, { timestamper: options.timestamper, checkInput: false, update: prepared.update });
+    const done = await finishUpdate(
+      source,
+      prepared.state,
+      { signatureValue },
+      { timestamper: options.timestamper, checkInput: false, update: prepared.update },
+    );
     const level = options.level;
     if (isLtvLevel(level)) {
       const more = await ltvUpdatesAfter(source, done.update, done.state.fieldName, { ...options, level });

@@ -35,11 +35,22 @@ export const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'b
 export function checkState(s: unknown): SigningState {
   const st = s as SigningState;
   const ok =
-    st && st.v === 1 && typeof st.update === 'string' && Number.isInteger(st.inputLength) &&
-    Number.isInteger(st.contentsStart) && Number.isInteger(st.contentsEnd) && Array.isArray(st.byteRange) &&
-    st.byteRange.length === 4 && typeof st.documentDigest === 'string' && typeof st.signedAttributes === 'string' &&
-    typeof st.certificate === 'string' && Array.isArray(st.chain) && st.algorithm && typeof st.algorithm.hash === 'string' &&
-    st.contentsStart >= st.inputLength && st.contentsEnd > st.contentsStart &&
+    st &&
+    st.v === 1 &&
+    typeof st.update === 'string' &&
+    Number.isInteger(st.inputLength) &&
+    Number.isInteger(st.contentsStart) &&
+    Number.isInteger(st.contentsEnd) &&
+    Array.isArray(st.byteRange) &&
+    st.byteRange.length === 4 &&
+    typeof st.documentDigest === 'string' &&
+    typeof st.signedAttributes === 'string' &&
+    typeof st.certificate === 'string' &&
+    Array.isArray(st.chain) &&
+    st.algorithm &&
+    typeof st.algorithm.hash === 'string' &&
+    st.contentsStart >= st.inputLength &&
+    st.contentsEnd > st.contentsStart &&
     st.contentsEnd <= st.inputLength + Buffer.byteLength(st.update, 'base64');
   if (!ok) throw new SignError('SIGN_STATE_INVALID');
   return st;

@@ -65,17 +65,31 @@ export async function requestTimestamp(
       [response.statusName, ...response.failInfo, ...response.statusText].join('; '),
     );
   }
-  if (!response.token) throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'granted without a token' }, 'granted without a token');
+  if (!response.token)
+    throw new TsaError('TSA_BAD_RESPONSE', { url, reason: 'granted without a token' }, 'granted without a token');
 
   // One pass of @kyso/verify's checks; the first problem, in the order a caller can act on, becomes the error.
-  const check = await checkTimestampToken(response.token, { digest: { hash, value: imprint }, nonce: request.nonce, policy: options.policy });
+  const check = await checkTimestampToken(response.token, {
+    digest: { hash, value: imprint },
+    nonce: request.nonce,
+    policy: options.policy,
+  });
   const p = check.problems;
   const bad = badTokenError(check.trailingBytes > 0 ? [...p, 'TST_TRAILING_DATA'] : p);
-  if (bad || !check.parsed) throw new TsaError('TSA_BAD_RESPONSE', { url, ...(bad?.details ?? {}) }, bad?.messageEn ?? 'the token does not parse');
-  if (p.includes('TST_NONCE_MISMATCH')) throw new TsaError('TSA_NONCE_MISMATCH', { url, sent: request.nonce, received: check.nonce ?? null });
-  if (p.includes('TST_IMPRINT_MISMATCH')) throw new TsaError('TSA_IMPRINT_MISMATCH', { url, hash, receivedHash: check.hash });
-  if (p.includes('TST_POLICY_MISMATCH')) throw new TsaError('TSA_POLICY_MISMATCH', { url, requested: options.policy, received: check.policy });
-  if (p.includes('TST_CERTIFICATE_NOT_FOUND')) throw new TsaError('TSA_NO_CERTIFICATE', { url, certificates: check.certificates.length });
+  if (bad || !check.parsed)
+    throw new TsaError(
+      'TSA_BAD_RESPONSE',
+      { url, ...(bad?.details ?? {}) },
+      bad?.messageEn ?? 'the token does not parse',
+    );
+  if (p.includes('TST_NONCE_MISMATCH'))
+    throw new TsaError('TSA_NONCE_MISMATCH', { url, sent: request.nonce, received: check.nonce ?? null });
+  if (p.includes('TST_IMPRINT_MISMATCH'))
+    throw new TsaError('TSA_IMPRINT_MISMATCH', { url, hash, receivedHash: check.hash });
+  if (p.includes('TST_POLICY_MISMATCH'))
+    throw new TsaError('TSA_POLICY_MISMATCH', { url, requested: options.policy, received: check.policy });
+  if (p.includes('TST_CERTIFICATE_NOT_FOUND'))
+    throw new TsaError('TSA_NO_CERTIFICATE', { url, certificates: check.certificates.length });
   const certificateProblem = certificateError(p, { url, subject: check.tsaCertificateFacts?.subject });
   if (certificateProblem) throw certificateProblem;
   const signatureProblem = signatureError(p, { url });
@@ -100,7 +114,8 @@ function safeUrl(raw: string): string {
   } catch {
     throw new TsaError('TSA_BAD_REQUEST', {}, 'the TSA URL is not a URL');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TsaError('TSA_BAD_REQUEST', { protocol: u.protocol }, 'the TSA URL must be http(s)');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new TsaError('TSA_BAD_REQUEST', { protocol: u.protocol }, 'the TSA URL must be http(s)');
   u.username = '';
   u.password = '';
   return u.toString();
@@ -111,14 +126,22 @@ function withUrl(e: KysoError, url: string): KysoError {
   return e;
 }
 
-async function post(options: RequestTimestampOptions, url: string, der: Uint8Array): Promise<{ body: Uint8Array; contentType?: string }> {
+async function post(
+  options: RequestTimestampOptions,
+  url: string,
+  der: Uint8Array,
+): Promise<{ body: Uint8Array; contentType?: string }> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TSA_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_TSA_RESPONSE_BYTES;
   const headers = new Headers(options.headers);
   headers.set('content-type', 'application/timestamp-query');
   if (!headers.has('accept')) headers.set('accept', 'application/timestamp-reply');
   // options.url, not the redacted one: credentials in the URL are the caller's choice to send.
-  const r = await httpExchange(options.url, { method: 'POST', headers, body: der.slice() }, { timeoutMs, maxBytes, fetch: options.fetch });
+  const r = await httpExchange(
+    options.url,
+    { method: 'POST', headers, body: der.slice() },
+    { timeoutMs, maxBytes, fetch: options.fetch },
+  );
   if (r.ok) return { body: r.body, contentType: r.contentType };
   switch (r.failure) {
     case 'timeout':

@@ -1,5 +1,11 @@
 /** RFC 3161 timestamps: the HTTP client (B-T, document timestamps) and the pure token readers the verifier shares. */
-export { requestTimestamp, DEFAULT_TSA_TIMEOUT_MS, DEFAULT_MAX_TSA_RESPONSE_BYTES, type RequestTimestampOptions, type TimestampResult } from './client.js';
+export {
+  requestTimestamp,
+  DEFAULT_TSA_TIMEOUT_MS,
+  DEFAULT_MAX_TSA_RESPONSE_BYTES,
+  type RequestTimestampOptions,
+  type TimestampResult,
+} from './client.js';
 export { buildTimestampRequest, type TimestampRequest, type TimestampRequestOptions } from './request.js';
 export { parseTimestampResponse, type TimestampResponse } from './response.js';
 export { parseTimestampToken, type ParsedTimestampToken, type TimestampAccuracy } from './token.js';

@@ -33,7 +33,11 @@ export function buildTimestampRequest(
   const hashOid = HASH_OID[hash];
   if (!hashOid) throw new TsaError('TSA_BAD_REQUEST', { hash }, `unsupported hash ${String(hash)}`);
   if (!(imprint instanceof Uint8Array) || imprint.length !== HASH_BYTES[hash]) {
-    throw new TsaError('TSA_BAD_REQUEST', { hash, length: imprint?.length }, `a ${hash} imprint is ${HASH_BYTES[hash]} bytes`);
+    throw new TsaError(
+      'TSA_BAD_REQUEST',
+      { hash, length: imprint?.length },
+      `a ${hash} imprint is ${HASH_BYTES[hash]} bytes`,
+    );
   }
   if (options.policy !== undefined && !OID_PATTERN.test(options.policy)) {
     throw new TsaError('TSA_BAD_REQUEST', { policy: options.policy }, 'the policy is not an OID');

@@ -4,7 +4,14 @@ import { toArrayBuffer, view } from './bytes.js';
 import { TsaError } from './errors.js';
 import { FAILURE_INFO_BITS } from './oids.js';
 
-export const PKI_STATUS = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'] as const;
+export const PKI_STATUS = [
+  'granted',
+  'grantedWithMods',
+  'rejection',
+  'waiting',
+  'revocationWarning',
+  'revocationNotification',
+] as const;
 
 export interface TimestampResponse {
   /** PKIStatus: 0 granted, 1 grantedWithMods, 2 rejection, ... */

@@ -16,7 +16,10 @@ export interface VerifyTokenOptions {
  * the TSA certificate it names; returns that certificate's DER. Does not check the certificate's EKU, validity or
  * chain (see checkTsaCertificate and the verifier).
  */
-export async function verifyTimestampToken(token: Uint8Array, options: VerifyTokenOptions = {}): Promise<{ certificate: Uint8Array }> {
+export async function verifyTimestampToken(
+  token: Uint8Array,
+  options: VerifyTokenOptions = {},
+): Promise<{ certificate: Uint8Array }> {
   const check = await checkTimestampToken(token, { certificates: options.certificate ? [options.certificate] : [] });
   const error = badTokenError(check.problems) ?? signatureError(check.problems);
   if (error) throw error;

@@ -34,7 +34,10 @@ export interface ParsedTimestampToken {
 /** Throws TSA_BAD_TOKEN unless `token` is exactly one TimeStampToken (no trailing bytes). */
 export function parseTimestampToken(token: Uint8Array): ParsedTimestampToken {
   const f = readTimestampToken(token);
-  const problems = f.trailingBytes > 0 && !f.problems.includes('TST_TRAILING_DATA') ? [...f.problems, 'TST_TRAILING_DATA' as const] : f.problems;
+  const problems =
+    f.trailingBytes > 0 && !f.problems.includes('TST_TRAILING_DATA')
+      ? [...f.problems, 'TST_TRAILING_DATA' as const]
+      : f.problems;
   const error = badTokenError(problems);
   if (error || !f.parsed) throw error ?? badTokenError(['TST_MALFORMED'])!;
   const parsed: ParsedTimestampToken = {

@@ -12,7 +12,11 @@ export function checkTsaCertificate(certificate: Uint8Array | Certificate, at: D
   const extra: Record<string, unknown> = { subject: facts.subject };
   if (facts.problems.includes('TSA_CERT_EKU_NOT_TIMESTAMPING')) extra.purposes = facts.purposes;
   if (facts.problems.includes('TSA_CERT_NOT_VALID_AT_GENTIME')) {
-    Object.assign(extra, { at: at.toISOString(), notBefore: facts.notBefore?.toISOString(), notAfter: facts.notAfter?.toISOString() });
+    Object.assign(extra, {
+      at: at.toISOString(),
+      notBefore: facts.notBefore?.toISOString(),
+      notAfter: facts.notAfter?.toISOString(),
+    });
   }
   const error = certificateError(facts.problems, extra);
   if (error) throw error;

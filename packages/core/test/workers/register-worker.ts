@@ -26,7 +26,9 @@ interface Args {
 
 const args = JSON.parse(process.argv[2]) as Args;
 const options = args.clock ? { clock: () => new Date(args.clock!) } : {};
-const reg = args.db.startsWith('postgres://') ? await openPostgresRegister({ url: args.db, poolSize: 2, ...options }) : openSqliteRegister(args.db, options);
+const reg = args.db.startsWith('postgres://')
+  ? await openPostgresRegister({ url: args.db, poolSize: 2, ...options })
+  : openSqliteRegister(args.db, options);
 
 async function certifyOne(key: string): Promise<void> {
   const { request, resumed } = await reg.reserve(requestFor(key));
@@ -45,7 +47,10 @@ if (args.mode === 'certify') {
     let after: string | undefined;
     do {
       const page = await reg.searchEntries({ authorityId: args.prefix }, { limit: args.count ?? 10, after });
-      for (const e of page.entries) process.stdout.write(`${JSON.stringify({ key: `round-${round}`, seqNo: e.seqNo, sha256: e.eCopySha256, state: e.state })}\n`);
+      for (const e of page.entries)
+        process.stdout.write(
+          `${JSON.stringify({ key: `round-${round}`, seqNo: e.seqNo, sha256: e.eCopySha256, state: e.state })}\n`,
+        );
       after = page.nextCursor ?? undefined;
     } while (after);
   }
@@ -54,6 +59,8 @@ if (args.mode === 'certify') {
   for (let i = 0; ; i++) await certifyOne(`${args.prefix}-${i}`);
 } else {
   const { request } = await reg.reserve(requestFor(args.prefix));
-  process.stdout.write(`${JSON.stringify({ key: args.prefix, seqNo: request.entries[0].seqNo, state: request.state })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ key: args.prefix, seqNo: request.entries[0].seqNo, state: request.state })}\n`,
+  );
   setInterval(() => undefined, 1_000); // hold the process (and no transaction) until SIGKILL
 }

@@ -41,7 +41,9 @@ export function objectStreamBomb({ bytesPerStream }: BombOptions): Uint8Array {
     decoded.write(body, header.length, 'latin1'); // the object first, the padding after it
     const data = deflateSync(decoded, { level: 9 });
     offsets.push(length);
-    push(`${n + 1 + i} 0 obj\n<</Type/ObjStm/N 1/First ${header.length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`);
+    push(
+      `${n + 1 + i} 0 obj\n<</Type/ObjStm/N 1/First ${header.length}/Filter/FlateDecode/Length ${data.length}>>\nstream\n`,
+    );
     push(data);
     push('\nendstream\nendobj\n');
   });

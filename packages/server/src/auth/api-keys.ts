@@ -19,7 +19,10 @@ export function apiKeyHash(key: string): string {
 }
 
 /** A new key and the configuration entry that grants it (what `kyso serve create-key` prints). */
-export function createApiKey(entry: Omit<ApiKeyConfig, 'sha256' | 'scopes'> & { scopes?: ApiKeyScope[] }): { key: string; entry: ApiKeyConfig } {
+export function createApiKey(entry: Omit<ApiKeyConfig, 'sha256' | 'scopes'> & { scopes?: ApiKeyScope[] }): {
+  key: string;
+  entry: ApiKeyConfig;
+} {
   const key = generateApiKey();
   return { key, entry: { ...entry, scopes: entry.scopes ?? [], sha256: apiKeyHash(key) } };
 }
@@ -40,7 +43,13 @@ export class ApiKeyRegistry {
   constructor(keys: readonly ApiKeyConfig[]) {
     this.entries = keys.map((k) => ({
       hash: Buffer.from(k.sha256, 'hex'),
-      principal: { keyId: k.id, unit: k.unit, aliases: [...k.aliases], externalCertificates: k.externalCertificates, scopes: [...(k.scopes ?? [])] },
+      principal: {
+        keyId: k.id,
+        unit: k.unit,
+        aliases: [...k.aliases],
+        externalCertificates: k.externalCertificates,
+        scopes: [...(k.scopes ?? [])],
+      },
     }));
   }
 

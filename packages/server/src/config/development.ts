@@ -37,11 +37,24 @@ export function developmentSetup(env: Record<string, string | undefined>): Devel
         signer: { type: 'pkcs12', file: join(TEST_CERTS_DIR, 'signer.p12'), password },
         seal: { type: 'pkcs12', file: join(TEST_CERTS_DIR, 'seal.p12'), password },
       },
-      apiKeys: [{ id: 'dev', unit: 'Development', sha256: apiKeyHash(apiKey), aliases: ['signer', 'seal'], externalCertificates: true, scopes: ['register:read', 'journal:read'] }],
+      apiKeys: [
+        {
+          id: 'dev',
+          unit: 'Development',
+          sha256: apiKeyHash(apiKey),
+          aliases: ['signer', 'seal'],
+          externalCertificates: true,
+          scopes: ['register:read', 'journal:read'],
+        },
+      ],
       verification: { trustRoots: [join(TEST_CERTS_DIR, 'root-ca.pem')], online: false },
       // The test PKI's OCSP responder and CA server (what test-certs name) are this setup's own services.
       fetch: { allowHosts: ['127.0.0.1:39601', '127.0.0.1:39602'] },
-      certification: { authorities: { Development: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+      certification: {
+        authorities: {
+          Development: { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' },
+        },
+      },
     },
   };
 }

@@ -61,7 +61,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     } catch (e) {
       throw configError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError(`${file} must hold a JSON object`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw configError(`${file} must hold a JSON object`);
   }
   // The older form (a string, the sessions' SQLite path) as an object, so KYSO_DATABASE_URL can join it.
   if (typeof raw.database === 'string') raw.database = { path: raw.database };
@@ -73,7 +74,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       if (!/^\d+$/.test(value)) throw configError(`${v.name} must be a whole number (got "${value}")`);
       parsed = Number(value);
     } else if (v.kind === 'bool') {
-      if (!['true', 'false', '1', '0'].includes(value)) throw configError(`${v.name} must be true or false (got "${value}")`);
+      if (!['true', 'false', '1', '0'].includes(value))
+        throw configError(`${v.name} must be true or false (got "${value}")`);
       parsed = value === 'true' || value === '1';
     }
     setPath(raw, v.path, parsed);
@@ -101,13 +103,21 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     config,
     env: development ? { [DEV_PASSWORD_ENV]: DEV_PASSWORD, ...env } : env,
     development,
-    source: development ? 'development setup (no configuration given)' : file ? `file ${file} and the environment` : 'the environment',
+    source: development
+      ? 'development setup (no configuration given)'
+      : file
+        ? `file ${file} and the environment`
+        : 'the environment',
     devApiKey,
   };
 }
 
 /** Reads a secret named by the configuration; never returns it in an error. */
-export function readSecret(ref: { env?: string; file?: string }, env: Record<string, string | undefined>, what: string): string {
+export function readSecret(
+  ref: { env?: string; file?: string },
+  env: Record<string, string | undefined>,
+  what: string,
+): string {
   if (ref.env) {
     const v = env[ref.env];
     if (v === undefined) throw configError(`${what}: the environment variable ${ref.env} is not set`);
@@ -132,13 +142,16 @@ function describeIssues(error: z.ZodError, where: string): string {
 /** Aliases named elsewhere in the configuration must exist, and B-T needs a TSA. */
 function checkReferences(config: ServiceConfig): void {
   for (const [unit, a] of Object.entries(config.certification.authorities)) {
-    if (!config.keys[a.sealKey]) throw configError(`certification.authorities["${unit}"].sealKey: no key has the alias "${a.sealKey}"`);
+    if (!config.keys[a.sealKey])
+      throw configError(`certification.authorities["${unit}"].sealKey: no key has the alias "${a.sealKey}"`);
   }
   for (const k of config.apiKeys) {
-    for (const alias of k.aliases) if (!config.keys[alias]) throw configError(`apiKeys "${k.id}": no key has the alias "${alias}"`);
+    for (const alias of k.aliases)
+      if (!config.keys[alias]) throw configError(`apiKeys "${k.id}": no key has the alias "${alias}"`);
   }
   const level = config.certification.level;
-  if (level !== 'auto' && level !== 'B-B' && !config.signing.tsaUrl) throw configError(`certification.level ${level} needs signing.tsaUrl`);
+  if (level !== 'auto' && level !== 'B-B' && !config.signing.tsaUrl)
+    throw configError(`certification.level ${level} needs signing.tsaUrl`);
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
@@ -157,17 +170,25 @@ function resolvePaths(config: ServiceConfig, base: string): void {
   const abs = (p: string): string => (isAbsolute(p) ? p : join(base, p));
   config.dataDir = abs(config.dataDir);
   // With PostgreSQL there is no sessions file; the SQLite path is kept only for the embedded store.
-  if (!config.database.url) config.database.path = config.database.path ? abs(config.database.path) : join(config.dataDir, 'sessions', 'sessions.sqlite');
+  if (!config.database.url)
+    config.database.path = config.database.path
+      ? abs(config.database.path)
+      : join(config.dataDir, 'sessions', 'sessions.sqlite');
   config.verification.trustRoots = config.verification.trustRoots.map(abs);
-  config.certification.register = config.certification.register ? abs(config.certification.register) : join(config.dataDir, 'register.sqlite');
+  config.certification.register = config.certification.register
+    ? abs(config.certification.register)
+    : join(config.dataDir, 'register.sqlite');
   for (const [unit, a] of Object.entries(config.certification.authorities)) {
     if (!a.sealImage) continue;
     a.sealImage = abs(a.sealImage);
-    if (!existsSync(a.sealImage)) throw configError(`certification.authorities["${unit}"].sealImage: no file at ${a.sealImage}`);
+    if (!existsSync(a.sealImage))
+      throw configError(`certification.authorities["${unit}"].sealImage: no file at ${a.sealImage}`);
   }
   // Session data (large, short-lived, anyone with a key can fill it) must not share a directory with the register.
   if (config.database.path && dirname(config.database.path) === dirname(config.certification.register)) {
-    throw configError(`database.path (${config.database.path}) must be in a directory of its own, not next to the register (certification.register)`);
+    throw configError(
+      `database.path (${config.database.path}) must be in a directory of its own, not next to the register (certification.register)`,
+    );
   }
   for (const key of Object.values(config.keys)) {
     if (key.type === 'pkcs12') {

@@ -35,7 +35,10 @@ const pkcs11Key = z
     pin: secretRef,
     keyLabel: z.string().min(1).optional(),
     /** CKA_ID as hex. */
-    keyId: z.string().regex(/^[0-9a-fA-F]+$/).optional(),
+    keyId: z
+      .string()
+      .regex(/^[0-9a-fA-F]+$/)
+      .optional(),
     /** PEM or DER of the certificate, when the token does not hold it. */
     certificateFile: z.string().min(1).optional(),
     chainFiles: z.array(z.string().min(1)).optional(),
@@ -99,7 +102,14 @@ const sessionsSchema = z
     purgeIntervalSeconds: positiveInt.default(60),
   })
   .strict()
-  .default({ maxPerKey: 20, maxBytesPerKey: 256 * 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 * 1024, completedRetentionSeconds: 600, expiredNoticeSeconds: 86_400, purgeIntervalSeconds: 60 });
+  .default({
+    maxPerKey: 20,
+    maxBytesPerKey: 256 * 1024 * 1024,
+    maxTotalBytes: 2 * 1024 * 1024 * 1024,
+    completedRetentionSeconds: 600,
+    expiredNoticeSeconds: 86_400,
+    purgeIntervalSeconds: 60,
+  });
 
 /** HTTP policy: CORS and the limit on failed authentication. */
 const httpSchema = z
@@ -107,7 +117,11 @@ const httpSchema = z
     /** CORS, off unless origins are listed: exact origins (scheme://host[:port]) or "*". */
     cors: z
       .object({
-        origins: z.array(z.union([z.literal('*'), z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')])).default([]),
+        origins: z
+          .array(
+            z.union([z.literal('*'), z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')]),
+          )
+          .default([]),
         /** How long a browser may cache a preflight answer, seconds. */
         maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
       })
@@ -133,7 +147,10 @@ const databaseSchema = z
     z
       .object({
         /** postgres://user@host:port/db; the password from PGPASSWORD or ~/.pgpass rather than in the URL. */
-        url: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'a postgres:// or postgresql:// URL').optional(),
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'a postgres:// or postgresql:// URL')
+          .optional(),
         /** The two-step sessions' SQLite file; default DATA_DIR/sessions/sessions.sqlite (apart from the register). */
         path: z.string().min(1).optional(),
         /** Connections each instance keeps to PostgreSQL (per store: the register and the sessions each have a pool). */
@@ -230,7 +247,17 @@ export const configSchema = z
     fetch: z
       .object({
         /** `host:port` (or `host` for allowPorts) of the operator's own OCSP/CRL/TSA services, e.g. "127.0.0.1:39601". */
-        allowHosts: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'host or host:port (IPv6 as [::1]:8080), no scheme or path').max(300)).default([]),
+        allowHosts: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+                'host or host:port (IPv6 as [::1]:8080), no scheme or path',
+              )
+              .max(300),
+          )
+          .default([]),
         allowPorts: z.array(z.number().int().min(1).max(65535)).min(1).default([80, 443]),
         /** Redirect hops followed, each re-checked. */
         maxRedirects: z.number().int().min(0).max(10).default(3),
@@ -238,12 +265,22 @@ export const configSchema = z
         perHostConcurrency: positiveInt.default(2),
         /** Per request: HTTP requests (redirect hops count), response bytes, and wall time from the first one. */
         budget: z
-          .object({ maxRequests: positiveInt.default(32), maxBytes: positiveInt.default(48 * 1024 * 1024), totalMs: positiveInt.default(30_000) })
+          .object({
+            maxRequests: positiveInt.default(32),
+            maxBytes: positiveInt.default(48 * 1024 * 1024),
+            totalMs: positiveInt.default(30_000),
+          })
           .strict()
           .default({ maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 }),
       })
       .strict()
-      .default({ allowHosts: [], allowPorts: [80, 443], maxRedirects: 3, perHostConcurrency: 2, budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 } }),
+      .default({
+        allowHosts: [],
+        allowPorts: [80, 443],
+        maxRedirects: 3,
+        perHostConcurrency: 2,
+        budget: { maxRequests: 32, maxBytes: 48 * 1024 * 1024, totalMs: 30_000 },
+      }),
     /**
      * What one request may cost the service (issue 14): decoded bytes per PDF, decoded pixels per scan, time and
      * heap per worker job. Verification, signing, two-step and certification all run in worker threads.
@@ -270,7 +307,12 @@ export const configSchema = z
           .default({ maxOldGenerationSizeMb: 1024 }),
       })
       .strict()
-      .default({ maxDecodedBytes: 512 * 1024 * 1024, maxDecodedPixels: 100_000_000, workerNice: 10, workerResourceLimits: { maxOldGenerationSizeMb: 1024 } }),
+      .default({
+        maxDecodedBytes: 512 * 1024 * 1024,
+        maxDecodedPixels: 100_000_000,
+        workerNice: 10,
+        workerResourceLimits: { maxOldGenerationSizeMb: 1024 },
+      }),
     /** The fee policy choices DOMAIN.md §2 leaves open (see @kyso/core's FeePolicy). */
     fees: z
       .object({
@@ -311,9 +353,15 @@ export const configSchema = z
             /** Further working days on a weekend (YYYY-MM-DD). */
             extraWorkdays: z.array(z.iso.date()).default([]),
             /** Requests received after this time (Vietnam time) are due the next working day. */
-            cutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('15:00'),
+            cutoff: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+              .default('15:00'),
             /** The closing time on the due day (Vietnam time). */
-            closeOfBusiness: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('17:00'),
+            closeOfBusiness: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+              .default('17:00'),
           })
           .strict()
           .default({ weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' }),
@@ -342,11 +390,17 @@ export const configSchema = z
           .default({}),
       })
       .strict()
-      .default({ level: 'auto', deadlines: { weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' }, authorities: {} }),
+      .default({
+        level: 'auto',
+        deadlines: { weekend: [0, 6], extraDaysOff: [], extraWorkdays: [], cutoff: '15:00', closeOfBusiness: '17:00' },
+        authorities: {},
+      }),
     sessions: sessionsSchema,
     http: httpSchema,
     /** Signing keys by alias. */
-    keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema).default({}),
+    keys: z
+      .record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'aliases are 1-64 of A-Z a-z 0-9 . _ -'), keyConfigSchema)
+      .default({}),
     apiKeys: z.array(apiKeyConfigSchema).default([]),
   })
   .strict();

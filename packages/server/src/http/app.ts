@@ -55,7 +55,17 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
       services.metrics.observe(req.method, route, res.statusCode, seconds);
       // The route template, never the URL: query strings carry reasons and names, ids are not for logs.
       const { caller } = res.locals as Locals;
-      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished, ...caller }, 'request');
+      log.info(
+        {
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          aborted: !res.writableFinished,
+          ...caller,
+        },
+        'request',
+      );
     };
     res.on('finish', done);
     res.on('close', done);
@@ -70,7 +80,8 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
     // A CORS preflight (an OPTIONS from a browser page); any other OPTIONS falls through to 404.
     if (req.method === 'OPTIONS' && origin !== undefined) {
       (res.locals as Locals).route = 'preflight';
-      if (!allowedOrigin || !req.get('Access-Control-Request-Method')) return next(new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED'));
+      if (!allowedOrigin || !req.get('Access-Control-Request-Method'))
+        return next(new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED'));
       for (const [k, v] of Object.entries(preflightHeaders(cors))) res.setHeader(k, v);
       res.status(204).end();
       return;
@@ -105,8 +116,12 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
     }
     if (status >= 500) log.warn({ code: error.code, status }, 'request failed');
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kyso"');
-    if (error instanceof ServiceError && error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
-    res.status(status).type('application/problem+json').send(JSON.stringify(problemDetails(error, status, req.path)));
+    if (error instanceof ServiceError && error.retryAfter !== undefined)
+      res.setHeader('Retry-After', String(error.retryAfter));
+    res
+      .status(status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problemDetails(error, status, req.path)));
   });
   return app;
 }
@@ -121,12 +136,17 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     // Still receiving: the client was too slow (408). Received: we were (503, try later).
     const receiving = !req.complete;
     log.warn({ route: route.path, receiving }, 'request timed out');
-    const e = receiving ? new ServiceError('SERVICE_REQUEST_TIMEOUT') : new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
+    const e = receiving
+      ? new ServiceError('SERVICE_REQUEST_TIMEOUT')
+      : new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
     const status = statusFor(e);
     if (receiving) discardBody(req);
     else res.setHeader('Retry-After', '5');
     res.setHeader('Connection', 'close');
-    res.status(status).type('application/problem+json').send(JSON.stringify(problemDetails(e, status, req.path)));
+    res
+      .status(status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problemDetails(e, status, req.path)));
   }, services.config.limits.requestTimeoutMs);
   try {
     // Health, readiness and the like never look at credentials: a stale key must not make them fail.
@@ -177,7 +197,11 @@ function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): vo
   // Names that look like parameter names are echoed (a typo is then easy to see); anything else might be data.
   const names = unknown.map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? JSON.stringify(k) : '(a parameter not shown)'));
   const shown = [...new Set(names)].slice(0, 5).join(', ');
-  throw new ServiceError('SERVICE_BAD_REQUEST', {}, `query: unknown parameter${unknown.length > 1 ? 's' : ''} ${shown}`);
+  throw new ServiceError(
+    'SERVICE_BAD_REQUEST',
+    {},
+    `query: unknown parameter${unknown.length > 1 ? 's' : ''} ${shown}`,
+  );
 }
 
 /** The API key's principal; null when none was given. A key given but not known is refused (401). */
@@ -192,7 +216,11 @@ function authenticate(req: Request, services: Services): Principal | null {
   const principal = presented === undefined ? null : services.apiKeys.find(presented);
   if (!principal) {
     services.authFailures.fail(client);
-    throw new ServiceError('SERVICE_UNAUTHENTICATED', {}, presented === undefined ? 'use Authorization: Bearer <key>' : undefined);
+    throw new ServiceError(
+      'SERVICE_UNAUTHENTICATED',
+      {},
+      presented === undefined ? 'use Authorization: Bearer <key>' : undefined,
+    );
   }
   return principal;
 }
@@ -201,12 +229,17 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   // Paths and reasons only: never echo values, which may be document metadata.
-  const detail = r.error.issues.map((i) => `${where}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');
+  const detail = r.error.issues
+    .map((i) => `${where}${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`)
+    .join('; ');
   throw new ServiceError('SERVICE_BAD_REQUEST', {}, detail);
 }
 
 function asKysoError(err: unknown, log: Logger): KysoError {
   if (err instanceof KysoError) return err;
-  log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'internal error');
+  log.error(
+    { err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } },
+    'internal error',
+  );
   return new ServiceError('SERVICE_INTERNAL');
 }

@@ -11,7 +11,8 @@ export interface CorsPolicy {
 export const CORS_ALLOWED_METHODS = 'GET, POST';
 export const CORS_ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, Kyso-Signer-Certificates, X-Request-Id';
 /** Response headers a browser page may read besides the CORS-safelisted ones. */
-export const CORS_EXPOSED_HEADERS = 'Content-Disposition, Kyso-Field-Name, Kyso-Certification-Number, Kyso-Warnings, Kyso-Warnings-Detail, Retry-After, X-Request-Id, WWW-Authenticate';
+export const CORS_EXPOSED_HEADERS =
+  'Content-Disposition, Kyso-Field-Name, Kyso-Certification-Number, Kyso-Warnings, Kyso-Warnings-Detail, Retry-After, X-Request-Id, WWW-Authenticate';
 
 /** Whether `origin` may call the service from a browser. */
 export function corsAllows(policy: CorsPolicy, origin: string): boolean {

@@ -8,7 +8,12 @@ import type { ByteSource } from '../io/byte-source.js';
 
 const PIECE = 1 << 20;
 
-export async function sendSignedPdf(res: Response, input: { bytes?: Uint8Array; path?: string; size?: number; source?: ByteSource }, update: Uint8Array, headers: Record<string, string>): Promise<void> {
+export async function sendSignedPdf(
+  res: Response,
+  input: { bytes?: Uint8Array; path?: string; size?: number; source?: ByteSource },
+  update: Uint8Array,
+  headers: Record<string, string>,
+): Promise<void> {
   const length = (input.bytes?.length ?? input.size ?? input.source?.length ?? 0) + update.length;
   res.status(200);
   res.setHeader('Content-Type', 'application/pdf');
@@ -52,8 +57,16 @@ function drained(res: Response): Promise<void> {
  * (RFC 6266/8187), so Vietnamese names survive and no quote or control character reaches the header.
  */
 export function contentDisposition(fileName: string): string {
-  const base = fileName.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'signed.pdf';
+  const base =
+    fileName
+      .replace(/[\\/]/g, '_')
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .trim() || 'signed.pdf';
   const name = /\.pdf$/i.test(base) ? base : `${base}.pdf`;
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D')).replace(/[^A-Za-z0-9._ -]/g, '_');
+  const ascii = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))
+    .replace(/[^A-Za-z0-9._ -]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
 }

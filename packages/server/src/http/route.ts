@@ -63,7 +63,13 @@ export interface RouteDef<Q = unknown, P = unknown, B = unknown> {
   params?: z.ZodType<P>;
   headers?: HeaderSpec[];
   /** The request body: a PDF (streamed, application/pdf) or JSON validated by `schema`. */
-  body?: { kind: 'pdf'; description: string } | { kind: 'json'; schema: z.ZodType<B>; /** Default limits.maxJsonBytes. */ maxBytes?: (config: ServiceConfig) => number };
+  body?:
+    | { kind: 'pdf'; description: string }
+    | {
+        kind: 'json';
+        schema: z.ZodType<B> /** Default limits.maxJsonBytes. */;
+        maxBytes?: (config: ServiceConfig) => number;
+      };
   responses: Record<number, ResponseSpec>;
   /**
    * Authorisation that needs the query, path or principal but not the body: runs before any body is read, so a
@@ -74,7 +80,9 @@ export interface RouteDef<Q = unknown, P = unknown, B = unknown> {
 }
 
 /** Keeps the handler's context typed by the route's own schemas. */
-export function defineRoute<Q = Record<string, never>, P = Record<string, never>, B = undefined>(def: RouteDef<Q, P, B>): RouteDef {
+export function defineRoute<Q = Record<string, never>, P = Record<string, never>, B = undefined>(
+  def: RouteDef<Q, P, B>,
+): RouteDef {
   return def as unknown as RouteDef;
 }
 

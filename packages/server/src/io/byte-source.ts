@@ -10,5 +10,8 @@ export interface ByteSource {
 /** A ByteSource over bytes in memory. */
 export function asSource(input: Uint8Array | ByteSource): ByteSource {
   if (!(input instanceof Uint8Array)) return input;
-  return { length: input.length, read: (start, end) => input.subarray(Math.max(0, start), Math.min(input.length, end)) };
+  return {
+    length: input.length,
+    read: (start, end) => input.subarray(Math.max(0, start), Math.min(input.length, end)),
+  };
 }

@@ -6,7 +6,8 @@ import { discardBody, requireMediaType } from './request-body.js';
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   requireMediaType(req, 'application/json');
   const declared = Number(req.headers['content-length']);
-  const tooLarge = (): ServiceError => new ServiceError('SERVICE_BODY_TOO_LARGE', { maxBytes }, `JSON bodies are at most ${maxBytes} bytes`);
+  const tooLarge = (): ServiceError =>
+    new ServiceError('SERVICE_BODY_TOO_LARGE', { maxBytes }, `JSON bodies are at most ${maxBytes} bytes`);
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardBody(req);
     return Promise.reject(tooLarge());

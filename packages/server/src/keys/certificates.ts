@@ -28,11 +28,16 @@ export function algorithmForCertificate(certificate: Uint8Array, hash?: HashAlgo
   if (key.asymmetricKeyType === 'rsa') return { hash: hash ?? 'SHA-256', scheme: { kind: 'rsa-pkcs1' } };
   if (key.asymmetricKeyType === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : undefined;
+    const namedCurve =
+      curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : undefined;
     if (namedCurve) {
       const dflt = namedCurve === 'P-256' ? 'SHA-256' : namedCurve === 'P-384' ? 'SHA-384' : 'SHA-512';
       return { hash: hash ?? dflt, scheme: { kind: 'ecdsa', namedCurve } };
     }
   }
-  throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certificate key type is not supported (RSA and ECDSA P-256/384/521 are)');
+  throw new ServiceError(
+    'SERVICE_BAD_REQUEST',
+    {},
+    'the certificate key type is not supported (RSA and ECDSA P-256/384/521 are)',
+  );
 }

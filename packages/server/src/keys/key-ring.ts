@@ -4,7 +4,14 @@
  * (usable only through two-step signing). Nothing here is ever logged but aliases and certificate subjects.
  */
 import { readFileSync } from 'node:fs';
-import { openPkcs11Signer, parseCertificate, Pkcs12Signer, type CertificateInfo, type Signer, type SignerIdentity } from '@kyso/core';
+import {
+  openPkcs11Signer,
+  parseCertificate,
+  Pkcs12Signer,
+  type CertificateInfo,
+  type Signer,
+  type SignerIdentity,
+} from '@kyso/core';
 import { configError, readSecret } from '../config/load.js';
 import type { KeyConfig } from '../config/schema.js';
 import { algorithmForCertificate, readCertificates } from './certificates.js';
@@ -19,7 +26,10 @@ export interface KeyEntry {
 }
 
 export class KeyRing {
-  private constructor(private readonly entries: Map<string, KeyEntry>, private readonly closers: (() => Promise<void>)[]) {}
+  private constructor(
+    private readonly entries: Map<string, KeyEntry>,
+    private readonly closers: (() => Promise<void>)[],
+  ) {}
 
   static async open(keys: Record<string, KeyConfig>, env: Record<string, string | undefined>): Promise<KeyRing> {
     const entries = new Map<string, KeyEntry>();
@@ -65,7 +75,11 @@ async function openKey(alias: string, cfg: KeyConfig, env: Record<string, string
       throw configError(`${what}: cannot read ${cfg.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     // The signature is made in libuv's thread pool: the request thread only hands the data over.
-    const signer = Pkcs12Signer.open(p12, readSecret(cfg.password, env, what), { hash: cfg.hash, rsaScheme: cfg.rsaScheme, offThread: true });
+    const signer = Pkcs12Signer.open(p12, readSecret(cfg.password, env, what), {
+      hash: cfg.hash,
+      rsaScheme: cfg.rsaScheme,
+      offThread: true,
+    });
     return { alias, type: cfg.type, identity: signer, signer, certificate: signer.info };
   }
   if (cfg.type === 'pkcs11') {
@@ -86,6 +100,10 @@ async function openKey(alias: string, cfg: KeyConfig, env: Record<string, string
   const [leaf, ...rest] = readCertificates(cfg.certificateFile);
   if (!leaf) throw configError(`${what}: ${cfg.certificateFile} holds no certificate`);
   const chain = cfg.chainFiles.flatMap(readCertificates);
-  const identity: SignerIdentity = { certificate: leaf, chain: [...rest, ...chain], algorithm: algorithmForCertificate(leaf, cfg.hash) };
+  const identity: SignerIdentity = {
+    certificate: leaf,
+    chain: [...rest, ...chain],
+    algorithm: algorithmForCertificate(leaf, cfg.hash),
+  };
   return { alias, type: cfg.type, identity, certificate: parseCertificate(leaf) };
 }

@@ -15,7 +15,10 @@ export interface AuthFailurePolicy {
 export class AuthFailureLimiter {
   private readonly windows = new Map<string, { failures: number; start: number }>();
 
-  constructor(private readonly policy: AuthFailurePolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: AuthFailurePolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Seconds until `client` may try again, or 0 when it may try now. */
   blockedFor(client: string): number {

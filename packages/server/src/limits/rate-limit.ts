@@ -17,7 +17,10 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 export class RateLimiter implements RateLimits {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly policy: RateLimitPolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: RateLimitPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   take(client: string): RateDecision {
     const t = this.now();

@@ -8,7 +8,10 @@ export class WorkQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly concurrency: number, private readonly maxWaiting: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxWaiting: number,
+  ) {}
 
   get inFlight(): number {
     return this.running;
@@ -21,7 +24,12 @@ export class WorkQueue {
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw new ServiceError('SERVICE_BUSY', { inFlight: this.running, queued: this.waiting.length }, 'too many signing requests at once', 1);
+        throw new ServiceError(
+          'SERVICE_BUSY',
+          { inFlight: this.running, queued: this.waiting.length },
+          'too many signing requests at once',
+          1,
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -5,7 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { nodeGuardedFetch } from '@kyso/core';
-import { buildTrustPath, FetchError, FetchGate, fetchPolicy, readCertificates, type FetchPolicy, type GuardedFetch } from '@kyso/verify';
+import {
+  buildTrustPath,
+  FetchError,
+  FetchGate,
+  fetchPolicy,
+  readCertificates,
+  type FetchPolicy,
+  type GuardedFetch,
+} from '@kyso/verify';
 import type { ServiceConfig } from '../config/schema.js';
 
 /** The configured policy, as plain data (it also crosses into the verification workers). */

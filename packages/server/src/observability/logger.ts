@@ -13,7 +13,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'kyso' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]', '*.password', '*.pin'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'headers.authorization',
+        'headers["x-api-key"]',
+        '*.password',
+        '*.pin',
+      ],
       censor: '[redacted]',
     },
   };

@@ -40,7 +40,9 @@ export class Metrics {
     out.push('# HELP kyso_http_request_duration_seconds Time to answer HTTP requests, by method, route and status.');
     out.push('# TYPE kyso_http_request_duration_seconds histogram');
     for (const s of this.requests.values()) {
-      BUCKETS.forEach((b, i) => out.push(`kyso_http_request_duration_seconds_bucket{${s.labels},le="${b}"} ${s.buckets[i]}`));
+      BUCKETS.forEach((b, i) =>
+        out.push(`kyso_http_request_duration_seconds_bucket{${s.labels},le="${b}"} ${s.buckets[i]}`),
+      );
       out.push(`kyso_http_request_duration_seconds_bucket{${s.labels},le="+Inf"} ${s.count}`);
       out.push(`kyso_http_request_duration_seconds_sum{${s.labels}} ${s.sum}`);
       out.push(`kyso_http_request_duration_seconds_count{${s.labels}} ${s.count}`);

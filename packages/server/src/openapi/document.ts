@@ -17,16 +17,32 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
 
   for (const r of routes) {
     const parameters: Json[] = [];
-    for (const [where, s] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, s] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!s) continue;
       const js = schema(s, 'input');
       const required = new Set((js.required as string[] | undefined) ?? []);
       for (const [name, p] of Object.entries((js.properties as Record<string, Json>) ?? {})) {
         const { description, ...rest } = p;
-        parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || required.has(name),
+          schema: rest,
+          ...(description ? { description } : {}),
+        });
       }
     }
-    for (const h of r.headers ?? []) parameters.push({ name: h.name, in: 'header', required: !!h.required, description: h.description, schema: { type: 'string' } });
+    for (const h of r.headers ?? [])
+      parameters.push({
+        name: h.name,
+        in: 'header',
+        required: !!h.required,
+        description: h.description,
+        schema: { type: 'string' },
+      });
 
     const responses: Record<string, Json> = {};
     for (const [status, spec] of Object.entries(r.responses)) {
@@ -40,22 +56,39 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
       responses[status] = {
         description: spec.description,
         content,
-        ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }])) } : {}),
+        ...(spec.headers
+          ? {
+              headers: Object.fromEntries(
+                Object.entries(spec.headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }]),
+              ),
+            }
+          : {}),
       };
     }
     const problemResponse = (description: string, retry = false): Json => ({
       description,
       content: { 'application/problem+json': { schema: problem } },
-      ...(retry ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
+      ...(retry
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } }
+        : {}),
     });
     const access = accessOf(r, config);
     const add = (status: number, description: string, retry = false): void => {
       if (!responses[status]) responses[status] = problemResponse(description, retry);
     };
     // Every route refuses unknown query parameters.
-    add(400, r.query || r.params || r.body ? 'The request is not valid.' : 'The request is not valid (this route takes no query parameters).');
+    add(
+      400,
+      r.query || r.params || r.body
+        ? 'The request is not valid.'
+        : 'The request is not valid (this route takes no query parameters).',
+    );
     if (access === 'api-key') add(401, 'The API key is missing or wrong.');
-    if (access === 'api-key') add(403, r.scope ? `The API key may not do this, or lacks the scope ${r.scope}.` : 'The API key may not do this.');
+    if (access === 'api-key')
+      add(
+        403,
+        r.scope ? `The API key may not do this, or lacks the scope ${r.scope}.` : 'The API key may not do this.',
+      );
     if (r.body) {
       add(408, 'The body was not received within the request timeout.');
       add(413, 'The body is too large.');
@@ -76,10 +109,18 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
       parameters,
       responses,
       // Anonymous routes (health, readiness, metrics, this document) never look at credentials.
-      security: r.anonymous ? [{}] : access === 'api-key' ? [{ bearer: [] }, { apiKeyHeader: [] }] : [{}, { bearer: [] }, { apiKeyHeader: [] }],
+      security: r.anonymous
+        ? [{}]
+        : access === 'api-key'
+          ? [{ bearer: [] }, { apiKeyHeader: [] }]
+          : [{}, { bearer: [] }, { apiKeyHeader: [] }],
     };
     if (r.body?.kind === 'pdf') {
-      op.requestBody = { required: true, description: r.body.description, content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } };
+      op.requestBody = {
+        required: true,
+        description: r.body.description,
+        content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+      };
     } else if (r.body?.kind === 'json') {
       op.requestBody = { required: true, content: { 'application/json': { schema: schema(r.body.schema, 'input') } } };
     }
@@ -96,8 +137,8 @@ export function openApiDocument(routes: readonly RouteDef[], config: ServiceConf
         'one-stop-shop software. Errors are RFC 9457 problem details carrying the kyso error code and the ' +
         'message in English (detail) and Vietnamese (detailVi). API keys sign with the aliases they are given; ' +
         'reading needs its own scopes (x-kyso-scope on an operation): register:read for the register entries and ' +
-        'the printed book, register:close to close a year\'s book, journal:read for the signing journal, each for ' +
-        'the key\'s own unit only; reports and reports:all for the monthly figures. Signing ' +
+        "the printed book, register:close to close a year's book, journal:read for the signing journal, each for " +
+        "the key's own unit only; reports and reports:all for the monthly figures. Signing " +
         'operations accept Kyso-Procedure-Code and Kyso-Dossier-Id headers, recorded in the signing journal.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -122,7 +163,10 @@ function toSchema(s: z.ZodType, io: 'input' | 'output', components: Record<strin
     if (Array.isArray(v)) return v.map(rewrite);
     if (v && typeof v === 'object') {
       return Object.fromEntries(
-        Object.entries(v).map(([k, x]) => [k, k === '$ref' && typeof x === 'string' ? x.replace('#/$defs/', '#/components/schemas/') : rewrite(x)]),
+        Object.entries(v).map(([k, x]) => [
+          k,
+          k === '$ref' && typeof x === 'string' ? x.replace('#/$defs/', '#/components/schemas/') : rewrite(x),
+        ]),
       );
     }
     return v;

@@ -11,7 +11,11 @@ export function withScheme(signer: Signer, scheme: 'rsa-pkcs1' | 'rsa-pss' | und
   const kind = signer.algorithm.scheme.kind;
   if (!scheme || kind === 'ecdsa' || kind === scheme) return signer;
   if (signer instanceof Pkcs12Signer) return signer.withRsaScheme(scheme);
-  throw new ServiceError('SERVICE_BAD_REQUEST', { key: alias, signatureScheme: scheme }, `the key "${alias}" signs with ${kind}; its scheme is set in keys.${alias}.rsaScheme`);
+  throw new ServiceError(
+    'SERVICE_BAD_REQUEST',
+    { key: alias, signatureScheme: scheme },
+    `the key "${alias}" signs with ${kind}; its scheme is set in keys.${alias}.rsaScheme`,
+  );
 }
 
 /** Seal images by path, read once (the configuration checked that the file exists). */
@@ -25,4 +29,3 @@ export function sealImageOf(path: string | undefined): Uint8Array | undefined {
   }
   return image;
 }
-

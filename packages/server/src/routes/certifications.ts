@@ -15,7 +15,12 @@ import type { CertifyData } from '../signing/protocol.js';
 import { identityOf } from '../signing/signing-service.js';
 import { keyFor } from './authorize.js';
 import { sealImageOf, withScheme } from './certification-signers.js';
-import { JOURNAL_HEADERS, journalCodes, journalMissingSignatures, journalSignature } from '../signing/journal-record.js';
+import {
+  JOURNAL_HEADERS,
+  journalCodes,
+  journalMissingSignatures,
+  journalSignature,
+} from '../signing/journal-record.js';
 import { FeeQuoteSchema } from './fees.js';
 import { SigningWarningSchema } from '../signing/warnings.js';
 import type { SigningWarning } from '@kyso/core';
@@ -23,15 +28,26 @@ import type { SigningWarning } from '@kyso/core';
 export const ExtensionSchema = z
   .object({
     workingDays: z.number().int().min(1).max(30),
-    reason: z.string().min(1).max(2000).meta({ description: 'nhiều loại giấy tờ, nhiều trang, nhiều bản, nội dung phức tạp…' }),
-    writtenAgreement: z.boolean().optional().meta({ description: 'The requester agreed in writing: needed beyond 2 working days.' }),
+    reason: z
+      .string()
+      .min(1)
+      .max(2000)
+      .meta({ description: 'nhiều loại giấy tờ, nhiều trang, nhiều bản, nội dung phức tạp…' }),
+    writtenAgreement: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The requester agreed in writing: needed beyond 2 working days.' }),
   })
   .strict()
   .meta({ id: 'DeadlineExtension', description: 'An extension agreed at receipt (Decree 23/2015 Art. 21).' });
 
 export const CertificationRequestSchema = z
   .object({
-    idempotencyKey: z.string().min(1).max(200).meta({ description: 'Identifies the request across retries (e.g. the dossier code).' }),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'Identifies the request across retries (e.g. the dossier code).' }),
     certifierKey: z.string().min(1).meta({ description: "Alias of the certifier's personal signing key." }),
     certifier: z
       .object({
@@ -41,25 +57,50 @@ export const CertificationRequestSchema = z
         basisReference: z.string().max(500).optional(),
       })
       .strict(),
-    requester: z.object({ name: z.string().min(1).max(200), idNumber: z.string().max(50).optional(), email: z.email().optional() }).strict(),
-    documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
-    paperCopies: z.number().int().min(0).max(10_000).meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
-    originalIsCard: z.boolean().optional().meta({ description: 'The original is a card (CCCD, driving licence): the fee counts one page whatever its scanned sides.' }),
-    statementPlacement: z
-      .enum(['auto', 'last-page', 'new-page'])
-      .optional()
-      .meta({ description: "Where the statement goes, never over the scan: a band under the last page's scan, an added page, or auto (default: under it when the scan keeps its size there)." }),
-    markPlacement: z
-      .enum(['first-page', 'statement-page'])
-      .optional()
-      .meta({ description: "Where the conversion mark goes, never over the scan: above the first page's scan (default) or with the statement." }),
+    requester: z
+      .object({
+        name: z.string().min(1).max(200),
+        idNumber: z.string().max(50).optional(),
+        email: z.email().optional(),
+      })
+      .strict(),
+    documentName: z
+      .string()
+      .min(1)
+      .max(500)
+      .meta({ description: "The original's name / type as written in the book." }),
+    paperCopies: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .meta({ description: 'Paper copies issued in parallel (0 for an e-copy alone).' }),
+    originalIsCard: z.boolean().optional().meta({
+      description:
+        'The original is a card (CCCD, driving licence): the fee counts one page whatever its scanned sides.',
+    }),
+    statementPlacement: z.enum(['auto', 'last-page', 'new-page']).optional().meta({
+      description:
+        "Where the statement goes, never over the scan: a band under the last page's scan, an added page, or auto (default: under it when the scan keeps its size there).",
+    }),
+    markPlacement: z.enum(['first-page', 'statement-page']).optional().meta({
+      description:
+        "Where the conversion mark goes, never over the scan: above the first page's scan (default) or with the statement.",
+    }),
     scan: z
       .union([
         z.object({ pdf: base64.meta({ description: 'The scanned original as a PDF.' }) }).strict(),
         z
           .object({
             images: z
-              .array(z.object({ data: base64.meta({ description: 'JPEG or PNG.' }), dpi: z.number().positive().max(2400).optional() }).strict())
+              .array(
+                z
+                  .object({
+                    data: base64.meta({ description: 'JPEG or PNG.' }),
+                    dpi: z.number().positive().max(2400).optional(),
+                  })
+                  .strict(),
+              )
               .min(1)
               .max(500),
           })
@@ -67,17 +108,24 @@ export const CertificationRequestSchema = z
       ])
       .meta({ description: 'base64; one PDF, or one image per page in page order.' }),
     book: z.string().min(1).max(50).optional(),
-    signatureScheme: z
-      .enum(['rsa-pkcs1', 'rsa-pss'])
-      .optional()
-      .meta({ description: "RSA scheme of both signatures (RSASSA-PSS is what Circular 15/2025 Annex I names); default: certification.rsaScheme, else each key's own." }),
-    delivery: z.object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() }).strict().optional(),
+    signatureScheme: z.enum(['rsa-pkcs1', 'rsa-pss']).optional().meta({
+      description:
+        "RSA scheme of both signatures (RSASSA-PSS is what Circular 15/2025 Annex I names); default: certification.rsaScheme, else each key's own.",
+    }),
+    delivery: z
+      .object({ channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']), address: z.string().max(300).optional() })
+      .strict()
+      .optional(),
     feeReceiptNo: z.string().max(100).optional(),
-    paymentChannel: z.enum(['CASH', 'ONLINE']).optional().meta({ description: 'How the fee was paid (for the monthly figures).' }),
-    receivedAt: z.iso
-      .datetime({ offset: true })
+    paymentChannel: z
+      .enum(['CASH', 'ONLINE'])
       .optional()
-      .meta({ description: 'When the complete request was received (default: now); the due time runs from it (Decree 23/2015 Art. 7: same working day, or the next when received after 15:00).', example: '2026-03-10T09:30:00+07:00' }),
+      .meta({ description: 'How the fee was paid (for the monthly figures).' }),
+    receivedAt: z.iso.datetime({ offset: true }).optional().meta({
+      description:
+        'When the complete request was received (default: now); the due time runs from it (Decree 23/2015 Art. 7: same working day, or the next when received after 15:00).',
+      example: '2026-03-10T09:30:00+07:00',
+    }),
     extension: ExtensionSchema.optional(),
     notes: z.string().max(2000).optional(),
     vneidDataUsed: z.boolean().optional(),
@@ -105,12 +153,17 @@ const EntrySchema = z.object({
       dss: z.object({ offset: z.number().int(), length: z.number().int(), sha256: z.string() }).nullable(),
       ocsps: z.array(z.string()),
       crls: z.array(z.string()),
-      certificates: z.array(z.object({ subject: z.string(), sha256: z.string(), status: z.string(), sources: z.array(z.string()) })),
+      certificates: z.array(
+        z.object({ subject: z.string(), sha256: z.string(), status: z.string(), sources: z.array(z.string()) }),
+      ),
       documentTimestamps: z.array(z.string()),
       gatheredAt: z.string().nullable(),
     })
     .nullable()
-    .meta({ description: "The e-copy's long-term evidence as the register keeps it: the level, where the DSS lies in the file and its SHA-256, digests of the OCSP/CRL in it." }),
+    .meta({
+      description:
+        "The e-copy's long-term evidence as the register keeps it: the level, where the DSS lies in the file and its SHA-256, digests of the OCSP/CRL in it.",
+    }),
 });
 
 export const CertificationSchema = z
@@ -120,7 +173,12 @@ export const CertificationSchema = z
     authority: z.string(),
     state: z.enum(['pending', 'issued', 'void', 'refused']),
     requester: z.object({ name: z.string(), idNumber: z.string().optional(), email: z.string().optional() }),
-    certifier: z.object({ name: z.string(), title: z.string().optional(), basis: z.string(), basisReference: z.string().optional() }),
+    certifier: z.object({
+      name: z.string(),
+      title: z.string().optional(),
+      basis: z.string(),
+      basisReference: z.string().optional(),
+    }),
     fee: FeeQuoteSchema.nullable(),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
@@ -133,12 +191,13 @@ export const CertificationSchema = z
     deadline: z.enum(['open', 'overdue', 'returned-on-time', 'returned-late']).nullable(),
     entries: z.array(EntrySchema),
     ecopy: z.string().nullable().meta({ description: 'Where to GET the e-copy PDF.' }),
-    appointmentSlip: z.string().nullable().meta({ description: 'Where to GET the appointment slip (phiếu hẹn) PDF, when the result is due on a later day.' }),
+    appointmentSlip: z.string().nullable().meta({
+      description: 'Where to GET the appointment slip (phiếu hẹn) PDF, when the result is due on a later day.',
+    }),
     resumed: z.boolean().optional().meta({ description: 'The idempotency key was known: no new number was taken.' }),
-    warnings: z
-      .array(SigningWarningSchema)
-      .optional()
-      .meta({ description: 'POST only: what signing this copy warned of (e.g. ECOPY_LEVEL_LOWERED); empty when nothing.' }),
+    warnings: z.array(SigningWarningSchema).optional().meta({
+      description: 'POST only: what signing this copy warned of (e.g. ECOPY_LEVEL_LOWERED); empty when nothing.',
+    }),
   })
   .meta({ id: 'Certification' });
 
@@ -155,11 +214,18 @@ export const PublicEntrySchema = z
     electronicCopy: z.boolean(),
     eCopySha256: z.string().nullable().meta({ description: 'Compare with the SHA-256 of the e-copy you hold.' }),
   })
-  .meta({ id: 'PublicRegisterEntry', description: 'What the public may see of a register entry: no names, no document, no fee.' });
+  .meta({
+    id: 'PublicRegisterEntry',
+    description: 'What the public may see of a register entry: no names, no document, no fee.',
+  });
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-export const certifyRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof CertificationRequestSchema>>({
+export const certifyRoute = defineRoute<
+  Record<string, never>,
+  Record<string, never>,
+  z.infer<typeof CertificationRequestSchema>
+>({
   method: 'post',
   path: '/v1/certifications',
   operationId: 'certifyElectronicCopy',
@@ -172,8 +238,15 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
   access: 'api-key',
   rateLimited: true,
   headers: JOURNAL_HEADERS,
-  body: { kind: 'json', schema: CertificationRequestSchema, maxBytes: (c) => Math.ceil((c.limits.maxBodyBytes * 4) / 3) + 64 * 1024 },
-  responses: { 201: { description: 'Certified.', json: CertificationSchema }, 200: { description: 'Already certified (replay).', json: CertificationSchema } },
+  body: {
+    kind: 'json',
+    schema: CertificationRequestSchema,
+    maxBytes: (c) => Math.ceil((c.limits.maxBodyBytes * 4) / 3) + 64 * 1024,
+  },
+  responses: {
+    201: { description: 'Certified.', json: CertificationSchema },
+    200: { description: 'Already certified (replay).', json: CertificationSchema },
+  },
   // Before the (large) body is read: the unit must be an authority here and the key allowed its seal.
   authorize({ req, principal, services }) {
     const { authority } = authorityOf(principal, services);
@@ -185,7 +258,8 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const { authority, register } = authorityOf(principal, services);
     const certifierKey = keyFor(principal, services.keyRing, body.certifierKey);
     const seal = keyFor(principal, services.keyRing, authority.sealKey);
-    if (!certifierKey.signer || !seal.signer) throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
+    if (!certifierKey.signer || !seal.signer)
+      throw new ServiceError('SERVICE_BAD_REQUEST', {}, 'the certifier and the seal must be keys the service holds');
     // The RSA scheme the request or the configuration asks for; the keys stay here, switched before they sign.
     const scheme = body.signatureScheme ?? services.config.certification.rsaScheme;
     const certifierSigner = withScheme(certifierKey.signer, scheme, body.certifierKey);
@@ -193,9 +267,17 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const scan: CertifyData['scan'] =
       'pdf' in body.scan
         ? { pdf: new Uint8Array(Buffer.from(body.scan.pdf, 'base64')) }
-        : { images: body.scan.images.map((i) => ({ bytes: new Uint8Array(Buffer.from(i.data, 'base64')), dpi: i.dpi })) };
-    const certifierName = body.certifier.name ?? parseCertificate(certifierKey.identity.certificate).subjectAttributes.CN;
-    if (!certifierName) throw new ServiceError('SERVICE_BAD_REQUEST', {}, "certifier.name is needed: the certificate names no common name");
+        : {
+            images: body.scan.images.map((i) => ({ bytes: new Uint8Array(Buffer.from(i.data, 'base64')), dpi: i.dpi })),
+          };
+    const certifierName =
+      body.certifier.name ?? parseCertificate(certifierKey.identity.certificate).subjectAttributes.CN;
+    if (!certifierName)
+      throw new ServiceError(
+        'SERVICE_BAD_REQUEST',
+        {},
+        'certifier.name is needed: the certificate names no common name',
+      );
     // Assembly, image decoding and both signatures run in a signing worker; the keys sign and the register is
     // written here, at the worker's call.
     const warnings: SigningWarning[] = [];
@@ -241,16 +323,43 @@ export const certifyRoute = defineRoute<Record<string, never>, Record<string, ne
     const level = result.request.entries[0]?.signingEvidence?.level ?? 'B-B';
     if (!result.replayed) {
       for (const key of [certifierKey, seal]) {
-        await journalSignature(services, principal!, { operation: 'certify', keyAlias: key.alias, certificate: key.identity.certificate, level, documentSha256: result.sha256, codes });
+        await journalSignature(services, principal!, {
+          operation: 'certify',
+          keyAlias: key.alias,
+          certificate: key.identity.certificate,
+          level,
+          documentSha256: result.sha256,
+          codes,
+        });
       }
     } else {
       // A replay signs nothing; it journals only what a first attempt issued but could not journal (its 503).
       const keys = [certifierKey, seal].map((k) => ({ keyAlias: k.alias, certificate: k.identity.certificate }));
-      const added = await journalMissingSignatures(services, principal!, { operation: 'certify', keys, level, documentSha256: result.sha256, codes });
-      if (added) log.warn({ request: result.request.id, added }, 'journaled on replay the signatures a failed journal write had missed');
+      const added = await journalMissingSignatures(services, principal!, {
+        operation: 'certify',
+        keys,
+        level,
+        documentSha256: result.sha256,
+        codes,
+      });
+      if (added)
+        log.warn(
+          { request: result.request.id, added },
+          'journaled on replay the signatures a failed journal write had missed',
+        );
     }
-    log.info({ request: result.request.id, numbers: result.request.entries.map((e) => e.certificationNumber), resumed: result.resumed, replayed: result.replayed }, 'certified');
-    res.status(result.replayed ? 200 : 201).json({ ...certificationView(result.request), resumed: result.resumed, warnings });
+    log.info(
+      {
+        request: result.request.id,
+        numbers: result.request.entries.map((e) => e.certificationNumber),
+        resumed: result.resumed,
+        replayed: result.replayed,
+      },
+      'certified',
+    );
+    res
+      .status(result.replayed ? 200 : 201)
+      .json({ ...certificationView(result.request), resumed: result.resumed, warnings });
   },
 });
 
@@ -263,7 +372,10 @@ export const getCertificationRoute = defineRoute<Record<string, never>, z.infer<
   access: 'api-key',
   rateLimited: true,
   params: IdParams,
-  responses: { 200: { description: 'The request.', json: CertificationSchema }, 404: { description: "No such request in your unit's register." } },
+  responses: {
+    200: { description: 'The request.', json: CertificationSchema },
+    404: { description: "No such request in your unit's register." },
+  },
   async handler({ res, params, principal, services }) {
     res.json(certificationView(await ownRequest(params.id, principal, services)));
   },
@@ -278,7 +390,10 @@ export const getECopyRoute = defineRoute<Record<string, never>, z.infer<typeof I
   access: 'api-key',
   rateLimited: true,
   params: IdParams,
-  responses: { 200: { description: 'The e-copy.', pdf: true }, 404: { description: 'No such request, or no issued e-copy.' } },
+  responses: {
+    200: { description: 'The e-copy.', pdf: true },
+    404: { description: 'No such request, or no issued e-copy.' },
+  },
   async handler({ res, params, principal, services }) {
     const request = await ownRequest(params.id, principal, services);
     const entry = request.entries.find((e) => e.electronicCopy && e.state === 'issued');
@@ -292,22 +407,33 @@ export const getECopyRoute = defineRoute<Record<string, never>, z.infer<typeof I
 });
 
 const DeliverySchema = z
-  .object({ at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was delivered (default: now).' }) })
+  .object({
+    at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was delivered (default: now).' }),
+  })
   .strict()
   .meta({ id: 'DeliveryRecord' });
 
-export const recordDeliveryRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>, z.infer<typeof DeliverySchema>>({
+export const recordDeliveryRoute = defineRoute<
+  Record<string, never>,
+  z.infer<typeof IdParams>,
+  z.infer<typeof DeliverySchema>
+>({
   method: 'post',
   path: '/v1/certifications/{id}/delivery',
   operationId: 'recordDelivery',
-  summary: "Record that the e-copy was delivered (its return time)",
-  description: 'The return time the deadline and the monthly on-time rate are judged by. A repeat keeps the first delivery.',
+  summary: 'Record that the e-copy was delivered (its return time)',
+  description:
+    'The return time the deadline and the monthly on-time rate are judged by. A repeat keeps the first delivery.',
   tag: 'certification',
   access: 'api-key',
   rateLimited: true,
   params: IdParams,
   body: { kind: 'json', schema: DeliverySchema },
-  responses: { 200: { description: 'The request, delivered.', json: CertificationSchema }, 404: { description: "No such request in your unit's register." }, 409: { description: 'Not issued yet.' } },
+  responses: {
+    200: { description: 'The request, delivered.', json: CertificationSchema },
+    404: { description: "No such request in your unit's register." },
+    409: { description: 'Not issued yet.' },
+  },
   async handler({ res, params, body, principal, services }) {
     const request = await ownRequest(params.id, principal, services);
     res.json(certificationView(await services.register!.recordDelivery(request.id, { at: body.at })));
@@ -315,12 +441,19 @@ export const recordDeliveryRoute = defineRoute<Record<string, never>, z.infer<ty
 });
 
 const LaterExtensionSchema = ExtensionSchema.extend({
-  at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it was agreed (default: now); not before the receipt, not after the due time.' }),
+  at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'When it was agreed (default: now); not before the receipt, not after the due time.' }),
 })
   .strict()
   .meta({ id: 'LaterExtension', description: 'An extension agreed after receipt (Decree 23/2015 Art. 21).' });
 
-export const extendDeadlineRoute = defineRoute<Record<string, never>, z.infer<typeof IdParams>, z.infer<typeof LaterExtensionSchema>>({
+export const extendDeadlineRoute = defineRoute<
+  Record<string, never>,
+  z.infer<typeof IdParams>,
+  z.infer<typeof LaterExtensionSchema>
+>({
   method: 'post',
   path: '/v1/certifications/{id}/extension',
   operationId: 'extendDeadline',
@@ -355,18 +488,26 @@ export const appointmentSlipRoute = defineRoute<Record<string, never>, z.infer<t
   path: '/v1/certifications/{id}/appointment-slip.pdf',
   operationId: 'getAppointmentSlip',
   summary: 'The appointment slip (phiếu hẹn trả kết quả) of a certification request of your unit',
-  description: 'One A4 page in Vietnamese: the authority, the requester, the documents, the receipt and due times in Vietnam time, any extension (Decree 23/2015 Art. 21).',
+  description:
+    'One A4 page in Vietnamese: the authority, the requester, the documents, the receipt and due times in Vietnam time, any extension (Decree 23/2015 Art. 21).',
   tag: 'certification',
   access: 'api-key',
   rateLimited: true,
   params: IdParams,
-  responses: { 200: { description: 'The slip.', pdf: true }, 404: { description: 'No such request.' }, 409: { description: 'The request has no due time.' } },
+  responses: {
+    200: { description: 'The slip.', pdf: true },
+    404: { description: 'No such request.' },
+    409: { description: 'The request has no due time.' },
+  },
   async handler({ res, params, principal, services }) {
     const request = await ownRequest(params.id, principal, services);
     const authority = services.config.certification.authorities[principal!.unit];
     const slip = appointmentSlip({ request, authorityName: authority?.name ?? request.authorityId });
     res.status(200).type('application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="phieu-hen-${request.entries[0]?.year ?? ''}-${request.entries[0]?.seqNo ?? ''}.pdf"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="phieu-hen-${request.entries[0]?.year ?? ''}-${request.entries[0]?.seqNo ?? ''}.pdf"`,
+    );
     res.end(Buffer.from(slip.pdf.buffer, slip.pdf.byteOffset, slip.pdf.byteLength));
   },
 });
@@ -383,17 +524,27 @@ export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuer
   path: '/v1/register/lookup',
   operationId: 'lookupRegisterEntry',
   summary: 'Public register lookup by number, book and year',
-  description: 'Shows that a certification number exists, when and by whom it was issued, its state and the SHA-256 of the e-copy; nothing personal.',
+  description:
+    'Shows that a certification number exists, when and by whom it was issued, its state and the SHA-256 of the e-copy; nothing personal.',
   tag: 'certification',
   access: 'registerLookup',
   rateLimited: true,
   query: RegisterLookupQuerySchema,
-  responses: { 200: { description: 'The public part of the entry.', json: PublicEntrySchema }, 404: { description: 'No such entry.' } },
+  responses: {
+    200: { description: 'The public part of the entry.', json: PublicEntrySchema },
+    404: { description: 'No such entry.' },
+  },
   async handler({ res, query, services }) {
     const register = services.register;
     if (!register) throw new ServiceError('SERVICE_NOT_FOUND');
-    const entry = await register.findEntry({ authorityId: query.authority, bookType: query.book, year: query.year, seqNo: query.number });
-    if (!entry || entry.state === 'pending') throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such entry in the register');
+    const entry = await register.findEntry({
+      authorityId: query.authority,
+      bookType: query.book,
+      year: query.year,
+      seqNo: query.number,
+    });
+    if (!entry || entry.state === 'pending')
+      throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such entry in the register');
     const authority = await register.getAuthority(entry.authorityId);
     res.json({
       certificationNumber: entry.certificationNumber,
@@ -413,15 +564,21 @@ export const registerLookupRoute = defineRoute<z.infer<typeof RegisterLookupQuer
 export function authorityOf(principal: Principal | null, services: Services) {
   if (!principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
   const authority = services.config.certification.authorities[principal.unit];
-  if (!authority || !services.register) throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key\'s unit is not a certifying authority here');
+  if (!authority || !services.register)
+    throw new ServiceError('SERVICE_FORBIDDEN', {}, "this API key's unit is not a certifying authority here");
   return { authority, register: services.register };
 }
 
-async function ownRequest(id: string, principal: Principal | null, services: Services): Promise<CertificationRequestRecord> {
+async function ownRequest(
+  id: string,
+  principal: Principal | null,
+  services: Services,
+): Promise<CertificationRequestRecord> {
   const { register } = authorityOf(principal, services);
   const request = await register.getRequest(id);
   // Another unit's request is "not found": its existence is not theirs to learn.
-  if (!request || request.authorityId !== principal!.unit || request.kind !== 'certification') throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such certification in your register');
+  if (!request || request.authorityId !== principal!.unit || request.kind !== 'certification')
+    throw new ServiceError('SERVICE_NOT_FOUND', {}, 'no such certification in your register');
   return request;
 }
 
@@ -461,6 +618,9 @@ export function certificationView(r: CertificationRequestRecord) {
       signingEvidence: e.signingEvidence,
     })),
     ecopy: issued ? `/v1/certifications/${encodeURIComponent(r.id)}/ecopy.pdf` : null,
-    appointmentSlip: r.dueAt && r.receivedAt && r.state !== 'void' ? `/v1/certifications/${encodeURIComponent(r.id)}/appointment-slip.pdf` : null,
+    appointmentSlip:
+      r.dueAt && r.receivedAt && r.state !== 'void'
+        ? `/v1/certifications/${encodeURIComponent(r.id)}/appointment-slip.pdf`
+        : null,
   };
 }

@@ -5,8 +5,16 @@ import { defineRoute } from '../http/route.js';
 
 const OriginalSchema = z
   .object({
-    pages: z.number().int().min(1).optional().meta({ description: 'Pages of the ORIGINAL (omit for a two-sided card).' }),
-    doubleSidedCard: z.boolean().optional().meta({ description: 'A two-sided single-sheet original such as a CCCD card.' }),
+    pages: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'Pages of the ORIGINAL (omit for a two-sided card).' }),
+    doubleSidedCard: z
+      .boolean()
+      .optional()
+      .meta({ description: 'A two-sided single-sheet original such as a CCCD card.' }),
     paperCopies: z.number().int().min(0).optional(),
     electronicCopy: z.boolean().optional(),
     item: z.enum(['COPY_FROM_ORIGINAL', 'CONTRACT_COPY']).optional(),
@@ -26,7 +34,10 @@ export const FeeQuoteRequestSchema = z
   .object({
     originals: z.array(OriginalSchema).max(1000).optional(),
     services: z.array(ServiceSchema).max(1000).optional(),
-    at: z.iso.datetime({ offset: true }).optional().meta({ description: 'The moment whose tariff applies (default now).' }),
+    at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: 'The moment whose tariff applies (default now).' }),
   })
   .strict()
   .meta({ id: 'FeeQuoteRequest' });
@@ -40,7 +51,10 @@ const FeeLineSchema = z.object({
   legalBasis: z.string(),
   pages: z.number().int().optional(),
   card: z.boolean().optional().meta({ description: 'A card: one page whatever its sides.' }),
-  pageRates: z.array(z.object({ pages: z.number().int(), rate: z.number().int() })).optional().meta({ description: "How one copy's fee splits over the original's pages (before any cap)." }),
+  pageRates: z
+    .array(z.object({ pages: z.number().int(), rate: z.number().int() }))
+    .optional()
+    .meta({ description: "How one copy's fee splits over the original's pages (before any cap)." }),
   medium: z.enum(['paper', 'electronic']).optional(),
   quantity: z.number().int(),
   unit: z.enum(['copy', 'case', 'contract']),
@@ -57,11 +71,18 @@ export const FeeQuoteSchema = z
     lines: z.array(FeeLineSchema),
     tariff: z.object({ id: z.string(), legalBasis: z.string(), effectiveFrom: z.string() }),
     date: z.string(),
-    policy: z.object({ electronicCopyFreeWhenParallel: z.boolean(), doubleSidedCardPages: z.union([z.literal(1), z.literal(2)]) }),
+    policy: z.object({
+      electronicCopyFreeWhenParallel: z.boolean(),
+      doubleSidedCardPages: z.union([z.literal(1), z.literal(2)]),
+    }),
   })
   .meta({ id: 'FeeQuote' });
 
-export const feeQuoteRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof FeeQuoteRequestSchema>>({
+export const feeQuoteRoute = defineRoute<
+  Record<string, never>,
+  Record<string, never>,
+  z.infer<typeof FeeQuoteRequestSchema>
+>({
   method: 'post',
   path: '/v1/fees/quote',
   operationId: 'quoteFee',
@@ -75,7 +96,10 @@ export const feeQuoteRoute = defineRoute<Record<string, never>, Record<string, n
   body: { kind: 'json', schema: FeeQuoteRequestSchema },
   responses: { 200: { description: 'The quote.', json: FeeQuoteSchema } },
   handler({ res, body, services }) {
-    const quote = computeFee({ originals: body.originals, services: body.services, at: body.at ? new Date(body.at) : undefined }, services.config.fees);
+    const quote = computeFee(
+      { originals: body.originals, services: body.services, at: body.at ? new Date(body.at) : undefined },
+      services.config.fees,
+    );
     res.json(quote);
   },
 });

@@ -5,17 +5,28 @@ import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 
 const code = z.string().regex(/^[A-Za-z0-9._/:-]{1,100}$/);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => vietnamDayStart(d) !== null, 'not a date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => vietnamDayStart(d) !== null, 'not a date');
 
 const JournalQuerySchema = z.object({
   key: z.string().min(1).max(200).optional().meta({ description: 'A key alias.' }),
   procedureCode: code.optional(),
   dossierId: code.optional(),
-  document: z.string().regex(/^[0-9a-fA-F]{64}$/).optional().meta({ description: 'The SHA-256 of a signed output.' }),
+  document: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .optional()
+    .meta({ description: 'The SHA-256 of a signed output.' }),
   from: day.optional().meta({ description: 'A day in Vietnam time, YYYY-MM-DD (inclusive).' }),
   to: day.optional().meta({ description: 'A day in Vietnam time, YYYY-MM-DD (inclusive).' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().regex(/^[1-9][0-9]{0,15}$/).optional().meta({ description: 'The nextCursor of the previous page.' }),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/)
+    .optional()
+    .meta({ description: 'The nextCursor of the previous page.' }),
 });
 
 const JournalRecordSchema = z
@@ -35,15 +46,17 @@ const JournalRecordSchema = z
   })
   .meta({ id: 'JournalRecord', description: 'One signature: facts only, no document content and no key material.' });
 
-const JournalPageSchema = z.object({ records: z.array(JournalRecordSchema), nextCursor: z.string().nullable() }).meta({ id: 'JournalPage' });
+const JournalPageSchema = z
+  .object({ records: z.array(JournalRecordSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'JournalPage' });
 
 export const journalRoute = defineRoute<z.infer<typeof JournalQuerySchema>>({
   method: 'get',
   path: '/v1/journal',
   operationId: 'listSigningJournal',
-  summary: "The signing journal of your unit: every signature the service made, oldest first",
+  summary: 'The signing journal of your unit: every signature the service made, oldest first',
   description:
-    'Needs the API key scope `journal:read`; only the records of the key\'s unit. The procedure code and dossier id are ' +
+    "Needs the API key scope `journal:read`; only the records of the key's unit. The procedure code and dossier id are " +
     'the ones callers gave in the Kyso-Procedure-Code and Kyso-Dossier-Id headers when signing.',
   tag: 'journal',
   access: 'api-key',

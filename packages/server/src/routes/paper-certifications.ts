@@ -11,9 +11,22 @@ import { authorityOf, certificationView, CertificationSchema } from './certifica
 
 const PaperOriginalSchema = z
   .object({
-    documentName: z.string().min(1).max(500).meta({ description: "The original's name / type as written in the book." }),
-    pages: z.number().int().min(1).max(100_000).optional().meta({ description: 'Pages of the original (omit for a card).' }),
-    card: z.boolean().optional().meta({ description: 'A card (CCCD, driving licence): one page for the fee whatever its sides.' }),
+    documentName: z
+      .string()
+      .min(1)
+      .max(500)
+      .meta({ description: "The original's name / type as written in the book." }),
+    pages: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .meta({ description: 'Pages of the original (omit for a card).' }),
+    card: z
+      .boolean()
+      .optional()
+      .meta({ description: 'A card (CCCD, driving licence): one page for the fee whatever its sides.' }),
     paperCopies: z.number().int().min(1).max(10_000),
     notes: z.string().max(2000).optional(),
   })
@@ -26,12 +39,22 @@ export const PaperCertificationRequestSchema = z
     certifier: z
       .object({
         name: z.string().min(1).max(200).meta({ description: 'Who signs the paper copies.' }),
-        title: z.string().max(200).optional().meta({ description: "Default: the authority's configured certifierTitle, else by basis." }),
+        title: z
+          .string()
+          .max(200)
+          .optional()
+          .meta({ description: "Default: the authority's configured certifierTitle, else by basis." }),
         basis: z.enum(['own-competence', 'authorised', 'assigned']),
         basisReference: z.string().max(500).optional(),
       })
       .strict(),
-    requester: z.object({ name: z.string().min(1).max(200), idNumber: z.string().max(50).optional(), email: z.email().optional() }).strict(),
+    requester: z
+      .object({
+        name: z.string().min(1).max(200),
+        idNumber: z.string().max(50).optional(),
+        email: z.email().optional(),
+      })
+      .strict(),
     originals: z.array(PaperOriginalSchema).min(1).max(100).meta({ description: 'Each original gets its own number.' }),
     book: z.string().min(1).max(50).optional(),
     feeReceiptNo: z.string().max(100).optional(),
@@ -39,7 +62,11 @@ export const PaperCertificationRequestSchema = z
   .strict()
   .meta({ id: 'PaperCertificationRequest' });
 
-export const certifyPaperRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof PaperCertificationRequestSchema>>({
+export const certifyPaperRoute = defineRoute<
+  Record<string, never>,
+  Record<string, never>,
+  z.infer<typeof PaperCertificationRequestSchema>
+>({
   method: 'post',
   path: '/v1/certifications/paper',
   operationId: 'certifyPaperCopies',
@@ -52,7 +79,10 @@ export const certifyPaperRoute = defineRoute<Record<string, never>, Record<strin
   access: 'api-key',
   rateLimited: true,
   body: { kind: 'json', schema: PaperCertificationRequestSchema },
-  responses: { 201: { description: 'Booked.', json: CertificationSchema }, 200: { description: 'Already booked (replay).', json: CertificationSchema } },
+  responses: {
+    201: { description: 'Booked.', json: CertificationSchema },
+    200: { description: 'Already booked (replay).', json: CertificationSchema },
+  },
   authorize({ principal, services }) {
     authorityOf(principal, services);
   },
@@ -75,7 +105,10 @@ export const certifyPaperRoute = defineRoute<Record<string, never>, Record<strin
       feePolicy: services.config.fees,
       feeReceiptNo: body.feeReceiptNo,
     });
-    log.info({ request: request.id, numbers: request.entries.map((e) => e.certificationNumber), resumed }, 'paper copies booked');
+    log.info(
+      { request: request.id, numbers: request.entries.map((e) => e.certificationNumber), resumed },
+      'paper copies booked',
+    );
     res.status(resumed ? 200 : 201).json({ ...certificationView(request), resumed });
   },
 });

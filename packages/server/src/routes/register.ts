@@ -53,19 +53,29 @@ export const RegisterEntrySchema = z
     paperCopies: z.number().int(),
     electronicCopy: z.boolean(),
     fee: z.number().int(),
-    certifier: z.object({ name: z.string(), title: z.string().optional(), basis: z.string(), basisReference: z.string().optional() }),
+    certifier: z.object({
+      name: z.string(),
+      title: z.string().optional(),
+      basis: z.string(),
+      basisReference: z.string().optional(),
+    }),
     state: z.enum(['pending', 'issued', 'void']),
     voidReason: z.string().nullable(),
     deliveryChannel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']).nullable(),
     eCopySha256: z.string().nullable(),
     vneidDataUsed: z.boolean(),
     notes: z.string().nullable(),
-    dueAt: z.string().nullable().meta({ description: "The request's due time (Decree 23/2015 Art. 7 and 21), ISO 8601 UTC; null when not recorded." }),
-    returnedAt: z.string().nullable().meta({ description: 'When the result was returned (the e-copy delivered, or paper copies alone issued).' }),
-    deadline: z
-      .enum(['open', 'overdue', 'returned-on-time', 'returned-late'])
+    dueAt: z.string().nullable().meta({
+      description: "The request's due time (Decree 23/2015 Art. 7 and 21), ISO 8601 UTC; null when not recorded.",
+    }),
+    returnedAt: z
+      .string()
       .nullable()
-      .meta({ description: 'Where the entry stands against its due time now: open, overdue (past due, not returned), returned on time or late; null without a due time or when void.' }),
+      .meta({ description: 'When the result was returned (the e-copy delivered, or paper copies alone issued).' }),
+    deadline: z.enum(['open', 'overdue', 'returned-on-time', 'returned-late']).nullable().meta({
+      description:
+        'Where the entry stands against its due time now: open, overdue (past due, not returned), returned on time or late; null without a due time or when void.',
+    }),
   })
   .meta({ id: 'RegisterEntry' });
 
@@ -142,8 +152,13 @@ export const listRegisterRoute = defineRoute<z.infer<typeof RegisterListQuerySch
   query: RegisterListQuerySchema,
   responses: { 200: { description: 'A page of entries.', json: RegisterPageSchema } },
   async handler({ res, query, principal, services }) {
-    const page = await registerOf(services).searchEntries(queryOf(principal!.unit, query), { limit: query.limit, after: query.cursor });
-    res.json({ entries: page.entries.map(entryView), nextCursor: page.nextCursor } satisfies z.infer<typeof RegisterPageSchema>);
+    const page = await registerOf(services).searchEntries(queryOf(principal!.unit, query), {
+      limit: query.limit,
+      after: query.cursor,
+    });
+    res.json({ entries: page.entries.map(entryView), nextCursor: page.nextCursor } satisfies z.infer<
+      typeof RegisterPageSchema
+    >);
   },
 });
 
@@ -179,20 +194,33 @@ export const registerBookRoute = defineRoute<z.infer<typeof BookQuerySchema>>({
   async handler({ res, query, principal, services }) {
     const register = registerOf(services);
     const authority = await register.getAuthority(principal!.unit);
-    if (!authority) throw new ServiceError('SERVICE_FORBIDDEN', {}, "this API key's unit is not a certifying authority here");
+    if (!authority)
+      throw new ServiceError('SERVICE_FORBIDDEN', {}, "this API key's unit is not a certifying authority here");
     const q = queryOf(authority.id, { book: query.book, year: query.year, from: query.from, to: query.to });
     const entries: RegisterEntry[] = [];
     let after: string | undefined;
     do {
       const page = await register.searchEntries(q, { limit: 1000, after });
       entries.push(...page.entries);
-      if (entries.length > MAX_PRINTED) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `more than ${MAX_PRINTED} entries: print a shorter period`);
+      if (entries.length > MAX_PRINTED)
+        throw new ServiceError('SERVICE_BAD_REQUEST', {}, `more than ${MAX_PRINTED} entries: print a shorter period`);
       after = page.nextCursor ?? undefined;
     } while (after);
-    const closure = query.year !== undefined ? await register.getBookClosure(authority.id, query.book, query.year) : null;
-    const pdf = await services.signing.printBook({ authority, bookType: query.book, year: query.year, period: { from: q.certifiedFrom as Date | undefined, to: q.certifiedTo as Date | undefined }, entries, closure });
+    const closure =
+      query.year !== undefined ? await register.getBookClosure(authority.id, query.book, query.year) : null;
+    const pdf = await services.signing.printBook({
+      authority,
+      bookType: query.book,
+      year: query.year,
+      period: { from: q.certifiedFrom as Date | undefined, to: q.certifiedTo as Date | undefined },
+      entries,
+      closure,
+    });
     res.status(200).type('application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="so-chung-thuc-${query.year ?? query.from ?? query.to}.pdf"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="so-chung-thuc-${query.year ?? query.from ?? query.to}.pdf"`,
+    );
     res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
   },
 });
@@ -200,7 +228,12 @@ export const registerBookRoute = defineRoute<z.infer<typeof BookQuerySchema>>({
 const CloseBookSchema = z
   .object({
     book: z.string().min(1).max(50).default('SCT/BS').meta({ description: 'Book type, e.g. SCT/BS.' }),
-    year: z.number().int().min(1900).max(9999).meta({ description: 'The (Vietnam calendar) year whose book is closed.' }),
+    year: z
+      .number()
+      .int()
+      .min(1900)
+      .max(9999)
+      .meta({ description: 'The (Vietnam calendar) year whose book is closed.' }),
   })
   .strict()
   .meta({ id: 'CloseBookRequest' });
@@ -216,9 +249,16 @@ const BookClosureSchema = z
     closedAt: z.string(),
     volumes: z.array(z.object({ volume: z.number().int(), openedAt: z.string(), closedAt: z.string().nullable() })),
   })
-  .meta({ id: 'BookClosure', description: "A year's book as closed (Decree 23/2015 Art. 13.1): the count of numbers used." });
+  .meta({
+    id: 'BookClosure',
+    description: "A year's book as closed (Decree 23/2015 Art. 13.1): the count of numbers used.",
+  });
 
-export const closeBookRoute = defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof CloseBookSchema>>({
+export const closeBookRoute = defineRoute<
+  Record<string, never>,
+  Record<string, never>,
+  z.infer<typeof CloseBookSchema>
+>({
   method: 'post',
   path: '/v1/register/books/close',
   operationId: 'closeRegisterBook',

@@ -23,7 +23,11 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   headers: JOURNAL_HEADERS,
   body: { kind: 'pdf', description: 'The PDF to sign.' },
   responses: {
-    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field the signature went into.', ...WARNING_HEADERS } },
+    200: {
+      description: 'The signed PDF.',
+      pdf: true,
+      headers: { 'Kyso-Field-Name': 'The signature field the signature went into.', ...WARNING_HEADERS },
+    },
   },
   authorize({ req }) {
     journalCodes(req); // a malformed code is refused before the body is read
@@ -34,10 +38,21 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
     const body = await readPdfBody(req, bodyLimits(services));
     try {
       // The PDF work runs in a signing worker: a body in memory is copied there, a spooled one read there.
-      const { update, fieldName, warnings } = await services.signing.sign(entry, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
+      const { update, fieldName, warnings } = await services.signing.sign(
+        entry,
+        body.bytes ? { bytes: body.bytes } : { path: body.path! },
+        query,
+      );
       // Journaled before the PDF is sent: no signature leaves the service unrecorded.
       const documentSha256 = await outputSha256({ bytes: body.bytes, path: body.path }, update);
-      await journalSignature(services, principal!, { operation: 'sign', keyAlias: entry.alias, certificate: entry.identity.certificate, level: query.level, documentSha256, codes });
+      await journalSignature(services, principal!, {
+        operation: 'sign',
+        keyAlias: entry.alias,
+        certificate: entry.identity.certificate,
+        level: query.level,
+        documentSha256,
+        codes,
+      });
       log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
       await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
         'Kyso-Field-Name': encodeURIComponent(fieldName),
@@ -50,7 +65,9 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   },
 });
 
-export function bodyLimits(services: { config: { dataDir: string; limits: { maxBodyBytes: number; memoryBodyBytes: number } } }) {
+export function bodyLimits(services: {
+  config: { dataDir: string; limits: { maxBodyBytes: number; memoryBodyBytes: number } };
+}) {
   return {
     maxBytes: services.config.limits.maxBodyBytes,
     memoryBytes: services.config.limits.memoryBodyBytes,

@@ -16,7 +16,13 @@ import type { Services } from '../http/services.js';
 import { asSource } from '../io/byte-source.js';
 import { readPdfBody } from '../io/request-body.js';
 import { algorithmForCertificate } from '../keys/certificates.js';
-import { isBase64, SessionCompleteSchema, SessionCreatedSchema, SessionIdParamsSchema, SessionQuerySchema } from '../openapi/common-schemas.js';
+import {
+  isBase64,
+  SessionCompleteSchema,
+  SessionCreatedSchema,
+  SessionIdParamsSchema,
+  SessionQuerySchema,
+} from '../openapi/common-schemas.js';
 import type { SessionRecord } from '../sessions/session-store.js';
 import { keyFor } from './authorize.js';
 import { JOURNAL_HEADERS, journalCodes, journalSignature, outputSha256 } from '../signing/journal-record.js';
@@ -59,7 +65,12 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
     try {
       const input = body.input();
       const certificate = parseCertificate(identity.certificate);
-      const prepared = await services.signing.prepareExternal(identity, certificate, body.bytes ? { bytes: body.bytes } : { path: body.path! }, query);
+      const prepared = await services.signing.prepareExternal(
+        identity,
+        certificate,
+        body.bytes ? { bytes: body.bytes } : { path: body.path! },
+        query,
+      );
       const rec = await services.sessions.create({
         unit: principal!.unit,
         apiKeyId: principal!.keyId,
@@ -88,7 +99,11 @@ export const createSessionRoute = defineRoute<z.infer<typeof SessionQuerySchema>
   },
 });
 
-export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<typeof SessionIdParamsSchema>, z.infer<typeof SessionCompleteSchema>>({
+export const completeSessionRoute = defineRoute<
+  Record<string, never>,
+  z.infer<typeof SessionIdParamsSchema>,
+  z.infer<typeof SessionCompleteSchema>
+>({
   method: 'post',
   path: '/v1/signing-sessions/{id}/complete',
   operationId: 'completeSigningSession',
@@ -104,7 +119,11 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
   headers: JOURNAL_HEADERS,
   body: { kind: 'json', schema: SessionCompleteSchema },
   responses: {
-    200: { description: 'The signed PDF.', pdf: true, headers: { 'Kyso-Field-Name': 'The signature field.', ...WARNING_HEADERS } },
+    200: {
+      description: 'The signed PDF.',
+      pdf: true,
+      headers: { 'Kyso-Field-Name': 'The signature field.', ...WARNING_HEADERS },
+    },
     404: { description: 'No such session (or it belongs to another unit).' },
     409: { description: 'The session was already completed with another signature (SERVICE_SESSION_COMPLETED).' },
     410: { description: 'The session has expired.' },
@@ -133,7 +152,11 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
         const certificate = decode(rec.state.certificate);
         await journalSignature(services, principal!, {
           operation: 'sign',
-          keyAlias: services.keyRing.aliases().find((a) => Buffer.from(services.keyRing.get(a)!.identity.certificate).equals(certificate)) ?? 'external',
+          keyAlias:
+            services.keyRing
+              .aliases()
+              .find((a) => Buffer.from(services.keyRing.get(a)!.identity.certificate).equals(certificate)) ??
+            'external',
           certificate,
           level: rec.state.level,
           documentSha256: await outputSha256({ source: input }, made),
@@ -150,7 +173,11 @@ export const completeSessionRoute = defineRoute<Record<string, never>, z.infer<t
       }
       if (!update) {
         if (rec.completed?.submissionSha256 !== digest) {
-          throw new ServiceError('SERVICE_SESSION_COMPLETED', {}, 'send the same body as the completion that succeeded to get its PDF again');
+          throw new ServiceError(
+            'SERVICE_SESSION_COMPLETED',
+            {},
+            'send the same body as the completion that succeeded to get its PDF again',
+          );
         }
         update = await services.sessions.result(rec.id);
         if (!update) throw new ServiceError('SERVICE_SESSION_EXPIRED');
@@ -173,7 +200,8 @@ async function ownSession(id: string, principal: Principal | null, services: Ser
   if (found.kind === 'absent' || (found.kind === 'expired' ? found.unit : found.session.unit) !== principal!.unit) {
     throw new ServiceError('SERVICE_SESSION_NOT_FOUND');
   }
-  if (found.kind === 'expired') throw new ServiceError('SERVICE_SESSION_EXPIRED', { expiredAt: new Date(found.expiresAt).toISOString() });
+  if (found.kind === 'expired')
+    throw new ServiceError('SERVICE_SESSION_EXPIRED', { expiredAt: new Date(found.expiresAt).toISOString() });
   return found.session;
 }
 
@@ -195,16 +223,30 @@ function signerFor(
   services: Services,
 ): { identity: SignerIdentity; label: string } {
   if (query.key !== undefined) {
-    if (header) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `give either the key query parameter or the ${CERTIFICATES_HEADER} header`);
+    if (header)
+      throw new ServiceError(
+        'SERVICE_BAD_REQUEST',
+        {},
+        `give either the key query parameter or the ${CERTIFICATES_HEADER} header`,
+      );
     const entry = keyFor(principal, services.keyRing, query.key);
     return { identity: entry.identity, label: entry.alias };
   }
-  if (!header) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `give the key query parameter or the ${CERTIFICATES_HEADER} header`);
+  if (!header)
+    throw new ServiceError(
+      'SERVICE_BAD_REQUEST',
+      {},
+      `give the key query parameter or the ${CERTIFICATES_HEADER} header`,
+    );
   if (!principal?.externalCertificates) {
     throw new ServiceError('SERVICE_FORBIDDEN', {}, 'this API key may not sign with certificates it supplies');
   }
-  const parts = header.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!parts.every(isBase64)) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
+  const parts = header
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!parts.every(isBase64))
+    throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} must hold base64 DER certificates`);
   const [leaf, ...chain] = parts.map((s) => new Uint8Array(Buffer.from(s, 'base64')));
   if (!leaf) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${CERTIFICATES_HEADER} holds no certificate`);
   let info;

@@ -26,7 +26,10 @@ export const readyRoute = defineRoute({
   access: 'public',
   rateLimited: false,
   anonymous: true,
-  responses: { 200: { description: 'Ready.', json: ReadySchema }, 503: { description: 'Not ready.', json: ReadySchema } },
+  responses: {
+    200: { description: 'Ready.', json: ReadySchema },
+    503: { description: 'Not ready.', json: ReadySchema },
+  },
   async handler({ res, services }) {
     const checks = {
       database: await services.sessions.reachable(),

@@ -15,14 +15,27 @@ const PlaceSchema = z
   .object({
     revision: z.number().int().optional().meta({ description: 'Counted from 0, as `kyso inspect` lists revisions.' }),
     object: z.string().optional().meta({ example: '12 0 R' }),
-    byteRanges: z.array(z.tuple([z.number().int(), z.number().int()])).optional().meta({ description: '[offset, length] pairs.' }),
+    byteRanges: z
+      .array(z.tuple([z.number().int(), z.number().int()]))
+      .optional()
+      .meta({ description: '[offset, length] pairs.' }),
     offset: z.number().int().optional(),
   })
   .meta({ description: 'Where in the file the finding lies, when known.' });
 
-const FindingSchema = z.object({ code: z.string(), vi: z.string(), en: z.string(), detail: z.string().optional(), where: PlaceSchema.optional() });
+const FindingSchema = z.object({
+  code: z.string(),
+  vi: z.string(),
+  en: z.string(),
+  detail: z.string().optional(),
+  where: PlaceSchema.optional(),
+});
 
-const ValidityAtSchema = z.object({ time: z.string(), status: z.enum(['VALID', 'EXPIRED', 'NOT_YET_VALID']), certificate: z.string().nullable() });
+const ValidityAtSchema = z.object({
+  time: z.string(),
+  status: z.enum(['VALID', 'EXPIRED', 'NOT_YET_VALID']),
+  certificate: z.string().nullable(),
+});
 
 const SignatureReportSchema = z.object({
   index: z.number().int(),
@@ -52,15 +65,35 @@ const SignatureReportSchema = z.object({
   level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).nullable(),
   subFilter: z.string().nullable(),
   revision: z.number().int(),
-  signatureObject: z.string().nullable().meta({ description: 'The signature dictionary (e.g. "12 0 R"); null when direct in its field.' }),
-  byteRange: z.array(z.tuple([z.number().int(), z.number().int()])).nullable().meta({ description: 'The signed bytes as [offset, length] pairs; null when the ByteRange is unusable.' }),
+  signatureObject: z
+    .string()
+    .nullable()
+    .meta({ description: 'The signature dictionary (e.g. "12 0 R"); null when direct in its field.' }),
+  byteRange: z
+    .array(z.tuple([z.number().int(), z.number().int()]))
+    .nullable()
+    .meta({ description: 'The signed bytes as [offset, length] pairs; null when the ByteRange is unusable.' }),
   reason: z.string().nullable(),
   location: z.string().nullable(),
-  certificateValidAtSigningTime: z.boolean().nullable().meta({ description: 'Within its validity period at signingTime (the timestamp’s, else the claimed time).' }),
-  certificateValidAtClaimedTime: z.boolean().nullable().meta({ description: 'At the time the signer claims (/M or signingTime attribute): a fact, not proof.' }),
-  certificateValidAtBestSignatureTime: z.boolean().nullable().meta({ description: 'At the best signature time (a proving timestamp, else the validation time): what the verdict judges.' }),
-  bestSignatureTime: z.object({ time: z.string(), source: z.enum(['signature-timestamp', 'document-timestamp', 'validation-time']) }),
-  certificateValidity: z.object({ atClaimedTime: ValidityAtSchema.nullable(), atBestSignatureTime: ValidityAtSchema.nullable() }),
+  certificateValidAtSigningTime: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'Within its validity period at signingTime (the timestamp’s, else the claimed time).' }),
+  certificateValidAtClaimedTime: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'At the time the signer claims (/M or signingTime attribute): a fact, not proof.' }),
+  certificateValidAtBestSignatureTime: z.boolean().nullable().meta({
+    description: 'At the best signature time (a proving timestamp, else the validation time): what the verdict judges.',
+  }),
+  bestSignatureTime: z.object({
+    time: z.string(),
+    source: z.enum(['signature-timestamp', 'document-timestamp', 'validation-time']),
+  }),
+  certificateValidity: z.object({
+    atClaimedTime: ValidityAtSchema.nullable(),
+    atBestSignatureTime: ValidityAtSchema.nullable(),
+  }),
   trustedChain: z.boolean(),
   chain: z.array(z.string()),
   timestamps: z.array(
@@ -69,23 +102,35 @@ const SignatureReportSchema = z.object({
       time: z.string(),
       intact: z.boolean(),
       trusted: z.boolean(),
-      provesExistence: z.boolean().meta({ description: 'Usable as proof of existence now: its TSA chain is valid, or a later proving document timestamp was made before it ran out.' }),
+      provesExistence: z.boolean().meta({
+        description:
+          'Usable as proof of existence now: its TSA chain is valid, or a later proving document timestamp was made before it ran out.',
+      }),
       tsaValidUntil: z.string().nullable().meta({ description: "The TSA chain's earliest notAfter (ISO 8601)." }),
       tsa: z.string().nullable(),
     }),
   ),
   revocation: z.array(
-    z.object({ certificate: z.string(), status: z.enum(['GOOD', 'REVOKED', 'UNKNOWN', 'NOT_CHECKED']), source: z.string().nullable(), revokedAt: z.string().nullable() }),
+    z.object({
+      certificate: z.string(),
+      status: z.enum(['GOOD', 'REVOKED', 'UNKNOWN', 'NOT_CHECKED']),
+      source: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    }),
   ),
-  changes: z.array(z.object({ revision: z.number().int(), kind: z.string(), allowed: z.boolean(), reason: z.string() })),
+  changes: z.array(
+    z.object({ revision: z.number().int(), kind: z.string(), allowed: z.boolean(), reason: z.string() }),
+  ),
   certification: z.object({ docMdp: z.union([z.literal(1), z.literal(2), z.literal(3)]) }).nullable(),
-  hidden: z
-    .object({ revision: z.number().int(), cause: z.string(), detail: z.string() })
-    .nullable()
-    .meta({ description: 'A signature a later update hid (removed from the form, its value replaced): that update, how, in words. Null when the document still shows it.' }),
+  hidden: z.object({ revision: z.number().int(), cause: z.string(), detail: z.string() }).nullable().meta({
+    description:
+      'A signature a later update hid (removed from the form, its value replaced): that update, how, in words. Null when the document still shows it.',
+  }),
   reasons: z.array(FindingSchema),
   warnings: z.array(FindingSchema),
-  notes: z.array(FindingSchema).meta({ description: 'Technical facts that are not problems (e.g. CRYPTO_FLAGGED: RSA PKCS#1 v1.5).' }),
+  notes: z
+    .array(FindingSchema)
+    .meta({ description: 'Technical facts that are not problems (e.g. CRYPTO_FLAGGED: RSA PKCS#1 v1.5).' }),
 });
 
 export const ValidationReportSchema = z
@@ -93,7 +138,9 @@ export const ValidationReportSchema = z
     validationTime: z.string(),
     revisions: z.number().int(),
     recovered: z.boolean(),
-    signatures: z.array(SignatureReportSchema).meta({ description: 'In the order they were applied (revision order).' }),
+    signatures: z
+      .array(SignatureReportSchema)
+      .meta({ description: 'In the order they were applied (revision order).' }),
     conclusion: z
       .object({
         result: z.enum(['PASSED', 'FAILED', 'INDETERMINATE', 'NO_SIGNATURE']),
@@ -111,10 +158,9 @@ export const ValidationReportSchema = z
 
 export const VerifyQuerySchema = z.object({
   at: z.iso.datetime({ offset: true }).optional().meta({ description: 'Validate as of this time (default now).' }),
-  online: z
-    .enum(['true', 'false'])
-    .optional()
-    .meta({ description: 'Ask OCSP responders and CRL servers (only where the service allows it; default: its setting).' }),
+  online: z.enum(['true', 'false']).optional().meta({
+    description: 'Ask OCSP responders and CRL servers (only where the service allows it; default: its setting).',
+  }),
 });
 
 export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
@@ -142,8 +188,19 @@ export const verifyRoute = defineRoute<z.infer<typeof VerifyQuerySchema>>({
       // validatePdf in a worker thread, with the configured trust anchors: a body held in memory moves there (not
       // copied); a body spooled to a temporary file is read there in windows, never whole.
       const input = body.bytes ?? { path: body.path! };
-      const report = await services.verification.verify(input, { at: query.at ? new Date(query.at) : undefined, online, transfer: true });
-      log.info({ bytes: body.size, signatures: report.signatures.length, indications: report.signatures.map((s) => s.indication) }, 'verified');
+      const report = await services.verification.verify(input, {
+        at: query.at ? new Date(query.at) : undefined,
+        online,
+        transfer: true,
+      });
+      log.info(
+        {
+          bytes: body.size,
+          signatures: report.signatures.length,
+          indications: report.signatures.map((s) => s.indication),
+        },
+        'verified',
+      );
       res.json(report);
     } finally {
       body.dispose();
@@ -159,7 +216,9 @@ export function readTrustAnchors(paths: readonly string[]): string[] {
   const files = paths.flatMap((p) => {
     try {
       if (!statSync(p).isDirectory()) return [p];
-      const inside = readdirSync(p).filter((n) => /\.(pem|crt|cer|der)$/i.test(n)).sort();
+      const inside = readdirSync(p)
+        .filter((n) => /\.(pem|crt|cer|der)$/i.test(n))
+        .sort();
       return inside.length ? inside.map((n) => join(p, n)) : fail(p, 'a folder with no .pem, .crt, .cer or .der file');
     } catch (e) {
       if (e instanceof ServiceError) throw e;
@@ -175,6 +234,8 @@ export function readTrustAnchors(paths: readonly string[]): string[] {
     }
     // The workers take PEM texts: a DER certificate is armoured here.
     const text = bytes.toString('latin1');
-    return text.includes('-----BEGIN') ? bytes.toString('utf8') : `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`;
+    return text.includes('-----BEGIN')
+      ? bytes.toString('utf8')
+      : `-----BEGIN CERTIFICATE-----\n${bytes.toString('base64')}\n-----END CERTIFICATE-----\n`;
   });
 }

@@ -34,7 +34,9 @@ export class CertificateChecks {
     let p = this.pending.get(id);
     if (!p) {
       p = this.checker(identity, fetch)
-        .then((checker) => checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation, checker }))
+        .then((checker) =>
+          checkSignerCertificate(cert, identity.chain, at, { revocation: this.policy.revocation, checker }),
+        )
         .then((res) => {
           const known = res.revocation === null || res.revocation.status === 'good';
           if (known && this.cacheMs > 0) this.good.set(id, this.now() + this.cacheMs);

@@ -22,8 +22,16 @@ export const DOSSIER_HEADER = 'Kyso-Dossier-Id';
 
 /** The two headers as the OpenAPI document lists them. */
 export const JOURNAL_HEADERS: HeaderSpec[] = [
-  { name: PROCEDURE_HEADER, description: 'Optional: the administrative procedure code (mã thủ tục), recorded in the signing journal. 1-100 of A-Z a-z 0-9 . _ / : -' },
-  { name: DOSSIER_HEADER, description: "Optional: the dossier id (mã hồ sơ) in the one-stop software, recorded in the signing journal. 1-100 of A-Z a-z 0-9 . _ / : -" },
+  {
+    name: PROCEDURE_HEADER,
+    description:
+      'Optional: the administrative procedure code (mã thủ tục), recorded in the signing journal. 1-100 of A-Z a-z 0-9 . _ / : -',
+  },
+  {
+    name: DOSSIER_HEADER,
+    description:
+      'Optional: the dossier id (mã hồ sơ) in the one-stop software, recorded in the signing journal. 1-100 of A-Z a-z 0-9 . _ / : -',
+  },
 ];
 
 export interface JournalCodes {
@@ -34,21 +42,30 @@ export interface JournalCodes {
 /** The caller's codes from the headers; 400 for a value that is not a code (free text has no place in the journal). */
 export function journalCodes(req: Request): JournalCodes {
   const out: JournalCodes = {};
-  for (const [header, field] of [[PROCEDURE_HEADER, 'procedureCode'], [DOSSIER_HEADER, 'dossierId']] as const) {
+  for (const [header, field] of [
+    [PROCEDURE_HEADER, 'procedureCode'],
+    [DOSSIER_HEADER, 'dossierId'],
+  ] as const) {
     const v = req.get(header);
     if (v === undefined) continue;
-    if (!JOURNAL_CODE.test(v)) throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${header}: 1 to 100 of A-Z a-z 0-9 . _ / : -`);
+    if (!JOURNAL_CODE.test(v))
+      throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${header}: 1 to 100 of A-Z a-z 0-9 . _ / : -`);
     out[field] = v;
   }
   return out;
 }
 
 /** SHA-256 of the signed output as sent: the input's bytes (memory, spooled file or source) then the update. */
-export async function outputSha256(input: { bytes?: Uint8Array; path?: string; source?: ByteSource }, update: Uint8Array): Promise<string> {
+export async function outputSha256(
+  input: { bytes?: Uint8Array; path?: string; source?: ByteSource },
+  update: Uint8Array,
+): Promise<string> {
   const h = createHash('sha256');
   if (input.bytes) h.update(input.bytes);
   else if (input.path) for await (const chunk of createReadStream(input.path)) h.update(chunk as Buffer);
-  else if (input.source) for (let at = 0; at < input.source.length; at += 1 << 20) h.update(input.source.read(at, Math.min(input.source.length, at + (1 << 20))));
+  else if (input.source)
+    for (let at = 0; at < input.source.length; at += 1 << 20)
+      h.update(input.source.read(at, Math.min(input.source.length, at + (1 << 20))));
   h.update(update);
   return h.digest('hex');
 }
@@ -57,7 +74,14 @@ export async function outputSha256(input: { bytes?: Uint8Array; path?: string; s
 export async function journalSignature(
   services: Services,
   principal: Principal,
-  s: { operation: JournalOperation; keyAlias: string; certificate: Uint8Array; level: string; documentSha256: string; codes: JournalCodes },
+  s: {
+    operation: JournalOperation;
+    keyAlias: string;
+    certificate: Uint8Array;
+    level: string;
+    documentSha256: string;
+    codes: JournalCodes;
+  },
 ): Promise<void> {
   if (!services.journal) return;
   await services.journal.record({
@@ -79,7 +103,13 @@ export async function journalSignature(
 export async function journalMissingSignatures(
   services: Services,
   principal: Principal,
-  s: { operation: JournalOperation; keys: { keyAlias: string; certificate: Uint8Array }[]; level: string; documentSha256: string; codes: JournalCodes },
+  s: {
+    operation: JournalOperation;
+    keys: { keyAlias: string; certificate: Uint8Array }[];
+    level: string;
+    documentSha256: string;
+    codes: JournalCodes;
+  },
 ): Promise<number> {
   if (!services.journal) return 0;
   const held = await services.journal.list({ unit: principal.unit, documentSha256: s.documentSha256 }, { limit: 1000 });
@@ -87,7 +117,14 @@ export async function journalMissingSignatures(
   let added = 0;
   for (const key of s.keys) {
     if (journaled.has(key.keyAlias)) continue;
-    await journalSignature(services, principal, { operation: s.operation, keyAlias: key.keyAlias, certificate: key.certificate, level: s.level, documentSha256: s.documentSha256, codes: s.codes });
+    await journalSignature(services, principal, {
+      operation: s.operation,
+      keyAlias: key.keyAlias,
+      certificate: key.certificate,
+      level: s.level,
+      documentSha256: s.documentSha256,
+      codes: s.codes,
+    });
     added++;
   }
   return added;

@@ -3,7 +3,23 @@
  * material ever crosses — the worker asks the service's thread to `sign` the data to sign and gets the value
  * back (PKCS#11 sessions and PKCS#12 keys stay where they were opened).
  */
-import type { Certifier, CertificationRequestRecord, CopyLevel, Extension, PaymentChannel, PrintBookInput, DeliveryChannel, FeePolicy, MarkPlacement, PrepareOptions, Requester, SignatureResult, SignerIdentity, SigningState, StatementPlacement } from '@kyso/core';
+import type {
+  Certifier,
+  CertificationRequestRecord,
+  CopyLevel,
+  Extension,
+  PaymentChannel,
+  PrintBookInput,
+  DeliveryChannel,
+  FeePolicy,
+  MarkPlacement,
+  PrepareOptions,
+  Requester,
+  SignatureResult,
+  SignerIdentity,
+  SigningState,
+  StatementPlacement,
+} from '@kyso/core';
 import type { CertificateCheckPolicy } from '@kyso/core';
 import type { FetchPolicy } from '@kyso/verify';
 import type { CommonWorkerInit } from '../workers/worker-runtime.js';
@@ -88,5 +104,12 @@ export type SigningResult =
   | { kind: 'pdf'; pdf: Uint8Array };
 
 /** The register methods a certification job may call (and nothing else: no voiding, no closing books). */
-export const REGISTER_CALLS = ['getAuthority', 'findRequestByKey', 'reserve', 'complete', 'getRequest', 'getECopy'] as const;
+export const REGISTER_CALLS = [
+  'getAuthority',
+  'findRequestByKey',
+  'reserve',
+  'complete',
+  'getRequest',
+  'getECopy',
+] as const;
 export type RegisterCall = (typeof REGISTER_CALLS)[number];

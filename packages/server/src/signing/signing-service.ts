@@ -32,7 +32,16 @@ import { builtWorkerUrl, transferable, WorkerPool, type WorkerLost } from '../wo
 import type { FetchPolicy } from '@kyso/verify';
 import type { ServiceFetch } from '../net/service-fetch.js';
 import type { CertificateChecks } from './certificate-checks.js';
-import { REGISTER_CALLS, type CertifyData, type JobInput, type PrepareData, type RegisterCall, type SigningJob, type SigningResult, type SigningWorkerInit } from './protocol.js';
+import {
+  REGISTER_CALLS,
+  type CertifyData,
+  type JobInput,
+  type PrepareData,
+  type RegisterCall,
+  type SigningJob,
+  type SigningResult,
+  type SigningWorkerInit,
+} from './protocol.js';
 
 /** The signature options a request may set (query parameters of /v1/sign and /v1/signing-sessions). */
 export interface RequestedSignature {
@@ -96,18 +105,30 @@ export class SigningService extends Pooled {
     super(pool);
     // Each token through a guarded fetch of its own (the TSA's host is in the allow-list).
     this.timestamper = tsaUrl
-      ? async (imprint, hash) => (await requestTimestamp(imprint, hash, { url: tsaUrl, fetch: network?.forRequest() })).token
+      ? async (imprint, hash) =>
+          (await requestTimestamp(imprint, hash, { url: tsaUrl, fetch: network?.forRequest() })).token
       : undefined;
   }
 
   /** Starts the signing workers and waits until each has loaded @kyso/core. */
-  static async start(options: SigningPoolOptions, checks: CertificateChecks, onWarning: (warning: SigningWarning) => void, network?: ServiceFetch): Promise<SigningService> {
+  static async start(
+    options: SigningPoolOptions,
+    checks: CertificateChecks,
+    onWarning: (warning: SigningWarning) => void,
+    network?: ServiceFetch,
+  ): Promise<SigningService> {
     const pool = await WorkerPool.start<SigningJob, SigningResult, SigningWorkerInit>({
       name: 'signing',
       workers: options.workers,
       maxQueued: options.maxQueued,
       workerUrl: options.workerUrl ?? signingWorkerUrl(),
-      workerData: { tsaUrl: options.tsaUrl, fetchPolicy: options.fetchPolicy, maxDecodedBytes: options.maxDecodedBytes, maxDecodedPixels: options.maxDecodedPixels, nice: options.nice },
+      workerData: {
+        tsaUrl: options.tsaUrl,
+        fetchPolicy: options.fetchPolicy,
+        maxDecodedBytes: options.maxDecodedBytes,
+        maxDecodedPixels: options.maxDecodedPixels,
+        nice: options.nice,
+      },
       jobTimeoutMs: options.jobTimeoutMs,
       resourceLimits: options.resourceLimits,
       onWorkerLost: options.onWorkerLost,
@@ -116,22 +137,39 @@ export class SigningService extends Pooled {
   }
 
   /** Signs with a key the service holds; returns the update to append to the input and the request's warnings. */
-  async sign(entry: KeyEntry, input: SigningInput, requested: RequestedSignature): Promise<{ update: Uint8Array; fieldName: string; warnings: SigningWarning[] }> {
+  async sign(
+    entry: KeyEntry,
+    input: SigningInput,
+    requested: RequestedSignature,
+  ): Promise<{ update: Uint8Array; fieldName: string; warnings: SigningWarning[] }> {
     const signer = entry.signer;
-    if (!signer) throw new ServiceError('SERVICE_BAD_REQUEST', { key: entry.alias }, 'this key has no private key here; use two-step signing');
+    if (!signer)
+      throw new ServiceError(
+        'SERVICE_BAD_REQUEST',
+        { key: entry.alias },
+        'this key has no private key here; use two-step signing',
+      );
     const warnings = this.requestWarnings();
     const options = await this.options(entry.identity, entry.certificate, requested, warnings.add);
     const ltvNetwork = await this.mayFetchFor(entry.identity.certificate, entry.identity.chain);
     const result = await this.pool.run(
       { kind: 'sign', input: jobInput(input), identity: identityOf(entry.identity), options, ltvNetwork },
-      { calls: async (method, args) => (method === 'sign' ? signer.sign(args[0] as Uint8Array) : this.warn(method, args, warnings.add)) },
+      {
+        calls: async (method, args) =>
+          method === 'sign' ? signer.sign(args[0] as Uint8Array) : this.warn(method, args, warnings.add),
+      },
     );
     if (result.kind !== 'update') throw unexpected(result.kind);
     return { update: result.update, fieldName: result.fieldName, warnings: warnings.list };
   }
 
   /** Step 1 of two-step signing: the state and the data the remote key must sign (and the certificate check's warnings). */
-  async prepareExternal(identity: SignerIdentity, certificate: CertificateInfo, input: SigningInput, requested: RequestedSignature) {
+  async prepareExternal(
+    identity: SignerIdentity,
+    certificate: CertificateInfo,
+    input: SigningInput,
+    requested: RequestedSignature,
+  ) {
     const warnings = this.requestWarnings();
     const options = await this.options(identity, certificate, requested, warnings.add);
     const result = await this.pool.run(
@@ -140,15 +178,26 @@ export class SigningService extends Pooled {
     );
     if (result.kind !== 'prepared') throw unexpected(result.kind);
     const digest = createHash(NODE_HASH[result.state.hash]).update(result.dataToSign).digest();
-    return { state: result.state, dataToSign: result.dataToSign, digestToSign: new Uint8Array(digest), warnings: warnings.list };
+    return {
+      state: result.state,
+      dataToSign: result.dataToSign,
+      digestToSign: new Uint8Array(digest),
+      warnings: warnings.list,
+    };
   }
 
   /** Step 2: the signature value (or a whole CMS) into the stored state; the input is re-hashed and checked. */
-  async complete(input: ByteSource, state: SigningState, signature: SignatureResult): Promise<{ update: Uint8Array; warnings: SigningWarning[] }> {
-    if (state.level !== 'B-B' && !this.timestamper && !('cms' in signature)) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
+  async complete(
+    input: ByteSource,
+    state: SigningState,
+    signature: SignatureResult,
+  ): Promise<{ update: Uint8Array; warnings: SigningWarning[] }> {
+    if (state.level !== 'B-B' && !this.timestamper && !('cms' in signature))
+      throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     // The stored input is copied here once, piece by piece into a buffer of its own (no parsing), and moved.
     const bytes = new Uint8Array(input.length);
-    for (let at = 0; at < input.length; at += COPY_PIECE) bytes.set(input.read(at, Math.min(input.length, at + COPY_PIECE)), at);
+    for (let at = 0; at < input.length; at += COPY_PIECE)
+      bytes.set(input.read(at, Math.min(input.length, at + COPY_PIECE)), at);
     const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
     const ltvNetwork = await this.mayFetchFor(der(state.certificate), state.chain.map(der));
     const warnings = this.requestWarnings();
@@ -173,7 +222,10 @@ export class SigningService extends Pooled {
     onWarning: (warning: SigningWarning) => void,
   ): Promise<{ request: CertificationRequestRecord; resumed: boolean; replayed: boolean; sha256: string }> {
     let reserved: CertificationRequestRecord | undefined;
-    const transfer = 'pdf' in data.scan ? transferable(data.scan.pdf, true) : data.scan.images.flatMap((i) => transferable(i.bytes, true));
+    const transfer =
+      'pdf' in data.scan
+        ? transferable(data.scan.pdf, true)
+        : data.scan.images.flatMap((i) => transferable(i.bytes, true));
     try {
       const result = await this.pool.run(
         { kind: 'certify', data },
@@ -185,7 +237,8 @@ export class SigningService extends Pooled {
               return keys[role].sign(toSign);
             }
             if (method === 'warn') return void onWarning(args[0] as SigningWarning);
-            if (method !== 'register' || !REGISTER_CALLS.includes(args[0] as RegisterCall)) throw new ServiceError('SERVICE_INTERNAL', {}, `a certification worker may not call ${method}`);
+            if (method !== 'register' || !REGISTER_CALLS.includes(args[0] as RegisterCall))
+              throw new ServiceError('SERVICE_INTERNAL', {}, `a certification worker may not call ${method}`);
             const [name, ...rest] = args as [RegisterCall, ...unknown[]];
             const value = await (register[name] as (...a: unknown[]) => Promise<unknown>).apply(register, rest);
             if (name === 'reserve') reserved = (value as { request: CertificationRequestRecord }).request;
@@ -198,9 +251,23 @@ export class SigningService extends Pooled {
       return result;
     } catch (e) {
       const pending = reserved?.state === 'pending' ? reserved : undefined;
-      if (pending && e instanceof Error && 'details' in e && e.details && typeof e.details === 'object' && !('certification' in e.details)) {
+      if (
+        pending &&
+        e instanceof Error &&
+        'details' in e &&
+        e.details &&
+        typeof e.details === 'object' &&
+        !('certification' in e.details)
+      ) {
         const entry = pending.entries[0];
-        Object.assign(e.details, { certification: { requestId: pending.id, idempotencyKey: pending.idempotencyKey, certificationNumber: entry?.certificationNumber, state: 'pending' } });
+        Object.assign(e.details, {
+          certification: {
+            requestId: pending.id,
+            idempotencyKey: pending.idempotencyKey,
+            certificationNumber: entry?.certificationNumber,
+            state: 'pending',
+          },
+        });
       }
       throw e;
     }
@@ -241,7 +308,12 @@ export class SigningService extends Pooled {
     return this.network ? this.network.mayFetchFor(certificate, chain) : false;
   }
 
-  private async options(identity: SignerIdentity, cert: CertificateInfo, r: RequestedSignature, warn: (w: SigningWarning) => void): Promise<PrepareData> {
+  private async options(
+    identity: SignerIdentity,
+    cert: CertificateInfo,
+    r: RequestedSignature,
+    warn: (w: SigningWarning) => void,
+  ): Promise<PrepareData> {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
     // One budget for the request's certificate check (the LTV data gets its own in the worker).
@@ -256,7 +328,8 @@ export class SigningService extends Pooled {
       newFieldName: r.newField,
       certify: r.certify ? (Number(r.certify) as 1 | 2 | 3) : undefined,
     };
-    if (isLtvLevel(r.level) && this.timestamper) options.timestampBytes = await ltvTimestampBytes(this.timestamper, identity.algorithm.hash);
+    if (isLtvLevel(r.level) && this.timestamper)
+      options.timestampBytes = await ltvTimestampBytes(this.timestamper, identity.algorithm.hash);
     if (r.page !== undefined || r.rect !== undefined) {
       const rect = (r.rect ?? '36,36,240,90').split(',').map((n) => Number(n.trim()));
       options.visible = { page: r.page ?? 1, rect: rect as [number, number, number, number] };

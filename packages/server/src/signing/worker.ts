@@ -33,7 +33,14 @@ import { FetchGate, nodeGuardedFetch } from '@kyso/core/guarded-fetch';
 import { FetchError, type FetchLike } from '@kyso/verify';
 import type { ByteSource } from '../io/byte-source.js';
 import { serveJobs, type JobCalls } from '../workers/worker-runtime.js';
-import type { CertifyData, PrepareData, RegisterCall, SigningJob, SigningResult, SigningWorkerInit } from './protocol.js';
+import type {
+  CertifyData,
+  PrepareData,
+  RegisterCall,
+  SigningJob,
+  SigningResult,
+  SigningWorkerInit,
+} from './protocol.js';
 
 const init = workerData as SigningWorkerInit;
 
@@ -69,7 +76,12 @@ serveJobs<SigningJob, SigningResult>(init, () => {
       if (job.kind === 'sign') {
         const prepared = prepare(input, job.identity, prepareOptions(job.options, warn));
         const signatureValue = await calls.call<Uint8Array>('sign', prepared.dataToSign);
-        const done = await finishUpdate(input, prepared.state, { signatureValue }, { timestamper, checkInput: false, update: prepared.update });
+        const done = await finishUpdate(
+          input,
+          prepared.state,
+          { signatureValue },
+          { timestamper, checkInput: false, update: prepared.update },
+        );
         const update = await ltv(input, done.update, prepared.state, timestamper, warn, job.ltvNetwork);
         return { result: { kind: 'update', update, fieldName: prepared.state.fieldName }, transfer: whole(update) };
       }
@@ -84,16 +96,30 @@ serveJobs<SigningJob, SigningResult>(init, () => {
 
 function prepareOptions(data: PrepareData, onWarning: OnSigningWarning): PrepareOptions {
   const { appearanceFields, ...options } = data;
-  return appearanceFields ? { ...options, onWarning, appearance: signatureAppearance({ fields: appearanceFields }) } : { ...options, onWarning };
+  return appearanceFields
+    ? { ...options, onWarning, appearance: signatureAppearance({ fields: appearanceFields }) }
+    : { ...options, onWarning };
 }
 
 /**
  * B-LT and B-LTA: the signature's update followed by the DSS and, for B-LTA, a document timestamp. The signer's
  * chain data is fetched through a guarded fetch, and only when the service's thread vouched for the certificate.
  */
-async function ltv(input: Uint8Array | ByteSource, update: Uint8Array, state: SigningState, timestamper: TimestampProvider | undefined, onWarning: OnSigningWarning, network: boolean): Promise<Uint8Array> {
+async function ltv(
+  input: Uint8Array | ByteSource,
+  update: Uint8Array,
+  state: SigningState,
+  timestamper: TimestampProvider | undefined,
+  onWarning: OnSigningWarning,
+  network: boolean,
+): Promise<Uint8Array> {
   if (!isLtvLevel(state.level)) return update;
-  const more = await ltvUpdatesAfter(input, update, state.fieldName, { level: state.level, timestamper, onWarning, ltv: { fetch: network ? guarded() : noNetwork } });
+  const more = await ltvUpdatesAfter(input, update, state.fieldName, {
+    level: state.level,
+    timestamper,
+    onWarning,
+    ltv: { fetch: network ? guarded() : noNetwork },
+  });
   return appendUpdates(update, more);
 }
 
@@ -122,12 +148,20 @@ async function certify(data: CertifyData, calls: JobCalls, tsa: TimestampProvide
     markPlacement: data.markPlacement,
     signers: {
       certifier: { signer: signer('certifier', data.certifierIdentity), location: data.location },
-      authority: { signer: signer('authority', data.authorityIdentity), location: data.location, sealImage: data.sealImage, sealSizeMm: data.sealSizeMm },
+      authority: {
+        signer: signer('authority', data.authorityIdentity),
+        location: data.location,
+        sealImage: data.sealImage,
+        sealSizeMm: data.sealSizeMm,
+      },
     },
     tsa,
     level: data.level,
     // The service's own keys: their CA is asked through a guarded fetch with a budget of its own.
-    certificateCheck: data.certificateCheck === false ? false : { ...data.certificateCheck, checker: onlineRevocationChecker({ fetch: guarded() }) },
+    certificateCheck:
+      data.certificateCheck === false
+        ? false
+        : { ...data.certificateCheck, checker: onlineRevocationChecker({ fetch: guarded() }) },
     delivery: data.delivery,
     feeReceiptNo: data.feeReceiptNo,
     receivedAt: data.receivedAt,
@@ -139,7 +173,13 @@ async function certify(data: CertifyData, calls: JobCalls, tsa: TimestampProvide
     verificationRef: template ? (e: RegisterEntry) => fillTemplate(template, e) : undefined,
     onWarning: (w) => void calls.call('warn', w).catch(() => {}),
   });
-  return { kind: 'certified', request: result.request, resumed: result.resumed, replayed: result.replayed, sha256: result.sha256 };
+  return {
+    kind: 'certified',
+    request: result.request,
+    resumed: result.resumed,
+    replayed: result.replayed,
+    sha256: result.sha256,
+  };
 }
 
 /** The register on the service's thread: each method a call; its typed errors typed again here. */
@@ -150,7 +190,8 @@ function remoteRegister(calls: JobCalls): CertifyRegister {
     } catch (e) {
       // issueElectronicCopy tells a raced completion by `instanceof RegisterError`.
       const k = e as { code?: string; details?: Record<string, unknown>; messageEn?: string };
-      if (typeof k.code === 'string' && k.code.startsWith('REGISTER_')) throw new RegisterError(k.code as RegisterErrorCode, k.details);
+      if (typeof k.code === 'string' && k.code.startsWith('REGISTER_'))
+        throw new RegisterError(k.code as RegisterErrorCode, k.details);
       throw e;
     }
   };

@@ -76,7 +76,8 @@ export class VerificationPool extends Pooled {
       },
       jobTimeoutMs: options.jobTimeoutMs,
       resourceLimits: options.resourceLimits,
-      initError: (e) => new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: ${describeWorkerError(e)}`),
+      initError: (e) =>
+        new ServiceError('SERVICE_CONFIG_INVALID', {}, `verification.trustRoots: ${describeWorkerError(e)}`),
       onWorkerLost: options.onWorkerLost,
     });
     return new VerificationPool(pool);
@@ -89,7 +90,9 @@ export class VerificationPool extends Pooled {
   verify(input: Uint8Array | { path: string }, options: VerifyOptions = {}): Promise<ValidationReport> {
     const common = { at: options.at ? options.at.toISOString() : null, online: options.online ?? false };
     const job: VerifyJob = input instanceof Uint8Array ? { ...common, bytes: input } : { ...common, path: input.path };
-    return this.pool.run(job, { transfer: transferable(input instanceof Uint8Array ? input : undefined, options.transfer) });
+    return this.pool.run(job, {
+      transfer: transferable(input instanceof Uint8Array ? input : undefined, options.transfer),
+    });
   }
 
   /** See WorkerPool.close. */

@@ -23,7 +23,15 @@ serveJobs<VerifyJob, VerifyResult>(init, () => {
       const input = m.path !== undefined ? (file = new FileSource(m.path)) : m.bytes;
       // One guarded fetch per verification: its budget covers every OCSP, CRL and AIA request of this document.
       const fetch = m.online ? nodeGuardedFetch(init.fetchPolicy, gate) : undefined;
-      return { result: await validatePdf(input, { trustProfile: profile, trustAnchors, at: m.at === null ? undefined : new Date(m.at), online: m.online, fetch }) };
+      return {
+        result: await validatePdf(input, {
+          trustProfile: profile,
+          trustAnchors,
+          at: m.at === null ? undefined : new Date(m.at),
+          online: m.online,
+          fetch,
+        }),
+      };
     } finally {
       file?.close();
     }

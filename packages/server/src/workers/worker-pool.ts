@@ -19,7 +19,14 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { type KysoError, PdfError } from '@kyso/core';
 import { ServiceError } from '../errors.js';
 import { WorkQueue } from '../limits/work-queue.js';
-import { describeWorkerError, fromWorkerError, toWorkerError, type FromWorker, type ToWorker, type WorkerError } from './protocol.js';
+import {
+  describeWorkerError,
+  fromWorkerError,
+  toWorkerError,
+  type FromWorker,
+  type ToWorker,
+  type WorkerError,
+} from './protocol.js';
 
 export interface WorkerPoolOptions<I> {
   /** What the jobs are (thread names, log lines, error texts): 'verification', 'signing'. */
@@ -84,12 +91,18 @@ interface Slot<R> {
  * start a TypeScript worker, so the sources use the built dist file (`pnpm build` first).
  */
 export function builtWorkerUrl(path: string): URL {
-  return import.meta.url.endsWith('.ts') ? new URL(`../../dist/${path}`, import.meta.url) : new URL(`../${path}`, import.meta.url);
+  return import.meta.url.endsWith('.ts')
+    ? new URL(`../../dist/${path}`, import.meta.url)
+    : new URL(`../${path}`, import.meta.url);
 }
 
 /** The answer to a job whose worker ran out of heap: the document (or images) needed more than a worker has. */
 export function workerMemoryError(pool: string, limits: ResourceLimits | undefined): KysoError {
-  return new PdfError('PDF_LIMIT', { limit: 'workerMemory', maxOldGenerationSizeMb: limits?.maxOldGenerationSizeMb ?? null }, `the ${pool} needed more memory than a worker may use`);
+  return new PdfError(
+    'PDF_LIMIT',
+    { limit: 'workerMemory', maxOldGenerationSizeMb: limits?.maxOldGenerationSizeMb ?? null },
+    `the ${pool} needed more memory than a worker may use`,
+  );
 }
 
 export class WorkerPool<J, R, I = unknown> {
@@ -116,7 +129,8 @@ export class WorkerPool<J, R, I = unknown> {
   }
 
   private constructor(private readonly options: WorkerPoolOptions<I>) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`${options.name} pool: workers must be a whole number ≥ 1`);
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new RangeError(`${options.name} pool: workers must be a whole number ≥ 1`);
     if (options.workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(options.workerUrl))) {
       throw new Error(`kyso ${options.name} worker ${fileURLToPath(options.workerUrl)} is missing: run \`pnpm build\``);
     }
@@ -197,7 +211,11 @@ export class WorkerPool<J, R, I = unknown> {
   /** Starts the slot's worker; resolves when it is ready, rejects when it cannot start. */
   private spawn(slot: Slot<R>): Promise<void> {
     const { name } = this.options;
-    const worker = new Worker(this.options.workerUrl, { workerData: this.options.workerData, name: `kyso-${name}`, resourceLimits: this.options.resourceLimits });
+    const worker = new Worker(this.options.workerUrl, {
+      workerData: this.options.workerData,
+      name: `kyso-${name}`,
+      resourceLimits: this.options.resourceLimits,
+    });
     slot.worker = worker;
     slot.ready = false;
     let uncaught: Error | undefined;
@@ -207,7 +225,14 @@ export class WorkerPool<J, R, I = unknown> {
           slot.ready = true;
           resolveReady();
         } else if (m.type === 'init-failed') {
-          rejectReady(this.options.initError?.(m.error) ?? new ServiceError('SERVICE_INTERNAL', {}, `the ${name} worker could not start: ${describeWorkerError(m.error)}`));
+          rejectReady(
+            this.options.initError?.(m.error) ??
+              new ServiceError(
+                'SERVICE_INTERNAL',
+                {},
+                `the ${name} worker could not start: ${describeWorkerError(m.error)}`,
+              ),
+          );
         } else if (m.type === 'call') {
           void this.answerCall(slot, worker, m);
         } else if (slot.job && m.id === slot.job.id) {
@@ -229,9 +254,18 @@ export class WorkerPool<J, R, I = unknown> {
         slot.ready = false;
         if (this.closed) return;
         const outOfMemory = (uncaught as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        const error = outOfMemory ? workerMemoryError(name, this.options.resourceLimits) : new ServiceError('SERVICE_INTERNAL', {}, `the ${name} worker stopped unexpectedly`);
+        const error = outOfMemory
+          ? workerMemoryError(name, this.options.resourceLimits)
+          : new ServiceError('SERVICE_INTERNAL', {}, `the ${name} worker stopped unexpectedly`);
         const hadRequest = this.settle(slot, error);
-        if (wasReady || hadRequest) this.options.onWorkerLost?.({ pool: name, reason: outOfMemory ? 'out-of-memory' : 'crashed', exitCode, error: uncaught?.message, hadRequest });
+        if (wasReady || hadRequest)
+          this.options.onWorkerLost?.({
+            pool: name,
+            reason: outOfMemory ? 'out-of-memory' : 'crashed',
+            exitCode,
+            error: uncaught?.message,
+            hadRequest,
+          });
         // A worker that had started is replaced now, so the next job does not wait for one to load; one that
         // never started is retried by the next job only (no restart loop on, say, a missing file).
         if (wasReady) this.replace(slot);
@@ -267,7 +301,12 @@ export class WorkerPool<J, R, I = unknown> {
     const job = slot.job;
     let reply: ToWorker<J>;
     try {
-      if (!job || job.id !== m.id || !job.calls) throw new ServiceError('SERVICE_INTERNAL', {}, `no handler for the ${this.options.name} worker's call ${m.method}`);
+      if (!job || job.id !== m.id || !job.calls)
+        throw new ServiceError(
+          'SERVICE_INTERNAL',
+          {},
+          `no handler for the ${this.options.name} worker's call ${m.method}`,
+        );
       reply = { type: 'call-result', callId: m.callId, value: await job.calls(m.method, m.args) };
     } catch (e) {
       reply = { type: 'call-failed', callId: m.callId, error: toWorkerError(e) };
@@ -303,7 +342,10 @@ export class WorkerPool<J, R, I = unknown> {
           if (slot.job !== entry) return;
           slot.worker = null;
           slot.ready = false;
-          this.settle(slot, new ServiceError('SERVICE_TIMEOUT', { limitMs: timeout }, `the ${name} took longer than ${timeout} ms`, 5));
+          this.settle(
+            slot,
+            new ServiceError('SERVICE_TIMEOUT', { limitMs: timeout }, `the ${name} took longer than ${timeout} ms`, 5),
+          );
           this.options.onWorkerLost?.({ pool: name, reason: 'timed-out', exitCode: -1, hadRequest: true });
           void worker.terminate();
           if (!this.closed) this.replace(slot);
@@ -328,5 +370,11 @@ export class WorkerPool<J, R, I = unknown> {
 /** The transfer list for `bytes` when the caller gives them up: only an array spanning its whole buffer moves. */
 export function transferable(bytes: Uint8Array | undefined, give: boolean | undefined): ArrayBuffer[] {
   const buffer = bytes?.buffer;
-  return bytes && give && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+  return bytes &&
+    give &&
+    buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }

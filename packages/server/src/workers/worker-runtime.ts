@@ -37,7 +37,10 @@ function lowerPriority(nice: number): void {
   }
 }
 
-export function serveJobs<J, R>(init: CommonWorkerInit, start: () => JobHandler<J, R> | Promise<JobHandler<J, R>>): void {
+export function serveJobs<J, R>(
+  init: CommonWorkerInit,
+  start: () => JobHandler<J, R> | Promise<JobHandler<J, R>>,
+): void {
   const port = parentPort;
   if (!port) throw new Error('kyso worker: start it as a worker thread (WorkerPool)');
   const post = (m: FromWorker<R>, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);

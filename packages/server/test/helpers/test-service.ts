@@ -43,18 +43,45 @@ export interface TestServiceOptions {
 }
 
 export function makeKeys(): { keys: TestKeys; entries: NonNullable<ServiceConfigInput['apiKeys']> } {
-  const full = createApiKey({ id: 'full', unit: 'UBND phường Kinh Bắc', aliases: ['signer', 'seal', 'signer-ec', 'officer'], externalCertificates: true, scopes: ['register:read', 'register:close', 'journal:read'] });
-  const signerOnly = createApiKey({ id: 'signer-only', unit: 'UBND phường Kinh Bắc', aliases: ['signer'], externalCertificates: false });
-  const otherUnit = createApiKey({ id: 'other-unit', unit: 'UBND phường Đông Ngàn', aliases: ['signer'], externalCertificates: true, scopes: ['register:read', 'journal:read'] });
-  return { keys: { full: full.key, signerOnly: signerOnly.key, otherUnit: otherUnit.key }, entries: [full.entry, signerOnly.entry, otherUnit.entry] };
+  const full = createApiKey({
+    id: 'full',
+    unit: 'UBND phường Kinh Bắc',
+    aliases: ['signer', 'seal', 'signer-ec', 'officer'],
+    externalCertificates: true,
+    scopes: ['register:read', 'register:close', 'journal:read'],
+  });
+  const signerOnly = createApiKey({
+    id: 'signer-only',
+    unit: 'UBND phường Kinh Bắc',
+    aliases: ['signer'],
+    externalCertificates: false,
+  });
+  const otherUnit = createApiKey({
+    id: 'other-unit',
+    unit: 'UBND phường Đông Ngàn',
+    aliases: ['signer'],
+    externalCertificates: true,
+    scopes: ['register:read', 'journal:read'],
+  });
+  return {
+    keys: { full: full.key, signerOnly: signerOnly.key, otherUnit: otherUnit.key },
+    entries: [full.entry, signerOnly.entry, otherUnit.entry],
+  };
 }
 
 /**
  * The configuration every test service starts from (in process or as a child): the test PKI's keys, the API keys of
  * makeKeys, one authority; `dataDir` is the test's own.
  */
-export function baseTestConfig(dataDir: string, entries: NonNullable<ServiceConfigInput['apiKeys']>): ServiceConfigInput {
-  const p12 = (name: string) => ({ type: 'pkcs12' as const, file: join(TEST_CERTS, name), password: { env: PASSWORD_ENV } });
+export function baseTestConfig(
+  dataDir: string,
+  entries: NonNullable<ServiceConfigInput['apiKeys']>,
+): ServiceConfigInput {
+  const p12 = (name: string) => ({
+    type: 'pkcs12' as const,
+    file: join(TEST_CERTS, name),
+    password: { env: PASSWORD_ENV },
+  });
   return {
     host: '127.0.0.1',
     port: 0,
@@ -65,12 +92,20 @@ export function baseTestConfig(dataDir: string, entries: NonNullable<ServiceConf
       seal: p12('seal.p12'),
       'signer-ec': p12('signer-ec.p12'),
       // The officer's key is on a token elsewhere: the service knows only the certificate (two-step signing).
-      officer: { type: 'external', certificateFile: leafPem('signer').cert, chainFiles: [join(TEST_CERTS, 'intermediate-ca.pem')] },
+      officer: {
+        type: 'external',
+        certificateFile: leafPem('signer').cert,
+        chainFiles: [join(TEST_CERTS, 'intermediate-ca.pem')],
+      },
     },
     apiKeys: entries,
     signing: { revocation: 'require' },
     verification: { trustRoots: [join(TEST_CERTS, 'root-ca.pem')] },
-    certification: { authorities: { 'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' } } },
+    certification: {
+      authorities: {
+        'UBND phường Kinh Bắc': { name: 'Ủy ban nhân dân phường Kinh Bắc', sealKey: 'seal', location: 'Bắc Ninh' },
+      },
+    },
   };
 }
 
@@ -89,10 +124,19 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   return launch({ configFile, env, keys, dataDir, now: options.now });
 }
 
-async function launch(args: { configFile: string; env: Record<string, string>; keys: TestKeys; dataDir: string; now?: () => number }): Promise<TestService> {
+async function launch(args: {
+  configFile: string;
+  env: Record<string, string>;
+  keys: TestKeys;
+  dataDir: string;
+  now?: () => number;
+}): Promise<TestService> {
   const logs: string[] = [];
   const loaded = loadConfig({ file: args.configFile, env: args.env });
-  const running = await startService(loaded, { logDestination: { write: (line: string) => void logs.push(line) }, now: args.now });
+  const running = await startService(loaded, {
+    logDestination: { write: (line: string) => void logs.push(line) },
+    now: args.now,
+  });
   return Object.assign(running, {
     keys: args.keys,
     dataDir: args.dataDir,

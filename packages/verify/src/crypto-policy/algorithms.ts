@@ -128,12 +128,15 @@ export function signatureAlgorithmInfo(oid: string | undefined, params?: unknown
   const info: SignatureAlgorithmInfo = { oid: oid ?? '', scheme: entry?.scheme, digest: entry?.digest };
   if (oid === RSASSA_PSS) {
     try {
-      const p = params instanceof asn1js.Sequence ? new pkijs.RSASSAPSSParams({ schema: params }) : new pkijs.RSASSAPSSParams();
+      const p =
+        params instanceof asn1js.Sequence ? new pkijs.RSASSAPSSParams({ schema: params }) : new pkijs.RSASSAPSSParams();
       // Absent parameters mean the RFC 4055 defaults: SHA-1, MGF1 with SHA-1, salt 20.
       const digest = DIGEST_OIDS[p.hashAlgorithm.algorithmId];
       const mgfParams = p.maskGenAlgorithm.algorithmParams;
       const mgfDigest =
-        mgfParams instanceof asn1js.Sequence ? DIGEST_OIDS[new pkijs.AlgorithmIdentifier({ schema: mgfParams }).algorithmId] : 'SHA-1';
+        mgfParams instanceof asn1js.Sequence
+          ? DIGEST_OIDS[new pkijs.AlgorithmIdentifier({ schema: mgfParams }).algorithmId]
+          : 'SHA-1';
       info.digest = digest;
       info.pss = { mgfDigest, saltLength: p.saltLength, trailerField: p.trailerField };
     } catch {
@@ -184,7 +187,11 @@ export function publicKeyInfo(spki: pkijs.PublicKeyInfo): PublicKeyFacts {
     if (oid === DSA_KEY) {
       const p = spki.algorithm.algorithmParams;
       const prime = p instanceof asn1js.Sequence ? p.valueBlock.value[0] : undefined;
-      return { oid, family: 'DSA', bits: prime instanceof asn1js.Integer ? bitLength(prime.valueBlock.valueHexView) : undefined };
+      return {
+        oid,
+        family: 'DSA',
+        bits: prime instanceof asn1js.Integer ? bitLength(prime.valueBlock.valueHexView) : undefined,
+      };
     }
   } catch {
     /* unreadable key: size unknown */

@@ -88,9 +88,19 @@ function untilText(bound: DateBound): string {
 
 type Decision = Pick<AlgorithmUse, 'accepted' | 'outcome' | 'rule' | 'flag'>;
 
-const accept = (rule: string, flag?: CryptoFlag): Decision => ({ accepted: true, outcome: 'ACCEPTED', rule, ...(flag ? { flag } : {}) });
+const accept = (rule: string, flag?: CryptoFlag): Decision => ({
+  accepted: true,
+  outcome: 'ACCEPTED',
+  rule,
+  ...(flag ? { flag } : {}),
+});
 // A flag is a fact about the algorithm, so a rejected use keeps it too (a report still says "SHA-1").
-const reject = (outcome: CryptoOutcome, rule: string, flag?: CryptoFlag): Decision => ({ accepted: false, outcome, rule, ...(flag ? { flag } : {}) });
+const reject = (outcome: CryptoOutcome, rule: string, flag?: CryptoFlag): Decision => ({
+  accepted: false,
+  outcome,
+  rule,
+  ...(flag ? { flag } : {}),
+});
 
 function decideDigest(policy: CryptoPolicy, digest: DigestName | undefined, at: Date): Decision {
   if (!digest) return reject('UNKNOWN_ALGORITHM', 'digests');
@@ -108,14 +118,30 @@ function decideScheme(policy: CryptoPolicy, scheme: SignatureScheme | undefined,
   return inForce(rule, at) ? accept(text, rule.flag) : reject('EXPIRED', text, rule.flag);
 }
 
-function keyUse(policy: CryptoPolicy, spki: pkijs.PublicKeyInfo, at: Date): Omit<AlgorithmUse, 'subject' | 'index' | 'kind'> {
+function keyUse(
+  policy: CryptoPolicy,
+  spki: pkijs.PublicKeyInfo,
+  at: Date,
+): Omit<AlgorithmUse, 'subject' | 'index' | 'kind'> {
   const key = publicKeyInfo(spki);
-  const name = key.family === 'EC' ? `EC ${key.curve}` : key.family === 'RSA' || key.family === 'DSA' ? `${key.family}-${key.bits ?? '?'}` : key.family ?? key.oid;
-  const base = { algorithm: name, oid: key.oid, at, ...(key.bits !== undefined ? { keyBits: key.bits } : {}), ...(key.curve ? { curve: key.curve } : {}) };
+  const name =
+    key.family === 'EC'
+      ? `EC ${key.curve}`
+      : key.family === 'RSA' || key.family === 'DSA'
+        ? `${key.family}-${key.bits ?? '?'}`
+        : (key.family ?? key.oid);
+  const base = {
+    algorithm: name,
+    oid: key.oid,
+    at,
+    ...(key.bits !== undefined ? { keyBits: key.bits } : {}),
+    ...(key.curve ? { curve: key.curve } : {}),
+  };
   if (!key.family) return { ...base, ...reject('UNKNOWN_ALGORITHM', 'keys') };
   const rules = policy.keys[key.family];
   if (!rules || rules.length === 0) return { ...base, ...reject('NOT_ALLOWED', `keys: ${key.family} not listed`) };
-  if (key.bits === undefined) return { ...base, ...reject(key.family === 'EC' ? 'CURVE_NOT_ALLOWED' : 'KEY_UNREADABLE', `keys.${key.family}`) };
+  if (key.bits === undefined)
+    return { ...base, ...reject(key.family === 'EC' ? 'CURVE_NOT_ALLOWED' : 'KEY_UNREADABLE', `keys.${key.family}`) };
   if (key.family === 'EC' && policy.curves && !policy.curves.includes(key.curve ?? '')) {
     return { ...base, ...reject('CURVE_NOT_ALLOWED', `curves: ${key.curve} not listed`) };
   }
@@ -141,28 +167,60 @@ function schemeUses(
   let decision = decideScheme(policy, scheme, at);
   if (decision.accepted && scheme === 'RSASSA-PSS') {
     const pss = info.pss;
-    if (!pss || 'malformed' in pss || pss.trailerField !== 1) decision = reject('PSS_PARAMETERS', 'RSASSA-PSS parameters');
+    if (!pss || 'malformed' in pss || pss.trailerField !== 1)
+      decision = reject('PSS_PARAMETERS', 'RSASSA-PSS parameters');
   }
   // EdDSA signatures in CMS fix the message digest (RFC 8419); certificates are signed "pure", with no digest.
   const allowed = scheme ? policy.schemes[scheme]?.digests : undefined;
-  if (decision.accepted && allowed && where.subject === 'signature' && messageDigest && !allowed.includes(messageDigest)) {
+  if (
+    decision.accepted &&
+    allowed &&
+    where.subject === 'signature' &&
+    messageDigest &&
+    !allowed.includes(messageDigest)
+  ) {
     decision = reject('DIGEST_NOT_ALLOWED_FOR_SCHEME', `schemes.${scheme}.digests: ${allowed.join(', ')}`);
   }
   out.push({ ...where, kind: 'signature-scheme', algorithm: scheme ?? info.oid, oid: info.oid, at, ...decision });
   if (info.digest && info.digest !== messageDigest) {
-    out.push({ ...where, kind: 'digest', algorithm: info.digest, oid: info.oid, at, ...decideDigest(policy, info.digest, at) });
+    out.push({
+      ...where,
+      kind: 'digest',
+      algorithm: info.digest,
+      oid: info.oid,
+      at,
+      ...decideDigest(policy, info.digest, at),
+    });
   } else if (!info.digest && scheme === 'RSASSA-PSS') {
-    out.push({ ...where, kind: 'digest', algorithm: info.oid, oid: info.oid, at, ...reject('UNKNOWN_ALGORITHM', 'RSASSA-PSS hash') });
+    out.push({
+      ...where,
+      kind: 'digest',
+      algorithm: info.oid,
+      oid: info.oid,
+      at,
+      ...reject('UNKNOWN_ALGORITHM', 'RSASSA-PSS hash'),
+    });
   }
   if (info.pss && !('malformed' in info.pss) && info.pss.mgfDigest !== info.digest) {
     const mgf = info.pss.mgfDigest;
-    out.push({ ...where, kind: 'mgf-digest', algorithm: mgf ?? 'unknown', oid: info.oid, at, ...decideDigest(policy, mgf, at) });
+    out.push({
+      ...where,
+      kind: 'mgf-digest',
+      algorithm: mgf ?? 'unknown',
+      oid: info.oid,
+      at,
+      ...decideDigest(policy, mgf, at),
+    });
   }
   return out;
 }
 
 /** Every algorithm use of a signature. */
-export function signatureAlgorithmUses(input: SignatureAlgorithmsInput, at: Date, policy: CryptoPolicy = DEFAULT_CRYPTO_POLICY): AlgorithmUse[] {
+export function signatureAlgorithmUses(
+  input: SignatureAlgorithmsInput,
+  at: Date,
+  policy: CryptoPolicy = DEFAULT_CRYPTO_POLICY,
+): AlgorithmUse[] {
   const where = { subject: 'signature' as const };
   const out: AlgorithmUse[] = [];
   const messageDigest = digestByOid(input.digestAlgorithmOid);
@@ -178,7 +236,14 @@ export function signatureAlgorithmUses(input: SignatureAlgorithmsInput, at: Date
   // SignerInfo says.
   if (input.documentDigest && input.documentDigest !== messageDigest) {
     const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === input.documentDigest) ?? '';
-    out.push({ ...where, kind: 'document-digest', algorithm: input.documentDigest, oid, at, ...decideDigest(policy, input.documentDigest, at) });
+    out.push({
+      ...where,
+      kind: 'document-digest',
+      algorithm: input.documentDigest,
+      oid,
+      at,
+      ...decideDigest(policy, input.documentDigest, at),
+    });
   }
   const info = signatureAlgorithmInfo(input.signatureAlgorithmOid, input.signatureAlgorithmParams);
   out.push(...schemeUses(policy, info, at, messageDigest, where));
@@ -209,7 +274,10 @@ export function chainAlgorithmUses(
 }
 
 /** The crypto facts of a signature and its chain under `policy` (default: DEFAULT_CRYPTO_POLICY). Never throws. */
-export function evaluateCryptoPolicy(input: CryptoPolicyInput, policy: CryptoPolicy = DEFAULT_CRYPTO_POLICY): CryptoFacts {
+export function evaluateCryptoPolicy(
+  input: CryptoPolicyInput,
+  policy: CryptoPolicy = DEFAULT_CRYPTO_POLICY,
+): CryptoFacts {
   const uses = [
     ...(input.signature ? signatureAlgorithmUses(input.signature, input.at, policy) : []),
     ...(input.chain ? chainAlgorithmUses(input.chain, input.chainAt ?? input.at, policy, input.anchor) : []),

@@ -9,7 +9,16 @@ export {
   type CryptoPolicyInput,
   type SignatureAlgorithmsInput,
 } from './evaluate.js';
-export { DEFAULT_CRYPTO_POLICY, LEGACY_CUTOFF, type CryptoPolicy, type CryptoFlag, type DateBound, type DigestRule, type KeySizeRule, type SchemeRule } from './policy.js';
+export {
+  DEFAULT_CRYPTO_POLICY,
+  LEGACY_CUTOFF,
+  type CryptoPolicy,
+  type CryptoFlag,
+  type DateBound,
+  type DigestRule,
+  type KeySizeRule,
+  type SchemeRule,
+} from './policy.js';
 export { CRYPTO_POLICY_MESSAGES, describeCryptoCode, type CryptoPolicyCode } from './messages.js';
 export {
   signatureAlgorithmInfo,
@@ -24,4 +33,9 @@ export {
   type SignatureAlgorithmInfo,
   type PublicKeyFacts,
 } from './algorithms.js';
-export { verifySignatureValue, type SignatureOutcome, type SignatureInput, type AlgorithmMismatch } from './verify-signature.js';
+export {
+  verifySignatureValue,
+  type SignatureOutcome,
+  type SignatureInput,
+  type AlgorithmMismatch,
+} from './verify-signature.js';

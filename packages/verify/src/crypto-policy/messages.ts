@@ -3,7 +3,10 @@
 export const CRYPTO_POLICY_MESSAGES = {
   ACCEPTED: ['Thuật toán được chấp nhận.', 'The algorithm is accepted.'],
   UNKNOWN_ALGORITHM: ['Thuật toán không xác định được.', 'The algorithm is not recognised.'],
-  NOT_ALLOWED: ['Thuật toán không có trong danh mục tiêu chuẩn bắt buộc.', 'The algorithm is not among the accepted ones.'],
+  NOT_ALLOWED: [
+    'Thuật toán không có trong danh mục tiêu chuẩn bắt buộc.',
+    'The algorithm is not among the accepted ones.',
+  ],
   EXPIRED: [
     'Thuật toán không còn được chấp nhận cho chữ ký tạo ra sau thời điểm giới hạn.',
     'The algorithm is no longer accepted for signatures made after its cut-off date.',

@@ -10,7 +10,18 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CURVES, DSA_KEY, ED25519, ED448, EC_PUBLIC_KEY, RSA_ENCRYPTION, RSASSA_PSS, signatureAlgorithmInfo, type DigestName, type SignatureScheme } from './algorithms.js';
+import {
+  CURVES,
+  DSA_KEY,
+  ED25519,
+  ED448,
+  EC_PUBLIC_KEY,
+  RSA_ENCRYPTION,
+  RSASSA_PSS,
+  signatureAlgorithmInfo,
+  type DigestName,
+  type SignatureScheme,
+} from './algorithms.js';
 
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported';
 
@@ -49,7 +60,14 @@ export interface SignatureInput {
   digest?: DigestName;
 }
 
-const KEY_FAMILY_BY_OID: Record<string, string> = { [RSA_ENCRYPTION]: 'RSA', [RSASSA_PSS]: 'RSA', [EC_PUBLIC_KEY]: 'EC', [ED25519]: 'Ed25519', [ED448]: 'Ed448', [DSA_KEY]: 'DSA' };
+const KEY_FAMILY_BY_OID: Record<string, string> = {
+  [RSA_ENCRYPTION]: 'RSA',
+  [RSASSA_PSS]: 'RSA',
+  [EC_PUBLIC_KEY]: 'EC',
+  [ED25519]: 'Ed25519',
+  [ED448]: 'Ed448',
+  [DSA_KEY]: 'DSA',
+};
 const SCHEME_FAMILY: Record<SignatureScheme, string> = {
   'RSASSA-PKCS1-v1_5': 'RSA',
   'RSASSA-PSS': 'RSA',
@@ -97,7 +115,10 @@ function asRsaEncryptionSpki(spki: pkijs.PublicKeyInfo): Uint8Array {
  */
 const imported = new Map<string, CryptoKey>();
 const IMPORTED_MAX = 256;
-async function importKey(spki: Uint8Array, params: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
+async function importKey(
+  spki: Uint8Array,
+  params: RsaHashedImportParams | EcKeyImportParams | Algorithm,
+): Promise<CryptoKey> {
   const id = `${JSON.stringify(params)}:${Array.from(spki, (b) => b.toString(16).padStart(2, '0')).join('')}`;
   const known = imported.get(id);
   if (known) return known;
@@ -107,7 +128,12 @@ async function importKey(spki: Uint8Array, params: RsaHashedImportParams | EcKey
   return key;
 }
 
-const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): SignatureOutcome => ({ result: 'invalid', mismatch: kind, detail, name });
+const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): SignatureOutcome => ({
+  result: 'invalid',
+  mismatch: kind,
+  detail,
+  name,
+});
 
 /** Verifies one signature value. Never throws: an algorithm or key WebCrypto lacks is 'unsupported'. */
 export async function verifySignatureValue(input: SignatureInput): Promise<SignatureOutcome> {
@@ -120,7 +146,8 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
   // A key of another family cannot have made the signature: the identifier lies (or the certificate is not the signer's).
   const family = KEY_FAMILY_BY_OID[keyOid];
   if (!family) return { result: 'unsupported', name: info.scheme };
-  if (SCHEME_FAMILY[info.scheme] !== family) return mismatch('KEY_TYPE', `${info.scheme} (${info.oid}) with a ${family} key`, info.scheme);
+  if (SCHEME_FAMILY[info.scheme] !== family)
+    return mismatch('KEY_TYPE', `${info.scheme} (${info.oid}) with a ${family} key`, info.scheme);
   // The scheme's own digest (or, for a bare key OID, the declared one) against what the structure declares.
   const bare = info.oid === RSA_ENCRYPTION || info.oid === EC_PUBLIC_KEY;
   if (info.digest && input.digest && info.digest !== input.digest) {
@@ -136,21 +163,37 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         if (keyOid !== RSA_ENCRYPTION) return mismatch('KEY_TYPE', 'RSASSA-PKCS1-v1_5 with an id-RSASSA-PSS key', name);
         if (!hash || !WEBCRYPTO_DIGESTS.has(hash)) return { result: 'unsupported', name };
         const k = await importKey(spki(), { name: 'RSASSA-PKCS1-v1_5', hash });
-        return { result: (await subtle.verify('RSASSA-PKCS1-v1_5', k, ab(signature), ab(data))) ? 'valid' : 'invalid', name };
+        return {
+          result: (await subtle.verify('RSASSA-PKCS1-v1_5', k, ab(signature), ab(data))) ? 'valid' : 'invalid',
+          name,
+        };
       }
       case 'RSASSA-PSS': {
         const pss = info.pss;
-        if (!pss || 'malformed' in pss) return mismatch('PSS_PARAMETERS', 'RSASSA-PSS parameters unreadable', 'RSASSA-PSS');
+        if (!pss || 'malformed' in pss)
+          return mismatch('PSS_PARAMETERS', 'RSASSA-PSS parameters unreadable', 'RSASSA-PSS');
         const name = `RSASSA-PSS/${hash ?? '?'}/MGF1 ${pss.mgfDigest ?? '?'}/salt ${pss.saltLength}`;
-        if (pss.trailerField !== 1) return mismatch('PSS_PARAMETERS', `RSASSA-PSS trailer field ${pss.trailerField}`, name);
-        if (!hash || !pss.mgfDigest || !WEBCRYPTO_DIGESTS.has(hash) || !WEBCRYPTO_DIGESTS.has(pss.mgfDigest)) return { result: 'unsupported', name };
+        if (pss.trailerField !== 1)
+          return mismatch('PSS_PARAMETERS', `RSASSA-PSS trailer field ${pss.trailerField}`, name);
+        if (!hash || !pss.mgfDigest || !WEBCRYPTO_DIGESTS.has(hash) || !WEBCRYPTO_DIGESTS.has(pss.mgfDigest))
+          return { result: 'unsupported', name };
         const der = keyOid === RSASSA_PSS ? asRsaEncryptionSpki(key) : spki();
         if (pss.mgfDigest !== hash) {
-          return { result: (await emsaPssVerify(key, signature, data, hash, pss.mgfDigest, pss.saltLength)) ? 'valid' : 'invalid', name };
+          return {
+            result: (await emsaPssVerify(key, signature, data, hash, pss.mgfDigest, pss.saltLength))
+              ? 'valid'
+              : 'invalid',
+            name,
+          };
         }
         const k = await importKey(der, { name: 'RSA-PSS', hash });
         // WebCrypto checks the salt length exactly, so parameters that do not describe the signature fail here.
-        return { result: (await subtle.verify({ name: 'RSA-PSS', saltLength: pss.saltLength }, k, ab(signature), ab(data))) ? 'valid' : 'invalid', name };
+        return {
+          result: (await subtle.verify({ name: 'RSA-PSS', saltLength: pss.saltLength }, k, ab(signature), ab(data)))
+            ? 'valid'
+            : 'invalid',
+          name,
+        };
       }
       case 'ECDSA': {
         const p = key.algorithm.algorithmParams;
@@ -160,13 +203,19 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         const raw = ecdsaDerToRaw(signature, curve.bytes);
         if (!raw) return { result: 'invalid', name };
         const k = await importKey(spki(), { name: 'ECDSA', namedCurve: curve.name });
-        return { result: (await subtle.verify({ name: 'ECDSA', hash }, k, ab(raw), ab(data))) ? 'valid' : 'invalid', name };
+        return {
+          result: (await subtle.verify({ name: 'ECDSA', hash }, k, ab(raw), ab(data))) ? 'valid' : 'invalid',
+          name,
+        };
       }
       case 'Ed25519':
       case 'Ed448': {
         // Where the platform lacks the curve (Ed448 in most browsers), importKey throws: 'unsupported' below.
         const k = await importKey(spki(), { name: info.scheme });
-        return { result: (await subtle.verify({ name: info.scheme }, k, ab(signature), ab(data))) ? 'valid' : 'invalid', name: info.scheme };
+        return {
+          result: (await subtle.verify({ name: info.scheme }, k, ab(signature), ab(data))) ? 'valid' : 'invalid',
+          name: info.scheme,
+        };
       }
       default:
         return { result: 'unsupported', name: info.scheme };
@@ -178,7 +227,8 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
 
 // ------------------------------------------------------------------ RSASSA-PSS with another MGF1 digest
 
-const toBig = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(`0x${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`));
+const toBig = (b: Uint8Array): bigint =>
+  b.length === 0 ? 0n : BigInt(`0x${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`);
 
 function fromBig(n: bigint, length: number): Uint8Array | null {
   const hex = n.toString(16);
@@ -219,8 +269,17 @@ async function mgf1(seed: Uint8Array, length: number, hash: DigestName): Promise
 }
 
 /** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2 with §9.1.2) for any WebCrypto hash / MGF1 hash pair. */
-async function emsaPssVerify(key: pkijs.PublicKeyInfo, signature: Uint8Array, message: Uint8Array, hash: DigestName, mgfHash: DigestName, saltLength: number): Promise<boolean> {
-  const rsa = new pkijs.RSAPublicKey({ schema: asn1js.fromBER(ab(new Uint8Array(key.subjectPublicKey.valueBlock.valueHexView))).result });
+async function emsaPssVerify(
+  key: pkijs.PublicKeyInfo,
+  signature: Uint8Array,
+  message: Uint8Array,
+  hash: DigestName,
+  mgfHash: DigestName,
+  saltLength: number,
+): Promise<boolean> {
+  const rsa = new pkijs.RSAPublicKey({
+    schema: asn1js.fromBER(ab(new Uint8Array(key.subjectPublicKey.valueBlock.valueHexView))).result,
+  });
   const n = toBig(new Uint8Array(rsa.modulus.valueBlock.valueHexView));
   const e = toBig(new Uint8Array(rsa.publicExponent.valueBlock.valueHexView));
   const modBits = n.toString(2).length;

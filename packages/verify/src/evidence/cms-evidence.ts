@@ -42,7 +42,11 @@ export const EVIDENCE_OID = {
   ocspBasic: '1.3.6.1.5.5.7.48.1.1',
 } as const;
 
-const ARCHIVE_TIMESTAMPS = new Set<string>([EVIDENCE_OID.archiveTimestamp, EVIDENCE_OID.archiveTimestampV2, EVIDENCE_OID.archiveTimestampV3]);
+const ARCHIVE_TIMESTAMPS = new Set<string>([
+  EVIDENCE_OID.archiveTimestamp,
+  EVIDENCE_OID.archiveTimestampV2,
+  EVIDENCE_OID.archiveTimestampV3,
+]);
 const MAX_DEPTH = 3;
 
 type Node = asn1js.AsnType & asn1js.BaseBlock;
@@ -57,8 +61,10 @@ function bytes(n: Node): Uint8Array {
 }
 
 const isSequence = (n: Node | undefined): boolean => n?.idBlock.tagClass === 1 && n.idBlock.tagNumber === 16;
-const isContext = (n: Node | undefined, tag: number): boolean => n?.idBlock.tagClass === 3 && n.idBlock.tagNumber === tag;
-const oidOf = (n: Node | undefined): string | undefined => (n instanceof asn1js.ObjectIdentifier ? n.valueBlock.toString() : undefined);
+const isContext = (n: Node | undefined, tag: number): boolean =>
+  n?.idBlock.tagClass === 3 && n.idBlock.tagNumber === tag;
+const oidOf = (n: Node | undefined): string | undefined =>
+  n instanceof asn1js.ObjectIdentifier ? n.valueBlock.toString() : undefined;
 
 /** The SignedData SEQUENCE inside a ContentInfo's DER (trailing padding allowed), or undefined. */
 export function signedDataNode(der: Uint8Array): Node | undefined {
@@ -90,7 +96,9 @@ export function cmsEvidence(contents: Uint8Array | null, role?: TimestampRole): 
 
 function walkSignedData(sd: Node, out: CmsEvidence, role: TimestampRole | undefined, depth: number): void {
   const push = (kind: EvidenceKind, der: Uint8Array, source: EvidenceSource, wrapped = false) => {
-    const item: CmsEvidenceItem = role ? { kind, der, source: 'timestamp-token', timestamp: role } : { kind, der, source };
+    const item: CmsEvidenceItem = role
+      ? { kind, der, source: 'timestamp-token', timestamp: role }
+      : { kind, der, source };
     if (wrapped) item.wrappedBasicResponse = true;
     out.items.push(item);
   };
@@ -131,11 +139,17 @@ function walkSignedData(sd: Node, out: CmsEvidence, role: TimestampRole | undefi
             else for (const c of children(value)) if (isSequence(c)) push('certificate', bytes(c), 'cades-unsigned');
           } else if (!signed && type === EVIDENCE_OID.revocationValues) {
             if (!readRevocationValues(value, push)) problem('CADES_VALUES_MALFORMED');
-          } else if (!signed && depth < MAX_DEPTH && (type === EVIDENCE_OID.signatureTimeStampToken || (type && ARCHIVE_TIMESTAMPS.has(type)))) {
+          } else if (
+            !signed &&
+            depth < MAX_DEPTH &&
+            (type === EVIDENCE_OID.signatureTimeStampToken || (type && ARCHIVE_TIMESTAMPS.has(type)))
+          ) {
             const [ctype, content] = children(value);
-            const inner = oidOf(ctype) === EVIDENCE_OID.signedData && isContext(content, 0) ? children(content)[0] : undefined;
+            const inner =
+              oidOf(ctype) === EVIDENCE_OID.signedData && isContext(content, 0) ? children(content)[0] : undefined;
             if (inner && isSequence(inner)) {
-              const innerRole: TimestampRole = role ?? (type === EVIDENCE_OID.signatureTimeStampToken ? 'signature-timestamp' : 'archive-timestamp');
+              const innerRole: TimestampRole =
+                role ?? (type === EVIDENCE_OID.signatureTimeStampToken ? 'signature-timestamp' : 'archive-timestamp');
               walkSignedData(inner, out, innerRole, depth + 1);
             }
           }
@@ -170,7 +184,8 @@ function readRevocationValues(value: Node, push: Push): boolean {
   if (!isSequence(value)) return false;
   for (const part of children(value)) {
     if (isContext(part, 0)) for (const crl of listUnder(part)) push('crl', bytes(crl), 'cades-unsigned');
-    else if (isContext(part, 1)) for (const basic of listUnder(part)) push('ocsp', wrapBasicResponse(bytes(basic)), 'cades-unsigned', true);
+    else if (isContext(part, 1))
+      for (const basic of listUnder(part)) push('ocsp', wrapBasicResponse(bytes(basic)), 'cades-unsigned', true);
     else if (!isContext(part, 2)) return false;
   }
   return true;
@@ -185,7 +200,10 @@ export function wrapBasicResponse(basic: Uint8Array): Uint8Array {
         idBlock: { tagClass: 3, tagNumber: 0 },
         value: [
           new asn1js.Sequence({
-            value: [new asn1js.ObjectIdentifier({ value: EVIDENCE_OID.ocspBasic }), new asn1js.OctetString({ valueHex: toArrayBuffer(basic) })],
+            value: [
+              new asn1js.ObjectIdentifier({ value: EVIDENCE_OID.ocspBasic }),
+              new asn1js.OctetString({ valueHex: toArrayBuffer(basic) }),
+            ],
           }),
         ],
       }),

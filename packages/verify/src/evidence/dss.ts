@@ -111,7 +111,12 @@ export function readDss(doc: PdfDocument, revision = doc.revisions.length - 1): 
         }
         const key = rawKey; // name keys are kept as latin1 text
         if (!/^[0-9A-F]{40}$/.test(key)) problem('VRI_KEY_NOT_SHA1');
-        const v: VriFacts = { key, certs: streams(entry, 'Cert'), ocsps: streams(entry, 'OCSP'), crls: streams(entry, 'CRL') };
+        const v: VriFacts = {
+          key,
+          certs: streams(entry, 'Cert'),
+          ocsps: streams(entry, 'OCSP'),
+          crls: streams(entry, 'CRL'),
+        };
         const tu = resolve(entry.get('TU'));
         if (tu instanceof PdfString) v.tu = latin1(tu.bytes);
         if (entry.get('TS') !== undefined) {

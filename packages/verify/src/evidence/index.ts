@@ -1,6 +1,15 @@
 /** Embedded validation data (DSS, VRI, CMS, revocation-archival, CAdES values, timestamp tokens) and the offline revocation lookup over it. */
 export { readDss, DSS_LIMITS, type DssFacts, type VriFacts } from './dss.js';
-export { cmsEvidence, wrapBasicResponse, EVIDENCE_OID, type CmsEvidence, type CmsEvidenceItem, type EvidenceKind, type EvidenceSource, type TimestampRole } from './cms-evidence.js';
+export {
+  cmsEvidence,
+  wrapBasicResponse,
+  EVIDENCE_OID,
+  type CmsEvidence,
+  type CmsEvidenceItem,
+  type EvidenceKind,
+  type EvidenceSource,
+  type TimestampRole,
+} from './cms-evidence.js';
 export {
   collectEvidence,
   vriKeys,

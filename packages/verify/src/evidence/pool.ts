@@ -82,7 +82,14 @@ function fingerprint(b: Uint8Array): string {
 }
 
 class Pool {
-  readonly result: EvidencePool = { certificates: [], ocspResponses: [], crls: [], vri: [], revisionsRead: 0, problems: [] };
+  readonly result: EvidencePool = {
+    certificates: [],
+    ocspResponses: [],
+    crls: [],
+    vri: [],
+    revisionsRead: 0,
+    problems: [],
+  };
   private readonly index = new Map<string, PooledItem[]>();
   visited = 0;
 
@@ -103,7 +110,11 @@ class Pool {
       this.index.set(key, bucket);
     }
     const same = item.origins.find(
-      (o) => o.source === origin.source && o.signatureField === origin.signatureField && o.vriKey === origin.vriKey && o.timestamp === origin.timestamp,
+      (o) =>
+        o.source === origin.source &&
+        o.signatureField === origin.signatureField &&
+        o.vriKey === origin.vriKey &&
+        o.timestamp === origin.timestamp,
     );
     if (!same) item.origins.push(origin);
     else same.revision = Math.min(same.revision, origin.revision);
@@ -204,17 +215,30 @@ export async function collectEvidence(doc: PdfDocument, options: CollectEvidence
     add('crl', dss.crls, { source: 'dss', revision: r });
     for (const v of dss.vri) {
       const owner = keyOwner.get(v.key);
-      const origin: EvidenceOrigin = owner === undefined ? { source: 'vri', revision: r, vriKey: v.key } : { source: 'vri', revision: r, vriKey: v.key, signatureField: owner };
+      const origin: EvidenceOrigin =
+        owner === undefined
+          ? { source: 'vri', revision: r, vriKey: v.key }
+          : { source: 'vri', revision: r, vriKey: v.key, signatureField: owner };
       add('certificate', v.certs, origin);
       add('ocsp', v.ocsps, origin);
       add('crl', v.crls, origin);
       if (v.ts) {
         for (const item of cmsEvidence(v.ts, 'vri-timestamp').items) {
-          if (ok) ok = pool.add(item.kind, item.der, { source: 'timestamp-token', revision: r, vriKey: v.key, timestamp: 'vri-timestamp' });
+          if (ok)
+            ok = pool.add(item.kind, item.der, {
+              source: 'timestamp-token',
+              revision: r,
+              vriKey: v.key,
+              timestamp: 'vri-timestamp',
+            });
         }
       }
       const seen = vri.get(v.key);
-      vri.set(v.key, { ...v, revision: seen?.revision ?? r, ...(owner === undefined ? {} : { signatureField: owner }) });
+      vri.set(v.key, {
+        ...v,
+        revision: seen?.revision ?? r,
+        ...(owner === undefined ? {} : { signatureField: owner }),
+      });
     }
     if (r === last) pool.result.vri = [...vri.values()].filter((v) => dss.vri.some((d) => d.key === v.key));
     if (!ok) {

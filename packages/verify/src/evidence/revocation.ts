@@ -161,7 +161,8 @@ async function judgeOcsp(
   const checkAt = freshness === 'issued-after' ? thisUpdate : at;
   const r = await checkOcspResponse(item.der, cert, issuer, { at: checkAt, clockSkewMs: skew });
   const problems: EmbeddedRevocationProblem[] = [...r.problems];
-  if (freshness === 'issued-after' && thisUpdate.getTime() < at.getTime() - skew) problems.push('REVOCATION_ISSUED_BEFORE_TIME');
+  if (freshness === 'issued-after' && thisUpdate.getTime() < at.getTime() - skew)
+    problems.push('REVOCATION_ISSUED_BEFORE_TIME');
   return {
     source: 'ocsp',
     der: item.der,
@@ -191,7 +192,8 @@ async function judgeCrl(
   const checkAt = freshness === 'issued-after' ? thisUpdate : at;
   const r = await checkCrl(item.der, cert, issuer, { at: checkAt, clockSkewMs: skew });
   const problems: EmbeddedRevocationProblem[] = [...r.problems];
-  if (freshness === 'issued-after' && thisUpdate.getTime() < at.getTime() - skew) problems.push('REVOCATION_ISSUED_BEFORE_TIME');
+  if (freshness === 'issued-after' && thisUpdate.getTime() < at.getTime() - skew)
+    problems.push('REVOCATION_ISSUED_BEFORE_TIME');
   return {
     source: 'crl',
     der: item.der,

@@ -5,7 +5,16 @@
 import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
 import { classify, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
-import { contentClosure, describeAnomaly, describeDifference, readingDifferences, xrefAnomalies, type ContentClosure, type ReadingDifference, type XrefAnomaly } from './readings.js';
+import {
+  contentClosure,
+  describeAnomaly,
+  describeDifference,
+  readingDifferences,
+  xrefAnomalies,
+  type ContentClosure,
+  type ReadingDifference,
+  type XrefAnomaly,
+} from './readings.js';
 
 export interface ModificationChange {
   revision: number;
@@ -52,7 +61,11 @@ export interface AnalyseOptions {
   lockedFields?: Iterable<string>;
 }
 
-export function analyseModifications(doc: PdfDocument, signedRevision: number, options: AnalyseOptions = {}): ModificationAnalysis {
+export function analyseModifications(
+  doc: PdfDocument,
+  signedRevision: number,
+  options: AnalyseOptions = {},
+): ModificationAnalysis {
   const permitted = permittedLevel(options.docMdp);
   const lockedFields = new Set(options.lockedFields ?? []);
   const changes: ModificationChange[] = [];
@@ -65,11 +78,22 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
   };
   const incomplete: string[] = [];
   const all = changesAfter(doc, signedRevision);
-  for (const ch of all) if (ch.unreadable) incomplete.push(`revision ${ch.revision}, object ${ch.object}: ${ch.unreadable}`);
+  for (const ch of all)
+    if (ch.unreadable) incomplete.push(`revision ${ch.revision}, object ${ch.object}: ${ch.unreadable}`);
   for (let k = signedRevision + 1; k < doc.revisions.length; k++) {
     const revChanges = all.filter((ch) => ch.revision === k);
-    const ctx = { doc, revision: k, before: index(k - 1), after: index(k), changed: new Set(revChanges.map((ch) => ch.object)), lockedFields };
-    for (const [state, i] of [[k - 1, ctx.before], [k, ctx.after]] as const) {
+    const ctx = {
+      doc,
+      revision: k,
+      before: index(k - 1),
+      after: index(k),
+      changed: new Set(revChanges.map((ch) => ch.object)),
+      lockedFields,
+    };
+    for (const [state, i] of [
+      [k - 1, ctx.before],
+      [k, ctx.after],
+    ] as const) {
       if (!i.complete) incomplete.push(`revision ${state}: the reference index is incomplete (${i.incompleteReason})`);
     }
     for (const ch of revChanges) {
@@ -77,21 +101,45 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
       try {
         cl = classify(ctx, ch);
       } catch (e) {
-        cl = { kind: 'unreadable', level: 'OTHER' as const, reason: `could not analyse: ${e instanceof Error ? e.message : String(e)}` };
+        cl = {
+          kind: 'unreadable',
+          level: 'OTHER' as const,
+          reason: `could not analyse: ${e instanceof Error ? e.message : String(e)}`,
+        };
       }
       level = maxLevel(level, cl.level);
-      changes.push({ revision: k, object: ch.object, kind: cl.kind, change: ch.change, level: cl.level, allowed: levelRank(cl.level) <= levelRank(permitted), reason: cl.reason });
+      changes.push({
+        revision: k,
+        object: ch.object,
+        kind: cl.kind,
+        change: ch.change,
+        level: cl.level,
+        allowed: levelRank(cl.level) <= levelRank(permitted),
+        reason: cl.reason,
+      });
     }
     const root = doc.revision(k).trailer.get('Root');
     let switched;
     try {
       switched = classifyRootSwitch(ctx);
     } catch (e) {
-      switched = { kind: 'unreadable', level: 'OTHER' as const, reason: `could not analyse the trailer /Root: ${e instanceof Error ? e.message : String(e)}` };
+      switched = {
+        kind: 'unreadable',
+        level: 'OTHER' as const,
+        reason: `could not analyse the trailer /Root: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
     if (switched && root instanceof PdfRef) {
       level = maxLevel(level, switched.level);
-      changes.push({ revision: k, object: root.num, kind: switched.kind, change: 'replaced', level: switched.level, allowed: levelRank(switched.level) <= levelRank(permitted), reason: switched.reason });
+      changes.push({
+        revision: k,
+        object: root.num,
+        kind: switched.kind,
+        change: 'replaced',
+        level: switched.level,
+        allowed: levelRank(switched.level) <= levelRank(permitted),
+        reason: switched.reason,
+      });
     }
     indexes.delete(k - 1);
   }
@@ -105,7 +153,12 @@ export function analyseModifications(doc: PdfDocument, signedRevision: number, o
     if (later) incomplete.push(`objects outside the cross-reference data could not be looked for: ${message(e)}`);
   }
   const swaps = objectSwaps(doc, signedRevision, incomplete);
-  const bad = changes.some((ch) => !ch.allowed) || swaps.changes.length > 0 || trailingBytes !== null || unreferencedObjects.length > 0 || incomplete.length > 0;
+  const bad =
+    changes.some((ch) => !ch.allowed) ||
+    swaps.changes.length > 0 ||
+    trailingBytes !== null ||
+    unreferencedObjects.length > 0 ||
+    incomplete.length > 0;
   const verdict = bad ? 'DISALLOWED' : later ? 'ALLOWED' : 'NONE';
   for (const ch of swaps.changes) level = maxLevel(level, ch.level);
   return {
@@ -166,12 +219,23 @@ function objectSwaps(
     incomplete.push(`object headers could not be checked: ${message(e)}`);
     return { changes, anomalies: [], signedReadings: [] };
   }
-  const swap = (revision: number, object: number, kind: string, reason: string): ModificationChange =>
-    ({ revision, object, kind, change: 'replaced', level: 'OTHER', allowed: false, reason });
+  const swap = (revision: number, object: number, kind: string, reason: string): ModificationChange => ({
+    revision,
+    object,
+    kind,
+    change: 'replaced',
+    level: 'OTHER',
+    allowed: false,
+    reason,
+  });
   const mismatches: ModificationChange[] = [];
-  for (const a of anomalies) if (a.revision > signedRevision) mismatches.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
+  for (const a of anomalies)
+    if (a.revision > signedRevision)
+      mismatches.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
   // Entries of another generation in an update can redefine what a "n 0 R" shows for some viewers only.
-  const regenerated = doc.revisions.slice(signedRevision + 1).some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
+  const regenerated = doc.revisions
+    .slice(signedRevision + 1)
+    .some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
   if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
 
   const reported = new Set<string>();
@@ -181,7 +245,8 @@ function objectSwaps(
     // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
     // the same (what changed from the signed revision by kyso's reading is the rules' part).
     const state = readState(doc, rev);
-    if (!state.complete) incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
+    if (!state.complete)
+      incomplete.push(`revision ${rev}: the content-bearing objects could not all be read (bound reached)`);
     if (typeof state.diffs === 'string') {
       incomplete.push(`revision ${rev}: the objects could not be read each way: ${state.diffs}`);
       continue;

@@ -47,8 +47,12 @@ export function sameValue(a: PdfObject | undefined, b: PdfObject | undefined, de
   if (a instanceof PdfRef) return b instanceof PdfRef && a.equals(b);
   if (a instanceof PdfName) return b instanceof PdfName && a.name === b.name;
   if (a instanceof PdfString) return b instanceof PdfString && bytesEqual(a.bytes, b.bytes);
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
-  if (a instanceof PdfStream) return b instanceof PdfStream && sameValue(a.dict, b.dict, depth + 1) && safe(() => bytesEqual(a.raw(), b.raw()), false);
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
+  if (a instanceof PdfStream)
+    return (
+      b instanceof PdfStream && sameValue(a.dict, b.dict, depth + 1) && safe(() => bytesEqual(a.raw(), b.raw()), false)
+    );
   if (a instanceof PdfDict) {
     if (!(b instanceof PdfDict) || a.size !== b.size) return false;
     for (const [k, v] of a.map) if (!b.has(k) || !sameValue(v, b.get(k), depth + 1)) return false;
@@ -62,7 +66,10 @@ export function dictOf(o: PdfObject | undefined): PdfDict | undefined {
 }
 
 /** Top-level key differences between two dictionaries (or stream dictionaries). */
-export function diffKeys(before: PdfObject | undefined, after: PdfObject | undefined): { added: string[]; removed: string[]; changed: string[] } {
+export function diffKeys(
+  before: PdfObject | undefined,
+  after: PdfObject | undefined,
+): { added: string[]; removed: string[]; changed: string[] } {
   const a = dictOf(before);
   const b = dictOf(after);
   const added: string[] = [];
@@ -81,7 +88,10 @@ export function diffKeys(before: PdfObject | undefined, after: PdfObject | undef
 export function revisionChanges(doc: PdfDocument, k: number): ObjectChange[] {
   const out: ObjectChange[] = [];
   const { defined, freed } = doc.changes(k);
-  for (const [nums, isFree] of [[defined, false], [freed, true]] as const) {
+  for (const [nums, isFree] of [
+    [defined, false],
+    [freed, true],
+  ] as const) {
     for (const num of nums) {
       // A value that cannot be read (a limit) is not "absent": the change is kept and marked unjudgeable.
       let unreadable: string | undefined;
@@ -99,7 +109,18 @@ export function revisionChanges(doc: PdfDocument, k: number): ObjectChange[] {
       const change: ChangeKind = isFree ? 'freed' : before === undefined && !unreadable ? 'new' : 'replaced';
       const identical = !unreadable && change === 'replaced' && sameValue(before, after);
       const d = change === 'replaced' ? diffKeys(before, after) : { added: [], removed: [], changed: [] };
-      out.push({ revision: k, object: num, change, before, after, keysAdded: d.added, keysRemoved: d.removed, keysChanged: d.changed, identical, ...(unreadable ? { unreadable } : {}) });
+      out.push({
+        revision: k,
+        object: num,
+        change,
+        before,
+        after,
+        keysAdded: d.added,
+        keysRemoved: d.removed,
+        keysChanged: d.changed,
+        identical,
+        ...(unreadable ? { unreadable } : {}),
+      });
     }
   }
   return out;
@@ -171,12 +192,12 @@ export class RefIndex {
       if (Array.isArray(o)) {
         const items = [...path, '[]']; // one path shared by every item: a long array costs no copy per item
         for (const x of o) visit(x, from, items, depth + 1);
-      }
-      else if (o instanceof PdfStream) visit(o.dict, from, path, depth + 1);
+      } else if (o instanceof PdfStream) visit(o.dict, from, path, depth + 1);
       else if (o instanceof PdfDict) for (const [k, v] of o.map) visit(v, from, [...path, k], depth + 1);
     };
     for (const [k, v] of trailer.map) if (k !== 'Prev' && k !== 'XRefStm') visit(v, 'trailer', [k], 0);
-    for (const [i, num] of queue.entries()) { // the queue grows as it is walked
+    for (const [i, num] of queue.entries()) {
+      // the queue grows as it is walked
       if (!this.complete) break;
       if (i >= maxObjects) {
         stop(`more than ${maxObjects} objects`);

@@ -23,7 +23,16 @@ export interface XrefAnomaly {
   found: string | null;
 }
 
-export type ContentRole = 'catalog' | 'page-tree' | 'page' | 'page-contents' | 'resources' | 'xobject' | 'annotation' | 'appearance' | 'page-object';
+export type ContentRole =
+  | 'catalog'
+  | 'page-tree'
+  | 'page'
+  | 'page-contents'
+  | 'resources'
+  | 'xobject'
+  | 'annotation'
+  | 'appearance'
+  | 'page-object';
 
 /**
  * 'offset': follow the entry's offset whatever the header says; 'scan': the last "n g obj" in the file;
@@ -55,11 +64,26 @@ export function xrefAnomalies(doc: PdfDocument): XrefAnomaly[] {
   }));
 }
 
-const ROLE_RANK: ContentRole[] = ['page-object', 'resources', 'xobject', 'annotation', 'appearance', 'page-contents', 'page', 'page-tree', 'catalog'];
+const ROLE_RANK: ContentRole[] = [
+  'page-object',
+  'resources',
+  'xobject',
+  'annotation',
+  'appearance',
+  'page-contents',
+  'page',
+  'page-tree',
+  'catalog',
+];
 
 /** The role an object reached under `key` from a parent of role `parent` plays. */
 function roleUnder(parent: ContentRole, key: string, value: PdfObject | undefined): ContentRole {
-  const type = value instanceof PdfDict ? value.getName('Type') : value instanceof PdfStream ? value.dict.getName('Type') : undefined;
+  const type =
+    value instanceof PdfDict
+      ? value.getName('Type')
+      : value instanceof PdfStream
+        ? value.dict.getName('Type')
+        : undefined;
   if (type === 'Page') return 'page';
   if (type === 'Pages') return 'page-tree';
   if (parent === 'appearance' || key === 'AP') return 'appearance';
@@ -124,7 +148,8 @@ export function contentClosure(doc: PdfDocument, rev: number): ContentClosure {
   const visitEntries = (value: PdfObject | undefined, role: ContentRole): void => {
     const dict = value instanceof PdfStream ? value.dict : value;
     if (Array.isArray(dict)) for (const x of dict) visit(x, role, '', 1);
-    else if (dict instanceof PdfDict) for (const [k, v] of dict.map) if (k !== 'Parent' && k !== 'P') visit(v, role, k, 1);
+    else if (dict instanceof PdfDict)
+      for (const [k, v] of dict.map) if (k !== 'Parent' && k !== 'P') visit(v, role, k, 1);
   };
   const root = doc.revisions[rev]?.trailer.get('Root');
   if (root instanceof PdfRef) {
@@ -222,5 +247,7 @@ export function anomalyPlace(a: XrefAnomaly): string {
 export function describeAnomaly(a: XrefAnomaly): string {
   const at = `the cross-reference entry for object ${a.object} ${a.gen} (revision ${a.revision}) points at ${anomalyPlace(a)}`;
   if (!a.found) return `${at}, where no object is`;
-  return a.stream ? `${at}, where the stream lists object ${a.found.split(' ')[0]}` : `${at}, where the header says "${a.found} obj"`;
+  return a.stream
+    ? `${at}, where the stream lists object ${a.found.split(' ')[0]}`
+    : `${at}, where the header says "${a.found} obj"`;
 }

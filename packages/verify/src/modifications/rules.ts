@@ -18,7 +18,8 @@ import { diffKeys, dictOf, type RefIndex, sameValue, type ObjectChange } from '.
 export type ModificationLevel = 'NONE' | 'LTA_UPDATES' | 'FORM_FILLING' | 'ANNOTATIONS' | 'OTHER';
 export const LEVELS: readonly ModificationLevel[] = ['NONE', 'LTA_UPDATES', 'FORM_FILLING', 'ANNOTATIONS', 'OTHER'];
 export const levelRank = (l: ModificationLevel): number => LEVELS.indexOf(l);
-export const maxLevel = (a: ModificationLevel, b: ModificationLevel): ModificationLevel => (levelRank(a) >= levelRank(b) ? a : b);
+export const maxLevel = (a: ModificationLevel, b: ModificationLevel): ModificationLevel =>
+  levelRank(a) >= levelRank(b) ? a : b;
 
 /** The highest level a document permits: DocMDP P=1 → LTA_UPDATES, P=2 → FORM_FILLING, P=3 or none → ANNOTATIONS. */
 export function permittedLevel(docMdp: 1 | 2 | 3 | undefined): ModificationLevel {
@@ -63,7 +64,13 @@ function resolve(ctx: RuleContext, o: PdfObject | undefined, rev: number): PdfOb
 }
 
 /** True when every reference to `num` (in `idx`) leads, through ancestors, to the catalog under one of `keys`. */
-function onlyUnderCatalog(idx: RefIndex, catalog: number | undefined, num: number, keys: string[], seen = new Set<number>()): boolean {
+function onlyUnderCatalog(
+  idx: RefIndex,
+  catalog: number | undefined,
+  num: number,
+  keys: string[],
+  seen = new Set<number>(),
+): boolean {
   if (seen.has(num) || seen.size > 256) return false;
   seen.add(num);
   const refs = idx.refs(num);
@@ -76,7 +83,13 @@ function onlyUnderCatalog(idx: RefIndex, catalog: number | undefined, num: numbe
 }
 
 function isAnnotLike(d: PdfDict | undefined): boolean {
-  return !!d && (d.getName('Type') === 'Annot' || d.has('Subtype') && d.has('Rect') || d.has('FT') || d.has('Rect') && d.has('P'));
+  return (
+    !!d &&
+    (d.getName('Type') === 'Annot' ||
+      (d.has('Subtype') && d.has('Rect')) ||
+      d.has('FT') ||
+      (d.has('Rect') && d.has('P')))
+  );
 }
 
 interface FieldInfo {
@@ -119,7 +132,9 @@ function fieldInfo(ctx: RuleContext, d: PdfDict, rev: number): FieldInfo {
 
 function sigValueLevel(ctx: RuleContext, v: PdfObject | undefined): ModificationLevel {
   const d = dictOf(resolve(ctx, v, ctx.revision));
-  return d?.getName('Type') === 'DocTimeStamp' || d?.getName('SubFilter') === 'ETSI.RFC3161' ? 'LTA_UPDATES' : 'FORM_FILLING';
+  return d?.getName('Type') === 'DocTimeStamp' || d?.getName('SubFilter') === 'ETSI.RFC3161'
+    ? 'LTA_UPDATES'
+    : 'FORM_FILLING';
 }
 
 /** A widget with an area on the page that is neither Hidden nor NoView: it paints its appearance. */
@@ -189,7 +204,12 @@ function onlyBareWidgetsAdded(ctx: RuleContext, before: PdfObject | undefined, a
 }
 
 /** New entries in /Fields or /Kids: signature fields (FORM_FILLING, doc timestamps LTA_UPDATES); anything else is OTHER. */
-function judgeFieldList(ctx: RuleContext, before: PdfObject | undefined, after: PdfObject | undefined, what: string): Classification {
+function judgeFieldList(
+  ctx: RuleContext,
+  before: PdfObject | undefined,
+  after: PdfObject | undefined,
+  what: string,
+): Classification {
   const b = refsOf(resolve(ctx, before, ctx.revision - 1));
   const a = refsOf(resolve(ctx, after, ctx.revision));
   if (b.some((x) => !a.some((y) => y.equals(x)))) return c('field-removed', 'OTHER', `${what}: a field was removed`);
@@ -212,7 +232,8 @@ function judgeAnnots(ctx: RuleContext, before: PdfObject | undefined, after: Pdf
   for (const r of b) {
     if (a.some((x) => x.equals(r))) continue;
     const d = dictOf(resolve(ctx, r, ctx.revision - 1));
-    if (!d || d.getName('Subtype') === 'Widget') return c('annotation-removed', 'OTHER', `widget ${r.num} removed from a page`);
+    if (!d || d.getName('Subtype') === 'Widget')
+      return c('annotation-removed', 'OTHER', `widget ${r.num} removed from a page`);
     level = maxLevel(level, 'ANNOTATIONS');
   }
   for (const r of added(b, a)) {
@@ -222,7 +243,8 @@ function judgeAnnots(ctx: RuleContext, before: PdfObject | undefined, after: Pdf
       const info = fieldInfo(ctx, d, ctx.revision);
       // a bare widget (no /FT, no /Parent) belongs to a field reached through an indirect /Kids array: that field
       // is judged where /Fields gains it
-      if (!info.isSig && (d.has('FT') || d.has('Parent'))) return c('annotation-added', 'OTHER', `new form field widget ${r.num}`);
+      if (!info.isSig && (d.has('FT') || d.has('Parent')))
+        return c('annotation-added', 'OTHER', `new form field widget ${r.num}`);
       // A document timestamp's (invisible) widget is part of an LTA update, which DocMDP P=1 permits (ETSI EN 319 142-1).
       level = maxLevel(level, widgetSigValueLevel(ctx, d));
     } else level = maxLevel(level, 'ANNOTATIONS');
@@ -240,11 +262,16 @@ function judgePage(ctx: RuleContext, before: PdfDict, after: PdfObject | undefin
     const d = diffKeys(before, a);
     const changed = [...d.added, ...d.removed, ...d.changed];
     if (changed.length > 0 && changed.every((k) => !PAGES_RENDERING_KEYS.has(k))) {
-      return c('page-tree-private-keys', 'FORM_FILLING', `page tree node: only private keys changed (/${changed.join(', /')})`);
+      return c(
+        'page-tree-private-keys',
+        'FORM_FILLING',
+        `page tree node: only private keys changed (/${changed.join(', /')})`,
+      );
     }
     return c('page-tree', 'OTHER', 'page tree changed');
   }
-  if (!a || before.getName('Type') !== 'Page' || a.getName('Type') !== 'Page') return c('page-tree', 'OTHER', 'page tree changed');
+  if (!a || before.getName('Type') !== 'Page' || a.getName('Type') !== 'Page')
+    return c('page-tree', 'OTHER', 'page tree changed');
   const d = diffKeys(before, a);
   const other = [...d.added, ...d.removed, ...d.changed].filter((k) => k !== 'Annots');
   if (other.length) return c('page-content', 'OTHER', `page changed: /${other.join(', /')}`);
@@ -302,7 +329,8 @@ function judgeCatalog(ctx: RuleContext, before: PdfObject | undefined, after: Pd
       const r = judgeAcroForm(ctx, b.get(k), a.get(k));
       if (r.level === 'OTHER') return c('catalog', 'OTHER', r.reason);
       l = r.level;
-    } else if ((k === 'DSS' || k === 'Extensions' || k === 'Metadata' || k === 'Version') && !removed) l = 'LTA_UPDATES';
+    } else if ((k === 'DSS' || k === 'Extensions' || k === 'Metadata' || k === 'Version') && !removed)
+      l = 'LTA_UPDATES';
     else if (k === 'Names') {
       const nb = dictOf(resolve(ctx, b.get(k), ctx.revision - 1)) ?? new PdfDict();
       const na = dictOf(resolve(ctx, a.get(k), ctx.revision));
@@ -325,7 +353,11 @@ export function classifyRootSwitch(ctx: RuleContext): Classification | undefined
   const oldRoot = rootNum(ctx.doc, ctx.revision - 1);
   const newRoot = rootNum(ctx.doc, ctx.revision);
   if (newRoot === undefined || newRoot === oldRoot || ctx.changed.has(newRoot)) return undefined;
-  const r = judgeCatalog(ctx, safe(() => ctx.doc.catalog(ctx.revision - 1), undefined), safe(() => ctx.doc.catalog(ctx.revision), undefined));
+  const r = judgeCatalog(
+    ctx,
+    safe(() => ctx.doc.catalog(ctx.revision - 1), undefined),
+    safe(() => ctx.doc.catalog(ctx.revision), undefined),
+  );
   return { ...r, reason: `trailer /Root switched to existing object ${newRoot}: ${r.reason}` };
 }
 
@@ -344,7 +376,8 @@ function sharedAppearance(ctx: RuleContext, owner: number, oldAp: PdfObject | un
     // deeper is not followed, so it counts as shared (unknown) rather than as unused.
     if (depth > 6) {
       if (o instanceof PdfRef) tooDeep ??= o.num;
-      else if (o instanceof PdfDict && [...o.map.values()].some((v) => v instanceof PdfRef || v instanceof PdfDict)) tooDeep ??= owner;
+      else if (o instanceof PdfDict && [...o.map.values()].some((v) => v instanceof PdfRef || v instanceof PdfDict))
+        tooDeep ??= owner;
       return;
     }
     if (o instanceof PdfRef) {
@@ -364,11 +397,17 @@ function sharedAppearance(ctx: RuleContext, owner: number, oldAp: PdfObject | un
   return undefined;
 }
 
-function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after: PdfObject | undefined): Classification {
+function judgeAnnotOrField(
+  ctx: RuleContext,
+  num: number,
+  before: PdfDict,
+  after: PdfObject | undefined,
+): Classification {
   const a = dictOf(after);
   if (!a) return c('field', 'OTHER', 'field or annotation replaced by a non-dictionary');
   const info = fieldInfo(ctx, before, ctx.revision - 1);
-  if (info.truncated) return c('field-not-judged', 'OTHER', `field hierarchy deeper than ${MAX_FIELD_DEPTH}: not judged`);
+  if (info.truncated)
+    return c('field-not-judged', 'OTHER', `field hierarchy deeper than ${MAX_FIELD_DEPTH}: not judged`);
   if (!info.isField && !info.isWidget) return c('annotation-changed', 'ANNOTATIONS', 'annotation changed');
   const d = diffKeys(before, a);
   // Setting the ReadOnly bit of /Ff (what a FieldMDP-locking signature does to the fields it locks) is harmless.
@@ -377,25 +416,42 @@ function judgeAnnotOrField(ctx: RuleContext, num: number, before: PdfDict, after
   const readOnlyOnly = typeof ffA === 'number' && (typeof ffB === 'number' ? ffB : 0) === (ffA & ~1) && (ffA & 1) === 1;
   const keys = [...d.added, ...d.removed, ...d.changed].filter((k) => !(k === 'Ff' && readOnlyOnly));
   if (!keys.length) return c('field-made-read-only', 'FORM_FILLING', `field ${info.name} set read-only`);
-  if (info.signed) return c('signed-field-changed', 'OTHER', `already signed field ${info.name} changed: /${keys.join(', /')}`);
+  if (info.signed)
+    return c('signed-field-changed', 'OTHER', `already signed field ${info.name} changed: /${keys.join(', /')}`);
   const locked = ctx.lockedFields.has(info.name);
   let level: ModificationLevel = 'NONE';
   for (const k of keys) {
     if (k === 'V' || k === 'AP' || k === 'AS' || (k === 'I' && !info.isSig)) {
-      if (locked) return c('locked-field-changed', 'OTHER', `field ${info.name} is locked (FieldMDP) but /${k} changed`);
+      if (locked)
+        return c('locked-field-changed', 'OTHER', `field ${info.name} is locked (FieldMDP) but /${k} changed`);
       if (k === 'AP') {
         const shared = sharedAppearance(ctx, num, before.get('AP'));
-        if (shared !== undefined) return c('appearance-clobbered', 'OTHER', `field ${info.name}: old appearance object ${shared} is also used elsewhere`);
+        if (shared !== undefined)
+          return c(
+            'appearance-clobbered',
+            'OTHER',
+            `field ${info.name}: old appearance object ${shared} is also used elsewhere`,
+          );
       }
-      if (k === 'V' && info.isSig && reusedValue(ctx, a.get('V'))) return c('signature-reused', 'OTHER', `field ${info.name}: /V is an earlier signature dictionary, not a new signature`);
+      if (k === 'V' && info.isSig && reusedValue(ctx, a.get('V')))
+        return c(
+          'signature-reused',
+          'OTHER',
+          `field ${info.name}: /V is an earlier signature dictionary, not a new signature`,
+        );
       level = maxLevel(level, k === 'V' && info.isSig ? sigValueLevel(ctx, a.get('V')) : 'FORM_FILLING');
     } else if (k === 'Kids') {
       const r = judgeFieldList(ctx, before.get('Kids'), a.get('Kids'), `field ${info.name} /Kids`);
       // bare widgets (no /FT, no /T) added as kids of a signature field are acceptable when signing it; a removed
       // kid or a new field under it never is
-      if (r.level === 'OTHER' && !(info.isSig && r.kind === 'field-added' && onlyBareWidgetsAdded(ctx, before.get('Kids'), a.get('Kids')))) return r;
+      if (
+        r.level === 'OTHER' &&
+        !(info.isSig && r.kind === 'field-added' && onlyBareWidgetsAdded(ctx, before.get('Kids'), a.get('Kids')))
+      )
+        return r;
       level = maxLevel(level, 'FORM_FILLING');
-    } else if (info.isSig && !info.signed && (k === 'F' || k === 'MK' || k === 'DA') && a.has('V')) level = maxLevel(level, 'FORM_FILLING');
+    } else if (info.isSig && !info.signed && (k === 'F' || k === 'MK' || k === 'DA') && a.has('V'))
+      level = maxLevel(level, 'FORM_FILLING');
     else return c('field-changed', 'OTHER', `field ${info.name || '(widget)'} /${k} changed`);
   }
   return c(info.isSig ? 'signature-field-signed' : 'form-filled', level, `field ${info.name} updated`);
@@ -422,9 +478,15 @@ function judgeAppearance(ctx: RuleContext, num: number): Classification | undefi
   let level: ModificationLevel = 'NONE';
   for (const o of owners) {
     const info = fieldInfo(ctx, o, ctx.revision - 1);
-    if (info.truncated) return c('appearance-changed', 'OTHER', `appearance of a field deeper than ${MAX_FIELD_DEPTH} levels: not judged`);
+    if (info.truncated)
+      return c(
+        'appearance-changed',
+        'OTHER',
+        `appearance of a field deeper than ${MAX_FIELD_DEPTH} levels: not judged`,
+      );
     if (info.signed) return c('appearance-changed', 'OTHER', `appearance of signed field ${info.name} changed`);
-    if (ctx.lockedFields.has(info.name)) return c('appearance-changed', 'OTHER', `appearance of locked field ${info.name} changed`);
+    if (ctx.lockedFields.has(info.name))
+      return c('appearance-changed', 'OTHER', `appearance of locked field ${info.name} changed`);
     level = maxLevel(level, info.isWidget || info.isField ? 'FORM_FILLING' : 'ANNOTATIONS');
   }
   return c('appearance-changed', level, 'widget or annotation appearance updated');
@@ -437,7 +499,11 @@ export function classify(ctx: RuleContext, ch: ObjectChange): Classification {
   if (ch.identical) return c('unchanged', 'NONE', 'rewritten without change');
   // Roles come from who refers to an object; an incomplete index cannot say, so nothing is whitelisted.
   if (!ctx.before.complete || !ctx.after.complete) {
-    return c('not-judged', 'OTHER', `not judged: the reference index is incomplete (${ctx.before.incompleteReason ?? ctx.after.incompleteReason})`);
+    return c(
+      'not-judged',
+      'OTHER',
+      `not judged: the reference index is incomplete (${ctx.before.incompleteReason ?? ctx.after.incompleteReason})`,
+    );
   }
   const newRoot = rootNum(doc, k);
   const oldRoot = rootNum(doc, k - 1);
@@ -451,7 +517,8 @@ export function classify(ctx: RuleContext, ch: ObjectChange): Classification {
   if (ch.change === 'freed') {
     if (!ctx.before.reachable(ch.object)) return c('freed-unused', 'NONE', 'freed an object nothing referred to');
     const refs = ctx.before.refs(ch.object);
-    if (refs.every((r) => r.from !== 'trailer' && ctx.changed.has(r.from))) return c('freed-dereferenced', 'NONE', 'freed an object whose referrers were rewritten');
+    if (refs.every((r) => r.from !== 'trailer' && ctx.changed.has(r.from)))
+      return c('freed-dereferenced', 'NONE', 'freed an object whose referrers were rewritten');
     return c('freed-in-use', 'OTHER', 'freed an object still in use');
   }
   // replaced
@@ -460,29 +527,65 @@ export function classify(ctx: RuleContext, ch: ObjectChange): Classification {
   const refs = ctx.before.refs(ch.object);
   if (ch.object === oldRoot) return judgeCatalog(ctx, before, ch.after);
   const t = bd?.getName('Type');
-  if ((t === 'XRef' || t === 'ObjStm') && (dictOf(ch.after)?.getName('Type') === t) && !ctx.before.reachable(ch.object)) return c('xref-stream', 'NONE', `${t} stream`);
-  if (refs.length && refs.every((r) => r.from === 'trailer' && r.path[0] === 'Info')) return c('info', 'LTA_UPDATES', 'document information dictionary updated');
-  if (refs.length && refs.every((r) => r.from === oldRoot && r.path[0] === 'Metadata') && dictOf(ch.after)?.getName('Type') === 'Metadata') return c('metadata', 'LTA_UPDATES', 'XMP metadata updated');
+  if ((t === 'XRef' || t === 'ObjStm') && dictOf(ch.after)?.getName('Type') === t && !ctx.before.reachable(ch.object))
+    return c('xref-stream', 'NONE', `${t} stream`);
+  if (refs.length && refs.every((r) => r.from === 'trailer' && r.path[0] === 'Info'))
+    return c('info', 'LTA_UPDATES', 'document information dictionary updated');
+  if (
+    refs.length &&
+    refs.every((r) => r.from === oldRoot && r.path[0] === 'Metadata') &&
+    dictOf(ch.after)?.getName('Type') === 'Metadata'
+  )
+    return c('metadata', 'LTA_UPDATES', 'XMP metadata updated');
   if (onlyUnderCatalog(ctx.before, oldRoot, ch.object, ['DSS'])) return c('dss', 'LTA_UPDATES', 'DSS updated');
-  if (onlyUnderCatalog(ctx.before, oldRoot, ch.object, ['Extensions'])) return c('extensions', 'LTA_UPDATES', 'extensions dictionary updated');
+  if (onlyUnderCatalog(ctx.before, oldRoot, ch.object, ['Extensions']))
+    return c('extensions', 'LTA_UPDATES', 'extensions dictionary updated');
   if (!refs.length) return c('unreferenced-replaced', 'NONE', 'replaced an object nothing referred to');
-  if (t === 'Sig' || t === 'DocTimeStamp' || refs.some((r) => r.path[0] === 'V' && bd?.has('ByteRange'))) return c('signature-dictionary-changed', 'OTHER', 'signature dictionary of an earlier signature changed');
-  if (refs.some((r) => r.path[0] === 'Perms') || refs.some((r) => r.from === oldRoot && r.path[0] === 'Perms')) return c('perms-changed', 'OTHER', '/Perms changed');
+  if (t === 'Sig' || t === 'DocTimeStamp' || refs.some((r) => r.path[0] === 'V' && bd?.has('ByteRange')))
+    return c('signature-dictionary-changed', 'OTHER', 'signature dictionary of an earlier signature changed');
+  if (refs.some((r) => r.path[0] === 'Perms') || refs.some((r) => r.from === oldRoot && r.path[0] === 'Perms'))
+    return c('perms-changed', 'OTHER', '/Perms changed');
   if (t === 'Page' || t === 'Pages') return judgePage(ctx, bd!, ch.after);
   // the AcroForm dictionary itself (not a field the catalog's direct AcroForm lists: those are judged as fields below)
-  if (refs.every((r) => r.from === oldRoot && r.path.length === 1 && r.path[0] === 'AcroForm')) return judgeAcroForm(ctx, before, ch.after);
+  if (refs.every((r) => r.from === oldRoot && r.path.length === 1 && r.path[0] === 'AcroForm'))
+    return judgeAcroForm(ctx, before, ch.after);
   if (Array.isArray(before)) {
-    if (refs.every((r) => r.path.length === 1 && r.path[0] === 'Annots' && r.from !== 'trailer' && dictOf(safe(() => doc.getObject(r.from as number, k - 1), undefined))?.getName('Type') === 'Page'))
+    if (
+      refs.every(
+        (r) =>
+          r.path.length === 1 &&
+          r.path[0] === 'Annots' &&
+          r.from !== 'trailer' &&
+          dictOf(safe(() => doc.getObject(r.from as number, k - 1), undefined))?.getName('Type') === 'Page',
+      )
+    )
       return judgeAnnots(ctx, before, ch.after);
-    if (refs.every((r) => r.path.length === 1 && r.path[0] === 'Fields')) return judgeFieldList(ctx, before, ch.after, 'AcroForm /Fields');
-    if (refs.every((r) => r.path.length === 1 && r.path[0] === 'Kids') && refsOf(before).every((x) => fieldLike(ctx, x)))
+    if (refs.every((r) => r.path.length === 1 && r.path[0] === 'Fields'))
+      return judgeFieldList(ctx, before, ch.after, 'AcroForm /Fields');
+    if (
+      refs.every((r) => r.path.length === 1 && r.path[0] === 'Kids') &&
+      refsOf(before).every((x) => fieldLike(ctx, x))
+    )
       return judgeFieldList(ctx, before, ch.after, '/Kids');
   }
-  if (bd && !(before instanceof PdfStream) && isAnnotLike(bd) && refs.every((r) => ['Annots', 'Fields', 'Kids', 'P', 'Parent', 'Popup', 'IRT', 'CO'].includes(r.path[0] ?? '') || (r.from === oldRoot && r.path[0] === 'AcroForm' && (r.path[1] === 'Fields' || r.path[1] === 'CO'))))
+  if (
+    bd &&
+    !(before instanceof PdfStream) &&
+    isAnnotLike(bd) &&
+    refs.every(
+      (r) =>
+        ['Annots', 'Fields', 'Kids', 'P', 'Parent', 'Popup', 'IRT', 'CO'].includes(r.path[0] ?? '') ||
+        (r.from === oldRoot && r.path[0] === 'AcroForm' && (r.path[1] === 'Fields' || r.path[1] === 'CO')),
+    )
+  )
     return judgeAnnotOrField(ctx, ch.object, bd, ch.after);
   const ap = judgeAppearance(ctx, ch.object);
   if (ap) return ap;
-  return c('object-redefined', 'OTHER', `object ${ch.object}${t ? ` (/${t})` : ''} redefined (referenced via ${describe(refs)})`);
+  return c(
+    'object-redefined',
+    'OTHER',
+    `object ${ch.object}${t ? ` (/${t})` : ''} redefined (referenced via ${describe(refs)})`,
+  );
 }
 
 function fieldLike(ctx: RuleContext, r: PdfRef): boolean {
@@ -496,4 +599,3 @@ function describe(refs: { from: number | 'trailer'; path: string[] }[]): string 
     .map((r) => `${r.from === 'trailer' ? 'trailer' : r.from}/${r.path.join('/')}`)
     .join(', ');
 }
-

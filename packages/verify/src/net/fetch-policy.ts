@@ -51,7 +51,10 @@ export function fetchPolicy(input: FetchPolicyInput = {}): FetchPolicy {
     ...DEFAULT_FETCH_POLICY,
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
     allowHosts: (input.allowHosts ?? []).map((h) => h.trim().toLowerCase()),
-    budget: { ...DEFAULT_FETCH_BUDGET, ...Object.fromEntries(Object.entries(input.budget ?? {}).filter(([, v]) => v !== undefined)) },
+    budget: {
+      ...DEFAULT_FETCH_BUDGET,
+      ...Object.fromEntries(Object.entries(input.budget ?? {}).filter(([, v]) => v !== undefined)),
+    },
   };
 }
 
@@ -77,15 +80,18 @@ export function checkUrl(input: string | URL, policy: FetchPolicy): CheckedUrl {
     throw new FetchError('FETCH_URL_INVALID', {}, 'not a URL');
   }
   const shown = safeUrlText(url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError('FETCH_SCHEME_REFUSED', { url: shown, scheme: url.protocol });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new FetchError('FETCH_SCHEME_REFUSED', { url: shown, scheme: url.protocol });
   const host = url.hostname.toLowerCase();
   const port = url.port ? Number(url.port) : defaultPort(url.protocol);
   const hostKey = `${host}:${port}`;
-  const allowListed = policy.allowHosts.includes(hostKey) || (policy.allowHosts.includes(host) && policy.allowPorts.includes(port));
+  const allowListed =
+    policy.allowHosts.includes(hostKey) || (policy.allowHosts.includes(host) && policy.allowPorts.includes(port));
   if (!allowListed) {
     if (!policy.allowPorts.includes(port)) throw new FetchError('FETCH_PORT_REFUSED', { url: shown, port });
     const literal = classifyAddress(host);
-    if (literal && literal.range !== 'public') throw new FetchError('FETCH_ADDRESS_REFUSED', { url: shown, range: literal.range });
+    if (literal && literal.range !== 'public')
+      throw new FetchError('FETCH_ADDRESS_REFUSED', { url: shown, range: literal.range });
   }
   return { url, hostKey, allowListed };
 }

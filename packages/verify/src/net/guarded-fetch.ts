@@ -6,7 +6,16 @@
  * the AddressGuard about every resolved address and connects to that address (no DNS-rebinding gap); in a
  * browser, `fetchTransport` can only refuse IP literals (the browser resolves names itself).
  */
-import { anyAddress, checkUrl, fetchPolicy, publicAddressesOnly, safeUrlText, type AddressGuard, type FetchPolicy, type FetchPolicyInput } from './fetch-policy.js';
+import {
+  anyAddress,
+  checkUrl,
+  fetchPolicy,
+  publicAddressesOnly,
+  safeUrlText,
+  type AddressGuard,
+  type FetchPolicy,
+  type FetchPolicyInput,
+} from './fetch-policy.js';
 import type { FetchLike } from './http.js';
 import { FetchError } from './messages.js';
 
@@ -88,7 +97,15 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 function isPolicy(p: FetchPolicy | FetchPolicyInput): p is FetchPolicy {
-  return Array.isArray(p.allowPorts) && typeof p.maxRedirects === 'number' && typeof p.perHostConcurrency === 'number' && !!p.budget && typeof p.budget.totalMs === 'number' && typeof p.budget.maxBytes === 'number' && typeof p.budget.maxRequests === 'number';
+  return (
+    Array.isArray(p.allowPorts) &&
+    typeof p.maxRedirects === 'number' &&
+    typeof p.perHostConcurrency === 'number' &&
+    !!p.budget &&
+    typeof p.budget.totalMs === 'number' &&
+    typeof p.budget.maxBytes === 'number' &&
+    typeof p.budget.maxRequests === 'number'
+  );
 }
 
 /** A FetchLike with one budget for its whole life: make one per verification or signing request. */
@@ -110,9 +127,13 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
 
   // Every exchange still running, aborted together when the budget's time is up.
   const active = new Set<AbortController>();
-  deadline.signal.addEventListener('abort', () => {
-    for (const c of active) c.abort(deadline.signal.reason);
-  }, { once: true });
+  deadline.signal.addEventListener(
+    'abort',
+    () => {
+      for (const c of active) c.abort(deadline.signal.reason);
+    },
+    { once: true },
+  );
 
   async function one(rawUrl: string, init: RequestInit, signal: AbortSignal, onRelease: () => void): Promise<Response> {
     let checked;
@@ -142,7 +163,11 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
     let response: Response;
     try {
       signal.throwIfAborted();
-      response = await options.transport(checked.url.href, { ...init, redirect: 'manual', signal }, checked.allowListed ? anyAddress : publicAddressesOnly);
+      response = await options.transport(
+        checked.url.href,
+        { ...init, redirect: 'manual', signal },
+        checked.allowListed ? anyAddress : publicAddressesOnly,
+      );
     } catch (e) {
       release();
       if (e instanceof FetchError) refuse(shown, e);
@@ -186,7 +211,11 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
         await reader.cancel(reason).catch(() => {});
       },
     });
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(counted, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   }
 
   const fetchFn = async (input: string, init: RequestInit = {}): Promise<Response> => {
@@ -227,7 +256,8 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
         } catch {
           throw new FetchError('FETCH_URL_INVALID', {}, 'redirect to a non-URL');
         }
-        if (hop + 1 > policy.maxRedirects) refuse(next.slice(0, 200), new FetchError('FETCH_TOO_MANY_REDIRECTS', { maxRedirects: policy.maxRedirects }));
+        if (hop + 1 > policy.maxRedirects)
+          refuse(next.slice(0, 200), new FetchError('FETCH_TOO_MANY_REDIRECTS', { maxRedirects: policy.maxRedirects }));
         // 303, and 301/302 after a POST, continue as a GET without a body (Fetch standard §4.4).
         const method = (current.method ?? 'GET').toUpperCase();
         if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
@@ -252,4 +282,3 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
     stats: (): FetchStats => ({ ...stats, refused: [...stats.refused] }),
   });
 }
-

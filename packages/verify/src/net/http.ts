@@ -43,7 +43,12 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
     controller.abort();
   }, options.timeoutMs);
   const failed = (e: unknown): ExchangeResult => {
-    const refusal = e instanceof FetchError ? e : (e as { cause?: unknown })?.cause instanceof FetchError ? ((e as { cause: FetchError }).cause) : undefined;
+    const refusal =
+      e instanceof FetchError
+        ? e
+        : (e as { cause?: unknown })?.cause instanceof FetchError
+          ? (e as { cause: FetchError }).cause
+          : undefined;
     if (refusal) return { ok: false, failure: 'refused', detail: refusal.code, code: refusal.code };
     if (e instanceof TooLarge) return { ok: false, failure: 'too-large', detail: `over ${options.maxBytes} bytes` };
     if (timedOut) return { ok: false, failure: 'timeout', detail: `${options.timeoutMs} ms` };
@@ -59,7 +64,13 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
     const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
-      return { ok: false, failure: 'status', detail: `HTTP ${response.status}`, status: response.status, ...(contentType ? { contentType } : {}) };
+      return {
+        ok: false,
+        failure: 'status',
+        detail: `HTTP ${response.status}`,
+        status: response.status,
+        ...(contentType ? { contentType } : {}),
+      };
     }
     let body: Uint8Array;
     try {
@@ -67,13 +78,13 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
     } catch (e) {
       return failed(e);
     }
-    if (body.length === 0) return { ok: false, failure: 'empty', detail: 'empty body', ...(contentType ? { contentType } : {}) };
+    if (body.length === 0)
+      return { ok: false, failure: 'empty', detail: 'empty body', ...(contentType ? { contentType } : {}) };
     return { ok: true, body, ...(contentType ? { contentType } : {}) };
   } finally {
     clearTimeout(timer);
   }
 }
-
 
 /** Reads a response body, refusing (with `tooLarge()`) anything past `maxBytes`, declared or streamed. */
 export async function readCapped(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {

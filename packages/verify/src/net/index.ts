@@ -1,5 +1,22 @@
-export { readCapped, causeText, httpExchange, type ExchangeOptions, type ExchangeResult, type ExchangeFailure } from './http.js';
-export { classifyAddress, classifyIpv4, classifyIpv6, parseIpv4, parseIpv6, type AddressClass, type AddressRange, type Ipv4, type Ipv6 } from './address.js';
+export {
+  readCapped,
+  causeText,
+  httpExchange,
+  type ExchangeOptions,
+  type ExchangeResult,
+  type ExchangeFailure,
+} from './http.js';
+export {
+  classifyAddress,
+  classifyIpv4,
+  classifyIpv6,
+  parseIpv4,
+  parseIpv6,
+  type AddressClass,
+  type AddressRange,
+  type Ipv4,
+  type Ipv6,
+} from './address.js';
 export {
   checkUrl,
   fetchPolicy,
@@ -14,5 +31,13 @@ export {
   type FetchPolicy,
   type FetchPolicyInput,
 } from './fetch-policy.js';
-export { guardedFetch, fetchTransport, FetchGate, type FetchTransport, type FetchStats, type GuardedFetch, type GuardedFetchOptions } from './guarded-fetch.js';
+export {
+  guardedFetch,
+  fetchTransport,
+  FetchGate,
+  type FetchTransport,
+  type FetchStats,
+  type GuardedFetch,
+  type GuardedFetchOptions,
+} from './guarded-fetch.js';
 export { FetchError, FETCH_MESSAGES, type FetchErrorCode } from './messages.js';

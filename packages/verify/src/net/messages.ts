@@ -14,7 +14,10 @@ export const FETCH_MESSAGES = {
     'Không tải dữ liệu cho chứng thư số chưa được xác thực tới một chứng thư số gốc tin cậy.',
     'Nothing is fetched for a certificate not authenticated to a trusted root.',
   ],
-  FETCH_BUDGET_EXCEEDED: ['Đã hết hạn mức tải dữ liệu mạng cho yêu cầu này.', 'The network budget of this request is used up.'],
+  FETCH_BUDGET_EXCEEDED: [
+    'Đã hết hạn mức tải dữ liệu mạng cho yêu cầu này.',
+    'The network budget of this request is used up.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type FetchErrorCode = keyof typeof FETCH_MESSAGES;

@@ -15,7 +15,8 @@ export function withHiddenSignature(f: SignatureFacts, v: Verdict): Verdict {
     revision: f.hidden.revision,
     ...(f.signatureObject ? { object: f.signatureObject } : {}),
   });
-  if (v.indication === 'TOTAL-PASSED') return { ...v, indication: SUB_INDICATIONS.FORMAT_FAILURE, subIndication: 'FORMAT_FAILURE', reasons: [hidden] };
+  if (v.indication === 'TOTAL-PASSED')
+    return { ...v, indication: SUB_INDICATIONS.FORMAT_FAILURE, subIndication: 'FORMAT_FAILURE', reasons: [hidden] };
   const [main, ...rest] = v.reasons;
   const byModification = main?.code === 'MODIFIED_DISALLOWED';
   return { ...v, reasons: byModification || !main ? [hidden, ...v.reasons] : [main, hidden, ...rest] };

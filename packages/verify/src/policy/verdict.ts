@@ -61,10 +61,14 @@ const where = (u: Use): string => (u.subject === 'signature' ? 'signature' : `ce
 /** The flagged algorithm uses as findings of their severity, one per flag, naming each use ("signature: SHA-1"). */
 function flagFindings(f: SignatureFacts, severity: 'warning' | 'note'): Finding[] {
   const out: Finding[] = [];
-  for (const [flag, { code, severity: s }] of Object.entries(CRYPTO_FLAG_FINDINGS) as [CryptoFlag, (typeof CRYPTO_FLAG_FINDINGS)[CryptoFlag]][]) {
+  for (const [flag, { code, severity: s }] of Object.entries(CRYPTO_FLAG_FINDINGS) as [
+    CryptoFlag,
+    (typeof CRYPTO_FLAG_FINDINGS)[CryptoFlag],
+  ][]) {
     if (s !== severity) continue;
     const uses = f.crypto.uses.filter((u) => u.flag === flag);
-    if (uses.length > 0) out.push(finding(code, [...new Set(uses.map((u) => `${where(u)}: ${u.algorithm}`))].join('; ')));
+    if (uses.length > 0)
+      out.push(finding(code, [...new Set(uses.map((u) => `${where(u)}: ${u.algorithm}`))].join('; ')));
   }
   return out;
 }
@@ -83,7 +87,11 @@ function verdict(sub: SubIndication, reasons: Finding[], warnings: Finding[]): V
 export function decide(f: SignatureFacts, policy: VerdictPolicy = DEFAULT_VERDICT_POLICY): Verdict {
   const v = judge(f, policy);
   // Flagged algorithms are reported whatever the verdict, so SHA-1 shows even when trust or format fails first.
-  return { ...v, warnings: [...flagFindings(f, 'warning'), ...v.warnings], notes: [...flagFindings(f, 'note'), ...v.notes] };
+  return {
+    ...v,
+    warnings: [...flagFindings(f, 'warning'), ...v.warnings],
+    notes: [...flagFindings(f, 'note'), ...v.notes],
+  };
 }
 
 /**
@@ -108,57 +116,130 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
 
   // 1. Format: the CMS, the ByteRange and what it covers.
   if (problems.has('CONTENT_TYPE_MISMATCH')) {
-    return verdict('FORMAT_FAILURE', [finding('CONTENT_TYPE_MISMATCH', `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`, signed)], warnings);
+    return verdict(
+      'FORMAT_FAILURE',
+      [
+        finding(
+          'CONTENT_TYPE_MISMATCH',
+          `${i.cms.contentTypeAttribute} ≠ eContentType ${i.cms.eContentType ?? '(none)'}`,
+          signed,
+        ),
+      ],
+      warnings,
+    );
   }
   if (!i.cms.parsed || [...problems].some((p) => FORMAT_PROBLEMS.has(p))) {
-    return verdict('FORMAT_FAILURE', [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '), signed)], warnings);
+    return verdict(
+      'FORMAT_FAILURE',
+      [finding('CMS_UNREADABLE', [...problems].filter((p) => FORMAT_PROBLEMS.has(p)).join(', '), signed)],
+      warnings,
+    );
   }
-  if (problems.has('ECONTENT_IN_DETACHED')) return verdict('FORMAT_FAILURE', [finding('ECONTENT_IN_DETACHED', undefined, signed)], warnings);
-  if (!i.byteRange.wellFormed) return verdict('FORMAT_FAILURE', [finding('BYTERANGE_INVALID', i.byteRange.problems.join(', '), signed)], warnings);
+  if (problems.has('ECONTENT_IN_DETACHED'))
+    return verdict('FORMAT_FAILURE', [finding('ECONTENT_IN_DETACHED', undefined, signed)], warnings);
+  if (!i.byteRange.wellFormed)
+    return verdict('FORMAT_FAILURE', [finding('BYTERANGE_INVALID', i.byteRange.problems.join(', '), signed)], warnings);
   if (i.byteRange.coverage === 'PARTIAL' || i.byteRange.coverage === 'UNCLEAR') {
     return verdict('FORMAT_FAILURE', [finding('COVERAGE_INCOMPLETE', i.byteRange.coverage, signed)], warnings);
   }
 
   // 2. Integrity.
-  if (i.digestMatches === false) return verdict('HASH_FAILURE', [finding('HASH_MISMATCH', undefined, signed)], warnings);
-  if (!i.cms.signerCertificate) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_MISSING', undefined, signed)], warnings);
-  if (i.algorithmMismatch) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail, signed)], warnings);
-  if (i.signatureValid === false) return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID', undefined, signed)], warnings);
+  if (i.digestMatches === false)
+    return verdict('HASH_FAILURE', [finding('HASH_MISMATCH', undefined, signed)], warnings);
+  if (!i.cms.signerCertificate)
+    return verdict(
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      [finding('SIGNER_CERTIFICATE_MISSING', undefined, signed)],
+      warnings,
+    );
+  if (i.algorithmMismatch)
+    return verdict(
+      'SIG_CRYPTO_FAILURE',
+      [finding('SIGNATURE_ALGORITHM_MISMATCH', i.algorithmMismatch.detail, signed)],
+      warnings,
+    );
+  if (i.signatureValid === false)
+    return verdict('SIG_CRYPTO_FAILURE', [finding('SIGNATURE_INVALID', undefined, signed)], warnings);
   if (i.digestMatches === null || i.signatureValid === null) {
-    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm, signed)], warnings);
+    return verdict(
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      [finding('ALGORITHM_UNSUPPORTED', i.signatureAlgorithm ?? i.digestAlgorithm, signed)],
+      warnings,
+    );
   }
-  if (i.signingCertificateBound === false) return verdict('NO_SIGNING_CERTIFICATE_FOUND', [finding('SIGNER_CERTIFICATE_NOT_BOUND', undefined, signed)], warnings);
+  if (i.signingCertificateBound === false)
+    return verdict(
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      [finding('SIGNER_CERTIFICATE_NOT_BOUND', undefined, signed)],
+      warnings,
+    );
 
   // A digest the signature scheme itself forbids (RFC 8419: Ed448 with SHAKE256 only) or broken PSS parameters make
   // the signature unacceptable whoever signed it: decided before trust, unlike a policy's weak-algorithm rule.
-  const malformed = f.crypto.rejected.filter((u) => u.subject === 'signature' && (u.outcome === 'DIGEST_NOT_ALLOWED_FOR_SCHEME' || u.outcome === 'PSS_PARAMETERS'));
+  const malformed = f.crypto.rejected.filter(
+    (u) =>
+      u.subject === 'signature' && (u.outcome === 'DIGEST_NOT_ALLOWED_FOR_SCHEME' || u.outcome === 'PSS_PARAMETERS'),
+  );
   if (malformed.length > 0) {
-    return verdict('CRYPTO_CONSTRAINTS_FAILURE', [finding('CRYPTO_REJECTED', malformed.map((u) => `signature: ${u.algorithm} (${u.rule})`).join('; '))], warnings);
+    return verdict(
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      [finding('CRYPTO_REJECTED', malformed.map((u) => `signature: ${u.algorithm} (${u.rule})`).join('; '))],
+      warnings,
+    );
   }
 
   // 3. What the signed revision shows, and what later revisions did to the document.
   const m = f.modifications;
   if (m.xrefAnomalies.length > 0) {
-    const shown = m.xrefAnomalies.slice(0, 5).map((a) => `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`);
+    const shown = m.xrefAnomalies
+      .slice(0, 5)
+      .map(
+        (a) =>
+          `revision ${a.revision}: entry ${a.object} ${a.gen} → ${a.found ? `"${a.found} obj"` : 'no object'} at ${anomalyPlace(a)}`,
+      );
     const a = m.xrefAnomalies[0]!;
     warnings.push(
-      finding('XREF_ANOMALY', `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`, {
-        revision: a.revision,
-        object: `${a.object} ${a.gen} R`,
-        ...(a.offset !== undefined ? { offset: a.offset } : {}),
-      }),
+      finding(
+        'XREF_ANOMALY',
+        `${shown.join('; ')}${m.xrefAnomalies.length > 5 ? `; ${m.xrefAnomalies.length - 5} more` : ''}`,
+        {
+          revision: a.revision,
+          object: `${a.object} ${a.gen} R`,
+          ...(a.offset !== undefined ? { offset: a.offset } : {}),
+        },
+      ),
     );
   }
   const [d] = m.signedReadings;
   if (d) {
-    return verdict('FORMAT_FAILURE', [finding('SIGNED_CONTENT_AMBIGUOUS', `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`, { revision: d.revision, object: String(d.object) })], warnings);
+    return verdict(
+      'FORMAT_FAILURE',
+      [
+        finding(
+          'SIGNED_CONTENT_AMBIGUOUS',
+          `object ${d.object} (${d.role}) reads differently ${d.reading === 'offset' ? 'at its offset' : 'by scanning'}`,
+          { revision: d.revision, object: String(d.object) },
+        ),
+      ],
+      warnings,
+    );
   }
   if (m.verdict === 'DISALLOWED') {
     const first = m.changes.find((c) => !c.allowed);
     if (first && (first.kind === 'object-swap' || first.kind === 'xref-entry-mismatch')) {
       // what each viewer shows differently, then the entries that let it
       const swaps = m.changes.filter((c) => c.kind === 'object-swap' || c.kind === 'xref-entry-mismatch').slice(0, 3);
-      return verdict('FORMAT_FAILURE', [finding('OBJECT_SWAP', swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '), { revision: first.revision, object: String(first.object) })], warnings);
+      return verdict(
+        'FORMAT_FAILURE',
+        [
+          finding(
+            'OBJECT_SWAP',
+            swaps.map((c) => `revision ${c.revision}, object ${c.object}: ${c.reason}`).join('; '),
+            { revision: first.revision, object: String(first.object) },
+          ),
+        ],
+        warnings,
+      );
     }
     if (!first && m.trailingBytes === null && m.unreferencedObjects.length === 0 && m.incomplete.length > 0) {
       return verdict('FORMAT_FAILURE', [finding('MODIFICATIONS_NOT_ANALYSED', m.incomplete[0])], warnings);
@@ -182,9 +263,17 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   // Appended xref sections that change nothing are said as such, not as "permitted changes".
   if (f.xrefFragments.length > 0) {
     const x = f.xrefFragments[0]!;
-    warnings.push(finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; '), { revision: x.revision, byteRanges: f.xrefFragments.map((y) => [y.offset, y.length]) }));
+    warnings.push(
+      finding('XREF_FRAGMENT_APPENDED', f.xrefFragments.map((x) => x.detail).join('; '), {
+        revision: x.revision,
+        byteRanges: f.xrefFragments.map((y) => [y.offset, y.length]),
+      }),
+    );
   }
-  if (f.modifications.verdict === 'ALLOWED' && !(f.xrefFragments.length > 0 && f.modifications.changes.every((c) => c.level === 'NONE'))) {
+  if (
+    f.modifications.verdict === 'ALLOWED' &&
+    !(f.xrefFragments.length > 0 && f.modifications.changes.every((c) => c.level === 'NONE'))
+  ) {
     warnings.push(finding('MODIFIED_ALLOWED'));
   }
 
@@ -192,20 +281,33 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
   for (const ts of f.timestamps) {
     if (!ts.intact) warnings.push(finding('TIMESTAMP_INVALID', `${ts.kind} ${ts.time}: ${ts.problems.join(', ')}`));
     else if (!ts.trusted) warnings.push(finding('TIMESTAMP_UNTRUSTED', `${ts.kind} ${ts.time}`));
-    else if (!ts.provesExistence) warnings.push(finding('TIMESTAMP_EXPIRED_NO_POE', `${ts.kind} ${ts.time}: TSA valid until ${ts.validUntil}`));
+    else if (!ts.provesExistence)
+      warnings.push(finding('TIMESTAMP_EXPIRED_NO_POE', `${ts.kind} ${ts.time}: TSA valid until ${ts.validUntil}`));
   }
 
   // 4. The certification path. An unfit signer certificate is said even when the path decides the verdict.
   const unfit = f.chain.constraints?.length ? f.chain.constraints.join(', ') : undefined;
-  if (unfit && (!f.chain.found || f.chain.problems.length > 0)) warnings.push(finding('SIGNER_CERTIFICATE_UNFIT', unfit));
-  if (!f.chain.found) return verdict('NO_CERTIFICATE_CHAIN_FOUND', [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)], warnings);
-  if (f.chain.problems.length > 0) return verdict('CERTIFICATE_CHAIN_GENERAL_FAILURE', [finding('CHAIN_INVALID', f.chain.problems.join(', '))], warnings);
+  if (unfit && (!f.chain.found || f.chain.problems.length > 0))
+    warnings.push(finding('SIGNER_CERTIFICATE_UNFIT', unfit));
+  if (!f.chain.found)
+    return verdict(
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      [finding('NO_CHAIN', f.chain.problems.join(', ') || undefined)],
+      warnings,
+    );
+  if (f.chain.problems.length > 0)
+    return verdict(
+      'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+      [finding('CHAIN_INVALID', f.chain.problems.join(', '))],
+      warnings,
+    );
   if (unfit) return verdict('CHAIN_CONSTRAINTS_FAILURE', [finding('SIGNER_CERTIFICATE_UNFIT', unfit)], warnings);
 
   // 5. Validity at the best signature time (a timestamp is proof of existence; without one it is the validation time).
   const proven = f.bestSignatureTime.source !== 'validation-time';
   const atBest = f.chain.validity.find((v) => v.at === f.bestSignatureTime.time);
-  if (atBest?.status === 'NOT_YET_VALID') return verdict('NOT_YET_VALID', [finding('NOT_YET_VALID', atBest.certificate)], warnings);
+  if (atBest?.status === 'NOT_YET_VALID')
+    return verdict('NOT_YET_VALID', [finding('NOT_YET_VALID', atBest.certificate)], warnings);
   if (atBest?.status === 'EXPIRED') {
     return proven
       ? verdict('EXPIRED', [finding('EXPIRED', atBest.certificate)], warnings)
@@ -224,12 +326,14 @@ function judge(f: SignatureFacts, policy: VerdictPolicy): Verdict {
         continue;
       }
       // Revoked before the proven time, or the signer's own claimed time is already after the revocation.
-      if (proven || (Number.isFinite(claimed) && claimed >= at)) return verdict('REVOKED', [finding('REVOKED', detail)], warnings);
+      if (proven || (Number.isFinite(claimed) && claimed >= at))
+        return verdict('REVOKED', [finding('REVOKED', detail)], warnings);
       return verdict(k === 0 ? 'REVOKED_NO_POE' : 'REVOKED_CA_NO_POE', [finding('REVOKED_NO_POE', detail)], warnings);
     }
     if (r.status === 'UNKNOWN' || r.status === 'NOT_CHECKED') {
       const detail = `${r.certificate}${r.problems.length ? `: ${r.problems.join(', ')}` : ''}`;
-      if (policy.revocation === 'require') return verdict('TRY_LATER', [finding('REVOCATION_UNKNOWN', detail)], warnings);
+      if (policy.revocation === 'require')
+        return verdict('TRY_LATER', [finding('REVOCATION_UNKNOWN', detail)], warnings);
       warnings.push(finding('REVOCATION_UNKNOWN', detail));
     }
   }

@@ -36,7 +36,8 @@ function counted(n: number, vi: string, en: string, enPlural: string): [string, 
 function holdings(signatures: number, timestamps: number): [string, string] {
   const parts: [string, string][] = [];
   if (signatures > 0) parts.push(counted(signatures, 'chữ ký', 'signature', 'signatures'));
-  if (timestamps > 0) parts.push(counted(timestamps, 'dấu thời gian tài liệu', 'document timestamp', 'document timestamps'));
+  if (timestamps > 0)
+    parts.push(counted(timestamps, 'dấu thời gian tài liệu', 'document timestamp', 'document timestamps'));
   return [parts.map((p) => p[0]).join(' và '), parts.map((p) => p[1]).join(' and ')];
 }
 
@@ -51,7 +52,12 @@ export function conclusionOf(items: readonly ConclusionInput[]): Conclusion {
   const signatures = items.length - documentTimestamps;
   const base = { signatures, documentTimestamps, passed, failed, indeterminate };
   if (items.length === 0) {
-    return { result: 'NO_SIGNATURE', ...base, vi: 'Kết luận: tài liệu không có chữ ký số.', en: 'Conclusion: the document has no digital signature.' };
+    return {
+      result: 'NO_SIGNATURE',
+      ...base,
+      vi: 'Kết luận: tài liệu không có chữ ký số.',
+      en: 'Conclusion: the document has no digital signature.',
+    };
   }
   const [hasVi, hasEn] = holdings(signatures, documentTimestamps);
   if (failed.length === 0 && indeterminate.length === 0) {

@@ -78,7 +78,9 @@ function digestUri(name: string | undefined, oid?: string): string {
 function signatureAlgorithmUri(name: string | undefined, oid: string | undefined): string {
   const hash = /SHA-(1|224|256|384|512)\b/.exec(name ?? '')?.[1];
   if (name?.startsWith('RSASSA-PKCS1-v1_5') && hash) {
-    return hash === '1' ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' : `http://www.w3.org/2001/04/xmldsig-more#rsa-sha${hash}`;
+    return hash === '1'
+      ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1'
+      : `http://www.w3.org/2001/04/xmldsig-more#rsa-sha${hash}`;
   }
   if (name?.startsWith('RSASSA-PSS') && hash) return `http://www.w3.org/2007/05/xmldsig-more#sha${hash}-rsa-MGF1`;
   if (name?.startsWith('ECDSA') && hash) return `http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha${hash}`;
@@ -91,10 +93,16 @@ function signatureAlgorithmUri(name: string | undefined, oid: string | undefined
 // Escaping: XML 1.0 text and attribute values. Characters XML cannot carry at all (C0 controls but tab/LF/CR, lone
 // surrogates, U+FFFE/U+FFFF) become U+FFFD; `>` is escaped too, so `]]>` from a hostile PDF string stays text.
 
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function escapeXmlText(s: string): string {
-  return s.replace(NOT_XML_CHAR, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return s
+    .replace(NOT_XML_CHAR, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 export function escapeXmlAttribute(s: string): string {
@@ -122,7 +130,8 @@ function tx(name: string, text: string | number | boolean, attrs: Attrs | null =
   return `<${name}${a}>${escapeXmlText(String(text))}</${name}>`;
 }
 
-const ref = (name: string, ids: string | string[]): string => el(name, { VOReference: Array.isArray(ids) ? ids.join(' ') : ids });
+const ref = (name: string, ids: string | string[]): string =>
+  el(name, { VOReference: Array.isArray(ids) ? ids.join(' ') : ids });
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -144,7 +153,9 @@ export function base64(bytes: Uint8Array): string {
 }
 
 function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
@@ -184,7 +195,15 @@ class Objects {
   async certificate(der: Uint8Array): Promise<string> {
     const id = `C-${hex(await sha256(der))}`;
     if (!this.byId.has(id)) {
-      this.byId.set(id, { id, xml: el('vr:ValidationObject', { id }, tx('vr:ObjectType', OBJECT_TYPE.certificate), el('vr:ValidationObjectRepresentation', null, tx('vr:base64', base64(der)))) });
+      this.byId.set(id, {
+        id,
+        xml: el(
+          'vr:ValidationObject',
+          { id },
+          tx('vr:ObjectType', OBJECT_TYPE.certificate),
+          el('vr:ValidationObjectRepresentation', null, tx('vr:base64', base64(der))),
+        ),
+      });
     }
     return id;
   }
@@ -215,7 +234,15 @@ class Objects {
   async revocation(kind: 'ocsp' | 'crl', der: Uint8Array): Promise<string> {
     const id = `R-${hex(await sha256(der))}`;
     if (!this.byId.has(id)) {
-      this.byId.set(id, { id, xml: el('vr:ValidationObject', { id }, tx('vr:ObjectType', OBJECT_TYPE[kind]), el('vr:ValidationObjectRepresentation', null, tx('vr:base64', base64(der)))) });
+      this.byId.set(id, {
+        id,
+        xml: el(
+          'vr:ValidationObject',
+          { id },
+          tx('vr:ObjectType', OBJECT_TYPE[kind]),
+          el('vr:ValidationObjectRepresentation', null, tx('vr:base64', base64(der))),
+        ),
+      });
     }
     return id;
   }
@@ -228,7 +255,13 @@ class Objects {
     const tsa = facts ? await this.certificateBySummary(facts.tsa) : null;
     let status = '';
     if (facts) {
-      const main = verdict ? MAIN[verdict.indication] : facts.intact && facts.trusted ? MAIN['TOTAL-PASSED'] : facts.intact ? MAIN.INDETERMINATE : MAIN['TOTAL-FAILED'];
+      const main = verdict
+        ? MAIN[verdict.indication]
+        : facts.intact && facts.trusted
+          ? MAIN['TOTAL-PASSED']
+          : facts.intact
+            ? MAIN.INDETERMINATE
+            : MAIN['TOTAL-FAILED'];
       const sub = verdict
         ? verdict.subIndication && subIndicationUri(verdict.subIndication)
         : facts.intact && !facts.trusted && facts.problems.includes('TSA_NO_CHAIN')
@@ -237,13 +270,31 @@ class Objects {
       status = el(
         'vr:ValidationReport',
         null,
-        tsa ? el('vr:SignerInformation', null, ref('vr:SignerCertificate', tsa), facts.tsa ? tx('vr:Signer', name(facts.tsa)) : null) : null,
+        tsa
+          ? el(
+              'vr:SignerInformation',
+              null,
+              ref('vr:SignerCertificate', tsa),
+              facts.tsa ? tx('vr:Signer', name(facts.tsa)) : null,
+            )
+          : null,
         el(
           'vr:SignatureValidationStatus',
           null,
           tx('vr:MainIndication', main),
           sub ? tx('vr:SubIndication', sub) : null,
-          facts.problems.length ? el('vr:AssociatedValidationReportData', null, additional([reportData('urn:kyso:validation:timestamp-problems', facts.problems.map((p) => tx('kyso:Problem', p)).join(''))])) : null,
+          facts.problems.length
+            ? el(
+                'vr:AssociatedValidationReportData',
+                null,
+                additional([
+                  reportData(
+                    'urn:kyso:validation:timestamp-problems',
+                    facts.problems.map((p) => tx('kyso:Problem', p)).join(''),
+                  ),
+                ]),
+              )
+            : null,
         ),
       );
     }
@@ -264,7 +315,12 @@ class Objects {
   signedData(id: string, uri: string, digest: Uint8Array): string {
     this.byId.set(id, {
       id,
-      xml: el('vr:ValidationObject', { id }, tx('vr:ObjectType', OBJECT_TYPE.signedData), el('vr:ValidationObjectRepresentation', null, digestAlgAndValue('vr:DigestAlgAndValue', uri, digest))),
+      xml: el(
+        'vr:ValidationObject',
+        { id },
+        tx('vr:ObjectType', OBJECT_TYPE.signedData),
+        el('vr:ValidationObjectRepresentation', null, digestAlgAndValue('vr:DigestAlgAndValue', uri, digest)),
+      ),
     });
     return id;
   }
@@ -339,7 +395,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * `pdf` is the same file: the report carries the tokens and validation data it holds. Pass the trust anchors and
  * intermediates the validation was given so the chains can refer to their certificates.
  */
-export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, result: ValidationResult, options: EtsiXmlOptions = {}): Promise<string> {
+export async function etsiValidationReportXml(
+  pdf: Uint8Array | ByteSource,
+  result: ValidationResult,
+  options: EtsiXmlOptions = {},
+): Promise<string> {
   const { facts, verdicts } = result;
   let found: FoundSignature[] = [];
   let evidence = options.evidence;
@@ -353,7 +413,11 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
     if (!cert) return;
     try {
       const s = summariseCertificate(cert);
-      pool.push({ cert, der: der ?? new Uint8Array(cert.toSchema(true).toBER(false)), key: `${s.serialNumber}|${s.text}|${s.issuer.text}` });
+      pool.push({
+        cert,
+        der: der ?? new Uint8Array(cert.toSchema(true).toBER(false)),
+        key: `${s.serialNumber}|${s.text}|${s.issuer.text}`,
+      });
     } catch {
       // an unreadable certificate cannot be referred to
     }
@@ -377,7 +441,16 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
         f.index,
         await objects.timestamp(
           der,
-          tsFacts ?? { kind: 'document-timestamp', time: f.claimedSigningTime ?? '', intact: f.integrity.intact, trusted: false, tsa: f.signer, validUntil: null, provesExistence: false, problems: f.integrity.problems },
+          tsFacts ?? {
+            kind: 'document-timestamp',
+            time: f.claimedSigningTime ?? '',
+            intact: f.integrity.intact,
+            trusted: false,
+            tsa: f.signer,
+            validUntil: null,
+            provesExistence: false,
+            problems: f.integrity.problems,
+          },
           verdicts[f.index],
         ),
       );
@@ -386,7 +459,18 @@ export async function etsiValidationReportXml(pdf: Uint8Array | ByteSource, resu
 
   const reports: string[] = [];
   for (const f of facts.signatures) {
-    reports.push(await signatureReportXml(f, verdictOf(verdicts, f.index), found[f.index], facts.validationTime, objects, usedIds, docTimestampIds, evidence));
+    reports.push(
+      await signatureReportXml(
+        f,
+        verdictOf(verdicts, f.index),
+        found[f.index],
+        facts.validationTime,
+        objects,
+        usedIds,
+        docTimestampIds,
+        evidence,
+      ),
+    );
   }
   // Validation data the document carries that no report pointed at is listed too (it is part of what was used).
   for (const o of evidence?.ocspResponses ?? []) await objects.revocation('ocsp', o.der);
@@ -433,19 +517,34 @@ async function signatureReportXml(
   const ownTokens = cms.signerInfo && f.kind !== 'doc-timestamp' ? signatureTimestampTokens(cms.signerInfo) : [];
   const ownFacts = f.timestamps.filter((t) => t.kind === 'signature-timestamp');
   const timestampIds: { facts: TimestampFacts; id: string | null }[] = [];
-  for (const [k, t] of ownFacts.entries()) timestampIds.push({ facts: t, id: ownTokens[k] ? await objects.timestamp(ownTokens[k], t) : null });
+  for (const [k, t] of ownFacts.entries())
+    timestampIds.push({ facts: t, id: ownTokens[k] ? await objects.timestamp(ownTokens[k], t) : null });
   for (const t of f.timestamps.filter((x) => x.kind === 'document-timestamp')) {
-    timestampIds.push({ facts: t, id: t.signatureIndex !== undefined ? docTimestampIds.get(t.signatureIndex) ?? null : null });
+    timestampIds.push({
+      facts: t,
+      id: t.signatureIndex !== undefined ? (docTimestampIds.get(t.signatureIndex) ?? null) : null,
+    });
   }
 
   // ValidationTimeInfo: the best signature time and, when a timestamp proves it, that timestamp as POE object.
   const best = f.bestSignatureTime;
-  const proof = best.source === 'validation-time' ? null : timestampIds.find((t) => t.facts.kind === best.source && t.facts.time === best.time && t.facts.intact && t.facts.trusted);
+  const proof =
+    best.source === 'validation-time'
+      ? null
+      : timestampIds.find(
+          (t) => t.facts.kind === best.source && t.facts.time === best.time && t.facts.intact && t.facts.trusted,
+        );
   const timeInfo = el(
     'vr:ValidationTimeInfo',
     null,
     tx('vr:ValidationTime', validationTime),
-    el('vr:BestSignatureTime', null, tx('vr:POETime', best.time), tx('vr:TypeOfProof', POE_VALIDATION), proof?.id ? ref('vr:POEObject', proof.id) : null),
+    el(
+      'vr:BestSignatureTime',
+      null,
+      tx('vr:POETime', best.time),
+      tx('vr:TypeOfProof', POE_VALIDATION),
+      proof?.id ? ref('vr:POEObject', proof.id) : null,
+    ),
   );
 
   // SignersDocument: the bytes the ByteRange covers, by their digest.
@@ -454,48 +553,92 @@ async function signatureReportXml(
   if (docDigest && f.integrity.digestAlgorithm) {
     const uri = digestUri(f.integrity.digestAlgorithm, cms.digestAlgorithmOid);
     const id = objects.signedData(uniqueId(usedIds, `D-${hex(docDigest.subarray(0, 32))}`), uri, docDigest);
-    signersDocument = el('vr:SignersDocument', null, digestAlgAndValue('vr:DigestAlgAndValue', uri, docDigest), ref('vr:SignersDocumentRepresentation', id));
+    signersDocument = el(
+      'vr:SignersDocument',
+      null,
+      digestAlgAndValue('vr:DigestAlgAndValue', uri, docDigest),
+      ref('vr:SignersDocumentRepresentation', id),
+    );
   }
 
   const signerId = cms.signerCertificate ? await objects.certificateOf(cms.signerCertificate) : null;
 
   // SignatureAttributes, in the schema's order.
   const attrs: string[] = [];
-  if (f.kind !== 'doc-timestamp' && f.claimedSigningTime) attrs.push(el('vr:SigningTime', { Signed: true }, tx('vr:Time', f.claimedSigningTime)));
+  if (f.kind !== 'doc-timestamp' && f.claimedSigningTime)
+    attrs.push(el('vr:SigningTime', { Signed: true }, tx('vr:Time', f.claimedSigningTime)));
   if (cms.signingCertificate?.length) {
     attrs.push(
       el(
         'vr:SigningCertificate',
         { Signed: true },
         signerId ? ref('vr:AttributeObject', signerId) : null,
-        ...cms.signingCertificate.map((c) => el('vr:CertID', null, el('ds:DigestMethod', { Algorithm: digestUri(undefined, c.hashAlgorithm) }), tx('ds:DigestValue', base64(c.hash)))),
+        ...cms.signingCertificate.map((c) =>
+          el(
+            'vr:CertID',
+            null,
+            el('ds:DigestMethod', { Algorithm: digestUri(undefined, c.hashAlgorithm) }),
+            tx('ds:DigestValue', base64(c.hash)),
+          ),
+        ),
       ),
     );
   }
   if (f.kind !== 'doc-timestamp' && cms.contentTypeAttribute) {
-    attrs.push(el('vr:DataObjectFormat', { Signed: true }, tx('vr:ContentType', `urn:oid:${cms.contentTypeAttribute}`), tx('vr:MimeType', 'application/pdf')));
+    attrs.push(
+      el(
+        'vr:DataObjectFormat',
+        { Signed: true },
+        tx('vr:ContentType', `urn:oid:${cms.contentTypeAttribute}`),
+        tx('vr:MimeType', 'application/pdf'),
+      ),
+    );
   }
   if (f.location) attrs.push(el('vr:SignatureProductionPlace', { Signed: true }, tx('vr:AddressString', f.location)));
   for (const t of timestampIds.filter((x) => x.facts.kind === 'signature-timestamp')) {
-    attrs.push(el('vr:SignatureTimeStamp', { Signed: false }, t.id ? ref('vr:AttributeObject', t.id) : null, tx('vr:TimeStampValue', t.facts.time)));
+    attrs.push(
+      el(
+        'vr:SignatureTimeStamp',
+        { Signed: false },
+        t.id ? ref('vr:AttributeObject', t.id) : null,
+        tx('vr:TimeStampValue', t.facts.time),
+      ),
+    );
   }
-  if (cms.messageDigest) attrs.push(el('vr:MessageDigest', { Signed: true }, tx('vr:Digest', base64(cms.messageDigest))));
+  if (cms.messageDigest)
+    attrs.push(el('vr:MessageDigest', { Signed: true }, tx('vr:Digest', base64(cms.messageDigest))));
   if (f.kind === 'doc-timestamp' && f.claimedSigningTime) {
     const own = docTimestampIds.get(f.index);
-    attrs.push(el('vr:DocTimeStamp', { Signed: false }, own ? ref('vr:AttributeObject', own) : null, tx('vr:TimeStampValue', f.claimedSigningTime)));
+    attrs.push(
+      el(
+        'vr:DocTimeStamp',
+        { Signed: false },
+        own ? ref('vr:AttributeObject', own) : null,
+        tx('vr:TimeStampValue', f.claimedSigningTime),
+      ),
+    );
   }
   if (f.reason) attrs.push(el('vr:Reason', { Signed: true }, tx('vr:ReasonElement', f.reason)));
   if (found?.name) attrs.push(el('vr:Name', { Signed: true }, tx('vr:NameElement', found.name)));
-  if (found?.contactInfo) attrs.push(el('vr:ContactInfo', { Signed: true }, tx('vr:ContactInfoElement', found.contactInfo)));
+  if (found?.contactInfo)
+    attrs.push(el('vr:ContactInfo', { Signed: true }, tx('vr:ContactInfoElement', found.contactInfo)));
   if (f.subFilter) attrs.push(el('vr:SubFilter', { Signed: true }, tx('vr:SubFilterElement', f.subFilter)));
   const ranges = f.integrity.byteRange.ranges;
   if (ranges) attrs.push(tx('vr:ByteRange', ranges.flat().join(' ')));
   if (f.filter) attrs.push(el('vr:Filter', { Signed: true }, tx('vr:Filter', f.filter)));
 
   const signerInformation = signerId
-    ? el('vr:SignerInformation', null, ref('vr:SignerCertificate', signerId), f.signer ? tx('vr:Signer', name(f.signer)) : null)
+    ? el(
+        'vr:SignerInformation',
+        null,
+        ref('vr:SignerCertificate', signerId),
+        f.signer ? tx('vr:Signer', name(f.signer)) : null,
+      )
     : null;
-  const quality = f.kind === 'doc-timestamp' ? null : el('vr:SignatureQuality', null, tx('vr:SignatureQualityInformation', qualityFor(f, v)));
+  const quality =
+    f.kind === 'doc-timestamp'
+      ? null
+      : el('vr:SignatureQuality', null, tx('vr:SignatureQualityInformation', qualityFor(f, v)));
   const process = el('vr:SignatureValidationProcess', null, tx('vr:SignatureValidationProcessID', processFor(f)));
 
   // SignatureValidationStatus with its associated report data.
@@ -506,13 +649,21 @@ async function signatureReportXml(
     const pathIds: (string | null)[] = [];
     for (const s of path) pathIds.push(await objects.certificateBySummary(s));
     const anchorId = f.chain.found && path.length > 0 ? pathIds[path.length - 1] : null;
-    const intermediates = (f.chain.found ? pathIds.slice(1, -1) : pathIds.slice(1)).filter((x): x is string => x !== null);
+    const intermediates = (f.chain.found ? pathIds.slice(1, -1) : pathIds.slice(1)).filter(
+      (x): x is string => x !== null,
+    );
     associated.push(
       el(
         'vr:AssociatedValidationReportData',
         null,
         anchorId ? ref('vr:TrustAnchor', anchorId) : null,
-        el('vr:CertificateChain', null, ref('vr:SigningCertificate', signerId), ...intermediates.map((i) => ref('vr:IntermediateCertificate', i)), anchorId ? ref('vr:TrustAnchor', anchorId) : null),
+        el(
+          'vr:CertificateChain',
+          null,
+          ref('vr:SigningCertificate', signerId),
+          ...intermediates.map((i) => ref('vr:IntermediateCertificate', i)),
+          anchorId ? ref('vr:TrustAnchor', anchorId) : null,
+        ),
       ),
     );
     // 2. Revocation, per certificate of the path that needed a status.
@@ -538,7 +689,19 @@ async function signatureReportXml(
           additional([
             reportData(
               'urn:kyso:validation:revocation',
-              el('kyso:Revocation', { certificate: certId ?? undefined, subject: r.certificate, status: r.status, source: r.source, producedAt: r.producedAt, revokedAt: r.revokedAt, reason: r.reason }, ...r.problems.map((p) => tx('kyso:Problem', p))),
+              el(
+                'kyso:Revocation',
+                {
+                  certificate: certId ?? undefined,
+                  subject: r.certificate,
+                  status: r.status,
+                  source: r.source,
+                  producedAt: r.producedAt,
+                  revokedAt: r.revokedAt,
+                  reason: r.reason,
+                },
+                ...r.problems.map((p) => tx('kyso:Problem', p)),
+              ),
             ),
           ]),
         ),
@@ -568,8 +731,19 @@ async function signatureReportXml(
       el(
         'vr:AssociatedValidationReportData',
         null,
-        el('vr:CryptoInformation', null, ref('vr:ValidationObjectId', certId ?? sigId), tx('vr:Algorithm', `urn:oid:${u.oid}`), tx('vr:SecureAlgorithm', false)),
-        additional([reportData('urn:kyso:validation:crypto', el('kyso:AlgorithmUse', { kind: u.kind, algorithm: u.algorithm, outcome: u.outcome, rule: u.rule }))]),
+        el(
+          'vr:CryptoInformation',
+          null,
+          ref('vr:ValidationObjectId', certId ?? sigId),
+          tx('vr:Algorithm', `urn:oid:${u.oid}`),
+          tx('vr:SecureAlgorithm', false),
+        ),
+        additional([
+          reportData(
+            'urn:kyso:validation:crypto',
+            el('kyso:AlgorithmUse', { kind: u.kind, algorithm: u.algorithm, outcome: u.outcome, rule: u.rule }),
+          ),
+        ]),
       ),
     );
   }
@@ -633,7 +807,12 @@ function certificateValidityXml(f: SignatureFacts): string {
     el('kyso:ValidityAt', { basis, time: v.time, source, status: v.status, certificate: v.certificate });
   return reportData(
     'urn:kyso:validation:certificate-validity',
-    el('kyso:CertificateValidity', null, claimed ? at('claimed-signing-time', claimed) : null, best ? at('best-signature-time', best, f.bestSignatureTime.source) : null),
+    el(
+      'kyso:CertificateValidity',
+      null,
+      claimed ? at('claimed-signing-time', claimed) : null,
+      best ? at('best-signature-time', best, f.bestSignatureTime.source) : null,
+    ),
   );
 }
 
@@ -648,7 +827,9 @@ async function matchRevocation(
   if (!evidence || !cert || !source || !producedAt || source.startsWith('ONLINE')) return null;
   if (source.endsWith('OCSP')) {
     const hit = evidence.ocspResponses.find(
-      (o) => o.facts?.producedAt?.toISOString() === producedAt && o.facts.responses.some((r) => r.serialNumber.replace(/^0+/, '') === cert.serialNumber.replace(/^0+/, '')),
+      (o) =>
+        o.facts?.producedAt?.toISOString() === producedAt &&
+        o.facts.responses.some((r) => r.serialNumber.replace(/^0+/, '') === cert.serialNumber.replace(/^0+/, '')),
     );
     return hit ? objects.revocation('ocsp', hit.der) : null;
   }
@@ -656,7 +837,9 @@ async function matchRevocation(
     const c = objects.find(cert);
     if (!c) return null;
     const issuer = new Uint8Array(c.issuer.toSchema().toBER(false));
-    const hit = evidence.crls.find((x) => x.facts?.thisUpdate.toISOString() === producedAt && sameBytes(x.facts.issuer, issuer));
+    const hit = evidence.crls.find(
+      (x) => x.facts?.thisUpdate.toISOString() === producedAt && sameBytes(x.facts.issuer, issuer),
+    );
     return hit ? objects.revocation('crl', hit.der) : null;
   }
   return null;
@@ -665,9 +848,15 @@ async function matchRevocation(
 /**
  * Validates a PDF (as validatePdfDetailed) and returns the result with its ETSI TS 119 102-2 XML report.
  */
-export async function validatePdfEtsiXml(pdf: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult & { xml: string }> {
+export async function validatePdfEtsiXml(
+  pdf: Uint8Array | ByteSource,
+  options: ValidateOptions = {},
+): Promise<ValidationResult & { xml: string }> {
   const result = await validatePdfDetailed(pdf, options);
   const trust = resolveTrust(options); // the profile's certificates too, so chains can refer to them
-  const xml = await etsiValidationReportXml(pdf, result, { trustAnchors: trust.anchors, intermediates: trust.intermediates });
+  const xml = await etsiValidationReportXml(pdf, result, {
+    trustAnchors: trust.anchors,
+    intermediates: trust.intermediates,
+  });
   return { ...result, xml };
 }

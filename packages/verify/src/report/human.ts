@@ -32,7 +32,10 @@ const L = {
   intact: { vi: 'Toàn vẹn, không bị thay đổi sau khi ký', en: 'Intact, not altered after signing' },
   notIntact: { vi: 'Không toàn vẹn', en: 'Not intact' },
   modifiedAllowed: { vi: 'có thay đổi được phép sau khi ký', en: 'with permitted changes after signing' },
-  modifiedDisallowed: { vi: 'có thay đổi KHÔNG được phép sau khi ký', en: 'with changes after signing that are NOT permitted' },
+  modifiedDisallowed: {
+    vi: 'có thay đổi KHÔNG được phép sau khi ký',
+    en: 'with changes after signing that are NOT permitted',
+  },
   validAtSigning: { vi: 'Hiệu lực chứng thư tại thời điểm ký', en: 'Certificate at signing time' },
   validAtBest: { vi: 'Hiệu lực chứng thư tại thời điểm kiểm tra', en: 'Certificate at the validation time' },
   noProof: { vi: 'không có dấu thời gian chứng minh thời điểm ký', en: 'no timestamp proves the signing time' },
@@ -41,7 +44,10 @@ const L = {
   notYetValid: { vi: 'chưa đến thời hạn hiệu lực', en: 'not yet valid' },
   revocation: { vi: 'Tình trạng thu hồi', en: 'Revocation status' },
   revNoPath: { vi: 'chưa kiểm tra (không có đường dẫn tin cậy)', en: 'not checked (no trusted path)' },
-  revNotChecked: { vi: 'chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)', en: 'not checked (no OCSP/CRL data in the document, not checked online)' },
+  revNotChecked: {
+    vi: 'chưa kiểm tra (không có dữ liệu OCSP/CRL trong tài liệu, không kiểm tra trực tuyến)',
+    en: 'not checked (no OCSP/CRL data in the document, not checked online)',
+  },
   revUnknown: { vi: 'không xác định được', en: 'could not be determined' },
   revGood: { vi: 'không bị thu hồi', en: 'not revoked' },
   revRevoked: { vi: 'ĐÃ BỊ THU HỒI', en: 'REVOKED' },
@@ -72,7 +78,8 @@ export function placeText(where: FindingPlace, lang: Language): string {
   const parts: string[] = [];
   if (where.revision !== undefined) parts.push(`${t('revisionNo')} #${where.revision}`);
   if (where.object) parts.push(`${t('object')} ${where.object}`);
-  if (where.byteRanges?.length) parts.push(`${t('bytes')} ${where.byteRanges.map(([o, l]) => `${o}–${o + l}`).join(` ${t('and')} `)}`);
+  if (where.byteRanges?.length)
+    parts.push(`${t('bytes')} ${where.byteRanges.map(([o, l]) => `${o}–${o + l}`).join(` ${t('and')} `)}`);
   if (where.offset !== undefined) parts.push(`${t('offset')} ${where.offset}`);
   return parts.join(', ');
 }
@@ -89,7 +96,9 @@ export function vietnamTime(iso: string | null): string {
 /** A hidden signature's line: which update hid it (revision counted from 0) and what it did, by `hidden.cause`. */
 function hiddenLine(h: { revision: number; cause: string }, lang: Language): string {
   const cause = (HIDDEN_CAUSES[h.cause] ?? HIDDEN_CAUSES.unreachable)[lang];
-  return lang === 'vi' ? `CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản ${h.revision} (đánh số từ 0) đã ${cause}.` : `HIDDEN SIGNATURE: the update at revision ${h.revision} (counted from 0) ${cause}.`;
+  return lang === 'vi'
+    ? `CHỮ KÝ BỊ CHE GIẤU: bản cập nhật ở phiên bản ${h.revision} (đánh số từ 0) đã ${cause}.`
+    : `HIDDEN SIGNATURE: the update at revision ${h.revision} (counted from 0) ${cause}.`;
 }
 
 /** What the hiding update did, as `hidden.cause` names it. */
@@ -97,7 +106,10 @@ const HIDDEN_CAUSES: Record<string, { vi: string; en: string }> & Record<'unreac
   'acroform-removed': { vi: 'xóa biểu mẫu (AcroForm)', en: 'removed the AcroForm' },
   'field-removed': { vi: 'gỡ trường chữ ký khỏi biểu mẫu', en: 'removed its field from the form' },
   'value-removed': { vi: 'xóa giá trị (/V) của trường chữ ký', en: "removed the field's value (/V)" },
-  'value-replaced': { vi: 'trỏ giá trị (/V) của trường chữ ký sang một từ điển khác', en: "pointed the field's value (/V) at another dictionary" },
+  'value-replaced': {
+    vi: 'trỏ giá trị (/V) của trường chữ ký sang một từ điển khác',
+    en: "pointed the field's value (/V) at another dictionary",
+  },
   'signature-freed': { vi: 'xóa (giải phóng) từ điển chữ ký', en: 'freed the signature dictionary' },
   'signature-redefined': { vi: 'định nghĩa lại từ điển chữ ký', en: 'redefined the signature dictionary' },
   unreachable: { vi: 'làm biểu mẫu không còn dẫn tới chữ ký', en: 'left the form no longer reaching it' },
@@ -111,20 +123,38 @@ function who(name: { commonName: string | null; organization: string | null; sub
 
 function signatureLines(s: SignatureReport, lang: Language, details: boolean): string[] {
   const t = (k: keyof typeof L): string => L[k][lang];
-  const heading = s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
-  const label = INDICATION_LABELS[s.indication][lang] + (s.subIndication ? ` (${s.indication} / ${s.subIndication})` : ` (${s.indication})`);
+  const heading =
+    s.kind === 'doc-timestamp' ? t('timestamp') : s.kind === 'certification' ? t('certification') : t('signature');
+  const label =
+    INDICATION_LABELS[s.indication][lang] +
+    (s.subIndication ? ` (${s.indication} / ${s.subIndication})` : ` (${s.indication})`);
   const integrity =
     (s.intact ? t('intact') : t('notIntact')) +
-    (s.modifications === 'ALLOWED' ? `; ${t('modifiedAllowed')}` : s.modifications === 'DISALLOWED' ? `; ${t('modifiedDisallowed')}` : '');
+    (s.modifications === 'ALLOWED'
+      ? `; ${t('modifiedAllowed')}`
+      : s.modifications === 'DISALLOWED'
+        ? `; ${t('modifiedDisallowed')}`
+        : '');
   // A document timestamp's own time comes from its TSA's token, not from signing software.
-  const source = s.signingTimeSource === 'timestamp' ? t('byTimestamp') : s.kind === 'doc-timestamp' ? t('ownTime') : t('claimed');
+  const source =
+    s.signingTimeSource === 'timestamp' ? t('byTimestamp') : s.kind === 'doc-timestamp' ? t('ownTime') : t('claimed');
   const time = s.signingTime ? `${vietnamTime(s.signingTime)} — ${source}` : '—';
   // Validity at the signing time shown (the timestamp's, else the claim), and, when nothing proves that time, at
   // the validation time the verdict judges by. Never "still valid": revocation is its own line.
-  const atSigning = s.signingTimeSource === 'timestamp' ? s.certificateValidity.atBestSignatureTime : s.certificateValidity.atClaimedTime;
+  const atSigning =
+    s.signingTimeSource === 'timestamp'
+      ? s.certificateValidity.atBestSignatureTime
+      : s.certificateValidity.atClaimedTime;
   const validity = (v: ValidityAt | null): string => validityText(v, lang);
   const unproven = s.bestSignatureTime.source === 'validation-time';
-  const signaturePlace = placeText({ ...(s.revision >= 0 ? { revision: s.revision } : {}), ...(s.signatureObject ? { object: s.signatureObject } : {}), ...(s.byteRange ? { byteRanges: s.byteRange } : {}) }, lang);
+  const signaturePlace = placeText(
+    {
+      ...(s.revision >= 0 ? { revision: s.revision } : {}),
+      ...(s.signatureObject ? { object: s.signatureObject } : {}),
+      ...(s.byteRange ? { byteRanges: s.byteRange } : {}),
+    },
+    lang,
+  );
   const lines = [
     `${heading} ${s.index + 1}${s.fieldName ? ` — ${t('field')}: ${s.fieldName}` : ''}`,
     ...(signaturePlace ? [`  ${t('place')}: ${signaturePlace}`] : []),
@@ -136,7 +166,9 @@ function signatureLines(s: SignatureReport, lang: Language, details: boolean): s
     `  ${t('signingTime')}: ${time}`,
     `  ${t('integrity')}: ${integrity}`,
     `  ${t('validAtSigning')}: ${validity(atSigning)}`,
-    ...(unproven ? [`  ${t('validAtBest')} (${t('noProof')}): ${validity(s.certificateValidity.atBestSignatureTime)}`] : []),
+    ...(unproven
+      ? [`  ${t('validAtBest')} (${t('noProof')}): ${validity(s.certificateValidity.atBestSignatureTime)}`]
+      : []),
     `  ${t('revocation')}: ${revocationText(s, lang)}`,
     `  ${t('period')}: ${s.signer ? `${t('from')} ${vietnamTime(s.signer.validFrom)} ${t('to')} ${vietnamTime(s.signer.validTo)}` : '—'}`,
   ];

@@ -72,7 +72,15 @@ export interface SignatureReport {
   /** A path to a trust anchor was found and it validates (RFC 5280: signatures, CA flags, constraints); signer first. */
   trustedChain: boolean;
   chain: string[];
-  timestamps: { kind: 'signature-timestamp' | 'document-timestamp'; time: string; intact: boolean; trusted: boolean; provesExistence: boolean; tsaValidUntil: string | null; tsa: string | null }[];
+  timestamps: {
+    kind: 'signature-timestamp' | 'document-timestamp';
+    time: string;
+    intact: boolean;
+    trusted: boolean;
+    provesExistence: boolean;
+    tsaValidUntil: string | null;
+    tsa: string | null;
+  }[];
   revocation: { certificate: string; status: RevocationStatus; source: string | null; revokedAt: string | null }[];
   /** Changes after this signature that were not plain additions of signatures or validation data. */
   changes: { revision: number; kind: string; allowed: boolean; reason: string }[];
@@ -109,7 +117,11 @@ function signerReport(c: CertificateSummary | null): SignerReport | null {
     organizationalUnit: c.organizationalUnit ?? null,
     subject: c.text,
     serialNumber: c.serialNumber,
-    issuer: { commonName: c.issuer.commonName ?? null, organization: c.issuer.organization ?? null, subject: c.issuer.text },
+    issuer: {
+      commonName: c.issuer.commonName ?? null,
+      organization: c.issuer.organization ?? null,
+      subject: c.issuer.text,
+    },
     validFrom: c.notBefore,
     validTo: c.notAfter,
     publicKey: c.publicKey,
@@ -158,8 +170,21 @@ export function signatureReport(f: SignatureFacts, v: Verdict): SignatureReport 
     // a path reached by name alone (a look-alike root) is found but not trusted
     trustedChain: f.chain.found && f.chain.problems.length === 0,
     chain: f.chain.path.map((c) => c.commonName ?? c.text),
-    timestamps: f.timestamps.map((t) => ({ kind: t.kind, time: t.time, intact: t.intact, trusted: t.trusted, provesExistence: t.provesExistence, tsaValidUntil: t.validUntil, tsa: t.tsa?.commonName ?? t.tsa?.text ?? null })),
-    revocation: f.revocation.certificates.map((r) => ({ certificate: r.certificate, status: r.status, source: r.source ?? null, revokedAt: r.revokedAt ?? null })),
+    timestamps: f.timestamps.map((t) => ({
+      kind: t.kind,
+      time: t.time,
+      intact: t.intact,
+      trusted: t.trusted,
+      provesExistence: t.provesExistence,
+      tsaValidUntil: t.validUntil,
+      tsa: t.tsa?.commonName ?? t.tsa?.text ?? null,
+    })),
+    revocation: f.revocation.certificates.map((r) => ({
+      certificate: r.certificate,
+      status: r.status,
+      source: r.source ?? null,
+      revokedAt: r.revokedAt ?? null,
+    })),
     changes: f.modifications.changes
       .filter((c) => c.level !== 'NONE' && c.level !== 'LTA_UPDATES')
       .slice(0, 50)

@@ -53,5 +53,8 @@ export async function certIdMatches(id: CertID, cert: Certificate, hashes: Issue
   const hash = HASH_BY_OID.get(id.hashAlgorithm.algorithmId);
   if (!hash || !bytesEqual(normaliseSerial(id.serialNumber.valueBlock.valueHexView), serialNumber(cert))) return false;
   const [nameHash, keyHash] = await hashes.get(hash);
-  return bytesEqual(id.issuerNameHash.valueBlock.valueHexView, nameHash) && bytesEqual(id.issuerKeyHash.valueBlock.valueHexView, keyHash);
+  return (
+    bytesEqual(id.issuerNameHash.valueBlock.valueHexView, nameHash) &&
+    bytesEqual(id.issuerKeyHash.valueBlock.valueHexView, keyHash)
+  );
 }

@@ -1,6 +1,12 @@
 /** The certificate facts revocation checking needs: where to ask, who issued it, what it may sign. */
 import * as asn1js from 'asn1js';
-import { Certificate, type CRLDistributionPoints, type ExtKeyUsage, type InfoAccess, type RelativeDistinguishedNames } from 'pkijs';
+import {
+  Certificate,
+  type CRLDistributionPoints,
+  type ExtKeyUsage,
+  type InfoAccess,
+  type RelativeDistinguishedNames,
+} from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
 import { RevocationError } from './messages.js';
 
@@ -134,7 +140,9 @@ export function ocspUrls(input: CertificateInput): string[] {
  * subset (partitioned CRLs) are left out: checkCrl only accepts complete CRLs signed by the certificate's issuer.
  */
 export function crlUrls(input: CertificateInput): string[] {
-  const cdp = extension(toCertificate(input), OID.crlDistributionPoints)?.parsedValue as CRLDistributionPoints | undefined;
+  const cdp = extension(toCertificate(input), OID.crlDistributionPoints)?.parsedValue as
+    | CRLDistributionPoints
+    | undefined;
   const urls: string[] = [];
   for (const dp of cdp?.distributionPoints ?? []) {
     if (dp.cRLIssuer || dp.reasons || !Array.isArray(dp.distributionPoint)) continue;
@@ -150,7 +158,9 @@ export function isHttpUrl(url: string): boolean {
 
 /** A Name's DER: the bytes it was read from, else its encoding. */
 export function nameDer(name: RelativeDistinguishedNames): Uint8Array {
-  return name.valueBeforeDecode.byteLength > 0 ? new Uint8Array(name.valueBeforeDecode) : new Uint8Array(name.toSchema().toBER(false));
+  return name.valueBeforeDecode.byteLength > 0
+    ? new Uint8Array(name.valueBeforeDecode)
+    : new Uint8Array(name.toSchema().toBER(false));
 }
 
 /** The string types pkijs compares after string preparation (AttributeTypeAndValue.isEqual); others by their bytes. */
@@ -230,7 +240,9 @@ export function subjectKeyId(cert: Certificate): Uint8Array | undefined {
 }
 
 export function authorityKeyId(cert: Certificate): Uint8Array | undefined {
-  const aki = extension(cert, OID.authorityKeyIdentifier)?.parsedValue as { keyIdentifier?: asn1js.OctetString } | undefined;
+  const aki = extension(cert, OID.authorityKeyIdentifier)?.parsedValue as
+    | { keyIdentifier?: asn1js.OctetString }
+    | undefined;
   return aki?.keyIdentifier?.valueBlock.valueHexView;
 }
 

@@ -93,7 +93,14 @@ const MAX_URLS_PER_SOURCE = 3;
 class Run {
   readonly result: RevocationCheck;
   constructor(at: Date) {
-    this.result = { status: 'unknown', source: null, checkedAt: at, evidence: { ocspResponses: [], crls: [], certificates: [] }, warnings: [], attempts: [] };
+    this.result = {
+      status: 'unknown',
+      source: null,
+      checkedAt: at,
+      evidence: { ocspResponses: [], crls: [], certificates: [] },
+      warnings: [],
+      attempts: [],
+    };
   }
   warn(...codes: RevocationCode[]): void {
     for (const c of codes) if (!this.result.warnings.includes(c)) this.result.warnings.push(c);
@@ -105,7 +112,11 @@ class Run {
     const error =
       e instanceof KysoError
         ? { code: e.code, messageVi: e.messageVi, messageEn: e.messageEn }
-        : { code: 'REVOCATION_BAD_RESPONSE', messageVi: 'Lỗi không mong đợi khi kiểm tra trạng thái.', messageEn: e instanceof Error ? e.message : String(e) };
+        : {
+            code: 'REVOCATION_BAD_RESPONSE',
+            messageVi: 'Lỗi không mong đợi khi kiểm tra trạng thái.',
+            messageEn: e instanceof Error ? e.message : String(e),
+          };
     this.attempt({ source, url, outcome: 'error', error });
   }
 }
@@ -127,8 +138,12 @@ export async function checkRevocation(
   }
 
   const urls: Record<RevocationSource, string[]> = {
-    ocsp: options.ocspUrlOverride ? [options.ocspUrlOverride] : ocspUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
-    crl: options.crlUrlOverride ? [options.crlUrlOverride] : crlUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
+    ocsp: options.ocspUrlOverride
+      ? [options.ocspUrlOverride]
+      : ocspUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
+    crl: options.crlUrlOverride
+      ? [options.crlUrlOverride]
+      : crlUrls(cert).filter(isHttpUrl).slice(0, MAX_URLS_PER_SOURCE),
   };
   if (urls.ocsp.length === 0 && urls.crl.length === 0) {
     run.warn('REVOCATION_NO_SOURCE', 'REVOCATION_STATUS_UNKNOWN');
@@ -141,7 +156,10 @@ export async function checkRevocation(
   for (const source of order) {
     if (urls[source].length === 0) continue;
     if (decided && prefer !== 'ocsp-and-crl') break;
-    const answer = source === 'ocsp' ? await askOcsp(run, urls.ocsp, cert, issuer, at, options) : await askCrl(run, urls.crl, cert, issuer, at, options);
+    const answer =
+      source === 'ocsp'
+        ? await askOcsp(run, urls.ocsp, cert, issuer, at, options)
+        : await askCrl(run, urls.crl, cert, issuer, at, options);
     if (!answer) run.warn(source === 'ocsp' ? 'OCSP_UNAVAILABLE' : 'CRL_UNAVAILABLE');
     else if (!decided || (answer.status === 'revoked' && decided.status !== 'revoked')) decided = answer;
   }
@@ -176,11 +194,16 @@ async function askOcsp(
       }
       const request = await buildOcspRequest(cert, issuer, { nonce: options.nonce ?? true });
       const der = await fetchOcsp(url, request.der, { timeoutMs: options.timeoutMs, fetch: options.fetch });
-      const checked = await checkOcspResponse(der, cert, issuer, { at, nonce: request.nonce, clockSkewMs: options.clockSkewMs });
+      const checked = await checkOcspResponse(der, cert, issuer, {
+        at,
+        nonce: request.nonce,
+        clockSkewMs: options.clockSkewMs,
+      });
       run.attempt({ source: 'ocsp', url, outcome: checked.status, problems: checked.problems });
       if (checked.status === 'unknown') run.warn('OCSP_CERT_UNKNOWN');
       if (checked.status !== 'good' && checked.status !== 'revoked') continue;
-      if (key !== undefined) cache!.set(key, { der: checked.der, warnings: checked.warnings, nextUpdate: checked.nextUpdate });
+      if (key !== undefined)
+        cache!.set(key, { der: checked.der, warnings: checked.warnings, nextUpdate: checked.nextUpdate });
       return accepted(run, url, checked, checked.status, checked.warnings);
     } catch (e) {
       run.failed('ocsp', url, e);
@@ -190,10 +213,17 @@ async function askOcsp(
 }
 
 /** A usable OCSP answer: its warnings, its evidence, and the answer it gives. */
-function accepted(run: Run, url: string, checked: OcspCheckResult, status: 'good' | 'revoked', warnings: OcspWarning[]): Answer {
+function accepted(
+  run: Run,
+  url: string,
+  checked: OcspCheckResult,
+  status: 'good' | 'revoked',
+  warnings: OcspWarning[],
+): Answer {
   run.warn(...warnings);
   run.result.evidence.ocspResponses.push(checked.der);
-  if (checked.responder === 'delegated' && checked.responderCertificate) run.result.evidence.certificates.push(checked.responderCertificate);
+  if (checked.responder === 'delegated' && checked.responderCertificate)
+    run.result.evidence.certificates.push(checked.responderCertificate);
   return {
     status,
     source: 'ocsp',
@@ -215,7 +245,11 @@ async function askCrl(
 ): Promise<Answer | undefined> {
   for (const url of urls) {
     try {
-      const der = await fetchCrl(url, { timeoutMs: options.timeoutMs, fetch: options.fetch, maxBytes: options.maxCrlBytes });
+      const der = await fetchCrl(url, {
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch,
+        maxBytes: options.maxCrlBytes,
+      });
       const checked = await checkCrl(der, cert, issuer, { at, clockSkewMs: options.clockSkewMs });
       run.attempt({ source: 'crl', url, outcome: checked.status, problems: checked.problems });
       if (checked.status === 'unusable') continue;

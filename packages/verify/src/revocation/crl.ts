@@ -31,7 +31,12 @@ const EXT = {
   reasonCode: '2.5.29.21',
   invalidityDate: '2.5.29.24',
 } as const;
-const KNOWN_CRL_EXTENSIONS = new Set<string>([EXT.crlNumber, EXT.issuingDistributionPoint, EXT.authorityKeyIdentifier, EXT.freshestCrl]);
+const KNOWN_CRL_EXTENSIONS = new Set<string>([
+  EXT.crlNumber,
+  EXT.issuingDistributionPoint,
+  EXT.authorityKeyIdentifier,
+  EXT.freshestCrl,
+]);
 const KNOWN_ENTRY_EXTENSIONS = new Set<string>([EXT.reasonCode, EXT.invalidityDate]);
 
 export type CrlProblem = Extract<
@@ -183,11 +188,17 @@ export async function checkCrl(
   }
   if (!keyUsageAllows(issuer, 'cRLSign')) problems.push('CRL_ISSUER_NOT_CRL_SIGNER');
 
-  const signature = await verifySignature(crl.tbsView, crl.signatureValue, issuer.subjectPublicKeyInfo, crl.signatureAlgorithm);
+  const signature = await verifySignature(
+    crl.tbsView,
+    crl.signatureValue,
+    issuer.subjectPublicKeyInfo,
+    crl.signatureAlgorithm,
+  );
   if (signature === 'invalid') problems.push('CRL_SIGNATURE_INVALID');
   if (signature === 'unsupported') problems.push('CRL_SIGNATURE_UNSUPPORTED');
   // RFC 5280 §5.1.1.2: the algorithm inside the signed part must be the one outside it.
-  if (signature === 'mismatch' || crl.signature.algorithmId !== crl.signatureAlgorithm.algorithmId) problems.push('CRL_SIGNATURE_ALGORITHM_MISMATCH');
+  if (signature === 'mismatch' || crl.signature.algorithmId !== crl.signatureAlgorithm.algorithmId)
+    problems.push('CRL_SIGNATURE_ALGORITHM_MISMATCH');
 
   const t = at.getTime();
   if (facts.thisUpdate.getTime() > t + skew) problems.push('CRL_NOT_YET_VALID');
@@ -200,7 +211,9 @@ export async function checkCrl(
   }
 
   const serial = serialNumber(cert);
-  const entry = crl.revokedCertificates?.find((e) => bytesEqual(normaliseSerial(e.userCertificate.valueBlock.valueHexView), serial));
+  const entry = crl.revokedCertificates?.find((e) =>
+    bytesEqual(normaliseSerial(e.userCertificate.valueBlock.valueHexView), serial),
+  );
   const entryExtensions = entry?.crlEntryExtensions?.extensions ?? [];
   if (entryExtensions.some((e) => e.critical && !KNOWN_ENTRY_EXTENSIONS.has(e.extnID))) {
     problems.push('CRL_UNSUPPORTED_CRITICAL_EXTENSION');

@@ -22,12 +22,21 @@ export const DEFAULT_MAX_OCSP_BYTES = 1 << 20;
 export const DEFAULT_MAX_CRL_BYTES = 32 << 20;
 
 /** POSTs a DER OCSP request and returns the DER response body. Throws RevocationError on any transport failure. */
-export function fetchOcsp(url: string, requestDer: Uint8Array, options: RevocationFetchOptions = {}): Promise<Uint8Array> {
-  return exchange(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-    body: requestDer.slice(),
-  }, options, DEFAULT_MAX_OCSP_BYTES);
+export function fetchOcsp(
+  url: string,
+  requestDer: Uint8Array,
+  options: RevocationFetchOptions = {},
+): Promise<Uint8Array> {
+  return exchange(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+      body: requestDer.slice(),
+    },
+    options,
+    DEFAULT_MAX_OCSP_BYTES,
+  );
 }
 
 /** GETs a CRL and returns the body as is (DER, or PEM from some servers). Throws RevocationError on failure. */
@@ -35,7 +44,12 @@ export function fetchCrl(url: string, options: RevocationFetchOptions = {}): Pro
   return exchange(url, { method: 'GET', headers: { accept: 'application/pkix-crl' } }, options, DEFAULT_MAX_CRL_BYTES);
 }
 
-async function exchange(url: string, init: RequestInit, options: RevocationFetchOptions, defaultMax: number): Promise<Uint8Array> {
+async function exchange(
+  url: string,
+  init: RequestInit,
+  options: RevocationFetchOptions,
+  defaultMax: number,
+): Promise<Uint8Array> {
   if (!isHttpUrl(url)) throw new RevocationError('REVOCATION_UNSUPPORTED_URL', { url });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? defaultMax;

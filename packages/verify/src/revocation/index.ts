@@ -27,7 +27,15 @@ export {
   type OcspWarning,
 } from './ocsp.js';
 export { OcspCache, DEFAULT_OCSP_CACHE_MAX_AGE_MS, type OcspCacheOptions, type KeptOcspAnswer } from './ocsp-cache.js';
-export { parseCrl, checkCrl, type CrlFacts, type CrlCheckOptions, type CrlCheckResult, type CrlProblem, type CrlWarning } from './crl.js';
+export {
+  parseCrl,
+  checkCrl,
+  type CrlFacts,
+  type CrlCheckOptions,
+  type CrlCheckResult,
+  type CrlProblem,
+  type CrlWarning,
+} from './crl.js';
 export {
   fetchOcsp,
   fetchCrl,

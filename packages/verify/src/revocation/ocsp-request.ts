@@ -27,7 +27,9 @@ export async function buildOcspRequest(
   const hash = options.hash ?? 'SHA-1';
   if (!(hash in HASH_OIDS)) throw new TypeError(`buildOcspRequest: unsupported hash ${String(hash)}`);
   const request = new OCSPRequest();
-  request.tbsRequest.requestList = [new Request({ reqCert: await createCertId(toCertificate(certInput), toCertificate(issuerInput), hash) })];
+  request.tbsRequest.requestList = [
+    new Request({ reqCert: await createCertId(toCertificate(certInput), toCertificate(issuerInput), hash) }),
+  ];
 
   let nonce: Uint8Array | undefined;
   if (options.nonce instanceof Uint8Array) nonce = options.nonce.slice();

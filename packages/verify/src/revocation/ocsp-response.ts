@@ -1,6 +1,12 @@
 /** Reading OCSP responses (RFC 6960 §4.2): the facts, without judging whether they can be relied on. */
 import * as asn1js from 'asn1js';
-import { BasicOCSPResponse, OCSPResponse, RelativeDistinguishedNames, type Extension, type SingleResponse } from 'pkijs';
+import {
+  BasicOCSPResponse,
+  OCSPResponse,
+  RelativeDistinguishedNames,
+  type Extension,
+  type SingleResponse,
+} from 'pkijs';
 import { normaliseSerial, toArrayBuffer, toHex } from './bytes.js';
 import { certificateDer, nameDer } from './certificates.js';
 import { RevocationError } from './messages.js';
@@ -58,7 +64,9 @@ export interface DecodedOcspResponse {
   basic?: BasicOCSPResponse;
 }
 
-function decodeCertStatus(raw: unknown): Pick<OcspSingleResponse, 'certStatus' | 'revocationTime' | 'revocationReason'> {
+function decodeCertStatus(
+  raw: unknown,
+): Pick<OcspSingleResponse, 'certStatus' | 'revocationTime' | 'revocationReason'> {
   const node = raw as asn1js.BaseBlock & { valueBlock: { value?: asn1js.BaseBlock[] } };
   if (node?.idBlock?.tagClass !== 3) throw new Error('certStatus is not context-tagged');
   switch (node.idBlock.tagNumber) {
@@ -71,7 +79,11 @@ function decodeCertStatus(raw: unknown): Pick<OcspSingleResponse, 'certStatus' |
       if (!(time instanceof asn1js.GeneralizedTime)) throw new Error('RevokedInfo without revocationTime');
       const enumerated = (reason as asn1js.Constructed | undefined)?.valueBlock.value[0];
       const code = enumerated instanceof asn1js.Enumerated ? enumerated.valueBlock.valueDec : undefined;
-      return { certStatus: 'revoked', revocationTime: time.toDate(), revocationReason: code === undefined ? undefined : reasonName(code) };
+      return {
+        certStatus: 'revoked',
+        revocationTime: time.toDate(),
+        revocationReason: code === undefined ? undefined : reasonName(code),
+      };
     }
     default:
       throw new Error('unknown certStatus');

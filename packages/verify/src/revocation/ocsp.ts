@@ -62,7 +62,10 @@ export type OcspProblem = Extract<
   | 'OCSP_NONCE_MISMATCH'
   | 'OCSP_UNSUPPORTED_CRITICAL_EXTENSION'
 >;
-export type OcspWarning = Extract<RevocationCode, 'OCSP_NONCE_MISSING' | 'OCSP_NO_NEXT_UPDATE' | 'OCSP_RESPONDER_REVOCATION_UNCHECKED'>;
+export type OcspWarning = Extract<
+  RevocationCode,
+  'OCSP_NONCE_MISSING' | 'OCSP_NO_NEXT_UPDATE' | 'OCSP_RESPONDER_REVOCATION_UNCHECKED'
+>;
 
 export interface OcspCheckOptions {
   /** The validation time the answer must be current at (default: now). */
@@ -96,7 +99,11 @@ export interface OcspCheckResult {
   nonce?: Uint8Array;
 }
 
-async function findSingle(basic: BasicOCSPResponse, cert: Certificate, issuer: Certificate): Promise<SingleResponse | undefined> {
+async function findSingle(
+  basic: BasicOCSPResponse,
+  cert: Certificate,
+  issuer: Certificate,
+): Promise<SingleResponse | undefined> {
   const hashes = new IssuerHashes(issuer);
   for (const single of basic.tbsResponseData.responses) {
     if (await certIdMatches(single.certID, cert, hashes)) return single;
@@ -127,13 +134,20 @@ async function judgeResponder(
   const problems: OcspProblem[] = [];
   const warnings: OcspWarning[] = [];
   if (kind === 'delegated') {
-    const issuedByIssuer = isIssuerOf(issuer, candidate) && (await verifyCertificateSignature(candidate, issuer)) === 'valid';
-    if (!issuedByIssuer || !extendedKeyUsages(candidate)?.includes(OID.kpOcspSigning)) problems.push('OCSP_RESPONDER_NOT_AUTHORISED');
+    const issuedByIssuer =
+      isIssuerOf(issuer, candidate) && (await verifyCertificateSignature(candidate, issuer)) === 'valid';
+    if (!issuedByIssuer || !extendedKeyUsages(candidate)?.includes(OID.kpOcspSigning))
+      problems.push('OCSP_RESPONDER_NOT_AUTHORISED');
     if (!isValidAt(candidate, basic.tbsResponseData.producedAt)) problems.push('OCSP_RESPONDER_EXPIRED');
     if (!hasOcspNoCheck(candidate)) warnings.push('OCSP_RESPONDER_REVOCATION_UNCHECKED');
   }
   const data = basic.tbsResponseData;
-  const signature = await verifySignature(data.tbsView, basic.signature, candidate.subjectPublicKeyInfo, basic.signatureAlgorithm);
+  const signature = await verifySignature(
+    data.tbsView,
+    basic.signature,
+    candidate.subjectPublicKeyInfo,
+    basic.signatureAlgorithm,
+  );
   if (signature === 'invalid') problems.push('OCSP_SIGNATURE_INVALID');
   if (signature === 'unsupported') problems.push('OCSP_SIGNATURE_UNSUPPORTED');
   if (signature === 'mismatch') problems.push('OCSP_SIGNATURE_ALGORITHM_MISMATCH');
@@ -182,7 +196,12 @@ export async function checkOcspResponse(
     return unusable(der.slice(), 'OCSP_MALFORMED');
   }
   const { facts, basic } = decoded;
-  const base = { der: facts.der, responseStatus: facts.responseStatus, producedAt: facts.producedAt, nonce: facts.nonce };
+  const base = {
+    der: facts.der,
+    responseStatus: facts.responseStatus,
+    producedAt: facts.producedAt,
+    nonce: facts.nonce,
+  };
   if (facts.responseStatus !== 'successful') return unusable(facts.der, 'OCSP_NOT_SUCCESSFUL', base);
   if (!basic) return unusable(facts.der, 'OCSP_UNSUPPORTED_TYPE', base);
 

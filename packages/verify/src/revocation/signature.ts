@@ -27,6 +27,9 @@ export async function verifySignature(
 }
 
 /** Whether `issuer`'s key made `cert`'s signature. */
-export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate): Promise<'valid' | 'invalid' | 'unsupported'> {
+export async function verifyCertificateSignature(
+  cert: Certificate,
+  issuer: Certificate,
+): Promise<'valid' | 'invalid' | 'unsupported'> {
   return verifyCertificateSignatureWithKey(cert, issuer.subjectPublicKeyInfo);
 }

@@ -32,7 +32,10 @@ const parsed = new WeakMap<Uint8Array, CmsTree>();
 export function berOf(der: Uint8Array): CmsTree {
   let p = parsed.get(der);
   if (!p) {
-    p = withoutCertificates(der) ?? { ...asn1js.fromBER(der.slice().buffer as ArrayBuffer), certificates: { ber: false, badInteger: false } };
+    p = withoutCertificates(der) ?? {
+      ...asn1js.fromBER(der.slice().buffer as ArrayBuffer),
+      certificates: { ber: false, badInteger: false },
+    };
     parsed.set(der, p);
   }
   return p;
@@ -185,7 +188,8 @@ function withoutCertificates(c: Uint8Array): CmsTree | null {
   const stripped = wrap(0x30, [c.subarray(oid.at, oid.end), wrap(0xa0, [wrap(0x30, rest)])]);
   const asn = asn1js.fromBER(stripped.buffer as ArrayBuffer);
   if (asn.offset !== stripped.length || asn.result.error) return null;
-  const sdNode = ((asn.result as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed | undefined)?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  const sdNode = ((asn.result as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed | undefined)?.valueBlock
+    .value[0] as asn1js.Sequence | undefined;
   const field = sdNode?.valueBlock.value[at];
   if (!(field instanceof asn1js.Constructed) || field.valueBlock.value.length !== 0) return null;
   // each certificate back in its place, as a SEQUENCE node holding its exact bytes

@@ -55,7 +55,11 @@ export interface ByteRangeInput {
 }
 
 /** `pdf`: the file (or just its length, which skips the comparison of the gap's bytes). */
-export function checkByteRange(sig: ByteRangeInput, pdf: Uint8Array | ByteSource | number, revisions: readonly RevisionBounds[] = []): ByteRangeFacts {
+export function checkByteRange(
+  sig: ByteRangeInput,
+  pdf: Uint8Array | ByteSource | number,
+  revisions: readonly RevisionBounds[] = [],
+): ByteRangeFacts {
   const fileLength = typeof pdf === 'number' ? pdf : pdf.length;
   const bytes = typeof pdf === 'number' ? null : pdf;
   const problems: ByteRangeProblem[] = [];
@@ -148,7 +152,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const hexValue = (c: number): number =>
   c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-const isWhite = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+const isWhite = (c: number): boolean =>
+  c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
 
 /** Whether `span` holds exactly a hex string `<...>` (what hexStringAt would read), without decoding it. */
 export function isHexStringAt(pdf: Uint8Array, span: Span): boolean {

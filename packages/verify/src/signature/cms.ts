@@ -26,7 +26,17 @@ export type CmsProblem =
   | 'SIGNING_CERTIFICATE_ATTRIBUTE_MALFORMED';
 
 /** Digests WebCrypto runs natively (SHA-1/2) and the ones computed in JS because WebCrypto lacks them. */
-export type HashName = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SHA-512/256' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE256';
+export type HashName =
+  | 'SHA-1'
+  | 'SHA-224'
+  | 'SHA-256'
+  | 'SHA-384'
+  | 'SHA-512'
+  | 'SHA-512/256'
+  | 'SHA3-256'
+  | 'SHA3-384'
+  | 'SHA3-512'
+  | 'SHAKE256';
 
 export const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -267,15 +277,18 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     f.sid = { type: 'issuerAndSerialNumber', issuer: si.sid.issuer, serial };
     const issuer = si.sid.issuer;
     f.signerCertificate =
-      f.certificates.find((c) => sameSerial(u8(c.serialNumber.valueBlock.valueHexView), serial) && namesEqual(c.issuer, issuer)) ?? null;
+      f.certificates.find(
+        (c) => sameSerial(u8(c.serialNumber.valueBlock.valueHexView), serial) && namesEqual(c.issuer, issuer),
+      ) ?? null;
   } else {
     const keyId = skiFromSid(si.sid);
     if (keyId) {
       f.sid = { type: 'subjectKeyIdentifier', keyId };
-      f.signerCertificate = f.certificates.find((c) => {
-        const own = certSki(c);
-        return own !== null && eq(own, keyId);
-      }) ?? null;
+      f.signerCertificate =
+        f.certificates.find((c) => {
+          const own = certSki(c);
+          return own !== null && eq(own, keyId);
+        }) ?? null;
     } else f.problems.push('CMS_MALFORMED');
   }
   if (!f.signerCertificate) f.problems.push('SIGNER_CERTIFICATE_NOT_FOUND');
@@ -302,17 +315,23 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
     }
     for (const attr of si.signedAttrs.attributes) {
       // RFC 5652 §11 and RFC 5035: one instance each of these; a second could say something else than the first.
-      if (SINGLE_INSTANCE.has(attr.type) && f.signedAttributeTypes.includes(attr.type) && !f.problems.includes('SIGNED_ATTRIBUTE_REPEATED')) {
+      if (
+        SINGLE_INSTANCE.has(attr.type) &&
+        f.signedAttributeTypes.includes(attr.type) &&
+        !f.problems.includes('SIGNED_ATTRIBUTE_REPEATED')
+      ) {
         f.problems.push('SIGNED_ATTRIBUTE_REPEATED');
       }
       f.signedAttributeTypes.push(attr.type);
       try {
         const v = attr.values[0];
         if (attr.type === OID.contentType) {
-          if (attr.values.length !== 1 || !(v instanceof asn1js.ObjectIdentifier)) f.problems.push('SIGNED_ATTRIBUTE_MALFORMED');
+          if (attr.values.length !== 1 || !(v instanceof asn1js.ObjectIdentifier))
+            f.problems.push('SIGNED_ATTRIBUTE_MALFORMED');
           else f.contentTypeAttribute = v.valueBlock.toString();
         } else if (attr.type === OID.messageDigest) {
-          if (attr.values.length !== 1 || !(v instanceof asn1js.OctetString)) f.problems.push('SIGNED_ATTRIBUTE_MALFORMED');
+          if (attr.values.length !== 1 || !(v instanceof asn1js.OctetString))
+            f.problems.push('SIGNED_ATTRIBUTE_MALFORMED');
           else f.messageDigest = u8(v.valueBlock.valueHexView);
         } else if (attr.type === OID.signingTime) {
           if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) f.signingTimeAttribute = v.toDate();
@@ -325,11 +344,14 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
         f.problems.push('SIGNED_ATTRIBUTE_MALFORMED');
       }
     }
-    if (f.contentTypeAttribute === undefined && !f.signedAttributeTypes.includes(OID.contentType)) f.problems.push('CONTENT_TYPE_ATTRIBUTE_MISSING');
-    if (f.messageDigest === null && !f.signedAttributeTypes.includes(OID.messageDigest)) f.problems.push('MESSAGE_DIGEST_ATTRIBUTE_MISSING');
+    if (f.contentTypeAttribute === undefined && !f.signedAttributeTypes.includes(OID.contentType))
+      f.problems.push('CONTENT_TYPE_ATTRIBUTE_MISSING');
+    if (f.messageDigest === null && !f.signedAttributeTypes.includes(OID.messageDigest))
+      f.problems.push('MESSAGE_DIGEST_ATTRIBUTE_MISSING');
     // RFC 5652 §11.1: the content-type attribute must name the content signed, or the signature could be re-read as
     // a signature over another type of content.
-    if (f.contentTypeAttribute !== undefined && f.contentTypeAttribute !== f.eContentType) f.problems.push('CONTENT_TYPE_MISMATCH');
+    if (f.contentTypeAttribute !== undefined && f.contentTypeAttribute !== f.eContentType)
+      f.problems.push('CONTENT_TYPE_MISMATCH');
   }
 
   // Unsigned attributes.
@@ -345,7 +367,13 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   }
 }
 
-const SINGLE_INSTANCE = new Set<string>([OID.contentType, OID.messageDigest, OID.signingTime, OID.signingCertificate, OID.signingCertificateV2]);
+const SINGLE_INSTANCE = new Set<string>([
+  OID.contentType,
+  OID.messageDigest,
+  OID.signingTime,
+  OID.signingCertificate,
+  OID.signingCertificateV2,
+]);
 
 function octets(v: asn1js.OctetString): Uint8Array {
   // Constructed (BER) octet strings are concatenated.
@@ -363,7 +391,9 @@ function octets(v: asn1js.OctetString): Uint8Array {
 }
 
 function skiFromSid(sid: unknown): Uint8Array | null {
-  const s = sid as { valueBlock?: { valueHexView?: Uint8Array; value?: Array<{ valueBlock?: { valueHexView?: Uint8Array } }> } };
+  const s = sid as {
+    valueBlock?: { valueHexView?: Uint8Array; value?: Array<{ valueBlock?: { valueHexView?: Uint8Array } }> };
+  };
   const vb = s?.valueBlock;
   if (!vb) return null;
   if (Array.isArray(vb.value) && vb.value.length > 0) {

@@ -4,7 +4,17 @@
  * later update made unreachable — its field dropped from /Fields, the AcroForm removed, /V removed or pointed
  * elsewhere, the signature dictionary freed or redefined — is still found, and marked with the update that hid it.
  */
-import { PdfDict, PdfName, PdfRef, PdfString, PdfStream, stringText, type PdfDocument, type PdfObject, type Span } from '@kyso/pdf';
+import {
+  PdfDict,
+  PdfName,
+  PdfRef,
+  PdfString,
+  PdfStream,
+  stringText,
+  type PdfDocument,
+  type PdfObject,
+  type Span,
+} from '@kyso/pdf';
 
 export type SignatureKind = 'approval' | 'certification' | 'doc-timestamp';
 
@@ -105,7 +115,11 @@ interface Sighting {
 type FieldValues = Map<string, PdfObject | undefined>;
 
 /** Walks one revision's AcroForm field tree as of that revision. */
-function walkRevision(doc: PdfDocument, rev: number, budget: { left: number }): { sightings: Sighting[]; fields: FieldValues; acroForm: boolean } {
+function walkRevision(
+  doc: PdfDocument,
+  rev: number,
+  budget: { left: number },
+): { sightings: Sighting[]; fields: FieldValues; acroForm: boolean } {
   const sightings: Sighting[] = [];
   const fieldValues: FieldValues = new Map();
   const catalog = safe(() => doc.catalog(rev), undefined);
@@ -114,7 +128,12 @@ function walkRevision(doc: PdfDocument, rev: number, budget: { left: number }): 
   const seenNodes = new Set<unknown>();
   const seenSigs = new Set<unknown>();
   let visited = 0;
-  const visit = (item: PdfObject | undefined, parentName: string | null, inheritedFt: string | undefined, depth: number): void => {
+  const visit = (
+    item: PdfObject | undefined,
+    parentName: string | null,
+    inheritedFt: string | undefined,
+    depth: number,
+  ): void => {
     if (depth > 64 || ++visited > MAX_FIELDS || --budget.left < 0) return;
     const fieldRef = item instanceof PdfRef ? item : null;
     const node = safe(() => asDict(doc.resolve(item, rev)), undefined);
@@ -156,7 +175,8 @@ function signatureBearing(doc: PdfDocument, o: PdfObject | undefined, rev: numbe
   if (!(o instanceof PdfDict)) return false;
   if (o.has('ByteRange')) return true;
   const type = o.get('Type');
-  if (type instanceof PdfName && (type.name === 'Sig' || type.name === 'DocTimeStamp') && o.has('Contents')) return true;
+  if (type instanceof PdfName && (type.name === 'Sig' || type.name === 'DocTimeStamp') && o.has('Contents'))
+    return true;
   const v = o.get('V');
   if (v instanceof PdfDict) return v.has('ByteRange');
   return v instanceof PdfRef && safe(() => asDict(doc.getObject(v, rev))?.has('ByteRange') ?? false, false);
@@ -165,7 +185,15 @@ function signatureBearing(doc: PdfDocument, o: PdfObject | undefined, rev: numbe
 /** Whether revision `rev`'s own entries define a signature dictionary or a signed field. */
 function definesSignature(doc: PdfDocument, rev: number): boolean {
   for (const [num, e] of doc.revision(rev).entries) {
-    if (e.type !== 'free' && signatureBearing(doc, safe(() => doc.getObject(num, rev), undefined), rev)) return true;
+    if (
+      e.type !== 'free' &&
+      signatureBearing(
+        doc,
+        safe(() => doc.getObject(num, rev), undefined),
+        rev,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -180,7 +208,8 @@ function sameSignature(a: FoundSignature, b: FoundSignature): boolean {
   if ((a.ref === null) !== (b.ref === null) || (a.ref && b.ref && !a.ref.equals(b.ref))) return false;
   const ar = a.byteRange;
   const br = b.byteRange;
-  if ((ar === null) !== (br === null) || (ar && br && (ar.length !== br.length || ar.some((v, i) => v !== br[i])))) return false;
+  if ((ar === null) !== (br === null) || (ar && br && (ar.length !== br.length || ar.some((v, i) => v !== br[i]))))
+    return false;
   const ac = a.contents;
   const bc = b.contents;
   if (ac === null || bc === null) return ac === bc && a.contentsSpan?.start === b.contentsSpan?.start;
@@ -221,20 +250,28 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
         const c = { found, lastSeen: rev };
         candidates.push(c);
         bucket.push(c);
-      }
-      else if (known.found.kind === 'approval' && found.kind === 'certification') known.found.kind = 'certification';
+      } else if (known.found.kind === 'approval' && found.kind === 'certification') known.found.kind = 'certification';
     }
   }
   const walks = new Map<number, ReturnType<typeof walkRevision> | undefined>();
   const walkAt = (rev: number) => {
-    if (!walks.has(rev)) walks.set(rev, safe(() => walkRevision(doc, rev, { left: MAX_FIELDS }), undefined));
+    if (!walks.has(rev))
+      walks.set(
+        rev,
+        safe(() => walkRevision(doc, rev, { left: MAX_FIELDS }), undefined),
+      );
     return walks.get(rev);
   };
   for (const c of candidates) {
-    if (c.lastSeen < last) c.found.hidden = { revision: c.lastSeen + 1, cause: hiddenCause(doc, c.found, c.lastSeen + 1, walkAt(c.lastSeen + 1)) };
+    if (c.lastSeen < last)
+      c.found.hidden = {
+        revision: c.lastSeen + 1,
+        cause: hiddenCause(doc, c.found, c.lastSeen + 1, walkAt(c.lastSeen + 1)),
+      };
     // Versions of one redefined dictionary: each belongs to the revision that defined what was read.
     const ref = c.found.ref;
-    if (ref && (byObject.get(ref.key)?.length ?? 0) > 1) c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
+    if (ref && (byObject.get(ref.key)?.length ?? 0) > 1)
+      c.found.revision = safe(() => doc.entry(ref.num, c.lastSeen)?.revision, undefined) ?? c.found.revision;
   }
   return candidates
     .map((c, i) => ({ s: c.found, i }))
@@ -250,7 +287,12 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
 }
 
 /** Why revision `rev` no longer reaches a signature the revision before it reached. */
-function hiddenCause(doc: PdfDocument, s: FoundSignature, rev: number, walk: ReturnType<typeof walkRevision> | undefined): HiddenCause {
+function hiddenCause(
+  doc: PdfDocument,
+  s: FoundSignature,
+  rev: number,
+  walk: ReturnType<typeof walkRevision> | undefined,
+): HiddenCause {
   if (walk && !walk.acroForm) return 'acroform-removed';
   const e = s.ref ? safe(() => doc.entry(s.ref!.num, rev), undefined) : undefined;
   if (s.ref && (!e || e.entry.type === 'free')) return 'signature-freed';
@@ -291,7 +333,8 @@ function describe(
   const contentsObj = get('Contents');
   const contents = contentsObj instanceof PdfString ? contentsObj.bytes : null;
   const contentsIndirect = contentsRaw instanceof PdfRef;
-  const contentsSpan = contentsObj instanceof PdfString && !contentsIndirect && contentsObj.span ? { ...contentsObj.span } : null;
+  const contentsSpan =
+    contentsObj instanceof PdfString && !contentsIndirect && contentsObj.span ? { ...contentsObj.span } : null;
 
   let kind: SignatureKind = 'approval';
   if (type === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161') kind = 'doc-timestamp';

@@ -43,7 +43,12 @@ export function hidingChanges(signedRevision: number, signatures: readonly Found
  * The analysis with the hiding updates added. `self` hidden: its own hiding is disallowed even when its ByteRange
  * names no revision before the update (fail closed).
  */
-export function withHidingChanges(analysis: ModificationAnalysis, signedRevision: number, signatures: readonly FoundSignature[], self: FoundSignature): ModificationAnalysis {
+export function withHidingChanges(
+  analysis: ModificationAnalysis,
+  signedRevision: number,
+  signatures: readonly FoundSignature[],
+  self: FoundSignature,
+): ModificationAnalysis {
   const added = hidingChanges(signedRevision, signatures);
   if (self.hidden && !added.some((c) => c.reason === describeHidden(self))) added.push(...hidingChanges(-1, [self]));
   if (added.length === 0) return analysis;

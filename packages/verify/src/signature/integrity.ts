@@ -11,7 +11,11 @@ import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, t
 import type { FoundSignature } from './find-signatures.js';
 import { coveredBytes, digest, digestRanges } from './range-digest.js';
 import { certificateDer, namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
-import { verifySignatureValue, type AlgorithmMismatch, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
+import {
+  verifySignatureValue,
+  type AlgorithmMismatch,
+  type SignatureOutcome,
+} from '../crypto-policy/verify-signature.js';
 
 export { ecdsaDerToRaw } from '../crypto-policy/verify-signature.js';
 
@@ -76,7 +80,11 @@ export interface IntegrityOptions {
  * Gathers the integrity facts of one signature. Never throws for hostile data. `pdfBytes`: the file's bytes, or a
  * ByteSource over it (a file on disk is then read in windows, never whole).
  */
-export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signature: FoundSignature, options: IntegrityOptions = {}): Promise<IntegrityFacts> {
+export async function checkIntegrity(
+  pdfBytes: Uint8Array | ByteSource,
+  signature: FoundSignature,
+  options: IntegrityOptions = {},
+): Promise<IntegrityFacts> {
   let revisions: RevisionBounds[] = [];
   try {
     revisions = (options.doc ?? PdfDocument.load(pdfBytes, { fullHistory: true })).revisions;
@@ -84,7 +92,12 @@ export async function checkIntegrity(pdfBytes: Uint8Array | ByteSource, signatur
     revisions = [];
   }
   const byteRange = checkByteRange(
-    { byteRange: signature.byteRange, contentsSpan: signature.contentsSpan, hasContents: signature.contents !== null, contents: signature.contents },
+    {
+      byteRange: signature.byteRange,
+      contentsSpan: signature.contentsSpan,
+      hasContents: signature.contents !== null,
+      contents: signature.contents,
+    },
     pdfBytes,
     revisions,
   );
@@ -205,7 +218,9 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
  */
 async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise<boolean> {
   const der = certificateDer(cert); // the bytes it was read from, not a re-encoding
-  const firsts = ([1, 2] as const).map((v) => cms.signingCertificate?.find((r) => r.version === v)).filter((r) => r !== undefined);
+  const firsts = ([1, 2] as const)
+    .map((v) => cms.signingCertificate?.find((r) => r.version === v))
+    .filter((r) => r !== undefined);
   if (firsts.length === 0) return false;
   for (const ref of firsts) {
     const alg = hashByOid(ref.hashAlgorithm);
@@ -216,7 +231,9 @@ async function bindsCertificate(cms: CmsFacts, cert: pkijs.Certificate): Promise
     // An IssuerSerial without a directoryName names no issuer kyso can compare: not bound.
     if (!ref.issuerSerial.issuerDer) return false;
     try {
-      const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(ab(ref.issuerSerial.issuerDer)).result });
+      const name = new pkijs.RelativeDistinguishedNames({
+        schema: asn1js.fromBER(ab(ref.issuerSerial.issuerDer)).result,
+      });
       if (!namesEqual(name, cert.issuer)) return false;
     } catch {
       return false;

@@ -28,7 +28,12 @@ const NOBLE: Partial<Record<HashName, () => Hasher>> = {
   SHAKE256: () => shake256.create({ dkLen: 64 }),
 };
 
-const NODE_NAMES: Partial<Record<HashName, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NODE_NAMES: Partial<Record<HashName, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 type NodeCrypto = { createHash(name: string): { update(d: Uint8Array): unknown; digest(): Uint8Array } };
 let nodeCrypto: NodeCrypto | null | undefined;

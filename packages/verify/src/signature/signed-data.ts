@@ -34,11 +34,16 @@ export function readSignedData(node: asn1js.AsnType): pkijs.SignedData {
   const sd = new pkijs.SignedData();
   sd.version = (r[NAME.version] as asn1js.Integer).valueBlock.valueDec;
   if (NAME.digestAlgorithms in r) {
-    sd.digestAlgorithms = Array.from(r[NAME.digestAlgorithms] as asn1js.AsnType[], (a) => new pkijs.AlgorithmIdentifier({ schema: a }));
+    sd.digestAlgorithms = Array.from(
+      r[NAME.digestAlgorithms] as asn1js.AsnType[],
+      (a) => new pkijs.AlgorithmIdentifier({ schema: a }),
+    );
   }
   sd.encapContentInfo = new pkijs.EncapsulatedContentInfo({ schema: r[NAME.encapContentInfo] });
   if (NAME.certificates in r) {
-    const set = new pkijs.CertificateSet({ schema: new asn1js.Set({ value: (r[NAME.certificates] as asn1js.Constructed).valueBlock.value }) });
+    const set = new pkijs.CertificateSet({
+      schema: new asn1js.Set({ value: (r[NAME.certificates] as asn1js.Constructed).valueBlock.value }),
+    });
     sd.certificates = set.certificates.slice(0);
   }
   if (NAME.crls in r) {

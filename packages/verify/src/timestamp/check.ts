@@ -11,7 +11,14 @@ import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
 import { namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
-import { decodeTimestampToken, integerHex, namesSigner, view, type DecodedTimestampToken, type TimestampTokenFacts } from './token.js';
+import {
+  decodeTimestampToken,
+  integerHex,
+  namesSigner,
+  view,
+  type DecodedTimestampToken,
+  type TimestampTokenFacts,
+} from './token.js';
 import { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
 import { verifySignatureValue, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
 import type { DigestName } from '../crypto-policy/algorithms.js';
@@ -50,7 +57,10 @@ async function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Verifies a TimeStampToken (DER; trailing zero padding allowed). Never throws. */
-export async function checkTimestampToken(token: Uint8Array, options: TimestampCheckOptions = {}): Promise<TimestampCheck> {
+export async function checkTimestampToken(
+  token: Uint8Array,
+  options: TimestampCheckOptions = {},
+): Promise<TimestampCheck> {
   const decoded = decodeTimestampToken(token);
   const check: TimestampCheck = {
     ...decoded.facts,
@@ -150,15 +160,24 @@ async function checkInto(c: TimestampCheck, d: DecodedTimestampToken, options: T
   };
   const contentType = single(TSP_OID.contentType);
   // RFC 5652 §11.1: it must equal eContentType, which for a token must be id-ct-TSTInfo (checked when decoding).
-  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== TSP_OID.tstInfo) add('TST_CONTENT_TYPE_ATTRIBUTE');
+  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== TSP_OID.tstInfo)
+    add('TST_CONTENT_TYPE_ATTRIBUTE');
   const messageDigest = single(TSP_OID.messageDigest);
   if (!(messageDigest instanceof asn1js.OctetString)) add('TST_MESSAGE_DIGEST_MISSING');
   else if (digestName && d.eContent) {
-    c.messageDigestMatches = bytesEqual(await digest(digestName, d.eContent), view(messageDigest.valueBlock.valueHexView));
+    c.messageDigestMatches = bytesEqual(
+      await digest(digestName, d.eContent),
+      view(messageDigest.valueBlock.valueHexView),
+    );
     if (!c.messageDigestMatches) add('TST_MESSAGE_DIGEST_MISMATCH');
   }
   if (cert && certDer) {
-    const ess = await essBinding(single(TSP_OID.signingCertificateV2), single(TSP_OID.signingCertificate), cert, certDer);
+    const ess = await essBinding(
+      single(TSP_OID.signingCertificateV2),
+      single(TSP_OID.signingCertificate),
+      cert,
+      certDer,
+    );
     c.signingCertificateBound = ess === 'bound' ? true : ess === 'absent' || ess === 'malformed' ? null : false;
     if (ess === 'absent') add('TST_SIGNING_CERTIFICATE_MISSING');
     if (ess === 'malformed') add('TST_SIGNING_CERTIFICATE_MALFORMED');
@@ -221,7 +240,8 @@ function issuerSerialMatches(value: asn1js.AsnType, cert: pkijs.Certificate): bo
   if (!(value instanceof asn1js.Sequence)) return false;
   const [names, serial] = value.valueBlock.value;
   if (!(serial instanceof asn1js.Integer) || !(names instanceof asn1js.Sequence)) return false;
-  if (integerHex(view(serial.valueBlock.valueHexView)) !== integerHex(view(cert.serialNumber.valueBlock.valueHexView))) return false;
+  if (integerHex(view(serial.valueBlock.valueHexView)) !== integerHex(view(cert.serialNumber.valueBlock.valueHexView)))
+    return false;
   return names.valueBlock.value.some((gn) => {
     if (gn.idBlock.tagClass !== 3 || gn.idBlock.tagNumber !== 4 || !(gn instanceof asn1js.Constructed)) return false;
     try {
@@ -236,14 +256,21 @@ function issuerSerialMatches(value: asn1js.AsnType, cert: pkijs.Certificate): bo
  * The SignerInfo's signature through kyso's own algorithm check (not pkijs' engine): the algorithm must agree with the
  * TSA key and with the digest algorithm, or the token is refused whatever its bytes.
  */
-async function verifySignerInfo(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate, digestName: string): Promise<SignatureOutcome> {
+async function verifySignerInfo(
+  signerInfo: pkijs.SignerInfo,
+  cert: pkijs.Certificate,
+  digestName: string,
+): Promise<SignatureOutcome> {
   const signedAttrs = signerInfo.signedAttrs;
   if (!signedAttrs) return { result: 'invalid' };
   // encodedValue is the attributes' original encoding re-tagged as SET OF: the bytes that were signed.
   return verifySignatureValue({
     data: new Uint8Array(signedAttrs.encodedValue),
     signature: view(signerInfo.signature.valueBlock.valueHexView),
-    algorithm: { oid: signerInfo.signatureAlgorithm.algorithmId, params: signerInfo.signatureAlgorithm.algorithmParams },
+    algorithm: {
+      oid: signerInfo.signatureAlgorithm.algorithmId,
+      params: signerInfo.signatureAlgorithm.algorithmParams,
+    },
     key: cert.subjectPublicKeyInfo,
     keyDer: subjectPublicKeyInfoDer(cert),
     digest: digestName as DigestName,

@@ -38,7 +38,10 @@ export async function checkDocumentTimestamp(
     timestamp = await checkTimestampToken(contents, { digest, certificates: options.certificates });
   } else {
     const ranges = integrity.byteRange.ranges;
-    timestamp = await checkTimestampToken(contents, { data: ranges ? coveredBytes(pdf, ranges) : undefined, certificates: options.certificates });
+    timestamp = await checkTimestampToken(contents, {
+      data: ranges ? coveredBytes(pdf, ranges) : undefined,
+      certificates: options.certificates,
+    });
   }
   const problems: DocumentTimestampFacts['problems'] = [];
   if (signature.subFilter !== 'ETSI.RFC3161') problems.push('DOCTS_SUBFILTER');

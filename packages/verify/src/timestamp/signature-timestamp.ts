@@ -49,7 +49,11 @@ export async function checkSignatureTimestamps(
   const tokens = signatureTimestampTokens(signerInfo);
   const out: SignatureTimestamp[] = [];
   for (const [index, token] of tokens.entries()) {
-    out.push({ index, token, check: await checkTimestampToken(token, { data: value, certificates: options.certificates }) });
+    out.push({
+      index,
+      token,
+      check: await checkTimestampToken(token, { data: value, certificates: options.certificates }),
+    });
   }
   return out;
 }

@@ -94,7 +94,14 @@ export function decodeTimestampToken(token: Uint8Array): DecodedTimestampToken {
     unsignedAttributeTypes: [],
     problems: [],
   };
-  const out: DecodedTimestampToken = { facts, signedData: null, signerInfo: null, eContent: null, certs: [], signerIndex: -1 };
+  const out: DecodedTimestampToken = {
+    facts,
+    signedData: null,
+    signerInfo: null,
+    eContent: null,
+    certs: [],
+    signerIndex: -1,
+  };
   try {
     decodeInto(out, token);
   } catch {
@@ -182,7 +189,11 @@ function decodeInto(out: DecodedTimestampToken, token: Uint8Array): void {
   f.ordering = tst.ordering ?? false;
   if (tst.nonce) f.nonce = integerHex(view(tst.nonce.valueBlock.valueHexView));
   if (tst.accuracy) {
-    f.accuracy = { seconds: tst.accuracy.seconds ?? 0, millis: tst.accuracy.millis ?? 0, micros: tst.accuracy.micros ?? 0 };
+    f.accuracy = {
+      seconds: tst.accuracy.seconds ?? 0,
+      millis: tst.accuracy.millis ?? 0,
+      micros: tst.accuracy.micros ?? 0,
+    };
   }
   const digestOid = signerInfo.digestAlgorithm.algorithmId;
   f.digestAlgorithm = DIGEST_BY_OID[digestOid] ?? digestOid;

@@ -23,10 +23,17 @@ export interface TsaCertificateFacts {
 
 /** The facts of a TSA certificate (DER or parsed) and, given `at` (the token's genTime), its validity then. */
 export function inspectTsaCertificate(certificate: Uint8Array | pkijs.Certificate, at?: Date): TsaCertificateFacts {
-  const facts: TsaCertificateFacts = { purposes: [], ekuPresent: false, ekuCritical: false, validAt: null, problems: [] };
+  const facts: TsaCertificateFacts = {
+    purposes: [],
+    ekuPresent: false,
+    ekuCritical: false,
+    validAt: null,
+    problems: [],
+  };
   let cert: pkijs.Certificate;
   try {
-    cert = certificate instanceof pkijs.Certificate ? certificate : pkijs.Certificate.fromBER(toArrayBuffer(certificate));
+    cert =
+      certificate instanceof pkijs.Certificate ? certificate : pkijs.Certificate.fromBER(toArrayBuffer(certificate));
   } catch {
     facts.problems.push('TSA_CERT_UNREADABLE');
     return facts;
@@ -39,7 +46,8 @@ export function inspectTsaCertificate(certificate: Uint8Array | pkijs.Certificat
     facts.ekuCritical = eku.critical === true;
     facts.purposes = eku.parsedValue instanceof pkijs.ExtKeyUsage ? [...eku.parsedValue.keyPurposes] : [];
     if (!facts.ekuCritical) facts.problems.push('TSA_CERT_EKU_NOT_CRITICAL');
-    if (facts.purposes.length !== 1 || facts.purposes[0] !== TSP_OID.kpTimeStamping) facts.problems.push('TSA_CERT_EKU_NOT_TIMESTAMPING');
+    if (facts.purposes.length !== 1 || facts.purposes[0] !== TSP_OID.kpTimeStamping)
+      facts.problems.push('TSA_CERT_EKU_NOT_TIMESTAMPING');
   }
   facts.notBefore = cert.notBefore.value;
   facts.notAfter = cert.notAfter.value;

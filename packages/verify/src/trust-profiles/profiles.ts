@@ -63,7 +63,10 @@ export interface TrustProfile {
 
 export const TRUST_PROFILE_MESSAGES = {
   TRUST_PROFILE_UNKNOWN: ['Không có hồ sơ tin cậy với tên này.', 'There is no trust profile of that name.'],
-  TRUST_PROFILE_BAD_CERTIFICATE: ['Chứng thư số trong danh sách tin cậy không đọc được.', 'A certificate of the trust list could not be read.'],
+  TRUST_PROFILE_BAD_CERTIFICATE: [
+    'Chứng thư số trong danh sách tin cậy không đọc được.',
+    'A certificate of the trust list could not be read.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 export type TrustProfileErrorCode = keyof typeof TRUST_PROFILE_MESSAGES;
 
@@ -116,7 +119,12 @@ function bundledEntry(dataSet: string, r: BundledCertificateRecord): TrustedCert
       if (!parsed) {
         const cert = parseBundled(r);
         // The generator checked the manifest against the PEM; this checks the bytes trusted against the fingerprint shown.
-        if (fingerprint(cert) !== r.sha256) throw new TrustProfileError('TRUST_PROFILE_BAD_CERTIFICATE', { file: r.file }, `${r.file}: fingerprint mismatch`);
+        if (fingerprint(cert) !== r.sha256)
+          throw new TrustProfileError(
+            'TRUST_PROFILE_BAD_CERTIFICATE',
+            { file: r.file },
+            `${r.file}: fingerprint mismatch`,
+          );
         parsed = cert;
       }
       return parsed;
@@ -128,7 +136,14 @@ function bundledEntry(dataSet: string, r: BundledCertificateRecord): TrustedCert
     sha256: r.sha256,
     notBefore: new Date(r.notBefore),
     notAfter: new Date(r.notAfter),
-    origin: { kind: 'bundled', dataSet, file: r.file, role: r.role, corroborated: r.corroborated, independentCopies: r.independentCopies },
+    origin: {
+      kind: 'bundled',
+      dataSet,
+      file: r.file,
+      role: r.role,
+      corroborated: r.corroborated,
+      independentCopies: r.independentCopies,
+    },
   };
 }
 
@@ -145,7 +160,12 @@ export function isTrustProfileName(name: string): name is TrustProfileName {
  * caller can add to what everyone trusts; certificates are parsed on first use.
  */
 export function trustProfile(name: TrustProfileName | string): TrustProfile {
-  if (!isTrustProfileName(name)) throw new TrustProfileError('TRUST_PROFILE_UNKNOWN', { name }, `'${name}'; known: ${TRUST_PROFILE_NAMES.join(', ')}`);
+  if (!isTrustProfileName(name))
+    throw new TrustProfileError(
+      'TRUST_PROFILE_UNKNOWN',
+      { name },
+      `'${name}'; known: ${TRUST_PROFILE_NAMES.join(', ')}`,
+    );
   const cached = cache.get(name);
   if (cached) return cached;
   const rows = VN_TRUST_DATA;
@@ -183,7 +203,10 @@ export function customTrustProfile(options: {
     });
   return {
     name: options.name,
-    description: options.description ?? { vi: `Danh sách tin cậy "${options.name}"`, en: `Trust list "${options.name}"` },
+    description: options.description ?? {
+      vi: `Danh sách tin cậy "${options.name}"`,
+      en: `Trust list "${options.name}"`,
+    },
     anchors: [...(options.base?.anchors ?? []), ...read(options.anchors)],
     extraCertificates: [...(options.base?.extraCertificates ?? []), ...read(options.extraCertificates)],
   };

@@ -45,7 +45,8 @@ export function parseCaIssuersBody(body: Uint8Array): pkijs.Certificate[] {
   const ders: Uint8Array[] = [];
   if (text.includes('-----BEGIN')) {
     const all = new TextDecoder('latin1').decode(body);
-    for (const m of all.matchAll(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g)) ders.push(pemOrDer(new TextEncoder().encode(m[0])));
+    for (const m of all.matchAll(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g))
+      ders.push(pemOrDer(new TextEncoder().encode(m[0])));
   } else ders.push(body);
   const out: pkijs.Certificate[] = [];
   for (const der of ders) {
@@ -69,7 +70,10 @@ export function parseCaIssuersBody(body: Uint8Array): pkijs.Certificate[] {
 }
 
 /** Fetches one caIssuers URL. Never throws: the record says what happened. */
-export async function fetchCaIssuers(url: string, options: AiaOptions = {}): Promise<{ certificates: pkijs.Certificate[]; record: AiaFetch }> {
+export async function fetchCaIssuers(
+  url: string,
+  options: AiaOptions = {},
+): Promise<{ certificates: pkijs.Certificate[]; record: AiaFetch }> {
   const fail = (outcome: Exclude<AiaOutcome, 'OK'>, detail?: string) => ({
     certificates: [],
     record: { url, outcome, certificates: 0, ...(detail ? { detail } : {}) },
@@ -79,7 +83,14 @@ export async function fetchCaIssuers(url: string, options: AiaOptions = {}): Pro
   const maxBytes = options.maxBytes ?? DEFAULT_AIA_MAX_BYTES;
   const r = await httpExchange(url, { method: 'GET' }, { timeoutMs, maxBytes, fetch: options.fetch });
   if (!r.ok) {
-    const outcome = r.failure === 'timeout' ? 'AIA_TIMEOUT' : r.failure === 'too-large' ? 'AIA_TOO_LARGE' : r.failure === 'status' || r.failure === 'empty' ? 'AIA_BAD_RESPONSE' : 'AIA_UNREACHABLE';
+    const outcome =
+      r.failure === 'timeout'
+        ? 'AIA_TIMEOUT'
+        : r.failure === 'too-large'
+          ? 'AIA_TOO_LARGE'
+          : r.failure === 'status' || r.failure === 'empty'
+            ? 'AIA_BAD_RESPONSE'
+            : 'AIA_UNREACHABLE';
     return fail(outcome, r.detail);
   }
   const certificates = parseCaIssuersBody(r.body);

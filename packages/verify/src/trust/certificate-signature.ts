@@ -18,7 +18,12 @@ export async function verifyWithKey(
   algorithm: pkijs.AlgorithmIdentifier,
   issuerKey: pkijs.PublicKeyInfo,
 ): Promise<SignatureCheck> {
-  const outcome = await verifySignatureValue({ data: tbs, signature, algorithm: { oid: algorithm.algorithmId, params: algorithm.algorithmParams }, key: issuerKey });
+  const outcome = await verifySignatureValue({
+    data: tbs,
+    signature,
+    algorithm: { oid: algorithm.algorithmId, params: algorithm.algorithmParams },
+    key: issuerKey,
+  });
   return outcome.result;
 }
 
@@ -39,7 +44,10 @@ function fnv(h: number, b: Uint8Array): number {
 const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Whether `issuerKey` made `cert`'s signature. */
-export async function verifyCertificateSignature(cert: pkijs.Certificate, issuerKey: pkijs.PublicKeyInfo): Promise<SignatureCheck> {
+export async function verifyCertificateSignature(
+  cert: pkijs.Certificate,
+  issuerKey: pkijs.PublicKeyInfo,
+): Promise<SignatureCheck> {
   const tbs = new Uint8Array(cert.tbsView);
   const signature = new Uint8Array(cert.signatureValue.valueBlock.valueHexView);
   const key = new Uint8Array(issuerKey.subjectPublicKey.valueBlock.valueHexView);

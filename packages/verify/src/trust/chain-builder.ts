@@ -123,7 +123,12 @@ export async function* candidatePaths(leaf: pkijs.Certificate, ctx: BuilderConte
     const poolIssuers = () =>
       issuersIn(ctx.pool, cur).filter((c) => !inPath(c) && !ctx.anchors.some((a) => sameEntity(a, c)));
     let pool = poolIssuers();
-    if (anchors.length === 0 && pool.length === 0 && !(isSelfIssued(cur) && path.length > 1) && (await mayChase(path))) {
+    if (
+      anchors.length === 0 &&
+      pool.length === 0 &&
+      !(isSelfIssued(cur) && path.length > 1) &&
+      (await mayChase(path))
+    ) {
       await fetchIssuers(cur, ctx, triedUrls);
       anchors = issuersIn(ctx.anchors, cur);
       pool = poolIssuers();

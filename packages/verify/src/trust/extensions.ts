@@ -165,7 +165,10 @@ function readOne(x: CertificateExtensions, oid: string, v: unknown): boolean {
       return true;
     case E.policyMappings:
       if (!(v instanceof pkijs.PolicyMappings)) return false;
-      x.policyMappings = v.mappings.map((m) => ({ issuerDomainPolicy: m.issuerDomainPolicy, subjectDomainPolicy: m.subjectDomainPolicy }));
+      x.policyMappings = v.mappings.map((m) => ({
+        issuerDomainPolicy: m.issuerDomainPolicy,
+        subjectDomainPolicy: m.subjectDomainPolicy,
+      }));
       return true;
     case E.policyConstraints:
       if (!(v instanceof pkijs.PolicyConstraints)) return false;
@@ -181,7 +184,8 @@ function readOne(x: CertificateExtensions, oid: string, v: unknown): boolean {
     case E.authorityInfoAccess:
       if (!(v instanceof pkijs.InfoAccess)) return false;
       for (const d of v.accessDescriptions) {
-        if (d.accessMethod === AD_CA_ISSUERS && d.accessLocation.type === 6) x.caIssuers.push(String(d.accessLocation.value));
+        if (d.accessMethod === AD_CA_ISSUERS && d.accessLocation.type === 6)
+          x.caIssuers.push(String(d.accessLocation.value));
       }
       return true;
     default:

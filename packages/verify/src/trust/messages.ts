@@ -23,9 +23,18 @@ export const TRUST_MESSAGES = {
     'Thuật toán ký ghi trong chứng thư số không thống nhất (RFC 5280 §4.1.1.2).',
     'The certificate names two different signature algorithms (RFC 5280 §4.1.1.2).',
   ],
-  NOT_CA: ['Chứng thư số cấp cho chứng thư số khác nhưng không phải của tổ chức cấp (CA).', 'A certificate that issued another is not a CA certificate.'],
-  PATH_LENGTH: ['Đường dẫn vượt quá giới hạn độ dài (pathLenConstraint) của một CA.', 'The path exceeds a CA’s path length constraint.'],
-  KEY_USAGE: ['Khóa của CA không được phép ký chứng thư số (thiếu keyCertSign).', 'The CA key may not sign certificates (no keyCertSign).'],
+  NOT_CA: [
+    'Chứng thư số cấp cho chứng thư số khác nhưng không phải của tổ chức cấp (CA).',
+    'A certificate that issued another is not a CA certificate.',
+  ],
+  PATH_LENGTH: [
+    'Đường dẫn vượt quá giới hạn độ dài (pathLenConstraint) của một CA.',
+    'The path exceeds a CA’s path length constraint.',
+  ],
+  KEY_USAGE: [
+    'Khóa của CA không được phép ký chứng thư số (thiếu keyCertSign).',
+    'The CA key may not sign certificates (no keyCertSign).',
+  ],
   // The signer's certificate for document signing (signer-usage.ts).
   SIGNER_KEY_USAGE: [
     'Khóa của chứng thư số người ký không được phép dùng để ký (keyUsage thiếu digitalSignature và nonRepudiation).',
@@ -35,25 +44,43 @@ export const TRUST_MESSAGES = {
     'Mục đích sử dụng mở rộng (EKU) của chứng thư số người ký không cho phép ký tài liệu.',
     "The signer certificate's extended key usage does not allow document signing.",
   ],
-  CRITICAL_EXTENSION: ['Chứng thư số có phần mở rộng bắt buộc không được hỗ trợ.', 'The certificate has an unsupported critical extension.'],
-  EXTENSION_MALFORMED: ['Một phần mở rộng của chứng thư số không đúng cấu trúc.', 'A certificate extension is malformed.'],
+  CRITICAL_EXTENSION: [
+    'Chứng thư số có phần mở rộng bắt buộc không được hỗ trợ.',
+    'The certificate has an unsupported critical extension.',
+  ],
+  EXTENSION_MALFORMED: [
+    'Một phần mở rộng của chứng thư số không đúng cấu trúc.',
+    'A certificate extension is malformed.',
+  ],
   DUPLICATE_EXTENSION: ['Chứng thư số có phần mở rộng bị lặp.', 'The certificate repeats an extension.'],
-  NAME_CONSTRAINTS: ['Tên trong chứng thư số vi phạm ràng buộc tên của CA.', 'A name in the certificate violates a CA’s name constraints.'],
+  NAME_CONSTRAINTS: [
+    'Tên trong chứng thư số vi phạm ràng buộc tên của CA.',
+    'A name in the certificate violates a CA’s name constraints.',
+  ],
   POLICY_CONSTRAINTS: [
     'Đường dẫn không có chính sách chứng thư số hợp lệ mà CA yêu cầu.',
     'The path has no valid certificate policy although a CA requires one.',
   ],
 
   // Validity at a time (ValidityAt.status).
-  VALID: ['Mọi chứng thư số trong đường dẫn còn hiệu lực tại thời điểm này.', 'Every certificate of the path is within its validity period at this time.'],
+  VALID: [
+    'Mọi chứng thư số trong đường dẫn còn hiệu lực tại thời điểm này.',
+    'Every certificate of the path is within its validity period at this time.',
+  ],
   EXPIRED: ['Chứng thư số đã hết hạn tại thời điểm này.', 'A certificate had expired at this time.'],
   NOT_YET_VALID: ['Chứng thư số chưa có hiệu lực tại thời điểm này.', 'A certificate was not yet valid at this time.'],
 
   // AIA caIssuers fetching (AiaFetch.outcome; never fatal).
-  AIA_UNREACHABLE: ['Không tải được chứng thư số của tổ chức cấp (AIA).', 'The issuer certificate (AIA) could not be fetched.'],
+  AIA_UNREACHABLE: [
+    'Không tải được chứng thư số của tổ chức cấp (AIA).',
+    'The issuer certificate (AIA) could not be fetched.',
+  ],
   AIA_TIMEOUT: ['Máy chủ AIA không trả lời kịp thời.', 'The AIA server did not answer in time.'],
   AIA_TOO_LARGE: ['Dữ liệu AIA vượt quá giới hạn kích thước.', 'The AIA data exceeds the size limit.'],
-  AIA_BAD_RESPONSE: ['Máy chủ AIA trả lời không phải chứng thư số.', 'The AIA server did not answer with certificates.'],
+  AIA_BAD_RESPONSE: [
+    'Máy chủ AIA trả lời không phải chứng thư số.',
+    'The AIA server did not answer with certificates.',
+  ],
   AIA_UNSUPPORTED_URL: ['Địa chỉ AIA không dùng HTTP/HTTPS.', 'The AIA address is not an HTTP(S) URL.'],
   AIA_LIMIT: ['Đã đạt giới hạn số lần tải AIA.', 'The AIA fetch limit was reached.'],
 

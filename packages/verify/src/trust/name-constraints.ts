@@ -39,7 +39,8 @@ function emailWithin(name: string, base: string): boolean {
   if (at < 0) return false;
   const host = name.slice(at + 1).toLowerCase();
   const b = base.toLowerCase();
-  if (b.includes('@')) return name.slice(0, at) === base.slice(0, base.lastIndexOf('@')) && host === b.slice(b.lastIndexOf('@') + 1);
+  if (b.includes('@'))
+    return name.slice(0, at) === base.slice(0, base.lastIndexOf('@')) && host === b.slice(b.lastIndexOf('@') + 1);
   if (b.startsWith('.')) return host.endsWith(b);
   return host === b;
 }

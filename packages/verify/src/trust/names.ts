@@ -40,7 +40,10 @@ export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boo
 
 /** The same subject: name and public key (what RFC 5280 calls the trust anchor, whatever certificate carries it). */
 export function sameEntity(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
-  return sameCertificate(a, b) || (namesEqual(a.subject, b.subject) && bytesEqual(subjectPublicKeyInfoDer(a), subjectPublicKeyInfoDer(b)));
+  return (
+    sameCertificate(a, b) ||
+    (namesEqual(a.subject, b.subject) && bytesEqual(subjectPublicKeyInfoDer(a), subjectPublicKeyInfoDer(b)))
+  );
 }
 
 /** Issuer and subject names are equal (RFC 5280 "self-issued"; a self-signed certificate is one too). */

@@ -70,7 +70,10 @@ export interface PathValidationOptions {
 }
 
 /** Validates `chain` (leaf first, the anchor last). Never throws. */
-export async function validatePath(chain: readonly pkijs.Certificate[], options: PathValidationOptions = {}): Promise<PathValidation> {
+export async function validatePath(
+  chain: readonly pkijs.Certificate[],
+  options: PathValidationOptions = {},
+): Promise<PathValidation> {
   const problems: PathProblem[] = [];
   const m = chain.length - 1; // index of the anchor
   const check = options.checkSignature ?? signatureCache();
@@ -163,15 +166,18 @@ export async function validatePath(chain: readonly pkijs.Certificate[], options:
       if (policyMapping > 0) policyMapping--;
       if (inhibitAny > 0) inhibitAny--;
     }
-    if (x.requireExplicitPolicy !== undefined && x.requireExplicitPolicy < explicitPolicy) explicitPolicy = x.requireExplicitPolicy;
-    if (x.inhibitPolicyMapping !== undefined && x.inhibitPolicyMapping < policyMapping) policyMapping = x.inhibitPolicyMapping;
+    if (x.requireExplicitPolicy !== undefined && x.requireExplicitPolicy < explicitPolicy)
+      explicitPolicy = x.requireExplicitPolicy;
+    if (x.inhibitPolicyMapping !== undefined && x.inhibitPolicyMapping < policyMapping)
+      policyMapping = x.inhibitPolicyMapping;
     if (x.inhibitAnyPolicy !== undefined && x.inhibitAnyPolicy < inhibitAny) inhibitAny = x.inhibitAnyPolicy;
 
     // A certificate that issues another must be a CA allowed to sign certificates, within the path length.
     if (!x.basicConstraints?.cA) add('NOT_CA', i);
     if (x.keyUsage && !x.keyUsage.includes('keyCertSign')) add('KEY_USAGE', i);
     if (!selfIssued) {
-      if (maxPathLength <= 0) add('PATH_LENGTH', i, { detail: 'a CA above allows no further intermediate certificates' });
+      if (maxPathLength <= 0)
+        add('PATH_LENGTH', i, { detail: 'a CA above allows no further intermediate certificates' });
       else maxPathLength--;
     }
     const pathLen = x.basicConstraints?.pathLen;

@@ -136,7 +136,11 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
 
   const source = (c: pkijs.Certificate, i: number, anchor: pkijs.Certificate | null): CertificateSource =>
     i === 0 ? 'leaf' : c === anchor ? 'anchor' : fetched.includes(c) ? 'aia' : 'given';
-  const describe = (chain: pkijs.Certificate[], anchor: pkijs.Certificate | null, sigs: Array<SignatureCheck | 'not-checked'>) =>
+  const describe = (
+    chain: pkijs.Certificate[],
+    anchor: pkijs.Certificate | null,
+    sigs: Array<SignatureCheck | 'not-checked'>,
+  ) =>
     chain.map(
       (c, i): PathCertificate => ({
         certificate: c,
@@ -197,7 +201,11 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
 }
 
 /** Whether an extendedKeyUsage list allows `purpose`: no extension allows everything, anyExtendedKeyUsage too unless `strict`. */
-export function extendedKeyUsageAllows(ekus: readonly string[] | null, purpose: string, options: { strict?: boolean } = {}): boolean {
+export function extendedKeyUsageAllows(
+  ekus: readonly string[] | null,
+  purpose: string,
+  options: { strict?: boolean } = {},
+): boolean {
   if (ekus === null) return !options.strict;
   return ekus.includes(purpose) || (!options.strict && ekus.includes('2.5.29.37.0'));
 }

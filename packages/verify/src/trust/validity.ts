@@ -27,7 +27,10 @@ export interface ValidityFailure {
 
 export type ValidityAt =
   | { status: 'VALID'; at: Date }
-  | (ValidityFailure & { at: Date; /** Every certificate outside its period, leaf first. */ failures: ValidityFailure[] });
+  | (ValidityFailure & {
+      at: Date /** Every certificate outside its period, leaf first. */;
+      failures: ValidityFailure[];
+    });
 
 export interface ValidAtOptions {
   /** Also require the anchor to be within its validity period (default true). */
@@ -69,7 +72,10 @@ export function validAt(facts: ValidityInput, time: Date, options: ValidAtOption
  * When the whole chain is valid at once: the latest notBefore to the earliest notAfter; `empty` when the periods
  * never overlap (no time at which the chain was valid).
  */
-export function validityWindow(facts: ValidityInput, options: ValidAtOptions = {}): ValidityPeriod & { empty: boolean } {
+export function validityWindow(
+  facts: ValidityInput,
+  options: ValidAtOptions = {},
+): ValidityPeriod & { empty: boolean } {
   let from = -Infinity;
   let to = Infinity;
   facts.chain.forEach((cert, index) => {

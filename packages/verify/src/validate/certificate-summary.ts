@@ -50,7 +50,10 @@ export function summariseName(name: pkijs.RelativeDistinguishedNames): NameSumma
     organization: first('O'),
     organizationalUnit: first('OU'),
     country: first('C'),
-    text: [...parts].reverse().map(([t, v]) => `${t}=${v}`).join(','),
+    text: [...parts]
+      .reverse()
+      .map(([t, v]) => `${t}=${v}`)
+      .join(','),
   };
 }
 
@@ -65,7 +68,8 @@ export function publicKeyText(cert: pkijs.Certificate): string {
   const alg = spki.algorithm.algorithmId;
   if (alg === '1.2.840.113549.1.1.1' || alg === '1.2.840.113549.1.1.10') {
     try {
-      const seq = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView.slice().buffer).result as asn1js.Sequence;
+      const seq = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView.slice().buffer)
+        .result as asn1js.Sequence;
       const modulus = seq.valueBlock.value[0] as asn1js.Integer;
       let bytes = new Uint8Array(modulus.valueBlock.valueHexView);
       while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
@@ -85,7 +89,9 @@ export function publicKeyText(cert: pkijs.Certificate): string {
 }
 
 function hex(bytes: ArrayBuffer | Uint8Array): string {
-  return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }
 
 export function summariseCertificate(cert: pkijs.Certificate): CertificateSummary {

@@ -3,7 +3,14 @@ import type * as pkijs from 'pkijs';
 import type { CryptoPolicy } from '../crypto-policy/index.js';
 import type { EvidencePool } from '../evidence/index.js';
 import type { FetchLike, OcspCache } from '../revocation/index.js';
-import { buildTrustPath, extendedKeyUsageAllows, KEY_PURPOSES, signerUsageProblems, validAt, type PathFacts } from '../trust/index.js';
+import {
+  buildTrustPath,
+  extendedKeyUsageAllows,
+  KEY_PURPOSES,
+  signerUsageProblems,
+  validAt,
+  type PathFacts,
+} from '../trust/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import type { ChainFacts, SignatureFacts } from './facts.js';
 
@@ -48,11 +55,20 @@ export async function chainOf(
       aia: ctx.online ? { enabled: true, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch } : undefined,
     });
   } catch {
-    return { facts: { found: false, path: [], problems: ['CERTIFICATE_UNREADABLE'], validity: [] }, certs: [], path: null };
+    return {
+      facts: { found: false, path: [], problems: ['CERTIFICATE_UNREADABLE'], validity: [] },
+      certs: [],
+      path: null,
+    };
   }
-  const problems = path.found ? path.problems.map((p) => `${p.code} (${p.subject}${p.detail ? `: ${p.detail}` : ''})`) : [];
+  const problems = path.found
+    ? path.problems.map((p) => `${p.code} (${p.subject}${p.detail ? `: ${p.detail}` : ''})`)
+    : [];
   // A timestamp's signer must be a TSA (RFC 3161 §2.3: the critical timeStamping purpose).
-  if (purpose === 'timestamping' && !extendedKeyUsageAllows(path.leafExtendedKeyUsage, KEY_PURPOSES.timeStamping, { strict: true })) {
+  if (
+    purpose === 'timestamping' &&
+    !extendedKeyUsageAllows(path.leafExtendedKeyUsage, KEY_PURPOSES.timeStamping, { strict: true })
+  ) {
     problems.push('TSA_EXTENDED_KEY_USAGE');
   }
   // A signer's certificate must be one for signing documents (trust/signer-usage.ts); a fact kept apart from the path's.
@@ -61,10 +77,20 @@ export async function chainOf(
     const v = validAt(path, t);
     return v.status === 'VALID'
       ? { at: t.toISOString(), status: 'VALID' as const }
-      : { at: t.toISOString(), status: v.status, certificate: summariseCertificate(v.certificate).commonName ?? `#${v.index}` };
+      : {
+          at: t.toISOString(),
+          status: v.status,
+          certificate: summariseCertificate(v.certificate).commonName ?? `#${v.index}`,
+        };
   });
   return {
-    facts: { found: path.found, path: path.chain.map(summariseCertificate), problems, ...(constraints.length ? { constraints } : {}), validity },
+    facts: {
+      found: path.found,
+      path: path.chain.map(summariseCertificate),
+      problems,
+      ...(constraints.length ? { constraints } : {}),
+      validity,
+    },
     certs: path.chain,
     anchor: path.anchor,
     path,

@@ -7,7 +7,15 @@ import type * as pkijs from 'pkijs';
 import type { ByteSource, PdfDocument } from '@kyso/pdf';
 import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
 import { analyseModifications } from '../modifications/index.js';
-import { checkIntegrity, describeHidden, findSignatures, withHidingChanges, xrefFragments, type FoundSignature, type IntegrityFacts } from '../signature/index.js';
+import {
+  checkIntegrity,
+  describeHidden,
+  findSignatures,
+  withHidingChanges,
+  xrefFragments,
+  type FoundSignature,
+  type IntegrityFacts,
+} from '../signature/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import { chainOf, type TrustContext } from './chain.js';
 import type { DocumentFacts, PadesLevel, SignatureFacts, TimestampFacts } from './facts.js';
@@ -24,7 +32,12 @@ interface Base {
 }
 
 /** `signatures`: the document's findSignatures, when the caller already has them (their CMS parses are shared). */
-export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocument, ctx: TrustContext, signatures?: FoundSignature[]): Promise<DocumentFacts> {
+export async function gatherFacts(
+  bytes: Uint8Array | ByteSource,
+  doc: PdfDocument,
+  ctx: TrustContext,
+  signatures?: FoundSignature[],
+): Promise<DocumentFacts> {
   const validationTime = ctx.at;
   const found = signatures ?? findSignatures(doc);
   const bases: Base[] = [];
@@ -67,17 +80,34 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
       : { time: validationTime.toISOString(), source: 'validation-time' as const };
     const best = new Date(bestSignatureTime.time);
 
-    const claimedTime = b.found.kind === 'doc-timestamp' ? documentTimestampTime(cms) : pdfDateToIso(b.found.signingTime) ?? cms.signingTimeAttribute?.toISOString() ?? null;
+    const claimedTime =
+      b.found.kind === 'doc-timestamp'
+        ? documentTimestampTime(cms)
+        : (pdfDateToIso(b.found.signingTime) ?? cms.signingTimeAttribute?.toISOString() ?? null);
     // Validity is asked at the best signature time (the verdict's), the validation time and the claimed time (a
     // fact for the report: a file signed inside its certificate's period says so even when nothing proves it).
-    const claimedIso = claimedTime && Number.isFinite(Date.parse(claimedTime)) ? new Date(claimedTime).toISOString() : null;
-    const times = [...new Set([bestSignatureTime.time, validationTime.toISOString(), ...(claimedIso ? [claimedIso] : [])])].map((t) => new Date(t));
+    const claimedIso =
+      claimedTime && Number.isFinite(Date.parse(claimedTime)) ? new Date(claimedTime).toISOString() : null;
+    const times = [
+      ...new Set([bestSignatureTime.time, validationTime.toISOString(), ...(claimedIso ? [claimedIso] : [])]),
+    ].map((t) => new Date(t));
     const chain = signerCert
       ? await chainOf(signerCert, pool, ctx, times, b.found.kind === 'doc-timestamp' ? 'timestamping' : 'signing')
-      : { facts: { found: false, path: [], problems: [], validity: [] }, certs: [] as pkijs.Certificate[], anchor: undefined };
-    const revocation = chain.facts.found ? await revocationOf(chain.certs, best, b.signedRevision, ctx) : { certificates: [] };
+      : {
+          facts: { found: false, path: [], problems: [], validity: [] },
+          certs: [] as pkijs.Certificate[],
+          anchor: undefined,
+        };
+    const revocation = chain.facts.found
+      ? await revocationOf(chain.certs, best, b.signedRevision, ctx)
+      : { certificates: [] };
     const crypto = evaluateCryptoPolicy(
-      { signature: { ...cms, documentDigest: b.integrity.digestAlgorithm }, chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [], anchor: chain.anchor, at: best },
+      {
+        signature: { ...cms, documentDigest: b.integrity.digestAlgorithm },
+        chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [],
+        anchor: chain.anchor,
+        at: best,
+      },
       ctx.cryptoPolicy,
     );
 
@@ -128,7 +158,12 @@ export async function gatherFacts(bytes: Uint8Array | ByteSource, doc: PdfDocume
     }
   }
   for (const f of all) f.level = padesLevel(f, all, ctx);
-  return { validationTime: validationTime.toISOString(), revisions: doc.revisions.length, recovered: doc.recovered, signatures: all };
+  return {
+    validationTime: validationTime.toISOString(),
+    revisions: doc.revisions.length,
+    recovered: doc.recovered,
+    signatures: all,
+  };
 }
 
 /** PAdES baseline level by what the file holds: CAdES-detached (B-B), a timestamp (B-T), validation data after

@@ -12,7 +12,8 @@ export function readCertificates(sources: readonly CertificateSource[] = []): pk
     if (s instanceof pkijs.Certificate) out.push(s);
     else {
       const text = typeof s === 'string' ? s : s[0] === 0x2d ? new TextDecoder().decode(s) : null;
-      if (text !== null) for (const block of text.match(PEM_BLOCK) ?? [text]) out.push(toCertificate(new TextEncoder().encode(block)));
+      if (text !== null)
+        for (const block of text.match(PEM_BLOCK) ?? [text]) out.push(toCertificate(new TextEncoder().encode(block)));
       else out.push(toCertificate(s as Uint8Array));
     }
   }

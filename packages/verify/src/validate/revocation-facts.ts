@@ -44,7 +44,13 @@ async function authenticated(path: readonly pkijs.Certificate[], i: number, ctx:
   return true;
 }
 
-async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best: Date, ctx: TrustContext, mayFetch: () => Promise<boolean>): Promise<CertificateRevocation> {
+async function statusOf(
+  cert: pkijs.Certificate,
+  issuer: pkijs.Certificate,
+  best: Date,
+  ctx: TrustContext,
+  mayFetch: () => Promise<boolean>,
+): Promise<CertificateRevocation> {
   let embedded: EmbeddedRevocationFacts | null = null;
   if (ctx.evidence.ocspResponses.length + ctx.evidence.crls.length > 0) {
     // Long-term rule first (status data issued after the signing time shows it was not revoked then), then data
@@ -60,7 +66,12 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best
     return { certificate: name(cert), status: 'NOT_CHECKED', problems: ['REVOCATION_NOT_FETCHED_UNAUTHENTICATED'] };
   }
   if (ctx.online) {
-    const r = await checkRevocation(cert, issuer, { at: ctx.at, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch, ocspCache: ctx.ocspCache });
+    const r = await checkRevocation(cert, issuer, {
+      at: ctx.at,
+      timeoutMs: ctx.timeoutMs,
+      fetch: ctx.fetch,
+      ocspCache: ctx.ocspCache,
+    });
     return {
       certificate: name(cert),
       status: r.status === 'good' ? 'GOOD' : r.status === 'revoked' ? 'REVOKED' : 'UNKNOWN',
@@ -76,13 +87,19 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, best
 }
 
 /** `path`: leaf … anchor. */
-export async function revocationOf(path: readonly pkijs.Certificate[], best: Date, _signedRevision: number, ctx: TrustContext): Promise<RevocationFacts> {
+export async function revocationOf(
+  path: readonly pkijs.Certificate[],
+  best: Date,
+  _signedRevision: number,
+  ctx: TrustContext,
+): Promise<RevocationFacts> {
   const certificates: CertificateRevocation[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!; // i + 1 < path.length
     const issuer = path[i + 1]!;
     // An OCSP responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime (RFC 6960 §4.2.2.2.1).
-    if (i > 0 || !hasOcspNoCheck(cert)) certificates.push(await statusOf(cert, issuer, best, ctx, () => authenticated(path, i, ctx)));
+    if (i > 0 || !hasOcspNoCheck(cert))
+      certificates.push(await statusOf(cert, issuer, best, ctx, () => authenticated(path, i, ctx)));
   }
   return { certificates };
 }

@@ -32,11 +32,18 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
     let validUntil: string | null = null;
     const problems: string[] = [...c.problems];
     if (tsaCert && c.genTime) {
-      const chain = await chainOf(tsaCert, [...certs(c.certificates), ...ctx.documentCertificates], ctx, [c.genTime], 'timestamping');
+      const chain = await chainOf(
+        tsaCert,
+        [...certs(c.certificates), ...ctx.documentCertificates],
+        ctx,
+        [c.genTime],
+        'timestamping',
+      );
       trusted = chain.facts.found && chain.facts.problems.length === 0 && chain.facts.validity[0]?.status === 'VALID';
       if (!chain.facts.found) problems.push('TSA_NO_CHAIN');
       problems.push(...chain.facts.problems);
-      if (chain.facts.validity[0]?.status !== 'VALID') problems.push(`TSA_CERTIFICATE_${chain.facts.validity[0]?.status ?? 'UNKNOWN'}`);
+      if (chain.facts.validity[0]?.status !== 'VALID')
+        problems.push(`TSA_CERTIFICATE_${chain.facts.validity[0]?.status ?? 'UNKNOWN'}`);
       validUntil = chainValidUntil(chain.certs);
       // A TSA certificate revoked before the token's time makes the token no proof (EN 319 102-1 §5.4). Known
       // status only: no status data is not a reason to distrust a timestamp.
@@ -47,7 +54,9 @@ export async function signatureTimestamps(cms: CmsFacts, ctx: TrustContext): Pro
         );
         if (revoked) {
           trusted = false;
-          problems.push(`TSA_CERTIFICATE_REVOKED (${revoked.certificate}${revoked.revokedAt ? ` at ${revoked.revokedAt}` : ''})`);
+          problems.push(
+            `TSA_CERTIFICATE_REVOKED (${revoked.certificate}${revoked.revokedAt ? ` at ${revoked.revokedAt}` : ''})`,
+          );
         }
       }
     }

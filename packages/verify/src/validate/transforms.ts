@@ -34,7 +34,10 @@ function lockOf(doc: PdfDocument, params: PdfDict | undefined): SignatureTransfo
   if (action.name !== 'Include' && action.name !== 'Exclude') return null;
   const raw = safe(() => doc.resolve(params.get('Fields')), undefined);
   const fields = Array.isArray(raw)
-    ? raw.map((x) => safe(() => doc.resolve(x), undefined)).filter((x): x is PdfString => x instanceof PdfString).map(stringText)
+    ? raw
+        .map((x) => safe(() => doc.resolve(x), undefined))
+        .filter((x): x is PdfString => x instanceof PdfString)
+        .map(stringText)
     : [];
   return { action: action.name, fields };
 }

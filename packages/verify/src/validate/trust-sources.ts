@@ -15,7 +15,10 @@ import { readCertificates } from './read-certificates.js';
  * for its key is only a candidate.
  */
 export function nameKey(text: string): string {
-  return text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** nameKey of a profile certificate's subject, kept with the (shared, frozen) entry: a batch asks for it per file. */
@@ -50,7 +53,8 @@ function usableFor(
     if (aki) wanted.add(toHex(aki));
     else for (const name of [c.issuer, c.subject]) wantedNames.add(nameKey(nameText(name)));
   }
-  const keep = (t: TrustedCertificate) => t.subjectKeyId === null || wanted.has(t.subjectKeyId) || (wantedNames.size > 0 && wantedNames.has(subjectKey(t)));
+  const keep = (t: TrustedCertificate) =>
+    t.subjectKeyId === null || wanted.has(t.subjectKeyId) || (wantedNames.size > 0 && wantedNames.has(subjectKey(t)));
   const chosen = new Set<TrustedCertificate>();
   for (let grew = true; grew; ) {
     grew = false;
@@ -77,12 +81,18 @@ export function resolveTrust(
   anchors: pkijs.Certificate[];
   intermediates: pkijs.Certificate[];
 } {
-  const profile = options.trustProfile === undefined ? null : typeof options.trustProfile === 'string' ? trustProfile(options.trustProfile) : options.trustProfile;
+  const profile =
+    options.trustProfile === undefined
+      ? null
+      : typeof options.trustProfile === 'string'
+        ? trustProfile(options.trustProfile)
+        : options.trustProfile;
   const given = readCertificates(options.intermediates);
   let anchors: readonly TrustedCertificate[] = profile?.anchors ?? [];
   let extra: readonly TrustedCertificate[] = profile?.extraCertificates ?? [];
   // The caller's intermediates may need a profile certificate as their issuer, as the document's may.
-  if (profile && documentCertificates && !options.online) ({ anchors, extras: extra } = usableFor([...documentCertificates, ...given], anchors, extra));
+  if (profile && documentCertificates && !options.online)
+    ({ anchors, extras: extra } = usableFor([...documentCertificates, ...given], anchors, extra));
   return {
     anchors: [...anchors.map((a) => a.certificate), ...readCertificates(options.trustAnchors)],
     // The caller's first: given intermediates are the more specific choice when several issuers match equally.

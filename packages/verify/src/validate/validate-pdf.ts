@@ -28,13 +28,18 @@ export interface ValidationResult {
  * Validates every signature and document timestamp of the PDF. `bytes` may be a ByteSource (e.g. a file read in
  * windows), so a large file is parsed and hashed without being held in memory.
  */
-export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationResult> {
+export async function validatePdfDetailed(
+  bytes: Uint8Array | ByteSource,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
   // an update without /Prev must not cut a signed revision out of view
   const doc = PdfDocument.load(bytes, { maxDecodedBytes: options.maxDecodedBytes, fullHistory: true });
   // One list of signatures for the evidence pool and the facts: each CMS is parsed once (signature/ber.ts).
   const signatures = findSignatures(doc);
   const evidence = await collectEvidence(doc, { signatures });
-  const documentCertificates = evidence.certificates.map((c) => c.certificate).filter((c): c is pkijs.Certificate => c !== null);
+  const documentCertificates = evidence.certificates
+    .map((c) => c.certificate)
+    .filter((c): c is pkijs.Certificate => c !== null);
   const ctx: TrustContext = {
     at: options.at ?? new Date(),
     // The profile's anchors and extra certificates join the caller's; of a bundled profile, those that can link
@@ -63,6 +68,9 @@ export async function validatePdfDetailed(bytes: Uint8Array | ByteSource, option
   return { report: validationReport(facts, verdicts), facts, verdicts };
 }
 
-export async function validatePdf(bytes: Uint8Array | ByteSource, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validatePdf(
+  bytes: Uint8Array | ByteSource,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   return (await validatePdfDetailed(bytes, options)).report;
 }

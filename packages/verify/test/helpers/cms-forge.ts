@@ -40,14 +40,19 @@ export function readContents(pdf: Uint8Array): { der: Uint8Array; hexStart: numb
   const digits = hex.slice(lt + 1, hex.length - 1);
   const asn = asn1js.fromBER(ab(new Uint8Array(Buffer.from(digits, 'hex'))));
   if (asn.offset === -1) throw new Error('no CMS in /Contents');
-  return { der: new Uint8Array(Buffer.from(digits, 'hex')).slice(0, asn.offset), hexStart: contents.start + lt + 1, hexLength: digits.length };
+  return {
+    der: new Uint8Array(Buffer.from(digits, 'hex')).slice(0, asn.offset),
+    hexStart: contents.start + lt + 1,
+    hexLength: digits.length,
+  };
 }
 
 /** The PDF with its newest /Contents replaced by `der` (zero padded to the same length). */
 export function writeContents(pdf: Uint8Array, der: Uint8Array): Uint8Array {
   const { hexStart, hexLength } = readContents(pdf);
   const hex = hexOf(der).toUpperCase();
-  if (hex.length > hexLength) throw new Error(`forged CMS (${hex.length / 2} bytes) does not fit /Contents (${hexLength / 2})`);
+  if (hex.length > hexLength)
+    throw new Error(`forged CMS (${hex.length / 2} bytes) does not fit /Contents (${hexLength / 2})`);
   return overwrite(pdf, hexStart, hex.padEnd(hexLength, '0'));
 }
 
@@ -56,7 +61,9 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
 }
 
 export function encodeSignedData(sd: pkijs.SignedData): Uint8Array {
-  return new Uint8Array(new pkijs.ContentInfo({ contentType: OIDS.signedData, content: sd.toSchema(true) }).toSchema().toBER(false));
+  return new Uint8Array(
+    new pkijs.ContentInfo({ contentType: OIDS.signedData, content: sd.toSchema(true) }).toSchema().toBER(false),
+  );
 }
 
 /** The signed attributes as the signature covers them: the SET OF, DER. */
@@ -91,7 +98,9 @@ export type Scheme =
 export function signBytes(keyPem: string, scheme: Scheme, data: Uint8Array): Uint8Array {
   const key = createPrivateKey(keyPem);
   if (scheme.kind === 'rsa-pss') {
-    return new Uint8Array(nodeSign(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }));
+    return new Uint8Array(
+      nodeSign(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }),
+    );
   }
   return new Uint8Array(nodeSign(scheme.hash, data, key));
 }
@@ -107,7 +116,10 @@ export function pssAlgorithm(hash: string, mgfHash: string, saltLength: number):
     hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: hash, algorithmParams: new asn1js.Null() }),
     maskGenAlgorithm: new pkijs.AlgorithmIdentifier({
       algorithmId: OIDS.mgf1,
-      algorithmParams: new pkijs.AlgorithmIdentifier({ algorithmId: mgfHash, algorithmParams: new asn1js.Null() }).toSchema(),
+      algorithmParams: new pkijs.AlgorithmIdentifier({
+        algorithmId: mgfHash,
+        algorithmParams: new asn1js.Null(),
+      }).toSchema(),
     }),
     saltLength,
   });
@@ -115,7 +127,10 @@ export function pssAlgorithm(hash: string, mgfHash: string, saltLength: number):
 }
 
 /** Edits the newest signature's SignedData and writes it back. */
-export async function forgeCms(pdf: Uint8Array, edit: (sd: pkijs.SignedData, si: pkijs.SignerInfo) => void | Promise<void>): Promise<Uint8Array> {
+export async function forgeCms(
+  pdf: Uint8Array,
+  edit: (sd: pkijs.SignedData, si: pkijs.SignerInfo) => void | Promise<void>,
+): Promise<Uint8Array> {
   const sd = parseSignedData(readContents(pdf).der);
   await edit(sd, sd.signerInfos[0]);
   return writeContents(pdf, encodeSignedData(sd));

@@ -75,20 +75,130 @@ authorityKeyIdentifier = keyid
 ${options.crlUrl ? `crlDistributionPoints = URI:${options.crlUrl}\n` : ''}${options.ocspUrl ? `authorityInfoAccess = OCSP;URI:${options.ocspUrl}\n` : ''}`,
     );
     const cnf = f('ca.cnf');
-    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.csr'), '-subj', '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Dated Test Root', '-utf8');
-    openssl('ca', '-batch', '-notext', '-utf8', '-config', cnf, '-selfsign', '-keyfile', f('root.key'), '-in', f('root.csr'), '-out', f('root.pem'),
-      '-startdate', asn1Time(options.root[0]), '-enddate', asn1Time(options.root[1]), '-extensions', 'root_ext');
-    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', `/C=VN/CN=${options.leafName ?? 'Đỗ Thị Hết Hạn'}`, '-utf8');
-    openssl('ca', '-batch', '-notext', '-utf8', '-config', cnf, '-cert', f('root.pem'), '-keyfile', f('root.key'), '-in', f('leaf.csr'), '-out', f('leaf.pem'),
-      '-startdate', asn1Time(options.leaf[0]), '-enddate', asn1Time(options.leaf[1]), '-extensions', 'leaf_ext');
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('root.key'),
+      '-out',
+      f('root.csr'),
+      '-subj',
+      '/C=VN/O=Kyso Thử Nghiệm/CN=Kyso Dated Test Root',
+      '-utf8',
+    );
+    openssl(
+      'ca',
+      '-batch',
+      '-notext',
+      '-utf8',
+      '-config',
+      cnf,
+      '-selfsign',
+      '-keyfile',
+      f('root.key'),
+      '-in',
+      f('root.csr'),
+      '-out',
+      f('root.pem'),
+      '-startdate',
+      asn1Time(options.root[0]),
+      '-enddate',
+      asn1Time(options.root[1]),
+      '-extensions',
+      'root_ext',
+    );
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('leaf.key'),
+      '-out',
+      f('leaf.csr'),
+      '-subj',
+      `/C=VN/CN=${options.leafName ?? 'Đỗ Thị Hết Hạn'}`,
+      '-utf8',
+    );
+    openssl(
+      'ca',
+      '-batch',
+      '-notext',
+      '-utf8',
+      '-config',
+      cnf,
+      '-cert',
+      f('root.pem'),
+      '-keyfile',
+      f('root.key'),
+      '-in',
+      f('leaf.csr'),
+      '-out',
+      f('leaf.pem'),
+      '-startdate',
+      asn1Time(options.leaf[0]),
+      '-enddate',
+      asn1Time(options.leaf[1]),
+      '-extensions',
+      'leaf_ext',
+    );
     const password = 'dated-test';
-    openssl('pkcs12', '-export', '-inkey', f('leaf.key'), '-in', f('leaf.pem'), '-certfile', f('root.pem'), '-out', f('leaf.p12'), '-passout', `pass:${password}`);
+    openssl(
+      'pkcs12',
+      '-export',
+      '-inkey',
+      f('leaf.key'),
+      '-in',
+      f('leaf.pem'),
+      '-certfile',
+      f('root.pem'),
+      '-out',
+      f('leaf.p12'),
+      '-passout',
+      `pass:${password}`,
+    );
     let crlDer: Uint8Array | undefined;
     if (options.crlUrl) {
       writeFileSync(f('crlnumber'), '01\n');
-      writeFileSync(cnf, readFileSync(cnf, 'utf8').replace('[ policy_any ]', `crlnumber = ${f('crlnumber')}\ndefault_crl_days = ${options.crlDays ?? 3650}\n[ policy_any ]`));
-      if (options.revokeLeaf) openssl('ca', '-batch', '-config', cnf, '-revoke', f('leaf.pem'), '-crl_reason', 'keyCompromise', '-cert', f('root.pem'), '-keyfile', f('root.key'));
-      openssl('ca', '-batch', '-config', cnf, '-gencrl', '-cert', f('root.pem'), '-keyfile', f('root.key'), '-out', f('root.crl'));
+      writeFileSync(
+        cnf,
+        readFileSync(cnf, 'utf8').replace(
+          '[ policy_any ]',
+          `crlnumber = ${f('crlnumber')}\ndefault_crl_days = ${options.crlDays ?? 3650}\n[ policy_any ]`,
+        ),
+      );
+      if (options.revokeLeaf)
+        openssl(
+          'ca',
+          '-batch',
+          '-config',
+          cnf,
+          '-revoke',
+          f('leaf.pem'),
+          '-crl_reason',
+          'keyCompromise',
+          '-cert',
+          f('root.pem'),
+          '-keyfile',
+          f('root.key'),
+        );
+      openssl(
+        'ca',
+        '-batch',
+        '-config',
+        cnf,
+        '-gencrl',
+        '-cert',
+        f('root.pem'),
+        '-keyfile',
+        f('root.key'),
+        '-out',
+        f('root.crl'),
+      );
       openssl('crl', '-in', f('root.crl'), '-outform', 'DER', '-out', f('root.crl.der'));
       crlDer = new Uint8Array(readFileSync(f('root.crl.der')));
     }

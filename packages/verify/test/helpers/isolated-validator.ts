@@ -31,7 +31,10 @@ export interface IsolationLimits {
   memoryMb?: number;
 }
 
-export async function validateIsolated(jobs: ValidationJob[], limits: IsolationLimits = {}): Promise<ValidationOutcome[]> {
+export async function validateIsolated(
+  jobs: ValidationJob[],
+  limits: IsolationLimits = {},
+): Promise<ValidationOutcome[]> {
   const perFileMs = limits.perFileMs ?? 5000;
   const memoryMb = limits.memoryMb ?? 512;
   const outcomes: ValidationOutcome[] = [];
@@ -49,7 +52,9 @@ export async function validateIsolated(jobs: ValidationJob[], limits: IsolationL
 function runWorker(jobs: ValidationJob[], perFileMs: number, memoryMb: number): Promise<ValidationOutcome[]> {
   return new Promise((resolve) => {
     const got: ValidationOutcome[] = [];
-    const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    });
     let running: { id: string; since: number } | undefined;
     let settled = false;
     const settle = (): void => {
@@ -76,7 +81,8 @@ function runWorker(jobs: ValidationJob[], perFileMs: number, memoryMb: number): 
     });
     const died = (message: string): void => {
       if (settled) return; // the exit of a worker this runner terminated
-      if (running) got.push({ id: running.id, outcome: /memory|heap/i.test(message) ? 'out-of-memory' : 'crash', message });
+      if (running)
+        got.push({ id: running.id, outcome: /memory|heap/i.test(message) ? 'out-of-memory' : 'crash', message });
       running = undefined;
       settle();
     };

@@ -35,11 +35,44 @@ export function opensslPki(specs: CertSpec[]): OpensslPki {
   for (const spec of specs) {
     const [lines, ...sections] = spec.ext.split('\n\n');
     const aki = spec.issuer ? 'authorityKeyIdentifier = keyid\n' : '';
-    writeFileSync(f(`${spec.name}.cnf`), `[ v3 ]\nsubjectKeyIdentifier = hash\n${aki}${lines}\n\n${sections.join('\n\n')}\n`);
-    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${spec.name}.key`), '-out', f(`${spec.name}.csr`), '-subj', spec.subject);
-    const signer = spec.issuer ? ['-CA', f(`${spec.issuer}.pem`), '-CAkey', f(`${spec.issuer}.key`)] : ['-signkey', f(`${spec.name}.key`)];
-    openssl('x509', '-req', '-in', f(`${spec.name}.csr`), ...signer, '-set_serial', String(serial++), '-days', '365', '-sha256',
-      '-extfile', f(`${spec.name}.cnf`), '-extensions', 'v3', '-out', f(`${spec.name}.pem`));
+    writeFileSync(
+      f(`${spec.name}.cnf`),
+      `[ v3 ]\nsubjectKeyIdentifier = hash\n${aki}${lines}\n\n${sections.join('\n\n')}\n`,
+    );
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f(`${spec.name}.key`),
+      '-out',
+      f(`${spec.name}.csr`),
+      '-subj',
+      spec.subject,
+    );
+    const signer = spec.issuer
+      ? ['-CA', f(`${spec.issuer}.pem`), '-CAkey', f(`${spec.issuer}.key`)]
+      : ['-signkey', f(`${spec.name}.key`)];
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      f(`${spec.name}.csr`),
+      ...signer,
+      '-set_serial',
+      String(serial++),
+      '-days',
+      '365',
+      '-sha256',
+      '-extfile',
+      f(`${spec.name}.cnf`),
+      '-extensions',
+      'v3',
+      '-out',
+      f(`${spec.name}.pem`),
+    );
   }
   const password = 'openssl-pki';
   return {
@@ -49,7 +82,19 @@ export function opensslPki(specs: CertSpec[]): OpensslPki {
     p12: (leaf, chain) => {
       writeFileSync(f('chain.pem'), chain.map((c) => readFileSync(f(`${c}.pem`), 'utf8')).join(''));
       const out = f(`${leaf}.p12`);
-      openssl('pkcs12', '-export', '-inkey', f(`${leaf}.key`), '-in', f(`${leaf}.pem`), ...(chain.length ? ['-certfile', f('chain.pem')] : []), '-out', out, '-passout', `pass:${password}`);
+      openssl(
+        'pkcs12',
+        '-export',
+        '-inkey',
+        f(`${leaf}.key`),
+        '-in',
+        f(`${leaf}.pem`),
+        ...(chain.length ? ['-certfile', f('chain.pem')] : []),
+        '-out',
+        out,
+        '-passout',
+        `pass:${password}`,
+      );
       return new Uint8Array(readFileSync(out));
     },
     password,

@@ -79,7 +79,8 @@ export function concat(...parts: (Uint8Array | string)[]): Uint8Array {
 /** The offset of the last (or, with `from`, the first at or after `from`) occurrence of `token`; throws when absent. */
 export function offsetOf(bytes: Uint8Array, token: string, options: { from?: number; first?: boolean } = {}): number {
   const text = latin1(bytes);
-  const at = options.first || options.from !== undefined ? text.indexOf(token, options.from ?? 0) : text.lastIndexOf(token);
+  const at =
+    options.first || options.from !== undefined ? text.indexOf(token, options.from ?? 0) : text.lastIndexOf(token);
   if (at < 0) throw new Error(`token ${JSON.stringify(token)} not found`);
   return at;
 }
@@ -95,11 +96,17 @@ export function overwrite(bytes: Uint8Array, at: number, text: string): Uint8Arr
  * Where the newest signature dictionary keeps its /ByteRange array and its /Contents hex string (delimiters
  * included), as kyso writes them: `/ByteRange [a b c d   ]/Contents <…>`.
  */
-export function signatureTokens(bytes: Uint8Array): { byteRange: { start: number; end: number; values: number[] }; contents: { start: number; end: number } } {
+export function signatureTokens(bytes: Uint8Array): {
+  byteRange: { start: number; end: number; values: number[] };
+  contents: { start: number; end: number };
+} {
   const brAt = offsetOf(bytes, '/ByteRange');
   const open = offsetOf(bytes, '[', { from: brAt });
   const close = offsetOf(bytes, ']', { from: open });
-  const values = latin1(bytes.subarray(open + 1, close)).trim().split(/\s+/).map(Number);
+  const values = latin1(bytes.subarray(open + 1, close))
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   const cAt = offsetOf(bytes, '/Contents', { from: brAt });
   const lt = offsetOf(bytes, '<', { from: cAt });
   const gt = offsetOf(bytes, '>', { from: lt });

@@ -11,11 +11,14 @@ const MODIFICATIONS = new Set(['NONE', 'ALLOWED', 'DISALLOWED']);
 function malformed(report) {
   for (const s of report.signatures) {
     if (!INDICATIONS.includes(s.indication)) return `unknown indication ${s.indication}`;
-    if (s.indication === 'TOTAL-PASSED' ? s.subIndication !== null : SUB_INDICATIONS[s.subIndication] !== s.indication) {
+    if (
+      s.indication === 'TOTAL-PASSED' ? s.subIndication !== null : SUB_INDICATIONS[s.subIndication] !== s.indication
+    ) {
       return `sub-indication ${s.subIndication} does not belong to ${s.indication}`;
     }
     if (!MODIFICATIONS.has(s.modifications) || typeof s.intact !== 'boolean') return 'facts missing';
-    if (s.indication === 'TOTAL-PASSED' && (!s.intact || s.modifications === 'DISALLOWED')) return 'TOTAL-PASSED without integrity';
+    if (s.indication === 'TOTAL-PASSED' && (!s.intact || s.modifications === 'DISALLOWED'))
+      return 'TOTAL-PASSED without integrity';
   }
   return undefined;
 }
@@ -44,12 +47,17 @@ async function validateOne(job) {
   const inWindows = await outcomeOf(windowed(bytes), job, at);
   if (whole.crash) return { outcome: 'crash', message: whole.crash };
   if (inWindows.crash) return { outcome: 'crash', message: `read in windows: ${inWindows.crash}` };
-  if (JSON.stringify(whole) !== JSON.stringify(inWindows)) return { outcome: 'crash', message: 'read in windows, the file gets another outcome than in memory' };
+  if (JSON.stringify(whole) !== JSON.stringify(inWindows))
+    return { outcome: 'crash', message: 'read in windows, the file gets another outcome than in memory' };
   if (whole.code) return { outcome: 'error', code: whole.code };
   const report = whole.report;
   const problem = malformed(report);
   if (problem) return { outcome: 'crash', message: `malformed report: ${problem}` };
-  return { outcome: 'report', signatures: report.signatures.length, passed: report.signatures.filter((s) => s.indication === 'TOTAL-PASSED').length };
+  return {
+    outcome: 'report',
+    signatures: report.signatures.length,
+    passed: report.signatures.filter((s) => s.indication === 'TOTAL-PASSED').length,
+  };
 }
 
 parentPort.on('message', async (msg) => {

@@ -41,7 +41,11 @@ export function appendXrefFragment(signed: Uint8Array, o: FragmentOptions = {}):
   else if (entries === 'repeat') {
     const one = doc.entry(1)?.entry;
     if (one?.type !== 'offset') throw new Error('object 1 is not at an offset');
-    rows.push('0 2', '0000000000 65535 f ', `${String(one.offset).padStart(10, '0')} ${String(one.gen).padStart(5, '0')} n `);
+    rows.push(
+      '0 2',
+      '0000000000 65535 f ',
+      `${String(one.offset).padStart(10, '0')} ${String(one.gen).padStart(5, '0')} n `,
+    );
   } else rows.push('0 0');
   const xrefAt = signed.length + body.length;
   const id = t.get('ID');

@@ -7,7 +7,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { JournalError } from '../../journal/errors.js';
-import type { JournalPage, JournalQuery, JournalRecord, JournalRecordInput, SigningJournal } from '../../journal/types.js';
+import type {
+  JournalPage,
+  JournalQuery,
+  JournalRecord,
+  JournalRecordInput,
+  SigningJournal,
+} from '../../journal/types.js';
 import { checkQuery, checkRecordInput, journalInstant } from '../../journal/validate.js';
 import { RegisterError } from '../errors.js';
 import { applyMigrations } from './migrate.js';
@@ -52,7 +58,8 @@ export function openSqliteJournal(path: string, options: { busyTimeoutMs?: numbe
     applyMigrations(db);
   } catch (e) {
     db.close();
-    if (e instanceof RegisterError && e.code !== 'REGISTER_SCHEMA_TOO_NEW') throw new JournalError('JOURNAL_UNAVAILABLE', { path, reason: e.code });
+    if (e instanceof RegisterError && e.code !== 'REGISTER_SCHEMA_TOO_NEW')
+      throw new JournalError('JOURNAL_UNAVAILABLE', { path, reason: e.code });
     if (e instanceof RegisterError) throw e;
     throw new JournalError('JOURNAL_UNAVAILABLE', { path, reason: (e as { code?: string }).code ?? 'open-failed' });
   }
@@ -116,7 +123,19 @@ export class SqliteJournal implements SigningJournal {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#select ??= this.#db.prepare('SELECT * FROM signing_journal WHERE id = ?');
-    const { lastInsertRowid } = this.#insert.run(at, input.source, input.operation, input.unit, input.keyAlias, input.signerName, input.signerCertSha256, input.level, input.documentSha256, input.procedureCode ?? null, input.dossierId ?? null);
+    const { lastInsertRowid } = this.#insert.run(
+      at,
+      input.source,
+      input.operation,
+      input.unit,
+      input.keyAlias,
+      input.signerName,
+      input.signerCertSha256,
+      input.level,
+      input.documentSha256,
+      input.procedureCode ?? null,
+      input.dossierId ?? null,
+    );
     return toRecord(this.#select.get(lastInsertRowid) as Row);
   }
 
@@ -124,7 +143,8 @@ export class SqliteJournal implements SigningJournal {
     checkQuery(query);
     this.#flush(); // records asked for before the list are in it
     const limit = page.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1_000) throw new JournalError('JOURNAL_BAD_INPUT', { field: 'limit' }, 'limit: 1 to 1000');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1_000)
+      throw new JournalError('JOURNAL_BAD_INPUT', { field: 'limit' }, 'limit: 1 to 1000');
     const where: string[] = [];
     const args: unknown[] = [];
     const eq = (col: string, v: unknown) => v !== undefined && (where.push(`${col} = ?`), args.push(v));
@@ -135,8 +155,8 @@ export class SqliteJournal implements SigningJournal {
     eq('document_sha256', query.documentSha256);
     const from = journalInstant(query.from, 'from');
     const to = journalInstant(query.to, 'to');
-    if (from !== undefined) (where.push('at >= ?'), args.push(from));
-    if (to !== undefined) (where.push('at < ?'), args.push(to));
+    if (from !== undefined) where.push('at >= ?'), args.push(from);
+    if (to !== undefined) where.push('at < ?'), args.push(to);
     if (page.after !== undefined) {
       // The cursor is the last id seen: ids only grow, so a page never repeats or skips a record.
       const id = /^[1-9][0-9]{0,15}$/.test(String(page.after)) ? Number(page.after) : NaN;
@@ -146,7 +166,9 @@ export class SqliteJournal implements SigningJournal {
     }
     return this.#run(() => {
       const rows = this.#db
-        .prepare(`SELECT * FROM signing_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`)
+        .prepare(
+          `SELECT * FROM signing_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
+        )
         .all(...args, limit + 1) as Row[];
       const records = rows.slice(0, limit).map(toRecord);
       const last = records.at(-1);

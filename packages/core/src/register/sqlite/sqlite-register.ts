@@ -16,7 +16,15 @@ import { QUESTION_MARKS, entryConditions } from '../entry-sql.js';
 import type { EntrySearch } from '../entry-query.js';
 import { RegisterError } from '../errors.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
-import { KeyTakenConflict, type BookCounts, type NewEntry, type RegisterStore, type RegisterWrites, type StoredBook, type StoredRequest } from '../store.js';
+import {
+  KeyTakenConflict,
+  type BookCounts,
+  type NewEntry,
+  type RegisterStore,
+  type RegisterWrites,
+  type StoredBook,
+  type StoredRequest,
+} from '../store.js';
 import type { ExtensionRecord } from '../../deadlines/later-extension.js';
 import type { RequestDeadlineFacts } from '../entry-deadline.js';
 import type { Authority, Book, BookClosure, EntryKey, EntryState, RegisterEntry, SigningEvidence } from '../types.js';
@@ -37,7 +45,10 @@ function loadDriver(): typeof BetterSqlite3 {
   try {
     return requireCjs('better-sqlite3') as typeof BetterSqlite3;
   } catch (e) {
-    throw new RegisterError('REGISTER_UNAVAILABLE', { driver: 'better-sqlite3', reason: (e as { code?: string }).code ?? 'load-failed' });
+    throw new RegisterError('REGISTER_UNAVAILABLE', {
+      driver: 'better-sqlite3',
+      reason: (e as { code?: string }).code ?? 'load-failed',
+    });
   }
 }
 
@@ -188,7 +199,10 @@ class SqliteTx implements RegisterWrites {
     return this.#all<AuthorityRow>('SELECT * FROM authorities ORDER BY id').map(toAuthority);
   }
 
-  async upsertAuthority(a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null }, at: string): Promise<void> {
+  async upsertAuthority(
+    a: { id: string; name: string; bookTypes: string[]; electronicBookType: string | null },
+    at: string,
+  ): Promise<void> {
     this.#run(
       `INSERT INTO authorities (id, name, book_types, electronic_book_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, book_types = excluded.book_types,
@@ -206,7 +220,11 @@ class SqliteTx implements RegisterWrites {
     const rows =
       year === undefined
         ? this.#all<BookRow>('SELECT * FROM books WHERE authority_id = ? ORDER BY year, book_type, volume', authorityId)
-        : this.#all<BookRow>('SELECT * FROM books WHERE authority_id = ? AND year = ? ORDER BY book_type, volume', authorityId, year);
+        : this.#all<BookRow>(
+            'SELECT * FROM books WHERE authority_id = ? AND year = ? ORDER BY book_type, volume',
+            authorityId,
+            year,
+          );
     return rows.map((r) => {
       const { id: _id, ...book } = toBook(r);
       return book;
@@ -214,11 +232,21 @@ class SqliteTx implements RegisterWrites {
   }
 
   async volumes(authorityId: string, bookType: string, year: number): Promise<StoredBook[]> {
-    return this.#all<BookRow>('SELECT * FROM books WHERE authority_id = ? AND book_type = ? AND year = ? ORDER BY volume', authorityId, bookType, year).map(toBook);
+    return this.#all<BookRow>(
+      'SELECT * FROM books WHERE authority_id = ? AND book_type = ? AND year = ? ORDER BY volume',
+      authorityId,
+      bookType,
+      year,
+    ).map(toBook);
   }
 
   async closure(authorityId: string, bookType: string, year: number): Promise<BookClosure | null> {
-    const r = this.#get<ClosureRow>('SELECT * FROM book_closures WHERE authority_id = ? AND book_type = ? AND year = ?', authorityId, bookType, year);
+    const r = this.#get<ClosureRow>(
+      'SELECT * FROM book_closures WHERE authority_id = ? AND book_type = ? AND year = ?',
+      authorityId,
+      bookType,
+      year,
+    );
     return r ? toClosure(r) : null;
   }
 
@@ -226,17 +254,45 @@ class SqliteTx implements RegisterWrites {
   async lockBook(): Promise<void> {}
 
   async lastSeq(authorityId: string, bookType: string, year: number): Promise<number> {
-    return this.#get<{ n: number }>('SELECT COALESCE(MAX(seq_no), 0) AS n FROM entries WHERE authority_id = ? AND book_type = ? AND year = ?', authorityId, bookType, year)!.n;
+    return this.#get<{ n: number }>(
+      'SELECT COALESCE(MAX(seq_no), 0) AS n FROM entries WHERE authority_id = ? AND book_type = ? AND year = ?',
+      authorityId,
+      bookType,
+      year,
+    )!.n;
   }
 
-  async insertVolume(authorityId: string, bookType: string, year: number, volume: number, openedAt: string): Promise<StoredBook> {
-    const { lastInsertRowid } = this.#run('INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, ?, ?)', authorityId, bookType, year, volume, openedAt);
+  async insertVolume(
+    authorityId: string,
+    bookType: string,
+    year: number,
+    volume: number,
+    openedAt: string,
+  ): Promise<StoredBook> {
+    const { lastInsertRowid } = this.#run(
+      'INSERT INTO books (authority_id, book_type, year, volume, opened_at) VALUES (?, ?, ?, ?, ?)',
+      authorityId,
+      bookType,
+      year,
+      volume,
+      openedAt,
+    );
     return toBook(this.#get<BookRow>('SELECT * FROM books WHERE id = ?', lastInsertRowid)!);
   }
 
-  async closeVolumes(at: string, book: { id: number } | { authorityId: string; bookType: string; year: number }): Promise<void> {
+  async closeVolumes(
+    at: string,
+    book: { id: number } | { authorityId: string; bookType: string; year: number },
+  ): Promise<void> {
     if ('id' in book) this.#run('UPDATE books SET closed_at = ? WHERE id = ?', at, book.id);
-    else this.#run('UPDATE books SET closed_at = ? WHERE authority_id = ? AND book_type = ? AND year = ? AND closed_at IS NULL', at, book.authorityId, book.bookType, book.year);
+    else
+      this.#run(
+        'UPDATE books SET closed_at = ? WHERE authority_id = ? AND book_type = ? AND year = ? AND closed_at IS NULL',
+        at,
+        book.authorityId,
+        book.bookType,
+        book.year,
+      );
   }
 
   async bookCounts(authorityId: string, bookType: string, year: number): Promise<BookCounts> {
@@ -269,7 +325,11 @@ class SqliteTx implements RegisterWrites {
   }
 
   async requestByKey(authorityId: string, key: string): Promise<StoredRequest | null> {
-    const row = this.#get<RequestRow>('SELECT * FROM requests WHERE authority_id = ? AND idempotency_key = ?', authorityId, key);
+    const row = this.#get<RequestRow>(
+      'SELECT * FROM requests WHERE authority_id = ? AND idempotency_key = ?',
+      authorityId,
+      key,
+    );
     return row ? toRequest(row) : null;
   }
 
@@ -277,7 +337,10 @@ class SqliteTx implements RegisterWrites {
     const rows =
       authorityId === undefined
         ? this.#all<{ id: string }>("SELECT id FROM requests WHERE state = 'pending' ORDER BY created_at, id")
-        : this.#all<{ id: string }>("SELECT id FROM requests WHERE state = 'pending' AND authority_id = ? ORDER BY created_at, id", authorityId);
+        : this.#all<{ id: string }>(
+            "SELECT id FROM requests WHERE state = 'pending' AND authority_id = ? ORDER BY created_at, id",
+            authorityId,
+          );
     return rows.map((r) => r.id);
   }
 
@@ -321,17 +384,33 @@ class SqliteTx implements RegisterWrites {
         r.deliveredAt,
       );
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /idempotency_key/.test((e as Error).message)) throw new KeyTakenConflict();
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /idempotency_key/.test((e as Error).message))
+        throw new KeyTakenConflict();
       throw e;
     }
   }
 
-  async updateRequest(id: string, set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>): Promise<void> {
-    const columns = { state: 'state', completedAt: 'completed_at', voidReason: 'void_reason', deliveredAt: 'delivered_at', dueAt: 'due_at', extension: 'extension_json' } as const;
+  async updateRequest(
+    id: string,
+    set: Partial<Pick<StoredRequest, 'state' | 'completedAt' | 'voidReason' | 'deliveredAt' | 'dueAt' | 'extension'>>,
+  ): Promise<void> {
+    const columns = {
+      state: 'state',
+      completedAt: 'completed_at',
+      voidReason: 'void_reason',
+      deliveredAt: 'delivered_at',
+      dueAt: 'due_at',
+      extension: 'extension_json',
+    } as const;
     const keys = (Object.keys(set) as (keyof typeof columns)[]).filter((k) => set[k] !== undefined);
     if (keys.length === 0) return;
-    const value = (k: keyof typeof columns) => (k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k]);
-    this.#run(`UPDATE requests SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`, ...keys.map(value), id);
+    const value = (k: keyof typeof columns) =>
+      k === 'extension' ? (set.extension ? JSON.stringify(set.extension) : null) : set[k];
+    this.#run(
+      `UPDATE requests SET ${keys.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`,
+      ...keys.map(value),
+      id,
+    );
   }
 
   async insertExtension(requestId: string, r: ExtensionRecord): Promise<void> {
@@ -357,14 +436,30 @@ class SqliteTx implements RegisterWrites {
              EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy = 1) AS e
            FROM requests r WHERE r.id IN (${chunk.map(() => '?').join(', ')})`,
         )
-        .all(...chunk) as { id: string; state: StoredRequest['state']; due_at: string | null; completed_at: string | null; delivered_at: string | null; e: number }[];
-      for (const r of rows) out.set(r.id, { state: r.state, dueAt: r.due_at, completedAt: r.completed_at, deliveredAt: r.delivered_at, hasElectronicCopy: r.e === 1 });
+        .all(...chunk) as {
+        id: string;
+        state: StoredRequest['state'];
+        due_at: string | null;
+        completed_at: string | null;
+        delivered_at: string | null;
+        e: number;
+      }[];
+      for (const r of rows)
+        out.set(r.id, {
+          state: r.state,
+          dueAt: r.due_at,
+          completedAt: r.completed_at,
+          deliveredAt: r.delivered_at,
+          hasElectronicCopy: r.e === 1,
+        });
     }
     return out;
   }
 
   async extensions(requestId: string): Promise<ExtensionRecord[]> {
-    const rows = this.#db.prepare('SELECT * FROM request_extensions WHERE request_id = ? ORDER BY id').all(requestId) as {
+    const rows = this.#db
+      .prepare('SELECT * FROM request_extensions WHERE request_id = ? ORDER BY id')
+      .all(requestId) as {
       agreed_at: string;
       working_days: number;
       reason: string;
@@ -372,7 +467,14 @@ class SqliteTx implements RegisterWrites {
       due_before: string;
       due_after: string;
     }[];
-    return rows.map((r) => ({ agreedAt: r.agreed_at, workingDays: r.working_days, reason: r.reason, writtenAgreement: r.written_agreement === 1, dueBefore: r.due_before, dueAfter: r.due_after }));
+    return rows.map((r) => ({
+      agreedAt: r.agreed_at,
+      workingDays: r.working_days,
+      reason: r.reason,
+      writtenAgreement: r.written_agreement === 1,
+      dueBefore: r.due_before,
+      dueAfter: r.due_after,
+    }));
   }
 
   async insertEntry(e: NewEntry): Promise<number> {
@@ -409,7 +511,12 @@ class SqliteTx implements RegisterWrites {
   }
 
   async issueEntry(entryId: number, sha256: string | null, evidence: SigningEvidence | null): Promise<void> {
-    this.#run("UPDATE entries SET state = 'issued', ecopy_sha256 = ?, signing_evidence_json = ? WHERE id = ?", sha256, evidence ? JSON.stringify(evidence) : null, entryId);
+    this.#run(
+      "UPDATE entries SET state = 'issued', ecopy_sha256 = ?, signing_evidence_json = ? WHERE id = ?",
+      sha256,
+      evidence ? JSON.stringify(evidence) : null,
+      entryId,
+    );
   }
 
   async voidEntries(requestId: string, reason: string): Promise<void> {
@@ -417,15 +524,29 @@ class SqliteTx implements RegisterWrites {
   }
 
   async storeECopy(entryId: number, sha256: string, bytes: Uint8Array, at: string): Promise<void> {
-    this.#run('INSERT INTO ecopies (entry_id, sha256, bytes, stored_at) VALUES (?, ?, ?, ?)', entryId, sha256, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), at);
+    this.#run(
+      'INSERT INTO ecopies (entry_id, sha256, bytes, stored_at) VALUES (?, ?, ?, ?)',
+      entryId,
+      sha256,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      at,
+    );
   }
 
   async entriesOf(requestId: string): Promise<RegisterEntry[]> {
-    return this.#all<EntryRow>('SELECT * FROM entries WHERE request_id = ? ORDER BY original_index', requestId).map(toEntry);
+    return this.#all<EntryRow>('SELECT * FROM entries WHERE request_id = ? ORDER BY original_index', requestId).map(
+      toEntry,
+    );
   }
 
   async entry(key: EntryKey): Promise<RegisterEntry | null> {
-    const row = this.#get<EntryRow>('SELECT * FROM entries WHERE authority_id = ? AND book_type = ? AND year = ? AND seq_no = ?', key.authorityId, key.bookType, key.year, key.seqNo);
+    const row = this.#get<EntryRow>(
+      'SELECT * FROM entries WHERE authority_id = ? AND book_type = ? AND year = ? AND seq_no = ?',
+      key.authorityId,
+      key.bookType,
+      key.year,
+      key.seqNo,
+    );
     return row ? toEntry(row) : null;
   }
 
@@ -438,17 +559,28 @@ class SqliteTx implements RegisterWrites {
     return this.#all<EntryRow>('SELECT * FROM entries WHERE ecopy_sha256 = ? ORDER BY id', sha256).map(toEntry);
   }
 
-  async listEntries(filter: { authorityId: string; bookType?: string; year?: number; state?: EntryState }): Promise<RegisterEntry[]> {
+  async listEntries(filter: {
+    authorityId: string;
+    bookType?: string;
+    year?: number;
+    state?: EntryState;
+  }): Promise<RegisterEntry[]> {
     const where = ['authority_id = ?'];
     const args: unknown[] = [filter.authorityId];
-    if (filter.bookType !== undefined) (where.push('book_type = ?'), args.push(filter.bookType));
-    if (filter.year !== undefined) (where.push('year = ?'), args.push(filter.year));
-    if (filter.state !== undefined) (where.push('state = ?'), args.push(filter.state));
-    return this.#all<EntryRow>(`SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY year, book_type, seq_no`, ...args).map(toEntry);
+    if (filter.bookType !== undefined) where.push('book_type = ?'), args.push(filter.bookType);
+    if (filter.year !== undefined) where.push('year = ?'), args.push(filter.year);
+    if (filter.state !== undefined) where.push('state = ?'), args.push(filter.state);
+    return this.#all<EntryRow>(
+      `SELECT * FROM entries WHERE ${where.join(' AND ')} ORDER BY year, book_type, seq_no`,
+      ...args,
+    ).map(toEntry);
   }
 
   async searchEntries(search: EntrySearch, limit: number): Promise<RegisterEntry[]> {
-    const { where, args } = entryConditions(search, { param: QUESTION_MARKS, requesterContains: (p) => `instr(kyso_fold(requester_name), ${p}) > 0` });
+    const { where, args } = entryConditions(search, {
+      param: QUESTION_MARKS,
+      requesterContains: (p) => `instr(kyso_fold(requester_name), ${p}) > 0`,
+    });
     const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY authority_id, book_type, year, seq_no LIMIT ?`;
     return this.#all<EntryRow>(sql, ...args, limit).map(toEntry);
   }
@@ -460,22 +592,45 @@ class SqliteTx implements RegisterWrites {
 }
 
 function toAuthority(row: AuthorityRow): Authority {
-  return { id: row.id, name: row.name, bookTypes: JSON.parse(row.book_types) as string[], electronicBookType: row.electronic_book_type, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    bookTypes: JSON.parse(row.book_types) as string[],
+    electronicBookType: row.electronic_book_type,
+    createdAt: row.created_at,
+  };
 }
 
 function toBook(r: BookRow): StoredBook {
-  return { id: r.id, authorityId: r.authority_id, bookType: r.book_type, year: r.year, volume: r.volume, openedAt: r.opened_at, closedAt: r.closed_at };
+  return {
+    id: r.id,
+    authorityId: r.authority_id,
+    bookType: r.book_type,
+    year: r.year,
+    volume: r.volume,
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
+  };
 }
 
 function toClosure(r: ClosureRow): BookClosure {
-  return { authorityId: r.authority_id, bookType: r.book_type, year: r.year, numbersUsed: r.numbers_used, issued: r.issued, voided: r.voided, closedAt: r.closed_at };
+  return {
+    authorityId: r.authority_id,
+    bookType: r.book_type,
+    year: r.year,
+    numbersUsed: r.numbers_used,
+    issued: r.issued,
+    voided: r.voided,
+    closedAt: r.closed_at,
+  };
 }
 
 function mapError(e: unknown): unknown {
   if (e instanceof RegisterError || e instanceof KeyTakenConflict) return e;
   const code = (e as { code?: string })?.code;
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new RegisterError('REGISTER_BUSY', { sqlite: code });
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return new RegisterError('REGISTER_BUSY', { sqlite: code });
     return new RegisterError('REGISTER_STORAGE', { sqlite: code }, (e as Error).message);
   }
   return e;

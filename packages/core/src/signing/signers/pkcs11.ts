@@ -180,7 +180,10 @@ export async function loadPkcs11js(specifier = 'pkcs11js'): Promise<Pkcs11Module
     mod = (await import(specifier)) as Record<string, unknown>;
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
-    throw new Pkcs11SignerError('PKCS11_UNAVAILABLE', { module: specifier, reason: typeof code === 'string' ? code : 'load-failed' });
+    throw new Pkcs11SignerError('PKCS11_UNAVAILABLE', {
+      module: specifier,
+      reason: typeof code === 'string' ? code : 'load-failed',
+    });
   }
   const lib = ((mod.default as Record<string, unknown> | undefined) ?? mod) as unknown as Pkcs11Module;
   if (typeof lib?.PKCS11 !== 'function') {
@@ -207,7 +210,8 @@ interface ModuleEntry {
 const modules = new Map<string, ModuleEntry>();
 /** Key for remembering which PIN logged a token in, so a second signer with a different PIN is refused. */
 const pinTagKey = randomBytes(32);
-const pinTag = (slotKey: string, pin: string): Buffer => createHmac('sha256', pinTagKey).update(slotKey).update('\0').update(pin).digest();
+const pinTag = (slotKey: string, pin: string): Buffer =>
+  createHmac('sha256', pinTagKey).update(slotKey).update('\0').update(pin).digest();
 
 async function initModule(library: string, specifier: string | undefined): Promise<LoadedModule> {
   const lib = await loadPkcs11js(specifier);
@@ -410,7 +414,13 @@ export class Pkcs11Signer implements Signer {
   readonly chain: readonly Uint8Array[];
   readonly algorithm: SignerAlgorithm;
   /** Facts about the key in use (no secrets). */
-  readonly info: { tokenLabel: string; slot: number; keyLabel: string | null; keyId: string | null; keyType: 'RSA' | 'EC' };
+  readonly info: {
+    tokenLabel: string;
+    slot: number;
+    keyLabel: string | null;
+    keyId: string | null;
+    keyType: 'RSA' | 'EC';
+  };
 
   private readonly queue = new Queue();
   private closed = false;
@@ -450,7 +460,8 @@ export class Pkcs11Signer implements Signer {
   /** Opens a logged-in session on the token, finds the key and its certificate, and returns a ready Signer. */
   static async open(options: Pkcs11SignerOptions): Promise<Pkcs11Signer> {
     const { library, pin } = options;
-    if (typeof pin !== 'string') throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', { reason: 'no-pin' }, 'no PIN was given');
+    if (typeof pin !== 'string')
+      throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', { reason: 'no-pin' }, 'no PIN was given');
     const mod = await acquireModule(library, options.moduleSpecifier);
     const { api } = mod;
     let session: Handle | null = null;
@@ -460,7 +471,11 @@ export class Pkcs11Signer implements Signer {
       try {
         session = api.C_OpenSession(token.slot, CKF_SERIAL_SESSION);
       } catch (e) {
-        throw new Pkcs11SignerError('PKCS11_TOKEN_NOT_FOUND', { slot: slotId(token.slot), tokenLabel: token.tokenLabel, ...cause(e) }, 'could not open a session');
+        throw new Pkcs11SignerError(
+          'PKCS11_TOKEN_NOT_FOUND',
+          { slot: slotId(token.slot), tokenLabel: token.tokenLabel, ...cause(e) },
+          'could not open a session',
+        );
       }
       doLogin(mod, session, token, pin);
       login = { slotKey: token.slotKey };
@@ -470,12 +485,18 @@ export class Pkcs11Signer implements Signer {
       if (keyType !== CKK_RSA && keyType !== CKK_EC) {
         throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { keyType }, 'only RSA and EC keys can sign');
       }
-      const certificate = options.key.certificate ? new Uint8Array(options.key.certificate) : findCertificate(api, session, key);
+      const certificate = options.key.certificate
+        ? new Uint8Array(options.key.certificate)
+        : findCertificate(api, session, key);
       let x509: X509Certificate;
       try {
         x509 = new X509Certificate(Buffer.from(certificate));
       } catch {
-        throw new Pkcs11SignerError('PKCS11_CERTIFICATE_NOT_FOUND', { keyLabel: key.label, keyId: key.idHex }, 'the certificate cannot be parsed');
+        throw new Pkcs11SignerError(
+          'PKCS11_CERTIFICATE_NOT_FOUND',
+          { keyLabel: key.label, keyId: key.idHex },
+          'the certificate cannot be parsed',
+        );
       }
       checkKeyMatchesCertificate(api, session, key, keyType, x509);
 
@@ -489,11 +510,19 @@ export class Pkcs11Signer implements Signer {
       const pick = (combined: number, raw: number): 'combined' | 'raw' => {
         if (options.prehash) {
           if (!mechanisms || mechanisms.has(raw)) return 'raw';
-          throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { mechanism: raw, tokenLabel: token.tokenLabel }, 'the token offers no raw mechanism for this algorithm');
+          throw new Pkcs11SignerError(
+            'PKCS11_UNSUPPORTED',
+            { mechanism: raw, tokenLabel: token.tokenLabel },
+            'the token offers no raw mechanism for this algorithm',
+          );
         }
         if (!mechanisms || mechanisms.has(combined)) return 'combined';
         if (mechanisms.has(raw)) return 'raw';
-        throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { mechanism: combined, tokenLabel: token.tokenLabel }, 'the token offers no mechanism for this algorithm');
+        throw new Pkcs11SignerError(
+          'PKCS11_UNSUPPORTED',
+          { mechanism: combined, tokenLabel: token.tokenLabel },
+          'the token offers no mechanism for this algorithm',
+        );
       };
 
       let algorithm: SignerAlgorithm;
@@ -507,7 +536,12 @@ export class Pkcs11Signer implements Signer {
         signatureLength = Math.ceil((x509.publicKey.asymmetricKeyDetails?.modulusLength ?? 8192) / 8);
         if (options.scheme === 'rsa-pss') {
           const saltLength = HASH_LENGTH[hash];
-          const parameter = { type: mod.lib.CK_PARAMS_RSA_PSS ?? CK_PARAMS_RSA_PSS_DEFAULT, hashAlg: m.digest, mgf: m.mgf, saltLen: saltLength };
+          const parameter = {
+            type: mod.lib.CK_PARAMS_RSA_PSS ?? CK_PARAMS_RSA_PSS_DEFAULT,
+            hashAlg: m.digest,
+            mgf: m.mgf,
+            saltLen: saltLength,
+          };
           algorithm = { hash, scheme: { kind: 'rsa-pss', saltLength } };
           const how = pick(m.pss, CKM_RSA_PKCS_PSS);
           mechanism = { mechanism: how === 'combined' ? m.pss : CKM_RSA_PKCS_PSS, parameter };
@@ -518,23 +552,39 @@ export class Pkcs11Signer implements Signer {
           mechanism = { mechanism: how === 'combined' ? m.pkcs1 : CKM_RSA_PKCS };
           prehash = how === 'combined' ? 'none' : 'digest-info';
         } else {
-          throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { scheme: options.scheme }, `unknown scheme ${String(options.scheme)}`);
+          throw new Pkcs11SignerError(
+            'PKCS11_UNSUPPORTED',
+            { scheme: options.scheme },
+            `unknown scheme ${String(options.scheme)}`,
+          );
         }
       } else {
         if (options.scheme) {
-          throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { scheme: options.scheme, keyType: 'EC' }, `scheme ${options.scheme} needs an RSA key`);
+          throw new Pkcs11SignerError(
+            'PKCS11_UNSUPPORTED',
+            { scheme: options.scheme, keyType: 'EC' },
+            `scheme ${options.scheme} needs an RSA key`,
+          );
         }
         const curveName = x509.publicKey.asymmetricKeyDetails?.namedCurve;
         const namedCurve = curveName ? CURVES[curveName] : undefined;
         if (!namedCurve) {
-          throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { curve: curveName ?? null }, 'the certificate key is not on P-256, P-384 or P-521');
+          throw new Pkcs11SignerError(
+            'PKCS11_UNSUPPORTED',
+            { curve: curveName ?? null },
+            'the certificate key is not on P-256, P-384 or P-521',
+          );
         }
         const hash = options.hash ?? CURVE_DEFAULT_HASH[namedCurve];
         if (!MECH[hash]) throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { hash }, `unknown hash ${String(hash)}`);
         const scheme: SignatureScheme = { kind: 'ecdsa', namedCurve };
         algorithm = { hash, scheme };
         if (mechanisms && !mechanisms.has(CKM_ECDSA)) {
-          throw new Pkcs11SignerError('PKCS11_UNSUPPORTED', { mechanism: CKM_ECDSA, tokenLabel: token.tokenLabel }, 'the token offers no CKM_ECDSA');
+          throw new Pkcs11SignerError(
+            'PKCS11_UNSUPPORTED',
+            { mechanism: CKM_ECDSA, tokenLabel: token.tokenLabel },
+            'the token offers no CKM_ECDSA',
+          );
         }
         mechanism = { mechanism: CKM_ECDSA };
         prehash = 'digest';
@@ -544,12 +594,29 @@ export class Pkcs11Signer implements Signer {
       const alwaysAuth = attr(api, session, key.handle, CKA_ALWAYS_AUTHENTICATE);
       const contextPin = alwaysAuth?.[0] ? pin : null;
 
-      return new Pkcs11Signer(library, mod, session, token.slotKey, key.handle, mechanism, prehash, signatureLength, contextPin, {
-        certificate,
-        chain: (options.chain ?? []).map((c) => new Uint8Array(c)),
-        algorithm,
-        info: { tokenLabel: token.tokenLabel, slot: slotId(token.slot), keyLabel: key.label, keyId: key.idHex, keyType: keyType === CKK_RSA ? 'RSA' : 'EC' },
-      });
+      return new Pkcs11Signer(
+        library,
+        mod,
+        session,
+        token.slotKey,
+        key.handle,
+        mechanism,
+        prehash,
+        signatureLength,
+        contextPin,
+        {
+          certificate,
+          chain: (options.chain ?? []).map((c) => new Uint8Array(c)),
+          algorithm,
+          info: {
+            tokenLabel: token.tokenLabel,
+            slot: slotId(token.slot),
+            keyLabel: key.label,
+            keyId: key.idHex,
+            keyType: keyType === CKK_RSA ? 'RSA' : 'EC',
+          },
+        },
+      );
     } catch (e) {
       if (session) {
         if (login) releaseLogin(mod, session, login.slotKey);
@@ -579,7 +646,8 @@ export class Pkcs11Signer implements Signer {
     let input = data;
     if (this.prehash !== 'none') {
       const digest = createHash(NODE_HASH[hash]).update(data).digest();
-      input = this.prehash === 'digest-info' ? Buffer.concat([Buffer.from(DIGEST_INFO_PREFIX[hash], 'hex'), digest]) : digest;
+      input =
+        this.prehash === 'digest-info' ? Buffer.concat([Buffer.from(DIGEST_INFO_PREFIX[hash], 'hex'), digest]) : digest;
     }
     let raw: Buffer;
     try {
@@ -594,13 +662,22 @@ export class Pkcs11Signer implements Signer {
       if (code === 'CKR_PIN_INCORRECT' || code === 'CKR_PIN_LOCKED') {
         throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', { ckr: code, context: 'sign' });
       }
-      throw new Pkcs11SignerError('PKCS11_SIGN_FAILED', { mechanism: this.mechanism.mechanism, keyLabel: this.info.keyLabel, keyId: this.info.keyId, ...cause(e) });
+      throw new Pkcs11SignerError('PKCS11_SIGN_FAILED', {
+        mechanism: this.mechanism.mechanism,
+        keyLabel: this.info.keyLabel,
+        keyId: this.info.keyId,
+        ...cause(e),
+      });
     }
     if (this.algorithm.scheme.kind !== 'ecdsa') return new Uint8Array(raw);
     // Tokens return r‖s; a few return DER already.
     if (raw.length === this.signatureLength) return ecdsaRawToDer(raw);
     if (raw[0] === 0x30) return new Uint8Array(raw);
-    throw new Pkcs11SignerError('PKCS11_SIGN_FAILED', { mechanism: CKM_ECDSA, length: raw.length }, 'unexpected ECDSA signature length');
+    throw new Pkcs11SignerError(
+      'PKCS11_SIGN_FAILED',
+      { mechanism: CKM_ECDSA, length: raw.length },
+      'unexpected ECDSA signature length',
+    );
   }
 
   /** Waits for pending signatures, then logs out (when no other signer uses the token), closes the session and
@@ -646,16 +723,25 @@ function resolveToken(api: Pkcs11Api, options: Pkcs11SignerOptions): Resolved {
   const describe = () => tokens.map((t) => ({ slot: slotId(t.slot), label: trimPadded(t.info.label) }));
   let match = tokens;
   if (options.slot !== undefined) match = match.filter((t) => slotId(t.slot) === options.slot);
-  if (options.tokenLabel !== undefined) match = match.filter((t) => trimPadded(t.info.label) === trimPadded(options.tokenLabel!));
+  if (options.tokenLabel !== undefined)
+    match = match.filter((t) => trimPadded(t.info.label) === trimPadded(options.tokenLabel!));
   if (options.slot === undefined && options.tokenLabel === undefined) {
     match = match.filter((t) => t.info.flags & CKF_TOKEN_INITIALIZED);
     if (match.length > 1) {
-      throw new Pkcs11SignerError('PKCS11_TOKEN_NOT_FOUND', { reason: 'ambiguous', tokens: describe() }, 'several tokens are present; give slot or tokenLabel');
+      throw new Pkcs11SignerError(
+        'PKCS11_TOKEN_NOT_FOUND',
+        { reason: 'ambiguous', tokens: describe() },
+        'several tokens are present; give slot or tokenLabel',
+      );
     }
   }
   const t = match[0];
   if (!t) {
-    throw new Pkcs11SignerError('PKCS11_TOKEN_NOT_FOUND', { slot: options.slot ?? null, tokenLabel: options.tokenLabel ?? null, tokens: describe() });
+    throw new Pkcs11SignerError('PKCS11_TOKEN_NOT_FOUND', {
+      slot: options.slot ?? null,
+      tokenLabel: options.tokenLabel ?? null,
+      tokens: describe(),
+    });
   }
   const tokenLabel = trimPadded(t.info.label);
   return { slot: t.slot, slotKey: `${slotId(t.slot)}/${tokenLabel}/${trimPadded(t.info.serialNumber)}`, tokenLabel };
@@ -684,11 +770,19 @@ function doLogin(mod: LoadedModule, session: Handle, token: Resolved, pin: strin
       } catch {
         /* ignore */
       }
-      throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', { tokenLabel: token.tokenLabel, ckr: code, ...(locked ? { pinLocked: true } : {}) });
+      throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', {
+        tokenLabel: token.tokenLabel,
+        ckr: code,
+        ...(locked ? { pinLocked: true } : {}),
+      });
     }
     // Logged in by someone else in this process (not through kyso): we cannot check the PIN, and we must not
     // log it out behind their back. Refuse rather than sign on a login we did not verify.
-    throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', { tokenLabel: token.tokenLabel, ckr: code, reason: 'already-logged-in-elsewhere' });
+    throw new Pkcs11SignerError('PKCS11_LOGIN_FAILED', {
+      tokenLabel: token.tokenLabel,
+      ckr: code,
+      reason: 'already-logged-in-elsewhere',
+    });
   }
   mod.logins.set(token.slotKey, { refs: 1, pinTag: tag });
 }
@@ -724,7 +818,10 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
     { type: CKA_CLASS, value: CKO_PRIVATE_KEY },
     { type: CKA_SIGN, value: true },
   ];
-  const asked = { label: sel.label ?? null, id: sel.id === undefined ? null : typeof sel.id === 'string' ? sel.id : Buffer.from(sel.id).toString('hex') };
+  const asked = {
+    label: sel.label ?? null,
+    id: sel.id === undefined ? null : typeof sel.id === 'string' ? sel.id : Buffer.from(sel.id).toString('hex'),
+  };
   const template = [...base];
   if (sel.label !== undefined) template.push({ type: CKA_LABEL, value: sel.label });
   if (sel.id !== undefined) template.push({ type: CKA_ID, value: toBuffer(sel.id) });
@@ -754,7 +851,11 @@ function selectKey(api: Pkcs11Api, session: Handle, sel: Pkcs11KeySelector): Key
       try {
         x509 = new X509Certificate(der);
       } catch {
-        throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', { ...asked, certificate: 'unparseable' }, 'the given certificate cannot be parsed');
+        throw new Pkcs11SignerError(
+          'PKCS11_KEY_NOT_FOUND',
+          { ...asked, certificate: 'unparseable' },
+          'the given certificate cannot be parsed',
+        );
       }
       for (const h of findObjects(api, session, template)) {
         const k = keyRef(api, session, h);
@@ -778,7 +879,10 @@ function one(keys: KeyRef[], asked: Record<string, unknown>): KeyRef {
   const [key] = keys;
   if (!key) throw new Pkcs11SignerError('PKCS11_KEY_NOT_FOUND', asked);
   if (keys.length > 1) {
-    throw new Pkcs11SignerError('PKCS11_KEY_AMBIGUOUS', { ...asked, candidates: keys.map((k) => ({ label: k.label, id: k.idHex })) });
+    throw new Pkcs11SignerError('PKCS11_KEY_AMBIGUOUS', {
+      ...asked,
+      candidates: keys.map((k) => ({ label: k.label, id: k.idHex })),
+    });
   }
   return key;
 }
@@ -839,24 +943,47 @@ function publicKeyMatches(api: Pkcs11Api, session: Handle, key: KeyRef, x509: X5
     if (pubs.length === 0) return null;
     const jwk = pub.export({ format: 'jwk' });
     if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return null;
-    const point = Buffer.concat([Buffer.from([0x04]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+    const point = Buffer.concat([
+      Buffer.from([0x04]),
+      Buffer.from(jwk.x, 'base64url'),
+      Buffer.from(jwk.y, 'base64url'),
+    ]);
     for (const h of pubs) {
       const ecPoint = attr(api, session, h, CKA_EC_POINT);
       if (!ecPoint) continue;
       // CKA_EC_POINT is DER OCTET STRING-wrapped on conforming tokens, raw on some.
-      if (ecPoint.equals(point) || (ecPoint.length > point.length && ecPoint.subarray(ecPoint.length - point.length).equals(point))) return true;
+      if (
+        ecPoint.equals(point) ||
+        (ecPoint.length > point.length && ecPoint.subarray(ecPoint.length - point.length).equals(point))
+      )
+        return true;
     }
     return false;
   }
   return null;
 }
 
-function checkKeyMatchesCertificate(api: Pkcs11Api, session: Handle, key: KeyRef, keyType: number, x509: X509Certificate): void {
+function checkKeyMatchesCertificate(
+  api: Pkcs11Api,
+  session: Handle,
+  key: KeyRef,
+  keyType: number,
+  x509: X509Certificate,
+): void {
   const expected = keyType === CKK_RSA ? 'rsa' : 'ec';
   if (x509.publicKey.asymmetricKeyType !== expected) {
-    throw new Pkcs11SignerError('PKCS11_CERTIFICATE_MISMATCH', { keyLabel: key.label, keyId: key.idHex, keyType: expected, certificateKeyType: x509.publicKey.asymmetricKeyType ?? null });
+    throw new Pkcs11SignerError('PKCS11_CERTIFICATE_MISMATCH', {
+      keyLabel: key.label,
+      keyId: key.idHex,
+      keyType: expected,
+      certificateKeyType: x509.publicKey.asymmetricKeyType ?? null,
+    });
   }
   if (publicKeyMatches(api, session, key, x509) === false) {
-    throw new Pkcs11SignerError('PKCS11_CERTIFICATE_MISMATCH', { keyLabel: key.label, keyId: key.idHex, subject: x509.subject });
+    throw new Pkcs11SignerError('PKCS11_CERTIFICATE_MISMATCH', {
+      keyLabel: key.label,
+      keyId: key.idHex,
+      subject: x509.subject,
+    });
   }
 }

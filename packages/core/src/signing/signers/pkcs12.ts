@@ -2,7 +2,16 @@
  * A Signer from a PKCS#12 file: parsed once (node-forge decrypts the bags), then every signature is made with a
  * Node crypto KeyObject, which is fast and reusable across many documents.
  */
-import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject, type SignKeyObjectInput, type SignPrivateKeyInput } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+  type SignKeyObjectInput,
+  type SignPrivateKeyInput,
+} from 'node:crypto';
 import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
@@ -12,7 +21,11 @@ import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from
 // node-forge (large) is loaded when a .p12 is first opened, not when @kyso/core is imported.
 const require = createRequire(import.meta.url);
 // PKCS#12 bag types (RFC 7292 §4.2): node-forge's oids table is typed as a plain string map.
-const BAG = { key: '1.2.840.113549.1.12.10.1.1', shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3' } as const;
+const BAG = {
+  key: '1.2.840.113549.1.12.10.1.1',
+  shroudedKey: '1.2.840.113549.1.12.10.1.2',
+  cert: '1.2.840.113549.1.12.10.1.3',
+} as const;
 
 /**
  * The parts of node-forge a .p12 needs (PKCS#12 with its ciphers, key derivations, RSA and X.509, every digest),
@@ -24,8 +37,17 @@ function loadForge(): typeof forgeModule {
   return require('node-forge/lib/forge') as typeof forgeModule;
 }
 
-type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & { kysoNative?: true };
-type Pkcs12Kdf = ((password: string | null | undefined, salt: forgeModule.util.ByteStringBuffer, id: number, iter: number, n: number, md?: unknown) => forgeModule.util.ByteStringBuffer) & {
+type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & {
+  kysoNative?: true;
+};
+type Pkcs12Kdf = ((
+  password: string | null | undefined,
+  salt: forgeModule.util.ByteStringBuffer,
+  id: number,
+  iter: number,
+  n: number,
+  md?: unknown,
+) => forgeModule.util.ByteStringBuffer) & {
   kysoNative?: true;
 };
 const NODE_DIGESTS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
@@ -68,7 +90,14 @@ const BLOCK_BYTES: Record<string, number> = { sha1: 64, sha256: 64, sha384: 128,
  * RFC 7292 Appendix B.2 as node-forge computes it: the password as UTF-16BE code units and a 0 terminator (no
  * password: empty), ID byte `id` (1 key, 2 IV, 3 MAC), `iter` rounds of `digest`, the first `n` bytes.
  */
-export function pkcs12Kdf(password: string | null | undefined, salt: Uint8Array, id: number, iter: number, n: number, digest: string): Uint8Array {
+export function pkcs12Kdf(
+  password: string | null | undefined,
+  salt: Uint8Array,
+  id: number,
+  iter: number,
+  n: number,
+  digest: string,
+): Uint8Array {
   const v = BLOCK_BYTES[digest]!;
   const pw = Buffer.alloc(password === null || password === undefined ? 0 : 2 * password.length + 2);
   for (let i = 0; password && i < password.length; i++) pw.writeUInt16BE(password.charCodeAt(i), 2 * i);
@@ -121,7 +150,13 @@ export class Pkcs12Signer implements Signer {
   private readonly key: KeyObject;
   private readonly offThread: boolean;
 
-  private constructor(key: KeyObject, certificate: Uint8Array, chain: Uint8Array[], algorithm: SignerAlgorithm, offThread = false) {
+  private constructor(
+    key: KeyObject,
+    certificate: Uint8Array,
+    chain: Uint8Array[],
+    algorithm: SignerAlgorithm,
+    offThread = false,
+  ) {
     this.key = key;
     this.offThread = offThread;
     this.certificate = certificate;
@@ -153,13 +188,19 @@ export class Pkcs12Signer implements Signer {
       : (keyBag as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
     let key: KeyObject;
     try {
-      key = createPrivateKey({ key: Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+      key = createPrivateKey({
+        key: Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'),
+        format: 'der',
+        type: 'pkcs8',
+      });
     } catch {
       throw new SignError('SIGN_UNSUPPORTED_KEY');
     }
     const certBags = parsed.getBags({ bagType: BAG.cert })[BAG.cert] ?? [];
     const certs = certBags.map((b) => {
-      const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
+      const asn1 = b.cert
+        ? forge.pki.certificateToAsn1(b.cert)
+        : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
       return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
     });
     // The signer's certificate is the one whose public key matches the private key.
@@ -168,14 +209,19 @@ export class Pkcs12Signer implements Signer {
     if (certs.length === 0) throw new SignError('SIGN_NO_CERTIFICATE');
     const leaf = certs[leafIndex];
     if (!leaf) throw new SignError('SIGN_KEY_MISMATCH');
-    const chain = orderChain(leaf, certs.filter((_, i) => i !== leafIndex));
+    const chain = orderChain(
+      leaf,
+      certs.filter((_, i) => i !== leafIndex),
+    );
     return new Pkcs12Signer(key, leaf, chain, algorithmFor(key, options), options.offThread);
   }
 
   async sign(data: Uint8Array): Promise<Uint8Array> {
     if (!this.offThread) return this.signSync(data);
     const [hash, key] = this.signArguments();
-    return new Promise((resolve, reject) => nodeSign(hash, data, key, (e, signature) => (e ? reject(e) : resolve(new Uint8Array(signature)))));
+    return new Promise((resolve, reject) =>
+      nodeSign(hash, data, key, (e, signature) => (e ? reject(e) : resolve(new Uint8Array(signature)))),
+    );
   }
 
   /**
@@ -185,7 +231,13 @@ export class Pkcs12Signer implements Signer {
   withRsaScheme(rsaScheme: 'rsa-pkcs1' | 'rsa-pss'): Pkcs12Signer {
     if (this.algorithm.scheme.kind === 'ecdsa') throw new SignError('SIGN_BAD_OPTIONS', { rsaScheme, key: 'ec' });
     if (this.algorithm.scheme.kind === rsaScheme) return this;
-    return new Pkcs12Signer(this.key, this.certificate, [...this.chain], algorithmFor(this.key, { hash: this.algorithm.hash, rsaScheme }), this.offThread);
+    return new Pkcs12Signer(
+      this.key,
+      this.certificate,
+      [...this.chain],
+      algorithmFor(this.key, { hash: this.algorithm.hash, rsaScheme }),
+      this.offThread,
+    );
   }
 
   /** Synchronous signing, for callers that sign many documents in a tight loop. */
@@ -197,7 +249,8 @@ export class Pkcs12Signer implements Signer {
   private signArguments(): [string, KeyObject | SignKeyObjectInput | SignPrivateKeyInput] {
     const s = this.algorithm.scheme;
     const hash = NODE_HASH[this.algorithm.hash];
-    if (s.kind === 'rsa-pss') return [hash, { key: this.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: s.saltLength }];
+    if (s.kind === 'rsa-pss')
+      return [hash, { key: this.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: s.saltLength }];
     return [hash, s.kind === 'ecdsa' ? { key: this.key, dsaEncoding: 'der' } : this.key];
   }
 }
@@ -213,7 +266,8 @@ export function algorithmFor(key: KeyObject, options: Pkcs12Options = {}): Signe
   }
   if (type === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : undefined;
+    const namedCurve =
+      curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : undefined;
     if (!namedCurve) throw new SignError('SIGN_UNSUPPORTED_KEY', { curve });
     const hash = options.hash ?? (namedCurve === 'P-256' ? 'SHA-256' : namedCurve === 'P-384' ? 'SHA-384' : 'SHA-512');
     return { hash, scheme: { kind: 'ecdsa', namedCurve } };
@@ -227,7 +281,9 @@ function orderChain(leaf: Uint8Array, others: Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   let current = parseCertificate(leaf);
   for (let guard = 0; guard < 10; guard++) {
-    const next = infos.find((x) => !out.includes(x.der) && Buffer.from(x.info.subject).equals(Buffer.from(current.issuer)));
+    const next = infos.find(
+      (x) => !out.includes(x.der) && Buffer.from(x.info.subject).equals(Buffer.from(current.issuer)),
+    );
     if (!next || Buffer.from(current.subject).equals(Buffer.from(current.issuer))) break;
     out.push(next.der);
     current = next.info;
@@ -237,11 +293,17 @@ function orderChain(leaf: Uint8Array, others: Uint8Array[]): Uint8Array[] {
 }
 
 /** True when `signature` over `data` verifies with the certificate's public key (used to check external values). */
-export function verifyWithCertificate(cert: CertificateInfo, alg: SignerAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifyWithCertificate(
+  cert: CertificateInfo,
+  alg: SignerAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const key = publicKeyOf(cert.spki);
   const hash = NODE_HASH[alg.hash];
   try {
-    if (alg.scheme.kind === 'rsa-pss') return nodeVerify(hash, data, { key, padding: 6, saltLength: alg.scheme.saltLength }, signature);
+    if (alg.scheme.kind === 'rsa-pss')
+      return nodeVerify(hash, data, { key, padding: 6, saltLength: alg.scheme.saltLength }, signature);
     if (alg.scheme.kind === 'ecdsa') return nodeVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
     return nodeVerify(hash, data, key, signature);
   } catch {

@@ -31,13 +31,19 @@ export class WebCryptoSigner implements Signer {
     this.chain = init.chain ?? [];
     this.subtle = init.subtle ?? (globalThis.crypto as unknown as webcrypto.Crypto).subtle;
     const alg = init.privateKey.algorithm as webcrypto.KeyAlgorithm & { hash?: { name: string }; namedCurve?: string };
-    const hash = init.hash ?? ((alg.hash?.name as HashAlgorithm | undefined) ?? 'SHA-256');
+    const hash = init.hash ?? (alg.hash?.name as HashAlgorithm | undefined) ?? 'SHA-256';
     switch (alg.name) {
       case 'RSASSA-PKCS1-v1_5':
         this.algorithm = { hash, scheme: { kind: 'rsa-pkcs1' } };
         break;
       case 'RSA-PSS':
-        this.algorithm = { hash, scheme: { kind: 'rsa-pss', saltLength: init.saltLength ?? { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash] } };
+        this.algorithm = {
+          hash,
+          scheme: {
+            kind: 'rsa-pss',
+            saltLength: init.saltLength ?? { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash],
+          },
+        };
         break;
       case 'ECDSA': {
         const c = alg.namedCurve;
@@ -53,11 +59,12 @@ export class WebCryptoSigner implements Signer {
   async sign(data: Uint8Array): Promise<Uint8Array> {
     const s = this.algorithm.scheme;
     const params =
-      s.kind === 'ecdsa' ? { name: 'ECDSA', hash: this.algorithm.hash }
-      : s.kind === 'rsa-pss' ? { name: 'RSA-PSS', saltLength: s.saltLength }
-      : { name: 'RSASSA-PKCS1-v1_5' };
+      s.kind === 'ecdsa'
+        ? { name: 'ECDSA', hash: this.algorithm.hash }
+        : s.kind === 'rsa-pss'
+          ? { name: 'RSA-PSS', saltLength: s.saltLength }
+          : { name: 'RSASSA-PKCS1-v1_5' };
     const sig = new Uint8Array(await this.subtle.sign(params, this.key, data));
     return s.kind === 'ecdsa' ? ecdsaRawToDer(sig) : sig;
   }
 }
-
