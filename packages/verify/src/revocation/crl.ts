@@ -3,6 +3,7 @@
  * certificate's issuer, complete for it (not delta, indirect or partitioned), and current at the validation time.
  */
 import * as asn1js from 'asn1js';
+import { BytesMemo } from './bytes-memo.js';
 import { CertificateRevocationList, IssuingDistributionPoint, type Certificate, type Extension } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer, toHex } from './bytes.js';
 import {
@@ -72,7 +73,16 @@ interface Decoded {
   crl: CertificateRevocationList;
 }
 
+/** Parsed CRLs by their bytes (a batch and a service read the same CRL again and again); large CRLs not kept. */
+const decodedCrls = new BytesMemo<Decoded>(64, 1024 * 1024);
+
+/** Reads a CRL (the parse shared for the same bytes; each caller gets its own facts and bytes). */
 function decode(input: Uint8Array): Decoded {
+  const { facts, crl } = decodedCrls.get(input, () => decodeBytes(input));
+  return { crl, facts: { ...facts, der: facts.der.slice(), issuer: facts.issuer.slice() } };
+}
+
+function decodeBytes(input: Uint8Array): Decoded {
   const der = pemOrDer(input).slice();
   const asn1 = asn1js.fromBER(toArrayBuffer(der));
   if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');

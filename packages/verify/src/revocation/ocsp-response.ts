@@ -7,6 +7,7 @@ import {
   type Extension,
   type SingleResponse,
 } from 'pkijs';
+import { BytesMemo } from './bytes-memo.js';
 import { normaliseSerial, toArrayBuffer, toHex } from './bytes.js';
 import { certificateDer, nameDer } from './certificates.js';
 import { RevocationError } from './messages.js';
@@ -109,7 +110,22 @@ export function decodeSingle(single: SingleResponse): OcspSingleResponse {
   };
 }
 
+/** Parsed responses by their bytes: a batch reuses one answer for many files (ocsp-cache.ts), a service sees it again. */
+const decodedResponses = new BytesMemo<DecodedOcspResponse>(256, 64 * 1024);
+
+/**
+ * Reads an OCSP response (the parse is shared for the same bytes; each caller gets its own facts object and bytes,
+ * and the parsed pkijs structures are never modified by kyso).
+ */
 export function decodeOcspResponse(input: Uint8Array): DecodedOcspResponse {
+  const { facts, basic } = decodedResponses.get(input, () => decodeOcspBytes(input));
+  return {
+    facts: { ...facts, der: facts.der.slice(), responses: [...facts.responses], certificates: [...facts.certificates] },
+    basic,
+  };
+}
+
+function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const der = input.slice();
   const asn1 = asn1js.fromBER(toArrayBuffer(der));
   if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
