@@ -46,6 +46,19 @@ describe('planFrames', () => {
     );
   });
 
+  it('a strip as wide as A4 but for rounding noise is still at real size (a case the property once found)', () => {
+    const originals = [{ width: 595.2800000000001, height: 72 }];
+    const plan = planFrames(originals, {
+      together: false,
+      placement: 'new-page',
+      mark: 'first-page',
+      statementBand: band,
+    });
+    if ('error' in plan) throw new Error('no plan');
+    check(plan, originals, 'new-page', 'first-page');
+    expect(plan.frames[0]?.slots[0]?.scale).toBe(1);
+  });
+
   it('two small sides share one A4 sheet at real size, with the statement under them', () => {
     const card = { width: 242.65, height: 153.07 };
     const plan = planFrames([card, card], { together: true, placement: 'auto', statementBand: band }) as FramePlan;

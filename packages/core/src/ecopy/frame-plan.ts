@@ -123,8 +123,10 @@ function frameFor(group: number[], originals: readonly OriginalSize[], top: numb
   const areaW = sheet.width - 2 * Math.max(0, Math.min(margin, (sheet.width - widest) / 2));
   const areaH = sheet.height - top - bottom - 2 * margin - gap * (pages.length - 1);
   const tall = pages.reduce((s, p) => s + p.height, 0);
-  // Small originals at real size when they fit; others scaled to fill their area (never enlarged).
-  const scale = Math.max(0, Math.min(1, areaW / widest, areaH / tall));
+  // Small originals at real size when they fit; others scaled to fill their area (never enlarged). A page wider than
+  // its room by rounding noise only (an A4 width given as 595.2800000000001) fits: a millionth of a point is not seen.
+  const ratio = (room: number, need: number) => (room >= need - 1e-6 ? 1 : room / need);
+  const scale = Math.max(0, Math.min(1, ratio(areaW, widest), ratio(areaH, tall)));
   let cursor = sheet.height - top - margin;
   const slots = pages.map((page, k) => {
     const original = elementAt(group, k);
