@@ -1,7 +1,8 @@
 /**
- * Values computed from exact bytes, kept across validations: a batch or a service reads the same OCSP responses and
- * CRLs in document after document, and parsing them with pkijs costs far more than checking them. Only what follows
- * from the bytes alone (a parse) is kept, never a verdict; every use is still checked. Bounded; cleared when full.
+ * Values computed from exact bytes, kept across validations: a batch or a service reads the same certificates, OCSP
+ * responses and CRLs in document after document, and parsing them with pkijs costs far more than checking them. Only
+ * what follows from the bytes alone (a parse, encoding facts) is kept, never a verdict; every use is still checked.
+ * Bounded; cleared when full. A hash finds the bucket, a byte comparison the entry.
  */
 import { bytesEqual } from './bytes.js';
 
@@ -12,26 +13,37 @@ export class BytesMemo<T> {
   readonly #maxBytes: number;
 
   /** `maxBytes`: larger inputs are not kept (a big CRL is parsed each time rather than held). */
-  constructor(maxEntries: number, maxBytes: number) {
+  constructor(maxEntries: number, maxBytes = Number.POSITIVE_INFINITY) {
     this.#maxEntries = maxEntries;
     this.#maxBytes = maxBytes;
+  }
+
+  /** The entry kept for exactly these bytes. */
+  find(bytes: Uint8Array): { value: T } | undefined {
+    return this.#byKey.get(keyOf(bytes))?.find((e) => bytesEqual(e.bytes, bytes));
+  }
+
+  /** Keeps `value` for a copy of these bytes (unless they are over the size bound). */
+  keep(bytes: Uint8Array, value: T): void {
+    if (bytes.length > this.#maxBytes) return;
+    if (this.#count >= this.#maxEntries) {
+      this.#byKey.clear();
+      this.#count = 0;
+    }
+    const key = keyOf(bytes);
+    const bucket = this.#byKey.get(key) ?? [];
+    bucket.push({ bytes: bytes.slice(), value });
+    this.#byKey.set(key, bucket);
+    this.#count++;
   }
 
   /** The value kept for exactly these bytes, or what `make` computes from them (kept when it returns). */
   get(bytes: Uint8Array, make: () => T): T {
     if (bytes.length > this.#maxBytes) return make();
-    const key = keyOf(bytes);
-    const known = this.#byKey.get(key)?.find((e) => bytesEqual(e.bytes, bytes));
+    const known = this.find(bytes);
     if (known) return known.value;
     const value = make();
-    if (this.#count >= this.#maxEntries) {
-      this.#byKey.clear();
-      this.#count = 0;
-    }
-    const bucket = this.#byKey.get(key) ?? [];
-    bucket.push({ bytes: bytes.slice(), value });
-    this.#byKey.set(key, bucket);
-    this.#count++;
+    this.keep(bytes, value);
     return value;
   }
 }

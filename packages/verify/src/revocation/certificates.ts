@@ -8,6 +8,7 @@ import {
   type RelativeDistinguishedNames,
 } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
+import { BytesMemo } from './bytes-memo.js';
 import { RevocationError } from './messages.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
@@ -36,47 +37,28 @@ const originalDer = new WeakMap<Certificate, Uint8Array>();
  * per certificate and a service sees the same CA and signer certificates in document after document. pkijs
  * Certificate objects are not modified by kyso, so sharing them is safe. Bounded; cleared when full.
  */
-const parsedByDer = new Map<string, { der: Uint8Array; cert: Certificate }[]>();
-const PARSED_MAX = 512;
-let parsedCount = 0;
-
-function derKey(der: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const b of der) h = Math.imul(h ^ b, 0x01000193);
-  return `${der.length}:${(h >>> 0).toString(36)}`;
-}
+const parsedByDer = new BytesMemo<Certificate>(512);
 
 /** Parses DER/PEM into a pkijs Certificate; a certificate that cannot be read is a caller error. */
 export function toCertificate(input: CertificateInput): Certificate {
   if (input instanceof Certificate) return input;
   const der = pemOrDer(input);
-  const key = derKey(der);
-  const known = parsedByDer.get(key)?.find((e) => bytesEqual(e.der, der));
-  if (known) return known.cert;
+  const known = parsedByDer.find(der);
+  if (known) return known.value;
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
-    return fromTree(der, key, asn1.result, asn1.offset);
+    return fromTree(der, asn1.result, asn1.offset);
   } catch (e) {
     throw new RevocationError('REVOCATION_BAD_CERTIFICATE', {}, e instanceof Error ? e.message : String(e));
   }
 }
 
 /** The certificate read from `tree`, the asn1js parse of `der` (its first `offset` bytes), kept when it is all of it. */
-function fromTree(der: Uint8Array, key: string, tree: asn1js.AsnType, offset: number): Certificate {
+function fromTree(der: Uint8Array, tree: asn1js.AsnType, offset: number): Certificate {
   const cert = new Certificate({ schema: tree });
-  const exact = der.slice(0, offset);
-  originalDer.set(cert, exact);
-  if (offset === der.length) {
-    if (parsedCount >= PARSED_MAX) {
-      parsedByDer.clear();
-      parsedCount = 0;
-    }
-    const bucket = parsedByDer.get(key) ?? [];
-    bucket.push({ der: exact, cert });
-    parsedByDer.set(key, bucket);
-    parsedCount++;
-  }
+  originalDer.set(cert, der.slice(0, offset));
+  if (offset === der.length) parsedByDer.keep(der, cert);
   return cert;
 }
 
@@ -86,10 +68,9 @@ function fromTree(der: Uint8Array, key: string, tree: asn1js.AsnType, offset: nu
  * not a certificate is left alone: toCertificate reports it when asked.
  */
 export function rememberCertificateTree(der: Uint8Array, tree: asn1js.AsnType): void {
-  const key = derKey(der);
-  if (parsedByDer.get(key)?.some((e) => bytesEqual(e.der, der))) return;
+  if (parsedByDer.find(der)) return;
   try {
-    fromTree(der, key, tree, der.length);
+    fromTree(der, tree, der.length);
   } catch {
     /* not a certificate */
   }

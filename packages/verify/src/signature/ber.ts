@@ -11,6 +11,8 @@
  */
 import * as asn1js from 'asn1js';
 import { rememberCertificateTree } from '../revocation/certificates.js';
+import { bytesEqual } from '../revocation/bytes.js';
+import { BytesMemo } from '../revocation/bytes-memo.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -123,42 +125,21 @@ function wrap(tag: number, parts: Uint8Array[]): Uint8Array {
 
 const SIGNED_DATA_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
 
-/** Certificates' encoding facts by exact bytes (bounded; cleared when full); a certificate asn1js cannot read is null. */
-const certificateFacts = new Map<string, { der: Uint8Array; facts: EncodingFacts | null }[]>();
-const CERTIFICATES_MAX = 512;
-let certificateCount = 0;
-
-function bytesKey(der: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const x of der) h = Math.imul(h ^ x, 0x01000193);
-  return `${der.length}:${(h >>> 0).toString(36)}`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Certificates' encoding facts by exact bytes; a certificate asn1js cannot read is null. */
+const certificateFacts = new BytesMemo<EncodingFacts | null>(512);
 
 // A certificate sits at depth 4 of the CMS tree (ContentInfo, [0], SignedData, certificates): its own walk starts
 // there so the depth bound cuts where the whole-tree walk would.
 const CERTIFICATE_DEPTH = 4;
 
 function factsOfCertificate(der: Uint8Array): EncodingFacts | null {
-  const key = bytesKey(der);
-  const known = certificateFacts.get(key)?.find((e) => sameBytes(e.der, der));
-  if (known) return known.facts;
-  const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
-  const facts = asn.offset === der.length && !asn.result.error ? encodingFacts(asn.result, CERTIFICATE_DEPTH) : null;
-  // the same parse gives the certificate itself (reading it changes the tree: after the walk)
-  if (facts) rememberCertificateTree(der, asn.result);
-  if (certificateCount >= CERTIFICATES_MAX) {
-    certificateFacts.clear();
-    certificateCount = 0;
-  }
-  certificateFacts.set(key, [...(certificateFacts.get(key) ?? []), { der: der.slice(), facts }]);
-  certificateCount++;
-  return facts;
+  return certificateFacts.get(der, () => {
+    const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
+    const facts = asn.offset === der.length && !asn.result.error ? encodingFacts(asn.result, CERTIFICATE_DEPTH) : null;
+    // the same parse gives the certificate itself (reading it changes the tree: after the walk)
+    if (facts) rememberCertificateTree(der, asn.result);
+    return facts;
+  });
 }
 
 /** The tree with the certificates parsed apart (see the module comment), or null to parse the whole CMS. */
@@ -166,7 +147,7 @@ function withoutCertificates(c: Uint8Array): CmsTree | null {
   const ci = tlv(c, 0, c.length);
   if (ci?.tag !== 0x30) return null;
   const oid = tlv(c, ci.start, ci.end);
-  if (oid?.tag !== 0x06 || !sameBytes(c.subarray(oid.start, oid.end), SIGNED_DATA_OID)) return null;
+  if (oid?.tag !== 0x06 || !bytesEqual(c.subarray(oid.start, oid.end), SIGNED_DATA_OID)) return null;
   const explicit = tlv(c, oid.end, ci.end);
   if (explicit?.tag !== 0xa0 || explicit.end !== ci.end) return null;
   const sd = tlv(c, explicit.start, explicit.end);
