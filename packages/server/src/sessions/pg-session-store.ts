@@ -14,7 +14,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { SigningState } from '@kyso/core';
 import { asSource, type ByteSource } from '../io/byte-source.js';
 import { databaseUnavailable, postgresReachable } from '../db/postgres.js';
 import { ServiceError } from '../errors.js';
@@ -24,26 +23,14 @@ import {
   SESSION_CHUNK,
   type NewSession,
   type SessionLimits,
+  sessionOf,
   type SessionLookup,
   type SessionRecord,
+  type SessionRow,
   type SessionStore,
 } from './session-store.js';
 
 const HELD_BYTES = 'input_length + COALESCE(OCTET_LENGTH(result), 0)';
-
-interface Row {
-  id: string;
-  unit: string;
-  api_key_id: string;
-  state: string;
-  input_length: number;
-  file_name: string | null;
-  created_at: number;
-  expires_at: number;
-  completed_at: number | null;
-  submission_sha256: string | null;
-  purged: boolean;
-}
 
 export class PgSessionStore implements SessionStore {
   readonly kind = 'postgres';
@@ -105,7 +92,7 @@ export class PgSessionStore implements SessionStore {
 
   async get(id: string): Promise<SessionLookup> {
     const { rows } = await guard(() =>
-      this.pool.query<Row>(
+      this.pool.query<SessionRow>(
         'SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = $1',
         [id],
       ),
@@ -116,21 +103,7 @@ export class PgSessionStore implements SessionStore {
       if (!row.purged && !this.pinned.has(id)) await this.purgeOne(id);
       return { kind: 'expired', unit: row.unit, expiresAt: row.expires_at };
     }
-    return {
-      kind: 'live',
-      session: {
-        id: row.id,
-        unit: row.unit,
-        apiKeyId: row.api_key_id,
-        state: JSON.parse(row.state) as SigningState,
-        inputLength: row.input_length,
-        fileName: row.file_name,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        completed:
-          row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
-      },
-    };
+    return { kind: 'live', session: sessionOf(row) };
   }
 
   async input(rec: SessionRecord): Promise<ByteSource> {

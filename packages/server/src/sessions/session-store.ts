@@ -131,3 +131,33 @@ export class Pins {
 
 /** The chunk size documents are stored in: neither storing nor reading needs one huge row. */
 export const SESSION_CHUNK = 1 << 20;
+
+/** A session's row as both stores keep it (SQLite answers `purged` as 0/1, PostgreSQL as a boolean). */
+export interface SessionRow {
+  id: string;
+  unit: string;
+  api_key_id: string;
+  state: string;
+  input_length: number;
+  file_name: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+  submission_sha256: string | null;
+  purged: number | boolean;
+}
+
+/** The session a live row holds. */
+export function sessionOf(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    unit: row.unit,
+    apiKeyId: row.api_key_id,
+    state: JSON.parse(row.state) as SigningState,
+    inputLength: row.input_length,
+    fileName: row.file_name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    completed: row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
+  };
+}

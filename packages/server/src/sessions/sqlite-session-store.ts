@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ByteSource } from '../io/byte-source.js';
-import type { SigningState } from '@kyso/core';
 import { databaseReachable, type Db } from '../db/database.js';
 import { ServiceError } from '../errors.js';
 import {
@@ -14,27 +13,15 @@ import {
   SESSION_CHUNK as CHUNK,
   type NewSession,
   type SessionLimits,
+  sessionOf,
   type SessionLookup,
   type SessionRecord,
+  type SessionRow,
   type SessionStore,
 } from './session-store.js';
 
 /** Bytes a session holds in the database: its input and, once completed, its result. */
 const HELD_BYTES = 'input_length + COALESCE(LENGTH(result), 0)';
-
-interface Row {
-  id: string;
-  unit: string;
-  api_key_id: string;
-  state: string;
-  input_length: number;
-  file_name: string | null;
-  created_at: number;
-  expires_at: number;
-  completed_at: number | null;
-  submission_sha256: string | null;
-  purged: number;
-}
 
 export class SqliteSessionStore implements SessionStore {
   readonly kind = 'sqlite';
@@ -96,27 +83,13 @@ export class SqliteSessionStore implements SessionStore {
       .prepare(
         'SELECT id, unit, api_key_id, state, input_length, file_name, created_at, expires_at, completed_at, submission_sha256, purged FROM signing_sessions WHERE id = ?',
       )
-      .get(id) as Row | undefined;
+      .get(id) as SessionRow | undefined;
     if (!row) return { kind: 'absent' };
     if (row.purged || this.now() >= row.expires_at) {
       if (!row.purged && !this.pinned.has(id)) this.purgeOne(id);
       return { kind: 'expired', unit: row.unit, expiresAt: row.expires_at };
     }
-    return {
-      kind: 'live',
-      session: {
-        id: row.id,
-        unit: row.unit,
-        apiKeyId: row.api_key_id,
-        state: JSON.parse(row.state) as SigningState,
-        inputLength: row.input_length,
-        fileName: row.file_name,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        completed:
-          row.completed_at !== null ? { at: row.completed_at, submissionSha256: row.submission_sha256! } : null,
-      },
-    };
+    return { kind: 'live', session: sessionOf(row) };
   }
 
   /** The stored input PDF, read on demand, chunk by chunk. */
