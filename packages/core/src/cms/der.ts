@@ -31,6 +31,54 @@ export function tlv(tag: number, ...parts: Der[]): Der {
 }
 
 export const seq = (...parts: Der[]): Der => tlv(0x30, ...parts);
+/**
+ * A constructed value whose encoding is deferred: `encode` sizes the whole tree first and writes every byte once,
+ * where nested `tlv` calls copy each part again at every level (a CMS's certificates three times over).
+ */
+export interface DerTree {
+  tag: number;
+  parts: (Der | DerTree)[];
+  /** Length of the content. */
+  length: number;
+}
+
+const headerLength = (n: number): number => (n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6);
+const encodedLength = (p: Der | DerTree): number =>
+  p instanceof Uint8Array ? p.length : headerLength(p.length) + p.length;
+
+/** A constructed TLV for `encode`. */
+export function tree(tag: number, ...parts: (Der | DerTree)[]): DerTree {
+  let length = 0;
+  for (const p of parts) length += encodedLength(p);
+  if (length >= 2 ** 32) throw new DerError('DER value too long');
+  return { tag, parts, length };
+}
+
+/** The DER of a tree, in one buffer. */
+export function encode(root: DerTree): Der {
+  const out = new Uint8Array(encodedLength(root));
+  writeTree(out, 0, root);
+  return out;
+}
+
+function writeTree(out: Uint8Array, at: number, t: DerTree): number {
+  out[at++] = t.tag;
+  const n = t.length;
+  if (n < 0x80) out[at++] = n;
+  else {
+    const bytes = headerLength(n) - 2;
+    out[at++] = 0x80 | bytes;
+    for (let k = bytes - 1; k >= 0; k--) out[at++] = (n / 2 ** (8 * k)) & 0xff;
+  }
+  for (const p of t.parts) {
+    if (p instanceof Uint8Array) {
+      out.set(p, at);
+      at += p.length;
+    } else at = writeTree(out, at, p);
+  }
+  return at;
+}
+
 /** SET OF in DER order: elements sorted by their encodings (X.690 §11.6), as signed attributes require. */
 export const setOf = (...parts: Der[]): Der => tlv(0x31, ...[...parts].sort(compareBytes));
 export const octets = (b: Uint8Array): Der => tlv(0x04, b);
@@ -39,8 +87,6 @@ export const bool = (v: boolean): Der => new Uint8Array([0x01, 0x01, v ? 0xff : 
 export const utf8 = (s: string): Der => tlv(0x0c, new TextEncoder().encode(s));
 /** [n] EXPLICIT */
 export const explicit = (n: number, inner: Der): Der => tlv(0xa0 | n, inner);
-/** [n] IMPLICIT for a constructed type: the inner content under a context tag. */
-export const implicitConstructed = (n: number, ...contents: Der[]): Der => tlv(0xa0 | n, ...contents);
 
 export function integer(v: number | bigint | Uint8Array): Der {
   let bytes: number[];

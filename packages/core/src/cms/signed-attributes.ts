@@ -51,11 +51,4 @@ export function signedAttributes(input: SignedAttributesInput): Der {
   );
 }
 
-/** Re-tags a DER SET (0x31) as [0] IMPLICIT (0xA0), keeping the content bytes identical. */
-export function asImplicit(set: Der, n: number): Der {
-  const out = set.slice();
-  out[0] = 0xa0 | n;
-  return out;
-}
-
 export { tlv };

@@ -2,9 +2,9 @@
 import type { SignerAlgorithm } from '../signing/signer.js';
 import { digestAlgorithm, signatureAlgorithm } from './algorithms.js';
 import type { CertificateInfo } from './certificate.js';
-import { explicit, implicitConstructed, integer, octets, oid, seq, setOf, tlv, type Der } from './der.js';
+import { encode, integer, oid, read, seq, setOf, tree, type Der } from './der.js';
 import { OID } from './oids.js';
-import { asImplicit, attribute } from './signed-attributes.js';
+import { attribute } from './signed-attributes.js';
 
 export interface SignedDataInput {
   algorithm: SignerAlgorithm;
@@ -23,23 +23,26 @@ export interface SignedDataInput {
 export function signedData(input: SignedDataInput): Der {
   const unsigned = [...(input.unsignedAttributes ?? [])];
   if (input.timestampToken) unsigned.push(attribute(OID.signatureTimeStampToken, input.timestampToken));
-  const signerInfo = seq(
+  // Built as one tree and encoded once: the certificates and the signed attributes are copied once, into the CMS.
+  const signerInfo = tree(
+    0x30,
     integer(1),
     seq(input.certificate.issuer, integer(input.certificate.serialNumber)),
     digestAlgorithm(input.algorithm.hash),
-    asImplicit(input.signedAttributes, 0),
+    tree(0xa0, read(input.signedAttributes).content), // the signed SET re-tagged [0] IMPLICIT, same content bytes
     signatureAlgorithm(input.algorithm),
-    octets(input.signatureValue),
-    ...(unsigned.length ? [asImplicit(setOf(...unsigned), 1)] : []),
+    tree(0x04, input.signatureValue),
+    ...(unsigned.length ? [tree(0xa1, read(setOf(...unsigned)).content)] : []),
   );
-  const sd = seq(
+  const sd = tree(
+    0x30,
     integer(1),
     setOf(digestAlgorithm(input.algorithm.hash)),
     seq(oid(OID.data)),
-    implicitConstructed(0, ...dedupe(input.certificates)),
-    tlv(0x31, signerInfo),
+    tree(0xa0, ...dedupe(input.certificates)),
+    tree(0x31, signerInfo),
   );
-  return seq(oid(OID.signedData), explicit(0, sd));
+  return encode(tree(0x30, oid(OID.signedData), tree(0xa0, sd)));
 }
 
 function dedupe(certs: Uint8Array[]): Uint8Array[] {

@@ -3,14 +3,14 @@
  * ByteRange, and build the signed attributes, which are the data to sign. The result is plain JSON.
  */
 import { PdfDocument, type ByteSource } from '@kyso/pdf';
-import { parseCertificate, publicKeyOf } from '../cms/certificate.js';
+import { parseCertificate, publicKeyOf, type CertificateInfo } from '../cms/certificate.js';
 import { signedAttributes } from '../cms/signed-attributes.js';
 import { defaultAppearance } from './default-appearance.js';
 import { digestWithUpdate } from './digest.js';
 import { estimateCmsBytes } from './estimate.js';
 import type { Level, SignatureOptions } from './options.js';
 import { placeSignature } from './placeholder.js';
-import type { SignerAlgorithm } from './signer.js';
+import type { HashAlgorithm, SignerAlgorithm } from './signer.js';
 import { b64, type SigningState } from './state.js';
 
 /** Who will sign, as far as prepare needs to know: the certificate, its chain and the algorithm. No key. */
@@ -34,11 +34,32 @@ export interface Prepared {
   update: Uint8Array;
 }
 
-export function prepare(
+/**
+ * What prepare works out, before it becomes the JSON state: signing in process goes on from here without
+ * encoding the update, the certificates and the attributes in base64 only to decode them again.
+ */
+export interface PreparedSignature {
+  level: Level;
+  inputLength: number;
+  /** The appended bytes, with the /Contents placeholder still zero. */
+  update: Uint8Array;
+  contentsStart: number;
+  contentsEnd: number;
+  byteRange: [number, number, number, number];
+  hash: HashAlgorithm;
+  documentDigest: Uint8Array;
+  /** The DER of the signed attributes: what the signer signs. */
+  signedAttributes: Uint8Array;
+  certificate: CertificateInfo;
+  fieldName: string;
+  signingTime: Date;
+}
+
+export function prepareSignature(
   input: Uint8Array | ByteSource | PdfDocument,
   signer: SignerIdentity,
   options: PrepareOptions = {},
-): Prepared {
+): PreparedSignature {
   const doc =
     input instanceof PdfDocument ? input : PdfDocument.load(input, { maxDecodedBytes: options.maxDecodedBytes });
   const cert = parseCertificate(signer.certificate);
@@ -64,23 +85,48 @@ export function prepare(
   });
   const hash = signer.algorithm.hash;
   const digest = digestWithUpdate(doc.source, placed.update.bytes, placed.contentsStart, placed.contentsEnd, hash);
-  const attrs = signedAttributes({ digest, certificate: cert, hash });
-  const state: SigningState = {
-    v: 1,
+  return {
     level,
     inputLength: doc.length,
-    update: b64(placed.update.bytes),
+    update: placed.update.bytes,
     contentsStart: placed.contentsStart,
     contentsEnd: placed.contentsEnd,
     byteRange: placed.byteRange,
     hash,
-    documentDigest: b64(digest),
-    signedAttributes: b64(attrs),
+    documentDigest: digest,
+    signedAttributes: signedAttributes({ digest, certificate: cert, hash }),
+    certificate: cert,
+    fieldName: placed.fieldName,
+    signingTime,
+  };
+}
+
+/** The prepared signature as the plain-JSON state a two-step signing keeps between prepare and finish. */
+export function signingState(p: PreparedSignature, signer: SignerIdentity): SigningState {
+  return {
+    v: 1,
+    level: p.level,
+    inputLength: p.inputLength,
+    update: b64(p.update),
+    contentsStart: p.contentsStart,
+    contentsEnd: p.contentsEnd,
+    byteRange: p.byteRange,
+    hash: p.hash,
+    documentDigest: b64(p.documentDigest),
+    signedAttributes: b64(p.signedAttributes),
     certificate: b64(signer.certificate),
     chain: signer.chain.map(b64),
     algorithm: signer.algorithm,
-    fieldName: placed.fieldName,
-    signingTime: signingTime.toISOString(),
+    fieldName: p.fieldName,
+    signingTime: p.signingTime.toISOString(),
   };
-  return { state, dataToSign: attrs, update: placed.update.bytes };
+}
+
+export function prepare(
+  input: Uint8Array | ByteSource | PdfDocument,
+  signer: SignerIdentity,
+  options: PrepareOptions = {},
+): Prepared {
+  const p = prepareSignature(input, signer, options);
+  return { state: signingState(p, signer), dataToSign: p.signedAttributes, update: p.update };
 }

@@ -4,8 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PdfDocument } from '@kyso/pdf';
 import { FileSource } from '../io/file-source.js';
-import { finish, finishUpdate, type TimestampProvider } from './finish.js';
-import { prepare, type PrepareOptions } from './prepare.js';
+import { finishUpdate, signatureCms, writeContents, type TimestampProvider } from './finish.js';
+import { prepare, prepareSignature, type PrepareOptions } from './prepare.js';
 import type { Signer } from './signer.js';
 import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
 import { appendUpdates, writeAppended } from '../ltv/augment.js';
@@ -78,20 +78,30 @@ async function precheck(signer: Signer, options: SignPdfOptions): Promise<SignPd
 export async function signPdf(input: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<SignedPdf> {
   const collected = warningCollector(options);
   options = await precheck(signer, { ...options, onWarning: collected.onWarning });
-  const prepared = prepare(input, signer, options);
-  const signatureValue = await signer.sign(prepared.dataToSign);
   const level = options.level;
   if (!isLtvLevel(level)) {
-    return withWarnings(
-      await finish(
-        input,
-        prepared.state,
-        { signatureValue },
-        { timestamper: options.timestamper, checkInput: false, update: prepared.update },
-      ),
-      collected.warnings,
+    // In memory, straight from the prepared parts: no JSON state, and the update copied once, into the output.
+    const prepared = prepareSignature(input, signer, options);
+    const signatureValue = await signer.sign(prepared.signedAttributes);
+    const cms = await signatureCms(
+      {
+        level: prepared.level,
+        algorithm: signer.algorithm,
+        certificate: prepared.certificate,
+        certificates: [signer.certificate, ...signer.chain],
+        signedAttributes: prepared.signedAttributes,
+      },
+      signatureValue,
+      options.timestamper,
     );
+    const out = new Uint8Array(input.length + prepared.update.length);
+    out.set(input, 0);
+    out.set(prepared.update, input.length);
+    writeContents(out, prepared.contentsStart, prepared.contentsEnd - prepared.contentsStart, cms);
+    return withWarnings(out, collected.warnings);
   }
+  const prepared = prepare(input, signer, options);
+  const signatureValue = await signer.sign(prepared.dataToSign);
   const done = await finishUpdate(
     input,
     prepared.state,
