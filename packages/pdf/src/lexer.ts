@@ -123,6 +123,16 @@ export class Lexer {
     let e = this.pos;
     while (e < b.length && (isDigit(b[e]) || b[e] === 43 || b[e] === 45 || b[e] === 46)) e++;
     if (e >= b.length) this.more();
+    // Object numbers, generations, offsets and lengths: plain digits, read without a string or a regular expression
+    if (e - this.pos <= 15) {
+      let v = 0;
+      let k = this.pos;
+      while (k < e && b[k]! >= 48 && b[k]! <= 57) v = v * 10 + (b[k++]! - 48);
+      if (k === e) {
+        this.pos = e;
+        return { t: 'num', v, int: true, start };
+      }
+    }
     const s = latin1(b.subarray(this.pos, Math.min(e, this.pos + 64)));
     this.pos = e;
     // Lenient like other readers: "--5", "5-" and "." read as the number they start with, else 0.
