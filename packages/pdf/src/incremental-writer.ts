@@ -155,7 +155,7 @@ export class IncrementalWriter {
       out.ascii('\n');
     }
     out.ascii(`startxref\n${xrefOffset}\n%%EOF\n`);
-    const bytes = out.toBytes();
+    const bytes = out.view(); // the writer is dropped here: its buffer is the update's
     return { bytes, placeholders: ser.placeholders, xrefOffset, totalLength: base + bytes.length, xrefStyle: style };
   }
 

@@ -5,13 +5,14 @@ import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type Pd
 
 /** A growable byte buffer. */
 export class ByteWriter {
-  private buf = new Uint8Array(1 << 14);
+  private buf = new Uint8Array(1 << 12);
   length = 0;
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
+    // Twice the size, or room for this write and a few objects more: a signature's update is small objects around
+    // one placeholder of several KB, which then fits with what follows it, without a second growth.
+    const size = Math.max(this.buf.length * 2, this.length + n + (1 << 13));
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
@@ -30,6 +31,10 @@ export class ByteWriter {
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.length);
   }
+  /** The bytes written, without a copy: a view that later writes may change or leave behind. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 export function formatNumber(n: number): string {
@@ -40,7 +45,19 @@ export function formatNumber(n: number): string {
   return s;
 }
 
+// A document's names are a few dozen keys and values written over and over: each is escaped once.
+const formattedNames = new Map<string, string>();
+
 export function formatName(name: string): string {
+  let s = formattedNames.get(name);
+  if (s === undefined) {
+    s = escapeName(name);
+    if (name.length <= 64 && formattedNames.size < 4096) formattedNames.set(name, s);
+  }
+  return s;
+}
+
+function escapeName(name: string): string {
   let s = '/';
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i) & 0xff;

@@ -5,24 +5,27 @@
 
 export type Der = Uint8Array;
 
-function lengthBytes(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  while (n > 0) {
-    out.unshift(n & 0xff);
-    n = Math.floor(n / 256);
+/** Bytes of a tag and a definite length of `n` (DER: the shortest form). */
+const headerLength = (n: number): number => (n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6);
+
+function writeHeader(out: Uint8Array, at: number, tag: number, n: number): number {
+  if (n >= 2 ** 32) throw new DerError('DER value too long');
+  out[at++] = tag;
+  if (n < 0x80) out[at++] = n;
+  else {
+    const bytes = headerLength(n) - 2;
+    out[at++] = 0x80 | bytes;
+    for (let k = bytes - 1; k >= 0; k--) out[at++] = Math.floor(n / 2 ** (8 * k)) & 0xff;
   }
-  return [0x80 | out.length, ...out];
+  return at;
 }
 
 /** A TLV with `tag` around the concatenation of `parts`. */
 export function tlv(tag: number, ...parts: Der[]): Der {
   let len = 0;
   for (const p of parts) len += p.length;
-  const head = [tag, ...lengthBytes(len)];
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let o = head.length;
+  const out = new Uint8Array(headerLength(len) + len);
+  let o = writeHeader(out, 0, tag, len);
   for (const p of parts) {
     out.set(p, o);
     o += p.length;
@@ -31,6 +34,7 @@ export function tlv(tag: number, ...parts: Der[]): Der {
 }
 
 export const seq = (...parts: Der[]): Der => tlv(0x30, ...parts);
+
 /**
  * A constructed value whose encoding is deferred: `encode` sizes the whole tree first and writes every byte once,
  * where nested `tlv` calls copy each part again at every level (a CMS's certificates three times over).
@@ -42,7 +46,6 @@ export interface DerTree {
   length: number;
 }
 
-const headerLength = (n: number): number => (n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6);
 const encodedLength = (p: Der | DerTree): number =>
   p instanceof Uint8Array ? p.length : headerLength(p.length) + p.length;
 
@@ -50,7 +53,6 @@ const encodedLength = (p: Der | DerTree): number =>
 export function tree(tag: number, ...parts: (Der | DerTree)[]): DerTree {
   let length = 0;
   for (const p of parts) length += encodedLength(p);
-  if (length >= 2 ** 32) throw new DerError('DER value too long');
   return { tag, parts, length };
 }
 
@@ -62,14 +64,7 @@ export function encode(root: DerTree): Der {
 }
 
 function writeTree(out: Uint8Array, at: number, t: DerTree): number {
-  out[at++] = t.tag;
-  const n = t.length;
-  if (n < 0x80) out[at++] = n;
-  else {
-    const bytes = headerLength(n) - 2;
-    out[at++] = 0x80 | bytes;
-    for (let k = bytes - 1; k >= 0; k--) out[at++] = (n / 2 ** (8 * k)) & 0xff;
-  }
+  at = writeHeader(out, at, t.tag, t.length);
   for (const p of t.parts) {
     if (p instanceof Uint8Array) {
       out.set(p, at);
@@ -89,22 +84,22 @@ export const utf8 = (s: string): Der => tlv(0x0c, new TextEncoder().encode(s));
 export const explicit = (n: number, inner: Der): Der => tlv(0xa0 | n, inner);
 
 export function integer(v: number | bigint | Uint8Array): Der {
-  let bytes: number[];
   if (v instanceof Uint8Array) {
-    bytes = [...v];
-    while (bytes.length > 1 && bytes[0] === 0 && bytes[1]! < 0x80) bytes.shift();
-    if (bytes.length === 0) bytes = [0];
-    if (bytes[0]! >= 0x80) bytes.unshift(0); // not empty (set above)
-  } else {
-    let n = BigInt(v);
-    if (n < 0n) throw new Error('negative INTEGER not supported');
-    bytes = [];
-    do {
-      bytes.unshift(Number(n & 0xffn));
-      n >>= 8n;
-    } while (n > 0n);
-    if (bytes[0]! >= 0x80) bytes.unshift(0); // the loop pushed at least one byte
+    // unsigned big-endian bytes: redundant leading zeros dropped, one added when the top bit is set
+    if (v.length === 0) return new Uint8Array([0x02, 0x01, 0x00]);
+    let from = 0;
+    while (from < v.length - 1 && v[from] === 0 && v[from + 1]! < 0x80) from++;
+    const body = v.subarray(from);
+    return body[0]! >= 0x80 ? tlv(0x02, new Uint8Array(1), body) : tlv(0x02, body);
   }
+  let n = BigInt(v);
+  if (n < 0n) throw new Error('negative INTEGER not supported');
+  const bytes: number[] = [];
+  do {
+    bytes.unshift(Number(n & 0xffn));
+    n >>= 8n;
+  } while (n > 0n);
+  if (bytes[0]! >= 0x80) bytes.unshift(0); // the loop pushed at least one byte
   return tlv(0x02, new Uint8Array(bytes));
 }
 
