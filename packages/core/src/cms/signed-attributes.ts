@@ -41,10 +41,13 @@ export interface SignedAttributesInput {
   extra?: Der[];
 }
 
+// The same in every signature; only read (setOf copies it into the SET).
+const CONTENT_TYPE_DATA = attribute(OID.contentType, oid(OID.data));
+
 /** The signed attributes as the SET the signer signs (tag 0x31); inside SignerInfo it is re-tagged [0]. */
 export function signedAttributes(input: SignedAttributesInput): Der {
   return setOf(
-    attribute(OID.contentType, oid(OID.data)),
+    CONTENT_TYPE_DATA,
     attribute(OID.messageDigest, octets(input.digest)),
     signingCertificateV2(input.certificate, input.hash),
     ...(input.extra ?? []),
