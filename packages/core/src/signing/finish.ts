@@ -123,6 +123,8 @@ export async function finish(
   return out;
 }
 
+const HEX = new TextEncoder().encode('0123456789ABCDEF');
+
 /** Writes the CMS as hex into the /Contents placeholder of `update`. */
 export function embedCms(
   update: Uint8Array,
@@ -145,10 +147,12 @@ export function writeContents(bytes: Uint8Array, at: number, width: number, cms:
       `${cms.length} > ${capacity} bytes`,
     );
   }
-  // Node's hex encoder, then its latin1 writer straight into the placeholder (4.7 µs for a 4.4 KB CMS; 6.7 µs a byte
-  // at a time in JS)
-  const hex = Buffer.from(cms.buffer, cms.byteOffset, cms.byteLength).toString('hex').toUpperCase();
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(hex, at + 1, 'latin1');
+  // upper-case hex digits written straight into the placeholder (no string of the CMS's size; Node's hex encoder
+  // and latin1 writer measured no faster in signPdf)
+  for (let i = 0, o = at + 1; i < cms.length; i++, o += 2) {
+    bytes[o] = HEX[cms[i]! >> 4]!;
+    bytes[o + 1] = HEX[cms[i]! & 15]!;
+  }
 }
 
 /** A CMS from an external signer: it must at least be one DER ContentInfo. */
