@@ -60,16 +60,15 @@ function readTable(ctx: ParseContext, offset: number): XrefSection {
     for (let k = 0; k < count; k++, num++) {
       const e = lineReader.nextNonEmpty();
       if (e === null) throw new PdfError('PDF_XREF', { offset }, 'xref table ends early');
-      const em = /^(\d+)\s+(\d+)\s+([nf])/.exec(e.text);
-      if (!em) {
+      const fields = entryFields(e.text);
+      if (!fields) {
         // Some files have fewer entries than declared; the line is the next subsection or the trailer.
         lineReader.unread(e);
         break;
       }
-      const off = Number(em[1]);
-      const gen = Number(em[2]);
+      const [off, gen, kind] = fields;
       if (!entries.has(num)) {
-        entries.set(num, em[3] === 'n' ? { type: 'offset', offset: off, gen } : { type: 'free', gen });
+        entries.set(num, kind === 'n' ? { type: 'offset', offset: off, gen } : { type: 'free', gen });
       }
     }
   }
@@ -83,6 +82,32 @@ function readTable(ctx: ParseContext, offset: number): XrefSection {
   const zero = entries.get(0);
   if (zero && zero.type === 'offset' && zero.offset === 0) entries.set(0, { type: 'free', gen: 65535 });
   return { kind: 'table', offset, trailer, entries };
+}
+
+/**
+ * Offset, generation and kind of a table entry: the standard form "oooooooooo ggggg n" (nearly every line) read
+ * digit by digit, any other the lenient way, by a regular expression; null when the line is no entry.
+ */
+function entryFields(text: string): [number, number, string] | null {
+  if (text.length >= 18 && text.charCodeAt(10) === 32 && text.charCodeAt(16) === 32) {
+    const kind = text[17]!; // length >= 18
+    const offset = digits(text, 0, 10);
+    const gen = digits(text, 11, 16);
+    if ((kind === 'n' || kind === 'f') && offset >= 0 && gen >= 0) return [offset, gen, kind];
+  }
+  const m = /^(\d+)\s+(\d+)\s+([nf])/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), m[3]!] : null;
+}
+
+/** The decimal number text[from, to) spells, or -1 when a character is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function readStreamSection(ctx: ParseContext, offset: number): XrefSection {
