@@ -18,7 +18,6 @@ import {
   closeSync,
   constants as fs,
   fstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -32,6 +31,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { makeDirs } from '@kyso/core/make-dirs';
 
 /** What the run found: a cache V8 took, none (or one not private), one V8 refused, or the cache off. */
 export type CodeCacheUse = 'used' | 'missing' | 'rejected' | 'off';
@@ -61,7 +61,8 @@ function ownPrivate(s: Stats): boolean {
 /** The folder, made private if it is new; null when it exists but is not private. */
 function privateDir(dir: string): string | null {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // (not mkdirSync's `recursive`, which spins for ever under /proc on Node 20: HOME=/proc hung `kyso verify`)
+    makeDirs(dir, 0o700);
     const s = statSync(dir);
     return s.isDirectory() && ownPrivate(s) ? dir : null;
   } catch {

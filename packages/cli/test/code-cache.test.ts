@@ -55,7 +55,9 @@ function runCommonJs(file: string, dir: string | null): Run {
     const out = { cache: run.cache, answer: b.answer?.() ?? b.v(), name: b.name, later: await b.later?.() };
     run.keep();
     console.log(JSON.stringify(out));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Run;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 }),
+  ) as Run;
 }
 
 describe('runCommonJs', () => {
@@ -113,6 +115,13 @@ describe('runCommonJs', () => {
     expect(runCommonJs(file, cache).cache).toBe('used');
     chmodSync(cache, 0o777);
     expect(runCommonJs(file, cache)).toMatchObject({ cache: 'off', answer: 42 });
+  });
+
+  it('a folder that cannot be made is no cache, and no hang (HOME=/proc: mkdir answers ENOENT there)', () => {
+    const file = bundle(tmp.dir);
+    if (process.platform === 'linux')
+      expect(runCommonJs(file, '/proc/kyso-cache/code')).toMatchObject({ cache: 'off', answer: 42 });
+    expect(runCommonJs(file, join(file, 'under-a-file'))).toMatchObject({ cache: 'off', answer: 42 });
   });
 
   it('KYSO_CODE_CACHE: off, a folder, or the per-user default', () => {
