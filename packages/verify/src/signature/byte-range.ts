@@ -155,10 +155,13 @@ const hexValue = (c: number): number =>
 const isWhite = (c: number): boolean =>
   c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
 
+/** 1 for the bytes a hex string may hold (digits, white space); a table, as /Contents is thousands of them. */
+const HEX_STRING_BYTE = Uint8Array.from({ length: 256 }, (_, c) => (isWhite(c) || hexValue(c) >= 0 ? 1 : 0));
+
 /** Whether `span` holds exactly a hex string `<...>` (what hexStringAt would read), without decoding it. */
 export function isHexStringAt(pdf: Uint8Array, span: Span): boolean {
   if (span.end - span.start < 2 || pdf[span.start] !== 0x3c || pdf[span.end - 1] !== 0x3e) return false;
-  for (const c of pdf.subarray(span.start + 1, span.end - 1)) if (!isWhite(c) && hexValue(c) < 0) return false;
+  for (let i = span.start + 1; i < span.end - 1; i++) if (HEX_STRING_BYTE[pdf[i]!] !== 1) return false;
   return true;
 }
 
