@@ -236,15 +236,31 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
     expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
-  it('everything when online or without the document', () => {
+  it('everything without the document; online the same few as offline, the rest offered as AIA answers link to it', () => {
     const all = trustProfile('vn');
-    for (const r of [
-      resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]),
-      resolveTrust({ trustProfile: 'vn' }),
-    ]) {
-      expect(r.anchors).toHaveLength(all.anchors.length);
-      expect(r.intermediates).toHaveLength(all.extraCertificates.length);
-    }
+    const full = resolveTrust({ trustProfile: 'vn' });
+    expect(full.anchors).toHaveLength(all.anchors.length);
+    expect(full.intermediates).toHaveLength(all.extraCertificates.length);
+    const leaf = cert('certs/vnpt-smartca-rs-2021.pem');
+    const offline = resolveTrust({ trustProfile: 'vn' }, [leaf]);
+    const online = resolveTrust({ trustProfile: 'vn', online: true }, [leaf]);
+    expect(names(online.anchors)).toEqual(names(offline.anchors));
+    expect(names(online.intermediates)).toEqual(names(offline.intermediates));
+    expect(offline.moreFor).toBeUndefined();
+    // a certificate AIA brought, issued under a bundled root the document does not lead to: that root is offered
+    // (and joins the anchors), once
+    const offered = new Set(online.anchors);
+    const root = all.anchors.find(
+      (a) =>
+        a.subjectKeyId !== null &&
+        !offered.has(a.certificate) &&
+        all.extraCertificates.some((e) => e.authorityKeyId === a.subjectKeyId),
+    )!;
+    const under = all.extraCertificates.find((e) => e.authorityKeyId === root.subjectKeyId)!;
+    const more = online.moreFor!([under.certificate]);
+    expect(more.anchors).toContain(root.certificate);
+    expect(online.anchors).toContain(root.certificate);
+    expect(online.moreFor!([under.certificate]).anchors).toEqual([]);
   });
 
   it('a document certificate without an authority key identifier (a root the file carries) brings the profile certificates of its name, not the rest', () => {

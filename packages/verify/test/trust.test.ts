@@ -23,6 +23,10 @@ import {
   validityWindow,
   type PathFacts,
 } from '../src/trust/index.js';
+import { toCertificate } from '../src/revocation/certificates.js';
+import { nameText, sameCertificate } from '../src/trust/names.js';
+import { customTrustProfile } from '../src/trust-profiles/profiles.js';
+import { resolveTrust } from '../src/validate/trust-sources.js';
 import { TestPki } from '../../../tests/helpers/revocation-servers.js';
 import { CA_EXT, LEAF_EXT, MiniPki, pemToDer, type Issued } from './fixtures/trust/mini-pki.js';
 
@@ -651,6 +655,39 @@ describe('AIA caIssuers fetching (opt-in)', () => {
       expect(f.certificates[1].source).toBe('aia');
       expect(f.aia).toEqual([{ url: `${base}/${path}`, outcome: 'OK', certificates: 1 }]);
     }
+  });
+
+  it("online, a profile's root that only an AIA answer links to is offered when that answer comes", async () => {
+    const other = pki.issue({ name: 'aia-other-root', subject: '/CN=AIA Other Root', ext: CA_EXT });
+    const profile = customTrustProfile({
+      name: 'aia-profile',
+      anchors: [
+        { source: 'other', certificates: other.pem },
+        { source: 'root', certificates: aiaRoot.pem },
+      ],
+    });
+    const leaf = toCertificate(leaves['int.cer'].der);
+    const trust = resolveTrust({ trustProfile: profile, online: true }, [leaf]);
+    // the document's leaf alone links to neither root: nothing of the profile is parsed up front
+    expect(trust.anchors).toHaveLength(0);
+    const without = await buildTrustPath(leaf, {
+      anchors: trust.anchors,
+      certificates: trust.intermediates,
+      aia: { enabled: true },
+    });
+    expect(without.found).toBe(false);
+    const f = await buildTrustPath(leaf, {
+      anchors: trust.anchors,
+      certificates: trust.intermediates,
+      aia: { enabled: true },
+      ...(trust.moreFor ? { moreFor: trust.moreFor } : {}),
+    });
+    expect({ found: f.found, problems: codes(f) }).toEqual({ found: true, problems: [] });
+    expect(f.certificates.map((c) => c.source)).toEqual(['leaf', 'aia', 'anchor']);
+    expect(f.anchor && sameCertificate(f.anchor, toCertificate(aiaRoot.der))).toBe(true);
+    // the root offered joins the validation's anchors (revocation asks online only along paths to them); the
+    // unrelated root is never offered
+    expect(trust.anchors.map((a) => nameText(a.subject))).toEqual(['CN=AIA Root']);
   });
 
   it('gives up on a server that hangs (timeout) or sends too much (size cap), as facts', async () => {

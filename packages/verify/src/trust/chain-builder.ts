@@ -10,6 +10,7 @@ import { authorityKeyId, isIssuerOf, subjectKeyId } from '../revocation/certific
 import { fetchCaIssuers, DEFAULT_AIA_MAX_FETCHES, type AiaFetch, type AiaOptions } from './aia.js';
 import { verifyCertificateSignature } from './certificate-signature.js';
 import { readExtensions } from './extensions.js';
+import type { MoreCertificates } from './trust-path.js';
 import { isSelfIssued, sameCertificate, sameEntity } from './names.js';
 
 export interface CandidatePath {
@@ -21,7 +22,8 @@ export interface CandidatePath {
 }
 
 export interface BuilderContext {
-  anchors: readonly pkijs.Certificate[];
+  /** Grows only by what `moreFor` offers for AIA answers. */
+  anchors: pkijs.Certificate[];
   /** Candidate intermediates; AIA answers are added to it. */
   pool: pkijs.Certificate[];
   /** Most certificates in a path, anchor included. */
@@ -29,6 +31,8 @@ export interface BuilderContext {
   /** Preferred validity time when ordering alternatives. */
   at: Date;
   aia?: AiaOptions;
+  /** The caller's anchors and candidates that can link to AIA answers (TrustOptions.moreFor). */
+  moreFor?: MoreCertificates;
   aiaLog: AiaFetch[];
   /** Certificates added to the pool from AIA answers. */
   fetched: pkijs.Certificate[];
@@ -78,10 +82,20 @@ async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried:
     }
     const { certificates, record } = await fetchCaIssuers(url, aia);
     ctx.aiaLog.push(record);
+    const added: pkijs.Certificate[] = [];
     for (const c of certificates) {
       if (ctx.pool.some((p) => sameCertificate(p, c)) || ctx.anchors.some((a) => sameCertificate(a, c))) continue;
       ctx.pool.push(c);
       ctx.fetched.push(c);
+      added.push(c);
+    }
+    // the caller's own certificates that link to what came (a trust profile's, offered as needed)
+    if (added.length && ctx.moreFor) {
+      const more = ctx.moreFor(added);
+      for (const a of more.anchors) if (!ctx.anchors.some((x) => sameCertificate(x, a))) ctx.anchors.push(a);
+      for (const c of more.certificates)
+        if (!ctx.pool.some((p) => sameCertificate(p, c)) && !ctx.anchors.some((a) => sameCertificate(a, c)))
+          ctx.pool.push(c);
     }
     if (issuersIn(certificates, cert).length > 0) return;
   }
