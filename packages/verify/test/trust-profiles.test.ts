@@ -236,31 +236,29 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
     expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
-  it('everything without the document; online the same few as offline, the rest offered as AIA answers link to it', () => {
+  it('everything without the document', () => {
     const all = trustProfile('vn');
-    const full = resolveTrust({ trustProfile: 'vn' });
-    expect(full.anchors).toHaveLength(all.anchors.length);
-    expect(full.intermediates).toHaveLength(all.extraCertificates.length);
-    const leaf = cert('certs/vnpt-smartca-rs-2021.pem');
-    const offline = resolveTrust({ trustProfile: 'vn' }, [leaf]);
-    const online = resolveTrust({ trustProfile: 'vn', online: true }, [leaf]);
-    expect(names(online.anchors)).toEqual(names(offline.anchors));
-    expect(names(online.intermediates)).toEqual(names(offline.intermediates));
-    expect(offline.moreFor).toBeUndefined();
-    // a certificate AIA brought, issued under a bundled root the document does not lead to: that root is offered
-    // (and joins the anchors), once
-    const offered = new Set(online.anchors);
-    const root = all.anchors.find(
-      (a) =>
-        a.subjectKeyId !== null &&
-        !offered.has(a.certificate) &&
-        all.extraCertificates.some((e) => e.authorityKeyId === a.subjectKeyId),
-    )!;
-    const under = all.extraCertificates.find((e) => e.authorityKeyId === root.subjectKeyId)!;
-    const more = online.moreFor!([under.certificate]);
-    expect(more.anchors).toContain(root.certificate);
-    expect(online.anchors).toContain(root.certificate);
-    expect(online.moreFor!([under.certificate]).anchors).toEqual([]);
+    const r = resolveTrust({ trustProfile: 'vn' });
+    expect(r.anchors).toHaveLength(all.anchors.length);
+    expect(r.intermediates).toHaveLength(all.extraCertificates.length);
+    expect(r.widen([cert('certs/vnpt-smartca-rs-2021.pem')])).toEqual({ anchors: [], intermediates: [] });
+  });
+
+  it('widen: an issuer found later (AIA, online) brings the profile certificates it links to, once', () => {
+    const mic = cert('certs/mic-national-root-ca-sha1-2008.pem');
+    const r = resolveTrust({ trustProfile: 'vn' }, [mic]);
+    expect(names(r.anchors)).toEqual([nameText(mic.subject)]);
+    const smartca = cert('certs/vnpt-smartca-rs-2021.pem');
+    const more = r.widen([smartca]);
+    expect(names(more.anchors)).toEqual([
+      trustProfile('vn').anchors.find(
+        (a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem',
+      )!.subject,
+    ]);
+    expect(names(more.intermediates)).toEqual([nameText(smartca.subject)]);
+    // what was chosen is not given again
+    expect(r.widen([smartca])).toEqual({ anchors: [], intermediates: [] });
+    expect(r.widen([mic])).toEqual({ anchors: [], intermediates: [] });
   });
 
   it('a document certificate without an authority key identifier (a root the file carries) brings the profile certificates of its name, not the rest', () => {

@@ -23,8 +23,6 @@ import {
   validityWindow,
   type PathFacts,
 } from '../src/trust/index.js';
-import { toCertificate } from '../src/revocation/certificates.js';
-import { nameText, sameCertificate } from '../src/trust/names.js';
 import { customTrustProfile } from '../src/trust-profiles/profiles.js';
 import { resolveTrust } from '../src/validate/trust-sources.js';
 import { TestPki } from '../../../tests/helpers/revocation-servers.js';
@@ -657,37 +655,28 @@ describe('AIA caIssuers fetching (opt-in)', () => {
     }
   });
 
-  it("online, a profile's root that only an AIA answer links to is offered when that answer comes", async () => {
+  it('a trust profile narrowed to the document still reaches its root through an issuer AIA brought (widen)', async () => {
     const other = pki.issue({ name: 'aia-other-root', subject: '/CN=AIA Other Root', ext: CA_EXT });
     const profile = customTrustProfile({
-      name: 'aia-profile',
+      name: 'aia',
       anchors: [
-        { source: 'other', certificates: other.pem },
-        { source: 'root', certificates: aiaRoot.pem },
+        { source: 'aia-root.der', certificates: aiaRoot.der },
+        { source: 'other-root.der', certificates: other.der },
       ],
     });
-    const leaf = toCertificate(leaves['int.cer'].der);
-    const trust = resolveTrust({ trustProfile: profile, online: true }, [leaf]);
-    // the document's leaf alone links to neither root: nothing of the profile is parsed up front
-    expect(trust.anchors).toHaveLength(0);
-    const without = await buildTrustPath(leaf, {
-      anchors: trust.anchors,
-      certificates: trust.intermediates,
-      aia: { enabled: true },
-    });
-    expect(without.found).toBe(false);
-    const f = await buildTrustPath(leaf, {
-      anchors: trust.anchors,
-      certificates: trust.intermediates,
-      aia: { enabled: true },
-      ...(trust.moreFor ? { moreFor: trust.moreFor } : {}),
-    });
+    const leaf = leaves['int.cer']!;
+    const trust = resolveTrust({ trustProfile: profile }, [pkijs.Certificate.fromBER(leaf.der.slice().buffer)]);
+    // the leaf names only its intermediate's key: no root of the profile is taken for it
+    expect(trust.anchors).toEqual([]);
+    const narrowed = { anchors: trust.anchors, certificates: trust.intermediates, aia: { enabled: true } };
+    expect((await buildTrustPath(leaf.der, narrowed)).found).toBe(false);
+    const f = await buildTrustPath(leaf.der, { ...narrowed, widen: trust.widen });
     expect({ found: f.found, problems: codes(f) }).toEqual({ found: true, problems: [] });
-    expect(f.certificates.map((c) => c.source)).toEqual(['leaf', 'aia', 'anchor']);
-    expect(f.anchor && sameCertificate(f.anchor, toCertificate(aiaRoot.der))).toBe(true);
-    // the root offered joins the validation's anchors (revocation asks online only along paths to them); the
-    // unrelated root is never offered
-    expect(trust.anchors.map((a) => nameText(a.subject))).toEqual(['CN=AIA Root']);
+    expect(f.certificates.map((c) => [c.subject, c.source])).toEqual([
+      ['CN=AIA Leaf int.cer', 'leaf'],
+      ['CN=AIA Intermediate', 'aia'],
+      ['CN=AIA Root', 'anchor'],
+    ]);
   });
 
   it('gives up on a server that hangs (timeout) or sends too much (size cap), as facts', async () => {

@@ -10,7 +10,6 @@ import { authorityKeyId, isIssuerOf, subjectKeyId } from '../revocation/certific
 import { fetchCaIssuers, DEFAULT_AIA_MAX_FETCHES, type AiaFetch, type AiaOptions } from './aia.js';
 import { verifyCertificateSignature } from './certificate-signature.js';
 import { readExtensions } from './extensions.js';
-import type { MoreCertificates } from './trust-path.js';
 import { isSelfIssued, sameCertificate, sameEntity } from './names.js';
 
 export interface CandidatePath {
@@ -22,7 +21,7 @@ export interface CandidatePath {
 }
 
 export interface BuilderContext {
-  /** Grows only by what `moreFor` offers for AIA answers. */
+  /** The anchors; `widen` may add to them. */
   anchors: pkijs.Certificate[];
   /** Candidate intermediates; AIA answers are added to it. */
   pool: pkijs.Certificate[];
@@ -31,11 +30,14 @@ export interface BuilderContext {
   /** Preferred validity time when ordering alternatives. */
   at: Date;
   aia?: AiaOptions;
-  /** The caller's anchors and candidates that can link to AIA answers (TrustOptions.moreFor). */
-  moreFor?: MoreCertificates;
   aiaLog: AiaFetch[];
   /** Certificates added to the pool from AIA answers. */
   fetched: pkijs.Certificate[];
+  /** Anchors and intermediates that link to certificates AIA brought (TrustOptions.widen). */
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
 }
 
 /** Most issuer expansions per search, against pathological pools (many cross certificates). */
@@ -82,20 +84,18 @@ async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried:
     }
     const { certificates, record } = await fetchCaIssuers(url, aia);
     ctx.aiaLog.push(record);
-    const added: pkijs.Certificate[] = [];
+    const fresh: pkijs.Certificate[] = [];
     for (const c of certificates) {
       if (ctx.pool.some((p) => sameCertificate(p, c)) || ctx.anchors.some((a) => sameCertificate(a, c))) continue;
       ctx.pool.push(c);
       ctx.fetched.push(c);
-      added.push(c);
+      fresh.push(c);
     }
-    // the caller's own certificates that link to what came (a trust profile's, offered as needed)
-    if (added.length && ctx.moreFor) {
-      const more = ctx.moreFor(added);
+    // A fetched issuer may chain to trusted certificates the document alone did not point at.
+    if (fresh.length > 0 && ctx.widen) {
+      const more = ctx.widen(fresh);
       for (const a of more.anchors) if (!ctx.anchors.some((x) => sameCertificate(x, a))) ctx.anchors.push(a);
-      for (const c of more.certificates)
-        if (!ctx.pool.some((p) => sameCertificate(p, c)) && !ctx.anchors.some((a) => sameCertificate(a, c)))
-          ctx.pool.push(c);
+      for (const c of more.intermediates) if (!ctx.pool.some((x) => sameCertificate(x, c))) ctx.pool.push(c);
     }
     if (issuersIn(certificates, cert).length > 0) return;
   }

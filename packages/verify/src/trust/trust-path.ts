@@ -31,18 +31,14 @@ export interface TrustOptions {
   /** Fetch missing issuers from AIA caIssuers (off by default). */
   aia?: AiaOptions;
   /**
-   * More anchors and candidates for certificates AIA brought: a trust profile's that can link to them (the caller
-   * may offer a profile's certificates a few at a time instead of parsing them all up front). Only ever
-   * certificates the caller would have given anyway.
+   * More anchors and candidate intermediates for certificates AIA brought: a trust profile narrowed to the
+   * document's certificates gives those that link to the new ones.
    */
-  moreFor?: MoreCertificates;
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
 }
-
-/** Anchors and candidate intermediates that can link to `met` and were not offered before. */
-export type MoreCertificates = (met: readonly pkijs.Certificate[]) => {
-  anchors: readonly pkijs.Certificate[];
-  certificates: readonly pkijs.Certificate[];
-};
 
 /** Where a certificate of the path came from. */
 export type CertificateSource = 'leaf' | 'given' | 'aia' | 'anchor';
@@ -126,9 +122,9 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
     maxDepth: Math.max(1, options.maxDepth ?? DEFAULT_MAX_DEPTH),
     at: options.at ?? new Date(),
     ...(options.aia ? { aia: options.aia } : {}),
-    ...(options.moreFor ? { moreFor: options.moreFor } : {}),
     aiaLog: [] as AiaFetch[],
     fetched,
+    ...(options.widen ? { widen: options.widen } : {}),
   };
   const maxPaths = Math.max(1, options.maxPaths ?? DEFAULT_MAX_PATHS);
   const checkSignature = signatureCache();

@@ -11,7 +11,6 @@ import {
   validAt,
   type PathFacts,
 } from '../trust/index.js';
-import type { MoreCertificates } from '../trust/trust-path.js';
 import { summariseCertificate } from './certificate-summary.js';
 import type { ChainFacts, SignatureFacts } from './facts.js';
 
@@ -20,8 +19,11 @@ export interface TrustContext {
   at: Date;
   anchors: pkijs.Certificate[];
   intermediates: pkijs.Certificate[];
-  /** Online: the trust profile's certificates that link to what AIA brings (trust-sources.ts). */
-  moreFor?: MoreCertificates;
+  /** Adds to `anchors` and `intermediates` the trust profile's certificates that link to these (AIA answers). */
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
   /** Certificates the document carries outside the CMS (DSS, VRI, timestamp tokens). */
   documentCertificates: pkijs.Certificate[];
   evidence: EvidencePool;
@@ -56,7 +58,7 @@ export async function chainOf(
       certificates: [...pool, ...ctx.intermediates],
       at: times[0] ?? ctx.at,
       aia: ctx.online ? { enabled: true, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch } : undefined,
-      ...(ctx.moreFor ? { moreFor: ctx.moreFor } : {}),
+      ...(ctx.widen ? { widen: ctx.widen } : {}),
     });
   } catch {
     return {
