@@ -75,7 +75,9 @@ const common = {
 };
 // @kyso/core's files find their fonts and their own dependencies from where the installed package lies
 // (require.resolve rather than import.meta.resolve, which Node 20 has only from 20.6).
-const coreUrl = "const kysoCoreUrl = (p) => new URL(p, kysoFileUrl(require.resolve('@kyso/core'))).href;";
+// (resolved once: several of @kyso/core's modules ask at load, and each resolution reads package.json files)
+const coreUrl =
+  "let kysoCoreBase; const kysoCoreUrl = (p) => new URL(p, (kysoCoreBase ??= kysoFileUrl(require.resolve('@kyso/core')))).href;";
 
 // The ES modules: the bin, the service's command and the batch's worker.
 await build({
