@@ -59,14 +59,15 @@ export async function gatherFacts(
     signedRevision: starts[i]!.byteRange.coveredRevision ?? s.revision,
   }));
   try {
-    return await judge(doc, ctx, found, bases);
+    return await signatureFacts(doc, ctx, found, bases);
   } finally {
     // on every way out (a throw included) nothing reads the source any more once this returns
     await previous;
   }
 }
 
-async function judge(
+/** The facts of each signature, last to first, each awaiting its own integrity facts where they are first needed. */
+async function signatureFacts(
   doc: PdfDocument,
   ctx: TrustContext,
   found: FoundSignature[],
