@@ -5,7 +5,7 @@
  * batch's OcspCache (@kyso/verify), which checks a kept answer again for each file. Each file's guarded fetch,
  * with its budget, makes the requests that do go out.
  */
-import type { FetchLike } from '@kyso/verify';
+import { LightHeaders, LightResponse, type FetchLike } from '@kyso/verify';
 
 interface Kept {
   status: number;
@@ -26,15 +26,22 @@ export function runFetchCache(): (fetch: FetchLike) => FetchLike {
     if (!k) {
       const response = await fetch(input, init);
       if (!response.ok) return response;
+      const headers: [string, string][] = [];
+      response.headers.forEach((value, name) => headers.push([name, value]));
       k = {
         status: response.status,
         statusText: response.statusText,
-        headers: [...response.headers],
+        headers,
         body: new Uint8Array(await response.arrayBuffer()),
       };
       if (kept.size >= MAX_ENTRIES) kept.delete(kept.keys().next().value!);
       kept.set(input, k);
     }
-    return new Response(k.body.slice(), { status: k.status, statusText: k.statusText, headers: k.headers });
+    // a LightResponse, not a Response: no undici for the run (@kyso/verify's net/response.ts)
+    return new LightResponse(k.body.slice(), {
+      status: k.status,
+      statusText: k.statusText,
+      headers: new LightHeaders(k.headers),
+    });
   };
 }

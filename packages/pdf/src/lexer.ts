@@ -6,6 +6,12 @@ export const WS = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
 export const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+/** The value of a hex digit by byte, -1 for any other byte (a table: a signature's /Contents is thousands of digits). */
+export const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
 
 // The classes take `undefined` (a read past the end of a buffer) and answer false: callers may test b[i] unchecked.
 export const isWs = (c: number | undefined): boolean => c !== undefined && WS[c] === 1;
@@ -168,14 +174,16 @@ export class Lexer {
 
   private hexString(start: number): Token {
     const b = this.buf;
-    let e = this.pos + 1;
-    while (e < b.length && b[e] !== 62) e++;
-    if (e >= b.length) this.more();
+    let e = b.indexOf(62, this.pos + 1);
+    if (e < 0) {
+      e = b.length;
+      this.more();
+    }
     const out = new Uint8Array((e - this.pos) >> 1);
     let n = 0;
     let hi = -1;
     for (let i = this.pos + 1; i < e; i++) {
-      const h = hexVal(b[i]);
+      const h = HEX[b[i]!]!; // i < e <= b.length; the table covers every byte
       if (h < 0) continue;
       if (hi < 0) hi = h;
       else {
@@ -250,9 +258,5 @@ export class Lexer {
 }
 
 export function hexVal(c: number | undefined): number {
-  if (c === undefined) return -1;
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
+  return c === undefined ? -1 : (HEX[c] ?? -1);
 }

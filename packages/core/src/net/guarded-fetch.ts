@@ -15,6 +15,9 @@ import {
   FetchError,
   FetchGate,
   guardedFetch,
+  headerPairs,
+  LightHeaders,
+  LightResponse,
   type AddressGuard,
   type FetchPolicy,
   type FetchPolicyInput,
@@ -47,8 +50,8 @@ function guardedLookup(guard: AddressGuard, host: string): LookupFunction {
   };
 }
 
-function toHeaders(res: IncomingMessage): Headers {
-  const h = new Headers();
+function toHeaders(res: IncomingMessage): LightHeaders {
+  const h = new LightHeaders();
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
@@ -64,9 +67,13 @@ function bodyBytes(body: RequestInit['body']): Uint8Array | undefined {
   throw new TypeError('the guarded Node transport sends bytes or strings only');
 }
 
-/** One HTTP(S) exchange over Node, connecting only to addresses `guard` accepts; redirects come back unfollowed. */
+/**
+ * One HTTP(S) exchange over Node, connecting only to addresses `guard` accepts; redirects come back unfollowed. The
+ * answer is a LightResponse: no WHATWG Headers or Response is made, so undici is never loaded (@kyso/verify's
+ * net/response.ts).
+ */
 export const nodeTransport: FetchTransport = (url, init, guard) =>
-  new Promise<Response>((resolve, reject) => {
+  new Promise<LightResponse>((resolve, reject) => {
     const u = new URL(url);
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     // Node connects to an IP literal without calling lookup: check it here.
@@ -76,9 +83,7 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
     }
     const body = bodyBytes(init.body);
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((v, k) => {
-      headers[k] = v;
-    });
+    for (const [k, v] of headerPairs(init.headers)) headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
     if (body) headers['content-length'] = String(body.length);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
@@ -96,11 +101,11 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
         const responseHeaders = toHeaders(res);
         if (NULL_BODY.has(status) || status < 200) {
           res.resume();
-          resolve(new Response(null, { status: status < 200 ? 502 : status, headers: responseHeaders }));
+          resolve(new LightResponse(null, { status: status < 200 ? 502 : status, headers: responseHeaders }));
           return;
         }
         const stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
-        resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
+        resolve(new LightResponse(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
       },
     );
     // An abort rejects with its reason (the caller's timeout, or the budget's FetchError), not Node's AbortError.

@@ -18,12 +18,13 @@ import {
 } from './fetch-policy.js';
 import type { FetchLike } from './http.js';
 import { FetchError } from './messages.js';
+import { headerPairs, LightResponse, type HttpResponse } from './response.js';
 
 /**
  * One HTTP exchange, no redirects followed (a 3xx comes back as it is, with its Location), connecting only to
  * addresses `guard` accepts.
  */
-export type FetchTransport = (url: string, init: RequestInit, guard: AddressGuard) => Promise<Response>;
+export type FetchTransport = (url: string, init: RequestInit, guard: AddressGuard) => Promise<HttpResponse>;
 
 /** A transport over a WHATWG fetch (browsers): redirects are returned, not followed; only URL literals are guarded. */
 export function fetchTransport(doFetch: FetchLike = (u, i) => globalThis.fetch(u, i)): FetchTransport {
@@ -135,7 +136,12 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
     { once: true },
   );
 
-  async function one(rawUrl: string, init: RequestInit, signal: AbortSignal, onRelease: () => void): Promise<Response> {
+  async function one(
+    rawUrl: string,
+    init: RequestInit,
+    signal: AbortSignal,
+    onRelease: () => void,
+  ): Promise<HttpResponse> {
     let checked;
     try {
       checked = checkUrl(rawUrl, policy);
@@ -160,7 +166,7 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
       onRelease();
     };
     signal.addEventListener('abort', held, { once: true });
-    let response: Response;
+    let response: HttpResponse;
     try {
       signal.throwIfAborted();
       response = await options.transport(
@@ -211,14 +217,14 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
         await reader.cancel(reason).catch(() => {});
       },
     });
-    return new Response(counted, {
+    return new LightResponse(counted, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
   }
 
-  const fetchFn = async (input: string, init: RequestInit = {}): Promise<Response> => {
+  const fetchFn = async (input: string, init: RequestInit = {}): Promise<HttpResponse> => {
     // The caller's signal and the budget's deadline, together; listeners removed once the answer is read.
     const combined = new AbortController();
     const callerSignal = init.signal ?? undefined;
@@ -265,9 +271,9 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
         }
         // Credentials meant for one origin do not follow a redirect to another (as the Fetch standard does).
         if (new URL(next).origin !== new URL(url).origin && current.headers) {
-          const headers = new Headers(current.headers);
-          headers.delete('authorization');
-          headers.delete('cookie');
+          const headers = headerPairs(current.headers).filter(
+            ([name]) => name !== 'authorization' && name !== 'cookie',
+          );
           current = { ...current, headers };
         }
         url = next;

@@ -4,8 +4,10 @@
  * What may be contacted at all is the injected fetch's business (guardedFetch); redirects are left to it too.
  */
 import { FetchError } from './messages.js';
+import type { HttpResponse } from './response.js';
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+/** A fetch: the global one, or kyso's guarded fetch (whose answers are LightResponses, see response.ts). */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<HttpResponse>;
 
 export interface ExchangeOptions {
   /** Whole exchange, body included. */
@@ -55,7 +57,7 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
     return { ok: false, failure: 'unreachable', detail: causeText(e) };
   };
   try {
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await doFetch(url, { ...init, signal: controller.signal, redirect: 'follow', cache: 'no-store' });
     } catch (e) {
@@ -87,7 +89,7 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
 }
 
 /** Reads a response body, refusing (with `tooLarge()`) anything past `maxBytes`, declared or streamed. */
-export async function readCapped(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
+export async function readCapped(response: HttpResponse, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => {});

@@ -7,6 +7,14 @@ export {
   type ExchangeFailure,
 } from './http.js';
 export {
+  LightHeaders,
+  LightResponse,
+  headerPairs,
+  type HttpResponse,
+  type LightResponseInit,
+  type ResponseHeaders,
+} from './response.js';
+export {
   classifyAddress,
   classifyIpv4,
   classifyIpv6,

@@ -26,10 +26,12 @@ export {
 } from './cms.js';
 export {
   checkIntegrity,
+  startIntegrity,
   ecdsaDerToRaw,
   type IntegrityFacts,
   type IntegrityOptions,
   type IntegrityProblem,
+  type StartedIntegrity,
 } from './integrity.js';
 export { describeHidden, hidingChanges, withHidingChanges } from './hidden.js';
 export { xrefFragments, type XrefFragment } from './xref-fragments.js';

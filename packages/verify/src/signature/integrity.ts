@@ -85,6 +85,31 @@ export async function checkIntegrity(
   signature: FoundSignature,
   options: IntegrityOptions = {},
 ): Promise<IntegrityFacts> {
+  return startIntegrity(pdfBytes, signature, options).finish();
+}
+
+/** What is known of a signature's integrity before its covered bytes are read, and the step that reads them. */
+export interface StartedIntegrity {
+  byteRange: ByteRangeFacts;
+  cms: CmsFacts;
+  /**
+   * Hashes the covered bytes and checks the signature: the complete facts. Never rejects. A caller may run it
+   * beside other work (a validation hashes while its revocation requests are on the wire) but must await it
+   * before using any of the facts about the signature's bytes.
+   */
+  finish(): Promise<IntegrityFacts>;
+}
+
+/**
+ * The ByteRange and CMS facts of one signature at once (no hashing: parsing /Contents and checking the ranges),
+ * and the hashing and signature check as a step of their own (`finish`), so a caller can start the long part
+ * when it likes.
+ */
+export function startIntegrity(
+  pdfBytes: Uint8Array | ByteSource,
+  signature: FoundSignature,
+  options: IntegrityOptions = {},
+): StartedIntegrity {
   let revisions: RevisionBounds[] = [];
   try {
     revisions = (options.doc ?? PdfDocument.load(pdfBytes, { fullHistory: true })).revisions;
@@ -102,27 +127,32 @@ export async function checkIntegrity(
     revisions,
   );
   const cms = parseCms(signature.contents);
-  const facts: IntegrityFacts = {
-    byteRange,
-    cms,
-    digestAlgorithm: undefined,
-    computedDigest: null,
-    signedDigest: null,
-    digestMatches: null,
-    signatureValid: null,
-    signatureAlgorithm: undefined,
-    algorithmMismatch: null,
-    signingCertificateBound: null,
-    intact: false,
-    problems: [...byteRange.problems, ...cms.problems],
+  let finished: Promise<IntegrityFacts> | undefined;
+  const finish = async (): Promise<IntegrityFacts> => {
+    const facts: IntegrityFacts = {
+      byteRange,
+      cms,
+      digestAlgorithm: undefined,
+      computedDigest: null,
+      signedDigest: null,
+      digestMatches: null,
+      signatureValid: null,
+      signatureAlgorithm: undefined,
+      algorithmMismatch: null,
+      signingCertificateBound: null,
+      intact: false,
+      problems: [...byteRange.problems, ...cms.problems],
+    };
+    try {
+      await evaluate(pdfBytes, signature, facts);
+    } catch {
+      if (!facts.problems.includes('CMS_MALFORMED')) facts.problems.push('CMS_MALFORMED');
+    }
+    facts.intact = facts.digestMatches === true && facts.signatureValid === true;
+    return facts;
   };
-  try {
-    await evaluate(pdfBytes, signature, facts);
-  } catch {
-    if (!facts.problems.includes('CMS_MALFORMED')) facts.problems.push('CMS_MALFORMED');
-  }
-  facts.intact = facts.digestMatches === true && facts.signatureValid === true;
-  return facts;
+  // once: the facts are one object whoever asks
+  return { byteRange, cms, finish: () => (finished ??= finish()) };
 }
 
 async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: IntegrityFacts): Promise<void> {

@@ -8,13 +8,14 @@ import type { ByteSource, PdfDocument } from '@kyso/pdf';
 import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
 import { analyseModifications } from '../modifications/index.js';
 import {
-  checkIntegrity,
   describeHidden,
   findSignatures,
+  startIntegrity,
   withHidingChanges,
   xrefFragments,
   type FoundSignature,
   type IntegrityFacts,
+  type StartedIntegrity,
 } from '../signature/index.js';
 import { summariseCertificate } from './certificate-summary.js';
 import { chainOf, type TrustContext } from './chain.js';
@@ -26,7 +27,9 @@ import { allFieldNames, lockedFieldNames, signatureTransforms, type SignatureTra
 
 interface Base {
   found: FoundSignature;
-  integrity: IntegrityFacts;
+  /** ByteRange and CMS facts; the rest (hashing, the signature check) comes from `integrity`. */
+  started: StartedIntegrity;
+  integrity: Promise<IntegrityFacts>;
   transforms: SignatureTransforms;
   signedRevision: number;
 }
@@ -38,14 +41,39 @@ export async function gatherFacts(
   ctx: TrustContext,
   signatures?: FoundSignature[],
 ): Promise<DocumentFacts> {
-  const validationTime = ctx.at;
   const found = signatures ?? findSignatures(doc);
-  const bases: Base[] = [];
-  for (const s of found) {
-    const integrity = await checkIntegrity(bytes, s, { doc });
-    const signedRevision = integrity.byteRange.coveredRevision ?? s.revision;
-    bases.push({ found: s, integrity, transforms: signatureTransforms(doc, s), signedRevision });
+  const starts = found.map((s) => startIntegrity(bytes, s, { doc }));
+  // The covered bytes are hashed while the paths are built and the revocation requests are on the wire (the hash
+  // gives the event loop a turn between pieces); one signature at a time, last first as they are judged below.
+  const integrity: Promise<IntegrityFacts>[] = new Array(found.length);
+  let previous: Promise<unknown> = Promise.resolve();
+  for (let i = found.length - 1; i >= 0; i--) {
+    const finish = starts[i]!.finish; // 0 <= i < found.length
+    previous = integrity[i] = previous.then(finish, finish); // finish never rejects; the chain must not stop anyway
   }
+  const bases: Base[] = found.map((s, i) => ({
+    found: s,
+    started: starts[i]!, // parallel arrays
+    integrity: integrity[i]!,
+    transforms: signatureTransforms(doc, s),
+    signedRevision: starts[i]!.byteRange.coveredRevision ?? s.revision,
+  }));
+  try {
+    return await signatureFacts(doc, ctx, found, bases);
+  } finally {
+    // on every way out (a throw included) nothing reads the source any more once this returns
+    await previous;
+  }
+}
+
+/** The facts of each signature, last to first, each awaiting its own integrity facts where they are first needed. */
+async function signatureFacts(
+  doc: PdfDocument,
+  ctx: TrustContext,
+  found: FoundSignature[],
+  bases: Base[],
+): Promise<DocumentFacts> {
+  const validationTime = ctx.at;
 
   // Permissions in force: DocMDP of the certification signature; field locks of signatures applied so far.
   const certifying = bases.find((b) => b.found.kind === 'certification');
@@ -65,7 +93,7 @@ export async function gatherFacts(
     });
     // A signature a later update hid is a disallowed change for every signature made before that update.
     const modifications = withHidingChanges(analysis, b.signedRevision, found, b.found);
-    const cms = b.integrity.cms;
+    const cms = b.started.cms;
     const signerCert = cms.signerCertificate;
     const pool = [...cms.certificates, ...ctx.documentCertificates];
 
@@ -101,9 +129,11 @@ export async function gatherFacts(
     const revocation = chain.facts.found
       ? await revocationOf(chain.certs, best, b.signedRevision, ctx)
       : { certificates: [] };
+    // the hash of this signature's bytes, done meanwhile (or finished now)
+    const integrity = await b.integrity;
     const crypto = evaluateCryptoPolicy(
       {
-        signature: { ...cms, documentDigest: b.integrity.digestAlgorithm },
+        signature: { ...cms, documentDigest: integrity.digestAlgorithm },
         chain: chain.certs.length ? chain.certs : signerCert ? [signerCert] : [],
         anchor: chain.anchor,
         at: best,
@@ -122,7 +152,7 @@ export async function gatherFacts(
       claimedSigningTime: claimedTime,
       reason: b.found.reason,
       location: b.found.location,
-      integrity: b.integrity,
+      integrity,
       transforms: b.transforms,
       modifications,
       signer: signerCert ? summariseCertificate(signerCert) : null,
@@ -144,12 +174,12 @@ export async function gatherFacts(
         const ts: TimestampFacts = {
           kind: 'document-timestamp',
           time,
-          intact: b.integrity.intact,
+          intact: integrity.intact,
           trusted: chain.facts.found && chain.facts.problems.length === 0 && validAtTime,
           tsa: facts.signer,
           validUntil: chain.facts.found ? chainValidUntil(chain.certs) : null,
           provesExistence: false,
-          problems: [...b.integrity.problems],
+          problems: [...integrity.problems],
           signatureIndex: index,
         };
         settleProof(ts, validationTime, later);

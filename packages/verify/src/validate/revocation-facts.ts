@@ -93,13 +93,15 @@ export async function revocationOf(
   _signedRevision: number,
   ctx: TrustContext,
 ): Promise<RevocationFacts> {
-  const certificates: CertificateRevocation[] = [];
+  // Every certificate of the path at once: the leaf's OCSP request and its CA's CRL request are on the wire
+  // together (each answer is checked on its own; the list keeps the path's order).
+  const asked: Promise<CertificateRevocation>[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!; // i + 1 < path.length
     const issuer = path[i + 1]!;
     // An OCSP responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime (RFC 6960 §4.2.2.2.1).
     if (i > 0 || !hasOcspNoCheck(cert))
-      certificates.push(await statusOf(cert, issuer, best, ctx, () => authenticated(path, i, ctx)));
+      asked.push(statusOf(cert, issuer, best, ctx, () => authenticated(path, i, ctx)));
   }
-  return { certificates };
+  return { certificates: await Promise.all(asked) };
 }
