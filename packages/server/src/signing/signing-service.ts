@@ -317,7 +317,8 @@ export class SigningService extends Pooled {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
     // One budget for the request's certificate check (the LTV data gets its own in the worker).
-    for (const w of await this.checks.check(identity, signingTime, this.network?.forRequest())) warn(w);
+    const network = this.network;
+    for (const w of await this.checks.check(identity, signingTime, network && (() => network.forRequest()))) warn(w);
     const options: PrepareData = {
       level: r.level,
       signingTime,
