@@ -155,8 +155,10 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
       const decision = await services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
       if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
     }
-    refuseUnknownQuery(route, req.query as Record<string, unknown>);
-    const query = route.query ? parse(route.query, req.query, 'query') : {};
+    // Express 5 parses the query string at every read of req.query: once here.
+    const rawQuery = req.query as Record<string, unknown>;
+    refuseUnknownQuery(route, rawQuery);
+    const query = route.query ? parse(route.query, rawQuery, 'query') : {};
     const params = route.params ? parse(route.params, req.params, 'path') : {};
     const ctx: RouteContext<unknown, unknown, unknown> = {
       req,
@@ -188,10 +190,22 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   }
 }
 
+const knownQueries = new WeakMap<RouteDef, ReadonlySet<string>>();
+
+/** The query parameters `route` defines, listed once per route. */
+function knownQuery(route: RouteDef): ReadonlySet<string> {
+  let known = knownQueries.get(route);
+  if (!known) {
+    known = new Set(route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : []);
+    knownQueries.set(route, known);
+  }
+  return known;
+}
+
 /** Query parameters a route does not define are refused (400), as unknown JSON fields are: a typo is not ignored. */
 function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): void {
-  const known = route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : [];
-  const unknown = Object.keys(query).filter((k) => !known.includes(k));
+  const known = knownQuery(route);
+  const unknown = Object.keys(query).filter((k) => !known.has(k));
   if (unknown.length === 0) return;
   // Names that look like parameter names are echoed (a typo is then easy to see); anything else might be data.
   const names = unknown.map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? JSON.stringify(k) : '(a parameter not shown)'));
