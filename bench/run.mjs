@@ -269,8 +269,12 @@ try {
   const online = ['--online', '--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
   pki = await startTestPki(root);
   console.error(`test PKI services: ${pki.note}`);
-  const kysoVerify = (file, args) => {
-    const r = wall(process.execPath, [cli, 'verify', file, '--json', ...args]);
+  const kysoVerify = (file, args, env) => {
+    const r = wall(
+      process.execPath,
+      [cli, 'verify', file, '--json', ...args],
+      env ? { env: { ...process.env, ...env } } : {},
+    );
     let report = null;
     try {
       report = JSON.parse(r.stdout);
@@ -411,10 +415,12 @@ try {
   if (
     runs(
       '`kyso verify` 1-page PDF, whole process, vs `node -e 0`',
+      '`kyso verify` 1-page PDF, whole process, without the code cache (a first run), vs `node -e 0`',
       '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',
       '`kyso verify --online` 1-page PDF vs pdfsig, whole processes',
     )
   ) {
+    const cold = [];
     const n0 = [];
     const kv1 = [];
     const ks1 = [];
@@ -427,6 +433,9 @@ try {
       const k = kysoVerify(oneSigned, ['--trust', rootPem]);
       passedTrusted(k, 'verify 1 page');
       kv1.push(k);
+      const c = kysoVerify(oneSigned, ['--trust', rootPem], { KYSO_CODE_CACHE: 'off' });
+      passedTrusted(c, 'verify 1 page without the code cache');
+      cold.push(c);
       const out = join(work, 'one-out.pdf');
       const ks = wall(
         process.execPath,
@@ -462,7 +471,15 @@ try {
       node0,
       'ms',
       T.atMostOr(150, 'ms', 2.5),
-      'offline, --trust the test root; baseline: bare Node start in the same run',
+      "offline, --trust the test root; the command's V8 code cache written by the first of the runs; baseline: bare Node start in the same run",
+    );
+    record(
+      '`kyso verify` 1-page PDF, whole process, without the code cache (a first run), vs `node -e 0`',
+      medianOf(cold),
+      node0,
+      'ms',
+      null,
+      'KYSO_CODE_CACHE=off: what a first run (or a machine where the cache cannot be written) costs',
     );
     record(
       '`kyso sign` 1-page PDF (B-B, --revocation off), whole process, vs `node -e 0`',

@@ -12,6 +12,7 @@ export default defineConfig({
       ['@kyso/core/register-sqlite', `${root}packages/core/src/register/sqlite/index.ts`],
       ['@kyso/core/register-postgres', `${root}packages/core/src/register/postgres/index.ts`],
       ['@kyso/core/guarded-fetch', `${root}packages/core/src/net/guarded-fetch.ts`],
+      ['@kyso/core/make-dirs', `${root}packages/core/src/io/make-dirs.ts`],
       ...['pdf', 'verify', 'core', 'server', 'cli'].map((p) => [`@kyso/${p}`, `${root}packages/${p}/src/index.ts`]),
     ]),
   },

@@ -1,10 +1,12 @@
-// The kyso command as a few bundled files over tsc's output (run by `pnpm build` after tsc): dist/main.js is the
-// entry (the bin), each command a chunk loaded when it runs (esbuild's splitting keeps the dynamic imports lazy),
-// dist/commands/verify-worker.js the batch's worker. @kyso/pdf, @kyso/verify, @kyso/core (its register too), pkijs
-// and asn1js are bundled and minified: a command parses a few files instead of hundreds of modules, and there is one
-// copy of each class. @kyso/core's files keep the URL they have in the installed package (import.meta.url is
-// rewritten), so its fonts and its CommonJS dependencies loaded on demand (node-forge, fontkit, pngjs, qrcode,
-// better-sqlite3, pg) are found beside it. @kyso/server (`kyso serve`, its own workers) and the native modules stay external.
+// The kyso command as bundled files over tsc's output (run by `pnpm build` after tsc):
+// - dist/main.js, the bin: an ES module with src/bundled-commands.ts in place of src/command-loader.ts;
+// - dist/commands/NAME.cjs, one CommonJS bundle per command, run through V8's code cache (src/code-cache.ts): an
+//   ES module cannot be given a code cache on Node 20, a script can. Each holds what its command needs;
+// - dist/commands/serve.js and dist/commands/verify-worker.js (the batch's worker): ES modules (@kyso/server is one).
+// @kyso/pdf, @kyso/verify, @kyso/core (its register too), pkijs and asn1js are bundled and minified: a command parses
+// a file instead of hundreds of modules. @kyso/core's files keep the URL they have in the installed package
+// (import.meta.url is rewritten), so its fonts and its CommonJS dependencies loaded on demand (node-forge, fontkit,
+// pngjs, qrcode, better-sqlite3, pg) are found beside it. @kyso/server and the native modules stay external.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,58 +16,102 @@ const cli = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(cli, 'dist');
 const EXTERNAL = /^(@kyso\/server|better-sqlite3|pg|pkcs11js)$/;
 const coreDist = fileURLToPath(new URL('../../core/dist/', import.meta.url));
-const CHUNK = /^(chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?$/;
+// The chunks of earlier bundles (their names carry a content hash) and their code caches' sources.
+const STALE = /^((chunk|[a-z-]+)-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?|[a-z-]+\.cjs(\.LEGAL\.txt)?)$/;
+/** The commands run from CommonJS bundles (src/bundled-commands.ts): all but serve. */
+const CJS_COMMANDS = [
+  'inspect',
+  'verify',
+  'sign',
+  'extend',
+  'fee',
+  'certify',
+  'certify-paper',
+  'report',
+  'trust',
+  'register',
+  'journal',
+];
 
-// The chunks of an earlier bundle (their names carry a content hash).
 if (existsSync(join(dist, 'commands')))
-  for (const f of readdirSync(join(dist, 'commands'))) if (CHUNK.test(f)) rmSync(join(dist, 'commands', f));
+  for (const f of readdirSync(join(dist, 'commands'))) if (STALE.test(f)) rmSync(join(dist, 'commands', f));
 
-await build({
+/** What every bundle shares: @kyso/core's import.meta.url rewritten to its installed file's, externals kept out. */
+const kysoPlugin = (substitute = {}) => ({
+  name: 'kyso-external',
+  setup(b) {
+    b.onResolve({ filter: EXTERNAL }, (a) => ({ path: a.path, external: true }));
+    for (const [from, to] of Object.entries(substitute))
+      b.onResolve({ filter: new RegExp(`^${from.replaceAll('.', '\\.')}$`) }, () => ({ path: join(cli, to) }));
+    b.onLoad({ filter: /\.js$/ }, (a) => {
+      if (!a.path.startsWith(coreDist)) return undefined;
+      const text = readFileSync(a.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const rel = relative(coreDist, a.path).split(sep).join('/');
+      return {
+        contents: text.replaceAll('import.meta.url', `kysoCoreUrl(${JSON.stringify(rel)})`),
+        loader: 'js',
+        resolveDir: dirname(a.path),
+      };
+    });
+  },
+});
+
+const common = {
   absWorkingDir: cli,
-  entryPoints: { main: 'src/main.ts', 'commands/verify-worker': 'src/commands/verify-worker.ts' },
   outdir: dist,
-  // Chunks sit beside the worker, so `new URL('./verify-worker.js', import.meta.url)` holds in tsc's layout and here.
-  chunkNames: 'commands/[name]-[hash]',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   // The ES module builds of pkijs, asn1js and their helpers (their "module" field) rather than CommonJS ("main"):
-  // esbuild leaves out what the verifier never uses and skips the CommonJS wrappers (loading the verifier's chunk
-  // took about a third fewer instructions).
+  // esbuild leaves out what the verifier never uses and skips the CommonJS wrappers (loading the verifier took about a
+  // third fewer instructions).
   mainFields: ['module', 'main'],
   target: 'node20',
   minify: true,
   // No source maps: the published package maps only what it ships (src/), and a bundle's map would name node_modules.
   sourcemap: false,
   legalComments: 'linked',
-  // CommonJS dependencies inside the bundle require Node's built-ins; @kyso/core's files find their fonts and their
-  // own dependencies (node-forge, fontkit, pngjs, qrcode, better-sqlite3, pg) from where the installed package lies.
-  banner: {
-    // (require.resolve rather than import.meta.resolve, which Node 20 has only from 20.6)
-    js: "import { createRequire as kysoCreateRequire } from 'node:module'; import { pathToFileURL as kysoFileUrl } from 'node:url'; const require = kysoCreateRequire(import.meta.url); const kysoCoreUrl = (p) => new URL(p, kysoFileUrl(require.resolve('@kyso/core'))).href;",
-  },
-  plugins: [
-    {
-      name: 'kyso-external',
-      setup(b) {
-        b.onResolve({ filter: EXTERNAL }, (a) => ({ path: a.path, external: true }));
-        // @kyso/core's import.meta.url becomes the URL its file has in the installed package (dist/index.js's folder).
-        b.onLoad({ filter: /\.js$/ }, (a) => {
-          if (!a.path.startsWith(coreDist)) return undefined;
-          const text = readFileSync(a.path, 'utf8');
-          if (!text.includes('import.meta.url')) return undefined;
-          const rel = relative(coreDist, a.path).split(sep).join('/');
-          return {
-            contents: text.replaceAll('import.meta.url', `kysoCoreUrl(${JSON.stringify(rel)})`),
-            loader: 'js',
-            resolveDir: dirname(a.path),
-          };
-        });
-      },
-    },
-  ],
   logLevel: 'warning',
+};
+// @kyso/core's files find their fonts and their own dependencies from where the installed package lies
+// (require.resolve rather than import.meta.resolve, which Node 20 has only from 20.6).
+// (resolved once: several of @kyso/core's modules ask at load, and each resolution reads package.json files)
+const coreUrl =
+  "let kysoCoreBase; const kysoCoreUrl = (p) => new URL(p, (kysoCoreBase ??= kysoFileUrl(require.resolve('@kyso/core')))).href;";
+
+// The ES modules: the bin, the service's command and the batch's worker.
+await build({
+  ...common,
+  entryPoints: {
+    main: 'src/main.ts',
+    'commands/serve': 'src/commands/serve.ts',
+    'commands/verify-worker': 'src/commands/verify-worker.ts',
+  },
+  format: 'esm',
+  banner: {
+    // CommonJS dependencies inside the bundle require Node's built-ins
+    js: `import { createRequire as kysoCreateRequire } from 'node:module'; import { pathToFileURL as kysoFileUrl } from 'node:url'; const require = kysoCreateRequire(import.meta.url); ${coreUrl}`,
+  },
+  plugins: [kysoPlugin({ './command-loader.js': 'src/bundled-commands.ts' })],
 });
-// tsc's maps of the two files the bundle replaced would describe code that is no longer there.
-for (const f of ['main.js.map', 'commands/verify-worker.js.map']) rmSync(join(dist, f), { force: true });
+
+// The commands, as CommonJS scripts (code-cache.ts gives them exports, require, module, __filename, __dirname).
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(CJS_COMMANDS.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])),
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  // import() becomes require(): a vm.Script given a code cache loses its import() on Node 20 (the callback is not
+  // restored with the cached code) and the callback Node offers instead is experimental and warns.
+  supported: { 'dynamic-import': false },
+  // The commands' own import.meta.url (the batch finds its worker beside it): the bundle's file.
+  define: { 'import.meta.url': 'kysoSelfUrl' },
+  banner: {
+    js: `const { pathToFileURL: kysoFileUrl } = require('node:url'); const kysoSelfUrl = kysoFileUrl(__filename).href; ${coreUrl}`,
+  },
+  plugins: [kysoPlugin()],
+});
+
+// tsc's maps of the files the bundles replaced would describe code that is no longer there.
+for (const f of ['main.js.map', 'commands/serve.js.map', 'commands/verify-worker.js.map'])
+  rmSync(join(dist, f), { force: true });

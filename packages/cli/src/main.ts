@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
  * The kyso command: dispatches to one module per command and maps errors to exit codes (exit-codes.ts). Each
- * command's module is loaded when it runs, so `kyso verify` does not pay for the signing, register and server code,
- * and `--help` loads none.
+ * command's module is loaded when it runs (command-loader.ts), so `kyso verify` does not pay for the signing,
+ * register and server code, and `--help` loads none.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isKysoError } from './kyso-error.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { commandHelp, COMMANDS, generalHelp, isCommand } from './help.js';
-import { suggest, UsageError } from './usage.js';
+import { isUsageError, suggest, UsageError } from './usage.js';
+import { keepCompiledCode, loadCommand } from './command-loader.js';
 
 type Print = (s: string) => void;
 
@@ -35,29 +36,29 @@ function outputPath(args: string[]): string | undefined {
 async function run(command: string, rest: string[], out: Print, err: Print): Promise<number> {
   switch (command) {
     case 'inspect':
-      return (await import('./commands/inspect.js')).inspect(rest, out);
+      return (await loadCommand('inspect')).inspect(rest, out);
     case 'verify':
-      return await (await import('./commands/verify.js')).verify(rest, out);
+      return await (await loadCommand('verify')).verify(rest, out);
     case 'sign':
-      return await (await import('./commands/sign.js')).sign(rest, out, err);
+      return await (await loadCommand('sign')).sign(rest, out, err);
     case 'extend':
-      return await (await import('./commands/extend.js')).extend(rest, out, err);
+      return await (await loadCommand('extend')).extend(rest, out, err);
     case 'fee':
-      return (await import('./commands/fee.js')).fee(rest, out);
+      return (await loadCommand('fee')).fee(rest, out);
     case 'certify':
-      return await (await import('./commands/certify.js')).certify(rest, out, err);
+      return await (await loadCommand('certify')).certify(rest, out, err);
     case 'certify-paper':
-      return await (await import('./commands/certify-paper.js')).certifyPaper(rest, out, err);
+      return await (await loadCommand('certify-paper')).certifyPaper(rest, out, err);
     case 'serve':
-      return await (await import('./commands/serve.js')).serve(rest, out, err);
+      return await (await loadCommand('serve')).serve(rest, out, err);
     case 'report':
-      return await (await import('./commands/report.js')).report(rest, out);
+      return await (await loadCommand('report')).report(rest, out);
     case 'trust':
-      return (await import('./commands/trust.js')).trust(rest, out);
+      return (await loadCommand('trust')).trust(rest, out);
     case 'register':
-      return await (await import('./commands/register.js')).register(rest, out);
+      return await (await loadCommand('register')).register(rest, out);
     case 'journal':
-      return await (await import('./commands/journal.js')).journal(rest, out);
+      return await (await loadCommand('journal')).journal(rest, out);
     default: {
       const meant = suggest(command, Object.keys(COMMANDS));
       throw new UsageError(
@@ -97,7 +98,7 @@ export async function main(
     }
     return await run(command, rest, out, err);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (isUsageError(e)) {
       const topic = command !== undefined && command !== 'help' && isCommand(command) ? ` ${command}` : '';
       err(`kyso: ${e.messageVi}\n  ${e.message}\nXem / see 'kyso help${topic}'.`);
       return EXIT.USAGE;
@@ -140,3 +141,4 @@ export async function main(
 const script = process.env.npm_lifecycle_event;
 if (process.env.INIT_CWD && (script === 'kyso' || script === 'serve')) process.chdir(process.env.INIT_CWD);
 process.exitCode = await main(process.argv.slice(2));
+keepCompiledCode();

@@ -13,6 +13,11 @@ export class UsageError extends Error {
   }
 }
 
+/** A UsageError, known by its shape: each bundled command carries its own copy of this class (scripts/bundle.mjs). */
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && e.name === 'UsageError' && typeof (e as Partial<UsageError>).messageVi === 'string';
+}
+
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -236,15 +236,29 @@ describe('which profile certificates a validation uses (resolveTrust)', () => {
     expect(names(intermediates)).toEqual([nameText(cert('certs/vnpt-smartca-rs-2021.pem').subject)]);
   });
 
-  it('everything when online or without the document', () => {
+  it('everything without the document', () => {
     const all = trustProfile('vn');
-    for (const r of [
-      resolveTrust({ trustProfile: 'vn', online: true }, [cert('certs/vnpt-smartca-rs-2021.pem')]),
-      resolveTrust({ trustProfile: 'vn' }),
-    ]) {
-      expect(r.anchors).toHaveLength(all.anchors.length);
-      expect(r.intermediates).toHaveLength(all.extraCertificates.length);
-    }
+    const r = resolveTrust({ trustProfile: 'vn' });
+    expect(r.anchors).toHaveLength(all.anchors.length);
+    expect(r.intermediates).toHaveLength(all.extraCertificates.length);
+    expect(r.widen([cert('certs/vnpt-smartca-rs-2021.pem')])).toEqual({ anchors: [], intermediates: [] });
+  });
+
+  it('widen: an issuer found later (AIA, online) brings the profile certificates it links to, once', () => {
+    const mic = cert('certs/mic-national-root-ca-sha1-2008.pem');
+    const r = resolveTrust({ trustProfile: 'vn' }, [mic]);
+    expect(names(r.anchors)).toEqual([nameText(mic.subject)]);
+    const smartca = cert('certs/vnpt-smartca-rs-2021.pem');
+    const more = r.widen([smartca]);
+    expect(names(more.anchors)).toEqual([
+      trustProfile('vn').anchors.find(
+        (a) => a.origin.kind === 'bundled' && a.origin.file === 'certs/vn-national-root-ca-sha256-2014.pem',
+      )!.subject,
+    ]);
+    expect(names(more.intermediates)).toEqual([nameText(smartca.subject)]);
+    // what was chosen is not given again
+    expect(r.widen([smartca])).toEqual({ anchors: [], intermediates: [] });
+    expect(r.widen([mic])).toEqual({ anchors: [], intermediates: [] });
   });
 
   it('a document certificate without an authority key identifier (a root the file carries) brings the profile certificates of its name, not the rest', () => {

@@ -23,6 +23,8 @@ import {
   validityWindow,
   type PathFacts,
 } from '../src/trust/index.js';
+import { customTrustProfile } from '../src/trust-profiles/profiles.js';
+import { resolveTrust } from '../src/validate/trust-sources.js';
 import { TestPki } from '../../../tests/helpers/revocation-servers.js';
 import { CA_EXT, LEAF_EXT, MiniPki, pemToDer, type Issued } from './fixtures/trust/mini-pki.js';
 
@@ -651,6 +653,30 @@ describe('AIA caIssuers fetching (opt-in)', () => {
       expect(f.certificates[1].source).toBe('aia');
       expect(f.aia).toEqual([{ url: `${base}/${path}`, outcome: 'OK', certificates: 1 }]);
     }
+  });
+
+  it('a trust profile narrowed to the document still reaches its root through an issuer AIA brought (widen)', async () => {
+    const other = pki.issue({ name: 'aia-other-root', subject: '/CN=AIA Other Root', ext: CA_EXT });
+    const profile = customTrustProfile({
+      name: 'aia',
+      anchors: [
+        { source: 'aia-root.der', certificates: aiaRoot.der },
+        { source: 'other-root.der', certificates: other.der },
+      ],
+    });
+    const leaf = leaves['int.cer']!;
+    const trust = resolveTrust({ trustProfile: profile }, [pkijs.Certificate.fromBER(leaf.der.slice().buffer)]);
+    // the leaf names only its intermediate's key: no root of the profile is taken for it
+    expect(trust.anchors).toEqual([]);
+    const narrowed = { anchors: trust.anchors, certificates: trust.intermediates, aia: { enabled: true } };
+    expect((await buildTrustPath(leaf.der, narrowed)).found).toBe(false);
+    const f = await buildTrustPath(leaf.der, { ...narrowed, widen: trust.widen });
+    expect({ found: f.found, problems: codes(f) }).toEqual({ found: true, problems: [] });
+    expect(f.certificates.map((c) => [c.subject, c.source])).toEqual([
+      ['CN=AIA Leaf int.cer', 'leaf'],
+      ['CN=AIA Intermediate', 'aia'],
+      ['CN=AIA Root', 'anchor'],
+    ]);
   });
 
   it('gives up on a server that hangs (timeout) or sends too much (size cap), as facts', async () => {

@@ -3,9 +3,9 @@
  * same file can complete them and a restart in between loses nothing. It holds nothing else and lives in a
  * directory of its own, apart from the register. Migrations are numbered and idempotent.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirs } from '@kyso/core';
 import { schemaTooNew } from './schema-version.js';
 
 export type Db = Database.Database;
@@ -38,7 +38,7 @@ const MIGRATIONS: string[] = [
 
 export function openDatabase(path: string): Db {
   // Session documents are the citizens' papers: the directory is the service user's alone.
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:') makeDirs(dirname(path), 0o700);
   const db = new Database(path);
   try {
     // Purged session documents give their pages back to the file system (incremental vacuum after each purge);

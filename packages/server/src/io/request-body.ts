@@ -3,11 +3,11 @@
  * (413) past the size limit without buffering the rest. The body is only ever handed on as a ByteSource.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { FileSource } from '@kyso/core';
+import { FileSource, makeDirs } from '@kyso/core';
 import { ServiceError } from '../errors.js';
 import type { ByteSource } from './byte-source.js';
 
@@ -108,7 +108,7 @@ export function readPdfBody(req: IncomingMessage, limits: BodyLimits): Promise<P
       writing = writing
         .then(async () => {
           if (!file) {
-            mkdirSync(limits.tmpDir, { recursive: true });
+            makeDirs(limits.tmpDir);
             path = join(limits.tmpDir, `body-${randomBytes(9).toString('base64url')}.pdf`);
             file = await open(path, 'wx', 0o600);
           }

@@ -1,8 +1,8 @@
 /**
  * kyso's one signature check, used for CMS signatures (PDF signatures, timestamp tokens), certificates, OCSP
  * responses and CRLs: the AlgorithmIdentifier is read through the catalogue (algorithms.ts), must agree with the
- * key's family and with the digest the structure declares, and the value is verified by WebCrypto directly — not
- * by pkijs' engine, which takes the scheme from the OID alone (an "ecdsa-with-SHA256" OID is run as whatever the
+ * key's family and with the digest the structure declares, and the value is verified by the platform directly
+ * (Node's crypto.verify under Node, WebCrypto elsewhere: platform/node-crypto.ts) — not by pkijs' engine, which takes the scheme from the OID alone (an "ecdsa-with-SHA256" OID is run as whatever the
  * key allows), guesses PSS parameters and can be replaced globally by an application (setEngine).
  *
  * RSASSA-PSS whose MGF1 digest differs from the message digest (which WebCrypto cannot express) is checked by
@@ -10,6 +10,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { nodeCrypto, type NodeCrypto, type NodeKey } from '../platform/node-crypto.js';
 import {
   CURVES,
   DSA_KEY,
@@ -128,6 +129,102 @@ async function importKey(
   return key;
 }
 
+/** A check the platform runs: WebCrypto's algorithm names, whichever platform runs it. */
+type PlatformCheck =
+  | { name: 'RSASSA-PKCS1-v1_5'; hash: DigestName }
+  | { name: 'RSA-PSS'; hash: DigestName; saltLength: number }
+  | { name: 'ECDSA'; hash: DigestName; namedCurve: string }
+  | { name: 'Ed25519' | 'Ed448' };
+
+const NODE_DIGEST: Partial<Record<DigestName, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+/** WebCrypto's curve names as Node reports a key's. */
+const NODE_CURVE: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+const NODE_KEY_TYPE: Record<PlatformCheck['name'], string> = {
+  'RSASSA-PKCS1-v1_5': 'rsa',
+  'RSA-PSS': 'rsa',
+  ECDSA: 'ec',
+  Ed25519: 'ed25519',
+  Ed448: 'ed448',
+};
+
+/** Node's public keys by SPKI bytes (hex): a batch or a service checks the same signers and CAs again and again. */
+const nodeKeys = new Map<string, NodeKey>();
+
+/**
+ * The key as Node reads it, refused (thrown: 'unsupported', as WebCrypto's importKey refuses it) when it is not of
+ * the type the check needs or not on the curve the identifier names.
+ */
+function nodeKey(node: NodeCrypto, spki: Uint8Array, check: PlatformCheck): NodeKey {
+  const id = Array.from(spki, (b) => b.toString(16).padStart(2, '0')).join('');
+  let key = nodeKeys.get(id);
+  if (!key) {
+    key = node.createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    if (nodeKeys.size >= IMPORTED_MAX) nodeKeys.clear();
+    nodeKeys.set(id, key);
+  }
+  if (key.asymmetricKeyType !== NODE_KEY_TYPE[check.name]) throw new Error('key type');
+  if (check.name === 'ECDSA' && key.asymmetricKeyDetails?.namedCurve !== NODE_CURVE[check.namedCurve])
+    throw new Error('curve');
+  return key;
+}
+
+/**
+ * Verifies a signature value (for ECDSA r||s) with the platform: Node's crypto.verify, synchronous, under Node;
+ * WebCrypto elsewhere. Throws when the key cannot be used for the check (the caller answers 'unsupported').
+ */
+async function platformVerify(
+  spki: Uint8Array,
+  check: PlatformCheck,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  const node = nodeCrypto();
+  if (node) {
+    const key = nodeKey(node, spki, check);
+    switch (check.name) {
+      case 'RSASSA-PKCS1-v1_5':
+        return node.verify(NODE_DIGEST[check.hash] ?? check.hash, data, key, signature);
+      case 'RSA-PSS':
+        return node.verify(
+          NODE_DIGEST[check.hash] ?? check.hash,
+          data,
+          { key, padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength: check.saltLength },
+          signature,
+        );
+      case 'ECDSA':
+        return node.verify(NODE_DIGEST[check.hash] ?? check.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+      default:
+        return node.verify(null, data, key, signature);
+    }
+  }
+  const subtle = globalThis.crypto.subtle;
+  switch (check.name) {
+    case 'RSASSA-PKCS1-v1_5':
+      return subtle.verify(check.name, await importKey(spki, check), ab(signature), ab(data));
+    case 'RSA-PSS':
+      return subtle.verify(
+        { name: check.name, saltLength: check.saltLength },
+        await importKey(spki, { name: check.name, hash: check.hash }),
+        ab(signature),
+        ab(data),
+      );
+    case 'ECDSA':
+      return subtle.verify(
+        { name: check.name, hash: check.hash },
+        await importKey(spki, { name: check.name, namedCurve: check.namedCurve }),
+        ab(signature),
+        ab(data),
+      );
+    default:
+      return subtle.verify({ name: check.name }, await importKey(spki, { name: check.name }), ab(signature), ab(data));
+  }
+}
+
 const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): SignatureOutcome => ({
   result: 'invalid',
   mismatch: kind,
@@ -137,8 +234,7 @@ const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): Signa
 
 /** Verifies one signature value. Never throws: an algorithm or key WebCrypto lacks is 'unsupported'. */
 export async function verifySignatureValue(input: SignatureInput): Promise<SignatureOutcome> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return { result: 'unsupported' };
+  if (!nodeCrypto() && !globalThis.crypto?.subtle) return { result: 'unsupported' };
   const { data, signature, key } = input;
   const info = signatureAlgorithmInfo(input.algorithm.oid, input.algorithm.params);
   const keyOid = key.algorithm.algorithmId;
@@ -162,11 +258,8 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         // id-RSASSA-PSS keys are for PSS only (RFC 4055 §1.2).
         if (keyOid !== RSA_ENCRYPTION) return mismatch('KEY_TYPE', 'RSASSA-PKCS1-v1_5 with an id-RSASSA-PSS key', name);
         if (!hash || !WEBCRYPTO_DIGESTS.has(hash)) return { result: 'unsupported', name };
-        const k = await importKey(spki(), { name: 'RSASSA-PKCS1-v1_5', hash });
-        return {
-          result: (await subtle.verify('RSASSA-PKCS1-v1_5', k, ab(signature), ab(data))) ? 'valid' : 'invalid',
-          name,
-        };
+        const ok = await platformVerify(spki(), { name: 'RSASSA-PKCS1-v1_5', hash }, signature, data);
+        return { result: ok ? 'valid' : 'invalid', name };
       }
       case 'RSASSA-PSS': {
         const pss = info.pss;
@@ -186,14 +279,9 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
             name,
           };
         }
-        const k = await importKey(der, { name: 'RSA-PSS', hash });
-        // WebCrypto checks the salt length exactly, so parameters that do not describe the signature fail here.
-        return {
-          result: (await subtle.verify({ name: 'RSA-PSS', saltLength: pss.saltLength }, k, ab(signature), ab(data)))
-            ? 'valid'
-            : 'invalid',
-          name,
-        };
+        // Both platforms check the salt length exactly, so parameters that do not describe the signature fail here.
+        const ok = await platformVerify(der, { name: 'RSA-PSS', hash, saltLength: pss.saltLength }, signature, data);
+        return { result: ok ? 'valid' : 'invalid', name };
       }
       case 'ECDSA': {
         const p = key.algorithm.algorithmParams;
@@ -202,20 +290,14 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
         if (!curve?.webCrypto || !hash || !WEBCRYPTO_DIGESTS.has(hash)) return { result: 'unsupported', name };
         const raw = ecdsaDerToRaw(signature, curve.bytes);
         if (!raw) return { result: 'invalid', name };
-        const k = await importKey(spki(), { name: 'ECDSA', namedCurve: curve.name });
-        return {
-          result: (await subtle.verify({ name: 'ECDSA', hash }, k, ab(raw), ab(data))) ? 'valid' : 'invalid',
-          name,
-        };
+        const ok = await platformVerify(spki(), { name: 'ECDSA', hash, namedCurve: curve.name }, raw, data);
+        return { result: ok ? 'valid' : 'invalid', name };
       }
       case 'Ed25519':
       case 'Ed448': {
-        // Where the platform lacks the curve (Ed448 in most browsers), importKey throws: 'unsupported' below.
-        const k = await importKey(spki(), { name: info.scheme });
-        return {
-          result: (await subtle.verify({ name: info.scheme }, k, ab(signature), ab(data))) ? 'valid' : 'invalid',
-          name: info.scheme,
-        };
+        // Where the platform lacks the curve (Ed448 in most browsers), the key is refused: 'unsupported' below.
+        const ok = await platformVerify(spki(), { name: info.scheme }, signature, data);
+        return { result: ok ? 'valid' : 'invalid', name: info.scheme };
       }
       default:
         return { result: 'unsupported', name: info.scheme };

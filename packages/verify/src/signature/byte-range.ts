@@ -150,15 +150,22 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-const hexValue = (c: number): number =>
-  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-const isWhite = (c: number): boolean =>
-  c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+/** Each byte's hex value; SKIP for PDF white space, BAD for anything else. A table and index loops: this runs over
+ * the whole /Contents (tens of thousands of digits), often before the JIT has warmed up. */
+const SKIP = -2;
+const BAD = -1;
+const HEX = (() => {
+  const t = new Int8Array(256).fill(BAD);
+  for (const c of [0x20, 0x0a, 0x0d, 0x09, 0x0c, 0x00]) t[c] = SKIP;
+  for (let i = 0; i < 10; i++) t[0x30 + i] = i;
+  for (let i = 0; i < 6; i++) t[0x41 + i] = t[0x61 + i] = 10 + i;
+  return t;
+})();
 
 /** Whether `span` holds exactly a hex string `<...>` (what hexStringAt would read), without decoding it. */
 export function isHexStringAt(pdf: Uint8Array, span: Span): boolean {
   if (span.end - span.start < 2 || pdf[span.start] !== 0x3c || pdf[span.end - 1] !== 0x3e) return false;
-  for (const c of pdf.subarray(span.start + 1, span.end - 1)) if (!isWhite(c) && hexValue(c) < 0) return false;
+  for (let i = span.start + 1, end = span.end - 1; i < end; i++) if (HEX[pdf[i]!] === BAD) return false;
   return true;
 }
 
@@ -168,10 +175,10 @@ export function hexStringAt(pdf: Uint8Array, span: Span): Uint8Array | null {
   const out = new Uint8Array(Math.ceil((span.end - span.start - 2) / 2));
   let n = 0;
   let hi = -1;
-  for (const c of pdf.subarray(span.start + 1, span.end - 1)) {
-    if (isWhite(c)) continue;
-    const v = hexValue(c);
-    if (v < 0) return null;
+  for (let i = span.start + 1, end = span.end - 1; i < end; i++) {
+    const v = HEX[pdf[i]!]!;
+    if (v === SKIP) continue;
+    if (v === BAD) return null;
     if (hi < 0) hi = v;
     else {
       out[n++] = (hi << 4) | v;

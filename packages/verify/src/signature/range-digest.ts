@@ -1,7 +1,6 @@
 /**
  * The digest of a signature's covered bytes (its ByteRange) without gluing the ranges together where the
- * platform hashes in pieces: Node's own hash when the runtime offers it (found at run time through
- * process.getBuiltinModule, so nothing here imports a Node built-in and the browser bundle stays clean), the
+ * platform hashes in pieces: Node's own hash when the runtime offers it (platform/node-crypto.ts), the
  * JavaScript hashes of @noble/hashes for the algorithms WebCrypto lacks. The file is read in windows, so a file
  * on disk (a ByteSource) is hashed without being held in memory. WebCrypto's digest is one-shot, so in the
  * browser the ranges are copied into one buffer first.
@@ -10,6 +9,7 @@ import { sha224, sha512_256 } from '@noble/hashes/sha2';
 import { sha3_256, sha3_384, sha3_512, shake256 } from '@noble/hashes/sha3';
 import { chunksOf, toSource, type ByteSource } from '@kyso/pdf';
 import type { HashName } from './cms.js';
+import { nodeCrypto } from '../platform/node-crypto.js';
 
 /** Ranges as [start, length], in bounds of the file (checkByteRange made sure). */
 export type Ranges = ReadonlyArray<readonly [number, number]>;
@@ -35,28 +35,12 @@ const NODE_NAMES: Partial<Record<HashName, string>> = {
   'SHA-512': 'sha512',
 };
 
-type NodeCrypto = { createHash(name: string): { update(d: Uint8Array): unknown; digest(): Uint8Array } };
-let nodeCrypto: NodeCrypto | null | undefined;
-
-/** Node's crypto module when this runs under Node (20.16 and later), else null. */
-function runtimeCrypto(): NodeCrypto | null {
-  if (nodeCrypto === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    try {
-      nodeCrypto = (proc?.getBuiltinModule?.('crypto') as NodeCrypto | undefined) ?? null;
-    } catch {
-      nodeCrypto = null;
-    }
-  }
-  return nodeCrypto;
-}
-
 /** Hashes the ranges in pieces: Node's hash or a JavaScript one; undefined when neither has the algorithm. */
 function pieceHasher(alg: HashName): Hasher | undefined {
   const noble = NOBLE[alg];
   if (noble) return noble();
   const name = NODE_NAMES[alg];
-  const node = name ? runtimeCrypto() : null;
+  const node = name ? nodeCrypto() : null;
   if (!node || !name) return undefined;
   const h = node.createHash(name);
   return { update: (d) => h.update(d), digest: () => new Uint8Array(h.digest()) };

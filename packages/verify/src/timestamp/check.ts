@@ -22,6 +22,8 @@ import {
 import { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
 import { verifySignatureValue, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
 import type { DigestName } from '../crypto-policy/algorithms.js';
+import { digest as platformDigest } from '../signature/range-digest.js';
+import type { HashName } from '../signature/cms.js';
 
 export interface TimestampCheckOptions {
   /** The stamped data: hashed with the token's own imprint algorithm and compared with the imprint. */
@@ -52,8 +54,9 @@ export interface TimestampCheck extends TimestampTokenFacts {
   valid: boolean;
 }
 
-async function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest(name, toArrayBuffer(data)));
+/** (Node's hash under Node, WebCrypto elsewhere: signature/range-digest.ts; names from DIGEST_BY_OID.) */
+function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
+  return platformDigest(name as HashName, data);
 }
 
 /** Verifies a TimeStampToken (DER; trailing zero padding allowed). Never throws. */

@@ -21,7 +21,8 @@ export interface CandidatePath {
 }
 
 export interface BuilderContext {
-  anchors: readonly pkijs.Certificate[];
+  /** The anchors; `widen` may add to them. */
+  anchors: pkijs.Certificate[];
   /** Candidate intermediates; AIA answers are added to it. */
   pool: pkijs.Certificate[];
   /** Most certificates in a path, anchor included. */
@@ -32,6 +33,11 @@ export interface BuilderContext {
   aiaLog: AiaFetch[];
   /** Certificates added to the pool from AIA answers. */
   fetched: pkijs.Certificate[];
+  /** Anchors and intermediates that link to certificates AIA brought (TrustOptions.widen). */
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
 }
 
 /** Most issuer expansions per search, against pathological pools (many cross certificates). */
@@ -78,10 +84,18 @@ async function fetchIssuers(cert: pkijs.Certificate, ctx: BuilderContext, tried:
     }
     const { certificates, record } = await fetchCaIssuers(url, aia);
     ctx.aiaLog.push(record);
+    const fresh: pkijs.Certificate[] = [];
     for (const c of certificates) {
       if (ctx.pool.some((p) => sameCertificate(p, c)) || ctx.anchors.some((a) => sameCertificate(a, c))) continue;
       ctx.pool.push(c);
       ctx.fetched.push(c);
+      fresh.push(c);
+    }
+    // A fetched issuer may chain to trusted certificates the document alone did not point at.
+    if (fresh.length > 0 && ctx.widen) {
+      const more = ctx.widen(fresh);
+      for (const a of more.anchors) if (!ctx.anchors.some((x) => sameCertificate(x, a))) ctx.anchors.push(a);
+      for (const c of more.intermediates) if (!ctx.pool.some((x) => sameCertificate(x, c))) ctx.pool.push(c);
     }
     if (issuersIn(certificates, cert).length > 0) return;
   }

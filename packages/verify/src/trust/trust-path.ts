@@ -30,6 +30,14 @@ export interface TrustOptions {
   anchorConstraints?: boolean;
   /** Fetch missing issuers from AIA caIssuers (off by default). */
   aia?: AiaOptions;
+  /**
+   * More anchors and candidate intermediates for certificates AIA brought: a trust profile narrowed to the
+   * document's certificates gives those that link to the new ones.
+   */
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
 }
 
 /** Where a certificate of the path came from. */
@@ -116,6 +124,7 @@ export async function buildTrustPath(leafInput: CertificateInput, options: Trust
     ...(options.aia ? { aia: options.aia } : {}),
     aiaLog: [] as AiaFetch[],
     fetched,
+    ...(options.widen ? { widen: options.widen } : {}),
   };
   const maxPaths = Math.max(1, options.maxPaths ?? DEFAULT_MAX_PATHS);
   const checkSignature = signatureCache();

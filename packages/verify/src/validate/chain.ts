@@ -19,6 +19,11 @@ export interface TrustContext {
   at: Date;
   anchors: pkijs.Certificate[];
   intermediates: pkijs.Certificate[];
+  /** Adds to `anchors` and `intermediates` the trust profile's certificates that link to these (AIA answers). */
+  widen?(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
   /** Certificates the document carries outside the CMS (DSS, VRI, timestamp tokens). */
   documentCertificates: pkijs.Certificate[];
   evidence: EvidencePool;
@@ -53,6 +58,7 @@ export async function chainOf(
       certificates: [...pool, ...ctx.intermediates],
       at: times[0] ?? ctx.at,
       aia: ctx.online ? { enabled: true, timeoutMs: ctx.timeoutMs, fetch: ctx.fetch } : undefined,
+      ...(ctx.widen ? { widen: ctx.widen } : {}),
     });
   } catch {
     return {

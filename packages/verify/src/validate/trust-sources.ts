@@ -30,57 +30,75 @@ function subjectKey(t: TrustedCertificate): string {
 }
 
 /**
- * The profile's certificates that can take part in a path from the document's certificates. Path building links a
+ * Chooses the profile's certificates that can take part in a path from given certificates. Path building links a
  * certificate to an issuer with its issuer's name, and whose SKI equals its AKI when both are present (isIssuerOf),
  * and ends at an anchor with a document certificate's name and key: so an extra certificate is kept when its SKI is
- * the AKI of a document certificate or of an extra kept so far, an anchor when its SKI is one of those AKIs or a
- * document certificate's own SKI. A certificate without an AKI (a root the document carries) links by name alone:
- * profile certificates whose subject has the key (nameKey) of its issuer or subject are kept too. A profile
- * certificate without an SKI is always kept. Nothing that could be in a path is left out, and most files need only
- * a few of the bundled certificates parsed.
+ * the AKI of a given certificate or of an extra kept so far, an anchor when its SKI is one of those AKIs or a given
+ * certificate's own SKI. A certificate without an AKI (a root the document carries) links by name alone: profile
+ * certificates whose subject has the key (nameKey) of its issuer or subject are kept too. A profile certificate
+ * without an SKI is always kept. Nothing that could be in a path is left out, and most files need only a few of the
+ * bundled certificates parsed. `select` may be called again with more certificates (those AIA brought): it returns
+ * only what the new ones add.
  */
-function usableFor(
-  documentCertificates: readonly pkijs.Certificate[],
-  anchors: readonly TrustedCertificate[],
-  extras: readonly TrustedCertificate[],
-): { anchors: readonly TrustedCertificate[]; extras: readonly TrustedCertificate[] } {
+function profileSelector(anchors: readonly TrustedCertificate[], extras: readonly TrustedCertificate[]) {
   const wanted = new Set<string>();
   const wantedNames = new Set<string>();
-  for (const c of documentCertificates) {
-    const aki = authorityKeyId(c);
-    const ski = subjectKeyId(c);
-    if (ski) wanted.add(toHex(ski));
-    if (aki) wanted.add(toHex(aki));
-    else for (const name of [c.issuer, c.subject]) wantedNames.add(nameKey(nameText(name)));
-  }
+  const chosen = new Set<TrustedCertificate>();
   const keep = (t: TrustedCertificate) =>
     t.subjectKeyId === null || wanted.has(t.subjectKeyId) || (wantedNames.size > 0 && wantedNames.has(subjectKey(t)));
-  const chosen = new Set<TrustedCertificate>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const t of extras) {
-      if (chosen.has(t) || !keep(t)) continue;
-      chosen.add(t);
-      if (t.authorityKeyId === null) wantedNames.add(nameKey(t.issuer));
-      else wanted.add(t.authorityKeyId);
-      grew = true;
+  return (
+    certificates: readonly pkijs.Certificate[],
+  ): { anchors: TrustedCertificate[]; extras: TrustedCertificate[] } => {
+    for (const c of certificates) {
+      const aki = authorityKeyId(c);
+      const ski = subjectKeyId(c);
+      if (ski) wanted.add(toHex(ski));
+      if (aki) wanted.add(toHex(aki));
+      else for (const name of [c.issuer, c.subject]) wantedNames.add(nameKey(nameText(name)));
     }
-  }
-  return { anchors: anchors.filter(keep), extras: extras.filter((t) => chosen.has(t)) };
+    const added = new Set<TrustedCertificate>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const t of extras) {
+        if (chosen.has(t) || !keep(t)) continue;
+        chosen.add(t);
+        added.add(t);
+        if (t.authorityKeyId === null) wantedNames.add(nameKey(t.issuer));
+        else wanted.add(t.authorityKeyId);
+        grew = true;
+      }
+    }
+    const newAnchors = anchors.filter((t) => !chosen.has(t) && keep(t));
+    for (const t of newAnchors) chosen.add(t);
+    return { anchors: newAnchors, extras: extras.filter((t) => added.has(t)) };
+  };
 }
+
+/** The anchors and intermediates of a validation; `widen` adds the profile's for certificates found later. */
+export interface ResolvedTrust {
+  anchors: pkijs.Certificate[];
+  intermediates: pkijs.Certificate[];
+  /**
+   * The profile's certificates that can link to `certificates` (issuers AIA brought) and were left out so far;
+   * nothing when the profile was taken whole.
+   */
+  widen(certificates: readonly pkijs.Certificate[]): {
+    anchors: pkijs.Certificate[];
+    intermediates: pkijs.Certificate[];
+  };
+}
+
+const NOTHING_MORE = () => ({ anchors: [], intermediates: [] });
 
 /**
  * `documentCertificates`: every certificate the document carries (CMS, DSS, timestamp tokens), when known — the
- * profile's certificates are then narrowed to those that can link to them (not when online: AIA may bring issuers
- * the document does not carry).
+ * profile's certificates are then narrowed to those that can link to them, and `widen` brings those that link to
+ * issuers fetched later (AIA, online).
  */
 export function resolveTrust(
-  options: Pick<ValidateOptions, 'trustAnchors' | 'intermediates' | 'trustProfile' | 'online'>,
+  options: Pick<ValidateOptions, 'trustAnchors' | 'intermediates' | 'trustProfile'>,
   documentCertificates?: readonly pkijs.Certificate[],
-): {
-  anchors: pkijs.Certificate[];
-  intermediates: pkijs.Certificate[];
-} {
+): ResolvedTrust {
   const profile =
     options.trustProfile === undefined
       ? null
@@ -88,14 +106,24 @@ export function resolveTrust(
         ? trustProfile(options.trustProfile)
         : options.trustProfile;
   const given = readCertificates(options.intermediates);
-  let anchors: readonly TrustedCertificate[] = profile?.anchors ?? [];
-  let extra: readonly TrustedCertificate[] = profile?.extraCertificates ?? [];
+  const own = readCertificates(options.trustAnchors);
+  const certificates = (list: readonly TrustedCertificate[]) => list.map((t) => t.certificate);
+  if (!profile || !documentCertificates)
+    return {
+      anchors: [...certificates(profile?.anchors ?? []), ...own],
+      // The caller's first: given intermediates are the more specific choice when several issuers match equally.
+      intermediates: [...given, ...certificates(profile?.extraCertificates ?? [])],
+      widen: NOTHING_MORE,
+    };
+  const select = profileSelector(profile.anchors, profile.extraCertificates);
   // The caller's intermediates may need a profile certificate as their issuer, as the document's may.
-  if (profile && documentCertificates && !options.online)
-    ({ anchors, extras: extra } = usableFor([...documentCertificates, ...given], anchors, extra));
+  const first = select([...documentCertificates, ...given]);
   return {
-    anchors: [...anchors.map((a) => a.certificate), ...readCertificates(options.trustAnchors)],
-    // The caller's first: given intermediates are the more specific choice when several issuers match equally.
-    intermediates: [...given, ...extra.map((c) => c.certificate)],
+    anchors: [...certificates(first.anchors), ...own],
+    intermediates: [...given, ...certificates(first.extras)],
+    widen: (more) => {
+      const added = select(more);
+      return { anchors: certificates(added.anchors), intermediates: certificates(added.extras) };
+    },
   };
 }

@@ -40,11 +40,19 @@ export async function validatePdfDetailed(
   const documentCertificates = evidence.certificates
     .map((c) => c.certificate)
     .filter((c): c is pkijs.Certificate => c !== null);
+  // The profile's anchors and extra certificates join the caller's: those that can link to the document's
+  // certificates, and later to the issuers AIA brings (trust-sources.ts).
+  const trust = resolveTrust(options, documentCertificates);
   const ctx: TrustContext = {
     at: options.at ?? new Date(),
-    // The profile's anchors and extra certificates join the caller's; of a bundled profile, those that can link
-    // to the document's certificates (trust-sources.ts).
-    ...resolveTrust(options, documentCertificates),
+    anchors: trust.anchors,
+    intermediates: trust.intermediates,
+    widen: (certificates) => {
+      const more = trust.widen(certificates);
+      ctx.anchors.push(...more.anchors);
+      ctx.intermediates.push(...more.intermediates);
+      return more;
+    },
     documentCertificates,
     evidence,
     online: options.online ?? false,

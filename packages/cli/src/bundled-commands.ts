@@ -1,0 +1,24 @@
+/**
+ * The bundled command's loader (scripts/bundle.mjs substitutes it for command-loader.ts): every command but `serve`
+ * is a CommonJS bundle, dist/commands/NAME.cjs, run through V8's code cache (code-cache.ts), so a second `kyso
+ * verify` does not parse and compile the verifier again (about a fifth of a one-page call). `serve` stays an ES
+ * module: @kyso/server is one, and a service starts once.
+ */
+import { fileURLToPath } from 'node:url';
+import type { CommandModules, CommandName } from './command-loader.js';
+import { runCommonJs, type CommonJsRun } from './code-cache.js';
+
+const runs: CommonJsRun[] = [];
+
+export async function loadCommand<N extends CommandName>(name: N): Promise<CommandModules[N]> {
+  if (name === 'serve')
+    return (await import(new URL('./commands/serve.js', import.meta.url).href)) as CommandModules[N];
+  const run = runCommonJs(fileURLToPath(new URL(`./commands/${name}.cjs`, import.meta.url)));
+  runs.push(run);
+  return run.exports as CommandModules[N];
+}
+
+/** Writes the code compiled so far, after the command ran (functions compiled lazily are in it then). */
+export function keepCompiledCode(): void {
+  for (const run of runs.splice(0)) run.keep();
+}
