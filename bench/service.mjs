@@ -117,7 +117,7 @@ export async function serviceBench({
         inProcessSignRate,
         'requests/s',
         { text: '≥ 0.8×', met: (r) => r.ratio >= 0.8 },
-        'baseline: in-process signPdf in the bench process, same run; the service signs in worker threads on all cores',
+        "baseline: in-process signPdf in the bench process, same run; the service signs a small plain PDF on its request thread (RSA in libuv's pool), larger or visible ones in worker threads",
       );
       rec(
         'service POST /v1/sign: p99 latency',

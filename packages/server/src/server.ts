@@ -101,6 +101,7 @@ export async function startService(loaded: LoadedConfig, options: StartOptions =
       nice: resources.workerNice,
       tsaUrl: config.signing.tsaUrl,
       fetchPolicy: network.policy,
+      inlineMaxBytes: config.signing.inlineMaxBytes,
       workerUrl: options.signingWorkerUrl,
       onWorkerLost,
     },

@@ -223,9 +223,24 @@ export const configSchema = z
         certificateCheckCacheSeconds: z.number().int().min(0).default(300),
         /** Lifetime of a two-step signing session, seconds. */
         sessionTtlSeconds: positiveInt.default(900),
+        /**
+         * POST /v1/sign bodies up to this size, B-B and invisible, are signed on the request thread when they prove
+         * small and plain (strict load, ≤ 128 objects, ≤ 1 MiB decoded); everything else in a signing worker. 0: never.
+         */
+        inlineMaxBytes: z
+          .number()
+          .int()
+          .min(0)
+          .max(1024 * 1024)
+          .default(64 * 1024),
       })
       .strict()
-      .default({ revocation: 'if-available', certificateCheckCacheSeconds: 300, sessionTtlSeconds: 900 }),
+      .default({
+        revocation: 'if-available',
+        certificateCheckCacheSeconds: 300,
+        sessionTtlSeconds: 900,
+        inlineMaxBytes: 64 * 1024,
+      }),
     verification: z
       .object({
         /** PEM/DER files, or folders of them (.pem .crt .cer .der), of roots trusted besides the profile's. */

@@ -6,9 +6,10 @@
  */
 import type { CertificationRegister, SigningJournal } from '@kyso/core';
 import { openPostgresJournal, openPostgresRegister } from '@kyso/core/register-postgres';
-import { openSqliteJournal, openSqliteRegister } from '@kyso/core/register-sqlite';
+import { openSqliteRegister } from '@kyso/core/register-sqlite';
 import type { ServiceConfig } from '../config/schema.js';
 import { openDatabase } from './database.js';
+import { JournalThread } from './journal-thread.js';
 import { openPostgres, redactUrl } from './postgres.js';
 import { PgSessionStore } from '../sessions/pg-session-store.js';
 import type { SessionLimits, SessionStore } from '../sessions/session-store.js';
@@ -71,7 +72,8 @@ export async function openStores(config: ServiceConfig, now: () => number, event
     } else {
       sessions = new SqliteSessionStore(openDatabase(config.database.path!), sessionLimits(config), now);
       register = openSqliteRegister(config.certification.register!, { deadlines });
-      journal = openSqliteJournal(config.certification.register!);
+      // On its own thread: its commits' fsyncs would otherwise hold up every request (journal-thread.ts).
+      journal = await JournalThread.open(config.certification.register!);
     }
   } catch (e) {
     await journal?.close();

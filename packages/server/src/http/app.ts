@@ -13,6 +13,7 @@ import { ServiceError, statusFor } from '../errors.js';
 import { readJsonBody } from '../io/json-body.js';
 import { discardBody } from '../io/request-body.js';
 import type { Logger } from '../observability/logger.js';
+import { RequestLog } from '../observability/request-log.js';
 import { problemDetails } from '../problem.js';
 import { corsAllows, corsHeaders, preflightHeaders } from './cors.js';
 import { requireScope } from '../routes/authorize.js';
@@ -20,11 +21,9 @@ import { accessOf, type RouteContext, type RouteDef } from './route.js';
 import type { Services } from './services.js';
 
 interface Locals {
-  log: Logger;
-  requestId: string;
+  /** The request's logger, made when first written to (request-log.ts). */
+  requestLog: RequestLog;
   route?: string;
-  /** The API key's public id and unit, for the request's log line. */
-  caller?: { apiKey: string; unit: string };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -39,9 +38,8 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.get('X-Request-Id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    const log = services.logger.child({ reqId: requestId });
-    (res.locals as Locals).log = log;
-    (res.locals as Locals).requestId = requestId;
+    const requestLog = new RequestLog(services.logger, requestId);
+    (res.locals as Locals).requestLog = requestLog;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     services.lifecycle.inFlight++;
@@ -54,18 +52,17 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
       const route = (res.locals as Locals).route ?? 'unmatched';
       services.metrics.observe(req.method, route, res.statusCode, seconds);
       // The route template, never the URL: query strings carry reasons and names, ids are not for logs.
-      const { caller } = res.locals as Locals;
-      log.info(
-        {
-          method: req.method,
-          route,
-          status: res.statusCode,
-          ms: Math.round(seconds * 1000),
-          aborted: !res.writableFinished,
-          ...caller,
-        },
-        'request',
-      );
+      if (requestLog.enabled('info'))
+        requestLog.log.info(
+          {
+            method: req.method,
+            route,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1000),
+            aborted: !res.writableFinished,
+          },
+          'request',
+        );
     };
     res.on('finish', done);
     res.on('close', done);
@@ -104,17 +101,17 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new ServiceError('SERVICE_NOT_FOUND')));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const log = (res.locals as Locals).log ?? services.logger;
+    const log = (): Logger => (res.locals as Locals).requestLog?.log ?? services.logger;
     const error = asKysoError(err, log);
     const status = statusFor(error);
     if (!req.complete) discardBody(req);
     if (res.headersSent) {
       // The answer had begun (a streamed PDF): all that can be done is to cut it, so the client sees it incomplete.
-      log.warn({ code: error.code }, 'failed while answering');
+      log().warn({ code: error.code }, 'failed while answering');
       res.destroy();
       return;
     }
-    if (status >= 500) log.warn({ code: error.code, status }, 'request failed');
+    if (status >= 500) log().warn({ code: error.code, status }, 'request failed');
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kyso"');
     if (error instanceof ServiceError && error.retryAfter !== undefined)
       res.setHeader('Retry-After', String(error.retryAfter));
@@ -127,7 +124,7 @@ export function createApp(services: Services, routes: readonly RouteDef[]): expr
 }
 
 async function handle(route: RouteDef, req: Request, res: Response, services: Services): Promise<void> {
-  const { log } = res.locals as Locals;
+  const { requestLog } = res.locals as Locals;
   // The timer runs from the start, so it covers receiving every body (JSON too), not only the handler.
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -135,7 +132,7 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     timedOut = true;
     // Still receiving: the client was too slow (408). Received: we were (503, try later).
     const receiving = !req.complete;
-    log.warn({ route: route.path, receiving }, 'request timed out');
+    requestLog.log.warn({ route: route.path, receiving }, 'request timed out');
     const e = receiving
       ? new ServiceError('SERVICE_REQUEST_TIMEOUT')
       : new ServiceError('SERVICE_TIMEOUT', {}, undefined, 5);
@@ -151,20 +148,24 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   try {
     // Health, readiness and the like never look at credentials: a stale key must not make them fail.
     const principal = route.anonymous ? null : authenticate(req, services);
-    if (principal) (res.locals as Locals).caller = { apiKey: principal.keyId, unit: principal.unit };
+    if (principal) requestLog.setCaller({ apiKey: principal.keyId, unit: principal.unit });
     if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
     if (route.scope) requireScope(principal, route.scope);
     if (route.rateLimited) {
       const decision = await services.rateLimiter.take(principal ? `key:${principal.keyId}` : `ip:${req.ip}`);
       if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
     }
-    refuseUnknownQuery(route, req.query as Record<string, unknown>);
-    const query = route.query ? parse(route.query, req.query, 'query') : {};
+    // Express 5 parses the query string at every read of req.query: once here.
+    const rawQuery = req.query as Record<string, unknown>;
+    refuseUnknownQuery(route, rawQuery);
+    const query = route.query ? parse(route.query, rawQuery, 'query') : {};
     const params = route.params ? parse(route.params, req.params, 'path') : {};
     const ctx: RouteContext<unknown, unknown, unknown> = {
       req,
       res,
-      log: principal ? log.child({ apiKey: principal.keyId, unit: principal.unit }) : log,
+      get log() {
+        return requestLog.log;
+      },
       principal,
       query,
       params,
@@ -189,10 +190,22 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
   }
 }
 
+const knownQueries = new WeakMap<RouteDef, ReadonlySet<string>>();
+
+/** The query parameters `route` defines, listed once per route. */
+function knownQuery(route: RouteDef): ReadonlySet<string> {
+  let known = knownQueries.get(route);
+  if (!known) {
+    known = new Set(route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : []);
+    knownQueries.set(route, known);
+  }
+  return known;
+}
+
 /** Query parameters a route does not define are refused (400), as unknown JSON fields are: a typo is not ignored. */
 function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): void {
-  const known = route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : [];
-  const unknown = Object.keys(query).filter((k) => !known.includes(k));
+  const known = knownQuery(route);
+  const unknown = Object.keys(query).filter((k) => !known.has(k));
   if (unknown.length === 0) return;
   // Names that look like parameter names are echoed (a typo is then easy to see); anything else might be data.
   const names = unknown.map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? JSON.stringify(k) : '(a parameter not shown)'));
@@ -235,9 +248,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   throw new ServiceError('SERVICE_BAD_REQUEST', {}, detail);
 }
 
-function asKysoError(err: unknown, log: Logger): KysoError {
+function asKysoError(err: unknown, log: () => Logger): KysoError {
   if (err instanceof KysoError) return err;
-  log.error(
+  log().error(
     { err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } },
     'internal error',
   );

@@ -17,8 +17,8 @@ export async function sendSignedPdf(
   const length = (input.bytes?.length ?? input.size ?? input.source?.length ?? 0) + update.length;
   res.status(200);
   res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', contentDisposition('signed.pdf'));
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Content-Disposition', SIGNED_PDF);
+  for (const k in headers) res.setHeader(k, headers[k]!);
   res.setHeader('Content-Length', String(length));
   if (input.bytes) {
     res.write(input.bytes);
@@ -51,6 +51,9 @@ function drained(res: Response): Promise<void> {
     res.on('close', done);
   });
 }
+
+/** The default download's header, made once. */
+export const SIGNED_PDF = contentDisposition('signed.pdf');
 
 /**
  * `attachment` with the file name: an ASCII fallback (anything else becomes _) and the exact name in UTF-8

@@ -3,7 +3,6 @@
  * allow-list: the operator named it), one per-host gate for the whole process, a fresh guarded fetch — with its
  * own budget — per request, and the rule for which certificates the service fetches anything for at all.
  */
-import { createHash } from 'node:crypto';
 import { nodeGuardedFetch } from '@kyso/core';
 import {
   buildTrustPath,
@@ -15,6 +14,7 @@ import {
   type GuardedFetch,
 } from '@kyso/verify';
 import type { ServiceConfig } from '../config/schema.js';
+import { certificateSha256 } from '../keys/certificate-digest.js';
 
 /** The configured policy, as plain data (it also crosses into the verification workers). */
 export function serviceFetchPolicy(config: Pick<ServiceConfig, 'fetch' | 'signing'>): FetchPolicy {
@@ -25,8 +25,6 @@ export function serviceFetchPolicy(config: Pick<ServiceConfig, 'fetch' | 'signin
   }
   return fetchPolicy({ ...config.fetch, allowHosts });
 }
-
-const sha256 = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
 
 export class ServiceFetch {
   readonly policy: FetchPolicy;
@@ -49,7 +47,7 @@ export class ServiceFetch {
   }
 
   private get configured(): Set<string> {
-    this.configuredSet ??= new Set([...this.configuredCertificates()].map(sha256));
+    this.configuredSet ??= new Set([...this.configuredCertificates()].map(certificateSha256));
     return this.configuredSet;
   }
 
@@ -64,7 +62,7 @@ export class ServiceFetch {
    * A certificate a client supplies that chains to nothing the operator trusts names addresses nobody vouches for.
    */
   async mayFetchFor(certificate: Uint8Array, chain: readonly Uint8Array[]): Promise<boolean> {
-    if (this.configured.has(sha256(certificate))) return true;
+    if (this.configured.has(certificateSha256(certificate))) return true;
     if (this.anchors.length === 0) return false;
     try {
       const path = await buildTrustPath(certificate, { anchors: this.anchors, certificates: chain, at: new Date() });

@@ -1,7 +1,7 @@
 /** POST /v1/sign: the PDF in, the PDF signed with one of the service's keys out. */
 import type { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { contentDisposition, sendSignedPdf } from '../http/pdf-response.js';
+import { contentDisposition, SIGNED_PDF, sendSignedPdf } from '../http/pdf-response.js';
 import { readPdfBody } from '../io/request-body.js';
 import { SignQuerySchema } from '../openapi/common-schemas.js';
 import { keyFor } from './authorize.js';
@@ -32,7 +32,8 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
   authorize({ req }) {
     journalCodes(req); // a malformed code is refused before the body is read
   },
-  async handler({ req, res, query, principal, services, log }) {
+  async handler(ctx) {
+    const { req, res, query, principal, services } = ctx;
     const entry = keyFor(principal, services.keyRing, query.key);
     const codes = journalCodes(req);
     const body = await readPdfBody(req, bodyLimits(services));
@@ -53,10 +54,12 @@ export const signRoute = defineRoute<z.infer<typeof SignQuerySchema>>({
         documentSha256,
         codes,
       });
-      log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
+      // ctx.log is made on first use: above `info`, not at all.
+      if (services.logger.isLevelEnabled('info'))
+        ctx.log.info({ key: entry.alias, level: query.level, bytes: body.size, fieldName }, 'signed');
       await sendSignedPdf(res, { bytes: body.bytes, path: body.path, size: body.size }, update, {
         'Kyso-Field-Name': encodeURIComponent(fieldName),
-        'Content-Disposition': contentDisposition(query.filename ?? 'signed.pdf'),
+        'Content-Disposition': query.filename === undefined ? SIGNED_PDF : contentDisposition(query.filename),
         ...warningHeaders(warnings),
       });
     } finally {

@@ -3,9 +3,9 @@
  * a service signing thousands of documents with one seal asks the CA once per period, not once per document,
  * and concurrent first requests share one check.
  */
-import { createHash } from 'node:crypto';
 import { checkSignerCertificate, onlineRevocationChecker, type SignerIdentity, type SigningWarning } from '@kyso/core';
 import type { FetchLike } from '@kyso/verify';
+import { certificateSha256 } from '../keys/certificate-digest.js';
 import { noNetwork, type ServiceFetch } from '../net/service-fetch.js';
 
 export class CertificateChecks {
@@ -21,10 +21,13 @@ export class CertificateChecks {
   ) {}
 
   /** Throws the typed SignError when the certificate may not sign at `at`; returns warnings otherwise. */
-  /** `fetch`: the request's guarded fetch (its budget); default, one of the network's own. */
-  async check(identity: SignerIdentity, at: Date, fetch?: FetchLike): Promise<SigningWarning[]> {
+  /**
+   * `fetch`: makes the request's guarded fetch (its budget), called only when the CA is to be asked (a cached
+   * answer needs none); default, one of the network's own.
+   */
+  async check(identity: SignerIdentity, at: Date, fetch?: () => FetchLike): Promise<SigningWarning[]> {
     const cert = identity.certificate;
-    const id = createHash('sha256').update(cert).digest('hex');
+    const id = certificateSha256(cert);
     const until = this.good.get(id);
     // Validity is checked against the signing time each time; only the CA's answer is reused.
     if (until !== undefined && this.now() < until) {
@@ -49,9 +52,9 @@ export class CertificateChecks {
   }
 
   /** Asks the CA through the guarded fetch — and not at all for a certificate the service does not vouch for. */
-  private async checker(identity: SignerIdentity, fetch: FetchLike | undefined) {
+  private async checker(identity: SignerIdentity, fetch: (() => FetchLike) | undefined) {
     if (!this.network) return undefined;
     const allowed = await this.network.mayFetchFor(identity.certificate, identity.chain);
-    return onlineRevocationChecker({ fetch: allowed ? (fetch ?? this.network.forRequest()) : noNetwork });
+    return onlineRevocationChecker({ fetch: allowed ? (fetch?.() ?? this.network.forRequest()) : noNetwork });
   }
 }

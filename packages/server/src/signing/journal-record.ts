@@ -10,12 +10,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Request } from 'express';
-import { JOURNAL_CODE, signerFacts, type JournalOperation } from '@kyso/core';
+import { JOURNAL_CODE, type JournalOperation } from '@kyso/core';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
 import type { HeaderSpec } from '../http/route.js';
 import type { Services } from '../http/services.js';
 import type { ByteSource } from '../io/byte-source.js';
+import { certificateFacts } from '../keys/certificate-digest.js';
 
 export const PROCEDURE_HEADER = 'Kyso-Procedure-Code';
 export const DOSSIER_HEADER = 'Kyso-Dossier-Id';
@@ -89,7 +90,7 @@ export async function journalSignature(
     operation: s.operation,
     unit: principal.unit,
     keyAlias: s.keyAlias,
-    ...signerFacts(s.certificate),
+    ...certificateFacts(s.certificate),
     level: s.level,
     documentSha256: s.documentSha256,
     ...s.codes,

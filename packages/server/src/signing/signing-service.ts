@@ -32,6 +32,7 @@ import { builtWorkerUrl, transferable, WorkerPool, type WorkerLost } from '../wo
 import type { FetchPolicy } from '@kyso/verify';
 import type { ServiceFetch } from '../net/service-fetch.js';
 import type { CertificateChecks } from './certificate-checks.js';
+import { inlineCandidate, signInline } from './inline-signing.js';
 import {
   REGISTER_CALLS,
   type CertifyData,
@@ -71,6 +72,8 @@ export interface SigningPoolOptions {
   maxDecodedPixels?: number;
   /** The workers' nice value (Linux): signings yield the CPU to the request thread. */
   nice?: number;
+  /** Bodies up to this size (B-B, invisible, small and plain) are signed on the request thread (inline-signing.ts); 0: never. */
+  inlineMaxBytes?: number;
   /** RFC 3161 TSA for B-T and later. */
   tsaUrl?: string;
   /** What the workers may fetch (TSA, LTV data, the certification keys' status). */
@@ -100,7 +103,8 @@ export class SigningService extends Pooled {
     private readonly checks: CertificateChecks,
     tsaUrl: string | undefined,
     private readonly onWarning: (warning: SigningWarning) => void,
-    private readonly network?: ServiceFetch,
+    private readonly network: ServiceFetch | undefined,
+    private readonly inline: { maxBytes: number; maxDecodedBytes?: number },
   ) {
     super(pool);
     // Each token through a guarded fetch of its own (the TSA's host is in the allow-list).
@@ -133,7 +137,10 @@ export class SigningService extends Pooled {
       resourceLimits: options.resourceLimits,
       onWorkerLost: options.onWorkerLost,
     });
-    return new SigningService(pool, checks, options.tsaUrl, onWarning, network);
+    return new SigningService(pool, checks, options.tsaUrl, onWarning, network, {
+      maxBytes: options.inlineMaxBytes ?? 0,
+      maxDecodedBytes: options.maxDecodedBytes,
+    });
   }
 
   /** Signs with a key the service holds; returns the update to append to the input and the request's warnings. */
@@ -151,6 +158,20 @@ export class SigningService extends Pooled {
       );
     const warnings = this.requestWarnings();
     const options = await this.options(entry.identity, entry.certificate, requested, warnings.add);
+    const { appearanceFields, ...prepareOptions } = options;
+    if (input.bytes && !appearanceFields && inlineCandidate(input.bytes.length, this.inline.maxBytes, prepareOptions)) {
+      const done = await signInline({
+        bytes: input.bytes,
+        identity: entry.identity,
+        signer,
+        options: prepareOptions,
+        maxDecodedBytes: this.inline.maxDecodedBytes,
+      });
+      if (done.signed) {
+        for (const w of done.warnings) warnings.add(w);
+        return { update: done.update, fieldName: done.fieldName, warnings: warnings.list };
+      }
+    }
     const ltvNetwork = await this.mayFetchFor(entry.identity.certificate, entry.identity.chain);
     const result = await this.pool.run(
       { kind: 'sign', input: jobInput(input), identity: identityOf(entry.identity), options, ltvNetwork },
@@ -317,7 +338,8 @@ export class SigningService extends Pooled {
     if (r.level !== 'B-B' && !this.timestamper) throw new ServiceError('SERVICE_TSA_NOT_CONFIGURED');
     const signingTime = new Date();
     // One budget for the request's certificate check (the LTV data gets its own in the worker).
-    for (const w of await this.checks.check(identity, signingTime, this.network?.forRequest())) warn(w);
+    const network = this.network;
+    for (const w of await this.checks.check(identity, signingTime, network && (() => network.forRequest()))) warn(w);
     const options: PrepareData = {
       level: r.level,
       signingTime,
