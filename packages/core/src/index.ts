@@ -11,11 +11,21 @@ export type { Signer, SignerAlgorithm, SignatureScheme, HashAlgorithm } from './
 export { Pkcs12Signer, type Pkcs12Options } from './signing/signers/pkcs12.js';
 export { SignError, SIGN_MESSAGES, type SignErrorCode } from './signing/errors.js';
 export type { SignatureOptions, VisibleSignature, AppearanceBuilder, Level } from './signing/options.js';
-export { prepare, type Prepared, type PrepareOptions, type SignerIdentity } from './signing/prepare.js';
+export {
+  prepare,
+  prepareSignature,
+  type Prepared,
+  type PreparedSignature,
+  type PrepareOptions,
+  type SignerIdentity,
+} from './signing/prepare.js';
 export {
   finish,
   finishUpdate,
   embedCms,
+  signatureCms,
+  writeContents,
+  type CmsParts,
   type FinishOptions,
   type Finished,
   type SignatureResult,

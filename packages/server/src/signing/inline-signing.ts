@@ -16,9 +16,11 @@
  * once the document is prepared here, the signature and its finish are the same steps the worker would run.
  */
 import {
-  finishUpdate,
   PdfDocument,
-  prepare,
+  prepareSignature,
+  signatureCms,
+  writeContents,
+  type PreparedSignature,
   type PrepareOptions,
   type Signer,
   type SignerIdentity,
@@ -59,7 +61,7 @@ export function inlineCandidate(size: number, maxBytes: number, options: Prepare
 /** Signs on this thread when the document proves small and plain; `{ signed: false }` sends it to a worker. */
 export async function signInline(r: InlineRequest): Promise<InlineOutcome> {
   const warnings: SigningWarning[] = [];
-  let prepared: ReturnType<typeof prepare>;
+  let prepared: PreparedSignature;
   try {
     const doc = PdfDocument.load(r.bytes, {
       strict: true,
@@ -68,18 +70,31 @@ export async function signInline(r: InlineRequest): Promise<InlineOutcome> {
     let objects = 0;
     for (const revision of doc.revisions) objects += revision.entries.size;
     if (objects > MAX_OBJECTS) return { signed: false };
-    prepared = prepare(doc, r.identity, { ...r.options, onWarning: (w) => void warnings.push(w) });
+    prepared = prepareSignature(doc, r.identity, { ...r.options, onWarning: (w) => void warnings.push(w) });
   } catch {
     // The worker's answer is the service's answer for anything refused here (its budget and recovery included).
     return { signed: false };
   }
-  // From here on, the same steps as the worker's: one signature, never retried elsewhere.
-  const signatureValue = await r.signer.sign(prepared.dataToSign);
-  const done = await finishUpdate(
-    r.bytes,
-    prepared.state,
-    { signatureValue },
-    { checkInput: false, update: prepared.update },
+  // From here on, one signature, never retried elsewhere; the CMS is built as signPdf builds it (from the prepared
+  // parts, without the two-step flow's JSON state) and written into the update's placeholder.
+  const signatureValue = await r.signer.sign(prepared.signedAttributes);
+  const cms = await signatureCms(
+    {
+      level: prepared.level,
+      algorithm: r.identity.algorithm,
+      certificate: prepared.certificate,
+      certificates: [r.identity.certificate, ...r.identity.chain],
+      signedAttributes: prepared.signedAttributes,
+    },
+    signatureValue,
+    undefined,
   );
-  return { signed: true, update: done.update, fieldName: prepared.state.fieldName, warnings };
+  const update = prepared.update;
+  writeContents(
+    update,
+    prepared.contentsStart - prepared.inputLength,
+    prepared.contentsEnd - prepared.contentsStart,
+    cms,
+  );
+  return { signed: true, update, fieldName: prepared.fieldName, warnings };
 }
