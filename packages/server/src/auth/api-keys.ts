@@ -3,7 +3,7 @@
  * enough for high-entropy keys; there is nothing to brute-force). Lookup compares every stored hash in constant
  * time, so neither timing nor an early exit tells which key was close.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyConfig, ApiKeyScope } from '../config/schema.js';
 
 const PREFIX = 'kyso_';
@@ -55,7 +55,7 @@ export class ApiKeyRegistry {
 
   /** The principal of `presented`, or null. Every entry is compared, whatever matches. */
   find(presented: string): Principal | null {
-    const h = createHash('sha256').update(presented, 'utf8').digest();
+    const h = hash('sha256', presented, 'buffer'); // one call: no Hash object per request
     let found: Principal | null = null;
     for (const e of this.entries) {
       if (timingSafeEqual(h, e.hash) && !found) found = e.principal;

@@ -17,7 +17,7 @@ export async function sendSignedPdf(
   const length = (input.bytes?.length ?? input.size ?? input.source?.length ?? 0) + update.length;
   res.status(200);
   res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', SIGNED_PDF);
+  if (headers['Content-Disposition'] === undefined) res.setHeader('Content-Disposition', SIGNED_PDF);
   for (const k in headers) res.setHeader(k, headers[k]!);
   res.setHeader('Content-Length', String(length));
   if (input.bytes) {
