@@ -202,27 +202,19 @@ async function platformVerify(
         return node.verify(null, data, key, signature);
     }
   }
-  const subtle = globalThis.crypto.subtle;
-  switch (check.name) {
-    case 'RSASSA-PKCS1-v1_5':
-      return subtle.verify(check.name, await importKey(spki, check), ab(signature), ab(data));
-    case 'RSA-PSS':
-      return subtle.verify(
-        { name: check.name, saltLength: check.saltLength },
-        await importKey(spki, { name: check.name, hash: check.hash }),
-        ab(signature),
-        ab(data),
-      );
-    case 'ECDSA':
-      return subtle.verify(
-        { name: check.name, hash: check.hash },
-        await importKey(spki, { name: check.name, namedCurve: check.namedCurve }),
-        ab(signature),
-        ab(data),
-      );
-    default:
-      return subtle.verify({ name: check.name }, await importKey(spki, { name: check.name }), ab(signature), ab(data));
-  }
+  // WebCrypto takes the hash at import for RSA and at verification for ECDSA, the curve at import, the salt at
+  // verification.
+  const { name } = check;
+  const importParams =
+    name === 'ECDSA' ? { name, namedCurve: check.namedCurve } : 'hash' in check ? { name, hash: check.hash } : { name };
+  const verifyParams =
+    name === 'RSA-PSS'
+      ? { name, saltLength: check.saltLength }
+      : name === 'ECDSA'
+        ? { name, hash: check.hash }
+        : { name };
+  const key = await importKey(spki, importParams);
+  return globalThis.crypto.subtle.verify(verifyParams, key, ab(signature), ab(data));
 }
 
 const mismatch = (kind: AlgorithmMismatch, detail: string, name?: string): SignatureOutcome => ({
