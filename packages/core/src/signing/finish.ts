@@ -13,6 +13,7 @@ import { SignError } from './errors.js';
 import { verifyWithCertificate } from './signers/pkcs12.js';
 import type { CertificateInfo } from '../cms/certificate.js';
 import type { Level } from './options.js';
+import type { PreparedSignature, SignerIdentity } from './prepare.js';
 import { NODE_HASH, type HashAlgorithm, type SignerAlgorithm } from './signer.js';
 import { checkState, unb64, type SigningState } from './state.js';
 
@@ -70,7 +71,7 @@ export async function finishUpdate(
 }
 
 /** What the CMS around a signature value is made of. */
-export interface CmsParts {
+interface CmsParts {
   level: Level;
   algorithm: SignerAlgorithm;
   certificate: CertificateInfo;
@@ -85,7 +86,7 @@ export interface CmsParts {
  * returns a wrong value must not produce a PDF that looks signed), then a signature timestamp is added when the
  * level asks for one.
  */
-export async function signatureCms(
+async function signatureCms(
   parts: CmsParts,
   signatureValue: Uint8Array,
   timestamper: TimestampProvider | undefined,
@@ -107,6 +108,23 @@ export async function signatureCms(
     signatureValue,
     timestampToken: token,
   });
+}
+
+/** The CMS of a signature prepared in this process (prepareSignature) by `signer`: no two-step state in between. */
+export function preparedCms(
+  prepared: PreparedSignature,
+  signer: SignerIdentity,
+  signatureValue: Uint8Array,
+  timestamper?: TimestampProvider,
+): Promise<Uint8Array> {
+  const parts: CmsParts = {
+    level: prepared.level,
+    algorithm: signer.algorithm,
+    certificate: prepared.certificate,
+    certificates: [signer.certificate, ...signer.chain],
+    signedAttributes: prepared.signedAttributes,
+  };
+  return signatureCms(parts, signatureValue, timestamper);
 }
 
 /** Finishes in memory: the whole signed file. */

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PdfDocument } from '@kyso/pdf';
 import { FileSource } from '../io/file-source.js';
-import { finishUpdate, signatureCms, writeContents, type TimestampProvider } from './finish.js';
+import { finishUpdate, preparedCms, writeContents, type TimestampProvider } from './finish.js';
 import { prepare, prepareSignature, type PrepareOptions } from './prepare.js';
 import type { Signer } from './signer.js';
 import { checkSignerCertificate, DEFAULT_CHECK_POLICY, type CertificateCheckPolicy } from './certificate-check.js';
@@ -83,17 +83,7 @@ export async function signPdf(input: Uint8Array, signer: Signer, options: SignPd
     // In memory, straight from the prepared parts: no JSON state, and the update copied once, into the output.
     const prepared = prepareSignature(input, signer, options);
     const signatureValue = await signer.sign(prepared.signedAttributes);
-    const cms = await signatureCms(
-      {
-        level: prepared.level,
-        algorithm: signer.algorithm,
-        certificate: prepared.certificate,
-        certificates: [signer.certificate, ...signer.chain],
-        signedAttributes: prepared.signedAttributes,
-      },
-      signatureValue,
-      options.timestamper,
-    );
+    const cms = await preparedCms(prepared, signer, signatureValue, options.timestamper);
     const out = new Uint8Array(input.length + prepared.update.length);
     out.set(input, 0);
     out.set(prepared.update, input.length);

@@ -18,7 +18,7 @@
 import {
   PdfDocument,
   prepareSignature,
-  signatureCms,
+  preparedCms,
   writeContents,
   type PreparedSignature,
   type PrepareOptions,
@@ -78,17 +78,7 @@ export async function signInline(r: InlineRequest): Promise<InlineOutcome> {
   // From here on, one signature, never retried elsewhere; the CMS is built as signPdf builds it (from the prepared
   // parts, without the two-step flow's JSON state) and written into the update's placeholder.
   const signatureValue = await r.signer.sign(prepared.signedAttributes);
-  const cms = await signatureCms(
-    {
-      level: prepared.level,
-      algorithm: r.identity.algorithm,
-      certificate: prepared.certificate,
-      certificates: [r.identity.certificate, ...r.identity.chain],
-      signedAttributes: prepared.signedAttributes,
-    },
-    signatureValue,
-    undefined,
-  );
+  const cms = await preparedCms(prepared, r.identity, signatureValue);
   const update = prepared.update;
   writeContents(
     update,

@@ -11,6 +11,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { nodeCrypto, type NodeCrypto, type NodeKey } from '../platform/node-crypto.js';
+import { BytesMemo } from '../revocation/bytes-memo.js';
 import {
   CURVES,
   DSA_KEY,
@@ -152,21 +153,15 @@ const NODE_KEY_TYPE: Record<PlatformCheck['name'], string> = {
   Ed448: 'ed448',
 };
 
-/** Node's public keys by SPKI bytes (hex): a batch or a service checks the same signers and CAs again and again. */
-const nodeKeys = new Map<string, NodeKey>();
+/** Node's public keys by SPKI bytes: a batch or a service checks the same signers and CAs again and again. */
+const nodeKeys = new BytesMemo<NodeKey>(IMPORTED_MAX);
 
 /**
  * The key as Node reads it, refused (thrown: 'unsupported', as WebCrypto's importKey refuses it) when it is not of
  * the type the check needs or not on the curve the identifier names.
  */
 function nodeKey(node: NodeCrypto, spki: Uint8Array, check: PlatformCheck): NodeKey {
-  const id = Array.from(spki, (b) => b.toString(16).padStart(2, '0')).join('');
-  let key = nodeKeys.get(id);
-  if (!key) {
-    key = node.createPublicKey({ key: spki, format: 'der', type: 'spki' });
-    if (nodeKeys.size >= IMPORTED_MAX) nodeKeys.clear();
-    nodeKeys.set(id, key);
-  }
+  const key = nodeKeys.get(spki, () => node.createPublicKey({ key: spki, format: 'der', type: 'spki' }));
   if (key.asymmetricKeyType !== NODE_KEY_TYPE[check.name]) throw new Error('key type');
   if (check.name === 'ECDSA' && key.asymmetricKeyDetails?.namedCurve !== NODE_CURVE[check.namedCurve])
     throw new Error('curve');

@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import { AlgorithmIdentifier, CertID, type Certificate } from 'pkijs';
 import { bytesEqual, normaliseSerial, toArrayBuffer } from './bytes.js';
 import { nameDer, serialNumber } from './certificates.js';
-import { digest as platformDigest } from '../signature/range-digest.js';
+import { digest } from '../signature/range-digest.js';
 
 export type OcspHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 export const HASH_OIDS: Record<OcspHash, string> = {
@@ -14,10 +14,8 @@ export const HASH_OIDS: Record<OcspHash, string> = {
 };
 const HASH_BY_OID = new Map(Object.entries(HASH_OIDS).map(([name, oid]) => [oid, name as OcspHash]));
 
-/** (Node's hash under Node, WebCrypto elsewhere: signature/range-digest.ts.) */
-export function digest(hash: OcspHash, data: Uint8Array): Promise<Uint8Array> {
-  return platformDigest(hash, data);
-}
+// The platform's digest (Node's hash under Node, WebCrypto elsewhere), as the rest of revocation/ imports it.
+export { digest };
 
 /** The subjectPublicKey BIT STRING's value (no tag, length or unused-bits byte), as RFC 6960 hashes it. */
 export function publicKeyBits(cert: Certificate): Uint8Array {

@@ -22,7 +22,7 @@ import {
 import { inspectTsaCertificate, type TsaCertificateFacts } from './tsa-certificate.js';
 import { verifySignatureValue, type SignatureOutcome } from '../crypto-policy/verify-signature.js';
 import type { DigestName } from '../crypto-policy/algorithms.js';
-import { digest as platformDigest } from '../signature/range-digest.js';
+import { digest } from '../signature/range-digest.js';
 import type { HashName } from '../signature/cms.js';
 
 export interface TimestampCheckOptions {
@@ -52,11 +52,6 @@ export interface TimestampCheck extends TimestampTokenFacts {
   tsaCertificateFacts: TsaCertificateFacts | null;
   /** Every check ran and none found a problem (trust in the TSA's chain is not part of this). */
   valid: boolean;
-}
-
-/** (Node's hash under Node, WebCrypto elsewhere: signature/range-digest.ts; names from DIGEST_BY_OID.) */
-function digest(name: string, data: Uint8Array): Promise<Uint8Array> {
-  return platformDigest(name as HashName, data);
 }
 
 /** Verifies a TimeStampToken (DER; trailing zero padding allowed). Never throws. */
@@ -214,7 +209,7 @@ async function essBinding(v2: unknown, v1: unknown, cert: pkijs.Certificate, cer
     const first = firstCertId(value);
     if (!first) return 'malformed';
     let items = first.valueBlock.value;
-    let hashName: string | undefined = version === 2 ? 'SHA-256' : 'SHA-1'; // ESSCertIDv2's hashAlgorithm DEFAULT id-sha256
+    let hashName: HashName | undefined = version === 2 ? 'SHA-256' : 'SHA-1'; // ESSCertIDv2's hashAlgorithm DEFAULT id-sha256
     if (version === 2 && items[0] instanceof asn1js.Sequence) {
       const algOid = items[0].valueBlock.value[0];
       hashName = algOid instanceof asn1js.ObjectIdentifier ? DIGEST_BY_OID[algOid.valueBlock.toString()] : undefined;

@@ -1,4 +1,5 @@
 /** Object identifiers the RFC 3161 code reads, and the digest algorithms a token's imprint may use. */
+import type { HashName } from '../signature/cms.js';
 
 export const TSP_OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -17,7 +18,7 @@ export const TSP_OID = {
 } as const;
 
 /** Digest algorithm OIDs → WebCrypto names. SHA-1 is listed because old tokens (and ESS v1) use it. */
-export const DIGEST_BY_OID: Readonly<Record<string, string>> = {
+export const DIGEST_BY_OID: Readonly<Record<string, HashName>> = {
   '1.3.14.3.2.26': 'SHA-1',
   '2.16.840.1.101.3.4.2.1': 'SHA-256',
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
