@@ -83,7 +83,9 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
     }
     const body = bodyBytes(init.body);
     const headers: Record<string, string> = {};
-    for (const [k, v] of headerPairs(init.headers)) headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
+    new LightHeaders(headerPairs(init.headers)).forEach((v, k) => {
+      headers[k] = v; // repeated names joined as the Fetch standard does
+    });
     if (body) headers['content-length'] = String(body.length);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
