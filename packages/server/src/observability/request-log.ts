@@ -20,10 +20,6 @@ export class RequestLog {
     this.#log = undefined;
   }
 
-  get caller(): { apiKey: string; unit: string } | undefined {
-    return this.#caller;
-  }
-
   get log(): Logger {
     this.#log ??= this.root.child(
       this.#caller ? { reqId: this.requestId, ...this.#caller } : { reqId: this.requestId },

@@ -18,6 +18,7 @@ import type { SignatureFacts, TimestampFacts } from '../validate/facts.js';
 import type { CertificateSource, ValidateOptions } from '../validate/options.js';
 import { readCertificates, validatePdfDetailed, type ValidationResult } from '../validate/validate-pdf.js';
 import { resolveTrust } from '../validate/trust-sources.js';
+import { digest } from '../signature/range-digest.js';
 
 export const ETSI_VR_NAMESPACE = 'http://uri.etsi.org/19102/v1.2.1#';
 export const XMLDSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
@@ -158,9 +159,7 @@ function hex(bytes: Uint8Array): string {
     .toUpperCase();
 }
 
-async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-}
+const sha256 = (bytes: Uint8Array): Promise<Uint8Array> => digest('SHA-256', bytes);
 
 const digestAlgAndValue = (name: string, uri: string, value: Uint8Array): string =>
   el(name, null, el('ds:DigestMethod', { Algorithm: uri }), tx('ds:DigestValue', base64(value)));
