@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { PdfDocument, PdfStream } from '@kyso/pdf';
 import { producerSamples } from '../../../tests/helpers/producers.js';
+import { classicPdfText } from './helpers/classic-pdf.js';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 const text = (doc: PdfDocument, o: unknown): string =>
@@ -21,15 +22,7 @@ function base(): string {
     streamBody('BT (SIGNED) Tj ET'),
     '<< /Producer (hand) >>',
   ];
-  let out = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  return `${out}trailer\n<< /Size 6 /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return classicPdfText(objects, { trailerExtra: ' /Info 5 0 R' });
 }
 
 /** An update writing `header` with `body` and one table entry "num gen" pointing at it. */

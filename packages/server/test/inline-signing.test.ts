@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Pkcs12Signer, type PrepareOptions, type Signer } from '@kyso/core';
 import { validatePdf } from '@kyso/verify';
 import { pdfLibDoc } from '../../../tests/helpers/producers.js';
+import { classicPdfText } from '../../pdf/test/helpers/classic-pdf.js';
 import { inlineCandidate, signInline } from '../src/signing/inline-signing.js';
 import { TEST_CERTS } from './helpers/test-service.js';
 
@@ -30,19 +31,7 @@ const options: PrepareOptions = { level: 'B-B', signingTime: new Date() };
 const enc = (t: string) => new TextEncoder().encode(t);
 
 /** A classic-xref PDF of the given objects (1 is the catalog). */
-function pdf(objects: string[], tail?: string): Uint8Array {
-  let out = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  out += tail ?? `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return enc(out);
-}
+const pdf = (objects: string[], tail?: string): Uint8Array => enc(classicPdfText(objects, { tail }));
 /** Catalog, pages and page in an object stream whose data is padded with `padding` spaces; an xref stream. */
 function objectStreamPdf(padding: number): Uint8Array {
   const objects = [
