@@ -9,6 +9,7 @@ import {
 } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
 import { BytesMemo } from './bytes-memo.js';
+import { primeExtensionValues } from './extension-values.js';
 import { RevocationError } from './messages.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
@@ -57,6 +58,7 @@ export function toCertificate(input: CertificateInput): Certificate {
 /** The certificate read from `tree`, the asn1js parse of `der` (its first `offset` bytes), kept when it is all of it. */
 function fromTree(der: Uint8Array, tree: asn1js.AsnType, offset: number): Certificate {
   const cert = new Certificate({ schema: tree });
+  primeExtensionValues(cert);
   originalDer.set(cert, der.slice(0, offset));
   if (offset === der.length) parsedByDer.keep(der, cert);
   return cert;

@@ -13,6 +13,7 @@ import * as asn1js from 'asn1js';
 import { rememberCertificateTree } from '../revocation/certificates.js';
 import { bytesEqual } from '../revocation/bytes.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
+import { tlv, tlvs } from '../revocation/der-tlv.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -62,45 +63,6 @@ export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFac
   };
   walk(root, startDepth);
   return { ber, badInteger };
-}
-
-interface Tlv {
-  tag: number;
-  /** Offsets in the buffer: the header's first byte, the content's first byte, just after the content. */
-  at: number;
-  start: number;
-  end: number;
-}
-
-/** One DER TLV with a one-byte tag and a minimal definite length inside [at, limit); null for anything else. */
-function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
-  const tag = b[at];
-  const first = b[at + 1];
-  if (at + 2 > limit || tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return null;
-  let len = first;
-  let start = at + 2;
-  if (first & 0x80) {
-    const n = first & 0x7f;
-    if (n === 0 || n > 4 || start + n > limit || b[start] === 0) return null;
-    len = 0;
-    for (const x of b.subarray(start, start + n)) len = len * 256 + x;
-    if (len < 128) return null;
-    start += n;
-  }
-  const end = start + len;
-  return end <= limit ? { tag, at, start, end } : null;
-}
-
-/** The TLVs that exactly fill [start, end), or null. */
-function tlvs(b: Uint8Array, start: number, end: number): Tlv[] | null {
-  const out: Tlv[] = [];
-  for (let at = start; at < end; ) {
-    const t = tlv(b, at, end);
-    if (!t) return null;
-    out.push(t);
-    at = t.end;
-  }
-  return out;
 }
 
 function lengthBytes(n: number): number[] {
