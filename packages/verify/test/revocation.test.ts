@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KysoError } from '@kyso/pdf';
+import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildOcspRequest,
@@ -36,6 +37,7 @@ import {
   type Leaf,
   type RunningServer,
 } from '../../../tests/helpers/revocation-servers.js';
+import { wrapBasicResponse } from '../src/evidence/cms-evidence.js';
 
 const pki = new TestPki();
 let signer: Leaf;
@@ -337,6 +339,25 @@ describe('checkOcspResponse', () => {
     const r = await checkOcspResponse(forged, revoked.certDer, intermediate);
     expect(r.problems).toContain('OCSP_SIGNATURE_INVALID');
     expect(r.status).toBe('unusable');
+  });
+
+  it('refuses a response whose certs field holds something that is not a certificate', async () => {
+    const { der } = await ask(ocsp.url, signer.certDer, false);
+    // the BasicOCSPResponse with its responder certificate replaced by SEQUENCE { INTEGER 1 }, wrapped again
+    const outer = asn1js.fromBER(der.slice().buffer as ArrayBuffer).result as asn1js.Sequence;
+    const bytes = (outer.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
+    const octets = bytes.valueBlock.value[1] as asn1js.OctetString;
+    const basic = asn1js.fromBER(octets.valueBlock.valueHexView.slice().buffer as ArrayBuffer)
+      .result as asn1js.Sequence;
+    const certs = basic.valueBlock.value[3] as asn1js.Constructed;
+    (certs.valueBlock.value[0] as asn1js.Sequence).valueBlock.value = [
+      new asn1js.Sequence({ value: [new asn1js.Integer({ value: 1 })] }),
+    ];
+    const forged = wrapBasicResponse(new Uint8Array(basic.toBER(false)));
+    expect(parseOcspResponse(der).certificates).toHaveLength(1); // the original has one, read fine
+    const r = await checkOcspResponse(forged, signer.certDer, intermediate);
+    expect(r).toMatchObject({ status: 'unusable', problems: ['OCSP_MALFORMED'] });
+    expect(() => parseOcspResponse(forged)).toThrow(RevocationError);
   });
 
   it('turns garbage into a typed failure, never an exception', async () => {

@@ -2,6 +2,7 @@
 import * as asn1js from 'asn1js';
 import {
   BasicOCSPResponse,
+  type Certificate,
   OCSPResponse,
   RelativeDistinguishedNames,
   type Extension,
@@ -9,7 +10,7 @@ import {
 } from 'pkijs';
 import { BytesMemo } from './bytes-memo.js';
 import { normaliseSerial, toArrayBuffer, toHex } from './bytes.js';
-import { certificateDer, nameDer } from './certificates.js';
+import { certificateDer, nameDer, rememberCertificateTree, toCertificate } from './certificates.js';
 import { RevocationError } from './messages.js';
 import { reasonName, type RevocationReason } from './reasons.js';
 
@@ -140,7 +141,14 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const inner = response.responseBytes.response.valueBlock.valueHexView;
   const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner));
   if (basicAsn1.offset === -1 || basicAsn1.offset !== inner.length) throw new Error('BasicOCSPResponse is not DER');
-  const basic = new BasicOCSPResponse({ schema: basicAsn1.result });
+  const taken = takeCertificates(basicAsn1.result);
+  let basic: BasicOCSPResponse;
+  try {
+    basic = new BasicOCSPResponse({ schema: basicAsn1.result });
+  } finally {
+    taken?.restore();
+  }
+  if (taken) basic.certs = taken.certs;
   const data = basic.tbsResponseData;
   const rid = data.responderID as unknown;
   facts.producedAt = data.producedAt;
@@ -161,6 +169,32 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const nonceExt = data.responseExtensions?.find((e) => e.extnID === ID_PKIX_OCSP_NONCE);
   if (nonceExt) facts.nonce = nonceValue(nonceExt);
   return { facts, basic };
+}
+
+/**
+ * Takes the certs field ([0] EXPLICIT SEQUENCE OF Certificate) out of a BasicOCSPResponse tree before pkijs reads it,
+ * and reads each certificate through toCertificate from its exact bytes and its already parsed node instead: pkijs
+ * would match each against its whole Certificate schema and read it again, the extension values are read directly
+ * (extension-values.ts), and facts.certificates are those bytes rather than a re-encoding. A certificate that cannot
+ * be read throws, as pkijs's reading did. null when the field is absent or has another form (pkijs reads it then).
+ */
+function takeCertificates(tree: asn1js.AsnType): { certs: Certificate[]; restore: () => void } | null {
+  if (!(tree instanceof asn1js.Sequence)) return null;
+  const items = tree.valueBlock.value;
+  const at = items.findIndex((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
+  const field = items[at];
+  if (!(field instanceof asn1js.Constructed) || field.valueBlock.value.length !== 1) return null;
+  const [list] = field.valueBlock.value;
+  if (!(list instanceof asn1js.Sequence)) return null;
+  const nodes = list.valueBlock.value;
+  if (!nodes.every((n) => n instanceof asn1js.Sequence && n.valueBeforeDecodeView.byteLength > 0)) return null;
+  const certs = nodes.map((n) => {
+    const der = n.valueBeforeDecodeView.slice();
+    rememberCertificateTree(der, n);
+    return toCertificate(der);
+  });
+  items.splice(at, 1);
+  return { certs, restore: () => void items.splice(at, 0, field) };
 }
 
 /**
