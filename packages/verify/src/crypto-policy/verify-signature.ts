@@ -12,6 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { nodeCrypto, type NodeCrypto, type NodeKey } from '../platform/node-crypto.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
+import { publicKeyInfoDer } from '../revocation/public-key-der.js';
 import {
   CURVES,
   DSA_KEY,
@@ -237,7 +238,7 @@ export async function verifySignatureValue(input: SignatureInput): Promise<Signa
     return mismatch('DIGEST', `${info.scheme} with ${info.digest} but digest algorithm ${input.digest}`, info.scheme);
   }
   const hash = bare ? input.digest : info.digest;
-  const spki = () => input.keyDer ?? new Uint8Array(key.toSchema().toBER(false));
+  const spki = () => input.keyDer ?? publicKeyInfoDer(key);
   try {
     switch (info.scheme) {
       case 'RSASSA-PKCS1-v1_5': {

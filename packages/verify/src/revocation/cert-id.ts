@@ -1,7 +1,6 @@
 /** OCSP CertID (RFC 6960 §4.1.1): hashes of the issuer's name and key, plus the serial number. */
-import * as asn1js from 'asn1js';
-import { AlgorithmIdentifier, CertID, type Certificate } from 'pkijs';
-import { bytesEqual, normaliseSerial, toArrayBuffer } from './bytes.js';
+import type { CertID, Certificate } from 'pkijs';
+import { bytesEqual, normaliseSerial } from './bytes.js';
 import { nameDer, serialNumber } from './certificates.js';
 import { digest } from '../signature/range-digest.js';
 
@@ -36,16 +35,6 @@ export class IssuerHashes {
     }
     return p;
   }
-}
-
-export async function createCertId(cert: Certificate, issuer: Certificate, hash: OcspHash): Promise<CertID> {
-  const [nameHash, keyHash] = await new IssuerHashes(issuer).get(hash);
-  return new CertID({
-    hashAlgorithm: new AlgorithmIdentifier({ algorithmId: HASH_OIDS[hash], algorithmParams: new asn1js.Null() }),
-    issuerNameHash: new asn1js.OctetString({ valueHex: toArrayBuffer(nameHash) }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: toArrayBuffer(keyHash) }),
-    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(cert.serialNumber.valueBlock.valueHexView) }),
-  });
 }
 
 /** Whether a CertID names `cert` as issued by the issuer behind `hashes` (any supported hash algorithm). */

@@ -9,7 +9,9 @@ import {
 } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
 import { BytesMemo } from './bytes-memo.js';
+import { certificateLayout, isPlainDer } from './der-tlv.js';
 import { primeExtensionValues } from './extension-values.js';
+import { publicKeyInfoDer, rememberPublicKeyDer } from './public-key-der.js';
 import { RevocationError } from './messages.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
@@ -59,7 +61,11 @@ export function toCertificate(input: CertificateInput): Certificate {
 function fromTree(der: Uint8Array, tree: asn1js.AsnType, offset: number): Certificate {
   const cert = new Certificate({ schema: tree });
   primeExtensionValues(cert);
-  originalDer.set(cert, der.slice(0, offset));
+  const exact = der.slice(0, offset);
+  originalDer.set(cert, exact);
+  const spki = certificateLayout(exact)?.subjectPublicKeyInfo;
+  if (spki && isPlainDer(exact, spki))
+    rememberPublicKeyDer(cert.subjectPublicKeyInfo, exact.subarray(spki.at, spki.end));
   if (offset === der.length) parsedByDer.keep(der, cert);
   return cert;
 }
@@ -93,17 +99,9 @@ export function certificateDer(cert: Certificate): Uint8Array {
   return der;
 }
 
-// Encoding a SubjectPublicKeyInfo with asn1js is costly and parsed certificates are shared (toCertificate): once each.
-const publicKeyDer = new WeakMap<Certificate, Uint8Array>();
-
-/** The DER of a certificate's SubjectPublicKeyInfo. */
+/** The DER of a certificate's SubjectPublicKeyInfo (public-key-der.ts: the bytes read, or an encoding once). */
 export function subjectPublicKeyInfoDer(cert: Certificate): Uint8Array {
-  let der = publicKeyDer.get(cert);
-  if (!der) {
-    der = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-    publicKeyDer.set(cert, der);
-  }
-  return der;
+  return publicKeyInfoDer(cert.subjectPublicKeyInfo);
 }
 
 function extension(cert: Certificate, oid: string) {

@@ -87,3 +87,88 @@ export function uriText(b: Uint8Array, t: Tlv): string | undefined {
   }
   return s;
 }
+
+/** Primitive types whose asn1js re-encoding is their content as read (given the checks in isPlainDer). */
+const PLAIN_PRIMITIVES = new Set([0x02, 0x03, 0x05, 0x06]);
+
+/**
+ * Whether asn1js would encode what it reads from this TLV back to the very same bytes: minimal lengths (tlv), and
+ * only SEQUENCE/SET/context-tagged constructions of INTEGER (non-empty), BIT STRING (with bits, unused 0..7), NULL
+ * (empty) and minimal OBJECT IDENTIFIERs, the parts of a SubjectPublicKeyInfo or an AlgorithmIdentifier. Anything
+ * else answers false: the caller then encodes with asn1js as before.
+ */
+export function isPlainDer(b: Uint8Array, t: Tlv, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (t.tag & 0x20) {
+    if (t.tag !== 0x30 && t.tag !== 0x31 && (t.tag & 0xe0) !== 0xa0) return false;
+    const parts = tlvs(b, t.start, t.end);
+    return parts?.every((p) => isPlainDer(b, p, depth + 1)) ?? false;
+  }
+  if (!PLAIN_PRIMITIVES.has(t.tag)) return false;
+  const len = t.end - t.start;
+  switch (t.tag) {
+    case 0x02:
+      return len >= 1;
+    case 0x03:
+      return len >= 2 && (b[t.start] as number) <= 7;
+    case 0x05:
+      return len === 0;
+    default:
+      return oidText(b, t) !== undefined;
+  }
+}
+
+/** Where the parts of an X.509 certificate's DER are (RFC 5280 §4.1), read strictly; null for another layout. */
+export interface CertificateLayout {
+  /** The signature AlgorithmIdentifier inside the TBS and the outer signatureAlgorithm. */
+  tbsSignature: Tlv;
+  subjectPublicKeyInfo: Tlv;
+  signatureAlgorithm: Tlv;
+}
+
+export function certificateLayout(der: Uint8Array): CertificateLayout | null {
+  const cert = whole(der, 0x30);
+  const top = cert && inside(der, cert);
+  const [tbs, signatureAlgorithm] = top ?? [];
+  if (top?.length !== 3 || tbs?.tag !== 0x30 || signatureAlgorithm?.tag !== 0x30) return null;
+  const fields = inside(der, tbs);
+  if (!fields) return null;
+  const v = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const tbsSignature = fields[v + 1];
+  const subjectPublicKeyInfo = fields[v + 5];
+  if (tbsSignature?.tag !== 0x30 || subjectPublicKeyInfo?.tag !== 0x30) return null;
+  return { tbsSignature, subjectPublicKeyInfo, signatureAlgorithm };
+}
+
+/** One DER TLV (one-byte tag, minimal length) holding `parts` one after the other. */
+export function encodeTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((n, p) => n + p.length, 0);
+  const lenBytes: number[] = [];
+  if (len < 0x80) lenBytes.push(len);
+  else {
+    for (let x = len; x > 0; x = Math.floor(x / 256)) lenBytes.unshift(x & 0xff);
+    lenBytes.unshift(0x80 | lenBytes.length);
+  }
+  const out = new Uint8Array(1 + lenBytes.length + len);
+  out[0] = tag;
+  out.set(lenBytes, 1);
+  let o = 1 + lenBytes.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** An OBJECT IDENTIFIER's DER from its dotted text (two or more arcs, each below 2^31). */
+export function oidDer(text: string): Uint8Array {
+  const arcs = text.split('.').map(Number);
+  const [a = 0, b = 0, ...rest] = arcs;
+  const bytes: number[] = [];
+  for (const arc of [a * 40 + b, ...rest]) {
+    const group = [arc & 0x7f];
+    for (let x = Math.floor(arc / 128); x > 0; x = Math.floor(x / 128)) group.unshift(0x80 | (x & 0x7f));
+    bytes.push(...group);
+  }
+  return encodeTlv(0x06, Uint8Array.from(bytes));
+}

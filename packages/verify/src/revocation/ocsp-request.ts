@@ -1,9 +1,7 @@
 /** Building OCSP requests (RFC 6960 §4.1) with an optional nonce (RFC 8954). */
-import * as asn1js from 'asn1js';
-import { Extension, OCSPRequest, Request } from 'pkijs';
-import { toArrayBuffer } from './bytes.js';
 import { toCertificate, type CertificateInput } from './certificates.js';
-import { HASH_OIDS, createCertId, type OcspHash } from './cert-id.js';
+import { HASH_OIDS, IssuerHashes, type OcspHash } from './cert-id.js';
+import { encodeTlv, oidDer } from './der-tlv.js';
 import { ID_PKIX_OCSP_NONCE } from './ocsp-response.js';
 
 export interface OcspRequestOptions {
@@ -26,23 +24,31 @@ export async function buildOcspRequest(
 ): Promise<OcspRequest> {
   const hash = options.hash ?? 'SHA-1';
   if (!(hash in HASH_OIDS)) throw new TypeError(`buildOcspRequest: unsupported hash ${String(hash)}`);
-  const request = new OCSPRequest();
-  request.tbsRequest.requestList = [
-    new Request({ reqCert: await createCertId(toCertificate(certInput), toCertificate(issuerInput), hash) }),
-  ];
+  const cert = toCertificate(certInput);
+  const [nameHash, keyHash] = await new IssuerHashes(toCertificate(issuerInput)).get(hash);
 
   let nonce: Uint8Array | undefined;
   if (options.nonce instanceof Uint8Array) nonce = options.nonce.slice();
   else if (options.nonce === true) nonce = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  if (nonce && (nonce.length < 1 || nonce.length > 32))
+    throw new RangeError('buildOcspRequest: a nonce has 1 to 32 bytes');
+
+  // Written directly (the form pkijs's OCSPRequest.toSchema writes: no version, no requestor, no signature):
+  // OCSPRequest { TBSRequest { requestList { Request { CertID } }, [2] { Extensions { nonce } } } }
+  const certId = encodeTlv(
+    0x30,
+    encodeTlv(0x30, oidDer(HASH_OIDS[hash]), NULL),
+    encodeTlv(0x04, nameHash),
+    encodeTlv(0x04, keyHash),
+    encodeTlv(0x02, cert.serialNumber.valueBlock.valueHexView), // the serial's bytes as issued
+  );
+  const tbs = [encodeTlv(0x30, encodeTlv(0x30, certId))];
   if (nonce) {
-    if (nonce.length < 1 || nonce.length > 32) throw new RangeError('buildOcspRequest: a nonce has 1 to 32 bytes');
-    request.tbsRequest.requestExtensions = [
-      new Extension({
-        extnID: ID_PKIX_OCSP_NONCE,
-        critical: false,
-        extnValue: new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER(false),
-      }),
-    ];
+    // RFC 8954: the nonce is an OCTET STRING inside extnValue; the extension is not critical (left out, DER)
+    const extension = encodeTlv(0x30, oidDer(ID_PKIX_OCSP_NONCE), encodeTlv(0x04, encodeTlv(0x04, nonce)));
+    tbs.push(encodeTlv(0xa2, encodeTlv(0x30, extension)));
   }
-  return { der: new Uint8Array(request.toSchema(true).toBER(false)), nonce };
+  return { der: encodeTlv(0x30, encodeTlv(0x30, ...tbs)), nonce };
 }
+
+const NULL = Uint8Array.of(0x05, 0x00);

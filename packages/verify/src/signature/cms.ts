@@ -447,7 +447,12 @@ function parseSigningCertificate(v: unknown, version: 1 | 2): SigningCertificate
         // directoryName [4] EXPLICIT Name
         if (gn.idBlock.tagClass === 3 && gn.idBlock.tagNumber === 4) {
           const inner = (gn as asn1js.Constructed).valueBlock.value?.[0];
-          if (inner) issuerDer = new Uint8Array(inner.toBER(false));
+          // the Name's bytes as signed (integrity.ts reads them again and compares names, not bytes)
+          if (inner)
+            issuerDer =
+              inner.valueBeforeDecodeView.byteLength > 0
+                ? inner.valueBeforeDecodeView.slice()
+                : new Uint8Array(inner.toBER(false));
         }
       }
       issuerSerial = { issuerDer, serial: u8(serial.valueBlock.valueHexView) };

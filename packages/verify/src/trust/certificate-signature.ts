@@ -8,6 +8,9 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { verifySignatureValue, type SignatureCheck } from '../crypto-policy/verify-signature.js';
+import { bytesEqual } from '../revocation/bytes.js';
+import { certificateDer } from '../revocation/certificates.js';
+import { certificateLayout } from '../revocation/der-tlv.js';
 
 export type { SignatureCheck };
 
@@ -72,12 +75,19 @@ export async function verifyCertificateSignature(
 
 /** RFC 5280 §4.1.1.2: the signature algorithm inside the signed part must equal the outer one. */
 export function signatureAlgorithmsAgree(cert: pkijs.Certificate): boolean {
-  const der = (a: pkijs.AlgorithmIdentifier) => new Uint8Array(a.toSchema().toBER(false));
-  const a = der(cert.signature);
-  const b = der(cert.signatureAlgorithm);
+  // The same bytes are the same identifier (the usual case, read from the certificate as issued: no encoding).
+  const der = certificateDer(cert);
+  const layout = certificateLayout(der);
+  if (layout) {
+    const inner = der.subarray(layout.tbsSignature.at, layout.tbsSignature.end);
+    if (bytesEqual(inner, der.subarray(layout.signatureAlgorithm.at, layout.signatureAlgorithm.end))) return true;
+  }
+  const encoded = (a: pkijs.AlgorithmIdentifier) => new Uint8Array(a.toSchema().toBER(false));
+  const a = encoded(cert.signature);
+  const b = encoded(cert.signatureAlgorithm);
   if (cert.signature.algorithmId !== cert.signatureAlgorithm.algorithmId) return false;
   // Absent and NULL parameters are both seen in the wild for the same algorithm; only different values disagree.
-  if (a.length === b.length && a.every((x, i) => x === b[i])) return true;
+  if (bytesEqual(a, b)) return true;
   const params = (x: pkijs.AlgorithmIdentifier) => x.algorithmParams;
   const isNullish = (p: unknown) => p === undefined || p instanceof asn1js.Null;
   return isNullish(params(cert.signature)) && isNullish(params(cert.signatureAlgorithm));
