@@ -9,7 +9,7 @@ import { toCertificate } from '../revocation/certificates.js';
 import type { PdfDocument } from '@kyso/pdf';
 import { parseCrl, type CrlFacts } from '../revocation/crl.js';
 import { parseOcspResponse, type OcspResponseFacts } from '../revocation/ocsp-response.js';
-import { bytesEqual, toHex } from '../revocation/bytes.js';
+import { bytesEqual, fnv1a, toHex } from '../revocation/bytes.js';
 import { findSignatures, type FoundSignature } from '../signature/find-signatures.js';
 import { digest } from '../signature/range-digest.js';
 import { cmsEvidence, type EvidenceKind, type EvidenceSource, type TimestampRole } from './cms-evidence.js';
@@ -76,9 +76,7 @@ const MAX_ITEMS_VISITED = 200_000;
 
 /** The FNV-1a hash of the bytes with their length: the pool's first-level key (equal bytes are then compared). */
 function fingerprint(b: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const x of b) h = Math.imul(h ^ x, 0x01000193);
-  return `${b.length}:${(h >>> 0).toString(16)}`;
+  return `${b.length}:${(fnv1a(b) >>> 0).toString(16)}`;
 }
 
 class Pool {

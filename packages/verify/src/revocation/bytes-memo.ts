@@ -4,7 +4,7 @@
  * what follows from the bytes alone (a parse, encoding facts) is kept, never a verdict; every use is still checked.
  * Bounded; cleared when full. A hash finds the bucket, a byte comparison the entry.
  */
-import { bytesEqual } from './bytes.js';
+import { bytesEqual, fnv1a } from './bytes.js';
 
 export class BytesMemo<T> {
   readonly #byKey = new Map<string, { bytes: Uint8Array; value: T }[]>();
@@ -50,7 +50,5 @@ export class BytesMemo<T> {
 
 /** FNV-1a over the bytes, with the length: a bucket key, not an identity (entries compare their bytes). */
 function keyOf(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
-  return `${bytes.length}:${(h >>> 0).toString(36)}`;
+  return `${bytes.length}:${(fnv1a(bytes) >>> 0).toString(36)}`;
 }

@@ -39,3 +39,19 @@ export function normaliseSerial(bytes: Uint8Array): Uint8Array {
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   return bytes.subarray(i);
 }
+
+/**
+ * FNV-1a over the bytes, continuing from `h`: a bucket key for exact-bytes lookups, not an identity. An index loop:
+ * these run over whole certificates and responses once each in a fresh process, where `for…of` on a typed array
+ * is several times slower before the code is optimised.
+ */
+export function fnv1a(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h;
+}
+
+/** Whether any byte is not zero (an index loop, for the same reason as fnv1a: a /Contents's padding is thousands). */
+export function anyNonZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return true;
+  return false;
+}

@@ -7,6 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { berOf, encodingFacts } from './ber.js';
 import { readSignedData } from './signed-data.js';
+import { anyNonZero } from '../revocation/bytes.js';
 import { namesEqual, toCertificate } from '../revocation/certificates.js';
 
 export type CmsProblem =
@@ -229,7 +230,7 @@ function parseInto(f: CmsFacts, contents: Uint8Array): void {
   }
   const rest = contents.subarray(asn.offset);
   f.trailingBytes = rest.length;
-  f.trailingDataNonZero = rest.some((b) => b !== 0);
+  f.trailingDataNonZero = anyNonZero(rest);
   // the certificates' own facts come apart from the tree when they were parsed apart (ber.ts)
   const enc = encodingFacts(asn.result);
   f.berEncoded = enc.ber || asn.certificates.ber;

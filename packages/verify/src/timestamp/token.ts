@@ -5,7 +5,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
+import { anyNonZero, bytesEqual, toArrayBuffer } from '../revocation/bytes.js';
 import { namesEqual } from '../revocation/certificates.js';
 import type { TimestampProblem } from './messages.js';
 import { DIGEST_BY_OID, TSP_OID } from './oids.js';
@@ -121,7 +121,7 @@ function decodeInto(out: DecodedTimestampToken, token: Uint8Array): void {
   f.der = token.subarray(0, asn1.offset);
   const rest = token.subarray(asn1.offset);
   f.trailingBytes = rest.length;
-  if (rest.some((b) => b !== 0)) f.problems.push('TST_TRAILING_DATA');
+  if (anyNonZero(rest)) f.problems.push('TST_TRAILING_DATA');
 
   let contentInfo: pkijs.ContentInfo;
   try {

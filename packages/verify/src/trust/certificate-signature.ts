@@ -8,7 +8,7 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { verifySignatureValue, type SignatureCheck } from '../crypto-policy/verify-signature.js';
-import { bytesEqual } from '../revocation/bytes.js';
+import { bytesEqual, fnv1a } from '../revocation/bytes.js';
 import { certificateDer } from '../revocation/certificates.js';
 import { certificateLayout } from '../revocation/der-tlv.js';
 
@@ -39,13 +39,6 @@ const known = new Map<string, { tbs: Uint8Array; signature: Uint8Array; key: Uin
 const KNOWN_MAX = 512;
 let knownCount = 0;
 
-function fnv(h: number, b: Uint8Array): number {
-  for (const x of b) h = Math.imul(h ^ x, 0x01000193);
-  return h;
-}
-
-const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** Whether `issuerKey` made `cert`'s signature. */
 export async function verifyCertificateSignature(
   cert: pkijs.Certificate,
@@ -56,8 +49,10 @@ export async function verifyCertificateSignature(
   const key = new Uint8Array(issuerKey.subjectPublicKey.valueBlock.valueHexView);
   const params = issuerKey.algorithm.algorithmParams;
   const keyAlg = `${issuerKey.algorithm.algorithmId}/${params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : ''}`;
-  const id = `${keyAlg}:${tbs.length}:${(fnv(fnv(fnv(0x811c9dc5, tbs), signature), key) >>> 0).toString(36)}`;
-  const hit = known.get(id)?.find((e) => same(e.tbs, tbs) && same(e.signature, signature) && same(e.key, key));
+  const id = `${keyAlg}:${tbs.length}:${(fnv1a(key, fnv1a(signature, fnv1a(tbs))) >>> 0).toString(36)}`;
+  const hit = known
+    .get(id)
+    ?.find((e) => bytesEqual(e.tbs, tbs) && bytesEqual(e.signature, signature) && bytesEqual(e.key, key));
   if (hit) return hit.result;
   const result = await verifyWithKey(tbs, signature, cert.signatureAlgorithm, issuerKey);
   if (result !== 'unsupported') {
