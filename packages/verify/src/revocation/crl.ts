@@ -84,7 +84,8 @@ function decode(input: Uint8Array): Decoded {
 
 function decodeBytes(input: Uint8Array): Decoded {
   const der = pemOrDer(input).slice();
-  const asn1 = asn1js.fromBER(toArrayBuffer(der));
+  // the extension values and the signature are read from their bytes: asn1js need not parse what they contain
+  const asn1 = asn1js.fromBER(toArrayBuffer(der), { parseEmbedded: false });
   if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
   const crl = new CertificateRevocationList({ schema: asn1.result });
   const ext = (oid: string) => crl.crlExtensions?.extensions.find((e) => e.extnID === oid);

@@ -126,9 +126,16 @@ export function decodeOcspResponse(input: Uint8Array): DecodedOcspResponse {
   };
 }
 
+/**
+ * asn1js parses the contents of every OCTET STRING and BIT STRING that happen to be BER, by default: here that was
+ * the whole BasicOCSPResponse inside responseBytes (parsed again below), the responder certificate's key, signature
+ * and extension values. Nothing reads those trees (pkijs and this module read the contents' bytes), so not here.
+ */
+const NOT_EMBEDDED = { parseEmbedded: false } as const;
+
 function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const der = input.slice();
-  const asn1 = asn1js.fromBER(toArrayBuffer(der));
+  const asn1 = asn1js.fromBER(toArrayBuffer(der), NOT_EMBEDDED);
   if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
   const response = new OCSPResponse({ schema: asn1.result });
   const statusCode = response.responseStatus.valueBlock.valueDec;
@@ -139,7 +146,7 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   if (response.responseBytes.responseType !== ID_PKIX_OCSP_BASIC) return { facts };
 
   const inner = response.responseBytes.response.valueBlock.valueHexView;
-  const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner));
+  const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner), NOT_EMBEDDED);
   if (basicAsn1.offset === -1 || basicAsn1.offset !== inner.length) throw new Error('BasicOCSPResponse is not DER');
   const taken = takeCertificates(basicAsn1.result);
   let basic: BasicOCSPResponse;
