@@ -11,6 +11,7 @@ import {
   vietnamDayEnd,
   vietnamDayStart,
   type CertificationRegister,
+  type DeadlineState,
   type DeliveryChannel,
   type EntryQuery,
   type EntryState,
@@ -33,10 +34,12 @@ const FILTERS = {
   requester: { type: 'string' },
   state: { type: 'string' },
   channel: { type: 'string' },
+  deadline: { type: 'string' },
 } as const;
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
+const DEADLINES: readonly DeadlineState[] = ['open', 'overdue', 'returned-on-time', 'returned-late'];
 
 export async function register(argv: string[], out: Print): Promise<number> {
   const [sub, ...rest] = argv;
@@ -82,6 +85,12 @@ function queryOf(v: FilterValues): EntryQuery {
     throw new UsageError(`--state must be ${STATES.join(', ')} (comma-separated)`, 'Tùy chọn --state không hợp lệ.');
   if (v.channel !== undefined && !CHANNELS.includes(v.channel as DeliveryChannel))
     throw new UsageError(`--channel must be ${CHANNELS.join(', ')}`, 'Tùy chọn --channel không hợp lệ.');
+  const deadlines = v.deadline?.split(',').map((s) => s.trim());
+  if (deadlines && !deadlines.every((s) => DEADLINES.includes(s as DeadlineState)))
+    throw new UsageError(
+      `--deadline must be ${DEADLINES.join(', ')} (comma-separated)`,
+      'Tùy chọn --deadline không hợp lệ (open, overdue, returned-on-time, returned-late).',
+    );
   return {
     authorityId: v.authority,
     bookType: v.book,
@@ -93,6 +102,7 @@ function queryOf(v: FilterValues): EntryQuery {
     requester: v.requester,
     state: states as EntryState[] | undefined,
     channel: v.channel as DeliveryChannel | undefined,
+    deadline: deadlines as DeadlineState[] | undefined,
   };
 }
 
