@@ -22,11 +22,16 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 
 type Print = (s: string) => void;
 
-const FILTERS = {
+/** Which register and which book: every subcommand takes them. */
+const BOOK = {
   db: { type: 'string' },
   authority: { type: 'string' },
   book: { type: 'string' },
   year: { type: 'string' },
+} as const;
+
+const FILTERS = {
+  ...BOOK,
   'from-number': { type: 'string' },
   'to-number': { type: 'string' },
   from: { type: 'string' },
@@ -244,10 +249,7 @@ async function show(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       number: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -324,10 +326,7 @@ async function print(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       from: { type: 'string' },
       to: { type: 'string' },
       output: { type: 'string', short: 'o' },
@@ -370,10 +369,7 @@ async function close(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       json: { type: 'boolean' },
     },
   });
