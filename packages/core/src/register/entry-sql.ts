@@ -50,7 +50,9 @@ function deadlineCondition(states: readonly DeadlineState[], now: () => string):
     'returned-on-time': () => `(${RETURNED}) <= r.due_at`,
     'returned-late': () => `(${RETURNED}) > r.due_at`,
   };
-  return `request_id IN (SELECT r.id FROM requests r WHERE r.due_at IS NOT NULL AND r.state NOT IN ('void', 'refused') AND (${states.map((s) => `(${one[s]()})`).join(' OR ')}))`;
+  // Correlated on the entry's request (its primary key): a page in the book's order stops at its limit instead of
+  // judging every request first.
+  return `EXISTS (SELECT 1 FROM requests r WHERE r.id = entries.request_id AND r.due_at IS NOT NULL AND r.state NOT IN ('void', 'refused') AND (${states.map((s) => `(${one[s]()})`).join(' OR ')}))`;
 }
 
 /** `?` placeholders (SQLite). */
