@@ -62,6 +62,14 @@ describe('POST /v1/sign on Node request and response', () => {
     expect(Number(res.headers.get('content-length'))).toBe(out.length);
     expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
     expect(Buffer.from(out.subarray(pdf.length)).toString('latin1')).toContain('/ByteRange');
+    // The request's log lines carry its id and the caller; the metrics count it under the route's template.
+    const lines = svc.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.reqId === 'plain-route-1');
+    expect(lines.find((l) => l.msg === 'signed')).toMatchObject({ apiKey: 'full', key: 'signer' });
+    expect(lines.find((l) => l.msg === 'request')).toMatchObject({ method: 'POST', route: '/v1/sign', status: 200 });
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/kyso_http_requests_total\{method="POST",route="\/v1\/sign",status="200"\} [1-9]/);
   });
 
   it('answers a failure with the same problem+json as the same route through Express (a trailing slash)', async () => {
