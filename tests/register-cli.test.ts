@@ -151,7 +151,7 @@ describe('kyso register', () => {
     expect(table.stdout).toContain('13 mục / entries');
   });
 
-  it('filters: requester (any case), state, channel, number and date ranges', async () => {
+  it('filters: requester (any case), state, channel, number and date ranges, deadline', async () => {
     const json = async (args: string[]) => {
       const res = await kyso(['register', 'list', '--db', db, '--json', ...args]);
       expect(res.code).toBe(0);
@@ -164,6 +164,13 @@ describe('kyso register', () => {
     // 2 March 02:00 UTC is 2 March in Vietnam: entry i was certified on 2 + i March.
     expect(await json(['--from', '2026-03-05', '--to', '2026-03-07'])).toEqual([4, 5, 6]);
     expect(await json(['--authority', AUTH, '--book', 'SCT/BS', '--year', '2026', '--limit', '2'])).toEqual([1, 2]);
+    // Against the due time now: the first two were returned (on time, late), the rest are past due.
+    expect(await json(['--deadline', 'returned-on-time,returned-late'])).toEqual([1, 2]);
+    expect(await json(['--deadline', 'overdue', '--from-number', '12'])).toEqual([12, 13]);
+    expect(await json(['--deadline', 'open'])).toEqual([]);
+    const bad = await kyso(['register', 'list', '--db', db, '--deadline', 'late']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--deadline');
   });
 
   it('export: CSV (RFC 4180, formulas defused) and JSON agree with what was written', async () => {

@@ -120,6 +120,12 @@ describe('GET /v1/register/entries and /v1/register/book.pdf', () => {
     const year = expected[0].year;
     expect((await seqs(`book=${encodeURIComponent('SCT/BS')}&year=${year}&limit=2`)).length).toBe(2);
     expect(await seqs('from=2001-01-01&to=2001-12-31')).toEqual([]);
+    // The deadline filter picks what the flags say, judged now by the register's clock.
+    for (const d of ['open', 'overdue', 'returned-on-time', 'open,returned-on-time'])
+      expect(await seqs(`deadline=${d}`)).toEqual(
+        seen.filter((e) => d.split(',').includes(e.deadline as string)).map((e) => e.seqNo),
+      );
+    expect((await get('/v1/register/entries?deadline=late', svc.keys.full)).status).toBe(400);
   });
 
   it('refuses callers without a key (401) or the scope (403) and shows another unit nothing of this one', async () => {

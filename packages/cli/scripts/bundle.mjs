@@ -41,6 +41,11 @@ const kysoPlugin = (substitute = {}) => ({
   name: 'kyso-external',
   setup(b) {
     b.onResolve({ filter: EXTERNAL }, (a) => ({ path: a.path, external: true }));
+    // fflate's Node build loads node:worker_threads at start for its asynchronous API, which kyso does not use (its
+    // browser build has the same synchronous code); node:worker_threads alone adds ~1.7 MB to `node -e 0`'s RSS.
+    b.onResolve({ filter: /^fflate$/ }, (a) =>
+      b.resolve('fflate/browser', { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer }),
+    );
     for (const [from, to] of Object.entries(substitute))
       b.onResolve({ filter: new RegExp(`^${from.replaceAll('.', '\\.')}$`) }, () => ({ path: join(cli, to) }));
     b.onLoad({ filter: /\.js$/ }, (a) => {

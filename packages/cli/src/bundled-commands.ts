@@ -5,15 +5,22 @@
  * module: @kyso/server is one, and a service starts once.
  */
 import { fileURLToPath } from 'node:url';
-import type { CommandModules, CommandName } from './command-loader.js';
-import { runCommonJs, type CommonJsRun } from './code-cache.js';
+import type { CommandModules, CommandName, LoadOptions } from './command-loader.js';
+import { codeCacheDir, runCommonJs, type CommonJsRun } from './code-cache.js';
+import { SHORT_RUN, tuneForShortRun } from './short-run.js';
 
 const runs: CommonJsRun[] = [];
 
-export async function loadCommand<N extends CommandName>(name: N): Promise<CommandModules[N]> {
+export async function loadCommand<N extends CommandName>(
+  name: N,
+  options: LoadOptions = {},
+): Promise<CommandModules[N]> {
   if (name === 'serve')
     return (await import(new URL('./commands/serve.js', import.meta.url).href)) as CommandModules[N];
-  const run = runCommonJs(fileURLToPath(new URL(`./commands/${name}.cjs`, import.meta.url)));
+  // Before the bundle is compiled or its cache read (short-run.ts).
+  if (options.shortRun) tuneForShortRun();
+  const file = fileURLToPath(new URL(`./commands/${name}.cjs`, import.meta.url));
+  const run = runCommonJs(file, codeCacheDir(), options.shortRun ? SHORT_RUN : undefined);
   runs.push(run);
   return run.exports as CommandModules[N];
 }

@@ -10,6 +10,9 @@
  * The bundle must not use import(): a script has none on Node 20 once given a code cache (the bundles are built with
  * import() turned into require()).
  *
+ * V8 also refuses a cache made under other V8 flags: a command run with flags of its own (short-run.ts) names its
+ * variant, which keeps a cache apart from the command's plain one.
+ *
  * KYSO_CODE_CACHE=off (or 0) turns it off; KYSO_CODE_CACHE=DIR puts it in DIR; otherwise $XDG_CACHE_HOME/kyso/code
  * or ~/.cache/kyso/code. Any failure to read or write the cache only costs the compile.
  */
@@ -101,13 +104,21 @@ function writePrivate(dir: string, name: string, prefix: string, data: Buffer): 
   }
 }
 
-export function runCommonJs(file: string, dir: string | null = codeCacheDir()): CommonJsRun {
+/**
+ * Runs `file` with its code cache in `dir`. `variant` names the V8 flags the process was given at run time, if any
+ * (a cache made under one set of flags is refused under another).
+ */
+export function runCommonJs(file: string, dir: string | null = codeCacheDir(), variant?: string): CommonJsRun {
   const require = createRequire(file);
   const main = dir === null ? null : privateDir(dir);
   if (main === null) return { exports: require(file), cache: 'off', keep() {} };
   const source = readFileSync(file, 'utf8');
-  const key = createHash('sha256').update(`${process.version} ${process.arch}\n`).update(source).digest('hex');
-  const prefix = `${basename(file)}-`;
+  const key = createHash('sha256')
+    .update(`${process.version} ${process.arch}${variant === undefined ? '' : ` ${variant}`}\n`)
+    .update(source)
+    .digest('hex');
+  // "b.cjs-" and "b.cjs+short-run-": neither is the other's prefix, so replacing one never removes the other.
+  const prefix = variant === undefined ? `${basename(file)}-` : `${basename(file)}+${variant}-`;
   const name = `${prefix}${key.slice(0, 32)}.v8`;
   const cachedData = readPrivate(join(main, name));
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

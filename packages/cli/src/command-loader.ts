@@ -3,6 +3,8 @@
  * and server code, and `--help` loads none). This is tsc's layout; the bundled command (scripts/bundle.mjs) puts
  * bundled-commands.ts in its place, which runs the same modules from CommonJS bundles through V8's code cache.
  */
+import { tuneForShortRun } from './short-run.js';
+
 const COMMANDS = {
   inspect: () => import('./commands/inspect.js'),
   verify: () => import('./commands/verify.js'),
@@ -21,7 +23,13 @@ const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 export type CommandModules = { [N in CommandName]: Awaited<ReturnType<(typeof COMMANDS)[N]>> };
 
-export function loadCommand<N extends CommandName>(name: N): Promise<CommandModules[N]> {
+export interface LoadOptions {
+  /** The command does one bounded piece of work and exits: V8 set for a short run first (short-run.ts). */
+  shortRun?: boolean;
+}
+
+export function loadCommand<N extends CommandName>(name: N, options: LoadOptions = {}): Promise<CommandModules[N]> {
+  if (options.shortRun) tuneForShortRun();
   return COMMANDS[name]() as Promise<CommandModules[N]>;
 }
 

@@ -216,7 +216,8 @@ Filters:
   --authority ID  --book TYPE (e.g. SCT/BS)  --year N  --from-number N  --to-number N
   --from YYYY-MM-DD  --to YYYY-MM-DD   certification days in Vietnam time, both inclusive
   --requester TEXT     part of the requester's name, any case
-  --state pending|issued|void[,...]  --channel KHO_DVCQG|EMAIL|IN_PERSON`,
+  --state pending|issued|void[,...]  --channel KHO_DVCQG|EMAIL|IN_PERSON
+  --deadline open|overdue|returned-on-time|returned-late[,...]   against the request's due time now`,
   },
   journal: {
     summary: 'list the signing journal (who signed what, when)',

@@ -20,14 +20,7 @@ import {
 } from '@kyso/verify';
 import { UsageError } from './usage.js';
 
-/** parseArgs options shared by the commands that take trust. */
-export const TRUST_OPTIONS = {
-  trust: { type: 'string', multiple: true },
-  'trust-dir': { type: 'string', multiple: true },
-  'trust-profile': { type: 'string' },
-  'no-default-trust': { type: 'boolean' },
-  intermediate: { type: 'string', multiple: true },
-} as const;
+export { TRUST_OPTIONS } from './trust-options.js';
 
 export interface TrustValues {
   trust?: string[];

@@ -46,11 +46,13 @@ interface Run {
  * runCommonJs (the built dist/code-cache.js) in a fresh process, as the command runs it: V8 keeps what it compiled
  * in a process, so a second run in this one would never read the cache from disk.
  */
-function runCommonJs(file: string, dir: string | null): Run {
+function runCommonJs(file: string, dir: string | null, variant?: string): Run {
   const codeCache = pathToFileURL(join(repoRoot, 'packages/cli/dist/code-cache.js')).href;
+  // A variant's process runs with V8 flags of its own, as the command's short run does (src/short-run.ts).
   const script = `
     const { runCommonJs } = await import(${JSON.stringify(codeCache)});
-    const run = runCommonJs(${JSON.stringify(file)}, ${JSON.stringify(dir)});
+    ${variant ? "(await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');" : ''}
+    const run = runCommonJs(${JSON.stringify(file)}, ${JSON.stringify(dir)}, ${JSON.stringify(variant)});
     const b = run.exports;
     const out = { cache: run.cache, answer: b.answer?.() ?? b.v(), name: b.name, later: await b.later?.() };
     run.keep();
@@ -87,6 +89,22 @@ describe('runCommonJs', () => {
     expect(runCommonJs(file, join(dir, 'cache'))).toMatchObject({ cache: 'missing', answer: 2 });
     // the older version's cache is removed when the new one is written
     expect(readdirSync(join(dir, 'cache'))).toHaveLength(1);
+  });
+
+  it('a run under other V8 flags keeps a cache of its own beside the plain one (V8 refuses one made under others)', () => {
+    const dir = join(tmp.dir, 'v');
+    mkdirSync(dir);
+    const file = bundle(dir);
+    const cache = join(dir, 'cache');
+    expect(runCommonJs(file, cache)).toMatchObject({ cache: 'missing', answer: 42 });
+    expect(runCommonJs(file, cache, 'short-run')).toMatchObject({ cache: 'missing', answer: 42 });
+    expect(readdirSync(cache).sort()).toEqual([
+      expect.stringMatching(/^b\.cjs\+short-run-[0-9a-f]{32}\.v8$/),
+      expect.stringMatching(/^b\.cjs-[0-9a-f]{32}\.v8$/),
+    ]);
+    // each is taken by a run like the one that wrote it, and neither replaced the other
+    expect(runCommonJs(file, cache, 'short-run').cache).toBe('used');
+    expect(runCommonJs(file, cache).cache).toBe('used');
   });
 
   it('a corrupt cache is refused by V8 and replaced; the bundle runs the same', () => {
@@ -160,7 +178,8 @@ describe('the built kyso command', () => {
     };
     const first = await kyso(args, { KYSO_CODE_CACHE: cache });
     expect(verdict(first)).toEqual([0, ['TOTAL-PASSED']]);
-    expect(readdirSync(cache).filter((f) => f.startsWith('verify.cjs-'))).toHaveLength(1);
+    // one file's verification runs with V8 set for a short run (src/short-run.ts): a cache of its own
+    expect(readdirSync(cache).filter((f) => f.startsWith('verify.cjs+short-run-'))).toHaveLength(1);
     const second = await kyso(args, { KYSO_CODE_CACHE: cache });
     expect(verdict(second)).toEqual(verdict(first));
     const off = join(tmp.dir, 'never');

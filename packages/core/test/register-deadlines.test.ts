@@ -15,6 +15,7 @@ import {
   monthlyReportHtml,
   RegisterError,
   type CertificationRegister,
+  type DeadlineState,
 } from '@kyso/core';
 import { MIGRATIONS, applyMigrations, openSqliteRegister } from '@kyso/core/register-sqlite';
 import { run, scratch } from '../../../tests/helpers/tools.js';
@@ -89,8 +90,17 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
       await reg.voidPending(voided.id, 'Người yêu cầu rút hồ sơ');
       at('2026-03-10T16:59:00');
       const open1 = (await reg.reserve(input('A', 'open', paper, { receivedAt: '2026-03-10T16:00:00+07:00' }))).request; // after 15:00: due the 11th
-      const flags = async () =>
-        (await reg.searchEntries({ authorityId: 'A' })).entries.map((e) => [e.requestId, e.deadline?.state]);
+      const flags = async () => {
+        const all = (await reg.searchEntries({ authorityId: 'A' })).entries;
+        // The deadline filter (SQL in the store) picks exactly the entries whose flag (computed on read) says so.
+        for (const states of [['open'], ['overdue'], ['returned-on-time'], ['returned-late'], ['overdue', 'open']]) {
+          const found = (await reg.searchEntries({ authorityId: 'A', deadline: states as DeadlineState[] })).entries;
+          expect(found.map((e) => e.id)).toEqual(
+            all.filter((e) => states.includes(e.deadline?.state as string)).map((e) => e.id),
+          );
+        }
+        return all.map((e) => [e.requestId, e.deadline?.state]);
+      };
       expect(await flags()).toEqual([
         [onTime.id, 'returned-on-time'],
         [late.id, 'open'],
@@ -99,6 +109,8 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         [voided.id, null],
         [open1.id, 'open'],
       ]);
+      at('2026-03-10T17:00:00'); // the due time itself: still open (overdue is strictly after)
+      expect((await flags()).filter(([, f]) => f === 'overdue')).toEqual([]);
       at('2026-03-10T17:30:00'); // past the 10th's closing: what was not returned is overdue now
       expect(await flags()).toEqual([
         [onTime.id, 'returned-on-time'],
@@ -120,6 +132,18 @@ describe.each(STORE_NAMES)('on %s', (storeName) => {
         { dueAt: due10, returnedAt: null, state: null },
         { dueAt: vn('2026-03-11T17:00:00').toISOString(), returnedAt: null, state: 'open' },
       ]);
+      await flags();
+      const late2 = await reg.searchEntries({ authorityId: 'A', deadline: 'returned-late' }, { limit: 1 });
+      expect(late2.entries.map((e) => e.requestId)).toEqual([late.id]);
+      expect(
+        (
+          await reg.searchEntries({ authorityId: 'A', deadline: 'returned-late' }, { after: late2.nextCursor! })
+        ).entries.map((e) => e.requestId),
+      ).toEqual([late.id]);
+      await expect(reg.searchEntries({ deadline: 'late' as DeadlineState })).rejects.toMatchObject({
+        code: 'REGISTER_BAD_INPUT',
+      });
+      await expect(reg.searchEntries({ deadline: [] })).rejects.toMatchObject({ code: 'REGISTER_BAD_INPUT' });
       // Every read gives the same flag: the other listings, one entry, a request's entries.
       expect((await reg.listEntries({ authorityId: 'A' })).map((e) => e.deadline)).toEqual(
         entries.map((e) => e.deadline),

@@ -1,8 +1,8 @@
 /**
  * What only the PostgreSQL store has: migrations under an advisory lock when several instances start at once, the
- * database's own refusals (triggers), the pool's statement timeout on a held book lock, and numbering under real
+ * database's own refusals (triggers), the pool's statement timeout on a held book lock, numbering under real
  * concurrency — several pools, as separate instances would have, reserving in parallel on one book, and racing on
- * the same idempotency keys. The behaviour both stores share is checked on both by the register*.test.ts suites.
+ * the same idempotency keys —, and a real deadlock whose victim runs again. The behaviour both stores share is checked on both by the register*.test.ts suites.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -293,6 +293,74 @@ describe('numbering under concurrency on PostgreSQL', () => {
     }
     expect(await reg.findRequestByKey(AUTH, 'blocked')).toBeNull();
     expect(await certify(reg, 'blocked')).toBe(2);
+  });
+});
+
+describe('a real deadlock on PostgreSQL', () => {
+  it('a reservation chosen as the deadlock victim runs again and succeeds once, with the next numbers', async () => {
+    const url = await cluster.createDatabase();
+    // The register's sessions detect deadlocks after 50 ms, the holder's only after 30 s: the register is the victim.
+    await sql(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET deadlock_timeout = '50ms'`);
+    const reg = await open(url, { clock: () => new Date('2026-03-10T03:00:00Z') });
+    await reg.upsertAuthority({ id: AUTH, name: 'UBND', bookTypes: ['SCT/BS', 'SCT/CK'] });
+    expect(await certify(reg, 'first')).toBe(1); // creates SCT/BS's lock row
+    const both: ReserveInput = {
+      ...request('crossed'),
+      originals: [
+        { documentName: 'Bằng tốt nghiệp', pages: 1, paperCopies: 1, electronicCopy: true, bookType: 'SCT/BS' },
+        { documentName: 'Hợp đồng', pages: 1, paperCopies: 1, electronicCopy: true, bookType: 'SCT/CK' },
+      ],
+    };
+    const lock = 'SELECT 1 FROM book_locks WHERE authority_id = $1 AND book_type = $2 AND year = 2026 FOR UPDATE';
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("SET deadlock_timeout = '30s'");
+      await holder.query(
+        "INSERT INTO book_locks (authority_id, book_type, year) VALUES ($1, 'SCT/CK', 2026) ON CONFLICT DO NOTHING",
+        [AUTH],
+      );
+      // The holder takes SCT/CK; the reservation locks SCT/BS (its books in order), then waits for SCT/CK.
+      await holder.query('BEGIN');
+      await holder.query(lock, [AUTH, 'SCT/CK']);
+      let settled = false;
+      const reserving = reg.reserve(both).finally(() => {
+        settled = true;
+      });
+      reserving.catch(() => undefined);
+      const waiting = async () =>
+        (
+          await sql(
+            url,
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          )
+        ).length;
+      for (let i = 0; (await waiting()) === 0; i++) {
+        if (i > 200) throw new Error('the reservation never waited for the held book');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Now the holder asks for SCT/BS: a cycle. The reservation's session is the one that gives up (40P01); its
+      // rollback frees SCT/BS for the holder, which then lets both go; the reservation's second attempt gets both.
+      await holder.query(lock, [AUTH, 'SCT/BS']);
+      // The holder has SCT/BS while the reservation is still pending: its first attempt was rolled back.
+      expect(settled).toBe(false);
+      await holder.query('ROLLBACK');
+      const { request: r, resumed } = await reserving;
+      expect(resumed).toBe(false);
+      expect(r.entries.map((e) => [e.bookType, e.seqNo])).toEqual([
+        ['SCT/BS', 2],
+        ['SCT/CK', 1],
+      ]);
+    } finally {
+      await holder.end();
+    }
+    // One request, one entry per book: the failed attempt left nothing behind.
+    const rows = await sql<{ n: number }>(
+      url,
+      "SELECT COUNT(*)::int AS n FROM requests WHERE idempotency_key = 'crossed'",
+    );
+    expect(rows[0]!.n).toBe(1);
+    expect(await certify(reg, 'after')).toBe(3);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   vietnamDayEnd,
   vietnamDayStart,
   type CertificationRegister,
+  type DeadlineState,
   type DeliveryChannel,
   type EntryQuery,
   type EntryState,
@@ -21,11 +22,16 @@ import { parseCommandArgs, UsageError } from '../usage.js';
 
 type Print = (s: string) => void;
 
-const FILTERS = {
+/** Which register and which book: every subcommand takes them. */
+const BOOK = {
   db: { type: 'string' },
   authority: { type: 'string' },
   book: { type: 'string' },
   year: { type: 'string' },
+} as const;
+
+const FILTERS = {
+  ...BOOK,
   'from-number': { type: 'string' },
   'to-number': { type: 'string' },
   from: { type: 'string' },
@@ -33,10 +39,12 @@ const FILTERS = {
   requester: { type: 'string' },
   state: { type: 'string' },
   channel: { type: 'string' },
+  deadline: { type: 'string' },
 } as const;
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
+const DEADLINES: readonly DeadlineState[] = ['open', 'overdue', 'returned-on-time', 'returned-late'];
 
 export async function register(argv: string[], out: Print): Promise<number> {
   const [sub, ...rest] = argv;
@@ -82,6 +90,12 @@ function queryOf(v: FilterValues): EntryQuery {
     throw new UsageError(`--state must be ${STATES.join(', ')} (comma-separated)`, 'Tùy chọn --state không hợp lệ.');
   if (v.channel !== undefined && !CHANNELS.includes(v.channel as DeliveryChannel))
     throw new UsageError(`--channel must be ${CHANNELS.join(', ')}`, 'Tùy chọn --channel không hợp lệ.');
+  const deadlines = v.deadline?.split(',').map((s) => s.trim());
+  if (deadlines && !deadlines.every((s) => DEADLINES.includes(s as DeadlineState)))
+    throw new UsageError(
+      `--deadline must be ${DEADLINES.join(', ')} (comma-separated)`,
+      'Tùy chọn --deadline không hợp lệ (open, overdue, returned-on-time, returned-late).',
+    );
   return {
     authorityId: v.authority,
     bookType: v.book,
@@ -93,6 +107,7 @@ function queryOf(v: FilterValues): EntryQuery {
     requester: v.requester,
     state: states as EntryState[] | undefined,
     channel: v.channel as DeliveryChannel | undefined,
+    deadline: deadlines as DeadlineState[] | undefined,
   };
 }
 
@@ -234,10 +249,7 @@ async function show(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       number: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -314,10 +326,7 @@ async function print(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       from: { type: 'string' },
       to: { type: 'string' },
       output: { type: 'string', short: 'o' },
@@ -360,10 +369,7 @@ async function close(argv: string[], out: Print): Promise<number> {
   const { values } = parseCommandArgs('register', {
     args: argv,
     options: {
-      db: { type: 'string' },
-      authority: { type: 'string' },
-      book: { type: 'string' },
-      year: { type: 'string' },
+      ...BOOK,
       json: { type: 'boolean' },
     },
   });

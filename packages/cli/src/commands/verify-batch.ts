@@ -25,16 +25,6 @@ export interface FileOutcome {
   line: string;
 }
 
-/** Several paths, or one folder, make a batch; one file keeps the single-file report. */
-export function isBatch(positionals: readonly string[]): boolean {
-  if (positionals.length > 1) return true;
-  try {
-    return statSync(positionals[0]!).isDirectory();
-  } catch {
-    return false; // the single-file path reports the missing file (66)
-  }
-}
-
 const PDF_NAME = /\.pdf$/i;
 
 /** The files of a batch, lazily: each path as given, a folder's *.pdf files sorted by name, depth first. */

@@ -10,15 +10,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ByteSource } from '@kyso/pdf';
 import { humanReport, OcspCache, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
-import { parseCommandArgs, UsageError } from '../usage.js';
-import {
-  anchorFor,
-  originText,
-  selectTrust,
-  trustSummary,
-  TRUST_OPTIONS,
-  type TrustSelection,
-} from '../trust-sources.js';
+import { UsageError } from '../usage.js';
+import { anchorFor, originText, selectTrust, trustSummary, type TrustSelection } from '../trust-sources.js';
+import { isBatch, parseVerifyArgs } from './verify-args.js';
 import { cliFetchOptions } from '../fetch-policy.js';
 import { runFetchCache } from '../fetch-cache.js';
 
@@ -53,25 +47,6 @@ export interface VerifyArgs {
 }
 
 export type VerifyValues = ReturnType<typeof parseVerifyArgs>['values'];
-
-function parseVerifyArgs(argv: string[]) {
-  return parseCommandArgs('verify', {
-    args: argv,
-    options: {
-      ...TRUST_OPTIONS,
-      at: { type: 'string' },
-      online: { type: 'boolean' },
-      json: { type: 'boolean' },
-      xml: { type: 'boolean' },
-      lang: { type: 'string' },
-      timeout: { type: 'string' },
-      'require-revocation': { type: 'boolean' },
-      'allow-host': { type: 'string', multiple: true },
-      jobs: { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-}
 
 /** What every file of a run is validated with: the trust and the validation options. */
 export interface VerifyContext {
@@ -136,8 +111,8 @@ export async function verify(argv: string[], out: (s: string) => void): Promise<
   const { values, positionals } = parseVerifyArgs(argv);
   if (positionals.length === 0)
     throw new UsageError('verify takes exactly one FILE.pdf, or several files and folders (a batch)');
-  const { isBatch, verifyBatch } = await import('./verify-batch.js');
-  if (isBatch(positionals)) return verifyBatch(values, positionals, out);
+  // The batch's module (node:worker_threads, node:os) loads only for a batch.
+  if (isBatch(positionals)) return (await import('./verify-batch.js')).verifyBatch(values, positionals, out);
   const ctx = await verifyContext(values);
   const pdf = await openPdf(positionals[0]!);
   try {

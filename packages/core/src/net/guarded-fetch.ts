@@ -7,7 +7,6 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import {
@@ -72,9 +71,11 @@ function bodyBytes(body: RequestInit['body']): Uint8Array | undefined {
  * answer is a LightResponse: no WHATWG Headers or Response is made, so undici is never loaded (@kyso/verify's
  * net/response.ts).
  */
-export const nodeTransport: FetchTransport = (url, init, guard) =>
-  new Promise<LightResponse>((resolve, reject) => {
-    const u = new URL(url);
+export const nodeTransport: FetchTransport = async (url, init, guard) => {
+  const u = new URL(url);
+  // node:https (and node:tls under it) only for https URLs: revocation data is mostly fetched over http (~1 MB of RSS).
+  const send = u.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  return new Promise<LightResponse>((resolve, reject) => {
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     // Node connects to an IP literal without calling lookup: check it here.
     if (classifyAddress(host)) {
@@ -87,7 +88,6 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
       headers[k] = v; // repeated names joined as the Fetch standard does
     });
     if (body) headers['content-length'] = String(body.length);
-    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       u,
       {
@@ -122,6 +122,7 @@ export const nodeTransport: FetchTransport = (url, init, guard) =>
     );
     req.end(body);
   });
+};
 
 /** The guarded fetch over Node: `policy`'s checks, the resolved-address check, one budget. One per request. */
 export function nodeGuardedFetch(policy: FetchPolicy | FetchPolicyInput = {}, gate?: FetchGate): GuardedFetch {

@@ -5,9 +5,11 @@
  * being written). Each store turns an `EntrySearch` into its own SQL.
  */
 import { RegisterError } from './errors.js';
+import type { DeadlineState } from '../deadlines/due-time.js';
 import type { DeliveryChannel, EntryQuery, EntryState } from './types.js';
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
+const DEADLINES: readonly DeadlineState[] = ['open', 'overdue', 'returned-on-time', 'returned-late'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1_000;
@@ -38,6 +40,8 @@ export interface EntrySearch {
   requesterFolded?: string;
   states?: EntryState[];
   channel?: DeliveryChannel;
+  /** Entries whose request is in one of these deadline states at `at` (the register's clock, ISO 8601). */
+  deadline?: { states: DeadlineState[]; at: string };
   /** Continue after this place in the book's order. */
   after?: CursorKey;
 }
@@ -65,8 +69,8 @@ function name(v: string | undefined, field: string, max: number): string | undef
   return v;
 }
 
-/** Checks `q` and the paging cursor and returns what the store searches for. */
-export function entrySearch(q: EntryQuery, after?: string): EntrySearch {
+/** Checks `q` and the paging cursor and returns what the store searches for; `now` judges the deadline filter. */
+export function entrySearch(q: EntryQuery, after?: string, now: Date = new Date()): EntrySearch {
   if (!q || typeof q !== 'object') bad('query', 'an object');
   const s: EntrySearch = {};
   s.authorityId = name(q.authorityId, 'authorityId', 200);
@@ -90,6 +94,11 @@ export function entrySearch(q: EntryQuery, after?: string): EntrySearch {
   if (q.channel !== undefined) {
     if (!CHANNELS.includes(q.channel)) bad('channel', CHANNELS.join(', '));
     s.channel = q.channel;
+  }
+  if (q.deadline !== undefined) {
+    const states = typeof q.deadline === 'string' ? [q.deadline] : [...q.deadline];
+    if (states.length === 0 || !states.every((x) => DEADLINES.includes(x))) bad('deadline', DEADLINES.join(', '));
+    s.deadline = { states: [...new Set(states)], at: now.toISOString() };
   }
   if (after !== undefined) s.after = decodeCursor(after);
   for (const k of Object.keys(s) as (keyof EntrySearch)[]) if (s[k] === undefined) delete s[k];

@@ -541,7 +541,7 @@ export class RegisterBook implements CertificationRegister {
   }
 
   async searchEntries(query: EntryQuery, page: EntryPageRequest = {}): Promise<EntryPage> {
-    const search = entrySearch(query, page.after);
+    const search = entrySearch(query, page.after, this.#now());
     const limit = pageLimit(page.limit);
     const rows = await this.#store.read(async (tx) => {
       const found = await tx.searchEntries(search, limit + 1);

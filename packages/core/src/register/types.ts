@@ -295,6 +295,12 @@ export interface EntryQuery {
   requester?: string;
   state?: EntryState | readonly EntryState[];
   channel?: DeliveryChannel;
+  /**
+   * Where the entry's request stands against its due time at the register's clock (the `deadline.state` each entry
+   * read carries): e.g. `overdue` for what is past due and not returned. Entries without a due time, and voided or
+   * refused ones, match none.
+   */
+  deadline?: DeadlineState | readonly DeadlineState[];
 }
 
 /** A page of a search, in the book's order (authority, book, year, number); `after` continues after `nextCursor`. */

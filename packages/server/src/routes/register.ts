@@ -29,6 +29,14 @@ const RegisterQuerySchema = z.object({
     .optional()
     .meta({ description: 'pending, issued, void, or several comma-separated.' }),
   channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']).optional(),
+  deadline: z
+    .string()
+    .regex(/^(open|overdue|returned-on-time|returned-late)(,(open|overdue|returned-on-time|returned-late))*$/)
+    .optional()
+    .meta({
+      description:
+        "Where the entry's request stands against its due time now: open, overdue, returned-on-time, returned-late, or several comma-separated.",
+    }),
 });
 
 export const RegisterListQuerySchema = RegisterQuerySchema.extend({
@@ -98,6 +106,7 @@ function queryOf(unit: string, q: z.infer<typeof RegisterQuerySchema>): EntryQue
     requester: q.requester,
     state: q.state?.split(',') as EntryQuery['state'],
     channel: q.channel,
+    deadline: q.deadline?.split(',') as EntryQuery['deadline'],
   };
 }
 

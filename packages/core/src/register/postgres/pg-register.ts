@@ -20,6 +20,7 @@
 import { KysoError } from '@kyso/pdf';
 import { RegisterError } from '../errors.js';
 import { NUMBERED, entryConditions } from '../entry-sql.js';
+import { requestValues } from '../request-values.js';
 import { foldName, type EntrySearch } from '../entry-query.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
 import {
@@ -385,32 +386,7 @@ class PgTx implements RegisterWrites {
            fee_total, fee, fee_receipt_no, delivery_channel, delivery_address, refusal_code, refusal_text, refusal_document,
            void_reason, created_at, completed_at, received_at, due_at, extension, payment_channel, delivered_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
-        [
-          r.id,
-          r.authorityId,
-          r.idempotencyKey,
-          r.fingerprint,
-          r.kind,
-          r.state,
-          JSON.stringify(r.requester),
-          JSON.stringify(r.certifier),
-          r.fee?.total ?? null,
-          r.fee ? JSON.stringify(r.fee) : null,
-          r.feeReceiptNo,
-          r.deliveryChannel,
-          r.deliveryAddress,
-          r.refusalCode,
-          r.refusalText,
-          r.refusalDocument,
-          r.voidReason,
-          r.createdAt,
-          r.completedAt,
-          r.receivedAt,
-          r.dueAt,
-          r.extension ? JSON.stringify(r.extension) : null,
-          r.paymentChannel,
-          r.deliveredAt,
-        ],
+        requestValues(r),
       );
     } catch (e) {
       if ((e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'requests_key')

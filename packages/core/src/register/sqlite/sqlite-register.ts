@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { QUESTION_MARKS, entryConditions } from '../entry-sql.js';
+import { requestValues } from '../request-values.js';
 import type { EntrySearch } from '../entry-query.js';
 import { RegisterError } from '../errors.js';
 import { RegisterBook, type RegisterRulesOptions } from '../numbering.js';
@@ -358,30 +359,7 @@ class SqliteTx implements RegisterWrites {
            fee_total, fee_json, fee_receipt_no, delivery_channel, delivery_address, refusal_code, refusal_text, refusal_document,
            void_reason, created_at, completed_at, received_at, due_at, extension_json, payment_channel, delivered_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        r.id,
-        r.authorityId,
-        r.idempotencyKey,
-        r.fingerprint,
-        r.kind,
-        r.state,
-        JSON.stringify(r.requester),
-        JSON.stringify(r.certifier),
-        r.fee?.total ?? null,
-        r.fee ? JSON.stringify(r.fee) : null,
-        r.feeReceiptNo,
-        r.deliveryChannel,
-        r.deliveryAddress,
-        r.refusalCode,
-        r.refusalText,
-        r.refusalDocument,
-        r.voidReason,
-        r.createdAt,
-        r.completedAt,
-        r.receivedAt,
-        r.dueAt,
-        r.extension ? JSON.stringify(r.extension) : null,
-        r.paymentChannel,
-        r.deliveredAt,
+        ...requestValues(r),
       );
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /idempotency_key/.test((e as Error).message))
