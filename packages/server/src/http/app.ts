@@ -17,15 +17,20 @@ import type { Logger } from '../observability/logger.js';
 import { RequestLog } from '../observability/request-log.js';
 import { problemDetails } from '../problem.js';
 import { corsAllows, corsHeaders, preflightHeaders } from './cors.js';
+import { clientAddress, header, plainUrl, sendProblem, type TrustProxy, urlQuery } from './node-request.js';
 import { requireScope } from '../routes/authorize.js';
 import { accessOf, type RouteContext, type RouteDef } from './route.js';
 import type { Services } from './services.js';
 
+/** A request's own state: in res.locals for a request Express handles, in the dispatcher's hands otherwise. */
 interface Locals {
-  /** The request's logger, made when first written to (request-log.ts). */
-  requestLog: RequestLog;
-  route?: string;
+  /** The request's logger, made when first written to (request-log.ts); begin makes it. */
+  requestLog: RequestLog | undefined;
+  route: string | undefined;
 }
+
+/** begin answered the request itself (a CORS preflight). */
+const ANSWERED = Symbol('answered');
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -40,11 +45,16 @@ export function createApp(services: Services, routes: readonly RouteDef[]): Requ
   app.set('query parser', 'simple');
 
   // Every request, whichever way it is dispatched: request id, log, metrics, the common headers, CORS, shutdown.
-  const begin = (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.get('X-Request-Id');
+  // Returns an error to answer instead of the route, or ANSWERED (a preflight).
+  const begin = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    locals: Locals,
+  ): ServiceError | typeof ANSWERED | undefined => {
+    const given = header(req, 'x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     const requestLog = new RequestLog(services.logger, requestId);
-    (res.locals as Locals).requestLog = requestLog;
+    locals.requestLog = requestLog;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     services.lifecycle.inFlight++;
@@ -54,8 +64,8 @@ export function createApp(services: Services, routes: readonly RouteDef[]): Requ
       counted = true;
       services.lifecycle.inFlight--;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (res.locals as Locals).route ?? 'unmatched';
-      services.metrics.observe(req.method, route, res.statusCode, seconds);
+      const route = locals.route ?? 'unmatched';
+      services.metrics.observe(req.method!, route, res.statusCode, seconds);
       // The route template, never the URL: query strings carry reasons and names, ids are not for logs.
       if (requestLog.enabled('info'))
         requestLog.log.info(
@@ -75,39 +85,56 @@ export function createApp(services: Services, routes: readonly RouteDef[]): Requ
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     const cors = services.config.http.cors;
-    const origin = req.get('Origin');
+    const origin = header(req, 'origin');
     const allowedOrigin = origin !== undefined && corsAllows(cors, origin);
     if (cors.origins.length) res.setHeader('Vary', 'Origin');
     if (allowedOrigin) for (const [k, v] of Object.entries(corsHeaders(cors, origin))) res.setHeader(k, v);
     // A CORS preflight (an OPTIONS from a browser page); any other OPTIONS falls through to 404.
     if (req.method === 'OPTIONS' && origin !== undefined) {
-      (res.locals as Locals).route = 'preflight';
-      if (!allowedOrigin || !req.get('Access-Control-Request-Method'))
-        return next(new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED'));
+      locals.route = 'preflight';
+      if (!allowedOrigin || !header(req, 'access-control-request-method'))
+        return new ServiceError('SERVICE_ORIGIN_NOT_ALLOWED');
       for (const [k, v] of Object.entries(preflightHeaders(cors))) res.setHeader(k, v);
-      res.status(204).end();
-      return;
+      res.statusCode = 204;
+      res.end();
+      return ANSWERED;
     }
     if (!services.lifecycle.accepting) {
       res.setHeader('Connection', 'close');
-      return next(new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5));
+      return new ServiceError('SERVICE_SHUTTING_DOWN', {}, undefined, 5);
     }
-    next();
+    return undefined;
   };
-  app.use(begin);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const stop = begin(req, res, res.locals as Locals);
+    if (stop !== ANSWERED) next(stop);
+  });
+
+  // Express's compiled `trust proxy` setting: req.ip's, for the requests that do not get Express's prototypes too.
+  const trust = app.get('trust proxy fn') as TrustProxy;
 
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     app[route.method](expressPath, (req: Request, res: Response, next: NextFunction) => {
-      (res.locals as Locals).route = route.path;
-      handle(route, req, res, services).catch(next);
+      const locals = res.locals as Locals;
+      locals.route = route.path;
+      // Express 5 parses the query string at every read of req.query: once here.
+      const raw: RawInput = { query: req.query as Record<string, unknown>, params: req.params, path: req.path };
+      handle(route, req, res, locals, raw, services, trust).catch(next);
     });
   }
 
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new ServiceError('SERVICE_NOT_FOUND')));
 
-  const answerError = (err: unknown, req: Request, res: Response, _next?: NextFunction): void => {
-    const log = (): Logger => (res.locals as Locals).requestLog?.log ?? services.logger;
+  /** Answers a failure as problem+json, or cuts an answer that had begun. `path` is the URL's path (the problem's instance). */
+  const answerError = (
+    err: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+    locals: Partial<Locals>,
+    path: string,
+  ): void => {
+    const log = (): Logger => locals.requestLog?.log ?? services.logger;
     const error = asKysoError(err, log);
     const status = statusFor(error);
     if (!req.complete) discardBody(req);
@@ -121,44 +148,60 @@ export function createApp(services: Services, routes: readonly RouteDef[]): Requ
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kyso"');
     if (error instanceof ServiceError && error.retryAfter !== undefined)
       res.setHeader('Retry-After', String(error.retryAfter));
-    res
-      .status(status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problemDetails(error, status, req.path)));
+    sendProblem(req, res, status, JSON.stringify(problemDetails(error, status, path)));
   };
-  app.use(answerError);
+  // Four parameters: Express knows an error handler by its arity.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
+    answerError(err, req, res, res.locals as Partial<Locals>, req.path),
+  );
 
   // A request for a route of a fixed path (POST /v1/sign, /v1/verify, ...) skips Express's router: its walk over
   // every layer (URL parsing, a regular expression per route, parameter processing, a final handler made per
-  // request) was about a twentieth of the request thread's time under a signing load. The request still gets
-  // Express's request and response (the prototypes app.handle gives, so every helper the routes use works) and the
-  // same steps in the same order: begin, then the route's handle, errors answered by answerError. Anything else —
-  // another method (HEAD), a path Express would also match in another spelling (case, a trailing slash), a route
-  // with path parameters — goes through Express as before.
+  // request) was about a twentieth of the request thread's time under a signing load. The same steps run in the
+  // same order: begin, then the route's handle, errors answered by answerError. Anything else — another method
+  // (HEAD), a path Express would also match in another spelling (case, a trailing slash), a route with path
+  // parameters — goes through Express as before.
+  //
+  // A `plain` route (POST /v1/sign) also keeps Node's own request and response: Express's app.handle swaps their
+  // prototypes for its own, which costs Node's HTTP code (its property loads see objects of another shape on every
+  // request: megamorphic). Its handler is typed for Node's objects (definePlainRoute), and everything app.ts reads
+  // or writes goes through node-request.ts, which gives what Express's helpers give (req.ip through the same
+  // proxy-addr and trust setting, the query through the same parser, the same problem+json bytes). A URL whose
+  // path or query Express would parse otherwise (parseurl's url.parse cases) gets Express's objects as before.
   const direct = directRoutes(routes);
   return (incoming, outgoing) => {
-    const q = incoming.url?.indexOf('?') ?? -1;
-    const route = direct.get(`${incoming.method} ${q < 0 ? incoming.url : incoming.url!.slice(0, q)}`);
+    const url = incoming.url ?? '';
+    const q = url.indexOf('?');
+    const route = direct.get(`${incoming.method} ${q < 0 ? url : url.slice(0, q)}`);
     if (!route) return void app(incoming, outgoing);
-    const req = incoming as Request;
-    const res = outgoing as Response;
-    req.res = res;
-    res.req = req;
-    Object.setPrototypeOf(req, app.request);
-    Object.setPrototypeOf(res, app.response);
-    res.locals = Object.create(null) as Response['locals'];
+    let raw: RawInput;
+    let locals: Locals;
+    if (route.plain && plainUrl(url)) {
+      locals = { requestLog: undefined, route: undefined };
+      raw = { query: urlQuery(url), params: undefined, path: route.path };
+    } else {
+      const req = incoming as Request;
+      const res = outgoing as Response;
+      req.res = res;
+      res.req = req;
+      Object.setPrototypeOf(req, app.request);
+      Object.setPrototypeOf(res, app.response);
+      res.locals = Object.create(null) as Response['locals'];
+      locals = res.locals as Locals;
+      raw = { query: req.query as Record<string, unknown>, params: req.params, path: req.path };
+    }
     const fail = (err: unknown): void => {
       try {
-        answerError(err, req, res);
+        answerError(err, incoming, outgoing, locals, raw.path);
       } catch {
-        res.destroy(); // nothing more can be said on this connection
+        outgoing.destroy(); // nothing more can be said on this connection
       }
     };
-    begin(req, res, (err?: unknown) => {
-      if (err !== undefined) return fail(err);
-      (res.locals as Locals).route = route.path;
-      handle(route, req, res, services).catch(fail);
-    });
+    const stop = begin(incoming, outgoing, locals);
+    if (stop === ANSWERED) return;
+    if (stop !== undefined) return fail(stop);
+    locals.route = route.path;
+    handle(route, incoming, outgoing, locals, raw, services, trust).catch(fail);
   };
 }
 
@@ -185,8 +228,24 @@ function directRoutes(routes: readonly RouteDef[]): Map<string, RouteDef> {
   return direct;
 }
 
-async function handle(route: RouteDef, req: Request, res: Response, services: Services): Promise<void> {
-  const { requestLog } = res.locals as Locals;
+/** What a request's URL gives its route, as Express parses it (or as node-request.ts gives the same). */
+interface RawInput {
+  query: Record<string, unknown>;
+  params: unknown;
+  /** The URL's path: the instance of a problem. */
+  path: string;
+}
+
+async function handle(
+  route: RouteDef,
+  req: IncomingMessage,
+  res: ServerResponse,
+  locals: Locals,
+  raw: RawInput,
+  services: Services,
+  trust: TrustProxy,
+): Promise<void> {
+  const requestLog = locals.requestLog!; // begin made it
   // The timer runs from the start, so it covers receiving every body (JSON too), not only the handler.
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -202,15 +261,12 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
     if (receiving) discardBody(req);
     else res.setHeader('Retry-After', '5');
     res.setHeader('Connection', 'close');
-    res
-      .status(status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problemDetails(e, status, req.path)));
+    sendProblem(req, res, status, JSON.stringify(problemDetails(e, status, raw.path)));
   }, services.config.limits.requestTimeoutMs);
   try {
     // Health, readiness and the like never look at credentials: a stale key must not make them fail.
     // Express works the address out from the socket and the proxy headers at every read of req.ip: once here.
-    const client = `ip:${req.ip}`;
+    const client = `ip:${clientAddress(req, trust)}`;
     const principal = route.anonymous ? null : authenticate(req, client, services);
     if (principal) requestLog.setCaller({ apiKey: principal.keyId, unit: principal.unit });
     if (accessOf(route, services.config) === 'api-key' && !principal) throw new ServiceError('SERVICE_UNAUTHENTICATED');
@@ -219,14 +275,14 @@ async function handle(route: RouteDef, req: Request, res: Response, services: Se
       const decision = await services.rateLimiter.take(principal ? `key:${principal.keyId}` : client);
       if (!decision.allowed) throw new ServiceError('SERVICE_RATE_LIMITED', {}, undefined, decision.retryAfterSeconds);
     }
-    // Express 5 parses the query string at every read of req.query: once here.
-    const rawQuery = req.query as Record<string, unknown>;
-    refuseUnknownQuery(route, rawQuery);
-    const query = route.query ? parse(route.query, rawQuery, 'query') : {};
-    const params = route.params ? parse(route.params, req.params, 'path') : {};
+    refuseUnknownQuery(route, raw.query);
+    const query = route.query ? parse(route.query, raw.query, 'query') : {};
+    const params = route.params ? parse(route.params, raw.params, 'path') : {};
+    // A plain route's handler is typed for Node's own request and response (definePlainRoute); the others get
+    // Express's, which these are.
     const ctx: RouteContext<unknown, unknown, unknown> = {
-      req,
-      res,
+      req: req as Request,
+      res: res as Response,
       get log() {
         return requestLog.log;
       },
@@ -282,9 +338,9 @@ function refuseUnknownQuery(route: RouteDef, query: Record<string, unknown>): vo
 }
 
 /** The API key's principal; null when none was given. A key given but not known is refused (401). */
-function authenticate(req: Request, client: string, services: Services): Principal | null {
-  const auth = req.get('Authorization');
-  const presented = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? req.get('X-API-Key');
+function authenticate(req: IncomingMessage, client: string, services: Services): Principal | null {
+  const auth = header(req, 'authorization');
+  const presented = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? header(req, 'x-api-key');
   if (presented === undefined && auth === undefined) return null;
   // An address that failed too often is refused whatever it presents now, a right key included.
   const wait = services.authFailures.blockedFor(client);

@@ -3,19 +3,19 @@
  * as a download with its file name (Content-Disposition).
  */
 import { createReadStream } from 'node:fs';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ByteSource } from '../io/byte-source.js';
 
 const PIECE = 1 << 20;
 
 export async function sendSignedPdf(
-  res: Response,
+  res: ServerResponse,
   input: { bytes?: Uint8Array; path?: string; size?: number; source?: ByteSource },
   update: Uint8Array,
   headers: Record<string, string>,
 ): Promise<void> {
   const length = (input.bytes?.length ?? input.size ?? input.source?.length ?? 0) + update.length;
-  res.status(200);
+  res.statusCode = 200;
   res.setHeader('Content-Type', 'application/pdf');
   if (headers['Content-Disposition'] === undefined) res.setHeader('Content-Disposition', SIGNED_PDF);
   for (const k in headers) res.setHeader(k, headers[k]!);
@@ -40,7 +40,7 @@ export async function sendSignedPdf(
   res.end(update);
 }
 
-function drained(res: Response): Promise<void> {
+function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);

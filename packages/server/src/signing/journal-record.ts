@@ -9,10 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { JOURNAL_CODE, type JournalOperation } from '@kyso/core';
 import type { Principal } from '../auth/api-keys.js';
 import { ServiceError } from '../errors.js';
+import { header } from '../http/node-request.js';
 import type { HeaderSpec } from '../http/route.js';
 import type { Services } from '../http/services.js';
 import type { ByteSource } from '../io/byte-source.js';
@@ -40,17 +41,20 @@ export interface JournalCodes {
   dossierId?: string;
 }
 
+/** Each header, its name as Node keys it, its field. */
+const JOURNAL_CODE_HEADERS = [
+  [PROCEDURE_HEADER, PROCEDURE_HEADER.toLowerCase(), 'procedureCode'],
+  [DOSSIER_HEADER, DOSSIER_HEADER.toLowerCase(), 'dossierId'],
+] as const;
+
 /** The caller's codes from the headers; 400 for a value that is not a code (free text has no place in the journal). */
-export function journalCodes(req: Request): JournalCodes {
+export function journalCodes(req: IncomingMessage): JournalCodes {
   const out: JournalCodes = {};
-  for (const [header, field] of [
-    [PROCEDURE_HEADER, 'procedureCode'],
-    [DOSSIER_HEADER, 'dossierId'],
-  ] as const) {
-    const v = req.get(header);
+  for (const [name, key, field] of JOURNAL_CODE_HEADERS) {
+    const v = header(req, key);
     if (v === undefined) continue;
     if (!JOURNAL_CODE.test(v))
-      throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${header}: 1 to 100 of A-Z a-z 0-9 . _ / : -`);
+      throw new ServiceError('SERVICE_BAD_REQUEST', {}, `${name}: 1 to 100 of A-Z a-z 0-9 . _ / : -`);
     out[field] = v;
   }
   return out;
