@@ -1,7 +1,8 @@
 /**
  * The signature check runs on Node's crypto.verify under Node and on WebCrypto in the browser
  * (platform/node-crypto.ts): both must give the same answer for every scheme, for good and bad values, for a key
- * of the wrong type or curve, and for values of the wrong length.
+ * of the wrong type or curve, and for values of the wrong length. The byte comparisons and memo keys (revocation/bytes.ts)
+ * run in C under Node and as loops in the browser: both compare alike and key equal bytes alike.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type * as asn1js from 'asn1js';
@@ -14,6 +15,7 @@ vi.mock('../src/platform/node-crypto.js', async (original) => {
   return { ...real, nodeCrypto: () => (platform.node ? real.nodeCrypto() : null) };
 });
 const { verifySignatureValue } = await import('../src/crypto-policy/verify-signature.js');
+const { bytesEqual, bytesKey } = await import('../src/revocation/bytes.js');
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const spkiOf = (k: KeyObject) => new Uint8Array(k.export({ type: 'spki', format: 'der' }));
@@ -133,5 +135,49 @@ describe('the signature check on Node and on WebCrypto', () => {
       'an ECDSA identifier with an RSA key': 'invalid KEY_TYPE',
       'RSA PKCS#1 v1.5 identifier with an EC key': 'invalid KEY_TYPE',
     });
+  });
+});
+
+describe('comparing and keying bytes on Node and in the browser', () => {
+  const on = <T>(node: boolean, f: () => T): T => {
+    platform.node = node;
+    try {
+      return f();
+    } finally {
+      platform.node = true;
+    }
+  };
+  const a = new Uint8Array(70_000).map((_, i) => (i * 31) & 0xff);
+  const same = a.slice();
+  const last = a.slice();
+  last[last.length - 1]! ^= 1;
+  const first = a.slice();
+  first[0]! ^= 0x80;
+  const view = new Uint8Array(a.length + 3);
+  view.set(a, 3);
+
+  it('bytesEqual gives the same answers on both: equal, a byte apart at either end, another length, a view', () => {
+    for (const node of [true, false])
+      expect(
+        on(node, () => [
+          bytesEqual(a, same),
+          bytesEqual(a, last),
+          bytesEqual(a, first),
+          bytesEqual(a, a.subarray(1)),
+          bytesEqual(a, view.subarray(3)),
+          bytesEqual(new Uint8Array(0), new Uint8Array(0)),
+        ]),
+      ).toEqual([true, false, false, false, true, true]);
+  });
+
+  it('bytesKey: equal bytes (a view too) get one key, different bytes or parts another, on each platform', () => {
+    for (const node of [true, false]) {
+      const k = (...p: Uint8Array[]) => on(node, () => bytesKey(...p));
+      expect(k(a)).toBe(k(same));
+      expect(k(a)).toBe(k(view.subarray(3)));
+      expect(new Set([k(a), k(last), k(first), k(a, last), k(last, a)]).size).toBe(5);
+    }
+    // The platforms key differently (in-process buckets only: nothing is stored or compared across them).
+    expect(on(true, () => bytesKey(a))).not.toBe(on(false, () => bytesKey(a)));
   });
 });

@@ -9,7 +9,7 @@ import { toCertificate } from '../revocation/certificates.js';
 import type { PdfDocument } from '@kyso/pdf';
 import { parseCrl, type CrlFacts } from '../revocation/crl.js';
 import { parseOcspResponse, type OcspResponseFacts } from '../revocation/ocsp-response.js';
-import { bytesEqual, fnv1a, toHex } from '../revocation/bytes.js';
+import { bytesEqual, bytesKey, toHex } from '../revocation/bytes.js';
 import { findSignatures, type FoundSignature } from '../signature/find-signatures.js';
 import { digest } from '../signature/range-digest.js';
 import { cmsEvidence, type EvidenceKind, type EvidenceSource, type TimestampRole } from './cms-evidence.js';
@@ -74,9 +74,9 @@ export interface CollectEvidenceOptions {
 /** Items looked at in all, across revisions: a hostile file cannot make gathering unbounded. */
 const MAX_ITEMS_VISITED = 200_000;
 
-/** The FNV-1a hash of the bytes with their length: the pool's first-level key (equal bytes are then compared). */
+/** The bytes' length and bytesKey: the pool's first-level key (equal bytes are then compared). */
 function fingerprint(b: Uint8Array): string {
-  return `${b.length}:${(fnv1a(b) >>> 0).toString(16)}`;
+  return `${b.length}:${bytesKey(b)}`;
 }
 
 class Pool {

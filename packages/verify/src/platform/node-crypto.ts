@@ -16,6 +16,8 @@ export interface NodeCrypto {
     signature: Uint8Array,
   ): boolean;
   constants: { RSA_PKCS1_PSS_PADDING: number };
+  /** Equal-length views only (it throws otherwise): a comparison in C. */
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
 
 export interface NodeKey {

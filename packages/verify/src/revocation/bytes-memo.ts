@@ -4,7 +4,7 @@
  * what follows from the bytes alone (a parse, encoding facts) is kept, never a verdict; every use is still checked.
  * Bounded; cleared when full. A hash finds the bucket, a byte comparison the entry.
  */
-import { bytesEqual, fnv1a } from './bytes.js';
+import { bytesEqual, bytesKey } from './bytes.js';
 
 export class BytesMemo<T> {
   readonly #byKey = new Map<string, { bytes: Uint8Array; value: T }[]>();
@@ -48,7 +48,7 @@ export class BytesMemo<T> {
   }
 }
 
-/** FNV-1a over the bytes, with the length: a bucket key, not an identity (entries compare their bytes). */
+/** The length and bytesKey: a bucket key, not an identity (entries compare their bytes). */
 function keyOf(bytes: Uint8Array): string {
-  return `${bytes.length}:${(fnv1a(bytes) >>> 0).toString(36)}`;
+  return `${bytes.length}:${bytesKey(bytes)}`;
 }

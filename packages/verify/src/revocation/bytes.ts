@@ -1,4 +1,10 @@
-/** Byte helpers shared by the revocation modules (browser-safe: no Buffer). */
+/**
+ * Byte helpers shared by the verifier (browser-safe: no Buffer). Comparing bytes and keying them for the memos run
+ * in C under Node (platform/node-crypto.ts): in a fresh process a JavaScript loop over the ~50-90 KB a validation
+ * compares and keys is interpreted, and once it has run long enough V8 optimises it with TurboFan, whose code pages
+ * alone were ~3.5 MB of a `kyso verify`'s peak RSS. The browser keeps the loops.
+ */
+import { nodeCrypto } from '../platform/node-crypto.js';
 
 /** A standalone ArrayBuffer with exactly these bytes (pkijs and WebCrypto want ArrayBuffers, not views). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -7,8 +13,28 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
+  const node = nodeCrypto();
+  if (node) return node.timingSafeEqual(a, b);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * A bucket key for exact-bytes lookups over the parts in order, not an identity (a lookup then compares the bytes):
+ * 64 bits of SHA-1 under Node, FNV-1a (32 bits) elsewhere. Callers add the lengths they want in the key.
+ */
+export function bytesKey(...parts: Uint8Array[]): string {
+  const node = nodeCrypto();
+  if (node) {
+    const h = node.createHash('sha1');
+    for (const p of parts) h.update(p);
+    const d = h.digest();
+    const word = (i: number) => ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0;
+    return `${word(0).toString(36)}.${word(4).toString(36)}`;
+  }
+  let h = 0x811c9dc5;
+  for (const p of parts) h = fnv1a(p, h);
+  return (h >>> 0).toString(36);
 }
 
 export function toHex(bytes: Uint8Array): string {

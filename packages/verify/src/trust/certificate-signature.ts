@@ -8,7 +8,7 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { verifySignatureValue, type SignatureCheck } from '../crypto-policy/verify-signature.js';
-import { bytesEqual, fnv1a } from '../revocation/bytes.js';
+import { bytesEqual, bytesKey } from '../revocation/bytes.js';
 import { certificateDer } from '../revocation/certificates.js';
 import { certificateLayout } from '../revocation/der-tlv.js';
 
@@ -49,7 +49,7 @@ export async function verifyCertificateSignature(
   const key = new Uint8Array(issuerKey.subjectPublicKey.valueBlock.valueHexView);
   const params = issuerKey.algorithm.algorithmParams;
   const keyAlg = `${issuerKey.algorithm.algorithmId}/${params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : ''}`;
-  const id = `${keyAlg}:${tbs.length}:${(fnv1a(key, fnv1a(signature, fnv1a(tbs))) >>> 0).toString(36)}`;
+  const id = `${keyAlg}:${tbs.length}:${bytesKey(tbs, signature, key)}`;
   const hit = known
     .get(id)
     ?.find((e) => bytesEqual(e.tbs, tbs) && bytesEqual(e.signature, signature) && bytesEqual(e.key, key));
