@@ -84,7 +84,6 @@ export class SqliteJournal implements SigningJournal {
   readonly #db: BetterSqlite3.Database;
   #pending: Pending[] = [];
   #insert: BetterSqlite3.Statement | undefined;
-  #select: BetterSqlite3.Statement | undefined;
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
   }
@@ -120,10 +119,10 @@ export class SqliteJournal implements SigningJournal {
   #insertOne({ input, at }: Pending): JournalRecord {
     this.#insert ??= this.#db.prepare(
       `INSERT INTO signing_journal (at, source, operation, unit, key_alias, signer_name, signer_cert_sha256, level, document_sha256, procedure_code, dossier_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     );
-    this.#select ??= this.#db.prepare('SELECT * FROM signing_journal WHERE id = ?');
-    const { lastInsertRowid } = this.#insert.run(
+    // The row as stored, in the same statement (no SELECT after the INSERT).
+    const row = this.#insert.get(
       at,
       input.source,
       input.operation,
@@ -135,8 +134,8 @@ export class SqliteJournal implements SigningJournal {
       input.documentSha256,
       input.procedureCode ?? null,
       input.dossierId ?? null,
-    );
-    return toRecord(this.#select.get(lastInsertRowid) as Row);
+    ) as Row;
+    return toRecord(row);
   }
 
   async list(query: JournalQuery = {}, page: { limit?: number; after?: string } = {}): Promise<JournalPage> {
