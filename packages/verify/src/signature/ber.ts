@@ -13,7 +13,7 @@ import * as asn1js from 'asn1js';
 import { rememberCertificateTree } from '../revocation/certificates.js';
 import { bytesEqual } from '../revocation/bytes.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
-import { tlv, tlvs } from '../revocation/der-tlv.js';
+import { encodeTlv, tlv, tlvs } from '../revocation/der-tlv.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -65,26 +65,6 @@ export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFac
   return { ber, badInteger };
 }
 
-function lengthBytes(n: number): number[] {
-  if (n < 128) return [n];
-  const out: number[] = [];
-  for (let x = n; x > 0; x = Math.floor(x / 256)) out.unshift(x % 256);
-  return [0x80 | out.length, ...out];
-}
-
-function wrap(tag: number, parts: Uint8Array[]): Uint8Array {
-  const len = parts.reduce((s, p) => s + p.length, 0);
-  const head = [tag, ...lengthBytes(len)];
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let o = head.length;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 const SIGNED_DATA_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
 
 /** Certificates' encoding facts by exact bytes; a certificate asn1js cannot read is null. */
@@ -128,7 +108,7 @@ function withoutCertificates(c: Uint8Array): CmsTree | null {
     certificates.badInteger ||= facts.badInteger;
   }
   const rest = fields.map((f, i) => (i === at ? Uint8Array.of(0xa0, 0x00) : c.subarray(f.at, f.end)));
-  const stripped = wrap(0x30, [c.subarray(oid.at, oid.end), wrap(0xa0, [wrap(0x30, rest)])]);
+  const stripped = encodeTlv(0x30, c.subarray(oid.at, oid.end), encodeTlv(0xa0, encodeTlv(0x30, ...rest)));
   const asn = asn1js.fromBER(stripped.buffer as ArrayBuffer);
   if (asn.offset !== stripped.length || asn.result.error) return null;
   const sdNode = ((asn.result as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed | undefined)?.valueBlock
