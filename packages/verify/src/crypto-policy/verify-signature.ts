@@ -12,7 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { nodeCrypto, type NodeCrypto, type NodeKey } from '../platform/node-crypto.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
-import { publicKeyInfoDer } from '../revocation/public-key-der.js';
+import { publicKeyInfoDer } from '../revocation/certificates.js';
 import {
   CURVES,
   DSA_KEY,

@@ -5,13 +5,14 @@ import {
   type CRLDistributionPoints,
   type ExtKeyUsage,
   type InfoAccess,
+  type PublicKeyInfo,
   type RelativeDistinguishedNames,
 } from 'pkijs';
 import { bytesEqual, normaliseSerial, pemOrDer, toArrayBuffer } from './bytes.js';
 import { BytesMemo } from './bytes-memo.js';
 import { certificateLayout, isPlainDer } from './der-tlv.js';
 import { primeExtensionValues } from './extension-values.js';
-import { publicKeyInfoDer, rememberPublicKeyDer } from './public-key-der.js';
+import { DerOf } from './der-of.js';
 import { RevocationError } from './messages.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
@@ -32,8 +33,10 @@ export const OID = {
 
 const GENERAL_NAME_URI = 6;
 
-// The exact bytes each parsed certificate came from (re-encoding could differ for non-DER input).
-const originalDer = new WeakMap<Certificate, Uint8Array>();
+// The exact bytes each parsed certificate came from, and its key's when asn1js would encode it back to them
+// (der-tlv.ts isPlainDer): never re-encoded then.
+const certificateDers = new DerOf<Certificate>();
+const publicKeyDers = new DerOf<PublicKeyInfo>();
 
 /**
  * Parsed certificates by their exact bytes, shared across validations: parsing with pkijs costs about a millisecond
@@ -62,10 +65,10 @@ function fromTree(der: Uint8Array, tree: asn1js.AsnType, offset: number): Certif
   const cert = new Certificate({ schema: tree });
   primeExtensionValues(cert);
   const exact = der.slice(0, offset);
-  originalDer.set(cert, exact);
+  certificateDers.remember(cert, exact);
   const spki = certificateLayout(exact)?.subjectPublicKeyInfo;
   if (spki && isPlainDer(exact, spki))
-    rememberPublicKeyDer(cert.subjectPublicKeyInfo, exact.subarray(spki.at, spki.end));
+    publicKeyDers.remember(cert.subjectPublicKeyInfo, exact.subarray(spki.at, spki.end));
   if (offset === der.length) parsedByDer.keep(der, cert);
   return cert;
 }
@@ -86,20 +89,20 @@ export function rememberCertificateTree(der: Uint8Array, tree: asn1js.AsnType): 
 
 /** Records the bytes a certificate was decoded from (e.g. inside a CMS), so it is never re-encoded. */
 export function rememberCertificateDer(cert: Certificate, der: Uint8Array): void {
-  if (!originalDer.has(cert)) originalDer.set(cert, der);
+  certificateDers.remember(cert, der);
 }
 
+/** A certificate's DER: path building compares certificates often. */
 export function certificateDer(cert: Certificate): Uint8Array {
-  let der = originalDer.get(cert);
-  if (!der) {
-    // Re-encoding is costly with asn1js and path building compares certificates often: encode each one once.
-    der = new Uint8Array(cert.toSchema().toBER(false));
-    originalDer.set(cert, der);
-  }
-  return der;
+  return certificateDers.of(cert);
 }
 
-/** The DER of a certificate's SubjectPublicKeyInfo (public-key-der.ts: the bytes read, or an encoding once). */
+/** The DER of a SubjectPublicKeyInfo, for importing and comparing keys. */
+export function publicKeyInfoDer(spki: PublicKeyInfo): Uint8Array {
+  return publicKeyDers.of(spki);
+}
+
+/** The DER of a certificate's SubjectPublicKeyInfo. */
 export function subjectPublicKeyInfoDer(cert: Certificate): Uint8Array {
   return publicKeyInfoDer(cert.subjectPublicKeyInfo);
 }
