@@ -60,10 +60,27 @@ function keyUsage(der: Uint8Array): asn1js.BitString | undefined {
   return new asn1js.BitString({ unusedBits: unused, valueHex: der.slice(t.start + 1, t.end) });
 }
 
+/** What `read` gives for every item, when there is at least one and it reads them all; else undefined. */
+function every<T>(items: readonly Tlv[] | null | undefined, read: (t: Tlv) => T | undefined): T[] | undefined {
+  if (!items || items.length === 0) return undefined;
+  const out: T[] = [];
+  for (const t of items) {
+    const v = read(t);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The items of a value that is one SEQUENCE (a SEQUENCE OF, or a SEQUENCE's fields); null for anything else. */
+function sequenceItems(der: Uint8Array): Tlv[] | null {
+  const seq = whole(der, 0x30);
+  return seq && inside(der, seq);
+}
+
 /** SEQUENCE { cA BOOLEAN TRUE, pathLen INTEGER 0..127 }, either part absent (pathLen only with cA). */
 function basicConstraints(der: Uint8Array): pkijs.BasicConstraints | undefined {
-  const seq = whole(der, 0x30);
-  const parts = seq && inside(der, seq);
+  const parts = sequenceItems(der);
   if (!parts || parts.length > 2) return undefined;
   const [ca, pathLen] = parts;
   if (!ca) return new pkijs.BasicConstraints();
@@ -76,8 +93,7 @@ function basicConstraints(der: Uint8Array): pkijs.BasicConstraints | undefined {
 
 /** SEQUENCE { keyIdentifier [0] } alone (an issuer name and serial are left to pkijs). */
 function authorityKeyIdentifier(der: Uint8Array): pkijs.AuthorityKeyIdentifier | undefined {
-  const seq = whole(der, 0x30);
-  const parts = seq && inside(der, seq);
+  const parts = sequenceItems(der);
   const id = parts?.length === 1 ? parts[0] : undefined;
   if (id?.tag !== 0x80) return undefined;
   return new pkijs.AuthorityKeyIdentifier({
@@ -86,81 +102,55 @@ function authorityKeyIdentifier(der: Uint8Array): pkijs.AuthorityKeyIdentifier |
 }
 
 /** The OIDs of a SEQUENCE OF OBJECT IDENTIFIER with at least one. */
-function oids(der: Uint8Array, items: Tlv[]): string[] | undefined {
-  const out: string[] = [];
-  for (const t of items) {
-    const oid = oidText(der, t);
-    if (oid === undefined) return undefined;
-    out.push(oid);
-  }
-  return out.length > 0 ? out : undefined;
+function oids(der: Uint8Array, items: Tlv[] | null): string[] | undefined {
+  return every(items, (t) => oidText(der, t));
 }
 
 function extKeyUsage(der: Uint8Array): pkijs.ExtKeyUsage | undefined {
-  const seq = whole(der, 0x30);
-  const keyPurposes = seq ? oids(der, inside(der, seq) ?? []) : undefined;
+  const keyPurposes = oids(der, sequenceItems(der));
   return keyPurposes ? new pkijs.ExtKeyUsage({ keyPurposes }) : undefined;
 }
 
 /** URIs as pkijs GeneralNames (type 6, the text), at least one, nothing but URIs. */
 function uris(der: Uint8Array, items: Tlv[] | null): pkijs.GeneralName[] | undefined {
-  if (!items || items.length === 0) return undefined;
-  const out: pkijs.GeneralName[] = [];
-  for (const t of items) {
+  return every(items, (t) => {
     const uri = t.tag === GENERAL_NAME_URI ? uriText(der, t) : undefined;
-    if (uri === undefined) return undefined;
-    out.push(new pkijs.GeneralName({ type: 6, value: uri }));
-  }
-  return out;
+    return uri === undefined ? undefined : new pkijs.GeneralName({ type: 6, value: uri });
+  });
 }
 
 /** SEQUENCE OF DistributionPoint { distributionPoint [0] { fullName [0] URIs } } (no reasons, no cRLIssuer). */
 function distributionPoints(der: Uint8Array): pkijs.CRLDistributionPoints | undefined {
-  const seq = whole(der, 0x30);
-  const points = seq && inside(der, seq);
-  if (!points || points.length === 0) return undefined;
-  const distributionPoints: pkijs.DistributionPoint[] = [];
-  for (const p of points) {
+  const distributionPoints = every(sequenceItems(der), (p) => {
     const [name, ...more] = (p.tag === 0x30 && inside(der, p)) || [];
     if (name?.tag !== 0xa0 || more.length > 0) return undefined;
     const [full, ...other] = inside(der, name) ?? [];
     if (full?.tag !== 0xa0 || other.length > 0) return undefined;
     const names = uris(der, inside(der, full));
-    if (!names) return undefined;
-    distributionPoints.push(new pkijs.DistributionPoint({ distributionPoint: names }));
-  }
-  return new pkijs.CRLDistributionPoints({ distributionPoints });
+    return names && new pkijs.DistributionPoint({ distributionPoint: names });
+  });
+  return distributionPoints && new pkijs.CRLDistributionPoints({ distributionPoints });
 }
 
 /** SEQUENCE OF AccessDescription { accessMethod OID, accessLocation URI }. */
 function infoAccess(der: Uint8Array): pkijs.InfoAccess | undefined {
-  const seq = whole(der, 0x30);
-  const items = seq && inside(der, seq);
-  if (!items || items.length === 0) return undefined;
-  const accessDescriptions: pkijs.AccessDescription[] = [];
-  for (const d of items) {
+  const accessDescriptions = every(sequenceItems(der), (d) => {
     const parts = d.tag === 0x30 ? inside(der, d) : null;
     if (parts?.length !== 2) return undefined;
     const [method, location] = parts as [Tlv, Tlv];
     const accessMethod = oidText(der, method);
     const accessLocation = uris(der, [location])?.[0];
     if (accessMethod === undefined || !accessLocation) return undefined;
-    accessDescriptions.push(new pkijs.AccessDescription({ accessMethod, accessLocation }));
-  }
-  return new pkijs.InfoAccess({ accessDescriptions });
+    return new pkijs.AccessDescription({ accessMethod, accessLocation });
+  });
+  return accessDescriptions && new pkijs.InfoAccess({ accessDescriptions });
 }
 
 /** SEQUENCE OF PolicyInformation { policyIdentifier } without qualifiers (those are left to pkijs). */
 function certificatePolicies(der: Uint8Array): pkijs.CertificatePolicies | undefined {
-  const seq = whole(der, 0x30);
-  const items = seq && inside(der, seq);
-  if (!items || items.length === 0) return undefined;
-  const certificatePolicies: pkijs.PolicyInformation[] = [];
-  for (const p of items) {
+  const certificatePolicies = every(sequenceItems(der), (p) => {
     const parts = p.tag === 0x30 ? inside(der, p) : null;
-    const policyIdentifier = parts?.length === 1 ? oids(der, parts)?.[0] : undefined;
-    if (policyIdentifier === undefined) return undefined;
-    certificatePolicies.push(new pkijs.PolicyInformation({ policyIdentifier }));
-  }
-  return new pkijs.CertificatePolicies({ certificatePolicies });
+    return parts?.length === 1 ? oids(der, parts)?.[0] : undefined;
+  })?.map((policyIdentifier) => new pkijs.PolicyInformation({ policyIdentifier }));
+  return certificatePolicies && new pkijs.CertificatePolicies({ certificatePolicies });
 }
