@@ -63,3 +63,14 @@ describe('a CRL read twice', () => {
     expect(b.thisUpdate).toEqual(a.thisUpdate);
   });
 });
+
+describe('framed keys', () => {
+  it('the same bytes split otherwise are another key: a memo keyed by framed parts never confuses them', async () => {
+    const { framed } = await import('../src/revocation/bytes.js');
+    const memo = new BytesMemo<string>(8);
+    memo.keep(framed(Uint8Array.of(1, 2), Uint8Array.of(3)), 'a');
+    expect(memo.find(framed(Uint8Array.of(1), Uint8Array.of(2, 3)))).toBeUndefined();
+    expect(memo.find(framed(Uint8Array.of(1, 2, 3)))).toBeUndefined();
+    expect(memo.find(framed(Uint8Array.of(1, 2), Uint8Array.of(3)))?.value).toBe('a');
+  });
+});

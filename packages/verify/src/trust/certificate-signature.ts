@@ -8,7 +8,8 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { verifySignatureValue, type SignatureCheck } from '../crypto-policy/verify-signature.js';
-import { bytesEqual, bytesKey } from '../revocation/bytes.js';
+import { bytesEqual, framed } from '../revocation/bytes.js';
+import { BytesMemo } from '../revocation/bytes-memo.js';
 import { certificateDer } from '../revocation/certificates.js';
 import { certificateLayout } from '../revocation/der-tlv.js';
 
@@ -32,39 +33,27 @@ export async function verifyWithKey(
 
 /**
  * Outcomes already computed, across validations: a certificate's signature by a given key is a fact of their bytes,
- * and a service sees the same CA certificates in every document. Keyed by the exact bytes (a hash to find the
- * bucket, then a byte comparison), bounded.
+ * and a service sees the same CA certificates in every document. Keyed by the exact bytes of the key's algorithm, the
+ * signed part, the signature and the key, each framed by its length (so no other split of the same bytes matches).
  */
-const known = new Map<string, { tbs: Uint8Array; signature: Uint8Array; key: Uint8Array; result: SignatureCheck }[]>();
-const KNOWN_MAX = 512;
-let knownCount = 0;
+const known = new BytesMemo<SignatureCheck>(512);
+const utf8 = new TextEncoder();
 
 /** Whether `issuerKey` made `cert`'s signature. */
 export async function verifyCertificateSignature(
   cert: pkijs.Certificate,
   issuerKey: pkijs.PublicKeyInfo,
 ): Promise<SignatureCheck> {
-  const tbs = new Uint8Array(cert.tbsView);
-  const signature = new Uint8Array(cert.signatureValue.valueBlock.valueHexView);
-  const key = new Uint8Array(issuerKey.subjectPublicKey.valueBlock.valueHexView);
+  const tbs = cert.tbsView;
+  const signature = cert.signatureValue.valueBlock.valueHexView;
+  const key = issuerKey.subjectPublicKey.valueBlock.valueHexView;
   const params = issuerKey.algorithm.algorithmParams;
   const keyAlg = `${issuerKey.algorithm.algorithmId}/${params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : ''}`;
-  const id = `${keyAlg}:${tbs.length}:${bytesKey(tbs, signature, key)}`;
-  const hit = known
-    .get(id)
-    ?.find((e) => bytesEqual(e.tbs, tbs) && bytesEqual(e.signature, signature) && bytesEqual(e.key, key));
-  if (hit) return hit.result;
+  const id = framed(utf8.encode(keyAlg), tbs, signature, key);
+  const hit = known.find(id);
+  if (hit) return hit.value;
   const result = await verifyWithKey(tbs, signature, cert.signatureAlgorithm, issuerKey);
-  if (result !== 'unsupported') {
-    if (knownCount >= KNOWN_MAX) {
-      known.clear();
-      knownCount = 0;
-    }
-    const bucket = known.get(id) ?? [];
-    bucket.push({ tbs, signature, key: key.slice(), result });
-    known.set(id, bucket);
-    knownCount++;
-  }
+  if (result !== 'unsupported') known.keep(id, result);
   return result;
 }
 
