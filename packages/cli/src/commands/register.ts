@@ -6,6 +6,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
+  DEADLINE_STATES,
   printRegisterBook,
   RegisterError,
   vietnamDayEnd,
@@ -44,7 +45,6 @@ const FILTERS = {
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
-const DEADLINES: readonly DeadlineState[] = ['open', 'overdue', 'returned-on-time', 'returned-late'];
 
 export async function register(argv: string[], out: Print): Promise<number> {
   const [sub, ...rest] = argv;
@@ -91,9 +91,9 @@ function queryOf(v: FilterValues): EntryQuery {
   if (v.channel !== undefined && !CHANNELS.includes(v.channel as DeliveryChannel))
     throw new UsageError(`--channel must be ${CHANNELS.join(', ')}`, 'Tùy chọn --channel không hợp lệ.');
   const deadlines = v.deadline?.split(',').map((s) => s.trim());
-  if (deadlines && !deadlines.every((s) => DEADLINES.includes(s as DeadlineState)))
+  if (deadlines && !deadlines.every((s) => DEADLINE_STATES.includes(s as DeadlineState)))
     throw new UsageError(
-      `--deadline must be ${DEADLINES.join(', ')} (comma-separated)`,
+      `--deadline must be ${DEADLINE_STATES.join(', ')} (comma-separated)`,
       'Tùy chọn --deadline không hợp lệ (open, overdue, returned-on-time, returned-late).',
     );
   return {

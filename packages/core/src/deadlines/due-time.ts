@@ -165,8 +165,9 @@ function yearsComplete(calendar: WorkingCalendar, from: string, to: string): boo
   return true;
 }
 
-/** Where a request stands against its due time. */
-export type DeadlineState = 'open' | 'overdue' | 'returned-on-time' | 'returned-late';
+/** Where a request stands against its due time: every value, for the checks and schemas that list them. */
+export const DEADLINE_STATES = ['open', 'overdue', 'returned-on-time', 'returned-late'] as const;
+export type DeadlineState = (typeof DEADLINE_STATES)[number];
 
 export function deadlineState(dueAt: string | null, returnedAt: string | null, now: Date): DeadlineState | null {
   if (!dueAt) return null;

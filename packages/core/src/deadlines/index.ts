@@ -19,6 +19,7 @@ export {
   checkExtension,
   checkDeadlinePolicy,
   deadlineState,
+  DEADLINE_STATES,
   DEFAULT_DEADLINE_POLICY,
   DEADLINE_LEGAL_BASIS,
   type DeadlinePolicy,

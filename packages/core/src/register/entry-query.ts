@@ -5,11 +5,10 @@
  * being written). Each store turns an `EntrySearch` into its own SQL.
  */
 import { RegisterError } from './errors.js';
-import type { DeadlineState } from '../deadlines/due-time.js';
+import { DEADLINE_STATES, type DeadlineState } from '../deadlines/due-time.js';
 import type { DeliveryChannel, EntryQuery, EntryState } from './types.js';
 
 const STATES: readonly EntryState[] = ['pending', 'issued', 'void'];
-const DEADLINES: readonly DeadlineState[] = ['open', 'overdue', 'returned-on-time', 'returned-late'];
 const CHANNELS: readonly DeliveryChannel[] = ['KHO_DVCQG', 'EMAIL', 'IN_PERSON'];
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1_000;
@@ -97,7 +96,8 @@ export function entrySearch(q: EntryQuery, after?: string, now: Date = new Date(
   }
   if (q.deadline !== undefined) {
     const states = typeof q.deadline === 'string' ? [q.deadline] : [...q.deadline];
-    if (states.length === 0 || !states.every((x) => DEADLINES.includes(x))) bad('deadline', DEADLINES.join(', '));
+    if (states.length === 0 || !states.every((x) => DEADLINE_STATES.includes(x)))
+      bad('deadline', DEADLINE_STATES.join(', '));
     s.deadline = { states: [...new Set(states)], at: now.toISOString() };
   }
   if (after !== undefined) s.after = decodeCursor(after);

@@ -42,7 +42,10 @@ export function entryConditions(s: EntrySearch, dialect: SqlDialect): { where: s
  */
 const RETURNED = `CASE WHEN r.state = 'issued' THEN CASE WHEN EXISTS (SELECT 1 FROM entries x WHERE x.request_id = r.id AND x.electronic_copy) THEN r.delivered_at ELSE r.completed_at END END`;
 
-/** entry-deadline.ts's `requestDeadline` as SQL: no state without a due time, or for a void or refused request. */
+/**
+ * entry-deadline.ts's `requestDeadline` as SQL: no state without a due time, or for a void or refused request. `now`
+ * binds the instant afresh at each use (SQLite's `?` placeholders are positional: one per use).
+ */
 function deadlineCondition(states: readonly DeadlineState[], now: () => string): string {
   const one: Record<DeadlineState, () => string> = {
     open: () => `(${RETURNED}) IS NULL AND r.due_at >= ${now()}`,

@@ -3,7 +3,7 @@
  * (the unit is the authority): the entries searched and paged in the book's order, and the book of a year or a
  * period printed as the paper form (PDF).
  */
-import { vietnamDayEnd, vietnamDayStart, type EntryQuery, type RegisterEntry } from '@kyso/core';
+import { DEADLINE_STATES, vietnamDayEnd, vietnamDayStart, type EntryQuery, type RegisterEntry } from '@kyso/core';
 import { z } from 'zod';
 import { ServiceError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
@@ -15,6 +15,12 @@ const day = z
   .refine((d) => vietnamDayStart(d) !== null, 'not a date')
   .meta({ description: 'A day in Vietnam time (UTC+7), YYYY-MM-DD; both ends inclusive.' });
 
+/** One of `values`, or several comma-separated. */
+const commaSeparated = (values: readonly string[]) => {
+  const one = values.join('|');
+  return z.string().regex(new RegExp(`^(${one})(,(${one}))*$`));
+};
+
 const RegisterQuerySchema = z.object({
   book: z.string().min(1).max(50).optional().meta({ description: 'Book type, e.g. SCT/BS.' }),
   year: z.coerce.number().int().min(1900).max(9999).optional(),
@@ -23,20 +29,14 @@ const RegisterQuerySchema = z.object({
   from: day.optional(),
   to: day.optional(),
   requester: z.string().min(1).max(200).optional().meta({ description: "Part of the requester's name, any case." }),
-  state: z
-    .string()
-    .regex(/^(pending|issued|void)(,(pending|issued|void))*$/)
+  state: commaSeparated(['pending', 'issued', 'void'])
     .optional()
     .meta({ description: 'pending, issued, void, or several comma-separated.' }),
   channel: z.enum(['KHO_DVCQG', 'EMAIL', 'IN_PERSON']).optional(),
-  deadline: z
-    .string()
-    .regex(/^(open|overdue|returned-on-time|returned-late)(,(open|overdue|returned-on-time|returned-late))*$/)
-    .optional()
-    .meta({
-      description:
-        "Where the entry's request stands against its due time now: open, overdue, returned-on-time, returned-late, or several comma-separated.",
-    }),
+  deadline: commaSeparated(DEADLINE_STATES).optional().meta({
+    description:
+      "Where the entry's request stands against its due time now: open, overdue, returned-on-time, returned-late, or several comma-separated.",
+  }),
 });
 
 export const RegisterListQuerySchema = RegisterQuerySchema.extend({
@@ -80,7 +80,7 @@ export const RegisterEntrySchema = z
       .string()
       .nullable()
       .meta({ description: 'When the result was returned (the e-copy delivered, or paper copies alone issued).' }),
-    deadline: z.enum(['open', 'overdue', 'returned-on-time', 'returned-late']).nullable().meta({
+    deadline: z.enum(DEADLINE_STATES).nullable().meta({
       description:
         'Where the entry stands against its due time now: open, overdue (past due, not returned), returned on time or late; null without a due time or when void.',
     }),
