@@ -20,8 +20,6 @@ import {
 } from '@kyso/verify';
 import { UsageError } from './usage.js';
 
-export { TRUST_OPTIONS } from './trust-options.js';
-
 export interface TrustValues {
   trust?: string[];
   'trust-dir'?: string[];

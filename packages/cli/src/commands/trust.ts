@@ -7,7 +7,8 @@
 import type { TrustedCertificate } from '@kyso/verify';
 import { commandHelp } from '../help.js';
 import { parseCommandArgs, UsageError } from '../usage.js';
-import { originText, selectTrust, trustSummary, TRUST_OPTIONS } from '../trust-sources.js';
+import { originText, selectTrust, trustSummary } from '../trust-sources.js';
+import { TRUST_OPTIONS } from '../trust-options.js';
 
 function when(d: Date): string {
   return d.toISOString().slice(0, 10);
