@@ -5,7 +5,7 @@
 export { KysoError, PdfError, LIMITS as PDF_LIMITS } from '@kyso/pdf';
 /** The parsed document `prepare` also takes (a caller that loads it itself chooses the load options, e.g. strict). */
 export { PdfDocument } from '@kyso/pdf';
-export { FileSource } from './io/file-source.js';
+export { FileSource, type FileSourceOptions } from './io/file-source.js';
 export { makeDirs } from './io/make-dirs.js';
 export type { Signer, SignerAlgorithm, SignatureScheme, HashAlgorithm } from './signing/signer.js';
 export { Pkcs12Signer, type Pkcs12Options } from './signing/signers/pkcs12.js';

@@ -11,7 +11,19 @@ export interface ByteSource {
    * produced. A file-backed source reuses one buffer here, so hashing a large file allocates nothing per piece.
    */
   chunks?(start: number, end: number): Iterable<Uint8Array>;
+  /**
+   * Optional: the digest of the ranges ([start, length], in bounds, in order) computed by the source itself — a
+   * file source can hash in a thread of its own while the caller does other work. Undefined when the source does
+   * not offer it for this algorithm; a rejection means it could not, and the caller hashes the pieces itself.
+   */
+  digestRanges?(
+    algorithm: DigestName,
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Uint8Array> | undefined;
 }
+
+/** The digest algorithms a ByteSource may hash for its reader (WebCrypto names; see ByteSource.digestRanges). */
+export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 const CHUNK = 1 << 20;
 

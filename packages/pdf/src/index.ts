@@ -31,6 +31,7 @@ export {
   ascii,
   latin1,
   type ByteSource,
+  type DigestName,
 } from './byte-source.js';
 export {
   PdfDocument,

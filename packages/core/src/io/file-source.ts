@@ -1,21 +1,59 @@
 /**
  * A ByteSource over a file on disk, read in windows with positional reads, so a PDF of any size can be parsed
- * (and later hashed) without holding it in memory.
+ * (and later hashed) without holding it in memory. With `hashThread`, a large file's ranges are hashed in a
+ * worker thread of its own (io/hash-thread.ts) while the caller does the rest of its work.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ByteSource } from '@kyso/pdf';
+import type { ByteSource, DigestName } from '@kyso/pdf';
+import { HashThread, type HashRanges } from './hash-thread.js';
+
+export interface FileSourceOptions {
+  /**
+   * Hash ranges of a file of at least this many bytes in a thread of its own, started when the file is opened
+   * (`true`: from 16 MiB). Off by default: a thread costs ~20 ms to start and ~10 MB of memory, which pays only
+   * when the hash is long and a core is free (not inside a pool of workers that already fills the cores).
+   */
+  hashThread?: boolean | { fromBytes: number };
+}
+
+const HASH_THREAD_FROM = 16 << 20;
 
 export class FileSource implements ByteSource {
   readonly length: number;
   private fd: number | null;
   private cacheStart = 0;
   private cache: Uint8Array = new Uint8Array(0);
+  private hashThread: HashThread | null = null;
+  /** Digests asked of the thread, by algorithm and ranges: a caller may ask ahead and again when it needs them. */
+  private readonly digests = new Map<string, Promise<Uint8Array>>();
   private static readonly WINDOW = 1 << 16;
   private static readonly CHUNK = 1 << 20;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: FileSourceOptions = {},
+  ) {
     this.fd = openSync(path, 'r');
     this.length = fstatSync(this.fd).size;
+    const from =
+      options.hashThread === true ? HASH_THREAD_FROM : options.hashThread ? options.hashThread.fromBytes : -1;
+    if (from >= 0 && this.length >= from) this.hashThread = new HashThread(this.fd);
+  }
+
+  /**
+   * The digest of the ranges computed in the hash thread, or undefined when this source has none (the caller
+   * hashes the pieces itself). A rejected promise means the thread could not: the caller hashes itself then.
+   */
+  digestRanges(algorithm: DigestName, ranges: HashRanges): Promise<Uint8Array> | undefined {
+    if (!this.hashThread || this.fd === null || !HashThread.hashes(algorithm)) return undefined;
+    const key = `${algorithm} ${ranges.map(([s, l]) => `${s}+${l}`).join(' ')}`;
+    let d = this.digests.get(key);
+    if (!d) {
+      d = this.hashThread.digest(algorithm, ranges);
+      d.catch(() => {}); // asked ahead, maybe never awaited: not an unhandled rejection
+      this.digests.set(key, d);
+    }
+    return d;
   }
 
   read(start: number, end: number): Uint8Array {
@@ -62,6 +100,10 @@ export class FileSource implements ByteSource {
   }
 
   close(): void {
+    // Stopped first; a read the thread is in the middle of ends on a closed (or reused) descriptor and its answer is
+    // dropped with the thread.
+    this.hashThread?.stop();
+    this.hashThread = null;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -13,7 +13,7 @@ import * as asn1js from 'asn1js';
 import { rememberCertificateTree } from '../revocation/certificates.js';
 import { bytesEqual } from '../revocation/bytes.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
-import { encodeTlv, tlv, tlvs } from '../revocation/der-tlv.js';
+import { encodeTlv, oidText, tlv, tlvs } from '../revocation/der-tlv.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -118,4 +118,22 @@ function withoutCertificates(c: Uint8Array): CmsTree | null {
   // each certificate back in its place, as a SEQUENCE node holding its exact bytes
   field.valueBlock.value = certs.map((t) => new asn1js.Sequence({ valueBeforeDecode: c.subarray(t.at, t.end) }));
   return { offset: ci.end, result: asn.result, certificates };
+}
+
+/**
+ * The first SignerInfo's digestAlgorithm OID, read straight from plain DER without parsing the CMS (a hint: a
+ * validation asks a source that hashes in a thread of its own for that digest before the CMS is parsed);
+ * undefined for anything else.
+ */
+export function signerDigestOid(c: Uint8Array | null): string | undefined {
+  if (!c) return undefined;
+  const ci = tlv(c, 0, c.length);
+  const explicit = ci?.tag === 0x30 ? tlvs(c, ci.start, ci.end)?.[1] : undefined;
+  const sd = explicit?.tag === 0xa0 ? tlv(c, explicit.start, explicit.end) : null;
+  const fields = sd?.tag === 0x30 ? tlvs(c, sd.start, sd.end) : null;
+  const signerInfos = fields?.[fields.length - 1];
+  const si = signerInfos?.tag === 0x31 ? tlv(c, signerInfos.start, signerInfos.end) : null;
+  const alg = si?.tag === 0x30 ? tlvs(c, si.start, si.end)?.[2] : undefined;
+  const oid = alg?.tag === 0x30 ? tlv(c, alg.start, alg.end) : null;
+  return oid?.tag === 0x06 ? oidText(c, oid) : undefined;
 }

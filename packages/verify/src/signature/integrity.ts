@@ -9,7 +9,8 @@ import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type RevisionBounds } from './byte-range.js';
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
-import { coveredBytes, digest, digestRanges } from './range-digest.js';
+import { askAhead, coveredBytes, digest, digestRanges } from './range-digest.js';
+import { signerDigestOid } from './ber.js';
 import { certificateDer, namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import {
   verifySignatureValue,
@@ -126,6 +127,11 @@ export function startIntegrity(
     pdfBytes,
     revisions,
   );
+  // A source hashing in a thread of its own starts on the covered bytes now, not once the CMS is parsed: the
+  // SignerInfo's digest algorithm read ahead (the digest a plain signature's check asks for below).
+  const plain = signature.kind !== 'doc-timestamp' && signature.subFilter !== 'adbe.pkcs7.sha1';
+  const hint = plain && byteRange.ranges ? hashByOid(signerDigestOid(signature.contents)) : undefined;
+  if (hint && byteRange.ranges) askAhead(hint, pdfBytes, byteRange.ranges);
   const cms = parseCms(signature.contents);
   let finished: Promise<IntegrityFacts> | undefined;
   const finish = async (): Promise<IntegrityFacts> => {
@@ -168,6 +174,7 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
 
   // 1. What the signature value is computed over (before its own hashing).
   let signedContent: Uint8Array | null = null;
+  let pendingDigest: Promise<Uint8Array> | null = null;
   if (isDocTimestamp) {
     // The TSTInfo's message imprint is the document digest; the signed attributes digest the TSTInfo.
     if (!cms.eContent) p.push('ECONTENT_MISSING');
@@ -196,10 +203,20 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
   } else {
     if (cms.eContent) p.push('ECONTENT_IN_DETACHED');
     f.digestAlgorithm = signerHash;
-    if (signerHash && ranges) f.computedDigest = await digestRanges(signerHash, pdf, ranges);
+    // awaited below, after the checks that do not need it: a source hashing in its own thread finishes meanwhile
+    if (signerHash && ranges) pendingDigest = digestRanges(signerHash, pdf, ranges);
     signedContent = !cms.hasSignedAttributes && ranges ? coveredBytes(pdf, ranges) : null;
     if (cms.hasSignedAttributes) f.signedDigest = cms.messageDigest;
   }
+  // The signature value and the signing-certificate binding: checked now, their problems reported in order below.
+  const data = cms.hasSignedAttributes ? cms.signedAttributesDer : signedContent;
+  const signed =
+    cms.signerCertificate && data && cms.signature ? verifySignature(cms, cms.signerCertificate, data) : null;
+  const bound = cms.signingCertificate && cms.signerCertificate ? bindsCertificate(cms, cms.signerCertificate) : null;
+  // settled before the digest is awaited: neither may be an unhandled rejection meanwhile
+  signed?.catch(() => {});
+  bound?.catch(() => {});
+  if (pendingDigest) f.computedDigest = await pendingDigest;
 
   // 2. The document digest check (for doc timestamps and sha1: also the signed attributes over the eContent).
   if (cms.hasSignedAttributes) {
@@ -216,9 +233,8 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
   }
 
   // 3. The signature value.
-  const data = cms.hasSignedAttributes ? cms.signedAttributesDer : signedContent;
-  if (cms.signerCertificate && data && cms.signature) {
-    const res = await verifySignature(cms, cms.signerCertificate, data);
+  if (signed) {
+    const res = await signed;
     f.signatureAlgorithm = res.name;
     f.signatureValid = res.result === 'unsupported' ? null : res.result === 'valid';
     if (res.mismatch) {
@@ -234,8 +250,8 @@ async function evaluate(pdf: Uint8Array | ByteSource, sig: FoundSignature, f: In
   else if (f.digestMatches === null) p.push('DIGEST_NOT_COMPUTED');
 
   // 4. Signing-certificate binding.
-  if (cms.signingCertificate && cms.signerCertificate) {
-    f.signingCertificateBound = await bindsCertificate(cms, cms.signerCertificate);
+  if (bound) {
+    f.signingCertificateBound = await bound;
     if (!f.signingCertificateBound) p.push('SIGNING_CERTIFICATE_NOT_BOUND');
   } else if (cms.hasSignedAttributes && !cms.signingCertificate && sig.subFilter === 'ETSI.CAdES.detached') {
     p.push('SIGNING_CERTIFICATE_ATTRIBUTE_MISSING');

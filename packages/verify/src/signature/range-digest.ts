@@ -60,6 +60,21 @@ export function coveredBytes(input: Uint8Array | ByteSource, ranges: Ranges): Ui
   return out;
 }
 
+/** The digest the source computes itself (a file hashed in a thread of its own: ByteSource.digestRanges), if any. */
+function sourceDigest(alg: HashName, input: Uint8Array | ByteSource, ranges: Ranges): Promise<Uint8Array> | undefined {
+  if (input instanceof Uint8Array || !input.digestRanges) return undefined;
+  if (alg !== 'SHA-1' && alg !== 'SHA-256' && alg !== 'SHA-384' && alg !== 'SHA-512') return undefined;
+  return input.digestRanges(alg, ranges);
+}
+
+/**
+ * Asks a source that hashes by itself (ByteSource.digestRanges) for a digest it will be asked again later, so its
+ * thread starts on it now; nothing for any other input.
+ */
+export function askAhead(alg: HashName, input: Uint8Array | ByteSource, ranges: Ranges): void {
+  void sourceDigest(alg, input, ranges)?.catch(() => {});
+}
+
 /** The digest of one buffer. */
 export async function digest(alg: HashName, data: Uint8Array): Promise<Uint8Array> {
   return digestRanges(alg, data, [[0, data.length]]);
@@ -99,6 +114,14 @@ async function* piecesOf(input: Uint8Array | ByteSource, ranges: Ranges): AsyncI
  * validation can hash one signature's bytes while its revocation requests are on the wire.
  */
 export async function digestRanges(alg: HashName, input: Uint8Array | ByteSource, ranges: Ranges): Promise<Uint8Array> {
+  const own = sourceDigest(alg, input, ranges);
+  if (own) {
+    try {
+      return await own;
+    } catch {
+      /* the source could not: hashed here */
+    }
+  }
   const hasher = pieceHasher(alg);
   if (hasher) {
     // a small file in memory (most of them) is hashed at once

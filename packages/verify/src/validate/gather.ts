@@ -34,23 +34,43 @@ interface Base {
   signedRevision: number;
 }
 
-/** `signatures`: the document's findSignatures, when the caller already has them (their CMS parses are shared). */
-export async function gatherFacts(
+/**
+ * Every signature's ByteRange and CMS facts, and its hashing and signature check set going (StartedIntegrity):
+ * one signature at a time, last first as they are judged. A validation starts them before anything else, so the
+ * covered bytes are hashed while the evidence is read, the paths are built and the revocation requests are on the
+ * wire — beside that work when the source hashes in a thread of its own, else between its pieces (the hash gives
+ * the event loop a turn). `done` settles when nothing reads the source any more; it never rejects.
+ */
+export interface StartedSignatures {
+  found: FoundSignature[];
+  starts: StartedIntegrity[];
+  integrity: Promise<IntegrityFacts>[];
+  done: Promise<unknown>;
+}
+
+export function startSignatures(
   bytes: Uint8Array | ByteSource,
   doc: PdfDocument,
-  ctx: TrustContext,
-  signatures?: FoundSignature[],
-): Promise<DocumentFacts> {
-  const found = signatures ?? findSignatures(doc);
+  found: FoundSignature[] = findSignatures(doc),
+): StartedSignatures {
   const starts = found.map((s) => startIntegrity(bytes, s, { doc }));
-  // The covered bytes are hashed while the paths are built and the revocation requests are on the wire (the hash
-  // gives the event loop a turn between pieces); one signature at a time, last first as they are judged below.
   const integrity: Promise<IntegrityFacts>[] = new Array(found.length);
   let previous: Promise<unknown> = Promise.resolve();
   for (let i = found.length - 1; i >= 0; i--) {
     const finish = starts[i]!.finish; // 0 <= i < found.length
     previous = integrity[i] = previous.then(finish, finish); // finish never rejects; the chain must not stop anyway
   }
+  return { found, starts, integrity, done: previous };
+}
+
+/** `started`: the document's signatures already started (startSignatures), when the caller has them. */
+export async function gatherFacts(
+  bytes: Uint8Array | ByteSource,
+  doc: PdfDocument,
+  ctx: TrustContext,
+  started: StartedSignatures = startSignatures(bytes, doc),
+): Promise<DocumentFacts> {
+  const { found, starts, integrity } = started;
   const bases: Base[] = found.map((s, i) => ({
     found: s,
     started: starts[i]!, // parallel arrays
@@ -62,7 +82,7 @@ export async function gatherFacts(
     return await signatureFacts(doc, ctx, found, bases);
   } finally {
     // on every way out (a throw included) nothing reads the source any more once this returns
-    await previous;
+    await started.done;
   }
 }
 

@@ -11,7 +11,7 @@ import { decide, DEFAULT_VERDICT_POLICY, type Verdict } from '../policy/verdict.
 import { validationReport, type ValidationReport } from '../report/report.js';
 import type { TrustContext } from './chain.js';
 import type { DocumentFacts, SignatureFacts } from './facts.js';
-import { gatherFacts } from './gather.js';
+import { gatherFacts, startSignatures, type StartedSignatures } from './gather.js';
 import { findSignatures } from '../signature/index.js';
 import type { ValidateOptions } from './options.js';
 import { resolveTrust } from './trust-sources.js';
@@ -36,7 +36,22 @@ export async function validatePdfDetailed(
   const doc = PdfDocument.load(bytes, { maxDecodedBytes: options.maxDecodedBytes, fullHistory: true });
   // One list of signatures for the evidence pool and the facts: each CMS is parsed once (signature/ber.ts).
   const signatures = findSignatures(doc);
-  const evidence = await collectEvidence(doc, { signatures });
+  // Hashing starts first: it is the longest step and needs nothing below (gather.ts startSignatures).
+  const started = startSignatures(bytes, doc, signatures);
+  try {
+    return await judged(bytes, doc, started, options);
+  } finally {
+    await started.done; // nothing reads the source any more once this returns, a throw included
+  }
+}
+
+async function judged(
+  bytes: Uint8Array | ByteSource,
+  doc: PdfDocument,
+  started: StartedSignatures,
+  options: ValidateOptions,
+): Promise<ValidationResult> {
+  const evidence = await collectEvidence(doc, { signatures: started.found });
   const documentCertificates = evidence.certificates
     .map((c) => c.certificate)
     .filter((c): c is pkijs.Certificate => c !== null);
@@ -70,7 +85,7 @@ export async function validatePdfDetailed(
       return revs.length ? Math.min(...revs) : null;
     },
   };
-  const facts = await gatherFacts(bytes, doc, ctx, signatures);
+  const facts = await gatherFacts(bytes, doc, ctx, started);
   const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
   const verdicts = facts.signatures.map((f) => withHiddenSignature(f, decide(f, policy)));
   return { report: validationReport(facts, verdicts), facts, verdicts };
