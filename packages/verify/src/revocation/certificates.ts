@@ -13,6 +13,7 @@ import { BytesMemo } from './bytes-memo.js';
 import { certificateLayout, isPlainDer } from './der-tlv.js';
 import { primeExtensionValues } from './extension-values.js';
 import { DerOf } from './der-of.js';
+import { readCertificate } from './certificate-reader.js';
 import { RevocationError } from './messages.js';
 
 /** A certificate as DER (or PEM) bytes, or already parsed by pkijs. */
@@ -51,6 +52,8 @@ export function toCertificate(input: CertificateInput): Certificate {
   const der = pemOrDer(input);
   const known = parsedByDer.find(der);
   if (known) return known.value;
+  const direct = readCertificate(der);
+  if (direct) return remember(der.slice(), direct);
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
@@ -64,13 +67,29 @@ export function toCertificate(input: CertificateInput): Certificate {
 function fromTree(der: Uint8Array, tree: asn1js.AsnType, offset: number): Certificate {
   const cert = new Certificate({ schema: tree });
   primeExtensionValues(cert);
-  const exact = der.slice(0, offset);
+  return remember(der.slice(0, offset), cert, offset === der.length ? der : undefined);
+}
+
+/** Keeps a parsed certificate's exact bytes (and its key's), and the certificate by `key` when given. */
+function remember(exact: Uint8Array, cert: Certificate, key: Uint8Array | undefined = exact): Certificate {
   certificateDers.remember(cert, exact);
   const spki = certificateLayout(exact)?.subjectPublicKeyInfo;
   if (spki && isPlainDer(exact, spki))
     publicKeyDers.remember(cert.subjectPublicKeyInfo, exact.subarray(spki.at, spki.end));
-  if (offset === der.length) parsedByDer.keep(der, cert);
+  if (key) parsedByDer.keep(key, cert);
   return cert;
+}
+
+/**
+ * Reads a certificate of exactly `der` straight from its DER (certificate-reader.ts) and remembers it, so
+ * toCertificate finds it; false when its layout is not the plain one that reader reads.
+ */
+export function rememberCertificateDirect(der: Uint8Array): boolean {
+  if (parsedByDer.find(der)) return true;
+  const cert = readCertificate(der);
+  if (!cert) return false;
+  remember(der.slice(), cert);
+  return true;
 }
 
 /**

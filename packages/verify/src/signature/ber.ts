@@ -10,10 +10,10 @@
  * other certificate choices, a certificate asn1js cannot read) takes the whole-CMS parse, as before.
  */
 import * as asn1js from 'asn1js';
-import { rememberCertificateTree } from '../revocation/certificates.js';
+import { rememberCertificateDirect, rememberCertificateTree } from '../revocation/certificates.js';
 import { bytesEqual } from '../revocation/bytes.js';
 import { BytesMemo } from '../revocation/bytes-memo.js';
-import { encodeTlv, oidText, tlv, tlvs } from '../revocation/der-tlv.js';
+import { encodeTlv, oidText, tlv, tlvs, whole, type Tlv } from '../revocation/der-tlv.js';
 
 /** BER-only encodings (indefinite or non-minimal lengths) and non-minimal INTEGERs found in a tree. */
 export interface EncodingFacts {
@@ -65,6 +65,71 @@ export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFac
   return { ber, badInteger };
 }
 
+/**
+ * True when asn1js, reading this TLV, would find no BER-only length and no non-minimal INTEGER (encodingFacts
+ * clean) — including in what it reads inside OCTET STRINGs and BIT STRINGs whose contents happen to be one
+ * encoded value (asn1js tries each). False means "not sure": the caller asks asn1js. Strict DER (tlv) is read the
+ * same way by asn1js; content that may be BER but is not strict DER is never guessed at.
+ */
+export function derIsClean(b: Uint8Array, t: Tlv, depth = 0): boolean {
+  if (depth > 48 || t.tag === 0x00) return false;
+  const len = t.end - t.start;
+  if (t.tag & 0x20) {
+    // constructed: SEQUENCE, SET and non-universal tags; a constructed universal string is BER only
+    if ((t.tag & 0xc0) === 0 && t.tag !== 0x30 && t.tag !== 0x31) return false;
+    const kids = tlvs(b, t.start, t.end);
+    return kids !== null && kids.every((k) => derIsClean(b, k, depth + 1));
+  }
+  switch (t.tag) {
+    case 0x02:
+    case 0x0a: {
+      const [b0, b1] = [b[t.start], b[t.start + 1]];
+      if (len === 0) return false;
+      return !(len >= 2 && ((b0 === 0x00 && (b1 as number) < 0x80) || (b0 === 0xff && (b1 as number) >= 0x80)));
+    }
+    case 0x04:
+      return len === 0 || embeddedIsClean(b, t.start, t.end, depth);
+    case 0x03: {
+      const unused = b[t.start];
+      if (unused === undefined) return true;
+      if (unused > 7) return false;
+      return unused !== 0 || len === 1 || embeddedIsClean(b, t.start + 1, t.end, depth);
+    }
+    default:
+      return true;
+  }
+}
+
+/** What asn1js finds in the content [s, e) of a primitive OCTET/BIT STRING that it tries to read as one value. */
+function embeddedIsClean(b: Uint8Array, s: number, e: number, depth: number): boolean {
+  if (!mayBeOneValue(b, s, e)) return true; // asn1js keeps the bytes as they are
+  const inner = tlv(b, s, e);
+  return inner !== null && inner.end === e && derIsClean(b, inner, depth + 1);
+}
+
+/**
+ * Whether [s, e) could be exactly one BER value by its header (any tag form, any length form): a superset of what
+ * asn1js accepts, so "no" is certain and "yes" sends the content to the strict reader.
+ */
+function mayBeOneValue(b: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  const tag = b[i++];
+  if (tag === undefined) return false;
+  if ((tag & 0x1f) === 0x1f) {
+    while (i < e && ((b[i] as number) & 0x80) !== 0) i++;
+    i++;
+  }
+  const first = b[i++];
+  if (first === undefined || i > e) return false;
+  if (first === 0x80) return true; // indefinite: it may end exactly at e
+  if ((first & 0x80) === 0) return i + first === e;
+  const n = first & 0x7f;
+  if (i + n > e) return false;
+  let len = 0;
+  for (let k = 0; k < n; k++) len = len * 256 + (b[i + k] as number);
+  return i + n + len === e;
+}
+
 const SIGNED_DATA_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
 
 /** Certificates' encoding facts by exact bytes; a certificate asn1js cannot read is null. */
@@ -76,6 +141,10 @@ const CERTIFICATE_DEPTH = 4;
 
 function factsOfCertificate(der: Uint8Array): EncodingFacts | null {
   return certificateFacts.get(der, () => {
+    // Plain DER all through (what asn1js would find, derIsClean) and the plain X.509 layout: read directly.
+    const root = whole(der, 0x30);
+    if (root && derIsClean(der, root, CERTIFICATE_DEPTH) && rememberCertificateDirect(der))
+      return { ber: false, badInteger: false };
     const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
     const facts = asn.offset === der.length && !asn.result.error ? encodingFacts(asn.result, CERTIFICATE_DEPTH) : null;
     // the same parse gives the certificate itself (reading it changes the tree: after the walk)
