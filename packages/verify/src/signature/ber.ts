@@ -78,7 +78,7 @@ export function derIsClean(b: Uint8Array, t: Tlv, depth = 0): boolean {
     // constructed: SEQUENCE, SET and non-universal tags; a constructed universal string is BER only
     if ((t.tag & 0xc0) === 0 && t.tag !== 0x30 && t.tag !== 0x31) return false;
     const kids = tlvs(b, t.start, t.end);
-    return kids !== null && kids.every((k) => derIsClean(b, k, depth + 1));
+    return kids?.every((k) => derIsClean(b, k, depth + 1)) ?? false;
   }
   switch (t.tag) {
     case 0x02:
