@@ -21,6 +21,7 @@ import {
 import { RevocationError, type RevocationCode } from './messages.js';
 import { reasonName, type RevocationReason } from './reasons.js';
 import { verifySignature } from './signature.js';
+import { readCrl } from './crl-reader.js';
 
 const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
 const EXT = {
@@ -84,10 +85,7 @@ function decode(input: Uint8Array): Decoded {
 
 function decodeBytes(input: Uint8Array): Decoded {
   const der = pemOrDer(input).slice();
-  // the extension values and the signature are read from their bytes: asn1js need not parse what they contain
-  const asn1 = asn1js.fromBER(toArrayBuffer(der), { parseEmbedded: false });
-  if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
-  const crl = new CertificateRevocationList({ schema: asn1.result });
+  const crl = readCrl(der) ?? readByPkijs(der);
   const ext = (oid: string) => crl.crlExtensions?.extensions.find((e) => e.extnID === oid);
   const number = ext(EXT.crlNumber)?.parsedValue;
   return {
@@ -102,6 +100,14 @@ function decodeBytes(input: Uint8Array): Decoded {
       isDelta: ext(EXT.deltaCrlIndicator) !== undefined,
     },
   };
+}
+
+/** pkijs's reading, for the layouts crl-reader.ts leaves to it; throws when the bytes are not one CRL. */
+function readByPkijs(der: Uint8Array): CertificateRevocationList {
+  // the extension values and the signature are read from their bytes: asn1js need not parse what they contain
+  const asn1 = asn1js.fromBER(toArrayBuffer(der), { parseEmbedded: false });
+  if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
+  return new CertificateRevocationList({ schema: asn1.result });
 }
 
 /** Reads a CRL (DER, or PEM). Throws RevocationError REVOCATION_BAD_RESPONSE when it is not one. */

@@ -10,7 +10,13 @@ import {
 } from 'pkijs';
 import { BytesMemo } from './bytes-memo.js';
 import { normaliseSerial, toArrayBuffer, toHex } from './bytes.js';
-import { certificateDer, nameDer, rememberCertificateTree, toCertificate } from './certificates.js';
+import {
+  certificateDer,
+  nameDer,
+  rememberCertificateDirect,
+  rememberCertificateTree,
+  toCertificate,
+} from './certificates.js';
 import { RevocationError } from './messages.js';
 import { reasonName, type RevocationReason } from './reasons.js';
 
@@ -180,7 +186,7 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
 
 /**
  * Takes the certs field ([0] EXPLICIT SEQUENCE OF Certificate) out of a BasicOCSPResponse tree before pkijs reads it,
- * and reads each certificate through toCertificate from its exact bytes and its already parsed node instead: pkijs
+ * and reads each certificate from its exact bytes (certificate-reader.ts; its parsed node when that declines): pkijs
  * would match each against its whole Certificate schema and read it again, the extension values are read directly
  * (extension-values.ts), and facts.certificates are those bytes rather than a re-encoding. A certificate that cannot
  * be read throws, as pkijs's reading did. null when the field is absent or has another form (pkijs reads it then).
@@ -197,7 +203,7 @@ function takeCertificates(tree: asn1js.AsnType): { certs: Certificate[]; restore
   if (!nodes.every((n) => n instanceof asn1js.Sequence && n.valueBeforeDecodeView.byteLength > 0)) return null;
   const certs = nodes.map((n) => {
     const der = n.valueBeforeDecodeView.slice();
-    rememberCertificateTree(der, n);
+    if (!rememberCertificateDirect(der)) rememberCertificateTree(der, n);
     return toCertificate(der);
   });
   items.splice(at, 1);
