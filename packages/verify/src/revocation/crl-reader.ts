@@ -5,7 +5,7 @@
  * read (a non-empty revoked list, non-empty extension lists); anything else answers null and crl.ts takes pkijs's
  * reading, which then says what it is.
  */
-import * as asn1js from 'asn1js';
+import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { inside, type Tlv, whole } from './der-tlv.js';
 import { algorithm, children, extension, lazyLeaf, leaf, make, name, need, time, Unreadable } from './pkijs-direct.js';

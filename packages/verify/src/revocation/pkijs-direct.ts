@@ -7,7 +7,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { inside, oidText, type Tlv, whole } from './der-tlv.js';
+import { inside, oidText, type Tlv } from './der-tlv.js';
 import { extensionValueOf } from './extension-values.js';
 
 /** Builds an object of `cls` with exactly these own fields, as its constructor and fromSchema would leave it. */
