@@ -19,6 +19,7 @@ import {
 } from './certificates.js';
 import { RevocationError } from './messages.js';
 import { reasonName, type RevocationReason } from './reasons.js';
+import { readBasicOcspResponse, readOcspEnvelope, type OcspEnvelope } from './ocsp-reader.js';
 
 export const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 export const ID_PKIX_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
@@ -141,27 +142,16 @@ const NOT_EMBEDDED = { parseEmbedded: false } as const;
 
 function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const der = input.slice();
-  const asn1 = asn1js.fromBER(toArrayBuffer(der), NOT_EMBEDDED);
-  if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
-  const response = new OCSPResponse({ schema: asn1.result });
-  const statusCode = response.responseStatus.valueBlock.valueDec;
-  const responseStatus = OCSP_RESPONSE_STATUSES[statusCode];
-  if (responseStatus === undefined) throw new Error(`unknown responseStatus ${statusCode}`);
+  // the envelope read from its DER (ocsp-reader.ts), else by pkijs
+  const envelope = readOcspEnvelope(der) ?? envelopeByPkijs(der);
+  const responseStatus = OCSP_RESPONSE_STATUSES[envelope.status];
+  if (responseStatus === undefined) throw new Error(`unknown responseStatus ${envelope.status}`);
   const facts: OcspResponseFacts = { der, responseStatus, responses: [], certificates: [] };
-  if (responseStatus !== 'successful' || !response.responseBytes) return { facts };
-  if (response.responseBytes.responseType !== ID_PKIX_OCSP_BASIC) return { facts };
+  if (responseStatus !== 'successful' || !envelope.response) return { facts };
+  if (envelope.responseType !== ID_PKIX_OCSP_BASIC) return { facts };
 
-  const inner = response.responseBytes.response.valueBlock.valueHexView;
-  const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner), NOT_EMBEDDED);
-  if (basicAsn1.offset === -1 || basicAsn1.offset !== inner.length) throw new Error('BasicOCSPResponse is not DER');
-  const taken = takeCertificates(basicAsn1.result);
-  let basic: BasicOCSPResponse;
-  try {
-    basic = new BasicOCSPResponse({ schema: basicAsn1.result });
-  } finally {
-    taken?.restore();
-  }
-  if (taken) basic.certs = taken.certs;
+  const inner = envelope.response;
+  const basic = readBasicOcspResponse(inner, directCertificate) ?? basicByPkijs(inner);
   const data = basic.tbsResponseData;
   const rid = data.responderID as unknown;
   facts.producedAt = data.producedAt;
@@ -182,6 +172,38 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   const nonceExt = data.responseExtensions?.find((e) => e.extnID === ID_PKIX_OCSP_NONCE);
   if (nonceExt) facts.nonce = nonceValue(nonceExt);
   return { facts, basic };
+}
+
+/** A certificate of an OCSP response read straight from its DER and kept as toCertificate keeps it, or null. */
+function directCertificate(der: Uint8Array): Certificate | null {
+  return rememberCertificateDirect(der) ? toCertificate(der) : null;
+}
+
+/** pkijs's reading of the OCSPResponse envelope; throws when the bytes are not one. */
+function envelopeByPkijs(der: Uint8Array): OcspEnvelope {
+  const asn1 = asn1js.fromBER(toArrayBuffer(der), NOT_EMBEDDED);
+  if (asn1.offset === -1 || asn1.offset !== der.length) throw new Error('not a single DER value');
+  const response = new OCSPResponse({ schema: asn1.result });
+  const bytes = response.responseBytes;
+  return {
+    status: response.responseStatus.valueBlock.valueDec,
+    ...(bytes ? { responseType: bytes.responseType, response: bytes.response.valueBlock.valueHexView } : {}),
+  };
+}
+
+/** pkijs's reading of a BasicOCSPResponse (its certificates through toCertificate); throws when it is not one. */
+function basicByPkijs(inner: Uint8Array): BasicOCSPResponse {
+  const basicAsn1 = asn1js.fromBER(toArrayBuffer(inner), NOT_EMBEDDED);
+  if (basicAsn1.offset === -1 || basicAsn1.offset !== inner.length) throw new Error('BasicOCSPResponse is not DER');
+  const taken = takeCertificates(basicAsn1.result);
+  let basic: BasicOCSPResponse;
+  try {
+    basic = new BasicOCSPResponse({ schema: basicAsn1.result });
+  } finally {
+    taken?.restore();
+  }
+  if (taken) basic.certs = taken.certs;
+  return basic;
 }
 
 /**
