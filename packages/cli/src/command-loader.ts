@@ -26,6 +26,11 @@ export type CommandModules = { [N in CommandName]: Awaited<ReturnType<(typeof CO
 export interface LoadOptions {
   /** The command does one bounded piece of work and exits: V8 set for a short run first (short-run.ts). */
   shortRun?: boolean;
+  /**
+   * The kind of work when it runs code the plain run does not (`kyso verify --online`: the network and revocation
+   * code): the bundled loader keeps that run's compiled code apart (bundled-commands.ts).
+   */
+  kind?: string;
 }
 
 export function loadCommand<N extends CommandName>(name: N, options: LoadOptions = {}): Promise<CommandModules[N]> {

@@ -11,7 +11,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { commandHelp, COMMANDS, generalHelp, isCommand } from './help.js';
 import { isUsageError, suggest, UsageError } from './usage.js';
 import { keepCompiledCode, loadCommand } from './command-loader.js';
-import { verifiesOneFile } from './commands/verify-args.js';
+import { verifyRunKind } from './commands/verify-args.js';
 
 type Print = (s: string) => void;
 
@@ -38,9 +38,12 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
   switch (command) {
     case 'inspect':
       return (await loadCommand('inspect')).inspect(rest, out);
-    case 'verify':
+    case 'verify': {
       // One file: V8 set for a short run before the verifier loads (short-run.ts); a batch keeps V8's defaults.
-      return await (await loadCommand('verify', { shortRun: verifiesOneFile(rest) })).verify(rest, out);
+      const kind = verifyRunKind(rest);
+      const options = { shortRun: kind !== 'batch', kind: kind === 'one-file-online' ? 'online' : undefined };
+      return await (await loadCommand('verify', options)).verify(rest, out);
+    }
     case 'sign':
       return await (await loadCommand('sign')).sign(rest, out, err);
     case 'extend':

@@ -163,7 +163,7 @@ function kyso(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; s
 }
 
 describe('the built kyso command', () => {
-  it('keeps one cache per command it ran and gives the same verdict with it, without it and with it off', async () => {
+  it('keeps one cache per command (and per kind of verify run) and gives the same verdict with it, without it and with it off', async () => {
     const p12 = readFileSync(join(repoRoot, 'test-certs/signer.p12'));
     const signed = join(tmp.dir, 'signed.pdf');
     writeFileSync(
@@ -186,6 +186,13 @@ describe('the built kyso command', () => {
     const without = await kyso(args, { KYSO_CODE_CACHE: 'off', XDG_CACHE_HOME: off });
     expect(verdict(without)).toEqual(verdict(first));
     expect(existsSync(off)).toBe(false);
+    // an online run compiles the network and revocation code too: it keeps a cache of its own, and the offline
+    // one (which lacks that code) is left as it was
+    const offline = readdirSync(cache).find((f) => f.startsWith('verify.cjs+short-run-'))!;
+    const offlineBytes = readFileSync(join(cache, offline));
+    await kyso([...args, '--online', '--timeout', '1000'], { KYSO_CODE_CACHE: cache });
+    expect(readdirSync(cache).filter((f) => f.startsWith('verify.cjs+short-run.online-'))).toHaveLength(1);
+    expect(readFileSync(join(cache, offline)).equals(offlineBytes)).toBe(true);
     // a usage error thrown inside the command's bundle is still a usage error (64), not an internal one
     expect((await kyso(['verify', '--no-such-flag'], { KYSO_CODE_CACHE: cache })).code).toBe(64);
   });

@@ -35,12 +35,16 @@ export function isBatch(positionals: readonly string[]): boolean {
   }
 }
 
-/** Whether the arguments verify one file; false when they do not parse (the command then says why). */
-export function verifiesOneFile(argv: string[]): boolean {
+/**
+ * How the arguments verify: a batch, or one file offline or online (which runs the network code too: its compiled
+ * code is kept apart, see bundled-commands.ts). A batch when they do not parse (the command then says why).
+ */
+export function verifyRunKind(argv: string[]): 'batch' | 'one-file' | 'one-file-online' {
   try {
-    const { positionals } = parseVerifyArgs(argv);
-    return positionals.length === 1 && !isBatch(positionals);
+    const { positionals, values } = parseVerifyArgs(argv);
+    if (positionals.length !== 1 || isBatch(positionals)) return 'batch';
+    return values.online ? 'one-file-online' : 'one-file';
   } catch {
-    return false;
+    return 'batch';
   }
 }
