@@ -20,8 +20,8 @@ export async function loadCommand<N extends CommandName>(
   // Before the bundle is compiled or its cache read (short-run.ts).
   if (options.shortRun) tuneForShortRun();
   const file = fileURLToPath(new URL(`./commands/${name}.cjs`, import.meta.url));
-  // A code cache holds what its first run compiled: a run of another kind (online after offline) keeps its own, or
-  // it would compile its own part again every time.
+  // A code cache holds what its first run compiled: a run of another kind (online after offline, a large file after
+  // a small one) keeps its own, or it would compile its own part again every time.
   const variant = [options.shortRun ? SHORT_RUN : undefined, options.kind].filter(Boolean).join('.') || undefined;
   const run = runCommonJs(file, codeCacheDir(), variant);
   runs.push(run);

@@ -28,7 +28,8 @@ export interface LoadOptions {
   shortRun?: boolean;
   /**
    * The kind of work when it runs code the plain run does not (`kyso verify --online`: the network and revocation
-   * code): the bundled loader keeps that run's compiled code apart (bundled-commands.ts).
+   * code; a large file: its windowed reading): the bundled loader keeps that run's compiled code apart
+   * (bundled-commands.ts).
    */
   kind?: string;
 }

@@ -40,8 +40,8 @@ async function run(command: string, rest: string[], out: Print, err: Print): Pro
       return (await loadCommand('inspect')).inspect(rest, out);
     case 'verify': {
       // One file: V8 set for a short run before the verifier loads (short-run.ts); a batch keeps V8's defaults.
-      const kind = verifyRunKind(rest);
-      const options = { shortRun: kind !== 'batch', kind: kind === 'one-file-online' ? 'online' : undefined };
+      const run = verifyRunKind(rest);
+      const options = run.batch ? {} : { shortRun: true, kind: run.kind };
       return await (await loadCommand('verify', options)).verify(rest, out);
     }
     case 'sign':

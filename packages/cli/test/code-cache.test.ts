@@ -6,10 +6,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf } from '@kyso/core';
 import { codeCacheDir } from '../src/code-cache.js';
+import { verifyRunKind, WINDOWED_FROM_BYTES } from '../src/commands/verify-args.js';
 import { repoRoot } from '../../../tests/helpers/producers.js';
 import { scratch } from '../../../tests/helpers/tools.js';
 import { plainPdf } from '../../verify/test/helpers/signed-pdfs.js';
@@ -163,7 +173,7 @@ function kyso(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; s
 }
 
 describe('the built kyso command', () => {
-  it('keeps one cache per command (and per kind of verify run) and gives the same verdict with it, without it and with it off', async () => {
+  it('keeps one cache per command (and per kind of verify run: online, large) and gives the same verdict with it, without it and with it off', async () => {
     const p12 = readFileSync(join(repoRoot, 'test-certs/signer.p12'));
     const signed = join(tmp.dir, 'signed.pdf');
     writeFileSync(
@@ -195,5 +205,23 @@ describe('the built kyso command', () => {
     expect(readFileSync(join(cache, offline)).equals(offlineBytes)).toBe(true);
     // a usage error thrown inside the command's bundle is still a usage error (64), not an internal one
     expect((await kyso(['verify', '--no-such-flag'], { KYSO_CODE_CACHE: cache })).code).toBe(64);
+  });
+});
+
+describe('the kind of a verify run (each keeps its own code cache)', () => {
+  it('tells a batch from one file, and one file online or large from a plain one', () => {
+    const small = join(tmp.dir, 'small.pdf');
+    const large = join(tmp.dir, 'large.pdf');
+    writeFileSync(small, '%PDF-1.7\n');
+    writeFileSync(large, '');
+    truncateSync(large, WINDOWED_FROM_BYTES); // sparse: only its size is read
+    expect(verifyRunKind([small])).toEqual({ batch: false, kind: undefined });
+    expect(verifyRunKind([small, '--online'])).toEqual({ batch: false, kind: 'online' });
+    expect(verifyRunKind([large, '--json'])).toEqual({ batch: false, kind: 'large' });
+    expect(verifyRunKind(['--online', large])).toEqual({ batch: false, kind: 'online.large' });
+    expect(verifyRunKind([join(tmp.dir, 'missing.pdf')])).toEqual({ batch: false, kind: undefined });
+    expect(verifyRunKind([small, large])).toEqual({ batch: true });
+    expect(verifyRunKind([tmp.dir])).toEqual({ batch: true });
+    expect(verifyRunKind(['--no-such-flag'])).toEqual({ batch: true });
   });
 });

@@ -35,16 +35,28 @@ export function isBatch(positionals: readonly string[]): boolean {
   }
 }
 
+/** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
+export const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
+
 /**
- * How the arguments verify: a batch, or one file offline or online (which runs the network code too: its compiled
- * code is kept apart, see bundled-commands.ts). A batch when they do not parse (the command then says why).
+ * How the arguments verify: a batch, or one file, with the kind of run when it compiles code a plain one does not
+ * (`online`: the network and revocation code; `large`: the windowed reading of a file of WINDOWED_FROM_BYTES or
+ * more). A code cache holds what its first run compiled, so each kind keeps its own (bundled-commands.ts). A batch
+ * when the arguments do not parse (the command then says why).
  */
-export function verifyRunKind(argv: string[]): 'batch' | 'one-file' | 'one-file-online' {
+export function verifyRunKind(argv: string[]): { batch: true } | { batch: false; kind: string | undefined } {
   try {
     const { positionals, values } = parseVerifyArgs(argv);
-    if (positionals.length !== 1 || isBatch(positionals)) return 'batch';
-    return values.online ? 'one-file-online' : 'one-file';
+    if (positionals.length !== 1 || isBatch(positionals)) return { batch: true };
+    let large = false;
+    try {
+      large = statSync(positionals[0]!).size >= WINDOWED_FROM_BYTES;
+    } catch {
+      /* the command reports the missing file */
+    }
+    const kind = [values.online ? 'online' : '', large ? 'large' : ''].filter(Boolean).join('.');
+    return { batch: false, kind: kind || undefined };
   } catch {
-    return 'batch';
+    return { batch: true };
   }
 }

@@ -12,12 +12,9 @@ import type { ByteSource } from '@kyso/pdf';
 import { humanReport, OcspCache, validatePdfDetailed, validatePdfEtsiXml, type ValidationReport } from '@kyso/verify';
 import { UsageError } from '../usage.js';
 import { anchorFor, originText, selectTrust, trustSummary, type TrustSelection } from '../trust-sources.js';
-import { isBatch, parseVerifyArgs } from './verify-args.js';
+import { isBatch, parseVerifyArgs, WINDOWED_FROM_BYTES } from './verify-args.js';
 import { cliFetchOptions } from '../fetch-policy.js';
 import { runFetchCache } from '../fetch-cache.js';
-
-/** Files this large are read in windows (parsed and hashed without being held in memory); smaller ones at once. */
-const WINDOWED_FROM_BYTES = 16 * 1024 * 1024;
 
 export async function openPdf(path: string): Promise<{ input: Uint8Array | ByteSource; close(): void }> {
   if (statSync(path).size >= WINDOWED_FROM_BYTES) {
