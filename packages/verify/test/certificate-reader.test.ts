@@ -12,9 +12,9 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readCertificate } from '../src/revocation/certificate-reader.js';
 import { encodeTlv, whole } from '../src/revocation/der-tlv.js';
-import { primeExtensionValues } from '../src/revocation/extension-values.js';
 import { derIsClean, encodingFacts } from '../src/signature/ber.js';
 import { VN_TRUST_DATA } from '../src/trust-profiles/vn-data.generated.js';
+import { asn1Of, hex, json, parsedJson, primeExtensions } from './helpers/pkijs-compare.js';
 
 const testCerts = (f: string): Uint8Array[] =>
   [
@@ -29,42 +29,21 @@ const DERS: Uint8Array[] = [
   ...testCerts('intermediate-ca.pem'),
   ...testCerts('ca-chain.pem'),
 ];
-const hex = (b: Uint8Array | ArrayBuffer) =>
-  Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
-
 /**
  * pkijs's own reading with the extension values kyso reads itself set (as toCertificate made it before), or null
  * when asn1js or pkijs cannot read the bytes as one certificate.
  */
 function byPkijs(der: Uint8Array): pkijs.Certificate | null {
+  const tree = asn1Of(der);
+  if (!tree) return null;
   try {
-    // asn1js throws on some malformed values (a time it cannot convert), not only answers an error
-    const asn = asn1js.fromBER(der.slice().buffer as ArrayBuffer);
-    if (asn.offset !== der.length || asn.result.error) return null;
-    const cert = new pkijs.Certificate({ schema: asn.result });
-    primeExtensionValues(cert);
+    const cert = new pkijs.Certificate({ schema: tree });
+    primeExtensions(cert.extensions);
     return cert;
   } catch {
     return null;
   }
 }
-
-/** The JSON of a pkijs object, or what it throws (pkijs reads an unknown extension's value when asked, and may throw). */
-const json = (x: { toJSON(): unknown } | undefined): string => {
-  try {
-    return JSON.stringify(x?.toJSON());
-  } catch (e) {
-    return `throws ${(e as Error).message}`;
-  }
-};
-
-const parsedOf = (ext: pkijs.Extension): { toJSON(): unknown } | undefined => {
-  try {
-    return ext.parsedValue as { toJSON(): unknown } | undefined;
-  } catch (e) {
-    return { toJSON: () => `throws ${(e as Error).message}` };
-  }
-};
 
 /** Everything a reader of the certificate sees, compared with pkijs's reading. */
 function expectSame(mine: pkijs.Certificate, theirs: pkijs.Certificate, der: Uint8Array): void {
@@ -85,7 +64,7 @@ function expectSame(mine: pkijs.Certificate, theirs: pkijs.Certificate, der: Uin
   for (const [i, ext] of (mine.extensions ?? []).entries()) {
     const other = theirs.extensions![i]!;
     expect([ext.extnID, ext.critical]).toEqual([other.extnID, other.critical]);
-    expect(json(parsedOf(ext))).toBe(json(parsedOf(other)));
+    expect(parsedJson(ext)).toBe(parsedJson(other));
   }
 }
 

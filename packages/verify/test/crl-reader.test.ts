@@ -8,18 +8,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readCrl } from '../src/revocation/crl-reader.js';
-import { extensionValueOf } from '../src/revocation/extension-values.js';
 import { pemOrDer } from '../src/revocation/bytes.js';
+import { asn1Of, hex, json, parsedJson, primeExtensions } from './helpers/pkijs-compare.js';
 
 const CERTS = fileURLToPath(new URL('../../../test-certs/', import.meta.url));
 const file = (f: string) => pemOrDer(readFileSync(join(CERTS, f)));
-const hex = (b: Uint8Array | ArrayBuffer) =>
-  Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
 
 /** A CRL of `count` entries (some with reasons) signed by a throw-away CA, made by openssl. */
 function manyEntries(count: number): Uint8Array {
@@ -70,45 +67,23 @@ const CRLS: Uint8Array[] = [
   file('http/root.crl'),
   manyEntries(300),
 ];
-afterAll(() => {});
 
 /**
  * pkijs's reading, with the extension values kyso reads itself set the same way, or null when asn1js or pkijs
  * cannot read the bytes as one CRL.
  */
 function byPkijs(der: Uint8Array): pkijs.CertificateRevocationList | null {
+  const tree = asn1Of(der);
+  if (!tree) return null;
   try {
-    const asn = asn1js.fromBER(new Uint8Array(der).buffer as ArrayBuffer);
-    if (asn.offset !== der.length || asn.result.error) return null;
-    const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
-    const prime = (exts: pkijs.Extension[] | undefined) => {
-      for (const e of exts ?? []) {
-        const v = extensionValueOf(e.extnID, e.extnValue.valueBlock.valueHexView);
-        if (v !== undefined) e.parsedValue = v;
-      }
-    };
-    prime(crl.crlExtensions?.extensions);
-    for (const r of crl.revokedCertificates ?? []) prime(r.crlEntryExtensions?.extensions);
+    const crl = new pkijs.CertificateRevocationList({ schema: tree });
+    primeExtensions(crl.crlExtensions?.extensions);
+    for (const r of crl.revokedCertificates ?? []) primeExtensions(r.crlEntryExtensions?.extensions);
     return crl;
   } catch {
     return null;
   }
 }
-
-const json = (x: { toJSON(): unknown } | undefined): string => {
-  try {
-    return JSON.stringify(x?.toJSON());
-  } catch (e) {
-    return `throws ${(e as Error).message}`;
-  }
-};
-const parsedOf = (ext: pkijs.Extension) => {
-  try {
-    return json(ext.parsedValue as { toJSON(): unknown } | undefined);
-  } catch (e) {
-    return `throws ${(e as Error).message}`;
-  }
-};
 
 function expectSame(mine: pkijs.CertificateRevocationList, theirs: pkijs.CertificateRevocationList, der: Uint8Array) {
   expect(json(mine)).toBe(json(theirs));
@@ -125,12 +100,12 @@ function expectSame(mine: pkijs.CertificateRevocationList, theirs: pkijs.Certifi
     const o = theirs.revokedCertificates![i]!;
     expect(hex(r.userCertificate.valueBlock.valueHexView)).toBe(hex(o.userCertificate.valueBlock.valueHexView));
     expect(r.revocationDate.value.getTime()).toBe(o.revocationDate.value.getTime());
-    expect((r.crlEntryExtensions?.extensions ?? []).map(parsedOf)).toEqual(
-      (o.crlEntryExtensions?.extensions ?? []).map(parsedOf),
+    expect((r.crlEntryExtensions?.extensions ?? []).map(parsedJson)).toEqual(
+      (o.crlEntryExtensions?.extensions ?? []).map(parsedJson),
     );
   }
-  expect((mine.crlExtensions?.extensions ?? []).map(parsedOf)).toEqual(
-    (theirs.crlExtensions?.extensions ?? []).map(parsedOf),
+  expect((mine.crlExtensions?.extensions ?? []).map(parsedJson)).toEqual(
+    (theirs.crlExtensions?.extensions ?? []).map(parsedJson),
   );
 }
 

@@ -14,16 +14,14 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readBasicOcspResponse, readOcspEnvelope } from '../src/revocation/ocsp-reader.js';
 import { readCertificate } from '../src/revocation/certificate-reader.js';
-import { extensionValueOf } from '../src/revocation/extension-values.js';
 import { decodeOcspResponse } from '../src/revocation/ocsp-response.js';
 import { leafPem } from '../../../tests/helpers/pki-servers.js';
 import { scratch } from '../../../tests/helpers/tools.js';
+import { asn1Of, hex, json, primeExtensions } from './helpers/pkijs-compare.js';
 
 const certsDir = fileURLToPath(new URL('../../../test-certs/', import.meta.url));
 const tmp = scratch('kyso-ocsp-reader-');
 afterAll(() => tmp.cleanup());
-const hex = (b: Uint8Array | ArrayBuffer) =>
-  Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
 
 function openssl(args: string[]): void {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -76,30 +74,17 @@ beforeAll(() => {
 
 /** pkijs's reading of a BasicOCSPResponse (extension values kyso reads itself set), or null when it cannot. */
 function byPkijs(inner: Uint8Array): pkijs.BasicOCSPResponse | null {
+  const tree = asn1Of(inner);
+  if (!tree) return null;
   try {
-    const asn = asn1js.fromBER(new Uint8Array(inner).buffer as ArrayBuffer);
-    if (asn.offset !== inner.length || asn.result.error) return null;
-    const basic = new pkijs.BasicOCSPResponse({ schema: asn.result });
-    for (const e of [
-      ...(basic.tbsResponseData.responseExtensions ?? []),
-      ...basic.tbsResponseData.responses.flatMap((r) => r.singleExtensions ?? []),
-    ]) {
-      const v = extensionValueOf(e.extnID, e.extnValue.valueBlock.valueHexView);
-      if (v !== undefined) e.parsedValue = v;
-    }
+    const basic = new pkijs.BasicOCSPResponse({ schema: tree });
+    primeExtensions(basic.tbsResponseData.responseExtensions);
+    for (const r of basic.tbsResponseData.responses) primeExtensions(r.singleExtensions);
     return basic;
   } catch {
     return null;
   }
 }
-
-const json = (x: { toJSON(): unknown } | undefined): string => {
-  try {
-    return JSON.stringify(x?.toJSON());
-  } catch (e) {
-    return `throws ${(e as Error).message}`;
-  }
-};
 
 function expectSame(mine: pkijs.BasicOCSPResponse, theirs: pkijs.BasicOCSPResponse, inner: Uint8Array): void {
   expect(json(mine.tbsResponseData)).toBe(json(theirs.tbsResponseData));
