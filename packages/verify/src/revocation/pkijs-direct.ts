@@ -1,7 +1,7 @@
 /**
  * Reading X.509 structures straight from DER into the very objects pkijs's own reading makes (its classes, with the
  * fields its fromSchema sets), without asn1js parsing the whole structure nor pkijs building and matching schemas:
- * the parts certificate-reader.ts and crl-reader.ts share. The leaves pkijs keeps as asn1js blocks are read by asn1js,
+ * the parts certificate-reader.ts, crl-reader.ts and ocsp-reader.ts share. The leaves pkijs keeps as asn1js blocks are read by asn1js,
  * each on its own (so they are the same blocks), some only when first asked. Anything outside the plain forms read
  * here throws Unreadable, and the caller takes pkijs's reading.
  */
@@ -32,9 +32,9 @@ export function leaf(b: Uint8Array, t: Tlv): asn1js.AsnType {
 /**
  * `obj[key]` as the asn1js block of this TLV, read when first asked: most are never read in a validation (the
  * key is imported from its DER, extension values come read already), and asn1js's first reads in a process are
- * slow. The TLV was checked to be one well-formed primitive or constructed value (`leafReadable`), so the late read
- * cannot fail: only primitive OCTET STRINGs and BIT STRINGs with 0–7 unused bits are read late, which asn1js always
- * reads (what it tries inside them fails quietly).
+ * slow. Only primitive OCTET STRINGs and BIT STRINGs with 0–7 unused bits are read late (anything else throws
+ * Unreadable now): asn1js always reads those, and what it tries inside them fails quietly, so the late read cannot
+ * fail where an early one would not have.
  */
 export function lazyLeaf<T extends object>(obj: T, key: string, b: Uint8Array, t: Tlv): T {
   const bitString = t.tag === 0x03 && (t.end === t.start || (b[t.start] as number) <= 7);
