@@ -63,12 +63,14 @@ export function startSignatures(
   return { found, starts, integrity, done: previous };
 }
 
-/** `started`: the document's signatures already started (startSignatures), when the caller has them. */
+/**
+ * The facts of the document's signatures, started by `startSignatures`. The caller owns `started`: it awaits
+ * `started.done` on every way out, so nothing reads the source once it returns.
+ */
 export async function gatherFacts(
-  bytes: Uint8Array | ByteSource,
   doc: PdfDocument,
   ctx: TrustContext,
-  started: StartedSignatures = startSignatures(bytes, doc),
+  started: StartedSignatures,
 ): Promise<DocumentFacts> {
   const { found, starts, integrity } = started;
   const bases: Base[] = found.map((s, i) => ({
@@ -78,12 +80,7 @@ export async function gatherFacts(
     transforms: signatureTransforms(doc, s),
     signedRevision: starts[i]!.byteRange.coveredRevision ?? s.revision,
   }));
-  try {
-    return await signatureFacts(doc, ctx, found, bases);
-  } finally {
-    // on every way out (a throw included) nothing reads the source any more once this returns
-    await started.done;
-  }
+  return signatureFacts(doc, ctx, found, bases);
 }
 
 /** The facts of each signature, last to first, each awaiting its own integrity facts where they are first needed. */

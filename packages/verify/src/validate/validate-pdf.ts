@@ -39,14 +39,13 @@ export async function validatePdfDetailed(
   // Hashing starts first: it is the longest step and needs nothing below (gather.ts startSignatures).
   const started = startSignatures(bytes, doc, signatures);
   try {
-    return await judged(bytes, doc, started, options);
+    return await judged(doc, started, options);
   } finally {
     await started.done; // nothing reads the source any more once this returns, a throw included
   }
 }
 
 async function judged(
-  bytes: Uint8Array | ByteSource,
   doc: PdfDocument,
   started: StartedSignatures,
   options: ValidateOptions,
@@ -85,7 +84,7 @@ async function judged(
       return revs.length ? Math.min(...revs) : null;
     },
   };
-  const facts = await gatherFacts(bytes, doc, ctx, started);
+  const facts = await gatherFacts(doc, ctx, started);
   const policy = { ...DEFAULT_VERDICT_POLICY, ...options.verdictPolicy };
   const verdicts = facts.signatures.map((f) => withHiddenSignature(f, decide(f, policy)));
   return { report: validationReport(facts, verdicts), facts, verdicts };
