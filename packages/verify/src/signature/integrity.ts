@@ -9,7 +9,7 @@ import { PdfDocument, type ByteSource } from '@kyso/pdf';
 import { checkByteRange, type ByteRangeFacts, type ByteRangeProblem, type RevisionBounds } from './byte-range.js';
 import { hashByOid, OID, parseCms, sameSerial, type CmsFacts, type CmsProblem, type HashName } from './cms.js';
 import type { FoundSignature } from './find-signatures.js';
-import { askAhead, coveredBytes, digest, digestRanges } from './range-digest.js';
+import { askAhead, coveredBytes, digest, digestRanges, hashesItself } from './range-digest.js';
 import { signerDigestOid } from './ber.js';
 import { certificateDer, namesEqual, subjectPublicKeyInfoDer } from '../revocation/certificates.js';
 import {
@@ -128,10 +128,14 @@ export function startIntegrity(
     revisions,
   );
   // A source hashing in a thread of its own starts on the covered bytes now, not once the CMS is parsed: the
-  // SignerInfo's digest algorithm read ahead (the digest a plain signature's check asks for below).
+  // SignerInfo's digest algorithm read ahead (the digest a plain signature's check asks for below). Bytes in
+  // memory, hashed here, skip the read.
+  const ranges = byteRange.ranges;
   const plain = signature.kind !== 'doc-timestamp' && signature.subFilter !== 'adbe.pkcs7.sha1';
-  const hint = plain && byteRange.ranges ? hashByOid(signerDigestOid(signature.contents)) : undefined;
-  if (hint && byteRange.ranges) askAhead(hint, pdfBytes, byteRange.ranges);
+  if (ranges && plain && hashesItself(pdfBytes)) {
+    const hint = hashByOid(signerDigestOid(signature.contents));
+    if (hint) askAhead(hint, pdfBytes, ranges);
+  }
   const cms = parseCms(signature.contents);
   let finished: Promise<IntegrityFacts> | undefined;
   const finish = async (): Promise<IntegrityFacts> => {

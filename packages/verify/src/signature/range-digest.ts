@@ -7,7 +7,7 @@
  */
 import { sha224, sha512_256 } from '@noble/hashes/sha2';
 import { sha3_256, sha3_384, sha3_512, shake256 } from '@noble/hashes/sha3';
-import { chunksOf, toSource, type ByteSource } from '@kyso/pdf';
+import { chunksOf, isDigestName, toSource, type ByteSource } from '@kyso/pdf';
 import type { HashName } from './cms.js';
 import { nodeCrypto } from '../platform/node-crypto.js';
 
@@ -60,10 +60,14 @@ export function coveredBytes(input: Uint8Array | ByteSource, ranges: Ranges): Ui
   return out;
 }
 
+/** Whether the input is a source that may hash ranges by itself (ByteSource.digestRanges). */
+export function hashesItself(input: Uint8Array | ByteSource): boolean {
+  return !(input instanceof Uint8Array) && input.digestRanges !== undefined;
+}
+
 /** The digest the source computes itself (a file hashed in a thread of its own: ByteSource.digestRanges), if any. */
 function sourceDigest(alg: HashName, input: Uint8Array | ByteSource, ranges: Ranges): Promise<Uint8Array> | undefined {
-  if (input instanceof Uint8Array || !input.digestRanges) return undefined;
-  if (alg !== 'SHA-1' && alg !== 'SHA-256' && alg !== 'SHA-384' && alg !== 'SHA-512') return undefined;
+  if (input instanceof Uint8Array || !input.digestRanges || !isDigestName(alg)) return undefined;
   return input.digestRanges(alg, ranges);
 }
 
