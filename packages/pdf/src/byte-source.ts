@@ -23,7 +23,12 @@ export interface ByteSource {
 }
 
 /** The digest algorithms a ByteSource may hash for its reader (WebCrypto names; see ByteSource.digestRanges). */
-export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export const DIGEST_NAMES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
+export type DigestName = (typeof DIGEST_NAMES)[number];
+
+export function isDigestName(name: string): name is DigestName {
+  return (DIGEST_NAMES as readonly string[]).includes(name);
+}
 
 const CHUNK = 1 << 20;
 

@@ -31,6 +31,8 @@ export {
   ascii,
   latin1,
   type ByteSource,
+  DIGEST_NAMES,
+  isDigestName,
   type DigestName,
 } from './byte-source.js';
 export {

@@ -4,7 +4,7 @@
  * worker thread of its own (io/hash-thread.ts) while the caller does the rest of its work.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ByteSource, DigestName } from '@kyso/pdf';
+import { isDigestName, type ByteSource, type DigestName } from '@kyso/pdf';
 import { HashThread, type HashRanges } from './hash-thread.js';
 
 export interface FileSourceOptions {
@@ -45,7 +45,7 @@ export class FileSource implements ByteSource {
    * hashes the pieces itself). A rejected promise means the thread could not: the caller hashes itself then.
    */
   digestRanges(algorithm: DigestName, ranges: HashRanges): Promise<Uint8Array> | undefined {
-    if (!this.hashThread || this.fd === null || !HashThread.hashes(algorithm)) return undefined;
+    if (!this.hashThread || this.fd === null || !isDigestName(algorithm)) return undefined;
     const key = `${algorithm} ${ranges.map(([s, l]) => `${s}+${l}`).join(' ')}`;
     let d = this.digests.get(key);
     if (!d) {

@@ -9,20 +9,13 @@
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
+import type { DigestName } from '@kyso/pdf';
 
 // node:worker_threads on first use only: `kyso verify` of one file never starts a thread and must not load it.
 const require = createRequire(import.meta.url);
 
 /** Ranges as [start, length], in bounds of the file (the caller checked them). */
 export type HashRanges = ReadonlyArray<readonly [number, number]>;
-
-/** The algorithms the thread hashes, by their WebCrypto names (as @kyso/verify asks) → Node's. */
-const NODE_HASH: Readonly<Record<string, string>> = {
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-};
 
 // The worker's whole program: read each range in 1 MiB pieces into one buffer, hash, answer. A short read (the
 // file shrank) is an error: the caller then hashes in its own thread and sees what is there.
@@ -82,16 +75,13 @@ export class HashThread {
     this.worker.on('exit', () => fail(new Error('hash thread stopped')));
   }
 
-  /** Whether the thread hashes `algorithm`. */
-  static hashes(algorithm: string): boolean {
-    return Object.hasOwn(NODE_HASH, algorithm);
-  }
-
-  /** The digest of the ranges, in order; rejects when the thread cannot give it (the caller hashes itself then). */
-  digest(algorithm: string, ranges: HashRanges): Promise<Uint8Array> {
-    const alg = NODE_HASH[algorithm];
-    if (!alg) return Promise.reject(new Error(`no ${algorithm} in the hash thread`));
+  /**
+   * The digest of the ranges, in order, by the algorithm's WebCrypto name (as @kyso/verify asks); rejects when the
+   * thread cannot give it (the caller hashes itself then).
+   */
+  digest(algorithm: DigestName, ranges: HashRanges): Promise<Uint8Array> {
     if (this.failed) return Promise.reject(this.failed);
+    const alg = algorithm.replace('-', '').toLowerCase(); // Node's name: SHA-256 → sha256
     const id = this.nextId++;
     // held while an answer is awaited: a caller awaiting only this promise must not see the process exit under it
     this.worker.ref();
