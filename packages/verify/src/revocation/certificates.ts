@@ -52,8 +52,8 @@ export function toCertificate(input: CertificateInput): Certificate {
   const der = pemOrDer(input);
   const known = parsedByDer.find(der);
   if (known) return known.value;
-  const direct = readCertificate(der);
-  if (direct) return remember(der.slice(), direct);
+  const direct = readDirect(der);
+  if (direct) return direct;
   try {
     const asn1 = asn1js.fromBER(toArrayBuffer(der));
     if (asn1.offset === -1) throw new Error(asn1.result.error);
@@ -85,11 +85,13 @@ function remember(exact: Uint8Array, cert: Certificate, key: Uint8Array | undefi
  * toCertificate finds it; false when its layout is not the plain one that reader reads.
  */
 export function rememberCertificateDirect(der: Uint8Array): boolean {
-  if (parsedByDer.find(der)) return true;
+  return parsedByDer.find(der) !== undefined || readDirect(der) !== null;
+}
+
+/** The certificate read straight from its DER (certificate-reader.ts) and remembered, or null when it declines. */
+function readDirect(der: Uint8Array): Certificate | null {
   const cert = readCertificate(der);
-  if (!cert) return false;
-  remember(der.slice(), cert);
-  return true;
+  return cert && remember(der.slice(), cert);
 }
 
 /**

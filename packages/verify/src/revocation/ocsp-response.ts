@@ -151,7 +151,7 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   if (envelope.responseType !== ID_PKIX_OCSP_BASIC) return { facts };
 
   const inner = envelope.response;
-  const basic = readBasicOcspResponse(inner, directCertificate) ?? basicByPkijs(inner);
+  const basic = readBasicOcspResponse(inner, certificateOrNull) ?? basicByPkijs(inner);
   const data = basic.tbsResponseData;
   const rid = data.responderID as unknown;
   facts.producedAt = data.producedAt;
@@ -174,9 +174,13 @@ function decodeOcspBytes(input: Uint8Array): DecodedOcspResponse {
   return { facts, basic };
 }
 
-/** A certificate of an OCSP response read straight from its DER and kept as toCertificate keeps it, or null. */
-function directCertificate(der: Uint8Array): Certificate | null {
-  return rememberCertificateDirect(der) ? toCertificate(der) : null;
+/** A certificate of an OCSP response as toCertificate reads and keeps it, or null when it cannot be read. */
+function certificateOrNull(der: Uint8Array): Certificate | null {
+  try {
+    return toCertificate(der);
+  } catch {
+    return null; // pkijs's reading of the whole response says what is wrong
+  }
 }
 
 /** pkijs's reading of the OCSPResponse envelope; throws when the bytes are not one. */
