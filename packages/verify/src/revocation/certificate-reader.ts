@@ -10,8 +10,7 @@
  */
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { inside, whole } from './der-tlv.js';
-import { algorithm, children, extension, lazyLeaf, leaf, make, name, need, time } from './pkijs-direct.js';
+import { algorithm, children, extension, lazyLeaf, leaf, make, name, readSigned, time } from './pkijs-direct.js';
 
 /**
  * The certificate in `der` (exactly one Certificate, nothing after it) read as pkijs reads it, or null when its
@@ -19,11 +18,8 @@ import { algorithm, children, extension, lazyLeaf, leaf, make, name, need, time 
  * to the caller's buffer.
  */
 export function readCertificate(input: Uint8Array): pkijs.Certificate | null {
-  const der = new Uint8Array(input); // a copy (a Node Buffer's own slice would be a view)
-  try {
-    const cert = need(whole(der, 0x30));
-    const [tbs, signatureAlgorithm, signatureValue, ...rest] = need(inside(der, cert));
-    if (!tbs || !signatureAlgorithm || signatureValue?.tag !== 0x03 || rest.length > 0) return null;
+  return readSigned(input, (der, { tbs, signatureAlgorithm, signature, rest }) => {
+    if (rest.length > 0) return null;
     const fields = children(der, tbs, 0x30);
     let i = 0;
     let version = 0;
@@ -67,9 +63,6 @@ export function readCertificate(input: Uint8Array): pkijs.Certificate | null {
       ...(list ? { extensions: list } : {}),
       signatureAlgorithm: algorithm(der, signatureAlgorithm),
     });
-    return lazyLeaf(certificate, 'signatureValue', der, signatureValue);
-  } catch {
-    // Unreadable, or asn1js throwing on a leaf (a UniversalString of 5 bytes): pkijs's reading says what it is
-    return null;
-  }
+    return lazyLeaf(certificate, 'signatureValue', der, signature);
+  });
 }

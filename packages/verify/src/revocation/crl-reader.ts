@@ -7,8 +7,19 @@
  */
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { inside, type Tlv, whole } from './der-tlv.js';
-import { algorithm, children, extension, lazyLeaf, leaf, make, name, need, time, Unreadable } from './pkijs-direct.js';
+import type { Tlv } from './der-tlv.js';
+import {
+  algorithm,
+  children,
+  extension,
+  lazyLeaf,
+  leaf,
+  make,
+  name,
+  readSigned,
+  time,
+  Unreadable,
+} from './pkijs-direct.js';
 
 function extensions(b: Uint8Array, t: Tlv | undefined): pkijs.Extensions {
   const items = children(b, t, 0x30);
@@ -28,11 +39,8 @@ function revoked(b: Uint8Array, t: Tlv): pkijs.RevokedCertificate {
 
 /** The CRL in `input` (exactly one, nothing after it) as pkijs reads it, or null (see the module comment). */
 export function readCrl(input: Uint8Array): pkijs.CertificateRevocationList | null {
-  const der = new Uint8Array(input); // a copy (a Node Buffer's own slice would be a view)
-  try {
-    const list = need(whole(der, 0x30));
-    const [tbs, signatureAlgorithm, signatureValue, ...rest] = need(inside(der, list));
-    if (!tbs || !signatureAlgorithm || signatureValue?.tag !== 0x03 || rest.length > 0) return null;
+  return readSigned(input, (der, { tbs, signatureAlgorithm, signature: signatureValue, rest }) => {
+    if (rest.length > 0) return null;
     const fields = children(der, tbs, 0x30);
     let i = 0;
     let version: number | undefined;
@@ -72,8 +80,5 @@ export function readCrl(input: Uint8Array): pkijs.CertificateRevocationList | nu
       signatureAlgorithm: algorithm(der, signatureAlgorithm),
     });
     return lazyLeaf(crl, 'signatureValue', der, signatureValue);
-  } catch {
-    // Unreadable, or asn1js throwing on a leaf: pkijs's reading says what it is
-    return null;
-  }
+  });
 }

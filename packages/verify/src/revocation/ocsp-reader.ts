@@ -9,7 +9,19 @@
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { inside, oidText, type Tlv, whole } from './der-tlv.js';
-import { algorithm, children, extension, lazyLeaf, leaf, make, name, need, time, Unreadable } from './pkijs-direct.js';
+import {
+  algorithm,
+  children,
+  extension,
+  lazyLeaf,
+  leaf,
+  make,
+  name,
+  need,
+  readSigned,
+  time,
+  Unreadable,
+} from './pkijs-direct.js';
 
 /** The outer OCSPResponse: its status code and, when present, the type and bytes of its responseBytes. */
 export interface OcspEnvelope {
@@ -130,18 +142,15 @@ function responseData(b: Uint8Array, t: Tlv | undefined): pkijs.ResponseData {
 }
 
 /**
- * The BasicOCSPResponse in `input` as pkijs reads it, its certificates read by `readCertificate` (which answers
- * null for one it leaves to pkijs: the whole response is then left to pkijs), or null (see the module comment).
+ * The BasicOCSPResponse in `input` as pkijs reads it, its certificates read by `readCertificate` (null for one it
+ * cannot read: the whole response is then left to pkijs), or null (see the module comment).
  */
 export function readBasicOcspResponse(
   input: Uint8Array,
   readCertificate: (der: Uint8Array) => pkijs.Certificate | null,
 ): pkijs.BasicOCSPResponse | null {
-  const der = new Uint8Array(input); // a copy (a Node Buffer's own slice would be a view)
-  try {
-    const top = need(whole(der, 0x30));
-    const [tbs, signatureAlgorithm, signature, certsField, ...more] = need(inside(der, top));
-    if (signature?.tag !== 0x03 || more.length > 0 || (certsField && certsField.tag !== 0xa0)) return null;
+  return readSigned(input, (der, { tbs, signatureAlgorithm, signature, rest: [certsField, ...more] }) => {
+    if (more.length > 0 || (certsField && certsField.tag !== 0xa0)) return null;
     let certs: pkijs.Certificate[] | undefined;
     if (certsField) {
       const [seq, ...rest] = children(der, certsField, 0xa0);
@@ -155,8 +164,5 @@ export function readBasicOcspResponse(
       ...(certs ? { certs } : {}),
     });
     return lazyLeaf(basic, 'signature', der, signature);
-  } catch {
-    // Unreadable, or asn1js throwing on a leaf: pkijs's reading says what it is
-    return null;
-  }
+  });
 }

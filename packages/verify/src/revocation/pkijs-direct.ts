@@ -7,7 +7,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { inside, oidText, type Tlv } from './der-tlv.js';
+import { inside, oidText, type Tlv, whole } from './der-tlv.js';
 import { extensionValueOf } from './extension-values.js';
 
 /** Builds an object of `cls` with exactly these own fields, as its constructor and fromSchema would leave it. */
@@ -131,4 +131,29 @@ export function extension(b: Uint8Array, t: Tlv): pkijs.Extension {
   const parsed = extensionValueOf(extnID, b.subarray(value.start, value.end));
   if (parsed !== undefined) ext.parsedValue = parsed;
   return ext;
+}
+
+/** The parts of a signed structure: SEQUENCE { tbs, signatureAlgorithm, BIT STRING signature, ...rest }. */
+export interface SignedParts {
+  tbs: Tlv;
+  signatureAlgorithm: Tlv;
+  signature: Tlv;
+  rest: Tlv[];
+}
+
+/**
+ * Reads `input` as one signed structure (nothing after it) with `build`, over a copy (nothing kept refers to the
+ * caller's buffer; a Node Buffer's own slice would be a view). Null when it is not one, or when `build` declines or
+ * throws (Unreadable, or asn1js throwing on a leaf such as a UniversalString of 5 bytes): pkijs's reading then says
+ * what it is.
+ */
+export function readSigned<T>(input: Uint8Array, build: (der: Uint8Array, parts: SignedParts) => T | null): T | null {
+  const der = new Uint8Array(input);
+  try {
+    const [tbs, signatureAlgorithm, signature, ...rest] = need(inside(der, need(whole(der, 0x30))));
+    if (!tbs || !signatureAlgorithm || signature?.tag !== 0x03) return null;
+    return build(der, { tbs, signatureAlgorithm, signature, rest });
+  } catch {
+    return null;
+  }
 }
