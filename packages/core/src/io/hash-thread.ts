@@ -66,13 +66,15 @@ export class HashThread {
       if (m.digest) p.resolve(new Uint8Array(m.digest.buffer, m.digest.byteOffset, m.digest.byteLength));
       else p.reject(new Error(m.error ?? 'hash thread failed'));
     });
-    const fail = (e: Error) => {
-      this.failed = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', () => fail(new Error('hash thread stopped')));
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', () => this.fail(new Error('hash thread stopped')));
+  }
+
+  /** From now on every digest rejects with `e`, those awaited included. */
+  private fail(e: Error): void {
+    this.failed = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
   }
 
   /**
@@ -87,15 +89,13 @@ export class HashThread {
     this.worker.ref();
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, alg, ranges: ranges.map(([s, l]) => [s, l]) });
+      this.worker.postMessage({ id, alg, ranges });
     });
   }
 
   /** Stops the thread; what it still had to answer is rejected. */
   stop(): void {
-    this.failed ??= new Error('hash thread stopped');
-    for (const p of this.pending.values()) p.reject(this.failed);
-    this.pending.clear();
+    this.fail(this.failed ?? new Error('hash thread stopped'));
     void this.worker.terminate();
   }
 }
