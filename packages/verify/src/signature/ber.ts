@@ -56,13 +56,18 @@ export function encodingFacts(root: asn1js.AsnType, startDepth = 0): EncodingFac
     if (len?.isIndefiniteForm || (len?.longFormUsed && (len.length ?? 0) < 128)) ber = true;
     if (node instanceof asn1js.Integer || node instanceof asn1js.Enumerated) {
       const [b0, b1] = node.valueBlock.valueHexView;
-      if (b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) badInteger = true; // not minimal
+      if (notMinimal(b0, b1)) badInteger = true;
     }
     const kids = n.valueBlock?.value;
     if (Array.isArray(kids)) for (const k of kids) walk(k as asn1js.AsnType, depth + 1);
   };
   walk(root, startDepth);
   return { ber, badInteger };
+}
+
+/** An INTEGER's (or ENUMERATED's) first two content bytes say it is not minimal (invalid in BER and DER alike). */
+function notMinimal(b0: number | undefined, b1: number | undefined): boolean {
+  return b1 !== undefined && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80));
 }
 
 /**
@@ -82,16 +87,13 @@ export function derIsClean(b: Uint8Array, t: Tlv, depth = 0): boolean {
   }
   switch (t.tag) {
     case 0x02:
-    case 0x0a: {
-      const [b0, b1] = [b[t.start], b[t.start + 1]];
-      if (len === 0) return false;
-      return !(len >= 2 && ((b0 === 0x00 && (b1 as number) < 0x80) || (b0 === 0xff && (b1 as number) >= 0x80)));
-    }
+    case 0x0a:
+      return len > 0 && !notMinimal(b[t.start], len > 1 ? b[t.start + 1] : undefined);
     case 0x04:
       return len === 0 || embeddedIsClean(b, t.start, t.end, depth);
     case 0x03: {
-      const unused = b[t.start];
-      if (unused === undefined) return true;
+      if (len === 0) return true;
+      const unused = b[t.start] as number;
       if (unused > 7) return false;
       return unused !== 0 || len === 1 || embeddedIsClean(b, t.start + 1, t.end, depth);
     }
