@@ -16,11 +16,11 @@ export interface ByteSource {
    * file source can hash in a thread of its own while the caller does other work. Undefined when the source does
    * not offer it for this algorithm; a rejection means it could not, and the caller hashes the pieces itself.
    */
-  digestRanges?(
-    algorithm: DigestName,
-    ranges: ReadonlyArray<readonly [number, number]>,
-  ): Promise<Uint8Array> | undefined;
+  digestRanges?(algorithm: DigestName, ranges: ByteRanges): Promise<Uint8Array> | undefined;
 }
+
+/** Ranges of a source as [start, length] pairs, in order (a signature's ByteRange, checked to be in bounds). */
+export type ByteRanges = ReadonlyArray<readonly [number, number]>;
 
 /** The digest algorithms a ByteSource may hash for its reader (WebCrypto names; see ByteSource.digestRanges). */
 export const DIGEST_NAMES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;

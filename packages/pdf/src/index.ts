@@ -31,6 +31,7 @@ export {
   ascii,
   latin1,
   type ByteSource,
+  type ByteRanges,
   DIGEST_NAMES,
   isDigestName,
   type DigestName,

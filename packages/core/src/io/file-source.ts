@@ -4,8 +4,8 @@
  * worker thread of its own (io/hash-thread.ts) while the caller does the rest of its work.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isDigestName, type ByteSource, type DigestName } from '@kyso/pdf';
-import { HashThread, type HashRanges } from './hash-thread.js';
+import { isDigestName, type ByteRanges, type ByteSource, type DigestName } from '@kyso/pdf';
+import { HashThread } from './hash-thread.js';
 
 export interface FileSourceOptions {
   /**
@@ -44,8 +44,8 @@ export class FileSource implements ByteSource {
    * The digest of the ranges computed in the hash thread, or undefined when this source has none (the caller
    * hashes the pieces itself). A rejected promise means the thread could not: the caller hashes itself then.
    */
-  digestRanges(algorithm: DigestName, ranges: HashRanges): Promise<Uint8Array> | undefined {
-    if (!this.hashThread || this.fd === null || !isDigestName(algorithm)) return undefined;
+  digestRanges(algorithm: DigestName, ranges: ByteRanges): Promise<Uint8Array> | undefined {
+    if (!this.hashThread || !isDigestName(algorithm)) return undefined; // none once closed
     const key = `${algorithm} ${ranges.map(([s, l]) => `${s}+${l}`).join(' ')}`;
     let d = this.digests.get(key);
     if (!d) {

@@ -9,13 +9,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
-import type { DigestName } from '@kyso/pdf';
+import type { ByteRanges, DigestName } from '@kyso/pdf';
 
 // node:worker_threads on first use only: `kyso verify` of one file never starts a thread and must not load it.
 const require = createRequire(import.meta.url);
-
-/** Ranges as [start, length], in bounds of the file (the caller checked them). */
-export type HashRanges = ReadonlyArray<readonly [number, number]>;
 
 // The worker's whole program: read each range in 1 MiB pieces into one buffer, hash, answer. A short read (the
 // file shrank) is an error: the caller then hashes in its own thread and sees what is there.
@@ -81,7 +78,7 @@ export class HashThread {
    * The digest of the ranges, in order, by the algorithm's WebCrypto name (as @kyso/verify asks); rejects when the
    * thread cannot give it (the caller hashes itself then).
    */
-  digest(algorithm: DigestName, ranges: HashRanges): Promise<Uint8Array> {
+  digest(algorithm: DigestName, ranges: ByteRanges): Promise<Uint8Array> {
     if (this.failed) return Promise.reject(this.failed);
     const alg = algorithm.replace('-', '').toLowerCase(); // Node's name: SHA-256 → sha256
     const id = this.nextId++;

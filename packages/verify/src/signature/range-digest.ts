@@ -7,12 +7,12 @@
  */
 import { sha224, sha512_256 } from '@noble/hashes/sha2';
 import { sha3_256, sha3_384, sha3_512, shake256 } from '@noble/hashes/sha3';
-import { chunksOf, isDigestName, toSource, type ByteSource } from '@kyso/pdf';
+import { chunksOf, isDigestName, toSource, type ByteRanges, type ByteSource } from '@kyso/pdf';
 import type { HashName } from './cms.js';
 import { nodeCrypto } from '../platform/node-crypto.js';
 
 /** Ranges as [start, length], in bounds of the file (checkByteRange made sure). */
-export type Ranges = ReadonlyArray<readonly [number, number]>;
+export type Ranges = ByteRanges;
 
 interface Hasher {
   update(data: Uint8Array): unknown;
