@@ -3,6 +3,7 @@
  * hex that never throw, and an extension's value as pkijs gives it when asked.
  */
 import * as asn1js from 'asn1js';
+import { expect } from 'vitest';
 import type * as pkijs from 'pkijs';
 import { extensionValueOf } from '../../src/revocation/extension-values.js';
 
@@ -43,4 +44,20 @@ export function asn1Of(der: Uint8Array): asn1js.AsnType | null {
   } catch {
     return null;
   }
+}
+
+/** A signed structure read both ways (a certificate, a CRL) has the same JSON, encodings, own fields and signed part. */
+export function expectSameSigned<T extends SignedObject>(mine: T, theirs: T, der: Uint8Array): void {
+  expect(json(mine)).toBe(json(theirs));
+  expect(hex(mine.toSchema(false).toBER(false))).toBe(hex(der));
+  for (const encode of [false, true])
+    expect(hex(mine.toSchema(encode).toBER(false))).toBe(hex(theirs.toSchema(encode).toBER(false)));
+  expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
+  expect(hex(mine.tbsView)).toBe(hex(theirs.tbsView));
+}
+
+interface SignedObject {
+  toJSON(): unknown;
+  toSchema(encodeFlag?: boolean): asn1js.AsnType;
+  tbsView: Uint8Array;
 }
