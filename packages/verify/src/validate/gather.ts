@@ -9,7 +9,6 @@ import { evaluateCryptoPolicy } from '../crypto-policy/index.js';
 import { analyseModifications } from '../modifications/index.js';
 import {
   describeHidden,
-  findSignatures,
   startIntegrity,
   withHidingChanges,
   xrefFragments,
@@ -51,7 +50,7 @@ export interface StartedSignatures {
 export function startSignatures(
   bytes: Uint8Array | ByteSource,
   doc: PdfDocument,
-  found: FoundSignature[] = findSignatures(doc),
+  found: FoundSignature[],
 ): StartedSignatures {
   const starts = found.map((s) => startIntegrity(bytes, s, { doc }));
   const integrity: Promise<IntegrityFacts>[] = new Array(found.length);
