@@ -264,7 +264,7 @@ try {
     '-i',
     join(root, 'test-certs/root-ca.pem'),
   ]);
-  const cli = join(root, 'packages/cli/dist/main.js');
+  const cli = join(root, 'packages/cli/dist/main.cjs');
   const rootPem = join(root, 'test-certs/root-ca.pem');
   const online = ['--online', '--allow-host', '127.0.0.1:39601', '--allow-host', '127.0.0.1:39602'];
   pki = await startTestPki(root);

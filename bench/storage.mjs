@@ -50,7 +50,7 @@ async function startInstance(root, api, database) {
   writeFileSync(join(dir, 'kyso.json'), JSON.stringify(config));
   const child = spawn(
     process.execPath,
-    [join(root, 'packages/cli/dist/main.js'), 'serve', '--config', join(dir, 'kyso.json')],
+    [join(root, 'packages/cli/dist/main.cjs'), 'serve', '--config', join(dir, 'kyso.json')],
     {
       env: { ...process.env, KYSO_BENCH_P12: 'kyso-test' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -18,7 +18,7 @@ import { run, scratch } from './helpers/tools.js';
 import { scanPng } from '../packages/core/test/fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-certify-cli-');
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 const AUTHORITY = 'Ủy ban nhân dân phường Kinh Bắc';
 let nss: NssDb;

@@ -16,7 +16,7 @@ import { run, scratch } from './helpers/tools.js';
 import { scanPng } from '../packages/core/test/fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-certify-desk-');
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 const UNIT = 'xa-27280';
 let tsa: TsaServer;

@@ -14,7 +14,7 @@ import { scanPng } from '../packages/core/test/fixtures/ecopy/scans.js';
 import { bearer, startTestService, type TestService } from '../packages/server/test/helpers/test-service.js';
 
 const tmp = scratch('kyso-certify-layout-');
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 const STATEMENT = 'Chứng thực bản sao đúng với bản chính.';
 const MARK = 'BẢN ĐIỆN TỬ CHUYỂN ĐỔI TỪ VĂN BẢN GIẤY';

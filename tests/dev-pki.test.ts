@@ -13,7 +13,7 @@ import { httpGet, leafPem, TEST_CERTS } from './helpers/pki-servers.js';
 import { run, scratch } from './helpers/tools.js';
 
 const repoRoot = join(TEST_CERTS, '..');
-const cli = join(repoRoot, 'packages/cli/dist/main.js');
+const cli = join(repoRoot, 'packages/cli/dist/main.cjs');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ function kyso(...args: string[]): Promise<{ code: number; stdout: string; stderr
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'packages/cli/dist/main.js'), 'fee', ...args],
+      [join(repoRoot, 'packages/cli/dist/main.cjs'), 'fee', ...args],
       { encoding: 'utf8' },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });

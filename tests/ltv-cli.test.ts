@@ -35,7 +35,7 @@ const kyso = (args: string[]): Promise<{ status: number | null; stdout: string; 
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+      [join(repoRoot, 'packages/cli/dist/main.cjs'), ...args],
       {
         encoding: 'utf8',
         env: { ...process.env, KYSO_PW: 'kyso-test', KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602' },

@@ -105,7 +105,7 @@ describe('default ports', () => {
       JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
     // neither script names a port: each runs on its own default
-    expect(scripts.serve).toBe('node packages/cli/dist/main.js serve');
+    expect(scripts.serve).toBe('node packages/cli/dist/main.cjs serve');
     expect(scripts['verify-web']).toBe('node examples/verify-web/serve.mjs');
     const servicePort = loadConfig({ env: {} }).config.port; // `kyso serve` without a configuration
     expect(servicePort).toBe(8080);

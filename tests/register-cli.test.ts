@@ -21,7 +21,7 @@ import { run, scratch } from './helpers/tools.js';
 import { scanPng } from '../packages/core/test/fixtures/ecopy/scans.js';
 
 const tmp = scratch('kyso-register-cli-');
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 const AUTH = 'UBND-KINH-BAC';
 

@@ -17,7 +17,7 @@ import { fillKnownRegister, KNOWN_TOTALS } from '../packages/core/test/helpers/k
 const UNIT = 'Ủy ban nhân dân phường Kinh Bắc';
 
 const tmp = scratch('kyso-report-cli-');
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 const certs = (f: string) => join(repoRoot, 'test-certs', f);
 let scan: string;
 

@@ -487,7 +487,7 @@ describe('POST /v1/fees/quote', () => {
       const lib = computeFee(c.body);
       const cli = spawnSync(
         process.execPath,
-        [join(repoRoot, 'packages/cli/dist/main.js'), 'fee', ...c.cli, '--json'],
+        [join(repoRoot, 'packages/cli/dist/main.cjs'), 'fee', ...c.cli, '--json'],
         { encoding: 'utf8' },
       );
       expect([http.total, lib.total, (JSON.parse(cli.stdout) as { total: number }).total], c.cli.join(' ')).toEqual([

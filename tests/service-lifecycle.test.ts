@@ -18,7 +18,7 @@ import { TEST_CERTS } from './helpers/pki-servers.js';
 import { bearer, makeKeys, postPdf, startTestService } from '../packages/server/test/helpers/test-service.js';
 import type { SqliteSessionStore } from '@kyso/server';
 
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 let nss: NssDb;
 let pdf: Uint8Array;
 const tmp = scratch('kyso-service-life-');

@@ -164,7 +164,7 @@ describe('kyso sign (command line)', () => {
     new Promise((resolve) => {
       execFile(
         process.execPath,
-        [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+        [join(repoRoot, 'packages/cli/dist/main.cjs'), ...args],
         {
           encoding: 'utf8',
           env: { ...process.env, KYSO_FETCH_ALLOW_HOSTS: '127.0.0.1:39601,127.0.0.1:39602', ...env },

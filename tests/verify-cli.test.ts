@@ -31,7 +31,7 @@ function kyso(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'packages/cli/dist/main.js'), 'verify', ...args],
+      [join(repoRoot, 'packages/cli/dist/main.cjs'), 'verify', ...args],
       { encoding: 'utf8', timeout: 30_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });

@@ -1,4 +1,4 @@
-/** Runs the built `kyso` command (packages/cli/dist/main.js) the way a user does, for the CLI tests. */
+/** Runs the built `kyso` command (packages/cli/dist/main.cjs) the way a user does, for the CLI tests. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './producers.js';
@@ -16,7 +16,7 @@ export function runKyso(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+      [join(repoRoot, 'packages/cli/dist/main.cjs'), ...args],
       { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: options.env },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

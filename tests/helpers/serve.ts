@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './producers.js';
 
-const CLI = join(repoRoot, 'packages/cli/dist/main.js');
+const CLI = join(repoRoot, 'packages/cli/dist/main.cjs');
 
 export interface ServeChild {
   proc: ChildProcess;

@@ -1,5 +1,7 @@
 // The kyso command as bundled files over tsc's output (run by `pnpm build` after tsc):
-// - dist/main.js, the bin: an ES module with src/bundled-commands.ts in place of src/command-loader.ts;
+// - dist/main.cjs, the bin: a CommonJS script with src/bundled-commands.ts in place of src/command-loader.ts. Not an
+//   ES module: Node's ES module loader, and its import of node:crypto (which evaluates all of WebCrypto), cost ~5 ms
+//   of every call. dist/main.js is the same as an ES module, for those who ran it by that name;
 // - dist/commands/NAME.cjs, one CommonJS bundle per command, run through V8's code cache (src/code-cache.ts): an
 //   ES module cannot be given a code cache on Node 20, a script can. Each holds what its command needs;
 // - dist/commands/serve.js and dist/commands/verify-worker.js (the batch's worker): ES modules (@kyso/server is one).
@@ -84,7 +86,21 @@ const common = {
 const coreUrl =
   "let kysoCoreBase; const kysoCoreUrl = (p) => new URL(p, (kysoCoreBase ??= kysoFileUrl(require.resolve('@kyso/core')))).href;";
 
-// The ES modules: the bin, the service's command and the batch's worker.
+// The bin, as a CommonJS script (import() kept for the service's command, an ES module; Node's own loader runs the
+// bin, so import() works there).
+await build({
+  ...common,
+  entryPoints: { main: 'src/main.ts' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': 'kysoSelfUrl' },
+  banner: {
+    js: `const { pathToFileURL: kysoFileUrl } = require('node:url'); const kysoSelfUrl = kysoFileUrl(__filename).href; ${coreUrl}`,
+  },
+  plugins: [kysoPlugin({ './command-loader.js': 'src/bundled-commands.ts' })],
+});
+
+// The ES modules: the bin by its earlier name, the service's command and the batch's worker.
 await build({
   ...common,
   entryPoints: {

@@ -145,5 +145,8 @@ export async function main(
 // `pnpm kyso ...` runs in the repository root; relative paths are the user's, from the folder pnpm was started in.
 const script = process.env.npm_lifecycle_event;
 if (process.env.INIT_CWD && (script === 'kyso' || script === 'serve')) process.chdir(process.env.INIT_CWD);
-process.exitCode = await main(process.argv.slice(2));
-keepCompiledCode();
+// (no top-level await: the bin is a CommonJS script, scripts/bundle.mjs)
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  keepCompiledCode();
+});

@@ -5,7 +5,7 @@ import { corpusDir, fixturesDir, repoRoot } from '../../../tests/helpers/produce
 
 /** Runs the built CLI the way `pnpm kyso` does. */
 function kyso(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'packages/cli/dist/main.cjs'), ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -165,7 +165,7 @@ function kyso(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repoRoot, 'packages/cli/dist/main.js'), ...args],
+      [join(repoRoot, 'packages/cli/dist/main.cjs'), ...args],
       { encoding: 'utf8', env: { ...process.env, ...env } },
       (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
     );

@@ -13,7 +13,7 @@ import { exitCodeFor, EXIT } from '../src/exit-codes.js';
 import { COMMANDS, SUBCOMMANDS } from '../src/help.js';
 import { fixturesDir, repoRoot } from '../../../tests/helpers/producers.js';
 
-const main = join(repoRoot, 'packages/cli/dist/main.js');
+const main = join(repoRoot, 'packages/cli/dist/main.cjs');
 
 function kyso(
   args: string[],

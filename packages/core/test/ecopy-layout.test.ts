@@ -459,7 +459,7 @@ describe('nothing is drawn over the original', () => {
       const verify = spawnSync(
         process.execPath,
         [
-          join(repoRoot, 'packages/cli/dist/main.js'),
+          join(repoRoot, 'packages/cli/dist/main.cjs'),
           'verify',
           path,
           '--trust',

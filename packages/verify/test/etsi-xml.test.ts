@@ -376,7 +376,7 @@ describe('corpus files', () => {
 });
 
 describe('kyso verify --xml', () => {
-  const cli = join(repoRoot, 'packages/cli/dist/main.js');
+  const cli = join(repoRoot, 'packages/cli/dist/main.cjs');
   const kyso = (...args: string[]) => spawnSync(process.execPath, [cli, 'verify', ...args], { encoding: 'utf8' });
 
   it('prints the XML report with the exit code it has without --xml', async () => {

@@ -18,7 +18,7 @@ import {
   type TestKeys,
 } from '../../../packages/server/test/helpers/test-service.js';
 
-const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.cjs', import.meta.url));
 
 export interface ChildService {
   url: string;

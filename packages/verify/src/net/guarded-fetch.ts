@@ -18,7 +18,7 @@ import {
 } from './fetch-policy.js';
 import type { FetchLike } from './http.js';
 import { FetchError } from './messages.js';
-import { headerPairs, LightResponse, type HttpResponse } from './response.js';
+import { dropBody, headerPairs, LightResponse, readerOf, type BodyReader, type HttpResponse } from './response.js';
 
 /**
  * One HTTP exchange, no redirects followed (a 3xx comes back as it is, with its Location), connecting only to
@@ -184,39 +184,43 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
       release();
       refuse(shown, new FetchError('FETCH_TOO_MANY_REDIRECTS', {}, 'a redirect whose target cannot be checked'));
     }
-    if (!response.body || NULL_BODY.has(response.status)) {
+    if (NULL_BODY.has(response.status)) {
       release();
       return response;
     }
-    // Count the body against the byte budget as it streams; the host slot is held until it is read or dropped.
-    const reader = response.body.getReader();
-    const counted = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    // Count the body against the byte budget as it is read; the host slot is held until it is read or dropped.
+    // (a reader, not a stream: no web stream is made for kyso's own clients, see response.ts)
+    const reader = readerOf(response);
+    if (!reader) {
+      release();
+      return response;
+    }
+    const counted: BodyReader = {
+      async read() {
+        let chunk: Awaited<ReturnType<BodyReader['read']>>;
         try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            controller.close();
-            return;
-          }
-          stats.bytes += value.length;
-          if (stats.bytes > policy.budget.maxBytes) {
-            release();
-            await reader.cancel().catch(() => {});
-            controller.error(budgetError('bytes'));
-            return;
-          }
-          controller.enqueue(value);
+          chunk = await reader.read();
         } catch (e) {
           release();
-          controller.error(e);
+          throw e;
         }
+        if (chunk.done) {
+          release();
+          return chunk;
+        }
+        stats.bytes += chunk.value.length;
+        if (stats.bytes > policy.budget.maxBytes) {
+          release();
+          await reader.cancel().catch(() => {});
+          throw budgetError('bytes');
+        }
+        return chunk;
       },
       async cancel(reason) {
         release();
         await reader.cancel(reason).catch(() => {});
       },
-    });
+    };
     return new LightResponse(counted, {
       status: response.status,
       statusText: response.statusText,
@@ -255,7 +259,7 @@ export function guardedFetch(options: GuardedFetchOptions): GuardedFetch {
           if (hopReleased) settle();
           return response;
         }
-        await response.body?.cancel().catch(() => {});
+        await dropBody(response);
         let next: string;
         try {
           next = new URL(location, url).href;

@@ -4,7 +4,7 @@
  * What may be contacted at all is the injected fetch's business (guardedFetch); redirects are left to it too.
  */
 import { FetchError } from './messages.js';
-import type { HttpResponse } from './response.js';
+import { dropBody, readAll, readerOf, type HttpResponse } from './response.js';
 
 /** A fetch: the global one, or kyso's guarded fetch (whose answers are LightResponses, see response.ts). */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<HttpResponse>;
@@ -65,7 +65,7 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
     }
     const contentType = response.headers.get('content-type')?.slice(0, 100) ?? undefined;
     if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
+      await dropBody(response);
       return {
         ok: false,
         failure: 'status',
@@ -92,34 +92,15 @@ export async function httpExchange(url: string, init: RequestInit, options: Exch
 export async function readCapped(response: HttpResponse, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
+    await dropBody(response);
     throw tooLarge();
   }
-  if (!response.body) {
-    const all = new Uint8Array(await response.arrayBuffer());
-    if (all.length > maxBytes) throw tooLarge();
-    return all;
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  const reader = readerOf(response);
+  if (reader) return readAll(reader, maxBytes, tooLarge);
+  // no stream (a minimal fetch): the bytes as one piece
+  const all = new Uint8Array(await response.arrayBuffer());
+  if (all.length > maxBytes) throw tooLarge();
+  return all;
 }
 
 /** A short reason for a failed request (Node puts the socket error in `cause`); never request or response bytes. */

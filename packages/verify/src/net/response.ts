@@ -63,69 +63,143 @@ export interface LightResponseInit {
   headers?: ResponseHeaders;
 }
 
-/** An answer whose body is a stream (read once), bytes, or nothing. */
+/**
+ * A body read chunk by chunk: what a ReadableStream's reader does, and all kyso's clients need of one. kyso's Node
+ * transport reads Node's own stream through it, without the WHATWG streams (their first use in a process loads
+ * Node's web-stream modules: about 2 ms of a one-file `kyso verify --online`).
+ */
+export interface BodyReader {
+  read(): Promise<{ done: true; value?: Uint8Array } | { done: false; value: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** A body given to a LightResponse: a stream, a reader of chunks, bytes, or nothing. */
+export type LightBody = ReadableStream<Uint8Array> | BodyReader | Uint8Array | null;
+
+function isStream(body: LightBody): body is ReadableStream<Uint8Array> {
+  return typeof (body as ReadableStream<Uint8Array> | null)?.getReader === 'function';
+}
+
+/** A reader giving `bytes` once. */
+function bytesReader(bytes: Uint8Array): BodyReader {
+  let left: Uint8Array | null = bytes;
+  return {
+    async read() {
+      const value = left;
+      left = null;
+      return value === null || value.length === 0 ? { done: true } : { done: false, value };
+    },
+    async cancel() {
+      left = null;
+    },
+  };
+}
+
+/** A stream over a reader (only when a caller asks for `body`: kyso's own clients read through readerOf). */
+function streamOf(reader: BodyReader): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** An answer whose body is a stream or a reader (read once), bytes, or nothing. */
 export class LightResponse implements HttpResponse {
   readonly status: number;
   readonly statusText: string;
   readonly ok: boolean;
   readonly type = 'basic';
   readonly headers: ResponseHeaders;
-  private stream: ReadableStream<Uint8Array> | null;
-  private bytes: Uint8Array | null;
-  private used = false;
+  private held: LightBody;
+  private stream: ReadableStream<Uint8Array> | null = null;
+  private taken = false;
 
-  constructor(body: ReadableStream<Uint8Array> | Uint8Array | null, init: LightResponseInit) {
+  constructor(body: LightBody, init: LightResponseInit) {
     this.status = init.status;
     this.statusText = init.statusText ?? '';
     this.ok = init.status >= 200 && init.status <= 299;
     this.headers = init.headers ?? new LightHeaders();
-    this.stream = body instanceof Uint8Array ? null : body;
-    this.bytes = body instanceof Uint8Array ? body : null;
+    this.held = body;
   }
 
+  /** The body as a WHATWG stream, made on first use (kyso's own clients never ask: they use reader()). */
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.bytes) {
-      const bytes = this.bytes;
-      this.bytes = null;
-      this.stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes);
-          controller.close();
-        },
-      });
+    if (this.stream === null && this.held !== null && !this.taken) {
+      const held = this.held;
+      this.held = null;
+      this.stream = isStream(held) ? held : streamOf(held instanceof Uint8Array ? bytesReader(held) : held);
     }
     return this.stream;
   }
 
+  /** The body's reader, once (a second call throws, as a locked stream's getReader does); null for no body. */
+  reader(): BodyReader | null {
+    if (this.taken) throw new TypeError('the body of this answer was read already');
+    if (this.stream) return this.stream.getReader(); // throws when the stream is locked
+    const held = this.held;
+    this.taken = true;
+    this.held = null;
+    if (held === null) return null;
+    if (isStream(held)) return held.getReader();
+    return held instanceof Uint8Array ? bytesReader(held) : held;
+  }
+
   async arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.used) throw new TypeError('the body of this answer was read already');
-    this.used = true;
-    if (this.bytes) {
-      const bytes = this.bytes;
-      this.bytes = null;
-      this.stream = null;
-      return bytes.slice().buffer as ArrayBuffer;
-    }
-    if (!this.stream) return new ArrayBuffer(0);
-    const reader = this.stream.getReader(); // throws when the stream was taken (body) and is being read
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.length;
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out.buffer;
+    const reader = this.reader();
+    if (!reader) return new ArrayBuffer(0);
+    const out = await readAll(reader, Number.POSITIVE_INFINITY);
+    return out.buffer.byteLength === out.length && out.byteOffset === 0
+      ? (out.buffer as ArrayBuffer)
+      : (out.slice().buffer as ArrayBuffer);
   }
 
   async text(): Promise<string> {
     return new TextDecoder().decode(await this.arrayBuffer());
+  }
+}
+
+/** Reads a body to its end; past `maxBytes` the rest is cancelled and `over()` thrown. */
+export async function readAll(
+  reader: BodyReader,
+  maxBytes: number,
+  over: () => Error = () => new RangeError(`a body over ${maxBytes} bytes`),
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw over();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1 && chunks[0]!.byteOffset === 0 && chunks[0]!.buffer.byteLength === total) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** The reader of any answer's body: a LightResponse's own (no web stream made), else its stream's. */
+export function readerOf(response: HttpResponse): BodyReader | null {
+  return response instanceof LightResponse ? response.reader() : (response.body?.getReader() ?? null);
+}
+
+/** Drops an answer's body unread (the connection is let go). Never throws. */
+export async function dropBody(response: HttpResponse): Promise<void> {
+  try {
+    await readerOf(response)?.cancel();
+  } catch {
+    /* already read or locked: nothing to drop */
   }
 }

@@ -2,6 +2,7 @@
 import { toCertificate, type CertificateInput } from './certificates.js';
 import { HASH_OIDS, IssuerHashes, type OcspHash } from './cert-id.js';
 import { encodeTlv, oidDer } from './der-tlv.js';
+import { randomBytes } from '../platform/node-crypto.js';
 import { ID_PKIX_OCSP_NONCE } from './ocsp-response.js';
 
 export interface OcspRequestOptions {
@@ -29,7 +30,7 @@ export async function buildOcspRequest(
 
   let nonce: Uint8Array | undefined;
   if (options.nonce instanceof Uint8Array) nonce = options.nonce.slice();
-  else if (options.nonce === true) nonce = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  else if (options.nonce === true) nonce = randomBytes(16);
   if (nonce && (nonce.length < 1 || nonce.length > 32))
     throw new RangeError('buildOcspRequest: a nonce has 1 to 32 bytes');
 
