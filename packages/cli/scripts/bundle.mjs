@@ -38,6 +38,35 @@ const CJS_COMMANDS = [
 if (existsSync(join(dist, 'commands')))
   for (const f of readdirSync(join(dist, 'commands'))) if (STALE.test(f)) rmSync(join(dist, 'commands', f));
 
+const LAZY_FFLATE = 'kyso-lazy-fflate';
+const lazyFflate = `
+let real;
+const load = () => (real ??= require('fflate'));
+export class Inflate { constructor(ondata) { return new (load().Inflate)(ondata); } }
+export function zlibSync(data, options) { return load().zlibSync(data, options); }
+`;
+
+/** pkijs's source with its engine chosen at first use; the build fails if pkijs no longer reads as expected. */
+function lazyPkijsEngine(text, path) {
+  const edits = [
+    ['\ninitCryptoEngine();\n', '\n'],
+    [
+      '\nfunction getEngine() {\n',
+      '\nlet kysoEngineAsked = false;\nfunction getEngine() {\n    if (!kysoEngineAsked) {\n        kysoEngineAsked = true;\n        if (!kysoEngineSet) initCryptoEngine();\n    }\n',
+    ],
+    [
+      '\nfunction setEngine(name, ...args) {\n',
+      '\nlet kysoEngineSet = false;\nfunction setEngine(name, ...args) {\n    kysoEngineSet = true;\n',
+    ],
+  ];
+  for (const [from, to] of edits) {
+    if (text.split(from).length !== 2)
+      throw new Error(`${path}: pkijs changed, the lazy engine edit no longer applies`);
+    text = text.replace(from, to);
+  }
+  return text;
+}
+
 /** What every bundle shares: @kyso/core's import.meta.url rewritten to its installed file's, externals kept out. */
 const kysoPlugin = (substitute = {}) => ({
   name: 'kyso-external',
@@ -45,9 +74,27 @@ const kysoPlugin = (substitute = {}) => ({
     b.onResolve({ filter: EXTERNAL }, (a) => ({ path: a.path, external: true }));
     // fflate's Node build loads node:worker_threads at start for its asynchronous API, which kyso does not use (its
     // browser build has the same synchronous code); node:worker_threads alone adds ~1.7 MB to `node -e 0`'s RSS.
+    // fflate builds its Huffman tables when it is evaluated (~3 ms of a one-file `kyso verify`), and @kyso/pdf needs
+    // it only for a compressed stream: kyso's import gets a stand-in that requires the real module at first use
+    // (esbuild evaluates a require()d ES module when it is first required).
     b.onResolve({ filter: /^fflate$/ }, (a) =>
-      b.resolve('fflate/browser', { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer }),
+      a.importer === LAZY_FFLATE
+        ? b.resolve('fflate/browser', { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer })
+        : { path: LAZY_FFLATE, namespace: 'kyso-lazy', pluginData: { resolveDir: a.resolveDir } },
     );
+    b.onLoad({ filter: /.*/, namespace: 'kyso-lazy' }, (a) => ({
+      contents: lazyFflate,
+      loader: 'js',
+      resolveDir: a.pluginData.resolveDir, // fflate is @kyso/pdf's dependency
+    }));
+    // pkijs picks its WebCrypto engine when it is evaluated, and reading globalThis.crypto makes Node evaluate all
+    // of WebCrypto (~2 ms); kyso checks signatures with node:crypto and never asks pkijs's engine on the
+    // verification path. The engine is picked at pkijs's first getEngine() instead.
+    b.onLoad({ filter: /[\\/]pkijs[\\/]build[\\/]index\.es\.js$/ }, (a) => ({
+      contents: lazyPkijsEngine(readFileSync(a.path, 'utf8'), a.path),
+      loader: 'js',
+      resolveDir: dirname(a.path),
+    }));
     for (const [from, to] of Object.entries(substitute))
       b.onResolve({ filter: new RegExp(`^${from.replaceAll('.', '\\.')}$`) }, () => ({ path: join(cli, to) }));
     b.onLoad({ filter: /\.js$/ }, (a) => {
