@@ -146,3 +146,12 @@ describe('the guarded fetch over a transport whose answers are readers', () => {
     expect((await streamText(r.body)).length).toBe(250);
   });
 });
+
+describe('LightResponse bytes are its own', () => {
+  it('arrayBuffer() of a bytes body is a copy: writing to it leaves the bytes given as they were', async () => {
+    const given = bytes(4, 9);
+    const out = new Uint8Array(await new LightResponse(given, { status: 200 }).arrayBuffer());
+    out[0] = 1;
+    expect(given).toEqual(bytes(4, 9));
+  });
+});

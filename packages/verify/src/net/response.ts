@@ -151,10 +151,7 @@ export class LightResponse implements HttpResponse {
   async arrayBuffer(): Promise<ArrayBuffer> {
     const reader = this.reader();
     if (!reader) return new ArrayBuffer(0);
-    const out = await readAll(reader, Number.POSITIVE_INFINITY);
-    return out.buffer.byteLength === out.length && out.byteOffset === 0
-      ? (out.buffer as ArrayBuffer)
-      : (out.slice().buffer as ArrayBuffer);
+    return (await readAll(reader, Number.POSITIVE_INFINITY)).buffer as ArrayBuffer;
   }
 
   async text(): Promise<string> {
@@ -162,7 +159,7 @@ export class LightResponse implements HttpResponse {
   }
 }
 
-/** Reads a body to its end; past `maxBytes` the rest is cancelled and `over()` thrown. */
+/** Reads a body to its end into new bytes of its own; past `maxBytes` the rest is cancelled and `over()` thrown. */
 export async function readAll(
   reader: BodyReader,
   maxBytes: number,
@@ -180,7 +177,6 @@ export async function readAll(
     }
     chunks.push(value);
   }
-  if (chunks.length === 1 && chunks[0]!.byteOffset === 0 && chunks[0]!.buffer.byteLength === total) return chunks[0]!;
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
