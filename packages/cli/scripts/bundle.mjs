@@ -46,6 +46,14 @@ export class Inflate { constructor(ondata) { return new (load().Inflate)(ondata)
 export function zlibSync(data, options) { return load().zlibSync(data, options); }
 `;
 
+const bundledForge = `
+export function loadForge() {
+  require('node-forge/lib/pkcs12');
+  require('node-forge/lib/md.all');
+  return require('node-forge/lib/forge');
+}
+`;
+
 /** pkijs's source with its engine chosen at first use; the build fails if pkijs no longer reads as expected. */
 function lazyPkijsEngine(text, path) {
   const edits = [
@@ -97,6 +105,12 @@ const kysoPlugin = (substitute = {}) => ({
     }));
     for (const [from, to] of Object.entries(substitute))
       b.onResolve({ filter: new RegExp(`^${from.replaceAll('.', '\\.')}$`) }, () => ({ path: join(cli, to) }));
+    // @kyso/core loads node-forge through createRequire, which a bundler cannot follow: Node compiled its CommonJS
+    // files on every `kyso sign` (~15 ms). The bundles get a loader esbuild follows instead: node-forge is bundled,
+    // still evaluated only when a .p12 is opened, and its compiled code kept in the command's code cache.
+    b.onLoad({ filter: /[\\/]signing[\\/]signers[\\/]forge\.js$/ }, (a) =>
+      a.path.startsWith(coreDist) ? { contents: bundledForge, loader: 'js', resolveDir: dirname(a.path) } : undefined,
+    );
     b.onLoad({ filter: /\.js$/ }, (a) => {
       if (!a.path.startsWith(coreDist)) return undefined;
       const text = readFileSync(a.path, 'utf8');

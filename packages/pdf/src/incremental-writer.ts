@@ -9,6 +9,7 @@ import { PdfError } from './errors.js';
 import { deflate } from './filters.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 import { ByteWriter, ObjectSerializer } from './serializer.js';
+import { randomBytes } from './random.js';
 
 export type XrefStyle = 'table' | 'stream';
 
@@ -192,7 +193,7 @@ let idAt = 0;
 
 function randomId(): Uint8Array {
   if (idAt + 16 > idPool.length) {
-    idPool = globalThis.crypto.getRandomValues(new Uint8Array(ID_POOL));
+    idPool = randomBytes(ID_POOL);
     idAt = 0;
   }
   idAt += 16;

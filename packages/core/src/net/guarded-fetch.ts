@@ -5,8 +5,8 @@
  * IP literals (which Node connects to without a lookup) are checked before the request. Redirects are returned,
  * not followed: the guarded fetch follows them, checking each hop.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import {
   classifyAddress,
@@ -27,9 +27,9 @@ import {
 const NULL_BODY = new Set([204, 205, 304]);
 
 /** A lookup that only ever yields addresses `guard` accepts; any refused address refuses the whole name. */
-function guardedLookup(guard: AddressGuard, host: string): LookupFunction {
+function guardedLookup(guard: AddressGuard, host: string, resolve: typeof dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return (callback as (e: Error) => void)(err);
       const list = addresses ?? [];
       // A name with one internal address among public ones is refused too: the connection could pick any.
@@ -91,8 +91,11 @@ function bodyBytes(body: RequestInit['body']): Uint8Array | undefined {
  */
 export const nodeTransport: FetchTransport = async (url, init, guard) => {
   const u = new URL(url);
-  // node:https (and node:tls under it) only for https URLs: revocation data is mostly fetched over http (~1 MB of RSS).
-  const send = u.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  // Node's HTTP client and resolver are loaded at the first request, not with @kyso/core: a command that signs
+  // without asking a server (`kyso sign --revocation off`) never loads them (~2 ms). node:https (and node:tls under
+  // it) only for https URLs: revocation data is mostly fetched over http (~1 MB of RSS).
+  const send = u.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
+  const { lookup } = await import('node:dns');
   return new Promise<LightResponse>((resolve, reject) => {
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     // Node connects to an IP literal without calling lookup: check it here.
@@ -111,7 +114,7 @@ export const nodeTransport: FetchTransport = async (url, init, guard) => {
       {
         method: init.method ?? 'GET',
         headers,
-        lookup: guardedLookup(guard, host),
+        lookup: guardedLookup(guard, host, lookup),
         // A fresh connection per request: no pooled socket outlives the check that opened it.
         agent: false,
         signal: init.signal ?? undefined,

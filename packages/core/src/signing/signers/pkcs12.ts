@@ -12,30 +12,22 @@ import {
   type SignKeyObjectInput,
   type SignPrivateKeyInput,
 } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
 import { SignError } from '../errors.js';
+import { loadForge } from './forge.js';
+import { pkcs12Kdf } from './pkcs12-kdf.js';
+import { readPkcs12Natively, type Pkcs12Contents } from './pkcs12-native.js';
+
+export { pkcs12Kdf };
 import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
 
-// node-forge (large) is loaded when a .p12 is first opened, not when @kyso/core is imported.
-const require = createRequire(import.meta.url);
 // PKCS#12 bag types (RFC 7292 §4.2): node-forge's oids table is typed as a plain string map.
 const BAG = {
   key: '1.2.840.113549.1.12.10.1.1',
   shroudedKey: '1.2.840.113549.1.12.10.1.2',
   cert: '1.2.840.113549.1.12.10.1.3',
 } as const;
-
-/**
- * The parts of node-forge a .p12 needs (PKCS#12 with its ciphers, key derivations, RSA and X.509, every digest),
- * not its index, which also loads TLS, SSH and the rest (about a third of the time).
- */
-function loadForge(): typeof forgeModule {
-  require('node-forge/lib/pkcs12');
-  require('node-forge/lib/md.all');
-  return require('node-forge/lib/forge') as typeof forgeModule;
-}
 
 type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & {
   kysoNative?: true;
@@ -84,50 +76,37 @@ function nativeKeyDerivations(forge: typeof forgeModule): typeof forgeModule {
   return forge;
 }
 
-const BLOCK_BYTES: Record<string, number> = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 };
-
 /**
- * RFC 7292 Appendix B.2 as node-forge computes it: the password as UTF-16BE code units and a 0 terminator (no
- * password: empty), ID byte `id` (1 key, 2 IV, 3 MAC), `iter` rounds of `digest`, the first `n` bytes.
+ * node-forge's reading of a .p12 (any shape it knows), as PKCS#8 keys and DER certificates: what Pkcs12Signer.open
+ * falls back to, and the reference the native reading is compared with in the tests.
  */
-export function pkcs12Kdf(
-  password: string | null | undefined,
-  salt: Uint8Array,
-  id: number,
-  iter: number,
-  n: number,
-  digest: string,
-): Uint8Array {
-  const v = BLOCK_BYTES[digest]!;
-  const pw = Buffer.alloc(password === null || password === undefined ? 0 : 2 * password.length + 2);
-  for (let i = 0; password && i < password.length; i++) pw.writeUInt16BE(password.charCodeAt(i), 2 * i);
-  const repeat = (src: Uint8Array): Buffer => {
-    const out = Buffer.alloc(v * Math.ceil(src.length / v));
-    for (let i = 0; i < out.length; i++) out[i] = src[i % src.length]!;
-    return out;
-  };
-  let I = Buffer.concat([repeat(salt), repeat(pw)]);
-  const D = Buffer.alloc(v, id);
-  const out: Buffer[] = [];
-  for (let got = 0; got < n; ) {
-    let A = Buffer.concat([D, I]);
-    for (let r = 0; r < iter; r++) A = createHash(digest).update(A).digest();
-    const B = repeat(A).subarray(0, v);
-    // I_j = (I_j + B + 1) mod 2^(8v), for each v-byte block of I
-    const next = Buffer.alloc(I.length);
-    for (let j = 0; j < I.length; j += v) {
-      let x = 0x1ff;
-      for (let l = v - 1; l >= 0; l--) {
-        x = x >> 8;
-        x += B[l]! + I[j + l]!;
-        next[j + l] = x & 0xff;
-      }
-    }
-    I = next;
-    out.push(A);
-    got += A.length;
+export function readWithForge(p12: Uint8Array, password: string): Pkcs12Contents {
+  const forge = nativeKeyDerivations(loadForge());
+  let parsed: forgeModule.pkcs12.Pkcs12Pfx;
+  try {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
+    parsed = forge.pkcs12.pkcs12FromAsn1(asn1, password);
+  } catch (e) {
+    const msg = String((e as Error).message ?? e);
+    if (/password|MAC|Invalid PKCS#12 MAC/i.test(msg)) throw new SignError('SIGN_BAD_PASSWORD');
+    throw new SignError('SIGN_BAD_KEYSTORE');
   }
-  return new Uint8Array(Buffer.concat(out).subarray(0, n));
+  const der = (asn1: forgeModule.asn1.Asn1) => new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+  const keyBags = [
+    ...(parsed.getBags({ bagType: BAG.shroudedKey })[BAG.shroudedKey] ?? []),
+    ...(parsed.getBags({ bagType: BAG.key })[BAG.key] ?? []),
+  ];
+  const keys = keyBags.map((bag) =>
+    der(
+      bag.key
+        ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forgeModule.pki.rsa.PrivateKey))
+        : (bag as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1,
+    ),
+  );
+  const certificates = (parsed.getBags({ bagType: BAG.cert })[BAG.cert] ?? []).map((b) =>
+    der(b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1),
+  );
+  return { keys, certificates };
 }
 
 export interface Pkcs12Options {
@@ -167,42 +146,18 @@ export class Pkcs12Signer implements Signer {
 
   /** Opens a .p12/.pfx. The password is used here only and never stored or reported. */
   static open(p12: Uint8Array, password: string, options: Pkcs12Options = {}): Pkcs12Signer {
-    const forge = nativeKeyDerivations(loadForge());
-    let parsed: forgeModule.pkcs12.Pkcs12Pfx;
-    try {
-      const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
-      parsed = forge.pkcs12.pkcs12FromAsn1(asn1, password);
-    } catch (e) {
-      const msg = String((e as Error).message ?? e);
-      if (/password|MAC|Invalid PKCS#12 MAC/i.test(msg)) throw new SignError('SIGN_BAD_PASSWORD');
-      throw new SignError('SIGN_BAD_KEYSTORE');
-    }
-    const keyBags = [
-      ...(parsed.getBags({ bagType: BAG.shroudedKey })[BAG.shroudedKey] ?? []),
-      ...(parsed.getBags({ bagType: BAG.key })[BAG.key] ?? []),
-    ];
-    const [keyBag] = keyBags;
-    if (!keyBag) throw new SignError('SIGN_NO_KEY');
-    const pkcs8 = keyBag.key
-      ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key as forgeModule.pki.rsa.PrivateKey))
-      : (keyBag as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
+    // Node's crypto reads the usual shapes; node-forge the rest (pkcs12-native.ts)
+    const native = readPkcs12Natively(p12, password);
+    if (native === 'bad-password') throw new SignError('SIGN_BAD_PASSWORD');
+    const { keys, certificates: certs } = native ?? readWithForge(p12, password);
+    const [pkcs8] = keys;
+    if (!pkcs8) throw new SignError('SIGN_NO_KEY');
     let key: KeyObject;
     try {
-      key = createPrivateKey({
-        key: Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), 'binary'),
-        format: 'der',
-        type: 'pkcs8',
-      });
+      key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
     } catch {
       throw new SignError('SIGN_UNSUPPORTED_KEY');
     }
-    const certBags = parsed.getBags({ bagType: BAG.cert })[BAG.cert] ?? [];
-    const certs = certBags.map((b) => {
-      const asn1 = b.cert
-        ? forge.pki.certificateToAsn1(b.cert)
-        : (b as unknown as { asn1: forgeModule.asn1.Asn1 }).asn1;
-      return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
-    });
     // The signer's certificate is the one whose public key matches the private key.
     const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
     const leafIndex = certs.findIndex((c) => Buffer.from(parseCertificate(c).spki).equals(pub));
