@@ -1,9 +1,9 @@
 /**
- * A Signer from a PKCS#12 file: parsed once (node-forge decrypts the bags), then every signature is made with a
- * Node crypto KeyObject, which is fast and reusable across many documents.
+ * A Signer from a PKCS#12 file: parsed once (with Node's crypto for the usual shapes, pkcs12-native.ts; node-forge
+ * for the rest), then every signature is made with a Node crypto KeyObject, which is fast and reusable across many
+ * documents.
  */
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   sign as nodeSign,
