@@ -12,8 +12,8 @@ function nodeFill(): Fill | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   try {
     const crypto = proc?.getBuiltinModule?.('crypto') as { randomFillSync?: Fill } | undefined;
-    const randomFillSync = crypto?.randomFillSync;
-    return randomFillSync ? (bytes) => randomFillSync(bytes) : undefined;
+    // called through the module each time (not kept), as a call of globalThis.crypto's would be
+    return typeof crypto?.randomFillSync === 'function' ? (bytes) => crypto.randomFillSync!(bytes) : undefined;
   } catch {
     return undefined;
   }
