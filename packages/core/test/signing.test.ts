@@ -194,6 +194,30 @@ describe('two-step signing (prepare → external signature → finish)', () => {
     });
   });
 
+  it("checks a signer's value against the certificate, unless the signer checks its own (an RSA Pkcs12Signer)", async () => {
+    const rsa = openSigner();
+    expect(rsa.checksOwnValues).toBe(true);
+    expect(openSigner('signer-ec.p12').checksOwnValues).toBe(false);
+    // a signer that returns a damaged value: refused before anything is written
+    const lying = {
+      certificate: rsa.certificate,
+      chain: rsa.chain,
+      algorithm: rsa.algorithm,
+      sign: async (data: Uint8Array) => {
+        const value = await rsa.sign(data);
+        value[10]! ^= 1;
+        return value;
+      },
+    };
+    await expect(signPdf(await pdfLibDoc({ objectStreams: false }), lying, noCheck)).rejects.toMatchObject({
+      code: 'SIGN_BAD_SIGNATURE_VALUE',
+    });
+    // the same signer claiming to check its own values is taken at its word: the contract is the signer's
+    const out = await signPdf(await pdfLibDoc({ objectStreams: false }), { ...lying, checksOwnValues: true }, noCheck);
+    expect((await cmsOf(out)).verified).toBe(false);
+    expect((await cmsOf(await signPdf(await pdfLibDoc({ objectStreams: false }), rsa, noCheck))).verified).toBe(true);
+  });
+
   it('refuses a signature value that does not verify, and a document that changed between the steps', async () => {
     const input = await pdfLibDoc({ objectStreams: false });
     const { state } = prepare(input, openSigner());

@@ -14,7 +14,7 @@ import { verifyWithCertificate } from './signers/pkcs12.js';
 import type { CertificateInfo } from '../cms/certificate.js';
 import type { Level } from './options.js';
 import type { PreparedSignature, SignerIdentity } from './prepare.js';
-import { NODE_HASH, type HashAlgorithm, type SignerAlgorithm } from './signer.js';
+import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from './signer.js';
 import { checkState, unb64, type SigningState } from './state.js';
 
 /** Gets an RFC 3161 TimeStampToken (DER ContentInfo) for a message imprint. */
@@ -83,15 +83,16 @@ interface CmsParts {
 
 /**
  * The CMS SignedData around `signatureValue`: the value is checked against the certificate first (a signer that
- * returns a wrong value must not produce a PDF that looks signed), then a signature timestamp is added when the
- * level asks for one.
+ * returns a wrong value must not produce a PDF that looks signed) unless `checked` (Signer.checksOwnValues), then a
+ * signature timestamp is added when the level asks for one.
  */
 async function signatureCms(
   parts: CmsParts,
   signatureValue: Uint8Array,
   timestamper: TimestampProvider | undefined,
+  checked = false,
 ): Promise<Uint8Array> {
-  if (!verifyWithCertificate(parts.certificate, parts.algorithm, parts.signedAttributes, signatureValue))
+  if (!checked && !verifyWithCertificate(parts.certificate, parts.algorithm, parts.signedAttributes, signatureValue))
     throw new SignError('SIGN_BAD_SIGNATURE_VALUE');
   let token: Uint8Array | undefined;
   if (parts.level !== 'B-B') {
@@ -110,10 +111,13 @@ async function signatureCms(
   });
 }
 
-/** The CMS of a signature prepared in this process (prepareSignature) by `signer`: no two-step state in between. */
+/**
+ * The CMS of a signature prepared in this process (prepareSignature) by `signer`: no two-step state in between. The
+ * value is checked against the certificate unless the signer checks its own (Signer.checksOwnValues).
+ */
 export function preparedCms(
   prepared: PreparedSignature,
-  signer: SignerIdentity,
+  signer: SignerIdentity & Pick<Signer, 'checksOwnValues'>,
   signatureValue: Uint8Array,
   timestamper?: TimestampProvider,
 ): Promise<Uint8Array> {
@@ -124,7 +128,7 @@ export function preparedCms(
     certificates: [signer.certificate, ...signer.chain],
     signedAttributes: prepared.signedAttributes,
   };
-  return signatureCms(parts, signatureValue, timestamper);
+  return signatureCms(parts, signatureValue, timestamper, signer.checksOwnValues === true);
 }
 
 /** Finishes in memory: the whole signed file. */

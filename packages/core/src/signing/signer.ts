@@ -27,6 +27,13 @@ export interface Signer {
    * are returned DER-encoded (Ecdsa-Sig-Value), as CMS wants them.
    */
   sign(data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * True only for a signer whose values need no check against the certificate: made in this process with a key
+   * whose public half was matched to the certificate, by a library that checks its own results (Pkcs12Signer:
+   * OpenSSL verifies its RSA-CRT results). Any other signer's value is verified with the certificate before it is
+   * embedded (SIGN_BAD_SIGNATURE_VALUE otherwise).
+   */
+  readonly checksOwnValues?: boolean;
 }
 
 /** Byte length of a digest. */
