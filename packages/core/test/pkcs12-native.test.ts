@@ -10,7 +10,8 @@ import { createPrivateKey, createPublicKey, verify, X509Certificate } from 'node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Pkcs12Signer } from '@kyso/core';
+import fc from 'fast-check';
+import { Pkcs12Signer, SignError } from '@kyso/core';
 import { readPkcs12Natively } from '../src/signing/signers/pkcs12-native.js';
 import { readWithForge } from '../src/signing/signers/pkcs12.js';
 import { repoRoot } from '../../../tests/helpers/producers.js';
@@ -136,6 +137,39 @@ describe('the native .p12 reading', () => {
         expect.objectContaining({ code: expect.stringMatching(/^SIGN_(BAD_KEYSTORE|BAD_PASSWORD)$/) }),
       );
     }
+  });
+
+  it('any damage to a file (bytes changed, cut, inserted): a reading or null, never a throw; open() a signer or a typed error', () => {
+    const good = testP12('signer');
+    const damaged = fc.oneof(
+      fc
+        .array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 })
+        .map((edits) => {
+          const b = Uint8Array.from(good);
+          for (const [at, x] of edits) b[at]! ^= x;
+          return b;
+        }),
+      fc.nat(good.length - 1).map((n) => good.subarray(0, n)),
+      fc
+        .tuple(fc.nat(good.length), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+        .map(([at, extra]) => Uint8Array.from([...good.subarray(0, at), ...extra, ...good.subarray(at)])),
+    );
+    fc.assert(
+      fc.property(damaged, (p12) => {
+        const native = readPkcs12Natively(p12, PASSWORD);
+        expect(native === null || native === 'bad-password' || Array.isArray(native.keys)).toBe(true);
+        try {
+          const signer = Pkcs12Signer.open(p12, PASSWORD);
+          // whatever was read, the signer's key is its certificate's
+          const data = new TextEncoder().encode('kyso');
+          const publicKey = new X509Certificate(Buffer.from(signer.certificate)).publicKey;
+          expect(verify('sha256', data, publicKey, signer.signSync(data))).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(SignError);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('a signature made with the natively read key verifies with its certificate', () => {
