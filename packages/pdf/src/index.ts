@@ -54,3 +54,4 @@ export { ByteWriter, ObjectSerializer, formatNumber, formatName } from './serial
 export { decodeStream, deflate, inflate, DecodeBudget } from './filters.js';
 export { encodeText, decodeText, textString, stringText } from './text.js';
 export { LIMITS } from './parser.js';
+export { randomBytes } from './random.js';

@@ -2,7 +2,7 @@
  * Random bytes from Node's generator when this runs under Node (20.16 and later, found through
  * process.getBuiltinModule, so the package imports no Node built-in and stays usable in a browser), else from
  * WebCrypto. Under Node, WebCrypto's getRandomValues makes Node evaluate all of its WebCrypto modules on first use
- * (~2 ms of a `kyso sign`).
+ * (~2 ms of a `kyso sign`). The PDF /ID and @kyso/verify's OCSP nonce draw from it.
  */
 type Fill = (bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>;
 

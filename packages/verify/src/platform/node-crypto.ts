@@ -16,7 +16,6 @@ export interface NodeCrypto {
     signature: Uint8Array,
   ): boolean;
   constants: { RSA_PKCS1_PSS_PADDING: number };
-  randomFillSync<T extends Uint8Array>(buffer: T): T;
   /** Equal-length views only (it throws otherwise): a comparison in C. */
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
@@ -38,11 +37,4 @@ export function nodeCrypto(): NodeCrypto | null {
     }
   }
   return found;
-}
-
-/** `n` random bytes: Node's generator under Node (WebCrypto's getRandomValues would load its modules, ~2 ms). */
-export function randomBytes(n: number): Uint8Array {
-  const bytes = new Uint8Array(n);
-  const node = nodeCrypto();
-  return node ? node.randomFillSync(bytes) : globalThis.crypto.getRandomValues(bytes);
 }

@@ -1,8 +1,8 @@
 /** Building OCSP requests (RFC 6960 §4.1) with an optional nonce (RFC 8954). */
+import { randomBytes } from '@kyso/pdf';
 import { toCertificate, type CertificateInput } from './certificates.js';
 import { HASH_OIDS, IssuerHashes, type OcspHash } from './cert-id.js';
 import { encodeTlv, oidDer } from './der-tlv.js';
-import { randomBytes } from '../platform/node-crypto.js';
 import { ID_PKIX_OCSP_NONCE } from './ocsp-response.js';
 
 export interface OcspRequestOptions {
