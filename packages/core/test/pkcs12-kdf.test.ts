@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type forgeModule from 'node-forge';
-import { pkcs12Kdf } from '../src/signing/signers/pkcs12.js';
+import { pkcs12Kdf } from '../src/signing/signers/pkcs12-kdf.js';
 
 const require = createRequire(import.meta.url);
 const forge = require('node-forge') as typeof forgeModule;

@@ -13,6 +13,7 @@
  */
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { child, children, decodeOid, read, type Node } from '../../cms/der.js';
+import { OID } from '../../cms/oids.js';
 import { pkcs12Kdf } from './pkcs12-kdf.js';
 
 /** What a .p12 holds: private keys as PKCS#8 DER (shrouded bags first, then plain ones) and certificates as DER. */
@@ -24,12 +25,15 @@ export interface Pkcs12Contents {
 /** The contents; 'bad-password' when the MAC does not verify; null when node-forge must read it. */
 export type NativePkcs12 = Pkcs12Contents | 'bad-password' | null;
 
-const OID = {
-  data: '1.2.840.113549.1.7.1',
+/** PKCS#12 bag types (RFC 7292 §4.2), for both readings (node-forge's in pkcs12.ts too). */
+export const BAG = {
+  key: '1.2.840.113549.1.12.10.1.1',
+  shroudedKey: '1.2.840.113549.1.12.10.1.2',
+  cert: '1.2.840.113549.1.12.10.1.3',
+} as const;
+
+const PKCS12_OID = {
   encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.1',
-  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
-  certBag: '1.2.840.113549.1.12.10.1.3',
   x509Certificate: '1.2.840.113549.1.9.22.1',
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
@@ -37,10 +41,10 @@ const OID = {
 } as const;
 
 const MAC_DIGESTS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
 };
 const PRF_DIGESTS: Record<string, string> = {
   '1.2.840.113549.2.7': 'sha1',
@@ -105,7 +109,7 @@ function decrypt(algorithm: Node, password: string, data: Uint8Array): Uint8Arra
   const [id, params] = children(expect(algorithm, TAG.sequence));
   if (!id || !params) throw new NotNative();
   const scheme = oidOf(id);
-  if (scheme === OID.pbeSha1TripleDes) {
+  if (scheme === PKCS12_OID.pbeSha1TripleDes) {
     const [salt, count] = children(expect(params, TAG.sequence));
     if (!salt || !count) throw new NotNative();
     const s = expect(salt, TAG.octetString).content;
@@ -117,11 +121,11 @@ function decrypt(algorithm: Node, password: string, data: Uint8Array): Uint8Arra
       data,
     );
   }
-  if (scheme !== OID.pbes2) throw new NotNative();
+  if (scheme !== PKCS12_OID.pbes2) throw new NotNative();
   const [kdf, encryption] = children(expect(params, TAG.sequence));
   if (!kdf || !encryption) throw new NotNative();
   const [kdfId, kdfParams] = children(expect(kdf, TAG.sequence));
-  if (!kdfId || !kdfParams || oidOf(kdfId) !== OID.pbkdf2) throw new NotNative();
+  if (!kdfId || !kdfParams || oidOf(kdfId) !== PKCS12_OID.pbkdf2) throw new NotNative();
   // PBKDF2-params { salt, iterationCount, keyLength OPTIONAL, prf DEFAULT hmacWithSHA1 }
   const [salt, count, ...rest] = children(expect(kdfParams, TAG.sequence));
   if (!salt || !count) throw new NotNative();
@@ -178,7 +182,7 @@ export function readPkcs12Natively(p12: Uint8Array, password: string): NativePkc
       let bags: Uint8Array;
       const kind = oidOf(infoType);
       if (kind === OID.data) bags = explicitOctets(infoContent);
-      else if (kind === OID.encryptedData) {
+      else if (kind === PKCS12_OID.encryptedData) {
         // EncryptedData { version, EncryptedContentInfo { contentType, algorithm, [0] IMPLICIT encryptedContent } }
         const [, encrypted] = children(expect(child(expect(infoContent, TAG.explicit0), 0), TAG.sequence));
         if (!encrypted) return null;
@@ -191,20 +195,20 @@ export function readPkcs12Natively(p12: Uint8Array, password: string): NativePkc
         if (!bagId || !bagValue) return null;
         const value = child(expect(bagValue, TAG.explicit0), 0);
         switch (oidOf(bagId)) {
-          case OID.shroudedKeyBag: {
+          case BAG.shroudedKey: {
             const [algorithm, data] = children(expect(value, TAG.sequence));
             if (!algorithm || !data) return null;
             shrouded.push(decrypt(algorithm, password, expect(data, TAG.octetString).content));
             break;
           }
-          case OID.keyBag:
+          case BAG.key:
             plain.push(expect(value, TAG.sequence).bytes.slice());
             break;
-          case OID.certBag: {
+          case BAG.cert: {
             const [certType, certValue] = children(expect(value, TAG.sequence));
             if (!certType || !certValue) return null;
             // another kind of certificate (SDSI) is node-forge's to refuse
-            if (oidOf(certType) !== OID.x509Certificate) return null;
+            if (oidOf(certType) !== PKCS12_OID.x509Certificate) return null;
             certificates.push(explicitOctets(certValue).slice());
             break;
           }

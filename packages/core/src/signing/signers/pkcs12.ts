@@ -15,19 +15,10 @@ import {
 import type forgeModule from 'node-forge';
 import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/certificate.js';
 import { SignError } from '../errors.js';
+import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
 import { loadForge } from './forge.js';
 import { pkcs12Kdf } from './pkcs12-kdf.js';
-import { readPkcs12Natively, type Pkcs12Contents } from './pkcs12-native.js';
-
-export { pkcs12Kdf };
-import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
-
-// PKCS#12 bag types (RFC 7292 §4.2): node-forge's oids table is typed as a plain string map.
-const BAG = {
-  key: '1.2.840.113549.1.12.10.1.1',
-  shroudedKey: '1.2.840.113549.1.12.10.1.2',
-  cert: '1.2.840.113549.1.12.10.1.3',
-} as const;
+import { BAG, readPkcs12Natively, type Pkcs12Contents } from './pkcs12-native.js';
 
 type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & {
   kysoNative?: true;
