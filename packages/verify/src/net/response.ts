@@ -95,6 +95,8 @@ function bytesReader(bytes: Uint8Array): BodyReader {
   };
 }
 
+const asReader = (body: BodyReader | Uint8Array): BodyReader => (body instanceof Uint8Array ? bytesReader(body) : body);
+
 /** A stream over a reader (only when a caller asks for `body`: kyso's own clients read through readerOf). */
 function streamOf(reader: BodyReader): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
@@ -128,10 +130,10 @@ export class LightResponse implements HttpResponse {
 
   /** The body as a WHATWG stream, made on first use (kyso's own clients never ask: they use reader()). */
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.stream === null && this.held !== null && !this.taken) {
+    if (this.stream === null && this.held !== null) {
       const held = this.held;
       this.held = null;
-      this.stream = isStream(held) ? held : streamOf(held instanceof Uint8Array ? bytesReader(held) : held);
+      this.stream = isStream(held) ? held : streamOf(asReader(held));
     }
     return this.stream;
   }
@@ -144,8 +146,7 @@ export class LightResponse implements HttpResponse {
     this.taken = true;
     this.held = null;
     if (held === null) return null;
-    if (isStream(held)) return held.getReader();
-    return held instanceof Uint8Array ? bytesReader(held) : held;
+    return isStream(held) ? held.getReader() : asReader(held);
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
