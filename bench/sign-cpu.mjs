@@ -38,10 +38,9 @@ const memoSigner = {
   },
 };
 const fixed = { certificateCheck: false, signingTime: new Date('2026-01-01T00:00:00Z') };
-// the /ID's random bytes: Node's generator under Node (@kyso/pdf's random.ts), WebCrypto's elsewhere
+// the /ID's random bytes come from Node's generator, called through its module (@kyso/pdf's random.ts)
 const nodeCrypto = process.getBuiltinModule('crypto');
 const randomFill = nodeCrypto.randomFillSync;
-const randomValues = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
 const constantIds = (a) => a.fill(7);
 
 const kinds = {
@@ -52,7 +51,6 @@ const kinds = {
 const times = Object.fromEntries(Object.keys(kinds).map((k) => [k, { wall: [], cpu: [] }]));
 
 async function batch(kind, keep) {
-  globalThis.crypto.getRandomValues = kind === 'own' ? constantIds : randomValues;
   nodeCrypto.randomFillSync = kind === 'own' ? constantIds : randomFill;
   const fn = kinds[kind];
   const c0 = process.cpuUsage();
@@ -67,7 +65,6 @@ async function batch(kind, keep) {
 }
 
 for (let r = 0; r < 3 + rounds; r++) for (const kind of Object.keys(kinds)) await batch(kind, r >= 3);
-globalThis.crypto.getRandomValues = randomValues;
 nodeCrypto.randomFillSync = randomFill;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
