@@ -46,33 +46,45 @@ export class Inflate { constructor(ondata) { return new (load().Inflate)(ondata)
 export function zlibSync(data, options) { return load().zlibSync(data, options); }
 `;
 
-const bundledForge = `
-export function loadForge() {
-  require('node-forge/lib/pkcs12');
-  require('node-forge/lib/md.all');
-  return require('node-forge/lib/forge');
-}
-`;
-
-/** pkijs's source with its engine chosen at first use; the build fails if pkijs no longer reads as expected. */
-function lazyPkijsEngine(text, path) {
-  const edits = [
-    ['\ninitCryptoEngine();\n', '\n'],
-    [
-      '\nfunction getEngine() {\n',
-      '\nlet kysoEngineAsked = false;\nfunction getEngine() {\n    if (!kysoEngineAsked) {\n        kysoEngineAsked = true;\n        if (!kysoEngineSet) initCryptoEngine();\n    }\n',
-    ],
-    [
-      '\nfunction setEngine(name, ...args) {\n',
-      '\nlet kysoEngineSet = false;\nfunction setEngine(name, ...args) {\n    kysoEngineSet = true;\n',
-    ],
-  ];
+/** Text edits to a module's source, each of which must apply exactly once (else the build fails: the source changed). */
+function edited(text, path, edits, what) {
   for (const [from, to] of edits) {
-    if (text.split(from).length !== 2)
-      throw new Error(`${path}: pkijs changed, the lazy engine edit no longer applies`);
+    if (text.split(from).length !== 2) throw new Error(`${path}: ${what} no longer applies`);
     text = text.replace(from, to);
   }
   return text;
+}
+
+/** @kyso/core's node-forge loader with a plain require(), which esbuild follows, instead of createRequire's. */
+const plainRequireForge = (text, path) =>
+  edited(
+    text,
+    path,
+    [
+      ["import { createRequire } from 'node:module';\n", ''],
+      ['const require = createRequire(import.meta.url);\n', ''],
+    ],
+    'the node-forge loader edit',
+  );
+
+/** pkijs's source with its engine chosen at first use; the build fails if pkijs no longer reads as expected. */
+function lazyPkijsEngine(text, path) {
+  return edited(
+    text,
+    path,
+    [
+      ['\ninitCryptoEngine();\n', '\n'],
+      [
+        '\nfunction getEngine() {\n',
+        '\nlet kysoEngineAsked = false;\nfunction getEngine() {\n    if (!kysoEngineAsked) {\n        kysoEngineAsked = true;\n        if (!kysoEngineSet) initCryptoEngine();\n    }\n',
+      ],
+      [
+        '\nfunction setEngine(name, ...args) {\n',
+        '\nlet kysoEngineSet = false;\nfunction setEngine(name, ...args) {\n    kysoEngineSet = true;\n',
+      ],
+    ],
+    'the lazy pkijs engine edit (pkijs changed)',
+  );
 }
 
 /** What every bundle shares: @kyso/core's import.meta.url rewritten to its installed file's, externals kept out. */
@@ -106,10 +118,16 @@ const kysoPlugin = (substitute = {}) => ({
     for (const [from, to] of Object.entries(substitute))
       b.onResolve({ filter: new RegExp(`^${from.replaceAll('.', '\\.')}$`) }, () => ({ path: join(cli, to) }));
     // @kyso/core loads node-forge through createRequire, which a bundler cannot follow: Node compiled its CommonJS
-    // files on every `kyso sign` (~15 ms). The bundles get a loader esbuild follows instead: node-forge is bundled,
-    // still evaluated only when a .p12 is opened, and its compiled code kept in the command's code cache.
+    // files on every `kyso sign` (~15 ms). The bundles' copy of the loader uses a plain require() esbuild follows:
+    // node-forge is bundled, still evaluated only when a .p12 is opened, its compiled code kept in the code cache.
     b.onLoad({ filter: /[\\/]signing[\\/]signers[\\/]forge\.js$/ }, (a) =>
-      a.path.startsWith(coreDist) ? { contents: bundledForge, loader: 'js', resolveDir: dirname(a.path) } : undefined,
+      a.path.startsWith(coreDist)
+        ? {
+            contents: plainRequireForge(readFileSync(a.path, 'utf8'), a.path),
+            loader: 'js',
+            resolveDir: dirname(a.path),
+          }
+        : undefined,
     );
     b.onLoad({ filter: /\.js$/ }, (a) => {
       if (!a.path.startsWith(coreDist)) return undefined;

@@ -1,8 +1,9 @@
 /**
  * The parts of node-forge a .p12 needs (PKCS#12 with its ciphers, key derivations, RSA and X.509, every digest),
  * not its index, which also loads TLS, SSH and the rest (about a third of the time). Loaded when a .p12 is first
- * opened, not when @kyso/core is imported. The kyso command's bundles put their own loader in this module's place
- * (packages/cli/scripts/bundle.mjs), so that node-forge is bundled and compiled once into the code cache.
+ * opened, not when @kyso/core is imported. The kyso command's bundles take this module with the createRequire lines
+ * removed (packages/cli/scripts/bundle.mjs), so that esbuild follows the require()s: node-forge is bundled and kept
+ * in the code cache.
  */
 import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
