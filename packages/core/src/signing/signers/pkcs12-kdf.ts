@@ -1,7 +1,13 @@
 /** PKCS#12's own key derivation (RFC 7292 Appendix B.2), with Node's hashes. */
 import { createHash } from 'node:crypto';
 
-const BLOCK_BYTES: Record<string, number> = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 };
+/** The digests a .p12 is made with, by Node's name: their block and output lengths in bytes. */
+export const PKCS12_DIGESTS: Readonly<Record<string, { block: number; bytes: number }>> = {
+  sha1: { block: 64, bytes: 20 },
+  sha256: { block: 64, bytes: 32 },
+  sha384: { block: 128, bytes: 48 },
+  sha512: { block: 128, bytes: 64 },
+};
 
 /**
  * RFC 7292 Appendix B.2 as node-forge computes it: the password as UTF-16BE code units and a 0 terminator (no
@@ -15,7 +21,7 @@ export function pkcs12Kdf(
   n: number,
   digest: string,
 ): Uint8Array {
-  const v = BLOCK_BYTES[digest]!;
+  const v = PKCS12_DIGESTS[digest]!.block;
   const pw = Buffer.alloc(password === null || password === undefined ? 0 : 2 * password.length + 2);
   for (let i = 0; password && i < password.length; i++) pw.writeUInt16BE(password.charCodeAt(i), 2 * i);
   const repeat = (src: Uint8Array): Buffer => {

@@ -14,7 +14,7 @@
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { child, children, decodeOid, read, type Node } from '../../cms/der.js';
 import { OID } from '../../cms/oids.js';
-import { pkcs12Kdf } from './pkcs12-kdf.js';
+import { PKCS12_DIGESTS, pkcs12Kdf } from './pkcs12-kdf.js';
 
 /** What a .p12 holds: private keys as PKCS#8 DER (shrouded bags first, then plain ones) and certificates as DER. */
 export interface Pkcs12Contents {
@@ -59,7 +59,6 @@ const CIPHERS: Record<string, { name: string; keyLength: number; ivLength: numbe
   '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyLength: 32, ivLength: 16 },
   '1.2.840.113549.3.7': { name: 'des-ede3-cbc', keyLength: 24, ivLength: 8 },
 };
-const HASH_BYTES: Record<string, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 /** Beyond this a derivation is left to node-forge (as slow there, but then it is not ours to bound). */
 const MAX_ITERATIONS = 10_000_000;
 
@@ -159,7 +158,7 @@ function macVerifies(macData: Node, authSafe: Uint8Array, password: string): boo
   if (!hash) throw new NotNative();
   const expected = expect(digest, TAG.octetString).content;
   const n = count === undefined ? 1 : iterations(count);
-  const key = pkcs12Kdf(password, expect(macSalt, TAG.octetString).content, 3, n, HASH_BYTES[hash]!, hash);
+  const key = pkcs12Kdf(password, expect(macSalt, TAG.octetString).content, 3, n, PKCS12_DIGESTS[hash]!.bytes, hash);
   const actual = createHmac(hash, key).update(authSafe).digest();
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -17,7 +17,7 @@ import { parseCertificate, publicKeyOf, type CertificateInfo } from '../../cms/c
 import { SignError } from '../errors.js';
 import { NODE_HASH, type HashAlgorithm, type Signer, type SignerAlgorithm } from '../signer.js';
 import { loadForge } from './forge.js';
-import { pkcs12Kdf } from './pkcs12-kdf.js';
+import { PKCS12_DIGESTS, pkcs12Kdf } from './pkcs12-kdf.js';
 import { BAG, readPkcs12Natively, type Pkcs12Contents } from './pkcs12-native.js';
 
 type Pbkdf2 = ((p: string, s: string, c: number, dkLen: number, md?: unknown, callback?: unknown) => string) & {
@@ -33,10 +33,9 @@ type Pkcs12Kdf = ((
 ) => forgeModule.util.ByteStringBuffer) & {
   kysoNative?: true;
 };
-const NODE_DIGESTS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
 const digestName = (md: unknown): string | undefined => {
   const name = typeof md === 'object' && md !== null ? (md as { algorithm?: unknown }).algorithm : undefined;
-  return typeof name === 'string' && NODE_DIGESTS.has(name) ? name : undefined;
+  return typeof name === 'string' && Object.hasOwn(PKCS12_DIGESTS, name) ? name : undefined;
 };
 
 /**
