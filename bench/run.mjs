@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { Pkcs12Signer, signPdf } from '../packages/core/dist/index.js';
 import { validatePdf } from '../packages/verify/dist/index.js';
 import { bigPdf, pagesPdf } from './workloads.mjs';
+import { median, opsPerSecond, pairedRates } from './rates.mjs';
 import { serviceBench } from './service.mjs';
 import { startTestPki } from './pki.mjs';
 import { storageBench } from './storage.mjs';
@@ -40,57 +41,6 @@ const once = (make) => {
   return () => (p ??= make());
 };
 
-/** Runs `fn` in batches for about `seconds`; returns the median operations per second over the batches. */
-async function opsPerSecond(fn, { seconds = 3, batches = 7 } = {}) {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up
-  const per = (seconds * 1000) / batches;
-  const rates = [];
-  for (let b = 0; b < batches; b++) {
-    let n = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < per) {
-      await fn();
-      n++;
-    }
-    rates.push((n * 1000) / (performance.now() - t0));
-  }
-  return median(rates);
-}
-
-/**
- * Two operations' rates (ops/s) measured in alternating batches (which goes first alternates too), medians of each:
- * for a ratio whose two sides must see the same machine, whose speed here moves by a quarter within minutes.
- */
-async function pairedRates(a, b, { seconds = 6, batches = 12 } = {}) {
-  for (let i = 0; i < 3; i++) {
-    await a();
-    await b();
-  }
-  const per = (seconds * 1000) / batches / 2;
-  const batch = async (fn) => {
-    let n = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < per) {
-      await fn();
-      n++;
-    }
-    return (n * 1000) / (performance.now() - t0);
-  };
-  const ra = [];
-  const rb = [];
-  for (let i = 0; i < batches; i++) {
-    if (i % 2 === 0) {
-      ra.push(await batch(a));
-      rb.push(await batch(b));
-    } else {
-      rb.push(await batch(b));
-      ra.push(await batch(a));
-    }
-  }
-  return { a: median(ra), b: median(rb) };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 100) / 100;
 
 const results = [];

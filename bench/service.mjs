@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { batch, median } from './rates.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -189,25 +190,14 @@ export async function serviceBench({
 }
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Alternating rounds of the signing row (an odd count: the median is one of them). */
 const SIGN_ROUNDS = 3;
 
-/** Rate (ops/s, median of 3 batches of 0.5 s) and CPU time per op (µs) of `op` run back to back in this process. */
+/** Rate (ops/s) and CPU time per op (µs) of `op` run back to back in this process: medians of 3 batches of 0.5 s. */
 async function inProcessRate(op) {
   for (let i = 0; i < 3; i++) await op(); // warm-up
   const batches = [];
-  for (let b = 0; b < 3; b++) {
-    let n = 0;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    while (performance.now() - t0 < 500) {
-      await op();
-      n++;
-    }
-    const c = process.cpuUsage(c0);
-    batches.push({ rate: (n * 1000) / (performance.now() - t0), cpuUs: (c.user + c.system) / n });
-  }
+  for (let b = 0; b < 3; b++) batches.push(await batch(op, 500));
   return { rate: median(batches.map((b) => b.rate)), cpuUs: median(batches.map((b) => b.cpuUs)) };
 }
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Pkcs12Signer, signPdf } from '../packages/core/dist/index.js';
 import { pagesPdf } from './workloads.mjs';
+import { median } from './rates.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.argv[2] ?? 15);
@@ -67,7 +68,6 @@ async function batch(kind, keep) {
 for (let r = 0; r < 3 + rounds; r++) for (const kind of Object.keys(kinds)) await batch(kind, r >= 3);
 nodeCrypto.randomFillSync = randomFill;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const m = Object.fromEntries(Object.entries(times).map(([k, t]) => [k, { wall: median(t.wall), cpu: median(t.cpu) }]));
 const us = (x) => `${x.toFixed(0)} µs`;
 console.log(`medians of ${rounds} rounds of ${perBatch} calls each, CPU time (wall time)`);
