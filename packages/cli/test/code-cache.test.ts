@@ -101,6 +101,16 @@ describe('runCommonJs', () => {
     expect(readdirSync(join(dir, 'cache'))).toHaveLength(1);
   });
 
+  it('a bundle with text beyond ASCII (read as UTF-8, not latin1) gives the same string with and without the cache', () => {
+    const dir = join(tmp.dir, 'utf8');
+    mkdirSync(dir);
+    const file = join(dir, 'vi.cjs');
+    writeFileSync(file, "exports.v = () => 'Chữ ký hợp lệ ✓'.length;");
+    const expected = 'Chữ ký hợp lệ ✓'.length;
+    expect(runCommonJs(file, join(dir, 'cache'))).toMatchObject({ cache: 'missing', answer: expected });
+    expect(runCommonJs(file, join(dir, 'cache'))).toMatchObject({ cache: 'used', answer: expected });
+  });
+
   it('a run under other V8 flags keeps a cache of its own beside the plain one (V8 refuses one made under others)', () => {
     const dir = join(tmp.dir, 'v');
     mkdirSync(dir);
