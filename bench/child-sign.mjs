@@ -31,4 +31,19 @@ if (tool === 'kyso') {
   writeFileSync(output, await new SignPdf().sign(withPlaceholder, new P12Signer(p12, { passphrase: 'kyso-test' })));
   ms = performance.now() - t0;
 }
-process.stdout.write(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(JSON.stringify({ ms, maxRssMB: peakRssMB() }) + '\n');
+
+/**
+ * This process's own peak RSS: VmHWM, the high-water mark of its memory since exec. Not getrusage's maxRSS: Linux
+ * carries it across exec from the forked copy of the parent, so a child of the bench reported at least the bench's
+ * own RSS at the fork (an idle Node "48 MB" where VmHWM says ~39). maxRSS only where there is no /proc.
+ */
+function peakRssMB() {
+  try {
+    const kb = /VmHWM:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    /* not Linux */
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
