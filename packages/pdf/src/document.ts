@@ -109,6 +109,8 @@ export class PdfDocument {
   private scanResult: ScanResult | null = null;
   private cache = new Map<number, { num: number; gen: number; value: PdfObject }>();
   private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
+  /** Object streams being opened (objectStream), so that one whose header needs itself is refused. */
+  private openingStreams = new Set<string>();
   private resolving = 0;
   readonly ctx: ParseContext;
   /** What is left of the decoded-bytes allowance (`LoadOptions.maxDecodedBytes`). */
@@ -677,9 +679,21 @@ export class PdfDocument {
     const key = stream.data.kind === 'source' ? `${num}@${stream.data.start}` : `${num}`;
     const hit = this.objStmCache.get(key);
     if (hit) return hit;
-    const data = decodeStream(stream, (o) => this.resolve(o), undefined, this.decodeBudget);
-    const n = this.resolve(stream.dict.get('N'));
-    const first = this.resolve(stream.dict.get('First'));
+    // An object stream whose /Length, /N or /First (or a filter parameter) is an object kept in that same stream
+    // would open itself again, and again, for ever: refused.
+    if (this.openingStreams.has(key))
+      throw new PdfError('PDF_SYNTAX', { object: num }, 'an object stream needs one of its own objects to be read');
+    this.openingStreams.add(key);
+    let data: Uint8Array;
+    let n: PdfObject | undefined;
+    let first: PdfObject | undefined;
+    try {
+      data = decodeStream(stream, (o) => this.resolve(o), undefined, this.decodeBudget);
+      n = this.resolve(stream.dict.get('N'));
+      first = this.resolve(stream.dict.get('First'));
+    } finally {
+      this.openingStreams.delete(key);
+    }
     if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || first < 0 || first > data.length) {
       throw new PdfError('PDF_SYNTAX', { object: num }, 'bad object stream header');
     }

@@ -133,6 +133,45 @@ describe('hostile input gives a typed error or a flagged recovery', () => {
     expect(data.length).toBeGreaterThan(0);
   });
 
+  it('an object stream whose /N and /First are objects kept in it is refused at once, not opened for ever', async () => {
+    // objects 1-3 plain; 4 an object stream holding 5 and 6, whose /N and /First are 5 0 R and 6 0 R; 7 the xref
+    // stream listing 5 and 6 as compressed in 4 (a 17 KB file of this shape kept `kyso verify` busy for minutes)
+    let out = '%PDF-1.7\n';
+    const offsets: number[] = [];
+    const add = (body: string): void => {
+      offsets.push(out.length);
+      out += `${offsets.length} 0 obj\n${body}\nendobj\n`;
+    };
+    for (const body of catalogAndPages) add(body);
+    const inner = '5 0 6 2 2 10';
+    add(`<</Type/ObjStm/N 5 0 R/First 6 0 R/Length ${inner.length}>>\nstream\n${inner}\nendstream`);
+    const xrefAt = out.length;
+    const row = (type: number, a: number, b: number): number[] => [
+      type,
+      a >>> 24,
+      (a >> 16) & 255,
+      (a >> 8) & 255,
+      a & 255,
+      b >> 8,
+      b & 255,
+    ];
+    const rows = [row(0, 0, 65535), ...offsets.map((o) => row(1, o, 0)), row(2, 4, 0), row(2, 4, 1), row(1, xrefAt, 0)];
+    const data = Buffer.from(rows.flat());
+    out += `7 0 obj\n<</Type/XRef/Size 8/W[1 4 2]/Root 1 0 R/Info 5 0 R/Length ${data.length}>>\nstream\n`;
+    const bytes = Buffer.concat([
+      Buffer.from(out, 'latin1'),
+      data,
+      Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1'),
+    ]);
+    // in a worker under a time limit first: a synchronous loop would stop this test's own timeout too
+    const [walked] = await walkIsolated([{ id: 'objstm-self', bytes: new Uint8Array(bytes) }]);
+    expect(['read', 'error']).toContain(walked!.outcome);
+    const doc = PdfDocument.load(new Uint8Array(bytes));
+    expect(doc.getObject(5)).toBeUndefined();
+    expect(doc.getObject(6)).toBeUndefined();
+    expect(doc.warnings.map((w) => w.code)).toContain('OBJSTM_BROKEN');
+  });
+
   it('truncating a file anywhere gives a typed error or a recovered document, never a crash or hang', async () => {
     const files = [
       await pdfLibDoc({ pages: 2, objectStreams: true }),
