@@ -88,6 +88,18 @@ const STARTXREF = ascii('startxref');
 const EOF_MARK = ascii('%%EOF');
 const HEADER = ascii('%PDF-');
 const XREF = ascii('xref');
+/** The bytes at the end of a file where viewers look for "startxref". */
+const VIEWER_TAIL = 1024;
+/** What kyso read past that a viewer reading the chain from startxref would not (see viewerRepairReason). */
+const VIEWER_REPAIR_WARNINGS = new Set([
+  'XREF_FRAGMENT',
+  'XREF_CHAIN_CUT',
+  'XREF_PREV_BROKEN',
+  'XREF_PREV_BAD',
+  'XREF_STM_BROKEN',
+  'XREF_OFFSET_WRONG',
+  'RECOVERED',
+]);
 
 export class PdfDocument {
   readonly source: ByteSource;
@@ -802,6 +814,34 @@ export class PdfDocument {
 
   // ---------------------------------------------------------------- facts for the verifier
 
+  /**
+   * Why a viewer opening this file would not find its newest cross-reference data where it looks, and would rebuild
+   * the object table by scanning (or read a shorter chain) instead; null when it finds what kyso read. Viewers take
+   * "startxref" from the file's last 1024 bytes (poppler, MuPDF, pdf.js) and its value as it stands, where kyso
+   * tolerates more (whitespace after %%EOF, a fragment read by its keyword, a cut chain). Whatever such a viewer then
+   * shows may differ from kyso's reading: the verifier compares the readings (scannedObject) when this says so.
+   */
+  viewerRepairReason(): string | null {
+    const src = this.source;
+    if (this.recovered) return 'the cross-reference data is damaged: objects are located by scanning';
+    const sx = lastIndexOf(src, STARTXREF, src.length, Math.max(0, src.length - VIEWER_TAIL));
+    if (sx < 0) return `no "startxref" in the file's last ${VIEWER_TAIL} bytes`;
+    const value = withWindow(
+      src,
+      sx + STARTXREF.length,
+      (lx) => {
+        const t = lx.next();
+        return t.t === 'num' && t.int ? t.v : -1;
+      },
+      64,
+    );
+    const newest = this.latest.xrefOffset;
+    if (value !== newest && value + this.headerOffset !== newest)
+      return `the last startxref (${value}) does not open the newest cross-reference data (at ${newest})`;
+    const repaired = this.warnings.find((w) => VIEWER_REPAIR_WARNINGS.has(w.code));
+    return repaired ? `${repaired.code}: ${repaired.message}` : null;
+  }
+
   /** Bytes after the newest revision's %%EOF (and its EOL), if any. */
   trailingBytes(): TrailingBytes | null {
     const end = this.latest.end;
@@ -889,6 +929,30 @@ export class PdfDocument {
       out.sort((a, b) => a.revision - b.revision || a.num - b.num);
     }
     this.mismatches = out;
+    return out;
+  }
+
+  /**
+   * Objects a hybrid revision's own table marks free while its /XRefStm gives them in use, and that were in use
+   * before that revision. kyso (and poppler) take the stream's entry; a viewer that lets the table's free entry win
+   * (MuPDF) no longer has the object: the same update removes it for some viewers only. Objects new in the revision
+   * (how hybrid writers list what they put in object streams) are not counted.
+   */
+  hybridConflicts(): { revision: number; num: number }[] {
+    const out: { revision: number; num: number }[] = [];
+    for (const rev of this.revisions) {
+      if (rev.kind !== 'hybrid' || rev.index === 0) continue;
+      const [table, ...rest] = rev.sections;
+      const stream = rest.find((x) => x.kind === 'stream');
+      if (!table || !stream) continue;
+      for (const [num, e] of table.entries) {
+        if (e.type !== 'free' || num === 0) continue;
+        const kept = stream.entries.get(num);
+        if (!kept || kept.type === 'free') continue;
+        const before = this.entry(num, rev.index - 1)?.entry;
+        if (before && before.type !== 'free') out.push({ revision: rev.index, num });
+      }
+    }
     return out;
   }
 

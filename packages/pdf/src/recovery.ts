@@ -1,6 +1,6 @@
 /** Rebuilding a damaged file's object table by scanning its bytes for "n g obj" and trailers. */
 import { ascii, indexOfBytes, type ByteSource } from './byte-source.js';
-import { isDigit, isWs, WS } from './lexer.js';
+import { DELIM, isDigit, isWs, WS } from './lexer.js';
 
 export interface ScannedObject {
   num: number;
@@ -47,8 +47,9 @@ export function scanObjects(source: ByteSource, start = 0, end = source.length):
 
 /** Reads "num gen " backwards from `objAt` (the "obj" keyword); the header must start a token. */
 function headerBefore(buf: Uint8Array, objAt: number): { num: number; gen: number; at: number } | null {
+  // "obj" then whitespace or any delimiter, a comment's % included ("4 0 obj%": poppler's and MuPDF's repair take it)
   const after = buf[objAt + 3];
-  if (after !== undefined && !WS[after] && after !== 60 && after !== 91 && after !== 47 && after !== 40) return null;
+  if (after !== undefined && !WS[after] && !DELIM[after]) return null;
   let p = objAt - 1;
   if (p < 0 || !isWs(buf[p])) return null;
   while (p >= 0 && isWs(buf[p])) p--;

@@ -4,7 +4,7 @@
  */
 import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
-import { classify, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
+import { classify, classifyEncryption, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
 import {
   contentClosure,
   describeAnomaly,
@@ -141,6 +141,29 @@ export function analyseModifications(
         reason: switched.reason,
       });
     }
+    let encryption;
+    try {
+      encryption = classifyEncryption(ctx);
+    } catch (e) {
+      encryption = {
+        kind: 'unreadable',
+        level: 'OTHER' as const,
+        reason: `could not compare the trailer /Encrypt: ${message(e)}`,
+      };
+    }
+    if (encryption) {
+      const enc = doc.revision(k).trailer.get('Encrypt') ?? doc.revision(k - 1).trailer.get('Encrypt');
+      level = maxLevel(level, encryption.level);
+      changes.push({
+        revision: k,
+        object: enc instanceof PdfRef ? enc.num : 0,
+        kind: encryption.kind,
+        change: 'replaced',
+        level: encryption.level,
+        allowed: false,
+        reason: encryption.reason,
+      });
+    }
     indexes.delete(k - 1);
   }
   const tb = doc.trailingBytes();
@@ -201,8 +224,9 @@ function readState(doc: PdfDocument, rev: number): { complete: boolean; diffs: R
 /**
  * Object swaps, judged by every reading a common viewer makes. A cross-reference entry in a revision after the
  * signed one whose bytes carry another header is a disallowed change whatever it points at; and whenever the file
- * has such entries (or an update uses generations above 0), the content-bearing objects of the signed revision and
- * of each later state are read by following the offsets, by scanning and with generations honoured: a
+ * has such entries (or an update uses generations above 0, or a viewer would not find the newest cross-reference
+ * data and would rebuild it by scanning), the content-bearing objects of the signed revision and of each later
+ * state are read by following the offsets, by scanning and with generations honoured: a
  * content-bearing object that reads differently is named. In the signed revision itself that is reported as
  * signedReadings (the verdict policy decides).
  */
@@ -232,15 +256,41 @@ function objectSwaps(
   for (const a of anomalies)
     if (a.revision > signedRevision)
       mismatches.push(swap(a.revision, a.object, 'xref-entry-mismatch', `object swap: ${describeAnomaly(a)}`));
+  // A hybrid update whose table frees an object its /XRefStm keeps: removed for the viewers that let the table win.
+  for (const c of doc.hybridConflicts())
+    if (c.revision > signedRevision)
+      mismatches.push(
+        swap(
+          c.revision,
+          c.num,
+          'xref-hybrid-conflict',
+          `object swap: revision ${c.revision}'s cross-reference table frees object ${c.num} while its /XRefStm keeps it: a viewer that takes the table's entry no longer shows it`,
+        ),
+      );
   // Entries of another generation in an update can redefine what a "n 0 R" shows for some viewers only.
   const regenerated = doc.revisions
     .slice(signedRevision + 1)
     .some((r) => [...r.entries.values()].some((e) => e.type === 'offset' && e.gen > 0));
-  if (anomalies.length === 0 && !regenerated) return { changes: mismatches, anomalies, signedReadings: [] };
+  // A viewer that cannot find the newest cross-reference data where it looks rebuilds the table by scanning: then
+  // what the file shows is whatever the last "n g obj" of each object is, the signed revision's bytes included
+  // (a duplicate the signer never saw, an object hidden in a later update's stream data).
+  let repair: string | null;
+  try {
+    repair = doc.viewerRepairReason();
+  } catch (e) {
+    repair = `the end of the file could not be read: ${message(e)}`;
+  }
+  if (anomalies.length === 0 && !regenerated && repair === null)
+    return { changes: mismatches, anomalies, signedReadings: [] };
 
   const reported = new Set<string>();
   let signedReadings: ReadingDifference[] = [];
-  const first = anomalies.length > 0 ? Math.min(...anomalies.map((a) => a.revision)) : signedRevision + 1;
+  const first =
+    repair !== null
+      ? signedRevision
+      : anomalies.length > 0
+        ? Math.min(...anomalies.map((a) => a.revision))
+        : signedRevision + 1;
   for (let rev = Math.max(signedRevision, first); rev < doc.revisions.length; rev++) {
     // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
     // the same (what changed from the signed revision by kyso's reading is the rules' part).

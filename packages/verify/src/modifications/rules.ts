@@ -361,6 +361,24 @@ export function classifyRootSwitch(ctx: RuleContext): Classification | undefined
   return { ...r, reason: `trailer /Root switched to existing object ${newRoot}: ${r.reason}` };
 }
 
+/**
+ * An update that adds, removes or replaces the trailer's /Encrypt (or redefines the object it names): viewers then
+ * "decrypt" every string and stream of the signed revisions with it, so the signed pages render as garbage or not at
+ * all. Never permitted, whatever the DocMDP level.
+ */
+export function classifyEncryption(ctx: RuleContext): Classification | undefined {
+  const before = ctx.doc.revision(ctx.revision - 1).trailer.get('Encrypt');
+  const after = ctx.doc.revision(ctx.revision).trailer.get('Encrypt');
+  const redefined = after instanceof PdfRef && ctx.changed.has(after.num);
+  if (sameValue(before, after) && !redefined) return undefined;
+  const what = before === undefined ? 'adds' : after === undefined ? 'removes' : 'replaces';
+  return {
+    kind: 'encryption',
+    level: 'OTHER',
+    reason: `the update ${redefined && sameValue(before, after) ? 'redefines' : what} the trailer /Encrypt: viewers would decrypt the signed content with it`,
+  };
+}
+
 /** A field, widget or annotation dictionary that is redefined. */
 /**
  * When a widget's /AP is replaced, the old appearance objects must not be used anywhere else: otherwise the update

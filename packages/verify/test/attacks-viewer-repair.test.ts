@@ -1,0 +1,174 @@
+/**
+ * Forgeries that work through a viewer's repair (found by a red-team pass on kyso 2026-12-04; each was TOTAL-PASSED
+ * before). A viewer that does not find the newest cross-reference data where it looks — "startxref" in the file's
+ * last 1024 bytes, its value as it stands — rebuilds the object table by scanning and shows the last "n g obj" of
+ * each object, wherever it is: a duplicate in the signed bytes, an object hidden in a later update's stream data or
+ * written "4 0 obj%". Seen with the tools on this machine: `mutool draw -F txt` and `pdftotext` both show the hidden
+ * text of such files. And two updates every viewer reads but reads differently: a hybrid table that frees what its
+ * /XRefStm keeps (MuPDF loses the object), an /Encrypt added after signing (every viewer "decrypts" the signed
+ * pages into garbage). Each must be DISALLOWED or the signed content ambiguous, never TOTAL-PASSED.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { PdfDocument, PdfRef } from '@kyso/pdf';
+import type { SignatureReport } from '@kyso/verify';
+import { run, scratch } from '../../../tests/helpers/tools.js';
+import { concat, explain, kysoSign, latin1, plainPdf, validate, verdictOf } from './helpers/signed-pdfs.js';
+
+const tmp = scratch('kyso-viewer-repair-');
+afterAll(() => tmp.cleanup());
+
+const FORGED = 'FORGED AFTER SIGNING pay 999999';
+const contentStream = (text: string): string => {
+  const ops = `BT /F1 24 Tf 72 700 Td (${text}) Tj ET`;
+  return `<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
+};
+
+/** The first page's (first) content stream object number. */
+function contentsOf(bytes: Uint8Array): number {
+  const doc = PdfDocument.load(bytes);
+  const c = doc.pages()[0]!.dict.get('Contents');
+  const first = Array.isArray(c)
+    ? c[0]
+    : c instanceof PdfRef && Array.isArray(doc.resolve(c))
+      ? (doc.resolve(c) as unknown[])[0]
+      : c;
+  if (!(first instanceof PdfRef)) throw new Error('expected a content stream');
+  return first.num;
+}
+
+/**
+ * A classic-table update after `bytes` defining `objects` (number → body), with /Prev, /Root and /Size from the
+ * file; `raw` is written before the objects and no entry points at it.
+ */
+function update(bytes: Uint8Array, objects: [number, string][], options: { raw?: string; trailer?: string } = {}) {
+  const doc = PdfDocument.load(bytes);
+  const root = doc.trailer.get('Root') as PdfRef;
+  const size = Math.max(doc.nextObjectNumber, ...objects.map(([n]) => n + 1));
+  let body = `\n${options.raw ?? ''}`;
+  const rows: string[] = [];
+  for (const [num, text] of objects) {
+    rows.push(`${num} 1\n${String(bytes.length + body.length).padStart(10, '0')} 00000 n \n`);
+    body += `${num} 0 obj\n${text}\nendobj\n`;
+  }
+  const xrefAt = bytes.length + body.length;
+  body += `xref\n0 1\n0000000000 65535 f \n${rows.join('')}trailer\n<< /Size ${size} /Root ${root.num} 0 R /Prev ${doc.latest.xrefOffset} ${options.trailer ?? ''} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return concat(bytes, body);
+}
+
+const mutoolText = (bytes: Uint8Array, name: string): string =>
+  run('mutool', ['draw', '-F', 'txt', tmp.file(name, bytes)]).stdout;
+
+function expectNotPassed(s: SignatureReport): void {
+  expect(s.indication, explain(s)).not.toBe('TOTAL-PASSED');
+}
+
+describe('viewer repair: what a rebuilt object table shows is judged too', () => {
+  it('a duplicate of the page contents hidden in the signed bytes, shown once whitespace after %%EOF hides startxref: SIGNED_CONTENT_AMBIGUOUS', async () => {
+    // the signer's file holds a second "N 0 obj" no entry points at: every viewer shows the first, as signed
+    const input = await plainPdf({ text: 'ORIGINAL SIGNED TEXT pay 100' });
+    const n = contentsOf(input);
+    const xref = latin1(input).lastIndexOf('\nxref\n') + 1;
+    const shadow = `${n} 0 obj\n${contentStream(FORGED)}\nendobj\n`;
+    const prepared = concat(input.subarray(0, xref), shadow, input.subarray(xref));
+    const fixed = latin1(prepared).replace(/startxref\n\d+/, `startxref\n${xref + shadow.length}`);
+    const signed = await kysoSign(concat(fixed));
+    const [clean] = (await validate(signed)).signatures;
+    expect(verdictOf(clean!)).toBe('TOTAL-PASSED/-');
+
+    const padded = concat(signed, ' '.repeat(2000));
+    expect(mutoolText(padded, 'shadow.pdf')).toContain(FORGED);
+    const [s] = (await validate(padded)).signatures;
+    expect(verdictOf(s!), explain(s!)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
+    expect(s!.reasons.map((r) => r.code)).toContain('SIGNED_CONTENT_AMBIGUOUS');
+  });
+
+  it('page contents written "N 0 obj%" in an update no entry points at, then 100 KB of whitespace: DISALLOWED, an object swap', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const forged = update(signed, [[90, '<< /Producer (x) >>']], {
+      raw: `${n} 0 obj%\n${contentStream(FORGED)}\nendobj\n`,
+      trailer: '/Info 90 0 R',
+    });
+    const padded = concat(forged, ' '.repeat(100_000));
+    expect(mutoolText(padded, 'percent.pdf')).toContain(FORGED);
+    for (const file of [forged, padded]) {
+      const [s] = (await validate(file)).signatures;
+      expectNotPassed(s!);
+      expect(s!.modifications, explain(s!)).toBe('DISALLOWED');
+    }
+  });
+
+  it('the same with the last startxref a few bytes off (kyso reads the table by its keyword, viewers rebuild): DISALLOWED', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const forged = latin1(
+      update(signed, [[90, '<< /Producer (x) >>']], {
+        raw: `${n} 0 obj%\n${contentStream(FORGED)}\nendobj\n`,
+        trailer: '/Info 90 0 R',
+      }),
+    ).replace(/startxref\n(\d+)\n%%EOF\n$/, (_m, at: string) => `startxref\n${Number(at) + 7}\n%%EOF\n`);
+    const [s] = (await validate(concat(forged))).signatures;
+    expectNotPassed(s!);
+    expect(s!.modifications, explain(s!)).toBe('DISALLOWED');
+  });
+
+  it('page contents hidden in the data of a large new stream (indirect /Length), then 100 KB of whitespace: an object swap', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const hidden = `endstream\nendobj\n${n} 0 obj\n${contentStream(FORGED)}\nendobj\n%${'x'.repeat(70_000)}\n`;
+    const forged = update(signed, [
+      [90, `<< /Length 91 0 R >>\nstream\n${hidden}\nendstream`],
+      [91, String(hidden.length)],
+    ]);
+    const padded = concat(forged, ' '.repeat(100_000));
+    const [s] = (await validate(padded)).signatures;
+    expectNotPassed(s!);
+    expect(s!.modifications, explain(s!)).toBe('DISALLOWED');
+    expect(s!.changes.map((c) => c.kind)).toContain('object-swap');
+  });
+
+  it('whitespace alone after a signed file with nothing hidden changes nothing: TOTAL-PASSED', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const [s] = (await validate(concat(signed, ' '.repeat(100_000)))).signatures;
+    expect(verdictOf(s!), explain(s!)).toBe('TOTAL-PASSED/-');
+  });
+});
+
+describe('updates every viewer reads, differently', () => {
+  it('a hybrid update whose table frees the page contents while its /XRefStm keeps them: xref-hybrid-conflict', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const doc = PdfDocument.load(signed);
+    const n = contentsOf(signed);
+    const at = doc.entry(n)!.entry;
+    if (at.type !== 'offset') throw new Error('expected a plain object');
+    const size = doc.nextObjectNumber + 1;
+    const stmNum = size - 1;
+    const stmAt = signed.length + 1;
+    const row = (offset: number): Buffer => {
+      const b = Buffer.alloc(7);
+      b[0] = 1;
+      b.writeUInt32BE(offset, 1);
+      return b;
+    };
+    const data = Buffer.concat([row(at.offset), row(stmAt)]);
+    const stm = `${stmNum} 0 obj\n<< /Type /XRef /Size ${size} /Index [${n} 1 ${stmNum} 1] /W [1 4 2] /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream\nendobj\n`;
+    const tableAt = stmAt + stm.length;
+    const root = doc.trailer.get('Root') as PdfRef;
+    const tail = `xref\n0 1\n0000000000 65535 f \n${n} 1\n0000000000 00001 f \ntrailer\n<< /Size ${size} /Root ${root.num} 0 R /Prev ${doc.latest.xrefOffset} /XRefStm ${stmAt} >>\nstartxref\n${tableAt}\n%%EOF\n`;
+    const forged = concat(signed, '\n', stm, tail);
+    const [s] = (await validate(forged)).signatures;
+    expectNotPassed(s!);
+    expect(s!.changes.map((c) => c.kind)).toContain('xref-hybrid-conflict');
+  });
+
+  it('an /Encrypt added by an update after signing: DISALLOWED (viewers would decrypt the signed pages with it)', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const forged = update(signed, [[90, '<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <00> /U <00> >>']], {
+      trailer: '/Encrypt 90 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]',
+    });
+    const [s] = (await validate(forged)).signatures;
+    expectNotPassed(s!);
+    expect(s!.modifications, explain(s!)).toBe('DISALLOWED');
+    expect(s!.changes.map((c) => c.kind)).toContain('encryption');
+  });
+});
