@@ -4,7 +4,15 @@
  */
 import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
-import { classify, classifyEncryption, classifyRootSwitch, levelRank, maxLevel, permittedLevel, type ModificationLevel } from './rules.js';
+import {
+  classify,
+  classifyEncryption,
+  classifyRootSwitch,
+  levelRank,
+  maxLevel,
+  permittedLevel,
+  type ModificationLevel,
+} from './rules.js';
 import {
   contentClosure,
   describeAnomaly,
