@@ -13,6 +13,7 @@ import { scanObjects, type ScanResult, type ScannedObject } from './recovery.js'
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref.js';
 import { IncrementalWriter } from './incremental-writer.js';
 import { HeaderReader, type HeaderMismatch, type ObjectHeader } from './object-headers.js';
+import { hiddenMarks, type HiddenMark } from './hidden-marks.js';
 
 /** An xref offset this far from the next one is parsed to see whether it is a stream whose data can be skipped. */
 const LARGE_OBJECT_GAP = 1 << 16;
@@ -88,6 +89,7 @@ const STARTXREF = ascii('startxref');
 const EOF_MARK = ascii('%%EOF');
 const HEADER = ascii('%PDF-');
 const XREF = ascii('xref');
+const TRAILER_KEYWORD = ascii('trailer');
 /** The bytes at the end of a file where viewers look for "startxref". */
 const VIEWER_TAIL = 1024;
 /** What kyso read past that a viewer reading the chain from startxref would not (see viewerRepairReason). */
@@ -929,6 +931,66 @@ export class PdfDocument {
       out.sort((a, b) => a.revision - b.revision || a.num - b.num);
     }
     this.mismatches = out;
+    return out;
+  }
+
+  /**
+   * What a scanning viewer would find after `from` that the cross-reference data written after `from` does not
+   * account for: "n g obj" headers and "trailer" keywords no entry or section points at (hidden-marks.ts; inside
+   * stream data too, as poppler's rebuild reads it), and objects an object stream written after `from` lists
+   * without an entry pointing into that stream (a rebuild reads object streams too). The verifier asks it for the
+   * bytes after a signed revision; at most 1000.
+   */
+  hiddenAfter(from: number): HiddenMark[] {
+    if (from >= this.source.length || this.revisions[0]?.kind === 'recovered') return [];
+    const known = new Set<number>();
+    const note = (at: number): void => {
+      for (const o of this.headerOffset > 0 ? [at, at + this.headerOffset] : [at]) {
+        known.add(o);
+        const b = this.source.read(o, Math.min(this.source.length, o + 64));
+        let i = 0;
+        while (i < b.length && isWs(b[i])) i++;
+        known.add(o + i);
+      }
+    };
+    const objectStreams: { num: number; rev: number; offset: number }[] = [];
+    for (const rev of this.revisions) {
+      if (rev.end <= from) continue;
+      for (const [num, e] of rev.entries)
+        if (e.type === 'offset' && e.offset >= from) {
+          note(e.offset);
+          objectStreams.push({ num, rev: rev.index, offset: e.offset });
+        }
+      for (const s of rev.sections) {
+        if (s.offset < from) continue;
+        if (s.kind === 'stream') note(s.offset);
+        else {
+          const t = indexOf(this.source, TRAILER_KEYWORD, s.offset);
+          if (t >= 0) known.add(t);
+        }
+      }
+    }
+    const out = hiddenMarks(this.source, from, this.source.length, known);
+    // object streams written after `from`: every object they list needs an entry of that revision or a later one
+    for (const o of objectStreams) {
+      if (out.length >= 1000) break;
+      let listed: number[] | undefined;
+      try {
+        const v = this.getObject(o.num, o.rev);
+        listed = v instanceof PdfStream && v.dict.getName('Type') === 'ObjStm' ? this.listedInStream(o.num, o.rev) : [];
+      } catch {
+        listed = undefined;
+      }
+      if (listed === undefined) {
+        out.push({ offset: o.offset, kind: 'compressed', text: `object stream ${o.num} (unreadable)`, num: o.num });
+        continue;
+      }
+      for (const n of listed) {
+        const e = this.entry(n, o.rev)?.entry;
+        if (e?.type === 'compressed' && e.stream === o.num) continue;
+        out.push({ offset: o.offset, kind: 'compressed', text: `${n} 0 (listed by object stream ${o.num})`, num: n });
+      }
+    }
     return out;
   }
 

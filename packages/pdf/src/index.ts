@@ -49,6 +49,7 @@ export {
 } from './document.js';
 export type { XrefEntry, XrefSection } from './xref.js';
 export { HeaderReader, type HeaderMismatch, type ObjectHeader } from './object-headers.js';
+export type { HiddenMark } from './hidden-marks.js';
 export { IncrementalWriter, type IncrementalUpdate, type BuildOptions, type XrefStyle } from './incremental-writer.js';
 export { ByteWriter, ObjectSerializer, formatNumber, formatName } from './serializer.js';
 export { decodeStream, deflate, inflate, DecodeBudget } from './filters.js';

@@ -8,6 +8,7 @@
  * /XRefStm keeps (MuPDF loses the object), an /Encrypt added after signing (every viewer "decrypts" the signed
  * pages into garbage). Each must be DISALLOWED or the signed content ambiguous, never TOTAL-PASSED.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PdfDocument, PdfRef } from '@kyso/pdf';
 import type { SignatureReport } from '@kyso/verify';
@@ -131,6 +132,90 @@ describe('viewer repair: what a rebuilt object table shows is judged too', () =>
     const signed = await kysoSign(await plainPdf());
     const [s] = (await validate(concat(signed, ' '.repeat(100_000)))).signatures;
     expect(verdictOf(s!), explain(s!)).toBe('TOTAL-PASSED/-');
+  });
+});
+
+describe('marks only a scan finds, after the signed revision, whatever would make a viewer scan', () => {
+  // A second red-team pass got past the readings above with headers kyso's scan did not take ("4 000000 obj",
+  // "}4 0 obj", leading zeros, a header split across a 1 MiB window) and xref quirks that make viewers rebuild
+  // without kyso noticing. Whatever the trigger, the forged copy has to be in the appended bytes for a scan to find:
+  // any object header, trailer keyword or object-stream listing there that the cross-reference data does not
+  // account for is a disallowed change (hidden-object).
+  const hide = async (hidden: (n: number) => string): Promise<SignatureReport> => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const data = `${hidden(n)}%${'x'.repeat(70_000)}\n`;
+    const forged = update(signed, [
+      [90, `<< /Length 91 0 R >>\nstream\n${data}\nendstream`],
+      [91, String(data.length)],
+    ]);
+    const [s] = (await validate(forged)).signatures;
+    return s!;
+  };
+  for (const [name, header] of [
+    ['a six-digit generation', (n: number) => `${n} 000000 obj`],
+    ['leading zeros', (n: number) => `0000000000${n} 0 obj`],
+    ['a brace before the number', (n: number) => `}${n} 0 obj`],
+    ['a sign', (n: number) => `+${n} -0 obj`],
+    ['vertical tabs', (n: number) => `${n}\v0\vobj`],
+    ['"objX"', (n: number) => `${n} 0 objX`],
+  ] as const) {
+    it(`page contents hidden in stream data as ${name}, no repair trigger at all: DISALLOWED (hidden-object)`, async () => {
+      const s = await hide((n) => `endstream\nendobj\n${header(n)}\n${contentStream(FORGED)}\nendobj\n`);
+      expectNotPassed(s);
+      expect(
+        s.changes.map((c) => c.kind),
+        explain(s),
+      ).toContain('hidden-object');
+    });
+  }
+
+  it('a hidden trailer naming a new catalog (a whole second document for a rebuilding viewer): DISALLOWED', async () => {
+    const s = await hide(() => `endstream\nendobj\ntrailer\n<< /Root 95 0 R /Size 99 >>\n`);
+    expectNotPassed(s);
+    expect(s.changes.find((c) => c.kind === 'hidden-object')?.reason, explain(s)).toContain('trailer');
+  });
+
+  it('a header with 150 spaces in it across the first 1 MiB window of the appended bytes: found', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const pad = (1 << 20) - 40;
+    const data = `${'x'.repeat(pad)}\n${n}${' '.repeat(150)}0 obj\n${contentStream(FORGED)}\nendobj\n`;
+    const forged = update(signed, [[90, `<< /Length ${data.length} >>\nstream\n${data}\nendstream`]]);
+    const [s] = (await validate(forged)).signatures;
+    expectNotPassed(s!);
+    expect(
+      s!.changes.map((c) => c.kind),
+      explain(s!),
+    ).toContain('hidden-object');
+  });
+
+  it('an object stream in an update listing the page contents without an entry for them: DISALLOWED', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const n = contentsOf(signed);
+    const inner = `${n} 0 ${contentStream(FORGED).replace(/\nstream[\s\S]*/, '')}`;
+    const forged = update(signed, [
+      [
+        90,
+        `<< /Type /ObjStm /N 1 /First ${String(n).length + 3} /Length ${inner.length} >>\nstream\n${inner}\nendstream`,
+      ],
+    ]);
+    const [s] = (await validate(forged)).signatures;
+    expectNotPassed(s!);
+    expect(s!.changes.find((c) => c.kind === 'hidden-object')?.reason, explain(s!)).toContain('object stream');
+  });
+
+  it('a second signature on a file with object streams, then 100 KB of whitespace: both TOTAL-PASSED (no false alarm)', async () => {
+    const objstm = run('qpdf', [
+      '--object-streams=generate',
+      tmp.file('plain.pdf', await plainPdf()),
+      tmp.file('objstm.pdf'),
+    ]);
+    expect(objstm.status).toBe(0);
+    const once = await kysoSign(new Uint8Array(readFileSync(tmp.file('objstm.pdf'))));
+    const twice = concat(await kysoSign(once), ' '.repeat(100_000));
+    const report = await validate(twice);
+    expect(report.signatures.map(verdictOf)).toEqual(['TOTAL-PASSED/-', 'TOTAL-PASSED/-']);
   });
 });
 

@@ -184,6 +184,24 @@ export function analyseModifications(
     if (later) incomplete.push(`objects outside the cross-reference data could not be looked for: ${message(e)}`);
   }
   const swaps = objectSwaps(doc, signedRevision, incomplete);
+  // Marks only a scan finds, after the signed revision: the forged page (or /Root) of a repair attack.
+  if (later)
+    try {
+      for (const m of doc.hiddenAfter(doc.revision(signedRevision).end)) {
+        const revision = doc.revisions.findIndex((r) => m.offset < r.end);
+        swaps.changes.push({
+          revision: revision < 0 ? doc.revisions.length - 1 : revision,
+          object: Number.isNaN(m.num) ? 0 : m.num,
+          kind: 'hidden-object',
+          change: 'new',
+          level: 'OTHER',
+          allowed: false,
+          reason: `"${m.text}" at offset ${m.offset} ${m.kind === 'trailer' ? 'is a trailer' : m.kind === 'compressed' ? 'is an object an object stream lists' : 'is an object header'} no cross-reference entry accounts for: a viewer that rebuilds the table by scanning takes it`,
+        });
+      }
+    } catch (e) {
+      incomplete.push(`the bytes after the signed revision could not be searched for hidden objects: ${message(e)}`);
+    }
   const bad =
     changes.some((ch) => !ch.allowed) ||
     swaps.changes.length > 0 ||
