@@ -1085,6 +1085,14 @@ export class PdfDocument {
     gen: number | undefined,
     end = this.source.length,
   ): { offset: number; gen: number; value: PdfObject } | undefined {
+    const best = this.scannedHeader(num, gen, end);
+    if (!best) return undefined;
+    const obj = this.objectAt(best.offset);
+    return obj ? { offset: best.offset, gen: obj.gen, value: obj.value } : undefined;
+  }
+
+  /** The header scannedObject reads (the last "num gen obj" before `end`), whether or not its object parses. */
+  scannedHeader(num: number, gen: number | undefined, end = this.source.length): ScannedObject | undefined {
     if (!this.scanOffsets) {
       this.scanOffsets = new Map();
       for (const o of this.scanAll().objects) {
@@ -1100,9 +1108,7 @@ export class PdfDocument {
       if (o.offset >= end) break; // in file order
       if (!best || o.gen >= best.gen) best = o;
     }
-    if (!best) return undefined;
-    const obj = this.objectAt(best.offset);
-    return obj ? { offset: best.offset, gen: obj.gen, value: obj.value } : undefined;
+    return best;
   }
 
   /** Object numbers this revision defines or replaces (in use), and those it frees. */

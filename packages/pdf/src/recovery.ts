@@ -1,6 +1,6 @@
 /** Rebuilding a damaged file's object table by scanning its bytes for "n g obj" and trailers. */
 import { ascii, indexOfBytes, type ByteSource } from './byte-source.js';
-import { DELIM, isDigit, isWs, WS } from './lexer.js';
+import { isDigit, isWs } from './lexer.js';
 
 export interface ScannedObject {
   num: number;
@@ -45,24 +45,30 @@ export function scanObjects(source: ByteSource, start = 0, end = source.length):
   return { objects, trailers };
 }
 
-/** Reads "num gen " backwards from `objAt` (the "obj" keyword); the header must start a token. */
+/** Whitespace between a header's tokens as a rebuilding viewer takes it (poppler's isspace: PDF's six and \v). */
+const sep = (c: number | undefined): boolean => isWs(c) || c === 11;
+
+/**
+ * Reads "num gen " backwards from `objAt` (the "obj" keyword), as loosely as a viewer rebuilding the table does
+ * (poppler takes "obj" followed by anything, and any line whose first token is a number): any byte but a digit
+ * before the number (a sign is skipped), leading zeros, \v between the tokens. A repair attack hides its forged copy
+ * in whatever form the strictest reader here would miss.
+ */
 function headerBefore(buf: Uint8Array, objAt: number): { num: number; gen: number; at: number } | null {
-  // "obj" then whitespace or any delimiter, a comment's % included ("4 0 obj%": poppler's and MuPDF's repair take it)
-  const after = buf[objAt + 3];
-  if (after !== undefined && !WS[after] && !DELIM[after]) return null;
   let p = objAt - 1;
-  if (p < 0 || !isWs(buf[p])) return null;
-  while (p >= 0 && isWs(buf[p])) p--;
+  if (p < 0 || !sep(buf[p])) return null;
+  while (p >= 0 && sep(buf[p])) p--;
   let e = p + 1;
   while (p >= 0 && isDigit(buf[p])) p--;
-  if (p + 1 === e || e - p - 1 > 5) return null;
+  if (p + 1 === e || e - p - 1 > 40) return null;
   const gen = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
-  if (p < 0 || !isWs(buf[p])) return null;
-  while (p >= 0 && isWs(buf[p])) p--;
+  if (p >= 0 && (buf[p] === 43 || buf[p] === 45)) p--; // + or -
+  if (p < 0 || !sep(buf[p])) return null;
+  while (p >= 0 && sep(buf[p])) p--;
   e = p + 1;
   while (p >= 0 && isDigit(buf[p])) p--;
-  if (p + 1 === e || e - p - 1 > 10) return null;
-  if (p >= 0 && !isWs(buf[p]) && buf[p] !== 62 /* > */ && buf[p] !== 93 /* ] */ && buf[p] !== 41 /* ) */) return null;
+  if (p + 1 === e || e - p - 1 > 40) return null;
   const num = Number(String.fromCharCode(...buf.subarray(p + 1, e)));
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(gen)) return null;
   return { num, gen, at: p + 1 };
 }

@@ -83,6 +83,27 @@ describe('viewer repair: what a rebuilt object table shows is judged too', () =>
     expect(s!.reasons.map((r) => r.code)).toContain('SIGNED_CONTENT_AMBIGUOUS');
   });
 
+  for (const [name, header] of [
+    ['a six-digit generation', (n: number) => `${n} 000000 obj`],
+    ['leading zeros and a brace before', (n: number) => `}00000000000${n} 0 obj`],
+    ['vertical tabs (kyso cannot parse that copy: it counts as read differently)', (n: number) => `${n}\v0\vobj`],
+  ] as const) {
+    it(`the hidden duplicate in the signed bytes written with ${name}: SIGNED_CONTENT_AMBIGUOUS once viewers rebuild`, async () => {
+      const input = await plainPdf({ text: 'ORIGINAL SIGNED TEXT pay 100' });
+      const n = contentsOf(input);
+      const xref = latin1(input).lastIndexOf('\nxref\n') + 1;
+      const shadow = `${header(n)}\n${contentStream(FORGED)}\nendobj\n`;
+      const prepared = latin1(concat(input.subarray(0, xref), shadow, input.subarray(xref))).replace(
+        /startxref\n\d+/,
+        `startxref\n${xref + shadow.length}`,
+      );
+      const signed = await kysoSign(concat(prepared));
+      const [s] = (await validate(concat(signed, ' '.repeat(2000)))).signatures;
+      expect(verdictOf(s!), explain(s!)).toBe('TOTAL-FAILED/FORMAT_FAILURE');
+      expect(s!.reasons.map((r) => r.code)).toContain('SIGNED_CONTENT_AMBIGUOUS');
+    });
+  }
+
   it('page contents written "N 0 obj%" in an update no entry points at, then 100 KB of whitespace: DISALLOWED, an object swap', async () => {
     const signed = await kysoSign(await plainPdf());
     const n = contentsOf(signed);

@@ -195,8 +195,8 @@ export function readingDifferences(doc: PdfDocument, rev: number, closure: Conte
               ? (doc.compressedAt(e.stream, e.index, rev) ?? normal)
               : normal,
       ],
-      ['scan', () => doc.scannedObject(num, gen, end)?.value ?? normal],
-      ['scan', () => doc.scannedObject(num, undefined, end)?.value ?? normal],
+      ['scan', () => scanned(doc, num, gen, end, normal)],
+      ['scan', () => scanned(doc, num, undefined, end, normal)],
     ];
     for (const [reading, read] of readings) {
       let other: PdfObject | undefined;
@@ -214,6 +214,25 @@ export function readingDifferences(doc: PdfDocument, rev: number, closure: Conte
     }
   }
   return out;
+}
+
+/**
+ * What a rebuilding viewer takes for `num`: the last header's object; kyso's own reading when the scan finds no
+ * header at all. A last header that does not parse throws (the caller counts it as a different reading): the
+ * viewer takes that copy, or loses the object, and shows something other than kyso's reading either way.
+ */
+function scanned(
+  doc: PdfDocument,
+  num: number,
+  gen: number | undefined,
+  end: number,
+  normal: PdfObject | undefined,
+): PdfObject | undefined {
+  const at = doc.scannedHeader(num, gen, end);
+  if (!at) return normal;
+  const read = doc.objectAt(at.offset);
+  if (!read) throw new Error(`object ${num}: the last header found by scanning (offset ${at.offset}) does not parse`);
+  return read.value;
 }
 
 const ROLE_TEXT: Record<ContentRole, string> = {
