@@ -21,7 +21,8 @@ const CHUNK = 1 << 20;
 /** Longest mark the scan is sure to see whole across two chunks (a header with a few KB of whitespace in it). */
 const OVERLAP = 8 << 10;
 // (?<![0-9]) so "14 0 obj" is one header, not also "4 0 obj"; \x00 and \x0b count as whitespace (poppler's isspace)
-const MARK = /(?<![0-9])[+-]?([0-9]{1,40})[\x00\t\n\x0b\f\r ]{1,4096}[+-]?[0-9]{1,40}[\x00\t\n\x0b\f\r ]{1,4096}obj|(?<![A-Za-z0-9])trailer(?![A-Za-z0-9])/g;
+const MARK =
+  /(?<![0-9])[+-]?([0-9]{1,40})[\x00\t\n\x0b\f\r ]{1,4096}[+-]?[0-9]{1,40}[\x00\t\n\x0b\f\r ]{1,4096}obj|(?<![A-Za-z0-9])trailer(?![A-Za-z0-9])/g;
 
 /**
  * Marks in [from, to) of `source` whose offset is not in `known` (the header offsets and trailer keywords the
