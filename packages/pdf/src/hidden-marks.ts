@@ -5,6 +5,8 @@
  * to be found by a scan — the forged page of a repair attack, the /Root of a second document. Facts only.
  */
 import { latin1, type ByteSource } from './byte-source.js';
+import { headerNumbers, markPattern } from './header-marks.js';
+import { isDigit } from './lexer.js';
 
 export interface HiddenMark {
   /** Where the mark starts (the object number's first byte, or "trailer"). */
@@ -17,12 +19,13 @@ export interface HiddenMark {
   num: number;
 }
 
-const CHUNK = 1 << 20;
-/** Longest mark the scan is sure to see whole across two chunks (a header with a few KB of whitespace in it). */
-const OVERLAP = 8 << 10;
-// (?<![0-9]) so "14 0 obj" is one header, not also "4 0 obj"; \x00 and \x0b count as whitespace (poppler's isspace)
-const MARK =
-  /(?<![0-9])[+-]?([0-9]{1,40})[\x00\t\n\x0b\f\r ]{1,4096}[+-]?[0-9]{1,40}[\x00\t\n\x0b\f\r ]{1,4096}obj|(?<![A-Za-z0-9])trailer(?![A-Za-z0-9])/g;
+/**
+ * The appended bytes are searched as one piece up to this size (a header whose comment runs past a piece boundary
+ * would be missed), in pieces overlapping by OVERLAP beyond it.
+ */
+const WHOLE = 256 << 20;
+const CHUNK = 64 << 20;
+const OVERLAP = 1 << 20;
 
 /**
  * Marks in [from, to) of `source` whose offset is not in `known` (the header offsets and trailer keywords the
@@ -37,11 +40,14 @@ export function hiddenMarks(
 ): HiddenMark[] {
   const out: HiddenMark[] = [];
   const seen = new Set<number>();
-  for (let base = from; base < to && out.length < max; base += CHUNK) {
-    const start = Math.max(from, base - OVERLAP);
-    const text = latin1(source.read(start, Math.min(to, base + CHUNK)));
-    MARK.lastIndex = 0;
-    for (let m = MARK.exec(text); m && out.length < max; m = MARK.exec(text)) {
+  const piece = to - from <= WHOLE ? to - from : CHUNK;
+  for (let base = from; base < to && out.length < max; base += piece) {
+    const start = base === from ? from : base - OVERLAP;
+    const text = latin1(source.read(start, Math.min(to, base + piece)));
+    const re = markPattern();
+    const glued = start > 0 && isDigit(source.read(start - 1, start)[0]);
+    for (let m = re.exec(text); m && out.length < max; m = re.exec(text)) {
+      if (m.index === 0 && glued) continue; // the tail of a number that starts before the piece
       const offset = start + m.index;
       if (seen.has(offset)) continue;
       seen.add(offset);
@@ -49,11 +55,17 @@ export function hiddenMarks(
       const at = m[0][0] === '+' || m[0][0] === '-' ? offset + 1 : offset;
       if (known.has(at) || known.has(offset)) continue;
       const trailer = m[1] === undefined;
+      const numbers = trailer ? null : headerNumbers(m);
       out.push({
         offset,
         kind: trailer ? 'trailer' : 'object',
-        text: trailer ? 'trailer' : m[0].replace(/[\x00\t\n\x0b\f\r ]+/g, ' '),
-        num: trailer ? Number.NaN : Number(m[1]),
+        text: trailer
+          ? 'trailer'
+          : m[0]
+              .replace(/%[^\r\n]*/g, '%…')
+              .replace(/[\x00\t\n\x0b\f\r ]+/g, ' ')
+              .slice(0, 120),
+        num: numbers ? numbers.num : Number.NaN,
       });
     }
   }

@@ -180,6 +180,10 @@ describe('marks only a scan finds, after the signed revision, whatever would mak
     ['a sign', (n: number) => `+${n} -0 obj`],
     ['vertical tabs', (n: number) => `${n}\v0\vobj`],
     ['"objX"', (n: number) => `${n} 0 objX`],
+    // a third pass: past a 40-digit bound, and a comment between the tokens (MuPDF's lexer skips it)
+    ['300 leading zeros', (n: number) => `${'0'.repeat(300)}${n} 0 obj`],
+    ['a comment before "obj"', (n: number) => `${n} 0 %c\nobj`],
+    ['a comment after the number', (n: number) => `${n}%c\n0 obj`],
   ] as const) {
     it(`page contents hidden in stream data as ${name}, no repair trigger at all: DISALLOWED (hidden-object)`, async () => {
       const s = await hide((n) => `endstream\nendobj\n${header(n)}\n${contentStream(FORGED)}\nendobj\n`);
