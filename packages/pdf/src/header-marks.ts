@@ -8,7 +8,7 @@
 /** Whitespace (C's isspace and PDF's NUL) or a comment to the end of its line, between two tokens. */
 const SEP = String.raw`(?:[\x00\t\n\x0b\f\r ]|%[^\r\n]*(?:\r\n|\r|\n))`;
 /** Group 1 the object number, group 2 the generation (leading zeros and signs left out). */
-const HEADER = `(?<![0-9])[+-]?0*([0-9]{1,40})${SEP}{1,4096}[+-]?0*([0-9]{1,40})${SEP}{1,4096}obj`;
+const HEADER = `(?<![0-9])[+-]?0*([0-9]{1,40})${SEP}+[+-]?0*([0-9]{1,40})${SEP}+obj`;
 
 /** A fresh global matcher (each caller keeps its own lastIndex). */
 export const headerPattern = (): RegExp => new RegExp(HEADER, 'g');

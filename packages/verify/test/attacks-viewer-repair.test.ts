@@ -184,6 +184,7 @@ describe('marks only a scan finds, after the signed revision, whatever would mak
     ['300 leading zeros', (n: number) => `${'0'.repeat(300)}${n} 0 obj`],
     ['a comment before "obj"', (n: number) => `${n} 0 %c\nobj`],
     ['a comment after the number', (n: number) => `${n}%c\n0 obj`],
+    ['5,000 spaces between the tokens (MuPDF skips any run)', (n: number) => `${n}${' '.repeat(5000)}0 obj`],
   ] as const) {
     it(`page contents hidden in stream data as ${name}, no repair trigger at all: DISALLOWED (hidden-object)`, async () => {
       const s = await hide((n) => `endstream\nendobj\n${header(n)}\n${contentStream(FORGED)}\nendobj\n`);
