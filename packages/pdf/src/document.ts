@@ -224,15 +224,7 @@ export class PdfDocument {
     const src = this.source;
     const sx = lastIndexOf(src, STARTXREF, before, Math.max(0, before - (1 << 20)));
     if (sx < 0) throw new PdfError('PDF_XREF', {}, 'no startxref');
-    const startxref = withWindow(
-      src,
-      sx + STARTXREF.length,
-      (lx) => {
-        const t = lx.next();
-        return t.t === 'num' && t.int ? t.v : -1;
-      },
-      64,
-    );
+    const startxref = startxrefValue(src, sx);
     if (startxref < 0 || startxref >= src.length) throw new PdfError('PDF_XREF', { offset: sx }, 'bad startxref');
 
     // Walk /Prev from the newest section; a section whose /Prev points forward (linearised files: the
@@ -828,15 +820,7 @@ export class PdfDocument {
     if (this.recovered) return 'the cross-reference data is damaged: objects are located by scanning';
     const sx = lastIndexOf(src, STARTXREF, src.length, Math.max(0, src.length - VIEWER_TAIL));
     if (sx < 0) return `no "startxref" in the file's last ${VIEWER_TAIL} bytes`;
-    const value = withWindow(
-      src,
-      sx + STARTXREF.length,
-      (lx) => {
-        const t = lx.next();
-        return t.t === 'num' && t.int ? t.v : -1;
-      },
-      64,
-    );
+    const value = startxrefValue(src, sx);
     const newest = this.latest.xrefOffset;
     if (value !== newest && value + this.headerOffset !== newest)
       return `the last startxref (${value}) does not open the newest cross-reference data (at ${newest})`;
@@ -1144,6 +1128,19 @@ export class PdfDocument {
     if (o instanceof PdfStream) return o.dict.getName('Type');
     return undefined;
   }
+}
+
+/** The number after the "startxref" keyword at `sx`, or -1 when there is none. */
+function startxrefValue(src: ByteSource, sx: number): number {
+  return withWindow(
+    src,
+    sx + STARTXREF.length,
+    (lx) => {
+      const t = lx.next();
+      return t.t === 'num' && t.int ? t.v : -1;
+    },
+    64,
+  );
 }
 
 function indexOfHeader(head: Uint8Array): number {

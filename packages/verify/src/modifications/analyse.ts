@@ -5,6 +5,7 @@
 import { PdfRef, type PdfDocument } from '@kyso/pdf';
 import { changesAfter, RefIndex } from './diff.js';
 import {
+  type Classification,
   classify,
   classifyEncryption,
   classifyRootSwitch,
@@ -127,16 +128,7 @@ export function analyseModifications(
       });
     }
     const root = doc.revision(k).trailer.get('Root');
-    let switched;
-    try {
-      switched = classifyRootSwitch(ctx);
-    } catch (e) {
-      switched = {
-        kind: 'unreadable',
-        level: 'OTHER' as const,
-        reason: `could not analyse the trailer /Root: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
+    const switched = judged('analyse the trailer /Root', () => classifyRootSwitch(ctx));
     if (switched && root instanceof PdfRef) {
       level = maxLevel(level, switched.level);
       changes.push({
@@ -149,16 +141,7 @@ export function analyseModifications(
         reason: switched.reason,
       });
     }
-    let encryption;
-    try {
-      encryption = classifyEncryption(ctx);
-    } catch (e) {
-      encryption = {
-        kind: 'unreadable',
-        level: 'OTHER' as const,
-        reason: `could not compare the trailer /Encrypt: ${message(e)}`,
-      };
-    }
+    const encryption = judged('compare the trailer /Encrypt', () => classifyEncryption(ctx));
     if (encryption) {
       const enc = doc.revision(k).trailer.get('Encrypt') ?? doc.revision(k - 1).trailer.get('Encrypt');
       level = maxLevel(level, encryption.level);
@@ -225,6 +208,15 @@ export function analyseModifications(
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A rule's classification, or an unreadable change (disallowed) when the rule could not read what it needs. */
+function judged(what: string, rule: () => Classification | undefined): Classification | undefined {
+  try {
+    return rule();
+  } catch (e) {
+    return { kind: 'unreadable', level: 'OTHER', reason: `could not ${what}: ${message(e)}` };
+  }
+}
 
 /** Each state's readings, once per document: every signature of a file asks for the same states. */
 const readStates = new WeakMap<PdfDocument, Map<number, { complete: boolean; diffs: ReadingDifference[] | string }>>();
