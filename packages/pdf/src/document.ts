@@ -927,15 +927,11 @@ export class PdfDocument {
    */
   hiddenAfter(from: number): HiddenMark[] {
     if (from >= this.source.length || this.revisions[0]?.kind === 'recovered') return [];
-    const known = new Set<number>();
+    const headers: number[] = [];
+    const trailers = new Set<number>();
     const note = (at: number): void => {
-      for (const o of this.headerOffset > 0 ? [at, at + this.headerOffset] : [at]) {
-        known.add(o);
-        const b = this.source.read(o, Math.min(this.source.length, o + 64));
-        let i = 0;
-        while (i < b.length && isWs(b[i])) i++;
-        known.add(o + i);
-      }
+      headers.push(at);
+      if (this.headerOffset > 0) headers.push(at + this.headerOffset);
     };
     const objectStreams: { num: number; rev: number; offset: number }[] = [];
     for (const rev of this.revisions) {
@@ -950,11 +946,11 @@ export class PdfDocument {
         if (s.kind === 'stream') note(s.offset);
         else {
           const t = indexOf(this.source, TRAILER_KEYWORD, s.offset);
-          if (t >= 0) known.add(t);
+          if (t >= 0) trailers.add(t);
         }
       }
     }
-    const out = hiddenMarks(this.source, from, this.source.length, known);
+    const out = hiddenMarks(this.source, from, this.source.length, headers, trailers);
     // object streams written after `from`: every object they list needs an entry of that revision or a later one
     for (const o of objectStreams) {
       if (out.length >= 1000) break;

@@ -1,73 +1,88 @@
 /**
  * What a viewer rebuilding the object table would find in appended bytes that the cross-reference data does not
- * name: "n g obj" headers (as loosely as any viewer takes them: leading zeros, signs, any whitespace, any byte
- * around them, inside stream data too) and "trailer" keywords. Such a mark after a signed revision can only be there
- * to be found by a scan — the forged page of a repair attack, the /Root of a second document. Facts only.
+ * name: object headers (as loosely as any viewer takes them, inside stream data too: header-marks.ts) and "trailer"
+ * keywords. Such a mark after a signed revision can only be there to be found by a scan — the forged page of a
+ * repair attack, the /Root of a second document. Facts only.
  */
-import { latin1, type ByteSource } from './byte-source.js';
-import { headerNumbers, markPattern } from './header-marks.js';
-import { isDigit } from './lexer.js';
+import type { ByteSource } from './byte-source.js';
+import { objMarks, objOfHeaderAt, trailerMarks } from './header-marks.js';
 
 export interface HiddenMark {
-  /** Where the mark starts (the object number's first byte, or "trailer"). */
+  /** Where the mark is: the "obj" of a header, the "trailer" keyword, or the object stream. */
   offset: number;
   /** 'compressed': an object an appended object stream lists without an entry pointing into it. */
   kind: 'object' | 'trailer' | 'compressed';
-  /** The header as written ("4 000000 obj"), or "trailer". */
+  /** The bytes of the header as written (up to 40 before "obj"), or "trailer". */
   text: string;
-  /** The object number a header names (NaN for a trailer). */
+  /** The object number a header seems to name (NaN when it cannot be told, and for a trailer). */
   num: number;
 }
 
-/**
- * The appended bytes are searched as one piece up to this size (a header whose comment runs past a piece boundary
- * would be missed), in pieces overlapping by OVERLAP beyond it.
- */
+/** The appended bytes are searched as one piece up to this size, in pieces overlapping by OVERLAP beyond it. */
 const WHOLE = 256 << 20;
 const CHUNK = 64 << 20;
 const OVERLAP = 1 << 20;
 
 /**
- * Marks in [from, to) of `source` whose offset is not in `known` (the header offsets and trailer keywords the
- * cross-reference data accounts for, whitespace before them skipped). At most `max` are returned.
+ * Marks in [from, to) of `source` not accounted for: `headers` are the offsets the cross-reference data gives for
+ * objects there, `trailers` the offsets of the trailer keywords of its own sections. At most `max`.
  */
 export function hiddenMarks(
   source: ByteSource,
   from: number,
   to: number,
-  known: ReadonlySet<number>,
+  headers: Iterable<number>,
+  trailers: ReadonlySet<number>,
   max = 1000,
 ): HiddenMark[] {
   const out: HiddenMark[] = [];
   const seen = new Set<number>();
   const piece = to - from <= WHOLE ? to - from : CHUNK;
+  const known = [...headers];
   for (let base = from; base < to && out.length < max; base += piece) {
     const start = base === from ? from : base - OVERLAP;
-    const text = latin1(source.read(start, Math.min(to, base + piece)));
-    const re = markPattern();
-    const glued = start > 0 && isDigit(source.read(start - 1, start)[0]);
-    for (let m = re.exec(text); m && out.length < max; m = re.exec(text)) {
-      if (m.index === 0 && glued) continue; // the tail of a number that starts before the piece
-      const offset = start + m.index;
-      if (seen.has(offset)) continue;
-      seen.add(offset);
-      // a sign is no part of where a cross-reference offset points
-      const at = m[0][0] === '+' || m[0][0] === '-' ? offset + 1 : offset;
-      if (known.has(at) || known.has(offset)) continue;
-      const trailer = m[1] === undefined;
-      const numbers = trailer ? null : headerNumbers(m);
-      out.push({
-        offset,
-        kind: trailer ? 'trailer' : 'object',
-        text: trailer
-          ? 'trailer'
-          : m[0]
-              .replace(/%[^\r\n]*/g, '%…')
-              .replace(/[\x00\t\n\x0b\f\r ]+/g, ' ')
-              .slice(0, 120),
-        num: numbers ? numbers.num : Number.NaN,
-      });
+    const buf = source.read(start, Math.min(to, base + piece));
+    const objs = new Set<number>();
+    for (const h of known) if (h >= start && h < start + buf.length) objs.add(start + objOfHeaderAt(buf, h - start));
+    for (const i of objMarks(buf)) {
+      const at = start + i;
+      if (out.length >= max) break;
+      if (seen.has(at) || objs.has(at)) continue;
+      seen.add(at);
+      const before = buf.subarray(Math.max(0, i - 40), i + 3);
+      out.push({ offset: at, kind: 'object', text: text(before), num: numberBefore(buf, i) });
+    }
+    for (const i of trailerMarks(buf)) {
+      const at = start + i;
+      if (out.length >= max) break;
+      if (seen.has(at) || trailers.has(at)) continue;
+      seen.add(at);
+      out.push({ offset: at, kind: 'trailer', text: 'trailer', num: Number.NaN });
     }
   }
   return out;
+}
+
+const text = (b: Uint8Array): string =>
+  String.fromCharCode(...b)
+    .replace(/[\x00-\x1f\x7f-\xff]+/g, ' ')
+    .trim();
+
+/** The object number of "num gen obj" ending at `objAt`, read back (NaN when there is none). */
+function numberBefore(buf: Uint8Array, objAt: number): number {
+  let p = objAt - 1;
+  const back = (test: (c: number) => boolean): number => {
+    const e = p;
+    while (p >= 0 && test(buf[p]!)) p--;
+    return e - p;
+  };
+  const ws = (c: number): boolean => c === 0 || (c >= 9 && c <= 13) || c === 32;
+  const digit = (c: number): boolean => c >= 48 && c <= 57;
+  back(ws);
+  if (back(digit) === 0) return Number.NaN;
+  if (back(ws) === 0) return Number.NaN;
+  const e = p;
+  if (back(digit) === 0) return Number.NaN;
+  const digits = String.fromCharCode(...buf.subarray(p + 1, e + 1)).replace(/^0+(?=\d)/, '');
+  return digits.length <= 15 ? Number(digits) : Number.NaN;
 }

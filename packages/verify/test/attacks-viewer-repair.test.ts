@@ -185,6 +185,10 @@ describe('marks only a scan finds, after the signed revision, whatever would mak
     ['a comment before "obj"', (n: number) => `${n} 0 %c\nobj`],
     ['a comment after the number', (n: number) => `${n}%c\n0 obj`],
     ['5,000 spaces between the tokens (MuPDF skips any run)', (n: number) => `${n}${' '.repeat(5000)}0 obj`],
+    // a fourth: a run of digits before the number (poppler reads 255-byte line pieces, MuPDF cuts long numbers)
+    ['255 nines before the number', (n: number) => `${'9'.repeat(255)}${n} 0 obj`],
+    ['65,536 nines before the number', (n: number) => `${'9'.repeat(65_536)}${n} 0 obj`],
+    ['a string holding a % before the header', (n: number) => `(%) ${n} 0 obj`],
   ] as const) {
     it(`page contents hidden in stream data as ${name}, no repair trigger at all: DISALLOWED (hidden-object)`, async () => {
       const s = await hide((n) => `endstream\nendobj\n${header(n)}\n${contentStream(FORGED)}\nendobj\n`);
