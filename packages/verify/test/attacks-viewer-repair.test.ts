@@ -41,7 +41,11 @@ function contentsOf(bytes: Uint8Array): number {
  * A classic-table update after `bytes` defining `objects` (number → body), with /Prev, /Root and /Size from the
  * file; `raw` is written before the objects and no entry points at it.
  */
-function update(bytes: Uint8Array, objects: [number, string][], options: { raw?: string; trailer?: string } = {}) {
+function update(
+  bytes: Uint8Array,
+  objects: [number, string][],
+  options: { raw?: string; trailer?: string; prev?: number } = {},
+) {
   const doc = PdfDocument.load(bytes);
   const root = doc.trailer.get('Root') as PdfRef;
   const size = Math.max(doc.nextObjectNumber, ...objects.map(([n]) => n + 1));
@@ -52,7 +56,7 @@ function update(bytes: Uint8Array, objects: [number, string][], options: { raw?:
     body += `${num} 0 obj\n${text}\nendobj\n`;
   }
   const xrefAt = bytes.length + body.length;
-  body += `xref\n0 1\n0000000000 65535 f \n${rows.join('')}trailer\n<< /Size ${size} /Root ${root.num} 0 R /Prev ${doc.latest.xrefOffset} ${options.trailer ?? ''} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  body += `xref\n0 1\n0000000000 65535 f \n${rows.join('')}trailer\n<< /Size ${size} /Root ${root.num} 0 R /Prev ${options.prev ?? doc.latest.xrefOffset} ${options.trailer ?? ''} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return concat(bytes, body);
 }
 
@@ -250,6 +254,17 @@ describe('marks only a scan finds, after the signed revision, whatever would mak
 });
 
 describe('updates every viewer reads, differently', () => {
+  it('an update whose /Prev skips the signed revision: no signature reachable, but FAILED (unreachedSignatures), never "no signature"', async () => {
+    const signed = await kysoSign(await plainPdf());
+    const doc = PdfDocument.load(signed);
+    const n = contentsOf(signed);
+    const forged = update(signed, [[n, contentStream(FORGED)]], { prev: doc.revision(0).xrefOffset });
+    const report = await validate(forged);
+    expect(report.signatures).toEqual([]);
+    expect(report.unreachedSignatures?.length, JSON.stringify(report.conclusion)).toBeGreaterThan(0);
+    expect(report.conclusion.result).toBe('FAILED');
+  });
+
   it('a hybrid update whose table frees the page contents while its /XRefStm keeps them: xref-hybrid-conflict', async () => {
     const signed = await kysoSign(await plainPdf());
     const doc = PdfDocument.load(signed);

@@ -31,7 +31,7 @@ export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATUR
 
 export function exitCodeFor(report: ValidationReport): number {
   const s = report.signatures;
-  if (s.length === 0) return VERIFY_EXIT.NO_SIGNATURE;
+  if (s.length === 0) return report.conclusion.result === 'FAILED' ? VERIFY_EXIT.FAILED : VERIFY_EXIT.NO_SIGNATURE;
   if (s.some((x) => x.indication === 'TOTAL-FAILED')) return VERIFY_EXIT.FAILED;
   if (s.some((x) => x.indication === 'INDETERMINATE')) return VERIFY_EXIT.INDETERMINATE;
   return VERIFY_EXIT.PASSED;

@@ -141,6 +141,13 @@ export const ValidationReportSchema = z
     signatures: z
       .array(SignatureReportSchema)
       .meta({ description: 'In the order they were applied (revision order).' }),
+    unreachedSignatures: z
+      .array(z.object({ object: z.number().int(), offset: z.number().int() }))
+      .optional()
+      .meta({
+        description:
+          'Only when no signature is reachable but the file holds signature dictionaries no cross-reference data reaches (a later update skips the signed revision); the conclusion is then FAILED.',
+      }),
     conclusion: z
       .object({
         result: z.enum(['PASSED', 'FAILED', 'INDETERMINATE', 'NO_SIGNATURE']),

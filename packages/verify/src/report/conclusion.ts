@@ -1,7 +1,8 @@
 /**
  * The one overall conclusion of a file, in Vietnamese and English: how many signatures (and document timestamps)
  * it holds and what became of them. It follows the same rule as `kyso verify`'s exit code: any TOTAL-FAILED makes
- * the file FAILED, else any INDETERMINATE makes it INDETERMINATE; no signature at all is NO_SIGNATURE.
+ * the file FAILED, else any INDETERMINATE makes it INDETERMINATE; no signature at all is NO_SIGNATURE (FAILED when
+ * the file holds a signature its structure no longer reaches).
  */
 import type { Indication } from '../indications.js';
 import type { SignatureKind } from '../signature/index.js';
@@ -43,7 +44,8 @@ function holdings(signatures: number, timestamps: number): [string, string] {
 
 const numbers = (xs: number[], vi: boolean): string => `(${vi ? 'số' : 'no.'} ${xs.join(', ')})`;
 
-export function conclusionOf(items: readonly ConclusionInput[]): Conclusion {
+/** `unreached`: signature dictionaries in the file that no cross-reference data reaches (ValidationReport). */
+export function conclusionOf(items: readonly ConclusionInput[], unreached = 0): Conclusion {
   const ofIndication = (i: Indication): number[] => items.filter((s) => s.indication === i).map((s) => s.index + 1);
   const passed = ofIndication('TOTAL-PASSED');
   const failed = ofIndication('TOTAL-FAILED');
@@ -51,6 +53,14 @@ export function conclusionOf(items: readonly ConclusionInput[]): Conclusion {
   const documentTimestamps = items.filter((s) => s.kind === 'doc-timestamp').length;
   const signatures = items.length - documentTimestamps;
   const base = { signatures, documentTimestamps, passed, failed, indeterminate };
+  if (items.length === 0 && unreached > 0) {
+    return {
+      result: 'FAILED',
+      ...base,
+      vi: 'Kết luận: KHÔNG HỢP LỆ — tệp chứa chữ ký số mà cấu trúc của tệp không còn dẫn tới (một bản cập nhật về sau bỏ qua phiên bản đã ký): nội dung hiển thị không phải nội dung đã ký.',
+      en: 'Conclusion: NOT VALID — the file holds a digital signature its structure no longer reaches (a later update skips the signed revision): what it shows is not what was signed.',
+    };
+  }
   if (items.length === 0) {
     return {
       result: 'NO_SIGNATURE',

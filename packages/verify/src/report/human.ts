@@ -219,8 +219,16 @@ export interface HumanReportOptions {
 /** The report a person reads; it ends with the file's one-line conclusion. */
 export function humanReport(report: ValidationReport, lang: Language = 'vi', options: HumanReportOptions = {}): string {
   const lines = [L.title[lang], `${L.validatedAt[lang]}: ${vietnamTime(report.validationTime)}`, ''];
-  if (report.signatures.length === 0) lines.push(L.none[lang], '');
+  const unreached = report.unreachedSignatures ?? [];
+  if (report.signatures.length === 0 && unreached.length === 0) lines.push(L.none[lang], '');
+  for (const u of unreached)
+    lines.push(
+      lang === 'vi'
+        ? `Chữ ký số không còn được dẫn tới: đối tượng ${u.object}, byte ${u.offset}`
+        : `Signature no longer reached: object ${u.object}, byte ${u.offset}`,
+      '',
+    );
   for (const s of report.signatures) lines.push(...signatureLines(s, lang, options.details ?? false), '');
-  lines.push(conclusionOf(report.signatures)[lang]);
+  lines.push(conclusionOf(report.signatures, unreached.length)[lang]);
   return lines.join('\n').trimEnd() + '\n';
 }

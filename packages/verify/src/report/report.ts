@@ -105,6 +105,12 @@ export interface ValidationReport {
   revisions: number;
   recovered: boolean;
   signatures: SignatureReport[];
+  /**
+   * Only when the file holds signature dictionaries no cross-reference data reaches and no signature is reachable (a
+   * later update's /Prev skipped the signed revision): their object numbers and offsets. The conclusion is then
+   * FAILED, never NO_SIGNATURE.
+   */
+  unreachedSignatures?: { object: number; offset: number }[];
   /** The one-line outcome for the whole file (vi/en), as the human report ends with it. */
   conclusion: Conclusion;
 }
@@ -203,6 +209,7 @@ export function validationReport(doc: DocumentFacts, verdicts: Verdict[]): Valid
     revisions: doc.revisions,
     recovered: doc.recovered,
     signatures: doc.signatures.map((f, k) => signatureReport(f, verdictOf(verdicts, k))),
+    ...(doc.unreachedSignatures.length > 0 ? { unreachedSignatures: doc.unreachedSignatures } : {}),
   };
-  return { ...report, conclusion: conclusionOf(report.signatures) };
+  return { ...report, conclusion: conclusionOf(report.signatures, doc.unreachedSignatures.length) };
 }

@@ -387,3 +387,23 @@ function isCertification(
   }
   return false;
 }
+
+/**
+ * Signature dictionaries (a /ByteRange and a /Contents) among the objects no cross-reference section refers to: a
+ * signed revision an update's /Prev skipped. At most 100 looked at.
+ */
+export function unreachedSignatures(doc: PdfDocument): { object: number; offset: number }[] {
+  const out: { object: number; offset: number }[] = [];
+  let unreferenced: ReturnType<PdfDocument['unreferencedObjects']>;
+  try {
+    unreferenced = doc.unreferencedObjects();
+  } catch {
+    return out;
+  }
+  for (const o of unreferenced.slice(0, 100)) {
+    const v = safe(() => doc.objectAt(o.offset)?.value, undefined);
+    if (v instanceof PdfDict && v.get('ByteRange') !== undefined && v.get('Contents') !== undefined)
+      out.push({ object: o.num, offset: o.offset });
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ export {
   type HiddenCause,
   type HiddenSignature,
   type SignatureKind,
+  unreachedSignatures,
 } from './find-signatures.js';
 export {
   checkByteRange,

@@ -111,4 +111,10 @@ export interface DocumentFacts {
   /** Recovered from broken cross-reference data. */
   recovered: boolean;
   signatures: SignatureFacts[];
+  /**
+   * Signature dictionaries (a /ByteRange and /Contents) among the objects no cross-reference section refers to, looked
+   * for when no signature is reachable: a later update whose /Prev skips the signed revision leaves the signature in
+   * the file and out of what viewers show.
+   */
+  unreachedSignatures: { object: number; offset: number }[];
 }

@@ -10,6 +10,7 @@ import { analyseModifications } from '../modifications/index.js';
 import {
   describeHidden,
   startIntegrity,
+  unreachedSignatures,
   withHidingChanges,
   xrefFragments,
   type FoundSignature,
@@ -209,6 +210,7 @@ async function signatureFacts(
     revisions: doc.revisions.length,
     recovered: doc.recovered,
     signatures: all,
+    unreachedSignatures: all.length === 0 ? unreachedSignatures(doc) : [],
   };
 }
 
