@@ -5,7 +5,7 @@
  * repair attack, the /Root of a second document. Facts only.
  */
 import type { ByteSource } from './byte-source.js';
-import { objMarks, objOfHeaderAt, trailerMarks } from './header-marks.js';
+import { headerBefore, objMarks, objOfHeaderAt, trailerMarks } from './header-marks.js';
 
 export interface HiddenMark {
   /** Where the mark is: the "obj" of a header, the "trailer" keyword, or the object stream. */
@@ -43,14 +43,17 @@ export function hiddenMarks(
     const start = base === from ? from : base - OVERLAP;
     const buf = source.read(start, Math.min(to, base + piece));
     const objs = new Set<number>();
-    for (const h of known) if (h >= start && h < start + buf.length) objs.add(start + objOfHeaderAt(buf, h - start));
+    for (const h of known) {
+      const obj = h >= start && h < start + buf.length ? objOfHeaderAt(buf, h - start) : -1;
+      if (obj >= 0) objs.add(start + obj);
+    }
     for (const i of objMarks(buf)) {
       const at = start + i;
       if (out.length >= max) break;
       if (seen.has(at) || objs.has(at)) continue;
       seen.add(at);
       const before = buf.subarray(Math.max(0, i - 40), i + 3);
-      out.push({ offset: at, kind: 'object', text: text(before), num: numberBefore(buf, i) });
+      out.push({ offset: at, kind: 'object', text: text(before), num: headerBefore(buf, i)?.num ?? Number.NaN });
     }
     for (const i of trailerMarks(buf)) {
       const at = start + i;
@@ -67,22 +70,3 @@ const text = (b: Uint8Array): string =>
   String.fromCharCode(...b)
     .replace(/[\x00-\x1f\x7f-\xff]+/g, ' ')
     .trim();
-
-/** The object number of "num gen obj" ending at `objAt`, read back (NaN when there is none). */
-function numberBefore(buf: Uint8Array, objAt: number): number {
-  let p = objAt - 1;
-  const back = (test: (c: number) => boolean): number => {
-    const e = p;
-    while (p >= 0 && test(buf[p]!)) p--;
-    return e - p;
-  };
-  const ws = (c: number): boolean => c === 0 || (c >= 9 && c <= 13) || c === 32;
-  const digit = (c: number): boolean => c >= 48 && c <= 57;
-  back(ws);
-  if (back(digit) === 0) return Number.NaN;
-  if (back(ws) === 0) return Number.NaN;
-  const e = p;
-  if (back(digit) === 0) return Number.NaN;
-  const digits = String.fromCharCode(...buf.subarray(p + 1, e + 1)).replace(/^0+(?=\d)/, '');
-  return digits.length <= 15 ? Number(digits) : Number.NaN;
-}

@@ -1,6 +1,6 @@
 /** Rebuilding a damaged file's object table by scanning its bytes for "n g obj" and trailers. */
 import { ascii, indexOfBytes, type ByteSource } from './byte-source.js';
-import { isDigit, isWs } from './lexer.js';
+import { headerBefore } from './header-marks.js';
 
 export interface ScannedObject {
   num: number;
@@ -42,39 +42,4 @@ export function scanObjects(source: ByteSource, start = 0, end = source.length):
     }
   }
   return { objects, trailers };
-}
-
-/** Whitespace between a header's tokens as a rebuilding viewer takes it (poppler's isspace: PDF's six and \v). */
-const sep = (c: number | undefined): boolean => isWs(c) || c === 11;
-
-/** A digit run's value without its leading zeros; NaN past what a PDF can number. */
-function value(buf: Uint8Array, from: number, to: number): number {
-  let p = from;
-  while (p < to - 1 && buf[p] === 48) p++;
-  return to - p <= 15 ? Number(String.fromCharCode(...buf.subarray(p, to))) : Number.NaN;
-}
-
-/**
- * Reads "num gen " backwards from `objAt` (the "obj" keyword), as loosely as a viewer rebuilding the table does
- * (poppler takes "obj" followed by anything, and any line whose first token is a number): any byte but a digit
- * before the number (a sign is skipped), any run of leading zeros, \v between the tokens. (Comments between the
- * tokens, which MuPDF's lexer skips, are not read here; the search of appended bytes, header-marks.ts, takes them.)
- */
-function headerBefore(buf: Uint8Array, objAt: number): { num: number; gen: number; at: number } | null {
-  let p = objAt - 1;
-  if (p < 0 || !sep(buf[p])) return null;
-  while (p >= 0 && sep(buf[p])) p--;
-  let e = p + 1;
-  while (p >= 0 && isDigit(buf[p])) p--;
-  if (p + 1 === e) return null;
-  const gen = value(buf, p + 1, e);
-  if (p >= 0 && (buf[p] === 43 || buf[p] === 45)) p--; // + or -
-  if (p < 0 || !sep(buf[p])) return null;
-  while (p >= 0 && sep(buf[p])) p--;
-  e = p + 1;
-  while (p >= 0 && isDigit(buf[p])) p--;
-  if (p + 1 === e) return null;
-  const num = value(buf, p + 1, e);
-  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(gen)) return null;
-  return { num, gen, at: p + 1 };
 }
