@@ -92,16 +92,11 @@ const XREF = ascii('xref');
 const TRAILER_KEYWORD = ascii('trailer');
 /** The bytes at the end of a file where viewers look for "startxref". */
 const VIEWER_TAIL = 1024;
-/** What kyso read past that a viewer reading the chain from startxref would not (see viewerRepairReason). */
-const VIEWER_REPAIR_WARNINGS = new Set([
-  'XREF_FRAGMENT',
-  'XREF_CHAIN_CUT',
-  'XREF_PREV_BROKEN',
-  'XREF_PREV_BAD',
-  'XREF_STM_BROKEN',
-  'XREF_OFFSET_WRONG',
-  'RECOVERED',
-]);
+/**
+ * What kyso read past that a viewer reading the chain from startxref would not (see viewerRepairReason); the damage
+ * that makes kyso scan itself (RECOVERED, XREF_PREV_BROKEN, XREF_OFFSET_WRONG) is `recovered`.
+ */
+const VIEWER_REPAIR_WARNINGS = new Set(['XREF_FRAGMENT', 'XREF_CHAIN_CUT', 'XREF_PREV_BAD', 'XREF_STM_BROKEN']);
 
 export class PdfDocument {
   readonly source: ByteSource;
@@ -121,6 +116,8 @@ export class PdfDocument {
   private headers: HeaderReader | null = null;
   private unparsable = new Set<number>();
   private scanResult: ScanResult | null = null;
+  /** hiddenAfter's search, from the lowest offset asked so far. */
+  private hidden: { from: number; marks: HiddenMark[] } | null = null;
   private cache = new Map<number, { num: number; gen: number; value: PdfObject }>();
   private objStmCache = new Map<string, { offsets: number[]; nums: number[]; first: number; data: Uint8Array }>();
   /** Object streams being opened (objectStream), so that one whose header needs itself is refused. */
@@ -927,19 +924,29 @@ export class PdfDocument {
    */
   hiddenAfter(from: number): HiddenMark[] {
     if (from >= this.source.length || this.revisions[0]?.kind === 'recovered') return [];
+    // Each signature asks for the bytes after its own revision; what lies after a later one is a part of what lies
+    // after an earlier one (an entry accounting for a mark after `from` points after `from`): searched once.
+    const known = this.hidden;
+    if (known && known.from <= from) return known.marks.filter((m) => m.offset >= from);
+    const marks = this.searchHidden(from);
+    this.hidden = { from, marks };
+    return marks;
+  }
+
+  private searchHidden(from: number): HiddenMark[] {
     const headers: number[] = [];
     const trailers = new Set<number>();
     const note = (at: number): void => {
       headers.push(at);
       if (this.headerOffset > 0) headers.push(at + this.headerOffset);
     };
-    const objectStreams: { num: number; rev: number; offset: number }[] = [];
+    const written: { num: number; rev: number; offset: number }[] = [];
     for (const rev of this.revisions) {
       if (rev.end <= from) continue;
       for (const [num, e] of rev.entries)
         if (e.type === 'offset' && e.offset >= from) {
           note(e.offset);
-          objectStreams.push({ num, rev: rev.index, offset: e.offset });
+          written.push({ num, rev: rev.index, offset: e.offset });
         }
       for (const s of rev.sections) {
         if (s.offset < from) continue;
@@ -952,7 +959,7 @@ export class PdfDocument {
     }
     const out = hiddenMarks(this.source, from, this.source.length, headers, trailers);
     // object streams written after `from`: every object they list needs an entry of that revision or a later one
-    for (const o of objectStreams) {
+    for (const o of written) {
       if (out.length >= 1000) break;
       let listed: number[] | undefined;
       try {
