@@ -105,56 +105,24 @@ export function analyseModifications(
     ] as const) {
       if (!i.complete) incomplete.push(`revision ${state}: the reference index is incomplete (${i.incompleteReason})`);
     }
-    for (const ch of revChanges) {
-      let cl;
-      try {
-        cl = classify(ctx, ch);
-      } catch (e) {
-        cl = {
-          kind: 'unreadable',
-          level: 'OTHER' as const,
-          reason: `could not analyse: ${e instanceof Error ? e.message : String(e)}`,
-        };
-      }
+    const record = (object: number, change: ModificationChange['change'], cl: Classification): void => {
       level = maxLevel(level, cl.level);
-      changes.push({
-        revision: k,
-        object: ch.object,
-        kind: cl.kind,
-        change: ch.change,
-        level: cl.level,
-        allowed: levelRank(cl.level) <= levelRank(permitted),
-        reason: cl.reason,
-      });
-    }
+      const allowed = levelRank(cl.level) <= levelRank(permitted);
+      changes.push({ revision: k, object, kind: cl.kind, change, level: cl.level, allowed, reason: cl.reason });
+    };
+    for (const ch of revChanges)
+      record(
+        ch.object,
+        ch.change,
+        judged('analyse', () => classify(ctx, ch)),
+      );
     const root = doc.revision(k).trailer.get('Root');
     const switched = judged('analyse the trailer /Root', () => classifyRootSwitch(ctx));
-    if (switched && root instanceof PdfRef) {
-      level = maxLevel(level, switched.level);
-      changes.push({
-        revision: k,
-        object: root.num,
-        kind: switched.kind,
-        change: 'replaced',
-        level: switched.level,
-        allowed: levelRank(switched.level) <= levelRank(permitted),
-        reason: switched.reason,
-      });
-    }
+    if (switched && root instanceof PdfRef) record(root.num, 'replaced', switched);
+    // never permitted: its level is OTHER
     const encryption = judged('compare the trailer /Encrypt', () => classifyEncryption(ctx));
-    if (encryption) {
-      const enc = doc.revision(k).trailer.get('Encrypt') ?? doc.revision(k - 1).trailer.get('Encrypt');
-      level = maxLevel(level, encryption.level);
-      changes.push({
-        revision: k,
-        object: enc instanceof PdfRef ? enc.num : 0,
-        kind: encryption.kind,
-        change: 'replaced',
-        level: encryption.level,
-        allowed: false,
-        reason: encryption.reason,
-      });
-    }
+    const enc = doc.revision(k).trailer.get('Encrypt') ?? doc.revision(k - 1).trailer.get('Encrypt');
+    if (encryption) record(enc instanceof PdfRef ? enc.num : 0, 'replaced', encryption);
     indexes.delete(k - 1);
   }
   const tb = doc.trailingBytes();
@@ -167,24 +135,7 @@ export function analyseModifications(
     if (later) incomplete.push(`objects outside the cross-reference data could not be looked for: ${message(e)}`);
   }
   const swaps = objectSwaps(doc, signedRevision, incomplete);
-  // Marks only a scan finds, after the signed revision: the forged page (or /Root) of a repair attack.
-  if (later)
-    try {
-      for (const m of doc.hiddenAfter(doc.revision(signedRevision).end)) {
-        const revision = doc.revisions.findIndex((r) => m.offset < r.end);
-        swaps.changes.push({
-          revision: revision < 0 ? doc.revisions.length - 1 : revision,
-          object: Number.isNaN(m.num) ? 0 : m.num,
-          kind: 'hidden-object',
-          change: 'new',
-          level: 'OTHER',
-          allowed: false,
-          reason: `"${m.text}" at offset ${m.offset} ${m.kind === 'trailer' ? 'is a trailer' : m.kind === 'compressed' ? 'is an object an object stream lists' : 'is an object header'} no cross-reference entry accounts for: a viewer that rebuilds the table by scanning takes it`,
-        });
-      }
-    } catch (e) {
-      incomplete.push(`the bytes after the signed revision could not be searched for hidden objects: ${message(e)}`);
-    }
+  if (later) swaps.changes.push(...hiddenObjects(doc, signedRevision, incomplete));
   const bad =
     changes.some((ch) => !ch.allowed) ||
     swaps.changes.length > 0 ||
@@ -209,8 +160,38 @@ export function analyseModifications(
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/**
+ * Marks only a scan finds after the signed revision (PdfDocument.hiddenAfter): the forged page or /Root of a repair
+ * attack, whatever makes a viewer rebuild. Each is a disallowed change.
+ */
+function hiddenObjects(doc: PdfDocument, signedRevision: number, incomplete: string[]): ModificationChange[] {
+  try {
+    return doc.hiddenAfter(doc.revision(signedRevision).end).map((m) => {
+      const revision = doc.revisions.findIndex((r) => m.offset < r.end);
+      const what =
+        m.kind === 'trailer'
+          ? 'is a trailer'
+          : m.kind === 'compressed'
+            ? 'is an object an object stream lists'
+            : 'is an object header';
+      return {
+        revision: revision < 0 ? doc.revisions.length - 1 : revision,
+        object: Number.isNaN(m.num) ? 0 : m.num,
+        kind: 'hidden-object',
+        change: 'new',
+        level: 'OTHER',
+        allowed: false,
+        reason: `"${m.text}" at offset ${m.offset} ${what} no cross-reference entry accounts for: a viewer that rebuilds the table by scanning takes it`,
+      };
+    });
+  } catch (e) {
+    incomplete.push(`the bytes after the signed revision could not be searched for hidden objects: ${message(e)}`);
+    return [];
+  }
+}
+
 /** A rule's classification, or an unreadable change (disallowed) when the rule could not read what it needs. */
-function judged(what: string, rule: () => Classification | undefined): Classification | undefined {
+function judged<T extends Classification | undefined>(what: string, rule: () => T): T | Classification {
   try {
     return rule();
   } catch (e) {
@@ -303,13 +284,11 @@ function objectSwaps(
 
   const reported = new Set<string>();
   let signedReadings: ReadingDifference[] = [];
-  const first =
-    repair !== null
-      ? signedRevision
-      : anomalies.length > 0
-        ? Math.min(...anomalies.map((a) => a.revision))
-        : signedRevision + 1;
-  for (let rev = Math.max(signedRevision, first); rev < doc.revisions.length; rev++) {
+  // a repair shows every state from the signed one on; an anomaly, the states from its revision on
+  let first = signedRevision + 1;
+  if (repair !== null) first = signedRevision;
+  else if (anomalies.length > 0) first = Math.max(signedRevision, Math.min(...anomalies.map((a) => a.revision)));
+  for (let rev = first; rev < doc.revisions.length; rev++) {
     // What this state shows by kyso's reading: if every object of it reads the same each way, every viewer shows
     // the same (what changed from the signed revision by kyso's reading is the rules' part).
     const state = readState(doc, rev);
