@@ -6,7 +6,6 @@
  * revocation was not checked is never called "still valid", and the file ends with one conclusion line.
  */
 import { INDICATION_LABELS } from '../indications.js';
-import { conclusionOf } from './conclusion.js';
 import type { FindingPlace } from '../policy/findings.js';
 import type { SignatureReport, ValidationReport, ValidityAt } from './report.js';
 
@@ -229,6 +228,6 @@ export function humanReport(report: ValidationReport, lang: Language = 'vi', opt
       '',
     );
   for (const s of report.signatures) lines.push(...signatureLines(s, lang, options.details ?? false), '');
-  lines.push(conclusionOf(report.signatures, unreached.length)[lang]);
+  lines.push(report.conclusion[lang]);
   return lines.join('\n').trimEnd() + '\n';
 }
