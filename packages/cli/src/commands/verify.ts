@@ -29,12 +29,9 @@ export async function openPdf(path: string): Promise<{ input: Uint8Array | ByteS
 
 export const VERIFY_EXIT = { PASSED: 0, FAILED: 1, INDETERMINATE: 2, NO_SIGNATURE: 3 } as const;
 
+/** The report's conclusion as an exit code: @kyso/verify's conclusionOf holds the rule (worst indication first). */
 export function exitCodeFor(report: ValidationReport): number {
-  const s = report.signatures;
-  if (s.length === 0) return report.conclusion.result === 'FAILED' ? VERIFY_EXIT.FAILED : VERIFY_EXIT.NO_SIGNATURE;
-  if (s.some((x) => x.indication === 'TOTAL-FAILED')) return VERIFY_EXIT.FAILED;
-  if (s.some((x) => x.indication === 'INDETERMINATE')) return VERIFY_EXIT.INDETERMINATE;
-  return VERIFY_EXIT.PASSED;
+  return VERIFY_EXIT[report.conclusion.result];
 }
 
 /** The options of `kyso verify`, parsed and checked once (the batch's workers get them as plain data). */
